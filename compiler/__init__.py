@@ -1,0 +1,1 @@
+"""The compiler: parse -> resolve -> check -> plan, plus diagnostics and requirements."""

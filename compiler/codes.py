@@ -1,0 +1,250 @@
+"""The registry of diagnostic codes: one entry per code, read by `corpusc explain`
+and by `docs/diagnostics.md` (generated with `python -m corpusc.compiler.codes`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: str
+    title: str
+    explanation: str
+
+
+_ENTRIES: list[Code] = []
+
+
+def _c(code: str, severity: str, title: str, explanation: str) -> None:
+    _ENTRIES.append(Code(code, severity, title, explanation.strip()))
+
+
+# --- E00xx: reading and parsing ----------------------------------------------
+_c("E0001", "error", "syntax error", """
+The parser met a token it did not expect. The message names the token and what
+would have been valid there. After a syntax error corpusc skips to the next
+top-level block (`corpus`, `account`, `population`, `require`, ...) and goes on,
+so every broken block is reported in one run.
+
+    account northwind "Northwind" {
+      size enterprise
+      call intro on day 0 {
+        stage discovery
+    }                       # the account's `}` is missing
+
+Fix the statement at the reported position; for an unclosed block the
+diagnostic points at the `{` that has no partner.""")
+_c("E0002", "error", "unexpected character or unterminated string", """
+The lexer found a character that no token of the language starts with, or a
+string whose closing quote is missing. Strings are written in double quotes and
+end on the same line:
+
+    role "VP Marketing"
+
+Comments start with `#`.""")
+_c("E0003", "error", "not a UTF-8 text file", """
+A .corpus spec must be UTF-8 text. The file contains a NUL byte (it is binary)
+or a byte sequence that is not UTF-8. Check that the path names the spec and
+save it as UTF-8.""")
+_c("E0004", "error", "empty spec", """
+The file has no declarations. A spec needs at least a `corpus` block:
+
+    corpus demo {
+      seed 1
+    }""")
+_c("E0005", "error", "file too large", """
+Spec files are limited to 5 MB. Specs are written by people; bulk calls are
+described with a `population` block (`count 100000`) rather than listed, and big
+specs can be split into modules with `use "./part.corpus"`.""")
+_c("E0006", "error", "blocks nested too deep", """
+Blocks (`{ ... }`) may nest at most 32 deep. The language needs only a few
+levels (account > call > property block); deeper nesting is almost always an
+unclosed `}` or generated garbage.""")
+
+# --- E01xx: modules ----------------------------------------------------------
+_c("E0101", "error", "imported file not found", """
+`use "./path.corpus"` names a file relative to the importing spec, and the file
+does not exist. Check the path; paths are relative to the file that contains
+the `use`, not to the working directory.""")
+_c("E0102", "error", "import cycle", """
+A module imports itself, directly or through other modules. Imports must form
+a tree (or a DAG): move the shared declarations into a third module that both
+import.""")
+_c("E0103", "error", "import is not a .corpus file", """
+`use` loads .corpus modules only. A path ending in another extension (a JSON,
+YAML or Python file) cannot be imported.""")
+_c("E0104", "error", "unknown stdlib module", """
+`use stdlib.NAME` names a module that the standard library does not have. The
+stdlib has: stdlib.personas, stdlib.objections, stdlib.industries,
+stdlib.suites.sales_call_v1, stdlib.domains.hvac, stdlib.domains.contact_center
+(stdlib.core — stages, sizes, outcomes — is always loaded).""")
+_c("E0105", "error", "missing or duplicate corpus block", """
+The spec given on the command line must declare exactly one `corpus NAME { ... }`
+block; imported modules must declare none. The corpus block holds the name,
+seed, locale, start date and defaults of the whole corpus.""")
+
+# --- E02xx: names and properties ----------------------------------------------
+_c("E0201", "error", "unknown persona", """
+A stakeholder's `persona` names a persona that is not declared. Personas come
+from `use stdlib.personas` or from your own `persona NAME { ... }` blocks.
+The diagnostic suggests the closest declared name.""")
+_c("E0202", "error", "unknown objection type", """
+An `arc` or a `concerns` list names an objection type that is not declared.
+Objection types come from `use stdlib.objections` (pricing, implementation,
+competition, risk, timeline, authority, need) or your own `objection` blocks.""")
+_c("E0203", "error", "unknown rep or agent", """
+A call's `with` list names someone who is neither a declared `rep`/`agent` nor a
+stakeholder of any account.""")
+_c("E0204", "error", "unknown stakeholder", """
+A name in a call's `with` list, an arc's `by`, or a `buying_signal by` is not a
+stakeholder of the account (nor a rep). Stakeholders are declared inside the
+account:
+
+    stakeholder dana "Dana Whitfield" { role "CFO" persona reluctant_adopter }""")
+_c("E0205", "error", "duplicate name", """
+Two declarations of the same kind share a name (two accounts `northwind`, two
+calls `intro` in one account, two stakeholders `dana`). Names identify entities
+in ids, file names and random streams, so they must be unique in their scope.""")
+_c("E0206", "error", "unknown property", """
+A block contains a property its kind does not have, often a typo. The
+diagnostic lists the closest valid property. `docs/language.md` lists every
+property of every block.""")
+_c("E0207", "error", "invalid property value", """
+A property got a value of the wrong type or out of its allowed set, e.g.
+`employees "many"` (needs an integer) or `length huge` (needs short, medium,
+long, a number of turns, or a duration like `5 min`).""")
+_c("E0208", "error", "missing required property", """
+A block lacks a property that has no sensible default, e.g. a stakeholder
+without a `persona`, or a call without `with`.""")
+_c("E0209", "error", "unknown name", """
+A name refers to an entity that is not declared: an industry, a size, a
+stage or a call. The diagnostic suggests the closest declared name.""")
+
+# --- E03xx: accounts, threads and arcs -----------------------------------------
+_c("E0301", "error", "participant is not in the account", """
+A call lists a stakeholder of another account. Each account is its own thread;
+stakeholders take part only in their own account's calls.""")
+_c("E0302", "error", "objection raised by someone absent from the call", """
+An arc step names a call in which the stakeholder who raises the objection
+does not take part. Add them to the call's `with` list or move the step.""")
+_c("E0303", "error", "arc steps out of call order", """
+The steps of an `arc` must follow the order of the account's calls:
+`raised at A -> addressed at B -> resolved at C` needs A <= B <= C in thread
+order. An objection cannot be resolved before it is raised.""")
+_c("E0304", "error", "thread days not increasing", """
+Calls of an account are a thread: their `on day N` (or `on DATE`) must
+strictly increase in the order they are written, so that references to
+"last week's call" are true.""")
+_c("E0305", "error", "won deal without a close stage", """
+An account with `outcome won` must reach the `close` stage in its last call.
+A won deal that never closes is a contradiction the ground truth would carry
+into evaluation.""")
+_c("E0306", "error", "stage not in the trajectory", """
+A call's `stage` is not in the account's declared `trajectory`, or the calls
+visit the trajectory's stages out of order.""")
+_c("E0307", "error", "invalid arc", """
+An arc must start with `raised at CALL`; later steps are `addressed`,
+`resolved`, `unaddressed`, `reopened`, and it may end with `stalled`. `resolved`
+and `stalled` end an arc. A `stalled` arc belongs to an account whose outcome
+is not `won`.""")
+_c("E0308", "error", "stakeholder joins at an unknown or later call", """
+`joins at CALL` says in which call a stakeholder first appears (stakeholder
+expansion). They must not take part in an earlier call, and CALL must be a call
+of the same account.""")
+_c("E0309", "warning", "call without a seller", """
+A call's `with` list names no `rep`/`agent`. Sales calls have a seller side;
+without one the transcript has nobody to ask discovery questions.""")
+_c("E0310", "warning", "declared but never used", """
+A stakeholder takes part in no call, or a rep in no call. It is kept in the
+plan but will never speak.""")
+_c("E0311", "error", "buyer-side participant missing", """
+A call has no stakeholder of the account in its `with` list; a sales call
+needs at least one buyer.""")
+
+# --- E04xx: populations, samplers and ratios -------------------------------------
+_c("E0401", "error", "weights do not sum to 100%", """
+Categorical weights are exact quotas: `20%` of 1800 calls is 360 calls. They
+must add up to exactly 100% so that no quota is silently rescaled. The message
+gives the sum and the difference.""")
+_c("E0402", "error", "ratio outside 0..100%", """
+A percentage such as `divergence 130%` or a weight of `-5%` is outside 0..100%.""")
+_c("E0403", "error", "clamp excludes the whole distribution", """
+A `clamp lo..hi` lies entirely outside the sampler's support (e.g.
+`uniform(5s, 30s) clamp 60s..90s`), or `lo > hi`; every sample would be clamped
+to one edge. Widen the clamp or fix the distribution.""")
+_c("E0404", "error", "invalid sampler", """
+A field sampler is unknown or has wrong parameters. Samplers: `uniform(lo, hi)`,
+`normal(mean M, sd S)`, `lognormal(median M, sigma S)`, `poisson(lambda L)`,
+`bool(p P%)`, `int(lo, hi)`, `choice([a, b, c])`. Scale parameters must be
+positive; probabilities within 0..100%.""")
+_c("E0405", "error", "invalid window or hours", """
+A population's `window` or `hours` range is empty or reversed: `hours
+21:00..07:00`, or a window that ends before it starts. `peak` must lie within the
+hours.""")
+_c("E0406", "error", "unknown time zone", """
+`timezone` must be an IANA zone name such as "Europe/Berlin" or
+"America/Chicago". Times in the plan are local to that zone (with its DST
+rules), never silently UTC.""")
+_c("E0407", "error", "condition on an unknown field or value", """
+A `when` condition names a field the population does not declare, or compares
+a categorical field with a value that is not among its categories (which would
+make the block dead code).""")
+_c("E0408", "error", "count must be positive", """
+`count` and `volume` must be positive integers.""")
+_c("E0409", "warning", "ratio cannot be met exactly", """
+The declared divergence ratio cannot be realized exactly with the number of
+annotated moments (e.g. 30% of 4 moments). The nearest count is used; the
+message says which.""")
+
+# --- E05xx: emit --------------------------------------------------------------
+_c("E0501", "error", "unknown emit backend", """
+`emit NAME` names a backend that is not registered. Built in: transcripts,
+ground_truth, audio, vcp, sa. Third-party backends register through the
+`corpusc.backends` entry-point group.""")
+_c("E0502", "error", "unknown emit option", """
+An option in an `emit` block is not one the backend accepts. The message lists
+the closest option; `docs/language.md` lists each backend's options.""")
+_c("E0503", "error", "invalid emit option value", """
+An emit option has a value outside its allowed set, e.g. `formats [docx]` or
+`mode fast` for vcp (gtm or full).""")
+
+# --- E06xx: requirements --------------------------------------------------------
+_c("E0601", "error", "requirement not met", """
+A `require` statement evaluated on the plan does not hold. The plan is computed
+before any text is generated, so this is caught in CI, not after a long build.
+The message says what was measured, what is missing, and the coverage table
+(`corpusc check`) lists the calls that do satisfy it.""")
+_c("E0602", "warning", "expectation not met", """
+An `expect` statement does not hold on the plan. Like E0601, but a warning:
+`corpusc check` still exits 0.""")
+_c("E0603", "error", "invalid requirement", """
+A requirement refers to an unknown collection or field, or compares values of
+different kinds. Collections: accounts, stakeholders, calls, threads, moments,
+objections. `docs/language.md` lists the fields of each.""")
+
+# --- E09xx: internal ------------------------------------------------------------
+_c("E0901", "error", "internal error", """
+corpusc hit a bug. The diagnostic carries the exception; please report it with
+the spec that triggers it (corpusc never shows a Python traceback to the user;
+set CORPUSC_DEBUG=1 to get one for the report).""")
+_c("E0902", "error", "cannot read file", """
+The file could not be opened: it does not exist, is a directory, or is not
+readable.""")
+
+CODES: dict[str, Code] = {c.code: c for c in _ENTRIES}
+
+
+def markdown() -> str:
+    out = ["# Diagnostics", "",
+           "Every diagnostic corpusc prints has a code. `corpusc explain CODE` prints the entry below.",
+           "This file is generated from `compiler/codes.py` (`python -m corpusc.compiler.codes > docs/diagnostics.md`).",
+           ""]
+    for c in _ENTRIES:
+        out += [f"## {c.code}: {c.title}", "", f"Severity: {c.severity}", "", c.explanation, ""]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":  # pragma: no cover - exercised by the docs test
+    print(markdown(), end="")

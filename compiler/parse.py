@@ -1,0 +1,231 @@
+"""Text -> syntax tree, with every syntax error reported and recovery at
+top-level block boundaries.
+
+Recovery is deliberately simple: when the parser fails, the top-level block
+that contains the failure is blanked out (newlines kept, so every position
+stays true) and the file is parsed again. Each round reports one more error.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from .diagnostics import Pos, Sink, Span
+from .paths import GRAMMAR
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 32
+MAX_SYNTAX_ERRORS = 25
+
+TOP_LEVEL = ("corpus", "use", "persona", "objection", "industry", "size", "stage", "rep",
+             "agent", "account", "population", "require", "expect", "suite", "emit")
+_BOUNDARY = re.compile(r"^(?:%s)\b" % "|".join(TOP_LEVEL), re.M)
+
+TERMINAL_NAMES = {
+    "NAME": "a name", "STRING": "a string", "INT": "an integer", "NUMBER": "a number",
+    "PERCENT": "a percentage", "DATE": "a date (YYYY-MM-DD)", "TIME": "a time (HH:MM)",
+    "UNIT": "a unit", "_NL": "end of line", "LBRACE": "`{`", "RBRACE": "`}`", "LSQB": "`[`",
+    "RSQB": "`]`", "LPAR": "`(`", "RPAR": "`)`", "COMMA": "`,`", "COLON": "`:`", "DOT": "`.`",
+    "EQUAL": "`=`", "RANGE": "`..`", "ARROW": "`->`", "CMP": "a comparison (>=, ==, ...)",
+    "$END": "end of file",
+}
+
+
+class DepthError(Exception):
+    def __init__(self, token: Token):
+        self.token = token
+
+
+class _PostLex:
+    """Newlines end statements, except inside (...) and [...]; runs of newlines
+    collapse to one; brace nesting is capped so nothing downstream recurses deep."""
+
+    always_accept = ("_NL",)
+
+    def process(self, stream):
+        depth = 0
+        braces = 0
+        last_nl = True
+        for tok in stream:
+            t = tok.type
+            if t == "_NL":
+                if depth == 0 and not last_nl:
+                    last_nl = True
+                    yield tok
+                continue
+            if t in ("LSQB", "LPAR"):
+                depth += 1
+            elif t in ("RSQB", "RPAR") and depth:
+                depth -= 1
+            elif t == "LBRACE":
+                braces += 1
+                if braces > MAX_DEPTH:
+                    raise DepthError(tok)
+            elif t == "RBRACE" and braces:
+                braces -= 1
+            last_nl = False
+            yield tok
+
+
+@lru_cache(maxsize=1)
+def parser() -> Lark:
+    return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="contextual",
+                propagate_positions=True, maybe_placeholders=True, postlex=_PostLex(),
+                cache=True)
+
+
+def span_at(file: str, text: str, offset: int, length: int = 1) -> Span:
+    offset = max(0, min(offset, len(text)))
+    end = max(offset, min(offset + length, len(text)))
+    return Span(file=file, start=_pos(text, offset), end=_pos(text, end))
+
+
+def _pos(text: str, offset: int) -> Pos:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return Pos(line=line, column=col, offset=offset)
+
+
+def decode(file: str, data: bytes, sink: Sink) -> str | None:
+    """Bytes -> text, or a diagnostic for what a spec file must not be."""
+    if len(data) > MAX_BYTES:
+        sink.add("E0005", f"file is too large ({len(data) / 1048576:.1f} MB)", Span.point(file),
+                 label="spec files are limited to 5 MB",
+                 help="split the spec into modules with `use \"./part.corpus\"`, or describe bulk "
+                      "calls with a `population` block instead of listing them")
+        return None
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        sink.add("E0003", "file is binary, not a .corpus text file",
+                 span_at(file, data[:nul].decode("utf-8", "replace"), nul),
+                 label="NUL byte here", help="a .corpus spec is UTF-8 text; check the path")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        good = data[:e.start].decode("utf-8", "replace")
+        sink.add("E0003", f"file is not valid UTF-8 (byte 0x{data[e.start]:02x})",
+                 span_at(file, good, len(good)), label="invalid byte here",
+                 help="save the file as UTF-8")
+        return None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def is_blank(text: str) -> bool:
+    return all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines())
+
+
+def parse_text(file: str, text: str, sink: Sink) -> Tree | None:
+    """Parse, recovering at top-level blocks; returns the tree of what parsed."""
+    work = text if text.endswith("\n") else text + "\n"
+    p = parser()
+    for _ in range(MAX_SYNTAX_ERRORS + 1):
+        try:
+            return p.parse(work)
+        except DepthError as e:
+            sink.add("E0006", f"blocks are nested more than {MAX_DEPTH} deep",
+                     span_at(file, text, e.token.start_pos), label="too deep here",
+                     help="a .corpus spec needs only a few levels of `{ }`; close the blocks above")
+            off = e.token.start_pos
+        except UnexpectedInput as e:
+            off = _report(file, text, work, e, sink)
+        new = _blank_block(work, off)
+        if new == work:
+            return None
+        work = new
+        if is_blank(work):
+            return None
+    return None
+
+
+def _blank_block(work: str, off: int) -> str:
+    line_start = work.rfind("\n", 0, off) + 1
+    start = 0
+    for m in _BOUNDARY.finditer(work, 0, line_start + 1):
+        start = m.start()
+    nxt = _BOUNDARY.search(work, line_start + 1 if work[line_start:line_start + 1] else line_start)
+    end = nxt.start() if nxt and nxt.start() > off else len(work)
+    if nxt and nxt.start() <= off:
+        # the failing line itself is a boundary: blank to the one after it
+        nxt2 = _BOUNDARY.search(work, off + 1)
+        end = nxt2.start() if nxt2 else len(work)
+    region = re.sub(r"[^\n]", " ", work[start:end])
+    return work[:start] + region + work[end:]
+
+
+def _expected(names) -> str:
+    nice = sorted({TERMINAL_NAMES.get(n, f"`{n.lower()}`") for n in names if n != "WS"})
+    if len(nice) > 8:
+        nice = nice[:8] + ["..."]
+    return ", ".join(nice)
+
+
+def _report(file: str, text: str, work: str, e: UnexpectedInput, sink: Sink) -> int:
+    if isinstance(e, UnexpectedCharacters):
+        off = e.pos_in_stream
+        ch = work[off] if off < len(work) else ""
+        if ch == '"':
+            sink.add("E0002", "unterminated string", span_at(file, text, off),
+                     label="this string is never closed",
+                     help='close the string with `"` on the same line; strings cannot span lines')
+        else:
+            shown = ch if ch.isprintable() else repr(ch)
+            sink.add("E0002", f"unexpected character `{shown}`", span_at(file, text, off),
+                     label="not part of the language",
+                     help=f"expected {_expected(e.allowed or [])}" if e.allowed else "remove it")
+        return off
+    if isinstance(e, UnexpectedEOF):
+        off = len(text)
+        _eof(file, text, off, e.expected, sink)
+        return off
+    assert isinstance(e, UnexpectedToken)
+    tok = e.token
+    if tok.type == "$END":
+        off = len(text)
+        _eof(file, text, off, e.expected, sink)
+        return off
+    off = tok.start_pos
+    if tok.type == "_NL":
+        sink.add("E0001", "unexpected end of line", span_at(file, text, off, 0),
+                 label="the statement is incomplete", help=f"expected {_expected(e.expected)}")
+        return off
+    what = tok.value if tok.type != "_NL" else "end of line"
+    sink.add("E0001", f"unexpected `{what}`", span_at(file, text, off, max(1, len(tok.value))),
+             label=f"expected {_expected(e.expected)}", help=_hint(tok, e.expected))
+    return off
+
+
+def _hint(tok: Token, expected) -> str:
+    exp = set(expected)
+    if "RBRACE" in exp and tok.type in ("ACCOUNT", "POPULATION", "CORPUS", "NAME"):
+        return "a block above is missing its closing `}`"
+    if exp == {"_NL"} or exp == {"_NL", "RBRACE"}:
+        return "put each statement on its own line"
+    return f"expected {_expected(expected)}"
+
+
+def _eof(file: str, text: str, off: int, expected, sink: Sink) -> None:
+    opened = _unclosed_brace(text)
+    if opened is not None:
+        sink.add("E0001", "unexpected end of file: a block is not closed", span_at(file, text, opened),
+                 label="this `{` has no matching `}`", help="add the missing `}`")
+    else:
+        sink.add("E0001", "unexpected end of file", span_at(file, text, off, 0),
+                 label=f"expected {_expected(expected)}", help="the last statement is incomplete")
+
+
+def _unclosed_brace(text: str) -> int | None:
+    stack = []
+    for m in re.finditer(r'"(?:\\.|[^"\\\n])*"|#[^\n]*|[{}]', text):
+        s = m.group()
+        if s == "{":
+            stack.append(m.start())
+        elif s == "}" and stack:
+            stack.pop()
+    return stack[-1] if stack else None
