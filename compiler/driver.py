@@ -1,0 +1,33 @@
+"""One call that runs the compiler front to back: load -> check -> program."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import program as P
+from .check import check
+from .diagnostics import Sink
+from .plan import spec_hash
+from .resolve import Loaded, load
+
+
+@dataclass
+class Compiled:
+    loaded: Loaded
+    program: P.Program | None
+    spec_hash: str
+
+    @property
+    def sources(self) -> dict[str, str]:
+        return self.loaded.sources
+
+
+def compile_file(path: str, sink: Sink, text: str | None = None) -> Compiled:
+    loaded = load(path, sink, text=text)
+    prog = None
+    if loaded.root is not None and not any(d.severity == "error" and d.code in _FATAL for d in sink.items):
+        prog = check(loaded, sink)
+    return Compiled(loaded=loaded, program=prog, spec_hash=spec_hash(loaded.sources))
+
+
+_FATAL = {"E0003", "E0005", "E0902", "E0004"}

@@ -1,0 +1,396 @@
+"""Plan: the fully resolved, deterministic execution plan.
+
+Each entity draws from its own stream keyed by its qualified name, so adding an
+account changes no other account's calls. The divergence quota is corpus-wide
+and exact: per-account quotas by largest remainder, then the account's own
+stream picks which of its moments diverge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Iterator
+
+from corpusc import __version__
+
+from . import program as P
+from . import rng
+from .diagnostics import Sink, Span
+from .plan_model import (AccountPlan, ArcPlan, Beat, Call, Header, Moment, ObjectionStep,
+                         Participant, PopulationPlan, Reference, Summary)
+
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_MOMENTS = {"short": 2, "medium": 4, "long": 6}
+POSITIVE_CONGRUENT = (["enthusiastic"], ["confident"], ["enthusiastic", "lean_forward"],
+                      ["confident", "note_taking"], ["enthusiastic", "INTERRUPTS"])
+NEGATIVE_CONGRUENT = (["hesitant", "pitch: FALLING"], ["1.8s pause", "hesitant"],
+                      ["energy: LOW", "pitch: FALLING"])
+DIVERGENT = (["hesitant", "energy: LOW"], ["2.1s pause", "hesitant"], ["energy: LOW", "pitch: FALLING"],
+             ["1.6s pause", "energy: LOW"], ["hesitant", "pitch: FALLING"])
+VIDEO_ONLY = {"lean_forward", "note_taking"}
+STAGE_WORK = {"discovery": "discovery", "evaluation": "demo", "negotiation": "terms", "close": "signoff"}
+
+
+def spec_hash(sources: dict[str, str]) -> str:
+    h = hashlib.sha256()
+    for name in sorted(sources):
+        h.update(name.encode() + b"\0" + sources[name].encode() + b"\0")
+    return h.hexdigest()
+
+
+def header(prog: P.Program, shash: str) -> Header:
+    used_personas = {s.persona for a in prog.accounts for s in a.stakeholders}
+    used_objections = {x.objection for a in prog.accounts for x in a.arcs} | \
+        {c for a in prog.accounts for s in a.stakeholders for c in s.concerns}
+    used_industries = {a.industry for a in prog.accounts}
+    accounts = []
+    for a in prog.accounts:
+        arcs = []
+        for i, arc in enumerate(a.arcs):
+            last = arc.steps[-1].step if arc.steps else "raised"
+            outcome = "resolved" if last == "resolved" else "stalled" if last == "stalled" else "open"
+            arcs.append(ArcPlan(id=_arc_id(a, i, arc), objection=arc.objection, by=arc.by,
+                                steps=[{"step": s.step, "call": _call_id(a.name, s.call) if s.call else None}
+                                       for s in arc.steps], outcome=outcome))
+        accounts.append(AccountPlan(
+            name=a.name, display=a.display, size=a.size, employees=a.employees, industry=a.industry,
+            region=a.region, outcome=a.outcome, trajectory=a.trajectory, competitors=a.competitors,
+            deal_value=a.deal_value,
+            stakeholders=[s.model_dump() for s in a.stakeholders],
+            calls=[_call_id(a.name, c.name) for c in a.calls], arcs=arcs))
+    pops = [PopulationPlan(name=p.name, count=p.count, window_start=p.window_start, window_end=p.window_end,
+                           timezone=p.timezone, hours=list(p.hours), peak=p.peak, domain=p.domain,
+                           locale=p.locale, sampling=p.sampling,
+                           categoricals={c.field: {x.value: x.weight for x in c.categories} for c in p.categoricals},
+                           fields=[f.name for f in p.fields])
+            for p in prog.populations]
+    return Header(
+        corpusc_version=__version__, spec_hash=shash,
+        corpus=prog.corpus.model_dump(mode="json"),
+        personas={k: v.model_dump(mode="json") for k, v in sorted(prog.personas.items()) if k in used_personas},
+        objections={k: v.model_dump(mode="json") for k, v in sorted(prog.objections.items()) if k in used_objections},
+        industries={k: v.model_dump(mode="json") for k, v in sorted(prog.industries.items()) if k in used_industries},
+        stages={k: v.model_dump(mode="json") for k, v in sorted(prog.stages.items())},
+        reps=[r.model_dump(mode="json") for r in prog.reps.values()],
+        accounts=accounts, populations=pops, emits=[e.model_dump(mode="json") for e in prog.emits])
+
+
+def _call_id(account: str, call: str) -> str:
+    return f"{account}.{call}"
+
+
+def _arc_id(a: P.Account, i: int, arc: P.Arc) -> str:
+    return f"{a.name}.arc{i + 1}.{arc.objection}"
+
+
+# ---- sales calls ---------------------------------------------------------------
+
+def divergent_quotas(prog: P.Program, sink: Sink | None = None) -> dict[str, int]:
+    """Exact corpus-wide divergence, split over accounts by largest remainder."""
+    counts = {a.name: sum(_moment_count(c) for c in a.calls) for a in prog.accounts}
+    quotas: dict[str, int] = {}
+    shared = [a for a in prog.accounts if a.divergence is None]
+    for a in prog.accounts:
+        if a.divergence is not None:
+            quotas[a.name] = int(a.divergence * counts[a.name] + 0.5)
+    total = sum(counts[a.name] for a in shared)
+    want = int(prog.corpus.divergence * total + 0.5)
+    if shared and total:
+        order = sorted(shared, key=lambda a: rng.stable_hash(str(prog.corpus.seed), a.name))
+        parts = rng.apportion(want, [counts[a.name] for a in order])
+        for a, q in zip(order, parts):
+            quotas[a.name] = min(q, counts[a.name])
+    return quotas
+
+
+def _moment_count(c: P.CallSpec) -> int:
+    if not c.paralinguistics:
+        return 0
+    if c.moments is not None:
+        return min(c.moments, max(0, c.turns // 2 - 1))
+    return min(DEFAULT_MOMENTS.get(c.length, 4), max(0, c.turns // 2 - 1))
+
+
+def sales_calls(prog: P.Program, sink: Sink | None = None) -> Iterator[Call]:
+    quotas = divergent_quotas(prog)
+    index = 0
+    for a in prog.accounts:
+        calls = plan_account(prog, a, quotas.get(a.name, 0), index)
+        index += len(calls)
+        yield from calls
+
+
+def plan_account(prog: P.Program, a: P.Account, quota: int, base_index: int) -> list[Call]:
+    seed = prog.corpus.seed
+    stakeholders = {s.name: s for s in a.stakeholders}
+    seen: set[str] = set()
+    out: list[Call] = []
+    drafts = []
+    for c in a.calls:
+        r = rng.stream(seed, "account", a.name, "call", c.name)
+        parts = []
+        for w in c.with_:
+            if w in prog.reps:
+                rep = prog.reps[w]
+                parts.append(Participant(id=w, name=rep.display, side="seller", role=rep.title or "Account Executive",
+                                         gender=rep.gender))
+            elif w in stakeholders:
+                s = stakeholders[w]
+                parts.append(Participant(id=w, name=s.display, side="buyer", role=s.role, persona=s.persona,
+                                         decision_maker=s.decision_maker, gender=s.gender,
+                                         joins_here=bool(out or drafts) and w not in seen))
+        for p in parts:
+            seen.add(p.id)
+        drafts.append((c, r, parts))
+    # moments first (so divergence can be chosen across the account), then calls
+    eligible: list[tuple[int, int]] = []  # (call position, moment position) of positive moments
+    per_call = []
+    prev_facts: list[Reference] = []
+    for ci, (c, r, parts) in enumerate(drafts):
+        call_id = _call_id(a.name, c.name)
+        speakers = _speakers(r, c.turns, parts)
+        beats, steps = _beats(prog, a, c, r, parts, speakers, ci, prev_facts, drafts)
+        moments = _moments(r, call_id, c, parts, speakers, beats)
+        for mi, m in enumerate(moments):
+            if m["polarity"] == "positive":
+                eligible.append((ci, mi))
+        per_call.append((c, r, parts, speakers, beats, steps, moments))
+        prev_facts = _facts(call_id, c, beats, steps)
+    chooser = rng.stream(seed, "account", a.name, "divergence")
+    chosen = set(map(tuple, rng.sample(chooser, eligible, min(quota, len(eligible)))))
+    for ci, (c, r, parts, speakers, beats, steps, moments) in enumerate(per_call):
+        call_id = _call_id(a.name, c.name)
+        final_moments = []
+        for mi, m in enumerate(moments):
+            div = (ci, mi) in chosen
+            cue_r = rng.stream(seed, "account", a.name, "call", c.name, "moment", str(mi))
+            if div:
+                cues = list(rng.pick(cue_r, DIVERGENT))
+            elif m["polarity"] == "negative":
+                cues = list(rng.pick(cue_r, NEGATIVE_CONGRUENT))
+            else:
+                options = [x for x in POSITIVE_CONGRUENT if c.medium == "video" or not VIDEO_ONLY & set(x)]
+                cues = list(rng.pick(cue_r, options))
+            final_moments.append(Moment(id=f"{call_id}.m{mi + 1}", turn=m["turn"], speaker=m["speaker"],
+                                        polarity=m["polarity"], divergent=div, cues=cues, beat=m["beat"]))
+        date, time_, start, start_utc, wd = _when(prog, a, c, r)
+        refs = []
+        if ci > 0:
+            refs = _facts(_call_id(a.name, per_call[ci - 1][0].name), per_call[ci - 1][0], per_call[ci - 1][4],
+                          per_call[ci - 1][5])
+        out.append(Call(
+            id=call_id, kind="sales", index=base_index + ci, account=a.name, thread_index=ci, date=date,
+            time=time_, start=start, start_utc=start_utc, weekday=wd, timezone=prog.corpus.timezone,
+            locale=c.locale or prog.corpus.locale, stage=c.stage, length=c.length, target_turns=c.turns,
+            target_duration_sec=c.duration_sec, medium=c.medium, engagement=c.engagement, topic=c.topic,
+            paralinguistics=c.paralinguistics, participants=parts, speakers=speakers, beats=beats,
+            moments=final_moments, references=refs, objections=steps,
+            metadata={"medium": c.medium, "platform": "zoom" if c.medium == "video" else "phone"}))
+    return out
+
+
+def _speakers(r, turns: int, parts: list[Participant]) -> list[int]:
+    """Who speaks each turn: the seller side and the buyers alternate; among
+    several buyers, decision makers and champions speak more."""
+    sellers = [i for i, p in enumerate(parts) if p.side == "seller"] or [0]
+    buyers = [i for i, p in enumerate(parts) if p.side == "buyer"] or sellers
+    weights = [2.0 if parts[i].decision_maker else 1.0 for i in buyers]
+    out = []
+    last_buyer = buyers[0]
+    for t in range(turns):
+        if t % 2 == 0:
+            out.append(sellers[0] if len(sellers) == 1 or t < 2 else sellers[rng.below(r, len(sellers))])
+        else:
+            if len(buyers) == 1:
+                out.append(buyers[0])
+                continue
+            x = r.random() * sum(weights)
+            acc = 0.0
+            pickb = buyers[-1]
+            for b, w in zip(buyers, weights):
+                acc += w
+                if x < acc:
+                    pickb = b
+                    break
+            if pickb == last_buyer and r.random() < 0.4:
+                pickb = buyers[(buyers.index(pickb) + 1) % len(buyers)]
+            last_buyer = pickb
+            out.append(pickb)
+    return out
+
+
+def _beats(prog, a: P.Account, c: P.CallSpec, r, parts, speakers, ci, prev_facts, drafts):
+    """The outline: which beat happens at which turn, said by whom."""
+    pid = [p.id for p in parts]
+    buyers = [p.id for p in parts if p.side == "buyer"] or pid
+    rep = next((p.id for p in parts if p.side == "seller"), pid[0])
+    first_buyer = next((p.id for p in parts if p.side == "buyer" and p.decision_maker), buyers[0])
+    plan: list[tuple[str, str, str, dict]] = []  # (kind, side, speaker, extra)
+    plan.append(("opening", "seller", rep, {}))
+    if c.turns >= 20:
+        plan.append(("small_talk", "buyer", buyers[0], {}))
+    if ci > 0:
+        plan.append(("reference", "seller", rep, {"ref_call": _call_id(a.name, drafts[ci - 1][0].name)}))
+    for p in parts:
+        if p.joins_here:
+            plan.append(("introduce_stakeholder", "buyer", p.id, {"key": p.id}))
+    plan.append(("agenda", "seller", rep, {}))
+    work = STAGE_WORK.get(c.stage, "discovery")
+    plan.append((work, "seller", rep, {"key": c.stage}))
+    plan.append(("pain", "buyer", first_buyer, {"key": a.industry}))
+    for m in c.competitor_mentions:
+        plan.append(("competitor_mention", "buyer", buyers[rng.below(r, len(buyers))], {"key": m}))
+    steps: list[tuple[str, str, str, str]] = []
+    for i, arc in enumerate(a.arcs):
+        for st in arc.steps:
+            if st.call == c.name:
+                steps.append((_arc_id(a, i, arc), arc.objection, arc.by, st.step))
+    for arc_id, typ, by, step in steps:
+        if step in ("raised", "reopened"):
+            plan.append(("objection_" + step, "buyer", by, {"key": typ, "arc": arc_id}))
+        elif step == "addressed":
+            plan.append(("objection_addressed", "seller", rep, {"key": typ, "arc": arc_id}))
+        elif step == "resolved":
+            plan.append(("objection_resolved", "buyer", by, {"key": typ, "arc": arc_id}))
+        elif step == "unaddressed":
+            plan.append(("objection_unaddressed", "seller", rep, {"key": typ, "arc": arc_id}))
+    for s in c.buying_signals:
+        plan.append(("buying_signal", "buyer", s.by, {"text": s.text}))
+    plan.append(("next_steps", "seller", rep, {}))
+    plan.append(("close", "seller", rep, {}))
+    # place beats in order, each on a turn of its side, spread over the call
+    n_turns = len(speakers)
+    beats: list[Beat] = []
+    pos = 0
+    k = len(plan)
+    for bi, (kind, side, who, extra) in enumerate(plan):
+        target = round(bi * (n_turns - 1) / max(1, k - 1)) if kind != "close" else n_turns - 1
+        t = max(pos, target)
+        want_even = side == "seller"
+        while t < n_turns and ((t % 2 == 0) != want_even):
+            t += 1
+        if t >= n_turns:
+            t = n_turns - 1 if (n_turns - 1) % 2 == (0 if want_even else 1) else max(0, n_turns - 2)
+        if kind == "close" and t < pos:
+            t = pos
+        if parts and who in pid and side == "buyer":
+            speakers[t] = pid.index(who)
+        speaker = pid[speakers[t]] if parts else who
+        beats.append(Beat(kind=kind, turn=t, speaker=speaker, key=extra.get("key"), arc=extra.get("arc"),
+                          ref_call=extra.get("ref_call"), text=extra.get("text")))
+        pos = t + 1 if t + 1 < n_turns else t
+    objections = [ObjectionStep(arc=b.arc, type=b.key, by=b.speaker if b.kind != "objection_addressed" else
+                                next(s[2] for s in steps if s[0] == b.arc), step=b.kind.split("_", 1)[1], turn=b.turn)
+                  for b in beats if b.kind.startswith("objection_")]
+    return beats, objections
+
+
+def _moments(r, call_id, c: P.CallSpec, parts, speakers, beats: list[Beat]) -> list[dict]:
+    n = _moment_count(c)
+    if n == 0:
+        return []
+    pid = [p.id for p in parts]
+    buyer_turns = [t for t in range(1, len(speakers)) if parts[speakers[t]].side == "buyer"]
+    chosen: dict[int, tuple[str, str | None]] = {}
+    for b in beats:
+        if len(chosen) >= n:
+            break
+        if b.kind in ("objection_raised", "objection_reopened") and b.turn in buyer_turns:
+            chosen[b.turn] = ("negative", b.kind)
+        elif b.kind in ("buying_signal", "objection_resolved") and b.turn in buyer_turns:
+            chosen[b.turn] = ("positive", b.kind)
+    rest = [t for t in buyer_turns if t not in chosen and t + 0 not in {b.turn for b in beats
+                                                                         if b.kind.startswith("objection_r")}]
+    for t in sorted(rng.sample(r, rest, max(0, n - len(chosen)))):
+        chosen[t] = ("positive", None)
+    return [{"turn": t, "speaker": pid[speakers[t]], "polarity": pol, "beat": beat}
+            for t, (pol, beat) in sorted(chosen.items())]
+
+
+def _facts(call_id: str, c: P.CallSpec, beats: list[Beat], steps) -> list[Reference]:
+    """Concrete facts of a call that the next call can refer back to."""
+    out = []
+    for b in beats:
+        if b.kind in ("objection_raised", "objection_reopened"):
+            out.append(Reference(call=call_id, kind="objection", key=b.key, text=b.speaker))
+        elif b.kind == "buying_signal":
+            out.append(Reference(call=call_id, kind="buying_signal", key=b.speaker, text=b.text or ""))
+        elif b.kind == "competitor_mention":
+            out.append(Reference(call=call_id, kind="competitor", key=b.key, text=b.speaker))
+    out.append(Reference(call=call_id, kind="topic", key=c.stage, text=c.topic))
+    return out
+
+
+def _when(prog: P.Program, a: P.Account, c: P.CallSpec, r) -> tuple[str, str, str, str, str]:
+    starts = dt.date.fromisoformat(prog.corpus.starts)
+    date = starts + dt.timedelta(days=c.day)
+    if c.at:
+        hh, mm = (int(x) for x in c.at.split(":"))
+    else:
+        lo_h, lo_m = (int(x) for x in prog.corpus.hours[0].split(":"))
+        hi_h, hi_m = (int(x) for x in prog.corpus.hours[1].split(":"))
+        slots = max(1, ((hi_h * 60 + hi_m) - (lo_h * 60 + lo_m) - 30) // 30 + 1)
+        m = lo_h * 60 + lo_m + 30 * rng.below(r, slots)
+        hh, mm = divmod(m, 60)
+    return local_times(date, hh, mm, 0, prog.corpus.timezone)
+
+
+def local_times(date: dt.date, hh: int, mm: int, ss: int, tz: str) -> tuple[str, str, str, str, str]:
+    from zoneinfo import ZoneInfo
+    zone = ZoneInfo(tz)
+    local = dt.datetime(date.year, date.month, date.day, hh, mm, ss, tzinfo=zone)
+    utc = local.astimezone(dt.timezone.utc)
+    local = utc.astimezone(zone)  # normalizes times that do not exist (spring forward)
+    return (local.date().isoformat(), local.strftime("%H:%M:%S"), local.isoformat(),
+            utc.strftime("%Y-%m-%dT%H:%M:%S.000Z"), WEEKDAY_NAMES[local.weekday()])
+
+
+# ---- the whole plan ------------------------------------------------------------
+
+def calls(prog: P.Program) -> Iterator[Call]:
+    """Every call of the plan, streamed: sales threads first, then populations."""
+    from .population import population_calls
+    yield from sales_calls(prog)
+    base = sum(len(a.calls) for a in prog.accounts)
+    for pop in prog.populations:
+        yield from population_calls(prog, pop, base)
+        base += pop.count
+
+
+class Tally:
+    """Counts calls as they stream past, for the plan's summary and footer."""
+
+    def __init__(self, prog: P.Program):
+        self.prog = prog
+        self.calls = self.turns = self.moments = self.divergent = 0
+        self.seconds = 0.0
+
+    def wrap(self, stream: Iterator[Call]) -> Iterator[Call]:
+        for c in stream:
+            self.calls += 1
+            self.turns += c.target_turns
+            self.seconds += c.target_duration_sec
+            self.moments += len(c.moments)
+            self.divergent += sum(1 for m in c.moments if m.divergent)
+            yield c
+
+    def summary(self) -> Summary:
+        engines = {e.backend: e.options for e in self.prog.emits}
+        api = 0
+        if engines.get("transcripts", {}).get("engine", self.prog.corpus.engine) == "openai":
+            api += self.calls
+        if engines.get("audio", {}).get("engine") == "openai":
+            api += self.turns
+        return Summary(accounts=len(self.prog.accounts), populations=len(self.prog.populations),
+                       calls=self.calls, turns=self.turns, minutes=round(self.seconds / 60, 1),
+                       moments=self.moments, divergent=self.divergent, api_calls=api)
+
+
+def footer(s: Summary) -> str:
+    parts = [f"{s.accounts} account{'s' if s.accounts != 1 else ''}"]
+    if s.populations:
+        parts.append(f"{s.populations} population{'s' if s.populations != 1 else ''}")
+    parts += [f"{s.calls} call{'s' if s.calls != 1 else ''}", f"~{s.turns} turns",
+              f"{s.api_calls} API calls", f"~{s.minutes:.0f} min audio"]
+    return "Plan: " + ", ".join(parts)

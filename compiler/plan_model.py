@@ -1,0 +1,154 @@
+"""The execution plan's shape (JSON per specs/plan.schema.json): everything a
+backend needs to render a call, decided here so backends decide nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class M(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Participant(M):
+    id: str
+    name: str
+    side: str  # seller | buyer
+    role: str = ""
+    persona: str | None = None
+    decision_maker: bool = False
+    gender: str = "neutral"
+    joins_here: bool = False
+
+
+class Beat(M):
+    kind: str
+    turn: int
+    speaker: str
+    key: str | None = None  # objection type, competitor, stage topic...
+    arc: str | None = None
+    ref_call: str | None = None
+    text: str | None = None
+
+
+class Moment(M):
+    id: str
+    turn: int
+    speaker: str
+    polarity: str  # positive | negative
+    divergent: bool
+    cues: list[str]
+    beat: str | None = None
+
+
+class Reference(M):
+    call: str
+    kind: str  # objection | buying_signal | topic | stakeholder
+    key: str | None = None
+    text: str = ""
+
+
+class ObjectionStep(M):
+    arc: str
+    type: str
+    by: str
+    step: str
+    turn: int
+
+
+class Call(M):
+    id: str
+    kind: str  # sales | population
+    index: int
+    account: str | None = None
+    population: str | None = None
+    thread_index: int | None = None
+    date: str
+    time: str
+    start: str  # ISO 8601 local time with offset
+    start_utc: str
+    weekday: str
+    timezone: str
+    locale: str
+    stage: str | None = None
+    length: str
+    target_turns: int
+    target_duration_sec: float
+    medium: str = "video"
+    engagement: str = "steady"
+    topic: str = ""
+    paralinguistics: bool = False
+    participants: list[Participant]
+    speakers: list[int]  # participant index per turn
+    beats: list[Beat]
+    moments: list[Moment] = []
+    references: list[Reference] = []
+    objections: list[ObjectionStep] = []
+    metadata: dict[str, Any] = {}
+
+
+class ArcPlan(M):
+    id: str
+    objection: str
+    by: str
+    steps: list[dict[str, Any]]
+    outcome: str  # resolved | stalled | open
+
+
+class AccountPlan(M):
+    name: str
+    display: str
+    size: str
+    employees: int | None
+    industry: str
+    region: str
+    outcome: str
+    trajectory: list[str]
+    competitors: list[str]
+    deal_value: float | None
+    stakeholders: list[dict[str, Any]]
+    calls: list[str]
+    arcs: list[ArcPlan]
+
+
+class PopulationPlan(M):
+    name: str
+    count: int
+    window_start: str
+    window_end: str
+    timezone: str
+    hours: list[str]
+    peak: str | None
+    domain: str | None
+    locale: str
+    sampling: str
+    categoricals: dict[str, dict[str, float]]
+    fields: list[str]
+
+
+class Header(M):
+    plan_version: int = 1
+    corpusc_version: str
+    spec_hash: str
+    corpus: dict[str, Any]
+    personas: dict[str, Any]
+    objections: dict[str, Any]
+    industries: dict[str, Any]
+    stages: dict[str, Any]
+    reps: list[dict[str, Any]]
+    accounts: list[AccountPlan]
+    populations: list[PopulationPlan]
+    emits: list[dict[str, Any]]
+
+
+class Summary(M):
+    accounts: int = 0
+    populations: int = 0
+    calls: int = 0
+    turns: int = 0
+    minutes: float = 0.0
+    moments: int = 0
+    divergent: int = 0
+    api_calls: int = 0

@@ -1,0 +1,66 @@
+"""Write the plan: streamed JSON (one call per line inside `calls`) and the
+human summary. Neither holds all calls in memory."""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Iterable
+
+from . import program as P
+from .plan import Tally, footer
+from .plan_model import Call, Header
+
+
+def _dump(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(", ", ": "))
+
+
+def write_json(out: IO[str], header: Header, calls: Iterable[Call], tally: Tally) -> None:
+    out.write("{\n")
+    for k, v in header.model_dump(mode="json").items():
+        out.write(f"  {json.dumps(k)}: {_dump(v)},\n")
+    out.write('  "calls": [')
+    first = True
+    for c in calls:
+        out.write("\n    " if first else ",\n    ")
+        out.write(_dump(c.model_dump(mode="json")))
+        first = False
+    out.write("\n  ],\n" if not first else "],\n")
+    out.write(f'  "summary": {_dump(tally.summary().model_dump(mode="json"))}\n')
+    out.write("}\n")
+
+
+def write_human(out: IO[str], prog: P.Program, calls: Iterable[Call], tally: Tally) -> None:
+    w = out.write
+    c0 = prog.corpus
+    w(f"corpus {c0.name}  seed {c0.seed}  locale {c0.locale}  timezone {c0.timezone}  "
+      f"divergence {c0.divergence * 100:g}%\n")
+    accounts = {a.name: a for a in prog.accounts}
+    current = None
+    pop_counts: dict[str, int] = {}
+    for c in calls:
+        if c.kind == "sales":
+            if c.account != current:
+                a = accounts[c.account]
+                current = c.account
+                w(f"\naccount {a.name} \"{a.display}\"  {a.size or '-'} / {a.industry or '-'}  outcome {a.outcome}\n")
+            who = ", ".join(p.id for p in c.participants)
+            mom = ""
+            if c.moments:
+                div = sum(1 for m in c.moments if m.divergent)
+                mom = f"  moments {len(c.moments)} ({div} divergent)"
+            w(f"  {c.id:<28} {c.date} {c.time[:5]}  {c.stage or '-':<11} {c.target_turns:>3} turns "
+              f"~{c.target_duration_sec / 60:.0f} min  [{who}]{mom}\n")
+        else:
+            pop_counts[c.population] = pop_counts.get(c.population, 0) + 1
+    for p in prog.populations:
+        w(f"\npopulation {p.name}  {pop_counts.get(p.name, 0)} calls  {p.window_start}..{p.window_end}  "
+          f"{p.timezone}  hours {p.hours[0]}..{p.hours[1]}\n")
+        for cat in p.categoricals:
+            shares = "  ".join(f"{x.value} {x.weight:g}%" for x in cat.categories)
+            w(f"  {cat.field}: {shares}\n")
+        for f in p.fields:
+            desc = f"= {f.derived_from}" if f.derived_from else \
+                f"{f.dist}({', '.join(f'{k} {v:g}' if isinstance(v, (int, float)) else f'{k} {v}' for k, v in f.params.items())})"
+            w(f"  field {f.name}: {desc}{f' clamp {f.clamp[0]:g}..{f.clamp[1]:g}' if f.clamp else ''}\n")
+    w("\n" + footer(tally.summary()) + "\n")

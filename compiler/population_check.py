@@ -1,0 +1,367 @@
+"""Check a `population` block: volume, calendar, categorical weights, typed
+samplers with clamps, and conditional fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import TYPE_CHECKING, Any
+
+from . import nodes as n
+from . import program as P
+from .schema import SCHEMAS, KindError, did_you_mean, seconds
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .check import Checker
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DISTS = {"uniform": ("lo", "hi"), "normal": ("mean", "sd"), "lognormal": ("median", "sigma"),
+         "poisson": ("lambda",), "bool": ("p",), "int": ("lo", "hi"), "const": ("value",)}
+
+
+def check_population(ck: "Checker", d: n.PopulationDecl, corpus: P.Corpus) -> P.Population | None:
+    from .check import typed_props
+    sink = ck.sink
+    schema = SCHEMAS["population"]
+    known = [p for p in d.props if p.name.value in schema.props]
+    other = [p for p in d.props if p.name.value not in schema.props]
+    p = typed_props(known, schema, sink, owner=f"population `{d.name.value}`", owner_span=d.name.span)
+    ok = True
+    tz = ck.timezone(p.values["timezone"], p.nodes["timezone"].span) if "timezone" in p.values \
+        else corpus.timezone
+    # window
+    start, end = _window(ck, p, corpus)
+    days = (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days + 1
+    # volume
+    count = None
+    volume = None
+    if "count" in p.values:
+        v = p.values["count"]
+        if len(v) == 1 and isinstance(v[0], n.Num) and v[0].is_int and v[0].value > 0:
+            count = int(v[0].value)
+        else:
+            sink.add("E0408", "`count` must be a positive integer", p.nodes["count"].span,
+                     help="e.g. `count 1800`")
+            ok = False
+    if "volume" in p.values:
+        v = p.values["volume"]
+        if isinstance(v[0], n.Num) and v[0].is_int and v[0].value > 0 and \
+                [getattr(x, "value", None) for x in v[1:]] in ([], ["per", "day"]):
+            volume = int(v[0].value)
+            if count is None:
+                count = volume * days
+        else:
+            sink.add("E0408", "`volume` must be a positive integer per day", p.nodes["volume"].span,
+                     help="e.g. `volume 30 per day`")
+            ok = False
+    if "count" in p.values and "volume" in p.values:
+        sink.add("E0207", "give either `count` or `volume`, not both", p.nodes["volume"].span)
+    if count is None and ok:
+        sink.add("E0208", f"population `{d.name.value}` has no `count` or `volume`", d.name.span,
+                 help="add `count 1000` or `volume 30 per day`")
+        ok = False
+    hours = ("00:00", "23:59", None)
+    if "hours" in p.values:
+        hours = ck.hours(p.nodes["hours"]) or hours
+    weekdays = {}
+    if "weekdays" in p.values:
+        weekdays = _weights(ck, p.values["weekdays"], "weekdays", relative=True)
+        for k in weekdays:
+            if k not in WEEKDAYS:
+                node = _find(p.values["weekdays"], k)
+                sink.add("E0207", f"`{k}` is not a weekday", node.span if node else p.nodes["weekdays"].span,
+                         help=did_you_mean(k, WEEKDAYS) or "weekdays: " + ", ".join(WEEKDAYS))
+    # categorical fields
+    cats: list[P.Categorical] = []
+    for prop in other:
+        fname = prop.name.value
+        head = prop.values[0].value if prop.values and isinstance(prop.values[0], n.Name) else None
+        if head == "weights" and prop.body is not None and len(prop.values) == 1:
+            w = _weights(ck, prop.body, fname, relative=False, owner=prop)
+            if w:
+                cats.append(P.Categorical(field=fname, categories=[P.Category(value=k, weight=v) for k, v in w.items()]))
+        elif head == "uniform" and len(prop.values) == 2 and isinstance(prop.values[1], n.ListV):
+            names = []
+            for it in prop.values[1].items:
+                if isinstance(it, (n.Name, n.Str)):
+                    names.append(it.value)
+                else:
+                    sink.add("E0207", "uniform categories are names", it.span)
+            if len(set(names)) != len(names):
+                sink.add("E0205", f"a category of `{fname}` is listed twice", prop.values[1].span)
+            if names:
+                wt = 100.0 / len(names)
+                cats.append(P.Categorical(field=fname, categories=[P.Category(value=x, weight=wt) for x in names]))
+        else:
+            sink.add("E0206", f"unknown property `{fname}` in population `{d.name.value}`", prop.name.span,
+                     label="not a population property",
+                     help=did_you_mean(fname, schema.props) or
+                     f"a categorical field is written `{fname} weights {{ a 60% b 40% }}` or "
+                     f"`{fname} uniform [a, b]`")
+    cat_names = {c.field: c for c in cats}
+    # sampled fields
+    fields: list[P.FieldSpec] = []
+    declared: set[str] = set(cat_names)
+    for f in d.fields:
+        if f.name.value in declared:
+            sink.add("E0205", f"field `{f.name.value}` is declared twice", f.name.span)
+            continue
+        spec = _field(ck, f, declared)
+        if spec:
+            fields.append(spec)
+            declared.add(spec.name)
+    whens = []
+    for w in d.whens:
+        _check_cond(ck, w.cond, cat_names, declared)
+        for pr in w.props:
+            sink.add("E0206", f"unknown property `{pr.name.value}` in `when`", pr.name.span,
+                     help="a `when` block holds `field` lines that apply to the matching calls")
+        wf = []
+        for f in w.fields:
+            spec = _field(ck, f, declared)
+            if spec:
+                wf.append(spec)
+        whens.append(P.WhenSpec(cond=w.cond, fields=wf))
+    if not ok or count is None:
+        return None
+    return P.Population(name=d.name.value, count=count, window_start=start, window_end=end, timezone=tz,
+                        hours=(hours[0], hours[1]), peak=hours[2], weekdays=weekdays, categoricals=cats,
+                        fields=fields, whens=whens, sampling=p.values.get("sampling", "exact"),
+                        domain=p.values.get("domain"), locale=p.values.get("locale", corpus.locale),
+                        volume_per_day=volume)
+
+
+def _window(ck, p, corpus) -> tuple[str, str]:
+    starts = dt.date.fromisoformat(corpus.starts)
+    default = (starts.isoformat(), (starts + dt.timedelta(days=29)).isoformat())
+    if "window" not in p.values:
+        return default
+    v = p.values["window"]
+    prop = p.nodes["window"]
+    try:
+        if len(v) == 1 and isinstance(v[0], n.RangeV) and isinstance(v[0].lo, n.DateV) and isinstance(v[0].hi, n.DateV):
+            a, b = dt.date.fromisoformat(v[0].lo.value), dt.date.fromisoformat(v[0].hi.value)
+        elif len(v) == 3 and isinstance(v[0], n.Quantity) and v[0].unit == "days" and isinstance(v[1], n.Name) \
+                and v[1].value in ("ending", "starting") and isinstance(v[2], n.DateV):
+            ndays = int(v[0].value)
+            if ndays <= 0 or ndays != v[0].value:
+                raise KindError("the window must be a whole, positive number of days", v[0])
+            anchor = dt.date.fromisoformat(v[2].value)
+            if v[1].value == "ending":
+                a, b = anchor - dt.timedelta(days=ndays - 1), anchor
+            else:
+                a, b = anchor, anchor + dt.timedelta(days=ndays - 1)
+        elif len(v) == 1 and isinstance(v[0], n.Quantity) and v[0].unit == "days":
+            ndays = int(v[0].value)
+            if ndays <= 0:
+                raise KindError("the window must be a positive number of days", v[0])
+            a, b = starts, starts + dt.timedelta(days=ndays - 1)
+        else:
+            raise KindError("expected `60 days ending 2026-11-20` or `2026-09-01..2026-09-03`", prop)
+    except ValueError as e:
+        ck.sink.add("E0405", f"invalid `window`: {e}", prop.span)
+        return default
+    except KindError as e:
+        ck.sink.add("E0405", f"invalid `window`: {e.message}", (e.node or prop).span,
+                    help="e.g. `window 60 days ending 2026-11-20`")
+        return default
+    if b < a:
+        ck.sink.add("E0405", f"the window ends ({b}) before it starts ({a})", prop.span,
+                    help="swap the dates")
+        return default
+    return a.isoformat(), b.isoformat()
+
+
+def _find(props: list[n.Property], name: str):
+    for pr in props:
+        if pr.name.value == name:
+            return pr.name
+        for v in pr.values:
+            if isinstance(v, n.Name) and v.value == name:
+                return v
+    return None
+
+
+def _weights(ck, body: list[n.Property], fname: str, *, relative: bool, owner=None) -> dict[str, float]:
+    """Flatten `{ a 20% b 30% \n c 50% }` into name -> percent, checking the sum."""
+    sink = ck.sink
+    flat: list[n.Node] = []
+    for pr in body:
+        flat.append(pr.name)
+        flat.extend(pr.values)
+        if pr.body is not None:
+            sink.add("E0207", "weights entries are `name percent` pairs", pr.span)
+    out: dict[str, float] = {}
+    i = 0
+    ok = True
+    while i < len(flat):
+        name = flat[i]
+        val = flat[i + 1] if i + 1 < len(flat) else None
+        if not isinstance(name, (n.Name, n.Str)) or not isinstance(val, n.Percent):
+            sink.add("E0207", f"weights of `{fname}` are `name percent` pairs", (val or name).span,
+                     label="expected a percentage after the name" if isinstance(name, (n.Name, n.Str)) else
+                     "expected a name", help="e.g. `booked_service 28%`")
+            return {}
+        if name.value in out:
+            sink.add("E0205", f"`{name.value}` appears twice in the weights of `{fname}`", name.span)
+            ok = False
+        if val.value < 0 or (not relative and val.value > 100):
+            ck.ratio(val.value, val.span)
+            ok = False
+        out[name.value] = val.value
+        i += 2
+    if not relative and ok and out:
+        total = sum(out.values())
+        if abs(total - 100.0) > 1e-6:
+            span = owner.span if owner is not None else body[0].span
+            diff = 100.0 - total
+            sink.add("E0401", f"weights of `{fname}` sum to {total:g}%, not 100%", span,
+                     label=f"{'missing' if diff > 0 else 'over by'} {abs(diff):g}%",
+                     help=f"{'raise' if diff > 0 else 'lower'} some weights by {abs(diff):g} percentage points")
+            return {}
+    return out if ok else {}
+
+
+def _num(ck, v: n.Node, want_unit: list) -> float | None:
+    if isinstance(v, n.Num):
+        want_unit.append(None)
+        return v.value
+    if isinstance(v, n.Quantity):
+        try:
+            s = seconds(v)
+        except KindError:
+            ck.sink.add("E0404", f"unit `{v.unit}` cannot be used in a sampler", v.span)
+            return None
+        want_unit.append("s")
+        return s
+    if isinstance(v, n.Percent):
+        want_unit.append("%")
+        return v.value
+    ck.sink.add("E0404", "sampler parameters are numbers or durations", v.span)
+    return None
+
+
+def _field(ck, f: n.FieldDecl, declared: set[str]) -> P.FieldSpec | None:
+    sink = ck.sink
+    if f.derived_from is not None:
+        if f.derived_from.value not in declared:
+            ck.unknown("E0209", "field", f.derived_from, f.derived_from.span, declared)
+            return None
+        return P.FieldSpec(name=f.name.value, derived_from=f.derived_from.value)
+    s = f.sampler
+    dist = s.dist.value
+    if dist not in DISTS:
+        sink.add("E0404", f"unknown sampler `{dist}`", s.dist.span,
+                 help=did_you_mean(dist, DISTS) or "samplers: " + ", ".join(DISTS))
+        return None
+    names = DISTS[dist]
+    params: dict[str, Any] = {}
+    units: list = []
+    if len(s.args) != len(names):
+        sink.add("E0404", f"`{dist}` takes {len(names)} parameter{'s' if len(names) > 1 else ''} "
+                 f"({', '.join(names)}), got {len(s.args)}", s.span,
+                 help=f"e.g. `{dist}({', '.join(n_ + ' 1' for n_ in names)})`")
+        return None
+    for i, a in enumerate(s.args):
+        key = a.name.value if a.name is not None else names[i]
+        if key not in names:
+            sink.add("E0404", f"`{dist}` has no parameter `{key}`", a.name.span,
+                     help=did_you_mean(key, names) or "parameters: " + ", ".join(names))
+            return None
+        if key in params:
+            sink.add("E0404", f"parameter `{key}` given twice", a.span)
+            return None
+        if dist == "const" and isinstance(a.value, (n.Name, n.Str)):
+            params[key] = a.value.value
+            continue
+        v = _num(ck, a.value, units)
+        if v is None:
+            return None
+        params[key] = v
+    unit = "s" if "s" in units else None
+    bad = None
+    if dist == "normal" and params["sd"] <= 0:
+        bad = ("sd", "must be positive")
+    if dist == "lognormal" and (params["sigma"] <= 0 or params["median"] <= 0):
+        bad = ("sigma" if params["sigma"] <= 0 else "median", "must be positive")
+    if dist == "poisson" and params["lambda"] <= 0:
+        bad = ("lambda", "must be positive")
+    if dist == "bool":
+        pv = params["p"]
+        if units and units[0] == "%":
+            pv = pv / 100
+        if not 0 <= pv <= 1:
+            bad = ("p", "must be within 0..100%")
+        params["p"] = pv
+    if dist in ("uniform", "int") and params["lo"] > params["hi"]:
+        bad = ("lo", "must not exceed hi")
+    if dist == "int" and any(float(params[k]) != int(params[k]) for k in ("lo", "hi")):
+        bad = ("lo", "must be integers")
+    if bad:
+        sink.add("E0404", f"`{dist}` parameter `{bad[0]}` {bad[1]}", s.span, help="fix the parameter")
+        return None
+    clamp = None
+    if f.clamp is not None:
+        cu: list = []
+        lo = _num(ck, f.clamp.lo, cu)
+        hi = _num(ck, f.clamp.hi, cu)
+        if lo is None or hi is None:
+            return None
+        if lo > hi:
+            sink.add("E0403", f"clamp {lo:g}..{hi:g} is reversed", f.clamp.span, help="write the smaller bound first")
+            return None
+        support = _support(dist, params)
+        if support and (hi < support[0] or lo > support[1]):
+            sink.add("E0403", f"clamp {_fmt(lo, unit)}..{_fmt(hi, unit)} excludes the whole "
+                     f"`{dist}` distribution ({_fmt(support[0], unit)}..{_fmt(support[1], unit)})",
+                     f.clamp.span, label="every sample would be clamped",
+                     help="widen the clamp or change the distribution")
+            return None
+        clamp = (lo, hi)
+    return P.FieldSpec(name=f.name.value, dist=dist, params=params, unit=unit, clamp=clamp)
+
+
+def _fmt(v: float, unit) -> str:
+    return f"{v:g}{'s' if unit == 's' else ''}"
+
+
+def _support(dist: str, p: dict) -> tuple[float, float] | None:
+    if dist in ("uniform", "int"):
+        return (p["lo"], p["hi"])
+    if dist == "lognormal":
+        return (0.0, math.inf)
+    if dist == "poisson":
+        return (0.0, math.inf)
+    if dist == "bool":
+        return (0.0, 1.0)
+    return None
+
+
+def _check_cond(ck, c: n.Cond, cats: dict, declared: set[str]) -> None:
+    if isinstance(c, (n.AndC, n.OrC)):
+        for it in c.items:
+            _check_cond(ck, it, cats, declared)
+        return
+    if isinstance(c, n.NotC):
+        _check_cond(ck, c.item, cats, declared)
+        return
+    path = c.path.dotted
+    if path in ("hour", "weekday", "day"):
+        return
+    if path not in declared:
+        ck.sink.add("E0407", f"`when` tests unknown field `{path}`", c.path.span,
+                    help=did_you_mean(path, declared) or "fields: " + ", ".join(sorted(declared)))
+        return
+    if path in cats:
+        values = {x.value for x in cats[path].categories}
+        tested = []
+        if isinstance(c, n.Compare):
+            tested = [c.value]
+        elif isinstance(c, n.Member):
+            tested = list(c.values.items)
+        for v in tested:
+            if getattr(v, "value", None) not in values:
+                ck.sink.add("E0407", f"`{getattr(v, 'value', '?')}` is not a category of `{path}`", v.span,
+                            label="never matches",
+                            help=did_you_mean(str(getattr(v, "value", "")), values) or
+                            "categories: " + ", ".join(sorted(values)))

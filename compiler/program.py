@@ -1,0 +1,235 @@
+"""The checked program: typed, validated declarations, the boundary between
+`check` and `plan`. Nothing here refers to syntax except spans kept for
+diagnostics raised later (requirements)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import nodes as n
+from .diagnostics import Span
+
+
+class M(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Corpus(M):
+    name: str
+    seed: int = 0
+    locale: str = "en-US"
+    starts: str = "2026-01-05"
+    timezone: str = "UTC"
+    product: str = "Product"
+    tagline: str = ""
+    divergence: float = 0.30
+    engine: str = "template"
+    hours: tuple[str, str] = ("09:00", "17:00")
+    description: str = ""
+
+
+class Speech(M):
+    rate_wpm: float = 150.0
+    pitch: str = "medium"
+    energy: str = "medium"
+    hesitation: float = 0.1
+
+
+class Persona(M):
+    name: str
+    title: str
+    decision_style: str = "analytical"
+    communication_style: str = ""
+    concerns: list[str] = []
+    objection_style: str = ""
+    conversion_triggers: list[str] = []
+    weaknesses: list[str] = []
+    risk_attitude: str = "neutral"
+    difficulty: str = "medium"
+    phrases: list[str] = []
+    wants: list[str] = []
+    description: str = ""
+    speech: Speech = Speech()
+
+
+class Objection(M):
+    name: str
+    title: str
+    phrasings: list[str] = []
+    resolutions: list[str] = []
+    description: str = ""
+    severity: str = "medium"
+
+
+class Industry(M):
+    name: str
+    title: str
+    terms: list[str] = []
+    pains: list[str] = []
+    description: str = ""
+
+
+class Size(M):
+    name: str
+    title: str
+    employees: tuple[float, float] | None = None
+    description: str = ""
+
+
+class Stage(M):
+    name: str
+    title: str
+    order: int = 0
+    buying_signals: bool = False
+    description: str = ""
+
+
+class Rep(M):
+    name: str
+    display: str
+    role: str  # rep | agent
+    title: str = ""
+    voice: str = ""
+    gender: str = "neutral"
+    team: str = ""
+    shift: str = ""
+    languages: list[str] = []
+    style: str = ""
+
+
+class Stakeholder(M):
+    name: str
+    display: str
+    role: str = ""
+    persona: str
+    concerns: list[str] = []
+    decision_maker: bool = False
+    joins_at: str | None = None
+    gender: str = "neutral"
+    influence: str = "medium"
+
+
+class BuyingSignal(M):
+    by: str
+    text: str = ""
+
+
+class CallSpec(M):
+    name: str
+    index: int
+    day: int
+    stage: str
+    length: str  # short | medium | long | custom
+    turns: int
+    duration_sec: float
+    with_: list[str] = Field(alias="with_")
+    paralinguistics: bool
+    engagement: str = "steady"
+    buying_signals: list[BuyingSignal] = []
+    competitor_mentions: list[str] = []
+    moments: int | None = None
+    at: str | None = None
+    medium: str = "video"
+    topic: str = ""
+    locale: str | None = None
+
+
+class ArcStep(M):
+    step: str
+    call: str | None
+
+
+class Arc(M):
+    objection: str
+    by: str
+    steps: list[ArcStep]
+
+
+class Account(M):
+    name: str
+    display: str
+    size: str = ""
+    employees: int | None = None
+    industry: str = ""
+    region: str = ""
+    outcome: str = "stalled"
+    trajectory: list[str] = []
+    competitors: list[str] = []
+    deal_value: float | None = None
+    description: str = ""
+    divergence: float | None = None
+    stakeholders: list[Stakeholder] = []
+    calls: list[CallSpec] = []
+    arcs: list[Arc] = []
+
+
+class Category(M):
+    value: str
+    weight: float  # percent, 0..100
+
+
+class Categorical(M):
+    field: str
+    categories: list[Category]
+
+
+class FieldSpec(M):
+    name: str
+    dist: str | None = None  # uniform, normal, lognormal, poisson, bool, int, choice
+    params: dict[str, Any] = {}
+    unit: str | None = None  # "s" when the sampler was written in durations
+    clamp: tuple[float, float] | None = None
+    derived_from: str | None = None
+
+
+class WhenSpec(M):
+    cond: n.Cond
+    fields: list[FieldSpec]
+
+
+class Population(M):
+    name: str
+    count: int
+    window_start: str
+    window_end: str  # inclusive
+    timezone: str
+    hours: tuple[str, str] = ("00:00", "23:59")
+    peak: str | None = None
+    weekdays: dict[str, float] = {}
+    categoricals: list[Categorical] = []
+    fields: list[FieldSpec] = []
+    whens: list[WhenSpec] = []
+    sampling: str = "exact"
+    domain: str | None = None
+    locale: str = "en-US"
+    volume_per_day: int | None = None
+
+
+class RequirementSpec(M):
+    severity: str
+    title: str
+    suite: str | None
+    query: n.Query
+    span: Span
+    stdlib: bool = False
+
+
+class Emit(M):
+    backend: str
+    options: dict[str, Any] = {}
+
+
+class Program(M):
+    corpus: Corpus
+    personas: dict[str, Persona] = {}
+    objections: dict[str, Objection] = {}
+    industries: dict[str, Industry] = {}
+    sizes: dict[str, Size] = {}
+    stages: dict[str, Stage] = {}
+    reps: dict[str, Rep] = {}
+    accounts: list[Account] = []
+    populations: list[Population] = []
+    requirements: list[RequirementSpec] = []
+    emits: list[Emit] = []

@@ -1,0 +1,428 @@
+"""Acceptance criteria: a small query language evaluated over the plan's
+collections (accounts, stakeholders, calls, threads, moments, objections).
+
+Evaluation streams: population calls pass through accumulators one at a time,
+so checking a 100k-call population needs no list of calls in memory.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator
+
+from pydantic import BaseModel, ConfigDict
+
+from . import nodes as n
+from . import program as P
+from .diagnostics import Sink, Span
+from .plan_model import Call, Header
+from .population import compare
+from .schema import TIME_UNITS, did_you_mean
+
+FIELDS: dict[str, set[str]] = {
+    "accounts": {"name", "size", "industry", "outcome", "employees", "region", "calls", "stakeholders",
+                 "competitors", "multi_call"},
+    "stakeholders": {"name", "account", "persona", "role", "decision_maker", "calls"},
+    "calls": {"id", "account", "population", "stage", "length", "turns", "minutes", "duration_sec",
+              "participants", "paralinguistics", "moments", "divergent", "congruent", "buying_signals",
+              "competitor_mentions", "objections", "references", "medium", "kind", "date", "weekday", "hour",
+              "locale"},
+    "threads": {"account", "calls", "days", "stages"},
+    "moments": {"id", "call", "speaker", "divergent", "congruent", "polarity"},
+    "objections": {"id", "type", "account", "by", "outcome", "calls"},
+}
+ALIASES = {"outcomes": ("accounts", "outcome"), "stages": ("calls", "stage"),
+           "personas": ("stakeholders", "persona"), "objection_types": ("objections", "type"),
+           "industries": ("accounts", "industry"), "sizes": ("accounts", "size"),
+           "lengths": ("calls", "length")}
+MAX_WITNESSES = 12
+
+
+class Criterion(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    title: str
+    severity: str  # require | expect
+    suite: str | None
+    query: str
+    measured: str
+    passed: bool
+    witnesses: list[str]  # call ids that satisfy it
+    missing: str = ""
+    span: Span
+
+
+# ---- static validation -----------------------------------------------------------
+
+def _collection_of(q: n.Query) -> tuple[str, str | None, Span]:
+    if isinstance(q, n.CoversQ):
+        parts = q.path.parts
+        if len(parts) == 1 and parts[0] in ALIASES:
+            c, f = ALIASES[parts[0]]
+            return c, f, q.path.span
+        return parts[0], ".".join(parts[1:]) or None, q.path.span
+    return q.selection.collection.value, None, q.selection.collection.span
+
+
+def validate(q: n.Query, sink: Sink, call_fields: set[str] = frozenset()) -> bool:
+    coll, field, span = _collection_of(q)
+    if coll not in FIELDS:
+        sink.add("E0603", f"unknown collection `{coll}`", span, label="not a collection of the plan",
+                 help=did_you_mean(coll, list(FIELDS) + list(ALIASES)) or
+                 "collections: " + ", ".join(FIELDS))
+        return False
+    known = FIELDS[coll] | (call_fields if coll == "calls" else set())
+    ok = True
+
+    def field_ok(name: str, sp: Span) -> None:
+        nonlocal ok
+        if name not in known:
+            sink.add("E0603", f"`{coll}` have no field `{name}`", sp, label="unknown field",
+                     help=did_you_mean(name, known) or "fields: " + ", ".join(sorted(known)))
+            ok = False
+
+    if isinstance(q, n.CoversQ):
+        if field is None:
+            sink.add("E0603", "`covers` needs a field: COLLECTION.FIELD covers [...]", q.path.span,
+                     help=f"e.g. `{coll}.{sorted(known)[0]} covers [...]`")
+            return False
+        field_ok(field, q.path.span)
+    else:
+        for c in _conds(q.selection.where):
+            field_ok(c.path.dotted, c.path.span)
+        if isinstance(q, n.QuantifiedQ):
+            for c in _conds(q.cond):
+                field_ok(c.path.dotted, c.path.span)
+        if isinstance(q, n.DistinctQ):
+            for p in q.by:
+                field_ok(p.dotted, p.span)
+        if isinstance(q, n.AggregateQ) and q.within is not None:
+            lo, hi = q.within.lo, q.within.hi
+            if not (isinstance(lo, (n.Percent, n.Num)) and isinstance(hi, (n.Percent, n.Num))):
+                sink.add("E0603", "`within` takes a range of percentages like 25%..35%", q.within.span)
+                ok = False
+    return ok
+
+
+def _conds(c: n.Cond | None) -> Iterator[n.Node]:
+    if c is None:
+        return
+    if isinstance(c, (n.AndC, n.OrC)):
+        for x in c.items:
+            yield from _conds(x)
+    elif isinstance(c, n.NotC):
+        yield from _conds(c.item)
+    else:
+        yield c
+
+
+def describe(q: n.Query) -> str:
+    """Canonical text of a query, used as the title when none is given."""
+    if isinstance(q, n.CoversQ):
+        return f"{q.path.dotted} covers [{', '.join(str(_v(x)) for x in q.values.items)}]"
+    sel = _sel(q.selection)
+    if isinstance(q, n.AggregateQ):
+        tail = f"within {_sv(q.within.lo)}..{_sv(q.within.hi)}" if q.within else f"{q.op} {_sv(q.value)}"
+        return f"{q.agg}({sel}) {tail}"
+    if isinstance(q, n.QuantifiedQ):
+        return f"{q.quant} {sel}: {_cond(q.cond)}"
+    return f"distinct({sel}) by ({', '.join(p.dotted for p in q.by)}) {q.op} {_sv(q.value)}"
+
+
+def _sel(s: n.Selection) -> str:
+    return s.collection.value + (f" where {_cond(s.where)}" if s.where else "")
+
+
+def _cond(c: n.Cond) -> str:
+    if isinstance(c, n.AndC):
+        return " and ".join(_cond(x) for x in c.items)
+    if isinstance(c, n.OrC):
+        return " or ".join(_cond(x) for x in c.items)
+    if isinstance(c, n.NotC):
+        return "not " + _cond(c.item)
+    if isinstance(c, n.Truthy):
+        return c.path.dotted
+    if isinstance(c, n.Member):
+        return f"{c.path.dotted} in [{', '.join(_sv(x) for x in c.values.items)}]"
+    return f"{c.path.dotted} {c.op} {_sv(c.value)}"
+
+
+def _sv(v: n.Node) -> str:
+    if isinstance(v, n.Percent):
+        return f"{v.value:g}%"
+    if isinstance(v, n.Quantity):
+        return f"{v.value:g} {v.unit}"
+    if isinstance(v, n.Str):
+        return f'"{v.value}"'
+    if isinstance(v, n.Num):
+        return f"{int(v.value)}" if v.is_int else f"{v.value:g}"
+    return str(getattr(v, "value", ""))
+
+
+def _v(v: n.Node) -> Any:
+    return getattr(v, "value", None)
+
+
+# ---- items of each collection --------------------------------------------------------
+
+def call_item(c: Call) -> dict[str, Any]:
+    item = {"id": c.id, "account": c.account, "population": c.population, "stage": c.stage,
+            "length": c.length, "turns": c.target_turns, "minutes": round(c.target_duration_sec / 60, 2),
+            "duration_sec": c.target_duration_sec, "participants": len(c.participants),
+            "paralinguistics": c.paralinguistics, "moments": len(c.moments),
+            "divergent": sum(1 for m in c.moments if m.divergent),
+            "congruent": sum(1 for m in c.moments if not m.divergent),
+            "buying_signals": sum(1 for b in c.beats if b.kind == "buying_signal"),
+            "competitor_mentions": sum(1 for b in c.beats if b.kind == "competitor_mention"),
+            "objections": sum(1 for b in c.beats if b.kind.startswith("objection_")),
+            "references": len(c.references), "medium": c.medium, "kind": c.kind, "date": c.date,
+            "weekday": c.weekday, "hour": int(c.time[:2]), "locale": c.locale}
+    for k, v in c.metadata.items():
+        item.setdefault(k, v)
+    return item
+
+
+def header_items(h: Header, sales: list[Call]) -> Iterator[tuple[str, dict, list[str]]]:
+    """(collection, item, witness call ids) for everything but the calls."""
+    by_account: dict[str, list[Call]] = {}
+    for c in sales:
+        by_account.setdefault(c.account or "", []).append(c)
+    for a in h.accounts:
+        calls = by_account.get(a.name, [])
+        ids = [c.id for c in calls]
+        yield "accounts", {"name": a.name, "size": a.size, "industry": a.industry, "outcome": a.outcome,
+                           "employees": a.employees, "region": a.region, "calls": len(calls),
+                           "stakeholders": len(a.stakeholders), "competitors": len(a.competitors),
+                           "multi_call": len(calls) >= 2}, ids
+        days = 0
+        if calls:
+            import datetime as dt
+            days = (dt.date.fromisoformat(calls[-1].date) - dt.date.fromisoformat(calls[0].date)).days
+        yield "threads", {"account": a.name, "calls": len(calls), "days": days,
+                          "stages": len({c.stage for c in calls})}, ids
+        for s in a.stakeholders:
+            theirs = [c.id for c in calls if any(p.id == s["name"] for p in c.participants)]
+            yield "stakeholders", {"name": s["name"], "account": a.name, "persona": s["persona"],
+                                   "role": s["role"], "decision_maker": s["decision_maker"],
+                                   "calls": len(theirs)}, theirs
+        for arc in a.arcs:
+            arc_calls = sorted({st["call"] for st in arc.steps if st["call"]})
+            yield "objections", {"id": arc.id, "type": arc.objection, "account": a.name, "by": arc.by,
+                                 "outcome": arc.outcome, "calls": len(arc_calls)}, arc_calls
+
+
+def call_items(c: Call) -> Iterator[tuple[str, dict, list[str]]]:
+    yield "calls", call_item(c), [c.id]
+    for m in c.moments:
+        yield "moments", {"id": m.id, "call": c.id, "speaker": m.speaker, "divergent": m.divergent,
+                          "congruent": not m.divergent, "polarity": m.polarity}, [c.id]
+
+
+# ---- evaluation ---------------------------------------------------------------------
+
+def scalar(v: n.Node, field: str | None = None) -> Any:
+    if isinstance(v, n.Quantity) and v.unit in TIME_UNITS:
+        secs = v.value * TIME_UNITS[v.unit]
+        return secs / 60 if field == "minutes" else secs
+    if isinstance(v, n.Num):
+        return int(v.value) if v.is_int else v.value
+    if isinstance(v, n.Percent):
+        return v.value / 100
+    if isinstance(v, n.Name):
+        if v.value in ("true", "on"):
+            return True
+        if v.value in ("false", "off"):
+            return False
+        if v.value == "none":
+            return None
+    return getattr(v, "value", None)
+
+
+def holds(c: n.Cond | None, item: dict) -> bool:
+    if c is None:
+        return True
+    if isinstance(c, n.AndC):
+        return all(holds(x, item) for x in c.items)
+    if isinstance(c, n.OrC):
+        return any(holds(x, item) for x in c.items)
+    if isinstance(c, n.NotC):
+        return not holds(c.item, item)
+    field = c.path.dotted
+    v = item.get(field)
+    if isinstance(c, n.Truthy):
+        return bool(v)
+    if isinstance(c, n.Member):
+        return v in [scalar(x, field) for x in c.values.items]
+    return compare(v, c.op, scalar(c.value, field))
+
+
+class _Acc:
+    """Accumulates one requirement over the items of its collection."""
+
+    def __init__(self, spec: P.RequirementSpec):
+        self.spec = spec
+        q = spec.query
+        self.q = q
+        self.coll, self.field, _ = _collection_of(q)
+        self.total = 0
+        self.hits = 0
+        self.wit: list[str] = []
+        self.bad: list[str] = []
+        self.seen: dict[Any, list[str]] = {}
+
+    def _w(self, lst: list[str], ids: list[str]) -> None:
+        for i in ids:
+            if len(lst) >= MAX_WITNESSES:
+                return
+            if i not in lst:
+                lst.append(i)
+
+    def feed(self, item: dict, ids: list[str]) -> None:
+        q = self.q
+        if isinstance(q, n.CoversQ):
+            v = item.get(self.field)
+            if v not in self.seen:
+                self.seen[v] = ids[:3]
+            return
+        if not holds(q.selection.where, item):
+            self.total += 1 if isinstance(q, n.AggregateQ) and q.agg == "ratio" else 0
+            return
+        self.total += 1
+        if isinstance(q, n.AggregateQ):
+            self.hits += 1
+            self._w(self.wit, ids)
+        elif isinstance(q, n.QuantifiedQ):
+            if holds(q.cond, item):
+                self.hits += 1
+                self._w(self.wit, ids)
+            else:
+                self._w(self.bad, [str(item.get("id") or item.get("name"))])
+        elif isinstance(q, n.DistinctQ):
+            key = tuple(item.get(p.dotted) for p in q.by)
+            if key not in self.seen:
+                self.seen[key] = ids[:2]
+                self._w(self.wit, ids[:1])
+
+    def result(self) -> Criterion:
+        q, spec = self.q, self.spec
+        missing = ""
+        if isinstance(q, n.CoversQ):
+            want = [scalar(x, self.field) for x in q.values.items]
+            absent = [w for w in want if w not in self.seen]
+            passed = not absent
+            measured = f"{len(want) - len(absent)}/{len(want)} covered"
+            wit = [i for w in want if w in self.seen for i in self.seen[w]][:MAX_WITNESSES]
+            if absent:
+                missing = f"no {self.coll} with {self.field} " + ", ".join(f"`{a}`" for a in absent)
+        elif isinstance(q, n.AggregateQ) and q.agg == "count":
+            target = scalar(q.value)
+            passed = compare(self.hits, q.op, target)
+            measured = str(self.hits)
+            wit = self.wit
+            if not passed:
+                missing = _gap(self.hits, q.op, target, self.coll)
+        elif isinstance(q, n.AggregateQ):
+            r = self.hits / self.total if self.total else 0.0
+            measured = f"{r * 100:.1f}% ({self.hits}/{self.total})"
+            wit = self.wit
+            if q.within is not None:
+                lo, hi = scalar(q.within.lo), scalar(q.within.hi)
+                passed = self.total > 0 and lo - 1e-9 <= r <= hi + 1e-9
+                if not passed:
+                    missing = (f"no {self.coll} at all" if not self.total else
+                               f"{r * 100:.1f}% is outside {lo * 100:g}%..{hi * 100:g}%")
+            else:
+                target = scalar(q.value)
+                passed = self.total > 0 and compare(r, q.op, target)
+                if not passed:
+                    missing = f"{r * 100:.1f}% is not {q.op} {target * 100:g}%"
+        elif isinstance(q, n.QuantifiedQ):
+            wit = self.wit
+            if q.quant == "all":
+                passed = not self.bad
+                measured = f"{self.hits}/{self.total}"
+                if self.bad:
+                    missing = "fails for " + ", ".join(self.bad)
+            elif q.quant == "any":
+                passed = self.hits > 0
+                measured = f"{self.hits}/{self.total}"
+                if not passed:
+                    missing = f"none of {self.total} {self.coll} match"
+            else:
+                passed = self.hits == 0
+                measured = f"{self.hits}/{self.total}"
+                if not passed:
+                    missing = "holds for " + ", ".join(self.wit)
+                wit = []
+        else:
+            count = len(self.seen)
+            target = scalar(q.value)
+            passed = compare(count, q.op, target)
+            measured = str(count)
+            wit = self.wit
+            if not passed:
+                missing = _gap(count, q.op, target, f"distinct ({', '.join(p.dotted for p in q.by)})")
+        return Criterion(title=spec.title, severity=spec.severity, suite=spec.suite, query=describe(q),
+                         measured=measured, passed=passed, witnesses=wit, missing=missing, span=spec.span)
+
+
+def _gap(have: int, op: str, target: Any, what: str) -> str:
+    if op in (">=", ">") and isinstance(target, (int, float)):
+        need = int(target) - have + (1 if op == ">" else 0)
+        return f"{need} more {what} needed (have {have})"
+    if op in ("<=", "<") and isinstance(target, (int, float)):
+        extra = have - int(target) + (1 if op == "<" else 0)
+        return f"{extra} {what} too many (have {have})"
+    return f"have {have}, want {op} {target}"
+
+
+def evaluate(prog: P.Program, h: Header, calls: Iterable[Call]) -> list[Criterion]:
+    """Evaluate every requirement in one pass over the (streamed) calls."""
+    accs = [_Acc(r) for r in prog.requirements if _valid(r)]
+    by_coll: dict[str, list[_Acc]] = {}
+    for a in accs:
+        by_coll.setdefault(a.coll, []).append(a)
+    sales: list[Call] = []
+    for c in calls:
+        if c.kind == "sales":
+            sales.append(c)
+        for coll, item, ids in call_items(c):
+            for a in by_coll.get(coll, ()):
+                a.feed(item, ids)
+    for coll, item, ids in header_items(h, sales):
+        for a in by_coll.get(coll, ()):
+            a.feed(item, ids)
+    return [a.result() for a in accs]
+
+
+def _valid(r: P.RequirementSpec) -> bool:
+    return validate(r.query, Sink(), _ANY)
+
+
+class _AnyFields(frozenset):
+    def __contains__(self, x) -> bool:  # pragma: no cover - trivial
+        return True
+
+    def __or__(self, other):
+        return self
+
+
+_ANY = _AnyFields()
+
+
+def call_fields(prog: P.Program) -> set[str]:
+    out: set[str] = set()
+    for p in prog.populations:
+        out |= {c.field for c in p.categoricals} | {f.name for f in p.fields}
+        for w in p.whens:
+            out |= {f.name for f in w.fields}
+    return out
+
+
+def report_failures(results: list[Criterion], sink: Sink) -> None:
+    for r in results:
+        if r.passed:
+            continue
+        code = "E0601" if r.severity == "require" else "E0602"
+        sink.add(code, f"{'requirement' if r.severity == 'require' else 'expectation'} not met: {r.title}",
+                 r.span, label=f"measured {r.measured}",
+                 help=r.missing or "change the spec so the plan satisfies it",
+                 notes=[f"in suite `{r.suite}`"] if r.suite else [])

@@ -1,0 +1,3 @@
+from corpusc.cli import main
+
+main()

@@ -1,0 +1,229 @@
+"""The `corpusc` command line: check, plan, fmt, explain.
+
+Every failure reaches the user as a diagnostic with a code; a bug in corpusc
+becomes E0901 (set CORPUSC_DEBUG=1 for the traceback), never a bare traceback.
+Heavy modules are imported inside commands so `corpusc check` starts fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+
+import click
+
+from . import __version__
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def _internal(fn):
+    @functools.wraps(fn)
+    def wrapper(*a, **kw):
+        try:
+            return fn(*a, **kw)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except BrokenPipeError:
+            sys.exit(EXIT_ERRORS)
+        except Exception as e:  # noqa: BLE001 - the last line of defence, by design
+            if os.environ.get("CORPUSC_DEBUG"):
+                raise
+            from .compiler.diagnostics import Sink, Span
+            from .compiler.report import render_text
+            sink = Sink()
+            sink.add("E0901", f"internal error: {type(e).__name__}: {e}", Span.point("<corpusc>"),
+                     help="this is a bug in corpusc; please report it with the spec that triggers it "
+                          "(rerun with CORPUSC_DEBUG=1 for a traceback)")
+            click.echo(render_text(sink.items, {}), err=True, nl=False)
+            sys.exit(EXIT_ERRORS)
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="corpusc")
+def main() -> None:
+    """Compile .corpus specs into synthetic, annotated call corpora."""
+
+
+def _color() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _emit_diags(diags, sources, fmt: str, err: bool = False) -> None:
+    from .compiler import report
+    if fmt == "json":
+        click.echo(report.render_json(diags, sources), nl=False, err=err)
+    elif fmt == "sarif":
+        click.echo(report.render_sarif(diags, sources, __version__), nl=False, err=err)
+    elif fmt == "github":
+        click.echo(report.render_github(diags), nl=False, err=err)
+    else:
+        text = report.render_text(diags, sources, color=_color())
+        if text:
+            click.echo(text, nl=False, err=err)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
+              show_default=True, help="How diagnostics are printed.")
+@click.option("--coverage", "coverage_path", type=click.Path(dir_okay=False),
+              help="Also write the coverage report (requirements) as JSON to this file.")
+@_internal
+def check(files, fmt, coverage_path):
+    """Parse, resolve and check FILES and evaluate their requirements on the plan.
+
+    No network, no generation. Exit 0 when clean (warnings allowed), 1 on errors.
+    """
+    from .compiler.coverage import coverage_json, coverage_table
+    from .compiler.diagnostics import Sink
+    from .compiler.report import summary_line
+    sink = Sink()
+    sources: dict[str, str] = {}
+    reports = []
+    for path in files:
+        compiled, results = _check_one(path, sink)
+        sources.update(compiled.sources)
+        if results is not None:
+            reports.append((path, compiled, results))
+    diags = sink.sorted()
+    if fmt == "json":
+        import json
+        from .compiler import report
+        doc = json.loads(report.render_json(diags, sources))
+        doc["coverage"] = [coverage_json(c, r) for _, c, r in reports]
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        _emit_diags(diags, sources, fmt)
+        if fmt == "text":
+            for path, compiled, results in reports:
+                if results:
+                    click.echo(coverage_table(path, results, color=_color()))
+            click.echo(summary_line(diags, color=_color()))
+    if coverage_path:
+        import json
+        from .compiler.atomic import write_text
+        payload = [coverage_json(c, r) for _, c, r in reports]
+        write_text(coverage_path, json.dumps(payload[0] if len(payload) == 1 else payload, indent=2,
+                                             ensure_ascii=False) + "\n")
+    sys.exit(EXIT_ERRORS if any(d.severity == "error" for d in diags) else EXIT_OK)
+
+
+def _check_one(path, sink):
+    from .compiler import plan as planmod
+    from .compiler.driver import compile_file
+    from .compiler.requirements import evaluate, report_failures
+    compiled = compile_file(path, sink)
+    prog = compiled.program
+    if prog is None or any(d.severity == "error" for d in sink.items):
+        return compiled, None
+    header = planmod.header(prog, compiled.spec_hash)
+    results = evaluate(prog, header, planmod.calls(prog))
+    report_failures(results, sink)
+    return compiled, results
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=True))
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON (specs/plan.schema.json).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
+              help="How diagnostics are printed (on stderr).")
+@_internal
+def plan(file, as_json, output, fmt):
+    """Print the execution plan of FILE: every call, resolved and deterministic."""
+    from .compiler import plan as planmod
+    from .compiler.diagnostics import Sink
+    from .compiler.driver import compile_file
+    from .compiler.planio import write_human, write_json
+    sink = Sink()
+    compiled = compile_file(file, sink)
+    errors = [d for d in sink.items if d.severity == "error"]
+    if compiled.program is None or errors:
+        _emit_diags(sink.sorted(), compiled.sources, fmt, err=True)
+        sys.exit(EXIT_ERRORS)
+    if sink.items:
+        _emit_diags(sink.sorted(), compiled.sources, fmt, err=True)
+    prog = compiled.program
+    tally = planmod.Tally(prog)
+    stream = tally.wrap(planmod.calls(prog))
+
+    def write(out):
+        if as_json:
+            write_json(out, planmod.header(prog, compiled.spec_hash), stream, tally)
+        else:
+            write_human(out, prog, stream, tally)
+
+    if output:
+        from .compiler.atomic import atomic_open
+        with atomic_open(output) as f:
+            write(f)
+        click.echo(planmod.footer(tally.summary()), err=True)
+    else:
+        write(click.get_text_stream("stdout"))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--check", "check_only", is_flag=True, help="Exit 1 if any file is not formatted; write nothing.")
+@click.option("--diff", is_flag=True, help="Print a unified diff instead of writing.")
+@_internal
+def fmt(files, check_only, diff):
+    """Format FILES in the one canonical layout (comments kept; no options)."""
+    from .compiler.atomic import write_text
+    from .compiler.fmt import format_text, unified_diff
+    from .compiler.report import render_text
+    status = EXIT_OK
+    for path in files:
+        try:
+            data = open(path, "rb").read()
+        except OSError as e:
+            click.echo(f"error[E0902]: cannot read `{path}`: {e.strerror}", err=True)
+            status = EXIT_ERRORS
+            continue
+        from .compiler.diagnostics import Sink
+        from .compiler.parse import decode
+        sink = Sink()
+        text = decode(path, data, sink)
+        if text is None:
+            click.echo(render_text(sink.items, {}), err=True, nl=False)
+            status = EXIT_ERRORS
+            continue
+        new, diags = format_text(text, path)
+        if new is None:
+            click.echo(render_text(diags, {path: text}), err=True, nl=False)
+            status = EXIT_ERRORS
+            continue
+        if new == text:
+            continue
+        if diff:
+            click.echo(unified_diff(text, new, path), nl=False)
+        if check_only:
+            if not diff:
+                click.echo(f"would reformat {path}")
+            status = max(status, EXIT_ERRORS)
+        elif not diff:
+            write_text(path, new)
+            click.echo(f"reformatted {path}", err=True)
+    sys.exit(status)
+
+
+@main.command()
+@click.argument("code")
+@_internal
+def explain(code):
+    """Print the long explanation of a diagnostic CODE (e.g. E0204)."""
+    from .compiler.codes import CODES
+    key = code.upper()
+    if key.isdigit():
+        key = "E" + key.zfill(4)
+    c = CODES.get(key)
+    if c is None:
+        from .compiler.schema import did_you_mean
+        hint = did_you_mean(key, CODES)
+        click.echo(f"error: unknown diagnostic code `{code}`" + (f"; {hint}" if hint else ""), err=True)
+        click.echo("codes: " + ", ".join(CODES), err=True)
+        sys.exit(EXIT_ERRORS)
+    click.echo(f"{c.code}: {c.title} ({c.severity})\n\n{c.explanation}")
