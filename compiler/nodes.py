@@ -15,7 +15,7 @@ from .diagnostics import Span
 
 
 class Node(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     span: Span
 
 
@@ -289,11 +289,8 @@ Item = Union[CorpusDecl, UseDecl, CatalogDecl, RepDecl, AccountDecl, PopulationD
 
 
 class Module(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     file: str
     items: list[Item]
 
 
-for _m in list(globals().values()):
-    if isinstance(_m, type) and issubclass(_m, BaseModel) and _m is not BaseModel:
-        _m.model_rebuild()

@@ -238,7 +238,8 @@ def _beats(prog, a: P.Account, c: P.CallSpec, r, parts, speakers, ci, prev_facts
     plan.append(("agenda", "seller", rep, {}))
     work = STAGE_WORK.get(c.stage, "discovery")
     plan.append((work, "seller", rep, {"key": c.stage}))
-    plan.append(("pain", "buyer", first_buyer, {"key": a.industry}))
+    if c.stage in ("discovery", "evaluation"):
+        plan.append(("pain", "buyer", first_buyer, {"key": a.industry}))
     for m in c.competitor_mentions:
         plan.append(("competitor_mention", "buyer", buyers[rng.below(r, len(buyers))], {"key": m}))
     steps: list[tuple[str, str, str, str]] = []
@@ -259,31 +260,67 @@ def _beats(prog, a: P.Account, c: P.CallSpec, r, parts, speakers, ci, prev_facts
         plan.append(("buying_signal", "buyer", s.by, {"text": s.text}))
     plan.append(("next_steps", "seller", rep, {}))
     plan.append(("close", "seller", rep, {}))
-    # place beats in order, each on a turn of its side, spread over the call
+    # place beats in order, each on a turn of its side: the opening beats in the
+    # first fifth of the call, the body spread evenly, next steps and close last
     n_turns = len(speakers)
+    fracs = _fractions([k for k, _, _, _ in plan])
     beats: list[Beat] = []
     pos = 0
-    k = len(plan)
-    for bi, (kind, side, who, extra) in enumerate(plan):
-        target = round(bi * (n_turns - 1) / max(1, k - 1)) if kind != "close" else n_turns - 1
+    for (kind, side, who, extra), frac in zip(plan, fracs):
+        target = n_turns - 1 if kind == "close" else round(frac * (n_turns - 1))
         t = max(pos, target)
         want_even = side == "seller"
         while t < n_turns and ((t % 2 == 0) != want_even):
             t += 1
         if t >= n_turns:
             t = n_turns - 1 if (n_turns - 1) % 2 == (0 if want_even else 1) else max(0, n_turns - 2)
-        if kind == "close" and t < pos:
-            t = pos
         if parts and who in pid and side == "buyer":
             speakers[t] = pid.index(who)
         speaker = pid[speakers[t]] if parts else who
         beats.append(Beat(kind=kind, turn=t, speaker=speaker, key=extra.get("key"), arc=extra.get("arc"),
                           ref_call=extra.get("ref_call"), text=extra.get("text")))
         pos = t + 1 if t + 1 < n_turns else t
+    _no_voice_before_intro(parts, speakers, beats)
     objections = [ObjectionStep(arc=b.arc, type=b.key, by=b.speaker if b.kind != "objection_addressed" else
                                 next(s[2] for s in steps if s[0] == b.arc), step=b.kind.split("_", 1)[1], turn=b.turn)
                   for b in beats if b.kind.startswith("objection_")]
     return beats, objections
+
+
+FRONT = {"opening": 0.0, "small_talk": 0.04, "reference": 0.08, "introduce_stakeholder": 0.11,
+         "agenda": 0.15}
+BACK = {"next_steps": 0.9, "close": 1.0}
+
+
+def _fractions(kinds: list[str]) -> list[float]:
+    """Where in the call (0..1) each beat aims to land."""
+    body = [k for k in kinds if k not in FRONT and k not in BACK]
+    step = (0.85 - 0.2) / max(1, len(body) - 1) if len(body) > 1 else 0.0
+    out, i = [], 0
+    for k in kinds:
+        if k in FRONT:
+            out.append(FRONT[k])
+        elif k in BACK:
+            out.append(BACK[k])
+        else:
+            out.append(0.2 + step * i if len(body) > 1 else 0.5)
+            i += 1
+    return out
+
+
+def _no_voice_before_intro(parts, speakers: list[int], beats: list[Beat]) -> None:
+    """A stakeholder who joins in this call says nothing before they are introduced."""
+    intro = {b.speaker: b.turn for b in beats if b.kind == "introduce_stakeholder"}
+    if not intro:
+        return
+    locked = {b.turn for b in beats}
+    veterans = [i for i, p in enumerate(parts) if p.side == "buyer" and p.id not in intro]
+    for t, who in enumerate(speakers):
+        pid = parts[who].id
+        if pid in intro and t < intro[pid] and t not in locked:
+            alts = veterans or [i for i, p in enumerate(parts) if p.side == "buyer" and intro.get(p.id, 0) <= t]
+            if alts:
+                speakers[t] = alts[t % len(alts)]
 
 
 def _moments(r, call_id, c: P.CallSpec, parts, speakers, beats: list[Beat]) -> list[dict]:

@@ -8,7 +8,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from . import nodes as n
 from .diagnostics import Span
 
 
@@ -185,7 +184,7 @@ class FieldSpec(M):
 
 
 class WhenSpec(M):
-    cond: n.Cond
+    cond: Any  # an n.Cond node, validated by the checker, not again here
     fields: list[FieldSpec]
 
 
@@ -211,7 +210,7 @@ class RequirementSpec(M):
     severity: str
     title: str
     suite: str | None
-    query: n.Query
+    query: Any  # an n.Query node, validated by the checker, not again here
     span: Span
     stdlib: bool = False
 

@@ -376,7 +376,7 @@ def _gap(have: int, op: str, target: Any, what: str) -> str:
 
 def evaluate(prog: P.Program, h: Header, calls: Iterable[Call]) -> list[Criterion]:
     """Evaluate every requirement in one pass over the (streamed) calls."""
-    accs = [_Acc(r) for r in prog.requirements if _valid(r)]
+    accs = [_Acc(r) for r in prog.requirements]
     by_coll: dict[str, list[_Acc]] = {}
     for a in accs:
         by_coll.setdefault(a.coll, []).append(a)
@@ -391,21 +391,6 @@ def evaluate(prog: P.Program, h: Header, calls: Iterable[Call]) -> list[Criterio
         for a in by_coll.get(coll, ()):
             a.feed(item, ids)
     return [a.result() for a in accs]
-
-
-def _valid(r: P.RequirementSpec) -> bool:
-    return validate(r.query, Sink(), _ANY)
-
-
-class _AnyFields(frozenset):
-    def __contains__(self, x) -> bool:  # pragma: no cover - trivial
-        return True
-
-    def __or__(self, other):
-        return self
-
-
-_ANY = _AnyFields()
 
 
 def call_fields(prog: P.Program) -> set[str]:

@@ -22,12 +22,18 @@ class _Body(list):
 
 
 def _tok_span(file: str, t: Token) -> Span:
-    return Span(file=file, start=Pos(line=t.line, column=t.column, offset=t.start_pos),
-                end=Pos(line=t.end_line, column=t.end_column, offset=t.end_pos))
+    return _mk(Span, file=file, start=_mk(Pos, line=t.line, column=t.column, offset=t.start_pos),
+                end=_mk(Pos, line=t.end_line, column=t.end_column, offset=t.end_pos))
+
+
+def _mk(cls, **kw):
+    """Build a node without re-validating what the grammar already guarantees
+    (the AST of a large spec is built in a fraction of the time)."""
+    return cls.model_construct(**kw)
 
 
 def _join(a: Span, b: Span) -> Span:
-    return Span(file=a.file, start=a.start, end=b.end)
+    return _mk(Span, file=a.file, start=a.start, end=b.end)
 
 
 class ToAst(Transformer):
@@ -42,8 +48,8 @@ class ToAst(Transformer):
         if isinstance(x, (n.Node, _Body)):
             return x.span
         if isinstance(x, Meta):
-            return Span(file=self.file, start=Pos(line=x.line, column=x.column, offset=x.start_pos),
-                        end=Pos(line=x.end_line, column=x.end_column, offset=x.end_pos))
+            return _mk(Span, file=self.file, start=_mk(Pos, line=x.line, column=x.column, offset=x.start_pos),
+                       end=_mk(Pos, line=x.end_line, column=x.end_column, offset=x.end_pos))
         raise TypeError(type(x))
 
     def span_of(self, children) -> Span:
@@ -58,22 +64,22 @@ class ToAst(Transformer):
         s = self.sp(t)
         ty = t.type
         if ty == "STRING":
-            return n.Str(span=s, value=_unquote(t.value))
+            return _mk(n.Str, span=s, value=_unquote(t.value))
         if ty == "INT":
-            return n.Num(span=s, value=float(int(t.value)), is_int=True)
+            return _mk(n.Num, span=s, value=float(int(t.value)), is_int=True)
         if ty == "NUMBER":
-            return n.Num(span=s, value=float(t.value), is_int=False)
+            return _mk(n.Num, span=s, value=float(t.value), is_int=False)
         if ty == "PERCENT":
-            return n.Percent(span=s, value=float(t.value[:-1]))
+            return _mk(n.Percent, span=s, value=float(t.value[:-1]))
         if ty == "DATE":
-            return n.DateV(span=s, value=t.value)
+            return _mk(n.DateV, span=s, value=t.value)
         if ty == "TIME":
             v = t.value
-            return n.TimeV(span=s, value=v if len(v.split(":")[0]) == 2 else "0" + v)
-        return n.Name(span=s, value=t.value)
+            return _mk(n.TimeV, span=s, value=v if len(v.split(":")[0]) == 2 else "0" + v)
+        return _mk(n.Name, span=s, value=t.value)
 
     def name(self, t: Token) -> n.Name:
-        return n.Name(span=self.sp(t), value=t.value)
+        return _mk(n.Name, span=self.sp(t), value=t.value)
 
     def title(self, t) -> n.Str | None:
         return None if t is None else self.val(t)
@@ -95,18 +101,18 @@ class ToAst(Transformer):
 
     def corpus_decl(self, c):
         b = self.body_of(c)
-        return n.CorpusDecl(span=self.span_of(c), name=self.name(c[1]),
+        return _mk(n.CorpusDecl, span=self.span_of(c), name=self.name(c[1]),
                             props=[p for p in b if isinstance(p, n.Property)])
 
     def use_decl(self, c):
         tgt = c[1]
         if isinstance(tgt, Token):
             v = self.val(tgt)
-            return n.UseDecl(span=self.span_of(c), module=v.value, is_path=True, target=v)
-        return n.UseDecl(span=self.span_of(c), module=tgt.dotted, is_path=False, target=tgt)
+            return _mk(n.UseDecl, span=self.span_of(c), module=v.value, is_path=True, target=v)
+        return _mk(n.UseDecl, span=self.span_of(c), module=tgt.dotted, is_path=False, target=tgt)
 
     def module_path(self, c):
-        return n.Path(span=self.span_of(c), parts=[t.value for t in c])
+        return _mk(n.Path, span=self.span_of(c), parts=[t.value for t in c])
 
     coll_path = module_path
     field_path = module_path
@@ -118,17 +124,17 @@ class ToAst(Transformer):
 
     def catalog_decl(self, c):
         b = self.body_of(c)
-        return n.CatalogDecl(span=self.span_of(c), catalog=c[0].value, name=self.name(c[1]),
+        return _mk(n.CatalogDecl, span=self.span_of(c), catalog=c[0].value, name=self.name(c[1]),
                              title=self.title(c[2]), props=[p for p in b if isinstance(p, n.Property)])
 
     def rep_decl(self, c):
         b = self.body_of(c)
-        return n.RepDecl(span=self.span_of(c), role=c[0].value, name=self.name(c[1]),
+        return _mk(n.RepDecl, span=self.span_of(c), role=c[0].value, name=self.name(c[1]),
                          title=self.title(c[2]), props=[p for p in b if isinstance(p, n.Property)])
 
     def account_decl(self, c):
         b = self.body_of(c)
-        return n.AccountDecl(
+        return _mk(n.AccountDecl, 
             span=self.span_of(c), name=self.name(c[1]), title=self.title(c[2]),
             props=[p for p in b if isinstance(p, n.Property)],
             stakeholders=[p for p in b if isinstance(p, n.StakeholderDecl)],
@@ -137,7 +143,7 @@ class ToAst(Transformer):
 
     def population_decl(self, c):
         b = self.body_of(c)
-        return n.PopulationDecl(
+        return _mk(n.PopulationDecl, 
             span=self.span_of(c), name=self.name(c[1]),
             props=[p for p in b if isinstance(p, n.Property)],
             fields=[p for p in b if isinstance(p, n.FieldDecl)],
@@ -145,13 +151,13 @@ class ToAst(Transformer):
 
     def suite_decl(self, c):
         b = self.body_of(c)
-        return n.SuiteDecl(span=self.span_of(c), name=self.name(c[1]), title=self.title(c[2]),
+        return _mk(n.SuiteDecl, span=self.span_of(c), name=self.name(c[1]), title=self.title(c[2]),
                            requirements=[r.model_copy(update={"suite": c[1].value}) for r in b
                                          if isinstance(r, n.Requirement)])
 
     def emit_decl(self, c):
         b = self.body_of(c)
-        return n.EmitDecl(span=self.span_of(c), backend=self.name(c[1]),
+        return _mk(n.EmitDecl, span=self.span_of(c), backend=self.name(c[1]),
                           props=[p for p in b if isinstance(p, n.Property)])
 
     # -- statements --
@@ -165,11 +171,11 @@ class ToAst(Transformer):
                 body = [p for p in x if isinstance(p, n.Property)]
             else:
                 vals.append(self.val(x))
-        return n.Property(span=self.span_of(c), name=self.name(c[0]), values=vals, body=body)
+        return _mk(n.Property, span=self.span_of(c), name=self.name(c[0]), values=vals, body=body)
 
     def stakeholder_decl(self, c):
         b = self.body_of(c)
-        return n.StakeholderDecl(span=self.span_of(c), name=self.name(c[1]), title=self.title(c[2]),
+        return _mk(n.StakeholderDecl, span=self.span_of(c), name=self.name(c[1]), title=self.title(c[2]),
                                  props=[p for p in b if isinstance(p, n.Property)])
 
     def on_day(self, c):
@@ -181,103 +187,103 @@ class ToAst(Transformer):
     def call_decl(self, c):
         b = self.body_of(c)
         when = c[2]
-        return n.CallDecl(span=self.span_of(c), name=self.name(c[1]),
+        return _mk(n.CallDecl, span=self.span_of(c), name=self.name(c[1]),
                           day=when[1] if when and when[0] == "day" else None,
                           date=when[1] if when and when[0] == "date" else None,
                           props=[p for p in b if isinstance(p, n.Property)])
 
     def arc_step(self, c):
         call = None if c[2] is None else self.name(c[2])
-        return n.ArcStep(span=self.span_of(c), step=self.name(c[0]), call=call)
+        return _mk(n.ArcStep, span=self.span_of(c), step=self.name(c[0]), call=call)
 
     def arc_decl(self, c):
         steps = [x for x in c if isinstance(x, n.ArcStep)]
-        return n.ArcDecl(span=self.span_of(c), objection=self.name(c[1]), by=self.name(c[3]),
+        return _mk(n.ArcDecl, span=self.span_of(c), objection=self.name(c[1]), by=self.name(c[3]),
                          steps=steps)
 
     def field_sampled(self, c):
-        return n.FieldDecl(span=self.span_of(c), name=self.name(c[1]), sampler=c[2],
+        return _mk(n.FieldDecl, span=self.span_of(c), name=self.name(c[1]), sampler=c[2],
                            clamp=c[4] if len(c) > 4 else None)
 
     def field_derived(self, c):
-        return n.FieldDecl(span=self.span_of(c), name=self.name(c[1]), derived_from=self.name(c[2]))
+        return _mk(n.FieldDecl, span=self.span_of(c), name=self.name(c[1]), derived_from=self.name(c[2]))
 
     def sampler(self, c):
-        return n.Sampler(span=self.span_of(c), dist=self.name(c[0]),
+        return _mk(n.Sampler, span=self.span_of(c), dist=self.name(c[0]),
                          args=[a for a in c[1:] if a is not None])
 
     def named_arg(self, c):
-        return n.SamplerArg(span=self.span_of(c), name=self.name(c[0]), value=self.val(c[1]))
+        return _mk(n.SamplerArg, span=self.span_of(c), name=self.name(c[0]), value=self.val(c[1]))
 
     def positional_arg(self, c):
         v = self.val(c[0])
-        return n.SamplerArg(span=v.span, name=None, value=v)
+        return _mk(n.SamplerArg, span=v.span, name=None, value=v)
 
     def when_decl(self, c):
         b = self.body_of(c)
-        return n.WhenDecl(span=self.span_of(c), cond=c[1],
+        return _mk(n.WhenDecl, span=self.span_of(c), cond=c[1],
                           props=[p for p in b if isinstance(p, n.Property)],
                           fields=[p for p in b if isinstance(p, n.FieldDecl)])
 
     # -- requirements --
     def requirement(self, c):
-        return n.Requirement(span=self.span_of(c), severity=c[0].value, title=self.title(c[1]),
+        return _mk(n.Requirement, span=self.span_of(c), severity=c[0].value, title=self.title(c[1]),
                              query=c[2])
 
     def aggregate_cmp(self, c):
         sel = c[1]
         op = c[2]
         if op.type == "WITHIN":
-            return n.AggregateQ(span=self.span_of(c), agg=c[0].value, selection=sel, within=c[3])
-        return n.AggregateQ(span=self.span_of(c), agg=c[0].value, selection=sel, op=op.value,
+            return _mk(n.AggregateQ, span=self.span_of(c), agg=c[0].value, selection=sel, within=c[3])
+        return _mk(n.AggregateQ, span=self.span_of(c), agg=c[0].value, selection=sel, op=op.value,
                             value=self.val(c[3]))
 
     def covers_q(self, c):
-        return n.CoversQ(span=self.span_of(c), path=c[0], values=c[2])
+        return _mk(n.CoversQ, span=self.span_of(c), path=c[0], values=c[2])
 
     def quantified(self, c):
-        return n.QuantifiedQ(span=self.span_of(c), quant=c[0].value, selection=c[1], cond=c[2])
+        return _mk(n.QuantifiedQ, span=self.span_of(c), quant=c[0].value, selection=c[1], cond=c[2])
 
     def distinct_cmp(self, c):
         paths = [x for x in c if isinstance(x, n.Path)]
-        return n.DistinctQ(span=self.span_of(c), selection=c[1], by=paths, op=c[-2].value,
+        return _mk(n.DistinctQ, span=self.span_of(c), selection=c[1], by=paths, op=c[-2].value,
                            value=self.val(c[-1]))
 
     def selection(self, c):
-        return n.Selection(span=self.span_of(c), collection=self.name(c[0]),
+        return _mk(n.Selection, span=self.span_of(c), collection=self.name(c[0]),
                            where=c[2] if len(c) > 2 else None)
 
     def or_cond(self, c):
         items = [x for x in c if not isinstance(x, Token)]
-        return n.OrC(span=self.span_of(c), items=items)
+        return _mk(n.OrC, span=self.span_of(c), items=items)
 
     def and_cond(self, c):
         items = [x for x in c if not isinstance(x, Token)]
-        return n.AndC(span=self.span_of(c), items=items)
+        return _mk(n.AndC, span=self.span_of(c), items=items)
 
     def not_c(self, c):
-        return n.NotC(span=self.span_of(c), item=c[1])
+        return _mk(n.NotC, span=self.span_of(c), item=c[1])
 
     def compare(self, c):
-        return n.Compare(span=self.span_of(c), path=c[0], op=c[1].value, value=self.val(c[2]))
+        return _mk(n.Compare, span=self.span_of(c), path=c[0], op=c[1].value, value=self.val(c[2]))
 
     def member(self, c):
-        return n.Member(span=self.span_of(c), path=c[0], values=c[2])
+        return _mk(n.Member, span=self.span_of(c), path=c[0], values=c[2])
 
     def truthy(self, c):
-        return n.Truthy(span=c[0].span, path=c[0])
+        return _mk(n.Truthy, span=c[0].span, path=c[0])
 
     # -- values --
     def quantity(self, c):
         num = self.val(c[0])
-        return n.Quantity(span=self.span_of(c), value=num.value, unit=UNITS.get(c[1].value, c[1].value))
+        return _mk(n.Quantity, span=self.span_of(c), value=num.value, unit=UNITS.get(c[1].value, c[1].value))
 
     def range(self, c):
-        return n.RangeV(span=self.span_of(c), lo=self.val(c[0]), hi=self.val(c[2]))
+        return _mk(n.RangeV, span=self.span_of(c), lo=self.val(c[0]), hi=self.val(c[2]))
 
     def list(self, c):
         items = [self.val(x) for x in c if x is not None and not (isinstance(x, Token) and x.type in ("LSQB", "RSQB"))]
-        return n.ListV(span=self.span_of(c), items=items)
+        return _mk(n.ListV, span=self.span_of(c), items=items)
 
 
 def _unquote(s: str) -> str:
@@ -302,6 +308,6 @@ def to_module(file: str, tree: Tree) -> n.Module:
     out = []
     for it in items:
         if isinstance(it, n.Requirement):
-            it = n.RequirementItem(span=it.span, requirement=it)
+            it = _mk(n.RequirementItem, span=it.span, requirement=it)
         out.append(it)
-    return n.Module(file=file, items=out)
+    return _mk(n.Module, file=file, items=out)
