@@ -135,9 +135,12 @@ class Checker:
         for extra in root_corpus[1:]:
             self.sink.add("E0105", "a spec declares one corpus", extra.name.span,
                           label="second corpus block", help="merge the two corpus blocks")
-        if root is not None and not root_corpus and root.items:
+        self.library = root is not None and not root_corpus and not any(
+            isinstance(it, (n.AccountDecl, n.PopulationDecl, n.EmitDecl, n.RequirementItem)) for it in root.items)
+        if root is not None and not root_corpus and root.items and not self.library:
             self.sink.add("E0105", "the spec has no `corpus` block", Span.point(root.file),
-                          help="add `corpus NAME { seed 1 }` at the top")
+                          help="add `corpus NAME { seed 1 }` at the top (a module of only personas, "
+                               "objections, reps and suites needs none)")
         corpus = self.corpus(root_corpus[0] if root_corpus else None)
 
         catalogs: dict[str, dict[str, Any]] = {k: {} for k in ("persona", "objection", "industry", "size", "stage")}
@@ -190,10 +193,13 @@ class Checker:
                          industries=self.industries, sizes=self.sizes, stages=self.stages,
                          reps=self.reps, accounts=accounts, populations=pops, requirements=reqs,
                          emits=emits)
+        self.divergence_exactness(prog, root_corpus[0] if root_corpus else None)
         from .requirements import call_fields, validate
         extra = call_fields(prog)
         for r in reqs:
             validate(r.query, self.sink, extra)
+        if self.library:
+            return prog.model_copy(update={"requirements": []})
         return prog
 
     # -- corpus and catalogs --
@@ -457,6 +463,9 @@ class Checker:
                 self.sink.add("E0301", f"`{name}` is a stakeholder of account `{other}`, not of "
                               f"`{acc.name.value}`", node.span, label=f"belongs to `{other}`",
                               help=f"declare the stakeholder in `{acc.name.value}` or remove them from this call")
+            elif did_you_mean(name, self.reps) and not did_you_mean(name, local):
+                self.sink.add("E0203", f"unknown rep `{name}` in {owner}", node.span,
+                              label="not a declared rep or agent", help=did_you_mean(name, self.reps))
             else:
                 self.sink.add("E0204", f"unknown stakeholder `{name}` in {owner}", node.span,
                               label=f"not declared in account `{acc.name.value}`",
@@ -611,6 +620,23 @@ class Checker:
                     node = next(x for x in by_name[a.name].stakeholders if x.name.value == s.name)
                     self.sink.add("E0310", f"stakeholder `{s.name}` takes part in no call", node.name.span,
                                   label="never speaks", help=f"add `{s.name}` to a call's `with` list or remove it")
+
+    def divergence_exactness(self, prog: P.Program, decl: n.CorpusDecl | None) -> None:
+        from .plan import _moment_count
+        total = sum(_moment_count(c) for a in prog.accounts if a.divergence is None for c in a.calls)
+        if not total:
+            return
+        want = prog.corpus.divergence
+        got = int(want * total + 0.5) / total
+        if abs(got - want) > 0.05:
+            span = decl.name.span if decl else Span.point(self.loaded.root.file)
+            for p in (decl.props if decl else []):
+                if p.name.value == "divergence":
+                    span = p.span
+            self.sink.add("E0409", f"divergence {want * 100:g}% cannot be met exactly with {total} annotated "
+                          f"moment{'s' if total != 1 else ''}: {int(want * total + 0.5)} divergent = {got * 100:.0f}%",
+                          span, label="realized as the nearest whole number of moments",
+                          help="add calls with `paralinguistics on` or `moments N`, or pick a ratio that fits")
 
     # -- populations --
     def population(self, d: n.PopulationDecl, corpus: P.Corpus) -> P.Population | None:

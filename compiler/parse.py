@@ -134,6 +134,21 @@ def parse_text(file: str, text: str, sink: Sink) -> Tree | None:
                      help="a .corpus spec needs only a few levels of `{ }`; close the blocks above")
             off = e.token.start_pos
         except UnexpectedInput as e:
+            off = _error_offset(work, e)
+            unclosed = _unclosed_before_boundary(work, off)
+            if unclosed is not None:
+                # a top-level keyword at column 1 inside a block: the block above is not closed
+                brace, boundary = unclosed
+                sink.add("E0001", "block is not closed", span_at(file, text, brace),
+                         label="this `{` has no matching `}`",
+                         help="add the missing `}` before the next top-level declaration",
+                         notes=[f"the next declaration starts at line {work.count(chr(10), 0, boundary) + 1}"])
+                start = _block_start(work, brace)
+                new = work[:start] + re.sub(r"[^\n]", " ", work[start:boundary]) + work[boundary:]
+                if new == work:
+                    return None
+                work = new
+                continue
             off = _report(file, text, work, e, sink)
         new = _blank_block(work, off)
         if new == work:
@@ -142,6 +157,40 @@ def parse_text(file: str, text: str, sink: Sink) -> Tree | None:
         if is_blank(work):
             return None
     return None
+
+
+def _error_offset(work: str, e: UnexpectedInput) -> int:
+    if isinstance(e, UnexpectedToken) and e.token.type != "$END":
+        return e.token.start_pos
+    if isinstance(e, UnexpectedCharacters):
+        return e.pos_in_stream
+    return len(work)
+
+
+def _block_start(work: str, off: int) -> int:
+    start = 0
+    for m in _BOUNDARY.finditer(work):
+        if m.start() > off:
+            break
+        start = m.start()
+    return start
+
+
+def _unclosed_before_boundary(work: str, off: int) -> tuple[int, int] | None:
+    """If a top-level keyword line lies between an unclosed `{` and the error,
+    return (offset of that brace, offset of the boundary)."""
+    line_start = work.rfind("\n", 0, off) + 1
+    boundary = None
+    for m in _BOUNDARY.finditer(work):
+        if m.start() > line_start:
+            break
+        boundary = m.start()
+    if boundary is None or boundary == 0:
+        return None
+    brace = _unclosed_brace(work[:boundary])
+    if brace is None:
+        return None
+    return brace, boundary
 
 
 def _blank_block(work: str, off: int) -> str:
@@ -186,18 +235,24 @@ def _report(file: str, text: str, work: str, e: UnexpectedInput, sink: Sink) -> 
         return off
     assert isinstance(e, UnexpectedToken)
     tok = e.token
+    expected = e.expected
+    if e.interactive_parser is not None:
+        try:
+            expected = e.interactive_parser.accepts() or expected
+        except Exception:  # noqa: BLE001 - only a nicer message is lost
+            pass
     if tok.type == "$END":
         off = len(text)
-        _eof(file, text, off, e.expected, sink)
+        _eof(file, text, off, expected, sink)
         return off
     off = tok.start_pos
     if tok.type == "_NL":
         sink.add("E0001", "unexpected end of line", span_at(file, text, off, 0),
-                 label="the statement is incomplete", help=f"expected {_expected(e.expected)}")
+                 label="the statement is incomplete", help=f"expected {_expected(expected)}")
         return off
     what = tok.value if tok.type != "_NL" else "end of line"
     sink.add("E0001", f"unexpected `{what}`", span_at(file, text, off, max(1, len(tok.value))),
-             label=f"expected {_expected(e.expected)}", help=_hint(tok, e.expected))
+             label=f"expected {_expected(expected)}", help=_hint(tok, expected))
     return off
 
 
@@ -205,9 +260,11 @@ def _hint(tok: Token, expected) -> str:
     exp = set(expected)
     if "RBRACE" in exp and tok.type in ("ACCOUNT", "POPULATION", "CORPUS", "NAME"):
         return "a block above is missing its closing `}`"
-    if exp == {"_NL"} or exp == {"_NL", "RBRACE"}:
-        return "put each statement on its own line"
-    return f"expected {_expected(expected)}"
+    if exp <= {"_NL", "RBRACE"}:
+        return "the statement ends before this; put what follows on its own line or remove it"
+    if tok.type == "NAME" and "STRING" in exp:
+        return "display names and titles are written in double quotes"
+    return "see docs/language.md for the statement's syntax"
 
 
 def _eof(file: str, text: str, off: int, expected, sink: Sink) -> None:

@@ -67,6 +67,8 @@ def load(path: str, sink: Sink, text: str | None = None) -> Loaded:
               given: str | None = None, stdlib: bool = False) -> n.Module | None:
         if key in stack:
             cycle = stack[stack.index(key):] + [key]
+            if at is None:
+                return None  # the prelude importing itself when it is checked as the root
             sink.add("E0102", "import cycle: " + " -> ".join(_short(k) for k in cycle), at,
                      label="this import closes the cycle",
                      help="move the shared declarations into a module that both import")

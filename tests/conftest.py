@@ -1,0 +1,52 @@
+"""Shared fixtures: paths, a CLI runner, and plain-text snapshot files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXAMPLES = ROOT / "examples"
+
+
+class TextSnapshot(SingleFileSnapshotExtension):
+    _write_mode = WriteMode.TEXT
+    file_extension = "txt"
+
+
+class JsonSnapshot(SingleFileSnapshotExtension):
+    _write_mode = WriteMode.TEXT
+    file_extension = "json"
+
+
+@pytest.fixture
+def text_snapshot(snapshot):
+    return snapshot.use_extension(TextSnapshot)
+
+
+@pytest.fixture
+def json_snapshot(snapshot):
+    return snapshot.use_extension(JsonSnapshot)
+
+
+@pytest.fixture
+def cli():
+    """Run `corpusc ARGS` in-process from a working directory; returns (exit code, output)."""
+    from corpusc.cli import main
+
+    def run(*args: str, cwd: Path | None = None, input: str | None = None):
+        runner = CliRunner()
+        old = os.getcwd()
+        if cwd is not None:
+            os.chdir(cwd)
+        try:
+            res = runner.invoke(main, list(args), input=input, catch_exceptions=False)
+        finally:
+            os.chdir(old)
+        return res.exit_code, res.output
+    return run
