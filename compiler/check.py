@@ -601,8 +601,9 @@ class Checker:
                               help="arc steps follow the thread: raised <= addressed <= resolved")
                 ok = False
             last_index = max(last_index, call.index)
-            if kind in ("raised", "reopened") and a.by.value in local and a.by.value not in call.with_:
-                self.sink.add("E0302", f"`{a.by.value}` raises `{a.objection.value}` at `{call.name}` but "
+            if kind in ("raised", "reopened", "resolved") and a.by.value in local and a.by.value not in call.with_:
+                verb = {"raised": "raises", "reopened": "reopens", "resolved": "resolves"}[kind]
+                self.sink.add("E0302", f"`{a.by.value}` {verb} `{a.objection.value}` at `{call.name}` but "
                               "does not take part in that call", st.span, label="absent from this call",
                               help=f"add `{a.by.value}` to the `with` list of `{call.name}`")
                 ok = False

@@ -14,14 +14,14 @@ Severity = Literal["error", "warning", "note"]
 
 
 class Pos(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     line: int  # 1-based
     column: int  # 1-based, in characters
     offset: int  # 0-based character offset
 
 
 class Span(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     file: str
     start: Pos
     end: Pos
@@ -33,7 +33,7 @@ class Span(BaseModel):
 
 
 class Diagnostic(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     code: str
     severity: Severity
     message: str

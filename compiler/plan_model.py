@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 
 class M(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Participant(M):

@@ -116,17 +116,21 @@ def _call(prog, pop: P.Population, cats, k: int, index: int, width: int, date, h
     d, t, start, start_utc, wd = local_times(date, hh, mm, ss, pop.timezone)
     meta: dict[str, Any] = {name: values[arr[k]] for name, (values, arr) in cats.items()}
     ctx = dict(meta, hour=int(t[:2]), weekday=wd)
-    fields = {f.name: f for f in pop.fields}
-    for w in pop.whens:
+    derived = []
+    for f in pop.fields:  # base samplers, in declaration order
+        if f.derived_from is not None:
+            derived.append(f)
+            continue
+        meta[f.name] = ctx[f.name] = sample_field(r, f)
+    for w in pop.whens:  # conditional overrides see categoricals and sampled fields
         if _eval(w.cond, ctx):
             for f in w.fields:
-                fields[f.name] = f
-    for name, f in fields.items():
-        if f.derived_from is not None:
-            meta[name] = meta.get(f.derived_from)
-        else:
-            meta[name] = sample_field(r, f)
-        ctx[name] = meta[name]
+                if f.derived_from is not None:
+                    derived.append(f)
+                else:
+                    meta[f.name] = ctx[f.name] = sample_field(r, f)
+    for f in derived:
+        meta[f.name] = ctx[f.name] = meta.get(f.derived_from)
     duration = float(meta.get("duration_sec") or meta.get("AHT") or 120.0)
     turns = max(4, min(80, int(round(duration / 12.0))))
     parts = [Participant(id="agent", name=str(meta.get("agent", "Agent")), side="seller", role="agent"),
@@ -148,7 +152,8 @@ def sample_field(r, f: P.FieldSpec) -> Any:
     p = f.params
     d = f.dist
     if d == "const":
-        return p["value"]
+        v = p["value"]
+        return int(v) if isinstance(v, float) and f.unit is None and v.is_integer() and f.params.get("int") else v
     if d == "uniform":
         v = p["lo"] + (p["hi"] - p["lo"]) * r.random()
     elif d == "normal":

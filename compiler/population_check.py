@@ -274,6 +274,8 @@ def _field(ck, f: n.FieldDecl, declared: set[str]) -> P.FieldSpec | None:
         if dist == "const" and isinstance(a.value, (n.Name, n.Str)):
             params[key] = a.value.value
             continue
+        if dist == "const" and isinstance(a.value, n.Num) and a.value.is_int:
+            params["int"] = True
         v = _num(ck, a.value, units)
         if v is None:
             return None

@@ -12,7 +12,7 @@ from .diagnostics import Span
 
 
 class M(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Corpus(M):

@@ -38,7 +38,7 @@ MAX_WITNESSES = 12
 
 
 class Criterion(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     title: str
     severity: str  # require | expect
     suite: str | None

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import cache
 from . import nodes as n
 from .diagnostics import Sink, Span
 from .parse import decode, is_blank, parse_text
@@ -88,8 +89,13 @@ def load(path: str, sink: Sink, text: str | None = None) -> Loaded:
                          help="declare at least `corpus NAME { seed 1 }`")
             done[key] = n.Module(file=display, items=[])
             return done[key]
-        tree = parse_text(display, src, sink)
-        module = to_module(display, tree) if tree is not None else n.Module(file=display, items=[])
+        module = cache.get(display, src)
+        if module is None:
+            before = len(sink.items)
+            tree = parse_text(display, src, sink)
+            module = to_module(display, tree) if tree is not None else n.Module(file=display, items=[])
+            if len(sink.items) == before:
+                cache.put(display, src, module)
         stack.append(key)
         imports = ([] if stdlib and key.endswith("core.corpus") else
                    [(PRELUDE, None)]) + [(u, u.span) for u in module.items if isinstance(u, n.UseDecl)]

@@ -26,10 +26,22 @@ def _tok_span(file: str, t: Token) -> Span:
                 end=_mk(Pos, line=t.end_line, column=t.end_column, offset=t.end_pos))
 
 
+_DEFAULTS: dict[type, dict] = {}
+
+
 def _mk(cls, **kw):
-    """Build a node without re-validating what the grammar already guarantees
-    (the AST of a large spec is built in a fraction of the time)."""
-    return cls.model_construct(**kw)
+    """Build a node without re-validating what the grammar already guarantees:
+    the same object `model_construct` makes, at a fraction of its cost (the AST
+    of a large spec has tens of thousands of nodes)."""
+    d = _DEFAULTS.get(cls)
+    if d is None:
+        d = _DEFAULTS[cls] = {k: f.default for k, f in cls.model_fields.items() if not f.is_required()}
+    obj = object.__new__(cls)
+    object.__setattr__(obj, "__dict__", {**d, **kw} if d else kw)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(kw))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
 
 
 def _join(a: Span, b: Span) -> Span:

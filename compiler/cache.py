@@ -1,0 +1,52 @@
+"""A cache of parsed modules, so the stdlib (and unchanged specs) are not
+re-parsed on every `corpusc check`: keyed by corpusc version, file name and
+the sha256 of the text, stored as pickles in the user's cache directory.
+Set CORPUSC_NO_CACHE=1 to bypass it. A broken or unwritable cache is ignored."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from corpusc import __version__
+
+
+def _dir() -> Path | None:
+    if os.environ.get("CORPUSC_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "corpusc" / __version__
+
+
+def _key(display: str, text: str) -> str:
+    h = hashlib.sha256()
+    h.update(__version__.encode() + b"\0" + display.encode() + b"\0" + text.encode())
+    return h.hexdigest()
+
+
+def get(display: str, text: str):
+    d = _dir()
+    if d is None:
+        return None
+    try:
+        with open(d / (_key(display, text) + ".pickle"), "rb") as f:
+            return pickle.load(f)
+    except Exception:  # noqa: BLE001 - a cache miss, whatever the reason
+        return None
+
+
+def put(display: str, text: str, module) -> None:
+    d = _dir()
+    if d is None:
+        return
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(module, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, d / (_key(display, text) + ".pickle"))
+    except Exception:  # noqa: BLE001 - caching is best effort
+        pass
