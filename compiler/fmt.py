@@ -71,10 +71,6 @@ class Group:
     close: Tok | None = None
     children: list = field(default_factory=list)
 
-    @property
-    def space(self) -> bool:
-        return self.open.space
-
 
 @dataclass
 class _Item:
@@ -109,7 +105,9 @@ class FormatError(Exception):
 
 def format_text(text: str, file: str = "<stdin>") -> tuple[str | None, list[Diagnostic]]:
     """The canonical layout of `text`, or None and the syntax diagnostics when it
-    does not parse."""
+    does not parse. A leading BOM is dropped and CRLF becomes LF. Raises
+    FormatError only on a formatter bug: the output is re-tokenized and must
+    have the input's `signature`."""
     if text.startswith("\ufeff"):
         text = text[1:]
     sink = Sink()
@@ -427,12 +425,13 @@ def _format(toks: list[Tok]) -> str:
                 emit([INDENT * depth + text], code=False)
             attach = False
             continue
-        if el.text == "{":
+        if el.kind == "OP" and el.text == "{":
             buf.append(el)
             j = i
             while j < len(stream) and isinstance(stream[j], Tok) and stream[j].kind == "NL":
                 j += 1
-            if j < len(stream) and isinstance(stream[j], Tok) and stream[j].text == "}":
+            if j < len(stream) and isinstance(stream[j], Tok) and stream[j].kind == "OP" \
+                    and stream[j].text == "}":
                 buf.append(stream[j])  # an empty body: `{}`
                 i = j + 1
                 continue
@@ -440,7 +439,7 @@ def _format(toks: list[Tok]) -> str:
             depth += 1
             attach = True
             continue
-        if el.text == "}":
+        if el.kind == "OP" and el.text == "}":
             if buf:
                 flush()
             depth -= 1

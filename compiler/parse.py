@@ -225,9 +225,15 @@ def _report(file: str, text: str, work: str, e: UnexpectedInput, sink: Sink) -> 
                      help='close the string with `"` on the same line; strings cannot span lines')
         else:
             shown = ch if ch.isprintable() else repr(ch)
+            prev = work[max(0, off - 4):off]
+            if ch == "-" and prev[-1:].isdigit():
+                hint = "dates are written YYYY-MM-DD with two-digit month and day"
+            elif e.allowed and len(e.allowed) <= 4:
+                hint = f"expected {_expected(e.allowed)}"
+            else:
+                hint = "remove it; see docs/language.md for what may appear here"
             sink.add("E0002", f"unexpected character `{shown}`", span_at(file, text, off),
-                     label="not part of the language",
-                     help=f"expected {_expected(e.allowed or [])}" if e.allowed else "remove it")
+                     label="not part of the language", help=hint)
         return off
     if isinstance(e, UnexpectedEOF):
         off = len(text)

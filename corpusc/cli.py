@@ -115,13 +115,16 @@ def _check_one(path, sink):
     from .compiler import plan as planmod
     from .compiler.driver import compile_file
     from .compiler.requirements import evaluate, report_failures
-    compiled = compile_file(path, sink)
+    from .compiler.diagnostics import Sink
+    own = Sink()
+    compiled = compile_file(path, own)
     prog = compiled.program
-    if prog is None or any(d.severity == "error" for d in sink.items):
-        return compiled, None
-    header = planmod.header(prog, compiled.spec_hash)
-    results = evaluate(prog, header, planmod.calls(prog))
-    report_failures(results, sink)
+    results = None
+    if prog is not None and not own.errors:
+        header = planmod.header(prog, compiled.spec_hash)
+        results = evaluate(prog, header, planmod.calls(prog))
+        report_failures(results, own)
+    sink.items.extend(own.items)
     return compiled, results
 
 

@@ -1,0 +1,71 @@
+"""The command line as a user runs it: formats, exit codes, usage errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from .conftest import EXAMPLES, FIXTURES
+
+DIAG = FIXTURES / "diagnostics"
+
+
+def test_check_examples_pass(cli):
+    for p in sorted(EXAMPLES.glob("*.corpus")):
+        status, out = cli("check", str(p))
+        assert status == 0, out
+        assert out.strip().splitlines()[-1].startswith("check passed")
+
+
+def test_check_several_files_reports_all(cli):
+    status, out = cli("check", "E0204.corpus", "E0401.corpus", "E0602.corpus", cwd=DIAG)
+    assert status == 1
+    assert "[E0204]" in out and "[E0401]" in out and "[E0602]" in out
+
+
+def test_sarif_format(cli):
+    status, out = cli("check", "--format", "sarif", "E0204.corpus", cwd=DIAG)
+    assert status == 1
+    doc = json.loads(out)
+    assert doc["version"] == "2.1.0"
+    run = doc["runs"][0]
+    ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    for res in run["results"]:
+        assert ids[res["ruleIndex"]] == res["ruleId"]
+        loc = res["locations"][0]["physicalLocation"]
+        assert loc["artifactLocation"]["uri"] == "E0204.corpus"
+        assert loc["region"]["startLine"] >= 1
+
+
+def test_github_format(cli):
+    status, out = cli("check", "--format", "github", "E0204.corpus", cwd=DIAG)
+    assert status == 1
+    line = next(x for x in out.splitlines() if "title=E0204" in x)
+    assert line.startswith("::error file=E0204.corpus,line=")
+
+
+def test_json_format_has_coverage(cli):
+    status, out = cli("check", "--format", "json", str(EXAMPLES / "sales_pov.corpus"))
+    assert status == 0
+    doc = json.loads(out)
+    assert doc["valid"] is True and doc["error_count"] == 0
+    crit = doc["coverage"][0]["criteria"]
+    assert crit and all(c["passed"] for c in crit)
+
+
+def test_usage_error_exits_2():
+    r = subprocess.run([sys.executable, "-m", "corpusc", "check"], capture_output=True, text=True)
+    assert r.returncode == 2
+    r = subprocess.run([sys.executable, "-m", "corpusc", "check", "--format", "xml", "x.corpus"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2
+
+
+def test_real_process_never_prints_a_traceback(tmp_path):
+    f = tmp_path / "x.corpus"
+    f.write_bytes(b"\xff\xfe garbage {{{{")
+    r = subprocess.run([sys.executable, "-m", "corpusc", "check", str(f)], capture_output=True, text=True)
+    assert r.returncode == 1
+    assert "Traceback" not in r.stdout + r.stderr
+    assert "[E0003]" in r.stdout

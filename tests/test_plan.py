@@ -1,0 +1,225 @@
+"""The plan: valid against its schema, byte-identical across runs, stable per
+entity, exact in its quotas, streamed for populations."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from corpusc.compiler import plan as planmod
+from corpusc.compiler.diagnostics import Sink
+from corpusc.compiler.driver import compile_file
+from corpusc.compiler.planio import write_human, write_json
+
+from .conftest import EXAMPLES, ROOT
+
+EXAMPLE_FILES = sorted(p.name for p in EXAMPLES.glob("*.corpus"))
+
+
+def compiled(path, text=None):
+    sink = Sink()
+    c = compile_file(str(path), sink, text=text)
+    errors = [d for d in sink.items if d.severity == "error"]
+    assert not errors, errors
+    return c
+
+
+def plan_json(path, text=None) -> str:
+    c = compiled(path, text)
+    tally = planmod.Tally(c.program)
+    buf = io.StringIO()
+    write_json(buf, planmod.header(c.program, c.spec_hash), tally.wrap(planmod.calls(c.program)), tally)
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def schema():
+    return json.loads((ROOT / "specs" / "plan.schema.json").read_text())
+
+
+def test_committed_schema_matches_the_models():
+    from corpusc.compiler.plan_schema import text
+    assert (ROOT / "specs" / "plan.schema.json").read_text() == text(), \
+        "regenerate: python -m corpusc.compiler.plan_schema > specs/plan.schema.json"
+
+
+@pytest.mark.parametrize("name", EXAMPLE_FILES)
+def test_example_plan_validates(name, schema):
+    doc = json.loads(plan_json(EXAMPLES / name))
+    jsonschema.validate(doc, schema)
+    assert doc["summary"]["calls"] == len(doc["calls"])
+    assert len({c["id"] for c in doc["calls"]}) == len(doc["calls"])
+
+
+@pytest.mark.parametrize("name", EXAMPLE_FILES)
+def test_example_plan_snapshot(name, text_snapshot):
+    """Human summary, the first calls in full, and the hash of the whole JSON plan."""
+    c = compiled(EXAMPLES / name)
+    tally = planmod.Tally(c.program)
+    human = io.StringIO()
+    write_human(human, c.program, tally.wrap(planmod.calls(c.program)), tally)
+    full = plan_json(EXAMPLES / name)
+    doc = json.loads(full)
+    head = json.dumps(doc["calls"][:6], indent=1, ensure_ascii=False)
+    digest = hashlib.sha256(full.replace(doc["spec_hash"], "").encode()).hexdigest()
+    assert f"{human.getvalue()}\n--- first calls ---\n{head}\n--- sha256 of plan.json ---\n{digest}\n" == text_snapshot
+
+
+def test_plan_is_byte_identical_across_processes(tmp_path):
+    outs = []
+    for hashseed in ("0", "12345"):
+        env = dict(os.environ, PYTHONHASHSEED=hashseed, CORPUSC_NO_CACHE="1")
+        out = tmp_path / f"plan{hashseed}.json"
+        subprocess.run([sys.executable, "-m", "corpusc", "plan", "--json", "-o", str(out),
+                        str(EXAMPLES / "sales_pov.corpus")], check=True, env=env, capture_output=True)
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+
+
+EXTRA_ACCOUNT = '''
+account zephyr "Zephyr Foods" {
+  size smb
+  industry retail
+  outcome lost
+  stakeholder ola "Ola Brandt" {
+    role "COO"
+    persona busy_skeptic
+  }
+  call first on day 2 {
+    stage discovery
+    with jordan, ola
+  }
+}
+'''
+
+
+def test_adding_an_account_changes_no_other_account():
+    path = EXAMPLES / "sales_pov.corpus"
+    text = path.read_text()
+    rep = next(line.split()[1] for line in text.splitlines() if line.startswith("rep "))
+    before = {c["id"]: c for c in json.loads(plan_json(path))["calls"]}
+    after = {c["id"]: c for c in json.loads(plan_json(path, text + EXTRA_ACCOUNT.replace("jordan", rep)))["calls"]}
+    assert set(after) - set(before) == {"zephyr.first"}
+    for cid, call in before.items():
+        a = dict(after[cid])
+        b = dict(call)
+        a.pop("index")
+        b.pop("index")
+        assert a == b, cid
+
+
+def test_divergence_is_exact():
+    c = compiled(EXAMPLES / "sales_pov.corpus")
+    calls = list(planmod.calls(c.program))
+    moments = [m for call in calls for m in call.moments]
+    want = int(c.program.corpus.divergence * len(moments) + 0.5)
+    assert sum(m.divergent for m in moments) == want
+    assert all(not call.moments for call in calls if not call.paralinguistics)
+    for m in moments:
+        if m.divergent:
+            assert m.polarity == "positive"
+            assert {"hesitant", "energy: LOW", "pitch: FALLING"} & set(m.cues) or any("pause" in x for x in m.cues)
+
+
+def test_population_quotas_are_exact():
+    c = compiled(EXAMPLES / "hvac_60d.corpus")
+    pop = c.program.populations[0]
+    calls = list(planmod.calls(c.program))
+    pcalls = [x for x in calls if x.population == pop.name]
+    assert len(pcalls) == pop.count
+    for cat in pop.categoricals:
+        got = Counter(x.metadata[cat.field] for x in pcalls)
+        exact = {k.value: pop.count * k.weight / 100 for k in cat.categories}
+        for value, share in exact.items():
+            assert abs(got[value] - share) < 1, (cat.field, value, got[value], share)
+        assert sum(got.values()) == pop.count
+    start, end = pop.window_start, pop.window_end
+    assert all(start <= x.date <= end for x in pcalls)
+    assert all(pop.hours[0] <= x.time[:5] < pop.hours[1] for x in pcalls)
+    assert [x.start_utc for x in pcalls] == sorted(x.start_utc for x in pcalls)
+
+
+POP = '''corpus p {
+  seed 3
+  timezone "Europe/Berlin"
+}
+population big {
+  count %d
+  window 2026-03-27..2026-03-31
+  hours 00:00..06:00
+  scenario weights {
+    a 70%%
+    b 30%%
+  }
+  field duration_sec: lognormal(median 130s, sigma 0.4) clamp 20s..900s
+}
+'''
+
+
+def test_population_is_streamed():
+    """A million-call population yields its first calls without building the rest."""
+    import time
+    c = compiled("big.corpus", POP % 1_000_000)
+    gen = planmod.calls(c.program)
+    first = list(itertools.islice(gen, 3))
+    assert [x.id for x in first] == ["big.0000001", "big.0000002", "big.0000003"]
+
+
+def test_population_memory_does_not_grow_with_count():
+    import tracemalloc
+    peaks = []
+    for count in (5_000, 40_000):
+        c = compiled("big.corpus", POP % count)
+        tracemalloc.start()
+        for _ in planmod.calls(c.program):
+            pass
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    # the quota arrays grow by two bytes per call; everything else is constant
+    assert peaks[1] - peaks[0] < 35_000 * 2 * 4 + 200_000, peaks
+
+
+def test_local_time_across_dst():
+    """Europe/Berlin springs forward on 2026-03-29: local times stay local, offsets change."""
+    c = compiled("big.corpus", POP % 500)
+    calls = list(planmod.calls(c.program))
+    offsets = {x.date: x.start[-6:] for x in calls}
+    assert offsets["2026-03-28"] == "+01:00"
+    assert offsets["2026-03-30"] == "+02:00"
+    for x in calls:
+        assert x.start.startswith(f"{x.date}T{x.time}")
+
+
+def test_plan_cli_footer(cli):
+    status, out = cli("plan", "sales_pov.corpus", cwd=EXAMPLES)
+    assert status == 0
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("Plan: 5 accounts, ") and "0 API calls" in last and last.endswith("min audio")
+
+
+def test_plan_json_to_file_is_atomic_and_complete(cli, tmp_path):
+    out = tmp_path / "plan.json"
+    status, msg = cli("plan", "--json", "-o", str(out), str(EXAMPLES / "hvac_60d.corpus"))
+    assert status == 0
+    doc = json.loads(out.read_text())
+    assert len(doc["calls"]) == 1800
+    assert not [p for p in tmp_path.iterdir() if p.name != "plan.json"]
+
+
+def test_plan_refuses_a_broken_spec(cli, tmp_path):
+    bad = tmp_path / "bad.corpus"
+    bad.write_text("corpus x {\n  seed one\n}\n")
+    out = tmp_path / "plan.json"
+    status, msg = cli("plan", "--json", "-o", str(out), str(bad))
+    assert status == 1 and "[E0207]" in msg
+    assert not out.exists()
