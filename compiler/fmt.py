@@ -302,6 +302,12 @@ def _split(g: Group) -> _Split:
     return _Split(open_comment, items, dangling)
 
 
+def _keep_flat(g, flat: str) -> bool:
+    """A short group stays on one line even when its line is long (a long title
+    string must not explode `distinct(accounts)` or `[won, lost]`)."""
+    return len(flat) <= 60 and len(_split(g).items) <= 6
+
+
 class _Printer:
     def __init__(self) -> None:
         self.lines: list[str] = []
@@ -319,7 +325,7 @@ class _Printer:
             flat = _flat(el)
             if flat is not None:
                 tail = self._tail(elems[i + 1:], el, suffix)
-                if len(cur) + len(gap) + len(flat) + tail <= WIDTH:
+                if len(cur) + len(gap) + len(flat) + tail <= WIDTH or _keep_flat(el, flat):
                     cur += gap + flat
                     continue
             cur = self.explode(el, cur + gap, ind)

@@ -176,7 +176,7 @@ def plan(file, as_json, output, fmt):
 def fmt(files, check_only, diff):
     """Format FILES in the one canonical layout (comments kept; no options)."""
     from .compiler.atomic import write_text
-    from .compiler.fmt import format_text, unified_diff
+    from .compiler.fmt import FormatError, format_text, unified_diff
     from .compiler.report import render_text
     status = EXIT_OK
     for path in files:
@@ -194,7 +194,10 @@ def fmt(files, check_only, diff):
             click.echo(render_text(sink.items, {}), err=True, nl=False)
             status = EXIT_ERRORS
             continue
-        new, diags = format_text(text, path)
+        try:
+            new, diags = format_text(text, path)
+        except FormatError as e:  # a formatter bug: refuse to touch the file
+            raise RuntimeError(f"fmt would change the meaning of {path}: {e}") from e
         if new is None:
             click.echo(render_text(diags, {path: text}), err=True, nl=False)
             status = EXIT_ERRORS
