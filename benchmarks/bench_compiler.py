@@ -1,0 +1,90 @@
+"""Measure the compiler front end as a user runs it (cold processes).
+
+    python benchmarks/bench_compiler.py
+
+Reports: `corpusc check examples/sales_pov.corpus` wall time (median of 15 cold
+runs, module cache warm as after the first run on a machine, and with the cache
+off); check of a generated 5,000-line spec; `corpusc plan --json` of a
+100,000-call population, wall time and peak RSS. Run it with the corpusc of the
+environment you want to measure (it uses `sys.executable -m corpusc`).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+POP = '''corpus pop {
+  seed 9
+  timezone "America/Chicago"
+}
+population inbound {
+  count 100000
+  window 60 days ending 2026-11-20
+  hours 07:00..21:00 peak 10:00
+  scenario weights {
+    booked_service 28%
+    scheduled_callback 18%
+    live_transfer 14%
+    spam_filtered 13%
+    quote_requested 11%
+    out_of_service_area 9%
+    emergency_service 7%
+  }
+  provider uniform [retell, vapi, bland]
+  field duration_sec: lognormal(median 130s, sigma 0.4) clamp 20s..900s
+  when scenario == spam_filtered {
+    field duration_sec: uniform(5s, 30s)
+  }
+  field aht_sec = duration_sec
+}
+'''
+
+
+def run(args: list[str], env=None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KB) of one child process."""
+    t = time.perf_counter()
+    p = subprocess.Popen([sys.executable, "-m", "corpusc", *args], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"corpusc {' '.join(args)} failed")
+    return wall, usage.ru_maxrss
+
+
+def median_wall(args, n=15, env=None) -> float:
+    run(args, env)  # warm the module cache and the OS file cache
+    return statistics.median(run(args, env)[0] for _ in range(n))
+
+
+def main() -> None:
+    sales = str(ROOT / "examples" / "sales_pov.corpus")
+    nocache = dict(os.environ, CORPUSC_NO_CACHE="1")
+    print(f"check sales_pov (cold process, median of 15):      {median_wall(['check', sales]):.3f} s")
+    print(f"check sales_pov, module cache off:                 {median_wall(['check', sales], env=nocache):.3f} s")
+    with tempfile.TemporaryDirectory() as d:
+        big = Path(d) / "big.corpus"
+        big.write_text(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_spec.py"), "5000"],
+                                      capture_output=True, text=True, check=True).stdout)
+        lines = big.read_text().count("\n")
+        print(f"check generated spec ({lines} lines, cache off):   "
+              f"{median_wall(['check', str(big)], n=5, env=nocache):.3f} s")
+        pop = Path(d) / "pop.corpus"
+        pop.write_text(POP)
+        out = Path(d) / "plan.json"
+        wall, rss = run(["plan", "--json", "-o", str(out), str(pop)])
+        size = out.stat().st_size / 1e6
+        print(f"plan --json, 100,000-call population:              {wall:.2f} s, peak RSS {rss / 1024:.0f} MB, "
+              f"{size:.0f} MB of JSON")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""Generate a large, valid spec (many accounts and calls) for benchmarks.
+
+    python benchmarks/gen_spec.py 5000 > /tmp/big.corpus   # about 5,000 lines
+"""
+
+from __future__ import annotations
+
+import sys
+
+HEADER = '''corpus big {
+  seed 1
+  starts 2026-01-05
+  timezone "America/New_York"
+  divergence 30%
+}
+
+use stdlib.personas
+use stdlib.objections
+use stdlib.industries
+
+rep jordan "Jordan Reyes" {
+  title "Account Executive"
+}
+'''
+INDUSTRIES = ["logistics", "healthcare", "fintech", "retail", "manufacturing", "saas", "education", "insurance"]
+SIZES = ["startup", "smb", "mid_market", "enterprise"]
+PERSONAS = ["analytical_evaluator", "executive_champion", "reluctant_adopter", "technical_gatekeeper",
+            "budget_guardian", "busy_skeptic", "status_quo_defender"]
+
+
+def account(i: int) -> str:
+    p1, p2 = PERSONAS[i % 7], PERSONAS[(i + 3) % 7]
+    return f'''
+account acct{i} "Account {i}" {{
+  size {SIZES[i % 4]}
+  industry {INDUSTRIES[i % 8]}
+  outcome won
+  competitors ["Parley"]
+  stakeholder a{i} "Avery {i}" {{
+    role "CFO"
+    persona {p1}
+    decision_maker
+  }}
+  stakeholder b{i} "Blake {i}" {{
+    role "VP Sales"
+    persona {p2}
+  }}
+  call intro on day 0 {{
+    stage discovery
+    length medium
+    with jordan, a{i}
+    mentions competitor "Parley"
+  }}
+  call review on day 9 {{
+    stage evaluation
+    length long
+    with jordan, a{i}, b{i}
+    paralinguistics on
+    buying_signal by b{i} "asks about rollout"
+  }}
+  call signoff on day 30 {{
+    stage close
+    length 5 min
+    with jordan, a{i}
+  }}
+  arc pricing by a{i}: raised at review -> addressed at review -> resolved at signoff
+}}
+'''
+
+
+def main() -> None:
+    lines = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    out = [HEADER]
+    n = HEADER.count("\n")
+    i = 0
+    while n < lines:
+        a = account(i)
+        out.append(a)
+        n += a.count("\n")
+        i += 1
+    sys.stdout.write("".join(out))
+
+
+if __name__ == "__main__":
+    main()
