@@ -224,6 +224,34 @@ A requirement refers to an unknown collection or field, or compares values of
 different kinds. Collections: accounts, stakeholders, calls, threads, moments,
 objections. `docs/language.md` lists the fields of each.""")
 
+# --- E07xx: build and verify ---------------------------------------------------
+_c("E0701", "error", "output file missing", """
+`corpusc verify` found a file that manifest.json records (or that the plan
+requires) missing from the output directory. Rebuild with `corpusc build`;
+the rebuild renders only what is missing.""")
+_c("E0702", "error", "output file changed", """
+A file's sha256 differs from the one manifest.json recorded at build time: it
+was edited or truncated after the build. Rebuild to restore it, or rebuild
+from an edited spec if the change was intended.""")
+_c("E0703", "error", "ground truth does not match the transcript", """
+A ground-truth signal's character offsets do not point at its quoted words in
+`transcripts/<call>.txt`, or it names the wrong turn. Ground truth is written
+from the plan together with the transcript, so this means one of the two was
+altered after the build.""")
+_c("E0704", "error", "planned item not realized", """
+A beat, speaker, turn count or paralinguistic cue of the plan does not appear
+in the rendered outputs: the transcript has the wrong number of turns, a turn
+is spoken by someone else, a moment's cues are missing, or cues appear where
+the plan has none.""")
+_c("E0705", "error", "cannot verify this directory", """
+The directory has no readable manifest.json, or the spec it was built from
+cannot be found or no longer compiles. `corpusc verify` re-derives the plan
+from the spec recorded in the manifest.""")
+_c("E0706", "warning", "spec changed since the build", """
+The spec recorded in manifest.json has changed since the outputs were built
+(its hash differs). Verification uses the current spec; rebuild to bring the
+outputs up to date.""")
+
 # --- E09xx: internal ------------------------------------------------------------
 _c("E0901", "error", "internal error", """
 corpusc hit a bug. The diagnostic carries the exception; please report it with

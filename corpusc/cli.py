@@ -169,6 +169,109 @@ def plan(file, as_json, output, fmt):
 
 
 @main.command()
+@click.argument("file", type=click.Path(dir_okay=True))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False),
+              help="Output directory (default: out/<corpus>/).")
+@click.option("--only", help="Run only these backends, comma-separated (e.g. transcripts,ground_truth).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the number of CPUs).")
+@click.option("--shard", help="Render only slice i of n (e.g. 2/8); shards merge into one manifest.")
+@_internal
+def build(file, out_dir, only, jobs, shard):
+    """Render FILE's corpus: transcripts, ground truth, plan, coverage.
+
+    Incremental: a call whose plan item, context and backend options are unchanged
+    is not rendered again. Every file is written atomically and listed with its
+    sha256 in manifest.json.
+    """
+    from pathlib import Path
+
+    from .backends.executor import build as run_build
+    from .backends.executor import parse_shard
+    from .compiler.diagnostics import Sink
+    from .compiler.driver import compile_file
+    try:
+        shard_t = parse_shard(shard)
+    except ValueError as e:
+        raise click.UsageError(str(e))
+    sink = Sink()
+    compiled = compile_file(file, sink)
+    if compiled.program is not None and not sink.errors:
+        from .compiler import plan as planmod
+        from .compiler.requirements import evaluate, report_failures
+        results = evaluate(compiled.program, planmod.header(compiled.program, compiled.spec_hash),
+                           planmod.calls(compiled.program))
+        report_failures(results, sink)
+    if sink.items:
+        _emit_diags(sink.sorted(), compiled.sources, "text", err=True)
+    if compiled.program is None or sink.errors:
+        click.echo("build stopped: fix the errors above (nothing was written)", err=True)
+        sys.exit(EXIT_ERRORS)
+    prog = compiled.program
+    out = Path(out_dir) if out_dir else Path("out") / prog.corpus.name
+    wanted = [x.strip() for x in only.split(",")] if only else None
+    total = sum(len(a.calls) for a in prog.accounts) + sum(p.count for p in prog.populations)
+    if shard_t:
+        total = len(range(shard_t[0] - 1, total, shard_t[1]))
+    progress_cm = _progress(total)
+    with progress_cm as advance:
+        res = run_build(compiled, file, out, only=wanted, jobs=jobs or (os.cpu_count() or 1),
+                        shard=shard_t, progress=advance)
+    for name in res.skipped_backends:
+        click.echo(f"note: backend `{name}` is not available in this version; skipped", err=True)
+    click.echo(f"Built {prog.corpus.name}: {res.rendered} calls rendered, {res.skipped} unchanged, "
+               f"{res.files} files written in {res.seconds:.2f} s -> {out}/")
+
+
+class _NoProgress:
+    def __enter__(self):
+        return lambda n=1: None
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _progress(total: int):
+    """A rich progress bar on an interactive stderr; nothing otherwise."""
+    if not sys.stderr.isatty():
+        return _NoProgress()
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    class _Bar:
+        def __enter__(self):
+            self.p = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                              TimeRemainingColumn(), transient=True)
+            self.p.__enter__()
+            self.task = self.p.add_task("rendering", total=total)
+            return lambda n=1: self.p.advance(self.task, n)
+
+        def __exit__(self, *exc):
+            return self.p.__exit__(*exc)
+    return _Bar()
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
+              show_default=True)
+@_internal
+def verify(directory, fmt):
+    """Check a built corpus against its plan: files, hashes, offsets, cues, requirements."""
+    from pathlib import Path
+
+    from .backends.verify import verify as run_verify
+    from .compiler.diagnostics import Sink
+    sink = Sink()
+    summary = run_verify(Path(directory), sink)
+    _emit_diags(sink.sorted(), {}, fmt)
+    if fmt == "text":
+        state = "failed" if sink.errors else "passed"
+        click.echo(f"verify {state}: {summary.get('calls', 0)} calls, {summary.get('files', 0)} files, "
+                   f"{len(sink.errors)} errors, {len(sink.warnings)} warnings")
+    sys.exit(EXIT_ERRORS if sink.errors else EXIT_OK)
+
+
+@main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--check", "check_only", is_flag=True, help="Exit 1 if any file is not formatted; write nothing.")
 @click.option("--diff", is_flag=True, help="Print a unified diff instead of writing.")

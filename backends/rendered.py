@@ -1,0 +1,47 @@
+"""What the transcript engine produces for one call, before any file format:
+the turns with their words, inline cues and timings, plus the evidence of each
+planned beat and moment as character ranges in the turn text.
+
+Every format (txt, json, vtt, srt, gong, aws) and the ground truth are written
+from this one model, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class M(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Evidence(M):
+    """A planned item realized in a turn: `text[start:end]` of that turn is the quote."""
+    kind: str  # a beat kind (objection_raised, buying_signal, ...) or "moment"
+    key: str | None = None  # objection type, competitor name, moment id, ...
+    turn: int
+    start: int  # character offsets into Turn.text
+    end: int
+
+
+class Turn(M):
+    index: int
+    speaker: str  # participant id
+    name: str  # display name
+    side: str  # seller | buyer
+    role: str = ""
+    text: str  # the words only, no annotations
+    cues: list[str] = []  # inline annotations in order, e.g. ["2.1s pause", "hesitant"]
+    start: float = 0.0  # seconds from the call start
+    end: float = 0.0
+    beats: list[str] = []  # beat kinds realized in this turn
+    moment: str | None = None  # id of the annotated moment realized in this turn
+    sentiment: str = "NEUTRAL"  # POSITIVE | NEUTRAL | NEGATIVE | MIXED (for AWS/ground truth)
+
+
+class RenderedCall(M):
+    call_id: str
+    locale: str
+    turns: list[Turn]
+    evidence: list[Evidence] = []
+    duration: float = 0.0

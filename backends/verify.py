@@ -1,0 +1,182 @@
+"""`corpusc verify DIR`: re-derive the plan from the spec the manifest names and
+check the outputs against it — files and hashes, ground-truth offsets, every
+planned speaker, beat and cue, the divergence ratio and every requirement on the
+realized corpus. Collects every problem; never stops at the first."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from corpusc.compiler import plan as planmod
+from corpusc.compiler.diagnostics import Sink, Span
+from corpusc.compiler.plan_model import Call
+
+from . import manifest
+
+LINE = re.compile(r"^(?P<name>[^:\n]+): (?P<cues>(?:\[[^\]]+\] )*)(?P<text>.*)$")
+MAX_PER_CODE = 50
+
+
+def _at(path: Path | str, line: int = 1, col: int = 1) -> Span:
+    return Span.point(str(path), line, col)
+
+
+def verify(out: Path, sink: Sink) -> dict[str, Any]:
+    """Returns a summary; problems go to `sink`."""
+    from corpusc.compiler.driver import compile_file
+    from corpusc.compiler.requirements import evaluate
+    summary: dict[str, Any] = {"calls": 0, "files": 0}
+    doc = manifest.read(out)
+    mpath = out / manifest.MANIFEST
+    if not doc.get("calls") or "spec" not in doc:
+        sink.add("E0705", f"no usable manifest.json in `{out}`", _at(mpath),
+                 help="point verify at a directory written by `corpusc build`")
+        return summary
+    spec = (out / doc["spec"]).resolve() if not os.path.isabs(doc["spec"]) else Path(doc["spec"])
+    csink = Sink()
+    compiled = compile_file(os.path.relpath(spec), csink)
+    if compiled.program is None or csink.errors:
+        sink.add("E0705", f"the spec `{doc['spec']}` named by the manifest does not compile", _at(mpath),
+                 help="run `corpusc check` on it", notes=[d.message for d in csink.errors[:5]])
+        return summary
+    if compiled.spec_hash != doc.get("spec_hash"):
+        sink.add("E0706", "the spec changed since this corpus was built", _at(mpath),
+                 help="rebuild with `corpusc build` to bring the outputs up to date")
+    prog = compiled.program
+    counts: dict[str, int] = {}
+
+    def add(code: str, msg: str, span: Span, **kw) -> None:
+        counts[code] = counts.get(code, 0) + 1
+        if counts[code] <= MAX_PER_CODE:
+            sink.add(code, msg, span, **kw)
+
+    # every recorded file is present with its hash
+    for rel, sha in (doc.get("files") or {}).items():
+        _check_file(out, rel, sha, add)
+    realized: list[Call] = []
+    calls_entries = doc["calls"]
+    for call in planmod.calls(prog):
+        entry = calls_entries.get(call.id)
+        summary["calls"] += 1
+        if entry is None:
+            add("E0701", f"call `{call.id}` of the plan has no outputs", _at(mpath),
+                help="rebuild: `corpusc build` renders only what is missing")
+            continue
+        ok = True
+        for rel, sha in entry.get("files", {}).items():
+            summary["files"] += 1
+            ok &= _check_file(out, rel, sha, add)
+        realized.append(_check_call(out, call, entry, add) if ok else call)
+    # requirements and the divergence ratio on the realized corpus
+    header = planmod.header(prog, compiled.spec_hash)
+    results = evaluate(prog, header, iter(realized))
+    for r in results:
+        if not r.passed and r.severity == "require":
+            add("E0704", f"requirement not met by the rendered corpus: {r.title}", _at(mpath),
+                label=f"measured {r.measured}", help=r.missing)
+    moments = [m for c in realized for m in c.moments]
+    if moments:
+        want = int(prog.corpus.divergence * len(moments) + 0.5)
+        got = sum(m.divergent for m in moments)
+        summary["divergence"] = f"{got}/{len(moments)}"
+        if got != want:
+            add("E0704", f"{got} of {len(moments)} realized moments are divergent; the plan has {want}",
+                _at(mpath), help="the transcripts or ground truth were altered after the build")
+    summary["requirements"] = f"{sum(r.passed for r in results)}/{len(results)}"
+    return summary
+
+
+def _check_file(out: Path, rel: str, sha: str, add) -> bool:
+    p = out / rel
+    if not p.is_file():
+        add("E0701", f"`{rel}` is missing", _at(p), help="rebuild with `corpusc build`")
+        return False
+    if manifest.sha256_file(p) != sha:
+        add("E0702", f"`{rel}` does not match the sha256 recorded in manifest.json", _at(p),
+            help="the file was changed after the build; rebuild to restore it")
+        return False
+    return True
+
+
+def _read_txt(path: Path) -> list[tuple[str, list[str], str, int]]:
+    """(name, cues, text, offset of text) per turn line of a txt transcript."""
+    out = []
+    data = path.read_text(encoding="utf-8")
+    off = 0
+    started = False
+    for line in data.split("\n"):
+        if not started:
+            if line == "":
+                started = True
+            off += len(line) + 1
+            continue
+        m = LINE.match(line)
+        if m:
+            cues = re.findall(r"\[([^\]]+)\]", m.group("cues"))
+            out.append((m.group("name"), cues, m.group("text"), off + m.start("text")))
+        off += len(line) + 1
+    return out
+
+
+def _check_call(out: Path, call: Call, entry: dict, add) -> Call:
+    """Check one call's transcript and ground truth; return the call as realized."""
+    files = entry.get("files", {})
+    txt_rel = f"transcripts/{call.id}.txt"
+    gt_rel = f"ground_truth/{call.id}.json"
+    turns = None
+    if txt_rel in files:
+        turns = _read_txt(out / txt_rel)
+        tpath = out / txt_rel
+        if len(turns) != len(call.speakers):
+            add("E0704", f"`{txt_rel}` has {len(turns)} turns; the plan has {len(call.speakers)}", _at(tpath))
+        names = [call.participants[i].name for i in call.speakers]
+        moment_at = {m.turn: m for m in call.moments}
+        for i, (name, cues, text, _) in enumerate(turns[:len(names)]):
+            if name != names[i]:
+                add("E0704", f"turn {i} of `{txt_rel}` is spoken by `{name}`; the plan says `{names[i]}`",
+                    _at(tpath))
+            m = moment_at.get(i)
+            want = m.cues if m else []
+            if cues != want:
+                add("E0704", f"turn {i} of `{txt_rel}` carries cues {cues}; the plan has {want}", _at(tpath),
+                    help="every planned cue must appear, and no others")
+    divergent: dict[str, bool] = {}
+    if gt_rel in files:
+        gpath = out / gt_rel
+        try:
+            gt = json.loads(gpath.read_text(encoding="utf-8"))
+        except ValueError:
+            add("E0703", f"`{gt_rel}` is not valid JSON", _at(gpath))
+            return call
+        text = (out / txt_rel).read_text(encoding="utf-8") if txt_rel in files else None
+        items = list(gt.get("signals", {}).get("surface", [])) + list(gt.get("moments", [])) + \
+            list(gt.get("divergence_points", []))
+        for it in items:
+            if text is None or "start" not in it:
+                continue
+            if text[it["start"]:it["end"]] != it.get("quote"):
+                add("E0703", f"`{gt_rel}`: offsets {it['start']}..{it['end']} do not point at "
+                    f"\"{str(it.get('quote'))[:40]}\"", _at(gpath), help=f"in `{txt_rel}`")
+            elif turns is not None and not (turns[it["turn"]][3] <= it["start"] <= it["end"] <=
+                                              turns[it["turn"]][3] + len(turns[it["turn"]][2])):
+                add("E0703", f"`{gt_rel}`: a signal of turn {it['turn']} points outside that turn", _at(gpath))
+        planned_beats = {(b.kind, b.key, b.turn) for b in call.beats if b.kind in
+                         ("objection_raised", "objection_reopened", "competitor_mention", "buying_signal")}
+        kinds = {"objection": ("objection_raised", "objection_reopened"), "competitor_mention": ("competitor_mention",),
+                 "buying_intent": ("buying_signal",)}
+        found = set()
+        for s in gt.get("signals", {}).get("surface", []):
+            for k in kinds.get(s.get("type"), ()):
+                found.add((k, s.get("key"), s.get("turn")))
+        for b in planned_beats - found:
+            add("E0704", f"`{gt_rel}` lacks the planned {b[0]} `{b[1]}` at turn {b[2]}", _at(gpath))
+        for m in gt.get("moments", []):
+            divergent[m["id"]] = not m.get("congruent", True)
+    if divergent:
+        moments = [m.model_copy(update={"divergent": divergent.get(m.id, m.divergent)}) for m in call.moments]
+        return call.model_copy(update={"moments": moments})
+    return call
