@@ -160,6 +160,7 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
             last_flush = time.perf_counter()
 
     out.mkdir(parents=True, exist_ok=True)
+    _remove_temp_files(out)
     if names:
         if jobs <= 1:
             _init(header.model_dump_json(), options, names, str(out))
@@ -194,6 +195,15 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
     res.manifest = manifest.merge(out, meta, entries, drop=drop, extra_files=extra)
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def _remove_temp_files(out: Path) -> None:
+    """Temporary files of a build that was killed mid-write never survive a rerun."""
+    for p in out.rglob(".*.tmp"):
+        try:
+            p.unlink()
+        except OSError:
+            pass
 
 
 def _files_present(out: Path, entry: dict) -> bool:

@@ -21,9 +21,26 @@ def _dir() -> Path | None:
     return Path(base) / "corpusc" / __version__
 
 
+_CODE: bytes | None = None
+
+
+def _code() -> bytes:
+    """A fingerprint of the code that builds modules, so a changed grammar or AST
+    never reads a stale pickle, even within one version."""
+    global _CODE
+    if _CODE is None:
+        from .paths import GRAMMAR
+        here = Path(__file__).parent
+        h = hashlib.sha256()
+        for p in (GRAMMAR, here / "nodes.py", here / "transform.py"):
+            h.update(p.read_bytes())
+        _CODE = h.digest()
+    return _CODE
+
+
 def _key(display: str, text: str) -> str:
     h = hashlib.sha256()
-    h.update(__version__.encode() + b"\0" + display.encode() + b"\0" + text.encode())
+    h.update(__version__.encode() + b"\0" + _code() + display.encode() + b"\0" + text.encode())
     return h.hexdigest()
 
 

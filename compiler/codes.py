@@ -157,8 +157,8 @@ _c("E0309", "warning", "call without a seller", """
 A call's `with` list names no `rep`/`agent`. Sales calls have a seller side;
 without one the transcript has nobody to ask discovery questions.""")
 _c("E0310", "warning", "declared but never used", """
-A stakeholder takes part in no call, or a rep in no call. It is kept in the
-plan but will never speak.""")
+A stakeholder takes part in no call. It is kept in the plan (and in the
+ground truth of its account) but never speaks.""")
 _c("E0311", "error", "buyer-side participant missing", """
 A call has no stakeholder of the account in its `with` list; a sales call
 needs at least one buyer.""")
@@ -177,7 +177,7 @@ to one edge. Widen the clamp or fix the distribution.""")
 _c("E0404", "error", "invalid sampler", """
 A field sampler is unknown or has wrong parameters. Samplers: `uniform(lo, hi)`,
 `normal(mean M, sd S)`, `lognormal(median M, sigma S)`, `poisson(lambda L)`,
-`bool(p P%)`, `int(lo, hi)`, `choice([a, b, c])`. Scale parameters must be
+`bool(p P%)`, `int(lo, hi)`, `const(value V)`. Scale parameters must be
 positive; probabilities within 0..100%.""")
 _c("E0405", "error", "invalid window or hours", """
 A population's `window` or `hours` range is empty or reversed: `hours

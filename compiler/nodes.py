@@ -292,5 +292,6 @@ class Module(BaseModel):
     model_config = ConfigDict(frozen=True, defer_build=True)
     file: str
     items: list[Item]
+    misplaced: list = []  # (statement, span, block) of statements written in the wrong block
 
 

@@ -152,8 +152,7 @@ def sample_field(r, f: P.FieldSpec) -> Any:
     p = f.params
     d = f.dist
     if d == "const":
-        v = p["value"]
-        return int(v) if isinstance(v, float) and f.unit is None and v.is_integer() and f.params.get("int") else v
+        return p["value"]
     if d == "uniform":
         v = p["lo"] + (p["hi"] - p["lo"]) * r.random()
     elif d == "normal":
@@ -202,6 +201,8 @@ def _scalar(v: n.Node) -> Any:
             return v.value
     if isinstance(v, n.Num):
         return int(v.value) if v.is_int else v.value
+    if isinstance(v, n.Percent):
+        return v.value / 100  # as in requirements: 30% is 0.3
     if isinstance(v, n.Name) and v.value in ("true", "false"):
         return v.value == "true"
     if isinstance(v, n.TimeV):

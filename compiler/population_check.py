@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import nodes as n
 from . import program as P
-from .schema import SCHEMAS, KindError, did_you_mean, seconds
+from .schema import SCHEMAS, Block, KindError, did_you_mean, seconds, split_line
 
 if TYPE_CHECKING:  # pragma: no cover
     from .check import Checker
@@ -23,8 +23,10 @@ def check_population(ck: "Checker", d: n.PopulationDecl, corpus: P.Corpus) -> P.
     from .check import typed_props
     sink = ck.sink
     schema = SCHEMAS["population"]
-    known = [p for p in d.props if p.name.value in schema.props]
-    other = [p for p in d.props if p.name.value not in schema.props]
+    closed = Block(props=schema.props)
+    lines = [q for p in d.props for q in (split_line(p, closed) if p.name.value in schema.props else [p])]
+    known = [p for p in lines if p.name.value in schema.props]
+    other = [p for p in lines if p.name.value not in schema.props]
     p = typed_props(known, schema, sink, owner=f"population `{d.name.value}`", owner_span=d.name.span)
     ok = True
     tz = ck.timezone(p.values["timezone"], p.nodes["timezone"].span) if "timezone" in p.values \
@@ -275,7 +277,8 @@ def _field(ck, f: n.FieldDecl, declared: set[str]) -> P.FieldSpec | None:
             params[key] = a.value.value
             continue
         if dist == "const" and isinstance(a.value, n.Num) and a.value.is_int:
-            params["int"] = True
+            params[key] = int(a.value.value)
+            continue
         v = _num(ck, a.value, units)
         if v is None:
             return None
@@ -348,7 +351,7 @@ def _check_cond(ck, c: n.Cond, cats: dict, declared: set[str]) -> None:
         _check_cond(ck, c.item, cats, declared)
         return
     path = c.path.dotted
-    if path in ("hour", "weekday", "day"):
+    if path in ("hour", "weekday"):
         return
     if path not in declared:
         ck.sink.add("E0407", f"`when` tests unknown field `{path}`", c.path.span,

@@ -96,6 +96,9 @@ def load(path: str, sink: Sink, text: str | None = None) -> Loaded:
             module = to_module(display, tree) if tree is not None else n.Module(file=display, items=[])
             if len(sink.items) == before:
                 cache.put(display, src, module)
+        for what, span, where in getattr(module, "misplaced", ()):
+            sink.add("E0206", f"{what} cannot appear in {where}", span, label="not allowed here",
+                     help="move it into the block it belongs to (see docs/language.md)")
         stack.append(key)
         imports = ([] if stdlib and key.endswith("core.corpus") else
                    [(PRELUDE, None)]) + [(u, u.span) for u in module.items if isinstance(u, n.UseDecl)]

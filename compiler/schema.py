@@ -371,7 +371,8 @@ def split_line(prop: n.Property, block: Block) -> list[n.Property]:
     for v in prop.values:
         spec = block.props[cur_name.value]
         if (isinstance(v, n.Name) and v.value in block.props and len(cur_vals) >= spec.min
-                and v.value != cur_name.value):
+                and v.value != cur_name.value
+                and not (cur_name.value == "length" and v.value == "turns")):
             out.append(_mk(cur_name, cur_vals, None))
             cur_name, cur_vals = v, []
         else:

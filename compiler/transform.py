@@ -52,6 +52,17 @@ class ToAst(Transformer):
     def __init__(self, file: str):
         super().__init__(visit_tokens=False)
         self.file = file
+        self.misplaced: list[tuple[str, Span, str]] = []
+
+    def keep(self, body, allowed: tuple, where: str) -> list:
+        """The statements of a block that belong there; the rest is reported."""
+        out = []
+        for x in body:
+            if isinstance(x, allowed):
+                out.append(x)
+            else:
+                self.misplaced.append((_STMT_NAMES.get(type(x).__name__, "this statement"), x.span, where))
+        return out
 
     # -- helpers --
     def sp(self, x) -> Span:
@@ -112,7 +123,7 @@ class ToAst(Transformer):
         return _Body(items, _join(self.sp(children[0]), self.sp(children[-1])))
 
     def corpus_decl(self, c):
-        b = self.body_of(c)
+        b = self.keep(self.body_of(c), (n.Property,), "a corpus block")
         return _mk(n.CorpusDecl, span=self.span_of(c), name=self.name(c[1]),
                             props=[p for p in b if isinstance(p, n.Property)])
 
@@ -135,17 +146,17 @@ class ToAst(Transformer):
     rep_kind = req_kind = agg = quant = catalog_kind
 
     def catalog_decl(self, c):
-        b = self.body_of(c)
+        b = self.keep(self.body_of(c), (n.Property,), f"a {c[0].value} block")
         return _mk(n.CatalogDecl, span=self.span_of(c), catalog=c[0].value, name=self.name(c[1]),
                              title=self.title(c[2]), props=[p for p in b if isinstance(p, n.Property)])
 
     def rep_decl(self, c):
-        b = self.body_of(c)
+        b = self.keep(self.body_of(c), (n.Property,), f"a {c[0].value} block")
         return _mk(n.RepDecl, span=self.span_of(c), role=c[0].value, name=self.name(c[1]),
                          title=self.title(c[2]), props=[p for p in b if isinstance(p, n.Property)])
 
     def account_decl(self, c):
-        b = self.body_of(c)
+        b = self.keep(self.body_of(c), (n.Property, n.StakeholderDecl, n.CallDecl, n.ArcDecl), "an account")
         return _mk(n.AccountDecl, 
             span=self.span_of(c), name=self.name(c[1]), title=self.title(c[2]),
             props=[p for p in b if isinstance(p, n.Property)],
@@ -154,7 +165,7 @@ class ToAst(Transformer):
             arcs=[p for p in b if isinstance(p, n.ArcDecl)])
 
     def population_decl(self, c):
-        b = self.body_of(c)
+        b = self.keep(self.body_of(c), (n.Property, n.FieldDecl, n.WhenDecl), "a population")
         return _mk(n.PopulationDecl, 
             span=self.span_of(c), name=self.name(c[1]),
             props=[p for p in b if isinstance(p, n.Property)],
@@ -162,13 +173,13 @@ class ToAst(Transformer):
             whens=[p for p in b if isinstance(p, n.WhenDecl)])
 
     def suite_decl(self, c):
-        b = self.body_of(c)
+        b = self.keep(self.body_of(c), (n.Requirement,), "a suite")
         return _mk(n.SuiteDecl, span=self.span_of(c), name=self.name(c[1]), title=self.title(c[2]),
                            requirements=[r.model_copy(update={"suite": c[1].value}) for r in b
                                          if isinstance(r, n.Requirement)])
 
     def emit_decl(self, c):
-        b = self.body_of(c)
+        b = self.keep(self.body_of(c), (n.Property,), "an emit block")
         return _mk(n.EmitDecl, span=self.span_of(c), backend=self.name(c[1]),
                           props=[p for p in b if isinstance(p, n.Property)])
 
@@ -180,13 +191,13 @@ class ToAst(Transformer):
             if x is None:
                 continue
             if isinstance(x, _Body):
-                body = [p for p in x if isinstance(p, n.Property)]
+                body = self.keep(x, (n.Property,), "a property block")
             else:
                 vals.append(self.val(x))
         return _mk(n.Property, span=self.span_of(c), name=self.name(c[0]), values=vals, body=body)
 
     def stakeholder_decl(self, c):
-        b = self.body_of(c)
+        b = self.keep(self.body_of(c), (n.Property,), "a stakeholder")
         return _mk(n.StakeholderDecl, span=self.span_of(c), name=self.name(c[1]), title=self.title(c[2]),
                                  props=[p for p in b if isinstance(p, n.Property)])
 
@@ -197,7 +208,7 @@ class ToAst(Transformer):
         return ("date", self.val(c[1]))
 
     def call_decl(self, c):
-        b = self.body_of(c)
+        b = self.keep(self.body_of(c), (n.Property,), "a call")
         when = c[2]
         return _mk(n.CallDecl, span=self.span_of(c), name=self.name(c[1]),
                           day=when[1] if when and when[0] == "day" else None,
@@ -232,7 +243,7 @@ class ToAst(Transformer):
         return _mk(n.SamplerArg, span=v.span, name=None, value=v)
 
     def when_decl(self, c):
-        b = self.body_of(c)
+        b = self.keep(self.body_of(c), (n.Property, n.FieldDecl), "a `when` block")
         return _mk(n.WhenDecl, span=self.span_of(c), cond=c[1],
                           props=[p for p in b if isinstance(p, n.Property)],
                           fields=[p for p in b if isinstance(p, n.FieldDecl)])
@@ -315,11 +326,17 @@ def _unquote(s: str) -> str:
     return "".join(out)
 
 
+_STMT_NAMES = {"StakeholderDecl": "`stakeholder`", "CallDecl": "`call`", "ArcDecl": "`arc`",
+               "FieldDecl": "`field`", "WhenDecl": "`when`", "Requirement": "a requirement",
+               "Property": "a property"}
+
+
 def to_module(file: str, tree: Tree) -> n.Module:
-    items = ToAst(file).transform(tree)
+    t = ToAst(file)
+    items = t.transform(tree)
     out = []
     for it in items:
         if isinstance(it, n.Requirement):
             it = _mk(n.RequirementItem, span=it.span, requirement=it)
         out.append(it)
-    return _mk(n.Module, file=file, items=out)
+    return _mk(n.Module, file=file, items=out, misplaced=t.misplaced)

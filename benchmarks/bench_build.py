@@ -1,0 +1,90 @@
+"""Measure `corpusc build` as a user runs it (cold processes).
+
+    python benchmarks/bench_build.py
+
+Reports: the full offline build of examples/sales_pov.corpus (all transcript
+formats + ground truth); a generated population corpus of 10,000 and 50,000
+calls with transcripts (txt+json) + ground truth at --jobs 2 (calls/s, peak RSS
+of the main process and of the largest worker); a no-op rebuild of the 10,000;
+and the transcript quality figures of sales_pov from its coverage.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+POP = '''corpus gen {{
+  seed 11
+  timezone "America/Chicago"
+}}
+population inbound {{
+  count {count}
+  window 60 days ending 2026-11-20
+  hours 07:00..21:00 peak 10:00
+  scenario weights {{
+    booked_service 28%
+    scheduled_callback 18%
+    live_transfer 14%
+    spam_filtered 13%
+    quote_requested 11%
+    out_of_service_area 9%
+    emergency_service 7%
+  }}
+  provider uniform [retell, vapi, bland]
+  field duration_sec: lognormal(median 130s, sigma 0.4) clamp 20s..900s
+}}
+emit transcripts {{
+  formats [txt, json]
+}}
+emit ground_truth
+'''
+
+
+def run(args: list[str]) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS of the main process and of the largest child (KB)."""
+    t = time.perf_counter()
+    code = ("import resource, runpy, sys; sys.argv = ['corpusc'] + sys.argv[1:]\n"
+            "try:\n    runpy.run_module('corpusc', run_name='__main__')\n"
+            "finally:\n    print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+            " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)")
+    p = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    if p.returncode != 0:
+        raise SystemExit(p.stderr)
+    line = next(x for x in p.stderr.splitlines() if x.startswith("RSS "))
+    _, main, child = line.split()
+    return wall, int(main), int(child)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as d:
+        d = Path(d)
+        out = d / "sales"
+        wall, rss, child = run(["build", str(ROOT / "examples" / "sales_pov.corpus"), "-o", str(out)])
+        print(f"sales_pov full build (14 calls, all formats + ground truth): {wall:.2f} s")
+        q = json.loads((out / "coverage.json").read_text())["quality"]
+        print(f"  quality: distinct-2 {q['distinct_2']}, verbatim-duplicate substantive turns "
+              f"{q['duplicate_substantive_share'] * 100:.2f}%, turns/call {q['turns_per_call']}")
+        for count in (10_000, 50_000):
+            spec = d / f"gen{count}.corpus"
+            spec.write_text(POP.format(count=count))
+            o = d / f"gen{count}"
+            wall, rss, child = run(["build", str(spec), "-o", str(o), "--jobs", "2"])
+            print(f"{count} calls, --jobs 2: {wall:.2f} s = {count / wall:.0f} calls/s; peak RSS main "
+                  f"{rss / 1024:.0f} MB, largest worker {child / 1024:.0f} MB")
+            if count == 10_000:
+                wall2, _, _ = run(["build", str(spec), "-o", str(o), "--jobs", "2"])
+                print(f"  no-op rebuild: {wall2:.2f} s = {wall2 / wall * 100:.1f}% of the full build")
+            shutil.rmtree(o)
+
+
+if __name__ == "__main__":
+    main()

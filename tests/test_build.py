@@ -1,0 +1,207 @@
+"""`corpusc build` and `corpusc verify` as a user runs them: complete outputs,
+byte-identical rebuilds, incremental re-rendering, shards that merge, atomic
+files after a kill, and verify catching every kind of tampering."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from .conftest import EXAMPLES, ROOT
+
+SALES = EXAMPLES / "sales_pov.corpus"
+
+
+def tree(d: Path) -> dict[str, str]:
+    return {str(p.relative_to(d)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(d.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    d = tmp_path_factory.mktemp("build")
+    spec = d / "sales_pov.corpus"
+    shutil.copy(SALES, spec)
+    out = d / "out"
+    r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out), "--jobs", "2"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr + r.stdout
+    return d, spec, out, r.stdout
+
+
+def test_build_writes_every_file(built):
+    d, spec, out, stdout = built
+    doc = json.loads((out / "manifest.json").read_text())
+    assert doc["corpus"] == "sales_pov" and doc["seed"] == 42
+    assert len(doc["calls"]) == 14
+    for cid, entry in doc["calls"].items():
+        for fmt in (".txt", ".json", ".vtt", ".srt"):
+            assert f"transcripts/{cid}{fmt}" in entry["files"]
+        assert f"ground_truth/{cid}.json" in entry["files"]
+    for name in ("plan.json", "coverage.json", "coverage.md"):
+        assert (out / name).is_file()
+    assert "14 calls rendered" in stdout
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_ground_truth_validates_and_points_at_the_text(built):
+    _, _, out, _ = built
+    schema = json.loads((ROOT / "specs" / "ground_truth.schema.json").read_text())
+    for gt_path in sorted((out / "ground_truth").glob("*.json")):
+        gt = json.loads(gt_path.read_text())
+        jsonschema.validate(gt, schema)
+        txt = (out / gt["transcript"]).read_text()
+        for s in gt["signals"]["surface"] + gt["moments"] + gt["divergence_points"]:
+            if "start" in s:
+                assert txt[s["start"]:s["end"]] == s["quote"]
+        assert {"surface", "behavioral", "psychographic"} <= set(gt["signals"])
+
+
+def test_verify_passes_on_a_fresh_build(built, cli):
+    _, _, out, _ = built
+    status, output = cli("verify", str(out))
+    assert status == 0, output
+    assert "verify passed" in output
+
+
+def test_rebuild_is_a_noop_and_byte_identical(built):
+    d, spec, out, _ = built
+    before = tree(out)
+    r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0
+    assert "0 calls rendered, 14 unchanged" in r.stdout
+    assert tree(out) == before
+
+
+def test_two_builds_are_byte_identical(built, tmp_path):
+    d, spec, out, _ = built
+    other = tmp_path / "again"
+    r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(other), "--jobs", "1"],
+                       capture_output=True, text=True, env=dict(os.environ, PYTHONHASHSEED="7"))
+    assert r.returncode == 0, r.stderr
+    a, b = tree(out), tree(other)
+    a.pop("manifest.json"), b.pop("manifest.json")  # records the spec's path relative to the output
+    assert a == b
+
+
+def test_editing_one_account_rerenders_only_its_calls(tmp_path):
+    spec = tmp_path / "s.corpus"
+    text = SALES.read_text()
+    spec.write_text(text)
+    out = tmp_path / "out"
+    subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out)], check=True,
+                   capture_output=True)
+    before = tree(out)
+    edited = text.replace('region "US Midwest"', 'region "US Midwest and Ontario"')
+    assert edited != text
+    spec.write_text(edited)
+    r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out)],
+                       capture_output=True, text=True, check=True)
+    after = tree(out)
+    changed = {k for k in after if before.get(k) != after[k]}
+    assert "4 calls rendered, 10 unchanged" in r.stdout
+    per_call = {k for k in changed if k.startswith(("transcripts/", "ground_truth/"))}
+    assert per_call and all("/northwind." in k for k in per_call)
+
+
+def test_shards_merge_into_the_unsharded_manifest(built, tmp_path):
+    d, spec, out, _ = built
+    sharded = tmp_path / "sharded"
+    for i in (1, 2, 3):
+        subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(sharded),
+                        "--shard", f"{i}/3", "--jobs", "1"], check=True, capture_output=True)
+    full = json.loads((out / "manifest.json").read_text())
+    part = json.loads((sharded / "manifest.json").read_text())
+    assert part["calls"] == full["calls"]
+    for cid, entry in full["calls"].items():
+        for rel, sha in entry["files"].items():
+            assert hashlib.sha256((sharded / rel).read_bytes()).hexdigest() == sha
+
+
+def _copy(out: Path, tmp_path: Path) -> Path:
+    dst = tmp_path / "copy"
+    shutil.copytree(out.parent, dst)
+    return dst / "out"
+
+
+@pytest.mark.parametrize("tamper,code", [
+    ("delete", "E0701"), ("edit_txt", "E0702"), ("offsets", "E0703"), ("cues", "E0704"),
+])
+def test_verify_catches_tampering(built, tmp_path, cli, tamper, code):
+    _, _, out, _ = built
+    out = _copy(out, tmp_path)
+    doc = json.loads((out / "manifest.json").read_text())
+    cid = "northwind.review"
+    txt = out / "transcripts" / f"{cid}.txt"
+    gt = out / "ground_truth" / f"{cid}.json"
+    if tamper == "delete":
+        txt.unlink()
+    elif tamper == "edit_txt":
+        txt.write_text(txt.read_text().replace("Marco", "Mark", 1))
+    elif tamper in ("offsets", "cues"):
+        if tamper == "offsets":
+            g = json.loads(gt.read_text())
+            g["moments"][0]["start"] += 3
+            gt.write_text(json.dumps(g, indent=2, ensure_ascii=False) + "\n")
+            path = gt
+        else:
+            lines = txt.read_text().split("\n")
+            i = next(k for k, line in enumerate(lines) if "[" in line and ": [" in line)
+            lines[i] = lines[i].replace("[", "[very ", 1)
+            txt.write_text("\n".join(lines))
+            path = txt
+        # keep the manifest hash in step so the deeper check is what fails
+        rel = str(path.relative_to(out))
+        doc["calls"][cid]["files"][rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+        (out / "manifest.json").write_text(json.dumps(doc, indent=1))
+    status, output = cli("verify", str(out))
+    assert status == 1, output
+    assert f"[{code}]" in output
+
+
+def test_verify_without_manifest(cli, tmp_path):
+    status, output = cli("verify", str(tmp_path))
+    assert status == 1 and "[E0705]" in output
+
+
+def test_killed_build_leaves_no_partial_files_and_rerun_matches(tmp_path):
+    spec = tmp_path / "big.corpus"
+    spec.write_text(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_spec.py"), "1500"],
+                                   capture_output=True, text=True, check=True).stdout)
+    out = tmp_path / "out"
+    p = subprocess.Popen([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out), "--jobs", "2"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and not (out / "transcripts").is_dir():
+        time.sleep(0.02)
+    time.sleep(0.3)
+    os.killpg(p.pid, signal.SIGKILL)
+    p.wait()
+    visible = [x for x in out.rglob("*") if x.is_file() and not x.name.startswith(".")]
+    for f in visible:  # whatever was written before the kill is whole
+        if f.suffix == ".json":
+            json.loads(f.read_text())
+    r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out), "--jobs", "2"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    clean = tmp_path / "clean"
+    subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(clean), "--jobs", "2"],
+                   check=True, capture_output=True)
+    a, b = tree(out), tree(clean)
+    a.pop("manifest.json"), b.pop("manifest.json")
+    assert a == b
+    assert not list(out.rglob("*.tmp"))
+    for f in out.rglob("*"):
+        if f.is_file() and f.suffix in (".txt", ".json"):
+            assert f.read_bytes().endswith(b"\n")
