@@ -629,11 +629,23 @@ class Checker:
             return
         want = prog.corpus.divergence
         got = int(want * total + 0.5) / total
+        span = decl.name.span if decl else Span.point(self.loaded.root.file)
+        for p in (decl.props if decl else []):
+            if p.name.value == "divergence":
+                span = p.span
+        if not self.sink.errors:
+            from .plan import sales_calls
+            realized = sum(m.divergent for c in sales_calls(prog) for m in c.moments
+                           if prog.accounts and c.account in {a.name for a in prog.accounts if a.divergence is None})
+            quota = int(want * total + 0.5)
+            if realized < quota:
+                self.sink.add("E0409", f"only {realized} of the {quota} divergent moments that {want * 100:g}% "
+                              f"asks for can be placed", span,
+                              label="too few moments with positive words",
+                              help="divergent moments need positive words (not an objection being raised); "
+                                   "add calls with `paralinguistics on` or more `moments`")
+                return
         if abs(got - want) > 0.05:
-            span = decl.name.span if decl else Span.point(self.loaded.root.file)
-            for p in (decl.props if decl else []):
-                if p.name.value == "divergence":
-                    span = p.span
             self.sink.add("E0409", f"divergence {want * 100:g}% cannot be met exactly with {total} annotated "
                           f"moment{'s' if total != 1 else ''}: {int(want * total + 0.5)} divergent = {got * 100:.0f}%",
                           span, label="realized as the nearest whole number of moments",
