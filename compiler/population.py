@@ -13,6 +13,7 @@ from typing import Any, Iterator
 from . import nodes as n
 from . import program as P
 from . import rng
+from .conditions import holds
 from .plan import local_times
 from .plan_model import Beat, Call, Participant
 
@@ -123,7 +124,7 @@ def _call(prog, pop: P.Population, cats, k: int, index: int, width: int, date, h
             continue
         meta[f.name] = ctx[f.name] = sample_field(r, f)
     for w in pop.whens:  # conditional overrides see categoricals and sampled fields
-        if _eval(w.cond, ctx):
+        if holds(w.cond, ctx):
             for f in w.fields:
                 if f.derived_from is not None:
                     derived.append(f)
@@ -175,57 +176,3 @@ def sample_field(r, f: P.FieldSpec) -> Any:
     if f.unit == "s":
         return int(round(v))
     return round(float(v), 3)
-
-
-def _eval(c: n.Cond, ctx: dict) -> bool:
-    if isinstance(c, n.AndC):
-        return all(_eval(x, ctx) for x in c.items)
-    if isinstance(c, n.OrC):
-        return any(_eval(x, ctx) for x in c.items)
-    if isinstance(c, n.NotC):
-        return not _eval(c.item, ctx)
-    v = ctx.get(c.path.dotted)
-    if isinstance(c, n.Truthy):
-        return bool(v)
-    if isinstance(c, n.Member):
-        return v in [getattr(x, "value", None) for x in c.values.items]
-    return compare(v, c.op, _scalar(c.value))
-
-
-def _scalar(v: n.Node) -> Any:
-    if isinstance(v, n.Quantity):
-        from .schema import seconds
-        try:
-            return seconds(v)
-        except Exception:
-            return v.value
-    if isinstance(v, n.Num):
-        return int(v.value) if v.is_int else v.value
-    if isinstance(v, n.Percent):
-        return v.value / 100  # as in requirements: 30% is 0.3
-    if isinstance(v, n.Name) and v.value in ("true", "false"):
-        return v.value == "true"
-    if isinstance(v, n.TimeV):
-        return int(v.value[:2])
-    return getattr(v, "value", None)
-
-
-def compare(a: Any, op: str, b: Any) -> bool:
-    try:
-        if op == "==":
-            return a == b
-        if op == "!=":
-            return a != b
-        if a is None or b is None:
-            return False
-        if op == ">=":
-            return a >= b
-        if op == "<=":
-            return a <= b
-        if op == ">":
-            return a > b
-        if op == "<":
-            return a < b
-    except TypeError:
-        return False
-    return False

@@ -15,8 +15,8 @@ from . import nodes as n
 from . import program as P
 from .diagnostics import Sink, Span
 from .plan_model import Call, Header
-from .population import compare
-from .schema import TIME_UNITS, did_you_mean
+from .conditions import compare, holds, scalar
+from .schema import did_you_mean
 
 FIELDS: dict[str, set[str]] = {
     "accounts": {"name", "size", "industry", "outcome", "employees", "region", "calls", "stakeholders",
@@ -217,42 +217,6 @@ def call_items(c: Call) -> Iterator[tuple[str, dict, list[str]]]:
 
 
 # ---- evaluation ---------------------------------------------------------------------
-
-def scalar(v: n.Node, field: str | None = None) -> Any:
-    if isinstance(v, n.Quantity) and v.unit in TIME_UNITS:
-        secs = v.value * TIME_UNITS[v.unit]
-        return secs / 60 if field == "minutes" else secs
-    if isinstance(v, n.Num):
-        return int(v.value) if v.is_int else v.value
-    if isinstance(v, n.Percent):
-        return v.value / 100
-    if isinstance(v, n.Name):
-        if v.value in ("true", "on"):
-            return True
-        if v.value in ("false", "off"):
-            return False
-        if v.value == "none":
-            return None
-    return getattr(v, "value", None)
-
-
-def holds(c: n.Cond | None, item: dict) -> bool:
-    if c is None:
-        return True
-    if isinstance(c, n.AndC):
-        return all(holds(x, item) for x in c.items)
-    if isinstance(c, n.OrC):
-        return any(holds(x, item) for x in c.items)
-    if isinstance(c, n.NotC):
-        return not holds(c.item, item)
-    field = c.path.dotted
-    v = item.get(field)
-    if isinstance(c, n.Truthy):
-        return bool(v)
-    if isinstance(c, n.Member):
-        return v in [scalar(x, field) for x in c.values.items]
-    return compare(v, c.op, scalar(c.value, field))
-
 
 class _Acc:
     """Accumulates one requirement over the items of its collection."""
