@@ -10,7 +10,7 @@ from . import nodes as n
 from . import program as P
 from .diagnostics import Sink, Span
 from .resolve import Loaded
-from .schema import (EMIT, SCHEMAS, Block, KindError, did_you_mean, k_names, seconds,
+from .schema import (EMIT, SCHEMAS, Block, KindError, did_you_mean, seconds,
                      split_line)
 
 LENGTH_TURNS = {"short": 15, "medium": 30, "long": 52}

@@ -16,7 +16,7 @@ from corpusc import __version__
 
 from . import program as P
 from . import rng
-from .diagnostics import Sink, Span
+from .diagnostics import Sink
 from .plan_model import (AccountPlan, ArcPlan, Beat, Call, Header, Moment, ObjectionStep,
                          Participant, PopulationPlan, Reference, Summary)
 

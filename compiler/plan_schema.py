@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 
-from pydantic import BaseModel
 
 from .plan_model import Call, Header, Summary
 

@@ -6,11 +6,9 @@ local time of the population's zone, and typed samplers per call."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 from array import array
 from typing import Any, Iterator
 
-from . import nodes as n
 from . import program as P
 from . import rng
 from .conditions import holds
