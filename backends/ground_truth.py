@@ -39,7 +39,15 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
         return {"turn": ev.turn, "speaker": turns[ev.turn].speaker, "start": base + ev.start, "end": base + ev.end,
                 "quote": turns[ev.turn].text[ev.start:ev.end]}
 
-    by_kind: dict[tuple[str, str | None, int], Any] = {(e.kind, e.key, e.turn): e for e in rc.evidence}
+    exact: dict[tuple, Any] = {(e.kind, e.key, e.turn): e for e in rc.evidence}
+    loose: dict[tuple, Any] = {}
+    for e in rc.evidence:
+        loose.setdefault((e.kind, e.turn), e)
+
+    class _Find(dict):
+        def get(self, k, default=None):
+            return exact.get(k) or loose.get((k[0], k[2]), default)
+    by_kind = _Find()
     surface = []
     for b in call.beats:
         kind = SURFACE.get(b.kind)

@@ -33,9 +33,11 @@ STAGE_WORK = {"discovery": "discovery", "evaluation": "demo", "negotiation": "te
 
 
 def spec_hash(sources: dict[str, str]) -> str:
+    """The hash of the spec and every module it uses, by content only: the same
+    spec built from another directory (another relative path) has the same hash."""
     h = hashlib.sha256()
-    for name in sorted(sources):
-        h.update(name.encode() + b"\0" + sources[name].encode() + b"\0")
+    for digest in sorted(hashlib.sha256(t.encode()).hexdigest() for t in sources.values()):
+        h.update(digest.encode())
     return h.hexdigest()
 
 
