@@ -422,6 +422,7 @@ class _Renderer:
         self.slots: dict[str, Any] = {}
         self.kw: dict[str, Any] = {}
         self.names = {p.id: _first(p.name) for p in call.participants}
+        self._proper: set[str] | None = None
 
     # -- choices --
 
@@ -494,6 +495,23 @@ class _Renderer:
                 return k
         return None
 
+    def join_lc(self, text: str) -> str:
+        """`text` continues a sentence that ended with a comma: lower-case its
+        first letter unless it starts with a name, an acronym or `I`."""
+        w = text.split(" ", 1)[0].strip(",.?!'s")
+        if w in self.proper():
+            return text
+        return _lc(text)
+
+    def proper(self) -> set[str]:
+        p = self._proper
+        if p is None:
+            p = self._proper = set()
+            for v in list(self.slots.values()) + [x.name for x in self.call.participants]:
+                if isinstance(v, str):
+                    p.update(v.replace("'s", "").split())
+        return p
+
     # -- result --
 
     def finish(self, drafts: list[_Draft]) -> RenderedCall:
@@ -510,6 +528,8 @@ class _Renderer:
             for text, tags, _ in segs:
                 if parts:
                     pos += 1
+                    if parts[-1][-1:] == ",":
+                        text = self.join_lc(text)
                 start = pos
                 parts.append(text)
                 pos += len(text)
@@ -843,9 +863,10 @@ class _Sales:
                 addr = next((sp[j] for j in range(i - 1, -1, -1) if sp[j].side == "seller"), self.sellers[0])
         kw: dict[str, Any] = {"me": _first(p.name), "you": _first(addr.name), "role": p.role or "",
                               "you_role": addr.role or ""}
-        if p.side != "seller":
-            v = self.voice[p.id]
-            pers = self.persona[p.id]
+        bp = p if p.side != "seller" else addr
+        if bp.side != "seller":
+            v = self.voice[bp.id]
+            pers = self.persona[bp.id]
             wants = list(pers.get("wants") or []) if R.en else []
             trig = [_first_person(_lc(_strip_end(t))) for t in (pers.get("conversion_triggers") or [])] \
                 if R.en else []
@@ -969,7 +990,7 @@ class _Sales:
             d.weight = 1.0
         elif kind == "comp":
             d.add(d.head, R.say("comp.react", kw))
-            d.fills = ["comp.more", "seller.story"]
+            d.fills = ["comp.react_more", "seller.story"]
         elif kind == "obj":
             b = pend[1]
             if b.key in keys:
@@ -1575,6 +1596,7 @@ class _Population:
                 req += [str(s) for s in R.bank[key]]
         if self.dom != "generic" and self.k("steps.always"):
             req = [str(s) for s in R.bank[self.k("steps.always")]] + req
+        req = [s.replace("INTENT", self.intent) for s in req]
         req = [s for s in req if self.k(f"step.{s}.agent")]
         if k <= len(req):
             head = req[:1] if k >= 3 else []
