@@ -63,7 +63,8 @@ _W: dict[str, Any] = {}
 
 def _init(header_json: str, options: dict, names: list[str], out: str) -> None:
     import gc
-    gc.disable()  # short-lived, acyclic objects; collection passes cost time only
+    gc.freeze()  # the header and templates stay; collections then scan only per-call garbage
+    gc.set_threshold(50_000, 20, 100)
     from .base import Context, available
     h = Header.model_validate_json(header_json)
     backs = available()
@@ -186,7 +187,12 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
         drop = set(old_calls) - planned
         res.removed = manifest.remove_stale(out, old, planned)
     extra = {}
-    if shard is None:
+    unchanged = (res.rendered == 0 and not drop and old.get("spec_hash") == spec_hash
+                 and old.get("corpusc_version") == __version__
+                 and all((out / rel).is_file() for rel in old.get("files", {})) and old.get("files"))
+    if shard is None and unchanged:
+        extra = dict(old["files"])  # nothing changed: plan.json and coverage are current
+    elif shard is None:
         extra = _write_corpus_files(prog, header, out)
         res.manifest = manifest.merge(out, meta, entries, drop=drop, extra_files=extra)
         from corpusc.compiler.requirements import evaluate

@@ -173,13 +173,13 @@ def _emit(nodes, r, get, out: list) -> None:
                 _emit(a, r, get, out)
 
 
-def tidy(s: str) -> str:
+def tidy(s: str, cap: bool = True) -> str:
     if "  " in s or s[:1] == " " or s[-1:] == " ":
         s = " ".join(s.split())
     if " ," in s or " ." in s or " ?" in s or " !" in s or ",," in s or ".." in s:
         s = (s.replace(" ,", ",").replace(" .", ".").replace(" ?", "?").replace(" !", "!")
              .replace(",,", ",").replace("..", ".").replace(",.", ".").replace(".,", ","))
-    if s and s[0].islower():
+    if cap and s and s[0].islower():
         s = s[0].upper() + s[1:]
     return s
 
@@ -321,7 +321,7 @@ class _Line:
 class _Draft:
     """A turn under construction: segments are (text, tags, removable)."""
     __slots__ = ("i", "p", "side", "head", "core", "body", "tail", "fills", "weight", "words", "moment",
-                 "beats", "pol", "bc", "slots")
+                 "beats", "pol", "bc", "slots", "cap")
     # pol: the tone of a turn without beats or moment (+1 positive, -1 negative, 0 neutral)
 
     def __init__(self, i: int, p: Participant):
@@ -338,6 +338,7 @@ class _Draft:
         self.pol = 0
         self.bc = False
         self.slots: dict[str, Any] = {}
+        self.cap = 80
 
     def add(self, where: list, text: str, tags: tuple = (), opt: bool = False) -> None:
         if not text:
@@ -373,6 +374,15 @@ _PRON_MAP = dict(_PRON)
 def _first_person(s: str) -> str:
     s = _PRON_RE.sub(lambda m: _PRON_MAP[m.group(1)], s)
     return s.replace("I will ", "I'll ").replace("I is ", "I'm ").replace("I has ", "I have ")
+
+
+_WE_RE = re.compile(r"\b(they|them|their|theirs|themselves)\b")
+_WE_MAP = {"they": "we", "them": "us", "their": "our", "theirs": "ours", "themselves": "ourselves"}
+
+
+def _we(s: str) -> str:
+    """A buyer-perspective phrase ("their own data") in the buyer's words ("our own data")."""
+    return _WE_RE.sub(lambda m: _WE_MAP[m.group(1)], s)
 
 
 def _past(verb: str) -> str:
@@ -467,16 +477,29 @@ class _Renderer:
             v = v() if callable(v) else str(v)
         return v
 
-    def render(self, t, kw: dict | None = None) -> str:
+    def render(self, t, kw: dict | None = None, cap: bool = True) -> str:
         if t is None:
             return ""
         if t.__class__ is str:
-            return t if not kw else t
+            return t
+        saved = self.kw
         self.kw = kw or {}
         out: list[str] = []
         _emit(t, self.r, self._get, out)
-        self.kw = {}
-        return tidy("".join(out))
+        self.kw = saved
+        return tidy("".join(out), cap)
+
+    def phrase(self, key: str, kw: dict | None = None) -> str:
+        """A bank entry used inside another sentence: no capital letter added."""
+        return self.render(self.template(key), kw, cap=False)
+
+    def fresh(self, key: str) -> bool:
+        """Whether `key` still has templates this call has not used."""
+        lst = self.bank.get(key)
+        if not lst:
+            return False
+        used = self.used.get(key)
+        return used is None or len(used) < len(lst)
 
     def say(self, key: str, kw: dict | None = None) -> str:
         return self.render(self.template(key), kw)
@@ -574,24 +597,41 @@ class _Renderer:
 
     def fit(self, drafts: list[_Draft], target: int) -> None:
         """Reach the word target: add elaboration sentences to the turns that are
-        shortest for their weight, or drop removable sentences when too long."""
+        shortest for their weight (each turn up to its cap, caps grow only when
+        every turn is full), or drop removable sentences when too long."""
         total = sum(d.words for d in drafts)
         if total < target:
-            heap = [(d.words / d.weight, d.i, d) for d in drafts if d.fills and not d.bc and d.weight > 0]
-            heapq.heapify(heap)
-            guard = 0
-            while total < target and heap and guard < 2000:
-                guard += 1
-                _, i, d = heapq.heappop(heap)
-                key = d.fills[0]
-                if len(d.fills) > 1:
-                    d.fills.append(d.fills.pop(0))
-                before = d.words
-                text = self.say(key, d.slots)
-                if text:
-                    d.add(d.body, text, (), True)
-                    total += d.words - before
-                heapq.heappush(heap, (d.words / d.weight, i, d))
+            live = [d for d in drafts if d.fills and not d.bc and d.weight > 0]
+            rounds = 0
+            while total < target and live and rounds < 12:
+                rounds += 1
+                heap = [(d.words / d.weight, d.i, d) for d in live if d.words < d.cap]
+                heapq.heapify(heap)
+                while total < target and heap:
+                    _, i, d = heapq.heappop(heap)
+                    key = None
+                    for _k in range(len(d.fills)):
+                        k = d.fills[0]
+                        d.fills.append(d.fills.pop(0))
+                        if self.fresh(k):
+                            key = k
+                            break
+                    if key is None:
+                        continue
+                    before = d.words
+                    text = self.say(key, d.slots)
+                    if text:
+                        d.add(d.body, text, (), True)
+                        total += d.words - before
+                    if d.words < d.cap:
+                        heapq.heappush(heap, (d.words / d.weight, i, d))
+                if total < target:
+                    for d in live:
+                        d.cap = int(d.cap * 1.3) + 10
+                    if rounds >= 3:  # banks running dry: allow repeats again
+                        for d in live:
+                            for k in d.fills:
+                                self.used.pop(k, None)
         elif total > target * 1.04:
             opts = []
             for d in drafts:
@@ -656,8 +696,29 @@ def _nice(x: float) -> int:
     return int(round(x / 100.0)) * 100
 
 
+_EN_SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+             "sixteen seventeen eighteen nineteen").split()
+_EN_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_DE_SMALL = ("null eins zwei drei vier fünf sechs sieben acht neun zehn elf zwölf dreizehn vierzehn fünfzehn "
+             "sechzehn siebzehn achtzehn neunzehn").split()
+
+
 def _num(x: int, en: bool) -> str:
     return f"{x:,}" if en else f"{x:,}".replace(",", ".")
+
+
+def _word(x: int, en: bool) -> str:
+    """Small numbers as words, as a transcriber writes them."""
+    if en:
+        if 0 <= x < 20:
+            return _EN_SMALL[x]
+        if 20 <= x < 100:
+            t, u = divmod(x, 10)
+            return _EN_TENS[t] + ("-" + _EN_SMALL[u] if u else "")
+        return _num(x, en)
+    if 2 <= x < 13:
+        return _DE_SMALL[x]
+    return _num(x, en)
 
 
 class _Sales:
@@ -690,6 +751,10 @@ class _Sales:
         self.used_phrases: set[str] = set()
         self.raised_here = {b.key for b in c.beats if b.kind in ("objection_raised", "objection_reopened")}
         self.signal_cats = [signal_category(b.text or "") for b in c.beats if b.kind == "buying_signal"]
+        self.want_cache: dict[str, dict] = {}
+        # objections this call addresses or deflects later on (so an earlier ack does not promise "next time")
+        self.handled_later = {(b.key, b.turn) for b in c.beats if b.kind in ("objection_addressed",
+                                                                              "objection_unaddressed")}
         self._slots()
         self.deck = self._deck()
         self.bc = self._backchannels()
@@ -710,7 +775,7 @@ class _Sales:
         a = self.acct
         ind_name = a.industry if a else ""
         ind = h.industries.get(ind_name) or {}
-        terms = list(ind.get("terms") or []) or [R.say("fallback.term")]
+        terms = list(ind.get("terms") or []) or [R.phrase("fallback.term")]
         self.terms = terms
         last_term = [""]
 
@@ -727,10 +792,10 @@ class _Sales:
         reps = _nice(max(6, min(600, emp * 0.06)))
         seats = reps
         value = (a.deal_value if a and a.deal_value else reps * 1100.0)
-        company = a.display if a else R.say("fallback.company")
+        company = a.display if a else R.phrase("fallback.company")
         size = a.size if a else "mid_market"
         people_key = R.first_key(f"people.{ind_name}", "people.default")
-        people = R.render(R.bank[people_key][0]) if people_key else "reps"
+        people = R.render(R.bank[people_key][0], cap=False) if people_key else "reps"
         lead = self.sellers[0]
         mb = next((p for p in self.buyers if p.decision_maker), self.buyers[0])
         self.main_buyer = mb
@@ -742,8 +807,8 @@ class _Sales:
                     dm_name, dm_role = _first(s.get("display") or s.get("name")), s.get("role") or ""
                     break
         if not dm_name:
-            dm_name, dm_role = (R.say("fallback.dm_name"), R.say("fallback.dm_role"))
-        comp = (a.competitors[0] if a and a.competitors else R.say("fallback.competitor"))
+            dm_name, dm_role = (R.phrase("fallback.dm_name"), R.phrase("fallback.dm_role"))
+        comp = (a.competitors[0] if a and a.competitors else R.phrase("fallback.competitor"))
         wd = WEEKDAYS.index(c.weekday) if c.weekday in WEEKDAYS else 0
         weekdays = R.bank.get("cal.weekdays") or [""] * 7
         months = R.bank.get("cal.months") or [""] * 12
@@ -757,30 +822,30 @@ class _Sales:
         if nxt >= 5:
             nxt = rng.below(R.r, 3)
         later = nxt > wd
-        day = R.render(R.template("cal.same_week" if later else "cal.next_week"), {"wd": weekdays[nxt]})
+        day = R.render(R.template("cal.same_week" if later else "cal.next_week"), {"wd": weekdays[nxt]}, cap=False)
         topic = ""
         if en and c.topic:
             topic = _strip_end(_lc(c.topic))
         if not topic:
-            topic = R.say(f"topic.{self.work}") if R.has(f"topic.{self.work}") else R.say("topic.default")
+            topic = R.phrase(f"topic.{self.work}" if R.has(f"topic.{self.work}") else "topic.default")
         crm = "Salesforce" if (size in ("enterprise", "mid_market") or len(company) % 2) else "HubSpot"
         mins = max(5, int(round(c.target_duration_sec / 60.0 / 5.0)) * 5)
         R.slots.update(
             product=h.corpus.get("product") or "our platform",
-            tagline=h.corpus.get("tagline") or R.say("fallback.tagline"),
+            tagline=h.corpus.get("tagline") or R.phrase("fallback.tagline"),
             company=company, co=company.split()[0], industry=(ind.get("title") or ind_name or "").lower() if en
             else (ind.get("title") or ind_name or ""),
             people=people, term=term, pain=pain or (lambda: term()),
             reps=_num(reps, en), managers=_num(max(2, reps // 9), en), calls=_num(_nice(reps * 35), en),
-            sites=_num(1 + min(7, emp // 900), en), seats=_num(seats, en), annual=_money(value, en),
-            per_seat=_money(value / max(1, seats) / 12.0, en), pct=str(3 + (emp % 5)),
-            crm=crm, event=lambda: R.say_any([f"event.{ind_name}", "event.default"]),
+            sites=_word(1 + min(7, emp // 900), en), seats=_num(seats, en), annual=_money(value, en),
+            per_seat=_money(value / max(1, seats) / 12.0, en), pct=_word(3 + (emp % 5), en),
+            crm=crm, event=lambda: R.phrase(R.first_key(f"event.{ind_name}", "event.default") or "event.default"),
             day=day, weekday=weekdays[wd], month=months[month - 1],
             daypart=dayparts[0 if hour < 12 else 1 if hour < 17 else 2],
             competitor=comp, topic=topic, rep=_first(lead.name), buyer=_first(mb.name),
-            everyone=(R.say("fallback.everyone") if len(self.buyers) > 1 else _first(mb.name)),
+            everyone=(R.phrase("fallback.everyone") if len(self.buyers) > 1 else _first(mb.name)),
             dm=dm_name, dm_role=dm_role, minutes=str(mins),
-            se=_first(self.sellers[-1].name), weeks=str(2 + emp % 4), months=str(3 + emp % 4),
+            se=_first(self.sellers[-1].name), weeks=_word(3 + emp % 4, en), months=_word(3 + emp % 4, en),
             year=str(int(c.date[:4]) + (1 if month >= 10 else 0)) if c.date[:4].isdigit() else "next year",
         )
 
@@ -865,16 +930,43 @@ class _Sales:
                               "you_role": addr.role or ""}
         bp = p if p.side != "seller" else addr
         if bp.side != "seller":
-            v = self.voice[bp.id]
-            pers = self.persona[bp.id]
-            wants = list(pers.get("wants") or []) if R.en else []
-            trig = [_first_person(_lc(_strip_end(t))) for t in (pers.get("conversion_triggers") or [])] \
-                if R.en else []
-            kw["want"] = (lambda: rng.pick(R.r, wants)) if wants else \
-                (lambda: R.say_any([f"wants.{v}", "wants.neutral"]))
-            kw["trigger"] = (lambda: rng.pick(R.r, trig)) if trig else \
-                (lambda: R.say_any([f"triggers.{v}", "triggers.neutral"]))
+            kw.update(self._wants(bp))
         return kw
+
+    def _wants(self, p: Participant) -> dict[str, Any]:
+        """{want}: the buyer's main want in this call (stable); {want_any}: any of
+        them; {trigger}: what would convince them, in their own words."""
+        hit = self.want_cache.get(p.id)
+        if hit is not None:
+            return hit
+        R = self.R
+        v = self.voice[p.id]
+        pers = self.persona[p.id]
+        wants = list(pers.get("wants") or []) if R.en else []
+        trig = [_we(_lc(_strip_end(t))) for t in (pers.get("conversion_triggers") or [])] if R.en else []
+        if not wants:
+            key = R.first_key(f"wants.{v}", "wants.neutral")
+            wants = [R.render(t, cap=False) for t in R.bank.get(key or "", [])] or ["results"]
+        if not trig:
+            key = R.first_key(f"triggers.{v}", "triggers.neutral")
+            trig = [R.render(t, cap=False) for t in R.bank.get(key or "", [])] or ["a clear plan"]
+        main = rng.pick(R.r, wants)
+        deck_w = [w for w in wants if w != main] or wants
+        deck_t = list(trig)
+        rng.shuffle(R.r, deck_w)
+        rng.shuffle(R.r, deck_t)
+        state = {"w": 0, "t": 0}
+
+        def any_want() -> str:
+            state["w"] += 1
+            return deck_w[state["w"] % len(deck_w)]
+
+        def any_trigger() -> str:
+            state["t"] += 1
+            return deck_t[state["t"] % len(deck_t)]
+        out = {"want": main, "want_any": any_want, "trigger": any_trigger}
+        self.want_cache[p.id] = out
+        return out
 
     def vkey(self, base: str, v: str) -> str:
         k = f"{base}.{v}"
@@ -897,6 +989,15 @@ class _Sales:
         self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
         return drafts
 
+    def shape(self, d: _Draft, weight: float, cap: int, fills: list[str] | None = None) -> None:
+        """How much a turn may grow when words are added: its weight and its cap,
+        jittered so that turns of one kind differ in length."""
+        j = 0.7 + 0.6 * self.R.r.random()
+        d.weight = weight * j
+        d.cap = int(cap * j)
+        if fills is not None:
+            d.fills = [f for f in fills if f]
+
     def _backchannel(self, d: _Draft) -> None:
         d.bc = True
         d.weight = 0
@@ -905,6 +1006,15 @@ class _Sales:
         if pend and pend[0] == "ans":
             self.pending = ("buyer_cont", pend[1], self.sp[d.i - 1].id)
         # a seller that was mid-explanation keeps its pending item
+
+    def _set_tail(self, d: _Draft, text: str) -> None:
+        """Replace the turn's closing question (never a tagged sentence) by `text`."""
+        keep = [seg for seg in d.tail if seg[1]]
+        for seg in d.tail:
+            if not seg[1]:
+                d.words -= seg[0].count(" ") + 1
+        d.tail = keep
+        d.add(d.tail, text)
 
     # -- the seller side ----------------------------------------------------------------
 
@@ -916,36 +1026,30 @@ class _Sales:
         kinds = [b.kind for b in beats]
         nxt = self.beats_at.get(i + 1, []) if i + 1 < self.n and self.sp[i + 1].side != "seller" else []
         bc_next = (i + 1) in self.bc
-        d.weight = 0.8
-        d.fills = ["disc.insight", "seller.story"]
+        self.shape(d, 0.6, 65, ["disc.insight", "seller.story"])
+        if d.moment is not None:
+            self._moment(d, d.moment, kw)
         self._seller_head(d, pend, beats, kw)
         for b in beats:
             self._seller_beat(d, b, kw, nxt)
         if not beats:
             if i < self.agenda_turn:
-                if pend and pend[0] in ("smalltalk", "chat") and not nxt:
+                if pend and pend[0] in ("smalltalk", "chat") and not nxt and pend[0] == "smalltalk":
                     d.add(d.tail, R.say("smalltalk.seller_q", kw))
                     self.pending = ("chat",)
                 else:
                     d.add(d.core, R.say("open.filler", kw), (), True)
-                d.fills = ["smalltalk.more"]
-                d.weight = 0.4
+                self.shape(d, 0.3, 45, ["smalltalk.more_seller"])
             elif i > self.ns_turn:
                 d.add(d.core, R.say("wrap.seller", kw))
-                d.fills = []
-                d.weight = 0
+                d.fills, d.weight = [], 0
                 if not nxt:
                     self.pending = ("wrap",)
-            elif pend and pend[0] == "seller_cont":
+            elif pend and pend[0] == "seller_cont" and pend[1][0] in ("show", "terms", "signoff"):
                 self._item(d, pend[1], kw, bc_next or bool(nxt), cont=True)
             else:
-                item = self.next_item() if not (nxt and self.work != "demo") else ("none", "")
-                if item[0] == "q" and bc_next:
-                    self.deck.insert(0, item)
-                    self.asked.discard(item[1])
-                    item = ("insight", "")
-                self._item(d, item, kw, bc_next or bool(nxt))
-        if nxt and not bc_next and not any(k in ("close",) for k in kinds):
+                self._item(d, self.next_item(), kw, bc_next or bool(nxt))
+        if nxt and not bc_next and "close" not in kinds:
             b = nxt[0]
             key = SETUP.get(b.kind)
             if b.kind == "objection_raised":
@@ -953,16 +1057,13 @@ class _Sales:
             skw = dict(kw)
             if b.kind == "introduce_stakeholder":
                 skw["new"] = _first(self.by_id[b.key].name) if b.key in self.by_id else kw["you"]
-                skw["new_role"] = self.by_id[b.key].role if b.key in self.by_id else ""
             if b.kind in ("objection_resolved", "objection_reopened"):
                 skw["obj"] = self.obj_topic(b.key)
             if key:
-                d.tail = []
-                d.add(d.tail, R.say(key, skw))
+                self._set_tail(d, R.say(key, skw))
                 self.pending = ("setup", b.kind)
         if "close" in kinds:
-            d.fills = []
-            d.weight = 0
+            d.fills, d.weight = [], 0
 
     def _seller_head(self, d: _Draft, pend, beats: list[Beat], kw) -> None:
         R = self.R
@@ -973,38 +1074,36 @@ class _Sales:
         if kind == "ans":
             if R.chance(0.7):
                 d.add(d.head, R.say("ack.seller", kw), (), True)
-            if R.chance(0.3) and R.has(f"disc.{pend[1]}.summary"):
-                d.add(d.head, R.say(f"disc.{pend[1]}.summary", kw), (), True)
+            key = f"disc.{pend[1]}.summary"
+            if R.chance(0.3) and R.fresh(key):
+                d.add(d.head, R.say(key, kw), (), True)
         elif kind == "bq":
             topic = pend[1]
-            key = R.first_key(f"bq.{topic}.answer", "bq.general.answer")
-            d.add(d.head, R.say(key, kw))
-            d.fills = [R.first_key(f"bq.{topic}.more", "bq.general.more"), "seller.story"]
-            d.weight = 1.1
-        elif kind in ("react", "agenda_ok", "check_ok"):
+            d.add(d.head, R.say(R.first_key(f"bq.{topic}.answer", "bq.general.answer"), kw))
+            self.shape(d, 1.0, 110, [R.first_key(f"bq.{topic}.more", "bq.general.more"), "seller.story"])
+        elif kind in ("react", "agenda_ok", "nextsteps_ok", "ref_ok"):
             if R.chance(0.5):
                 d.add(d.head, R.say("ack.seller_short", kw), (), True)
         elif kind == "pain":
             d.add(d.head, R.say("pain.react", kw))
-            d.fills = ["pain.react_more", "disc.insight", "seller.story"]
-            d.weight = 1.0
+            self.shape(d, 0.9, 95, ["pain.react_more", "disc.insight", "seller.story"])
         elif kind == "comp":
             d.add(d.head, R.say("comp.react", kw))
-            d.fills = ["comp.react_more", "seller.story"]
+            self.shape(d, 0.8, 90, ["comp.react_more", "seller.story"])
         elif kind == "obj":
             b = pend[1]
             if b.key in keys:
                 return
+            later = any(k == b.key and t > d.i for k, t in self.handled_later)
             skw = dict(kw, obj=self.obj_topic(b.key))
             d.add(d.head, R.say("obj.ack", skw))
-            d.add(d.head, R.say("obj.defer", skw))
+            d.add(d.head, R.say("obj.defer_same" if later else "obj.defer", skw))
         elif kind == "resolved":
             d.add(d.head, R.say("obj.resolved_react", kw))
         elif kind == "signal":
             cat = pend[1]
             d.add(d.head, R.say(R.first_key(f"signal.answer.{cat}", "signal.answer.general"), kw))
-            d.fills = [R.first_key(f"signal.more.{cat}", "signal.more.general"), "seller.story"]
-            d.weight = 1.0
+            self.shape(d, 1.0, 110, [R.first_key(f"signal.more.{cat}", "signal.more.general"), "seller.story"])
         elif kind == "smalltalk":
             d.add(d.head, R.say("smalltalk.seller", kw))
         elif kind == "chat":
@@ -1017,19 +1116,23 @@ class _Sales:
             d.add(d.head, R.say("cont.seller", kw))
         elif kind == "hello":
             d.add(d.head, R.say("open.seller_back", kw), (), True)
-        elif kind == "nextsteps_ok":
-            d.add(d.head, R.say("ack.seller_short", kw), (), True)
 
     def _item(self, d: _Draft, item: tuple, kw, no_question: bool, cont: bool = False) -> None:
         R = self.R
         kind, topic = item[0], item[1]
-        if kind in ("q", "follow"):
-            if R.chance(0.35) and not d.head:
+        if no_question and kind in ("q", "follow", "open"):
+            # the question waits: after a backchannel, or after the next beat's setup
+            if kind != "open":
+                self.deck.insert(0, item)
+                self.asked.discard(topic)
+            kind, topic = "insight", ""
+        if kind in ("q", "follow", "open"):
+            if R.chance(0.3) and not d.head:
                 d.add(d.core, R.say("transition", kw), (), True)
-            d.add(d.tail, R.say(f"disc.{topic}.{'ask' if kind == 'q' else 'follow'}", kw))
-            self.pending = ("q" if kind == "q" else "q_follow", topic)
-            d.fills = ["disc.insight", "seller.story"]
-            d.weight = 0.7
+            key = f"disc.{topic}.{'follow' if kind == 'follow' else 'ask'}"
+            d.add(d.tail, R.say(key, kw))
+            self.pending = ("q_follow" if kind == "follow" else "q", topic)
+            self.shape(d, 0.55, 60, ["disc.insight", "seller.story"])
         elif kind == "show":
             if cont:
                 d.add(d.core, R.say(f"demo.{topic}.more", kw))
@@ -1037,8 +1140,7 @@ class _Sales:
                 if R.chance(0.4):
                     d.add(d.core, R.say("demo.transition", kw), (), True)
                 d.add(d.core, R.say(f"demo.{topic}.show", kw))
-            d.fills = [f"demo.{topic}.more", "demo.more", "seller.story"]
-            d.weight = 1.5
+            self.shape(d, 1.5, 160, [f"demo.{topic}.more", "demo.more", f"demo.{topic}.more", "seller.story"])
             if no_question:
                 self.pending = ("seller_cont", item)
             else:
@@ -1046,12 +1148,8 @@ class _Sales:
                     d.add(d.tail, R.say("demo.check", kw))
                 self.pending = ("show", topic)
         elif kind in ("terms", "signoff"):
-            if cont:
-                d.add(d.core, R.say(f"{kind}.{topic}.more", kw))
-            else:
-                d.add(d.core, R.say(f"{kind}.{topic}.say", kw))
-            d.fills = [f"{kind}.{topic}.more", f"{kind}.more", "seller.story"]
-            d.weight = 1.1
+            d.add(d.core, R.say(f"{kind}.{topic}.{'more' if cont else 'say'}", kw))
+            self.shape(d, 1.1, 120, [f"{kind}.{topic}.more", f"{kind}.more", "seller.story"])
             if no_question:
                 self.pending = ("seller_cont", item)
             else:
@@ -1059,27 +1157,22 @@ class _Sales:
                 self.pending = (kind, topic)
         elif kind == "insight":
             d.add(d.core, R.say("disc.insight", kw))
-            d.fills = ["seller.story", "disc.insight"]
-            d.weight = 1.0
+            self.shape(d, 0.9, 90, ["seller.story", "disc.insight"])
             if no_question:
                 self.pending = ("seller_cont", ("open", ""))
             else:
                 d.add(d.tail, R.say("disc.open.ask", kw))
                 self.pending = ("q", "open")
-        elif kind == "open":
-            d.add(d.tail, R.say("disc.open.ask", kw))
-            self.pending = ("q", "open")
-        else:  # ("none",): the turn only sets up the next beat
-            if d.head == [] and R.chance(0.5):
-                d.add(d.core, R.say("transition", kw), (), True)
 
     def obj_topic(self, key: str | None) -> str:
         R = self.R
         k = R.first_key(f"obj.topic.{key}")
         if k:
-            return R.say(k)
+            return R.phrase(k)
         title = ((R.header.objections.get(key or "") or {}).get("title") or key or "").lower()
-        return R.render(R.template("obj.topic.generic"), {"x": title}) if title else R.say("obj.topic.generic_none")
+        if title:
+            return R.render(R.template("obj.topic.generic"), {"x": title}, cap=False)
+        return R.phrase("obj.topic.generic_none")
 
     def _seller_beat(self, d: _Draft, b: Beat, kw, nxt) -> None:
         R = self.R
@@ -1092,55 +1185,55 @@ class _Sales:
             if not nxt:
                 d.add(d.tail, R.say("open.checkin", kw))
                 self.pending = ("hello",)
-            d.weight = 0.3
-            d.fills = ["smalltalk.more"]
+            self.shape(d, 0.3, 45, ["smalltalk.more_seller"])
         elif kind == "reference":
             self._reference(d, b, kw, tag)
+            if not nxt:
+                d.add(d.tail, R.say("reference.check", kw))
+                self.pending = ("ref_check",)
+            self.shape(d, 0.4, 70, [])
         elif kind == "agenda":
             d.add(d.core, R.say(f"agenda.{self.work}", kw), tag)
-            if any(x.kind in ("objection_addressed",) for x in self.call.beats):
-                ob = next(x for x in self.call.beats if x.kind == "objection_addressed")
+            ob = next((x for x in self.call.beats if x.kind == "objection_addressed"), None)
+            if ob is not None:
                 d.add(d.core, R.say("agenda.objection", dict(kw, obj=self.obj_topic(ob.key))), (), True)
             d.add(d.tail, R.say("agenda.check", kw))
             self.pending = ("agenda",)
-            d.fills = []
-            d.weight = 0.3
+            d.fills, d.weight = [], 0
         elif kind in WORK:
+            no_q = (d.i + 1) in self.bc or bool(nxt)
             if kind == "demo":
                 key = "work.demo_phone" if self.call.medium == "phone" else "work.demo"
                 d.add(d.core, R.say(key, kw), tag)
                 item = self.next_item()
                 if item[0] != "show":
                     item = ("show", _topics(R.loc, "demo.", ".show")[0])
-                self._item(d, item, kw, (d.i + 1) in self.bc or bool(nxt))
+                self._item(d, item, kw, no_q)
             elif kind == "discovery":
-                d.add(d.core, R.say("work.discovery", kw), tag)
+                d.add(d.tail, R.say("work.discovery", kw), tag)
                 self.pending = ("q", "process")
-                d.fills = ["disc.insight"]
+                self.shape(d, 0.5, 60, ["disc.insight"])
             else:
                 d.add(d.core, R.say(f"work.{kind}", kw), tag)
                 item = self.next_item()
                 if item[0] not in ("terms", "signoff"):
                     item = ("insight", "")
-                self._item(d, item, kw, (d.i + 1) in self.bc or bool(nxt))
+                self._item(d, item, kw, no_q)
         elif kind == "objection_addressed":
             self._address(d, b, kw, tag)
         elif kind == "objection_unaddressed":
             skw = dict(kw, obj=self.obj_topic(b.key))
             d.add(d.core, R.say("obj.unaddressed", skw), tag)
-            item = self.next_item()
-            if item[0] in ("q", "follow") and not nxt:
-                self._item(d, item, kw, False)
+            if not nxt:
+                self._item(d, self.next_item(), kw, (d.i + 1) in self.bc)
         elif kind == "next_steps":
-            art = self._artifact()
-            skw = dict(kw, artifact=art)
+            skw = dict(kw, artifact=self._artifact())
             d.add(d.core, R.say("nextsteps.say", skw), tag)
             d.add(d.core, R.say("nextsteps.more", skw), (), True)
             if "close" not in [x.kind for x in self.beats_at.get(d.i, [])]:
                 d.add(d.tail, R.say("nextsteps.check", kw))
                 self.pending = ("nextsteps",)
-            d.weight = 0.6
-            d.fills = ["nextsteps.more"]
+            self.shape(d, 0.4, 70, ["nextsteps.more"])
         elif kind == "close":
             d.add(d.core, R.say("close.seller", kw), tag)
             self.pending = ("close",)
@@ -1152,8 +1245,8 @@ class _Sales:
         if self.signal_cats:
             k = R.first_key(f"artifact.signal.{self.signal_cats[-1]}")
             if k:
-                return R.say(k)
-        return R.say_any([f"artifact.{self.work}", "artifact.default"])
+                return R.phrase(k)
+        return R.phrase(R.first_key(f"artifact.{self.work}", "artifact.default") or "artifact.default")
 
     def _reference(self, d: _Draft, b: Beat, kw, tag) -> None:
         R = self.R
@@ -1161,7 +1254,7 @@ class _Sales:
             list(self.call.references)
         order = {"buying_signal": 0, "objection": 1, "competitor": 2, "topic": 3, "stakeholder": 4}
         refs.sort(key=lambda x: order.get(x.kind, 5))
-        if refs and len(refs) > 1 and refs[0].kind == refs[1].kind and R.chance(0.5):
+        if len(refs) > 1 and refs[0].kind == refs[1].kind and R.chance(0.5):
             refs[0], refs[1] = refs[1], refs[0]
         done = 0
         for ref in refs[:2]:
@@ -1172,7 +1265,6 @@ class _Sales:
             done += 1
         if not done:
             d.add(d.core, R.say("reference.none", kw), tag)
-        d.weight = 0.6
 
     def _ref_sentence(self, ref, kw) -> str:
         R = self.R
@@ -1180,13 +1272,12 @@ class _Sales:
             else None
         who = ""
         if who_id:
-            pid = who_id
-            p = self.by_id.get(pid)
+            p = self.by_id.get(who_id)
             if p is not None:
                 who = _first(p.name)
             else:
-                s = R.hx.people.get(f"{self.call.account}.{pid}")
-                who = _first(s.get("display") or pid) if s else _first(pid)
+                st = R.hx.people.get(f"{self.call.account}.{who_id}")
+                who = _first(st.get("display") or who_id) if st else _first(who_id)
         skw = dict(kw, who=who or kw["you"])
         if ref.kind == "objection":
             skw["obj"] = self.obj_topic(ref.key)
@@ -1198,18 +1289,16 @@ class _Sales:
                 clause = clause.replace(" will ", " would ").replace(" can ", " could ")
             else:
                 cat = signal_category(ref.text)
-                clause = R.say_any([f"signal.ref.{cat}", "signal.ref.general"])
+                clause = R.phrase(R.first_key(f"signal.ref.{cat}", "signal.ref.general") or "signal.ref.general")
             skw["sig"] = clause
             return R.say("reference.signal", skw)
         if ref.kind == "competitor":
-            skw["competitor"] = ref.key or kw.get("competitor") or R.slots["competitor"]
+            skw["competitor"] = ref.key or R.slots["competitor"]
             return R.say("reference.competitor", skw)
         if ref.kind == "topic":
-            t = ""
-            if R.en and ref.text:
-                t = _strip_end(_lc(ref.text))
+            t = _strip_end(_lc(ref.text)) if (R.en and ref.text) else ""
             if not t:
-                t = R.say_any([f"ref.stage.{ref.key}", "ref.stage.default"])
+                t = R.phrase(R.first_key(f"ref.stage.{ref.key}", "ref.stage.default") or "ref.stage.default")
             skw["ref_topic"] = t
             return R.say("reference.topic", skw)
         return ""
@@ -1219,15 +1308,15 @@ class _Sales:
         by = next((o.by for o in self.call.objections if o.arc == b.arc), None)
         who = _first(self.by_id[by].name) if by in self.by_id else ""
         if not who and by:
-            s = R.hx.people.get(f"{self.call.account}.{by}")
-            who = _first(s.get("display")) if s else by
+            st = R.hx.people.get(f"{self.call.account}.{by}")
+            who = _first(st.get("display")) if st else by
         skw = dict(kw, obj=self.obj_topic(b.key), who=who or kw["you"])
-        lead = "obj.address_lead_same" if b.key in self.raised_here else "obj.address_lead_prev"
-        d.add(d.core, R.say(lead, skw))
+        raised_here = any(x.kind in ("objection_raised", "objection_reopened") and x.key == b.key and x.turn < d.i
+                          for x in self.call.beats)
+        d.add(d.core, R.say("obj.address_lead_same" if raised_here else "obj.address_lead_prev", skw))
         d.add(d.core, self._resolution(b.key, skw), tag)
         d.add(d.core, R.say("obj.address_more", skw), (), True)
-        d.fills = ["obj.address_more", "seller.story"]
-        d.weight = 1.0
+        self.shape(d, 1.0, 120, ["obj.address_more", "seller.story"])
         self.pending = ("obj_check", b.key)
 
     def _resolution(self, key: str | None, kw) -> str:
@@ -1246,8 +1335,7 @@ class _Sales:
             says = rng.pick(R.r, options)
             return R.render(rng.pick(R.r, says), kw)
         if R.en and resolutions:
-            res = rng.pick(R.r, resolutions)
-            res = _lc(_strip_end(res))
+            res = _lc(_strip_end(rng.pick(R.r, resolutions)))
             for a, b2 in (("the buyer's", "your"), ("the buyer", "you"), ("buyer's", "your"), (" them", " you"),
                           (" they ", " you "), (" their ", " your ")):
                 res = res.replace(a, b2)
@@ -1265,21 +1353,20 @@ class _Sales:
         m = d.moment
         v = self.voice[d.p.id]
         vw = VOICE_WEIGHT.get(v, 1.0)
-        d.weight = 0.6 * vw
-        d.fills = [self.vkey("voice.more", v)]
+        self.shape(d, 0.6 * vw, 70, [self.vkey("voice.more", v)])
         setup = pend[1] if pend and pend[0] == "setup" else None
         # the moment's words: with its beat, or on their own at the start of the turn
         m_beat = m.beat if (m is not None and m.beat in kinds) else None
         if beats:
             if setup and setup == kinds[0]:
                 pass
-            elif pend and pend[0] in ("q", "q_follow", "hello", "agenda", "chat", "smalltalk_q",
-                                      "nextsteps", "close", "wrap"):
+            elif pend and pend[0] in ("q", "q_follow", "hello", "agenda", "chat", "nextsteps", "close", "wrap",
+                                      "ref_check"):
                 self._respond(d, pend, kw, v, brief=True)
             elif R.chance(0.4):
                 d.add(d.head, R.say(self.vkey("voice.ack", v), kw), (), True)
         if m is not None and m_beat is None:
-            self._moment(d, m, kw, own=True)
+            self._moment(d, m, kw)
         for b in beats:
             self._buyer_beat(d, b, kw, v, m if m_beat == b.kind else None)
             if m_beat == b.kind:
@@ -1289,15 +1376,13 @@ class _Sales:
             if self._may_ask(d, v):
                 self._ask(d, v, kw)
         if i > self.close_turn or "close" in [x.kind for x in self.beats_at.get(i - 1, [])]:
-            d.fills = []
-            d.weight = 0
+            d.fills, d.weight = [], 0
 
-    def _moment(self, d: _Draft, m: Moment, kw, own: bool) -> None:
+    def _moment(self, d: _Draft, m: Moment, kw) -> None:
         R = self.R
         phase = "open" if d.i <= self.agenda_turn else "end" if d.i >= self.ns_turn else "body"
         pol = "pos" if m.polarity == "positive" else "neg"
-        text = R.say(f"moment.{pol}.{phase}", kw)
-        d.add(d.core if own else d.core, text, (("moment", m.id),))
+        d.add(d.core, R.say(f"moment.{pol}.{phase}", kw), (("moment", m.id),))
 
     def _respond(self, d: _Draft, pend, kw, v: str, brief: bool) -> None:
         """What the buyer says to the seller's previous turn."""
@@ -1307,68 +1392,67 @@ class _Sales:
         vw = VOICE_WEIGHT.get(v, 1.0)
         if kind in ("q", "q_follow"):
             topic = pend[1]
-            if not brief and R.chance(0.45):
+            more = R.first_key(f"disc.{topic}.more", "disc.open.answer")
+            if not brief and R.chance(0.4):
                 d.add(where, R.say(self.vkey("voice.open", v), kw), (), True)
             if kind == "q":
                 d.add(where, R.say(R.first_key(f"disc.{topic}.answer", "disc.open.answer"), kw))
             else:
-                d.add(where, R.say(R.first_key(f"disc.{topic}.more", "disc.open.answer"), kw))
+                d.add(where, R.say(more, kw))
             if not brief:
-                d.fills = [R.first_key(f"disc.{topic}.more", "disc.open.answer"), self.vkey("voice.want", v),
-                           R.first_key(f"disc.{topic}.more", "disc.open.answer"), self.vkey("voice.more", v)]
-                d.weight = vw
-                if R.chance(0.3):
+                self.shape(d, vw, int(125 * vw), [more, more, self.vkey("voice.more", v), more,
+                                                  self.vkey("voice.want", v)])
+                if R.chance(0.25):
                     d.add(d.tail, R.say(self.vkey("voice.tail", v), kw), (), True)
             self.pending = ("ans", topic)
-            self.last_topic = ("ans", topic)
         elif kind == "buyer_cont":
             topic = pend[1]
             same = pend[2] == d.p.id
+            more = R.first_key(f"disc.{topic}.more", "disc.open.answer")
             d.add(where, R.say("cont.buyer" if same else "cont.buyer_other", kw))
-            key = f"disc.{topic}.more" if same else f"disc.{topic}.answer"
-            d.add(where, R.say(R.first_key(key, "disc.open.answer"), kw))
-            d.fills = [R.first_key(f"disc.{topic}.more", "disc.open.answer"), self.vkey("voice.more", v)]
-            d.weight = vw
+            d.add(where, R.say(more if same else R.first_key(f"disc.{topic}.answer", "disc.open.answer"), kw))
+            self.shape(d, vw, int(110 * vw), [more, self.vkey("voice.more", v)])
             self.pending = ("ans", topic)
         elif kind == "show":
             d.add(where, R.say(self.vkey("demo.react", v), kw))
-            d.fills = [self.vkey("demo.react_more", v), self.vkey("voice.more", v)]
-            d.weight = 0.9 * vw
+            if v == "champion":
+                d.pol = 1
+            self.shape(d, 0.8 * vw, 70, [self.vkey("demo.react_more", v), self.vkey("voice.more", v)])
             self.pending = ("react",)
         elif kind in ("terms", "signoff"):
             d.add(where, R.say(R.first_key(f"{kind}.{pend[1]}.reply", f"{kind}.reply"), kw))
-            d.fills = [f"{kind}.buyer_more", self.vkey("voice.more", v)]
-            d.weight = 0.9 * vw
+            self.shape(d, 0.9 * vw, 80, [f"{kind}.buyer_more", self.vkey("voice.more", v)])
             self.pending = ("react",)
         elif kind == "obj_check":
             d.add(where, R.say(self.vkey("obj.after_address", v), kw))
-            d.fills = [self.vkey("voice.more", v)]
+            self.shape(d, 0.7 * vw, 60, [self.vkey("voice.more", v)])
             self.pending = ("react",)
         elif kind == "hello":
             d.add(where, R.say("open.reply", kw))
-            d.fills = ["smalltalk.more"]
+            self.shape(d, 0.3, 40, ["smalltalk.more"])
             self.pending = ("hello",) if not brief else None
-        elif kind in ("chat", "smalltalk_q"):
+        elif kind == "chat":
             d.add(where, R.say("smalltalk.reply", kw))
-            d.fills = ["smalltalk.more"]
+            self.shape(d, 0.3, 40, ["smalltalk.more"])
             self.pending = ("chat",)
+        elif kind == "ref_check":
+            d.add(where, R.say(self.vkey("reference.reply", v), kw))
+            self.shape(d, 0.5, 50, [self.vkey("voice.more", v)])
+            self.pending = ("ref_ok",)
         elif kind == "agenda":
             d.add(where, R.say(self.vkey("agenda.ok", v), kw))
             if not brief and R.chance(0.5):
                 d.add(where, R.say("agenda.add", kw), (), True)
-            d.fills = []
+            d.fills, d.weight = [], 0
             self.pending = ("agenda_ok",)
         elif kind == "nextsteps":
             d.add(where, R.say("nextsteps.reply", kw))
-            d.fills = []
+            d.fills, d.weight = [], 0
             self.pending = ("nextsteps_ok",)
         elif kind in ("close", "wrap"):
             d.add(where, R.say("close.buyer", kw))
-            d.fills = []
-            d.weight = 0
-        elif kind == "bq_answered":
-            d.add(where, R.say(self.vkey("voice.ack", v), kw))
-            self.pending = ("react",)
+            d.pol = 1
+            d.fills, d.weight = [], 0
         else:
             d.add(where, R.say(self.vkey("voice.ack", v), kw), (), brief)
             if not brief:
@@ -1387,15 +1471,17 @@ class _Sales:
 
     def _ask(self, d: _Draft, v: str, kw) -> None:
         R = self.R
-        qs = [q for q in R.hx.persona_questions.get(d.p.persona or "", []) if q[0] not in self.used_phrases] \
-            if R.en else []
-        if qs and R.chance(0.35):
+        early = self.work == "discovery"
+        qs = [q for q in R.hx.persona_questions.get(d.p.persona or "", [])
+              if q[0] not in self.used_phrases and f"bq:{q[1]}" not in self.asked] if (R.en and not early) else []
+        if qs and R.chance(0.4):
             text, topic = rng.pick(R.r, qs)
             self.used_phrases.add(text)
             d.add(d.tail, text)
         else:
+            skip = ("pricing_model", "contract", "roi") if early else ()
             topics = [t for t in VOICE_TOPICS.get(v, VOICE_TOPICS["neutral"])
-                      if f"bq:{t}" not in self.asked and R.has(f"bq.{t}.ask")]
+                      if f"bq:{t}" not in self.asked and R.has(f"bq.{t}.ask") and t not in skip]
             if not topics:
                 return
             topic = rng.pick(R.r, topics)
@@ -1408,15 +1494,14 @@ class _Sales:
         kind = b.kind
         tag: tuple = ((kind, b.key),)
         mtag: tuple = (("moment", m.id),) if m is not None else ()
+        vw = VOICE_WEIGHT.get(v, 1.0)
         if m is not None:
-            self._moment(d, m, kw, own=False)
+            self._moment(d, m, kw)
         if kind == "small_talk":
             key = R.first_key(f"smalltalk.{self.season}") if R.chance(0.6) else None
             d.add(d.core, R.say(key or "smalltalk.any", kw), tag + mtag)
-            d.add(d.core, R.say("smalltalk.more", kw), (), True)
             self.pending = ("smalltalk",)
-            d.fills = ["smalltalk.more"]
-            d.weight = 0.4
+            self.shape(d, 0.3, 45, ["smalltalk.more"])
         elif kind == "introduce_stakeholder":
             p = self.by_id.get(b.key or "", d.p)
             skw = dict(kw, me=_first(p.name), role=p.role or kw["role"])
@@ -1426,21 +1511,18 @@ class _Sales:
             key = R.first_key(f"intro.concern.{concerns[0]}") if concerns else None
             d.add(d.core, R.say(key or self.vkey("intro.purpose", v), skw), (), True)
             self.pending = ("hello_new", p.id)
-            d.weight = 0.5
+            self.shape(d, 0.4, 55, [self.vkey("voice.more", v)])
         elif kind == "pain":
-            if self.pain_key:
-                text = R.say(self.pain_key, kw)
-            else:
-                text = R.say("pain.say" if R.en else "pain.generic", kw)
+            text = R.say(self.pain_key, kw) if self.pain_key else R.say("pain.say" if R.en else "pain.generic", kw)
             d.add(d.core, text, tag + mtag)
             d.add(d.core, R.say("pain.more", kw), (), True)
-            d.fills = ["pain.more", self.vkey("voice.more", v)]
-            d.weight = VOICE_WEIGHT.get(v, 1.0)
             self.pending = ("pain",)
+            self.shape(d, 0.8 * vw, int(75 * vw), ["pain.more", self.vkey("voice.more", v)])
         elif kind == "competitor_mention":
             d.add(d.core, R.say("comp.mention", dict(kw, competitor=b.key or R.slots["competitor"])), tag + mtag)
             d.add(d.core, R.say(self.vkey("comp.more", v), dict(kw, competitor=b.key or "")), (), True)
             self.pending = ("comp",)
+            self.shape(d, 0.5 * vw, 60, [self.vkey("voice.more", v)])
         elif kind in ("objection_raised", "objection_reopened"):
             skw = dict(kw, obj=self.obj_topic(b.key))
             if kind == "objection_reopened":
@@ -1451,18 +1533,20 @@ class _Sales:
             if R.chance(0.6):
                 d.add(d.core, R.say(self.vkey("obj.after", v), skw), (), True)
             self.pending = ("obj", b)
-            d.fills = [self.vkey("obj.more", v)]
+            self.shape(d, 0.6 * vw, 75, [self.vkey("obj.more", v)])
         elif kind == "objection_resolved":
             skw = dict(kw, obj=self.obj_topic(b.key))
             d.add(d.core, R.say(R.first_key(f"obj.resolved.{b.key}", "obj.resolved.generic"), skw), tag + mtag)
             d.add(d.core, R.say(self.vkey("obj.resolved_more", v), skw), (), True)
             self.pending = ("resolved", b)
+            self.shape(d, 0.5 * vw, 60, [self.vkey("voice.more", v)])
         elif kind == "buying_signal":
             cat = signal_category(b.text or "")
             if R.chance(0.5):
                 d.add(d.core, R.say(self.vkey("signal.lead", v), kw), mtag, True)
             d.add(d.core, self._signal(b, cat, kw), tag + mtag)
             self.pending = ("signal", cat)
+            self.shape(d, 0.4 * vw, 55, [self.vkey("voice.more", v)])
         else:
             d.add(d.core, R.say("generic.buyer", dict(kw, x=kind.replace("_", " "))), tag + mtag)
 
@@ -1481,7 +1565,7 @@ class _Sales:
         R = self.R
         text = (b.text or "").strip().rstrip(".")
         if not R.en or not text:
-            return R.say(R.first_key(f"signal.q.{cat}", "signal.q.general"), kw)
+            return R.say(R.first_key(f"signal.q.{cat}", "signal.q.general") or "signal.q.general", kw)
         verb, _, rest = text.partition(" ")
         rest = _first_person(rest)
         verb = verb.lower()
