@@ -165,7 +165,7 @@ def plan(file, as_json, output, fmt):
             write(f)
         click.echo(planmod.footer(tally.summary()), err=True)
     else:
-        write(click.get_text_stream("stdout"))
+        write(sys.stdout)
 
 
 @main.command()
