@@ -103,9 +103,9 @@ def parse_shard(text: str | None) -> tuple[int, int] | None:
 
 def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
           jobs: int = 1, shard: tuple[int, int] | None = None, progress=None) -> BuildResult:
+    from .base import available
     prog: P.Program = compiled.program
     spec_hash: str = compiled.spec_hash
-    from .base import available
     t0 = time.perf_counter()
     res = BuildResult(out=out)
     header = planmod.header(prog, spec_hash)
@@ -117,90 +117,111 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
     res.skipped_backends = [w for w in wanted if w not in backs]
     options = {e.backend: e.options for e in prog.emits}
     signature = [(n, backs[n].version, options.get(n, {})) for n in names]
-    old = manifest.read(out)
-    old_calls: dict[str, dict] = old.get("calls", {})
     meta = {"corpus": prog.corpus.name, "spec": os.path.relpath(os.path.abspath(spec_path), os.path.abspath(out)),
-            "spec_hash": spec_hash, "corpusc_version": __version__,
-            "seed": prog.corpus.seed, "backends": [list(s) for s in signature]}
-    entries: dict[str, dict] = {}
-    planned: set[str] = set()
-    last_flush = time.perf_counter()
+            "spec_hash": spec_hash, "corpusc_version": __version__, "seed": prog.corpus.seed,
+            "backends": [list(x) for x in signature]}
+    out.mkdir(parents=True, exist_ok=True)
+    _remove_temp_files(out)
+    index = manifest.Index(out)
+    try:
+        key = {"spec_hash": spec_hash, "corpusc_version": __version__, "backends": meta["backends"],
+               "shard": list(shard) if shard else None}
+        if index.get_meta("complete") == key and _all_present(out, index):
+            # same spec, same version, same backends: the plan is identical by determinism
+            res.skipped = index.count() if shard is None else 0
+            if progress:
+                progress(res.skipped)
+            res.seconds = time.perf_counter() - t0
+            return res
+        index.set_meta("complete", None)
+        run = hashlib.sha256(json.dumps([key, time.time_ns()]).encode()).hexdigest()[:16]
+        _render(prog, header, index, out, names, options, signature, jobs, shard, run, res, progress)
+        files: dict[str, str] = dict(index.get_meta("corpus_files") or {})
+        if shard is None:
+            stale = list(index.stale(run))
+            res.removed = manifest.remove_files(out, [rel for _, f in stale for rel in f])
+            index.drop([cid for cid, _ in stale])
+            files = _write_corpus_files(prog, header, out)
+            from corpusc.compiler.requirements import evaluate
 
-    def todo() -> Iterator[list[Call]]:
-        batch: list[Call] = []
+            from .coverage_report import write as write_coverage
+            manifest.write_manifest(out, index, meta, files)
+            files.update(write_coverage(out, compiled, evaluate(prog, header, planmod.calls(prog))))
+            index.set_meta("corpus_files", files)
+        manifest.write_manifest(out, index, meta, files)
+        index.set_meta("complete", key)
+    finally:
+        index.close()
+    res.seconds = time.perf_counter() - t0
+    return res
+
+
+def _render(prog, header, index: manifest.Index, out: Path, names, options, signature, jobs, shard, run,
+            res: BuildResult, progress) -> None:
+    def todo() -> Iterator[list[tuple[Call, str]]]:
+        batch: list[tuple[Call, str]] = []
         for c in planmod.calls(prog):
             if shard and c.index % shard[1] != shard[0] - 1:
                 continue
-            planned.add(c.id)
             h = content_hash(c, header, signature)
-            prev = old_calls.get(c.id)
-            if prev and prev.get("hash") == h and _files_present(out, prev):
-                entries[c.id] = prev
+            prev = index.lookup(c.id)
+            if prev and prev[0] == h and prev[1] and all((out / rel).is_file() for rel in prev[1]):
+                index.touch(c.id, run)
                 res.skipped += 1
                 if progress:
                     progress(1)
                 continue
-            entries[c.id] = {"index": c.index, "hash": h, "files": {}}
-            batch.append(c)
+            batch.append((c, h))
             if len(batch) >= BATCH:
                 yield batch
                 batch = []
         if batch:
             yield batch
 
-    def accept(results) -> None:
-        nonlocal last_flush
-        for cid, files in results:
-            entries[cid]["files"] = {p: s for p, (s, _) in sorted(files.items())}
+    def accept(batch: list[tuple[Call, str]], results) -> None:
+        for (call, h), (cid, files) in zip(batch, results):
+            prev = index.lookup(cid)
+            if prev:  # a format dropped since the last build leaves no orphan file
+                manifest.remove_files(out, [rel for rel in prev[1] if rel not in files])
+            index.put(cid, call.index, h, {p: s for p, (s, _) in sorted(files.items())}, run)
             res.rendered += 1
             res.files += len(files)
         if progress:
             progress(len(results))
-        if time.perf_counter() - last_flush > 2.0:
-            manifest.merge(out, meta, {k: v for k, v in entries.items() if v["files"] or k in old_calls})
-            last_flush = time.perf_counter()
 
-    out.mkdir(parents=True, exist_ok=True)
-    _remove_temp_files(out)
-    if names:
-        if jobs <= 1:
-            _init(header.model_dump_json(), options, names, str(out))
-            for batch in todo():
-                accept(_render_batch(batch))
-        else:
-            with ProcessPoolExecutor(max_workers=jobs, initializer=_init,
-                                     initargs=(header.model_dump_json(), options, names, str(out))) as pool:
-                inflight: set[Future] = set()
-                for batch in todo():
-                    inflight.add(pool.submit(_render_batch, batch))
-                    if len(inflight) >= jobs * 3:
-                        done, inflight = wait(inflight, return_when=FIRST_COMPLETED)
-                        for f in done:
-                            accept(f.result())
-                for f in inflight:
-                    accept(f.result())
-    else:
+    if not names:
         for _ in todo():
             pass
-    drop = set()
-    if shard is None:
-        drop = set(old_calls) - planned
-        res.removed = manifest.remove_stale(out, old, planned)
-    extra = {}
-    unchanged = (res.rendered == 0 and not drop and old.get("spec_hash") == spec_hash
-                 and old.get("corpusc_version") == __version__
-                 and all((out / rel).is_file() for rel in old.get("files", {})) and old.get("files"))
-    if shard is None and unchanged:
-        extra = dict(old["files"])  # nothing changed: plan.json and coverage are current
-    elif shard is None:
-        extra = _write_corpus_files(prog, header, out)
-        res.manifest = manifest.merge(out, meta, entries, drop=drop, extra_files=extra)
-        from corpusc.compiler.requirements import evaluate
-        from .coverage_report import write as write_coverage
-        extra.update(write_coverage(out, compiled, evaluate(prog, header, planmod.calls(prog))))
-    res.manifest = manifest.merge(out, meta, entries, drop=drop, extra_files=extra)
-    res.seconds = time.perf_counter() - t0
-    return res
+        return
+    if jobs <= 1:
+        _init(header.model_dump_json(), options, names, str(out))
+        for batch in todo():
+            accept(batch, _render_batch([c for c, _ in batch]))
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init,
+                             initargs=(header.model_dump_json(), options, names, str(out))) as pool:
+        inflight: dict[Future, list] = {}
+        for batch in todo():
+            inflight[pool.submit(_render_batch, [c for c, _ in batch])] = batch
+            if len(inflight) >= jobs * 3:
+                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                for f in done:
+                    accept(inflight.pop(f), f.result())
+        for f in list(inflight):
+            accept(inflight.pop(f), f.result())
+
+
+def _all_present(out: Path, index: manifest.Index) -> bool:
+    if not (out / manifest.MANIFEST).is_file():
+        return False
+    for _, _, _, files in index.rows():
+        for rel in files:
+            if not os.path.exists(out / rel):
+                return False
+    for rel in index.get_meta("corpus_files") or {}:
+        if not (out / rel).is_file():
+            return False
+    return True
 
 
 def _remove_temp_files(out: Path) -> None:
@@ -210,11 +231,6 @@ def _remove_temp_files(out: Path) -> None:
             p.unlink()
         except OSError:
             pass
-
-
-def _files_present(out: Path, entry: dict) -> bool:
-    files = entry.get("files") or {}
-    return bool(files) and all((out / rel).is_file() for rel in files)
 
 
 def _write_corpus_files(prog: P.Program, header: Header, out: Path) -> dict[str, str]:

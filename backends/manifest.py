@@ -1,23 +1,33 @@
-"""manifest.json: every output file with its sha256 and call, plus the spec
-hash, corpusc version and seed. Deterministic (no timings), so a sharded build
-merges into the same manifest as an unsharded one. Updates go through a lock
-file so shards writing into one directory can merge safely."""
+"""The build's record of what it wrote.
+
+`.corpusc/index.sqlite` in the output directory is the working index: one row
+per call (content hash, files with their sha256), so a build of any size keeps
+constant memory and a rerun decides per call whether to render it. At the end
+of a build, `manifest.json` is streamed from the index: every file with its
+sha256 and call, plus the spec hash, corpusc version and seed. It is
+deterministic (no timings), so shards writing into one directory (SQLite
+serializes them) produce the same manifest as one unsharded build.
+"""
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
+import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from corpusc.compiler.atomic import write_text
+from corpusc.compiler.atomic import atomic_open
 
 MANIFEST = "manifest.json"
+INDEX = ".corpusc/index.sqlite"
 
 
 def read(out: Path) -> dict[str, Any]:
+    """manifest.json as a dict (for verify); an empty one if absent or broken."""
     try:
         doc = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         if isinstance(doc, dict) and isinstance(doc.get("calls"), dict):
@@ -25,6 +35,83 @@ def read(out: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         pass
     return {"calls": {}}
+
+
+class Index:
+    """The per-call index of one output directory."""
+
+    def __init__(self, out: Path):
+        path = out / INDEX
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(path, timeout=60, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS calls (id TEXT PRIMARY KEY, idx INTEGER, hash TEXT, "
+                        "files TEXT, run TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        self.pending: list[tuple] = []
+
+    def close(self) -> None:
+        self.flush()
+        self.db.close()
+
+    def get_meta(self, key: str) -> Any:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def set_meta(self, key: str, value: Any) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value, sort_keys=True)))
+
+    def lookup(self, call_id: str) -> tuple[str, dict[str, str]] | None:
+        row = self.db.execute("SELECT hash, files FROM calls WHERE id=?", (call_id,)).fetchone()
+        return (row[0], json.loads(row[1])) if row else None
+
+    def touch(self, call_id: str, run: str) -> None:
+        self.pending.append(("touch", call_id, run))
+        if len(self.pending) >= 2000:
+            self.flush()
+
+    def put(self, call_id: str, idx: int, h: str, files: dict[str, str], run: str) -> None:
+        self.pending.append(("put", call_id, idx, h, json.dumps(files, sort_keys=True), run))
+        if len(self.pending) >= 500:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        with self.tx():
+            for p in self.pending:
+                if p[0] == "touch":
+                    self.db.execute("UPDATE calls SET run=? WHERE id=?", (p[2], p[1]))
+                else:
+                    self.db.execute("INSERT OR REPLACE INTO calls VALUES (?, ?, ?, ?, ?)", p[1:])
+        self.pending.clear()
+
+    @contextmanager
+    def tx(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def stale(self, run: str) -> Iterator[tuple[str, dict[str, str]]]:
+        """Calls recorded by earlier builds that this (unsharded) build did not plan."""
+        for cid, files in self.db.execute("SELECT id, files FROM calls WHERE run IS NOT ? ORDER BY id", (run,)):
+            yield cid, json.loads(files)
+
+    def drop(self, ids: list[str]) -> None:
+        with self.tx():
+            self.db.executemany("DELETE FROM calls WHERE id=?", [(i,) for i in ids])
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM calls").fetchone()[0]
+
+    def rows(self) -> Iterator[tuple[str, int, str, dict[str, str]]]:
+        for cid, idx, h, files in self.db.execute("SELECT id, idx, hash, files FROM calls ORDER BY idx, id"):
+            yield cid, idx, h, json.loads(files)
 
 
 @contextmanager
@@ -38,29 +125,24 @@ def locked(out: Path) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def merge(out: Path, meta: dict[str, Any], entries: dict[str, dict], *, drop: set[str] = frozenset(),
-          extra_files: dict[str, str] | None = None) -> dict[str, Any]:
-    """Merge this run's call entries into manifest.json under the lock."""
-    with locked(out):
-        doc = read(out)
-        calls = doc.get("calls", {})
-        if doc.get("spec_hash") != meta["spec_hash"] or doc.get("corpusc_version") != meta["corpusc_version"]:
-            # the spec changed: keep entries (their content hashes still decide reuse)
-            pass
-        for cid in drop:
-            calls.pop(cid, None)
-        calls.update(entries)
-        files = dict(doc.get("files", {}))
-        if extra_files:
-            files.update(extra_files)
-        new = {**meta, "files": dict(sorted(files.items())),
-               "calls": dict(sorted(calls.items(), key=lambda kv: (kv[1].get("index", 0), kv[0])))}
-        write_text(out / MANIFEST, json.dumps(new, indent=1, ensure_ascii=False) + "\n")
-        return new
+def write_manifest(out: Path, index: Index, meta: dict[str, Any], files: dict[str, str]) -> None:
+    """Stream manifest.json from the index (constant memory in the number of calls)."""
+    index.flush()
+    with locked(out), atomic_open(out / MANIFEST) as f:
+        f.write("{\n")
+        for k, v in meta.items():
+            f.write(f" {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)},\n")
+        f.write(f' "files": {json.dumps(dict(sorted(files.items())))},\n')
+        f.write(' "calls": {')
+        first = True
+        for cid, idx, h, cfiles in index.rows():
+            entry = {"index": idx, "hash": h, "files": cfiles}
+            f.write(("\n  " if first else ",\n  ") + json.dumps(cid) + ": " + json.dumps(entry, ensure_ascii=False))
+            first = False
+        f.write("\n }\n}\n" if not first else "}\n}\n")
 
 
 def sha256_file(path: Path) -> str:
-    import hashlib
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -68,16 +150,12 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def remove_stale(out: Path, doc: dict[str, Any], keep: set[str]) -> int:
-    """Delete files of calls that are no longer in the plan."""
+def remove_files(out: Path, rels) -> int:
     n = 0
-    for cid, entry in list(doc.get("calls", {}).items()):
-        if cid in keep:
-            continue
-        for rel in entry.get("files", {}):
-            try:
-                os.unlink(out / rel)
-                n += 1
-            except FileNotFoundError:
-                pass
+    for rel in rels:
+        try:
+            os.unlink(out / rel)
+            n += 1
+        except FileNotFoundError:
+            pass
     return n

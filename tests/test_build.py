@@ -24,7 +24,8 @@ SALES = EXAMPLES / "sales_pov.corpus"
 
 def tree(d: Path) -> dict[str, str]:
     return {str(p.relative_to(d)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(d.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+            for p in sorted(d.rglob("*")) if p.is_file()
+            and not any(part.startswith(".") for part in p.relative_to(d).parts)}
 
 
 @pytest.fixture(scope="module")
