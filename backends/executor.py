@@ -17,7 +17,7 @@ from typing import Any, Iterator
 from corpusc import __version__
 from corpusc.compiler import plan as planmod
 from corpusc.compiler import program as P
-from corpusc.compiler.atomic import write_bytes
+from corpusc.compiler.atomic import write_output
 from corpusc.compiler.plan_model import Call, Header
 
 from . import manifest
@@ -81,7 +81,7 @@ def _render_batch(calls: list[Call]) -> list[tuple[str, dict[str, tuple[str, int
         files: dict[str, tuple[str, int]] = {}
         for b in _W["backends"]:
             for art in b.render(call, rc, ctx):
-                write_bytes(out / art.path, art.data)
+                write_output(out / art.path, art.data)
                 files[art.path] = (hashlib.sha256(art.data).hexdigest(), len(art.data))
         results.append((call.id, files))
     return results
