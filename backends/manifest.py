@@ -99,6 +99,7 @@ class Index:
 
     def stale(self, run: str) -> Iterator[tuple[str, dict[str, str]]]:
         """Calls recorded by earlier builds that this (unsharded) build did not plan."""
+        self.flush()
         for cid, files in self.db.execute("SELECT id, files FROM calls WHERE run IS NOT ? ORDER BY id", (run,)):
             yield cid, json.loads(files)
 

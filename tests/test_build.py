@@ -110,6 +110,7 @@ def test_editing_one_account_rerenders_only_its_calls(tmp_path):
     r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out)],
                        capture_output=True, text=True, check=True)
     after = tree(out)
+    assert set(after) == set(before)
     changed = {k for k in after if before.get(k) != after[k]}
     assert "4 calls rendered, 10 unchanged" in r.stdout
     per_call = {k for k in changed if k.startswith(("transcripts/", "ground_truth/"))}
