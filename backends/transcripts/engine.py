@@ -93,14 +93,15 @@ _TOPIC_WORDS = {"pricing": "pricing", "implementation": "implementation"}
 
 # ---- templates --------------------------------------------------------------------
 
-_TOKEN = re.compile(r"\[|\]|\||\{[A-Za-z_][A-Za-z0-9_]*\}")
+_TOKEN = re.compile(r"\[|\]|\||\{@?[A-Za-z_][A-Za-z0-9_.]*\}")
 _SLOT = 0
 _ALT = 1
 
 
 def compile_template(s: str):
     """`[a|b]` alternatives and `{slot}`s -> a plain str or a tuple of nodes:
-    str, (_SLOT, name), (_ALT, (alternative, ...))."""
+    str, (_SLOT, name), (_ALT, (alternative, ...)). `{@bank.key}` composes a
+    phrase from another bank in place."""
     stack: list[list[list]] = [[[]]]
     pos = 0
     for m in _TOKEN.finditer(s):
@@ -158,7 +159,7 @@ def template_slots(t) -> set[str]:
 
 
 def _emit(nodes, r, get, out: list) -> None:
-    below = rng.below
+    rand = r.random
     for n in nodes:
         if n.__class__ is str:
             out.append(n)
@@ -166,7 +167,9 @@ def _emit(nodes, r, get, out: list) -> None:
             out.append(get(n[1]))
         else:
             alts = n[1]
-            a = alts[below(r, len(alts))]
+            k = len(alts)
+            i = int(rand() * k)  # rng.below, inlined
+            a = alts[i if i < k else k - 1]
             if a.__class__ is str:
                 out.append(a)
             else:
@@ -176,12 +179,23 @@ def _emit(nodes, r, get, out: list) -> None:
 def tidy(s: str, cap: bool = True) -> str:
     if "  " in s or s[:1] == " " or s[-1:] == " ":
         s = " ".join(s.split())
-    if " ," in s or " ." in s or " ?" in s or " !" in s or ",," in s or ".." in s:
+    if " ," in s or " ." in s or " ?" in s or " !" in s or ",," in s or ".." in s or ",." in s or ".," in s:
         s = (s.replace(" ,", ",").replace(" .", ".").replace(" ?", "?").replace(" !", "!")
-             .replace(",,", ",").replace("..", ".").replace(",.", ".").replace(".,", ","))
+             .replace(",,", ",").replace(",.", ".").replace(".,", ",").replace("?.", "?"))
+        if ".." in s and "..." not in s:
+            s = s.replace("..", ".")
+    if ". " in s or "? " in s or "! " in s:  # a sentence composed of parts: capitals after a full stop
+        s = _SENTENCE_START.sub(_upper_after, s)
     if cap and s and s[0].islower():
         s = s[0].upper() + s[1:]
     return s
+
+
+_SENTENCE_START = re.compile(r"(?<=[.?!] )([a-z])")
+
+
+def _upper_after(m: re.Match) -> str:
+    return m.group(1).upper()
 
 
 # ---- phrase banks -----------------------------------------------------------------
@@ -310,6 +324,17 @@ def timing(turns: Iterable[Any], call: Call, header: Header) -> list[tuple[float
 
 
 # ---- one call -------------------------------------------------------------------------
+
+def _fast_model(cls, data: dict):
+    """`cls.model_construct(**data)` for frozen models whose fields are all given:
+    the same object, built without pydantic's per-field default handling."""
+    m = object.__new__(cls)
+    object.__setattr__(m, "__dict__", data)
+    object.__setattr__(m, "__pydantic_fields_set__", set(data))
+    object.__setattr__(m, "__pydantic_extra__", None)
+    object.__setattr__(m, "__pydantic_private__", None)
+    return m
+
 
 class _Line:
     __slots__ = ("text", "cues", "speaker")
@@ -452,8 +477,6 @@ class _Renderer:
                 raise KeyError(f"{self.loc}: no phrase bank `{key}`")
             return None
         n = len(lst)
-        if n == 1:
-            return lst[0]
         used = self.used.get(key)
         if used is None:
             used = self.used[key] = set()
@@ -466,6 +489,8 @@ class _Renderer:
         return lst[i]
 
     def _get(self, name: str) -> str:
+        if name[0] == "@":  # {@bank.key}: a phrase from another bank, composed in place
+            return self.render(self.template(name[1:]), self.kw, cap=False)
         v = self.kw.get(name)
         if v is None:
             v = self.slots.get(name)
@@ -518,6 +543,20 @@ class _Renderer:
                 return k
         return None
 
+    def _fresh_fill(self, d: _Draft) -> str | None:
+        """The next of a turn's fill banks that still has unused templates."""
+        fills = d.fills
+        bank, used_all = self.bank, self.used
+        for _ in range(len(fills)):
+            k = fills.pop(0)
+            fills.append(k)
+            lst = bank.get(k)
+            if lst:
+                used = used_all.get(k)
+                if used is None or len(used) < len(lst):
+                    return k
+        return None
+
     def join_lc(self, text: str) -> str:
         """`text` continues a sentence that ended with a comma: lower-case its
         first letter unless it starts with a name, an acronym or `I`."""
@@ -565,7 +604,7 @@ class _Renderer:
             text = " ".join(parts)
             texts.append(text)
             for (kind, key), (s, e) in spans.items():
-                evid.append(Evidence.model_construct(kind=kind, key=key, turn=d.i, start=s, end=e))
+                evid.append(_fast_model(Evidence, {"kind": kind, "key": key, "turn": d.i, "start": s, "end": e}))
             cues = list(d.moment.cues) if (d.moment is not None and cues_on) else []
             lines.append(_Line(text, cues, d.p.id))
         times = timing(lines, call, self.header)
@@ -585,13 +624,13 @@ class _Renderer:
                     sentiment = "POSITIVE"
                 else:
                     sentiment = "NEUTRAL"
-            turns.append(Turn.model_construct(
-                index=d.i, speaker=d.p.id, name=d.p.name, side=d.p.side, role=d.p.role, text=line.text,
-                cues=line.cues, start=start, end=end, beats=d.beats, moment=m.id if m is not None else None,
-                sentiment=sentiment))
+            turns.append(_fast_model(Turn, {
+                "index": d.i, "speaker": d.p.id, "name": d.p.name, "side": d.p.side, "role": d.p.role,
+                "text": line.text, "cues": line.cues, "start": start, "end": end, "beats": d.beats,
+                "moment": m.id if m is not None else None, "sentiment": sentiment}))
         evid.sort(key=lambda e: (e.turn, e.start, e.end))
-        return RenderedCall.model_construct(call_id=call.id, locale=call.locale, turns=turns, evidence=evid,
-                                            duration=times[-1][1] if times else 0.0)
+        return _fast_model(RenderedCall, {"call_id": call.id, "locale": call.locale, "turns": turns,
+                                          "evidence": evid, "duration": times[-1][1] if times else 0.0})
 
     # -- length ----------------------------------------------------------------------
 
@@ -601,37 +640,43 @@ class _Renderer:
         every turn is full), or drop removable sentences when too long."""
         total = sum(d.words for d in drafts)
         if total < target:
-            live = [d for d in drafts if d.fills and not d.bc and d.weight > 0]
-            rounds = 0
-            while total < target and live and rounds < 12:
+            start = [d for d in drafts if d.fills and not d.bc and d.weight > 0]
+            live = list(start)
+            rounds = resets = 0
+            while total < target and rounds < 40:
                 rounds += 1
+                if not live:  # every bank exhausted
+                    if total >= target * 0.9 or resets >= 8:
+                        break  # close enough: better a little short than repetitive
+                    resets += 1
+                    for d in start:
+                        for k in d.fills:
+                            self.used.pop(k, None)
+                    live = list(start)
                 heap = [(d.words / d.weight, d.i, d) for d in live if d.words < d.cap]
                 heapq.heapify(heap)
+                stale = set()
                 while total < target and heap:
                     _, i, d = heapq.heappop(heap)
-                    key = None
-                    for _k in range(len(d.fills)):
-                        k = d.fills[0]
-                        d.fills.append(d.fills.pop(0))
-                        if self.fresh(k):
-                            key = k
-                            break
+                    key = self._fresh_fill(d)
                     if key is None:
+                        stale.add(i)
                         continue
                     before = d.words
                     text = self.say(key, d.slots)
+                    if text and total + text.count(" ") + 1 > target * 1.1 and total >= target * 0.85:
+                        stale.add(i)  # would overshoot: close enough already
+                        continue
                     if text:
                         d.add(d.body, text, (), True)
                         total += d.words - before
                     if d.words < d.cap:
                         heapq.heappush(heap, (d.words / d.weight, i, d))
+                if stale:
+                    live = [d for d in live if d.i not in stale]
                 if total < target:
                     for d in live:
                         d.cap = int(d.cap * 1.3) + 10
-                    if rounds >= 3:  # banks running dry: allow repeats again
-                        for d in live:
-                            for k in d.fills:
-                                self.used.pop(k, None)
         elif total > target * 1.04:
             opts = []
             for d in drafts:
@@ -787,6 +832,8 @@ class _Sales:
             return t
         pains = list(ind.get("pains") or [])
         self.pain_key = R.first_key(f"pain.say.{ind_name}") if not en else None
+        self.anecdote = R.first_key(f"anecdote.{ind_name}", "anecdote.default")
+        self.seller_ind = R.first_key(f"seller.industry.{ind_name}", "seller.industry.default")
         pain = _strip_end(_lc(rng.pick(R.r, pains))) if (pains and en) else ""
         emp = (a.employees if a and a.employees else 250)
         reps = _nice(max(6, min(600, emp * 0.06)))
@@ -829,6 +876,10 @@ class _Sales:
         if not topic:
             topic = R.phrase(f"topic.{self.work}" if R.has(f"topic.{self.work}") else "topic.default")
         crm = "Salesforce" if (size in ("enterprise", "mid_market") or len(company) % 2) else "HubSpot"
+        # the buyer's upcoming milestone, one per call; German banks give "accusative/dative" pairs
+        ev = R.phrase(R.first_key(f"event.{ind_name}", "event.default") or "event.default")
+        event, _, event_dat = ev.partition("/")
+        event_dat = event_dat or event
         mins = max(5, int(round(c.target_duration_sec / 60.0 / 5.0)) * 5)
         R.slots.update(
             product=h.corpus.get("product") or "our platform",
@@ -839,7 +890,7 @@ class _Sales:
             reps=_num(reps, en), managers=_num(max(2, reps // 9), en), calls=_num(_nice(reps * 35), en),
             sites=_word(1 + min(7, emp // 900), en), seats=_num(seats, en), annual=_money(value, en),
             per_seat=_money(value / max(1, seats) / 12.0, en), pct=_word(3 + (emp % 5), en),
-            crm=crm, event=lambda: R.phrase(R.first_key(f"event.{ind_name}", "event.default") or "event.default"),
+            crm=crm, event=event, event_dat=event_dat,
             day=day, weekday=weekdays[wd], month=months[month - 1],
             daypart=dayparts[0 if hour < 12 else 1 if hour < 17 else 2],
             competitor=comp, topic=topic, rep=_first(lead.name), buyer=_first(mb.name),
@@ -950,6 +1001,10 @@ class _Sales:
         if not trig:
             key = R.first_key(f"triggers.{v}", "triggers.neutral")
             trig = [R.render(t, cap=False) for t in R.bank.get(key or "", [])] or ["a clear plan"]
+        peeves = [_lc(_strip_end(x)) for x in (pers.get("weaknesses") or [])] if R.en else []
+        if not peeves:
+            key = R.first_key(f"peeves.{v}", "peeves.neutral")
+            peeves = [R.render(t, cap=False) for t in R.bank.get(key or "", [])] or ["vendors who overpromise"]
         main = rng.pick(R.r, wants)
         deck_w = [w for w in wants if w != main] or wants
         deck_t = list(trig)
@@ -964,9 +1019,19 @@ class _Sales:
         def any_trigger() -> str:
             state["t"] += 1
             return deck_t[state["t"] % len(deck_t)]
-        out = {"want": main, "want_any": any_want, "trigger": any_trigger}
+        out: dict[str, Any] = {"want": main, "want_any": any_want, "trigger": any_trigger,
+                               "peeve": lambda: rng.pick(R.r, peeves)}
+        # a colleague of the account (present or not) the buyer can refer to
+        peers = [s for s in (self.acct.stakeholders if self.acct else []) if s.get("name") != p.id]
+        if peers:
+            peer = rng.pick(R.r, peers)
+            out["peer"] = _first(peer.get("display") or peer.get("name") or "")
+            out["peer_role"] = peer.get("role") or ""
         self.want_cache[p.id] = out
         return out
+
+    def peer_key(self, kw) -> str | None:
+        return "peer.more" if kw.get("peer") and self.R.has("peer.more") else None
 
     def vkey(self, base: str, v: str) -> str:
         k = f"{base}.{v}"
@@ -1026,7 +1091,7 @@ class _Sales:
         kinds = [b.kind for b in beats]
         nxt = self.beats_at.get(i + 1, []) if i + 1 < self.n and self.sp[i + 1].side != "seller" else []
         bc_next = (i + 1) in self.bc
-        self.shape(d, 0.6, 65, ["disc.insight", "seller.story"])
+        self.shape(d, 0.45, 55, [self.seller_ind, "disc.insight"])
         if d.moment is not None:
             self._moment(d, d.moment, kw)
         self._seller_head(d, pend, beats, kw)
@@ -1130,9 +1195,11 @@ class _Sales:
             if R.chance(0.3) and not d.head:
                 d.add(d.core, R.say("transition", kw), (), True)
             key = f"disc.{topic}.{'follow' if kind == 'follow' else 'ask'}"
+            if kind == "q" and R.chance(0.4) and R.fresh(f"disc.{topic}.why"):
+                d.add(d.body, R.say(f"disc.{topic}.why", kw), (), True)
             d.add(d.tail, R.say(key, kw))
             self.pending = ("q_follow" if kind == "follow" else "q", topic)
-            self.shape(d, 0.55, 60, ["disc.insight", "seller.story"])
+            self.shape(d, 0.35, 45, [self.seller_ind, "disc.insight"])
         elif kind == "show":
             if cont:
                 d.add(d.core, R.say(f"demo.{topic}.more", kw))
@@ -1140,7 +1207,7 @@ class _Sales:
                 if R.chance(0.4):
                     d.add(d.core, R.say("demo.transition", kw), (), True)
                 d.add(d.core, R.say(f"demo.{topic}.show", kw))
-            self.shape(d, 1.5, 160, [f"demo.{topic}.more", "demo.more", f"demo.{topic}.more", "seller.story"])
+            self.shape(d, 1.2, 140, [f"demo.{topic}.more", "demo.more", f"demo.{topic}.more", self.seller_ind])
             if no_question:
                 self.pending = ("seller_cont", item)
             else:
@@ -1149,7 +1216,7 @@ class _Sales:
                 self.pending = ("show", topic)
         elif kind in ("terms", "signoff"):
             d.add(d.core, R.say(f"{kind}.{topic}.{'more' if cont else 'say'}", kw))
-            self.shape(d, 1.1, 120, [f"{kind}.{topic}.more", f"{kind}.more", "seller.story"])
+            self.shape(d, 1.0, 110, [f"{kind}.{topic}.more", f"{kind}.more", self.seller_ind])
             if no_question:
                 self.pending = ("seller_cont", item)
             else:
@@ -1157,7 +1224,7 @@ class _Sales:
                 self.pending = (kind, topic)
         elif kind == "insight":
             d.add(d.core, R.say("disc.insight", kw))
-            self.shape(d, 0.9, 90, ["seller.story", "disc.insight"])
+            self.shape(d, 0.7, 80, [self.seller_ind, "disc.insight", "seller.story"])
             if no_question:
                 self.pending = ("seller_cont", ("open", ""))
             else:
@@ -1400,8 +1467,9 @@ class _Sales:
             else:
                 d.add(where, R.say(more, kw))
             if not brief:
-                self.shape(d, vw, int(125 * vw), [more, more, self.vkey("voice.more", v), more,
-                                                  self.vkey("voice.want", v)])
+                self.shape(d, 1.2 * vw, int(130 * vw), [more, self.anecdote, more, self.vkey("voice.more", v),
+                                                        self.peer_key(kw), more, self.vkey("voice.want", v),
+                                                        self.vkey("voice.peeve", v)])
                 if R.chance(0.25):
                     d.add(d.tail, R.say(self.vkey("voice.tail", v), kw), (), True)
             self.pending = ("ans", topic)
@@ -1411,13 +1479,14 @@ class _Sales:
             more = R.first_key(f"disc.{topic}.more", "disc.open.answer")
             d.add(where, R.say("cont.buyer" if same else "cont.buyer_other", kw))
             d.add(where, R.say(more if same else R.first_key(f"disc.{topic}.answer", "disc.open.answer"), kw))
-            self.shape(d, vw, int(110 * vw), [more, self.vkey("voice.more", v)])
+            self.shape(d, vw, int(110 * vw), [more, self.anecdote, self.vkey("voice.more", v)])
             self.pending = ("ans", topic)
         elif kind == "show":
             d.add(where, R.say(self.vkey("demo.react", v), kw))
             if v == "champion":
                 d.pol = 1
-            self.shape(d, 0.8 * vw, 70, [self.vkey("demo.react_more", v), self.vkey("voice.more", v)])
+            self.shape(d, 0.9 * vw, 75, [self.vkey("demo.react_more", v), self.anecdote, self.vkey("voice.more", v),
+                                         self.peer_key(kw)])
             self.pending = ("react",)
         elif kind in ("terms", "signoff"):
             d.add(where, R.say(R.first_key(f"{kind}.{pend[1]}.reply", f"{kind}.reply"), kw))
@@ -1517,7 +1586,7 @@ class _Sales:
             d.add(d.core, text, tag + mtag)
             d.add(d.core, R.say("pain.more", kw), (), True)
             self.pending = ("pain",)
-            self.shape(d, 0.8 * vw, int(75 * vw), ["pain.more", self.vkey("voice.more", v)])
+            self.shape(d, 0.9 * vw, int(80 * vw), [self.anecdote, "pain.more", self.vkey("voice.more", v)])
         elif kind == "competitor_mention":
             d.add(d.core, R.say("comp.mention", dict(kw, competitor=b.key or R.slots["competitor"])), tag + mtag)
             d.add(d.core, R.say(self.vkey("comp.more", v), dict(kw, competitor=b.key or "")), (), True)
@@ -1597,6 +1666,7 @@ class _Population:
 
     def __init__(self, R: _Renderer):
         self.R = R
+        self._k: dict[tuple, str | None] = {}
         c = self.call = R.call
         self.n = len(c.speakers)
         self.sp = [c.participants[k] for k in c.speakers]
@@ -1612,12 +1682,19 @@ class _Population:
         self.intent = str(self.meta.get("intent") or "")
         self.close_turn = next((b.turn for b in c.beats if b.kind == "close"), self.n - 1)
         self.target = round(c.target_duration_sec * WORDS_PER_SEC)
-        self.tight = self.target / max(1, self.n) < 10
+        self.tight = self.target / max(1, self.n) < 16 or self.n <= 5
         self.chat = str(self.meta.get("channel") or "") == "text"
         self._slots()
 
     def k(self, *names: str) -> str | None:
         """The first existing key among pop.<domain>.<name> and pop.generic.<name>."""
+        hit = self._k.get(names)
+        if hit is not None or names in self._k:
+            return hit
+        self._k[names] = found = self._k_find(names)
+        return found
+
+    def _k_find(self, names) -> str | None:
         R = self.R
         for name in names:
             for dom in (self.dom, "generic"):
@@ -1645,14 +1722,17 @@ class _Population:
             value = float(value)
         except (TypeError, ValueError):
             value = 0.0
-        first = R.say_any(["names.first"])
-        last = R.say_any(["names.last"])
+        fem = R.chance(0.5)
+        first = R.phrase(R.first_key("names.first_f" if fem else "names.first_m", "names.first") or "names.first")
+        sal = R.phrase(R.first_key("names.sal_f" if fem else "names.sal_m") or "names.last") if \
+            R.has("names.sal_f") else ""
+        last = R.phrase("names.last")
         wd = WEEKDAYS.index(c.weekday) if c.weekday in WEEKDAYS else 0
         weekdays = R.bank.get("cal.weekdays") or [""] * 7
         hour = int(c.time[:2]) if c.time[:2].isdigit() else 10
         R.slots.update(
             agent=agent_name, biz=biz, product=product if product and product != "Product" else biz,
-            caller=first, caller_full=f"{first} {last}", last=last,
+            caller=first, caller_full=f"{first} {last}", last=last, sal=sal,
             phone=f"555-01{rng.below(R.r, 90) + 10}", street=R.say_any(["names.street"]),
             house=str(100 + rng.below(R.r, 8900)), town=R.say_any([f"pop.{self.dom}.towns", "names.town"]),
             far_town=R.say_any([f"pop.{self.dom}.far_towns", "names.town"]),
@@ -1660,15 +1740,36 @@ class _Population:
             weekday=weekdays[wd], tomorrow=weekdays[(wd + 1) % 7],
             later=weekdays[(wd + 2) % 7 if (wd + 2) % 7 < 5 else 0],
             window=R.say_any([f"pop.{self.dom}.windows", "pop.generic.windows"]),
-            tech=R.say_any(["names.first"]), age=str(4 + rng.below(R.r, 16)),
+            tech=R.say_any(["names.first"]), age=_word(4 + rng.below(R.r, 16), en),
             ref=f"{rng.below(R.r, 900) + 100}-{rng.below(R.r, 9000) + 1000}",
             daypart=(R.bank.get("cal.dayparts") or ["", "", ""])[0 if hour < 12 else 1 if hour < 17 else 2],
-            hold=str(1 + rng.below(R.r, 3)),
+            hold=_word(2 + rng.below(R.r, 3), en),
             product_line=R.say_any([f"pop.{self.dom}.product.{m.get('product')}", f"pop.{self.dom}.product.default",
                                     "pop.generic.product.default"]),
             amount=R.say_any([f"pop.{self.dom}.amount.{m.get('amount_bucket')}", "pop.generic.amount.default"]),
             last4=str(1000 + rng.below(R.r, 9000)),
         )
+
+    def line(self, names: list[str], kw: dict, i: int) -> str:
+        """One line from the first existing bank among `names`; in a very short
+        call, the candidate (short banks included) closest to the words left."""
+        R = self.R
+        if not self.tight:
+            names = [n for n in names if not n.endswith("_short")] or names
+            text = R.say(self.k(*names) or "", kw)
+        else:
+            want = max(2.0, (self.target - self.spent) / max(1, self.n - i))
+            keys = [k for k in (self.k(n) for n in names) if k]
+            best, gap = "", None
+            for key in keys[:2]:  # every template of the short and the normal bank, once
+                for t in R.bank[key]:
+                    t = R.render(t, kw)
+                    g = abs(t.count(" ") + 1 - want)
+                    if gap is None or g < gap:
+                        best, gap = t, g
+            text = best
+        self.spent += text.count(" ") + 1 if text else 0
+        return text
 
     def _steps(self, k: int) -> list[str]:
         """The middle of the call: `k` exchanges (agent line + caller reply)."""
@@ -1693,7 +1794,11 @@ class _Population:
         mid = extras[:need]
         while len(mid) < need:
             mid.append("hold")
-        return req[:1] + mid + req[1:]
+        # the scenario's own questions first, small talk and admin while the agent works, the outcome last
+        ok = self.k(f"osteps.{self.scen}")
+        n_out = len([s for s in (R.bank[ok] if ok else []) if self.k(f"step.{str(s).replace('INTENT', self.intent)}.agent")])
+        cut = max(1, len(req) - n_out)
+        return req[:cut] + mid + req[cut:]
 
     def run(self) -> list[_Draft]:
         R, n, sp = self.R, self.n, self.sp
@@ -1710,6 +1815,12 @@ class _Population:
         scen_key = self.k(f"scenario.{self.scen}", f"intent.{self.intent}", "scenario.default")
         if self.k(f"intent.{self.intent}") and self.dom != "generic":
             scen_key = self.k(f"intent.{self.intent}")
+        self.spent = 0
+        fills = {side: [k for k in (self.k(f"more.{self.scen}.{side}"),
+                                    self.k(f"more.{self.intent}.{side}") if self.intent else None,
+                                    self.k(f"more.{side}_text") if self.chat else None,
+                                    self.k(f"more.{side}") if not self.tight else None) if k]
+                 for side in ("agent", "caller")}
         for i in range(n):
             p = sp[i]
             d = _Draft(i, p)
@@ -1719,41 +1830,36 @@ class _Population:
             d.slots = kw
             side = "agent" if p.side == "seller" else "caller"
             d.weight = 1.0 if side == "caller" else 0.9
-            d.fills = [k for k in (self.k(f"more.{self.scen}.{side}"), self.k(f"more.{side}")) if k]
+            d.fills = list(fills[side])
             for b in beats:
                 tag = ((b.kind, b.key),)
                 if b.kind == "greeting":
-                    names = (["greeting_text"] if self.chat else []) + (["greeting_short"] if self.tight else []) + \
-                        ["greeting"]
-                    d.add(d.core, R.say(self.k(*names), kw), tag)
+                    names = (["greeting_text"] if self.chat else []) + ["greeting_short", "greeting"]
+                    d.add(d.core, self.line(names, kw, i), tag)
                     d.fills = []
                 elif b.kind == "scenario":
-                    key = scen_key
-                    if self.tight and self.k(f"scenario.{self.scen}_short"):
-                        key = self.k(f"scenario.{self.scen}_short")
-                    d.add(d.core, R.say(key, kw), tag)
+                    names = [scen_key[len(f"pop.{self.dom}."):] if scen_key.startswith(f"pop.{self.dom}.") else
+                             scen_key[len("pop.generic."):]]
+                    d.add(d.core, self.line([f"scenario.{self.scen}_short"] + names, kw, i), tag)
                 elif b.kind == "close":
-                    names = ([f"close.{self.scen}_short"] if self.tight else []) + [f"close.{self.scen}", "close.default"]
-                    d.add(d.core, R.say(self.k(*names), kw), tag)
-                    d.add(d.core, R.say(self.k("goodbye"), kw), (), True)
+                    d.add(d.core, self.line([f"close.{self.scen}_short", f"close.{self.scen}", "close.default"], kw, i),
+                          tag)
+                    bye = R.say(self.k("goodbye"), kw)
+                    if bye and (not self.tight or self.spent + bye.count(" ") + 1 <= self.target * 0.95):
+                        d.add(d.core, bye, (), True)
+                        self.spent += bye.count(" ") + 1
                     d.fills = []
                 else:
                     d.add(d.core, R.say(self.k("filler." + side), kw), tag)
             if not beats:
                 if i > self.close_turn or (i == n - 1 and side == "caller"):
-                    names = ([f"bye.{self.scen}"] if self.k(f"bye.{self.scen}") else []) + ["bye"]
-                    d.add(d.core, R.say(self.k(*names), kw))
+                    d.add(d.core, self.line([f"bye.{self.scen}", "bye"], kw, i))
                     d.fills = []
                 elif i in step_at:
                     s = step_at[i]
-                    key = self.k(f"step.{s}.{side}") or self.k(f"step.hold.{side}")
-                    d.add(d.core, R.say(key, kw))
+                    d.add(d.core, self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i))
                 else:
-                    d.add(d.core, R.say(self.k("filler." + side), kw))
-                if i == 1 and side == "caller":
-                    pass
-            if self.tight:
-                d.fills = []
+                    d.add(d.core, self.line(["filler." + side], kw, i))
             drafts.append(d)
         R.fit(drafts, self.target)
         return drafts
