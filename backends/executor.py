@@ -101,22 +101,49 @@ def parse_shard(text: str | None) -> tuple[int, int] | None:
     return i, n
 
 
-def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
-          jobs: int = 1, shard: tuple[int, int] | None = None, progress=None) -> BuildResult:
+def _signature(prog: P.Program, only: list[str] | None):
     from .base import available
-    prog: P.Program = compiled.program
-    spec_hash: str = compiled.spec_hash
-    t0 = time.perf_counter()
-    res = BuildResult(out=out)
-    header = planmod.header(prog, spec_hash)
     backs = available()
     wanted = [e.backend for e in prog.emits] or ["transcripts", "ground_truth"]
     if only:
         wanted = [w for w in wanted if w in only]
     names = [w for w in wanted if w in backs]
-    res.skipped_backends = [w for w in wanted if w not in backs]
     options = {e.backend: e.options for e in prog.emits}
-    signature = [(n, backs[n].version, options.get(n, {})) for n in names]
+    return backs, wanted, names, options, [(n, backs[n].version, options.get(n, {})) for n in names]
+
+
+def _complete_key(spec_hash: str, signature, shard) -> dict[str, Any]:
+    return {"spec_hash": spec_hash, "corpusc_version": __version__, "backends": [list(x) for x in signature],
+            "shard": list(shard) if shard else None}
+
+
+def up_to_date(compiled, out: Path, *, only: list[str] | None = None,
+               shard: tuple[int, int] | None = None) -> int | None:
+    """The number of calls if the last build of `out` is of this very spec, version
+    and backends and every file it wrote is still there (then the plan is the
+    same by determinism and nothing needs doing); None otherwise."""
+    if not (out / manifest.INDEX).is_file():
+        return None
+    _, _, _, _, signature = _signature(compiled.program, only)
+    index = manifest.Index(out)
+    try:
+        if index.get_meta("complete") == _complete_key(compiled.spec_hash, signature, shard) \
+                and _all_present(out, index):
+            return index.count()
+    finally:
+        index.close()
+    return None
+
+
+def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
+          jobs: int = 1, shard: tuple[int, int] | None = None, progress=None) -> BuildResult:
+    prog: P.Program = compiled.program
+    spec_hash: str = compiled.spec_hash
+    t0 = time.perf_counter()
+    res = BuildResult(out=out)
+    header = planmod.header(prog, spec_hash)
+    backs, wanted, names, options, signature = _signature(prog, only)
+    res.skipped_backends = [w for w in wanted if w not in backs]
     meta = {"corpus": prog.corpus.name, "spec": os.path.relpath(os.path.abspath(spec_path), os.path.abspath(out)),
             "spec_hash": spec_hash, "corpusc_version": __version__, "seed": prog.corpus.seed,
             "backends": [list(x) for x in signature]}
@@ -124,8 +151,7 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
     _remove_temp_files(out)
     index = manifest.Index(out)
     try:
-        key = {"spec_hash": spec_hash, "corpusc_version": __version__, "backends": meta["backends"],
-               "shard": list(shard) if shard else None}
+        key = _complete_key(spec_hash, signature, shard)
         if index.get_meta("complete") == key and _all_present(out, index):
             # same spec, same version, same backends: the plan is identical by determinism
             res.skipped = index.count() if shard is None else 0
@@ -214,9 +240,17 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
 def _all_present(out: Path, index: manifest.Index) -> bool:
     if not (out / manifest.MANIFEST).is_file():
         return False
-    for _, _, _, files in index.rows():
+    listed: dict[str, set[str]] = {}  # one directory listing instead of a stat per file
+    for files in index.file_lists():
         for rel in files:
-            if not os.path.exists(out / rel):
+            folder, _, name = rel.rpartition("/")
+            names = listed.get(folder)
+            if names is None:
+                try:
+                    names = listed[folder] = {e.name for e in os.scandir(out / folder)}
+                except OSError:
+                    return False
+            if name not in names:
                 return False
     for rel in index.get_meta("corpus_files") or {}:
         if not (out / rel).is_file():

@@ -110,6 +110,10 @@ class Index:
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM calls").fetchone()[0]
 
+    def file_lists(self) -> Iterator[dict[str, str]]:
+        for (files,) in self.db.execute("SELECT files FROM calls"):
+            yield json.loads(files)
+
     def rows(self) -> Iterator[tuple[str, int, str, dict[str, str]]]:
         for cid, idx, h, files in self.db.execute("SELECT id, idx, hash, files FROM calls ORDER BY idx, id"):
             yield cid, idx, h, json.loads(files)

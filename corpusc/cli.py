@@ -197,6 +197,16 @@ def build(file, out_dir, only, jobs, shard):
     sink = Sink()
     compiled = compile_file(file, sink)
     if compiled.program is not None and not sink.errors:
+        from .backends.executor import up_to_date
+        out = Path(out_dir) if out_dir else Path("out") / compiled.program.corpus.name
+        wanted = [x.strip() for x in only.split(",")] if only else None
+        current = up_to_date(compiled, out, only=wanted, shard=shard_t)
+        if current is not None:
+            if sink.items:
+                _emit_diags(sink.sorted(), compiled.sources, "text", err=True)
+            click.echo(f"Built {compiled.program.corpus.name}: up to date, {current} calls unchanged -> {out}/")
+            return
+    if compiled.program is not None and not sink.errors and compiled.program.requirements:
         from .compiler import plan as planmod
         from .compiler.requirements import evaluate, report_failures
         results = evaluate(compiled.program, planmod.header(compiled.program, compiled.spec_hash),

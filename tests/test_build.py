@@ -81,7 +81,7 @@ def test_rebuild_is_a_noop_and_byte_identical(built):
     r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out)],
                        capture_output=True, text=True)
     assert r.returncode == 0
-    assert "0 calls rendered, 14 unchanged" in r.stdout
+    assert "up to date, 14 calls unchanged" in r.stdout
     assert tree(out) == before
 
 
@@ -208,3 +208,16 @@ def test_killed_build_leaves_no_partial_files_and_rerun_matches(tmp_path):
     for f in out.rglob("*"):
         if f.is_file() and f.suffix in (".txt", ".json"):
             assert f.read_bytes().endswith(b"\n")
+
+
+def test_a_deleted_file_is_rendered_again(built, tmp_path):
+    _, spec, out, _ = built
+    out = _copy(out, tmp_path)
+    before = tree(out)
+    (out / "transcripts" / "kestrel.trial.vtt").unlink()
+    r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out)],
+                       capture_output=True, text=True, check=True)
+    assert "1 calls rendered, 13 unchanged" in r.stdout
+    after = tree(out)
+    before.pop("manifest.json"), after.pop("manifest.json")  # the copy's spec path is relative to it
+    assert after == before
