@@ -98,6 +98,9 @@ _SLOT = 0
 _ALT = 1
 
 
+MAX_TURN_WORDS = 150  # no turn grows past this (about a minute of speech)
+
+
 def compile_template(s: str):
     """`[a|b]` alternatives and `{slot}`s -> a plain str or a tuple of nodes:
     str, (_SLOT, name), (_ALT, (alternative, ...)). `{@bank.key}` composes a
@@ -144,6 +147,33 @@ def _seal(nodes: list):
     return tuple(merged)
 
 
+def template_words(t) -> set[str]:
+    """Every literal word a template can produce (for matching texts to templates)."""
+    out: set[str] = set()
+    if isinstance(t, str):
+        return set(re.findall(r"[a-zäöüß]+", t.lower()))
+    for n in t:
+        if isinstance(n, str):
+            out |= template_words(n)
+        elif n[0] == _ALT:
+            for a in n[1]:
+                out |= template_words(a)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _closest(locale: str, key: str, text: str) -> int | None:
+    """Index of the template of `key` whose words overlap `text` most."""
+    lst = load_bank(locale).get(key) or []
+    words = set(re.findall(r"[a-zäöüß]+", text.lower()))
+    best, bi = 0, None
+    for i, t in enumerate(lst):
+        sc = len(words & template_words(t))
+        if sc > best:
+            best, bi = sc, i
+    return bi
+
+
 def template_slots(t) -> set[str]:
     out: set[str] = set()
     if isinstance(t, str):
@@ -179,8 +209,9 @@ def _emit(nodes, r, get, out: list) -> None:
 def tidy(s: str, cap: bool = True) -> str:
     if "  " in s or s[:1] == " " or s[-1:] == " ":
         s = " ".join(s.split())
-    if " ," in s or " ." in s or " ?" in s or " !" in s or ",," in s or ".." in s or ",." in s or ".," in s:
-        s = (s.replace(" ,", ",").replace(" .", ".").replace(" ?", "?").replace(" !", "!")
+    if (" ," in s or " ." in s or " ?" in s or " !" in s or " ;" in s or ",," in s or ".." in s or ",." in s
+            or ".," in s):
+        s = (s.replace(" ,", ",").replace(" .", ".").replace(" ?", "?").replace(" !", "!").replace(" ;", ";")
              .replace(",,", ",").replace(",.", ".").replace(".,", ",").replace("?.", "?"))
         if ".." in s and "..." not in s:
             s = s.replace("..", ".")
@@ -346,7 +377,7 @@ class _Line:
 class _Draft:
     """A turn under construction: segments are (text, tags, removable)."""
     __slots__ = ("i", "p", "side", "head", "core", "body", "tail", "fills", "weight", "words", "moment",
-                 "beats", "pol", "bc", "slots", "cap")
+                 "beats", "pol", "bc", "slots", "cap", "grow", "fkeys", "rep", "fpos")
     # pol: the tone of a turn without beats or moment (+1 positive, -1 negative, 0 neutral)
 
     def __init__(self, i: int, p: Participant):
@@ -364,6 +395,10 @@ class _Draft:
         self.bc = False
         self.slots: dict[str, Any] = {}
         self.cap = 80
+        self.grow = True  # may its cap grow when every turn is full
+        self.fkeys: set[str] = set()  # fill banks already used in this turn
+        self.rep = True  # may a fill bank be used twice in this turn
+        self.fpos = 0  # where the rotation over `fills` resumes
 
     def add(self, where: list, text: str, tags: tuple = (), opt: bool = False) -> None:
         if not text:
@@ -452,6 +487,8 @@ class _Renderer:
         self.loc = bank_locale(call.locale)
         self.en = self.loc == "en-US"
         self.bank = load_bank(self.loc)
+        self.last: int | None = None  # index of the last template drawn
+        self.dry: set[str] = set()  # fill banks found used up (until `fit` refills them)
         self.r = rng.stream(header.corpus.get("seed", 0), "render", call.id)
         self.used: dict[str, set] = {}
         self.slots: dict[str, Any] = {}
@@ -486,7 +523,16 @@ class _Renderer:
         while i in used:
             i = (i + 1) % n
         used.add(i)
+        self.last = i
         return lst[i]
+
+    def say_at(self, key: str, i: int | None, kw: dict | None = None) -> str:
+        """Template `i` of `key` (the answer that matches question `i`), or any."""
+        lst = self.bank.get(key)
+        if i is None or not lst or i >= len(lst):
+            return self.say(key, kw)
+        self.used.setdefault(key, set()).add(i)
+        return self.render(lst[i], kw)
 
     def _get(self, name: str) -> str:
         if name[0] == "@":  # {@bank.key}: a phrase from another bank, composed in place
@@ -544,17 +590,32 @@ class _Renderer:
         return None
 
     def _fresh_fill(self, d: _Draft) -> str | None:
-        """The next of a turn's fill banks that still has unused templates."""
+        """The next of a turn's fill banks (in rotation) that still has unused
+        templates, preferring banks this turn has not used yet."""
         fills = d.fills
-        bank, used_all = self.bank, self.used
-        for _ in range(len(fills)):
-            k = fills.pop(0)
-            fills.append(k)
+        n = len(fills)
+        bank, used_all, fkeys, dry = self.bank, self.used, d.fkeys, self.dry
+        pos = d.fpos
+        second = -1
+        for j in range(n):
+            at = (pos + j) % n
+            k = fills[at]
+            if k in dry:
+                continue
             lst = bank.get(k)
-            if lst:
-                used = used_all.get(k)
-                if used is None or len(used) < len(lst):
+            used = used_all.get(k)
+            if lst and (used is None or (len(used) < len(lst) and ".once." not in k)):
+                if k not in fkeys:
+                    fkeys.add(k)
+                    d.fpos = at + 1
                     return k
+                if second < 0:
+                    second = at
+            else:
+                dry.add(k)
+        if second >= 0 and d.rep:
+            d.fpos = second + 1
+            return fills[second]
         return None
 
     def join_lc(self, text: str) -> str:
@@ -587,7 +648,17 @@ class _Renderer:
             pos = 0
             parts = []
             spans: dict[tuple, list[int]] = {}
+            seen: set[str] = set()
             for text, tags, _ in segs:
+                # an interjection ("Nice," "Honestly,") opens at most one sentence per turn
+                sp = text.find(" ")
+                if 0 < sp < 14 and text[sp - 1] in ",.!":
+                    w = text[:sp - 1].lower()
+                    if w in seen and len(text) > sp + 12:
+                        text = text[sp + 1:]
+                        text = text[0].upper() + text[1:]
+                    else:
+                        seen.add(w)
                 if parts:
                     pos += 1
                     if parts[-1][-1:] == ",":
@@ -641,6 +712,7 @@ class _Renderer:
         total = sum(d.words for d in drafts)
         if total < target:
             start = [d for d in drafts if d.fills and not d.bc and d.weight > 0]
+            said: set[str] = set()
             live = list(start)
             rounds = resets = 0
             while total < target and rounds < 40:
@@ -649,9 +721,13 @@ class _Renderer:
                     if total >= target * 0.9 or resets >= 8:
                         break  # close enough: better a little short than repetitive
                     resets += 1
+                    self.dry = {k for k in self.dry if ".once." in k}
                     for d in start:
+                        if resets > 1:
+                            d.rep = True  # still short: a second sentence of a kind per turn is fine
                         for k in d.fills:
-                            self.used.pop(k, None)
+                            if ".once." not in k:
+                                self.used.pop(k, None)
                     live = list(start)
                 heap = [(d.words / d.weight, d.i, d) for d in live if d.words < d.cap]
                 heapq.heapify(heap)
@@ -664,6 +740,11 @@ class _Renderer:
                         continue
                     before = d.words
                     text = self.say(key, d.slots)
+                    if text in said:  # a bank used up and refilled: avoid saying the same twice
+                        text = self.say(key, d.slots)
+                        if text in said:
+                            text = self.say(key, d.slots)
+                    said.add(text)
                     if text and total + text.count(" ") + 1 > target * 1.1 and total >= target * 0.85:
                         stale.add(i)  # would overshoot: close enough already
                         continue
@@ -675,8 +756,13 @@ class _Renderer:
                 if stale:
                     live = [d for d in live if d.i not in stale]
                 if total < target:
-                    for d in live:
-                        d.cap = int(d.cap * 1.3) + 10
+                    grow = [d for d in live if d.grow]
+                    if grow:
+                        for d in grow:
+                            d.cap = min(int(d.cap * 1.3) + 10, MAX_TURN_WORDS)
+                    else:  # only chit-chat left: it may grow a little, never into a monologue
+                        for d in live:
+                            d.cap = min(int(d.cap * 1.3) + 10, max(d.cap, 100))
         elif total > target * 1.04:
             opts = []
             for d in drafts:
@@ -870,6 +956,12 @@ class _Sales:
             nxt = rng.below(R.r, 3)
         later = nxt > wd
         day = R.render(R.template("cal.same_week" if later else "cal.next_week"), {"wd": weekdays[nxt]}, cap=False)
+        # the follow-up meeting: after the deliverable's day
+        if later:
+            meet = R.render(R.template("cal.next_week"), {"wd": weekdays[rng.below(R.r, 4)]}, cap=False)
+        else:
+            meet = R.render(R.template("cal.after"), {"wd": weekdays[min(4, nxt + 1 + rng.below(R.r, 2))]},
+                            cap=False)
         topic = ""
         if en and c.topic:
             topic = _strip_end(_lc(c.topic))
@@ -891,7 +983,7 @@ class _Sales:
             sites=_word(1 + min(7, emp // 900), en), seats=_num(seats, en), annual=_money(value, en),
             per_seat=_money(value / max(1, seats) / 12.0, en), pct=_word(3 + (emp % 5), en),
             crm=crm, event=event, event_dat=event_dat,
-            day=day, weekday=weekdays[wd], month=months[month - 1],
+            day=day, meet=meet, weekday=weekdays[wd], month=months[month - 1],
             daypart=dayparts[0 if hour < 12 else 1 if hour < 17 else 2],
             competitor=comp, topic=topic, rep=_first(lead.name), buyer=_first(mb.name),
             everyone=(R.phrase("fallback.everyone") if len(self.buyers) > 1 else _first(mb.name)),
@@ -1021,8 +1113,9 @@ class _Sales:
             return deck_t[state["t"] % len(deck_t)]
         out: dict[str, Any] = {"want": main, "want_any": any_want, "trigger": any_trigger,
                                "peeve": lambda: rng.pick(R.r, peeves)}
-        # a colleague of the account (present or not) the buyer can refer to
-        peers = [s for s in (self.acct.stakeholders if self.acct else []) if s.get("name") != p.id]
+        # a colleague of the account, not on this call, the buyer can refer to
+        present = {x.id for x in self.call.participants}
+        peers = [s for s in (self.acct.stakeholders if self.acct else []) if s.get("name") not in present]
         if peers:
             peer = rng.pick(R.r, peers)
             out["peer"] = _first(peer.get("display") or peer.get("name") or "")
@@ -1054,12 +1147,15 @@ class _Sales:
         self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
         return drafts
 
-    def shape(self, d: _Draft, weight: float, cap: int, fills: list[str] | None = None) -> None:
+    def shape(self, d: _Draft, weight: float, cap: int, fills: list[str] | None = None,
+              grow: bool = True) -> None:
         """How much a turn may grow when words are added: its weight and its cap,
-        jittered so that turns of one kind differ in length."""
+        jittered so that turns of one kind differ in length. `grow=False` keeps
+        chit-chat short even when the call needs many more words."""
         j = 0.7 + 0.6 * self.R.r.random()
         d.weight = weight * j
         d.cap = int(cap * j)
+        d.grow = grow
         if fills is not None:
             d.fills = [f for f in fills if f]
 
@@ -1104,7 +1200,7 @@ class _Sales:
                     self.pending = ("chat",)
                 else:
                     d.add(d.core, R.say("open.filler", kw), (), True)
-                self.shape(d, 0.3, 45, ["smalltalk.more_seller"])
+                self.shape(d, 0.3, 45, ["smalltalk.more_seller"], grow=False)
             elif i > self.ns_turn:
                 d.add(d.core, R.say("wrap.seller", kw))
                 d.fills, d.weight = [], 0
@@ -1143,8 +1239,11 @@ class _Sales:
             if R.chance(0.3) and R.fresh(key):
                 d.add(d.head, R.say(key, kw), (), True)
         elif kind == "bq":
-            topic = pend[1]
-            d.add(d.head, R.say(R.first_key(f"bq.{topic}.answer", "bq.general.answer"), kw))
+            topic, idx = pend[1], pend[2] if len(pend) > 2 else None
+            akey = R.first_key(f"bq.{topic}.answer", "bq.general.answer")
+            if len(R.bank.get(f"bq.{topic}.ask") or ()) != len(R.bank[akey]):
+                idx = None  # answers not paired with the questions
+            d.add(d.head, R.say_at(akey, idx, kw))
             self.shape(d, 1.0, 110, [R.first_key(f"bq.{topic}.more", "bq.general.more"), "seller.story"])
         elif kind in ("react", "agenda_ok", "nextsteps_ok", "ref_ok"):
             if R.chance(0.5):
@@ -1252,7 +1351,7 @@ class _Sales:
             if not nxt:
                 d.add(d.tail, R.say("open.checkin", kw))
                 self.pending = ("hello",)
-            self.shape(d, 0.3, 45, ["smalltalk.more_seller"])
+            self.shape(d, 0.3, 45, ["smalltalk.more_seller"], grow=False)
         elif kind == "reference":
             self._reference(d, b, kw, tag)
             if not nxt:
@@ -1300,7 +1399,7 @@ class _Sales:
             if "close" not in [x.kind for x in self.beats_at.get(d.i, [])]:
                 d.add(d.tail, R.say("nextsteps.check", kw))
                 self.pending = ("nextsteps",)
-            self.shape(d, 0.4, 70, ["nextsteps.more"])
+            self.shape(d, 0.4, 70, ["nextsteps.more"], grow=False)
         elif kind == "close":
             d.add(d.core, R.say("close.seller", kw), tag)
             self.pending = ("close",)
@@ -1449,7 +1548,13 @@ class _Sales:
         R = self.R
         phase = "open" if d.i <= self.agenda_turn else "end" if d.i >= self.ns_turn else "body"
         pol = "pos" if m.polarity == "positive" else "neg"
-        d.add(d.core, R.say(f"moment.{pol}.{phase}", kw), (("moment", m.id),))
+        tag = (("moment", m.id),)
+        if "INTERRUPTS" in m.cues and d.i > 0:
+            for seg in d.head:  # cutting in: no polite acknowledgment first
+                d.words -= seg[0].count(" ") + 1
+            d.head = []
+            d.add(d.core, R.say("moment.interrupt", kw), tag)
+        d.add(d.core, R.say(f"moment.{pol}.{phase}", kw), tag)
 
     def _respond(self, d: _Draft, pend, kw, v: str, brief: bool) -> None:
         """What the buyer says to the seller's previous turn."""
@@ -1498,11 +1603,11 @@ class _Sales:
             self.pending = ("react",)
         elif kind == "hello":
             d.add(where, R.say("open.reply", kw))
-            self.shape(d, 0.3, 40, ["smalltalk.more"])
+            self.shape(d, 0.3, 40, ["smalltalk.more"], grow=False)
             self.pending = ("hello",) if not brief else None
         elif kind == "chat":
             d.add(where, R.say("smalltalk.reply", kw))
-            self.shape(d, 0.3, 40, ["smalltalk.more"])
+            self.shape(d, 0.3, 40, ["smalltalk.more"], grow=False)
             self.pending = ("chat",)
         elif kind == "ref_check":
             d.add(where, R.say(self.vkey("reference.reply", v), kw))
@@ -1547,6 +1652,7 @@ class _Sales:
             text, topic = rng.pick(R.r, qs)
             self.used_phrases.add(text)
             d.add(d.tail, text)
+            idx = _closest(R.loc, f"bq.{topic}.ask", text)
         else:
             skip = ("pricing_model", "contract", "roi") if early else ()
             topics = [t for t in VOICE_TOPICS.get(v, VOICE_TOPICS["neutral"])
@@ -1555,8 +1661,9 @@ class _Sales:
                 return
             topic = rng.pick(R.r, topics)
             d.add(d.tail, R.say(f"bq.{topic}.ask", kw))
+            idx = R.last
         self.asked.add(f"bq:{topic}")
-        self.pending = ("bq", topic)
+        self.pending = ("bq", topic, idx)
 
     def _buyer_beat(self, d: _Draft, b: Beat, kw, v: str, m: Moment | None) -> None:
         R = self.R
@@ -1570,7 +1677,7 @@ class _Sales:
             key = R.first_key(f"smalltalk.{self.season}") if R.chance(0.6) else None
             d.add(d.core, R.say(key or "smalltalk.any", kw), tag + mtag)
             self.pending = ("smalltalk",)
-            self.shape(d, 0.3, 45, ["smalltalk.more"])
+            self.shape(d, 0.3, 45, ["smalltalk.more"], grow=False)
         elif kind == "introduce_stakeholder":
             p = self.by_id.get(b.key or "", d.p)
             skw = dict(kw, me=_first(p.name), role=p.role or kw["role"])
@@ -1657,6 +1764,14 @@ class _Sales:
 
 
 # ---- population calls (service conversations) --------------------------------------------
+
+@lru_cache(maxsize=None)
+def _once_keys(locale: str, dom: str, side: str) -> tuple[str, ...]:
+    """Banks `pop.<dom>.once.<side>.*`: asides used at most once per call
+    (names ending `_voice` only on the phone, `_text` only in chats)."""
+    pre = f"pop.{dom}.once.{side}."
+    return tuple(k for k in load_bank(locale) if k.startswith(pre))
+
 
 class _Population:
     """A short service call: the agent greets, the caller says why they call
@@ -1816,11 +1931,20 @@ class _Population:
         if self.k(f"intent.{self.intent}") and self.dom != "generic":
             scen_key = self.k(f"intent.{self.intent}")
         self.spent = 0
-        fills = {side: [k for k in (self.k(f"more.{self.scen}.{side}"),
-                                    self.k(f"more.{self.intent}.{side}") if self.intent else None,
-                                    self.k(f"more.{side}_text") if self.chat else None,
-                                    self.k(f"more.{side}") if not self.tight else None) if k]
-                 for side in ("agent", "caller")}
+        fills = {}
+        for side in ("agent", "caller"):
+            # asides that happen once in a call (the train, the hold queue), in a per-call order
+            once = [k for k in _once_keys(R.loc, self.dom, side)
+                    if not k.endswith("_text" if not self.chat else "_voice")] if not self.tight else []
+            rng.shuffle(R.r, once)
+            fills[side] = [k for k in [self.k(f"more.{self.scen}.{side}"), *once[:2],
+                                       self.k(f"more.{self.intent}.{side}") if self.intent else None, *once[2:],
+                                       self.k(f"more.{side}_text") if self.chat else None,
+                                       self.k(f"more.{side}") if not self.tight else None] if k]
+            if side == "caller" and self.scen.startswith("escalation") and self.k("more.caller_upset"):
+                # an escalating caller does not say "that's a relief"
+                plain = self.k("more.caller")
+                fills[side] = [self.k("more.caller_upset") if k == plain else k for k in fills[side]]
         for i in range(n):
             p = sp[i]
             d = _Draft(i, p)
@@ -1831,6 +1955,7 @@ class _Population:
             side = "agent" if p.side == "seller" else "caller"
             d.weight = 1.0 if side == "caller" else 0.9
             d.fills = list(fills[side])
+            d.rep = False  # one reaction, one aside, one detail: never two of a kind in a turn
             for b in beats:
                 tag = ((b.kind, b.key),)
                 if b.kind == "greeting":
@@ -1841,6 +1966,8 @@ class _Population:
                     names = [scen_key[len(f"pop.{self.dom}."):] if scen_key.startswith(f"pop.{self.dom}.") else
                              scen_key[len("pop.generic."):]]
                     d.add(d.core, self.line([f"scenario.{self.scen}_short"] + names, kw, i), tag)
+                    generic = (self.k(f"more.{side}"), self.k(f"more.{side}_text"))
+                    d.fills = [f for f in d.fills if f not in generic]  # nothing to react to yet
                 elif b.kind == "close":
                     d.add(d.core, self.line([f"close.{self.scen}_short", f"close.{self.scen}", "close.default"], kw, i),
                           tag)
