@@ -221,3 +221,28 @@ def test_a_deleted_file_is_rendered_again(built, tmp_path):
     after = tree(out)
     before.pop("manifest.json"), after.pop("manifest.json")  # the copy's spec path is relative to it
     assert after == before
+
+
+@pytest.mark.parametrize("rel", ["transcripts/kestrel.intro.txt", "transcripts/kestrel.intro.json",
+                                 "transcripts/kestrel.intro.vtt", "transcripts/kestrel.intro.srt",
+                                 "ground_truth/kestrel.intro.json", "ground_truth/northwind.terms.json"])
+def test_rendered_call_snapshot(built, rel, text_snapshot):
+    """One real rendered call per format, and ground truth, as the engine writes them."""
+    _, _, out, _ = built
+    assert (out / rel).read_text(encoding="utf-8") == text_snapshot
+
+
+def test_every_format_is_written(tmp_path):
+    spec = tmp_path / "s.corpus"
+    text = SALES.read_text()
+    start = text.index("emit transcripts")
+    end = text.index("}", start) + 1
+    spec.write_text(text[:start] + "emit transcripts {\n  formats [txt, json, vtt, zoom_vtt, srt, gong, "
+                    "aws_call_analytics]\n}" + text[end:])
+    out = tmp_path / "out"
+    subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out), "--only", "transcripts"],
+                   check=True, capture_output=True)
+    names = {p.name for p in (out / "transcripts").iterdir() if p.name.startswith("kestrel.intro.")}
+    assert names == {f"kestrel.intro{ext}" for ext in (".txt", ".json", ".vtt", ".zoom.vtt", ".srt",
+                                                        ".gong.json", ".aws.json")}
+    assert not (out / "ground_truth").exists()
