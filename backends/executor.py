@@ -50,10 +50,22 @@ def call_context(call: Call, h: Header) -> dict[str, Any]:
             "objections": objections, "industry": industry, "reps": h.reps if call.kind == "sales" else None}
 
 
+_CTX: dict[tuple, bytes] = {}
+
+
 def content_hash(call: Call, h: Header, backends: list[tuple[str, str, dict]]) -> str:
-    payload = {"call": call.model_dump(mode="json"), "context": call_context(call, h),
-               "backends": backends, "corpusc": __version__}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    """sha256 of the call, the context it depends on and the backends. The
+    context digest is shared by every call with the same account or population
+    and cast, so a 100k-call population hashes its context once."""
+    key = (h.spec_hash, repr(backends), call.account, call.population, tuple(p.persona for p in call.participants),
+           tuple(b.key for b in call.beats if b.kind.startswith("objection_")))
+    ctx = _CTX.get(key)
+    if ctx is None:
+        if len(_CTX) > 4096:
+            _CTX.clear()
+        payload = {"context": call_context(call, h), "backends": backends, "corpusc": __version__}
+        ctx = _CTX[key] = hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).digest()
+    return hashlib.sha256(ctx + call.model_dump_json().encode()).hexdigest()
 
 
 # ---- worker side --------------------------------------------------------------
