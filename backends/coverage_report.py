@@ -11,7 +11,7 @@ from corpusc.compiler import plan as planmod
 from corpusc.compiler.atomic import write_text
 
 from .quality import quality
-from .verify import _read_txt
+from .verify import read_txt
 
 QUALITY_SAMPLE = 3000  # calls read back for the quality figures (all of a small corpus)
 
@@ -25,7 +25,7 @@ def _turns(out: Path, calls) -> Iterator[list[tuple[str, str]]]:
             doc = json.loads(js.read_text(encoding="utf-8"))
             yield [(t.get("role", "buyer"), t["text"]) for t in doc["turns"]]
         elif txt.is_file():
-            yield [(side.get(name, "buyer"), text) for name, _, text, _ in _read_txt(txt)]
+            yield [(side.get(name, "buyer"), text) for name, _, text, _ in read_txt(txt)]
 
 
 def write(out: Path, compiled, results) -> dict[str, str]:

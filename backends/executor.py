@@ -34,7 +34,6 @@ class BuildResult:
     removed: int = 0
     seconds: float = 0.0
     skipped_backends: list[str] = field(default_factory=list)
-    manifest: dict[str, Any] = field(default_factory=dict)
 
 
 def call_context(call: Call, h: Header) -> dict[str, Any]:
@@ -148,7 +147,10 @@ def up_to_date(compiled, out: Path, *, only: list[str] | None = None,
 
 
 def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
-          jobs: int = 1, shard: tuple[int, int] | None = None, progress=None) -> BuildResult:
+          jobs: int = 1, shard: tuple[int, int] | None = None, progress=None,
+          results: list | None = None) -> BuildResult:
+    """Render the corpus into `out`. `results` are the requirements already
+    evaluated on this plan (for coverage); they are evaluated here if not given."""
     prog: P.Program = compiled.program
     spec_hash: str = compiled.spec_hash
     t0 = time.perf_counter()
@@ -180,11 +182,11 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
             res.removed = manifest.remove_files(out, [rel for _, f in stale for rel in f])
             index.drop([cid for cid, _ in stale])
             files = _write_corpus_files(prog, header, out)
-            from corpusc.compiler.requirements import evaluate
-
+            if results is None:
+                from corpusc.compiler.requirements import evaluate
+                results = evaluate(prog, header, planmod.calls(prog)) if prog.requirements else []
             from .coverage_report import write as write_coverage
-            manifest.write_manifest(out, index, meta, files)
-            files.update(write_coverage(out, compiled, evaluate(prog, header, planmod.calls(prog))))
+            files.update(write_coverage(out, compiled, results))
             index.set_meta("corpus_files", files)
         manifest.write_manifest(out, index, meta, files)
         index.set_meta("complete", key)

@@ -39,7 +39,7 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
         return {"turn": ev.turn, "speaker": turns[ev.turn].speaker, "start": base + ev.start, "end": base + ev.end,
                 "quote": turns[ev.turn].text[ev.start:ev.end]}
 
-    by_kind = _EvidenceIndex(rc.evidence)
+    by_kind = {(e.kind, e.key, e.turn): e for e in rc.evidence}
     surface = []
     for b in call.beats:
         kind = SURFACE.get(b.kind)
@@ -135,20 +135,6 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
         "divergence_points": divergence,
         "metadata": call.metadata,
     }
-
-
-class _EvidenceIndex:
-    """Evidence by (kind, key, turn), falling back to (kind, turn) when the
-    engine keyed it differently (a turn realizes at most one beat of a kind)."""
-
-    def __init__(self, evidence) -> None:
-        self.exact = {(e.kind, e.key, e.turn): e for e in evidence}
-        self.loose: dict[tuple, Any] = {}
-        for e in evidence:
-            self.loose.setdefault((e.kind, e.turn), e)
-
-    def get(self, k, default=None):
-        return self.exact.get(k) or self.loose.get((k[0], k[2]), default)
 
 
 def _rationale(info: dict, turns: list[int]) -> str:

@@ -102,7 +102,7 @@ def _check_file(out: Path, rel: str, sha: str, add) -> bool:
     return True
 
 
-def _read_txt(path: Path) -> list[tuple[str, list[str], str, int]]:
+def read_txt(path: Path) -> list[tuple[str, list[str], str, int]]:
     """(name, cues, text, offset of text) per turn line of a txt transcript."""
     out = []
     data = path.read_text(encoding="utf-8")
@@ -129,7 +129,7 @@ def _check_call(out: Path, call: Call, entry: dict, add) -> Call:
     gt_rel = f"ground_truth/{call.id}.json"
     turns = None
     if txt_rel in files:
-        turns = _read_txt(out / txt_rel)
+        turns = read_txt(out / txt_rel)
         tpath = out / txt_rel
         if len(turns) != len(call.speakers):
             add("E0704", f"`{txt_rel}` has {len(turns)} turns; the plan has {len(call.speakers)}", _at(tpath))

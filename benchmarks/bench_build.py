@@ -20,32 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from gen_spec import population_spec
+
 ROOT = Path(__file__).resolve().parent.parent
-POP = '''corpus gen {{
-  seed 11
-  timezone "America/Chicago"
-}}
-population inbound {{
-  count {count}
-  window 60 days ending 2026-11-20
-  hours 07:00..21:00 peak 10:00
-  scenario weights {{
-    booked_service 28%
-    scheduled_callback 18%
-    live_transfer 14%
-    spam_filtered 13%
-    quote_requested 11%
-    out_of_service_area 9%
-    emergency_service 7%
-  }}
-  provider uniform [retell, vapi, bland]
-  field duration_sec: lognormal(median 130s, sigma 0.4) clamp 20s..900s
-}}
-emit transcripts {{
-  formats [txt, json]
-}}
-emit ground_truth
-'''
 
 
 def run(args: list[str]) -> tuple[float, int, int]:
@@ -76,7 +53,7 @@ def main() -> None:
               f"{q['duplicate_substantive_share'] * 100:.2f}%, turns/call {q['turns_per_call']}")
         for count in (10_000, 50_000):
             spec = d / f"gen{count}.corpus"
-            spec.write_text(POP.format(count=count))
+            spec.write_text(population_spec(count, emit=True))
             o = d / f"gen{count}"
             wall, rss, child = run(["build", str(spec), "-o", str(o), "--jobs", "2"])
             print(f"{count} calls, --jobs 2: {wall:.2f} s = {count / wall:.0f} calls/s; peak RSS main "

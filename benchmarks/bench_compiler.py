@@ -12,7 +12,6 @@ environment you want to measure (it uses `sys.executable -m corpusc`).
 from __future__ import annotations
 
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -20,32 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from gen_spec import population_spec
+
 ROOT = Path(__file__).resolve().parent.parent
-POP = '''corpus pop {
-  seed 9
-  timezone "America/Chicago"
-}
-population inbound {
-  count 100000
-  window 60 days ending 2026-11-20
-  hours 07:00..21:00 peak 10:00
-  scenario weights {
-    booked_service 28%
-    scheduled_callback 18%
-    live_transfer 14%
-    spam_filtered 13%
-    quote_requested 11%
-    out_of_service_area 9%
-    emergency_service 7%
-  }
-  provider uniform [retell, vapi, bland]
-  field duration_sec: lognormal(median 130s, sigma 0.4) clamp 20s..900s
-  when scenario == spam_filtered {
-    field duration_sec: uniform(5s, 30s)
-  }
-  field aht_sec = duration_sec
-}
-'''
 
 
 def run(args: list[str], env=None) -> tuple[float, int]:
@@ -78,7 +54,7 @@ def main() -> None:
         print(f"check generated spec ({lines} lines, cache off):   "
               f"{median_wall(['check', str(big)], n=5, env=nocache):.3f} s")
         pop = Path(d) / "pop.corpus"
-        pop.write_text(POP)
+        pop.write_text(population_spec(100_000, name="pop", seed=9))
         out = Path(d) / "plan.json"
         wall, rss = run(["plan", "--json", "-o", str(out), str(pop)])
         size = out.stat().st_size / 1e6

@@ -68,6 +68,39 @@ account acct{i} "Account {i}" {{
 '''
 
 
+POPULATION = '''corpus {name} {{
+  seed {seed}
+  timezone "America/Chicago"
+}}
+population inbound {{
+  count {count}
+  window 60 days ending 2026-11-20
+  hours 07:00..21:00 peak 10:00
+  scenario weights {{
+    booked_service 28%
+    scheduled_callback 18%
+    live_transfer 14%
+    spam_filtered 13%
+    quote_requested 11%
+    out_of_service_area 9%
+    emergency_service 7%
+  }}
+  provider uniform [retell, vapi, bland]
+  field duration_sec: lognormal(median 130s, sigma 0.4) clamp 20s..900s
+  when scenario == spam_filtered {{
+    field duration_sec: uniform(5s, 30s)
+  }}
+  field aht_sec = duration_sec
+}}
+'''
+EMIT = "emit transcripts {\n  formats [txt, json]\n}\nemit ground_truth\n"
+
+
+def population_spec(count: int, *, emit: bool = False, name: str = "gen", seed: int = 11) -> str:
+    """The seed-002 HVAC population of `count` calls, optionally with txt+json+ground truth."""
+    return POPULATION.format(name=name, seed=seed, count=count) + (EMIT if emit else "")
+
+
 def main() -> None:
     lines = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
     out = [HEADER]

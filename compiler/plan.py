@@ -148,17 +148,15 @@ def plan_account(prog: P.Program, a: P.Account, quota: int, base_index: int) -> 
     # moments first (so divergence can be chosen across the account), then calls
     eligible: list[tuple[int, int]] = []  # (call position, moment position) of positive moments
     per_call = []
-    prev_facts: list[Reference] = []
     for ci, (c, r, parts) in enumerate(drafts):
         call_id = _call_id(a.name, c.name)
         speakers = _speakers(r, c.turns, parts)
-        beats, steps = _beats(prog, a, c, r, parts, speakers, ci, prev_facts, drafts)
+        beats, steps = _beats(a, c, r, parts, speakers, ci, drafts)
         moments = _moments(r, call_id, c, parts, speakers, beats)
         for mi, m in enumerate(moments):
             if m["polarity"] == "positive":
                 eligible.append((ci, mi))
         per_call.append((c, r, parts, speakers, beats, steps, moments))
-        prev_facts = _facts(call_id, c, beats, steps)
     chooser = rng.stream(seed, "account", a.name, "divergence")
     chosen = set(map(tuple, rng.sample(chooser, eligible, min(quota, len(eligible)))))
     for ci, (c, r, parts, speakers, beats, steps, moments) in enumerate(per_call):
@@ -222,7 +220,7 @@ def _speakers(r, turns: int, parts: list[Participant]) -> list[int]:
     return out
 
 
-def _beats(prog, a: P.Account, c: P.CallSpec, r, parts, speakers, ci, prev_facts, drafts):
+def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts):
     """The outline: which beat happens at which turn, said by whom."""
     pid = [p.id for p in parts]
     buyers = [p.id for p in parts if p.side == "buyer"] or pid
@@ -339,8 +337,8 @@ def _moments(r, call_id, c: P.CallSpec, parts, speakers, beats: list[Beat]) -> l
             chosen[b.turn] = ("negative", b.kind)
         elif b.kind in ("buying_signal", "objection_resolved") and b.turn in buyer_turns:
             chosen[b.turn] = ("positive", b.kind)
-    rest = [t for t in buyer_turns if t not in chosen and t + 0 not in {b.turn for b in beats
-                                                                         if b.kind.startswith("objection_r")}]
+    objection_turns = {b.turn for b in beats if b.kind.startswith("objection_r")}
+    rest = [t for t in buyer_turns if t not in chosen and t not in objection_turns]
     for t in sorted(rng.sample(r, rest, max(0, n - len(chosen)))):
         chosen[t] = ("positive", None)
     return [{"turn": t, "speaker": pid[speakers[t]], "polarity": pol, "beat": beat}

@@ -31,11 +31,16 @@ def _one(vals, what):
     return vals[0]
 
 
+def _single(vals, cls, expected: str, what: str):
+    """The one value of a property, of node type `cls`."""
+    v = _one(vals, what)
+    if not isinstance(v, cls):
+        raise KindError(expected, v, help=f'write it as "{_text(v)}"' if cls is n.Str else "")
+    return v
+
+
 def k_str(vals):
-    v = _one(vals, "one string")
-    if not isinstance(v, n.Str):
-        raise KindError("expected a string in double quotes", v, help=f'write it as "{_text(v)}"')
-    return v.value
+    return _single(vals, n.Str, "expected a string in double quotes", "one string").value
 
 
 def k_strs(vals):
@@ -60,24 +65,12 @@ def k_posint(vals):
     return i
 
 
-def k_number(vals):
-    v = _one(vals, "one number")
-    if not isinstance(v, n.Num):
-        raise KindError("expected a number", v)
-    return v.value
-
-
 def k_percent(vals):
-    v = _one(vals, "one percentage like 30%")
-    if not isinstance(v, n.Percent):
-        raise KindError("expected a percentage like 30%", v)
-    return v.value
+    return _single(vals, n.Percent, "expected a percentage like 30%", "one percentage like 30%").value
 
 
 def k_date(vals):
-    v = _one(vals, "one date")
-    if not isinstance(v, n.DateV):
-        raise KindError("expected a date like 2026-01-05", v)
+    v = _single(vals, n.DateV, "expected a date like 2026-01-05", "one date")
     import datetime as dt
     try:
         dt.date.fromisoformat(v.value)
@@ -87,10 +80,7 @@ def k_date(vals):
 
 
 def k_time(vals):
-    v = _one(vals, "one time")
-    if not isinstance(v, n.TimeV):
-        raise KindError("expected a time like 14:30", v)
-    return _check_time(v)
+    return _check_time(_single(vals, n.TimeV, "expected a time like 14:30", "one time"))
 
 
 def _check_time(v: n.TimeV) -> str:
@@ -101,10 +91,7 @@ def _check_time(v: n.TimeV) -> str:
 
 
 def k_name(vals):
-    v = _one(vals, "one name")
-    if not isinstance(v, n.Name):
-        raise KindError("expected a name", v)
-    return v.value
+    return _single(vals, n.Name, "expected a name", "one name").value
 
 
 def k_flag(vals):
@@ -223,6 +210,7 @@ class Prop:
     max: int | None = 1
     body: str | None = None  # name of a nested block schema, if the property takes `{ }`
     repeat: bool = False  # may appear more than once
+    words: tuple[str, ...] = ()  # names that are values of this property, never a new property
     doc: str = ""
 
 
@@ -312,7 +300,7 @@ SCHEMAS: dict[str, Block] = {
     }, required=("persona",)),
     "call": Block({
         "stage": Prop(k_name),
-        "length": Prop(k_raw, min=1, max=2, doc="short | medium | long | N turns | a duration"),
+        "length": Prop(k_raw, min=1, max=2, words=("turns",), doc="short | medium | long | N turns | a duration"),
         "turns": Prop(k_posint),
         "with": Prop(k_names, max=None),
         "paralinguistics": Prop(k_onoff),
@@ -371,8 +359,7 @@ def split_line(prop: n.Property, block: Block) -> list[n.Property]:
     for v in prop.values:
         spec = block.props[cur_name.value]
         if (isinstance(v, n.Name) and v.value in block.props and len(cur_vals) >= spec.min
-                and v.value != cur_name.value
-                and not (cur_name.value == "length" and v.value == "turns")):
+                and v.value != cur_name.value and v.value not in spec.words):
             out.append(_mk(cur_name, cur_vals, None))
             cur_name, cur_vals = v, []
         else:

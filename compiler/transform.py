@@ -76,8 +76,7 @@ class ToAst(Transformer):
         raise TypeError(type(x))
 
     def span_of(self, children) -> Span:
-        real = [c for c in children if c is not None and not isinstance(c, (str,)) or isinstance(c, Token)]
-        real = [c for c in real if isinstance(c, (Token, n.Node, _Body))]
+        real = [c for c in children if isinstance(c, (Token, n.Node, _Body))]
         return _join(self.sp(real[0]), self.sp(real[-1]))
 
     def val(self, x) -> n.Node:

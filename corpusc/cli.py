@@ -112,18 +112,13 @@ def check(files, fmt, coverage_path):
 
 
 def _check_one(path, sink):
-    from .compiler import plan as planmod
-    from .compiler.driver import compile_file
-    from .compiler.requirements import evaluate, report_failures
     from .compiler.diagnostics import Sink
+    from .compiler.driver import compile_file, evaluate_plan
     own = Sink()
     compiled = compile_file(path, own)
-    prog = compiled.program
     results = None
-    if prog is not None and not own.errors:
-        header = planmod.header(prog, compiled.spec_hash)
-        results = evaluate(prog, header, planmod.calls(prog))
-        report_failures(results, own)
+    if compiled.program is not None and not own.errors:
+        results = evaluate_plan(compiled, own)
     sink.items.extend(own.items)
     return compiled, results
 
@@ -196,37 +191,32 @@ def build(file, out_dir, only, jobs, shard):
         raise click.UsageError(str(e))
     sink = Sink()
     compiled = compile_file(file, sink)
-    if compiled.program is not None and not sink.errors:
+    prog = compiled.program
+    results = []
+    if prog is not None and not sink.errors:
         from .backends.executor import up_to_date
-        out = Path(out_dir) if out_dir else Path("out") / compiled.program.corpus.name
+        from .compiler.driver import evaluate_plan
+        out = Path(out_dir) if out_dir else Path("out") / prog.corpus.name
         wanted = [x.strip() for x in only.split(",")] if only else None
         current = up_to_date(compiled, out, only=wanted, shard=shard_t)
         if current is not None:
             if sink.items:
                 _emit_diags(sink.sorted(), compiled.sources, "text", err=True)
-            click.echo(f"Built {compiled.program.corpus.name}: up to date, {current} calls unchanged -> {out}/")
+            click.echo(f"Built {prog.corpus.name}: up to date, {current} calls unchanged -> {out}/")
             return
-    if compiled.program is not None and not sink.errors and compiled.program.requirements:
-        from .compiler import plan as planmod
-        from .compiler.requirements import evaluate, report_failures
-        results = evaluate(compiled.program, planmod.header(compiled.program, compiled.spec_hash),
-                           planmod.calls(compiled.program))
-        report_failures(results, sink)
+        results = evaluate_plan(compiled, sink)
     if sink.items:
         _emit_diags(sink.sorted(), compiled.sources, "text", err=True)
-    if compiled.program is None or sink.errors:
+    if prog is None or sink.errors:
         click.echo("build stopped: fix the errors above (nothing was written)", err=True)
         sys.exit(EXIT_ERRORS)
-    prog = compiled.program
-    out = Path(out_dir) if out_dir else Path("out") / prog.corpus.name
-    wanted = [x.strip() for x in only.split(",")] if only else None
     total = sum(len(a.calls) for a in prog.accounts) + sum(p.count for p in prog.populations)
     if shard_t:
         total = len(range(shard_t[0] - 1, total, shard_t[1]))
     progress_cm = _progress(total)
     with progress_cm as advance:
         res = run_build(compiled, file, out, only=wanted, jobs=jobs or (os.cpu_count() or 1),
-                        shard=shard_t, progress=advance)
+                        shard=shard_t, progress=advance, results=results)
     for name in res.skipped_backends:
         click.echo(f"note: backend `{name}` is not available in this version; skipped", err=True)
     click.echo(f"Built {prog.corpus.name}: {res.rendered} calls rendered, {res.skipped} unchanged, "

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from corpusc.compiler import fmt, parse, transform
 from corpusc.compiler.diagnostics import Sink
@@ -18,16 +17,6 @@ FIXTURE_DIR = ROOT / "tests" / "fixtures" / "fmt"
 FIXTURES = sorted(FIXTURE_DIR.glob("*.corpus"))
 SOURCES = {p.name: p.read_text(encoding="utf-8") for p in FIXTURES}
 REPO_SPECS = sorted({*ROOT.glob("examples/**/*.corpus"), *ROOT.glob("stdlib/**/*.corpus")})
-
-
-class CorpusSnapshot(SingleFileSnapshotExtension):
-    _write_mode = WriteMode.TEXT
-    file_extension = "txt"
-
-
-@pytest.fixture
-def snap(snapshot):
-    return snapshot.use_extension(CorpusSnapshot)
 
 
 # ---------------------------------------------------------------- helpers
@@ -156,8 +145,8 @@ def vary(text: str, rnd: random.Random, pure: bool = False) -> str:
 # ---------------------------------------------------------------- fixtures
 
 @pytest.mark.parametrize("name", sorted(SOURCES))
-def test_snapshot(name, snap):
-    assert fmt_ok(SOURCES[name]) == snap
+def test_snapshot(name, text_snapshot):
+    assert fmt_ok(SOURCES[name]) == text_snapshot
 
 
 @pytest.mark.parametrize("name", sorted(SOURCES))
