@@ -23,7 +23,7 @@ import heapq
 import json
 import re
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from corpusc.compiler import rng
 from corpusc.compiler.paths import STDLIB
@@ -1060,7 +1060,6 @@ class _Sales:
 
     def _kw(self, d: _Draft) -> dict[str, Any]:
         i, p, sp, n = d.i, d.p, self.sp, self.n
-        R = self.R
         if p.side == "seller":
             addr = sp[i + 1] if i + 1 < n and sp[i + 1].side != "seller" else None
             if addr is None:
