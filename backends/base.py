@@ -25,10 +25,15 @@ class Context:
 
 
 class Backend(Protocol):
+    """`render` gets the call and its rendered turns (None when no backend of
+    the build sets `needs_text`, the default being True). A backend may instead
+    define `retime(call, rendered, ctx) -> (artifacts, rendered)`: it runs
+    before the others and the RenderedCall it returns (with real timings)
+    is what they see."""
     name: str
     version: str
 
-    def render(self, call: Call, rendered: RenderedCall, ctx: Context) -> list[Artifact]: ...
+    def render(self, call: Call, rendered: RenderedCall | None, ctx: Context) -> list[Artifact]: ...
 
 
 def builtin() -> dict[str, Backend]:

@@ -78,22 +78,36 @@ def _init(header_json: str, options: dict, names: list[str], out: str) -> None:
     gc.set_threshold(50_000, 20, 100)
     from .base import Context, available
     h = Header.model_validate_json(header_json)
-    backs = available()
-    _W.update(ctx=Context(header=h, options=options), backends=[backs[n] for n in names], out=Path(out))
+    backs = [available()[n] for n in names]
+    # Backends with `retime` (audio) run first: the durations they measure
+    # become every later backend's timings, so all outputs share one clock.
+    first = [b for b in backs if hasattr(b, "retime")]
+    rest = [b for b in backs if not hasattr(b, "retime")]
+    needs_text = any(getattr(b, "needs_text", True) for b in backs)
+    _W.update(ctx=Context(header=h, options=options), first=first, rest=rest, needs_text=needs_text,
+              out=Path(out))
 
 
 def _render_batch(calls: list[Call]) -> list[tuple[str, dict[str, tuple[str, int]]]]:
     from .transcripts.engine import render_call
     ctx = _W["ctx"]
     out = _W["out"]
+    needs_text = _W["needs_text"]
     results = []
     for call in calls:
-        rc = render_call(call, ctx.header)
+        rc = render_call(call, ctx.header) if needs_text else None
         files: dict[str, tuple[str, int]] = {}
-        for b in _W["backends"]:
-            for art in b.render(call, rc, ctx):
+
+        def keep(arts) -> None:
+            for art in arts:
                 write_output(out / art.path, art.data)
                 files[art.path] = (hashlib.sha256(art.data).hexdigest(), len(art.data))
+
+        for b in _W["first"]:
+            arts, rc = b.retime(call, rc, ctx)
+            keep(arts)
+        for b in _W["rest"]:
+            keep(b.render(call, rc, ctx))
         results.append((call.id, files))
     return results
 
