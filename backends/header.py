@@ -10,10 +10,11 @@ from corpusc.compiler.plan_model import Call
 
 
 def call_header(call: Call) -> dict[str, Any]:
-    """`call_id`, `date`, `time`, `weekday`, then the plan's metadata in its
+    """`call_id`, `date`, `time`, `weekday`, `start_utc`, `timezone`, then the plan's metadata in its
     order (population fields, agent, team, shift, ANI...). Values keep their
     types: int, float, bool, str, or a dict of those (compliance_flags)."""
-    head: dict[str, Any] = {"call_id": call.id, "date": call.date, "time": call.time, "weekday": call.weekday}
+    head: dict[str, Any] = {"call_id": call.id, "date": call.date, "time": call.time, "weekday": call.weekday,
+                            "start_utc": call.start_utc, "timezone": call.timezone}
     if call.account:
         head["account"] = call.account
     if call.stage:
