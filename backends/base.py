@@ -39,7 +39,8 @@ class Backend(Protocol):
 def builtin() -> dict[str, Backend]:
     from .ground_truth import GroundTruth
     from .transcripts import Transcripts
-    return {b.name: b for b in (Transcripts(), GroundTruth())}
+    from .vcp import Vcp
+    return {b.name: b for b in (Transcripts(), GroundTruth(), Vcp())}
 
 
 def available() -> dict[str, Backend]:

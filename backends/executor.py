@@ -45,7 +45,8 @@ def call_context(call: Call, h: Header) -> dict[str, Any]:
     objections = {b.key: h.objections.get(b.key) for b in call.beats if b.kind.startswith("objection_")}
     industry = h.industries.get(account["industry"]) if account else None
     corpus = {k: v for k, v in h.corpus.items() if k not in ("description",)}
-    return {"corpus": corpus, "account": account, "population": pop, "personas": personas,
+    scenario = h.scenarios.get(call.metadata.get("scenario")) if call.population else None
+    return {"corpus": corpus, "account": account, "population": pop, "personas": personas, "scenario": scenario,
             "objections": objections, "industry": industry, "reps": h.reps if call.kind == "sales" else None}
 
 
@@ -56,7 +57,8 @@ def content_hash(call: Call, h: Header, backends: list[tuple[str, str, dict]]) -
     """sha256 of the call, the context it depends on and the backends. The
     context digest is shared by every call with the same account or population
     and cast, so a 100k-call population hashes its context once."""
-    key = (h.spec_hash, repr(backends), call.account, call.population, tuple(p.persona for p in call.participants),
+    key = (h.spec_hash, repr(backends), call.account, call.population, call.metadata.get("scenario"),
+           tuple(p.persona for p in call.participants),
            tuple(b.key for b in call.beats if b.kind.startswith("objection_")))
     ctx = _CTX.get(key)
     if ctx is None:
@@ -195,7 +197,7 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
             stale = list(index.stale(run))
             res.removed = manifest.remove_files(out, [rel for _, f in stale for rel in f])
             index.drop([cid for cid, _ in stale])
-            files = _write_corpus_files(prog, header, out)
+            files = _write_corpus_files(prog, header, out, names, options)
             if results is None:
                 from corpusc.compiler.requirements import evaluate
                 results = evaluate(prog, header, planmod.calls(prog)) if prog.requirements else []
@@ -295,11 +297,24 @@ def _remove_temp_files(out: Path) -> None:
             pass
 
 
-def _write_corpus_files(prog: P.Program, header: Header, out: Path) -> dict[str, str]:
-    """plan.json at the corpus level (streamed), recorded in the manifest."""
+def _write_corpus_files(prog: P.Program, header: Header, out: Path, names: list[str],
+                        options: dict) -> dict[str, str]:
+    """plan.json at the corpus level (streamed), and `vcp.jsonl` when asked
+    for (every payload on one line, in plan order), recorded in the manifest."""
     from corpusc.compiler.atomic import atomic_open
     from corpusc.compiler.planio import write_json
     tally = planmod.Tally(prog)
     with atomic_open(out / "plan.json") as f:
         write_json(f, header, tally.wrap(planmod.calls(prog)), tally)
-    return {"plan.json": manifest.sha256_file(out / "plan.json")}
+    files = {"plan.json": manifest.sha256_file(out / "plan.json")}
+    vcp_opts = options.get("vcp", {})
+    if "vcp" in names and vcp_opts.get("jsonl"):
+        from .vcp import payload
+        mode = vcp_opts.get("mode", "gtm")
+        with atomic_open(out / "vcp.jsonl") as f:
+            for c in planmod.calls(prog):
+                f.write(json.dumps(payload(c, header, mode), ensure_ascii=False, separators=(",", ":")) + "\n")
+        files["vcp.jsonl"] = manifest.sha256_file(out / "vcp.jsonl")
+    elif (out / "vcp.jsonl").is_file():
+        (out / "vcp.jsonl").unlink()
+    return files

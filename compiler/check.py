@@ -135,7 +135,7 @@ class Checker:
                                "objections, reps and suites needs none)")
         corpus = self.corpus(root_corpus[0] if root_corpus else None)
 
-        catalogs: dict[str, dict[str, Any]] = {k: {} for k in ("persona", "objection", "industry", "size", "stage")}
+        catalogs: dict[str, dict[str, Any]] = {k: {} for k in ("persona", "objection", "industry", "size", "stage", "scenario")}
         for m, it in items:
             if isinstance(it, n.CatalogDecl) and self.declare(it.catalog, it.name, it):
                 catalogs[it.catalog][it.name.value] = it
@@ -144,6 +144,7 @@ class Checker:
         self.industries = {k: self.industry(v) for k, v in catalogs["industry"].items()}
         self.sizes = {k: self.size(v) for k, v in catalogs["size"].items()}
         self.stages = {k: self.stage(v) for k, v in catalogs["stage"].items()}
+        self.scenarios = {k: self.scenario(v) for k, v in catalogs["scenario"].items()}
         for p in self.personas.values():
             for c in p.concerns:
                 if c not in self.objections:
@@ -182,7 +183,7 @@ class Checker:
                     emits.append(e)
         self.unused(accounts, acc_decls)
         prog = P.Program(corpus=corpus, personas=self.personas, objections=self.objections,
-                         industries=self.industries, sizes=self.sizes, stages=self.stages,
+                         industries=self.industries, sizes=self.sizes, stages=self.stages, scenarios=self.scenarios,
                          reps=self.reps, accounts=accounts, populations=pops, requirements=reqs,
                          emits=emits)
         self.divergence_exactness(prog, root_corpus[0] if root_corpus else None)
@@ -288,6 +289,29 @@ class Checker:
     def stage(self, d):
         p, title = self._catalog_common(d)
         return P.Stage(name=d.name.value, title=title, **p.values)
+
+    def scenario(self, d):
+        p, title = self._catalog_common(d)
+        kw = dict(p.values)
+        success = kw.pop("success", None)
+        if success is not None:
+            metric, value = success[0], success[-1]
+            op = success[1] if len(success) == 3 else None
+            ops = ("eq", "ne", "gt", "gte", "lt", "lte")
+            if not isinstance(metric, n.Name) or (op is not None and getattr(op, "value", None) not in ops) \
+                    or not isinstance(value, (n.Name, n.Num, n.Str)):
+                self.sink.add("E0207", "invalid value for `success`: expected `METRIC [OP] VALUE`",
+                              p.nodes["success"].span,
+                              help="e.g. `success booking_confirmed true` or `success value_usd gt 0`; "
+                                   "OP is one of " + ", ".join(ops))
+            else:
+                v: Any = value.value
+                if isinstance(value, n.Name) and v in ("true", "false"):
+                    v = v == "true"
+                elif isinstance(value, n.Num) and value.is_int:
+                    v = int(v)
+                kw.update(metric=metric.value, operator=op.value if op is not None else "eq", value=v)
+        return P.Scenario(name=d.name.value, title=title, **kw)
 
     def rep(self, d: n.RepDecl) -> P.Rep:
         p = typed_props(d.props, SCHEMAS["rep"], self.sink, owner=f"{d.role} `{d.name.value}`",

@@ -187,7 +187,7 @@ class UseDecl(Node):
 
 class CatalogDecl(Node):
     kind: Literal["catalog"] = "catalog"
-    catalog: Literal["persona", "objection", "industry", "size", "stage"]
+    catalog: Literal["persona", "objection", "industry", "size", "stage", "scenario"]
     name: Name
     title: Str | None
     props: list[Property]

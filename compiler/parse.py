@@ -21,7 +21,7 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_SYNTAX_ERRORS = 25
 
-TOP_LEVEL = ("corpus", "use", "persona", "objection", "industry", "size", "stage", "rep",
+TOP_LEVEL = ("corpus", "use", "persona", "objection", "industry", "size", "stage", "scenario", "rep",
              "agent", "account", "population", "require", "expect", "suite", "emit")
 _BOUNDARY = re.compile(r"^(?:%s)\b" % "|".join(TOP_LEVEL), re.M)
 

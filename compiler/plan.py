@@ -45,7 +45,9 @@ def header(prog: P.Program, shash: str) -> Header:
     used_personas = {s.persona for a in prog.accounts for s in a.stakeholders}
     used_objections = {x.objection for a in prog.accounts for x in a.arcs} | \
         {c for a in prog.accounts for s in a.stakeholders for c in s.concerns}
-    used_industries = {a.industry for a in prog.accounts}
+    used_industries = {a.industry for a in prog.accounts} | {p.domain for p in prog.populations if p.domain}
+    used_scenarios = {x.value for p in prog.populations for c in p.categoricals if c.field == "scenario"
+                      for x in c.categories}
     accounts = []
     for a in prog.accounts:
         arcs = []
@@ -74,6 +76,7 @@ def header(prog: P.Program, shash: str) -> Header:
         objections={k: v.model_dump(mode="json") for k, v in sorted(prog.objections.items()) if k in used_objections},
         industries={k: v.model_dump(mode="json") for k, v in sorted(prog.industries.items()) if k in used_industries},
         stages={k: v.model_dump(mode="json") for k, v in sorted(prog.stages.items())},
+        scenarios={k: v.model_dump(mode="json") for k, v in sorted(prog.scenarios.items()) if k in used_scenarios},
         reps=[r.model_dump(mode="json") for r in prog.reps.values()],
         accounts=accounts, populations=pops, emits=[e.model_dump(mode="json") for e in prog.emits])
 

@@ -137,6 +137,7 @@ class Header(M):
     objections: dict[str, Any]
     industries: dict[str, Any]
     stages: dict[str, Any]
+    scenarios: dict[str, Any] = {}
     reps: list[dict[str, Any]]
     accounts: list[AccountPlan]
     populations: list[PopulationPlan]

@@ -85,6 +85,24 @@ class Stage(M):
     description: str = ""
 
 
+class Scenario(M):
+    """What a population scenario means to a payload: its objective status,
+    the intent the agent declares, the success criterion and its evidence,
+    the capabilities it invokes (VCP's purpose_contract and objective)."""
+    name: str
+    title: str
+    domain: str | None = None
+    description: str = ""
+    status: str | None = None  # success | partial | filtered | failed
+    intent: str = ""
+    metric: str = ""
+    operator: str = "eq"
+    value: Any = True
+    evidence: str = ""
+    capabilities: list[str] = []
+    headline: str = ""
+
+
 class Rep(M):
     name: str
     display: str
@@ -227,6 +245,7 @@ class Program(M):
     industries: dict[str, Industry] = {}
     sizes: dict[str, Size] = {}
     stages: dict[str, Stage] = {}
+    scenarios: dict[str, Scenario] = {}
     reps: dict[str, Rep] = {}
     accounts: list[Account] = []
     populations: list[Population] = []

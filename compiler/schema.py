@@ -277,6 +277,15 @@ SCHEMAS: dict[str, Block] = {
         "description": Prop(k_str),
         "buying_signals": Prop(k_onoff, doc="whether buying intent is expected in this stage"),
     }),
+    "scenario": Block({
+        "domain": Prop(k_name), "description": Prop(k_str),
+        "status": Prop(enum("success", "partial", "filtered", "failed"), doc="the objective outcome"),
+        "intent": Prop(k_str, doc="the intent the agent declares (VCP purpose_contract)"),
+        "success": Prop(k_raw, min=2, max=3, doc="`success METRIC [OP] VALUE`: OP is eq (default), ne, gt, gte, lt or lte"),
+        "evidence": Prop(k_str, doc="where the success criterion is evidenced, e.g. calendar_api.create_event"),
+        "capabilities": Prop(k_strlist, max=None, doc="tools the agent invokes, e.g. telephony.transfer"),
+        "headline": Prop(k_str, doc="the call report's headline (VCP full mode)"),
+    }),
     "rep": Block({
         "title": Prop(k_str),
         "voice": Prop(k_name),

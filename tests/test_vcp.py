@@ -1,0 +1,189 @@
+"""VCP 0.3 payloads: every payload validates against specs/vcp-0.3.schema.json,
+gtm and full really differ, ids are deterministic uuid5, times are the call's
+own, scenario traits come from the stdlib catalog, builds are byte-identical
+across runs, job counts and merged shards, and vcp.jsonl holds the same."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from .conftest import EXAMPLES, ROOT
+
+SCHEMA = json.loads((ROOT / "specs" / "vcp-0.3.schema.json").read_text())
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
+
+SPEC = """
+corpus vcp_small {
+  seed 7
+  timezone "America/Chicago"
+}
+
+use stdlib.domains.hvac
+
+population inbound {
+  domain hvac_services
+  count 240
+  window 2026-03-02..2026-03-15
+  timezone "America/Chicago"
+  hours 07:00..21:00 peak 10:00
+  scenario weights {
+    booked_service 28% scheduled_callback 18% live_transfer 14% spam_filtered 13%
+    quote_requested 11% out_of_service_area 9% emergency_service 7%
+  }
+  provider uniform [retell, vapi, bland]
+  field duration_sec: lognormal(median 130s, sigma 0.4) clamp 20s..900s
+  field aht_sec = duration_sec
+  field sentiment: normal(mean 0.68, sd 0.12) clamp 0.0..1.0
+  field confidence: normal(mean 0.86, sd 0.06) clamp 0.5..0.99
+  field interruptions: poisson(lambda 1.0) clamp 0..12
+  field first_contact_resolution: bool(p 70%)
+  field handoff_performed: bool(p 0%)
+  field estimated_value_usd: const(value 0)
+  when scenario == booked_service {
+    field estimated_value_usd: lognormal(median 285, sigma 0.5) clamp 89..2500
+  }
+}
+
+emit vcp {
+  version "0.3" mode MODE
+}
+"""
+
+
+def _spec(tmp_path: Path, mode: str = "gtm", extra: str = "") -> Path:
+    p = tmp_path / f"spec_{mode}.corpus"
+    p.write_text(SPEC.replace("mode MODE", f"mode {mode} {extra}".strip()))
+    return p
+
+
+def _build(cli, spec: Path, out: Path, *args: str) -> None:
+    status, output = cli("build", str(spec), "-o", str(out), *args)
+    assert status == 0, output
+
+
+def _payloads(out: Path) -> dict[str, dict]:
+    return {p.stem: json.loads(p.read_text()) for p in sorted((out / "vcp").glob("*.json"))}
+
+
+def _tree(out: Path, sub: str = "vcp") -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((out / sub).glob("*"))}
+
+
+@pytest.mark.parametrize("mode", ["gtm", "full"])
+def test_every_payload_validates(cli, tmp_path, mode):
+    out = tmp_path / "out"
+    _build(cli, _spec(tmp_path, mode), out)
+    docs = _payloads(out)
+    assert len(docs) == 240
+    for name, doc in docs.items():
+        errors = sorted(VALIDATOR.iter_errors(doc), key=str)
+        assert not errors, f"{name}: {errors[0].message} at {list(errors[0].absolute_path)}"
+        vp = doc["vcp_payload"]
+        assert doc["call_id"] == vp["call"]["call_id"]
+        assert vp["call"]["session_id"] == doc["call_id"] + "-session"
+        assert uuid.UUID(doc["call_id"]).version == 5
+        assert ("model_selection" in vp) == ("hcr" in vp) == (mode == "full")
+
+
+def test_modes_really_differ_and_share_the_core(cli, tmp_path):
+    _build(cli, _spec(tmp_path, "gtm"), tmp_path / "g")
+    _build(cli, _spec(tmp_path, "full"), tmp_path / "f")
+    g, f = _payloads(tmp_path / "g"), _payloads(tmp_path / "f")
+    for k in g:
+        gp, fp = g[k]["vcp_payload"], f[k]["vcp_payload"]
+        assert set(fp) - set(gp) == {"model_selection", "hcr"}
+        assert gp["call"] == fp["call"] and gp["outcomes"] == fp["outcomes"]
+        assert fp["hcr"]["outcome_status"] == fp["outcomes"]["objective"]["status"]
+        assert set(fp["model_selection"]["roles"]) == {"STT", "LLM", "TTS"}
+
+
+def test_payloads_follow_the_plan(cli, tmp_path):
+    out = tmp_path / "out"
+    _build(cli, _spec(tmp_path), out)
+    plan = {c["id"]: c for c in _plan_calls(out)}
+    docs = _payloads(out)
+    statuses = {"booked_service": "success", "spam_filtered": "filtered", "out_of_service_area": "failed",
+                "scheduled_callback": "partial", "emergency_service": "success"}
+    for cid, doc in docs.items():
+        call, vp = plan[cid], doc["vcp_payload"]
+        meta = call["metadata"]
+        assert vp["call"]["start_time"] == call["start_utc"]
+        assert vp["call"]["duration_sec"] == meta["duration_sec"]
+        assert vp["call"]["provider"] == meta["provider"]
+        assert vp["custom"]["outcome_hint"] == meta["scenario"]
+        assert vp["outcomes"]["objective"]["metrics"]["aht_sec"] == meta["aht_sec"]
+        assert vp["outcomes"]["objective"]["metrics"]["interruptions"] == meta["interruptions"]
+        assert vp["outcomes"]["perceived"][0]["sentiment"]["score"] == round(meta["sentiment"], 3)
+        if meta["scenario"] in statuses:
+            assert vp["outcomes"]["objective"]["status"] == statuses[meta["scenario"]]
+        if meta["scenario"] == "live_transfer":
+            assert "telephony.transfer" in vp["call"]["capabilities_invoked"]
+        gap = vp["outcomes"]["perception_gap"]
+        assert (gap["gap_class"] == "aligned") == (gap["gap_score"] < 0.2)
+        assert (gap["drivers"] == []) == (gap["gap_class"] == "aligned")
+
+
+def _plan_calls(out: Path) -> list[dict]:
+    return json.loads((out / "plan.json").read_text())["calls"]
+
+
+def test_ids_are_stable_and_depend_on_the_seed(cli, tmp_path):
+    _build(cli, _spec(tmp_path), tmp_path / "a")
+    spec = tmp_path / "seed8.corpus"
+    spec.write_text(_spec(tmp_path).read_text().replace("seed 7", "seed 8"))
+    _build(cli, spec, tmp_path / "b")
+    a = {k: d["call_id"] for k, d in _payloads(tmp_path / "a").items()}
+    b = {k: d["call_id"] for k, d in _payloads(tmp_path / "b").items()}
+    assert len(set(a.values())) == len(a)
+    assert not set(a.values()) & set(b.values())
+
+
+def test_byte_identical_across_runs_jobs_and_shards(cli, tmp_path):
+    spec = _spec(tmp_path, "full")
+    _build(cli, spec, tmp_path / "one", "--jobs", "1")
+    _build(cli, spec, tmp_path / "two", "--jobs", "2")
+    for i in (1, 2, 3):
+        _build(cli, spec, tmp_path / "sharded", "--shard", f"{i}/3")
+    _build(cli, spec, tmp_path / "sharded")  # completes the corpus files; renders nothing new
+    ref = _tree(tmp_path / "one")
+    assert _tree(tmp_path / "two") == ref
+    assert _tree(tmp_path / "sharded") == ref
+    m1 = json.loads((tmp_path / "one" / "manifest.json").read_text())
+    m3 = json.loads((tmp_path / "sharded" / "manifest.json").read_text())
+    assert m1["calls"] == m3["calls"]
+
+
+def test_jsonl_holds_every_payload_in_plan_order(cli, tmp_path):
+    out = tmp_path / "out"
+    _build(cli, _spec(tmp_path, "gtm", "jsonl"), out)
+    lines = (out / "vcp.jsonl").read_text().splitlines()
+    docs = _payloads(out)
+    order = [c["id"] for c in _plan_calls(out)]
+    assert [json.loads(line) for line in lines] == [docs[cid] for cid in order]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert "vcp.jsonl" in manifest["files"]
+    _build(cli, _spec(tmp_path, "gtm"), out)  # the option dropped: the stream goes too
+    assert not (out / "vcp.jsonl").exists()
+
+
+def test_hvac_example_builds_valid_payloads(cli, tmp_path):
+    out = tmp_path / "hvac"
+    _build(cli, EXAMPLES / "hvac_60d.corpus", out)
+    docs = _payloads(out)
+    assert len(docs) == 1800
+    for doc in list(docs.values())[::37]:
+        assert not list(VALIDATOR.iter_errors(doc))
+    hints = [d["vcp_payload"]["custom"]["outcome_hint"] for d in docs.values()]
+    assert hints.count("booked_service") == 504  # 28% of 1800, exactly
+
+
+def test_unsupported_version_is_a_diagnostic(cli, tmp_path):
+    spec = tmp_path / "v.corpus"
+    spec.write_text(SPEC.replace('version "0.3" mode MODE', 'version "0.4"'))
+    status, out = cli("check", str(spec))
+    assert status == 1 and "[E0503]" in out and "Traceback" not in out
