@@ -37,10 +37,11 @@ class Backend(Protocol):
 
 
 def builtin() -> dict[str, Backend]:
+    from .audio.backend import Audio
     from .ground_truth import GroundTruth
     from .transcripts import Transcripts
     from .vcp import Vcp
-    return {b.name: b for b in (Transcripts(), GroundTruth(), Vcp())}
+    return {b.name: b for b in (Transcripts(), GroundTruth(), Vcp(), Audio())}
 
 
 def available() -> dict[str, Backend]:

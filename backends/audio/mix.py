@@ -1,0 +1,133 @@
+"""Placing utterances on the call's clock and mixing them: turn-taking gaps,
+exact pauses and silences, hold music, interruptions that talk over the
+previous utterance; mono or stereo (seller side left = C1, customer right = C2);
+loudness normalization; encoding to WAV (soundfile), MP3 or OGG.
+
+Loudness target: the active speech level (see `dsp.speech_level`) is set to
+`loudness` dBFS (default -20), lowered if needed so no sample peaks above
+-1 dBFS. Hold music sits 3 dB below the speech level, on both channels."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import dsp
+from .cues import Delivery
+from .errors import AudioError
+from .speech import Utterance
+
+DEFAULT_LOUDNESS = -20.0
+PEAK_CEILING = -1.0
+HOLD_DB = -3.0
+GAP = (0.25, 0.6)  # seconds between turns
+OVERLAP = (0.15, 0.6)  # an interruption's overlap, capped at OVERLAP_CAP of the previous utterance
+OVERLAP_CAP = 0.3
+
+
+@dataclass
+class Placed:
+    turn: int
+    channel: int  # 0 = C1 (seller side), 1 = C2 (customer side)
+    start: int  # sample on the call clock
+    utt: Utterance
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.utt.samples)
+
+
+@dataclass
+class Layout:
+    sr: int
+    placed: list[Placed] = field(default_factory=list)
+    holds: list[tuple[int, int]] = field(default_factory=list)
+    pauses: list[tuple[int, int, int]] = field(default_factory=list)  # start, end, turn after it
+    overlaps: list[tuple[int, int, int, int]] = field(default_factory=list)  # start, end, turn, interrupted turn
+    length: int = 0
+
+
+def layout(utts: list[Utterance], deliveries: list[Delivery], channels: list[int], sr: int, rnd) -> Layout:
+    """The call clock. A pause or silence cue is exact silence between the end
+    of everything before and the turn; a hold cue puts hold music there first."""
+    out = Layout(sr=sr)
+    cursor = 0  # the end of everything placed so far
+    for i, (u, d, ch) in enumerate(zip(utts, deliveries, channels)):
+        gap = int(round((GAP[0] + (GAP[1] - GAP[0]) * rnd()) * sr)) if i else 0
+        if d.interrupts and i and out.placed:
+            prev = out.placed[-1]
+            dur = prev.end - prev.start
+            ov = min(int(round((OVERLAP[0] + (OVERLAP[1] - OVERLAP[0]) * rnd()) * sr)), int(dur * OVERLAP_CAP))
+            start = max(prev.start, prev.end - ov)
+            if prev.end > start:
+                out.overlaps.append((start, min(prev.end, start + len(u.samples)), i, prev.turn))
+        else:
+            if d.hold > 0:
+                h0 = cursor + gap
+                h1 = h0 + int(round(d.hold * sr))
+                out.holds.append((h0, h1))
+                cursor = h1
+            if d.pause > 0:
+                start = cursor + int(round(d.pause * sr))
+                out.pauses.append((cursor, start, i))
+            else:
+                start = cursor + (gap if d.hold > 0 or i else 0)
+        p = Placed(turn=i, channel=ch, start=start, utt=u)
+        out.placed.append(p)
+        cursor = max(cursor, p.end)
+    out.length = max([cursor] + [h[1] for h in out.holds])
+    return out
+
+
+def mix(lay: Layout, stereo: bool, loudness: float = DEFAULT_LOUDNESS) -> np.ndarray:
+    """(samples, channels) float32 in [-1, 1]."""
+    nch = 2 if stereo else 1
+    y = np.zeros((lay.length, nch), np.float32)
+    for p in lay.placed:
+        y[p.start:p.end, p.channel if stereo else 0] += p.utt.samples
+    level = dsp.speech_level(y, lay.sr)
+    if level > 0:
+        gain = 10 ** (loudness / 20) / level
+        peak = float(np.abs(y).max())
+        if peak * gain > 10 ** (PEAK_CEILING / 20):
+            gain = 10 ** (PEAK_CEILING / 20) / peak
+        y *= np.float32(gain)
+        level *= gain
+    hold_level = (level if level > 0 else 10 ** (loudness / 20)) * 10 ** (HOLD_DB / 20)
+    for h0, h1 in lay.holds:
+        music = dsp.hold_music(h0 / lay.sr, (h1 - h0) / lay.sr, lay.sr, hold_level)
+        y[h0:h0 + len(music)] += music[:, None]
+    np.clip(y, -1.0, 1.0, out=y)
+    return y
+
+
+def encode(y: np.ndarray, sr: int, fmt: str, telephony: bool) -> bytes:
+    import soundfile as sf
+    buf = io.BytesIO()
+    if fmt == "wav":
+        sf.write(buf, y, sr, format="WAV", subtype="ULAW" if telephony else "PCM_16")
+        return buf.getvalue()
+    name = {"mp3": "MP3", "ogg": "OGG"}[fmt]
+    if name in sf.available_formats() and _native(fmt):
+        sf.write(buf, y, sr, format=name, subtype="MPEG_LAYER_III" if fmt == "mp3" else "VORBIS")
+        return buf.getvalue()
+    if ffmpeg() is None:
+        raise AudioError("E0714", f"cannot encode `{fmt}`: this libsndfile cannot, and ffmpeg is not installed",
+                         help=f"install ffmpeg (e.g. `apt-get install ffmpeg`) or use `format wav`")
+    from pydub import AudioSegment
+    pcm = (np.clip(y, -1, 1) * 32767).astype("<i2")
+    seg = AudioSegment(pcm.tobytes(), frame_rate=sr, sample_width=2, channels=y.shape[1])
+    seg.export(buf, format=fmt, parameters=["-map_metadata", "-1", "-fflags", "+bitexact"])
+    return buf.getvalue()
+
+
+def _native(fmt: str) -> bool:
+    """libsndfile builds with MP3/Vorbis encoders (1.1+); a seam for tests."""
+    return True
+
+
+def ffmpeg() -> str | None:
+    return shutil.which("ffmpeg") or shutil.which("avconv")
