@@ -1,0 +1,412 @@
+"""Declared vs realized distributions of every population, measured on the plan
+in one streamed pass: categorical shares against their quotas, weekday and
+local-hour histograms against the declared profiles, numeric summaries (also
+split by scenario) and the true share of flags.
+
+Memory is bounded independently of the call count: categoricals, weekdays,
+hours and days are exact counters (an undeclared text key keeps at most
+`MAX_LEVELS` distinct values); min, max, mean and count are exact; quantiles
+come from a uniform reservoir of `RESERVOIR` values per field and group, drawn
+from a seeded stream, so they are exact up to that many calls and reproducible
+beyond it."""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections import Counter
+from typing import Any, Iterable, Iterator
+
+from pydantic import BaseModel, ConfigDict
+
+from corpusc.compiler import program as P
+from corpusc.compiler import rng
+from corpusc.compiler.population import WEEKDAY_NAMES, day_counts, hour_weights
+
+RESERVOIR = 10_000  # values kept per numeric field (and per scenario group) for quantiles
+MAX_LEVELS = 200  # distinct values counted for an undeclared text key; the rest go to `other`
+GROUP_BY = "scenario"
+
+
+class M(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Level(M):
+    value: str
+    declared_share: float | None  # weight / sum of weights; None for an undeclared key
+    quota: int | None  # the exact apportionment of the declared weights over the calls
+    calls: int
+    share: float
+    difference_pp: float | None  # realized share minus declared share, percentage points
+
+
+class CategoricalDist(M):
+    field: str
+    declared: bool
+    levels: list[Level]
+    other: int = 0  # calls whose value was not counted (more than MAX_LEVELS distinct values)
+    missing: int = 0  # calls without this key
+
+
+class Bin(M):
+    key: str  # weekday name or two-digit local hour
+    expected_share: float
+    expected: float
+    calls: int
+    share: float
+
+
+class Summary(M):
+    count: int
+    min: float
+    p5: float
+    median: float
+    mean: float
+    p95: float
+    max: float
+    exact: bool  # quantiles from every value (else from the reservoir sample)
+
+
+class NumericDist(M):
+    field: str
+    summary: Summary
+    missing: int = 0
+
+
+class FlagDist(M):
+    field: str
+    count: int
+    true: int
+    true_share: float
+    missing: int = 0
+
+
+class Group(M):
+    value: str
+    calls: int
+    numeric: list[NumericDist]
+    flags: list[FlagDist]
+
+
+class PopulationDist(M):
+    population: str
+    declared_calls: int
+    calls: int
+    sampling: str
+    timezone: str
+    window: tuple[str, str]
+    days: int
+    calls_per_day: tuple[int, int, int]  # min, median, max over the window's days
+    categoricals: list[CategoricalDist]
+    weekdays: list[Bin]
+    hours: list[Bin]
+    numeric: list[NumericDist]
+    flags: list[FlagDist]
+    group_by: str | None
+    groups: list[Group]
+    overridden: list[str]  # fields some `when` block replaces, in declaration order
+    reservoir: int
+
+
+class Distribution(M):
+    populations: list[PopulationDist]
+
+
+# ---- accumulation ----------------------------------------------------------------
+
+class _Numbers:
+    """Exact count/min/max/sum and a uniform reservoir (Vitter's algorithm L, so
+    random draws are needed only on replacements). Values arrive in batches of
+    an `array('d')`: per value, the pass only appends."""
+
+    __slots__ = ("n", "lo", "hi", "total", "sample", "key", "r", "w", "next", "buf")
+
+    def __init__(self, key: tuple[str, ...]):
+        self.n = 0
+        self.lo = math.inf
+        self.hi = -math.inf
+        self.total = 0.0
+        self.sample = array("d")
+        self.key = key
+        self.r = None
+        self.w = 0.0
+        self.next = 0  # 1-based position of the next value to enter a full reservoir
+        self.buf = array("d")
+
+    def flush(self) -> None:
+        buf = self.buf
+        if not buf:
+            return
+        before = self.n
+        self.n += len(buf)
+        self.total += sum(buf)
+        self.lo = min(self.lo, min(buf))
+        self.hi = max(self.hi, max(buf))
+        s = self.sample
+        room = RESERVOIR - len(s)
+        if room > 0:
+            s.extend(buf[:room])
+            if len(s) == RESERVOIR:
+                self.r = rng.stream(*self.key)
+                self.w = math.exp(math.log(self._u()) / RESERVOIR)
+                self._skip(before + room)
+        while self.r is not None and self.next <= self.n:
+            s[rng.below(self.r, RESERVOIR)] = buf[self.next - before - 1]
+            self.w *= math.exp(math.log(self._u()) / RESERVOIR)
+            self._skip(self.next)
+        self.buf = array("d")
+
+    def _u(self) -> float:
+        return self.r.random() or 0.5  # log(0) is undefined; 0.0 comes once in 2**53 draws
+
+    def _skip(self, pos: int) -> None:
+        if self.w >= 1.0:
+            self.next = pos + 1
+        else:
+            self.next = pos + int(math.floor(math.log(self._u()) / math.log1p(-self.w))) + 1
+
+    def summary(self) -> Summary:
+        self.flush()
+        v = sorted(self.sample)
+        return Summary(count=self.n, min=_num(self.lo), p5=_num(quantile(v, 0.05)),
+                       median=_num(quantile(v, 0.5)), mean=_num(self.total / self.n),
+                       p95=_num(quantile(v, 0.95)), max=_num(self.hi), exact=self.n == len(v))
+
+
+BATCH = 4096  # calls between flushes of the numeric buffers
+
+
+class _Fields:
+    """Per-key accumulators for one set of calls (a population or a group of it)."""
+
+    def __init__(self, key: tuple[str, ...]):
+        self.key = key
+        self.calls = 0
+        self.numbers: dict[str, _Numbers] = {}
+        self.appends: dict[str, Any] = {}  # key -> its buffer's bound append
+        self.flags: dict[str, list[int]] = {}  # field -> [count, true]
+        self.texts: dict[str, Counter] = {}
+        self.other: Counter = Counter()
+
+    def add(self, meta: dict[str, Any], declared: set[str] | None) -> None:
+        """Text values are counted only when `declared` is given; an undeclared
+        key stops adding new values after MAX_LEVELS of them."""
+        self.calls += 1
+        appends = self.appends
+        for k, v in meta.items():
+            t = type(v)
+            if t is float or t is int:
+                ap = appends.get(k)
+                if ap is None:
+                    nums = self.numbers[k] = _Numbers((*self.key, k))
+                    ap = appends[k] = nums.buf.append
+                ap(v)
+            elif t is bool:
+                f = self.flags.get(k)
+                if f is None:
+                    f = self.flags[k] = [0, 0]
+                f[0] += 1
+                f[1] += v
+            elif declared is not None and t is str:
+                c = self.texts.get(k)
+                if c is None:
+                    c = self.texts[k] = Counter()
+                if v in c or k in declared or len(c) < MAX_LEVELS:
+                    c[v] += 1
+                else:
+                    self.other[k] += 1
+        if self.calls % BATCH == 0:
+            self.flush()
+
+    def flush(self) -> None:
+        for k, nums in self.numbers.items():
+            nums.flush()
+            self.appends[k] = nums.buf.append
+
+
+class _PopulationAcc:
+    def __init__(self, prog: P.Program, pop: P.Population):
+        self.pop = pop
+        self.all = _Fields((str(prog.corpus.seed), "distribution", pop.name))
+        declared = {c.field for c in pop.categoricals}
+        self.declared = declared
+        self.groups: dict[str, _Fields] = {}
+        self.group_by = GROUP_BY if GROUP_BY in declared else None
+        self.weekdays: Counter = Counter()
+        self.hours: Counter = Counter()
+        self.days: Counter = Counter()
+
+    def add(self, call) -> None:
+        meta = call.metadata
+        self.all.add(meta, self.declared)
+        self.weekdays[call.weekday] += 1
+        self.hours[int(call.time[:2])] += 1
+        self.days[call.date] += 1
+        if self.group_by is not None:
+            g = str(meta.get(self.group_by))
+            acc = self.groups.get(g)
+            if acc is None:
+                acc = self.groups[g] = _Fields((*self.all.key, "group", g))
+            acc.add(meta, None)
+
+
+class Accumulator:
+    """Fed every planned call once (`wrap` passes them through unchanged);
+    `result()` gives the distribution of every population."""
+
+    def __init__(self, prog: P.Program):
+        self.prog = prog
+        self.pops = {pop.name: _PopulationAcc(prog, pop) for pop in prog.populations}
+
+    def wrap(self, stream: Iterable) -> Iterator:
+        for c in stream:
+            if c.kind == "population":
+                self.pops[c.population].add(c)
+            yield c
+
+    def result(self) -> Distribution:
+        return Distribution(populations=[_population(self.prog, a) for a in self.pops.values()])
+
+
+def measure(prog: P.Program, calls: Iterable) -> Distribution:
+    acc = Accumulator(prog)
+    for _ in acc.wrap(calls):
+        pass
+    return acc.result()
+
+
+# ---- results ----------------------------------------------------------------------
+
+def _population(prog: P.Program, a: _PopulationAcc) -> PopulationDist:
+    pop = a.pop
+    n = a.all.calls
+    cats = [_declared(pop, c, a.all, n) for c in pop.categoricals]
+    cats += [_undeclared(k, a.all, n) for k in sorted(a.all.texts) if k not in a.declared]
+    days = day_counts(pop)
+    per_day = sorted(a.days.get(d.isoformat(), 0) for d, _ in days)
+    overridden: list[str] = []
+    for w in pop.whens:
+        for f in w.fields:
+            if f.name not in overridden:
+                overridden.append(f.name)
+    order = [f.name for f in pop.fields]
+    overridden.sort(key=lambda name: order.index(name) if name in order else len(order))
+    return PopulationDist(
+        population=pop.name, declared_calls=pop.count, calls=n, sampling=pop.sampling,
+        timezone=pop.timezone, window=(pop.window_start, pop.window_end), days=len(days),
+        calls_per_day=(per_day[0], per_day[len(per_day) // 2], per_day[-1]) if per_day else (0, 0, 0),
+        categoricals=cats, weekdays=_weekdays(days, a.weekdays, n), hours=_hours(pop, a.hours, n),
+        numeric=_numeric(a.all, n, order), flags=_flags(a.all, n, order),
+        group_by=a.group_by,
+        groups=[_group(v, g, order) for v, g in _group_order(pop, a)],
+        overridden=overridden, reservoir=RESERVOIR)
+
+
+def _declared(pop: P.Population, cat: P.Categorical, f: _Fields, n: int) -> CategoricalDist:
+    counts = f.texts.get(cat.field, Counter())
+    weights = [c.weight for c in cat.categories]
+    total = sum(weights) or 1.0
+    quotas = rng.apportion(n, weights)
+    levels = []
+    for c, q in zip(cat.categories, quotas):
+        got = counts.get(c.value, 0)
+        declared = c.weight / total
+        share = got / n if n else 0.0
+        levels.append(Level(value=c.value, declared_share=_share(declared), quota=q, calls=got,
+                            share=_share(share), difference_pp=_pp(share - declared)))
+    known = {c.value for c in cat.categories}
+    for value, got in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        if value not in known:  # a value the weights do not declare (e.g. set by an adjustment)
+            levels.append(Level(value=value, declared_share=0.0, quota=0, calls=got,
+                                share=_share(got / n), difference_pp=_pp(got / n)))
+    return CategoricalDist(field=cat.field, declared=True, levels=levels,
+                           missing=n - sum(counts.values()))
+
+
+def _undeclared(key: str, f: _Fields, n: int) -> CategoricalDist:
+    counts = f.texts[key]
+    other = f.other.get(key, 0)
+    levels = [Level(value=v, declared_share=None, quota=None, calls=c, share=_share(c / n), difference_pp=None)
+              for v, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return CategoricalDist(field=key, declared=False, levels=levels, other=other,
+                           missing=n - sum(counts.values()) - other)
+
+
+def _weekdays(days, realized: Counter, n: int) -> list[Bin]:
+    """Expected counts are the planned calls per date (`day_counts`), summed by weekday."""
+    expected: Counter = Counter()
+    for d, c in days:
+        expected[WEEKDAY_NAMES[d.weekday()]] += c
+    total = sum(expected.values()) or 1
+    return [Bin(key=w, expected_share=_share(expected[w] / total), expected=float(expected[w]),
+                calls=realized.get(w, 0), share=_share(realized.get(w, 0) / n) if n else 0.0)
+            for w in WEEKDAY_NAMES]
+
+
+def _hours(pop: P.Population, realized: Counter, n: int) -> list[Bin]:
+    """Expected shares are the hour-slot weights of `hour_weights`, normalized;
+    hours outside the profile appear only when calls fall there."""
+    weights: Counter = Counter()
+    for hour, _, _, w in hour_weights(pop):
+        weights[hour] += w
+    total = sum(weights.values()) or 1.0
+    keys = sorted(set(weights) | {h for h, c in realized.items() if c})
+    return [Bin(key=f"{h:02d}", expected_share=_share(weights.get(h, 0.0) / total),
+                expected=round(n * weights.get(h, 0.0) / total, 1), calls=realized.get(h, 0),
+                share=_share(realized.get(h, 0) / n) if n else 0.0) for h in keys]
+
+
+def _ordered(keys, order: list[str]) -> list[str]:
+    """Declared fields in declaration order, then any other key by name."""
+    pos = {name: i for i, name in enumerate(order)}
+    return sorted(keys, key=lambda k: (pos.get(k, len(pos)), k))
+
+
+def _numeric(f: _Fields, n: int, order: list[str]) -> list[NumericDist]:
+    f.flush()
+    return [NumericDist(field=k, summary=f.numbers[k].summary(), missing=n - f.numbers[k].n)
+            for k in _ordered(f.numbers, order)]
+
+
+def _flags(f: _Fields, n: int, order: list[str]) -> list[FlagDist]:
+    return [FlagDist(field=k, count=f.flags[k][0], true=f.flags[k][1],
+                     true_share=_share(f.flags[k][1] / f.flags[k][0]), missing=n - f.flags[k][0])
+            for k in _ordered(f.flags, order)]
+
+
+def _group_order(pop: P.Population, a: _PopulationAcc) -> list[tuple[str, _Fields]]:
+    if a.group_by is None:
+        return []
+    cat = next(c for c in pop.categoricals if c.field == a.group_by)
+    declared = [c.value for c in cat.categories]
+    keys = [v for v in declared if v in a.groups] + sorted(v for v in a.groups if v not in declared)
+    return [(k, a.groups[k]) for k in keys]
+
+
+def _group(value: str, g: _Fields, order: list[str]) -> Group:
+    return Group(value=value, calls=g.calls, numeric=_numeric(g, g.calls, order),
+                 flags=_flags(g, g.calls, order))
+
+
+def quantile(sorted_values, p: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default,
+    `statistics.quantiles(method="inclusive")`)."""
+    if not sorted_values:
+        return math.nan
+    x = p * (len(sorted_values) - 1)
+    i = int(math.floor(x))
+    j = min(i + 1, len(sorted_values) - 1)
+    return sorted_values[i] + (sorted_values[j] - sorted_values[i]) * (x - i)
+
+
+def _num(x: float) -> float:
+    return round(float(x), 4)
+
+
+def _share(x: float) -> float:
+    return round(x, 6)
+
+
+def _pp(x: float) -> float:
+    return round(x * 100, 4) + 0.0  # no "-0.0"
