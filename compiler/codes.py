@@ -197,6 +197,21 @@ _c("E0409", "warning", "ratio cannot be met exactly", """
 The declared divergence ratio cannot be realized exactly with the number of
 annotated moments (e.g. 30% of 4 moments). The nearest count is used; the
 message says which.""")
+_c("E0410", "error", "weight adjustment depends on a later field", """
+A `when` block may raise or lower a categorical field's categories for the
+calls it matches (`scenario weights { emergency_service 250% }`), but only on
+`hour` and `weekday`: categories are assigned once the calendar is laid out and
+before any other field exists. The field's overall shares stay exactly as
+declared; the adjustment moves its categories towards the matching calls.
+
+    when hour >= 18 or weekday in [sat, sun] {
+      scenario weights { emergency_service 250% spam_filtered 160% }
+    }""")
+_c("E0411", "error", "no agent on shift", """
+The population's `agent` field names agents whose shifts (`shifts { early
+06:00..14:00 ... }`) leave part of `hours` uncovered: calls at those times
+would have no agent to take them. Extend a shift, add an agent on a covering
+shift, or narrow `hours`.""")
 
 # --- E05xx: emit --------------------------------------------------------------
 _c("E0501", "error", "unknown emit backend", """

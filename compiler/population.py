@@ -56,29 +56,116 @@ def hour_weights(pop: P.Population) -> list[tuple[int, int, int, float]]:
     return out
 
 
-def _assignments(prog: P.Program, pop: P.Population) -> dict[str, tuple[list[str], array]]:
-    """Exact quotas for each categorical field, shuffled by the population's stream."""
+def schedule(prog: P.Program, pop: P.Population) -> tuple[list[dt.date], array, array]:
+    """Every call's local day (index into the day list) and second of the day,
+    in call order: the calendar is laid out before any field is drawn, so
+    categories can depend on the hour and the weekday."""
+    hours = hour_weights(pop)
+    days: list[dt.date] = []
+    day_of = array("I")
+    secs = array("I")
+    for di, (date, count) in enumerate(day_counts(pop)):
+        days.append(date)
+        per_hour = rng.apportion(count, [h[3] for h in hours])
+        day_r = rng.stream(prog.corpus.seed, "population", pop.name, "day", date.isoformat())
+        times = []
+        for (hour, m0, m1, _), q in zip(hours, per_hour):
+            for _ in range(q):
+                times.append(m0 * 60 + rng.below(day_r, (m1 - m0) * 60))
+        times.sort()
+        day_of.extend([di] * len(times))
+        secs.extend(times)
+    return days, day_of, secs
+
+
+def _multipliers(pop: P.Population, field: str, values: list[str], days, day_of, secs) -> list[list[float]] | None:
+    """Per call, a weight multiplier per category from the `when` adjustments
+    and, for the agent field, from the shifts (0 when off shift); None when
+    nothing adjusts this field. Computed once per (weekday, hour)."""
+    whens = [w for w in pop.whens if field in w.adjust]
+    shifted = field == "agent" and pop.shifts and any(a.shift in pop.shifts for a in pop.agents.values())
+    if not whens and not shifted:
+        return None
+    cache: dict[tuple[int, int, int], list[float]] = {}
+    out = []
+    for di, sec in zip(day_of, secs):
+        wd = days[di].weekday()
+        minute = sec // 60
+        key = (wd, minute // 60, minute if shifted else 0)
+        m = cache.get(key)
+        if m is None:
+            m = [1.0] * len(values)
+            ctx = {"hour": minute // 60, "weekday": WEEKDAY_NAMES[wd]}
+            for w in whens:
+                if holds(w.cond, ctx):
+                    adj = w.adjust[field]
+                    m = [x * adj.get(v, 1.0) for x, v in zip(m, values)]
+            if shifted:
+                for i, v in enumerate(values):
+                    a = pop.agents.get(v)
+                    span = pop.shifts.get(a.shift) if a else None
+                    if span and not (_minutes(span[0]) <= minute < _minutes(span[1])):
+                        m[i] = 0.0
+            cache[key] = m
+        out.append(m)
+    return out
+
+
+def _minutes(t: str) -> int:
+    return int(t[:2]) * 60 + int(t[3:5])
+
+
+def _assignments(prog: P.Program, pop: P.Population, days, day_of, secs) -> dict[str, tuple[list[str], array]]:
+    """The category of each call for each categorical field. Exact quotas
+    (largest remainder), shuffled by the population's stream; where `when`
+    adjustments or shifts weigh categories per call, quotas are drawn call by
+    call in a shuffled order with odds proportional to the remaining quota
+    times the call's multiplier, so the totals stay exact and the categories
+    move towards the calls that favour them."""
     out = {}
+    n = len(secs)
     for cat in pop.categoricals:
         values = [c.value for c in cat.categories]
         r = rng.stream(prog.corpus.seed, "population", pop.name, "field", cat.field)
-        arr = array("H")
+        mult = _multipliers(pop, cat.field, values, days, day_of, secs)
+        arr = array("H", bytes(2 * n))
         if pop.sampling == "random":
-            cum = []
-            acc = 0.0
-            for c in cat.categories:
-                acc += c.weight
-                cum.append(acc)
-            for _ in range(pop.count):
-                x = r.random() * acc
-                arr.append(next((i for i, v in enumerate(cum) if x < v), len(cum) - 1))
-        else:
-            quotas = rng.apportion(pop.count, [c.weight for c in cat.categories])
-            for i, q in enumerate(quotas):
+            base = [c.weight for c in cat.categories]
+            for k in range(n):
+                w = [b * m for b, m in zip(base, mult[k])] if mult else base
+                arr[k] = _draw(r, w if sum(w) > 0 else base)
+        elif mult is None:
+            arr = array("H")
+            for i, q in enumerate(rng.apportion(n, [c.weight for c in cat.categories])):
                 arr.extend([i] * q)
             _shuffle_array(r, arr)
+        else:
+            remaining = rng.apportion(n, [c.weight for c in cat.categories])
+            order = array("I", range(n))
+            _shuffle_array(r, order)
+            hard = cat.field == "agent"  # a shift is a hard limit; a quota yields first
+            for k in order:
+                m = mult[k]
+                w = [q * x for q, x in zip(remaining, m)]
+                if sum(w) <= 0:
+                    w = [c.weight * x for c, x in zip(cat.categories, m)] if hard and any(m) else \
+                        [float(q) for q in remaining]
+                i = _draw(r, w)
+                arr[k] = i
+                if remaining[i] > 0:
+                    remaining[i] -= 1
         out[cat.field] = (values, arr)
     return out
+
+
+def _draw(r, weights) -> int:
+    x = r.random() * sum(weights)
+    acc = 0.0
+    for i, w in enumerate(weights):
+        acc += w
+        if x < acc:
+            return i
+    return max(i for i, w in enumerate(weights) if w > 0)
 
 
 def _shuffle_array(r, arr: array) -> None:
@@ -87,26 +174,44 @@ def _shuffle_array(r, arr: array) -> None:
         arr[i], arr[j] = arr[j], arr[i]
 
 
+TIME_BUCKETS = ((0, "night"), (6, "morning"), (12, "midday"), (14, "afternoon"), (18, "evening"), (22, "night"))
+
+
+def time_of_day_bucket(hour: int) -> str:
+    name = "night"
+    for h, b in TIME_BUCKETS:
+        if hour >= h:
+            name = b
+    return name
+
+
+# Numbers reserved for fiction and drama, never assigned to a subscriber:
+# North America 555-0100..0199, Germany's Bundesnetzagentur drama blocks,
+# Ofcom's drama ranges for the UK.
+_FICTIONAL = {
+    "US": [("+1", area, "5550", 100, 199) for area in ("212", "312", "415", "512", "617", "713")],
+    "DE": [("+49", "30", "23125", 0, 999), ("+49", "69", "90009", 0, 999), ("+49", "40", "66969", 0, 999),
+           ("+49", "89", "99998", 0, 999)],
+    "GB": [("+44", "7700", "900", 0, 999), ("+44", "20", "7946", 0, 999)],
+}
+
+
+def fictional_phone(r, locale: str) -> str:
+    country = locale.split("-")[-1].upper() if "-" in locale else "US"
+    cc, area, prefix, lo, hi = rng.pick(r, _FICTIONAL.get(country, _FICTIONAL["US"]))
+    n = lo + rng.below(r, hi - lo + 1)
+    width = len(str(hi)) if country != "US" else 2
+    return f"{cc}{area}{prefix}{n:0{width}d}"
+
+
 def population_calls(prog: P.Program, pop: P.Population, base_index: int) -> Iterator[Call]:
-    seed = prog.corpus.seed
-    cats = _assignments(prog, pop)
+    days, day_of, secs = schedule(prog, pop)
+    cats = _assignments(prog, pop, days, day_of, secs)
     width = max(5, len(str(pop.count)))
-    hours = hour_weights(pop)
-    k = 0
-    for date, count in day_counts(pop):
-        per_hour = rng.apportion(count, [h[3] for h in hours])
-        day_r = rng.stream(seed, "population", pop.name, "day", date.isoformat())
-        times = []
-        for (hour, m0, m1, _), q in zip(hours, per_hour):
-            for _ in range(q):
-                sec = m0 * 60 + rng.below(day_r, (m1 - m0) * 60)
-                times.append(sec)
-        times.sort()
-        for sec in times:
-            hh, rem = divmod(sec, 3600)
-            mm, ss = divmod(rem, 60)
-            yield _call(prog, pop, cats, k, base_index + k, width, date, hh, mm, ss)
-            k += 1
+    for k, (di, sec) in enumerate(zip(day_of, secs)):
+        hh, rem = divmod(sec, 3600)
+        mm, ss = divmod(rem, 60)
+        yield _call(prog, pop, cats, k, base_index + k, width, days[di], hh, mm, ss)
 
 
 def _call(prog, pop: P.Population, cats, k: int, index: int, width: int, date, hh, mm, ss) -> Call:
@@ -114,7 +219,8 @@ def _call(prog, pop: P.Population, cats, k: int, index: int, width: int, date, h
     r = rng.stream(prog.corpus.seed, "population", pop.name, "call", str(k))
     d, t, start, start_utc, wd = local_times(date, hh, mm, ss, pop.timezone)
     meta: dict[str, Any] = {name: values[arr[k]] for name, (values, arr) in cats.items()}
-    ctx = dict(meta, hour=int(t[:2]), weekday=wd)
+    hour = int(t[:2])
+    ctx = dict(meta, hour=hour, weekday=wd)
     derived = []
     for f in pop.fields:  # base samplers, in declaration order
         if f.derived_from is not None:
@@ -122,7 +228,7 @@ def _call(prog, pop: P.Population, cats, k: int, index: int, width: int, date, h
             continue
         meta[f.name] = ctx[f.name] = sample_field(r, f)
     for w in pop.whens:  # conditional overrides see categoricals and sampled fields
-        if holds(w.cond, ctx):
+        if w.fields and holds(w.cond, ctx):
             for f in w.fields:
                 if f.derived_from is not None:
                     derived.append(f)
@@ -130,18 +236,28 @@ def _call(prog, pop: P.Population, cats, k: int, index: int, width: int, date, h
                     meta[f.name] = ctx[f.name] = sample_field(r, f)
     for f in derived:
         meta[f.name] = ctx[f.name] = meta.get(f.derived_from)
+    language = meta.get("language")
+    locale = language if isinstance(language, str) and "-" in language else pop.locale
+    agent = pop.agents.get(meta.get("agent")) if pop.agents else None
+    if agent is not None:
+        meta["agent_name"] = agent.display
+        meta["team"] = agent.team
+        meta["agent_shift"] = agent.shift
+    meta["time_of_day_bucket"] = time_of_day_bucket(hour)
+    meta["ANI"] = fictional_phone(r, locale)
+    caller_gender = "female" if r.random() < 0.5 else "male"
     duration = float(meta.get("duration_sec") or meta.get("AHT") or 120.0)
     turns = max(4, min(80, int(round(duration / 12.0))))
-    parts = [Participant(id="agent", name=str(meta.get("agent", "Agent")), side="seller", role="agent"),
-             Participant(id="caller", name="Caller", side="buyer", role="caller")]
+    parts = [Participant(id="agent", name=agent.display if agent else str(meta.get("agent", "Agent")),
+                         side="seller", role="agent", gender=agent.gender if agent else "neutral"),
+             Participant(id="caller", name="Caller", side="buyer", role="caller", gender=caller_gender)]
     speakers = [t_ % 2 for t_ in range(turns)]
     scenario = str(meta.get("scenario", pop.domain or "inquiry"))
     beats = [Beat(kind="greeting", turn=0, speaker="agent"),
              Beat(kind="scenario", turn=1, speaker="caller", key=scenario),
              Beat(kind="close", turn=turns - 1 if (turns - 1) % 2 == 0 else turns - 2, speaker="agent")]
     return Call(id=call_id, kind="population", index=index, population=pop.name, date=d, time=t, start=start,
-                start_utc=start_utc, weekday=wd, timezone=pop.timezone,
-                locale=str(meta.get("language", pop.locale)) if isinstance(meta.get("language"), str) and "-" in str(meta.get("language")) else pop.locale,
+                start_utc=start_utc, weekday=wd, timezone=pop.timezone, locale=locale,
                 length="short" if turns <= 20 else "medium" if turns <= 40 else "long", target_turns=turns,
                 target_duration_sec=round(duration, 3), medium="phone", participants=parts, speakers=speakers,
                 beats=beats, metadata=meta)

@@ -115,22 +115,122 @@ def check_population(ck: "Checker", d: n.PopulationDecl, corpus: P.Corpus) -> P.
     whens = []
     for w in d.whens:
         _check_cond(ck, w.cond, cat_names, declared)
+        adjust: dict[str, dict[str, float]] = {}
         for pr in w.props:
-            sink.add("E0206", f"unknown property `{pr.name.value}` in `when`", pr.name.span,
-                     help="a `when` block holds `field` lines that apply to the matching calls")
+            head = pr.values[0].value if len(pr.values) == 1 and isinstance(pr.values[0], n.Name) else None
+            if pr.name.value in cat_names and head == "weights" and pr.body is not None:
+                adjust[pr.name.value] = _adjustment(ck, pr, cat_names[pr.name.value], w.cond)
+            else:
+                sink.add("E0206", f"unknown property `{pr.name.value}` in `when`", pr.name.span,
+                         help="a `when` block holds `field` lines, or `FIELD weights { category 250% }` "
+                              "to raise or lower a categorical field's categories for the matching calls")
         wf = []
         for f in w.fields:
             spec = _field(ck, f, declared)
             if spec:
                 wf.append(spec)
-        whens.append(P.WhenSpec(cond=w.cond, fields=wf))
+        whens.append(P.WhenSpec(cond=w.cond, fields=wf, adjust={k: v for k, v in adjust.items() if v}))
+    shifts = _shifts(ck, p) if "shifts" in p.values else {}
+    agents = _agents(ck, cat_names.get("agent"), d, shifts)
+    if agents and shifts:
+        _shift_coverage(ck, agents, shifts, hours, p.nodes.get("shifts") or d.name)
     if not ok or count is None:
         return None
     return P.Population(name=d.name.value, count=count, window_start=start, window_end=end, timezone=tz,
                         hours=(hours[0], hours[1]), peak=hours[2], weekdays=weekdays, categoricals=cats,
                         fields=fields, whens=whens, sampling=p.values.get("sampling", "exact"),
                         domain=p.values.get("domain"), locale=p.values.get("locale", corpus.locale),
-                        volume_per_day=volume)
+                        volume_per_day=volume, agents=agents, shifts=shifts)
+
+
+def _cond_fields(c) -> set[str]:
+    if isinstance(c, (n.AndC, n.OrC)):
+        return set().union(*(_cond_fields(it) for it in c.items))
+    if isinstance(c, n.NotC):
+        return _cond_fields(c.item)
+    return {c.path.dotted}
+
+
+def _adjustment(ck, pr: n.Property, cat: P.Categorical, cond) -> dict[str, float]:
+    """`scenario weights { emergency_service 250% }` inside a `when`: multipliers."""
+    others = sorted(_cond_fields(cond) - {"hour", "weekday"})
+    if others:
+        ck.sink.add("E0410", f"a weight adjustment can only depend on `hour` and `weekday`, not `{others[0]}`",
+                    pr.span, label="categories are assigned before other fields exist",
+                    help="move the adjustment into a `when` on hour or weekday, e.g. `when hour >= 18 { ... }`")
+        return {}
+    w = _weights(ck, pr.body, pr.name.value, relative=True)
+    names = {c.value for c in cat.categories}
+    for k in list(w):
+        if k not in names:
+            node = _find(pr.body, k)
+            ck.sink.add("E0407", f"`{k}` is not a category of `{pr.name.value}`", node.span if node else pr.span,
+                        help=did_you_mean(k, names) or "categories: " + ", ".join(sorted(names)))
+            del w[k]
+    return {k: v / 100.0 for k, v in w.items()}
+
+
+def _shifts(ck, p) -> dict[str, tuple[str, str]]:
+    out: dict[str, tuple[str, str]] = {}
+    for pr in p.values["shifts"]:
+        v = pr.values
+        if len(v) == 1 and isinstance(v[0], n.RangeV) and isinstance(v[0].lo, n.TimeV) \
+                and isinstance(v[0].hi, n.TimeV) and v[0].lo.value < v[0].hi.value:
+            out[pr.name.value] = (v[0].lo.value[:5], v[0].hi.value[:5])
+        else:
+            ck.sink.add("E0405", f"invalid shift `{pr.name.value}`", pr.span,
+                        help="a shift is a name and local times, e.g. `early 06:00..14:00`")
+    return out
+
+
+def _agents(ck, cat: P.Categorical | None, d, shifts) -> dict[str, P.AgentInfo]:
+    """The `agent` field's values are declared reps or agents: their display
+    name, team, shift, gender and voice go into each call's metadata."""
+    if cat is None:
+        return {}
+    out = {}
+    for c in cat.categories:
+        rep = ck.reps.get(c.value)
+        if rep is None:
+            node = _find_value(d, "agent", c.value)
+            ck.unknown("E0203", "agent", c.value, node.span if node else d.name.span, ck.reps)
+            continue
+        if shifts and rep.shift and rep.shift not in shifts:
+            node = _find_value(d, "agent", c.value)
+            ck.sink.add("E0209", f"agent `{rep.name}` works shift `{rep.shift}`, which this population "
+                        "does not declare", node.span if node else d.name.span,
+                        help="declared shifts: " + ", ".join(sorted(shifts)))
+        out[rep.name] = P.AgentInfo(name=rep.name, display=rep.display, team=rep.team, shift=rep.shift,
+                                    gender=rep.gender, voice=rep.voice, languages=rep.languages)
+    return out
+
+
+def _find_value(d, field: str, value: str):
+    for pr in d.props:
+        if pr.name.value == field:
+            for v in pr.values:
+                for it in (v.items if isinstance(v, n.ListV) else [v]):
+                    if getattr(it, "value", None) == value:
+                        return it
+            return _find(pr.body or [], value) or pr.name
+    return None
+
+
+def _shift_coverage(ck, agents, shifts, hours, node) -> None:
+    """Every hour of `hours` needs someone on shift, or calls there would have no agent."""
+    def minutes(t: str) -> int:
+        return int(t[:2]) * 60 + int(t[3:5])
+    spans = [(minutes(shifts[a.shift][0]), minutes(shifts[a.shift][1])) for a in agents.values() if a.shift in shifts]
+    if any(not a.shift for a in agents.values()):
+        return  # an agent without a shift works any time
+    m, end = minutes(hours[0]), minutes(hours[1])
+    while m < end:
+        if not any(lo <= m < hi for lo, hi in spans):
+            ck.sink.add("E0411", f"no agent is on shift at {m // 60:02d}:{m % 60:02d}, inside the population's hours",
+                        node.span, label="calls at that time would have no agent",
+                        help="extend a shift, add an agent on a covering shift, or narrow `hours`")
+            return
+        m += 1
 
 
 def _window(ck, p, corpus) -> tuple[str, str]:

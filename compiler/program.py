@@ -204,6 +204,20 @@ class FieldSpec(M):
 class WhenSpec(M):
     cond: Any  # an n.Cond node, validated by the checker, not again here
     fields: list[FieldSpec]
+    # categorical field -> category -> weight multiplier (2.5 = 250%) for the
+    # calls that match; only on hour and weekday, which are known first
+    adjust: dict[str, dict[str, float]] = {}
+
+
+class AgentInfo(M):
+    """A rep or agent named by a population's `agent` field."""
+    name: str
+    display: str
+    team: str = ""
+    shift: str = ""
+    gender: str = "neutral"
+    voice: str = ""
+    languages: list[str] = []
 
 
 class Population(M):
@@ -222,6 +236,8 @@ class Population(M):
     domain: str | None = None
     locale: str = "en-US"
     volume_per_day: int | None = None
+    agents: dict[str, AgentInfo] = {}
+    shifts: dict[str, tuple[str, str]] = {}  # name -> (from, to), local HH:MM
 
 
 class RequirementSpec(M):

@@ -328,6 +328,8 @@ SCHEMAS: dict[str, Block] = {
         "hours": Prop(k_raw, min=1, max=3), "weekdays": Prop(k_flag, min=0, max=0, body="weights"),
         "sampling": Prop(enum("exact", "random")), "domain": Prop(k_name),
         "locale": Prop(k_name), "description": Prop(k_str),
+        "shifts": Prop(k_flag, min=0, max=0, body="weights",
+                       doc="agent shifts in local time: `shifts { early 06:00..14:00 late 12:00..20:00 }`"),
     }, open=True),
     "weights": Block(open=True),
     "when": Block({}),

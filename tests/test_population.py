@@ -1,0 +1,177 @@
+"""Populations at scale: hour/weekday adjustments keep totals exact and move
+categories the declared way; agents are linked to their roster entry and only
+take calls on shift; fictional caller numbers; time-of-day buckets; exact
+apportionment under any count and weights (property test)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpusc.compiler import rng
+from corpusc.compiler.population import fictional_phone, time_of_day_bucket
+
+from .conftest import EXAMPLES
+
+
+def _plan(cli, spec: Path) -> list[dict]:
+    status, out = cli("plan", str(spec), "--json")
+    assert status == 0, out
+    return json.loads(out)["calls"]
+
+
+def _hour(c: dict) -> int:
+    return int(c["time"][:2])
+
+
+ADJUSTED = """
+corpus adj {
+  seed 3
+  timezone "America/Chicago"
+}
+population inbound {
+  count 3000
+  window 2026-03-02..2026-03-29
+  timezone "America/Chicago"
+  hours 06:00..23:00
+  scenario weights { booked 60% emergency 10% spam 30% }
+  ADJUST
+}
+"""
+
+
+def _share(calls, pred, value) -> float:
+    sel = [c for c in calls if pred(c)]
+    return sum(c["metadata"]["scenario"] == value for c in sel) / len(sel)
+
+
+def test_adjustments_move_categories_and_keep_totals(cli, tmp_path):
+    base = tmp_path / "base.corpus"
+    base.write_text(ADJUSTED.replace("ADJUST", ""))
+    adj = tmp_path / "adj.corpus"
+    adj.write_text(ADJUSTED.replace("ADJUST", """
+  when hour >= 18 { scenario weights { emergency 300% spam 150% } }
+  when weekday in [sat, sun] { scenario weights { emergency 250% } }
+  when weekday == mon and hour < 12 { scenario weights { booked 150% } }"""))
+    plain, moved = _plan(cli, base), _plan(cli, adj)
+    want = {"booked": 1800, "emergency": 300, "spam": 900}
+    for calls in (plain, moved):
+        assert Counter(c["metadata"]["scenario"] for c in calls) == want
+    evening = lambda c: _hour(c) >= 18  # noqa: E731
+    weekend = lambda c: c["weekday"] in ("sat", "sun")  # noqa: E731
+    monday_am = lambda c: c["weekday"] == "mon" and _hour(c) < 12  # noqa: E731
+    for pred, value in ((evening, "emergency"), (evening, "spam"), (weekend, "emergency"), (monday_am, "booked")):
+        inside = _share(moved, pred, value)
+        outside = _share(moved, lambda c: not pred(c), value)
+        assert inside > outside + 0.03, (value, inside, outside)
+        # without the adjustment the same split shows no such lift
+        assert abs(_share(plain, pred, value) - _share(plain, lambda c: not pred(c), value)) < inside - outside
+
+
+def test_random_sampling_with_adjustments_follows_the_odds(cli, tmp_path):
+    spec = tmp_path / "r.corpus"
+    spec.write_text(ADJUSTED.replace("ADJUST", "sampling random\n  when hour >= 18 { scenario weights { emergency 400% } }"))
+    calls = _plan(cli, spec)
+    late = _share(calls, lambda c: _hour(c) >= 18, "emergency")
+    early = _share(calls, lambda c: _hour(c) < 18, "emergency")
+    assert late > early * 2
+
+
+SHIFTS = """
+corpus cc {
+  seed 9
+  timezone "Europe/Berlin"
+  locale de-DE
+}
+agent anna "Anna Ziegler" {
+  team billing
+  shift early
+  gender female
+}
+agent lukas "Lukas Brenner" {
+  team tech_support
+  shift late
+  gender male
+}
+agent mira "Mira Kessler" {
+  team billing
+  shift day
+  gender female
+}
+population support {
+  volume 60 per day
+  window 2025-09-01..2025-09-07
+  timezone "Europe/Berlin"
+  hours 08:00..20:00 peak 11:00
+  shifts {
+    early 06:00..14:00
+    late 12:00..20:00
+    day 09:00..17:00
+  }
+  agent uniform [anna, lukas, mira]
+  language weights { de-DE 70% en-US 30% }
+}
+"""
+
+
+def test_agents_are_linked_and_on_shift(cli, tmp_path):
+    spec = tmp_path / "s.corpus"
+    spec.write_text(SHIFTS)
+    calls = _plan(cli, spec)
+    shifts = {"early": (6, 14), "late": (12, 20), "day": (9, 17)}
+    roster = {"anna": ("Anna Ziegler", "billing", "early", "female"),
+              "lukas": ("Lukas Brenner", "tech_support", "late", "male"),
+              "mira": ("Mira Kessler", "billing", "day", "female")}
+    counts = Counter()
+    for c in calls:
+        m = c["metadata"]
+        name, team, shift, gender = roster[m["agent"]]
+        assert (m["agent_name"], m["team"], m["agent_shift"]) == (name, team, shift)
+        lo, hi = shifts[shift]
+        assert lo <= _hour(c) < hi, (c["id"], c["time"], shift)
+        agent = next(p for p in c["participants"] if p["id"] == "agent")
+        assert agent["name"] == name and agent["gender"] == gender
+        assert m["time_of_day_bucket"] == time_of_day_bucket(_hour(c))
+        counts[m["agent"]] += 1
+    assert sum(counts.values()) == 420
+    assert min(counts.values()) > 100  # every agent works, near the uniform share
+
+
+def test_caller_numbers_are_fictional(cli, tmp_path):
+    spec = tmp_path / "s.corpus"
+    spec.write_text(SHIFTS)
+    us = re.compile(r"^\+1\d{3}55501\d{2}$")
+    de = re.compile(r"^\+49(30231|69900|40669|89999)\d{5}$")  # the drama blocks, 000..999
+    for c in _plan(cli, spec):
+        ani = c["metadata"]["ANI"]
+        assert (de if c["locale"] == "de-DE" else us).match(ani), ani
+    r = rng.stream(1, "t")
+    assert all(re.match(r"^\+44(7700900|207946)\d{3,4}$", fictional_phone(r, "en-GB")) for _ in range(50))
+
+
+def test_contact_center_example_respects_shifts(cli):
+    calls = _plan(cli, EXAMPLES / "contact_center.corpus")
+    spans = {"early": (6, 14), "late": (12, 20), "day": (9, 17)}
+    assert len(calls) == 200
+    for c in calls:
+        lo, hi = spans[c["metadata"]["agent_shift"]]
+        assert lo <= _hour(c) < hi
+
+
+@settings(max_examples=60, deadline=None)
+@given(total=st.integers(min_value=0, max_value=5000),
+       weights=st.lists(st.floats(min_value=0.0, max_value=100.0), min_size=1, max_size=12))
+def test_apportionment_is_exact(total, weights):
+    q = rng.apportion(total, weights)
+    if sum(weights) <= 0:
+        assert q == [0] * len(weights)
+        return
+    assert sum(q) == total
+    s = sum(weights)
+    for qi, w in zip(q, weights):
+        assert abs(qi - total * w / s) < 1.0 + 1e-9
