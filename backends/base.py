@@ -40,8 +40,9 @@ def builtin() -> dict[str, Backend]:
     from .audio.backend import Audio
     from .ground_truth import GroundTruth
     from .transcripts import Transcripts
+    from .sa import Sa
     from .vcp import Vcp
-    return {b.name: b for b in (Transcripts(), GroundTruth(), Vcp(), Audio())}
+    return {b.name: b for b in (Transcripts(), GroundTruth(), Vcp(), Audio(), Sa())}
 
 
 def available() -> dict[str, Backend]:

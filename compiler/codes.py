@@ -267,6 +267,70 @@ The spec recorded in manifest.json has changed since the outputs were built
 (its hash differs). Verification uses the current spec; rebuild to bring the
 outputs up to date.""")
 
+# --- E08xx: delivery ------------------------------------------------------------
+_c("E0801", "error", "cannot deliver from this directory", """
+`corpusc deliver` reads a built corpus: the directory must exist and be the
+`-o` directory of `corpusc build` (it holds manifest.json). Check the path, or
+build first:
+
+    corpusc build spec.corpus -o out/spec
+    corpusc deliver vcp out/spec --url https://example.org/hook""")
+_c("E0802", "error", "no payloads to deliver", """
+The directory holds no payload of this kind: manifest.json lists no
+`vcp/<call>.json` (or `sa/<call>.json`) file and there is no such folder. Add the
+backend to the spec and build again:
+
+    emit vcp { version "0.3" mode gtm }
+    emit sa { index_name "my-index" }""")
+_c("E0803", "error", "invalid delivery URL", """
+`--url` (or SA_URL) must be an absolute http:// or https:// URL with a host,
+for example `https://sa.example.org/api/upload`. Credentials in the URL
+(`https://user:pass@host/...`, query strings, secret path segments) are
+accepted and never printed.""")
+_c("E0804", "error", "invalid request header", """
+`--header` takes `Name: value` (or `Name=value`); the name must be a valid HTTP
+token. `Content-Type`, `Content-Length`, `Host` and `Idempotency-Key` are set
+by corpusc and cannot be overridden; pass a bearer token with `--token-env
+NAME` instead of writing it on the command line.""")
+_c("E0805", "error", "unreadable payload", """
+A payload file (or a file an SA descriptor refers to: the `.wav.json`
+timeline, the `.wav` audio) is missing, unreadable or not valid JSON. Rebuild
+the corpus (`corpusc build` rewrites missing files) and check that the build
+emitted the backends the payload needs (`emit audio` for SA uploads).""")
+_c("E0806", "error", "payload does not match its schema", """
+`--dry-run` validated the payload against its JSON Schema
+(`specs/vcp-0.3.schema.json`, `specs/sa-upload.schema.json`) and it does not
+conform. The message names the failing field. Payloads are written by
+`corpusc build`; a mismatch means the file was edited or written by an older
+corpusc: rebuild it.""")
+_c("E0807", "error", "payload rejected by the receiver", """
+The receiver answered with a 4xx status other than 408 and 429, which means the
+request itself is wrong (bad credentials, a wrong URL, a payload it refuses).
+corpusc does not retry these; the message carries the start of the response
+body. Fix the cause and run the same command again: only payloads not yet
+confirmed are sent (`--only-failed` sends just the failed ones).""")
+_c("E0808", "error", "payload not delivered after retries", """
+Every attempt failed with a retryable error (5xx, 408, 429, a timeout or a
+broken connection) and the retries ran out. Check that the receiver is up,
+lower `--rps` or `--concurrency`, raise `--retries` or `--timeout`, and run the
+same command again: the journal makes the rerun send only what is still
+unconfirmed.""")
+_c("E0809", "error", "missing or invalid delivery setting", """
+A required setting has no value or a bad one: `--project-id`,
+`--pipeline-id`, `--storage-backend-id` (or SA_PROJECT_ID, SA_PIPELINE_ID),
+a timeout from SA_CONNECT_TIMEOUT / SA_READ_TIMEOUT that is not a positive
+number, or `--token-env NAME` naming an environment variable that is unset or
+empty. Set it on the command line or in the environment.""")
+_c("E0810", "error", "delivery journal unavailable", """
+The delivery journal `DIR/.corpusc/delivery.sqlite` could not be opened, or
+another `corpusc deliver` is running on the same directory right now (the
+journal is locked so two runs never send the same payload twice). Wait for the
+other run, or check that the directory is writable.""")
+_c("E0811", "warning", "payload changed since the build", """
+The payload file's sha256 differs from the one manifest.json recorded when it
+was built: the file was edited afterwards. corpusc sends the bytes on disk
+(the idempotency key follows them); rebuild if the edit was not intended.""")
+
 # --- E09xx: internal ------------------------------------------------------------
 _c("E0901", "error", "internal error", """
 corpusc hit a bug. The diagnostic carries the exception; please report it with

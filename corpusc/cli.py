@@ -336,3 +336,12 @@ def explain(code):
         click.echo("codes: " + ", ".join(CODES), err=True)
         sys.exit(EXIT_ERRORS)
     click.echo(f"{c.code}: {c.title} ({c.severity})\n\n{c.explanation}")
+
+
+def _register_deliver() -> None:
+    """`corpusc deliver` lives in corpusc.deliver.cli (click only at import)."""
+    from .deliver.cli import deliver
+    main.add_command(deliver)
+
+
+_register_deliver()
