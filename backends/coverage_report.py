@@ -30,16 +30,20 @@ def _turns(out: Path, calls) -> Iterator[list[tuple[str, str]]]:
             yield [(side.get(name, "buyer"), text) for name, _, text, _ in read_txt(txt)]
 
 
-def write(out: Path, compiled, results) -> dict[str, str]:
+def write(out: Path, compiled, results, dist: distmod.Distribution | None = None) -> dict[str, str]:
+    """`dist` is the population distribution when the caller already measured
+    it on a pass of its own (`distribution.Accumulator.wrap`); otherwise the
+    pass that samples calls for the quality figures goes on to measure it."""
     import itertools
     prog = compiled.program
-    acc = distmod.Accumulator(prog)
-    stream = acc.wrap(planmod.calls(prog))  # one pass: the quality sample, then the rest for the distribution
+    acc = distmod.Accumulator(prog) if dist is None else None
+    stream = acc.wrap(planmod.calls(prog)) if acc else planmod.calls(prog)
     q = quality(_turns(out, itertools.islice(stream, QUALITY_SAMPLE)))
-    if prog.populations:
-        for _ in stream:
-            pass
-    dist = acc.result()
+    if acc is not None:
+        if prog.populations:
+            for _ in stream:  # the rest of the same pass, for the distribution
+                pass
+        dist = acc.result()
     doc: dict[str, Any] = {
         "corpus": prog.corpus.name, "spec_hash": compiled.spec_hash,
         "passed": all(r.passed or r.severity == "expect" for r in results),

@@ -294,3 +294,25 @@ def test_no_population_no_section(cli, tmp_path):
     c = compile_file(str(EXAMPLES / "sales_pov.corpus"), Sink())
     d = distmod.measure(c.program, planmod.calls(c.program))
     assert d.populations == [] and distribution_md(d) == []
+
+
+def test_coverage_is_one_pass_over_the_plan_or_none_when_given(tmp_path, monkeypatch):
+    """write() streams the plan once (quality sample, then the rest); with a
+    distribution measured by the caller's own pass, it measures nothing again."""
+    from corpusc.backends import coverage_report
+    c = compiled(spec(150))
+    real = planmod.calls
+    passes = []
+
+    def counting(prog):
+        passes.append(1)
+        return real(prog)
+
+    monkeypatch.setattr(planmod, "calls", counting)
+    coverage_report.write(tmp_path, c, [])
+    assert len(passes) == 1
+    first = (tmp_path / "coverage.md").read_bytes(), (tmp_path / "coverage.json").read_bytes()
+    given = distmod.measure(c.program, real(c.program))
+    monkeypatch.setattr(distmod.Accumulator, "wrap", lambda *a: pytest.fail("measured twice"))
+    coverage_report.write(tmp_path, c, [], dist=given)
+    assert ((tmp_path / "coverage.md").read_bytes(), (tmp_path / "coverage.json").read_bytes()) == first
