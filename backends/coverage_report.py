@@ -154,9 +154,10 @@ def _categorical_md(p: distmod.PopulationDist, c: distmod.CategoricalDist) -> li
         if not off and not c.missing:
             lines += ["", "Every count equals its quota (largest remainder of the declared weights)."]
         else:
+            why = (" (sampling random draws each call independently)" if p.sampling == "random" else
+                   " (`when` adjustments or shifts move calls between values)" if c.adjusted else "")
             lines += ["", f"{len(off)} of {len(c.levels)} values differ from their quota"
-                      + (f"; {c.missing} calls have no `{c.field}`" if c.missing else "")
-                      + (" (sampling random draws each call independently)." if p.sampling == "random" else ".")]
+                      + (f"; {c.missing} calls have no `{c.field}`" if c.missing else "") + why + "."]
         return lines
     if c.other or len(c.levels) > FREE_TEXT:
         more = "more than " if c.other else ""

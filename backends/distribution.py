@@ -44,6 +44,7 @@ class Level(M):
 class CategoricalDist(M):
     field: str
     declared: bool
+    adjusted: bool = False  # `when` adjustments (or shifts, for `agent`) may move calls off their quotas
     levels: list[Level]
     other: int = 0  # calls whose value was not counted (more than MAX_LEVELS distinct values)
     missing: int = 0  # calls without this key
@@ -320,7 +321,9 @@ def _declared(pop: P.Population, cat: P.Categorical, f: _Fields, n: int) -> Cate
         if value not in known:  # a value the weights do not declare (e.g. set by an adjustment)
             levels.append(Level(value=value, declared_share=0.0, quota=0, calls=got,
                                 share=_share(got / n), difference_pp=_pp(got / n)))
-    return CategoricalDist(field=cat.field, declared=True, levels=levels,
+    adjusted = any(cat.field in getattr(w, "adjust", {}) for w in pop.whens) or (
+        cat.field == "agent" and bool(getattr(pop, "shifts", None)))
+    return CategoricalDist(field=cat.field, declared=True, adjusted=adjusted, levels=levels,
                            missing=n - sum(counts.values()))
 
 

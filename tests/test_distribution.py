@@ -316,3 +316,15 @@ def test_coverage_is_one_pass_over_the_plan_or_none_when_given(tmp_path, monkeyp
     monkeypatch.setattr(distmod.Accumulator, "wrap", lambda *a: pytest.fail("measured twice"))
     coverage_report.write(tmp_path, c, [], dist=given)
     assert ((tmp_path / "coverage.md").read_bytes(), (tmp_path / "coverage.json").read_bytes()) == first
+
+
+def test_off_quota_counts_are_explained(small):
+    """Under exact sampling a count off its quota is blamed on adjustments or shifts, never hidden."""
+    scen = next(c for c in small.categoricals if c.field == "scenario")
+    moved = [scen.levels[0].model_copy(update={"calls": 201}), scen.levels[1].model_copy(update={"calls": 119}),
+             scen.levels[2]]
+    cats = [scen.model_copy(update={"levels": moved, "adjusted": True})]
+    md = "\n".join(distribution_md(distmod.Distribution(populations=[small.model_copy(update={"categoricals": cats})])))
+    assert "2 of 3 values differ from their quota (`when` adjustments or shifts move calls between values)." in md
+    assert "| booked | 50.00% | 200 | 201 |" in md
+    assert not scen.adjusted  # nothing adjusts the scenario in SPEC
