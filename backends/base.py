@@ -39,8 +39,8 @@ class Backend(Protocol):
 def builtin() -> dict[str, Backend]:
     from .audio.backend import Audio
     from .ground_truth import GroundTruth
-    from .transcripts import Transcripts
     from .sa import Sa
+    from .transcripts import Transcripts
     from .vcp import Vcp
     return {b.name: b for b in (Transcripts(), GroundTruth(), Vcp(), Audio(), Sa())}
 
