@@ -191,18 +191,39 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
             return res
         index.set_meta("complete", None)
         run = hashlib.sha256(json.dumps([key, time.time_ns()]).encode()).hexdigest()[:16]
-        _render(prog, header, index, out, names, options, signature, jobs, shard, run, res, progress)
         files: dict[str, str] = dict(index.get_meta("corpus_files") or {})
-        if shard is None:
+        if shard is not None:
+            _render(prog, header, index, out, names, options, signature, jobs, shard, run, res, progress)
+        else:
+            # one pass over the plan renders the calls, writes plan.json and
+            # measures the populations' distribution
+            from corpusc.compiler.atomic import atomic_open
+            from corpusc.compiler.planio import JsonWriter
+
+            from . import distribution as distmod
+            tally = planmod.Tally(prog)
+            acc = distmod.Accumulator(prog)
+            with atomic_open(out / "plan.json") as f:
+                plan_json = JsonWriter(f, header)
+
+                def tap(calls):
+                    for c in acc.wrap(tally.wrap(calls)):
+                        plan_json.call(c)
+                        yield c
+
+                _render(prog, header, index, out, names, options, signature, jobs, shard, run, res, progress,
+                        tap=tap)
+                plan_json.close(tally)
             stale = list(index.stale(run))
             res.removed = manifest.remove_files(out, [rel for _, f in stale for rel in f])
             index.drop([cid for cid, _ in stale])
-            files = _write_corpus_files(prog, header, out, names, options)
+            files = {"plan.json": manifest.sha256_file(out / "plan.json")}
+            files.update(_write_jsonl(prog, header, out, names, options))
             if results is None:
                 from corpusc.compiler.requirements import evaluate
                 results = evaluate(prog, header, planmod.calls(prog)) if prog.requirements else []
             from .coverage_report import write as write_coverage
-            files.update(write_coverage(out, compiled, results))
+            files.update(write_coverage(out, compiled, results, dist=acc.result()))
             index.set_meta("corpus_files", files)
         manifest.write_manifest(out, index, meta, files)
         index.set_meta("complete", key)
@@ -213,10 +234,11 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
 
 
 def _render(prog, header, index: manifest.Index, out: Path, names, options, signature, jobs, shard, run,
-            res: BuildResult, progress) -> None:
+            res: BuildResult, progress, tap=None) -> None:
     def todo() -> Iterator[list[tuple[Call, str]]]:
         batch: list[tuple[Call, str]] = []
-        for c in planmod.calls(prog):
+        calls = planmod.calls(prog)
+        for c in (tap(calls) if tap else calls):
             if shard and c.index % shard[1] != shard[0] - 1:
                 continue
             h = content_hash(c, header, signature)
@@ -297,16 +319,10 @@ def _remove_temp_files(out: Path) -> None:
             pass
 
 
-def _write_corpus_files(prog: P.Program, header: Header, out: Path, names: list[str],
-                        options: dict) -> dict[str, str]:
-    """plan.json at the corpus level (streamed), and `vcp.jsonl` when asked
-    for (every payload on one line, in plan order), recorded in the manifest."""
+def _write_jsonl(prog: P.Program, header: Header, out: Path, names: list[str], options: dict) -> dict[str, str]:
+    """`vcp.jsonl` when asked for: every payload on one line, in plan order."""
     from corpusc.compiler.atomic import atomic_open
-    from corpusc.compiler.planio import write_json
-    tally = planmod.Tally(prog)
-    with atomic_open(out / "plan.json") as f:
-        write_json(f, header, tally.wrap(planmod.calls(prog)), tally)
-    files = {"plan.json": manifest.sha256_file(out / "plan.json")}
+    files = {}
     vcp_opts = options.get("vcp", {})
     if "vcp" in names and vcp_opts.get("jsonl"):
         from .vcp import payload

@@ -52,6 +52,29 @@ def compare(a: Any, op: str, b: Any) -> bool:
     return False
 
 
+def compiled(c: n.Cond | None):
+    """`holds` as a closure with the literals converted once, for conditions
+    tested on every call of a large population."""
+    if c is None:
+        return lambda item: True
+    if isinstance(c, (n.AndC, n.OrC)):
+        fs = [compiled(x) for x in c.items]
+        if isinstance(c, n.AndC):
+            return lambda item: all(f(item) for f in fs)
+        return lambda item: any(f(item) for f in fs)
+    if isinstance(c, n.NotC):
+        f = compiled(c.item)
+        return lambda item: not f(item)
+    field = c.path.dotted
+    if isinstance(c, n.Truthy):
+        return lambda item: bool(item.get(field))
+    if isinstance(c, n.Member):
+        values = [scalar(x, field) for x in c.values.items]
+        return lambda item: item.get(field) in values
+    op, b = c.op, scalar(c.value, field)
+    return lambda item: compare(item.get(field), op, b)
+
+
 def holds(c: n.Cond | None, item: dict) -> bool:
     if c is None:
         return True

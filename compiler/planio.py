@@ -15,19 +15,34 @@ def _dump(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(", ", ": "))
 
 
+class JsonWriter:
+    """plan.json written call by call, so a pass made for another reason (the
+    build's render pass) can write it on the way."""
+
+    def __init__(self, out: IO[str], header: Header):
+        self.out = out
+        self.first = True
+        out.write("{\n")
+        for k, v in header.model_dump(mode="json").items():
+            out.write(f"  {json.dumps(k)}: {_dump(v)},\n")
+        out.write('  "calls": [')
+
+    def call(self, c: Call) -> None:
+        self.out.write("\n    " if self.first else ",\n    ")
+        self.out.write(_dump(c.model_dump(mode="json")))
+        self.first = False
+
+    def close(self, tally: Tally) -> None:
+        self.out.write("\n  ],\n" if not self.first else "],\n")
+        self.out.write(f'  "summary": {_dump(tally.summary().model_dump(mode="json"))}\n')
+        self.out.write("}\n")
+
+
 def write_json(out: IO[str], header: Header, calls: Iterable[Call], tally: Tally) -> None:
-    out.write("{\n")
-    for k, v in header.model_dump(mode="json").items():
-        out.write(f"  {json.dumps(k)}: {_dump(v)},\n")
-    out.write('  "calls": [')
-    first = True
+    w = JsonWriter(out, header)
     for c in calls:
-        out.write("\n    " if first else ",\n    ")
-        out.write(_dump(c.model_dump(mode="json")))
-        first = False
-    out.write("\n  ],\n" if not first else "],\n")
-    out.write(f'  "summary": {_dump(tally.summary().model_dump(mode="json"))}\n')
-    out.write("}\n")
+        w.call(c)
+    w.close(tally)
 
 
 def write_human(out: IO[str], prog: P.Program, calls: Iterable[Call], tally: Tally) -> None:

@@ -11,9 +11,9 @@ from typing import Any, Iterator
 
 from . import program as P
 from . import rng
-from .conditions import holds
+from .conditions import compiled, holds
 from .plan import local_times
-from .plan_model import Beat, Call, Participant
+from .plan_model import Beat, Call, Participant, fast
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -204,20 +204,50 @@ def fictional_phone(r, locale: str) -> str:
     return f"{cc}{area}{prefix}{n:0{width}d}"
 
 
+class _Clock:
+    """`plan.local_times` for many calls: the zone's offset is looked up once
+    per local hour and the strings are built by arithmetic; an hour in which
+    the offset changes (a DST switch) takes the exact path."""
+
+    def __init__(self, tz: str):
+        self.tz = tz
+        self.hours: dict[tuple[dt.date, int], tuple | None] = {}
+
+    def __call__(self, date: dt.date, hh: int, mm: int, ss: int) -> tuple[str, str, str, str, str]:
+        key = (date, hh)
+        base = self.hours.get(key, False)
+        if base is False:
+            a = local_times(date, hh, 0, 0, self.tz)
+            b = local_times(date, hh, 59, 59, self.tz)
+            ok = a[2][19:] == b[2][19:] and a[0] == date.isoformat() and a[1][:2] == f"{hh:02d}"
+            base = self.hours[key] = (a, dt.datetime.strptime(a[3], "%Y-%m-%dT%H:%M:%S.000Z")) if ok else None
+            if len(self.hours) > 4096:
+                self.hours.clear()
+        if base is None:
+            return local_times(date, hh, mm, ss, self.tz)
+        (d, _, start, _, wd), utc0 = base
+        t = f"{hh:02d}:{mm:02d}:{ss:02d}"
+        u = utc0 + dt.timedelta(seconds=mm * 60 + ss)
+        utc = f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}.000Z"
+        return d, t, f"{d}T{t}{start[19:]}", utc, wd
+
+
 def population_calls(prog: P.Program, pop: P.Population, base_index: int) -> Iterator[Call]:
     days, day_of, secs = schedule(prog, pop)
     cats = _assignments(prog, pop, days, day_of, secs)
     width = max(5, len(str(pop.count)))
+    clock = _Clock(pop.timezone)
+    whens = [(compiled(w.cond), w.fields) for w in pop.whens if w.fields]
     for k, (di, sec) in enumerate(zip(day_of, secs)):
         hh, rem = divmod(sec, 3600)
         mm, ss = divmod(rem, 60)
-        yield _call(prog, pop, cats, k, base_index + k, width, days[di], hh, mm, ss)
+        yield _call(prog, pop, cats, whens, k, base_index + k, width, clock(days[di], hh, mm, ss))
 
 
-def _call(prog, pop: P.Population, cats, k: int, index: int, width: int, date, hh, mm, ss) -> Call:
+def _call(prog, pop: P.Population, cats, whens, k: int, index: int, width: int, when) -> Call:
     call_id = f"{pop.name}.{k + 1:0{width}d}"
     r = rng.stream(prog.corpus.seed, "population", pop.name, "call", str(k))
-    d, t, start, start_utc, wd = local_times(date, hh, mm, ss, pop.timezone)
+    d, t, start, start_utc, wd = when
     meta: dict[str, Any] = {name: values[arr[k]] for name, (values, arr) in cats.items()}
     hour = int(t[:2])
     ctx = dict(meta, hour=hour, weekday=wd)
@@ -227,9 +257,9 @@ def _call(prog, pop: P.Population, cats, k: int, index: int, width: int, date, h
             derived.append(f)
             continue
         meta[f.name] = ctx[f.name] = sample_field(r, f)
-    for w in pop.whens:  # conditional overrides see categoricals and sampled fields
-        if w.fields and holds(w.cond, ctx):
-            for f in w.fields:
+    for test, fields in whens:  # conditional overrides see categoricals and sampled fields
+        if test(ctx):
+            for f in fields:
                 if f.derived_from is not None:
                     derived.append(f)
                 else:
@@ -248,15 +278,19 @@ def _call(prog, pop: P.Population, cats, k: int, index: int, width: int, date, h
     caller_gender = "female" if r.random() < 0.5 else "male"
     duration = float(meta.get("duration_sec") or meta.get("AHT") or 120.0)
     turns = max(4, min(80, int(round(duration / 12.0))))
-    parts = [Participant(id="agent", name=agent.display if agent else str(meta.get("agent", "Agent")),
-                         side="seller", role="agent", gender=agent.gender if agent else "neutral"),
-             Participant(id="caller", name="Caller", side="buyer", role="caller", gender=caller_gender)]
+    # built without validation (plan_model.fast): every value is made here,
+    # typed as the model says, and this runs once per call of a large population
+    parts = [fast(Participant, id="agent", name=agent.display if agent else str(meta.get("agent", "Agent")),
+                                         side="seller", role="agent", gender=agent.gender if agent else "neutral"),
+             fast(Participant, id="caller", name="Caller", side="buyer", role="caller",
+                                         gender=caller_gender)]
     speakers = [t_ % 2 for t_ in range(turns)]
     scenario = str(meta.get("scenario", pop.domain or "inquiry"))
-    beats = [Beat(kind="greeting", turn=0, speaker="agent"),
-             Beat(kind="scenario", turn=1, speaker="caller", key=scenario),
-             Beat(kind="close", turn=turns - 1 if (turns - 1) % 2 == 0 else turns - 2, speaker="agent")]
-    return Call(id=call_id, kind="population", index=index, population=pop.name, date=d, time=t, start=start,
+    beats = [fast(Beat, kind="greeting", turn=0, speaker="agent"),
+             fast(Beat, kind="scenario", turn=1, speaker="caller", key=scenario),
+             fast(Beat, kind="close", turn=turns - 1 if (turns - 1) % 2 == 0 else turns - 2,
+                                  speaker="agent")]
+    return fast(Call, id=call_id, kind="population", index=index, population=pop.name, date=d, time=t, start=start,
                 start_utc=start_utc, weekday=wd, timezone=pop.timezone, locale=locale,
                 length="short" if turns <= 20 else "medium" if turns <= 40 else "long", target_turns=turns,
                 target_duration_sec=round(duration, 3), medium="phone", participants=parts, speakers=speakers,

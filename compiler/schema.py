@@ -351,7 +351,7 @@ EMIT: dict[str, Block] = {
         "model": Prop(k_str), "loudness": Prop(k_raw),
     }),
     "vcp": Block({"version": Prop(k_str), "mode": Prop(enum("gtm", "full")),
-                  "jsonl": Prop(k_flag, min=0, max=0)}),
+                  "jsonl": Prop(k_flag, min=0, max=0), "pretty": Prop(k_onoff)}),
     "sa": Block({"index_name": Prop(k_str), "channel_map": Prop(k_str)}),
 }
 

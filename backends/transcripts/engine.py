@@ -27,7 +27,7 @@ from typing import Any, Iterable, Sequence
 
 from corpusc.compiler import rng
 from corpusc.compiler.paths import STDLIB
-from corpusc.compiler.plan_model import Beat, Call, Header, Moment, Participant
+from corpusc.compiler.plan_model import Beat, Call, Header, Moment, Participant, fast
 
 from ..rendered import Evidence, RenderedCall, Turn
 
@@ -356,17 +356,6 @@ def timing(turns: Iterable[Any], call: Call, header: Header) -> list[tuple[float
 
 # ---- one call -------------------------------------------------------------------------
 
-def _fast_model(cls, data: dict):
-    """`cls.model_construct(**data)` for frozen models whose fields are all given:
-    the same object, built without pydantic's per-field default handling."""
-    m = object.__new__(cls)
-    object.__setattr__(m, "__dict__", data)
-    object.__setattr__(m, "__pydantic_fields_set__", set(data))
-    object.__setattr__(m, "__pydantic_extra__", None)
-    object.__setattr__(m, "__pydantic_private__", None)
-    return m
-
-
 class _Line:
     __slots__ = ("text", "cues", "speaker")
 
@@ -675,7 +664,7 @@ class _Renderer:
             text = " ".join(parts)
             texts.append(text)
             for (kind, key), (s, e) in spans.items():
-                evid.append(_fast_model(Evidence, {"kind": kind, "key": key, "turn": d.i, "start": s, "end": e}))
+                evid.append(fast(Evidence, **{"kind": kind, "key": key, "turn": d.i, "start": s, "end": e}))
             cues = list(d.moment.cues) if (d.moment is not None and cues_on) else []
             lines.append(_Line(text, cues, d.p.id))
         times = timing(lines, call, self.header)
@@ -695,12 +684,12 @@ class _Renderer:
                     sentiment = "POSITIVE"
                 else:
                     sentiment = "NEUTRAL"
-            turns.append(_fast_model(Turn, {
+            turns.append(fast(Turn, **{
                 "index": d.i, "speaker": d.p.id, "name": d.p.name, "side": d.p.side, "role": d.p.role,
                 "text": line.text, "cues": line.cues, "start": start, "end": end, "beats": d.beats,
                 "moment": m.id if m is not None else None, "sentiment": sentiment}))
         evid.sort(key=lambda e: (e.turn, e.start, e.end))
-        return _fast_model(RenderedCall, {"call_id": call.id, "locale": call.locale, "turns": turns,
+        return fast(RenderedCall, **{"call_id": call.id, "locale": call.locale, "turns": turns,
                                           "evidence": evid, "duration": times[-1][1] if times else 0.0})
 
     # -- length ----------------------------------------------------------------------
