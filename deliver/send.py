@@ -6,9 +6,11 @@ the retries ran out), and that outcome is journaled before it counts."""
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import time
 from collections import Counter
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -22,6 +24,7 @@ from .redact import Redactor
 from .retry import backoff, retry_after, retryable_status
 
 EXCERPT = 200
+CONNECTIONS_PER_CLIENT = 8  # httpcore's pool scans every connection per request: O(n^2) at 64
 
 
 class Settings(BaseModel):
@@ -94,9 +97,16 @@ async def deliver(items: Iterable[tuple[str, Callable[[], Prepared]]], settings:
     inflight = asyncio.Semaphore(settings.concurrency)
     window = asyncio.Semaphore(max(64, settings.concurrency * 4))
     timeout = httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout, pool=None)
-    limits = httpx.Limits(max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency)
+    n_clients = math.ceil(settings.concurrency / CONNECTIONS_PER_CLIENT)
+    per_client = math.ceil(settings.concurrency / n_clients)
+    limits = httpx.Limits(max_connections=per_client, max_keepalive_connections=per_client)
 
-    async with httpx.AsyncClient(timeout=timeout, limits=limits, follow_redirects=False) as client:
+    async with AsyncExitStack() as stack:
+        clients = [await stack.enter_async_context(httpx.AsyncClient(timeout=timeout, limits=limits,
+                                                                     follow_redirects=False))
+                   for _ in range(n_clients)]
+        pool = _Clients(clients)
+
         async def one(call_id: str, thunk: Callable[[], Prepared]) -> None:
             try:
                 try:
@@ -104,7 +114,7 @@ async def deliver(items: Iterable[tuple[str, Callable[[], Prepared]]], settings:
                 except DeliveryError as e:  # unreadable: nothing sent, nothing journaled
                     stats.failures.append(Failure(call_id, "", e.code, redactor.text(e.message)))
                     return
-                await _attempts(client, item, settings, journal, redactor, bucket, inflight, stats, rng)
+                await _attempts(pool, item, settings, journal, redactor, bucket, inflight, stats, rng)
             finally:
                 window.release()
                 progress(1)
@@ -121,7 +131,23 @@ async def deliver(items: Iterable[tuple[str, Callable[[], Prepared]]], settings:
     return stats
 
 
-async def _attempts(client: httpx.AsyncClient, item: Prepared, s: Settings, journal: Journal,
+class _Clients:
+    """Several small connection pools instead of one big one; a request goes
+    to the least busy, so none holds more than its share of --concurrency."""
+
+    def __init__(self, clients: list[httpx.AsyncClient]) -> None:
+        self.clients, self.load = clients, [0] * len(clients)
+
+    async def post(self, url: str, **kw) -> httpx.Response:
+        j = min(range(len(self.clients)), key=self.load.__getitem__)
+        self.load[j] += 1
+        try:
+            return await self.clients[j].post(url, **kw)
+        finally:
+            self.load[j] -= 1
+
+
+async def _attempts(client: _Clients, item: Prepared, s: Settings, journal: Journal,
                     redactor: Redactor, bucket: TokenBucket, inflight: asyncio.Semaphore, stats: Stats,
                     rng: random.Random) -> None:
     headers = dict(s.headers)

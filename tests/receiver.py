@@ -63,9 +63,11 @@ class Receiver:
                 key = self.headers.get("Idempotency-Key", "")
                 with rec.lock:
                     rec.tries[key] += 1
-                    act = rec.behave(key, rec.tries[key])
-                    rec.requests.append(Seen(time.monotonic(), key, dict(self.headers.items()),
-                                             body if rec.keep_bodies else b"", self.path, act))
+                    n = rec.tries[key]
+                    seen = Seen(time.monotonic(), key, dict(self.headers.items()),
+                                body if rec.keep_bodies else b"", self.path, Act())
+                    rec.requests.append(seen)
+                act = seen.act = rec.behave(key, n)  # outside the lock: behave may sleep
                 if act.delay:
                     time.sleep(act.delay)
                 if act.drop:

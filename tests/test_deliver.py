@@ -69,26 +69,28 @@ def test_rate_limit_is_global_across_connections(cli, tmp_path):
     assert 36 <= report(tmp_path)["achieved_rps"] <= 44
 
 
-def test_unlimited_rate_is_capped_by_concurrency(cli, tmp_path):
-    vcp_corpus(tmp_path, 40)
-    inflight = [0, 0]
+@pytest.mark.parametrize("cap", [3, 20])  # 20: several connection pools share the cap
+def test_unlimited_rate_is_capped_by_concurrency(cli, tmp_path, cap):
     import threading
+    import time
+    vcp_corpus(tmp_path, cap * 5)
+    inflight = [0, 0]
     lock = threading.Lock()
 
     def behave(key, n):
         with lock:
             inflight[0] += 1
             inflight[1] = max(inflight[1], inflight[0])
-        import time
-        time.sleep(0.02)
+        time.sleep(0.05)
         with lock:
             inflight[0] -= 1
         return Act()
 
     with Receiver(behave) as rec:
-        status, out = deliver(cli, tmp_path, rec.url, "--rps", "0", "--concurrency", "3")
+        status, out = deliver(cli, tmp_path, rec.url, "--rps", "0", "--concurrency", str(cap))
+        assert len(rec.requests) == cap * 5
     assert status == 0, out
-    assert 1 <= inflight[1] <= 3
+    assert cap - 1 <= inflight[1] <= cap
 
 
 def test_retries_5xx_429_timeouts_and_dropped_connections(cli, tmp_path):
