@@ -1,7 +1,8 @@
 """SA speech-analytics upload descriptors (seed 004): `sa/<call_id>.json` per
 call, holding the `data` JSON of the upload form, the index name and channel
 map from `emit sa { }`, and the paths of the files sent with it (the
-`.wav.json` timeline and the `.wav`, none for text calls) that the audio
+`.wav.json` timeline and the `.wav` (or `.mp3`/`.ogg` per `emit audio {
+format }`), none for text calls) that the audio
 backend writes. `corpusc deliver sa` turns a descriptor into the multipart
 request.
 
@@ -48,7 +49,7 @@ def _file_agent(name: str) -> str:
     return re.sub(r"[^\w]+", "_", name.strip(), flags=re.UNICODE).strip("_") or "Agent"
 
 
-def sa_data(call: Call, seed: Any, corpus: str) -> dict[str, Any]:
+def sa_data(call: Call, seed: Any, corpus: str, audio_format: str = "wav") -> dict[str, Any]:
     head = call_header(call)
     start = str(head.get("start_utc") or call.start_utc)
     compact = _compact(start)
@@ -71,7 +72,7 @@ def sa_data(call: Call, seed: Any, corpus: str) -> dict[str, Any]:
     if team:
         data[ATTRS + "group"] = str(team)
         data[ATTRS + "group_name"] = str(head.get("team_name") or team)
-    data["original_filename"] = f"{stem}.wav"
+    data["original_filename"] = f"{stem}.{audio_format}"
     data["channel"] = str(channel)
     for k, v in head.items():
         if isinstance(v, SCALARS) and v is not None:
@@ -88,11 +89,12 @@ class Sa:
         opts = ctx.options.get("sa", {})
         corpus = ctx.header.corpus
         text = call.metadata.get("channel") == "text"
+        fmt = str(ctx.options.get("audio", {}).get("format") or "wav")  # the audio backend's file suffix
         doc = {
-            "data": sa_data(call, corpus.get("seed"), str(corpus.get("name", ""))),
+            "data": sa_data(call, corpus.get("seed"), str(corpus.get("name", "")), fmt),
             "index_name": opts.get("index_name"),
             "channel_map": opts.get("channel_map"),
             "stt_data": f"audio/{call.id}.wav.json",
-            "audio": None if text else f"audio/{call.id}.wav",
+            "audio": None if text else f"audio/{call.id}.{fmt}",
         }
         return [Artifact(f"sa/{call.id}.json", (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode())]

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from .errors import DeliveryError
 
 OK_STATUS = (200, 201, 202)
+AUDIO_TYPES = {".wav": "audio/wav", ".mp3": "audio/mpeg", ".ogg": "audio/ogg"}
 
 
 class SaTarget(BaseModel):
@@ -68,7 +69,8 @@ def form(out: Path, rel: str, doc: dict[str, Any], target: SaTarget
     files: dict[str, tuple[str, bytes, str]] = {}
     wanted = [("stt_data", doc["stt_data"], base + ".json", "application/json")]
     if doc.get("audio"):
-        wanted.append(("audio", doc["audio"], base, "audio/wav"))
+        ctype = AUDIO_TYPES.get(Path(str(doc["audio"])).suffix.lower(), "application/octet-stream")
+        wanted.append(("audio", doc["audio"], base, ctype))
     for field, path_rel, name, ctype in wanted:
         path = _inside(out, str(path_rel), rel)
         try:

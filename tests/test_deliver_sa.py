@@ -214,3 +214,17 @@ def test_sa_backend_fills_team_ani_and_agent_name_when_present():
     assert data["original_filename"].startswith("Anna_Ziegler_") and data["original_filename"].endswith(
         "_491512345678.wav")
     assert Path(data["original_filename"]).suffix == ".wav"
+
+
+def test_sa_backend_follows_the_audio_format():
+    from corpusc.backends.base import Context
+    from corpusc.backends.sa import Sa
+    header, calls = _calls(10)
+    ctx = Context(header=header, options={"audio": {"format": "mp3"}})
+    docs = [json.loads(Sa().render(c, None, ctx)[0].data) for c in calls]
+    voice = [d for d in docs if d["audio"]]
+    assert voice and all(d["audio"].endswith(".mp3") and d["data"]["original_filename"].endswith(".mp3")
+                         for d in voice)
+    schema = json.loads((SPECS / "sa-upload.schema.json").read_text())
+    for d in docs:
+        jsonschema.validate(d, schema)
