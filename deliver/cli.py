@@ -17,6 +17,11 @@ from .errors import DeliveryError
 
 EXIT_OK, EXIT_ERRORS = 0, 1
 SHOWN_FAILURES = 20
+FAILURE_HELP = {
+    "E0807": "the receiver refused it; fix the cause, then rerun with --only-failed",
+    "E0808": "rerun the same command later: only unconfirmed payloads are sent",
+    "E0805": "rebuild the corpus, then rerun: only unconfirmed payloads are sent",
+}
 RESERVED_HEADERS = {"content-type", "content-length", "host", "idempotency-key", "transfer-encoding"}
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
@@ -336,9 +341,10 @@ def _send(kind, out, payloads, red, hdrs, target, dest, url, connect_timeout, re
     path = report.write(out, doc)
     for w in warnings[:SHOWN_FAILURES]:
         click.echo(_diag("E0811", w, str(out / "manifest.json")), err=True, nl=False)
+    paths = {p.call_id: p.path for p in payloads} if stats.failures else {}
     for f in stats.failures[:SHOWN_FAILURES]:
-        click.echo(_diag(f.code, f"{f.call_id}: {f.reason}", f.call_id,
-                         help="rerun the same command to retry what is unconfirmed"), err=True, nl=False)
+        click.echo(_diag(f.code, f"{f.call_id}: {f.reason}", str(out / paths.get(f.call_id, f.call_id)),
+                         help=FAILURE_HELP.get(f.code, "")), err=True, nl=False)
     if len(stats.failures) > SHOWN_FAILURES:
         click.echo(f"... and {len(stats.failures) - SHOWN_FAILURES} more failures (see {path})", err=True)
     click.echo(report.summary(doc))
