@@ -71,6 +71,7 @@ def verify(out: Path, sink: Sink) -> dict[str, Any]:
             summary["files"] += 1
             ok &= _check_file(out, rel, sha, add)
         realized.append(_check_call(out, call, entry, add) if ok else call)
+        _verify_audio(out, call, entry, add, summary)
     # requirements and the divergence ratio on the realized corpus
     header = planmod.header(prog, compiled.spec_hash)
     results = evaluate(prog, header, iter(realized))
@@ -88,6 +89,14 @@ def verify(out: Path, sink: Sink) -> dict[str, Any]:
                 _at(mpath), help="the transcripts or ground truth were altered after the build")
     summary["requirements"] = f"{sum(r.passed for r in results)}/{len(results)}"
     return summary
+
+
+def _verify_audio(out: Path, call: Call, entry: dict, add, summary: dict[str, Any]) -> None:
+    """The call's audio against its timeline (duration, energy, pauses, overlaps)."""
+    from .audio.check import check_call
+    stats = check_call(out, call.id, entry.get("files", {}), add)
+    if stats is not None:
+        summary["audio_minutes"] = round(summary.get("audio_minutes", 0.0) + stats["seconds"] / 60, 2)
 
 
 def _check_file(out: Path, rel: str, sha: str, add) -> bool:

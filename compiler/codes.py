@@ -197,6 +197,7 @@ _c("E0409", "warning", "ratio cannot be met exactly", """
 The declared divergence ratio cannot be realized exactly with the number of
 annotated moments (e.g. 30% of 4 moments). The nearest count is used; the
 message says which.""")
+
 _c("E0410", "error", "weight adjustment depends on a later field", """
 A `when` block may raise or lower a categorical field's categories for the
 calls it matches (`scenario weights { emergency_service 250% }`), but only on
@@ -266,6 +267,56 @@ _c("E0706", "warning", "spec changed since the build", """
 The spec recorded in manifest.json has changed since the outputs were built
 (its hash differs). Verification uses the current spec; rebuild to bring the
 outputs up to date.""")
+
+# --- E07xx (audio) --------------------------------------------------------------
+_c("E0711", "error", "offline speech engine unavailable", """
+`engine espeak` drives libespeak-ng from the `espeakng-loader` wheel in-process,
+and the library or its data could not be loaded, or it has no voice for the
+call's language. Reinstall the dependencies (`pip install --force-reinstall
+espeakng-loader`), use a locale espeak-ng speaks (en, de, he, ...), or switch to
+`emit audio { engine openai }`.""")
+_c("E0712", "error", "OpenAI API key missing", """
+`engine openai` reads the API key from the OPENAI_API_KEY environment variable
+only (never from the spec or a file, and it is never written anywhere). Set it
+before building:
+
+    export OPENAI_API_KEY=sk-...
+    corpusc build spec.corpus
+
+or use the offline `emit audio { engine espeak }`.""")
+_c("E0713", "error", "text-to-speech request failed", """
+A request to the speech endpoint failed for good: the key or model was refused
+(401, 403, 404), or every retry of a 429 / 5xx / broken connection ran out.
+Check the key, the `model` of `emit audio`, and OPENAI_BASE_URL if set; then
+rebuild. Audio already received is cached in `DIR/.corpusc/tts-cache/`, so the
+rebuild only requests what is missing.""")
+_c("E0714", "error", "audio encoder unavailable", """
+`format mp3` and `format ogg` need an encoder: libsndfile's own (1.1 and later)
+or ffmpeg through pydub, and neither is available. Install ffmpeg (for example
+`apt-get install ffmpeg`), or use `format wav`, which needs nothing else.""")
+_c("E0715", "error", "invalid audio option", """
+An `emit audio` option has a value the backend cannot use: `telephony` is
+8 kHz mu-law, so it cannot be combined with another `sample_rate`; a sample
+rate must be between 8000 and 96000 Hz; `loudness` is the active speech level
+in dBFS between -60 and -3 (e.g. `loudness -20`).""")
+_c("E0721", "error", "audio duration does not match its timeline", """
+The audio file's duration differs from the end of its timeline
+(`audio/<call>.timeline.json`) by more than 10 ms: the audio or the timeline
+was cut, padded or replaced after the build. Rebuild the call.""")
+_c("E0722", "error", "speech segment is silent", """
+A turn of the timeline has no energy in its channel of the audio file (C1 =
+left = seller side, C2 = right = customer side): the audio was altered, or the
+channels were swapped. Rebuild the call.""")
+_c("E0723", "error", "pause is not silent", """
+A `[2.1s pause]` or `[silence Ns]` of the timeline is not silence in the audio
+file: the pause is mistimed or something was mixed into it. Rebuild the call.""")
+_c("E0724", "error", "interruption does not overlap", """
+A turn cued `[INTERRUPTS]` should talk over the previous utterance for
+150-600 ms, and the audio has no speech of both speakers in that stretch. The
+audio or the timeline was altered after the build; rebuild the call.""")
+_c("E0725", "error", "unreadable audio or timeline", """
+An audio file of the build cannot be decoded, or its timeline
+(`<call>.timeline.json`, `<call>.wav.json`) is not valid JSON. Rebuild the call.""")
 
 # --- E08xx: delivery ------------------------------------------------------------
 _c("E0801", "error", "cannot deliver from this directory", """

@@ -93,6 +93,7 @@ def _speak(call, rc, ctx, opts: Options, vs, deliveries: list[Delivery]):
     from .speech import espeak_utterance, from_pcm
     if opts.engine == "espeak":
         from . import espeak
+        espeak.fresh()
         rnd = stream(ctx.header.corpus.get("seed", 0), "audio.speech", call.id).random
         utts = [espeak_utterance(t.text, vs[t.speaker], d, call.locale, rnd) for t, d in zip(rc.turns, deliveries)]
         return utts, espeak.engine().rate

@@ -2,12 +2,13 @@
 through ctypes: synchronous mode, a synth callback that collects the samples
 and word events. No subprocess and no system install. The library keeps
 global state, so it is initialized once per process, lazily (build workers
-are separate processes)."""
+are separate processes), and reloaded per call (see `fresh`)."""
 
 from __future__ import annotations
 
 import bisect
 import ctypes
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,8 +37,9 @@ class _Engine:
     lib: ctypes.CDLL
     rate: int
     callback: object  # keeps the ctypes callback alive
-    chunks: list
+    chunks: list  # (samples so far, samples of this callback)
     words: list  # (character position, sample)
+    libc: ctypes.CDLL | None = None
     voice: str = ""
     params: tuple = ()
 
@@ -50,6 +52,22 @@ def engine() -> _Engine:
     if _E is None:
         _E = _load()
     return _E
+
+
+def fresh() -> _Engine:
+    """A freshly loaded library. espeak-ng keeps synthesis state in statics that
+    neither espeak_Terminate nor espeak_Initialize reset (the pitch flutter
+    phase, among others), so the same text would sound slightly different
+    depending on what a worker said before. Unloading and reloading the library
+    (a few ms) at the start of every call makes each call's audio a function of
+    the call alone, whichever worker renders it."""
+    global _E
+    if _E is not None:
+        import _ctypes
+        _E.lib.espeak_Terminate()
+        _ctypes.dlclose(_E.lib._handle)
+        _E = None
+    return engine()
 
 
 def _load() -> _Engine:
@@ -75,9 +93,9 @@ def _load() -> _Engine:
     words: list = []
 
     def on_synth(wav, n, events) -> int:
-        base = sum(len(c) for c in chunks)
+        base = len(chunks) and chunks[-1][0]
         if n > 0:
-            chunks.append(np.ctypeslib.as_array(wav, (n,)).copy())
+            chunks.append((base + n, np.ctypeslib.as_array(wav, (n,)).copy()))
         i = 0
         while events[i].type != EVENT_LIST_TERMINATED:
             e = events[i]
@@ -88,7 +106,7 @@ def _load() -> _Engine:
 
     cb = _CALLBACK(on_synth)
     lib.espeak_SetSynthCallback(cb)
-    return _Engine(lib=lib, rate=rate, callback=cb, chunks=chunks, words=words)
+    return _Engine(lib=lib, rate=rate, callback=cb, chunks=chunks, words=words, libc=ctypes.CDLL(None))
 
 
 def set_voice(name: str) -> None:
@@ -114,8 +132,9 @@ def synth(text: str, rate: int, pitch: int, range_: int) -> tuple[np.ndarray, li
     e.chunks.clear()
     e.words.clear()
     data = text.encode("utf-8")
+    e.libc.srand(zlib.crc32(data))  # breath noise draws from libc's rand(): seed it per utterance
     e.lib.espeak_Synth(data, len(data) + 1, 0, POS_CHARACTER, 0, CHARS_UTF8, None, None)
-    pcm = np.concatenate(e.chunks) if e.chunks else np.zeros(0, np.int16)
+    pcm = np.concatenate([c for _, c in e.chunks]) if e.chunks else np.zeros(0, np.int16)
     return pcm, [(max(0, p - 1), s) for p, s in e.words]
 
 
