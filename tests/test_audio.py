@@ -441,3 +441,14 @@ def test_verify_catches_tampered_audio(cli, built, tmp_path, tamper, code):
     sf.write(str(wav), y, sr, subtype="PCM_16")
     status, output = cli("verify", str(out))
     assert status == 1 and f"[{code}]" in output, output
+
+
+def test_ogg_is_deterministic_and_decodes():
+    import io
+
+    from corpusc.backends.audio.mix import encode
+    y = (0.3 * np.sin(np.arange(24000) / 7)).astype(np.float32)[:, None].repeat(2, axis=1)
+    a, b = encode(y, 24000, "ogg", False), encode(y, 24000, "ogg", False)
+    assert a == b
+    x, sr = sf.read(io.BytesIO(a), always_2d=True)
+    assert sr == 24000 and x.shape == (24000, 2)

@@ -113,7 +113,7 @@ def encode(y: np.ndarray, sr: int, fmt: str, telephony: bool) -> bytes:
     name = {"mp3": "MP3", "ogg": "OGG"}[fmt]
     if name in sf.available_formats() and _native(fmt):
         sf.write(buf, y, sr, format=name, subtype="MPEG_LAYER_III" if fmt == "mp3" else "VORBIS")
-        return buf.getvalue()
+        return ogg_fixed_serial(buf.getvalue()) if fmt == "ogg" else buf.getvalue()
     if ffmpeg() is None:
         raise AudioError("E0714", f"cannot encode `{fmt}`: this libsndfile cannot, and ffmpeg is not installed",
                          help=f"install ffmpeg (e.g. `apt-get install ffmpeg`) or use `format wav`")
@@ -122,6 +122,37 @@ def encode(y: np.ndarray, sr: int, fmt: str, telephony: bool) -> bytes:
     seg = AudioSegment(pcm.tobytes(), frame_rate=sr, sample_width=2, channels=y.shape[1])
     seg.export(buf, format=fmt, parameters=["-map_metadata", "-1", "-fflags", "+bitexact"])
     return buf.getvalue()
+
+
+def _ogg_crc_table() -> list[int]:
+    table = []
+    for i in range(256):
+        r = i << 24
+        for _ in range(8):
+            r = ((r << 1) ^ 0x04C11DB7) if r & 0x80000000 else r << 1
+        table.append(r & 0xFFFFFFFF)
+    return table
+
+
+_CRC = _ogg_crc_table()
+
+
+def ogg_fixed_serial(data: bytes, serial: int = 0x636F7270) -> bytes:
+    """libsndfile gives each Ogg stream a random serial number; a fixed one (and
+    the page checksums redone) makes the same audio the same bytes."""
+    out = bytearray(data)
+    i = 0
+    while i + 27 <= len(out) and out[i:i + 4] == b"OggS":
+        nseg = out[i + 26]
+        size = 27 + nseg + sum(out[i + 27:i + 27 + nseg])
+        out[i + 14:i + 18] = serial.to_bytes(4, "little")
+        out[i + 22:i + 26] = b"\0\0\0\0"
+        crc = 0
+        for b in out[i:i + size]:
+            crc = ((crc << 8) & 0xFFFFFFFF) ^ _CRC[((crc >> 24) ^ b) & 0xFF]
+        out[i + 22:i + 26] = crc.to_bytes(4, "little")
+        i += size
+    return bytes(out)
 
 
 def _native(fmt: str) -> bool:
