@@ -269,11 +269,17 @@ def _call(prog, pop: P.Population, cats, whens, k: int, index: int, width: int, 
     language = meta.get("language")
     locale = language if isinstance(language, str) and "-" in language else pop.locale
     agent = pop.agents.get(meta.get("agent")) if pop.agents else None
-    if agent is not None:
-        meta["agent_name"] = agent.display
-        meta["team"] = agent.team
-        meta["agent_shift"] = agent.shift
+    if agent is not None:  # the roster entry right after the agent's key
+        linked = {}
+        for key, v in meta.items():
+            linked[key] = v
+            if key == "agent":
+                linked.update(agent_name=agent.display, team=agent.team, agent_shift=agent.shift)
+        meta = linked
     meta["time_of_day_bucket"] = time_of_day_bucket(hour)
+    ratio = meta.get("Silence_ratio")
+    if isinstance(ratio, (int, float)) and "Silence_total_seconds" not in meta and "duration_sec" in meta:
+        meta["Silence_total_seconds"] = round(ratio / 100 * float(meta["duration_sec"]), 3)
     meta["ANI"] = fictional_phone(r, locale)
     caller_gender = "female" if r.random() < 0.5 else "male"
     duration = float(meta.get("duration_sec") or meta.get("AHT") or 120.0)

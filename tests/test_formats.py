@@ -101,7 +101,7 @@ def _vtt_ms(stamp: str) -> int:
 
 # ---- every format ------------------------------------------------------------------
 
-TEXT_FORMATS = ["txt", "vtt", "zoom_vtt", "srt"]
+TEXT_FORMATS = ["txt", "vtt", "zoom_vtt", "srt", "dialogue"]
 JSON_FORMATS = ["json", "gong", "aws_call_analytics"]
 
 
@@ -109,7 +109,7 @@ def test_registry():
     assert set(F.FORMATS) == set(TEXT_FORMATS + JSON_FORMATS)
     assert {name: ext for name, (ext, _) in F.FORMATS.items()} == {
         "txt": ".txt", "json": ".json", "vtt": ".vtt", "zoom_vtt": ".zoom.vtt", "srt": ".srt",
-        "gong": ".gong.json", "aws_call_analytics": ".aws.json"}
+        "gong": ".gong.json", "aws_call_analytics": ".aws.json", "dialogue": ".dialogue.txt"}
 
 
 @pytest.mark.parametrize("name", TEXT_FORMATS)
@@ -131,7 +131,7 @@ def test_deterministic_utf8_newline(name, call, rc):
     assert out == fn(_call(), _rendered(_call()))
     assert out.endswith("\n") and not out.endswith("\n\n")
     out.encode("utf-8")
-    if name not in ("gong", "aws_call_analytics"):  # these carry no names
+    if name not in ("gong", "aws_call_analytics", "dialogue"):  # these carry no names (dialogue: roles)
         assert "Zoë Ågren" in out  # not \u-escaped
 
 

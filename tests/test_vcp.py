@@ -187,3 +187,16 @@ def test_unsupported_version_is_a_diagnostic(cli, tmp_path):
     spec.write_text(SPEC.replace('version "0.3" mode MODE', 'version "0.4"'))
     status, out = cli("check", str(spec))
     assert status == 1 and "[E0503]" in out and "Traceback" not in out
+
+
+def test_pretty_writes_indented_payloads(cli, tmp_path):
+    _build(cli, _spec(tmp_path, "gtm", "pretty on"), tmp_path / "p")
+    _build(cli, _spec(tmp_path, "gtm"), tmp_path / "c")
+    pretty, compact = _tree(tmp_path / "p"), _tree(tmp_path / "c")
+    name = sorted(pretty)[0]
+    assert pretty[name].startswith(b'{\n  "call_id"') and b"\n" not in compact[name][:-1]
+    def same(raw: bytes) -> dict:
+        doc = json.loads(raw)
+        del doc["vcp_payload"]["custom"]["synthetic_recipe"]["spec_hash"]  # the two specs differ by `pretty`
+        return doc
+    assert {k: same(v) for k, v in pretty.items()} == {k: same(v) for k, v in compact.items()}

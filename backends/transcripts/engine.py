@@ -308,11 +308,26 @@ def _hx(h: Header) -> _HeaderX:
 # ---- timing -------------------------------------------------------------------------
 
 def _pause(cues: Sequence[str]) -> float:
+    """Seconds of time before a turn: `2.1s pause`, `hold 20.0s`, `silence 3.5s`."""
     total = 0.0
     for c in cues:
-        if c.endswith("s pause"):
-            try:
+        try:
+            if c.endswith("s pause"):
                 total += float(c[:-7])
+            elif c.startswith(("hold ", "silence ")) and c.endswith("s"):
+                total += float(c[c.index(" ") + 1:-1])
+        except ValueError:
+            pass
+    return total
+
+
+def gap_cues(cues: Sequence[str], kind: str) -> float:
+    """Seconds of `hold` (or `silence`) cued before a turn."""
+    total = 0.0
+    for c in cues:
+        if c.startswith(kind + " ") and c.endswith("s"):
+            try:
+                total += float(c[len(kind) + 1:-1])
             except ValueError:
                 pass
     return total
@@ -366,7 +381,7 @@ class _Line:
 class _Draft:
     """A turn under construction: segments are (text, tags, removable)."""
     __slots__ = ("i", "p", "side", "head", "core", "body", "tail", "fills", "weight", "words", "moment",
-                 "beats", "pol", "bc", "slots", "cap", "grow", "fkeys", "rep", "fpos")
+                 "beats", "pol", "bc", "slots", "cap", "grow", "fkeys", "rep", "fpos", "gaps")
     # pol: the tone of a turn without beats or moment (+1 positive, -1 negative, 0 neutral)
 
     def __init__(self, i: int, p: Participant):
@@ -388,6 +403,7 @@ class _Draft:
         self.fkeys: set[str] = set()  # fill banks already used in this turn
         self.rep = True  # may a fill bank be used twice in this turn
         self.fpos = 0  # where the rotation over `fills` resumes
+        self.gaps: list[str] = []  # "hold 20.0s", "silence 3.5s": time before the turn, cued always
 
     def add(self, where: list, text: str, tags: tuple = (), opt: bool = False) -> None:
         if not text:
@@ -666,7 +682,7 @@ class _Renderer:
             for (kind, key), (s, e) in spans.items():
                 evid.append(fast(Evidence, **{"kind": kind, "key": key, "turn": d.i, "start": s, "end": e}))
             cues = list(d.moment.cues) if (d.moment is not None and cues_on) else []
-            lines.append(_Line(text, cues, d.p.id))
+            lines.append(_Line(text, d.gaps + cues if d.gaps else cues, d.p.id))
         times = timing(lines, call, self.header)
         turns = []
         for d, line, (start, end) in zip(drafts, lines, times):
@@ -770,6 +786,10 @@ class _Renderer:
                 w = seg[0].count(" ") + 1
                 d.words -= w
                 total -= w
+
+
+def _seconds(v: Any) -> float:
+    return round(float(v), 1) if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 else 0.0
 
 
 def render_call(call: Call, header: Header) -> RenderedCall:
@@ -1784,7 +1804,11 @@ class _Population:
         self.scen = str(scen or self.meta.get("scenario") or "")
         self.intent = str(self.meta.get("intent") or "")
         self.close_turn = next((b.turn for b in c.beats if b.kind == "close"), self.n - 1)
-        self.target = round(c.target_duration_sec * WORDS_PER_SEC)
+        # holds and silences take their seconds out of the talking time
+        self.hold = 0.0 if str(self.meta.get("channel") or "") == "text" else _seconds(self.meta.get("Hold_time"))
+        self.silence = _seconds(self.meta.get("Silence_total_seconds"))
+        talk = max(c.target_duration_sec * 0.3, c.target_duration_sec - self.hold - self.silence)
+        self.target = round(talk * WORDS_PER_SEC)
         self.tight = self.target / max(1, self.n) < 16 or self.n <= 5
         self.chat = str(self.meta.get("channel") or "") == "text"
         self._slots()
@@ -1977,4 +2001,27 @@ class _Population:
                     d.add(d.core, self.line(["filler." + side], kw, i))
             drafts.append(d)
         R.fit(drafts, self.target)
+        self._gaps(drafts, step_at)
         return drafts
+
+    def _gaps(self, drafts: list[_Draft], step_at: dict[int, str]) -> None:
+        """The metadata's hold time as one `[hold Ns]` before an agent turn
+        (the agent's "thanks for holding"), its silence split over up to two
+        caller turns, so the transcript adds up to the metadata."""
+        middle = [d for d in drafts if 2 <= d.i < self.close_turn]
+        if self.hold > 0:
+            agents = [d for d in middle if d.side == "seller"] or [d for d in drafts[1:] if d.side == "seller"]
+            if agents:
+                held = [d for d in agents if step_at.get(d.i) == "hold"]
+                d = held[0] if held else agents[len(agents) // 2]
+                d.gaps.append(f"hold {self.hold:.1f}s")
+        if self.silence > 0:
+            callers = [d for d in middle if d.side != "seller"] or [d for d in drafts[1:] if d.side != "seller"]
+            if callers:
+                picks = [callers[len(callers) // 3], callers[(2 * len(callers)) // 3]] if len(callers) > 1 and \
+                    self.silence >= 2.0 else [callers[len(callers) // 2]]
+                tenths = round(self.silence * 10)
+                first = tenths // len(picks)
+                for k, d in enumerate(picks):
+                    part = first if k < len(picks) - 1 else tenths - first * (len(picks) - 1)
+                    d.gaps.append(f"silence {part / 10:.1f}s")

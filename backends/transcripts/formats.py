@@ -363,6 +363,9 @@ def aws_call_analytics(call: Call, rc: RenderedCall) -> str:
     return _dump(doc)
 
 
+from .dialogue import dialogue  # noqa: E402  (the contact-center text format, its own module)
+
+
 FORMATS: dict[str, tuple[str, Callable[[Call, RenderedCall], str]]] = {
     "txt": (".txt", txt),
     "json": (".json", json_transcript),
@@ -371,4 +374,5 @@ FORMATS: dict[str, tuple[str, Callable[[Call, RenderedCall], str]]] = {
     "srt": (".srt", srt),
     "gong": (".gong.json", gong),
     "aws_call_analytics": (".aws.json", aws_call_analytics),
+    "dialogue": (".dialogue.txt", dialogue),
 }
