@@ -53,7 +53,7 @@ def call_context(call: Call, h: Header) -> dict[str, Any]:
 _CTX: dict[tuple, bytes] = {}
 
 
-def content_hash(call: Call, h: Header, backends: list[tuple[str, str, dict]]) -> str:
+def content_hash(call: Call, h: Header, backends: list[tuple[str, str, dict]], data: bytes | None = None) -> str:
     """sha256 of the call, the context it depends on and the backends. The
     context digest is shared by every call with the same account or population
     and cast, so a 100k-call population hashes its context once."""
@@ -66,7 +66,7 @@ def content_hash(call: Call, h: Header, backends: list[tuple[str, str, dict]]) -
             _CTX.clear()
         payload = {"context": call_context(call, h), "backends": backends, "corpusc": __version__}
         ctx = _CTX[key] = hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).digest()
-    return hashlib.sha256(ctx + call.model_dump_json().encode()).hexdigest()
+    return hashlib.sha256(ctx + (data if data is not None else call.model_dump_json().encode())).hexdigest()
 
 
 # ---- worker side --------------------------------------------------------------
@@ -208,8 +208,7 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
 
                 def tap(calls):
                     for c in acc.wrap(tally.wrap(calls)):
-                        plan_json.call(c)
-                        yield c
+                        yield c, plan_json.call(c)
 
                 _render(prog, header, index, out, names, options, signature, jobs, shard, run, res, progress,
                         tap=tap)
@@ -238,10 +237,10 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
     def todo() -> Iterator[list[tuple[Call, str]]]:
         batch: list[tuple[Call, str]] = []
         calls = planmod.calls(prog)
-        for c in (tap(calls) if tap else calls):
+        for c, data in (tap(calls) if tap else ((c, None) for c in calls)):
             if shard and c.index % shard[1] != shard[0] - 1:
                 continue
-            h = content_hash(c, header, signature)
+            h = content_hash(c, header, signature, data)
             prev = index.lookup(c.id)
             if prev and prev[0] == h and prev[1] and all((out / rel).is_file() for rel in prev[1]):
                 index.touch(c.id, run)

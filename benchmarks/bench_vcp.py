@@ -70,7 +70,7 @@ def corpusc(count: int, work: Path, jobs: int = 2) -> dict:
     first = digest(out / "vcp")
     again = work / f"again_{count}"
     shutil.rmtree(again, ignore_errors=True)
-    run(cmd[:5] + [str(again)] + cmd[6:], env=env)
+    run(cmd[:6] + [str(again)] + cmd[7:], env=env)
     same = digest(again / "vcp") == first
     shutil.rmtree(again, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)

@@ -27,10 +27,13 @@ class JsonWriter:
             out.write(f"  {json.dumps(k)}: {_dump(v)},\n")
         out.write('  "calls": [')
 
-    def call(self, c: Call) -> None:
+    def call(self, c: Call) -> bytes:
+        """Write one call; returns its JSON (the build hashes the same bytes)."""
+        data = c.model_dump_json()
         self.out.write("\n    " if self.first else ",\n    ")
-        self.out.write(_dump(c.model_dump(mode="json")))
+        self.out.write(data)
         self.first = False
+        return data.encode()
 
     def close(self, tally: Tally) -> None:
         self.out.write("\n  ],\n" if not self.first else "],\n")
