@@ -213,7 +213,7 @@ def build(file, out_dir, only, jobs, shard):
     total = sum(len(a.calls) for a in prog.accounts) + sum(p.count for p in prog.populations)
     if shard_t:
         total = len(range(shard_t[0] - 1, total, shard_t[1]))
-    progress_cm = _progress(total)
+    progress_cm = progress_bar(total)
     with progress_cm as advance:
         res = run_build(compiled, file, out, only=wanted, jobs=jobs or (os.cpu_count() or 1),
                         shard=shard_t, progress=advance, results=results)
@@ -231,18 +231,20 @@ class _NoProgress:
         return False
 
 
-def _progress(total: int):
-    """A rich progress bar on an interactive stderr; nothing otherwise."""
+def progress_bar(total: int, what: str = "rendering"):
+    """A rich progress bar on an interactive stderr; nothing otherwise.
+    Used as `with progress_bar(n) as advance: advance(k)`."""
     if not sys.stderr.isatty():
         return _NoProgress()
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     class _Bar:
         def __enter__(self):
             self.p = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                              TimeRemainingColumn(), transient=True)
+                              TimeRemainingColumn(), console=Console(stderr=True), transient=True)
             self.p.__enter__()
-            self.task = self.p.add_task("rendering", total=total)
+            self.task = self.p.add_task(what, total=total)
             return lambda n=1: self.p.advance(self.task, n)
 
         def __exit__(self, *exc):

@@ -329,7 +329,8 @@ def _send(kind, out, payloads, red, hdrs, target, dest, url, connect_timeout, re
             for p in todo:
                 yield p.call_id, (lambda p=p: prep(p))
 
-        with _progress(len(todo)) as advance:
+        from corpusc.cli import progress_bar
+        with progress_bar(len(todo), "delivering") as advance:
             stats = asyncio.run(run_delivery(items(), settings, journal, red, advance))
     finally:
         journal.close()
@@ -353,31 +354,3 @@ def _send(kind, out, payloads, red, hdrs, target, dest, url, connect_timeout, re
                    err=True)
     click.echo(f"report: {path}")
     sys.exit(EXIT_OK if doc["complete"] else EXIT_ERRORS)
-
-
-class _NoProgress:
-    def __enter__(self):
-        return lambda n=1: None
-
-    def __exit__(self, *exc):
-        return False
-
-
-def _progress(total: int):
-    """A rich bar on an interactive stderr; nothing otherwise."""
-    if not sys.stderr.isatty():
-        return _NoProgress()
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    class _Bar:
-        def __enter__(self):
-            self.p = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                              TimeRemainingColumn(), console=Console(stderr=True), transient=True)
-            self.p.__enter__()
-            self.task = self.p.add_task("delivering", total=total)
-            return lambda n=1: self.p.advance(self.task, n)
-
-        def __exit__(self, *exc):
-            return self.p.__exit__(*exc)
-    return _Bar()
