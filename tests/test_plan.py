@@ -197,8 +197,13 @@ def test_local_time_across_dst():
     offsets = {x.date: x.start[-6:] for x in calls}
     assert offsets["2026-03-28"] == "+01:00"
     assert offsets["2026-03-30"] == "+02:00"
+    import datetime as dt
     for x in calls:
         assert x.start.startswith(f"{x.date}T{x.time}")
+        # the per-hour clock agrees with zoneinfo on every call, the switch included
+        hh, mm, ss = (int(v) for v in x.time.split(":"))
+        exact = planmod.local_times(dt.date.fromisoformat(x.date), hh, mm, ss, x.timezone)
+        assert exact == (x.date, x.time, x.start, x.start_utc, x.weekday)
 
 
 def test_plan_cli_footer(cli):
