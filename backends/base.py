@@ -5,6 +5,7 @@ parties register through the `corpusc.backends` entry-point group."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from corpusc.compiler.plan_model import Call, Header
@@ -22,6 +23,36 @@ class Artifact:
 class Context:
     header: Header
     options: dict[str, dict[str, Any]] = field(default_factory=dict)  # backend -> options
+    out: Path | None = None  # the build's output directory (caches live under out/.corpusc)
+
+
+class BackendError(Exception):
+    """A backend's failure as a diagnostic: a registered code, a message and a
+    help line. `corpusc build` shows it against the spec's `emit BACKEND` line
+    and exits non-zero, even when it is raised in a worker process."""
+
+    def __init__(self, backend: str, code: str, message: str, help: str = "") -> None:
+        super().__init__(message)
+        self.backend, self.code, self.message, self.help = backend, code, message, help
+
+    def __reduce__(self):  # crosses the process pool
+        return (BackendError, (self.backend, self.code, self.message, self.help))
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"
+
+    def diagnostic(self, file: str, sources: dict[str, str] | None = None):
+        import re
+
+        from corpusc.compiler.diagnostics import Sink, Span
+        span = Span.point(file)
+        text = (sources or {}).get(file)
+        m = re.search(rf"^[ \t]*emit[ \t]+{re.escape(self.backend)}\b", text or "", re.M)
+        if m:
+            line = text.count("\n", 0, m.start()) + 1
+            col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+            span = Span.point(file, line, col, m.start())
+        return Sink().add(self.code, self.message, span, help=self.help)
 
 
 class Backend(Protocol):

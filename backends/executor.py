@@ -86,7 +86,7 @@ def _init(header_json: str, options: dict, names: list[str], out: str) -> None:
     first = [b for b in backs if hasattr(b, "retime")]
     rest = [b for b in backs if not hasattr(b, "retime")]
     needs_text = any(getattr(b, "needs_text", True) for b in backs)
-    _W.update(ctx=Context(header=h, options=options), first=first, rest=rest, needs_text=needs_text,
+    _W.update(ctx=Context(header=h, options=options, out=Path(out)), first=first, rest=rest, needs_text=needs_text,
               out=Path(out))
 
 

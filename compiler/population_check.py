@@ -189,31 +189,21 @@ def _agents(ck, cat: P.Categorical | None, d, shifts) -> dict[str, P.AgentInfo]:
     if cat is None:
         return {}
     out = {}
+    where = [p for p in d.props if p.name.value == "agent"]
     for c in cat.categories:
         rep = ck.reps.get(c.value)
         if rep is None:
-            node = _find_value(d, "agent", c.value)
+            node = _find(where, c.value)
             ck.unknown("E0203", "agent", c.value, node.span if node else d.name.span, ck.reps)
             continue
         if shifts and rep.shift and rep.shift not in shifts:
-            node = _find_value(d, "agent", c.value)
+            node = _find(where, c.value)
             ck.sink.add("E0209", f"agent `{rep.name}` works shift `{rep.shift}`, which this population "
                         "does not declare", node.span if node else d.name.span,
                         help="declared shifts: " + ", ".join(sorted(shifts)))
         out[rep.name] = P.AgentInfo(name=rep.name, display=rep.display, team=rep.team, shift=rep.shift,
                                     gender=rep.gender, voice=rep.voice, languages=rep.languages)
     return out
-
-
-def _find_value(d, field: str, value: str):
-    for pr in d.props:
-        if pr.name.value == field:
-            for v in pr.values:
-                for it in (v.items if isinstance(v, n.ListV) else [v]):
-                    if getattr(it, "value", None) == value:
-                        return it
-            return _find(pr.body or [], value) or pr.name
-    return None
 
 
 def _shift_coverage(ck, agents, shifts, hours, node) -> None:
@@ -275,12 +265,17 @@ def _window(ck, p, corpus) -> tuple[str, str]:
 
 
 def _find(props: list[n.Property], name: str):
+    """The node that spells `name`: a property's name, one of its values (in a
+    list too), or an entry of its body."""
     for pr in props:
         if pr.name.value == name:
             return pr.name
         for v in pr.values:
-            if isinstance(v, n.Name) and v.value == name:
-                return v
+            for it in (v.items if isinstance(v, n.ListV) else [v]):
+                if isinstance(it, (n.Name, n.Str)) and it.value == name:
+                    return it
+        if pr.body and (hit := _find(pr.body, name)):
+            return hit
     return None
 
 

@@ -213,10 +213,16 @@ def build(file, out_dir, only, jobs, shard):
     total = sum(len(a.calls) for a in prog.accounts) + sum(p.count for p in prog.populations)
     if shard_t:
         total = len(range(shard_t[0] - 1, total, shard_t[1]))
-    progress_cm = progress_bar(total)
-    with progress_cm as advance:
-        res = run_build(compiled, file, out, only=wanted, jobs=jobs or (os.cpu_count() or 1),
-                        shard=shard_t, progress=advance, results=results)
+    from .backends.base import BackendError
+    try:
+        with progress_bar(total) as advance:
+            res = run_build(compiled, file, out, only=wanted, jobs=jobs or (os.cpu_count() or 1),
+                            shard=shard_t, progress=advance, results=results)
+    except BackendError as e:
+        from .compiler.report import render_text
+        click.echo(render_text([e.diagnostic(file, compiled.sources)], compiled.sources), err=True, nl=False)
+        click.echo("build stopped: fix the error above", err=True)
+        sys.exit(EXIT_ERRORS)
     for name in res.skipped_backends:
         click.echo(f"note: backend `{name}` is not available in this version; skipped", err=True)
     click.echo(f"Built {prog.corpus.name}: {res.rendered} calls rendered, {res.skipped} unchanged, "

@@ -98,7 +98,7 @@ def _speak(call, rc, ctx, opts: Options, vs, deliveries: list[Delivery]):
         utts = [espeak_utterance(t.text, vs[t.speaker], d, call.locale, rnd) for t, d in zip(rc.turns, deliveries)]
         return utts, espeak.engine().rate
     from . import openai_tts
-    client = _openai_client(opts.model)
+    client = _openai_client(opts.model, ctx.out)
     reqs = [openai_tts.Request(voice=vs[t.speaker].openai, text=t.text,
                                instructions=_instructions(call, ctx, t, d), speed=round(d.rate, 3))
             for t, d in zip(rc.turns, deliveries)]
@@ -110,24 +110,21 @@ def _speak(call, rc, ctx, opts: Options, vs, deliveries: list[Delivery]):
 _CLIENTS: dict[tuple, Any] = {}
 
 
-def _openai_client(model: str):
+def _openai_client(model: str, out: Path | None):
     """One client per worker process; its cache lives in the output directory."""
     from . import openai_tts
-    cache = _cache_dir()
+    cache = _cache_dir(out)
     key = (model, str(cache))
     if key not in _CLIENTS:
         _CLIENTS[key] = openai_tts.Client(model or openai_tts.DEFAULT_MODEL, cache)
     return _CLIENTS[key]
 
 
-def _cache_dir() -> Path | None:
-    """`<out>/.corpusc/tts-cache`. The executor knows the output directory; the
-    backend context does not carry it yet, so it is read from the worker state."""
+def _cache_dir(out: Path | None) -> Path | None:
+    """`<out>/.corpusc/tts-cache`, or CORPUSC_TTS_CACHE."""
     env = os.environ.get("CORPUSC_TTS_CACHE")
     if env:
         return Path(env)
-    from corpusc.backends import executor
-    out = executor._W.get("out")
     return Path(out) / ".corpusc" / "tts-cache" if out is not None else None
 
 

@@ -116,7 +116,7 @@ def encode(y: np.ndarray, sr: int, fmt: str, telephony: bool) -> bytes:
         return ogg_fixed_serial(buf.getvalue()) if fmt == "ogg" else buf.getvalue()
     if ffmpeg() is None:
         raise AudioError("E0714", f"cannot encode `{fmt}`: this libsndfile cannot, and ffmpeg is not installed",
-                         help=f"install ffmpeg (e.g. `apt-get install ffmpeg`) or use `format wav`")
+                         help="install ffmpeg (e.g. `apt-get install ffmpeg`) or use `format wav`")
     from pydub import AudioSegment
     pcm = (np.clip(y, -1, 1) * 32767).astype("<i2")
     seg = AudioSegment(pcm.tobytes(), frame_rate=sr, sample_width=2, channels=y.shape[1])

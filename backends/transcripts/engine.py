@@ -29,6 +29,7 @@ from corpusc.compiler import rng
 from corpusc.compiler.paths import STDLIB
 from corpusc.compiler.plan_model import Beat, Call, Header, Moment, Participant, fast
 
+from ..audio.cues import delivery
 from ..rendered import Evidence, RenderedCall, Turn
 
 PHRASES = STDLIB / "phrases"
@@ -308,29 +309,10 @@ def _hx(h: Header) -> _HeaderX:
 # ---- timing -------------------------------------------------------------------------
 
 def _pause(cues: Sequence[str]) -> float:
-    """Seconds of time before a turn: `2.1s pause`, `hold 20.0s`, `silence 3.5s`."""
-    total = 0.0
-    for c in cues:
-        try:
-            if c.endswith("s pause"):
-                total += float(c[:-7])
-            elif c.startswith(("hold ", "silence ")) and c.endswith("s"):
-                total += float(c[c.index(" ") + 1:-1])
-        except ValueError:
-            pass
-    return total
-
-
-def gap_cues(cues: Sequence[str], kind: str) -> float:
-    """Seconds of `hold` (or `silence`) cued before a turn."""
-    total = 0.0
-    for c in cues:
-        if c.startswith(kind + " ") and c.endswith("s"):
-            try:
-                total += float(c[len(kind) + 1:-1])
-            except ValueError:
-                pass
-    return total
+    """Seconds of time before a turn (`2.1s pause`, `hold 20.0s`, `silence
+    3.5s`), read by the same parser the audio backend uses."""
+    d = delivery(cues)
+    return d.pause + d.hold
 
 
 def speaker_rates(call: Call, header: Header) -> dict[str, float]:
