@@ -232,75 +232,110 @@ class _Clock:
         return d, t, f"{d}T{t}{start[19:]}", utc, wd
 
 
-def population_calls(prog: P.Program, pop: P.Population, base_index: int) -> Iterator[Call]:
-    days, day_of, secs = schedule(prog, pop)
-    cats = _assignments(prog, pop, days, day_of, secs)
-    width = max(5, len(str(pop.count)))
-    clock = _Clock(pop.timezone)
-    whens = [(compiled(w.cond), w.fields) for w in pop.whens if w.fields]
-    for k, (di, sec) in enumerate(zip(day_of, secs)):
+class Expander:
+    """One population's calls by position. The calendar and the category
+    assignments are laid out once; after that any call k is made on its own
+    (each call draws from its own random stream), so build workers can expand
+    disjoint ranges of one population and get the calls a single pass would."""
+
+    def __init__(self, prog: P.Program, pop: P.Population, base_index: int):
+        self.prog, self.pop, self.base = prog, pop, base_index
+        self.days, self.day_of, self.secs = schedule(prog, pop)
+        self.cats = _assignments(prog, pop, self.days, self.day_of, self.secs)
+        self.width = max(5, len(str(pop.count)))
+        self.clock = _Clock(pop.timezone)
+        self.whens = [(compiled(w.cond), w.fields) for w in pop.whens if w.fields]
+        # frozen parts many calls share (participants, beats), made once each
+        self.shared: dict[tuple, Any] = {}
+
+    def __len__(self) -> int:
+        return len(self.secs)
+
+    def __iter__(self) -> Iterator[Call]:
+        for k in range(len(self.secs)):
+            yield self.call(k)
+
+    def call(self, k: int) -> Call:
+        sec = self.secs[k]
         hh, rem = divmod(sec, 3600)
         mm, ss = divmod(rem, 60)
-        yield _call(prog, pop, cats, whens, k, base_index + k, width, clock(days[di], hh, mm, ss))
+        return self._call(k, self.clock(self.days[self.day_of[k]], hh, mm, ss))
+
+    def _part(self, key: tuple, make) -> Any:
+        v = self.shared.get(key)
+        if v is None:
+            v = self.shared[key] = make()
+        return v
+
+    def _call(self, k: int, when) -> Call:
+        prog, pop = self.prog, self.pop
+        call_id = f"{pop.name}.{k + 1:0{self.width}d}"
+        r = rng.stream(prog.corpus.seed, "population", pop.name, "call", str(k))
+        d, t, start, start_utc, wd = when
+        meta: dict[str, Any] = {name: values[arr[k]] for name, (values, arr) in self.cats.items()}
+        hour = int(t[:2])
+        ctx = dict(meta, hour=hour, weekday=wd)
+        derived = []
+        for f in pop.fields:  # base samplers, in declaration order
+            if f.derived_from is not None:
+                derived.append(f)
+                continue
+            meta[f.name] = ctx[f.name] = sample_field(r, f)
+        for test, fields in self.whens:  # conditional overrides see categoricals and sampled fields
+            if test(ctx):
+                for f in fields:
+                    if f.derived_from is not None:
+                        derived.append(f)
+                    else:
+                        meta[f.name] = ctx[f.name] = sample_field(r, f)
+        for f in derived:
+            meta[f.name] = ctx[f.name] = meta.get(f.derived_from)
+        language = meta.get("language")
+        locale = language if isinstance(language, str) and "-" in language else pop.locale
+        agent = pop.agents.get(meta.get("agent")) if pop.agents else None
+        if agent is not None:  # the roster entry right after the agent's key
+            linked = {}
+            for key, v in meta.items():
+                linked[key] = v
+                if key == "agent":
+                    linked.update(agent_name=agent.display, team=agent.team, agent_shift=agent.shift)
+            meta = linked
+        meta["time_of_day_bucket"] = time_of_day_bucket(hour)
+        ratio = meta.get("Silence_ratio")
+        if isinstance(ratio, (int, float)) and "Silence_total_seconds" not in meta and "duration_sec" in meta:
+            meta["Silence_total_seconds"] = round(ratio / 100 * float(meta["duration_sec"]), 3)
+        meta["ANI"] = fictional_phone(r, locale)
+        caller_gender = "female" if r.random() < 0.5 else "male"
+        duration = float(meta.get("duration_sec") or meta.get("AHT") or 120.0)
+        turns = max(4, min(80, int(round(duration / 12.0))))
+        # built without validation (plan_model.fast): every value is made here,
+        # typed as the model says, and this runs once per call of a large
+        # population; the frozen participants and beats are shared between calls
+        agent_name = agent.display if agent else str(meta.get("agent", "Agent"))
+        agent_gender = agent.gender if agent else "neutral"
+        part = self._part
+        parts = [part(("agent", agent_name, agent_gender),
+                      lambda: fast(Participant, id="agent", name=agent_name, side="seller", role="agent",
+                                   gender=agent_gender)),
+                 part(("caller", caller_gender),
+                      lambda: fast(Participant, id="caller", name="Caller", side="buyer", role="caller",
+                                   gender=caller_gender))]
+        scenario = str(meta.get("scenario", pop.domain or "inquiry"))
+        close = turns - 1 if (turns - 1) % 2 == 0 else turns - 2
+        beats = [part(("greeting",), lambda: fast(Beat, kind="greeting", turn=0, speaker="agent")),
+                 part(("scenario", scenario),
+                      lambda: fast(Beat, kind="scenario", turn=1, speaker="caller", key=scenario)),
+                 part(("close", close), lambda: fast(Beat, kind="close", turn=close, speaker="agent"))]
+        speakers = part(("speakers", turns), lambda: [t_ % 2 for t_ in range(turns)])
+        return fast(Call, id=call_id, kind="population", index=self.base + k, population=pop.name, date=d,
+                    time=t, start=start, start_utc=start_utc, weekday=wd, timezone=pop.timezone, locale=locale,
+                    length="short" if turns <= 20 else "medium" if turns <= 40 else "long", target_turns=turns,
+                    target_duration_sec=round(duration, 3), medium="phone", participants=parts,
+                    speakers=speakers, beats=beats, metadata=meta)
 
 
-def _call(prog, pop: P.Population, cats, whens, k: int, index: int, width: int, when) -> Call:
-    call_id = f"{pop.name}.{k + 1:0{width}d}"
-    r = rng.stream(prog.corpus.seed, "population", pop.name, "call", str(k))
-    d, t, start, start_utc, wd = when
-    meta: dict[str, Any] = {name: values[arr[k]] for name, (values, arr) in cats.items()}
-    hour = int(t[:2])
-    ctx = dict(meta, hour=hour, weekday=wd)
-    derived = []
-    for f in pop.fields:  # base samplers, in declaration order
-        if f.derived_from is not None:
-            derived.append(f)
-            continue
-        meta[f.name] = ctx[f.name] = sample_field(r, f)
-    for test, fields in whens:  # conditional overrides see categoricals and sampled fields
-        if test(ctx):
-            for f in fields:
-                if f.derived_from is not None:
-                    derived.append(f)
-                else:
-                    meta[f.name] = ctx[f.name] = sample_field(r, f)
-    for f in derived:
-        meta[f.name] = ctx[f.name] = meta.get(f.derived_from)
-    language = meta.get("language")
-    locale = language if isinstance(language, str) and "-" in language else pop.locale
-    agent = pop.agents.get(meta.get("agent")) if pop.agents else None
-    if agent is not None:  # the roster entry right after the agent's key
-        linked = {}
-        for key, v in meta.items():
-            linked[key] = v
-            if key == "agent":
-                linked.update(agent_name=agent.display, team=agent.team, agent_shift=agent.shift)
-        meta = linked
-    meta["time_of_day_bucket"] = time_of_day_bucket(hour)
-    ratio = meta.get("Silence_ratio")
-    if isinstance(ratio, (int, float)) and "Silence_total_seconds" not in meta and "duration_sec" in meta:
-        meta["Silence_total_seconds"] = round(ratio / 100 * float(meta["duration_sec"]), 3)
-    meta["ANI"] = fictional_phone(r, locale)
-    caller_gender = "female" if r.random() < 0.5 else "male"
-    duration = float(meta.get("duration_sec") or meta.get("AHT") or 120.0)
-    turns = max(4, min(80, int(round(duration / 12.0))))
-    # built without validation (plan_model.fast): every value is made here,
-    # typed as the model says, and this runs once per call of a large population
-    parts = [fast(Participant, id="agent", name=agent.display if agent else str(meta.get("agent", "Agent")),
-                                         side="seller", role="agent", gender=agent.gender if agent else "neutral"),
-             fast(Participant, id="caller", name="Caller", side="buyer", role="caller",
-                                         gender=caller_gender)]
-    speakers = [t_ % 2 for t_ in range(turns)]
-    scenario = str(meta.get("scenario", pop.domain or "inquiry"))
-    beats = [fast(Beat, kind="greeting", turn=0, speaker="agent"),
-             fast(Beat, kind="scenario", turn=1, speaker="caller", key=scenario),
-             fast(Beat, kind="close", turn=turns - 1 if (turns - 1) % 2 == 0 else turns - 2,
-                                  speaker="agent")]
-    return fast(Call, id=call_id, kind="population", index=index, population=pop.name, date=d, time=t, start=start,
-                start_utc=start_utc, weekday=wd, timezone=pop.timezone, locale=locale,
-                length="short" if turns <= 20 else "medium" if turns <= 40 else "long", target_turns=turns,
-                target_duration_sec=round(duration, 3), medium="phone", participants=parts, speakers=speakers,
-                beats=beats, metadata=meta)
+def population_calls(prog: P.Program, pop: P.Population, base_index: int) -> Iterator[Call]:
+    return iter(Expander(prog, pop, base_index))
 
 
 def sample_field(r, f: P.FieldSpec) -> Any:
