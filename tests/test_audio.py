@@ -333,6 +333,25 @@ def test_locale_voices_speak(locale, lang):
 
 # ---- determinism ---------------------------------------------------------------------------
 
+def test_speech_does_not_depend_on_the_clock():
+    """espeak_Initialize seeds espeak-ng's noise generator from time(); a
+    reloaded engine a second later must still give the same samples (caught
+    as audio that differed between two builds of contact_center)."""
+    import time
+
+    from corpusc.backends.audio import espeak
+    takes = []
+    for _ in range(2):
+        espeak.fresh()
+        espeak.set_voice("de+f1")
+        espeak.synth("Guten Tag, Hansa Direktbank, wie kann ich helfen?", 158, 56, 50)
+        espeak.set_voice("de+f2")
+        pcm, _ = espeak.synth("Guten Tag, ich habe mich ausgesperrt, nach zu vielen Versuchen.", 148, 56, 50)
+        takes.append(pcm.tobytes())
+        time.sleep(1.05)
+    assert takes[0] == takes[1]
+
+
 def test_same_bytes_twice_and_across_jobs(cli, tmp_path, built):
     s1, o1, out1 = build(cli, tmp_path, "a", spec())
     src = tmp_path / "a.corpus"

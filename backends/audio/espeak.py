@@ -82,6 +82,7 @@ def _load() -> _Engine:
     lib.espeak_Initialize.restype = ctypes.c_int
     lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
     lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+    lib.espeak_ng_SetRandSeed.argtypes = [ctypes.c_long]
     lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
     lib.espeak_Synth.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
                                  ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
@@ -132,7 +133,12 @@ def synth(text: str, rate: int, pitch: int, range_: int) -> tuple[np.ndarray, li
     e.chunks.clear()
     e.words.clear()
     data = text.encode("utf-8")
-    e.libc.srand(zlib.crc32(data))  # breath noise draws from libc's rand(): seed it per utterance
+    # Noise (breath, flutter jitter) draws from espeak-ng's own generator, which
+    # espeak_Initialize seeds from the clock, and from libc's rand(): seed both
+    # per utterance so the samples are a function of the text and parameters.
+    seed = zlib.crc32(data)
+    e.lib.espeak_ng_SetRandSeed(seed)
+    e.libc.srand(seed)
     e.lib.espeak_Synth(data, len(data) + 1, 0, POS_CHARACTER, 0, CHARS_UTF8, None, None)
     pcm = np.concatenate([c for _, c in e.chunks]) if e.chunks else np.zeros(0, np.int16)
     return pcm, [(max(0, p - 1), s) for p, s in e.words]
