@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from corpusc.compiler import plan as planmod
 from corpusc.compiler.atomic import write_text
@@ -18,11 +18,11 @@ from .verify import read_txt
 QUALITY_SAMPLE = 3000  # calls read back for the quality figures (all of a small corpus)
 
 
-def _turns(out: Path, calls) -> Iterator[list[tuple[str, str]]]:
-    for call in calls:
-        side = {p.name: p.side for p in call.participants}
-        js = out / "transcripts" / f"{call.id}.json"
-        txt = out / "transcripts" / f"{call.id}.txt"
+def _turns(out: Path, sample: Iterable[tuple[str, dict[str, str]]]) -> Iterator[list[tuple[str, str]]]:
+    """The turns of the sampled calls, given as (call id, {speaker name: side})."""
+    for call_id, side in sample:
+        js = out / "transcripts" / f"{call_id}.json"
+        txt = out / "transcripts" / f"{call_id}.txt"
         if js.is_file():
             doc = json.loads(js.read_text(encoding="utf-8"))
             yield [(t.get("role", "buyer"), t["text"]) for t in doc["turns"]]
@@ -30,15 +30,18 @@ def _turns(out: Path, calls) -> Iterator[list[tuple[str, str]]]:
             yield [(side.get(name, "buyer"), text) for name, _, text, _ in read_txt(txt)]
 
 
-def write(out: Path, compiled, results, dist: distmod.Distribution | None = None) -> dict[str, str]:
-    """`dist` is the population distribution when the caller already measured
-    it on a pass of its own (`distribution.Accumulator.wrap`); otherwise the
-    pass that samples calls for the quality figures goes on to measure it."""
+def write(out: Path, compiled, results, dist: distmod.Distribution | None = None,
+          sample: list[tuple[str, dict[str, str]]] | None = None) -> dict[str, str]:
+    """`dist` is the population distribution and `sample` the first calls'
+    ids and speakers when the caller already measured them on a pass of its
+    own (the build's); otherwise a pass over the plan does."""
     import itertools
     prog = compiled.program
     acc = distmod.Accumulator(prog) if dist is None else None
     stream = acc.wrap(planmod.calls(prog)) if acc else planmod.calls(prog)
-    q = quality(_turns(out, itertools.islice(stream, QUALITY_SAMPLE)))
+    if sample is None:
+        sample = [(c.id, {p.name: p.side for p in c.participants}) for c in itertools.islice(stream, QUALITY_SAMPLE)]
+    q = quality(_turns(out, sample))
     if acc is not None:
         if prog.populations:
             for _ in stream:  # the rest of the same pass, for the distribution

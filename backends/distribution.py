@@ -135,10 +135,19 @@ class _Numbers:
         self.next = 0  # 1-based position of the next value to enter a full reservoir
         self.buf = array("d")
 
-    def flush(self) -> None:
+    def flush(self, final: bool = False) -> None:
+        """Take the buffered values in chunks of exactly CHUNK (the last,
+        shorter one only when `final`), so the float sums, and so the summary,
+        do not depend on how the values arrived (one pass, or merged batches)."""
         buf = self.buf
-        if not buf:
+        k = len(buf) if final else len(buf) - len(buf) % CHUNK
+        if k == 0:
             return
+        for i in range(0, k, CHUNK):
+            self._take(buf[i:i + CHUNK])
+        self.buf = buf[k:]
+
+    def _take(self, buf: array) -> None:
         before = self.n
         self.n += len(buf)
         self.total += sum(buf)
@@ -156,7 +165,6 @@ class _Numbers:
             s[rng.below(self.r, RESERVOIR)] = buf[self.next - before - 1]
             self.w *= math.exp(math.log(self._u()) / RESERVOIR)
             self._skip(self.next)
-        self.buf = array("d")
 
     def _u(self) -> float:
         return self.r.random() or 0.5  # log(0) is undefined; 0.0 comes once in 2**53 draws
@@ -168,14 +176,14 @@ class _Numbers:
             self.next = pos + int(math.floor(math.log(self._u()) / math.log1p(-self.w))) + 1
 
     def summary(self) -> Summary:
-        self.flush()
+        self.flush(final=True)
         v = sorted(self.sample)
         return Summary(count=self.n, min=_num(self.lo), p5=_num(quantile(v, 0.05)),
                        median=_num(quantile(v, 0.5)), mean=_num(self.total / self.n),
                        p95=_num(quantile(v, 0.95)), max=_num(self.hi), exact=self.n == len(v))
 
 
-BATCH = 4096  # calls between flushes of the numeric buffers
+CHUNK = 4096  # values per flush of a numeric buffer
 
 
 class _Fields:
@@ -217,13 +225,84 @@ class _Fields:
                     c[v] += 1
                 else:
                     self.other[k] += 1
-        if self.calls % BATCH == 0:
+        if self.calls % CHUNK == 0:
             self.flush()
 
     def flush(self) -> None:
         for k, nums in self.numbers.items():
             nums.flush()
             self.appends[k] = nums.buf.append
+
+    def merge(self, part: "_Raw", declared: set[str] | None) -> None:
+        """Add a batch measured elsewhere (`_Raw`), as if its calls had been
+        added here one by one."""
+        self.calls += part.calls
+        for k, values in part.numbers.items():
+            nums = self.numbers.get(k)
+            if nums is None:
+                nums = self.numbers[k] = _Numbers((*self.key, k))
+            nums.buf.extend(values)
+            if len(nums.buf) >= CHUNK:
+                nums.flush()
+            self.appends[k] = nums.buf.append
+        for k, (n, t) in part.flags.items():
+            f = self.flags.get(k)
+            if f is None:
+                f = self.flags[k] = [0, 0]
+            f[0] += n
+            f[1] += t
+        if declared is None:
+            return
+        for k, counts in part.texts.items():
+            c = self.texts.get(k)
+            if c is None:
+                c = self.texts[k] = Counter()
+            for v, n in counts.items():  # first-seen order, as one by one would see them
+                if v in c or k in declared or len(c) < MAX_LEVELS:
+                    c[v] += n
+                else:
+                    self.other[k] += n
+
+
+class _Raw:
+    """A batch of calls measured without reservoirs or caps, to be merged in
+    plan order (`_Fields.merge`): numbers in arrival order, flag counts, text
+    counts in first-seen order."""
+
+    __slots__ = ("calls", "numbers", "flags", "texts")
+
+    def __init__(self):
+        self.calls = 0
+        self.numbers: dict[str, array] = {}
+        self.flags: dict[str, list[int]] = {}
+        self.texts: dict[str, Counter] = {}
+
+    def add(self, meta: dict[str, Any], texts: bool) -> None:
+        self.calls += 1
+        for k, v in meta.items():
+            t = type(v)
+            if t is float or t is int:
+                a = self.numbers.get(k)
+                if a is None:
+                    a = self.numbers[k] = array("d")
+                a.append(v)
+            elif t is bool:
+                f = self.flags.get(k)
+                if f is None:
+                    f = self.flags[k] = [0, 0]
+                f[0] += 1
+                f[1] += v
+            elif texts and t is str:
+                c = self.texts.get(k)
+                if c is None:
+                    c = self.texts[k] = Counter()
+                c[v] += 1
+
+    def __getstate__(self):
+        return (self.calls, self.numbers, self.flags, self.texts)
+
+    def __setstate__(self, state):
+        self.calls, self.numbers, self.flags, self.texts = state
 
 
 class _PopulationAcc:
@@ -252,6 +331,32 @@ class _PopulationAcc:
             acc.add(meta, None)
 
 
+class Partial:
+    """The distribution of a batch of calls, measured where they are made (a
+    build worker) and merged into the build's Accumulator in plan order; it
+    holds values, not reservoirs, so the merged result equals one pass."""
+
+    def __init__(self):
+        self.pops: dict[str, dict[str, Any]] = {}
+
+    def add(self, call) -> None:
+        p = self.pops.get(call.population)
+        if p is None:
+            p = self.pops[call.population] = {"all": _Raw(), "groups": {}, "weekdays": Counter(),
+                                              "hours": Counter(), "days": Counter()}
+        meta = call.metadata
+        p["all"].add(meta, True)
+        p["weekdays"][call.weekday] += 1
+        p["hours"][int(call.time[:2])] += 1
+        p["days"][call.date] += 1
+        if GROUP_BY in meta:
+            g = str(meta[GROUP_BY])
+            raw = p["groups"].get(g)
+            if raw is None:
+                raw = p["groups"][g] = _Raw()
+            raw.add(meta, False)
+
+
 class Accumulator:
     """Fed every planned call once (`wrap` passes them through unchanged);
     `result()` gives the distribution of every population."""
@@ -265,6 +370,21 @@ class Accumulator:
             if c.kind == "population":
                 self.pops[c.population].add(c)
             yield c
+
+    def merge(self, part: Partial) -> None:
+        for name, p in part.pops.items():
+            a = self.pops[name]
+            a.all.merge(p["all"], a.declared)
+            a.weekdays.update(p["weekdays"])
+            a.hours.update(p["hours"])
+            a.days.update(p["days"])
+            if a.group_by is None:
+                continue
+            for g, raw in p["groups"].items():
+                acc = a.groups.get(g)
+                if acc is None:
+                    acc = a.groups[g] = _Fields((*a.all.key, "group", g))
+                acc.merge(raw, None)
 
     def result(self) -> Distribution:
         return Distribution(populations=[_population(self.prog, a) for a in self.pops.values()])

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -70,12 +71,21 @@ def content_hash(call: Call, h: Header, backends: list[tuple[str, str, dict]], d
 
 
 # ---- worker side --------------------------------------------------------------
+# A work unit is either a batch of sales calls the main process planned (their
+# threads refer to earlier calls), or a range of one population's calls, which
+# the worker makes itself (population.Expander): then the worker also writes
+# the calls' plan.json lines, hashes them, decides whether each needs
+# rendering, and measures them for the distribution report, so the main
+# process only records and merges in plan order.
 
 _W: dict[str, Any] = {}
+RANGE = 200  # population calls per work unit
 
 
-def _init(header_json: str, options: dict, names: list[str], out: str) -> None:
+def _init(program: bytes, header_json: str, options: dict, names: list[str], out: str,
+          signature: list, shard: tuple[int, int] | None) -> None:
     import gc
+    import pickle
     gc.freeze()  # the header and templates stay; collections then scan only per-call garbage
     gc.set_threshold(50_000, 20, 100)
     from .base import Context, available
@@ -85,33 +95,91 @@ def _init(header_json: str, options: dict, names: list[str], out: str) -> None:
     # become every later backend's timings, so all outputs share one clock.
     first = [b for b in backs if hasattr(b, "retime")]
     rest = [b for b in backs if not hasattr(b, "retime")]
-    needs_text = any(getattr(b, "needs_text", True) for b in backs)
+    needs_text = bool(backs) and any(getattr(b, "needs_text", True) for b in backs)
+    _W.clear()
     _W.update(ctx=Context(header=h, options=options, out=Path(out)), first=first, rest=rest, needs_text=needs_text,
-              out=Path(out))
+              out=Path(out), program=pickle.loads(program), signature=signature, shard=shard, expanders={})
+
+
+def _render_one(call: Call) -> dict[str, tuple[str, int]]:
+    """Render one call through every backend; {path: (sha256, size)}."""
+    ctx = _W["ctx"]
+    out = _W["out"]
+    files: dict[str, tuple[str, int]] = {}
+    if not _W["first"] and not _W["rest"]:
+        return files
+    rc = None
+    if _W["needs_text"]:
+        from .transcripts.engine import render_call
+        rc = render_call(call, ctx.header)
+
+    def keep(arts) -> None:
+        for art in arts:
+            write_output(out / art.path, art.data)
+            files[art.path] = (hashlib.sha256(art.data).hexdigest(), len(art.data))
+
+    for b in _W["first"]:
+        arts, rc = b.retime(call, rc, ctx)
+        keep(arts)
+    for b in _W["rest"]:
+        keep(b.render(call, rc, ctx))
+    return files
 
 
 def _render_batch(calls: list[Call]) -> list[tuple[str, dict[str, tuple[str, int]]]]:
-    from .transcripts.engine import render_call
-    ctx = _W["ctx"]
-    out = _W["out"]
-    needs_text = _W["needs_text"]
-    results = []
-    for call in calls:
-        rc = render_call(call, ctx.header) if needs_text else None
-        files: dict[str, tuple[str, int]] = {}
+    return [(call.id, _render_one(call)) for call in calls]
 
-        def keep(arts) -> None:
-            for art in arts:
-                write_output(out / art.path, art.data)
-                files[art.path] = (hashlib.sha256(art.data).hexdigest(), len(art.data))
 
-        for b in _W["first"]:
-            arts, rc = b.retime(call, rc, ctx)
-            keep(arts)
-        for b in _W["rest"]:
-            keep(b.render(call, rc, ctx))
-        results.append((call.id, files))
-    return results
+@dataclass
+class RangeResult:
+    """What a worker sends back for a range of population calls. `rows` are
+    (call id, index, content hash, files or None when unchanged); the rest is
+    for the build pass (plan.json, tally, distribution, quality sample) and
+    only filled when the build keeps one."""
+    rows: list[tuple[str, int, str, dict[str, tuple[str, int]] | None]]
+    lines: list[str] = field(default_factory=list)
+    turns: int = 0
+    moments: int = 0
+    divergent: int = 0
+    seconds: list[float] = field(default_factory=list)
+    part: Any = None
+    sides: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+
+
+def _expand(pop_i: int, base: int, k0: int, k1: int, prev: dict[int, tuple[str, str, list[str]]],
+            full: bool) -> RangeResult:
+    from corpusc.compiler.population import Expander
+
+    from .coverage_report import QUALITY_SAMPLE
+    from .distribution import Partial
+    exps = _W["expanders"]
+    exp = exps.get(pop_i)
+    if exp is None:
+        exp = exps[pop_i] = Expander(_W["program"], _W["program"].populations[pop_i], base)
+    header, signature, shard, out = _W["ctx"].header, _W["signature"], _W["shard"], _W["out"]
+    res = RangeResult(rows=[], part=Partial() if full else None)
+    for k in range(k0, min(k1, len(exp))):
+        idx = base + k
+        if shard and idx % shard[1] != shard[0] - 1:
+            continue
+        c = exp.call(k)
+        line = c.model_dump_json()
+        h = content_hash(c, header, signature, line.encode())
+        p = prev.get(idx)
+        if p and p[0] == c.id and p[1] == h and p[2] and all((out / rel).is_file() for rel in p[2]):
+            res.rows.append((c.id, idx, h, None))
+        else:
+            res.rows.append((c.id, idx, h, _render_one(c)))
+        if full:
+            res.lines.append(line)
+            res.turns += c.target_turns
+            res.moments += len(c.moments)
+            res.divergent += sum(1 for m in c.moments if m.divergent)
+            res.seconds.append(c.target_duration_sec)
+            res.part.add(c)
+            if idx < QUALITY_SAMPLE:
+                res.sides.append((c.id, {q.name: q.side for q in c.participants}))
+    return res
 
 
 # ---- main side ----------------------------------------------------------------
@@ -198,21 +266,11 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
             # one pass over the plan renders the calls, writes plan.json and
             # measures the populations' distribution
             from corpusc.compiler.atomic import atomic_open
-            from corpusc.compiler.planio import JsonWriter
-
-            from . import distribution as distmod
-            tally = planmod.Tally(prog)
-            acc = distmod.Accumulator(prog)
             with atomic_open(out / "plan.json") as f:
-                plan_json = JsonWriter(f, header)
-
-                def tap(calls):
-                    for c in acc.wrap(tally.wrap(calls)):
-                        yield c, plan_json.call(c)
-
+                bp = _Pass(prog, header, f)
                 _render(prog, header, index, out, names, options, signature, jobs, shard, run, res, progress,
-                        tap=tap)
-                plan_json.close(tally)
+                        bp=bp)
+                bp.close()
             stale = list(index.stale(run))
             res.removed = manifest.remove_files(out, [rel for _, f in stale for rel in f])
             index.drop([cid for cid, _ in stale])
@@ -222,7 +280,7 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
                 from corpusc.compiler.requirements import evaluate
                 results = evaluate(prog, header, planmod.calls(prog)) if prog.requirements else []
             from .coverage_report import write as write_coverage
-            files.update(write_coverage(out, compiled, results, dist=acc.result()))
+            files.update(write_coverage(out, compiled, results, dist=bp.acc.result(), sample=bp.sample))
             index.set_meta("corpus_files", files)
         manifest.write_manifest(out, index, meta, files)
         index.set_meta("complete", key)
@@ -232,12 +290,55 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
     return res
 
 
+class _Pass:
+    """The build's one pass over the plan: plan.json, the tally for its
+    summary, the populations' distribution and the calls sampled for the
+    quality figures. Sales calls are fed one by one in the main process;
+    population ranges arrive from the workers and are merged in plan order."""
+
+    def __init__(self, prog: P.Program, header: Header, f):
+        from corpusc.compiler.planio import JsonWriter
+
+        from . import distribution as distmod
+        from .coverage_report import QUALITY_SAMPLE
+        self.limit = QUALITY_SAMPLE
+        self.tally = planmod.Tally(prog)
+        self.acc = distmod.Accumulator(prog)
+        self.plan = JsonWriter(f, header)
+        self.sample: list[tuple[str, dict[str, str]]] = []
+
+    def call(self, c: Call) -> bytes:
+        for _ in self.acc.wrap(self.tally.wrap([c])):
+            pass
+        if len(self.sample) < self.limit:
+            self.sample.append((c.id, {q.name: q.side for q in c.participants}))
+        return self.plan.call(c)
+
+    def merge(self, r: RangeResult) -> None:
+        for line in r.lines:
+            self.plan.line(line)
+        t = self.tally
+        t.calls += len(r.lines)
+        t.turns += r.turns
+        for sec in r.seconds:  # added one by one, so the sum is the one a single pass makes
+            t.seconds += sec
+        t.moments += r.moments
+        t.divergent += r.divergent
+        self.acc.merge(r.part)
+        self.sample.extend(r.sides[:self.limit - len(self.sample)])
+
+    def close(self) -> None:
+        self.plan.close(self.tally)
+
+
 def _render(prog, header, index: manifest.Index, out: Path, names, options, signature, jobs, shard, run,
-            res: BuildResult, progress, tap=None) -> None:
-    def todo() -> Iterator[list[tuple[Call, str]]]:
+            res: BuildResult, progress, bp: _Pass | None = None) -> None:
+    had_rows = index.count() > 0
+
+    def units() -> Iterator[tuple[str, Any]]:
         batch: list[tuple[Call, str]] = []
-        calls = planmod.calls(prog)
-        for c, data in (tap(calls) if tap else ((c, None) for c in calls)):
+        for c in planmod.sales_calls(prog):
+            data = bp.call(c) if bp else None
             if shard and c.index % shard[1] != shard[0] - 1:
                 continue
             h = content_hash(c, header, signature, data)
@@ -250,42 +351,86 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
                 continue
             batch.append((c, h))
             if len(batch) >= BATCH:
-                yield batch
+                yield "calls", batch
                 batch = []
         if batch:
-            yield batch
+            yield "calls", batch
+        base = sum(len(a.calls) for a in prog.accounts)
+        for pop_i, pop in enumerate(prog.populations):
+            for k0 in range(0, pop.count, RANGE):
+                k1 = min(pop.count, k0 + RANGE)
+                prev = index.by_position(base + k0, base + k1) if had_rows else {}
+                yield "range", (pop_i, base, k0, k1, prev, bp is not None)
+            base += pop.count
 
-    def accept(batch: list[tuple[Call, str]], results) -> None:
+    def accept_calls(batch: list[tuple[Call, str]], results) -> None:
         for (call, h), (cid, files) in zip(batch, results):
-            prev = index.lookup(cid)
-            if prev:  # a format dropped since the last build leaves no orphan file
-                manifest.remove_files(out, [rel for rel in prev[1] if rel not in files])
-            index.put(cid, call.index, h, {p: s for p, (s, _) in sorted(files.items())}, run)
-            res.rendered += 1
-            res.files += len(files)
+            record(cid, call.index, h, files, index.lookup(cid))
         if progress:
             progress(len(results))
 
-    if not names:
-        for _ in todo():
-            pass
-        return
+    def record(cid: str, idx: int, h: str, files: dict, prev) -> None:
+        if prev:  # a format dropped since the last build leaves no orphan file
+            manifest.remove_files(out, [rel for rel in prev[1] if rel not in files])
+        index.put(cid, idx, h, {p: s for p, (s, _) in sorted(files.items())}, run)
+        res.rendered += 1
+        res.files += len(files)
+
+    ready: dict[int, RangeResult] = {}
+    order = {"next": 0}
+
+    def accept_range(seq: int, args: tuple, r: RangeResult) -> None:
+        prev_by_idx = args[4]
+        for cid, idx, h, files in r.rows:
+            if files is None:
+                index.touch(cid, run)
+                res.skipped += 1
+                continue
+            p = prev_by_idx.get(idx)
+            prev = (p[1], p[2]) if p and p[0] == cid else (index.lookup(cid) if had_rows else None)
+            record(cid, idx, h, files, prev)
+        if progress:
+            progress(len(r.rows))
+        if bp is not None:  # plan.json and the distribution take ranges in plan order
+            ready[seq] = r
+            while order["next"] in ready:
+                bp.merge(ready.pop(order["next"]))
+                order["next"] += 1
+
+    init = (pickle.dumps(prog), header.model_dump_json(), options, names, str(out), signature, shard)
     if jobs <= 1:
-        _init(header.model_dump_json(), options, names, str(out))
-        for batch in todo():
-            accept(batch, _render_batch([c for c, _ in batch]))
+        _init(*init)
+        seq = 0
+        for kind, unit in units():
+            if kind == "calls":
+                accept_calls(unit, _render_batch([c for c, _ in unit]))
+            else:
+                accept_range(seq, unit, _expand(*unit))
+                seq += 1
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init,
-                             initargs=(header.model_dump_json(), options, names, str(out))) as pool:
-        inflight: dict[Future, list] = {}
-        for batch in todo():
-            inflight[pool.submit(_render_batch, [c for c, _ in batch])] = batch
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=init) as pool:
+        inflight: dict[Future, tuple] = {}
+
+        def settle(f: Future) -> None:
+            kind, seq, unit = inflight.pop(f)
+            if kind == "calls":
+                accept_calls(unit, f.result())
+            else:
+                accept_range(seq, unit, f.result())
+
+        seq = 0
+        for kind, unit in units():
+            if kind == "calls":
+                inflight[pool.submit(_render_batch, [c for c, _ in unit])] = (kind, -1, unit)
+            else:
+                inflight[pool.submit(_expand, *unit)] = (kind, seq, unit)
+                seq += 1
             if len(inflight) >= jobs * 3:
                 done, _ = wait(inflight, return_when=FIRST_COMPLETED)
                 for f in done:
-                    accept(inflight.pop(f), f.result())
+                    settle(f)
         for f in list(inflight):
-            accept(inflight.pop(f), f.result())
+            settle(f)
 
 
 def _all_present(out: Path, index: manifest.Index) -> bool:

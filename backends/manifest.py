@@ -48,8 +48,10 @@ class Index:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("CREATE TABLE IF NOT EXISTS calls (id TEXT PRIMARY KEY, idx INTEGER, hash TEXT, "
                         "files TEXT, run TEXT)")
+        self.db.execute("CREATE INDEX IF NOT EXISTS calls_by_idx ON calls (idx)")
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        self.pending: list[tuple] = []
+        self.puts: list[tuple] = []
+        self.touches: list[tuple] = []
 
     def close(self) -> None:
         self.flush()
@@ -66,26 +68,31 @@ class Index:
         row = self.db.execute("SELECT hash, files FROM calls WHERE id=?", (call_id,)).fetchone()
         return (row[0], json.loads(row[1])) if row else None
 
+    def by_position(self, lo: int, hi: int) -> dict[int, tuple[str, str, list[str]]]:
+        """Calls recorded at plan positions lo..hi-1: {index: (id, hash, files)}."""
+        self.flush()
+        return {idx: (cid, h, list(json.loads(files)))
+                for idx, cid, h, files in self.db.execute(
+                    "SELECT idx, id, hash, files FROM calls WHERE idx >= ? AND idx < ?", (lo, hi))}
+
     def touch(self, call_id: str, run: str) -> None:
-        self.pending.append(("touch", call_id, run))
-        if len(self.pending) >= 2000:
+        self.touches.append((run, call_id))
+        if len(self.touches) >= 2000:
             self.flush()
 
     def put(self, call_id: str, idx: int, h: str, files: dict[str, str], run: str) -> None:
-        self.pending.append(("put", call_id, idx, h, json.dumps(files, sort_keys=True), run))
-        if len(self.pending) >= 500:
+        self.puts.append((call_id, idx, h, json.dumps(files, sort_keys=True), run))
+        if len(self.puts) >= 2000:
             self.flush()
 
     def flush(self) -> None:
-        if not self.pending:
+        if not self.puts and not self.touches:
             return
         with self.tx():
-            for p in self.pending:
-                if p[0] == "touch":
-                    self.db.execute("UPDATE calls SET run=? WHERE id=?", (p[2], p[1]))
-                else:
-                    self.db.execute("INSERT OR REPLACE INTO calls VALUES (?, ?, ?, ?, ?)", p[1:])
-        self.pending.clear()
+            self.db.executemany("INSERT OR REPLACE INTO calls VALUES (?, ?, ?, ?, ?)", self.puts)
+            self.db.executemany("UPDATE calls SET run=? WHERE id=?", self.touches)
+        self.puts.clear()
+        self.touches.clear()
 
     @contextmanager
     def tx(self) -> Iterator[None]:

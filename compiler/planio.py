@@ -30,10 +30,14 @@ class JsonWriter:
     def call(self, c: Call) -> bytes:
         """Write one call; returns its JSON (the build hashes the same bytes)."""
         data = c.model_dump_json()
+        self.line(data)
+        return data.encode()
+
+    def line(self, data: str) -> None:
+        """Write one call already serialized (`Call.model_dump_json`) elsewhere."""
         self.out.write("\n    " if self.first else ",\n    ")
         self.out.write(data)
         self.first = False
-        return data.encode()
 
     def close(self, tally: Tally) -> None:
         self.out.write("\n  ],\n" if not self.first else "],\n")

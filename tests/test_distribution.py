@@ -196,6 +196,7 @@ def test_reservoir_bounds_memory_keeps_exact_moments_and_is_seeded(monkeypatch):
             n.buf.append(v)
             if i % 1000 == 999:
                 n.flush()
+        n.flush(final=True)
         return n
 
     a = run()

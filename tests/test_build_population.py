@@ -1,0 +1,197 @@
+"""Population calls are made in the build's workers, a range at a time
+(executor._expand); the main process merges their plan lines, tallies and
+distribution in plan order. These tests hold that to what one pass over the
+plan gives, and check the incremental decisions the workers make."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from corpusc.backends import distribution as distmod
+from corpusc.backends import executor
+from corpusc.compiler import plan as planmod
+from corpusc.compiler.diagnostics import Sink
+from corpusc.compiler.driver import compile_file
+
+SPEC = """
+corpus mixed {
+  seed 11
+  timezone "America/Chicago"
+}
+
+use stdlib.domains.hvac
+use stdlib.personas
+use stdlib.objections
+use stdlib.industries
+
+rep jordan "Jordan Reyes" {
+  title "Account Executive"
+  gender male
+}
+
+account acme "Acme Logistics" {
+  size enterprise
+  industry logistics
+  outcome stalled
+  stakeholder marco "Marco Ruiz" {
+    role "VP Sales"
+    persona executive_champion
+    decision_maker
+    gender male
+  }
+  call intro on day 0 {
+    stage discovery
+    length short
+    with jordan, marco
+  }
+}
+
+population inbound {
+  domain hvac_services
+  count 700
+  window 2026-03-02..2026-03-15
+  timezone "America/Chicago"
+  hours 07:00..21:00 peak 10:00
+  scenario weights {
+    booked_service 28% scheduled_callback 18% live_transfer 14% spam_filtered 13%
+    quote_requested 11% out_of_service_area 9% emergency_service 7%
+  }
+  provider uniform [retell, vapi, bland]
+  field duration_sec: lognormal(median 130s, sigma 0.4) clamp 20s..900s
+  field sentiment: normal(mean 0.68, sd 0.12) clamp 0.0..1.0
+  field first_contact_resolution: bool(p 70%)
+  when scenario == booked_service {
+    field estimated_value_usd: lognormal(median 285, sigma 0.5) clamp 89..2500
+  }
+}
+
+population overflow {
+  domain hvac_services
+  count 260
+  window 2026-03-09..2026-03-15
+  timezone "America/Chicago"
+  hours 08:00..18:00
+  scenario weights { booked_service 60% spam_filtered 40% }
+  field duration_sec: int(lo 40, hi 300)
+}
+
+emit transcripts { formats [json] }
+emit vcp { version "0.3" mode gtm }
+"""
+
+
+def _write(tmp_path: Path, text: str = SPEC) -> Path:
+    p = tmp_path / "mixed.corpus"
+    p.write_text(text)
+    return p
+
+
+def _build(cli, spec: Path, out: Path, *args: str) -> str:
+    code, text = cli("build", str(spec), "-o", str(out), *args)
+    assert code == 0, text
+    return text
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and ".corpusc" not in p.parts}
+
+
+def test_spec_compiles_cleanly(tmp_path):
+    sink = Sink()
+    compiled = compile_file(str(_write(tmp_path)), sink)
+    assert compiled.program is not None and not sink.errors, [d.message for d in sink.items]
+
+
+def test_plan_json_and_distribution_equal_one_pass(cli, tmp_path):
+    spec = _write(tmp_path)
+    out = tmp_path / "out"
+    _build(cli, spec, out, "--jobs", "2")
+    code, text = cli("plan", str(spec), "--json", "-o", str(tmp_path / "plan.json"))
+    assert code == 0, text
+    assert (out / "plan.json").read_bytes() == (tmp_path / "plan.json").read_bytes()
+    compiled = compile_file(str(spec), Sink())
+    one_pass = distmod.measure(compiled.program, planmod.calls(compiled.program)).model_dump(mode="json")
+    assert json.loads((out / "coverage.json").read_text())["distribution"] == one_pass
+    # 1 sales call + 960 population calls, in plan order, each once
+    calls = json.loads((out / "plan.json").read_text())["calls"]
+    assert [c["index"] for c in calls] == list(range(961))
+    assert Counter(c["kind"] for c in calls) == {"sales": 1, "population": 960}
+
+
+def test_jobs_1_and_2_write_the_same_bytes(cli, tmp_path):
+    spec = _write(tmp_path)
+    _build(cli, spec, tmp_path / "one", "--jobs", "1")
+    _build(cli, spec, tmp_path / "two", "--jobs", "2")
+    one, two = _tree(tmp_path / "one"), _tree(tmp_path / "two")
+    assert len(one) > 1900 and one == two
+
+
+def test_rebuild_renders_only_what_changed(cli, tmp_path):
+    spec = _write(tmp_path)
+    out = tmp_path / "out"
+    _build(cli, spec, out, "--jobs", "2")
+    before = _tree(out)
+    (out / "vcp" / "inbound.00042.json").unlink()
+    (out / "transcripts" / "overflow.00007.json").unlink()
+    text = _build(cli, spec, out, "--jobs", "2")
+    assert "2 calls rendered, 959 unchanged" in text
+    assert _tree(out) == before
+    # the second population's sampler changes: only its 260 calls are rendered again
+    _write(tmp_path, SPEC.replace("int(lo 40, hi 300)", "int(lo 400, hi 600)"))
+    text = _build(cli, spec, out, "--jobs", "2")
+    assert "260 calls rendered, 701 unchanged" in text
+    after = _tree(out)
+    assert after["vcp/inbound.00001.json"] == before["vcp/inbound.00001.json"]
+
+
+def test_fewer_calls_remove_the_stale_files(cli, tmp_path):
+    spec = _write(tmp_path)
+    out = tmp_path / "out"
+    _build(cli, spec, out)
+    _write(tmp_path, SPEC.replace("count 260", "count 200"))
+    _build(cli, spec, out)
+    assert not (out / "vcp" / "overflow.00201.json").exists()
+    assert (out / "vcp" / "overflow.00200.json").exists()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert len(manifest["calls"]) == 901
+
+
+@pytest.mark.parametrize("chunk", [7, 64])
+def test_merged_batches_measure_what_one_pass_measures(tmp_path, monkeypatch, chunk):
+    """Reservoirs, float sums and the cap on undeclared text values must not
+    depend on how the calls were batched."""
+    monkeypatch.setattr(distmod, "RESERVOIR", 50)
+    monkeypatch.setattr(distmod, "CHUNK", 100)
+    monkeypatch.setattr(distmod, "MAX_LEVELS", 3)  # ANI and time buckets overflow it
+    compiled = compile_file(str(_write(tmp_path)), Sink())
+    prog = compiled.program
+    calls = list(planmod.calls(prog))
+    one_pass = distmod.measure(prog, calls)
+    acc = distmod.Accumulator(prog)
+    for i in range(0, len(calls), chunk):
+        part = distmod.Partial()
+        for c in calls[i:i + chunk]:
+            if c.kind == "population":
+                part.add(c)
+        acc.merge(part)
+    merged = acc.result()
+    assert merged == one_pass
+    ani = next(c for c in merged.populations[0].categoricals if c.field == "ANI")
+    assert ani.other > 0 and len(ani.levels) == 3
+
+
+def test_a_worker_range_is_the_calls_of_one_pass(tmp_path):
+    compiled = compile_file(str(_write(tmp_path)), Sink())
+    prog = compiled.program
+    header = planmod.header(prog, compiled.spec_hash)
+    import pickle
+    executor._init(pickle.dumps(prog), header.model_dump_json(), {}, [], str(tmp_path / "o"), [], None)
+    r = executor._expand(1, 701, 50, 90, {}, True)
+    expected = [c for c in planmod.calls(prog) if c.population == "overflow"][50:90]
+    assert r.lines == [c.model_dump_json() for c in expected]
+    assert [row[:2] for row in r.rows] == [(c.id, c.index) for c in expected]
