@@ -277,8 +277,12 @@ class _Raw:
         self.flags: dict[str, list[int]] = {}
         self.texts: dict[str, Counter] = {}
 
-    def add(self, meta: dict[str, Any], texts: bool) -> None:
+    def add(self, meta: dict[str, Any], group: "_Raw | None") -> None:
+        """Count `meta` here (texts too) and, when given, in `group` (numbers
+        and flags): one loop over the call's fields for both."""
         self.calls += 1
+        if group is not None:
+            group.calls += 1
         for k, v in meta.items():
             t = type(v)
             if t is float or t is int:
@@ -286,13 +290,24 @@ class _Raw:
                 if a is None:
                     a = self.numbers[k] = array("d")
                 a.append(v)
+                if group is not None:
+                    a = group.numbers.get(k)
+                    if a is None:
+                        a = group.numbers[k] = array("d")
+                    a.append(v)
             elif t is bool:
                 f = self.flags.get(k)
                 if f is None:
                     f = self.flags[k] = [0, 0]
                 f[0] += 1
                 f[1] += v
-            elif texts and t is str:
+                if group is not None:
+                    f = group.flags.get(k)
+                    if f is None:
+                        f = group.flags[k] = [0, 0]
+                    f[0] += 1
+                    f[1] += v
+            elif t is str:
                 c = self.texts.get(k)
                 if c is None:
                     c = self.texts[k] = Counter()
@@ -345,16 +360,16 @@ class Partial:
             p = self.pops[call.population] = {"all": _Raw(), "groups": {}, "weekdays": Counter(),
                                               "hours": Counter(), "days": Counter()}
         meta = call.metadata
-        p["all"].add(meta, True)
-        p["weekdays"][call.weekday] += 1
-        p["hours"][int(call.time[:2])] += 1
-        p["days"][call.date] += 1
+        raw = None
         if GROUP_BY in meta:
             g = str(meta[GROUP_BY])
             raw = p["groups"].get(g)
             if raw is None:
                 raw = p["groups"][g] = _Raw()
-            raw.add(meta, False)
+        p["all"].add(meta, raw)
+        p["weekdays"][call.weekday] += 1
+        p["hours"][int(call.time[:2])] += 1
+        p["days"][call.date] += 1
 
 
 class Accumulator:

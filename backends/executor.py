@@ -98,13 +98,13 @@ def _init(program: bytes, header_json: str, options: dict, names: list[str], out
     needs_text = bool(backs) and any(getattr(b, "needs_text", True) for b in backs)
     _W.clear()
     _W.update(ctx=Context(header=h, options=options, out=Path(out)), first=first, rest=rest, needs_text=needs_text,
-              out=Path(out), program=pickle.loads(program), signature=signature, shard=shard, expanders={})
+              out=Path(out), root=os.path.abspath(out), program=pickle.loads(program), signature=signature, shard=shard, expanders={})
 
 
 def _render_one(call: Call) -> dict[str, tuple[str, int]]:
     """Render one call through every backend; {path: (sha256, size)}."""
     ctx = _W["ctx"]
-    out = _W["out"]
+    out = _W["root"]
     files: dict[str, tuple[str, int]] = {}
     if not _W["first"] and not _W["rest"]:
         return files
@@ -115,7 +115,7 @@ def _render_one(call: Call) -> dict[str, tuple[str, int]]:
 
     def keep(arts) -> None:
         for art in arts:
-            write_output(out / art.path, art.data)
+            write_output(f"{out}/{art.path}", art.data)
             files[art.path] = (hashlib.sha256(art.data).hexdigest(), len(art.data))
 
     for b in _W["first"]:

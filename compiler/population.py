@@ -244,7 +244,8 @@ class Expander:
         self.cats = _assignments(prog, pop, self.days, self.day_of, self.secs)
         self.width = max(5, len(str(pop.count)))
         self.clock = _Clock(pop.timezone)
-        self.whens = [(compiled(w.cond), w.fields) for w in pop.whens if w.fields]
+        self.whens = [(compiled(w.cond), [(f, sampler(f)) for f in w.fields]) for w in pop.whens if w.fields]
+        self.fields = [(f, sampler(f)) for f in pop.fields]
         # frozen parts many calls share (participants, beats), made once each
         self.shared: dict[tuple, Any] = {}
 
@@ -276,18 +277,18 @@ class Expander:
         hour = int(t[:2])
         ctx = dict(meta, hour=hour, weekday=wd)
         derived = []
-        for f in pop.fields:  # base samplers, in declaration order
+        for f, draw in self.fields:  # base samplers, in declaration order
             if f.derived_from is not None:
                 derived.append(f)
                 continue
-            meta[f.name] = ctx[f.name] = sample_field(r, f)
+            meta[f.name] = ctx[f.name] = draw(r)
         for test, fields in self.whens:  # conditional overrides see categoricals and sampled fields
             if test(ctx):
-                for f in fields:
+                for f, draw in fields:
                     if f.derived_from is not None:
                         derived.append(f)
                     else:
-                        meta[f.name] = ctx[f.name] = sample_field(r, f)
+                        meta[f.name] = ctx[f.name] = draw(r)
         for f in derived:
             meta[f.name] = ctx[f.name] = meta.get(f.derived_from)
         language = meta.get("language")
@@ -339,29 +340,51 @@ def population_calls(prog: P.Program, pop: P.Population, base_index: int) -> Ite
 
 
 def sample_field(r, f: P.FieldSpec) -> Any:
+    return sampler(f)(r)
+
+
+def sampler(f: P.FieldSpec):
+    """`f`'s draw as a function of the call's stream, with its parameters,
+    clamp and rounding bound once (a population draws every field per call)."""
     p = f.params
     d = f.dist
+    if f.derived_from is not None:
+        return None
     if d == "const":
-        return p["value"]
+        value = p["value"]
+        return lambda r: value
+    if d == "bool":
+        prob = p["p"]
+        return lambda r: r.random() < prob
     if d == "uniform":
-        v = p["lo"] + (p["hi"] - p["lo"]) * r.random()
+        lo, hi = p["lo"], p["hi"]
+        draw = lambda r: lo + (hi - lo) * r.random()  # noqa: E731
     elif d == "normal":
-        v = rng.normal(r, p["mean"], p["sd"])
+        mean, sd = p["mean"], p["sd"]
+        draw = lambda r: rng.normal(r, mean, sd)  # noqa: E731
     elif d == "lognormal":
-        v = rng.lognormal(r, p["median"], p["sigma"])
+        median, sigma = p["median"], p["sigma"]
+        draw = lambda r: rng.lognormal(r, median, sigma)  # noqa: E731
     elif d == "poisson":
-        v = rng.poisson(r, p["lambda"])
-    elif d == "bool":
-        return r.random() < p["p"]
+        lam = p["lambda"]
+        draw = lambda r: rng.poisson(r, lam)  # noqa: E731
     elif d == "int":
-        lo, hi = int(p["lo"]), int(p["hi"])
-        v = lo + rng.below(r, hi - lo + 1)
+        ilo, n = int(p["lo"]), int(p["hi"]) - int(p["lo"]) + 1
+        draw = lambda r: ilo + rng.below(r, n)  # noqa: E731
     else:  # pragma: no cover - the checker rejects unknown samplers
         raise ValueError(d)
-    if f.clamp:
-        v = min(max(v, f.clamp[0]), f.clamp[1])
     if d in ("int", "poisson"):
-        return int(v)
-    if f.unit == "s":
-        return int(round(v))
-    return round(float(v), 3)
+        finish = int
+    elif f.unit == "s":
+        def finish(v):
+            return int(round(v))
+    else:
+        def finish(v):
+            return round(float(v), 3)
+    if f.clamp:
+        cl, ch = f.clamp
+
+        def clamped(r):
+            return finish(min(max(draw(r), cl), ch))
+        return clamped
+    return lambda r: finish(draw(r))

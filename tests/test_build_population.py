@@ -195,3 +195,27 @@ def test_a_worker_range_is_the_calls_of_one_pass(tmp_path):
     expected = [c for c in planmod.calls(prog) if c.population == "overflow"][50:90]
     assert r.lines == [c.model_dump_json() for c in expected]
     assert [row[:2] for row in r.rows] == [(c.id, c.index) for c in expected]
+
+
+@pytest.mark.parametrize("tmpfile", [True, False])
+def test_write_output_creates_and_replaces_whole_files(tmp_path, monkeypatch, tmpfile):
+    """Both ways of writing a rendered file (an unnamed O_TMPFILE linked in,
+    or a temporary name renamed) create missing folders, replace an existing
+    file and leave no temporary file behind."""
+    from corpusc.compiler import atomic
+    if not tmpfile:
+        monkeypatch.setattr(atomic, "_O_TMPFILE", 0)
+    target = tmp_path / "deep" / "er" / "call.json"
+    atomic.write_output(target, b'{"v": 1}\n')
+    assert target.read_bytes() == b'{"v": 1}\n'
+    atomic.write_output(str(target), b'{"v": 2}\n' * 1000)
+    assert target.read_bytes() == b'{"v": 2}\n' * 1000
+    assert sorted(p.name for p in target.parent.iterdir()) == ["call.json"]
+    assert (target.stat().st_mode & 0o777) == 0o644 & ~_umask()
+
+
+def _umask() -> int:
+    import os
+    old = os.umask(0)
+    os.umask(old)
+    return old
