@@ -12,8 +12,7 @@ class M(BaseModel):
     model_config = ConfigDict(frozen=True, defer_build=True)
 
 
-_DEFAULTS: dict[type, list[tuple[str, Any, bool]]] = {}
-_MISSING = object()
+_DEFAULTS: dict[type, tuple[dict[str, Any], list[str]]] = {}
 
 
 def fast(cls, **data):
@@ -22,14 +21,15 @@ def fast(cls, **data):
     typed (a population's calls, the engine's turns). Defaults that are lists
     or dicts are fresh per object, as pydantic would make them. Fields are
     kept in declaration order, which is the order they serialize in."""
-    fields = _DEFAULTS.get(cls)
-    if fields is None:
-        fields = _DEFAULTS[cls] = [(k, f.default, isinstance(f.default, (list, dict)))
-                                   for k, f in cls.model_fields.items()]
-    full = {}
-    for k, default, mutable in fields:
-        v = data.get(k, _MISSING)
-        full[k] = v if v is not _MISSING else (default.copy() if mutable else default)
+    spec = _DEFAULTS.get(cls)
+    if spec is None:
+        spec = _DEFAULTS[cls] = ({k: f.default for k, f in cls.model_fields.items()},
+                                 [k for k, f in cls.model_fields.items() if isinstance(f.default, (list, dict))])
+    defaults, mutable = spec
+    full = {**defaults, **data}  # a key keeps its first position: declaration order
+    for k in mutable:
+        if k not in data:
+            full[k] = defaults[k].copy()
     m = object.__new__(cls)
     object.__setattr__(m, "__dict__", full)
     object.__setattr__(m, "__pydantic_fields_set__", set(data))

@@ -206,28 +206,27 @@ def fictional_phone(r, locale: str) -> str:
 
 class _Clock:
     """`plan.local_times` for many calls: the zone's offset is looked up once
-    per local hour and the strings are built by arithmetic; an hour in which
-    the offset changes (a DST switch) takes the exact path."""
+    per local day and the strings are built by arithmetic; a day on which the
+    offset changes (a DST switch) takes the exact path for every call."""
 
     def __init__(self, tz: str):
         self.tz = tz
-        self.hours: dict[tuple[dt.date, int], tuple | None] = {}
+        self.days: dict[dt.date, tuple | None] = {}
 
     def __call__(self, date: dt.date, hh: int, mm: int, ss: int) -> tuple[str, str, str, str, str]:
-        key = (date, hh)
-        base = self.hours.get(key, False)
+        base = self.days.get(date, False)
         if base is False:
-            a = local_times(date, hh, 0, 0, self.tz)
-            b = local_times(date, hh, 59, 59, self.tz)
-            ok = a[2][19:] == b[2][19:] and a[0] == date.isoformat() and a[1][:2] == f"{hh:02d}"
-            base = self.hours[key] = (a, dt.datetime.strptime(a[3], "%Y-%m-%dT%H:%M:%S.000Z")) if ok else None
-            if len(self.hours) > 4096:
-                self.hours.clear()
+            a = local_times(date, 0, 0, 0, self.tz)
+            b = local_times(date, 23, 59, 59, self.tz)
+            ok = a[2][19:] == b[2][19:] and a[0] == b[0] == date.isoformat() and a[1] == "00:00:00"
+            base = self.days[date] = (a, dt.datetime.strptime(a[3], "%Y-%m-%dT%H:%M:%S.000Z")) if ok else None
+            if len(self.days) > 4096:
+                self.days.clear()
         if base is None:
             return local_times(date, hh, mm, ss, self.tz)
         (d, _, start, _, wd), utc0 = base
         t = f"{hh:02d}:{mm:02d}:{ss:02d}"
-        u = utc0 + dt.timedelta(seconds=mm * 60 + ss)
+        u = utc0 + dt.timedelta(seconds=hh * 3600 + mm * 60 + ss)
         utc = f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}.000Z"
         return d, t, f"{d}T{t}{start[19:]}", utc, wd
 

@@ -200,7 +200,7 @@ def test_local_time_across_dst():
     import datetime as dt
     for x in calls:
         assert x.start.startswith(f"{x.date}T{x.time}")
-        # the per-hour clock agrees with zoneinfo on every call, the switch included
+        # the per-day clock agrees with zoneinfo on every call, the switch included
         hh, mm, ss = (int(v) for v in x.time.split(":"))
         exact = planmod.local_times(dt.date.fromisoformat(x.date), hh, mm, ss, x.timezone)
         assert exact == (x.date, x.time, x.start, x.start_utc, x.weekday)
