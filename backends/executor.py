@@ -469,11 +469,11 @@ def _write_jsonl(prog: P.Program, header: Header, out: Path, names: list[str], o
     files = {}
     vcp_opts = options.get("vcp", {})
     if "vcp" in names and vcp_opts.get("jsonl"):
-        from .vcp import payload
+        from .vcp import dumps, payload
         mode = vcp_opts.get("mode", "gtm")
-        with atomic_open(out / "vcp.jsonl") as f:
+        with atomic_open(out / "vcp.jsonl", "wb") as f:
             for c in planmod.calls(prog):
-                f.write(json.dumps(payload(c, header, mode), ensure_ascii=False, separators=(",", ":")) + "\n")
+                f.write(dumps(payload(c, header, mode)))
         files["vcp.jsonl"] = manifest.sha256_file(out / "vcp.jsonl")
     elif (out / "vcp.jsonl").is_file():
         (out / "vcp.jsonl").unlink()

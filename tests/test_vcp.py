@@ -200,3 +200,17 @@ def test_pretty_writes_indented_payloads(cli, tmp_path):
         del doc["vcp_payload"]["custom"]["synthetic_recipe"]["spec_hash"]  # the two specs differ by `pretty`
         return doc
     assert {k: same(v) for k, v in pretty.items()} == {k: same(v) for k, v in compact.items()}
+
+
+@pytest.mark.parametrize("pretty", [False, True])
+def test_fast_encoder_writes_what_the_json_module_writes(pretty):
+    """vcp.dumps uses orjson; its bytes must be the json module's, and a value
+    orjson refuses falls back to the json module."""
+    from corpusc.backends.vcp import dumps
+    doc = {"call_id": "x", "n": [1, 2.5, 0.125, -0.0, 1e-3, True, None], "t": "Grüße \"q\" \\ \u2028 \U0001f600",
+           "nested": {"empty": {}, "list": [], "score": 0.68}}
+    ref = (json.dumps(doc, indent=2, ensure_ascii=False) if pretty else
+           json.dumps(doc, ensure_ascii=False, separators=(",", ":"))) + "\n"
+    assert dumps(doc, pretty) == ref.encode()
+    big = {"value": 2 ** 70}
+    assert json.loads(dumps(big, pretty)) == big
