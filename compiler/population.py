@@ -61,12 +61,19 @@ def schedule(prog: P.Program, pop: P.Population) -> tuple[list[dt.date], array, 
     in call order: the calendar is laid out before any field is drawn, so
     categories can depend on the hour and the weekday."""
     hours = hour_weights(pop)
+    total_w = sum(h[3] for h in hours) or 1.0
+    # What each hour is still owed from earlier days: a day's calls are
+    # apportioned to its expected share plus that carry, so an hour whose
+    # share is under one call a day still gets its calls over the window.
+    carry = [0.0] * len(hours)
     days: list[dt.date] = []
     day_of = array("I")
     secs = array("I")
     for di, (date, count) in enumerate(day_counts(pop)):
         days.append(date)
-        per_hour = rng.apportion(count, [h[3] for h in hours])
+        targets = [count * h[3] / total_w + c for h, c in zip(hours, carry)]
+        per_hour = rng.apportion(count, [max(0.0, t) for t in targets]) if count else [0] * len(hours)
+        carry = [t - q for t, q in zip(targets, per_hour)]
         day_r = rng.stream(prog.corpus.seed, "population", pop.name, "day", date.isoformat())
         times = []
         for (hour, m0, m1, _), q in zip(hours, per_hour):

@@ -329,3 +329,20 @@ def test_off_quota_counts_are_explained(small):
     assert "2 of 3 values differ from their quota (`when` adjustments or shifts move calls between values)." in md
     assert "| booked | 50.00% | 200 | 201 |" in md
     assert not scen.adjusted  # nothing adjusts the scenario in SPEC
+
+
+@pytest.mark.parametrize("count", [60, 120, 1800])
+def test_quiet_hours_get_their_share_at_low_daily_volume(tmp_path, count):
+    """At one or two calls a day, an hour worth a fraction of a call a day must
+    still get its share over the window: every hour within one call of its
+    expected count (each day's apportionment carries what hours are owed)."""
+    import re
+
+    from .conftest import EXAMPLES
+    spec = tmp_path / "h.corpus"
+    spec.write_text(re.sub(r"count 1800\b", f"count {count}", (EXAMPLES / "hvac_60d.corpus").read_text()))
+    prog = compile_file(str(spec), Sink()).program
+    hours = distmod.measure(prog, planmod.calls(prog)).populations[0].hours
+    assert sum(b.calls for b in hours) == count
+    for b in hours:
+        assert abs(b.calls - b.expected) < 1.0 + 1e-9, (b.key, b.calls, b.expected)
