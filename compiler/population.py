@@ -146,6 +146,9 @@ def _assignments(prog: P.Program, pop: P.Population, days, day_of, secs) -> dict
             for i, q in enumerate(rng.apportion(n, [c.weight for c in cat.categories])):
                 arr.extend([i] * q)
             _shuffle_array(r, arr)
+        elif cat.field == "agent" and (exact := _within_shifts(r, mult, rng.apportion(
+                n, [c.weight for c in cat.categories]))) is not None:
+            arr = exact
         else:
             remaining = rng.apportion(n, [c.weight for c in cat.categories])
             order = array("I", range(n))
@@ -163,6 +166,85 @@ def _assignments(prog: P.Program, pop: P.Population, days, day_of, secs) -> dict
                     remaining[i] -= 1
         out[cat.field] = (values, arr)
     return out
+
+
+def _within_shifts(r, mult: list[list[float]], quotas: list[int]) -> array | None:
+    """Agents' exact quotas with every call inside its agent's shift, when the
+    multipliers are only shifts (0 or 1) and such an assignment exists: calls
+    are grouped by which agents are on shift, a maximum flow from the groups
+    to the agents' quotas decides how many calls of each group each agent
+    takes, and each group's calls are dealt out in a seeded shuffle. None when
+    `when` adjustments also weigh agents or the shifts cannot carry the
+    quotas (then quotas yield, shifts do not)."""
+    groups: dict[tuple, list[int]] = {}
+    for k, m in enumerate(mult):
+        if any(x not in (0.0, 1.0) for x in m):
+            return None
+        groups.setdefault(tuple(m), []).append(k)
+    keys = list(groups)
+    flow = _max_flow([len(groups[g]) for g in keys], quotas, [[i for i, x in enumerate(g) if x] for g in keys])
+    if flow is None:
+        return None
+    arr = array("H", bytes(2 * len(mult)))
+    for g, row in zip(keys, flow):
+        deal = array("H")
+        for i, q in enumerate(row):
+            deal.extend([i] * q)
+        _shuffle_array(r, deal)
+        for k, i in zip(groups[g], deal):
+            arr[k] = i
+    return arr
+
+
+def _max_flow(supply: list[int], demand: list[int], edges: list[list[int]]) -> list[list[int]] | None:
+    """Integer flow from groups (supply) to categories (demand) along `edges`
+    that meets every supply and demand exactly, or None. Edmonds-Karp on a
+    graph of a few groups and categories: source, groups, categories, sink."""
+    g, c = len(supply), len(demand)
+    if sum(supply) != sum(demand):
+        return None
+    n = g + c + 2
+    src, snk = g + c, g + c + 1
+    cap: list[dict[int, int]] = [dict() for _ in range(n)]
+
+    def add(u: int, v: int, w: int) -> None:
+        cap[u][v] = cap[u].get(v, 0) + w
+        cap[v].setdefault(u, 0)
+
+    for i, s_ in enumerate(supply):
+        add(src, i, s_)
+        for j in edges[i]:
+            add(i, g + j, s_)
+    for j, d in enumerate(demand):
+        add(g + j, snk, d)
+    total = 0
+    while True:
+        prev = {src: src}
+        queue = [src]
+        for u in queue:  # breadth first, in index order: deterministic
+            for v in sorted(cap[u]):
+                if cap[u][v] > 0 and v not in prev:
+                    prev[v] = u
+                    queue.append(v)
+            if snk in prev:
+                break
+        if snk not in prev:
+            break
+        push, v = None, snk
+        while v != src:
+            u = prev[v]
+            push = cap[u][v] if push is None else min(push, cap[u][v])
+            v = u
+        v = snk
+        while v != src:
+            u = prev[v]
+            cap[u][v] -= push
+            cap[v][u] += push
+            v = u
+        total += push
+    if total != sum(supply):
+        return None
+    return [[cap[g + j][i] if j in edges[i] else 0 for j in range(c)] for i in range(g)]
 
 
 def _draw(r, weights) -> int:

@@ -138,8 +138,31 @@ def test_agents_are_linked_and_on_shift(cli, tmp_path):
         assert agent["name"] == name and agent["gender"] == gender
         assert m["time_of_day_bucket"] == time_of_day_bucket(_hour(c))
         counts[m["agent"]] += 1
-    assert sum(counts.values()) == 420
-    assert min(counts.values()) > 100  # every agent works, near the uniform share
+    assert counts == {"anna": 140, "lukas": 140, "mira": 140}  # exact quotas, all inside the shifts
+
+
+def test_quotas_yield_when_shifts_cannot_carry_them(cli, tmp_path):
+    """Mira's shift is one hour of the twelve: her third of the calls cannot
+    all fall inside it, so her quota yields and no call leaves a shift."""
+    spec = tmp_path / "s.corpus"
+    spec.write_text(SHIFTS.replace("day 09:00..17:00", "day 09:00..10:00"))
+    calls = _plan(cli, spec)
+    counts = Counter(c["metadata"]["agent"] for c in calls)
+    assert sum(counts.values()) == 420 and counts["mira"] < 140
+    for c in calls:
+        if c["metadata"]["agent"] == "mira":
+            assert _hour(c) == 9
+
+
+def test_max_flow_meets_supply_and_demand_exactly():
+    from corpusc.compiler.population import _max_flow
+    # group 0: only agent 0 on shift; group 1: agents 0 and 1; group 2: agents 1 and 2
+    flow = _max_flow([30, 50, 40], [40, 40, 40], [[0], [0, 1], [1, 2]])
+    assert flow is not None
+    assert [sum(row) for row in flow] == [30, 50, 40]
+    assert [sum(col) for col in zip(*flow)] == [40, 40, 40]
+    assert flow[0][1] == flow[0][2] == flow[1][2] == flow[2][0] == 0
+    assert _max_flow([30, 50, 40], [60, 30, 30], [[0], [0], [1, 2]]) is None  # agent 1 and 2 need 60, get 40
 
 
 def test_caller_numbers_are_fictional(cli, tmp_path):
@@ -161,6 +184,7 @@ def test_contact_center_example_respects_shifts(cli):
     for c in calls:
         lo, hi = spans[c["metadata"]["agent_shift"]]
         assert lo <= _hour(c) < hi
+    assert set(Counter(c["metadata"]["agent"] for c in calls).values()) == {25}  # 8 agents, exactly
 
 
 @settings(max_examples=60, deadline=None)
