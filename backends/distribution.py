@@ -193,45 +193,13 @@ class _Fields:
         self.key = key
         self.calls = 0
         self.numbers: dict[str, _Numbers] = {}
-        self.appends: dict[str, Any] = {}  # key -> its buffer's bound append
         self.flags: dict[str, list[int]] = {}  # field -> [count, true]
         self.texts: dict[str, Counter] = {}
         self.other: Counter = Counter()
 
-    def add(self, meta: dict[str, Any], declared: set[str] | None) -> None:
-        """Text values are counted only when `declared` is given; an undeclared
-        key stops adding new values after MAX_LEVELS of them."""
-        self.calls += 1
-        appends = self.appends
-        for k, v in meta.items():
-            t = type(v)
-            if t is float or t is int:
-                ap = appends.get(k)
-                if ap is None:
-                    nums = self.numbers[k] = _Numbers((*self.key, k))
-                    ap = appends[k] = nums.buf.append
-                ap(v)
-            elif t is bool:
-                f = self.flags.get(k)
-                if f is None:
-                    f = self.flags[k] = [0, 0]
-                f[0] += 1
-                f[1] += v
-            elif declared is not None and t is str:
-                c = self.texts.get(k)
-                if c is None:
-                    c = self.texts[k] = Counter()
-                if v in c or k in declared or len(c) < MAX_LEVELS:
-                    c[v] += 1
-                else:
-                    self.other[k] += 1
-        if self.calls % CHUNK == 0:
-            self.flush()
-
     def flush(self) -> None:
-        for k, nums in self.numbers.items():
+        for nums in self.numbers.values():
             nums.flush()
-            self.appends[k] = nums.buf.append
 
     def merge(self, part: "_Raw", declared: set[str] | None) -> None:
         """Add a batch measured elsewhere (`_Raw`), as if its calls had been
@@ -244,7 +212,6 @@ class _Fields:
             nums.buf.extend(values)
             if len(nums.buf) >= CHUNK:
                 nums.flush()
-            self.appends[k] = nums.buf.append
         for k, (n, t) in part.flags.items():
             f = self.flags.get(k)
             if f is None:
@@ -332,19 +299,6 @@ class _PopulationAcc:
         self.hours: Counter = Counter()
         self.days: Counter = Counter()
 
-    def add(self, call) -> None:
-        meta = call.metadata
-        self.all.add(meta, self.declared)
-        self.weekdays[call.weekday] += 1
-        self.hours[int(call.time[:2])] += 1
-        self.days[call.date] += 1
-        if self.group_by is not None:
-            g = str(meta.get(self.group_by))
-            acc = self.groups.get(g)
-            if acc is None:
-                acc = self.groups[g] = _Fields((*self.all.key, "group", g))
-            acc.add(meta, None)
-
 
 class Partial:
     """The distribution of a batch of calls, measured where they are made (a
@@ -379,12 +333,24 @@ class Accumulator:
     def __init__(self, prog: P.Program):
         self.prog = prog
         self.pops = {pop.name: _PopulationAcc(prog, pop) for pop in prog.populations}
+        self.pending = Partial()
+        self.held = 0
 
     def wrap(self, stream: Iterable) -> Iterator:
+        """Calls counted here are measured in batches, the way build workers
+        measure theirs (one implementation of the counting: `Partial`)."""
         for c in stream:
             if c.kind == "population":
-                self.pops[c.population].add(c)
+                self.pending.add(c)
+                self.held += 1
+                if self.held >= 256:
+                    self._settle()
             yield c
+
+    def _settle(self) -> None:
+        if self.held:
+            part, self.pending, self.held = self.pending, Partial(), 0
+            self.merge(part)
 
     def merge(self, part: Partial) -> None:
         for name, p in part.pops.items():
@@ -402,6 +368,7 @@ class Accumulator:
                 acc.merge(raw, None)
 
     def result(self) -> Distribution:
+        self._settle()
         return Distribution(populations=[_population(self.prog, a) for a in self.pops.values()])
 
 
