@@ -85,7 +85,6 @@ RANGE = 200  # population calls per work unit
 def _init(program: bytes, header_json: str, options: dict, names: list[str], out: str,
           signature: list, shard: tuple[int, int] | None) -> None:
     import gc
-    import pickle
     gc.freeze()  # the header and templates stay; collections then scan only per-call garbage
     gc.set_threshold(50_000, 20, 100)
     from .base import Context, available
@@ -98,7 +97,8 @@ def _init(program: bytes, header_json: str, options: dict, names: list[str], out
     needs_text = bool(backs) and any(getattr(b, "needs_text", True) for b in backs)
     _W.clear()
     _W.update(ctx=Context(header=h, options=options, out=Path(out)), first=first, rest=rest, needs_text=needs_text,
-              out=Path(out), root=os.path.abspath(out), program=pickle.loads(program), signature=signature, shard=shard, expanders={})
+              root=os.path.abspath(out), program=pickle.loads(program), signature=signature, shard=shard,
+              expanders={})
 
 
 def _render_one(call: Call) -> dict[str, tuple[str, int]]:
@@ -130,6 +130,12 @@ def _render_batch(calls: list[Call]) -> list[tuple[str, dict[str, tuple[str, int
     return [(call.id, _render_one(call)) for call in calls]
 
 
+def unchanged(root: str, h: str, prev_hash: str | None, files) -> bool:
+    """A call needs no rendering when its content hash is the recorded one
+    and every file it wrote is still there."""
+    return prev_hash == h and bool(files) and all(os.path.isfile(f"{root}/{rel}") for rel in files)
+
+
 @dataclass
 class RangeResult:
     """What a worker sends back for a range of population calls. `rows` are
@@ -138,10 +144,7 @@ class RangeResult:
     only filled when the build keeps one."""
     rows: list[tuple[str, int, str, dict[str, tuple[str, int]] | None]]
     lines: list[str] = field(default_factory=list)
-    turns: int = 0
-    moments: int = 0
-    divergent: int = 0
-    seconds: list[float] = field(default_factory=list)
+    tally: Any = None
     part: Any = None
     sides: list[tuple[str, dict[str, str]]] = field(default_factory=list)
 
@@ -156,8 +159,8 @@ def _expand(pop_i: int, base: int, k0: int, k1: int, prev: dict[int, tuple[str, 
     exp = exps.get(pop_i)
     if exp is None:
         exp = exps[pop_i] = Expander(_W["program"], _W["program"].populations[pop_i], base)
-    header, signature, shard, out = _W["ctx"].header, _W["signature"], _W["shard"], _W["out"]
-    res = RangeResult(rows=[], part=Partial() if full else None)
+    header, signature, shard, root = _W["ctx"].header, _W["signature"], _W["shard"], _W["root"]
+    res = RangeResult(rows=[], tally=planmod.Tally(None) if full else None, part=Partial() if full else None)
     for k in range(k0, min(k1, len(exp))):
         idx = base + k
         if shard and idx % shard[1] != shard[0] - 1:
@@ -166,16 +169,13 @@ def _expand(pop_i: int, base: int, k0: int, k1: int, prev: dict[int, tuple[str, 
         line = c.model_dump_json()
         h = content_hash(c, header, signature, line.encode())
         p = prev.get(idx)
-        if p and p[0] == c.id and p[1] == h and p[2] and all((out / rel).is_file() for rel in p[2]):
+        if p and p[0] == c.id and unchanged(root, h, p[1], p[2]):
             res.rows.append((c.id, idx, h, None))
         else:
             res.rows.append((c.id, idx, h, _render_one(c)))
         if full:
             res.lines.append(line)
-            res.turns += c.target_turns
-            res.moments += len(c.moments)
-            res.divergent += sum(1 for m in c.moments if m.divergent)
-            res.seconds.append(c.target_duration_sec)
+            res.tally.add(c)
             res.part.add(c)
             if idx < QUALITY_SAMPLE:
                 res.sides.append((c.id, {q.name: q.side for q in c.participants}))
@@ -308,7 +308,8 @@ class _Pass:
         self.sample: list[tuple[str, dict[str, str]]] = []
 
     def call(self, c: Call) -> bytes:
-        for _ in self.acc.wrap(self.tally.wrap([c])):
+        self.tally.add(c)
+        for _ in self.acc.wrap([c]):
             pass
         if len(self.sample) < self.limit:
             self.sample.append((c.id, {q.name: q.side for q in c.participants}))
@@ -317,13 +318,7 @@ class _Pass:
     def merge(self, r: RangeResult) -> None:
         for line in r.lines:
             self.plan.line(line)
-        t = self.tally
-        t.calls += len(r.lines)
-        t.turns += r.turns
-        for sec in r.seconds:  # added one by one, so the sum is the one a single pass makes
-            t.seconds += sec
-        t.moments += r.moments
-        t.divergent += r.divergent
+        self.tally.merge(r.tally)
         self.acc.merge(r.part)
         self.sample.extend(r.sides[:self.limit - len(self.sample)])
 
@@ -334,6 +329,7 @@ class _Pass:
 def _render(prog, header, index: manifest.Index, out: Path, names, options, signature, jobs, shard, run,
             res: BuildResult, progress, bp: _Pass | None = None) -> None:
     had_rows = index.count() > 0
+    root = os.path.abspath(out)
 
     def units() -> Iterator[tuple[str, Any]]:
         batch: list[tuple[Call, str]] = []
@@ -343,7 +339,7 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
                 continue
             h = content_hash(c, header, signature, data)
             prev = index.lookup(c.id)
-            if prev and prev[0] == h and prev[1] and all((out / rel).is_file() for rel in prev[1]):
+            if prev and unchanged(root, h, prev[0], prev[1]):
                 index.touch(c.id, run)
                 res.skipped += 1
                 if progress:
@@ -377,10 +373,11 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
         res.files += len(files)
 
     ready: dict[int, RangeResult] = {}
-    order = {"next": 0}
+    next_seq = 0
 
     def accept_range(seq: int, args: tuple, r: RangeResult) -> None:
-        prev_by_idx = args[4]
+        nonlocal next_seq
+        _, _, _, _, prev_by_idx, _ = args
         for cid, idx, h, files in r.rows:
             if files is None:
                 index.touch(cid, run)
@@ -393,9 +390,9 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
             progress(len(r.rows))
         if bp is not None:  # plan.json and the distribution take ranges in plan order
             ready[seq] = r
-            while order["next"] in ready:
-                bp.merge(ready.pop(order["next"]))
-                order["next"] += 1
+            while next_seq in ready:
+                bp.merge(ready.pop(next_seq))
+                next_seq += 1
 
     init = (pickle.dumps(prog), header.model_dump_json(), options, names, str(out), signature, shard)
     if jobs <= 1:

@@ -399,21 +399,32 @@ def calls(prog: P.Program) -> Iterator[Call]:
 
 
 class Tally:
-    """Counts calls as they stream past, for the plan's summary and footer."""
+    """Counts calls as they stream past, for the plan's summary and footer.
+    Durations are summed in whole milliseconds, so tallies of parts of the
+    plan (a build worker's range) merge to exactly the tally of one pass."""
 
-    def __init__(self, prog: P.Program):
+    def __init__(self, prog: P.Program | None):
         self.prog = prog
-        self.calls = self.turns = self.moments = self.divergent = 0
-        self.seconds = 0.0
+        self.calls = self.turns = self.moments = self.divergent = self.ms = 0
+
+    def add(self, c: Call) -> None:
+        self.calls += 1
+        self.turns += c.target_turns
+        self.ms += round(c.target_duration_sec * 1000)
+        self.moments += len(c.moments)
+        self.divergent += sum(1 for m in c.moments if m.divergent)
 
     def wrap(self, stream: Iterator[Call]) -> Iterator[Call]:
         for c in stream:
-            self.calls += 1
-            self.turns += c.target_turns
-            self.seconds += c.target_duration_sec
-            self.moments += len(c.moments)
-            self.divergent += sum(1 for m in c.moments if m.divergent)
+            self.add(c)
             yield c
+
+    def merge(self, other: "Tally") -> None:
+        self.calls += other.calls
+        self.turns += other.turns
+        self.ms += other.ms
+        self.moments += other.moments
+        self.divergent += other.divergent
 
     def summary(self) -> Summary:
         engines = {e.backend: e.options for e in self.prog.emits}
@@ -423,7 +434,7 @@ class Tally:
         if engines.get("audio", {}).get("engine") == "openai":
             api += self.turns
         return Summary(accounts=len(self.prog.accounts), populations=len(self.prog.populations),
-                       calls=self.calls, turns=self.turns, minutes=round(self.seconds / 60, 1),
+                       calls=self.calls, turns=self.turns, minutes=round(self.ms / 60000, 1),
                        moments=self.moments, divergent=self.divergent, api_calls=api)
 
 
