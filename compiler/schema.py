@@ -107,38 +107,35 @@ def k_onoff(vals):
     raise KindError("expected `on` or `off`", v)
 
 
+def _items(vals) -> list:
+    """The values of a list `[a, b]` or of a comma list `a, b`."""
+    return vals[0].items if len(vals) == 1 and isinstance(vals[0], n.ListV) else vals
+
+
+def _values_of(vals, kinds: tuple, what: str) -> list:
+    out = []
+    for v in _items(vals):
+        if not isinstance(v, kinds):
+            raise KindError(f"expected {what}", v)
+        out.append(v.value)
+    return out
+
+
 def k_names(vals):
     """A list `[a, b]` or a comma list `a, b` of names."""
-    items = vals[0].items if len(vals) == 1 and isinstance(vals[0], n.ListV) else vals
-    out = []
-    for v in items:
-        if not isinstance(v, n.Name):
-            raise KindError("expected a name", v)
-        out.append(v.value)
+    out = _values_of(vals, (n.Name,), "a name")
     if not out:
         raise KindError("expected at least one name", vals[0] if vals else None)
     return out
 
 
 def k_strlist(vals):
-    items = vals[0].items if len(vals) == 1 and isinstance(vals[0], n.ListV) else vals
-    out = []
-    for v in items:
-        if not isinstance(v, n.Str):
-            raise KindError("expected a string in double quotes", v)
-        out.append(v.value)
-    return out
+    return _values_of(vals, (n.Str,), "a string in double quotes")
 
 
 def k_any_list(vals):
     """A list of names or strings (competitors may be spelled either way)."""
-    items = vals[0].items if len(vals) == 1 and isinstance(vals[0], n.ListV) else vals
-    out = []
-    for v in items:
-        if not isinstance(v, (n.Str, n.Name)):
-            raise KindError("expected a name or a string", v)
-        out.append(v.value)
-    return out
+    return _values_of(vals, (n.Str, n.Name), "a name or a string")
 
 
 TIME_UNITS = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3600.0, "days": 86400.0}
@@ -175,8 +172,7 @@ def enum(*choices: str) -> Callable:
 def enum_list(*choices: str) -> Callable:
     def k(vals):
         out = k_names(vals)
-        items = vals[0].items if len(vals) == 1 and isinstance(vals[0], n.ListV) else vals
-        for name, node in zip(out, items):
+        for name, node in zip(out, _items(vals)):
             if name not in choices:
                 raise KindError(f"`{name}` is not one of: {', '.join(choices)}", node,
                                 help=_suggest(name, choices))
