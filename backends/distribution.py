@@ -161,10 +161,18 @@ class _Numbers:
                 self.r = rng.stream(*self.key)
                 self.w = math.exp(math.log(self._u()) / RESERVOIR)
                 self._skip(before + room)
-        while self.r is not None and self.next <= self.n:
-            s[rng.below(self.r, RESERVOIR)] = buf[self.next - before - 1]
-            self.w *= math.exp(math.log(self._u()) / RESERVOIR)
-            self._skip(self.next)
+        if self.r is None or self.next > self.n:
+            return
+        # the replacements, inlined: the same draws in the same order as
+        # rng.below, _u and _skip make them (a 10k reservoir over 100k values
+        # replaces ~23k times per field)
+        rand, log, exp, log1p, floor = self.r.random, math.log, math.exp, math.log1p, math.floor
+        nxt, w, n = self.next, self.w, self.n
+        while nxt <= n:
+            s[min(RESERVOIR - 1, int(rand() * RESERVOIR))] = buf[nxt - before - 1]
+            w *= exp(log(rand() or 0.5) / RESERVOIR)
+            nxt = nxt + 1 if w >= 1.0 else nxt + int(floor(log(rand() or 0.5) / log1p(-w))) + 1
+        self.next, self.w = nxt, w
 
     def _u(self) -> float:
         return self.r.random() or 0.5  # log(0) is undefined; 0.0 comes once in 2**53 draws

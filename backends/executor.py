@@ -101,13 +101,14 @@ def _init(program: bytes, header_json: str, options: dict, names: list[str], out
               expanders={})
 
 
-def _render_one(call: Call) -> dict[str, tuple[str, int]]:
-    """Render one call through every backend; {path: (sha256, size)}."""
+def _render_one(call: Call) -> tuple[str, int]:
+    """Render one call through every backend: its files as the index records
+    them ({path: sha256} in JSON, `manifest.files_json`) and how many."""
     ctx = _W["ctx"]
     out = _W["root"]
-    files: dict[str, tuple[str, int]] = {}
+    files: dict[str, str] = {}
     if not _W["first"] and not _W["rest"]:
-        return files
+        return "{}", 0
     rc = None
     if _W["needs_text"]:
         from .transcripts.engine import render_call
@@ -116,18 +117,18 @@ def _render_one(call: Call) -> dict[str, tuple[str, int]]:
     def keep(arts) -> None:
         for art in arts:
             write_output(f"{out}/{art.path}", art.data)
-            files[art.path] = (hashlib.sha256(art.data).hexdigest(), len(art.data))
+            files[art.path] = hashlib.sha256(art.data).hexdigest()
 
     for b in _W["first"]:
         arts, rc = b.retime(call, rc, ctx)
         keep(arts)
     for b in _W["rest"]:
         keep(b.render(call, rc, ctx))
-    return files
+    return manifest.files_json(files), len(files)
 
 
-def _render_batch(calls: list[Call]) -> list[tuple[str, dict[str, tuple[str, int]]]]:
-    return [(call.id, _render_one(call)) for call in calls]
+def _render_batch(calls: list[Call]) -> list[tuple[str, str, int]]:
+    return [(call.id, *_render_one(call)) for call in calls]
 
 
 def unchanged(root: str, h: str, prev_hash: str | None, files) -> bool:
@@ -139,11 +140,12 @@ def unchanged(root: str, h: str, prev_hash: str | None, files) -> bool:
 @dataclass
 class RangeResult:
     """What a worker sends back for a range of population calls. `rows` are
-    (call id, index, content hash, files or None when unchanged); the rest is
-    for the build pass (plan.json, tally, distribution, quality sample) and
-    only filled when the build keeps one."""
-    rows: list[tuple[str, int, str, dict[str, tuple[str, int]] | None]]
-    lines: list[str] = field(default_factory=list)
+    (call id, index, content hash, files as `manifest.files_json` or None
+    when unchanged, number of files); the rest is for the build pass
+    (plan.json lines joined, tally, distribution, quality sample) and only
+    filled when the build keeps one."""
+    rows: list[tuple[str, int, str, str | None, int]]
+    lines: str = ""
     tally: Any = None
     part: Any = None
     sides: list[tuple[str, dict[str, str]]] = field(default_factory=list)
@@ -161,6 +163,7 @@ def _expand(pop_i: int, base: int, k0: int, k1: int, prev: dict[int, tuple[str, 
         exp = exps[pop_i] = Expander(_W["program"], _W["program"].populations[pop_i], base)
     header, signature, shard, root = _W["ctx"].header, _W["signature"], _W["shard"], _W["root"]
     res = RangeResult(rows=[], tally=planmod.Tally(None) if full else None, part=Partial() if full else None)
+    lines = []
     for k in range(k0, min(k1, len(exp))):
         idx = base + k
         if shard and idx % shard[1] != shard[0] - 1:
@@ -170,15 +173,16 @@ def _expand(pop_i: int, base: int, k0: int, k1: int, prev: dict[int, tuple[str, 
         h = content_hash(c, header, signature, line.encode())
         p = prev.get(idx)
         if p and p[0] == c.id and unchanged(root, h, p[1], p[2]):
-            res.rows.append((c.id, idx, h, None))
+            res.rows.append((c.id, idx, h, None, 0))
         else:
-            res.rows.append((c.id, idx, h, _render_one(c)))
+            res.rows.append((c.id, idx, h, *_render_one(c)))
         if full:
-            res.lines.append(line)
+            lines.append(line)
             res.tally.add(c)
             res.part.add(c)
             if idx < QUALITY_SAMPLE:
                 res.sides.append((c.id, {q.name: q.side for q in c.participants}))
+    res.lines = ",\n    ".join(lines)
     return res
 
 
@@ -316,8 +320,8 @@ class _Pass:
         return self.plan.call(c)
 
     def merge(self, r: RangeResult) -> None:
-        for line in r.lines:
-            self.plan.line(line)
+        if r.lines:
+            self.plan.line(r.lines)
         self.tally.merge(r.tally)
         self.acc.merge(r.part)
         self.sample.extend(r.sides[:self.limit - len(self.sample)])
@@ -360,17 +364,18 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
             base += pop.count
 
     def accept_calls(batch: list[tuple[Call, str]], results) -> None:
-        for (call, h), (cid, files) in zip(batch, results):
-            record(cid, call.index, h, files, index.lookup(cid))
+        for (call, h), (cid, files, n) in zip(batch, results):
+            record(cid, call.index, h, files, n, index.lookup(cid))
         if progress:
             progress(len(results))
 
-    def record(cid: str, idx: int, h: str, files: dict, prev) -> None:
+    def record(cid: str, idx: int, h: str, files: str, n: int, prev) -> None:
         if prev:  # a format dropped since the last build leaves no orphan file
-            manifest.remove_files(out, [rel for rel in prev[1] if rel not in files])
-        index.put(cid, idx, h, {p: s for p, (s, _) in sorted(files.items())}, run)
+            now = json.loads(files)
+            manifest.remove_files(out, [rel for rel in prev[1] if rel not in now])
+        index.put(cid, idx, h, files, run)
         res.rendered += 1
-        res.files += len(files)
+        res.files += n
 
     ready: dict[int, RangeResult] = {}
     next_seq = 0
@@ -378,14 +383,14 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
     def accept_range(seq: int, args: tuple, r: RangeResult) -> None:
         nonlocal next_seq
         _, _, _, _, prev_by_idx, _ = args
-        for cid, idx, h, files in r.rows:
+        for cid, idx, h, files, n in r.rows:
             if files is None:
                 index.touch(cid, run)
                 res.skipped += 1
                 continue
             p = prev_by_idx.get(idx)
             prev = (p[1], p[2]) if p and p[0] == cid else (index.lookup(cid) if had_rows else None)
-            record(cid, idx, h, files, prev)
+            record(cid, idx, h, files, n, prev)
         if progress:
             progress(len(r.rows))
         if bp is not None:  # plan.json and the distribution take ranges in plan order

@@ -80,8 +80,9 @@ class Index:
         if len(self.touches) >= 2000:
             self.flush()
 
-    def put(self, call_id: str, idx: int, h: str, files: dict[str, str], run: str) -> None:
-        self.puts.append((call_id, idx, h, json.dumps(files, sort_keys=True), run))
+    def put(self, call_id: str, idx: int, h: str, files: str, run: str) -> None:
+        """Record a rendered call; `files` is its {path: sha256} as `files_json` writes it."""
+        self.puts.append((call_id, idx, h, files, run))
         if len(self.puts) >= 2000:
             self.flush()
 
@@ -121,9 +122,15 @@ class Index:
         for (files,) in self.db.execute("SELECT files FROM calls"):
             yield json.loads(files)
 
-    def rows(self) -> Iterator[tuple[str, int, str, dict[str, str]]]:
-        for cid, idx, h, files in self.db.execute("SELECT id, idx, hash, files FROM calls ORDER BY idx, id"):
-            yield cid, idx, h, json.loads(files)
+    def rows(self) -> Iterator[tuple[str, int, str, str]]:
+        """(id, index, hash, files as recorded: `files_json`), in plan order."""
+        yield from self.db.execute("SELECT id, idx, hash, files FROM calls ORDER BY idx, id")
+
+
+def files_json(files: dict[str, str]) -> str:
+    """A call's {path: sha256} as the index stores it and manifest.json shows
+    it: sorted by path, non-ASCII kept as is."""
+    return json.dumps(dict(sorted(files.items())), ensure_ascii=False)
 
 
 @contextmanager
@@ -146,12 +153,14 @@ def write_manifest(out: Path, index: Index, meta: dict[str, Any], files: dict[st
             f.write(f" {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)},\n")
         f.write(f' "files": {json.dumps(dict(sorted(files.items())))},\n')
         f.write(' "calls": {')
-        first = True
+        sep = "\n  "
         for cid, idx, h, cfiles in index.rows():
-            entry = {"index": idx, "hash": h, "files": cfiles}
-            f.write(("\n  " if first else ",\n  ") + json.dumps(cid) + ": " + json.dumps(entry, ensure_ascii=False))
-            first = False
-        f.write("\n }\n}\n" if not first else "}\n}\n")
+            if "\\u" in cfiles:  # recorded by an older corpusc, which escaped non-ASCII
+                cfiles = files_json(json.loads(cfiles))
+            # the entry as json.dumps({"index", "hash", "files"}) writes it, without decoding the files
+            f.write(f'{sep}{json.dumps(cid, ensure_ascii=False)}: {{"index": {idx}, "hash": "{h}", "files": {cfiles}}}')
+            sep = ",\n  "
+        f.write("\n }\n}\n" if sep != "\n  " else "}\n}\n")
 
 
 def sha256_file(path: Path) -> str:

@@ -55,6 +55,28 @@ def test_build_writes_every_file(built):
     assert not list(out.rglob("*.tmp"))
 
 
+def test_manifest_lines_are_what_json_writes(built, tmp_path):
+    """manifest.json splices each call's recorded file list into its line
+    without decoding it; the bytes are what json.dumps of the entry gives,
+    also for a row an older corpusc recorded with escaped non-ASCII."""
+    from corpusc.backends import manifest
+    _, _, out, _ = built
+    text = (out / "manifest.json").read_text()
+    doc = json.loads(text)
+    for cid, entry in doc["calls"].items():
+        assert f"\n  {json.dumps(cid)}: {json.dumps(entry, ensure_ascii=False)}" in text
+    index = manifest.Index(tmp_path)
+    index.put("c1", 0, "ab" * 32, manifest.files_json({"b/ü.json": "1" * 64, "a.txt": "2" * 64}), "r")
+    index.put("c2", 1, "cd" * 32, json.dumps({"d/ü.txt": "3" * 64}), "r")  # as an older corpusc wrote it
+    manifest.write_manifest(tmp_path, index, {"corpus": "x"}, {})
+    index.close()
+    got = (tmp_path / "manifest.json").read_text(encoding="utf-8")
+    calls = json.loads(got)["calls"]
+    assert list(calls["c1"]["files"]) == ["a.txt", "b/ü.json"]
+    for cid, entry in calls.items():
+        assert f"{json.dumps(cid)}: {json.dumps(entry, ensure_ascii=False)}" in got
+
+
 def test_ground_truth_validates_and_points_at_the_text(built):
     _, _, out, _ = built
     schema = json.loads((ROOT / "specs" / "ground_truth.schema.json").read_text())
