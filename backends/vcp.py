@@ -12,6 +12,7 @@ a scenario without one is scored from the call's own fields.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import uuid
 from typing import Any
@@ -36,18 +37,24 @@ ROLE_MODELS = {
 
 
 def payload_id(seed: int, corpus: str, call_id: str) -> str:
-    """The payload's call_id: stable for the same corpus, seed and call."""
-    return str(uuid.uuid5(NAMESPACE, f"{corpus}/{seed}/{call_id}"))
+    """The payload's call_id: stable for the same corpus, seed and call
+    (`uuid.uuid5(NAMESPACE, ...)`, formed here without the UUID object)."""
+    h = hashlib.sha1(_NS + f"{corpus}/{seed}/{call_id}".encode()).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
+
+
+_NS = NAMESPACE.bytes
+_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}  # RFC 4122: 10xx
+_EPOCH = dt.datetime(1970, 1, 1)
 
 
 def _utc(ts: dt.datetime) -> str:
-    # f-string fields, not strftime: four timestamps per payload, 100k payloads
-    return (f"{ts.year:04d}-{ts.month:02d}-{ts.day:02d}T{ts.hour:02d}:{ts.minute:02d}:{ts.second:02d}."
-            f"{ts.microsecond // 1000:03d}Z")
+    """A naive UTC time as `YYYY-MM-DDTHH:MM:SS.mmmZ`."""
+    return ts.isoformat(timespec="milliseconds") + "Z"
 
 
 def _start(call: Call) -> dt.datetime:
-    return dt.datetime.fromisoformat(call.start_utc[:-1] + "+00:00")
+    return dt.datetime.fromisoformat(call.start_utc[:-1])
 
 
 def _num(meta: dict, *keys: str, default: Any = None) -> Any:
@@ -140,7 +147,7 @@ def payload(call: Call, h: Header, mode: str = "gtm") -> dict[str, Any]:
             },
         },
         "outcomes": {
-            "perceived": [{"by": "caller", "at": int(end.timestamp()),
+            "perceived": [{"by": "caller", "at": int((end - _EPOCH).total_seconds()),
                            "sentiment": {"model": SENTIMENT_MODEL, "score": round(sentiment, 3)},
                            "confidence": round(confidence, 3)}],
             "objective": {

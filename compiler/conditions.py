@@ -75,6 +75,17 @@ def compiled(c: n.Cond | None):
     return lambda item: compare(item.get(field), op, b)
 
 
+def fields_of(c: n.Cond | None) -> set[str]:
+    """The fields a condition reads."""
+    if c is None:
+        return set()
+    if isinstance(c, (n.AndC, n.OrC)):
+        return set().union(*(fields_of(it) for it in c.items))
+    if isinstance(c, n.NotC):
+        return fields_of(c.item)
+    return {c.path.dotted}
+
+
 def holds(c: n.Cond | None, item: dict) -> bool:
     if c is None:
         return True

@@ -6,12 +6,14 @@ local time of the population's zone, and typed samplers per call."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import random
 from array import array
 from typing import Any, Iterator
 
 from . import program as P
 from . import rng
-from .conditions import compiled, holds
+from .conditions import compiled, fields_of, holds
 from .plan import local_times
 from .plan_model import Beat, Call, Participant, fast
 
@@ -274,6 +276,9 @@ def time_of_day_bucket(hour: int) -> str:
     return name
 
 
+_BUCKET_OF_HOUR = [time_of_day_bucket(h) for h in range(24)]
+
+
 # Numbers reserved for fiction and drama, never assigned to a subscriber:
 # North America 555-0100..0199, Germany's Bundesnetzagentur drama blocks,
 # Ofcom's drama ranges for the UK.
@@ -286,10 +291,18 @@ _FICTIONAL = {
 
 
 def fictional_phone(r, locale: str) -> str:
+    return _phone(r, _phone_plan(locale))
+
+
+def _phone_plan(locale: str) -> list[tuple[str, str, str, int, int, int]]:
+    """The reserved blocks of a locale's country, each with the digits after its prefix."""
     country = locale.split("-")[-1].upper() if "-" in locale else "US"
-    cc, area, prefix, lo, hi = rng.pick(r, _FICTIONAL.get(country, _FICTIONAL["US"]))
+    return [(*b, len(str(b[4])) if country != "US" else 2) for b in _FICTIONAL.get(country, _FICTIONAL["US"])]
+
+
+def _phone(r, blocks: list[tuple[str, str, str, int, int, int]]) -> str:
+    cc, area, prefix, lo, hi, width = rng.pick(r, blocks)
     n = lo + rng.below(r, hi - lo + 1)
-    width = len(str(hi)) if country != "US" else 2
     return f"{cc}{area}{prefix}{n:0{width}d}"
 
 
@@ -334,6 +347,15 @@ class Expander:
         self.clock = _Clock(pop.timezone)
         self.whens = [(compiled(w.cond), [(f, sampler(f)) for f in w.fields]) for w in pop.whens if w.fields]
         self.fields = [(f, sampler(f)) for f in pop.fields]
+        # When every `when` reads only categories, hour and weekday (which no
+        # field overwrites), the fields a call draws depend on those values
+        # alone: worked out once per combination instead of per call.
+        reads = set().union(*(fields_of(w.cond) for w in pop.whens if w.fields))
+        written = {f.name for f in pop.fields} | {f.name for w in pop.whens for f in w.fields}
+        self.keyed = sorted(reads) if reads <= {*self.cats, "hour", "weekday"} and not reads & written else None
+        self.draws: dict[tuple, tuple[list, list]] = {}
+        self.phones: dict[str, list] = {}  # reserved number blocks by locale
+        self.stream_prefix = f"{prog.corpus.seed}\x1fpopulation\x1f{pop.name}\x1fcall\x1f".encode()
         # frozen parts many calls share (participants, beats), made once each
         self.shared: dict[tuple, Any] = {}
 
@@ -356,14 +378,22 @@ class Expander:
             v = self.shared[key] = make()
         return v
 
-    def _call(self, k: int, when) -> Call:
-        prog, pop = self.prog, self.pop
-        call_id = f"{pop.name}.{k + 1:0{self.width}d}"
-        r = rng.stream(prog.corpus.seed, "population", pop.name, "call", str(k))
-        d, t, start, start_utc, wd = when
-        meta: dict[str, Any] = {name: values[arr[k]] for name, (values, arr) in self.cats.items()}
-        hour = int(t[:2])
-        ctx = dict(meta, hour=hour, weekday=wd)
+    def _plan(self, ctx: dict) -> tuple[list, list]:
+        """What a call with these values draws: (field, sampler) pairs in
+        order (base fields, then each matching `when`'s), and the derived
+        fields copied after them."""
+        draws, derived = [], []
+        for f, draw in self.fields:
+            (derived if f.derived_from is not None else draws).append((f, draw))
+        for test, fields in self.whens:
+            if test(ctx):
+                for f, draw in fields:
+                    (derived if f.derived_from is not None else draws).append((f, draw))
+        return [(f.name, draw) for f, draw in draws], [(f.name, f.derived_from) for f, _ in derived]
+
+    def _sample(self, r, meta: dict, ctx: dict) -> None:
+        """The general case: `when` conditions that read sampled fields are
+        tested per call, each on the values drawn so far."""
         derived = []
         for f, draw in self.fields:  # base samplers, in declaration order
             if f.derived_from is not None:
@@ -378,7 +408,27 @@ class Expander:
                     else:
                         meta[f.name] = ctx[f.name] = draw(r)
         for f in derived:
-            meta[f.name] = ctx[f.name] = meta.get(f.derived_from)
+            meta[f.name] = meta.get(f.derived_from)
+
+    def _call(self, k: int, when) -> Call:
+        pop = self.pop
+        call_id = f"{pop.name}.{k + 1:0{self.width}d}"
+        r = random.Random(int.from_bytes(hashlib.sha256(self.stream_prefix + str(k).encode()).digest()[:16], "big"))
+        d, t, start, start_utc, wd = when
+        meta: dict[str, Any] = {name: values[arr[k]] for name, (values, arr) in self.cats.items()}
+        hour = int(t[:2])
+        if self.keyed is not None:
+            key = tuple(hour if x == "hour" else wd if x == "weekday" else meta[x] for x in self.keyed)
+            plan = self.draws.get(key)
+            if plan is None:
+                plan = self.draws[key] = self._plan(dict(meta, hour=hour, weekday=wd))
+            draws, derived = plan
+            for name, draw in draws:
+                meta[name] = draw(r)
+            for name, src in derived:
+                meta[name] = meta.get(src)
+        else:
+            self._sample(r, meta, dict(meta, hour=hour, weekday=wd))
         language = meta.get("language")
         locale = language if isinstance(language, str) and "-" in language else pop.locale
         agent = pop.agents.get(meta.get("agent")) if pop.agents else None
@@ -389,11 +439,14 @@ class Expander:
                 if key == "agent":
                     linked.update(agent_name=agent.display, team=agent.team, agent_shift=agent.shift)
             meta = linked
-        meta["time_of_day_bucket"] = time_of_day_bucket(hour)
+        meta["time_of_day_bucket"] = _BUCKET_OF_HOUR[hour]
         ratio = meta.get("Silence_ratio")
         if isinstance(ratio, (int, float)) and "Silence_total_seconds" not in meta and "duration_sec" in meta:
             meta["Silence_total_seconds"] = round(ratio / 100 * float(meta["duration_sec"]), 3)
-        meta["ANI"] = fictional_phone(r, locale)
+        blocks = self.phones.get(locale)
+        if blocks is None:
+            blocks = self.phones[locale] = _phone_plan(locale)
+        meta["ANI"] = _phone(r, blocks)
         caller_gender = "female" if r.random() < 0.5 else "male"
         duration = float(meta.get("duration_sec") or meta.get("AHT") or 120.0)
         turns = max(4, min(80, int(round(duration / 12.0))))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import nodes as n
 from . import program as P
+from .conditions import fields_of
 from .schema import SCHEMAS, Block, KindError, did_you_mean, seconds, split_line
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -143,17 +144,9 @@ def check_population(ck: "Checker", d: n.PopulationDecl, corpus: P.Corpus) -> P.
                         volume_per_day=volume, agents=agents, shifts=shifts)
 
 
-def _cond_fields(c) -> set[str]:
-    if isinstance(c, (n.AndC, n.OrC)):
-        return set().union(*(_cond_fields(it) for it in c.items))
-    if isinstance(c, n.NotC):
-        return _cond_fields(c.item)
-    return {c.path.dotted}
-
-
 def _adjustment(ck, pr: n.Property, cat: P.Categorical, cond) -> dict[str, float]:
     """`scenario weights { emergency_service 250% }` inside a `when`: multipliers."""
-    others = sorted(_cond_fields(cond) - {"hour", "weekday"})
+    others = sorted(fields_of(cond) - {"hour", "weekday"})
     if others:
         ck.sink.add("E0410", f"a weight adjustment can only depend on `hour` and `weekday`, not `{others[0]}`",
                     pr.span, label="categories are assigned before other fields exist",

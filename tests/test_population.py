@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -175,6 +176,47 @@ def test_caller_numbers_are_fictional(cli, tmp_path):
         assert (de if c["locale"] == "de-DE" else us).match(ani), ani
     r = rng.stream(1, "t")
     assert all(re.match(r"^\+44(7700900|207946)\d{3,4}$", fictional_phone(r, "en-GB")) for _ in range(50))
+
+
+SAMPLED_WHEN = """
+corpus sw { seed 5 }
+population p {
+  count 400
+  window 2026-03-02..2026-03-15
+  hours 08:00..18:00
+  scenario weights { a 50% b 50% }
+  field duration_sec: lognormal(median 120s, sigma 0.5) clamp 10s..900s
+  field aht_sec = duration_sec
+  field wait: uniform(0, 10)
+  when duration_sec > 150s { field wait: uniform(20, 30) }
+  when scenario == b and hour >= 12 { field aht_sec = wait }
+}
+"""
+
+
+@pytest.mark.parametrize("source", ["hvac", "sampled"])
+def test_keyed_draws_are_the_per_call_conditions(tmp_path, source):
+    """Where every `when` reads only categories, hour and weekday, the fields a
+    call draws are worked out once per combination; the calls equal those of
+    testing every condition per call. A `when` on a sampled field keeps the
+    per-call path."""
+    from corpusc.compiler.diagnostics import Sink
+    from corpusc.compiler.driver import compile_file
+    from corpusc.compiler.population import Expander
+    spec = EXAMPLES / "hvac_60d.corpus"
+    if source == "sampled":
+        spec = tmp_path / "s.corpus"
+        spec.write_text(SAMPLED_WHEN)
+    prog = compile_file(str(spec), Sink()).program
+    pop = prog.populations[0]
+    keyed, general = Expander(prog, pop, 0), Expander(prog, pop, 0)
+    assert (keyed.keyed is not None) == (source == "hvac")
+    general.keyed = None
+    for k in range(len(keyed)):
+        assert keyed.call(k).model_dump_json() == general.call(k).model_dump_json()
+    if source == "sampled":
+        calls = [keyed.call(k).metadata for k in range(len(keyed))]
+        assert all((m["wait"] >= 20) == (m["duration_sec"] > 150) for m in calls)
 
 
 def test_contact_center_example_respects_shifts(cli):

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from .conftest import EXAMPLES, ROOT
 
@@ -88,6 +90,15 @@ def test_every_payload_validates(cli, tmp_path, mode):
         assert vp["call"]["session_id"] == doc["call_id"] + "-session"
         assert uuid.UUID(doc["call_id"]).version == 5
         assert ("model_selection" in vp) == ("hcr" in vp) == (mode == "full")
+
+
+@given(corpus=st.text(min_size=1, max_size=20), seed=st.integers(min_value=0, max_value=2**40),
+       call=st.text(min_size=1, max_size=30))
+def test_payload_ids_are_uuid5(corpus, seed, call):
+    """payload_id forms the UUID itself (no UUID object per payload); it is
+    exactly uuid.uuid5 of the namespace and `corpus/seed/call`."""
+    from corpusc.backends.vcp import NAMESPACE, payload_id
+    assert payload_id(seed, corpus, call) == str(uuid.uuid5(NAMESPACE, f"{corpus}/{seed}/{call}"))
 
 
 def test_modes_really_differ_and_share_the_core(cli, tmp_path):
