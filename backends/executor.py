@@ -51,23 +51,27 @@ def call_context(call: Call, h: Header) -> dict[str, Any]:
             "objections": objections, "industry": industry, "reps": h.reps if call.kind == "sales" else None}
 
 
-_CTX: dict[tuple, bytes] = {}
+_CTX: dict[tuple, tuple[list, bytes]] = {}
 
 
 def content_hash(call: Call, h: Header, backends: list[tuple[str, str, dict]], data: bytes | None = None) -> str:
     """sha256 of the call, the context it depends on and the backends. The
     context digest is shared by every call with the same account or population
     and cast, so a 100k-call population hashes its context once."""
-    key = (h.spec_hash, repr(backends), call.account, call.population, call.metadata.get("scenario"),
-           tuple(p.persona for p in call.participants),
-           tuple(b.key for b in call.beats if b.kind.startswith("objection_")))
-    ctx = _CTX.get(key)
-    if ctx is None:
+    if call.kind == "population":  # its context is the population and the scenario's catalog entry
+        key: tuple = (h.spec_hash, id(backends), call.population, call.metadata.get("scenario"))
+    else:
+        key = (h.spec_hash, id(backends), call.account, call.population, call.metadata.get("scenario"),
+               tuple(p.persona for p in call.participants),
+               tuple(b.key for b in call.beats if b.kind.startswith("objection_")))
+    hit = _CTX.get(key)
+    if hit is None or hit[0] is not backends:  # the list is kept with its digest, so its id stays its own
         if len(_CTX) > 4096:
             _CTX.clear()
         payload = {"context": call_context(call, h), "backends": backends, "corpusc": __version__}
-        ctx = _CTX[key] = hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).digest()
-    return hashlib.sha256(ctx + (data if data is not None else call.model_dump_json().encode())).hexdigest()
+        hit = _CTX[key] = (backends, hashlib.sha256(
+            json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).digest())
+    return hashlib.sha256(hit[1] + (data if data is not None else call.model_dump_json().encode())).hexdigest()
 
 
 # ---- worker side --------------------------------------------------------------

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from .conftest import EXAMPLES, ROOT
 
@@ -75,6 +77,13 @@ def test_manifest_lines_are_what_json_writes(built, tmp_path):
     assert list(calls["c1"]["files"]) == ["a.txt", "b/ü.json"]
     for cid, entry in calls.items():
         assert f"{json.dumps(cid)}: {json.dumps(entry, ensure_ascii=False)}" in got
+
+
+@given(st.dictionaries(st.text(max_size=12), st.text(max_size=8) | st.text("0123456789abcdef", min_size=64,
+                                                                            max_size=64), max_size=5))
+def test_files_json_is_json_dumps(files):
+    from corpusc.backends.manifest import files_json
+    assert files_json(files) == json.dumps(dict(sorted(files.items())), ensure_ascii=False)
 
 
 def test_ground_truth_validates_and_points_at_the_text(built):

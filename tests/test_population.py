@@ -241,3 +241,20 @@ def test_apportionment_is_exact(total, weights):
     s = sum(weights)
     for qi, w in zip(q, weights):
         assert abs(qi - total * w / s) < 1.0 + 1e-9
+
+
+@settings(max_examples=80, deadline=None)
+@given(dist=st.sampled_from(["normal", "lognormal"]), a=st.floats(0.01, 500), b=st.floats(0.01, 3),
+       lo=st.floats(-10, 10), width=st.floats(0, 1000), key=st.integers(0, 10**6))
+def test_written_out_samplers_draw_what_rng_draws(dist, a, b, lo, width, key):
+    """The clamped normal and lognormal samplers are written out for speed;
+    they give exactly what rng.normal / rng.lognormal, clamped and rounded, give."""
+    from corpusc.compiler import program as P
+    from corpusc.compiler.population import sampler
+    params = {"mean": a, "sd": b} if dist == "normal" else {"median": a, "sigma": b}
+    f = P.FieldSpec(name="x", dist=dist, params=params, clamp=(lo, lo + width))
+    draw = sampler(f)
+    r1, r2 = rng.stream(key, "s"), rng.stream(key, "s")
+    for _ in range(20):
+        v = rng.normal(r2, a, b) if dist == "normal" else rng.lognormal(r2, a, b)
+        assert draw(r1) == round(float(min(max(v, lo), lo + width)), 3)
