@@ -475,11 +475,11 @@ def _write_jsonl(prog: P.Program, header: Header, out: Path, names: list[str], o
     files = {}
     vcp_opts = options.get("vcp", {})
     if "vcp" in names and vcp_opts.get("jsonl"):
-        from .vcp import dumps, payload
+        from .vcp import encode
         mode = vcp_opts.get("mode", "gtm")
         with atomic_open(out / "vcp.jsonl", "wb") as f:
             for c in planmod.calls(prog):
-                f.write(dumps(payload(c, header, mode)))
+                f.write(encode(c, header, mode))
         files["vcp.jsonl"] = manifest.sha256_file(out / "vcp.jsonl")
     elif (out / "vcp.jsonl").is_file():
         (out / "vcp.jsonl").unlink()

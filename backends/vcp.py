@@ -98,6 +98,15 @@ def _pick(options: list[str], call_id: str, salt: str) -> tuple[str, list[str]]:
 
 
 def payload(call: Call, h: Header, mode: str = "gtm") -> dict[str, Any]:
+    """The payload as a dict (what `encode` writes, read back)."""
+    return json.loads(encode(call, h, mode))
+
+
+def encode(call: Call, h: Header, mode: str = "gtm") -> bytes:
+    """The payload as compact JSON and a newline. It is written out directly
+    rather than built as a dict and serialized: a VCP build makes one per
+    call, and this is three times faster. The bytes are what orjson writes for
+    the same document (tested against a dict built field by field)."""
     meta = call.metadata
     corpus = h.corpus.get("name", "")
     seed = h.corpus.get("seed", 0)
@@ -110,86 +119,142 @@ def payload(call: Call, h: Header, mode: str = "gtm") -> dict[str, Any]:
     provider = meta.get("provider") if meta.get("provider") in PROVIDERS else "synthetic"
     sentiment = float(_num(meta, "sentiment", default=0.5))
     sentiment = min(1.0, max(0.0, sentiment))
-    confidence = float(min(1.0, max(0.0, _num(meta, "confidence", default=0.8))))
+    confidence = round(float(min(1.0, max(0.0, _num(meta, "confidence", default=0.8)))), 3)
     status = _status(call, trait, meta)
-    metric = trait.get("metric") or "resolved"
-    target = trait.get("value", True)
-    operator = trait.get("operator") or "eq"
+    sc = _scenario_json(h, scenario, trait)
     # a scenario's own criterion (callback scheduled, spam detected) is met unless
     # the call failed; without a catalog entry the criterion is "resolved"
     met = status != "failed" if trait else status == "success"
-    crit_id = f"sc_{metric}"
-    metrics: dict[str, Any] = {
-        "aht_sec": int(round(_num(meta, "aht_sec", "duration_sec", default=duration))),
-        "first_contact_resolution": _bool(meta, "first_contact_resolution", _bool(meta, "FCR", status == "success")),
-        "interruptions": int(_num(meta, "interruptions", "Interruptions_count", default=0)),
-        "handoff_performed": _bool(meta, "handoff_performed", False),
-    }
+    aht = int(round(_num(meta, "aht_sec", "duration_sec", default=duration)))
+    fcr = _bool(meta, "first_contact_resolution", _bool(meta, "FCR", status == "success"))
+    interruptions = int(_num(meta, "interruptions", "Interruptions_count", default=0))
+    handoff = _bool(meta, "handoff_performed", False)
+    metrics = f'"aht_sec":{aht},"first_contact_resolution":{_TF[fcr]},"interruptions":{interruptions},' \
+              f'"handoff_performed":{_TF[handoff]}'
     first_response = _num(meta, "first_response_sec")
     if first_response is not None:
-        metrics["first_response_sec"] = float(first_response)
+        metrics += f',"first_response_sec":{_jnum(float(first_response))}'
     value = _num(meta, "estimated_value_usd")
     if value is not None:
-        metrics["estimated_value_usd"] = round(float(value), 2)
-    evidence = trait.get("evidence") or f"transcript:{call.id}"
-    vcp: dict[str, Any] = {
-        "call": {
-            "call_id": pid,
-            "session_id": f"{pid}-session",
-            "provider": provider,
-            "start_time": _utc(start),
-            "end_time": _utc(end),
-            "duration_sec": duration,
-            "capabilities_invoked": list(trait.get("capabilities", [])),
-            "purpose_contract": {
-                "declared_intent": trait.get("intent") or scenario.replace("_", " "),
-                "success_criteria": [{"id": crit_id, "metric": metric, "operator": operator, "value": target}],
-            },
-        },
-        "outcomes": {
-            "perceived": [{"by": "caller", "at": int((end - _EPOCH).total_seconds()),
-                           "sentiment": {"model": SENTIMENT_MODEL, "score": round(sentiment, 3)},
-                           "confidence": round(confidence, 3)}],
-            "objective": {
-                "status": status,
-                "scored_criteria": [{"id": crit_id, "met": met, "evidence_ref": evidence}],
-                "metrics": metrics,
-                "confidence": round(confidence, 3),
-            },
-            "perception_gap": _gap(sentiment, status),
-        },
-        "artifacts": {"provider_raw_payload_ref": f"corpusc://{corpus}/{call.id}"},
-        "custom": {
-            "provider_specific": {"corpusc_call_id": call.id, "population": call.population,
-                                  "account": call.account, "local_start": call.start, "timezone": call.timezone},
-            "outcome_hint": scenario,
-            "synthetic": True,
-            "synthetic_recipe": {"generator": "corpusc", "version": __version__, "spec_hash": h.spec_hash,
-                                 "seed": seed, "mode": mode},
-        },
-        "audit": {"received_at": _utc(end + dt.timedelta(seconds=1)),
-                  "normalized_at": _utc(end + dt.timedelta(seconds=2)), "schema_version": "0.3"},
-    }
+        value = round(float(value), 2)
+        metrics += f',"estimated_value_usd":{_jnum(value)}'
+    evidence = sc.evidence or _js(f"transcript:{call.id}")
+    recipe = _recipe_json(h, corpus, seed, mode)
+    conf = _jnum(confidence)
+    text = (
+        f'{{"call_id":"{pid}","vcp_version":"0.3","vcp_payload":{{'
+        f'"call":{{"call_id":"{pid}","session_id":"{pid}-session","provider":{_js(provider)},'
+        f'"start_time":"{_utc(start)}","end_time":"{_utc(end)}","duration_sec":{duration},'
+        f'"capabilities_invoked":{sc.capabilities},"purpose_contract":{sc.contract}}},'
+        f'"outcomes":{{"perceived":[{{"by":"caller","at":{int((end - _EPOCH).total_seconds())},'
+        f'"sentiment":{{"model":"{SENTIMENT_MODEL}","score":{_jnum(round(sentiment, 3))}}},"confidence":{conf}}}],'
+        f'"objective":{{"status":"{status}","scored_criteria":[{{"id":{sc.crit_id},"met":{_TF[met]},'
+        f'"evidence_ref":{evidence}}}],"metrics":{{{metrics}}},"confidence":{conf}}},'
+        f'"perception_gap":{_dumps(_gap(sentiment, status))}}},'
+        f'"artifacts":{{"provider_raw_payload_ref":{_js(f"corpusc://{corpus}/{call.id}")}}},'
+        f'"custom":{{"provider_specific":{{"corpusc_call_id":{_js(call.id)},"population":{_jopt(call.population)},'
+        f'"account":{_jopt(call.account)},"local_start":{_js(call.start)},"timezone":{_js(call.timezone)}}},'
+        f'"outcome_hint":{_js(scenario)},"synthetic":true,"synthetic_recipe":{recipe}}},'
+        f'"audit":{{"received_at":"{_utc(end + _SECOND)}","normalized_at":"{_utc(end + _TWO_SECONDS)}",'
+        f'"schema_version":"0.3"}}')
     if mode == "full":
         roles = {}
         for role, options in ROLE_MODELS.items():
             chosen, alts = _pick(options, call.id, role)
             roles[role] = {"chosen": chosen, "alternatives": alts,
                            "reason": [f"policy default for {provider}", "latency budget"]}
-        vcp["model_selection"] = {"policy_id": f"corpusc-{provider}-default", "resolved_at": _utc(start), "roles": roles}
+        selection = {"policy_id": f"corpusc-{provider}-default", "resolved_at": _utc(start), "roles": roles}
         headline = trait.get("headline") or f"{scenario.replace('_', ' ').capitalize()}: {status}"
-        points = [f"Intent: {vcp['call']['purpose_contract']['declared_intent']}",
-                  f"{'Met' if met else 'Missed'} {metric} ({operator} {json.dumps(target)})",
-                  f"Handled in {duration} s with {metrics['interruptions']} interruption(s)"]
-        if metrics["handoff_performed"]:
+        points = [f"Intent: {sc.intent}",
+                  f"{'Met' if met else 'Missed'} {sc.metric} ({sc.operator} {json.dumps(sc.target)})",
+                  f"Handled in {duration} s with {interruptions} interruption(s)"]
+        if handoff:
             points.append("Handed off to a human")
-        impact: dict[str, Any] = {"aht_sec": metrics["aht_sec"],
-                                  "first_contact_resolution": metrics["first_contact_resolution"]}
-        if "estimated_value_usd" in metrics:
-            impact["estimated_value_usd"] = metrics["estimated_value_usd"]
-        vcp["hcr"] = {"audience": "operations", "headline": headline, "outcome_status": status,
-                      "key_points": points, "impact_metrics": impact}
-    return {"call_id": pid, "vcp_version": "0.3", "vcp_payload": vcp}
+        impact: dict[str, Any] = {"aht_sec": aht, "first_contact_resolution": fcr}
+        if value is not None:
+            impact["estimated_value_usd"] = value
+        hcr = {"audience": "operations", "headline": headline, "outcome_status": status,
+               "key_points": points, "impact_metrics": impact}
+        text += f',"model_selection":{_dumps(selection)},"hcr":{_dumps(hcr)}'
+    return (text + "}}\n").encode()
+
+
+_TF = {True: "true", False: "false"}
+_SECOND = dt.timedelta(seconds=1)
+_TWO_SECONDS = dt.timedelta(seconds=2)
+
+
+def _dumps(value: Any) -> str:
+    """Any JSON value as orjson writes it compact (the json module for what
+    orjson refuses, an integer beyond 64 bits)."""
+    import orjson
+    try:
+        return orjson.dumps(value).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _js(text: str) -> str:
+    """A JSON string; plain ASCII is quoted as it is."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return _dumps(text)
+
+
+def _jopt(text: str | None) -> str:
+    return "null" if text is None else _js(text)
+
+
+def _jnum(v: float | int) -> str:
+    """A number as orjson writes it: Python's repr in the range where the two
+    agree, orjson itself outside it (tiny, huge, not finite)."""
+    if type(v) is int or v == 0.0 or 1e-4 <= abs(v) < 1e16:
+        return repr(v)
+    return _dumps(v)
+
+
+class _Scenario:
+    """A scenario's parts of the payload, encoded once per build."""
+    __slots__ = ("trait", "intent", "metric", "operator", "target", "crit_id", "capabilities", "contract",
+                 "evidence")
+
+    def __init__(self, scenario: str, trait: dict[str, Any]):
+        self.trait = trait
+        self.intent = trait.get("intent") or scenario.replace("_", " ")
+        self.metric = trait.get("metric") or "resolved"
+        self.operator = trait.get("operator") or "eq"
+        self.target = trait.get("value", True)
+        crit_id = f"sc_{self.metric}"
+        self.crit_id = _js(crit_id)
+        self.capabilities = _dumps(list(trait.get("capabilities", [])))
+        self.contract = _dumps({"declared_intent": self.intent, "success_criteria": [
+            {"id": crit_id, "metric": self.metric, "operator": self.operator, "value": self.target}]})
+        self.evidence = _js(trait["evidence"]) if trait.get("evidence") else None
+
+
+_SCENARIOS: dict[tuple, _Scenario] = {}
+_RECIPES: dict[tuple, str] = {}
+
+
+def _scenario_json(h: Header, scenario: str, trait: dict[str, Any]) -> _Scenario:
+    key = (id(trait), scenario)
+    sc = _SCENARIOS.get(key)
+    if sc is None or sc.trait is not trait:  # kept with its trait, so the id stays the trait's own
+        if len(_SCENARIOS) > 1024:
+            _SCENARIOS.clear()
+        sc = _SCENARIOS[key] = _Scenario(scenario, trait)
+    return sc
+
+
+def _recipe_json(h: Header, corpus: str, seed: Any, mode: str) -> str:
+    key = (h.spec_hash, seed, mode)
+    r = _RECIPES.get(key)
+    if r is None:
+        if len(_RECIPES) > 64:
+            _RECIPES.clear()
+        r = _RECIPES[key] = _dumps({"generator": "corpusc", "version": __version__, "spec_hash": h.spec_hash,
+                                    "seed": seed, "mode": mode})
+    return r
 
 
 class Vcp:
@@ -199,8 +264,10 @@ class Vcp:
 
     def render(self, call: Call, rendered, ctx: Context) -> list[Artifact]:
         opts = ctx.options.get("vcp", {})
-        doc = payload(call, ctx.header, opts.get("mode", "gtm"))
-        return [Artifact(f"vcp/{call.id}.json", dumps(doc, pretty=bool(opts.get("pretty"))))]
+        data = encode(call, ctx.header, opts.get("mode", "gtm"))
+        if opts.get("pretty"):
+            data = dumps(json.loads(data), pretty=True)
+        return [Artifact(f"vcp/{call.id}.json", data)]
 
 
 def dumps(doc: dict[str, Any], pretty: bool = False) -> bytes:
