@@ -5,7 +5,6 @@ declared vs realized distribution of every population."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -21,18 +20,18 @@ QUALITY_SAMPLE = 3000  # calls read back for the quality figures (all of a small
 
 def _turns(out: Path, sample: Iterable[tuple[str, dict[str, str]]]) -> Iterator[list[tuple[str, str]]]:
     """The turns of the sampled calls, given as (call id, {speaker name: side}).
-    The folder is listed once (a build without transcripts checks nothing)."""
+    A build without transcripts (`--only vcp`) checks nothing per call."""
     folder = out / "transcripts"
-    try:
-        present = {e.name for e in os.scandir(folder)}
-    except OSError:
+    if not folder.is_dir():
         return
     for call_id, side in sample:
-        if f"{call_id}.json" in present:
-            doc = json.loads((folder / f"{call_id}.json").read_text(encoding="utf-8"))
+        js = folder / f"{call_id}.json"
+        txt = folder / f"{call_id}.txt"
+        if js.is_file():
+            doc = json.loads(js.read_text(encoding="utf-8"))
             yield [(t.get("role", "buyer"), t["text"]) for t in doc["turns"]]
-        elif f"{call_id}.txt" in present:
-            yield [(side.get(name, "buyer"), text) for name, _, text, _ in read_txt(folder / f"{call_id}.txt")]
+        elif txt.is_file():
+            yield [(side.get(name, "buyer"), text) for name, _, text, _ in read_txt(txt)]
 
 
 def write(out: Path, compiled, results, dist: distmod.Distribution | None = None,

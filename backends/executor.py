@@ -20,6 +20,7 @@ from corpusc.compiler import plan as planmod
 from corpusc.compiler import program as P
 from corpusc.compiler.atomic import write_output
 from corpusc.compiler.plan_model import Call, Header
+from corpusc.compiler.planio import JsonWriter
 
 from . import manifest
 
@@ -58,14 +59,19 @@ def content_hash(call: Call, h: Header, backends: list[tuple[str, str, dict]], d
     """sha256 of the call, the context it depends on and the backends. The
     context digest is shared by every call with the same account or population
     and cast, so a 100k-call population hashes its context once."""
-    if call.kind == "population":  # its context is the population and the scenario's catalog entry
+    # the backends list is kept with its digest (so its id stays its own) and
+    # is never changed in place during a build
+    if call.kind == "population":
+        # call_context of a population call reads only its population and its
+        # scenario's catalog entry: its participants have no persona and its
+        # beats no objection (population.Expander makes them so)
         key: tuple = (h.spec_hash, id(backends), call.population, call.metadata.get("scenario"))
     else:
         key = (h.spec_hash, id(backends), call.account, call.population, call.metadata.get("scenario"),
                tuple(p.persona for p in call.participants),
                tuple(b.key for b in call.beats if b.kind.startswith("objection_")))
     hit = _CTX.get(key)
-    if hit is None or hit[0] is not backends:  # the list is kept with its digest, so its id stays its own
+    if hit is None or hit[0] is not backends:
         if len(_CTX) > 4096:
             _CTX.clear()
         payload = {"context": call_context(call, h), "backends": backends, "corpusc": __version__}
@@ -186,7 +192,7 @@ def _expand(pop_i: int, base: int, k0: int, k1: int, prev: dict[int, tuple[str, 
             res.part.add(c)
             if idx < QUALITY_SAMPLE:
                 res.sides.append((c.id, {q.name: q.side for q in c.participants}))
-    res.lines = ",\n    ".join(lines)
+    res.lines = JsonWriter.join(lines)
     return res
 
 
@@ -305,8 +311,6 @@ class _Pass:
     population ranges arrive from the workers and are merged in plan order."""
 
     def __init__(self, prog: P.Program, header: Header, f):
-        from corpusc.compiler.planio import JsonWriter
-
         from . import distribution as distmod
         from .coverage_report import QUALITY_SAMPLE
         self.limit = QUALITY_SAMPLE
@@ -325,7 +329,7 @@ class _Pass:
 
     def merge(self, r: RangeResult) -> None:
         if r.lines:
-            self.plan.line(r.lines)
+            self.plan.line(r.lines)  # a range's calls, joined by the worker
         self.tally.merge(r.tally)
         self.acc.merge(r.part)
         self.sample.extend(r.sides[:self.limit - len(self.sample)])

@@ -161,7 +161,7 @@ def write_manifest(out: Path, index: Index, meta: dict[str, Any], files: dict[st
             if "\\u" in cfiles:  # recorded by an older corpusc, which escaped non-ASCII
                 cfiles = files_json(json.loads(cfiles))
             # the entry as json.dumps({"index", "hash", "files"}) writes it, without decoding the files
-            f.write(f'{sep}{json.dumps(cid, ensure_ascii=False)}: {{"index": {idx}, "hash": "{h}", "files": {cfiles}}}')
+            f.write(f'{sep}{json.dumps(cid)}: {{"index": {idx}, "hash": "{h}", "files": {cfiles}}}')
             sep = ",\n  "
         f.write("\n }\n}\n" if sep != "\n  " else "}\n}\n")
 

@@ -33,9 +33,17 @@ class JsonWriter:
         self.line(data)
         return data.encode()
 
+    SEPARATOR = ",\n    "
+
+    @classmethod
+    def join(cls, lines: list[str]) -> str:
+        """Calls serialized elsewhere (a build worker), as `line` takes them."""
+        return cls.SEPARATOR.join(lines)
+
     def line(self, data: str) -> None:
-        """Write one call already serialized (`Call.model_dump_json`) elsewhere."""
-        self.out.write("\n    " if self.first else ",\n    ")
+        """Write one call already serialized (`Call.model_dump_json`) elsewhere,
+        or several `join`ed."""
+        self.out.write("\n    " if self.first else self.SEPARATOR)
         self.out.write(data)
         self.first = False
 

@@ -43,6 +43,8 @@ def sample(r: random.Random, seq, k: int) -> list:
 
 
 def normal(r: random.Random, mean: float = 0.0, sd: float = 1.0) -> float:
+    # population.sampler writes this out for its clamped normal and lognormal
+    # samplers; a change here must be made there too (a test holds them equal)
     u1 = r.random()
     u2 = r.random()
     z = math.sqrt(-2.0 * math.log(1.0 - u1)) * math.cos(2.0 * math.pi * u2)

@@ -194,29 +194,37 @@ population p {
 """
 
 
-@pytest.mark.parametrize("source", ["hvac", "sampled"])
+@pytest.mark.parametrize("source", ["hvac", "derived", "sampled"])
 def test_keyed_draws_are_the_per_call_conditions(tmp_path, source):
     """Where every `when` reads only categories, hour and weekday, the fields a
     call draws are worked out once per combination; the calls equal those of
-    testing every condition per call. A `when` on a sampled field keeps the
+    testing every condition per call (`derived` has a derived field and an
+    override inside such `when`s). A `when` on a sampled field keeps the
     per-call path."""
     from corpusc.compiler.diagnostics import Sink
     from corpusc.compiler.driver import compile_file
     from corpusc.compiler.population import Expander
     spec = EXAMPLES / "hvac_60d.corpus"
-    if source == "sampled":
+    if source != "hvac":
         spec = tmp_path / "s.corpus"
-        spec.write_text(SAMPLED_WHEN)
+        text = SAMPLED_WHEN if source == "sampled" else \
+            SAMPLED_WHEN.replace("when duration_sec > 150s", "when weekday in [sat, sun]")
+        spec.write_text(text)
     prog = compile_file(str(spec), Sink()).program
     pop = prog.populations[0]
     keyed, general = Expander(prog, pop, 0), Expander(prog, pop, 0)
-    assert (keyed.keyed is not None) == (source == "hvac")
+    assert (keyed.keyed is not None) == (source != "sampled")
     general.keyed = None
     for k in range(len(keyed)):
         assert keyed.call(k).model_dump_json() == general.call(k).model_dump_json()
+    calls = [keyed.call(k) for k in range(len(keyed))]
     if source == "sampled":
-        calls = [keyed.call(k).metadata for k in range(len(keyed))]
-        assert all((m["wait"] >= 20) == (m["duration_sec"] > 150) for m in calls)
+        assert all((c.metadata["wait"] >= 20) == (c.metadata["duration_sec"] > 150) for c in calls)
+    if source == "derived":
+        late_b = [c.metadata for c in calls if c.metadata["scenario"] == "b" and int(c.time[:2]) >= 12]
+        assert late_b and all(m["aht_sec"] == m["wait"] for m in late_b)
+        weekend = [c.metadata for c in calls if c.weekday in ("sat", "sun")]
+        assert weekend and all(20 <= m["wait"] <= 30 for m in weekend)
 
 
 def test_contact_center_example_respects_shifts(cli):

@@ -6,6 +6,7 @@ across runs, job counts and merged shards, and vcp.jsonl holds the same."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from pathlib import Path
 
@@ -259,3 +260,45 @@ def test_strings_are_written_as_orjson_writes_them(text):
 
     from corpusc.backends.vcp import _js
     assert _js(text) == orjson.dumps(text).decode()
+
+
+TINY = """
+corpus tiny { seed SEED }
+scenario fast_answer "Fast answer" {
+  status success
+  intent "Answer within a whisker"
+  success answer_latency_hours lte 0.00005
+}
+population p {
+  count 5
+  window 2026-03-02..2026-03-03
+  scenario weights { fast_answer 100% }
+}
+emit vcp { version "0.3" }
+"""
+
+
+def test_a_seed_beyond_64_bits_is_written_by_the_json_module(tmp_path):
+    """orjson refuses integers beyond 64 bits; a payload holding one (here the
+    seed) is written by the json module throughout, so its small numbers read
+    5e-05, not 0.00005 (what `dumps` did before payloads were written out
+    directly)."""
+    from corpusc.backends.vcp import dumps, encode
+    from corpusc.compiler import plan as planmod
+    from corpusc.compiler.diagnostics import Sink
+    from corpusc.compiler.driver import compile_file
+    for seed, small in ((42, b'"value":0.00005}'), (2 ** 70, b'"value":5e-05}')):
+        spec = tmp_path / f"s{seed}.corpus"
+        spec.write_text(TINY.replace("SEED", str(seed)))
+        sink = Sink()
+        compiled = compile_file(str(spec), sink)
+        assert compiled.program is not None and not sink.items
+        header = planmod.header(compiled.program, compiled.spec_hash)
+        calls = list(planmod.calls(compiled.program))
+        assert len(calls) == 5
+        for c in calls:
+            raw = encode(c, header)
+            assert small in raw, raw
+            doc = json.loads(raw)
+            assert doc["vcp_payload"]["custom"]["synthetic_recipe"]["seed"] == seed
+            assert raw == dumps(doc)
