@@ -159,29 +159,19 @@ class _Numbers:
             s.extend(buf[:room])
             if len(s) == RESERVOIR:
                 self.r = rng.stream(*self.key)
-                self.w = math.exp(math.log(self._u()) / RESERVOIR)
-                self._skip(before + room)
+                self.w = math.exp(math.log(_u(self.r.random)) / RESERVOIR)
+                self.next = _after(before + room, self.w, self.r.random)
         if self.r is None or self.next > self.n:
             return
-        # the replacements, inlined: the same draws in the same order as
-        # rng.below, _u and _skip make them (a 10k reservoir over 100k values
-        # replaces ~23k times per field)
-        rand, log, exp, log1p, floor = self.r.random, math.log, math.exp, math.log1p, math.floor
+        # a 10k reservoir over 100k values replaces ~23k times per field: the
+        # loop keeps its state in locals
+        rand, log, exp = self.r.random, math.log, math.exp
         nxt, w, n = self.next, self.w, self.n
         while nxt <= n:
-            s[min(RESERVOIR - 1, int(rand() * RESERVOIR))] = buf[nxt - before - 1]
-            w *= exp(log(rand() or 0.5) / RESERVOIR)
-            nxt = nxt + 1 if w >= 1.0 else nxt + int(floor(log(rand() or 0.5) / log1p(-w))) + 1
+            s[rng.below(self.r, RESERVOIR)] = buf[nxt - before - 1]
+            w *= exp(log(_u(rand)) / RESERVOIR)
+            nxt = _after(nxt, w, rand)
         self.next, self.w = nxt, w
-
-    def _u(self) -> float:
-        return self.r.random() or 0.5  # log(0) is undefined; 0.0 comes once in 2**53 draws
-
-    def _skip(self, pos: int) -> None:
-        if self.w >= 1.0:
-            self.next = pos + 1
-        else:
-            self.next = pos + int(math.floor(math.log(self._u()) / math.log1p(-self.w))) + 1
 
     def summary(self) -> Summary:
         self.flush(final=True)
@@ -192,6 +182,17 @@ class _Numbers:
 
 
 CHUNK = 4096  # values per flush of a numeric buffer
+
+
+def _u(rand) -> float:
+    return rand() or 0.5  # log(0) is undefined; 0.0 comes once in 2**53 draws
+
+
+def _after(pos: int, w: float, rand) -> int:
+    """The 1-based position of the next value to enter a full reservoir (algorithm L's skip)."""
+    if w >= 1.0:
+        return pos + 1
+    return pos + int(math.floor(math.log(_u(rand)) / math.log1p(-w))) + 1
 
 
 class _Fields:

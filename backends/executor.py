@@ -61,15 +61,9 @@ def content_hash(call: Call, h: Header, backends: list[tuple[str, str, dict]], d
     and cast, so a 100k-call population hashes its context once."""
     # the backends list is kept with its digest (so its id stays its own) and
     # is never changed in place during a build
-    if call.kind == "population":
-        # call_context of a population call reads only its population and its
-        # scenario's catalog entry: its participants have no persona and its
-        # beats no objection (population.Expander makes them so)
-        key: tuple = (h.spec_hash, id(backends), call.population, call.metadata.get("scenario"))
-    else:
-        key = (h.spec_hash, id(backends), call.account, call.population, call.metadata.get("scenario"),
-               tuple(p.persona for p in call.participants),
-               tuple(b.key for b in call.beats if b.kind.startswith("objection_")))
+    key = (h.spec_hash, id(backends), call.account, call.population, call.metadata.get("scenario"),
+           tuple(p.persona for p in call.participants),
+           tuple(b.key for b in call.beats if b.kind.startswith("objection_")))
     hit = _CTX.get(key)
     if hit is None or hit[0] is not backends:
         if len(_CTX) > 4096:

@@ -178,28 +178,27 @@ def encode(call: Call, h: Header, mode: str = "gtm") -> bytes:
                "key_points": points, "impact_metrics": impact}
         text += f',"model_selection":{_dumps(selection)},"hcr":{_dumps(hcr)}'
     text += "}}"
-    if sc.plain or not all(_INT64[0] <= i <= _INT64[1] for i in (seed, duration, aht, interruptions)):
-        # orjson refuses integers beyond 64 bits; such a document is written
-        # by the json module throughout, as `dumps` does
-        text = json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
+    if sc.plain or not all(_fits(i) for i in (seed, duration, aht, interruptions)):
+        # orjson refuses integers beyond 64 bits: `dumps` writes such a
+        # document with the json module throughout
+        return dumps(json.loads(text))
     return (text + "\n").encode()
 
 
 _TF = {True: "true", False: "false"}
-_INT64 = (-2 ** 63, 2 ** 64 - 1)  # the integers orjson writes
 _NO_TRAIT: dict[str, Any] = {}  # a scenario without a catalog entry (one object, so it caches)
 _SECOND = dt.timedelta(seconds=1)
 _TWO_SECONDS = dt.timedelta(seconds=2)
 
 
 def _dumps(value: Any) -> str:
-    """Any JSON value as orjson writes it compact (the json module for what
-    orjson refuses, an integer beyond 64 bits)."""
-    import orjson
-    try:
-        return orjson.dumps(value).decode()
-    except (TypeError, orjson.JSONEncodeError):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """Any JSON value as `dumps` writes it, without the newline."""
+    return dumps(value)[:-1].decode()
+
+
+def _fits(i: int) -> bool:
+    """Whether orjson writes this integer (it refuses those beyond 64 bits)."""
+    return -2 ** 63 <= i <= 2 ** 64 - 1
 
 
 def _js(text: str) -> str:
@@ -239,20 +238,11 @@ class _Scenario:
         self.contract = _dumps({"declared_intent": self.intent, "success_criteria": [
             {"id": crit_id, "metric": self.metric, "operator": self.operator, "value": self.target}]})
         self.evidence = _js(trait["evidence"]) if trait.get("evidence") else None
-        self.plain = _json_module_only(self.target)  # an integer orjson refuses
+        self.plain = type(self.target) is int and not _fits(self.target)
 
 
 _SCENARIOS: dict[tuple, _Scenario] = {}
 _RECIPES: dict[tuple, str] = {}
-
-
-def _json_module_only(value: Any) -> bool:
-    import orjson
-    try:
-        orjson.dumps(value)
-        return False
-    except (TypeError, orjson.JSONEncodeError):
-        return True
 
 
 def _scenario_json(scenario: str, trait: dict[str, Any]) -> _Scenario:

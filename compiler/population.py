@@ -6,10 +6,7 @@ local time of the population's zone, and typed samplers per call."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import random
 from array import array
-from math import cos, exp, log, pi, sqrt
 from typing import Any, Iterator
 
 from . import program as P
@@ -356,7 +353,7 @@ class Expander:
         self.keyed = sorted(reads) if reads <= {*self.cats, "hour", "weekday"} and not reads & written else None
         self.draws: dict[tuple, tuple[list, list]] = {}
         self.phones: dict[str, list] = {}  # reserved number blocks by locale
-        self.stream_prefix = f"{prog.corpus.seed}\x1fpopulation\x1f{pop.name}\x1fcall\x1f".encode()
+        self.stream = rng.streams(prog.corpus.seed, "population", pop.name, "call")
         # frozen parts many calls share (participants, beats), made once each
         self.shared: dict[tuple, Any] = {}
 
@@ -414,7 +411,7 @@ class Expander:
     def _call(self, k: int, when) -> Call:
         pop = self.pop
         call_id = f"{pop.name}.{k + 1:0{self.width}d}"
-        r = random.Random(int.from_bytes(hashlib.sha256(self.stream_prefix + str(k).encode()).digest()[:16], "big"))
+        r = self.stream(str(k))
         d, t, start, start_utc, wd = when
         meta: dict[str, Any] = {name: values[arr[k]] for name, (values, arr) in self.cats.items()}
         hour = int(t[:2])
@@ -487,9 +484,7 @@ def sample_field(r, f: P.FieldSpec) -> Any:
 
 def sampler(f: P.FieldSpec):
     """`f`'s draw as a function of the call's stream, with its parameters,
-    clamp and rounding bound once (a population draws every field per call).
-    The common continuous samplers are written out in one function each, with
-    the same arithmetic as `rng.normal` and `rng.lognormal`."""
+    clamp and rounding bound once (a population draws every field per call)."""
     p = f.params
     d = f.dist
     if f.derived_from is not None:
@@ -500,23 +495,6 @@ def sampler(f: P.FieldSpec):
     if d == "bool":
         prob = p["p"]
         return lambda r: r.random() < prob
-    if d in ("normal", "lognormal") and f.clamp and f.unit != "s":
-        cl, ch = f.clamp
-        if d == "normal":
-            mean, sd = p["mean"], p["sd"]
-
-            def clamped_normal(r):
-                u1 = r.random()
-                z = sqrt(-2.0 * log(1.0 - u1)) * cos(_TWO_PI * r.random())
-                return round(float(min(max(mean + sd * z, cl), ch)), 3)
-            return clamped_normal
-        median, sigma = p["median"], p["sigma"]
-
-        def clamped_lognormal(r):
-            u1 = r.random()
-            z = sqrt(-2.0 * log(1.0 - u1)) * cos(_TWO_PI * r.random())
-            return round(float(min(max(median * exp(sigma * (0.0 + 1.0 * z)), cl), ch)), 3)
-        return clamped_lognormal
     if d == "uniform":
         lo, hi = p["lo"], p["hi"]
         draw = lambda r: lo + (hi - lo) * r.random()  # noqa: E731
@@ -550,5 +528,3 @@ def sampler(f: P.FieldSpec):
         return clamped
     return lambda r: finish(draw(r))
 
-
-_TWO_PI = 2.0 * pi

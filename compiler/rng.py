@@ -17,6 +17,16 @@ def stream(seed: int, *key: str) -> random.Random:
     return random.Random(int.from_bytes(h[:16], "big"))
 
 
+def streams(seed: int, *key: str):
+    """`stream(seed, *key, last)` as a function of `last`, the common part of
+    the key encoded once (a population makes one stream per call)."""
+    prefix = "\x1f".join([str(seed), *key, ""]).encode("utf-8")
+
+    def make(last: str) -> random.Random:
+        return random.Random(int.from_bytes(hashlib.sha256(prefix + last.encode("utf-8")).digest()[:16], "big"))
+    return make
+
+
 def stable_hash(*key: str) -> int:
     return int.from_bytes(hashlib.sha256("\x1f".join(key).encode("utf-8")).digest()[:8], "big")
 
@@ -43,8 +53,6 @@ def sample(r: random.Random, seq, k: int) -> list:
 
 
 def normal(r: random.Random, mean: float = 0.0, sd: float = 1.0) -> float:
-    # population.sampler writes this out for its clamped normal and lognormal
-    # samplers; a change here must be made there too (a test holds them equal)
     u1 = r.random()
     u2 = r.random()
     z = math.sqrt(-2.0 * math.log(1.0 - u1)) * math.cos(2.0 * math.pi * u2)

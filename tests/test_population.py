@@ -254,9 +254,9 @@ def test_apportionment_is_exact(total, weights):
 @settings(max_examples=80, deadline=None)
 @given(dist=st.sampled_from(["normal", "lognormal"]), a=st.floats(0.01, 500), b=st.floats(0.01, 3),
        lo=st.floats(-10, 10), width=st.floats(0, 1000), key=st.integers(0, 10**6))
-def test_written_out_samplers_draw_what_rng_draws(dist, a, b, lo, width, key):
-    """The clamped normal and lognormal samplers are written out for speed;
-    they give exactly what rng.normal / rng.lognormal, clamped and rounded, give."""
+def test_clamped_samplers_draw_what_rng_draws(dist, a, b, lo, width, key):
+    """A clamped normal or lognormal sampler gives exactly what rng.normal /
+    rng.lognormal, clamped and rounded, give."""
     from corpusc.compiler import program as P
     from corpusc.compiler.population import sampler
     params = {"mean": a, "sd": b} if dist == "normal" else {"median": a, "sigma": b}
@@ -266,3 +266,8 @@ def test_written_out_samplers_draw_what_rng_draws(dist, a, b, lo, width, key):
     for _ in range(20):
         v = rng.normal(r2, a, b) if dist == "normal" else rng.lognormal(r2, a, b)
         assert draw(r1) == round(float(min(max(v, lo), lo + width)), 3)
+
+
+@given(seed=st.integers(0, 2**40), key=st.lists(st.text(max_size=8), max_size=3), last=st.text(max_size=8))
+def test_streams_are_the_streams_of_the_whole_key(seed, key, last):
+    assert rng.streams(seed, *key)(last).random() == rng.stream(seed, *key, last).random()
