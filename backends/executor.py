@@ -18,11 +18,10 @@ from typing import Any, Iterator
 from corpusc import __version__
 from corpusc.compiler import plan as planmod
 from corpusc.compiler import program as P
-from corpusc.compiler.atomic import write_output
 from corpusc.compiler.plan_model import Call, Header
 from corpusc.compiler.planio import JsonWriter
 
-from . import manifest
+from . import manifest, staging
 
 BATCH = 64
 
@@ -87,7 +86,7 @@ RANGE = 200  # population calls per work unit
 
 
 def _init(program: bytes, header_json: str, options: dict, names: list[str], out: str,
-          signature: list, shard: tuple[int, int] | None) -> None:
+          signature: list, shard: tuple[int, int] | None, stage: str, present: list[str]) -> None:
     import gc
     gc.freeze()  # the header and templates stay; collections then scan only per-call garbage
     gc.set_threshold(50_000, 20, 100)
@@ -102,14 +101,14 @@ def _init(program: bytes, header_json: str, options: dict, names: list[str], out
     _W.clear()
     _W.update(ctx=Context(header=h, options=options, out=Path(out)), first=first, rest=rest, needs_text=needs_text,
               root=os.path.abspath(out), program=pickle.loads(program), signature=signature, shard=shard,
-              expanders={})
+              expanders={}, writer=staging.Writer(os.path.abspath(out), stage, present))
 
 
 def _render_one(call: Call) -> tuple[str, int]:
     """Render one call through every backend: its files as the index records
     them ({path: sha256} in JSON, `manifest.files_json`) and how many."""
     ctx = _W["ctx"]
-    out = _W["root"]
+    write = _W["writer"].write
     files: dict[str, str] = {}
     if not _W["first"] and not _W["rest"]:
         return "{}", 0
@@ -120,7 +119,7 @@ def _render_one(call: Call) -> tuple[str, int]:
 
     def keep(arts) -> None:
         for art in arts:
-            write_output(f"{out}/{art.path}", art.data)
+            write(art.path, art.data)
             files[art.path] = hashlib.sha256(art.data).hexdigest()
 
     for b in _W["first"]:
@@ -255,6 +254,7 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
             "backends": [list(x) for x in signature]}
     out.mkdir(parents=True, exist_ok=True)
     _remove_temp_files(out)
+    staging.remove_abandoned(out)
     index = manifest.Index(out)
     try:
         key = _complete_key(spec_hash, signature, shard)
@@ -401,7 +401,21 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
                 bp.merge(ready.pop(next_seq))
                 next_seq += 1
 
-    init = (pickle.dumps(prog), header.model_dump_json(), options, names, str(out), signature, shard)
+    stage = staging.stage_dir(out, run)
+    init = (pickle.dumps(prog), header.model_dump_json(), options, names, str(out), signature, shard, str(stage),
+            os.listdir(out))
+    try:
+        _run(units, accept_calls, accept_range, init, jobs)
+    except BaseException:
+        index.flush()  # what was recorded is published; a file caught mid-write is not
+        staging.salvage(out, stage, index.files_of_run(run))
+        raise
+    staging.publish(out, stage)
+
+
+def _run(units, accept_calls, accept_range, init: tuple, jobs: int) -> None:
+    """The work units through the workers (or this process when jobs is 1),
+    their results accepted in the order units() made them."""
     if jobs <= 1:
         _init(*init)
         seq = 0

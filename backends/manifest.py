@@ -115,6 +115,12 @@ class Index:
         with self.tx():
             self.db.executemany("DELETE FROM calls WHERE id=?", [(i,) for i in ids])
 
+    def files_of_run(self, run: str) -> Iterator[str]:
+        """The files of the calls this run recorded."""
+        self.flush()
+        for (files,) in self.db.execute("SELECT files FROM calls WHERE run=?", (run,)):
+            yield from json.loads(files)
+
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM calls").fetchone()[0]
 

@@ -6,6 +6,7 @@ local time of the population's zone, and typed samplers per call."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from array import array
 from typing import Any, Iterator
 
@@ -351,7 +352,8 @@ class Expander:
         reads = set().union(*(fields_of(w.cond) for w in pop.whens if w.fields))
         written = {f.name for f in pop.fields} | {f.name for w in pop.whens for f in w.fields}
         self.keyed = sorted(reads) if reads <= {*self.cats, "hour", "weekday"} and not reads & written else None
-        self.draws: dict[tuple, tuple[list, list]] = {}
+        self.draws: dict[tuple, Any] = {}  # the plan (`fill`) of each key
+        self.fills: dict[tuple, Any] = {}  # one per distinct list of fields
         self.phones: dict[str, list] = {}  # reserved number blocks by locale
         self.stream = rng.streams(prog.corpus.seed, "population", pop.name, "call")
         # frozen parts many calls share (participants, beats), made once each
@@ -376,18 +378,22 @@ class Expander:
             v = self.shared[key] = make()
         return v
 
-    def _plan(self, ctx: dict) -> tuple[list, list]:
-        """What a call with these values draws: (field, sampler) pairs in
-        order (base fields, then each matching `when`'s), and the derived
-        fields copied after them."""
+    def _plan(self, ctx: dict):
+        """What a call with these values draws, as one function of the call's
+        stream and metadata (`fill`): base fields, then each matching `when`'s,
+        then the derived fields copied. Plans with the same fields share it."""
         draws, derived = [], []
-        for f, draw in self.fields:
-            (derived if f.derived_from is not None else draws).append((f, draw))
+        for f, _ in self.fields:
+            (derived if f.derived_from is not None else draws).append(f)
         for test, fields in self.whens:
             if test(ctx):
-                for f, draw in fields:
-                    (derived if f.derived_from is not None else draws).append((f, draw))
-        return [(f.name, draw) for f, draw in draws], [(f.name, f.derived_from) for f, _ in derived]
+                for f, _ in fields:
+                    (derived if f.derived_from is not None else draws).append(f)
+        key = tuple(map(id, draws + derived))
+        fn = self.fills.get(key)
+        if fn is None:
+            fn = self.fills[key] = fill(draws, derived)
+        return fn
 
     def _sample(self, r, meta: dict, ctx: dict) -> None:
         """The general case: `when` conditions that read sampled fields are
@@ -420,11 +426,7 @@ class Expander:
             plan = self.draws.get(key)
             if plan is None:
                 plan = self.draws[key] = self._plan(dict(meta, hour=hour, weekday=wd))
-            draws, derived = plan
-            for name, draw in draws:
-                meta[name] = draw(r)
-            for name, src in derived:
-                meta[name] = meta.get(src)
+            plan(r.random, meta)
         else:
             self._sample(r, meta, dict(meta, hour=hour, weekday=wd))
         language = meta.get("language")
@@ -528,3 +530,70 @@ def sampler(f: P.FieldSpec):
         return clamped
     return lambda r: finish(draw(r))
 
+
+def fill(draws: list[P.FieldSpec], derived: list[P.FieldSpec]):
+    """`fn(rnd, meta)` that sets `draws` in order from the stream `rnd` (its
+    `random` method) and then copies the `derived` fields: what calling each
+    field's `sampler` and copying does, with the same arithmetic in the same
+    order, so the same values; but written out as one generated function,
+    without the calls per field (a population makes one call per draw
+    otherwise). A draw that a later one of the same field replaces (a
+    `when`'s override) takes its numbers from the stream and its place in
+    `meta` but skips its arithmetic. The fields' parameters are bound as
+    constants, never written into the source."""
+    env: dict[str, Any] = {"sqrt": math.sqrt, "log": math.log, "cos": math.cos, "exp": math.exp, "pi": math.pi}
+
+    def const(v: Any) -> str:
+        name = f"_{len(env)}"
+        env[name] = v
+        return name
+
+    last = {f.name: i for i, f in enumerate(draws)}
+    body = []
+    for i, f in enumerate(draws):
+        key, p, d = const(f.name), f.params, f.dist
+        live = last[f.name] == i
+        if d == "const":
+            body.append(f"m[{key}] = {const(p['value']) if live else 'None'}")
+            continue
+        if d == "bool":
+            body.append(f"m[{key}] = rnd() < {const(p['p'])}" if live else f"rnd(); m[{key}] = None")
+            continue
+        z = "(sqrt(-2.0 * log(1.0 - rnd())) * cos(2.0 * pi * rnd()))"  # rng.normal's z: u1, then u2
+        if d == "uniform":
+            v = f"{const(p['lo'])} + ({const(p['hi'])} - {const(p['lo'])}) * rnd()"
+        elif d == "normal":
+            v = f"{const(p['mean'])} + {const(p['sd'])} * {z}"
+        elif d == "lognormal":  # rng.lognormal: median * exp(sigma * normal(r)), normal's mean 0.0 and sd 1.0
+            v = f"{const(p['median'])} * exp({const(p['sigma'])} * (0.0 + 1.0 * {z}))"
+        elif d == "poisson":
+            lam = p["lambda"]
+            if lam < 30:  # rng.poisson's product of uniforms, its count of draws data-dependent
+                body += ["k = 0; q = 1.0", "while True:", "    q *= rnd()",
+                         f"    if q <= {const(math.exp(-lam))}: break", "    k += 1"]
+                v = "k"
+            else:
+                v = f"max(0, int(round({const(lam)} + {const(math.sqrt(lam))} * {z})))"
+        elif d == "int":
+            lo, n = int(p["lo"]), int(p["hi"]) - int(p["lo"]) + 1
+            v = f"{const(lo)} + min({const(n - 1)}, int(rnd() * {const(n)}))" if n > 0 else const(lo)
+        else:  # pragma: no cover - the checker rejects unknown samplers
+            raise ValueError(d)
+        if not live:
+            # the stream moves on as the draw would move it; the value is replaced later
+            body.append("; ".join(["rnd()"] * v.count("rnd()") + [f"m[{key}] = None"]))
+            continue
+        if f.clamp:
+            v = f"min(max({v}, {const(f.clamp[0])}), {const(f.clamp[1])})"
+        if d in ("int", "poisson"):
+            v = f"int({v})"
+        elif f.unit == "s":
+            v = f"int(round({v}))"
+        else:
+            v = f"round(float({v}), 3)"
+        body.append(f"m[{key}] = {v}")
+    for f in derived:
+        body.append(f"m[{const(f.name)}] = m.get({const(f.derived_from)})")
+    src = "def fn(rnd, m):\n" + "".join(f"    {line}\n" for line in body or ["pass"])
+    exec(compile(src, "<population fill>", "exec"), env)
+    return env["fn"]

@@ -211,18 +211,20 @@ def test_verify_without_manifest(cli, tmp_path):
 
 def test_killed_build_leaves_no_partial_files_and_rerun_matches(tmp_path):
     spec = tmp_path / "big.corpus"
-    spec.write_text(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_spec.py"), "1500"],
+    spec.write_text(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_spec.py"), "4000"],
                                    capture_output=True, text=True, check=True).stdout)
     out = tmp_path / "out"
     p = subprocess.Popen([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out), "--jobs", "2"],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 60
-    while time.time() < deadline and not (out / "transcripts").is_dir():
-        time.sleep(0.02)
-    time.sleep(0.3)
+    while time.time() < deadline and len(list(out.glob(".corpusc/stage-*/transcripts/*"))) < 20:
+        time.sleep(0.01)  # a first build writes its new folders in a stage, published at the end
     os.killpg(p.pid, signal.SIGKILL)
     p.wait()
-    visible = [x for x in out.rglob("*") if x.is_file() and not x.name.startswith(".")]
+    assert p.returncode == -signal.SIGKILL, "the build ended before it was killed"
+    assert not (out / "transcripts").exists()  # nothing of the stage was published
+    visible = [x for x in out.rglob("*") if x.is_file() and not x.name.startswith(".")
+               and ".corpusc" not in x.parts]
     for f in visible:  # whatever was written before the kill is whole
         if f.suffix == ".json":
             json.loads(f.read_text())
@@ -236,6 +238,7 @@ def test_killed_build_leaves_no_partial_files_and_rerun_matches(tmp_path):
     a.pop("manifest.json"), b.pop("manifest.json")
     assert a == b
     assert not list(out.rglob("*.tmp"))
+    assert not list(out.glob(".corpusc/stage-*"))  # the killed build's stage is gone
     for f in out.rglob("*"):
         if f.is_file() and f.suffix in (".txt", ".json"):
             assert f.read_bytes().endswith(b"\n")

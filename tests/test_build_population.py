@@ -5,6 +5,7 @@ plan gives, and check the incremental decisions the workers make."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -190,7 +191,8 @@ def test_a_worker_range_is_the_calls_of_one_pass(tmp_path):
     prog = compiled.program
     header = planmod.header(prog, compiled.spec_hash)
     import pickle
-    executor._init(pickle.dumps(prog), header.model_dump_json(), {}, [], str(tmp_path / "o"), [], None)
+    executor._init(pickle.dumps(prog), header.model_dump_json(), {}, [], str(tmp_path / "o"), [], None,
+                   str(tmp_path / "stage"), [])
     r = executor._expand(1, 701, 50, 90, {}, True)
     expected = [c for c in planmod.calls(prog) if c.population == "overflow"][50:90]
     assert r.lines == ",\n    ".join(c.model_dump_json() for c in expected)
@@ -219,3 +221,70 @@ def _umask() -> int:
     old = os.umask(0)
     os.umask(old)
     return old
+
+
+def test_a_build_stopped_midway_publishes_what_it_recorded(cli, tmp_path, monkeypatch):
+    """A first build writes its new folders in a stage. When it stops early
+    (here an error on the 700th file), the files of the calls the index
+    recorded are moved into place, whole; the rest of the stage is dropped,
+    and a rerun renders only what is missing and ends equal to a clean build."""
+    from corpusc.backends import staging
+    from corpusc.backends.manifest import Index
+    spec, out = _write(tmp_path), tmp_path / "out"
+    write = staging.Writer.write
+    count = [0]
+
+    def failing(self, rel, data):
+        count[0] += 1
+        if count[0] == 700:
+            raise OSError(28, "No space left on device")
+        write(self, rel, data)
+
+    monkeypatch.setattr(staging.Writer, "write", failing)
+    code, text = cli("build", str(spec), "-o", str(out), "--jobs", "1")
+    assert code == 1 and "No space left on device" in text
+    monkeypatch.setattr(staging.Writer, "write", write)
+    assert not list(out.glob(".corpusc/stage-*"))
+    index = Index(out)
+    recorded = {rel: sha for _, _, _, files in index.rows() for rel, sha in json.loads(files).items()}
+    index.close()
+    published = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and ".corpusc" not in p.parts
+                 and not p.name.startswith(".")}
+    assert 0 < len(recorded) < 699 and published == set(recorded)  # whole ranges of calls, nothing more
+    for rel, sha in recorded.items():
+        assert hashlib.sha256((out / rel).read_bytes()).hexdigest() == sha
+    text = _build(cli, spec, out, "--jobs", "2")
+    assert f"{len(recorded) // 2} unchanged" in text
+    _build(cli, spec, tmp_path / "clean", "--jobs", "2")
+    assert _tree(out) == _tree(tmp_path / "clean")
+
+
+def test_a_rebuild_writes_existing_folders_in_place_and_new_ones_staged(cli, tmp_path):
+    """Folders present when a build starts get atomic per-file writes; a
+    folder the build adds (here vcp/, after a build with transcripts only)
+    is staged and published, and the stage is gone afterwards."""
+    spec, out = _write(tmp_path), tmp_path / "out"
+    _build(cli, spec, out, "--only", "transcripts")
+    assert not (out / "vcp").exists()
+    _build(cli, spec, out)
+    assert not list(out.glob(".corpusc/stage-*"))
+    _build(cli, spec, tmp_path / "clean")
+    assert _tree(out) == _tree(tmp_path / "clean")
+
+
+def test_only_stages_of_builds_that_are_gone_are_removed(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from corpusc.backends import staging
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        base = tmp_path / ".corpusc"
+        for name in (f"stage-{live.pid}-a", "stage-999999999-b", f"stage-{os.getpid()}-c", "stage-x"):
+            (base / name / "vcp").mkdir(parents=True)
+        staging.remove_abandoned(tmp_path)
+        assert sorted(os.listdir(base)) == [f"stage-{live.pid}-a"]  # a shard building into it now
+    finally:
+        live.kill()
+        live.wait()

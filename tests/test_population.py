@@ -271,3 +271,49 @@ def test_clamped_samplers_draw_what_rng_draws(dist, a, b, lo, width, key):
 @given(seed=st.integers(0, 2**40), key=st.lists(st.text(max_size=8), max_size=3), last=st.text(max_size=8))
 def test_streams_are_the_streams_of_the_whole_key(seed, key, last):
     assert rng.streams(seed, *key)(last).random() == rng.stream(seed, *key, last).random()
+
+
+def _field_specs():
+    from corpusc.compiler import program as P
+    num = st.floats(-50, 500, allow_nan=False)
+    pos = st.floats(0.01, 3)
+    params = {
+        "const": st.fixed_dictionaries({"value": st.one_of(num, st.integers(-5, 5), st.text(max_size=4))}),
+        "bool": st.fixed_dictionaries({"p": st.floats(0, 1)}),
+        "uniform": st.fixed_dictionaries({"lo": num, "hi": num}),
+        "normal": st.fixed_dictionaries({"mean": num, "sd": pos}),
+        "lognormal": st.fixed_dictionaries({"median": st.floats(0.01, 500), "sigma": pos}),
+        "poisson": st.fixed_dictionaries({"lambda": st.one_of(st.floats(0.01, 29.9), st.floats(30, 400))}),
+        "int": st.fixed_dictionaries({"lo": st.integers(-20, 20), "hi": st.integers(-25, 60)}),
+    }
+
+    @st.composite
+    def spec(draw):
+        dist = draw(st.sampled_from(sorted(params)))
+        clamp = draw(st.none() | st.tuples(num, st.floats(0, 300)).map(lambda t: (t[0], t[0] + t[1])))
+        return P.FieldSpec(name=draw(st.sampled_from("abcde")), dist=dist, params=draw(params[dist]),
+                           unit=draw(st.sampled_from([None, "s"])), clamp=None if dist in ("const", "bool") else clamp)
+    return spec()
+
+
+@settings(max_examples=150, deadline=None)
+@given(draws=st.lists(_field_specs(), max_size=8), derived=st.lists(st.tuples(st.sampled_from("xy"),
+       st.sampled_from("abcdez")), max_size=2), seed=st.integers(0, 10**6))
+def test_a_generated_fill_draws_what_the_samplers_draw(draws, derived, seed):
+    """`population.fill` (one generated function per list of fields) sets the
+    values, types and key order that calling each field's sampler in turn
+    and copying the derived fields sets, and leaves the stream where they
+    leave it, overridden draws (a name drawn twice) included."""
+    from corpusc.compiler import program as P
+    from corpusc.compiler.population import fill, sampler
+    derived_specs = [P.FieldSpec(name=n, derived_from=src) for n, src in derived]
+    r1, r2 = rng.stream(seed, "fill"), rng.stream(seed, "fill")
+    got: dict = {"cat": "k"}
+    fill(draws, derived_specs)(r1.random, got)
+    want: dict = {"cat": "k"}
+    for f in draws:
+        want[f.name] = sampler(f)(r2)
+    for f in derived_specs:
+        want[f.name] = want.get(f.derived_from)
+    assert [(k, type(v), v) for k, v in got.items()] == [(k, type(v), v) for k, v in want.items()]
+    assert r1.random() == r2.random()
