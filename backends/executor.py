@@ -19,7 +19,7 @@ from corpusc import __version__
 from corpusc.compiler import plan as planmod
 from corpusc.compiler import program as P
 from corpusc.compiler.plan_model import Call, Header
-from corpusc.compiler.planio import JsonWriter
+from corpusc.compiler.planio import JsonWriter, call_json
 
 from . import manifest, staging
 
@@ -70,7 +70,7 @@ def content_hash(call: Call, h: Header, backends: list[tuple[str, str, dict]], d
         payload = {"context": call_context(call, h), "backends": backends, "corpusc": __version__}
         hit = _CTX[key] = (backends, hashlib.sha256(
             json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).digest())
-    return hashlib.sha256(hit[1] + (data if data is not None else call.model_dump_json().encode())).hexdigest()
+    return hashlib.sha256(hit[1] + (data if data is not None else call_json(call))).hexdigest()
 
 
 # ---- worker side --------------------------------------------------------------
@@ -172,15 +172,15 @@ def _expand(pop_i: int, base: int, k0: int, k1: int, prev: dict[int, tuple[str, 
         if shard and idx % shard[1] != shard[0] - 1:
             continue
         c = exp.call(k)
-        line = c.model_dump_json()
-        h = content_hash(c, header, signature, line.encode())
+        line = call_json(c)
+        h = content_hash(c, header, signature, line)
         p = prev.get(idx)
         if p and p[0] == c.id and unchanged(root, h, p[1], p[2]):
             res.rows.append((c.id, idx, h, None, 0))
         else:
             res.rows.append((c.id, idx, h, *_render_one(c)))
         if full:
-            lines.append(line)
+            lines.append(line.decode())
             res.tally.add(c)
             res.part.add(c)
             if idx < QUALITY_SAMPLE:

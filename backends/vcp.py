@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import uuid
 from typing import Any
 
@@ -57,10 +58,18 @@ def _start(call: Call) -> dt.datetime:
     return dt.datetime.fromisoformat(call.start_utc[:-1])
 
 
+def _later(text: str, ts: dt.datetime, seconds: int) -> str:
+    """`_utc(ts + seconds)` where `text` is `_utc(ts)`: the seconds digits
+    changed in place unless they carry into the minute."""
+    s = int(text[17:19]) + seconds
+    return f"{text[:17]}{s:02d}{text[19:]}" if s < 60 else _utc(ts + dt.timedelta(seconds=seconds))
+
+
 def _num(meta: dict, *keys: str, default: Any = None) -> Any:
     for k in keys:
         v = meta.get(k)
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
+        t = type(v)
+        if t is float or t is int or (isinstance(v, (int, float)) and t is not bool):
             return v
     return default
 
@@ -79,17 +88,17 @@ def _status(call: Call, trait: dict, meta: dict) -> str:
     return "success" if _bool(meta, "first_contact_resolution", _bool(meta, "FCR", False)) else "partial"
 
 
-def _gap(sentiment: float, status: str) -> dict[str, Any]:
+def _gap_json(sentiment: float, status: str) -> str:
     """How far the caller's perceived sentiment is from the objective outcome."""
     objective = OBJECTIVE_SCORE[status]
     gap = round(abs(sentiment - objective), 3)
     cls = "aligned" if gap < 0.2 else "mild_misalignment" if gap < 0.4 else "significant_gap"
-    drivers = []
+    drivers = ""
     if cls != "aligned":
         kind = "sentiment_above_outcome" if sentiment > objective else "sentiment_below_outcome"
-        drivers.append({"type": kind, "weight": round(min(1.0, gap * 2), 3),
-                        "note": f"caller sentiment {sentiment:.2f} vs outcome {status}"})
-    return {"gap_score": gap, "gap_class": cls, "drivers": drivers}
+        drivers = (f'{{"type":"{kind}","weight":{_jnum(round(min(1.0, gap * 2), 3))},'
+                   f'"note":"caller sentiment {sentiment:.2f} vs outcome {status}"}}')
+    return f'{{"gap_score":{_jnum(gap)},"gap_class":"{cls}","drivers":[{drivers}]}}'
 
 
 def _pick(options: list[str], call_id: str, salt: str) -> tuple[str, list[str]]:
@@ -117,6 +126,8 @@ def encode(call: Call, h: Header, mode: str = "gtm") -> bytes:
     start = _start(call)
     duration = int(round(_num(meta, "duration_sec", "aht_sec", default=call.target_duration_sec)))
     end = start + dt.timedelta(seconds=duration)
+    start_text = call.start_utc if _CANONICAL(call.start_utc) else _utc(start)
+    end_text = _utc(end)
     provider = meta.get("provider") if meta.get("provider") in PROVIDERS else "synthetic"
     sentiment = float(_num(meta, "sentiment", default=0.5))
     sentiment = min(1.0, max(0.0, sentiment))
@@ -145,18 +156,18 @@ def encode(call: Call, h: Header, mode: str = "gtm") -> bytes:
     text = (
         f'{{"call_id":"{pid}","vcp_version":"0.3","vcp_payload":{{'
         f'"call":{{"call_id":"{pid}","session_id":"{pid}-session","provider":{_js(provider)},'
-        f'"start_time":"{_utc(start)}","end_time":"{_utc(end)}","duration_sec":{duration},'
+        f'"start_time":"{start_text}","end_time":"{end_text}","duration_sec":{duration},'
         f'"capabilities_invoked":{sc.capabilities},"purpose_contract":{sc.contract}}},'
         f'"outcomes":{{"perceived":[{{"by":"caller","at":{int((end - _EPOCH).total_seconds())},'
         f'"sentiment":{{"model":"{SENTIMENT_MODEL}","score":{_jnum(round(sentiment, 3))}}},"confidence":{conf}}}],'
         f'"objective":{{"status":"{status}","scored_criteria":[{{"id":{sc.crit_id},"met":{_TF[met]},'
         f'"evidence_ref":{evidence}}}],"metrics":{{{metrics}}},"confidence":{conf}}},'
-        f'"perception_gap":{_dumps(_gap(sentiment, status))}}},'
+        f'"perception_gap":{_gap_json(sentiment, status)}}},'
         f'"artifacts":{{"provider_raw_payload_ref":{_js(f"corpusc://{corpus}/{call.id}")}}},'
         f'"custom":{{"provider_specific":{{"corpusc_call_id":{_js(call.id)},"population":{_jopt(call.population)},'
         f'"account":{_jopt(call.account)},"local_start":{_js(call.start)},"timezone":{_js(call.timezone)}}},'
         f'"outcome_hint":{_js(scenario)},"synthetic":true,"synthetic_recipe":{recipe}}},'
-        f'"audit":{{"received_at":"{_utc(end + _SECOND)}","normalized_at":"{_utc(end + _TWO_SECONDS)}",'
+        f'"audit":{{"received_at":"{_later(end_text, end, 1)}","normalized_at":"{_later(end_text, end, 2)}",'
         f'"schema_version":"0.3"}}')
     if mode == "full":
         roles = {}
@@ -164,7 +175,7 @@ def encode(call: Call, h: Header, mode: str = "gtm") -> bytes:
             chosen, alts = _pick(options, call.id, role)
             roles[role] = {"chosen": chosen, "alternatives": alts,
                            "reason": [f"policy default for {provider}", "latency budget"]}
-        selection = {"policy_id": f"corpusc-{provider}-default", "resolved_at": _utc(start), "roles": roles}
+        selection = {"policy_id": f"corpusc-{provider}-default", "resolved_at": start_text, "roles": roles}
         headline = trait.get("headline") or f"{scenario.replace('_', ' ').capitalize()}: {status}"
         points = [f"Intent: {sc.intent}",
                   f"{'Met' if met else 'Missed'} {sc.metric} ({sc.operator} {json.dumps(sc.target)})",
@@ -187,8 +198,8 @@ def encode(call: Call, h: Header, mode: str = "gtm") -> bytes:
 
 _TF = {True: "true", False: "false"}
 _NO_TRAIT: dict[str, Any] = {}  # a scenario without a catalog entry (one object, so it caches)
-_SECOND = dt.timedelta(seconds=1)
-_TWO_SECONDS = dt.timedelta(seconds=2)
+# what `_utc` writes: then a start time is written as the plan gives it
+_CANONICAL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z").fullmatch
 
 
 def _dumps(value: Any) -> str:

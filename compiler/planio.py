@@ -4,11 +4,32 @@ human summary. Neither holds all calls in memory."""
 from __future__ import annotations
 
 import json
-from typing import IO, Iterable
+from typing import IO, Any, Iterable
+
+import orjson
+from pydantic import BaseModel
 
 from . import program as P
 from .plan import Tally, footer
 from .plan_model import Call, Header
+
+
+def call_json(c: Call) -> bytes:
+    """`c.model_dump_json()`, encoded: the call's line in plan.json and what
+    its content hash covers. Written by orjson from the model's fields, the
+    same bytes (tested on every call of the examples and on arbitrary
+    metadata) at a fraction of the cost; pydantic writes what orjson refuses
+    (an integer beyond 64 bits, a lone surrogate)."""
+    try:
+        return orjson.dumps(c.__dict__, default=_fields)
+    except (TypeError, orjson.JSONEncodeError):
+        return c.model_dump_json().encode()
+
+
+def _fields(o: Any) -> dict[str, Any]:
+    if isinstance(o, BaseModel):  # a participant, beat, moment...: its fields in declaration order
+        return o.__dict__
+    raise TypeError(type(o).__name__)
 
 
 def _dump(obj) -> str:
@@ -29,9 +50,9 @@ class JsonWriter:
 
     def call(self, c: Call) -> bytes:
         """Write one call; returns its JSON (the build hashes the same bytes)."""
-        data = c.model_dump_json()
-        self.line(data)
-        return data.encode()
+        data = call_json(c)
+        self.line(data.decode())
+        return data
 
     SEPARATOR = ",\n    "
 
@@ -41,7 +62,7 @@ class JsonWriter:
         return cls.SEPARATOR.join(lines)
 
     def line(self, data: str) -> None:
-        """Write one call already serialized (`Call.model_dump_json`) elsewhere,
+        """Write one call already serialized (`call_json`) elsewhere,
         or several `join`ed."""
         self.out.write("\n    " if self.first else self.SEPARATOR)
         self.out.write(data)

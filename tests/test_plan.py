@@ -3,6 +3,7 @@ entity, exact in its quotas, streamed for populations."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import itertools
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpusc.compiler import plan as planmod
 from corpusc.compiler.diagnostics import Sink
@@ -229,3 +232,37 @@ def test_plan_refuses_a_broken_spec(cli, tmp_path):
     status, msg = cli("plan", "--json", "-o", str(out), str(bad))
     assert status == 1 and "[E0207]" in msg
     assert not out.exists()
+
+
+@pytest.mark.parametrize("example", ["sales_pov", "contact_center", "hvac_60d"])
+def test_call_json_is_what_pydantic_writes(example):
+    """plan.json's lines (and the content hashes over them) are written by
+    orjson from the call's fields: the bytes of `model_dump_json`, call by
+    call, sales calls with moments, references and objection steps included."""
+    from corpusc.compiler.planio import call_json
+    prog = compile_file(str(EXAMPLES / f"{example}.corpus"), Sink()).program
+    for c in planmod.calls(prog):
+        assert call_json(c) == c.model_dump_json().encode()
+
+
+_JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-2**80, max_value=2**80) | st.floats(allow_nan=True)
+    | st.text(alphabet=st.characters(blacklist_categories=())),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=8)
+
+
+@functools.cache
+def _a_population_call():
+    return next(planmod.calls(compile_file(str(EXAMPLES / "hvac_60d.corpus"), Sink()).program))
+
+
+@settings(max_examples=200, deadline=None)
+@given(meta=st.dictionaries(st.text(max_size=6), _JSONISH, max_size=6))
+def test_call_json_is_what_pydantic_writes_for_any_metadata(meta):
+    """Floats of every size, NaN and infinities, control characters, lone
+    surrogates and integers beyond 64 bits (the last two written by pydantic)."""
+    from corpusc.compiler.planio import call_json
+    from corpusc.compiler.plan_model import Call, fast
+    c = fast(Call, **{**_a_population_call().__dict__, "metadata": meta})
+    assert call_json(c) == c.model_dump_json().encode()
