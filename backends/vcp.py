@@ -88,19 +88,6 @@ def _status(call: Call, trait: dict, meta: dict) -> str:
     return "success" if _bool(meta, "first_contact_resolution", _bool(meta, "FCR", False)) else "partial"
 
 
-def _gap_json(sentiment: float, status: str) -> str:
-    """How far the caller's perceived sentiment is from the objective outcome."""
-    objective = OBJECTIVE_SCORE[status]
-    gap = round(abs(sentiment - objective), 3)
-    cls = "aligned" if gap < 0.2 else "mild_misalignment" if gap < 0.4 else "significant_gap"
-    drivers = ""
-    if cls != "aligned":
-        kind = "sentiment_above_outcome" if sentiment > objective else "sentiment_below_outcome"
-        drivers = (f'{{"type":"{kind}","weight":{_jnum(round(min(1.0, gap * 2), 3))},'
-                   f'"note":"caller sentiment {sentiment:.2f} vs outcome {status}"}}')
-    return f'{{"gap_score":{_jnum(gap)},"gap_class":"{cls}","drivers":[{drivers}]}}'
-
-
 def _pick(options: list[str], call_id: str, salt: str) -> tuple[str, list[str]]:
     i = uuid.uuid5(NAMESPACE, f"{salt}/{call_id}").int % len(options)
     return options[i], [o for o in options if o != options[i]]
@@ -112,11 +99,24 @@ def payload(call: Call, h: Header, mode: str = "gtm") -> dict[str, Any]:
 
 
 def encode(call: Call, h: Header, mode: str = "gtm") -> bytes:
-    """The payload as compact JSON and a newline. It is written out directly
-    rather than built as a dict and serialized: a VCP build makes one per
-    call. The bytes are what `dumps` writes for the same document (checked
-    for every call of the examples in both modes when this replaced the dict,
-    and held by a snapshot since)."""
+    """The payload as compact JSON and a newline, as `dumps` writes it. The
+    parts a scenario or the build shares (contract, capabilities, recipe)
+    are encoded once and embedded as they are (orjson.Fragment)."""
+    import orjson
+    doc, plain = _document(call, h, mode, True)
+    if not plain:
+        try:
+            return orjson.dumps(doc, option=orjson.OPT_APPEND_NEWLINE)
+        except orjson.JSONEncodeError:
+            pass
+    # orjson refuses integers beyond 64 bits: `dumps` writes such a document
+    # with the json module throughout
+    return dumps(_document(call, h, mode, False)[0])
+
+
+def _document(call: Call, h: Header, mode: str, fragments: bool) -> tuple[dict[str, Any], bool]:
+    """The payload, its shared parts as fragments or as values; and whether
+    those parts hold an integer orjson refuses."""
     meta = call.metadata
     corpus = h.corpus.get("name", "")
     seed = h.corpus.get("seed", 0)
@@ -133,7 +133,7 @@ def encode(call: Call, h: Header, mode: str = "gtm") -> bytes:
     sentiment = min(1.0, max(0.0, sentiment))
     confidence = round(float(min(1.0, max(0.0, _num(meta, "confidence", default=0.8)))), 3)
     status = _status(call, trait, meta)
-    sc = _scenario_json(scenario, trait)
+    sc = _scenario_parts(scenario, trait)
     # a scenario's own criterion (callback scheduled, spam detected) is met unless
     # the call failed; without a catalog entry the criterion is "resolved"
     met = status != "failed" if trait else status == "success"
@@ -141,41 +141,41 @@ def encode(call: Call, h: Header, mode: str = "gtm") -> bytes:
     fcr = _bool(meta, "first_contact_resolution", _bool(meta, "FCR", status == "success"))
     interruptions = int(_num(meta, "interruptions", "Interruptions_count", default=0))
     handoff = _bool(meta, "handoff_performed", False)
-    metrics = f'"aht_sec":{aht},"first_contact_resolution":{_TF[fcr]},"interruptions":{interruptions},' \
-              f'"handoff_performed":{_TF[handoff]}'
+    metrics = {"aht_sec": aht, "first_contact_resolution": fcr, "interruptions": interruptions,
+               "handoff_performed": handoff}
     first_response = _num(meta, "first_response_sec")
     if first_response is not None:
-        metrics += f',"first_response_sec":{_jnum(float(first_response))}'
+        metrics["first_response_sec"] = float(first_response)
     value = _num(meta, "estimated_value_usd")
     if value is not None:
         value = round(float(value), 2)
-        metrics += f',"estimated_value_usd":{_jnum(value)}'
-    evidence = sc.evidence or _js(f"transcript:{call.id}")
-    recipe = _recipe_json(h, seed, mode)
-    conf = _jnum(confidence)
-    text = (
-        f'{{"call_id":"{pid}","vcp_version":"0.3","vcp_payload":{{'
-        f'"call":{{"call_id":"{pid}","session_id":"{pid}-session","provider":{_js(provider)},'
-        f'"start_time":"{start_text}","end_time":"{end_text}","duration_sec":{duration},'
-        f'"capabilities_invoked":{sc.capabilities},"purpose_contract":{sc.contract}}},'
-        f'"outcomes":{{"perceived":[{{"by":"caller","at":{int((end - _EPOCH).total_seconds())},'
-        f'"sentiment":{{"model":"{SENTIMENT_MODEL}","score":{_jnum(round(sentiment, 3))}}},"confidence":{conf}}}],'
-        f'"objective":{{"status":"{status}","scored_criteria":[{{"id":{sc.crit_id},"met":{_TF[met]},'
-        f'"evidence_ref":{evidence}}}],"metrics":{{{metrics}}},"confidence":{conf}}},'
-        f'"perception_gap":{_gap_json(sentiment, status)}}},'
-        f'"artifacts":{{"provider_raw_payload_ref":{_js(f"corpusc://{corpus}/{call.id}")}}},'
-        f'"custom":{{"provider_specific":{{"corpusc_call_id":{_js(call.id)},"population":{_jopt(call.population)},'
-        f'"account":{_jopt(call.account)},"local_start":{_js(call.start)},"timezone":{_js(call.timezone)}}},'
-        f'"outcome_hint":{_js(scenario)},"synthetic":true,"synthetic_recipe":{recipe}}},'
-        f'"audit":{{"received_at":"{_later(end_text, end, 1)}","normalized_at":"{_later(end_text, end, 2)}",'
-        f'"schema_version":"0.3"}}')
+        metrics["estimated_value_usd"] = value
+    doc: dict[str, Any] = {"call": {
+        "call_id": pid, "session_id": f"{pid}-session", "provider": provider, "start_time": start_text,
+        "end_time": end_text, "duration_sec": duration, "capabilities_invoked": sc.capabilities[fragments],
+        "purpose_contract": sc.contract[fragments],
+    }, "outcomes": {
+        "perceived": [{"by": "caller", "at": int((end - _EPOCH).total_seconds()),
+                       "sentiment": {"model": SENTIMENT_MODEL, "score": round(sentiment, 3)},
+                       "confidence": confidence}],
+        "objective": {"status": status, "scored_criteria": [
+            {"id": sc.crit_id, "met": met, "evidence_ref": sc.evidence or f"transcript:{call.id}"}],
+            "metrics": metrics, "confidence": confidence},
+        "perception_gap": _gap(sentiment, status),
+    }, "artifacts": {"provider_raw_payload_ref": f"corpusc://{corpus}/{call.id}"}, "custom": {
+        "provider_specific": {"corpusc_call_id": call.id, "population": call.population, "account": call.account,
+                              "local_start": call.start, "timezone": call.timezone},
+        "outcome_hint": scenario, "synthetic": True, "synthetic_recipe": _recipe(h, seed, mode)[fragments],
+    }, "audit": {"received_at": _later(end_text, end, 1), "normalized_at": _later(end_text, end, 2),
+                 "schema_version": "0.3"}}
     if mode == "full":
         roles = {}
         for role, options in ROLE_MODELS.items():
             chosen, alts = _pick(options, call.id, role)
             roles[role] = {"chosen": chosen, "alternatives": alts,
                            "reason": [f"policy default for {provider}", "latency budget"]}
-        selection = {"policy_id": f"corpusc-{provider}-default", "resolved_at": start_text, "roles": roles}
+        doc["model_selection"] = {"policy_id": f"corpusc-{provider}-default", "resolved_at": start_text,
+                                  "roles": roles}
         headline = trait.get("headline") or f"{scenario.replace('_', ' ').capitalize()}: {status}"
         points = [f"Intent: {sc.intent}",
                   f"{'Met' if met else 'Missed'} {sc.metric} ({sc.operator} {json.dumps(sc.target)})",
@@ -185,26 +185,27 @@ def encode(call: Call, h: Header, mode: str = "gtm") -> bytes:
         impact: dict[str, Any] = {"aht_sec": aht, "first_contact_resolution": fcr}
         if value is not None:
             impact["estimated_value_usd"] = value
-        hcr = {"audience": "operations", "headline": headline, "outcome_status": status,
-               "key_points": points, "impact_metrics": impact}
-        text += f',"model_selection":{_dumps(selection)},"hcr":{_dumps(hcr)}'
-    text += "}}"
-    if sc.plain or not all(_fits(i) for i in (seed, duration, aht, interruptions)):
-        # orjson refuses integers beyond 64 bits: `dumps` writes such a
-        # document with the json module throughout
-        return dumps(json.loads(text))
-    return (text + "\n").encode()
+        doc["hcr"] = {"audience": "operations", "headline": headline, "outcome_status": status,
+                      "key_points": points, "impact_metrics": impact}
+    return {"call_id": pid, "vcp_version": "0.3", "vcp_payload": doc}, sc.plain or not _fits(seed)
 
 
-_TF = {True: "true", False: "false"}
 _NO_TRAIT: dict[str, Any] = {}  # a scenario without a catalog entry (one object, so it caches)
 # what `_utc` writes: then a start time is written as the plan gives it
 _CANONICAL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z").fullmatch
 
 
-def _dumps(value: Any) -> str:
-    """Any JSON value as `dumps` writes it, without the newline."""
-    return dumps(value)[:-1].decode()
+def _gap(sentiment: float, status: str) -> dict[str, Any]:
+    """How far the caller's perceived sentiment is from the objective outcome."""
+    objective = OBJECTIVE_SCORE[status]
+    gap = round(abs(sentiment - objective), 3)
+    cls = "aligned" if gap < 0.2 else "mild_misalignment" if gap < 0.4 else "significant_gap"
+    drivers = []
+    if cls != "aligned":
+        kind = "sentiment_above_outcome" if sentiment > objective else "sentiment_below_outcome"
+        drivers.append({"type": kind, "weight": round(min(1.0, gap * 2), 3),
+                        "note": f"caller sentiment {sentiment:.2f} vs outcome {status}"})
+    return {"gap_score": gap, "gap_class": cls, "drivers": drivers}
 
 
 def _fits(i: int) -> bool:
@@ -212,28 +213,15 @@ def _fits(i: int) -> bool:
     return -2 ** 63 <= i <= 2 ** 64 - 1
 
 
-def _js(text: str) -> str:
-    """A JSON string; plain ASCII is quoted as it is."""
-    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
-        return f'"{text}"'
-    return _dumps(text)
-
-
-def _jopt(text: str | None) -> str:
-    return "null" if text is None else _js(text)
-
-
-def _jnum(v: float | int) -> str:
-    """A number as orjson writes it: Python's repr in the range where the two
-    agree, orjson itself outside it (tiny, huge, not finite)."""
-    t = type(v)
-    if t is int or (t is float and (v == 0.0 or 1e-4 <= abs(v) < 1e16)):
-        return repr(v)
-    return _dumps(v)
+def _part(value: Any) -> tuple[Any, Any]:
+    """(value, value encoded once): the second is embedded in many payloads
+    as it is, the first is for the json module."""
+    import orjson
+    return value, orjson.Fragment(dumps(value)[:-1])
 
 
 class _Scenario:
-    """A scenario's parts of the payload, encoded once per build."""
+    """A scenario's parts of the payload, made once per build."""
     __slots__ = ("trait", "intent", "metric", "operator", "target", "crit_id", "capabilities", "contract",
                  "evidence", "plain")
 
@@ -243,20 +231,19 @@ class _Scenario:
         self.metric = trait.get("metric") or "resolved"
         self.operator = trait.get("operator") or "eq"
         self.target = trait.get("value", True)
-        crit_id = f"sc_{self.metric}"
-        self.crit_id = _js(crit_id)
-        self.capabilities = _dumps(list(trait.get("capabilities", [])))
-        self.contract = _dumps({"declared_intent": self.intent, "success_criteria": [
-            {"id": crit_id, "metric": self.metric, "operator": self.operator, "value": self.target}]})
-        self.evidence = _js(trait["evidence"]) if trait.get("evidence") else None
+        self.crit_id = f"sc_{self.metric}"
+        self.capabilities = _part(list(trait.get("capabilities", [])))
+        self.contract = _part({"declared_intent": self.intent, "success_criteria": [
+            {"id": self.crit_id, "metric": self.metric, "operator": self.operator, "value": self.target}]})
+        self.evidence = trait.get("evidence") or None
         self.plain = type(self.target) is int and not _fits(self.target)
 
 
 _SCENARIOS: dict[tuple, _Scenario] = {}
-_RECIPES: dict[tuple, str] = {}
+_RECIPES: dict[tuple, Any] = {}
 
 
-def _scenario_json(scenario: str, trait: dict[str, Any]) -> _Scenario:
+def _scenario_parts(scenario: str, trait: dict[str, Any]) -> _Scenario:
     """Cached by the catalog entry's identity (the header's dicts are never
     changed in place); the entry is kept with it, so its id stays its own."""
     key = (id(trait), scenario)
@@ -268,14 +255,14 @@ def _scenario_json(scenario: str, trait: dict[str, Any]) -> _Scenario:
     return sc
 
 
-def _recipe_json(h: Header, seed: Any, mode: str) -> str:
+def _recipe(h: Header, seed: Any, mode: str):
     key = (h.spec_hash, seed, mode)
     r = _RECIPES.get(key)
     if r is None:
         if len(_RECIPES) > 64:
             _RECIPES.clear()
-        r = _RECIPES[key] = _dumps({"generator": "corpusc", "version": __version__, "spec_hash": h.spec_hash,
-                                    "seed": seed, "mode": mode})
+        r = _RECIPES[key] = _part({"generator": "corpusc", "version": __version__, "spec_hash": h.spec_hash,
+                                       "seed": seed, "mode": mode})
     return r
 
 

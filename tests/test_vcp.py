@@ -5,6 +5,7 @@ across runs, job counts and merged shards, and vcp.jsonl holds the same."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import uuid
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from .conftest import EXAMPLES, ROOT
@@ -230,9 +231,7 @@ def test_fast_encoder_writes_what_the_json_module_writes(pretty):
 
 @pytest.mark.parametrize("example", ["hvac_60d", "contact_center", "sales_pov"])
 def test_payload_bytes(snapshot, example):
-    """The payloads are written out directly (vcp.encode), not built as a dict
-    and serialized; these bytes were checked equal to orjson's for every call
-    of the three examples in both modes when the encoder was introduced."""
+    """The payloads' bytes, for calls of the three examples in both modes."""
     from corpusc.backends.vcp import encode
     from corpusc.compiler import plan as planmod
     from corpusc.compiler.diagnostics import Sink
@@ -246,20 +245,12 @@ def test_payload_bytes(snapshot, example):
     assert b"".join(docs).decode() == snapshot
 
 
-@given(st.floats(allow_nan=True, allow_infinity=True) | st.integers(min_value=-2**63, max_value=2**63 - 1))
-def test_numbers_are_written_as_orjson_writes_them(v):
-    import orjson
-
-    from corpusc.backends.vcp import _jnum
-    assert _jnum(v) == orjson.dumps(v).decode()
-
-
-@given(st.text())
-def test_strings_are_written_as_orjson_writes_them(text):
-    import orjson
-
-    from corpusc.backends.vcp import _js
-    assert _js(text) == orjson.dumps(text).decode()
+@settings(max_examples=200, deadline=None)
+@given(ts=st.datetimes(min_value=dt.datetime(1971, 1, 1), max_value=dt.datetime(9000, 1, 1)),
+       later=st.sampled_from([1, 2]))
+def test_audit_times_are_the_end_plus_seconds(ts, later):
+    from corpusc.backends.vcp import _later, _utc
+    assert _later(_utc(ts), ts, later) == _utc(ts + dt.timedelta(seconds=later))
 
 
 TINY = """
@@ -278,21 +269,24 @@ emit vcp { version "0.3" }
 """
 
 
-def test_a_seed_beyond_64_bits_is_written_by_the_json_module(tmp_path):
-    """orjson refuses integers beyond 64 bits; a payload holding one (here the
-    seed) is written by the json module throughout, so its small numbers read
-    5e-05, not 0.00005 (what `dumps` did before payloads were written out
-    directly)."""
+@pytest.mark.parametrize("where", ["seed", "field"])
+def test_an_integer_beyond_64_bits_is_written_by_the_json_module(tmp_path, where):
+    """orjson refuses integers beyond 64 bits; a payload holding one (the
+    seed, in the shared recipe, or a call's field) is written by the json
+    module throughout, so its small numbers read 5e-05, not 0.00005."""
     from corpusc.backends.vcp import dumps, encode
     from corpusc.compiler import plan as planmod
     from corpusc.compiler.diagnostics import Sink
     from corpusc.compiler.driver import compile_file
-    for seed, small in ((42, b'"value":0.00005}'), (2 ** 70, b'"value":5e-05}')):
-        spec = tmp_path / f"s{seed}.corpus"
-        spec.write_text(TINY.replace("SEED", str(seed)))
+    for big, small in ((None, b'"value":0.00005}'), (2 ** 70, b'"value":5e-05}')):
+        text = TINY.replace("SEED", str(big if big and where == "seed" else 42))
+        if big and where == "field":
+            text = text.replace("scenario weights", f"field interruptions: const(value {big})\n  scenario weights")
+        spec = tmp_path / f"s{big}.corpus"
+        spec.write_text(text)
         sink = Sink()
         compiled = compile_file(str(spec), sink)
-        assert compiled.program is not None and not sink.items
+        assert compiled.program is not None and not sink.items, [d.message for d in sink.items]
         header = planmod.header(compiled.program, compiled.spec_hash)
         calls = list(planmod.calls(compiled.program))
         assert len(calls) == 5
@@ -300,5 +294,8 @@ def test_a_seed_beyond_64_bits_is_written_by_the_json_module(tmp_path):
             raw = encode(c, header)
             assert small in raw, raw
             doc = json.loads(raw)
-            assert doc["vcp_payload"]["custom"]["synthetic_recipe"]["seed"] == seed
+            vp = doc["vcp_payload"]
+            got = vp["custom"]["synthetic_recipe"]["seed"] if where == "seed" else \
+                vp["outcomes"]["objective"]["metrics"]["interruptions"]
+            assert got == (big or (42 if where == "seed" else 0))
             assert raw == dumps(doc)
