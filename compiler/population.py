@@ -158,10 +158,12 @@ def _assignments(prog: P.Program, pop: P.Population, days, day_of, secs) -> dict
             for k in order:
                 m = mult[k]
                 w = [q * x for q, x in zip(remaining, m)]
-                if sum(w) <= 0:
+                total = sum(w)
+                if total <= 0:
                     w = [c.weight * x for c, x in zip(cat.categories, m)] if hard and any(m) else \
                         [float(q) for q in remaining]
-                i = _draw(r, w)
+                    total = sum(w)
+                i = _draw(r, w, total)
                 arr[k] = i
                 if remaining[i] > 0:
                     remaining[i] -= 1
@@ -248,8 +250,8 @@ def _max_flow(supply: list[int], demand: list[int], edges: list[list[int]]) -> l
     return [[cap[g + j][i] if j in edges[i] else 0 for j in range(c)] for i in range(g)]
 
 
-def _draw(r, weights) -> int:
-    x = r.random() * sum(weights)
+def _draw(r, weights, total: float | None = None) -> int:
+    x = r.random() * (sum(weights) if total is None else total)
     acc = 0.0
     for i, w in enumerate(weights):
         acc += w
@@ -259,8 +261,10 @@ def _draw(r, weights) -> int:
 
 
 def _shuffle_array(r, arr: array) -> None:
+    """`rng.shuffle` for an array, its `below` written out (once per call of a population)."""
+    rand = r.random
     for i in range(len(arr) - 1, 0, -1):
-        j = rng.below(r, i + 1)
+        j = min(i, int(rand() * (i + 1)))
         arr[i], arr[j] = arr[j], arr[i]
 
 
@@ -314,22 +318,35 @@ class _Clock:
         self.tz = tz
         self.days: dict[dt.date, tuple | None] = {}
 
-    def __call__(self, date: dt.date, hh: int, mm: int, ss: int) -> tuple[str, str, str, str, str]:
+    def __call__(self, date: dt.date, sec: int) -> tuple[str, str, str, str, str]:
+        """Local date, time, ISO start with offset, UTC start, weekday of the
+        call `sec` seconds into the local day `date`."""
         base = self.days.get(date, False)
         if base is False:
-            a = local_times(date, 0, 0, 0, self.tz)
-            b = local_times(date, 23, 59, 59, self.tz)
-            ok = a[2][19:] == b[2][19:] and a[0] == b[0] == date.isoformat() and a[1] == "00:00:00"
-            base = self.days[date] = (a, dt.datetime.strptime(a[3], "%Y-%m-%dT%H:%M:%S.000Z")) if ok else None
+            base = self.days[date] = self._day(date)
             if len(self.days) > 4096:
                 self.days.clear()
+        hh, rem = divmod(sec, 3600)
+        mm, ss = divmod(rem, 60)
         if base is None:
             return local_times(date, hh, mm, ss, self.tz)
-        (d, _, start, _, wd), utc0 = base
+        d, wd, offset, s0, utc_dates = base
         t = f"{hh:02d}:{mm:02d}:{ss:02d}"
-        u = utc0 + dt.timedelta(seconds=hh * 3600 + mm * 60 + ss)
-        utc = f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}.000Z"
-        return d, t, f"{d}T{t}{start[19:]}", utc, wd
+        q, u = divmod(s0 + sec, 86400)  # the UTC day (the local midnight's, or the next) and second in it
+        uh, rem = divmod(u, 3600)
+        um, us = divmod(rem, 60)
+        return d, t, f"{d}T{t}{offset}", f"{utc_dates[q]}T{uh:02d}:{um:02d}:{us:02d}.000Z", wd
+
+    def _day(self, date: dt.date) -> tuple | None:
+        """(date, weekday, offset text, UTC second of day of local midnight,
+        that UTC date and the next), or None when the offset changes that day."""
+        a = local_times(date, 0, 0, 0, self.tz)
+        b = local_times(date, 23, 59, 59, self.tz)
+        if not (a[2][19:] == b[2][19:] and a[0] == b[0] == date.isoformat() and a[1] == "00:00:00"):
+            return None
+        utc0 = dt.datetime.strptime(a[3], "%Y-%m-%dT%H:%M:%S.000Z")
+        return (a[0], a[4], a[2][19:], utc0.hour * 3600 + utc0.minute * 60 + utc0.second,
+                tuple((utc0 + dt.timedelta(days=i)).strftime("%Y-%m-%d") for i in (0, 1)))
 
 
 class Expander:
@@ -367,10 +384,7 @@ class Expander:
             yield self.call(k)
 
     def call(self, k: int) -> Call:
-        sec = self.secs[k]
-        hh, rem = divmod(sec, 3600)
-        mm, ss = divmod(rem, 60)
-        return self._call(k, self.clock(self.days[self.day_of[k]], hh, mm, ss))
+        return self._call(k, self.clock(self.days[self.day_of[k]], self.secs[k]))
 
     def _part(self, key: tuple, make) -> Any:
         v = self.shared.get(key)

@@ -5,6 +5,7 @@ apportionment under any count and weights (property test)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections import Counter
@@ -317,3 +318,18 @@ def test_a_generated_fill_draws_what_the_samplers_draw(draws, derived, seed):
         want[f.name] = want.get(f.derived_from)
     assert [(k, type(v), v) for k, v in got.items()] == [(k, type(v), v) for k, v in want.items()]
     assert r1.random() == r2.random()
+
+
+@settings(max_examples=300, deadline=None)
+@given(tz=st.sampled_from(["UTC", "America/Chicago", "Europe/Berlin", "Asia/Kolkata", "Australia/Lord_Howe",
+                           "Pacific/Chatham", "America/St_Johns", "Pacific/Kiritimati", "America/Adak"]),
+       day=st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2031, 12, 31)),
+       sec=st.integers(0, 86399))
+def test_the_population_clock_is_local_times(tz, day, sec):
+    """A population's calls get their local and UTC times by arithmetic on
+    the day's offset (population._Clock); they are what plan.local_times
+    gives, on DST days and in zones with half-hour offsets too."""
+    from corpusc.compiler.plan import local_times
+    from corpusc.compiler.population import _Clock
+    hh, rem = divmod(sec, 3600)
+    assert _Clock(tz)(day, sec) == local_times(day, hh, rem // 60, rem % 60, tz)
