@@ -3,6 +3,9 @@
     python benchmarks/bench_vcp.py                 # corpusc at 18,000 and 180,000 payloads
     VOICELENS_PYTHON=/path/to/venv/bin/python python benchmarks/bench_vcp.py
                                                    # + VoiceLens's generator, same count, same machine
+    CORPUSC_PYTHON=/path/to/other/venv/bin/python ...
+                                                   # corpusc from its own venv (`pip install .`), as
+                                                   # VoiceLens runs from its own; default: this Python
 
 corpusc builds the HVAC population of examples/hvac_60d.corpus scaled to N
 calls, `--only vcp --jobs 2`, one JSON file per call. Wall time and peak RSS
@@ -76,14 +79,16 @@ def corpusc(count: int, work: Path, jobs: int = 2) -> dict:
     out = work / f"out_{count}"
     shutil.rmtree(out, ignore_errors=True)
     env = user_env(CORPUSC_NO_CACHE="1")
-    cmd = [sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out), "--only", "vcp", "--jobs", str(jobs)]
-    run([sys.executable, "-m", "corpusc", "--version"], env=env)  # bytecode written, as after installing
-    wall, rss = run(cmd, env=env)
+    python = os.environ.get("CORPUSC_PYTHON") or sys.executable
+    cmd = [python, "-m", "corpusc", "build", str(spec), "-o", str(out), "--only", "vcp", "--jobs", str(jobs)]
+    # run from the work folder: in a checkout, `-m corpusc` would find the source tree first
+    run([python, "-m", "corpusc", "--version"], cwd=work, env=env)  # bytecode written, as after installing
+    wall, rss = run(cmd, cwd=work, env=env)
     files = sum(1 for _ in (out / "vcp").iterdir())
     first = digest(out / "vcp")
     again = work / f"again_{count}"
     shutil.rmtree(again, ignore_errors=True)
-    run(cmd[:6] + [str(again)] + cmd[7:], env=env)
+    run(cmd[:6] + [str(again)] + cmd[7:], cwd=work, env=env)
     same = digest(again / "vcp") == first
     shutil.rmtree(again, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
