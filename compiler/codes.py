@@ -390,6 +390,12 @@ set CORPUSC_DEBUG=1 to get one for the report).""")
 _c("E0902", "error", "cannot read file", """
 The file could not be opened: it does not exist, is a directory, or is not
 readable.""")
+_c("E0903", "error", "cannot write output", """
+The build could not write to its output directory: the disk is full, the
+directory is not writable, or a path in it is taken by a file where a folder
+belongs. The files of the calls finished before the error are kept and
+listed in the index; fix the cause and run the same build again, and it
+renders only what is missing.""")
 
 CODES: dict[str, Code] = {c.code: c for c in _ENTRIES}
 

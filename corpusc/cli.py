@@ -223,6 +223,17 @@ def build(file, out_dir, only, jobs, shard):
         click.echo(render_text([e.diagnostic(file, compiled.sources)], compiled.sources), err=True, nl=False)
         click.echo("build stopped: fix the error above", err=True)
         sys.exit(EXIT_ERRORS)
+    except OSError as e:  # disk full, permissions: the user's to fix, not a bug
+        from .compiler.diagnostics import Sink, Span
+        from .compiler.report import render_text
+        sink = Sink()
+        where = f" ({e.filename})" if e.filename else ""
+        sink.add("E0903", f"cannot write to `{out}`: {e.strerror or e}{where}", Span.point(str(out)),
+                 help="free some space or choose another directory with -o; the calls finished so far are kept, "
+                      "and the same build run again renders only what is missing")
+        click.echo(render_text(sink.items, {}), err=True, nl=False)
+        click.echo("build stopped: fix the error above", err=True)
+        sys.exit(EXIT_ERRORS)
     for name in res.skipped_backends:
         click.echo(f"note: backend `{name}` is not available in this version; skipped", err=True)
     click.echo(f"Built {prog.corpus.name}: {res.rendered} calls rendered, {res.skipped} unchanged, "

@@ -225,9 +225,10 @@ def _umask() -> int:
 
 def test_a_build_stopped_midway_publishes_what_it_recorded(cli, tmp_path, monkeypatch):
     """A first build writes its new folders in a stage. When it stops early
-    (here an error on the 700th file), the files of the calls the index
-    recorded are moved into place, whole; the rest of the stage is dropped,
-    and a rerun renders only what is missing and ends equal to a clean build."""
+    (here the disk fills up at the 700th file: E0903, not an internal error),
+    the files of the calls the index recorded are moved into place, whole;
+    the rest of the stage is dropped, and a rerun renders only what is
+    missing and ends equal to a clean build."""
     from corpusc.backends import staging
     from corpusc.backends.manifest import Index
     spec, out = _write(tmp_path), tmp_path / "out"
@@ -242,7 +243,8 @@ def test_a_build_stopped_midway_publishes_what_it_recorded(cli, tmp_path, monkey
 
     monkeypatch.setattr(staging.Writer, "write", failing)
     code, text = cli("build", str(spec), "-o", str(out), "--jobs", "1")
-    assert code == 1 and "No space left on device" in text
+    assert code == 1 and "error[E0903]: cannot write to" in text and "No space left on device" in text, text
+    assert "internal error" not in text
     monkeypatch.setattr(staging.Writer, "write", write)
     assert not list(out.glob(".corpusc/stage-*"))
     index = Index(out)
