@@ -19,7 +19,7 @@ def call_json(c: Call) -> bytes:
     its content hash covers. Written by orjson from the model's fields, the
     same bytes (tested on every call of the examples and on arbitrary
     metadata) at a fraction of the cost; pydantic writes what orjson refuses
-    (an integer beyond 64 bits, a lone surrogate)."""
+    (an integer beyond 64 bits)."""
     try:
         return orjson.dumps(c.__dict__, default=_fields)
     except (TypeError, orjson.JSONEncodeError):
