@@ -20,10 +20,12 @@ def call_json(c: Call) -> bytes:
     same bytes (tested on every call of the examples and on arbitrary
     metadata) at a fraction of the cost; pydantic writes what orjson refuses
     (an integer beyond 64 bits)."""
-    try:
-        return orjson.dumps(c.__dict__, default=_fields)
-    except (TypeError, orjson.JSONEncodeError):
-        return c.model_dump_json().encode()
+    if type(c.target_duration_sec) is float:  # pydantic writes an int in a float field as 120.0
+        try:
+            return orjson.dumps(c.__dict__, default=_fields)
+        except (TypeError, orjson.JSONEncodeError):
+            pass
+    return c.model_dump_json().encode()
 
 
 def _fields(o: Any) -> dict[str, Any]:

@@ -266,3 +266,5 @@ def test_call_json_is_what_pydantic_writes_for_any_metadata(meta):
     from corpusc.compiler.plan_model import Call, fast
     c = fast(Call, **{**_a_population_call().__dict__, "metadata": meta})
     assert call_json(c) == c.model_dump_json().encode()
+    c = fast(Call, **{**c.__dict__, "target_duration_sec": 120})  # the model's float field holding an int
+    assert call_json(c) == c.model_dump_json().encode()
