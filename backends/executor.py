@@ -88,6 +88,10 @@ RANGE = 200  # population calls per work unit
 def _init(program: bytes, header_json: str, options: dict, names: list[str], out: str,
           signature: list, shard: tuple[int, int] | None, stage: str, present: list[str]) -> None:
     import gc
+    import multiprocessing
+    import signal
+    if multiprocessing.parent_process() is not None:  # a worker: the main process's handler (stop, keep) is its own
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     gc.freeze()  # the header and templates stay; collections then scan only per-call garbage
     gc.set_threshold(50_000, 20, 100)
     from .base import Context, available
@@ -254,9 +258,9 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
             "backends": [list(x) for x in signature]}
     out.mkdir(parents=True, exist_ok=True)
     _remove_temp_files(out)
-    staging.remove_abandoned(out)
     index = manifest.Index(out)
     try:
+        staging.recover(out, index)
         key = _complete_key(spec_hash, signature, shard)
         if index.get_meta("complete") == key and _all_present(out, index):
             # same spec, same version, same backends: the plan is identical by determinism
@@ -401,16 +405,24 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
                 bp.merge(ready.pop(next_seq))
                 next_seq += 1
 
-    stage = staging.stage_dir(out, run)
-    init = (pickle.dumps(prog), header.model_dump_json(), options, names, str(out), signature, shard, str(stage),
-            os.listdir(out))
+    present = os.listdir(out)
+    stage = staging.Stage(out, run)
+    init = (pickle.dumps(prog), header.model_dump_json(), options, names, str(out), signature, shard,
+            str(stage.dir), present)
     try:
         _run(units, accept_calls, accept_range, init, jobs)
     except BaseException:
-        index.flush()  # what was recorded is published; a file caught mid-write is not
-        staging.salvage(out, stage, index.files_of_run(run))
+        # what was recorded is published; a file caught mid-write is not. If
+        # the index cannot say (it failed too), the stage stays, unlocked,
+        # for the next build to recover; the error that stopped this one is
+        # the one raised.
+        try:
+            index.flush()
+            stage.salvage(index.files_of_run(run))
+        except Exception:  # noqa: BLE001
+            stage.lock.close()
         raise
-    staging.publish(out, stage)
+    stage.publish()
 
 
 def _run(units, accept_calls, accept_range, init: tuple, jobs: int) -> None:
@@ -473,12 +485,17 @@ def _all_present(out: Path, index: manifest.Index) -> bool:
 
 
 def _remove_temp_files(out: Path) -> None:
-    """Temporary files of a build that was killed mid-write never survive a rerun."""
-    for p in out.rglob(".*.tmp"):
-        try:
-            p.unlink()
-        except OSError:
-            pass
+    """Temporary files of a build that was killed mid-write never survive a
+    rerun. Stages (.corpusc) are not walked: they are `staging.recover`'s."""
+    for folder, dirs, names in os.walk(out):
+        if folder == str(out):
+            dirs[:] = [d for d in dirs if d != staging.STAGES]
+        for name in names:
+            if name.startswith(".") and name.endswith(".tmp"):
+                try:
+                    os.unlink(os.path.join(folder, name))
+                except OSError:
+                    pass
 
 
 def _write_jsonl(prog: P.Program, header: Header, out: Path, names: list[str], options: dict) -> dict[str, str]:

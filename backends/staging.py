@@ -6,29 +6,72 @@ is written under `.corpusc/stage-<pid>-<run>/` with plain writes, and
 renamed into the output directory in one step at the end: nobody sees it
 half-filled, and each file costs a create and a write instead of the
 unnamed-file-and-link of `atomic.write_output` (about 10 µs against 17 on
-tmpfs, and more on a disk). Folders that already exist (a rebuild, a later
-shard) get atomic per-file writes as before.
+tmpfs). Folders that already exist (a rebuild, a later shard) get atomic
+per-file writes as before.
 
-If the build stops early (an error, Ctrl-C, a worker killed), only the
-files of calls the index recorded in this run are moved into place, so a
-file caught mid-write is never published and finished work is not lost. A
-stage left by a killed build is removed by the next one.
+The build holds a lock on its stage while it runs. If it stops early with
+an exception (an error, Ctrl-C, SIGTERM), the files of the calls the index
+recorded in this run are moved into place and the rest dropped. If it is
+killed outright, the next build into the directory finds the stage
+unlocked and moves in every staged file whose sha256 is the one the index
+recorded (a file caught mid-write never matches), so finished work is not
+lost and a half-written file is never published. A stage whose lock is
+held belongs to a build running now (a shard into the same directory, even
+from another container) and is left alone.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import shutil
 from pathlib import Path
 from typing import Iterable
 
-from corpusc.compiler.atomic import write_output
+from corpusc.compiler.atomic import _write_all, write_output
 
 STAGES = ".corpusc"
+LOCK = ".lock"
 
 
-def stage_dir(out: Path, run: str) -> Path:
-    return out / STAGES / f"stage-{os.getpid()}-{run}"
+class Stage:
+    """This build's stage, locked from creation until it is published or
+    salvaged (main process)."""
+
+    def __init__(self, out: Path, run: str):
+        self.out = out
+        self.dir = out / STAGES / f"stage-{os.getpid()}-{run}"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.lock = open(self.dir / LOCK, "w")
+        fcntl.flock(self.lock, fcntl.LOCK_EX)
+
+    def publish(self) -> None:
+        """Move the staged folders into place: one rename each, or file by
+        file where the folder appeared meanwhile (a shard building into the
+        same directory)."""
+        for entry in sorted(os.listdir(self.dir)):
+            if entry == LOCK:
+                continue
+            src, dst = self.dir / entry, self.out / entry
+            try:
+                os.rename(src, dst)
+            except OSError:
+                if src.is_dir():
+                    _merge(src, dst)
+                else:
+                    os.replace(src, dst)
+        self._close()
+
+    def salvage(self, recorded: Iterable[str]) -> None:
+        """After a build that stopped early: move into place the staged
+        files of the calls the index recorded, drop the rest."""
+        _move(self.dir, self.out, recorded)
+        self._close()
+
+    def _close(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.lock.close()
 
 
 class Writer:
@@ -55,38 +98,59 @@ class Writer:
             os.makedirs(path.rpartition("/")[0], exist_ok=True)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            _write_all(fd, data)
         finally:
             os.close(fd)
 
 
-def publish(out: Path, stage: Path) -> None:
-    """Move a finished build's staged folders into place: one rename each,
-    or file by file where the folder appeared meanwhile (a shard building
-    into the same directory)."""
-    if not stage.is_dir():
+def recover(out: Path, index) -> None:
+    """Stages of builds that were killed (unlocked): each staged file whose
+    sha256 is the one the index recorded for it is moved into place, the
+    rest dropped. Locked stages are builds running now."""
+    base = out / STAGES
+    if not base.is_dir():
         return
-    for entry in sorted(os.listdir(stage)):
-        src, dst = stage / entry, out / entry
+    recorded: dict[str, str] | None = None
+    for entry in sorted(os.listdir(base)):
+        stage = base / entry
+        if not entry.startswith("stage-") or not stage.is_dir():
+            continue
         try:
-            os.rename(src, dst)
+            lock = open(stage / LOCK, "a")
         except OSError:
-            if src.is_dir():
-                _merge(src, dst)
-            else:
-                os.replace(src, dst)
-    shutil.rmtree(stage, ignore_errors=True)
+            lock = None  # killed before it took its lock: nothing of it was recorded
+        try:
+            if lock is not None:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # a build running now
+            if recorded is None:
+                recorded = {rel: sha for files in index.file_lists() for rel, sha in files.items()}
+            whole = [rel for rel in _files(stage) if rel in recorded and _sha256(stage / rel) == recorded[rel]]
+            _move(stage, out, whole)
+            shutil.rmtree(stage, ignore_errors=True)
+        finally:
+            if lock is not None:
+                lock.close()
 
 
-def salvage(out: Path, stage: Path, recorded: Iterable[str]) -> None:
-    """After a build that stopped early: move into place the staged files of
-    the calls the index recorded, drop the rest."""
-    if not stage.is_dir():
-        return
+def _files(stage: Path) -> Iterable[str]:
+    for folder, _, names in os.walk(stage):
+        rel = os.path.relpath(folder, stage)
+        for name in names:
+            if rel != "." or name != LOCK:
+                yield name if rel == "." else f"{rel}/{name}"
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _move(stage: Path, out: Path, rels: Iterable[str]) -> None:
     made: set[str] = set()
-    for rel in recorded:
+    for rel in rels:
         src = stage / rel
         if src.is_file():
             folder = os.path.dirname(out / rel)
@@ -94,7 +158,6 @@ def salvage(out: Path, stage: Path, recorded: Iterable[str]) -> None:
                 os.makedirs(folder, exist_ok=True)
                 made.add(folder)
             os.replace(src, out / rel)
-    shutil.rmtree(stage, ignore_errors=True)
 
 
 def _merge(src: Path, dst: Path) -> None:
@@ -103,23 +166,3 @@ def _merge(src: Path, dst: Path) -> None:
         target.mkdir(parents=True, exist_ok=True)
         for name in names:
             os.replace(os.path.join(folder, name), target / name)
-
-
-def remove_abandoned(out: Path) -> None:
-    """Stages of builds that were killed (their process is gone)."""
-    base = out / STAGES
-    if not base.is_dir():
-        return
-    for entry in os.listdir(base):
-        if not entry.startswith("stage-"):
-            continue
-        try:
-            pid = int(entry.split("-")[1])
-            os.kill(pid, 0)
-            if pid != os.getpid():
-                continue  # a build running now (a shard into the same directory)
-        except (ValueError, IndexError, ProcessLookupError):
-            pass
-        except PermissionError:
-            continue  # alive, someone else's
-        shutil.rmtree(base / entry, ignore_errors=True)

@@ -14,9 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import re
 import uuid
 from typing import Any
+
+import orjson
 
 from corpusc import __version__
 from corpusc.compiler.plan_model import Call, Header
@@ -102,7 +105,6 @@ def encode(call: Call, h: Header, mode: str = "gtm") -> bytes:
     """The payload as compact JSON and a newline, as `dumps` writes it. The
     parts a scenario or the build shares (contract, capabilities, recipe)
     are encoded once and embedded as they are (orjson.Fragment)."""
-    import orjson
     doc, plain = _document(call, h, mode, True)
     if not plain:
         try:
@@ -110,8 +112,9 @@ def encode(call: Call, h: Header, mode: str = "gtm") -> bytes:
         except orjson.JSONEncodeError:
             pass
     # orjson refuses integers beyond 64 bits: `dumps` writes such a document
-    # with the json module throughout
-    return dumps(_document(call, h, mode, False)[0])
+    # with the json module throughout, infinities and NaN as orjson writes
+    # them (null), not as the json module would (Infinity, not JSON)
+    return dumps(_finite(_document(call, h, mode, False)[0]))
 
 
 def _document(call: Call, h: Header, mode: str, fragments: bool) -> tuple[dict[str, Any], bool]:
@@ -213,10 +216,19 @@ def _fits(i: int) -> bool:
     return -2 ** 63 <= i <= 2 ** 64 - 1
 
 
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
 def _part(value: Any) -> tuple[Any, Any]:
     """(value, value encoded once): the second is embedded in many payloads
     as it is, the first is for the json module."""
-    import orjson
     return value, orjson.Fragment(dumps(value)[:-1])
 
 
@@ -284,7 +296,6 @@ def dumps(doc: dict[str, Any], pretty: bool = False) -> bytes:
     (indent 2). orjson writes the same bytes as the json module for these
     documents, four times faster; a value it refuses (an integer beyond 64
     bits) falls back to the json module."""
-    import orjson
     try:
         return orjson.dumps(doc, option=orjson.OPT_APPEND_NEWLINE | (orjson.OPT_INDENT_2 if pretty else 0))
     except (TypeError, orjson.JSONEncodeError):

@@ -112,7 +112,7 @@ def voicelens(count: int, work: Path, python: str) -> dict:
 
 def main() -> None:
     base = os.environ.get("BENCH_DIR")
-    work = Path(tempfile.mkdtemp(prefix="corpusc-bench-vcp-", dir=base))
+    work = Path(tempfile.mkdtemp(prefix="corpusc-bench-vcp-", dir=base)).resolve()
     try:
         vl = os.environ.get("VOICELENS_PYTHON")
         rows = []

@@ -17,13 +17,15 @@ from .plan_model import Call, Header
 def call_json(c: Call) -> bytes:
     """`c.model_dump_json()`, encoded: the call's line in plan.json and what
     its content hash covers. Written by orjson from the model's fields, the
-    same bytes (tested on every call of the examples and on arbitrary
-    metadata) at a fraction of the cost; pydantic writes what orjson refuses
-    (an integer beyond 64 bits)."""
+    same bytes for what the compiler puts in a call (tested on every call of
+    the examples and on arbitrary JSON metadata; a datetime or a bool in an
+    int field would read differently, and the compiler makes neither) at a
+    fraction of the cost; pydantic writes what orjson refuses (an integer
+    beyond 64 bits) and a float field holding an int."""
     if type(c.target_duration_sec) is float:  # pydantic writes an int in a float field as 120.0
         try:
             return orjson.dumps(c.__dict__, default=_fields)
-        except (TypeError, orjson.JSONEncodeError):
+        except TypeError:  # orjson.JSONEncodeError is one
             pass
     return c.model_dump_json().encode()
 

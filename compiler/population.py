@@ -6,6 +6,8 @@ local time of the population's zone, and typed samplers per call."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import linecache
 import math
 from array import array
 from typing import Any, Iterator
@@ -340,13 +342,16 @@ class _Clock:
     def _day(self, date: dt.date) -> tuple | None:
         """(date, weekday, offset text, UTC second of day of local midnight,
         that UTC date and the next), or None when the offset changes that day."""
-        a = local_times(date, 0, 0, 0, self.tz)
-        b = local_times(date, 23, 59, 59, self.tz)
+        try:
+            a = local_times(date, 0, 0, 0, self.tz)
+            b = local_times(date, 23, 59, 59, self.tz)
+            utc0 = dt.datetime.strptime(a[3], "%Y-%m-%dT%H:%M:%S.000Z")
+            dates = tuple((utc0 + dt.timedelta(days=i)).strftime("%Y-%m-%d") for i in (0, 1))
+        except OverflowError:  # the day reaches past 9999-12-31 in UTC: the exact path, call by call
+            return None
         if not (a[2][19:] == b[2][19:] and a[0] == b[0] == date.isoformat() and a[1] == "00:00:00"):
             return None
-        utc0 = dt.datetime.strptime(a[3], "%Y-%m-%dT%H:%M:%S.000Z")
-        return (a[0], a[4], a[2][19:], utc0.hour * 3600 + utc0.minute * 60 + utc0.second,
-                tuple((utc0 + dt.timedelta(days=i)).strftime("%Y-%m-%d") for i in (0, 1)))
+        return a[0], a[4], a[2][19:], utc0.hour * 3600 + utc0.minute * 60 + utc0.second, dates
 
 
 class Expander:
@@ -609,5 +614,10 @@ def fill(draws: list[P.FieldSpec], derived: list[P.FieldSpec]):
     for f in derived:
         body.append(f"m[{const(f.name)}] = m.get({const(f.derived_from)})")
     src = "def fn(rnd, m):\n" + "".join(f"    {line}\n" for line in body or ["pass"])
-    exec(compile(src, "<population fill>", "exec"), env)
+    name = f"<population fill {next(_FILLS)}>"
+    linecache.cache[name] = (len(src), None, src.splitlines(True), name)  # a traceback shows the source
+    exec(compile(src, name, "exec"), env)
     return env["fn"]
+
+
+_FILLS = itertools.count(1)

@@ -213,7 +213,14 @@ def build(file, out_dir, only, jobs, shard):
     total = sum(len(a.calls) for a in prog.accounts) + sum(p.count for p in prog.populations)
     if shard_t:
         total = len(range(shard_t[0] - 1, total, shard_t[1]))
+    import signal
+
     from .backends.base import BackendError
+
+    def _terminated(signum, frame):  # SIGTERM (a CI timeout, docker stop) stops the build like Ctrl-C:
+        raise SystemExit(128 + signum)  # what finished is kept
+
+    before = signal.signal(signal.SIGTERM, _terminated)
     try:
         with progress_bar(total) as advance:
             res = run_build(compiled, file, out, only=wanted, jobs=jobs or (os.cpu_count() or 1),
@@ -234,6 +241,8 @@ def build(file, out_dir, only, jobs, shard):
         click.echo(render_text(sink.items, {}), err=True, nl=False)
         click.echo("build stopped: fix the error above", err=True)
         sys.exit(EXIT_ERRORS)
+    finally:
+        signal.signal(signal.SIGTERM, before)
     for name in res.skipped_backends:
         click.echo(f"note: backend `{name}` is not available in this version; skipped", err=True)
     click.echo(f"Built {prog.corpus.name}: {res.rendered} calls rendered, {res.skipped} unchanged, "

@@ -209,7 +209,13 @@ def test_verify_without_manifest(cli, tmp_path):
     assert status == 1 and "[E0705]" in output
 
 
-def test_killed_build_leaves_no_partial_files_and_rerun_matches(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_killed_build_leaves_no_partial_files_and_rerun_matches(tmp_path, sig):
+    """A first build writes its new folders in a stage. Killed outright
+    (SIGKILL to it and its workers), it publishes nothing and the rerun
+    recovers what the index recorded; stopped by SIGTERM (a CI timeout,
+    docker stop), it publishes the calls it finished, whole, and the rerun
+    renders only the rest. Either way the result equals a clean build."""
     spec = tmp_path / "big.corpus"
     spec.write_text(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_spec.py"), "4000"],
                                    capture_output=True, text=True, check=True).stdout)
@@ -217,12 +223,19 @@ def test_killed_build_leaves_no_partial_files_and_rerun_matches(tmp_path):
     p = subprocess.Popen([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out), "--jobs", "2"],
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 60
-    while time.time() < deadline and len(list(out.glob(".corpusc/stage-*/transcripts/*"))) < 20:
-        time.sleep(0.01)  # a first build writes its new folders in a stage, published at the end
-    os.killpg(p.pid, signal.SIGKILL)
-    p.wait()
-    assert p.returncode == -signal.SIGKILL, "the build ended before it was killed"
-    assert not (out / "transcripts").exists()  # nothing of the stage was published
+    enough = 20 if sig == signal.SIGKILL else 450  # SIGTERM: after some batches of calls were recorded
+    while time.time() < deadline and len(list(out.glob(".corpusc/stage-*/transcripts/*"))) < enough:
+        time.sleep(0.01)
+    if sig == signal.SIGKILL:
+        os.killpg(p.pid, sig)
+    else:
+        os.kill(p.pid, sig)
+    p.wait(timeout=60)
+    assert p.returncode == (-sig if sig == signal.SIGKILL else 128 + sig), "the build ended before it was stopped"
+    if sig == signal.SIGKILL:
+        assert not (out / "transcripts").exists()  # nothing of the stage was published
+    else:
+        assert (out / "transcripts").is_dir() and not list(out.glob(".corpusc/stage-*"))
     visible = [x for x in out.rglob("*") if x.is_file() and not x.name.startswith(".")
                and ".corpusc" not in x.parts]
     for f in visible:  # whatever was written before the kill is whole
@@ -231,6 +244,8 @@ def test_killed_build_leaves_no_partial_files_and_rerun_matches(tmp_path):
     r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out), "--jobs", "2"],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+    if sig == signal.SIGTERM:
+        assert int(r.stdout.split(" unchanged")[0].rsplit(" ", 1)[1]) >= 64, r.stdout  # a batch at least
     clean = tmp_path / "clean"
     subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(clean), "--jobs", "2"],
                    check=True, capture_output=True)

@@ -261,32 +261,61 @@ def test_a_build_stopped_midway_publishes_what_it_recorded(cli, tmp_path, monkey
     assert _tree(out) == _tree(tmp_path / "clean")
 
 
-def test_a_rebuild_writes_existing_folders_in_place_and_new_ones_staged(cli, tmp_path):
+def test_a_rebuild_writes_existing_folders_in_place_and_new_ones_staged(cli, tmp_path, monkeypatch):
     """Folders present when a build starts get atomic per-file writes; a
     folder the build adds (here vcp/, after a build with transcripts only)
     is staged and published, and the stage is gone afterwards."""
+    from corpusc.backends import staging
     spec, out = _write(tmp_path), tmp_path / "out"
-    _build(cli, spec, out, "--only", "transcripts")
+    _build(cli, spec, out, "--only", "transcripts", "--jobs", "1")
     assert not (out / "vcp").exists()
-    _build(cli, spec, out)
+    seen = set()
+    write = staging.Writer.write
+
+    def spy(self, rel, data):
+        write(self, rel, data)
+        top = rel.partition("/")[0]
+        seen.add((top, self.staged[top]))
+
+    monkeypatch.setattr(staging.Writer, "write", spy)
+    _build(cli, spec, out, "--jobs", "1")
+    assert seen == {("transcripts", False), ("vcp", True)}
     assert not list(out.glob(".corpusc/stage-*"))
     _build(cli, spec, tmp_path / "clean")
     assert _tree(out) == _tree(tmp_path / "clean")
 
 
-def test_only_stages_of_builds_that_are_gone_are_removed(tmp_path):
+def test_a_killed_builds_stage_is_recovered_and_a_running_ones_left(tmp_path):
+    """The next build moves in the files of a killed build's stage that the
+    index recorded with that very sha256 (a file caught mid-write does not
+    match) and drops the rest; a stage whose lock is held (a build running
+    now, even in another container) is left alone."""
+    import hashlib as h
     import os
-    import subprocess
-    import sys
 
     from corpusc.backends import staging
-    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
-    try:
-        base = tmp_path / ".corpusc"
-        for name in (f"stage-{live.pid}-a", "stage-999999999-b", f"stage-{os.getpid()}-c", "stage-x"):
-            (base / name / "vcp").mkdir(parents=True)
-        staging.remove_abandoned(tmp_path)
-        assert sorted(os.listdir(base)) == [f"stage-{live.pid}-a"]  # a shard building into it now
-    finally:
-        live.kill()
-        live.wait()
+    from corpusc.backends.manifest import Index
+    out = tmp_path / "out"
+    out.mkdir()
+    live = staging.Stage(out, "live")
+    (live.dir / "vcp").mkdir()
+    (live.dir / "vcp" / "a.json").write_text("{}\n")
+    dead = out / ".corpusc" / "stage-999999999-dead"
+    (dead / "vcp").mkdir(parents=True)
+    (dead / ".lock").touch()
+    whole, cut = b'{"whole": true}\n', b'{"whole": tr'
+    (dead / "vcp" / "done.json").write_bytes(whole)
+    (dead / "vcp" / "cut.json").write_bytes(cut)
+    (dead / "vcp" / "unrecorded.json").write_bytes(whole)
+    index = Index(out)
+    sha = h.sha256(whole).hexdigest()
+    index.put("c1", 0, "x", f'{{"vcp/done.json": "{sha}"}}', "r")
+    index.put("c2", 1, "x", f'{{"vcp/cut.json": "{sha}"}}', "r")  # recorded whole, staged cut
+    index.flush()
+    staging.recover(out, index)
+    index.close()
+    assert sorted(os.listdir(out / "vcp")) == ["done.json"] and (out / "vcp" / "done.json").read_bytes() == whole
+    assert not dead.exists()
+    assert (live.dir / "vcp" / "a.json").is_file()  # still being built
+    live.publish()
+    assert sorted(os.listdir(out / "vcp")) == ["a.json", "done.json"] and not live.dir.exists()
