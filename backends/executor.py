@@ -417,7 +417,6 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
         # for the next build to recover; the error that stopped this one is
         # the one raised.
         try:
-            index.flush()
             stage.salvage(index.files_of_run(run))
         except Exception:  # noqa: BLE001
             stage.lock.close()

@@ -160,12 +160,10 @@ def _assignments(prog: P.Program, pop: P.Population, days, day_of, secs) -> dict
             for k in order:
                 m = mult[k]
                 w = [q * x for q, x in zip(remaining, m)]
-                total = sum(w)
-                if total <= 0:
+                if sum(w) <= 0:
                     w = [c.weight * x for c, x in zip(cat.categories, m)] if hard and any(m) else \
                         [float(q) for q in remaining]
-                    total = sum(w)
-                i = _draw(r, w, total)
+                i = _draw(r, w)
                 arr[k] = i
                 if remaining[i] > 0:
                     remaining[i] -= 1
@@ -252,8 +250,8 @@ def _max_flow(supply: list[int], demand: list[int], edges: list[list[int]]) -> l
     return [[cap[g + j][i] if j in edges[i] else 0 for j in range(c)] for i in range(g)]
 
 
-def _draw(r, weights, total: float | None = None) -> int:
-    x = r.random() * (sum(weights) if total is None else total)
+def _draw(r, weights) -> int:
+    x = r.random() * sum(weights)
     acc = 0.0
     for i, w in enumerate(weights):
         acc += w
@@ -263,10 +261,8 @@ def _draw(r, weights, total: float | None = None) -> int:
 
 
 def _shuffle_array(r, arr: array) -> None:
-    """`rng.shuffle` for an array, its `below` written out (once per call of a population)."""
-    rand = r.random
     for i in range(len(arr) - 1, 0, -1):
-        j = min(i, int(rand() * (i + 1)))
+        j = rng.below(r, i + 1)
         arr[i], arr[j] = arr[j], arr[i]
 
 
