@@ -1,3 +1,3 @@
-from corpusc.cli import main
+from corpusc.cli import run
 
-main()
+run()

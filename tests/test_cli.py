@@ -69,3 +69,29 @@ def test_real_process_never_prints_a_traceback(tmp_path):
     assert r.returncode == 1
     assert "Traceback" not in r.stdout + r.stderr
     assert "[E0003]" in r.stdout
+
+
+def test_fast_exit_keeps_output_and_exit_codes(tmp_path):
+    """`run` leaves with os._exit: buffered output must still reach a pipe
+    whole, and every exit status must be the command's."""
+    ok = EXAMPLES / "sales_pov.corpus"
+    r = subprocess.run([sys.executable, "-m", "corpusc", "plan", "--json", str(ok)], capture_output=True)
+    assert r.returncode == 0
+    doc = json.loads(r.stdout)  # tens of kilobytes through a block-buffered pipe, none lost
+    assert len(r.stdout) > 20_000 and doc
+    r = subprocess.run([sys.executable, "-m", "corpusc", "explain", "E9999"], capture_output=True, text=True)
+    assert r.returncode == 1 and "unknown diagnostic code" in r.stderr
+    r = subprocess.run([sys.executable, "-m", "corpusc", "--version"], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.startswith("corpusc")
+
+
+def test_closed_pipe_exits_cleanly():
+    """`corpusc plan ... | head -1`: the reader goes away; no traceback, no
+    'Exception ignored' noise, a non-zero status."""
+    p = subprocess.Popen([sys.executable, "-m", "corpusc", "plan", "--json", str(EXAMPLES / "sales_pov.corpus")],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.read(10)
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    assert p.wait() != 0
+    assert "Traceback" not in err and "Exception ignored" not in err
