@@ -19,7 +19,7 @@ from corpusc import __version__
 from corpusc.compiler import plan as planmod
 from corpusc.compiler import program as P
 from corpusc.compiler.plan_model import Call, Header
-from corpusc.compiler.planio import JsonWriter, call_json
+from corpusc.compiler.planio import HashedFile, JsonWriter, call_json
 
 from . import manifest, staging
 
@@ -149,10 +149,10 @@ class RangeResult:
     """What a worker sends back for a range of population calls. `rows` are
     (call id, index, content hash, files as `manifest.files_json` or None
     when unchanged, number of files); the rest is for the build pass
-    (plan.json lines joined, tally, distribution, quality sample) and only
+    (plan.json lines joined as bytes, tally, distribution, quality sample) and only
     filled when the build keeps one."""
     rows: list[tuple[str, int, str, str | None, int]]
-    lines: str = ""
+    lines: bytes = b""
     tally: Any = None
     part: Any = None
     sides: list[tuple[str, dict[str, str]]] = field(default_factory=list)
@@ -184,7 +184,7 @@ def _expand(pop_i: int, base: int, k0: int, k1: int, prev: dict[int, tuple[str, 
         else:
             res.rows.append((c.id, idx, h, *_render_one(c)))
         if full:
-            lines.append(line.decode())
+            lines.append(line)
             res.tally.add(c)
             res.part.add(c)
             if idx < QUALITY_SAMPLE:
@@ -278,7 +278,8 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
             # one pass over the plan renders the calls, writes plan.json and
             # measures the populations' distribution
             from corpusc.compiler.atomic import atomic_open
-            with atomic_open(out / "plan.json") as f:
+            with atomic_open(out / "plan.json", "wb") as raw:
+                f = HashedFile(raw)
                 bp = _Pass(prog, header, f)
                 _render(prog, header, index, out, names, options, signature, jobs, shard, run, res, progress,
                         bp=bp)
@@ -286,7 +287,7 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
             stale = list(index.stale(run))
             res.removed = manifest.remove_files(out, [rel for _, f in stale for rel in f])
             index.drop([cid for cid, _ in stale])
-            files = {"plan.json": manifest.sha256_file(out / "plan.json")}
+            files = {"plan.json": f.hexdigest()}
             files.update(_write_jsonl(prog, header, out, names, options))
             if results is None:
                 from corpusc.compiler.requirements import evaluate

@@ -167,9 +167,16 @@ def write_manifest(out: Path, index: Index, meta: dict[str, Any], files: dict[st
             if "\\u" in cfiles:  # recorded by an older corpusc, which escaped non-ASCII
                 cfiles = files_json(json.loads(cfiles))
             # the entry as json.dumps({"index", "hash", "files"}) writes it, without decoding the files
-            f.write(f'{sep}{json.dumps(cid)}: {{"index": {idx}, "hash": "{h}", "files": {cfiles}}}')
+            f.write(f'{sep}{_quoted(cid)}: {{"index": {idx}, "hash": "{h}", "files": {cfiles}}}')
             sep = ",\n  "
         f.write("\n }\n}\n" if sep != "\n  " else "}\n}\n")
+
+
+def _quoted(s: str) -> str:
+    """json.dumps(s), without its cost for the ids calls have (ASCII, nothing to escape)."""
+    if s.isascii() and s.isprintable() and '"' not in s and "\\" not in s:
+        return f'"{s}"'
+    return json.dumps(s)
 
 
 def sha256_file(path: Path) -> str:

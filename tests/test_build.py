@@ -86,6 +86,12 @@ def test_files_json_is_json_dumps(files):
     assert files_json(files) == json.dumps(dict(sorted(files.items())), ensure_ascii=False)
 
 
+@given(st.text(max_size=16))
+def test_manifest_quotes_ids_as_json_dumps(cid):
+    from corpusc.backends.manifest import _quoted
+    assert _quoted(cid) == json.dumps(cid)
+
+
 def test_ground_truth_validates_and_points_at_the_text(built):
     _, _, out, _ = built
     schema = json.loads((ROOT / "specs" / "ground_truth.schema.json").read_text())

@@ -195,7 +195,7 @@ def test_a_worker_range_is_the_calls_of_one_pass(tmp_path):
                    str(tmp_path / "stage"), [])
     r = executor._expand(1, 701, 50, 90, {}, True)
     expected = [c for c in planmod.calls(prog) if c.population == "overflow"][50:90]
-    assert r.lines == ",\n    ".join(c.model_dump_json() for c in expected)
+    assert r.lines.decode() == ",\n    ".join(c.model_dump_json() for c in expected)
     assert [row[:2] for row in r.rows] == [(c.id, c.index) for c in expected]
 
 
