@@ -95,3 +95,40 @@ def test_closed_pipe_exits_cleanly():
     err = p.stderr.read().decode()
     assert p.wait() != 0
     assert "Traceback" not in err and "Exception ignored" not in err
+
+
+def test_run_holds_collection_back_until_compiled(monkeypatch, capsys):
+    """The executable (`run`) raises the collector's threshold for start-up
+    and `_started` freezes what start-up made and restores the usual one."""
+    import gc
+
+    from corpusc import cli
+    seen = {}
+    real = cli._started
+
+    def spy():
+        seen["before"] = gc.get_threshold()[0]
+        real()
+        seen["after"] = gc.get_threshold()
+
+    class Exited(Exception):
+        pass
+
+    def fake_exit(code):
+        raise Exited(code)
+
+    monkeypatch.setattr(cli, "_started", spy)
+    monkeypatch.setattr(cli.os, "_exit", fake_exit)
+    monkeypatch.setattr(sys, "argv", ["corpusc", "check", str(EXAMPLES / "sales_pov.corpus")])
+    threshold = gc.get_threshold()
+    try:
+        cli.run()
+    except Exited as e:
+        code = e.args[0]
+    except SystemExit as e:  # another thread is alive in this test process: Python's own exit
+        code = e.code
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+    assert code == 0, capsys.readouterr()
+    assert seen == {"before": cli._START_THRESHOLD, "after": cli._GC_DEFAULT}
