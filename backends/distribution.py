@@ -164,13 +164,14 @@ class _Numbers:
         if self.r is None or self.next > self.n:
             return
         # a 10k reservoir over 100k values replaces ~23k times per field: the
-        # loop keeps its state in locals
-        rand, log, exp = self.r.random, math.log, math.exp
-        nxt, w, n = self.next, self.w, self.n
+        # loop keeps its state in locals and spells out rng.below, _u and
+        # _after (the same arithmetic; tested against them)
+        rand, log, log1p, exp = self.r.random, math.log, math.log1p, math.exp
+        nxt, w, n, last = self.next, self.w, self.n, RESERVOIR - 1
         while nxt <= n:
-            s[rng.below(self.r, RESERVOIR)] = buf[nxt - before - 1]
-            w *= exp(log(_u(rand)) / RESERVOIR)
-            nxt = _after(nxt, w, rand)
+            s[min(last, int(rand() * RESERVOIR))] = buf[nxt - before - 1]
+            w *= exp(log(rand() or 0.5) / RESERVOIR)
+            nxt = nxt + 1 if w >= 1.0 else nxt + int(math.floor(log(rand() or 0.5) / log1p(-w))) + 1
         self.next, self.w = nxt, w
 
     def summary(self) -> Summary:

@@ -48,7 +48,9 @@ class Index:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("CREATE TABLE IF NOT EXISTS calls (id TEXT PRIMARY KEY, idx INTEGER, hash TEXT, "
                         "files TEXT, run TEXT)")
-        self.db.execute("CREATE INDEX IF NOT EXISTS calls_by_idx ON calls (idx)")
+        # plan order with its tie-break, so manifest.json streams without a sort
+        self.db.execute("DROP INDEX IF EXISTS calls_by_idx")  # (idx) alone, as earlier builds made it
+        self.db.execute("CREATE INDEX IF NOT EXISTS calls_by_position ON calls (idx, id)")
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         self.puts: list[tuple] = []
         self.touches: list[tuple] = []
@@ -128,9 +130,11 @@ class Index:
         for (files,) in self.db.execute("SELECT files FROM calls"):
             yield json.loads(files)
 
+    ROWS = "SELECT id, idx, hash, files FROM calls ORDER BY idx, id"
+
     def rows(self) -> Iterator[tuple[str, int, str, str]]:
         """(id, index, hash, files as recorded: `files_json`), in plan order."""
-        yield from self.db.execute("SELECT id, idx, hash, files FROM calls ORDER BY idx, id")
+        yield from self.db.execute(self.ROWS)
 
 
 def files_json(files: dict[str, str]) -> str:

@@ -301,3 +301,27 @@ def test_every_format_is_written(tmp_path):
     assert names == {f"kestrel.intro{ext}" for ext in (".txt", ".json", ".vtt", ".zoom.vtt", ".srt",
                                                         ".gong.json", ".aws.json")}
     assert not (out / "ground_truth").exists()
+
+
+def test_index_streams_plan_order_without_a_sort(tmp_path):
+    """manifest.json reads the index in plan order through an index on
+    (idx, id); an index.sqlite from an earlier build gets it too."""
+    import sqlite3
+
+    from corpusc.backends import manifest
+    (tmp_path / ".corpusc").mkdir()
+    old = sqlite3.connect(tmp_path / manifest.INDEX)
+    old.execute("CREATE TABLE calls (id TEXT PRIMARY KEY, idx INTEGER, hash TEXT, files TEXT, run TEXT)")
+    old.execute("CREATE INDEX calls_by_idx ON calls (idx)")
+    old.execute("INSERT INTO calls VALUES ('b', 1, 'h', '{}', 'r'), ('a', 1, 'h', '{}', 'r'), ('c', 0, 'h', '{}', 'r')")
+    old.commit()
+    old.close()
+    index = manifest.Index(tmp_path)
+    try:
+        plan = " ".join(row[-1] for row in index.db.execute("EXPLAIN QUERY PLAN " + index.ROWS))
+        assert "TEMP B-TREE" not in plan and "calls_by_position" in plan
+        assert [r[0] for r in index.rows()] == ["c", "a", "b"]
+        names = {r[0] for r in index.db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        assert "calls_by_idx" not in names
+    finally:
+        index.close()

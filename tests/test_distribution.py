@@ -5,6 +5,7 @@ bounded memory (reservoir) and byte-identical output."""
 from __future__ import annotations
 
 import json
+import math
 import statistics
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -346,3 +347,26 @@ def test_quiet_hours_get_their_share_at_low_daily_volume(tmp_path, count):
     assert sum(b.calls for b in hours) == count
     for b in hours:
         assert abs(b.calls - b.expected) < 1.0 + 1e-9, (b.key, b.calls, b.expected)
+
+
+@pytest.mark.parametrize("size,chunk", [(300, 1000), (64, 37)])
+def test_reservoir_loop_is_algorithm_l_on_the_helpers(monkeypatch, size, chunk):
+    """`_take` spells out rng.below, `_u` and `_after` in its loop; the sample
+    is the one algorithm L gives when written with them."""
+    from corpusc.compiler import rng
+    monkeypatch.setattr(distmod, "RESERVOIR", size)
+    values = [float((i * 104729) % 9973) for i in range(6000)]
+    n = distmod._Numbers(("3", "y"))
+    for i in range(0, len(values), chunk):
+        n.buf.extend(values[i:i + chunk])
+        n.flush()
+    n.flush(final=True)
+    r = rng.stream("3", "y")
+    sample = values[:size]
+    w = math.exp(math.log(distmod._u(r.random)) / size)
+    nxt = distmod._after(size, w, r.random)
+    while nxt <= len(values):
+        sample[rng.below(r, size)] = values[nxt - 1]
+        w *= math.exp(math.log(distmod._u(r.random)) / size)
+        nxt = distmod._after(nxt, w, r.random)
+    assert list(n.sample) == sample
