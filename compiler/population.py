@@ -148,14 +148,14 @@ def _assignments(prog: P.Program, pop: P.Population, days, day_of, secs) -> dict
             arr = array("H")
             for i, q in enumerate(rng.apportion(n, [c.weight for c in cat.categories])):
                 arr.extend([i] * q)
-            _shuffle_array(r, arr)
+            rng.shuffle(r, arr)
         elif cat.field == "agent" and (exact := _within_shifts(r, mult, rng.apportion(
                 n, [c.weight for c in cat.categories]))) is not None:
             arr = exact
         else:
             remaining = rng.apportion(n, [c.weight for c in cat.categories])
             order = array("I", range(n))
-            _shuffle_array(r, order)
+            rng.shuffle(r, order)
             hard = cat.field == "agent"  # a shift is a hard limit; a quota yields first
             for k in order:
                 m = mult[k]
@@ -193,7 +193,7 @@ def _within_shifts(r, mult: list[list[float]], quotas: list[int]) -> array | Non
         deal = array("H")
         for i, q in enumerate(row):
             deal.extend([i] * q)
-        _shuffle_array(r, deal)
+        rng.shuffle(r, deal)
         for k, i in zip(groups[g], deal):
             arr[k] = i
     return arr
@@ -258,12 +258,6 @@ def _draw(r, weights) -> int:
         if x < acc:
             return i
     return max(i for i, w in enumerate(weights) if w > 0)
-
-
-def _shuffle_array(r, arr: array) -> None:
-    for i in range(len(arr) - 1, 0, -1):
-        j = rng.below(r, i + 1)
-        arr[i], arr[j] = arr[j], arr[i]
 
 
 TIME_BUCKETS = ((0, "night"), (6, "morning"), (12, "midday"), (14, "afternoon"), (18, "evening"), (22, "night"))

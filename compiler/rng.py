@@ -40,9 +40,15 @@ def pick(r: random.Random, seq):
     return seq[below(r, len(seq))]
 
 
-def shuffle(r: random.Random, items: list) -> None:
+def shuffle(r: random.Random, items) -> None:
+    """Fisher-Yates with `below` (spelled out: a population shuffles every
+    call's category, 18k calls take 6 ms this way and 11 through `below`).
+    `items` is any mutable sequence (a list, an array)."""
+    rand = r.random
     for i in range(len(items) - 1, 0, -1):
-        j = below(r, i + 1)
+        j = int(rand() * (i + 1))
+        if j > i:  # below's min(n - 1, ...)
+            j = i
         items[i], items[j] = items[j], items[i]
 
 

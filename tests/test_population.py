@@ -252,6 +252,23 @@ def test_apportionment_is_exact(total, weights):
         assert abs(qi - total * w / s) < 1.0 + 1e-9
 
 
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 300), key=st.integers(0, 10**6))
+def test_shuffle_is_fisher_yates_with_below(n, key):
+    """rng.shuffle spells `below` out; lists and arrays come out as the
+    textbook loop through `below` leaves them."""
+    from array import array
+    items = list(range(n))
+    r = rng.stream(key, "t")
+    for i in range(n - 1, 0, -1):
+        j = rng.below(r, i + 1)
+        items[i], items[j] = items[j], items[i]
+    got, arr = list(range(n)), array("I", range(n))
+    rng.shuffle(rng.stream(key, "t"), got)
+    rng.shuffle(rng.stream(key, "t"), arr)
+    assert got == items == list(arr)
+
+
 @settings(max_examples=80, deadline=None)
 @given(dist=st.sampled_from(["normal", "lognormal"]), a=st.floats(0.01, 500), b=st.floats(0.01, 3),
        lo=st.floats(-10, 10), width=st.floats(0, 1000), key=st.integers(0, 10**6))
