@@ -5,6 +5,7 @@ unchanged. `--shard i/n` renders a deterministic slice."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -259,6 +260,8 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
     out.mkdir(parents=True, exist_ok=True)
     _remove_temp_files(out)
     index = manifest.Index(out)
+    stack = contextlib.ExitStack()
+    calls = None
     try:
         staging.recover(out, index)
         key = _complete_key(spec_hash, signature, shard)
@@ -278,9 +281,12 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
             # one pass over the plan renders the calls, writes plan.json and
             # measures the populations' distribution
             from corpusc.compiler.atomic import atomic_open
+            # a first build writes manifest.json's calls as it goes (manifest.CallsPart)
+            if index.count() == 0:
+                calls = stack.enter_context(contextlib.closing(manifest.CallsPart(out)))
             with atomic_open(out / "plan.json", "wb") as raw:
                 f = HashedFile(raw)
-                bp = _Pass(prog, header, f)
+                bp = _Pass(prog, header, f, calls)
                 _render(prog, header, index, out, names, options, signature, jobs, shard, run, res, progress,
                         bp=bp)
                 bp.close()
@@ -295,9 +301,10 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
             from .coverage_report import write as write_coverage
             files.update(write_coverage(out, compiled, results, dist=bp.acc.result(), sample=bp.sample))
             index.set_meta("corpus_files", files)
-        manifest.write_manifest(out, index, meta, files)
+        manifest.write_manifest(out, index, meta, files, calls)
         index.set_meta("complete", key)
     finally:
+        stack.close()
         index.close()
     res.seconds = time.perf_counter() - t0
     return res
@@ -309,7 +316,7 @@ class _Pass:
     quality figures. Sales calls are fed one by one in the main process;
     population ranges arrive from the workers and are merged in plan order."""
 
-    def __init__(self, prog: P.Program, header: Header, f):
+    def __init__(self, prog: P.Program, header: Header, f, calls: manifest.CallsPart | None = None):
         from . import distribution as distmod
         from .coverage_report import QUALITY_SAMPLE
         self.limit = QUALITY_SAMPLE
@@ -317,6 +324,7 @@ class _Pass:
         self.acc = distmod.Accumulator(prog)
         self.plan = JsonWriter(f, header)
         self.sample: list[tuple[str, dict[str, str]]] = []
+        self.calls = calls
 
     def call(self, c: Call) -> bytes:
         self.tally.add(c)
@@ -329,6 +337,8 @@ class _Pass:
     def merge(self, r: RangeResult) -> None:
         if r.lines:
             self.plan.line(r.lines)  # a range's calls, joined by the worker
+        if self.calls is not None:
+            self.calls.population(r.rows)
         self.tally.merge(r.tally)
         self.acc.merge(r.part)
         self.sample.extend(r.sides[:self.limit - len(self.sample)])
@@ -373,6 +383,8 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
     def accept_calls(batch: list[tuple[Call, str]], results) -> None:
         for (call, h), (cid, files, n) in zip(batch, results):
             record(cid, call.index, h, files, n, index.lookup(cid))
+            if bp is not None and bp.calls is not None:
+                bp.calls.sales(cid, call.index, h, files)
         if progress:
             progress(len(results))
 

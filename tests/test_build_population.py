@@ -150,6 +150,29 @@ def test_rebuild_renders_only_what_changed(cli, tmp_path):
     assert after["vcp/inbound.00001.json"] == before["vcp/inbound.00001.json"]
 
 
+def test_a_first_builds_manifest_is_the_one_the_index_gives(cli, tmp_path, monkeypatch):
+    """A first build writes manifest.json's calls on the way (CallsPart),
+    without reading the index back; a later build streams them from the
+    index. Both give the same bytes, sales call first, then populations."""
+    from corpusc.backends import manifest as manmod
+    spec = _write(tmp_path)
+    out = tmp_path / "out"
+    rows = manmod.Index.rows
+
+    def refused(self):
+        raise AssertionError("a first build reads its calls back from the index")
+
+    monkeypatch.setattr(manmod.Index, "rows", refused)
+    _build(cli, spec, out, "--jobs", "2")
+    first = (out / "manifest.json").read_bytes()
+    monkeypatch.setattr(manmod.Index, "rows", rows)
+    (out / "manifest.json").unlink()
+    assert "0 calls rendered, 961 unchanged" in _build(cli, spec, out, "--jobs", "2")
+    assert (out / "manifest.json").read_bytes() == first
+    calls = json.loads(first)["calls"]
+    assert [e["index"] for e in calls.values()] == list(range(961)) and next(iter(calls)).startswith("acme.")
+
+
 def test_fewer_calls_remove_the_stale_files(cli, tmp_path):
     spec = _write(tmp_path)
     out = tmp_path / "out"
