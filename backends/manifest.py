@@ -190,9 +190,10 @@ class CallsPart:
 
     def chunks(self) -> Iterator[str]:
         """The entries in plan order, separated, the first without its comma."""
+        import itertools
         first = True
         self.f.seek(0)
-        for text in [*(self.early[i] for i in sorted(self.early)), *iter(lambda: self.f.read(1 << 20), "")]:
+        for text in itertools.chain((self.early[i] for i in sorted(self.early)), iter(lambda: self.f.read(1 << 20), "")):
             if first:
                 text, first = text[1:], False
             yield text
