@@ -295,15 +295,15 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
             if index.count() == 0:
                 calls = stack.enter_context(contextlib.closing(manifest.CallsPart(out)))
             with atomic_open(out / "plan.json", "wb") as raw:
-                f = HashedFile(raw)
-                bp = _Pass(prog, header, f, calls)
+                plan_out = HashedFile(raw)
+                bp = _Pass(prog, header, plan_out, calls)
                 _render(prog, header, index, out, names, options, signature, jobs, shard, run, res, progress,
                         bp=bp)
                 bp.close()
             stale = list(index.stale(run))
             res.removed = manifest.remove_files(out, [rel for _, f in stale for rel in f])
             index.drop([cid for cid, _ in stale])
-            files = {"plan.json": f.hexdigest()}
+            files = {"plan.json": plan_out.hexdigest()}
             files.update(_write_jsonl(prog, header, out, names, options))
             if results is None:
                 from corpusc.compiler.requirements import evaluate

@@ -3,8 +3,9 @@
 `.corpusc/index.sqlite` in the output directory is the working index: one row
 per call (content hash, files with their sha256), so a build of any size keeps
 constant memory and a rerun decides per call whether to render it. At the end
-of a build, `manifest.json` is streamed from the index: every file with its
-sha256 and call, plus the spec hash, corpusc version and seed. It is
+of a build, `manifest.json` is streamed from the index (or, on a first build,
+from the calls it wrote on the way: `CallsPart`): every file with its sha256
+and call, plus the spec hash, corpusc version and seed. It is
 deterministic (no timings), so shards writing into one directory (SQLite
 serializes them) produce the same manifest as one unsharded build.
 """
@@ -48,8 +49,10 @@ class Index:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("CREATE TABLE IF NOT EXISTS calls (id TEXT PRIMARY KEY, idx INTEGER, hash TEXT, "
                         "files TEXT, run TEXT)")
-        # plan order with its tie-break, so manifest.json streams without a sort
-        self.db.execute("DROP INDEX IF EXISTS calls_by_idx")  # (idx) alone, as earlier builds made it
+        # plan order with its tie-break, so manifest.json streams without a sort;
+        # (idx) alone, as earlier builds made it, goes (an earlier corpusc
+        # sharing the directory makes it again: only time is lost)
+        self.db.execute("DROP INDEX IF EXISTS calls_by_idx")
         self.db.execute("CREATE INDEX IF NOT EXISTS calls_by_position ON calls (idx, id)")
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         self.puts: list[tuple] = []
@@ -178,7 +181,7 @@ class CallsPart:
 
     def __init__(self, out: Path):
         import tempfile
-        self.f = tempfile.TemporaryFile("w+", encoding="utf-8", dir=out / ".corpusc")
+        self.f = tempfile.TemporaryFile("w+", encoding="utf-8", newline="", dir=out / ".corpusc")
         self.early: dict[int, str] = {}
 
     def sales(self, cid: str, idx: int, h: str, cfiles: str) -> None:

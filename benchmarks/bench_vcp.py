@@ -118,7 +118,7 @@ def main() -> None:
     taking turns, so a slow spell of the machine hits both; the medians are
     compared. Then corpusc once at 180,000."""
     base = os.environ.get("BENCH_DIR")
-    rounds = int(os.environ.get("ROUNDS", "3"))
+    rounds = max(1, int(os.environ.get("ROUNDS", "3")))
     work = Path(tempfile.mkdtemp(prefix="corpusc-bench-vcp-", dir=base)).resolve()
     try:
         vl = os.environ.get("VOICELENS_PYTHON")

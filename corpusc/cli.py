@@ -27,8 +27,8 @@ _GC_DEFAULT = gc.get_threshold()
 def _started() -> None:
     """Start-up and compilation are done: what exists now stays until exit,
     so it is frozen out of later collections and the usual thresholds return.
-    (Only in the executable; a command that never gets here still collects,
-    every 250k allocations.)"""
+    check, plan and build call it once they have compiled; every other
+    command at its start (`main`). Only the executable raises the threshold."""
     if gc.get_threshold()[0] == _START_THRESHOLD:
         gc.freeze()
         gc.set_threshold(*_GC_DEFAULT)
@@ -59,8 +59,11 @@ def _internal(fn):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="corpusc")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Compile .corpus specs into synthetic, annotated call corpora."""
+    if ctx.invoked_subcommand not in ("check", "plan", "build"):
+        _started()  # commands that compile nothing get the usual collector at once
 
 
 def _color() -> bool:
@@ -412,11 +415,22 @@ def run() -> None:
     elif not isinstance(code, int):
         print(code, file=sys.stderr)
         code = EXIT_ERRORS
-    if threading.active_count() > 1:
+    if threading.active_count() > 1 or _observed():
         sys.exit(code)
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with that descriptor closed
+            continue
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe (`corpusc plan | head`)
             code = code or EXIT_ERRORS
     os._exit(code)
+
+
+def _observed() -> bool:
+    """A profiler, tracer or coverage tool watches this process: it writes
+    what it measured at exit, so the exit is Python's own."""
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        return True
+    monitoring = getattr(sys, "monitoring", None)  # Python 3.12+ (coverage's sysmon core)
+    return monitoring is not None and any(monitoring.get_tool(i) is not None for i in range(6))

@@ -325,3 +325,41 @@ def test_index_streams_plan_order_without_a_sort(tmp_path):
         assert "calls_by_idx" not in names
     finally:
         index.close()
+
+
+@pytest.mark.parametrize("sales,population", [(0, 0), (7, 0), (0, 5), (9, 7000)])
+def test_calls_written_on_the_way_equal_the_index(tmp_path, sales, population):
+    """CallsPart (a first build's manifest calls) gives what the index gives:
+    sales calls recorded in any order, non-ASCII and escaped ids and paths,
+    no calls at all, and more than one 1 MB chunk."""
+    import random
+
+    from corpusc.backends import manifest
+    rows = [(f"acc.ü{i}" if i % 3 else f'acc."{i}', i, f"{i:064x}",
+             manifest.files_json({f"transcripts/acc ü{i}.txt": "a" * 64, f"q\\{i}.json": "b" * 64}))
+            for i in range(sales)]
+    rows += [(f"pop.{k:05d}", sales + k, f"{k:064x}", manifest.files_json({f"vcp/pop.{k:05d}.json": "c" * 64}))
+             for k in range(population)]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    index = manifest.Index(tmp_path / "a")
+    part = manifest.CallsPart(tmp_path / "a")
+    try:
+        order = list(range(sales))
+        random.Random(5).shuffle(order)
+        for i in order:
+            part.sales(*rows[i])
+        for k in range(0, population, 1000):
+            part.population([(*r, 1) for r in rows[sales + k:sales + k + 1000]])
+        for r in rows:
+            index.put(*r, "run")
+        meta = {"corpus": "x"}
+        manifest.write_manifest(tmp_path / "a", index, meta, {}, part)
+        manifest.write_manifest(tmp_path / "b", index, meta, {})
+    finally:
+        part.close()
+        index.close()
+    got = (tmp_path / "a" / "manifest.json").read_bytes()
+    assert got == (tmp_path / "b" / "manifest.json").read_bytes()
+    assert list(json.loads(got)["calls"]) == [r[0] for r in rows]
+    assert population < 7000 or len(got) > 1 << 20

@@ -349,12 +349,14 @@ def test_quiet_hours_get_their_share_at_low_daily_volume(tmp_path, count):
         assert abs(b.calls - b.expected) < 1.0 + 1e-9, (b.key, b.calls, b.expected)
 
 
-@pytest.mark.parametrize("size,chunk", [(300, 1000), (64, 37)])
+@pytest.mark.parametrize("size,chunk", [(300, 4096), (64, 37)])
 def test_reservoir_loop_is_algorithm_l_on_the_helpers(monkeypatch, size, chunk):
     """`_take` spells out rng.below, `_u` and `_after` in its loop; the sample
-    is the one algorithm L gives when written with them."""
+    is the one algorithm L gives when written with them, however the values
+    are taken (`chunk` values at a time)."""
     from corpusc.compiler import rng
     monkeypatch.setattr(distmod, "RESERVOIR", size)
+    monkeypatch.setattr(distmod, "CHUNK", chunk)
     values = [float((i * 104729) % 9973) for i in range(6000)]
     n = distmod._Numbers(("3", "y"))
     for i in range(0, len(values), chunk):
