@@ -28,10 +28,17 @@ ROOT = Path(__file__).resolve().parent.parent
 def run(args: list[str]) -> tuple[float, int, int]:
     """Wall seconds, peak RSS of the main process and of the largest child (KB)."""
     t = time.perf_counter()
-    code = ("import resource, runpy, sys; sys.argv = ['corpusc'] + sys.argv[1:]\n"
-            "try:\n    runpy.run_module('corpusc', run_name='__main__')\n"
-            "finally:\n    print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
-            " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)")
+    # the executable's own entry (`run`, which leaves by os._exit): the peaks
+    # are printed on the way out
+    code = ("import os, resource, sys; sys.argv = ['corpusc'] + sys.argv[1:]\n"
+            "def rss():\n    print('RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+            " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr, flush=True)\n"
+            "leave = os._exit\n"
+            "def _exit(code):\n    rss()\n    leave(code)\n"
+            "os._exit = _exit\n"
+            "from corpusc.cli import run\n"
+            "try:\n    run()\n"
+            "except SystemExit:\n    rss()\n    raise")
     # as on a user's machine, modules load from bytecode (this sandbox sets
     # PYTHONDONTWRITEBYTECODE, which recompiles every module on every start)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
