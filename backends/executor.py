@@ -5,7 +5,6 @@ unchanged. `--shard i/n` renders a deterministic slice."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -270,7 +269,6 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
     out.mkdir(parents=True, exist_ok=True)
     _remove_temp_files(out)
     index = manifest.Index(out)
-    stack = contextlib.ExitStack()
     calls = None
     try:
         staging.recover(out, index)
@@ -293,7 +291,7 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
             from corpusc.compiler.atomic import atomic_open
             # a first build writes manifest.json's calls as it goes (manifest.CallsPart)
             if index.count() == 0:
-                calls = stack.enter_context(contextlib.closing(manifest.CallsPart(out)))
+                calls = manifest.CallsPart(out)
             with atomic_open(out / "plan.json", "wb") as raw:
                 plan_out = HashedFile(raw)
                 bp = _Pass(prog, header, plan_out, calls)
@@ -314,7 +312,8 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
         manifest.write_manifest(out, index, meta, files, calls)
         index.set_meta("complete", key)
     finally:
-        stack.close()
+        if calls is not None:
+            calls.close()
         index.close()
     res.seconds = time.perf_counter() - t0
     return res

@@ -191,15 +191,11 @@ class CallsPart:
         """(id, index, hash, files, n) rows of one range, in plan order."""
         self.f.write("".join([self.SEP + _entry(cid, idx, h, cfiles) for cid, idx, h, cfiles, _ in rows]))
 
-    def chunks(self) -> Iterator[str]:
-        """The entries in plan order, separated, the first without its comma."""
-        import itertools
-        first = True
+    def entries(self) -> Iterator[str]:
+        """The entries in plan order, each after its separator."""
         self.f.seek(0)
-        for text in itertools.chain((self.early[i] for i in sorted(self.early)), iter(lambda: self.f.read(1 << 20), "")):
-            if first:
-                text, first = text[1:], False
-            yield text
+        yield from (self.early[i] for i in sorted(self.early))
+        yield from iter(lambda: self.f.read(1 << 20), "")
 
     def close(self) -> None:
         self.f.close()
@@ -216,17 +212,12 @@ def write_manifest(out: Path, index: Index, meta: dict[str, Any], files: dict[st
             f.write(f" {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)},\n")
         f.write(f' "files": {json.dumps(dict(sorted(files.items())))},\n')
         f.write(' "calls": {')
+        texts = calls.entries() if calls is not None else \
+            (CallsPart.SEP + _entry(*row) for row in index.rows())
         empty = True
-        if calls is not None:
-            for text in calls.chunks():
-                f.write(text)
-                empty = empty and not text
-        else:
-            sep = "\n  "
-            for cid, idx, h, cfiles in index.rows():
-                f.write(sep + _entry(cid, idx, h, cfiles))
-                sep = CallsPart.SEP
-                empty = False
+        for text in texts:  # the first entry without its comma
+            f.write(text[1:] if empty else text)
+            empty = False
         f.write("}\n}\n" if empty else "\n }\n}\n")
 
 

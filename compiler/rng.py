@@ -42,7 +42,7 @@ def pick(r: random.Random, seq):
 
 def shuffle(r: random.Random, items) -> None:
     """Fisher-Yates with `below` (spelled out: a population shuffles every
-    call's category, 18k calls take 6 ms this way and 11 through `below`).
+    call's category: 18k take 3.7 ms this way, 6.4 through `below`).
     `items` is any mutable sequence (a list, an array)."""
     rand = r.random
     for i in range(len(items) - 1, 0, -1):

@@ -34,6 +34,15 @@ def _started() -> None:
         gc.set_threshold(*_GC_DEFAULT)
 
 
+def _compile(path, sink):
+    """`compile_file`, for the commands that compile (check, plan, build):
+    start-up ends with it (`_started`)."""
+    from .compiler.driver import compile_file
+    compiled = compile_file(path, sink)
+    _started()
+    return compiled
+
+
 def _internal(fn):
     @functools.wraps(fn)
     def wrapper(*a, **kw):
@@ -132,10 +141,9 @@ def check(files, fmt, coverage_path):
 
 def _check_one(path, sink):
     from .compiler.diagnostics import Sink
-    from .compiler.driver import compile_file, evaluate_plan
+    from .compiler.driver import evaluate_plan
     own = Sink()
-    compiled = compile_file(path, own)
-    _started()
+    compiled = _compile(path, own)
     results = None
     if compiled.program is not None and not own.errors:
         results = evaluate_plan(compiled, own)
@@ -154,11 +162,9 @@ def plan(file, as_json, output, fmt):
     """Print the execution plan of FILE: every call, resolved and deterministic."""
     from .compiler import plan as planmod
     from .compiler.diagnostics import Sink
-    from .compiler.driver import compile_file
     from .compiler.planio import write_human, write_json
     sink = Sink()
-    compiled = compile_file(file, sink)
-    _started()
+    compiled = _compile(file, sink)
     errors = [d for d in sink.items if d.severity == "error"]
     if compiled.program is None or errors:
         _emit_diags(sink.sorted(), compiled.sources, fmt, err=True)
@@ -205,14 +211,12 @@ def build(file, out_dir, only, jobs, shard):
     from .backends.executor import build as run_build
     from .backends.executor import parse_shard
     from .compiler.diagnostics import Sink
-    from .compiler.driver import compile_file
     try:
         shard_t = parse_shard(shard)
     except ValueError as e:
         raise click.UsageError(str(e))
     sink = Sink()
-    compiled = compile_file(file, sink)
-    _started()
+    compiled = _compile(file, sink)
     prog = compiled.program
     results = []
     if prog is not None and not sink.errors:
