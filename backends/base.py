@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from corpusc.compiler.plan_model import Call, Header
+from corpusc.plan.model import Call, Header
 
-from .rendered import RenderedCall
+from corpusc.render.model import RenderedCall
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class BackendError(Exception):
     def diagnostic(self, file: str, sources: dict[str, str] | None = None):
         import re
 
-        from corpusc.compiler.diagnostics import Sink, Span
+        from corpusc.diagnostics.model import Sink, Span
         span = Span.point(file)
         text = (sources or {}).get(file)
         m = re.search(rf"^[ \t]*emit[ \t]+{re.escape(self.backend)}\b", text or "", re.M)
@@ -68,18 +68,18 @@ class Backend(Protocol):
 
 
 def builtin() -> dict[str, Backend]:
-    from .audio.backend import Audio
-    from .ground_truth import GroundTruth
-    from .sa import Sa
-    from .transcripts import Transcripts
-    from .vcp import Vcp
+    from corpusc.backends.audio.backend import Audio
+    from corpusc.backends.ground_truth import GroundTruth
+    from corpusc.backends.sa import Sa
+    from corpusc.backends.transcripts import Transcripts
+    from corpusc.backends.vcp import Vcp
     return {b.name: b for b in (Transcripts(), GroundTruth(), Vcp(), Audio(), Sa())}
 
 
 def available() -> dict[str, Backend]:
     """Built-ins plus entry-point backends (loaded only when asked for)."""
     out = builtin()
-    from .options import third_party_backends
+    from corpusc.backends.options import third_party_backends
     for name, ep in third_party_backends().items():
         if name not in out:
             out[name] = ep.load()()

@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from corpusc.compiler.plan_model import Call, Header
+from corpusc.plan.model import Call, Header
 
-from .base import Artifact, Context
-from .rendered import RenderedCall
+from corpusc.backends.base import Artifact, Context
+from corpusc.render.model import RenderedCall
 
 SCHEMA_VERSION = 1
 SURFACE = {"objection_raised": "objection", "objection_reopened": "objection", "competitor_mention": "competitor_mention",
@@ -29,7 +29,7 @@ class GroundTruth:
 
 
 def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
-    from .transcripts.formats import txt_offsets
+    from corpusc.backends.transcripts.formats import txt_offsets
     offsets = txt_offsets(call, rc)
     account = next((a for a in h.accounts if a.name == call.account), None)
     turns = rc.turns

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from corpusc.compiler.plan_model import Call
+from corpusc.plan.model import Call
 
 
 def call_header(call: Call) -> dict[str, Any]:

@@ -19,10 +19,10 @@ import re
 import uuid
 from typing import Any
 
-from corpusc.compiler.plan_model import Call
+from corpusc.plan.model import Call
 
-from .base import Artifact, Context
-from .header import call_header
+from corpusc.backends.base import Artifact, Context
+from corpusc.backends.header import call_header
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://corpusc.dev/sa/upload")
 ATTRS = "segments.call_center_attributes."

@@ -22,9 +22,9 @@ from typing import Any
 import orjson
 
 from corpusc import __version__
-from corpusc.compiler.plan_model import Call, Header
+from corpusc.plan.model import Call, Header
 
-from .base import Artifact, Context
+from corpusc.backends.base import Artifact, Context
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://corpusc.dev/vcp/0.3")
 PROVIDERS = ("retell", "vapi", "bland", "synthetic")

@@ -30,9 +30,9 @@ def in_process(options: dict) -> tuple[float, float]:
     """(audio seconds, CPU seconds) of Audio.retime over every sales_pov call."""
     from corpusc.backends.audio.backend import Audio
     from corpusc.backends.base import Context
-    from corpusc.backends.transcripts.engine import render_call
-    from corpusc.compiler import plan as planmod
-    from corpusc.compiler.diagnostics import Sink
+    from corpusc.render.template.engine import render_call
+    from corpusc.plan import planner as planmod
+    from corpusc.diagnostics.model import Sink
     from corpusc.compiler.driver import compile_file
     c = compile_file(str(ROOT / "examples/sales_pov.corpus"), Sink())
     h = planmod.header(c.program, c.spec_hash)

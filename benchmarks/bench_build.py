@@ -36,7 +36,7 @@ def run(args: list[str]) -> tuple[float, int, int]:
             "leave = os._exit\n"
             "def _exit(code):\n    rss()\n    leave(code)\n"
             "os._exit = _exit\n"
-            "from corpusc.cli import run\n"
+            "from corpusc.cli.main import run\n"
             "try:\n    run()\n"
             "except SystemExit:\n    rss()\n    raise")
     # as on a user's machine, modules load from bytecode (this sandbox sets

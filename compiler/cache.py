@@ -29,7 +29,7 @@ def _code() -> bytes:
     never reads a stale pickle, even within one version."""
     global _CODE
     if _CODE is None:
-        from .paths import GRAMMAR
+        from corpusc.compiler.paths import GRAMMAR
         here = Path(__file__).parent
         h = hashlib.sha256()
         for p in (GRAMMAR, here / "nodes.py", here / "transform.py"):

@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from . import nodes as n
-from . import program as P
-from .diagnostics import Sink, Span
-from .resolve import Loaded
-from .schema import (EMIT, SCHEMAS, Block, KindError, did_you_mean, seconds,
-                     split_line)
+from corpusc.compiler import nodes as n
+from corpusc.compiler import program as P
+from corpusc.diagnostics.model import Sink, Span
+from corpusc.compiler.resolve import Loaded
+from corpusc.compiler.schema import (EMIT, SCHEMAS, Block, KindError, did_you_mean, seconds, split_line)
 
 LENGTH_TURNS = {"short": 15, "medium": 30, "long": 52}
 SECONDS_PER_TURN = 20.0
@@ -187,7 +186,7 @@ class Checker:
                          reps=self.reps, accounts=accounts, populations=pops, requirements=reqs,
                          emits=emits)
         self.divergence_exactness(prog, root_corpus[0] if root_corpus else None)
-        from .requirements import call_fields, validate
+        from corpusc.plan.requirements import call_fields, validate
         extra = call_fields(prog)
         for r in reqs:
             validate(r.query, self.sink, extra)
@@ -640,7 +639,7 @@ class Checker:
 
     def divergence_exactness(self, prog: P.Program, decl: n.CorpusDecl | None) -> None:
         """The static half of E0409; the placement half needs the plan (driver.evaluate_plan)."""
-        from .plan import _moment_count
+        from corpusc.plan.planner import _moment_count
         total = sum(_moment_count(c) for a in prog.accounts if a.divergence is None for c in a.calls)
         if not total:
             return
@@ -658,7 +657,7 @@ class Checker:
 
     # -- populations --
     def population(self, d: n.PopulationDecl, corpus: P.Corpus) -> P.Population | None:
-        from .population_check import check_population
+        from corpusc.compiler.population_check import check_population
         return check_population(self, d, corpus)
 
     def hours(self, prop: n.Property) -> tuple[str, str, str | None] | None:
@@ -692,7 +691,7 @@ class Checker:
 
     # -- requirements and emit --
     def requirement(self, r: n.Requirement, suite: str | None, std: bool) -> P.RequirementSpec:
-        from .requirements import describe
+        from corpusc.plan.requirements import describe
         title = r.title.value if r.title else describe(r.query)
         return P.RequirementSpec(severity=r.severity, title=title, suite=suite, query=r.query,
                                  span=r.span, stdlib=std)
@@ -700,7 +699,7 @@ class Checker:
     def emit(self, e: n.EmitDecl) -> P.Emit | None:
         schema = EMIT.get(e.backend.value)
         if schema is None:
-            from ..backends.options import third_party_backends
+            from corpusc.backends.options import third_party_backends
             extra = third_party_backends()
             if e.backend.value in extra:
                 return P.Emit(backend=e.backend.value, options={})

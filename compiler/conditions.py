@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import nodes as n
-from .schema import TIME_UNITS
+from corpusc.compiler import nodes as n
+from corpusc.compiler.schema import TIME_UNITS
 
 
 def scalar(v: n.Node, field: str | None = None) -> Any:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 
-from . import program as P
-from .check import check
-from .diagnostics import Sink
-from .plan import spec_hash
-from .resolve import Loaded, load
+from corpusc.compiler import program as P
+from corpusc.compiler.check import check
+from corpusc.diagnostics.model import Sink
+from corpusc.plan.planner import spec_hash
+from corpusc.compiler.resolve import Loaded, load
 
 
 @dataclass
@@ -51,8 +51,8 @@ def evaluate_plan(compiled: Compiled, sink: Sink):
     """Evaluate the requirements on the plan in one streamed pass, report the
     failures, and warn when the divergence quota cannot be placed. Population
     calls are streamed only when some requirement needs them."""
-    from . import plan as planmod
-    from .requirements import evaluate, report_failures
+    from corpusc.plan import planner as planmod
+    from corpusc.plan.requirements import evaluate, report_failures
     prog = compiled.program
     header = planmod.header(prog, compiled.spec_hash)
     shared = {a.name for a in prog.accounts if a.divergence is None}
@@ -82,8 +82,8 @@ def evaluate_plan(compiled: Compiled, sink: Sink):
 
 
 def _divergence_span(compiled: Compiled):
-    from . import nodes as n
-    from .diagnostics import Span
+    from corpusc.compiler import nodes as n
+    from corpusc.diagnostics.model import Span
     root = compiled.loaded.root
     for it in root.items:
         if isinstance(it, n.CorpusDecl):

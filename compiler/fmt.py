@@ -28,8 +28,8 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from . import parse
-from .diagnostics import Diagnostic, Sink
+from corpusc.compiler import parse
+from corpusc.diagnostics.model import Diagnostic, Sink
 
 WIDTH = 100
 INDENT = "  "

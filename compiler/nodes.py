@@ -11,7 +11,7 @@ from typing import Literal, Union
 
 from pydantic import BaseModel, ConfigDict
 
-from .diagnostics import Span
+from corpusc.diagnostics.model import Span
 
 
 class Node(BaseModel):

@@ -14,8 +14,8 @@ from functools import lru_cache
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from .diagnostics import Pos, Sink, Span
-from .paths import GRAMMAR
+from corpusc.diagnostics.model import Pos, Sink, Span
+from corpusc.compiler.paths import GRAMMAR
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 32

@@ -7,13 +7,13 @@ import datetime as dt
 import math
 from typing import TYPE_CHECKING, Any
 
-from . import nodes as n
-from . import program as P
-from .conditions import fields_of
-from .schema import SCHEMAS, Block, KindError, did_you_mean, seconds, split_line
+from corpusc.compiler import nodes as n
+from corpusc.compiler import program as P
+from corpusc.compiler.conditions import fields_of
+from corpusc.compiler.schema import SCHEMAS, Block, KindError, did_you_mean, seconds, split_line
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .check import Checker
+    from corpusc.compiler.check import Checker
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DISTS = {"uniform": ("lo", "hi"), "normal": ("mean", "sd"), "lognormal": ("median", "sigma"),
@@ -21,7 +21,7 @@ DISTS = {"uniform": ("lo", "hi"), "normal": ("mean", "sd"), "lognormal": ("media
 
 
 def check_population(ck: "Checker", d: n.PopulationDecl, corpus: P.Corpus) -> P.Population | None:
-    from .check import typed_props
+    from corpusc.compiler.check import typed_props
     sink = ck.sink
     schema = SCHEMAS["population"]
     closed = Block(props=schema.props)

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .diagnostics import Span
+from corpusc.diagnostics.model import Span
 
 
 class M(BaseModel):

@@ -10,13 +10,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache
-from . import nodes as n
-from .diagnostics import Sink, Span
-from .parse import decode, is_blank, parse_text
-from .paths import STDLIB
-from .schema import did_you_mean
-from .transform import to_module
+from corpusc.compiler import cache
+from corpusc.compiler import nodes as n
+from corpusc.diagnostics.model import Sink, Span
+from corpusc.compiler.parse import decode, is_blank, parse_text
+from corpusc.compiler.paths import STDLIB
+from corpusc.compiler.schema import did_you_mean
+from corpusc.compiler.transform import to_module
 
 PRELUDE = "stdlib.core"
 

@@ -12,7 +12,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from . import nodes as n
+from corpusc.compiler import nodes as n
 
 
 class KindError(Exception):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from lark import Token, Transformer, Tree
 from lark.tree import Meta
 
-from . import nodes as n
-from .diagnostics import Pos, Span
+from corpusc.compiler import nodes as n
+from corpusc.diagnostics.model import Pos, Span
 
 UNITS = {"s": "s", "sec": "s", "ms": "ms", "min": "min", "h": "h", "hour": "h", "hours": "h",
          "day": "days", "days": "days", "wpm": "wpm", "hz": "hz", "khz": "khz", "db": "db",

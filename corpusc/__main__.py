@@ -1,3 +1,3 @@
-from corpusc.cli import run
+from corpusc.cli.main import run
 
 run()

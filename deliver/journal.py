@@ -23,7 +23,7 @@ import threading
 import time
 from pathlib import Path
 
-from .errors import DeliveryError
+from corpusc.deliver.errors import DeliveryError
 
 PATH = ".corpusc/delivery.sqlite"
 LOCK = ".corpusc/delivery.lock"

@@ -8,10 +8,10 @@ import hashlib
 import json
 from pathlib import Path
 
-from .errors import DeliveryError
-from .sa_form import SaTarget, form, load_descriptor
-from .send import Prepared
-from .sources import Payload
+from corpusc.deliver.errors import DeliveryError
+from corpusc.deliver.sa_form import SaTarget, form, load_descriptor
+from corpusc.deliver.send import Prepared
+from corpusc.deliver.sources import Payload
 
 
 def idempotency_key(call_id: str, sha256: str) -> str:

@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from corpusc.compiler.atomic import write_text
+from corpusc.plan.atomic import write_text
 
-from .send import Stats
+from corpusc.deliver.send import Stats
 
 REPORT = "delivery_report.json"
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from .errors import DeliveryError
+from corpusc.deliver.errors import DeliveryError
 
 OK_STATUS = (200, 201, 202)
 AUDIO_TYPES = {".wav": "audio/wav", ".mp3": "audio/mpeg", ".ogg": "audio/ogg"}

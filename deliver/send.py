@@ -17,11 +17,11 @@ from typing import Any, Callable, Iterable
 import httpx
 from pydantic import BaseModel, ConfigDict
 
-from .errors import DeliveryError
-from .journal import Journal
-from .ratelimit import TokenBucket
-from .redact import Redactor
-from .retry import backoff, retry_after, retryable_status
+from corpusc.deliver.errors import DeliveryError
+from corpusc.deliver.journal import Journal
+from corpusc.deliver.ratelimit import TokenBucket
+from corpusc.deliver.redact import Redactor
+from corpusc.deliver.retry import backoff, retry_after, retryable_status
 
 EXCERPT = 200
 CONNECTIONS_PER_CLIENT = 8  # httpcore's pool scans every connection per request: O(n^2) at 64

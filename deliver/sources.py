@@ -10,7 +10,7 @@ from typing import Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .errors import DeliveryError
+from corpusc.deliver.errors import DeliveryError
 
 Kind = Literal["vcp", "sa"]
 

@@ -37,7 +37,7 @@ def json_snapshot(snapshot):
 @pytest.fixture
 def cli():
     """Run `corpusc ARGS` in-process from a working directory; returns (exit code, output)."""
-    from corpusc.cli import main
+    from corpusc.cli.main import main
 
     def run(*args: str, cwd: Path | None = None, input: str | None = None):
         runner = CliRunner()

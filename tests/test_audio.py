@@ -72,7 +72,7 @@ def build(cli, tmp_path, name: str, text: str, *extra: str):
 def built(tmp_path_factory):
     from click.testing import CliRunner
 
-    from corpusc.cli import main
+    from corpusc.cli.main import main
     tmp = tmp_path_factory.mktemp("audio")
     src = tmp / "small.corpus"
     src.write_text(spec())
@@ -151,8 +151,8 @@ def test_transcripts_take_the_audio_clock(built):
 
 
 def test_wav_json_contract(built, json_snapshot):
-    from corpusc.compiler import plan as planmod
-    from corpusc.compiler.diagnostics import Sink
+    from corpusc.plan import planner as planmod
+    from corpusc.diagnostics.model import Sink
     from corpusc.compiler.driver import compile_file
     doc = json.loads((built / f"audio/{CALL}.wav.json").read_text())
     assert set(doc) == {"C1", "C2"}
@@ -196,9 +196,9 @@ def test_pause_is_exact_silence_and_interruption_overlaps(built):
 
 @pytest.fixture(scope="module")
 def plan_parts(built):
-    from corpusc.backends.transcripts.engine import render_call
-    from corpusc.compiler import plan as planmod
-    from corpusc.compiler.diagnostics import Sink
+    from corpusc.render.template.engine import render_call
+    from corpusc.plan import planner as planmod
+    from corpusc.diagnostics.model import Sink
     from corpusc.compiler.driver import compile_file
     c = compile_file(str(built.parent / "small.corpus"), Sink())
     h = planmod.header(c.program, c.spec_hash)
@@ -290,7 +290,7 @@ def test_mono_and_loudness_target(plan_parts):
 
 
 def test_cue_parsing_is_lenient():
-    from corpusc.backends.audio.cues import delivery
+    from corpusc.render.cues import delivery
     d = delivery(["[2.1s pause]", " Energy:low ", "PITCH: falling", "hold 20s", "silence 3,5 sec", "interrupts"])
     assert (d.pause, d.hold, d.interrupts, d.contour) == (5.6, 20.0, True, "falling")
     assert d.gain_db < 0
@@ -301,9 +301,9 @@ def test_cue_parsing_is_lenient():
 
 def test_voices_stable_across_a_thread_and_distinct_within_it():
     from corpusc.backends.audio.voices import voices
-    from corpusc.backends.transcripts.engine import speaker_rates
-    from corpusc.compiler import plan as planmod
-    from corpusc.compiler.diagnostics import Sink
+    from corpusc.render.template.engine import speaker_rates
+    from corpusc.plan import planner as planmod
+    from corpusc.diagnostics.model import Sink
     from corpusc.compiler.driver import compile_file
 
     from .conftest import EXAMPLES

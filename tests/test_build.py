@@ -61,7 +61,7 @@ def test_manifest_lines_are_what_json_writes(built, tmp_path):
     """manifest.json splices each call's recorded file list into its line
     without decoding it; the bytes are what json.dumps of the entry gives,
     also for a row an older corpusc recorded with escaped non-ASCII."""
-    from corpusc.backends import manifest
+    from corpusc.builder import manifest
     _, _, out, _ = built
     text = (out / "manifest.json").read_text()
     doc = json.loads(text)
@@ -82,13 +82,13 @@ def test_manifest_lines_are_what_json_writes(built, tmp_path):
 @given(st.dictionaries(st.text(max_size=12), st.text(max_size=8) | st.text("0123456789abcdef", min_size=64,
                                                                             max_size=64), max_size=5))
 def test_files_json_is_json_dumps(files):
-    from corpusc.backends.manifest import files_json
+    from corpusc.builder.manifest import files_json
     assert files_json(files) == json.dumps(dict(sorted(files.items())), ensure_ascii=False)
 
 
 @given(st.text(max_size=16))
 def test_manifest_quotes_ids_as_json_dumps(cid):
-    from corpusc.backends.manifest import _quoted
+    from corpusc.builder.manifest import _quoted
     assert _quoted(cid) == json.dumps(cid)
 
 
@@ -308,7 +308,7 @@ def test_index_streams_plan_order_without_a_sort(tmp_path):
     (idx, id); an index.sqlite from an earlier build gets it too."""
     import sqlite3
 
-    from corpusc.backends import manifest
+    from corpusc.builder import manifest
     (tmp_path / ".corpusc").mkdir()
     old = sqlite3.connect(tmp_path / manifest.INDEX)
     old.execute("CREATE TABLE calls (id TEXT PRIMARY KEY, idx INTEGER, hash TEXT, files TEXT, run TEXT)")
@@ -334,7 +334,7 @@ def test_calls_written_on_the_way_equal_the_index(tmp_path, sales, population):
     no calls at all, and more than one 1 MB chunk."""
     import random
 
-    from corpusc.backends import manifest
+    from corpusc.builder import manifest
     rows = [(f"acc.ü{i}" if i % 3 else f'acc."{i}', i, f"{i:064x}",
              manifest.files_json({f"transcripts/acc ü{i}.txt": "a" * 64, f"q\\{i}.json": "b" * 64}))
             for i in range(sales)]

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from corpusc.backends import distribution as distmod
-from corpusc.backends import executor
-from corpusc.compiler import plan as planmod
-from corpusc.compiler.diagnostics import Sink
+from corpusc.builder import distribution as distmod
+from corpusc.builder import executor
+from corpusc.plan import planner as planmod
+from corpusc.diagnostics.model import Sink
 from corpusc.compiler.driver import compile_file
 
 SPEC = """
@@ -154,7 +154,7 @@ def test_a_first_builds_manifest_is_the_one_the_index_gives(cli, tmp_path, monke
     """A first build writes manifest.json's calls on the way (CallsPart),
     without reading the index back; a later build streams them from the
     index. Both give the same bytes, sales call first, then populations."""
-    from corpusc.backends import manifest as manmod
+    from corpusc.builder import manifest as manmod
     spec = _write(tmp_path)
     out = tmp_path / "out"
     rows = manmod.Index.rows
@@ -227,7 +227,7 @@ def test_write_output_creates_and_replaces_whole_files(tmp_path, monkeypatch, tm
     """Both ways of writing a rendered file (an unnamed O_TMPFILE linked in,
     or a temporary name renamed) create missing folders, replace an existing
     file and leave no temporary file behind."""
-    from corpusc.compiler import atomic
+    from corpusc.plan import atomic
     if not tmpfile:
         monkeypatch.setattr(atomic, "_O_TMPFILE", 0)
     target = tmp_path / "deep" / "er" / "call.json"
@@ -252,8 +252,8 @@ def test_a_build_stopped_midway_publishes_what_it_recorded(cli, tmp_path, monkey
     the files of the calls the index recorded are moved into place, whole;
     the rest of the stage is dropped, and a rerun renders only what is
     missing and ends equal to a clean build."""
-    from corpusc.backends import staging
-    from corpusc.backends.manifest import Index
+    from corpusc.builder import staging
+    from corpusc.builder.manifest import Index
     spec, out = _write(tmp_path), tmp_path / "out"
     write = staging.Writer.write
     count = [0]
@@ -288,7 +288,7 @@ def test_a_rebuild_writes_existing_folders_in_place_and_new_ones_staged(cli, tmp
     """Folders present when a build starts get atomic per-file writes; a
     folder the build adds (here vcp/, after a build with transcripts only)
     is staged and published, and the stage is gone afterwards."""
-    from corpusc.backends import staging
+    from corpusc.builder import staging
     spec, out = _write(tmp_path), tmp_path / "out"
     _build(cli, spec, out, "--only", "transcripts", "--jobs", "1")
     assert not (out / "vcp").exists()
@@ -316,8 +316,8 @@ def test_a_killed_builds_stage_is_recovered_and_a_running_ones_left(tmp_path):
     import hashlib as h
     import os
 
-    from corpusc.backends import staging
-    from corpusc.backends.manifest import Index
+    from corpusc.builder import staging
+    from corpusc.builder.manifest import Index
     out = tmp_path / "out"
     out.mkdir()
     live = staging.Stage(out, "live")

@@ -10,9 +10,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpusc.backends.executor import build
-from corpusc.backends.verify import verify
-from corpusc.compiler.diagnostics import Sink
+from corpusc.builder.executor import build
+from corpusc.builder.verify import verify
+from corpusc.diagnostics.model import Sink
 from corpusc.compiler.driver import compile_file
 
 PERSONAS = ["analytical_evaluator", "executive_champion", "reluctant_adopter", "technical_gatekeeper",

@@ -108,7 +108,7 @@ def test_run_holds_collection_back_until_compiled(monkeypatch, capsys, args):
     nothing) freezes what start-up made and restores the usual one."""
     import gc
 
-    from corpusc import cli
+    from corpusc.cli import main as cli
     seen = {}
     real = cli._started
 

@@ -144,8 +144,8 @@ def test_sa_dry_run_validates_descriptors(cli, tmp_path):
 # --- the `sa` backend -------------------------------------------------------------
 
 def _calls(n: int = 40):
-    from corpusc.compiler import plan as planmod
-    from corpusc.compiler.diagnostics import Sink
+    from corpusc.plan import planner as planmod
+    from corpusc.diagnostics.model import Sink
     from corpusc.compiler.driver import compile_file
     compiled = compile_file(str(EXAMPLES / "contact_center.corpus"), Sink())
     prog = compiled.program

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from corpusc.compiler.codes import CODES
+from corpusc.diagnostics.codes import CODES
 
 from .conftest import FIXTURES
 
@@ -95,8 +95,8 @@ def test_explain_unknown(cli):
 
 
 def test_docs_are_generated_from_the_registry():
-    from corpusc.compiler.codes import markdown
+    from corpusc.diagnostics.codes import markdown
 
     from .conftest import ROOT
     assert (ROOT / "docs" / "diagnostics.md").read_text() == markdown(), \
-        "regenerate: python -m corpusc.compiler.codes > docs/diagnostics.md"
+        "regenerate: python -m corpusc.diagnostics.codes > docs/diagnostics.md"

@@ -18,7 +18,7 @@ from .conftest import EXAMPLES
 def built(tmp_path_factory) -> Path:
     from click.testing import CliRunner
 
-    from corpusc.cli import main
+    from corpusc.cli.main import main
     out = tmp_path_factory.mktemp("cc") / "out"
     res = CliRunner().invoke(main, ["build", str(EXAMPLES / "contact_center.corpus"), "-o", str(out),
                                     "--only", "transcripts"], catch_exceptions=False)

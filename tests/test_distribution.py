@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from corpusc.backends import distribution as distmod
-from corpusc.backends.coverage_report import distribution_md
-from corpusc.compiler import plan as planmod
-from corpusc.compiler.diagnostics import Sink
+from corpusc.builder import distribution as distmod
+from corpusc.builder.coverage_report import distribution_md
+from corpusc.plan import planner as planmod
+from corpusc.diagnostics.model import Sink
 from corpusc.compiler.driver import compile_file
 
 SPEC = '''corpus dist {
@@ -130,7 +130,7 @@ def test_hour_histogram_within_hours_and_peaking_near_peak(small):
 
 
 def test_hour_profile_comes_from_population_hour_weights(small):
-    from corpusc.compiler.population import hour_weights
+    from corpusc.plan.population import hour_weights
     pop = compiled(spec(400)).program.populations[0]
     w = hour_weights(pop)
     total = sum(x[3] for x in w)
@@ -301,7 +301,7 @@ def test_no_population_no_section(cli, tmp_path):
 def test_coverage_is_one_pass_over_the_plan_or_none_when_given(tmp_path, monkeypatch):
     """write() streams the plan once (quality sample, then the rest); with a
     distribution measured by the caller's own pass, it measures nothing again."""
-    from corpusc.backends import coverage_report
+    from corpusc.builder import coverage_report
     c = compiled(spec(150))
     real = planmod.calls
     passes = []
@@ -354,7 +354,7 @@ def test_reservoir_loop_is_algorithm_l_on_the_helpers(monkeypatch, size, chunk):
     """`_take` spells out rng.below, `_u` and `_after` in its loop; the sample
     is the one algorithm L gives when written with them, however the values
     are taken (`chunk` values at a time)."""
-    from corpusc.compiler import rng
+    from corpusc.plan import rng
     monkeypatch.setattr(distmod, "RESERVOIR", size)
     monkeypatch.setattr(distmod, "CHUNK", chunk)
     values = [float((i * 104729) % 9973) for i in range(6000)]

@@ -16,10 +16,10 @@ from collections import Counter
 
 import pytest
 
-from corpusc.backends.rendered import RenderedCall
-from corpusc.backends.transcripts import engine
-from corpusc.compiler import plan as planmod
-from corpusc.compiler.diagnostics import Sink
+from corpusc.render.model import RenderedCall
+from corpusc.render.template import engine
+from corpusc.plan import planner as planmod
+from corpusc.diagnostics.model import Sink
 from corpusc.compiler.driver import compile_file
 
 from .conftest import EXAMPLES, ROOT
@@ -291,10 +291,10 @@ def test_rendering_is_deterministic(sales, contact):
 def test_rendering_is_identical_across_processes():
     code = (
         "import hashlib, itertools, json, sys\n"
-        "from corpusc.compiler.diagnostics import Sink\n"
+        "from corpusc.diagnostics.model import Sink\n"
         "from corpusc.compiler.driver import compile_file\n"
-        "from corpusc.compiler import plan as P\n"
-        "from corpusc.backends.transcripts.engine import render_call\n"
+        "from corpusc.plan import planner as P\n"
+        "from corpusc.render.template.engine import render_call\n"
         "h = hashlib.sha256()\n"
         "for f, n in (('sales_pov', 6), ('contact_center', 20)):\n"
         "    c = compile_file(f'examples/{f}.corpus', Sink())\n"

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corpusc.compiler import fmt, parse, transform
-from corpusc.compiler.diagnostics import Sink
+from corpusc.diagnostics.model import Sink
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_DIR = ROOT / "tests" / "fixtures" / "fmt"

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpusc.compiler import plan as planmod
-from corpusc.compiler.diagnostics import Sink
+from corpusc.plan import planner as planmod
+from corpusc.diagnostics.model import Sink
 from corpusc.compiler.driver import compile_file
 from corpusc.compiler.fmt import format_text
-from corpusc.compiler.planio import write_json
+from corpusc.plan.serialize import write_json
 
 from .conftest import EXAMPLES, ROOT
 from .test_fmt import vary

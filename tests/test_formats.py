@@ -13,9 +13,9 @@ from datetime import timedelta
 import jsonschema
 import pytest
 
-from corpusc.backends.rendered import Evidence, RenderedCall, Turn
+from corpusc.render.model import Evidence, RenderedCall, Turn
 from corpusc.backends.transcripts import formats as F
-from corpusc.compiler.plan_model import Beat, Call, Participant
+from corpusc.plan.model import Beat, Call, Participant
 
 from .conftest import ROOT
 

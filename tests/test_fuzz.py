@@ -8,10 +8,10 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpusc.compiler import plan as planmod
-from corpusc.compiler.diagnostics import Sink
+from corpusc.plan import planner as planmod
+from corpusc.diagnostics.model import Sink
 from corpusc.compiler.driver import compile_file
-from corpusc.compiler.requirements import evaluate, report_failures
+from corpusc.plan.requirements import evaluate, report_failures
 
 from .conftest import EXAMPLES
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from corpusc.compiler import nodes as n
-from corpusc.compiler.diagnostics import Sink
+from corpusc.diagnostics.model import Sink
 from corpusc.compiler.parse import parse_text
 from corpusc.compiler.transform import to_module
 

@@ -19,10 +19,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpusc.compiler import plan as planmod
-from corpusc.compiler.diagnostics import Sink
+from corpusc.plan import planner as planmod
+from corpusc.diagnostics.model import Sink
 from corpusc.compiler.driver import compile_file
-from corpusc.compiler.planio import write_human, write_json
+from corpusc.plan.serialize import write_human, write_json
 
 from .conftest import EXAMPLES, ROOT
 
@@ -51,9 +51,9 @@ def schema():
 
 
 def test_committed_schema_matches_the_models():
-    from corpusc.compiler.plan_schema import text
+    from corpusc.plan.schema import text
     assert (ROOT / "specs" / "plan.schema.json").read_text() == text(), \
-        "regenerate: python -m corpusc.compiler.plan_schema > specs/plan.schema.json"
+        "regenerate: python -m corpusc.plan.schema > specs/plan.schema.json"
 
 
 @pytest.mark.parametrize("name", EXAMPLE_FILES)
@@ -239,7 +239,7 @@ def test_call_json_is_what_pydantic_writes(example):
     """plan.json's lines (and the content hashes over them) are written by
     orjson from the call's fields: the bytes of `model_dump_json`, call by
     call, sales calls with moments, references and objection steps included."""
-    from corpusc.compiler.planio import call_json
+    from corpusc.plan.serialize import call_json
     prog = compile_file(str(EXAMPLES / f"{example}.corpus"), Sink()).program
     for c in planmod.calls(prog):
         assert call_json(c) == c.model_dump_json().encode()
@@ -262,8 +262,8 @@ def _a_population_call():
 def test_call_json_is_what_pydantic_writes_for_any_metadata(meta):
     """Floats of every size, NaN and infinities, control characters and
     integers beyond 64 bits (those written by pydantic)."""
-    from corpusc.compiler.planio import call_json
-    from corpusc.compiler.plan_model import Call, fast
+    from corpusc.plan.serialize import call_json
+    from corpusc.plan.model import Call, fast
     c = fast(Call, **{**_a_population_call().__dict__, "metadata": meta})
     assert call_json(c) == c.model_dump_json().encode()
     c = fast(Call, **{**c.__dict__, "target_duration_sec": 120})  # the model's float field holding an int

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpusc.compiler import rng
-from corpusc.compiler.population import fictional_phone, time_of_day_bucket
+from corpusc.plan import rng
+from corpusc.plan.population import fictional_phone, time_of_day_bucket
 
 from .conftest import EXAMPLES
 
@@ -157,7 +157,7 @@ def test_quotas_yield_when_shifts_cannot_carry_them(cli, tmp_path):
 
 
 def test_max_flow_meets_supply_and_demand_exactly():
-    from corpusc.compiler.population import _max_flow
+    from corpusc.plan.population import _max_flow
     # group 0: only agent 0 on shift; group 1: agents 0 and 1; group 2: agents 1 and 2
     flow = _max_flow([30, 50, 40], [40, 40, 40], [[0], [0, 1], [1, 2]])
     assert flow is not None
@@ -202,9 +202,9 @@ def test_keyed_draws_are_the_per_call_conditions(tmp_path, source):
     testing every condition per call (`derived` has a derived field and an
     override inside such `when`s). A `when` on a sampled field keeps the
     per-call path."""
-    from corpusc.compiler.diagnostics import Sink
+    from corpusc.diagnostics.model import Sink
     from corpusc.compiler.driver import compile_file
-    from corpusc.compiler.population import Expander
+    from corpusc.plan.population import Expander
     spec = EXAMPLES / "hvac_60d.corpus"
     if source != "hvac":
         spec = tmp_path / "s.corpus"
@@ -276,7 +276,7 @@ def test_clamped_samplers_draw_what_rng_draws(dist, a, b, lo, width, key):
     """A clamped normal or lognormal sampler gives exactly what rng.normal /
     rng.lognormal, clamped and rounded, give."""
     from corpusc.compiler import program as P
-    from corpusc.compiler.population import sampler
+    from corpusc.plan.population import sampler
     params = {"mean": a, "sd": b} if dist == "normal" else {"median": a, "sigma": b}
     f = P.FieldSpec(name="x", dist=dist, params=params, clamp=(lo, lo + width))
     draw = sampler(f)
@@ -323,7 +323,7 @@ def test_a_generated_fill_draws_what_the_samplers_draw(draws, derived, seed):
     and copying the derived fields sets, and leaves the stream where they
     leave it, overridden draws (a name drawn twice) included."""
     from corpusc.compiler import program as P
-    from corpusc.compiler.population import fill, sampler
+    from corpusc.plan.population import fill, sampler
     derived_specs = [P.FieldSpec(name=n, derived_from=src) for n, src in derived]
     r1, r2 = rng.stream(seed, "fill"), rng.stream(seed, "fill")
     got: dict = {"cat": "k"}
@@ -347,8 +347,8 @@ def test_the_population_clock_is_local_times(tz, day, sec):
     """A population's calls get their local and UTC times by arithmetic on
     the day's offset (population._Clock); they are what plan.local_times
     gives, on DST days and in zones with half-hour offsets too."""
-    from corpusc.compiler.plan import local_times
-    from corpusc.compiler.population import _Clock
+    from corpusc.plan.planner import local_times
+    from corpusc.plan.population import _Clock
     hh, rem = divmod(sec, 3600)
     try:
         want = local_times(day, hh, rem // 60, rem % 60, tz)

@@ -9,8 +9,8 @@ import click
 import pytest
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from corpusc.compiler import report
-from corpusc.compiler.diagnostics import Diagnostic, Pos, Sink, Span
+from corpusc.diagnostics import report
+from corpusc.diagnostics.model import Diagnostic, Pos, Sink, Span
 
 FILE = "examples/demo.corpus"
 TEXT = (
@@ -414,7 +414,7 @@ def test_absolute_paths_inside_the_checkout_become_relative(tmp_path, monkeypatc
 def test_module_is_import_light():
     import subprocess
     import sys
-    code = ("import sys, corpusc.compiler.report; "
+    code = ("import sys, corpusc.diagnostics.report; "
             "print(any(m in sys.modules for m in ('rich', 'jsonschema')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from corpusc.compiler import plan as planmod
-from corpusc.compiler.diagnostics import Sink
+from corpusc.plan import planner as planmod
+from corpusc.diagnostics.model import Sink
 from corpusc.compiler.driver import compile_file
-from corpusc.compiler.requirements import evaluate
+from corpusc.plan.requirements import evaluate
 
 SPEC = '''corpus r {
   seed 5

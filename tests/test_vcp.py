@@ -232,8 +232,8 @@ def test_fast_encoder_writes_what_the_json_module_writes(pretty):
 def test_payload_bytes(snapshot, example):
     """The payloads' bytes, for calls of the three examples in both modes."""
     from corpusc.backends.vcp import encode
-    from corpusc.compiler import plan as planmod
-    from corpusc.compiler.diagnostics import Sink
+    from corpusc.plan import planner as planmod
+    from corpusc.diagnostics.model import Sink
     from corpusc.compiler.driver import compile_file
     compiled = compile_file(str(EXAMPLES / f"{example}.corpus"), Sink())
     header = planmod.header(compiled.program, compiled.spec_hash)
@@ -274,8 +274,8 @@ def test_an_integer_beyond_64_bits_is_written_by_the_json_module(tmp_path, where
     seed, in the shared recipe, or a call's field) is written by the json
     module throughout, so its small numbers read 5e-05, not 0.00005."""
     from corpusc.backends.vcp import dumps, encode
-    from corpusc.compiler import plan as planmod
-    from corpusc.compiler.diagnostics import Sink
+    from corpusc.plan import planner as planmod
+    from corpusc.diagnostics.model import Sink
     from corpusc.compiler.driver import compile_file
     for big, small in ((None, b'"value":0.00005}'), (2 ** 70, b'"value":5e-05}')):
         text = TINY.replace("SEED", str(big if big and where == "seed" else 42))

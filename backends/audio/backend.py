@@ -10,14 +10,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from corpusc.compiler.plan_model import Call
-from corpusc.compiler.rng import stream
+from corpusc.plan.model import Call
+from corpusc.plan.rng import stream
 
-from ..base import Artifact, Context
-from ..rendered import RenderedCall
-from . import timeline
-from .cues import Delivery, delivery
-from .errors import AudioError
+from corpusc.backends.base import Artifact, Context
+from corpusc.render.model import RenderedCall
+from corpusc.backends.audio import timeline
+from corpusc.render.cues import Delivery, delivery
+from corpusc.backends.audio.errors import AudioError
 
 ENGINES = ("espeak", "openai")
 FORMATS = ("wav", "mp3", "ogg")
@@ -29,7 +29,7 @@ class Options:
     sample rate, wav, loudness -20 dBFS."""
 
     def __init__(self, raw: dict[str, Any]) -> None:
-        from .mix import DEFAULT_LOUDNESS
+        from corpusc.backends.audio.mix import DEFAULT_LOUDNESS
         self.engine = str(raw.get("engine") or "espeak")
         self.stereo = not raw.get("mono")
         self.telephony = bool(raw.get("telephony"))
@@ -72,9 +72,9 @@ class Audio:
         return self.retime(call, rendered, ctx)[0]
 
     def retime(self, call: Call, rc: RenderedCall | None, ctx: Context) -> tuple[list[Artifact], RenderedCall]:
-        from corpusc.backends.transcripts.engine import render_call, speaker_rates
+        from corpusc.render.template.engine import render_call, speaker_rates
 
-        from .voices import voices
+        from corpusc.backends.audio.voices import voices
         if rc is None:
             rc = render_call(call, ctx.header)
         opts = Options(ctx.options.get("audio", {}))
@@ -90,14 +90,14 @@ class Audio:
 
 
 def _speak(call, rc, ctx, opts: Options, vs, deliveries: list[Delivery]):
-    from .speech import espeak_utterance, from_pcm
+    from corpusc.backends.audio.speech import espeak_utterance, from_pcm
     if opts.engine == "espeak":
-        from . import espeak
+        from corpusc.backends.audio import espeak
         espeak.fresh()
         rnd = stream(ctx.header.corpus.get("seed", 0), "audio.speech", call.id).random
         utts = [espeak_utterance(t.text, vs[t.speaker], d, call.locale, rnd) for t, d in zip(rc.turns, deliveries)]
         return utts, espeak.engine().rate
-    from . import openai_tts
+    from corpusc.backends.audio import openai_tts
     client = _openai_client(opts.model, ctx.out)
     reqs = [openai_tts.Request(voice=vs[t.speaker].openai, text=t.text,
                                instructions=_instructions(call, ctx, t, d), speed=round(d.rate, 3))
@@ -112,7 +112,7 @@ _CLIENTS: dict[tuple, Any] = {}
 
 def _openai_client(model: str, out: Path | None):
     """One client per worker process; its cache lives in the output directory."""
-    from . import openai_tts
+    from corpusc.backends.audio import openai_tts
     cache = _cache_dir(out)
     key = (model, str(cache))
     if key not in _CLIENTS:
@@ -153,7 +153,7 @@ def _instructions(call: Call, ctx: Context, turn, d: Delivery) -> str:
 
 
 def _assemble(call, rc: RenderedCall, opts: Options, vs, stypes, deliveries, utts, engine_sr):
-    from . import dsp, mix
+    from corpusc.backends.audio import dsp, mix
     sr = TELEPHONY_RATE if opts.telephony else (opts.sample_rate or engine_sr)
     band = dsp.TELEPHONE_BAND if opts.telephony else None
     utts = [u.resampled(sr, band) for u in utts]

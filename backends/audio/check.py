@@ -11,7 +11,7 @@ from typing import Callable
 
 import numpy as np
 
-from corpusc.compiler.diagnostics import Span
+from corpusc.diagnostics.model import Span
 
 DURATION_TOLERANCE = 0.010
 SPEECH_DBFS = -60.0  # a turn's RMS must exceed this

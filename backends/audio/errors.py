@@ -4,7 +4,7 @@ message and a help line, shown by `corpusc build` against the spec's
 
 from __future__ import annotations
 
-from ..base import BackendError
+from corpusc.backends.base import BackendError
 
 
 class AudioError(BackendError):

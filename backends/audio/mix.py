@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import dsp
-from .cues import Delivery
-from .errors import AudioError
-from .speech import Utterance
+from corpusc.backends.audio import dsp
+from corpusc.render.cues import Delivery
+from corpusc.backends.audio.errors import AudioError
+from corpusc.backends.audio.speech import Utterance
 
 DEFAULT_LOUDNESS = -20.0
 PEAK_CEILING = -1.0

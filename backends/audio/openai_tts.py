@@ -15,9 +15,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpusc.compiler.atomic import write_output
+from corpusc.plan.atomic import write_output
 
-from .errors import AudioError
+from corpusc.backends.audio.errors import AudioError
 
 SAMPLE_RATE = 24000  # response_format "pcm": 16-bit little-endian mono at 24 kHz
 DEFAULT_MODEL = "gpt-4o-mini-tts"

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import dsp
-from .cues import Delivery, phrases
-from .voices import Voice, espeak_language
+from corpusc.backends.audio import dsp
+from corpusc.render.cues import Delivery, phrases
+from corpusc.backends.audio.voices import Voice, espeak_language
 
 BASE_RANGE = 50  # espeak-ng's default pitch range
 
@@ -53,7 +53,7 @@ def _fill(starts: list[int | None], lo: int) -> list[int]:
 
 
 def espeak_utterance(text: str, voice: Voice, d: Delivery, locale: str, rnd) -> Utterance:
-    from . import espeak
+    from corpusc.backends.audio import espeak
     words = text.split()
     eng = espeak.engine()
     espeak.set_voice(f"{espeak_language(locale)}+{voice.variant}")

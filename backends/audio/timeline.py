@@ -10,10 +10,10 @@ import json
 import re
 from typing import Any
 
-from corpusc.compiler.plan_model import Call
+from corpusc.plan.model import Call
 
-from ..header import call_header
-from ..rendered import RenderedCall
+from corpusc.backends.header import call_header
+from corpusc.render.model import RenderedCall
 
 _PUNCT = re.compile(r"[^\w\s'’-]+|(?<!\w)['’-]|['’-](?!\w)")
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from corpusc.compiler.plan_model import Call, Header, Participant
-from corpusc.compiler.rng import stable_hash
+from corpusc.plan.model import Call, Header, Participant
+from corpusc.plan.rng import stable_hash
 
 # espeak-ng variants (espeak-ng-data/voices/!v) and base pitches per gender.
 # f3 and f5 are left out: with them the same text does not always give the

@@ -3,10 +3,10 @@ format the spec asks for (`emit transcripts { formats [...] }`)."""
 
 from __future__ import annotations
 
-from corpusc.compiler.plan_model import Call
+from corpusc.plan.model import Call
 
-from ..base import Artifact, Context
-from ..rendered import RenderedCall
+from corpusc.backends.base import Artifact, Context
+from corpusc.render.model import RenderedCall
 
 DEFAULT_FORMATS = ["txt", "json"]
 
@@ -16,7 +16,7 @@ class Transcripts:
     version = "1"
 
     def render(self, call: Call, rendered: RenderedCall, ctx: Context) -> list[Artifact]:
-        from .formats import FORMATS
+        from corpusc.backends.transcripts.formats import FORMATS
         opts = ctx.options.get("transcripts", {})
         out = []
         for fmt in opts.get("formats") or DEFAULT_FORMATS:

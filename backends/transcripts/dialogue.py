@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from corpusc.compiler.plan_model import Call
+from corpusc.plan.model import Call
 
-from ..header import call_header
-from ..rendered import RenderedCall
+from corpusc.backends.header import call_header
+from corpusc.render.model import RenderedCall
 
 MARK = "---- DIALOGUE ----"
 

@@ -27,9 +27,9 @@ import re
 import uuid
 from typing import Any, Callable
 
-from corpusc.compiler.plan_model import Call
+from corpusc.plan.model import Call
 
-from ..rendered import RenderedCall, Turn
+from corpusc.render.model import RenderedCall, Turn
 
 # one character in, one character out: txt keeps every turn's text offsets
 _LINE_BREAKS = {ord(c): " " for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
@@ -363,7 +363,7 @@ def aws_call_analytics(call: Call, rc: RenderedCall) -> str:
     return _dump(doc)
 
 
-from .dialogue import dialogue  # noqa: E402  (the contact-center text format, its own module)
+from corpusc.backends.transcripts.dialogue import dialogue  # noqa: E402  (the contact-center text format, its own module
 
 
 FORMATS: dict[str, tuple[str, Callable[[Call, RenderedCall], str]]] = {

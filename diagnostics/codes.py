@@ -1,5 +1,5 @@
 """The registry of diagnostic codes: one entry per code, read by `corpusc explain`
-and by `docs/diagnostics.md` (generated with `python -m corpusc.compiler.codes`)."""
+and by `docs/diagnostics.md` (generated with `python -m corpusc.diagnostics.codes`)."""
 
 from __future__ import annotations
 
@@ -403,7 +403,7 @@ CODES: dict[str, Code] = {c.code: c for c in _ENTRIES}
 def markdown() -> str:
     out = ["# Diagnostics", "",
            "Every diagnostic corpusc prints has a code. `corpusc explain CODE` prints the entry below.",
-           "This file is generated from `compiler/codes.py` (`python -m corpusc.compiler.codes > docs/diagnostics.md`).",
+           "This file is generated from `diagnostics/codes.py` (`python -m corpusc.diagnostics.codes > docs/diagnostics.md`).",
            ""]
     for c in _ENTRIES:
         out += [f"## {c.code}: {c.title}", "", f"Severity: {c.severity}", "", c.explanation, ""]

@@ -20,8 +20,8 @@ from typing import Any, Iterable, Iterator
 from pydantic import BaseModel, ConfigDict
 
 from corpusc.compiler import program as P
-from corpusc.compiler import rng
-from corpusc.compiler.population import WEEKDAY_NAMES, day_counts, hour_weights
+from corpusc.plan import rng
+from corpusc.plan.population import WEEKDAY_NAMES, day_counts, hour_weights
 
 RESERVOIR = 10_000  # values kept per numeric field (and per scenario group) for quantiles
 MAX_LEVELS = 200  # distinct values counted for an undeclared text key; the rest go to `other`

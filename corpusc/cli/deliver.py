@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .errors import DeliveryError
+from corpusc.deliver.errors import DeliveryError
 
 EXIT_OK, EXIT_ERRORS = 0, 1
 SHOWN_FAILURES = 20
@@ -27,8 +27,8 @@ _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
 
 def _diag(code: str, message: str, where: str, help: str = "", notes: tuple[str, ...] = ()) -> str:
-    from corpusc.compiler.diagnostics import Sink, Span
-    from corpusc.compiler.report import render_text
+    from corpusc.diagnostics.model import Sink, Span
+    from corpusc.diagnostics.report import render_text
     sink = Sink()
     sink.add(code, message, Span.point(where), help=help, notes=notes)
     return render_text(sink.items, {}, color=sys.stderr.isatty() and not os.environ.get("NO_COLOR"))
@@ -39,7 +39,7 @@ def _guard(fn):
     CLI's last line of defence (E0901, never a traceback)."""
     @functools.wraps(fn)
     def wrapper(*a, **kw):
-        from corpusc.cli import _internal
+        from corpusc.cli.main import _internal
 
         @_internal
         def run():
@@ -186,7 +186,7 @@ def vcp_cmd(directory, url, timeout, **kw):
 def sa_cmd(directory, url, project_id, pipeline_id, storage_backend_id, index_name, connect_timeout,
            read_timeout, **kw):
     """Upload each call of DIRECTORY as multipart: the data JSON, its .wav.json and .wav."""
-    from .sa_form import SaTarget
+    from corpusc.deliver.sa_form import SaTarget
     connect = _seconds(connect_timeout, "--connect-timeout")
     read = _seconds(read_timeout, "--read-timeout")
     if not kw["dry_run"]:
@@ -203,8 +203,8 @@ def sa_cmd(directory, url, project_id, pipeline_id, storage_backend_id, index_na
 
 def _run(kind, out: Path, url, url_flag, connect_timeout, read_timeout, target, *, rps, concurrency, retries,
          headers, token_env, secret_segments, dry_run, only_failed, restart, backoff_base, backoff_max) -> None:
-    from .redact import redactor_for, sensitive_header
-    from .sources import find_payloads
+    from corpusc.deliver.redact import redactor_for, sensitive_header
+    from corpusc.deliver.sources import find_payloads
     if only_failed and restart:
         raise click.UsageError("--only-failed and --restart exclude each other")
     hdrs = parse_headers(headers)
@@ -219,7 +219,7 @@ def _run(kind, out: Path, url, url_flag, connect_timeout, read_timeout, target, 
     secret_values = tuple(v for k, v in hdrs.items() if sensitive_header(k))
     red = redactor_for(url, token=token, header_values=secret_values, secret_segments=tuple(secret_segments))
     payloads = find_payloads(out, kind)
-    from .journal import destination_id
+    from corpusc.deliver.journal import destination_id
     ids = (target.project_id, target.pipeline_id, target.storage_backend_id, target.index_name or "") if target else ()
     dest = destination_id(kind, url, *ids)
     if dry_run:
@@ -231,7 +231,7 @@ def _run(kind, out: Path, url, url_flag, connect_timeout, read_timeout, target, 
 
 
 def _prepare(kind, out, target):
-    from . import prepare
+    from corpusc.deliver import prepare
     if kind == "vcp":
         return lambda p: prepare.vcp(out, p)
     return lambda p: prepare.sa(out, p, target)
@@ -240,9 +240,9 @@ def _prepare(kind, out, target):
 def _dry_run(kind, out, payloads, red, hdrs, target, dest) -> None:
     import json
 
-    from .journal import read_statuses
-    from .redact import MASK, sensitive_header
-    from .validate import problems, validator
+    from corpusc.deliver.journal import read_statuses
+    from corpusc.deliver.redact import MASK, sensitive_header
+    from corpusc.deliver.validate import problems, validator
     prep = _prepare(kind, out, target)
     done = read_statuses(out, dest)
     shown = {k: (MASK if sensitive_header(k) else v) for k, v in hdrs.items()}
@@ -285,10 +285,10 @@ def _send(kind, out, payloads, red, hdrs, target, dest, url, connect_timeout, re
           retries, only_failed, restart, backoff_base, backoff_max) -> None:
     import asyncio
 
-    from . import report
-    from .journal import Journal
-    from .send import Settings, deliver as run_delivery
-    from .sa_form import OK_STATUS
+    from corpusc.deliver import report
+    from corpusc.deliver.journal import Journal
+    from corpusc.deliver.send import Settings, deliver as run_delivery
+    from corpusc.deliver.sa_form import OK_STATUS
     settings = Settings(url=url, rps=rps, concurrency=concurrency, retries=retries,
                         connect_timeout=connect_timeout, read_timeout=read_timeout, headers=hdrs,
                         backoff_base=backoff_base, backoff_max=backoff_max,
@@ -329,7 +329,7 @@ def _send(kind, out, payloads, red, hdrs, target, dest, url, connect_timeout, re
             for p in todo:
                 yield p.call_id, (lambda p=p: prep(p))
 
-        from corpusc.cli import progress_bar
+        from corpusc.cli.main import progress_bar
         with progress_bar(len(todo), "delivering") as advance:
             stats = asyncio.run(run_delivery(items(), settings, journal, red, advance))
     finally:

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .requirements import Criterion
+from corpusc.plan.requirements import Criterion
 
 
 def coverage_table(path: str, results: list[Criterion], color: bool = False) -> str:

@@ -14,7 +14,7 @@ import sys
 
 import click
 
-from . import __version__
+from corpusc import __version__
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 # `run` holds the collector back during start-up, which allocates some 100k
@@ -37,7 +37,7 @@ def _started() -> None:
 def _compile(path, sink):
     """`compile_file`, for the commands that compile (check, plan, build):
     start-up ends with it (`_started`)."""
-    from .compiler.driver import compile_file
+    from corpusc.compiler.driver import compile_file
     compiled = compile_file(path, sink)
     _started()
     return compiled
@@ -55,8 +55,8 @@ def _internal(fn):
         except Exception as e:  # noqa: BLE001 - the last line of defence, by design
             if os.environ.get("CORPUSC_DEBUG"):
                 raise
-            from .compiler.diagnostics import Sink, Span
-            from .compiler.report import render_text
+            from corpusc.diagnostics.model import Sink, Span
+            from corpusc.diagnostics.report import render_text
             sink = Sink()
             sink.add("E0901", f"internal error: {type(e).__name__}: {e}", Span.point("<corpusc>"),
                      help="this is a bug in corpusc; please report it with the spec that triggers it "
@@ -80,7 +80,7 @@ def _color() -> bool:
 
 
 def _emit_diags(diags, sources, fmt: str, err: bool = False) -> None:
-    from .compiler import report
+    from corpusc.diagnostics import report
     if fmt == "json":
         click.echo(report.render_json(diags, sources), nl=False, err=err)
     elif fmt == "sarif":
@@ -105,9 +105,9 @@ def check(files, fmt, coverage_path):
 
     No network, no generation. Exit 0 when clean (warnings allowed), 1 on errors.
     """
-    from .compiler.coverage import coverage_json, coverage_table
-    from .compiler.diagnostics import Sink
-    from .compiler.report import summary_line
+    from corpusc.plan.coverage import coverage_json, coverage_table
+    from corpusc.diagnostics.model import Sink
+    from corpusc.diagnostics.report import summary_line
     sink = Sink()
     sources: dict[str, str] = {}
     reports = []
@@ -119,7 +119,7 @@ def check(files, fmt, coverage_path):
     diags = sink.sorted()
     if fmt == "json":
         import json
-        from .compiler import report
+        from corpusc.diagnostics import report
         doc = json.loads(report.render_json(diags, sources))
         doc["coverage"] = [coverage_json(c, r) for _, c, r in reports]
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
@@ -132,7 +132,7 @@ def check(files, fmt, coverage_path):
             click.echo(summary_line(diags, color=_color()))
     if coverage_path:
         import json
-        from .compiler.atomic import write_text
+        from corpusc.plan.atomic import write_text
         payload = [coverage_json(c, r) for _, c, r in reports]
         write_text(coverage_path, json.dumps(payload[0] if len(payload) == 1 else payload, indent=2,
                                              ensure_ascii=False) + "\n")
@@ -140,8 +140,8 @@ def check(files, fmt, coverage_path):
 
 
 def _check_one(path, sink):
-    from .compiler.diagnostics import Sink
-    from .compiler.driver import evaluate_plan
+    from corpusc.diagnostics.model import Sink
+    from corpusc.compiler.driver import evaluate_plan
     own = Sink()
     compiled = _compile(path, own)
     results = None
@@ -160,9 +160,9 @@ def _check_one(path, sink):
 @_internal
 def plan(file, as_json, output, fmt):
     """Print the execution plan of FILE: every call, resolved and deterministic."""
-    from .compiler import plan as planmod
-    from .compiler.diagnostics import Sink
-    from .compiler.planio import write_human, write_json
+    from corpusc.plan import planner as planmod
+    from corpusc.diagnostics.model import Sink
+    from corpusc.plan.serialize import write_human, write_json
     sink = Sink()
     compiled = _compile(file, sink)
     errors = [d for d in sink.items if d.severity == "error"]
@@ -182,7 +182,7 @@ def plan(file, as_json, output, fmt):
             write_human(out, prog, stream, tally)
 
     if output:
-        from .compiler.atomic import atomic_open
+        from corpusc.plan.atomic import atomic_open
         with atomic_open(output) as f:
             write(f)
         click.echo(planmod.footer(tally.summary()), err=True)
@@ -208,9 +208,9 @@ def build(file, out_dir, only, jobs, shard):
     """
     from pathlib import Path
 
-    from .backends.executor import build as run_build
-    from .backends.executor import parse_shard
-    from .compiler.diagnostics import Sink
+    from corpusc.builder.executor import build as run_build
+    from corpusc.builder.executor import parse_shard
+    from corpusc.diagnostics.model import Sink
     try:
         shard_t = parse_shard(shard)
     except ValueError as e:
@@ -220,8 +220,8 @@ def build(file, out_dir, only, jobs, shard):
     prog = compiled.program
     results = []
     if prog is not None and not sink.errors:
-        from .backends.executor import up_to_date
-        from .compiler.driver import evaluate_plan
+        from corpusc.builder.executor import up_to_date
+        from corpusc.compiler.driver import evaluate_plan
         out = Path(out_dir) if out_dir else Path("out") / prog.corpus.name
         wanted = [x.strip() for x in only.split(",")] if only else None
         current = up_to_date(compiled, out, only=wanted, shard=shard_t)
@@ -241,7 +241,7 @@ def build(file, out_dir, only, jobs, shard):
         total = len(range(shard_t[0] - 1, total, shard_t[1]))
     import signal
 
-    from .backends.base import BackendError
+    from corpusc.backends.base import BackendError
 
     def _terminated(signum, frame):  # SIGTERM (a CI timeout, docker stop) stops the build like Ctrl-C:
         raise SystemExit(128 + signum)  # what finished is kept
@@ -252,13 +252,13 @@ def build(file, out_dir, only, jobs, shard):
             res = run_build(compiled, file, out, only=wanted, jobs=jobs or (os.cpu_count() or 1),
                             shard=shard_t, progress=advance, results=results)
     except BackendError as e:
-        from .compiler.report import render_text
+        from corpusc.diagnostics.report import render_text
         click.echo(render_text([e.diagnostic(file, compiled.sources)], compiled.sources), err=True, nl=False)
         click.echo("build stopped: fix the error above", err=True)
         sys.exit(EXIT_ERRORS)
     except OSError as e:  # disk full, permissions: the user's to fix, not a bug
-        from .compiler.diagnostics import Sink, Span
-        from .compiler.report import render_text
+        from corpusc.diagnostics.model import Sink, Span
+        from corpusc.diagnostics.report import render_text
         sink = Sink()
         where = f" ({e.filename})" if e.filename else ""
         sink.add("E0903", f"cannot write to `{out}`: {e.strerror or e}{where}", Span.point(str(out)),
@@ -313,8 +313,8 @@ def verify(directory, fmt):
     """Check a built corpus against its plan: files, hashes, offsets, cues, requirements."""
     from pathlib import Path
 
-    from .backends.verify import verify as run_verify
-    from .compiler.diagnostics import Sink
+    from corpusc.builder.verify import verify as run_verify
+    from corpusc.diagnostics.model import Sink
     sink = Sink()
     summary = run_verify(Path(directory), sink)
     _emit_diags(sink.sorted(), {}, fmt)
@@ -332,9 +332,9 @@ def verify(directory, fmt):
 @_internal
 def fmt(files, check_only, diff):
     """Format FILES in the one canonical layout (comments kept; no options)."""
-    from .compiler.atomic import write_text
-    from .compiler.fmt import FormatError, format_text, unified_diff
-    from .compiler.report import render_text
+    from corpusc.plan.atomic import write_text
+    from corpusc.compiler.fmt import FormatError, format_text, unified_diff
+    from corpusc.diagnostics.report import render_text
     status = EXIT_OK
     for path in files:
         try:
@@ -343,8 +343,8 @@ def fmt(files, check_only, diff):
             click.echo(f"error[E0902]: cannot read `{path}`: {e.strerror}", err=True)
             status = EXIT_ERRORS
             continue
-        from .compiler.diagnostics import Sink
-        from .compiler.parse import decode
+        from corpusc.diagnostics.model import Sink
+        from corpusc.compiler.parse import decode
         sink = Sink()
         text = decode(path, data, sink)
         if text is None:
@@ -378,13 +378,13 @@ def fmt(files, check_only, diff):
 @_internal
 def explain(code):
     """Print the long explanation of a diagnostic CODE (e.g. E0204)."""
-    from .compiler.codes import CODES
+    from corpusc.diagnostics.codes import CODES
     key = code.upper()
     if key.isdigit():
         key = "E" + key.zfill(4)
     c = CODES.get(key)
     if c is None:
-        from .compiler.schema import did_you_mean
+        from corpusc.compiler.schema import did_you_mean
         hint = did_you_mean(key, CODES)
         click.echo(f"error: unknown diagnostic code `{code}`" + (f"; {hint}" if hint else ""), err=True)
         click.echo("codes: " + ", ".join(CODES), err=True)
@@ -393,8 +393,8 @@ def explain(code):
 
 
 def _register_deliver() -> None:
-    """`corpusc deliver` lives in corpusc.deliver.cli (click only at import)."""
-    from .deliver.cli import deliver
+    """`corpusc deliver` lives in corpusc.cli.deliver (click only at import)."""
+    from corpusc.cli.deliver import deliver
     main.add_command(deliver)
 
 

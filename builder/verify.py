@@ -11,11 +11,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from corpusc.compiler import plan as planmod
-from corpusc.compiler.diagnostics import Sink, Span
-from corpusc.compiler.plan_model import Call
+from corpusc.plan import planner as planmod
+from corpusc.diagnostics.model import Sink, Span
+from corpusc.plan.model import Call
 
-from . import manifest
+from corpusc.builder import manifest
 
 LINE = re.compile(r"^(?P<name>[^:\n]+): (?P<cues>(?:\[[^\]]+\] )*)(?P<text>.*)$")
 MAX_PER_CODE = 50
@@ -28,7 +28,7 @@ def _at(path: Path | str, line: int = 1, col: int = 1) -> Span:
 def verify(out: Path, sink: Sink) -> dict[str, Any]:
     """Returns a summary; problems go to `sink`."""
     from corpusc.compiler.driver import compile_file
-    from corpusc.compiler.requirements import evaluate
+    from corpusc.plan.requirements import evaluate
     summary: dict[str, Any] = {"calls": 0, "files": 0}
     doc = manifest.read(out)
     mpath = out / manifest.MANIFEST
@@ -93,7 +93,7 @@ def verify(out: Path, sink: Sink) -> dict[str, Any]:
 
 def _verify_audio(out: Path, call: Call, entry: dict, add, summary: dict[str, Any]) -> None:
     """The call's audio against its timeline (duration, energy, pauses, overlaps)."""
-    from .audio.check import check_call
+    from corpusc.backends.audio.check import check_call
     stats = check_call(out, call.id, entry.get("files", {}), add)
     if stats is not None:
         summary["audio_minutes"] = round(summary.get("audio_minutes", 0.0) + stats["seconds"] / 60, 2)

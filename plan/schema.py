@@ -1,7 +1,7 @@
 """Generates specs/plan.schema.json from the plan models, so the contract and
 the code cannot drift (a test compares the committed file with this output).
 
-    python -m corpusc.compiler.plan_schema > specs/plan.schema.json
+    python -m corpusc.plan.schema > specs/plan.schema.json
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 
-from .plan_model import Call, Header, Summary
+from corpusc.plan.model import Call, Header, Summary
 
 
 class _Plan(Header):

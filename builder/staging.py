@@ -29,7 +29,7 @@ import shutil
 from pathlib import Path
 from typing import Iterable
 
-from corpusc.compiler.atomic import _write_all, write_output
+from corpusc.plan.atomic import _write_all, write_output
 
 STAGES = ".corpusc"
 LOCK = ".lock"

@@ -51,7 +51,7 @@ class Sink:
 
     def add(self, code: str, message: str, span: Span, *, label: str = "", help: str = "",
             notes: tuple[str, ...] | list[str] = (), severity: Severity | None = None) -> Diagnostic:
-        from .codes import CODES
+        from corpusc.diagnostics.codes import CODES
 
         sev = severity or CODES[code].severity
         d = Diagnostic(code=code, severity=sev, message=message, span=span, label=label,

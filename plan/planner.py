@@ -14,11 +14,10 @@ from typing import Iterator
 
 from corpusc import __version__
 
-from . import program as P
-from . import rng
-from .diagnostics import Sink
-from .plan_model import (AccountPlan, ArcPlan, Beat, Call, Header, Moment, ObjectionStep,
-                         Participant, PopulationPlan, Reference, Summary)
+from corpusc.compiler import program as P
+from corpusc.plan import rng
+from corpusc.diagnostics.model import Sink
+from corpusc.plan.model import (AccountPlan, ArcPlan, Beat, Call, Header, Moment, ObjectionStep, Participant, PopulationPlan, Reference, Summary)
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_MOMENTS = {"short": 2, "medium": 4, "long": 6}
@@ -390,7 +389,7 @@ def local_times(date: dt.date, hh: int, mm: int, ss: int, tz: str) -> tuple[str,
 
 def calls(prog: P.Program) -> Iterator[Call]:
     """Every call of the plan, streamed: sales threads first, then populations."""
-    from .population import population_calls
+    from corpusc.plan.population import population_calls
     yield from sales_calls(prog)
     base = sum(len(a.calls) for a in prog.accounts)
     for pop in prog.populations:

@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from corpusc import __version__
-from corpusc.compiler import plan as planmod
+from corpusc.plan import planner as planmod
 from corpusc.compiler import program as P
-from corpusc.compiler.plan_model import Call, Header
-from corpusc.compiler.planio import HashedFile, JsonWriter, call_json
+from corpusc.plan.model import Call, Header
+from corpusc.plan.serialize import HashedFile, JsonWriter, call_json
 
-from . import manifest, staging
+from corpusc.builder import manifest
+
+from corpusc.builder import staging
 
 BATCH = 64
 
@@ -104,7 +106,7 @@ def _init(program: bytes, header_json: str, options: dict, names: list[str], out
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     gc.freeze()  # the header and templates stay; collections then scan only per-call garbage
     gc.set_threshold(50_000, 20, 100)
-    from .base import Context, available
+    from corpusc.backends.base import Context, available
     h = Header.model_validate_json(header_json)
     backs = [available()[n] for n in names]
     # Backends with `retime` (audio) run first: the durations they measure
@@ -128,7 +130,7 @@ def _render_one(call: Call) -> tuple[str, int]:
         return "{}", 0
     rc = None
     if _W["needs_text"]:
-        from .transcripts.engine import render_call
+        from corpusc.render.template.engine import render_call
         rc = render_call(call, ctx.header)
 
     def keep(arts) -> None:
@@ -170,10 +172,10 @@ class RangeResult:
 
 def _expand(pop_i: int, base: int, k0: int, k1: int, prev: dict[int, tuple[str, str, list[str]]],
             full: bool) -> RangeResult:
-    from corpusc.compiler.population import Expander
+    from corpusc.plan.population import Expander
 
-    from .coverage_report import QUALITY_SAMPLE
-    from .distribution import Partial
+    from corpusc.builder.coverage_report import QUALITY_SAMPLE
+    from corpusc.builder.distribution import Partial
     exps = _W["expanders"]
     exp = exps.get(pop_i)
     if exp is None:
@@ -218,7 +220,7 @@ def parse_shard(text: str | None) -> tuple[int, int] | None:
 
 
 def _signature(prog: P.Program, only: list[str] | None):
-    from .base import available
+    from corpusc.backends.base import available
     backs = available()
     wanted = [e.backend for e in prog.emits] or ["transcripts", "ground_truth"]
     if only:
@@ -288,7 +290,7 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
         else:
             # one pass over the plan renders the calls, writes plan.json and
             # measures the populations' distribution
-            from corpusc.compiler.atomic import atomic_open
+            from corpusc.plan.atomic import atomic_open
             # a first build writes manifest.json's calls as it goes (manifest.CallsPart)
             if index.count() == 0:
                 calls = manifest.CallsPart(out)
@@ -304,9 +306,9 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
             files = {"plan.json": plan_out.hexdigest()}
             files.update(_write_jsonl(prog, header, out, names, options))
             if results is None:
-                from corpusc.compiler.requirements import evaluate
+                from corpusc.plan.requirements import evaluate
                 results = evaluate(prog, header, planmod.calls(prog)) if prog.requirements else []
-            from .coverage_report import write as write_coverage
+            from corpusc.builder.coverage_report import write as write_coverage
             files.update(write_coverage(out, compiled, results, dist=bp.acc.result(), sample=bp.sample))
             index.set_meta("corpus_files", files)
         manifest.write_manifest(out, index, meta, files, calls)
@@ -326,8 +328,8 @@ class _Pass:
     population ranges arrive from the workers and are merged in plan order."""
 
     def __init__(self, prog: P.Program, header: Header, f, calls: manifest.CallsPart | None = None):
-        from . import distribution as distmod
-        from .coverage_report import QUALITY_SAMPLE
+        from corpusc.builder import distribution as distmod
+        from corpusc.builder.coverage_report import QUALITY_SAMPLE
         self.limit = QUALITY_SAMPLE
         self.tally = planmod.Tally(prog)
         self.acc = distmod.Accumulator(prog)
@@ -525,11 +527,11 @@ def _remove_temp_files(out: Path) -> None:
 
 def _write_jsonl(prog: P.Program, header: Header, out: Path, names: list[str], options: dict) -> dict[str, str]:
     """`vcp.jsonl` when asked for: every payload on one line, in plan order."""
-    from corpusc.compiler.atomic import atomic_open
+    from corpusc.plan.atomic import atomic_open
     files = {}
     vcp_opts = options.get("vcp", {})
     if "vcp" in names and vcp_opts.get("jsonl"):
-        from .vcp import encode
+        from corpusc.backends.vcp import encode
         mode = vcp_opts.get("mode", "gtm")
         with atomic_open(out / "vcp.jsonl", "wb") as f:
             for c in planmod.calls(prog):

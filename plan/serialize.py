@@ -10,9 +10,9 @@ from typing import IO, Any, Iterable
 import orjson
 from pydantic import BaseModel
 
-from . import program as P
-from .plan import Tally, footer
-from .plan_model import Call, Header
+from corpusc.compiler import program as P
+from corpusc.plan.planner import Tally, footer
+from corpusc.plan.model import Call, Header
 
 
 def call_json(c: Call) -> bytes:

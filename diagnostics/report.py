@@ -19,8 +19,8 @@ from urllib.parse import quote
 
 import click
 
-from .codes import CODES, Code
-from .diagnostics import Diagnostic
+from corpusc.diagnostics.codes import CODES, Code
+from corpusc.diagnostics.model import Diagnostic
 
 TAB_WIDTH = 4
 INFORMATION_URI = "https://github.com/corpusc/corpusc"

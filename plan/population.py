@@ -12,11 +12,11 @@ import math
 from array import array
 from typing import Any, Iterator
 
-from . import program as P
-from . import rng
-from .conditions import compiled, fields_of, holds
-from .plan import local_times
-from .plan_model import Beat, Call, Participant, fast
+from corpusc.compiler import program as P
+from corpusc.plan import rng
+from corpusc.compiler.conditions import compiled, fields_of, holds
+from corpusc.plan.planner import local_times
+from corpusc.plan.model import Beat, Call, Participant, fast
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

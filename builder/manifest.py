@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from corpusc.compiler.atomic import atomic_open
+from corpusc.plan.atomic import atomic_open
 
 MANIFEST = "manifest.json"
 INDEX = ".corpusc/index.sqlite"

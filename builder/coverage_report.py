@@ -8,12 +8,12 @@ import json
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from corpusc.compiler import plan as planmod
-from corpusc.compiler.atomic import write_text
+from corpusc.plan import planner as planmod
+from corpusc.plan.atomic import write_text
 
-from . import distribution as distmod
-from .quality import quality
-from .verify import read_txt
+from corpusc.builder import distribution as distmod
+from corpusc.builder.quality import quality
+from corpusc.builder.verify import read_txt
 
 QUALITY_SAMPLE = 3000  # calls read back for the quality figures (all of a small corpus)
 
@@ -78,7 +78,7 @@ def write(out: Path, compiled, results, dist: distmod.Distribution | None = None
         lines.append(f"| words per turn ({side}) | {w} |")
     lines += distribution_md(dist)
     write_text(out / "coverage.md", "\n".join(lines) + "\n")
-    from .manifest import sha256_file
+    from corpusc.builder.manifest import sha256_file
     return {"coverage.json": sha256_file(out / "coverage.json"), "coverage.md": sha256_file(out / "coverage.md")}
 
 

@@ -11,12 +11,12 @@ from typing import Any, Iterable, Iterator
 
 from pydantic import BaseModel, ConfigDict
 
-from . import nodes as n
-from . import program as P
-from .diagnostics import Sink, Span
-from .plan_model import Call, Header
-from .conditions import compare, holds, scalar
-from .schema import did_you_mean
+from corpusc.compiler import nodes as n
+from corpusc.compiler import program as P
+from corpusc.diagnostics.model import Sink, Span
+from corpusc.plan.model import Call, Header
+from corpusc.compiler.conditions import compare, holds, scalar
+from corpusc.compiler.schema import did_you_mean
 
 FIELDS: dict[str, set[str]] = {
     "accounts": {"name", "size", "industry", "outcome", "employees", "region", "calls", "stakeholders",

@@ -25,12 +25,12 @@ import re
 from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
-from corpusc.compiler import rng
+from corpusc.plan import rng
 from corpusc.compiler.paths import STDLIB
-from corpusc.compiler.plan_model import Beat, Call, Header, Moment, Participant, fast
+from corpusc.plan.model import Beat, Call, Header, Moment, Participant, fast
 
-from ..audio.cues import delivery
-from ..rendered import Evidence, RenderedCall, Turn
+from corpusc.render.cues import delivery
+from corpusc.render.model import Evidence, RenderedCall, Turn
 
 PHRASES = STDLIB / "phrases"
 STRICT = False  # tests switch this on: a missing slot or bank key raises instead of rendering ""
