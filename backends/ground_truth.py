@@ -9,8 +9,11 @@ from typing import Any
 
 from corpusc.plan.model import Call, Header
 
-from corpusc.backends.base import Artifact, Context
+from pydantic import BaseModel, ConfigDict
+
+from corpusc.backends.base import Artifact, Backend, Context
 from corpusc.render.model import RenderedCall
+from corpusc.render.text import txt_layout
 
 SCHEMA_VERSION = 1
 SURFACE = {"objection_raised": "objection", "objection_reopened": "objection", "competitor_mention": "competitor_mention",
@@ -18,9 +21,16 @@ SURFACE = {"objection_raised": "objection", "objection_reopened": "objection", "
 TOPICAL = {"pricing": "pricing", "timeline": "timeline"}
 
 
-class GroundTruth:
+class GroundTruthOptions(BaseModel):
+    """`emit ground_truth { pretty on|off }`."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    pretty: bool | None = None
+
+
+class GroundTruth(Backend):
     name = "ground_truth"
     version = "1"
+    Options = GroundTruthOptions
 
     def render(self, call: Call, rendered: RenderedCall, ctx: Context) -> list[Artifact]:
         doc = ground_truth(call, rendered, ctx.header)
@@ -29,8 +39,7 @@ class GroundTruth:
 
 
 def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
-    from corpusc.backends.transcripts.formats import txt_offsets
-    offsets = txt_offsets(call, rc)
+    offsets = txt_layout(call, rc)[1]
     account = next((a for a in h.accounts if a.name == call.account), None)
     turns = rc.turns
 

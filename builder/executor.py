@@ -1,7 +1,7 @@
 """The build: stream the plan's calls through the backends on a process pool,
 write every file atomically, record it in manifest.json, and skip calls whose
-content hash (plan item + its context + backend names, versions, options) is
-unchanged. `--shard i/n` renders a deterministic slice."""
+content hash (plan item + its context + the renderer's name, version, options
+and data digest + backend names, versions, options) is unchanged. `--shard i/n` renders a deterministic slice."""
 
 from __future__ import annotations
 
@@ -53,24 +53,36 @@ def call_context(call: Call, h: Header) -> dict[str, Any]:
             "objections": objections, "industry": industry, "reps": h.reps if call.kind == "sales" else None}
 
 
-_CTX: dict[tuple, tuple[list, bytes]] = {}
+@dataclass(frozen=True)
+class Signature:
+    """What a build's outputs depend on besides the plan: each backend's
+    (name, version, options), the renderer's (name, version, options) and
+    the digest of the data it reads for each locale it writes."""
+    backends: list[tuple[str, str, dict]]
+    renderer: tuple[str, str, dict]
+    data: dict[str, str]
 
 
-def content_hash(call: Call, h: Header, backends: list[tuple[str, str, dict]], data: bytes | None = None) -> str:
-    """sha256 of the call, the context it depends on and the backends. The
-    context digest is shared by every call with the same account or population
-    and cast, so a 100k-call population hashes its context once."""
-    # the backends list is kept with its digest (so its id stays its own) and
+_CTX: dict[tuple, tuple[Signature, bytes]] = {}
+
+
+def content_hash(call: Call, h: Header, signature: Signature, data: bytes | None = None) -> str:
+    """sha256 of the call, the context it depends on, the renderer with the
+    digest of its data for the call's locale, and the backends. The context
+    digest is shared by every call with the same account or population, cast
+    and locale, so a 100k-call population hashes its context once."""
+    # the signature is kept with its digest (so its id stays its own) and
     # is never changed in place during a build
-    key = (h.spec_hash, id(backends), call.account, call.population, call.metadata.get("scenario"),
+    key = (h.spec_hash, id(signature), call.account, call.population, call.metadata.get("scenario"), call.locale,
            tuple(p.persona for p in call.participants),
            tuple(b.key for b in call.beats if b.kind.startswith("objection_")))
     hit = _CTX.get(key)
-    if hit is None or hit[0] is not backends:
+    if hit is None or hit[0] is not signature:
         if len(_CTX) > 4096:
             _CTX.clear()
-        payload = {"context": call_context(call, h), "backends": backends, "corpusc": __version__}
-        hit = _CTX[key] = (backends, hashlib.sha256(
+        payload = {"context": call_context(call, h), "backends": signature.backends,
+                   "renderer": [*signature.renderer, signature.data.get(call.locale)], "corpusc": __version__}
+        hit = _CTX[key] = (signature, hashlib.sha256(
             json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).digest())
     return hashlib.sha256(hit[1] + (data if data is not None else call_json(call))).hexdigest()
 
@@ -98,7 +110,7 @@ def range_size(left: int, jobs: int) -> int:
 
 
 def _init(program: bytes, header_json: str, options: dict, names: list[str], out: str,
-          signature: list, shard: tuple[int, int] | None, stage: str, present: list[str]) -> None:
+          signature: Signature, shard: tuple[int, int] | None, stage: str, present: list[str]) -> None:
     import gc
     import multiprocessing
     import signal
@@ -106,16 +118,20 @@ def _init(program: bytes, header_json: str, options: dict, names: list[str], out
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
     gc.freeze()  # the header and templates stay; collections then scan only per-call garbage
     gc.set_threshold(50_000, 20, 100)
-    from corpusc.backends.base import Context, available
+    from corpusc.backends import registry
+    from corpusc.backends.base import Context
+    from corpusc.render import registry as renderers
     h = Header.model_validate_json(header_json)
-    backs = [available()[n] for n in names]
-    # Backends with `retime` (audio) run first: the durations they measure
+    backs = [registry.get(n) for n in names]
+    # Backends that retime (audio) run first: the durations they measure
     # become every later backend's timings, so all outputs share one clock.
-    first = [b for b in backs if hasattr(b, "retime")]
-    rest = [b for b in backs if not hasattr(b, "retime")]
-    needs_text = bool(backs) and any(getattr(b, "needs_text", True) for b in backs)
+    first = [b for b in backs if b.retimes]
+    rest = [b for b in backs if not b.retimes]
+    needs_text = any(b.needs_text for b in backs)
+    renderer = renderers.get(signature.renderer[0])
     _W.clear()
     _W.update(ctx=Context(header=h, options=options, out=Path(out)), first=first, rest=rest, needs_text=needs_text,
+              renderer=renderer, renderer_options=signature.renderer[2],
               root=os.path.abspath(out), program=pickle.loads(program), signature=signature, shard=shard,
               expanders={}, writer=staging.Writer(os.path.abspath(out), stage, present))
 
@@ -129,9 +145,8 @@ def _render_one(call: Call) -> tuple[str, int]:
     if not _W["first"] and not _W["rest"]:
         return "{}", 0
     rc = None
-    if _W["needs_text"]:
-        from corpusc.render.template.engine import render_call
-        rc = render_call(call, ctx.header)
+    if _W["needs_text"]:  # rendered once, for every backend
+        rc = _W["renderer"].render(call, ctx.header, _W["renderer_options"])
 
     def keep(arts) -> None:
         for art in arts:
@@ -220,19 +235,28 @@ def parse_shard(text: str | None) -> tuple[int, int] | None:
 
 
 def _signature(prog: P.Program, only: list[str] | None):
-    from corpusc.backends.base import available
-    backs = available()
-    wanted = [e.backend for e in prog.emits] or ["transcripts", "ground_truth"]
+    """The registered backends' names, the backends asked for, those built,
+    their validated options (builder/compile.py) and the build's Signature."""
+    from corpusc.backends import registry
+    from corpusc.builder.compile import engine, renderer_options
+    from corpusc.render import registry as renderers
+    backs = registry.names()
+    wanted = [e.backend for e in prog.emits] or list(registry.DEFAULT)
     if only:
         wanted = [w for w in wanted if w in only]
     names = [w for w in wanted if w in backs]
     options = {e.backend: e.options for e in prog.emits}
-    return backs, wanted, names, options, [(n, backs[n].version, options.get(n, {})) for n in names]
+    r = renderers.get(engine(prog))
+    ropts = renderer_options(prog, r.Options.model_fields)
+    sig = Signature(backends=[(n, registry.get(n).version, options.get(n, {})) for n in names],
+                    renderer=(r.name, r.version, ropts), data={loc: r.fingerprint(loc, ropts) for loc in r.locales()})
+    return backs, wanted, names, options, sig
 
 
-def _complete_key(spec_hash: str, signature, shard) -> dict[str, Any]:
-    return {"spec_hash": spec_hash, "corpusc_version": __version__, "backends": [list(x) for x in signature],
-            "shard": list(shard) if shard else None}
+def _complete_key(spec_hash: str, signature: Signature, shard) -> dict[str, Any]:
+    return {"spec_hash": spec_hash, "corpusc_version": __version__,
+            "backends": [list(x) for x in signature.backends],
+            "renderer": [*signature.renderer, signature.data], "shard": list(shard) if shard else None}
 
 
 def up_to_date(compiled, out: Path, *, only: list[str] | None = None,
@@ -267,7 +291,7 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
     res.skipped_backends = [w for w in wanted if w not in backs]
     meta = {"corpus": prog.corpus.name, "spec": os.path.relpath(os.path.abspath(spec_path), os.path.abspath(out)),
             "spec_hash": spec_hash, "corpusc_version": __version__, "seed": prog.corpus.seed,
-            "backends": [list(x) for x in signature]}
+            "backends": [list(x) for x in signature.backends]}
     out.mkdir(parents=True, exist_ok=True)
     _remove_temp_files(out)
     index = manifest.Index(out)
@@ -304,7 +328,7 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
             res.removed = manifest.remove_files(out, [rel for _, f in stale for rel in f])
             index.drop([cid for cid, _ in stale])
             files = {"plan.json": plan_out.hexdigest()}
-            files.update(_write_jsonl(prog, header, out, names, options))
+            files.update(_write_jsonl(prog, header, out, names, options, index))
             if results is None:
                 from corpusc.plan.requirements import evaluate
                 results = evaluate(prog, header, planmod.calls(prog)) if prog.requirements else []
@@ -525,18 +549,25 @@ def _remove_temp_files(out: Path) -> None:
                     pass
 
 
-def _write_jsonl(prog: P.Program, header: Header, out: Path, names: list[str], options: dict) -> dict[str, str]:
-    """`vcp.jsonl` when asked for: every payload on one line, in plan order."""
+def _write_jsonl(prog: P.Program, header: Header, out: Path, names: list[str], options: dict,
+                 index: manifest.Index) -> dict[str, str]:
+    """Each backend's corpus-wide files (`finish`, e.g. `vcp.jsonl`), every
+    call in plan order, written atomically; a file a backend wrote in the
+    last build and no longer writes is removed."""
+    from corpusc.backends import registry
+    from corpusc.backends.base import Context
     from corpusc.plan.atomic import atomic_open
+    ctx = Context(header=header, options=options, out=out)
     files = {}
-    vcp_opts = options.get("vcp", {})
-    if "vcp" in names and vcp_opts.get("jsonl"):
-        from corpusc.backends.vcp import encode
-        mode = vcp_opts.get("mode", "gtm")
-        with atomic_open(out / "vcp.jsonl", "wb") as f:
-            for c in planmod.calls(prog):
-                f.write(encode(c, header, mode))
-        files["vcp.jsonl"] = manifest.sha256_file(out / "vcp.jsonl")
-    elif (out / "vcp.jsonl").is_file():
-        (out / "vcp.jsonl").unlink()
+    for name in names:
+        for rel, chunks in registry.get(name).finish(planmod.calls(prog), ctx).items():
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            with atomic_open(out / rel, "wb") as f:
+                for chunk in chunks:
+                    f.write(chunk)
+            files[rel] = manifest.sha256_file(out / rel)
+    for rel in index.get_meta("finish_files") or []:
+        if rel not in files and (out / rel).is_file():
+            (out / rel).unlink()
+    index.set_meta("finish_files", sorted(files))
     return files

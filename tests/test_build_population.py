@@ -214,7 +214,8 @@ def test_a_worker_range_is_the_calls_of_one_pass(tmp_path):
     prog = compiled.program
     header = planmod.header(prog, compiled.spec_hash)
     import pickle
-    executor._init(pickle.dumps(prog), header.model_dump_json(), {}, [], str(tmp_path / "o"), [], None,
+    executor._init(pickle.dumps(prog), header.model_dump_json(), {}, [], str(tmp_path / "o"),
+                   executor._signature(prog, [])[4], None,
                    str(tmp_path / "stage"), [])
     r = executor._expand(1, 701, 50, 90, {}, True)
     expected = [c for c in planmod.calls(prog) if c.population == "overflow"][50:90]

@@ -35,10 +35,11 @@ def _started() -> None:
 
 
 def _compile(path, sink):
-    """`compile_file`, for the commands that compile (check, plan, build):
-    start-up ends with it (`_started`)."""
-    from corpusc.compiler.driver import compile_file
-    compiled = compile_file(path, sink)
+    """`compile_spec` (the compiler, then the emit blocks, engine and locales
+    against the installed backends and renderers), for the commands that
+    compile (check, plan, build): start-up ends with it (`_started`)."""
+    from corpusc.builder.compile import compile_spec
+    compiled = compile_spec(path, sink)
     _started()
     return compiled
 

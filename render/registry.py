@@ -1,0 +1,40 @@
+"""Renderers, found through the `corpusc.renderers` entry-point group: the
+built-in template renderer is registered in pyproject.toml exactly as a third
+party's would be. Nothing is imported until a renderer is asked for."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from corpusc.render.renderer import Renderer
+
+GROUP = "corpusc.renderers"
+DEFAULT = "template"
+
+
+class RendererLoadError(Exception):
+    """A registered renderer that cannot be loaded or does not implement the protocol."""
+
+
+@lru_cache(maxsize=1)
+def names() -> tuple[str, ...]:
+    """The registered renderers' names, sorted."""
+    from importlib.metadata import entry_points
+    return tuple(sorted({ep.name for ep in entry_points(group=GROUP)}))
+
+
+@lru_cache(maxsize=None)
+def get(name: str) -> Renderer:
+    """The renderer registered as `name` (KeyError if none is)."""
+    from importlib.metadata import entry_points
+    eps = [ep for ep in entry_points(group=GROUP) if ep.name == name]
+    if not eps:
+        raise KeyError(name)
+    try:
+        obj = eps[0].load()()
+    except Exception as e:  # noqa: BLE001 - a broken plugin becomes a diagnostic, not a traceback
+        raise RendererLoadError(f"renderer `{name}` ({eps[0].value}) cannot be loaded: {type(e).__name__}: {e}")
+    if not isinstance(obj, Renderer):
+        raise RendererLoadError(f"renderer `{name}` ({eps[0].value}) does not implement the Renderer protocol "
+                                "(name, version, Options, locales, fingerprint, render)")
+    return obj
