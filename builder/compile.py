@@ -16,7 +16,8 @@ from pydantic import BaseModel, ValidationError
 from corpusc.backends import registry as backends
 from corpusc.compiler import nodes as n
 from corpusc.compiler import program as P
-from corpusc.compiler.driver import Compiled, compile_file
+from corpusc.compiler import driver
+from corpusc.compiler.driver import Compiled
 from corpusc.compiler.schema import did_you_mean
 from corpusc.diagnostics.model import Sink, Span
 from corpusc.render import registry as renderers
@@ -26,7 +27,7 @@ def compile_spec(path: str, sink: Sink, text: str | None = None) -> Compiled:
     """`compile_file`, then the emit blocks against the backends' options
     models, the engine against the renderers and the locales against the
     engine's; the program's emits carry the validated options."""
-    compiled = compile_file(path, sink, text)
+    compiled = driver.compile_file(path, sink, text)
     if compiled.program is not None:
         compiled.program = check_outputs(compiled, sink)
     return compiled
