@@ -22,9 +22,9 @@ TOPICAL = {"pricing": "pricing", "timeline": "timeline"}
 
 
 class GroundTruthOptions(BaseModel):
-    """`emit ground_truth { pretty on|off }`."""
+    """`emit ground_truth { pretty on|off }`: indented JSON (the default) or one line."""
     model_config = ConfigDict(extra="forbid", frozen=True)
-    pretty: bool | None = None
+    pretty: bool = True
 
 
 class GroundTruth(Backend):
@@ -34,7 +34,9 @@ class GroundTruth(Backend):
 
     def render(self, call: Call, rendered: RenderedCall, ctx: Context) -> list[Artifact]:
         doc = ground_truth(call, rendered, ctx.header)
-        data = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        pretty = ctx.options.get("ground_truth", {}).get("pretty", True)
+        data = json.dumps(doc, indent=2 if pretty else None, ensure_ascii=False,
+                          separators=None if pretty else (",", ":")) + "\n"
         return [Artifact(f"ground_truth/{call.id}.json", data.encode("utf-8"))]
 
 

@@ -17,26 +17,33 @@ class BackendLoadError(Exception):
 
 
 @lru_cache(maxsize=1)
+def _entry_points() -> dict:
+    """name -> entry point; the installed distributions are scanned once."""
+    from importlib.metadata import entry_points
+    out = {}
+    for ep in entry_points(group=GROUP):
+        out.setdefault(ep.name, ep)
+    return out
+
+
 def names() -> tuple[str, ...]:
     """The registered backends' names, sorted."""
-    from importlib.metadata import entry_points
-    return tuple(sorted({ep.name for ep in entry_points(group=GROUP)}))
+    return tuple(sorted(_entry_points()))
 
 
 @lru_cache(maxsize=None)
 def get(name: str) -> Backend:
     """The backend registered as `name` (KeyError if none is)."""
-    from importlib.metadata import entry_points
-    eps = [ep for ep in entry_points(group=GROUP) if ep.name == name]
-    if not eps:
+    ep = _entry_points().get(name)
+    if ep is None:
         raise KeyError(name)
     try:
-        obj = eps[0].load()()
+        obj = ep.load()()
     except Exception as e:  # noqa: BLE001 - a broken plugin becomes a diagnostic, not a traceback
-        raise BackendLoadError(f"backend `{name}` ({eps[0].value}) cannot be loaded: {type(e).__name__}: {e}")
+        raise BackendLoadError(f"backend `{name}` ({ep.value}) cannot be loaded: {type(e).__name__}: {e}")
     if not isinstance(obj, Backend):
         missing = [a for a in ("name", "version", "Options", "needs_text", "retimes", "render", "retime", "finish")
                    if not hasattr(obj, a)]
-        raise BackendLoadError(f"backend `{name}` ({eps[0].value}) does not implement the Backend protocol: "
+        raise BackendLoadError(f"backend `{name}` ({ep.value}) does not implement the Backend protocol: "
                                f"missing {', '.join(missing)} (subclass corpusc.backends.base.Backend)")
     return obj

@@ -229,7 +229,7 @@ SCHEMAS: dict[str, Block] = {
         "timezone": Prop(k_str, doc="IANA time zone of all dates and times"),
         "product": Prop(k_strs, max=2, doc="product name and a one-line description"),
         "divergence": Prop(k_percent, doc="share of annotated moments whose cues contradict the words"),
-        "engine": Prop(enum("template", "openai"), doc="how transcripts are written"),
+        "engine": Prop(k_name, doc="the renderer that writes transcripts (a `corpusc.renderers` name, checked by the build layer)"),
         "hours": Prop(k_raw, doc="business hours for sales calls, e.g. 09:00..17:00"),
         "description": Prop(k_str),
     }),

@@ -17,24 +17,31 @@ class RendererLoadError(Exception):
 
 
 @lru_cache(maxsize=1)
+def _entry_points() -> dict:
+    """name -> entry point; the installed distributions are scanned once."""
+    from importlib.metadata import entry_points
+    out = {}
+    for ep in entry_points(group=GROUP):
+        out.setdefault(ep.name, ep)
+    return out
+
+
 def names() -> tuple[str, ...]:
     """The registered renderers' names, sorted."""
-    from importlib.metadata import entry_points
-    return tuple(sorted({ep.name for ep in entry_points(group=GROUP)}))
+    return tuple(sorted(_entry_points()))
 
 
 @lru_cache(maxsize=None)
 def get(name: str) -> Renderer:
     """The renderer registered as `name` (KeyError if none is)."""
-    from importlib.metadata import entry_points
-    eps = [ep for ep in entry_points(group=GROUP) if ep.name == name]
-    if not eps:
+    ep = _entry_points().get(name)
+    if ep is None:
         raise KeyError(name)
     try:
-        obj = eps[0].load()()
+        obj = ep.load()()
     except Exception as e:  # noqa: BLE001 - a broken plugin becomes a diagnostic, not a traceback
-        raise RendererLoadError(f"renderer `{name}` ({eps[0].value}) cannot be loaded: {type(e).__name__}: {e}")
+        raise RendererLoadError(f"renderer `{name}` ({ep.value}) cannot be loaded: {type(e).__name__}: {e}")
     if not isinstance(obj, Renderer):
-        raise RendererLoadError(f"renderer `{name}` ({eps[0].value}) does not implement the Renderer protocol "
+        raise RendererLoadError(f"renderer `{name}` ({ep.value}) does not implement the Renderer protocol "
                                 "(name, version, Options, locales, fingerprint, render)")
     return obj

@@ -183,6 +183,9 @@ def test_the_content_hash_names_the_renderer(tmp_path):
     ("emit audio {\n  engine espeak festival\n}", "E0503", "festival", "`engine` takes one value, got 2"),
     ("emit vcp {\n  mode gtm\n  mode full\n}", "E0205", "mode full", "`mode` is set twice in emit `vcp`"),
     ("emit sa {\n  index \"x\"\n}", "E0502", "index", "did you mean `index_name`?"),
+    # options no backend honours are refused, not ignored
+    ("emit transcripts {\n  annotations on\n}", "E0502", "annotations", "unknown option `annotations`"),
+    ("emit transcripts {\n  model \"gpt\"\n}", "E0502", "model", "unknown option `model`"),
 ])
 def test_builtin_options_are_checked_against_their_model(cli, tmp_path, emit, code, needle, message):
     spec = _spec(tmp_path, emit)
@@ -197,6 +200,17 @@ def test_one_line_holds_several_options(cli, tmp_path):
     assert status == 0, out
     assert {"backend": "vcp", "options": {"version": "0.3", "mode": "full", "jsonl": True}} \
         in json.loads(out)["emits"]
+
+
+def test_ground_truth_pretty_off_writes_one_line(cli, tmp_path):
+    spec = _spec(tmp_path, "emit ground_truth {\n  pretty off\n}")
+    status, out = cli("build", spec.name, "-o", "out", "--jobs", "1", cwd=tmp_path)
+    assert status == 0, out
+    files = sorted((tmp_path / "out" / "ground_truth").glob("*.json"))
+    assert len(files) == 2
+    for f in files:
+        text = f.read_text()
+        assert text.count("\n") == 1 and text.endswith("}\n") and json.loads(text)["call_id"]
 
 
 PLUGIN = '''

@@ -18,12 +18,11 @@ Format = Literal["txt", "json", "vtt", "zoom_vtt", "srt", "gong", "aws_call_anal
 
 class TranscriptsOptions(BaseModel):
     """`emit transcripts { ... }`. `engine` names the renderer (a name of the
-    `corpusc.renderers` group, checked against it; default: the corpus `engine`)."""
+    `corpusc.renderers` group, checked against it; default: the corpus `engine`).
+    No other option: one the backend would not honour is refused, not ignored."""
     model_config = ConfigDict(extra="forbid", frozen=True)
     formats: list[Format] = DEFAULT_FORMATS
     engine: str | None = None
-    model: str | None = None
-    annotations: bool | None = None
 
 
 class Transcripts(Backend):
