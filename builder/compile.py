@@ -11,7 +11,7 @@ import types
 import typing
 from typing import Any, Iterator
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, create_model
 
 from corpusc.backends import registry as backends
 from corpusc.compiler import nodes as n
@@ -34,20 +34,23 @@ def compile_spec(path: str, sink: Sink, text: str | None = None) -> Compiled:
 
 
 def check_outputs(compiled: Compiled, sink: Sink) -> P.Program:
+    """The program with each emit's validated options; problems go to `sink`."""
     prog = compiled.program
-    emits = [e2 for e2 in (_emit(e, sink) for e in prog.emits) if e2 is not None]
-    prog = prog.model_copy(update={"emits": emits})
     engine, span = engine_of(prog, compiled)
+    renderer = None
     if engine not in renderers.names():
         sink.add("E0504", f"no registered renderer implements engine `{engine}`", span,
                  label="not a registered renderer",
                  help=(did_you_mean(engine, renderers.names()) + " " if did_you_mean(engine, renderers.names()) else "")
                  + "renderers: " + (", ".join(renderers.names()) or "none"))
-        return prog
-    try:
-        renderer = renderers.get(engine)
-    except renderers.RendererLoadError as e:
-        sink.add("E0504", str(e), span, label="this renderer does not load")
+    else:
+        try:
+            renderer = renderers.get(engine)
+        except renderers.RendererLoadError as e:
+            sink.add("E0504", str(e), span, label="this renderer does not load")
+    emits = [e2 for e2 in (_emit(e, sink, renderer) for e in prog.emits) if e2 is not None]
+    prog = prog.model_copy(update={"emits": emits})
+    if renderer is None:
         return prog
     supported = tuple(renderer.locales())
     for value, where in _locales(prog, compiled):
@@ -75,10 +78,13 @@ def renderer_options(prog: P.Program, fields) -> dict[str, Any]:
 
 
 def engine_of(prog: P.Program, compiled: Compiled) -> tuple[str, Span]:
-    """`engine(prog)` and where the spec writes it."""
+    """The engine as the spec writes it (before the emit options are
+    validated: the renderer's own options are validated with them) and where."""
     for e in prog.emits:
-        if e.backend == "transcripts" and e.options.get("engine"):
-            return e.options["engine"], _value_span(e, "engine")
+        if e.backend == "transcripts" and e.backend in backends.names():
+            for opt in _split(e.lines, backends.get(e.backend).Options):
+                if opt.name == "engine" and len(opt.values) == 1 and opt.values[0].kind in ("name", "str"):
+                    return str(opt.values[0].value), opt.values[0].span
     corpus = _corpus_decl(compiled)
     for p in (corpus.props if corpus else []):
         if p.name.value == "engine" and p.values:
@@ -88,7 +94,7 @@ def engine_of(prog: P.Program, compiled: Compiled) -> tuple[str, Span]:
 
 # ---- emit blocks ----------------------------------------------------------------
 
-def _emit(e: P.Emit, sink: Sink) -> P.Emit | None:
+def _emit(e: P.Emit, sink: Sink, renderer=None) -> P.Emit | None:
     span = e.span or Span.point("<spec>")
     names = backends.names()
     if e.backend not in names:
@@ -101,6 +107,8 @@ def _emit(e: P.Emit, sink: Sink) -> P.Emit | None:
         sink.add("E0501", str(err), span, label="this backend does not load",
                  help="reinstall the package that provides it, or remove this `emit`")
         return None
+    if e.backend == "transcripts" and renderer is not None:
+        model = _with_renderer(model, renderer)
     owner = f"emit `{e.backend}`"
     given: dict[str, Any] = {}
     where: dict[str, _Option] = {}
@@ -136,7 +144,7 @@ def _emit(e: P.Emit, sink: Sink) -> P.Emit | None:
         valid = model.model_validate(given)
     except ValidationError as err:
         for d in err.errors():
-            _report(d, where, owner, sink)
+            _report(d, where, owner, span, sink)
         return e
     if bad:
         return e
@@ -144,6 +152,15 @@ def _emit(e: P.Emit, sink: Sink) -> P.Emit | None:
     ordered = {k: dumped[k] for k in given if k in dumped}  # in the spec's order, as the plan header lists them
     ordered.update((k, v) for k, v in dumped.items() if k not in ordered)
     return e.model_copy(update={"options": ordered})
+
+
+def _with_renderer(model: type[BaseModel], renderer) -> type[BaseModel]:
+    """`emit transcripts` takes the transcripts backend's options and those of
+    the renderer its `engine` selects (renderer_options picks them out again)."""
+    extra = {k: (f.annotation, f) for k, f in renderer.Options.model_fields.items() if k not in model.model_fields}
+    if not extra:
+        return model
+    return create_model(f"{model.__name__}_{renderer.name}", __base__=model, **extra)
 
 
 class _Option:
@@ -213,10 +230,12 @@ def _py(v: P.EmitValue) -> Any:
     return v.value
 
 
-def _report(d: dict, where: dict[str, _Option], owner: str, sink: Sink) -> None:
+def _report(d: dict, where: dict[str, _Option], owner: str, span: Span, sink: Sink) -> None:
+    """One pydantic error at the option (or list item) it is about; an error of
+    the whole model (a model validator) at the backend's name."""
     loc = d.get("loc") or ()
     opt = where.get(loc[0]) if loc else None
-    span = opt.span if opt else Span.point("<spec>")
+    span = opt.span if opt else span
     if opt and opt.values:
         span = opt.values[0].span
         if len(loc) > 1 and isinstance(loc[1], int):
@@ -244,17 +263,6 @@ def _report(d: dict, where: dict[str, _Option], owner: str, sink: Sink) -> None:
 def _choices(expected: str) -> list[str]:
     """pydantic's "'a', 'b' or 'c'" as [a, b, c]."""
     return [w.strip().strip("'\"") for w in expected.replace(" or ", ", ").split(",") if w.strip()]
-
-
-def _value_span(e: P.Emit, key: str) -> Span:
-    for opt in _split(e.lines, _model_of(e.backend)):
-        if opt.name == key and opt.values:
-            return opt.values[0].span
-    return e.span or Span.point("<spec>")
-
-
-def _model_of(backend: str) -> type[BaseModel]:
-    return backends.get(backend).Options
 
 
 # ---- locales ----------------------------------------------------------------------

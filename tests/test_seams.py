@@ -235,6 +235,31 @@ class Foo(Backend):
     def render(self, call, rendered, ctx):
         seen = {"options": ctx.options.get("foo"), "text": rendered is not None}
         return [Artifact(f"foo/{call.id}.json", json.dumps(seen, sort_keys=True).encode())]
+
+
+class ShoutOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    volume: int = 1
+
+
+class Shout:
+    """A third-party renderer: the template's words in capitals, `volume` exclamation marks."""
+    name = "shout"
+    version = "1"
+    Options = ShoutOptions
+
+    def locales(self):
+        return ("de-DE", "en-US", "fr-FR")
+
+    def fingerprint(self, locale, options):
+        return "shout-data-1"
+
+    def render(self, call, header, options):
+        from corpusc.render.template.engine import render_call
+        rc = render_call(call, header)
+        bang = "!" * options.get("volume", 1)
+        turns = [t.model_copy(update={"text": t.text.upper() + bang}) for t in rc.turns]
+        return rc.model_copy(update={"turns": turns, "evidence": []})
 '''
 
 
@@ -247,7 +272,8 @@ def plugin_path(tmp_path) -> Path:
     info = site / "corpusc_foo-0.1.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: corpusc-foo\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text("[corpusc.backends]\nfoo = corpusc_foo:Foo\n")
+    (info / "entry_points.txt").write_text("[corpusc.backends]\nfoo = corpusc_foo:Foo\n\n"
+                                           "[corpusc.renderers]\nshout = corpusc_foo:Shout\n")
     return site
 
 
@@ -278,6 +304,26 @@ def test_a_third_party_backend_gets_checked_options(tmp_path, plugin_path):
     # without the distribution on the path, foo is not a backend
     status, out = _corpusc(tmp_path / "nowhere", tmp_path, "check", good.name)
     assert status == 1 and "error[E0501]: unknown emit backend `foo`" in out
+
+
+def test_a_third_party_renderer_is_selected_with_its_options_and_locales(tmp_path, plugin_path):
+    emit = "emit transcripts {\n  formats [txt]\n  engine shout\n  volume VOL\n}"
+    bad = _spec(tmp_path, emit.replace("VOL", "loud"), locale="fr-FR", name="bad")
+    status, out = _corpusc(plugin_path, tmp_path, "check", bad.name)
+    assert status == 1 and "error[E0503]: invalid value for `volume`" in out and _at(out, bad, "loud") in out, out
+    assert "[E0505]" not in out  # shout writes fr-FR
+    plain = _spec(tmp_path, "emit transcripts {\n  formats [txt]\n  volume 3\n}", name="plain")
+    status, out = _corpusc(plugin_path, tmp_path, "check", plain.name)
+    assert status == 1 and "unknown option `volume` in emit `transcripts`" in out  # template takes no volume
+    good = _spec(tmp_path, emit.replace("VOL", "3"), locale="fr-FR", name="good")
+    status, out = _corpusc(plugin_path, tmp_path, "build", good.name, "-o", "out", "--jobs", "1")
+    assert status == 0, out
+    txt = sorted((tmp_path / "out" / "transcripts").glob("*.txt"))
+    assert len(txt) == 2
+    for f in txt:
+        for line in f.read_text().splitlines()[3:]:
+            words = line.split(": ", 1)[1]
+            assert words.endswith("!!!") and words == words.upper()
 
 
 # ---- import direction ---------------------------------------------------------------
