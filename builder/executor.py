@@ -1,7 +1,8 @@
 """The build: stream the plan's calls through the backends on a process pool,
 write every file atomically, record it in manifest.json, and skip calls whose
 content hash (plan item + its context + the renderer's name, version, options
-and data digest + backend names, versions, options) is unchanged. `--shard i/n` renders a deterministic slice."""
+and data digest + backend names, versions, options) is unchanged. `--shard
+i/n` renders a deterministic slice."""
 
 from __future__ import annotations
 
@@ -240,6 +241,10 @@ def _signature(prog: P.Program, only: list[str] | None):
     from corpusc.backends import registry
     from corpusc.builder.compile import engine, renderer_options
     from corpusc.render import registry as renderers
+    unchecked = [e.backend for e in prog.emits if e.lines and not e.options]
+    if unchecked:  # built with defaults instead of what the spec asks for: refused
+        raise ValueError(f"the options of `emit {unchecked[0]}` were not checked: compile the spec with "
+                         "corpusc.builder.compile.compile_spec")
     backs = registry.names()
     wanted = [e.backend for e in prog.emits] or list(registry.DEFAULT)
     if only:

@@ -174,6 +174,18 @@ def test_the_content_hash_names_the_renderer(tmp_path):
     assert executor.content_hash(call, h, sig) != executor.content_hash(call, h, other)
 
 
+def test_a_program_whose_options_were_not_checked_is_not_built(tmp_path):
+    """compile_file alone leaves the emit options unchecked (the compiler knows
+    no backend): the executor refuses it rather than build with defaults."""
+    from corpusc.builder import executor
+    from corpusc.compiler.driver import compile_file
+    from corpusc.diagnostics.model import Sink
+    compiled = compile_file(str(_spec(tmp_path, "emit transcripts { formats [vtt] }")), Sink())
+    with pytest.raises(ValueError, match="compile_spec"):
+        executor.build(compiled, str(tmp_path / "s.corpus"), tmp_path / "out")
+    assert not (tmp_path / "out" / "transcripts").exists()
+
+
 # ---- emit options against the backends' models -----------------------------------------
 
 @pytest.mark.parametrize("emit, code, needle, message", [
