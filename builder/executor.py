@@ -566,6 +566,9 @@ def _write_jsonl(prog: P.Program, header: Header, out: Path, names: list[str], o
     files = {}
     for name in names:
         for rel, chunks in registry.get(name).finish(planmod.calls(prog), ctx).items():
+            parts = rel.split("/")
+            if rel.startswith("/") or ".." in parts or parts[0] in (".corpusc", manifest.MANIFEST) or rel in files:
+                raise ValueError(f"backend `{name}` asked to write `{rel}`, outside its share of the output directory")
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
             with atomic_open(out / rel, "wb") as f:
                 for chunk in chunks:
