@@ -41,8 +41,7 @@ def check_outputs(compiled: Compiled, sink: Sink) -> P.Program:
     if engine not in renderers.names():
         sink.add("E0504", f"no registered renderer implements engine `{engine}`", span,
                  label="not a registered renderer",
-                 help=(did_you_mean(engine, renderers.names()) + " " if did_you_mean(engine, renderers.names()) else "")
-                 + "renderers: " + (", ".join(renderers.names()) or "none"))
+                 help=_listing(engine, renderers.names(), "renderers"))
     else:
         try:
             renderer = renderers.get(engine)
@@ -57,9 +56,14 @@ def check_outputs(compiled: Compiled, sink: Sink) -> P.Program:
         if value not in supported:
             sink.add("E0505", f"renderer `{engine}` has no locale `{value}`", where,
                      label="not a locale of this renderer",
-                     help=(did_you_mean(value, supported) + " " if did_you_mean(value, supported) else "")
-                     + f"`{engine}` writes: " + (", ".join(supported) or "no locale"))
+                     help=_listing(value, supported, f"`{engine}` writes"))
     return prog
+
+
+def _listing(word: str, choices, what: str) -> str:
+    """"did you mean `x`? what: a, b" for a help line."""
+    hint = did_you_mean(word, choices)
+    return (hint + " " if hint else "") + f"{what}: " + (", ".join(choices) or "none")
 
 
 def engine(prog: P.Program) -> str:
