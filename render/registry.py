@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from corpusc.render.renderer import Renderer
+from corpusc.render.protocol import Renderer
 
 GROUP = "corpusc.renderers"
 DEFAULT = "template"
