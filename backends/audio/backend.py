@@ -103,12 +103,11 @@ class Audio(Backend):
     def render(self, call: Call, rendered: RenderedCall | None, ctx: Context) -> list[Artifact]:
         return self.retime(call, rendered, ctx)[0]
 
-    def retime(self, call: Call, rc: RenderedCall | None, ctx: Context) -> tuple[list[Artifact], RenderedCall]:
-        from corpusc.render.template.engine import render_call, speaker_rates
+    def retime(self, call: Call, rc: RenderedCall, ctx: Context) -> tuple[list[Artifact], RenderedCall]:
+        """`rc` is the build's one rendering (audio `needs_text`): it speaks those words."""
+        from corpusc.render.template.engine import speaker_rates
 
         from corpusc.backends.audio.voices import voices
-        if rc is None:
-            rc = render_call(call, ctx.header)
         opts = Options(ctx.options.get("audio", {}))
         rates = speaker_rates(call, ctx.header)
         vs = voices(call, ctx.header, rates)
