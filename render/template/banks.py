@@ -7,7 +7,6 @@ a locale missing a key is refused before any call renders."""
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 from typing import Any
 

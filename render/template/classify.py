@@ -1,26 +1,19 @@
 """Keyword classifiers of a spec's free text: which topic a persona's own
 question is about, which kind of buying signal a signal's text describes, and
-whether a participant's name is only a placeholder. The keywords are data,
-`stdlib/phrases/prose.json`, in the language that text is written in."""
+whether a participant's name is only a placeholder. The keywords are data, the
+`classify` section of the call locale's lexicon (lexicon.py)."""
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 
-from corpusc.render.template.lexicon import PHRASES
-
-PROSE_FILE = "prose.json"
+from corpusc.render.template.lexicon import load_lexicon
 
 
 @lru_cache(maxsize=None)
-def _prose() -> dict:
-    return json.loads((PHRASES / PROSE_FILE).read_text(encoding="utf-8"))
-
-
-@lru_cache(maxsize=None)
-def _table(name: str, label: str) -> tuple[tuple[tuple[str, ...], str], ...]:
-    return tuple((tuple(row["keywords"]), row[label]) for row in _prose()[name])
+def _table(locale: str, name: str, label: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+    rows = getattr(load_lexicon(locale).classify, name)
+    return tuple((tuple(row["keywords"]), row[label]) for row in rows)
 
 
 def _classify(text: str, table) -> str:
@@ -31,24 +24,25 @@ def _classify(text: str, table) -> str:
     return "general"
 
 
-def signal_category(text: str) -> str:
-    """`contract`, `security`, `pilot`, ... or `general`: the seller's answer to a buying signal."""
-    return _classify(text, _table("signal_categories", "category"))
+def signal_category(locale: str, text: str) -> str:
+    """`contract`, `security`, `pilot`, ... or `general`: how the seller answers a buying signal."""
+    return _classify(text, _table(locale, "signal_categories", "category"))
 
 
-def question_topic(text: str) -> str:
+@lru_cache(maxsize=4096)
+def question_topic(locale: str, text: str) -> str:
     """The topic (a `bq.<topic>` bank) of a persona's own question, or `general`."""
-    return _classify(text, _table("question_topics", "topic"))
+    return _classify(text, _table(locale, "question_topics", "topic"))
 
 
-def signal_categories() -> list[str]:
-    return [c for _, c in _table("signal_categories", "category")] + ["general"]
+def signal_categories(locale: str) -> list[str]:
+    return [c for _, c in _table(locale, "signal_categories", "category")] + ["general"]
 
 
-def question_topics() -> list[str]:
-    return [t for _, t in _table("question_topics", "topic")] + ["general"]
+def question_topics(locale: str) -> list[str]:
+    return [t for _, t in _table(locale, "question_topics", "topic")] + ["general"]
 
 
-def placeholder_name(name: str) -> bool:
+def placeholder_name(locale: str, name: str) -> bool:
     """Whether a participant's name ("agent", "bot") is a role, not a name to say."""
-    return name.lower() in _prose()["generic_agent_names"]
+    return name.lower() in load_lexicon(locale).classify.placeholder_names

@@ -12,7 +12,6 @@ from corpusc.plan import rng
 from corpusc.plan.model import Call, Header, Moment, Participant, fast
 from corpusc.render.model import Evidence, RenderedCall, Turn
 from corpusc.render.template.banks import bank_locale, load_bank
-from corpusc.render.template.classify import question_topic
 from corpusc.render.template.language import emit, tidy
 from corpusc.render.template.lexicon import load_lexicon
 from corpusc.render.template.morphology import restater
@@ -48,10 +47,9 @@ class HeaderX:
         for a in h.accounts:
             for s in a.stakeholders:
                 self.people[f"{a.name}.{s.get('name')}"] = s
-        self.persona_questions: dict[str, list[tuple[str, str]]] = {}
+        self.persona_questions: dict[str, list[str]] = {}  # a persona's own questions (its phrases ending `?`)
         for name, p in h.personas.items():
-            self.persona_questions[name] = [(ph, question_topic(ph)) for ph in p.get("phrases") or []
-                                            if ph.rstrip().endswith("?")]
+            self.persona_questions[name] = [ph for ph in p.get("phrases") or [] if ph.rstrip().endswith("?")]
 
 
 def header_x(h: Header) -> HeaderX:

@@ -1,7 +1,8 @@
 """How words behave in a locale, as data: digit grouping, small numbers as
 words, money, which titles lower-case mid-sentence, which words keep their
-capital. Read from `stdlib/phrases/<locale>/lexicon.json` (the banks say what
-is said; the lexicon says how a value is written in that language)."""
+capital, the keywords that classify a spec's free text. Read from
+`stdlib/phrases/<locale>/lexicon.json` (the banks say what is said; the lexicon
+says how a value is written in that language)."""
 
 from __future__ import annotations
 
@@ -28,12 +29,20 @@ class Numbers(_Frozen):
     tens_join: str = ""
 
 
+class Keywords(_Frozen):
+    """Keywords classifying a spec's free text, first match wins (classify.py)."""
+    question_topics: tuple[dict[str, Any], ...]  # {"topic": ..., "keywords": [...]}
+    signal_categories: tuple[dict[str, Any], ...]  # {"category": ..., "keywords": [...]}
+    placeholder_names: tuple[str, ...]  # a participant named so ("agent") is not addressed by name
+
+
 class Lexicon(_Frozen):
     locale: str
     numbers: Numbers
     money: str  # `{n}` is the grouped amount: "${n}", "{n} Euro"
     lowercase_titles: bool  # an industry's title reads lower-case inside a sentence
     keep_capital: tuple[str, ...]  # words that keep a capital where a sentence part is lower-cased ("I")
+    classify: Keywords
     restate: dict[str, Any] = {}  # data of the locale's rules restating the spec's prose (morphology.py)
 
     def number(self, x: int) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 from corpusc.plan import rng
 from corpusc.plan.model import Beat, Moment, Participant
 from corpusc.render.template.banks import closest, topics
-from corpusc.render.template.classify import signal_category
+from corpusc.render.template.classify import question_topic, signal_category
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name, strip_end
 from corpusc.render.template.voices import VOICE_ASKS, VOICE_TOPICS, VOICE_WEIGHT, voice_of
 from corpusc.render.timing import WORDS_PER_SEC
@@ -65,7 +65,7 @@ class Sales:
         self.asked: set[str] = set()
         self.used_phrases: set[str] = set()
         self.raised_here = {b.key for b in c.beats if b.kind in ("objection_raised", "objection_reopened")}
-        self.signal_cats = [signal_category(b.text or "") for b in c.beats if b.kind == "buying_signal"]
+        self.signal_cats = [signal_category(R.loc, b.text or "") for b in c.beats if b.kind == "buying_signal"]
         self.want_cache: dict[str, dict] = {}
         # objections this call addresses or deflects later on (so an earlier ack does not promise "next time")
         self.handled_later = {(b.key, b.turn) for b in c.beats if b.kind in ("objection_addressed",
@@ -627,7 +627,7 @@ class Sales:
             if R.prose and ref.text:
                 clause = R.prose.reported(ref.text)
             else:
-                cat = signal_category(ref.text)
+                cat = signal_category(R.loc, ref.text)
                 clause = R.phrase(R.first_key(f"signal.ref.{cat}", "signal.ref.general") or "signal.ref.general")
             skw["sig"] = clause
             return R.say("reference.signal", skw)
@@ -816,8 +816,9 @@ class Sales:
     def _ask(self, d: Draft, v: str, kw) -> None:
         R = self.R
         early = self.work == "discovery"
-        qs = [q for q in R.hx.persona_questions.get(d.p.persona or "", [])
-              if q[0] not in self.used_phrases and f"bq:{q[1]}" not in self.asked] if (R.prose and not early) else []
+        own = R.hx.persona_questions.get(d.p.persona or "", []) if (R.prose and not early) else []
+        qs = [q for q in ((ph, question_topic(R.loc, ph)) for ph in own)
+              if q[0] not in self.used_phrases and f"bq:{q[1]}" not in self.asked]
         if qs and R.chance(0.4):
             text, topic = rng.pick(R.r, qs)
             self.used_phrases.add(text)
@@ -887,7 +888,7 @@ class Sales:
             self.pending = ("resolved", b)
             self.shape(d, 0.5 * vw, 60, [self.vkey("voice.more", v)])
         elif kind == "buying_signal":
-            cat = signal_category(b.text or "")
+            cat = signal_category(R.loc, b.text or "")
             if R.chance(0.5):
                 d.add(d.core, R.say(self.vkey("signal.lead", v), kw), mtag, True)
             d.add(d.core, self._signal(b, cat, kw), tag + mtag)

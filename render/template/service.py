@@ -83,7 +83,7 @@ class Service:
         rep = R.hx.reps.get(agent.name) or R.hx.reps.get(agent.id) or {}
         if rep.get("display"):
             agent_name = first_name(rep["display"])
-        elif agent.name and not placeholder_name(agent.name):
+        elif agent.name and not placeholder_name(R.loc, agent.name):
             agent_name = first_name(agent.name)
             agent_name = agent_name[:1].upper() + agent_name[1:]
         else:
