@@ -7,10 +7,11 @@ a locale missing a key is refused before any call renders."""
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from typing import Any
 
-from corpusc.render.template.language import compile_template, template_words, words
+from corpusc.render.template.language import compile_template, template_slots, template_words, words
 from corpusc.render.template.lexicon import LEXICON_FILE, PHRASES
 
 KEYS_FILE = "keys.json"
@@ -106,5 +107,101 @@ def with_prefix(locale: str, prefix: str) -> tuple[str, ...]:
 
 # ---- the declared keys ------------------------------------------------------------------
 
+_VAR = re.compile(r"\{([a-z_*]+)\}")
+
+
+@lru_cache(maxsize=None)
+def declaration() -> dict[str, Any]:
+    """`stdlib/phrases/keys.json` without its comments."""
+    return _uncommented(json.loads((PHRASES / KEYS_FILE).read_text(encoding="utf-8")))
+
+
+def _uncommented(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _uncommented(v) for k, v in node.items() if not k.startswith("_")}
+    if isinstance(node, list):
+        return [_uncommented(v) for v in node]
+    return node
+
+
+def expand(pattern: str, sets: dict[str, list[str]] | None = None) -> list[str]:
+    """`voice.more.{voice}` -> one key per member of the set `voice`."""
+    sets = declaration()["sets"] if sets is None else sets
+    out = [""]
+    pos = 0
+    for m in _VAR.finditer(pattern):
+        lit = pattern[pos:m.start()]
+        out = [o + lit + v for o in out for v in sets[m.group(1)]]
+        pos = m.end()
+    return [o + pattern[pos:] for o in out]
+
+
+def _regex(pattern: str) -> re.Pattern:
+    """An optional pattern (before any ` -> fallback`): `{x}` one dotted name, `{*}` any rest."""
+    pattern = pattern.split(" -> ", 1)[0]
+    parts, pos = [], 0
+    for m in _VAR.finditer(pattern):
+        parts.append(re.escape(pattern[pos:m.start()]))
+        parts.append(".*" if m.group(1) == "*" else "[^.]*")
+        pos = m.end()
+    parts.append(re.escape(pattern[pos:]))
+    return re.compile("".join(parts))
+
+
+@lru_cache(maxsize=None)
+def required_keys() -> tuple[str, ...]:
+    """Every key each locale's banks must hold (the `required` patterns expanded)."""
+    return tuple(sorted({k for p in declaration()["required"] for k in expand(p)}))
+
+
+@lru_cache(maxsize=None)
+def _optional() -> re.Pattern:
+    d = declaration()
+    pats = [p for group in d["optional"].values() for p in group]
+    pats += [e["scan"] for e in d["each"]] + [n for e in d["each"] for n in e["needs"]]
+    return re.compile("|".join(f"(?:{_regex(p).pattern})" for p in pats))
+
+
+def declared(key: str) -> bool:
+    """Whether `key` is one the renderer may read: required, one of a group, a
+    restating rule's, or matching an optional pattern."""
+    d = declaration()
+    return (key in required_keys() or any(key in g for g in d["one_of"]) or key in d["restate"]
+            or _optional().fullmatch(key) is not None)
+
+
 def missing_keys(locale: str) -> list[str]:
-    return []
+    """What the banks of `locale` lack of the declaration (empty: complete)."""
+    from corpusc.render.template.lexicon import load_lexicon
+    from corpusc.render.template.morphology import RESTATE
+    try:
+        load_lexicon(locale)
+    except (OSError, ValueError) as e:
+        return [f"{LEXICON_FILE}: {str(e).splitlines()[0]}"]
+    d = declaration()
+    bank = load_bank(locale)
+    out = [k for k in required_keys() if not bank.get(k)]
+    if locale in RESTATE:
+        out += [k for k in d["restate"] if not bank.get(k)]
+    out += [" | ".join(g) for g in d["one_of"] if not any(bank.get(k) for k in g)]
+    for e in d["each"]:
+        scan = _regex(e["scan"])
+        prefix, _, suffix = e["scan"].partition("{x}")
+        found = [k[len(prefix):len(k) - len(suffix)] for k in bank if scan.fullmatch(k)]
+        if len(found) < e["min"]:
+            out.append(f"at least {e['min']} of {e['scan']}")
+        out += [n.replace("{x}", x) for x in found for n in e["needs"] if not bank.get(n.replace("{x}", x))]
+    out += [f"{{@{k}}}" for k in sorted(composed_keys(bank)) if not bank.get(k)]
+    return out
+
+
+def composed_keys(bank: dict[str, Any]) -> set[str]:
+    """Every key a template composes in place (`{@bank.key}`)."""
+    out: set[str] = set()
+    for v in bank.values():
+        if not isinstance(v, list):
+            continue
+        for t in v:
+            for x in (t.get("say") or [] if isinstance(t, dict) else [t]):
+                out |= {s[1:] for s in template_slots(x) if s.startswith("@")}
+    return out
