@@ -25,12 +25,14 @@ from __future__ import annotations
 
 from corpusc.plan.model import Call, Header
 from corpusc.render.model import RenderedCall
-from corpusc.render.template.banks import load_bank  # noqa: F401  (the engine's public names)
+from corpusc.render.template.banks import load_bank
 from corpusc.render.template.drafting import Drafter
-from corpusc.render.template.language import compile_template, template_slots  # noqa: F401
+from corpusc.render.template.language import compile_template, template_slots
 from corpusc.render.template.sales import Sales
 from corpusc.render.template.service import Service
-from corpusc.render.timing import speaker_rates, timing  # noqa: F401
+from corpusc.render.timing import speaker_rates, timing
+
+__all__ = ["render_call", "STRICT", "load_bank", "compile_template", "template_slots", "speaker_rates", "timing"]
 
 STRICT = False  # tests switch this on: a missing slot or bank key raises instead of rendering ""
 
