@@ -105,7 +105,7 @@ class Audio(Backend):
 
     def retime(self, call: Call, rc: RenderedCall, ctx: Context) -> tuple[list[Artifact], RenderedCall]:
         """`rc` is the build's one rendering (audio `needs_text`): it speaks those words."""
-        from corpusc.render.template.engine import speaker_rates
+        from corpusc.render.timing import speaker_rates
 
         from corpusc.backends.audio.voices import voices
         opts = Options(ctx.options.get("audio", {}))
