@@ -53,7 +53,7 @@ def check_outputs(compiled: Compiled, sink: Sink) -> P.Program:
         return prog
     supported = tuple(renderer.locales())
     for value, where in _locales(prog, compiled):
-        if value not in supported:
+        if renderer.data_locale(value) is None:
             sink.add("E0505", f"renderer `{engine}` has no locale `{value}`", where,
                      label="not a locale of this renderer",
                      help=_listing(value, supported, f"`{engine}` writes"))

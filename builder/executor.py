@@ -82,10 +82,19 @@ def content_hash(call: Call, h: Header, signature: Signature, data: bytes | None
         if len(_CTX) > 4096:
             _CTX.clear()
         payload = {"context": call_context(call, h), "backends": signature.backends,
-                   "renderer": [*signature.renderer, signature.data.get(call.locale)], "corpusc": __version__}
+                   "renderer": [*signature.renderer, _data_digest(signature, call.locale)], "corpusc": __version__}
         hit = _CTX[key] = (signature, hashlib.sha256(
             json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).digest())
     return hashlib.sha256(hit[1] + (data if data is not None else call_json(call))).hexdigest()
+
+
+def _data_digest(signature: Signature, locale: str) -> str | None:
+    """The renderer's data digest for a call in `locale`: that of the locale
+    it is written from (en-GB from en-US)."""
+    if locale in signature.data:
+        return signature.data[locale]
+    from corpusc.render import registry as renderers
+    return signature.data.get(renderers.get(signature.renderer[0]).data_locale(locale) or "")
 
 
 # ---- worker side --------------------------------------------------------------

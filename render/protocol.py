@@ -25,7 +25,13 @@ class Renderer(Protocol):
     Options: ClassVar[type[BaseModel]]
 
     def locales(self) -> tuple[str, ...]:
-        """The locales this renderer can write, e.g. ("de-DE", "en-US")."""
+        """The locales this renderer has data for, e.g. ("de-DE", "en-US")."""
+        ...
+
+    def data_locale(self, locale: str) -> str | None:
+        """Which of `locales()` a call in `locale` is written from (itself, or
+        a fallback the renderer documents, e.g. en-GB from en-US); None when
+        it cannot write `locale` (`check` reports E0505)."""
         ...
 
     def fingerprint(self, locale: str, options: dict[str, Any]) -> str:

@@ -138,10 +138,10 @@ population inbound {
 # ---- the content hash covers the renderer's data ---------------------------------------
 
 def test_editing_a_phrase_bank_rebuilds_that_locales_calls(cli, tmp_path, monkeypatch):
-    from corpusc.render.template import renderer as template
+    from corpusc.render.template import lexicon
     phrases = tmp_path / "phrases"
-    shutil.copytree(template.PHRASES, phrases)
-    monkeypatch.setattr(template, "PHRASES", phrases)
+    shutil.copytree(lexicon.PHRASES, phrases)
+    monkeypatch.setattr(lexicon, "PHRASES", phrases)  # where the template renderer's digest reads
     spec = _spec(tmp_path)
 
     def build() -> str:
@@ -157,6 +157,22 @@ def test_editing_a_phrase_bank_rebuilds_that_locales_calls(cli, tmp_path, monkey
     assert "up to date" in build()
     (phrases / "de-DE" / "extra.json").write_text("{}\n")  # a new file of the locale counts too
     assert "1 calls rendered, 1 unchanged" in build()
+    keys = phrases / "keys.json"  # what every locale must hold: read for every call
+    keys.write_bytes(keys.read_bytes() + b"\n")
+    assert "2 calls rendered, 0 unchanged" in build()
+
+
+def test_a_locale_written_from_another_of_its_language(cli, tmp_path):
+    """en-GB is written from the en-US banks (the template's documented
+    fallback): accepted, and its calls hash with the en-US data."""
+    from corpusc.builder import executor
+    from corpusc.builder.compile import compile_spec
+    from corpusc.diagnostics.model import Sink
+    spec = _spec(tmp_path, locale="en-GB")
+    status, out = cli("check", spec.name, cwd=tmp_path)
+    assert status == 0, out
+    sig = executor._signature(compile_spec(str(spec), Sink()).program, None)[4]
+    assert executor._data_digest(sig, "en-GB") == sig.data["en-US"]
 
 
 def test_the_content_hash_names_the_renderer(tmp_path):
@@ -263,15 +279,18 @@ class Shout:
     def locales(self):
         return ("de-DE", "en-US", "fr-FR")
 
+    def data_locale(self, locale):
+        return locale if locale in self.locales() else None
+
     def fingerprint(self, locale, options):
         return "shout-data-1"
 
     def render(self, call, header, options):
         from corpusc.render.template.engine import render_call
-        rc = render_call(call, header)
+        rc = render_call(call.model_copy(update={"locale": "en-US"}), header)  # English words, shouted
         bang = "!" * options.get("volume", 1)
         turns = [t.model_copy(update={"text": t.text.upper() + bang}) for t in rc.turns]
-        return rc.model_copy(update={"turns": turns, "evidence": []})
+        return rc.model_copy(update={"turns": turns, "evidence": [], "locale": call.locale})
 '''
 
 
