@@ -25,7 +25,7 @@ class Renderer(Protocol):
     Options: ClassVar[type[BaseModel]]
 
     def locales(self) -> tuple[str, ...]:
-        """The locales this renderer has data for (the template: de-DE and en-US)."""
+        """The locales this renderer has data for (the template: its complete bank folders)."""
         ...
 
     def data_locale(self, locale: str) -> str | None:
