@@ -88,11 +88,11 @@ class ToAst(Transformer):
         if ty == "STRING":
             return _mk(n.Str, span=s, value=_unquote(t.value))
         if ty == "INT":
-            return _mk(n.Num, span=s, value=float(int(t.value)), is_int=True)
+            return _mk(n.Num, span=s, value=_number(t.value), is_int=True)
         if ty == "NUMBER":
-            return _mk(n.Num, span=s, value=float(t.value), is_int=False)
+            return _mk(n.Num, span=s, value=_number(t.value), is_int=False)
         if ty == "PERCENT":
-            return _mk(n.Percent, span=s, value=float(t.value[:-1]))
+            return _mk(n.Percent, span=s, value=_number(t.value[:-1]))
         if ty == "DATE":
             return _mk(n.DateV, span=s, value=t.value)
         if ty == "TIME":
@@ -306,6 +306,19 @@ class ToAst(Transformer):
     def list(self, c):
         items = [self.val(x) for x in c if x is not None and not (isinstance(x, Token) and x.type in ("LSQB", "RSQB"))]
         return _mk(n.ListV, span=self.span_of(c), items=items)
+
+
+_HUGE = 1e300
+
+
+def _number(text: str) -> float:
+    """A numeral's value; one of more than 300 digits reads as ±1e300, which
+    is beyond every bound the checker applies (so it is reported there, at its
+    token) and still a finite float that `int()` accepts (a longer literal
+    would overflow a float or pass Python's limit on digits converted)."""
+    if len(text.lstrip("-").split(".")[0].lstrip("0")) > 300:
+        return -_HUGE if text.startswith("-") else _HUGE
+    return float(text)
 
 
 def _unquote(s: str) -> str:
