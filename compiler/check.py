@@ -168,7 +168,9 @@ class Checker:
                 pop = self.population(it, corpus)
                 if pop is not None:
                     pops.append(pop)
-                    sized.append((pop.count, _prop_span(it, "count" if pop.volume_per_day is None else "volume")))
+                    key = "count" if pop.volume_per_day is None else "volume"
+                    sized.append((pop.count, next((x.values[0].span for x in it.props
+                                                   if x.name.value == key and x.values), it.name.span)))
         bounds.total_calls(self.sink, sized, sum(len(a.calls) for a in accounts))
         reqs = []
         for m, it in items:

@@ -443,6 +443,10 @@ _c("E0902", "error", "cannot read file", """
 The file could not be opened: it does not exist, is a directory, or is not
 readable.""")
 _c("E0903", "error", "cannot write output", """
+An output file could not be written: `plan -o FILE` or `check --coverage FILE`
+onto a read-only or full file system, or into a folder that is a file.
+Nothing is left behind; choose another path.
+
 The build could not write to its output directory: the disk is full, the
 directory is not writable, or a path in it is taken by a file where a folder
 belongs. The files of the calls finished before the error are kept and
