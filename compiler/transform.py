@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import sys
+
 from lark import Token, Transformer, Tree
 from lark.tree import Meta
 
@@ -316,17 +319,13 @@ class ToAst(Transformer):
         return _mk(n.ListV, span=self.span_of(c), items=items)
 
 
-_HUGE = 1e300
-
-
 def _number(text: str) -> float:
-    """A numeral's value; one of more than 300 digits reads as ±1e300, which
-    is beyond every bound the checker applies (so it is reported there, at its
-    token) and still a finite float that `int()` accepts (a longer literal
-    would overflow a float or pass Python's limit on digits converted)."""
-    if len(text.lstrip("-").split(".")[0].lstrip("0")) > 300:
-        return -_HUGE if text.startswith("-") else _HUGE
-    return float(text)
+    """A numeral's value. One beyond the largest float reads as the largest
+    float (±1.8e308), which every bound of the checker rejects at its token
+    and `int()` still accepts; `float(int(text))` would overflow there, and
+    `int()` refuses numerals of more than 4,300 digits."""
+    v = float(text)
+    return math.copysign(sys.float_info.max, v) if math.isinf(v) else v
 
 
 def _unquote(s: str) -> str:
