@@ -351,8 +351,17 @@ _STMT_NAMES = {"StakeholderDecl": "`stakeholder`", "CallDecl": "`call`", "ArcDec
 
 
 def to_module(file: str, tree: Tree) -> n.Module:
+    """The module of a parse tree. The tree's top-level declarations are
+    transformed one by one and let go of as they are done (the tree is
+    consumed): the syntax tree of a declaration and its AST never both live
+    for the whole file, which keeps a large spec's peak memory down to about
+    its AST."""
     t = ToAst(file)
-    items = t.transform(tree)
+    items = []
+    for i, child in enumerate(tree.children):
+        tree.children[i] = None
+        if isinstance(child, Tree):
+            items.append(t.transform(child))
     out = []
     for it in items:
         if isinstance(it, n.Requirement):
