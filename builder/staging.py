@@ -29,7 +29,7 @@ import shutil
 from pathlib import Path
 from typing import Iterable
 
-from corpusc.plan.atomic import _write_all, write_output
+from corpusc.plan.atomic import write_all, write_output
 
 STAGES = ".corpusc"
 LOCK = ".lock"
@@ -98,7 +98,7 @@ class Writer:
             os.makedirs(path.rpartition("/")[0], exist_ok=True)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
-            _write_all(fd, data)
+            write_all(fd, data)
         finally:
             os.close(fd)
 

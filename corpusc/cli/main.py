@@ -180,7 +180,7 @@ def _cannot_write(path, e: OSError, fmt: str) -> None:
 
 def _check_one(path, sink):
     from corpusc.diagnostics.model import Sink
-    from corpusc.compiler.driver import evaluate_plan
+    from corpusc.plan.evaluate import evaluate_plan
     own = Sink()
     compiled = _compile(path, own)
     results = None
@@ -263,7 +263,7 @@ def build(file, out_dir, only, jobs, shard):
     results = []
     if prog is not None and not sink.errors:
         from corpusc.builder.executor import up_to_date
-        from corpusc.compiler.driver import evaluate_plan
+        from corpusc.plan.evaluate import evaluate_plan
         out = Path(out_dir) if out_dir else Path("out") / prog.corpus.name
         wanted = [x.strip() for x in only.split(",")] if only else None
         current = up_to_date(compiled, out, only=wanted, shard=shard_t)
