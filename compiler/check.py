@@ -489,12 +489,13 @@ class Checker:
                 turns = LENGTH_TURNS[length]
                 duration = turns * SECONDS_PER_TURN
             elif len(v) == 1 and isinstance(v[0], n.Quantity) and v[0].unit in ("s", "min", "h"):
-                duration = seconds(v[0])
-                turns = max(4, round(duration / SECONDS_PER_TURN))
-                length = "short" if turns <= 20 else "medium" if turns <= 40 else "long"
-                if not 60 <= duration <= 4 * 3600:
+                if not 60 <= seconds(v[0]) <= 4 * 3600:  # before any arithmetic: 1e308 min is infinite seconds
                     self.sink.add("E0207", "invalid value for `length`: calls last between 1 min and 4 h",
-                                  prop.span)
+                                  prop.span, help="write a duration from 1 min to 4 h, e.g. `length 30 min`")
+                else:
+                    duration = seconds(v[0])
+                    turns = max(4, round(duration / SECONDS_PER_TURN))
+                    length = "short" if turns <= 20 else "medium" if turns <= 40 else "long"
             elif len(v) == 2 and isinstance(v[0], n.Num) and v[0].is_int and isinstance(v[1], n.Name) \
                     and v[1].value == "turns" and v[0].value > 0:
                 turns = int(v[0].value)

@@ -82,6 +82,7 @@ CASES = [
     case("turns", spec(call="turns 2000000000"), "E1001", "2000000000"),
     case("length in turns", spec(call="length 100000 turns"), "E1001", "100000"),
     case("moments", spec(call=f"paralinguistics on moments {BIG}"), "E1001", BIG),
+    case("length in minutes", spec(call="length " + "9" * 400 + " min"), "E0207", "length"),
     case("on day", spec(when="on day 3000000"), "E1002", "3000000"),
     case("on day 20 digits", spec(when=f"on day {BIG}"), "E1002", BIG),
     case("on day negative", spec(when=f"on day -{BIG}"), "E1002", f"-{BIG}"),
