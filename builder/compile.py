@@ -23,11 +23,12 @@ from corpusc.diagnostics.model import Sink, Span
 from corpusc.render import registry as renderers
 
 
-def compile_spec(path: str, sink: Sink, text: str | None = None) -> Compiled:
-    """`compile_file`, then the emit blocks against the backends' options
-    models, the engine against the renderers and the locales against the
-    engine's; the program's emits carry the validated options."""
-    compiled = driver.compile_file(path, sink, text)
+def compile_spec(path: str, sink: Sink, text: str | None = None, keep: bool = False) -> Compiled:
+    """`compile_file` (`keep` as there), then the emit blocks against the
+    backends' options models, the engine against the renderers and the
+    locales against the engine's; the program's emits carry the validated
+    options."""
+    compiled = driver.compile_file(path, sink, text, keep=keep)
     if compiled.program is not None:
         compiled.program = check_outputs(compiled, sink)
     return compiled
