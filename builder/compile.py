@@ -52,12 +52,11 @@ def check_outputs(compiled: Compiled, sink: Sink) -> P.Program:
     prog = prog.model_copy(update={"emits": emits})
     if renderer is None:
         return prog
-    supported = tuple(renderer.locales())
     for value, where in _locales(prog, compiled):
-        if renderer.data_locale(value) is None:
+        if renderer.data_locale(value) is None:  # the full list only when it is needed: it reads every bank
             sink.add("E0505", f"renderer `{engine}` has no locale `{value}`", where,
                      label="not a locale of this renderer",
-                     help=_listing(value, supported, f"`{engine}` writes"))
+                     help=_listing(value, tuple(renderer.locales()), f"`{engine}` writes"))
     return prog
 
 
