@@ -17,14 +17,14 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from typing import Any
+from typing import Any, Literal
 
 from corpusc.plan.model import Call
 
 from pydantic import BaseModel, ConfigDict
 
 from corpusc.backends.base import Artifact, Backend, Context
-from corpusc.backends.header import call_header
+from corpusc.backends.header import call_header, generator_path, spitch_flat, spitch_header, spitch_stem
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://corpusc.dev/sa/upload")
 ATTRS = "segments.call_center_attributes."
@@ -51,7 +51,10 @@ def _file_agent(name: str) -> str:
     return re.sub(r"[^\w]+", "_", name.strip(), flags=re.UNICODE).strip("_") or "Agent"
 
 
-def sa_data(call: Call, seed: Any, corpus: str, audio_format: str = "wav") -> dict[str, Any]:
+def sa_data(call: Call, seed: Any, corpus: str, audio_format: str = "wav",
+            spitch: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`spitch`: the Spitch profile's flat header, sent as the `custom.*` fields
+    and naming the file as the generator does."""
     head = call_header(call)
     start = str(head.get("start_utc") or call.start_utc)
     compact = _compact(start)
@@ -74,19 +77,21 @@ def sa_data(call: Call, seed: Any, corpus: str, audio_format: str = "wav") -> di
     if team:
         data[ATTRS + "group"] = str(team)
         data[ATTRS + "group_name"] = str(head.get("team_name") or team)
-    data["original_filename"] = f"{stem}.{audio_format}"
+    data["original_filename"] = f"{spitch_stem(call) if spitch else stem}.{audio_format}"
     data["channel"] = str(channel)
-    for k, v in head.items():
+    for k, v in (head if spitch is None else spitch).items():
         if isinstance(v, SCALARS) and v is not None:
             data[f"custom.{k}"] = v
     return data
 
 
 class SaOptions(BaseModel):
-    """`emit sa { index_name "..." channel_map "..." }`."""
+    """`emit sa { index_name "..." channel_map "..." profile spitch }`; `profile
+    spitch` sends the Spitch generator's header as `custom.*` (docs/formats.md)."""
     model_config = ConfigDict(extra="forbid", frozen=True)
     index_name: str | None = None
     channel_map: str | None = None
+    profile: Literal["default", "spitch"] | None = None
 
 
 class Sa(Backend):
@@ -100,11 +105,13 @@ class Sa(Backend):
         corpus = ctx.header.corpus
         text = call.metadata.get("channel") == "text"
         fmt = str(ctx.options.get("audio", {}).get("format") or "wav")  # the audio backend's file suffix
+        spitch = spitch_flat(spitch_header(call), generator_path(ctx)) if opts.get("profile") == "spitch" else None
+        files = f"audio/{spitch_stem(call) if ctx.options.get('audio', {}).get('profile') == 'spitch' else call.id}"
         doc = {
-            "data": sa_data(call, corpus.get("seed"), str(corpus.get("name", "")), fmt),
+            "data": sa_data(call, corpus.get("seed"), str(corpus.get("name", "")), fmt, spitch),
             "index_name": opts.get("index_name"),
             "channel_map": opts.get("channel_map"),
-            "stt_data": f"audio/{call.id}.wav.json",
-            "audio": None if text else f"audio/{call.id}.{fmt}",
+            "stt_data": f"{files}.wav.json",
+            "audio": None if text else f"{files}.{fmt}",
         }
         return [Artifact(f"sa/{call.id}.json", (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode())]

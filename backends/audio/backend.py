@@ -18,6 +18,7 @@ from corpusc.plan.rng import stream
 from corpusc.backends.base import Artifact, Backend, Context, OptionError
 from corpusc.render.model import RenderedCall
 from corpusc.backends.audio import timeline
+from corpusc.backends.header import generator_path, spitch_flat, spitch_header, spitch_stem
 from corpusc.render.cues import Delivery, delivery
 from corpusc.backends.audio.errors import AudioError
 
@@ -36,6 +37,7 @@ class Options:
         self.stereo = not raw.get("mono")
         self.telephony = bool(raw.get("telephony"))
         self.format = str(raw.get("format") or "wav")
+        self.spitch = raw.get("profile") == "spitch"
         self.model = str(raw.get("model") or "")
         self.loudness = _loudness(raw.get("loudness"), DEFAULT_LOUDNESS)
         sr = raw.get("sample_rate")
@@ -78,6 +80,7 @@ class AudioOptions(BaseModel):
     telephony: bool | None = None
     model: str | None = None
     loudness: float | str | list[float | str] | None = None
+    profile: Literal["default", "spitch"] | None = None  # spitch: file names and C1 keys of the Spitch generator
 
     @field_validator("sample_rate")
     @classmethod
@@ -114,10 +117,33 @@ class Audio(Backend):
         stypes = {pid: v.gender for pid, v in vs.items()}
         base = f"audio/{call.id}"
         if call.metadata.get("channel") == "text":
-            return [Artifact(f"{base}.wav.json", timeline.dumps(timeline.wav_json(call, rc, stypes)))], rc
+            head = _spitch_head(call, ctx) if opts.spitch else None
+            name = f"audio/{spitch_stem(call)}" if opts.spitch else base
+            return [Artifact(f"{name}.wav.json", timeline.dumps(timeline.wav_json(call, rc, stypes, head=head)))], rc
         deliveries = [delivery(t.cues) for t in rc.turns]
         utts, engine_sr = _speak(call, rc, ctx, opts, vs, deliveries)
-        return _assemble(call, rc, opts, vs, stypes, deliveries, utts, engine_sr)
+        arts, new = _assemble(call, rc, opts, vs, stypes, deliveries, utts, engine_sr)
+        return (_spitch(call, ctx, opts, arts) if opts.spitch else arts), new
+
+
+def _spitch_head(call: Call, ctx: Context) -> dict[str, Any]:
+    return spitch_flat(spitch_header(call), generator_path(ctx))
+
+
+def _spitch(call: Call, ctx: Context, opts: Options, arts: list[Artifact]) -> list[Artifact]:
+    """`profile spitch`: `audio/{Agent_Name}_{YYYYMMDDHHMMSS}_{ANI}.wav` and its
+    `.wav.json` with the Spitch header as C1 keys, the names the generator's
+    uploader reads the call's start from; the `.timeline.json` keeps the call
+    id and names the audio file, for `verify`."""
+    import json
+    stem = f"audio/{spitch_stem(call)}"
+    audio, wav_json, own = arts
+    doc = json.loads(wav_json.data)
+    c1 = {"cid": doc["C1"]["cid"], "metadata": doc["C1"]["metadata"], **_spitch_head(call, ctx)}
+    mine = {**json.loads(own.data), "audio": f"{stem}.{opts.format}"}
+    return [Artifact(f"{stem}.{opts.format}", audio.data),
+            Artifact(f"{stem}.wav.json", timeline.dumps({"C1": c1, "C2": doc["C2"]})),
+            Artifact(own.path, timeline.dumps(mine))]
 
 
 def _speak(call, rc, ctx, opts: Options, vs, deliveries: list[Delivery]):

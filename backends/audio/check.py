@@ -29,15 +29,20 @@ def check_call(out: Path, call_id: str, files: dict, add: Callable) -> dict | No
     """Check one call's audio against its timeline; None when it has no audio."""
     trel = f"audio/{call_id}.timeline.json"
     arel = next((f"audio/{call_id}.{e}" for e in AUDIO_EXT if f"audio/{call_id}.{e}" in files), None)
-    if trel not in files or arel is None:
+    if trel not in files:
         return None
-    tpath, apath = out / trel, out / arel
-    at = Span.point(str(apath))
+    tpath = out / trel
     try:
         tl = json.loads(tpath.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         add("E0725", f"`{trel}` is not valid JSON", Span.point(str(tpath)), help="rebuild the call")
         return None
+    if arel is None and tl.get("audio") in files:  # `profile spitch` names the audio after agent, start and ANI
+        arel = tl["audio"]
+    if arel is None:
+        return None
+    apath = out / arel
+    at = Span.point(str(apath))
     try:
         import soundfile as sf
         y, sr = sf.read(str(apath), dtype="float32", always_2d=True)

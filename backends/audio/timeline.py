@@ -32,7 +32,8 @@ def _r(x: float) -> float:
 
 
 def wav_json(call: Call, rc: RenderedCall, stypes: dict[str, str],
-             holds: list[tuple[float, float]] = ()) -> dict[str, Any]:
+             holds: list[tuple[float, float]] = (), head: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`head`: the C1 keys (default: `call_header`; the Spitch profile passes its own)."""
     segs: list[list[dict]] = [[], []]
     for t in rc.turns:
         ch = channel_of(t.side)
@@ -44,7 +45,7 @@ def wav_json(call: Call, rc: RenderedCall, stypes: dict[str, str],
     for s in segs:
         s.sort(key=lambda x: (x["start"], x["end"]))
     c1: dict[str, Any] = {"cid": "1", "metadata": {"smoothed": segs[0]}}
-    for k, v in call_header(call).items():
+    for k, v in (call_header(call) if head is None else head).items():
         c1.setdefault(k, v)
     return {"C1": c1, "C2": {"cid": "2", "metadata": {"smoothed": segs[1]}}}
 

@@ -19,10 +19,13 @@ Format = Literal["txt", "json", "vtt", "zoom_vtt", "srt", "gong", "aws_call_anal
 class TranscriptsOptions(BaseModel):
     """`emit transcripts { ... }`. `engine` names the renderer (a name of the
     `corpusc.renderers` group, checked against it; default: the corpus `engine`).
+    `profile spitch` writes the `dialogue` format as the Spitch speech-analytics
+    generator does (docs/formats.md); it changes no other format.
     No other option: one the backend would not honour is refused, not ignored."""
     model_config = ConfigDict(extra="forbid", frozen=True)
     formats: list[Format] = DEFAULT_FORMATS
     engine: str | None = None
+    profile: Literal["default", "spitch"] = "default"
 
 
 class Transcripts(Backend):
@@ -35,6 +38,10 @@ class Transcripts(Backend):
         opts = ctx.options.get("transcripts", {})
         out = []
         for fmt in opts.get("formats") or DEFAULT_FORMATS:
+            if fmt == "dialogue" and opts.get("profile") == "spitch":
+                from corpusc.backends.transcripts.dialogue import spitch_artifact
+                out.append(spitch_artifact(call, rendered, ctx))
+                continue
             ext, fn = FORMATS[fmt]
             out.append(Artifact(f"transcripts/{call.id}{ext}", fn(call, rendered).encode("utf-8")))
         return out

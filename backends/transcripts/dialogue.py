@@ -11,7 +11,8 @@ from typing import Any
 
 from corpusc.plan.model import Call
 
-from corpusc.backends.header import call_header
+from corpusc.backends.base import Artifact, Context
+from corpusc.backends.header import call_header, generator_path, spitch_flat, spitch_header, spitch_stem
 from corpusc.render.model import RenderedCall
 
 MARK = "---- DIALOGUE ----"
@@ -100,3 +101,30 @@ def dialogue(call: Call, rc: RenderedCall) -> str:
         who = agent if t.side == "seller" else customer
         out.append(f"{who}: {''.join(inline)}{_line(t.text)}")
     return "\n".join(out) + "\n"
+
+
+def _spitch_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return "None" if v is None else str(v)  # floats keep `.`: `17.884`
+
+
+def spitch_dialogue(call: Call, rc: RenderedCall, generator: str) -> str:
+    """`profile spitch`: the header as the Spitch generator writes it for every
+    language (its English field names, `true`/`false`, numbers with `.`, `None`
+    for no value), a blank line, the mark, then the turns with only the
+    `[hold Ns]` / `[silence Ns]` tags its audio step reads."""
+    head = spitch_flat(spitch_header(call), generator)
+    out = [f"{k}: {_spitch_value(v)}" for k, v in head.items()]
+    out += ["", MARK]
+    agent, customer = SPEAKERS[_lang(call.locale)]
+    for t in rc.turns:
+        out += [f"[{c}]" for c in t.cues if c.startswith(("hold ", "silence "))]
+        out.append(f"{agent if t.side == 'seller' else customer}: {_line(t.text)}")
+    return "\n".join(out) + "\n"
+
+
+def spitch_artifact(call: Call, rc: RenderedCall, ctx: Context) -> Artifact:
+    """`transcripts/{Agent_Name}_{YYYYMMDDHHMMSS}_{ANI}.txt`, the name the generator gives it."""
+    text = spitch_dialogue(call, rc, generator_path(ctx))
+    return Artifact(f"transcripts/{spitch_stem(call)}.txt", text.encode("utf-8"))
