@@ -42,7 +42,7 @@ SPITCH_FIELDS = (
     "compliance_flags", "kb_article_used", "language_switch", "pii_disclosure_flag", "script_adherence", "ANI")
 # the generator's hour buckets (their dialogue step picks a start inside them)
 SPITCH_BUCKETS = ((0, "Night"), (6, "Morning"), (12, "Afternoon"), (18, "Evening"))
-# categorical fields whose values the generator spells capitalized (`mon` -> `Mon`)
+# categorical fields whose lower-case values the generator spells capitalized (`mon` -> `Mon`)
 SPITCH_CAPITALIZED = ("weekday", "agent_shift", "customer_segment", "self_service_potential", "device_type")
 # a planned beat kind -> the compliance stage it evidences (pass when the agent's beat is planned and rendered)
 SPITCH_COMPLIANCE = {"greeting": "Greeting", "empathy": "Empathy", "summary": "Summary", "close": "Farewell"}
@@ -103,7 +103,7 @@ def spitch_header(call: Call) -> dict[str, Any]:
     head["time_of_day_bucket"] = spitch_bucket(call.time)
     head["agent_name"] = spitch_agent(str(m.get("agent_name") or _agent_of(call)))
     for k in SPITCH_CAPITALIZED:
-        if isinstance(head[k], str) and head[k]:
+        if isinstance(head[k], str) and head[k].islower():  # `iOS` stays as written
             head[k] = head[k][0].upper() + head[k][1:]
     agent = {p.id for p in call.participants if p.side == "seller"}
     done = {b.kind for b in call.beats if b.speaker in agent}

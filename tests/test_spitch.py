@@ -187,3 +187,21 @@ def test_profile_is_checked(tmp_path):
                    encoding="utf-8")
     res = CliRunner().invoke(main, ["check", str(bad)])
     assert res.exit_code != 0 and "E0503" in res.output and "profile" in res.output
+
+
+def test_a_spec_in_the_generators_vocabulary_meets_its_value_sets(tmp_path):
+    """The profile spells, it does not translate: a spec that uses the
+    generator's agents, shifts, cantons, devices, escalation and complaint
+    values gets records inside its sample bank's value sets. Only `team` stays
+    out: "Team A" has a space, and a team is a name in a spec."""
+    from .conftest import ROOT
+    out = _build(ROOT / "tests" / "fixtures" / "spitch_bank.corpus", tmp_path / "out")
+    files = sorted((out / "transcripts").glob("*.txt"))
+    assert len(files) == 24
+    for p in files:
+        rec = S.record_of_header(S.parse_dialogue(p.read_text(encoding="utf-8"))[0])
+        S.Call.model_validate(rec)
+        assert S.ANI_DE.match(rec["ANI"])
+        for field, values in S.DATASET_VALUES.items():
+            if field != "team":
+                assert rec.get(field) in values, (p.name, field, rec.get(field))

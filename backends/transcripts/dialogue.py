@@ -110,12 +110,13 @@ def _spitch_value(v: Any) -> str:
 
 
 def spitch_dialogue(call: Call, rc: RenderedCall, generator: str) -> str:
-    """`profile spitch`: the header as the Spitch generator writes it for every
-    language (its English field names, `true`/`false`, numbers with `.`, `None`
-    for no value), a blank line, the mark, then the turns with only the
+    """`profile spitch`: the header as the Spitch generator's audio step reads it
+    for every language (its English field names, `true`/`false`, numbers with
+    `.`, `None` for no value), a blank line, the mark, then the turns with only the
     `[hold Ns]` / `[silence Ns]` tags its audio step reads."""
     head = spitch_flat(spitch_header(call), generator)
-    out = [f"{k}: {_spitch_value(v)}" for k, v in head.items()]
+    # `key:value` with no space: the audio step keeps what follows the colon as the string value
+    out = [f"{k}:{_spitch_value(v)}" for k, v in head.items()]
     out += ["", MARK]
     agent, customer = SPEAKERS[_lang(call.locale)]
     for t in rc.turns:

@@ -105,6 +105,7 @@ DATASET_VALUES: dict[str, set[Any]] = {
     "amount_bucket": {"<100", "100–1000", "1000–5000", ">5000", None},
     "self_service_potential": {"Low", "Medium", "High"},
 }
+NULLABLE = ("product", "amount_bucket", "automation_action_type")
 ANI_DE = re.compile(r"^\+49\d{9,12}$")
 
 # ---- the dialogue text file, as the audio step reads it ----------------------------
@@ -151,10 +152,12 @@ def parse_dialogue(text: str) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
 
 
 def record_of_header(head: dict[str, Any]) -> dict[str, Any]:
-    """The flat header (Greeting... as keys of their own, `None` for no value)
-    back into the call record's shape."""
+    """The flat header (Greeting... as keys of their own) back into the call
+    record's shape; `None` is no value in the nullable fields and a word
+    elsewhere (escalation `None`)."""
     flags = ("Greeting", "Empathy", "Summary", "Farewell")
-    rec = {k: (None if v == "None" else v) for k, v in head.items() if k not in flags and k != "generator_path"}
+    rec = {k: (None if v == "None" and k in NULLABLE else v) for k, v in head.items()
+           if k not in flags and k != "generator_path"}
     rec["compliance_flags"] = {k: head[k] for k in flags if k in head}
     return rec
 
