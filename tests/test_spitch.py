@@ -179,6 +179,11 @@ def test_audio_files_are_named_and_keyed_as_the_uploader_reads_them(tmp_path):
         assert wav.exists() == (head["channel"] == "voice")
     res = CliRunner().invoke(main, ["verify", str(out)], catch_exceptions=False)
     assert res.exit_code == 0, res.output
+    # verify found each renamed recording through its timeline and checked the signal
+    from corpusc.backends.audio.check import check_call
+    calls = json.loads((out / "manifest.json").read_text())["calls"]
+    voice = [cid for cid, c in plan.items() if c["metadata"]["channel"] == "voice"]
+    assert voice and all(check_call(out, cid, calls[cid]["files"], pytest.fail) for cid in voice)
 
 
 def test_profile_is_checked(tmp_path):
