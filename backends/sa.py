@@ -91,7 +91,7 @@ class SaOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     index_name: str | None = None
     channel_map: str | None = None
-    profile: Literal["default", "spitch"] | None = None
+    profile: Literal["default", "spitch"] = "default"
 
 
 class Sa(Backend):

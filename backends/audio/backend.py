@@ -80,7 +80,7 @@ class AudioOptions(BaseModel):
     telephony: bool | None = None
     model: str | None = None
     loudness: float | str | list[float | str] | None = None
-    profile: Literal["default", "spitch"] | None = None  # spitch: file names and C1 keys of the Spitch generator
+    profile: Literal["default", "spitch"] = "default"  # spitch: file names and C1 keys of the Spitch generator
 
     @field_validator("sample_rate")
     @classmethod

@@ -3,7 +3,8 @@ lines, `---- DIALOGUE ----`, then `Agent:` / `Customer:` (`Kunde:` in German)
 turns, with `[hold Ns]` and `[silence Ns]` on lines of their own where the
 call holds or goes quiet. The header's keys and typed values are the call's
 metadata (backends/header.py), so the dialogue, the `.wav.json` timeline and
-the SA upload agree."""
+the SA upload agree. `profile spitch` (`spitch_dialogue`) writes the Spitch
+generator's own header and file name instead (docs/formats.md)."""
 
 from __future__ import annotations
 
