@@ -120,7 +120,8 @@ def test_gong_transcripts_and_parties_match_gongs_shapes(built):
                 assert p.emailAddress.endswith("@example.com" if p.affiliation == "Internal" else ".example.org")
             else:
                 assert p.affiliation == "External" and p.phoneNumber
-        assert call.metaData.duration == round(max(t["end"] for t in turns)) or call.metaData.duration > 0
+        whole = json.loads((built[name] / "transcripts" / f"{cid}.json").read_text(encoding="utf-8"))["duration"]
+        assert call.metaData.duration == round(whole) and call.metaData.started
         n += 1
     assert n
 
