@@ -101,3 +101,17 @@ def test_schema_problems_come_before_the_files(cli, tmp_path):
     _edit_json(_timeline(tmp_path, ids[0]), _no_c2)
     status, out = cli("deliver", "sa", str(tmp_path), "--dry-run")
     assert status == 1 and "at data.ani" in out and "stt_data" not in out.split("would be rejected:")[0]
+
+
+def test_the_contact_center_example_passes_the_sa_dry_run(cli, tmp_path):
+    """A slice of the example as built (audio and sa), voice and text calls."""
+    from .conftest import EXAMPLES
+    out = tmp_path / "cc"
+    status, text = cli("build", str(EXAMPLES / "contact_center.corpus"), "-o", str(out), "--jobs", "2",
+                       "--shard", "1/25", "--only", "audio,sa")
+    assert status == 0, text
+    descs = [json.loads(p.read_text()) for p in sorted((out / "sa").glob("*.json"))]
+    assert len(descs) == 8 and {d["data"]["channel"] for d in descs} == {"voice", "text"}
+    status, text = cli("deliver", "sa", str(out), "--dry-run")
+    assert status == 0, text
+    assert "8 valid, 0 invalid; 8 would be sent" in text
