@@ -133,7 +133,9 @@ def common(fn):
         click.option("--token-env", metavar="NAME", help="Send `Authorization: Bearer $NAME`."),
         click.option("--secret-path-segment", "secret_segments", multiple=True, metavar="N|TEXT",
                      help="Hide a URL path segment in all output: its 1-based position (-1 = last) or its text."),
-        click.option("--dry-run", is_flag=True, help="Check every payload as its receiver would (specs/); report what it would reject; send nothing."),
+        click.option("--dry-run", is_flag=True,
+                     help="Check every payload as its receiver would (specs/); report what it would reject; "
+                          "send nothing."),
         click.option("--only-failed", is_flag=True, help="Send only the payloads the journal records as failed."),
         click.option("--restart", is_flag=True, help="Ignore the journal: send every payload again."),
         click.option("--backoff-base", type=click.FloatRange(min=0), default=0.5, show_default=True,
