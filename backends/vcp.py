@@ -329,7 +329,7 @@ class VcpOptions(BaseModel):
         `/` is dropped so the URLs have one."""
         from urllib.parse import urlsplit
         example = 'e.g. artifacts_base "https://media.example.org/calls"'
-        if not v or any(c.isspace() or ord(c) < 32 for c in v):
+        if not v or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in v):
             raise OptionError("`artifacts_base` must be a URL without spaces or control characters", help=example)
         try:
             parts = urlsplit(v)
