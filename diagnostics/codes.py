@@ -309,9 +309,10 @@ or ffmpeg through pydub, and neither is available. Install ffmpeg (for example
 `apt-get install ffmpeg`), or use `format wav`, which needs nothing else.""")
 _c("E0715", "error", "invalid audio option", """
 An `emit audio` option has a value the backend cannot use: `telephony` is
-8 kHz mu-law, so it cannot be combined with another `sample_rate`; a sample
-rate must be between 8000 and 96000 Hz; `loudness` is the active speech level
-in dBFS between -60 and -3 (e.g. `loudness -20`).""")
+8 kHz narrowband, so it cannot be combined with another `sample_rate`; a sample
+rate must be between 8000 and 96000 Hz; `encoding` is `pcm16` (the default) or
+`mulaw`, and `mulaw` is a WAV encoding, so it needs `format wav`; `loudness` is
+the active speech level in dBFS between -60 and -3 (e.g. `loudness -20`).""")
 _c("E0721", "error", "audio duration does not match its timeline", """
 The audio file's duration differs from the end of its timeline
 (`audio/<call>.timeline.json`) by more than 10 ms: the audio or the timeline
