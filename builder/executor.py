@@ -1,7 +1,8 @@
-"""The build: stream the plan's calls through the backends on a process pool,
-write every file atomically, record it in manifest.json, and skip calls whose
-content hash (plan item + its context + backend names, versions, options) is
-unchanged. `--shard i/n` renders a deterministic slice."""
+"""The build: stream the plan's work units through the backends on a process
+pool (or this process at --jobs 1), record every call in the index and
+manifest.json, and publish the staged folders. `--shard i/n` renders a
+deterministic slice. What a unit renders is builder.worker's, what may be
+skipped builder.incremental's, plan.json and the reports builder.build_pass's."""
 
 from __future__ import annotations
 
@@ -16,14 +17,15 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from corpusc import __version__
-from corpusc.plan import planner as planmod
 from corpusc.compiler import program as P
-from corpusc.plan.model import Call, Header
-from corpusc.plan.serialize import HashedFile, JsonWriter, call_json
+from corpusc.plan import planner as planmod
+from corpusc.plan.model import Call
+from corpusc.plan.serialize import HashedFile
 
-from corpusc.builder import manifest
-
-from corpusc.builder import staging
+from corpusc.builder import manifest, staging, worker
+from corpusc.builder.build_pass import BuildPass, write_jsonl
+from corpusc.builder.incremental import all_present, backend_signature, complete_key, content_hash, unchanged
+from corpusc.builder.worker import RangeResult
 
 BATCH = 64
 
@@ -39,51 +41,6 @@ class BuildResult:
     skipped_backends: list[str] = field(default_factory=list)
 
 
-def call_context(call: Call, h: Header) -> dict[str, Any]:
-    """The parts of the header one call's rendering depends on, so editing one
-    account changes only that account's content hashes."""
-    account = next((a.model_dump(mode="json") for a in h.accounts if a.name == call.account), None)
-    pop = next((p.model_dump(mode="json") for p in h.populations if p.name == call.population), None)
-    personas = {p.persona: h.personas.get(p.persona) for p in call.participants if p.persona}
-    objections = {b.key: h.objections.get(b.key) for b in call.beats if b.kind.startswith("objection_")}
-    industry = h.industries.get(account["industry"]) if account else None
-    corpus = {k: v for k, v in h.corpus.items() if k not in ("description",)}
-    scenario = h.scenarios.get(call.metadata.get("scenario")) if call.population else None
-    return {"corpus": corpus, "account": account, "population": pop, "personas": personas, "scenario": scenario,
-            "objections": objections, "industry": industry, "reps": h.reps if call.kind == "sales" else None}
-
-
-_CTX: dict[tuple, tuple[list, bytes]] = {}
-
-
-def content_hash(call: Call, h: Header, backends: list[tuple[str, str, dict]], data: bytes | None = None) -> str:
-    """sha256 of the call, the context it depends on and the backends. The
-    context digest is shared by every call with the same account or population
-    and cast, so a 100k-call population hashes its context once."""
-    # the backends list is kept with its digest (so its id stays its own) and
-    # is never changed in place during a build
-    key = (h.spec_hash, id(backends), call.account, call.population, call.metadata.get("scenario"),
-           tuple(p.persona for p in call.participants),
-           tuple(b.key for b in call.beats if b.kind.startswith("objection_")))
-    hit = _CTX.get(key)
-    if hit is None or hit[0] is not backends:
-        if len(_CTX) > 4096:
-            _CTX.clear()
-        payload = {"context": call_context(call, h), "backends": backends, "corpusc": __version__}
-        hit = _CTX[key] = (backends, hashlib.sha256(
-            json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).digest())
-    return hashlib.sha256(hit[1] + (data if data is not None else call_json(call))).hexdigest()
-
-
-# ---- worker side --------------------------------------------------------------
-# A work unit is either a batch of sales calls the main process planned (their
-# threads refer to earlier calls), or a range of one population's calls, which
-# the worker makes itself (population.Expander): then the worker also writes
-# the calls' plan.json lines, hashes them, decides whether each needs
-# rendering, and measures them for the distribution report, so the main
-# process only records and merges in plan order.
-
-_W: dict[str, Any] = {}
 # Population calls per work unit: a share of what is left (guided
 # scheduling), so a large population goes in few units (each costs pickling
 # and merging: 1,000-call units build 180k calls 8% faster than 200-call
@@ -95,114 +52,6 @@ MIN_RANGE, MAX_RANGE = 100, 1000
 def range_size(left: int, jobs: int) -> int:
     """Calls in the next unit when `left` population calls remain."""
     return max(MIN_RANGE, min(MAX_RANGE, -(-left // (4 * max(1, jobs)))))
-
-
-def _init(program: bytes, header_json: str, options: dict, names: list[str], out: str,
-          signature: list, shard: tuple[int, int] | None, stage: str, present: list[str]) -> None:
-    import gc
-    import multiprocessing
-    import signal
-    if multiprocessing.parent_process() is not None:  # a worker: the main process's handler (stop, keep) is its own
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    gc.freeze()  # the header and templates stay; collections then scan only per-call garbage
-    gc.set_threshold(50_000, 20, 100)
-    from corpusc.backends.base import Context, available
-    h = Header.model_validate_json(header_json)
-    backs = [available()[n] for n in names]
-    # Backends with `retime` (audio) run first: the durations they measure
-    # become every later backend's timings, so all outputs share one clock.
-    first = [b for b in backs if hasattr(b, "retime")]
-    rest = [b for b in backs if not hasattr(b, "retime")]
-    needs_text = bool(backs) and any(getattr(b, "needs_text", True) for b in backs)
-    _W.clear()
-    _W.update(ctx=Context(header=h, options=options, out=Path(out)), first=first, rest=rest, needs_text=needs_text,
-              root=os.path.abspath(out), program=pickle.loads(program), signature=signature, shard=shard,
-              expanders={}, writer=staging.Writer(os.path.abspath(out), stage, present))
-
-
-def _render_one(call: Call) -> tuple[str, int]:
-    """Render one call through every backend: its files as the index records
-    them ({path: sha256} in JSON, `manifest.files_json`) and how many."""
-    ctx = _W["ctx"]
-    write = _W["writer"].write
-    files: dict[str, str] = {}
-    if not _W["first"] and not _W["rest"]:
-        return "{}", 0
-    rc = None
-    if _W["needs_text"]:
-        from corpusc.render.template.engine import render_call
-        rc = render_call(call, ctx.header)
-
-    def keep(arts) -> None:
-        for art in arts:
-            write(art.path, art.data)
-            files[art.path] = hashlib.sha256(art.data).hexdigest()
-
-    for b in _W["first"]:
-        arts, rc = b.retime(call, rc, ctx)
-        keep(arts)
-    for b in _W["rest"]:
-        keep(b.render(call, rc, ctx))
-    return manifest.files_json(files), len(files)
-
-
-def _render_batch(calls: list[Call]) -> list[tuple[str, str, int]]:
-    return [(call.id, *_render_one(call)) for call in calls]
-
-
-def unchanged(root: str, h: str, prev_hash: str | None, files) -> bool:
-    """A call needs no rendering when its content hash is the recorded one
-    and every file it wrote is still there."""
-    return prev_hash == h and bool(files) and all(os.path.isfile(f"{root}/{rel}") for rel in files)
-
-
-@dataclass
-class RangeResult:
-    """What a worker sends back for a range of population calls. `rows` are
-    (call id, index, content hash, files as `manifest.files_json` or None
-    when unchanged, number of files); the rest is for the build pass
-    (plan.json lines joined as bytes, tally, distribution, quality sample) and only
-    filled when the build keeps one."""
-    rows: list[tuple[str, int, str, str | None, int]]
-    lines: bytes = b""
-    tally: Any = None
-    part: Any = None
-    sides: list[tuple[str, dict[str, str]]] = field(default_factory=list)
-
-
-def _expand(pop_i: int, base: int, k0: int, k1: int, prev: dict[int, tuple[str, str, list[str]]],
-            full: bool) -> RangeResult:
-    from corpusc.plan.population import Expander
-
-    from corpusc.builder.coverage_report import QUALITY_SAMPLE
-    from corpusc.builder.distribution import Partial
-    exps = _W["expanders"]
-    exp = exps.get(pop_i)
-    if exp is None:
-        exp = exps[pop_i] = Expander(_W["program"], _W["program"].populations[pop_i], base)
-    header, signature, shard, root = _W["ctx"].header, _W["signature"], _W["shard"], _W["root"]
-    res = RangeResult(rows=[], tally=planmod.Tally(None) if full else None, part=Partial() if full else None)
-    lines = []
-    for k in range(k0, min(k1, len(exp))):
-        idx = base + k
-        if shard and idx % shard[1] != shard[0] - 1:
-            continue
-        c = exp.call(k)
-        line = call_json(c)
-        h = content_hash(c, header, signature, line)
-        p = prev.get(idx)
-        if p and p[0] == c.id and unchanged(root, h, p[1], p[2]):
-            res.rows.append((c.id, idx, h, None, 0))
-        else:
-            res.rows.append((c.id, idx, h, *_render_one(c)))
-        if full:
-            lines.append(line)
-            res.tally.add(c)
-            res.part.add(c)
-            if idx < QUALITY_SAMPLE:
-                res.sides.append((c.id, {q.name: q.side for q in c.participants}))
-    res.lines = JsonWriter.join(lines)
-    return res
 
 
 # ---- main side ----------------------------------------------------------------
@@ -219,40 +68,6 @@ def parse_shard(text: str | None) -> tuple[int, int] | None:
     return i, n
 
 
-def _signature(prog: P.Program, only: list[str] | None):
-    from corpusc.backends.base import available
-    backs = available()
-    wanted = [e.backend for e in prog.emits] or ["transcripts", "ground_truth"]
-    if only:
-        wanted = [w for w in wanted if w in only]
-    names = [w for w in wanted if w in backs]
-    options = {e.backend: e.options for e in prog.emits}
-    return backs, wanted, names, options, [(n, backs[n].version, options.get(n, {})) for n in names]
-
-
-def _complete_key(spec_hash: str, signature, shard) -> dict[str, Any]:
-    return {"spec_hash": spec_hash, "corpusc_version": __version__, "backends": [list(x) for x in signature],
-            "shard": list(shard) if shard else None}
-
-
-def up_to_date(compiled, out: Path, *, only: list[str] | None = None,
-               shard: tuple[int, int] | None = None) -> int | None:
-    """The number of calls if the last build of `out` is of this very spec, version
-    and backends and every file it wrote is still there (then the plan is the
-    same by determinism and nothing needs doing); None otherwise."""
-    if not (out / manifest.INDEX).is_file():
-        return None
-    _, _, _, _, signature = _signature(compiled.program, only)
-    index = manifest.Index(out)
-    try:
-        if index.get_meta("complete") == _complete_key(compiled.spec_hash, signature, shard) \
-                and _all_present(out, index):
-            return index.count()
-    finally:
-        index.close()
-    return None
-
-
 def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
           jobs: int = 1, shard: tuple[int, int] | None = None, progress=None,
           results: list | None = None) -> BuildResult:
@@ -263,7 +78,7 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
     t0 = time.perf_counter()
     res = BuildResult(out=out)
     header = planmod.header(prog, spec_hash)
-    backs, wanted, names, options, signature = _signature(prog, only)
+    backs, wanted, names, options, signature = backend_signature(prog, only)
     res.skipped_backends = [w for w in wanted if w not in backs]
     meta = {"corpus": prog.corpus.name, "spec": os.path.relpath(os.path.abspath(spec_path), os.path.abspath(out)),
             "spec_hash": spec_hash, "corpusc_version": __version__, "seed": prog.corpus.seed,
@@ -274,8 +89,8 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
     calls = None
     try:
         staging.recover(out, index)
-        key = _complete_key(spec_hash, signature, shard)
-        if index.get_meta("complete") == key and _all_present(out, index):
+        key = complete_key(spec_hash, signature, shard)
+        if index.get_meta("complete") == key and all_present(out, index):
             # same spec, same version, same backends: the plan is identical by determinism
             res.skipped = index.count() if shard is None else 0
             if progress:
@@ -296,7 +111,7 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
                 calls = manifest.CallsPart(out)
             with atomic_open(out / "plan.json", "wb") as raw:
                 plan_out = HashedFile(raw)
-                bp = _Pass(prog, header, plan_out, calls)
+                bp = BuildPass(prog, header, plan_out, calls)
                 _render(prog, header, index, out, names, options, signature, jobs, shard, run, res, progress,
                         bp=bp)
                 bp.close()
@@ -304,7 +119,7 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
             res.removed = manifest.remove_files(out, [rel for _, f in stale for rel in f])
             index.drop([cid for cid, _ in stale])
             files = {"plan.json": plan_out.hexdigest()}
-            files.update(_write_jsonl(prog, header, out, names, options))
+            files.update(write_jsonl(prog, header, out, names, options))
             if results is None:
                 from corpusc.plan.requirements import evaluate
                 results = evaluate(prog, header, planmod.calls(prog)) if prog.requirements else []
@@ -321,45 +136,8 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
     return res
 
 
-class _Pass:
-    """The build's one pass over the plan: plan.json, the tally for its
-    summary, the populations' distribution and the calls sampled for the
-    quality figures. Sales calls are fed one by one in the main process;
-    population ranges arrive from the workers and are merged in plan order."""
-
-    def __init__(self, prog: P.Program, header: Header, f, calls: manifest.CallsPart | None = None):
-        from corpusc.builder import distribution as distmod
-        from corpusc.builder.coverage_report import QUALITY_SAMPLE
-        self.limit = QUALITY_SAMPLE
-        self.tally = planmod.Tally(prog)
-        self.acc = distmod.Accumulator(prog)
-        self.plan = JsonWriter(f, header)
-        self.sample: list[tuple[str, dict[str, str]]] = []
-        self.calls = calls
-
-    def call(self, c: Call) -> bytes:
-        self.tally.add(c)
-        for _ in self.acc.wrap([c]):
-            pass
-        if len(self.sample) < self.limit:
-            self.sample.append((c.id, {q.name: q.side for q in c.participants}))
-        return self.plan.call(c)
-
-    def merge(self, r: RangeResult) -> None:
-        if r.lines:
-            self.plan.line(r.lines)  # a range's calls, joined by the worker
-        if self.calls is not None:
-            self.calls.population(r.rows)
-        self.tally.merge(r.tally)
-        self.acc.merge(r.part)
-        self.sample.extend(r.sides[:self.limit - len(self.sample)])
-
-    def close(self) -> None:
-        self.plan.close(self.tally)
-
-
 def _render(prog, header, index: manifest.Index, out: Path, names, options, signature, jobs, shard, run,
-            res: BuildResult, progress, bp: _Pass | None = None) -> None:
+            res: BuildResult, progress, bp: BuildPass | None = None) -> None:
     had_rows = index.count() > 0
     root = os.path.abspath(out)
 
@@ -456,16 +234,16 @@ def _run(units, accept_calls, accept_range, init: tuple, jobs: int) -> None:
     """The work units through the workers (or this process when jobs is 1),
     their results accepted in the order units() made them."""
     if jobs <= 1:
-        _init(*init)
+        worker.init(*init)
         seq = 0
         for kind, unit in units():
             if kind == "calls":
-                accept_calls(unit, _render_batch([c for c, _ in unit]))
+                accept_calls(unit, worker.render_batch([c for c, _ in unit]))
             else:
-                accept_range(seq, unit, _expand(*unit))
+                accept_range(seq, unit, worker.render_range(*unit))
                 seq += 1
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=init) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=worker.init, initargs=init) as pool:
         inflight: dict[Future, tuple] = {}
 
         def settle(f: Future) -> None:
@@ -478,9 +256,9 @@ def _run(units, accept_calls, accept_range, init: tuple, jobs: int) -> None:
         seq = 0
         for kind, unit in units():
             if kind == "calls":
-                inflight[pool.submit(_render_batch, [c for c, _ in unit])] = (kind, -1, unit)
+                inflight[pool.submit(worker.render_batch, [c for c, _ in unit])] = (kind, -1, unit)
             else:
-                inflight[pool.submit(_expand, *unit)] = (kind, seq, unit)
+                inflight[pool.submit(worker.render_range, *unit)] = (kind, seq, unit)
                 seq += 1
             if len(inflight) >= jobs * 3:
                 done, _ = wait(inflight, return_when=FIRST_COMPLETED)
@@ -488,27 +266,6 @@ def _run(units, accept_calls, accept_range, init: tuple, jobs: int) -> None:
                     settle(f)
         for f in list(inflight):
             settle(f)
-
-
-def _all_present(out: Path, index: manifest.Index) -> bool:
-    if not (out / manifest.MANIFEST).is_file():
-        return False
-    listed: dict[str, set[str]] = {}  # one directory listing instead of a stat per file
-    for files in index.file_lists():
-        for rel in files:
-            folder, _, name = rel.rpartition("/")
-            names = listed.get(folder)
-            if names is None:
-                try:
-                    names = listed[folder] = {e.name for e in os.scandir(out / folder)}
-                except OSError:
-                    return False
-            if name not in names:
-                return False
-    for rel in index.get_meta("corpus_files") or {}:
-        if not (out / rel).is_file():
-            return False
-    return True
 
 
 def _remove_temp_files(out: Path) -> None:
@@ -523,20 +280,3 @@ def _remove_temp_files(out: Path) -> None:
                     os.unlink(os.path.join(folder, name))
                 except OSError:
                     pass
-
-
-def _write_jsonl(prog: P.Program, header: Header, out: Path, names: list[str], options: dict) -> dict[str, str]:
-    """`vcp.jsonl` when asked for: every payload on one line, in plan order."""
-    from corpusc.plan.atomic import atomic_open
-    files = {}
-    vcp_opts = options.get("vcp", {})
-    if "vcp" in names and vcp_opts.get("jsonl"):
-        from corpusc.backends.vcp import encode
-        mode = vcp_opts.get("mode", "gtm")
-        with atomic_open(out / "vcp.jsonl", "wb") as f:
-            for c in planmod.calls(prog):
-                f.write(encode(c, header, mode))
-        files["vcp.jsonl"] = manifest.sha256_file(out / "vcp.jsonl")
-    elif (out / "vcp.jsonl").is_file():
-        (out / "vcp.jsonl").unlink()
-    return files

@@ -220,7 +220,7 @@ def build(file, out_dir, only, jobs, shard):
     prog = compiled.program
     results = []
     if prog is not None and not sink.errors:
-        from corpusc.builder.executor import up_to_date
+        from corpusc.builder.incremental import up_to_date
         from corpusc.compiler.driver import evaluate_plan
         out = Path(out_dir) if out_dir else Path("out") / prog.corpus.name
         wanted = [x.strip() for x in only.split(",")] if only else None

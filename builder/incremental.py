@@ -1,0 +1,120 @@
+"""What a rebuild may skip: the content hash of a call (plan item + the
+context it depends on + backend names, versions, options), the backend
+signature it is taken over, and whether a call's recorded files are still
+there."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from corpusc import __version__
+from corpusc.compiler import program as P
+from corpusc.plan.model import Call, Header
+from corpusc.plan.serialize import call_json
+
+from corpusc.builder import manifest
+
+
+def call_context(call: Call, h: Header) -> dict[str, Any]:
+    """The parts of the header one call's rendering depends on, so editing one
+    account changes only that account's content hashes."""
+    account = next((a.model_dump(mode="json") for a in h.accounts if a.name == call.account), None)
+    pop = next((p.model_dump(mode="json") for p in h.populations if p.name == call.population), None)
+    personas = {p.persona: h.personas.get(p.persona) for p in call.participants if p.persona}
+    objections = {b.key: h.objections.get(b.key) for b in call.beats if b.kind.startswith("objection_")}
+    industry = h.industries.get(account["industry"]) if account else None
+    corpus = {k: v for k, v in h.corpus.items() if k not in ("description",)}
+    scenario = h.scenarios.get(call.metadata.get("scenario")) if call.population else None
+    return {"corpus": corpus, "account": account, "population": pop, "personas": personas, "scenario": scenario,
+            "objections": objections, "industry": industry, "reps": h.reps if call.kind == "sales" else None}
+
+
+_CTX: dict[tuple, tuple[list, bytes]] = {}
+
+
+def content_hash(call: Call, h: Header, backends: list[tuple[str, str, dict]], data: bytes | None = None) -> str:
+    """sha256 of the call, the context it depends on and the backends. The
+    context digest is shared by every call with the same account or population
+    and cast, so a 100k-call population hashes its context once."""
+    # the backends list is kept with its digest (so its id stays its own) and
+    # is never changed in place during a build
+    key = (h.spec_hash, id(backends), call.account, call.population, call.metadata.get("scenario"),
+           tuple(p.persona for p in call.participants),
+           tuple(b.key for b in call.beats if b.kind.startswith("objection_")))
+    hit = _CTX.get(key)
+    if hit is None or hit[0] is not backends:
+        if len(_CTX) > 4096:
+            _CTX.clear()
+        payload = {"context": call_context(call, h), "backends": backends, "corpusc": __version__}
+        hit = _CTX[key] = (backends, hashlib.sha256(
+            json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).digest())
+    return hashlib.sha256(hit[1] + (data if data is not None else call_json(call))).hexdigest()
+
+
+def unchanged(root: str, h: str, prev_hash: str | None, files) -> bool:
+    """A call needs no rendering when its content hash is the recorded one
+    and every file it wrote is still there."""
+    return prev_hash == h and bool(files) and all(os.path.isfile(f"{root}/{rel}") for rel in files)
+
+
+def backend_signature(prog: P.Program, only: list[str] | None):
+    """The backends this build runs: (available, wanted, names, options,
+    signature), the signature being (name, version, options) of each."""
+    from corpusc.backends.base import available
+    backs = available()
+    wanted = [e.backend for e in prog.emits] or ["transcripts", "ground_truth"]
+    if only:
+        wanted = [w for w in wanted if w in only]
+    names = [w for w in wanted if w in backs]
+    options = {e.backend: e.options for e in prog.emits}
+    return backs, wanted, names, options, [(n, backs[n].version, options.get(n, {})) for n in names]
+
+
+def complete_key(spec_hash: str, signature, shard) -> dict[str, Any]:
+    """What a finished build records: the same key next time, with every file
+    still as written, means nothing needs doing."""
+    return {"spec_hash": spec_hash, "corpusc_version": __version__, "backends": [list(x) for x in signature],
+            "shard": list(shard) if shard else None}
+
+
+def up_to_date(compiled, out: Path, *, only: list[str] | None = None,
+               shard: tuple[int, int] | None = None) -> int | None:
+    """The number of calls if the last build of `out` is of this very spec, version
+    and backends and every file it wrote is still there (then the plan is the
+    same by determinism and nothing needs doing); None otherwise."""
+    if not (out / manifest.INDEX).is_file():
+        return None
+    _, _, _, _, signature = backend_signature(compiled.program, only)
+    index = manifest.Index(out)
+    try:
+        if index.get_meta("complete") == complete_key(compiled.spec_hash, signature, shard) \
+                and all_present(out, index):
+            return index.count()
+    finally:
+        index.close()
+    return None
+
+
+def all_present(out: Path, index: manifest.Index) -> bool:
+    if not (out / manifest.MANIFEST).is_file():
+        return False
+    listed: dict[str, set[str]] = {}  # one directory listing instead of a stat per file
+    for files in index.file_lists():
+        for rel in files:
+            folder, _, name = rel.rpartition("/")
+            names = listed.get(folder)
+            if names is None:
+                try:
+                    names = listed[folder] = {e.name for e in os.scandir(out / folder)}
+                except OSError:
+                    return False
+            if name not in names:
+                return False
+    for rel in index.get_meta("corpus_files") or {}:
+        if not (out / rel).is_file():
+            return False
+    return True
