@@ -31,7 +31,7 @@ class GroundTruth:
 def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
     from corpusc.backends.transcripts.formats import txt_offsets
     offsets = txt_offsets(call, rc)
-    account = next((a for a in h.accounts if a.name == call.account), None)
+    account = h.account(call.account)
     turns = rc.turns
 
     def loc(ev) -> dict[str, Any]:

@@ -5,10 +5,11 @@ for the quality figures; and the corpus-wide files written at the end."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 from corpusc.compiler import program as P
 from corpusc.plan import planner as planmod
-from corpusc.plan.model import Call, Header
+from corpusc.plan.model import Header
 from corpusc.plan.serialize import JsonWriter
 
 from corpusc.builder import manifest
@@ -16,35 +17,36 @@ from corpusc.builder.worker import RangeResult
 
 
 class BuildPass:
-    """Sales calls are fed one by one in the main process; population ranges
-    arrive from the workers and are merged in plan order."""
+    """Units arrive from the workers (or this process) and are merged in plan
+    order: their plan.json lines, tallies, distributions and quality sample."""
 
     def __init__(self, prog: P.Program, header: Header, f, calls: manifest.CallsPart | None = None):
         from corpusc.builder import distribution as distmod
-        from corpusc.builder.coverage_report import QUALITY_SAMPLE
-        self.limit = QUALITY_SAMPLE
         self.tally = planmod.Tally(prog)
         self.acc = distmod.Accumulator(prog)
         self.plan = JsonWriter(f, header)
-        self.sample: list[tuple[str, dict[str, str]]] = []
+        self.sample: list[tuple[str, list[tuple[str, str]] | None]] = []
         self.calls = calls
-
-    def call(self, c: Call) -> bytes:
-        self.tally.add(c)
-        for _ in self.acc.wrap([c]):
-            pass
-        if len(self.sample) < self.limit:
-            self.sample.append((c.id, {q.name: q.side for q in c.participants}))
-        return self.plan.call(c)
 
     def merge(self, r: RangeResult) -> None:
         if r.lines:
-            self.plan.line(r.lines)  # a range's calls, joined by the worker
+            self.plan.line(r.lines)  # a unit's calls, joined by the worker
         if self.calls is not None:
-            self.calls.population(r.rows)
+            self.calls.add(r.rows)
         self.tally.merge(r.tally)
         self.acc.merge(r.part)
-        self.sample.extend(r.sides[:self.limit - len(self.sample)])
+        self.sample.extend(r.sides)
+
+    def turns(self, index: manifest.Index) -> Iterator[list[tuple[str, str]]]:
+        """The sampled calls' turns in plan order: as this build rendered
+        them, or as the build that rendered a call it skipped recorded them.
+        A call without a transcript (`emit vcp` alone) has none and is not
+        measured."""
+        kept = index.sample([cid for cid, t in self.sample if t is None])
+        for cid, t in self.sample:
+            turns = t if t is not None else kept.get(cid)
+            if turns:
+                yield turns
 
     def close(self) -> None:
         self.plan.close(self.tally)

@@ -19,16 +19,12 @@ from typing import Any, Iterator
 from corpusc import __version__
 from corpusc.compiler import program as P
 from corpusc.plan import planner as planmod
-from corpusc.plan.model import Call
 from corpusc.plan.serialize import HashedFile
 
 from corpusc.builder import manifest, staging, worker
 from corpusc.builder.build_pass import BuildPass, write_jsonl
-from corpusc.builder.incremental import all_present, backend_signature, complete_key, content_hash, unchanged
+from corpusc.builder.incremental import all_intact, backend_signature, complete_key, corpus_stats
 from corpusc.builder.worker import RangeResult
-
-BATCH = 64
-
 
 @dataclass
 class BuildResult:
@@ -68,11 +64,31 @@ def parse_shard(text: str | None) -> tuple[int, int] | None:
     return i, n
 
 
+def parse_only(text: str | None) -> list[str] | None:
+    """`--only a,b`: backend names, each one this corpusc knows (a misspelt
+    one would otherwise build nothing of it and exit 0)."""
+    if not text:
+        return None
+    from corpusc.backends.base import available
+    known = available()
+    names = [x.strip() for x in text.split(",") if x.strip()]
+    unknown = [n for n in names if n not in known]
+    if unknown or not names:
+        raise ValueError(f"--only: unknown backend {', '.join(f'`{n}`' for n in unknown) or '(none given)'}; "
+                         f"known: {', '.join(sorted(known))}")
+    return names
+
+
 def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
           jobs: int = 1, shard: tuple[int, int] | None = None, progress=None,
           results: list | None = None) -> BuildResult:
     """Render the corpus into `out`. `results` are the requirements already
-    evaluated on this plan (for coverage); they are evaluated here if not given."""
+    evaluated on this plan (for coverage); they are evaluated here if not given.
+
+    SIGTERM and SIGINT (when called from the main thread) stop the build at
+    the next call of every worker: what finished is recorded in the index and
+    manifest.json and published, then SystemExit(128 + signal) or
+    KeyboardInterrupt is raised; a rerun renders only what is missing."""
     prog: P.Program = compiled.program
     spec_hash: str = compiled.spec_hash
     t0 = time.perf_counter()
@@ -84,13 +100,14 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
             "spec_hash": spec_hash, "corpusc_version": __version__, "seed": prog.corpus.seed,
             "backends": [list(x) for x in signature]}
     out.mkdir(parents=True, exist_ok=True)
-    _remove_temp_files(out)
     index = manifest.Index(out)
     calls = None
+    stop = Stop()
     try:
-        staging.recover(out, index)
+        if not staging.recover(out, index):  # no other build is writing here now
+            _remove_temp_files(out)
         key = complete_key(spec_hash, signature, shard)
-        if index.get_meta("complete") == key and all_present(out, index):
+        if index.get_meta("complete") == key and all_intact(out, index):
             # same spec, same version, same backends: the plan is identical by determinism
             res.skipped = index.count() if shard is None else 0
             if progress:
@@ -100,21 +117,29 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
         index.set_meta("complete", None)
         run = hashlib.sha256(json.dumps([key, time.time_ns()]).encode()).hexdigest()[:16]
         files: dict[str, str] = dict(index.get_meta("corpus_files") or {})
-        if shard is not None:
-            _render(prog, header, index, out, names, options, signature, jobs, shard, run, res, progress)
-        else:
-            # one pass over the plan renders the calls, writes plan.json and
-            # measures the populations' distribution
-            from corpusc.plan.atomic import atomic_open
-            # a first build writes manifest.json's calls as it goes (manifest.CallsPart)
-            if index.count() == 0:
-                calls = manifest.CallsPart(out)
-            with atomic_open(out / "plan.json", "wb") as raw:
-                plan_out = HashedFile(raw)
-                bp = BuildPass(prog, header, plan_out, calls)
-                _render(prog, header, index, out, names, options, signature, jobs, shard, run, res, progress,
-                        bp=bp)
-                bp.close()
+        stop.install()
+        try:
+            if shard is not None:
+                _render(prog, header, index, out, names, options, signature, jobs, shard, run, res, progress, stop)
+            else:
+                # one pass over the plan renders the calls, writes plan.json and
+                # measures the populations' distribution
+                from corpusc.plan.atomic import atomic_open
+                # a first build writes manifest.json's calls as it goes (manifest.CallsPart)
+                if index.count() == 0:
+                    calls = manifest.CallsPart(out)
+                with atomic_open(out / "plan.json", "wb") as raw:
+                    plan_out = HashedFile(raw)
+                    bp = BuildPass(prog, header, plan_out, calls)
+                    _render(prog, header, index, out, names, options, signature, jobs, shard, run, res,
+                            progress, stop, bp=bp)
+                    stop.check()
+                    bp.close()
+        except BaseException:
+            if stop.signum is not None:  # stopped: what finished is listed, the rest is for the rerun
+                _list_finished(out, index, meta, files)
+            raise
+        if shard is None:
             stale = list(index.stale(run))
             res.removed = manifest.remove_files(out, [rel for _, f in stale for rel in f])
             index.drop([cid for cid, _ in stale])
@@ -124,11 +149,13 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
                 from corpusc.plan.requirements import evaluate
                 results = evaluate(prog, header, planmod.calls(prog)) if prog.requirements else []
             from corpusc.builder.coverage_report import write as write_coverage
-            files.update(write_coverage(out, compiled, results, dist=bp.acc.result(), sample=bp.sample))
+            files.update(write_coverage(out, compiled, results, dist=bp.acc.result(), sample=bp.turns(index)))
             index.set_meta("corpus_files", files)
+            index.set_meta("corpus_stats", corpus_stats(out, files))
         manifest.write_manifest(out, index, meta, files, calls)
         index.set_meta("complete", key)
     finally:
+        stop.restore()
         if calls is not None:
             calls.close()
         index.close()
@@ -136,77 +163,123 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
     return res
 
 
-def _render(prog, header, index: manifest.Index, out: Path, names, options, signature, jobs, shard, run,
-            res: BuildResult, progress, bp: BuildPass | None = None) -> None:
-    had_rows = index.count() > 0
-    root = os.path.abspath(out)
+def _list_finished(out: Path, index: manifest.Index, meta: dict, files: dict[str, str]) -> None:
+    """manifest.json of a stopped build: the calls it finished (and those of
+    earlier builds), from the index; corpus files only as far as they are
+    still there (plan.json and coverage are written when a build ends)."""
+    try:
+        manifest.write_manifest(out, index, meta, {k: v for k, v in files.items() if (out / k).is_file()})
+    except Exception:  # noqa: BLE001 - the stop is the news; the index keeps the calls either way
+        pass
 
-    def units() -> Iterator[tuple[str, Any]]:
-        batch: list[tuple[Call, str]] = []
-        for c in planmod.sales_calls(prog):
-            data = bp.call(c) if bp else None
-            if shard and c.index % shard[1] != shard[0] - 1:
-                continue
-            h = content_hash(c, header, signature, data)
-            prev = index.lookup(c.id)
-            if prev and unchanged(root, h, prev[0], prev[1]):
-                index.touch(c.id, run)
-                res.skipped += 1
-                if progress:
-                    progress(1)
-                continue
-            batch.append((c, h))
-            if len(batch) >= BATCH:
-                yield "calls", batch
-                batch = []
-        if batch:
-            yield "calls", batch
-        base = sum(len(a.calls) for a in prog.accounts)
-        left = sum(pop.count for pop in prog.populations)
+
+class Stop:
+    """SIGTERM (a CI timeout, docker stop) and SIGINT (Ctrl-C) during a build:
+    the first asks every worker to return at its next call (`event`), so the
+    build ends within about one call's time, keeping what finished; a second
+    one raises at once. Only the main thread can take signals; elsewhere
+    this does nothing."""
+
+    SIGNALS = ("SIGTERM", "SIGINT")
+
+    def __init__(self):
+        import multiprocessing
+        self.event = multiprocessing.get_context("fork" if os.name == "posix" else "spawn").Event()
+        self.signum: int | None = None
+        self.before: dict[int, Any] = {}
+
+    def install(self) -> None:
+        import signal
+        import threading
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for name in self.SIGNALS:
+            num = getattr(signal, name)
+            self.before[num] = signal.signal(num, self._handle)
+
+    def _handle(self, signum, frame) -> None:
+        if self.signum is not None:
+            self._raise(signum)
+        self.signum = signum
+        self.event.set()
+
+    def check(self) -> None:
+        """Raise what the signal asks for, once every worker has returned."""
+        if self.signum is not None:
+            self._raise(self.signum)
+
+    @staticmethod
+    def _raise(signum: int):
+        import signal
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise SystemExit(128 + signum)
+
+    def restore(self) -> None:
+        import signal
+        for num, handler in self.before.items():
+            signal.signal(num, handler)
+        self.before.clear()
+
+
+def _render(prog, header, index: manifest.Index, out: Path, names, options, signature, jobs, shard, run,
+            res: BuildResult, progress, stop: Stop, bp: BuildPass | None = None) -> None:
+    had_rows = index.count() > 0
+    full = bp is not None
+
+    def units() -> Iterator[tuple[str, tuple]]:
+        """Work units in plan order: whole sales accounts, then population
+        ranges, each about `range_size` calls."""
+        base = 0
+        left = sum(len(a.calls) for a in prog.accounts) + sum(pop.count for pop in prog.populations)
+        a0 = 0
+        while a0 < len(prog.accounts):
+            want, n, a1 = range_size(left, jobs), 0, a0
+            while a1 < len(prog.accounts) and (n == 0 or n + len(prog.accounts[a1].calls) <= want):
+                n += len(prog.accounts[a1].calls)
+                a1 += 1
+            prev = index.by_position(base, base + n) if had_rows else {}
+            yield "accounts", (a0, a1, base, prev, full)
+            base += n
+            left -= n
+            a0 = a1
         for pop_i, pop in enumerate(prog.populations):
             k0 = 0
             while k0 < pop.count:
                 k1 = min(pop.count, k0 + range_size(left, jobs))
                 prev = index.by_position(base + k0, base + k1) if had_rows else {}
-                yield "range", (pop_i, base, k0, k1, prev, bp is not None)
+                yield "range", (pop_i, base, k0, k1, prev, full)
                 left -= k1 - k0
                 k0 = k1
             base += pop.count
 
-    def accept_calls(batch: list[tuple[Call, str]], results) -> None:
-        for (call, h), (cid, files, n) in zip(batch, results):
-            record(cid, call.index, h, files, n, index.lookup(cid))
-            if bp is not None and bp.calls is not None:
-                bp.calls.sales(cid, call.index, h, files)
-        if progress:
-            progress(len(results))
-
-    def record(cid: str, idx: int, h: str, files: str, n: int, prev) -> None:
-        if prev:  # a format dropped since the last build leaves no orphan file
-            now = json.loads(files)
-            manifest.remove_files(out, [rel for rel in prev[1] if rel not in now])
-        index.put(cid, idx, h, files, run)
-        res.rendered += 1
-        res.files += n
-
     ready: dict[int, RangeResult] = {}
     next_seq = 0
 
-    def accept_range(seq: int, args: tuple, r: RangeResult) -> None:
+    def accept(seq: int, args: tuple, r: RangeResult) -> None:
         nonlocal next_seq
-        _, _, _, _, prev_by_idx, _ = args
-        for cid, idx, h, files, n in r.rows:
+        prev_by_idx = args[-2]
+        for cid, idx, h, files, n, stat in r.rows:
             if files is None:
                 index.touch(cid, run)
+                if stat is not None:
+                    index.restat(cid, stat)
                 res.skipped += 1
                 continue
             p = prev_by_idx.get(idx)
-            prev = (p[1], p[2]) if p and p[0] == cid else (index.lookup(cid) if had_rows else None)
-            record(cid, idx, h, files, n, prev)
-        if progress:
-            progress(len(r.rows))
-        if bp is not None:  # plan.json and the distribution take ranges in plan order
-            ready[seq] = r
+            prev = p[2] if p and p[0] == cid else (index.lookup(cid)[1] if had_rows and index.lookup(cid) else None)
+            if prev:  # a format dropped since the last build leaves no orphan file
+                now = json.loads(files)
+                manifest.remove_files(out, [rel for rel in prev if rel not in now])
+            index.put(cid, idx, h, files, run, stat)
+            res.rendered += 1
+            res.files += n
+        for cid, turns in r.sides:
+            if turns is not None:
+                index.put_sample(cid, turns)
+        index.flush()  # a finished unit survives a kill of this process
+        if bp is not None and not r.stopped and stop.signum is None:
+            ready[seq] = r  # plan.json and the distribution take units in plan order
             while next_seq in ready:
                 bp.merge(ready.pop(next_seq))
                 next_seq += 1
@@ -216,7 +289,8 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
     init = (pickle.dumps(prog), header.model_dump_json(), options, names, str(out), signature, shard,
             str(stage.dir), present)
     try:
-        _run(units, accept_calls, accept_range, init, jobs)
+        _run(units, accept, init, jobs, progress, stop, stage.lock.fileno())
+        stop.check()
     except BaseException:
         # what was recorded is published; a file caught mid-write is not. If
         # the index cannot say (it failed too), the stage stays, unlocked,
@@ -230,47 +304,66 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
     stage.publish()
 
 
-def _run(units, accept_calls, accept_range, init: tuple, jobs: int) -> None:
+def _run(units, accept, init: tuple, jobs: int, progress, stop: Stop, lock_fd: int) -> None:
     """The work units through the workers (or this process when jobs is 1),
-    their results accepted in the order units() made them."""
+    their results accepted as they come (plan order is `accept`'s). Progress
+    is counted per call, in the workers. A stop submits nothing more and
+    accepts what the workers return."""
+    kinds = {"accounts": worker.render_accounts, "range": worker.render_range}
     if jobs <= 1:
-        worker.init(*init)
-        seq = 0
-        for kind, unit in units():
-            if kind == "calls":
-                accept_calls(unit, worker.render_batch([c for c, _ in unit]))
-            else:
-                accept_range(seq, unit, worker.render_range(*unit))
-                seq += 1
+        worker.init(*init, stop=stop.event)
+        worker._W["tick"] = progress
+        for seq, (kind, unit) in enumerate(units()):
+            if stop.signum is not None:
+                break
+            accept(seq, unit, kinds[kind](*unit))
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=worker.init, initargs=init) as pool:
+    import multiprocessing
+    ctx = multiprocessing.get_context("fork")
+    done = ctx.Value("q", 0)
+    shown = 0
+
+    def show() -> None:
+        nonlocal shown
+        if progress:
+            now = done.value
+            if now > shown:
+                progress(now - shown)
+                shown = now
+
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker.init,
+                               initargs=(*init, stop.event, done, (lock_fd,)))
+    try:
         inflight: dict[Future, tuple] = {}
 
         def settle(f: Future) -> None:
-            kind, seq, unit = inflight.pop(f)
-            if kind == "calls":
-                accept_calls(unit, f.result())
-            else:
-                accept_range(seq, unit, f.result())
+            seq, unit = inflight.pop(f)
+            accept(seq, unit, f.result())
 
-        seq = 0
-        for kind, unit in units():
-            if kind == "calls":
-                inflight[pool.submit(worker.render_batch, [c for c, _ in unit])] = (kind, -1, unit)
-            else:
-                inflight[pool.submit(worker.render_range, *unit)] = (kind, seq, unit)
-                seq += 1
-            if len(inflight) >= jobs * 3:
-                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
-                for f in done:
+        for seq, (kind, unit) in enumerate(units()):
+            if stop.signum is not None:
+                break
+            inflight[pool.submit(kinds[kind], *unit)] = (seq, unit)
+            while len(inflight) >= jobs * 3 and stop.signum is None:
+                finished, _ = wait(inflight, timeout=0.2, return_when=FIRST_COMPLETED)
+                show()
+                for f in finished:
                     settle(f)
-        for f in list(inflight):
-            settle(f)
+        while inflight:
+            finished, _ = wait(inflight, timeout=0.2, return_when=FIRST_COMPLETED)
+            show()
+            for f in finished:
+                settle(f)
+        show()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _remove_temp_files(out: Path) -> None:
     """Temporary files of a build that was killed mid-write never survive a
-    rerun. Stages (.corpusc) are not walked: they are `staging.recover`'s."""
+    rerun (called only when no other build holds a stage here: a build
+    running now owns its temporary files). Stages (.corpusc) are not walked:
+    they are `staging.recover`'s."""
     for folder, dirs, names in os.walk(out):
         if folder == str(out):
             dirs[:] = [d for d in dirs if d != staging.STAGES]

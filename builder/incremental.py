@@ -22,7 +22,8 @@ from corpusc.builder import manifest
 def call_context(call: Call, h: Header) -> dict[str, Any]:
     """The parts of the header one call's rendering depends on, so editing one
     account changes only that account's content hashes."""
-    account = next((a.model_dump(mode="json") for a in h.accounts if a.name == call.account), None)
+    acct = h.account(call.account)
+    account = acct.model_dump(mode="json") if acct is not None else None
     pop = next((p.model_dump(mode="json") for p in h.populations if p.name == call.population), None)
     personas = {p.persona: h.personas.get(p.persona) for p in call.participants if p.persona}
     objections = {b.key: h.objections.get(b.key) for b in call.beats if b.kind.startswith("objection_")}
@@ -55,10 +56,33 @@ def content_hash(call: Call, h: Header, backends: list[tuple[str, str, dict]], d
     return hashlib.sha256(hit[1] + (data if data is not None else call_json(call))).hexdigest()
 
 
-def unchanged(root: str, h: str, prev_hash: str | None, files) -> bool:
-    """A call needs no rendering when its content hash is the recorded one
-    and every file it wrote is still there."""
-    return prev_hash == h and bool(files) and all(os.path.isfile(f"{root}/{rel}") for rel in files)
+def intact(root: str, files: dict[str, str], stats: dict[str, list[int]] | None) -> tuple[bool, str | None]:
+    """Whether every recorded file is still as written, and, when some had to
+    be hashed and matched (copied, touched, recorded before sizes were),
+    their sizes and times to record now (`manifest.stats_json`).
+
+    A file whose size and mtime (ns) are the recorded ones is trusted: any
+    write, even one that keeps the size, sets the mtime to the time of the
+    write, so only a tool that restores the old mtime on purpose, or a write
+    within the same clock tick as the build's own, goes unseen (`corpusc
+    verify` hashes every file). Any other file is hashed: an edit, a
+    truncation or a deletion makes the call render again."""
+    fresh = None
+    for rel, sha in files.items():
+        path = f"{root}/{rel}"
+        try:
+            st = os.stat(path)
+        except OSError:
+            return False, None
+        rec = stats.get(rel) if stats else None
+        if rec is not None and rec[0] == st.st_size and rec[1] == st.st_mtime_ns:
+            continue
+        if (rec is not None and rec[0] != st.st_size) or manifest.sha256_file(Path(path)) != sha:
+            return False, None
+        if fresh is None:
+            fresh = dict(stats or {})
+        fresh[rel] = [st.st_size, st.st_mtime_ns]
+    return True, (manifest.stats_json(fresh) if fresh is not None else None)
 
 
 def backend_signature(prog: P.Program, only: list[str] | None):
@@ -92,29 +116,38 @@ def up_to_date(compiled, out: Path, *, only: list[str] | None = None,
     index = manifest.Index(out)
     try:
         if index.get_meta("complete") == complete_key(compiled.spec_hash, signature, shard) \
-                and all_present(out, index):
+                and all_intact(out, index):
             return index.count()
     finally:
         index.close()
     return None
 
 
-def all_present(out: Path, index: manifest.Index) -> bool:
+def all_intact(out: Path, index: manifest.Index) -> bool:
+    """Every file the index and the corpus files record is still as written
+    (`intact`); sizes and times learnt on the way are recorded."""
     if not (out / manifest.MANIFEST).is_file():
         return False
-    listed: dict[str, set[str]] = {}  # one directory listing instead of a stat per file
-    for files in index.file_lists():
-        for rel in files:
-            folder, _, name = rel.rpartition("/")
-            names = listed.get(folder)
-            if names is None:
-                try:
-                    names = listed[folder] = {e.name for e in os.scandir(out / folder)}
-                except OSError:
-                    return False
-            if name not in names:
-                return False
-    for rel in index.get_meta("corpus_files") or {}:
-        if not (out / rel).is_file():
+    root = os.path.abspath(out)
+    for cid, files, stats in index.file_stats():
+        ok, fresh = intact(root, files, stats)
+        if not ok:
             return False
+        if fresh is not None:
+            index.restat(cid, fresh)
+    ok, fresh = intact(root, index.get_meta("corpus_files") or {}, index.get_meta("corpus_stats"))
+    if not ok:
+        return False
+    if fresh is not None:
+        index.set_meta("corpus_stats", json.loads(fresh))
+    index.flush()
     return True
+
+
+def corpus_stats(out: Path, files: dict[str, str]) -> dict[str, list[int]]:
+    """Sizes and times of the corpus-wide files (plan.json, coverage) as written."""
+    out_stats = {}
+    for rel in files:
+        st = os.stat(out / rel)
+        out_stats[rel] = [st.st_size, st.st_mtime_ns]
+    return out_stats

@@ -83,14 +83,16 @@ class Writer:
         self.root, self.stage, self.present = root, stage, frozenset(present)
         self.staged: dict[str, bool] = {}  # top-level name -> staged
 
-    def write(self, rel: str, data: bytes) -> None:
+    def write(self, rel: str, data: bytes) -> list[int]:
+        """Write one file; returns its [size, mtime in ns] as written."""
         top = rel.partition("/")[0]
         staged = self.staged.get(top)
         if staged is None:
             staged = self.staged[top] = top not in self.present
         if not staged:
             write_output(f"{self.root}/{rel}", data)
-            return
+            st = os.stat(f"{self.root}/{rel}")
+            return [st.st_size, st.st_mtime_ns]
         path = f"{self.stage}/{rel}"
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -99,17 +101,21 @@ class Writer:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
             _write_all(fd, data)
+            st = os.fstat(fd)  # a rename into place keeps size and mtime
         finally:
             os.close(fd)
+        return [st.st_size, st.st_mtime_ns]
 
 
-def recover(out: Path, index) -> None:
+def recover(out: Path, index) -> bool:
     """Stages of builds that were killed (unlocked): each staged file whose
     sha256 is the one the index recorded for it is moved into place, the
-    rest dropped. Locked stages are builds running now."""
+    rest dropped, the stage removed. Locked stages are builds running now:
+    returns whether there is one."""
     base = out / STAGES
+    live = False
     if not base.is_dir():
-        return
+        return live
     recorded: dict[str, str] | None = None
     for entry in sorted(os.listdir(base)):
         stage = base / entry
@@ -124,6 +130,7 @@ def recover(out: Path, index) -> None:
                 try:
                     fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
+                    live = True
                     continue  # a build running now
             if recorded is None:
                 recorded = {rel: sha for files in index.file_lists() for rel, sha in files.items()}
@@ -133,6 +140,7 @@ def recover(out: Path, index) -> None:
         finally:
             if lock is not None:
                 lock.close()
+    return live
 
 
 def _files(stage: Path) -> Iterable[str]:
