@@ -357,3 +357,58 @@ def test_calls_written_on_the_way_equal_the_index(tmp_path, sales, population):
     assert got == (tmp_path / "b" / "manifest.json").read_bytes()
     assert list(json.loads(got)["calls"]) == [r[0] for r in rows]
     assert population < 7000 or len(got) > 1 << 20
+
+
+@pytest.mark.parametrize("change", ["same_size", "truncate", "append"])
+def test_an_edited_file_is_rendered_again(built, tmp_path, change):
+    """A file whose bytes no longer match the manifest is rendered again by the
+    next build (the fast path for a finished build and the per-call skip
+    both notice), after which verify passes; a same-size edit too."""
+    _, spec, out, _ = built
+    out = _copy(out, tmp_path)
+    before = tree(out)
+    f = out / "transcripts" / "kestrel.intro.txt"
+    data = f.read_bytes()
+    i = data.index(b"Noor")
+    f.write_bytes({"same_size": data[:i] + bytes([data[i] ^ 1]) + data[i + 1:],
+                   "truncate": data[:len(data) // 2], "append": data + b"x"}[change])
+    r = subprocess.run([sys.executable, "-m", "corpusc", "verify", str(out)], capture_output=True, text=True)
+    assert r.returncode == 1 and "[E0702]" in r.stdout + r.stderr
+    r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out)],
+                       capture_output=True, text=True, check=True)
+    assert "1 calls rendered, 13 unchanged" in r.stdout, r.stdout
+    after = tree(out)
+    before.pop("manifest.json"), after.pop("manifest.json")
+    assert after == before
+    r = subprocess.run([sys.executable, "-m", "corpusc", "verify", str(out)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_an_edited_file_of_an_unfinished_build_is_rendered_again(built, tmp_path):
+    """The per-call skip (a build that must run: here a spec whose other
+    account changed) hashes a file whose size or time moved."""
+    _, spec, out, _ = built
+    out = _copy(out, tmp_path)
+    spec = out.parent / spec.name
+    f = out / "transcripts" / "kestrel.intro.txt"
+    data = f.read_bytes()
+    f.write_bytes(data.replace(b"Noor", b"Nora", 1))
+    assert len(f.read_bytes()) == len(data) and f.read_bytes() != data
+    from corpusc.builder import manifest
+    index = manifest.Index(out)
+    index.set_meta("complete", None)  # as after a stopped build
+    index.close()
+    r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out)],
+                       capture_output=True, text=True, check=True)
+    assert "1 calls rendered, 13 unchanged" in r.stdout, r.stdout
+    assert f.read_bytes() == data
+
+
+@pytest.mark.parametrize("only", ["nonsense", "transcripts,bogus", ","])
+def test_only_with_an_unknown_backend_is_a_usage_error(tmp_path, only):
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(SALES), "-o", str(out), "--only", only],
+                       capture_output=True, text=True)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "known: audio, ground_truth, sa, transcripts, vcp" in r.stderr
+    assert not out.exists()
