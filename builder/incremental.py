@@ -110,8 +110,8 @@ def up_to_date(compiled, out: Path, *, only: list[str] | None = None,
     """The number of calls if the last build of `out` is of this very spec, version
     and backends and every file it wrote is still there (then the plan is the
     same by determinism and nothing needs doing); None otherwise."""
-    if not (out / manifest.INDEX).is_file():
-        return None
+    if not (out / manifest.INDEX).is_file() or any((out / manifest.STAGES).glob("stage-*")):
+        return None  # a stage left by a build (dead or running) is for `build` to settle
     _, _, _, _, signature = backend_signature(compiled.program, only)
     index = manifest.Index(out)
     try:

@@ -25,6 +25,7 @@ from corpusc.plan.atomic import atomic_open
 
 MANIFEST = "manifest.json"
 INDEX = ".corpusc/index.sqlite"
+STAGES = ".corpusc"  # the build's own folder: index, stages
 
 
 def read(out: Path) -> dict[str, Any]:

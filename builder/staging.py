@@ -51,7 +51,7 @@ class Stage:
         file where the folder appeared meanwhile (a shard building into the
         same directory)."""
         for entry in sorted(os.listdir(self.dir)):
-            if entry == LOCK:
+            if entry == LOCK or entry.startswith(JOURNAL):
                 continue
             src, dst = self.dir / entry, self.out / entry
             try:
@@ -107,6 +107,55 @@ class Writer:
         return [st.st_size, st.st_mtime_ns]
 
 
+class Journal:
+    """A worker's record of the calls it rendered, one JSON line each, in
+    the stage: if the whole build is killed before the main process records
+    them, the next build's `recover` still keeps every call whose files are
+    whole. Opened on first use (a worker that renders nothing leaves none)."""
+
+    def __init__(self, stage: str):
+        self.stage = stage
+        self.fd: int | None = None
+
+    def add(self, row) -> None:
+        import json
+        if self.fd is None:
+            self.fd = os.open(f"{self.stage}/{JOURNAL}{os.getpid()}", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        _write_all(self.fd, (json.dumps(row, ensure_ascii=False) + "\n").encode())
+
+
+JOURNAL = ".journal-"
+
+
+def _journaled(stage: Path, out: Path, index) -> list[str]:
+    """Record in the index the journaled calls of a dead build whose files are
+    all whole (staged or already in place); returns their staged files."""
+    import json
+    staged: list[str] = []
+    for j in sorted(stage.glob(JOURNAL + "*")):
+        for line in j.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                cid, idx, h, files, _n, stat, turns = json.loads(line)
+                recorded = json.loads(files)
+            except ValueError:
+                continue  # the last line, cut by the kill
+            here = []
+            for rel, sha in recorded.items():
+                if (stage / rel).is_file():
+                    if _sha256(stage / rel) != sha:
+                        break
+                    here.append(rel)
+                elif not (out / rel).is_file() or _sha256(out / rel) != sha:
+                    break
+            else:
+                index.put(cid, idx, h, files, "recovered", stat)
+                if turns is not None:
+                    index.put_sample(cid, turns)
+                staged += here
+    index.flush()
+    return staged
+
+
 def recover(out: Path, index) -> bool:
     """Stages of builds that were killed (unlocked): each staged file whose
     sha256 is the one the index recorded for it is moved into place, the
@@ -132,10 +181,13 @@ def recover(out: Path, index) -> bool:
                 except BlockingIOError:
                     live = True
                     continue  # a build running now
+            journaled = _journaled(stage, out, index)
             if recorded is None:
                 recorded = {rel: sha for files in index.file_lists() for rel, sha in files.items()}
-            whole = [rel for rel in _files(stage) if rel in recorded and _sha256(stage / rel) == recorded[rel]]
-            _move(stage, out, whole)
+            taken = set(journaled)
+            whole = [rel for rel in _files(stage) if rel not in taken and rel in recorded
+                     and _sha256(stage / rel) == recorded[rel]]
+            _move(stage, out, journaled + whole)
             shutil.rmtree(stage, ignore_errors=True)
         finally:
             if lock is not None:
@@ -147,7 +199,7 @@ def _files(stage: Path) -> Iterable[str]:
     for folder, _, names in os.walk(stage):
         rel = os.path.relpath(folder, stage)
         for name in names:
-            if rel != "." or name != LOCK:
+            if rel != "." or (name != LOCK and not name.startswith(JOURNAL)):
                 yield name if rel == "." else f"{rel}/{name}"
 
 

@@ -55,7 +55,7 @@ def init(program: bytes, header_json: str, options: dict, names: list[str], out:
     _W.update(ctx=Context(header=h, options=options, out=Path(out)), first=first, rest=rest, needs_text=needs_text,
               root=os.path.abspath(out), program=prog, signature=signature, shard=shard,
               expanders={}, writer=staging.Writer(os.path.abspath(out), stage, present), stop=stop, done=done,
-              tick=None, quotas=None, starts=None)
+              tick=None, quotas=None, journal=staging.Journal(stage))
 
 
 def _as_worker(inherited: tuple[int, ...]) -> None:
@@ -213,8 +213,10 @@ def _unit(calls, prev: Prev, full: bool) -> RangeResult:
         else:
             _W["rendered"] = None
             res.rows.append((c.id, idx, h, *render_one(c)))
+            turns = _turns(c, _W["rendered"], res.rows[-1][3]) if sampled else None
             if sampled:
-                res.sides.append((c.id, _turns(c, _W["rendered"], res.rows[-1][3])))
+                res.sides.append((c.id, turns))
+            _W["journal"].add((*res.rows[-1], turns))
         _tick()
     res.lines = JsonWriter.join(lines)
     return res
