@@ -120,6 +120,7 @@ class Journal:
     def add(self, row) -> None:
         import json
         if self.fd is None:
+            os.makedirs(self.stage, exist_ok=True)
             self.fd = os.open(f"{self.stage}/{JOURNAL}{os.getpid()}", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         _write_all(self.fd, (json.dumps(row, ensure_ascii=False) + "\n").encode())
 
