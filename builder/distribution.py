@@ -21,7 +21,8 @@ from pydantic import BaseModel, ConfigDict
 
 from corpusc.compiler import program as P
 from corpusc.plan import rng
-from corpusc.plan.population import WEEKDAY_NAMES, day_counts, hour_weights
+from corpusc.plan.clock import WEEKDAY_NAMES
+from corpusc.plan.population import day_counts, hour_weights
 
 RESERVOIR = 10_000  # values kept per numeric field (and per scenario group) for quantiles
 MAX_LEVELS = 200  # distinct values counted for an undeclared text key; the rest go to `other`

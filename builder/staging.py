@@ -29,7 +29,7 @@ import shutil
 from pathlib import Path
 from typing import Iterable
 
-from corpusc.plan.atomic import _write_all, write_output
+from corpusc.plan.atomic import write_all, write_output
 
 STAGES = ".corpusc"
 LOCK = ".lock"
@@ -100,7 +100,7 @@ class Writer:
             os.makedirs(path.rpartition("/")[0], exist_ok=True)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
-            _write_all(fd, data)
+            write_all(fd, data)
             st = os.fstat(fd)  # a rename into place keeps size and mtime
         finally:
             os.close(fd)
@@ -122,7 +122,7 @@ class Journal:
         if self.fd is None:
             os.makedirs(self.stage, exist_ok=True)
             self.fd = os.open(f"{self.stage}/{JOURNAL}{os.getpid()}", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        _write_all(self.fd, (json.dumps(row, ensure_ascii=False) + "\n").encode())
+        write_all(self.fd, (json.dumps(row, ensure_ascii=False) + "\n").encode())
 
 
 JOURNAL = ".journal-"

@@ -10,80 +10,12 @@ from corpusc.compiler import nodes as n
 from corpusc.compiler import program as P
 from corpusc.diagnostics.model import Sink, Span
 from corpusc.compiler.resolve import Loaded
-from corpusc.compiler.schema import (EMIT, SCHEMAS, Block, KindError, did_you_mean, seconds, split_line)
+from corpusc.compiler.props import Props, typed_props
+from corpusc.compiler.schema import EMIT, SCHEMAS, did_you_mean, seconds
 
 LENGTH_TURNS = {"short": 15, "medium": 30, "long": 52}
 SECONDS_PER_TURN = 20.0
 ARC_STEPS = ("raised", "addressed", "resolved", "unaddressed", "reopened", "stalled")
-
-
-class Props:
-    """The typed properties of one block: name -> value, with the nodes kept."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, Any] = {}
-        self.nodes: dict[str, n.Property] = {}
-        self.repeated: dict[str, list[tuple[Any, n.Property]]] = {}
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.values.get(key, default)
-
-    def span(self, key: str, fallback: Span) -> Span:
-        p = self.nodes.get(key)
-        return p.span if p is not None else fallback
-
-
-def typed_props(props: list[n.Property], schema: Block, sink: Sink, *, owner: str,
-                owner_span: Span, emit: bool = False) -> Props:
-    out = Props()
-    for line in props:
-        for prop in split_line(line, schema):
-            key = prop.name.value
-            spec = schema.props.get(key)
-            if spec is None:
-                hint = did_you_mean(key, schema.props)
-                sink.add("E0502" if emit else "E0206", f"unknown {'option' if emit else 'property'} "
-                         f"`{key}` in {owner}", prop.name.span, label="not a property of this block"
-                         if not emit else "not an option of this backend",
-                         help=hint or ("valid: " + ", ".join(sorted(schema.props))))
-                continue
-            if key in out.nodes and not spec.repeat:
-                sink.add("E0205", f"`{key}` is set twice in {owner}", prop.name.span,
-                         label="second setting", help="remove one of them",
-                         notes=[f"first set at line {out.nodes[key].span.start.line}"])
-                continue
-            nvals = len(prop.values)
-            if spec.body and prop.body is None and nvals == 0:
-                sink.add("E0207", f"`{key}` takes a block", prop.name.span,
-                         help=f"write `{key} {{ ... }}`")
-                continue
-            try:
-                if spec.body is None and prop.body is not None:
-                    raise KindError(f"`{key}` does not take a block", prop)
-                if nvals < spec.min and not (spec.body and prop.body is not None):
-                    raise KindError(f"`{key}` needs a value", prop.name,
-                                    help="see `corpusc explain E0207`")
-                if spec.max is not None and nvals > spec.max:
-                    raise KindError(f"`{key}` takes {_count(spec.max)}, got {nvals}",
-                                    prop.values[spec.max],
-                                    help="put each property on its own line")
-                value = spec.kind(prop.values) if spec.body is None else prop.body
-            except KindError as e:
-                sink.add("E0503" if emit else "E0207", f"invalid value for `{key}`: {e.message}",
-                         (e.node or prop).span, label=e.message, help=e.help)
-                continue
-            out.nodes[key] = prop
-            out.values[key] = value
-            out.repeated.setdefault(key, []).append((value, prop))
-    for req in schema.required:
-        if req not in out.nodes:
-            sink.add("E0208", f"{owner} has no `{req}`", owner_span,
-                     label=f"`{req}` is required here", help=f"add `{req} ...` to the block")
-    return out
-
-
-def _count(k: int) -> str:
-    return "no value" if k == 0 else ("one value" if k == 1 else f"{k} values")
 
 
 class Checker:
@@ -186,7 +118,7 @@ class Checker:
                          reps=self.reps, accounts=accounts, populations=pops, requirements=reqs,
                          emits=emits)
         self.divergence_exactness(prog, root_corpus[0] if root_corpus else None)
-        from corpusc.plan.requirements import call_fields, validate
+        from corpusc.compiler.queries import call_fields, validate
         extra = call_fields(prog)
         for r in reqs:
             validate(r.query, self.sink, extra)
@@ -638,9 +570,8 @@ class Checker:
                                   label="never speaks", help=f"add `{s.name}` to a call's `with` list or remove it")
 
     def divergence_exactness(self, prog: P.Program, decl: n.CorpusDecl | None) -> None:
-        """The static half of E0409; the placement half needs the plan (driver.evaluate_plan)."""
-        from corpusc.plan.planner import _moment_count
-        total = sum(_moment_count(c) for a in prog.accounts if a.divergence is None for c in a.calls)
+        """The static half of E0409; the placement half needs the plan (corpusc.plan.evaluate)."""
+        total = sum(c.moment_count() for a in prog.accounts if a.divergence is None for c in a.calls)
         if not total:
             return
         want = prog.corpus.divergence
@@ -691,7 +622,7 @@ class Checker:
 
     # -- requirements and emit --
     def requirement(self, r: n.Requirement, suite: str | None, std: bool) -> P.RequirementSpec:
-        from corpusc.plan.requirements import describe
+        from corpusc.compiler.queries import describe
         title = r.title.value if r.title else describe(r.query)
         return P.RequirementSpec(severity=r.severity, title=title, suite=suite, query=r.query,
                                  span=r.span, stdlib=std)

@@ -5,23 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from corpusc.compiler import nodes as n
 from corpusc.compiler import program as P
 from corpusc.compiler.conditions import fields_of
+from corpusc.compiler.props import typed_props
 from corpusc.compiler.schema import SCHEMAS, Block, KindError, did_you_mean, seconds, split_line
-
-if TYPE_CHECKING:  # pragma: no cover
-    from corpusc.compiler.check import Checker
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DISTS = {"uniform": ("lo", "hi"), "normal": ("mean", "sd"), "lognormal": ("median", "sigma"),
          "poisson": ("lambda",), "bool": ("p",), "int": ("lo", "hi"), "const": ("value",)}
 
 
-def check_population(ck: "Checker", d: n.PopulationDecl, corpus: P.Corpus) -> P.Population | None:
-    from corpusc.compiler.check import typed_props
+def check_population(ck: Any, d: n.PopulationDecl, corpus: P.Corpus) -> P.Population | None:
+    """`ck` is the calling checker (compiler.check.Checker): its sink and its
+    shared value checks (timezone, hours, ratio, reps), passed in so the two
+    modules do not import each other."""
     sink = ck.sink
     schema = SCHEMAS["population"]
     closed = Block(props=schema.props)

@@ -133,6 +133,10 @@ class BuyingSignal(M):
     text: str = ""
 
 
+# annotated moments per call when `moments` is not given
+DEFAULT_MOMENTS = {"short": 2, "medium": 4, "long": 6}
+
+
 class CallSpec(M):
     name: str
     index: int
@@ -151,6 +155,15 @@ class CallSpec(M):
     medium: str = "video"
     topic: str = ""
     locale: str | None = None
+
+    def moment_count(self) -> int:
+        """The annotated moments the planner places in this call: what
+        `moments N` asks for (or the length's default), at most one per
+        buyer turn after the first."""
+        if not self.paralinguistics:
+            return 0
+        want = self.moments if self.moments is not None else DEFAULT_MOMENTS.get(self.length, 4)
+        return min(want, max(0, self.turns // 2 - 1))
 
 
 class ArcStep(M):

@@ -65,7 +65,7 @@ def write_output(path: str | os.PathLike, data: bytes) -> None:
             _plain_folders.add(folder)
             return write_output(path, data)
         try:
-            _write_all(fd, data)
+            write_all(fd, data)
             if not _root:
                 _root.append(os.open("/", os.O_RDONLY))
             proc = f"/proc/self/fd/{fd}"
@@ -93,13 +93,13 @@ def write_output(path: str | os.PathLike, data: bytes) -> None:
         os.makedirs(folder, exist_ok=True)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
-        _write_all(fd, data)
+        write_all(fd, data)
     finally:
         os.close(fd)
     os.replace(tmp, path)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]

@@ -3,9 +3,76 @@ backend needs to render a call, decided here so backends decide nothing."""
 
 from __future__ import annotations
 
-from typing import Any
+from enum import StrEnum
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
+
+
+class Side(StrEnum):
+    seller = "seller"
+    buyer = "buyer"
+
+
+class CallKind(StrEnum):
+    sales = "sales"
+    population = "population"
+
+
+class BeatKind(StrEnum):
+    """What a turn is planned to do. Sales calls: the outline from opening to
+    close, the stage's work (discovery, demo, terms, signoff) and the
+    objection arc's steps; population calls: greeting, scenario, close."""
+    opening = "opening"
+    small_talk = "small_talk"
+    reference = "reference"
+    introduce_stakeholder = "introduce_stakeholder"
+    agenda = "agenda"
+    discovery = "discovery"
+    demo = "demo"
+    terms = "terms"
+    signoff = "signoff"
+    pain = "pain"
+    competitor_mention = "competitor_mention"
+    objection_raised = "objection_raised"
+    objection_reopened = "objection_reopened"
+    objection_addressed = "objection_addressed"
+    objection_resolved = "objection_resolved"
+    objection_unaddressed = "objection_unaddressed"
+    buying_signal = "buying_signal"
+    next_steps = "next_steps"
+    close = "close"
+    greeting = "greeting"
+    scenario = "scenario"
+
+
+class Polarity(StrEnum):
+    positive = "positive"
+    negative = "negative"
+
+
+class ReferenceKind(StrEnum):
+    objection = "objection"
+    buying_signal = "buying_signal"
+    competitor = "competitor"
+    topic = "topic"
+    stakeholder = "stakeholder"
+
+
+class ArcStep(StrEnum):
+    raised = "raised"
+    addressed = "addressed"
+    resolved = "resolved"
+    unaddressed = "unaddressed"
+    reopened = "reopened"
+    stalled = "stalled"
+
+
+def _values(kind: type[StrEnum]) -> Any:
+    """The enum's values as a Literal: fields hold plain strings (the planner
+    builds calls in bulk without validation, `fast`), and the JSON Schema
+    lists the values as an enum."""
+    return Literal[tuple(k.value for k in kind)]
 
 
 class M(BaseModel):
@@ -41,7 +108,7 @@ def fast(cls, **data):
 class Participant(M):
     id: str
     name: str
-    side: str  # seller | buyer
+    side: _values(Side)
     role: str = ""
     persona: str | None = None
     decision_maker: bool = False
@@ -50,7 +117,7 @@ class Participant(M):
 
 
 class Beat(M):
-    kind: str
+    kind: _values(BeatKind)
     turn: int
     speaker: str
     key: str | None = None  # objection type, competitor, stage topic...
@@ -63,7 +130,7 @@ class Moment(M):
     id: str
     turn: int
     speaker: str
-    polarity: str  # positive | negative
+    polarity: _values(Polarity)
     divergent: bool
     cues: list[str]
     beat: str | None = None
@@ -71,7 +138,7 @@ class Moment(M):
 
 class Reference(M):
     call: str
-    kind: str  # objection | buying_signal | topic | stakeholder
+    kind: _values(ReferenceKind)
     key: str | None = None
     text: str = ""
 
@@ -80,13 +147,13 @@ class ObjectionStep(M):
     arc: str
     type: str
     by: str
-    step: str
+    step: _values(ArcStep)
     turn: int
 
 
 class Call(M):
     id: str
-    kind: str  # sales | population
+    kind: _values(CallKind)
     index: int
     account: str | None = None
     population: str | None = None

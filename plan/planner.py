@@ -9,18 +9,16 @@ stream picks which of its moments diverge.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Iterator
 
 from corpusc import __version__
 
 from corpusc.compiler import program as P
 from corpusc.plan import rng
+from corpusc.plan.clock import local_times
 from corpusc.diagnostics.model import Sink
 from corpusc.plan.model import (AccountPlan, ArcPlan, Beat, Call, Header, Moment, ObjectionStep, Participant, PopulationPlan, Reference, Summary)
 
-WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DEFAULT_MOMENTS = {"short": 2, "medium": 4, "long": 6}
 POSITIVE_CONGRUENT = (["enthusiastic"], ["confident"], ["enthusiastic", "lean_forward"],
                       ["confident", "note_taking"], ["enthusiastic", "INTERRUPTS"])
 NEGATIVE_CONGRUENT = (["hesitant", "pitch: FALLING"], ["1.8s pause", "hesitant"],
@@ -29,15 +27,6 @@ DIVERGENT = (["hesitant", "energy: LOW"], ["2.1s pause", "hesitant"], ["energy: 
              ["1.6s pause", "energy: LOW"], ["hesitant", "pitch: FALLING"])
 VIDEO_ONLY = {"lean_forward", "note_taking"}
 STAGE_WORK = {"discovery": "discovery", "evaluation": "demo", "negotiation": "terms", "close": "signoff"}
-
-
-def spec_hash(sources: dict[str, str]) -> str:
-    """The hash of the spec and every module it uses, by content only: the same
-    spec built from another directory (another relative path) has the same hash."""
-    h = hashlib.sha256()
-    for digest in sorted(hashlib.sha256(t.encode()).hexdigest() for t in sources.values()):
-        h.update(digest.encode())
-    return h.hexdigest()
 
 
 def header(prog: P.Program, shash: str) -> Header:
@@ -92,7 +81,7 @@ def _arc_id(a: P.Account, i: int, arc: P.Arc) -> str:
 
 def divergent_quotas(prog: P.Program, sink: Sink | None = None) -> dict[str, int]:
     """Exact corpus-wide divergence, split over accounts by largest remainder."""
-    counts = {a.name: sum(_moment_count(c) for c in a.calls) for a in prog.accounts}
+    counts = {a.name: sum(c.moment_count() for c in a.calls) for a in prog.accounts}
     quotas: dict[str, int] = {}
     shared = [a for a in prog.accounts if a.divergence is None]
     for a in prog.accounts:
@@ -106,14 +95,6 @@ def divergent_quotas(prog: P.Program, sink: Sink | None = None) -> dict[str, int
         for a, q in zip(order, parts):
             quotas[a.name] = min(q, counts[a.name])
     return quotas
-
-
-def _moment_count(c: P.CallSpec) -> int:
-    if not c.paralinguistics:
-        return 0
-    if c.moments is not None:
-        return min(c.moments, max(0, c.turns // 2 - 1))
-    return min(DEFAULT_MOMENTS.get(c.length, 4), max(0, c.turns // 2 - 1))
 
 
 def sales_calls(prog: P.Program, sink: Sink | None = None) -> Iterator[Call]:
@@ -326,7 +307,7 @@ def _no_voice_before_intro(parts, speakers: list[int], beats: list[Beat]) -> Non
 
 
 def _moments(r, call_id, c: P.CallSpec, parts, speakers, beats: list[Beat]) -> list[dict]:
-    n = _moment_count(c)
+    n = c.moment_count()
     if n == 0:
         return []
     pid = [p.id for p in parts]
@@ -373,16 +354,6 @@ def _when(prog: P.Program, a: P.Account, c: P.CallSpec, r) -> tuple[str, str, st
         m = lo_h * 60 + lo_m + 30 * rng.below(r, slots)
         hh, mm = divmod(m, 60)
     return local_times(date, hh, mm, 0, prog.corpus.timezone)
-
-
-def local_times(date: dt.date, hh: int, mm: int, ss: int, tz: str) -> tuple[str, str, str, str, str]:
-    from zoneinfo import ZoneInfo
-    zone = ZoneInfo(tz)
-    local = dt.datetime(date.year, date.month, date.day, hh, mm, ss, tzinfo=zone)
-    utc = local.astimezone(dt.timezone.utc)
-    local = utc.astimezone(zone)  # normalizes times that do not exist (spring forward)
-    return (local.date().isoformat(), local.strftime("%H:%M:%S"), local.isoformat(),
-            utc.strftime("%Y-%m-%dT%H:%M:%S.000Z"), WEEKDAY_NAMES[local.weekday()])
 
 
 # ---- the whole plan ------------------------------------------------------------

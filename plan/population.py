@@ -15,10 +15,9 @@ from typing import Any, Iterator
 from corpusc.compiler import program as P
 from corpusc.plan import rng
 from corpusc.compiler.conditions import compiled, fields_of, holds
-from corpusc.plan.planner import local_times
+from corpusc.plan.clock import WEEKDAY_NAMES, local_times
 from corpusc.plan.model import Beat, Call, Participant, fast
 
-WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def day_counts(pop: P.Population) -> list[tuple[dt.date, int]]:

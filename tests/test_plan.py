@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpusc.plan import planner as planmod
+from corpusc.plan.clock import local_times
 from corpusc.diagnostics.model import Sink
 from corpusc.compiler.driver import compile_file
 from corpusc.plan.serialize import write_human, write_json
@@ -205,7 +206,7 @@ def test_local_time_across_dst():
         assert x.start.startswith(f"{x.date}T{x.time}")
         # the per-day clock agrees with zoneinfo on every call, the switch included
         hh, mm, ss = (int(v) for v in x.time.split(":"))
-        exact = planmod.local_times(dt.date.fromisoformat(x.date), hh, mm, ss, x.timezone)
+        exact = local_times(dt.date.fromisoformat(x.date), hh, mm, ss, x.timezone)
         assert exact == (x.date, x.time, x.start, x.start_utc, x.weekday)
 
 

@@ -347,7 +347,7 @@ def test_the_population_clock_is_local_times(tz, day, sec):
     """A population's calls get their local and UTC times by arithmetic on
     the day's offset (population._Clock); they are what plan.local_times
     gives, on DST days and in zones with half-hour offsets too."""
-    from corpusc.plan.planner import local_times
+    from corpusc.plan.clock import local_times
     from corpusc.plan.population import _Clock
     hh, rem = divmod(sec, 3600)
     try:

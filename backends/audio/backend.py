@@ -72,7 +72,8 @@ class Audio:
         return self.retime(call, rendered, ctx)[0]
 
     def retime(self, call: Call, rc: RenderedCall | None, ctx: Context) -> tuple[list[Artifact], RenderedCall]:
-        from corpusc.render.template.engine import render_call, speaker_rates
+        from corpusc.render.template.engine import render_call
+        from corpusc.render.timing import speaker_rates
 
         from corpusc.backends.audio.voices import voices
         if rc is None:

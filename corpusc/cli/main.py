@@ -141,7 +141,7 @@ def check(files, fmt, coverage_path):
 
 def _check_one(path, sink):
     from corpusc.diagnostics.model import Sink
-    from corpusc.compiler.driver import evaluate_plan
+    from corpusc.plan.evaluate import evaluate_plan
     own = Sink()
     compiled = _compile(path, own)
     results = None
@@ -222,7 +222,7 @@ def build(file, out_dir, only, jobs, shard):
     results = []
     if prog is not None and not sink.errors:
         from corpusc.builder.incremental import up_to_date
-        from corpusc.compiler.driver import evaluate_plan
+        from corpusc.plan.evaluate import evaluate_plan
         out = Path(out_dir) if out_dir else Path("out") / prog.corpus.name
         current = up_to_date(compiled, out, only=wanted, shard=shard_t)
         if current is not None:

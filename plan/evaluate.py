@@ -1,0 +1,55 @@
+"""The requirements evaluated on the plan (one streamed pass), the half of
+the checks that needs the plan: failures and the divergence quota's
+placement are reported as diagnostics."""
+
+from __future__ import annotations
+
+from corpusc.compiler.driver import Compiled
+from corpusc.diagnostics.model import Sink
+from corpusc.plan import planner as planmod
+
+
+def evaluate_plan(compiled: Compiled, sink: Sink):
+    """Evaluate the requirements on the plan in one streamed pass, report the
+    failures, and warn when the divergence quota cannot be placed. Population
+    calls are streamed only when some requirement needs them."""
+    from corpusc.plan.requirements import evaluate, report_failures
+    prog = compiled.program
+    header = planmod.header(prog, compiled.spec_hash)
+    shared = {a.name for a in prog.accounts if a.divergence is None}
+    realized = 0
+
+    def counted(calls):
+        nonlocal realized
+        for c in calls:
+            if c.account in shared:
+                realized += sum(m.divergent for m in c.moments)
+            yield c
+
+    stream = counted(planmod.calls(prog) if prog.requirements else planmod.sales_calls(prog))
+    results = evaluate(prog, header, stream)
+    for _ in stream:  # without requirements, still count every sales call
+        pass
+    report_failures(results, sink)
+    quota = planmod.divergent_quotas(prog)
+    want = sum(quota.get(a, 0) for a in shared)
+    if realized < want:
+        sink.add("E0409", f"only {realized} of the {want} divergent moments that {prog.corpus.divergence * 100:g}% "
+                 f"asks for can be placed", _divergence_span(compiled),
+                 label="too few moments with positive words",
+                 help="divergent moments need positive words (not an objection being raised); "
+                      "add calls with `paralinguistics on` or more `moments`")
+    return results
+
+
+def _divergence_span(compiled: Compiled):
+    from corpusc.compiler import nodes as n
+    from corpusc.diagnostics.model import Span
+    root = compiled.loaded.root
+    for it in root.items:
+        if isinstance(it, n.CorpusDecl):
+            for p in it.props:
+                if p.name.value == "divergence":
+                    return p.span
+            return it.name.span
+    return Span.point(root.file)

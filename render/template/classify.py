@@ -1,0 +1,48 @@
+"""Keyword classifiers of a spec's free text: which topic a persona's own
+question is about, which kind of buying signal a signal's text describes, and
+whether a participant's name is only a placeholder. The keywords are data, the
+`classify` section of the call locale's lexicon (lexicon.py)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from corpusc.render.template.lexicon import load_lexicon
+
+
+@lru_cache(maxsize=None)
+def _table(locale: str, name: str, label: str) -> tuple[tuple[tuple[str, ...], str], ...]:
+    rows = getattr(load_lexicon(locale).classify, name)
+    return tuple((tuple(row["keywords"]), row[label]) for row in rows)
+
+
+def _classify(text: str, table) -> str:
+    low = (text or "").lower()
+    for keys, label in table:
+        if any(k in low for k in keys):
+            return label
+    return "general"
+
+
+def signal_category(locale: str, text: str) -> str:
+    """`contract`, `security`, `pilot`, ... or `general`: how the seller answers a buying signal."""
+    return _classify(text, _table(locale, "signal_categories", "category"))
+
+
+@lru_cache(maxsize=4096)
+def question_topic(locale: str, text: str) -> str:
+    """The topic (a `bq.<topic>` bank) of a persona's own question, or `general`."""
+    return _classify(text, _table(locale, "question_topics", "topic"))
+
+
+def signal_categories(locale: str) -> list[str]:
+    return [c for _, c in _table(locale, "signal_categories", "category")] + ["general"]
+
+
+def question_topics(locale: str) -> list[str]:
+    return [t for _, t in _table(locale, "question_topics", "topic")] + ["general"]
+
+
+def placeholder_name(locale: str, name: str) -> bool:
+    """Whether a participant's name ("agent", "bot") is a role, not a name to say."""
+    return name.lower() in load_lexicon(locale).classify.placeholder_names

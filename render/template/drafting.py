@@ -1,0 +1,421 @@
+"""Turn drafting, shared by every kind of call: the per-call state of choices
+(one random stream, templates not repeated until a bank is used up), turns as
+drafts of sentences, the fit to the planned length, and the finished
+`RenderedCall` with the evidence of every tagged sentence and the timings."""
+
+from __future__ import annotations
+
+import heapq
+from typing import Any, Sequence
+
+from corpusc.plan import rng
+from corpusc.plan.model import Call, Header, Moment, Participant, fast
+from corpusc.render.model import Evidence, RenderedCall, Turn
+from corpusc.render.template.banks import bank_locale, load_bank
+from corpusc.render.template.language import emit, tidy
+from corpusc.render.template.lexicon import load_lexicon
+from corpusc.render.template.morphology import restater
+from corpusc.render.timing import timing
+
+MAX_TURN_WORDS = 150  # no turn grows past this (about a minute of speech)
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# beats whose sentence is negative or positive in tone (for Turn.sentiment)
+NEGATIVE_BEATS = {"pain", "objection_raised", "objection_reopened"}
+POSITIVE_BEATS = {"small_talk", "objection_resolved", "buying_signal", "close"}
+
+
+def first_name(name: str) -> str:
+    """A first name: what people call each other on a call."""
+    return name.split()[0] if name else name
+
+
+def strip_end(s: str) -> str:
+    return s.rstrip(" .!?;:")
+
+
+# ---- header-derived data, computed once per header ------------------------------
+
+_HX: dict[int, tuple[Header, "HeaderX"]] = {}
+
+
+class HeaderX:
+    def __init__(self, h: Header):
+        self.accounts = {a.name: a for a in h.accounts}
+        self.pops = {p.name: p for p in h.populations}
+        self.reps = {r.get("name"): r for r in h.reps}
+        self.people: dict[str, dict[str, Any]] = {}  # stakeholder id (per account) -> data
+        for a in h.accounts:
+            for s in a.stakeholders:
+                self.people[f"{a.name}.{s.get('name')}"] = s
+        self.persona_questions: dict[str, list[str]] = {}  # a persona's own questions (its phrases ending `?`)
+        for name, p in h.personas.items():
+            self.persona_questions[name] = [ph for ph in p.get("phrases") or [] if ph.rstrip().endswith("?")]
+
+
+def header_x(h: Header) -> HeaderX:
+    hit = _HX.get(id(h))
+    if hit is not None and hit[0] is h:
+        return hit[1]
+    if len(_HX) > 16:
+        _HX.clear()
+    x = HeaderX(h)
+    _HX[id(h)] = (h, x)
+    return x
+
+
+# ---- one call ---------------------------------------------------------------------------
+
+class Line:
+    __slots__ = ("text", "cues", "speaker")
+
+    def __init__(self, text, cues, speaker):
+        self.text, self.cues, self.speaker = text, cues, speaker
+
+
+class Draft:
+    """A turn under construction: segments are (text, tags, removable)."""
+    __slots__ = ("i", "p", "side", "head", "core", "body", "tail", "fills", "weight", "words", "moment",
+                 "beats", "pol", "bc", "slots", "cap", "grow", "fkeys", "rep", "fpos", "gaps")
+    # pol: the tone of a turn without beats or moment (+1 positive, -1 negative, 0 neutral)
+
+    def __init__(self, i: int, p: Participant):
+        self.i, self.p, self.side = i, p, p.side
+        self.head: list = []
+        self.core: list = []
+        self.body: list = []
+        self.tail: list = []
+        self.fills: list[str] = []
+        self.weight = 1.0
+        self.words = 0
+        self.moment: Moment | None = None
+        self.beats: list[str] = []
+        self.pol = 0
+        self.bc = False
+        self.slots: dict[str, Any] = {}
+        self.cap = 80
+        self.grow = True  # may its cap grow when every turn is full
+        self.fkeys: set[str] = set()  # fill banks already used in this turn
+        self.rep = True  # may a fill bank be used twice in this turn
+        self.fpos = 0  # where the rotation over `fills` resumes
+        self.gaps: list[str] = []  # "hold 20.0s", "silence 3.5s": time before the turn, cued always
+
+    def add(self, where: list, text: str, tags: tuple = (), opt: bool = False) -> None:
+        if not text:
+            return
+        where.append((text, tags, opt))
+        self.words += text.count(" ") + 1
+
+
+class Drafter:
+    """The words of one call: its locale's banks, lexicon and prose rules, its
+    random stream, the slots every template can use. `strict`: a missing bank
+    key or slot raises instead of rendering ""."""
+
+    def __init__(self, call: Call, header: Header, strict: bool = False):
+        self.call = call
+        self.header = header
+        self.strict = strict
+        self.hx = header_x(header)
+        self.loc = bank_locale(call.locale)
+        self.lex = load_lexicon(self.loc)
+        self.prose = restater(self.loc)  # None: the spec's English prose is not said, the banks speak
+        self.bank = load_bank(self.loc)
+        self.last: int | None = None  # index of the last template drawn
+        self.dry: set[str] = set()  # fill banks found used up (until `fit` refills them)
+        self.r = rng.stream(header.corpus.get("seed", 0), "render", call.id)
+        self.used: dict[str, set] = {}
+        self.slots: dict[str, Any] = {}
+        self.kw: dict[str, Any] = {}
+        self.names = {p.id: first_name(p.name) for p in call.participants}
+        self._proper: set[str] | None = None
+
+    # -- choices --
+
+    def chance(self, p: float) -> bool:
+        return self.r.random() < p
+
+    def pick(self, seq):
+        return rng.pick(self.r, seq)
+
+    def has(self, key: str) -> bool:
+        return key in self.bank
+
+    def template(self, key: str):
+        lst = self.bank.get(key)
+        if not lst:
+            if self.strict:
+                raise KeyError(f"{self.loc}: no phrase bank `{key}`")
+            return None
+        n = len(lst)
+        used = self.used.get(key)
+        if used is None:
+            used = self.used[key] = set()
+        elif len(used) >= n:
+            used.clear()
+        i = rng.below(self.r, n)
+        while i in used:
+            i = (i + 1) % n
+        used.add(i)
+        self.last = i
+        return lst[i]
+
+    def say_at(self, key: str, i: int | None, kw: dict | None = None) -> str:
+        """Template `i` of `key` (the answer that matches question `i`), or any."""
+        lst = self.bank.get(key)
+        if i is None or not lst or i >= len(lst):
+            return self.say(key, kw)
+        self.used.setdefault(key, set()).add(i)
+        return self.render(lst[i], kw)
+
+    def _get(self, name: str) -> str:
+        if name[0] == "@":  # {@bank.key}: a phrase from another bank, composed in place
+            return self.render(self.template(name[1:]), self.kw, cap=False)
+        v = self.kw.get(name)
+        if v is None:
+            v = self.slots.get(name)
+            if v is None:
+                if self.strict:
+                    raise KeyError(f"{self.loc}: slot `{{{name}}}` has no value in {self.call.id}")
+                return ""
+        if v.__class__ is not str:
+            v = v() if callable(v) else str(v)
+        return v
+
+    def render(self, t, kw: dict | None = None, cap: bool = True) -> str:
+        if t is None:
+            return ""
+        if t.__class__ is str:
+            return t
+        saved = self.kw
+        self.kw = kw or {}
+        out: list[str] = []
+        emit(t, self.r, self._get, out)
+        self.kw = saved
+        return tidy("".join(out), cap)
+
+    def phrase(self, key: str, kw: dict | None = None) -> str:
+        """A bank entry used inside another sentence: no capital letter added."""
+        return self.render(self.template(key), kw, cap=False)
+
+    def first_entry(self, key: str) -> str:
+        """The first entry of a bank as a phrase, drawing nothing from the random stream."""
+        return self.render(self.bank[key][0], cap=False)
+
+    def fresh(self, key: str) -> bool:
+        """Whether `key` still has templates this call has not used."""
+        lst = self.bank.get(key)
+        if not lst:
+            return False
+        used = self.used.get(key)
+        return used is None or len(used) < len(lst)
+
+    def say(self, key: str, kw: dict | None = None) -> str:
+        return self.render(self.template(key), kw)
+
+    def say_any(self, keys: Sequence[str], kw: dict | None = None) -> str:
+        for k in keys:
+            if k in self.bank:
+                return self.say(k, kw)
+        if self.strict:
+            raise KeyError(f"{self.loc}: none of the phrase banks {list(keys)}")
+        return ""
+
+    def first_key(self, *keys: str) -> str | None:
+        for k in keys:
+            if k in self.bank:
+                return k
+        return None
+
+    def _fresh_fill(self, d: Draft) -> str | None:
+        """The next of a turn's fill banks (in rotation) that still has unused
+        templates, preferring banks this turn has not used yet."""
+        fills = d.fills
+        n = len(fills)
+        bank, used_all, fkeys, dry = self.bank, self.used, d.fkeys, self.dry
+        pos = d.fpos
+        second = -1
+        for j in range(n):
+            at = (pos + j) % n
+            k = fills[at]
+            if k in dry:
+                continue
+            lst = bank.get(k)
+            used = used_all.get(k)
+            if lst and (used is None or (len(used) < len(lst) and ".once." not in k)):
+                if k not in fkeys:
+                    fkeys.add(k)
+                    d.fpos = at + 1
+                    return k
+                if second < 0:
+                    second = at
+            else:
+                dry.add(k)
+        if second >= 0 and d.rep:
+            d.fpos = second + 1
+            return fills[second]
+        return None
+
+    def join_lc(self, text: str) -> str:
+        """`text` continues a sentence that ended with a comma: lower-case its
+        first letter unless it starts with a name, an acronym or `I`."""
+        w = text.split(" ", 1)[0].strip(",.?!'s")
+        if w in self.proper():
+            return text
+        return self.lex.lower_first(text)
+
+    def proper(self) -> set[str]:
+        p = self._proper
+        if p is None:
+            p = self._proper = set()
+            for v in list(self.slots.values()) + [x.name for x in self.call.participants]:
+                if isinstance(v, str):
+                    p.update(v.replace("'s", "").split())
+        return p
+
+    # -- result --
+
+    def finish(self, drafts: list[Draft]) -> RenderedCall:
+        call = self.call
+        cues_on = call.paralinguistics
+        texts = []
+        lines = []
+        evid: list[Evidence] = []
+        for d in drafts:
+            segs = d.head + d.core + d.body + d.tail
+            pos = 0
+            parts = []
+            spans: dict[tuple, list[int]] = {}
+            seen: set[str] = set()
+            for text, tags, _ in segs:
+                # an interjection ("Nice," "Honestly,") opens at most one sentence per turn
+                sp = text.find(" ")
+                if 0 < sp < 14 and text[sp - 1] in ",.!":
+                    w = text[:sp - 1].lower()
+                    if w in seen and len(text) > sp + 12:
+                        text = text[sp + 1:]
+                        text = text[0].upper() + text[1:]
+                    else:
+                        seen.add(w)
+                if parts:
+                    pos += 1
+                    if parts[-1][-1:] == ",":
+                        text = self.join_lc(text)
+                start = pos
+                parts.append(text)
+                pos += len(text)
+                for tag in tags:
+                    sp = spans.get(tag)
+                    if sp is None:
+                        spans[tag] = [start, pos]
+                    else:
+                        sp[1] = pos
+            text = " ".join(parts)
+            texts.append(text)
+            for (kind, key), (s, e) in spans.items():
+                evid.append(fast(Evidence, **{"kind": kind, "key": key, "turn": d.i, "start": s, "end": e}))
+            cues = list(d.moment.cues) if (d.moment is not None and cues_on) else []
+            lines.append(Line(text, d.gaps + cues if d.gaps else cues, d.p.id))
+        times = timing(lines, call, self.header)
+        turns = []
+        for d, line, (start, end) in zip(drafts, lines, times):
+            m = d.moment if cues_on else None
+            if m is not None:
+                sentiment = "MIXED" if m.divergent else ("POSITIVE" if m.polarity == "positive" else "NEGATIVE")
+            else:
+                neg = any(k in NEGATIVE_BEATS for k in d.beats)
+                pos = any(k in POSITIVE_BEATS for k in d.beats)
+                if neg and pos:
+                    sentiment = "MIXED"
+                elif neg or (not pos and d.pol < 0):
+                    sentiment = "NEGATIVE"
+                elif pos or d.pol > 0:
+                    sentiment = "POSITIVE"
+                else:
+                    sentiment = "NEUTRAL"
+            turns.append(fast(Turn, **{
+                "index": d.i, "speaker": d.p.id, "name": d.p.name, "side": d.p.side, "role": d.p.role,
+                "text": line.text, "cues": line.cues, "start": start, "end": end, "beats": d.beats,
+                "moment": m.id if m is not None else None, "sentiment": sentiment}))
+        evid.sort(key=lambda e: (e.turn, e.start, e.end))
+        return fast(RenderedCall, **{"call_id": call.id, "locale": call.locale, "turns": turns,
+                                          "evidence": evid, "duration": times[-1][1] if times else 0.0})
+
+    # -- length ----------------------------------------------------------------------
+
+    def fit(self, drafts: list[Draft], target: int) -> None:
+        """Reach the word target: add elaboration sentences to the turns that are
+        shortest for their weight (each turn up to its cap, caps grow only when
+        every turn is full), or drop removable sentences when too long."""
+        total = sum(d.words for d in drafts)
+        if total < target:
+            start = [d for d in drafts if d.fills and not d.bc and d.weight > 0]
+            said: set[str] = set()
+            live = list(start)
+            rounds = resets = 0
+            while total < target and rounds < 40:
+                rounds += 1
+                if not live:  # every bank exhausted
+                    if total >= target * 0.9 or resets >= 8:
+                        break  # close enough: better a little short than repetitive
+                    resets += 1
+                    self.dry = {k for k in self.dry if ".once." in k}
+                    for d in start:
+                        if resets > 1:
+                            d.rep = True  # still short: a second sentence of a kind per turn is fine
+                        for k in d.fills:
+                            if ".once." not in k:
+                                self.used.pop(k, None)
+                    live = list(start)
+                heap = [(d.words / d.weight, d.i, d) for d in live if d.words < d.cap]
+                heapq.heapify(heap)
+                stale = set()
+                while total < target and heap:
+                    _, i, d = heapq.heappop(heap)
+                    key = self._fresh_fill(d)
+                    if key is None:
+                        stale.add(i)
+                        continue
+                    before = d.words
+                    text = self.say(key, d.slots)
+                    if text in said:  # a bank used up and refilled: avoid saying the same twice
+                        text = self.say(key, d.slots)
+                        if text in said:
+                            text = self.say(key, d.slots)
+                    said.add(text)
+                    if text and total + text.count(" ") + 1 > target * 1.1 and total >= target * 0.85:
+                        stale.add(i)  # would overshoot: close enough already
+                        continue
+                    if text:
+                        d.add(d.body, text, (), True)
+                        total += d.words - before
+                    if d.words < d.cap:
+                        heapq.heappush(heap, (d.words / d.weight, i, d))
+                if stale:
+                    live = [d for d in live if d.i not in stale]
+                if total < target:
+                    grow = [d for d in live if d.grow]
+                    if grow:
+                        for d in grow:
+                            d.cap = min(int(d.cap * 1.3) + 10, MAX_TURN_WORDS)
+                    else:  # only chit-chat left: it may grow a little, never into a monologue
+                        for d in live:
+                            d.cap = min(int(d.cap * 1.3) + 10, max(d.cap, 100))
+        elif total > target * 1.04:
+            opts = []
+            for d in drafts:
+                for lst in (d.body, d.head, d.tail, d.core):
+                    for seg in lst:
+                        if seg[2]:
+                            opts.append((d, lst, seg))
+            # drop from the longest turns first
+            opts.sort(key=lambda x: -x[0].words)
+            for d, lst, seg in opts:
+                if total <= target * 1.02:
+                    break
+                if len(d.head) + len(d.core) + len(d.body) + len(d.tail) <= 1:
+                    continue
+                lst.remove(seg)
+                w = seg[0].count(" ") + 1
+                d.words -= w
+                total -= w
+

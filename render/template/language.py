@@ -1,0 +1,138 @@
+"""The phrase-template mini-language of the banks: `[a|b|c]` picks one
+alternative (nested; `[|x]` makes `x` optional), `{slot}` fills in a value,
+`{@bank.key}` composes a phrase of another bank in place. Templates compile
+once to plain tuples so a call renders with plain string operations."""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+TOKEN = re.compile(r"\[|\]|\||\{@?[A-Za-z_][A-Za-z0-9_.]*\}")
+SLOT = 0
+ALT = 1
+_WORD = re.compile(r"[a-zäöüß]+")
+
+
+def compile_template(s: str):
+    """`[a|b]` alternatives and `{slot}`s -> a plain str or a tuple of nodes:
+    str, (SLOT, name), (ALT, (alternative, ...)). `{@bank.key}` composes a
+    phrase from another bank in place."""
+    stack: list[list[list]] = [[[]]]
+    pos = 0
+    for m in TOKEN.finditer(s):
+        if m.start() > pos:
+            stack[-1][-1].append(s[pos:m.start()])
+        tok = m.group()
+        if tok == "[":
+            stack.append([[]])
+        elif tok == "|":
+            if len(stack) == 1:
+                stack[-1][-1].append("|")
+            else:
+                stack[-1].append([])
+        elif tok == "]":
+            if len(stack) == 1:
+                raise ValueError(f"unbalanced `]` in template: {s!r}")
+            alts = stack.pop()
+            stack[-1][-1].append((ALT, tuple(_seal(a) for a in alts)))
+        else:
+            stack[-1][-1].append((SLOT, tok[1:-1]))
+        pos = m.end()
+    if len(stack) != 1:
+        raise ValueError(f"unbalanced `[` in template: {s!r}")
+    if pos < len(s):
+        stack[0][0].append(s[pos:])
+    return _seal(stack[0][0])
+
+
+def _seal(nodes: list):
+    merged: list = []
+    for n in nodes:
+        if isinstance(n, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += n
+        else:
+            merged.append(n)
+    if not merged:
+        return ""
+    if len(merged) == 1 and isinstance(merged[0], str):
+        return merged[0]
+    return tuple(merged)
+
+
+def words(text: str) -> set[str]:
+    """The lower-case words of a text, as `template_words` counts them."""
+    return set(_WORD.findall(text.lower()))
+
+
+def template_words(t) -> set[str]:
+    """Every literal word a template can produce (for matching texts to templates)."""
+    out: set[str] = set()
+    if isinstance(t, str):
+        return words(t)
+    for n in t:
+        if isinstance(n, str):
+            out |= template_words(n)
+        elif n[0] == ALT:
+            for a in n[1]:
+                out |= template_words(a)
+    return out
+
+
+def template_slots(t) -> set[str]:
+    out: set[str] = set()
+    if isinstance(t, str):
+        return out
+    for n in t:
+        if isinstance(n, tuple):
+            if n[0] == SLOT:
+                out.add(n[1])
+            else:
+                for a in n[1]:
+                    out |= template_slots(a)
+    return out
+
+
+def emit(nodes, r, get: Callable[[str], str], out: list) -> None:
+    """Append the pieces of compiled template `nodes` to `out`: alternatives
+    drawn from the random stream `r`, slots filled by `get(name)`."""
+    rand = r.random
+    for n in nodes:
+        if n.__class__ is str:
+            out.append(n)
+        elif n[0] == SLOT:
+            out.append(get(n[1]))
+        else:
+            alts = n[1]
+            k = len(alts)
+            i = int(rand() * k)  # rng.below, inlined
+            a = alts[i if i < k else k - 1]
+            if a.__class__ is str:
+                out.append(a)
+            else:
+                emit(a, r, get, out)
+
+
+_SENTENCE_START = re.compile(r"(?<=[.?!] )([a-z])")
+
+
+def _upper_after(m: re.Match) -> str:
+    return m.group(1).upper()
+
+
+def tidy(s: str, cap: bool = True) -> str:
+    """Spaces and punctuation of a sentence assembled from parts; a capital at
+    the start (unless `cap` is off) and after each full stop."""
+    if "  " in s or s[:1] == " " or s[-1:] == " ":
+        s = " ".join(s.split())
+    if (" ," in s or " ." in s or " ?" in s or " !" in s or " ;" in s or ",," in s or ".." in s or ",." in s
+            or ".," in s):
+        s = (s.replace(" ,", ",").replace(" .", ".").replace(" ?", "?").replace(" !", "!").replace(" ;", ";")
+             .replace(",,", ",").replace(",.", ".").replace(".,", ",").replace("?.", "?"))
+        if ".." in s and "..." not in s:
+            s = s.replace("..", ".")
+    if ". " in s or "? " in s or "! " in s:  # a sentence composed of parts: capitals after a full stop
+        s = _SENTENCE_START.sub(_upper_after, s)
+    if cap and s and s[0].islower():
+        s = s[0].upper() + s[1:]
+    return s

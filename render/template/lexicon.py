@@ -1,0 +1,90 @@
+"""How words behave in a locale, as data: digit grouping, small numbers as
+words, money, which titles lower-case mid-sentence, which words keep their
+capital, the keywords that classify a spec's free text. Read from
+`stdlib/phrases/<locale>/lexicon.json` (the banks say what is said; the lexicon
+says how a value is written in that language)."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from corpusc.compiler.paths import STDLIB
+
+PHRASES = STDLIB / "phrases"
+LEXICON_FILE = "lexicon.json"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Numbers(_Frozen):
+    group: str  # the thousands separator
+    words: dict[int, str]  # counts written as words
+    tens: dict[int, str] = {}  # 20..90 as words, joined to a unit word by `tens_join` (21 -> twenty-one)
+    tens_join: str = ""
+
+
+class Keywords(_Frozen):
+    """Keywords classifying a spec's free text, first match wins (classify.py)."""
+    question_topics: tuple[dict[str, Any], ...]  # {"topic": ..., "keywords": [...]}
+    signal_categories: tuple[dict[str, Any], ...]  # {"category": ..., "keywords": [...]}
+    placeholder_names: tuple[str, ...]  # a participant named so ("agent") is not addressed by name
+
+
+class Lexicon(_Frozen):
+    locale: str
+    numbers: Numbers
+    money: str  # `{n}` is the grouped amount: "${n}", "{n} Euro"
+    lowercase_titles: bool  # an industry's title reads lower-case inside a sentence
+    keep_capital: tuple[str, ...]  # words that keep a capital where a sentence part is lower-cased ("I")
+    classify: Keywords
+    restate: dict[str, Any] = {}  # data of the locale's rules restating the spec's prose (morphology.py)
+
+    def number(self, x: int) -> str:
+        return f"{x:,}".replace(",", self.numbers.group)
+
+    def money_of(self, x: float) -> str:
+        return self.money.replace("{n}", f"{round(x):,.0f}".replace(",", self.numbers.group))
+
+    def word(self, x: int) -> str:
+        """Small numbers as words, as a transcriber writes them."""
+        nums = self.numbers
+        w = nums.words.get(x)
+        if w is not None:
+            return w
+        if nums.tens and 20 <= x < 100:
+            t, u = divmod(x, 10)
+            return nums.tens[t] + (nums.tens_join + nums.words[u] if u else "")
+        return self.number(x)
+
+    def title(self, s: str) -> str:
+        return s.lower() if self.lowercase_titles else s
+
+    def lower_first(self, s: str) -> str:
+        """Lower-case the first letter unless the first word is an acronym or
+        one of `keep_capital`."""
+        if not s:
+            return s
+        w = s.split(" ", 1)[0]
+        if len(w) > 1 and (w[1].isupper() or w[1].isdigit()) or w in self.keep_capital:
+            return s
+        return s[0].lower() + s[1:]
+
+
+def _data(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _data(v) for k, v in node.items() if not k.startswith("_")}
+    if isinstance(node, list):
+        return [_data(v) for v in node]
+    return node
+
+
+@lru_cache(maxsize=None)
+def load_lexicon(locale: str) -> Lexicon:
+    path = PHRASES / locale / LEXICON_FILE
+    return Lexicon(locale=locale, **_data(json.loads(path.read_text(encoding="utf-8"))))

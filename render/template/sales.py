@@ -1,0 +1,919 @@
+"""The sales dialogue: a seller and one or more buyers move through the call's
+planned beats (opening, agenda, the stage's work, objections, signals, next
+steps, close). A small state machine carries what the previous turn left open
+(`pending`: a question asked, a demo shown, an objection raised) into the next
+turn, so each turn answers the one before it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from corpusc.plan import rng
+from corpusc.plan.model import Beat, Moment, Participant
+from corpusc.render.template.banks import closest, topics
+from corpusc.render.template.classify import question_topic, signal_category
+from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name, strip_end
+from corpusc.render.template.voices import VOICE_ASKS, VOICE_TOPICS, VOICE_WEIGHT, voice_of
+from corpusc.render.timing import WORDS_PER_SEC
+
+WORK = ("discovery", "demo", "terms", "signoff")
+STAGE_WORK = {"discovery": "discovery", "evaluation": "demo", "negotiation": "terms", "close": "signoff"}
+SETUP = {"small_talk": "setup.small_talk", "introduce_stakeholder": "setup.intro", "pain": "setup.pain",
+         "competitor_mention": "setup.competitor", "objection_reopened": "setup.reopen",
+         "objection_resolved": "setup.resolved", "buying_signal": "setup.signal"}
+SEASONS = ("winter", "winter", "spring", "spring", "spring", "summer", "summer", "summer", "fall", "fall", "fall",
+           "winter")  # by month
+
+
+def _nice(x: float) -> int:
+    """A round number near `x`, as people say it."""
+    if x < 20:
+        return max(1, int(round(x)))
+    if x < 200:
+        return int(round(x / 5.0)) * 5
+    if x < 2000:
+        return int(round(x / 10.0)) * 10
+    return int(round(x / 100.0)) * 100
+
+
+class Sales:
+    def __init__(self, R: Drafter):
+        self.R = R
+        c = self.call = R.call
+        self.n = len(c.speakers)
+        self.P = c.participants
+        self.sp = [c.participants[k] for k in c.speakers]
+        self.beats_at: dict[int, list[Beat]] = {}
+        for b in c.beats:
+            self.beats_at.setdefault(b.turn, []).append(b)
+        self.mom_at = {m.turn: m for m in c.moments} if c.paralinguistics else {}
+        self.sellers = [p for p in self.P if p.side == "seller"] or [self.P[0]]
+        self.buyers = [p for p in self.P if p.side != "seller"] or self.sellers
+        self.by_id = {p.id: p for p in self.P}
+        self.acct = R.hx.accounts.get(c.account) if c.account else None
+        personas = R.header.personas
+        self.persona = {p.id: (personas.get(p.persona) or {}) if p.persona else {} for p in self.P}
+        self.voice = {p.id: voice_of(p.side, p.persona, self.persona[p.id]) for p in self.P}
+        work_b = next((b for b in c.beats if b.kind in WORK), None)
+        self.work = work_b.kind if work_b else STAGE_WORK.get(c.stage or "", "discovery")
+        self.work_turn = work_b.turn if work_b else min(self.n - 1, 4)
+        self.agenda_turn = next((b.turn for b in c.beats if b.kind == "agenda"), self.work_turn)
+        self.ns_turn = next((b.turn for b in c.beats if b.kind == "next_steps"), self.n - 2)
+        self.close_turn = next((b.turn for b in c.beats if b.kind == "close"), self.n - 1)
+        self.pending: tuple | None = None
+        self.last_topic: tuple | None = None
+        self.asked: set[str] = set()
+        self.used_phrases: set[str] = set()
+        self.raised_here = {b.key for b in c.beats if b.kind in ("objection_raised", "objection_reopened")}
+        self.signal_cats = [signal_category(R.loc, b.text or "") for b in c.beats if b.kind == "buying_signal"]
+        self.want_cache: dict[str, dict] = {}
+        # objections this call addresses or deflects later on (so an earlier ack does not promise "next time")
+        self.handled_later = {(b.key, b.turn) for b in c.beats if b.kind in ("objection_addressed",
+                                                                              "objection_unaddressed")}
+        self._slots()
+        self.deck = self._deck()
+        self.bc = self._backchannels()
+
+    # -- setup ----------------------------------------------------------------------
+
+    def _slots(self) -> None:
+        R, c, h = self.R, self.call, self.R.header
+        lex, prose = R.lex, R.prose
+        a = self.acct
+        ind_name = a.industry if a else ""
+        ind = h.industries.get(ind_name) or {}
+        terms = list(ind.get("terms") or []) or [R.phrase("fallback.term")]
+        self.terms = terms
+        last_term = [""]
+
+        def term() -> str:
+            t = rng.pick(R.r, terms)
+            if t == last_term[0] and len(terms) > 1:
+                t = terms[(terms.index(t) + 1) % len(terms)]
+            last_term[0] = t
+            return t
+        pains = list(ind.get("pains") or [])
+        self.pain_key = R.first_key(f"pain.say.{ind_name}")  # a locale's own pains of an industry
+        self.anecdote = R.first_key(f"anecdote.{ind_name}", "anecdote.default")
+        self.seller_ind = R.first_key(f"seller.industry.{ind_name}", "seller.industry.default")
+        pain = strip_end(R.lex.lower_first(rng.pick(R.r, pains))) if (pains and prose) else ""
+        emp = (a.employees if a and a.employees else 250)
+        reps = _nice(max(6, min(600, emp * 0.06)))
+        seats = reps
+        value = (a.deal_value if a and a.deal_value else reps * 1100.0)
+        company = a.display if a else R.phrase("fallback.company")
+        size = a.size if a else "mid_market"
+        people_key = R.first_key(f"people.{ind_name}", "people.default")
+        people = R.first_entry(people_key)
+        lead = self.sellers[0]
+        mb = next((p for p in self.buyers if p.decision_maker), self.buyers[0])
+        self.main_buyer = mb
+        # a decision maker of the account (present or not), for "who else is involved"
+        dm_name, dm_role = "", ""
+        if a:
+            for s in a.stakeholders:
+                if s.get("decision_maker") and s.get("name") != mb.id:
+                    dm_name, dm_role = first_name(s.get("display") or s.get("name")), s.get("role") or ""
+                    break
+        if not dm_name:
+            dm_name, dm_role = (R.phrase("fallback.dm_name"), R.phrase("fallback.dm_role"))
+        comp = (a.competitors[0] if a and a.competitors else R.phrase("fallback.competitor"))
+        wd = WEEKDAYS.index(c.weekday) if c.weekday in WEEKDAYS else 0
+        weekdays = R.bank.get("cal.weekdays") or [""] * 7
+        months = R.bank.get("cal.months") or [""] * 12
+        month = int(c.date[5:7]) if len(c.date) >= 7 else 1
+        hour = int(c.time[:2]) if c.time[:2].isdigit() else 10
+        dayparts = R.bank.get("cal.dayparts") or ["", "", ""]
+        self.season = SEASONS[month - 1]
+        # the next meeting: later this week, or next week
+        nxt = (wd + 2 + rng.below(R.r, 3)) % 7
+        if nxt >= 5:
+            nxt = rng.below(R.r, 3)
+        later = nxt > wd
+        day = R.render(R.template("cal.same_week" if later else "cal.next_week"), {"wd": weekdays[nxt]}, cap=False)
+        # the follow-up meeting: after the deliverable's day
+        if later:
+            meet = R.render(R.template("cal.next_week"), {"wd": weekdays[rng.below(R.r, 4)]}, cap=False)
+        else:
+            meet = R.render(R.template("cal.after"), {"wd": weekdays[min(4, nxt + 1 + rng.below(R.r, 2))]},
+                            cap=False)
+        topic = ""
+        if prose and c.topic:
+            topic = strip_end(R.lex.lower_first(c.topic))
+        if not topic:
+            topic = R.phrase(f"topic.{self.work}" if R.has(f"topic.{self.work}") else "topic.default")
+        crm = "Salesforce" if (size in ("enterprise", "mid_market") or len(company) % 2) else "HubSpot"
+        # the buyer's upcoming milestone, one per call; German banks give "accusative/dative" pairs
+        ev = R.phrase(R.first_key(f"event.{ind_name}", "event.default") or "event.default")
+        event, _, event_dat = ev.partition("/")
+        event_dat = event_dat or event
+        mins = max(5, int(round(c.target_duration_sec / 60.0 / 5.0)) * 5)
+        R.slots.update(
+            product=h.corpus.get("product") or R.first_entry("fallback.product"),
+            tagline=h.corpus.get("tagline") or R.phrase("fallback.tagline"),
+            company=company, co=company.split()[0], industry=lex.title(ind.get("title") or ind_name or ""),
+            people=people, term=term, pain=pain or (lambda: term()),
+            reps=lex.number(reps), managers=lex.number(max(2, reps // 9)), calls=lex.number(_nice(reps * 35)),
+            sites=lex.word(1 + min(7, emp // 900)), seats=lex.number(seats), annual=lex.money_of(value),
+            per_seat=lex.money_of(value / max(1, seats) / 12.0), pct=lex.word(3 + (emp % 5)),
+            crm=crm, event=event, event_dat=event_dat,
+            day=day, meet=meet, weekday=weekdays[wd], month=months[month - 1],
+            daypart=dayparts[0 if hour < 12 else 1 if hour < 17 else 2],
+            competitor=comp, topic=topic, rep=first_name(lead.name), buyer=first_name(mb.name),
+            everyone=(R.phrase("fallback.everyone") if len(self.buyers) > 1 else first_name(mb.name)),
+            dm=dm_name, dm_role=dm_role, minutes=str(mins),
+            se=first_name(self.sellers[-1].name), weeks=lex.word(3 + emp % 4), months=lex.word(3 + emp % 4),
+            year=str(int(c.date[:4]) + (1 if month >= 10 else 0)),
+        )
+
+    def _deck(self) -> list[tuple[str, str]]:
+        R = self.R
+        loc = R.loc
+        disc = list(topics(loc, "disc.", ".ask"))
+        feats = list(topics(loc, "demo.", ".show"))
+        terms = list(topics(loc, "terms.", ".say"))
+        signoff = list(topics(loc, "signoff.", ".say"))
+        for lst in (disc, feats, terms, signoff):
+            rng.shuffle(R.r, lst)
+        early = [t for t in ("process",) if t in disc]
+        late = [t for t in ("decision", "timeline") if t in disc]
+        mid = [t for t in disc if t not in early and t not in late]
+        if self.work == "discovery":
+            early = []  # the discovery beat itself asks about the current process
+            self.asked.add("process")
+        qs = []
+        for t in early + mid + late:
+            qs.append(("q", t))
+            if R.has(f"disc.{t}.follow") and R.chance(0.35):
+                qs.append(("follow", t))
+        if self.work == "discovery":
+            deck = qs
+        elif self.work == "demo":
+            deck = []
+            shows = [("show", f) for f in feats]
+            q_iter = iter(q for q in qs if q[0] == "q")
+            for k, s in enumerate(shows):
+                deck.append(s)
+                if k % 3 == 2:
+                    deck.append(next(q_iter, ("insight", "")))
+            deck += list(q_iter)
+        elif self.work == "terms":
+            deck = [("terms", t) for t in terms] + [("show", f) for f in feats[:3]] + qs
+        else:
+            deck = [("signoff", t) for t in signoff] + [("terms", t) for t in terms] + qs
+        return deck
+
+    def _backchannels(self) -> set[int]:
+        out: set[int] = set()
+        last = -10
+        sp, R = self.sp, self.R
+        lo = max(3, self.agenda_turn + 2)
+        for i in range(lo, self.ns_turn - 1):
+            if i in self.beats_at or (i - 1) in self.beats_at or i in self.mom_at or (i - 1) in self.mom_at:
+                continue
+            if i + 1 >= self.n or sp[i].side == sp[i - 1].side or sp[i + 1].side != sp[i - 1].side:
+                continue
+            if i - last < 4:
+                continue
+            if R.chance(0.3):
+                out.add(i)
+                last = i
+        return out
+
+    def next_item(self) -> tuple[str, str]:
+        while self.deck:
+            item = self.deck.pop(0)
+            if item[0] == "q" and item[1] in self.asked:
+                continue
+            if item[0] == "q":
+                self.asked.add(item[1])
+            return item
+        return ("insight", "")
+
+    # -- per turn ---------------------------------------------------------------------
+
+    def _kw(self, d: Draft) -> dict[str, Any]:
+        i, p, sp, n = d.i, d.p, self.sp, self.n
+        if p.side == "seller":
+            addr = sp[i + 1] if i + 1 < n and sp[i + 1].side != "seller" else None
+            if addr is None:
+                addr = next((sp[j] for j in range(i - 1, -1, -1) if sp[j].side != "seller"), self.main_buyer)
+        else:
+            addr = sp[i - 1] if i > 0 and sp[i - 1].side == "seller" else None
+            if addr is None:
+                addr = next((sp[j] for j in range(i - 1, -1, -1) if sp[j].side == "seller"), self.sellers[0])
+        kw: dict[str, Any] = {"me": first_name(p.name), "you": first_name(addr.name), "role": p.role or "",
+                              "you_role": addr.role or ""}
+        bp = p if p.side != "seller" else addr
+        if bp.side != "seller":
+            kw.update(self._wants(bp))
+        return kw
+
+    def _wants(self, p: Participant) -> dict[str, Any]:
+        """{want}: the buyer's main want in this call (stable); {want_any}: any of
+        them; {trigger}: what would convince them, in their own words."""
+        hit = self.want_cache.get(p.id)
+        if hit is not None:
+            return hit
+        R = self.R
+        v = self.voice[p.id]
+        pers = self.persona[p.id]
+        prose = R.prose
+        wants = list(pers.get("wants") or []) if prose else []
+        trig = [prose.we(R.lex.lower_first(strip_end(t))) for t in (pers.get("conversion_triggers") or [])] \
+            if prose else []
+        if not wants:
+            key = R.first_key(f"wants.{v}", "wants.neutral")
+            wants = [R.render(t, cap=False) for t in R.bank[key]]
+        if not trig:
+            key = R.first_key(f"triggers.{v}", "triggers.neutral")
+            trig = [R.render(t, cap=False) for t in R.bank[key]]
+        peeves = [R.lex.lower_first(strip_end(x)) for x in (pers.get("weaknesses") or [])] if prose else []
+        if not peeves:
+            key = R.first_key(f"peeves.{v}", "peeves.neutral")
+            peeves = [R.render(t, cap=False) for t in R.bank[key]]
+        main = rng.pick(R.r, wants)
+        deck_w = [w for w in wants if w != main] or wants
+        deck_t = list(trig)
+        rng.shuffle(R.r, deck_w)
+        rng.shuffle(R.r, deck_t)
+        state = {"w": 0, "t": 0}
+
+        def any_want() -> str:
+            state["w"] += 1
+            return deck_w[state["w"] % len(deck_w)]
+
+        def any_trigger() -> str:
+            state["t"] += 1
+            return deck_t[state["t"] % len(deck_t)]
+        out: dict[str, Any] = {"want": main, "want_any": any_want, "trigger": any_trigger,
+                               "peeve": lambda: rng.pick(R.r, peeves)}
+        # a colleague of the account, not on this call, the buyer can refer to
+        present = {x.id for x in self.call.participants}
+        peers = [s for s in (self.acct.stakeholders if self.acct else []) if s.get("name") not in present]
+        if peers:
+            peer = rng.pick(R.r, peers)
+            out["peer"] = first_name(peer.get("display") or peer.get("name") or "")
+            out["peer_role"] = peer.get("role") or ""
+        self.want_cache[p.id] = out
+        return out
+
+    def peer_key(self, kw) -> str | None:
+        return "peer.more" if kw.get("peer") and self.R.has("peer.more") else None
+
+    def vkey(self, base: str, v: str) -> str:
+        k = f"{base}.{v}"
+        return k if k in self.R.bank else f"{base}.neutral"
+
+    def run(self) -> list[Draft]:
+        drafts = []
+        for i in range(self.n):
+            d = Draft(i, self.sp[i])
+            d.beats = [b.kind for b in self.beats_at.get(i, [])]
+            d.moment = self.mom_at.get(i)
+            d.slots = self._kw(d)
+            if i in self.bc:
+                self._backchannel(d)
+            elif d.side == "seller":
+                self._seller(d)
+            else:
+                self._buyer(d)
+            drafts.append(d)
+        self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
+        return drafts
+
+    def shape(self, d: Draft, weight: float, cap: int, fills: list[str] | None = None,
+              grow: bool = True) -> None:
+        """How much a turn may grow when words are added: its weight and its cap,
+        jittered so that turns of one kind differ in length. `grow=False` keeps
+        chit-chat short even when the call needs many more words."""
+        j = 0.7 + 0.6 * self.R.r.random()
+        d.weight = weight * j
+        d.cap = int(cap * j)
+        d.grow = grow
+        if fills is not None:
+            d.fills = [f for f in fills if f]
+
+    def _backchannel(self, d: Draft) -> None:
+        d.bc = True
+        d.weight = 0
+        d.add(d.core, self.R.say("bc.seller" if d.side == "seller" else "bc.buyer"))
+        pend = self.pending
+        if pend and pend[0] == "ans":
+            self.pending = ("buyer_cont", pend[1], self.sp[d.i - 1].id)
+        # a seller that was mid-explanation keeps its pending item
+
+    def _set_tail(self, d: Draft, text: str) -> None:
+        """Replace the turn's closing question (never a tagged sentence) by `text`."""
+        keep = [seg for seg in d.tail if seg[1]]
+        for seg in d.tail:
+            if not seg[1]:
+                d.words -= seg[0].count(" ") + 1
+        d.tail = keep
+        d.add(d.tail, text)
+
+    # -- the seller side ----------------------------------------------------------------
+
+    def _seller(self, d: Draft) -> None:
+        R, i = self.R, d.i
+        kw = d.slots
+        pend, self.pending = self.pending, None
+        beats = self.beats_at.get(i, [])
+        kinds = [b.kind for b in beats]
+        nxt = self.beats_at.get(i + 1, []) if i + 1 < self.n and self.sp[i + 1].side != "seller" else []
+        bc_next = (i + 1) in self.bc
+        self.shape(d, 0.45, 55, [self.seller_ind, "disc.insight"])
+        if d.moment is not None:
+            self._moment(d, d.moment, kw)
+        self._seller_head(d, pend, beats, kw)
+        for b in beats:
+            self._seller_beat(d, b, kw, nxt)
+        if not beats:
+            if i < self.agenda_turn:
+                if pend and pend[0] in ("smalltalk", "chat") and not nxt and pend[0] == "smalltalk":
+                    d.add(d.tail, R.say("smalltalk.seller_q", kw))
+                    self.pending = ("chat",)
+                else:
+                    d.add(d.core, R.say("open.filler", kw), (), True)
+                self.shape(d, 0.3, 45, ["smalltalk.more_seller"], grow=False)
+            elif i > self.ns_turn:
+                d.add(d.core, R.say("wrap.seller", kw))
+                d.fills, d.weight = [], 0
+                if not nxt:
+                    self.pending = ("wrap",)
+            elif pend and pend[0] == "seller_cont" and pend[1][0] in ("show", "terms", "signoff"):
+                self._item(d, pend[1], kw, bc_next or bool(nxt), cont=True)
+            else:
+                self._item(d, self.next_item(), kw, bc_next or bool(nxt))
+        if nxt and not bc_next and "close" not in kinds:
+            b = nxt[0]
+            key = SETUP.get(b.kind)
+            if b.kind == "objection_raised":
+                key = R.first_key(f"setup.obj.{b.key}", "setup.obj")
+            skw = dict(kw)
+            if b.kind == "introduce_stakeholder":
+                skw["new"] = first_name(self.by_id[b.key].name) if b.key in self.by_id else kw["you"]
+            if b.kind in ("objection_resolved", "objection_reopened"):
+                skw["obj"] = self.obj_topic(b.key)
+            if key:
+                self._set_tail(d, R.say(key, skw))
+                self.pending = ("setup", b.kind)
+        if "close" in kinds:
+            d.fills, d.weight = [], 0
+
+    def _seller_head(self, d: Draft, pend, beats: list[Beat], kw) -> None:
+        R = self.R
+        if not pend:
+            return
+        kind = pend[0]
+        keys = {b.key for b in beats if b.kind in ("objection_addressed", "objection_unaddressed")}
+        if kind == "ans":
+            if R.chance(0.7):
+                d.add(d.head, R.say("ack.seller", kw), (), True)
+            key = f"disc.{pend[1]}.summary"
+            if R.chance(0.3) and R.fresh(key):
+                d.add(d.head, R.say(key, kw), (), True)
+        elif kind == "bq":
+            topic, idx = pend[1], pend[2] if len(pend) > 2 else None
+            akey = R.first_key(f"bq.{topic}.answer", "bq.general.answer")
+            if len(R.bank.get(f"bq.{topic}.ask") or ()) != len(R.bank[akey]):
+                idx = None  # answers not paired with the questions
+            d.add(d.head, R.say_at(akey, idx, kw))
+            self.shape(d, 1.0, 110, [R.first_key(f"bq.{topic}.more", "bq.general.more"), "seller.story"])
+        elif kind in ("react", "agenda_ok", "nextsteps_ok", "ref_ok"):
+            if R.chance(0.5):
+                d.add(d.head, R.say("ack.seller_short", kw), (), True)
+        elif kind == "pain":
+            d.add(d.head, R.say("pain.react", kw))
+            self.shape(d, 0.9, 95, ["pain.react_more", "disc.insight", "seller.story"])
+        elif kind == "comp":
+            d.add(d.head, R.say("comp.react", kw))
+            self.shape(d, 0.8, 90, ["comp.react_more", "seller.story"])
+        elif kind == "obj":
+            b = pend[1]
+            if b.key in keys:
+                return
+            later = any(k == b.key and t > d.i for k, t in self.handled_later)
+            skw = dict(kw, obj=self.obj_topic(b.key))
+            d.add(d.head, R.say("obj.ack", skw))
+            d.add(d.head, R.say("obj.defer_same" if later else "obj.defer", skw))
+        elif kind == "resolved":
+            d.add(d.head, R.say("obj.resolved_react", kw))
+        elif kind == "signal":
+            cat = pend[1]
+            d.add(d.head, R.say(R.first_key(f"signal.answer.{cat}", "signal.answer.general"), kw))
+            self.shape(d, 1.0, 110, [R.first_key(f"signal.more.{cat}", "signal.more.general"), "seller.story"])
+        elif kind == "smalltalk":
+            d.add(d.head, R.say("smalltalk.seller", kw))
+        elif kind == "chat":
+            d.add(d.head, R.say("smalltalk.seller_back", kw))
+            d.add(d.head, R.say("smalltalk.bridge", kw), (), True)
+        elif kind == "hello_new":
+            d.add(d.head, R.say("intro.welcome", dict(kw, new=first_name(self.by_id[pend[1]].name)
+                                                       if pend[1] in self.by_id else kw["you"])))
+        elif kind == "seller_cont":
+            d.add(d.head, R.say("cont.seller", kw))
+        elif kind == "hello":
+            d.add(d.head, R.say("open.seller_back", kw), (), True)
+
+    def _item(self, d: Draft, item: tuple, kw, no_question: bool, cont: bool = False) -> None:
+        R = self.R
+        kind, topic = item[0], item[1]
+        if no_question and kind in ("q", "follow", "open"):
+            # the question waits: after a backchannel, or after the next beat's setup
+            if kind != "open":
+                self.deck.insert(0, item)
+                self.asked.discard(topic)
+            kind, topic = "insight", ""
+        if kind in ("q", "follow", "open"):
+            if R.chance(0.3) and not d.head:
+                d.add(d.core, R.say("transition", kw), (), True)
+            key = f"disc.{topic}.{'follow' if kind == 'follow' else 'ask'}"
+            if kind == "q" and R.chance(0.4) and R.fresh(f"disc.{topic}.why"):
+                d.add(d.body, R.say(f"disc.{topic}.why", kw), (), True)
+            d.add(d.tail, R.say(key, kw))
+            self.pending = ("q_follow" if kind == "follow" else "q", topic)
+            self.shape(d, 0.35, 45, [self.seller_ind, "disc.insight"])
+        elif kind == "show":
+            if cont:
+                d.add(d.core, R.say(f"demo.{topic}.more", kw))
+            else:
+                if R.chance(0.4):
+                    d.add(d.core, R.say("demo.transition", kw), (), True)
+                d.add(d.core, R.say(f"demo.{topic}.show", kw))
+            self.shape(d, 1.2, 140, [f"demo.{topic}.more", "demo.more", f"demo.{topic}.more", self.seller_ind])
+            if no_question:
+                self.pending = ("seller_cont", item)
+            else:
+                if R.chance(0.75):
+                    d.add(d.tail, R.say("demo.check", kw))
+                self.pending = ("show", topic)
+        elif kind in ("terms", "signoff"):
+            d.add(d.core, R.say(f"{kind}.{topic}.{'more' if cont else 'say'}", kw))
+            self.shape(d, 1.0, 110, [f"{kind}.{topic}.more", f"{kind}.more", self.seller_ind])
+            if no_question:
+                self.pending = ("seller_cont", item)
+            else:
+                d.add(d.tail, R.say(f"{kind}.{topic}.ask", kw))
+                self.pending = (kind, topic)
+        elif kind == "insight":
+            d.add(d.core, R.say("disc.insight", kw))
+            self.shape(d, 0.7, 80, [self.seller_ind, "disc.insight", "seller.story"])
+            if no_question:
+                self.pending = ("seller_cont", ("open", ""))
+            else:
+                d.add(d.tail, R.say("disc.open.ask", kw))
+                self.pending = ("q", "open")
+
+    def obj_topic(self, key: str | None) -> str:
+        R = self.R
+        k = R.first_key(f"obj.topic.{key}")
+        if k:
+            return R.phrase(k)
+        title = ((R.header.objections.get(key or "") or {}).get("title") or key or "").lower()
+        if title:
+            return R.render(R.template("obj.topic.generic"), {"x": title}, cap=False)
+        return R.phrase("obj.topic.generic_none")
+
+    def _seller_beat(self, d: Draft, b: Beat, kw, nxt) -> None:
+        R = self.R
+        kind = b.kind
+        tag = ((kind, b.key),)
+        if kind == "opening":
+            key = "open.greet_multi" if len(self.buyers) > 1 else "open.greet"
+            d.add(d.core, R.say(key, kw), tag)
+            d.add(d.core, R.say("open.phone" if self.call.medium == "phone" else "open.video", kw), (), True)
+            if not nxt:
+                d.add(d.tail, R.say("open.checkin", kw))
+                self.pending = ("hello",)
+            self.shape(d, 0.3, 45, ["smalltalk.more_seller"], grow=False)
+        elif kind == "reference":
+            self._reference(d, b, kw, tag)
+            if not nxt:
+                d.add(d.tail, R.say("reference.check", kw))
+                self.pending = ("ref_check",)
+            self.shape(d, 0.4, 70, [])
+        elif kind == "agenda":
+            d.add(d.core, R.say(f"agenda.{self.work}", kw), tag)
+            ob = next((x for x in self.call.beats if x.kind == "objection_addressed"), None)
+            if ob is not None:
+                d.add(d.core, R.say("agenda.objection", dict(kw, obj=self.obj_topic(ob.key))), (), True)
+            d.add(d.tail, R.say("agenda.check", kw))
+            self.pending = ("agenda",)
+            d.fills, d.weight = [], 0
+        elif kind in WORK:
+            no_q = (d.i + 1) in self.bc or bool(nxt)
+            if kind == "demo":
+                key = "work.demo_phone" if self.call.medium == "phone" else "work.demo"
+                d.add(d.core, R.say(key, kw), tag)
+                item = self.next_item()
+                if item[0] != "show":
+                    item = ("show", topics(R.loc, "demo.", ".show")[0])
+                self._item(d, item, kw, no_q)
+            elif kind == "discovery":
+                d.add(d.tail, R.say("work.discovery", kw), tag)
+                self.pending = ("q", "process")
+                self.shape(d, 0.5, 60, ["disc.insight"])
+            else:
+                d.add(d.core, R.say(f"work.{kind}", kw), tag)
+                item = self.next_item()
+                if item[0] not in ("terms", "signoff"):
+                    item = ("insight", "")
+                self._item(d, item, kw, no_q)
+        elif kind == "objection_addressed":
+            self._address(d, b, kw, tag)
+        elif kind == "objection_unaddressed":
+            skw = dict(kw, obj=self.obj_topic(b.key))
+            d.add(d.core, R.say("obj.unaddressed", skw), tag)
+            if not nxt:
+                self._item(d, self.next_item(), kw, (d.i + 1) in self.bc)
+        elif kind == "next_steps":
+            skw = dict(kw, artifact=self._artifact())
+            d.add(d.core, R.say("nextsteps.say", skw), tag)
+            d.add(d.core, R.say("nextsteps.more", skw), (), True)
+            if "close" not in [x.kind for x in self.beats_at.get(d.i, [])]:
+                d.add(d.tail, R.say("nextsteps.check", kw))
+                self.pending = ("nextsteps",)
+            self.shape(d, 0.4, 70, ["nextsteps.more"], grow=False)
+        elif kind == "close":
+            d.add(d.core, R.say("close.seller", kw), tag)
+            self.pending = ("close",)
+        else:
+            d.add(d.core, R.say("generic.seller", dict(kw, x=kind.replace("_", " "))), tag)
+
+    def _artifact(self) -> str:
+        R = self.R
+        if self.signal_cats:
+            k = R.first_key(f"artifact.signal.{self.signal_cats[-1]}")
+            if k:
+                return R.phrase(k)
+        return R.phrase(R.first_key(f"artifact.{self.work}", "artifact.default") or "artifact.default")
+
+    def _reference(self, d: Draft, b: Beat, kw, tag) -> None:
+        R = self.R
+        refs = [x for x in self.call.references if not b.ref_call or x.call == b.ref_call] or \
+            list(self.call.references)
+        order = {"buying_signal": 0, "objection": 1, "competitor": 2, "topic": 3, "stakeholder": 4}
+        refs.sort(key=lambda x: order.get(x.kind, 5))
+        if len(refs) > 1 and refs[0].kind == refs[1].kind and R.chance(0.5):
+            refs[0], refs[1] = refs[1], refs[0]
+        done = 0
+        for ref in refs[:2]:
+            text = self._ref_sentence(ref, kw)
+            if not text:
+                continue
+            d.add(d.core, text, tag if done == 0 else (), done > 0)
+            done += 1
+        if not done:
+            d.add(d.core, R.say("reference.none", kw), tag)
+
+    def _ref_sentence(self, ref, kw) -> str:
+        R = self.R
+        who_id = ref.text if ref.kind in ("objection", "competitor") else ref.key if ref.kind == "buying_signal" \
+            else None
+        who = ""
+        if who_id:
+            p = self.by_id.get(who_id)
+            if p is not None:
+                who = first_name(p.name)
+            else:
+                st = R.hx.people.get(f"{self.call.account}.{who_id}")
+                who = first_name(st.get("display") or who_id) if st else first_name(who_id)
+        skw = dict(kw, who=who or kw["you"])
+        if ref.kind == "objection":
+            skw["obj"] = self.obj_topic(ref.key)
+            return R.say("reference.objection", skw)
+        if ref.kind == "buying_signal":
+            if R.prose and ref.text:
+                clause = R.prose.reported(ref.text)
+            else:
+                cat = signal_category(R.loc, ref.text)
+                clause = R.phrase(R.first_key(f"signal.ref.{cat}", "signal.ref.general") or "signal.ref.general")
+            skw["sig"] = clause
+            return R.say("reference.signal", skw)
+        if ref.kind == "competitor":
+            skw["competitor"] = ref.key or R.slots["competitor"]
+            return R.say("reference.competitor", skw)
+        if ref.kind == "topic":
+            t = strip_end(R.lex.lower_first(ref.text)) if (R.prose and ref.text) else ""
+            if not t:
+                t = R.phrase(R.first_key(f"ref.stage.{ref.key}", "ref.stage.default") or "ref.stage.default")
+            skw["ref_topic"] = t
+            return R.say("reference.topic", skw)
+        return ""
+
+    def _address(self, d: Draft, b: Beat, kw, tag) -> None:
+        R = self.R
+        by = next((o.by for o in self.call.objections if o.arc == b.arc), None)
+        who = first_name(self.by_id[by].name) if by in self.by_id else ""
+        if not who and by:
+            st = R.hx.people.get(f"{self.call.account}.{by}")
+            who = first_name(st.get("display")) if st else by
+        skw = dict(kw, obj=self.obj_topic(b.key), who=who or kw["you"])
+        raised_here = any(x.kind in ("objection_raised", "objection_reopened") and x.key == b.key and x.turn < d.i
+                          for x in self.call.beats)
+        d.add(d.core, R.say("obj.address_lead_same" if raised_here else "obj.address_lead_prev", skw))
+        d.add(d.core, self._resolution(b.key, skw), tag)
+        d.add(d.core, R.say("obj.address_more", skw), (), True)
+        self.shape(d, 1.0, 120, ["obj.address_more", "seller.story"])
+        self.pending = ("obj_check", b.key)
+
+    def _resolution(self, key: str | None, kw) -> str:
+        R = self.R
+        obj = R.header.objections.get(key or "") or {}
+        resolutions = list(obj.get("resolutions") or [])
+        table = R.bank.get("obj.res") or []
+        options = []
+        for res in resolutions:
+            low = res.lower()
+            for entry in table:
+                if entry.get("type") in (key, "*") and any(m in low for m in entry.get("match", [])):
+                    options.append(entry["say"])
+                    break
+        if options:
+            says = rng.pick(R.r, options)
+            return R.render(rng.pick(R.r, says), kw)
+        if R.prose and resolutions:
+            res = R.prose.to_listener(R.lex.lower_first(strip_end(rng.pick(R.r, resolutions))))
+            return R.render(R.template("obj.address_generic"), dict(kw, res=res))
+        return R.say_any([f"obj.address.{key}", "obj.address.generic"], kw)
+
+    # -- the buyer side -------------------------------------------------------------------
+
+    def _buyer(self, d: Draft) -> None:
+        R, i = self.R, d.i
+        kw = d.slots
+        pend, self.pending = self.pending, None
+        beats = self.beats_at.get(i, [])
+        kinds = [b.kind for b in beats]
+        m = d.moment
+        v = self.voice[d.p.id]
+        vw = VOICE_WEIGHT.get(v, 1.0)
+        self.shape(d, 0.6 * vw, 70, [self.vkey("voice.more", v)])
+        setup = pend[1] if pend and pend[0] == "setup" else None
+        # the moment's words: with its beat, or on their own at the start of the turn
+        m_beat = m.beat if (m is not None and m.beat in kinds) else None
+        if beats:
+            if setup and setup == kinds[0]:
+                pass
+            elif pend and pend[0] in ("q", "q_follow", "hello", "agenda", "chat", "nextsteps", "close", "wrap",
+                                      "ref_check"):
+                self._respond(d, pend, kw, v, brief=True)
+            elif R.chance(0.4):
+                d.add(d.head, R.say(self.vkey("voice.ack", v), kw), (), True)
+        if m is not None and m_beat is None:
+            self._moment(d, m, kw)
+        for b in beats:
+            self._buyer_beat(d, b, kw, v, m if m_beat == b.kind else None)
+            if m_beat == b.kind:
+                m_beat = "done"
+        if not beats:
+            self._respond(d, pend, kw, v, brief=False)
+            if self._may_ask(d, v):
+                self._ask(d, v, kw)
+        if i > self.close_turn or "close" in [x.kind for x in self.beats_at.get(i - 1, [])]:
+            d.fills, d.weight = [], 0
+
+    def _moment(self, d: Draft, m: Moment, kw) -> None:
+        R = self.R
+        phase = "open" if d.i <= self.agenda_turn else "end" if d.i >= self.ns_turn else "body"
+        pol = "pos" if m.polarity == "positive" else "neg"
+        tag = (("moment", m.id),)
+        if "INTERRUPTS" in m.cues and d.i > 0:
+            for seg in d.head:  # cutting in: no polite acknowledgment first
+                d.words -= seg[0].count(" ") + 1
+            d.head = []
+            d.add(d.core, R.say("moment.interrupt", kw), tag)
+        d.add(d.core, R.say(f"moment.{pol}.{phase}", kw), tag)
+
+    def _respond(self, d: Draft, pend, kw, v: str, brief: bool) -> None:
+        """What the buyer says to the seller's previous turn."""
+        R = self.R
+        kind = pend[0] if pend else None
+        where = d.head if brief else d.core
+        vw = VOICE_WEIGHT.get(v, 1.0)
+        if kind in ("q", "q_follow"):
+            topic = pend[1]
+            more = R.first_key(f"disc.{topic}.more", "disc.open.answer")
+            if not brief and R.chance(0.4):
+                d.add(where, R.say(self.vkey("voice.open", v), kw), (), True)
+            if kind == "q":
+                d.add(where, R.say(R.first_key(f"disc.{topic}.answer", "disc.open.answer"), kw))
+            else:
+                d.add(where, R.say(more, kw))
+            if not brief:
+                self.shape(d, 1.2 * vw, int(130 * vw), [more, self.anecdote, more, self.vkey("voice.more", v),
+                                                        self.peer_key(kw), more, self.vkey("voice.want", v),
+                                                        self.vkey("voice.peeve", v)])
+                if R.chance(0.25):
+                    d.add(d.tail, R.say(self.vkey("voice.tail", v), kw), (), True)
+            self.pending = ("ans", topic)
+        elif kind == "buyer_cont":
+            topic = pend[1]
+            same = pend[2] == d.p.id
+            more = R.first_key(f"disc.{topic}.more", "disc.open.answer")
+            d.add(where, R.say("cont.buyer" if same else "cont.buyer_other", kw))
+            d.add(where, R.say(more if same else R.first_key(f"disc.{topic}.answer", "disc.open.answer"), kw))
+            self.shape(d, vw, int(110 * vw), [more, self.anecdote, self.vkey("voice.more", v)])
+            self.pending = ("ans", topic)
+        elif kind == "show":
+            d.add(where, R.say(self.vkey("demo.react", v), kw))
+            if v == "champion":
+                d.pol = 1
+            self.shape(d, 0.9 * vw, 75, [self.vkey("demo.react_more", v), self.anecdote, self.vkey("voice.more", v),
+                                         self.peer_key(kw)])
+            self.pending = ("react",)
+        elif kind in ("terms", "signoff"):
+            d.add(where, R.say(R.first_key(f"{kind}.{pend[1]}.reply", f"{kind}.reply"), kw))
+            self.shape(d, 0.9 * vw, 80, [f"{kind}.buyer_more", self.vkey("voice.more", v)])
+            self.pending = ("react",)
+        elif kind == "obj_check":
+            d.add(where, R.say(self.vkey("obj.after_address", v), kw))
+            self.shape(d, 0.7 * vw, 60, [self.vkey("voice.more", v)])
+            self.pending = ("react",)
+        elif kind == "hello":
+            d.add(where, R.say("open.reply", kw))
+            self.shape(d, 0.3, 40, ["smalltalk.more"], grow=False)
+            self.pending = ("hello",) if not brief else None
+        elif kind == "chat":
+            d.add(where, R.say("smalltalk.reply", kw))
+            self.shape(d, 0.3, 40, ["smalltalk.more"], grow=False)
+            self.pending = ("chat",)
+        elif kind == "ref_check":
+            d.add(where, R.say(self.vkey("reference.reply", v), kw))
+            self.shape(d, 0.5, 50, [self.vkey("voice.more", v)])
+            self.pending = ("ref_ok",)
+        elif kind == "agenda":
+            d.add(where, R.say(self.vkey("agenda.ok", v), kw))
+            if not brief and R.chance(0.5):
+                d.add(where, R.say("agenda.add", kw), (), True)
+            d.fills, d.weight = [], 0
+            self.pending = ("agenda_ok",)
+        elif kind == "nextsteps":
+            d.add(where, R.say("nextsteps.reply", kw))
+            d.fills, d.weight = [], 0
+            self.pending = ("nextsteps_ok",)
+        elif kind in ("close", "wrap"):
+            d.add(where, R.say("close.buyer", kw))
+            d.pol = 1
+            d.fills, d.weight = [], 0
+        else:
+            d.add(where, R.say(self.vkey("voice.ack", v), kw), (), brief)
+            if not brief:
+                d.add(where, R.say(self.vkey("voice.more", v), kw), (), True)
+            self.pending = ("react",)
+
+    def _may_ask(self, d: Draft, v: str) -> bool:
+        i = d.i
+        if not (self.agenda_turn < i < self.ns_turn - 1):
+            return False
+        if (i + 1) in self.bc or (i + 1) in self.beats_at:
+            return False
+        if self.pending and self.pending[0] in ("agenda_ok",):
+            return False
+        return self.R.chance(VOICE_ASKS.get(v, 0.3))
+
+    def _ask(self, d: Draft, v: str, kw) -> None:
+        R = self.R
+        early = self.work == "discovery"
+        own = R.hx.persona_questions.get(d.p.persona or "", []) if (R.prose and not early) else []
+        qs = [q for q in ((ph, question_topic(R.loc, ph)) for ph in own)
+              if q[0] not in self.used_phrases and f"bq:{q[1]}" not in self.asked]
+        if qs and R.chance(0.4):
+            text, topic = rng.pick(R.r, qs)
+            self.used_phrases.add(text)
+            d.add(d.tail, text)
+            idx = closest(R.loc, f"bq.{topic}.ask", text)
+        else:
+            skip = ("pricing_model", "contract", "roi") if early else ()
+            topics = [t for t in VOICE_TOPICS.get(v, VOICE_TOPICS["neutral"])
+                      if f"bq:{t}" not in self.asked and R.has(f"bq.{t}.ask") and t not in skip]
+            if not topics:
+                return
+            topic = rng.pick(R.r, topics)
+            d.add(d.tail, R.say(f"bq.{topic}.ask", kw))
+            idx = R.last
+        self.asked.add(f"bq:{topic}")
+        self.pending = ("bq", topic, idx)
+
+    def _buyer_beat(self, d: Draft, b: Beat, kw, v: str, m: Moment | None) -> None:
+        R = self.R
+        kind = b.kind
+        tag: tuple = ((kind, b.key),)
+        mtag: tuple = (("moment", m.id),) if m is not None else ()
+        vw = VOICE_WEIGHT.get(v, 1.0)
+        if m is not None:
+            self._moment(d, m, kw)
+        if kind == "small_talk":
+            key = R.first_key(f"smalltalk.{self.season}") if R.chance(0.6) else None
+            d.add(d.core, R.say(key or "smalltalk.any", kw), tag + mtag)
+            self.pending = ("smalltalk",)
+            self.shape(d, 0.3, 45, ["smalltalk.more"], grow=False)
+        elif kind == "introduce_stakeholder":
+            p = self.by_id.get(b.key or "", d.p)
+            skw = dict(kw, me=first_name(p.name), role=p.role or kw["role"])
+            d.add(d.core, R.say("intro.hello", skw), tag + mtag)
+            st = R.hx.people.get(f"{self.call.account}.{p.id}") or {}
+            concerns = st.get("concerns") or []
+            key = R.first_key(f"intro.concern.{concerns[0]}") if concerns else None
+            d.add(d.core, R.say(key or self.vkey("intro.purpose", v), skw), (), True)
+            self.pending = ("hello_new", p.id)
+            self.shape(d, 0.4, 55, [self.vkey("voice.more", v)])
+        elif kind == "pain":
+            text = R.say(self.pain_key or R.first_key("pain.say", "pain.generic"), kw)
+            d.add(d.core, text, tag + mtag)
+            d.add(d.core, R.say("pain.more", kw), (), True)
+            self.pending = ("pain",)
+            self.shape(d, 0.9 * vw, int(80 * vw), [self.anecdote, "pain.more", self.vkey("voice.more", v)])
+        elif kind == "competitor_mention":
+            d.add(d.core, R.say("comp.mention", dict(kw, competitor=b.key or R.slots["competitor"])), tag + mtag)
+            d.add(d.core, R.say(self.vkey("comp.more", v), dict(kw, competitor=b.key or "")), (), True)
+            self.pending = ("comp",)
+            self.shape(d, 0.5 * vw, 60, [self.vkey("voice.more", v)])
+        elif kind in ("objection_raised", "objection_reopened"):
+            skw = dict(kw, obj=self.obj_topic(b.key))
+            if kind == "objection_reopened":
+                d.add(d.core, R.say("obj.reopen_lead", skw), tag + mtag)
+            elif R.chance(0.5):
+                d.add(d.core, R.say(self.vkey("obj.frame", v), skw), mtag, True)
+            d.add(d.core, self._phrasing(b.key, skw), tag + mtag)
+            if R.chance(0.6):
+                d.add(d.core, R.say(self.vkey("obj.after", v), skw), (), True)
+            self.pending = ("obj", b)
+            self.shape(d, 0.6 * vw, 75, [self.vkey("obj.more", v)])
+        elif kind == "objection_resolved":
+            skw = dict(kw, obj=self.obj_topic(b.key))
+            d.add(d.core, R.say(R.first_key(f"obj.resolved.{b.key}", "obj.resolved.generic"), skw), tag + mtag)
+            d.add(d.core, R.say(self.vkey("obj.resolved_more", v), skw), (), True)
+            self.pending = ("resolved", b)
+            self.shape(d, 0.5 * vw, 60, [self.vkey("voice.more", v)])
+        elif kind == "buying_signal":
+            cat = signal_category(R.loc, b.text or "")
+            if R.chance(0.5):
+                d.add(d.core, R.say(self.vkey("signal.lead", v), kw), mtag, True)
+            d.add(d.core, self._signal(b, cat, kw), tag + mtag)
+            self.pending = ("signal", cat)
+            self.shape(d, 0.4 * vw, 55, [self.vkey("voice.more", v)])
+        else:
+            d.add(d.core, R.say("generic.buyer", dict(kw, x=kind.replace("_", " "))), tag + mtag)
+
+    def _phrasing(self, key: str | None, kw) -> str:
+        R = self.R
+        obj = R.header.objections.get(key or "") or {}
+        phr = [p for p in (obj.get("phrasings") or []) if p not in self.used_phrases] if R.prose else []
+        bank_key = R.first_key(f"obj.raise.{key}")
+        if phr and (not bank_key or R.chance(0.6)):
+            p = rng.pick(R.r, phr)
+            self.used_phrases.add(p)
+            return p
+        return R.say(bank_key or "obj.raise.generic", kw)
+
+    def _signal(self, b: Beat, cat: str, kw) -> str:
+        R = self.R
+        text = (b.text or "").strip().rstrip(".")
+        if not R.prose or not text:
+            return R.say(R.first_key(f"signal.q.{cat}", "signal.q.general") or "signal.q.general", kw)
+        key, q = R.prose.signal(text)
+        return R.render(R.template(key), dict(kw, q=q))
+
+

@@ -1,0 +1,46 @@
+"""Persona voices: which voice family of the phrase banks (`voice.more.<voice>`,
+`obj.frame.<voice>`, ...) a participant speaks with, how much each voice talks,
+how often it asks a question of its own and which topics it asks about.
+Locale-independent: every locale's banks hold every voice (banks.py declares them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# persona -> voice family of the phrase banks; unknown personas fall back on their decision style
+VOICES = {"executive_champion": "champion", "analytical_evaluator": "analytical",
+          "technical_gatekeeper": "technical", "budget_guardian": "budget", "busy_skeptic": "skeptic",
+          "reluctant_adopter": "reluctant", "status_quo_defender": "defender"}
+STYLE_VOICES = {"analytical": "analytical", "intuitive": "champion", "cautious": "reluctant",
+                "directive": "budget", "consensus": "defender"}
+NEUTRAL = "neutral"
+# how much a voice talks, relative to the others, when words are added to reach the length target
+VOICE_WEIGHT = {"champion": 1.15, "analytical": 1.0, "technical": 0.8, "budget": 0.85, "skeptic": 0.7,
+                "reluctant": 0.6, "defender": 1.15, "neutral": 1.0}
+# how often a voice asks the seller a question of its own after an answer
+VOICE_ASKS = {"champion": 0.3, "analytical": 0.55, "technical": 0.5, "budget": 0.45, "skeptic": 0.3,
+              "reluctant": 0.25, "defender": 0.3, "neutral": 0.35}
+VOICE_TOPICS = {
+    "champion": ["onboarding", "references", "adoption", "roadmap"],
+    "analytical": ["accuracy", "crm", "references", "reporting", "pricing_model"],
+    "technical": ["security", "crm", "retention", "api"],
+    "budget": ["pricing_model", "roi", "contract"],
+    "skeptic": ["roi", "onboarding", "accuracy"],
+    "reluctant": ["adoption", "support", "contract"],
+    "defender": ["adoption", "crm", "support"],
+    "neutral": ["onboarding", "crm", "support", "pricing_model"],
+}
+
+
+def voice_of(side: str, persona_name: str | None, persona: dict[str, Any]) -> str:
+    """`seller`, a persona's voice, else the voice of its decision style, else `neutral`."""
+    if side == "seller":
+        return "seller"
+    if persona_name in VOICES:
+        return VOICES[persona_name]
+    return STYLE_VOICES.get(persona.get("decision_style"), NEUTRAL)
+
+
+def all_voices() -> list[str]:
+    """Every buyer voice a call can speak with."""
+    return sorted(set(VOICES.values()) | set(STYLE_VOICES.values()) | {NEUTRAL})

@@ -1,0 +1,262 @@
+"""Phrase banks and locale data: every locale holds every key the renderer
+reads (stdlib/phrases/keys.json), the declaration is complete (rendering the
+examples reads no key it does not list), its sets are the planner's and the
+code's own values, a locale without complete banks is refused, and locale
+behaviour is data or a registered rule module, never a branch on a locale tag."""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from corpusc.compiler.driver import compile_file
+from corpusc.diagnostics.model import Sink
+from corpusc.plan import planner as planmod
+from corpusc.render.template import banks, classify, drafting, engine, lexicon, morphology, sales, voices
+
+from .conftest import EXAMPLES, ROOT
+
+PKG = ROOT / "render"
+
+
+def program_and_calls(path: Path, text: str | None = None, n: int | None = None):
+    sink = Sink()
+    c = compile_file(str(path), sink, text=text)
+    assert not [d for d in sink.items if d.severity == "error"]
+    calls = planmod.calls(c.program)
+    return c, planmod.header(c.program, c.spec_hash), list(itertools.islice(calls, n) if n else calls)
+
+
+# ---- every locale holds the declaration ----------------------------------------------------
+
+def test_every_locale_holds_every_declared_key():
+    folders = banks.bank_folders()
+    assert set(folders) >= {"en-US", "de-DE"}
+    for loc in folders:
+        assert banks.missing_keys(loc) == [], loc
+    assert banks.supported_locales() == list(folders)
+    assert len(banks.required_keys()) > 400  # the families are expanded, not just listed
+
+
+def test_declared_sets_are_the_values_the_code_and_the_planner_use():
+    sets = banks.declaration()["sets"]
+    assert sets["voice"] == voices.all_voices()
+    assert sets["work"] == list(sales.WORK)
+    assert sets["deal"] == [w for w in sales.WORK if w in ("terms", "signoff")]
+    assert sets["season"] == list(dict.fromkeys(sales.SEASONS))
+    for loc in banks.bank_folders():
+        assert sets["signal"] == classify.signal_categories(loc), loc
+        assert set(sets["bq_topic"]) >= set(classify.question_topics(loc)), loc
+    assert set(sets["bq_topic"]) >= {t for ts in voices.VOICE_TOPICS.values() for t in ts}
+    c, _, _ = program_and_calls(EXAMPLES / "sales_pov.corpus")  # uses the stdlib's objections and stages
+    assert sets["objection"] == sorted(c.program.objections)
+    assert sets["stage"] == sorted(c.program.stages)
+
+
+def _incomplete_locale(tmp_path, monkeypatch, drop: str):
+    """A copy of stdlib/phrases with a locale `xx-XX` (en-US without `drop`)."""
+    root = tmp_path / "phrases"
+    shutil.copytree(lexicon.PHRASES, root)
+    shutil.copytree(root / "en-US", root / "xx-XX")
+    for f in (root / "xx-XX").glob("*.json"):
+        doc = json.loads(f.read_text(encoding="utf-8"))
+        head, _, last = drop.rpartition(".")
+        node = doc
+        for part in head.split(".") if head else []:
+            node = node.get(part, {}) if isinstance(node, dict) else {}
+        if isinstance(node, dict) and last in node:
+            del node[last]
+            f.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(banks, "PHRASES", root)
+    monkeypatch.setattr(lexicon, "PHRASES", root)
+    caches = [banks.load_bank, banks.bank_folders, banks.supported_locales, banks.bank_locale, banks.declaration,
+              banks.required_keys, lexicon.load_lexicon]
+    for f in caches:
+        f.cache_clear()
+    return caches
+
+
+@pytest.mark.parametrize("drop", ["voice.more.skeptic", "demo.dashboard.more", "fallback.product"])
+def test_a_locale_missing_a_key_is_refused(tmp_path, monkeypatch, drop):
+    assert drop in banks.load_bank("en-US")
+    caches = _incomplete_locale(tmp_path, monkeypatch, drop)
+    try:
+        assert banks.bank_folders() == ("de-DE", "en-US", "xx-XX")
+        assert banks.missing_keys("xx-XX") == [drop]
+        assert banks.supported_locales() == ["de-DE", "en-US"]
+        with pytest.raises(banks.UnsupportedLocale, match="xx-XX"):
+            banks.bank_locale("xx-XX")
+        assert banks.bank_locale("en-GB") == "en-US"  # the same language speaks from its banks
+        with pytest.raises(banks.UnsupportedLocale, match="fr-FR"):
+            banks.bank_locale("fr-FR")
+    finally:
+        monkeypatch.undo()
+        for f in caches:
+            f.cache_clear()
+
+
+def test_a_dangling_composition_is_a_missing_key():
+    bank = dict(banks.load_bank("en-US"))
+    assert "insight.claim" in banks.composed_keys(bank)  # `{@insight.claim}` inside disc.insight
+
+
+# ---- the declaration is complete ---------------------------------------------------------
+
+class Recording(dict):
+    """A bank that notes every key asked for (get, [], in)."""
+
+    def __init__(self, data, seen: set[str]):
+        super().__init__(data)
+        self.seen = seen
+
+    def get(self, k, default=None):
+        self.seen.add(k)
+        return super().get(k, default)
+
+    def __getitem__(self, k):
+        self.seen.add(k)
+        return super().__getitem__(k)
+
+    def __contains__(self, k):
+        self.seen.add(k)
+        return super().__contains__(k)
+
+
+def undeclared(reads: dict[str, set[str]]) -> dict[str, list[str]]:
+    """Keys read during rendering that the declaration does not list (a
+    template's own `{@key}` compositions are the bank's, checked by missing_keys)."""
+    out = {}
+    for loc, keys in reads.items():
+        composed = banks.composed_keys(banks.load_bank(loc))
+        bad = sorted(k for k in keys if not banks.declared(k) and k not in composed)
+        if bad:
+            out[loc] = bad
+    return out
+
+
+@pytest.fixture(scope="module")
+def reads(tmp_path_factory):
+    """Every key read while rendering the examples, a German sales spec and
+    German versions of the English examples."""
+    d = tmp_path_factory.mktemp("de")
+    specs = [(EXAMPLES / f"{x}.corpus", None) for x in ("sales_pov", "hvac_60d", "contact_center")]
+    for x in ("sales_pov", "hvac_60d"):
+        p = EXAMPLES / f"{x}.corpus"
+        specs.append((p, p.read_text(encoding="utf-8").replace("locale en-US", "locale de-DE")))
+    from .test_engine import DE_SPEC
+    (d / "de.corpus").write_text(DE_SPEC, encoding="utf-8")
+    specs.append((d / "de.corpus", None))
+    seen: dict[str, set[str]] = {}
+    recs: dict[str, Recording] = {}
+
+    def recording_bank(loc: str) -> Recording:
+        if loc not in recs:
+            recs[loc] = Recording(banks.load_bank(loc), seen.setdefault(loc, set()))
+        return recs[loc]
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(drafting, "load_bank", recording_bank)
+    mp.setattr(engine, "STRICT", True)
+    try:
+        for path, text in specs:
+            _, header, calls = program_and_calls(path, text, n=400)
+            for call in calls:
+                engine.render_call(call, header)
+    finally:
+        mp.undo()
+    return seen
+
+
+def test_rendering_reads_only_declared_keys(reads):
+    assert set(reads) == {"en-US", "de-DE"}
+    assert all(len(keys) > 500 for keys in reads.values())
+    assert undeclared(reads) == {}
+
+
+def test_an_undeclared_read_is_caught(reads, monkeypatch):
+    """The completeness check fails when the code reads a key the declaration lacks."""
+    d = json.loads(json.dumps(banks.declaration()))
+    d["required"].remove("voice.more.{voice}")
+    monkeypatch.setattr(banks, "declaration", lambda: d)
+    for f in (banks.required_keys, banks._optional):
+        f.cache_clear()
+    try:
+        bad = undeclared(reads)
+        assert "voice.more.champion" in bad["en-US"] and "voice.more.champion" in bad["de-DE"]
+    finally:
+        monkeypatch.undo()
+        for f in (banks.required_keys, banks._optional):
+            f.cache_clear()
+
+
+# ---- locale as data ------------------------------------------------------------------------
+
+LOCALE_BRANCH = re.compile(
+    r"""(==|!=)\s*["'](en|de)\b"""  # locale == "en-US", lang != "de"
+    r"""|\.startswith\(\s*["'](en|de)\b"""  # locale.startswith("de")
+    r"""|\b(if|and|or|not)\s+(R\.|self\.)?(en|de|english|german)\b"""  # if en, if not R.en
+    r"""|\b(R|self|r)\.(en|de|english|german)\b"""  # R.en
+    r"""|,\s*(en|de)\)""")  # _money(x, en)
+LOCALE_TAG = re.compile(r"""["'][a-z]{2}-[A-Z]{2}["']""")
+
+
+def locale_branches(source: str) -> list[str]:
+    return [line.strip() for line in source.splitlines() if LOCALE_BRANCH.search(line)]
+
+
+def test_no_locale_branches_in_the_renderer():
+    """Locale behaviour is data (lexicon.json, the banks) or a rule module
+    registered by tag in morphology.RESTATE, never `if en`."""
+    files = sorted(PKG.rglob("*.py"))
+    assert PKG / "template" / "engine.py" in files and len(files) >= 12
+    found = {f.name: locale_branches(f.read_text(encoding="utf-8")) for f in files}
+    assert {k: v for k, v in found.items() if v} == {}
+    tags = {f.name: LOCALE_TAG.findall(f.read_text(encoding="utf-8")) for f in files}
+    assert {k: v for k, v in tags.items() if v} == {"morphology.py": ['"en-US"']}  # the registry, keyed by tag
+
+
+def test_the_branch_check_can_fail():
+    """The shapes the template engine used to branch on are found."""
+    old = '''
+        self.en = self.loc == "en-US"
+        pain = x if (pains and en) else ""
+        wants = list(pers.get("wants") or []) if R.en else []
+        reps=_num(reps, en), annual=_money(value, en),
+        return "de-DE" if (locale or "").lower().startswith("de") else "en-US"
+    '''
+    assert len(locale_branches(old)) == 5
+
+
+def test_restating_rules_are_registered_by_locale():
+    assert morphology.restater("en-US") is not None and morphology.restater("de-DE") is None
+    en = morphology.restater("en-US")
+    assert en.past("asks") == "asked" and en.past("sends") == "sent" and en.base("pushes") == "push"
+    assert en.first_person("asks about her team's rollout") == "asks about my team's rollout"
+    assert en.signal("asks for the order form today") == ("signal.en.for", "the order form today")
+
+
+def test_numbers_and_money_are_locale_data():
+    en, de = lexicon.load_lexicon("en-US"), lexicon.load_lexicon("de-DE")
+    assert (en.number(12500), de.number(12500)) == ("12,500", "12.500")
+    assert (en.money_of(48200.4), de.money_of(48200.4)) == ("$48,200", "48.200 Euro")
+    assert [en.word(x) for x in (3, 19, 21, 40, 120)] == ["three", "nineteen", "twenty-one", "forty", "120"]
+    assert [de.word(x) for x in (1, 3, 12, 13)] == ["1", "drei", "zwölf", "13"]
+    assert en.title("Logistics") == "logistics" and de.title("Logistik") == "Logistik"
+
+
+# ---- audio takes only public names of render/ -----------------------------------------------
+
+def test_audio_imports_only_public_render_names():
+    for f in sorted((ROOT / "backends" / "audio").glob("*.py")):
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("corpusc.render"):
+                names = [a.name for a in node.names]
+                assert not [n for n in names if n.startswith("_")], (f.name, node.module, names)
+                if node.module == "corpusc.render.template.engine":
+                    assert "speaker_rates" not in names and "timing" not in names, f.name
