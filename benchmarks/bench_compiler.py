@@ -5,7 +5,8 @@
 Reports: `corpusc check examples/sales_pov.corpus` wall time (median of 15 cold
 runs, module cache warm as after the first run on a machine, and with the cache
 off); check of a generated 5,000-line spec; `corpusc plan --json` of a
-100,000-call population, wall time and peak RSS. Run it with the corpusc of the
+100,000-call population, wall time and peak RSS; check of 30k, 60k and 120k
+rep blocks (time and memory linear in the size). Run it with the corpusc of the
 environment you want to measure (it uses `sys.executable -m corpusc`).
 """
 
@@ -60,6 +61,24 @@ def main() -> None:
         size = out.stat().st_size / 1e6
         print(f"plan --json, 100,000-call population:              {wall:.2f} s, peak RSS {rss / 1024:.0f} MB, "
               f"{size:.0f} MB of JSON")
+        scaling(Path(d), nocache)
+
+
+def scaling(d: Path, nocache: dict) -> None:
+    """check of 30,000, 60,000 and 120,000 one-line rep blocks (the last is
+    4.6 MB, near the 5 MB limit): time and peak memory should double with the
+    size, cache off, then with a cold and a warm module cache."""
+    for n in (30_000, 60_000, 120_000):
+        spec = d / f"reps{n}.corpus"
+        spec.write_text("corpus big { seed 1 }\n" + "".join(f'rep r{i} "Rep {i}" {{ title "AE" }}\n'
+                                                            for i in range(n)))
+        mb = spec.stat().st_size / 1e6
+        wall, rss = run(["check", str(spec)], env=nocache)
+        cached = dict(os.environ, XDG_CACHE_HOME=str(d / f"cache{n}"))
+        cold = run(["check", str(spec)], env=cached)
+        warm = run(["check", str(spec)], env=cached)
+        print(f"check {n:,} rep blocks ({mb:.1f} MB): cache off {wall:.1f} s {rss / 1024:.0f} MB; "
+              f"cold {cold[0]:.1f} s {cold[1] / 1024:.0f} MB; warm {warm[0]:.1f} s {warm[1] / 1024:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -63,7 +63,31 @@ def put(display: str, text: str, module) -> None:
         d.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
-            pickle.dump(module, f, protocol=pickle.HIGHEST_PROTOCOL)
+            _Pickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump(module)
         os.replace(tmp, d / (_key(display, text) + ".pickle"))
     except Exception:  # noqa: BLE001 - caching is best effort
         pass
+
+
+class _Pickler(pickle.Pickler):
+    """Models as (class, field dict, fields-set): pydantic's own pickling
+    makes a new state dict per object, which the pickler's memo keeps until
+    the end (and the unpickler's too), some 600 MB more at either end for the
+    three million objects of a 4.6 MB spec. Loading rebuilds each object
+    around its unpickled dict, as transform._mk builds it, and the objects
+    that shared a fields-set share it again."""
+
+    def reducer_override(self, obj):
+        from pydantic import BaseModel
+        if isinstance(obj, BaseModel) and not obj.__pydantic_extra__ and not obj.__pydantic_private__:
+            return _model, (type(obj), obj.__dict__, obj.__pydantic_fields_set__)
+        return NotImplemented
+
+
+def _model(cls, fields: dict, fields_set: set):
+    obj = object.__new__(cls)
+    object.__setattr__(obj, "__dict__", fields)
+    object.__setattr__(obj, "__pydantic_fields_set__", fields_set)
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj

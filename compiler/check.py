@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from corpusc.compiler import bounds
 from corpusc.compiler import nodes as n
 from corpusc.compiler import program as P
 from corpusc.diagnostics.model import Sink, Span
@@ -93,11 +94,16 @@ class Checker:
             if self.declare("account", it.name, it):
                 accounts.append(self.account(it, corpus))
         pops = []
+        sized = []
         for m, it in items:
             if isinstance(it, n.PopulationDecl) and self.declare("population", it.name, it):
                 pop = self.population(it, corpus)
                 if pop is not None:
                     pops.append(pop)
+                    key = "count" if pop.volume_per_day is None else "volume"
+                    sized.append((pop.count, next((x.values[0].span for x in it.props
+                                                   if x.name.value == key and x.values), it.name.span)))
+        bounds.total_calls(self.sink, sized, sum(len(a.calls) for a in accounts))
         reqs = []
         for m, it in items:
             std = m.file in self.loaded.stdlib_files
@@ -148,6 +154,9 @@ class Checker:
             h = self.hours(p.nodes["hours"])
             if h:
                 kw["hours"] = (h[0], h[1])
+        if "starts" in kw and not bounds.date(self.sink, dt.date.fromisoformat(kw["starts"]),
+                                              p.nodes["starts"].values[0].span, "`starts` is"):
+            del kw["starts"]  # the rest is checked against the default
         return P.Corpus(**kw)
 
     def ratio(self, pct: float, span: Span) -> float:
@@ -384,14 +393,23 @@ class Checker:
         return P.Stakeholder(name=s.name.value, display=display, persona=persona, concerns=concerns, **kw)
 
     def call_day(self, c: n.CallDecl, starts: dt.date, prev: int | None) -> int:
+        fallback = 0 if prev is None else prev + 1  # after a bad day: no knock-on E0304
         if c.day is not None:
-            return int(c.day.value)
-        if c.date is not None:
+            if not bounds.day(self.sink, c.day.value, c.day.span):
+                return fallback
+            day = int(c.day.value)
+        elif c.date is not None:
             try:
-                return (dt.date.fromisoformat(c.date.value) - starts).days
+                day = (dt.date.fromisoformat(c.date.value) - starts).days
             except ValueError:
                 self.sink.add("E0207", f"`{c.date.value}` is not a calendar date", c.date.span)
-        return 0 if prev is None else prev + 7
+                return 0 if prev is None else prev + 7
+        else:
+            day = 0 if prev is None else prev + 7
+        if not bounds.date(self.sink, starts + dt.timedelta(days=day), (c.day or c.date or c.name).span,
+                           f"call `{c.name.value}` falls on"):
+            return fallback
+        return day
 
     def call(self, c: n.CallDecl, acc: n.AccountDecl, index: int, day: int,
              local: dict[str, n.StakeholderDecl], corpus: P.Corpus) -> P.CallSpec:
@@ -451,6 +469,9 @@ class Checker:
         if moments is not None and moments < 0:
             self.sink.add("E0207", "`moments` cannot be negative", p.nodes["moments"].span)
             moments = 0
+        if moments is not None and not bounds.count(self.sink, moments, p.nodes["moments"].values[0].span,
+                                                     "`moments`", bounds.MAX_TURNS):
+            moments = 0
         return P.CallSpec(name=c.name.value, index=index, day=day, stage=stage, length=length,
                           turns=turns, duration_sec=duration, with_=with_, paralinguistics=para,
                           engagement=p.values.get("engagement", "steady"), buying_signals=signals,
@@ -468,15 +489,18 @@ class Checker:
                 turns = LENGTH_TURNS[length]
                 duration = turns * SECONDS_PER_TURN
             elif len(v) == 1 and isinstance(v[0], n.Quantity) and v[0].unit in ("s", "min", "h"):
-                duration = seconds(v[0])
-                turns = max(4, round(duration / SECONDS_PER_TURN))
-                length = "short" if turns <= 20 else "medium" if turns <= 40 else "long"
-                if not 60 <= duration <= 4 * 3600:
+                if not 60 <= seconds(v[0]) <= 4 * 3600:  # before any arithmetic: 1e308 min is infinite seconds
                     self.sink.add("E0207", "invalid value for `length`: calls last between 1 min and 4 h",
-                                  prop.span)
+                                  prop.span, help="write a duration from 1 min to 4 h, e.g. `length 30 min`")
+                else:
+                    duration = seconds(v[0])
+                    turns = max(4, round(duration / SECONDS_PER_TURN))
+                    length = "short" if turns <= 20 else "medium" if turns <= 40 else "long"
             elif len(v) == 2 and isinstance(v[0], n.Num) and v[0].is_int and isinstance(v[1], n.Name) \
                     and v[1].value == "turns" and v[0].value > 0:
                 turns = int(v[0].value)
+                if not bounds.count(self.sink, turns, v[0].span, "`length` in turns", bounds.MAX_TURNS):
+                    turns = LENGTH_TURNS["medium"]
                 duration = turns * SECONDS_PER_TURN
                 length = "short" if turns <= 20 else "medium" if turns <= 40 else "long"
             else:
@@ -485,6 +509,8 @@ class Checker:
                               help="e.g. `length medium`, `length 40 turns` or `length 5 min`")
         if "turns" in p.values:
             turns = p.values["turns"]
+            if not bounds.count(self.sink, turns, p.nodes["turns"].values[0].span, "`turns`", bounds.MAX_TURNS):
+                turns = LENGTH_TURNS["medium"]
             duration = turns * SECONDS_PER_TURN
             length = "short" if turns <= 20 else "medium" if turns <= 40 else "long"
         return length, turns, duration

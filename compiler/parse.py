@@ -19,6 +19,11 @@ from corpusc.compiler.paths import GRAMMAR
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 32
+# Lists, parentheses and `not` chains nest the syntax tree, and the tree is
+# walked by recursion (lark's Transformer, the checker, the evaluator of
+# conditions): the cap keeps every walk far below Python's recursion limit,
+# and no real spec nests a list or a condition more than a few levels.
+MAX_NESTING = 32
 MAX_SYNTAX_ERRORS = 25
 
 TOP_LEVEL = ("corpus", "use", "persona", "objection", "industry", "size", "stage", "scenario", "rep",
@@ -36,19 +41,25 @@ TERMINAL_NAMES = {
 
 
 class DepthError(Exception):
-    def __init__(self, token: Token):
+    """`kind` is "blocks" (`{ }`, E0006) or "nesting" (lists, parentheses,
+    `not`, E1005)."""
+
+    def __init__(self, token: Token, kind: str = "blocks"):
         self.token = token
+        self.kind = kind
 
 
 class _PostLex:
     """Newlines end statements, except inside (...) and [...]; runs of newlines
-    collapse to one; brace nesting is capped so nothing downstream recurses deep."""
+    collapse to one; brace nesting and the nesting of lists, parentheses and
+    `not` are capped so nothing downstream recurses deep."""
 
     always_accept = ("_NL",)
 
     def process(self, stream):
         depth = 0
         braces = 0
+        nots = [0]  # the `not`s in front of what comes next, per open `(`/`[` (each one nests the tree)
         last_nl = True
         for tok in stream:
             t = tok.type
@@ -57,16 +68,25 @@ class _PostLex:
                     last_nl = True
                     yield tok
                 continue
-            if t in ("LSQB", "LPAR"):
+            if t == "NOT":
+                nots[-1] += 1
+            elif t in ("LSQB", "LPAR"):
                 depth += 1
+                nots.append(0)
             elif t in ("RSQB", "RPAR") and depth:
                 depth -= 1
-            elif t == "LBRACE":
-                braces += 1
-                if braces > MAX_DEPTH:
-                    raise DepthError(tok)
-            elif t == "RBRACE" and braces:
-                braces -= 1
+                nots.pop()
+                nots[-1] = 0
+            else:
+                nots[-1] = 0
+                if t == "LBRACE":
+                    braces += 1
+                    if braces > MAX_DEPTH:
+                        raise DepthError(tok)
+                elif t == "RBRACE" and braces:
+                    braces -= 1
+            if depth + sum(nots) > MAX_NESTING:
+                raise DepthError(tok, "nesting")
             last_nl = False
             yield tok
 
@@ -129,9 +149,15 @@ def parse_text(file: str, text: str, sink: Sink) -> Tree | None:
         try:
             return p.parse(work)
         except DepthError as e:
-            sink.add("E0006", f"blocks are nested more than {MAX_DEPTH} deep",
-                     span_at(file, text, e.token.start_pos), label="too deep here",
-                     help="a .corpus spec needs only a few levels of `{ }`; close the blocks above")
+            if e.kind == "nesting":
+                sink.add("E1005", f"lists, parentheses or `not` are nested more than {MAX_NESTING} deep",
+                         span_at(file, text, e.token.start_pos, len(e.token.value)), label="too deep here",
+                         help=f"nest lists and conditions at most {MAX_NESTING} levels deep; a list of "
+                              "values is written flat, `[a, b, c]`, and `not not x` is `x`")
+            else:
+                sink.add("E0006", f"blocks are nested more than {MAX_DEPTH} deep",
+                         span_at(file, text, e.token.start_pos), label="too deep here",
+                         help="a .corpus spec needs only a few levels of `{ }`; close the blocks above")
             off = e.token.start_pos
         except UnexpectedInput as e:
             off = _error_offset(work, e)

@@ -7,6 +7,7 @@ import datetime as dt
 import math
 from typing import Any
 
+from corpusc.compiler import bounds
 from corpusc.compiler import nodes as n
 from corpusc.compiler import program as P
 from corpusc.compiler.conditions import fields_of
@@ -41,7 +42,10 @@ def check_population(ck: Any, d: n.PopulationDecl, corpus: P.Corpus) -> P.Popula
     if "count" in p.values:
         v = p.values["count"]
         if len(v) == 1 and isinstance(v[0], n.Num) and v[0].is_int and v[0].value > 0:
-            count = int(v[0].value)
+            if bounds.count(sink, v[0].value, v[0].span, "`count`"):
+                count = int(v[0].value)
+            else:
+                ok = False
         else:
             sink.add("E0408", "`count` must be a positive integer", p.nodes["count"].span,
                      help="e.g. `count 1800`")
@@ -50,9 +54,12 @@ def check_population(ck: Any, d: n.PopulationDecl, corpus: P.Corpus) -> P.Popula
         v = p.values["volume"]
         if isinstance(v[0], n.Num) and v[0].is_int and v[0].value > 0 and \
                 [getattr(x, "value", None) for x in v[1:]] in ([], ["per", "day"]):
-            volume = int(v[0].value)
-            if count is None:
-                count = volume * days
+            if bounds.count(sink, v[0].value * days, v[0].span, f"`volume` over {days} days"):
+                volume = int(v[0].value)
+                if count is None:
+                    count = volume * days
+            else:
+                ok = False
         else:
             sink.add("E0408", "`volume` must be a positive integer per day", p.nodes["volume"].span,
                      help="e.g. `volume 30 per day`")
@@ -217,30 +224,50 @@ def _shift_coverage(ck, agents, shifts, hours, node) -> None:
 
 
 def _window(ck, p, corpus) -> tuple[str, str]:
+    """The window's first and last day; the default window (30 days from
+    `starts`) after a diagnostic. Lengths and dates are bounded (E1003, E1004)
+    before any date arithmetic, which would overflow on `3000000 days`."""
     starts = dt.date.fromisoformat(corpus.starts)
     default = (starts.isoformat(), (starts + dt.timedelta(days=29)).isoformat())
     if "window" not in p.values:
         return default
     v = p.values["window"]
     prop = p.nodes["window"]
+    sink = ck.sink
     try:
         if len(v) == 1 and isinstance(v[0], n.RangeV) and isinstance(v[0].lo, n.DateV) and isinstance(v[0].hi, n.DateV):
             a, b = dt.date.fromisoformat(v[0].lo.value), dt.date.fromisoformat(v[0].hi.value)
+            if not (bounds.date(sink, a, v[0].lo.span, "the window's first day is")
+                    and bounds.date(sink, b, v[0].hi.span, "the window's last day is")):
+                return default
+            if b >= a and not bounds.window(sink, (b - a).days + 1, v[0].span):
+                return default
         elif len(v) == 3 and isinstance(v[0], n.Quantity) and v[0].unit == "days" and isinstance(v[1], n.Name) \
                 and v[1].value in ("ending", "starting") and isinstance(v[2], n.DateV):
-            ndays = int(v[0].value)
-            if ndays <= 0 or ndays != v[0].value:
+            if v[0].value <= 0 or v[0].value != int(v[0].value):
                 raise KindError("the window must be a whole, positive number of days", v[0])
+            if not bounds.window(sink, v[0].value, v[0].span):
+                return default
+            ndays = int(v[0].value)
             anchor = dt.date.fromisoformat(v[2].value)
+            if not bounds.date(sink, anchor, v[2].span, f"the window's {'last' if v[1].value == 'ending' else 'first'} day is"):
+                return default
             if v[1].value == "ending":
                 a, b = anchor - dt.timedelta(days=ndays - 1), anchor
             else:
                 a, b = anchor, anchor + dt.timedelta(days=ndays - 1)
+            if not bounds.date(sink, a if v[1].value == "ending" else b, v[0].span,
+                               f"the window's {'first' if v[1].value == 'ending' else 'last'} day is"):
+                return default
         elif len(v) == 1 and isinstance(v[0], n.Quantity) and v[0].unit == "days":
-            ndays = int(v[0].value)
-            if ndays <= 0:
+            if v[0].value <= 0:
                 raise KindError("the window must be a positive number of days", v[0])
+            if not bounds.window(sink, v[0].value, v[0].span):
+                return default
+            ndays = int(v[0].value)
             a, b = starts, starts + dt.timedelta(days=ndays - 1)
+            if not bounds.date(sink, b, v[0].span, "the window's last day is"):
+                return default
         else:
             raise KindError("expected `60 days ending 2026-11-20` or `2026-09-01..2026-09-03`", prop)
     except ValueError as e:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import sys
+
 from lark import Token, Transformer, Tree
 from lark.tree import Meta
 
@@ -27,18 +30,26 @@ def _tok_span(file: str, t: Token) -> Span:
 
 
 _DEFAULTS: dict[type, dict] = {}
+_FIELDS_SET: dict[tuple, set] = {}
 
 
 def _mk(cls, **kw):
     """Build a node without re-validating what the grammar already guarantees:
     the same object `model_construct` makes, at a fraction of its cost (the AST
-    of a large spec has tens of thousands of nodes)."""
+    of a large spec has millions of nodes, spans and positions). Objects
+    built with the same fields share one fields-set (a set is some 200 bytes,
+    a third of a position's memory): the models are frozen, and pydantic
+    copies the set before it changes one (`model_copy`)."""
     d = _DEFAULTS.get(cls)
     if d is None:
         d = _DEFAULTS[cls] = {k: f.default for k, f in cls.model_fields.items() if not f.is_required()}
+    key = (cls, *kw)
+    fields = _FIELDS_SET.get(key)
+    if fields is None:
+        fields = _FIELDS_SET[key] = set(kw)
     obj = object.__new__(cls)
     object.__setattr__(obj, "__dict__", {**d, **kw} if d else kw)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(kw))
+    object.__setattr__(obj, "__pydantic_fields_set__", fields)
     object.__setattr__(obj, "__pydantic_extra__", None)
     object.__setattr__(obj, "__pydantic_private__", None)
     return obj
@@ -88,11 +99,11 @@ class ToAst(Transformer):
         if ty == "STRING":
             return _mk(n.Str, span=s, value=_unquote(t.value))
         if ty == "INT":
-            return _mk(n.Num, span=s, value=float(int(t.value)), is_int=True)
+            return _mk(n.Num, span=s, value=_number(t.value), is_int=True)
         if ty == "NUMBER":
-            return _mk(n.Num, span=s, value=float(t.value), is_int=False)
+            return _mk(n.Num, span=s, value=_number(t.value), is_int=False)
         if ty == "PERCENT":
-            return _mk(n.Percent, span=s, value=float(t.value[:-1]))
+            return _mk(n.Percent, span=s, value=_number(t.value[:-1]))
         if ty == "DATE":
             return _mk(n.DateV, span=s, value=t.value)
         if ty == "TIME":
@@ -308,6 +319,15 @@ class ToAst(Transformer):
         return _mk(n.ListV, span=self.span_of(c), items=items)
 
 
+def _number(text: str) -> float:
+    """A numeral's value. One beyond the largest float reads as the largest
+    float (±1.8e308), which every bound of the checker rejects at its token
+    and `int()` still accepts; `float(int(text))` would overflow there, and
+    `int()` refuses numerals of more than 4,300 digits."""
+    v = float(text)
+    return math.copysign(sys.float_info.max, v) if math.isinf(v) else v
+
+
 def _unquote(s: str) -> str:
     body = s[1:-1]
     if "\\" not in body:
@@ -331,8 +351,17 @@ _STMT_NAMES = {"StakeholderDecl": "`stakeholder`", "CallDecl": "`call`", "ArcDec
 
 
 def to_module(file: str, tree: Tree) -> n.Module:
+    """The module of a parse tree. The tree's top-level declarations are
+    transformed one by one and let go of as they are done (the tree is
+    consumed): the syntax tree of a declaration and its AST never both live
+    for the whole file, which keeps a large spec's peak memory down to about
+    its AST."""
     t = ToAst(file)
-    items = t.transform(tree)
+    items = []
+    for i, child in enumerate(tree.children):
+        tree.children[i] = None
+        if isinstance(child, Tree):
+            items.append(t.transform(child))
     out = []
     for it in items:
         if isinstance(it, n.Requirement):

@@ -382,6 +382,58 @@ The payload file's sha256 differs from the one manifest.json recorded when it
 was built: the file was edited afterwards. corpusc sends the bytes on disk
 (the idempotency key follows them); rebuild if the edit was not intended.""")
 
+# --- E10xx: bounds: what can be planned ----------------------------------------
+_c("E1001", "error", "count too large", """
+A count asks for more than can be planned. A spec plans at most 10,000,000
+calls in all: each population's `count` (or `volume` times the days of its
+window) and the calls of its accounts add up to that. One call has at most
+720 turns (`turns`, `length N turns`) and at most 720 annotated `moments` (4
+hours at 20 seconds a turn, the longest `length`).
+
+    population inbound {
+      count 2000000000      # two billion: a typo, or a corpus no build finishes
+
+The planner lays out every call of a population (its day, second and
+categories) before streaming the calls, so the cap is what keeps `plan` and
+`build` within memory and time. Lower the count, or split a very large corpus
+into several specs.""")
+_c("E1002", "error", "day offset out of range", """
+`call NAME on day N` places a call N days after the corpus `starts`; N runs
+from -36,525 to 36,525 (a century each way).
+
+    call review on day 3000000 {   # 8,000 years after `starts`
+
+Move `starts` nearer to the calls, or date the call (`on 2026-02-11`).""")
+_c("E1003", "error", "window too long", """
+A population's `window` is at most 3,660 days (ten years with their leap
+days): the planner apportions the calls to every day of the window.
+
+    window 3000000 days
+
+Split traffic that spans more than ten years into several populations, each
+with its own window.""")
+_c("E1004", "error", "date out of range", """
+Every date a call can fall on lies between 1970-01-01 and 2999-12-31: the
+corpus `starts`, a call's `on DATE` and the day `on day N` lands on, and both
+ends of a population's `window`. Before 1970 the time-zone database records
+local mean times with offsets in seconds, which the plan's timestamps cannot
+carry; the upper bound keeps every local and UTC time, and the days after it,
+inside Python's calendar (which ends at 9999-12-31).
+
+    corpus demo {
+      starts 9999-12-31
+
+Choose a date in that range.""")
+_c("E1005", "error", "nesting too deep", """
+Lists, parentheses and `not` are nested more than 32 levels deep. Each level
+nests the syntax tree that corpusc walks by recursion; no spec needs more than
+a few. (Blocks `{ }` have their own limit, E0006.)
+
+    require all calls: not not not not ... paralinguistics
+
+Write lists flat (`[a, b, c]`), drop redundant parentheses, and cancel pairs
+of `not`.""")
+
 # --- E09xx: internal ------------------------------------------------------------
 _c("E0901", "error", "internal error", """
 corpusc hit a bug. The diagnostic carries the exception; please report it with
@@ -391,6 +443,10 @@ _c("E0902", "error", "cannot read file", """
 The file could not be opened: it does not exist, is a directory, or is not
 readable.""")
 _c("E0903", "error", "cannot write output", """
+An output file could not be written: `plan -o FILE` or `check --coverage FILE`
+onto a read-only or full file system, or into a folder that is a file.
+Nothing is left behind; choose another path.
+
 The build could not write to its output directory: the disk is full, the
 directory is not writable, or a path in it is taken by a file where a folder
 belongs. The files of the calls finished before the error are kept and

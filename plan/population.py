@@ -178,11 +178,14 @@ def _within_shifts(r, mult: list[list[float]], quotas: list[int]) -> array | Non
     takes, and each group's calls are dealt out in a seeded shuffle. None when
     `when` adjustments also weigh agents or the shifts cannot carry the
     quotas (then quotas yield, shifts do not)."""
-    groups: dict[tuple, list[int]] = {}
+    groups: dict[tuple, array] = {}  # call positions as 4-byte items: 36 bytes a call as a list of ints
     for k, m in enumerate(mult):
         if any(x not in (0.0, 1.0) for x in m):
             return None
-        groups.setdefault(tuple(m), []).append(k)
+        g = groups.get(key := tuple(m))
+        if g is None:
+            g = groups[key] = array("I")
+        g.append(k)
     keys = list(groups)
     flow = _max_flow([len(groups[g]) for g in keys], quotas, [[i for i, x in enumerate(g) if x] for g in keys])
     if flow is None:

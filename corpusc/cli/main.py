@@ -38,7 +38,7 @@ def _compile(path, sink):
     """`compile_file`, for the commands that compile (check, plan, build):
     start-up ends with it (`_started`)."""
     from corpusc.compiler.driver import compile_file
-    compiled = compile_file(path, sink)
+    compiled = compile_file(path, sink, keep=gc.get_threshold()[0] == _START_THRESHOLD)
     _started()
     return compiled
 
@@ -61,9 +61,32 @@ def _internal(fn):
             sink.add("E0901", f"internal error: {type(e).__name__}: {e}", Span.point("<corpusc>"),
                      help="this is a bug in corpusc; please report it with the spec that triggers it "
                           "(rerun with CORPUSC_DEBUG=1 for a traceback)")
-            click.echo(render_text(sink.items, {}), err=True, nl=False)
+            if not _internal_document(fn.__name__, kw.get("fmt"), sink.items):
+                click.echo(render_text(sink.items, {}), err=True, nl=False)
             sys.exit(EXIT_ERRORS)
     return wrapper
+
+
+def _internal_document(command: str, fmt, diags) -> bool:
+    """A machine-readable format promises a document: after an internal error
+    it holds the E0901 diagnostic. check and verify print theirs on stdout
+    (and the text on stderr, for whoever watches), plan on stderr instead of
+    the text; check's JSON keeps its `coverage` key. False: no document."""
+    if fmt not in ("json", "sarif", "github"):
+        return False
+    on_stdout = command in ("check", "verify")
+    if on_stdout:
+        from corpusc.diagnostics.report import render_text
+        click.echo(render_text(diags, {}), err=True, nl=False)
+    if command == "check" and fmt == "json":
+        import json
+        from corpusc.diagnostics import report
+        doc = json.loads(report.render_json(diags, {}))
+        doc["coverage"] = []
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        _emit_diags(diags, {}, fmt, err=not on_stdout)
+    return True
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -134,9 +157,25 @@ def check(files, fmt, coverage_path):
         import json
         from corpusc.plan.atomic import write_text
         payload = [coverage_json(c, r) for _, c, r in reports]
-        write_text(coverage_path, json.dumps(payload[0] if len(payload) == 1 else payload, indent=2,
-                                             ensure_ascii=False) + "\n")
+        try:
+            write_text(coverage_path, json.dumps(payload[0] if len(payload) == 1 else payload, indent=2,
+                                                 ensure_ascii=False) + "\n")
+        except OSError as e:
+            _cannot_write(coverage_path, e, "text")
     sys.exit(EXIT_ERRORS if any(d.severity == "error" for d in diags) else EXIT_OK)
+
+
+def _cannot_write(path, e: OSError, fmt: str) -> None:
+    """An output file that cannot be written (a read-only or full file system,
+    a folder that is a file): E0903 at the path, on stderr, exit 1. Nothing
+    is left behind (atomic_open removes its temporary file)."""
+    from corpusc.diagnostics.model import Sink, Span
+    sink = Sink()
+    where = f" ({e.filename})" if e.filename and os.fspath(e.filename) != os.fspath(path) else ""
+    sink.add("E0903", f"cannot write `{path}`: {e.strerror or e}{where}", Span.point(str(path)),
+             help="choose a path on a writable file system, in a folder that exists or can be created")
+    _emit_diags(sink.items, {}, fmt, err=True)
+    sys.exit(EXIT_ERRORS)
 
 
 def _check_one(path, sink):
@@ -183,8 +222,11 @@ def plan(file, as_json, output, fmt):
 
     if output:
         from corpusc.plan.atomic import atomic_open
-        with atomic_open(output) as f:
-            write(f)
+        try:
+            with atomic_open(output) as f:
+                write(f)
+        except OSError as e:
+            _cannot_write(output, e, fmt)
         click.echo(planmod.footer(tally.summary()), err=True)
     else:
         write(sys.stdout)
