@@ -267,7 +267,11 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
                 res.skipped += 1
                 continue
             p = prev_by_idx.get(idx)
-            prev = p[2] if p and p[0] == cid else (index.lookup(cid)[1] if had_rows and index.lookup(cid) else None)
+            if p and p[0] == cid:
+                prev = p[2]
+            else:  # recorded at another position (an account added before it), or not at all
+                found = index.lookup(cid) if had_rows else None
+                prev = found[1] if found else None
             if prev:  # a format dropped since the last build leaves no orphan file
                 now = json.loads(files)
                 manifest.remove_files(out, [rel for rel in prev if rel not in now])

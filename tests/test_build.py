@@ -152,6 +152,13 @@ def test_editing_one_account_rerenders_only_its_calls(tmp_path):
     assert "4 calls rendered, 10 unchanged" in r.stdout
     per_call = {k for k in changed if k.startswith(("transcripts/", "ground_truth/"))}
     assert all("/northwind." in k for k in per_call)
+    # the quality figures of the calls it skipped come from what the index
+    # kept of them: coverage equals a clean build's
+    clean = tmp_path / "clean"
+    subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(clean)], check=True,
+                   capture_output=True)
+    for name in ("coverage.json", "coverage.md", "plan.json"):
+        assert (out / name).read_bytes() == (clean / name).read_bytes(), name
 
 
 def test_shards_merge_into_the_unsharded_manifest(built, tmp_path):
