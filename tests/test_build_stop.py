@@ -18,7 +18,7 @@ import pytest
 
 from .conftest import EXAMPLES
 
-CALLS = 30
+CALLS = 20
 
 
 @pytest.fixture
