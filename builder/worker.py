@@ -72,7 +72,8 @@ def _as_worker(inherited: tuple[int, ...]) -> None:
             pass
     signal.signal(signal.SIGINT, lambda *_: _W.__setitem__("stopping", True))
     signal.signal(signal.SIGTERM, lambda *_: _W.__setitem__("stopping", True))
-    parent = os.getppid()
+    import multiprocessing
+    parent = multiprocessing.parent_process().pid
     try:
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
