@@ -45,6 +45,13 @@ class BuildResult:
 MIN_RANGE, MAX_RANGE = 100, 1000
 
 
+# Workers start from a fork server, not by forking this process: a fork
+# would carry the compiler's memory (the syntax tree of a 116,000-line spec
+# is 600 MB) into every worker; a worker gets the checked program pickled
+# instead. Nor do they inherit this process's descriptors (its stage lock).
+START = "forkserver" if "forkserver" in __import__("multiprocessing").get_all_start_methods() else "spawn"
+
+
 def range_size(left: int, jobs: int) -> int:
     """Calls in the next unit when `left` population calls remain."""
     return max(MIN_RANGE, min(MAX_RANGE, -(-left // (4 * max(1, jobs)))))
@@ -184,7 +191,7 @@ class Stop:
 
     def __init__(self):
         import multiprocessing
-        self.event = multiprocessing.get_context("fork" if os.name == "posix" else "spawn").Event()
+        self.event = multiprocessing.get_context(START).Event()
         self.signum: int | None = None
         self.before: dict[int, Any] = {}
 
@@ -293,7 +300,7 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
     init = (pickle.dumps(prog), header.model_dump_json(), options, names, str(out), signature, shard,
             str(stage.dir), present)
     try:
-        _run(units, accept, init, jobs, progress, stop, stage.lock.fileno())
+        _run(units, accept, init, jobs, progress, stop)
         stop.check()
     except BaseException:
         # what was recorded is published; a file caught mid-write is not. If
@@ -308,7 +315,7 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
     stage.publish()
 
 
-def _run(units, accept, init: tuple, jobs: int, progress, stop: Stop, lock_fd: int) -> None:
+def _run(units, accept, init: tuple, jobs: int, progress, stop: Stop) -> None:
     """The work units through the workers (or this process when jobs is 1),
     their results accepted as they come (plan order is `accept`'s). Progress
     is counted per call, in the workers. A stop submits nothing more and
@@ -323,7 +330,7 @@ def _run(units, accept, init: tuple, jobs: int, progress, stop: Stop, lock_fd: i
             accept(seq, unit, kinds[kind](*unit))
         return
     import multiprocessing
-    ctx = multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context(START)
     done = ctx.Value("q", 0)
     shown = 0
 
@@ -336,7 +343,7 @@ def _run(units, accept, init: tuple, jobs: int, progress, stop: Stop, lock_fd: i
                 shown = now
 
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker.init,
-                               initargs=(*init, stop.event, done, (lock_fd,)))
+                               initargs=(*init, stop.event, done))
     try:
         inflight: dict[Future, tuple] = {}
 

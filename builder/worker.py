@@ -31,15 +31,13 @@ _W: dict[str, Any] = {}
 
 def init(program: bytes, header_json: str, options: dict, names: list[str], out: str,
          signature: list, shard: tuple[int, int] | None, stage: str, present: list[str],
-         stop: Any = None, done: Any = None, inherited: tuple[int, ...] = ()) -> None:
+         stop: Any = None, done: Any = None) -> None:
     """`stop` (an Event) asks the worker to return what it finished at the
-    next call; `done` (a shared counter) counts calls for the progress bar;
-    `inherited` are descriptors of the main process (its stage lock) that a
-    forked worker must not keep open."""
+    next call; `done` (a shared counter) counts calls for the progress bar."""
     import gc
     import multiprocessing
     if multiprocessing.parent_process() is not None:
-        _as_worker(inherited)
+        _as_worker()
     gc.freeze()  # the header and templates stay; collections then scan only per-call garbage
     gc.set_threshold(50_000, 20, 100)
     from corpusc.backends.base import Context, available
@@ -58,35 +56,27 @@ def init(program: bytes, header_json: str, options: dict, names: list[str], out:
               tick=None, quotas=None, journal=staging.Journal(stage))
 
 
-def _as_worker(inherited: tuple[int, ...]) -> None:
+def _as_worker() -> None:
     """A pool worker stops with its build: SIGINT (Ctrl-C reaches the whole
     process group) and SIGTERM make it return at the next call, as the main
     process's stop does; and it dies with the main process, even one killed
     outright (-9), so no worker goes on writing or holds the stage lock."""
+    import multiprocessing
     import signal
     import threading
-    for fd in inherited:
-        try:
-            os.close(fd)
-        except OSError:
-            pass
     signal.signal(signal.SIGINT, lambda *_: _W.__setitem__("stopping", True))
     signal.signal(signal.SIGTERM, lambda *_: _W.__setitem__("stopping", True))
-    import multiprocessing
-    parent = multiprocessing.parent_process().pid
     try:
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG (Linux)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG (Linux): the fork server's death
     except (OSError, AttributeError):
         pass
-    if os.getppid() != parent:  # the parent died before the watch was set
-        os._exit(1)
+    main = multiprocessing.parent_process()  # the build's main process, even through a fork server
 
-    def watch() -> None:  # where PR_SET_PDEATHSIG is not available
-        import time
-        while os.getppid() == parent:
-            time.sleep(0.5)
+    def watch() -> None:  # its sentinel becomes ready when it dies, however it dies
+        from multiprocessing.connection import wait
+        wait([main.sentinel])
         os._exit(1)
     threading.Thread(target=watch, daemon=True).start()
 
