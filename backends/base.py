@@ -1,15 +1,17 @@
-"""Backends: small classes with a name, a version, options, and
-`render(call, rendered, ctx) -> artifacts`. Built-ins are listed here; third
-parties register through the `corpusc.backends` entry-point group."""
+"""What a backend is: a class with a name, a version, an options model and
+`render(call, rendered, ctx) -> artifacts`. Backends are found through the
+`corpusc.backends` entry-point group (backends/registry.py), built-ins the
+same way; this module imports none of them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ClassVar, Iterable, Protocol, runtime_checkable
+
+from pydantic import BaseModel
 
 from corpusc.plan.model import Call, Header
-
 from corpusc.render.model import RenderedCall
 
 
@@ -22,8 +24,17 @@ class Artifact:
 @dataclass
 class Context:
     header: Header
-    options: dict[str, dict[str, Any]] = field(default_factory=dict)  # backend -> options
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)  # backend -> its validated options
     out: Path | None = None  # the build's output directory (caches live under out/.corpusc)
+
+
+class OptionError(ValueError):
+    """Raised by an options model's validator: `check` shows `message` at the
+    option's value with `help` under it (E0503)."""
+
+    def __init__(self, message: str, help: str = "") -> None:
+        super().__init__(message)
+        self.help = help
 
 
 class BackendError(Exception):
@@ -55,32 +66,30 @@ class BackendError(Exception):
         return Sink().add(self.code, self.message, span, help=self.help)
 
 
+@runtime_checkable
 class Backend(Protocol):
-    """`render` gets the call and its rendered turns (None when no backend of
-    the build sets `needs_text`, the default being True). A backend may instead
-    define `retime(call, rendered, ctx) -> (artifacts, rendered)`: it runs
-    before the others and the RenderedCall it returns (with real timings)
-    is what they see."""
-    name: str
-    version: str
+    """`Options` validates `emit NAME { ... }` (a pydantic model, extra
+    fields forbidden); `render` gets what it validated in `ctx.options[name]`.
+
+    `render` gets the call and its RenderedCall, or None when no backend of
+    the build `needs_text`. A backend that `retimes` runs before the others:
+    its `retime` returns its artifacts and the RenderedCall with real timings
+    that the others then see. `finish` runs once at the end of a full build
+    with every call in plan order, for files that span the corpus. Subclass
+    it to inherit these defaults."""
+    name: ClassVar[str]
+    version: ClassVar[str]
+    Options: ClassVar[type[BaseModel]]
+    needs_text: ClassVar[bool] = True
+    retimes: ClassVar[bool] = False
 
     def render(self, call: Call, rendered: RenderedCall | None, ctx: Context) -> list[Artifact]: ...
 
+    def retime(self, call: Call, rendered: RenderedCall | None,
+               ctx: Context) -> tuple[list[Artifact], RenderedCall]:
+        raise NotImplementedError(f"{self.name} does not retime")
 
-def builtin() -> dict[str, Backend]:
-    from corpusc.backends.audio.backend import Audio
-    from corpusc.backends.ground_truth import GroundTruth
-    from corpusc.backends.sa import Sa
-    from corpusc.backends.transcripts import Transcripts
-    from corpusc.backends.vcp import Vcp
-    return {b.name: b for b in (Transcripts(), GroundTruth(), Vcp(), Audio(), Sa())}
-
-
-def available() -> dict[str, Backend]:
-    """Built-ins plus entry-point backends (loaded only when asked for)."""
-    out = builtin()
-    from corpusc.backends.options import third_party_backends
-    for name, ep in third_party_backends().items():
-        if name not in out:
-            out[name] = ep.load()()
-    return out
+    def finish(self, calls: Iterable[Call], ctx: Context) -> dict[str, Iterable[bytes]]:
+        """Corpus-wide files: path (relative to the output directory) -> the
+        file's bytes in chunks, written atomically as they come; none by default."""
+        return {}

@@ -9,8 +9,11 @@ from typing import Any
 
 from corpusc.plan.model import Call, Header
 
-from corpusc.backends.base import Artifact, Context
+from pydantic import BaseModel, ConfigDict
+
+from corpusc.backends.base import Artifact, Backend, Context
 from corpusc.render.model import RenderedCall
+from corpusc.render.text import txt_layout
 
 SCHEMA_VERSION = 1
 SURFACE = {"objection_raised": "objection", "objection_reopened": "objection", "competitor_mention": "competitor_mention",
@@ -18,19 +21,27 @@ SURFACE = {"objection_raised": "objection", "objection_reopened": "objection", "
 TOPICAL = {"pricing": "pricing", "timeline": "timeline"}
 
 
-class GroundTruth:
+class GroundTruthOptions(BaseModel):
+    """`emit ground_truth { pretty on|off }`: indented JSON (the default) or one line."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    pretty: bool = True
+
+
+class GroundTruth(Backend):
     name = "ground_truth"
     version = "1"
+    Options = GroundTruthOptions
 
     def render(self, call: Call, rendered: RenderedCall, ctx: Context) -> list[Artifact]:
         doc = ground_truth(call, rendered, ctx.header)
-        data = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        pretty = ctx.options.get("ground_truth", {}).get("pretty", True)
+        data = json.dumps(doc, indent=2 if pretty else None, ensure_ascii=False,
+                          separators=None if pretty else (",", ":")) + "\n"
         return [Artifact(f"ground_truth/{call.id}.json", data.encode("utf-8"))]
 
 
 def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
-    from corpusc.backends.transcripts.formats import txt_offsets
-    offsets = txt_offsets(call, rc)
+    offsets = txt_layout(call, rc)[1]
     account = h.account(call.account)
     turns = rc.turns
 

@@ -21,7 +21,9 @@ from typing import Any
 
 from corpusc.plan.model import Call
 
-from corpusc.backends.base import Artifact, Context
+from pydantic import BaseModel, ConfigDict
+
+from corpusc.backends.base import Artifact, Backend, Context
 from corpusc.backends.header import call_header
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://corpusc.dev/sa/upload")
@@ -80,9 +82,17 @@ def sa_data(call: Call, seed: Any, corpus: str, audio_format: str = "wav") -> di
     return data
 
 
-class Sa:
+class SaOptions(BaseModel):
+    """`emit sa { index_name "..." channel_map "..." }`."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    index_name: str | None = None
+    channel_map: str | None = None
+
+
+class Sa(Backend):
     name = "sa"
     version = "1"
+    Options = SaOptions
     needs_text = False
 
     def render(self, call: Call, rendered, ctx: Context) -> list[Artifact]:

@@ -17,14 +17,15 @@ import json
 import math
 import re
 import uuid
-from typing import Any
+from typing import Any, Iterable, Iterator, Literal
 
 import orjson
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from corpusc import __version__
 from corpusc.plan.model import Call, Header
 
-from corpusc.backends.base import Artifact, Context
+from corpusc.backends.base import Artifact, Backend, Context, OptionError
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://corpusc.dev/vcp/0.3")
 PROVIDERS = ("retell", "vapi", "bland", "synthetic")
@@ -278,9 +279,26 @@ def _recipe(h: Header, seed: Any, mode: str):
     return r
 
 
-class Vcp:
+class VcpOptions(BaseModel):
+    """`emit vcp { version "0.3" mode gtm|full jsonl pretty on|off }`."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    version: str = "0.3"
+    mode: Literal["gtm", "full"] = "gtm"
+    jsonl: bool = False
+    pretty: bool | None = None
+
+    @field_validator("version")
+    @classmethod
+    def _supported(cls, v: str) -> str:
+        if v != "0.3":
+            raise OptionError(f"VCP version `{v}` is not supported", help='use version "0.3"')
+        return v
+
+
+class Vcp(Backend):
     name = "vcp"
     version = "1"
+    Options = VcpOptions
     needs_text = False
 
     def render(self, call: Call, rendered, ctx: Context) -> list[Artifact]:
@@ -289,6 +307,18 @@ class Vcp:
         if opts.get("pretty"):
             data = dumps(json.loads(data), pretty=True)
         return [Artifact(f"vcp/{call.id}.json", data)]
+
+    def finish(self, calls: Iterable[Call], ctx: Context) -> dict[str, Iterable[bytes]]:
+        """`vcp.jsonl` with `jsonl`: every payload on one line, in plan order."""
+        opts = ctx.options.get("vcp", {})
+        if not opts.get("jsonl"):
+            return {}
+        mode = opts.get("mode", "gtm")
+
+        def lines() -> Iterator[bytes]:
+            for c in calls:
+                yield encode(c, ctx.header, mode)
+        return {"vcp.jsonl": lines()}
 
 
 def dumps(doc: dict[str, Any], pretty: bool = False) -> bytes:

@@ -52,18 +52,28 @@ class BuildPass:
         self.plan.close(self.tally)
 
 
-def write_jsonl(prog: P.Program, header: Header, out: Path, names: list[str], options: dict) -> dict[str, str]:
-    """`vcp.jsonl` when asked for: every payload on one line, in plan order."""
+def write_jsonl(prog: P.Program, header: Header, out: Path, names: list[str], options: dict,
+                 index: manifest.Index) -> dict[str, str]:
+    """Each backend's corpus-wide files (`finish`, e.g. `vcp.jsonl`), every
+    call in plan order, written atomically; a file a backend wrote in the
+    last build and no longer writes is removed."""
+    from corpusc.backends import registry
+    from corpusc.backends.base import Context
     from corpusc.plan.atomic import atomic_open
+    ctx = Context(header=header, options=options, out=out)
     files = {}
-    vcp_opts = options.get("vcp", {})
-    if "vcp" in names and vcp_opts.get("jsonl"):
-        from corpusc.backends.vcp import encode
-        mode = vcp_opts.get("mode", "gtm")
-        with atomic_open(out / "vcp.jsonl", "wb") as f:
-            for c in planmod.calls(prog):
-                f.write(encode(c, header, mode))
-        files["vcp.jsonl"] = manifest.sha256_file(out / "vcp.jsonl")
-    elif (out / "vcp.jsonl").is_file():
-        (out / "vcp.jsonl").unlink()
+    for name in names:
+        for rel, chunks in registry.get(name).finish(planmod.calls(prog), ctx).items():
+            parts = rel.split("/")
+            if rel.startswith("/") or ".." in parts or parts[0] in (".corpusc", manifest.MANIFEST) or rel in files:
+                raise ValueError(f"backend `{name}` asked to write `{rel}`, outside its share of the output directory")
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            with atomic_open(out / rel, "wb") as f:
+                for chunk in chunks:
+                    f.write(chunk)
+            files[rel] = manifest.sha256_file(out / rel)
+    for rel in index.get_meta("finish_files") or []:
+        if rel not in files and (out / rel).is_file():
+            (out / rel).unlink()
+    index.set_meta("finish_files", sorted(files))
     return files

@@ -76,8 +76,8 @@ def parse_only(text: str | None) -> list[str] | None:
     one would otherwise build nothing of it and exit 0)."""
     if not text:
         return None
-    from corpusc.backends.base import available
-    known = available()
+    from corpusc.backends import registry
+    known = registry.names()
     names = [x.strip() for x in text.split(",") if x.strip()]
     unknown = [n for n in names if n not in known]
     if unknown or not names:
@@ -105,7 +105,7 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
     res.skipped_backends = [w for w in wanted if w not in backs]
     meta = {"corpus": prog.corpus.name, "spec": os.path.relpath(os.path.abspath(spec_path), os.path.abspath(out)),
             "spec_hash": spec_hash, "corpusc_version": __version__, "seed": prog.corpus.seed,
-            "backends": [list(x) for x in signature]}
+            "backends": [list(x) for x in signature.backends]}
     out.mkdir(parents=True, exist_ok=True)
     index = manifest.Index(out)
     calls = None
@@ -151,7 +151,7 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
             res.removed = manifest.remove_files(out, [rel for _, f in stale for rel in f])
             index.drop([cid for cid, _ in stale])
             files = {"plan.json": plan_out.hexdigest()}
-            files.update(write_jsonl(prog, header, out, names, options))
+            files.update(write_jsonl(prog, header, out, names, options, index))
             if results is None:
                 from corpusc.plan.requirements import evaluate
                 results = evaluate(prog, header, planmod.calls(prog)) if prog.requirements else []

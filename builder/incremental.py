@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,26 +35,47 @@ def call_context(call: Call, h: Header) -> dict[str, Any]:
             "objections": objections, "industry": industry, "reps": h.reps if call.kind == "sales" else None}
 
 
-_CTX: dict[tuple, tuple[list, bytes]] = {}
+@dataclass(frozen=True)
+class Signature:
+    """What a build's outputs depend on besides the plan: each backend's
+    (name, version, options), the renderer's (name, version, options) and
+    the digest of the data it reads for each locale it writes."""
+    backends: list[tuple[str, str, dict]]
+    renderer: tuple[str, str, dict]
+    data: dict[str, str]
 
 
-def content_hash(call: Call, h: Header, backends: list[tuple[str, str, dict]], data: bytes | None = None) -> str:
-    """sha256 of the call, the context it depends on and the backends. The
-    context digest is shared by every call with the same account or population
-    and cast, so a 100k-call population hashes its context once."""
-    # the backends list is kept with its digest (so its id stays its own) and
+_CTX: dict[tuple, tuple[Signature, bytes]] = {}
+
+
+def content_hash(call: Call, h: Header, signature: Signature, data: bytes | None = None) -> str:
+    """sha256 of the call, the context it depends on, the renderer with the
+    digest of its data for the call's locale, and the backends. The context
+    digest is shared by every call with the same account or population, cast
+    and locale, so a 100k-call population hashes its context once."""
+    # the signature is kept with its digest (so its id stays its own) and
     # is never changed in place during a build
-    key = (h.spec_hash, id(backends), call.account, call.population, call.metadata.get("scenario"),
+    key = (h.spec_hash, id(signature), call.account, call.population, call.metadata.get("scenario"), call.locale,
            tuple(p.persona for p in call.participants),
            tuple(b.key for b in call.beats if b.kind.startswith("objection_")))
     hit = _CTX.get(key)
-    if hit is None or hit[0] is not backends:
+    if hit is None or hit[0] is not signature:
         if len(_CTX) > 4096:
             _CTX.clear()
-        payload = {"context": call_context(call, h), "backends": backends, "corpusc": __version__}
-        hit = _CTX[key] = (backends, hashlib.sha256(
+        payload = {"context": call_context(call, h), "backends": signature.backends,
+                   "renderer": [*signature.renderer, _data_digest(signature, call.locale)], "corpusc": __version__}
+        hit = _CTX[key] = (signature, hashlib.sha256(
             json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).digest())
     return hashlib.sha256(hit[1] + (data if data is not None else call_json(call))).hexdigest()
+
+
+def _data_digest(signature: Signature, locale: str) -> str | None:
+    """The renderer's data digest for a call in `locale`: that of the locale
+    it is written from (en-GB from en-US)."""
+    if locale in signature.data:
+        return signature.data[locale]
+    from corpusc.render import registry as renderers
+    return signature.data.get(renderers.get(signature.renderer[0]).data_locale(locale) or "")
 
 
 def intact(root: str, files: dict[str, str], stats: dict[str, list[int]] | None) -> tuple[bool, str | None]:
@@ -86,23 +108,34 @@ def intact(root: str, files: dict[str, str], stats: dict[str, list[int]] | None)
 
 
 def backend_signature(prog: P.Program, only: list[str] | None):
-    """The backends this build runs: (available, wanted, names, options,
-    signature), the signature being (name, version, options) of each."""
-    from corpusc.backends.base import available
-    backs = available()
-    wanted = [e.backend for e in prog.emits] or ["transcripts", "ground_truth"]
+    """The registered backends' names, the backends asked for, those built,
+    their validated options (builder/compile.py) and the build's Signature."""
+    from corpusc.backends import registry
+    from corpusc.builder.compile import engine, renderer_options
+    from corpusc.render import registry as renderers
+    unchecked = [e.backend for e in prog.emits if e.lines and not e.options]
+    if unchecked:  # built with defaults instead of what the spec asks for: refused
+        raise ValueError(f"the options of `emit {unchecked[0]}` were not checked: compile the spec with "
+                         "corpusc.builder.compile.compile_spec")
+    backs = registry.names()
+    wanted = [e.backend for e in prog.emits] or list(registry.DEFAULT)
     if only:
         wanted = [w for w in wanted if w in only]
     names = [w for w in wanted if w in backs]
     options = {e.backend: e.options for e in prog.emits}
-    return backs, wanted, names, options, [(n, backs[n].version, options.get(n, {})) for n in names]
+    r = renderers.get(engine(prog))
+    ropts = renderer_options(prog, r.Options.model_fields)
+    sig = Signature(backends=[(n, registry.get(n).version, options.get(n, {})) for n in names],
+                    renderer=(r.name, r.version, ropts), data={loc: r.fingerprint(loc, ropts) for loc in r.locales()})
+    return backs, wanted, names, options, sig
 
 
-def complete_key(spec_hash: str, signature, shard) -> dict[str, Any]:
+def complete_key(spec_hash: str, signature: Signature, shard) -> dict[str, Any]:
     """What a finished build records: the same key next time, with every file
     still as written, means nothing needs doing."""
-    return {"spec_hash": spec_hash, "corpusc_version": __version__, "backends": [list(x) for x in signature],
-            "shard": list(shard) if shard else None}
+    return {"spec_hash": spec_hash, "corpusc_version": __version__,
+            "backends": [list(x) for x in signature.backends],
+            "renderer": [*signature.renderer, signature.data], "shard": list(shard) if shard else None}
 
 
 def up_to_date(compiled, out: Path, *, only: list[str] | None = None,

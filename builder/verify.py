@@ -27,7 +27,7 @@ def _at(path: Path | str, line: int = 1, col: int = 1) -> Span:
 
 def verify(out: Path, sink: Sink) -> dict[str, Any]:
     """Returns a summary; problems go to `sink`."""
-    from corpusc.compiler.driver import compile_file
+    from corpusc.builder.compile import compile_spec
     from corpusc.plan.requirements import evaluate
     summary: dict[str, Any] = {"calls": 0, "files": 0}
     doc = manifest.read(out)
@@ -38,7 +38,7 @@ def verify(out: Path, sink: Sink) -> dict[str, Any]:
         return summary
     spec = (out / doc["spec"]).resolve() if not os.path.isabs(doc["spec"]) else Path(doc["spec"])
     csink = Sink()
-    compiled = compile_file(os.path.relpath(spec), csink)
+    compiled = compile_spec(os.path.relpath(spec), csink)
     if compiled.program is None or csink.errors:
         sink.add("E0705", f"the spec `{doc['spec']}` named by the manifest does not compile", _at(mpath),
                  help="run `corpusc check` on it", notes=[d.message for d in csink.errors[:5]])

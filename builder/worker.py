@@ -23,14 +23,14 @@ from corpusc.plan.model import Call, Header
 from corpusc.plan.serialize import JsonWriter, call_json
 
 from corpusc.builder import manifest, staging
-from corpusc.builder.incremental import content_hash, intact
+from corpusc.builder.incremental import Signature, content_hash, intact
 from corpusc.builder.quality import QUALITY_SAMPLE
 
 _W: dict[str, Any] = {}
 
 
 def init(program: bytes, header_json: str, options: dict, names: list[str], out: str,
-         signature: list, shard: tuple[int, int] | None, stage: str, present: list[str],
+         signature: Signature, shard: tuple[int, int] | None, stage: str, present: list[str],
          stop: Any = None, done: Any = None) -> None:
     """`stop` (an Event) asks the worker to return what it finished at the
     next call; `done` (a shared counter) counts calls for the progress bar."""
@@ -40,17 +40,21 @@ def init(program: bytes, header_json: str, options: dict, names: list[str], out:
         _as_worker()
     gc.freeze()  # the header and templates stay; collections then scan only per-call garbage
     gc.set_threshold(50_000, 20, 100)
-    from corpusc.backends.base import Context, available
+    from corpusc.backends import registry
+    from corpusc.backends.base import Context
+    from corpusc.render import registry as renderers
     h = Header.model_validate_json(header_json)
-    backs = [available()[n] for n in names]
-    # Backends with `retime` (audio) run first: the durations they measure
+    backs = [registry.get(n) for n in names]
+    # Backends that retime (audio) run first: the durations they measure
     # become every later backend's timings, so all outputs share one clock.
-    first = [b for b in backs if hasattr(b, "retime")]
-    rest = [b for b in backs if not hasattr(b, "retime")]
-    needs_text = bool(backs) and any(getattr(b, "needs_text", True) for b in backs)
+    first = [b for b in backs if b.retimes]
+    rest = [b for b in backs if not b.retimes]
+    needs_text = any(b.needs_text for b in backs)
+    renderer = renderers.get(signature.renderer[0])
     prog = pickle.loads(program)
     _W.clear()
     _W.update(ctx=Context(header=h, options=options, out=Path(out)), first=first, rest=rest, needs_text=needs_text,
+              renderer=renderer, renderer_options=signature.renderer[2],
               root=os.path.abspath(out), program=prog, signature=signature, shard=shard,
               expanders={}, writer=staging.Writer(os.path.abspath(out), stage, present), stop=stop, done=done,
               tick=None, quotas=None, journal=staging.Journal(stage))
@@ -106,9 +110,8 @@ def render_one(call: Call) -> tuple[str, int, str]:
     if not _W["first"] and not _W["rest"]:
         return "{}", 0, "{}"
     rc = None
-    if _W["needs_text"]:
-        from corpusc.render.template.engine import render_call
-        rc = render_call(call, ctx.header)
+    if _W["needs_text"]:  # rendered once, for every backend
+        rc = _W["renderer"].render(call, ctx.header, _W["renderer_options"])
 
     def keep(arts) -> None:
         for art in arts:

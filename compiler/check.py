@@ -12,7 +12,7 @@ from corpusc.compiler import program as P
 from corpusc.diagnostics.model import Sink, Span
 from corpusc.compiler.resolve import Loaded
 from corpusc.compiler.props import Props, typed_props
-from corpusc.compiler.schema import EMIT, SCHEMAS, did_you_mean, seconds
+from corpusc.compiler.schema import SCHEMAS, did_you_mean, seconds
 
 LENGTH_TURNS = {"short": 15, "medium": 30, "long": 52}
 SECONDS_PER_TURN = 20.0
@@ -654,37 +654,27 @@ class Checker:
                                  span=r.span, stdlib=std)
 
     def emit(self, e: n.EmitDecl) -> P.Emit | None:
-        schema = EMIT.get(e.backend.value)
-        if schema is None:
-            from corpusc.backends.options import third_party_backends
-            extra = third_party_backends()
-            if e.backend.value in extra:
-                return P.Emit(backend=e.backend.value, options={})
-            self.sink.add("E0501", f"unknown emit backend `{e.backend.value}`", e.backend.span,
-                          label="not a registered backend",
-                          help=did_you_mean(e.backend.value, list(EMIT) + list(extra)) or
-                          "backends: " + ", ".join(sorted(EMIT)))
-            return None
-        p = typed_props(e.props, schema, self.sink, owner=f"emit `{e.backend.value}`",
-                        owner_span=e.backend.span, emit=True)
-        opts = dict(p.values)
-        if e.backend.value == "vcp" and "version" in opts and opts["version"] != "0.3":
-            self.sink.add("E0503", f"VCP version `{opts['version']}` is not supported", p.nodes["version"].span,
-                          help='use version "0.3"')
-        if e.backend.value == "audio" and "stereo" in opts and "mono" in opts:
-            self.sink.add("E0503", "`stereo` and `mono` exclude each other", p.nodes["mono"].span,
-                          help="keep one of them")
-        return P.Emit(backend=e.backend.value, options=_jsonable(opts))
+        """Only the shape: which backends exist and what their options mean is
+        the builder's check (builder/compile.py), against the registered
+        backends' options models."""
+        return P.Emit(backend=e.backend.value, span=e.backend.span, lines=[_emit_line(p) for p in e.props])
 
 
-def _jsonable(opts: dict) -> dict:
-    out = {}
-    for k, v in opts.items():
-        if isinstance(v, list) and v and isinstance(v[0], n.Node):
-            out[k] = [getattr(x, "value", None) for x in v]
-        else:
-            out[k] = v
-    return out
+def _emit_line(p: n.Property) -> P.EmitLine:
+    return P.EmitLine(name=p.name.value, span=p.name.span, values=[_emit_value(v) for v in p.values],
+                      block=p.span if p.body is not None else None)
+
+
+def _emit_value(v: n.Node) -> P.EmitValue:
+    if isinstance(v, n.ListV):
+        return P.EmitValue(kind="list", span=v.span, items=[_emit_value(x) for x in v.items])
+    if isinstance(v, n.RangeV):
+        return P.EmitValue(kind="range", span=v.span, items=[_emit_value(v.lo), _emit_value(v.hi)])
+    if isinstance(v, n.Num):
+        return P.EmitValue(kind="num", value=int(v.value) if v.is_int else v.value, span=v.span)
+    if isinstance(v, n.Quantity):
+        return P.EmitValue(kind="quantity", value=f"{v.value:g} {v.unit}", span=v.span)
+    return P.EmitValue(kind=v.kind, value=getattr(v, "value", None), span=v.span)
 
 
 def _items(prop: n.Property | None) -> list[n.Node]:

@@ -262,9 +262,30 @@ class RequirementSpec(M):
     stdlib: bool = False
 
 
+class EmitValue(M):
+    """One value of an emit option as written. The compiler keeps only the
+    shape; the backend's options model types it (builder/compile.py)."""
+    kind: str  # name | str | num | quantity | percent | date | time | range | list
+    value: Any = None  # a list's items are in `items`, a range's ends in `items` too
+    span: Span
+    items: list[EmitValue] = []
+
+
+class EmitLine(M):
+    """One line of an `emit` block: a name and the values after it (a line may
+    hold several options, e.g. `engine espeak stereo`; the options model splits it)."""
+    name: str
+    span: Span  # the name
+    values: list[EmitValue] = []
+    block: Span | None = None  # where a `{ }` after it is written (no option takes one)
+
+
 class Emit(M):
     backend: str
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {}  # the options model's validated values, set by builder/compile.py
+    # syntax, for the builder's check; not part of the plan header
+    span: Span | None = Field(default=None, exclude=True)  # the backend's name
+    lines: list[EmitLine] = Field(default=[], exclude=True)
 
 
 class Program(M):

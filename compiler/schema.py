@@ -229,7 +229,7 @@ SCHEMAS: dict[str, Block] = {
         "timezone": Prop(k_str, doc="IANA time zone of all dates and times"),
         "product": Prop(k_strs, max=2, doc="product name and a one-line description"),
         "divergence": Prop(k_percent, doc="share of annotated moments whose cues contradict the words"),
-        "engine": Prop(enum("template", "openai"), doc="how transcripts are written"),
+        "engine": Prop(k_name, doc="the renderer that writes transcripts (a `corpusc.renderers` name, checked by the build layer)"),
         "hours": Prop(k_raw, doc="business hours for sales calls, e.g. 09:00..17:00"),
         "description": Prop(k_str),
     }),
@@ -330,27 +330,6 @@ SCHEMAS: dict[str, Block] = {
     "weights": Block(open=True),
     "when": Block({}),
 }
-
-EMIT_FORMATS = ("txt", "json", "vtt", "zoom_vtt", "srt", "gong", "aws_call_analytics", "dialogue")
-
-EMIT: dict[str, Block] = {
-    "transcripts": Block({
-        "formats": Prop(enum_list(*EMIT_FORMATS), max=None),
-        "engine": Prop(enum("template", "openai")), "model": Prop(k_str),
-        "annotations": Prop(k_onoff),
-    }),
-    "ground_truth": Block({"pretty": Prop(k_onoff)}),
-    "audio": Block({
-        "engine": Prop(enum("espeak", "openai")), "stereo": Prop(k_flag, min=0, max=0),
-        "mono": Prop(k_flag, min=0, max=0), "sample_rate": Prop(k_posint),
-        "format": Prop(enum("wav", "mp3", "ogg")), "telephony": Prop(k_flag, min=0, max=0),
-        "model": Prop(k_str), "loudness": Prop(k_raw),
-    }),
-    "vcp": Block({"version": Prop(k_str), "mode": Prop(enum("gtm", "full")),
-                  "jsonl": Prop(k_flag, min=0, max=0), "pretty": Prop(k_onoff)}),
-    "sa": Block({"index_name": Prop(k_str), "channel_map": Prop(k_str)}),
-}
-
 
 
 def split_line(prop: n.Property, block: Block) -> list[n.Property]:

@@ -224,7 +224,20 @@ An option in an `emit` block is not one the backend accepts. The message lists
 the closest option; `docs/language.md` lists each backend's options.""")
 _c("E0503", "error", "invalid emit option value", """
 An emit option has a value outside its allowed set, e.g. `formats [docx]` or
-`mode fast` for vcp (gtm or full).""")
+`mode fast` for vcp (gtm or full). Each backend declares its options as a
+pydantic model, third-party backends included, and the backend receives
+exactly the values checked here.""")
+_c("E0504", "error", "no renderer implements this engine", """
+`engine NAME` (in the corpus block or in `emit transcripts`) names a renderer
+that is not registered. Renderers register through the `corpusc.renderers`
+entry-point group; corpusc ships `template`. The message lists the ones
+installed.""")
+_c("E0505", "error", "locale not supported by the renderer", """
+A `locale` (of the corpus, a call or a population) or a locale value of a
+population's `language` field is one the build's renderer cannot write. The
+template renderer writes the locales that have phrase banks under
+stdlib/phrases/<locale>/ (en-US and de-DE); the message lists them. Without
+this check such calls would be written in another language.""")
 
 # --- E06xx: requirements --------------------------------------------------------
 _c("E0601", "error", "requirement not met", """

@@ -75,7 +75,7 @@ def _incomplete_locale(tmp_path, monkeypatch, drop: str):
             f.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setattr(banks, "PHRASES", root)
     monkeypatch.setattr(lexicon, "PHRASES", root)
-    caches = [banks.load_bank, banks.bank_folders, banks.supported_locales, banks.bank_locale, banks.declaration,
+    caches = [banks.load_bank, banks.raw_bank, banks._complete, banks.bank_folders, banks.supported_locales, banks.bank_locale, banks.declaration,
               banks.required_keys, lexicon.load_lexicon]
     for f in caches:
         f.cache_clear()
@@ -260,3 +260,14 @@ def test_audio_imports_only_public_render_names():
                 assert not [n for n in names if n.startswith("_")], (f.name, node.module, names)
                 if node.module == "corpusc.render.template.engine":
                     assert "speaker_rates" not in names and "timing" not in names, f.name
+
+
+def test_the_raw_banks_declare_what_the_compiled_ones_do():
+    """`missing_keys` reads the banks uncompiled (cheap enough for every
+    `corpusc check`): the keys and the `{@key}` compositions it sees are the
+    compiled banks' own."""
+    for loc in banks.bank_folders():
+        raw, compiled = banks.raw_bank(loc), banks.load_bank(loc)
+        assert set(raw) == set(compiled)
+        assert {k for k, v in raw.items() if v} == {k for k, v in compiled.items() if v}
+        assert banks._composed_raw(raw) == banks.composed_keys(compiled)

@@ -14,9 +14,10 @@ import pytest
 
 from corpusc.builder import distribution as distmod
 from corpusc.builder import executor, worker
+from corpusc.builder.incremental import backend_signature
 from corpusc.plan import planner as planmod
 from corpusc.diagnostics.model import Sink
-from corpusc.compiler.driver import compile_file
+from corpusc.builder.compile import compile_spec
 
 SPEC = """
 corpus mixed {
@@ -104,7 +105,7 @@ def _tree(out: Path) -> dict[str, bytes]:
 
 def test_spec_compiles_cleanly(tmp_path):
     sink = Sink()
-    compiled = compile_file(str(_write(tmp_path)), sink)
+    compiled = compile_spec(str(_write(tmp_path)), sink)
     assert compiled.program is not None and not sink.errors, [d.message for d in sink.items]
 
 
@@ -115,7 +116,7 @@ def test_plan_json_and_distribution_equal_one_pass(cli, tmp_path):
     code, text = cli("plan", str(spec), "--json", "-o", str(tmp_path / "plan.json"))
     assert code == 0, text
     assert (out / "plan.json").read_bytes() == (tmp_path / "plan.json").read_bytes()
-    compiled = compile_file(str(spec), Sink())
+    compiled = compile_spec(str(spec), Sink())
     one_pass = distmod.measure(compiled.program, planmod.calls(compiled.program)).model_dump(mode="json")
     assert json.loads((out / "coverage.json").read_text())["distribution"] == one_pass
     # 1 sales call + 960 population calls, in plan order, each once
@@ -192,7 +193,7 @@ def test_merged_batches_measure_what_one_pass_measures(tmp_path, monkeypatch, ch
     monkeypatch.setattr(distmod, "RESERVOIR", 50)
     monkeypatch.setattr(distmod, "CHUNK", 100)
     monkeypatch.setattr(distmod, "MAX_LEVELS", 3)  # ANI and time buckets overflow it
-    compiled = compile_file(str(_write(tmp_path)), Sink())
+    compiled = compile_spec(str(_write(tmp_path)), Sink())
     prog = compiled.program
     calls = list(planmod.calls(prog))
     one_pass = distmod.measure(prog, calls)
@@ -210,11 +211,12 @@ def test_merged_batches_measure_what_one_pass_measures(tmp_path, monkeypatch, ch
 
 
 def test_a_worker_range_is_the_calls_of_one_pass(tmp_path):
-    compiled = compile_file(str(_write(tmp_path)), Sink())
+    compiled = compile_spec(str(_write(tmp_path)), Sink())
     prog = compiled.program
     header = planmod.header(prog, compiled.spec_hash)
     import pickle
-    worker.init(pickle.dumps(prog), header.model_dump_json(), {}, [], str(tmp_path / "o"), [], None,
+    worker.init(pickle.dumps(prog), header.model_dump_json(), {}, [], str(tmp_path / "o"),
+                backend_signature(prog, [])[4], None,
                    str(tmp_path / "stage"), [])
     r = worker.render_range(1, 701, 50, 90, {}, True)
     expected = [c for c in planmod.calls(prog) if c.population == "overflow"][50:90]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from corpusc.builder.executor import build
 from corpusc.builder.verify import verify
 from corpusc.diagnostics.model import Sink
-from corpusc.compiler.driver import compile_file
+from corpusc.builder.compile import compile_spec
 
 PERSONAS = ["analytical_evaluator", "executive_champion", "reluctant_adopter", "technical_gatekeeper",
             "budget_guardian", "busy_skeptic", "status_quo_defender"]
@@ -70,7 +70,7 @@ def test_accepted_specs_build_and_verify(text, tmp_path_factory):
     spec = d / "gen.corpus"
     spec.write_text(text)
     sink = Sink()
-    compiled = compile_file(str(spec), sink)
+    compiled = compile_spec(str(spec), sink)
     assert compiled.program is not None and not sink.errors, [d.message for d in sink.errors]
     out = d / "out"
     res = build(compiled, str(spec), out, jobs=1)

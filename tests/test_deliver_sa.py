@@ -197,8 +197,8 @@ def test_sa_backend_descriptors_match_the_schema():
 
 
 def test_sa_backend_is_registered():
-    from corpusc.backends.base import builtin
-    sa = builtin()["sa"]
+    from corpusc.backends import registry
+    sa = registry.get("sa")
     assert sa.name == "sa" and sa.version == "1" and sa.needs_text is False
 
 

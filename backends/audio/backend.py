@@ -8,12 +8,14 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from corpusc.plan.model import Call
 from corpusc.plan.rng import stream
 
-from corpusc.backends.base import Artifact, Context
+from corpusc.backends.base import Artifact, Backend, Context, OptionError
 from corpusc.render.model import RenderedCall
 from corpusc.backends.audio import timeline
 from corpusc.render.cues import Delivery, delivery
@@ -64,20 +66,48 @@ def _loudness(v: Any, default: float) -> float:
     return float(m.group())
 
 
-class Audio:
+class AudioOptions(BaseModel):
+    """`emit audio { ... }` as the spec may write it; `Options` below applies
+    the defaults and the checks that combine options with the engine."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    engine: Literal["espeak", "openai"] | None = None
+    stereo: bool | None = None
+    mono: bool | None = None
+    sample_rate: int | None = None
+    format: Literal["wav", "mp3", "ogg"] | None = None
+    telephony: bool | None = None
+    model: str | None = None
+    loudness: float | str | list[float | str] | None = None
+
+    @field_validator("sample_rate")
+    @classmethod
+    def _positive(cls, v: int | None) -> int | None:
+        if v is not None and v <= 0:
+            raise OptionError("expected a positive integer")
+        return v
+
+    @field_validator("mono")
+    @classmethod
+    def _one_layout(cls, v: bool | None, info: ValidationInfo) -> bool | None:
+        if v is not None and info.data.get("stereo") is not None:
+            raise OptionError("`stereo` and `mono` exclude each other", help="keep one of them")
+        return v
+
+
+class Audio(Backend):
     name = "audio"
     version = "1"
+    Options = AudioOptions
+    retimes = True
 
     def render(self, call: Call, rendered: RenderedCall | None, ctx: Context) -> list[Artifact]:
         return self.retime(call, rendered, ctx)[0]
 
-    def retime(self, call: Call, rc: RenderedCall | None, ctx: Context) -> tuple[list[Artifact], RenderedCall]:
-        from corpusc.render.template.engine import render_call
+    def retime(self, call: Call, rc: RenderedCall, ctx: Context) -> tuple[list[Artifact], RenderedCall]:
+        """`rc` is the build's one rendering (audio `needs_text`): it speaks those words."""
         from corpusc.render.timing import speaker_rates
 
         from corpusc.backends.audio.voices import voices
-        if rc is None:
-            rc = render_call(call, ctx.header)
         opts = Options(ctx.options.get("audio", {}))
         rates = speaker_rates(call, ctx.header)
         vs = voices(call, ctx.header, rates)

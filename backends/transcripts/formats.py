@@ -30,15 +30,7 @@ from typing import Any, Callable
 from corpusc.plan.model import Call
 
 from corpusc.render.model import RenderedCall, Turn
-
-# one character in, one character out: txt keeps every turn's text offsets
-_LINE_BREAKS = {ord(c): " " for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
-
-
-def _one_line(text: str) -> str:
-    """The text on one line, character for character (offsets unchanged)."""
-    return text.translate(_LINE_BREAKS)
-
+from corpusc.render.text import txt_layout
 
 def _squash(text: str) -> str:
     """The text on one line with runs of white space made one space (cue payloads)."""
@@ -68,26 +60,9 @@ def _dump(doc: Any) -> str:
 
 # ---- txt ---------------------------------------------------------------------
 
-def _txt(call: Call, rc: RenderedCall) -> tuple[str, list[int]]:
-    head = [rc.call_id, f"{call.date} {call.time[:5]} {call.timezone}"]
-    if call.stage:
-        head.append(call.stage)
-    people = [f"{p.name} ({p.role})" if p.role else p.name for p in call.participants]
-    out = ["# " + " · ".join(head) + "\n", "# " + " · ".join(people) + "\n", "\n"]
-    pos = sum(len(s) for s in out)
-    offsets = []
-    for t in rc.turns:
-        label = _one_line(t.name) + ": " + "".join(f"[{_one_line(c)}] " for c in t.cues)
-        offsets.append(pos + len(label))
-        line = label + _one_line(t.text) + "\n"
-        out.append(line)
-        pos += len(line)
-    return "".join(out), offsets
-
-
 def txt(call: Call, rc: RenderedCall) -> str:
     """Header comment lines, a blank line, then `Name: [cue] [cue] text` per turn."""
-    return _txt(call, rc)[0]
+    return txt_layout(call, rc)[0]
 
 
 def txt_offsets(call: Call, rc: RenderedCall) -> list[int]:
@@ -95,7 +70,7 @@ def txt_offsets(call: Call, rc: RenderedCall) -> list[int]:
     str index, i.e. code points, not bytes) where that turn's `text` begins:
     `txt[off + s:off + e] == turn.text[s:e]` (line breaks inside a turn's text
     are written as one space each, so offsets hold across them)."""
-    return _txt(call, rc)[1]
+    return txt_layout(call, rc)[1]
 
 
 # ---- json (ours) -------------------------------------------------------------

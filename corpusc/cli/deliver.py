@@ -13,9 +13,9 @@ from pathlib import Path
 
 import click
 
+from corpusc.cli.common import EXIT_ERRORS, EXIT_OK, internal_errors, progress_bar
 from corpusc.deliver.errors import DeliveryError
 
-EXIT_OK, EXIT_ERRORS = 0, 1
 SHOWN_FAILURES = 20
 FAILURE_HELP = {
     "E0807": "the receiver refused it; fix the cause, then rerun with --only-failed",
@@ -39,9 +39,8 @@ def _guard(fn):
     CLI's last line of defence (E0901, never a traceback)."""
     @functools.wraps(fn)
     def wrapper(*a, **kw):
-        from corpusc.cli.main import _internal
 
-        @_internal
+        @internal_errors
         def run():
             try:
                 return fn(*a, **kw)
@@ -329,7 +328,6 @@ def _send(kind, out, payloads, red, hdrs, target, dest, url, connect_timeout, re
             for p in todo:
                 yield p.call_id, (lambda p=p: prep(p))
 
-        from corpusc.cli.main import progress_bar
         with progress_bar(len(todo), "delivering") as advance:
             stats = asyncio.run(run_delivery(items(), settings, journal, red, advance))
     finally:

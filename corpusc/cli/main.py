@@ -7,7 +7,6 @@ Heavy modules are imported inside commands so `corpusc check` starts fast.
 
 from __future__ import annotations
 
-import functools
 import gc
 import os
 import sys
@@ -15,8 +14,8 @@ import sys
 import click
 
 from corpusc import __version__
+from corpusc.cli.common import EXIT_ERRORS, EXIT_OK, emit_diags, internal_errors, progress_bar, want_color
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 # `run` holds the collector back during start-up, which allocates some 100k
 # objects that live until exit (modules, pydantic schemas, the grammar):
 # collecting among them cost 12-17 ms of every run.
@@ -35,58 +34,13 @@ def _started() -> None:
 
 
 def _compile(path, sink):
-    """`compile_file`, for the commands that compile (check, plan, build):
-    start-up ends with it (`_started`)."""
-    from corpusc.compiler.driver import compile_file
-    compiled = compile_file(path, sink, keep=gc.get_threshold()[0] == _START_THRESHOLD)
+    """`compile_spec` (the compiler, then the emit blocks, engine and locales
+    against the installed backends and renderers), for the commands that
+    compile (check, plan, build): start-up ends with it (`_started`)."""
+    from corpusc.builder.compile import compile_spec
+    compiled = compile_spec(path, sink, keep=gc.get_threshold()[0] == _START_THRESHOLD)
     _started()
     return compiled
-
-
-def _internal(fn):
-    @functools.wraps(fn)
-    def wrapper(*a, **kw):
-        try:
-            return fn(*a, **kw)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
-            raise
-        except BrokenPipeError:
-            sys.exit(EXIT_ERRORS)
-        except Exception as e:  # noqa: BLE001 - the last line of defence, by design
-            if os.environ.get("CORPUSC_DEBUG"):
-                raise
-            from corpusc.diagnostics.model import Sink, Span
-            from corpusc.diagnostics.report import render_text
-            sink = Sink()
-            sink.add("E0901", f"internal error: {type(e).__name__}: {e}", Span.point("<corpusc>"),
-                     help="this is a bug in corpusc; please report it with the spec that triggers it "
-                          "(rerun with CORPUSC_DEBUG=1 for a traceback)")
-            if not _internal_document(fn.__name__, kw.get("fmt"), sink.items):
-                click.echo(render_text(sink.items, {}), err=True, nl=False)
-            sys.exit(EXIT_ERRORS)
-    return wrapper
-
-
-def _internal_document(command: str, fmt, diags) -> bool:
-    """A machine-readable format promises a document: after an internal error
-    it holds the E0901 diagnostic. check and verify print theirs on stdout
-    (and the text on stderr, for whoever watches), plan on stderr instead of
-    the text; check's JSON keeps its `coverage` key. False: no document."""
-    if fmt not in ("json", "sarif", "github"):
-        return False
-    on_stdout = command in ("check", "verify")
-    if on_stdout:
-        from corpusc.diagnostics.report import render_text
-        click.echo(render_text(diags, {}), err=True, nl=False)
-    if command == "check" and fmt == "json":
-        import json
-        from corpusc.diagnostics import report
-        doc = json.loads(report.render_json(diags, {}))
-        doc["coverage"] = []
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
-    else:
-        _emit_diags(diags, {}, fmt, err=not on_stdout)
-    return True
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -98,31 +52,13 @@ def main(ctx: click.Context) -> None:
         _started()  # commands that compile nothing get the usual collector at once
 
 
-def _color() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-
-
-def _emit_diags(diags, sources, fmt: str, err: bool = False) -> None:
-    from corpusc.diagnostics import report
-    if fmt == "json":
-        click.echo(report.render_json(diags, sources), nl=False, err=err)
-    elif fmt == "sarif":
-        click.echo(report.render_sarif(diags, sources, __version__), nl=False, err=err)
-    elif fmt == "github":
-        click.echo(report.render_github(diags), nl=False, err=err)
-    else:
-        text = report.render_text(diags, sources, color=_color())
-        if text:
-            click.echo(text, nl=False, err=err)
-
-
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
               show_default=True, help="How diagnostics are printed.")
 @click.option("--coverage", "coverage_path", type=click.Path(dir_okay=False),
               help="Also write the coverage report (requirements) as JSON to this file.")
-@_internal
+@internal_errors
 def check(files, fmt, coverage_path):
     """Parse, resolve and check FILES and evaluate their requirements on the plan.
 
@@ -147,12 +83,12 @@ def check(files, fmt, coverage_path):
         doc["coverage"] = [coverage_json(c, r) for _, c, r in reports]
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
     else:
-        _emit_diags(diags, sources, fmt)
+        emit_diags(diags, sources, fmt)
         if fmt == "text":
             for path, compiled, results in reports:
                 if results:
-                    click.echo(coverage_table(path, results, color=_color()))
-            click.echo(summary_line(diags, color=_color()))
+                    click.echo(coverage_table(path, results, color=want_color()))
+            click.echo(summary_line(diags, color=want_color()))
     if coverage_path:
         import json
         from corpusc.plan.atomic import write_text
@@ -174,7 +110,7 @@ def _cannot_write(path, e: OSError, fmt: str) -> None:
     where = f" ({e.filename})" if e.filename and os.fspath(e.filename) != os.fspath(path) else ""
     sink.add("E0903", f"cannot write `{path}`: {e.strerror or e}{where}", Span.point(str(path)),
              help="choose a path on a writable file system, in a folder that exists or can be created")
-    _emit_diags(sink.items, {}, fmt, err=True)
+    emit_diags(sink.items, {}, fmt, err=True)
     sys.exit(EXIT_ERRORS)
 
 
@@ -196,7 +132,7 @@ def _check_one(path, sink):
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (atomically).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
               help="How diagnostics are printed (on stderr).")
-@_internal
+@internal_errors
 def plan(file, as_json, output, fmt):
     """Print the execution plan of FILE: every call, resolved and deterministic."""
     from corpusc.plan import planner as planmod
@@ -206,10 +142,10 @@ def plan(file, as_json, output, fmt):
     compiled = _compile(file, sink)
     errors = [d for d in sink.items if d.severity == "error"]
     if compiled.program is None or errors:
-        _emit_diags(sink.sorted(), compiled.sources, fmt, err=True)
+        emit_diags(sink.sorted(), compiled.sources, fmt, err=True)
         sys.exit(EXIT_ERRORS)
     if sink.items:
-        _emit_diags(sink.sorted(), compiled.sources, fmt, err=True)
+        emit_diags(sink.sorted(), compiled.sources, fmt, err=True)
     prog = compiled.program
     tally = planmod.Tally(prog)
     stream = tally.wrap(planmod.calls(prog))
@@ -240,7 +176,7 @@ def plan(file, as_json, output, fmt):
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the number of CPUs).")
 @click.option("--shard", help="Render only slice i of n (e.g. 2/8); shards merge into one manifest.")
-@_internal
+@internal_errors
 def build(file, out_dir, only, jobs, shard):
     """Render FILE's corpus: transcripts, ground truth, plan, coverage.
 
@@ -269,12 +205,12 @@ def build(file, out_dir, only, jobs, shard):
         current = up_to_date(compiled, out, only=wanted, shard=shard_t)
         if current is not None:
             if sink.items:
-                _emit_diags(sink.sorted(), compiled.sources, "text", err=True)
+                emit_diags(sink.sorted(), compiled.sources, "text", err=True)
             click.echo(f"Built {prog.corpus.name}: up to date, {current} calls unchanged -> {out}/")
             return
         results = evaluate_plan(compiled, sink)
     if sink.items:
-        _emit_diags(sink.sorted(), compiled.sources, "text", err=True)
+        emit_diags(sink.sorted(), compiled.sources, "text", err=True)
     if prog is None or sink.errors:
         click.echo("build stopped: fix the errors above (nothing was written)", err=True)
         sys.exit(EXIT_ERRORS)
@@ -317,40 +253,11 @@ def build(file, out_dir, only, jobs, shard):
                f"{res.files} files written in {res.seconds:.2f} s -> {out}/")
 
 
-class _NoProgress:
-    def __enter__(self):
-        return lambda n=1: None
-
-    def __exit__(self, *exc):
-        return False
-
-
-def progress_bar(total: int, what: str = "rendering"):
-    """A rich progress bar on an interactive stderr; nothing otherwise.
-    Used as `with progress_bar(n) as advance: advance(k)`."""
-    if not sys.stderr.isatty():
-        return _NoProgress()
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    class _Bar:
-        def __enter__(self):
-            self.p = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                              TimeRemainingColumn(), console=Console(stderr=True), transient=True)
-            self.p.__enter__()
-            self.task = self.p.add_task(what, total=total)
-            return lambda n=1: self.p.advance(self.task, n)
-
-        def __exit__(self, *exc):
-            return self.p.__exit__(*exc)
-    return _Bar()
-
-
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text",
               show_default=True)
-@_internal
+@internal_errors
 def verify(directory, fmt):
     """Check a built corpus against its plan: files, hashes, offsets, cues, requirements."""
     from pathlib import Path
@@ -359,7 +266,7 @@ def verify(directory, fmt):
     from corpusc.diagnostics.model import Sink
     sink = Sink()
     summary = run_verify(Path(directory), sink)
-    _emit_diags(sink.sorted(), {}, fmt)
+    emit_diags(sink.sorted(), {}, fmt)
     if fmt == "text":
         state = "failed" if sink.errors else "passed"
         click.echo(f"verify {state}: {summary.get('calls', 0)} calls, {summary.get('files', 0)} files, "
@@ -371,7 +278,7 @@ def verify(directory, fmt):
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--check", "check_only", is_flag=True, help="Exit 1 if any file is not formatted; write nothing.")
 @click.option("--diff", is_flag=True, help="Print a unified diff instead of writing.")
-@_internal
+@internal_errors
 def fmt(files, check_only, diff):
     """Format FILES in the one canonical layout (comments kept; no options)."""
     from corpusc.plan.atomic import write_text
@@ -417,7 +324,7 @@ def fmt(files, check_only, diff):
 
 @main.command()
 @click.argument("code")
-@_internal
+@internal_errors
 def explain(code):
     """Print the long explanation of a diagnostic CODE (e.g. E0204)."""
     from corpusc.diagnostics.codes import CODES
