@@ -157,13 +157,13 @@ def test_the_stage_of_a_running_build_is_left_alone(spec, tmp_path):
 def test_progress_advances_call_by_call(tmp_path):
     """Workers count every call: the bar moves while a work unit (up to a
     thousand calls) is still being rendered, not once per unit."""
+    from corpusc.builder.compile import compile_spec
     from corpusc.builder.executor import build
-    from corpusc.compiler.driver import compile_file
     from corpusc.diagnostics.model import Sink
     text = (EXAMPLES / "contact_center.corpus").read_text().replace("volume 40 per day", "volume 2 per day")
     p = tmp_path / "cc.corpus"
     p.write_text(text)
-    compiled = compile_file(str(p), Sink())
+    compiled = compile_spec(str(p), Sink())
     for jobs in (1, 2):
         steps: list[int] = []
         build(compiled, str(p), tmp_path / f"out{jobs}", jobs=jobs, progress=steps.append, only=["transcripts"])
