@@ -7,6 +7,12 @@ are the call's own (never the wall clock), so the same spec and seed give the
 same bytes. What a scenario means (status, intent, success metric, evidence,
 capabilities) comes from its `scenario` catalog entry (stdlib.domains.hvac);
 a scenario without one is scored from the call's own fields.
+
+Every field is typed as VoiceLens's own VCP models declare it (the consumer
+the seed names; specs/vcp-0.3.schema.json says what they check): the recipe
+is a string, the artifact URLs sit under `artifacts_base`, and
+`custom.provider_specific` is keyed by the provider, holding its `channel`.
+corpusc's own provenance is `custom.corpusc`, a key those models ignore.
 """
 
 from __future__ import annotations
@@ -28,6 +34,11 @@ from corpusc.plan.model import Call, Header
 from corpusc.backends.base import Artifact, Backend, Context, OptionError
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://corpusc.dev/vcp/0.3")
+# where `artifacts.recording_url` and `transcript_url` point unless the spec
+# names a base (`emit vcp { artifacts_base "https://..." }`): a reserved
+# domain, as VoiceLens's own payloads use
+ARTIFACTS_BASE = "https://example.com"
+DIRECTIONS = ("inbound", "outbound")
 PROVIDERS = ("retell", "vapi", "bland", "synthetic")
 STATUSES = ("success", "partial", "filtered", "failed")
 SENTIMENT_MODEL = "corpusc-synthetic-sentiment-1"
@@ -92,21 +103,40 @@ def _status(call: Call, trait: dict, meta: dict) -> str:
     return "success" if _bool(meta, "first_contact_resolution", _bool(meta, "FCR", False)) else "partial"
 
 
+def _channel(call: Call, meta: dict) -> str:
+    """`provider_specific.<provider>.channel`, the call's direction as
+    VoiceLens writes it: a `direction` field of the call when it names one,
+    else inbound for a population's calls (callers reach the line) and
+    outbound for sales calls (the rep's meeting)."""
+    d = meta.get("direction")
+    if d in DIRECTIONS:
+        return d
+    return "outbound" if call.kind == "sales" else "inbound"
+
+
+def recipe_name(corpus: str, spec_hash: str, seed: Any, mode: str) -> str:
+    """`custom.synthetic_recipe`: a string in VoiceLens's models (theirs read
+    `hvac_standard_v1_2025_10_12`); ours names the corpus, the mode, the spec
+    and the seed, so two builds share it exactly when they share the recipe.
+    The details stay typed in `custom.corpusc.recipe`."""
+    return f"{corpus}_{mode}_{spec_hash[:12]}_seed{seed}"
+
+
 def _pick(options: list[str], call_id: str, salt: str) -> tuple[str, list[str]]:
     i = uuid.uuid5(NAMESPACE, f"{salt}/{call_id}").int % len(options)
     return options[i], [o for o in options if o != options[i]]
 
 
-def payload(call: Call, h: Header, mode: str = "gtm") -> dict[str, Any]:
+def payload(call: Call, h: Header, mode: str = "gtm", artifacts_base: str = ARTIFACTS_BASE) -> dict[str, Any]:
     """The payload as a dict (what `encode` writes, read back)."""
-    return json.loads(encode(call, h, mode))
+    return json.loads(encode(call, h, mode, artifacts_base))
 
 
-def encode(call: Call, h: Header, mode: str = "gtm") -> bytes:
+def encode(call: Call, h: Header, mode: str = "gtm", artifacts_base: str = ARTIFACTS_BASE) -> bytes:
     """The payload as compact JSON and a newline, as `dumps` writes it. The
     parts a scenario or the build shares (contract, capabilities, recipe)
     are encoded once and embedded as they are (orjson.Fragment)."""
-    doc, plain = _document(call, h, mode, True)
+    doc, plain = _document(call, h, mode, artifacts_base, True)
     if not plain:
         try:
             return orjson.dumps(doc, option=orjson.OPT_APPEND_NEWLINE)
@@ -115,10 +145,10 @@ def encode(call: Call, h: Header, mode: str = "gtm") -> bytes:
     # orjson refuses integers beyond 64 bits: `dumps` writes such a document
     # with the json module throughout, infinities and NaN as orjson writes
     # them (null), not as the json module would (Infinity, not JSON)
-    return dumps(_finite(_document(call, h, mode, False)[0]))
+    return dumps(_finite(_document(call, h, mode, artifacts_base, False)[0]))
 
 
-def _document(call: Call, h: Header, mode: str, fragments: bool) -> tuple[dict[str, Any], bool]:
+def _document(call: Call, h: Header, mode: str, base: str, fragments: bool) -> tuple[dict[str, Any], bool]:
     """The payload, its shared parts as fragments or as values; and whether
     those parts hold an integer orjson refuses."""
     meta = call.metadata
@@ -166,10 +196,12 @@ def _document(call: Call, h: Header, mode: str, fragments: bool) -> tuple[dict[s
             {"id": sc.crit_id, "met": met, "evidence_ref": sc.evidence or f"transcript:{call.id}"}],
             "metrics": metrics, "confidence": confidence},
         "perception_gap": _gap(sentiment, status),
-    }, "artifacts": {"provider_raw_payload_ref": f"corpusc://{corpus}/{call.id}"}, "custom": {
-        "provider_specific": {"corpusc_call_id": call.id, "population": call.population, "account": call.account,
-                              "local_start": call.start, "timezone": call.timezone},
-        "outcome_hint": scenario, "synthetic": True, "synthetic_recipe": _recipe(h, seed, mode)[fragments],
+    }, "artifacts": {"recording_url": f"{base}/rec/{pid}.wav", "transcript_url": f"{base}/transcripts/{pid}.txt",
+                     "provider_raw_payload_ref": f"corpusc://{corpus}/{call.id}"}, "custom": {
+        "provider_specific": {provider: {"channel": _channel(call, meta)}},
+        "outcome_hint": scenario, "synthetic": True, "synthetic_recipe": recipe_name(corpus, h.spec_hash, seed, mode),
+        "corpusc": {"call_id": call.id, "population": call.population, "account": call.account,
+                    "local_start": call.start, "timezone": call.timezone, "recipe": _recipe(h, seed, mode)[fragments]},
     }, "audit": {"received_at": _later(end_text, end, 1), "normalized_at": _later(end_text, end, 2),
                  "schema_version": "0.3"}}
     if mode == "full":
@@ -280,12 +312,39 @@ def _recipe(h: Header, seed: Any, mode: str):
 
 
 class VcpOptions(BaseModel):
-    """`emit vcp { version "0.3" mode gtm|full jsonl pretty on|off }`."""
+    """`emit vcp { version "0.3" mode gtm|full jsonl pretty on|off
+    artifacts_base "https://..." }`."""
     model_config = ConfigDict(extra="forbid", frozen=True)
     version: str = "0.3"
     mode: Literal["gtm", "full"] = "gtm"
     jsonl: bool = False
     pretty: bool | None = None
+    artifacts_base: str = ARTIFACTS_BASE
+
+    @field_validator("artifacts_base")
+    @classmethod
+    def _base_url(cls, v: str) -> str:
+        """Written into every payload: an absolute http(s) URL with a host and
+        nothing after its path (no credentials, query or fragment); a trailing
+        `/` is dropped so the URLs have one."""
+        from urllib.parse import urlsplit
+        example = 'e.g. artifacts_base "https://media.example.org/calls"'
+        if not v or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in v):
+            raise OptionError("`artifacts_base` must be a URL without spaces or control characters", help=example)
+        try:
+            parts = urlsplit(v)
+            parts.port  # noqa: B018 - raises on a bad port
+        except ValueError as e:
+            raise OptionError(f"`artifacts_base` is not a valid URL ({e})", help=example)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise OptionError("`artifacts_base` must be an absolute http(s) URL with a host", help=example)
+        if "@" in parts.netloc:
+            raise OptionError("`artifacts_base` must not hold credentials: it is written into every payload",
+                              help=example)
+        if parts.query or parts.fragment or "?" in v or "#" in v:
+            raise OptionError("`artifacts_base` must not have a query or a fragment: file names follow its path",
+                              help=example)
+        return v.rstrip("/")
 
     @field_validator("version")
     @classmethod
@@ -297,13 +356,13 @@ class VcpOptions(BaseModel):
 
 class Vcp(Backend):
     name = "vcp"
-    version = "1"
+    version = "2"
     Options = VcpOptions
     needs_text = False
 
     def render(self, call: Call, rendered, ctx: Context) -> list[Artifact]:
         opts = ctx.options.get("vcp", {})
-        data = encode(call, ctx.header, opts.get("mode", "gtm"))
+        data = encode(call, ctx.header, opts.get("mode", "gtm"), opts.get("artifacts_base", ARTIFACTS_BASE))
         if opts.get("pretty"):
             data = dumps(json.loads(data), pretty=True)
         return [Artifact(f"vcp/{call.id}.json", data)]
@@ -314,10 +373,11 @@ class Vcp(Backend):
         if not opts.get("jsonl"):
             return {}
         mode = opts.get("mode", "gtm")
+        base = opts.get("artifacts_base", ARTIFACTS_BASE)
 
         def lines() -> Iterator[bytes]:
             for c in calls:
-                yield encode(c, ctx.header, mode)
+                yield encode(c, ctx.header, mode, base)
         return {"vcp.jsonl": lines()}
 
 

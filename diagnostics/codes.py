@@ -309,9 +309,10 @@ or ffmpeg through pydub, and neither is available. Install ffmpeg (for example
 `apt-get install ffmpeg`), or use `format wav`, which needs nothing else.""")
 _c("E0715", "error", "invalid audio option", """
 An `emit audio` option has a value the backend cannot use: `telephony` is
-8 kHz mu-law, so it cannot be combined with another `sample_rate`; a sample
-rate must be between 8000 and 96000 Hz; `loudness` is the active speech level
-in dBFS between -60 and -3 (e.g. `loudness -20`).""")
+8 kHz narrowband, so it cannot be combined with another `sample_rate`; a sample
+rate must be between 8000 and 96000 Hz; `encoding` is `pcm16` (the default) or
+`mulaw`, and `mulaw` is a WAV encoding, so it needs `format wav`; `loudness` is
+the active speech level in dBFS between -60 and -3 (e.g. `loudness -20`).""")
 _c("E0721", "error", "audio duration does not match its timeline", """
 The audio file's duration differs from the end of its timeline
 (`audio/<call>.timeline.json`) by more than 10 ms: the audio or the timeline
@@ -361,10 +362,14 @@ A payload file (or a file an SA descriptor refers to: the `.wav.json`
 timeline, the `.wav` audio) is missing, unreadable or not valid JSON. Rebuild
 the corpus (`corpusc build` rewrites missing files) and check that the build
 emitted the backends the payload needs (`emit audio` for SA uploads).""")
-_c("E0806", "error", "payload does not match its schema", """
-`--dry-run` validated the payload against its JSON Schema
-(`specs/vcp-0.3.schema.json`, `specs/sa-upload.schema.json`) and it does not
-conform. The message names the failing field. Payloads are written by
+_c("E0806", "error", "payload would be rejected by the receiver", """
+`--dry-run` checked the payload as its receiver checks it and the receiver
+would reject it. VCP: `specs/vcp-0.3.schema.json` says what VoiceLens's VCP
+0.3 models check (field types, required fields, the call_id match). SA:
+`specs/sa-upload.schema.json` for the upload's `data`, then the files sent
+with it (the `.wav.json` timeline's shape, audio for voice calls and none for
+text calls). The message names the file and the failing field; the first few
+payloads are shown, the rest counted by field. Payloads are written by
 `corpusc build`; a mismatch means the file was edited or written by an older
 corpusc: rebuild it.""")
 _c("E0807", "error", "payload rejected by the receiver", """

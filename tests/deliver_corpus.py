@@ -34,7 +34,7 @@ def vcp_payload(i: int) -> dict:
                                                         "confidence": 0.9},
                          "perception_gap": {"gap_score": 0.1, "gap_class": "aligned", "drivers": []}},
             "artifacts": {}, "custom": {"provider_specific": {}, "outcome_hint": "booked_service",
-                                        "synthetic": True, "synthetic_recipe": {"generator": "test"}},
+                                        "synthetic": True, "synthetic_recipe": "test_recipe_v1"},
             "audit": {"received_at": start, "normalized_at": start, "schema_version": "0.3"}},
     }
 

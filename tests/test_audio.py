@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import wave
 
 import numpy as np
 import pytest
@@ -143,7 +144,11 @@ def test_transcripts_take_the_audio_clock(built):
     def secs(ts: str) -> float:
         h, m, s = ts.split(":")
         return round(int(h) * 3600 + int(m) * 60 + float(s), 3)
-    assert [(secs(c.start), secs(c.end)) for c in cues] == [(t["start"], t["end"]) for t in tl["turns"]]
+    spans: dict[int, list[float]] = {}  # Teams cue ids: <call-uuid>/<turn>-<part>
+    for c in cues:
+        n = int(c.identifier.rsplit("/", 1)[1].split("-")[0]) - 1
+        spans.setdefault(n, []).extend([secs(c.start), secs(c.end)])
+    assert [(min(v), max(v)) for _, v in sorted(spans.items())] == [(t["start"], t["end"]) for t in tl["turns"]]
     wav_json = json.loads((built / f"audio/{CALL}.wav.json").read_text())
     segs = sorted(wav_json["C1"]["metadata"]["smoothed"] + wav_json["C2"]["metadata"]["smoothed"],
                   key=lambda s: s["start"])
@@ -401,7 +406,9 @@ def test_telephony_profile_and_text_calls(cli, tmp_path):
             assert not wav.exists() and f"audio/{cid}.wav" not in manifest["calls"][cid]["files"]
             continue
         info = sf.info(str(wav))
-        assert (info.subtype, info.samplerate, info.channels) == ("ULAW", 8000, 2)
+        assert (info.subtype, info.samplerate, info.channels) == ("PCM_16", 8000, 2)
+        with wave.open(str(wav)) as w:  # the standard library opens the telephony profile's WAV
+            assert (w.getnchannels(), w.getframerate(), w.getsampwidth(), w.getnframes()) == (2, 8000, 2, info.frames)
         y, sr = sf.read(str(wav), always_2d=True)
         spec_ = np.abs(np.fft.rfft(y[:, 0] + y[:, 1]))
         f = np.fft.rfftfreq(len(y), 1 / sr)
@@ -411,6 +418,24 @@ def test_telephony_profile_and_text_calls(cli, tmp_path):
     assert kinds["voice"] and kinds["text"]
     status, output = cli("verify", str(out))
     assert status == 0, output
+
+
+def test_mulaw_only_when_asked(cli, tmp_path):
+    status, output, out = build(cli, tmp_path, "ulaw", spec("engine espeak stereo telephony encoding mulaw"))
+    assert status == 0, output
+    info = sf.info(str(out / f"audio/{CALL}.wav"))
+    assert (info.subtype, info.samplerate, info.channels) == ("ULAW", 8000, 2)
+    with pytest.raises(wave.Error):  # why µ-law is not the default
+        wave.open(str(out / f"audio/{CALL}.wav"))
+    status, output = cli("verify", str(out))
+    assert status == 0, output
+
+
+@pytest.mark.parametrize("audio", ["engine espeak encoding alaw", "engine espeak format mp3 encoding mulaw"])
+def test_encoding_errors_are_diagnostics(cli, tmp_path, audio):
+    status, output, _ = build(cli, tmp_path, "badenc", spec(audio))
+    assert status == 1 and "Traceback" not in output
+    assert "badenc.corpus:" in output and "encoding" in output and "[E0" in output
 
 
 def test_option_errors_are_diagnostics(cli, tmp_path):
@@ -467,7 +492,7 @@ def test_ogg_is_deterministic_and_decodes():
 
     from corpusc.backends.audio.mix import encode
     y = (0.3 * np.sin(np.arange(24000) / 7)).astype(np.float32)[:, None].repeat(2, axis=1)
-    a, b = encode(y, 24000, "ogg", False), encode(y, 24000, "ogg", False)
+    a, b = encode(y, 24000, "ogg"), encode(y, 24000, "ogg")
     assert a == b
     x, sr = sf.read(io.BytesIO(a), always_2d=True)
     assert sr == 24000 and x.shape == (24000, 2)

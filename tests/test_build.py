@@ -306,7 +306,7 @@ def test_every_format_is_written(tmp_path):
                    check=True, capture_output=True)
     names = {p.name for p in (out / "transcripts").iterdir() if p.name.startswith("kestrel.intro.")}
     assert names == {f"kestrel.intro{ext}" for ext in (".txt", ".json", ".vtt", ".zoom.vtt", ".srt",
-                                                        ".gong.json", ".aws.json")}
+                                                        ".gong.json", ".gong.parties.json", ".aws.json")}
     assert not (out / "ground_truth").exists()
 
 

@@ -182,11 +182,12 @@ def test_dry_run_validates_and_sends_nothing(cli, tmp_path):
         assert f"send  {ids[0]}  vcp/{ids[0]}.json" in out and "3 valid, 0 invalid" in out
         p = tmp_path / "vcp" / f"{ids[2]}.json"
         doc = json.loads(p.read_text())
-        doc["vcp_payload"]["call"]["provider"] = "carrier_pigeon"
+        doc["vcp_payload"]["call"]["duration_sec"] = "about a minute"
         p.write_text(json.dumps(doc))
         status, out = deliver(cli, tmp_path, rec.url, "--dry-run")
         assert not rec.requests
-    assert status == 1 and "[E0806]" in out and "vcp_payload.call.provider" in out and "carrier_pigeon" in out
+    assert status == 1 and "[E0806]" in out and "vcp_payload.call.duration_sec" in out and "about a minute" in out
+    assert f"vcp/{ids[2]}.json" in out and "2 valid, 1 invalid" in out
     assert not (tmp_path / "delivery_report.json").exists()
     assert not (tmp_path / ".corpusc" / "delivery.sqlite").exists()
 

@@ -210,30 +210,65 @@ def test_json_schema_rejects_bad_documents(call, rc, transcript_schema):
 # ---- WebVTT / SRT ----------------------------------------------------------------------
 
 def test_vtt_round_trips_with_webvtt_py(call, rc):
+    """Teams cues: `<call-uuid>/<turn>-<part>`, a voice tag on each, two lines
+    of at most 42 characters; a turn's cues tile its time and hold its words."""
     webvtt = pytest.importorskip("webvtt")
     out = F.vtt(call, rc)
     assert out.startswith("WEBVTT\n\n")
     assert "&amp;" in out and "&lt;5%" in out and "<v Zoë Ågren>" in out
     caps = list(webvtt.from_string(out))
-    assert len(caps) == len(rc.turns)
-    for n, (cap, t) in enumerate(zip(caps, rc.turns), 1):
-        assert cap.identifier == f"{CALL_ID}-{n}"
-        assert (_vtt_ms(cap.start), _vtt_ms(cap.end)) == (round(t.start * 1000), round(t.end * 1000))
-        assert cap.voice == t.name
-        assert html.unescape(cap.text) == t.text
+    cid = str(uuid.uuid5(uuid.uuid5(uuid.NAMESPACE_URL, "https://corpusc.dev/transcripts/call"), CALL_ID))
+    assert F.call_uuid(CALL_ID) == cid
+    assert [c.identifier for c in caps] == [f"{cid}/{n}" for n in ("1-0", "2-0", "3-0", "3-1", "4-0", "5-0", "6-0")]
+    by_turn: dict[int, list] = {}
+    for cap in caps:
+        by_turn.setdefault(int(cap.identifier.split("/")[1].split("-")[0]) - 1, []).append(cap)
+    for i, t in enumerate(rc.turns):
+        group = by_turn[i]
+        assert {c.voice for c in group} == {t.name}
+        assert _vtt_ms(group[0].start) == round(t.start * 1000) and _vtt_ms(group[-1].end) == round(t.end * 1000)
+        assert all(_vtt_ms(a.end) == _vtt_ms(b.start) for a, b in zip(group, group[1:]))
+        lines = [x for c in group for x in html.unescape(c.text).split("\n")]
+        assert all(len(x) <= 42 for x in lines) and all(len(c.text.split("\n")) <= 2 for c in group)
+        assert " ".join(lines) == t.text
+    # the question and the follow-up split at the sentence end, with the time shared by characters
+    q = "So fewer than 1 in 20 calls get reviewed?"
+    assert html.unescape(caps[2].text) == q
+    assert _vtt_ms(caps[2].end) == 10100 + round(6200 * (len(q) + 1) / len(rc.turns[2].text))
+
+
+def test_long_turns_split_into_short_cues(call, rc):
+    long = " ".join(["We reviewed the numbers with finance and legal last week."] * 8)
+    turns = list(rc.turns)
+    turns[0] = turns[0].model_copy(update={"text": long, "start": 0.0, "end": 40.0})
+    odd = rc.model_copy(update={"turns": turns})
+    cues = F.caption_cues(odd.turns[0])
+    assert len(cues) >= 8 and cues[0][0] == 0 and cues[-1][1] == 40000
+    assert all(b - a <= F.CUE_MAX_MS + 1 for a, b, _ in cues)
+    assert all(len(lines) <= 2 and all(len(x) <= 42 for x in lines) for _, _, lines in cues)
+    assert " ".join(" ".join(lines) for _, _, lines in cues) == long
 
 
 def test_zoom_vtt_round_trips_with_webvtt_py(call, rc):
     webvtt = pytest.importorskip("webvtt")
     out = F.zoom_vtt(call, rc)
-    assert out.startswith("WEBVTT\n\n1\n00:00:00.000 --> 00:00:04.200\nDana Whitfield: Thanks")
+    assert out.startswith("WEBVTT\n\n1\n00:00:00.000 --> 00:00:01.500\nDana Whitfield: Thanks for joining, Zoë.\n")
     assert "<v " not in out
     caps = list(webvtt.from_string(out))
-    assert [c.identifier for c in caps] == [str(n) for n in range(1, len(rc.turns) + 1)]
-    for cap, t in zip(caps, rc.turns):
-        assert (_vtt_ms(cap.start), _vtt_ms(cap.end)) == (round(t.start * 1000), round(t.end * 1000))
-        assert cap.voice is None
-        assert html.unescape(cap.text) == f"{t.name}: {t.text}"
+    assert [c.identifier for c in caps] == [str(n) for n in range(1, len(caps) + 1)]
+    i = 0
+    for t in rc.turns:
+        prefix = f"{t.name}: "
+        group = []
+        while i < len(caps) and html.unescape(caps[i].text).startswith(prefix.strip()) and (
+                not group or caps[i].start == group[-1].end):
+            group.append(caps[i])
+            i += 1
+        assert _vtt_ms(group[0].start) == round(t.start * 1000) and _vtt_ms(group[-1].end) == round(t.end * 1000)
+        assert all(c.voice is None and len(c.text.split("\n")) <= 2 for c in group)
+        assert all(len(x) <= 42 for c in group for x in html.unescape(c.text).split("\n"))
+        assert " ".join(html.unescape(" ".join(c.text.split("\n")))[len(prefix):] for c in group) == t.text
+    assert i == len(caps)
 
 
 def test_srt_round_trips_with_srt(call, rc):
@@ -247,12 +282,13 @@ def test_srt_round_trips_with_srt(call, rc):
         assert s.content == f"{t.name}: {t.text}"
 
 
-def test_cue_payloads_stay_on_one_line(call, rc):
+def test_cue_payloads_have_no_blank_line(call, rc):
     turns = list(rc.turns)
     turns[0] = turns[0].model_copy(update={"text": "Thanks for joining.\n\nLet's start."})
     odd = rc.model_copy(update={"turns": turns})
-    for fn in (F.vtt, F.zoom_vtt, F.srt):
-        assert "Thanks for joining. Let's start." in fn(call, odd)
+    assert "Dana Whitfield: Thanks for joining. Let's start." in F.srt(call, odd)
+    assert "<v Dana Whitfield>Thanks for joining. Let's start.</v>" in F.vtt(call, odd)
+    assert "Dana Whitfield: Thanks for joining. Let's\nstart." in F.zoom_vtt(call, odd)
 
 
 def test_long_calls_have_hours():
@@ -310,8 +346,27 @@ def test_aws_call_analytics(call, rc):
     for x, t in zip(tr, rc.turns):
         assert str(uuid.UUID(x["Id"])) == x["Id"]
         assert (x["BeginOffsetMillis"], x["EndOffsetMillis"]) == (round(t.start * 1000), round(t.end * 1000))
-        assert x["Content"] == t.text and "Items" not in x
+        assert x["Content"] == t.text
+        words = [i for i in x["Items"] if i["Type"] == "pronunciation"]
+        assert " ".join(i["Content"] for i in words) == re.sub(r"[.,!?—]", "", t.text).replace("  ", " ").strip()
+        assert words[0]["BeginOffsetMillis"] == x["BeginOffsetMillis"] and words[-1]["EndOffsetMillis"] == x["EndOffsetMillis"]
+        assert all(i["Confidence"] == 1.0 for i in words)
+        assert all(i["Confidence"] == 0.0 and i["BeginOffsetMillis"] == i["EndOffsetMillis"]
+                   for i in x["Items"] if i["Type"] == "punctuation")
         assert len(x["LoudnessScores"]) == -(-(x["EndOffsetMillis"] - x["BeginOffsetMillis"]) // 1000)
+    assert doc["AccountId"] == "111122223333" and doc["ContentMetadata"] == {"Output": "Raw"}
+    assert doc["ChannelDefinitions"] == [{"ChannelId": 0, "ParticipantRole": "AGENT"},
+                                         {"ChannelId": 1, "ParticipantRole": "CUSTOMER"}]
+    assert doc["Participants"] == [{"ParticipantRole": "AGENT"}, {"ParticipantRole": "CUSTOMER"}]
+    assert doc["Categories"] == {
+        "MatchedCategories": ["buying_signal", "next_steps", "objection_budget"],
+        "MatchedDetails": {"buying_signal": {"PointsOfInterest": [{"BeginOffsetMillis": 15600, "EndOffsetMillis": 19000}]},
+                           "next_steps": {"PointsOfInterest": [{"BeginOffsetMillis": 28300, "EndOffsetMillis": 31750}]},
+                           "objection_budget": {"PointsOfInterest": [
+                               {"BeginOffsetMillis": 22400, "EndOffsetMillis": 27900}]}}}
+    issue = tr[1]["IssuesDetected"][0]["CharacterOffsets"]
+    assert tr[1]["Content"][issue["Begin"]:issue["End"]] == "We sample 5% of calls & hope for the best"
+    assert "IssuesDetected" not in tr[0]  # issues are the customer's
     cc = doc["ConversationCharacteristics"]
     assert cc["TotalConversationDurationMillis"] == 32000
     assert cc["Interruptions"] == {
@@ -337,6 +392,25 @@ def test_aws_call_analytics(call, rc):
         assert len(q) == 4 and q[0]["BeginOffsetMillis"] == 0
         assert all(a["EndOffsetMillis"] == b["BeginOffsetMillis"] for a, b in zip(q, q[1:]))
         assert all(-5 <= p["Score"] <= 5 for p in q)
+
+
+def test_gong_parties_resolve_every_speaker(call, rc):
+    doc = json.loads(F.gong_parties(call, rc))
+    [c] = doc["calls"]
+    assert c["metaData"]["id"] == F.gong_call_id(CALL_ID) and c["metaData"]["started"] == call.start
+    assert c["metaData"]["duration"] == 32 and c["metaData"]["language"] == "eng"
+    parties = {p["speakerId"]: p for p in c["parties"]}
+    mono = json.loads(F.gong(call, rc))["callTranscripts"][0]["transcript"]
+    assert {m["speakerId"] for m in mono} == set(parties)
+    assert [(p["name"], p["emailAddress"], p["affiliation"]) for p in c["parties"]] == [
+        ("Dana Whitfield", "dana.whitfield@example.com", "Internal"),
+        ("Zoë Ågren", "zoe.agren@acme.example.org", "External"),
+        ("Marco Ruiz", "marco.ruiz@acme.example.org", "External")]
+    assert "userId" in c["parties"][0] and "userId" not in c["parties"][1]
+
+
+def test_gong_parties_snapshot(call, rc, json_snapshot):
+    assert F.gong_parties(call, rc) == json_snapshot
 
 
 def test_aws_ids_are_stable_per_call(call, rc):

@@ -23,6 +23,7 @@ from corpusc.backends.audio.errors import AudioError
 
 ENGINES = ("espeak", "openai")
 FORMATS = ("wav", "mp3", "ogg")
+ENCODINGS = ("pcm16", "mulaw")  # WAV sample encodings; 16-bit PCM opens in every tool (wave, scipy, pydub)
 TELEPHONY_RATE = 8000
 
 
@@ -36,6 +37,7 @@ class Options:
         self.stereo = not raw.get("mono")
         self.telephony = bool(raw.get("telephony"))
         self.format = str(raw.get("format") or "wav")
+        self.encoding = str(raw.get("encoding") or "pcm16")
         self.model = str(raw.get("model") or "")
         self.loudness = _loudness(raw.get("loudness"), DEFAULT_LOUDNESS)
         sr = raw.get("sample_rate")
@@ -44,6 +46,11 @@ class Options:
             raise AudioError("E0715", f"unknown audio engine `{self.engine}`", help="use `engine espeak` or `engine openai`")
         if self.format not in FORMATS:
             raise AudioError("E0715", f"unknown audio format `{self.format}`", help="use wav, mp3 or ogg")
+        if self.encoding not in ENCODINGS:
+            raise AudioError("E0715", f"unknown audio encoding `{self.encoding}`", help="use pcm16 or mulaw")
+        if self.encoding == "mulaw" and self.format != "wav":
+            raise AudioError("E0715", f"`encoding mulaw` is a WAV encoding, but `format {self.format}` was asked for",
+                             help="drop `encoding mulaw` or use `format wav`")
         if self.telephony and self.sample_rate not in (None, TELEPHONY_RATE):
             raise AudioError("E0715", f"`telephony` is 8 kHz narrowband, but `sample_rate {self.sample_rate}` "
                              "asks for another rate", help="drop `sample_rate` or set it to 8000")
@@ -75,6 +82,7 @@ class AudioOptions(BaseModel):
     mono: bool | None = None
     sample_rate: int | None = None
     format: Literal["wav", "mp3", "ogg"] | None = None
+    encoding: Literal["pcm16", "mulaw"] | None = None
     telephony: bool | None = None
     model: str | None = None
     loudness: float | str | list[float | str] | None = None
@@ -192,7 +200,7 @@ def _assemble(call, rc: RenderedCall, opts: Options, vs, stypes, deliveries, utt
     rnd = stream(0, "audio.layout", call.id).random
     lay = mix.layout(utts, deliveries, channels, sr, rnd)
     y = mix.mix(lay, opts.stereo, opts.loudness)
-    data = mix.encode(y, sr, opts.format, opts.telephony)
+    data = mix.encode(y, sr, opts.format, opts.encoding)
 
     def s(x: int) -> float:
         return round(x / sr, 3)

@@ -104,11 +104,13 @@ def mix(lay: Layout, stereo: bool, loudness: float = DEFAULT_LOUDNESS) -> np.nda
     return y
 
 
-def encode(y: np.ndarray, sr: int, fmt: str, telephony: bool) -> bytes:
+def encode(y: np.ndarray, sr: int, fmt: str, encoding: str = "pcm16") -> bytes:
+    """WAV is 16-bit PCM unless `encoding mulaw` asks for G.711 µ-law (which
+    Python's `wave`, scipy and pydub without ffmpeg cannot open)."""
     import soundfile as sf
     buf = io.BytesIO()
     if fmt == "wav":
-        sf.write(buf, y, sr, format="WAV", subtype="ULAW" if telephony else "PCM_16")
+        sf.write(buf, y, sr, format="WAV", subtype="ULAW" if encoding == "mulaw" else "PCM_16")
         return buf.getvalue()
     name = {"mp3": "MP3", "ogg": "OGG"}[fmt]
     if name in sf.available_formats() and _native(fmt):

@@ -31,10 +31,12 @@ class Transcripts(Backend):
     Options = TranscriptsOptions
 
     def render(self, call: Call, rendered: RenderedCall, ctx: Context) -> list[Artifact]:
-        from corpusc.backends.transcripts.formats import FORMATS
+        from corpusc.backends.transcripts.formats import COMPANIONS, FORMATS
         opts = ctx.options.get("transcripts", {})
         out = []
         for fmt in opts.get("formats") or DEFAULT_FORMATS:
             ext, fn = FORMATS[fmt]
             out.append(Artifact(f"transcripts/{call.id}{ext}", fn(call, rendered).encode("utf-8")))
+            out.extend(Artifact(f"transcripts/{call.id}{x}", f(call, rendered).encode("utf-8"))
+                       for x, f in COMPANIONS.get(fmt, []))
         return out

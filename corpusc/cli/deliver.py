@@ -17,6 +17,7 @@ from corpusc.cli.common import EXIT_ERRORS, EXIT_OK, internal_errors, progress_b
 from corpusc.deliver.errors import DeliveryError
 
 SHOWN_FAILURES = 20
+SHOWN_INVALID = 5  # a dry run's rejected payloads shown in full; the rest are counted
 FAILURE_HELP = {
     "E0807": "the receiver refused it; fix the cause, then rerun with --only-failed",
     "E0808": "rerun the same command later: only unconfirmed payloads are sent",
@@ -132,7 +133,9 @@ def common(fn):
         click.option("--token-env", metavar="NAME", help="Send `Authorization: Bearer $NAME`."),
         click.option("--secret-path-segment", "secret_segments", multiple=True, metavar="N|TEXT",
                      help="Hide a URL path segment in all output: its 1-based position (-1 = last) or its text."),
-        click.option("--dry-run", is_flag=True, help="Validate every payload against its schema; send nothing."),
+        click.option("--dry-run", is_flag=True,
+                     help="Check every payload as its receiver would (specs/); report what it would reject; "
+                          "send nothing."),
         click.option("--only-failed", is_flag=True, help="Send only the payloads the journal records as failed."),
         click.option("--restart", is_flag=True, help="Ignore the journal: send every payload again."),
         click.option("--backoff-base", type=click.FloatRange(min=0), default=0.5, show_default=True,
@@ -241,7 +244,9 @@ def _dry_run(kind, out, payloads, red, hdrs, target, dest) -> None:
 
     from corpusc.deliver.journal import read_statuses
     from corpusc.deliver.redact import MASK, sensitive_header
-    from corpusc.deliver.validate import problems, validator
+    from collections import Counter
+
+    from corpusc.deliver.validate import field_of, rejections, validator
     prep = _prepare(kind, out, target)
     done = read_statuses(out, dest)
     shown = {k: (MASK if sensitive_header(k) else v) for k, v in hdrs.items()}
@@ -250,24 +255,34 @@ def _dry_run(kind, out, payloads, red, hdrs, target, dest) -> None:
     if validator(kind) is None:
         click.echo(f"note: no JSON Schema for `{kind}` in this install; checked the payload wrapper only", err=True)
     bad = would = 0
+    fields: Counter[str] = Counter()
     for p in payloads:
         try:
             item = prep(p)
             doc = json.loads((out / p.path).read_bytes())
         except DeliveryError as e:
-            click.echo(_diag(e.code, red.text(e.message), e.where, e.help), err=True, nl=False)
             bad += 1
+            fields["(unreadable)"] += 1
+            if bad <= SHOWN_INVALID:
+                click.echo(_diag(e.code, red.text(e.message), e.where, e.help), err=True, nl=False)
             continue
-        errs = problems(kind, doc)
+        errs = rejections(kind, out, doc)
         if errs:
             bad += 1
-            click.echo(_diag("E0806", f"`{p.path}` does not match the {kind} schema: {errs[0]}", str(out / p.path),
-                             notes=tuple(errs[1:])), err=True, nl=False)
+            fields.update({field_of(m) for m in errs})
+            if bad <= SHOWN_INVALID:
+                click.echo(_diag("E0806", f"`{p.path}` would be rejected by the {kind} receiver: {errs[0]}",
+                                 str(out / p.path), notes=tuple(errs[1:])), err=True, nl=False)
             continue
         state = "skip (confirmed)" if done.get(item.key) == "delivered" else "send"
         would += state == "send"
         size = _size(item)
         click.echo(f"{state}  {p.call_id}  {p.path}  {size} bytes  Idempotency-Key: {item.key}")
+    if bad > SHOWN_INVALID:
+        click.echo(f"... and {bad - SHOWN_INVALID} more payloads that would be rejected", err=True)
+    if bad:
+        click.echo(f"would be rejected: {bad} of {len(payloads)}, at "
+                   + ", ".join(f"{f} ({n})" for f, n in sorted(fields.items(), key=lambda t: (-t[1], t[0]))), err=True)
     click.echo(f"dry run: {len(payloads)} {kind} payloads, {len(payloads) - bad} valid, {bad} invalid; "
                f"{would} would be sent, nothing was sent")
     sys.exit(EXIT_ERRORS if bad else EXIT_OK)
