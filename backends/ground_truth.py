@@ -42,7 +42,7 @@ class GroundTruth(Backend):
 
 def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
     offsets = txt_layout(call, rc)[1]
-    account = next((a for a in h.accounts if a.name == call.account), None)
+    account = h.account(call.account)
     turns = rc.turns
 
     def loc(ev) -> dict[str, Any]:

@@ -96,6 +96,11 @@ population inbound {{
 EMIT = "emit transcripts {\n  formats [txt, json]\n}\nemit ground_truth\n"
 
 
+def sales_spec(calls: int) -> str:
+    """About `calls` sales calls (three per account) with txt+json transcripts and ground truth."""
+    return HEADER + "".join(account(i) for i in range(-(-calls // 3))) + EMIT
+
+
 def population_spec(count: int, *, emit: bool = False, name: str = "gen", seed: int = 11) -> str:
     """The seed-002 HVAC population of `count` calls, optionally with txt+json+ground truth."""
     return POPULATION.format(name=name, seed=seed, count=count) + (EMIT if emit else "")

@@ -1,56 +1,30 @@
 """coverage.json and coverage.md of a built corpus: the requirements (measured
-on the plan), a quality section measured on the rendered transcripts, and the
-declared vs realized distribution of every population."""
+on the plan), a quality section measured on the turns of the calls the build
+sampled (as it rendered them: nothing is read back), and the declared vs
+realized distribution of every population."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 from corpusc.plan import planner as planmod
 from corpusc.plan.atomic import write_text
 
 from corpusc.builder import distribution as distmod
 from corpusc.builder.quality import quality
-from corpusc.builder.verify import read_txt
-
-QUALITY_SAMPLE = 3000  # calls read back for the quality figures (all of a small corpus)
-
-
-def _turns(out: Path, sample: Iterable[tuple[str, dict[str, str]]]) -> Iterator[list[tuple[str, str]]]:
-    """The turns of the sampled calls, given as (call id, {speaker name: side}).
-    A build without transcripts (`--only vcp`) checks nothing per call."""
-    folder = out / "transcripts"
-    if not folder.is_dir():
-        return
-    for call_id, side in sample:
-        js = folder / f"{call_id}.json"
-        txt = folder / f"{call_id}.txt"
-        if js.is_file():
-            doc = json.loads(js.read_text(encoding="utf-8"))
-            yield [(t.get("role", "buyer"), t["text"]) for t in doc["turns"]]
-        elif txt.is_file():
-            yield [(side.get(name, "buyer"), text) for name, _, text, _ in read_txt(txt)]
 
 
 def write(out: Path, compiled, results, dist: distmod.Distribution | None = None,
-          sample: list[tuple[str, dict[str, str]]] | None = None) -> dict[str, str]:
-    """`dist` is the population distribution and `sample` the first calls'
-    ids and speakers when the caller already measured them on a pass of its
-    own (the build's); otherwise a pass over the plan does."""
-    import itertools
+          sample: Iterable[list[tuple[str, str]]] = ()) -> dict[str, str]:
+    """`sample` is the quality sample's turns, (side, text) per call; `dist`
+    the population distribution when the caller measured it on a pass of its
+    own (the build's); otherwise one pass over the plan does."""
     prog = compiled.program
-    acc = distmod.Accumulator(prog) if dist is None else None
-    stream = acc.wrap(planmod.calls(prog)) if acc else planmod.calls(prog)
-    if sample is None:
-        sample = [(c.id, {p.name: p.side for p in c.participants}) for c in itertools.islice(stream, QUALITY_SAMPLE)]
-    q = quality(_turns(out, sample))
-    if acc is not None:
-        if prog.populations:
-            for _ in stream:  # the rest of the same pass, for the distribution
-                pass
-        dist = acc.result()
+    q = quality(sample)
+    if dist is None:
+        dist = distmod.measure(prog, planmod.calls(prog))
     doc: dict[str, Any] = {
         "corpus": prog.corpus.name, "spec_hash": compiled.spec_hash,
         "passed": all(r.passed or r.severity == "expect" for r in results),

@@ -25,6 +25,7 @@ from corpusc.plan.atomic import atomic_open
 
 MANIFEST = "manifest.json"
 INDEX = ".corpusc/index.sqlite"
+STAGES = ".corpusc"  # the build's own folder: index, stages
 
 
 def read(out: Path) -> dict[str, Any]:
@@ -55,8 +56,17 @@ class Index:
         self.db.execute("DROP INDEX IF EXISTS calls_by_idx")
         self.db.execute("CREATE INDEX IF NOT EXISTS calls_by_position ON calls (idx, id)")
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        # each file's [size, mtime in ns] as written: a rebuild trusts a file
+        # whose size and time are unchanged, and hashes the others
+        if "stat" not in {r[1] for r in self.db.execute("PRAGMA table_info(calls)")}:
+            self.db.execute("ALTER TABLE calls ADD COLUMN stat TEXT")
+        # the quality sample's turns, (side, text) per call, kept for the
+        # builds that skip those calls
+        self.db.execute("CREATE TABLE IF NOT EXISTS sample (id TEXT PRIMARY KEY, turns TEXT)")
         self.puts: list[tuple] = []
         self.touches: list[tuple] = []
+        self.restats: list[tuple] = []
+        self.samples: list[tuple] = []
 
     def close(self) -> None:
         self.flush()
@@ -73,32 +83,60 @@ class Index:
         row = self.db.execute("SELECT hash, files FROM calls WHERE id=?", (call_id,)).fetchone()
         return (row[0], json.loads(row[1])) if row else None
 
-    def by_position(self, lo: int, hi: int) -> dict[int, tuple[str, str, list[str]]]:
-        """Calls recorded at plan positions lo..hi-1: {index: (id, hash, files)}."""
+    def by_position(self, lo: int, hi: int) -> dict[int, tuple[str, str, dict[str, str], Any, bool]]:
+        """Calls recorded at plan positions lo..hi-1: {index: (id, hash,
+        files {path: sha256}, stats {path: [size, mtime_ns]} or None, whether
+        its quality-sample turns are kept)}."""
         self.flush()
-        return {idx: (cid, h, list(json.loads(files)))
-                for idx, cid, h, files in self.db.execute(
-                    "SELECT idx, id, hash, files FROM calls WHERE idx >= ? AND idx < ?", (lo, hi))}
+        return {idx: (cid, h, json.loads(files), json.loads(stat) if stat else None, sampled)
+                for idx, cid, h, files, stat, sampled in self.db.execute(
+                    "SELECT idx, calls.id, hash, files, stat, sample.id IS NOT NULL FROM calls "
+                    "LEFT JOIN sample ON sample.id = calls.id WHERE idx >= ? AND idx < ?", (lo, hi))}
+
+    def restat(self, call_id: str, stat: str) -> None:
+        """A call's files matched their sha256 with another size or time (copied, touched)."""
+        self.restats.append((stat, call_id))
+
+    def put_sample(self, call_id: str, turns: list) -> None:
+        self.samples.append((call_id, json.dumps(turns, ensure_ascii=False)))
+
+    def sample(self, ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+        self.flush()
+        out = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            for cid, turns in self.db.execute(
+                    f"SELECT id, turns FROM sample WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                out[cid] = [tuple(t) for t in json.loads(turns)]
+        return out
 
     def touch(self, call_id: str, run: str) -> None:
         self.touches.append((run, call_id))
         if len(self.touches) >= 2000:
             self.flush()
 
-    def put(self, call_id: str, idx: int, h: str, files: str, run: str) -> None:
-        """Record a rendered call; `files` is its {path: sha256} as `files_json` writes it."""
-        self.puts.append((call_id, idx, h, files, run))
+    def put(self, call_id: str, idx: int, h: str, files: str, run: str, stat: str | None = None) -> None:
+        """Record a rendered call; `files` is its {path: sha256} as `files_json`
+        writes it, `stat` their sizes and times as `stats_json` does. Kept in
+        memory until `flush` (the build flushes after every work unit, so a
+        killed build loses no finished unit)."""
+        self.puts.append((call_id, idx, h, files, run, stat))
         if len(self.puts) >= 2000:
             self.flush()
 
     def flush(self) -> None:
-        if not self.puts and not self.touches:
+        if not (self.puts or self.touches or self.restats or self.samples):
             return
         with self.tx():
-            self.db.executemany("INSERT OR REPLACE INTO calls VALUES (?, ?, ?, ?, ?)", self.puts)
+            self.db.executemany("INSERT OR REPLACE INTO calls (id, idx, hash, files, run, stat) "
+                                "VALUES (?, ?, ?, ?, ?, ?)", self.puts)
             self.db.executemany("UPDATE calls SET run=? WHERE id=?", self.touches)
+            self.db.executemany("UPDATE calls SET stat=? WHERE id=?", self.restats)
+            self.db.executemany("INSERT OR REPLACE INTO sample VALUES (?, ?)", self.samples)
         self.puts.clear()
         self.touches.clear()
+        self.restats.clear()
+        self.samples.clear()
 
     @contextmanager
     def tx(self) -> Iterator[None]:
@@ -119,6 +157,7 @@ class Index:
     def drop(self, ids: list[str]) -> None:
         with self.tx():
             self.db.executemany("DELETE FROM calls WHERE id=?", [(i,) for i in ids])
+            self.db.executemany("DELETE FROM sample WHERE id=?", [(i,) for i in ids])
 
     def files_of_run(self, run: str) -> Iterator[str]:
         """The files of the calls this run recorded."""
@@ -133,11 +172,22 @@ class Index:
         for (files,) in self.db.execute("SELECT files FROM calls"):
             yield json.loads(files)
 
+    def file_stats(self) -> Iterator[tuple[str, dict[str, str], dict[str, list[int]] | None]]:
+        """(id, files {path: sha256}, stats {path: [size, mtime_ns]} or None) of every call."""
+        self.flush()
+        for cid, files, stat in self.db.execute("SELECT id, files, stat FROM calls"):
+            yield cid, json.loads(files), json.loads(stat) if stat else None
+
     ROWS = "SELECT id, idx, hash, files FROM calls ORDER BY idx, id"
 
     def rows(self) -> Iterator[tuple[str, int, str, str]]:
         """(id, index, hash, files as recorded: `files_json`), in plan order."""
         yield from self.db.execute(self.ROWS)
+
+
+def stats_json(stats: dict[str, list[int]]) -> str:
+    """A call's {path: [size, mtime_ns]} as the index stores it."""
+    return json.dumps(stats, ensure_ascii=False, separators=(",", ":"))
 
 
 def files_json(files: dict[str, str]) -> str:
@@ -171,30 +221,24 @@ def _entry(cid: str, idx: int, h: str, cfiles: str) -> str:
 class CallsPart:
     """manifest.json's `calls`, written while a first build records its calls
     instead of read back from the index at the end (where it cost about
-    1.5 us a call, every other core idle): population calls as their ranges
-    are merged in plan order, to an unnamed temporary file; sales calls,
-    which come first in the plan but finish in any order, kept by position.
-    Only for a build whose index started empty: then the index holds exactly
-    these rows, in this order (tested against the index's own manifest)."""
+    1.5 us a call, every other core idle): the rows of each work unit as
+    they are merged in plan order, to an unnamed temporary file. Only for a
+    build whose index started empty: then the index holds exactly these
+    rows, in this order (tested against the index's own manifest)."""
 
     SEP = ",\n  "
 
     def __init__(self, out: Path):
         import tempfile
         self.f = tempfile.TemporaryFile("w+", encoding="utf-8", newline="", dir=out / ".corpusc")
-        self.early: dict[int, str] = {}
 
-    def sales(self, cid: str, idx: int, h: str, cfiles: str) -> None:
-        self.early[idx] = self.SEP + _entry(cid, idx, h, cfiles)
-
-    def population(self, rows) -> None:
-        """(id, index, hash, files, n) rows of one range, in plan order."""
-        self.f.write("".join([self.SEP + _entry(cid, idx, h, cfiles) for cid, idx, h, cfiles, _ in rows]))
+    def add(self, rows) -> None:
+        """(id, index, hash, files, ...) rows of one unit, in plan order."""
+        self.f.write("".join([self.SEP + _entry(*row[:4]) for row in rows]))
 
     def entries(self) -> Iterator[str]:
         """The entries in plan order, each after its separator."""
         self.f.seek(0)
-        yield from (self.early[i] for i in sorted(self.early))
         yield from iter(lambda: self.f.read(1 << 20), "")
 
     def close(self) -> None:

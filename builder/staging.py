@@ -51,7 +51,7 @@ class Stage:
         file where the folder appeared meanwhile (a shard building into the
         same directory)."""
         for entry in sorted(os.listdir(self.dir)):
-            if entry == LOCK:
+            if entry == LOCK or entry.startswith(JOURNAL):
                 continue
             src, dst = self.dir / entry, self.out / entry
             try:
@@ -83,14 +83,16 @@ class Writer:
         self.root, self.stage, self.present = root, stage, frozenset(present)
         self.staged: dict[str, bool] = {}  # top-level name -> staged
 
-    def write(self, rel: str, data: bytes) -> None:
+    def write(self, rel: str, data: bytes) -> list[int]:
+        """Write one file; returns its [size, mtime in ns] as written."""
         top = rel.partition("/")[0]
         staged = self.staged.get(top)
         if staged is None:
             staged = self.staged[top] = top not in self.present
         if not staged:
             write_output(f"{self.root}/{rel}", data)
-            return
+            st = os.stat(f"{self.root}/{rel}")
+            return [st.st_size, st.st_mtime_ns]
         path = f"{self.stage}/{rel}"
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -99,17 +101,71 @@ class Writer:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
             write_all(fd, data)
+            st = os.fstat(fd)  # a rename into place keeps size and mtime
         finally:
             os.close(fd)
+        return [st.st_size, st.st_mtime_ns]
 
 
-def recover(out: Path, index) -> None:
+class Journal:
+    """A worker's record of the calls it rendered, one JSON line each, in
+    the stage: if the whole build is killed before the main process records
+    them, the next build's `recover` still keeps every call whose files are
+    whole. Opened on first use (a worker that renders nothing leaves none)."""
+
+    def __init__(self, stage: str):
+        self.stage = stage
+        self.fd: int | None = None
+
+    def add(self, row) -> None:
+        import json
+        if self.fd is None:
+            os.makedirs(self.stage, exist_ok=True)
+            self.fd = os.open(f"{self.stage}/{JOURNAL}{os.getpid()}", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        write_all(self.fd, (json.dumps(row, ensure_ascii=False) + "\n").encode())
+
+
+JOURNAL = ".journal-"
+
+
+def _journaled(stage: Path, out: Path, index) -> list[str]:
+    """Record in the index the journaled calls of a dead build whose files are
+    all whole (staged or already in place); returns their staged files."""
+    import json
+    staged: list[str] = []
+    for j in sorted(stage.glob(JOURNAL + "*")):
+        for line in j.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                cid, idx, h, files, _n, stat, turns = json.loads(line)
+                recorded = json.loads(files)
+            except ValueError:
+                continue  # the last line, cut by the kill
+            here = []
+            for rel, sha in recorded.items():
+                if (stage / rel).is_file():
+                    if _sha256(stage / rel) != sha:
+                        break
+                    here.append(rel)
+                elif not (out / rel).is_file() or _sha256(out / rel) != sha:
+                    break
+            else:
+                index.put(cid, idx, h, files, "recovered", stat)
+                if turns is not None:
+                    index.put_sample(cid, turns)
+                staged += here
+    index.flush()
+    return staged
+
+
+def recover(out: Path, index) -> bool:
     """Stages of builds that were killed (unlocked): each staged file whose
     sha256 is the one the index recorded for it is moved into place, the
-    rest dropped. Locked stages are builds running now."""
+    rest dropped, the stage removed. Locked stages are builds running now:
+    returns whether there is one."""
     base = out / STAGES
+    live = False
     if not base.is_dir():
-        return
+        return live
     recorded: dict[str, str] | None = None
     for entry in sorted(os.listdir(base)):
         stage = base / entry
@@ -124,22 +180,27 @@ def recover(out: Path, index) -> None:
                 try:
                     fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
+                    live = True
                     continue  # a build running now
+            journaled = _journaled(stage, out, index)
             if recorded is None:
                 recorded = {rel: sha for files in index.file_lists() for rel, sha in files.items()}
-            whole = [rel for rel in _files(stage) if rel in recorded and _sha256(stage / rel) == recorded[rel]]
-            _move(stage, out, whole)
+            taken = set(journaled)
+            whole = [rel for rel in _files(stage) if rel not in taken and rel in recorded
+                     and _sha256(stage / rel) == recorded[rel]]
+            _move(stage, out, journaled + whole)
             shutil.rmtree(stage, ignore_errors=True)
         finally:
             if lock is not None:
                 lock.close()
+    return live
 
 
 def _files(stage: Path) -> Iterable[str]:
     for folder, _, names in os.walk(stage):
         rel = os.path.relpath(folder, stage)
         for name in names:
-            if rel != "." or name != LOCK:
+            if rel != "." or (name != LOCK and not name.startswith(JOURNAL)):
                 yield name if rel == "." else f"{rel}/{name}"
 
 

@@ -236,6 +236,15 @@ class Header(M):
     populations: list[PopulationPlan]
     emits: list[dict[str, Any]]
 
+    def account(self, name: str | None) -> AccountPlan | None:
+        """The account named `name`, by a dict built once (every rendered sales
+        call asks; a scan of 3,000 accounts per call was most of a build)."""
+        by = self.__dict__.get("_accounts_by_name")
+        if by is None:
+            by = {a.name: a for a in self.accounts}
+            self.__dict__["_accounts_by_name"] = by
+        return by.get(name) if name is not None else None
+
 
 class Summary(M):
     accounts: int = 0

@@ -152,6 +152,13 @@ def test_editing_one_account_rerenders_only_its_calls(tmp_path):
     assert "4 calls rendered, 10 unchanged" in r.stdout
     per_call = {k for k in changed if k.startswith(("transcripts/", "ground_truth/"))}
     assert all("/northwind." in k for k in per_call)
+    # the quality figures of the calls it skipped come from what the index
+    # kept of them: coverage equals a clean build's
+    clean = tmp_path / "clean"
+    subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(clean)], check=True,
+                   capture_output=True)
+    for name in ("coverage.json", "coverage.md", "plan.json"):
+        assert (out / name).read_bytes() == (clean / name).read_bytes(), name
 
 
 def test_shards_merge_into_the_unsharded_manifest(built, tmp_path):
@@ -330,10 +337,8 @@ def test_index_streams_plan_order_without_a_sort(tmp_path):
 @pytest.mark.parametrize("sales,population", [(0, 0), (7, 0), (0, 5), (9, 7000)])
 def test_calls_written_on_the_way_equal_the_index(tmp_path, sales, population):
     """CallsPart (a first build's manifest calls) gives what the index gives:
-    sales calls recorded in any order, non-ASCII and escaped ids and paths,
+    non-ASCII and escaped ids and paths,
     no calls at all, and more than one 1 MB chunk."""
-    import random
-
     from corpusc.builder import manifest
     rows = [(f"acc.ü{i}" if i % 3 else f'acc."{i}', i, f"{i:064x}",
              manifest.files_json({f"transcripts/acc ü{i}.txt": "a" * 64, f"q\\{i}.json": "b" * 64}))
@@ -345,12 +350,8 @@ def test_calls_written_on_the_way_equal_the_index(tmp_path, sales, population):
     index = manifest.Index(tmp_path / "a")
     part = manifest.CallsPart(tmp_path / "a")
     try:
-        order = list(range(sales))
-        random.Random(5).shuffle(order)
-        for i in order:
-            part.sales(*rows[i])
-        for k in range(0, population, 1000):
-            part.population([(*r, 1) for r in rows[sales + k:sales + k + 1000]])
+        for k in range(0, sales + population, 1000):  # the units' rows, merged in plan order
+            part.add([(*r, 1, None) for r in rows[k:k + 1000]])
         for r in rows:
             index.put(*r, "run")
         meta = {"corpus": "x"}
@@ -363,3 +364,58 @@ def test_calls_written_on_the_way_equal_the_index(tmp_path, sales, population):
     assert got == (tmp_path / "b" / "manifest.json").read_bytes()
     assert list(json.loads(got)["calls"]) == [r[0] for r in rows]
     assert population < 7000 or len(got) > 1 << 20
+
+
+@pytest.mark.parametrize("change", ["same_size", "truncate", "append"])
+def test_an_edited_file_is_rendered_again(built, tmp_path, change):
+    """A file whose bytes no longer match the manifest is rendered again by the
+    next build (the fast path for a finished build and the per-call skip
+    both notice), after which verify passes; a same-size edit too."""
+    _, spec, out, _ = built
+    out = _copy(out, tmp_path)
+    before = tree(out)
+    f = out / "transcripts" / "kestrel.intro.txt"
+    data = f.read_bytes()
+    i = data.index(b"Noor")
+    f.write_bytes({"same_size": data[:i] + bytes([data[i] ^ 1]) + data[i + 1:],
+                   "truncate": data[:len(data) // 2], "append": data + b"x"}[change])
+    r = subprocess.run([sys.executable, "-m", "corpusc", "verify", str(out)], capture_output=True, text=True)
+    assert r.returncode == 1 and "[E0702]" in r.stdout + r.stderr
+    r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out)],
+                       capture_output=True, text=True, check=True)
+    assert "1 calls rendered, 13 unchanged" in r.stdout, r.stdout
+    after = tree(out)
+    before.pop("manifest.json"), after.pop("manifest.json")
+    assert after == before
+    r = subprocess.run([sys.executable, "-m", "corpusc", "verify", str(out)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_an_edited_file_of_an_unfinished_build_is_rendered_again(built, tmp_path):
+    """The per-call skip (a build that must run: here a spec whose other
+    account changed) hashes a file whose size or time moved."""
+    _, spec, out, _ = built
+    out = _copy(out, tmp_path)
+    spec = out.parent / spec.name
+    f = out / "transcripts" / "kestrel.intro.txt"
+    data = f.read_bytes()
+    f.write_bytes(data.replace(b"Noor", b"Nora", 1))
+    assert len(f.read_bytes()) == len(data) and f.read_bytes() != data
+    from corpusc.builder import manifest
+    index = manifest.Index(out)
+    index.set_meta("complete", None)  # as after a stopped build
+    index.close()
+    r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out)],
+                       capture_output=True, text=True, check=True)
+    assert "1 calls rendered, 13 unchanged" in r.stdout, r.stdout
+    assert f.read_bytes() == data
+
+
+@pytest.mark.parametrize("only", ["nonsense", "transcripts,bogus", ","])
+def test_only_with_an_unknown_backend_is_a_usage_error(tmp_path, only):
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(SALES), "-o", str(out), "--only", only],
+                       capture_output=True, text=True)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "known: audio, ground_truth, sa, transcripts, vcp" in r.stderr
+    assert not out.exists()

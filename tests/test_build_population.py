@@ -1,5 +1,5 @@
 """Population calls are made in the build's workers, a range at a time
-(executor._expand); the main process merges their plan lines, tallies and
+(worker.render_range); the main process merges their plan lines, tallies and
 distribution in plan order. These tests hold that to what one pass over the
 plan gives, and check the incremental decisions the workers make."""
 
@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from corpusc.builder import distribution as distmod
-from corpusc.builder import executor
+from corpusc.builder import executor, worker
+from corpusc.builder.incremental import backend_signature
 from corpusc.plan import planner as planmod
 from corpusc.diagnostics.model import Sink
 from corpusc.builder.compile import compile_spec
@@ -214,10 +215,10 @@ def test_a_worker_range_is_the_calls_of_one_pass(tmp_path):
     prog = compiled.program
     header = planmod.header(prog, compiled.spec_hash)
     import pickle
-    executor._init(pickle.dumps(prog), header.model_dump_json(), {}, [], str(tmp_path / "o"),
-                   executor._signature(prog, [])[4], None,
+    worker.init(pickle.dumps(prog), header.model_dump_json(), {}, [], str(tmp_path / "o"),
+                backend_signature(prog, [])[4], None,
                    str(tmp_path / "stage"), [])
-    r = executor._expand(1, 701, 50, 90, {}, True)
+    r = worker.render_range(1, 701, 50, 90, {}, True)
     expected = [c for c in planmod.calls(prog) if c.population == "overflow"][50:90]
     assert r.lines.decode() == ",\n    ".join(c.model_dump_json() for c in expected)
     assert [row[:2] for row in r.rows] == [(c.id, c.index) for c in expected]

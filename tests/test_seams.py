@@ -165,29 +165,29 @@ def test_editing_a_phrase_bank_rebuilds_that_locales_calls(cli, tmp_path, monkey
 def test_a_locale_written_from_another_of_its_language(cli, tmp_path):
     """en-GB is written from the en-US banks (the template's documented
     fallback): accepted, and its calls hash with the en-US data."""
-    from corpusc.builder import executor
+    from corpusc.builder import incremental
     from corpusc.builder.compile import compile_spec
     from corpusc.diagnostics.model import Sink
     spec = _spec(tmp_path, locale="en-GB")
     status, out = cli("check", spec.name, cwd=tmp_path)
     assert status == 0, out
-    sig = executor._signature(compile_spec(str(spec), Sink()).program, None)[4]
-    assert executor._data_digest(sig, "en-GB") == sig.data["en-US"]
+    sig = incremental.backend_signature(compile_spec(str(spec), Sink()).program, None)[4]
+    assert incremental._data_digest(sig, "en-GB") == sig.data["en-US"]
 
 
 def test_the_content_hash_names_the_renderer(tmp_path):
-    from corpusc.builder import executor
+    from corpusc.builder import incremental
     from corpusc.builder.compile import compile_spec
     from corpusc.diagnostics.model import Sink
     from corpusc.plan import planner as planmod
     compiled = compile_spec(str(_spec(tmp_path)), Sink())
     prog = compiled.program
     h = planmod.header(prog, compiled.spec_hash)
-    sig = executor._signature(prog, None)[4]
+    sig = incremental.backend_signature(prog, None)[4]
     assert sig.renderer == ("template", "1", {}) and set(sig.data) == {"de-DE", "en-US"}
     call = next(planmod.calls(prog))
-    other = executor.Signature(backends=sig.backends, renderer=("template", "2", {}), data=sig.data)
-    assert executor.content_hash(call, h, sig) != executor.content_hash(call, h, other)
+    other = incremental.Signature(backends=sig.backends, renderer=("template", "2", {}), data=sig.data)
+    assert incremental.content_hash(call, h, sig) != incremental.content_hash(call, h, other)
 
 
 def test_a_program_whose_options_were_not_checked_is_not_built(tmp_path):

@@ -97,7 +97,7 @@ def voices(call: Call, h: Header, rates: dict[str, float]) -> dict[str, Voice]:
     rep_slots = _rep_slots(reps_key)
     taken = set(rep_slots.values())
     # everyone who can share a call with these participants: the account's whole cast
-    acct = next((a for a in h.accounts if a.name == call.account), None) if call.account else None
+    acct = h.account(call.account)
     order: list[str] = [s.get("name") for s in (acct.stakeholders if acct else [])]
     out: dict[str, Voice] = {}
     for pid in order:

@@ -187,10 +187,11 @@ def build(file, out_dir, only, jobs, shard):
     from pathlib import Path
 
     from corpusc.builder.executor import build as run_build
-    from corpusc.builder.executor import parse_shard
+    from corpusc.builder.executor import parse_only, parse_shard
     from corpusc.diagnostics.model import Sink
     try:
         shard_t = parse_shard(shard)
+        wanted = parse_only(only)
     except ValueError as e:
         raise click.UsageError(str(e))
     sink = Sink()
@@ -198,10 +199,9 @@ def build(file, out_dir, only, jobs, shard):
     prog = compiled.program
     results = []
     if prog is not None and not sink.errors:
-        from corpusc.builder.executor import up_to_date
+        from corpusc.builder.incremental import up_to_date
         from corpusc.plan.evaluate import evaluate_plan
         out = Path(out_dir) if out_dir else Path("out") / prog.corpus.name
-        wanted = [x.strip() for x in only.split(",")] if only else None
         current = up_to_date(compiled, out, only=wanted, shard=shard_t)
         if current is not None:
             if sink.items:
