@@ -212,7 +212,9 @@ def mutated(draw):
         if op == "delete":
             del parent[path[-1]]
         elif op == "extra" and isinstance(parent, dict):
-            parent[draw(st.sampled_from(["zz_extra", "note", "V2V", "channel"]))] = draw(st.sampled_from(VALUES))
+            # a copy: VALUES holds lists and dicts that a later edit would change in place
+            parent[draw(st.sampled_from(["zz_extra", "note", "V2V", "channel"]))] = copy.deepcopy(
+                draw(st.sampled_from(VALUES)))
         elif op == "same_id":
             doc["call_id"] = draw(st.sampled_from(VALUES[27:30]))
         else:
