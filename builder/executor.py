@@ -109,7 +109,7 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
     out.mkdir(parents=True, exist_ok=True)
     index = manifest.Index(out)
     calls = None
-    stop = Stop()
+    stop = Stop(shared=jobs > 1)
     try:
         if not staging.recover(out, index):  # no other build is writing here now
             _remove_temp_files(out)
@@ -189,9 +189,15 @@ class Stop:
 
     SIGNALS = ("SIGTERM", "SIGINT")
 
-    def __init__(self):
-        import multiprocessing
-        self.event = multiprocessing.get_context(START).Event()
+    def __init__(self, shared: bool = True):
+        # a process-shared Event starts multiprocessing's resource tracker (a
+        # Python process: 0.1 s); a build in one process needs only a flag
+        if shared:
+            import multiprocessing
+            self.event = multiprocessing.get_context(START).Event()
+        else:
+            import threading
+            self.event = threading.Event()
         self.signum: int | None = None
         self.before: dict[int, Any] = {}
 

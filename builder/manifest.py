@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+import orjson
+
 from corpusc.plan.atomic import atomic_open
 
 MANIFEST = "manifest.json"
@@ -98,7 +100,7 @@ class Index:
         self.restats.append((stat, call_id))
 
     def put_sample(self, call_id: str, turns: list) -> None:
-        self.samples.append((call_id, json.dumps(turns, ensure_ascii=False)))
+        self.samples.append((call_id, orjson.dumps(turns).decode()))
 
     def sample(self, ids: list[str]) -> dict[str, list[tuple[str, str]]]:
         self.flush()
@@ -187,7 +189,7 @@ class Index:
 
 def stats_json(stats: dict[str, list[int]]) -> str:
     """A call's {path: [size, mtime_ns]} as the index stores it."""
-    return json.dumps(stats, ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps(stats).decode()  # json.dumps(..., ensure_ascii=False, separators=(",", ":")), 5x faster
 
 
 def files_json(files: dict[str, str]) -> str:

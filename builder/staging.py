@@ -118,11 +118,11 @@ class Journal:
         self.fd: int | None = None
 
     def add(self, row) -> None:
-        import json
+        import orjson
         if self.fd is None:
             os.makedirs(self.stage, exist_ok=True)
             self.fd = os.open(f"{self.stage}/{JOURNAL}{os.getpid()}", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        write_all(self.fd, (json.dumps(row, ensure_ascii=False) + "\n").encode())
+        write_all(self.fd, orjson.dumps(row) + b"\n")
 
 
 JOURNAL = ".journal-"
