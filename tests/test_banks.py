@@ -270,4 +270,4 @@ def test_the_raw_banks_declare_what_the_compiled_ones_do():
         raw, compiled = banks.raw_bank(loc), banks.load_bank(loc)
         assert set(raw) == set(compiled)
         assert {k for k, v in raw.items() if v} == {k for k, v in compiled.items() if v}
-        assert banks._composed_raw(raw) == banks.composed_keys(compiled)
+        assert banks.composed_keys(raw) == banks.composed_keys(compiled)

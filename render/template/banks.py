@@ -211,16 +211,18 @@ def missing_keys(locale: str) -> list[str]:
         if len(found) < e["min"]:
             out.append(f"at least {e['min']} of {e['scan']}")
         out += [n.replace("{x}", x) for x in found for n in e["needs"] if not bank.get(n.replace("{x}", x))]
-    out += [f"{{@{k}}}" for k in sorted(_composed_raw(bank)) if not bank.get(k)]
+    out += [f"{{@{k}}}" for k in sorted(composed_keys(bank)) if not bank.get(k)]
     return out
 
 
 _COMPOSE = re.compile(r"\{@([A-Za-z_][A-Za-z0-9_.]*)\}")
 
 
-def _composed_raw(bank: dict[str, Any]) -> set[str]:
-    """`composed_keys` of a `raw_bank`: the `{@key}` tokens as the template
-    language reads them (language.TOKEN), found without compiling."""
+def composed_keys(bank: dict[str, Any]) -> set[str]:
+    """Every key a template composes in place (`{@bank.key}`), in a compiled
+    bank (`load_bank`) or as written (`raw_bank`): a template as written is a
+    str, found with the language's own token; a compiled one with a slot is a
+    tuple (a compiled str holds no token)."""
     out: set[str] = set()
     for v in bank.values():
         if not isinstance(v, list):
@@ -229,16 +231,6 @@ def _composed_raw(bank: dict[str, Any]) -> set[str]:
             for x in (t.get("say") or [] if isinstance(t, dict) else [t]):
                 if isinstance(x, str):
                     out.update(_COMPOSE.findall(x))
-    return out
-
-
-def composed_keys(bank: dict[str, Any]) -> set[str]:
-    """Every key a template composes in place (`{@bank.key}`)."""
-    out: set[str] = set()
-    for v in bank.values():
-        if not isinstance(v, list):
-            continue
-        for t in v:
-            for x in (t.get("say") or [] if isinstance(t, dict) else [t]):
-                out |= {s[1:] for s in template_slots(x) if s.startswith("@")}
+                else:
+                    out |= {s[1:] for s in template_slots(x) if s.startswith("@")}
     return out
