@@ -45,11 +45,26 @@ class BuildResult:
 MIN_RANGE, MAX_RANGE = 100, 1000
 
 
-# Workers start from a fork server, not by forking this process: a fork
-# would carry the compiler's memory (the syntax tree of a 116,000-line spec
-# is 600 MB) into every worker; a worker gets the checked program pickled
-# instead. Nor do they inherit this process's descriptors (its stage lock).
+# Workers of a large spec start from a fork server, not by forking this
+# process: a fork would carry the compiler's memory (the syntax tree of a
+# 116,000-line spec is 600 MB) into every worker; a worker gets the checked
+# program pickled instead. A fork server costs about 0.3 s to start (a fresh
+# interpreter importing corpusc), a third of a 1,800-call population build,
+# so a small spec (its pickled program under FORK_BELOW bytes: the memory a
+# fork carries is then a few tens of MB) forks.
 START = "forkserver" if "forkserver" in __import__("multiprocessing").get_all_start_methods() else "spawn"
+FORK_BELOW = 1 << 20
+
+
+def start_method(program: bytes) -> str:
+    """How this build's workers start (CORPUSC_START overrides, for tests)."""
+    import multiprocessing
+    forced = os.environ.get("CORPUSC_START")
+    if forced in multiprocessing.get_all_start_methods():
+        return forced
+    if len(program) < FORK_BELOW and "fork" in multiprocessing.get_all_start_methods():
+        return "fork"
+    return START
 
 
 def range_size(left: int, jobs: int) -> int:
@@ -109,7 +124,7 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
     out.mkdir(parents=True, exist_ok=True)
     index = manifest.Index(out)
     calls = None
-    stop = Stop(shared=jobs > 1)
+    stop = Stop()
     try:
         if not staging.recover(out, index):  # no other build is writing here now
             _remove_temp_files(out)
@@ -189,17 +204,21 @@ class Stop:
 
     SIGNALS = ("SIGTERM", "SIGINT")
 
-    def __init__(self, shared: bool = True):
-        # a process-shared Event starts multiprocessing's resource tracker (a
-        # Python process: 0.1 s); a build in one process needs only a flag
-        if shared:
-            import multiprocessing
-            self.event = multiprocessing.get_context(START).Event()
-        else:
-            import threading
-            self.event = threading.Event()
+    def __init__(self):
+        # a flag until workers start (`share`): a build in one process needs
+        # no more, and a process-shared Event of a fork server's context
+        # starts multiprocessing's resource tracker (a Python process: 0.1 s)
+        import threading
+        self.event: Any = threading.Event()
         self.signum: int | None = None
         self.before: dict[int, Any] = {}
+
+    def share(self, ctx) -> None:
+        """An Event the workers of context `ctx` see, set if a stop came first."""
+        event = ctx.Event()
+        if self.event.is_set():
+            event.set()
+        self.event = event
 
     def install(self) -> None:
         import signal
@@ -336,7 +355,8 @@ def _run(units, accept, init: tuple, jobs: int, progress, stop: Stop) -> None:
             accept(seq, unit, kinds[kind](*unit))
         return
     import multiprocessing
-    ctx = multiprocessing.get_context(START)
+    ctx = multiprocessing.get_context(start_method(init[0]))
+    stop.share(ctx)
     done = ctx.Value("q", 0)
     shown = 0
 

@@ -60,9 +60,12 @@ def alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
-def start(spec: Path, out: Path) -> subprocess.Popen:
+def start(spec: Path, out: Path, method: str | None = None) -> subprocess.Popen:
+    """A build with 2 workers; `method` forces how they start (a small spec
+    forks them, a large one starts them from a fork server)."""
+    env = dict(os.environ, CORPUSC_START=method) if method else None
     return subprocess.Popen([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out), "--jobs", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
 def wait_for(cond, seconds: float = 120) -> bool:
@@ -86,9 +89,10 @@ def rebuild(spec: Path, out: Path) -> tuple[int, int]:
     return int(rendered), int(unchanged.split(" unchanged")[0])
 
 
-def test_workers_die_with_a_killed_build_and_the_rerun_keeps_its_work(spec, tmp_path):
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_workers_die_with_a_killed_build_and_the_rerun_keeps_its_work(spec, tmp_path, method):
     out = tmp_path / "out"
-    p = start(spec, out)
+    p = start(spec, out, method)
     assert wait_for(lambda: staged_audio(out) >= 4), "the build never got going"
     workers = descendants(p.pid)
     assert workers, "no worker processes"
