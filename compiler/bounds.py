@@ -96,4 +96,9 @@ def date(sink: Sink, value: dt.date, span: Span, what: str = "the date is") -> b
 
 
 def _num(v: float) -> str:
-    return f"{int(v):,}" if abs(v) < 1e18 and v == int(v) else f"{v:g}"
+    """The value as the user wrote it where a float holds it exactly (up to
+    2**53); beyond, an approximation that says so (the label points at the
+    literal itself)."""
+    if v == int(v) and abs(v) <= 2 ** 53:
+        return f"{int(v):,}"
+    return f"about {v:.3g}"

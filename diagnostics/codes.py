@@ -410,6 +410,7 @@ hours at 20 seconds a turn, the longest `length`).
 
     population inbound {
       count 2000000000      # two billion: a typo, or a corpus no build finishes
+    }
 
 The planner lays out every call of a population (its day, second and
 categories) before streaming the calls, so the cap is what keeps `plan` and

@@ -419,3 +419,23 @@ def test_only_with_an_unknown_backend_is_a_usage_error(tmp_path, only):
     assert r.returncode == 2, r.stdout + r.stderr
     assert "known: audio, ground_truth, sa, transcripts, vcp" in r.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("only", ["", " , "])
+def test_only_naming_nothing_is_a_usage_error(tmp_path, only):
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(SALES), "-o", str(out), "--only", only],
+                       capture_output=True, text=True)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "(none given)" in r.stderr and not out.exists()
+
+
+def test_only_with_a_backend_the_spec_does_not_emit_is_a_usage_error(tmp_path):
+    """`--only audio` on a spec without `emit audio` would build nothing of it
+    and exit 0."""
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(SALES), "-o", str(out), "--only",
+                        "transcripts,audio"], capture_output=True, text=True)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "`audio` not emitted" in r.stderr and "it emits: transcripts, ground_truth" in r.stderr
+    assert not out.exists()

@@ -191,13 +191,20 @@ def build(file, out_dir, only, jobs, shard):
     from corpusc.diagnostics.model import Sink
     try:
         shard_t = parse_shard(shard)
-        wanted = parse_only(only)
+        wanted = parse_only(only if only is None else only or ",")  # `--only ''` names nothing: an error
     except ValueError as e:
         raise click.UsageError(str(e))
     sink = Sink()
     compiled = _compile(file, sink)
     prog = compiled.program
     results = []
+    if prog is not None and not sink.errors and wanted:
+        from corpusc.backends.registry import DEFAULT
+        emitted = [e.backend for e in prog.emits] or list(DEFAULT)
+        idle = [w for w in wanted if w not in emitted]
+        if idle:  # it would build nothing of them and say so in no way
+            raise click.UsageError(f"--only: {', '.join(f'`{w}`' for w in idle)} not emitted by {file}; "
+                                   f"it emits: {', '.join(emitted)}")
     if prog is not None and not sink.errors:
         from corpusc.builder.incremental import up_to_date
         from corpusc.plan.evaluate import evaluate_plan
