@@ -252,6 +252,13 @@ def build(file, out_dir, only, jobs, shard):
         click.echo(render_text(sink.items, {}), err=True, nl=False)
         click.echo("build stopped: fix the error above", err=True)
         sys.exit(EXIT_ERRORS)
+    except (KeyboardInterrupt, SystemExit) as e:  # Ctrl-C, SIGTERM: the build kept what finished
+        code = 130 if isinstance(e, KeyboardInterrupt) else e.code
+        if isinstance(e, SystemExit) and code != 128 + signal.SIGTERM:
+            raise
+        click.echo(f"build stopped by {'Ctrl-C' if code == 130 else 'SIGTERM'}: the calls finished so far are "
+                   f"kept in {out}/; run the same build again to render the rest", err=True)
+        sys.exit(code)
     finally:
         signal.signal(signal.SIGTERM, before)
     for name in res.skipped_backends:
