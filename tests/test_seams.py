@@ -383,3 +383,47 @@ def test_the_seams_import_downward_only():
         others = {m.split(".")[2] for m in mods if m.startswith("corpusc.backends.")} - {own, "base", "header"}
         assert not others, (path, others)
     assert not (ROOT / "backends" / "options.py").exists()
+
+
+class _FakeEntryPoint:
+    def __init__(self, value, target):
+        self.value, self._target = value, target
+
+    def load(self):
+        return self._target
+
+
+def _broken():
+    raise ImportError("no module named corpusc_foo")
+
+
+class _NotABackend:
+    name, version = "foo", "1"
+
+
+@pytest.mark.parametrize("registry_path, kind", [("corpusc.backends.registry", "backend"),
+                                                  ("corpusc.render.registry", "renderer")])
+def test_a_broken_plugin_is_a_load_error_not_a_traceback(monkeypatch, registry_path, kind):
+    """Both registries load through render.plugins: a plugin that does not
+    import, or lacks the protocol, raises the registry's load error naming
+    the entry point and what is wrong (builder.compile turns it into a
+    diagnostic)."""
+    import importlib
+
+    from corpusc.render import plugins
+    reg = importlib.import_module(registry_path)
+    error = reg.BackendLoadError if kind == "backend" else reg.RendererLoadError
+    eps = {"broken": _FakeEntryPoint("corpusc_foo:Broken", _broken),
+           "hollow": _FakeEntryPoint("corpusc_foo:Hollow", _NotABackend)}
+    monkeypatch.setattr(plugins, "entry_points", lambda group: eps if group == reg.GROUP else {})
+    reg.get.cache_clear()
+    try:
+        with pytest.raises(error, match=rf"{kind} `broken` \(corpusc_foo:Broken\) cannot be loaded: ImportError"):
+            reg.get("broken")
+        with pytest.raises(error, match=rf"{kind} `hollow` \(corpusc_foo:Hollow\) does not implement"):
+            reg.get("hollow")
+        with pytest.raises(KeyError):
+            reg.get("absent")
+        assert reg.names() == ("broken", "hollow")
+    finally:
+        reg.get.cache_clear()
