@@ -107,6 +107,12 @@ def intact(root: str, files: dict[str, str], stats: dict[str, list[int]] | None)
     return True, (manifest.stats_json(fresh) if fresh is not None else None)
 
 
+def emitted(prog) -> list[str]:
+    """The backends a spec builds: its `emit` blocks, or the default pair."""
+    from corpusc.backends import registry
+    return [e.backend for e in prog.emits] or list(registry.DEFAULT)
+
+
 def backend_signature(prog: P.Program, only: list[str] | None):
     """The registered backends' names, the backends asked for, those built,
     their validated options (builder/compile.py) and the build's Signature."""
@@ -118,7 +124,7 @@ def backend_signature(prog: P.Program, only: list[str] | None):
         raise ValueError(f"the options of `emit {unchecked[0]}` were not checked: compile the spec with "
                          "corpusc.builder.compile.compile_spec")
     backs = registry.names()
-    wanted = [e.backend for e in prog.emits] or list(registry.DEFAULT)
+    wanted = emitted(prog)
     if only:
         wanted = [w for w in wanted if w in only]
     names = [w for w in wanted if w in backs]

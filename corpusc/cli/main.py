@@ -199,12 +199,12 @@ def build(file, out_dir, only, jobs, shard):
     prog = compiled.program
     results = []
     if prog is not None and not sink.errors and wanted:
-        from corpusc.backends.registry import DEFAULT
-        emitted = [e.backend for e in prog.emits] or list(DEFAULT)
-        idle = [w for w in wanted if w not in emitted]
+        from corpusc.builder.incremental import emitted
+        emits = emitted(prog)
+        idle = [w for w in wanted if w not in emits]
         if idle:  # it would build nothing of them and say so in no way
             raise click.UsageError(f"--only: {', '.join(f'`{w}`' for w in idle)} not emitted by {file}; "
-                                   f"it emits: {', '.join(emitted)}")
+                                   f"it emits: {', '.join(emits)}")
     if prog is not None and not sink.errors:
         from corpusc.builder.incremental import up_to_date
         from corpusc.plan.evaluate import evaluate_plan
