@@ -16,7 +16,7 @@ import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from corpusc.plan import planner as planmod
 from corpusc.plan.model import Call, Header
