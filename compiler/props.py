@@ -28,7 +28,7 @@ class Props:
 
 
 def typed_props(props: list[n.Property], schema: Block, sink: Sink, *, owner: str,
-                owner_span: Span, emit: bool = False) -> Props:
+                owner_span: Span) -> Props:
     out = Props()
     for line in props:
         for prop in split_line(line, schema):
@@ -36,9 +36,8 @@ def typed_props(props: list[n.Property], schema: Block, sink: Sink, *, owner: st
             spec = schema.props.get(key)
             if spec is None:
                 hint = did_you_mean(key, schema.props)
-                sink.add("E0502" if emit else "E0206", f"unknown {'option' if emit else 'property'} "
-                         f"`{key}` in {owner}", prop.name.span, label="not a property of this block"
-                         if not emit else "not an option of this backend",
+                sink.add("E0206", f"unknown property `{key}` in {owner}", prop.name.span,
+                         label="not a property of this block",
                          help=hint or ("valid: " + ", ".join(sorted(schema.props))))
                 continue
             if key in out.nodes and not spec.repeat:
@@ -63,7 +62,7 @@ def typed_props(props: list[n.Property], schema: Block, sink: Sink, *, owner: st
                                     help="put each property on its own line")
                 value = spec.kind(prop.values) if spec.body is None else prop.body
             except KindError as e:
-                sink.add("E0503" if emit else "E0207", f"invalid value for `{key}`: {e.message}",
+                sink.add("E0207", f"invalid value for `{key}`: {e.message}",
                          (e.node or prop).span, label=e.message, help=e.help)
                 continue
             out.nodes[key] = prop
