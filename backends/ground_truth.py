@@ -145,6 +145,9 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
         "moments": moments,
         "divergence_points": divergence,
         "metadata": call.metadata,
+        # how the words were produced when a renderer says more than its name
+        # (engine llm: the model, or `fallback: true` with why; see docs/llm.md)
+        **({"rendering": rc.provenance} if rc.provenance else {}),
     }
 
 

@@ -51,6 +51,8 @@ def init(program: bytes, header_json: str, options: dict, names: list[str], out:
     rest = [b for b in backs if not b.retimes]
     needs_text = any(b.needs_text for b in backs)
     renderer = renderers.get(signature.renderer[0])
+    if hasattr(renderer, "bind"):  # a renderer with a cache keeps it under the output (engine llm)
+        renderer.bind(Path(out))
     prog = pickle.loads(program)
     _W.clear()
     _W.update(ctx=Context(header=h, options=options, out=Path(out)), first=first, rest=rest, needs_text=needs_text,

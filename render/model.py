@@ -8,6 +8,8 @@ from this one model, so they cannot disagree.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -45,3 +47,6 @@ class RenderedCall(M):
     turns: list[Turn]
     evidence: list[Evidence] = []
     duration: float = 0.0
+    # how the words were produced, when that is more than the renderer's name:
+    # the LLM renderer's model, requests and tokens, or a fallback with its reason
+    provenance: dict[str, Any] = {}

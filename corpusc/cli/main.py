@@ -176,8 +176,9 @@ def plan(file, as_json, output, fmt):
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the number of CPUs).")
 @click.option("--shard", help="Render only slice i of n (e.g. 2/8); shards merge into one manifest.")
+@click.option("--offline", is_flag=True, help="Make no model requests: `engine llm` answers come from its cache only.")
 @internal_errors
-def build(file, out_dir, only, jobs, shard):
+def build(file, out_dir, only, jobs, shard, offline):
     """Render FILE's corpus: transcripts, ground truth, plan, coverage.
 
     Incremental: a call whose plan item, context and backend options are unchanged
@@ -227,6 +228,10 @@ def build(file, out_dir, only, jobs, shard):
     import signal
 
     from corpusc.backends.base import BackendError
+    from corpusc.render.llm.errors import LlmError
+
+    if offline:  # read by the LLM renderer in every worker process (they inherit the environment)
+        os.environ["CORPUSC_OFFLINE"] = "1"
 
     def _terminated(signum, frame):  # SIGTERM (a CI timeout, docker stop) stops the build like Ctrl-C:
         raise SystemExit(128 + signum)  # what finished is kept
@@ -236,8 +241,10 @@ def build(file, out_dir, only, jobs, shard):
         with progress_bar(total) as advance:
             res = run_build(compiled, file, out, only=wanted, jobs=jobs or (os.cpu_count() or 1),
                             shard=shard_t, progress=advance, results=results)
-    except BackendError as e:
+    except (BackendError, LlmError) as e:
         from corpusc.diagnostics.report import render_text
+        if isinstance(e, LlmError):  # the renderer's: shown at `emit transcripts`, where `engine llm` is chosen
+            e = BackendError("transcripts", e.code, e.message, e.help)
         click.echo(render_text([e.diagnostic(file, compiled.sources)], compiled.sources), err=True, nl=False)
         click.echo("build stopped: fix the error above", err=True)
         sys.exit(EXIT_ERRORS)

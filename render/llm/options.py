@@ -1,0 +1,31 @@
+"""The options of `emit transcripts { engine llm ... }`: the model and where
+it is served, how hard it may be driven, and what happens when a call cannot
+be made to follow its plan. The API key is not an option: only the name of the
+environment variable holding it is, so no spec, plan or manifest can carry it."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class LlmOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    model: str = "gpt-4o-mini"
+    base_url: str | None = None  # any OpenAI-compatible server; None: OPENAI_BASE_URL, else the OpenAI API
+    api_key_env: str = Field("OPENAI_API_KEY", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    temperature: float = Field(0.8, ge=0.0, le=2.0)
+    max_tokens: int = Field(8000, ge=256, le=200_000)  # per request
+    max_concurrency: int = Field(8, ge=1, le=1024)  # requests in flight per build process
+    requests_per_minute: int | None = Field(None, ge=1)
+    tokens_per_minute: int | None = Field(None, ge=1)
+    segments: Literal["whole", "stage"] = "whole"  # one request per call, or one per phase of its outline
+    judge: str | None = None  # a second model that confirms or flags what the lexicon cannot decide
+    max_repairs: int = Field(2, ge=0, le=10)
+    fallback: Literal["template", "fail"] = "template"
+    structured: Literal["strict", "prompt"] = "strict"  # json_schema enforced by the server, or in the prompt only
+    # a folder of .j2 templates overriding the shipped ones, file by file (relative to the spec)
+    prompts: str | None = Field(None, json_schema_extra={"relative_to": "spec"})
+    # a cache folder shared between outputs (relative to the spec); default: OUT/.corpusc/llm
+    cache: str | None = Field(None, json_schema_extra={"relative_to": "spec"})

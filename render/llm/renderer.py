@@ -1,0 +1,77 @@
+"""`engine llm`: dialogue written by any OpenAI-compatible model, with the
+plan's turns, speakers, beats, moments and cues kept by construction or
+verified after generation (see docs/llm.md).
+
+The renderer protocol renders one call at a time; `render_many` renders a
+batch concurrently (up to `max_concurrency` requests in flight) and is what
+makes a build fast when the build hands it several calls. A build tells the
+renderer its output folder through `bind`, so the cache lives in
+`OUT/.corpusc/llm/` unless the spec names a shared `cache` folder."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from corpusc.plan.model import Call, Header
+from corpusc.render.llm import lexicon, prompt
+from corpusc.render.llm.cache import Cache
+from corpusc.render.llm.client import Client
+from corpusc.render.llm.options import LlmOptions
+from corpusc.render.model import RenderedCall
+
+
+class Llm:
+    name = "llm"
+    version = "1"
+    Options = LlmOptions
+
+    def __init__(self) -> None:
+        self.out: Path | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._clients: dict[str, Client] = {}
+
+    def locales(self) -> tuple[str, ...]:
+        return lexicon.locales()
+
+    def data_locale(self, locale: str) -> str | None:
+        return lexicon.data_locale(locale)
+
+    def fingerprint(self, locale: str, options: dict[str, Any]) -> str:
+        """The prompt templates in use and the locale's verification lexicon."""
+        h = hashlib.sha256(prompt.digest(options.get("prompts")).encode())
+        loc = self.data_locale(locale)
+        if loc is not None:
+            h.update((lexicon.FOLDER / f"{loc}.json").read_bytes())
+        return h.hexdigest()
+
+    def bind(self, out: Path) -> None:
+        """The build's output folder (the default cache lives under it)."""
+        self.out = Path(out)
+
+    def client(self, options: dict[str, Any]) -> Client:
+        """One client per options (and so per cache folder) in this process."""
+        opts = LlmOptions.model_validate(options)
+        k = json.dumps(opts.model_dump(mode="json"), sort_keys=True) + str(self.out)
+        c = self._clients.get(k)
+        if c is None:
+            folder = Path(opts.cache) if opts.cache else (self.out / ".corpusc" / "llm" if self.out else None)
+            c = self._clients[k] = Client(opts, Cache(folder))
+        return c
+
+    def render(self, call: Call, header: Header, options: dict[str, Any]) -> RenderedCall:
+        return self.render_many([call], header, options)[0]
+
+    def render_many(self, calls: list[Call], header: Header, options: dict[str, Any]) -> list[RenderedCall]:
+        """The calls rendered concurrently, in order; the first failure (E073x) is raised."""
+        from corpusc.render.llm.generate import render_call
+        client = self.client(options)
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+
+        async def all_of() -> list[RenderedCall]:
+            return list(await asyncio.gather(*(render_call(c, header, client.opts, client) for c in calls)))
+        return self._loop.run_until_complete(all_of())

@@ -1,0 +1,214 @@
+"""A local OpenAI-compatible chat-completions server for the LLM renderer's
+tests and benchmark: started on 127.0.0.1 by the test, never the network.
+
+It writes a call from the machine-readable outline the prompt carries
+(`<outline>{...}</outline>`), in its own words (not the renderer's lexicon:
+an objection about pricing says "price", a competitor is named, a positive
+moment says "great"), and it can be told to break an answer in each way the
+renderer must catch: `script[call_id]` is a list of modes used one per
+request for that call (then `default`)."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+MODES = ("ok", "wrong_speaker", "missing_beat", "wrong_polarity", "recite", "invalid_json", "length",
+         "content_filter", "http429", "http500", "personal_data", "too_short")
+# the violation kinds the renderer reports for each injected mode (the confusion table's columns)
+EXPECTED = {"wrong_speaker": {"speaker", "schema"}, "missing_beat": {"missing_beat"}, "wrong_polarity": {"polarity"},
+            "recite": {"catalog"}, "invalid_json": {"invalid_json"}, "length": {"finish_length"},
+            "content_filter": {"finish_content_filter"}, "personal_data": {"personal_data"}, "too_short": {"length"}}
+
+OBJECTION = {"pricing": "The price is more than our budget allows right now.",
+             "timeline": "The timeline feels tight for this quarter.",
+             "implementation": "I'm not sure who would handle the rollout and the CRM integration.",
+             "competition": "Another vendor offered something similar, so we want to compare.",
+             "need": "I'm not convinced we need this, what we have already works.",
+             "risk": "Security and data privacy are a real risk for us.",
+             "authority": "I can't decide this alone, leadership has to approve it."}
+ANSWER = {"pricing": "the price", "timeline": "the timeline", "implementation": "the rollout",
+          "competition": "the comparison with the other vendor", "need": "whether you need this",
+          "risk": "the security risk", "authority": "who has to approve it"}
+FILLER = "So, on our side, we would walk through that part step by step."
+PLAIN = {"opening": "Hi everyone, thanks for joining today.", "small_talk": "How was your week so far?",
+         "reference": "Last time we spoke about how your team reviews calls.",
+         "agenda": "Here is what I would suggest we cover today.",
+         "buying_signal": "How soon could we get started if we moved ahead?",
+         "next_steps": "As a next step, I will send the proposal by Friday.",
+         "close": "Thanks everyone, talk soon."}
+MOMENT = {"positive": "This is great, I really like it.", "negative": "I'm worried, this looks difficult."}
+
+
+def sentence(c: dict, name: str) -> str:
+    kind, key = c["kind"], c.get("key")
+    if kind == "moment":
+        return MOMENT[c["polarity"]]
+    if kind == "competitor_mention":
+        return f"We also had a look at {key} recently."
+    if kind in ("objection_raised", "objection_reopened"):
+        return OBJECTION.get(key, f"I still have a concern about {key}.")
+    if kind.startswith("objection_"):
+        return f"Let's talk about {ANSWER.get(key, key)}: here is what we can do."
+    if kind == "introduce_stakeholder":
+        return f"I'm {name.split()[0]}, glad to join."
+    return PLAIN.get(kind, f"Let me cover the {kind.replace('_', ' ')} part now.")
+
+
+def write(outline: dict) -> dict:
+    """A correct answer for the outline: each turn its carries' sentences, filled to the length."""
+    turns = outline["turns"]
+    per_turn = max(1, outline["words"] // max(1, len(turns)))
+    doc = {}
+    for t in turns:
+        parts, carries = [], []
+        for c in t["carries"]:
+            s = sentence(c, t["name"])
+            if s not in parts:
+                parts.append(s)
+            carries.append({"id": c["id"], "quote": s})
+        while len(" ".join(parts).split()) + 6 < per_turn:
+            parts.append(FILLER)
+        doc[f"t{t['turn']}"] = {"speaker": t["speaker"], "text": " ".join(parts) or FILLER, "carries": carries}
+    return doc
+
+
+def damage(doc: dict, outline: dict, mode: str, recital: str) -> str | None:
+    """Break a correct answer as `mode` says; the answer text, or None for an HTTP failure mode."""
+    turns = outline["turns"]
+    if mode == "wrong_speaker":
+        ids = sorted({t["speaker"] for t in turns} | {"someone_else"})
+        t0 = doc[f"t{turns[-1]['turn']}"]
+        t0["speaker"] = next(x for x in ids if x != t0["speaker"])
+    elif mode == "missing_beat":
+        for t in turns:
+            beats = [c for c in t["carries"] if c["kind"] != "moment"]
+            if beats:
+                d = doc[f"t{t['turn']}"]
+                gone = beats[0]["id"]
+                s = next(c["quote"] for c in d["carries"] if c["id"] == gone)
+                d["carries"] = [c for c in d["carries"] if c["id"] != gone]
+                d["text"] = d["text"].replace(s, FILLER, 1)
+                break
+    elif mode == "wrong_polarity":
+        for t in turns:
+            m = next((c for c in t["carries"] if c["kind"] == "moment"), None)
+            if m:
+                d = doc[f"t{t['turn']}"]
+                other = "negative" if m["polarity"] == "positive" else "positive"
+                d["text"] = d["text"].replace(MOMENT[m["polarity"]], MOMENT[other])
+                for c in d["carries"]:
+                    if c["quote"] == MOMENT[m["polarity"]]:
+                        c["quote"] = MOMENT[other]
+                break
+    elif mode == "recite":
+        d = doc[f"t{turns[len(turns) // 2]['turn']}"]
+        d["text"] += " " + recital
+    elif mode == "personal_data":
+        d = doc[f"t{turns[0]['turn']}"]
+        d["text"] += " Reach me at jane.doe@gmail.com or 312-867-5309."
+    elif mode == "too_short":
+        for t in turns:
+            d = doc[f"t{t['turn']}"]
+            d["text"] = " ".join(c["quote"] for c in d["carries"]) or "Okay."
+    elif mode == "invalid_json":
+        return '{"t0": {"speaker": "x", "text": "unterminated'
+    elif mode == "length":
+        return json.dumps(doc)[:200]
+    return json.dumps(doc, ensure_ascii=False)
+
+
+class Stub:
+    def __init__(self, delay: float = 0.0) -> None:
+        self.script: dict[str, list[str]] = {}
+        self.default = "ok"
+        self.recital = ""
+        self.judge = "ok"  # ok | flag
+        self.delay = delay
+        self.requests: list[dict] = []  # every request body received, with `_status`
+        self.auth: set[str] = set()
+        self.lock = threading.Lock()
+        self.httpd: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.httpd is not None
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+
+    def count(self, status: int | None = None) -> int:
+        return sum(1 for r in self.requests if status is None or r["_status"] == status)
+
+    def _mode(self, call: str) -> str:
+        with self.lock:
+            todo = self.script.get(call)
+            return todo.pop(0) if todo else self.default
+
+    def answer(self, body: dict) -> tuple[int, dict, dict]:
+        """(status, headers, JSON body) for one chat-completions request."""
+        msgs = body.get("messages") or []
+        text = msgs[0]["content"] if msgs else ""
+        if text.startswith("You check labels"):
+            ids = re.findall(r"^- id (\S+):", text, re.M)
+            verdicts = [{"id": i, "ok": self.judge == "ok", "why": "stub"} for i in ids]
+            return 200, {}, _completion(json.dumps({"verdicts": verdicts}), "stop", body)
+        user = next(m["content"] for m in msgs if m["role"] == "user")
+        outline = json.loads(re.search(r"<outline>(.*?)</outline>", user, re.S).group(1))
+        mode = self._mode(outline["call"])
+        if mode == "http429":
+            return 429, {"Retry-After": "1"}, {"error": {"message": "slow down", "type": "rate_limit_exceeded"}}
+        if mode == "http500":
+            return 500, {}, {"error": {"message": "internal error", "type": "server_error"}}
+        content = damage(write(outline), outline, mode, self.recital)
+        finish = {"length": "length", "content_filter": "content_filter"}.get(mode, "stop")
+        return 200, {}, _completion(content, finish, body)
+
+    def start(self) -> "Stub":
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a):
+                pass
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                with stub.lock:
+                    stub.auth.add(self.headers.get("Authorization", ""))
+                if self.path != "/v1/chat/completions":
+                    status, headers, doc = 404, {}, {"error": {"message": "not found"}}
+                else:
+                    status, headers, doc = stub.answer(body)
+                with stub.lock:
+                    stub.requests.append({**body, "_status": status, "_t": time.monotonic()})
+                if stub.delay:
+                    time.sleep(stub.delay)
+                data = json.dumps(doc).encode()
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        ThreadingHTTPServer.daemon_threads = True
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.httpd is not None:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+
+
+def _completion(content: str, finish: str, body: dict) -> dict:
+    prompt = sum(len(m.get("content") or "") for m in body.get("messages") or []) // 4
+    return {"id": "chatcmpl-stub", "object": "chat.completion", "created": 0, "model": body.get("model", "stub"),
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish}],
+            "usage": {"prompt_tokens": prompt, "completion_tokens": len(content) // 4,
+                      "total_tokens": prompt + len(content) // 4, "prompt_tokens_details": {"cached_tokens": 0}}}
