@@ -332,6 +332,37 @@ _c("E0725", "error", "unreadable audio or timeline", """
 An audio file of the build cannot be decoded, or its timeline
 (`<call>.timeline.json`, `<call>.wav.json`) is not valid JSON. Rebuild the call.""")
 
+# --- E073x (the LLM renderer, `engine llm`) ------------------------------------
+_c("E0731", "error", "LLM API key missing", """
+`engine llm` reads the API key from the environment variable its `api_key_env`
+option names (default OPENAI_API_KEY), never from the spec or a file, and
+never writes it anywhere. Set it before building:
+
+    export OPENAI_API_KEY=sk-...
+    corpusc build spec.corpus
+
+A local server that needs no key (vLLM, Ollama, llama.cpp) takes any value.
+`corpusc build --offline` needs no key: it uses the cache only.""")
+_c("E0732", "error", "LLM request failed", """
+A chat-completions request failed for good: the key or the model was refused
+(401, 403, 404), or every retry of a 429 / 5xx / broken connection ran out
+(Retry-After is honoured). Check the key, `model` and `base_url` of `emit
+transcripts`; then rebuild. Answers already received are cached in
+`OUT/.corpusc/llm/`, so the rebuild asks only for the rest.""")
+_c("E0733", "error", "LLM call does not follow its plan", """
+With `fallback fail`, a call whose answers still fail verification after
+`max_repairs` repair rounds (a missing beat, a wrong speaker, the wrong word
+polarity for a moment, recited catalog text, personal data, a length out of
+bounds, invalid JSON, a cut-off answer) stops the build with the reasons.
+Raise `max_repairs`, try another `model`, or set `fallback template`: such a
+call is then written by the template renderer and flagged in its ground
+truth (`rendering.fallback`).""")
+_c("E0734", "error", "LLM answer not in the cache", """
+`corpusc build --offline` makes no request: every answer must already be in
+the cache (`OUT/.corpusc/llm/`, or the `cache` folder of `emit transcripts`).
+A call whose plan, prompts, model or options changed since the cache was
+filled needs one build with the key set.""")
+
 # --- E08xx: delivery ------------------------------------------------------------
 _c("E0801", "error", "cannot deliver from this directory", """
 `corpusc deliver` reads a built corpus: the directory must exist and be the

@@ -399,7 +399,9 @@ class Tally:
     def summary(self) -> Summary:
         engines = {e.backend: e.options for e in self.prog.emits}
         api = 0
-        if engines.get("transcripts", {}).get("engine", self.prog.corpus.engine) == "openai":
+        # `engine llm` asks once per call (`segments stage`: once per phase) before any repair,
+        # so this is the least it will ask; a rebuild answered from its cache asks nothing
+        if (engines.get("transcripts", {}).get("engine") or self.prog.corpus.engine) == "llm":
             api += self.calls
         if engines.get("audio", {}).get("engine") == "openai":
             api += self.turns

@@ -12,7 +12,7 @@ from typing import Any
 from corpusc.plan.model import Call, Header
 
 # a segment per phase (`segments stage`): the opening up to the stage's work, the work, the close
-WORK = frozenset({"agenda", "discovery", "demo", "terms", "signoff", "scenario"})
+WORK = frozenset({"discovery", "demo", "terms", "signoff", "scenario"})
 CLOSING = frozenset({"next_steps", "close"})
 MIN_SEGMENT = 3  # turns; a shorter phase joins its neighbour
 
@@ -63,6 +63,8 @@ def segments(call: Call, mode: str) -> list[Segment]:
     if mode == "stage":
         work = next((b.turn for b in call.beats if b.kind in WORK), None)
         close = next((b.turn for b in call.beats if b.kind in CLOSING), None)
+        if close is not None:  # a closing phase of at least MIN_SEGMENT turns
+            close = min(close, n - MIN_SEGMENT)
         for c in (work, close):
             if c is not None and all(abs(c - x) >= MIN_SEGMENT for x in cuts):
                 cuts.append(c)
