@@ -178,8 +178,24 @@ def render_range(pop_i: int, base: int, k0: int, k1: int, prev: Prev, full: bool
     return _unit(((base + k, exp.call(k)) for k in ks), prev, full)
 
 
+def _ahead(calls, prefetch):
+    """The unit's calls in chunks, each chunk (this shard's calls of it) first
+    handed to a renderer that renders many at once (engine llm: concurrent
+    requests); `render` then returns what it prepared. A call found unchanged
+    after its chunk was prepared costs no request: its answers are cached."""
+    import itertools
+    r, shard, h, opts = _W["renderer"], _W["shard"], _W["ctx"].header, _W["renderer_options"]
+    it = iter(calls)
+    while chunk := list(itertools.islice(it, r.prefetch_size(opts))):
+        prefetch([c for idx, c in chunk if not (shard and idx % shard[1] != shard[0] - 1)], h, opts)
+        yield from chunk
+
+
 def _unit(calls, prev: Prev, full: bool) -> RangeResult:
     from corpusc.builder.distribution import Partial
+    prefetch = getattr(_W["renderer"], "prefetch", None)
+    if prefetch is not None and _W["needs_text"] and (_W["first"] or _W["rest"]):
+        calls = _ahead(calls, prefetch)
     header, signature, shard, root = _W["ctx"].header, _W["signature"], _W["shard"], _W["root"]
     res = RangeResult(rows=[], tally=planmod.Tally(None) if full else None, part=Partial() if full else None)
     lines = []

@@ -1,13 +1,15 @@
 """A verified answer -> RenderedCall: the model's words, the cues corpusc
 places (a moment's cues on its planned turn, when the call has
 paralinguistics), the shared timing model, and the evidence of every beat
-and moment at the span verification located."""
+and moment at the span verification located. Models are built with
+`plan.model.fast` (every value is typed here already), as the template
+renderer builds its own."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from corpusc.plan.model import Call, Header
+from corpusc.plan.model import Call, Header, fast
 from corpusc.render.llm import outline as O
 from corpusc.render.model import Evidence, RenderedCall, Turn
 from corpusc.render.timing import timing
@@ -45,7 +47,7 @@ def assemble(call: Call, header: Header, texts: dict[int, str], spans: dict[str,
         else:
             neg, pos = any(k in NEGATIVE for k in kinds), any(k in POSITIVE for k in kinds)
             sentiment = "MIXED" if neg and pos else "NEGATIVE" if neg else "POSITIVE" if pos else "NEUTRAL"
-        turns.append(Turn(index=i, speaker=p.id, name=p.name, side=p.side, role=p.role, text=line.text,
+        turns.append(fast(Turn, index=i, speaker=p.id, name=p.name, side=p.side, role=p.role, text=line.text,
                           cues=line.cues, start=start, end=end, beats=kinds, moment=m.id if m is not None else None,
                           sentiment=sentiment))
     evidence = []
@@ -54,7 +56,7 @@ def assemble(call: Call, header: Header, texts: dict[int, str], spans: dict[str,
         if at is None:
             continue
         kind, key = ("moment", it.id) if it.kind == "moment" else (it.kind, it.key)
-        evidence.append(Evidence(kind=kind, key=key, turn=at[0], start=at[1], end=at[2]))
+        evidence.append(fast(Evidence, kind=kind, key=key, turn=at[0], start=at[1], end=at[2]))
     evidence.sort(key=lambda e: (e.turn, e.start, e.end))
-    return RenderedCall(call_id=call.id, locale=call.locale, turns=turns, evidence=evidence,
-                        duration=times[-1][1] if times else 0.0, provenance=provenance)
+    return fast(RenderedCall, call_id=call.id, locale=call.locale, turns=turns, evidence=evidence,
+                duration=times[-1][1] if times else 0.0, provenance=provenance)

@@ -23,8 +23,8 @@ JOURNAL = "journal.jsonl"
 
 
 def key(body: dict[str, Any]) -> str:
-    doc = json.dumps({"v": VERSION, **body}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(doc.encode()).hexdigest()
+    import orjson
+    return hashlib.sha256(orjson.dumps({"v": VERSION, **body}, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 class Cache:
@@ -34,6 +34,7 @@ class Cache:
         self.folder = folder
         self.memory: dict[str, dict] = {}
         self._lock = threading.Lock()
+        self._made = False
 
     def _path(self, k: str) -> Path | None:
         return self.folder / "answers" / k[:2] / f"{k}.json" if self.folder else None
@@ -63,7 +64,9 @@ class Cache:
             return
         line = (json.dumps(entry, sort_keys=True, ensure_ascii=False) + "\n").encode()
         with self._lock:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            if not self._made:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self._made = True
             fd = os.open(self.folder / JOURNAL, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             try:
                 os.write(fd, line)

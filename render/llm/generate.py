@@ -104,7 +104,7 @@ async def _segment(call: Call, header: Header, seg: O.Segment, previous: list[di
             if bad is not None:
                 violations = [bad]
             else:
-                checked = verify.check(call, header, seg, doc)
+                checked = verify.check(call, header, seg, doc, enforced=opts.structured == "strict")
                 violations = checked.violations or await _judge(checked, opts, client, tag, tally)
         if not violations:
             return checked, []

@@ -37,6 +37,7 @@ class Segment:
     start: int  # first turn
     end: int  # one past the last turn
     items: list[Item] = field(default_factory=list)
+    schema: dict[str, Any] | None = None
 
     @property
     def turns(self) -> range:
@@ -97,6 +98,13 @@ def ids(call: Call) -> list[str]:
 
 
 def schema(call: Call, seg: Segment) -> dict[str, Any]:
+    """The segment's schema (computed once per segment, see `_schema`)."""
+    if seg.schema is None:
+        seg.schema = _schema(call, seg)
+    return seg.schema
+
+
+def _schema(call: Call, seg: Segment) -> dict[str, Any]:
     """A JSON schema of exactly the segment's turns, strict-mode shaped (every
     property required, no additional properties, no tuple arrays): one
     property `t<turn>` per turn, its speaker limited to the planned one, its

@@ -18,6 +18,7 @@ from corpusc.render.llm.lexicon import load
 
 SHIPPED = Path(__file__).parent / "prompts"
 NAMES = ("system.j2", "call.j2", "repair.j2", "judge.j2")
+_SYSTEM: dict[tuple, str] = {}
 
 
 def files(override: str | None) -> dict[str, Path]:
@@ -58,7 +59,14 @@ def messages(call: Call, header: Header, seg: O.Segment, previous: list[dict], s
     """The system and user messages of one segment's first request."""
     lex = load(call.locale)
     ctx = O.context(call, header)
-    system = render("system.j2", override, language=lex.language, fictional_phones=lex.phone_examples, **ctx)
+    f = files(override)["system.j2"]
+    k = (header.spec_hash, lex.locale, str(f), f.stat().st_mtime_ns)
+    system = _SYSTEM.get(k)
+    if system is None:  # the same for every call of a spec and locale: rendered once
+        if len(_SYSTEM) > 32:
+            _SYSTEM.clear()
+        system = _SYSTEM[k] = render("system.j2", override, language=lex.language,
+                                     fictional_phones=lex.phone_examples, **ctx)
     turns = O.turn_outline(call, seg)
     doc = {"call": call.id, "segment": seg.index, "locale": call.locale, "words": O.target_words(call, seg),
            "turns": turns}

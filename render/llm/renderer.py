@@ -33,6 +33,7 @@ class Llm:
         self.out: Path | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._clients: dict[str, Client] = {}
+        self._ready: dict[str, RenderedCall] = {}
 
     def locales(self) -> tuple[str, ...]:
         return lexicon.locales()
@@ -63,7 +64,16 @@ class Llm:
         return c
 
     def render(self, call: Call, header: Header, options: dict[str, Any]) -> RenderedCall:
-        return self.render_many([call], header, options)[0]
+        ready = self._ready.pop(call.id, None)
+        return ready if ready is not None else self.render_many([call], header, options)[0]
+
+    def prefetch_size(self, options: dict[str, Any]) -> int:
+        """How many calls a build hands `prefetch` at once: enough to keep every request slot busy."""
+        return 4 * LlmOptions.model_validate(options).max_concurrency
+
+    def prefetch(self, calls: list[Call], header: Header, options: dict[str, Any]) -> None:
+        """Render `calls` concurrently now; `render` returns them (a build calls this per chunk)."""
+        self._ready = dict(zip((c.id for c in calls), self.render_many(calls, header, options)))
 
     def render_many(self, calls: list[Call], header: Header, options: dict[str, Any]) -> list[RenderedCall]:
         """The calls rendered concurrently, in order; the first failure (E073x) is raised."""

@@ -26,6 +26,7 @@ WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 EMAIL = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
 PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().-]{6,}\d(?!\w)")
 CARD = re.compile(r"\b(?:\d[ -]?){13,19}\b")
+MAYBE_PERSONAL = re.compile(r"[@\d]")  # personal data needs an @ or a digit
 NOT_PHONE = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{1,3}(?:[.,  ]\d{3})+)$")  # dates, grouped amounts
 
 
@@ -62,16 +63,22 @@ def locate(text: str, quote: str) -> tuple[int, int] | None:
     return (i, i + len(q)) if i >= 0 else None
 
 
+@lru_cache(maxsize=None)
+def _prefixes(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile("(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")")
+
+
 def polarity(text: str, lex: Lexicon) -> tuple[int, int]:
     """(positive, negative) word counts; a negator within two words before a polar word flips it."""
     pos = neg = 0
-    words = [w.lower() for w in WORD.findall(text)]
+    words = WORD.findall(text.lower())
+    ispos, isneg, negators = _prefixes(lex.positive).match, _prefixes(lex.negative).match, lex.negators
     for i, w in enumerate(words):
-        p = any(w.startswith(x) for x in lex.positive)
-        n = any(w.startswith(x) for x in lex.negative)
+        p = ispos(w) is not None
+        n = isneg(w) is not None
         if p == n:
             continue
-        flipped = any(v in lex.negators for v in words[max(0, i - 2):i])
+        flipped = any(v in negators for v in words[max(0, i - 2):i])
         if p != flipped:
             pos += 1
         else:
@@ -99,11 +106,17 @@ def parse(content: str | None) -> tuple[dict | None, Violation | None]:
     return doc, None
 
 
-def check(call: Call, header: Header, seg: O.Segment, doc: dict[str, Any]) -> Checked:
+def check(call: Call, header: Header, seg: O.Segment, doc: dict[str, Any], enforced: bool = False) -> Checked:
+    """`enforced`: the server validated the answer against the schema
+    (strict structured output), so only the shape this module reads is
+    checked; otherwise the whole schema, with jsonschema."""
     lex = load(call.locale)
     out = Checked()
     v = out.violations
-    _schema(call, seg, doc, v)
+    if enforced:
+        _shape(seg, doc, v)
+    else:
+        _schema(call, seg, doc, v)
     for i in seg.turns:
         t = doc.get(f"t{i}")
         if not isinstance(t, dict):
@@ -153,25 +166,38 @@ def check(call: Call, header: Header, seg: O.Segment, doc: dict[str, Any]) -> Ch
     if not lo <= words <= hi:
         v.append(Violation("length", f"turns {seg.start} to {seg.end - 1} have {words} words; write {lo} to {hi} "
                                      f"(about {target})"))
-    grams = catalog_grams(header)
+    grams, starts = catalog_grams(header)
     for i in seg.turns:
-        w = [x.lower() for x in WORD.findall(out.texts[i])]
+        w = WORD.findall(out.texts[i].lower())
         for k in range(len(w) - RECITE_WORDS + 1):
-            g = " ".join(w[k:k + RECITE_WORDS])
-            if g in grams:
+            if (w[k], w[k + 1]) in starts and tuple(w[k:k + RECITE_WORDS]) in grams:
+                g = " ".join(w[k:k + RECITE_WORDS])
                 v.append(Violation("catalog", f"t{i} recites catalog text (\"{g}…\"): say it in your own words", i))
                 break
-        pd = personal_data(out.texts[i], lex, call.locale)
+        pd = personal_data(out.texts[i], lex, call.locale) if MAYBE_PERSONAL.search(out.texts[i]) else ""
         if pd:
             v.append(Violation("personal_data", f"t{i} contains {pd}: invent none, or use the fictional ranges", i))
     return out
+
+
+def _shape(seg: O.Segment, doc: dict, v: list[Violation]) -> None:
+    """What `check` reads, present and typed: a turn object per planned turn, with text and a list of tags."""
+    for i in seg.turns:
+        t = doc.get(f"t{i}")
+        if not isinstance(t, dict):
+            v.append(Violation("schema", f"t{i} is missing", i))
+        elif not isinstance(t.get("text"), str) or not isinstance(t.get("carries", []), list):
+            v.append(Violation("schema", f"t{i} needs a string `text` and a list `carries`", i))
+    extra = sorted(set(doc) - {f"t{i}" for i in seg.turns})
+    if extra:
+        v.append(Violation("schema", f"turns that are not planned: {', '.join(extra[:5])}"))
 
 
 def _schema(call: Call, seg: O.Segment, doc: dict, v: list[Violation]) -> None:
     """jsonschema validation, for servers that cannot enforce the schema
     themselves; the speaker is reported by `check` in plainer words."""
     import jsonschema
-    validator = jsonschema.Draft202012Validator(O.schema(call, seg))
+    validator = jsonschema.Draft202012Validator(O.schema(call, seg), format_checker=None)
     for e in sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path)):
         path = list(e.absolute_path)
         if len(path) >= 2 and path[1] == "speaker":
@@ -221,17 +247,16 @@ def _content(it: O.Item, said: str, text: str, lex: Lexicon, names: dict[str, st
     return "", ""
 
 
-@lru_cache(maxsize=16)
-def _grams(texts: tuple[str, ...]) -> frozenset[str]:
-    out = set()
-    for t in texts:
-        w = [x.lower() for x in WORD.findall(t)]
-        out.update(" ".join(w[k:k + RECITE_WORDS]) for k in range(len(w) - RECITE_WORDS + 1))
-    return frozenset(out)
+_GRAMS: dict[str, tuple[frozenset, frozenset]] = {}
 
 
-def catalog_grams(header: Header) -> frozenset[str]:
-    """Every run of RECITE_WORDS words of the catalogs the prompt shows (personas, objections, industries, scenarios)."""
+def catalog_grams(header: Header) -> tuple[frozenset[tuple[str, ...]], frozenset[tuple[str, str]]]:
+    """Every run of RECITE_WORDS words of the catalogs the prompt shows
+    (personas, objections, industries, scenarios), and their first two words
+    (a cheap filter); computed once per spec."""
+    memo = _GRAMS.get(header.spec_hash)
+    if memo is not None:
+        return memo
     texts: list[str] = []
 
     def walk(x: Any) -> None:
@@ -245,7 +270,14 @@ def catalog_grams(header: Header) -> frozenset[str]:
                 walk(y)
     for cat in (header.personas, header.objections, header.industries, header.scenarios):
         walk(cat)
-    return _grams(tuple(texts))
+    grams = set()
+    for t in texts:
+        w = WORD.findall(t.lower())
+        grams.update(tuple(w[k:k + RECITE_WORDS]) for k in range(len(w) - RECITE_WORDS + 1))
+    if len(_GRAMS) > 8:
+        _GRAMS.clear()
+    memo = _GRAMS[header.spec_hash] = (frozenset(grams), frozenset(g[:2] for g in grams))
+    return memo
 
 
 def personal_data(text: str, lex: Lexicon, locale: str) -> str:
