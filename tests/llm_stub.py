@@ -207,7 +207,9 @@ class Stub:
 
 
 def _completion(content: str, finish: str, body: dict) -> dict:
-    prompt = sum(len(m.get("content") or "") for m in body.get("messages") or []) // 4
+    # about four characters a token, the messages and the schema (servers count both)
+    prompt = (sum(len(m.get("content") or "") for m in body.get("messages") or [])
+              + len(json.dumps(body.get("response_format") or ""))) // 4
     return {"id": "chatcmpl-stub", "object": "chat.completion", "created": 0, "model": body.get("model", "stub"),
             "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish}],
             "usage": {"prompt_tokens": prompt, "completion_tokens": len(content) // 4,

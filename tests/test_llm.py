@@ -249,3 +249,34 @@ def test_plan_counts_the_llm_requests(cli, tmp_path, stub):
     src.write_text(spec(stub))
     status, output = cli("plan", str(src))
     assert status == 0 and "2 API calls" in output
+
+
+def test_plan_estimates_and_build_records_tokens_and_cost(cli, tmp_path, stub):
+    text = spec(stub, price_input="0.15", price_output="0.60")
+    src = tmp_path / "tiny.corpus"
+    src.write_text(text)
+    status, output = cli("plan", str(src))
+    assert status == 0, output
+    line = next(x for x in output.splitlines() if x.startswith("LLM estimate"))
+    est_prompt, est_completion = (int(x.replace(",", "")) for x in
+                                  (line.split("~")[1].split()[0], line.split("~")[2].split()[0]))
+    assert "2 requests" in line and "$" in line
+    status, output, out = build(cli, tmp_path, text)
+    assert status == 0, output
+    made = next(x for x in output.splitlines() if x.startswith("LLM: "))
+    assert "2 requests" in made and "calls: 2 ok" in made
+    rec = [j for j in journal(out) if "prompt_tokens" in j]
+    got_prompt = sum(j["prompt_tokens"] for j in rec)
+    got_completion = sum(j["completion_tokens"] for j in rec)
+    assert got_prompt == sum(r["usage"]["prompt_tokens"] for r in [_usage(x) for x in stub.requests])
+    # the estimate is of the right size: within a factor of 1.5 of what the server counted
+    assert 1 / 1.5 <= est_prompt / got_prompt <= 1.5, (est_prompt, got_prompt)
+    assert 1 / 1.5 <= est_completion / got_completion <= 1.5, (est_completion, got_completion)
+    (out / "transcripts/acme.intro.txt").unlink()  # one call renders again, from the cache: nothing charged
+    status, output, _ = build(cli, tmp_path, text)
+    assert status == 0 and "LLM: 0 requests" in output and "$0.00" in output
+
+
+def _usage(request: dict) -> dict:
+    from .llm_stub import _completion
+    return _completion("", "stop", request)

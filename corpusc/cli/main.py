@@ -166,6 +166,19 @@ def plan(file, as_json, output, fmt):
         click.echo(planmod.footer(tally.summary()), err=True)
     else:
         write(sys.stdout)
+    if not as_json:  # a renderer that costs money says how much (engine llm)
+        r, ropts = _renderer(prog)
+        if hasattr(r, "estimate"):
+            click.echo(r.estimate(planmod.calls(prog), planmod.header(prog, compiled.spec_hash), ropts),
+                       err=bool(output))
+
+
+def _renderer(prog):
+    """The renderer the spec selects and its options."""
+    from corpusc.builder.compile import engine, renderer_options
+    from corpusc.render import registry as renderers
+    r = renderers.get(engine(prog))
+    return r, renderer_options(prog, r.Options.model_fields)
 
 
 @main.command()
@@ -237,6 +250,8 @@ def build(file, out_dir, only, jobs, shard, offline):
         raise SystemExit(128 + signum)  # what finished is kept
 
     before = signal.signal(signal.SIGTERM, _terminated)
+    r, ropts = _renderer(prog)
+    mark = r.journal_mark(out, ropts) if hasattr(r, "journal_mark") else None
     try:
         with progress_bar(total) as advance:
             res = run_build(compiled, file, out, only=wanted, jobs=jobs or (os.cpu_count() or 1),
@@ -272,6 +287,8 @@ def build(file, out_dir, only, jobs, shard, offline):
         click.echo(f"note: backend `{name}` is not available in this version; skipped", err=True)
     click.echo(f"Built {prog.corpus.name}: {res.rendered} calls rendered, {res.skipped} unchanged, "
                f"{res.files} files written in {res.seconds:.2f} s -> {out}/")
+    if mark is not None:
+        click.echo(r.usage(out, ropts, mark))
 
 
 @main.command()

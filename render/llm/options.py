@@ -25,6 +25,10 @@ class LlmOptions(BaseModel):
     max_repairs: int = Field(2, ge=0, le=10)
     fallback: Literal["template", "fail"] = "template"
     structured: Literal["strict", "prompt"] = "strict"  # json_schema enforced by the server, or in the prompt only
+    # USD per million tokens, overriding render/llm/prices.json for `corpusc plan`'s estimate and the build's total
+    price_input: float | None = Field(None, ge=0)
+    price_cached_input: float | None = Field(None, ge=0)
+    price_output: float | None = Field(None, ge=0)
     # a folder of .j2 templates overriding the shipped ones, file by file (relative to the spec)
     prompts: str | None = Field(None, json_schema_extra={"relative_to": "spec"})
     # a cache folder shared between outputs (relative to the spec); default: OUT/.corpusc/llm

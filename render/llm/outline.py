@@ -108,7 +108,8 @@ def _schema(call: Call, seg: Segment) -> dict[str, Any]:
     """A JSON schema of exactly the segment's turns, strict-mode shaped (every
     property required, no additional properties, no tuple arrays): one
     property `t<turn>` per turn, its speaker limited to the planned one, its
-    tags limited to the call's ids."""
+    tags limited to the call's ids (defined once, in `$defs`: the schema is
+    sent with every request and counts as prompt tokens)."""
     tag = {"type": "object", "additionalProperties": False, "required": ["id", "quote"],
            "properties": {"id": {"type": "string", "enum": ids(call)}, "quote": {"type": "string"}}}
     props = {}
@@ -117,8 +118,9 @@ def _schema(call: Call, seg: Segment) -> dict[str, Any]:
         props[f"t{i}"] = {"type": "object", "additionalProperties": False, "required": ["speaker", "text", "carries"],
                           "properties": {"speaker": {"type": "string", "enum": [pid]},
                                          "text": {"type": "string"},
-                                         "carries": {"type": "array", "items": tag}}}
-    return {"type": "object", "additionalProperties": False, "required": list(props), "properties": props}
+                                         "carries": {"type": "array", "items": {"$ref": "#/$defs/tag"}}}}
+    return {"type": "object", "additionalProperties": False, "required": list(props), "properties": props,
+            "$defs": {"tag": tag}}
 
 
 def target_words(call: Call, seg: Segment) -> int:

@@ -85,3 +85,20 @@ class Llm:
         async def all_of() -> list[RenderedCall]:
             return list(await asyncio.gather(*(render_call(c, header, client.opts, client) for c in calls)))
         return self._loop.run_until_complete(all_of())
+
+    def estimate(self, calls, header: Header, options: dict[str, Any]) -> str:
+        """`corpusc plan`'s line: first-round requests, tokens and cost (render/llm/cost.py)."""
+        from corpusc.render.llm import cost
+        return "LLM estimate (first round, before repairs): " + cost.describe(cost.estimate(calls, header, options))
+
+    def journal_mark(self, out: Path, options: dict[str, Any]) -> int:
+        from corpusc.render.llm import cost
+        return cost.journal_size(options, out)
+
+    def usage(self, out: Path, options: dict[str, Any], mark: int) -> str:
+        """`corpusc build`'s line: what this build asked for (the journal after `mark`) and how calls ended."""
+        from corpusc.render.llm import cost
+        got, outcomes = cost.recorded(options, out, mark)
+        ends = ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items())) or "no call rendered"
+        return f"LLM: {cost.describe(got).replace('~', '')} made by this build; calls: {ends}"
+
