@@ -23,62 +23,105 @@ EXPECTED = {"wrong_speaker": {"speaker", "schema"}, "missing_beat": {"missing_be
             "recite": {"catalog"}, "invalid_json": {"invalid_json"}, "length": {"finish_length"},
             "content_filter": {"finish_content_filter"}, "personal_data": {"personal_data"}, "too_short": {"length"}}
 
-OBJECTION = {"pricing": "The price is more than our budget allows right now.",
-             "timeline": "The timeline feels tight for this quarter.",
-             "implementation": "I'm not sure who would handle the rollout and the CRM integration.",
-             "competition": "Another vendor offered something similar, so we want to compare.",
-             "need": "I'm not convinced we need this, what we have already works.",
-             "risk": "Security and data privacy are a real risk for us.",
-             "authority": "I can't decide this alone, leadership has to approve it."}
-ANSWER = {"pricing": "the price", "timeline": "the timeline", "implementation": "the rollout",
-          "competition": "the comparison with the other vendor", "need": "whether you need this",
-          "risk": "the security risk", "authority": "who has to approve it"}
-FILLER = "So, on our side, we would walk through that part step by step."
-PLAIN = {"opening": "Hi everyone, thanks for joining today.", "small_talk": "How was your week so far?",
-         "reference": "Last time we spoke about how your team reviews calls.",
-         "agenda": "Here is what I would suggest we cover today.",
-         "buying_signal": "How soon could we get started if we moved ahead?",
-         "next_steps": "As a next step, I will send the proposal by Friday.",
-         "close": "Thanks everyone, talk soon."}
-MOMENT = {"positive": "This is great, I really like it.", "negative": "I'm worried, this looks difficult."}
+# its own words per language (what a model would say), keyed by the locale's language
+WORDS = {
+    "en": {
+        "objection": {"pricing": "The price is more than our budget allows right now.",
+                      "timeline": "The timeline feels tight for this quarter.",
+                      "implementation": "I'm not sure who would handle the rollout and the CRM integration.",
+                      "competition": "Another vendor offered something similar, so we want to compare.",
+                      "need": "I'm not convinced we need this, what we have already works.",
+                      "risk": "Security and data privacy are a real risk for us.",
+                      "authority": "I can't decide this alone, leadership has to approve it."},
+        "answer": {"pricing": "the price", "timeline": "the timeline", "implementation": "the rollout",
+                   "competition": "the comparison with the other vendor", "need": "whether you need this",
+                   "risk": "the security risk", "authority": "who has to approve it"},
+        "answered": "Let's talk about {topic}: here is what we can do.",
+        "concern": "I still have a concern about {key}.",
+        "competitor": "We also had a look at {key} recently.",
+        "intro": "I'm {first}, glad to join.",
+        "other": "Let me cover the {kind} part now.",
+        "filler": "So, on our side, we would walk through that part step by step.",
+        "plain": {"opening": "Hi everyone, thanks for joining today.", "small_talk": "How was your week so far?",
+                  "reference": "Last time we spoke about how your team reviews calls.",
+                  "agenda": "Here is what I would suggest we cover today.",
+                  "buying_signal": "How soon could we get started if we moved ahead?",
+                  "next_steps": "As a next step, I will send the proposal by Friday.",
+                  "close": "Thanks everyone, talk soon."},
+        "moment": {"positive": "This is great, I really like it.", "negative": "I'm worried, this looks difficult."},
+    },
+    "de": {
+        "objection": {"pricing": "Der Preis liegt über unserem Budget.",
+                      "timeline": "Der Zeitplan ist für dieses Quartal knapp.",
+                      "implementation": "Wer soll die Einführung und die CRM-Integration übernehmen?",
+                      "competition": "Ein anderer Anbieter hat etwas Ähnliches, wir wollen vergleichen.",
+                      "need": "Ich weiß nicht, ob wir das brauchen, unser System funktioniert.",
+                      "risk": "Datenschutz und Sicherheit sind für uns ein echtes Risiko.",
+                      "authority": "Das kann ich nicht allein entscheiden, die Geschäftsführung muss zustimmen."},
+        "answer": {"pricing": "Preis", "timeline": "Zeitplan", "implementation": "Einführung",
+                   "competition": "Vergleich mit dem anderen Anbieter", "need": "Bedarf",
+                   "risk": "Risiko und Datenschutz", "authority": "Freigabe durch die Geschäftsführung"},
+        "answered": "Zum Thema {topic}: so können wir das lösen.",
+        "concern": "Ich habe noch eine Frage zu {key}.",
+        "competitor": "Wir haben uns kürzlich auch {key} angesehen.",
+        "intro": "Ich bin {first}, schön dabei zu sein.",
+        "other": "Dann komme ich jetzt zum Punkt {kind}.",
+        "filler": "Also, auf unserer Seite würden wir das Schritt für Schritt durchgehen.",
+        "plain": {"opening": "Hallo zusammen, danke fürs Dabeisein.", "small_talk": "Wie war Ihre Woche bisher?",
+                  "reference": "Beim letzten Mal haben wir über Ihre Gesprächsauswertung gesprochen.",
+                  "agenda": "Ich schlage vor, dass wir heute Folgendes besprechen.",
+                  "buying_signal": "Wie schnell könnten wir starten, wenn wir weitermachen?",
+                  "next_steps": "Als nächsten Schritt schicke ich Ihnen bis Freitag das Angebot.",
+                  "close": "Danke Ihnen allen, bis bald."},
+        "moment": {"positive": "Das ist super, das gefällt mir wirklich.",
+                   "negative": "Ich mache mir Sorgen, das wirkt schwierig."},
+    },
+}
 
 
-def sentence(c: dict, name: str) -> str:
+def words(outline: dict) -> dict:
+    return WORDS.get(outline.get("locale", "en")[:2], WORDS["en"])
+
+
+def sentence(c: dict, name: str, w: dict) -> str:
     kind, key = c["kind"], c.get("key")
     if kind == "moment":
-        return MOMENT[c["polarity"]]
+        return w["moment"][c["polarity"]]
     if kind == "competitor_mention":
-        return f"We also had a look at {key} recently."
+        return w["competitor"].format(key=key)
     if kind in ("objection_raised", "objection_reopened"):
-        return OBJECTION.get(key, f"I still have a concern about {key}.")
+        return w["objection"].get(key) or w["concern"].format(key=key)
     if kind.startswith("objection_"):
-        return f"Let's talk about {ANSWER.get(key, key)}: here is what we can do."
+        return w["answered"].format(topic=w["answer"].get(key, key))
     if kind == "introduce_stakeholder":
-        return f"I'm {name.split()[0]}, glad to join."
-    return PLAIN.get(kind, f"Let me cover the {kind.replace('_', ' ')} part now.")
+        return w["intro"].format(first=name.split()[0])
+    return w["plain"].get(kind) or w["other"].format(kind=kind.replace("_", " "))
 
 
 def write(outline: dict) -> dict:
     """A correct answer for the outline: each turn its carries' sentences, filled to the length."""
     turns = outline["turns"]
+    w = words(outline)
     per_turn = max(1, outline["words"] // max(1, len(turns)))
     doc = {}
     for t in turns:
         parts, carries = [], []
         for c in t["carries"]:
-            s = sentence(c, t["name"])
+            s = sentence(c, t["name"], w)
             if s not in parts:
                 parts.append(s)
             carries.append({"id": c["id"], "quote": s})
         while len(" ".join(parts).split()) + 6 < per_turn:
-            parts.append(FILLER)
-        doc[f"t{t['turn']}"] = {"speaker": t["speaker"], "text": " ".join(parts) or FILLER, "carries": carries}
+            parts.append(w["filler"])
+        doc[f"t{t['turn']}"] = {"speaker": t["speaker"], "text": " ".join(parts) or w["filler"], "carries": carries}
     return doc
 
 
 def damage(doc: dict, outline: dict, mode: str, recital: str) -> str | None:
     """Break a correct answer as `mode` says; the answer text, or None for an HTTP failure mode."""
     turns = outline["turns"]
+    w = words(outline)
+    moment = w["moment"]
     if mode == "wrong_speaker":
         ids = sorted({t["speaker"] for t in turns} | {"someone_else"})
         t0 = doc[f"t{turns[-1]['turn']}"]
@@ -91,7 +134,7 @@ def damage(doc: dict, outline: dict, mode: str, recital: str) -> str | None:
                 gone = beats[0]["id"]
                 s = next(c["quote"] for c in d["carries"] if c["id"] == gone)
                 d["carries"] = [c for c in d["carries"] if c["id"] != gone]
-                d["text"] = d["text"].replace(s, FILLER, 1)
+                d["text"] = d["text"].replace(s, w["filler"], 1)
                 break
     elif mode == "wrong_polarity":
         for t in turns:
@@ -99,10 +142,10 @@ def damage(doc: dict, outline: dict, mode: str, recital: str) -> str | None:
             if m:
                 d = doc[f"t{t['turn']}"]
                 other = "negative" if m["polarity"] == "positive" else "positive"
-                d["text"] = d["text"].replace(MOMENT[m["polarity"]], MOMENT[other])
+                d["text"] = d["text"].replace(moment[m["polarity"]], moment[other])
                 for c in d["carries"]:
-                    if c["quote"] == MOMENT[m["polarity"]]:
-                        c["quote"] = MOMENT[other]
+                    if c["quote"] == moment[m["polarity"]]:
+                        c["quote"] = moment[other]
                 break
     elif mode == "recite":
         d = doc[f"t{turns[len(turns) // 2]['turn']}"]

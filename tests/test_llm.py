@@ -280,3 +280,53 @@ def test_plan_estimates_and_build_records_tokens_and_cost(cli, tmp_path, stub):
 def _usage(request: dict) -> dict:
     from .llm_stub import _completion
     return _completion("", "stop", request)
+
+
+def test_a_killed_build_resumes_without_asking_twice(cli, tmp_path, stub):
+    """kill -9 while the second call is being answered: the first call's answer
+    was cached when it arrived, so the rerun asks only for the second."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    stub.delay = 1.5
+    src = tmp_path / "tiny.corpus"
+    src.write_text(spec(stub, max_concurrency="1"))
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "corpusc", "build", str(src), "-o", str(out), "--jobs", "1"],
+                            env={**os.environ, "OPENAI_API_KEY": KEY}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not list((out / ".corpusc/llm/answers").glob("*/*.json")):
+            time.sleep(0.05)
+        assert list((out / ".corpusc/llm/answers").glob("*/*.json")), "no answer arrived"
+        while time.monotonic() < deadline and len(stub.requests) < 2:  # the second request is on its way
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert len(list((out / ".corpusc/llm/answers").glob("*/*.json"))) == 1
+    assert not (out / "ground_truth/acme.demo.json").exists()
+    stub.delay = 0
+    asked = len(stub.requests)
+    status, output, _ = build(cli, tmp_path, spec(stub, max_concurrency="1"))
+    assert status == 0, output
+    assert len(stub.requests) == asked + 1  # only the answer that never arrived
+    assert gt(out, "acme.demo")["rendering"]["renderer"] == "llm"
+
+
+@pytest.mark.parametrize("mode", ["ok", "wrong_polarity", "missing_beat"])
+def test_german_calls_are_verified_with_the_german_lexicon(cli, tmp_path, stub, mode):
+    stub.script["acme.intro"] = [mode, "ok"]
+    status, output, out = build(cli, tmp_path, spec(stub).replace("locale en-US", "locale de-DE"))
+    assert status == 0, output
+    g = gt(out, "acme.intro")
+    assert g["locale"] == "de-DE" and g["rendering"]["renderer"] == "llm"
+    assert g["rendering"]["repairs"] == (0 if mode == "ok" else 1)
+    assert "Deutsch" in stub.requests[0]["messages"][0]["content"]
+    comp = [s for s in g["signals"]["surface"] if s["type"] == "objection"]
+    assert comp and "Preis" in comp[0]["quote"]
