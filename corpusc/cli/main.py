@@ -243,7 +243,7 @@ def build(file, out_dir, only, jobs, shard, offline):
     from corpusc.backends.base import BackendError
     from corpusc.render.llm.errors import LlmError
 
-    if offline:  # read by the LLM renderer in every worker process (they inherit the environment)
+    if offline:  # read by the LLM renderer in every worker process (they inherit it), for this build only
         os.environ["CORPUSC_OFFLINE"] = "1"
 
     def _terminated(signum, frame):  # SIGTERM (a CI timeout, docker stop) stops the build like Ctrl-C:
@@ -283,6 +283,8 @@ def build(file, out_dir, only, jobs, shard, offline):
         sys.exit(code)
     finally:
         signal.signal(signal.SIGTERM, before)
+        if offline:
+            os.environ.pop("CORPUSC_OFFLINE", None)
     for name in res.skipped_backends:
         click.echo(f"note: backend `{name}` is not available in this version; skipped", err=True)
     click.echo(f"Built {prog.corpus.name}: {res.rendered} calls rendered, {res.skipped} unchanged, "
