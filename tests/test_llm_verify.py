@@ -140,3 +140,44 @@ def test_quotes_are_located_verbatim_or_ignoring_case():
     assert verify.locate("Well. The price is high. Okay.", "The price is high.") == (6, 24)
     assert verify.locate("Well. the price is high. Okay.", "The price is high.") == (6, 24)
     assert verify.locate("Well. The cost is high.", "The price is high.") is None
+
+
+def test_request_budget_waits_for_the_minute_window(monkeypatch):
+    """requests_per_minute 2: the third request waits until the first leaves the 60 s window (a fake clock)."""
+    import asyncio
+
+    from corpusc.render.llm import client as C
+    from corpusc.render.llm.cache import Cache
+    now = [1000.0]
+    slept: list[float] = []
+
+    async def sleep(s):
+        slept.append(s)
+        now[0] += s
+    monkeypatch.setattr(C.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(C.asyncio, "sleep", sleep)
+    cl = C.Client(C.LlmOptions(requests_per_minute=2), Cache(None))
+    cl._budget = asyncio.Lock()
+
+    async def three():
+        for _ in range(3):
+            await cl._admit(10)
+            now[0] += 1.0
+    asyncio.run(three())
+    assert len(slept) == 1 and abs(slept[0] - 58.0) < 1e-6  # sent at 1000 and 1001; the third at 1060
+
+
+def test_retry_after_in_seconds_milliseconds_or_a_date():
+    import email.utils
+    import time as t
+
+    from corpusc.render.llm.client import retry_after
+
+    class R:
+        def __init__(self, h):
+            self.headers = h
+    assert retry_after(R({"retry-after": "3"})) == 3.0
+    assert retry_after(R({"retry-after-ms": "250", "retry-after": "9"})) == 0.25
+    later = email.utils.formatdate(t.time() + 30, usegmt=True)
+    assert 25 <= retry_after(R({"retry-after": later})) <= 31
+    assert retry_after(R({})) is None and retry_after(None) is None
