@@ -189,7 +189,7 @@ class Stub:
             todo = self.script.get(call)
             return todo.pop(0) if todo else self.default
 
-    def answer(self, body: dict) -> tuple[int, dict, dict]:
+    def answer(self, body: dict, auth: str = "") -> tuple[int, dict, dict]:
         """(status, headers, JSON body) for one chat-completions request."""
         msgs = body.get("messages") or []
         text = msgs[0]["content"] if msgs else ""
@@ -202,6 +202,9 @@ class Stub:
         mode = self._mode(outline["call"])
         if mode == "http429":
             return 429, {"Retry-After": "1"}, {"error": {"message": "slow down", "type": "rate_limit_exceeded"}}
+        if mode == "http401":  # as OpenAI does: the refused key, quoted back
+            return 401, {}, {"error": {"message": f"Incorrect API key provided: {auth.removeprefix('Bearer ')}",
+                                       "type": "invalid_request_error", "code": "invalid_api_key"}}
         if mode == "http500":
             return 500, {}, {"error": {"message": "internal error", "type": "server_error"}}
         content = damage(write(outline), outline, mode, self.recital)
@@ -224,7 +227,7 @@ class Stub:
                 if self.path != "/v1/chat/completions":
                     status, headers, doc = 404, {}, {"error": {"message": "not found"}}
                 else:
-                    status, headers, doc = stub.answer(body)
+                    status, headers, doc = stub.answer(body, self.headers.get("Authorization", ""))
                 with stub.lock:
                     stub.requests.append({**body, "_status": status, "_t": time.monotonic()})
                 if stub.delay:

@@ -110,6 +110,16 @@ def test_refused_request_is_a_diagnostic_without_the_key(cli, tmp_path, monkeypa
     assert status == 1 and "[E0732]" in output and KEY not in output and "Traceback" not in output
 
 
+def test_a_key_quoted_back_by_the_server_is_scrubbed(cli, tmp_path, stub):
+    stub.default = "http401"
+    status, output, out = build(cli, tmp_path, spec(stub))
+    assert status == 1 and "[E0732]" in output and "HTTP 401" in output and "Traceback" not in output
+    assert KEY not in output and "Incorrect API key provided: ***" in output
+    for p in out.rglob("*"):
+        if p.is_file():
+            assert KEY.encode() not in p.read_bytes(), p
+
+
 def test_missing_key_is_a_diagnostic(cli, tmp_path, stub, monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY")
     status, output, _ = build(cli, tmp_path, spec(stub))
