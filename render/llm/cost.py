@@ -116,7 +116,8 @@ def journal_size(options: dict[str, Any], out: Path) -> int:
     return p.stat().st_size if p.is_file() else 0
 
 
-def describe(e: Estimate) -> str:
-    money = f", ~${e.usd:.2f}" if e.usd is not None else " (no price for this model: set price_input / price_output)"
-    return (f"{e.requests} requests, ~{e.prompt_tokens:,} prompt tokens ({e.cached_tokens:,} cacheable), "
-            f"~{e.completion_tokens:,} completion tokens{money}")
+def describe(e: Estimate, about: str = "~", cached: str = "cacheable") -> str:
+    money = f", {about}${e.usd:.2f}" if e.usd is not None else \
+        " (no price for this model: set price_input / price_output)"
+    return (f"{e.requests} requests, {about}{e.prompt_tokens:,} prompt tokens ({e.cached_tokens:,} {cached}), "
+            f"{about}{e.completion_tokens:,} completion tokens{money}")

@@ -100,5 +100,5 @@ class Llm:
         from corpusc.render.llm import cost
         got, outcomes = cost.recorded(options, out, mark)
         ends = ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items())) or "no call rendered"
-        return f"LLM: {cost.describe(got).replace('~', '')} made by this build; calls: {ends}"
+        return f"LLM: {cost.describe(got, about='', cached='cached')} made by this build; calls: {ends}"
 
