@@ -181,3 +181,14 @@ def test_retry_after_in_seconds_milliseconds_or_a_date():
     later = email.utils.formatdate(t.time() + 30, usegmt=True)
     assert 25 <= retry_after(R({"retry-after": later})) <= 31
     assert retry_after(R({})) is None and retry_after(None) is None
+
+
+def test_a_bracketed_cue_in_the_words_is_refused():
+    header, calls = sales_pov()
+    call = calls[0]
+    seg = O.segments(call, "whole")[0]
+    content, _ = answers(call, seg, "ok", "")
+    doc = json.loads(content)
+    doc["t3"]["text"] = "[hesitant] " + doc["t3"]["text"]
+    found = verify.check(call, header, seg, doc).violations
+    assert [v.turn for v in found if "bracketed" in v.message] == [3]

@@ -88,7 +88,8 @@ def turn_outline(call: Call, seg: Segment) -> list[dict[str, Any]]:
         p = call.participants[call.speakers[i]]
         out.append({"turn": i, "speaker": p.id, "name": p.name, "side": p.side, "role": p.role,
                     "carries": [{"id": it.id, "kind": it.kind, "key": it.key, "polarity": it.polarity,
-                                 "note": it.note, "ref_call": it.ref_call} for it in by_turn.get(i, [])]})
+                                 "divergent": it.divergent, "note": it.note, "ref_call": it.ref_call}
+                                for it in by_turn.get(i, [])]})
     return out
 
 

@@ -26,6 +26,7 @@ WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 EMAIL = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)+)")
 PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ().-]{6,}\d(?!\w)")
 CARD = re.compile(r"\b(?:\d[ -]?){13,19}\b")
+BRACKET = re.compile(r"\[[^\]]*\]|\*[^*]+\*")  # [hesitant], *laughs*: cues and stage directions are corpusc's
 MAYBE_PERSONAL = re.compile(r"[@\d]")  # personal data needs an @ or a digit
 NOT_PHONE = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{1,3}(?:[.,  ]\d{3})+)$")  # dates, grouped amounts
 
@@ -127,6 +128,9 @@ def check(call: Call, header: Header, seg: O.Segment, doc: dict[str, Any], enfor
             v.append(Violation("speaker", f"t{i} must be spoken by `{want}`, not `{t.get('speaker')}`", i))
         if not out.texts[i]:
             v.append(Violation("schema", f"t{i} has no words", i))
+        elif BRACKET.search(out.texts[i]):
+            v.append(Violation("schema", f"t{i} writes a bracketed cue or note; write only the spoken words "
+                                         "(corpusc adds the cues)", i))
     if len(out.texts) < len(seg.turns):
         return out  # the rest needs every turn
     tags: dict[tuple[int, str], str] = {}
