@@ -153,23 +153,31 @@ def _emit(e: P.Emit, sink: Sink, renderer=None) -> P.Emit | None:
     if bad:
         return e
     dumped = valid.model_dump(mode="json", exclude_unset=True)
-    _spec_relative(model, dumped, span)
+    for k, path in _spec_relative(model, dumped, span):
+        sink.add("E0503", f"invalid value for `{k}`: no folder `{path}`", where[k].values[0].span,
+                 label="no such folder", help="the path is relative to the spec's folder")
+        return e
     ordered = {k: dumped[k] for k in given if k in dumped}  # in the spec's order, as the plan header lists them
     ordered.update((k, v) for k, v in dumped.items() if k not in ordered)
     return e.model_copy(update={"options": ordered})
 
 
-def _spec_relative(model: type[BaseModel], values: dict[str, Any], span: Span) -> None:
+def _spec_relative(model: type[BaseModel], values: dict[str, Any], span: Span) -> list[tuple[str, str]]:
     """An option declared `json_schema_extra={"relative_to": "spec"}` (a
     folder of prompt templates, a cache) names a path relative to the spec's
     folder, as a spec's `use` does; it is made absolute here, so a build
-    started from any directory finds the same folder."""
+    started from any directory finds the same folder. Returns (option, path)
+    of those declared `"exists": True` whose folder is missing."""
     import os
     base = os.path.dirname(os.path.abspath(span.file)) if span.file and not span.file.startswith("<") else os.getcwd()
+    missing = []
     for k, f in model.model_fields.items():
         extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
         if extra.get("relative_to") == "spec" and isinstance(values.get(k), str):
             values[k] = os.path.normpath(os.path.join(base, os.path.expanduser(values[k])))
+            if extra.get("exists") and not os.path.isdir(values[k]):
+                missing.append((k, values[k]))
+    return missing
 
 
 def _with_renderer(model: type[BaseModel], renderer) -> type[BaseModel]:

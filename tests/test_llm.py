@@ -340,3 +340,17 @@ def test_german_calls_are_verified_with_the_german_lexicon(cli, tmp_path, stub, 
     assert "Deutsch" in stub.requests[0]["messages"][0]["content"]
     comp = [s for s in g["signals"]["surface"] if s["type"] == "objection"]
     assert comp and "Preis" in comp[0]["quote"]
+
+
+def test_a_missing_prompts_folder_is_located_at_check(cli, tmp_path, stub):
+    src = tmp_path / "tiny.corpus"
+    src.write_text(spec(stub, prompts='"no_such_prompts"'))
+    status, output = cli("check", str(src))
+    assert status == 1 and "[E0503]" in output and "no_such_prompts" in output and "tiny.corpus:" in output
+
+
+def test_a_locale_without_a_lexicon_is_refused_at_check(cli, tmp_path, stub):
+    src = tmp_path / "tiny.corpus"
+    src.write_text(spec(stub).replace("locale en-US", "locale fr-FR"))
+    status, output = cli("check", str(src))
+    assert status == 1 and "[E0505]" in output and "renderer `llm` has no locale `fr-FR`" in output

@@ -30,6 +30,6 @@ class LlmOptions(BaseModel):
     price_cached_input: float | None = Field(None, ge=0)
     price_output: float | None = Field(None, ge=0)
     # a folder of .j2 templates overriding the shipped ones, file by file (relative to the spec)
-    prompts: str | None = Field(None, json_schema_extra={"relative_to": "spec"})
+    prompts: str | None = Field(None, json_schema_extra={"relative_to": "spec", "exists": True})
     # a cache folder shared between outputs (relative to the spec); default: OUT/.corpusc/llm
     cache: str | None = Field(None, json_schema_extra={"relative_to": "spec"})
