@@ -171,6 +171,7 @@ class Stub:
         self.default = "ok"
         self.recital = ""
         self.judge = "ok"  # ok | flag
+        self.headers: dict[str, str] = {}  # added to the next successful answer only (rate-limit headers)
         self.delay = delay
         self.requests: list[dict] = []  # every request body received, with `_status`
         self.auth: set[str] = set()
@@ -216,7 +217,9 @@ class Stub:
         else:
             content = damage(write(outline), outline, mode, self.recital)
         finish = {"length": "length", "content_filter": "content_filter"}.get(mode, "stop")
-        return 200, {}, _completion(content, finish, body)
+        with self.lock:
+            headers, self.headers = self.headers, {}
+        return 200, headers, _completion(content, finish, body)
 
     def start(self) -> "Stub":
         stub = self

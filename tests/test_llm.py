@@ -183,6 +183,14 @@ def test_throttling_and_server_errors_are_retried(cli, tmp_path, stub, status_mo
     assert gt(out, "acme.intro")["rendering"]["repairs"] == 0  # a retry is not a repair
 
 
+def test_a_spent_rate_limit_budget_pauses_the_next_request(cli, tmp_path, stub):
+    stub.headers = {"x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "1.5s"}
+    status, output, out = build(cli, tmp_path, spec(stub, max_concurrency="1"))
+    assert status == 0, output
+    first, second = stub.requests
+    assert second["_t"] - first["_t"] >= 1.4  # not before the budget resets
+
+
 def test_unrepairable_call_falls_back_to_the_template_flagged(cli, tmp_path, stub):
     stub.script["acme.intro"] = ["missing_beat"] * 5
     status, output, out = build(cli, tmp_path, spec(stub))

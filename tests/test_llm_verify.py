@@ -192,3 +192,9 @@ def test_a_bracketed_cue_in_the_words_is_refused():
     doc["t3"]["text"] = "[hesitant] " + doc["t3"]["text"]
     found = verify.check(call, header, seg, doc).violations
     assert [v.turn for v in found if "bracketed" in v.message] == [3]
+
+
+def test_rate_limit_reset_durations():
+    from corpusc.render.llm.client import reset_seconds
+    assert reset_seconds("6m0s") == 360.0 and reset_seconds("20ms") == 0.02
+    assert reset_seconds("1h2m3.5s") == 3723.5 and reset_seconds("") is None

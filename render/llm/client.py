@@ -1,6 +1,7 @@
 """Chat completions through the openai SDK's async client (any
 OpenAI-compatible `base_url`): bounded concurrency, request and token budgets
-per minute, retries of 429, 5xx and lost connections that honour
+per minute, a pause when a server's `x-ratelimit-remaining-*` header says a
+budget is spent, retries of 429, 5xx and lost connections that honour
 `Retry-After` / `retry-after-ms`, and the cache in front of it all. A
 `finish_reason` of `length` or `content_filter` comes back as such, for the
 renderer to treat as a failure. The key is read from the environment
@@ -57,6 +58,7 @@ class Client:
         self._sem: asyncio.Semaphore | None = None
         self._budget: asyncio.Lock | None = None
         self._sent: collections.deque[tuple[float, int]] = collections.deque()
+        self._pause_until = 0.0  # monotonic time before which nothing is sent (rate-limit headers)
 
     def _client(self):
         if self._sdk is None:
@@ -70,8 +72,20 @@ class Client:
             import openai
             self._key = key
             base = self.opts.base_url or os.environ.get("OPENAI_BASE_URL") or None
-            self._sdk = openai.AsyncOpenAI(api_key=key, base_url=base, max_retries=0, timeout=300.0)
+            http = openai.DefaultAsyncHttpxClient(event_hooks={"response": [self._limits]})
+            self._sdk = openai.AsyncOpenAI(api_key=key, base_url=base, max_retries=0, timeout=300.0, http_client=http)
         return self._sdk
+
+    async def _limits(self, response) -> None:
+        """A server's rate-limit headers on any answer: when a budget is spent
+        (`x-ratelimit-remaining-requests: 0`, or of tokens), no request is sent
+        before it resets (`x-ratelimit-reset-requests: 6m0s`)."""
+        h = response.headers
+        for kind in ("requests", "tokens"):
+            if (h.get(f"x-ratelimit-remaining-{kind}") or "").strip() == "0":
+                wait = reset_seconds(h.get(f"x-ratelimit-reset-{kind}") or "")
+                if wait:
+                    self._pause_until = max(self._pause_until, time.monotonic() + min(wait, MAX_WAIT))
 
     def scrub(self, text: str) -> str:
         return text.replace(self._key, "***") if self._key else text
@@ -91,6 +105,8 @@ class Client:
             self._sem = asyncio.Semaphore(self.opts.max_concurrency)
             self._budget = asyncio.Lock()
         async with self._sem:
+            while (pause := self._pause_until - time.monotonic()) > 0:
+                await asyncio.sleep(pause)
             await self._admit(estimate_tokens(body["messages"]) + body.get("max_tokens", 0) // 4)
             ans = await self._send(sdk, body, tag)
         self.cache.put(k, {kk: v for kk, v in ans.__dict__.items() if kk != "from_cache"})
@@ -182,3 +198,13 @@ def retry_after(resp) -> float | None:
             return max(0.0, when.timestamp() - time.time())
         except (TypeError, ValueError):
             return None
+
+
+def reset_seconds(value: str) -> float | None:
+    """OpenAI's reset durations ("1s", "6m0s", "20ms", "1h2m3.5s") in seconds."""
+    import re
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|h|m|s)", value)
+    if not parts:
+        return None
+    scale = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+    return sum(float(n) * scale[u] for n, u in parts)
