@@ -363,6 +363,15 @@ the cache (`OUT/.corpusc/llm/`, or the `cache` folder of `emit transcripts`).
 A call whose plan, prompts, model or options changed since the cache was
 filled needs one build with the key set.""")
 
+_c("E0735", "error", "LLM cost estimate over budget", """
+`budget 20 usd` in `emit transcripts` (engine llm) is compared with `corpusc
+plan`'s estimate of the first round of requests (prompts rendered exactly as
+the build sends them, completions from the planned words, prices from
+`render/llm/prices.json` or the spec's `price_input` / `price_output`). The
+estimate is over the budget, or the model has no price to estimate with.
+Raise the budget, choose a cheaper model, or plan fewer or shorter calls;
+repairs and a judge model come on top of the estimate.""")
+
 # --- E08xx: delivery ------------------------------------------------------------
 _c("E0801", "error", "cannot deliver from this directory", """
 `corpusc deliver` reads a built corpus: the directory must exist and be the

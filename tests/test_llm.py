@@ -362,3 +362,23 @@ def test_a_locale_without_a_lexicon_is_refused_at_check(cli, tmp_path, stub):
     src.write_text(spec(stub).replace("locale en-US", "locale fr-FR"))
     status, output = cli("check", str(src))
     assert status == 1 and "[E0505]" in output and "renderer `llm` has no locale `fr-FR`" in output
+
+
+def test_budget_fails_check_when_the_estimate_exceeds_it(cli, tmp_path, stub):
+    src = tmp_path / "tiny.corpus"
+    priced = spec(stub, price_input="0.15", price_output="0.60")
+    src.write_text(priced.replace("  max_repairs 1\n", "  max_repairs 1\n  budget 0.0001 usd\n"))
+    status, output = cli("check", str(src))
+    assert status == 1 and "[E0735]" in output and "exceeds the budget of $0.00" in output
+    assert f"{src.name}:" in output and "budget 0.0001 usd" in output  # shown at the budget's line
+    status, output, _ = build(cli, tmp_path, src.read_text())
+    assert status == 1 and "[E0735]" in output and not stub.requests  # nothing was asked
+    src.write_text(priced.replace("  max_repairs 1\n", "  max_repairs 1\n  budget 5 usd\n"))
+    status, output = cli("check", str(src))
+    assert status == 0, output
+    src.write_text(spec(stub).replace("  max_repairs 1\n", "  max_repairs 1\n  budget 5 usd\n"))  # no price
+    status, output = cli("check", str(src))
+    assert status == 1 and "cannot be checked" in output
+    src.write_text(priced.replace("  max_repairs 1\n", "  max_repairs 1\n  budget 5 eur\n"))
+    status, output = cli("check", str(src))
+    assert status == 1 and "[E0503]" in output  # eur is no unit of the language: two values

@@ -122,8 +122,25 @@ def _check_one(path, sink):
     results = None
     if compiled.program is not None and not own.errors:
         results = evaluate_plan(compiled, own)
+        _budget(compiled, own)
     sink.items.extend(own.items)
     return compiled, results
+
+
+def _budget(compiled, sink) -> None:
+    """A renderer that costs money holds the spec to its `budget` (engine llm: E0735 at the budget's line)."""
+    prog = compiled.program
+    r, ropts = _renderer(prog)
+    if not hasattr(r, "over_budget") or ropts.get("budget") is None:
+        return
+    from corpusc.diagnostics.model import Span
+    from corpusc.plan import planner as planmod
+    why = r.over_budget(planmod.calls(prog), planmod.header(prog, compiled.spec_hash), ropts)
+    if why:
+        emit = next(e for e in prog.emits if e.backend == "transcripts")
+        span = next((ln.span for ln in emit.lines if ln.name == "budget"), emit.span) or Span.point("<spec>")
+        sink.add("E0735", why, span, label="over this budget",
+                 help="raise the budget, choose a cheaper `model`, or plan fewer or shorter calls")
 
 
 @main.command()
@@ -230,6 +247,7 @@ def build(file, out_dir, only, jobs, shard, offline):
             click.echo(f"Built {prog.corpus.name}: up to date, {current} calls unchanged -> {out}/")
             return
         results = evaluate_plan(compiled, sink)
+        _budget(compiled, sink)
     if sink.items:
         emit_diags(sink.sorted(), compiled.sources, "text", err=True)
     if prog is None or sink.errors:

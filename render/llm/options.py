@@ -5,9 +5,19 @@ environment variable holding it is, so no spec, plan or manifest can carry it.""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+
+def _usd(v):
+    """`20 usd` (a quantity, as a spec writes money) or a plain number of US dollars."""
+    if isinstance(v, str):
+        num, _, unit = v.strip().partition(" ")
+        if unit.strip().lower() not in ("", "usd"):
+            raise ValueError(f"the budget is in usd, not `{unit.strip()}`")
+        return num
+    return v
 
 
 class LlmOptions(BaseModel):
@@ -29,7 +39,10 @@ class LlmOptions(BaseModel):
     price_input: float | None = Field(None, ge=0)
     price_cached_input: float | None = Field(None, ge=0)
     price_output: float | None = Field(None, ge=0)
+    # `budget 20 usd`: `check` fails when `corpusc plan`'s estimate of the first round exceeds it (E0735)
+    budget: Annotated[float | None, BeforeValidator(_usd)] = Field(None, ge=0)
     # a folder of .j2 templates overriding the shipped ones, file by file (relative to the spec)
     prompts: str | None = Field(None, json_schema_extra={"relative_to": "spec", "exists": True})
     # a cache folder shared between outputs (relative to the spec); default: OUT/.corpusc/llm
     cache: str | None = Field(None, json_schema_extra={"relative_to": "spec"})
+

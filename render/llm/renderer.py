@@ -102,3 +102,17 @@ class Llm:
         ends = ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items())) or "no call rendered"
         return f"LLM: {cost.describe(got, about='', cached='cached')} made by this build; calls: {ends}"
 
+    def over_budget(self, calls, header: Header, options: dict[str, Any]) -> str | None:
+        """Why the spec's `budget` is exceeded by the estimate, or cannot be checked; None when within it."""
+        from corpusc.render.llm import cost
+        budget = LlmOptions.model_validate(options).budget
+        if budget is None:
+            return None
+        est = cost.estimate(calls, header, options)
+        if est.usd is None:
+            return (f"the budget of ${budget:,.2f} cannot be checked: no price for model "
+                    f"`{options.get('model', LlmOptions().model)}` (set price_input and price_output)")
+        if est.usd > budget:
+            return f"the estimated cost ${est.usd:,.2f} exceeds the budget of ${budget:,.2f} ({cost.describe(est)})"
+        return None
+
