@@ -30,7 +30,8 @@ ALLOWED = {
     "backends": {"render", "plan", "compiler", "diagnostics"},
     "builder": {"backends", "render", "plan", "compiler", "diagnostics"},
     "deliver": {"plan", "compiler", "diagnostics"},
-    "cli": {"builder", "deliver", "backends", "render", "plan", "compiler", "diagnostics"},
+    "score": {"builder", "backends", "render", "plan", "compiler", "diagnostics"},
+    "cli": {"score", "builder", "deliver", "backends", "render", "plan", "compiler", "diagnostics"},
 }
 DATA = {"grammar", "stdlib", "specs"}  # package data, imported by nobody's code
 
