@@ -278,12 +278,12 @@ def _bootstrap(per_call: list[dict], keys: list[str], st: Settings) -> dict[str,
             C[i, index[k]] = v
             if k != "divergence":
                 C[i, -1] += v
-    C = C.reshape(n, -1)
+    C = C.reshape(n, -1).astype(np.float64)  # float: the product runs in BLAS
     rng = np.random.default_rng(st.seed)
     f1s = []
     for lo in range(0, st.bootstrap, 100):
         b = min(100, st.bootstrap - lo)
-        W = rng.multinomial(n, np.full(n, 1.0 / n), size=b)
+        W = np.stack([np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(b)]).astype(np.float64)
         tot = (W @ C).reshape(b, -1, 3)
         den = 2 * tot[..., 0] + tot[..., 1] + tot[..., 2]
         f1s.append(np.where(den > 0, 2 * tot[..., 0] / np.maximum(den, 1), 1.0))

@@ -279,3 +279,18 @@ def test_every_baseline_runs_on_contact_center(name, contact_center, cli):
     assert r["calls"] > 0
     if name == "majority":
         assert r["fields"], "contact-center metadata fields are scored"
+
+
+def test_committed_schema_matches_the_models_and_admits_the_truth(sales):
+    import jsonschema
+
+    from corpusc.score.predictions import schema
+    from tests.conftest import ROOT
+    committed = json.loads((ROOT / "specs" / "predictions.schema.json").read_text("utf-8"))
+    assert committed == schema(), "regenerate: python -m corpusc.score.predictions > specs/predictions.schema.json"
+    v = jsonschema.Draft202012Validator(committed)
+    preds = _truth_predictions(sales)
+    for p in preds:
+        v.validate(json.loads(json.dumps(p)))
+    assert not v.is_valid({"call_id": "x", "signals": [{"layer": "surface", "category": "pricing",
+                                                        "speaker": "a", "span": {"turn": 1}, "extra": 1}]})
