@@ -4,7 +4,7 @@ package-dir, so the source tree's folder names say nothing): every module of
 `corpusc` is located through importlib and its imports, including those
 inside functions, are read from its syntax tree.
 
-cli -> builder -> backends -> render -> plan -> compiler -> diagnostics;
+cli -> score -> builder -> backends -> render -> plan -> compiler -> diagnostics;
 deliver sits beside builder and reads only plan models and outputs.
 """
 

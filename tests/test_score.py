@@ -67,7 +67,7 @@ def _write(path: Path, preds: list[dict]) -> Path:
 
 def _score(cli, *args):
     code, out = cli("score", *args, "--format", "json", "--bootstrap", "0")
-    return code, (json.loads(out[:out.rindex("}") + 1]) if out.lstrip().startswith("{") else out)
+    return code, (json.JSONDecoder().raw_decode(out)[0] if out.startswith("{") else out)
 
 
 def test_the_truth_scores_one_everywhere(sales, tmp_path, cli):
@@ -294,3 +294,21 @@ def test_committed_schema_matches_the_models_and_admits_the_truth(sales):
         v.validate(json.loads(json.dumps(p)))
     assert not v.is_valid({"call_id": "x", "signals": [{"layer": "surface", "category": "pricing",
                                                         "speaker": "a", "span": {"turn": 1}, "extra": 1}]})
+
+
+@pytest.mark.parametrize("by", ["layer", "category", "persona", "call", "account"])
+def test_reports_break_down_and_render(by, tmp_path, cli):
+    build = _fake_build(tmp_path / "b")
+    preds = _write(tmp_path / "p.jsonl", [{"call_id": "a.one", "signals": [
+        {"layer": "surface", "category": "pricing", "speaker": "kim", "span": {"turn": 1}}]}])
+    code, out = cli("score", str(build), str(preds), "--by", by, "--bootstrap", "50")
+    assert code == 0, out
+    want = {"layer": "surface", "category": "surface/pricing", "persona": "budget_guardian",
+            "call": "a.two", "account": "a"}[by]
+    assert f"signals by {by}" in out and want in out
+    assert "worst calls" in out and "missed surface/timeline (turn 3, kim)" in out
+    html = tmp_path / "r.html"
+    code, _ = cli("score", str(build), str(preds), "--format", "html", "-o", str(html), "--by", by)
+    assert code == 0 and html.read_text("utf-8").startswith("<!doctype html>")
+    code, r = _score(cli, str(build), str(preds))
+    assert [w["call_id"] for w in r["worst_calls"]] == ["a.one", "a.two"]
