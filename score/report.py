@@ -91,3 +91,17 @@ def as_html(r: dict[str, Any], by: str) -> str:
             f"<h1>corpusc score</h1><p>{e(r['corpus'])}: {r['calls']} calls, {r['predicted_calls']} predicted</p>"
             f"<table><tr><th></th><th>tp</th><th>fp</th><th>fn</th><th>precision</th><th>recall</th><th>F1</th>"
             f"<th>95% CI</th></tr>{body}</table><h2>Full report</h2><pre>{rest}</pre>\n")
+
+
+def github(r: dict[str, Any], worst: int = 3) -> str:
+    """The text report, then a workflow annotation for each of the `worst`
+    categories below F1 1.0 (bars not met are E1108 errors, printed apart)."""
+    rows = []
+    if "signals" in r:
+        rows += [(m["f1"], k, m) for k, m in r["signals"]["by"]["category"].items() if m["tp"] + m["fn"]]
+    if "divergence" in r:
+        rows.append((r["divergence"]["f1"], "divergence", r["divergence"]))
+    notes = [f"::warning title=corpusc score: {k}::{k} F1 {f:.3f} (precision {m['precision']:.3f}, "
+             f"recall {m['recall']:.3f}; tp {m['tp']}, fp {m['fp']}, fn {m['fn']})"
+             for f, k, m in sorted(rows)[:worst] if f < 1.0]
+    return text(r, "category") + "".join(n + "\n" for n in notes)

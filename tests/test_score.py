@@ -100,6 +100,7 @@ def test_min_f1_fails_ci_below_the_bar(sales, tmp_path, cli):
     assert code == 2 and "surface/pricing" in out
     code, out = cli("score", str(sales), p, "--format", "github", "--min-f1", "0.5", "--bootstrap", "0")
     assert code == 1 and "::error" in out and "E1108" in out
+    assert len([x for x in out.splitlines() if x.startswith("::warning title=corpusc score: ")]) == 3
 
 
 # -- hand-computed: a two-call build written by hand ---------------------------------------
@@ -257,24 +258,24 @@ def test_every_baseline_runs_on_every_example(name, sales, tmp_path_factory, cli
     assert r["calls"] == r["predicted_calls"] > 0
 
 
-@pytest.fixture(scope="module")
-def contact_center(tmp_path_factory) -> Path:
-    """contact_center with ground truth and json transcripts, one shard of it."""
-    root = tmp_path_factory.mktemp("cc")
-    src = (EXAMPLES / "contact_center.corpus").read_text("utf-8")
+@pytest.fixture(scope="module", params=["contact_center", "hvac_60d"])
+def population(request, tmp_path_factory) -> Path:
+    """A population example with ground truth and json transcripts, a shard of it."""
+    root = tmp_path_factory.mktemp("pop")
+    src = (EXAMPLES / f"{request.param}.corpus").read_text("utf-8")
     spec = root / "cc.corpus"
     spec.write_text(src.split("\nemit ", 1)[0] + "\nemit transcripts {\n  formats [txt, json]\n}\n\n"
                     "emit ground_truth\n", "utf-8")
     out = root / "out"
     r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out), "--jobs", "1",
-                        "--shard", "1/10"], capture_output=True, text=True)
+                        "--shard", "1/10" if request.param == "contact_center" else "1/30"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     return out
 
 
 @pytest.mark.parametrize("name", ["keywords", "every-cue", "majority"])
-def test_every_baseline_runs_on_contact_center(name, contact_center, cli):
-    code, r = _score(cli, str(contact_center), "--baseline", name)
+def test_every_baseline_runs_on_the_population_examples(name, population, cli):
+    code, r = _score(cli, str(population), "--baseline", name)
     assert code == 0, r
     assert r["calls"] > 0
     if name == "majority":

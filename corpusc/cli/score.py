@@ -81,11 +81,11 @@ def score(directory, predictions, baseline, fmt, by, tolerance, overlap, min_f1,
     result["warnings"] = len(warnings)
     failed = _check_bars(result, bars, sink, predictions or directory)
     body = {"text": lambda: report.text(result, by), "json": lambda: report.as_json(result),
-            "html": lambda: report.as_html(result, by), "github": lambda: report.text(result, by)}[fmt]()
+            "html": lambda: report.as_html(result, by), "github": lambda: report.github(result)}[fmt]()
     if output:
         from corpusc.plan.atomic import write_text
         write_text(output, body)
-    elif fmt != "github":
+    else:
         click.echo(body, nl=False)
     shown = sink.items if fmt != "text" else sink.items[:20]
     emit_diags(shown, sources, "github" if fmt == "github" else "text", err=fmt != "github")
