@@ -183,13 +183,30 @@ def test_mid_turn_cues_are_written_in_place(sales):
             if not m.get("cues") or m.get("cue_offset") is None:
                 continue
             turn = doc["turns"][m["turn"]]
-            offs = turn["annotation_offsets"]
+            offs = turn.get("annotation_offsets", [0] * len(turn["annotations"]))
             assert len(offs) == len(turn["annotations"])
             mark = "".join(f"[{c}] " for c in m["cues"])
             assert txt[m["cue_offset"] - len(mark):m["cue_offset"]] == mark, (cid, m["id"])
-            if any(offs):
+            if any(offs):  # present only with a mid-turn cue
                 seen += 1
                 at = offs[-1]
                 assert turn["text"][at - 1] == " " and txt.rfind("\n", 0, m["cue_offset"]) < \
                     m["cue_offset"] - len(mark) - 2  # words come before the cue on its line
     assert seen >= 3
+
+
+def test_a_mid_turn_cue_changes_the_voice_where_it_is_written():
+    """Audio reads a cue's place too: the words before a mid-turn cue are said
+    plainly, the cued voice (hesitation breaks, contour, gain) starts at its word;
+    a pause is still time before the turn."""
+    from corpusc.render.cues import phrases, turn_delivery
+    text = "Sure, fair enough. The SSO piece looks manageable, honestly, to be fair."
+    at = text.index("The SSO")
+    d = turn_delivery(["hesitant", "energy: LOW"], [at, at], text)
+    assert d.hesitant and d.from_word == 3
+    out = phrases(text.split(), d, iter([0.5] * 100).__next__)
+    assert out[0] == (0, 3, 1.0, 0.0, False)
+    assert all(cued for *_, cued in out[1:]) and len(out) > 2  # hesitation breaks only after the cue
+    start = turn_delivery(["1.8s pause", "hesitant"], [], text)
+    assert start.from_word == 0 and start.pause == 1.8
+    assert phrases(text.split(), start, iter([0.5] * 100).__next__)[0][4] is True
