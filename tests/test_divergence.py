@@ -11,6 +11,7 @@ and `lexicon_against_cue` 1.0 on sales_pov, so the first test failed."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -210,3 +211,31 @@ def test_a_mid_turn_cue_changes_the_voice_where_it_is_written():
     start = turn_delivery(["1.8s pause", "hesitant"], [], text)
     assert start.from_word == 0 and start.pause == 1.8
     assert phrases(text.split(), start, iter([0.5] * 100).__next__)[0][4] is True
+
+
+def test_verify_checks_mid_turn_cues(sales, tmp_path):
+    """`verify` reads cues where they are written: a mid-turn cue dropped from
+    the txt is a missing planned cue (E0704)."""
+    out = tmp_path / "out"
+    shutil.copytree(sales, out)
+    shutil.copy(sales.parent / "sales_pov.corpus", tmp_path / "sales_pov.corpus")  # the manifest names it
+
+    def verify():
+        return subprocess.run([sys.executable, "-m", "corpusc", "verify", str(out)], capture_output=True, text=True,
+                              timeout=600)
+    assert verify().returncode == 0
+    for p in sorted((out / "transcripts").glob("*.txt")):
+        text = p.read_text(encoding="utf-8")
+        m = re.search(r"(?<=[.?!,] )\[(hesitant|confident|enthusiastic|energy: [A-Z]+)\] ", text)
+        if m:
+            p.write_text(text[:m.start()] + text[m.end():], encoding="utf-8")
+            # keep the manifest hash in step so the cue check is what fails
+            doc = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+            doc["calls"][p.stem]["files"][f"transcripts/{p.name}"] = hashlib.sha256(p.read_bytes()).hexdigest()
+            (out / "manifest.json").write_text(json.dumps(doc, indent=1), encoding="utf-8")
+            break
+    else:
+        pytest.fail("no mid-turn cue in sales_pov")
+    r = verify()
+    assert r.returncode != 0
+    assert "E0704" in r.stdout + r.stderr and "carries cues" in r.stdout + r.stderr
