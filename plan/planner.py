@@ -352,17 +352,15 @@ def _moments(r, call_id, c: P.CallSpec, parts, speakers, beats: list[Beat]) -> l
             for t, (pol, beat) in sorted(chosen.items())]
 
 
-def _cues(r, valence: str, medium: str, side: str = "buyer") -> tuple[list[str], str]:
-    """A cue set of one valence and where it goes. Pauses and interruptions
-    happen before a turn; voice cues may also start mid-turn. Colour (`side`
-    "colour", or a side for a cue on plain words) never interrupts: an
-    interruption is a moment's (its words say so) or the dynamics'."""
-    if valence == "neutral":
-        pool = NEUTRAL_CUES[side]
-    else:
-        pool = POSITIVE_CUES if valence == "positive" else NEGATIVE_CUES
-    options = [x for x in pool if (medium == "video" or not VIDEO_ONLY & set(x)) and (side != "colour" or
-                                                                                  "INTERRUPTS" not in x)]
+def _cues(r, valence: str, medium: str, side: str = "buyer", colour: bool = False) -> tuple[list[str], str]:
+    """A cue set of one valence (`neutral`: the side's cues on plain words) and
+    where it goes. Pauses and interruptions happen before a turn; voice cues may
+    also start mid-turn. Colour never interrupts: an interruption is a moment's
+    (its words say so) or the dynamics'."""
+    pool = NEUTRAL_CUES[side] if valence == "neutral" else \
+        POSITIVE_CUES if valence == "positive" else NEGATIVE_CUES
+    options = [x for x in pool if (medium == "video" or not VIDEO_ONLY & set(x))
+               and not (colour and "INTERRUPTS" in x)]
     cues = list(rng.pick(r, options))
     before = any("pause" in x or x == "INTERRUPTS" for x in cues)
     place = "mid" if (not before and r.random() < MID_SHARE) else "start"
@@ -389,8 +387,7 @@ def _colour(r, call_id: str, c: P.CallSpec, parts, speakers, beats: list[Beat], 
                 break
             x -= w
         side = parts[speakers[t]].side
-        cues, place = _cues(r, valence, c.medium, side if valence == "neutral" else "colour") if valence \
-            else ([], "start")
+        cues, place = _cues(r, valence, c.medium, side, colour=True) if valence else ([], "start")
         out.append(Colour(id=f"{call_id}.c{k + 1}", turn=t, speaker=parts[speakers[t]].id, tone=tone, cues=cues,
                           place=place))
     return out

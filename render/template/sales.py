@@ -753,13 +753,12 @@ class Sales:
         """What the turn is about, as a noun phrase: the objection of its beat,
         else the call's work or one of the call's objections."""
         R = self.R
-        here = [b.key for b in self.beats_at.get(d.i, []) if b.kind.startswith("objection_") and b.key]
-        options = [f"moment.thing.{k}" for k in here] or \
-            [f"moment.thing.{self.work}"] + [f"moment.thing.{k}" for k in sorted(self.raised_here)]
-        key = R.first_key(*[k for k in options if R.has(k)] or ["moment.thing.discovery"])
-        if not here and len(options) > 1:
-            key = rng.pick(R.r, [k for k in options if R.has(k)] or [key])
-        return R.phrase(key)
+        here = [f"moment.thing.{b.key}" for b in self.beats_at.get(d.i, []) if b.kind.startswith("objection_")]
+        keys = [k for k in here if R.has(k)]
+        if not keys:
+            keys = [k for k in [f"moment.thing.{self.work}"] + [f"moment.thing.{x}" for x in sorted(self.raised_here)]
+                    if R.has(k)] or ["moment.thing.discovery"]
+        return R.phrase(keys[0] if len(keys) == 1 else rng.pick(R.r, keys))
 
     def _lead(self, d: Draft) -> None:
         """A cue planned mid-turn needs words before it: when the moment's (or
