@@ -42,6 +42,7 @@ WORDS = {
         "intro": "I'm {first}, glad to join.",
         "other": "Let me cover the {kind} part now.",
         "filler": "So, on our side, we would walk through that part step by step.",
+        "plainly": "Okay, let me note that down.",
         "plain": {"opening": "Hi everyone, thanks for joining today.", "small_talk": "How was your week so far?",
                   "reference": "Last time we spoke about how your team reviews calls.",
                   "agenda": "Here is what I would suggest we cover today.",
@@ -67,6 +68,7 @@ WORDS = {
         "intro": "Ich bin {first}, schön dabei zu sein.",
         "other": "Dann komme ich jetzt zum Punkt {kind}.",
         "filler": "Also, auf unserer Seite würden wir das Schritt für Schritt durchgehen.",
+        "plainly": "Okay, ich notiere mir das.",
         "plain": {"opening": "Hallo zusammen, danke fürs Dabeisein.", "small_talk": "Wie war Ihre Woche bisher?",
                   "reference": "Beim letzten Mal haben wir über Ihre Gesprächsauswertung gesprochen.",
                   "agenda": "Ich schlage vor, dass wir heute Folgendes besprechen.",
@@ -87,6 +89,8 @@ def sentence(c: dict, name: str, w: dict) -> str:
     kind, key = c["kind"], c.get("key")
     if kind == "moment":
         return w["moment"][c["polarity"]]
+    if kind == "colour":
+        return w["plainly"] if c["polarity"] == "neutral" else w["moment"][c["polarity"]]
     if kind == "competitor_mention":
         return w["competitor"].format(key=key)
     if kind in ("objection_raised", "objection_reopened"):

@@ -79,8 +79,8 @@ def test_build_writes_the_models_words_with_the_plans_structure(cli, tmp_path, s
             assert txt[m["start"]:m["end"]] == m["quote"] if "quote" in m else True
             planned = next(x for x in call["moments"] if x["id"] == m["id"])
             assert m["turn"] == planned["turn"]
-        for s in g["signals"]["surface"]:
-            assert txt[s["start"]:s["end"]] == s["quote"]
+        for s in g["signals"]["surface"] + [x for x in g["colour"] + g["moments"] if "quote" in x]:
+            assert txt[s["start"]:s["end"]] == s["quote"]  # mid-turn cues included
         assert len(json.dumps(doc)) > 0
     comp = [s for s in gt(out, "acme.intro")["signals"]["surface"] if s["type"] == "competitor_mention"]
     assert comp and "Parley" in comp[0]["quote"]

@@ -1,6 +1,7 @@
 """A verified answer -> RenderedCall: the model's words, the cues corpusc
-places (a moment's cues on its planned turn, when the call has
-paralinguistics), the shared timing model, and the evidence of every beat
+places (a moment's or colour item's cues on its planned turn, when the call
+has paralinguistics: before the turn, or mid-turn just before the words that
+carry it), the shared timing model, and the evidence of every beat
 and moment at the span verification located. Models are built with
 `plan.model.fast` (every value is typed here already), as the template
 renderer builds its own."""
@@ -29,33 +30,40 @@ def assemble(call: Call, header: Header, texts: dict[int, str], spans: dict[str,
              provenance: dict[str, Any]) -> RenderedCall:
     cues_on = call.paralinguistics
     moments = {m.turn: m for m in call.moments}
+    colour = {x.turn: x for x in call.colour}
     beats: dict[int, list[str]] = {}
     for b in call.beats:
         beats.setdefault(b.turn, []).append(b.kind)
-    lines = []
+    lines, places = [], []
     for i, pi in enumerate(call.speakers):
-        m = moments.get(i)
-        lines.append(_Line(texts[i], list(m.cues) if (m is not None and cues_on) else [], call.participants[pi].id))
+        item = (moments.get(i) or colour.get(i)) if cues_on else None  # a moment's cues before colour's
+        cues = list(item.cues) if item is not None else []
+        at = spans.get(item.id, (0, 0))[1] if cues and item.place == "mid" else 0  # just before its words
+        lines.append(_Line(texts[i], cues, call.participants[pi].id))
+        places.append([at] * len(cues) if at else [])
     times = timing(lines, call, header)
     turns = []
     for i, (line, (start, end)) in enumerate(zip(lines, times)):
         p = call.participants[call.speakers[i]]
         m = moments.get(i) if cues_on else None
+        col = colour.get(i) if cues_on else None
         kinds = beats.get(i, [])
         if m is not None:
             sentiment = "MIXED" if m.divergent else ("POSITIVE" if m.polarity == "positive" else "NEGATIVE")
+        elif col is not None and col.tone != "neutral":
+            sentiment = "POSITIVE" if col.tone == "positive" else "NEGATIVE"
         else:
             neg, pos = any(k in NEGATIVE for k in kinds), any(k in POSITIVE for k in kinds)
             sentiment = "MIXED" if neg and pos else "NEGATIVE" if neg else "POSITIVE" if pos else "NEUTRAL"
         turns.append(fast(Turn, index=i, speaker=p.id, name=p.name, side=p.side, role=p.role, text=line.text,
-                          cues=line.cues, start=start, end=end, beats=kinds, moment=m.id if m is not None else None,
+                          cues=line.cues, cue_at=places[i], start=start, end=end, beats=kinds, moment=m.id if m is not None else None,
                           sentiment=sentiment))
     evidence = []
     for it in O.items(call):
         at = spans.get(it.id)
         if at is None:
             continue
-        kind, key = ("moment", it.id) if it.kind == "moment" else (it.kind, it.key)
+        kind, key = (it.kind, it.id) if it.kind in ("moment", "colour") else (it.kind, it.key)
         evidence.append(fast(Evidence, kind=kind, key=key, turn=at[0], start=at[1], end=at[2]))
     evidence.sort(key=lambda e: (e.turn, e.start, e.end))
     return fast(RenderedCall, call_id=call.id, locale=call.locale, turns=turns, evidence=evidence,

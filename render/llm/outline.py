@@ -29,6 +29,7 @@ class Item:
     cues: tuple[str, ...] = ()
     note: str = ""  # what the spec says about it (a buying signal's text, a reference)
     ref_call: str | None = None
+    place: str = "start"  # moments and colour: where their cues are written (start | mid, before the words)
 
 
 @dataclass
@@ -49,12 +50,15 @@ def beat_id(j: int) -> str:
 
 
 def items(call: Call) -> list[Item]:
-    """Every planned beat (id `b<index>`) and moment (its own id), in turn order."""
+    """Every planned beat (id `b<index>`), moment and colour item (their own ids), in turn order."""
     out = [Item(id=beat_id(j), kind=b.kind, turn=b.turn, key=b.key, note=b.text or "", ref_call=b.ref_call)
            for j, b in enumerate(call.beats)]
     out += [Item(id=m.id, kind="moment", turn=m.turn, polarity=m.polarity, divergent=m.divergent,
-                 cues=tuple(m.cues)) for m in call.moments]
-    out.sort(key=lambda it: (it.turn, it.kind == "moment"))
+                 cues=tuple(m.cues), place=m.place) for m in call.moments]
+    # colour: affect off the moments (opinion words with or without a cue, or a cue on plain words)
+    out += [Item(id=x.id, kind="colour", turn=x.turn, polarity=x.tone, cues=tuple(x.cues), place=x.place)
+            for x in call.colour]
+    out.sort(key=lambda it: (it.turn, it.kind in ("moment", "colour")))
     return out
 
 

@@ -157,12 +157,13 @@ def check(call: Call, header: Header, seg: O.Segment, doc: dict[str, Any], enfor
         said = text[span[0]:span[1]]
         problem, undecided = _content(it, said, text, lex, names)
         if problem:
-            v.append(Violation("polarity" if it.kind == "moment" else "beat_content", f"t{it.turn} [{it.id}]: {problem}",
+            v.append(Violation("polarity" if it.kind in ("moment", "colour") else "beat_content",
+                               f"t{it.turn} [{it.id}]: {problem}",
                                it.turn))
             continue
         if undecided:
             out.undecided.append({"id": it.id, "claim": undecided, "text": text if it.kind == "moment" else said,
-                                  "moment": it.kind == "moment"})
+                                  "moment": it.kind in ("moment", "colour")})
         out.spans[it.id] = (it.turn, *span)
     words = sum(len(WORD.findall(out.texts[i])) for i in seg.turns)
     target = O.target_words(call, seg)
@@ -213,6 +214,8 @@ def _schema(call: Call, seg: O.Segment, doc: dict, v: list[Violation]) -> None:
 def _describe(it: O.Item) -> str:
     if it.kind == "moment":
         return f"a moment with {it.polarity} words"
+    if it.kind == "colour":
+        return f"{it.polarity} words" if it.polarity != "neutral" else "plain words"
     if it.kind == "competitor_mention":
         return f"naming the competitor \"{it.key}\""
     if it.kind.startswith("objection_"):
@@ -232,6 +235,16 @@ def _content(it: O.Item, said: str, text: str, lex: Lexicon, names: dict[str, st
             return (f"a {it.polarity} moment needs {it.polarity} words; this turn has {pos} positive and {neg} "
                     f"negative"), ""
         return "", ""
+    if it.kind == "colour":
+        pos, neg = polarity(said, lex)
+        if it.polarity == "neutral":
+            return ("" if pos == neg == 0 else f"plain words are asked for; the quote has {pos} positive and {neg} "
+                    "negative words"), ""
+        want, other = (pos, neg) if it.polarity == "positive" else (neg, pos)
+        if want == 0 and other == 0:
+            return "", f"the words are {it.polarity}"
+        return ("" if want > other else f"{it.polarity} words are asked for; the quote has {pos} positive and {neg} "
+                "negative"), ""
     if it.kind == "competitor_mention":
         return ("" if it.key and it.key in said else f"the competitor must be named verbatim: \"{it.key}\""), ""
     if it.kind.startswith("objection_"):
