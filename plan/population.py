@@ -532,7 +532,8 @@ class Expander:
         meta["ANI"] = _phone(r, blocks)
         caller_gender = "female" if r.random() < 0.5 else "male"
         duration = float(meta.get("duration_sec") or meta.get("AHT") or 120.0)
-        turns = max(4, min(80, int(round(duration / 12.0))))
+        # a chat is typed: more and shorter messages than the turns of a phone call
+        turns = max(4, min(80, int(round(duration / (8.0 if meta.get("channel") == "text" else 12.0)))))
         # built without validation (plan_model.fast): every value is made here,
         # typed as the model says, and this runs once per call of a large
         # population; the frozen participants and beats are shared between calls
