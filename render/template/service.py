@@ -135,9 +135,10 @@ class Service:
         self.hold = 0.0 if str(self.meta.get("channel") or "") == "text" else _seconds(self.meta.get("Hold_time"))
         self.silence = _seconds(self.meta.get("Silence_total_seconds"))
         talk = max(c.target_duration_sec * 0.3, c.target_duration_sec - self.hold - self.silence)
-        self.target = round(talk * WORDS_PER_SEC)
-        self.tight = self.target / max(1, self.n) < 16 or self.n <= 5
         self.chat = str(self.meta.get("channel") or "") == "text"
+        # a chat is typed: fewer words than a phone call of the same length says
+        self.target = round(talk * WORDS_PER_SEC * (0.6 if self.chat else 1.0))
+        self.tight = self.target / max(1, self.n) < 16 or self.n <= 5
         if self.chat:  # a chat is typed: no phrase only a phone call says
             R.bank = chat_bank(R.loc, self.dom)
             self._k.clear()
@@ -368,7 +369,7 @@ class Service:
             d.fills = list(fills[side])
             d.rep = False  # one reaction, one aside, one detail: never two of a kind in a turn
             if self.chat:
-                d.cap = 40  # typed: short messages
+                d.cap, d.grow = 28, False  # typed: short messages, never a monologue
             if side == "caller" and self.mood < 0 and 1 <= i < self.close_turn:
                 d.pol = -1
             elif side == "caller" and self.mood > 0 and i >= self.close_turn - 1:
