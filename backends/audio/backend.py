@@ -125,14 +125,14 @@ class Audio(Backend):
         stypes = {pid: v.gender for pid, v in vs.items()}
         base = f"audio/{call.id}"
         if call.metadata.get("channel") == "text":
-            head = _spitch_head(call, ctx) if opts.spitch else None
+            head = _spitch_head(realized(call, rc), ctx) if opts.spitch else None
             name = f"audio/{spitch_stem(call)}" if opts.spitch else base
             return [Artifact(f"{name}.wav.json", timeline.dumps(timeline.wav_json(realized(call, rc), rc, stypes,
                                                                                     head=head)))], rc
         deliveries = [delivery(t.cues) for t in rc.turns]
         utts, engine_sr = _speak(call, rc, ctx, opts, vs, deliveries)
         arts, new = _assemble(call, rc, opts, vs, stypes, deliveries, utts, engine_sr)
-        return (_spitch(call, ctx, opts, arts) if opts.spitch else arts), new
+        return (_spitch(realized(call, new), ctx, opts, arts) if opts.spitch else arts), new
 
 
 def _spitch_head(call: Call, ctx: Context) -> dict[str, Any]:

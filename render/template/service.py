@@ -108,6 +108,9 @@ def once_keys(locale: str, dom: str, side: str) -> tuple[str, ...]:
     return with_prefix(locale, f"pop.{dom}.once.{side}.")
 
 
+TYPED = 0.6  # a chat's words per second against a phone call's: typing is slower than talking
+
+
 class Service:
     """A short service call: the agent greets, the caller says why they call
     (the scenario beat), a few exchanges that depend on the scenario, the agent
@@ -137,7 +140,7 @@ class Service:
         talk = max(c.target_duration_sec * 0.3, c.target_duration_sec - self.hold - self.silence)
         self.chat = str(self.meta.get("channel") or "") == "text"
         # a chat is typed: fewer words than a phone call of the same length says
-        self.target = round(talk * WORDS_PER_SEC * (0.6 if self.chat else 1.0))
+        self.target = round(talk * WORDS_PER_SEC * (TYPED if self.chat else 1.0))
         self.tight = self.target / max(1, self.n) < 16 or self.n <= 5
         if self.chat:  # a chat is typed: no phrase only a phone call says
             R.bank = chat_bank(R.loc, self.dom)
@@ -454,12 +457,14 @@ class Service:
                 for text, tags, opt in lst:
                     for rx, of in para:
                         text = rx.sub(lambda m: _swap(m.group(), of, R.r, caps), text)
-                    if text[-1:] in ".?" and text.count(" ") >= 5 and not tags:
+                    if text[-1:] in ".?" and text.count(" ") >= 5:
                         # how people talk: the customer's name now and then, a closing aside
-                        if address and named < 4 and R.chance(0.18 if side == "agent" else 0.05):
+                        # (the agent knows the caller's name once they have given it, at the identity check)
+                        if address and named < 5 and d.i >= (4 if side == "agent" else 1) and \
+                                R.chance(0.22 if side == "agent" else 0.05):
                             text = text[:-1] + R.phrase(address) + text[-1]
                             named += 1
-                        elif tails and text[-1] == "." and R.chance(0.22):
+                        elif tails and text[-1] == "." and R.chance(0.3):
                             text = text[:-1] + R.phrase(tails) + "."
                     if opt and text in said:
                         d.words -= text.count(" ") + 1
