@@ -96,10 +96,41 @@ def _paraphraser(loc: str, dom: str, chat: bool) -> list[tuple[re.Pattern, dict[
                 for w in g if len(g) > 1 else ():
                     of.setdefault(w.lower(), g)
         if of:
-            alts = "|".join(re.escape(w) for w in sorted(of, key=len, reverse=True))
             lead = r"(?:^|(?<=[.!?] ))" if start else r"(?<![\w-])"
-            out.append((re.compile(rf"{lead}(?:{alts})(?![\w-])", re.I), of))
+            out.append((re.compile(rf"{lead}(?:{_trie(list(of))})(?![\w-])", re.I), of))
     return out
+
+
+def _trie(words: list[str]) -> str:
+    """One regex for many phrases, branching letter by letter (a plain
+    alternation tries every phrase at every position: too slow per sentence).
+    Longer phrases win: at each branch the continuation is tried before the end."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def walk(node: dict) -> str:
+        ends = "" in node
+        alts = [re.escape(ch) + walk(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if ends else body
+    return walk(root)
+
+
+_SLOTS: dict[int, tuple[Any, set[str]]] = {}
+
+
+def _slots_of(t) -> set[str]:
+    """`template_slots`, once per compiled template (they live as long as their bank)."""
+    hit = _SLOTS.get(id(t))
+    if hit is None or hit[0] is not t:
+        hit = _SLOTS[id(t)] = (t, template_slots(t))
+    return hit[1]
 
 
 def once_keys(locale: str, dom: str, side: str) -> tuple[str, ...]:
@@ -250,7 +281,7 @@ class Service:
             return ""
         if self.missing:
             lst = R.bank.get(key) or []
-            ok = [i for i, t in enumerate(lst) if not (template_slots(t) & self.missing)]
+            ok = [i for i, t in enumerate(lst) if not (_slots_of(t) & self.missing)]
             if len(ok) < len(lst):
                 if not ok:
                     return ""
@@ -272,7 +303,7 @@ class Service:
             best, gap = "", None
             for key in keys[:2]:  # every template of the short and the normal bank, once
                 for t in R.bank[key]:
-                    if self.missing and template_slots(t) & self.missing:
+                    if self.missing and _slots_of(t) & self.missing:
                         continue
                     t = R.render(t, kw)
                     g = abs(t.count(" ") + 1 - want)
