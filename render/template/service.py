@@ -495,7 +495,7 @@ class Service:
                                 R.chance(0.22 if side == "agent" else 0.05):
                             text = text[:-1] + R.phrase(address) + text[-1]
                             named += 1
-                        elif tails and text[-1] == "." and R.chance(0.3):
+                        elif tails and text[-1] == "." and R.chance(0.35):
                             text = text[:-1] + R.phrase(tails) + "."
                     if opt and text in said:
                         d.words -= text.count(" ") + 1
