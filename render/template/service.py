@@ -96,8 +96,10 @@ def _paraphraser(loc: str, dom: str, chat: bool) -> list[tuple[re.Pattern, dict[
                 for w in g if len(g) > 1 else ():
                     of.setdefault(w.lower(), g)
         if of:
-            lead = r"(?:^|(?<=[.!?] ))" if start else r"(?<![\w-])"
-            out.append((re.compile(rf"{lead}(?:{_trie(list(of))})(?![\w-])", re.I), of))
+            # a sentence opener is one when punctuation closes it ("Gut," "Good." but not "Gut zu wissen")
+            lead, end = (r"(?:^|(?<=[.!?] ))", r"(?:(?<=[,.!?:])|(?=[,.!?:;]))") if start else \
+                (r"(?<![\w-])", r"(?![\w-])")
+            out.append((re.compile(rf"{lead}(?:{_trie(list(of))}){end}", re.I), of))
     return out
 
 
@@ -300,8 +302,10 @@ class Service:
         else:
             want = max(2.0, (self.target - self.spent) / max(1, self.n - i))
             keys = [k for k in (self.k(n) for n in names) if k]
+            # every template of the short banks and of the first other bank (not its fallbacks), once
+            keys = [k for k in keys if k.endswith("_short")] + [k for k in keys if not k.endswith("_short")][:1]
             best, gap = "", None
-            for key in keys[:2]:  # every template of the short and the normal bank, once
+            for key in keys:
                 for t in R.bank[key]:
                     if self.missing and _slots_of(t) & self.missing:
                         continue
@@ -481,8 +485,9 @@ class Service:
         said: set[str] = set()
         named = 0
         for d in drafts:
+            addressed = False  # the name at most once a turn
             side = "agent" if d.side == "seller" else "caller"
-            tails, address = self.k(f"tail.{side}"), self.k(f"address.{side}")
+            tails, address = (None, None) if self.tight else (self.k(f"tail.{side}"), self.k(f"address.{side}"))
             for lst in (d.head, d.core, d.body, d.tail):
                 keep = []
                 for text, tags, opt in lst:
@@ -491,11 +496,12 @@ class Service:
                     if text[-1:] in ".?" and text.count(" ") >= 5:
                         # how people talk: the customer's name now and then, a closing aside
                         # (the agent knows the caller's name once they have given it, at the identity check)
-                        if address and named < 5 and d.i >= (4 if side == "agent" else 1) and \
+                        if address and named < 5 and not addressed and d.i >= (4 if side == "agent" else 1) and \
                                 R.chance(0.22 if side == "agent" else 0.05):
                             text = text[:-1] + R.phrase(address) + text[-1]
                             named += 1
-                        elif tails and text[-1] == "." and R.chance(0.35):
+                            addressed = True
+                        elif tails and text[-1] == "." and "," not in text[-25:] and R.chance(0.25):
                             text = text[:-1] + R.phrase(tails) + "."
                     if opt and text in said:
                         d.words -= text.count(" ") + 1
