@@ -81,13 +81,14 @@ def chat_bank(loc: str, dom: str) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=None)
-def _paraphraser(loc: str, dom: str, chat: bool) -> list[tuple[re.Pattern, dict[str, list[str]]]]:
+def _paraphraser(loc: str, dom: str, chat: bool) -> tuple[re.Pattern, list[dict[str, list[str]]]] | None:
     """`pop.*.paraphrase`: groups of phrases that say the same in the same
     place of a sentence; any member found is replaced by one of its group. A
     group written with a leading `^` only opens a sentence. A chat never
-    gets a member that only a phone call says."""
+    gets a member that only a phone call says. One regex, a group per kind:
+    the match's `lastindex` says which table it belongs to."""
     rx = _voice_only(loc, dom) if chat else None
-    out = []
+    parts, tables = [], []
     for start in (True, False):
         of: dict[str, list[str]] = {}
         for g in _groups(load_bank(loc), dom, "paraphrase"):
@@ -99,8 +100,9 @@ def _paraphraser(loc: str, dom: str, chat: bool) -> list[tuple[re.Pattern, dict[
             # a sentence opener is one when punctuation closes it ("Gut," "Good." but not "Gut zu wissen")
             lead, end = (r"(?:^|(?<=[.!?] ))", r"(?:(?<=[,.!?:])|(?=[,.!?:;]))") if start else \
                 (r"(?<![\w-])", r"(?![\w-])")
-            out.append((re.compile(rf"{lead}(?:{_trie(list(of))}){end}", re.I), of))
-    return out
+            parts.append(rf"({lead}(?:{_trie(list(of))}){end})")
+            tables.append(of)
+    return (re.compile("|".join(parts), re.I), tables) if parts else None
 
 
 def _trie(words: list[str]) -> str:
@@ -491,8 +493,8 @@ class Service:
             for lst in (d.head, d.core, d.body, d.tail):
                 keep = []
                 for text, tags, opt in lst:
-                    for rx, of in para:
-                        text = rx.sub(lambda m: _swap(m.group(), of, R.r, caps), text)
+                    if para is not None:
+                        text = para[0].sub(lambda m: _swap(m.group(), para[1][m.lastindex - 1], R.r, caps), text)
                     if text[-1:] in ".?" and text.count(" ") >= 5:
                         # how people talk: the customer's name now and then, a closing aside
                         # (the agent knows the caller's name once they have given it, at the identity check)
