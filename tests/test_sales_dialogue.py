@@ -318,6 +318,8 @@ def test_roles_drive_the_questions(corpus):
 
 
 def test_lost_and_stalled_deals_do_not_end_upbeat(corpus):
+    """A cooling call, and the last call of a lost or stalled deal, closes
+    without cheer (the goodbyes after the next steps)."""
     plan, calls = corpus
     outcome = {a["name"]: a.get("outcome") for a in plan["accounts"]}
     last: dict[str, str] = {}
@@ -331,7 +333,13 @@ def test_lost_and_stalled_deals_do_not_end_upbeat(corpus):
         if not (cooling or final_bad):
             continue
         checked += 1
-        end = " ".join(t["text"] for t in turns[-3:])
+        # the closing exchange: the turns after the next steps, or the close's own
+        # last sentences when one turn says both; a planned moment's words are its own
+        ns = next((b["turn"] for b in c["beats"] if b["kind"] == "next_steps"), len(turns) - 2)
+        moments = {m["turn"] for m in c["moments"]}
+        end = " ".join(t["text"] for t in turns[ns + 1:] if t["index"] not in moments)
+        if not end.strip():
+            end = " ".join(_sentences(turns[ns]["text"])[-2:])
         if re.search(UPBEAT[c["locale"]], end, re.I):
             bad.append((c["id"], end[:200]))
     assert checked
@@ -366,7 +374,7 @@ def test_seasons_and_holidays_match_the_date(corpus):
 def test_numbers_stay_the_same_across_an_accounts_calls(corpus):
     _, calls = corpus
     seen: dict[tuple, set] = defaultdict(set)
-    num = r"(\$?[\d.,]+\s?(?:€|k)?)"
+    num = r"(\$?\d[\d.,]*\s?(?:€|k)?)"
     units = r"(seats|Lizenzen|Plätze|reps|agents|brokers|Vertriebler|Mitarbeiter|a year|annually|pro Jahr|jährlich)"
     for c, turns in calls:
         for t in turns:
@@ -376,4 +384,24 @@ def test_numbers_stay_the_same_across_an_accounts_calls(corpus):
             if m:
                 seen[(c["account"], "fiscal")].add(m.group(4))
     bad = {k: v for k, v in seen.items() if len(v) > 1}
+    assert not bad, bad
+
+
+def test_an_accounts_facts_are_the_same_in_each_of_its_calls(corpus):
+    """Seats, prices, team sizes, the buyer's next milestone and the end of its
+    fiscal year are facts of the account: every call of the account says the
+    same (read from the dialogue's slots, which every sentence draws on)."""
+    from corpusc.plan.model import Call, Header
+    from corpusc.render.template.drafting import Drafter
+    from corpusc.render.template.sales import Sales
+    plan, calls = corpus
+    header = Header.model_validate({k: v for k, v in plan.items() if k not in ("calls", "summary")})
+    facts: dict[str, set] = defaultdict(set)
+    for c, _ in calls:
+        s = Sales(Drafter(Call.model_validate(c), header))
+        slots = s.R.slots
+        facts[c["account"]].add(tuple(str(slots[k]) for k in ("seats", "reps", "annual", "per_seat", "event",
+                                                              "fy_end", "crm", "competitor")))
+    assert facts
+    bad = {a: v for a, v in facts.items() if len(v) > 1}
     assert not bad, bad

@@ -213,10 +213,12 @@ class Drafter:
         if asked is not None and text[-1:] == "?":
             # a question is asked once a call: draw again (a bank's other
             # template, or other alternatives) before saying it twice
-            tries = 3
+            tries = 4
             while text in asked and tries:
                 text = self.render(self.template(key), kw)
                 tries -= 1
+            if text in asked:
+                return ""  # the bank has no other question left: none rather than the same twice
             asked.add(text)
         return text
 

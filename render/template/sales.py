@@ -129,7 +129,6 @@ class Sales:
                     break
         if not dm_name:
             dm_name, dm_role = (R.phrase("fallback.dm_name"), R.phrase("fallback.dm_role"))
-        comp = (a.competitors[0] if a and a.competitors else R.phrase("fallback.competitor"))
         wd = WEEKDAYS.index(c.weekday) if c.weekday in WEEKDAYS else 0
         weekdays = R.bank.get("cal.weekdays") or [""] * 7
         months = R.bank.get("cal.months") or [""] * 12
@@ -160,6 +159,7 @@ class Sales:
         saved, R.r = R.r, rng.stream(h.corpus.get("seed", 0), "render.account", c.account or c.id)
         ev = R.phrase(R.first_key(f"event.{ind_name}", "event.default") or "event.default")
         fy_end = months[(5, 8, 11)[rng.below(R.r, 3)]] if len(months) == 12 else ""
+        comp = (a.competitors[0] if a and a.competitors else R.phrase("fallback.competitor"))
         R.r = saved
         event, _, event_dat = ev.partition("/")
         event_dat = event_dat or event
@@ -791,12 +791,19 @@ class Sales:
             self.shape(d, vw, int(110 * vw), [more, self.anecdote, self.vkey("voice.more", v)])
             self.pending = ("ans", topic)
         elif kind == "show":
-            d.add(where, R.say(self.vkey("demo.react", v), kw))
-            if v == "champion":
-                d.pol = 1
             self.shape(d, 0.9 * vw, 75, [self.vkey("demo.react_more", v), self.anecdote, self.vkey("voice.more", v),
                                          self.peer_key(kw)])
             self.pending = ("react",)
+            ask = self._react_ask(v) if R.chance(VOICE_ASKS.get(v, 0.3)) else None
+            if ask is not None:  # a question about what was shown: the seller answers it next
+                topic, t = ask
+                d.add(where, R.render(t, kw))
+                self.asked.add(f"bq:{topic}")
+                self.pending = ("bq", topic, None)
+            else:
+                d.add(where, R.say(self.vkey("demo.react", v), kw))
+            if v == "champion":
+                d.pol = 1
         elif kind in ("terms", "signoff"):
             d.add(where, R.say(R.first_key(f"{kind}.{pend[1]}.reply", f"{kind}.reply"), kw))
             self.shape(d, 0.9 * vw, 80, [f"{kind}.buyer_more", self.vkey("voice.more", v)])
@@ -836,6 +843,16 @@ class Sales:
             if not brief:
                 d.add(where, R.say(self.vkey("voice.more", v), kw), (), True)
             self.pending = ("react",)
+
+    def _react_ask(self, v: str) -> tuple[str, Any] | None:
+        """A voice's question about a feature just shown, on a topic not yet
+        asked in this call: (topic, template)."""
+        R = self.R
+        opts = [e for e in R.bank.get(f"demo.react_ask.{v}") or () if f"bq:{e['topic']}" not in self.asked]
+        if not opts:
+            return None
+        e = rng.pick(R.r, opts)
+        return e["topic"], rng.pick(R.r, e["say"])
 
     def _may_ask(self, d: Draft, v: str) -> bool:
         i = d.i
