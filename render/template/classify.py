@@ -49,12 +49,23 @@ def placeholder_name(locale: str, name: str) -> bool:
 
 
 @lru_cache(maxsize=1024)
+def _role_row(locale: str, role: str) -> dict | None:
+    words = set((role or "").lower().replace("/", " ").replace(",", " ").split())
+    for row in load_lexicon(locale).classify.role_topics:
+        if words & set(row["keywords"]):
+            return row
+    return None
+
+
 def role_topics(locale: str, role: str) -> tuple[str, ...]:
     """The `bq.<topic>` banks a participant's role asks about (a CISO security,
     a CFO cost), or none: whole words of the role against the lexicon's
     `role_topics`, first match wins."""
-    words = set((role or "").lower().replace("/", " ").replace(",", " ").split())
-    for row in load_lexicon(locale).classify.role_topics:
-        if words & set(row["keywords"]):
-            return tuple(row["topics"])
-    return ()
+    row = _role_row(locale, role)
+    return tuple(row["topics"]) if row else ()
+
+
+def role_concern(locale: str, role: str) -> str | None:
+    """The objection type (`intro.concern.<type>`) a role introduces itself with."""
+    row = _role_row(locale, role)
+    return row.get("concern") if row else None

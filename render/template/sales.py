@@ -11,7 +11,7 @@ from typing import Any
 from corpusc.plan import rng
 from corpusc.plan.model import Beat, Moment, Participant
 from corpusc.render.template.banks import topics
-from corpusc.render.template.classify import role_topics, signal_category
+from corpusc.render.template.classify import role_concern, role_topics, signal_category
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name, strip_end
 from corpusc.render.template.voices import VOICE_ASKS, VOICE_TOPICS, VOICE_WEIGHT, voice_of
 from corpusc.render.timing import WORDS_PER_SEC
@@ -914,7 +914,9 @@ class Sales:
             skw = dict(kw, me=first_name(p.name), role=p.role or kw["role"])
             d.add(d.core, R.say("intro.hello", skw), tag + mtag)
             st = R.hx.people.get(f"{self.call.account}.{p.id}") or {}
-            concerns = st.get("concerns") or []
+            # what the newcomer is here for: its concerns, else its role's (a CFO the
+            # cost, a CISO the risk), else its voice's
+            concerns = list(st.get("concerns") or []) or [x for x in [role_concern(R.loc, p.role or "")] if x]
             key = R.first_key(f"intro.concern.{concerns[0]}") if concerns else None
             d.add(d.core, R.say(key or self.vkey("intro.purpose", v), skw), (), True)
             self.pending = ("hello_new", p.id)
