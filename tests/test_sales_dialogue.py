@@ -231,22 +231,29 @@ def _bank_patterns(locale: str, key: str) -> list[re.Pattern]:
 
 
 def test_buyer_questions_get_an_answer_to_that_question(corpus):
-    """A buyer question from a topic's bank (security, pricing, references...)
-    is answered, in the seller's next turn, from that topic's answers."""
+    """A buyer question from a topic's bank (security, pricing, references...,
+    asked on its own or about a feature just shown) is answered, in the
+    seller's next turn, from that topic's answers."""
+    from corpusc.render.template.banks import load_bank
     from corpusc.render.template.classify import question_topics
+    from corpusc.render.template.voices import all_voices
     _, calls = corpus
     checked, bad = 0, []
     for c, turns in calls:
         loc = c["locale"]
-        asks = {t: _bank_patterns(loc, f"bq.{t}.ask") for t in question_topics(loc)}
-        answers = {t: _bank_patterns(loc, f"bq.{t}.answer") for t in question_topics(loc)}
+        bank = load_bank(loc)
+        asks = {t: _bank_patterns(loc, f"bq.{t}.ask") for t in question_topics(loc) if t != "general"}
+        for v in all_voices():
+            for e in bank.get(f"demo.react_ask.{v}") or ():
+                asks.setdefault(e["topic"], []).extend(re.compile(_regex(x), re.I) for x in e["say"])
+        answers = {t: _bank_patterns(loc, f"bq.{t}.answer") for t in asks}
         for k, t in enumerate(turns[:-1]):
             nxt = turns[k + 1]
             if t["side"] == "seller" or nxt["side"] != "seller":
                 continue
             last = _sentences(t["text"])[-1]
             for topic, pats in asks.items():
-                if topic != "general" and any(p.fullmatch(last) for p in pats):
+                if any(p.fullmatch(last) for p in pats):
                     checked += 1
                     if not any(p.search(nxt["text"]) for p in answers[topic]):
                         bad.append((c["id"], topic, last, nxt["text"][:100]))

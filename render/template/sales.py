@@ -797,7 +797,7 @@ class Sales:
             ask = self._react_ask(v) if R.chance(VOICE_ASKS.get(v, 0.3)) else None
             if ask is not None:  # a question about what was shown: the seller answers it next
                 topic, t = ask
-                d.add(where, R.render(t, kw))
+                d.add(d.tail, R.render(t, kw))
                 self.asked.add(f"bq:{topic}")
                 self.pending = ("bq", topic, None)
             else:
