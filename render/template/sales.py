@@ -794,7 +794,9 @@ class Sales:
             self.shape(d, 0.9 * vw, 75, [self.vkey("demo.react_more", v), self.anecdote, self.vkey("voice.more", v),
                                          self.peer_key(kw)])
             self.pending = ("react",)
-            ask = self._react_ask(v) if R.chance(VOICE_ASKS.get(v, 0.3)) else None
+            nxt = d.i + 1
+            free = nxt < self.n and self.sp[nxt].side == "seller" and nxt not in self.bc
+            ask = self._react_ask(v) if (free and R.chance(VOICE_ASKS.get(v, 0.3))) else None
             if ask is not None:  # a question about what was shown: the seller answers it next
                 topic, t = ask
                 d.add(d.tail, R.render(t, kw))
