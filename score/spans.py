@@ -131,6 +131,10 @@ class Files:
         words = self._text[ct.call_id][turn]
         line = ct.lines()[turn][1]
         i = line.find(words[:40]) if words else -1
+        n = min(40, len(words))
+        while i < 0 and n > 6:  # a mid-turn cue within the first 40 characters: a shorter prefix, after the name
+            n -= 1
+            i = line.find(words[:n], line.find(": ") + 2)
         if i < 0:
             raise SpanError(f"turn {turn}'s text is not on its txt line; was the transcript edited? "
                             "(`corpusc verify` says)")
