@@ -30,9 +30,10 @@ def _code() -> bytes:
     global _CODE
     if _CODE is None:
         from corpusc.compiler.paths import GRAMMAR
+        from corpusc.diagnostics import model
         here = Path(__file__).parent
         h = hashlib.sha256()
-        for p in (GRAMMAR, here / "nodes.py", here / "transform.py"):
+        for p in (GRAMMAR, here / "nodes.py", here / "transform.py", Path(model.__file__)):
             h.update(p.read_bytes())
         _CODE = h.digest()
     return _CODE
