@@ -322,8 +322,11 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
 
     present = os.listdir(out)
     stage = staging.Stage(out, run)
-    init = (pickle.dumps(prog), header.model_dump_json(), options, names, str(out), signature, shard,
-            str(stage.dir), present)
+    # a one-process build hands the worker state the objects themselves; a
+    # pool's workers get them pickled (a second copy here would be some
+    # 50 MB for a 10,000-call spec)
+    init = ((prog, header) if jobs <= 1 else (pickle.dumps(prog), header.model_dump_json())) + \
+        (options, names, str(out), signature, shard, str(stage.dir), present)
     try:
         _run(units, accept, init, jobs, progress, stop)
         stop.check()

@@ -29,11 +29,13 @@ from corpusc.builder.quality import QUALITY_SAMPLE
 _W: dict[str, Any] = {}
 
 
-def init(program: bytes, header_json: str, options: dict, names: list[str], out: str,
+def init(program: bytes | Any, header_json: str | Header, options: dict, names: list[str], out: str,
          signature: Signature, shard: tuple[int, int] | None, stage: str, present: list[str],
          stop: Any = None, done: Any = None) -> None:
-    """`stop` (an Event) asks the worker to return what it finished at the
-    next call; `done` (a shared counter) counts calls for the progress bar."""
+    """`program` and `header_json` pickled and as JSON (a pool's worker), or
+    the objects (a one-process build). `stop` (an Event) asks the worker to
+    return what it finished at the next call; `done` (a shared counter)
+    counts calls for the progress bar."""
     import gc
     import multiprocessing
     if multiprocessing.parent_process() is not None:
@@ -43,7 +45,7 @@ def init(program: bytes, header_json: str, options: dict, names: list[str], out:
     from corpusc.backends import registry
     from corpusc.backends.base import Context
     from corpusc.render import registry as renderers
-    h = Header.model_validate_json(header_json)
+    h = Header.model_validate_json(header_json) if isinstance(header_json, str) else header_json
     backs = [registry.get(n) for n in names]
     # Backends that retime (audio) run first: the durations they measure
     # become every later backend's timings, so all outputs share one clock.
@@ -51,7 +53,7 @@ def init(program: bytes, header_json: str, options: dict, names: list[str], out:
     rest = [b for b in backs if not b.retimes]
     needs_text = any(b.needs_text for b in backs)
     renderer = renderers.get(signature.renderer[0])
-    prog = pickle.loads(program)
+    prog = pickle.loads(program) if isinstance(program, bytes) else program
     _W.clear()
     _W.update(ctx=Context(header=h, options=options, out=Path(out)), first=first, rest=rest, needs_text=needs_text,
               renderer=renderer, renderer_options=signature.renderer[2],

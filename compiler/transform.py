@@ -29,30 +29,9 @@ def _tok_span(file: str, t: Token) -> Span:
     return Span.of(file, t.line, t.column, t.start_pos, t.end_line, t.end_column, t.end_pos)
 
 
-_DEFAULTS: dict[type, dict] = {}
-_FIELDS_SET: dict[tuple, set] = {}
-
-
 def _mk(cls, **kw):
-    """Build a node without re-validating what the grammar already guarantees:
-    the same object `model_construct` makes, at a fraction of its cost (the AST
-    of a large spec has millions of nodes, spans and positions). Objects
-    built with the same fields share one fields-set (a set is some 200 bytes,
-    a third of a position's memory): the models are frozen, and pydantic
-    copies the set before it changes one (`model_copy`)."""
-    d = _DEFAULTS.get(cls)
-    if d is None:
-        d = _DEFAULTS[cls] = {k: f.default for k, f in cls.model_fields.items() if not f.is_required()}
-    key = (cls, *kw)
-    fields = _FIELDS_SET.get(key)
-    if fields is None:
-        fields = _FIELDS_SET[key] = set(kw)
-    obj = object.__new__(cls)
-    object.__setattr__(obj, "__dict__", {**d, **kw} if d else kw)
-    object.__setattr__(obj, "__pydantic_fields_set__", fields)
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
+    """A node (the grammar already guarantees its shape)."""
+    return cls(**kw)
 
 
 def _join(a: Span, b: Span) -> Span:

@@ -6,6 +6,7 @@ can document it, and a span so the user always learns *where*.
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
@@ -23,27 +24,29 @@ _BITS = 42  # per number: lines, columns and offsets of files far beyond the 5 M
 _MASK = (1 << _BITS) - 1
 
 
-class Span:
+class Span(tuple):
     """Where something is written: a file and two positions. Every AST node
-    has one (a large spec has millions), so the six numbers are packed into
-    one int: some 100 bytes a span, where a model and two position models
-    took about 800. Immutable, hashable and compared by value like the model
-    it replaces; pydantic fields of this type validate an instance (or its
-    dict form) and serialize as {"file", "start", "end"}."""
+    has one (a large spec has a million), so it is a pair (file, the six
+    numbers packed into one int): some 100 bytes a span, where a model and
+    two position models took about 800. Immutable, hashable and compared by
+    value like the model it replaces; pydantic fields of this type validate
+    an instance (or its dict form) and serialize as {"file", "start", "end"}."""
 
-    __slots__ = ("file", "_packed")
+    __slots__ = ()
 
-    def __init__(self, file: str, start: Pos, end: Pos) -> None:
-        object.__setattr__(self, "file", file)
-        object.__setattr__(self, "_packed", _pack(start) | _pack(end) << 3 * _BITS)
+    def __new__(cls, file: str, start: Pos, end: Pos) -> "Span":
+        return tuple.__new__(cls, (file, _pack(start) | _pack(end) << 3 * _BITS))
+
+    file = property(itemgetter(0))
+    _packed = property(itemgetter(1))
 
     @property
     def start(self) -> Pos:
-        return _unpack(self._packed)
+        return _unpack(self[1])
 
     @property
     def end(self) -> Pos:
-        return _unpack(self._packed >> 3 * _BITS)
+        return _unpack(self[1] >> 3 * _BITS)
 
     @staticmethod
     def point(file: str, line: int = 1, column: int = 1, offset: int = 0) -> "Span":
@@ -53,30 +56,20 @@ class Span:
     @staticmethod
     def of(file: str, line: int, column: int, offset: int, end_line: int, end_column: int,
            end_offset: int) -> "Span":
-        """A span from its six numbers (the parser's tokens carry them so)."""
-        return _span(file, _pack((line, column, offset)) | _pack((end_line, end_column, end_offset)) << 3 * _BITS)
+        """A span from its six numbers, as the parser's tokens carry them
+        (never negative, and far below 2**42 in a file of at most 5 MB)."""
+        return tuple.__new__(Span, (file, line | column << _BITS | offset << 2 * _BITS | end_line << 3 * _BITS
+                                    | end_column << 4 * _BITS | end_offset << 5 * _BITS))
 
     def to(self, other: "Span") -> "Span":
         """From this span's start to the end of `other` (in the same file)."""
-        low = (1 << 3 * _BITS) - 1
-        return _span(self.file, self._packed & low | other._packed & ~low)
-
-    def __setattr__(self, name, value):
-        raise AttributeError("Span is immutable")
-
-    def __eq__(self, other) -> bool:
-        if not isinstance(other, Span):
-            return NotImplemented
-        return self._packed == other._packed and self.file == other.file
-
-    def __hash__(self) -> int:
-        return hash((self.file, self._packed))
+        return tuple.__new__(Span, (self[0], self[1] & _LOW | other[1] & ~_LOW))
 
     def __repr__(self) -> str:
         return f"Span(file={self.file!r}, start={self.start!r}, end={self.end!r})"
 
     def __reduce__(self):
-        return _span, (self.file, self._packed)
+        return _span, tuple(self)
 
     def to_dict(self) -> dict:
         return {"file": self.file, "start": self.start._asdict(), "end": self.end._asdict()}
@@ -103,6 +96,9 @@ class Span:
                 "required": ["file", "start", "end"]}
 
 
+_LOW = (1 << 3 * _BITS) - 1
+
+
 def _pack(p: Pos) -> int:
     line, column, offset = p
     if not (0 <= line <= _MASK and 0 <= column <= _MASK and 0 <= offset <= _MASK):
@@ -115,10 +111,7 @@ def _unpack(v: int) -> Pos:
 
 
 def _span(file: str, packed: int) -> Span:
-    s = object.__new__(Span)
-    object.__setattr__(s, "file", file)
-    object.__setattr__(s, "_packed", packed)
-    return s
+    return tuple.__new__(Span, (file, packed))
 
 
 class Diagnostic(BaseModel):
