@@ -5,7 +5,6 @@ Set CORPUSC_NO_CACHE=1 to bypass it. A broken or unwritable cache is ignored."""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import pickle
@@ -77,7 +76,7 @@ def put(display: str, text: str, module) -> None:
         with os.fdopen(fd, "wb") as f:
             p = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
             items = module.items
-            fields = {f.name: getattr(module, f.name) for f in dataclasses.fields(module) if f.name != "items"}
+            fields = {k: getattr(module, k) for k in module._fields if k != "items"}
             p.dump((type(module), fields, -(-len(items) // CHUNK)))
             for i in range(0, len(items), CHUNK):
                 p.clear_memo()

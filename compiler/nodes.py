@@ -1,4 +1,4 @@
-"""The AST: frozen, slotted dataclasses that carry source spans.
+"""The AST: frozen, slotted classes that carry source spans.
 
 Structure (accounts, calls, arcs, samplers, queries) has its own node; leaf
 properties stay generic `Property(name, values)` and are typed by the checker
@@ -9,19 +9,81 @@ from __future__ import annotations
 
 from typing import Literal, Union
 
-from dataclasses import dataclass, field, fields, replace
-
 from corpusc.diagnostics.model import Span
 
-# A large spec has a million nodes: as pydantic models (an object and its
-# field dict) each took some 270 bytes, as slotted dataclasses about 80.
-# The grammar and the transform already guarantee their shape, so nothing
-# is validated here; `model_dump`/`model_copy` keep the models' spelling.
-_node = dataclass(frozen=True, slots=True, kw_only=True)
+
+class _Slots(type):
+    """Gives each node class slots for the fields it annotates (a large spec
+    has a million nodes: as pydantic models, an object and its field dict,
+    each took some 270 bytes; slotted, about 80) and records the fields, its
+    bases' first, with their defaults. Dataclasses would do the same at some
+    0.5 ms of generated code per class on every start of `corpusc check`."""
+
+    def __new__(mcls, name, bases, ns):
+        own = tuple(ns.get("__annotations__", {}))
+        defaults = {k: ns.pop(k) for k in own if k in ns}
+        ns["__slots__"] = own
+        cls = super().__new__(mcls, name, bases, ns)
+        cls._fields = tuple(f for b in reversed(cls.__mro__[1:]) for f in getattr(b, "_own", ())) + own
+        cls._own = own
+        cls._fieldset = frozenset(cls._fields)
+        cls._defaults = {k: v for b in reversed(cls.__mro__[1:]) for k, v in getattr(b, "_own_defaults", {}).items()}
+        cls._defaults.update(defaults)
+        cls._own_defaults = defaults
+        return cls
+
+
+class _Frozen(metaclass=_Slots):
+    """Immutable, compared and hashed by value (as the frozen models were).
+    Nothing is validated: the grammar and the transform guarantee the shape;
+    `model_dump`/`model_copy` keep the models' spelling."""
+
+    def __init__(self, **kw):
+        d = self._defaults
+        try:
+            for k in self._fields:
+                object.__setattr__(self, k, kw[k] if k in kw else d[k])
+        except KeyError as e:
+            raise TypeError(f"{type(self).__name__}: missing field {e}") from None
+        if not kw.keys() <= self._fieldset:
+            raise TypeError(f"{type(self).__name__}: unknown field {sorted(kw.keys() - self._fieldset)}")
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, k) for k in self._fields)
+
+    def __eq__(self, other) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._values()))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={getattr(self, k)!r}' for k in self._fields)})"
+
+    def __reduce__(self):
+        return _rebuild, (type(self), self._values())
+
+    def model_dump(self) -> dict:
+        return {k: _dump(getattr(self, k)) for k in self._fields}
+
+    def model_copy(self, update: dict | None = None):
+        return type(self)(**{**dict(zip(self._fields, self._values())), **(update or {})})
+
+
+def _rebuild(cls, values: tuple):
+    obj = object.__new__(cls)
+    for k, v in zip(cls._fields, values):
+        object.__setattr__(obj, k, v)
+    return obj
 
 
 def _dump(v):
-    if isinstance(v, (Node, Module)):
+    if isinstance(v, _Frozen):
         return v.model_dump()
     if isinstance(v, Span):  # (a tuple)
         return v.to_dict()
@@ -32,71 +94,55 @@ def _dump(v):
     return v
 
 
-@_node
-class Node:
+class Node(_Frozen):
     span: Span
-
-    def model_dump(self) -> dict:
-        return {f.name: _dump(getattr(self, f.name)) for f in fields(self)}
-
-    def model_copy(self, update: dict | None = None):
-        return replace(self, **(update or {}))
 
 
 # ---- values -----------------------------------------------------------------
 
-@_node
 class Str(Node):
     kind: Literal["str"] = "str"
     value: str
 
 
-@_node
 class Num(Node):
     kind: Literal["num"] = "num"
     value: float
     is_int: bool
 
 
-@_node
 class Quantity(Node):
     kind: Literal["quantity"] = "quantity"
     value: float
     unit: str
 
 
-@_node
 class Percent(Node):
     kind: Literal["percent"] = "percent"
     value: float  # 30% -> 30.0
 
 
-@_node
 class DateV(Node):
     kind: Literal["date"] = "date"
     value: str  # ISO yyyy-mm-dd
 
 
-@_node
 class TimeV(Node):
     kind: Literal["time"] = "time"
     value: str  # HH:MM or HH:MM:SS
 
 
-@_node
 class Name(Node):
     kind: Literal["name"] = "name"
     value: str
 
 
-@_node
 class RangeV(Node):
     kind: Literal["range"] = "range"
     lo: "Scalar"
     hi: "Scalar"
 
 
-@_node
 class ListV(Node):
     kind: Literal["list"] = "list"
     items: list["Value"]
@@ -106,7 +152,6 @@ Scalar = Union[Str, Num, Quantity, Percent, DateV, TimeV, Name]
 Value = Union[Str, Num, Quantity, Percent, DateV, TimeV, Name, RangeV, ListV]
 
 
-@_node
 class Property(Node):
     name: Name
     values: list[Value]
@@ -115,7 +160,6 @@ class Property(Node):
 
 # ---- queries (require / expect) ----------------------------------------------
 
-@_node
 class Path(Node):
     parts: list[str]
 
@@ -124,7 +168,6 @@ class Path(Node):
         return ".".join(self.parts)
 
 
-@_node
 class Compare(Node):
     kind: Literal["compare"] = "compare"
     path: Path
@@ -132,32 +175,27 @@ class Compare(Node):
     value: Scalar
 
 
-@_node
 class Member(Node):
     kind: Literal["member"] = "member"
     path: Path
     values: ListV
 
 
-@_node
 class Truthy(Node):
     kind: Literal["truthy"] = "truthy"
     path: Path
 
 
-@_node
 class NotC(Node):
     kind: Literal["not"] = "not"
     item: "Cond"
 
 
-@_node
 class AndC(Node):
     kind: Literal["and"] = "and"
     items: list["Cond"]
 
 
-@_node
 class OrC(Node):
     kind: Literal["or"] = "or"
     items: list["Cond"]
@@ -166,13 +204,11 @@ class OrC(Node):
 Cond = Union[Compare, Member, Truthy, NotC, AndC, OrC]
 
 
-@_node
 class Selection(Node):
     collection: Name
     where: Cond | None = None
 
 
-@_node
 class AggregateQ(Node):
     kind: Literal["aggregate"] = "aggregate"
     agg: Literal["count", "ratio"]
@@ -182,14 +218,12 @@ class AggregateQ(Node):
     within: RangeV | None = None
 
 
-@_node
 class CoversQ(Node):
     kind: Literal["covers"] = "covers"
     path: Path
     values: ListV
 
 
-@_node
 class QuantifiedQ(Node):
     kind: Literal["quantified"] = "quantified"
     quant: Literal["all", "any", "none"]
@@ -197,7 +231,6 @@ class QuantifiedQ(Node):
     cond: Cond
 
 
-@_node
 class DistinctQ(Node):
     kind: Literal["distinct"] = "distinct"
     selection: Selection
@@ -209,7 +242,6 @@ class DistinctQ(Node):
 Query = Union[AggregateQ, CoversQ, QuantifiedQ, DistinctQ]
 
 
-@_node
 class Requirement(Node):
     severity: Literal["require", "expect"]
     title: Str | None
@@ -219,14 +251,12 @@ class Requirement(Node):
 
 # ---- declarations -----------------------------------------------------------
 
-@_node
 class CorpusDecl(Node):
     kind: Literal["corpus"] = "corpus"
     name: Name
     props: list[Property]
 
 
-@_node
 class UseDecl(Node):
     kind: Literal["use"] = "use"
     module: str
@@ -234,7 +264,6 @@ class UseDecl(Node):
     target: Node  # the span of the module name or string
 
 
-@_node
 class CatalogDecl(Node):
     kind: Literal["catalog"] = "catalog"
     catalog: Literal["persona", "objection", "industry", "size", "stage", "scenario"]
@@ -243,7 +272,6 @@ class CatalogDecl(Node):
     props: list[Property]
 
 
-@_node
 class RepDecl(Node):
     kind: Literal["rep"] = "rep"
     role: Literal["rep", "agent"]
@@ -252,14 +280,12 @@ class RepDecl(Node):
     props: list[Property]
 
 
-@_node
 class StakeholderDecl(Node):
     name: Name
     title: Str | None
     props: list[Property]
 
 
-@_node
 class CallDecl(Node):
     name: Name
     day: Num | None = None
@@ -267,20 +293,17 @@ class CallDecl(Node):
     props: list[Property]
 
 
-@_node
 class ArcStep(Node):
     step: Name
     call: Name | None
 
 
-@_node
 class ArcDecl(Node):
     objection: Name
     by: Name
     steps: list[ArcStep]
 
 
-@_node
 class AccountDecl(Node):
     kind: Literal["account"] = "account"
     name: Name
@@ -291,19 +314,16 @@ class AccountDecl(Node):
     arcs: list[ArcDecl]
 
 
-@_node
 class SamplerArg(Node):
     name: Name | None
     value: Scalar
 
 
-@_node
 class Sampler(Node):
     dist: Name
     args: list[SamplerArg]
 
 
-@_node
 class FieldDecl(Node):
     name: Name
     sampler: Sampler | None = None
@@ -311,14 +331,12 @@ class FieldDecl(Node):
     derived_from: Name | None = None
 
 
-@_node
 class WhenDecl(Node):
     cond: Cond
     props: list[Property]
     fields: list[FieldDecl]
 
 
-@_node
 class PopulationDecl(Node):
     kind: Literal["population"] = "population"
     name: Name
@@ -327,7 +345,6 @@ class PopulationDecl(Node):
     whens: list[WhenDecl]
 
 
-@_node
 class SuiteDecl(Node):
     kind: Literal["suite"] = "suite"
     name: Name
@@ -335,14 +352,12 @@ class SuiteDecl(Node):
     requirements: list[Requirement]
 
 
-@_node
 class EmitDecl(Node):
     kind: Literal["emit"] = "emit"
     backend: Name
     props: list[Property]
 
 
-@_node
 class RequirementItem(Node):
     kind: Literal["requirement"] = "requirement"
     requirement: Requirement
@@ -352,13 +367,9 @@ Item = Union[CorpusDecl, UseDecl, CatalogDecl, RepDecl, AccountDecl, PopulationD
              SuiteDecl, EmitDecl, RequirementItem]
 
 
-@_node
-class Module:
+class Module(_Frozen):
     file: str
     items: list[Item]
-    misplaced: list = field(default_factory=list)  # (statement, span, block) of statements written in the wrong block
-
-    model_dump = Node.model_dump
-    model_copy = Node.model_copy
+    misplaced: tuple | list = ()  # (statement, span, block) of statements written in the wrong block
 
 
