@@ -17,7 +17,9 @@ from typing import Any
 
 import orjson
 
-_DIFFERS = re.compile(rb"[0-9][eE]|0\.0000")
+# a number (never after a word character, a dot or a quote: those are in
+# strings, e.g. hex digests) in exponent form or below 1e-4
+_DIFFERS = re.compile(rb'(?<![\w."])-?(?:[0-9]+(?:\.[0-9]+)?[eE]|0\.0000)')
 
 
 def dumps(doc: Any, pretty: bool = True) -> bytes:
