@@ -4,13 +4,13 @@ character offsets of its evidence in `transcripts/<call_id>.txt`."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from corpusc.plan.model import Call, Header
 
 from pydantic import BaseModel, ConfigDict
 
+from corpusc.backends import jsonout
 from corpusc.backends.base import Artifact, Backend, Context
 from corpusc.render.model import RenderedCall
 from corpusc.render.text import shift, txt_layout
@@ -35,9 +35,7 @@ class GroundTruth(Backend):
     def render(self, call: Call, rendered: RenderedCall, ctx: Context) -> list[Artifact]:
         doc = ground_truth(call, rendered, ctx.header)
         pretty = ctx.options.get("ground_truth", {}).get("pretty", True)
-        data = json.dumps(doc, indent=2 if pretty else None, ensure_ascii=False,
-                          separators=None if pretty else (",", ":")) + "\n"
-        return [Artifact(f"ground_truth/{call.id}.json", data.encode("utf-8"))]
+        return [Artifact(f"ground_truth/{call.id}.json", jsonout.dumps(doc, pretty))]
 
 
 def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:

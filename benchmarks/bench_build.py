@@ -11,6 +11,14 @@ then 10,000 generated sales calls (3,334 accounts, txt+json + ground truth)
 at --jobs 1 and 2: peak RSS, CPU seconds (the main process and its workers)
 and calls per CPU-second (`python benchmarks/bench_build.py sales` runs
 only this part).
+
+`python benchmarks/bench_build.py populations` builds examples/hvac_60d
+and an 18,000-call population (txt+json + ground truth) at --jobs 1 and 2;
+`python benchmarks/bench_build.py check` runs `corpusc check` on every
+example: CPU seconds, the median of RUNS (default 7) runs each. Compare two
+installs by running the same command with each one's python (a wheel
+install: an editable one recompiles every module when
+PYTHONDONTWRITEBYTECODE is set).
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -93,6 +102,36 @@ def sales(d: Path, count: int = 10_000) -> None:
         shutil.rmtree(o)
 
 
+def populations(d: Path, runs: int) -> None:
+    """CPU seconds (median of `runs`) of population builds, cold each time."""
+    specs = [("hvac_60d", ROOT / "examples" / "hvac_60d.corpus")]
+    big = d / "pop18000.corpus"
+    big.write_text(population_spec(18_000, emit=True))
+    specs.append(("18,000-call population", big))
+    for name, spec in specs:
+        for jobs in (1, 2):
+            cpu: list[float] = []
+            rss = 0
+            for i in range(runs):
+                o = d / f"pop-{jobs}-{i}"
+                _, rss, _ = run(["build", str(spec), "-o", str(o), "--jobs", str(jobs)], cpu)
+                shutil.rmtree(o)
+            print(f"{name} --jobs {jobs}: {statistics.median(cpu):.2f} CPU-s (median of {runs}; "
+                  f"min {min(cpu):.2f}, max {max(cpu):.2f}); peak RSS main {rss / 1024:.0f} MB")
+
+
+def check(runs: int) -> None:
+    """`corpusc check` of each example: CPU seconds, median of `runs`."""
+    total = 0.0
+    for spec in sorted((ROOT / "examples").glob("*.corpus")):
+        cpu: list[float] = []
+        for _ in range(runs):
+            run(["check", str(spec)], cpu)
+        total += statistics.median(cpu)
+        print(f"check {spec.name}: {statistics.median(cpu):.3f} CPU-s (min {min(cpu):.3f}, max {max(cpu):.3f})")
+    print(f"check, all examples: {total:.3f} CPU-s (sum of the medians)")
+
+
 def _watch(proc: subprocess.Popen, peaks: dict[int, int]) -> None:
     """Peak RSS (VmHWM, KB) of every process below `proc` while it runs: the
     workers are the fork server's children, whose usage the build never reaps."""
@@ -133,9 +172,17 @@ def subreaper() -> None:
 
 def main() -> None:
     subreaper()
+    runs = int(os.environ.get("RUNS", "7"))
     if sys.argv[1:] == ["sales"]:
         with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as d:
             sales(Path(d))
+        return
+    if sys.argv[1:] == ["populations"]:
+        with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as d:
+            populations(Path(d), runs)
+        return
+    if sys.argv[1:] == ["check"]:
+        check(runs)
         return
     # BENCH_DIR=/dev/shm measures the CPU side alone (this VM's disk write-back is noisy)
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as d:

@@ -103,9 +103,10 @@ def parse_only(text: str | None) -> list[str] | None:
 
 def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
           jobs: int = 1, shard: tuple[int, int] | None = None, progress=None,
-          results: list | None = None) -> BuildResult:
+          results: list | None = None, header=None) -> BuildResult:
     """Render the corpus into `out`. `results` are the requirements already
-    evaluated on this plan (for coverage); they are evaluated here if not given.
+    evaluated on this plan (for coverage); they are evaluated here if not
+    given; `header` likewise the plan's header (planner.header).
 
     SIGTERM and SIGINT (when called from the main thread) stop the build at
     the next call of every worker: what finished is recorded in the index and
@@ -115,7 +116,7 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
     spec_hash: str = compiled.spec_hash
     t0 = time.perf_counter()
     res = BuildResult(out=out)
-    header = planmod.header(prog, spec_hash)
+    header = header or planmod.header(prog, spec_hash)
     backs, wanted, names, options, signature = backend_signature(prog, only)
     res.skipped_backends = [w for w in wanted if w not in backs]
     meta = {"corpus": prog.corpus.name, "spec": os.path.relpath(os.path.abspath(spec_path), os.path.abspath(out)),
@@ -322,8 +323,11 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
 
     present = os.listdir(out)
     stage = staging.Stage(out, run)
-    init = (pickle.dumps(prog), header.model_dump_json(), options, names, str(out), signature, shard,
-            str(stage.dir), present)
+    # a one-process build hands the worker state the objects themselves; a
+    # pool's workers get them pickled (a second copy here would be some
+    # 50 MB for a 10,000-call spec)
+    init = ((prog, header) if jobs <= 1 else (pickle.dumps(prog), header.model_dump_json())) + \
+        (options, names, str(out), signature, shard, str(stage.dir), present)
     try:
         _run(units, accept, init, jobs, progress, stop)
         stop.check()

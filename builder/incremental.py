@@ -113,9 +113,23 @@ def emitted(prog) -> list[str]:
     return [e.backend for e in prog.emits] or list(registry.DEFAULT)
 
 
+_SIGNATURE: list = []  # [(program, only), result] of the last call
+
+
 def backend_signature(prog: P.Program, only: list[str] | None):
     """The registered backends' names, the backends asked for, those built,
-    their validated options (builder/compile.py) and the build's Signature."""
+    their validated options (builder/compile.py) and the build's Signature.
+    The last answer is kept: the renderer's data digest (every bank of every
+    locale read and hashed, some 20 ms) is asked for by `up_to_date` and again
+    by the build of the same program."""
+    if _SIGNATURE and _SIGNATURE[0][0] is prog and _SIGNATURE[0][1] == only:
+        return _SIGNATURE[1]
+    out = _backend_signature(prog, only)
+    _SIGNATURE[:] = [(prog, list(only) if only else only), out]
+    return out
+
+
+def _backend_signature(prog: P.Program, only: list[str] | None):
     from corpusc.backends import registry
     from corpusc.builder.compile import engine, renderer_options
     from corpusc.render import registry as renderers

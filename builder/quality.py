@@ -14,7 +14,7 @@ WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 def quality(calls: Iterable[list[tuple[str, str]]]) -> dict[str, float | int]:
     """`calls` yields, per call, its turns as (side, text)."""
     uni: set[str] = set()
-    bi: set[tuple[str, str]] = set()
+    bi: set[str] = set()  # "a b": strings, not tuples (millions of tuples made the collector crawl)
     n_uni = n_bi = 0
     seen: dict[str, int] = {}
     substantive = 0
@@ -25,12 +25,13 @@ def quality(calls: Iterable[list[tuple[str, str]]]) -> dict[str, float | int]:
         ncalls += 1
         for side, text in call:
             turns += 1
-            words = [w.lower() for w in WORD.findall(text)]
+            # lowering ASCII text first finds the same words (and is faster)
+            words = WORD.findall(text.lower()) if text.isascii() else [w.lower() for w in WORD.findall(text)]
             n_uni += len(words)
             uni.update(words)
-            pairs = list(zip(words, words[1:]))
-            n_bi += len(pairs)
-            bi.update(pairs)
+            if len(words) > 1:
+                n_bi += len(words) - 1
+                bi.update(map(" ".join, zip(words, words[1:])))
             w = words_by_side.setdefault(side, [0, 0])
             w[0] += len(words)
             w[1] += 1

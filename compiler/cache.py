@@ -30,9 +30,10 @@ def _code() -> bytes:
     global _CODE
     if _CODE is None:
         from corpusc.compiler.paths import GRAMMAR
+        from corpusc.diagnostics import model
         here = Path(__file__).parent
         h = hashlib.sha256()
-        for p in (GRAMMAR, here / "nodes.py", here / "transform.py"):
+        for p in (GRAMMAR, here / "nodes.py", here / "transform.py", Path(model.__file__)):
             h.update(p.read_bytes())
         _CODE = h.digest()
     return _CODE
@@ -50,9 +51,19 @@ def get(display: str, text: str):
         return None
     try:
         with open(d / (_key(display, text) + ".pickle"), "rb") as f:
-            return pickle.load(f)
+            cls, fields, chunks = pickle.load(f)
+            items = []
+            for _ in range(chunks):
+                items += pickle.load(f)
+            return cls(items=items, **fields)
     except Exception:  # noqa: BLE001 - a cache miss, whatever the reason
         return None
+
+
+# Top-level items per pickle: a pickle's memo (the pickler's and the
+# unpickler's) holds every object in it until its end, as much again as the
+# objects themselves for a large spec; a chunk's memo goes with the chunk.
+CHUNK = 64
 
 
 def put(display: str, text: str, module) -> None:
@@ -63,31 +74,13 @@ def put(display: str, text: str, module) -> None:
         d.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
-            _Pickler(f, protocol=pickle.HIGHEST_PROTOCOL).dump(module)
+            p = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
+            items = module.items
+            fields = {k: getattr(module, k) for k in module._fields if k != "items"}
+            p.dump((type(module), fields, -(-len(items) // CHUNK)))
+            for i in range(0, len(items), CHUNK):
+                p.clear_memo()
+                p.dump(items[i:i + CHUNK])
         os.replace(tmp, d / (_key(display, text) + ".pickle"))
     except Exception:  # noqa: BLE001 - caching is best effort
         pass
-
-
-class _Pickler(pickle.Pickler):
-    """Models as (class, field dict, fields-set): pydantic's own pickling
-    makes a new state dict per object, which the pickler's memo keeps until
-    the end (and the unpickler's too), some 600 MB more at either end for the
-    three million objects of a 4.6 MB spec. Loading rebuilds each object
-    around its unpickled dict, as transform._mk builds it, and the objects
-    that shared a fields-set share it again."""
-
-    def reducer_override(self, obj):
-        from pydantic import BaseModel
-        if isinstance(obj, BaseModel) and not obj.__pydantic_extra__ and not obj.__pydantic_private__:
-            return _model, (type(obj), obj.__dict__, obj.__pydantic_fields_set__)
-        return NotImplemented
-
-
-def _model(cls, fields: dict, fields_set: set):
-    obj = object.__new__(cls)
-    object.__setattr__(obj, "__dict__", fields)
-    object.__setattr__(obj, "__pydantic_fields_set__", fields_set)
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj

@@ -98,6 +98,14 @@ def parser() -> Lark:
                 cache=True)
 
 
+def inline_parser(transformer) -> Lark:
+    """A parser that hands each rule's children to `transformer` as it reduces
+    the rule, so no syntax tree is built (the tree of a large spec took more
+    memory than its AST, and building it about as long as the parse)."""
+    return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="contextual",
+                maybe_placeholders=True, postlex=_PostLex(), cache=True, transformer=transformer)
+
+
 def span_at(file: str, text: str, offset: int, length: int = 1) -> Span:
     offset = max(0, min(offset, len(text)))
     end = max(offset, min(offset + length, len(text)))
@@ -141,13 +149,14 @@ def is_blank(text: str) -> bool:
     return all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines())
 
 
-def parse_text(file: str, text: str, sink: Sink) -> Tree | None:
-    """Parse, recovering at top-level blocks; returns the tree of what parsed."""
+def parse_text(file: str, text: str, sink: Sink, parse=None) -> Tree | None:
+    """Parse, recovering at top-level blocks; returns the tree of what parsed
+    (or what `parse(text)`, a parser with a transformer, makes of it)."""
     work = text if text.endswith("\n") else text + "\n"
-    p = parser()
+    parse = parse or parser().parse
     for _ in range(MAX_SYNTAX_ERRORS + 1):
         try:
-            return p.parse(work)
+            return parse(work)
         except DepthError as e:
             if e.kind == "nesting":
                 sink.add("E1005", f"lists, parentheses or `not` are nested more than {MAX_NESTING} deep",

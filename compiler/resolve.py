@@ -13,10 +13,10 @@ from pathlib import Path
 from corpusc.compiler import cache
 from corpusc.compiler import nodes as n
 from corpusc.diagnostics.model import Sink, Span
-from corpusc.compiler.parse import decode, is_blank, parse_text
+from corpusc.compiler.parse import decode, is_blank
 from corpusc.compiler.paths import STDLIB
 from corpusc.compiler.schema import did_you_mean
-from corpusc.compiler.transform import to_module
+from corpusc.compiler.transform import parse_module
 
 PRELUDE = "stdlib.core"
 
@@ -92,8 +92,7 @@ def load(path: str, sink: Sink, text: str | None = None) -> Loaded:
         module = cache.get(display, src)
         if module is None:
             before = len(sink.items)
-            tree = parse_text(display, src, sink)
-            module = to_module(display, tree) if tree is not None else n.Module(file=display, items=[])
+            module = parse_module(display, src, sink) or n.Module(file=display, items=[])
             if len(sink.items) == before:
                 cache.put(display, src, module)
         for what, span, where in getattr(module, "misplaced", ()):

@@ -356,5 +356,5 @@ def split_line(prop: n.Property, block: Block) -> list[n.Property]:
 
 def _mk(name: n.Name, vals: list, body) -> n.Property:
     end = vals[-1].span if vals else name.span
-    span = name.span.model_copy(update={"end": end.end})
+    span = name.span.to(end)
     return n.Property(span=span, name=name, values=vals, body=body)

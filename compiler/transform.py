@@ -9,7 +9,8 @@ from lark import Token, Transformer, Tree
 from lark.tree import Meta
 
 from corpusc.compiler import nodes as n
-from corpusc.diagnostics.model import Pos, Span
+from corpusc.compiler.parse import inline_parser, parse_text
+from corpusc.diagnostics.model import Sink, Span
 
 UNITS = {"s": "s", "sec": "s", "ms": "ms", "min": "min", "h": "h", "hour": "h", "hours": "h",
          "day": "days", "days": "days", "wpm": "wpm", "hz": "hz", "khz": "khz", "db": "db",
@@ -25,38 +26,16 @@ class _Body(list):
 
 
 def _tok_span(file: str, t: Token) -> Span:
-    return _mk(Span, file=file, start=_mk(Pos, line=t.line, column=t.column, offset=t.start_pos),
-                end=_mk(Pos, line=t.end_line, column=t.end_column, offset=t.end_pos))
-
-
-_DEFAULTS: dict[type, dict] = {}
-_FIELDS_SET: dict[tuple, set] = {}
+    return Span.of(file, t.line, t.column, t.start_pos, t.end_line, t.end_column, t.end_pos)
 
 
 def _mk(cls, **kw):
-    """Build a node without re-validating what the grammar already guarantees:
-    the same object `model_construct` makes, at a fraction of its cost (the AST
-    of a large spec has millions of nodes, spans and positions). Objects
-    built with the same fields share one fields-set (a set is some 200 bytes,
-    a third of a position's memory): the models are frozen, and pydantic
-    copies the set before it changes one (`model_copy`)."""
-    d = _DEFAULTS.get(cls)
-    if d is None:
-        d = _DEFAULTS[cls] = {k: f.default for k, f in cls.model_fields.items() if not f.is_required()}
-    key = (cls, *kw)
-    fields = _FIELDS_SET.get(key)
-    if fields is None:
-        fields = _FIELDS_SET[key] = set(kw)
-    obj = object.__new__(cls)
-    object.__setattr__(obj, "__dict__", {**d, **kw} if d else kw)
-    object.__setattr__(obj, "__pydantic_fields_set__", fields)
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
+    """A node (the grammar already guarantees its shape)."""
+    return cls(**kw)
 
 
 def _join(a: Span, b: Span) -> Span:
-    return _mk(Span, file=a.file, start=a.start, end=b.end)
+    return a.to(b)
 
 
 class ToAst(Transformer):
@@ -82,8 +61,7 @@ class ToAst(Transformer):
         if isinstance(x, (n.Node, _Body)):
             return x.span
         if isinstance(x, Meta):
-            return _mk(Span, file=self.file, start=_mk(Pos, line=x.line, column=x.column, offset=x.start_pos),
-                       end=_mk(Pos, line=x.end_line, column=x.end_column, offset=x.end_pos))
+            return Span.of(self.file, x.line, x.column, x.start_pos, x.end_line, x.end_column, x.end_pos)
         raise TypeError(type(x))
 
     def span_of(self, children) -> Span:
@@ -351,20 +329,38 @@ _STMT_NAMES = {"StakeholderDecl": "`stakeholder`", "CallDecl": "`call`", "ArcDec
 
 
 def to_module(file: str, tree: Tree) -> n.Module:
-    """The module of a parse tree. The tree's top-level declarations are
-    transformed one by one and let go of as they are done (the tree is
-    consumed): the syntax tree of a declaration and its AST never both live
-    for the whole file, which keeps a large spec's peak memory down to about
-    its AST."""
+    """The module of a parse tree (the formatter's tests compare it with
+    `parse_module`'s)."""
     t = ToAst(file)
-    items = []
-    for i, child in enumerate(tree.children):
-        tree.children[i] = None
-        if isinstance(child, Tree):
-            items.append(t.transform(child))
+    return _module(file, [t.transform(c) for c in tree.children if isinstance(c, Tree)], t.misplaced)
+
+
+_INLINE: list = []
+
+
+def parse_module(file: str, text: str, sink: Sink) -> n.Module | None:
+    """Text -> module, as `to_module(parse_text(...))` but transformed while
+    it parses (`parse.inline_parser`): the syntax tree is never built. None
+    when nothing parsed (the syntax errors are in `sink`)."""
+    if not _INLINE:
+        t = ToAst("")
+        _INLINE.extend((inline_parser(t), t))
+    lark, t = _INLINE
+
+    def run(work: str):
+        t.file, t.misplaced = file, []  # a failed attempt's statements are not reported
+        return lark.parse(work)
+
+    items = parse_text(file, text, sink, run)
+    if items is None:
+        return None
+    return _module(file, items, t.misplaced)
+
+
+def _module(file: str, items: list, misplaced: list) -> n.Module:
     out = []
     for it in items:
         if isinstance(it, n.Requirement):
             it = _mk(n.RequirementItem, span=it.span, requirement=it)
         out.append(it)
-    return _mk(n.Module, file=file, items=out, misplaced=t.misplaced)
+    return _mk(n.Module, file=file, items=out, misplaced=misplaced)

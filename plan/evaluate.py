@@ -9,13 +9,14 @@ from corpusc.diagnostics.model import Sink
 from corpusc.plan import planner as planmod
 
 
-def evaluate_plan(compiled: Compiled, sink: Sink):
+def evaluate_plan(compiled: Compiled, sink: Sink, header=None):
     """Evaluate the requirements on the plan in one streamed pass, report the
     failures, and warn when the divergence quota cannot be placed. Population
-    calls are streamed only when some requirement needs them."""
+    calls are streamed only when some requirement needs them. `header`: the
+    plan's header if the caller has it (a large spec's takes a second)."""
     from corpusc.plan.requirements import evaluate, report_failures
     prog = compiled.program
-    header = planmod.header(prog, compiled.spec_hash)
+    header = header or planmod.header(prog, compiled.spec_hash)
     shared = {a.name for a in prog.accounts if a.divergence is None}
     realized = 0
 

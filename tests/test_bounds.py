@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from corpusc.compiler import bounds
@@ -193,6 +193,7 @@ def _no_internal_error(tmp_path, text: str) -> None:
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(field=st.sampled_from(sorted(FIELDS)), value=INT)
+@example(field="volume", value=10 ** 400)  # volume x days overflowed to inf, and printing it raised
 def test_any_number_in_any_field_is_never_an_internal_error(tmp_path, field, value):
     _no_internal_error(tmp_path, FIELDS[field](value))
 

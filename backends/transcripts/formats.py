@@ -30,6 +30,7 @@ from typing import Any, Callable
 
 from corpusc.plan.model import Call
 
+from corpusc.backends import jsonout
 from corpusc.render.model import RenderedCall, Turn
 from corpusc.render.text import txt_layout
 
@@ -56,7 +57,7 @@ def _digest(*parts: str) -> bytes:
 
 
 def _dump(doc: Any) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return jsonout.dumps(doc).decode("utf-8")  # json.dumps(doc, indent=2, ensure_ascii=False) + "\n", faster
 
 
 # ---- txt ---------------------------------------------------------------------

@@ -229,6 +229,7 @@ def build(file, out_dir, only, jobs, shard, offline):
     compiled = _compile(file, sink)
     prog = compiled.program
     results = []
+    header = None
     if prog is not None and not sink.errors and wanted:
         from corpusc.builder.incremental import emitted
         emits = emitted(prog)
@@ -246,13 +247,16 @@ def build(file, out_dir, only, jobs, shard, offline):
                 emit_diags(sink.sorted(), compiled.sources, "text", err=True)
             click.echo(f"Built {prog.corpus.name}: up to date, {current} calls unchanged -> {out}/")
             return
-        results = evaluate_plan(compiled, sink)
+        from corpusc.plan.planner import header as plan_header
+        header = plan_header(prog, compiled.spec_hash)
+        results = evaluate_plan(compiled, sink, header)
         _budget(compiled, sink)
     if sink.items:
         emit_diags(sink.sorted(), compiled.sources, "text", err=True)
     if prog is None or sink.errors:
         click.echo("build stopped: fix the errors above (nothing was written)", err=True)
         sys.exit(EXIT_ERRORS)
+    compiled.drop_syntax()
     total = sum(len(a.calls) for a in prog.accounts) + sum(p.count for p in prog.populations)
     if shard_t:
         total = len(range(shard_t[0] - 1, total, shard_t[1]))
@@ -273,7 +277,7 @@ def build(file, out_dir, only, jobs, shard, offline):
     try:
         with progress_bar(total) as advance:
             res = run_build(compiled, file, out, only=wanted, jobs=jobs or (os.cpu_count() or 1),
-                            shard=shard_t, progress=advance, results=results)
+                            shard=shard_t, progress=advance, results=results, header=header)
     except (BackendError, LlmError) as e:
         from corpusc.diagnostics.report import render_text
         if isinstance(e, LlmError):  # the renderer's: shown at `emit transcripts`, where `engine llm` is chosen
