@@ -37,8 +37,8 @@ class BuildPass:
         self.acc.merge(r.part)
         self.sample.extend(r.sides)
 
-    def turns(self, index: manifest.Index) -> Iterator[list[tuple[str, str]]]:
-        """The sampled calls' turns in plan order: as this build rendered
+    def turns(self, index: manifest.Index) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+        """The sampled calls' (id, turns) in plan order: as this build rendered
         them, or as the build that rendered a call it skipped recorded them.
         A call without a transcript (`emit vcp` alone) has none and is not
         measured."""
@@ -46,7 +46,7 @@ class BuildPass:
         for cid, t in self.sample:
             turns = t if t is not None else kept.get(cid)
             if turns:
-                yield turns
+                yield cid, turns
 
     def close(self) -> None:
         self.plan.close(self.tally)
