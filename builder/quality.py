@@ -276,20 +276,21 @@ def overlaps(turns: Sequence[tuple[str, float, float]], min_sec: float = 0.0) ->
     return n
 
 
-def interval_overlaps(a: Sequence[tuple[float, float]], b: Sequence[tuple[float, float]],
-                      min_sec: float = 0.0) -> int:
-    """Stretches where an interval of `a` and one of `b` (each sorted, not
+def intersections(a: Sequence[tuple[float, float]], b: Sequence[tuple[float, float]],
+                  min_sec: float = 0.0) -> list[tuple[float, float]]:
+    """The stretches where an interval of `a` and one of `b` (each sorted, not
     overlapping within itself) run at the same time for more than `min_sec`."""
-    i = j = n = 0
+    out = []
+    i = j = 0
     while i < len(a) and j < len(b):
         lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
         if hi - lo > min_sec:
-            n += 1
+            out.append((lo, hi))
         if a[i][1] < b[j][1]:
             i += 1
         else:
             j += 1
-    return n
+    return out
 
 
 def runs(turns: Sequence[tuple[str, str]]) -> dict[str, int]:
