@@ -51,12 +51,25 @@ TARGET_FILLERS = (1.0, 5.0)  # per 100 words
 
 def words(text: str) -> list[str]:
     """The lowercased words of a text, cues removed."""
-    return [w.lower() for w in WORD.findall(CUE.sub(" ", text))]
+    return WORD.findall(CUE.sub(" ", text).lower())
 
 
 def sentences(text: str) -> list[str]:
     """The sentences of a turn's text (cues removed)."""
     return [s for s in (x.strip() for x in SENTENCE_END.split(CUE.sub(" ", text).strip())) if s]
+
+
+def turn_words(text: str, min_words: int = MIN_SENTENCE) -> tuple[list[str], list[str]]:
+    """A turn's words and its sentence keys (`sentence_keys`), tokenized once:
+    no word spans a sentence end, so the turn's words are its sentences'."""
+    toks: list[str] = []
+    keys: list[str] = []
+    for s in sentences(text.lower()):
+        w = WORD.findall(s)
+        toks += w
+        if len(w) >= min_words:
+            keys.append(" ".join(w))
+    return toks, keys
 
 
 def sample_key(call_id: str) -> str:
@@ -215,15 +228,24 @@ def mentions(texts: Iterable[str], locale: str, event: str) -> bool | None:
     return None if p is None else any(p.search(t) for t in texts)
 
 
+@lru_cache(maxsize=1)
+def _stopwords() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for loc, ws in lexicon()["stopwords"].items():
+        for w in ws:
+            out.setdefault(w, []).append(loc)
+    return {w: tuple(locs) for w, locs in out.items()}
+
+
 def language_of(tokens: Iterable[str]) -> str | None:
-    """The locale whose stopwords the tokens use most (None: none used)."""
-    stop = {loc: set(ws) for loc, ws in lexicon()["stopwords"].items()}
-    hits = dict.fromkeys(stop, 0)
+    """The locale whose stopwords the tokens use most (None: none used; a tie
+    goes to the locale named last in sort order)."""
+    stop = _stopwords()
+    hits: dict[str, int] = {}
     for t in tokens:
-        for loc, ws in stop.items():
-            hits[loc] += t in ws
-    best = max(hits.items(), key=lambda kv: (kv[1], kv[0]), default=(None, 0))
-    return best[0] if best[1] else None
+        for loc in stop.get(t, ()):
+            hits[loc] = hits.get(loc, 0) + 1
+    return max(hits.items(), key=lambda kv: (kv[1], kv[0]))[0] if hits else None
 
 
 # ---- timing ----------------------------------------------------------------------------
@@ -309,8 +331,9 @@ def runs(turns: Sequence[tuple[str, str]]) -> dict[str, int]:
 
 def quality(calls: Iterable[tuple[str, list[tuple[str, str]]]]) -> dict:
     """The quality figures of coverage.md: `calls` yields (call id, turns as
-    (side, text)). Fillers by every locale's list (the sample has no locale);
-    the bench splits by locale."""
+    (side, text)). The sample carries no locale: fillers are counted by the
+    list of the language a call's stopwords show (`language_of`); the bench
+    splits by the declared locale."""
     uni: set[str] = set()
     n_uni = 0
     d2 = Distinct2Sample()
@@ -319,24 +342,26 @@ def quality(calls: Iterable[tuple[str, list[tuple[str, str]]]]) -> dict:
     words_by_side: dict[str, list[int]] = {}
     rep_turns = rep_questions = 0
     side_runs: dict[str, int] = {}
-    seen: dict[str, int] = {}  # substantive turns (more than 3 words), for the older duplicate-turn figure
+    seen: dict[bytes, int] = {}  # substantive turns (more than 3 words), for the older duplicate-turn figure
     substantive = 0
     for cid, call in calls:
         ncalls += 1
         toks = []
         keys = []
         for side, text in call:
-            turns += 1
-            w = words(text)
+            w, k = turn_words(text)
             toks.append(w)
-            keys += sentence_keys(text)
+            keys += k
+        locale = language_of(w for t in toks for w in t)
+        for (side, text), w in zip(call, toks):
+            turns += 1
             n_uni += len(w)
             uni.update(w)
-            fillers += filler_count(text)
+            fillers += filler_count(text, locale)
             reps += repetitions(w)
             if len(w) > 3:
                 substantive += 1
-                key = " ".join(w)
+                key = hashlib.blake2b(" ".join(w).encode(), digest_size=8).digest()
                 seen[key] = seen.get(key, 0) + 1
             s = words_by_side.setdefault(side, [0, 0])
             s[0] += len(w)
