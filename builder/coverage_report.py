@@ -69,8 +69,10 @@ def quality_md(q: dict, kind: str) -> list[str]:
              f"Measured on the first {q['calls']:,} calls of the plan ({q['turns']:,} turns, {q['words']:,} words; "
              f"at most {qmod.QUALITY_SAMPLE:,} calls), from the turns as rendered. distinct-2: the first "
              f"{qmod.TOKENS:,} words of the calls in sha256-of-id order{short}. Verbatim: occurrences of "
-             f"sentences of {qmod.MIN_SENTENCE}+ words that also occur in another call. Fillers by every "
-             "locale's evaluator list (builder/quality_lexicon.json).", "",
+             f"sentences of {qmod.MIN_SENTENCE}+ words that also occur in another call. Fillers by the "
+             "evaluator list (builder/quality_lexicon.json) of the language a call's stopwords show. "
+             "Definitions: docs/quality.md; the per-locale, timing, audio and ground-truth figures: "
+             "benchmarks/bench_quality.py.", "",
              "| figure | value | target | |", "| --- | --- | --- | --- |",
              f"| distinct-2 at {qmod.TOKENS // 1000}k words | {d2} | >= {qmod.TARGET_DISTINCT_2} | "
              f"{mark(d2 >= qmod.TARGET_DISTINCT_2)} |",
