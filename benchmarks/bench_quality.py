@@ -226,6 +226,10 @@ def measure(name: str, out: Path, kind: str, roster: dict[str, list[str]]) -> di
                 continue  # no lexicon for the language, no such field, or a short hold (either way is fine)
             check(f"{event} in metadata, not in dialogue", not flagged or said, cid)
             check(f"{event} in dialogue, not in metadata", flagged or not said, cid)
+        if sa.get("custom.channel") == "text":
+            said = Q.mentions(texts, lang, "phone_only")
+            if said is not None:
+                check("phone-only phrases in a chat", not said, cid)
         agent = sa.get("custom.agent")
         if agent in roster and roster[agent]:
             check("agent speaks the call's language", lang in roster[agent], cid)
@@ -392,7 +396,8 @@ def rows(res: dict, spd: dict | None) -> list[tuple[str, str, str, str]]:
     if m:
         for k, n in m["checked"].items():
             bad = m["mismatches"].get(k, {}).get("count", 0)
-            out.append((f"mismatch: {k}", f"{bad} of {n}", "0", pf(bad == 0)))
+            eg = ", ".join(c.rsplit(".", 1)[-1] for c in m["mismatches"].get(k, {}).get("calls", [])[:3])
+            out.append((f"mismatch: {k}", f"{bad} of {n}" + (f" (e.g. {eg})" if eg else ""), "0", pf(bad == 0)))
         dd = m["duration_sec_minus_wav"]
         if dd:
             out.append(("duration_sec - WAV length (s)", f"median {dd['median']:+}, {dd['min']:+} .. {dd['max']:+}",

@@ -137,6 +137,8 @@ def test_language_and_events_by_the_evaluator_lexicon():
     assert Q.mentions(["Thanks for holding."], "en-US", "hold") is True
     assert Q.mentions(["I'll ask my supervisor."], "en-US", "escalation") is True
     assert Q.mentions(["Danke."], "xx-XX", "hold") is None
+    assert Q.mentions(["Hören Sie mich?"], "de-DE", "phone_only") is True
+    assert Q.mentions(["I'll send the link here in the chat."], "en-US", "phone_only") is False
 
 
 def test_quality_of_two_calls():
