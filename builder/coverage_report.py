@@ -86,6 +86,13 @@ def quality_md(q: dict, kind: str) -> list[str]:
              f"| verbatim-duplicate substantive turns | {q['duplicate_substantive_share'] * 100:.2f}% | reported | |",
              f"| turns per call | {q['turns_per_call']} | reported | |",
              f"| questions per rep turn | {q['questions_per_rep_turn']} | reported | |"]
+    for loc, x in q.get("by_language", {}).items():
+        lines += [f"| distinct-2 at {qmod.TOKENS // 1000}k words, {loc} calls | {x['distinct_2']}"
+                  + ("" if x["tokens"] >= qmod.TOKENS else f" ({x['tokens']:,} words)")
+                  + f" | >= {qmod.TARGET_DISTINCT_2} | {mark(x['distinct_2'] >= qmod.TARGET_DISTINCT_2)} |",
+                  f"| sentences in another {loc} call, verbatim | {x['verbatim_share'] * 100:.2f}% of "
+                  f"{x['verbatim_sentences']:,} | <= {qmod.TARGET_VERBATIM[kind] * 100:.0f}% | "
+                  f"{mark(x['verbatim_share'] <= qmod.TARGET_VERBATIM[kind])} |"]
     for pair, n in q["adjacent_same_side"].items():
         lines.append(f"| adjacent turns {pair.replace('_', ' -> ')} | {n} | reported | |")
     for side, w in q["words_per_turn"].items():

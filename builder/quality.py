@@ -342,6 +342,7 @@ def quality(calls: Iterable[tuple[str, list[tuple[str, str]]]]) -> dict:
     words_by_side: dict[str, list[int]] = {}
     rep_turns = rep_questions = 0
     side_runs: dict[str, int] = {}
+    by_lang: dict[str, tuple[Distinct2Sample, VerbatimShare]] = {}  # by the language the stopwords show
     seen: dict[bytes, int] = {}  # substantive turns (more than 3 words), for the older duplicate-turn figure
     substantive = 0
     for cid, call in calls:
@@ -372,10 +373,15 @@ def quality(calls: Iterable[tuple[str, list[tuple[str, str]]]]) -> dict:
         nwords += sum(len(t) for t in toks)
         d2.add(cid, toks)
         verb.add(cid, keys)
+        lang = by_lang.setdefault(locale or "unknown", (Distinct2Sample(), VerbatimShare()))
+        lang[0].add(cid, toks)
+        lang[1].add(cid, keys)
         for k, v in runs([(side, side) for side, _ in call]).items():
             if k != "same_speaker":
                 side_runs[k] = side_runs.get(k, 0) + v
     d = d2.result()
+    langs = {loc: {**a.result(), "verbatim_share": b.result()["share"], "verbatim_sentences": b.result()["sentences"]}
+             for loc, (a, b) in sorted(by_lang.items())} if len(by_lang) > 1 else {}
     v = verb.result()
     return {
         "calls": ncalls,
@@ -387,6 +393,7 @@ def quality(calls: Iterable[tuple[str, list[tuple[str, str]]]]) -> dict:
         "distinct_2_tokens": d["tokens"],
         "verbatim_share": v["share"],
         "verbatim_sentences": v["sentences"],
+        "by_language": langs,
         "duplicate_substantive_share": (round(sum(c for c in seen.values() if c > 1) / substantive, 4)
                                         if substantive else 0),
         "fillers_per_100_words": round(100 * fillers / nwords, 2) if nwords else 0,

@@ -153,3 +153,27 @@ def test_quality_of_two_calls():
     assert q["distinct_2"] == round(9 / 16, 4) and q["distinct_2_tokens"] == 20
     assert q["adjacent_same_side"] == {}
     assert q["questions_per_rep_turn"] == 1.0
+
+
+def test_coverage_quality_equals_what_the_emitted_transcripts_measure(tmp_path):
+    """coverage.json's figures come from the turns as rendered; measured again
+    from the transcripts a build wrote (as the bench does), they agree."""
+    import json
+    import subprocess
+    import sys
+    from tests.conftest import EXAMPLES
+    out = tmp_path / "out"
+    subprocess.run([sys.executable, "-m", "corpusc", "build", str(EXAMPLES / "contact_center.corpus"), "-o", str(out),
+                    "--only", "transcripts", "--jobs", "1"], check=True, capture_output=True)
+    calls = []
+    for f in sorted((out / "transcripts").glob("*.json")):
+        doc = json.loads(f.read_text(encoding="utf-8"))
+        calls.append((doc["call_id"], [(t["role"], t["text"]) for t in doc["turns"]]))
+    emitted = Q.quality(calls)
+    cov = json.loads((out / "coverage.json").read_text(encoding="utf-8"))["quality"]
+    assert cov["calls"] == 200
+    for key in ("distinct_2", "verbatim_share", "fillers_per_100_words", "by_language", "words"):
+        assert cov[key] == emitted[key], key
+    assert set(cov["by_language"]) == {"de-DE", "en-US"}  # the example's two call languages, told by their words
+    md = (out / "coverage.md").read_text(encoding="utf-8")
+    assert f"| distinct-2 at 20k words | {cov['distinct_2']} | >= 0.5 |" in md
