@@ -1,6 +1,7 @@
 """Generate a large, valid spec (many accounts and calls) for benchmarks.
 
     python benchmarks/gen_spec.py 5000 > /tmp/big.corpus   # about 5,000 lines
+    python benchmarks/gen_spec.py --calls 1000 --seed 7 > /tmp/s.corpus  # 1,002 sales calls, seed 7
 """
 
 from __future__ import annotations
@@ -96,9 +97,13 @@ population inbound {{
 EMIT = "emit transcripts {\n  formats [txt, json]\n}\nemit ground_truth\n"
 
 
-def sales_spec(calls: int) -> str:
+def header(seed: int = 1) -> str:
+    return HEADER.replace("  seed 1\n", f"  seed {seed}\n", 1)
+
+
+def sales_spec(calls: int, seed: int = 1) -> str:
     """About `calls` sales calls (three per account) with txt+json transcripts and ground truth."""
-    return HEADER + "".join(account(i) for i in range(-(-calls // 3))) + EMIT
+    return header(seed) + "".join(account(i) for i in range(-(-calls // 3))) + EMIT
 
 
 def population_spec(count: int, *, emit: bool = False, name: str = "gen", seed: int = 11) -> str:
@@ -107,9 +112,18 @@ def population_spec(count: int, *, emit: bool = False, name: str = "gen", seed: 
 
 
 def main() -> None:
-    lines = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
-    out = [HEADER]
-    n = HEADER.count("\n")
+    import argparse
+    ap = argparse.ArgumentParser(description="a generated sales spec on stdout")
+    ap.add_argument("lines", nargs="?", type=int, default=5000, help="about this many lines (no emit block)")
+    ap.add_argument("--calls", type=int, help="instead: about this many calls, with txt+json and ground truth")
+    ap.add_argument("--seed", type=int, default=1, help="the corpus seed (default 1)")
+    a = ap.parse_args()
+    if a.calls:
+        sys.stdout.write(sales_spec(a.calls, a.seed))
+        return
+    lines = a.lines
+    out = [header(a.seed)]
+    n = out[0].count("\n")
     i = 0
     while n < lines:
         a = account(i)

@@ -37,8 +37,8 @@ class BuildPass:
         self.acc.merge(r.part)
         self.sample.extend(cid for cid, _ in r.sides)
 
-    def turns(self, index: manifest.Index) -> Iterator[list[tuple[str, str]]]:
-        """The sampled calls' turns in plan order, as the index keeps them
+    def turns(self, index: manifest.Index) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+        """The sampled calls' (id, turns) in plan order, as the index keeps them
         (recorded by this build or by the one that rendered a call it
         skipped), read a few hundred calls at a time: the 3,000 calls' turns
         held in memory till the end were some 40 MB. A call without a
@@ -49,7 +49,7 @@ class BuildPass:
             for cid in chunk:
                 turns = kept.get(cid)
                 if turns:
-                    yield turns
+                    yield cid, turns
 
     def close(self) -> None:
         self.plan.close(self.tally)

@@ -13,12 +13,13 @@ from corpusc.plan import planner as planmod
 from corpusc.plan.atomic import write_text
 
 from corpusc.builder import distribution as distmod
+from corpusc.builder import quality as qmod
 from corpusc.builder.quality import quality
 
 
 def write(out: Path, compiled, results, dist: distmod.Distribution | None = None,
-          sample: Iterable[list[tuple[str, str]]] = ()) -> dict[str, str]:
-    """`sample` is the quality sample's turns, (side, text) per call; `dist`
+          sample: Iterable[tuple[str, list[tuple[str, str]]]] = ()) -> dict[str, str]:
+    """`sample` is the quality sample, (call id, turns as (side, text)) per call; `dist`
     the population distribution when the caller measured it on a pass of its
     own (the build's); otherwise one pass over the plan does."""
     prog = compiled.program
@@ -41,19 +42,62 @@ def write(out: Path, compiled, results, dist: distmod.Distribution | None = None
         mark = "PASS" if r.passed else ("FAIL" if r.severity == "require" else "WARN")
         calls = ", ".join(r.witnesses[:5]) if r.passed else f"missing: {r.missing}"
         lines.append(f"| {mark} | {r.title} | {r.measured} | {calls} |")
-    lines += ["", "## Transcript quality", "",
-              f"Measured on {q['calls']} rendered calls ({q['turns']} turns).", "",
-              "| figure | value |", "| --- | --- |",
-              f"| distinct-1 | {q['distinct_1']} |", f"| distinct-2 | {q['distinct_2']} |",
-              f"| verbatim-duplicate substantive turns | {q['duplicate_substantive_share'] * 100:.2f}% |",
-              f"| turns per call | {q['turns_per_call']} |",
-              f"| questions per rep turn | {q['questions_per_rep_turn']} |"]
-    for side, w in q["words_per_turn"].items():
-        lines.append(f"| words per turn ({side}) | {w} |")
+    lines += quality_md(q, "contact_center" if prog.populations else "sales")
     lines += distribution_md(dist)
     write_text(out / "coverage.md", "\n".join(lines) + "\n")
     from corpusc.builder.manifest import sha256_file
     return {"coverage.json": sha256_file(out / "coverage.json"), "coverage.md": sha256_file(out / "coverage.md")}
+
+
+# ---- the quality section --------------------------------------------------------------
+
+def quality_md(q: dict, kind: str) -> list[str]:
+    """The transcript quality section: issue 15's text figures with their
+    targets, `kind` choosing the verbatim target (a corpus of populations is
+    held to the contact-center one; benchmarks/bench_quality.py adds the per-locale, timing, audio and
+    ground-truth figures, measured on the emitted files)."""
+    if not q.get("calls"):
+        return ["", "## Transcript quality", "", "No transcripts in this build: nothing measured."]
+
+    def mark(ok: bool) -> str:
+        return "PASS" if ok else "FAIL"
+    d2, budget = q["distinct_2"], q["distinct_2_tokens"]
+    short = "" if budget >= qmod.TOKENS else f" (only {budget:,} words in the sample)"
+    lo, hi = qmod.TARGET_FILLERS
+    vs = q["verbatim_share"]
+    lines = ["", "## Transcript quality", "",
+             f"Measured on the first {q['calls']:,} calls of the plan ({q['turns']:,} turns, {q['words']:,} words; "
+             f"at most {qmod.QUALITY_SAMPLE:,} calls), from the turns as rendered. distinct-2: the first "
+             f"{qmod.TOKENS:,} words of the calls in sha256-of-id order{short}. Verbatim: occurrences of "
+             f"sentences of {qmod.MIN_SENTENCE}+ words that also occur in another call. Fillers by the "
+             "evaluator list (builder/quality_lexicon.json) of the language a call's stopwords show. "
+             "Definitions: docs/quality.md; the per-locale, timing, audio and ground-truth figures: "
+             "benchmarks/bench_quality.py.", "",
+             "| figure | value | target | |", "| --- | --- | --- | --- |",
+             f"| distinct-2 at {qmod.TOKENS // 1000}k words | {d2} | >= {qmod.TARGET_DISTINCT_2} | "
+             f"{mark(d2 >= qmod.TARGET_DISTINCT_2)} |",
+             f"| sentences in another call, verbatim | {vs * 100:.2f}% of {q['verbatim_sentences']:,} | "
+             f"<= {qmod.TARGET_VERBATIM[kind] * 100:.0f}% ({kind.replace('_', ' ')}) | "
+             f"{mark(vs <= qmod.TARGET_VERBATIM[kind])} |",
+             f"| fillers per 100 words | {q['fillers_per_100_words']} | {lo:g}-{hi:g} | "
+             f"{mark(lo <= q['fillers_per_100_words'] <= hi)} |",
+             f"| immediate word repetitions per 100 words | {q['repetitions_per_100_words']} | reported | |",
+             f"| distinct-1 | {q['distinct_1']} | reported | |",
+             f"| verbatim-duplicate substantive turns | {q['duplicate_substantive_share'] * 100:.2f}% | reported | |",
+             f"| turns per call | {q['turns_per_call']} | reported | |",
+             f"| questions per rep turn | {q['questions_per_rep_turn']} | reported | |"]
+    for loc, x in q.get("by_language", {}).items():
+        lines += [f"| distinct-2 at {qmod.TOKENS // 1000}k words, {loc} calls | {x['distinct_2']}"
+                  + ("" if x["tokens"] >= qmod.TOKENS else f" ({x['tokens']:,} words)")
+                  + f" | >= {qmod.TARGET_DISTINCT_2} | {mark(x['distinct_2'] >= qmod.TARGET_DISTINCT_2)} |",
+                  f"| sentences in another {loc} call, verbatim | {x['verbatim_share'] * 100:.2f}% of "
+                  f"{x['verbatim_sentences']:,} | <= {qmod.TARGET_VERBATIM[kind] * 100:.0f}% | "
+                  f"{mark(x['verbatim_share'] <= qmod.TARGET_VERBATIM[kind])} |"]
+    for pair, n in q["adjacent_same_side"].items():
+        lines.append(f"| adjacent turns {pair.replace('_', ' -> ')} | {n} | reported | |")
+    for side, w in q["words_per_turn"].items():
+        lines.append(f"| words per turn ({side}) | {w} | reported | |")
+    return lines
 
 
 # ---- the distribution section ------------------------------------------------------
