@@ -15,7 +15,9 @@ from corpusc.render.template.banks import bank_locale, load_bank
 from corpusc.render.template.language import emit, tidy
 from corpusc.render.template.lexicon import load_lexicon
 from corpusc.render.template.morphology import restater
-from corpusc.render.timing import timing
+from corpusc.render.template import dynamics
+from corpusc.render.template.dynamics import Spoken
+from corpusc.render.timing import timeline
 
 MAX_TURN_WORDS = 150  # no turn grows past this (about a minute of speech)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -64,13 +66,6 @@ def header_x(h: Header) -> HeaderX:
 
 
 # ---- one call ---------------------------------------------------------------------------
-
-class Line:
-    __slots__ = ("text", "cues", "speaker")
-
-    def __init__(self, text, cues, speaker):
-        self.text, self.cues, self.speaker = text, cues, speaker
-
 
 class Draft:
     """A turn under construction: segments are (text, tags, removable)."""
@@ -277,9 +272,7 @@ class Drafter:
     def finish(self, drafts: list[Draft]) -> RenderedCall:
         call = self.call
         cues_on = call.paralinguistics
-        texts = []
-        lines = []
-        evid: list[Evidence] = []
+        spoken: list[Spoken] = []
         for d in drafts:
             segs = d.head + d.core + d.body + d.tail
             pos = 0
@@ -309,36 +302,43 @@ class Drafter:
                         spans[tag] = [start, pos]
                     else:
                         sp[1] = pos
-            text = " ".join(parts)
-            texts.append(text)
-            for (kind, key), (s, e) in spans.items():
-                evid.append(fast(Evidence, **{"kind": kind, "key": key, "turn": d.i, "start": s, "end": e}))
             cues = list(d.moment.cues) if (d.moment is not None and cues_on) else []
-            lines.append(Line(text, d.gaps + cues if d.gaps else cues, d.p.id))
-        times = timing(lines, call, self.header)
+            spoken.append(Spoken(d, " ".join(parts), spans, d.gaps + cues if d.gaps else cues))
+        for d, sp in zip(drafts, spoken):
+            sp.tone = -1 if self._sentiment(d, cues_on) == "NEGATIVE" else 0
+        dynamics.apply(self, spoken)  # fillers, false starts, interruptions: before the offsets are final
+        evid: list[Evidence] = []
+        for d, sp in zip(drafts, spoken):
+            for (kind, key), (s, e) in sp.spans.items():
+                evid.append(fast(Evidence, **{"kind": kind, "key": key, "turn": d.i, "start": s, "end": e}))
+        times = timeline(spoken, call, self.header)
         turns = []
-        for d, line, (start, end) in zip(drafts, lines, times):
+        for d, sp, tm in zip(drafts, spoken, times):
             m = d.moment if cues_on else None
-            if m is not None:
-                sentiment = "MIXED" if m.divergent else ("POSITIVE" if m.polarity == "positive" else "NEGATIVE")
-            else:
-                neg = any(k in NEGATIVE_BEATS for k in d.beats)
-                pos = any(k in POSITIVE_BEATS for k in d.beats)
-                if neg and pos:
-                    sentiment = "MIXED"
-                elif neg or (not pos and d.pol < 0):
-                    sentiment = "NEGATIVE"
-                elif pos or d.pol > 0:
-                    sentiment = "POSITIVE"
-                else:
-                    sentiment = "NEUTRAL"
             turns.append(fast(Turn, **{
                 "index": d.i, "speaker": d.p.id, "name": d.p.name, "side": d.p.side, "role": d.p.role,
-                "text": line.text, "cues": line.cues, "start": start, "end": end, "beats": d.beats,
-                "moment": m.id if m is not None else None, "sentiment": sentiment}))
+                "text": sp.text, "cues": sp.cues, "start": tm.start, "end": tm.end, "beats": d.beats,
+                "moment": m.id if m is not None else None, "sentiment": self._sentiment(d, cues_on),
+                "gap": tm.gap, "overlap": tm.overlap, "overlaps": tm.overlaps, "backchannel": sp.bc,
+                "disfluencies": sp.disfluencies()}))
         evid.sort(key=lambda e: (e.turn, e.start, e.end))
-        return fast(RenderedCall, **{"call_id": call.id, "locale": call.locale, "turns": turns,
-                                          "evidence": evid, "duration": times[-1][1] if times else 0.0})
+        return fast(RenderedCall, **{"call_id": call.id, "locale": call.locale, "turns": turns, "evidence": evid,
+                                     "duration": max((t.end for t in times), default=0.0)})
+
+    @staticmethod
+    def _sentiment(d: Draft, cues_on: bool) -> str:
+        m = d.moment if cues_on else None
+        if m is not None:
+            return "MIXED" if m.divergent else ("POSITIVE" if m.polarity == "positive" else "NEGATIVE")
+        neg = any(k in NEGATIVE_BEATS for k in d.beats)
+        pos = any(k in POSITIVE_BEATS for k in d.beats)
+        if neg and pos:
+            return "MIXED"
+        if neg or (not pos and d.pol < 0):
+            return "NEGATIVE"
+        if pos or d.pol > 0:
+            return "POSITIVE"
+        return "NEUTRAL"
 
     # -- length ----------------------------------------------------------------------
 

@@ -1,0 +1,283 @@
+"""Conversational dynamics written into a call's finished turns, before the
+evidence offsets are final: fillers ("um", "äh") and false starts ("We— we")
+at rates the speaker's persona and the locale set, interruptions (cued
+INTERRUPTS, the interrupter cuts in, the interrupted turn breaks off) and
+backchannels said over the other speaker.
+
+Nothing is written inside an evidence span: a filler goes only where no span
+is cut, and the spans are shifted by what is inserted before them, so every
+span still quotes exactly the planned words. Every filler and false start is
+recorded as a `Disfluency` of its turn, every overlap on the turn's timing.
+
+The words are the locale's (`dyn.*` in the banks): `dyn.rate` scales the
+fillers per 100 words, `dyn.case_after` says whether a sentence continuing
+after a filler or a cut-off word loses its capital (English does, German
+nouns must not). Randomness: `rng.stream(seed, "dynamics", call id)`, so the
+dynamics never shift the words the rest of the renderer chose."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from corpusc.plan import rng
+from corpusc.plan.model import fast
+from corpusc.render.model import Disfluency
+
+SELLER_RATE = 1.4  # fillers per 100 words of a rep or agent (professional speakers hesitate less)
+BUYER_RATE = 2.4  # a buyer or caller without a persona
+HESITATION_RATE = 11.0  # a persona's fillers per 100 words: 1 + this x `speech.hesitation` (5% -> 1.55, 30% -> 4.3)
+FALSE_START_SHARE = 0.18  # false starts per filler
+INTERRUPT_P = {"high": 0.07, "medium": 0.035, "low": 0.015}  # per eligible turn, by the persona's energy
+SELLER_INTERRUPT_P = 0.02
+BACKCHANNEL_OVER_P = 0.55  # share of backchannel turns said over the other speaker
+MIN_INTERRUPTED_WORDS = 10
+INTERRUPTION_FIELDS = ("interruptions", "Interruptions_count", "interruptions_count")  # a planned count
+
+_SENT = re.compile(r"(?:^|(?<=[.?!] ))(?=\w)")
+_GAP = re.compile(r"(?<=[^\W_]) (?=[^\W\d_])")  # a space between two words, no punctuation before it
+_COMMA = re.compile(r"(?<=, )(?=[^\W\d_])")
+
+
+class Spoken:
+    """A finished turn the dynamics may still change: its text, evidence spans
+    ([start, end] by (kind, key)) and what the dynamics add."""
+    __slots__ = ("d", "text", "spans", "dis", "cues", "bc", "over", "tone")
+
+    def __init__(self, d, text: str, spans: dict, cues: list[str]):
+        self.d, self.text, self.spans, self.cues = d, text, spans, cues
+        self.dis: list[list] = []  # [kind, start, end]; kind `_lock`: words no disfluency may enter
+        self.bc = bool(d.bc)
+        self.over = False
+        self.tone = 0
+
+    @property
+    def speaker(self) -> str:
+        return self.d.p.id
+
+    def free(self, pos: int, touch: bool = False) -> bool:
+        """May text be inserted at `pos` (no span is cut)? `touch`: the
+        character at `pos` is also changed, so no span may start there."""
+        for s, e in self.spans.values():
+            if s < pos < e or (touch and s <= pos < e):
+                return False
+        for _, s, e in self.dis:
+            if s < pos < e or (touch and s <= pos < e):
+                return False
+        return True
+
+    def insert(self, pos: int, s: str, mark: tuple[str, int, int] | None = None) -> None:
+        """Insert `s` at `pos`, shifting every span at or after it; `mark`:
+        (kind, start, end) of the disfluency within `s`."""
+        n = len(s)
+        self.text = self.text[:pos] + s + self.text[pos:]
+        for sp in self.spans.values():
+            if sp[0] >= pos:
+                sp[0] += n
+                sp[1] += n
+        for x in self.dis:
+            if x[1] >= pos:
+                x[1] += n
+                x[2] += n
+        if mark is not None:
+            self.dis.append([mark[0], pos + mark[1], pos + mark[2]])
+
+    def disfluencies(self) -> list[Disfluency]:
+        return [fast(Disfluency, kind=k, start=s, end=e) for k, s, e in sorted(self.dis, key=lambda x: x[1])
+                if k[0] != "_"]
+
+
+def rates(R, call) -> dict[str, float]:
+    """Fillers per 100 words of each participant: a persona's hesitation,
+    else the side's default, jittered per speaker, scaled by the locale."""
+    personas = R.header.personas
+    scale = float(R.bank.get("dyn.rate") or 1.0)
+    r = rng.stream(R.header.corpus.get("seed", 0), "dynamics.speakers", call.id)
+    out = {}
+    for p in call.participants:
+        speech = (personas.get(p.persona) or {}).get("speech") or {} if p.persona else {}
+        if speech.get("hesitation") is not None:
+            base = 1.0 + HESITATION_RATE * float(speech["hesitation"])
+        else:
+            base = SELLER_RATE if p.side == "seller" else BUYER_RATE
+        out[p.id] = base * (0.8 + 0.4 * r.random()) * scale
+    return out
+
+
+def interrupt_chance(R, p) -> float:
+    if p.side == "seller":
+        return SELLER_INTERRUPT_P
+    speech = ((R.header.personas.get(p.persona) or {}).get("speech") or {}) if p.persona else {}
+    return INTERRUPT_P.get(str(speech.get("energy") or "medium"), INTERRUPT_P["medium"])
+
+
+def planned_interruptions(call) -> int | None:
+    """The interruption count the plan sampled for the call (a population
+    field), which the dialogue must realize exactly."""
+    for k in INTERRUPTION_FIELDS:
+        v = call.metadata.get(k)
+        if v is not None:
+            try:
+                return max(0, int(v))
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+def typed(call) -> bool:
+    return str(call.metadata.get("channel") or "") == "text"
+
+
+def apply(R, turns: list[Spoken]) -> None:
+    """Write the call's dynamics into its finished turns."""
+    call = R.call
+    if not turns or typed(call):  # a chat: typed turns, no fillers and no talking over each other
+        return
+    r = rng.stream(R.header.corpus.get("seed", 0), "dynamics", call.id)
+    _interruptions(R, turns, r)
+    _backchannels(turns, r)
+    per100 = rates(R, call)
+    for t in turns:
+        if t.bc or len(t.text) < 12:
+            continue
+        _disfluencies(R, t, per100.get(t.speaker, BUYER_RATE), r)
+
+
+def _interruptions(R, turns: list[Spoken], r) -> None:
+    n = len(turns)
+    already = [i for i, t in enumerate(turns) if "INTERRUPTS" in t.cues]
+    cand = []
+    for i in range(2, n - 1):
+        t, prev = turns[i], turns[i - 1]
+        if i in already or t.bc or prev.bc or t.speaker == prev.speaker or t.d.gaps or t.cues:
+            continue
+        if prev.d.words < MIN_INTERRUPTED_WORDS or "close" in t.d.beats:
+            continue
+        cand.append(i)
+    planned = planned_interruptions(R.call)
+    if planned is not None:
+        chosen = rng.sample(r, cand, min(len(cand), max(0, planned - len(already))))
+    else:
+        chosen = [i for i in cand if r.random() < interrupt_chance(R, turns[i].d.p)]
+    for i in sorted(chosen):
+        t, prev = turns[i], turns[i - 1]
+        t.cues = t.cues + ["INTERRUPTS"]
+        cut = R.say("dyn.cut_in") if R.has("dyn.cut_in") else ""
+        if cut and t.free(0):
+            t.insert(0, cut + " ", ("_lock", 0, len(cut) + 1))
+        end = len(prev.text)
+        if end and prev.text[-1] in ".!?" and prev.free(end - 1, touch=True) and prev.free(end):
+            prev.text = prev.text[:-1] + "—"  # the interrupted speaker breaks off
+
+
+def _backchannels(turns: list[Spoken], r) -> None:
+    for i in range(1, len(turns)):
+        t, prev = turns[i], turns[i - 1]
+        if t.bc and not prev.bc and prev.d.words >= 12 and t.speaker != prev.speaker and not t.cues \
+                and r.random() < BACKCHANNEL_OVER_P:
+            t.over = True
+
+
+def _count(per100: float, words: int, r) -> int:
+    e = per100 * words / 100.0
+    k = int(e)
+    return k + (1 if r.random() < e - k else 0)
+
+
+def _disfluencies(R, t: Spoken, per100: float, r) -> None:
+    words = t.text.count(" ") + 1
+    n = _count(per100, words, r)
+    fs = _count(per100 * FALSE_START_SHARE, words, r)
+    if not n and not fs:
+        return
+    lower = R.bank.get("dyn.case_after") == "lower"
+    for _ in range(fs):
+        _false_start(R, t, r, lower)
+    for _ in range(n):
+        if r.random() < 0.35:
+            if _open_filler(R, t, r, lower):
+                continue
+        _mid_filler(R, t, r)
+
+
+def _lower(R, text: str, pos: int) -> str:
+    """`text` with the word at `pos` lower-cased, unless it is a name, an acronym or `I`."""
+    return text[:pos] + R.join_lc(text[pos:])
+
+
+def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
+    """"Um, we looked…" at the start of a sentence."""
+    f = R.phrase("dyn.filler_open")
+    if not f:
+        return False
+    joins = f[-1] == ","  # the sentence goes on after the filler: its first word loses its capital
+    starts = [m.start() for m in _SENT.finditer(t.text) if t.free(m.start(), touch=joins and lower)]
+    if not starts:
+        return False
+    pos = rng.pick(r, starts)
+    head = f[0].upper() + f[1:]
+    if joins and lower:
+        t.text = _lower(R, t.text, pos)
+    word = head.rstrip(",.!?…")
+    t.insert(pos, head + " ", ("filler", 0, len(word)))
+    return True
+
+
+_BEFORE: dict[str, frozenset[str]] = {}
+
+
+def _before(R) -> frozenset[str]:
+    """The locale's words a filler may come before (`dyn.before`)."""
+    got = _BEFORE.get(R.loc)
+    if got is None:
+        got = _BEFORE[R.loc] = frozenset(R.render(x, cap=False).lower() for x in R.bank.get("dyn.before") or ())
+    return got
+
+
+def _mid_filler(R, t: Spoken, r) -> bool:
+    """"we looked at, uh, three vendors" or "…, um, and"."""
+    f = R.phrase("dyn.filler")
+    if not f:
+        return False
+    before = _before(R)
+    text = t.text
+    slots = []
+    for m in _GAP.finditer(text):  # before a word a speaker stalls on ("at, uh, the"), mid-sentence
+        pos = m.start()
+        nxt = text[pos + 1:pos + 40].split(" ", 2)
+        if len(nxt) > 2 and nxt[0].lower() in before and nxt[1][-1:].isalpha() and t.free(pos) \
+                and t.free(pos + 1, touch=True):
+            slots.append(("gap", pos))
+    slots += [("comma", m.start()) for m in _COMMA.finditer(text) if t.free(m.start(), touch=True)]
+    if not slots:
+        return False
+    kind, pos = rng.pick(r, slots)
+    if kind == "gap":  # "looked at" -> "looked, uh, at"
+        t.insert(pos, ", " + f + ",", ("filler", 2, 2 + len(f)))
+    else:  # ", three" -> ", uh, three"
+        t.insert(pos, f + ", ", ("filler", 0, len(f)))
+    return True
+
+
+def _false_start(R, t: Spoken, r, lower: bool) -> bool:
+    """"We— we looked…": a sentence starts, breaks off and starts again."""
+    cut = str(R.bank.get("dyn.cut") or "—")
+    starts = []
+    for m in _SENT.finditer(t.text):
+        pos = m.start()
+        if not t.free(pos, touch=lower):
+            continue
+        first = t.text[pos:].split(" ", 2)
+        if len(first) < 3 or not first[0].isalpha():
+            continue
+        starts.append(pos)
+    if not starts:
+        return False
+    pos = rng.pick(r, starts)
+    ws = t.text[pos:].split(" ", 2)
+    k = 2 if (r.random() < 0.35 and ws[1].isalpha()) else 1
+    said = " ".join(ws[:k])
+    if lower:
+        t.text = _lower(R, t.text, pos)
+    t.insert(pos, said + cut + " ", ("false_start", 0, len(said) + len(cut)))
+    return True
