@@ -156,7 +156,11 @@ def _interruptions(R, turns: list[Spoken], r) -> None:
         cand.append(i)
     planned = planned_interruptions(R.call)
     if planned is not None:
-        chosen = rng.sample(r, cand, min(len(cand), max(0, planned - len(already))))
+        want = max(0, planned - len(already))
+        if len(cand) < want:  # a short call: any turn that follows another speaker's words may cut in
+            cand += [i for i in range(1, n) if i not in cand and i not in already and turns[i].speaker !=
+                     turns[i - 1].speaker and not turns[i].d.gaps and not turns[i].cues and turns[i - 1].d.words >= 3]
+        chosen = rng.sample(r, cand, min(len(cand), want))
     else:
         chosen = [i for i in cand if r.random() < interrupt_chance(R, turns[i].d.p)]
     for i in sorted(chosen):

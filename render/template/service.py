@@ -267,7 +267,7 @@ class Service:
                 picks = [callers[len(callers) // 3], callers[(2 * len(callers)) // 3]] if len(callers) > 1 and \
                     self.silence >= 2.0 else [callers[len(callers) // 2]]
                 tenths = round(self.silence * 10)
-                first = tenths // len(picks)
+                first = round(tenths * 0.4) if len(picks) == 2 else tenths  # two silences of unequal length
                 for k, d in enumerate(picks):
                     part = first if k < len(picks) - 1 else tenths - first * (len(picks) - 1)
                     d.gaps.append(f"silence {part / 10:.1f}s")
