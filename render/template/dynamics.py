@@ -32,6 +32,8 @@ INTERRUPT_P = {"high": 0.07, "medium": 0.035, "low": 0.015}  # per eligible turn
 SELLER_INTERRUPT_P = 0.02
 BACKCHANNEL_OVER_P = 0.55  # share of backchannel turns said over the other speaker
 MIN_INTERRUPTED_WORDS = 10
+NEAR = 8  # characters kept between two disfluencies ("Uh, uh," is one too many)
+HANDOFF_P = 0.7  # share of turns after a colleague's (buyer after buyer, rep after rep) that say so
 INTERRUPTION_FIELDS = ("interruptions", "Interruptions_count", "interruptions_count")  # a planned count
 
 _SENT = re.compile(r"(?:^|(?<=[.?!] ))(?=\w)")
@@ -61,8 +63,8 @@ class Spoken:
         for s, e in self.spans.values():
             if s < pos < e or (touch and s <= pos < e):
                 return False
-        for _, s, e in self.dis:
-            if s < pos < e or (touch and s <= pos < e):
+        for k, s, e in self.dis:
+            if s < pos < e or (touch and s <= pos < e) or (k[0] != "_" and s - NEAR < pos < e + NEAR):
                 return False
         return True
 
@@ -136,6 +138,7 @@ def apply(R, turns: list[Spoken]) -> None:
     r = rng.stream(R.header.corpus.get("seed", 0), "dynamics", call.id)
     _interruptions(R, turns, r)
     _backchannels(turns, r)
+    _handoffs(R, turns, r)
     per100 = rates(R, call)
     for t in turns:
         if t.bc or len(t.text) < 12:
@@ -172,6 +175,20 @@ def _interruptions(R, turns: list[Spoken], r) -> None:
         end = len(prev.text)
         if end and prev.text[-1] in ".!?" and prev.free(end - 1, touch=True) and prev.free(end):
             prev.text = prev.text[:-1] + "—"  # the interrupted speaker breaks off
+
+
+def _handoffs(R, turns: list[Spoken], r) -> None:
+    """A buyer who speaks after a fellow buyer (a rep after a rep) picks up
+    from them: "Just to build on what Dana said." """
+    for i in range(1, len(turns)):
+        t, prev = turns[i], turns[i - 1]
+        if t.bc or prev.bc or t.speaker == prev.speaker or t.d.side != prev.d.side or "INTERRUPTS" in t.cues:
+            continue
+        if r.random() >= HANDOFF_P:
+            continue
+        say = R.say("dyn.handoff", {"name": R.names.get(prev.speaker, "")})
+        if say:
+            t.insert(0, say + " ", ("_lock", 0, len(say) + 1))
 
 
 def _backchannels(turns: list[Spoken], r) -> None:
