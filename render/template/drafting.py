@@ -304,8 +304,9 @@ class Drafter:
                         sp[1] = pos
             cues = list(d.moment.cues) if (d.moment is not None and cues_on) else []
             spoken.append(Spoken(d, " ".join(parts), spans, d.gaps + cues if d.gaps else cues))
-        for d, sp in zip(drafts, spoken):
-            sp.tone = -1 if self._sentiment(d, cues_on) == "NEGATIVE" else 0
+        feel = [self._sentiment(d, cues_on) for d in drafts]
+        for f, sp in zip(feel, spoken):
+            sp.tone = -1 if f == "NEGATIVE" else 0
         dynamics.apply(self, spoken)  # fillers, false starts, interruptions: before the offsets are final
         evid: list[Evidence] = []
         for d, sp in zip(drafts, spoken):
@@ -313,12 +314,12 @@ class Drafter:
                 evid.append(fast(Evidence, **{"kind": kind, "key": key, "turn": d.i, "start": s, "end": e}))
         times = timeline(spoken, call, self.header)
         turns = []
-        for d, sp, tm in zip(drafts, spoken, times):
+        for d, sp, tm, f in zip(drafts, spoken, times, feel):
             m = d.moment if cues_on else None
             turns.append(fast(Turn, **{
                 "index": d.i, "speaker": d.p.id, "name": d.p.name, "side": d.p.side, "role": d.p.role,
                 "text": sp.text, "cues": sp.cues, "start": tm.start, "end": tm.end, "beats": d.beats,
-                "moment": m.id if m is not None else None, "sentiment": self._sentiment(d, cues_on),
+                "moment": m.id if m is not None else None, "sentiment": f,
                 "gap": tm.gap, "overlap": tm.overlap, "overlaps": tm.overlaps, "backchannel": sp.bc,
                 "disfluencies": sp.disfluencies()}))
         evid.sort(key=lambda e: (e.turn, e.start, e.end))

@@ -37,7 +37,6 @@ HANDOFF_P = 0.7  # share of turns after a colleague's (buyer after buyer, rep af
 INTERRUPTION_FIELDS = ("interruptions", "Interruptions_count", "interruptions_count")  # a planned count
 
 _SENT = re.compile(r"(?:^|(?<=[.?!] ))(?=\w)")
-_GAP = re.compile(r"(?<=[^\W_]) (?=[^\W\d_])")  # a space between two words, no punctuation before it
 _COMMA = re.compile(r"(?<=, )(?=[^\W\d_])")
 
 
@@ -244,36 +243,34 @@ def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
     return True
 
 
-_BEFORE: dict[str, frozenset[str]] = {}
+_BEFORE: dict[str, re.Pattern] = {}
 
 
-def _before(R) -> frozenset[str]:
-    """The locale's words a filler may come before (`dyn.before`)."""
+def _before(R) -> re.Pattern:
+    """Where a speaker may stall mid-sentence: the space before one of the
+    locale's `dyn.before` words ("at, uh, the"), that word followed by another
+    word in the same sentence."""
     got = _BEFORE.get(R.loc)
     if got is None:
-        got = _BEFORE[R.loc] = frozenset(R.render(x, cap=False).lower() for x in R.bank.get("dyn.before") or ())
+        words = sorted((R.render(x, cap=False) for x in R.bank.get("dyn.before") or ()), key=len, reverse=True)
+        alt = "|".join(re.escape(w) for w in words if w) or "(?!)"
+        got = _BEFORE[R.loc] = re.compile(rf"(?<=[^\W_]) (?=(?i:{alt}) [^\W\d_]+ )")
     return got
 
 
 def _mid_filler(R, t: Spoken, r) -> bool:
-    """"we looked at, uh, three vendors" or "…, um, and"."""
+    """"we looked at, uh, the vendors" or "…, um, and"."""
     f = R.phrase("dyn.filler")
     if not f:
         return False
-    before = _before(R)
     text = t.text
-    slots = []
-    for m in _GAP.finditer(text):  # before a word a speaker stalls on ("at, uh, the"), mid-sentence
-        pos = m.start()
-        nxt = text[pos + 1:pos + 40].split(" ", 2)
-        if len(nxt) > 2 and nxt[0].lower() in before and nxt[1][-1:].isalpha() and t.free(pos) \
-                and t.free(pos + 1, touch=True):
-            slots.append(("gap", pos))
+    slots = [("gap", m.start()) for m in _before(R).finditer(text) if t.free(m.start()) and
+             t.free(m.start() + 1, touch=True)]
     slots += [("comma", m.start()) for m in _COMMA.finditer(text) if t.free(m.start(), touch=True)]
     if not slots:
         return False
     kind, pos = rng.pick(r, slots)
-    if kind == "gap":  # "looked at" -> "looked, uh, at"
+    if kind == "gap":  # "looked at the" -> "looked at, uh, the"
         t.insert(pos, ", " + f + ",", ("filler", 2, 2 + len(f)))
     else:  # ", three" -> ", uh, three"
         t.insert(pos, f + ", ", ("filler", 0, len(f)))
