@@ -17,6 +17,7 @@ dynamics never shift the words the rest of the renderer chose."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -254,27 +255,32 @@ def _before(R) -> re.Pattern:
     if got is None:
         words = sorted((R.render(x, cap=False) for x in R.bank.get("dyn.before") or ()), key=len, reverse=True)
         alt = "|".join(re.escape(w) for w in words if w) or "(?!)"
-        got = _BEFORE[R.loc] = re.compile(rf"(?<=[^\W_]) (?=(?i:{alt}) [^\W\d_]+ )")
+        got = _BEFORE[R.loc] = re.compile(rf" (?i:{alt}) (?=[^\W\d_]+ )")
     return got
 
 
 def _mid_filler(R, t: Spoken, r) -> bool:
-    """"we looked at, uh, the vendors" or "…, um, and"."""
+    """"we looked at, uh, the vendors" or "…, um, and": the first free slot
+    after a random point of the turn (a scan of the whole turn per filler
+    cost more than the rest of the renderer)."""
     f = R.phrase("dyn.filler")
     if not f:
         return False
     text = t.text
-    slots = [("gap", m.start()) for m in _before(R).finditer(text) if t.free(m.start()) and
-             t.free(m.start() + 1, touch=True)]
-    slots += [("comma", m.start()) for m in _COMMA.finditer(text) if t.free(m.start(), touch=True)]
-    if not slots:
-        return False
-    kind, pos = rng.pick(r, slots)
-    if kind == "gap":  # "looked at the" -> "looked at, uh, the"
-        t.insert(pos, ", " + f + ",", ("filler", 2, 2 + len(f)))
-    else:  # ", three" -> ", uh, three"
-        t.insert(pos, f + ", ", ("filler", 0, len(f)))
-    return True
+    at = rng.below(r, len(text))
+    kinds = ("gap", "comma") if r.random() < 0.65 else ("comma", "gap")
+    for kind in kinds:
+        pat = _before(R) if kind == "gap" else _COMMA
+        for m in itertools.chain(pat.finditer(text, at), pat.finditer(text, 0, at)):
+            pos = m.start()
+            if kind == "gap":
+                if text[pos - 1].isalnum() and t.free(pos) and t.free(pos + 1, touch=True):
+                    t.insert(pos, ", " + f + ",", ("filler", 2, 2 + len(f)))  # "at the" -> "at, uh, the"
+                    return True
+            elif t.free(pos, touch=True):
+                t.insert(pos, f + ", ", ("filler", 0, len(f)))  # ", three" -> ", uh, three"
+                return True
+    return False
 
 
 def _false_start(R, t: Spoken, r, lower: bool) -> bool:
