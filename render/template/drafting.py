@@ -346,7 +346,9 @@ class Drafter:
     def fit(self, drafts: list[Draft], target: int) -> None:
         """Reach the word target: add elaboration sentences to the turns that are
         shortest for their weight (each turn up to its cap, caps grow only when
-        every turn is full), or drop removable sentences when too long."""
+        every turn is full), or drop removable sentences when too long. The
+        words the dynamics add later (fillers, cut-ins) are left room for."""
+        target -= dynamics.allowance(self, target)
         total = sum(d.words for d in drafts)
         if total < target:
             start = [d for d in drafts if d.fills and not d.bc and d.weight > 0]

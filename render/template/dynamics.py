@@ -33,6 +33,8 @@ INTERRUPT_P = {"high": 0.07, "medium": 0.035, "low": 0.015}  # per eligible turn
 SELLER_INTERRUPT_P = 0.02
 BACKCHANNEL_OVER_P = 0.55  # share of backchannel turns said over the other speaker
 MIN_INTERRUPTED_WORDS = 10
+ALLOWANCE_SHARE = 0.025  # fillers and false starts: about 2.5 words per 100
+CUT_IN_WORDS = 4  # "Sorry, can I jump in here?"
 NEAR = 8  # characters kept between two disfluencies ("Uh, uh," is one too many)
 HANDOFF_P = 0.7  # share of turns after a colleague's (buyer after buyer, rep after rep) that say so
 INTERRUPTION_FIELDS = ("interruptions", "Interruptions_count", "interruptions_count")  # a planned count
@@ -128,6 +130,14 @@ def planned_interruptions(call) -> int | None:
 
 def typed(call) -> bool:
     return str(call.metadata.get("channel") or "") == "text"
+
+
+def allowance(R, target: int) -> int:
+    """Words the dynamics will add to a call of `target` words (fillers, the
+    interrupters' cut-in phrases), which the length fit leaves room for."""
+    if typed(R.call):
+        return 0
+    return round(target * ALLOWANCE_SHARE) + CUT_IN_WORDS * (planned_interruptions(R.call) or 0)
 
 
 def apply(R, turns: list[Spoken]) -> None:
