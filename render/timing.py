@@ -28,7 +28,7 @@ OVERLAP = (0.35, 1.3)  # seconds an interrupting turn starts before the previous
 OVERLAP_SHARE = 0.45  # an interruption talks over at most this share of the previous turn
 BACKCHANNEL_AT = (0.35, 0.75)  # where in the other speaker's turn an overlapping backchannel starts
 DISTINCT_MS = 3  # two silences of a call differ by at least this many milliseconds
-PAUSE_JITTER_MS = 40  # a `2.1s pause` cue is 2.1 s of silence within 40 ms (it still reads as 2.1)
+PAUSE_JITTER_MS = 40  # a `2.1s pause` cue is 2.1 s of silence and up to 40 ms more (it still reads as 2.1)
 LONG_TURN = 60  # words: a turn this long is followed by a longer silence
 DEFAULT_HESITATION = 0.1
 
@@ -135,7 +135,7 @@ def timeline(turns: Iterable[Any], call: Call, header: Header) -> list[Timed]:
     for d in fixed:
         if d is not None and d.pause > 0:
             ms = round(d.pause * 1000)
-            planned.append(clock.free(ms + round((r.random() - 0.5) * 2 * PAUSE_JITTER_MS), lo=1))
+            planned.append(clock.free(ms + round(r.random() * PAUSE_JITTER_MS), lo=ms))
         else:
             planned.append(None)
     out: list[Timed] = []

@@ -299,7 +299,7 @@ def _false_start(R, t: Spoken, r, lower: bool) -> bool:
     starts = []
     for m in _SENT.finditer(t.text):
         pos = m.start()
-        if not t.free(pos, touch=lower):
+        if not t.free(pos, touch=True):  # the words at `pos` are said twice: none may be a span's or locked
             continue
         first = t.text[pos:].split(" ", 2)
         if len(first) < 3 or not first[0].isalpha():
