@@ -227,7 +227,8 @@ def _exchanges(r, parts: list[Participant], speakers: list[int], beats: list[Bea
         if t in locked or t - 1 in locked and t + 1 in locked:
             continue
         prev = speakers[t - 1]
-        mates = [i for i in side.get(parts[prev].side, []) if i != prev and intro.get(parts[i].id, -1) < t]
+        nxt = speakers[t + 1] if t + 1 < n else None
+        mates = [i for i in side.get(parts[prev].side, []) if i not in (prev, nxt) and intro.get(parts[i].id, -1) < t]
         if not mates or r.random() >= EXCHANGE_P:
             continue
         speakers[t] = mates[rng.below(r, len(mates))]
