@@ -150,6 +150,8 @@ def _check_call(out: Path, call: Call, entry: dict, add) -> Call:
                     _at(tpath))
             m = moment_at.get(i)
             want = m.cues if m else []
+            # events of the call the renderer times (holds, silences, interruptions) are not planned cues
+            cues = [c for c in cues if c in want or not (c.startswith(("hold ", "silence ")) or c == "INTERRUPTS")]
             if cues != want:
                 add("E0704", f"turn {i} of `{txt_rel}` carries cues {cues}; the plan has {want}", _at(tpath),
                     help="every planned cue must appear, and no others")

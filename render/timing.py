@@ -141,6 +141,7 @@ def timeline(turns: Iterable[Any], call: Call, header: Header) -> list[Timed]:
     out: list[Timed] = []
     prev_start = prev_end = reach = 0  # ms; reach: the end of everything so far
     prev = None
+    prev_i = 0
     for i, t in enumerate(turns):
         words = len(t.text.split())
         dur = round(words * 60000.0 / rates.get(t.speaker, DEFAULT_WPM))
@@ -162,7 +163,7 @@ def timeline(turns: Iterable[Any], call: Call, header: Header) -> list[Timed]:
                 at = BACKCHANNEL_AT[0] + (BACKCHANNEL_AT[1] - BACKCHANNEL_AT[0]) * r.random()
                 ov = max(1, span - round(span * at))
             start = prev_end - ov
-            overlap, over = ov, i - 1
+            overlap, over = ov, prev_i
         else:
             if planned[i] is not None:
                 gap = planned[i]
@@ -174,7 +175,7 @@ def timeline(turns: Iterable[Any], call: Call, header: Header) -> list[Timed]:
         end = start + dur
         out.append(Timed(start / 1000, end / 1000, gap / 1000, overlap / 1000, over))
         if not bc_over or over is None:
-            prev, prev_start, prev_end = t, start, end
+            prev, prev_i, prev_start, prev_end = t, i, start, end
         reach = max(reach, end)
     return out
 

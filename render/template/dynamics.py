@@ -202,10 +202,12 @@ def _handoffs(R, turns: list[Spoken], r) -> None:
 
 
 def _backchannels(turns: list[Spoken], r) -> None:
-    for i in range(1, len(turns)):
+    n = len(turns)
+    for i in range(1, n):
         t, prev = turns[i], turns[i - 1]
+        cut_next = i + 1 < n and "INTERRUPTS" in turns[i + 1].cues  # the next turn talks over this one
         if t.bc and not prev.bc and prev.d.words >= 12 and t.speaker != prev.speaker and not t.cues \
-                and r.random() < BACKCHANNEL_OVER_P:
+                and not cut_next and r.random() < BACKCHANNEL_OVER_P:
             t.over = True
 
 
