@@ -88,7 +88,7 @@ class Clock:
         step = 0
         while True:
             for cand in ((ms + step, ms - step) if step else (ms,)):
-                if cand >= lo and not any((cand + k) in self.used for k in range(1 - DISTINCT_MS, DISTINCT_MS)):
+                if cand >= lo and self.used.isdisjoint(range(cand + 1 - DISTINCT_MS, cand + DISTINCT_MS)):
                     self.used.add(cand)
                     return cand
             step += 1

@@ -233,6 +233,17 @@ def _disfluencies(R, t: Spoken, per100: float, r) -> None:
         _mid_filler(R, t, r)
 
 
+def _first(pat: re.Pattern, text: str, r, ok) -> int | None:
+    """The first match of `pat` at or after a random point of `text` (going
+    round to its start) whose position passes `ok`; a scan of every match per
+    insertion cost more than the rest of the renderer."""
+    at = rng.below(r, len(text)) if text else 0
+    for m in itertools.chain(pat.finditer(text, at), pat.finditer(text, 0, at)):
+        if ok(m.start()):
+            return m.start()
+    return None
+
+
 def _lower(R, text: str, pos: int) -> str:
     """`text` with the word at `pos` lower-cased, unless it is a name, an acronym or `I`."""
     return text[:pos] + R.join_lc(text[pos:])
@@ -244,10 +255,9 @@ def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
     if not f:
         return False
     joins = f[-1] == ","  # the sentence goes on after the filler: its first word loses its capital
-    starts = [m.start() for m in _SENT.finditer(t.text) if t.free(m.start(), touch=joins and lower)]
-    if not starts:
+    pos = _first(_SENT, t.text, r, lambda p: t.free(p, touch=joins and lower))
+    if pos is None:
         return False
-    pos = rng.pick(r, starts)
     head = f[0].upper() + f[1:]
     if joins and lower:
         t.text = _lower(R, t.text, pos)
@@ -272,24 +282,22 @@ def _before(R) -> re.Pattern:
 
 
 def _mid_filler(R, t: Spoken, r) -> bool:
-    """"we looked at, uh, the vendors" or "…, um, and": the first free slot
-    after a random point of the turn (a scan of the whole turn per filler
-    cost more than the rest of the renderer)."""
+    """"we looked at, uh, the vendors" or "…, um, and"."""
     f = R.phrase("dyn.filler")
     if not f:
         return False
     text = t.text
-    at = rng.below(r, len(text))
     kinds = ("gap", "comma") if r.random() < 0.65 else ("comma", "gap")
     for kind in kinds:
-        pat = _before(R) if kind == "gap" else _COMMA
-        for m in itertools.chain(pat.finditer(text, at), pat.finditer(text, 0, at)):
-            pos = m.start()
-            if kind == "gap":
-                if text[pos - 1].isalnum() and t.free(pos) and t.free(pos + 1, touch=True):
-                    t.insert(pos, ", " + f + ",", ("filler", 2, 2 + len(f)))  # "at the" -> "at, uh, the"
-                    return True
-            elif t.free(pos, touch=True):
+        if kind == "gap":
+            pos = _first(_before(R), text, r, lambda p: text[p - 1].isalnum() and t.free(p) and
+                         t.free(p + 1, touch=True))
+            if pos is not None:
+                t.insert(pos, ", " + f + ",", ("filler", 2, 2 + len(f)))  # "at the" -> "at, uh, the"
+                return True
+        else:
+            pos = _first(_COMMA, text, r, lambda p: t.free(p, touch=True))
+            if pos is not None:
                 t.insert(pos, f + ", ", ("filler", 0, len(f)))  # ", three" -> ", uh, three"
                 return True
     return False
@@ -298,18 +306,14 @@ def _mid_filler(R, t: Spoken, r) -> bool:
 def _false_start(R, t: Spoken, r, lower: bool) -> bool:
     """"We— we looked…": a sentence starts, breaks off and starts again."""
     cut = str(R.bank.get("dyn.cut") or "—")
-    starts = []
-    for m in _SENT.finditer(t.text):
-        pos = m.start()
-        if not t.free(pos, touch=True):  # the words at `pos` are said twice: none may be a span's or locked
-            continue
-        first = t.text[pos:].split(" ", 2)
-        if len(first) < 3 or not first[0].isalpha():
-            continue
-        starts.append(pos)
-    if not starts:
+    text = t.text
+
+    def ok(pos: int) -> bool:  # the words at `pos` are said twice: none may be a span's or locked
+        first = text[pos:pos + 60].split(" ", 2)
+        return len(first) == 3 and first[0].isalpha() and t.free(pos, touch=True)
+    pos = _first(_SENT, text, r, ok)
+    if pos is None:
         return False
-    pos = rng.pick(r, starts)
     ws = t.text[pos:].split(" ", 2)
     k = 2 if (r.random() < 0.35 and ws[1].isalpha()) else 1
     said = " ".join(ws[:k])
