@@ -29,6 +29,7 @@ OVERLAP_SHARE = 0.45  # an interruption talks over at most this share of the pre
 BACKCHANNEL_AT = (0.35, 0.75)  # where in the other speaker's turn an overlapping backchannel starts
 DISTINCT_MS = 3  # two silences of a call differ by at least this many milliseconds
 PAUSE_JITTER_MS = 40  # a `2.1s pause` cue is 2.1 s of silence and up to 40 ms more (it still reads as 2.1)
+CUED_PAUSE = 1.5  # seconds: a drawn silence this long is marked as a pause cue (with paralinguistics on)
 LONG_TURN = 60  # words: a turn this long is followed by a longer silence
 DEFAULT_HESITATION = 0.1
 
@@ -41,6 +42,7 @@ class Timed:
     gap: float  # silence before it (0 when it overlaps)
     overlap: float  # seconds it starts before the turn it talks over ends
     overlaps: int | None  # the turn it talks over
+    cue: str | None = None  # a long pause the timing drew, as a cue (`1.8s pause`), when asked for
 
 
 def pause(cues: Sequence[str]) -> float:
@@ -113,13 +115,15 @@ def _draw_gap(r, base: float, hes: float, prev: Any, bc: bool) -> float:
     return max(MIN_GAP, g)
 
 
-def timeline(turns: Iterable[Any], call: Call, header: Header) -> list[Timed]:
+def timeline(turns: Iterable[Any], call: Call, header: Header, cue_pauses: bool = False) -> list[Timed]:
     """Where each turn starts and ends. Works on any objects with `.text`,
     `.cues` and `.speaker`; optional `.tone` (< 0: bad news), `.bc` (a
     backchannel) and `.over` (a backchannel said over the previous turn) shape
     the gaps. A turn cued INTERRUPTS starts
     before the previous one ends; a pause or silence cue is that silence
-    (within `PAUSE_JITTER_MS`); a hold cue puts its seconds after the gap."""
+    (within `PAUSE_JITTER_MS`); a hold cue puts its seconds after the gap.
+    `cue_pauses`: a drawn silence of `CUED_PAUSE` or more becomes a pause cue
+    on its turn (`Timed.cue`), on any speaker, as an annotator would mark it."""
     turns = list(turns)
     rates = speaker_rates(call, header)
     hes = hesitations(call, header)
@@ -151,6 +155,7 @@ def timeline(turns: Iterable[Any], call: Call, header: Header) -> list[Timed]:
         bc_over = bool(getattr(t, "over", False))
         gap = overlap = 0
         over = None
+        cue = None
         if i == 0:
             start = (planned[0] or 0) + hold
             gap = planned[0] or 0
@@ -170,10 +175,16 @@ def timeline(turns: Iterable[Any], call: Call, header: Header) -> list[Timed]:
             else:
                 g = _draw_gap(r, base.get(t.speaker, GAP), hes.get(t.speaker, DEFAULT_HESITATION), prev,
                               bool(getattr(t, "bc", False)))
-                gap = clock.free(round(g * 1000), lo=round(MIN_GAP * 1000) // 2)
+                if cue_pauses and g >= CUED_PAUSE and not t.cues:  # a long pause, cued: the tenth it reads as
+                    tenth = int(g * 10) * 100
+                    gap = clock.free(tenth + round(r.random() * PAUSE_JITTER_MS), lo=tenth)
+                    if gap - tenth <= PAUSE_JITTER_MS + 5:
+                        cue = f"{tenth / 1000:.1f}s pause"
+                else:
+                    gap = clock.free(round(g * 1000), lo=round(MIN_GAP * 1000) // 2)
             start = reach + gap + hold
         end = start + dur
-        out.append(Timed(start / 1000, end / 1000, gap / 1000, overlap / 1000, over))
+        out.append(Timed(start / 1000, end / 1000, gap / 1000, overlap / 1000, over, cue))
         if not bc_over or over is None:
             prev, prev_i, prev_start, prev_end = t, i, start, end
         reach = max(reach, end)

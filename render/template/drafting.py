@@ -312,13 +312,14 @@ class Drafter:
         for d, sp in zip(drafts, spoken):
             for (kind, key), (s, e) in sp.spans.items():
                 evid.append(fast(Evidence, **{"kind": kind, "key": key, "turn": d.i, "start": s, "end": e}))
-        times = timeline(spoken, call, self.header)
+        times = timeline(spoken, call, self.header, cue_pauses=cues_on)
         turns = []
         for d, sp, tm, f in zip(drafts, spoken, times, feel):
             m = d.moment if cues_on else None
             turns.append(fast(Turn, **{
                 "index": d.i, "speaker": d.p.id, "name": d.p.name, "side": d.p.side, "role": d.p.role,
-                "text": sp.text, "cues": sp.cues, "start": tm.start, "end": tm.end, "beats": d.beats,
+                "text": sp.text, "cues": [tm.cue] + sp.cues if tm.cue else sp.cues, "start": tm.start, "end": tm.end,
+                "beats": d.beats,
                 "moment": m.id if m is not None else None, "sentiment": f,
                 "gap": tm.gap, "overlap": tm.overlap, "overlaps": tm.overlaps, "backchannel": sp.bc,
                 "disfluencies": sp.disfluencies()}))
