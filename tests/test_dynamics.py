@@ -358,3 +358,24 @@ def test_a_misspelled_length_class_is_an_error_with_a_suggestion():
     compile_file(str(EXAMPLES / "sales_pov.corpus"), sink, text=text)
     (d,) = [d for d in sink.items if d.severity == "error"]
     assert d.code == "E0207" and "extended" in d.label and d.help == "did you mean `extended`?"
+
+
+def test_long_silences_are_cued_on_any_speaker(sales):
+    """With paralinguistics on, a silence of 1.5 s or more the timing drew is
+    marked `[N.Ns pause]` on its turn, reps' turns included, and the cue says
+    what the clock does (the silence is the cue's seconds and up to 40 ms more)."""
+    header, calls, rendered = sales
+    sides = Counter()
+    for c, rc in zip(calls, rendered):
+        moments = {m.turn for m in c.moments}
+        for t in rc.turns:
+            cued = [x for x in t.cues if x.endswith("s pause")]
+            if not cued or t.index in moments:
+                continue
+            assert c.paralinguistics and len(cued) == 1
+            want = float(cued[0].split("s")[0])
+            assert want >= 1.5 and want - 1e-6 <= t.gap <= want + 0.046, (rc.call_id, t.index, t.gap)
+            sides[t.side] += 1
+        if not c.paralinguistics:
+            assert not any(x.endswith("s pause") for t in rc.turns for x in t.cues)
+    assert sides["seller"] > 0 and sides["buyer"] > 0
