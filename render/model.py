@@ -40,6 +40,7 @@ class Turn(M):
     role: str = ""
     text: str  # the words only, no annotations
     cues: list[str] = []  # inline annotations in order, e.g. ["2.1s pause", "hesitant"]
+    cue_at: list[int] = []  # per cue, the offset in `text` it is written before; empty: all at the start
     start: float = 0.0  # seconds from the call start
     end: float = 0.0
     beats: list[str] = []  # beat kinds realized in this turn
@@ -51,6 +52,10 @@ class Turn(M):
     overlaps: int | None = None  # index of the turn it talks over (an interruption or a backchannel)
     backchannel: bool = False  # a short listener turn ("mm-hm"); with `overlaps`, said over the other speaker
     disfluencies: list[Disfluency] = []  # fillers and false starts, as character ranges of `text`
+
+    def placed(self) -> list[tuple[str, int]]:
+        """Each cue with the offset in `text` it is written before (0: the turn's start)."""
+        return list(zip(self.cues, self.cue_at or [0] * len(self.cues)))
 
 
 class RenderedCall(M):

@@ -172,13 +172,21 @@ def check_call(call, rc: RenderedCall) -> None:
             first = next(p.name.split()[0] for p in parts if p.id == b.key)
             assert first in ev[(b.kind, b.key, b.turn)]
     moments = {m.turn: m for m in call.moments}
+    colour = {x.turn: x for x in call.colour}
     for i, t in enumerate(rc.turns):
         m = moments.get(i)
         if m is None or not call.paralinguistics:
-            # holds, silences and interruptions are events of the call, not paralinguistics
-            assert [c for c in t.cues if not c.startswith(("hold ", "silence ")) and
-                    not (c == "INTERRUPTS" and t.overlaps == i - 1) and
-                    not (call.paralinguistics and c.endswith("s pause") and t.gap >= 1.5)] == [], (call.id, i, t.cues)
+            x = colour.get(i) if call.paralinguistics else None
+            want = x.cues if x else []
+
+            def event(c: str) -> bool:  # holds, silences, interruptions, long drawn pauses: events of the call
+                return c.startswith(("hold ", "silence ")) or (c == "INTERRUPTS" and t.overlaps == i - 1) or \
+                    (call.paralinguistics and not want and c.endswith("s pause") and t.gap >= 1.5)
+            spoken = [c for c in t.cues if c in want or not event(c)]
+            assert spoken == want, (call.id, i, t.cues)  # colour: planned, congruent cues
+            if x is not None and x.tone != "neutral":
+                assert ("colour", x.id, i) in ev
+                assert t.sentiment == ("POSITIVE" if x.tone == "positive" else "NEGATIVE")
             assert t.moment is None
         else:
             assert t.cues == m.cues

@@ -9,7 +9,7 @@ import heapq
 from typing import Any, Sequence
 
 from corpusc.plan import rng
-from corpusc.plan.model import Call, Header, Moment, Participant, fast
+from corpusc.plan.model import Call, Colour, Header, Moment, Participant, fast
 from corpusc.render.model import Evidence, RenderedCall, Turn
 from corpusc.render.template.banks import bank_locale, load_bank
 from corpusc.render.template.language import emit, tidy
@@ -70,7 +70,7 @@ def header_x(h: Header) -> HeaderX:
 class Draft:
     """A turn under construction: segments are (text, tags, removable)."""
     __slots__ = ("i", "p", "side", "head", "core", "body", "tail", "fills", "weight", "words", "moment",
-                 "beats", "pol", "bc", "slots", "cap", "grow", "fkeys", "rep", "fpos", "gaps")
+                 "beats", "pol", "bc", "slots", "cap", "grow", "fkeys", "rep", "fpos", "gaps", "colour")
     # pol: the tone of a turn without beats or moment (+1 positive, -1 negative, 0 neutral)
 
     def __init__(self, i: int, p: Participant):
@@ -83,6 +83,7 @@ class Draft:
         self.weight = 1.0
         self.words = 0
         self.moment: Moment | None = None
+        self.colour: Colour | None = None  # affect off the moments: words and/or a cue, never divergent
         self.beats: list[str] = []
         self.pol = 0
         self.bc = False
@@ -279,7 +280,8 @@ class Drafter:
             parts = []
             spans: dict[tuple, list[int]] = {}
             seen: set[str] = set()
-            for text, tags, _ in segs:
+            core_at = 0  # where the turn's core begins (after acknowledgments): a mid-turn cue on plain words
+            for k, (text, tags, _) in enumerate(segs):
                 # an interjection ("Nice," "Honestly,") opens at most one sentence per turn
                 sp = text.find(" ")
                 if 0 < sp < 14 and text[sp - 1] in ",.!":
@@ -294,6 +296,8 @@ class Drafter:
                     if parts[-1][-1:] == ",":
                         text = self.join_lc(text)
                 start = pos
+                if k == len(d.head):
+                    core_at = pos
                 parts.append(text)
                 pos += len(text)
                 for tag in tags:
@@ -302,8 +306,16 @@ class Drafter:
                         spans[tag] = [start, pos]
                     else:
                         sp[1] = pos
-            cues = list(d.moment.cues) if (d.moment is not None and cues_on) else []
-            spoken.append(Spoken(d, " ".join(parts), spans, d.gaps + cues if d.gaps else cues))
+            item = (d.moment if d.moment is not None else d.colour) if cues_on else None
+            cues = list(item.cues) if item is not None else []
+            at = 0
+            if cues and item.place == "mid":  # the cue sits just before the words it annotates
+                kind = "moment" if item is d.moment else "colour"
+                at = spans[(kind, item.id)][0] if (kind, item.id) in spans else core_at
+            sp = Spoken(d, " ".join(parts), spans, d.gaps + cues if d.gaps else cues)
+            if at:
+                sp.dis.append(["_at", at, at])  # moves with what the dynamics insert before it
+            spoken.append(sp)
         feel = [self._sentiment(d, cues_on) for d in drafts]
         for f, sp in zip(feel, spoken):
             sp.tone = -1 if f == "NEGATIVE" else 0
@@ -316,10 +328,12 @@ class Drafter:
         turns = []
         for d, sp, tm, f in zip(drafts, spoken, times, feel):
             m = d.moment if cues_on else None
+            at = next((x[1] for x in sp.dis if x[0] == "_at"), 0)
+            cues = [tm.cue] + sp.cues if tm.cue else sp.cues
             turns.append(fast(Turn, **{
                 "index": d.i, "speaker": d.p.id, "name": d.p.name, "side": d.p.side, "role": d.p.role,
-                "text": sp.text, "cues": [tm.cue] + sp.cues if tm.cue else sp.cues, "start": tm.start, "end": tm.end,
-                "beats": d.beats,
+                "text": sp.text, "cues": cues, "cue_at": [0] * len(d.gaps) + [at] * (len(cues) - len(d.gaps))
+                if at else [], "start": tm.start, "end": tm.end, "beats": d.beats,
                 "moment": m.id if m is not None else None, "sentiment": f,
                 "gap": tm.gap, "overlap": tm.overlap, "overlaps": tm.overlaps, "backchannel": sp.bc,
                 "disfluencies": sp.disfluencies()}))
@@ -332,6 +346,9 @@ class Drafter:
         m = d.moment if cues_on else None
         if m is not None:
             return "MIXED" if m.divergent else ("POSITIVE" if m.polarity == "positive" else "NEGATIVE")
+        col = d.colour if cues_on else None
+        if col is not None and col.tone != "neutral":
+            return "POSITIVE" if col.tone == "positive" else "NEGATIVE"
         neg = any(k in NEGATIVE_BEATS for k in d.beats)
         pos = any(k in POSITIVE_BEATS for k in d.beats)
         if neg and pos:
