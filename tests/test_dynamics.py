@@ -379,3 +379,18 @@ def test_long_silences_are_cued_on_any_speaker(sales):
         if not c.paralinguistics:
             assert not any(x.endswith("s pause") for t in rc.turns for x in t.cues)
     assert sides["seller"] > 0 and sides["buyer"] > 0
+
+
+def test_mid_turn_cues_move_with_the_inserted_words(sales):
+    """A cue written mid-turn still sits before the words it annotates (its
+    span, or the turn's core after an acknowledgment) after the fillers and
+    cut-ins inserted before it."""
+    header, calls, rendered = sales
+    n = 0
+    for rc in rendered:
+        for t in rc.turns:
+            for a in {a for a in t.cue_at if a}:
+                starts = {e.start for e in rc.evidence if e.turn == t.index and e.kind in ("moment", "colour")}
+                assert t.text[a - 1] == " " and (a in starts or t.text[a - 2] in ".?!"), (rc.call_id, t.index, a)
+                n += 1
+    assert n > 0
