@@ -122,7 +122,9 @@ class Files:
         if got is None:
             doc = self._json(ct)
             got = self._times[ct.call_id] = [(float(t["start"]), float(t["end"])) for t in doc["turns"]]
-            self._text[ct.call_id] = [t["text"] for t in doc["turns"]]
+            # the words up to the first mid-turn cue: what the txt line holds unbroken after the opening cues
+            self._text[ct.call_id] = [t["text"][:min([a for a in t.get("annotation_offsets") or [] if a > 0] or
+                                                     [len(t["text"])])] for t in doc["turns"]]
         return got
 
     def text_start(self, ct: CallTruth, turn: int) -> int:

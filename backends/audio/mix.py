@@ -87,6 +87,8 @@ def layout(utts: list[Utterance], deliveries: list[Delivery], channels: list[int
         else:
             if t is not None:
                 g = max(0.0, t.gap)
+                if i and (getattr(t, "overlaps", None) is not None or g <= 0):
+                    g = (GAP[0] + GAP[1]) / 2  # timed as talking over, placed after (a hold set later): a plain gap
                 if d.pause > 0 and abs(g - d.pause) > PAUSE_TOLERANCE:
                     g = d.pause  # the cue was set after the text was timed: the cue's silence, exactly
                 gap = int(round(g * sr))
