@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 from corpusc.plan.model import Call
+from corpusc.render.model import RenderedCall
 
 
 def call_header(call: Call) -> dict[str, Any]:
@@ -25,6 +26,24 @@ def call_header(call: Call) -> dict[str, Any]:
     for k, v in call.metadata.items():
         head.setdefault(k, v)
     return head
+
+
+def realized(call: Call, rc: RenderedCall | None) -> Call:
+    """The call with the metadata only rendering knows: `duration_sec` is the
+    rendered length (the audio's, once the audio backend has retimed the
+    call; else the timing model's), and `Silence_ratio` the planned silence
+    over that length. The plan draws a duration to aim at; the files say
+    what was made, so the header, the timeline and the audio agree."""
+    m = call.metadata
+    if rc is None or "duration_sec" not in m or not rc.turns:
+        return call
+    meta = dict(m)
+    planned = m["duration_sec"]
+    meta["duration_sec"] = int(round(rc.duration)) if isinstance(planned, int) else round(float(rc.duration), 3)
+    silence = m.get("Silence_total_seconds")
+    if isinstance(m.get("Silence_ratio"), (int, float)) and isinstance(silence, (int, float)) and rc.duration > 0:
+        meta["Silence_ratio"] = round(min(100.0, 100.0 * float(silence) / rc.duration), 3)
+    return call.model_copy(update={"metadata": meta})
 
 
 # ---- the Spitch profile (seed 004) -------------------------------------------------

@@ -61,6 +61,7 @@ def verify(out: Path, sink: Sink) -> dict[str, Any]:
         _check_file(out, rel, sha, add)
     realized: list[Call] = []
     calls_entries = doc["calls"]
+    pops = {p.name: p for p in prog.populations}
     for call in planmod.calls(prog):
         entry = calls_entries.get(call.id)
         summary["calls"] += 1
@@ -74,6 +75,8 @@ def verify(out: Path, sink: Sink) -> dict[str, Any]:
             ok &= _check_file(out, rel, sha, add)
         realized.append(_check_call(out, call, entry, add) if ok else call)
         _verify_audio(out, call, entry, add, summary)
+        if ok and call.population:
+            _check_metadata(out, call, entry, add, pops.get(call.population))
     # requirements and the divergence ratio on the realized corpus
     header = planmod.header(prog, compiled.spec_hash)
     results = evaluate(prog, header, iter(realized))
@@ -99,6 +102,41 @@ def _verify_audio(out: Path, call: Call, entry: dict, add, summary: dict[str, An
     stats = check_call(out, call.id, entry.get("files", {}), add)
     if stats is not None:
         summary["audio_minutes"] = round(summary.get("audio_minutes", 0.0) + stats["seconds"] / 60, 2)
+
+
+def _check_metadata(out: Path, call: Call, entry: dict, add, pop) -> None:
+    """A population call's metadata as its files record it against what the
+    call realized: `duration_sec` is the rendered length (the audio's when
+    there is audio) within 1 s, the agent speaks the call's language, and
+    escalation agrees with the scenario the dialogue plays (plan.population.JOINT)."""
+    from corpusc.plan.population import JOINT
+    files = entry.get("files", {})
+    meta, where = None, None
+    for rel in (f"ground_truth/{call.id}.json", f"audio/{call.id}.wav.json"):
+        if rel in files:
+            doc = json.loads((out / rel).read_text(encoding="utf-8"))
+            meta, where = (doc.get("metadata") if "metadata" in doc and "C1" not in doc else doc.get("C1")), rel
+            break
+    if not isinstance(meta, dict):
+        return
+    length = None
+    for rel in (f"audio/{call.id}.timeline.json", f"transcripts/{call.id}.json"):
+        if rel in files:
+            length = json.loads((out / rel).read_text(encoding="utf-8")).get("duration")
+            break
+    span = _at(out / where)
+    dur = meta.get("duration_sec")
+    if isinstance(dur, (int, float)) and isinstance(length, (int, float)) and abs(dur - length) > 1.0:
+        add("E0704", f"`{where}` says duration_sec {dur}; the call as rendered lasts {length:.1f} s", span,
+            help="duration_sec must be the rendered length (backends/header.realized)")
+    agent = pop.agents.get(str(meta.get("agent"))) if pop is not None and pop.agents else None
+    if agent is not None and agent.languages and call.locale not in agent.languages:
+        add("E0704", f"`{where}`: agent `{agent.name}` does not speak {call.locale}, the call's language", span)
+    for field, (lead, rule) in JOINT.items():
+        value, led = meta.get(field), meta.get(lead)
+        known = set().union(*rule.values())  # a spec with its own values for the field is not judged
+        if value in known and led in rule and value not in rule[led]:
+            add("E0704", f"`{where}`: {field} `{value}` contradicts {lead} `{led}` the dialogue plays", span)
 
 
 def _check_file(out: Path, rel: str, sha: str, add) -> bool:

@@ -25,6 +25,7 @@ from corpusc.plan.serialize import JsonWriter, call_json
 from corpusc.builder import manifest, staging
 from corpusc.builder.incremental import Signature, content_hash, intact
 from corpusc.builder.quality import QUALITY_SAMPLE
+from corpusc.backends.header import realized
 
 _W: dict[str, Any] = {}
 
@@ -121,6 +122,7 @@ def render_one(call: Call) -> tuple[str, int, str]:
     for b in _W["first"]:
         arts, rc = b.retime(call, rc, ctx)
         keep(arts)
+    call = realized(call, rc)  # the rendered duration in every backend's metadata
     for b in _W["rest"]:
         keep(b.render(call, rc, ctx))
     _W["rendered"] = rc

@@ -87,20 +87,25 @@ def schedule(prog: P.Program, pop: P.Population) -> tuple[list[dt.date], array, 
     return days, day_of, secs
 
 
-def _multipliers(pop: P.Population, field: str, values: list[str], days, day_of, secs) -> list[list[float]] | None:
+def _multipliers(pop: P.Population, field: str, values: list[str], days, day_of, secs,
+                 spoken: list[str | None] | None = None) -> list[list[float]] | None:
     """Per call, a weight multiplier per category from the `when` adjustments
-    and, for the agent field, from the shifts (0 when off shift); None when
-    nothing adjusts this field. Computed once per (weekday, hour)."""
+    and, for the agent field, from the shifts (0 when off shift) and the
+    languages the agent speaks (0 when the call's language, `spoken[k]`, is
+    not among them); None when nothing adjusts this field. Computed once per
+    (weekday, hour, language)."""
     whens = [w for w in pop.whens if field in w.adjust]
     shifted = field == "agent" and pop.shifts and any(a.shift in pop.shifts for a in pop.agents.values())
-    if not whens and not shifted:
+    tongues = spoken if field == "agent" and spoken and any(a.languages for a in pop.agents.values()) else None
+    if not whens and not shifted and tongues is None:
         return None
-    cache: dict[tuple[int, int, int], list[float]] = {}
+    cache: dict[tuple, list[float]] = {}
     out = []
-    for di, sec in zip(day_of, secs):
+    for k, (di, sec) in enumerate(zip(day_of, secs)):
         wd = days[di].weekday()
         minute = sec // 60
-        key = (wd, minute // 60, minute if shifted else 0)
+        lang = tongues[k] if tongues is not None else None
+        key = (wd, minute // 60, minute if shifted else 0, lang)
         m = cache.get(key)
         if m is None:
             m = [1.0] * len(values)
@@ -114,6 +119,11 @@ def _multipliers(pop: P.Population, field: str, values: list[str], days, day_of,
                     a = pop.agents.get(v)
                     span = pop.shifts.get(a.shift) if a else None
                     if span and not (_minutes(span[0]) <= minute < _minutes(span[1])):
+                        m[i] = 0.0
+            if lang is not None:
+                for i, v in enumerate(values):
+                    a = pop.agents.get(v)
+                    if a is not None and a.languages and lang not in a.languages:
                         m[i] = 0.0
             cache[key] = m
         out.append(m)
@@ -133,10 +143,16 @@ def _assignments(prog: P.Program, pop: P.Population, days, day_of, secs) -> dict
     move towards the calls that favour them."""
     out = {}
     n = len(secs)
-    for cat in pop.categoricals:
+    # the agent is chosen after the call's language, among those who speak it
+    order = sorted(pop.categoricals, key=lambda c: (c.field == "agent", c.field in JOINT))
+    for cat in order:
         values = [c.value for c in cat.categories]
         r = rng.stream(prog.corpus.seed, "population", pop.name, "field", cat.field)
-        mult = _multipliers(pop, cat.field, values, days, day_of, secs)
+        spoken = None
+        if cat.field == "agent" and "language" in out:
+            lv, la = out["language"]
+            spoken = [lv[i] for i in la]
+        mult = _multipliers(pop, cat.field, values, days, day_of, secs, spoken)
         arr = array("H", bytes(2 * n))
         if pop.sampling == "random":
             base = [c.weight for c in cat.categories]
@@ -167,7 +183,63 @@ def _assignments(prog: P.Program, pop: P.Population, days, day_of, secs) -> dict
                 if remaining[i] > 0:
                     remaining[i] -= 1
         out[cat.field] = (values, arr)
-    return out
+        if mult is None and cat.field in JOINT:
+            _join(r, out, cat.field)
+    return {c.field: out[c.field] for c in pop.categoricals}
+
+
+# Fields that name the same event as another field, planned together so the
+# metadata cannot contradict the dialogue the leading field drives: for each
+# dependent field, its leading field and the values a call of each leading
+# value may take (values not listed: any; a listed value absent from the spec
+# is ignored). The dependent field keeps its exact quotas; only which calls
+# get which value moves (a flow from leading values to quotas, like shifts).
+JOINT: dict[str, tuple[str, dict[str, frozenset[str]]]] = {
+    "escalation": ("scenario", {
+        "escalation_to_supervisor": frozenset({"supervisor"}),
+        "transfer_to_specialist": frozenset({"back_office", "no_escalation"}),
+        "callback_scheduled": frozenset({"back_office", "no_escalation"}),
+        "resolved_first_contact": frozenset({"no_escalation"}),
+        "self_service_redirect": frozenset({"no_escalation"}),
+    }),
+    "complaint_category": ("intent", {
+        "complaint": frozenset({"fees", "service_quality", "wait_time", "fraud_handling"}),
+    }),
+}
+
+
+def _join(r, out: dict[str, tuple[list[str], array]], field: str) -> None:
+    """Re-deal `field`'s values over the calls so each call's value is one its
+    leading field's value allows (JOINT), when the leading field is already
+    assigned and such a deal exists; else leave the assignment as drawn."""
+    lead, rule = JOINT[field]
+    if lead not in out:
+        return
+    lvals, larr = out[lead]
+    values, arr = out[field]
+    quotas = [0] * len(values)
+    for i in arr:
+        quotas[i] += 1
+    every = list(range(len(values)))
+    edges = []
+    for lv in lvals:
+        allowed = [i for i, v in enumerate(values) if v in rule.get(lv, ())]
+        edges.append(allowed if lv in rule and allowed else every)
+    groups = [array("I") for _ in lvals]
+    for k, g in enumerate(larr):
+        groups[g].append(k)
+    flow = _max_flow([len(g) for g in groups], quotas, edges)
+    if flow is None:
+        return
+    new = array("H", bytes(2 * len(arr)))
+    for g, row in zip(groups, flow):
+        deal = array("H")
+        for i, q in enumerate(row):
+            deal.extend([i] * q)
+        rng.shuffle(r, deal)
+        for k, i in zip(g, deal):
+            new[k] = i
+    out[field] = (values, new)
 
 
 def _within_shifts(r, mult: list[list[float]], quotas: list[int]) -> array | None:
@@ -460,7 +532,8 @@ class Expander:
         meta["ANI"] = _phone(r, blocks)
         caller_gender = "female" if r.random() < 0.5 else "male"
         duration = float(meta.get("duration_sec") or meta.get("AHT") or 120.0)
-        turns = max(4, min(80, int(round(duration / 12.0))))
+        # a chat is typed: more and shorter messages than the turns of a phone call
+        turns = max(4, min(80, int(round(duration / (8.0 if meta.get("channel") == "text" else 12.0)))))
         # built without validation (plan_model.fast): every value is made here,
         # typed as the model says, and this runs once per call of a large
         # population; the frozen participants and beats are shared between calls

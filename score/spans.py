@@ -37,12 +37,13 @@ def resolve(span: Span, ct: CallTruth, files: "Files") -> Where:
         if span.turn >= n:
             raise SpanError(f"turn {span.turn} is past the call's last turn ({n - 1})")
         if span.in_ == "turn":
-            base, line = lines[span.turn]
-            text_at = files.text_start(ct, span.turn)
-            if span.end > len(line) - text_at:
+            files.times(ct)
+            n_text = len(files.turn_text(ct, span.turn))
+            if span.end > n_text:
                 raise SpanError(f"characters {span.start}..{span.end} run past turn {span.turn}'s text "
-                                f"({len(line) - text_at} characters)")
-            return Where(span.turn, span.turn, text_at + span.start, text_at + span.end)
+                                f"({n_text} characters)")
+            return Where(span.turn, span.turn, files.line_pos(ct, span.turn, span.start),
+                         files.line_pos(ct, span.turn, span.end, end=True))
         return Where(span.turn, span.turn)
     if span.turns is not None:
         lo, hi = span.turns
@@ -122,21 +123,31 @@ class Files:
         if got is None:
             doc = self._json(ct)
             got = self._times[ct.call_id] = [(float(t["start"]), float(t["end"])) for t in doc["turns"]]
-            # the words up to the first mid-turn cue: what the txt line holds unbroken after the opening cues
-            self._text[ct.call_id] = [t["text"][:min([a for a in t.get("annotation_offsets") or [] if a > 0] or
-                                                     [len(t["text"])])] for t in doc["turns"]]
+            self._text[ct.call_id] = [(t["text"], [(at, len(c) + 3) for c, at in zip(
+                t.get("annotations", []), t.get("annotation_offsets", [])) if at > 0]) for t in doc["turns"]]
         return got
 
-    def text_start(self, ct: CallTruth, turn: int) -> int:
-        """Where turn `turn`'s words begin in its txt line (after the name and cues)."""
+    def line_pos(self, ct: CallTruth, turn: int, i: int, end: bool = False) -> int:
+        """Where character `i` of turn `turn`'s json `text` is on its txt line:
+        after the name, the opening cues and any cue written mid-turn before it
+        (docs/formats.md: txt writes a mid-turn cue just before the words it
+        annotates; a span's end stays before a cue at it)."""
         self.times(ct)
-        words = self._text[ct.call_id][turn]
+        words, mids = self._text[ct.call_id][turn]
         line = ct.lines()[turn][1]
-        i = line.find(words[:40]) if words else -1
-        if i < 0:
+        at = len(line) - len(words) - sum(n for _, n in mids)
+        if at < 0 or not line.endswith(words[-20:]):
             raise SpanError(f"turn {turn}'s text is not on its txt line; was the transcript edited? "
                             "(`corpusc verify` says)")
-        return i
+        return at + i + sum(n for a, n in mids if (a < i if end else a <= i))
+
+    def turn_text(self, ct: CallTruth, turn: int) -> str:
+        self.times(ct)
+        return self._text[ct.call_id][turn][0]
+
+    def text_start(self, ct: CallTruth, turn: int) -> int:
+        """Where turn `turn`'s words begin in its txt line (after the name and opening cues)."""
+        return self.line_pos(ct, turn, 0)
 
     def subtitles(self, ct: CallTruth, kind: str) -> list[tuple[int, int, float, float]]:
         """(first char, end char, from s, to s) of each cue's text in the vtt/srt file."""

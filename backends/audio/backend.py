@@ -18,7 +18,7 @@ from corpusc.plan.rng import stream
 from corpusc.backends.base import Artifact, Backend, Context, OptionError
 from corpusc.render.model import RenderedCall
 from corpusc.backends.audio import timeline
-from corpusc.backends.header import generator_path, spitch_flat, spitch_header, spitch_stem
+from corpusc.backends.header import generator_path, realized, spitch_flat, spitch_header, spitch_stem
 from corpusc.render.cues import Delivery, turn_delivery
 from corpusc.backends.audio.errors import AudioError
 
@@ -125,13 +125,14 @@ class Audio(Backend):
         stypes = {pid: v.gender for pid, v in vs.items()}
         base = f"audio/{call.id}"
         if call.metadata.get("channel") == "text":
-            head = _spitch_head(call, ctx) if opts.spitch else None
+            head = _spitch_head(realized(call, rc), ctx) if opts.spitch else None
             name = f"audio/{spitch_stem(call)}" if opts.spitch else base
-            return [Artifact(f"{name}.wav.json", timeline.dumps(timeline.wav_json(call, rc, stypes, head=head)))], rc
+            return [Artifact(f"{name}.wav.json", timeline.dumps(timeline.wav_json(realized(call, rc), rc, stypes,
+                                                                                    head=head)))], rc
         deliveries = [turn_delivery(t.cues, t.cue_at, t.text) for t in rc.turns]
         utts, engine_sr = _speak(call, rc, ctx, opts, vs, deliveries)
         arts, new = _assemble(call, rc, opts, vs, stypes, deliveries, utts, engine_sr)
-        return (_spitch(call, ctx, opts, arts) if opts.spitch else arts), new
+        return (_spitch(realized(call, new), ctx, opts, arts) if opts.spitch else arts), new
 
 
 def _spitch_head(call: Call, ctx: Context) -> dict[str, Any]:
@@ -251,6 +252,7 @@ def _assemble(call, rc: RenderedCall, opts: Options, vs, stypes, deliveries, utt
         "overlaps": [{"turn": i, "interrupted": j, "start": s(a), "end": s(b)} for a, b, i, j in lay.overlaps],
     }
     arts = [Artifact(f"audio/{call.id}.{opts.format}", data),
-            Artifact(f"audio/{call.id}.wav.json", timeline.dumps(timeline.wav_json(call, new, stypes, holds))),
+            Artifact(f"audio/{call.id}.wav.json", timeline.dumps(timeline.wav_json(realized(call, new), new, stypes,
+                                                                                 holds))),
             Artifact(f"audio/{call.id}.timeline.json", timeline.dumps(own))]
     return arts, new

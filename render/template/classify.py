@@ -1,5 +1,5 @@
 """Keyword classifiers of a spec's free text: which topic a persona's own
-question is about, which kind of buying signal a signal's text describes, and
+question or a participant's role is about, which kind of buying signal a signal's text describes, and
 whether a participant's name is only a placeholder. The keywords are data, the
 `classify` section of the call locale's lexicon (lexicon.py)."""
 
@@ -46,3 +46,26 @@ def question_topics(locale: str) -> list[str]:
 def placeholder_name(locale: str, name: str) -> bool:
     """Whether a participant's name ("agent", "bot") is a role, not a name to say."""
     return name.lower() in load_lexicon(locale).classify.placeholder_names
+
+
+@lru_cache(maxsize=1024)
+def _role_row(locale: str, role: str) -> dict | None:
+    words = set((role or "").lower().replace("/", " ").replace(",", " ").split())
+    for row in load_lexicon(locale).classify.role_topics:
+        if words & set(row["keywords"]):
+            return row
+    return None
+
+
+def role_topics(locale: str, role: str) -> tuple[str, ...]:
+    """The `bq.<topic>` banks a participant's role asks about (a CISO security,
+    a CFO cost), or none: whole words of the role against the lexicon's
+    `role_topics`, first match wins."""
+    row = _role_row(locale, role)
+    return tuple(row["topics"]) if row else ()
+
+
+def role_concern(locale: str, role: str) -> str | None:
+    """The objection type (`intro.concern.<type>`) a role introduces itself with."""
+    row = _role_row(locale, role)
+    return row.get("concern") if row else None

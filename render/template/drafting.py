@@ -49,9 +49,6 @@ class HeaderX:
         for a in h.accounts:
             for s in a.stakeholders:
                 self.people[f"{a.name}.{s.get('name')}"] = s
-        self.persona_questions: dict[str, list[str]] = {}  # a persona's own questions (its phrases ending `?`)
-        for name, p in h.personas.items():
-            self.persona_questions[name] = [ph for ph in p.get("phrases") or [] if ph.rstrip().endswith("?")]
 
 
 def header_x(h: Header) -> HeaderX:
@@ -124,6 +121,7 @@ class Drafter:
         self.kw: dict[str, Any] = {}
         self.names = {p.id: first_name(p.name) for p in call.participants}
         self._proper: set[str] | None = None
+        self.asked: set[str] | None = None  # the questions said so far, when a dialogue asks each once
 
     # -- choices --
 
@@ -206,7 +204,19 @@ class Drafter:
         return used is None or len(used) < len(lst)
 
     def say(self, key: str, kw: dict | None = None) -> str:
-        return self.render(self.template(key), kw)
+        text = self.render(self.template(key), kw)
+        asked = self.asked
+        if asked is not None and text[-1:] == "?":
+            # a question is asked once a call: draw again (a bank's other
+            # template, or other alternatives) before saying it twice
+            tries = 4
+            while text in asked and tries:
+                text = self.render(self.template(key), kw)
+                tries -= 1
+            if text in asked:
+                return ""  # the bank has no other question left: none rather than the same twice
+            asked.add(text)
+        return text
 
     def say_any(self, keys: Sequence[str], kw: dict | None = None) -> str:
         for k in keys:

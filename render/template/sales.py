@@ -10,8 +10,8 @@ from typing import Any
 
 from corpusc.plan import rng
 from corpusc.plan.model import Beat, Colour, Moment, Participant
-from corpusc.render.template.banks import closest, topics
-from corpusc.render.template.classify import question_topic, signal_category
+from corpusc.render.template.banks import topics
+from corpusc.render.template.classify import role_concern, role_topics, signal_category
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name, strip_end
 from corpusc.render.template.voices import VOICE_ASKS, VOICE_TOPICS, VOICE_WEIGHT, voice_of
 from corpusc.render.timing import WORDS_PER_SEC
@@ -21,8 +21,12 @@ STAGE_WORK = {"discovery": "discovery", "evaluation": "demo", "negotiation": "te
 SETUP = {"small_talk": "setup.small_talk", "introduce_stakeholder": "setup.intro", "pain": "setup.pain",
          "competitor_mention": "setup.competitor", "objection_reopened": "setup.reopen",
          "objection_resolved": "setup.resolved", "buying_signal": "setup.signal"}
-SEASONS = ("winter", "winter", "spring", "spring", "spring", "summer", "summer", "summer", "fall", "fall", "fall",
-           "winter")  # by month
+# small talk by month: the holidays are December's, their aftermath January's
+SEASONS = ("newyear", "winter", "spring", "spring", "spring", "summer", "summer", "summer", "fall", "fall", "fall",
+           "holidays")
+# the tone of a call's ending: the account's last call of a lost or stalled deal
+# and a cooling call end cool; a warming one warm (keys `close.seller.<tone>`...)
+COOL_OUTCOMES = ("lost", "stalled")
 
 
 def _nice(x: float) -> int:
@@ -39,6 +43,7 @@ def _nice(x: float) -> int:
 class Sales:
     def __init__(self, R: Drafter):
         self.R = R
+        R.asked = set()
         c = self.call = R.call
         self.n = len(c.speakers)
         self.P = c.participants
@@ -65,12 +70,19 @@ class Sales:
         self.last_topic: tuple | None = None
         self.asked: set[str] = set()
         self.used_phrases: set[str] = set()
+        self.role_asked: set[str] = set()
+        self.colleague: dict[str, str] = {}  # buyers who asked a question of their own in this call
         self.raised_here = {b.key for b in c.beats if b.kind in ("objection_raised", "objection_reopened")}
         self.signal_cats = [signal_category(R.loc, b.text or "") for b in c.beats if b.kind == "buying_signal"]
         self.want_cache: dict[str, dict] = {}
         # objections this call addresses or deflects later on (so an earlier ack does not promise "next time")
         self.handled_later = {(b.key, b.turn) for b in c.beats if b.kind in ("objection_addressed",
                                                                               "objection_unaddressed")}
+        # how the call ends: cool after a cooling call or in the last call of a
+        # deal that is lost or stalled, else warm
+        outcome = self.acct.outcome if self.acct else ""
+        last = bool(self.acct and self.acct.calls and self.acct.calls[-1] == c.id)
+        self.cool = c.engagement == "cooling" or (last and outcome in COOL_OUTCOMES)
         self._slots()
         self.deck = self._deck()
         self.bc = self._backchannels()
@@ -118,7 +130,6 @@ class Sales:
                     break
         if not dm_name:
             dm_name, dm_role = (R.phrase("fallback.dm_name"), R.phrase("fallback.dm_role"))
-        comp = (a.competitors[0] if a and a.competitors else R.phrase("fallback.competitor"))
         wd = WEEKDAYS.index(c.weekday) if c.weekday in WEEKDAYS else 0
         weekdays = R.bank.get("cal.weekdays") or [""] * 7
         months = R.bank.get("cal.months") or [""] * 12
@@ -145,7 +156,12 @@ class Sales:
             topic = R.phrase(f"topic.{self.work}" if R.has(f"topic.{self.work}") else "topic.default")
         crm = "Salesforce" if (size in ("enterprise", "mid_market") or len(company) % 2) else "HubSpot"
         # the buyer's upcoming milestone, one per call; German banks give "accusative/dative" pairs
+        # facts of the account, the same in each of its calls: its own random stream
+        saved, R.r = R.r, rng.stream(h.corpus.get("seed", 0), "render.account", c.account or c.id)
         ev = R.phrase(R.first_key(f"event.{ind_name}", "event.default") or "event.default")
+        fy_end = months[(5, 8, 11)[rng.below(R.r, 3)]] if len(months) == 12 else ""
+        comp = (a.competitors[0] if a and a.competitors else R.phrase("fallback.competitor"))
+        R.r = saved
         event, _, event_dat = ev.partition("/")
         event_dat = event_dat or event
         mins = max(5, int(round(c.target_duration_sec / 60.0 / 5.0)) * 5)
@@ -163,7 +179,7 @@ class Sales:
             competitor=comp, topic=topic, rep=first_name(lead.name), buyer=first_name(mb.name),
             everyone=(R.phrase("fallback.everyone") if len(self.buyers) > 1 else first_name(mb.name)),
             dm=dm_name, dm_role=dm_role, minutes=str(mins),
-            se=first_name(self.sellers[-1].name), weeks=lex.word(3 + emp % 4), months=lex.word(3 + emp % 4),
+            fy_end=fy_end, weeks=lex.word(3 + emp % 4), months=lex.word(3 + emp % 4),
             year=str(int(c.date[:4]) + (1 if month >= 10 else 0)),
         )
 
@@ -245,11 +261,35 @@ class Sales:
             if addr is None:
                 addr = next((sp[j] for j in range(i - 1, -1, -1) if sp[j].side == "seller"), self.sellers[0])
         kw: dict[str, Any] = {"me": first_name(p.name), "you": first_name(addr.name), "role": p.role or "",
-                              "you_role": addr.role or ""}
+                              "you_role": addr.role or "", "se": self._colleague(p)}
         bp = p if p.side != "seller" else addr
         if bp.side != "seller":
             kw.update(self._wants(bp))
         return kw
+
+    def _colleague(self, p: Participant) -> str:
+        """{se}: the seller's colleague who takes technical sessions, never the
+        speaker: another seller on the call, else another rep of the spec,
+        else a name from the locale's bank (the same for the whole account)."""
+        hit = self.colleague.get(p.id)
+        if hit is None:
+            hit = self.colleague[p.id] = self._find_colleague(p)
+        return hit
+
+    def _find_colleague(self, p: Participant) -> str:
+        others = [s for s in self.sellers if s.id != p.id]
+        if others:
+            return first_name(others[-1].name)
+        me = first_name(p.name)
+        for r in self.R.header.reps:
+            name = first_name(r.get("display") or r.get("name") or "")
+            if name and name != me and r.get("name") != p.id:
+                return name
+        names = [n for n in (self.R.bank.get("names.first") or []) if isinstance(n, str) and n != me]
+        if not names:
+            return ""
+        r = rng.stream(self.R.header.corpus.get("seed", 0), "render.colleague", self.call.account or self.call.id)
+        return rng.pick(r, names)
 
     def _wants(self, p: Participant) -> dict[str, Any]:
         """{want}: the buyer's main want in this call (stable); {want_any}: any of
@@ -259,21 +299,13 @@ class Sales:
             return hit
         R = self.R
         v = self.voice[p.id]
-        pers = self.persona[p.id]
-        prose = R.prose
-        wants = list(pers.get("wants") or []) if prose else []
-        trig = [prose.we(R.lex.lower_first(strip_end(t))) for t in (pers.get("conversion_triggers") or [])] \
-            if prose else []
-        if not wants:
-            key = R.first_key(f"wants.{v}", "wants.neutral")
-            wants = [R.render(t, cap=False) for t in R.bank[key]]
-        if not trig:
-            key = R.first_key(f"triggers.{v}", "triggers.neutral")
-            trig = [R.render(t, cap=False) for t in R.bank[key]]
-        peeves = [R.lex.lower_first(strip_end(x)) for x in (pers.get("weaknesses") or [])] if prose else []
-        if not peeves:
-            key = R.first_key(f"peeves.{v}", "peeves.neutral")
-            peeves = [R.render(t, cap=False) for t in R.bank[key]]
+        # the voice's own words, never the persona catalog's text (a persona shows in
+        # behaviour: which questions, how long, how decided; reciting its
+        # definition would make classifying it a lookup)
+        key = R.first_key(f"wants.{v}", "wants.neutral")
+        wants = [R.render(t, cap=False) for t in R.bank[key]]
+        key = R.first_key(f"triggers.{v}", "triggers.neutral")
+        trig = [R.render(t, cap=False) for t in R.bank[key]]
         main = rng.pick(R.r, wants)
         deck_w = [w for w in wants if w != main] or wants
         deck_t = list(trig)
@@ -288,8 +320,7 @@ class Sales:
         def any_trigger() -> str:
             state["t"] += 1
             return deck_t[state["t"] % len(deck_t)]
-        out: dict[str, Any] = {"want": main, "want_any": any_want, "trigger": any_trigger,
-                               "peeve": lambda: rng.pick(R.r, peeves)}
+        out: dict[str, Any] = {"want": main, "want_any": any_want, "trigger": any_trigger}
         # a colleague of the account, not on this call, the buyer can refer to
         present = {x.id for x in self.call.participants}
         peers = [s for s in (self.acct.stakeholders if self.acct else []) if s.get("name") not in present]
@@ -427,7 +458,7 @@ class Sales:
             d.add(d.head, R.say_at(akey, idx, kw))
             self.shape(d, 1.0, 110, [R.first_key(f"bq.{topic}.more", "bq.general.more"), "seller.story"])
         elif kind in ("react", "agenda_ok", "nextsteps_ok", "ref_ok"):
-            if R.chance(0.5):
+            if R.chance(0.5) and not (self.cool and d.i >= self.ns_turn):
                 d.add(d.head, R.say("ack.seller_short", kw), (), True)
         elif kind == "pain":
             d.add(d.head, R.say("pain.react", kw))
@@ -450,7 +481,8 @@ class Sales:
             d.add(d.head, R.say(R.first_key(f"signal.answer.{cat}", "signal.answer.general"), kw))
             self.shape(d, 1.0, 110, [R.first_key(f"signal.more.{cat}", "signal.more.general"), "seller.story"])
         elif kind == "smalltalk":
-            d.add(d.head, R.say("smalltalk.seller", kw))
+            tone = pend[1] if len(pend) > 1 else "good"
+            d.add(d.head, R.say(f"smalltalk.seller.{tone}", kw))
         elif kind == "chat":
             d.add(d.head, R.say("smalltalk.seller_back", kw))
             d.add(d.head, R.say("smalltalk.bridge", kw), (), True)
@@ -582,7 +614,7 @@ class Sales:
                 self.pending = ("nextsteps",)
             self.shape(d, 0.4, 70, ["nextsteps.more"], grow=False)
         elif kind == "close":
-            d.add(d.core, R.say("close.seller", kw), tag)
+            d.add(d.core, R.say("close.seller_cool" if self.cool else "close.seller", kw), tag)
             self.pending = ("close",)
         else:
             d.add(d.core, R.say("generic.seller", dict(kw, x=kind.replace("_", " "))), tag)
@@ -717,7 +749,10 @@ class Sales:
                 m_beat = "done"
         if not beats:
             self._respond(d, pend, kw, v, brief=False)
-            if self._may_ask(d, v):
+            role_topic = self._role_ask(d)
+            if role_topic:
+                self._ask(d, v, kw, role_topic)
+            elif self._may_ask(d, v):
                 self._ask(d, v, kw)
         if i > self.close_turn or "close" in [x.kind for x in self.beats_at.get(i - 1, [])]:
             d.fills, d.weight = [], 0
@@ -786,8 +821,7 @@ class Sales:
                 d.add(where, R.say(more, kw))
             if not brief:
                 self.shape(d, 1.2 * vw, int(130 * vw), [more, self.anecdote, more, self.vkey("voice.more", v),
-                                                        self.peer_key(kw), more, self.vkey("voice.want", v),
-                                                        self.vkey("voice.peeve", v)])
+                                                        self.peer_key(kw), more, self.vkey("voice.want", v)])
                 if R.chance(0.25):
                     d.add(d.tail, R.say(self.vkey("voice.tail", v), kw), (), True)
             self.pending = ("ans", topic)
@@ -800,12 +834,21 @@ class Sales:
             self.shape(d, vw, int(110 * vw), [more, self.anecdote, self.vkey("voice.more", v)])
             self.pending = ("ans", topic)
         elif kind == "show":
-            d.add(where, R.say(self.vkey("demo.react", v), kw))
-            if v == "champion":
-                d.pol = 1
             self.shape(d, 0.9 * vw, 75, [self.vkey("demo.react_more", v), self.anecdote, self.vkey("voice.more", v),
                                          self.peer_key(kw)])
             self.pending = ("react",)
+            nxt = d.i + 1
+            free = nxt < self.n and self.sp[nxt].side == "seller" and nxt not in self.bc
+            ask = self._react_ask(v) if (free and R.chance(VOICE_ASKS.get(v, 0.3))) else None
+            if ask is not None:  # a question about what was shown: the seller answers it next
+                topic, t = ask
+                d.add(d.tail, R.render(t, kw))
+                self.asked.add(f"bq:{topic}")
+                self.pending = ("bq", topic, None)
+            else:
+                d.add(where, R.say(self.vkey("demo.react", v), kw))
+            if v == "champion":
+                d.pol = 1
         elif kind in ("terms", "signoff"):
             d.add(where, R.say(R.first_key(f"{kind}.{pend[1]}.reply", f"{kind}.reply"), kw))
             self.shape(d, 0.9 * vw, 80, [f"{kind}.buyer_more", self.vkey("voice.more", v)])
@@ -833,18 +876,28 @@ class Sales:
             d.fills, d.weight = [], 0
             self.pending = ("agenda_ok",)
         elif kind == "nextsteps":
-            d.add(where, R.say("nextsteps.reply", kw))
+            d.add(where, R.say("nextsteps.reply_cool" if self.cool else "nextsteps.reply", kw))
             d.fills, d.weight = [], 0
             self.pending = ("nextsteps_ok",)
         elif kind in ("close", "wrap"):
-            d.add(where, R.say("close.buyer", kw))
-            d.pol = 1
+            d.add(where, R.say("close.buyer_cool" if self.cool else "close.buyer", kw))
+            d.pol = 0 if self.cool else 1
             d.fills, d.weight = [], 0
         else:
             d.add(where, R.say(self.vkey("voice.ack", v), kw), (), brief)
             if not brief:
                 d.add(where, R.say(self.vkey("voice.more", v), kw), (), True)
             self.pending = ("react",)
+
+    def _react_ask(self, v: str) -> tuple[str, Any] | None:
+        """A voice's question about a feature just shown, on a topic not yet
+        asked in this call: (topic, template)."""
+        R = self.R
+        opts = [e for e in R.bank.get(f"demo.react_ask.{v}") or () if f"bq:{e['topic']}" not in self.asked]
+        if not opts:
+            return None
+        e = rng.pick(R.r, opts)
+        return e["topic"], rng.pick(R.r, e["say"])
 
     def _may_ask(self, d: Draft, v: str) -> bool:
         i = d.i
@@ -856,28 +909,35 @@ class Sales:
             return False
         return self.R.chance(VOICE_ASKS.get(v, 0.3))
 
-    def _ask(self, d: Draft, v: str, kw) -> None:
+    def _role_ask(self, d: Draft) -> str | None:
+        """The topic a buyer's role asks about at its first turn with the floor
+        (a CISO security, a CFO cost), unless asked already in this call."""
+        p = d.p
+        if p.id in self.role_asked or not (self.agenda_turn < d.i < self.ns_turn - 1):
+            return None
+        nxt = d.i + 1
+        if nxt >= self.n or self.sp[nxt].side != "seller" or nxt in self.bc:
+            return None
+        topics = [t for t in role_topics(self.R.loc, p.role or "") if self.R.has(f"bq.{t}.ask")]
+        fresh = [t for t in topics if f"bq:{t}" not in self.asked]
+        return (fresh or topics or [None])[0]  # asked by someone else already: the role follows up
+
+    def _ask(self, d: Draft, v: str, kw, topic: str | None = None) -> None:
+        """A question of the buyer's own, in the words of its topic's bank (the
+        seller's next turn answers from the paired bank)."""
         R = self.R
-        early = self.work == "discovery"
-        own = R.hx.persona_questions.get(d.p.persona or "", []) if (R.prose and not early) else []
-        qs = [q for q in ((ph, question_topic(R.loc, ph)) for ph in own)
-              if q[0] not in self.used_phrases and f"bq:{q[1]}" not in self.asked]
-        if qs and R.chance(0.4):
-            text, topic = rng.pick(R.r, qs)
-            self.used_phrases.add(text)
-            d.add(d.tail, text)
-            idx = closest(R.loc, f"bq.{topic}.ask", text)
-        else:
-            skip = ("pricing_model", "contract", "roi") if early else ()
+        if topic is None:
+            skip = ("pricing_model", "contract", "roi") if self.work == "discovery" else ()
             topics = [t for t in VOICE_TOPICS.get(v, VOICE_TOPICS["neutral"])
                       if f"bq:{t}" not in self.asked and R.has(f"bq.{t}.ask") and t not in skip]
             if not topics:
                 return
             topic = rng.pick(R.r, topics)
-            d.add(d.tail, R.say(f"bq.{topic}.ask", kw))
-            idx = R.last
+        d.add(d.tail, R.say(f"bq.{topic}.ask", kw))
         self.asked.add(f"bq:{topic}")
-        self.pending = ("bq", topic, idx)
+        if topic in role_topics(R.loc, d.p.role or ""):
+            self.role_asked.add(d.p.id)
+        self.pending = ("bq", topic, R.last)
 
     def _buyer_beat(self, d: Draft, b: Beat, kw, v: str, m: Moment | None) -> None:
         R = self.R
@@ -888,16 +948,20 @@ class Sales:
         if m is not None:
             self._moment(d, m, kw)
         if kind == "small_talk":
-            key = R.first_key(f"smalltalk.{self.season}") if R.chance(0.6) else None
-            d.add(d.core, R.say(key or "smalltalk.any", kw), tag + mtag)
-            self.pending = ("smalltalk",)
+            # good or rough news, of the season or any time; the seller's reply fits it
+            tone = "rough" if R.chance(0.45 if self.call.engagement == "cooling" else 0.3) else "good"
+            key = R.first_key(f"smalltalk.{self.season}.{tone}") if R.chance(0.6) else None
+            d.add(d.core, R.say(key or f"smalltalk.any.{tone}", kw), tag + mtag)
+            self.pending = ("smalltalk", tone)
             self.shape(d, 0.3, 45, ["smalltalk.more"], grow=False)
         elif kind == "introduce_stakeholder":
             p = self.by_id.get(b.key or "", d.p)
             skw = dict(kw, me=first_name(p.name), role=p.role or kw["role"])
             d.add(d.core, R.say("intro.hello", skw), tag + mtag)
             st = R.hx.people.get(f"{self.call.account}.{p.id}") or {}
-            concerns = st.get("concerns") or []
+            # what the newcomer is here for: its concerns, else its role's (a CFO the
+            # cost, a CISO the risk), else its voice's
+            concerns = list(st.get("concerns") or []) or [x for x in [role_concern(R.loc, p.role or "")] if x]
             key = R.first_key(f"intro.concern.{concerns[0]}") if concerns else None
             d.add(d.core, R.say(key or self.vkey("intro.purpose", v), skw), (), True)
             self.pending = ("hello_new", p.id)

@@ -7,13 +7,16 @@ its own banks (`pop.<domain>.*`) speaks from them, any other from
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Any
 
 from corpusc.plan import rng
 from corpusc.plan.model import Beat
-from corpusc.render.template.banks import with_prefix
+from corpusc.render.template.banks import load_bank, with_prefix
 from corpusc.render.template.classify import placeholder_name
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name
+from corpusc.render.template.language import ALT, SLOT, template_slots
 from corpusc.render.timing import WORDS_PER_SEC
 
 
@@ -21,10 +24,126 @@ def _seconds(v: Any) -> float:
     return round(float(v), 1) if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 else 0.0
 
 
+def _groups(bank: dict, dom: str, name: str) -> list[list[str]]:
+    """The phrase groups of `pop.generic.<name>` and `pop.<dom>.<name>` (lists of lists: data)."""
+    out: list[list[str]] = []
+    for d in ("generic", dom) if dom != "generic" else ("generic",):
+        v = bank.get(f"pop.{d}.{name}")
+        if isinstance(v, list):
+            out += [[str(x) for x in g] for g in v if isinstance(g, list)]
+    return out
+
+
+@lru_cache(maxsize=None)
+def _voice_only(loc: str, dom: str) -> re.Pattern | None:
+    """What only a phone call says (`pop.*.voice_only`): never written in a chat."""
+    words = [w for g in _groups(load_bank(loc), dom, "voice_only") for w in g]
+    return re.compile("|".join(sorted(words, key=len, reverse=True)), re.I) if words else None
+
+
+def _prune(t, rx: re.Pattern):
+    """Template `t` without the alternatives that say something only a phone
+    call says; None when no clean reading is left."""
+    if isinstance(t, str):
+        return None if rx.search(t) else t
+    out = []
+    for n in t:
+        if isinstance(n, str):
+            if rx.search(n):
+                return None
+            out.append(n)
+        elif n[0] == SLOT:
+            out.append(n)
+        else:
+            alts = tuple(a for a in (_prune(x, rx) for x in n[1]) if a is not None)
+            if not alts:
+                return None
+            out.append((ALT, alts))
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def chat_bank(loc: str, dom: str) -> dict[str, Any]:
+    """The locale's banks as a chat writes them: every template pruned of
+    phone-only phrases (`_prune`), a bank left empty when none survives (its
+    `_text` sibling or another bank speaks instead)."""
+    bank = load_bank(loc)
+    rx = _voice_only(loc, dom)
+    if rx is None:
+        return bank
+    out = {}
+    for k, v in bank.items():
+        if isinstance(v, list) and v and not isinstance(v[0], (dict, list)):
+            out[k] = [x for x in (_prune(t, rx) for t in v) if x is not None]
+        else:
+            out[k] = v
+    return out
+
+
+@lru_cache(maxsize=None)
+def _paraphraser(loc: str, dom: str, chat: bool) -> tuple[re.Pattern, list[dict[str, list[str]]]] | None:
+    """`pop.*.paraphrase`: groups of phrases that say the same in the same
+    place of a sentence; any member found is replaced by one of its group. A
+    group written with a leading `^` only opens a sentence. A chat never
+    gets a member that only a phone call says. One regex, a group per kind:
+    the match's `lastindex` says which table it belongs to."""
+    rx = _voice_only(loc, dom) if chat else None
+    parts, tables = [], []
+    for start in (True, False):
+        of: dict[str, list[str]] = {}
+        for g in _groups(load_bank(loc), dom, "paraphrase"):
+            if g and g[0].startswith("^") == start:
+                g = [w.lstrip("^") for w in g if not (rx and rx.search(w.lstrip("^")))]
+                for w in g if len(g) > 1 else ():
+                    of.setdefault(w.lower(), g)
+        if of:
+            # a sentence opener is one when punctuation closes it ("Gut," "Good." but not "Gut zu wissen")
+            lead, end = (r"(?:^|(?<=[.!?] ))", r"(?:(?<=[,.!?:])|(?=[,.!?:;]))") if start else \
+                (r"(?<![\w-])", r"(?![\w-])")
+            parts.append(rf"({lead}(?:{_trie(list(of))}){end})")
+            tables.append(of)
+    return (re.compile("|".join(parts), re.I), tables) if parts else None
+
+
+def _trie(words: list[str]) -> str:
+    """One regex for many phrases, branching letter by letter (a plain
+    alternation tries every phrase at every position: too slow per sentence).
+    Longer phrases win: at each branch the continuation is tried before the end."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def walk(node: dict) -> str:
+        ends = "" in node
+        alts = [re.escape(ch) + walk(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if ends else body
+    return walk(root)
+
+
+_SLOTS: dict[int, tuple[Any, set[str]]] = {}
+
+
+def _slots_of(t) -> set[str]:
+    """`template_slots`, once per compiled template (they live as long as their bank)."""
+    hit = _SLOTS.get(id(t))
+    if hit is None or hit[0] is not t:
+        hit = _SLOTS[id(t)] = (t, template_slots(t))
+    return hit[1]
+
+
 def once_keys(locale: str, dom: str, side: str) -> tuple[str, ...]:
     """Banks `pop.<dom>.once.<side>.*`: asides used at most once per call
     (names ending `_voice` only on the phone, `_text` only in chats)."""
     return with_prefix(locale, f"pop.{dom}.once.{side}.")
+
+
+TYPED = 0.6  # a chat's words per second against a phone call's: typing is slower than talking
 
 
 class Service:
@@ -54,9 +173,18 @@ class Service:
         self.hold = 0.0 if str(self.meta.get("channel") or "") == "text" else _seconds(self.meta.get("Hold_time"))
         self.silence = _seconds(self.meta.get("Silence_total_seconds"))
         talk = max(c.target_duration_sec * 0.3, c.target_duration_sec - self.hold - self.silence)
-        self.target = round(talk * WORDS_PER_SEC)
-        self.tight = self.target / max(1, self.n) < 16 or self.n <= 5
         self.chat = str(self.meta.get("channel") or "") == "text"
+        # a chat is typed: fewer words than a phone call of the same length says
+        self.target = round(talk * WORDS_PER_SEC * (TYPED if self.chat else 1.0))
+        self.tight = self.target / max(1, self.n) < 16 or self.n <= 5
+        if self.chat:  # a chat is typed: no phrase only a phone call says
+            R.bank = chat_bank(R.loc, self.dom)
+            self._k.clear()
+        # the caller's mood is the metadata's sentiment, so the words agree with it
+        mood = self.meta.get("sentiment_score")
+        mood = float(mood) if isinstance(mood, (int, float)) and not isinstance(mood, bool) else 0.0
+        self.mood = -1 if mood < -0.3 or self.scen.startswith("escalation") else 1 if mood > 0.3 else 0
+        self.missing: set[str] = set()  # slots this call has no value for: templates using them are skipped
         self._slots()
 
     def k(self, *names: str) -> str | None:
@@ -72,7 +200,7 @@ class Service:
         for name in names:
             for dom in (self.dom, "generic"):
                 key = f"pop.{dom}.{name}"
-                if key in R.bank:
+                if R.bank.get(key):
                     return key
         return None
 
@@ -103,10 +231,17 @@ class Service:
         wd = WEEKDAYS.index(c.weekday) if c.weekday in WEEKDAYS else 0
         weekdays = R.bank.get("cal.weekdays") or [""] * 7
         hour = int(c.time[:2]) if c.time[:2].isdigit() else 10
+        # the caller's own number (the metadata's ANI) and, when they give a new one, another of the same block
+        ani = str(m.get("ANI") or "")
+        phone = ani if len(ani) > 6 else f"555-01{rng.below(R.r, 90) + 10}"
+        new_phone = phone[:-2] + f"{(int(phone[-2:]) + 1 + rng.below(R.r, 90)) % 100:02d}" if phone[-2:].isdigit() \
+            else phone
         R.slots.update(
             agent=agent_name, biz=biz, product=product if product and product != "Product" else biz,
             caller=first, caller_full=f"{first} {last}", last=last, sal=sal,
-            phone=f"555-01{rng.below(R.r, 90) + 10}", street=R.say_any(["names.street"]),
+            phone=phone, new_phone=new_phone, phone4=re.sub(r"\D", "", phone)[-4:],
+            custno=f"{rng.below(R.r, 9000) + 1000} {rng.below(R.r, 9000) + 1000}",
+            old_ref=f"{rng.below(R.r, 900) + 100}-{rng.below(R.r, 9000) + 1000}", street=R.say_any(["names.street"]),
             house=str(100 + rng.below(R.r, 8900)), town=R.say_any([f"pop.{self.dom}.towns", "names.town"]),
             far_town=R.say_any([f"pop.{self.dom}.far_towns", "names.town"]),
             price=lex.money_of(value) if value else lex.money_of(89 + 10 * rng.below(R.r, 20)),
@@ -119,9 +254,45 @@ class Service:
             hold=lex.word(2 + rng.below(R.r, 3)),
             product_line=R.say_any([f"pop.{self.dom}.product.{m.get('product')}", f"pop.{self.dom}.product.default",
                                     "pop.generic.product.default"]),
-            amount=R.say_any([f"pop.{self.dom}.amount.{m.get('amount_bucket')}", "pop.generic.amount.default"]),
+            amount=self._amount(str(m.get("amount_bucket") or "")),
             last4=str(1000 + rng.below(R.r, 9000)),
         )
+        months = R.bank.get(f"pop.{self.dom}.months")
+        dob = self.k("dob")
+        if months and dob:  # the caller's birthday, the same wherever it is said
+            R.slots["dob"] = R.say(dob, {"day": str(1 + rng.below(R.r, 28)), "month": months[0][rng.below(R.r, 12)],
+                                         "day_th": "", "year": str(1940 + rng.below(R.r, 63))})
+        self.missing = {k for k in ("amount", "dob") if not R.slots.get(k)}
+
+    def _amount(self, bucket: str) -> str:
+        """An amount inside the call's `amount_bucket` (`pop.<dom>.amount_range.<bucket>`:
+        [[low, high, step]]), said in the locale's way (`pop.<dom>.currency`, `{n}`);
+        "" when the bucket has no range (no amount is named in the call)."""
+        R = self.R
+        key = self.k(f"amount_range.{bucket}") if bucket else None
+        spec = R.bank.get(key) if key else None
+        if not spec or not isinstance(spec[0], list):
+            return ""
+        lo, hi, step = (list(spec[rng.below(R.r, len(spec))]) + [1])[:3]
+        n = lo + step * rng.below(R.r, max(1, (hi - lo) // step + 1))
+        cur = self.k("currency")
+        return R.say(cur, {"n": R.lex.number(int(n))}) if cur else R.lex.money_of(n)
+
+    def say(self, key: str | None, kw: dict | None = None) -> str:
+        """A template of `key` that uses no slot this call lacks (an amount in a call without one)."""
+        R = self.R
+        if not key:
+            return ""
+        if self.missing:
+            lst = R.bank.get(key) or []
+            ok = [i for i, t in enumerate(lst) if not (_slots_of(t) & self.missing)]
+            if len(ok) < len(lst):
+                if not ok:
+                    return ""
+                used = R.used.setdefault(key, set())
+                fresh = [i for i in ok if i not in used] or ok
+                return R.say_at(key, fresh[rng.below(R.r, len(fresh))], kw)
+        return R.say(key, kw)
 
     def line(self, names: list[str], kw: dict, i: int) -> str:
         """One line from the first existing bank among `names`; in a very short
@@ -129,13 +300,17 @@ class Service:
         R = self.R
         if not self.tight:
             names = [n for n in names if not n.endswith("_short")] or names
-            text = R.say(self.k(*names) or "", kw)
+            text = self.say(self.k(*names), kw)
         else:
             want = max(2.0, (self.target - self.spent) / max(1, self.n - i))
             keys = [k for k in (self.k(n) for n in names) if k]
+            # every template of the short banks and of the first other bank (not its fallbacks), once
+            keys = [k for k in keys if k.endswith("_short")] + [k for k in keys if not k.endswith("_short")][:1]
             best, gap = "", None
-            for key in keys[:2]:  # every template of the short and the normal bank, once
+            for key in keys:
                 for t in R.bank[key]:
+                    if self.missing and _slots_of(t) & self.missing:
+                        continue
                     t = R.render(t, kw)
                     g = abs(t.count(" ") + 1 - want)
                     if gap is None or g < gap:
@@ -176,13 +351,32 @@ class Service:
     def run(self) -> list[Draft]:
         R, n, sp = self.R, self.n, self.sp
         agent_turns = [i for i in range(2, self.close_turn) if sp[i].side == "seller"]
-        steps = self._steps(len(agent_turns))
+        # a caller who asks the agent to say that again gets it said again: on the
+        # phone, in some calls, one agent question is asked twice (`=repeat`)
+        repeat = not self.chat and not self.tight and len(agent_turns) >= 4 and bool(
+            self.k("repeat.caller") and self.k("repeat.agent")) and R.chance(0.3)
+        steps = self._steps(len(agent_turns) - repeat)
+        if repeat:
+            at = [j for j, st in enumerate(steps[:-1]) if st != "hold" and j + 1 < len(agent_turns)]
+            if at:
+                j = at[rng.below(R.r, len(at))]
+                steps.insert(j + 1, "=repeat")
+            else:
+                steps.append("hold")
         step_at: dict[int, str] = {}
         cur = None
         it = iter(steps)
         for i in range(2, self.close_turn):
             if sp[i].side == "seller":
-                cur = next(it, "hold")
+                nxt = next(it, "hold")
+                if nxt == "=repeat":
+                    for back in range(i - 1, 1, -1):  # the caller's turn before asks; theirs after answers
+                        if sp[back].side == "seller":
+                            break
+                        step_at[back] = "=ask"
+                    step_at[i] = "=repeat"
+                    continue
+                cur = nxt
             step_at[i] = cur or "hold"
         drafts = []
         scen_key = self.k(f"scenario.{self.scen}", f"intent.{self.intent}", "scenario.default")
@@ -199,8 +393,8 @@ class Service:
                                        self.k(f"more.{self.intent}.{side}") if self.intent else None, *once[2:],
                                        self.k(f"more.{side}_text") if self.chat else None,
                                        self.k(f"more.{side}") if not self.tight else None] if k]
-            if side == "caller" and self.scen.startswith("escalation") and self.k("more.caller_upset"):
-                # an escalating caller does not say "that's a relief"
+            if side == "caller" and self.mood < 0 and self.k("more.caller_upset"):
+                # an upset caller (escalation, negative sentiment) does not say "that's a relief"
                 plain = self.k("more.caller")
                 fills[side] = [self.k("more.caller_upset") if k == plain else k for k in fills[side]]
         for i in range(n):
@@ -214,6 +408,12 @@ class Service:
             d.weight = 1.0 if side == "caller" else 0.9
             d.fills = list(fills[side])
             d.rep = False  # one reaction, one aside, one detail: never two of a kind in a turn
+            if self.chat:
+                d.cap, d.grow = 28, False  # typed: short messages, never a monologue
+            if side == "caller" and self.mood < 0 and 1 <= i < self.close_turn:
+                d.pol = -1
+            elif side == "caller" and self.mood > 0 and i >= self.close_turn - 1:
+                d.pol = 1
             for b in beats:
                 tag = ((b.kind, b.key),)
                 if b.kind == "greeting":
@@ -224,32 +424,93 @@ class Service:
                     names = [scen_key[len(f"pop.{self.dom}."):] if scen_key.startswith(f"pop.{self.dom}.") else
                              scen_key[len("pop.generic."):]]
                     d.add(d.core, self.line([f"scenario.{self.scen}_short"] + names, kw, i), tag)
+                    d.add(d.core, self._transferred_in(kw))
                     generic = (self.k(f"more.{side}"), self.k(f"more.{side}_text"))
                     d.fills = [f for f in d.fills if f not in generic]  # nothing to react to yet
                 elif b.kind == "close":
                     d.add(d.core, self.line([f"close.{self.scen}_short", f"close.{self.scen}", "close.default"], kw, i),
                           tag)
-                    bye = R.say(self.k("goodbye"), kw)
+                    bye = self.say(self.k("goodbye"), kw)
                     if bye and (not self.tight or self.spent + bye.count(" ") + 1 <= self.target * 0.95):
                         d.add(d.core, bye, (), True)
                         self.spent += bye.count(" ") + 1
                     d.fills = []
                 else:
-                    d.add(d.core, R.say(self.k("filler." + side), kw), tag)
+                    d.add(d.core, self.say(self.k("filler." + side), kw), tag)
             if not beats:
                 if i > self.close_turn or (i == n - 1 and side == "caller"):
                     d.add(d.core, self.line([f"bye.{self.scen}", "bye"], kw, i))
                     d.fills = []
+                elif step_at.get(i) == "=ask":
+                    d.add(d.core, self.say(self.k("repeat.caller"), kw))
+                    d.fills = []
+                elif step_at.get(i) == "=repeat":
+                    d.add(d.core, self.say(self.k("repeat.agent"), kw))
+                    d.fills = []
                 elif i in step_at:
                     s = step_at[i]
                     d.add(d.core, self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i))
+                    if step_at.get(i + 1) == "=ask":
+                        d.fills = []  # what the caller asks to hear again is the last thing said
                 else:
                     d.add(d.core, self.line(["filler." + side], kw, i))
             drafts.append(d)
         R.fit(drafts, self.target)
+        self._polish(drafts)
+        for d in drafts:  # the repeat: the agent's last words before the request, word for word
+            if step_at.get(d.i) == "=repeat":
+                src = next((x for x in reversed(drafts[:d.i]) if x.side == "seller" and step_at.get(x.i) != "=ask"),
+                           None)
+                for text, _, _ in (src.core if src is not None else []):
+                    d.add(d.core, text)
         self._gaps(drafts, step_at)
         return drafts
 
+    def _transferred_in(self, kw: dict) -> str:
+        """Transfers the metadata counts that the call does not play (the
+        scenario's own hand-over is played): the caller says they were put
+        through before."""
+        shown = any(self.scen in g for g in _groups(self.R.bank, self.dom, "transfers_shown"))
+        n = self.meta.get("Transfers_count")
+        earlier = (int(n) if isinstance(n, (int, float)) and not isinstance(n, bool) else 0) - int(shown)
+        if earlier <= 0:
+            return ""
+        key = self.k("transferred.caller_once" if earlier == 1 else "transferred.caller_many")
+        return self.say(key, dict(kw, times=self.R.lex.word(earlier)))
+
+    def _polish(self, drafts: list[Draft]) -> None:
+        """Paraphrase each sentence (`pop.*.paraphrase`), then drop a removable
+        sentence the call has already said (a refilled bank's second draw)."""
+        R = self.R
+        para = _paraphraser(R.loc, self.dom, self.chat)
+        caps = tuple(R.lex.keep_capital)
+        said: set[str] = set()
+        named = 0
+        for d in drafts:
+            addressed = False  # the name at most once a turn
+            side = "agent" if d.side == "seller" else "caller"
+            tails, address = (None, None) if self.tight else (self.k(f"tail.{side}"), self.k(f"address.{side}"))
+            for lst in (d.head, d.core, d.body, d.tail):
+                keep = []
+                for text, tags, opt in lst:
+                    if para is not None:
+                        text = para[0].sub(lambda m: _swap(m.group(), para[1][m.lastindex - 1], R.r, caps), text)
+                    if text[-1:] in ".?" and text.count(" ") >= 5:
+                        # how people talk: the customer's name now and then, a closing aside
+                        # (the agent knows the caller's name once they have given it, at the identity check)
+                        if address and named < 5 and not addressed and d.i >= (4 if side == "agent" else 1) and \
+                                R.chance(0.22 if side == "agent" else 0.05):
+                            text = text[:-1] + R.phrase(address) + text[-1]
+                            named += 1
+                            addressed = True
+                        elif tails and text[-1] == "." and "," not in text[-25:] and R.chance(0.25):
+                            text = text[:-1] + R.phrase(tails) + "."
+                    if opt and text in said:
+                        d.words -= text.count(" ") + 1
+                        continue
+                    said.add(text)
+                    keep.append((text, tags, opt))
+                lst[:] = keep
     def _gaps(self, drafts: list[Draft], step_at: dict[int, str]) -> None:
         """The metadata's hold time as one `[hold Ns]` before an agent turn
         (the agent's "thanks for holding"), its silence split over up to two
@@ -264,10 +525,28 @@ class Service:
         if self.silence > 0:
             callers = [d for d in middle if d.side != "seller"] or [d for d in drafts[1:] if d.side != "seller"]
             if callers:
-                picks = [callers[len(callers) // 3], callers[(2 * len(callers)) // 3]] if len(callers) > 1 and \
-                    self.silence >= 2.0 else [callers[len(callers) // 2]]
+                # one to three pauses before caller turns, of unequal lengths drawn per call
                 tenths = round(self.silence * 10)
-                first = round(tenths * 0.4) if len(picks) == 2 else tenths  # two silences of unequal length
-                for k, d in enumerate(picks):
-                    part = first if k < len(picks) - 1 else tenths - first * (len(picks) - 1)
+                k = 1 if self.silence < 2.0 or len(callers) < 2 else min(len(callers), tenths, 1 + rng.below(self.R.r, 3))
+                picks = sorted(rng.sample(self.R.r, callers, k), key=lambda d: d.i) if k > 1 else \
+                    [callers[rng.below(self.R.r, len(callers))]]
+                weights = [0.3 + self.R.r.random() for _ in picks]
+                parts = [max(1, int(tenths * w / sum(weights))) for w in weights]
+                parts[-1] = tenths - sum(parts[:-1])
+                if parts[-1] < 1:
+                    picks, parts = picks[:1], [tenths]
+                while len(set(parts)) < len(parts) and parts[-1] > 1:  # no two silences of one length
+                    parts[0] += 1
+                    parts[-1] -= 1
+                for d, part in zip(picks, parts):
                     d.gaps.append(f"silence {part / 10:.1f}s")
+
+def _swap(found: str, of: dict[str, list[str]], r, keep: tuple[str, ...]) -> str:
+    """A member of `found`'s paraphrase group, capitalized as `found` was."""
+    g = of[found.lower()]
+    w = g[rng.below(r, len(g))]
+    if found[:1].isupper() and w[:1].islower():
+        return w[:1].upper() + w[1:]
+    if found[:1].islower() and w[:1].isupper() and w.split(" ", 1)[0].rstrip(",.'’") not in keep:
+        return w[:1].lower() + w[1:]
+    return w
