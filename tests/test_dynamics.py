@@ -394,3 +394,15 @@ def test_mid_turn_cues_move_with_the_inserted_words(sales):
                 assert t.text[a - 1] == " " and (a in starts or t.text[a - 2] in ".?!"), (rc.call_id, t.index, a)
                 n += 1
     assert n > 0
+
+
+def plain(text: str, locale: str) -> str:
+    """`text` as a reader takes it in past the disfluencies: the locale's
+    fillers and the broken-off starts dropped (for tests of what is said)."""
+    loc = banks.bank_locale(locale)
+    words = sorted(_bank_words(loc, "dyn.filler") | _bank_words(loc, "dyn.filler_open"), key=len, reverse=True)
+    alt = "|".join(re.escape(w) for w in words)
+    text = re.sub(rf"(?i)(?:^|(?<=[.?!] ))(?:{alt})[,.] ", "", text)  # "Um, we" / "Äh. Wir"
+    text = re.sub(rf"(?i),? (?:{alt}),(?= )", "", text)  # "at, uh, the" / "…, um, and"
+    text = re.sub(r"\b([\w']+(?: [\w']+)?)— (?=\1\b)", "", text, flags=re.I)  # "We— we"
+    return text[:1].upper() + text[1:] if text[:1].islower() and text[1:2] != " " else text
