@@ -14,6 +14,7 @@ from typing import Any
 from corpusc.plan import planner as planmod
 from corpusc.diagnostics.model import Sink, Span
 from corpusc.plan.model import Call
+from corpusc.render.cues import PAUSE as PAUSE_CUE
 
 from corpusc.builder import manifest
 
@@ -191,6 +192,9 @@ def _check_call(out: Path, call: Call, entry: dict, add) -> Call:
                     _at(tpath))
             m = moment_at.get(i)
             want = m.cues if m else []
+            # events of the call the renderer times (holds, silences, interruptions, long pauses) are not planned cues
+            cues = [c for c in cues if c in want or not (c.startswith(("hold ", "silence ")) or c == "INTERRUPTS"
+                                                          or (not want and PAUSE_CUE.match(c)))]
             if cues != want:
                 add("E0704", f"turn {i} of `{txt_rel}` carries cues {cues}; the plan has {want}", _at(tpath),
                     help="every planned cue must appear, and no others")

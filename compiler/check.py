@@ -14,7 +14,13 @@ from corpusc.compiler.resolve import Loaded
 from corpusc.compiler.props import Props, typed_props
 from corpusc.compiler.schema import SCHEMAS, did_you_mean, seconds
 
-LENGTH_TURNS = {"short": 15, "medium": 30, "long": 52}
+LENGTH_TURNS = {"short": 15, "medium": 30, "long": 52, "extended": 165}  # extended: a 45-60 minute demo (55 min)
+EXTENDED_FROM = 135  # turns (45 min at 20 s a turn): a call this long is `extended`
+
+
+def length_class(turns: int) -> str:
+    """The length class of a call of `turns` turns."""
+    return "short" if turns <= 20 else "medium" if turns <= 40 else "long" if turns < EXTENDED_FROM else "extended"
 SECONDS_PER_TURN = 20.0
 ARC_STEPS = ("raised", "addressed", "resolved", "unaddressed", "reopened", "stalled")
 
@@ -495,24 +501,27 @@ class Checker:
                 else:
                     duration = seconds(v[0])
                     turns = max(4, round(duration / SECONDS_PER_TURN))
-                    length = "short" if turns <= 20 else "medium" if turns <= 40 else "long"
+                    length = length_class(turns)
             elif len(v) == 2 and isinstance(v[0], n.Num) and v[0].is_int and isinstance(v[1], n.Name) \
                     and v[1].value == "turns" and v[0].value > 0:
                 turns = int(v[0].value)
                 if not bounds.count(self.sink, turns, v[0].span, "`length` in turns", bounds.MAX_TURNS):
                     turns = LENGTH_TURNS["medium"]
                 duration = turns * SECONDS_PER_TURN
-                length = "short" if turns <= 20 else "medium" if turns <= 40 else "long"
+                length = length_class(turns)
             else:
+                word = v[0].value if len(v) == 1 and isinstance(v[0], n.Name) else ""
+                hint = did_you_mean(word, LENGTH_TURNS) if word else ""
                 self.sink.add("E0207", "invalid value for `length`", prop.span,
-                              label="expected short, medium, long, `N turns` or a duration",
-                              help="e.g. `length medium`, `length 40 turns` or `length 5 min`")
+                              label="expected short, medium, long, extended, `N turns` or a duration",
+                              help=hint or "e.g. `length medium`, `length extended` (a 45-60 minute demo), "
+                                           "`length 40 turns` or `length 5 min`")
         if "turns" in p.values:
             turns = p.values["turns"]
             if not bounds.count(self.sink, turns, p.nodes["turns"].values[0].span, "`turns`", bounds.MAX_TURNS):
                 turns = LENGTH_TURNS["medium"]
             duration = turns * SECONDS_PER_TURN
-            length = "short" if turns <= 20 else "medium" if turns <= 40 else "long"
+            length = length_class(turns)
         return length, turns, duration
 
     def arc(self, a: n.ArcDecl, acc: n.AccountDecl, calls: list[P.CallSpec],

@@ -134,7 +134,7 @@ class BuyingSignal(M):
 
 
 # annotated moments per call when `moments` is not given
-DEFAULT_MOMENTS = {"short": 2, "medium": 4, "long": 6}
+DEFAULT_MOMENTS = {"short": 2, "medium": 4, "long": 6, "extended": 10}
 
 
 class CallSpec(M):
@@ -142,7 +142,7 @@ class CallSpec(M):
     index: int
     day: int
     stage: str
-    length: str  # short | medium | long | custom
+    length: str  # short | medium | long | extended
     turns: int
     duration_sec: float
     with_: list[str] = Field(alias="with_")

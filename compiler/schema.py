@@ -217,7 +217,7 @@ class Block:
     required: tuple[str, ...] = ()
 
 
-LENGTHS = ("short", "medium", "long")
+LENGTHS = ("short", "medium", "long", "extended")
 ENGAGEMENT = ("warming", "cooling", "recovering", "steady")
 LEVELS = ("low", "medium", "high")
 
@@ -305,7 +305,7 @@ SCHEMAS: dict[str, Block] = {
     }, required=("persona",)),
     "call": Block({
         "stage": Prop(k_name),
-        "length": Prop(k_raw, min=1, max=2, words=("turns",), doc="short | medium | long | N turns | a duration"),
+        "length": Prop(k_raw, min=1, max=2, words=("turns",), doc="short | medium | long | extended | N turns | a duration"),
         "turns": Prop(k_posint),
         "with": Prop(k_names, max=None),
         "paralinguistics": Prop(k_onoff),

@@ -146,6 +146,7 @@ def plan_account(prog: P.Program, a: P.Account, quota: int, base_index: int) -> 
         call_id = _call_id(a.name, c.name)
         speakers = _speakers(r, c.turns, parts)
         beats, steps = _beats(a, c, r, parts, speakers, ci, drafts)
+        _exchanges(rng.stream(seed, "account", a.name, "call", c.name, "exchanges"), parts, speakers, beats)
         moments = _moments(r, call_id, c, parts, speakers, beats)
         for mi, m in enumerate(moments):
             eligible[m["polarity"]].append((ci, mi))
@@ -188,7 +189,8 @@ def plan_account(prog: P.Program, a: P.Account, quota: int, base_index: int) -> 
 
 def _speakers(r, turns: int, parts: list[Participant]) -> list[int]:
     """Who speaks each turn: the seller side and the buyers alternate; among
-    several buyers, decision makers and champions speak more."""
+    several buyers, decision makers and champions speak more (`_exchanges`
+    then lets colleagues of one side speak in a row)."""
     sellers = [i for i, p in enumerate(parts) if p.side == "seller"] or [0]
     buyers = [i for i, p in enumerate(parts) if p.side == "buyer"] or sellers
     weights = [2.0 if parts[i].decision_maker else 1.0 for i in buyers]
@@ -214,6 +216,35 @@ def _speakers(r, turns: int, parts: list[Participant]) -> list[int]:
             last_buyer = pickb
             out.append(pickb)
     return out
+
+
+EXCHANGE_P = 0.14  # share of free turns where a second buyer (or rep) takes the floor from the first
+
+
+def _exchanges(r, parts: list[Participant], speakers: list[int], beats: list[Beat]) -> None:
+    """Buyer-to-buyer and rep-to-rep exchanges in a multi-party call: a turn no
+    beat holds goes to another participant of the previous speaker's side
+    (a colleague answers or adds to what was just said). Beats keep their
+    speakers; nobody speaks before they are introduced; never in the opening
+    or after next steps. Drawn from the call's own `exchanges` stream, so the
+    rest of the plan does not shift."""
+    n = len(speakers)
+    locked = {b.turn for b in beats}
+    intro = {b.speaker: b.turn for b in beats if b.kind == "introduce_stakeholder"}
+    agenda = next((b.turn for b in beats if b.kind == "agenda"), 2)
+    last = next((b.turn for b in beats if b.kind == "next_steps"), n - 2)
+    side = {}
+    for i, p in enumerate(parts):
+        side.setdefault(p.side, []).append(i)
+    for t in range(max(2, agenda + 1), last):
+        if t in locked or t - 1 in locked and t + 1 in locked:
+            continue
+        prev = speakers[t - 1]
+        nxt = speakers[t + 1] if t + 1 < n else None
+        mates = [i for i in side.get(parts[prev].side, []) if i not in (prev, nxt) and intro.get(parts[i].id, -1) < t]
+        if not mates or r.random() >= EXCHANGE_P:
+            continue
+        speakers[t] = mates[rng.below(r, len(mates))]
 
 
 def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts):

@@ -26,6 +26,14 @@ class Evidence(M):
     end: int
 
 
+class Disfluency(M):
+    """A filler ("um", "äh") or a false start ("We— we") the renderer wrote
+    into a turn: `text[start:end]` of that turn. Never inside an Evidence span."""
+    kind: str  # filler | false_start
+    start: int
+    end: int
+
+
 class Turn(M):
     index: int
     speaker: str  # participant id
@@ -40,6 +48,12 @@ class Turn(M):
     beats: list[str] = []  # beat kinds realized in this turn
     moment: str | None = None  # id of the annotated moment realized in this turn
     sentiment: str = "NEUTRAL"  # POSITIVE | NEUTRAL | NEGATIVE | MIXED (for AWS/ground truth)
+    # conversational dynamics (render/template/dynamics.py, render/timing.py)
+    gap: float = 0.0  # seconds of silence before the turn (a pause cue's seconds included; 0 when it overlaps)
+    overlap: float = 0.0  # seconds the turn starts before the turn it talks over ends
+    overlaps: int | None = None  # index of the turn it talks over (an interruption or a backchannel)
+    backchannel: bool = False  # a short listener turn ("mm-hm"); with `overlaps`, said over the other speaker
+    disfluencies: list[Disfluency] = []  # fillers and false starts, as character ranges of `text`
 
     def placed(self) -> list[tuple[str, int]]:
         """Each cue with the offset in `text` it is written before (0: the turn's start)."""

@@ -1,18 +1,48 @@
 """The timing model shared by every renderer and the audio backend: how fast
 each participant speaks and where each turn starts and ends. One model, so a
-transcript's timestamps and the audio's words cannot disagree."""
+transcript's timestamps and the audio's words cannot disagree.
+
+Gaps between turns are drawn per speaker and per context, not fixed: an answer
+to a question comes quickly unless the speaker stops to think, bad news and a
+long turn are followed by a longer silence, a backchannel comes fast. An
+interruption starts before the previous turn ends, a backchannel said over
+the other speaker starts inside their turn. Times are whole milliseconds and
+every silence of a call differs from every other by at least `DISTINCT_MS`, so
+no two silences have the same length (rounding the audio's samples to
+milliseconds moves a silence by under 1 ms and cannot make two equal)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
+from corpusc.plan import rng
 from corpusc.plan.model import Call, Header
 from corpusc.render.cues import delivery
 
 DEFAULT_WPM = 150.0
 WORDS_PER_SEC = DEFAULT_WPM / 60  # the length target: total words = duration x 150 wpm
-GAP = 0.4  # seconds between two turns
-OVERLAP = 0.3  # seconds an interrupting turn starts before the previous one ends
+GAP = 0.45  # seconds: the typical silence between two turns of a speaker at 150 wpm
+MIN_GAP = 0.12
+OVERLAP = (0.35, 1.3)  # seconds an interrupting turn starts before the previous one ends
+OVERLAP_SHARE = 0.45  # an interruption talks over at most this share of the previous turn
+BACKCHANNEL_AT = (0.35, 0.75)  # where in the other speaker's turn an overlapping backchannel starts
+DISTINCT_MS = 3  # two silences of a call differ by at least this many milliseconds
+PAUSE_JITTER_MS = 40  # a `2.1s pause` cue is 2.1 s of silence and up to 40 ms more (it still reads as 2.1)
+CUED_PAUSE = 1.5  # seconds: a drawn silence this long is marked as a pause cue (with paralinguistics on)
+LONG_TURN = 60  # words: a turn this long is followed by a longer silence
+DEFAULT_HESITATION = 0.1
+
+
+@dataclass(frozen=True)
+class Timed:
+    """Where one turn sits on the call's clock (seconds, 3 decimals)."""
+    start: float
+    end: float
+    gap: float  # silence before it (0 when it overlaps)
+    overlap: float  # seconds it starts before the turn it talks over ends
+    overlaps: int | None  # the turn it talks over
+    cue: str | None = None  # a long pause the timing drew, as a cue (`1.8s pause`), when asked for
 
 
 def pause(cues: Sequence[str]) -> float:
@@ -34,26 +64,133 @@ def speaker_rates(call: Call, header: Header) -> dict[str, float]:
     return out
 
 
-def timing(turns: Iterable[Any], call: Call, header: Header) -> list[tuple[float, float]]:
-    """Start and end (seconds) of each turn: words at the speaker's rate, a
-    pause cue's seconds before the turn, a 0.4 s gap between turns; a turn
-    cued INTERRUPTS starts 0.3 s before the previous one ends. Works on any
-    objects with `.text`, `.cues` and `.speaker` (rendered turns included)."""
+def hesitations(call: Call, header: Header) -> dict[str, float]:
+    """How often each participant hesitates (the persona's `speech.hesitation`,
+    a share of turns), else `DEFAULT_HESITATION`."""
+    out = {}
+    for p in call.participants:
+        h = DEFAULT_HESITATION
+        if p.persona and p.persona in header.personas:
+            v = (header.personas[p.persona].get("speech") or {}).get("hesitation")
+            if v is not None:
+                h = float(v)
+        out[p.id] = h
+    return out
+
+
+class Clock:
+    """Distinct silences: each drawn gap is moved to the nearest free
+    millisecond value at least `DISTINCT_MS` from every gap already used."""
+
+    def __init__(self) -> None:
+        self.used: set[int] = set()
+
+    def free(self, ms: int, lo: int = 0) -> int:
+        ms = max(lo, ms)
+        step = 0
+        while True:
+            for cand in ((ms + step, ms - step) if step else (ms,)):
+                if cand >= lo and self.used.isdisjoint(range(cand + 1 - DISTINCT_MS, cand + DISTINCT_MS)):
+                    self.used.add(cand)
+                    return cand
+            step += 1
+
+
+def _draw_gap(r, base: float, hes: float, prev: Any, bc: bool) -> float:
+    """Seconds of silence before a turn, by context."""
+    if bc:
+        return 0.08 + 0.25 * r.random()
+    g = base * (0.55 + 0.9 * r.random())
+    prev_text = (getattr(prev, "text", "") or "").rstrip()
+    if prev_text.endswith("?"):
+        g *= 0.8  # an answer comes quickly...
+        if r.random() < 1.5 * hes:
+            g += 0.6 + 1.4 * r.random()  # ...unless the speaker stops to think
+    elif r.random() < 0.6 * hes:
+        g += 0.5 + 1.2 * r.random()  # a thinking pause
+    if getattr(prev, "tone", 0) < 0:
+        g += 0.35 + 0.7 * r.random()  # after bad news
+    if len(prev_text.split()) >= LONG_TURN:
+        g += 0.15 + 0.45 * r.random()  # after a long turn
+    return max(MIN_GAP, g)
+
+
+def timeline(turns: Iterable[Any], call: Call, header: Header, cue_pauses: bool = False) -> list[Timed]:
+    """Where each turn starts and ends. Works on any objects with `.text`,
+    `.cues` and `.speaker`; optional `.tone` (< 0: bad news), `.bc` (a
+    backchannel) and `.over` (a backchannel said over the previous turn) shape
+    the gaps. A turn cued INTERRUPTS starts
+    before the previous one ends; a pause or silence cue is that silence
+    (within `PAUSE_JITTER_MS`); a hold cue puts its seconds after the gap.
+    `cue_pauses`: a drawn silence of `CUED_PAUSE` or more becomes a pause cue
+    on its turn (`Timed.cue`), on any speaker, as an annotator would mark it."""
+    turns = list(turns)
     rates = speaker_rates(call, header)
-    out: list[tuple[float, float]] = []
-    prev_start = prev_end = 0.0
+    hes = hesitations(call, header)
+    r = rng.stream(header.corpus.get("seed", 0), "timing", call.id)
+    base = {p.id: GAP * (DEFAULT_WPM / rates.get(p.id, DEFAULT_WPM)) * (0.8 + 0.45 * r.random())
+            for p in call.participants}
+    clock = Clock()
+    fixed = []
+    for t in turns:  # the planned silences are placed first, the drawn gaps keep clear of them
+        d = delivery(t.cues) if t.cues else None
+        fixed.append(d)
+    planned: list[int | None] = []
+    for d in fixed:
+        if d is not None and d.pause > 0:
+            ms = round(d.pause * 1000)
+            planned.append(clock.free(ms + round(r.random() * PAUSE_JITTER_MS), lo=ms))
+        else:
+            planned.append(None)
+    out: list[Timed] = []
+    prev_start = prev_end = reach = 0  # ms; reach: the end of everything so far
+    prev = None
+    prev_i = 0
     for i, t in enumerate(turns):
         words = len(t.text.split())
-        dur = words * 60.0 / rates.get(t.speaker, DEFAULT_WPM)
-        cues = t.cues
-        gap = pause(cues) if cues else 0.0
+        dur = round(words * 60000.0 / rates.get(t.speaker, DEFAULT_WPM))
+        d = fixed[i]
+        hold = round(d.hold * 1000) if d is not None else 0
+        interrupts = d is not None and d.interrupts
+        bc_over = bool(getattr(t, "over", False))
+        gap = overlap = 0
+        over = None
+        cue = None
         if i == 0:
-            start = gap
-        elif cues and "INTERRUPTS" in cues:
-            start = max(prev_start, prev_end - OVERLAP)
+            start = (planned[0] or 0) + hold
+            gap = planned[0] or 0
+        elif (interrupts or bc_over) and prev_end > prev_start and not hold:
+            span = prev_end - prev_start
+            if interrupts:
+                ov = round(1000 * (OVERLAP[0] + (OVERLAP[1] - OVERLAP[0]) * r.random()))
+                ov = max(1, min(ov, round(span * OVERLAP_SHARE)))
+            else:
+                at = BACKCHANNEL_AT[0] + (BACKCHANNEL_AT[1] - BACKCHANNEL_AT[0]) * r.random()
+                ov = max(1, span - round(span * at))
+            start = prev_end - ov
+            overlap, over = ov, prev_i
         else:
-            start = prev_end + GAP + gap
+            if planned[i] is not None:
+                gap = planned[i]
+            else:
+                g = _draw_gap(r, base.get(t.speaker, GAP), hes.get(t.speaker, DEFAULT_HESITATION), prev,
+                              bool(getattr(t, "bc", False)))
+                if cue_pauses and g >= CUED_PAUSE and not t.cues:  # a long pause, cued: the tenth it reads as
+                    tenth = int(g * 10) * 100
+                    gap = clock.free(tenth + round(r.random() * PAUSE_JITTER_MS), lo=tenth)
+                    if gap - tenth <= PAUSE_JITTER_MS + 5:
+                        cue = f"{tenth / 1000:.1f}s pause"
+                else:
+                    gap = clock.free(round(g * 1000), lo=round(MIN_GAP * 1000) // 2)
+            start = reach + gap + hold
         end = start + dur
-        out.append((round(start, 3), round(end, 3)))
-        prev_start, prev_end = start, max(end, prev_end)
+        out.append(Timed(start / 1000, end / 1000, gap / 1000, overlap / 1000, over, cue))
+        if not bc_over or over is None:
+            prev, prev_i, prev_start, prev_end = t, i, start, end
+        reach = max(reach, end)
     return out
+
+
+def timing(turns: Iterable[Any], call: Call, header: Header) -> list[tuple[float, float]]:
+    """Start and end (seconds) of each turn (see `timeline`)."""
+    return [(x.start, x.end) for x in timeline(turns, call, header)]

@@ -186,14 +186,17 @@ def test_pause_is_exact_silence_and_interruption_overlaps(built):
     for p in tl["pauses"]:
         t = turns[p["turn"]]
         want = sum(float(c.split("s")[0]) for c in t["cues"] if c.endswith("s pause"))
-        assert p["end"] - p["start"] == pytest.approx(want, abs=0.0015)
+        assert want - 0.0015 <= p["end"] - p["start"] <= want + 0.0415  # the cue's silence, up to 40 ms more
         assert p["end"] == t["start"]
         assert not np.any(y[int((p["start"] + 0.001) * sr) + 1:int((p["end"] - 0.001) * sr)])
     for o in tl["overlaps"]:
         a, b = turns[o["turn"]], turns[o["interrupted"]]
-        assert "INTERRUPTS" in a["cues"]
         prev = b["end"] - b["start"]
-        assert min(0.15, 0.3 * prev) - 0.002 <= b["end"] - a["start"] <= 0.6 + 0.002
+        assert b["start"] <= a["start"] < b["end"]
+        if "INTERRUPTS" in a["cues"]:  # an interruption talks over at most 30% of the turn it cuts into
+            assert 0 < b["end"] - a["start"] <= 0.3 * prev + 0.002
+        else:  # a backchannel said over the other speaker
+            assert a["end"] - a["start"] < 1.5
         for t in (a, b):
             ch = 0 if t["channel"] == "C1" else 1
             assert rms(seg(y, sr, o["start"], o["end"], ch)) > 1e-3
@@ -271,7 +274,7 @@ def test_hold_music_and_silence_cues(plan_parts):
     y, sr, tl, files, new = retime(plan_parts, {2: ["hold 3.0s"], 5: ["silence 1.5s"]})
     (h,) = tl["holds"]
     assert h["end"] - h["start"] == pytest.approx(3.0, abs=0.001)
-    assert tl["turns"][1]["end"] < h["start"] < h["end"] < tl["turns"][2]["start"]
+    assert tl["turns"][1]["end"] < h["start"] < h["end"] <= tl["turns"][2]["start"]
     music = y[int(h["start"] * sr) + 10:int(h["end"] * sr) - 10]
     assert rms(music[:, 0]) > 0.01 and np.allclose(music[:, 0], music[:, 1])
     speech = np.concatenate([seg(y, sr, t["start"], t["end"], 0 if t["channel"] == "C1" else 1)

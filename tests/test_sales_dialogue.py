@@ -16,6 +16,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from .test_dynamics import plain
 import pytest
 
 from .conftest import EXAMPLES, ROOT
@@ -114,6 +115,7 @@ def corpus(request, tmp_path_factory):
         turns = doc["turns"]
         for t in turns:  # the transcript's `role` is the side; the plan knows the beats
             t["side"] = t["role"]
+            t["text"] = plain(t["text"], doc.get("locale") or c.get("locale") or "en-US")  # past the "um"s
             t["beats"] = [b["kind"] for b in c["beats"] if b["turn"] == t["index"]]
         calls.append((c, turns))
     assert calls

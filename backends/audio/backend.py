@@ -225,7 +225,7 @@ def _assemble(call, rc: RenderedCall, opts: Options, vs, stypes, deliveries, utt
     utts = [u.resampled(sr, band) for u in utts]
     channels = [timeline.channel_of(t.side) for t in rc.turns]
     rnd = stream(0, "audio.layout", call.id).random
-    lay = mix.layout(utts, deliveries, channels, sr, rnd)
+    lay = mix.layout(utts, deliveries, channels, sr, rnd, rc.turns)
     y = mix.mix(lay, opts.stereo, opts.loudness)
     data = mix.encode(y, sr, opts.format, opts.encoding)
 

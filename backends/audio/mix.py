@@ -23,9 +23,10 @@ from corpusc.backends.audio.speech import Utterance
 DEFAULT_LOUDNESS = -20.0
 PEAK_CEILING = -1.0
 HOLD_DB = -3.0
-GAP = (0.25, 0.6)  # seconds between turns
+GAP = (0.25, 0.6)  # seconds between turns when no rendered timing is given
 OVERLAP = (0.15, 0.6)  # an interruption's overlap, capped at OVERLAP_CAP of the previous utterance
 OVERLAP_CAP = 0.3
+PAUSE_TOLERANCE = 0.05  # a rendered turn's gap realizes its pause cue within this (render/timing.py draws it so)
 
 
 @dataclass
@@ -50,14 +51,33 @@ class Layout:
     length: int = 0
 
 
-def layout(utts: list[Utterance], deliveries: list[Delivery], channels: list[int], sr: int, rnd) -> Layout:
-    """The call clock. A pause or silence cue is exact silence between the end
-    of everything before and the turn; a hold cue puts hold music there first."""
+def layout(utts: list[Utterance], deliveries: list[Delivery], channels: list[int], sr: int, rnd,
+           turns: list | None = None) -> Layout:
+    """The call clock. With the rendered `turns`, their timing model decides:
+    each turn's `gap` of silence after everything before it, an interruption
+    or a backchannel said over another turn starts where the text timing puts
+    it (as a share of the real utterance it talks over). Without them (a
+    timeline of bare utterances), gaps are drawn from `GAP`. A pause or
+    silence cue is exact silence; a hold cue puts hold music after the gap."""
     out = Layout(sr=sr)
     cursor = 0  # the end of everything placed so far
     for i, (u, d, ch) in enumerate(zip(utts, deliveries, channels)):
-        gap = int(round((GAP[0] + (GAP[1] - GAP[0]) * rnd()) * sr)) if i else 0
-        if d.interrupts and i and out.placed:
+        t = turns[i] if turns is not None else None
+        over = getattr(t, "overlaps", None) if t is not None else None
+        if t is not None and over is not None and 0 <= over < len(out.placed) and d.hold <= 0:
+            prev = out.placed[over]
+            tp = turns[over]
+            dur = prev.end - prev.start
+            text_dur = max(1e-6, tp.end - tp.start)
+            share = min(1.0, max(0.0, t.overlap / text_dur))
+            if d.interrupts:
+                share = min(share, OVERLAP_CAP)
+            start = prev.end - max(1, int(round(dur * share)))
+            start = max(prev.start, start)
+            if prev.end > start:
+                out.overlaps.append((start, min(prev.end, start + len(u.samples)), i, prev.turn))
+        elif t is None and d.interrupts and i and out.placed:
+            gap = int(round((GAP[0] + (GAP[1] - GAP[0]) * rnd()) * sr))
             prev = out.placed[-1]
             dur = prev.end - prev.start
             ov = min(int(round((OVERLAP[0] + (OVERLAP[1] - OVERLAP[0]) * rnd()) * sr)), int(dur * OVERLAP_CAP))
@@ -65,16 +85,32 @@ def layout(utts: list[Utterance], deliveries: list[Delivery], channels: list[int
             if prev.end > start:
                 out.overlaps.append((start, min(prev.end, start + len(u.samples)), i, prev.turn))
         else:
+            if t is not None:
+                g = max(0.0, t.gap)
+                if i and (getattr(t, "overlaps", None) is not None or g <= 0):
+                    g = (GAP[0] + GAP[1]) / 2  # timed as talking over, placed after (a hold set later): a plain gap
+                if d.pause > 0 and abs(g - d.pause) > PAUSE_TOLERANCE:
+                    g = d.pause  # the cue was set after the text was timed: the cue's silence, exactly
+                gap = int(round(g * sr))
+            else:
+                gap = int(round((GAP[0] + (GAP[1] - GAP[0]) * rnd()) * sr)) if i else 0
             if d.hold > 0:
                 h0 = cursor + gap
                 h1 = h0 + int(round(d.hold * sr))
                 out.holds.append((h0, h1))
-                cursor = h1
-            if d.pause > 0:
-                start = cursor + int(round(d.pause * sr))
+                if t is not None:
+                    start = h1
+                else:
+                    start = h1 + int(round(d.pause * sr)) if d.pause > 0 else h1 + gap
+                if d.pause > 0 and t is None:
+                    out.pauses.append((h1, start, i))
+            elif d.pause > 0:
+                start = cursor + (gap if t is not None else int(round(d.pause * sr)))
                 out.pauses.append((cursor, start, i))
             else:
-                start = cursor + (gap if d.hold > 0 or i else 0)
+                start = cursor + gap
+            if t is not None and d.pause > 0 and d.hold > 0:
+                out.pauses.append((cursor, cursor + gap, i))
         p = Placed(turn=i, channel=ch, start=start, utt=u)
         out.placed.append(p)
         cursor = max(cursor, p.end)

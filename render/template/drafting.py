@@ -15,7 +15,9 @@ from corpusc.render.template.banks import bank_locale, load_bank
 from corpusc.render.template.language import emit, tidy
 from corpusc.render.template.lexicon import load_lexicon
 from corpusc.render.template.morphology import restater
-from corpusc.render.timing import timing
+from corpusc.render.template import dynamics
+from corpusc.render.template.dynamics import Spoken
+from corpusc.render.timing import timeline
 
 MAX_TURN_WORDS = 150  # no turn grows past this (about a minute of speech)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -61,13 +63,6 @@ def header_x(h: Header) -> HeaderX:
 
 
 # ---- one call ---------------------------------------------------------------------------
-
-class Line:
-    __slots__ = ("text", "cues", "speaker")
-
-    def __init__(self, text, cues, speaker):
-        self.text, self.cues, self.speaker = text, cues, speaker
-
 
 class Draft:
     """A turn under construction: segments are (text, tags, removable)."""
@@ -288,10 +283,7 @@ class Drafter:
     def finish(self, drafts: list[Draft]) -> RenderedCall:
         call = self.call
         cues_on = call.paralinguistics
-        texts = []
-        lines = []
-        evid: list[Evidence] = []
-        places: list[list[int]] = []  # per turn, each cue's offset in the text (empty: all at the start)
+        spoken: list[Spoken] = []
         for d in drafts:
             segs = d.head + d.core + d.body + d.tail
             pos = 0
@@ -324,52 +316,67 @@ class Drafter:
                         spans[tag] = [start, pos]
                     else:
                         sp[1] = pos
-            text = " ".join(parts)
-            texts.append(text)
-            for (kind, key), (s, e) in spans.items():
-                evid.append(fast(Evidence, **{"kind": kind, "key": key, "turn": d.i, "start": s, "end": e}))
             item = (d.moment if d.moment is not None else d.colour) if cues_on else None
             cues = list(item.cues) if item is not None else []
             at = 0
             if cues and item.place == "mid":  # the cue sits just before the words it annotates
                 kind = "moment" if item is d.moment else "colour"
                 at = spans[(kind, item.id)][0] if (kind, item.id) in spans else core_at
-            lines.append(Line(text, d.gaps + cues if d.gaps else cues, d.p.id))
-            places.append([0] * len(d.gaps) + [at] * len(cues) if at else [])
-        times = timing(lines, call, self.header)
+            sp = Spoken(d, " ".join(parts), spans, d.gaps + cues if d.gaps else cues)
+            if at:
+                sp.dis.append(["_at", at, at])  # moves with what the dynamics insert before it
+            spoken.append(sp)
+        feel = [self._sentiment(d, cues_on) for d in drafts]
+        for f, sp in zip(feel, spoken):
+            sp.tone = -1 if f == "NEGATIVE" else 0
+        dynamics.apply(self, spoken)  # fillers, false starts, interruptions: before the offsets are final
+        evid: list[Evidence] = []
+        for d, sp in zip(drafts, spoken):
+            for (kind, key), (s, e) in sp.spans.items():
+                evid.append(fast(Evidence, **{"kind": kind, "key": key, "turn": d.i, "start": s, "end": e}))
+        times = timeline(spoken, call, self.header, cue_pauses=cues_on)
         turns = []
-        for d, line, (start, end), at in zip(drafts, lines, times, places):
+        for d, sp, tm, f in zip(drafts, spoken, times, feel):
             m = d.moment if cues_on else None
-            col = d.colour if cues_on else None
-            if m is not None:
-                sentiment = "MIXED" if m.divergent else ("POSITIVE" if m.polarity == "positive" else "NEGATIVE")
-            elif col is not None and col.tone != "neutral":
-                sentiment = "POSITIVE" if col.tone == "positive" else "NEGATIVE"
-            else:
-                neg = any(k in NEGATIVE_BEATS for k in d.beats)
-                pos = any(k in POSITIVE_BEATS for k in d.beats)
-                if neg and pos:
-                    sentiment = "MIXED"
-                elif neg or (not pos and d.pol < 0):
-                    sentiment = "NEGATIVE"
-                elif pos or d.pol > 0:
-                    sentiment = "POSITIVE"
-                else:
-                    sentiment = "NEUTRAL"
+            at = next((x[1] for x in sp.dis if x[0] == "_at"), 0)
+            cues = [tm.cue] + sp.cues if tm.cue else sp.cues
             turns.append(fast(Turn, **{
                 "index": d.i, "speaker": d.p.id, "name": d.p.name, "side": d.p.side, "role": d.p.role,
-                "text": line.text, "cues": line.cues, "cue_at": at, "start": start, "end": end, "beats": d.beats,
-                "moment": m.id if m is not None else None, "sentiment": sentiment}))
+                "text": sp.text, "cues": cues, "cue_at": [0] * len(d.gaps) + [at] * (len(cues) - len(d.gaps))
+                if at else [], "start": tm.start, "end": tm.end, "beats": d.beats,
+                "moment": m.id if m is not None else None, "sentiment": f,
+                "gap": tm.gap, "overlap": tm.overlap, "overlaps": tm.overlaps, "backchannel": sp.bc,
+                "disfluencies": sp.disfluencies()}))
         evid.sort(key=lambda e: (e.turn, e.start, e.end))
-        return fast(RenderedCall, **{"call_id": call.id, "locale": call.locale, "turns": turns,
-                                          "evidence": evid, "duration": times[-1][1] if times else 0.0})
+        return fast(RenderedCall, **{"call_id": call.id, "locale": call.locale, "turns": turns, "evidence": evid,
+                                     "duration": max((t.end for t in times), default=0.0)})
+
+    @staticmethod
+    def _sentiment(d: Draft, cues_on: bool) -> str:
+        m = d.moment if cues_on else None
+        if m is not None:
+            return "MIXED" if m.divergent else ("POSITIVE" if m.polarity == "positive" else "NEGATIVE")
+        col = d.colour if cues_on else None
+        if col is not None and col.tone != "neutral":
+            return "POSITIVE" if col.tone == "positive" else "NEGATIVE"
+        neg = any(k in NEGATIVE_BEATS for k in d.beats)
+        pos = any(k in POSITIVE_BEATS for k in d.beats)
+        if neg and pos:
+            return "MIXED"
+        if neg or (not pos and d.pol < 0):
+            return "NEGATIVE"
+        if pos or d.pol > 0:
+            return "POSITIVE"
+        return "NEUTRAL"
 
     # -- length ----------------------------------------------------------------------
 
     def fit(self, drafts: list[Draft], target: int) -> None:
         """Reach the word target: add elaboration sentences to the turns that are
         shortest for their weight (each turn up to its cap, caps grow only when
-        every turn is full), or drop removable sentences when too long."""
+        every turn is full), or drop removable sentences when too long. The
+        words the dynamics add later (fillers, cut-ins) are left room for."""
+        target -= dynamics.allowance(self, target)
         total = sum(d.words for d in drafts)
         if total < target:
             start = [d for d in drafts if d.fills and not d.bc and d.weight > 0]

@@ -535,6 +535,9 @@ class Service:
                 parts[-1] = tenths - sum(parts[:-1])
                 if parts[-1] < 1:
                     picks, parts = picks[:1], [tenths]
+                while len(set(parts)) < len(parts) and parts[-1] > 1:  # no two silences of one length
+                    parts[0] += 1
+                    parts[-1] -= 1
                 for d, part in zip(picks, parts):
                     d.gaps.append(f"silence {part / 10:.1f}s")
 

@@ -1,0 +1,323 @@
+"""Conversational dynamics written into a call's finished turns, before the
+evidence offsets are final: fillers ("um", "äh") and false starts ("We— we")
+at rates the speaker's persona and the locale set, interruptions (cued
+INTERRUPTS, the interrupter cuts in, the interrupted turn breaks off) and
+backchannels said over the other speaker.
+
+Nothing is written inside an evidence span: a filler goes only where no span
+is cut, and the spans are shifted by what is inserted before them, so every
+span still quotes exactly the planned words. Every filler and false start is
+recorded as a `Disfluency` of its turn, every overlap on the turn's timing.
+
+The words are the locale's (`dyn.*` in the banks): `dyn.rate` scales the
+fillers per 100 words, `dyn.case_after` says whether a sentence continuing
+after a filler or a cut-off word loses its capital (English does, German
+nouns must not). Randomness: `rng.stream(seed, "dynamics", call id)`, so the
+dynamics never shift the words the rest of the renderer chose."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+from corpusc.plan import rng
+from corpusc.plan.model import fast
+from corpusc.render.model import Disfluency
+
+SELLER_RATE = 1.4  # fillers per 100 words of a rep or agent (professional speakers hesitate less)
+BUYER_RATE = 2.4  # a buyer or caller without a persona
+HESITATION_RATE = 11.0  # a persona's fillers per 100 words: 1 + this x `speech.hesitation` (5% -> 1.55, 30% -> 4.3)
+FALSE_START_SHARE = 0.18  # false starts per filler
+INTERRUPT_P = {"high": 0.07, "medium": 0.035, "low": 0.015}  # per eligible turn, by the persona's energy
+SELLER_INTERRUPT_P = 0.02
+BACKCHANNEL_OVER_P = 0.55  # share of backchannel turns said over the other speaker
+MIN_INTERRUPTED_WORDS = 10
+ALLOWANCE_SHARE = 0.025  # fillers and false starts: about 2.5 words per 100
+CUT_IN_WORDS = 4  # "Sorry, can I jump in here?"
+NEAR = 8  # characters kept between two disfluencies ("Uh, uh," is one too many)
+HANDOFF_P = 0.7  # share of turns after a colleague's (buyer after buyer, rep after rep) that say so
+INTERRUPTION_FIELDS = ("interruptions", "Interruptions_count", "interruptions_count")  # a planned count
+
+_SENT = re.compile(r"(?:^|(?<=[.?!] ))(?=\w)")
+_COMMA = re.compile(r"(?<=, )(?=[^\W\d_])")
+
+
+class Spoken:
+    """A finished turn the dynamics may still change: its text, evidence spans
+    ([start, end] by (kind, key)) and what the dynamics add."""
+    __slots__ = ("d", "text", "spans", "dis", "cues", "bc", "over", "tone")
+
+    def __init__(self, d, text: str, spans: dict, cues: list[str]):
+        self.d, self.text, self.spans, self.cues = d, text, spans, cues
+        self.dis: list[list] = []  # [kind, start, end]; kind `_lock`: words no disfluency may enter
+        self.bc = bool(d.bc)
+        self.over = False
+        self.tone = 0
+
+    @property
+    def speaker(self) -> str:
+        return self.d.p.id
+
+    def free(self, pos: int, touch: bool = False) -> bool:
+        """May text be inserted at `pos` (no span is cut)? `touch`: the
+        character at `pos` is also changed, so no span may start there."""
+        for s, e in self.spans.values():
+            if s < pos < e or (touch and s <= pos < e):
+                return False
+        for k, s, e in self.dis:
+            if s < pos < e or (touch and s <= pos < e) or (k[0] != "_" and s - NEAR < pos < e + NEAR):
+                return False
+        return True
+
+    def insert(self, pos: int, s: str, mark: tuple[str, int, int] | None = None) -> None:
+        """Insert `s` at `pos`, shifting every span at or after it; `mark`:
+        (kind, start, end) of the disfluency within `s`."""
+        n = len(s)
+        self.text = self.text[:pos] + s + self.text[pos:]
+        for sp in self.spans.values():
+            if sp[0] >= pos:
+                sp[0] += n
+                sp[1] += n
+        for x in self.dis:
+            if x[1] >= pos:
+                x[1] += n
+                x[2] += n
+        if mark is not None:
+            self.dis.append([mark[0], pos + mark[1], pos + mark[2]])
+
+    def disfluencies(self) -> list[Disfluency]:
+        return [fast(Disfluency, kind=k, start=s, end=e) for k, s, e in sorted(self.dis, key=lambda x: x[1])
+                if k[0] != "_"]
+
+
+def rates(R, call) -> dict[str, float]:
+    """Fillers per 100 words of each participant: a persona's hesitation,
+    else the side's default, jittered per speaker, scaled by the locale."""
+    personas = R.header.personas
+    scale = float(R.bank.get("dyn.rate") or 1.0)
+    r = rng.stream(R.header.corpus.get("seed", 0), "dynamics.speakers", call.id)
+    out = {}
+    for p in call.participants:
+        speech = (personas.get(p.persona) or {}).get("speech") or {} if p.persona else {}
+        if speech.get("hesitation") is not None:
+            base = 1.0 + HESITATION_RATE * float(speech["hesitation"])
+        else:
+            base = SELLER_RATE if p.side == "seller" else BUYER_RATE
+        out[p.id] = base * (0.8 + 0.4 * r.random()) * scale
+    return out
+
+
+def interrupt_chance(R, p) -> float:
+    if p.side == "seller":
+        return SELLER_INTERRUPT_P
+    speech = ((R.header.personas.get(p.persona) or {}).get("speech") or {}) if p.persona else {}
+    return INTERRUPT_P.get(str(speech.get("energy") or "medium"), INTERRUPT_P["medium"])
+
+
+def planned_interruptions(call) -> int | None:
+    """The interruption count the plan sampled for the call (a population
+    field), which the dialogue must realize exactly."""
+    for k in INTERRUPTION_FIELDS:
+        v = call.metadata.get(k)
+        if v is not None:
+            try:
+                return max(0, int(v))
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+def typed(call) -> bool:
+    return str(call.metadata.get("channel") or "") == "text"
+
+
+def allowance(R, target: int) -> int:
+    """Words the dynamics will add to a call of `target` words (fillers, the
+    interrupters' cut-in phrases), which the length fit leaves room for."""
+    if typed(R.call):
+        return 0
+    return round(target * ALLOWANCE_SHARE) + CUT_IN_WORDS * (planned_interruptions(R.call) or 0)
+
+
+def apply(R, turns: list[Spoken]) -> None:
+    """Write the call's dynamics into its finished turns."""
+    call = R.call
+    if not turns or typed(call):  # a chat: typed turns, no fillers and no talking over each other
+        return
+    r = rng.stream(R.header.corpus.get("seed", 0), "dynamics", call.id)
+    _interruptions(R, turns, r)
+    _backchannels(turns, r)
+    _handoffs(R, turns, r)
+    per100 = rates(R, call)
+    for t in turns:
+        if t.bc or len(t.text) < 12:
+            continue
+        _disfluencies(R, t, per100.get(t.speaker, BUYER_RATE), r)
+
+
+def _interruptions(R, turns: list[Spoken], r) -> None:
+    n = len(turns)
+    already = [i for i, t in enumerate(turns) if "INTERRUPTS" in t.cues]
+    cand = []
+    for i in range(2, n - 1):
+        t, prev = turns[i], turns[i - 1]
+        if i in already or t.bc or prev.bc or t.speaker == prev.speaker or t.d.gaps or t.cues:
+            continue
+        if prev.d.words < MIN_INTERRUPTED_WORDS or "close" in t.d.beats:
+            continue
+        cand.append(i)
+    planned = planned_interruptions(R.call)
+    if planned is not None:
+        want = max(0, planned - len(already))
+        if len(cand) < want:  # a short call: any turn that follows another speaker's words may cut in
+            cand += [i for i in range(1, n) if i not in cand and i not in already and turns[i].speaker !=
+                     turns[i - 1].speaker and not turns[i].d.gaps and not turns[i].cues and turns[i - 1].d.words >= 3]
+        chosen = rng.sample(r, cand, min(len(cand), want))
+    else:
+        chosen = [i for i in cand if r.random() < interrupt_chance(R, turns[i].d.p)]
+    for i in sorted(chosen):
+        t, prev = turns[i], turns[i - 1]
+        t.cues = t.cues + ["INTERRUPTS"]
+        cut = R.say("dyn.cut_in") if R.has("dyn.cut_in") else ""
+        if cut and t.free(0):
+            t.insert(0, cut + " ", ("_lock", 0, len(cut) + 1))
+        end = len(prev.text)
+        if end and prev.text[-1] in ".!?" and prev.free(end - 1, touch=True) and prev.free(end):
+            prev.text = prev.text[:-1] + "—"  # the interrupted speaker breaks off
+
+
+def _handoffs(R, turns: list[Spoken], r) -> None:
+    """A buyer who speaks after a fellow buyer (a rep after a rep) picks up
+    from them: "Just to build on what Dana said." """
+    for i in range(1, len(turns)):
+        t, prev = turns[i], turns[i - 1]
+        if t.bc or prev.bc or t.speaker == prev.speaker or t.d.side != prev.d.side or "INTERRUPTS" in t.cues:
+            continue
+        if r.random() >= HANDOFF_P:
+            continue
+        say = R.say("dyn.handoff", {"name": R.names.get(prev.speaker, "")})
+        if say:
+            t.insert(0, say + " ", ("_lock", 0, len(say) + 1))
+
+
+def _backchannels(turns: list[Spoken], r) -> None:
+    n = len(turns)
+    for i in range(1, n):
+        t, prev = turns[i], turns[i - 1]
+        cut_next = i + 1 < n and "INTERRUPTS" in turns[i + 1].cues  # the next turn talks over this one
+        if t.bc and not prev.bc and prev.d.words >= 12 and t.speaker != prev.speaker and not t.cues \
+                and not cut_next and r.random() < BACKCHANNEL_OVER_P:
+            t.over = True
+
+
+def _count(per100: float, words: int, r) -> int:
+    e = per100 * words / 100.0
+    k = int(e)
+    return k + (1 if r.random() < e - k else 0)
+
+
+def _disfluencies(R, t: Spoken, per100: float, r) -> None:
+    words = t.text.count(" ") + 1
+    n = _count(per100, words, r)
+    fs = _count(per100 * FALSE_START_SHARE, words, r)
+    if not n and not fs:
+        return
+    lower = R.bank.get("dyn.case_after") == "lower"
+    for _ in range(fs):
+        _false_start(R, t, r, lower)
+    for _ in range(n):
+        if r.random() < 0.35:
+            if _open_filler(R, t, r, lower):
+                continue
+        _mid_filler(R, t, r)
+
+
+def _first(pat: re.Pattern, text: str, r, ok) -> int | None:
+    """The first match of `pat` at or after a random point of `text` (going
+    round to its start) whose position passes `ok`; a scan of every match per
+    insertion cost more than the rest of the renderer."""
+    at = rng.below(r, len(text)) if text else 0
+    for m in itertools.chain(pat.finditer(text, at), pat.finditer(text, 0, at)):
+        if ok(m.start()):
+            return m.start()
+    return None
+
+
+def _lower(R, text: str, pos: int) -> str:
+    """`text` with the word at `pos` lower-cased, unless it is a name, an acronym or `I`."""
+    return text[:pos] + R.join_lc(text[pos:])
+
+
+def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
+    """"Um, we looked…" at the start of a sentence."""
+    f = R.phrase("dyn.filler_open")
+    if not f:
+        return False
+    joins = f[-1] == ","  # the sentence goes on after the filler: its first word loses its capital
+    pos = _first(_SENT, t.text, r, lambda p: t.free(p, touch=joins and lower))
+    if pos is None:
+        return False
+    head = f[0].upper() + f[1:]
+    if joins and lower:
+        t.text = _lower(R, t.text, pos)
+    word = head.rstrip(",.!?…")
+    t.insert(pos, head + " ", ("filler", 0, len(word)))
+    return True
+
+
+_BEFORE: dict[str, re.Pattern] = {}
+
+
+def _before(R) -> re.Pattern:
+    """Where a speaker may stall mid-sentence: the space before one of the
+    locale's `dyn.before` words ("at, uh, the"), that word followed by another
+    word in the same sentence."""
+    got = _BEFORE.get(R.loc)
+    if got is None:
+        words = sorted((R.render(x, cap=False) for x in R.bank.get("dyn.before") or ()), key=len, reverse=True)
+        alt = "|".join(re.escape(w) for w in words if w) or "(?!)"
+        got = _BEFORE[R.loc] = re.compile(rf" (?i:{alt}) (?=[^\W\d_]+ )")
+    return got
+
+
+def _mid_filler(R, t: Spoken, r) -> bool:
+    """"we looked at, uh, the vendors" or "…, um, and"."""
+    f = R.phrase("dyn.filler")
+    if not f:
+        return False
+    text = t.text
+    kinds = ("gap", "comma") if r.random() < 0.65 else ("comma", "gap")
+    for kind in kinds:
+        if kind == "gap":
+            pos = _first(_before(R), text, r, lambda p: text[p - 1].isalnum() and t.free(p) and
+                         t.free(p + 1, touch=True))
+            if pos is not None:
+                t.insert(pos, ", " + f + ",", ("filler", 2, 2 + len(f)))  # "at the" -> "at, uh, the"
+                return True
+        else:
+            pos = _first(_COMMA, text, r, lambda p: t.free(p, touch=True))
+            if pos is not None:
+                t.insert(pos, f + ", ", ("filler", 0, len(f)))  # ", three" -> ", uh, three"
+                return True
+    return False
+
+
+def _false_start(R, t: Spoken, r, lower: bool) -> bool:
+    """"We— we looked…": a sentence starts, breaks off and starts again."""
+    cut = str(R.bank.get("dyn.cut") or "—")
+    text = t.text
+
+    def ok(pos: int) -> bool:  # the words at `pos` are said twice: none may be a span's or locked
+        first = text[pos:pos + 60].split(" ", 2)
+        return len(first) == 3 and first[0].isalpha() and t.free(pos, touch=True)
+    pos = _first(_SENT, text, r, ok)
+    if pos is None:
+        return False
+    ws = t.text[pos:].split(" ", 2)
+    k = 2 if (r.random() < 0.35 and ws[1].isalpha()) else 1
+    said = " ".join(ws[:k])
+    if lower:
+        t.text = _lower(R, t.text, pos)
+    t.insert(pos, said + cut + " ", ("false_start", 0, len(said) + len(cut)))
+    return True
