@@ -166,6 +166,8 @@ def _interruptions(R, turns: list[Spoken], r) -> None:
             continue
         if prev.d.words < MIN_INTERRUPTED_WORDS or "close" in t.d.beats:
             continue
+        if prev.text.rstrip().endswith("?"):  # a question is let finish: cut off, it would go unanswered
+            continue
         cand.append(i)
     planned = planned_interruptions(R.call)
     if planned is not None:
