@@ -26,6 +26,7 @@ NEGATIVE_CONGRUENT = (["hesitant", "pitch: FALLING"], ["1.8s pause", "hesitant"]
 DIVERGENT = (["hesitant", "energy: LOW"], ["2.1s pause", "hesitant"], ["energy: LOW", "pitch: FALLING"],
              ["1.6s pause", "energy: LOW"], ["hesitant", "pitch: FALLING"])
 VIDEO_ONLY = {"lean_forward", "note_taking"}
+CONTRARY_TO_CONCERN = {"buying_signal", "objection_resolved"}  # beats a divergent moment must not share a turn with
 STAGE_WORK = {"discovery": "discovery", "evaluation": "demo", "negotiation": "terms", "close": "signoff"}
 
 
@@ -227,8 +228,10 @@ def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts):
         plan.append(("competitor_mention", "buyer", buyers[rng.below(r, len(buyers))], {"key": m}))
     steps: list[tuple[str, str, str, str]] = []
     for i, arc in enumerate(a.arcs):
-        for st in arc.steps:
-            if st.call == c.name:
+        for k, st in enumerate(arc.steps):
+            # a bare `stalled` is said where the arc last moved: the objection is left standing there
+            at = st.call or (arc.steps[k - 1].call if st.step == "stalled" and k > 0 else None)
+            if at == c.name:
                 steps.append((_arc_id(a, i, arc), arc.objection, arc.by, st.step))
     for arc_id, typ, by, step in steps:
         if step in ("raised", "reopened"):
@@ -239,6 +242,8 @@ def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts):
             plan.append(("objection_resolved", "buyer", by, {"key": typ, "arc": arc_id}))
         elif step == "unaddressed":
             plan.append(("objection_unaddressed", "seller", rep, {"key": typ, "arc": arc_id}))
+        elif step == "stalled":
+            plan.append(("objection_stalled", "buyer", by, {"key": typ, "arc": arc_id}))
     for s in c.buying_signals:
         plan.append(("buying_signal", "buyer", s.by, {"text": s.text}))
     plan.append(("next_steps", "seller", rep, {}))
@@ -264,8 +269,8 @@ def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts):
                           ref_call=extra.get("ref_call"), text=extra.get("text")))
         pos = t + 1 if t + 1 < n_turns else t
     _no_voice_before_intro(parts, speakers, beats)
-    objections = [ObjectionStep(arc=b.arc, type=b.key, by=b.speaker if b.kind != "objection_addressed" else
-                                next(s[2] for s in steps if s[0] == b.arc), step=b.kind.split("_", 1)[1], turn=b.turn)
+    by_of = {s[0]: s[2] for s in steps}
+    objections = [ObjectionStep(arc=b.arc, type=b.key, by=by_of[b.arc], step=b.kind.split("_", 1)[1], turn=b.turn)
                   for b in beats if b.kind.startswith("objection_")]
     return beats, objections
 
@@ -318,10 +323,10 @@ def _moments(r, call_id, c: P.CallSpec, parts, speakers, beats: list[Beat]) -> l
             break
         if b.kind in ("objection_raised", "objection_reopened") and b.turn in buyer_turns:
             chosen[b.turn] = ("negative", b.kind)
-        elif b.kind in ("buying_signal", "objection_resolved") and b.turn in buyer_turns:
-            chosen[b.turn] = ("positive", b.kind)
-    objection_turns = {b.turn for b in beats if b.kind.startswith("objection_r")}
-    rest = [t for t in buyer_turns if t not in chosen and t not in objection_turns]
+    # a positive moment may be chosen to diverge ("hidden concern"), so it never shares a turn with a
+    # beat that says the opposite (a buying signal, a resolution) or with any objection step
+    taken = {b.turn for b in beats if b.kind.startswith("objection_") or b.kind in CONTRARY_TO_CONCERN}
+    rest = [t for t in buyer_turns if t not in chosen and t not in taken]
     for t in sorted(rng.sample(r, rest, max(0, n - len(chosen)))):
         chosen[t] = ("positive", None)
     return [{"turn": t, "speaker": pid[speakers[t]], "polarity": pol, "beat": beat}

@@ -17,8 +17,8 @@ class M(BaseModel):
 
 class Evidence(M):
     """A planned item realized in a turn: `text[start:end]` of that turn is the quote."""
-    kind: str  # a beat kind (objection_raised, buying_signal, ...) or "moment"
-    key: str | None = None  # objection type, competitor name, moment id, ...
+    kind: str  # a beat kind (objection_raised, buying_signal, ...), "moment", or "signal"
+    key: str | None = None  # objection type, competitor name, moment id, a signal's category, ...
     turn: int
     start: int  # character offsets into Turn.text
     end: int
@@ -37,6 +37,7 @@ class Turn(M):
     beats: list[str] = []  # beat kinds realized in this turn
     moment: str | None = None  # id of the annotated moment realized in this turn
     sentiment: str = "NEUTRAL"  # POSITIVE | NEUTRAL | NEGATIVE | MIXED (for AWS/ground truth)
+    questions: int = 0  # questions the renderer wrote into this turn (behavioral ground truth)
 
 
 class RenderedCall(M):

@@ -15,12 +15,14 @@ from corpusc.render.template.banks import bank_locale, load_bank
 from corpusc.render.template.language import emit, tidy
 from corpusc.render.template.lexicon import load_lexicon
 from corpusc.render.template.morphology import restater
+from corpusc.render.template.signals import (NONE, beat_categories, key_categories, slot_categories,
+                                             template_categories, term_categories)
 from corpusc.render.timing import timing
 
 MAX_TURN_WORDS = 150  # no turn grows past this (about a minute of speech)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # beats whose sentence is negative or positive in tone (for Turn.sentiment)
-NEGATIVE_BEATS = {"pain", "objection_raised", "objection_reopened"}
+NEGATIVE_BEATS = {"pain", "objection_raised", "objection_reopened", "objection_stalled"}
 POSITIVE_BEATS = {"small_talk", "objection_resolved", "buying_signal", "close"}
 
 
@@ -128,6 +130,11 @@ class Drafter:
         self.kw: dict[str, Any] = {}
         self.names = {p.id: first_name(p.name) for p in call.participants}
         self._proper: set[str] | None = None
+        # signal labels: the categories of every text rendered from the banks (signal_keys.json), so a
+        # sentence, or a slot value said inside another sentence, is labelled by what went into it
+        self.signals: dict[str, frozenset[str]] = {}
+        self._acc: list[set[str]] = []  # categories of the renders in progress, innermost last
+        self._cats_of = template_categories(self.loc)
 
     # -- choices --
 
@@ -179,19 +186,46 @@ class Drafter:
                 return ""
         if v.__class__ is not str:
             v = v() if callable(v) else str(v)
+        if self._acc:
+            acc = self._acc[-1]
+            cats = slot_categories(name)
+            if cats:
+                acc |= cats
+            acc |= self.categories_of(v)
         return v
+
+    def categories_of(self, text: str) -> frozenset[str]:
+        """A text's signal categories: as rendered from the banks, else (the spec's
+        own prose: a persona's want, an objection phrasing) by the locale's signal terms."""
+        cats = self.signals.get(text)
+        if cats is None:
+            cats = self.signals[text] = term_categories(self.loc, text) if text else NONE
+        return cats
+
+    def note(self, text: str, key: str) -> str:
+        """Label `text` as if drawn from bank `key` (a persona's own question asked as `bq.<topic>.ask`)."""
+        self.signals[text] = self.categories_of(text) | key_categories(key)
+        return text
 
     def render(self, t, kw: dict | None = None, cap: bool = True) -> str:
         if t is None:
             return ""
+        acc = set(self._cats_of.get(id(t), NONE))
         if t.__class__ is str:
-            return t
-        saved = self.kw
-        self.kw = kw or {}
-        out: list[str] = []
-        emit(t, self.r, self._get, out)
-        self.kw = saved
-        return tidy("".join(out), cap)
+            text = t
+        else:
+            saved = self.kw
+            self.kw = kw or {}
+            out: list[str] = []
+            self._acc.append(acc)
+            emit(t, self.r, self._get, out)
+            self._acc.pop()
+            self.kw = saved
+            text = tidy("".join(out), cap)
+        self.signals[text] = self.signals.get(text, NONE) | acc
+        if self._acc:
+            self._acc[-1] |= acc
+        return text
 
     def phrase(self, key: str, kw: dict | None = None) -> str:
         """A bank entry used inside another sentence: no capital letter added."""
@@ -285,8 +319,13 @@ class Drafter:
             pos = 0
             parts = []
             spans: dict[tuple, list[int]] = {}
+            signals: list[list] = []  # [category, start, end], one per sentence (adjacent ones merged)
             seen: set[str] = set()
             for text, tags, _ in segs:
+                cats = self.categories_of(text)
+                for tag in tags:
+                    if tag[0] != "moment":
+                        cats = cats | beat_categories(tag[0], tag[1])
                 # an interjection ("Nice," "Honestly,") opens at most one sentence per turn
                 sp = text.find(" ")
                 if 0 < sp < 14 and text[sp - 1] in ",.!":
@@ -309,10 +348,18 @@ class Drafter:
                         spans[tag] = [start, pos]
                     else:
                         sp[1] = pos
+                for cat in sorted(cats):
+                    last = next((x for x in reversed(signals) if x[0] == cat), None)
+                    if last is not None and last[2] == start - 1:
+                        last[2] = pos
+                    else:
+                        signals.append([cat, start, pos])
             text = " ".join(parts)
             texts.append(text)
             for (kind, key), (s, e) in spans.items():
                 evid.append(fast(Evidence, **{"kind": kind, "key": key, "turn": d.i, "start": s, "end": e}))
+            for cat, s, e in signals:
+                evid.append(fast(Evidence, **{"kind": "signal", "key": cat, "turn": d.i, "start": s, "end": e}))
             cues = list(d.moment.cues) if (d.moment is not None and cues_on) else []
             lines.append(Line(text, d.gaps + cues if d.gaps else cues, d.p.id))
         times = timing(lines, call, self.header)
@@ -335,7 +382,8 @@ class Drafter:
             turns.append(fast(Turn, **{
                 "index": d.i, "speaker": d.p.id, "name": d.p.name, "side": d.p.side, "role": d.p.role,
                 "text": line.text, "cues": line.cues, "start": start, "end": end, "beats": d.beats,
-                "moment": m.id if m is not None else None, "sentiment": sentiment}))
+                "moment": m.id if m is not None else None, "sentiment": sentiment,
+                "questions": line.text.count("?")}))
         evid.sort(key=lambda e: (e.turn, e.start, e.end))
         return fast(RenderedCall, **{"call_id": call.id, "locale": call.locale, "turns": turns,
                                           "evidence": evid, "duration": times[-1][1] if times else 0.0})

@@ -34,6 +34,7 @@ class Keywords(_Frozen):
     question_topics: tuple[dict[str, Any], ...]  # {"topic": ..., "keywords": [...]}
     signal_categories: tuple[dict[str, Any], ...]  # {"category": ..., "keywords": [...]}
     placeholder_names: tuple[str, ...]  # a participant named so ("agent") is not addressed by name
+    signal_terms: tuple[dict[str, Any], ...] = ()  # {"category": ..., "keywords": [...]}: signals.py, the audit
 
 
 class Lexicon(_Frozen):

@@ -887,6 +887,10 @@ class Sales:
             d.add(d.core, R.say(self.vkey("obj.resolved_more", v), skw), (), True)
             self.pending = ("resolved", b)
             self.shape(d, 0.5 * vw, 60, [self.vkey("voice.more", v)])
+        elif kind == "objection_stalled":
+            d.add(d.core, R.say("obj.stalled", dict(kw, obj=self.obj_topic(b.key))), tag + mtag)
+            self.pending = ("react",)
+            self.shape(d, 0.4 * vw, 50, [self.vkey("voice.more", v)])
         elif kind == "buying_signal":
             cat = signal_category(R.loc, b.text or "")
             if R.chance(0.5):
