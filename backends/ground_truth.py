@@ -208,7 +208,8 @@ def _persona_evidence(pid: str, info: dict, call: Call, turns, behavioral) -> tu
     beat_turns = {t for t, _ in said}
     asked = [t.index for t in turns if t.speaker == pid and t.questions and t.index not in beat_turns
              and not (set(t.beats) & NOT_PERSONA)]
-    hesitant = [x["turn"] for x in behavioral["hesitations"] if x["speaker"] == pid and x["turn"] not in beat_turns]
+    hesitant = [x["turn"] for x in behavioral["hesitations"] if x["speaker"] == pid and x["turn"] not in beat_turns
+                and not (set(turns[x["turn"]].beats) & NOT_PERSONA)]
     cited = sorted(beat_turns | set(asked[:3]) | set(hesitant[:2]))
     longest: list[int] = []
     if len(cited) < 2:  # too little happened: the longest substantive turns they spoke

@@ -24,6 +24,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # beats whose sentence is negative or positive in tone (for Turn.sentiment)
 NEGATIVE_BEATS = {"pain", "objection_raised", "objection_reopened", "objection_stalled"}
 POSITIVE_BEATS = {"small_talk", "objection_resolved", "buying_signal", "close"}
+NOT_WITH_CONCERN = frozenset({"buying_intent"})  # signal categories a divergent moment's turn never carries
 
 
 def first_name(name: str) -> str:
@@ -316,6 +317,9 @@ class Drafter:
         evid: list[Evidence] = []
         for d in drafts:
             segs = d.head + d.core + d.body + d.tail
+            if d.moment is not None and d.moment.divergent:
+                # a hidden concern is not also a buying signal: colour that would label as one is left out
+                segs = [x for x in segs if not (x[2] and self.categories_of(x[0]) & NOT_WITH_CONCERN)]
             pos = 0
             parts = []
             spans: dict[tuple, list[int]] = {}
