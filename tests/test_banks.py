@@ -295,13 +295,8 @@ def test_the_signal_declaration_names_real_keys_slots_beats_and_categories():
             for t in lst if isinstance(lst, list) else ():
                 if not isinstance(t, (dict, str)):
                     slots |= set(template_slots(t))
-        raw = banks.raw_bank(loc)
         for key, by_cat in decl.templates.get(loc, {}).items():
-            srcs = [x for t in raw[key] for x in ((t.get("say") or []) if isinstance(t, dict) else [t])]
-            for cat, phrases in by_cat.items():
-                assert cat in cats, (loc, key, cat)
-                for ph in phrases:  # a selector that matches nothing is a stale declaration
-                    assert any(ph in s for s in srcs), f"{loc}: `{ph}` is in no template of `{key}`"
+            assert set(by_cat) <= cats, (loc, key)
         for row in lexicon.load_lexicon(loc).classify.signal_terms:
             assert row["category"] in cats, loc
     for slot, cs in decl.slots.items():  # a slot some locale's templates say
@@ -319,3 +314,14 @@ def test_a_declared_key_labels_its_sentences_and_undeclared_colour_does_not():
     assert signals.key_categories("smalltalk.any") == frozenset()
     assert signals.beat_categories("objection_raised", "pricing") == {"pricing"}
     assert signals.slot_categories("competitor") == {"competitor"}
+
+
+def test_every_template_that_reads_as_a_signal_is_declared():
+    """A bank template that says a locale's signal term (lexicon classify.signal_terms)
+    carries that category by its key or its `templates` entry, so the sentence is
+    labelled when rendered. Fix: `python -m corpusc.render.template.signals --write`
+    and review, or rewrite a sentence that is not the signal it reads as."""
+    from corpusc.render.template import signals
+    for loc in banks.supported_locales():
+        missing = signals.undeclared(loc)
+        assert missing == {}, f"{loc}: {json.dumps(missing, ensure_ascii=False)[:600]}"

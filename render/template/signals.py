@@ -131,3 +131,53 @@ SENTENCE = re.compile(r"[^.!?;]+[.!?;]*")
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of a turn, for the audit."""
     return [(m.start(), m.end()) for m in SENTENCE.finditer(text) if m.group().strip()]
+
+
+def undeclared(locale: str) -> dict[str, dict[str, list[str]]]:
+    """Templates of a locale's banks that say a signal term of a category their
+    key and `templates` entries do not declare: key -> category -> the phrases
+    found. What a bank author adds to `templates` (or rewrites, when the
+    sentence is not the signal it reads as). `python -m
+    corpusc.render.template.signals [--write]` prints (or merges) them."""
+    from corpusc.render.template.banks import raw_bank
+    own = declaration().templates.get(locale, {})
+    out: dict[str, dict[str, list[str]]] = {}
+    for k, lst in raw_bank(locale).items():
+        if not isinstance(lst, list):
+            continue
+        base = key_categories(k)
+        for t in lst:
+            for src in ((t.get("say") or ()) if isinstance(t, dict) else (t,)):
+                if not isinstance(src, str):
+                    continue
+                for cat, rx in _terms(locale):
+                    if cat in base or any(ph in src for ph in own.get(k, {}).get(cat, ())):
+                        continue
+                    for m in rx.finditer(src):
+                        found = out.setdefault(k, {}).setdefault(cat, [])
+                        if m.group(0) not in found:
+                            found.append(m.group(0))
+    return out
+
+
+def _main(argv: list[str]) -> int:
+    from corpusc.render.template.banks import supported_locales
+    found = {loc: undeclared(loc) for loc in supported_locales()}
+    found = {loc: x for loc, x in found.items() if x}
+    if "--write" in argv and found:
+        path = PHRASES / SIGNAL_FILE
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        for loc, keys in found.items():
+            mine = doc.setdefault("templates", {}).setdefault(loc, {})
+            for k, cats in keys.items():
+                for cat, phrases in cats.items():
+                    lst = mine.setdefault(k, {}).setdefault(cat, [])
+                    lst += [p for p in phrases if p not in lst]
+        path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(found, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+    raise SystemExit(_main(sys.argv[1:]))
