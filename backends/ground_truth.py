@@ -16,7 +16,7 @@ from corpusc.backends.base import Artifact, Backend, Context
 from corpusc.render.model import RenderedCall
 from corpusc.render.text import txt_layout
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SURFACE = {"objection_raised": "objection", "objection_reopened": "objection", "competitor_mention": "competitor_mention",
            "buying_signal": "buying_intent"}
 
