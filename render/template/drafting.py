@@ -15,8 +15,8 @@ from corpusc.render.template.banks import bank_locale, load_bank
 from corpusc.render.template.language import emit, tidy
 from corpusc.render.template.lexicon import load_lexicon
 from corpusc.render.template.morphology import restater
-from corpusc.render.template.signals import (NONE, beat_categories, key_categories, slot_categories,
-                                             template_categories, term_categories)
+from corpusc.render.template.signals import (MARK, NONE, beat_categories, declaration, marked_templates,
+                                             term_categories)
 from corpusc.render.timing import timing
 
 MAX_TURN_WORDS = 150  # no turn grows past this (about a minute of speech)
@@ -24,6 +24,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # beats whose sentence is negative or positive in tone (for Turn.sentiment)
 NEGATIVE_BEATS = {"pain", "objection_raised", "objection_reopened", "objection_stalled"}
 POSITIVE_BEATS = {"small_talk", "objection_resolved", "buying_signal", "close"}
+SLOT_SIGNALS = {k: frozenset(v) for k, v in declaration().slots.items()}  # slot -> the categories saying it carries
 NOT_WITH_CONCERN = frozenset({"buying_intent"})  # signal categories a divergent moment's turn never carries
 
 
@@ -123,6 +124,7 @@ class Drafter:
         self.lex = load_lexicon(self.loc)
         self.prose = restater(self.loc)  # None: the spec's English prose is not said, the banks speak
         self.bank = load_bank(self.loc)
+        self.marked = marked_templates(self.loc)  # templates with their signal declarations compiled in
         self.last: int | None = None  # index of the last template drawn
         self.dry: set[str] = set()  # fill banks found used up (until `fit` refills them)
         self.r = rng.stream(header.corpus.get("seed", 0), "render", call.id)
@@ -135,7 +137,6 @@ class Drafter:
         # sentence, or a slot value said inside another sentence, is labelled by what went into it
         self.signals: dict[str, frozenset[str]] = {}
         self._acc: list[set[str]] = []  # categories of the renders in progress, innermost last
-        self._cats_of = template_categories(self.loc)
 
     # -- choices --
 
@@ -176,6 +177,10 @@ class Drafter:
         return self.render(lst[i], kw)
 
     def _get(self, name: str) -> str:
+        if name[0] == MARK:  # {#category}: the sentence carries this signal (signals.marked_bank)
+            if self._acc:
+                self._acc[-1].add(name[1:])
+            return ""
         if name[0] == "@":  # {@bank.key}: a phrase from another bank, composed in place
             return self.render(self.template(name[1:]), self.kw, cap=False)
         v = self.kw.get(name)
@@ -189,10 +194,14 @@ class Drafter:
             v = v() if callable(v) else str(v)
         if self._acc:
             acc = self._acc[-1]
-            cats = slot_categories(name)
+            cats = SLOT_SIGNALS.get(name)
             if cats:
                 acc |= cats
-            acc |= self.categories_of(v)
+            cats = self.signals.get(v)
+            if cats is None:
+                cats = self.categories_of(v)
+            if cats:
+                acc |= cats
         return v
 
     def categories_of(self, text: str) -> frozenset[str]:
@@ -203,18 +212,14 @@ class Drafter:
             cats = self.signals[text] = term_categories(self.loc, text) if text else NONE
         return cats
 
-    def note(self, text: str, key: str) -> str:
-        """Label `text` as if drawn from bank `key` (a persona's own question asked as `bq.<topic>.ask`)."""
-        self.signals[text] = self.categories_of(text) | key_categories(key)
-        return text
-
     def render(self, t, kw: dict | None = None, cap: bool = True) -> str:
         if t is None:
             return ""
-        acc = set(self._cats_of.get(id(t), NONE))
+        acc: set[str] = set()
+        t = self.marked.get(id(t), t)
         if t.__class__ is str:
             text = t
-        else:
+        else:  # a marker slot {#category} or a labelled slot value adds to `acc` (_get)
             saved = self.kw
             self.kw = kw or {}
             out: list[str] = []
@@ -223,9 +228,12 @@ class Drafter:
             self._acc.pop()
             self.kw = saved
             text = tidy("".join(out), cap)
-        self.signals[text] = self.signals.get(text, NONE) | acc
-        if self._acc:
-            self._acc[-1] |= acc
+        if acc:
+            self.signals[text] = self.signals.get(text, NONE) | acc
+            if self._acc:
+                self._acc[-1] |= acc
+        elif text not in self.signals:
+            self.signals[text] = NONE
         return text
 
     def phrase(self, key: str, kw: dict | None = None) -> str:

@@ -1,15 +1,18 @@
 """Which surface signals a sentence the renderer writes carries, as data.
 
 `stdlib/phrases/signal_keys.json` declares, once for every locale (bank keys
-are the same in all of them), which phrase-bank keys, which template slots and
-which planned beats carry which signal categories (pricing, timeline,
-competitor, ...). The Drafter asks `key_categories` for every template it draws
-and `slot_categories` for every slot it fills, so a sentence is labelled with
-the union of what went into it, colour included. Text the renderer did not
-draw from a bank (the spec's own prose: objection phrasings, a persona's
-questions and wants) is classified by the locale's `signal_terms` (the
-`classify` section of its lexicon), the same table `corpusc verify` scans
-transcripts with to find a signal sentence nobody labelled."""
+are the same in all of them), which phrase-bank keys, which templates of a key
+(by a phrase of the locale's own words), which template slots and which planned
+beats carry which signal categories (pricing, timeline, competitor, ...).
+`marked_templates` compiles the key and template declarations into the
+templates as `{#category}` marker slots; the Drafter collects the markers, the
+declared slots and the categories of slot values it rendered itself, so a
+sentence is labelled with the union of what went into it, colour included.
+Text the renderer did not draw from a bank (the spec's own prose: objection
+phrasings, a persona's questions and wants) is classified by the locale's
+`signal_terms` (the `classify` section of its lexicon), the same table
+`corpusc verify` scans transcripts with to find a signal sentence nobody
+labelled, and `undeclared` scans the banks with before anything renders."""
 
 from __future__ import annotations
 
@@ -18,8 +21,11 @@ import re
 from fnmatch import fnmatchcase
 from functools import lru_cache
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
 
+from corpusc.render.template.language import ALT, SLOT, compile_template
 from corpusc.render.template.lexicon import PHRASES, load_lexicon
 
 SIGNAL_FILE = "signal_keys.json"
@@ -62,34 +68,73 @@ def key_categories(key: str) -> frozenset[str]:
     return _match(declaration().keys, key)
 
 
+MARK = "#"  # a slot `{#pricing}` says nothing and labels the sentence it is in
+
+
 @lru_cache(maxsize=None)
-def template_categories(locale: str) -> dict[int, frozenset[str]]:
-    """The categories of every compiled template of a locale's banks (by
-    identity, so a rendered text knows them however it was drawn): its key's,
-    and its own where `templates` singles it out."""
-    from corpusc.render.template.banks import load_bank, raw_bank
+def marked_templates(locale: str) -> dict[int, Any]:
+    """The declaration compiled into the locale's templates, keyed by the
+    identity of the bank's own template: a template of a declared key starts
+    with a `{#category}` marker slot, and a `templates` phrase gets a marker
+    right after the literal that holds it, inside the alternative that says it,
+    so a sentence is labelled only when that alternative was drawn. The
+    Drafter renders the marked template wherever it draws the plain one."""
+    from corpusc.render.template.banks import load_bank
     own = declaration().templates.get(locale, {})
-    raw, compiled = raw_bank(locale), load_bank(locale)
-    out: dict[int, frozenset[str]] = {}
-    for k, lst in compiled.items():
-        if not isinstance(lst, list):
+    out: dict[int, Any] = {}
+    for k, lst in load_bank(locale).items():
+        base, sel = key_categories(k), own.get(k) or {}
+        if not isinstance(lst, list) or not (base or sel):
             continue
-        base = key_categories(k)
-        sel = own.get(k, {})
-        for t, src in zip(lst, raw[k]):
-            pairs = [(x, y) for x, y in zip(t.get("say") or (), src.get("say") or ())] if isinstance(t, dict) \
-                else [(t, src)]
-            for ct, text in pairs:
-                cats = base | {c for c, phrases in sel.items() if any(ph in text for ph in phrases)}
-                if cats:
-                    out[id(ct)] = frozenset(cats)
+        for t in lst:
+            for x in (t.get("say") or ()) if isinstance(t, dict) else (t,):
+                m = _mark(x, base, sel)
+                if m is not x:
+                    out[id(x)] = m
     return out
 
 
-@lru_cache(maxsize=None)
+def _mark(t, base: frozenset[str], sel: dict[str, list[str]]):
+    nodes = (t,) if isinstance(t, str) else t
+    marked = _mark_nodes(nodes, sel) if sel else nodes
+    # a phrase no literal holds spans alternatives ("legal] [review"): the whole template carries it
+    whole = {c for c, phrases in sel.items() for ph in phrases
+             if not _in_literal(nodes, ph) and any(ph in x for x in _sayings(t))}
+    if base or whole:
+        marked = tuple((SLOT, MARK + c) for c in sorted(base | whole)) + tuple(marked)
+    return t if marked == nodes else marked
+
+
+def _in_literal(nodes, phrase: str) -> bool:
+    for n in nodes:
+        if isinstance(n, str):
+            if phrase in n:
+                return True
+        elif n[0] == ALT and any(_in_literal((a,) if isinstance(a, str) else a, phrase) for a in n[1]):
+            return True
+    return False
+
+
+def _mark_nodes(nodes, sel: dict[str, list[str]]) -> tuple:
+    out: list = []
+    for n in nodes:
+        if isinstance(n, str):
+            out.append(n)
+            out += [(SLOT, MARK + c) for c, phrases in sel.items() if any(ph in n for ph in phrases)]
+        elif n[0] == SLOT:
+            out.append(n)
+        else:
+            alts = []
+            for a in n[1]:
+                m = _mark_nodes((a,) if isinstance(a, str) else a, sel)
+                alts.append(a if isinstance(a, str) and len(m) == 1 else m)
+            out.append((ALT, tuple(alts)))
+    return tuple(out)
+
+
 def slot_categories(slot: str) -> frozenset[str]:
-    """The categories a sentence carries because it says slot `{slot}`."""
-    return _match(declaration().slots, slot)
+    """The categories a sentence carries because it says slot `{slot}` (slot names are exact)."""
+    return frozenset(declaration().slots.get(slot, ()))
 
 
 @lru_cache(maxsize=None)
@@ -150,14 +195,49 @@ def undeclared(locale: str) -> dict[str, dict[str, list[str]]]:
             for src in ((t.get("say") or ()) if isinstance(t, dict) else (t,)):
                 if not isinstance(src, str):
                     continue
-                for cat, rx in _terms(locale):
-                    if cat in base or any(ph in src for ph in own.get(k, {}).get(cat, ())):
-                        continue
-                    for m in rx.finditer(src):
-                        found = out.setdefault(k, {}).setdefault(cat, [])
-                        if m.group(0) not in found:
-                            found.append(m.group(0))
+                if not _may_say_a_term(locale, src):
+                    continue
+                for text in _sayings(compile_template(src)):  # a term may span alternatives
+                    for cat, rx in _terms(locale):
+                        if cat in base:
+                            continue
+                        phrases = own.get(k, {}).get(cat, ())
+                        for m in rx.finditer(text):
+                            if any(ph in text for ph in phrases):
+                                continue
+                            found = out.setdefault(k, {}).setdefault(cat, [])
+                            if m.group(0) not in found:
+                                found.append(m.group(0))
     return out
+
+
+_WORDS = re.compile(r"[\w$€-]+")
+
+
+@lru_cache(maxsize=None)
+def _term_words(locale: str) -> tuple[frozenset[str], ...]:
+    rows = load_lexicon(locale).classify.signal_terms
+    return tuple(frozenset(_WORDS.findall(k.lower())) for row in rows for k in row.get("keywords", ()))
+
+
+def _may_say_a_term(locale: str, src: str) -> bool:
+    """Whether every word of some signal term occurs in the template (cheap, before expanding it)."""
+    have = set(_WORDS.findall(src.lower())) | {c for c in "$€" if c in src}
+    return any(ws <= have for ws in _term_words(locale))
+
+
+def _sayings(t, limit: int = 2048) -> list[str]:
+    """The texts a compiled template can say (slots as `{}`), at most `limit`."""
+    outs = [""]
+    for n in ((t,) if isinstance(t, str) else t):
+        if isinstance(n, str):
+            outs = [o + n for o in outs]
+        elif n[0] == SLOT:
+            outs = [o + "{}" for o in outs]
+        else:
+            tails = [x for a in n[1] for x in _sayings(a, limit)]
+            outs = [o + x for o in outs for x in tails][:limit]
+    return outs
 
 
 def _main(argv: list[str]) -> int:
