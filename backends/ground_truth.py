@@ -105,6 +105,12 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
             "outcome_in_call": "open" if last in ("raised", "reopened") else last,
             "arc_outcome": arc.outcome if arc else None, "arc_steps": arc.steps if arc else []})
     behavioral = _behavioral(turns)
+    for e in rc.evidence:  # a speaker picking up after a backchannel cut in ("So, as I was saying")
+        if e.kind == "resumption" and e.turn > 0:
+            behavioral["interruptions"].append({"turn": e.turn - 1, "by": turns[e.turn - 1].speaker,
+                                                "interrupted": turns[e.turn].speaker, "kind": "backchannel",
+                                                "resumed": loc(e)})
+    behavioral["interruptions"].sort(key=lambda x: x["turn"])
     persona_info = h.personas
     participants = []
     psychographic = []
@@ -167,7 +173,8 @@ def _behavioral(turns) -> dict[str, Any]:
                 pauses.append({"turn": t.index, "speaker": t.speaker, "seconds": sec, "kind": kind,
                                "long": sec >= LONG_PAUSE})
             if c == "INTERRUPTS" and t.index > 0:
-                interruptions.append({"turn": t.index, "by": t.speaker, "interrupted": turns[t.index - 1].speaker})
+                interruptions.append({"turn": t.index, "by": t.speaker, "interrupted": turns[t.index - 1].speaker,
+                                      "kind": "cut_in"})
             if c == "hesitant":
                 hesitations.append({"turn": t.index, "speaker": t.speaker, "cue": c})
     talk: dict[str, float] = {}

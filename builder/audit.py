@@ -27,6 +27,9 @@ def located(gt: dict[str, Any]) -> Iterable[dict[str, Any]]:
     yield from gt.get("moments", [])
     yield from gt.get("divergence_points", [])
     yield from gt.get("objection_steps", [])
+    for x in gt.get("signals", {}).get("behavioral", {}).get("interruptions", []):
+        if x.get("resumed"):
+            yield x["resumed"]
     for t in gt.get("objection_triples", []):
         for k in ("raised", "resolution"):
             if t.get(k):

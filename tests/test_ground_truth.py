@@ -112,7 +112,7 @@ def test_behavioural_signals_cover_what_was_rendered(sales_pov):
         txt = read_txt(sales_pov / gt["transcript"])
         beh = gt["signals"]["behavioral"]
         cued = {i for i, (_, cues, _, _) in enumerate(txt) if "INTERRUPTS" in cues}
-        assert {x["turn"] for x in beh["interruptions"]} == cued
+        assert {x["turn"] for x in beh["interruptions"] if x["kind"] == "cut_in"} == cued
         hes = {i for i, (_, cues, _, _) in enumerate(txt) if "hesitant" in cues}
         assert {x["turn"] for x in beh["hesitations"]} == hes
         asked: dict[str, int] = {}
@@ -121,6 +121,22 @@ def test_behavioural_signals_cover_what_was_rendered(sales_pov):
             asked[names[name]] = asked.get(names[name], 0) + text.count("?")
         assert {k: v["questions"] for k, v in beh["speakers"].items()} == asked
         assert abs(sum(v["share"] for v in beh["speakers"].values()) - 1) < 0.01
+
+
+def test_a_speaker_resuming_after_a_backchannel_labels_the_interruption(sales_pov):
+    n = 0
+    for call, gt, _ in _calls(sales_pov):
+        text = (sales_pov / gt["transcript"]).read_text()
+        txt = read_txt(sales_pov / gt["transcript"])
+        for x in gt["signals"]["behavioral"]["interruptions"]:
+            if x["kind"] != "backchannel":
+                continue
+            n += 1
+            r = x["resumed"]
+            assert text[r["start"]:r["end"]] == r["quote"] and r["turn"] == x["turn"] + 1
+            assert r["speaker"] == x["interrupted"] != x["by"]
+            assert len(txt[x["turn"]][2].split()) <= 8  # the cut-in was a backchannel
+    assert n >= 5  # sales_pov resumes after backchannels ("So, as I was saying") in several calls
 
 
 # ---- ground truth contradicts itself ---------------------------------------------------------
