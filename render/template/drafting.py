@@ -216,7 +216,9 @@ class Drafter:
         if t is None:
             return ""
         acc: set[str] = set()
-        t = self.marked.get(id(t), t)
+        m = self.marked.get(id(t))
+        if m is not None and m[0] is t:
+            t = m[1]
         if t.__class__ is str:
             text = t
         else:  # a marker slot {#category} or a labelled slot value adds to `acc` (_get)

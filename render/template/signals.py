@@ -71,18 +71,25 @@ def key_categories(key: str) -> frozenset[str]:
 MARK = "#"  # a slot `{#pricing}` says nothing and labels the sentence it is in
 
 
-@lru_cache(maxsize=None)
-def marked_templates(locale: str) -> dict[int, Any]:
+_MARKED: dict[str, tuple[Any, dict]] = {}
+
+
+def marked_templates(locale: str) -> dict[int, tuple[Any, Any]]:
     """The declaration compiled into the locale's templates, keyed by the
     identity of the bank's own template: a template of a declared key starts
     with a `{#category}` marker slot, and a `templates` phrase gets a marker
     right after the literal that holds it, inside the alternative that says it,
     so a sentence is labelled only when that alternative was drawn. The
-    Drafter renders the marked template wherever it draws the plain one."""
+    Drafter renders the marked template wherever it draws the plain one:
+    `id(template) -> (template, marked)`."""
     from corpusc.render.template.banks import load_bank
+    bank = load_bank(locale)
+    hit = _MARKED.get(locale)
+    if hit is not None and hit[0] is bank:  # computed for these very templates
+        return hit[1]
     own = declaration().templates.get(locale, {})
     out: dict[int, Any] = {}
-    for k, lst in load_bank(locale).items():
+    for k, lst in bank.items():
         base, sel = key_categories(k), own.get(k) or {}
         if not isinstance(lst, list) or not (base or sel):
             continue
@@ -90,7 +97,8 @@ def marked_templates(locale: str) -> dict[int, Any]:
             for x in (t.get("say") or ()) if isinstance(t, dict) else (t,):
                 m = _mark(x, base, sel)
                 if m is not x:
-                    out[id(x)] = m
+                    out[id(x)] = (x, m)  # the original is kept so its id cannot be reused by another object
+    _MARKED[locale] = (bank, out)
     return out
 
 
