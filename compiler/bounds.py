@@ -99,6 +99,8 @@ def _num(v: float) -> str:
     """The value as the user wrote it where a float holds it exactly (up to
     2**53); beyond, an approximation that says so (the label points at the
     literal itself)."""
+    if v != v or v in (float("inf"), float("-inf")):  # a literal past the float range
+        return "a number of more than 300 digits"
     if v == int(v) and abs(v) <= 2 ** 53:
         return f"{int(v):,}"
     return f"about {v:.3g}"

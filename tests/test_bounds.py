@@ -79,6 +79,8 @@ CASES = [
     case("count 5000 digits", spec(pop="count " + "9" * 5000), "E1001", "9" * 5000),
     case("volume", spec(pop="volume 2000000 per day\n  window 3000 days"), "E1001", "2000000"),
     case("volume 20 digits", spec(pop=f"volume {BIG} per day"), "E1001", BIG),
+    # past the float range (hypothesis found it: float('1e400') is inf)
+    case("volume 401 digits", spec(pop="volume 1" + "0" * 400 + " per day"), "E1001", "1" + "0" * 400),
     case("turns", spec(call="turns 2000000000"), "E1001", "2000000000"),
     case("length in turns", spec(call="length 100000 turns"), "E1001", "100000"),
     case("moments", spec(call=f"paralinguistics on moments {BIG}"), "E1001", BIG),
