@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from corpusc.backends.base import Artifact, Backend, Context
 from corpusc.render.model import RenderedCall
-from corpusc.render.text import txt_layout
+from corpusc.render.text import shift, txt_layout
 
 SCHEMA_VERSION = 2
 SURFACE = {"objection_raised": "objection", "objection_reopened": "objection", "competitor_mention": "competitor_mention",
@@ -54,9 +54,15 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
     arcs = {a.id: a for a in (account.arcs if account else [])}
 
     def loc(ev) -> dict[str, Any]:
-        base = offsets[ev.turn]
-        return {"turn": ev.turn, "speaker": turns[ev.turn].speaker, "start": base + ev.start, "end": base + ev.end,
-                "quote": turns[ev.turn].text[ev.start:ev.end]}
+        base, t = offsets[ev.turn], turns[ev.turn]
+        return {"turn": ev.turn, "speaker": t.speaker, "start": base + shift(t, ev.start),
+                "end": base + shift(t, ev.end, end=True), "quote": t.text[ev.start:ev.end]}
+
+    def cue_at(t) -> int | None:
+        """The txt offset of the first word a turn's moment or colour cues annotate:
+        where the turn's text begins, or just after a mid-turn cue."""
+        at = [a for c, a in t.placed() if not c.startswith(("hold ", "silence "))]
+        return offsets[t.index] + shift(t, at[0]) if at else None
 
     by_kind = {(e.kind, e.key, e.turn): e for e in rc.evidence}
     surface = []
@@ -133,11 +139,20 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
     for m in call.moments:
         ev = by_kind.get(("moment", m.id, m.turn))
         where = loc(ev) if ev else {"turn": m.turn}
-        moments.append({"id": m.id, "congruent": not m.divergent, "polarity": m.polarity, "cues": m.cues, **where})
+        t = turns[m.turn]
+        side = t.side
+        moments.append({"id": m.id, "congruent": not m.divergent, "polarity": m.polarity, "cues": m.cues,
+                        "side": side, "cue_offset": cue_at(t), "mid_turn": any(a > 0 for a in t.cue_at), **where})
         if m.divergent:
-            divergence.append({"moment": m.id, **where, "words_polarity": m.polarity, "cues": m.cues,
-                               "interpretation": "hidden concern: " + m.polarity + " words delivered with "
-                                                 + " and ".join(m.cues) + " contradict what is said"})
+            divergence.append({"moment": m.id, **where, "side": side, "words_polarity": m.polarity, "cues": m.cues,
+                               "interpretation": _interpretation(m.polarity, side, m.cues)})
+    colour = []
+    for x in call.colour:
+        ev = by_kind.get(("colour", x.id, x.turn))
+        where = loc(ev) if ev else {"turn": x.turn, "speaker": x.speaker}
+        t = turns[x.turn]
+        colour.append({"id": x.id, "congruent": True, "tone": x.tone, "cues": list(x.cues), "side": t.side,
+                       "cue_offset": cue_at(t) if x.cues else None, **where})
     return {
         "schema_version": SCHEMA_VERSION, "call_id": call.id, "kind": call.kind, "account": call.account,
         "population": call.population, "deal_outcome": account.outcome if account else None,
@@ -149,6 +164,7 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
         "objection_triples": triples,
         "moments": moments,
         "divergence_points": divergence,
+        "colour": colour,
         "metadata": call.metadata,
     }
 
@@ -164,8 +180,8 @@ def _behavioral(turns) -> dict[str, Any]:
     pauses, interruptions, who talked how much, who asked how many questions."""
     cues, pauses, interruptions, hesitations = [], [], [], []
     for t in turns:
-        for c in t.cues:
-            cues.append({"turn": t.index, "speaker": t.speaker, "cue": c, "moment": t.moment})
+        for c, at in t.placed():
+            cues.append({"turn": t.index, "speaker": t.speaker, "cue": c, "moment": t.moment, "mid_turn": at > 0})
             m = PAUSE.match(c)
             if m:
                 sec = float(m.group("a") or m.group("b"))
@@ -241,3 +257,13 @@ def _persona_evidence(pid: str, info: dict, call: Call, turns, behavioral) -> tu
 
 def _list(xs: list[int]) -> str:
     return ", ".join(str(x) for x in xs)
+
+
+def _interpretation(polarity: str, side: str, cues: list[str]) -> str:
+    """What a divergence means, from which way words and cues disagree."""
+    how = " and ".join(cues)
+    if polarity == "positive":
+        who = "hidden concern" if side == "buyer" else "hidden doubt in the rep's own claim"
+        return f"{who}: positive words delivered {how} contradict what is said"
+    who = "concern voiced but not felt" if side == "buyer" else "a limitation played down"
+    return f"{who}: negative words delivered {how} contradict what is said"

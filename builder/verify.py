@@ -27,6 +27,7 @@ AUDIT_HELP = {
     "E0710": "a persona is classified from at least two turns where the participant acted",
 }
 
+MID_CUE = re.compile(r"(?<= )\[([^\]]+)\] ")
 LINE = re.compile(r"^(?P<name>[^:\n]+): (?P<cues>(?:\[[^\]]+\] )*)(?P<text>.*)$")
 MAX_PER_CODE = 50
 
@@ -135,7 +136,8 @@ def read_txt(path: Path) -> list[tuple[str, list[str], str, int]]:
             continue
         m = LINE.match(line)
         if m:
-            cues = re.findall(r"\[([^\]]+)\]", m.group("cues"))
+            # the cues that open the turn, then those written mid-turn before the words they annotate
+            cues = re.findall(r"\[([^\]]+)\]", m.group("cues")) + MID_CUE.findall(m.group("text"))
             out.append((m.group("name"), cues, m.group("text"), off + m.start("text")))
         off += len(line) + 1
     return out
@@ -160,6 +162,7 @@ def _check_call(out: Path, call: Call, entry: dict, add, names: list[str] = ()) 
             add("E0704", f"`{txt_rel}` has {len(turns)} turns; the plan has {len(call.speakers)}", _at(tpath))
         names = [call.participants[i].name for i in call.speakers]
         moment_at = {m.turn: m for m in call.moments}
+        moment_at.update({x.turn: x for x in call.colour if x.cues})  # colour cues: planned, never divergent
         for i, (name, cues, text, _) in enumerate(turns[:len(names)]):
             if name != names[i]:
                 add("E0704", f"turn {i} of `{txt_rel}` is spoken by `{name}`; the plan says `{names[i]}`",

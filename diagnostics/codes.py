@@ -476,6 +476,61 @@ a few. (Blocks `{ }` have their own limit, E0006.)
 Write lists flat (`[a, b, c]`), drop redundant parentheses, and cancel pairs
 of `not`.""")
 
+# --- E11xx: score: predictions against the ground truth ------------------------
+_c("E1101", "error", "predictions are not JSON", """
+`corpusc score` reads predictions as JSON Lines (one object per line, one line
+per call) or as a folder of `<call_id>.json` files. A line that is not one
+complete JSON object, or a file that is not UTF-8, stops the scoring: nothing
+is scored from a file that may be cut short.
+
+    {"call_id": "northwind.intro", "signals": [}      # a bracket too few
+
+Fix the line at the reported position (a JSON linter shows the same place).
+The format is docs/scoring.md; its schema is specs/predictions.schema.json.""")
+_c("E1102", "error", "prediction does not fit the format", """
+The object parses as JSON but is not a call's predictions: a field the format
+lacks, a wrong type, a span with no unit or two units, a confidence outside
+0..1. The message names the field by its path (`signals.2.span`).
+
+    {"call_id": "northwind.intro",
+     "signals": [{"layer": "surface", "category": "pricing", "speaker": "dana",
+                  "span": {"turn": 4, "time": [10.0, 12.5]}}]}   # two units
+
+A span gives one unit: `{turn}`, `{turns: [first, last]}`, `{turn, start,
+end, in: turn}`, `{start, end, in: txt|vtt|srt}`, `{time: [from, to]}` or
+`{quote}` (optionally with `turn`). See docs/scoring.md.""")
+_c("E1103", "warning", "prediction for a call the corpus lacks", """
+A prediction names a `call_id` that is not in the build's manifest (it is
+ignored), or calls of the corpus have no prediction (each is scored as a
+call where the pipeline found nothing, so its labels count as misses).
+Usually the call ids were rewritten, or the predictions belong to another
+build. `--strict` makes this an error.""")
+_c("E1104", "error", "call predicted twice", """
+Two prediction objects name the same `call_id`. Which one to score is
+ambiguous, so neither silently wins: merge them into one object.""")
+_c("E1105", "warning", "unknown name in a prediction", """
+A prediction uses a name the corpus does not have: a signal category no
+layer defines (docs/ground_truth.md lists them), a speaker who is not a
+participant of the call, a field the call's metadata lacks. The prediction
+is scored as a false positive (a field is ignored). `--strict` makes this an
+error.""")
+_c("E1106", "warning", "span outside the call", """
+A prediction's span cannot be placed in the call: a turn past its last
+turn, characters past the end of the transcript or the turn, a time after
+the call ends, a quote that is not in it, or a unit whose file the build did
+not emit (`in: vtt` without vtt transcripts). The prediction is scored as a
+false positive. `--strict` makes this an error.""")
+_c("E1107", "error", "nothing to score against", """
+The folder given to `corpusc score` is not a build output with ground
+truth: it has no `manifest.json`, or a call has no `ground_truth/<call>.json`.
+Add `emit ground_truth` to the spec and run `corpusc build`.""")
+_c("E1108", "error", "score below the bar", """
+`--min-f1 0.8` (overall, the micro F1 over every signal category) or
+`--min-f1 layer/category=0.7` (one category, as the report names it, e.g.
+`surface/pricing=0.7` or `divergence=0.6`) sets a bar; a score below it
+makes `corpusc score` exit 1, so CI fails. A bar naming a category the
+corpus does not have is a usage error.""")
+
 # --- E09xx: internal ------------------------------------------------------------
 _c("E0901", "error", "internal error", """
 corpusc hit a bug. The diagnostic carries the exception; please report it with

@@ -52,6 +52,19 @@ class Polarity(StrEnum):
     negative = "negative"
 
 
+class Tone(StrEnum):
+    """What the words of a colour item say: an opinion either way, or nothing (a cue on plain words)."""
+    positive = "positive"
+    negative = "negative"
+    neutral = "neutral"
+
+
+class CuePlace(StrEnum):
+    """Where a moment's cues are written: before the turn, or mid-turn just before the moment's words."""
+    start = "start"
+    mid = "mid"
+
+
 class ReferenceKind(StrEnum):
     objection = "objection"
     buying_signal = "buying_signal"
@@ -135,6 +148,19 @@ class Moment(M):
     divergent: bool
     cues: list[str]
     beat: str | None = None
+    place: _values(CuePlace) = "start"
+
+
+class Colour(M):
+    """Affect that is not an annotated moment: opinion words with a congruent
+    cue, opinion words with no cue, or a cue on plain words. Never divergent;
+    the hard negatives a divergence detector must not fire on."""
+    id: str
+    turn: int
+    speaker: str
+    tone: _values(Tone)
+    cues: list[str] = []
+    place: _values(CuePlace) = "start"
 
 
 class Reference(M):
@@ -178,6 +204,7 @@ class Call(M):
     speakers: list[int]  # participant index per turn
     beats: list[Beat]
     moments: list[Moment] = []
+    colour: list[Colour] = []
     references: list[Reference] = []
     objections: list[ObjectionStep] = []
     metadata: dict[str, Any] = {}

@@ -3,7 +3,9 @@
 Each entity draws from its own stream keyed by its qualified name, so adding an
 account changes no other account's calls. The divergence quota is corpus-wide
 and exact: per-account quotas by largest remainder, then the account's own
-stream picks which of its moments diverge.
+stream picks which of its moments diverge. Words and cues come from shared
+pools either way: a moment diverges because its cues have the other valence
+than its words, never because of which words or cues it has.
 """
 
 from __future__ import annotations
@@ -17,14 +19,23 @@ from corpusc.compiler import program as P
 from corpusc.plan import rng
 from corpusc.plan.clock import local_times
 from corpusc.diagnostics.model import Sink
-from corpusc.plan.model import (AccountPlan, ArcPlan, Beat, Call, Header, Moment, ObjectionStep, Participant, PopulationPlan, Reference, Summary)
+from corpusc.plan.model import (AccountPlan, ArcPlan, Beat, Call, Colour, Header, Moment, ObjectionStep, Participant, PopulationPlan, Reference, Summary)
 
-POSITIVE_CONGRUENT = (["enthusiastic"], ["confident"], ["enthusiastic", "lean_forward"],
-                      ["confident", "note_taking"], ["enthusiastic", "INTERRUPTS"])
-NEGATIVE_CONGRUENT = (["hesitant", "pitch: FALLING"], ["1.8s pause", "hesitant"],
-                      ["energy: LOW", "pitch: FALLING"])
-DIVERGENT = (["hesitant", "energy: LOW"], ["2.1s pause", "hesitant"], ["energy: LOW", "pitch: FALLING"],
-             ["1.6s pause", "energy: LOW"], ["hesitant", "pitch: FALLING"])
+# One pool of cue sets per valence, shared by congruent and divergent moments:
+# a cue set says nothing about divergence until it meets the words it annotates.
+POSITIVE_CUES = (["enthusiastic"], ["confident"], ["enthusiastic", "lean_forward"], ["confident", "note_taking"],
+                 ["enthusiastic", "INTERRUPTS"], ["energy: HIGH"], ["enthusiastic", "energy: HIGH"])
+NEGATIVE_CUES = (["hesitant"], ["hesitant", "energy: LOW"], ["hesitant", "pitch: FALLING"],
+                 ["energy: LOW", "pitch: FALLING"], ["1.8s pause", "hesitant"], ["2.1s pause", "energy: LOW"],
+                 ["energy: LOW"], ["1.6s pause", "pitch: FALLING"])
+# cues on plain words (colour): a rep's assured explanation, a buyer thinking before an answer
+NEUTRAL_CUES = {"seller": (["confident"], ["confident"], ["1.2s pause"], ["note_taking"]),
+                "buyer": (["1.5s pause"], ["confident"], ["hesitant"], ["note_taking"], ["2.0s pause"])}
+# colour kinds (tone, cue valence) and their weights: positive words with no cue,
+# enthusiastic agreement, congruent hesitation, a cue on plain words
+COLOUR_KINDS = ((("positive", None), 3), (("positive", "positive"), 2), (("negative", "negative"), 2),
+                (("neutral", "neutral"), 3))
+MID_SHARE = 0.4  # share of moments (and colour) whose cues sit mid-turn, before the moment's words
 VIDEO_ONLY = {"lean_forward", "note_taking"}
 CONTRARY_TO_CONCERN = {"buying_signal", "objection_resolved"}  # beats a divergent moment must not share a turn with
 STAGE_WORK = {"discovery": "discovery", "evaluation": "demo", "negotiation": "terms", "close": "signoff"}
@@ -130,34 +141,38 @@ def plan_account(prog: P.Program, a: P.Account, quota: int, base_index: int) -> 
             seen.add(p.id)
         drafts.append((c, r, parts))
     # moments first (so divergence can be chosen across the account), then calls
-    eligible: list[tuple[int, int]] = []  # (call position, moment position) of positive moments
+    eligible: dict[str, list[tuple[int, int]]] = {"positive": [], "negative": []}  # (call, moment) by polarity
     per_call = []
     for ci, (c, r, parts) in enumerate(drafts):
         call_id = _call_id(a.name, c.name)
         speakers = _speakers(r, c.turns, parts)
         beats, steps = _beats(a, c, r, parts, speakers, ci, drafts)
         moments = _moments(r, call_id, c, parts, speakers, beats)
+        contrary = {b.turn for b in beats if b.kind in CONTRARY_TO_CONCERN}
         for mi, m in enumerate(moments):
-            if m["polarity"] == "positive":
-                eligible.append((ci, mi))
+            if m["turn"] not in contrary:  # a hidden concern is never also a buying signal or a resolution
+                eligible[m["polarity"]].append((ci, mi))
         per_call.append((c, r, parts, speakers, beats, steps, moments))
+    # the quota is split over both polarities in proportion (largest remainder), so
+    # whether a moment diverges says nothing about what its words say
     chooser = rng.stream(seed, "account", a.name, "divergence")
-    chosen = set(map(tuple, rng.sample(chooser, eligible, min(quota, len(eligible)))))
+    groups = [eligible["positive"], eligible["negative"]]
+    shares = rng.apportion(min(quota, sum(map(len, groups))), [len(g) for g in groups])
+    chosen = {tuple(x) for g, k in zip(groups, shares) for x in rng.sample(chooser, g, k)}
     for ci, (c, r, parts, speakers, beats, steps, moments) in enumerate(per_call):
         call_id = _call_id(a.name, c.name)
         final_moments = []
         for mi, m in enumerate(moments):
             div = (ci, mi) in chosen
             cue_r = rng.stream(seed, "account", a.name, "call", c.name, "moment", str(mi))
-            if div:
-                cues = list(rng.pick(cue_r, DIVERGENT))
-            elif m["polarity"] == "negative":
-                cues = list(rng.pick(cue_r, NEGATIVE_CONGRUENT))
-            else:
-                options = [x for x in POSITIVE_CONGRUENT if c.medium == "video" or not VIDEO_ONLY & set(x)]
-                cues = list(rng.pick(cue_r, options))
+            # congruent: cues of the words' valence; divergent: of the other one
+            valence = m["polarity"] if not div else ("negative" if m["polarity"] == "positive" else "positive")
+            cues, place = _cues(cue_r, valence, c.medium)
             final_moments.append(Moment(id=f"{call_id}.m{mi + 1}", turn=m["turn"], speaker=m["speaker"],
-                                        polarity=m["polarity"], divergent=div, cues=cues, beat=m["beat"]))
+                                        polarity=m["polarity"], divergent=div, cues=cues, beat=m["beat"],
+                                        place=place))
+        colour = _colour(rng.stream(seed, "account", a.name, "call", c.name, "colour"), call_id, c, parts,
+                         speakers, beats, {m.turn for m in final_moments})
         date, time_, start, start_utc, wd = _when(prog, a, c, r)
         refs = []
         if ci > 0:
@@ -169,7 +184,7 @@ def plan_account(prog: P.Program, a: P.Account, quota: int, base_index: int) -> 
             locale=c.locale or prog.corpus.locale, stage=c.stage, length=c.length, target_turns=c.turns,
             target_duration_sec=c.duration_sec, medium=c.medium, engagement=c.engagement, topic=c.topic,
             paralinguistics=c.paralinguistics, participants=parts, speakers=speakers, beats=beats,
-            moments=final_moments, references=refs, objections=steps,
+            moments=final_moments, colour=colour, references=refs, objections=steps,
             metadata={"medium": c.medium, "platform": "zoom" if c.medium == "video" else "phone"}))
     return out
 
@@ -312,25 +327,77 @@ def _no_voice_before_intro(parts, speakers: list[int], beats: list[Beat]) -> Non
 
 
 def _moments(r, call_id, c: P.CallSpec, parts, speakers, beats: list[Beat]) -> list[dict]:
+    """Which turns carry an annotated moment, whose, and what its words say.
+    Most moments sit on beats that carry a stance (an objection raised: negative;
+    a buying signal, a resolution, a rep's answer to an objection: positive), the
+    rest on any later turn of either side, words of either polarity."""
     n = c.moment_count()
     if n == 0:
         return []
     pid = [p.id for p in parts]
-    buyer_turns = [t for t in range(1, len(speakers)) if parts[speakers[t]].side == "buyer"]
-    chosen: dict[int, tuple[str, str | None]] = {}
+    anchors: dict[int, tuple[str, str | None]] = {}
     for b in beats:
-        if len(chosen) >= n:
-            break
-        if b.kind in ("objection_raised", "objection_reopened") and b.turn in buyer_turns:
-            chosen[b.turn] = ("negative", b.kind)
-    # a positive moment may be chosen to diverge ("hidden concern"), so it never shares a turn with a
-    # beat that says the opposite (a buying signal, a resolution) or with any objection step
-    taken = {b.turn for b in beats if b.kind.startswith("objection_") or b.kind in CONTRARY_TO_CONCERN}
-    rest = [t for t in buyer_turns if t not in chosen and t not in taken]
-    for t in sorted(rng.sample(r, rest, max(0, n - len(chosen)))):
-        chosen[t] = ("positive", None)
+        if b.turn == 0 or b.turn in anchors:
+            continue
+        if b.kind in ("objection_raised", "objection_reopened", "pain"):
+            anchors[b.turn] = ("negative", b.kind)
+        elif b.kind in ("buying_signal", "objection_resolved", "objection_addressed"):
+            anchors[b.turn] = ("positive", b.kind)
+    keep = sorted(rng.sample(r, sorted(anchors), min(len(anchors), n - n // 3)))
+    chosen = {t: anchors[t] for t in keep}
+    taken = {b.turn for b in beats if b.kind in ("opening", "close") or b.kind.startswith("objection_")} | set(chosen)
+    rest = [t for t in range(1, len(speakers)) if t not in taken]
+    free = sorted(rng.sample(r, rest, max(0, n - len(chosen))))
+    # free moments even out the anchors' polarities: about as many negative words as positive
+    npos = sum(1 for p, _ in chosen.values() if p == "positive")
+    want_pos = max(0, min(len(free), (n + (1 if r.random() < 0.5 else 0)) // 2 - npos))
+    pols = ["positive"] * want_pos + ["negative"] * (len(free) - want_pos)
+    rng.shuffle(r, pols)
+    for t, pol in zip(free, pols):
+        chosen[t] = (pol, None)
     return [{"turn": t, "speaker": pid[speakers[t]], "polarity": pol, "beat": beat}
             for t, (pol, beat) in sorted(chosen.items())]
+
+
+def _cues(r, valence: str, medium: str, side: str = "buyer", colour: bool = False) -> tuple[list[str], str]:
+    """A cue set of one valence (`neutral`: the side's cues on plain words) and
+    where it goes. Pauses and interruptions happen before a turn; voice cues may
+    also start mid-turn. Colour never interrupts: an interruption is a moment's
+    (its words say so) or the dynamics'."""
+    pool = NEUTRAL_CUES[side] if valence == "neutral" else \
+        POSITIVE_CUES if valence == "positive" else NEGATIVE_CUES
+    options = [x for x in pool if (medium == "video" or not VIDEO_ONLY & set(x))
+               and not (colour and "INTERRUPTS" in x)]
+    cues = list(rng.pick(r, options))
+    before = any("pause" in x or x == "INTERRUPTS" for x in cues)
+    place = "mid" if (not before and r.random() < MID_SHARE) else "start"
+    return cues, place
+
+
+def _colour(r, call_id: str, c: P.CallSpec, parts, speakers, beats: list[Beat], moment_turns: set[int]) -> list[Colour]:
+    """Affect on turns that are not moments, as many items as the call has
+    moments: the congruent look-alikes of divergence (hard negatives)."""
+    n = c.moment_count()
+    if n == 0:
+        return []
+    busy = {b.turn for b in beats if b.kind in ("opening", "close", "buying_signal") or b.kind.startswith("objection_")}
+    free = [t for t in range(1, len(speakers)) if t not in busy and t not in moment_turns]
+    out = []
+    kinds = [k for k, _ in COLOUR_KINDS]
+    weights = [w for _, w in COLOUR_KINDS]
+    for k, t in enumerate(sorted(rng.sample(r, free, min(n, len(free))))):
+        x = r.random() * sum(weights)
+        tone, valence = kinds[-1]
+        for kind, w in zip(kinds, weights):
+            if x < w:
+                tone, valence = kind
+                break
+            x -= w
+        side = parts[speakers[t]].side
+        cues, place = _cues(r, valence, c.medium, side, colour=True) if valence else ([], "start")
+        out.append(Colour(id=f"{call_id}.c{k + 1}", turn=t, speaker=parts[speakers[t]].id, tone=tone, cues=cues,
+                          place=place))
+    return out
 
 
 def _facts(call_id: str, c: P.CallSpec, beats: list[Beat], steps) -> list[Reference]:

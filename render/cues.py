@@ -5,7 +5,7 @@ the contact-center engine, so parsing is lenient (case, spacing, `2s` or
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 _NUM = r"(\d+(?:[.,]\d+)?)"
@@ -33,6 +33,7 @@ class Delivery:
     gain_db: float = 0.0
     contour: str = "neutral"  # neutral | falling | rising
     hesitant: bool = False
+    from_word: int = 0  # a mid-turn cue: the voice changes from this word on, the words before are plain
 
     @property
     def neutral_voice(self) -> bool:
@@ -82,11 +83,34 @@ def delivery(cues: Sequence[str]) -> Delivery:
     return Delivery(**d)
 
 
-def phrases(words: list[str], d: Delivery, rnd) -> list[tuple[int, int, float, float]]:
+def turn_delivery(cues: Sequence[str], cue_at: Sequence[int], text: str) -> Delivery:
+    """The delivery of a turn whose voice cues may start mid-turn (`cue_at`,
+    offsets in `text`): pauses and holds still come before the turn; when every
+    voice cue is mid-turn, the voice changes at the word the first one precedes."""
+    d = delivery(cues)
+    at = list(cue_at) or [0] * len(cues)
+    voice = [a for c, a in zip(cues, at) if not (PAUSE.match(_bare(c)) or HOLD.match(_bare(c))
+                                                 or SILENCE.match(_bare(c)))]
+    if voice and min(voice) > 0:
+        return replace(d, from_word=len(text[:min(voice)].split()))
+    return d
+
+
+def _bare(c: str) -> str:
+    return " ".join(str(c).strip().strip("[]").split())
+
+
+def phrases(words: list[str], d: Delivery, rnd) -> list[tuple[int, int, float, float, bool]]:
     """Split a turn's words into spoken phrases: (first word, end word, pitch
-    factor, silence after in seconds). A falling or rising contour steps the
-    pitch across up to three phrases; hesitation breaks at punctuation and every
-    few words with 0.25-0.55 s filler pauses. `rnd()` gives floats in [0, 1)."""
+    factor, silence after in seconds, whether the cued voice applies). A falling
+    or rising contour steps the pitch across up to three phrases; hesitation
+    breaks at punctuation and every few words with 0.25-0.55 s filler pauses.
+    With `from_word` (a mid-turn cue) the words before it are one plain phrase.
+    `rnd()` gives floats in [0, 1)."""
+    k0 = min(d.from_word, len(words))
+    if k0 > 0:
+        rest = phrases(words[k0:], replace(d, from_word=0), rnd)
+        return [(0, k0, 1.0, 0.0, False)] + [(a + k0, b + k0, f, g, v) for a, b, f, g, v in rest]
     n = len(words)
     if n == 0:
         return []
@@ -112,5 +136,5 @@ def phrases(words: list[str], d: Delivery, rnd) -> list[tuple[int, int, float, f
             pos = ((a + b) / 2) / n  # 0..1 through the turn
             f = 1.2 - 0.45 * pos if d.contour == "falling" else 0.85 + 0.45 * pos
         gap = 0.25 + 0.3 * rnd() if (d.hesitant and j < k - 1) else 0.0
-        out.append((a, b, f, round(gap, 3)))
+        out.append((a, b, f, round(gap, 3), True))
     return out

@@ -32,12 +32,17 @@ class Turn(M):
     role: str = ""
     text: str  # the words only, no annotations
     cues: list[str] = []  # inline annotations in order, e.g. ["2.1s pause", "hesitant"]
+    cue_at: list[int] = []  # per cue, the offset in `text` it is written before; empty: all at the start
     start: float = 0.0  # seconds from the call start
     end: float = 0.0
     beats: list[str] = []  # beat kinds realized in this turn
     moment: str | None = None  # id of the annotated moment realized in this turn
     sentiment: str = "NEUTRAL"  # POSITIVE | NEUTRAL | NEGATIVE | MIXED (for AWS/ground truth)
     questions: int = 0  # questions the renderer wrote into this turn (behavioral ground truth)
+
+    def placed(self) -> list[tuple[str, int]]:
+        """Each cue with the offset in `text` it is written before (0: the turn's start)."""
+        return list(zip(self.cues, self.cue_at or [0] * len(self.cues)))
 
 
 class RenderedCall(M):

@@ -5,7 +5,7 @@ use one definition and neither imports the other."""
 from __future__ import annotations
 
 from corpusc.plan.model import Call
-from corpusc.render.model import RenderedCall
+from corpusc.render.model import RenderedCall, Turn
 
 # one character in, one character out: txt keeps every turn's text offsets
 _LINE_BREAKS = {ord(c): " " for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
@@ -16,10 +16,37 @@ def one_line(text: str) -> str:
     return text.translate(_LINE_BREAKS)
 
 
+def inline(t: Turn) -> tuple[str, str]:
+    """A turn as written: the cues that open it (`[hesitant] `) and its text
+    with each mid-turn cue written in place, just before the words it annotates."""
+    head, mid = "", []
+    for c, at in t.placed():
+        if at <= 0:
+            head += f"[{one_line(c)}] "
+        else:
+            mid.append((at, f"[{one_line(c)}] "))
+    text = one_line(t.text)
+    if mid:
+        out, last = [], 0
+        for at in sorted({a for a, _ in mid}):
+            out += [text[last:at], "".join(m for a, m in mid if a == at)]
+            last = at
+        out.append(text[last:])
+        text = "".join(out)
+    return head, text
+
+
+def shift(t: Turn, i: int, end: bool = False) -> int:
+    """Where character `i` of `t.text` lands in the written turn text: after
+    the mid-turn cues written before it (a span's end stays before a cue at it)."""
+    return i + sum(len(one_line(c)) + 3 for c, at in t.placed() if 0 < at and (at < i if end else at <= i))
+
+
 def txt_layout(call: Call, rc: RenderedCall) -> tuple[str, list[int]]:
     """The txt transcript and, per turn (in `rc.turns` order), the offset in
-    it (code points) where that turn's `text` begins: `txt[off + s:off + e]
-    == turn.text[s:e]` (line breaks inside a turn are written as one space)."""
+    it (code points) where that turn's `text` begins: `txt[off + shift(s):off +
+    shift(e, end)] == turn.text[s:e]` for a span no mid-turn cue falls inside
+    (line breaks inside a turn are written as one space)."""
     head = [rc.call_id, f"{call.date} {call.time[:5]} {call.timezone}"]
     if call.stage:
         head.append(call.stage)
@@ -28,9 +55,10 @@ def txt_layout(call: Call, rc: RenderedCall) -> tuple[str, list[int]]:
     pos = sum(len(s) for s in out)
     offsets = []
     for t in rc.turns:
-        label = one_line(t.name) + ": " + "".join(f"[{one_line(c)}] " for c in t.cues)
+        cues, text = inline(t)
+        label = one_line(t.name) + ": " + cues
         offsets.append(pos + len(label))
-        line = label + one_line(t.text) + "\n"
+        line = label + text + "\n"
         out.append(line)
         pos += len(line)
     return "".join(out), offsets

@@ -16,7 +16,7 @@ from corpusc.backends.header import call_header
 
 SPEC = """
 corpus small {
-  seed 33
+  seed 19  # draws a pause, an interruption and a mid-turn cue
   locale en-US
   starts 2026-01-05
   timezone "America/New_York"

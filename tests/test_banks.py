@@ -301,6 +301,7 @@ def test_the_signal_declaration_names_real_keys_slots_beats_and_categories():
             assert row["category"] in cats, loc
     for slot, cs in decl.slots.items():  # a slot some locale's templates say
         assert set(cs) <= cats and slot in slots, f"no template says `{{{slot}}}`"
+    assert set(decl.sides) <= cats and all(set(v) <= {"seller", "buyer"} for v in decl.sides.values())
     kinds = {k.value for k in BeatKind}
     for pat, cs in decl.beats.items():
         assert set(cs) <= cats

@@ -13,10 +13,11 @@ from .conftest import FIXTURES
 
 DIAG = FIXTURES / "diagnostics"
 # codes that need a situation no fixture file can hold
-# E07xx (build, verify, audio) and E08xx (delivery) happen at run time; each is
+# E07xx (build, verify, audio), E08xx (delivery) and E11xx (score, test_score.py)
+# happen at run time; each is
 # tested where it arises (test_build.py, test_audio*.py, test_deliver*.py); E0903
 # (a full disk) in test_build_population.py
-SPECIAL = {"E0005", "E0901", "E0902", "E0903"} | {c for c in CODES if c.startswith(("E07", "E08"))}
+SPECIAL = {"E0005", "E0901", "E0902", "E0903"} | {c for c in CODES if c.startswith(("E07", "E08", "E11"))}
 
 
 def test_every_code_has_a_fixture():

@@ -172,10 +172,16 @@ def check_call(call, rc: RenderedCall) -> None:
             first = next(p.name.split()[0] for p in parts if p.id == b.key)
             assert first in ev[(b.kind, b.key, b.turn)]
     moments = {m.turn: m for m in call.moments}
+    colour = {x.turn: x for x in call.colour}
     for i, t in enumerate(rc.turns):
         m = moments.get(i)
         if m is None or not call.paralinguistics:
-            assert [c for c in t.cues if not c.startswith(("hold ", "silence "))] == [], (call.id, i, t.cues)
+            x = colour.get(i) if call.paralinguistics else None
+            spoken = [c for c in t.cues if not c.startswith(("hold ", "silence "))]
+            assert spoken == (x.cues if x else []), (call.id, i, t.cues)  # colour: planned, congruent cues
+            if x is not None and x.tone != "neutral":
+                assert ("colour", x.id, i) in ev
+                assert t.sentiment == ("POSITIVE" if x.tone == "positive" else "NEGATIVE")
             assert t.moment is None
         else:
             assert t.cues == m.cues

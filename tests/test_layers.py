@@ -4,7 +4,7 @@ package-dir, so the source tree's folder names say nothing): every module of
 `corpusc` is located through importlib and its imports, including those
 inside functions, are read from its syntax tree.
 
-cli -> builder -> backends -> render -> plan -> compiler -> diagnostics;
+cli -> score -> builder -> backends -> render -> plan -> compiler -> diagnostics;
 deliver sits beside builder and reads only plan models and outputs.
 """
 
@@ -30,7 +30,8 @@ ALLOWED = {
     "backends": {"render", "plan", "compiler", "diagnostics"},
     "builder": {"backends", "render", "plan", "compiler", "diagnostics"},
     "deliver": {"plan", "compiler", "diagnostics"},
-    "cli": {"builder", "deliver", "backends", "render", "plan", "compiler", "diagnostics"},
+    "score": {"builder", "backends", "render", "plan", "compiler", "diagnostics"},
+    "cli": {"score", "builder", "deliver", "backends", "render", "plan", "compiler", "diagnostics"},
 }
 DATA = {"grammar", "stdlib", "specs"}  # package data, imported by nobody's code
 

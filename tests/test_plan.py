@@ -130,10 +130,24 @@ def test_divergence_is_exact():
     want = int(c.program.corpus.divergence * len(moments) + 0.5)
     assert sum(m.divergent for m in moments) == want
     assert all(not call.moments for call in calls if not call.paralinguistics)
-    for m in moments:
-        if m.divergent:
-            assert m.polarity == "positive"
-            assert {"hesitant", "energy: LOW", "pitch: FALLING"} & set(m.cues) or any("pause" in x for x in m.cues)
+    negative = set(map(tuple, planmod.NEGATIVE_CUES))
+    positive = set(map(tuple, planmod.POSITIVE_CUES))
+    for m in moments:  # a moment diverges exactly when its cues have the other valence than its words
+        words_negative = m.polarity == "negative"
+        cues_negative = tuple(m.cues) in negative
+        assert cues_negative or tuple(m.cues) in positive, m.cues
+        assert m.divergent == (words_negative != cues_negative), m
+    # both kinds of divergence, on both sides of the call, with cues at the start and mid-turn
+    div = [m for m in moments if m.divergent]
+    assert {m.polarity for m in div} == {"positive", "negative"}
+    sides = {call.participants[call.speakers[m.turn]].side for call in calls for m in call.moments}
+    assert sides == {"seller", "buyer"}
+    assert {m.place for m in moments} == {"start", "mid"}
+    # the colour: congruent affect off the moments, never on a moment's turn
+    for call in calls:
+        turns = {m.turn for m in call.moments}
+        assert all(x.turn not in turns for x in call.colour)
+    assert {x.tone for call in calls for x in call.colour} == {"positive", "negative", "neutral"}
 
 
 def test_population_quotas_are_exact():

@@ -19,7 +19,7 @@ from corpusc.backends.base import Artifact, Backend, Context, OptionError
 from corpusc.render.model import RenderedCall
 from corpusc.backends.audio import timeline
 from corpusc.backends.header import generator_path, spitch_flat, spitch_header, spitch_stem
-from corpusc.render.cues import Delivery, delivery
+from corpusc.render.cues import Delivery, turn_delivery
 from corpusc.backends.audio.errors import AudioError
 
 ENGINES = ("espeak", "openai")
@@ -128,7 +128,7 @@ class Audio(Backend):
             head = _spitch_head(call, ctx) if opts.spitch else None
             name = f"audio/{spitch_stem(call)}" if opts.spitch else base
             return [Artifact(f"{name}.wav.json", timeline.dumps(timeline.wav_json(call, rc, stypes, head=head)))], rc
-        deliveries = [delivery(t.cues) for t in rc.turns]
+        deliveries = [turn_delivery(t.cues, t.cue_at, t.text) for t in rc.turns]
         utts, engine_sr = _speak(call, rc, ctx, opts, vs, deliveries)
         arts, new = _assemble(call, rc, opts, vs, stypes, deliveries, utts, engine_sr)
         return (_spitch(call, ctx, opts, arts) if opts.spitch else arts), new

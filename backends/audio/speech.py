@@ -60,10 +60,14 @@ def espeak_utterance(text: str, voice: Voice, d: Delivery, locale: str, rnd) -> 
     parts: list[np.ndarray] = []
     spans: list[tuple[int, int]] = []
     pos = 0
-    for a, b, f, gap in phrases(words, d, rnd):
+    voiced_from = None  # the first sample in the cued voice (a mid-turn cue: after the plain words)
+    for a, b, f, gap, cued in phrases(words, d, rnd):
         chunk = words[a:b]
-        pcm, events = espeak.synth(" ".join(chunk), int(round(voice.rate * d.rate)),
-                                   int(round(voice.pitch * d.pitch * f)), int(round(BASE_RANGE * d.range)))
+        rate, pitch, rng_ = (d.rate, d.pitch, d.range) if cued else (1.0, 1.0, 1.0)
+        if cued and voiced_from is None:
+            voiced_from = pos
+        pcm, events = espeak.synth(" ".join(chunk), int(round(voice.rate * rate)),
+                                   int(round(voice.pitch * pitch * f)), int(round(BASE_RANGE * rng_)))
         x = pcm.astype(np.float32) / 32768.0
         s, e = dsp.trim(x)
         x = x[s:e]
@@ -78,8 +82,8 @@ def espeak_utterance(text: str, voice: Voice, d: Delivery, locale: str, rnd) -> 
             parts.append(np.zeros(g, np.float32))
             pos += g
     y = np.concatenate(parts) if parts else np.zeros(0, np.float32)
-    if d.gain_db:
-        y = y * np.float32(10 ** (d.gain_db / 20))
+    if d.gain_db and voiced_from is not None:
+        y[voiced_from:] = y[voiced_from:] * np.float32(10 ** (d.gain_db / 20))
     return Utterance(y, eng.rate, spans)
 
 

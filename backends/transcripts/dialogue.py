@@ -15,6 +15,7 @@ from corpusc.plan.model import Call
 from corpusc.backends.base import Artifact, Context
 from corpusc.backends.header import call_header, generator_path, spitch_flat, spitch_header, spitch_stem
 from corpusc.render.model import RenderedCall
+from corpusc.render.text import inline
 
 MARK = "---- DIALOGUE ----"
 
@@ -93,14 +94,12 @@ def dialogue(call: Call, rc: RenderedCall) -> str:
     out.append(MARK)
     agent, customer = SPEAKERS[lang]
     for t in rc.turns:
-        inline = []
-        for c in t.cues:
-            if c.startswith(("hold ", "silence ")):
-                out.append(f"[{c}]")
-            else:
-                inline.append(f"[{c}] ")
+        out += [f"[{c}]" for c in t.cues if c.startswith(("hold ", "silence "))]
+        spoken = t.model_copy(update={"cues": [c for c, _ in t.placed() if not c.startswith(("hold ", "silence "))],
+                                      "cue_at": [a for c, a in t.placed() if not c.startswith(("hold ", "silence "))]})
+        head, text = inline(spoken)  # mid-turn cues stay where they apply
         who = agent if t.side == "seller" else customer
-        out.append(f"{who}: {''.join(inline)}{_line(t.text)}")
+        out.append(f"{who}: {head}{_line(text)}")
     return "\n".join(out) + "\n"
 
 

@@ -86,7 +86,8 @@ def json_transcript(call: Call, rc: RenderedCall) -> str:
                          for p in call.participants],
         "turns": [{"index": t.index, "speaker": t.speaker, "name": t.name, "role": t.side,
                    "start": round(t.start, 3), "end": round(t.end, 3), "text": t.text,
-                   "annotations": list(t.cues)} for t in rc.turns],
+                   "annotations": list(t.cues),
+                   **({"annotation_offsets": list(t.cue_at)} if any(t.cue_at) else {})} for t in rc.turns],
     }
     return _dump(doc)
 

@@ -364,6 +364,15 @@ def _register_deliver() -> None:
 _register_deliver()
 
 
+def _register_score() -> None:
+    """`corpusc score` lives in corpusc.cli.score (the scorer loads when it runs)."""
+    from corpusc.cli.score import score
+    main.add_command(score)
+
+
+_register_score()
+
+
 def run() -> None:
     """The `corpusc` executable: `main`, then an immediate exit once the command
     has returned. Tearing the interpreter down (freeing every module's objects

@@ -9,7 +9,7 @@ import heapq
 from typing import Any, Sequence
 
 from corpusc.plan import rng
-from corpusc.plan.model import Call, Header, Moment, Participant, fast
+from corpusc.plan.model import Call, Colour, Header, Moment, Participant, fast
 from corpusc.render.model import Evidence, RenderedCall, Turn
 from corpusc.render.template.banks import bank_locale, load_bank
 from corpusc.render.template.language import emit, tidy
@@ -25,6 +25,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 NEGATIVE_BEATS = {"pain", "objection_raised", "objection_reopened", "objection_stalled"}
 POSITIVE_BEATS = {"small_talk", "objection_resolved", "buying_signal", "close"}
 SLOT_SIGNALS = {k: frozenset(v) for k, v in declaration().slots.items()}  # slot -> the categories saying it carries
+SIGNAL_SIDES = declaration().sides  # category -> the sides whose sentences can carry it (buying intent: the buyer's)
 NOT_WITH_CONCERN = frozenset({"buying_intent"})  # signal categories a divergent moment's turn never carries
 
 
@@ -79,7 +80,7 @@ class Line:
 class Draft:
     """A turn under construction: segments are (text, tags, removable)."""
     __slots__ = ("i", "p", "side", "head", "core", "body", "tail", "fills", "weight", "words", "moment",
-                 "beats", "pol", "bc", "slots", "cap", "grow", "fkeys", "rep", "fpos", "gaps")
+                 "beats", "pol", "bc", "slots", "cap", "grow", "fkeys", "rep", "fpos", "gaps", "colour")
     # pol: the tone of a turn without beats or moment (+1 positive, -1 negative, 0 neutral)
 
     def __init__(self, i: int, p: Participant):
@@ -92,6 +93,7 @@ class Draft:
         self.weight = 1.0
         self.words = 0
         self.moment: Moment | None = None
+        self.colour: Colour | None = None  # affect off the moments: words and/or a cue, never divergent
         self.beats: list[str] = []
         self.pol = 0
         self.bc = False
@@ -325,20 +327,23 @@ class Drafter:
         texts = []
         lines = []
         evid: list[Evidence] = []
+        places: list[list[int]] = []  # per turn, each cue's offset in the text (empty: all at the start)
         for d in drafts:
-            segs = d.head + d.core + d.body + d.tail
+            head, segs = d.head, d.head + d.core + d.body + d.tail
             if d.moment is not None and d.moment.divergent:
                 # a hidden concern is not also a buying signal: colour that would label as one is left out
-                segs = [x for x in segs if not (x[2] and self.categories_of(x[0]) & NOT_WITH_CONCERN)]
+                head, segs = ([x for x in part if not (x[2] and self.categories_of(x[0]) & NOT_WITH_CONCERN)]
+                              for part in (head, segs))
             pos = 0
             parts = []
             spans: dict[tuple, list[int]] = {}
-            signals: list[list] = []  # [category, start, end], one per sentence (adjacent ones merged)
+            signals: list[tuple] = []  # (category, start, end), one per sentence (a cue may sit between two)
             seen: set[str] = set()
-            for text, tags, _ in segs:
+            core_at = 0  # where the turn's core begins (after acknowledgments): a mid-turn cue on plain words
+            for k, (text, tags, _) in enumerate(segs):
                 cats = self.categories_of(text)
                 for tag in tags:
-                    if tag[0] != "moment":
+                    if tag[0] not in ("moment", "colour"):
                         cats = cats | beat_categories(tag[0], tag[1])
                 # an interjection ("Nice," "Honestly,") opens at most one sentence per turn
                 sp = text.find(" ")
@@ -354,6 +359,8 @@ class Drafter:
                     if parts[-1][-1:] == ",":
                         text = self.join_lc(text)
                 start = pos
+                if k == len(head):
+                    core_at = pos
                 parts.append(text)
                 pos += len(text)
                 for tag in tags:
@@ -363,25 +370,31 @@ class Drafter:
                     else:
                         sp[1] = pos
                 for cat in sorted(cats):
-                    last = next((x for x in reversed(signals) if x[0] == cat), None)
-                    if last is not None and last[2] == start - 1:
-                        last[2] = pos
-                    else:
-                        signals.append([cat, start, pos])
+                    if d.side in SIGNAL_SIDES.get(cat, (d.side,)):
+                        signals.append((cat, start, pos))
             text = " ".join(parts)
             texts.append(text)
             for (kind, key), (s, e) in spans.items():
                 evid.append(fast(Evidence, **{"kind": kind, "key": key, "turn": d.i, "start": s, "end": e}))
             for cat, s, e in signals:
                 evid.append(fast(Evidence, **{"kind": "signal", "key": cat, "turn": d.i, "start": s, "end": e}))
-            cues = list(d.moment.cues) if (d.moment is not None and cues_on) else []
+            item = (d.moment if d.moment is not None else d.colour) if cues_on else None
+            cues = list(item.cues) if item is not None else []
+            at = 0
+            if cues and item.place == "mid":  # the cue sits just before the words it annotates
+                kind = "moment" if item is d.moment else "colour"
+                at = spans[(kind, item.id)][0] if (kind, item.id) in spans else core_at
             lines.append(Line(text, d.gaps + cues if d.gaps else cues, d.p.id))
+            places.append([0] * len(d.gaps) + [at] * len(cues) if at else [])
         times = timing(lines, call, self.header)
         turns = []
-        for d, line, (start, end) in zip(drafts, lines, times):
+        for d, line, (start, end), at in zip(drafts, lines, times, places):
             m = d.moment if cues_on else None
+            col = d.colour if cues_on else None
             if m is not None:
                 sentiment = "MIXED" if m.divergent else ("POSITIVE" if m.polarity == "positive" else "NEGATIVE")
+            elif col is not None and col.tone != "neutral":
+                sentiment = "POSITIVE" if col.tone == "positive" else "NEGATIVE"
             else:
                 neg = any(k in NEGATIVE_BEATS for k in d.beats)
                 pos = any(k in POSITIVE_BEATS for k in d.beats)
@@ -395,7 +408,7 @@ class Drafter:
                     sentiment = "NEUTRAL"
             turns.append(fast(Turn, **{
                 "index": d.i, "speaker": d.p.id, "name": d.p.name, "side": d.p.side, "role": d.p.role,
-                "text": line.text, "cues": line.cues, "start": start, "end": end, "beats": d.beats,
+                "text": line.text, "cues": line.cues, "cue_at": at, "start": start, "end": end, "beats": d.beats,
                 "moment": m.id if m is not None else None, "sentiment": sentiment,
                 "questions": line.text.count("?")}))
         evid.sort(key=lambda e: (e.turn, e.start, e.end))

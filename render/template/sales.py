@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from corpusc.plan import rng
-from corpusc.plan.model import Beat, Moment, Participant
+from corpusc.plan.model import Beat, Colour, Moment, Participant
 from corpusc.render.template.banks import closest, topics
 from corpusc.render.template.classify import question_topic, signal_category
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name, strip_end
@@ -47,6 +47,7 @@ class Sales:
         for b in c.beats:
             self.beats_at.setdefault(b.turn, []).append(b)
         self.mom_at = {m.turn: m for m in c.moments} if c.paralinguistics else {}
+        self.col_at = {x.turn: x for x in c.colour} if c.paralinguistics else {}
         self.sellers = [p for p in self.P if p.side == "seller"] or [self.P[0]]
         self.buyers = [p for p in self.P if p.side != "seller"] or self.sellers
         self.by_id = {p.id: p for p in self.P}
@@ -209,7 +210,8 @@ class Sales:
         sp, R = self.sp, self.R
         lo = max(3, self.agenda_turn + 2)
         for i in range(lo, self.ns_turn - 1):
-            if i in self.beats_at or (i - 1) in self.beats_at or i in self.mom_at or (i - 1) in self.mom_at:
+            if i in self.beats_at or (i - 1) in self.beats_at or i in self.mom_at or (i - 1) in self.mom_at \
+                    or i in self.col_at:
                 continue
             if i + 1 >= self.n or sp[i].side == sp[i - 1].side or sp[i + 1].side != sp[i - 1].side:
                 continue
@@ -311,6 +313,7 @@ class Sales:
             d = Draft(i, self.sp[i])
             d.beats = [b.kind for b in self.beats_at.get(i, [])]
             d.moment = self.mom_at.get(i)
+            d.colour = self.col_at.get(i)
             d.slots = self._kw(d)
             if i in self.bc:
                 self._backchannel(d)
@@ -318,6 +321,7 @@ class Sales:
                 self._seller(d)
             else:
                 self._buyer(d)
+            self._lead(d)
             drafts.append(d)
         self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
         return drafts
@@ -365,6 +369,8 @@ class Sales:
         self.shape(d, 0.45, 55, [self.seller_ind, "disc.insight"])
         if d.moment is not None:
             self._moment(d, d.moment, kw)
+        elif d.colour is not None:
+            self._colour(d, d.colour, kw)
         self._seller_head(d, pend, beats, kw)
         for b in beats:
             self._seller_beat(d, b, kw, nxt)
@@ -703,6 +709,8 @@ class Sales:
                 d.add(d.head, R.say(self.vkey("voice.ack", v), kw), (), True)
         if m is not None and m_beat is None:
             self._moment(d, m, kw)
+        elif m is None and d.colour is not None:
+            self._colour(d, d.colour, kw)
         for b in beats:
             self._buyer_beat(d, b, kw, v, m if m_beat == b.kind else None)
             if m_beat == b.kind:
@@ -716,15 +724,50 @@ class Sales:
 
     def _moment(self, d: Draft, m: Moment, kw) -> None:
         R = self.R
-        phase = "open" if d.i <= self.agenda_turn else "end" if d.i >= self.ns_turn else "body"
-        pol = "pos" if m.polarity == "positive" else "neg"
         tag = (("moment", m.id),)
         if "INTERRUPTS" in m.cues and d.i > 0:
             for seg in d.head:  # cutting in: no polite acknowledgment first
                 d.words -= seg[0].count(" ") + 1
             d.head = []
             d.add(d.core, R.say("moment.interrupt", kw), tag)
-        d.add(d.core, R.say(f"moment.{pol}.{phase}", kw), tag)
+        d.add(d.core, self._stance(d, "pos" if m.polarity == "positive" else "neg", kw), tag)
+
+    def _colour(self, d: Draft, x: Colour, kw) -> None:
+        """Opinion words off the moments, from the moments' own pools (a cue on
+        plain words adds no words)."""
+        if x.tone != "neutral":
+            d.add(d.core, self._stance(d, "pos" if x.tone == "positive" else "neg", kw), (("colour", x.id),))
+
+    def _stance(self, d: Draft, pol: str, kw) -> str:
+        """One sentence of opinion about what the turn is about ("the SSO piece
+        looks manageable"), from one pool per side and polarity whatever the cues."""
+        R = self.R
+        if d.side == "seller":
+            key = f"moment.seller.{pol}"
+        else:
+            phase = "open" if d.i <= self.agenda_turn else "end" if d.i >= self.ns_turn else "body"
+            key = f"moment.{pol}.{phase}"
+        return R.say(key, dict(kw, thing=self._thing(d)))
+
+    def _thing(self, d: Draft) -> str:
+        """What the turn is about, as a noun phrase: the objection of its beat,
+        else the call's work or one of the call's objections."""
+        R = self.R
+        here = [f"moment.thing.{b.key}" for b in self.beats_at.get(d.i, []) if b.kind.startswith("objection_")]
+        keys = [k for k in here if R.has(k)]
+        if not keys:
+            keys = [k for k in [f"moment.thing.{self.work}"] + [f"moment.thing.{x}" for x in sorted(self.raised_here)]
+                    if R.has(k)] or ["moment.thing.discovery"]
+        return R.phrase(keys[0] if len(keys) == 1 else rng.pick(R.r, keys))
+
+    def _lead(self, d: Draft) -> None:
+        """A cue planned mid-turn needs words before it: when the moment's (or
+        the colour's) words open the turn, a short acknowledgment goes first."""
+        item = d.moment if d.moment is not None else d.colour
+        if item is None or item.place != "mid" or d.head or d.bc:
+            return
+        key = "ack.seller_short" if d.side == "seller" else self.vkey("voice.ack", self.voice[d.p.id])
+        d.add(d.head, self.R.say(key, d.slots))
 
     def _respond(self, d: Draft, pend, kw, v: str, brief: bool) -> None:
         """What the buyer says to the seller's previous turn."""

@@ -41,13 +41,14 @@ class Declaration(BaseModel):
     # locale -> bank key -> category -> phrases: the templates of that key whose text holds one of
     # the phrases carry the category (a key whose templates differ in what they signal)
     templates: dict[str, dict[str, dict[str, list[str]]]] = {}
+    sides: dict[str, list[str]] = {}  # category -> the only sides whose sentences carry it
 
 
 @lru_cache(maxsize=None)
 def declaration() -> Declaration:
     raw = json.loads((PHRASES / SIGNAL_FILE).read_text(encoding="utf-8"))
     return Declaration(**{k: {n: v for n, v in raw.get(k, {}).items() if not n.startswith("_")}
-                          for k in ("categories", "keys", "slots", "beats", "templates")})
+                          for k in ("categories", "keys", "slots", "beats", "templates", "sides")})
 
 
 def categories() -> tuple[str, ...]:
