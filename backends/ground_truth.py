@@ -107,6 +107,8 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
             "arc": arc_id, "objection": here[0]["objection"], "raised_by": here[0]["by"],
             "raised": _step_loc(raised) if raised else ({"call": earlier} if earlier else None),
             "resolution": _step_loc(resolution),
+            "resolution_step": next((s["step"] for s in reversed(here) if s["step"] in ("addressed", "unaddressed")),
+                                    "none"),  # how the seller answered it in this call
             "steps": [s["step"] for s in here],
             "outcome_in_call": "open" if last in ("raised", "reopened") else last,
             "arc_outcome": arc.outcome if arc else None, "arc_steps": arc.steps if arc else []})
