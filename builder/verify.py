@@ -17,6 +17,16 @@ from corpusc.plan.model import Call
 from corpusc.render.cues import PAUSE as PAUSE_CUE
 
 from corpusc.builder import manifest
+from corpusc.builder.audit import audit_call, located
+
+AUDIT_HELP = {
+    "E0703": "the transcript or the ground truth was altered after the build",
+    "E0707": "declare the phrase-bank key (or template) that wrote it in stdlib/phrases/signal_keys.json, "
+             "or do not write a sentence that reads as a signal it is not (docs/ground_truth.md)",
+    "E0708": "the plan scheduled both on one turn; plan/planner.py keeps them apart",
+    "E0709": "the renderer did not tag the step's sentence, or the ground truth was altered",
+    "E0710": "a persona is classified from at least two turns where the participant acted",
+}
 
 MID_CUE = re.compile(r"(?<= )\[([^\]]+)\] ")
 LINE = re.compile(r"^(?P<name>[^:\n]+): (?P<cues>(?:\[[^\]]+\] )*)(?P<text>.*)$")
@@ -62,6 +72,7 @@ def verify(out: Path, sink: Sink) -> dict[str, Any]:
     realized: list[Call] = []
     calls_entries = doc["calls"]
     pops = {p.name: p for p in prog.populations}
+    header = planmod.header(prog, compiled.spec_hash)
     for call in planmod.calls(prog):
         entry = calls_entries.get(call.id)
         summary["calls"] += 1
@@ -73,12 +84,11 @@ def verify(out: Path, sink: Sink) -> dict[str, Any]:
         for rel, sha in entry.get("files", {}).items():
             summary["files"] += 1
             ok &= _check_file(out, rel, sha, add)
-        realized.append(_check_call(out, call, entry, add) if ok else call)
+        realized.append(_check_call(out, call, entry, add, competitors(header, call)) if ok else call)
         _verify_audio(out, call, entry, add, summary)
         if ok and call.population:
             _check_metadata(out, call, entry, add, pops.get(call.population))
     # requirements and the divergence ratio on the realized corpus
-    header = planmod.header(prog, compiled.spec_hash)
     results = evaluate(prog, header, iter(realized))
     for r in results:
         if not r.passed and r.severity == "require":
@@ -172,7 +182,13 @@ def read_txt(path: Path) -> list[tuple[str, list[str], str, int]]:
     return out
 
 
-def _check_call(out: Path, call: Call, entry: dict, add) -> Call:
+def competitors(header, call: Call) -> list[str]:
+    """The competitor names a call's transcript may say (the audit's competitor terms)."""
+    acct = header.account(call.account) if call.account else None
+    return list(acct.competitors if acct else []) + [b.key for b in call.beats if b.kind == "competitor_mention" and b.key]
+
+
+def _check_call(out: Path, call: Call, entry: dict, add, names: list[str] = ()) -> Call:
     """Check one call's transcript and ground truth; return the call as realized."""
     files = entry.get("files", {})
     txt_rel = f"transcripts/{call.id}.txt"
@@ -207,16 +223,13 @@ def _check_call(out: Path, call: Call, entry: dict, add) -> Call:
             add("E0703", f"`{gt_rel}` is not valid JSON", _at(gpath))
             return call
         text = (out / txt_rel).read_text(encoding="utf-8") if txt_rel in files else None
-        items = list(gt.get("signals", {}).get("surface", [])) + list(gt.get("moments", [])) + \
-            list(gt.get("divergence_points", []))
-        for it in items:
-            if text is None or "start" not in it:
+        for code, msg in audit_call(call, gt, text, turns, names):
+            add(code, f"`{gt_rel}`: {msg}", _at(gpath), help=AUDIT_HELP[code])
+        for it in located(gt):
+            if text is None or "start" not in it or text[it["start"]:it["end"]] != it.get("quote"):
                 continue
-            if text[it["start"]:it["end"]] != it.get("quote"):
-                add("E0703", f"`{gt_rel}`: offsets {it['start']}..{it['end']} do not point at "
-                    f"\"{str(it.get('quote'))[:40]}\"", _at(gpath), help=f"in `{txt_rel}`")
-            elif turns is not None and not (turns[it["turn"]][3] <= it["start"] <= it["end"] <=
-                                              turns[it["turn"]][3] + len(turns[it["turn"]][2])):
+            if turns is not None and not (turns[it["turn"]][3] <= it["start"] <= it["end"] <=
+                                          turns[it["turn"]][3] + len(turns[it["turn"]][2])):
                 add("E0703", f"`{gt_rel}`: a signal of turn {it['turn']} points outside that turn", _at(gpath))
         planned_beats = {(b.kind, b.key, b.turn) for b in call.beats if b.kind in
                          ("objection_raised", "objection_reopened", "competitor_mention", "buying_signal")}

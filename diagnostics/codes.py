@@ -280,6 +280,29 @@ _c("E0706", "warning", "spec changed since the build", """
 The spec recorded in manifest.json has changed since the outputs were built
 (its hash differs). Verification uses the current spec; rebuild to bring the
 outputs up to date.""")
+_c("E0707", "error", "signal sentence without a label", """
+A sentence of a sales transcript says one of its locale's signal terms (the
+`classify.signal_terms` of `stdlib/phrases/<locale>/lexicon.json`: price,
+timeline, sign-off, a competitor's name, ...) and no ground-truth label of that
+category covers it, so a pipeline that finds it would be scored as wrong. The
+renderer labels a sentence by what it drew it from: declare the phrase-bank key,
+slot or template in `stdlib/phrases/signal_keys.json` (docs/ground_truth.md), or
+change the template so it no longer reads as a signal it is not.""")
+_c("E0708", "error", "contradictory labels on one turn", """
+One turn carries labels that cannot both hold: a divergent moment ("hidden
+concern") on a buying signal or on the turn an objection is resolved, or one
+arc raised and resolved in the same turn. The planner never schedules these on
+one turn; the plan or the ground truth was changed.""")
+_c("E0709", "error", "planned objection step without evidence", """
+A step of an objection arc (raised, reopened, addressed, unaddressed, resolved,
+stalled) planned for this call has no located evidence in the ground truth's
+`objection_steps`: the renderer did not tag the sentence that realizes it, or
+the ground truth was altered after the build.""")
+_c("E0710", "error", "persona classification without behavioural evidence", """
+A participant's persona must cite at least two of their own turns where the
+persona shows in what they did (objections, signals, questions, hesitations),
+not small talk, greetings or another speaker's turns (fewer only when the
+participant spoke fewer substantive turns).""")
 
 # --- E07xx (audio) --------------------------------------------------------------
 _c("E0711", "error", "offline speech engine unavailable", """

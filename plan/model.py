@@ -39,6 +39,7 @@ class BeatKind(StrEnum):
     objection_addressed = "objection_addressed"
     objection_resolved = "objection_resolved"
     objection_unaddressed = "objection_unaddressed"
+    objection_stalled = "objection_stalled"
     buying_signal = "buying_signal"
     next_steps = "next_steps"
     close = "close"

@@ -37,6 +37,7 @@ COLOUR_KINDS = ((("positive", None), 3), (("positive", "positive"), 2), (("negat
                 (("neutral", "neutral"), 3))
 MID_SHARE = 0.4  # share of moments (and colour) whose cues sit mid-turn, before the moment's words
 VIDEO_ONLY = {"lean_forward", "note_taking"}
+CONTRARY_TO_CONCERN = {"buying_signal", "objection_resolved"}  # beats a divergent moment must not share a turn with
 STAGE_WORK = {"discovery": "discovery", "evaluation": "demo", "negotiation": "terms", "close": "signoff"}
 
 
@@ -148,8 +149,10 @@ def plan_account(prog: P.Program, a: P.Account, quota: int, base_index: int) -> 
         beats, steps = _beats(a, c, r, parts, speakers, ci, drafts)
         _exchanges(rng.stream(seed, "account", a.name, "call", c.name, "exchanges"), parts, speakers, beats)
         moments = _moments(r, call_id, c, parts, speakers, beats)
+        contrary = {b.turn for b in beats if b.kind in CONTRARY_TO_CONCERN}
         for mi, m in enumerate(moments):
-            eligible[m["polarity"]].append((ci, mi))
+            if m["turn"] not in contrary:  # a hidden concern is never also a buying signal or a resolution
+                eligible[m["polarity"]].append((ci, mi))
         per_call.append((c, r, parts, speakers, beats, steps, moments))
     # the quota is split over both polarities in proportion (largest remainder), so
     # whether a moment diverges says nothing about what its words say
@@ -271,8 +274,10 @@ def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts):
         plan.append(("competitor_mention", "buyer", buyers[rng.below(r, len(buyers))], {"key": m}))
     steps: list[tuple[str, str, str, str]] = []
     for i, arc in enumerate(a.arcs):
-        for st in arc.steps:
-            if st.call == c.name:
+        for k, st in enumerate(arc.steps):
+            # a bare `stalled` is said where the arc last moved: the objection is left standing there
+            at = st.call or (arc.steps[k - 1].call if st.step == "stalled" and k > 0 else None)
+            if at == c.name:
                 steps.append((_arc_id(a, i, arc), arc.objection, arc.by, st.step))
     for arc_id, typ, by, step in steps:
         if step in ("raised", "reopened"):
@@ -283,6 +288,8 @@ def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts):
             plan.append(("objection_resolved", "buyer", by, {"key": typ, "arc": arc_id}))
         elif step == "unaddressed":
             plan.append(("objection_unaddressed", "seller", rep, {"key": typ, "arc": arc_id}))
+        elif step == "stalled":
+            plan.append(("objection_stalled", "buyer", by, {"key": typ, "arc": arc_id}))
     for s in c.buying_signals:
         plan.append(("buying_signal", "buyer", s.by, {"text": s.text}))
     plan.append(("next_steps", "seller", rep, {}))
@@ -308,8 +315,8 @@ def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts):
                           ref_call=extra.get("ref_call"), text=extra.get("text")))
         pos = t + 1 if t + 1 < n_turns else t
     _no_voice_before_intro(parts, speakers, beats)
-    objections = [ObjectionStep(arc=b.arc, type=b.key, by=b.speaker if b.kind != "objection_addressed" else
-                                next(s[2] for s in steps if s[0] == b.arc), step=b.kind.split("_", 1)[1], turn=b.turn)
+    by_of = {s[0]: s[2] for s in steps}
+    objections = [ObjectionStep(arc=b.arc, type=b.key, by=by_of[b.arc], step=b.kind.split("_", 1)[1], turn=b.turn)
                   for b in beats if b.kind.startswith("objection_")]
     return beats, objections
 

@@ -19,8 +19,8 @@ class M(BaseModel):
 
 class Evidence(M):
     """A planned item realized in a turn: `text[start:end]` of that turn is the quote."""
-    kind: str  # a beat kind (objection_raised, buying_signal, ...) or "moment"
-    key: str | None = None  # objection type, competitor name, moment id, ...
+    kind: str  # a beat kind (objection_raised, buying_signal, ...), "moment", or "signal"
+    key: str | None = None  # objection type, competitor name, moment id, a signal's category, ...
     turn: int
     start: int  # character offsets into Turn.text
     end: int
@@ -54,6 +54,7 @@ class Turn(M):
     overlaps: int | None = None  # index of the turn it talks over (an interruption or a backchannel)
     backchannel: bool = False  # a short listener turn ("mm-hm"); with `overlaps`, said over the other speaker
     disfluencies: list[Disfluency] = []  # fillers and false starts, as character ranges of `text`
+    questions: int = 0  # questions the renderer wrote into this turn (behavioral ground truth)
 
     def placed(self) -> list[tuple[str, int]]:
         """Each cue with the offset in `text` it is written before (0: the turn's start)."""

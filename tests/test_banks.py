@@ -271,3 +271,58 @@ def test_the_raw_banks_declare_what_the_compiled_ones_do():
         assert set(raw) == set(compiled)
         assert {k for k, v in raw.items() if v} == {k for k, v in compiled.items() if v}
         assert banks.composed_keys(raw) == banks.composed_keys(compiled)
+
+
+# ---- which sentences carry which signals (stdlib/phrases/signal_keys.json) ---------------------
+
+def test_the_signal_declaration_names_real_keys_slots_beats_and_categories():
+    from fnmatch import fnmatchcase
+
+    from corpusc.plan.model import BeatKind
+    from corpusc.render.template import signals
+    from corpusc.render.template.language import template_slots
+    decl = signals.declaration()
+    cats = set(decl.categories)
+    assert {"pricing", "timeline", "competitor", "budget", "authority", "need", "next_step",
+            "buying_intent"} <= cats
+    every = {k for loc in banks.supported_locales() for k in banks.load_bank(loc)}
+    for pat, cs in decl.keys.items():  # optional keys need only be in one locale
+        assert set(cs) <= cats, pat
+        assert any(fnmatchcase(k, pat) for k in every), f"`{pat}` names no phrase-bank key"
+    slots: set[str] = set()
+    for loc in banks.supported_locales():
+        for k, lst in banks.load_bank(loc).items():
+            for t in lst if isinstance(lst, list) else ():
+                if not isinstance(t, (dict, str)):
+                    slots |= set(template_slots(t))
+        for key, by_cat in decl.templates.get(loc, {}).items():
+            assert set(by_cat) <= cats, (loc, key)
+        for row in lexicon.load_lexicon(loc).classify.signal_terms:
+            assert row["category"] in cats, loc
+    for slot, cs in decl.slots.items():  # a slot some locale's templates say
+        assert set(cs) <= cats and slot in slots, f"no template says `{{{slot}}}`"
+    assert set(decl.sides) <= cats and all(set(v) <= {"seller", "buyer"} for v in decl.sides.values())
+    kinds = {k.value for k in BeatKind}
+    for pat, cs in decl.beats.items():
+        assert set(cs) <= cats
+        assert any(fnmatchcase(k, pat.split(":")[0]) for k in kinds), pat
+
+
+def test_a_declared_key_labels_its_sentences_and_undeclared_colour_does_not():
+    from corpusc.render.template import signals
+    assert signals.key_categories("terms.payment.say") == {"pricing"}
+    assert "buying_intent" in signals.key_categories("signal.q.pricing")
+    assert signals.key_categories("smalltalk.any") == frozenset()
+    assert signals.beat_categories("objection_raised", "pricing") == {"pricing"}
+    assert signals.slot_categories("competitor") == {"competitor"}
+
+
+def test_every_template_that_reads_as_a_signal_is_declared():
+    """A bank template that says a locale's signal term (lexicon classify.signal_terms)
+    carries that category by its key or its `templates` entry, so the sentence is
+    labelled when rendered. Fix: `python -m corpusc.render.template.signals --write`
+    and review, or rewrite a sentence that is not the signal it reads as."""
+    from corpusc.render.template import signals
+    for loc in banks.supported_locales():
+        missing = signals.undeclared(loc)
+        assert missing == {}, f"{loc}: {json.dumps(missing, ensure_ascii=False)[:600]}"

@@ -17,13 +17,18 @@ from corpusc.render.template.lexicon import load_lexicon
 from corpusc.render.template.morphology import restater
 from corpusc.render.template import dynamics
 from corpusc.render.template.dynamics import Spoken
+from corpusc.render.template.signals import (MARK, NONE, beat_categories, declaration, marked_templates,
+                                             term_categories)
 from corpusc.render.timing import timeline
 
 MAX_TURN_WORDS = 150  # no turn grows past this (about a minute of speech)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # beats whose sentence is negative or positive in tone (for Turn.sentiment)
-NEGATIVE_BEATS = {"pain", "objection_raised", "objection_reopened"}
+NEGATIVE_BEATS = {"pain", "objection_raised", "objection_reopened", "objection_stalled"}
 POSITIVE_BEATS = {"small_talk", "objection_resolved", "buying_signal", "close"}
+SLOT_SIGNALS = {k: frozenset(v) for k, v in declaration().slots.items()}  # slot -> the categories saying it carries
+SIGNAL_SIDES = declaration().sides  # category -> the sides whose sentences can carry it (buying intent: the buyer's)
+NOT_WITH_CONCERN = frozenset({"buying_intent"})  # signal categories a divergent moment's turn never carries
 
 
 def first_name(name: str) -> str:
@@ -113,6 +118,7 @@ class Drafter:
         self.lex = load_lexicon(self.loc)
         self.prose = restater(self.loc)  # None: the spec's English prose is not said, the banks speak
         self.bank = load_bank(self.loc)
+        self.marked = marked_templates(self.loc)  # templates with their signal declarations compiled in
         self.last: int | None = None  # index of the last template drawn
         self.dry: set[str] = set()  # fill banks found used up (until `fit` refills them)
         self.r = rng.stream(header.corpus.get("seed", 0), "render", call.id)
@@ -122,6 +128,10 @@ class Drafter:
         self.names = {p.id: first_name(p.name) for p in call.participants}
         self._proper: set[str] | None = None
         self.asked: set[str] | None = None  # the questions said so far, when a dialogue asks each once
+        # signal labels: the categories of every text rendered from the banks (signal_keys.json), so a
+        # sentence, or a slot value said inside another sentence, is labelled by what went into it
+        self.signals: dict[str, frozenset[str]] = {}
+        self._acc: list[set[str]] = []  # categories of the renders in progress, innermost last
 
     # -- choices --
 
@@ -162,6 +172,10 @@ class Drafter:
         return self.render(lst[i], kw)
 
     def _get(self, name: str) -> str:
+        if name[0] == MARK:  # {#category}: the sentence carries this signal (signals.marked_bank)
+            if self._acc:
+                self._acc[-1].add(name[1:])
+            return ""
         if name[0] == "@":  # {@bank.key}: a phrase from another bank, composed in place
             return self.render(self.template(name[1:]), self.kw, cap=False)
         v = self.kw.get(name)
@@ -173,19 +187,51 @@ class Drafter:
                 return ""
         if v.__class__ is not str:
             v = v() if callable(v) else str(v)
+        if self._acc:
+            acc = self._acc[-1]
+            cats = SLOT_SIGNALS.get(name)
+            if cats:
+                acc |= cats
+            cats = self.signals.get(v)
+            if cats is None:
+                cats = self.categories_of(v)
+            if cats:
+                acc |= cats
         return v
+
+    def categories_of(self, text: str) -> frozenset[str]:
+        """A text's signal categories: as rendered from the banks, else (the spec's
+        own prose: a persona's want, an objection phrasing) by the locale's signal terms."""
+        cats = self.signals.get(text)
+        if cats is None:
+            cats = self.signals[text] = term_categories(self.loc, text) if text else NONE
+        return cats
 
     def render(self, t, kw: dict | None = None, cap: bool = True) -> str:
         if t is None:
             return ""
+        acc: set[str] = set()
+        m = self.marked.get(id(t))
+        if m is not None and m[0] is t:
+            t = m[1]
         if t.__class__ is str:
-            return t
-        saved = self.kw
-        self.kw = kw or {}
-        out: list[str] = []
-        emit(t, self.r, self._get, out)
-        self.kw = saved
-        return tidy("".join(out), cap)
+            text = t
+        else:  # a marker slot {#category} or a labelled slot value adds to `acc` (_get)
+            saved = self.kw
+            self.kw = kw or {}
+            out: list[str] = []
+            self._acc.append(acc)
+            emit(t, self.r, self._get, out)
+            self._acc.pop()
+            self.kw = saved
+            text = tidy("".join(out), cap)
+        if acc:
+            self.signals[text] = self.signals.get(text, NONE) | acc
+            if self._acc:
+                self._acc[-1] |= acc
+        elif text not in self.signals:
+            self.signals[text] = NONE
+        return text
 
     def phrase(self, key: str, kw: dict | None = None) -> str:
         """A bank entry used inside another sentence: no capital letter added."""
@@ -285,13 +331,22 @@ class Drafter:
         cues_on = call.paralinguistics
         spoken: list[Spoken] = []
         for d in drafts:
-            segs = d.head + d.core + d.body + d.tail
+            head, segs = d.head, d.head + d.core + d.body + d.tail
+            if d.moment is not None and d.moment.divergent:
+                # a hidden concern is not also a buying signal: colour that would label as one is left out
+                head, segs = ([x for x in part if not (x[2] and self.categories_of(x[0]) & NOT_WITH_CONCERN)]
+                              for part in (head, segs))
             pos = 0
             parts = []
             spans: dict[tuple, list[int]] = {}
+            signals: list[tuple] = []  # (category, start, end), one per sentence (a cue may sit between two)
             seen: set[str] = set()
             core_at = 0  # where the turn's core begins (after acknowledgments): a mid-turn cue on plain words
             for k, (text, tags, _) in enumerate(segs):
+                cats = self.categories_of(text)
+                for tag in tags:
+                    if tag[0] not in ("moment", "colour"):
+                        cats = cats | beat_categories(tag[0], tag[1])
                 # an interjection ("Nice," "Honestly,") opens at most one sentence per turn
                 sp = text.find(" ")
                 if 0 < sp < 14 and text[sp - 1] in ",.!":
@@ -306,7 +361,7 @@ class Drafter:
                     if parts[-1][-1:] == ",":
                         text = self.join_lc(text)
                 start = pos
-                if k == len(d.head):
+                if k == len(head):
                     core_at = pos
                 parts.append(text)
                 pos += len(text)
@@ -316,6 +371,11 @@ class Drafter:
                         spans[tag] = [start, pos]
                     else:
                         sp[1] = pos
+                for cat in sorted(cats):
+                    if d.side in SIGNAL_SIDES.get(cat, (d.side,)):
+                        signals.append((cat, start, pos))
+            for cat, s0, e0 in signals:  # kept among the spans, so the dynamics move them and write none inside
+                spans[("signal", (cat, s0))] = [s0, e0]
             item = (d.moment if d.moment is not None else d.colour) if cues_on else None
             cues = list(item.cues) if item is not None else []
             at = 0
@@ -333,6 +393,8 @@ class Drafter:
         evid: list[Evidence] = []
         for d, sp in zip(drafts, spoken):
             for (kind, key), (s, e) in sp.spans.items():
+                if kind == "signal":
+                    key = key[0]
                 evid.append(fast(Evidence, **{"kind": kind, "key": key, "turn": d.i, "start": s, "end": e}))
         times = timeline(spoken, call, self.header, cue_pauses=cues_on)
         turns = []
@@ -346,7 +408,7 @@ class Drafter:
                 if at else [], "start": tm.start, "end": tm.end, "beats": d.beats,
                 "moment": m.id if m is not None else None, "sentiment": f,
                 "gap": tm.gap, "overlap": tm.overlap, "overlaps": tm.overlaps, "backchannel": sp.bc,
-                "disfluencies": sp.disfluencies()}))
+                "disfluencies": sp.disfluencies(), "questions": sp.text.count("?")}))
         evid.sort(key=lambda e: (e.turn, e.start, e.end))
         return fast(RenderedCall, **{"call_id": call.id, "locale": call.locale, "turns": turns, "evidence": evid,
                                      "duration": max((t.end for t in times), default=0.0)})

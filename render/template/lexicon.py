@@ -35,6 +35,7 @@ class Keywords(_Frozen):
     signal_categories: tuple[dict[str, Any], ...]  # {"category": ..., "keywords": [...]}
     placeholder_names: tuple[str, ...]  # a participant named so ("agent") is not addressed by name
     role_topics: tuple[dict[str, Any], ...] = ()  # {"topics": [...], "keywords": [...]}: what a role asks about
+    signal_terms: tuple[dict[str, Any], ...] = ()  # {"category": ..., "keywords": [...]}: signals.py, the audit
 
 
 class Lexicon(_Frozen):

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from corpusc.plan.model import Call, Header
 from corpusc.render.model import RenderedCall
-from corpusc.render.template import banks, lexicon
+from corpusc.render.template import banks, lexicon, signals
 
 
 class TemplateOptions(BaseModel):
@@ -40,7 +40,7 @@ class Template:
     def fingerprint(self, locale: str, options: dict[str, Any]) -> str:
         folder = self.data_locale(locale) or locale
         root = lexicon.PHRASES
-        return _digest([root / banks.KEYS_FILE, *sorted(p for p in (root / folder).rglob("*") if p.is_file())], root)
+        return _digest([root / banks.KEYS_FILE, root / signals.SIGNAL_FILE, *sorted(p for p in (root / folder).rglob("*") if p.is_file())], root)
 
     def render(self, call: Call, header: Header, options: dict[str, Any]) -> RenderedCall:
         from corpusc.render.template.engine import render_call

@@ -490,7 +490,7 @@ class Sales:
             d.add(d.head, R.say("intro.welcome", dict(kw, new=first_name(self.by_id[pend[1]].name)
                                                        if pend[1] in self.by_id else kw["you"])))
         elif kind == "seller_cont":
-            d.add(d.head, R.say("cont.seller", kw))
+            d.add(d.head, R.say("cont.seller", kw), (("resumption", None),))  # after a backchannel cut in
         elif kind == "hello":
             d.add(d.head, R.say("open.seller_back", kw), (), True)
 
@@ -829,7 +829,7 @@ class Sales:
             topic = pend[1]
             same = pend[2] == d.p.id
             more = R.first_key(f"disc.{topic}.more", "disc.open.answer")
-            d.add(where, R.say("cont.buyer" if same else "cont.buyer_other", kw))
+            d.add(where, R.say("cont.buyer" if same else "cont.buyer_other", kw), (("resumption", None),) if same else ())
             d.add(where, R.say(more if same else R.first_key(f"disc.{topic}.answer", "disc.open.answer"), kw))
             self.shape(d, vw, int(110 * vw), [more, self.anecdote, self.vkey("voice.more", v)])
             self.pending = ("ans", topic)
@@ -994,6 +994,10 @@ class Sales:
             d.add(d.core, R.say(self.vkey("obj.resolved_more", v), skw), (), True)
             self.pending = ("resolved", b)
             self.shape(d, 0.5 * vw, 60, [self.vkey("voice.more", v)])
+        elif kind == "objection_stalled":
+            d.add(d.core, R.say("obj.stalled", dict(kw, obj=self.obj_topic(b.key))), tag + mtag)
+            self.pending = ("react",)
+            self.shape(d, 0.4 * vw, 50, [self.vkey("voice.more", v)])
         elif kind == "buying_signal":
             cat = signal_category(R.loc, b.text or "")
             if R.chance(0.5):

@@ -1,0 +1,272 @@
+"""Which surface signals a sentence the renderer writes carries, as data.
+
+`stdlib/phrases/signal_keys.json` declares, once for every locale (bank keys
+are the same in all of them), which phrase-bank keys, which templates of a key
+(by a phrase of the locale's own words), which template slots and which planned
+beats carry which signal categories (pricing, timeline, competitor, ...).
+`marked_templates` compiles the key and template declarations into the
+templates as `{#category}` marker slots; the Drafter collects the markers, the
+declared slots and the categories of slot values it rendered itself, so a
+sentence is labelled with the union of what went into it, colour included.
+Text the renderer did not draw from a bank (the spec's own prose: objection
+phrasings, a persona's questions and wants) is classified by the locale's
+`signal_terms` (the `classify` section of its lexicon), the same table
+`corpusc verify` scans transcripts with to find a signal sentence nobody
+labelled, and `undeclared` scans the banks with before anything renders."""
+
+from __future__ import annotations
+
+import json
+import re
+from fnmatch import fnmatchcase
+from functools import lru_cache
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from corpusc.render.template.language import ALT, SLOT, compile_template
+from corpusc.render.template.lexicon import PHRASES, load_lexicon
+
+SIGNAL_FILE = "signal_keys.json"
+NONE: frozenset[str] = frozenset()
+
+
+class Declaration(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    categories: dict[str, str]  # category -> what it means (docs/ground_truth.md)
+    keys: dict[str, list[str]]  # bank key or fnmatch pattern -> categories
+    slots: dict[str, list[str]]  # template slot name -> categories of the value it says
+    beats: dict[str, list[str]]  # "beat_kind" or "beat_kind:key" (patterns) -> categories
+    # locale -> bank key -> category -> phrases: the templates of that key whose text holds one of
+    # the phrases carry the category (a key whose templates differ in what they signal)
+    templates: dict[str, dict[str, dict[str, list[str]]]] = {}
+    sides: dict[str, list[str]] = {}  # category -> the only sides whose sentences carry it
+
+
+@lru_cache(maxsize=None)
+def declaration() -> Declaration:
+    raw = json.loads((PHRASES / SIGNAL_FILE).read_text(encoding="utf-8"))
+    return Declaration(**{k: {n: v for n, v in raw.get(k, {}).items() if not n.startswith("_")}
+                          for k in ("categories", "keys", "slots", "beats", "templates", "sides")})
+
+
+def categories() -> tuple[str, ...]:
+    return tuple(declaration().categories)
+
+
+def _match(table: dict[str, list[str]], name: str) -> frozenset[str]:
+    out: set[str] = set()
+    for pat, cats in table.items():
+        if pat == name or (("*" in pat or "?" in pat or "[" in pat) and fnmatchcase(name, pat)):
+            out.update(cats)
+    return frozenset(out) if out else NONE
+
+
+@lru_cache(maxsize=None)
+def key_categories(key: str) -> frozenset[str]:
+    """The categories every template of bank `key` carries."""
+    return _match(declaration().keys, key)
+
+
+MARK = "#"  # a slot `{#pricing}` says nothing and labels the sentence it is in
+
+
+_MARKED: dict[str, tuple[Any, dict]] = {}
+
+
+def marked_templates(locale: str) -> dict[int, tuple[Any, Any]]:
+    """The declaration compiled into the locale's templates, keyed by the
+    identity of the bank's own template: a template of a declared key starts
+    with a `{#category}` marker slot, and a `templates` phrase gets a marker
+    right after the literal that holds it, inside the alternative that says it,
+    so a sentence is labelled only when that alternative was drawn. The
+    Drafter renders the marked template wherever it draws the plain one:
+    `id(template) -> (template, marked)`."""
+    from corpusc.render.template.banks import load_bank
+    bank = load_bank(locale)
+    hit = _MARKED.get(locale)
+    if hit is not None and hit[0] is bank:  # computed for these very templates
+        return hit[1]
+    own = declaration().templates.get(locale, {})
+    out: dict[int, Any] = {}
+    for k, lst in bank.items():
+        base, sel = key_categories(k), own.get(k) or {}
+        if not isinstance(lst, list) or not (base or sel):
+            continue
+        for t in lst:
+            for x in (t.get("say") or ()) if isinstance(t, dict) else (t,):
+                m = _mark(x, base, sel)
+                if m is not x:
+                    out[id(x)] = (x, m)  # the original is kept so its id cannot be reused by another object
+    _MARKED[locale] = (bank, out)
+    return out
+
+
+def _mark(t, base: frozenset[str], sel: dict[str, list[str]]):
+    nodes = (t,) if isinstance(t, str) else t
+    marked = _mark_nodes(nodes, sel) if sel else nodes
+    # a phrase no literal holds spans alternatives ("legal] [review"): the whole template carries it
+    whole = {c for c, phrases in sel.items() for ph in phrases
+             if not _in_literal(nodes, ph) and any(ph in x for x in _sayings(t))}
+    if base or whole:
+        marked = tuple((SLOT, MARK + c) for c in sorted(base | whole)) + tuple(marked)
+    return t if marked == nodes else marked
+
+
+def _in_literal(nodes, phrase: str) -> bool:
+    for n in nodes:
+        if isinstance(n, str):
+            if phrase in n:
+                return True
+        elif n[0] == ALT and any(_in_literal((a,) if isinstance(a, str) else a, phrase) for a in n[1]):
+            return True
+    return False
+
+
+def _mark_nodes(nodes, sel: dict[str, list[str]]) -> tuple:
+    out: list = []
+    for n in nodes:
+        if isinstance(n, str):
+            out.append(n)
+            out += [(SLOT, MARK + c) for c, phrases in sel.items() if any(ph in n for ph in phrases)]
+        elif n[0] == SLOT:
+            out.append(n)
+        else:
+            alts = []
+            for a in n[1]:
+                m = _mark_nodes((a,) if isinstance(a, str) else a, sel)
+                alts.append(a if isinstance(a, str) and len(m) == 1 else m)
+            out.append((ALT, tuple(alts)))
+    return tuple(out)
+
+
+def slot_categories(slot: str) -> frozenset[str]:
+    """The categories a sentence carries because it says slot `{slot}` (slot names are exact)."""
+    return frozenset(declaration().slots.get(slot, ()))
+
+
+@lru_cache(maxsize=None)
+def beat_categories(kind: str, key: str | None) -> frozenset[str]:
+    """The categories of the sentence that realizes a planned beat."""
+    table = declaration().beats
+    return _match(table, kind) | (_match(table, f"{kind}:{key}") if key else NONE)
+
+
+@lru_cache(maxsize=None)
+def _terms(locale: str) -> tuple[tuple[str, re.Pattern], ...]:
+    rows = load_lexicon(locale).classify.signal_terms
+    return tuple((row["category"], re.compile(r"(?<![\w-])(?:" + "|".join(
+        re.escape(k) for k in sorted(row["keywords"], key=len, reverse=True)) + ")", re.IGNORECASE))
+                 for row in rows if row.get("keywords"))
+
+
+def term_categories(locale: str, text: str, extra: dict[str, re.Pattern] | None = None) -> frozenset[str]:
+    """The categories whose signal terms occur in `text` (the audit's reading, and
+    the classification of the spec's prose when the renderer inserts it)."""
+    out = {cat for cat, rx in _terms(locale) if rx.search(text)}
+    for cat, rx in (extra or {}).items():
+        if rx.search(text):
+            out.add(cat)
+    return frozenset(out) if out else NONE
+
+
+def names_pattern(names) -> re.Pattern | None:
+    """A pattern matching any of `names` as whole words (competitor names of a spec)."""
+    names = sorted({n for n in names if n}, key=len, reverse=True)
+    if not names:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
+
+
+SENTENCE = re.compile(r"[^.!?;]+[.!?;]*")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a turn, for the audit."""
+    return [(m.start(), m.end()) for m in SENTENCE.finditer(text) if m.group().strip()]
+
+
+def undeclared(locale: str) -> dict[str, dict[str, list[str]]]:
+    """Templates of a locale's banks that say a signal term of a category their
+    key and `templates` entries do not declare: key -> category -> the phrases
+    found. What a bank author adds to `templates` (or rewrites, when the
+    sentence is not the signal it reads as). `python -m
+    corpusc.render.template.signals [--write]` prints (or merges) them."""
+    from corpusc.render.template.banks import raw_bank
+    own = declaration().templates.get(locale, {})
+    out: dict[str, dict[str, list[str]]] = {}
+    for k, lst in raw_bank(locale).items():
+        if not isinstance(lst, list):
+            continue
+        base = key_categories(k)
+        for t in lst:
+            for src in ((t.get("say") or ()) if isinstance(t, dict) else (t,)):
+                if not isinstance(src, str):
+                    continue
+                if not _may_say_a_term(locale, src):
+                    continue
+                for text in _sayings(compile_template(src)):  # a term may span alternatives
+                    for cat, rx in _terms(locale):
+                        if cat in base:
+                            continue
+                        phrases = own.get(k, {}).get(cat, ())
+                        for m in rx.finditer(text):
+                            if any(ph in text for ph in phrases):
+                                continue
+                            found = out.setdefault(k, {}).setdefault(cat, [])
+                            if m.group(0) not in found:
+                                found.append(m.group(0))
+    return out
+
+
+_WORDS = re.compile(r"[\w$€-]+")
+
+
+@lru_cache(maxsize=None)
+def _term_words(locale: str) -> tuple[frozenset[str], ...]:
+    rows = load_lexicon(locale).classify.signal_terms
+    return tuple(frozenset(_WORDS.findall(k.lower())) for row in rows for k in row.get("keywords", ()))
+
+
+def _may_say_a_term(locale: str, src: str) -> bool:
+    """Whether every word of some signal term occurs in the template (cheap, before expanding it)."""
+    have = set(_WORDS.findall(src.lower())) | {c for c in "$€" if c in src}
+    return any(ws <= have for ws in _term_words(locale))
+
+
+def _sayings(t, limit: int = 2048) -> list[str]:
+    """The texts a compiled template can say (slots as `{}`), at most `limit`."""
+    outs = [""]
+    for n in ((t,) if isinstance(t, str) else t):
+        if isinstance(n, str):
+            outs = [o + n for o in outs]
+        elif n[0] == SLOT:
+            outs = [o + "{}" for o in outs]
+        else:
+            tails = [x for a in n[1] for x in _sayings(a, limit)]
+            outs = [o + x for o in outs for x in tails][:limit]
+    return outs
+
+
+def _main(argv: list[str]) -> int:
+    from corpusc.render.template.banks import supported_locales
+    found = {loc: undeclared(loc) for loc in supported_locales()}
+    found = {loc: x for loc, x in found.items() if x}
+    if "--write" in argv and found:
+        path = PHRASES / SIGNAL_FILE
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        for loc, keys in found.items():
+            mine = doc.setdefault("templates", {}).setdefault(loc, {})
+            for k, cats in keys.items():
+                for cat, phrases in cats.items():
+                    lst = mine.setdefault(k, {}).setdefault(cat, [])
+                    lst += [p for p in phrases if p not in lst]
+        path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(found, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+    raise SystemExit(_main(sys.argv[1:]))

@@ -1,0 +1,233 @@
+"""Ground truth a pipeline can be scored against (issue 15 §1): every planned
+objection step located, every sentence that reads as a signal labelled, no turn
+labelled two contradictory ways, persona classifications from behaviour, and
+`corpusc verify` failing on each kind of gap."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from corpusc.builder.audit import audit_call, turn_labels, CONTRADICTORY
+from corpusc.builder.compile import compile_spec
+from corpusc.builder.verify import competitors, read_txt
+from corpusc.cli.main import main
+from corpusc.diagnostics.model import Sink
+from corpusc.plan import planner
+
+from .conftest import EXAMPLES, ROOT
+
+
+def _build(spec: Path, out: Path) -> Path:
+    res = CliRunner().invoke(main, ["build", str(spec), "-o", str(out), "--only", "transcripts,ground_truth"],
+                             catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def sales_pov(tmp_path_factory) -> Path:
+    return _build(EXAMPLES / "sales_pov.corpus", tmp_path_factory.mktemp("gt") / "out")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from gen_spec import sales_spec
+    d = tmp_path_factory.mktemp("gen")
+    spec = d / "gen.corpus"
+    spec.write_text(sales_spec(150).replace("seed 1", "seed 7"))
+    return _build(spec, d / "out")
+
+
+def _calls(out: Path):
+    manifest = json.loads((out / "manifest.json").read_text())
+    spec = (out / manifest["spec"]).resolve()
+    compiled = compile_spec(str(spec), Sink())
+    header = planner.header(compiled.program, compiled.spec_hash)
+    for call in planner.calls(compiled.program):
+        gt = json.loads((out / "ground_truth" / f"{call.id}.json").read_text())
+        yield call, gt, header
+
+
+def _audit(out: Path) -> list[tuple[str, str, str]]:
+    problems = []
+    for call, gt, header in _calls(out):
+        txt = out / "transcripts" / f"{call.id}.txt"
+        problems += [(call.id, c, m) for c, m in audit_call(call, gt, txt.read_text(), read_txt(txt),
+                                                            competitors(header, call))]
+    return problems
+
+
+# ---- ground truth misses what the text says ---------------------------------------------------
+
+def test_every_planned_objection_step_is_located_across_calls(sales_pov):
+    steps = {}
+    for call, gt, _ in _calls(sales_pov):
+        got = {(s["arc"], s["step"], s["turn"]): s for s in gt["objection_steps"]}
+        for st in call.objections:
+            s = got.get((st.arc, st.step, st.turn))
+            assert s is not None and "start" in s, f"{call.id}: {st.step} of {st.arc} at turn {st.turn}"
+            steps.setdefault(st.step, []).append(call.id)
+    # the arcs of sales_pov: addressed steps in later calls, an unaddressed step, a bare `stalled`
+    assert {"raised", "addressed", "resolved", "unaddressed", "stalled", "reopened"} <= set(steps)
+    assert "northwind.terms" in steps["addressed"] and "alder.proposal" in steps["stalled"]
+
+
+def test_triples_carry_the_arc_outcome_as_it_ended(sales_pov):
+    for call, gt, header in _calls(sales_pov):
+        arcs = {a.id: a for a in header.account(call.account).arcs}
+        for t in gt["objection_triples"]:
+            assert t["arc_outcome"] == arcs[t["arc"]].outcome
+            if t["steps"][-1] == "stalled":
+                assert t["outcome_in_call"] == "stalled" and t["arc_outcome"] == "stalled"
+
+
+def test_no_signal_sentence_goes_unlabelled(sales_pov, generated):
+    for out in (sales_pov, generated):
+        unlabelled = [p for p in _audit(out) if p[1] == "E0707"]
+        assert unlabelled == [], unlabelled[:5]
+
+
+def test_colour_signals_are_labelled_with_span_and_speaker(sales_pov):
+    kinds, colour = set(), 0
+    for call, gt, _ in _calls(sales_pov):
+        txt = (sales_pov / gt["transcript"]).read_text()
+        for s in gt["signals"]["surface"]:
+            assert txt[s["start"]:s["end"]] == s["quote"] and s["speaker"]
+            kinds.add(s["type"])
+            colour += s.get("planned") is False
+    assert {"pricing", "timeline", "competitor", "budget", "authority", "need", "next_step",
+            "buying_intent"} <= kinds
+    assert colour > 50  # sentences written as colour are labelled too
+
+
+def test_behavioural_signals_cover_what_was_rendered(sales_pov):
+    for call, gt, _ in _calls(sales_pov):
+        txt = read_txt(sales_pov / gt["transcript"])
+        beh = gt["signals"]["behavioral"]
+        cued = {i for i, (_, cues, _, _) in enumerate(txt) if "INTERRUPTS" in cues}
+        assert {x["turn"] for x in beh["interruptions"] if x["kind"] == "cut_in"} == cued
+        hes = {i for i, (_, cues, _, _) in enumerate(txt) if "hesitant" in cues}
+        assert {x["turn"] for x in beh["hesitations"]} == hes
+        asked: dict[str, int] = {}
+        names = {p["name"]: p["id"] for p in gt["participants"]}
+        for name, _, text, _ in txt:
+            asked[names[name]] = asked.get(names[name], 0) + text.count("?")
+        assert {k: v["questions"] for k, v in beh["speakers"].items()} == asked
+        assert abs(sum(v["share"] for v in beh["speakers"].values()) - 1) < 0.01
+
+
+def test_a_speaker_resuming_after_a_backchannel_labels_the_interruption(sales_pov):
+    n = 0
+    for call, gt, _ in _calls(sales_pov):
+        text = (sales_pov / gt["transcript"]).read_text()
+        txt = read_txt(sales_pov / gt["transcript"])
+        for x in gt["signals"]["behavioral"]["interruptions"]:
+            if x["kind"] != "backchannel":
+                continue
+            n += 1
+            r = x["resumed"]
+            assert text[r["start"]:r["end"]] == r["quote"] and r["turn"] == x["turn"] + 1
+            assert r["speaker"] == x["interrupted"] != x["by"]
+            assert len(txt[x["turn"]][2].split()) <= 8  # the cut-in was a backchannel
+    assert n >= 5  # sales_pov resumes after backchannels ("So, as I was saying") in several calls
+
+
+# ---- ground truth contradicts itself ---------------------------------------------------------
+
+def test_no_turn_carries_contradictory_labels(sales_pov, generated):
+    for out in (sales_pov, generated):
+        for call, gt, _ in _calls(out):
+            for turn, labels in turn_labels(gt).items():
+                for a, b in CONTRADICTORY[:2]:
+                    assert not (a in labels and b in labels), f"{call.id} turn {turn}: {a} and {b}"
+
+
+def test_the_plan_keeps_divergence_off_buying_signals_and_resolutions(generated):
+    for call, _, _ in _calls(generated):
+        contrary = {b.turn for b in call.beats if b.kind in ("buying_signal", "objection_resolved")}
+        assert not {m.turn for m in call.moments if m.divergent} & contrary, call.id
+
+
+def test_persona_rationales_come_from_behaviour(sales_pov):
+    rationales, n = set(), 0
+    for call, gt, header in _calls(sales_pov):
+        chit = {b.turn for b in call.beats if b.kind in ("small_talk", "opening", "introduce_stakeholder")}
+        for p in gt["participants"]:
+            per = p.get("persona")
+            if not per:
+                continue
+            n += 1
+            own = [i for i, k in enumerate(call.speakers) if call.participants[k].id == p["id"] and i not in chit]
+            assert len(per["evidence_turns"]) >= min(2, len(own)), (call.id, p["id"])
+            assert not set(per["evidence_turns"]) & chit
+            for t in per["evidence_turns"]:
+                assert call.participants[call.speakers[t]].id == p["id"]
+                assert str(t) in per["rationale"]
+            info = header.personas[per["label"]]
+            for catalog in (info.get("conversion_triggers") or []) + (info.get("weaknesses") or []):
+                assert catalog not in per["rationale"]
+            rationales.add(per["rationale"])
+    assert len(rationales) == n  # built from each participant's own turns, never one string per persona
+
+
+# ---- verify fails on each gap ------------------------------------------------------------------
+
+def _tampered(src: Path, tmp_path: Path, call_id: str, edit) -> tuple[int, str]:
+    from corpusc.builder import manifest
+    out = tmp_path / "copy"
+    shutil.copytree(src, out)
+    gpath = out / "ground_truth" / f"{call_id}.json"
+    gt = json.loads(gpath.read_text())
+    edit(gt)
+    gpath.write_text(json.dumps(gt))
+    doc = json.loads((out / "manifest.json").read_text())  # re-record the hash: only the audit may object
+    doc["files"][f"ground_truth/{call_id}.json"] = manifest.sha256_file(gpath)
+    doc["calls"][call_id]["files"][f"ground_truth/{call_id}.json"] = manifest.sha256_file(gpath)
+    (out / "manifest.json").write_text(json.dumps(doc))
+    res = CliRunner().invoke(main, ["verify", str(out)], catch_exceptions=False)
+    return res.exit_code, res.output
+
+
+def test_verify_fails_on_an_unlabelled_signal_sentence(sales_pov, tmp_path):
+    def drop(gt):
+        gt["signals"]["surface"] = [s for s in gt["signals"]["surface"] if s["type"] != "pricing"]
+    code, out = _tampered(sales_pov, tmp_path, "northwind.terms", drop)
+    assert code != 0 and "E0707" in out and "reads as pricing" in out
+
+
+def test_verify_fails_on_a_span_without_its_quote(sales_pov, tmp_path):
+    def shift(gt):
+        gt["objection_steps"][0]["start"] += 3
+    code, out = _tampered(sales_pov, tmp_path, "northwind.terms", shift)
+    assert code != 0 and "E0703" in out
+
+
+def test_verify_fails_on_contradictory_labels(sales_pov, tmp_path):
+    def clash(gt):
+        s = next(s for s in gt["signals"]["surface"] if s["type"] == "buying_intent")
+        gt["divergence_points"].append({"moment": "x", "turn": s["turn"], "cues": ["hesitant"],
+                                        "interpretation": "hidden concern"})
+    code, out = _tampered(sales_pov, tmp_path, "alder.demo", clash)
+    assert code != 0 and "E0708" in out and "`divergence` and `buying_intent`" in out
+
+
+def test_verify_fails_on_a_planned_step_without_evidence(sales_pov, tmp_path):
+    def drop(gt):
+        gt["objection_steps"] = [s for s in gt["objection_steps"] if s["step"] != "stalled"]
+    code, out = _tampered(sales_pov, tmp_path, "alder.proposal", drop)
+    assert code != 0 and "E0709" in out and "`stalled` step" in out
+
+
+def test_verify_fails_on_a_persona_without_behavioural_evidence(sales_pov, tmp_path):
+    def thin(gt):
+        p = next(p for p in gt["participants"] if p.get("persona"))
+        p["persona"]["evidence_turns"] = p["persona"]["evidence_turns"][:1]
+    code, out = _tampered(sales_pov, tmp_path, "northwind.review", thin)
+    assert code != 0 and "E0710" in out
