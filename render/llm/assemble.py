@@ -13,6 +13,8 @@ from typing import Any
 from corpusc.plan.model import Call, Header, fast
 from corpusc.render.llm import outline as O
 from corpusc.render.model import Evidence, RenderedCall, Turn
+from corpusc.render.template.banks import bank_locale
+from corpusc.render.template.signals import declaration, names_pattern, sentences, term_categories
 from corpusc.render.timing import timing
 
 NEGATIVE = frozenset({"objection_raised", "objection_reopened", "objection_unaddressed", "pain"})
@@ -65,6 +67,28 @@ def assemble(call: Call, header: Header, texts: dict[int, str], spans: dict[str,
             continue
         kind, key = (it.kind, it.id) if it.kind in ("moment", "colour") else (it.kind, it.key)
         evidence.append(fast(Evidence, kind=kind, key=key, turn=at[0], start=at[1], end=at[2]))
+    evidence += _signals(call, header, turns)
     evidence.sort(key=lambda e: (e.turn, e.start, e.end))
     return fast(RenderedCall, call_id=call.id, locale=call.locale, turns=turns, evidence=evidence,
                 duration=times[-1][1] if times else 0.0, provenance=provenance)
+
+
+def _signals(call: Call, header: Header, turns: list[Turn]) -> list[Evidence]:
+    """Every sentence of the model's words that carries a surface signal, by the
+    locale's signal terms (the template renderer's declaration and the audit's
+    reading): the model chose these words, so the renderer labels what it got,
+    the side rule included (a rep saying "pilot" is not buying intent)."""
+    loc = bank_locale(call.locale)
+    acct = header.account(call.account) if call.account else None
+    names = list(acct.competitors if acct else []) + [b.key for b in call.beats
+                                                       if b.kind == "competitor_mention" and b.key]
+    rx = names_pattern(names)
+    extra = {"competitor": rx} if rx is not None else None
+    sides = declaration().sides
+    out = []
+    for t in turns:
+        for a, b in sentences(t.text):
+            for cat in sorted(term_categories(loc, t.text[a:b], extra)):
+                if t.side in sides.get(cat, (t.side,)):
+                    out.append(fast(Evidence, kind="signal", key=cat, turn=t.index, start=a, end=b))
+    return out
