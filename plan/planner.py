@@ -154,6 +154,15 @@ def plan_account(prog: P.Program, a: P.Account, quota: int, base_index: int) -> 
             if m["turn"] not in contrary:  # a hidden concern is never also a buying signal or a resolution
                 eligible[m["polarity"]].append((ci, mi))
         per_call.append((c, r, parts, speakers, beats, steps, moments))
+    short = quota - sum(map(len, eligible.values()))
+    if short > 0:  # too few moments may diverge where they stand: move some onto plain turns of their call
+        _relocate(per_call, short)
+        eligible = {"positive": [], "negative": []}
+        for ci, (c, r, parts, speakers, beats, steps, moments) in enumerate(per_call):
+            contrary = {b.turn for b in beats if b.kind in CONTRARY_TO_CONCERN}
+            for mi, m in enumerate(moments):
+                if m["turn"] not in contrary:
+                    eligible[m["polarity"]].append((ci, mi))
     # the quota is split over both polarities in proportion (largest remainder), so
     # whether a moment diverges says nothing about what its words say
     chooser = rng.stream(seed, "account", a.name, "divergence")
@@ -355,6 +364,28 @@ def _no_voice_before_intro(parts, speakers: list[int], beats: list[Beat]) -> Non
             alts = veterans or [i for i, p in enumerate(parts) if p.side == "buyer" and intro.get(p.id, 0) <= t]
             if alts:
                 speakers[t] = alts[t % len(alts)]
+
+
+def _relocate(per_call: list, short: int) -> None:
+    """Move up to `short` moments that stand on a buying signal or a resolution
+    (where a hidden concern would contradict the turn) onto turns of their call
+    that carry no beat of weight, so the account's divergence quota stays exact."""
+    for c, r, parts, speakers, beats, steps, moments in per_call:
+        contrary = {b.turn for b in beats if b.kind in CONTRARY_TO_CONCERN}
+        weighty = contrary | {b.turn for b in beats if b.kind in ("opening", "close") or b.kind.startswith("objection_")}
+        used = {m["turn"] for m in moments}
+        plain = [t for t in range(1, len(speakers) - 1) if t not in weighty and t not in used]
+        pid = [p.id for p in parts]
+        for m in moments:
+            if short <= 0 or not plain:
+                break
+            if m["turn"] in contrary:
+                t = plain.pop(0)
+                m.update(turn=t, speaker=pid[speakers[t]], beat=None)
+                short -= 1
+        moments.sort(key=lambda m: m["turn"])
+        if short <= 0:
+            return
 
 
 def _moments(r, call_id, c: P.CallSpec, parts, speakers, beats: list[Beat]) -> list[dict]:
