@@ -21,8 +21,7 @@ from corpusc.score.spans import Files, SpanError, resolve
 CATEGORIES = {
     "surface": {"objection", "competitor_mention", "buying_intent", "pricing", "timeline", "budget",
                 "authority", "need", "next_step", "competitor", "price"},
-    "behavioral": {"interruption", "pause", "hesitation", "overlap", "backchannel", "filler", "false_start",
-                   "question"},
+    "behavioral": {"interruption", "pause", "silence", "hold", "overlap", "filler", "false_start"},
 }
 SECTIONS = ("signals", "objections", "personas", "divergence", "deal_outcome", "fields")
 

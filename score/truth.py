@@ -114,8 +114,12 @@ def from_document(gt: dict[str, Any], folder: str) -> CallTruth:
     beh = sig.get("behavioral", {})
     for x in beh.get("interruptions", []):
         ct.items.append(item("behavioral", "interruption", x, x.get("by")))
-    for x in beh.get("pauses", []):
-        ct.items.append(item("behavioral", "pause", x, x.get("speaker")))
+    for x in beh.get("pauses", []):  # pause, silence or hold
+        ct.items.append(item("behavioral", x.get("kind", "pause"), x, x.get("speaker")))
+    for x in beh.get("overlaps", []):  # said over another speaker (backchannels, cut-ins)
+        ct.items.append(item("behavioral", "overlap", x, x.get("speaker")))
+    for x in beh.get("disfluencies", []):  # fillers and false starts, located like any evidence
+        ct.items.append(item("behavioral", x["kind"], x, x.get("speaker")))
     for x in beh.get("cues", []):
         cue = x["cue"]
         if cue.endswith("s pause") or cue == "INTERRUPTS":
