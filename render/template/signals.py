@@ -161,10 +161,20 @@ def _terms(locale: str) -> tuple[tuple[str, re.Pattern], ...]:
                  for row in rows if row.get("keywords"))
 
 
+@lru_cache(maxsize=None)
+def _any_term(locale: str) -> re.Pattern:
+    """Every category's terms in one pattern: most sentences hold none, and one
+    search says so instead of one per category."""
+    rows = load_lexicon(locale).classify.signal_terms
+    words = sorted({k for row in rows for k in row.get("keywords") or ()}, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(k) for k in words) + ")" if words else r"(?!)",
+                      re.IGNORECASE)
+
+
 def term_categories(locale: str, text: str, extra: dict[str, re.Pattern] | None = None) -> frozenset[str]:
     """The categories whose signal terms occur in `text` (the audit's reading, and
     the classification of the spec's prose when the renderer inserts it)."""
-    out = {cat for cat, rx in _terms(locale) if rx.search(text)}
+    out = {cat for cat, rx in _terms(locale) if rx.search(text)} if _any_term(locale).search(text) else set()
     for cat, rx in (extra or {}).items():
         if rx.search(text):
             out.add(cat)
