@@ -12,7 +12,7 @@ from typing import Any, Iterable
 
 from corpusc.plan.model import Call
 from corpusc.render.template.banks import bank_locale
-from corpusc.render.template.signals import declaration, names_pattern, sentences, term_categories
+from corpusc.render.template.signals import names_pattern, read_signals
 
 # labels that cannot both hold for one turn: a hidden concern is not a buying
 # signal, and not the turn where the buyer says the objection is settled
@@ -118,16 +118,12 @@ def _unlabelled(call: Call, gt: dict[str, Any], turns, competitors) -> list[tupl
     for s in gt.get("signals", {}).get("surface", []):
         typ = "competitor" if s["type"] == "competitor_mention" else s["type"]
         spans.setdefault(s["turn"], []).append((typ, s["start"], s["end"]))
-    sides = declaration().sides
     out = []
     for i, (_, _, words, base) in enumerate(turns):
         have = spans.get(i, [])
         side = call.participants[call.speakers[i]].side if i < len(call.speakers) else None
-        for a, b in sentences(words):
-            for cat in sorted(term_categories(loc, words[a:b], extra)):
-                if side not in sides.get(cat, (side,)):
-                    continue  # not a signal of this side (a rep saying "pilot" is not buying intent)
-                if not any(t == cat and s < base + b and base + a < e for t, s, e in have):
-                    out.append(("E0707", f"turn {i}: \"{words[a:b].strip()[:70]}\" reads as {cat} "
-                                         "but no label covers it"))
+        for cat, a, b in read_signals(loc, words, side, extra):
+            if not any(t == cat and s < base + b and base + a < e for t, s, e in have):
+                out.append(("E0707", f"turn {i}: \"{words[a:b].strip()[:70]}\" reads as {cat} "
+                                     "but no label covers it"))
     return out

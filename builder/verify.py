@@ -18,6 +18,7 @@ from corpusc.render.cues import PAUSE as PAUSE_CUE
 
 from corpusc.builder import manifest
 from corpusc.builder.audit import audit_call, located
+from corpusc.render.template.signals import competitor_names
 
 AUDIT_HELP = {
     "E0703": "the transcript or the ground truth was altered after the build",
@@ -84,7 +85,7 @@ def verify(out: Path, sink: Sink) -> dict[str, Any]:
         for rel, sha in entry.get("files", {}).items():
             summary["files"] += 1
             ok &= _check_file(out, rel, sha, add)
-        realized.append(_check_call(out, call, entry, add, competitors(header, call)) if ok else call)
+        realized.append(_check_call(out, call, entry, add, competitor_names(header, call)) if ok else call)
         _verify_audio(out, call, entry, add, summary)
         if ok and call.population:
             _check_metadata(out, call, entry, add, pops.get(call.population))
@@ -180,12 +181,6 @@ def read_txt(path: Path) -> list[tuple[str, list[str], str, int]]:
             out.append((m.group("name"), cues, m.group("text"), off + m.start("text")))
         off += len(line) + 1
     return out
-
-
-def competitors(header, call: Call) -> list[str]:
-    """The competitor names a call's transcript may say (the audit's competitor terms)."""
-    acct = header.account(call.account) if call.account else None
-    return list(acct.competitors if acct else []) + [b.key for b in call.beats if b.kind == "competitor_mention" and b.key]
 
 
 def _check_call(out: Path, call: Call, entry: dict, add, names: list[str] = ()) -> Call:

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from corpusc.builder.audit import audit_call, turn_labels, CONTRADICTORY
 from corpusc.builder.compile import compile_spec
-from corpusc.builder.verify import competitors, read_txt
+from corpusc.builder.verify import read_txt
+from corpusc.render.template.signals import competitor_names
 from corpusc.cli.main import main
 from corpusc.diagnostics.model import Sink
 from corpusc.plan import planner
@@ -60,7 +61,7 @@ def _audit(out: Path) -> list[tuple[str, str, str]]:
     for call, gt, header in _calls(out):
         txt = out / "transcripts" / f"{call.id}.txt"
         problems += [(call.id, c, m) for c, m in audit_call(call, gt, txt.read_text(), read_txt(txt),
-                                                            competitors(header, call))]
+                                                            competitor_names(header, call))]
     return problems
 
 

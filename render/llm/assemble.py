@@ -14,7 +14,7 @@ from corpusc.plan.model import Call, Header, fast
 from corpusc.render.llm import outline as O
 from corpusc.render.model import Evidence, RenderedCall, Turn
 from corpusc.render.template.banks import bank_locale
-from corpusc.render.template.signals import declaration, names_pattern, sentences, term_categories
+from corpusc.render.template.signals import competitor_names, names_pattern, read_signals
 from corpusc.render.timing import timing
 
 NEGATIVE = frozenset({"objection_raised", "objection_reopened", "objection_unaddressed", "pain"})
@@ -74,21 +74,11 @@ def assemble(call: Call, header: Header, texts: dict[int, str], spans: dict[str,
 
 
 def _signals(call: Call, header: Header, turns: list[Turn]) -> list[Evidence]:
-    """Every sentence of the model's words that carries a surface signal, by the
-    locale's signal terms (the template renderer's declaration and the audit's
-    reading): the model chose these words, so the renderer labels what it got,
-    the side rule included (a rep saying "pilot" is not buying intent)."""
+    """Every sentence of the model's words that carries a surface signal, read
+    as the audit reads it: the model chose these words, so the renderer labels
+    what it got."""
     loc = bank_locale(call.locale)
-    acct = header.account(call.account) if call.account else None
-    names = list(acct.competitors if acct else []) + [b.key for b in call.beats
-                                                       if b.kind == "competitor_mention" and b.key]
-    rx = names_pattern(names)
+    rx = names_pattern(competitor_names(header, call))
     extra = {"competitor": rx} if rx is not None else None
-    sides = declaration().sides
-    out = []
-    for t in turns:
-        for a, b in sentences(t.text):
-            for cat in sorted(term_categories(loc, t.text[a:b], extra)):
-                if t.side in sides.get(cat, (t.side,)):
-                    out.append(fast(Evidence, kind="signal", key=cat, turn=t.index, start=a, end=b))
-    return out
+    return [fast(Evidence, kind="signal", key=cat, turn=t.index, start=a, end=b)
+            for t in turns for cat, a, b in read_signals(loc, t.text, t.side, extra)]

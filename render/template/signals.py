@@ -181,6 +181,23 @@ def term_categories(locale: str, text: str, extra: dict[str, re.Pattern] | None 
     return frozenset(out) if out else NONE
 
 
+def competitor_names(header, call) -> list[str]:
+    """The competitor names a call's words may say: its account's and its planned mentions."""
+    acct = header.account(call.account) if call.account else None
+    return list(acct.competitors if acct else []) + [b.key for b in call.beats
+                                                     if b.kind == "competitor_mention" and b.key]
+
+
+def read_signals(locale: str, text: str, side: str | None, extra: dict[str, re.Pattern] | None = None
+                 ) -> list[tuple[str, int, int]]:
+    """(category, start, end) of each sentence of `text` that reads as a signal
+    of `side` by the locale's terms (a rep saying "pilot" is not buying intent):
+    the audit's reading, and the labels of words no bank template declared."""
+    sides = declaration().sides
+    return [(cat, a, b) for a, b in sentences(text) for cat in sorted(term_categories(locale, text[a:b], extra))
+            if side in sides.get(cat, (side,))]
+
+
 def names_pattern(names) -> re.Pattern | None:
     """A pattern matching any of `names` as whole words (competitor names of a spec)."""
     names = sorted({n for n in names if n}, key=len, reverse=True)
