@@ -192,10 +192,8 @@ def check_call(call, rc: RenderedCall) -> None:
             assert t.cues == m.cues
             assert t.moment == m.id
             assert ("moment", m.id, i) in ev
-            if m.divergent:
-                assert t.sentiment == "MIXED"
-            else:
-                assert t.sentiment == ("POSITIVE" if m.polarity == "positive" else "NEGATIVE")
+            # the words' polarity, divergent or not: the divergence is the cues', never the sentiment's
+            assert t.sentiment == ("POSITIVE" if m.polarity == "positive" else "NEGATIVE")
     if not call.paralinguistics:  # holds, silences and interruptions are events of the call, not paralinguistics
         assert all(not [c for c in t.cues if not c.startswith(("hold ", "silence ")) and c != "INTERRUPTS"]
                    for t in rc.turns)
