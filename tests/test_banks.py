@@ -18,7 +18,7 @@ import pytest
 from corpusc.compiler.driver import compile_file
 from corpusc.diagnostics.model import Sink
 from corpusc.plan import planner as planmod
-from corpusc.render.template import banks, classify, drafting, engine, lexicon, morphology, sales, voices
+from corpusc.render.template import banks, classify, drafting, engine, lexicon, morphology, sales, service, voices
 
 from .conftest import EXAMPLES, ROOT
 
@@ -160,8 +160,18 @@ def reads(tmp_path_factory):
             recs[loc] = Recording(banks.load_bank(loc), seen.setdefault(loc, set()))
         return recs[loc]
 
+    calls_banks: dict[tuple, Recording] = {}
+    pruned = service.call_bank
+
+    def recording_call_bank(loc: str, dom: str, chat: bool) -> Recording:
+        """A service call speaks from its banks pruned (chat, hold talk): noted as well."""
+        if (loc, dom, chat) not in calls_banks:
+            calls_banks[loc, dom, chat] = Recording(pruned(loc, dom, chat), seen.setdefault(loc, set()))
+        return calls_banks[loc, dom, chat]
+
     mp = pytest.MonkeyPatch()
     mp.setattr(drafting, "load_bank", recording_bank)
+    mp.setattr(service, "call_bank", recording_call_bank)
     mp.setattr(engine, "STRICT", True)
     try:
         for path, text in specs:

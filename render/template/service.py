@@ -81,6 +81,32 @@ def chat_bank(loc: str, dom: str) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=None)
+def _hold_words(loc: str, dom: str) -> re.Pattern | None:
+    """What speaks of a hold (`pop.*.hold_words`): said only by the hold the
+    call plans (`pop.*.hold.*`), never elsewhere, so a call without a hold
+    never mentions one and a call with one mentions it where it happens."""
+    words = [w for g in _groups(load_bank(loc), dom, "hold_words") for w in g]
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.I) if words else None
+
+
+@lru_cache(maxsize=None)
+def call_bank(loc: str, dom: str, chat: bool) -> dict[str, Any]:
+    """The banks a call speaks from: a chat's (`chat_bank`), and in every call
+    the templates pruned of hold talk except in the hold's own banks."""
+    bank = chat_bank(loc, dom) if chat else load_bank(loc)
+    rx = _hold_words(loc, dom)
+    if rx is None:
+        return bank
+    out = {}
+    for k, v in bank.items():
+        if isinstance(v, list) and v and not isinstance(v[0], (dict, list)) and k.split(".")[2:3] != ["hold"]:
+            out[k] = [x for x in (_prune(t, rx) for t in v) if x is not None]
+        else:
+            out[k] = v
+    return out
+
+
+@lru_cache(maxsize=None)
 def _paraphraser(loc: str, dom: str, chat: bool) -> tuple[re.Pattern, list[dict[str, list[str]]]] | None:
     """`pop.*.paraphrase`: groups of phrases that say the same in the same
     place of a sentence; any member found is replaced by one of its group. A
@@ -88,12 +114,14 @@ def _paraphraser(loc: str, dom: str, chat: bool) -> tuple[re.Pattern, list[dict[
     gets a member that only a phone call says. One regex, a group per kind:
     the match's `lastindex` says which table it belongs to."""
     rx = _voice_only(loc, dom) if chat else None
+    held = _hold_words(loc, dom)  # a paraphrase never turns a sentence into hold talk
     parts, tables = [], []
     for start in (True, False):
         of: dict[str, list[str]] = {}
         for g in _groups(load_bank(loc), dom, "paraphrase"):
             if g and g[0].startswith("^") == start:
-                g = [w.lstrip("^") for w in g if not (rx and rx.search(w.lstrip("^")))]
+                g = [w.lstrip("^") for w in g if not (rx and rx.search(w.lstrip("^")))
+                     and not (held and held.search(w.lstrip("^")))]
                 for w in g if len(g) > 1 else ():
                     of.setdefault(w.lower(), g)
         if of:
@@ -169,17 +197,17 @@ class Service:
         self.scen = str(scen or self.meta.get("scenario") or "")
         self.intent = str(self.meta.get("intent") or "")
         self.close_turn = next((b.turn for b in c.beats if b.kind == "close"), self.n - 1)
-        # holds and silences take their seconds out of the talking time
-        self.hold = 0.0 if str(self.meta.get("channel") or "") == "text" else _seconds(self.meta.get("Hold_time"))
+        # holds and silences take their seconds out of the talking time (a chat's hold is a wait in the chat)
+        self.hold = _seconds(self.meta.get("Hold_time"))
         self.silence = _seconds(self.meta.get("Silence_total_seconds"))
         talk = max(c.target_duration_sec * 0.3, c.target_duration_sec - self.hold - self.silence)
         self.chat = str(self.meta.get("channel") or "") == "text"
         # a chat is typed: fewer words than a phone call of the same length says
         self.target = round(talk * WORDS_PER_SEC * (TYPED if self.chat else 1.0))
         self.tight = self.target / max(1, self.n) < 16 or self.n <= 5
-        if self.chat:  # a chat is typed: no phrase only a phone call says
-            R.bank = chat_bank(R.loc, self.dom)
-            self._k.clear()
+        # a chat is typed: no phrase only a phone call says; no hold talk but the planned hold's
+        R.bank = call_bank(R.loc, self.dom, self.chat)
+        self._k.clear()
         # the caller's mood is the metadata's sentiment, so the words agree with it
         mood = self.meta.get("sentiment_score")
         mood = float(mood) if isinstance(mood, (int, float)) and not isinstance(mood, bool) else 0.0
@@ -455,6 +483,7 @@ class Service:
                 else:
                     d.add(d.core, self.line(["filler." + side], kw, i))
             drafts.append(d)
+        self.hold_at = self._hold_exchange(drafts, step_at)
         R.fit(drafts, self.target)
         self._polish(drafts)
         for d in drafts:  # the repeat: the agent's last words before the request, word for word
@@ -465,6 +494,37 @@ class Service:
                     d.add(d.core, text)
         self._gaps(drafts, step_at)
         return drafts
+
+    def _hold_exchange(self, drafts: list[Draft], step_at: dict[int, str]) -> int | None:
+        """The planned hold, said where it happens: the agent announces it
+        (`hold.announce`), the caller agrees (`hold.ok`), the hold's seconds
+        pass before the agent's next turn, which opens with the return
+        (`hold.back`); `_text` banks in a chat. The turn that returns, or None
+        (no hold, or no room for the exchange)."""
+        if self.hold <= 0:
+            return None
+        sp, n = self.sp, self.n
+        last = min(self.close_turn, n - 1)
+        room = [a for a in range(2, last - 1) if sp[a].side == "seller" and sp[a + 1].side != "seller"
+                and sp[a + 2].side == "seller" and not {step_at.get(a), step_at.get(a + 1), step_at.get(a + 2)}
+                & {"=ask", "=repeat"}]
+        if not room:
+            room = [a for a in range(0, last - 1) if sp[a].side == "seller" and sp[a + 2].side == "seller"]
+        if not room:
+            return None
+        held = [a for a in room if step_at.get(a + 2) == "hold"]
+        a = held[0] if held else room[len(room) // 2]
+        kw = drafts[a].slots
+        text = "_text" if self.chat else ""
+        announce = self.say(self.k(f"hold.announce{text}", "hold.announce"), kw)
+        back = self.say(self.k(f"hold.back{text}", "hold.back"), kw)
+        ok = self.say(self.k("hold.ok"), kw)
+        if not (announce and back):
+            return None
+        drafts[a].add(drafts[a].tail, announce, (("hold", "announce"),))
+        drafts[a + 1].add(drafts[a + 1].tail, ok, (("hold", "ok"),))
+        drafts[a + 2].add(drafts[a + 2].head, back, (("hold", "back"),))
+        return a + 2
 
     def _transferred_in(self, kw: dict) -> str:
         """Transfers the metadata counts that the call does not play (the
@@ -493,7 +553,7 @@ class Service:
             for lst in (d.head, d.core, d.body, d.tail):
                 keep = []
                 for text, tags, opt in lst:
-                    if para is not None:
+                    if para is not None and not (tags and tags[0][0] == "hold"):  # the hold's words stay its own
                         text = para[0].sub(lambda m: _swap(m.group(), para[1][m.lastindex - 1], R.r, caps), text)
                     if text[-1:] in ".?" and text.count(" ") >= 5:
                         # how people talk: the customer's name now and then, a closing aside
@@ -516,14 +576,17 @@ class Service:
         (the agent's "thanks for holding"), its silence split over up to two
         caller turns, so the transcript adds up to the metadata."""
         middle = [d for d in drafts if 2 <= d.i < self.close_turn]
-        if self.hold > 0:
+        if self.hold > 0 and self.hold_at is not None:
+            drafts[self.hold_at].gaps.append(f"hold {self.hold:.1f}s")
+        elif self.hold > 0:
             agents = [d for d in middle if d.side == "seller"] or [d for d in drafts[1:] if d.side == "seller"]
             if agents:
                 held = [d for d in agents if step_at.get(d.i) == "hold"]
                 d = held[0] if held else agents[len(agents) // 2]
                 d.gaps.append(f"hold {self.hold:.1f}s")
         if self.silence > 0:
-            callers = [d for d in middle if d.side != "seller"] or [d for d in drafts[1:] if d.side != "seller"]
+            callers = [d for d in middle if d.side != "seller" and d.i + 1 != self.hold_at] or \
+                [d for d in drafts[1:] if d.side != "seller"]
             if callers:
                 # one to three pauses before caller turns, of unequal lengths drawn per call
                 tenths = round(self.silence * 10)
