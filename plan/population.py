@@ -334,6 +334,10 @@ def _draw(r, weights) -> int:
     return max(i for i, w in enumerate(weights) if w > 0)
 
 
+# seconds of a chat per message: about ten words typed at 38-55 wpm, read by
+# the other side, and the pause before the reply (render/timing.py's model)
+CHAT_MESSAGE_SEC = 18.0
+
 TIME_BUCKETS = ((0, "night"), (6, "morning"), (12, "midday"), (14, "afternoon"), (18, "evening"), (22, "night"))
 
 
@@ -532,8 +536,12 @@ class Expander:
         meta["ANI"] = _phone(r, blocks)
         caller_gender = "female" if r.random() < 0.5 else "male"
         duration = float(meta.get("duration_sec") or meta.get("AHT") or 120.0)
-        # a chat is typed: more and shorter messages than the turns of a phone call
-        turns = max(4, min(80, int(round(duration / (8.0 if meta.get("channel") == "text" else 12.0)))))
+        # a chat is typed and read: a message and its reading take longer than a spoken turn
+        chat = meta.get("channel") == "text"
+        # the turns fill the time not spent waiting (the hold, the silences): a long hold is no talk
+        talk = duration - sum(float(meta[k]) for k in ("Hold_time", "Silence_total_seconds")
+                              if isinstance(meta.get(k), (int, float)) and not isinstance(meta.get(k), bool))
+        turns = max(4, min(80, int(round(max(duration * 0.3, talk) / (CHAT_MESSAGE_SEC if chat else 12.0)))))
         # built without validation (plan_model.fast): every value is made here,
         # typed as the model says, and this runs once per call of a large
         # population; the frozen participants and beats are shared between calls
@@ -556,7 +564,7 @@ class Expander:
         return fast(Call, id=call_id, kind="population", index=self.base + k, population=pop.name, date=d,
                     time=t, start=start, start_utc=start_utc, weekday=wd, timezone=pop.timezone, locale=locale,
                     length="short" if turns <= 20 else "medium" if turns <= 40 else "long", target_turns=turns,
-                    target_duration_sec=round(duration, 3), medium="phone", participants=parts,
+                    target_duration_sec=round(duration, 3), medium="chat" if chat else "phone", participants=parts,
                     speakers=speakers, beats=beats, metadata=meta)
 
 

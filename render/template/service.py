@@ -17,7 +17,7 @@ from corpusc.render.template.banks import load_bank, with_prefix
 from corpusc.render.template.classify import placeholder_name
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name
 from corpusc.render.template.language import ALT, SLOT, template_slots
-from corpusc.render.timing import WORDS_PER_SEC
+from corpusc.render.timing import CHAT_WORDS_PER_SEC, WORDS_PER_SEC
 
 
 def _seconds(v: Any) -> float:
@@ -171,7 +171,6 @@ def once_keys(locale: str, dom: str, side: str) -> tuple[str, ...]:
     return with_prefix(locale, f"pop.{dom}.once.{side}.")
 
 
-TYPED = 0.6  # a chat's words per second against a phone call's: typing is slower than talking
 
 
 class Service:
@@ -202,8 +201,8 @@ class Service:
         self.silence = _seconds(self.meta.get("Silence_total_seconds"))
         talk = max(c.target_duration_sec * 0.3, c.target_duration_sec - self.hold - self.silence)
         self.chat = str(self.meta.get("channel") or "") == "text"
-        # a chat is typed: fewer words than a phone call of the same length says
-        self.target = round(talk * WORDS_PER_SEC * (TYPED if self.chat else 1.0))
+        # a chat is typed and read (render/timing.py): far fewer words than a phone call of the same length
+        self.target = round(talk * (CHAT_WORDS_PER_SEC if self.chat else WORDS_PER_SEC))
         self.tight = self.target / max(1, self.n) < 16 or self.n <= 5
         # a chat is typed: no phrase only a phone call says; no hold talk but the planned hold's
         R.bank = call_bank(R.loc, self.dom, self.chat)
@@ -453,6 +452,9 @@ class Service:
                              scen_key[len("pop.generic."):]]
                     d.add(d.core, self.line([f"scenario.{self.scen}_short"] + names, kw, i), tag)
                     d.add(d.core, self._transferred_in(kw))
+                    cat = str(self.meta.get("complaint_category") or "")
+                    if cat:  # the planned complaint, in the caller's words (none for `no_complaint`: no bank)
+                        d.add(d.core, self.say(self.k(f"complaint.{cat}"), kw), (("complaint", cat),))
                     generic = (self.k(f"more.{side}"), self.k(f"more.{side}_text"))
                     d.fills = [f for f in d.fills if f not in generic]  # nothing to react to yet
                 elif b.kind == "close":
@@ -512,19 +514,27 @@ class Service:
             room = [a for a in range(0, last - 1) if sp[a].side == "seller" and sp[a + 2].side == "seller"]
         if not room:
             return None
+        # mid-call, before the outcome: not returning on the close when there is room elsewhere
+        room = [a for a in room if a + 2 < self.close_turn] or room
         held = [a for a in room if step_at.get(a + 2) == "hold"]
-        a = held[0] if held else room[len(room) // 2]
+        a = held[0] if held else room[(len(room) - 1) // 2]
         kw = drafts[a].slots
         text = "_text" if self.chat else ""
-        announce = self.say(self.k(f"hold.announce{text}", "hold.announce"), kw)
-        back = self.say(self.k(f"hold.back{text}", "hold.back"), kw)
-        ok = self.say(self.k("hold.ok"), kw)
+        say = self._shortest if self.tight else self.say  # a very short call says it in the fewest words
+        announce = say(self.k(f"hold.announce{text}", "hold.announce"), kw)
+        back = say(self.k(f"hold.back{text}", "hold.back"), kw)
+        ok = say(self.k("hold.ok"), kw) if not self.tight else ""
         if not (announce and back):
             return None
         drafts[a].add(drafts[a].tail, announce, (("hold", "announce"),))
         drafts[a + 1].add(drafts[a + 1].tail, ok, (("hold", "ok"),))
         drafts[a + 2].add(drafts[a + 2].head, back, (("hold", "back"),))
         return a + 2
+
+    def _shortest(self, key: str | None, kw: dict) -> str:
+        """The shortest rendering of `key`'s templates."""
+        texts = [self.R.render(t, kw) for t in (self.R.bank.get(key) or ())] if key else []
+        return min(texts, key=lambda x: (x.count(" "), x)) if texts else ""
 
     def _transferred_in(self, kw: dict) -> str:
         """Transfers the metadata counts that the call does not play (the
