@@ -337,6 +337,7 @@ def _draw(r, weights) -> int:
 # seconds of a chat per message: about ten words typed at 38-55 wpm, read by
 # the other side, and the pause before the reply (render/timing.py's model)
 CHAT_MESSAGE_SEC = 18.0
+MIN_TURN_SEC, MIN_MESSAGE_SEC = 5.0, 9.0  # the least time a spoken turn, a typed message takes
 
 TIME_BUCKETS = ((0, "night"), (6, "morning"), (12, "midday"), (14, "afternoon"), (18, "evening"), (22, "night"))
 
@@ -542,6 +543,13 @@ class Expander:
         talk = duration - sum(float(meta[k]) for k in ("Hold_time", "Silence_total_seconds")
                               if isinstance(meta.get(k), (int, float)) and not isinstance(meta.get(k), bool))
         turns = max(4, min(80, int(round(max(duration * 0.3, talk) / (CHAT_MESSAGE_SEC if chat else 12.0)))))
+        # room for what the metadata says happened: a hold is announced, agreed to and returned from
+        # (three turns), a silence sits before a caller's turn, each interruption cuts into a turn
+        turns = min(80, max(turns, 4 + 3 * _positive(meta.get("Hold_time")) + 2 * _positive(
+            meta.get("Silence_total_seconds")) + 2 * int(_positive(meta.get("Interruptions_count"), count=True))))
+        # waits that leave the turns too little time (a 60 s hold in a 70 s call) lengthen the call: the
+        # rendered length, which `duration_sec` reports, is the waits and the turns' time together
+        duration = max(duration, duration - talk + turns * (MIN_MESSAGE_SEC if chat else MIN_TURN_SEC))
         # built without validation (plan_model.fast): every value is made here,
         # typed as the model says, and this runs once per call of a large
         # population; the frozen participants and beats are shared between calls
@@ -566,6 +574,13 @@ class Expander:
                     length="short" if turns <= 20 else "medium" if turns <= 40 else "long", target_turns=turns,
                     target_duration_sec=round(duration, 3), medium="chat" if chat else "phone", participants=parts,
                     speakers=speakers, beats=beats, metadata=meta)
+
+
+def _positive(v: Any, count: bool = False) -> int:
+    """1 when `v` is a number above 0 (`count`: the number itself, as a whole count), else 0."""
+    if not isinstance(v, (int, float)) or isinstance(v, bool) or v <= 0:
+        return 0
+    return int(v) if count else 1
 
 
 def population_calls(prog: P.Program, pop: P.Population, base_index: int) -> Iterator[Call]:

@@ -511,8 +511,6 @@ class Service:
                 and sp[a + 2].side == "seller" and not {step_at.get(a), step_at.get(a + 1), step_at.get(a + 2)}
                 & {"=ask", "=repeat"}]
         if not room:
-            room = [a for a in range(0, last - 1) if sp[a].side == "seller" and sp[a + 2].side == "seller"]
-        if not room:
             return None
         # mid-call, before the outcome: not returning on the close when there is room elsewhere
         room = [a for a in room if a + 2 < self.close_turn] or room
