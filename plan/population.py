@@ -334,9 +334,9 @@ def _draw(r, weights) -> int:
     return max(i for i, w in enumerate(weights) if w > 0)
 
 
-# seconds of a chat per message: about ten words typed at 38-55 wpm, read by
+# seconds of a chat per message: about twelve words typed at 38-55 wpm, read by
 # the other side, and the pause before the reply (render/timing.py's model)
-CHAT_MESSAGE_SEC = 18.0
+CHAT_MESSAGE_SEC = 22.0
 MIN_TURN_SEC, MIN_MESSAGE_SEC = 5.0, 9.0  # the least time a spoken turn, a typed message takes
 
 TIME_BUCKETS = ((0, "night"), (6, "morning"), (12, "midday"), (14, "afternoon"), (18, "evening"), (22, "night"))

@@ -521,7 +521,7 @@ class Service:
         say = self._shortest if self.tight else self.say  # a very short call says it in the fewest words
         announce = say(self.k(f"hold.announce{text}", "hold.announce"), kw)
         back = say(self.k(f"hold.back{text}", "hold.back"), kw)
-        ok = say(self.k("hold.ok"), kw) if not self.tight else ""
+        ok = say(self.k("hold.ok"), kw)
         if not (announce and back):
             return None
         drafts[a].add(drafts[a].tail, announce, (("hold", "announce"),))
