@@ -196,6 +196,9 @@ class Service:
         self.scen = str(scen or self.meta.get("scenario") or "")
         self.intent = str(self.meta.get("intent") or "")
         self.close_turn = next((b.turn for b in c.beats if b.kind == "close"), self.n - 1)
+        # the colleague who picks up after the agent's hand-over (plan.population.HANDOVER), if any
+        seller = next((p for p in c.participants if p.side == "seller"), None)
+        self.colleague = next((p for p in c.participants if p.side == "seller" and p is not seller), None)
         # holds and silences take their seconds out of the talking time (a chat's hold is a wait in the chat)
         self.hold = _seconds(self.meta.get("Hold_time"))
         self.silence = _seconds(self.meta.get("Silence_total_seconds"))
@@ -457,6 +460,10 @@ class Service:
                         d.add(d.core, self.say(self.k(f"complaint.{cat}"), kw), (("complaint", cat),))
                     generic = (self.k(f"more.{side}"), self.k(f"more.{side}_text"))
                     d.fills = [f for f in d.fills if f not in generic]  # nothing to react to yet
+                elif b.kind == "close" and self.colleague is not None and self.k(f"handover.announce.{self.colleague.role}"):
+                    d.add(d.core, self.say(self.k(f"handover.announce.{self.colleague.role}"), kw),
+                          tag + (("handover", "announce"),))  # the agent hands over: the colleague picks up next
+                    d.fills = []
                 elif b.kind == "close":
                     d.add(d.core, self.line([f"close.{self.scen}_short", f"close.{self.scen}", "close.default"], kw, i),
                           tag)
@@ -468,7 +475,9 @@ class Service:
                 else:
                     d.add(d.core, self.say(self.k("filler." + side), kw), tag)
             if not beats:
-                if i > self.close_turn or (i == n - 1 and side == "caller"):
+                if self.colleague is not None and i > self.close_turn:
+                    self._handover(d, i, kw)
+                elif i > self.close_turn or (i == n - 1 and side == "caller"):
                     d.add(d.core, self.line([f"bye.{self.scen}", "bye"], kw, i))
                     d.fills = []
                 elif step_at.get(i) == "=ask":
@@ -496,6 +505,22 @@ class Service:
                     d.add(d.core, text)
         self._gaps(drafts, step_at)
         return drafts
+
+    def _handover(self, d: Draft, i: int, kw: dict) -> None:
+        """A turn after the agent's hand-over: the caller agrees, the colleague
+        picks up (`handover.pickup.<role>`), the caller answers, the colleague
+        takes it from there and says goodbye (`handover.close.<role>`)."""
+        role = self.colleague.role
+        kw["new_agent"] = first_name(self.colleague.name)
+        if d.p is self.colleague:
+            first = all(p is not self.colleague for p in self.sp[self.close_turn + 1:i])
+            key = self.k(f"handover.pickup.{role}" if first else f"handover.close.{role}")
+            d.add(d.core, self.say(key, kw) or self.say(self.k("goodbye"), kw),
+                  (("handover", "pickup" if first else "close"),))
+        else:
+            picked = any(p is self.colleague for p in self.sp[self.close_turn + 1:i])
+            d.add(d.core, self.say(self.k("handover.reply" if picked else "handover.ok"), kw))
+        d.fills = []
 
     def _hold_exchange(self, drafts: list[Draft], step_at: dict[int, str]) -> int | None:
         """The planned hold, said where it happens: the agent announces it
