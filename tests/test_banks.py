@@ -163,11 +163,11 @@ def reads(tmp_path_factory):
     calls_banks: dict[tuple, Recording] = {}
     pruned = service.call_bank
 
-    def recording_call_bank(loc: str, dom: str, chat: bool) -> Recording:
+    def recording_call_bank(loc: str, *rest) -> Recording:
         """A service call speaks from its banks pruned (chat, hold talk): noted as well."""
-        if (loc, dom, chat) not in calls_banks:
-            calls_banks[loc, dom, chat] = Recording(pruned(loc, dom, chat), seen.setdefault(loc, set()))
-        return calls_banks[loc, dom, chat]
+        if (loc, *rest) not in calls_banks:
+            calls_banks[(loc, *rest)] = Recording(pruned(loc, *rest), seen.setdefault(loc, set()))
+        return calls_banks[(loc, *rest)]
 
     mp = pytest.MonkeyPatch()
     mp.setattr(drafting, "load_bank", recording_bank)

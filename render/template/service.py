@@ -81,20 +81,25 @@ def chat_bank(loc: str, dom: str) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=None)
-def _hold_words(loc: str, dom: str) -> re.Pattern | None:
+def _hold_words(loc: str, dom: str, name: str = "hold_words") -> re.Pattern | None:
     """What speaks of a hold (`pop.*.hold_words`): said only by the hold the
     call plans (`pop.*.hold.*`), never elsewhere, so a call without a hold
-    never mentions one and a call with one mentions it where it happens."""
-    words = [w for g in _groups(load_bank(loc), dom, "hold_words") for w in g]
+    never mentions one and a call with one mentions it where it happens.
+    `transfer_words`: what implies a transfer, never said in a call without one."""
+    words = [w for g in _groups(load_bank(loc), dom, name) for w in g]
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.I) if words else None
 
 
 @lru_cache(maxsize=None)
-def call_bank(loc: str, dom: str, chat: bool) -> dict[str, Any]:
+def call_bank(loc: str, dom: str, chat: bool, transfers: bool = True) -> dict[str, Any]:
     """The banks a call speaks from: a chat's (`chat_bank`), and in every call
-    the templates pruned of hold talk except in the hold's own banks."""
+    the templates pruned of hold talk except in the hold's own banks; in a
+    call without a transfer (`transfers` False), of transfer talk too."""
     bank = chat_bank(loc, dom) if chat else load_bank(loc)
     rx = _hold_words(loc, dom)
+    tx = None if transfers else _hold_words(loc, dom, "transfer_words")
+    if tx is not None:
+        rx = re.compile(f"{rx.pattern}|{tx.pattern}", re.I) if rx is not None else tx
     if rx is None:
         return bank
     out = {}
@@ -208,7 +213,9 @@ class Service:
         self.target = round(talk * (CHAT_WORDS_PER_SEC if self.chat else WORDS_PER_SEC))
         self.tight = self.target / max(1, self.n) < 16 or self.n <= 5
         # a chat is typed: no phrase only a phone call says; no hold talk but the planned hold's
-        R.bank = call_bank(R.loc, self.dom, self.chat)
+        count = self.meta.get("Transfers_count")
+        transfers = not isinstance(count, (int, float)) or isinstance(count, bool) or count > 0
+        R.bank = call_bank(R.loc, self.dom, self.chat, transfers)
         self._k.clear()
         # the caller's mood is the metadata's sentiment, so the words agree with it
         mood = self.meta.get("sentiment_score")
