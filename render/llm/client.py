@@ -16,6 +16,7 @@ import email.utils
 import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from corpusc.render.llm.cache import Cache, key as cache_key
@@ -35,6 +36,7 @@ class Answer:
     completion_tokens: int = 0
     cached_tokens: int = 0
     from_cache: bool = False
+    batch: bool = False  # answered through the Batch API (priced at its discount)
 
 
 def offline() -> bool:
@@ -49,9 +51,10 @@ def estimate_tokens(messages: list[dict[str, str]]) -> int:
 class Client:
     """One per build process and options; its asyncio primitives belong to the loop that first uses them."""
 
-    def __init__(self, opts: LlmOptions, cache: Cache) -> None:
+    def __init__(self, opts: LlmOptions, cache: Cache, out: Path | None = None) -> None:
         self.opts = opts
         self.cache = cache
+        self.out = out  # the build's output folder: per-call records for manifest.json
         self.requests = 0  # made by this process (tests and the benchmark read it)
         self._sdk = None
         self._key = ""
@@ -86,6 +89,12 @@ class Client:
                 wait = reset_seconds(h.get(f"x-ratelimit-reset-{kind}") or "")
                 if wait:
                     self._pause_until = max(self._pause_until, time.monotonic() + min(wait, MAX_WAIT))
+
+    def record(self, entry: dict[str, Any]) -> None:
+        """One rendered call's requests, tokens and cost (cost.manifest_section reads them)."""
+        if self.out is not None:
+            from corpusc.render.llm.cost import record
+            record(self.out, entry)
 
     def scrub(self, text: str) -> str:
         return text.replace(self._key, "***") if self._key else text

@@ -60,7 +60,7 @@ class Llm:
         c = self._clients.get(k)
         if c is None:
             folder = Path(opts.cache) if opts.cache else (self.out / ".corpusc" / "llm" if self.out else None)
-            c = self._clients[k] = Client(opts, Cache(folder))
+            c = self._clients[k] = Client(opts, Cache(folder), self.out)
         return c
 
     def render(self, call: Call, header: Header, options: dict[str, Any]) -> RenderedCall:
@@ -100,7 +100,23 @@ class Llm:
         from corpusc.render.llm import cost
         got, outcomes = cost.recorded(options, out, mark)
         ends = ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items())) or "no call rendered"
-        return f"LLM: {cost.describe(got, about='', cached='cached')} made by this build; calls: {ends}"
+        line = f"LLM: {cost.describe(got, about='', cached='cached')} made by this build; calls: {ends}"
+        try:
+            total = json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))["llm"]["total"]
+        except (OSError, ValueError, KeyError, TypeError):
+            total = None
+        if total:
+            money = f"${total['usd']:.2f}" if total.get("usd") is not None else "no price"
+            line += (f"\nLLM corpus total (manifest.json): {total['calls']} calls, {total['requests']} requests, "
+                     f"{total['repairs']} repairs, {total['prompt_tokens']:,} prompt tokens "
+                     f"({total['cached_tokens']:,} cached), {total['completion_tokens']:,} completion tokens, "
+                     f"{money}; {total['fallbacks']} fallback(s)")
+        return line
+
+    def manifest_section(self, out: Path, options: dict[str, Any], ids) -> dict[str, Any] | None:
+        """manifest.json's `llm`: each call's requests, repairs, tokens, cost and fallback flag, and the total."""
+        from corpusc.render.llm import cost
+        return cost.manifest_section(out, options, ids)
 
     def over_budget(self, calls, header: Header, options: dict[str, Any]) -> str | None:
         """Why the spec's `budget` is exceeded by the estimate, or cannot be checked; None when within it."""
