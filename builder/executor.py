@@ -119,9 +119,10 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
     header = header or planmod.header(prog, spec_hash)
     backs, wanted, names, options, signature = backend_signature(prog, only)
     res.skipped_backends = [w for w in wanted if w not in backs]
+    portable = {e.backend: e.portable_options() for e in prog.emits}  # spec-relative paths as written
     meta = {"corpus": prog.corpus.name, "spec": os.path.relpath(os.path.abspath(spec_path), os.path.abspath(out)),
             "spec_hash": spec_hash, "corpusc_version": __version__, "seed": prog.corpus.seed,
-            "backends": [list(x) for x in signature.backends]}
+            "backends": [[n, v, portable.get(n, o)] for n, v, o in signature.backends]}
     out.mkdir(parents=True, exist_ok=True)
     index = manifest.Index(out)
     calls = None

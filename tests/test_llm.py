@@ -412,3 +412,30 @@ def test_manifest_records_each_calls_requests_tokens_cost_and_fallback(cli, tmp_
     status, output, _ = build(cli, tmp_path, text)
     assert status == 0 and json.loads((out / "manifest.json").read_text())["llm"] == m
     assert len((out / ".corpusc/llm_calls.jsonl").read_text().splitlines()) == 2
+
+
+def test_plan_and_manifest_name_spec_relative_folders_the_same_in_every_checkout(cli, tmp_path, stub):
+    """`prompts` and `cache` are resolved against the spec's folder for the
+    build, and plan.json / manifest.json show them as written: two checkouts
+    of one spec in different places plan byte-identical plan.json files."""
+    from corpusc.render.llm.prompt import SHIPPED
+    plans = []
+    for where in ("checkout-a", "deeper/checkout-b"):
+        root = tmp_path / where
+        (root / "my_prompts").mkdir(parents=True)
+        (root / "my_prompts/system.j2").write_text((SHIPPED / "system.j2").read_text())
+        src = root / "tiny.corpus"
+        src.write_text(spec(stub, prompts='"./my_prompts"', cache='"shared/../llm-cache"'))
+        status, output = cli("build", str(src), "-o", str(root / "out"), "--jobs", "1")
+        assert status == 0, output
+        assert list((root / "llm-cache/answers").glob("*/*.json"))  # the cache is where the spec says
+        for name in ("plan.json", "manifest.json"):
+            text = (root / "out" / name).read_text()
+            assert str(tmp_path) not in text, name
+        opts = next(e for e in json.loads((root / "out/manifest.json").read_text())["backends"]
+                    if e[0] == "transcripts")[2]
+        assert opts["prompts"] == "my_prompts" and opts["cache"] == "llm-cache"
+        plans.append((root / "out/plan.json").read_bytes())
+        status, output = cli("plan", str(src), "--json")
+        assert status == 0 and str(tmp_path) not in output
+    assert plans[0] == plans[1]
