@@ -397,7 +397,7 @@ def test_manifest_records_each_calls_requests_tokens_cost_and_fallback(cli, tmp_
         answers = [j for j in journal(out) if j.get("call") == cid and "completion_tokens" in j]
         assert rec["completion_tokens"] == sum(j["completion_tokens"] for j in answers) > 0
         want = (rec["prompt_tokens"] * 0.15 + rec["completion_tokens"] * 0.60) / 1e6
-        assert rec["usd"] == pytest.approx(want, rel=1e-6) and rec["batch"] is False
+        assert rec["usd"] == pytest.approx(want, abs=1e-8) and rec["batch"] is False
         g = gt(out, cid)["rendering"]
         assert (rec["requests"], rec["repairs"], rec["prompt_tokens"]) == \
             (g["requests"], g["repairs"], g["tokens"]["prompt"])

@@ -147,27 +147,13 @@ def describe(e: Estimate, about: str = "~", cached: str = "cacheable") -> str:
 
 # ---- per call, for manifest.json ----------------------------------------------------
 
-CALLS = "llm_calls.jsonl"  # OUT/.corpusc/: what each call's words took, one line per rendering
-
-
-def record(out: Path, entry: dict[str, Any]) -> None:
-    """Append one call's record (appended whole: worker processes share the file)."""
-    import os
-    p = Path(out) / ".corpusc" / CALLS
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(p, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, (json.dumps(entry, sort_keys=True) + "\n").encode())
-    finally:
-        os.close(fd)
-
-
 def manifest_section(out: Path, options: dict[str, Any], ids: Iterable[str]) -> dict[str, Any] | None:
     """manifest.json's `llm`: per call of the corpus (`ids`) its requests,
     repairs, tokens, cost and fallback flag as last rendered, and their total.
     The records file is rewritten with those lines only (a rebuild's superseded
     lines go). None when no call has a record."""
     from corpusc.plan.atomic import write_output
+    from corpusc.render.llm.cache import CALLS
     p = Path(out) / ".corpusc" / CALLS
     if not p.is_file():
         return None

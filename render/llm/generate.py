@@ -75,11 +75,11 @@ async def render_call(call: Call, header: Header, opts: LlmOptions, client: Clie
                          "cached": tally.cached_tokens}}
     if not failure:
         rc = assemble(call, header, texts, spans, {"renderer": "llm", **common})
-        client.cache.journal({"call": call.id, "outcome": "repaired" if tally.repairs else "ok", "caught": tally.caught})
+        client.note({"call": call.id, "outcome": "repaired" if tally.repairs else "ok", "caught": tally.caught})
         client.record(tally.record(call, False))
         return rc
     reason = "; ".join(v.message for v in failure[:3]) + (f" (+{len(failure) - 3} more)" if len(failure) > 3 else "")
-    client.cache.journal({"call": call.id, "outcome": "fallback" if opts.fallback == "template" else "failed",
+    client.note({"call": call.id, "outcome": "fallback" if opts.fallback == "template" else "failed",
                           "caught": tally.caught, "reason": reason})
     if opts.fallback == "template":
         client.record(tally.record(call, True))

@@ -86,6 +86,30 @@ class Llm:
             return list(await asyncio.gather(*(render_call(c, header, client.opts, client) for c in calls)))
         return self._loop.run_until_complete(all_of())
 
+    def batch(self, action: str, calls, header: Header, options: dict[str, Any]):
+        """The Batch API (render/llm/batch.py): `collect` collects finished
+        batches and submits what the calls still need (a batch.Report);
+        `status` polls the recorded batches (their status lines)."""
+        from corpusc.render.llm import batch
+        client = self.client(options)
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+        if action == "status":
+            return self._loop.run_until_complete(batch.poll(client))
+        return self._loop.run_until_complete(batch.step(client, list(calls), header))
+
+    def batches_recorded(self, options: dict[str, Any]) -> bool:
+        from corpusc.render.llm import batch
+        return (batch.folder(self.client(options)) / batch.STATE).is_file()
+
+    def batches_waiting(self, out: Path, options: dict[str, Any]) -> int:
+        """Batches submitted for `out` and not collected yet (an online build would pay for them again)."""
+        from corpusc.render.llm import batch
+        self.bind(out)
+        if not self.batches_recorded(options):
+            return 0
+        return sum(1 for b in batch.load(self.client(options))["batches"] if not b.get("collected"))
+
     def estimate(self, calls, header: Header, options: dict[str, Any]) -> str:
         """`corpusc plan`'s line: first-round requests, tokens and cost (render/llm/cost.py)."""
         from corpusc.render.llm import cost
