@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 def serve(port_q) -> None:
     from tests.llm_stub import Stub
     s = Stub(memo=True).start()
+    s.keep = False
     port_q.put(s.httpd.server_address[1])
     while True:
         time.sleep(3600)
@@ -93,6 +94,30 @@ def main() -> None:
         tokens(Path(tmp) / ".corpusc/llm/journal.jsonl", base, header, opts)
     server.terminate()
     confusion(header, base)
+    batch_round(calls, header)
+
+
+def batch_round(calls, header) -> None:
+    """`build --batch`'s first round over N uncached calls: every request
+    deferred to the spool, then cut into request files (not submitted)."""
+    import asyncio
+    from corpusc.render.llm import batch
+    from corpusc.render.llm.cache import Cache
+    from corpusc.render.llm.client import Client
+    from corpusc.render.llm.options import LlmOptions
+    with tempfile.TemporaryDirectory() as tmp:
+        client = Client(LlmOptions(model="stub"), Cache(Path(tmp) / "cache"), Path(tmp))
+        rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        t = time.process_time()
+        rnd = asyncio.run(batch.plan_round(calls, header, client))
+        made = batch.write_files(rnd.deferred.lines(), lambda n: Path(tmp) / f"round001-{n:03d}.jsonl")
+        sizes = [(k, p.stat().st_size) for p, k in made]
+        cpu = time.process_time() - t
+        rnd.deferred.close()
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"batch round: {len(calls)} calls -> {rnd.waiting} deferred requests in {len(sizes)} request file(s) "
+          f"of {', '.join(f'{n:,} requests / {b / 2**20:.0f} MB' for n, b in sizes)}; corpusc CPU "
+          f"{1000 * cpu / len(calls):.1f} ms a call; peak RSS {rss0 // 1024} MB before, {rss // 1024} MB after")
 
 
 def tokens(journal: Path, base, header, opts) -> None:

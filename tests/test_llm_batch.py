@@ -199,10 +199,18 @@ def test_request_files_are_split_at_the_limits(cli, tmp_path, stub, monkeypatch)
     assert status == 0 and len(state(out)["batches"]) == 2 and len(stub.batches) == 2, output
     assert all(b["requests"] == 1 for b in state(out)["batches"])
     monkeypatch.setattr(batch, "MAX_REQUESTS", 50_000)
-    one = len(batch.split([("c:0:0", {"n": 0})])[0][0])
+    spool = batch.Spool()
+    for i in range(5):
+        spool[f"k{i}"] = (f"c:0:{i}", {"n": i})
+    spool["k0"] = ("c:0:0", {"n": 0})  # the same request again: once
+    spool["k5"] = ("c:0:4", {"n": 5})  # the same custom_id for another request: made unique
+    one = len(next(spool.lines())[1])
     monkeypatch.setattr(batch, "MAX_BYTES", 2 * one + 2)
-    parts = batch.split([(f"c:0:{i}", {"n": i}) for i in range(5)])
-    assert [len(p) for p in parts] == [2, 2, 1] and all(sum(map(len, p)) <= 2 * one + 2 for p in parts)
+    made = batch.write_files(spool.lines(), lambda n: tmp_path / "split" / f"part{n}.jsonl")
+    assert [k for _, k in made] == [2, 2, 2] and all(p.stat().st_size <= 2 * one + 2 for p, _ in made)
+    ids = [json.loads(x)["custom_id"] for p, _ in made for x in p.read_text().splitlines()]
+    assert ids == ["c:0:0", "c:0:1", "c:0:2", "c:0:3", "c:0:4", "c:0:4#2"]
+    assert sorted(x.name for x in (tmp_path / "split").iterdir()) == ["part1.jsonl", "part2.jsonl", "part3.jsonl"]
 
 
 def test_a_killed_submission_resumes_without_submitting_twice(cli, tmp_path, stub):

@@ -25,7 +25,7 @@ import asyncio
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from corpusc.plan.atomic import write_output
 from corpusc.render.llm.cache import key as cache_key
@@ -41,10 +41,48 @@ TERMINAL = frozenset({"completed", "failed", "expired", "cancelled"})
 STATE = "batches.json"
 
 
+class Spool:
+    """The requests a round defers, as request lines in a temporary file
+    (10,000 calls' prompts would be some 300 MB in memory): cache key ->
+    custom_id in memory, each line's place in the file."""
+
+    def __init__(self) -> None:
+        import tempfile
+        self.f = tempfile.TemporaryFile()
+        self.ids: dict[str, str] = {}
+        self.at: list[tuple[str, int, int]] = []  # (custom_id, offset, length)
+
+    def __setitem__(self, k: str, value: tuple[str, dict]) -> None:
+        cid, body = value
+        if k in self.ids:
+            return
+        self.ids[k] = cid
+        line = (json.dumps({"custom_id": cid, "method": "POST", "url": ENDPOINT, "body": body},
+                           ensure_ascii=False, sort_keys=True) + "\n").encode()
+        self.f.seek(0, 2)
+        self.at.append((cid, self.f.tell(), len(line)))
+        self.f.write(line)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def items(self):
+        return self.ids.items()
+
+    def lines(self):
+        """(custom_id, line) in custom_id order."""
+        for cid, off, n in sorted(self.at):
+            self.f.seek(off)
+            yield cid, self.f.read(n)
+
+    def close(self) -> None:
+        self.f.close()
+
+
 @dataclass
 class Round:
     """What one pass over the calls found."""
-    deferred: dict[str, tuple[str, dict]] = field(default_factory=dict)  # cache key -> (custom_id, body)
+    deferred: Spool = field(default_factory=Spool)  # the requests still needed
     waiting: int = 0  # calls whose next request is in a batch not collected yet (or just deferred)
     done: int = 0  # calls whose every answer is cached and which passed (or fell back)
     failed: list[LlmError] = field(default_factory=list)  # `fallback fail` calls, E0733
@@ -81,7 +119,7 @@ def pending_keys(client: Client, state: dict[str, Any]) -> set[str]:
     out: set[str] = set()
     for b in state["batches"]:
         if not b.get("collected"):
-            out.update(cache_key(line["body"]) for line in _lines(folder(client) / b["file"]))
+            out.update(k for k, _ in requests_of(folder(client) / b["file"]).values())
     return out
 
 
@@ -108,41 +146,67 @@ async def plan_round(calls, header, client: Client) -> Round:
     return rnd
 
 
-def split(requests: list[tuple[str, dict]]) -> list[list[bytes]]:
-    """Request lines in files of at most MAX_REQUESTS lines and MAX_BYTES bytes."""
-    files: list[list[bytes]] = [[]]
-    size = 0
+def unique(lines) -> Iterator[tuple[str, bytes]]:
+    """(custom_id, request line) with custom_ids made unique (the same call,
+    segment and attempt deferred twice: `#2`)."""
     seen: set[str] = set()
-    for cid, body in requests:
+    for cid, line in lines:
         n, k = cid, 1
-        while n in seen:  # unique within a submission (the same call, segment and attempt asked twice)
+        while n in seen:
             k += 1
             n = f"{cid}#{k}"
         seen.add(n)
-        line = (json.dumps({"custom_id": n, "method": "POST", "url": ENDPOINT, "body": body},
-                           ensure_ascii=False, sort_keys=True) + "\n").encode()
-        if files[-1] and (len(files[-1]) >= MAX_REQUESTS or size + len(line) > MAX_BYTES):
-            files.append([])
-            size = 0
-        files[-1].append(line)
+        if n != cid:
+            doc = json.loads(line)
+            doc["custom_id"] = n
+            line = (json.dumps(doc, ensure_ascii=False, sort_keys=True) + "\n").encode()
+        yield n, line
+
+
+def write_files(lines, path_of) -> list[tuple[Path, int]]:
+    """The request lines written to files of at most MAX_REQUESTS lines and
+    MAX_BYTES bytes, streamed (`path_of(n)` names the n-th, from 1; each
+    appears whole, by rename). Returns (path, requests) per file."""
+    import os
+    made: list[tuple[Path, int]] = []
+    f = None
+    count = size = 0
+
+    def close() -> None:
+        f.flush()
+        os.fsync(f.fileno())
+        f.close()
+        os.replace(f.name, made[-1][0])
+        made[-1] = (made[-1][0], count)
+
+    for _, line in unique(lines):
+        if f is None or count >= MAX_REQUESTS or size + len(line) > MAX_BYTES:
+            if f is not None:
+                close()
+            path = Path(path_of(len(made) + 1))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.append((path, 0))
+            f = open(path.with_name(path.name + ".part"), "wb")
+            count = size = 0
+        f.write(line)
+        count += 1
         size += len(line)
-    return [f for f in files if f]
+    if f is not None:
+        close()
+    return made
 
 
 async def submit(client: Client, state: dict[str, Any], rnd: Round) -> list[dict]:
     """Write the round's request files, record them, then upload and create their batches."""
     errors = state.setdefault("errors", {})
-    for k, (cid, _) in rnd.deferred.items():
+    for k, cid in rnd.deferred.items():
         if errors.get(k, {}).get("tries", 0) >= MAX_TRIES:
             raise LlmError("E0732", f"call {cid.split(':')[0]}: the Batch API answered its request with an error "
                                     f"{errors[k]['tries']} times: {errors[k]['message'][:200]}",
                            help="check the model and options of `emit transcripts`, or build without --batch")
     state["round"] = number = state.get("round", 0) + 1
-    made = []
-    for n, lines in enumerate(split(sorted(rnd.deferred.values(), key=lambda x: x[0]))):
-        name = f"round{number:03d}-{n + 1:03d}.jsonl"
-        write_output(folder(client) / name, b"".join(lines))
-        made.append({"file": name, "round": number, "requests": len(lines)})
+    files = write_files(rnd.deferred.lines(), lambda n: folder(client) / f"round{number:03d}-{n:03d}.jsonl")
+    made = [{"file": p.name, "round": number, "requests": k} for p, k in files]
     state["batches"] += made
     save(client, state)
     await advance(client, state)
@@ -156,9 +220,11 @@ async def advance(client: Client, state: dict[str, Any]) -> None:
         if b.get("collected"):
             continue
         if not b.get("input_file_id"):
-            data = (folder(client) / b["file"]).read_bytes()
-            f = await client.call(lambda: sdk.files.create(file=(b["file"], data, "application/jsonl"),
-                                                           purpose="batch"), "upload a request file")
+            with open(folder(client) / b["file"], "rb") as data:  # streamed, not read into memory
+                async def upload():
+                    data.seek(0)
+                    return await sdk.files.create(file=(b["file"], data, "application/jsonl"), purpose="batch")
+                f = await client.call(upload, "upload a request file")
             b["input_file_id"] = f.id
             save(client, state)
         if not b.get("id"):
@@ -203,33 +269,35 @@ async def collect(client: Client, state: dict[str, Any]) -> tuple[int, int]:
             running += 1
             save(client, state)
             continue
-        bodies = {json.loads(line)["custom_id"]: json.loads(line)["body"]
-                  for line in (folder(client) / b["file"]).read_bytes().splitlines() if line.strip()}
+        bodies = requests_of(folder(client) / b["file"])
         answered: set[str] = set()
         for fid in (info.output_file_id, info.error_file_id):
             if not fid:
                 continue
-            content = await client.call(lambda: sdk.files.content(fid), "download a batch's results")
-            for line in content.read().splitlines():
-                if line.strip():
-                    cid = _result(client, state, bodies, json.loads(line))
-                    if cid:
-                        answered.add(cid)
+
+            async def download(fid=fid) -> None:  # streamed line by line, never whole in memory
+                async with sdk.files.with_streaming_response.content(fid) as resp:
+                    async for line in resp.iter_lines():
+                        if line.strip():
+                            cid = _result(client, state, bodies, json.loads(line), answered)
+                            if cid:
+                                answered.add(cid)
+            await client.call(download, "download a batch's results")
         for cid in bodies.keys() - answered:  # expired, cancelled, failed validation: asked again
-            _error(state, cache_key(bodies[cid]), f"batch {info.status}" + _errors(info))
+            _error(state, bodies[cid][0], f"batch {info.status}" + _errors(info))
         got += len(answered)
         b["collected"] = True
         save(client, state)
     return got, running
 
 
-def _result(client: Client, state: dict, bodies: dict[str, dict], row: dict) -> str | None:
+def _result(client: Client, state: dict, bodies: dict[str, tuple[str, str]], row: dict,
+            done: set[str]) -> str | None:
     """One line of an output or error file: an answer to cache, or an error to count."""
     cid = row.get("custom_id")
-    body = bodies.get(cid)
-    if body is None:
+    if cid not in bodies or cid in done:  # not ours, or read already (a download retried midway)
         return None
-    k = cache_key(body)
+    k, model = bodies[cid]
     resp = row.get("response") or {}
     if resp.get("status_code") == 200 and isinstance(resp.get("body"), dict) and not row.get("error"):
         doc = resp["body"]
@@ -243,7 +311,7 @@ def _result(client: Client, state: dict, bodies: dict[str, dict], row: dict) -> 
                          cached_tokens=(u.get("prompt_tokens_details") or {}).get("cached_tokens", 0) or 0,
                          batch=True)
             client.cache.put(k, {kk: v for kk, v in ans.__dict__.items() if kk != "from_cache"})
-            client.cache.journal({**parse_id(cid), "batch": True, "key": k, "model": body["model"],
+            client.cache.journal({**parse_id(cid), "batch": True, "key": k, "model": model,
                                   "finish_reason": ans.finish_reason, "prompt_tokens": ans.prompt_tokens,
                                   "completion_tokens": ans.completion_tokens, "cached_tokens": ans.cached_tokens})
             state.get("errors", {}).pop(k, None)
@@ -265,8 +333,16 @@ def _errors(info) -> str:
     return (": " + "; ".join(str(getattr(d, "message", d)) for d in data[:3])) if data else ""
 
 
-def _lines(p: Path) -> list[dict]:
-    return [json.loads(x) for x in p.read_bytes().splitlines() if x.strip()] if p.is_file() else []
+def requests_of(p: Path) -> dict[str, tuple[str, str]]:
+    """custom_id -> (cache key, model) of a request file, read line by line."""
+    out: dict[str, tuple[str, str]] = {}
+    if p.is_file():
+        with open(p, "rb") as f:
+            for line in f:
+                if line.strip():
+                    d = json.loads(line)
+                    out[d["custom_id"]] = (cache_key(d["body"]), d["body"]["model"])
+    return out
 
 
 def status_lines(state: dict[str, Any]) -> list[str]:
@@ -308,9 +384,12 @@ async def step(client: Client, calls, header) -> Report:
         rep.round = await plan_round(calls, header, client)
     finally:
         client.pending = set()
-    if rep.round.deferred:
-        rep.submitted = await submit(client, state, rep.round)
-        rep.running += len(rep.submitted)
+    try:
+        if rep.round.deferred:
+            rep.submitted = await submit(client, state, rep.round)
+            rep.running += len(rep.submitted)
+    finally:
+        rep.round.deferred.close()
     rep.lines = status_lines(state)
     return rep
 

@@ -66,7 +66,7 @@ class Client:
         self.out = out  # the build's output folder: per-call records for manifest.json
         # a batch round (batch.py): cache misses are queued here (key -> (custom_id, body)) instead of sent;
         # `pending` are the keys already in a batch being answered
-        self.defer: dict[str, tuple[str, dict]] | None = None
+        self.defer = None  # a batch.Spool while a round runs
         self.pending: set[str] = set()
         self.requests = 0  # made by this process (tests and the benchmark read it)
         self._sdk = None
