@@ -103,9 +103,13 @@ def test_submit_status_collect_then_build(cli, tmp_path, stub):
         p.unlink()
     status, output, _ = run(cli, tmp_path, spec(stub), "--batch")  # all cached: no batch, no request
     assert status == 0 and len(stub.batches) == 1 and len(stub.requests) == 2 and files(out) == first
-    # and the online build reads the same cache
-    status, output, _ = run(cli, tmp_path, spec(stub))
-    assert status == 0 and not online(stub)
+    # an online build reading the same cache writes the same files and asks nothing
+    status, output, other = run(cli, tmp_path / "online", spec(stub, cache=f'"{out}/.corpusc/llm"'))
+    assert status == 0 and not online(stub), output
+
+    def written(fs):
+        return {k: v for k, v in fs.items() if k.startswith(("transcripts/", "ground_truth/"))}
+    assert written(files(other)) == written(first) and len(written(first)) == 6
 
 
 def test_a_failing_answer_is_repaired_in_a_new_round(cli, tmp_path, stub):
