@@ -13,6 +13,7 @@ from corpusc.plan.model import Beat, Colour, Moment, Participant
 from corpusc.render.template.banks import topics
 from corpusc.render.template.classify import role_concern, role_topics, signal_category
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name, strip_end
+from corpusc.render.template.habits import habits
 from corpusc.render.template.voices import VOICE_ASKS, VOICE_TOPICS, VOICE_WEIGHT, voice_of
 from corpusc.render.timing import WORDS_PER_SEC
 
@@ -355,6 +356,7 @@ class Sales:
             self._lead(d)
             drafts.append(d)
         self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
+        habits(self, drafts)
         return drafts
 
     def shape(self, d: Draft, weight: float, cap: int, fills: list[str] | None = None,
