@@ -22,6 +22,8 @@ from corpusc.render.template.drafting import Draft
 KINDS = ("open", "tail")
 TYPES = ("q", "s")  # a question, a statement
 FAVOURITES = (2, 5)  # how many of a bank's entries one speaker favours (lo, hi)
+MAX_REUSE = 2  # times one favourite opener or tag is said in a call
+PER_THOUGHT = 3  # sentences of a turn per chance of one more opener and tag
 MIN_WORDS = 4  # shorter sentences ("Sounds good.") are said as they are
 SKIP_TAGS = frozenset({"resumption"})  # sentences other labels quote verbatim as a kind of move
 _END = re.compile(r"[.!?](?= |$)")
@@ -86,19 +88,22 @@ def habits(S: Any, drafts: list[Draft]) -> None:
         # greetings and goodbyes keep their set phrases (a preferred word, a name at most)
         body = S.agenda_turn < d.i < S.ns_turn
         plan: dict[int, list[str]] = {}
-        if body and r.random() < h.open:
-            plan.setdefault(rng.below(r, len(segs)), []).append("open")
-        if body and r.random() < h.tail:
-            plan.setdefault(rng.below(r, len(segs)), []).append("tail")
-        elif r.random() < h.name:
-            plan.setdefault(rng.below(r, len(segs)), []).append("name")
+        # a long turn is several thoughts: one habit per thought or so
+        for _ in range(1 + len(segs) // PER_THOUGHT if body else 1):
+            if body and r.random() < h.open:
+                plan.setdefault(rng.below(r, len(segs)), []).append("open")
+            if body and r.random() < h.tail:
+                plan.setdefault(rng.below(r, len(segs)), []).append("tail")
+            elif r.random() < h.name:
+                plan.setdefault(rng.below(r, len(segs)), []).append("name")
         where += [(d, part, k, plan.get(j)) for j, (part, k) in enumerate(segs)]
     for h, where in by_speaker.values():
+        used: dict[int, int] = {}
         for d, part, k, todo in where:
             if not todo:
                 continue
             text, tags, opt = part[k]
-            new = _say(R, h, d, text, todo)
+            new = _say(R, h, d, text, todo, used)
             if new != text:
                 before = R.categories_of(text)
                 R.signals[new] = R.signals.get(new, before) | before
@@ -106,7 +111,17 @@ def habits(S: Any, drafts: list[Draft]) -> None:
                 part[k] = (new, tags, opt)
 
 
-def _say(R: Any, h: Habit, d: Draft, text: str, todo) -> str:
+def _fav(r, favs: list, used: dict[int, int]):
+    """One of a speaker's favourites, none said more than MAX_REUSE times a call."""
+    left = [t for t in favs if used.get(id(t), 0) < MAX_REUSE]
+    if not left:
+        return None
+    t = rng.pick(r, left)
+    used[id(t)] = used.get(id(t), 0) + 1
+    return t
+
+
+def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int]) -> str:
     """`text` with the opener, tag or name planned for it (when it is a
     finished sentence long enough to carry them)."""
     r = R.r
@@ -122,7 +137,7 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo) -> str:
         if text[last_start:last_end].count(" ") + 1 >= MIN_WORDS and text[last_end - 1] not in ",;:":
             typ = "q" if text[last_end] == "?" else "s"
             favs = h.favs[f"tail.{typ}"] if "tail" in todo else ()
-            tag = R.render(rng.pick(r, favs), kw, cap=False) if favs else ""
+            tag = R.render(_fav(r, favs, used), kw, cap=False) if favs else ""
             if tag and (named and you in tag or tag.strip(", ").lower() in text.lower() or R.signals.get(tag)):
                 tag = ""
             if not tag and you and not named:
@@ -131,11 +146,12 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo) -> str:
                 named = named or (bool(you) and you in tag)
                 text = text[:last_end] + tag + text[last_end:]
     if "open" in todo:
+        first_end = _END.search(text).start()
         first = text.split(" ", 1)[0]
         typ = "q" if text[first_end:first_end + 1] == "?" else "s"
         favs = h.favs[f"open.{typ}"]
         if favs and first[-1:] not in ",:" and text[:first_end].count(" ") + 1 >= MIN_WORDS:
-            op = R.render(rng.pick(r, favs), kw, cap=True)
+            op = R.render(_fav(r, favs, used), kw, cap=True)
             if op and not (named and you in op) and op.split(" ", 1)[0] != first and not R.signals.get(op):
                 rest = R.join_lc(text) if op[-1:] == "," else text
                 text = op + " " + rest
