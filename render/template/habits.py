@@ -25,7 +25,9 @@ FAVOURITES = (2, 5)  # how many of a bank's entries one speaker favours (lo, hi)
 MAX_REUSE = 2  # times one favourite opener or tag is said in a call
 PER_THOUGHT = 3  # sentences of a turn per chance of one more opener and tag
 MIN_WORDS = 4  # shorter sentences ("Sounds good.") are said as they are
-SKIP_TAGS = frozenset({"resumption"})  # sentences other labels quote verbatim as a kind of move
+# sentences whose words are a label's subject: a resumption ("So, as I was saying"), a moment's or
+# colour's opinion words (the cues, not the wording, tell congruent from divergent)
+SKIP_TAGS = frozenset({"resumption", "moment", "colour"})
 _END = re.compile(r"[.!?](?= |$)")
 
 
@@ -73,37 +75,37 @@ def habits(S: Any, drafts: list[Draft]) -> None:
     the addressee's name, on sentences long enough to carry them."""
     R = S.R
     r = R.r
-    by_speaker: dict[str, list] = {}  # speaker -> [habit, [(draft, part, k)]]
+    rand = r.random
+    by_speaker: dict[str, tuple[Habit, dict[int, int]]] = {}  # speaker -> (habits, favourites said this call)
+    lo, hi = S.agenda_turn, S.ns_turn
+    keep = S.keep
     for d in drafts:
         if d.bc:
             continue
         e = by_speaker.get(d.p.id)
         if e is None:
-            e = by_speaker[d.p.id] = [_habit(S, d.p.id, d.side), []]
-        h, where = e
-        segs = [(part, k) for part in (d.head, d.core, d.body, d.tail) for k, seg in enumerate(part)
-                if not seg[1] or not any(t[0] in SKIP_TAGS for t in seg[1])]
-        if not segs:
+            e = by_speaker[d.p.id] = (_habit(S, d.p.id, d.side), {})
+        h, used = e
+        segs = [(part, k) for part in (d.head, d.core, d.body, d.tail) if part for k, seg in enumerate(part)
+                if (not seg[1] or not any(t[0] in SKIP_TAGS for t in seg[1])) and seg[0] not in keep]
+        n = len(segs)
+        if not n:
             continue
-        # greetings and goodbyes keep their set phrases (a preferred word, a name at most)
-        body = S.agenda_turn < d.i < S.ns_turn
+        # greetings and goodbyes keep their set phrases (a name at most)
+        body = lo < d.i < hi
         plan: dict[int, list[str]] = {}
         # a long turn is several thoughts: one habit per thought or so
-        for _ in range(1 + len(segs) // PER_THOUGHT if body else 1):
-            if body and r.random() < h.open:
-                plan.setdefault(rng.below(r, len(segs)), []).append("open")
-            if body and r.random() < h.tail:
-                plan.setdefault(rng.below(r, len(segs)), []).append("tail")
-            elif r.random() < h.name:
-                plan.setdefault(rng.below(r, len(segs)), []).append("name")
-        where += [(d, part, k, plan.get(j)) for j, (part, k) in enumerate(segs)]
-    for h, where in by_speaker.values():
-        used: dict[int, int] = {}
-        for d, part, k, todo in where:
-            if not todo:
-                continue
+        for _ in range(1 + n // PER_THOUGHT if body else 1):
+            if body and rand() < h.open:
+                plan.setdefault(rng.below(r, n), []).append("open")
+            if body and rand() < h.tail:
+                plan.setdefault(rng.below(r, n), []).append("tail")
+            elif rand() < h.name:
+                plan.setdefault(rng.below(r, n), []).append("name")
+        for j in sorted(plan):
+            part, k = segs[j]
             text, tags, opt = part[k]
-            new = _say(R, h, d, text, todo, used)
+            new = _say(R, h, d, text, plan[j], used)
             if new != text:
                 before = R.categories_of(text)
                 R.signals[new] = R.signals.get(new, before) | before
@@ -125,11 +127,11 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int]) -> s
     """`text` with the opener, tag or name planned for it (when it is a
     finished sentence long enough to carry them)."""
     r = R.r
-    ends = [m.start() for m in _END.finditer(text)]
-    if not ends or ends[-1] != len(text) - 1:
+    last_end = len(text) - 1
+    if text[last_end:] not in (".", "?", "!"):
         return text  # not a finished sentence
-    first_end, last_end = ends[0], ends[-1]
-    last_start = ends[-2] + 2 if len(ends) > 1 else 0
+    cut = max(text.rfind(". ", 0, last_end), text.rfind("? ", 0, last_end), text.rfind("! ", 0, last_end))
+    last_start = cut + 2 if cut >= 0 else 0
     kw = d.slots
     you = kw.get("you") or ""
     named = bool(you) and you in text
@@ -146,7 +148,7 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int]) -> s
                 named = named or (bool(you) and you in tag)
                 text = text[:last_end] + tag + text[last_end:]
     if "open" in todo:
-        first_end = _END.search(text).start()
+        first_end = _END.search(text).start()  # a sentence end: the text ends with one
         first = text.split(" ", 1)[0]
         typ = "q" if text[first_end:first_end + 1] == "?" else "s"
         favs = h.favs[f"open.{typ}"]
