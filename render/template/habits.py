@@ -86,9 +86,7 @@ def habits(S: Any, drafts: list[Draft]) -> None:
         if e is None:
             e = by_speaker[d.p.id] = (_habit(S, d.p.id, d.side), {})
         h, used = e
-        segs = [(part, k) for part in (d.head, d.core, d.body, d.tail) if part for k, seg in enumerate(part)
-                if (not seg[1] or not any(t[0] in SKIP_TAGS for t in seg[1])) and seg[0] not in keep]
-        n = len(segs)
+        n = len(d.head) + len(d.core) + len(d.body) + len(d.tail)
         if not n:
             continue
         # greetings and goodbyes keep their set phrases (a name at most)
@@ -102,9 +100,14 @@ def habits(S: Any, drafts: list[Draft]) -> None:
                 plan.setdefault(rng.below(r, n), []).append("tail")
             elif rand() < h.name:
                 plan.setdefault(rng.below(r, n), []).append("name")
+        if not plan:
+            continue
+        segs = [(part, k) for part in (d.head, d.core, d.body, d.tail) for k in range(len(part))]
         for j in sorted(plan):
             part, k = segs[j]
             text, tags, opt = part[k]
+            if (tags and any(t[0] in SKIP_TAGS for t in tags)) or text in keep:
+                continue
             new = _say(R, h, d, text, plan[j], used)
             if new != text:
                 before = R.categories_of(text)

@@ -318,24 +318,24 @@ class Sales:
         # the voice's own words, never the persona catalog's text (a persona shows in
         # behaviour: which questions, how long, how decided; reciting its
         # definition would make classifying it a lookup)
-        key = R.first_key(f"wants.{v}", "wants.neutral")
-        wants = [R.render(t, cap=False) for t in R.bank[key]]
-        key = R.first_key(f"triggers.{v}", "triggers.neutral")
-        trig = [R.render(t, cap=False) for t in R.bank[key]]
-        main = rng.pick(R.r, wants)
-        deck_w = [w for w in wants if w != main] or wants
+        wants = R.bank[R.first_key(f"wants.{v}", "wants.neutral")]
+        trig = R.bank[R.first_key(f"triggers.{v}", "triggers.neutral")]
+        first = rng.pick(R.r, wants)
+        main = R.render(first, cap=False)
+        deck_w = [w for w in wants if w is not first] or list(wants)
         deck_t = list(trig)
         rng.shuffle(R.r, deck_w)
         rng.shuffle(R.r, deck_t)
         state = {"w": 0, "t": 0}
 
+        # rendered when said (most are never said: rendering them all was a tenth of a call's time)
         def any_want() -> str:
             state["w"] += 1
-            return deck_w[state["w"] % len(deck_w)]
+            return R.render(deck_w[state["w"] % len(deck_w)], cap=False)
 
         def any_trigger() -> str:
             state["t"] += 1
-            return deck_t[state["t"] % len(deck_t)]
+            return R.render(deck_t[state["t"] % len(deck_t)], cap=False)
         out: dict[str, Any] = {"want": main, "want_any": any_want, "trigger": any_trigger}
         # a colleague of the account, not on this call, the buyer can refer to
         present = {x.id for x in self.call.participants}
