@@ -155,7 +155,8 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int]) -> s
         first = text.split(" ", 1)[0]
         typ = "q" if text[first_end:first_end + 1] == "?" else "s"
         favs = h.favs[f"open.{typ}"]
-        if favs and first[-1:] not in ",:" and text[:first_end].count(" ") + 1 >= MIN_WORDS:
+        head = text[:first_end]
+        if favs and first[-1:] not in ",:" and ":" not in head and head.count(" ") + 1 >= MIN_WORDS:
             op = R.render(_fav(r, favs, used), kw, cap=True)
             if op and not (named and you in op) and op.split(" ", 1)[0] != first and not R.signals.get(op):
                 rest = R.join_lc(text) if op[-1:] == "," else text
