@@ -130,8 +130,14 @@ def turn_views(folder: str, call_id: str) -> list[TurnView]:
     doc = _turns(folder, call_id)
     ct = T.load(folder, call_id)
     loc = doc.get("locale") or ct.locale or "en-US"
+    try:
+        lines = ct.lines()
+    except FileNotFoundError:
+        raise T.TruthError(f"{os.path.join(folder, ct.txt_name)}: the divergence baselines read txt transcripts "
+                           "(cues written in place); add `txt` to the spec's transcript formats and build "
+                           "again") from None
     out = []
-    for (_, line), t in zip(ct.lines(), doc["turns"]):
+    for (_, line), t in zip(lines, doc["turns"]):
         got = parse_turn(line)
         if got is None:
             continue

@@ -6,8 +6,8 @@ hard negatives (congruent hesitation, enthusiastic agreement, opinion with no
 cue, cues off the moments) are labelled congruent.
 
 Before this work every divergent moment was a stock positive opener with a
-negative cue on a buyer's turn: `positive_opener_negative_cue` scored F1 0.94
-and `lexicon_against_cue` 1.0 on sales_pov, so the first test failed."""
+negative cue on a buyer's turn: `opener-vs-cue` scored F1 0.94
+and `lexicon-against-cue` 1.0 on sales_pov, so the first test failed."""
 
 from __future__ import annotations
 
