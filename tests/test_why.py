@@ -51,8 +51,8 @@ corpus). The xfail is a defect still open on main.
 | "I 'd"                                                    | test_dialogue_property[contractions]               |                                             |
 | no-domain population: a sentence twice in a row;          | test_a_population_without_domain_...               | test_service_calls (in-process)             |
 |   "it's Alex with Product"                                |                                                    |                                             |
-| CC: 80% verbatim (87% German), distinct-2 0.12            | test_contact_center_variety (floor) + _figures     | test_service_calls::test_calls_reach_...    |
-|                                                           |   (xfail strict: the issue's figures not reached)  |                                             |
+| CC: 80% verbatim (87% German, 61% in one German intent),  | test_contact_center_variety (floor) + _figures     | test_service_calls::test_calls_reach_...    |
+|   distinct-2 0.12                                         |   (xfail strict: the issue's figures not reached)  |                                             |
 | CC: amount-bucket labels leak ("the a small amount")      | test_no_labels_leak_into_speech                    |                                             |
 | CC: 27 of 30 chats hold phone-only phrases                | test_chats_hold_no_phone_phrases                   |                                             |
 | CC: the customer's number read out as a reference         | test_the_customers_number_is_not_a_reference       |                                             |
@@ -363,19 +363,27 @@ def test_persona_rationales_cite_own_behaviour(sales):
 
 
 def test_resolution_evidence_is_the_sellers_words(sales):
-    """An `addressed` or `resolved` step's evidence is located in the call, and
-    an `addressed` one is the seller's own turn (the answer somebody gave)."""
+    """An `addressed` or `resolved` step's evidence is located in the call; an
+    `addressed` one is the seller's own turn (the answer somebody gave), and a
+    `resolved` one comes after an answer to that arc was located (no buyer
+    settles on an offer nobody made)."""
+    order = {c["id"]: k for k, c in enumerate(_plan(sales)["calls"])}
     bad, n = [], 0
-    for gt in _gts(sales):
+    answered: dict[str, tuple[int, int]] = {}
+    for gt in sorted(_gts(sales), key=lambda g: order[g["call_id"]]):
         side = {p["id"]: p["side"] for p in gt["participants"]}
         text = (sales / gt["transcript"]).read_text(encoding="utf-8")
-        for s in gt.get("objection_steps", []):
+        for s in sorted(gt.get("objection_steps", []), key=lambda x: x["turn"]):
             if s["step"] not in ("addressed", "resolved"):
                 continue
             n += 1
+            where = (order[gt["call_id"]], s["turn"])
             if "start" not in s or text[s["start"]:s["end"]] != s["quote"] or \
-                    (s["step"] == "addressed" and side.get(s.get("speaker")) != "seller"):
+                    (s["step"] == "addressed" and side.get(s.get("speaker")) != "seller") or \
+                    (s["step"] == "resolved" and not answered.get(s.get("arc"), where) < where):
                 bad.append((gt["call_id"], s["step"], s.get("quote", "")[:60]))
+            if s["step"] == "addressed":
+                answered.setdefault(s["arc"], where)
     assert n >= 5 and not bad, (n, bad[:5])
 
 
@@ -446,16 +454,23 @@ def _cc_figures(out: Path) -> dict[str, float]:
         sample.add(c["id"], [Q.words(t["text"]) for t in d["turns"]])
     d2 = sample.result()["distinct_2"]
     verb = Q.verbatim_share((c["id"], [t["text"] for t in d["turns"]]) for c, d in calls)
-    de = Q.verbatim_share((c["id"], [t["text"] for t in d["turns"]]) for c, d in calls
-                          if c["locale"].startswith("de"))
-    return {"distinct_2": round(d2, 3), "verbatim": round(verb, 3), "verbatim_de": round(de, 3)}
+    de = [(c, d) for c, d in calls if c["locale"].startswith("de")]
+    share_de = Q.verbatim_share((c["id"], [t["text"] for t in d["turns"]]) for c, d in de)
+    intents = {c["metadata"].get("intent") for c, _ in de}
+    same = max(Q.verbatim_share((c["id"], [t["text"] for t in d["turns"]]) for c, d in de
+                                if c["metadata"].get("intent") == i) for i in intents)
+    return {"distinct_2": round(d2, 3), "verbatim": round(verb, 3), "verbatim_de": round(share_de, 3),
+            "verbatim_de_same_intent": round(same, 3)}
 
 
 def test_contact_center_variety(contact):
-    """Before: 80% of 6+-word sentences verbatim in another call (87% German).
-    The floor reached so far; the issue's figures are the test below."""
+    """Before: 80% of 6+-word sentences verbatim in another call (87% German,
+    61% within one German intent; the issue's measure, by share of a call's
+    sentences, is test_service_calls'). The floor reached so far; the issue's
+    figures are the test below."""
     f = _cc_figures(contact)
     assert f["verbatim"] <= 0.4 and f["verbatim_de"] <= 0.45 and f["distinct_2"] >= 0.4, f
+    assert f["verbatim_de_same_intent"] <= 0.4, f
 
 
 @pytest.mark.xfail(strict=True, reason="NOT FIXED on main: issue 15's contact-center figures (distinct-2 >= 0.5, "
