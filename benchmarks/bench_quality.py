@@ -316,21 +316,18 @@ def audit(out: Path) -> dict:
 
 
 def baselines(out: Path, kind: str) -> dict:
-    """The lexical divergence baselines' F1 (builder/baselines.py's
-    `score_baselines`, issue 15 §2) on this build's ground truth."""
+    """The lexical divergence baselines' F1 on this build's ground truth (issue
+    15 §2): the rules of `corpusc score DIR --baseline NAME`, scored by the
+    matching every pipeline is scored by (corpusc.score.baselines)."""
     if kind != "sales":
         return {"status": "n/a (no divergence in this corpus)"}
-    try:
-        from corpusc.builder import baselines as B
-    except ImportError:
-        return {"status": "hook: builder/baselines.py not present on this branch"}
-    if not hasattr(B, "score_baselines"):
-        return {"status": "hook: builder/baselines.py has no score_baselines(out)"}
-    rep = B.score_baselines(out)
-    return {"status": "ok", "divergent_turns": rep.divergent_turns, "turns": rep.turns,
-            "f1": {s.name: round(s.f1, 3) for s in rep.scores},
-            "precision": {s.name: round(s.precision, 3) for s in rep.scores},
-            "recall": {s.name: round(s.recall, 3) for s in rep.scores}}
+    from corpusc.score.baselines import divergence_scores
+    rep = divergence_scores(str(out))
+    first = next(iter(rep.values()))
+    return {"status": "ok", "divergent_turns": first["tp"] + first["fn"],
+            "f1": {n: round(s["f1"], 3) for n, s in rep.items()},
+            "precision": {n: round(s["precision"], 3) for n, s in rep.items()},
+            "recall": {n: round(s["recall"], 3) for n, s in rep.items()}}
 
 
 # ---- rendering speed ---------------------------------------------------------------------------
