@@ -17,6 +17,8 @@ from corpusc.render.template.banks import load_bank, with_prefix
 from corpusc.render.template.classify import placeholder_name
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name
 from corpusc.render.template.language import ALT, SLOT, template_slots
+from corpusc.render.template.lexicon import load_lexicon
+from corpusc.render.template.signals import marked_templates, term_categories
 from corpusc.render.timing import WORDS_PER_SEC
 
 
@@ -62,38 +64,110 @@ def _prune(t, rx: re.Pattern):
     return tuple(out)
 
 
+PREFIXES = ("pop.", "dyn.")  # the banks a service call draws its sentences from (names and calendars are data)
+
+
 @lru_cache(maxsize=None)
-def chat_bank(loc: str, dom: str) -> dict[str, Any]:
-    """The locale's banks as a chat writes them: every template pruned of
-    phone-only phrases (`_prune`), a bank left empty when none survives (its
-    `_text` sibling or another bank speaks instead)."""
+def service_bank(loc: str, dom: str, chat: bool) -> dict[str, Any]:
+    """The locale's banks as a service call speaks them, prepared once per
+    process: the population banks' templates with their signal markers
+    (`marked_templates`) and their paraphrase groups (`pop.*.paraphrase`)
+    compiled in as alternatives, so a paraphrased sentence is drawn like any
+    other and keeps the labels its template declares; in a chat, every
+    template pruned of phone-only phrases (`_prune`), a bank left empty when
+    none survives (its `_text` sibling or another bank speaks instead)."""
     bank = load_bank(loc)
-    rx = _voice_only(loc, dom)
-    if rx is None:
-        return bank
-    out = {}
+    marked = marked_templates(loc)
+    rx = _voice_only(loc, dom) if chat else None
+    para = _paraphraser(loc, dom, chat)
+    caps = tuple(load_lexicon(loc).keep_capital)
+    out = dict(bank)
     for k, v in bank.items():
-        if isinstance(v, list) and v and not isinstance(v[0], (dict, list)):
-            out[k] = [x for x in (_prune(t, rx) for t in v) if x is not None]
-        else:
-            out[k] = v
+        if not k.startswith(PREFIXES) or not isinstance(v, list) or not v or isinstance(v[0], (dict, list)):
+            continue
+        lst = []
+        for t in v:
+            m = marked.get(id(t))
+            if m is not None and m[0] is t:
+                t = m[1]
+            if rx is not None:
+                t = _prune(t, rx)
+                if t is None:
+                    continue
+            if para is not None and k.startswith("pop."):
+                t = _paraphrased(t, para, caps, True)
+            lst.append(t)
+        out[k] = lst
     return out
 
 
+def _paraphrased(t, para: tuple, caps: tuple[str, ...], start: bool):
+    """Template `t` with every paraphrase phrase in its literals turned into an
+    alternative of its group (capitalized as the phrase was); a phrase that
+    only opens a sentence only where a sentence opens (`start`: the template's
+    own start)."""
+    if isinstance(t, str):
+        return _seal_nodes(_para_literal(t, para, caps, start))
+    out: list = []
+    for i, n in enumerate(t):
+        if isinstance(n, str):
+            out += _para_literal(n, para, caps, start and i == 0)
+        elif n[0] == SLOT:
+            out.append(n)
+        else:
+            out.append((ALT, tuple(_paraphrased(a, para, caps, start and i == 0) for a in n[1])))
+    return _seal_nodes(out)
+
+
+def _para_literal(s: str, para: tuple, caps: tuple[str, ...], start: bool) -> list:
+    rx, tables, opening = para
+    out: list = []
+    pos = 0
+    for m in rx.finditer(s):
+        table = m.lastindex - 1
+        if m.start() == 0 and table in opening and not start:
+            continue  # a sentence opener, but here the literal continues a sentence
+        found = m.group()
+        out.append(s[pos:m.start()])
+        out.append((ALT, tuple(_cased(found, w, caps) for w in tables[table][found.lower()])))
+        pos = m.end()
+    out.append(s[pos:])
+    return [x for x in out if x != ""]
+
+
+def _seal_nodes(nodes: list):
+    """Adjacent literals merged; a lone literal as a plain string (a compiled template's shape)."""
+    merged: list = []
+    for n in nodes:
+        if isinstance(n, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += n
+        else:
+            merged.append(n)
+    if not merged:
+        return ""
+    if len(merged) == 1 and isinstance(merged[0], str):
+        return merged[0]
+    return tuple(merged)
+
+
 @lru_cache(maxsize=None)
-def _paraphraser(loc: str, dom: str, chat: bool) -> tuple[re.Pattern, list[dict[str, list[str]]]] | None:
+def _paraphraser(loc: str, dom: str, chat: bool) -> tuple[re.Pattern, list[dict[str, list[str]]], set[int]] | None:
     """`pop.*.paraphrase`: groups of phrases that say the same in the same
     place of a sentence; any member found is replaced by one of its group. A
     group written with a leading `^` only opens a sentence. A chat never
     gets a member that only a phone call says. One regex, a group per kind:
-    the match's `lastindex` says which table it belongs to."""
+    the match's `lastindex` says which table it belongs to. A group whose
+    members read as different signals (`term_categories`) is left out: a
+    paraphrase never changes what a sentence is labelled."""
     rx = _voice_only(loc, dom) if chat else None
-    parts, tables = [], []
+    parts, tables, opening = [], [], set()
     for start in (True, False):
         of: dict[str, list[str]] = {}
         for g in _groups(load_bank(loc), dom, "paraphrase"):
             if g and g[0].startswith("^") == start:
                 g = [w.lstrip("^") for w in g if not (rx and rx.search(w.lstrip("^")))]
+                if len({term_categories(loc, w) for w in g}) > 1:
+                    continue
                 for w in g if len(g) > 1 else ():
                     of.setdefault(w.lower(), g)
         if of:
@@ -101,8 +175,10 @@ def _paraphraser(loc: str, dom: str, chat: bool) -> tuple[re.Pattern, list[dict[
             lead, end = (r"(?:^|(?<=[.!?] ))", r"(?:(?<=[,.!?:])|(?=[,.!?:;]))") if start else \
                 (r"(?<![\w-])", r"(?![\w-])")
             parts.append(rf"({lead}(?:{_trie(list(of))}){end})")
+            if start:
+                opening.add(len(tables))
             tables.append(of)
-    return (re.compile("|".join(parts), re.I), tables) if parts else None
+    return (re.compile("|".join(parts), re.I), tables, opening) if parts else None
 
 
 def _trie(words: list[str]) -> str:
@@ -177,9 +253,8 @@ class Service:
         # a chat is typed: fewer words than a phone call of the same length says
         self.target = round(talk * WORDS_PER_SEC * (TYPED if self.chat else 1.0))
         self.tight = self.target / max(1, self.n) < 16 or self.n <= 5
-        if self.chat:  # a chat is typed: no phrase only a phone call says
-            R.bank = chat_bank(R.loc, self.dom)
-            self._k.clear()
+        # paraphrases compiled in; a chat is typed: no phrase only a phone call says
+        R.bank = service_bank(R.loc, self.dom, self.chat)
         # the caller's mood is the metadata's sentiment, so the words agree with it
         mood = self.meta.get("sentiment_score")
         mood = float(mood) if isinstance(mood, (int, float)) and not isinstance(mood, bool) else 0.0
@@ -479,11 +554,10 @@ class Service:
         return self.say(key, dict(kw, times=self.R.lex.word(earlier)))
 
     def _polish(self, drafts: list[Draft]) -> None:
-        """Paraphrase each sentence (`pop.*.paraphrase`), then drop a removable
-        sentence the call has already said (a refilled bank's second draw)."""
+        """The customer's name now and then, a closing aside; drop a removable
+        sentence the call has already said (a refilled bank's second draw).
+        (Paraphrases are drawn with the templates: `service_bank`.)"""
         R = self.R
-        para = _paraphraser(R.loc, self.dom, self.chat)
-        caps = tuple(R.lex.keep_capital)
         said: set[str] = set()
         named = 0
         for d in drafts:
@@ -493,24 +567,29 @@ class Service:
             for lst in (d.head, d.core, d.body, d.tail):
                 keep = []
                 for text, tags, opt in lst:
-                    if para is not None:
-                        text = para[0].sub(lambda m: _swap(m.group(), para[1][m.lastindex - 1], R.r, caps), text)
                     if text[-1:] in ".?" and text.count(" ") >= 5:
                         # how people talk: the customer's name now and then, a closing aside
                         # (the agent knows the caller's name once they have given it, at the identity check)
                         if address and named < 5 and not addressed and d.i >= (4 if side == "agent" else 1) and \
                                 R.chance(0.22 if side == "agent" else 0.05):
-                            text = text[:-1] + R.phrase(address) + text[-1]
+                            text = self._joined(text, R.phrase(address), text[-1])
                             named += 1
                             addressed = True
                         elif tails and text[-1] == "." and "," not in text[-25:] and R.chance(0.25):
-                            text = text[:-1] + R.phrase(tails) + "."
+                            text = self._joined(text, R.phrase(tails), ".")
                     if opt and text in said:
                         d.words -= text.count(" ") + 1
                         continue
                     said.add(text)
                     keep.append((text, tags, opt))
                 lst[:] = keep
+    def _joined(self, text: str, part: str, end: str) -> str:
+        """`text` with `part` said before its final mark: labelled with what both were drawn with."""
+        R = self.R
+        out = text[:-1] + part + end
+        R.signals[out] = R.categories_of(text) | R.categories_of(part)
+        return out
+
     def _gaps(self, drafts: list[Draft], step_at: dict[int, str]) -> None:
         """The metadata's hold time as one `[hold Ns]` before an agent turn
         (the agent's "thanks for holding"), its silence split over up to two
@@ -541,10 +620,8 @@ class Service:
                 for d, part in zip(picks, parts):
                     d.gaps.append(f"silence {part / 10:.1f}s")
 
-def _swap(found: str, of: dict[str, list[str]], r, keep: tuple[str, ...]) -> str:
-    """A member of `found`'s paraphrase group, capitalized as `found` was."""
-    g = of[found.lower()]
-    w = g[rng.below(r, len(g))]
+def _cased(found: str, w: str, keep: tuple[str, ...]) -> str:
+    """Paraphrase `w` capitalized as `found` was."""
     if found[:1].isupper() and w[:1].islower():
         return w[:1].upper() + w[1:]
     if found[:1].islower() and w[:1].isupper() and w.split(" ", 1)[0].rstrip(",.'’") not in keep:
