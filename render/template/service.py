@@ -68,37 +68,42 @@ PREFIXES = ("pop.", "dyn.")  # the banks a service call draws its sentences from
 
 
 @lru_cache(maxsize=None)
-def service_bank(loc: str, dom: str, chat: bool) -> dict[str, Any]:
+def service_bank(loc: str, dom: str, chat: bool) -> tuple[dict[str, Any], dict[int, tuple[Any, Any]]]:
     """The locale's banks as a service call speaks them, prepared once per
-    process: the population banks' templates with their signal markers
-    (`marked_templates`) and their paraphrase groups (`pop.*.paraphrase`)
-    compiled in as alternatives, so a paraphrased sentence is drawn like any
-    other and keeps the labels its template declares; in a chat, every
-    template pruned of phone-only phrases (`_prune`), a bank left empty when
-    none survives (its `_text` sibling or another bank speaks instead)."""
+    process: (bank, templates as rendered). The population banks' templates
+    are rendered with their signal markers (`marked_templates`) and their
+    paraphrase groups (`pop.*.paraphrase`) compiled in as alternatives, so a
+    paraphrased sentence is drawn like any other and keeps the labels its
+    template declares. A phone call keeps the locale's own bank; a chat's
+    bank holds only the templates with a reading free of phone-only phrases
+    (`_prune`), a bank left empty when none survives (its `_text` sibling or
+    another bank speaks instead)."""
     bank = load_bank(loc)
     marked = marked_templates(loc)
     rx = _voice_only(loc, dom) if chat else None
     para = _paraphraser(loc, dom, chat)
     caps = tuple(load_lexicon(loc).keep_capital)
-    out = dict(bank)
+    out = dict(bank) if rx is not None else bank
+    said = dict(marked)
     for k, v in bank.items():
         if not k.startswith(PREFIXES) or not isinstance(v, list) or not v or isinstance(v[0], (dict, list)):
             continue
-        lst = []
+        keep = []
         for t in v:
             m = marked.get(id(t))
-            if m is not None and m[0] is t:
-                t = m[1]
+            x = m[1] if m is not None and m[0] is t else t
             if rx is not None:
-                t = _prune(t, rx)
-                if t is None:
+                x = _prune(x, rx)
+                if x is None:
                     continue
             if para is not None and k.startswith("pop."):
-                t = _paraphrased(t, para, caps, True)
-            lst.append(t)
-        out[k] = lst
-    return out
+                x = _paraphrased(x, para, caps, True)
+            keep.append(t)
+            if x is not t:
+                said[id(t)] = (t, x)
+        if rx is not None:
+            out[k] = keep
+    return out, said
 
 
 def _paraphrased(t, para: tuple, caps: tuple[str, ...], start: bool):
@@ -110,12 +115,14 @@ def _paraphrased(t, para: tuple, caps: tuple[str, ...], start: bool):
         return _seal_nodes(_para_literal(t, para, caps, start))
     out: list = []
     for i, n in enumerate(t):
+        # a sentence opens at the template's start and after a literal's full stop
+        opens = start if i == 0 else isinstance(t[i - 1], str) and t[i - 1][-2:] in (". ", "? ", "! ")
         if isinstance(n, str):
-            out += _para_literal(n, para, caps, start and i == 0)
+            out += _para_literal(n, para, caps, opens)
         elif n[0] == SLOT:
             out.append(n)
         else:
-            out.append((ALT, tuple(_paraphrased(a, para, caps, start and i == 0) for a in n[1])))
+            out.append((ALT, tuple(_paraphrased(a, para, caps, opens) for a in n[1])))
     return _seal_nodes(out)
 
 
@@ -254,7 +261,9 @@ class Service:
         self.target = round(talk * WORDS_PER_SEC * (TYPED if self.chat else 1.0))
         self.tight = self.target / max(1, self.n) < 16 or self.n <= 5
         # paraphrases compiled in; a chat is typed: no phrase only a phone call says
-        R.bank = service_bank(R.loc, self.dom, self.chat)
+        bank, R.marked = service_bank(R.loc, self.dom, self.chat)
+        if self.chat:
+            R.bank = bank
         # the caller's mood is the metadata's sentiment, so the words agree with it
         mood = self.meta.get("sentiment_score")
         mood = float(mood) if isinstance(mood, (int, float)) and not isinstance(mood, bool) else 0.0
@@ -570,8 +579,8 @@ class Service:
                     if text[-1:] in ".?" and text.count(" ") >= 5:
                         # how people talk: the customer's name now and then, a closing aside
                         # (the agent knows the caller's name once they have given it, at the identity check)
-                        if address and named < 5 and not addressed and d.i >= (4 if side == "agent" else 1) and \
-                                R.chance(0.22 if side == "agent" else 0.05):
+                        if address and named < 7 and not addressed and d.i >= (4 if side == "agent" else 1) and \
+                                R.chance(0.3 if side == "agent" else 0.05):
                             text = self._joined(text, R.phrase(address), text[-1])
                             named += 1
                             addressed = True
