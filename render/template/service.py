@@ -69,41 +69,86 @@ PREFIXES = ("pop.", "dyn.")  # the banks a service call draws its sentences from
 
 @lru_cache(maxsize=None)
 def service_bank(loc: str, dom: str, chat: bool) -> tuple[dict[str, Any], dict[int, tuple[Any, Any]]]:
-    """The locale's banks as a service call speaks them, prepared once per
-    process: (bank, templates as rendered). The population banks' templates
-    are rendered with their signal markers (`marked_templates`) and their
-    paraphrase groups (`pop.*.paraphrase`) compiled in as alternatives, so a
-    paraphrased sentence is drawn like any other and keeps the labels its
-    template declares. A phone call keeps the locale's own bank; a chat's
-    bank holds only the templates with a reading free of phone-only phrases
-    (`_prune`), a bank left empty when none survives (its `_text` sibling or
-    another bank speaks instead)."""
+    """The locale's banks as a service call speaks them: (bank, templates as
+    rendered). The population banks' templates are rendered with their signal
+    markers (`marked_templates`) and their paraphrase groups
+    (`pop.*.paraphrase`) compiled in as alternatives, so a paraphrased
+    sentence is drawn like any other and keeps the labels its template
+    declares; each is prepared the first time a call draws it (`_Rendered`).
+    A phone call keeps the locale's own bank; a chat's bank holds only the
+    templates with a reading free of phone-only phrases (`_prune`), a bank
+    left empty when none survives (its `_text` sibling or another bank speaks
+    instead)."""
     bank = load_bank(loc)
     marked = marked_templates(loc)
     rx = _voice_only(loc, dom) if chat else None
-    para = _paraphraser(loc, dom, chat)
-    caps = tuple(load_lexicon(loc).keep_capital)
     out = dict(bank) if rx is not None else bank
-    said = dict(marked)
+    pending: dict[int, tuple[Any, bool]] = {}
     for k, v in bank.items():
         if not k.startswith(PREFIXES) or not isinstance(v, list) or not v or isinstance(v[0], (dict, list)):
             continue
-        keep = []
+        pop = k.startswith("pop.")
         for t in v:
-            m = marked.get(id(t))
-            x = m[1] if m is not None and m[0] is t else t
-            if rx is not None:
-                x = _prune(x, rx)
-                if x is None:
-                    continue
-            if para is not None and k.startswith("pop."):
-                x = _paraphrased(x, para, caps, True)
-            keep.append(t)
-            if x is not t:
-                said[id(t)] = (t, x)
+            pending[id(t)] = (t, pop)
         if rx is not None:
-            out[k] = keep
-    return out, said
+            out[k] = [t for t in v if _prune(t, rx) is not None]
+    para = _paraphraser(loc, dom, chat)
+    caps = tuple(load_lexicon(loc).keep_capital)
+
+    def make(t, pop: bool):
+        m = marked.get(id(t))
+        x = m[1] if m is not None and m[0] is t else t
+        if rx is not None:
+            x = _prune(x, rx)
+        if para is not None and pop and x is not None:
+            x = _paraphrased(_spelled_out(x), para, caps, True)
+        return t if x is None else x
+    return out, _Rendered(marked, pending, make)
+
+
+class _Rendered(dict):
+    """id(template) -> (template, as rendered), as `marked_templates` maps
+    them; a population template is prepared the first time it is looked up
+    (a process renders a few hundred of the thousands it could)."""
+
+    def __init__(self, base: dict, pending: dict, make):
+        super().__init__(base)
+        self.pending = pending
+        self.make = make
+
+    def get(self, k, default=None):
+        hit = dict.get(self, k)
+        if hit is None:
+            p = self.pending.pop(k, None)
+            if p is None:
+                return default
+            hit = self[k] = (p[0], self.make(*p))
+        return hit
+
+
+SPELL_OUT = 48  # readings up to which a template's alternatives are spelled out before paraphrasing
+
+
+def _spelled_out(t):
+    """A template of few readings as one alternative over its readings, so a
+    paraphrase phrase that spans an alternative and the words around it
+    ("[Vielen Dank|Danke] fürs Warten") is found in each reading; drawing a
+    reading uniformly is drawing each alternative uniformly."""
+    if isinstance(t, str):
+        return t
+    outs: list[list] = [[]]
+    for n in t:
+        if isinstance(n, str) or n[0] == SLOT:
+            for o in outs:
+                o.append(n)
+            continue
+        tails = [_spelled_out(a) for a in n[1]]
+        if len(outs) * len(tails) > SPELL_OUT or any(isinstance(x, tuple) and any(
+                isinstance(y, tuple) and y[0] == ALT for y in x) for x in tails):
+            return t
+        outs = [o + ([x] if isinstance(x, str) else list(x)) for o in outs for x in tails]
+    readings = tuple(_seal_nodes(o) for o in outs)
+    return readings[0] if len(readings) == 1 else ((ALT, readings),)
 
 
 def _paraphrased(t, para: tuple, caps: tuple[str, ...], start: bool):
