@@ -113,6 +113,8 @@ class _Rendered(dict):
 
     def __init__(self, base: dict, pending: dict, make):
         super().__init__(base)
+        for k in pending:  # a population template is prepared here, its markers included
+            self.pop(k, None)
         self.pending = pending
         self.make = make
 
@@ -269,6 +271,14 @@ def once_keys(locale: str, dom: str, side: str) -> tuple[str, ...]:
     """Banks `pop.<dom>.once.<side>.*`: asides used at most once per call
     (names ending `_voice` only on the phone, `_text` only in chats)."""
     return with_prefix(locale, f"pop.{dom}.once.{side}.")
+
+
+LEAD_CHANCE = {"agent": 0.15, "caller": 0.3}  # a sentence opened by a lead ("Also," "Well,"), by side
+
+
+@lru_cache(maxsize=None)
+def _word_set(loc: str, key: str) -> frozenset[str]:
+    return frozenset(str(w).lower() for g in load_bank(loc).get(key) or () for w in (g if isinstance(g, list) else [g]))
 
 
 TYPED = 0.6  # a chat's words per second against a phone call's: typing is slower than talking
@@ -618,6 +628,7 @@ class Service:
             addressed = False  # the name at most once a turn
             side = "agent" if d.side == "seller" else "caller"
             tails, address = (None, None) if self.tight else (self.k(f"tail.{side}"), self.k(f"address.{side}"))
+            lead = self.k(f"lead.{side}") if d.i >= 1 and not self.tight else None
             for lst in (d.head, d.core, d.body, d.tail):
                 keep = []
                 for text, tags, opt in lst:
@@ -625,18 +636,40 @@ class Service:
                         # how people talk: the customer's name now and then, a closing aside
                         # (the agent knows the caller's name once they have given it, at the identity check)
                         if address and named < 7 and not addressed and d.i >= (4 if side == "agent" else 1) and \
-                                R.chance(0.3 if side == "agent" else 0.05):
+                                R.chance(0.3 if side == "agent" else 0.05) and self._names_none(text, side):
                             text = self._joined(text, R.phrase(address), text[-1])
                             named += 1
                             addressed = True
                         elif tails and text[-1] == "." and "," not in text[-25:] and R.chance(0.25):
                             text = self._joined(text, R.phrase(tails), ".")
+                    if lead and text.count(" ") >= 4 and R.chance(LEAD_CHANCE[side]):
+                        # how people start a sentence ("Also, ich ...", "So, I ..."): before a word that may follow one
+                        w = text.split(" ", 1)[0]
+                        if w.lower() in self._lead_words() and w[-1:].isalpha():
+                            text = self._led(R.phrase(lead), text)
                     if opt and text in said:
                         d.words -= text.count(" ") + 1
                         continue
                     said.add(text)
                     keep.append((text, tags, opt))
                 lst[:] = keep
+    def _names_none(self, text: str, side: str) -> bool:
+        """Whether `text` does not already name whom `side` addresses (no "Herr Klein, Herr Klein")."""
+        name = self.R.slots.get("last" if side == "agent" else "agent")
+        return not name or name not in text
+
+    def _lead_words(self) -> frozenset[str]:
+        """`pop.*.lead_words`: the first words a sentence may have for a lead to stand before it."""
+        key = self.k("lead_words")
+        return _word_set(self.R.loc, key) if key else frozenset()
+
+    def _led(self, lead: str, text: str) -> str:
+        """`lead` said before `text`: labelled with what both were drawn with."""
+        R = self.R
+        out = lead + " " + R.lex.lower_first(text)
+        R.signals[out] = R.categories_of(text) | R.categories_of(lead)
+        return out
+
     def _joined(self, text: str, part: str, end: str) -> str:
         """`text` with `part` said before its final mark: labelled with what both were drawn with."""
         R = self.R
@@ -676,8 +709,8 @@ class Service:
 
 def _cased(found: str, w: str, keep: tuple[str, ...]) -> str:
     """Paraphrase `w` capitalized as `found` was."""
-    if found[:1].isupper() and w[:1].islower():
-        return w[:1].upper() + w[1:]
+    if found[:1].isupper() and w[:1].islower() and found.split(" ", 1)[0].rstrip(",.'’") not in keep:
+        return w[:1].upper() + w[1:]  # ("I didn't know that" opens no sentence: its capital is the word's)
     if found[:1].islower() and w[:1].isupper() and w.split(" ", 1)[0].rstrip(",.'’") not in keep:
         return w[:1].lower() + w[1:]
     return w
