@@ -209,17 +209,31 @@ def _paraphraser(loc: str, dom: str, chat: bool) -> tuple[re.Pattern, list[dict[
     """`pop.*.paraphrase`: groups of phrases that say the same in the same
     place of a sentence; any member found is replaced by one of its group. A
     group written with a leading `^` only opens a sentence. A chat never
-    gets a member that only a phone call says. One regex, a group per kind:
-    the match's `lastindex` says which table it belongs to. A group whose
-    members read as different signals (`term_categories`) is left out: a
-    paraphrase never changes what a sentence is labelled."""
-    rx = _voice_only(loc, dom) if chat else None
+    gets a member that only a phone call says (a member found keeps its
+    place when no other is left). One regex, a group per kind: the match's
+    `lastindex` says which table it belongs to."""
+    found = _paraphrase_rx(loc, dom)
+    if found is None or not chat:
+        return found
+    rx = _voice_only(loc, dom)
+    if rx is None:
+        return found
+    tables = [{w: [x for x in g if not rx.search(x)] or [w] for w, g in of.items()} for of in found[1]]
+    return found[0], tables, found[2]
+
+
+@lru_cache(maxsize=None)
+def _paraphrase_rx(loc: str, dom: str) -> tuple[re.Pattern, list[dict[str, list[str]]], set[int]] | None:
+    """The phone call's paraphrase tables and their one regex (a chat's tables
+    narrow the same groups). A group whose members read as different signals
+    (`term_categories`) is left out: a paraphrase never changes what a
+    sentence is labelled."""
     parts, tables, opening = [], [], set()
     for start in (True, False):
         of: dict[str, list[str]] = {}
         for g in _groups(load_bank(loc), dom, "paraphrase"):
             if g and g[0].startswith("^") == start:
-                g = [w.lstrip("^") for w in g if not (rx and rx.search(w.lstrip("^")))]
+                g = [w.lstrip("^") for w in g]
                 if len({term_categories(loc, w) for w in g}) > 1:
                     continue
                 for w in g if len(g) > 1 else ():
