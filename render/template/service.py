@@ -281,6 +281,31 @@ def _slots_of(t) -> set[str]:
     return hit[1]
 
 
+_WORDS: dict[int, tuple[Any, float]] = {}
+
+
+def _words_of(t) -> float:
+    """The words a template says on average (a slot as one word), once per compiled template."""
+    hit = _WORDS.get(id(t))
+    if hit is None or hit[0] is not t:
+        hit = _WORDS[id(t)] = (t, _mean_words(t))
+    return hit[1]
+
+
+def _mean_words(t) -> float:
+    if isinstance(t, str):
+        return len(t.split())
+    n = 0.0
+    for x in t:
+        if isinstance(x, str):
+            n += len(x.split())
+        elif x[0] == SLOT:
+            n += 0 if x[1][:1] == "#" else 1
+        else:
+            n += sum(_mean_words(a) for a in x[1]) / len(x[1])
+    return n
+
+
 def once_keys(locale: str, dom: str, side: str) -> tuple[str, ...]:
     """Banks `pop.<dom>.once.<side>.*`: asides used at most once per call
     (names ending `_voice` only on the phone, `_text` only in chats)."""
@@ -459,16 +484,15 @@ class Service:
             keys = [k for k in (self.k(n) for n in names) if k]
             # every template of the short banks and of the first other bank (not its fallbacks), once
             keys = [k for k in keys if k.endswith("_short")] + [k for k in keys if not k.endswith("_short")][:1]
-            best, gap = "", None
+            best, gap = None, None
             for key in keys:
                 for t in R.bank[key]:
                     if self.missing and _slots_of(t) & self.missing:
                         continue
-                    t = R.render(t, kw)
-                    g = abs(t.count(" ") + 1 - want)
+                    g = abs(_words_of(t) - want)  # its expected length: only the one chosen is rendered
                     if gap is None or g < gap:
                         best, gap = t, g
-            text = best
+            text = R.render(best, kw) if best is not None else ""
         self.spent += text.count(" ") + 1 if text else 0
         return text
 
