@@ -662,15 +662,22 @@ class Service:
         R = self.R
         said: set[str] = set()
         named = 0
+        banks = {side: (None, None, None) if self.tight else
+                 (self.k(f"tail.{side}"), self.k(f"address.{side}"), self.k(f"lead.{side}")) for side in ("agent", "caller")}
+        lead_words = self._lead_words()
         for d in drafts:
             addressed = False  # the name at most once a turn
             side = "agent" if d.side == "seller" else "caller"
-            tails, address = (None, None) if self.tight else (self.k(f"tail.{side}"), self.k(f"address.{side}"))
-            lead = self.k(f"lead.{side}") if d.i >= 1 and not self.tight else None
+            tails, address, lead = banks[side]
+            if d.i < 1:
+                lead = None
             for lst in (d.head, d.core, d.body, d.tail):
+                if not lst:
+                    continue
                 keep = []
                 for text, tags, opt in lst:
-                    if text[-1:] in ".?" and text.count(" ") >= 5:
+                    spaces = text.count(" ")
+                    if spaces >= 5 and text[-1:] in ".?":
                         # how people talk: the customer's name now and then, a closing aside
                         # (the agent knows the caller's name once they have given it, at the identity check)
                         if address and named < 7 and not addressed and d.i >= (4 if side == "agent" else 1) and \
@@ -680,10 +687,10 @@ class Service:
                             addressed = True
                         elif tails and text[-1] == "." and "," not in text[-25:] and R.chance(0.25):
                             text = self._joined(text, R.phrase(tails), ".")
-                    if lead and text.count(" ") >= 4 and R.chance(LEAD_CHANCE[side]):
+                    if lead and spaces >= 4 and R.chance(LEAD_CHANCE[side]):
                         # how people start a sentence ("Also, ich ...", "So, I ..."): before a word that may follow one
-                        w = text.split(" ", 1)[0]
-                        if w.lower() in self._lead_words() and w[-1:].isalpha():
+                        w = text[:text.find(" ")]
+                        if w[-1:].isalpha() and w.lower() in lead_words:
                             text = self._led(R.phrase(lead), text)
                     if opt and text in said:
                         d.words -= text.count(" ") + 1
