@@ -328,4 +328,6 @@ def _false_start(R, t: Spoken, r, lower: bool) -> bool:
     if lower:
         t.text = _lower(R, t.text, pos)
     t.insert(pos, said + cut + " ", ("false_start", 0, len(said) + len(cut)))
+    again = pos + len(said) + len(cut) + 1  # the words said again stay as they were said first
+    t.dis.append(["_lock", again, again + len(said)])
     return True

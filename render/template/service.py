@@ -67,8 +67,20 @@ def _prune(t, rx: re.Pattern):
 PREFIXES = ("pop.", "dyn.")  # the banks a service call draws its sentences from (names and calendars are data)
 
 
-@lru_cache(maxsize=None)
+_SERVICE: dict[tuple[str, str, bool], tuple[dict, tuple]] = {}
+
+
 def service_bank(loc: str, dom: str, chat: bool) -> tuple[dict[str, Any], dict[int, tuple[Any, Any]]]:
+    """`_service_bank`, prepared again when the locale's bank was loaded anew
+    (its templates, and so their identities, are new)."""
+    bank = load_bank(loc)
+    hit = _SERVICE.get((loc, dom, chat))
+    if hit is None or hit[0] is not bank:
+        hit = _SERVICE[(loc, dom, chat)] = (bank, _service_bank(loc, dom, chat))
+    return hit[1]
+
+
+def _service_bank(loc: str, dom: str, chat: bool) -> tuple[dict[str, Any], dict[int, tuple[Any, Any]]]:
     """The locale's banks as a service call speaks them: (bank, templates as
     rendered). The population banks' templates are rendered with their signal
     markers (`marked_templates`) and their paraphrase groups
