@@ -207,8 +207,11 @@ def _renderer(prog):
               help="Worker processes (default: the number of CPUs).")
 @click.option("--shard", help="Render only slice i of n (e.g. 2/8); shards merge into one manifest.")
 @click.option("--offline", is_flag=True, help="Make no model requests: `engine llm` answers come from its cache only.")
+@click.option("--batch", "use_batch", is_flag=True,
+              help="`engine llm` through the Batch API: submit the requests, collect them on a later run "
+                   "(see `corpusc batch`); the corpus is written once every answer is in.")
 @internal_errors
-def build(file, out_dir, only, jobs, shard, offline):
+def build(file, out_dir, only, jobs, shard, offline, use_batch):
     """Render FILE's corpus: transcripts, ground truth, plan, coverage.
 
     Incremental: a call whose plan item, context and backend options are unchanged
@@ -220,6 +223,9 @@ def build(file, out_dir, only, jobs, shard, offline):
     from corpusc.builder.executor import build as run_build
     from corpusc.builder.executor import parse_only, parse_shard
     from corpusc.diagnostics.model import Sink
+    if use_batch and (offline or shard):
+        raise click.UsageError("--batch submits and collects the requests of the whole corpus: "
+                               f"it cannot be combined with {'--offline' if offline else '--shard'}")
     try:
         shard_t = parse_shard(shard)
         wanted = parse_only(only if only is None else only or ",")  # `--only ''` names nothing: an error
@@ -256,6 +262,9 @@ def build(file, out_dir, only, jobs, shard, offline):
     if prog is None or sink.errors:
         click.echo("build stopped: fix the errors above (nothing was written)", err=True)
         sys.exit(EXIT_ERRORS)
+    if use_batch:  # E0736 at the engine when it is not `engine llm` (before the syntax is dropped)
+        from corpusc.cli.batch import llm_renderer
+        llm_renderer(compiled, file, "--batch")
     compiled.drop_syntax()
     total = sum(len(a.calls) for a in prog.accounts) + sum(p.count for p in prog.populations)
     if shard_t:
@@ -274,6 +283,18 @@ def build(file, out_dir, only, jobs, shard, offline):
     before = signal.signal(signal.SIGTERM, _terminated)
     r, ropts = _renderer(prog)
     mark = r.journal_mark(out, ropts) if hasattr(r, "journal_mark") else None
+    if use_batch:  # collect, verify, submit; the build runs once every answer is cached, and asks nothing
+        from corpusc.cli.batch import run_round
+        if not run_round(compiled, file, out):
+            click.echo(f"build waits for the batches: `corpusc batch status {file} -o {out}` polls them; run "
+                       "this build again to collect and continue")
+            signal.signal(signal.SIGTERM, before)
+            return
+        offline = True
+        os.environ["CORPUSC_OFFLINE"] = "1"
+    elif hasattr(r, "batches_waiting") and not offline and (waiting := r.batches_waiting(out, ropts)):
+        click.echo(f"note: {waiting} batch(es) submitted for {out} are not collected; this build asks online "
+                   "for what they would answer (`corpusc build --batch` collects them instead)", err=True)
     try:
         with progress_bar(total) as advance:
             res = run_build(compiled, file, out, only=wanted, jobs=jobs or (os.cpu_count() or 1),
@@ -419,6 +440,15 @@ def _register_score() -> None:
 
 
 _register_score()
+
+
+def _register_batch() -> None:
+    """`corpusc batch` lives in corpusc.cli.batch."""
+    from corpusc.cli.batch import batch
+    main.add_command(batch)
+
+
+_register_batch()
 
 
 def run() -> None:
