@@ -160,18 +160,20 @@ def reads(tmp_path_factory):
             recs[loc] = Recording(banks.load_bank(loc), seen.setdefault(loc, set()))
         return recs[loc]
 
-    calls_banks: dict[tuple, Recording] = {}
-    pruned = service.call_bank
+    calls_banks: dict[tuple, tuple] = {}
+    prepared = service.service_bank
 
-    def recording_call_bank(loc: str, *rest) -> Recording:
-        """A service call speaks from its banks pruned (chat, hold talk): noted as well."""
+    def recording_service_bank(loc: str, *rest) -> tuple:
+        """A service call speaks from its banks as prepared (paraphrased; pruned for a
+        chat, of hold talk, of transfer talk): noted as well."""
         if (loc, *rest) not in calls_banks:
-            calls_banks[(loc, *rest)] = Recording(pruned(loc, *rest), seen.setdefault(loc, set()))
+            bank, marked = prepared(loc, *rest)
+            calls_banks[(loc, *rest)] = (Recording(bank, seen.setdefault(loc, set())), marked)
         return calls_banks[(loc, *rest)]
 
     mp = pytest.MonkeyPatch()
     mp.setattr(drafting, "load_bank", recording_bank)
-    mp.setattr(service, "call_bank", recording_call_bank)
+    mp.setattr(service, "service_bank", recording_service_bank)
     mp.setattr(engine, "STRICT", True)
     try:
         for path, text in specs:
