@@ -217,46 +217,28 @@ def build(file, out_dir, only, jobs, shard, offline):
     """
     from pathlib import Path
 
+    from corpusc.builder.apart import apart
     from corpusc.builder.executor import build as run_build
     from corpusc.builder.executor import parse_only, parse_shard
-    from corpusc.diagnostics.model import Sink
     try:
         shard_t = parse_shard(shard)
         wanted = parse_only(only if only is None else only or ",")  # `--only ''` names nothing: an error
     except ValueError as e:
         raise click.UsageError(str(e))
-    sink = Sink()
-    compiled = _compile(file, sink)
+    compiled, pickled, sink, current, out, header, results = apart(_prepare, file, out_dir, wanted, shard_t)
+    if pickled is not None:
+        from corpusc.builder.apart import loads
+        compiled.program = loads(pickled)
+    _started()  # what was compiled stays until exit
     prog = compiled.program
-    results = []
-    header = None
-    if prog is not None and not sink.errors and wanted:
-        from corpusc.builder.incremental import emitted
-        emits = emitted(prog)
-        idle = [w for w in wanted if w not in emits]
-        if idle:  # it would build nothing of them and say so in no way
-            raise click.UsageError(f"--only: {', '.join(f'`{w}`' for w in idle)} not emitted by {file}; "
-                                   f"it emits: {', '.join(emits)}")
-    if prog is not None and not sink.errors:
-        from corpusc.builder.incremental import up_to_date
-        from corpusc.plan.evaluate import evaluate_plan
-        out = Path(out_dir) if out_dir else Path("out") / prog.corpus.name
-        current = up_to_date(compiled, out, only=wanted, shard=shard_t)
-        if current is not None:
-            if sink.items:
-                emit_diags(sink.sorted(), compiled.sources, "text", err=True)
-            click.echo(f"Built {prog.corpus.name}: up to date, {current} calls unchanged -> {out}/")
-            return
-        from corpusc.plan.planner import header as plan_header
-        header = plan_header(prog, compiled.spec_hash)
-        results = evaluate_plan(compiled, sink, header)
-        _budget(compiled, sink)
     if sink.items:
         emit_diags(sink.sorted(), compiled.sources, "text", err=True)
+    if current is not None:
+        click.echo(f"Built {prog.corpus.name}: up to date, {current} calls unchanged -> {out}/")
+        return
     if prog is None or sink.errors:
         click.echo("build stopped: fix the errors above (nothing was written)", err=True)
         sys.exit(EXIT_ERRORS)
-    compiled.drop_syntax()
     total = sum(len(a.calls) for a in prog.accounts) + sum(p.count for p in prog.populations)
     if shard_t:
         total = len(range(shard_t[0] - 1, total, shard_t[1]))
@@ -277,7 +259,8 @@ def build(file, out_dir, only, jobs, shard, offline):
     try:
         with progress_bar(total) as advance:
             res = run_build(compiled, file, out, only=wanted, jobs=jobs or (os.cpu_count() or 1),
-                            shard=shard_t, progress=advance, results=results, header=header)
+                            shard=shard_t, progress=advance, results=results, header=header,
+                            pickled=pickled)
     except (BackendError, LlmError) as e:
         from corpusc.diagnostics.report import render_text
         if isinstance(e, LlmError):  # the renderer's: shown at `emit transcripts`, where `engine llm` is chosen
@@ -313,6 +296,48 @@ def build(file, out_dir, only, jobs, shard, offline):
                f"{res.files} files written in {res.seconds:.2f} s -> {out}/")
     if mark is not None:
         click.echo(r.usage(out, ropts, mark))
+
+
+def _prepare(file, out_dir, wanted, shard_t):
+    """What `build` decides before it renders, run apart (`builder.apart`: the
+    compiler's peak memory ends with the child): the compiled spec without
+    its syntax tree, the diagnostics, the number of calls when the output is
+    up to date (else None), the output folder, the plan's header and the
+    requirements evaluated on the plan. The program comes pickled on its own
+    (`pickled`, None if there is none): the build's workers take those
+    bytes as they are. Prints nothing."""
+    from pathlib import Path
+
+    from corpusc.diagnostics.model import Sink
+    sink = Sink()
+    compiled = _compile(file, sink)
+    prog = compiled.program
+    current = out = header = None
+    results = []
+    if prog is not None and not sink.errors and wanted:
+        from corpusc.builder.incremental import emitted
+        emits = emitted(prog)
+        idle = [w for w in wanted if w not in emits]
+        if idle:  # it would build nothing of them and say so in no way
+            raise click.UsageError(f"--only: {', '.join(f'`{w}`' for w in idle)} not emitted by {file}; "
+                                   f"it emits: {', '.join(emits)}")
+    if prog is not None and not sink.errors:
+        from corpusc.builder.incremental import up_to_date
+        from corpusc.plan.evaluate import evaluate_plan
+        out = Path(out_dir) if out_dir else Path("out") / prog.corpus.name
+        current = up_to_date(compiled, out, only=wanted, shard=shard_t)
+        if current is None:
+            from corpusc.plan.planner import header as plan_header
+            header = plan_header(prog, compiled.spec_hash)
+            results = evaluate_plan(compiled, sink, header)
+            _budget(compiled, sink)
+    compiled.drop_syntax()
+    pickled = None
+    if prog is not None:
+        import pickle
+        pickled = pickle.dumps(prog, protocol=pickle.HIGHEST_PROTOCOL)
+        compiled.program = None
+    return compiled, pickled, sink, current, out, header, results
 
 
 @main.command()
