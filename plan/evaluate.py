@@ -11,8 +11,9 @@ from corpusc.plan import planner as planmod
 
 def evaluate_plan(compiled: Compiled, sink: Sink, header=None):
     """Evaluate the requirements on the plan in one streamed pass, report the
-    failures, and warn when the divergence quota cannot be placed. Population
-    calls are streamed only when some requirement needs them. `header`: the
+    failures, and warn when the divergence quota cannot be placed. The calls
+    are planned only when some requirement needs them; else only the
+    accounts' moments are (how many diverge). `header`: the
     plan's header if the caller has it (a large spec's takes a second)."""
     from corpusc.plan.requirements import evaluate, report_failures
     prog = compiled.program
@@ -27,12 +28,17 @@ def evaluate_plan(compiled: Compiled, sink: Sink, header=None):
                 realized += sum(m.divergent for m in c.moments)
             yield c
 
-    stream = counted(planmod.calls(prog) if prog.requirements else planmod.sales_calls(prog))
-    results = evaluate(prog, header, stream)
-    for _ in stream:  # without requirements, still count every sales call
-        pass
-    report_failures(results, sink)
     quota = planmod.divergent_quotas(prog)
+    if prog.requirements:
+        stream = counted(planmod.calls(prog))
+        results = evaluate(prog, header, stream)
+        for _ in stream:
+            pass
+    else:  # only the divergent moments are counted: the accounts are planned as far as their moments
+        results = []  # no requirement to evaluate
+        realized = sum(planmod.divergent_count(prog, a, quota.get(a.name, 0)) for a in prog.accounts
+                       if a.name in shared)
+    report_failures(results, sink)
     want = sum(quota.get(a, 0) for a in shared)
     if realized < want:
         sink.add("E0409", f"only {realized} of the {want} divergent moments that {prog.corpus.divergence * 100:g}% "
