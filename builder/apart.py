@@ -66,3 +66,45 @@ def loads(data: bytes) -> Any:
     finally:
         if was:
             gc.enable()
+
+
+# Accounts per pickle of a program (`dump_program`): a pickle's memo (the
+# pickler's and the unpickler's) holds every object in it until its end,
+# as much again as the objects themselves; a chunk's memo goes with it.
+CHUNK = 256
+
+
+def dump_program(prog: Any) -> bytes:
+    """A checked program as bytes `load_program` reads: the program without
+    its accounts, then its accounts a chunk at a time, each its own pickle
+    (memory: the 10,000-call spec's program pickled in one went 20 MB over
+    the program's size in the process that pickled it and 30 MB in each
+    that read it)."""
+    import io
+    accounts = prog.accounts
+    buf = io.BytesIO()
+    p = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    p.dump((prog.model_copy(update={"accounts": []}), -(-len(accounts) // CHUNK)))
+    for i in range(0, len(accounts), CHUNK):
+        p.clear_memo()
+        p.dump(accounts[i:i + CHUNK])
+    return buf.getvalue()
+
+
+def load_program(data: bytes) -> Any:
+    """The program `dump_program` wrote, read with the collector paused (its
+    passes over the objects being made tripled the time)."""
+    import gc
+    import io
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        f = io.BytesIO(data)
+        prog, chunks = pickle.load(f)
+        accounts: list = []
+        for _ in range(chunks):
+            accounts += pickle.load(f)
+        return prog.model_copy(update={"accounts": accounts})
+    finally:
+        if was:
+            gc.enable()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from corpusc.plan import planner as planmod
 from corpusc.plan.serialize import HashedFile
 
 from corpusc.builder import manifest, staging, worker
+from corpusc.builder.apart import dump_program
 from corpusc.builder.build_pass import BuildPass, write_jsonl
 from corpusc.builder.incremental import all_intact, backend_signature, complete_key, corpus_stats
 from corpusc.builder.worker import RangeResult
@@ -329,7 +329,7 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
     # a one-process build hands the worker state the objects themselves; a
     # pool's workers get them pickled (a second copy here would be some
     # 50 MB for a 10,000-call spec)
-    init = ((prog, header) if jobs <= 1 else (pickled or pickle.dumps(prog), header.model_dump_json())) + \
+    init = ((prog, header) if jobs <= 1 else (pickled or dump_program(prog), header.model_dump_json())) + \
         (options, names, str(out), signature, shard, str(stage.dir), present)
     try:
         _run(units, accept, init, jobs, progress, stop)

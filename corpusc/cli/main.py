@@ -227,8 +227,10 @@ def build(file, out_dir, only, jobs, shard, offline):
         raise click.UsageError(str(e))
     compiled, pickled, sink, current, out, header, results = apart(_prepare, file, out_dir, wanted, shard_t)
     if pickled is not None:
-        from corpusc.builder.apart import loads
-        compiled.program = loads(pickled)
+        from corpusc.builder.apart import load_program
+        compiled.program = load_program(pickled)
+        if (jobs or os.cpu_count() or 1) <= 1:  # the bytes are for the workers
+            pickled = None
     _started()  # what was compiled stays until exit
     prog = compiled.program
     if sink.items:
@@ -327,15 +329,18 @@ def _prepare(file, out_dir, wanted, shard_t):
         out = Path(out_dir) if out_dir else Path("out") / prog.corpus.name
         current = up_to_date(compiled, out, only=wanted, shard=shard_t)
         if current is None:
+            from corpusc.plan.evaluate import divergence_span
             from corpusc.plan.planner import header as plan_header
+            where = divergence_span(compiled)
+            compiled.drop_syntax()  # what it held is reused by the header and the plan pass
             header = plan_header(prog, compiled.spec_hash)
-            results = evaluate_plan(compiled, sink, header)
+            results = evaluate_plan(compiled, sink, header, where)
             _budget(compiled, sink)
     compiled.drop_syntax()
     pickled = None
     if prog is not None:
-        import pickle
-        pickled = pickle.dumps(prog, protocol=pickle.HIGHEST_PROTOCOL)
+        from corpusc.builder.apart import dump_program
+        pickled = dump_program(prog)
         compiled.program = None
     return compiled, pickled, sink, current, out, header, results
 
