@@ -66,7 +66,7 @@ def check_population(ck: Any, d: n.PopulationDecl, corpus: P.Corpus) -> P.Popula
             ok = False
     if "count" in p.values and "volume" in p.values:
         sink.add("E0207", "give either `count` or `volume`, not both", p.nodes["volume"].span)
-    if count is None and ok:
+    if count is None and ok and not p.invalid & {"count", "volume"}:
         sink.add("E0208", f"population `{d.name.value}` has no `count` or `volume`", d.name.span,
                  help="add `count 1000` or `volume 30 per day`")
         ok = False

@@ -21,7 +21,7 @@ class Corpus(M):
     locale: str = "en-US"
     starts: str = "2026-01-05"
     timezone: str = "UTC"
-    product: str = "Product"
+    product: str = ""  # none declared: renderers say it in their locale's words ("our platform")
     tagline: str = ""
     divergence: float = 0.30
     engine: str = "template"

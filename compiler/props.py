@@ -4,6 +4,7 @@ checker and the population checker both read blocks through it."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from corpusc.compiler import nodes as n
@@ -18,6 +19,7 @@ class Props:
         self.values: dict[str, Any] = {}
         self.nodes: dict[str, n.Property] = {}
         self.repeated: dict[str, list[tuple[Any, n.Property]]] = {}
+        self.invalid: set[str] = set()  # set but rejected: no follow-on "missing" error
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
@@ -57,22 +59,35 @@ def typed_props(props: list[n.Property], schema: Block, sink: Sink, *, owner: st
                     raise KindError(f"`{key}` needs a value", prop.name,
                                     help="see `corpusc explain E0207`")
                 if spec.max is not None and nvals > spec.max:
+                    exp = _exponent(prop.values)
+                    if exp is not None:
+                        raise KindError(f"`{exp[0]}` is not a number", exp[1],
+                                        help="write numbers in full, without an exponent")
                     raise KindError(f"`{key}` takes {_count(spec.max)}, got {nvals}",
-                                    prop.values[spec.max],
-                                    help="put each property on its own line")
+                                    prop.values[spec.max], help="put each property on its own line")
                 value = spec.kind(prop.values) if spec.body is None else prop.body
             except KindError as e:
                 sink.add("E0207", f"invalid value for `{key}`: {e.message}",
                          (e.node or prop).span, label=e.message, help=e.help)
+                out.invalid.add(key)
                 continue
             out.nodes[key] = prop
             out.values[key] = value
             out.repeated.setdefault(key, []).append((value, prop))
     for req in schema.required:
-        if req not in out.nodes:
+        if req not in out.nodes and req not in out.invalid:
             sink.add("E0208", f"{owner} has no `{req}`", owner_span,
                      label=f"`{req}` is required here", help=f"add `{req} ...` to the block")
     return out
+
+
+def _exponent(values: list[n.Node]) -> tuple[str, n.Node] | None:
+    """`1e3` reads as the number 1 then the name `e3`: (the text, the `e3` node) if so."""
+    for a, b in zip(values, values[1:]):
+        if isinstance(a, n.Num) and isinstance(b, n.Name) and re.fullmatch(r"[eE]\d{1,3}", b.value) \
+                and a.span.end.offset == b.span.start.offset:
+            return f"{a.value:g}{b.value}", b
+    return None
 
 
 def _count(k: int) -> str:

@@ -229,8 +229,8 @@ def _join(r, out: dict[str, tuple[list[str], array]], field: str) -> None:
     for k, g in enumerate(larr):
         groups[g].append(k)
     flow = _max_flow([len(g) for g in groups], quotas, edges)
-    if flow is None:
-        return
+    if flow is None:  # no deal keeps every quota (a few calls, rounded shares): the quotas yield
+        flow = _nearest_deal([len(g) for g in groups], quotas, edges)
     new = array("H", bytes(2 * len(arr)))
     for g, row in zip(groups, flow):
         deal = array("H")
@@ -240,6 +240,21 @@ def _join(r, out: dict[str, tuple[list[str], array]], field: str) -> None:
         for k, i in zip(g, deal):
             new[k] = i
     out[field] = (values, new)
+
+
+def _nearest_deal(sizes: list[int], quotas: list[int], edges: list[list[int]]) -> list[list[int]]:
+    """A deal of each group's calls over its allowed values, the most
+    constrained group first, each call taking the allowed value with the most
+    quota left: the metadata never contradicts the call, even when the exact
+    quotas cannot all hold."""
+    left = list(quotas)
+    out: list[list[int]] = [[0] * len(quotas) for _ in sizes]
+    for k in sorted(range(len(sizes)), key=lambda k: len(edges[k])):
+        for _ in range(sizes[k]):
+            i = max(edges[k], key=lambda v: (left[v], quotas[v], -v))
+            out[k][i] += 1
+            left[i] -= 1
+    return out
 
 
 def _within_shifts(r, mult: list[list[float]], quotas: list[int]) -> array | None:

@@ -303,3 +303,17 @@ def test_plan_json_after_an_internal_error_is_a_document(broken, tmp_path):
     status, out, err = run(["plan", "--format", "json", str(f)])
     assert status == 1 and out == ""
     assert [d["code"] for d in json.loads(err)["diagnostics"]] == ["E0901"]
+
+
+@pytest.mark.parametrize("pop", ["count 1e3", "volume 3e1 per day"])
+def test_an_exponent_is_one_located_error_with_no_follow_on(tmp_path, pop):
+    """`count 1e3` reads as 1 and the name `e3`: one E0207 at `e3` saying to write
+    the number in full, and no "population has no count" (E0208) after it."""
+    f = tmp_path / "x.corpus"
+    text = spec(pop=pop)
+    f.write_text(text)
+    status, out, err = run(["check", str(f)])
+    assert status == 1
+    assert located(out, "E0207") == at(text, pop.split()[1], 1)
+    assert "without an exponent" in out and "E0208" not in out
+    assert out.count("error[") == 1

@@ -150,8 +150,11 @@ def test_evidence_quotes_the_planned_words(corpus, request, monkeypatch):
     plain = render_all(header, calls)
     n = 0
     for rc, bare in zip(rendered, plain):
-        quotes = {(e.kind, e.key, e.turn): rc.turns[e.turn].text[e.start:e.end] for e in rc.evidence}
-        before = {(e.kind, e.key, e.turn): bare.turns[e.turn].text[e.start:e.end] for e in bare.evidence}
+        # an interrupted turn breaks off: its last span loses the final stop to the dash
+        quotes = {(e.kind, e.key, e.turn): rc.turns[e.turn].text[e.start:e.end].rstrip(".!?")
+                  for e in rc.evidence}
+        before = {(e.kind, e.key, e.turn): bare.turns[e.turn].text[e.start:e.end].rstrip(".!?")
+                  for e in bare.evidence}
         assert quotes == before, rc.call_id
         for e in rc.evidence:
             for d in rc.turns[e.turn].disfluencies:
@@ -407,3 +410,27 @@ def plain(text: str, locale: str) -> str:
     text = re.sub(rf"(?i),? (?:{alt}),(?= )", "", text)  # "at, uh, the" / "…, um, and"
     text = re.sub(r"\b([\w']+(?: [\w']+)?)— (?=\1\b)", "", text, flags=re.I)  # "We— we"
     return text[:1].upper() + text[1:] if text[:1].islower() and text[1:2] != " " else text
+
+
+@pytest.mark.parametrize("corpus", ["sales", "generated", "german"])
+def test_who_was_cut_off_is_who_resumes_and_who_breaks_off(corpus, request):
+    """"So, as I was saying" comes only from the speaker the backchannel cut
+    off (the ground truth names them as interrupted); and a turn that cuts in
+    leaves the turn before it broken off ("…we could—"), unless that turn
+    was a question, which is let finish. (The reader found a seller resuming
+    after a colleague's turn, and cut-ins after finished sentences.)"""
+    header, calls, rendered = request.getfixturevalue(corpus)
+    resumed = cut = 0
+    for rc in rendered:
+        T = rc.turns
+        for e in rc.evidence:
+            if e.kind == "resumption":
+                resumed += 1
+                assert e.turn >= 2 and T[e.turn - 2].speaker == T[e.turn].speaker != T[e.turn - 1].speaker, \
+                    (rc.call_id, e.turn)
+        for i, t in enumerate(T[1:], 1):
+            prev = T[i - 1]
+            if "INTERRUPTS" in t.cues and not prev.backchannel and prev.speaker != t.speaker:
+                cut += 1
+                assert prev.text.endswith(("—", "?")), (rc.call_id, i, prev.text[-40:])
+    assert resumed and cut

@@ -80,7 +80,7 @@ class Spoken:
                 sp[0] += n
                 sp[1] += n
         for x in self.dis:
-            if x[1] >= pos:
+            if x[1] > pos or (x[1] == pos and x[0] != "_at"):  # words inserted at a mid-turn cue follow it
                 x[1] += n
                 x[2] += n
         if mark is not None:
@@ -178,15 +178,21 @@ def _interruptions(R, turns: list[Spoken], r) -> None:
         chosen = rng.sample(r, cand, min(len(cand), want))
     else:
         chosen = [i for i in cand if r.random() < interrupt_chance(R, turns[i].d.p)]
-    for i in sorted(chosen):
+    for i in sorted(chosen + [i for i in already if i > 0]):
         t, prev = turns[i], turns[i - 1]
-        t.cues = t.cues + ["INTERRUPTS"]
-        cut = R.say("dyn.cut_in") if R.has("dyn.cut_in") else ""
-        if cut and t.free(0):
-            t.insert(0, cut + " ", ("_lock", 0, len(cut) + 1))
+        if i in chosen:
+            t.cues = t.cues + ["INTERRUPTS"]
+            cut = R.say("dyn.cut_in") if R.has("dyn.cut_in") else ""
+            if cut and t.free(0):
+                t.insert(0, cut + " ", ("_lock", 0, len(cut) + 1))
+        if prev.bc or prev.speaker == t.speaker or (i not in chosen and prev.text.endswith("?")):
+            continue  # a planned cut-in after a question: the question was let finish
         end = len(prev.text)
-        if end and prev.text[-1] in ".!?" and prev.free(end - 1, touch=True) and prev.free(end):
-            prev.text = prev.text[:-1] + "—"  # the interrupted speaker breaks off
+        if end and prev.text[-1] in ".!?":  # the interrupted speaker breaks off
+            prev.text = prev.text[:-1] + "—"
+            for sp in prev.spans.values():  # a span that ended the turn keeps its words, not the dash
+                if sp[1] == end and sp[0] < end - 1:
+                    sp[1] = end - 1
 
 
 def _handoffs(R, turns: list[Spoken], r) -> None:

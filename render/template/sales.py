@@ -489,7 +489,7 @@ class Sales:
         elif kind == "hello_new":
             d.add(d.head, R.say("intro.welcome", dict(kw, new=first_name(self.by_id[pend[1]].name)
                                                        if pend[1] in self.by_id else kw["you"])))
-        elif kind == "seller_cont":
+        elif kind == "seller_cont" and pend[2] == d.p.id:  # only the seller who was cut off resumes
             d.add(d.head, R.say("cont.seller", kw), (("resumption", None),))  # after a backchannel cut in
         elif kind == "hello":
             d.add(d.head, R.say("open.seller_back", kw), (), True)
@@ -521,7 +521,7 @@ class Sales:
                 d.add(d.core, R.say(f"demo.{topic}.show", kw))
             self.shape(d, 1.2, 140, [f"demo.{topic}.more", "demo.more", f"demo.{topic}.more", self.seller_ind])
             if no_question:
-                self.pending = ("seller_cont", item)
+                self.pending = ("seller_cont", item, d.p.id)
             else:
                 if R.chance(0.75):
                     d.add(d.tail, R.say("demo.check", kw))
@@ -530,7 +530,7 @@ class Sales:
             d.add(d.core, R.say(f"{kind}.{topic}.{'more' if cont else 'say'}", kw))
             self.shape(d, 1.0, 110, [f"{kind}.{topic}.more", f"{kind}.more", self.seller_ind])
             if no_question:
-                self.pending = ("seller_cont", item)
+                self.pending = ("seller_cont", item, d.p.id)
             else:
                 d.add(d.tail, R.say(f"{kind}.{topic}.ask", kw))
                 self.pending = (kind, topic)
@@ -538,7 +538,7 @@ class Sales:
             d.add(d.core, R.say("disc.insight", kw))
             self.shape(d, 0.7, 80, [self.seller_ind, "disc.insight", "seller.story"])
             if no_question:
-                self.pending = ("seller_cont", ("open", ""))
+                self.pending = ("seller_cont", ("open", ""), d.p.id)
             else:
                 d.add(d.tail, R.say("disc.open.ask", kw))
                 self.pending = ("q", "open")
