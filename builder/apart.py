@@ -100,7 +100,10 @@ def load_program(data: bytes) -> Any:
     gc.disable()
     try:
         f = io.BytesIO(data)
-        prog, chunks = pickle.load(f)
+        first = pickle.load(f)
+        if not isinstance(first, tuple):  # a program pickled whole
+            return first
+        prog, chunks = first
         accounts: list = []
         for _ in range(chunks):
             accounts += pickle.load(f)
