@@ -12,6 +12,12 @@ import sys
 from typing import Any, Callable
 
 
+# `build` compiles apart a spec of at least this many bytes: a smaller one's
+# compiler peak is a few tens of MB, and a child costs a small build some 8%
+# of its time (the modules and pydantic schemas it loads are loaded twice).
+APART_ABOVE = 256 * 1024
+
+
 def apart(fn: Callable[..., Any], *args: Any) -> Any:
     """`fn(*args)`, run in a forked child when the system forks (else here,
     and here with CORPUSC_DEBUG set, for whole tracebacks). What it raises is

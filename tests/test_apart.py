@@ -63,3 +63,27 @@ def test_evaluating_a_sales_plan_holds_no_calls():
         peaks.append(tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
     assert peaks[1] - peaks[0] < 450 * 400 + 150_000, peaks
+
+
+@fork
+def test_a_build_compiled_apart_writes_the_same_bytes(tmp_path, monkeypatch):
+    """`build` compiles a large spec in a child (here every spec): what it
+    writes is byte for byte what the build compiled in-process writes."""
+    from click.testing import CliRunner
+
+    from corpusc.builder import apart as apart_mod
+    from corpusc.cli.main import main
+    monkeypatch.delenv("CORPUSC_DEBUG", raising=False)
+    spec = str(ROOT / "examples" / "sales_pov.corpus")
+    outs = []
+    for above in (1 << 40, 0):
+        monkeypatch.setattr(apart_mod, "APART_ABOVE", above)
+        out = tmp_path / f"o{above}"
+        r = CliRunner().invoke(main, ["build", spec, "-o", str(out), "--jobs", "2"])
+        assert r.exit_code == 0, r.output
+        outs.append(out)
+    files = sorted(p.relative_to(outs[0]) for p in outs[0].rglob("*") if p.is_file() and ".corpusc" not in p.parts)
+    assert files and files == sorted(p.relative_to(outs[1]) for p in outs[1].rglob("*")
+                                     if p.is_file() and ".corpusc" not in p.parts)
+    for rel in files:
+        assert (outs[0] / rel).read_bytes() == (outs[1] / rel).read_bytes(), rel

@@ -225,7 +225,15 @@ def build(file, out_dir, only, jobs, shard, offline):
         wanted = parse_only(only if only is None else only or ",")  # `--only ''` names nothing: an error
     except ValueError as e:
         raise click.UsageError(str(e))
-    compiled, pickled, sink, current, out, header, results = apart(_prepare, file, out_dir, wanted, shard_t)
+    from corpusc.builder.apart import APART_ABOVE
+    try:
+        large = os.path.getsize(file) >= APART_ABOVE
+    except OSError:
+        large = False  # the compiler reports it
+    if large:
+        compiled, pickled, sink, current, out, header, results = apart(_prepare, file, out_dir, wanted, shard_t)
+    else:
+        compiled, pickled, sink, current, out, header, results = _prepare(file, out_dir, wanted, shard_t, False)
     if pickled is not None:
         from corpusc.builder.apart import load_program
         compiled.program = load_program(pickled)
@@ -300,14 +308,14 @@ def build(file, out_dir, only, jobs, shard, offline):
         click.echo(r.usage(out, ropts, mark))
 
 
-def _prepare(file, out_dir, wanted, shard_t):
+def _prepare(file, out_dir, wanted, shard_t, apart: bool = True):
     """What `build` decides before it renders, run apart (`builder.apart`: the
     compiler's peak memory ends with the child): the compiled spec without
     its syntax tree, the diagnostics, the number of calls when the output is
     up to date (else None), the output folder, the plan's header and the
-    requirements evaluated on the plan. The program comes pickled on its own
-    (`pickled`, None if there is none): the build's workers take those
-    bytes as they are. Prints nothing."""
+    requirements evaluated on the plan. Run `apart`, the program comes
+    pickled on its own (`pickled`; else None): the build's workers take
+    those bytes as they are. Prints nothing."""
     from pathlib import Path
 
     from corpusc.diagnostics.model import Sink
@@ -338,7 +346,7 @@ def _prepare(file, out_dir, wanted, shard_t):
             _budget(compiled, sink)
     compiled.drop_syntax()
     pickled = None
-    if prog is not None:
+    if prog is not None and apart:
         from corpusc.builder.apart import dump_program
         pickled = dump_program(prog)
         compiled.program = None
