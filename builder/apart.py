@@ -21,7 +21,7 @@ APART_ABOVE = 256 * 1024
 def apart(fn: Callable[..., Any], *args: Any) -> Any:
     """`fn(*args)`, run in a forked child when the system forks (else here,
     and here with CORPUSC_DEBUG set, for whole tracebacks). What it raises is
-    raised here; `fn` must print nothing (the child's output is not flushed)."""
+    raised here; what `fn` prints is flushed when it returns."""
     if not hasattr(os, "fork") or os.environ.get("CORPUSC_DEBUG"):
         return fn(*args)
     sys.stdout.flush()
@@ -45,7 +45,11 @@ def apart(fn: Callable[..., Any], *args: Any) -> Any:
         except BaseException:  # noqa: BLE001 - the parent reports the child's end
             code = 1
         finally:
-            os._exit(code)
+            try:  # what it printed (the parent flushed before the fork: nothing is written twice)
+                sys.stdout.flush()
+                sys.stderr.flush()
+            finally:
+                os._exit(code)
     os.close(w)
     try:
         with os.fdopen(r, "rb") as f:

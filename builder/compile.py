@@ -153,13 +153,16 @@ def _emit(e: P.Emit, sink: Sink, renderer=None) -> P.Emit | None:
     if bad:
         return e
     dumped = valid.model_dump(mode="json", exclude_unset=True)
+    written = {k: v for k, v in dumped.items() if isinstance(v, str)}
     for k, path in _spec_relative(model, dumped, span):
         sink.add("E0503", f"invalid value for `{k}`: no folder `{path}`", where[k].values[0].span,
                  label="no such folder", help="the path is relative to the spec's folder")
         return e
     ordered = {k: dumped[k] for k in given if k in dumped}  # in the spec's order, as the plan header lists them
     ordered.update((k, v) for k, v in dumped.items() if k not in ordered)
-    return e.model_copy(update={"options": ordered})
+    import os
+    paths = {k: os.path.normpath(written[k]) for k, v in ordered.items() if k in written and v != written[k]}
+    return e.model_copy(update={"options": ordered, "paths": paths})
 
 
 def _spec_relative(model: type[BaseModel], values: dict[str, Any], span: Span) -> list[tuple[str, str]]:

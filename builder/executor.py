@@ -120,9 +120,10 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
     header = header or planmod.header(prog, spec_hash)
     backs, wanted, names, options, signature = backend_signature(prog, only)
     res.skipped_backends = [w for w in wanted if w not in backs]
+    portable = {e.backend: e.portable_options() for e in prog.emits}  # spec-relative paths as written
     meta = {"corpus": prog.corpus.name, "spec": os.path.relpath(os.path.abspath(spec_path), os.path.abspath(out)),
             "spec_hash": spec_hash, "corpusc_version": __version__, "seed": prog.corpus.seed,
-            "backends": [list(x) for x in signature.backends]}
+            "backends": [[n, v, portable.get(n, o)] for n, v, o in signature.backends]}
     out.mkdir(parents=True, exist_ok=True)
     index = manifest.Index(out)
     calls = None
@@ -177,6 +178,7 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
             files.update(write_coverage(out, compiled, results, dist=bp.acc.result(), sample=bp.turns(index)))
             index.set_meta("corpus_files", files)
             index.set_meta("corpus_stats", corpus_stats(out, files))
+        _renderer_section(out, index, meta, signature)
         manifest.write_manifest(out, index, meta, files, calls)
         index.set_meta("complete", key)
     finally:
@@ -186,6 +188,18 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
         index.close()
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def _renderer_section(out: Path, index: manifest.Index, meta: dict, signature) -> None:
+    """A renderer that keeps per-call records (engine llm: requests, tokens,
+    cost, fallback) adds its section to manifest.json's header."""
+    from corpusc.render import registry as renderers
+    r = renderers.get(signature.renderer[0])
+    if hasattr(r, "manifest_section"):
+        index.flush()
+        section = r.manifest_section(out, signature.renderer[2], (row[0] for row in index.rows()))
+        if section:
+            meta["llm"] = section
 
 
 def _list_finished(out: Path, index: manifest.Index, meta: dict, files: dict[str, str]) -> None:

@@ -283,6 +283,13 @@ class EmitLine(M):
 class Emit(M):
     backend: str
     options: dict[str, Any] = {}  # the options model's validated values, set by builder/compile.py
+    # spec-relative options (a prompts or cache folder) as written, normalised: what
+    # plan.json and manifest.json show (`options` holds them absolute, for the build)
+    paths: dict[str, str] = Field(default={}, exclude=True)
+
+    def portable_options(self) -> dict[str, Any]:
+        """The options as plan.json and manifest.json show them: the same on every machine and checkout."""
+        return {**self.options, **self.paths} if self.paths else self.options
     # syntax, for the builder's check; not part of the plan header
     span: Span | None = Field(default=None, exclude=True)  # the backend's name
     lines: list[EmitLine] = Field(default=[], exclude=True)

@@ -394,6 +394,10 @@ the build sends them, completions from the planned words, prices from
 estimate is over the budget, or the model has no price to estimate with.
 Raise the budget, choose a cheaper model, or plan fewer or shorter calls;
 repairs and a judge model come on top of the estimate.""")
+_c("E0736", "error", "the Batch API needs engine llm", """
+`corpusc build --batch` and `corpusc batch status|collect` send a spec's
+model requests through the Batch API: they need `engine llm` in `emit
+transcripts`. The template renderer asks no model; build without --batch.""")
 
 # --- E08xx: delivery ------------------------------------------------------------
 _c("E0801", "error", "cannot deliver from this directory", """

@@ -78,7 +78,7 @@ def header(prog: P.Program, shash: str) -> Header:
         stages={k: v.model_dump(mode="json") for k, v in sorted(prog.stages.items())},
         scenarios={k: v.model_dump(mode="json") for k, v in sorted(prog.scenarios.items()) if k in used_scenarios},
         reps=[r.model_dump(mode="json") for r in prog.reps.values()],
-        accounts=accounts, populations=pops, emits=[e.model_dump(mode="json") for e in prog.emits])
+        accounts=accounts, populations=pops, emits=[{**e.model_dump(mode="json"), "options": e.portable_options()} for e in prog.emits])
 
 
 def _call_id(account: str, call: str) -> str:

@@ -178,9 +178,17 @@ class Stub:
         self.headers: dict[str, str] = {}  # added to the next successful answer only (rate-limit headers)
         self.delay = delay
         self.requests: list[dict] = []  # every request body received, with `_status`
+        self.keep = True  # keep them (the benchmark's 10,000 calls need not)
         self.auth: set[str] = set()
         self.lock = threading.Lock()
         self.httpd: ThreadingHTTPServer | None = None
+        # the Batch API: uploaded files, batches; `hold` keeps batches in progress, `stall_create`
+        # (an Event) holds the answer to a batch's creation until it is set (the batch exists by then)
+        self.files: dict[str, bytes] = {}
+        self.batches: dict[str, dict] = {}
+        self.hold = False
+        self.stall_create: threading.Event | None = None
+        self.batch_calls: list[str] = []  # "POST /v1/files", "GET /v1/batches/batch_1", ...
 
     @property
     def url(self) -> str:
@@ -225,6 +233,70 @@ class Stub:
             headers, self.headers = self.headers, {}
         return 200, headers, _completion(content, finish, body)
 
+    # ---- the Batch API ------------------------------------------------------------
+
+    def _file(self, data: bytes, purpose: str, name: str) -> dict:
+        with self.lock:
+            fid = f"file-{len(self.files) + 1}"
+            self.files[fid] = data
+        return {"id": fid, "object": "file", "bytes": len(data), "created_at": 0, "filename": name,
+                "purpose": purpose, "status": "processed"}
+
+    def upload(self, content_type: str, raw: bytes) -> tuple[int, dict]:
+        """POST /v1/files: multipart/form-data with `purpose` and `file` (parsed with the email package)."""
+        from email.parser import BytesParser
+        from email.policy import HTTP
+        msg = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
+        parts = {p.get_param("name", header="content-disposition"): p for p in msg.iter_parts()}
+        if "file" not in parts or parts.get("purpose") is None:
+            return 400, {"error": {"message": "file and purpose are required"}}
+        purpose = parts["purpose"].get_payload(decode=True).decode()
+        return 200, self._file(parts["file"].get_payload(decode=True), purpose,
+                               parts["file"].get_filename() or "upload.jsonl")
+
+    def create_batch(self, body: dict) -> tuple[int, dict]:
+        if body.get("input_file_id") not in self.files or body.get("endpoint") != "/v1/chat/completions" \
+                or body.get("completion_window") != "24h":
+            return 400, {"error": {"message": "bad batch request"}}
+        lines = [json.loads(x) for x in self.files[body["input_file_id"]].splitlines() if x.strip()]
+        if len({x["custom_id"] for x in lines}) != len(lines) or any(x["url"] != body["endpoint"] for x in lines):
+            return 400, {"error": {"message": "custom_id must be unique, url the batch's endpoint"}}
+        with self.lock:
+            bid = f"batch_{len(self.batches) + 1}"
+            self.batches[bid] = {"id": bid, "object": "batch", "endpoint": body["endpoint"], "errors": None,
+                                 "input_file_id": body["input_file_id"], "completion_window": "24h",
+                                 "status": "in_progress", "created_at": 0, "metadata": body.get("metadata"),
+                                 "request_counts": {"total": len(lines), "completed": 0, "failed": 0}}
+        if self.stall_create is not None:
+            self.stall_create.wait(60)
+        return 200, self.batches[bid]
+
+    def retrieve_batch(self, bid: str) -> tuple[int, dict]:
+        """A batch finishes when it is first polled after `hold` is off: each line answered as online."""
+        b = self.batches.get(bid)
+        if b is None:
+            return 404, {"error": {"message": "no such batch"}}
+        with self.lock:
+            run = b["status"] == "in_progress" and not self.hold
+            if run:
+                b["status"] = "finalizing"
+        if run:
+            out, err = [], []
+            for line in self.files[b["input_file_id"]].splitlines():
+                req = json.loads(line)
+                status, _, doc = self.answer(req["body"])
+                with self.lock:
+                    self.requests.append({**req["body"], "_status": status, "_t": time.monotonic(), "_batch": bid})
+                row = {"id": f"batch_req_{len(out) + len(err)}", "custom_id": req["custom_id"],
+                       "response": {"status_code": status, "request_id": "req", "body": doc}, "error": None}
+                (out if status == 200 else err).append(json.dumps(row))
+            for name, rows in (("output_file_id", out), ("error_file_id", err)):
+                if rows:
+                    b[name] = self._file(("\n".join(rows) + "\n").encode(), "batch_output", "out.jsonl")["id"]
+            b["request_counts"] = {"total": len(out) + len(err), "completed": len(out), "failed": len(err)}
+            b["status"] = "completed"
+        return 200, b
+
     def start(self) -> "Stub":
         stub = self
 
@@ -234,16 +306,55 @@ class Stub:
             def log_message(self, *a):
                 pass
 
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            def reply(self, status: int, doc: dict | bytes, headers: dict | None = None) -> None:
+                data = doc if isinstance(doc, bytes) else json.dumps(doc).encode()
+                self.send_response(status)
+                for k, v in (headers or {}).items():
+                    self.send_header(k, v)
+                self.send_header("Content-Type", "application/octet-stream" if isinstance(doc, bytes)
+                                 else "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):
                 with stub.lock:
                     stub.auth.add(self.headers.get("Authorization", ""))
+                    stub.batch_calls.append(f"GET {self.path}")
+                path = self.path.split("?")[0]
+                if path == "/v1/batches":
+                    data = list(stub.batches.values())
+                    self.reply(200, {"object": "list", "data": data, "has_more": False,
+                                     "first_id": data[0]["id"] if data else None,
+                                     "last_id": data[-1]["id"] if data else None})
+                elif path.startswith("/v1/batches/"):
+                    self.reply(*stub.retrieve_batch(path.rsplit("/", 1)[1]))
+                elif path.startswith("/v1/files/") and path.endswith("/content") and \
+                        path.split("/")[3] in stub.files:
+                    self.reply(200, stub.files[path.split("/")[3]])
+                else:
+                    self.reply(404, {"error": {"message": "not found"}})
+
+            def do_POST(self):
+                raw = self.rfile.read(int(self.headers["Content-Length"]))
+                with stub.lock:
+                    stub.auth.add(self.headers.get("Authorization", ""))
+                if self.path in ("/v1/files", "/v1/batches"):
+                    with stub.lock:
+                        stub.batch_calls.append(f"POST {self.path}")
+                    if self.path == "/v1/files":
+                        self.reply(*stub.upload(self.headers.get("Content-Type", ""), raw))
+                    else:
+                        self.reply(*stub.create_batch(json.loads(raw)))
+                    return
+                body = json.loads(raw)
                 if self.path != "/v1/chat/completions":
                     status, headers, doc = 404, {}, {"error": {"message": "not found"}}
                 else:
                     status, headers, doc = stub.answer(body, self.headers.get("Authorization", ""))
-                with stub.lock:
-                    stub.requests.append({**body, "_status": status, "_t": time.monotonic()})
+                if stub.keep:
+                    with stub.lock:
+                        stub.requests.append({**body, "_status": status, "_t": time.monotonic()})
                 if stub.delay:
                     time.sleep(stub.delay)
                 data = json.dumps(doc).encode()

@@ -382,3 +382,60 @@ def test_budget_fails_check_when_the_estimate_exceeds_it(cli, tmp_path, stub):
     src.write_text(priced.replace("  max_repairs 1\n", "  max_repairs 1\n  budget 5 eur\n"))
     status, output = cli("check", str(src))
     assert status == 1 and "[E0503]" in output  # eur is no unit of the language: two values
+
+
+def test_manifest_records_each_calls_requests_tokens_cost_and_fallback(cli, tmp_path, stub):
+    stub.script["acme.intro"] = ["missing_beat"] * 5  # falls back after max_repairs 1
+    text = spec(stub, price_input="0.15", price_cached_input="0.075", price_output="0.60")
+    status, output, out = build(cli, tmp_path, text)
+    assert status == 0, output
+    m = json.loads((out / "manifest.json").read_text())["llm"]
+    assert set(m["calls"]) == {"acme.intro", "acme.demo"} and m["model"] == "stub-model"
+    for cid, rec in m["calls"].items():
+        asked = [_usage(r)["usage"] for r in stub.requests if f'"call": "{cid}"' in r["messages"][1]["content"]]
+        assert rec["requests"] == len(asked) and rec["prompt_tokens"] == sum(u["prompt_tokens"] for u in asked)
+        answers = [j for j in journal(out) if j.get("call") == cid and "completion_tokens" in j]
+        assert rec["completion_tokens"] == sum(j["completion_tokens"] for j in answers) > 0
+        want = (rec["prompt_tokens"] * 0.15 + rec["completion_tokens"] * 0.60) / 1e6
+        assert rec["usd"] == pytest.approx(want, abs=1e-8) and rec["batch"] is False
+        g = gt(out, cid)["rendering"]
+        assert (rec["requests"], rec["repairs"], rec["prompt_tokens"]) == \
+            (g["requests"], g["repairs"], g["tokens"]["prompt"])
+    assert m["calls"]["acme.intro"]["fallback"] is True and m["calls"]["acme.intro"]["repairs"] == 1
+    assert m["calls"]["acme.demo"]["fallback"] is False
+    t = m["total"]
+    assert t["calls"] == 2 and t["fallbacks"] == 1 and t["requests"] == len(stub.requests) == 3
+    assert t["usd"] == pytest.approx(sum(c["usd"] for c in m["calls"].values()))
+    assert f"LLM corpus total (manifest.json): 2 calls, 3 requests, 1 repairs" in output
+    # a rebuild of one call from the cache keeps one record per call, the same figures
+    (out / "transcripts/acme.demo.txt").unlink()
+    status, output, _ = build(cli, tmp_path, text)
+    assert status == 0 and json.loads((out / "manifest.json").read_text())["llm"] == m
+    assert len((out / ".corpusc/llm_calls.jsonl").read_text().splitlines()) == 2
+
+
+def test_plan_and_manifest_name_spec_relative_folders_the_same_in_every_checkout(cli, tmp_path, stub):
+    """`prompts` and `cache` are resolved against the spec's folder for the
+    build, and plan.json / manifest.json show them as written: two checkouts
+    of one spec in different places plan byte-identical plan.json files."""
+    from corpusc.render.llm.prompt import SHIPPED
+    plans = []
+    for where in ("checkout-a", "deeper/checkout-b"):
+        root = tmp_path / where
+        (root / "my_prompts").mkdir(parents=True)
+        (root / "my_prompts/system.j2").write_text((SHIPPED / "system.j2").read_text())
+        src = root / "tiny.corpus"
+        src.write_text(spec(stub, prompts='"./my_prompts"', cache='"shared/../llm-cache"'))
+        status, output = cli("build", str(src), "-o", str(root / "out"), "--jobs", "1")
+        assert status == 0, output
+        assert list((root / "llm-cache/answers").glob("*/*.json"))  # the cache is where the spec says
+        for name in ("plan.json", "manifest.json"):
+            text = (root / "out" / name).read_text()
+            assert str(tmp_path) not in text, name
+        opts = next(e for e in json.loads((root / "out/manifest.json").read_text())["backends"]
+                    if e[0] == "transcripts")[2]
+        assert opts["prompts"] == "my_prompts" and opts["cache"] == "llm-cache"
+        plans.append((root / "out/plan.json").read_bytes())
+        status, output = cli("plan", str(src), "--json")
+        assert status == 0 and str(tmp_path) not in output
+    assert plans[0] == plans[1]

@@ -207,8 +207,11 @@ def _renderer(prog):
               help="Worker processes (default: the number of CPUs).")
 @click.option("--shard", help="Render only slice i of n (e.g. 2/8); shards merge into one manifest.")
 @click.option("--offline", is_flag=True, help="Make no model requests: `engine llm` answers come from its cache only.")
+@click.option("--batch", "use_batch", is_flag=True,
+              help="`engine llm` through the Batch API: submit the requests, collect them on a later run "
+                   "(see `corpusc batch`); the corpus is written once every answer is in.")
 @internal_errors
-def build(file, out_dir, only, jobs, shard, offline):
+def build(file, out_dir, only, jobs, shard, offline, use_batch):
     """Render FILE's corpus: transcripts, ground truth, plan, coverage.
 
     Incremental: a call whose plan item, context and backend options are unchanged
@@ -220,6 +223,9 @@ def build(file, out_dir, only, jobs, shard, offline):
     from corpusc.builder.apart import apart
     from corpusc.builder.executor import build as run_build
     from corpusc.builder.executor import parse_only, parse_shard
+    if use_batch and (offline or shard):
+        raise click.UsageError("--batch submits and collects the requests of the whole corpus: "
+                               f"it cannot be combined with {'--offline' if offline else '--shard'}")
     try:
         shard_t = parse_shard(shard)
         wanted = parse_only(only if only is None else only or ",")  # `--only ''` names nothing: an error
@@ -227,13 +233,14 @@ def build(file, out_dir, only, jobs, shard, offline):
         raise click.UsageError(str(e))
     from corpusc.builder.apart import APART_ABOVE
     try:
-        large = os.path.getsize(file) >= APART_ABOVE
+        large = not use_batch and os.path.getsize(file) >= APART_ABOVE  # --batch needs the syntax (E0736)
     except OSError:
         large = False  # the compiler reports it
     if large:
         compiled, pickled, sink, current, out, header, results = apart(_prepare, file, out_dir, wanted, shard_t)
     else:
-        compiled, pickled, sink, current, out, header, results = _prepare(file, out_dir, wanted, shard_t, False)
+        compiled, pickled, sink, current, out, header, results = _prepare(file, out_dir, wanted, shard_t, False,
+                                                                          use_batch)
     if pickled is not None:
         from corpusc.builder.apart import load_program
         compiled.program = load_program(pickled)
@@ -249,6 +256,10 @@ def build(file, out_dir, only, jobs, shard, offline):
     if prog is None or sink.errors:
         click.echo("build stopped: fix the errors above (nothing was written)", err=True)
         sys.exit(EXIT_ERRORS)
+    if use_batch:  # E0736 at the engine when it is not `engine llm` (before the syntax is dropped)
+        from corpusc.cli.batch import llm_renderer
+        llm_renderer(compiled, file, "--batch")
+    compiled.drop_syntax()
     total = sum(len(a.calls) for a in prog.accounts) + sum(p.count for p in prog.populations)
     if shard_t:
         total = len(range(shard_t[0] - 1, total, shard_t[1]))
@@ -266,6 +277,18 @@ def build(file, out_dir, only, jobs, shard, offline):
     before = signal.signal(signal.SIGTERM, _terminated)
     r, ropts = _renderer(prog)
     mark = r.journal_mark(out, ropts) if hasattr(r, "journal_mark") else None
+    if use_batch:  # collect, verify, submit; the build runs once every answer is cached, and asks nothing
+        from corpusc.cli.batch import run_round
+        if not run_round(compiled, file, out):
+            click.echo(f"build waits for the batches: `corpusc batch status {file} -o {out}` polls them; run "
+                       "this build again to collect and continue")
+            signal.signal(signal.SIGTERM, before)
+            return
+        offline = True
+        os.environ["CORPUSC_OFFLINE"] = "1"
+    elif hasattr(r, "batches_waiting") and not offline and (waiting := r.batches_waiting(out, ropts)):
+        click.echo(f"note: {waiting} batch(es) submitted for {out} are not collected; this build asks online "
+                   "for what they would answer (`corpusc build --batch` collects them instead)", err=True)
     try:
         with progress_bar(total) as advance:
             res = run_build(compiled, file, out, only=wanted, jobs=jobs or (os.cpu_count() or 1),
@@ -308,7 +331,7 @@ def build(file, out_dir, only, jobs, shard, offline):
         click.echo(r.usage(out, ropts, mark))
 
 
-def _prepare(file, out_dir, wanted, shard_t, apart: bool = True):
+def _prepare(file, out_dir, wanted, shard_t, apart: bool = True, keep_syntax: bool = False):
     """What `build` decides before it renders, run apart (`builder.apart`: the
     compiler's peak memory ends with the child): the compiled spec without
     its syntax tree, the diagnostics, the number of calls when the output is
@@ -340,11 +363,13 @@ def _prepare(file, out_dir, wanted, shard_t, apart: bool = True):
             from corpusc.plan.evaluate import divergence_span
             from corpusc.plan.planner import header as plan_header
             where = divergence_span(compiled)
-            compiled.drop_syntax()  # what it held is reused by the header and the plan pass
+            if not keep_syntax:
+                compiled.drop_syntax()  # what it held is reused by the header and the plan pass
             header = plan_header(prog, compiled.spec_hash)
             results = evaluate_plan(compiled, sink, header, where)
             _budget(compiled, sink)
-    compiled.drop_syntax()
+    if not keep_syntax:
+        compiled.drop_syntax()
     pickled = None
     if prog is not None and apart:
         from corpusc.builder.apart import dump_program
@@ -457,6 +482,15 @@ def _register_score() -> None:
 
 
 _register_score()
+
+
+def _register_batch() -> None:
+    """`corpusc batch` lives in corpusc.cli.batch."""
+    from corpusc.cli.batch import batch
+    main.add_command(batch)
+
+
+_register_batch()
 
 
 def run() -> None:

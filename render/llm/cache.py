@@ -20,6 +20,7 @@ from corpusc.plan.atomic import write_output
 
 VERSION = 1
 JOURNAL = "journal.jsonl"
+CALLS = "llm_calls.jsonl"  # OUT/.corpusc/: what each call's words took (cost.manifest_section)
 
 
 def key(body: dict[str, Any]) -> str:
@@ -79,3 +80,15 @@ def read_journal(folder: Path) -> list[dict]:
     if not p.is_file():
         return []
     return [json.loads(x) for x in p.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def record_call(out: Path, entry: dict) -> None:
+    """Append one rendered call's record to OUT/.corpusc/llm_calls.jsonl
+    (whole lines: worker processes share the file)."""
+    p = Path(out) / ".corpusc" / CALLS
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(p, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, (json.dumps(entry, sort_keys=True) + "\n").encode())
+    finally:
+        os.close(fd)

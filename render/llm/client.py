@@ -16,15 +16,25 @@ import email.utils
 import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from corpusc.render.llm.cache import Cache, key as cache_key
+from corpusc.render.llm.cache import Cache, key as cache_key, record_call
 from corpusc.render.llm.errors import LlmError
 from corpusc.render.llm.options import LlmOptions
 
 MAX_ATTEMPTS = 6
 MAX_WAIT = 60.0
 OFFLINE_ENV = "CORPUSC_OFFLINE"  # set by `corpusc build --offline`: answers come from the cache only
+
+
+class Deferred(Exception):
+    """A batch round's cache miss: queued for the next batch (batch.py) instead of sent."""
+
+
+def custom_id(tag: dict[str, Any]) -> str:
+    """A batch request's id: call:segment:attempt (and :judge for a judge's question)."""
+    return f"{tag.get('call')}:{tag.get('segment', 0)}:{tag.get('attempt', 0)}" + (":judge" if tag.get("judge") else "")
 
 
 @dataclass
@@ -35,6 +45,7 @@ class Answer:
     completion_tokens: int = 0
     cached_tokens: int = 0
     from_cache: bool = False
+    batch: bool = False  # answered through the Batch API (priced at its discount)
 
 
 def offline() -> bool:
@@ -49,9 +60,14 @@ def estimate_tokens(messages: list[dict[str, str]]) -> int:
 class Client:
     """One per build process and options; its asyncio primitives belong to the loop that first uses them."""
 
-    def __init__(self, opts: LlmOptions, cache: Cache) -> None:
+    def __init__(self, opts: LlmOptions, cache: Cache, out: Path | None = None) -> None:
         self.opts = opts
         self.cache = cache
+        self.out = out  # the build's output folder: per-call records for manifest.json
+        # a batch round (batch.py): cache misses are queued here (key -> (custom_id, body)) instead of sent;
+        # `pending` are the keys already in a batch being answered
+        self.defer = None  # a batch.Spool while a round runs
+        self.pending: set[str] = set()
         self.requests = 0  # made by this process (tests and the benchmark read it)
         self._sdk = None
         self._key = ""
@@ -59,6 +75,30 @@ class Client:
         self._budget: asyncio.Lock | None = None
         self._sent: collections.deque[tuple[float, int]] = collections.deque()
         self._pause_until = 0.0  # monotonic time before which nothing is sent (rate-limit headers)
+
+    def sdk(self):
+        """The openai SDK's async client (the key read now: E0731 when it is not set)."""
+        return self._client()
+
+    async def call(self, make, what: str):
+        """One Batch API request (`make()` returns its awaitable), retried as chat requests are."""
+        import openai
+        delay = 0.5
+        for attempt in range(MAX_ATTEMPTS):
+            last = attempt == MAX_ATTEMPTS - 1
+            try:
+                self.requests += 1
+                return await make()
+            except openai.APIStatusError as e:
+                if (e.status_code != 429 and e.status_code < 500) or last:
+                    raise self._failed({"what": f"the Batch API ({what})"}, f"HTTP {e.status_code}", e)
+                wait = retry_after(e.response) or delay
+            except (openai.APIConnectionError, openai.APITimeoutError) as e:
+                if last:
+                    raise self._failed({"what": f"the Batch API ({what})"}, "no connection", e)
+                wait = delay
+            await asyncio.sleep(min(wait, MAX_WAIT))
+            delay = min(delay * 2, MAX_WAIT)
 
     def _client(self):
         if self._sdk is None:
@@ -87,6 +127,16 @@ class Client:
                 if wait:
                     self._pause_until = max(self._pause_until, time.monotonic() + min(wait, MAX_WAIT))
 
+    def note(self, entry: dict[str, Any]) -> None:
+        """A call's outcome in the journal (not for a batch round's trial pass)."""
+        if self.defer is None:
+            self.cache.journal(entry)
+
+    def record(self, entry: dict[str, Any]) -> None:
+        """One rendered call's requests, tokens and cost (cost.manifest_section reads them)."""
+        if self.out is not None and self.defer is None:
+            record_call(self.out, entry)
+
     def scrub(self, text: str) -> str:
         return text.replace(self._key, "***") if self._key else text
 
@@ -96,6 +146,10 @@ class Client:
         hit = self.cache.get(k)
         if hit is not None:
             return Answer(**{**hit, "from_cache": True})
+        if self.defer is not None:
+            if k not in self.pending:
+                self.defer[k] = (custom_id(tag), body)
+            raise Deferred(k)
         if offline():
             raise LlmError("E0734", f"call {tag.get('call')}: no cached answer and the build is --offline",
                            help="build once without --offline (with the API key set) to fill the cache in "
@@ -173,7 +227,8 @@ class Client:
         hint = (f"check that {self.opts.api_key_env} is valid and the model `{self.opts.model}` is served at {base}"
                 if what in ("HTTP 401", "HTTP 403", "HTTP 404") else
                 "retry later; answers already received are cached, so a rebuild asks only for the rest")
-        return LlmError("E0732", f"call {tag.get('call')}: request to {base} failed ({what}): {msg[:200]}", help=hint)
+        who = tag.get("what") or f"call {tag.get('call')}"
+        return LlmError("E0732", f"{who}: request to {base} failed ({what}): {msg[:200]}", help=hint)
 
 
 def retry_after(resp) -> float | None:

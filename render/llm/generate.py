@@ -12,7 +12,7 @@ from typing import Any
 
 from corpusc.plan.model import Call, Header
 from corpusc.render.llm import outline as O
-from corpusc.render.llm import prompt, verify
+from corpusc.render.llm import cost, prompt, verify
 from corpusc.render.llm.assemble import assemble
 from corpusc.render.llm.client import Answer, Client
 from corpusc.render.llm.errors import LlmError
@@ -32,12 +32,24 @@ class Tally:
     completion_tokens: int = 0
     cached_tokens: int = 0
     caught: list[str] = field(default_factory=list)  # kinds of violation found, in order
+    usd: float | None = 0.0  # None: the model has no price
+    batch: bool = False  # some answer came through the Batch API
 
-    def add(self, a: Answer) -> None:
+    def add(self, a: Answer, price: dict[str, float] | None) -> None:
         self.requests += 1
         self.prompt_tokens += a.prompt_tokens
         self.completion_tokens += a.completion_tokens
         self.cached_tokens += a.cached_tokens
+        self.batch = self.batch or a.batch
+        spent = cost.usd(price, a.prompt_tokens, a.cached_tokens, a.completion_tokens, batch=a.batch)
+        self.usd = None if spent is None or self.usd is None else self.usd + spent
+
+    def record(self, call: Call, fallback: bool) -> dict:
+        """The call's line in manifest.json's `llm` section (cost.manifest_section)."""
+        return {"call": call.id, "requests": self.requests, "repairs": self.repairs,
+                "prompt_tokens": self.prompt_tokens, "cached_tokens": self.cached_tokens,
+                "completion_tokens": self.completion_tokens, "fallback": fallback, "batch": self.batch,
+                "usd": None if self.usd is None else round(self.usd, 8)}
 
 
 def seed(call: Call, header: Header) -> int:
@@ -63,11 +75,14 @@ async def render_call(call: Call, header: Header, opts: LlmOptions, client: Clie
                          "cached": tally.cached_tokens}}
     if not failure:
         rc = assemble(call, header, texts, spans, {"renderer": "llm", **common})
-        client.cache.journal({"call": call.id, "outcome": "repaired" if tally.repairs else "ok", "caught": tally.caught})
+        client.note({"call": call.id, "outcome": "repaired" if tally.repairs else "ok", "caught": tally.caught})
+        client.record(tally.record(call, False))
         return rc
     reason = "; ".join(v.message for v in failure[:3]) + (f" (+{len(failure) - 3} more)" if len(failure) > 3 else "")
-    client.cache.journal({"call": call.id, "outcome": "fallback" if opts.fallback == "template" else "failed",
+    client.note({"call": call.id, "outcome": "fallback" if opts.fallback == "template" else "failed",
                           "caught": tally.caught, "reason": reason})
+    if opts.fallback == "template":
+        client.record(tally.record(call, True))
     if opts.fallback == "fail":
         raise LlmError("E0733", f"call {call.id} does not follow its plan after {opts.max_repairs} repair round(s): "
                        f"{reason}", help="raise `max_repairs`, try another `model`, or set `fallback template` to "
@@ -95,7 +110,7 @@ async def _segment(call: Call, header: Header, seg: O.Segment, previous: list[di
     for attempt in range(opts.max_repairs + 1):
         tag = {"call": call.id, "segment": seg.index, "attempt": attempt}
         ans = await client.complete(body, tag)
-        tally.add(ans)
+        tally.add(ans, cost.price(opts))
         checked = None
         if ans.finish_reason in FINISH:
             violations = [verify.Violation(f"finish_{ans.finish_reason}", FINISH[ans.finish_reason])]
@@ -131,7 +146,7 @@ async def _judge(checked: verify.Checked, opts: LlmOptions, client: Client, tag:
     body = {"model": opts.judge, "temperature": 0.0, "max_tokens": 1000,
             "messages": [{"role": "user", "content": prompt.judge(checked.undecided, opts.prompts)}]}
     ans = await client.complete(body, {**tag, "judge": True})
-    tally.add(ans)
+    tally.add(ans, cost.price(LlmOptions(model=opts.judge)))
     doc, bad = verify.parse(ans.content)
     verdicts = {}
     if bad is None:

@@ -39,6 +39,7 @@ class LlmOptions(BaseModel):
     price_input: float | None = Field(None, ge=0)
     price_cached_input: float | None = Field(None, ge=0)
     price_output: float | None = Field(None, ge=0)
+    batch_discount: float | None = Field(None, ge=0, le=1)  # the fraction the Batch API takes off (0.5: half price)
     # `budget 20 usd`: `check` fails when `corpusc plan`'s estimate of the first round exceeds it (E0735)
     budget: Annotated[float | None, BeforeValidator(_usd)] = Field(None, ge=0)
     # a folder of .j2 templates overriding the shipped ones, file by file (relative to the spec)

@@ -60,7 +60,7 @@ class Llm:
         c = self._clients.get(k)
         if c is None:
             folder = Path(opts.cache) if opts.cache else (self.out / ".corpusc" / "llm" if self.out else None)
-            c = self._clients[k] = Client(opts, Cache(folder))
+            c = self._clients[k] = Client(opts, Cache(folder), self.out)
         return c
 
     def render(self, call: Call, header: Header, options: dict[str, Any]) -> RenderedCall:
@@ -86,6 +86,30 @@ class Llm:
             return list(await asyncio.gather(*(render_call(c, header, client.opts, client) for c in calls)))
         return self._loop.run_until_complete(all_of())
 
+    def batch(self, action: str, calls, header: Header, options: dict[str, Any]):
+        """The Batch API (render/llm/batch.py): `collect` collects finished
+        batches and submits what the calls still need (a batch.Report);
+        `status` polls the recorded batches (their status lines)."""
+        from corpusc.render.llm import batch
+        client = self.client(options)
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+        if action == "status":
+            return self._loop.run_until_complete(batch.poll(client))
+        return self._loop.run_until_complete(batch.step(client, list(calls), header))
+
+    def batches_recorded(self, options: dict[str, Any]) -> bool:
+        from corpusc.render.llm import batch
+        return (batch.folder(self.client(options)) / batch.STATE).is_file()
+
+    def batches_waiting(self, out: Path, options: dict[str, Any]) -> int:
+        """Batches submitted for `out` and not collected yet (an online build would pay for them again)."""
+        from corpusc.render.llm import batch
+        self.bind(out)
+        if not self.batches_recorded(options):
+            return 0
+        return sum(1 for b in batch.load(self.client(options))["batches"] if not b.get("collected"))
+
     def estimate(self, calls, header: Header, options: dict[str, Any]) -> str:
         """`corpusc plan`'s line: first-round requests, tokens and cost (render/llm/cost.py)."""
         from corpusc.render.llm import cost
@@ -100,7 +124,23 @@ class Llm:
         from corpusc.render.llm import cost
         got, outcomes = cost.recorded(options, out, mark)
         ends = ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items())) or "no call rendered"
-        return f"LLM: {cost.describe(got, about='', cached='cached')} made by this build; calls: {ends}"
+        line = f"LLM: {cost.describe(got, about='', cached='cached')} made by this build; calls: {ends}"
+        try:
+            total = json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))["llm"]["total"]
+        except (OSError, ValueError, KeyError, TypeError):
+            total = None
+        if total:
+            money = f"${total['usd']:.2f}" if total.get("usd") is not None else "no price"
+            line += (f"\nLLM corpus total (manifest.json): {total['calls']} calls, {total['requests']} requests, "
+                     f"{total['repairs']} repairs, {total['prompt_tokens']:,} prompt tokens "
+                     f"({total['cached_tokens']:,} cached), {total['completion_tokens']:,} completion tokens, "
+                     f"{money}; {total['fallbacks']} fallback(s)")
+        return line
+
+    def manifest_section(self, out: Path, options: dict[str, Any], ids) -> dict[str, Any] | None:
+        """manifest.json's `llm`: each call's requests, repairs, tokens, cost and fallback flag, and the total."""
+        from corpusc.render.llm import cost
+        return cost.manifest_section(out, options, ids)
 
     def over_budget(self, calls, header: Header, options: dict[str, Any]) -> str | None:
         """Why the spec's `budget` is exceeded by the estimate, or cannot be checked; None when within it."""
