@@ -218,8 +218,6 @@ def build(file, out_dir, only, jobs, shard, offline, use_batch):
     is not rendered again. Every file is written atomically and listed with its
     sha256 in manifest.json.
     """
-    from pathlib import Path
-
     from corpusc.builder.apart import apart
     from corpusc.builder.executor import build as run_build
     from corpusc.builder.executor import parse_only, parse_shard
