@@ -165,11 +165,17 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
         "moments": moments,
         "divergence_points": divergence,
         "colour": colour,
+        # what a service call says of its metadata's events (render/template/service.py): the planned
+        # complaint in the caller's words, the hold announced / agreed to / returned from
+        "events": [{"type": e.kind, "key": e.key, **loc(e)} for e in rc.evidence if e.kind in EVENT_KINDS],
         "metadata": call.metadata,
         # how the words were produced when a renderer says more than its name
         # (engine llm: the model, or `fallback: true` with why; see docs/llm.md)
         **({"rendering": rc.provenance} if rc.provenance else {}),
     }
+
+
+EVENT_KINDS = ("complaint", "hold", "handover")
 
 
 def _step_loc(step: dict | None) -> dict | None:

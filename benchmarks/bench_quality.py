@@ -58,6 +58,7 @@ ACTIVE_DB = -45.0  # a frame louder than this (dBFS) is speech
 BRIDGE = 0.3  # pauses shorter than this inside a channel's speech are bridged
 MIN_OVERLAP = 0.2  # seconds both channels must speak at once to count as an overlap
 COMMON = 0.5  # channels correlated above this carry one signal (hold music), not two speakers
+ONE_EVENT = 0.5  # double talk resumed this soon while the other speaker never stopped: the same overlap
 
 
 # ---- building ------------------------------------------------------------------------
@@ -89,7 +90,10 @@ def wav_analysis(path: Path) -> dict[str, float | int]:
     BRIDGE bridged); a stretch where both channels are active for more than
     MIN_OVERLAP seconds is an overlap, unless the two channels carry the same
     signal there (correlation above COMMON: hold music or a prompt mixed into
-    both, not two people talking), which is counted as common audio."""
+    both, not two people talking), which is counted as common audio. Double
+    talk that resumes within ONE_EVENT seconds while one speaker talked
+    through the pause is the same overlap (an interrupter's "Um." and a
+    breath before "Sorry—" is one interruption, not two)."""
     with wave.open(str(path), "rb") as w:
         ch, width, rate, n = w.getnchannels(), w.getsampwidth(), w.getframerate(), w.getnframes()
         raw = w.readframes(n)
@@ -106,14 +110,25 @@ def wav_analysis(path: Path) -> dict[str, float | int]:
         e = x[: frames * step, c].reshape(frames, step)
         active = 20 * np.log10(np.sqrt(np.mean(e * e, axis=1)) + 1e-12) > ACTIVE_DB
         act.append(_runs(active))
+    last = None  # the end of the last overlap counted
     for lo, hi in Q.intersections(act[0], act[1], MIN_OVERLAP):
         a, b = x[int(lo * rate):int(hi * rate), 0], x[int(lo * rate):int(hi * rate), 1]
         if len(a) > 1 and a.std() > 0 and b.std() > 0 and abs(float(np.corrcoef(a, b)[0, 1])) > COMMON:
             res["common_seconds"] += hi - lo
-        else:
+            last = None
+            continue
+        if last is None or not _one_event(act, last, lo):
             res["overlaps"] += 1
+        last = hi
     res["common_seconds"] = round(res["common_seconds"], 2)
     return res
+
+
+def _one_event(act: list[list[tuple[float, float]]], end: float, start: float) -> bool:
+    """Whether double talk that stopped at `end` and resumed at `start` is one
+    overlap: the pause is shorter than ONE_EVENT and one speaker talked right
+    through it (the other drew breath, "Um. Sorry—", and went on talking over)."""
+    return start - end < ONE_EVENT and any(lo <= end and start <= hi for ch in act for lo, hi in ch)
 
 
 def _runs(active: np.ndarray) -> list[tuple[float, float]]:
@@ -301,21 +316,18 @@ def audit(out: Path) -> dict:
 
 
 def baselines(out: Path, kind: str) -> dict:
-    """The lexical divergence baselines' F1 (builder/baselines.py's
-    `score_baselines`, issue 15 §2) on this build's ground truth."""
+    """The lexical divergence baselines' F1 on this build's ground truth (issue
+    15 §2): the rules of `corpusc score DIR --baseline NAME`, scored by the
+    matching every pipeline is scored by (corpusc.score.baselines)."""
     if kind != "sales":
         return {"status": "n/a (no divergence in this corpus)"}
-    try:
-        from corpusc.builder import baselines as B
-    except ImportError:
-        return {"status": "hook: builder/baselines.py not present on this branch"}
-    if not hasattr(B, "score_baselines"):
-        return {"status": "hook: builder/baselines.py has no score_baselines(out)"}
-    rep = B.score_baselines(out)
-    return {"status": "ok", "divergent_turns": rep.divergent_turns, "turns": rep.turns,
-            "f1": {s.name: round(s.f1, 3) for s in rep.scores},
-            "precision": {s.name: round(s.precision, 3) for s in rep.scores},
-            "recall": {s.name: round(s.recall, 3) for s in rep.scores}}
+    from corpusc.score.baselines import divergence_scores
+    rep = divergence_scores(str(out))
+    first = next(iter(rep.values()))
+    return {"status": "ok", "divergent_turns": first["tp"] + first["fn"],
+            "f1": {n: round(s["f1"], 3) for n, s in rep.items()},
+            "precision": {n: round(s["precision"], 3) for n, s in rep.items()},
+            "recall": {n: round(s["recall"], 3) for n, s in rep.items()}}
 
 
 # ---- rendering speed ---------------------------------------------------------------------------

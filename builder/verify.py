@@ -130,12 +130,15 @@ def _check_metadata(out: Path, call: Call, entry: dict, add, pop) -> None:
             break
     if not isinstance(meta, dict):
         return
-    length = None
+    length, turns = None, None
     for rel in (f"audio/{call.id}.timeline.json", f"transcripts/{call.id}.json"):
         if rel in files:
-            length = json.loads((out / rel).read_text(encoding="utf-8")).get("duration")
+            doc = json.loads((out / rel).read_text(encoding="utf-8"))
+            length, turns = doc.get("duration"), doc.get("turns")
             break
     span = _at(out / where)
+    if isinstance(turns, list):
+        _check_events(meta, turns, where, span, add)
     dur = meta.get("duration_sec")
     if isinstance(dur, (int, float)) and isinstance(length, (int, float)) and abs(dur - length) > 1.0:
         add("E0704", f"`{where}` says duration_sec {dur}; the call as rendered lasts {length:.1f} s", span,
@@ -148,6 +151,34 @@ def _check_metadata(out: Path, call: Call, entry: dict, add, pop) -> None:
         known = set().union(*rule.values())  # a spec with its own values for the field is not judged
         if value in known and led in rule and value not in rule[led]:
             add("E0704", f"`{where}`: {field} `{value}` contradicts {lead} `{led}` the dialogue plays", span)
+
+
+_WAIT = re.compile(r"^(hold|silence) ([0-9.]+)s$")
+
+
+def _check_events(meta: dict, turns: list[dict], where: str, span, add) -> None:
+    """The metadata's counted events against the turns that realize them: the
+    hold's and the silences' seconds are the `hold Ns` / `silence Ns` gaps
+    (within 0.15 s: the gaps are written in tenths), the interruption count
+    is the turns cued INTERRUPTS."""
+    waits = {"hold": 0.0, "silence": 0.0}
+    cut = 0
+    for t in turns:
+        cues = t.get("cues") if "cues" in t else t.get("annotations") or []
+        for c in cues:
+            m = _WAIT.match(str(c))
+            if m:
+                waits[m.group(1)] += float(m.group(2))
+        cut += "INTERRUPTS" in cues
+    for field, kind in (("Hold_time", "hold"), ("Silence_total_seconds", "silence")):
+        v = meta.get(field)
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and abs(round(v, 1) - waits[kind]) > 0.15:
+            add("E0704", f"`{where}` says {field} {v}; the call's {kind} gaps add up to {waits[kind]:.1f} s", span,
+                help="the renderer writes the planned hold and silences as gaps (render/template/service.py)")
+    n = meta.get("Interruptions_count")
+    if isinstance(n, int) and not isinstance(n, bool) and n != cut:
+        add("E0704", f"`{where}` says Interruptions_count {n}; {cut} turns of the call interrupt", span,
+            help="the dynamics realize the planned count (render/template/dynamics.py)")
 
 
 def _check_file(out: Path, rel: str, sha: str, add) -> bool:

@@ -208,6 +208,12 @@ JOINT: dict[str, tuple[str, dict[str, frozenset[str]]]] = {
 }
 
 
+# Scenarios whose dialogue hands the caller over to a colleague in the call
+# (the new agent picks up, with this role); the transfer counts in
+# `Transfers_count`, which is at least 1 for them.
+HANDOVER: dict[str, str] = {"escalation_to_supervisor": "supervisor", "transfer_to_specialist": "specialist"}
+
+
 def _join(r, out: dict[str, tuple[list[str], array]], field: str) -> None:
     """Re-deal `field`'s values over the calls so each call's value is one its
     leading field's value allows (JOINT), when the leading field is already
@@ -349,6 +355,11 @@ def _draw(r, weights) -> int:
     return max(i for i, w in enumerate(weights) if w > 0)
 
 
+# seconds of a chat per message: about twelve words typed at 38-55 wpm, read by
+# the other side, and the pause before the reply (render/timing.py's model)
+CHAT_MESSAGE_SEC = 22.0
+MIN_TURN_SEC, MIN_MESSAGE_SEC = 5.0, 9.0  # the least time a spoken turn, a typed message takes
+
 TIME_BUCKETS = ((0, "night"), (6, "morning"), (12, "midday"), (14, "afternoon"), (18, "evening"), (22, "night"))
 
 
@@ -470,6 +481,21 @@ class Expander:
     def call(self, k: int) -> Call:
         return self._call(k, self.clock(self.days[self.day_of[k]], self.secs[k]))
 
+    def _colleague(self, r, role: str, locale: str, agent: Any, agent_name: str) -> Participant:
+        """Who picks up after a hand-over: another agent of the roster who
+        speaks the call's language (drawn from the call's stream), else the
+        role itself."""
+        pop = self.pop
+        others = sorted(n for n, a in (pop.agents or {}).items()
+                        if n != agent and a.display != agent_name and (not a.languages or locale in a.languages))
+        if others:
+            a = pop.agents[others[rng.below(r, len(others))]]
+            name, gender = a.display, a.gender
+        else:
+            name, gender = role.capitalize(), "neutral"
+        return self._part(("colleague", role, name, gender), lambda: fast(
+            Participant, id=role, name=name, side="seller", role=role, gender=gender))
+
     def _part(self, key: tuple, make) -> Any:
         v = self.shared.get(key)
         if v is None:
@@ -547,8 +573,21 @@ class Expander:
         meta["ANI"] = _phone(r, blocks)
         caller_gender = "female" if r.random() < 0.5 else "male"
         duration = float(meta.get("duration_sec") or meta.get("AHT") or 120.0)
-        # a chat is typed: more and shorter messages than the turns of a phone call
-        turns = max(4, min(80, int(round(duration / (8.0 if meta.get("channel") == "text" else 12.0)))))
+        # a chat is typed and read: a message and its reading take longer than a spoken turn
+        chat = meta.get("channel") == "text"
+        if chat and isinstance(meta.get("Interruptions_count"), int) and meta["Interruptions_count"] > 0:
+            meta["Interruptions_count"] = 0  # typed messages never talk over each other (a later `when` drew some)
+        # the turns fill the time not spent waiting (the hold, the silences): a long hold is no talk
+        talk = duration - sum(float(meta[k]) for k in ("Hold_time", "Silence_total_seconds")
+                              if isinstance(meta.get(k), (int, float)) and not isinstance(meta.get(k), bool))
+        turns = max(4, min(80, int(round(max(duration * 0.3, talk) / (CHAT_MESSAGE_SEC if chat else 12.0)))))
+        # room for what the metadata says happened: a hold is announced, agreed to and returned from
+        # (three turns), a silence sits before a caller's turn, each interruption cuts into a turn
+        turns = min(80, max(turns, 4 + 3 * _positive(meta.get("Hold_time")) + 2 * _positive(
+            meta.get("Silence_total_seconds")) + 2 * int(_positive(meta.get("Interruptions_count"), count=True))))
+        # waits that leave the turns too little time (a 60 s hold in a 70 s call) lengthen the call: the
+        # rendered length, which `duration_sec` reports, is the waits and the turns' time together
+        duration = max(duration, duration - talk + turns * (MIN_MESSAGE_SEC if chat else MIN_TURN_SEC))
         # built without validation (plan_model.fast): every value is made here,
         # typed as the model says, and this runs once per call of a large
         # population; the frozen participants and beats are shared between calls
@@ -568,11 +607,29 @@ class Expander:
                       lambda: fast(Beat, kind="scenario", turn=1, speaker="caller", key=scenario)),
                  part(("close", close), lambda: fast(Beat, kind="close", turn=close, speaker="agent"))]
         speakers = part(("speakers", turns), lambda: [t_ % 2 for t_ in range(turns)])
+        role = HANDOVER.get(scenario)
+        if role is not None:  # the agent hands the caller over in the call: the new agent picks up
+            if isinstance(meta.get("Transfers_count"), int) and meta["Transfers_count"] < 1:
+                meta["Transfers_count"] = 1  # the hand-over the dialogue plays is one transfer
+            parts = parts + [self._colleague(r, role, locale, meta.get("agent"), agent_name)]
+            # after the agent's hand-over the caller acknowledges, the new agent picks up, the caller
+            # answers, the new agent takes it from there
+            more = ([1] if speakers[-1] == 0 else []) + [2, 1, 2]
+            speakers = speakers + more
+            turns = len(speakers)
+            duration += len(more) * (CHAT_MESSAGE_SEC if chat else 12.0)  # the hand-over's turns take their time
         return fast(Call, id=call_id, kind="population", index=self.base + k, population=pop.name, date=d,
                     time=t, start=start, start_utc=start_utc, weekday=wd, timezone=pop.timezone, locale=locale,
                     length="short" if turns <= 20 else "medium" if turns <= 40 else "long", target_turns=turns,
-                    target_duration_sec=round(duration, 3), medium="phone", participants=parts,
+                    target_duration_sec=round(duration, 3), medium="chat" if chat else "phone", participants=parts,
                     speakers=speakers, beats=beats, metadata=meta)
+
+
+def _positive(v: Any, count: bool = False) -> int:
+    """1 when `v` is a number above 0 (`count`: the number itself, as a whole count), else 0."""
+    if not isinstance(v, (int, float)) or isinstance(v, bool) or v <= 0:
+        return 0
+    return int(v) if count else 1
 
 
 def population_calls(prog: P.Program, pop: P.Population, base_index: int) -> Iterator[Call]:

@@ -47,7 +47,7 @@ class Turn(M):
     end: float = 0.0
     beats: list[str] = []  # beat kinds realized in this turn
     moment: str | None = None  # id of the annotated moment realized in this turn
-    sentiment: str = "NEUTRAL"  # POSITIVE | NEUTRAL | NEGATIVE | MIXED (for AWS/ground truth)
+    sentiment: str = "NEUTRAL"  # POSITIVE | NEUTRAL | NEGATIVE | MIXED: the words' polarity (AWS), never the divergence
     # conversational dynamics (render/template/dynamics.py, render/timing.py)
     gap: float = 0.0  # seconds of silence before the turn (a pause cue's seconds included; 0 when it overlaps)
     overlap: float = 0.0  # seconds the turn starts before the turn it talks over ends

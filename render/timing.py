@@ -32,6 +32,14 @@ PAUSE_JITTER_MS = 40  # a `2.1s pause` cue is 2.1 s of silence and up to 40 ms m
 CUED_PAUSE = 1.5  # seconds: a drawn silence this long is marked as a pause cue (with paralinguistics on)
 LONG_TURN = 60  # words: a turn this long is followed by a longer silence
 DEFAULT_HESITATION = 0.1
+# A chat (`call.medium == "chat"`) is typed and read, not spoken: a message
+# lasts as long as its writer types it, and the reply starts after the other
+# side has read it. Typing speeds of service chats: agents (snippets,
+# practice) type faster than customers; reading is about 240 wpm.
+TYPING_WPM = {"seller": 55.0, "buyer": 38.0}
+READING_WPM = 240.0
+# words a chat holds per second of its length: typing (the two sides' mean) and reading each word
+CHAT_WORDS_PER_SEC = 1.0 / (120.0 / sum(TYPING_WPM.values()) + 60.0 / READING_WPM)
 
 
 @dataclass(frozen=True)
@@ -53,9 +61,12 @@ def pause(cues: Sequence[str]) -> float:
 
 
 def speaker_rates(call: Call, header: Header) -> dict[str, float]:
-    """Words per minute of each participant: the persona's `speech.rate_wpm`, else 150."""
+    """Words per minute of each participant: the persona's `speech.rate_wpm`,
+    else 150; in a chat, the side's typing speed (`TYPING_WPM`)."""
     personas = header.personas
     out = {}
+    if call.medium == "chat":
+        return {p.id: TYPING_WPM.get(p.side, TYPING_WPM["buyer"]) for p in call.participants}
     for p in call.participants:
         rate = DEFAULT_WPM
         if p.persona and p.persona in personas:
@@ -128,6 +139,7 @@ def timeline(turns: Iterable[Any], call: Call, header: Header, cue_pauses: bool 
     rates = speaker_rates(call, header)
     hes = hesitations(call, header)
     r = rng.stream(header.corpus.get("seed", 0), "timing", call.id)
+    chat = call.medium == "chat"
     base = {p.id: GAP * (DEFAULT_WPM / rates.get(p.id, DEFAULT_WPM)) * (0.8 + 0.45 * r.random())
             for p in call.participants}
     clock = Clock()
@@ -175,6 +187,8 @@ def timeline(turns: Iterable[Any], call: Call, header: Header, cue_pauses: bool 
             else:
                 g = _draw_gap(r, base.get(t.speaker, GAP), hes.get(t.speaker, DEFAULT_HESITATION), prev,
                               bool(getattr(t, "bc", False)))
+                if chat and prev is not None:  # the reply starts once the last message is read
+                    g += len(prev.text.split()) * 60.0 / READING_WPM
                 if cue_pauses and g >= CUED_PAUSE and not t.cues:  # a long pause, cued: the tenth it reads as
                     tenth = int(g * 10) * 100
                     gap = clock.free(tenth + round(r.random() * PAUSE_JITTER_MS), lo=tenth)

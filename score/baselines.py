@@ -1,17 +1,28 @@
 """Built-in extractors as simple as a first attempt, so a user sees what
 trivial gets (`corpusc score DIR --baseline NAME`): they read only what a
-pipeline would read (the json transcripts), except `majority`, which predicts
-the corpus's most frequent labels (the majority-class baseline)."""
+pipeline would read (the transcripts), except `majority`, which predicts
+the corpus's most frequent labels (the majority-class baseline).
+
+The divergence rules are the lexical ones a practitioner tries first (issue 15
+§2 holds each to F1 <= 0.6, tests/test_divergence.py): they read the txt
+transcript, where a cue is written in place before the words it annotates,
+and the json transcript's speaker and role of each turn; the sentiment words
+are general lists in `stdlib/baselines/<locale>.json`, not the renderer's
+phrase banks. `divergence_scores` scores them with the one matching rule every
+pipeline is scored by (corpusc.score.scorer)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 from collections import Counter
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Callable, Iterator
 
+from corpusc.compiler.paths import STDLIB
 from corpusc.score import truth as T
 from corpusc.score.predictions import CallPrediction
 
@@ -43,15 +54,6 @@ def keywords(folder: str) -> Iterator[CallPrediction]:
         yield CallPrediction.model_validate({"call_id": cid, "signals": sig})
 
 
-def every_cue(folder: str) -> Iterator[CallPrediction]:
-    """Divergence wherever a turn carries a paralinguistic cue."""
-    for cid in T.call_ids(folder):
-        doc = _turns(folder, cid)
-        div = [{"speaker": t["speaker"], "span": {"turn": t["index"]}} for t in doc["turns"]
-               if any(not a.endswith("s pause") for a in t.get("annotations", []))]
-        yield CallPrediction.model_validate({"call_id": cid, "divergence": div})
-
-
 def majority(folder: str) -> Iterator[CallPrediction]:
     """Every stakeholder gets the corpus's most frequent persona, every account
     its most frequent outcome, every call the most frequent value of each
@@ -80,5 +82,180 @@ def majority(folder: str) -> Iterator[CallPrediction]:
         yield CallPrediction.model_validate(doc)
 
 
+# ---- divergence: the lexical rules ------------------------------------------------
+
+LEXICONS = STDLIB / "baselines"
+CUE = re.compile(r"\[([^\]]+)\] ?")
+LINE = re.compile(r"^(?P<name>[^:\n\[]+): (?P<rest>.*)$")
+WORD = re.compile(r"[\w'’-]+", re.UNICODE)
+SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+NEGATIVE_CUES = {"hesitant", "energy: low", "pitch: falling"}
+POSITIVE_CUES = {"enthusiastic", "confident", "energy: high", "lean_forward"}
+GAPS = ("hold ", "silence ")  # time before a turn (contact-center holds), not delivery
+
+
+@dataclass(frozen=True)
+class TurnView:
+    """One turn as a transcript reader sees it: its words and its cues, each
+    cue with the offset in `text` where it is written (0: the turn opens with it)."""
+    index: int
+    speaker: str
+    side: str  # seller | buyer (the json transcript's role)
+    locale: str
+    text: str
+    cues: tuple[tuple[str, int], ...]
+
+
+def parse_turn(line: str) -> tuple[str, str, list[tuple[str, int]]] | None:
+    """`Name: [cue] words [cue] words` -> (name, words, [(cue, offset in words)])."""
+    m = LINE.match(line)
+    if not m:
+        return None
+    rest = m.group("rest")
+    cues: list[tuple[str, int]] = []
+    text: list[str] = []
+    pos = last = 0
+    for c in CUE.finditer(rest):
+        chunk = rest[last:c.start()]
+        text.append(chunk)
+        pos += len(chunk)
+        cues.append((c.group(1), pos))
+        last = c.end()
+    text.append(rest[last:])
+    return m.group("name"), "".join(text), cues
+
+
+def turn_views(folder: str, call_id: str) -> list[TurnView]:
+    """A call's turns from its txt lines (cues in place) and json transcript (who, which side)."""
+    doc = _turns(folder, call_id)
+    ct = T.load(folder, call_id)
+    loc = doc.get("locale") or ct.locale or "en-US"
+    try:
+        lines = ct.lines()
+    except FileNotFoundError:
+        raise T.TruthError(f"{os.path.join(folder, ct.txt_name)}: the divergence baselines read txt transcripts "
+                           "(cues written in place); add `txt` to the spec's transcript formats and build "
+                           "again") from None
+    out = []
+    for (_, line), t in zip(lines, doc["turns"]):
+        got = parse_turn(line)
+        if got is None:
+            continue
+        _, text, cues = got
+        cues = [(c, at) for c, at in cues if not c.startswith(GAPS)]
+        out.append(TurnView(t["index"], t["speaker"], t.get("role", "buyer"), loc, text, tuple(cues)))
+    return out
+
+
+@functools.cache
+def lexicon(locale: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(positive, negative) word sets of a locale; English when a locale has none."""
+    path = LEXICONS / f"{locale}.json"
+    if not path.is_file():
+        path = LEXICONS / "en-US.json"
+    d = json.loads(path.read_text(encoding="utf-8"))
+    return frozenset(d["positive"]), frozenset(d["negative"])
+
+
+def _valence(cue: str) -> int:
+    c = cue.strip().lower()
+    if c in NEGATIVE_CUES or c.endswith("pause"):
+        return -1
+    return 1 if c in POSITIVE_CUES else 0
+
+
+def _polarity(text: str, locale: str) -> int:
+    """Positive minus negative lexicon words."""
+    pos, neg = lexicon(locale)
+    words = [w.lower() for w in WORD.findall(text)]
+    return sum(w in pos for w in words) - sum(w in neg for w in words)
+
+
+def _has_positive(text: str, locale: str) -> bool:
+    pos = lexicon(locale)[0]
+    return any(w.lower() in pos for w in WORD.findall(text))
+
+
+def _first_sentence(text: str) -> str:
+    m = SENTENCE.search(text)
+    return m.group(0) if m else ""
+
+
+def _annotated(t: TurnView) -> str:
+    """The sentence the first cue annotates: the one written right after it."""
+    at = t.cues[0][1] if t.cues else 0
+    return _first_sentence(t.text[at:])
+
+
+def positive_opener_negative_cue(t: TurnView) -> bool:
+    return _has_positive(_first_sentence(t.text), t.locale) and any(_valence(c) < 0 for c, _ in t.cues)
+
+
+def any_hesitant(t: TurnView) -> bool:
+    return any(c.strip().lower() == "hesitant" for c, _ in t.cues)
+
+
+def any_cue_on_buyer(t: TurnView) -> bool:
+    return t.side != "seller" and bool(t.cues)
+
+
+def any_cue(t: TurnView) -> bool:
+    return bool(t.cues)
+
+
+def positive_word_negative_cue(t: TurnView) -> bool:
+    return _has_positive(t.text, t.locale) and any(_valence(c) < 0 for c, _ in t.cues)
+
+
+def lexicon_against_cue(t: TurnView) -> bool:
+    """The annotated sentence's lexicon polarity against the cues' valence."""
+    if not t.cues:
+        return False
+    v = sum(_valence(c) for c, _ in t.cues)
+    p = _polarity(_annotated(t), t.locale)
+    return (p > 0 and v < 0) or (p < 0 and v > 0)
+
+
+# name -> (what the rule says, the rule on one turn)
+DIVERGENCE_RULES: dict[str, tuple[str, Callable[[TurnView], bool]]] = {
+    "opener-vs-cue": ("the turn's first sentence has a positive word and the turn a negative cue "
+                      "(hesitant, a pause, low energy, falling pitch)", positive_opener_negative_cue),
+    "any-hesitant": ("the turn carries [hesitant]", any_hesitant),
+    "any-cue-on-buyer": ("a buyer's turn carries any cue", any_cue_on_buyer),
+    "every-cue": ("every turn with a cue written in it (a pause included; a hold or silence is time "
+                  "before the turn, not its delivery)", any_cue),
+    "positive-word-negative-cue": ("a positive word anywhere in the turn and a negative cue",
+                                   positive_word_negative_cue),
+    "lexicon-against-cue": ("the sentence a cue annotates has lexicon polarity opposite to the cues' valence",
+                            lexicon_against_cue),
+}
+
+
+def divergence_rule(name: str) -> Callable[[str], Iterator[CallPrediction]]:
+    """The extractor of one divergence rule: a divergence point at every turn it fires on."""
+    rule = DIVERGENCE_RULES[name][1]
+
+    def extract(folder: str) -> Iterator[CallPrediction]:
+        for cid in T.call_ids(folder):
+            div = [{"speaker": t.speaker, "span": {"turn": t.index}} for t in turn_views(folder, cid) if rule(t)]
+            yield CallPrediction.model_validate({"call_id": cid, "divergence": div})
+    extract.__doc__ = f"Divergence wherever {DIVERGENCE_RULES[name][0]}."
+    return extract
+
+
+def divergence_scores(folder: str, names: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Each divergence rule (all, or `names`) scored by `corpusc score`'s own
+    matching (same turn, same speaker): name -> tp, fp, fn, precision, recall, f1."""
+    from corpusc.diagnostics.model import Sink
+    from corpusc.score.read import Record
+    from corpusc.score.scorer import Settings, score
+    out = {}
+    for name in names or list(DIVERGENCE_RULES):
+        records = {p.call_id: Record(f"<baseline {name}>", 0, p) for p in BASELINES[name](folder)}
+        res = score(folder, records, Sink(), Settings(bootstrap=0, worst=0))
+        out[name] = {k: v for k, v in res["divergence"].items() if k != "ci95"}
+    return out
+
+
 BASELINES: dict[str, Callable[[str], Iterator[CallPrediction]]] = {
-    "keywords": keywords, "every-cue": every_cue, "majority": majority}
+    "keywords": keywords, "majority": majority, **{n: divergence_rule(n) for n in DIVERGENCE_RULES}}

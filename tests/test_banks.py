@@ -18,7 +18,7 @@ import pytest
 from corpusc.compiler.driver import compile_file
 from corpusc.diagnostics.model import Sink
 from corpusc.plan import planner as planmod
-from corpusc.render.template import banks, classify, drafting, engine, lexicon, morphology, sales, voices
+from corpusc.render.template import banks, classify, drafting, engine, lexicon, morphology, sales, service, voices
 
 from .conftest import EXAMPLES, ROOT
 
@@ -160,8 +160,20 @@ def reads(tmp_path_factory):
             recs[loc] = Recording(banks.load_bank(loc), seen.setdefault(loc, set()))
         return recs[loc]
 
+    calls_banks: dict[tuple, tuple] = {}
+    prepared = service.service_bank
+
+    def recording_service_bank(loc: str, *rest) -> tuple:
+        """A service call speaks from its banks as prepared (paraphrased; pruned for a
+        chat, of hold talk, of transfer talk): noted as well."""
+        if (loc, *rest) not in calls_banks:
+            bank, marked = prepared(loc, *rest)
+            calls_banks[(loc, *rest)] = (Recording(bank, seen.setdefault(loc, set())), marked)
+        return calls_banks[(loc, *rest)]
+
     mp = pytest.MonkeyPatch()
     mp.setattr(drafting, "load_bank", recording_bank)
+    mp.setattr(service, "service_bank", recording_service_bank)
     mp.setattr(engine, "STRICT", True)
     try:
         for path, text in specs:

@@ -6,8 +6,8 @@ hard negatives (congruent hesitation, enthusiastic agreement, opinion with no
 cue, cues off the moments) are labelled congruent.
 
 Before this work every divergent moment was a stock positive opener with a
-negative cue on a buyer's turn: `positive_opener_negative_cue` scored F1 0.94
-and `lexicon_against_cue` 1.0 on sales_pov, so the first test failed."""
+negative cue on a buyer's turn: `opener-vs-cue` scored F1 0.94
+and `lexicon-against-cue` 1.0 on sales_pov, so the first test failed."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from corpusc.builder import baselines as B
+from corpusc.score import baselines as B
 
 from .conftest import EXAMPLES, ROOT
 
@@ -61,13 +61,15 @@ def _gts(out: Path) -> list[dict]:
 
 @pytest.mark.parametrize("which", ["sales", "generated"])
 def test_lexical_baselines_do_not_find_divergence(which, request):
+    """Each rule runs as `corpusc score DIR --baseline NAME` does, scored by the
+    same matching as any pipeline (corpusc.score.scorer)."""
     out = request.getfixturevalue(which)
-    report = B.score_baselines(out)
-    assert report.divergent_turns >= 8
-    assert {s.name for s in report.scores} == set(B.BASELINES)
-    for s in report.scores:
-        assert s.predicted > 0, s  # each rule fires: a low F1 is its errors, not its silence
-        assert s.f1 <= MAX_F1, f"{which}: {s.name} scores F1 {s.f1} (P {s.precision}, R {s.recall})"
+    scores = B.divergence_scores(str(out))
+    assert set(scores) == set(B.DIVERGENCE_RULES)
+    for name, s in scores.items():
+        assert s["tp"] + s["fn"] >= 8
+        assert s["tp"] + s["fp"] > 0, name  # each rule fires: a low F1 is its errors, not its silence
+        assert s["f1"] <= MAX_F1, f"{which}: {name} scores F1 {s['f1']} (P {s['precision']}, R {s['recall']})"
 
 
 def test_the_scorer_finds_a_rule_that_works(tmp_path):
@@ -82,16 +84,21 @@ def test_the_scorer_finds_a_rule_that_works(tmp_path):
              "Bo: [enthusiastic] That's great, love it.",
              "Ann: Next steps, then. [confident] We send the form today."]
     (tmp_path / "transcripts" / "c1.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    who = [("ann", "seller"), ("bo", "buyer")] * 3
+    doc = {"call_id": "c1", "locale": "en-US",
+           "turns": [{"index": k, "speaker": who[k][0], "role": who[k][1], "text": ""} for k in range(5)]}
+    (tmp_path / "transcripts" / "c1.json").write_text(json.dumps(doc), encoding="utf-8")
     gt = {"call_id": "c1", "locale": "en-US",
-          "participants": [{"name": "Ann", "side": "seller"}, {"name": "Bo", "side": "buyer"}],
-          "divergence_points": [{"turn": 1}]}
+          "participants": [{"id": "ann", "name": "Ann", "side": "seller"}, {"id": "bo", "name": "Bo", "side": "buyer"}],
+          "divergence_points": [{"turn": 1, "speaker": "bo"}]}
     (tmp_path / "ground_truth" / "c1.json").write_text(json.dumps(gt), encoding="utf-8")
-    report = B.score_baselines(tmp_path)
-    assert report.turns == 5 and report.divergent_turns == 1
-    assert report.score("positive_opener_negative_cue").f1 == 1.0
-    assert report.score("every_cue").precision == round(1 / 3, 4)
-    assert report.score("any_cue_on_buyer").recall == 1.0
-    turns, _ = B.read_build(tmp_path)
+    (tmp_path / "manifest.json").write_text(json.dumps({"calls": {"c1": {}}}), encoding="utf-8")
+    scores = B.divergence_scores(str(tmp_path))
+    assert scores["opener-vs-cue"]["f1"] == 1.0
+    assert scores["every-cue"]["precision"] == round(1 / 3, 4)
+    assert scores["any-cue-on-buyer"]["recall"] == 1.0
+    turns = B.turn_views(str(tmp_path), "c1")
+    assert len(turns) == 5
     assert turns[4].cues == (("confident", len("Next steps, then. ")),)
     assert turns[4].text == "Next steps, then. We send the form today."
 

@@ -17,7 +17,7 @@ import pytest
 
 from corpusc.render.model import RenderedCall
 from corpusc.render.template import engine
-from corpusc.render.template.service import TYPED
+from corpusc.render.timing import CHAT_WORDS_PER_SEC, WORDS_PER_SEC
 from corpusc.plan import planner as planmod
 from corpusc.diagnostics.model import Sink
 from corpusc.compiler.driver import compile_file
@@ -192,10 +192,8 @@ def check_call(call, rc: RenderedCall) -> None:
             assert t.cues == m.cues
             assert t.moment == m.id
             assert ("moment", m.id, i) in ev
-            if m.divergent:
-                assert t.sentiment == "MIXED"
-            else:
-                assert t.sentiment == ("POSITIVE" if m.polarity == "positive" else "NEGATIVE")
+            # the words' polarity, divergent or not: the divergence is the cues', never the sentiment's
+            assert t.sentiment == ("POSITIVE" if m.polarity == "positive" else "NEGATIVE")
     if not call.paralinguistics:  # holds, silences and interruptions are events of the call, not paralinguistics
         assert all(not [c for c in t.cues if not c.startswith(("hold ", "silence ")) and c != "INTERRUPTS"]
                    for t in rc.turns)
@@ -219,7 +217,7 @@ def test_length_matches_the_planned_duration(corpus, request):
     for call, rc in zip(calls, rendered):
         gaps = sum(float(c.split()[1][:-1]) for t in rc.turns for c in t.cues if c.startswith(("hold ", "silence ")))
         talk = max(call.target_duration_sec * 0.3, call.target_duration_sec - gaps)  # holds are not talk
-        target = talk / 60 * 150 * (TYPED if call.metadata.get("channel") == "text" else 1.0)  # a chat is typed
+        target = talk * (CHAT_WORDS_PER_SEC if call.medium == "chat" else WORDS_PER_SEC)  # a chat is typed and read
         total = sum(len(t.text.split()) for t in rc.turns)
         assert 0.8 * target <= total <= 1.2 * target, (call.id, total, round(target))
 

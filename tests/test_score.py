@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from corpusc.score.baselines import BASELINES
 from corpusc.score import truth as T
 from corpusc.score.predictions import Span
 from corpusc.score.spans import Files, resolve
@@ -256,7 +257,7 @@ def test_every_span_unit_lands_on_the_labelled_span(sales):
     assert len(seen) >= 4 and mid > 0
 
 
-@pytest.mark.parametrize("name", ["keywords", "every-cue", "majority"])
+@pytest.mark.parametrize("name", list(BASELINES))
 def test_every_baseline_runs_on_every_example(name, sales, tmp_path_factory, cli):
     code, r = _score(cli, str(sales), "--baseline", name)
     assert code == 0, r
@@ -285,6 +286,11 @@ def test_every_baseline_runs_on_the_population_examples(name, population, cli):
     assert r["calls"] > 0
     if name == "majority":
         assert r["fields"], "contact-center metadata fields are scored"
+
+
+def test_the_cli_offers_every_baseline():
+    from corpusc.cli.score import BASELINE_NAMES
+    assert sorted(BASELINE_NAMES) == sorted(BASELINES)
 
 
 def test_committed_schema_matches_the_models_and_admits_the_truth(sales):

@@ -87,18 +87,20 @@ def contact():
 def test_calls_are_different_calls(contact):
     """Far from one script reshuffled (before this work: distinct-2 0.335 at
     20k tokens, 80% of sentences of 6+ words verbatim in another call, 87% in
-    German, 73% within one German intent): what the banks reach now, as a floor."""
+    German, 73% within one German intent; 0.45 / 31% / 36% / 20% before the
+    paraphrases were compiled into the banks and the German banks grew):
+    what the banks reach now, as a floor."""
     _, calls, rendered = contact
     f = figures(calls, rendered)
     print("\ncontact_center figures:", json.dumps(f))
-    assert f["distinct_2"] >= 0.42, f
-    assert f["verbatim"] <= 0.37, f
-    assert f["verbatim_de"] <= 0.42, f
-    assert f["verbatim_de_same_intent"] <= 0.28, f
+    assert f["distinct_2"] >= 0.46, f
+    assert f["verbatim"] <= 0.15, f
+    assert f["verbatim_de"] <= 0.15, f
+    assert f["verbatim_de_same_intent"] <= 0.12, f
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 figures not reached yet: distinct-2 0.43 of 0.5, "
-                                       "verbatim 34% of 15% (more intent-specific middles needed)")
+@pytest.mark.xfail(strict=True, reason="issue 15 figures not reached yet: distinct-2 0.47 of 0.5 over the "
+                                       "first 20k words in plan order (German calls; verbatim is met)")
 def test_calls_reach_the_issue_figures(contact):
     """Issue 15's figures: distinct-2 >= 0.5 at 20k tokens, <= 15% of sentences
     of 6+ words verbatim in another call (German too)."""
@@ -329,3 +331,97 @@ def test_the_phrase_trie_matches_as_an_alternation_would():
     for _ in range(2000):
         s = " ".join(r.choice(phrases + ["abcd", "zz", "Of", "AB"]) for _ in range(r.randint(1, 6)))
         assert [m.span() for m in trie.finditer(s)] == [m.span() for m in plain.finditer(s)], s
+
+
+# ---- how the variety is made: data, with the labels kept -----------------------------------
+
+def _markers(t) -> set[str]:
+    from corpusc.render.template.language import ALT, SLOT
+    if isinstance(t, str):
+        return set()
+    out: set[str] = set()
+    for n in t:
+        if isinstance(n, tuple) and n[0] == SLOT and n[1][:1] == "#":
+            out.add(n[1])
+        elif isinstance(n, tuple) and n[0] == ALT:
+            for a in n[1]:
+                out |= _markers(a)
+    return out
+
+
+@pytest.mark.parametrize("locale", ["en-US", "de-DE"])
+def test_paraphrases_keep_the_templates_labels(locale):
+    """A population template is rendered with its paraphrase groups compiled
+    in as alternatives (`service_bank`): every signal marker the declaration
+    put into the template survives, and every alternative the paraphrase
+    added is a member of one group, so a paraphrased sentence is labelled as
+    its template declares (nothing re-derived from the words)."""
+    from corpusc.render.template import service
+    from corpusc.render.template.banks import load_bank
+    from corpusc.render.template.signals import marked_templates
+    bank, said = service.service_bank(locale, "banking", False)
+    marked = marked_templates(locale)
+    members = {w for of in service._paraphraser(locale, "banking", False)[1] for g in of.values() for w in g}
+    changed = 0
+    for k, lst in load_bank(locale).items():
+        if not k.startswith("pop.banking.") or not isinstance(lst, list) or not lst or isinstance(lst[0], (dict, list)):
+            continue
+        for t in lst:
+            got = said.get(id(t))
+            assert got is not None and got[0] is t, k
+            m = marked.get(id(t))
+            want = _markers(m[1]) if m is not None and m[0] is t else set()
+            assert _markers(got[1]) == want, (k, t)
+            changed += got[1] is not t
+    assert changed > 300
+    # the compiled alternatives are the groups' members (first letter as the phrase found)
+    lower = {w[:1].lower() + w[1:] for w in members} | {w[:1].upper() + w[1:] for w in members}
+    assert lower & {"Vielen Dank", "Thank you", "vielen Dank für", "thank you for"}
+
+
+def test_a_chat_bank_keeps_no_phone_phrase():
+    """A chat's bank holds only the templates with a reading free of phone-only
+    phrases, and renders those readings alone."""
+    from corpusc.render.template import service
+    from corpusc.render.template.language import ALT, SLOT
+    for locale in ("en-US", "de-DE"):
+        rx = service._voice_only(locale, "banking")
+        bank, said = service.service_bank(locale, "banking", True)
+
+        def texts(t):
+            if isinstance(t, str):
+                yield t
+            else:
+                for n in t:
+                    if isinstance(n, str):
+                        yield n
+                    elif n[0] == ALT:
+                        for a in n[1]:
+                            yield from texts(a)
+        for k, lst in bank.items():
+            if k.startswith("pop.banking.") and isinstance(lst, list) and lst and not isinstance(lst[0], (dict, list)):
+                for t in lst:
+                    assert not [x for x in texts(said.get(id(t))[1]) if rx.search(x)], (locale, k)
+        assert SLOT == 0
+
+
+def test_leads_stand_before_their_words_only(contact):
+    """A sentence opened by a lead ("Also," "So,") continues with one of the
+    locale's lead words, lower-cased; German keeps "Sie" out of them (a
+    capital that must stay)."""
+    from corpusc.render.template.banks import load_bank
+    _, calls, rendered = contact
+    seen = 0
+    for c, rc in zip(calls, rendered):
+        bank = load_bank(c.locale)
+        leads = {str(x) for side in ("agent", "caller") for x in bank.get(f"pop.generic.lead.{side}") or ()}
+        ok = {w.lower() for g in bank["pop.generic.lead_words"] for w in (g if isinstance(g, list) else [g])}
+        assert "sie" not in ok
+        for t in rc.turns[1:]:
+            for s in SENTENCE.split(t.text):
+                for lead in leads:
+                    if s.startswith(lead + " ") and not s.startswith(lead + " " + lead):
+                        nxt = s[len(lead) + 1:].split(" ", 1)[0]
+                        if nxt.lower() in ok:
+                            seen += 1
+    assert seen > 50

@@ -10,6 +10,11 @@ import click
 
 from corpusc.cli.common import EXIT_ERRORS, EXIT_USAGE, emit_diags, internal_errors
 
+# corpusc.score.baselines.BASELINES's names, listed here so the CLI starts without importing it
+# (tests/test_score.py holds the two the same)
+BASELINE_NAMES = ["keywords", "majority", "opener-vs-cue", "any-hesitant", "any-cue-on-buyer", "every-cue",
+                  "positive-word-negative-cue", "lexicon-against-cue"]
+
 
 def _bars(values: tuple[str, ...]) -> dict[str, float]:
     bars: dict[str, float] = {}
@@ -29,8 +34,8 @@ def _bars(values: tuple[str, ...]) -> dict[str, float]:
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.argument("predictions", required=False, type=click.Path())
-@click.option("--baseline", type=click.Choice(["keywords", "every-cue", "majority"]),
-              help="Score a built-in simple extractor instead of PREDICTIONS.")
+@click.option("--baseline", type=click.Choice(BASELINE_NAMES),
+              help="Score a built-in simple extractor instead of PREDICTIONS (docs/scoring.md, Baselines).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html", "github"]), default="text",
               show_default=True)
 @click.option("--by", type=click.Choice(["layer", "category", "persona", "call", "account"]), default="category",

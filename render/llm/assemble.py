@@ -51,7 +51,7 @@ def assemble(call: Call, header: Header, texts: dict[int, str], spans: dict[str,
         col = colour.get(i) if cues_on else None
         kinds = beats.get(i, [])
         if m is not None:
-            sentiment = "MIXED" if m.divergent else ("POSITIVE" if m.polarity == "positive" else "NEGATIVE")
+            sentiment = "POSITIVE" if m.polarity == "positive" else "NEGATIVE"  # the words', never the divergence
         elif col is not None and col.tone != "neutral":
             sentiment = "POSITIVE" if col.tone == "positive" else "NEGATIVE"
         else:

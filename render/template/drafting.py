@@ -416,8 +416,8 @@ class Drafter:
     @staticmethod
     def _sentiment(d: Draft, cues_on: bool) -> str:
         m = d.moment if cues_on else None
-        if m is not None:
-            return "MIXED" if m.divergent else ("POSITIVE" if m.polarity == "positive" else "NEGATIVE")
+        if m is not None:  # the words' polarity, as a transcript's sentiment model reads them: a divergent
+            return "POSITIVE" if m.polarity == "positive" else "NEGATIVE"  # moment's cues say the rest
         col = d.colour if cues_on else None
         if col is not None and col.tone != "neutral":
             return "POSITIVE" if col.tone == "positive" else "NEGATIVE"

@@ -328,4 +328,6 @@ def _false_start(R, t: Spoken, r, lower: bool) -> bool:
     if lower:
         t.text = _lower(R, t.text, pos)
     t.insert(pos, said + cut + " ", ("false_start", 0, len(said) + len(cut)))
+    at = pos + len(said) + len(cut) + 1
+    t.dis.append(["_again", at, at + len(said)])  # the words said again: nothing goes inside them
     return True

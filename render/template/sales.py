@@ -12,7 +12,8 @@ from corpusc.plan import rng
 from corpusc.plan.model import Beat, Colour, Moment, Participant
 from corpusc.render.template.banks import topics
 from corpusc.render.template.classify import role_concern, role_topics, signal_category
-from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name, strip_end
+from corpusc.render.template.drafting import NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter, first_name, strip_end
+from corpusc.render.template.habits import habits
 from corpusc.render.template.voices import VOICE_ASKS, VOICE_TOPICS, VOICE_WEIGHT, voice_of
 from corpusc.render.timing import WORDS_PER_SEC
 
@@ -70,6 +71,7 @@ class Sales:
         self.last_topic: tuple | None = None
         self.asked: set[str] = set()
         self.used_phrases: set[str] = set()
+        self.keep: set[str] = set()  # sentences said exactly as the banks have them (habits.py leaves them be)
         self.role_asked: set[str] = set()
         self.colleague: dict[str, str] = {}  # buyers who asked a question of their own in this call
         self.raised_here = {b.key for b in c.beats if b.kind in ("objection_raised", "objection_reopened")}
@@ -137,6 +139,7 @@ class Sales:
         hour = int(c.time[:2]) if c.time[:2].isdigit() else 10
         dayparts = R.bank.get("cal.dayparts") or ["", "", ""]
         self.season = SEASONS[month - 1]
+        self.month = month
         # the next meeting: later this week, or next week
         nxt = (wd + 2 + rng.below(R.r, 3)) % 7
         if nxt >= 5:
@@ -265,7 +268,20 @@ class Sales:
         bp = p if p.side != "seller" else addr
         if bp.side != "seller":
             kw.update(self._wants(bp))
+        if p.side != "seller" and self.R.slots.get("dm") == kw["me"]:
+            kw.update(self._other_dm(p))  # nobody takes it "through with" themselves
         return kw
+
+    def _other_dm(self, p: Participant) -> dict[str, str]:
+        """{dm}, {dm_role} for a decision maker speaking: another decision maker
+        of the account, else the locale's "the exec team"."""
+        R = self.R
+        me = first_name(p.name)
+        for st in (self.acct.stakeholders if self.acct else []):
+            name = first_name(st.get("display") or st.get("name") or "")
+            if st.get("decision_maker") and name and name != me:
+                return {"dm": name, "dm_role": st.get("role") or ""}
+        return {"dm": R.first_entry("fallback.dm_name"), "dm_role": R.first_entry("fallback.dm_role")}
 
     def _colleague(self, p: Participant) -> str:
         """{se}: the seller's colleague who takes technical sessions, never the
@@ -302,24 +318,24 @@ class Sales:
         # the voice's own words, never the persona catalog's text (a persona shows in
         # behaviour: which questions, how long, how decided; reciting its
         # definition would make classifying it a lookup)
-        key = R.first_key(f"wants.{v}", "wants.neutral")
-        wants = [R.render(t, cap=False) for t in R.bank[key]]
-        key = R.first_key(f"triggers.{v}", "triggers.neutral")
-        trig = [R.render(t, cap=False) for t in R.bank[key]]
-        main = rng.pick(R.r, wants)
-        deck_w = [w for w in wants if w != main] or wants
+        wants = R.bank[R.first_key(f"wants.{v}", "wants.neutral")]
+        trig = R.bank[R.first_key(f"triggers.{v}", "triggers.neutral")]
+        first = rng.pick(R.r, wants)
+        main = R.render(first, cap=False)
+        deck_w = [w for w in wants if w is not first] or list(wants)
         deck_t = list(trig)
         rng.shuffle(R.r, deck_w)
         rng.shuffle(R.r, deck_t)
         state = {"w": 0, "t": 0}
 
+        # rendered when said (most are never said: rendering them all was a tenth of a call's time)
         def any_want() -> str:
             state["w"] += 1
-            return deck_w[state["w"] % len(deck_w)]
+            return R.render(deck_w[state["w"] % len(deck_w)], cap=False)
 
         def any_trigger() -> str:
             state["t"] += 1
-            return deck_t[state["t"] % len(deck_t)]
+            return R.render(deck_t[state["t"] % len(deck_t)], cap=False)
         out: dict[str, Any] = {"want": main, "want_any": any_want, "trigger": any_trigger}
         # a colleague of the account, not on this call, the buyer can refer to
         present = {x.id for x in self.call.participants}
@@ -330,6 +346,19 @@ class Sales:
             out["peer_role"] = peer.get("role") or ""
         self.want_cache[p.id] = out
         return out
+
+    def in_season(self, text: str) -> bool:
+        """Whether the spec's prose `text` fits the call's month ("after the
+        holidays" only in December and January: the banks' `dated.prose`)."""
+        low = text.lower()
+        return not any(m not in d["months"] for d in self.R.bank.get("dated.prose") or ()
+                       for m in [self.month] if any(w in low for w in d["match"]))
+
+    def exact(self, text: str) -> str:
+        """`text`, kept as its bank says it: a buyer's question and the seller's
+        paired answer are a question and its answer in the bank's words."""
+        self.keep.add(text)
+        return text
 
     def peer_key(self, kw) -> str | None:
         return "peer.more" if kw.get("peer") and self.R.has("peer.more") else None
@@ -355,6 +384,7 @@ class Sales:
             self._lead(d)
             drafts.append(d)
         self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
+        habits(self, drafts)
         return drafts
 
     def shape(self, d: Draft, weight: float, cap: int, fills: list[str] | None = None,
@@ -455,7 +485,7 @@ class Sales:
             akey = R.first_key(f"bq.{topic}.answer", "bq.general.answer")
             if len(R.bank.get(f"bq.{topic}.ask") or ()) != len(R.bank[akey]):
                 idx = None  # answers not paired with the questions
-            d.add(d.head, R.say_at(akey, idx, kw))
+            d.add(d.head, self.exact(R.say_at(akey, idx, kw)))
             self.shape(d, 1.0, 110, [R.first_key(f"bq.{topic}.more", "bq.general.more"), "seller.story"])
         elif kind in ("react", "agenda_ok", "nextsteps_ok", "ref_ok"):
             if R.chance(0.5) and not (self.cool and d.i >= self.ns_turn):
@@ -842,7 +872,7 @@ class Sales:
             ask = self._react_ask(v) if (free and R.chance(VOICE_ASKS.get(v, 0.3))) else None
             if ask is not None:  # a question about what was shown: the seller answers it next
                 topic, t = ask
-                d.add(d.tail, R.render(t, kw))
+                d.add(d.tail, self.exact(R.render(t, kw)))
                 self.asked.add(f"bq:{topic}")
                 self.pending = ("bq", topic, None)
             else:
@@ -933,7 +963,7 @@ class Sales:
             if not topics:
                 return
             topic = rng.pick(R.r, topics)
-        d.add(d.tail, R.say(f"bq.{topic}.ask", kw))
+        d.add(d.tail, self.exact(R.say(f"bq.{topic}.ask", kw)))
         self.asked.add(f"bq:{topic}")
         if topic in role_topics(R.loc, d.p.role or ""):
             self.role_asked.add(d.p.id)
@@ -983,7 +1013,7 @@ class Sales:
                 d.add(d.core, R.say("obj.reopen_lead", skw), tag + mtag)
             elif R.chance(0.5):
                 d.add(d.core, R.say(self.vkey("obj.frame", v), skw), mtag, True)
-            d.add(d.core, self._phrasing(b.key, skw), tag + mtag)
+            d.add(d.core, self._phrasing(b.key, skw, concern=m is not None and m.divergent), tag + mtag)
             if R.chance(0.6):
                 d.add(d.core, R.say(self.vkey("obj.after", v), skw), (), True)
             self.pending = ("obj", b)
@@ -1008,16 +1038,25 @@ class Sales:
         else:
             d.add(d.core, R.say("generic.buyer", dict(kw, x=kind.replace("_", " "))), tag + mtag)
 
-    def _phrasing(self, key: str | None, kw) -> str:
+    def _phrasing(self, key: str | None, kw, concern: bool = False) -> str:
+        """The objection in the spec's own phrasing or the banks'; on a hidden
+        concern's turn never a phrasing that also reads as buying intent ("they
+        offered us a free pilot"): the turn would carry contradictory labels."""
         R = self.R
         obj = R.header.objections.get(key or "") or {}
-        phr = [p for p in (obj.get("phrasings") or []) if p not in self.used_phrases] if R.prose else []
+        phr = [p for p in (obj.get("phrasings") or []) if p not in self.used_phrases and self.in_season(p)
+               and not (concern and R.categories_of(p) & NOT_WITH_CONCERN)] if R.prose else []
         bank_key = R.first_key(f"obj.raise.{key}")
         if phr and (not bank_key or R.chance(0.6)):
             p = rng.pick(R.r, phr)
             self.used_phrases.add(p)
             return p
-        return R.say(bank_key or "obj.raise.generic", kw)
+        text = R.say(bank_key or "obj.raise.generic", kw)
+        for _ in range(3 if concern else 0):  # another of the bank's phrasings
+            if not R.categories_of(text) & NOT_WITH_CONCERN:
+                break
+            text = R.say(bank_key or "obj.raise.generic", kw)
+        return text
 
     def _signal(self, b: Beat, cat: str, kw) -> str:
         R = self.R

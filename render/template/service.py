@@ -17,7 +17,9 @@ from corpusc.render.template.banks import load_bank, with_prefix
 from corpusc.render.template.classify import placeholder_name
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name
 from corpusc.render.template.language import ALT, SLOT, template_slots
-from corpusc.render.timing import WORDS_PER_SEC
+from corpusc.render.template.lexicon import load_lexicon
+from corpusc.render.template.signals import marked_templates, term_categories
+from corpusc.render.timing import CHAT_WORDS_PER_SEC, WORDS_PER_SEC
 
 
 def _seconds(v: Any) -> float:
@@ -62,38 +64,206 @@ def _prune(t, rx: re.Pattern):
     return tuple(out)
 
 
-@lru_cache(maxsize=None)
-def chat_bank(loc: str, dom: str) -> dict[str, Any]:
-    """The locale's banks as a chat writes them: every template pruned of
-    phone-only phrases (`_prune`), a bank left empty when none survives (its
-    `_text` sibling or another bank speaks instead)."""
+PREFIXES = ("pop.", "dyn.")  # the banks a service call draws its sentences from (names and calendars are data)
+
+
+_SERVICE: dict[tuple[str, str, bool, bool], tuple[dict, tuple]] = {}
+
+
+def service_bank(loc: str, dom: str, chat: bool, transfers: bool = True) -> tuple[dict[str, Any], dict[int, tuple[Any, Any]]]:
+    """`_service_bank`, prepared again when the locale's bank was loaded anew
+    (its templates, and so their identities, are new)."""
     bank = load_bank(loc)
-    rx = _voice_only(loc, dom)
-    if rx is None:
-        return bank
-    out = {}
+    key = (loc, dom, chat, transfers)
+    hit = _SERVICE.get(key)
+    if hit is None or hit[0] is not bank:
+        hit = _SERVICE[key] = (bank, _service_bank(loc, dom, chat, transfers))
+    return hit[1]
+
+
+def _service_bank(loc: str, dom: str, chat: bool, transfers: bool) -> tuple[dict[str, Any], dict[int, tuple[Any, Any]]]:
+    """The locale's banks as a service call speaks them: (bank, templates as
+    rendered). The population banks' templates are rendered with their signal
+    markers (`marked_templates`) and their paraphrase groups
+    (`pop.*.paraphrase`) compiled in as alternatives, so a paraphrased
+    sentence is drawn like any other and keeps the labels its template
+    declares; each is prepared the first time a call draws it (`_Rendered`).
+    Every call's banks hold only readings free of hold talk (`pop.*.hold_words`:
+    said only by the planned hold's own banks, `pop.*.hold.*`, which are never
+    paraphrased), in a call without a transfer free of transfer talk too
+    (`transfer_words`), and in a chat free of phone-only phrases (`_prune`); a
+    bank is left empty when none survives (its `_text` sibling or another bank
+    speaks instead)."""
+    bank = load_bank(loc)
+    marked = marked_templates(loc)
+    rxs = [x for x in (_voice_only(loc, dom) if chat else None, _hold_words(loc, dom),
+                       None if transfers else _hold_words(loc, dom, "transfer_words")) if x is not None]
+    rx = re.compile("|".join(x.pattern for x in rxs), re.I) if rxs else None
+    out = dict(bank) if rx is not None else bank
+    pending: dict[int, tuple[Any, bool]] = {}
     for k, v in bank.items():
-        if isinstance(v, list) and v and not isinstance(v[0], (dict, list)):
-            out[k] = [x for x in (_prune(t, rx) for t in v) if x is not None]
+        if not k.startswith(PREFIXES) or not isinstance(v, list) or not v or isinstance(v[0], (dict, list)):
+            continue
+        own = k.split(".")[2:3] == ["hold"]  # the hold's own words: kept as written
+        for t in v:
+            pending[id(t)] = (t, k.startswith("pop.") and not own, None if own else rx)
+        if rx is not None and not own:
+            out[k] = [t for t in v if _prune(t, rx) is not None]
+    para = _paraphraser(loc, dom, chat)
+    caps = tuple(load_lexicon(loc).keep_capital)
+
+    def make(t, paraphrase: bool, prune: re.Pattern | None):
+        m = marked.get(id(t))
+        x = m[1] if m is not None and m[0] is t else t
+        if prune is not None:
+            x = _prune(x, prune)
+        if para is not None and paraphrase and x is not None:
+            x = _paraphrased(_spelled_out(x), para, caps, True)
+        return t if x is None else x
+    return out, _Rendered(marked, pending, make)
+
+
+class _Rendered(dict):
+    """id(template) -> (template, as rendered), as `marked_templates` maps
+    them; a population template is prepared the first time it is looked up
+    (a process renders a few hundred of the thousands it could)."""
+
+    def __init__(self, base: dict, pending: dict, make):
+        super().__init__(base)
+        for k in pending:  # a population template is prepared here, its markers included
+            self.pop(k, None)
+        self.pending = pending
+        self.make = make
+
+    def get(self, k, default=None):
+        hit = dict.get(self, k)
+        if hit is None:
+            p = self.pending.pop(k, None)
+            if p is None:
+                return default
+            hit = self[k] = (p[0], self.make(*p))
+        return hit
+
+
+SPELL_OUT = 48  # readings up to which a template's alternatives are spelled out before paraphrasing
+
+
+def _spelled_out(t):
+    """A template of few readings as one alternative over its readings, so a
+    paraphrase phrase that spans an alternative and the words around it
+    ("[Vielen Dank|Danke] fürs Warten") is found in each reading; drawing a
+    reading uniformly is drawing each alternative uniformly."""
+    if isinstance(t, str):
+        return t
+    outs: list[list] = [[]]
+    for n in t:
+        if isinstance(n, str) or n[0] == SLOT:
+            for o in outs:
+                o.append(n)
+            continue
+        tails = [_spelled_out(a) for a in n[1]]
+        if len(outs) * len(tails) > SPELL_OUT or any(isinstance(x, tuple) and any(
+                isinstance(y, tuple) and y[0] == ALT for y in x) for x in tails):
+            return t
+        outs = [o + ([x] if isinstance(x, str) else list(x)) for o in outs for x in tails]
+    readings = tuple(_seal_nodes(o) for o in outs)
+    return readings[0] if len(readings) == 1 else ((ALT, readings),)
+
+
+def _paraphrased(t, para: tuple, caps: tuple[str, ...], start: bool):
+    """Template `t` with every paraphrase phrase in its literals turned into an
+    alternative of its group (capitalized as the phrase was); a phrase that
+    only opens a sentence only where a sentence opens (`start`: the template's
+    own start)."""
+    if isinstance(t, str):
+        return _seal_nodes(_para_literal(t, para, caps, start))
+    out: list = []
+    for i, n in enumerate(t):
+        # a sentence opens at the template's start and after a literal's full stop
+        opens = start if i == 0 else isinstance(t[i - 1], str) and t[i - 1][-2:] in (". ", "? ", "! ")
+        if isinstance(n, str):
+            out += _para_literal(n, para, caps, opens)
+        elif n[0] == SLOT:
+            out.append(n)
         else:
-            out[k] = v
-    return out
+            out.append((ALT, tuple(_paraphrased(a, para, caps, opens) for a in n[1])))
+    return _seal_nodes(out)
+
+
+def _para_literal(s: str, para: tuple, caps: tuple[str, ...], start: bool) -> list:
+    rx, tables, opening = para
+    out: list = []
+    pos = 0
+    for m in rx.finditer(s):
+        table = m.lastindex - 1
+        if m.start() == 0 and table in opening and not start:
+            continue  # a sentence opener, but here the literal continues a sentence
+        found = m.group()
+        out.append(s[pos:m.start()])
+        out.append((ALT, tuple(_cased(found, w, caps) for w in tables[table][found.lower()])))
+        pos = m.end()
+    out.append(s[pos:])
+    return [x for x in out if x != ""]
+
+
+def _seal_nodes(nodes: list):
+    """Adjacent literals merged; a lone literal as a plain string (a compiled template's shape)."""
+    merged: list = []
+    for n in nodes:
+        if isinstance(n, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += n
+        else:
+            merged.append(n)
+    if not merged:
+        return ""
+    if len(merged) == 1 and isinstance(merged[0], str):
+        return merged[0]
+    return tuple(merged)
 
 
 @lru_cache(maxsize=None)
-def _paraphraser(loc: str, dom: str, chat: bool) -> tuple[re.Pattern, list[dict[str, list[str]]]] | None:
+def _hold_words(loc: str, dom: str, name: str = "hold_words") -> re.Pattern | None:
+    """What speaks of a hold (`pop.*.hold_words`): said only by the hold the
+    call plans (`pop.*.hold.*`), never elsewhere, so a call without a hold
+    never mentions one and a call with one mentions it where it happens.
+    `transfer_words`: what implies a transfer, never said in a call without one."""
+    words = [w for g in _groups(load_bank(loc), dom, name) for w in g]
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.I) if words else None
+
+
+def _paraphraser(loc: str, dom: str, chat: bool) -> tuple[re.Pattern, list[dict[str, list[str]]], set[int]] | None:
     """`pop.*.paraphrase`: groups of phrases that say the same in the same
     place of a sentence; any member found is replaced by one of its group. A
     group written with a leading `^` only opens a sentence. A chat never
-    gets a member that only a phone call says. One regex, a group per kind:
-    the match's `lastindex` says which table it belongs to."""
-    rx = _voice_only(loc, dom) if chat else None
-    parts, tables = [], []
+    gets a member that only a phone call says (a member found keeps its
+    place when no other is left). One regex, a group per kind: the match's
+    `lastindex` says which table it belongs to."""
+    found = _paraphrase_rx(loc, dom)
+    if found is None or not chat:
+        return found
+    rx = _voice_only(loc, dom)
+    if rx is None:
+        return found
+    tables = [{w: [x for x in g if not rx.search(x)] or [w] for w, g in of.items()} for of in found[1]]
+    return found[0], tables, found[2]
+
+
+@lru_cache(maxsize=None)
+def _paraphrase_rx(loc: str, dom: str) -> tuple[re.Pattern, list[dict[str, list[str]]], set[int]] | None:
+    """The phone call's paraphrase tables and their one regex (a chat's tables
+    narrow the same groups). A group whose members read as different signals
+    (`term_categories`) is left out: a paraphrase never changes what a
+    sentence is labelled."""
+    parts, tables, opening = [], [], set()
+    held = _hold_words(loc, dom)
     for start in (True, False):
         of: dict[str, list[str]] = {}
         for g in _groups(load_bank(loc), dom, "paraphrase"):
             if g and g[0].startswith("^") == start:
-                g = [w.lstrip("^") for w in g if not (rx and rx.search(w.lstrip("^")))]
+                g = [w.lstrip("^") for w in g]
+                g = [w for w in g if not (held and held.search(w))]  # a paraphrase never turns a sentence into hold talk
+                if len({term_categories(loc, w) for w in g}) > 1:
+                    continue
                 for w in g if len(g) > 1 else ():
                     of.setdefault(w.lower(), g)
         if of:
@@ -101,8 +271,10 @@ def _paraphraser(loc: str, dom: str, chat: bool) -> tuple[re.Pattern, list[dict[
             lead, end = (r"(?:^|(?<=[.!?] ))", r"(?:(?<=[,.!?:])|(?=[,.!?:;]))") if start else \
                 (r"(?<![\w-])", r"(?![\w-])")
             parts.append(rf"({lead}(?:{_trie(list(of))}){end})")
+            if start:
+                opening.add(len(tables))
             tables.append(of)
-    return (re.compile("|".join(parts), re.I), tables) if parts else None
+    return (re.compile("|".join(parts), re.I), tables, opening) if parts else None
 
 
 def _trie(words: list[str]) -> str:
@@ -137,13 +309,45 @@ def _slots_of(t) -> set[str]:
     return hit[1]
 
 
+_WORDS: dict[int, tuple[Any, float]] = {}
+
+
+def _words_of(t) -> float:
+    """The words a template says on average (a slot as one word), once per compiled template."""
+    hit = _WORDS.get(id(t))
+    if hit is None or hit[0] is not t:
+        hit = _WORDS[id(t)] = (t, _mean_words(t))
+    return hit[1]
+
+
+def _mean_words(t) -> float:
+    if isinstance(t, str):
+        return len(t.split())
+    n = 0.0
+    for x in t:
+        if isinstance(x, str):
+            n += len(x.split())
+        elif x[0] == SLOT:
+            n += 0 if x[1][:1] == "#" else 1
+        else:
+            n += sum(_mean_words(a) for a in x[1]) / len(x[1])
+    return n
+
+
 def once_keys(locale: str, dom: str, side: str) -> tuple[str, ...]:
     """Banks `pop.<dom>.once.<side>.*`: asides used at most once per call
     (names ending `_voice` only on the phone, `_text` only in chats)."""
     return with_prefix(locale, f"pop.{dom}.once.{side}.")
 
 
-TYPED = 0.6  # a chat's words per second against a phone call's: typing is slower than talking
+LEAD_CHANCE = {"agent": 0.15, "caller": 0.3}  # a sentence opened by a lead ("Also," "Well,"), by side
+
+
+@lru_cache(maxsize=None)
+def _word_set(loc: str, key: str) -> frozenset[str]:
+    return frozenset(str(w).lower() for g in load_bank(loc).get(key) or () for w in (g if isinstance(g, list) else [g]))
+
+
 
 
 class Service:
@@ -169,17 +373,23 @@ class Service:
         self.scen = str(scen or self.meta.get("scenario") or "")
         self.intent = str(self.meta.get("intent") or "")
         self.close_turn = next((b.turn for b in c.beats if b.kind == "close"), self.n - 1)
-        # holds and silences take their seconds out of the talking time
-        self.hold = 0.0 if str(self.meta.get("channel") or "") == "text" else _seconds(self.meta.get("Hold_time"))
+        # the colleague who picks up after the agent's hand-over (plan.population.HANDOVER), if any
+        seller = next((p for p in c.participants if p.side == "seller"), None)
+        self.colleague = next((p for p in c.participants if p.side == "seller" and p is not seller), None)
+        # holds and silences take their seconds out of the talking time (a chat's hold is a wait in the chat)
+        self.hold = _seconds(self.meta.get("Hold_time"))
         self.silence = _seconds(self.meta.get("Silence_total_seconds"))
         talk = max(c.target_duration_sec * 0.3, c.target_duration_sec - self.hold - self.silence)
         self.chat = str(self.meta.get("channel") or "") == "text"
-        # a chat is typed: fewer words than a phone call of the same length says
-        self.target = round(talk * WORDS_PER_SEC * (TYPED if self.chat else 1.0))
+        # a chat is typed and read (render/timing.py): far fewer words than a phone call of the same length
+        self.target = round(talk * (CHAT_WORDS_PER_SEC if self.chat else WORDS_PER_SEC))
         self.tight = self.target / max(1, self.n) < 16 or self.n <= 5
-        if self.chat:  # a chat is typed: no phrase only a phone call says
-            R.bank = chat_bank(R.loc, self.dom)
-            self._k.clear()
+        # paraphrases compiled in; a chat is typed: no phrase only a phone call says; no hold
+        # talk but the planned hold's, no transfer talk in a call without a transfer
+        count = self.meta.get("Transfers_count")
+        transfers = not isinstance(count, (int, float)) or isinstance(count, bool) or count > 0
+        R.bank, R.marked = service_bank(R.loc, self.dom, self.chat, transfers)
+        self._k.clear()
         # the caller's mood is the metadata's sentiment, so the words agree with it
         mood = self.meta.get("sentiment_score")
         mood = float(mood) if isinstance(mood, (int, float)) and not isinstance(mood, bool) else 0.0
@@ -306,16 +516,15 @@ class Service:
             keys = [k for k in (self.k(n) for n in names) if k]
             # every template of the short banks and of the first other bank (not its fallbacks), once
             keys = [k for k in keys if k.endswith("_short")] + [k for k in keys if not k.endswith("_short")][:1]
-            best, gap = "", None
+            best, gap = None, None
             for key in keys:
                 for t in R.bank[key]:
                     if self.missing and _slots_of(t) & self.missing:
                         continue
-                    t = R.render(t, kw)
-                    g = abs(t.count(" ") + 1 - want)
+                    g = abs(_words_of(t) - want)  # its expected length: only the one chosen is rendered
                     if gap is None or g < gap:
                         best, gap = t, g
-            text = best
+            text = R.render(best, kw) if best is not None else ""
         self.spent += text.count(" ") + 1 if text else 0
         return text
 
@@ -425,8 +634,15 @@ class Service:
                              scen_key[len("pop.generic."):]]
                     d.add(d.core, self.line([f"scenario.{self.scen}_short"] + names, kw, i), tag)
                     d.add(d.core, self._transferred_in(kw))
+                    cat = str(self.meta.get("complaint_category") or "")
+                    if cat:  # the planned complaint, in the caller's words (none for `no_complaint`: no bank)
+                        d.add(d.core, self.say(self.k(f"complaint.{cat}"), kw), (("complaint", cat),))
                     generic = (self.k(f"more.{side}"), self.k(f"more.{side}_text"))
                     d.fills = [f for f in d.fills if f not in generic]  # nothing to react to yet
+                elif b.kind == "close" and self.colleague is not None and self.k(f"handover.announce.{self.colleague.role}"):
+                    d.add(d.core, self.say(self.k(f"handover.announce.{self.colleague.role}"), kw),
+                          tag + (("handover", "announce"),))  # the agent hands over: the colleague picks up next
+                    d.fills = []
                 elif b.kind == "close":
                     d.add(d.core, self.line([f"close.{self.scen}_short", f"close.{self.scen}", "close.default"], kw, i),
                           tag)
@@ -438,7 +654,9 @@ class Service:
                 else:
                     d.add(d.core, self.say(self.k("filler." + side), kw), tag)
             if not beats:
-                if i > self.close_turn or (i == n - 1 and side == "caller"):
+                if self.colleague is not None and i > self.close_turn:
+                    self._handover(d, i, kw)
+                elif i > self.close_turn or (i == n - 1 and side == "caller"):
                     d.add(d.core, self.line([f"bye.{self.scen}", "bye"], kw, i))
                     d.fills = []
                 elif step_at.get(i) == "=ask":
@@ -455,6 +673,7 @@ class Service:
                 else:
                     d.add(d.core, self.line(["filler." + side], kw, i))
             drafts.append(d)
+        self.hold_at = self._hold_exchange(drafts, step_at)
         R.fit(drafts, self.target)
         self._polish(drafts)
         for d in drafts:  # the repeat: the agent's last words before the request, word for word
@@ -465,6 +684,59 @@ class Service:
                     d.add(d.core, text)
         self._gaps(drafts, step_at)
         return drafts
+
+    def _handover(self, d: Draft, i: int, kw: dict) -> None:
+        """A turn after the agent's hand-over: the caller agrees, the colleague
+        picks up (`handover.pickup.<role>`), the caller answers, the colleague
+        takes it from there and says goodbye (`handover.close.<role>`)."""
+        role = self.colleague.role
+        kw["new_agent"] = first_name(self.colleague.name)
+        if d.p is self.colleague:
+            first = all(p is not self.colleague for p in self.sp[self.close_turn + 1:i])
+            key = self.k(f"handover.pickup.{role}" if first else f"handover.close.{role}")
+            d.add(d.core, self.say(key, kw) or self.say(self.k("goodbye"), kw),
+                  (("handover", "pickup" if first else "close"),))
+        else:
+            picked = any(p is self.colleague for p in self.sp[self.close_turn + 1:i])
+            d.add(d.core, self.say(self.k("handover.reply" if picked else "handover.ok"), kw))
+        d.fills = []
+
+    def _hold_exchange(self, drafts: list[Draft], step_at: dict[int, str]) -> int | None:
+        """The planned hold, said where it happens: the agent announces it
+        (`hold.announce`), the caller agrees (`hold.ok`), the hold's seconds
+        pass before the agent's next turn, which opens with the return
+        (`hold.back`); `_text` banks in a chat. The turn that returns, or None
+        (no hold, or no room for the exchange)."""
+        if self.hold <= 0:
+            return None
+        sp, n = self.sp, self.n
+        last = min(self.close_turn, n - 1)
+        room = [a for a in range(2, last - 1) if sp[a].side == "seller" and sp[a + 1].side != "seller"
+                and sp[a + 2].side == "seller" and not {step_at.get(a), step_at.get(a + 1), step_at.get(a + 2)}
+                & {"=ask", "=repeat"}]
+        if not room:
+            return None
+        # mid-call, before the outcome: not returning on the close when there is room elsewhere
+        room = [a for a in room if a + 2 < self.close_turn] or room
+        held = [a for a in room if step_at.get(a + 2) == "hold"]
+        a = held[0] if held else room[(len(room) - 1) // 2]
+        kw = drafts[a].slots
+        text = "_text" if self.chat else ""
+        say = self._shortest if self.tight else self.say  # a very short call says it in the fewest words
+        announce = say(self.k(f"hold.announce{text}", "hold.announce"), kw)
+        back = say(self.k(f"hold.back{text}", "hold.back"), kw)
+        ok = say(self.k("hold.ok"), kw)
+        if not (announce and back):
+            return None
+        drafts[a].add(drafts[a].tail, announce, (("hold", "announce"),))
+        drafts[a + 1].add(drafts[a + 1].tail, ok, (("hold", "ok"),))
+        drafts[a + 2].add(drafts[a + 2].head, back, (("hold", "back"),))
+        return a + 2
+
+    def _shortest(self, key: str | None, kw: dict) -> str:
+        """The shortest rendering of `key`'s templates."""
+        texts = [self.R.render(t, kw) for t in (self.R.bank.get(key) or ())] if key else []
+        return min(texts, key=lambda x: (x.count(" "), x)) if texts else ""
 
     def _transferred_in(self, kw: dict) -> str:
         """Transfers the metadata counts that the call does not play (the
@@ -479,51 +751,88 @@ class Service:
         return self.say(key, dict(kw, times=self.R.lex.word(earlier)))
 
     def _polish(self, drafts: list[Draft]) -> None:
-        """Paraphrase each sentence (`pop.*.paraphrase`), then drop a removable
-        sentence the call has already said (a refilled bank's second draw)."""
+        """The customer's name now and then, a closing aside; drop a removable
+        sentence the call has already said (a refilled bank's second draw).
+        (Paraphrases are drawn with the templates: `service_bank`.)"""
         R = self.R
-        para = _paraphraser(R.loc, self.dom, self.chat)
-        caps = tuple(R.lex.keep_capital)
         said: set[str] = set()
         named = 0
+        banks = {side: (None, None, None) if self.tight else
+                 (self.k(f"tail.{side}"), self.k(f"address.{side}"), self.k(f"lead.{side}")) for side in ("agent", "caller")}
+        lead_words = self._lead_words()
         for d in drafts:
             addressed = False  # the name at most once a turn
             side = "agent" if d.side == "seller" else "caller"
-            tails, address = (None, None) if self.tight else (self.k(f"tail.{side}"), self.k(f"address.{side}"))
+            tails, address, lead = banks[side]
+            if d.i < 1:
+                lead = None
             for lst in (d.head, d.core, d.body, d.tail):
+                if not lst:
+                    continue
                 keep = []
                 for text, tags, opt in lst:
-                    if para is not None:
-                        text = para[0].sub(lambda m: _swap(m.group(), para[1][m.lastindex - 1], R.r, caps), text)
-                    if text[-1:] in ".?" and text.count(" ") >= 5:
+                    spaces = text.count(" ")
+                    if spaces >= 5 and text[-1:] in ".?":
                         # how people talk: the customer's name now and then, a closing aside
                         # (the agent knows the caller's name once they have given it, at the identity check)
-                        if address and named < 5 and not addressed and d.i >= (4 if side == "agent" else 1) and \
-                                R.chance(0.22 if side == "agent" else 0.05):
-                            text = text[:-1] + R.phrase(address) + text[-1]
+                        if address and named < 7 and not addressed and d.i >= (4 if side == "agent" else 1) and \
+                                R.chance(0.3 if side == "agent" else 0.05) and self._names_none(text, side):
+                            text = self._joined(text, R.phrase(address), text[-1])
                             named += 1
                             addressed = True
                         elif tails and text[-1] == "." and "," not in text[-25:] and R.chance(0.25):
-                            text = text[:-1] + R.phrase(tails) + "."
+                            text = self._joined(text, R.phrase(tails), ".")
+                    if lead and spaces >= 4 and R.chance(LEAD_CHANCE[side]):
+                        # how people start a sentence ("Also, ich ...", "So, I ..."): before a word that may follow one
+                        w = text[:text.find(" ")]
+                        if w[-1:].isalpha() and w.lower() in lead_words:
+                            text = self._led(R.phrase(lead), text)
                     if opt and text in said:
                         d.words -= text.count(" ") + 1
                         continue
                     said.add(text)
                     keep.append((text, tags, opt))
                 lst[:] = keep
+    def _names_none(self, text: str, side: str) -> bool:
+        """Whether `text` does not already name whom `side` addresses (no "Herr Klein, Herr Klein")."""
+        name = self.R.slots.get("last" if side == "agent" else "agent")
+        return not name or name not in text
+
+    def _lead_words(self) -> frozenset[str]:
+        """`pop.*.lead_words`: the first words a sentence may have for a lead to stand before it."""
+        key = self.k("lead_words")
+        return _word_set(self.R.loc, key) if key else frozenset()
+
+    def _led(self, lead: str, text: str) -> str:
+        """`lead` said before `text`: labelled with what both were drawn with."""
+        R = self.R
+        out = lead + " " + R.lex.lower_first(text)
+        R.signals[out] = R.categories_of(text) | R.categories_of(lead)
+        return out
+
+    def _joined(self, text: str, part: str, end: str) -> str:
+        """`text` with `part` said before its final mark: labelled with what both were drawn with."""
+        R = self.R
+        out = text[:-1] + part + end
+        R.signals[out] = R.categories_of(text) | R.categories_of(part)
+        return out
+
     def _gaps(self, drafts: list[Draft], step_at: dict[int, str]) -> None:
         """The metadata's hold time as one `[hold Ns]` before an agent turn
         (the agent's "thanks for holding"), its silence split over up to two
         caller turns, so the transcript adds up to the metadata."""
         middle = [d for d in drafts if 2 <= d.i < self.close_turn]
-        if self.hold > 0:
+        if self.hold > 0 and self.hold_at is not None:
+            drafts[self.hold_at].gaps.append(f"hold {self.hold:.1f}s")
+        elif self.hold > 0:
             agents = [d for d in middle if d.side == "seller"] or [d for d in drafts[1:] if d.side == "seller"]
             if agents:
                 held = [d for d in agents if step_at.get(d.i) == "hold"]
                 d = held[0] if held else agents[len(agents) // 2]
                 d.gaps.append(f"hold {self.hold:.1f}s")
         if self.silence > 0:
-            callers = [d for d in middle if d.side != "seller"] or [d for d in drafts[1:] if d.side != "seller"]
+            callers = [d for d in middle if d.side != "seller" and d.i + 1 != self.hold_at] or \
+                [d for d in drafts[1:] if d.side != "seller"]
             if callers:
                 # one to three pauses before caller turns, of unequal lengths drawn per call
                 tenths = round(self.silence * 10)
@@ -541,12 +850,10 @@ class Service:
                 for d, part in zip(picks, parts):
                     d.gaps.append(f"silence {part / 10:.1f}s")
 
-def _swap(found: str, of: dict[str, list[str]], r, keep: tuple[str, ...]) -> str:
-    """A member of `found`'s paraphrase group, capitalized as `found` was."""
-    g = of[found.lower()]
-    w = g[rng.below(r, len(g))]
-    if found[:1].isupper() and w[:1].islower():
-        return w[:1].upper() + w[1:]
+def _cased(found: str, w: str, keep: tuple[str, ...]) -> str:
+    """Paraphrase `w` capitalized as `found` was."""
+    if found[:1].isupper() and w[:1].islower() and found.split(" ", 1)[0].rstrip(",.'’") not in keep:
+        return w[:1].upper() + w[1:]  # ("I didn't know that" opens no sentence: its capital is the word's)
     if found[:1].islower() and w[:1].isupper() and w.split(" ", 1)[0].rstrip(",.'’") not in keep:
         return w[:1].lower() + w[1:]
     return w

@@ -107,8 +107,9 @@ def _mark(t, base: frozenset[str], sel: dict[str, list[str]]):
     nodes = (t,) if isinstance(t, str) else t
     marked = _mark_nodes(nodes, sel) if sel else nodes
     # a phrase no literal holds spans alternatives ("legal] [review"): the whole template carries it
+    said: list[str] = []  # the template's sayings, spelled out once when a phrase needs them
     whole = {c for c, phrases in sel.items() for ph in phrases
-             if not _in_literal(nodes, ph) and any(ph in x for x in _sayings(t))}
+             if not _in_literal(nodes, ph) and any(ph in x for x in (said or said.extend(_sayings(t)) or said))}
     if base or whole:
         marked = tuple((SLOT, MARK + c) for c in sorted(base | whole)) + tuple(marked)
     return t if marked == nodes else marked

@@ -1,0 +1,164 @@
+"""Speech habits: the small ways one person's sentences differ from another's
+saying the same thing. Each speaker keeps, across all of its account's calls,
+a few favourite openers ("Out of curiosity," / "Ehrlich gesagt:"), tags ("...,
+at least for us", "..., at least at Redfold") and a habit of naming the
+person addressed (banks `habit.<open|tail>.<q|s>.<side>`). Applied to a
+call's finished sentences, so a stock sentence of the banks reads differently
+from speaker to speaker and from account to account, as people's speech does.
+
+Every variant keeps its sentence's signal reading: the habit banks hold no
+signal term (tests/test_habits.py), an opener or tag whose slot value reads as
+a signal is not used, and a changed sentence inherits its original's labels."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from corpusc.plan import rng
+from corpusc.render.template.drafting import Draft
+
+# (bank kind, sentence type): the habit banks, `habit.<kind>.<type>.<side>`
+KINDS = ("open", "tail")
+TYPES = ("q", "s")  # a question, a statement
+FAVOURITES = (2, 5)  # how many of a bank's entries one speaker favours (lo, hi)
+MAX_REUSE = 2  # times one favourite opener or tag is said in a call
+PER_THOUGHT = 3  # sentences of a turn per chance of one more opener and tag
+MIN_WORDS = 4  # shorter sentences ("Sounds good.") are said as they are
+# sentences whose words are a label's subject: a resumption ("So, as I was saying"), a moment's or
+# colour's opinion words (the cues, not the wording, tell congruent from divergent)
+SKIP_TAGS = frozenset({"resumption", "moment", "colour"})
+_END = re.compile(r"[.!?](?= |$)")
+
+
+class Habit:
+    """One speaker's habits (stable over the account's calls: its own stream)."""
+    __slots__ = ("open", "tail", "name", "favs")
+
+    def __init__(self, S: Any, pid: str, side: str):
+        R = S.R
+        r = rng.stream(R.header.corpus.get("seed", 0), "render.habit", S.call.account or S.call.id, pid)
+        # the share of a speaker's turns with one of its openers, with a tag, with the addressee's name
+        self.open = 0.3 + 0.4 * r.random()
+        self.tail = 0.25 + 0.35 * r.random()
+        self.name = (0.15 if side == "seller" else 0.08) + 0.15 * r.random()
+        self.favs: dict[str, list] = {}
+        for kind in KINDS:
+            for typ in TYPES:
+                key = f"habit.{kind}.{typ}.{'seller' if side == 'seller' else 'buyer'}"
+                lst = R.bank.get(key) or []
+                k = min(len(lst), FAVOURITES[0] + rng.below(r, FAVOURITES[1] - FAVOURITES[0] + 1))
+                self.favs[f"{kind}.{typ}"] = rng.sample(r, lst, k) if lst else []
+
+
+_CACHE: dict[tuple, tuple[Any, Habit]] = {}
+
+
+def _habit(S: Any, pid: str, side: str) -> Habit:
+    """A speaker's habits, made once for all of its account's calls (they
+    depend only on the account's facts and the speaker)."""
+    R = S.R
+    key = (id(R.header), R.loc, S.call.account or S.call.id, pid, side)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is R.header:
+        return hit[1]
+    if len(_CACHE) > 4096:
+        _CACHE.clear()
+    h = Habit(S, pid, side)
+    _CACHE[key] = (R.header, h)
+    return h
+
+
+def habits(S: Any, drafts: list[Draft]) -> None:
+    """Each speaker's turns, said with its habits: in the body of the call, per
+    turn at most one favourite opener and one tag, anywhere at most one use of
+    the addressee's name, on sentences long enough to carry them."""
+    R = S.R
+    r = R.r
+    rand = r.random
+    by_speaker: dict[str, tuple[Habit, dict[int, int]]] = {}  # speaker -> (habits, favourites said this call)
+    lo, hi = S.agenda_turn, S.ns_turn
+    keep = S.keep
+    for d in drafts:
+        if d.bc:
+            continue
+        e = by_speaker.get(d.p.id)
+        if e is None:
+            e = by_speaker[d.p.id] = (_habit(S, d.p.id, d.side), {})
+        h, used = e
+        n = len(d.head) + len(d.core) + len(d.body) + len(d.tail)
+        if not n:
+            continue
+        # greetings and goodbyes keep their set phrases (a name at most)
+        body = lo < d.i < hi
+        plan: dict[int, list[str]] = {}
+        # a long turn is several thoughts: one habit per thought or so
+        for _ in range(1 + n // PER_THOUGHT if body else 1):
+            if body and rand() < h.open:
+                plan.setdefault(rng.below(r, n), []).append("open")
+            if body and rand() < h.tail:
+                plan.setdefault(rng.below(r, n), []).append("tail")
+            elif rand() < h.name:
+                plan.setdefault(rng.below(r, n), []).append("name")
+        if not plan:
+            continue
+        segs = [(part, k) for part in (d.head, d.core, d.body, d.tail) for k in range(len(part))]
+        for j in sorted(plan):
+            part, k = segs[j]
+            text, tags, opt = part[k]
+            if (tags and any(t[0] in SKIP_TAGS for t in tags)) or text in keep:
+                continue
+            new = _say(R, h, d, text, plan[j], used)
+            if new != text:
+                before = R.categories_of(text)
+                R.signals[new] = R.signals.get(new, before) | before
+                d.words += new.count(" ") - text.count(" ")
+                part[k] = (new, tags, opt)
+
+
+def _fav(r, favs: list, used: dict[int, int]):
+    """One of a speaker's favourites, none said more than MAX_REUSE times a call."""
+    left = [t for t in favs if used.get(id(t), 0) < MAX_REUSE]
+    if not left:
+        return None
+    t = rng.pick(r, left)
+    used[id(t)] = used.get(id(t), 0) + 1
+    return t
+
+
+def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int]) -> str:
+    """`text` with the opener, tag or name planned for it (when it is a
+    finished sentence long enough to carry them)."""
+    r = R.r
+    last_end = len(text) - 1
+    if text[last_end:] not in (".", "?", "!"):
+        return text  # not a finished sentence
+    cut = max(text.rfind(". ", 0, last_end), text.rfind("? ", 0, last_end), text.rfind("! ", 0, last_end))
+    last_start = cut + 2 if cut >= 0 else 0
+    kw = d.slots
+    you = kw.get("you") or ""
+    named = bool(you) and you in text
+    if "tail" in todo or "name" in todo:
+        if text[last_start:last_end].count(" ") + 1 >= MIN_WORDS and text[last_end - 1] not in ",;:":
+            typ = "q" if text[last_end] == "?" else "s"
+            favs = h.favs[f"tail.{typ}"] if "tail" in todo else ()
+            tag = R.render(_fav(r, favs, used), kw, cap=False) if favs else ""
+            if tag and (named and you in tag or tag.strip(", ").lower() in text.lower() or R.signals.get(tag)):
+                tag = ""
+            if not tag and you and not named:
+                tag = ", " + you
+            if tag:
+                named = named or (bool(you) and you in tag)
+                text = text[:last_end] + tag + text[last_end:]
+    if "open" in todo:
+        first_end = _END.search(text).start()  # a sentence end: the text ends with one
+        first = text.split(" ", 1)[0]
+        typ = "q" if text[first_end:first_end + 1] == "?" else "s"
+        favs = h.favs[f"open.{typ}"]
+        head = text[:first_end]
+        if favs and first[-1:] not in ",:" and ":" not in head and head.count(" ") + 1 >= MIN_WORDS:
+            op = R.render(_fav(r, favs, used), kw, cap=True)
+            if op and not (named and you in op) and op.split(" ", 1)[0] != first and not R.signals.get(op):
+                rest = R.join_lc(text) if op[-1:] == "," else text
+                text = op + " " + rest
+    return text
