@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from corpusc.plan import planner as planmod
 from corpusc.plan.serialize import HashedFile
 
 from corpusc.builder import manifest, staging, worker
+from corpusc.builder.apart import dump_program
 from corpusc.builder.build_pass import BuildPass, write_jsonl
 from corpusc.builder.incremental import all_intact, backend_signature, complete_key, corpus_stats
 from corpusc.builder.worker import RangeResult
@@ -103,10 +103,11 @@ def parse_only(text: str | None) -> list[str] | None:
 
 def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
           jobs: int = 1, shard: tuple[int, int] | None = None, progress=None,
-          results: list | None = None, header=None) -> BuildResult:
+          results: list | None = None, header=None, pickled: bytes | None = None) -> BuildResult:
     """Render the corpus into `out`. `results` are the requirements already
     evaluated on this plan (for coverage); they are evaluated here if not
-    given; `header` likewise the plan's header (planner.header).
+    given; `header` likewise the plan's header (planner.header); `pickled`
+    the program pickled, if the caller has it (the workers take it).
 
     SIGTERM and SIGINT (when called from the main thread) stop the build at
     the next call of every worker: what finished is recorded in the index and
@@ -144,7 +145,8 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
         stop.install()
         try:
             if shard is not None:
-                _render(prog, header, index, out, names, options, signature, jobs, shard, run, res, progress, stop)
+                _render(prog, header, index, out, names, options, signature, jobs, shard, run, res, progress, stop,
+                        pickled=pickled)
             else:
                 # one pass over the plan renders the calls, writes plan.json and
                 # measures the populations' distribution
@@ -156,7 +158,7 @@ def build(compiled, spec_path: str, out: Path, *, only: list[str] | None = None,
                     plan_out = HashedFile(raw)
                     bp = BuildPass(prog, header, plan_out, calls)
                     _render(prog, header, index, out, names, options, signature, jobs, shard, run, res,
-                            progress, stop, bp=bp)
+                            progress, stop, bp=bp, pickled=pickled)
                     stop.check()
                     bp.close()
         except BaseException:
@@ -270,7 +272,8 @@ class Stop:
 
 
 def _render(prog, header, index: manifest.Index, out: Path, names, options, signature, jobs, shard, run,
-            res: BuildResult, progress, stop: Stop, bp: BuildPass | None = None) -> None:
+            res: BuildResult, progress, stop: Stop, bp: BuildPass | None = None,
+            pickled: bytes | None = None) -> None:
     had_rows = index.count() > 0
     full = bp is not None
 
@@ -340,7 +343,7 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
     # a one-process build hands the worker state the objects themselves; a
     # pool's workers get them pickled (a second copy here would be some
     # 50 MB for a 10,000-call spec)
-    init = ((prog, header) if jobs <= 1 else (pickle.dumps(prog), header.model_dump_json())) + \
+    init = ((prog, header) if jobs <= 1 else (pickled or dump_program(prog), header.model_dump_json())) + \
         (options, names, str(out), signature, shard, str(stage.dir), present)
     try:
         _run(units, accept, init, jobs, progress, stop)

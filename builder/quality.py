@@ -29,8 +29,11 @@ from __future__ import annotations
 import hashlib
 import heapq
 import json
+import operator
 import re
+from collections import Counter
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -212,7 +215,7 @@ def filler_count(text: str, locale: str | None = None) -> int:
 
 def repetitions(tokens: Sequence[str]) -> int:
     """Immediate word repetitions ("I I think"), a trace of false starts."""
-    return sum(1 for a, b in zip(tokens, tokens[1:]) if a == b)
+    return sum(map(operator.eq, tokens, tokens[1:]))
 
 
 @lru_cache(maxsize=None)
@@ -242,9 +245,9 @@ def language_of(tokens: Iterable[str]) -> str | None:
     goes to the locale named last in sort order)."""
     stop = _stopwords()
     hits: dict[str, int] = {}
-    for t in tokens:
+    for t, n in Counter(tokens).items():  # counted in C: a call's 1,600 tokens are some 300 distinct
         for loc in stop.get(t, ()):
-            hits[loc] = hits.get(loc, 0) + 1
+            hits[loc] = hits.get(loc, 0) + n
     return max(hits.items(), key=lambda kv: (kv[1], kv[0]))[0] if hits else None
 
 
@@ -353,7 +356,7 @@ def quality(calls: Iterable[tuple[str, list[tuple[str, str]]]]) -> dict:
             w, k = turn_words(text)
             toks.append(w)
             keys += k
-        locale = language_of(w for t in toks for w in t)
+        locale = language_of(chain.from_iterable(toks))
         for (side, text), w in zip(call, toks):
             turns += 1
             n_uni += len(w)

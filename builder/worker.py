@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from corpusc.plan.model import Call, Header
 from corpusc.plan.serialize import JsonWriter, call_json
 
 from corpusc.builder import manifest, staging
+from corpusc.builder.apart import load_program
 from corpusc.builder.incremental import Signature, content_hash, intact
 from corpusc.builder.quality import QUALITY_SAMPLE
 from corpusc.backends.header import realized
@@ -57,7 +57,7 @@ def init(program: bytes | Any, header_json: str | Header, options: dict, names: 
     renderer = renderers.get(signature.renderer[0])
     if hasattr(renderer, "bind"):  # a renderer with a cache keeps it under the output (engine llm)
         renderer.bind(Path(out))
-    prog = pickle.loads(program) if isinstance(program, bytes) else program
+    prog = load_program(program) if isinstance(program, bytes) else program
     _W.clear()
     _W.update(ctx=Context(header=h, options=options, out=Path(out)), first=first, rest=rest, needs_text=needs_text,
               renderer=renderer, renderer_options=signature.renderer[2],

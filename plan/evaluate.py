@@ -9,11 +9,13 @@ from corpusc.diagnostics.model import Sink
 from corpusc.plan import planner as planmod
 
 
-def evaluate_plan(compiled: Compiled, sink: Sink, header=None):
+def evaluate_plan(compiled: Compiled, sink: Sink, header=None, where=None):
     """Evaluate the requirements on the plan in one streamed pass, report the
-    failures, and warn when the divergence quota cannot be placed. Population
-    calls are streamed only when some requirement needs them. `header`: the
-    plan's header if the caller has it (a large spec's takes a second)."""
+    failures, and warn when the divergence quota cannot be placed. The calls
+    are planned only when some requirement needs them; else only the
+    accounts' moments are (how many diverge). `header`: the
+    plan's header if the caller has it (a large spec's takes a second);
+    `where`: `divergence_span(compiled)`, if the caller dropped the syntax tree."""
     from corpusc.plan.requirements import evaluate, report_failures
     prog = compiled.program
     header = header or planmod.header(prog, compiled.spec_hash)
@@ -27,23 +29,29 @@ def evaluate_plan(compiled: Compiled, sink: Sink, header=None):
                 realized += sum(m.divergent for m in c.moments)
             yield c
 
-    stream = counted(planmod.calls(prog) if prog.requirements else planmod.sales_calls(prog))
-    results = evaluate(prog, header, stream)
-    for _ in stream:  # without requirements, still count every sales call
-        pass
-    report_failures(results, sink)
     quota = planmod.divergent_quotas(prog)
+    if prog.requirements:
+        stream = counted(planmod.calls(prog))
+        results = evaluate(prog, header, stream)
+        for _ in stream:
+            pass
+    else:  # only the divergent moments are counted: the accounts are planned as far as their moments
+        results = []  # no requirement to evaluate
+        realized = sum(planmod.divergent_count(prog, a, quota.get(a.name, 0)) for a in prog.accounts
+                       if a.name in shared)
+    report_failures(results, sink)
     want = sum(quota.get(a, 0) for a in shared)
     if realized < want:
         sink.add("E0409", f"only {realized} of the {want} divergent moments that {prog.corpus.divergence * 100:g}% "
-                 f"asks for can be placed", _divergence_span(compiled),
+                 f"asks for can be placed", where or divergence_span(compiled),
                  label="too few moments with positive words",
                  help="divergent moments need positive words (not an objection being raised); "
                       "add calls with `paralinguistics on` or more `moments`")
     return results
 
 
-def _divergence_span(compiled: Compiled):
+def divergence_span(compiled: Compiled):
+    """Where the spec sets `divergence` (else the corpus name), for E0409."""
     from corpusc.compiler import nodes as n
     from corpusc.diagnostics.model import Span
     root = compiled.loaded.root

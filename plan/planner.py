@@ -119,10 +119,21 @@ def sales_calls(prog: P.Program, sink: Sink | None = None) -> Iterator[Call]:
 
 
 def plan_account(prog: P.Program, a: P.Account, quota: int, base_index: int) -> list[Call]:
+    per_call, chosen = _draft_account(prog, a, quota)
+    return _finish_account(prog, a, base_index, per_call, chosen)
+
+
+def divergent_count(prog: P.Program, a: P.Account, quota: int) -> int:
+    """How many of the account's moments diverge (`plan_account`'s, without
+    planning the rest of its calls: cues, colour, times)."""
+    return len(_draft_account(prog, a, quota)[1])
+
+
+def _draft_account(prog: P.Program, a: P.Account, quota: int) -> tuple[list, set[tuple[int, int]]]:
+    """The account's calls up to their moments, and which moments (call, moment) diverge."""
     seed = prog.corpus.seed
     stakeholders = {s.name: s for s in a.stakeholders}
     seen: set[str] = set()
-    out: list[Call] = []
     drafts = []
     for c in a.calls:
         r = rng.stream(seed, "account", a.name, "call", c.name)
@@ -136,7 +147,7 @@ def plan_account(prog: P.Program, a: P.Account, quota: int, base_index: int) -> 
                 s = stakeholders[w]
                 parts.append(Participant(id=w, name=s.display, side="buyer", role=s.role, persona=s.persona,
                                          decision_maker=s.decision_maker, gender=s.gender,
-                                         joins_here=bool(out or drafts) and w not in seen))
+                                         joins_here=bool(drafts) and w not in seen))
         for p in parts:
             seen.add(p.id)
         drafts.append((c, r, parts))
@@ -169,6 +180,13 @@ def plan_account(prog: P.Program, a: P.Account, quota: int, base_index: int) -> 
     groups = [eligible["positive"], eligible["negative"]]
     shares = rng.apportion(min(quota, sum(map(len, groups))), [len(g) for g in groups])
     chosen = {tuple(x) for g, k in zip(groups, shares) for x in rng.sample(chooser, g, k)}
+    return per_call, chosen
+
+
+def _finish_account(prog: P.Program, a: P.Account, base_index: int, per_call: list,
+                    chosen: set[tuple[int, int]]) -> list[Call]:
+    seed = prog.corpus.seed
+    out: list[Call] = []
     for ci, (c, r, parts, speakers, beats, steps, moments) in enumerate(per_call):
         call_id = _call_id(a.name, c.name)
         final_moments = []

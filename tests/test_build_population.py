@@ -214,8 +214,8 @@ def test_a_worker_range_is_the_calls_of_one_pass(tmp_path):
     compiled = compile_spec(str(_write(tmp_path)), Sink())
     prog = compiled.program
     header = planmod.header(prog, compiled.spec_hash)
-    import pickle
-    worker.init(pickle.dumps(prog), header.model_dump_json(), {}, [], str(tmp_path / "o"),
+    from corpusc.builder.apart import dump_program
+    worker.init(dump_program(prog), header.model_dump_json(), {}, [], str(tmp_path / "o"),
                 backend_signature(prog, [])[4], None,
                    str(tmp_path / "stage"), [])
     r = worker.render_range(1, 701, 50, 90, {}, True)

@@ -27,6 +27,7 @@ def test_same_bytes_as_json_dumps(doc, pretty):
 
 
 def test_the_cases_orjson_writes_otherwise():
-    for doc in ({"a": 1e-05, "b": 5e-05, "c": 1e16, "d": -2.5e-7}, [2 ** 70], {1: "x"}, {"sha": "ab3e5f", "n": 0.5}):
+    for doc in ({"a": 1e-05, "b": 5e-05, "c": 1e16, "d": -2.5e-7}, [2 ** 70], {1: "x"}, {"sha": "ab3e5f", "n": 0.5},
+                {"id": "5f7-6e3a", "x": [1e-7, -3e20, 0.5e-3], "y": "2e5"}, 1e-05, [1E+30]):
         assert jsonout.dumps(doc) == reference(doc, True)
         assert jsonout.dumps(doc, False) == reference(doc, False)

@@ -284,3 +284,21 @@ def test_call_json_is_what_pydantic_writes_for_any_metadata(meta):
     assert call_json(c) == c.model_dump_json().encode()
     c = fast(Call, **{**c.__dict__, "target_duration_sec": 120})  # the model's float field holding an int
     assert call_json(c) == c.model_dump_json().encode()
+
+
+@pytest.mark.parametrize("divergence", ["5%", "30%", "90%"])
+def test_divergent_count_is_plan_accounts(divergence):
+    """`check` and `build` count the divergent moments (E0409) without planning
+    whole calls (`divergent_count`); the count is the one `plan_account`
+    realizes, also when too few moments may diverge where they stand."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from gen_spec import sales_spec
+    text = sales_spec(30).replace("divergence 30%", f"divergence {divergence}")
+    prog = compiled("gen.corpus", text).program
+    quotas = planmod.divergent_quotas(prog)
+    idx = 0
+    for a in prog.accounts:
+        q = quotas.get(a.name, 0)
+        calls = planmod.plan_account(prog, a, q, idx)
+        idx += len(calls)
+        assert planmod.divergent_count(prog, a, q) == sum(m.divergent for c in calls for m in c.moments)

@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from .conftest import ROOT
 
@@ -427,3 +429,11 @@ def test_a_broken_plugin_is_a_load_error_not_a_traceback(monkeypatch, registry_p
         assert reg.names() == ("broken", "hollow")
     finally:
         reg.get.cache_clear()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab ,.ü’\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")), max_size=30))
+def test_one_line_replaces_each_line_break_by_one_space(text):
+    """render.text.one_line (its fast path skips texts without a line break)."""
+    from corpusc.render.text import one_line
+    assert one_line(text) == "".join(" " if c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029" else c for c in text)

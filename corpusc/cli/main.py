@@ -218,11 +218,9 @@ def build(file, out_dir, only, jobs, shard, offline, use_batch):
     is not rendered again. Every file is written atomically and listed with its
     sha256 in manifest.json.
     """
-    from pathlib import Path
-
+    from corpusc.builder.apart import apart
     from corpusc.builder.executor import build as run_build
     from corpusc.builder.executor import parse_only, parse_shard
-    from corpusc.diagnostics.model import Sink
     if use_batch and (offline or shard):
         raise click.UsageError("--batch submits and collects the requests of the whole corpus: "
                                f"it cannot be combined with {'--offline' if offline else '--shard'}")
@@ -231,34 +229,28 @@ def build(file, out_dir, only, jobs, shard, offline, use_batch):
         wanted = parse_only(only if only is None else only or ",")  # `--only ''` names nothing: an error
     except ValueError as e:
         raise click.UsageError(str(e))
-    sink = Sink()
-    compiled = _compile(file, sink)
+    from corpusc.builder.apart import APART_ABOVE
+    try:
+        large = not use_batch and os.path.getsize(file) >= APART_ABOVE  # --batch needs the syntax (E0736)
+    except OSError:
+        large = False  # the compiler reports it
+    if large:
+        compiled, pickled, sink, current, out, header, results = apart(_prepare, file, out_dir, wanted, shard_t)
+    else:
+        compiled, pickled, sink, current, out, header, results = _prepare(file, out_dir, wanted, shard_t, False,
+                                                                          use_batch)
+    if pickled is not None:
+        from corpusc.builder.apart import load_program
+        compiled.program = load_program(pickled)
+        if (jobs or os.cpu_count() or 1) <= 1:  # the bytes are for the workers
+            pickled = None
+    _started()  # what was compiled stays until exit
     prog = compiled.program
-    results = []
-    header = None
-    if prog is not None and not sink.errors and wanted:
-        from corpusc.builder.incremental import emitted
-        emits = emitted(prog)
-        idle = [w for w in wanted if w not in emits]
-        if idle:  # it would build nothing of them and say so in no way
-            raise click.UsageError(f"--only: {', '.join(f'`{w}`' for w in idle)} not emitted by {file}; "
-                                   f"it emits: {', '.join(emits)}")
-    if prog is not None and not sink.errors:
-        from corpusc.builder.incremental import up_to_date
-        from corpusc.plan.evaluate import evaluate_plan
-        out = Path(out_dir) if out_dir else Path("out") / prog.corpus.name
-        current = up_to_date(compiled, out, only=wanted, shard=shard_t)
-        if current is not None:
-            if sink.items:
-                emit_diags(sink.sorted(), compiled.sources, "text", err=True)
-            click.echo(f"Built {prog.corpus.name}: up to date, {current} calls unchanged -> {out}/")
-            return
-        from corpusc.plan.planner import header as plan_header
-        header = plan_header(prog, compiled.spec_hash)
-        results = evaluate_plan(compiled, sink, header)
-        _budget(compiled, sink)
     if sink.items:
         emit_diags(sink.sorted(), compiled.sources, "text", err=True)
+    if current is not None:
+        click.echo(f"Built {prog.corpus.name}: up to date, {current} calls unchanged -> {out}/")
+        return
     if prog is None or sink.errors:
         click.echo("build stopped: fix the errors above (nothing was written)", err=True)
         sys.exit(EXIT_ERRORS)
@@ -298,7 +290,8 @@ def build(file, out_dir, only, jobs, shard, offline, use_batch):
     try:
         with progress_bar(total) as advance:
             res = run_build(compiled, file, out, only=wanted, jobs=jobs or (os.cpu_count() or 1),
-                            shard=shard_t, progress=advance, results=results, header=header)
+                            shard=shard_t, progress=advance, results=results, header=header,
+                            pickled=pickled)
     except (BackendError, LlmError) as e:
         from corpusc.diagnostics.report import render_text
         if isinstance(e, LlmError):  # the renderer's: shown at `emit transcripts`, where `engine llm` is chosen
@@ -334,6 +327,53 @@ def build(file, out_dir, only, jobs, shard, offline, use_batch):
                f"{res.files} files written in {res.seconds:.2f} s -> {out}/")
     if mark is not None:
         click.echo(r.usage(out, ropts, mark))
+
+
+def _prepare(file, out_dir, wanted, shard_t, apart: bool = True, keep_syntax: bool = False):
+    """What `build` decides before it renders, run apart (`builder.apart`: the
+    compiler's peak memory ends with the child): the compiled spec without
+    its syntax tree, the diagnostics, the number of calls when the output is
+    up to date (else None), the output folder, the plan's header and the
+    requirements evaluated on the plan. Run `apart`, the program comes
+    pickled on its own (`pickled`; else None): the build's workers take
+    those bytes as they are. Prints nothing."""
+    from pathlib import Path
+
+    from corpusc.diagnostics.model import Sink
+    sink = Sink()
+    compiled = _compile(file, sink)
+    prog = compiled.program
+    current = out = header = None
+    results = []
+    if prog is not None and not sink.errors and wanted:
+        from corpusc.builder.incremental import emitted
+        emits = emitted(prog)
+        idle = [w for w in wanted if w not in emits]
+        if idle:  # it would build nothing of them and say so in no way
+            raise click.UsageError(f"--only: {', '.join(f'`{w}`' for w in idle)} not emitted by {file}; "
+                                   f"it emits: {', '.join(emits)}")
+    if prog is not None and not sink.errors:
+        from corpusc.builder.incremental import up_to_date
+        from corpusc.plan.evaluate import evaluate_plan
+        out = Path(out_dir) if out_dir else Path("out") / prog.corpus.name
+        current = up_to_date(compiled, out, only=wanted, shard=shard_t)
+        if current is None:
+            from corpusc.plan.evaluate import divergence_span
+            from corpusc.plan.planner import header as plan_header
+            where = divergence_span(compiled)
+            if not keep_syntax:
+                compiled.drop_syntax()  # what it held is reused by the header and the plan pass
+            header = plan_header(prog, compiled.spec_hash)
+            results = evaluate_plan(compiled, sink, header, where)
+            _budget(compiled, sink)
+    if not keep_syntax:
+        compiled.drop_syntax()
+    pickled = None
+    if prog is not None and apart:
+        from corpusc.builder.apart import dump_program
+        pickled = dump_program(prog)
+        compiled.program = None
+    return compiled, pickled, sink, current, out, header, results
 
 
 @main.command()
