@@ -35,7 +35,7 @@ def compile_template(s: str):
             if len(stack) == 1:
                 raise ValueError(f"unbalanced `]` in template: {s!r}")
             alts = stack.pop()
-            stack[-1][-1].append((ALT, tuple(_seal(a) for a in alts)))
+            stack[-1][-1].append((ALT, tuple(seal(a) for a in alts)))
         else:
             stack[-1][-1].append((SLOT, tok[1:-1]))
         pos = m.end()
@@ -43,10 +43,11 @@ def compile_template(s: str):
         raise ValueError(f"unbalanced `[` in template: {s!r}")
     if pos < len(s):
         stack[0][0].append(s[pos:])
-    return _seal(stack[0][0])
+    return seal(stack[0][0])
 
 
-def _seal(nodes: list):
+def seal(nodes: list):
+    """Adjacent literals merged; a lone literal as a plain string (a compiled template's shape)."""
     merged: list = []
     for n in nodes:
         if isinstance(n, str) and merged and isinstance(merged[-1], str):

@@ -16,7 +16,7 @@ from corpusc.plan.model import Beat
 from corpusc.render.template.banks import load_bank, with_prefix
 from corpusc.render.template.classify import placeholder_name
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name
-from corpusc.render.template.language import ALT, SLOT, template_slots
+from corpusc.render.template.language import ALT, SLOT, seal, template_slots
 from corpusc.render.template.lexicon import load_lexicon
 from corpusc.render.template.signals import marked_templates, term_categories
 from corpusc.render.timing import CHAT_WORDS_PER_SEC, WORDS_PER_SEC
@@ -166,7 +166,7 @@ def _spelled_out(t):
                 isinstance(y, tuple) and y[0] == ALT for y in x) for x in tails):
             return t
         outs = [o + ([x] if isinstance(x, str) else list(x)) for o in outs for x in tails]
-    readings = tuple(_seal_nodes(o) for o in outs)
+    readings = tuple(seal(o) for o in outs)
     return readings[0] if len(readings) == 1 else ((ALT, readings),)
 
 
@@ -176,7 +176,7 @@ def _paraphrased(t, para: tuple, caps: tuple[str, ...], start: bool):
     only opens a sentence only where a sentence opens (`start`: the template's
     own start)."""
     if isinstance(t, str):
-        return _seal_nodes(_para_literal(t, para, caps, start))
+        return seal(_para_literal(t, para, caps, start))
     out: list = []
     for i, n in enumerate(t):
         # a sentence opens at the template's start and after a literal's full stop
@@ -187,7 +187,7 @@ def _paraphrased(t, para: tuple, caps: tuple[str, ...], start: bool):
             out.append(n)
         else:
             out.append((ALT, tuple(_paraphrased(a, para, caps, opens) for a in n[1])))
-    return _seal_nodes(out)
+    return seal(out)
 
 
 def _para_literal(s: str, para: tuple, caps: tuple[str, ...], start: bool) -> list:
@@ -204,21 +204,6 @@ def _para_literal(s: str, para: tuple, caps: tuple[str, ...], start: bool) -> li
         pos = m.end()
     out.append(s[pos:])
     return [x for x in out if x != ""]
-
-
-def _seal_nodes(nodes: list):
-    """Adjacent literals merged; a lone literal as a plain string (a compiled template's shape)."""
-    merged: list = []
-    for n in nodes:
-        if isinstance(n, str) and merged and isinstance(merged[-1], str):
-            merged[-1] += n
-        else:
-            merged.append(n)
-    if not merged:
-        return ""
-    if len(merged) == 1 and isinstance(merged[0], str):
-        return merged[0]
-    return tuple(merged)
 
 
 @lru_cache(maxsize=None)
