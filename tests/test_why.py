@@ -22,7 +22,7 @@ month, I'm not interested.", "I 'd", "after the holidays" on 2 February,
 "Your MSA works to start; I'll get it over", 80% / 87% verbatim, "the a small
 amount"); each `test_dialogue_property` fails on at least one of the three
 sales builds (a defect the issue names in one call need not occur in every
-corpus). The xfail is a defect still open on main.
+corpus).
 
 | "Why" defect (issue 15)                                   | test here                                         | also                                        |
 |-----------------------------------------------------------|---------------------------------------------------|---------------------------------------------|
@@ -52,7 +52,7 @@ corpus). The xfail is a defect still open on main.
 | no-domain population: a sentence twice in a row;          | test_a_population_without_domain_...               | test_service_calls (in-process)             |
 |   "it's Alex with Product"                                |                                                    |                                             |
 | CC: 80% verbatim (87% German, 61% in one German intent),  | test_contact_center_variety (floor) + _figures     | test_service_calls::test_calls_reach_...    |
-|   distinct-2 0.12                                         |   (xfail strict: the issue's figures not reached)  |                                             |
+|   distinct-2 0.12                                         |   (figures of the whole corpus: reached)           |                                             |
 | CC: amount-bucket labels leak ("the a small amount")      | test_no_labels_leak_into_speech                    |                                             |
 | CC: 27 of 30 chats hold phone-only phrases                | test_chats_hold_no_phone_phrases                   |                                             |
 | CC: the customer's number read out as a reference         | test_the_customers_number_is_not_a_reference       |                                             |
