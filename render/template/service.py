@@ -99,6 +99,10 @@ def _service_bank(loc: str, dom: str, chat: bool, transfers: bool) -> tuple[dict
     rxs = [x for x in (_voice_only(loc, dom) if chat else None, _hold_words(loc, dom),
                        None if transfers else _hold_words(loc, dom, "transfer_words")) if x is not None]
     rx = re.compile("|".join(x.pattern for x in rxs), re.I) if rxs else None
+    said = _says(loc)
+
+    def clean(t) -> bool:  # no component pattern finds a literal of `t` (each tested once per template)
+        return not any(said(t, x) for x in rxs)
     out = dict(bank) if rx is not None else bank
     pending: dict[int, tuple[Any, bool]] = {}
     for k, v in bank.items():
@@ -108,19 +112,55 @@ def _service_bank(loc: str, dom: str, chat: bool, transfers: bool) -> tuple[dict
         for t in v:
             pending[id(t)] = (t, k.startswith("pop.") and not own, None if own else rx)
         if rx is not None and not own:
-            out[k] = [t for t in v if _prune(t, rx) is not None]
+            out[k] = [t for t in v if clean(t) or _prune(t, rx) is not None]
     para = _paraphraser(loc, dom, chat)
     caps = tuple(load_lexicon(loc).keep_capital)
 
     def make(t, paraphrase: bool, prune: re.Pattern | None):
         m = marked.get(id(t))
         x = m[1] if m is not None and m[0] is t else t
-        if prune is not None:
+        if prune is not None and not clean(t):
             x = _prune(x, prune)
         if para is not None and paraphrase and x is not None:
             x = _paraphrased(_spelled_out(x), para, caps, True)
         return t if x is None else x
     return out, _Rendered(marked, pending, make)
+
+
+_SAYS: dict[str, tuple[dict, dict[tuple[int, int], bool]]] = {}
+
+
+def _says(loc: str):
+    """Whether a pattern finds any literal of a template, memoised per
+    template and pattern of the locale's bank: `_prune` tests each literal
+    alone, so a template no pattern finds stays as it is (most), and the
+    bank's variants (chat, transfers) share the answers."""
+    bank = load_bank(loc)
+    hit = _SAYS.get(loc)
+    if hit is None or hit[0] is not bank:
+        hit = _SAYS[loc] = (bank, {})
+    memo = hit[1]
+
+    def says(t, rx: re.Pattern) -> bool:
+        key = (id(t), id(rx))
+        got = memo.get(key)
+        if got is None:
+            got = memo[key] = rx.search("\0".join(_walk_literals(t, []))) is not None
+        return got
+    return says
+
+
+def _walk_literals(t, out: list[str]) -> list[str]:
+    if isinstance(t, str):
+        out.append(t)
+        return out
+    for n in t:
+        if isinstance(n, str):
+            out.append(n)
+        elif n[0] != SLOT:
+            for x in n[1]:
+                _walk_literals(x, out)
+    return out
 
 
 class _Rendered(dict):
@@ -190,7 +230,21 @@ def _paraphrased(t, para: tuple, caps: tuple[str, ...], start: bool):
     return seal(out)
 
 
-def _para_literal(s: str, para: tuple, caps: tuple[str, ...], start: bool) -> list:
+_PARA_MEMO: dict[tuple, tuple] = {}
+
+
+def _para_literal(s: str, para: tuple, caps: tuple[str, ...], start: bool) -> tuple:
+    """One literal's nodes with its paraphrase phrases as alternatives; the
+    same literal recurs across templates and readings, so it is worked out once
+    per paraphrase table (`para` is one cached object per locale, domain and chat)."""
+    key = (id(para), s, start)
+    got = _PARA_MEMO.get(key)
+    if got is None:
+        got = _PARA_MEMO[key] = tuple(_para_nodes(s, para, caps, start))
+    return got
+
+
+def _para_nodes(s: str, para: tuple, caps: tuple[str, ...], start: bool) -> list:
     rx, tables, opening = para
     out: list = []
     pos = 0
