@@ -169,9 +169,8 @@ class _Rendered(dict):
     (a process renders a few hundred of the thousands it could)."""
 
     def __init__(self, base: dict, pending: dict, make):
-        super().__init__(base)
-        for k in pending:  # a population template is prepared here, its markers included
-            self.pop(k, None)
+        super().__init__()
+        self.base = base  # the marked templates of the other banks
         self.pending = pending
         self.make = make
 
@@ -180,7 +179,7 @@ class _Rendered(dict):
         if hit is None:
             p = self.pending.pop(k, None)
             if p is None:
-                return default
+                return self.base.get(k, default)
             hit = self[k] = (p[0], self.make(*p))
         return hit
 

@@ -89,18 +89,41 @@ def marked_templates(locale: str) -> dict[int, tuple[Any, Any]]:
     if hit is not None and hit[0] is bank:  # computed for these very templates
         return hit[1]
     own = declaration().templates.get(locale, {})
-    out: dict[int, Any] = {}
+    todo: dict[int, tuple] = {}
     for k, lst in bank.items():
         base, sel = key_categories(k), own.get(k) or {}
         if not isinstance(lst, list) or not (base or sel):
             continue
         for t in lst:
             for x in (t.get("say") or ()) if isinstance(t, dict) else (t,):
-                m = _mark(x, base, sel)
-                if m is not x:
-                    out[id(x)] = (x, m)  # the original is kept so its id cannot be reused by another object
+                todo[id(x)] = (x, base, sel)
+    out = _Marked(todo)
     _MARKED[locale] = (bank, out)
     return out
+
+
+class _Marked(dict):
+    """`id(template) -> (template, marked)`, a template marked the first time
+    it is looked up (a process draws a few hundred of the thousands a locale
+    holds); `get` is the way in. The original is kept in the value so its id
+    cannot be reused by another object."""
+
+    def __init__(self, todo: dict[int, tuple]):
+        super().__init__()
+        self.todo = todo
+
+    def get(self, k, default=None):
+        hit = dict.get(self, k)
+        if hit is None:
+            job = self.todo.pop(k, None)
+            if job is None:
+                return default
+            x = job[0]
+            m = _mark(*job)
+            if m is x:
+                return default
+            hit = self[k] = (x, m)
+        return hit
 
 
 def _mark(t, base: frozenset[str], sel: dict[str, list[str]]):
