@@ -249,6 +249,9 @@ def _check_call(out: Path, call: Call, entry: dict, add, names: list[str] = ()) 
             add("E0703", f"`{gt_rel}` is not valid JSON", _at(gpath))
             return call
         text = (out / txt_rel).read_text(encoding="utf-8") if txt_rel in files else None
+        if text is None:  # its offsets would point into nothing a user has
+            add("E0704", f"`{gt_rel}` locates its labels in `{txt_rel}`, which this build did not write", _at(gpath),
+                help="add `txt` to the `formats` of `emit transcripts`")
         for code, msg in audit_call(call, gt, text, turns, names):
             add(code, f"`{gt_rel}`: {msg}", _at(gpath), help=AUDIT_HELP[code])
         for it in located(gt):

@@ -23,7 +23,9 @@ EXAMPLE = (EXAMPLES / "contact_center.corpus").read_text(encoding="utf-8")
 
 
 def _spec(tmp: Path, *, days: str | None = None, volume: int | None = None) -> Path:
-    text = (EXAMPLE.replace("  formats [dialogue, json]\n", "  formats [dialogue, json]\n  profile spitch\n")
+    # the uploader's profile: its dialogue files are the `.txt` (no plain txt, so no ground truth located in one)
+    text = (EXAMPLE.replace("  formats [txt, dialogue, json]\n", "  formats [dialogue, json]\n  profile spitch\n")
+            .replace("emit ground_truth {}\n", "")
             .replace("telephony\n", "telephony\n  profile spitch\n")
             .replace('"synthetic-bank-2025-09"\n', '"synthetic-bank-2025-09"\n  profile spitch\n'))
     assert text.count("profile spitch") == 3
@@ -188,7 +190,7 @@ def test_audio_files_are_named_and_keyed_as_the_uploader_reads_them(tmp_path):
 
 def test_profile_is_checked(tmp_path):
     bad = tmp_path / "bad.corpus"
-    bad.write_text(EXAMPLE.replace("  formats [dialogue, json]\n", "  formats [dialogue, json]\n  profile spich\n"),
+    bad.write_text(EXAMPLE.replace("  formats [txt, dialogue, json]\n", "  formats [dialogue, json]\n  profile spich\n"),
                    encoding="utf-8")
     res = CliRunner().invoke(main, ["check", str(bad)])
     assert res.exit_code != 0 and "E0503" in res.output and "profile" in res.output

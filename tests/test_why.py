@@ -114,7 +114,7 @@ def _make(name: str, tmp: Path) -> Path:
         spec, only = tmp / f"{name}.corpus", "transcripts,ground_truth"
         spec.write_text(SD._generated(*VARIED[name]), encoding="utf-8")
     elif name == "contact_center":
-        spec, only = EXAMPLES / "contact_center.corpus", "transcripts"
+        spec, only = EXAMPLES / "contact_center.corpus", "transcripts,ground_truth"
     else:  # generic_<locale>
         spec, only = tmp / f"{name}.corpus", "transcripts"
         spec.write_text(GENERIC.replace("LOCALE", name.split("_", 1)[1]), encoding="utf-8")
@@ -629,3 +629,40 @@ def test_a_call_runs_45_minutes_or_more(sales):
     longest = max(json.loads(p.read_text(encoding="utf-8"))["duration"]
                   for p in (sales / "transcripts").glob("*.json"))
     assert longest >= 45 * 60, longest / 60
+
+
+def test_contact_center_labels_point_into_the_transcript_they_name(contact):
+    """The example's ground truth (added for scoring) locates every label in the
+    file it names, and that file exists: a reader found all 939 offsets of a
+    build without the txt format pointing at nothing."""
+    n = 0
+    for gt in _gts(contact):
+        text = (contact / gt["transcript"]).read_text(encoding="utf-8")
+        for it in _located(gt):
+            n += 1
+            assert text[it["start"]:it["end"]] == it["quote"], (gt["call_id"], it)
+    assert n > 500
+
+
+def _located(o):
+    if isinstance(o, dict):
+        if isinstance(o.get("start"), int) and "end" in o and "quote" in o:
+            yield o
+        for v in o.values():
+            yield from _located(v)
+    elif isinstance(o, list):
+        for v in o:
+            yield from _located(v)
+
+
+def test_verify_fails_when_the_ground_truths_transcript_was_not_written(tmp_path):
+    from click.testing import CliRunner
+    from corpusc.cli.main import main
+    text = (EXAMPLES / "contact_center.corpus").read_text(encoding="utf-8")
+    text = text.replace("volume 40 per day", "count 4", 1).replace("formats [txt, dialogue, json]", "formats [json]")
+    spec = tmp_path / "cc.corpus"
+    spec.write_text(text, encoding="utf-8")
+    r = CliRunner().invoke(main, ["build", str(spec), "-o", str(tmp_path / "out"), "--only", "transcripts,ground_truth"])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(main, ["verify", str(tmp_path / "out")])
+    assert r.exit_code == 1 and "E0704" in r.output and "did not write" in r.output and "add `txt`" in r.output
