@@ -237,15 +237,21 @@ def _join(r, out: dict[str, tuple[list[str], array]], field: str) -> None:
     flow = _max_flow([len(g) for g in groups], quotas, edges)
     if flow is None:  # no deal keeps every quota (a few calls, rounded shares): the quotas yield
         flow = _nearest_deal([len(g) for g in groups], quotas, edges)
-    new = array("H", bytes(2 * len(arr)))
+    out[field] = (values, _deal(r, groups, flow, len(arr)))
+
+
+def _deal(r, groups: list[array], flow: list[list[int]], n: int) -> array:
+    """Each group's calls dealt the values its row of `flow` counts, in a
+    seeded shuffle: value index per call position."""
+    arr = array("H", bytes(2 * n))
     for g, row in zip(groups, flow):
         deal = array("H")
         for i, q in enumerate(row):
             deal.extend([i] * q)
         rng.shuffle(r, deal)
         for k, i in zip(g, deal):
-            new[k] = i
-    out[field] = (values, new)
+            arr[k] = i
+    return arr
 
 
 def _nearest_deal(sizes: list[int], quotas: list[int], edges: list[list[int]]) -> list[list[int]]:
@@ -283,15 +289,7 @@ def _within_shifts(r, mult: list[list[float]], quotas: list[int]) -> array | Non
     flow = _max_flow([len(groups[g]) for g in keys], quotas, [[i for i, x in enumerate(g) if x] for g in keys])
     if flow is None:
         return None
-    arr = array("H", bytes(2 * len(mult)))
-    for g, row in zip(keys, flow):
-        deal = array("H")
-        for i, q in enumerate(row):
-            deal.extend([i] * q)
-        rng.shuffle(r, deal)
-        for k, i in zip(groups[g], deal):
-            arr[k] = i
-    return arr
+    return _deal(r, [groups[g] for g in keys], flow, len(mult))
 
 
 def _max_flow(supply: list[int], demand: list[int], edges: list[list[int]]) -> list[list[int]] | None:

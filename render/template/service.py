@@ -18,7 +18,7 @@ from corpusc.render.template.classify import placeholder_name
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name
 from corpusc.render.template.language import ALT, SLOT, seal, template_slots
 from corpusc.render.template.lexicon import load_lexicon
-from corpusc.render.template.signals import marked_templates, term_categories
+from corpusc.render.template.signals import Prepared, marked_templates, term_categories
 from corpusc.render.timing import CHAT_WORDS_PER_SEC, WORDS_PER_SEC
 
 
@@ -87,7 +87,7 @@ def _service_bank(loc: str, dom: str, chat: bool, transfers: bool) -> tuple[dict
     markers (`marked_templates`) and their paraphrase groups
     (`pop.*.paraphrase`) compiled in as alternatives, so a paraphrased
     sentence is drawn like any other and keeps the labels its template
-    declares; each is prepared the first time a call draws it (`_Rendered`).
+    declares; each is prepared the first time a call draws it (`Prepared`).
     Every call's banks hold only readings free of hold talk (`pop.*.hold_words`:
     said only by the planned hold's own banks, `pop.*.hold.*`, which are never
     paraphrased), in a call without a transfer free of transfer talk too
@@ -124,7 +124,8 @@ def _service_bank(loc: str, dom: str, chat: bool, transfers: bool) -> tuple[dict
         if para is not None and paraphrase and x is not None:
             x = _paraphrased(_spelled_out(x), para, caps, True)
         return t if x is None else x
-    return out, _Rendered(marked, pending, make)
+    # a population template is prepared the first time a call draws it; the other banks' as marked
+    return out, Prepared(pending, lambda p: (p[0], make(*p)), marked)
 
 
 _SAYS: dict[str, tuple[dict, dict[tuple[int, int], bool]]] = {}
@@ -161,27 +162,6 @@ def _walk_literals(t, out: list[str]) -> list[str]:
             for x in n[1]:
                 _walk_literals(x, out)
     return out
-
-
-class _Rendered(dict):
-    """id(template) -> (template, as rendered), as `marked_templates` maps
-    them; a population template is prepared the first time it is looked up
-    (a process renders a few hundred of the thousands it could)."""
-
-    def __init__(self, base: dict, pending: dict, make):
-        super().__init__()
-        self.base = base  # the marked templates of the other banks
-        self.pending = pending
-        self.make = make
-
-    def get(self, k, default=None):
-        hit = dict.get(self, k)
-        if hit is None:
-            p = self.pending.pop(k, None)
-            if p is None:
-                return self.base.get(k, default)
-            hit = self[k] = (p[0], self.make(*p))
-        return hit
 
 
 SPELL_OUT = 48  # readings up to which a template's alternatives are spelled out before paraphrasing

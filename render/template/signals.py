@@ -97,33 +97,36 @@ def marked_templates(locale: str) -> dict[int, tuple[Any, Any]]:
         for t in lst:
             for x in (t.get("say") or ()) if isinstance(t, dict) else (t,):
                 todo[id(x)] = (x, base, sel)
-    out = _Marked(todo)
+    out = Prepared(todo, _marked)
     _MARKED[locale] = (bank, out)
     return out
 
 
-class _Marked(dict):
-    """`id(template) -> (template, marked)`, a template marked the first time
-    it is looked up (a process draws a few hundred of the thousands a locale
-    holds); `get` is the way in. The original is kept in the value so its id
-    cannot be reused by another object."""
+class Prepared(dict):
+    """`id(template) -> (template, prepared)`, each template prepared the first
+    time it is looked up (a process draws a few hundred of the thousands a
+    locale holds); `get` is the way in. `make(job)` gives the value, or None
+    when there is nothing to prepare (then `fallback` answers). The original
+    is kept in the value so its id cannot be reused by another object."""
 
-    def __init__(self, todo: dict[int, tuple]):
+    def __init__(self, jobs: dict[int, tuple], make, fallback: dict | None = None):
         super().__init__()
-        self.todo = todo
+        self.jobs, self.make, self.fallback = jobs, make, fallback
 
     def get(self, k, default=None):
         hit = dict.get(self, k)
         if hit is None:
-            job = self.todo.pop(k, None)
-            if job is None:
-                return default
-            x = job[0]
-            m = _mark(*job)
-            if m is x:
-                return default
-            hit = self[k] = (x, m)
+            job = self.jobs.pop(k, None)
+            hit = self.make(job) if job is not None else None
+            if hit is None:
+                return self.fallback.get(k, default) if self.fallback is not None else default
+            self[k] = hit
         return hit
+
+
+def _marked(job: tuple) -> tuple[Any, Any] | None:
+    m = _mark(*job)
+    return None if m is job[0] else (job[0], m)
 
 
 def _mark(t, base: frozenset[str], sel: dict[str, list[str]]):
