@@ -250,6 +250,16 @@ async def _created(client: Client, input_file_id: str):
     return None
 
 
+
+async def _poll(client, sdk, b: dict):
+    """One recorded batch's state from the server, its status and counts noted in `b`."""
+    info = await client.call(lambda: sdk.batches.retrieve(b["id"]), "poll a batch")
+    b["status"] = info.status
+    c = info.request_counts
+    if c is not None:
+        b["counts"] = {"total": c.total, "completed": c.completed, "failed": c.failed}
+    return info
+
 async def collect(client: Client, state: dict[str, Any]) -> tuple[int, int]:
     """Poll every recorded batch; download the answers of those finished into
     the cache (journalled, at the batch price). Returns (answers collected now,
@@ -260,11 +270,7 @@ async def collect(client: Client, state: dict[str, Any]) -> tuple[int, int]:
     for b in state["batches"]:
         if b.get("collected"):
             continue
-        info = await client.call(lambda: sdk.batches.retrieve(b["id"]), "poll a batch")
-        b["status"] = info.status
-        counts = info.request_counts
-        if counts is not None:
-            b["counts"] = {"total": counts.total, "completed": counts.completed, "failed": counts.failed}
+        info = await _poll(client, sdk, b)
         if info.status not in TERMINAL:
             running += 1
             save(client, state)
@@ -401,11 +407,7 @@ async def poll(client: Client) -> list[str]:
     for b in state["batches"]:
         if b.get("collected") or not b.get("id"):
             continue
-        info = await client.call(lambda: sdk.batches.retrieve(b["id"]), "poll a batch")
-        b["status"] = info.status
-        c = info.request_counts
-        if c is not None:
-            b["counts"] = {"total": c.total, "completed": c.completed, "failed": c.failed}
+        await _poll(client, sdk, b)
     if state["batches"]:
         save(client, state)
     return status_lines(state)
