@@ -250,8 +250,7 @@ async def _created(client: Client, input_file_id: str):
     return None
 
 
-
-async def _poll(client, sdk, b: dict):
+async def _poll(client: Client, sdk, b: dict[str, Any]):
     """One recorded batch's state from the server, its status and counts noted in `b`."""
     info = await client.call(lambda: sdk.batches.retrieve(b["id"]), "poll a batch")
     b["status"] = info.status
@@ -259,6 +258,7 @@ async def _poll(client, sdk, b: dict):
     if c is not None:
         b["counts"] = {"total": c.total, "completed": c.completed, "failed": c.failed}
     return info
+
 
 async def collect(client: Client, state: dict[str, Any]) -> tuple[int, int]:
     """Poll every recorded batch; download the answers of those finished into
