@@ -267,6 +267,21 @@ class Foo(Backend):
         return [Artifact(f"foo/{call.id}.json", json.dumps(seen, sort_keys=True).encode())]
 
 
+class ClashOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Clash(Backend):
+    """A careless third-party backend: writes the plain transcript's path."""
+    name = "clash"
+    version = "1"
+    Options = ClashOptions
+    needs_text = False
+
+    def render(self, call, rendered, ctx):
+        return [Artifact(f"transcripts/{call.id}.txt", b"not a transcript\\n")]
+
+
 class ShoutOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
     volume: int = 1
@@ -305,7 +320,7 @@ def plugin_path(tmp_path) -> Path:
     info = site / "corpusc_foo-0.1.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: corpusc-foo\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text("[corpusc.backends]\nfoo = corpusc_foo:Foo\n\n"
+    (info / "entry_points.txt").write_text("[corpusc.backends]\nfoo = corpusc_foo:Foo\nclash = corpusc_foo:Clash\n\n"
                                            "[corpusc.renderers]\nshout = corpusc_foo:Shout\n")
     return site
 
@@ -337,6 +352,18 @@ def test_a_third_party_backend_gets_checked_options(tmp_path, plugin_path):
     # without the distribution on the path, foo is not a backend
     status, out = _corpusc(tmp_path / "nowhere", tmp_path, "check", good.name)
     assert status == 1 and "error[E0501]: unknown emit backend `foo`" in out
+
+
+def test_two_backends_writing_one_path_stop_the_build(tmp_path, plugin_path):
+    """No backend silently replaces another's file: a third-party backend
+    writing `transcripts/<id>.txt` beside `emit transcripts` stops the build
+    with E0506 at the emit line, whichever of the two writes first."""
+    spec = _spec(tmp_path, "emit transcripts { formats [txt] }\nemit clash {}\nemit ground_truth", name="clash")
+    status, out = _corpusc(plugin_path, tmp_path, "build", spec.name, "-o", "out", "--jobs", "1")
+    assert status != 0 and "E0506" in out and "transcripts/" in out and ".txt" in out, out
+    spec = _spec(tmp_path, "emit transcripts { formats [json] }\nemit clash {}", name="apart")
+    status, out = _corpusc(plugin_path, tmp_path, "build", spec.name, "-o", "out2", "--jobs", "1")
+    assert status == 0, out
 
 
 def test_a_third_party_renderer_is_selected_with_its_options_and_locales(tmp_path, plugin_path):
