@@ -143,7 +143,7 @@ def render_one(call: Call) -> tuple[str, int, str]:
         for art in arts:
             if art.path in owner:  # one file would silently replace the other
                 from corpusc.backends.base import BackendError
-                raise BackendError(backend, "E0506", f"`emit {backend}` writes `{art.path}` for call {call.id}, "
+                raise BackendError(backend, "E0719", f"`emit {backend}` writes `{art.path}` for call {call.id}, "
                                    f"which `emit {owner[art.path]}` already wrote",
                                    help="each backend must write paths no other backend writes")
             owner[art.path] = backend

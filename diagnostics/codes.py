@@ -238,13 +238,6 @@ population's `language` field is one the build's renderer cannot write. The
 template renderer writes the locales that have phrase banks under
 stdlib/phrases/<locale>/ (en-US and de-DE); the message lists them. Without
 this check such calls would be written in another language.""")
-_c("E0506", "error", "two outputs at one path", """
-Two backends (or two formats of one) wrote the same file for a call, so one
-would silently replace the other. Built-in backends keep their files apart
-(the Spitch profile's dialogue files have a folder of their own,
-`transcripts/spitch/`, so the plain `txt` the ground truth is located in never
-sits among them); a third-party backend must choose paths no other backend
-writes, for example under a folder named after it.""")
 
 # --- E06xx: requirements --------------------------------------------------------
 _c("E0601", "error", "requirement not met", """
@@ -310,6 +303,14 @@ A participant's persona must cite at least two of their own turns where the
 persona shows in what they did (objections, signals, questions, hesitations),
 not small talk, greetings or another speaker's turns (fewer only when the
 participant spoke fewer substantive turns).""")
+
+_c("E0719", "error", "two outputs at one path", """
+Two backends (or two formats of one) wrote the same file for a call, so one
+would silently replace the other. Built-in backends keep their files apart
+(the Spitch profile's dialogue files have a folder of their own,
+`transcripts/spitch/`, so the plain `txt` the ground truth is located in never
+sits among them); a third-party backend must choose paths no other backend
+writes, for example under a folder named after it.""")
 
 # --- E07xx (audio) --------------------------------------------------------------
 _c("E0711", "error", "offline speech engine unavailable", """

@@ -357,10 +357,10 @@ def test_a_third_party_backend_gets_checked_options(tmp_path, plugin_path):
 def test_two_backends_writing_one_path_stop_the_build(tmp_path, plugin_path):
     """No backend silently replaces another's file: a third-party backend
     writing `transcripts/<id>.txt` beside `emit transcripts` stops the build
-    with E0506 at the emit line, whichever of the two writes first."""
+    with E0719 at the emit line, whichever of the two writes first."""
     spec = _spec(tmp_path, "emit transcripts { formats [txt] }\nemit clash {}\nemit ground_truth", name="clash")
     status, out = _corpusc(plugin_path, tmp_path, "build", spec.name, "-o", "out", "--jobs", "1")
-    assert status != 0 and "E0506" in out and "transcripts/" in out and ".txt" in out, out
+    assert status != 0 and "E0719" in out and "transcripts/" in out and ".txt" in out, out
     spec = _spec(tmp_path, "emit transcripts { formats [json] }\nemit clash {}", name="apart")
     status, out = _corpusc(plugin_path, tmp_path, "build", spec.name, "-o", "out2", "--jobs", "1")
     assert status == 0, out
