@@ -87,7 +87,9 @@ def engine_of(prog: P.Program, compiled: Compiled) -> tuple[str, Span]:
     for e in prog.emits:
         if e.backend == "transcripts" and e.backend in backends.names():
             for opt in _split(e.lines, backends.get(e.backend).Options):
-                if opt.name == "engine" and len(opt.values) == 1 and opt.values[0].kind in ("name", "str"):
+                # the first value: the renderer's own options may follow on the line
+                # (`engine llm model "gpt-4o"`), split once its model is known
+                if opt.name == "engine" and opt.values and opt.values[0].kind in ("name", "str"):
                     return str(opt.values[0].value), opt.values[0].span
     corpus = _corpus_decl(compiled)
     for p in (corpus.props if corpus else []):

@@ -384,6 +384,12 @@ def test_a_third_party_renderer_is_selected_with_its_options_and_locales(tmp_pat
         for line in f.read_text().splitlines()[3:]:
             words = line.split(": ", 1)[1]
             assert words.endswith("!!!") and words == words.upper()
+    # the renderer's options on the engine's line, as one line holds a backend's several options
+    inline = _spec(tmp_path, "emit transcripts { formats [txt] engine shout volume 2 }", name="inline")
+    status, out = _corpusc(plugin_path, tmp_path, "build", inline.name, "-o", "out2", "--jobs", "1")
+    assert status == 0, out
+    for f in sorted((tmp_path / "out2" / "transcripts").glob("*.txt")):
+        assert all(x.endswith("!!") and not x.endswith("!!!") for x in f.read_text().splitlines()[3:])
 
 
 # ---- import direction ---------------------------------------------------------------
