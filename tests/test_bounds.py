@@ -339,6 +339,6 @@ def test_checking_a_large_spec_costs_memory_in_proportion_to_its_size(tmp_path, 
         compile_file(str(spec), sink)
         peaks[n] = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        assert not sink.errors()
+        assert not sink.errors
         assert peaks[n] < 300 * spec.stat().st_size, (n, peaks[n], spec.stat().st_size)  # about 70 today
     assert peaks[12_000] < 6 * peaks[3_000], peaks
