@@ -81,6 +81,8 @@ def test_an_engine_no_renderer_implements_is_located(cli, tmp_path):
     assert status == 1
     assert "error[E0504]: no registered renderer implements engine `openai`" in out
     assert _at(out, spec, "openai") in out and "renderers: llm, template" in out
+    status, out = cli("plan", spec.name, cwd=tmp_path)
+    assert status == 1 and "[E0504]" in out  # no plan footer counting API calls that never happen
     status, out = cli("build", spec.name, "-o", "out", cwd=tmp_path)
     assert status == 1 and "[E0504]" in out
     assert not (tmp_path / "out" / "transcripts").exists()  # no template transcripts in its place
