@@ -238,6 +238,14 @@ population's `language` field is one the build's renderer cannot write. The
 template renderer writes the locales that have phrase banks under
 stdlib/phrases/<locale>/ (en-US and de-DE); the message lists them. Without
 this check such calls would be written in another language.""")
+_c("E0506", "warning", "ground truth located in a transcript the build does not write", """
+`emit ground_truth` locates every label at character offsets of the plain
+transcript `transcripts/<call>.txt`, and this spec's transcripts write no
+`txt` (or it emits no transcripts at all): the offsets would point into a file
+the build never writes, and `corpusc verify` fails on such a build (E0704).
+Add `txt` to `formats` of `emit transcripts`. With `profile spitch` the Spitch
+dialogue files have their own folder (`transcripts/spitch/`), so `txt` can be
+written beside them.""")
 
 # --- E06xx: requirements --------------------------------------------------------
 _c("E0601", "error", "requirement not met", """
