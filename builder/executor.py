@@ -332,6 +332,7 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
             if turns is not None:
                 index.put_sample(cid, turns)
         index.flush()  # a finished unit survives a kill of this process
+        _give_back()
         if bp is not None and not r.stopped and stop.signum is None:
             ready[seq] = r  # plan.json and the distribution take units in plan order
             while next_seq in ready:
@@ -415,6 +416,25 @@ def _run(units, accept, init: tuple, jobs: int, progress, stop: Stop) -> None:
         show()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+_TRIM: list = []
+
+
+def _give_back() -> None:
+    """Return the C heap's free memory to the system after a unit: a unit's
+    results (a thousand plan lines, the quality sample's turns) come and go,
+    and glibc keeps the high-water mark otherwise (a 10,000-call build's main
+    process held some 70 MB it no longer used). Nothing where there is no
+    glibc."""
+    if not _TRIM:
+        try:
+            import ctypes
+            _TRIM.append(ctypes.CDLL(None).malloc_trim)
+        except (OSError, AttributeError):
+            _TRIM.append(None)
+    if _TRIM[0] is not None:
+        _TRIM[0](0)
 
 
 def _remove_temp_files(out: Path) -> None:

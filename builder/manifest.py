@@ -99,8 +99,9 @@ class Index:
         """A call's files matched their sha256 with another size or time (copied, touched)."""
         self.restats.append((stat, call_id))
 
-    def put_sample(self, call_id: str, turns: list) -> None:
-        self.samples.append((call_id, orjson.dumps(turns).decode()))
+    def put_sample(self, call_id: str, turns: list | str) -> None:
+        """A sampled call's turns, [(side, text)], or as JSON already."""
+        self.samples.append((call_id, turns if type(turns) is str else orjson.dumps(turns).decode()))
 
     def sample(self, ids: list[str]) -> dict[str, list[tuple[str, str]]]:
         self.flush()

@@ -33,6 +33,7 @@ import operator
 import re
 from collections import Counter
 from functools import lru_cache
+from hashlib import blake2b
 from itertools import chain
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -62,16 +63,27 @@ def sentences(text: str) -> list[str]:
     return [s for s in (x.strip() for x in SENTENCE_END.split(CUE.sub(" ", text).strip())) if s]
 
 
+# a word, or a sentence end (an empty match of the group): one scan of a turn
+# finds both, in order, since neither a word nor a sentence end holds the other
+_WORD_OR_END = re.compile(f"({WORD.pattern})|{SENTENCE_END.pattern}", re.UNICODE)
+
+
 def turn_words(text: str, min_words: int = MIN_SENTENCE) -> tuple[list[str], list[str]]:
     """A turn's words and its sentence keys (`sentence_keys`), tokenized once:
-    no word spans a sentence end, so the turn's words are its sentences'."""
+    no word spans a sentence end, so the turn's words are its sentences'
+    (`sentences`, then `words` of each: the same lists, tested)."""
     toks: list[str] = []
     keys: list[str] = []
-    for s in sentences(text.lower()):
-        w = WORD.findall(s)
-        toks += w
-        if len(w) >= min_words:
-            keys.append(" ".join(w))
+    start = 0
+    for w in _WORD_OR_END.findall(CUE.sub(" ", text.lower())):
+        if w:
+            toks.append(w)
+        else:
+            if len(toks) - start >= min_words:
+                keys.append(" ".join(toks[start:]))
+            start = len(toks)
+    if len(toks) - start >= min_words:
+        keys.append(" ".join(toks[start:]))
     return toks, keys
 
 
@@ -127,6 +139,11 @@ class Distinct2Sample:
         while self.heap and self.tokens - self.heap[0][2] >= self.budget:
             self.tokens -= heapq.heappop(self.heap)[2]
 
+    def copy(self) -> Distinct2Sample:
+        c = Distinct2Sample(self.budget)
+        c.heap, c.tokens = list(self.heap), self.tokens
+        return c
+
     def result(self) -> dict[str, float | int]:
         calls = sorted(self.heap, key=lambda x: x[0], reverse=True)  # smallest sample key first
         turns = take_tokens((t for _, ts, _ in calls for t in ts), self.budget)
@@ -160,27 +177,41 @@ class VerbatimShare:
     unless `keep_text`, which also lists the most repeated)."""
 
     def __init__(self, keep_text: bool = False):
-        self.seen: dict[object, list] = {}  # key -> [first call, occurrences, in several calls]
+        # most sentences occur once: one entry each (the call that said it
+        # first), a count only for the repeated ones; a 3,000-call sample
+        # holds some 200,000 distinct sentences
+        self.first: dict[object, str] = {}  # key -> the first call that said it
+        self.more: dict[object, int] = {}  # key -> occurrences, when more than one
+        self.several: set[object] = set()  # keys said in more than one call
         self.keep_text = keep_text
         self.total = 0
 
     def add(self, call_id: str, keys: Iterable[str]) -> None:
+        first, more = self.first, self.more
+        n = 0
         for k in keys:
-            key = k if self.keep_text else hashlib.blake2b(k.encode(), digest_size=8).digest()
-            e = self.seen.get(key)
-            if e is None:
-                self.seen[key] = [call_id, 1, False]
+            key = k if self.keep_text else blake2b(k.encode(), digest_size=8).digest()
+            c = first.get(key)
+            if c is None:
+                first[key] = call_id
             else:
-                e[1] += 1
-                e[2] = e[2] or e[0] != call_id
-            self.total += 1
+                more[key] = more.get(key, 1) + 1
+                if c != call_id:
+                    self.several.add(key)
+            n += 1
+        self.total += n
+
+    def copy(self) -> VerbatimShare:
+        c = VerbatimShare(self.keep_text)
+        c.first, c.more, c.several, c.total = dict(self.first), dict(self.more), set(self.several), self.total
+        return c
 
     def result(self, top: int = 0) -> dict:
-        shared = sum(e[1] for e in self.seen.values() if e[2])
+        shared = sum(self.more[k] for k in self.several)
         out = {"share": round(shared / self.total, 4) if self.total else 0.0, "sentences": self.total,
                "shared": shared}
         if top and self.keep_text:
-            rows = sorted(((e[1], k) for k, e in self.seen.items() if e[2]), reverse=True)[:top]
+            rows = sorted(((self.more[k], k) for k in self.several), reverse=True)[:top]
             out["most_repeated"] = [{"sentence": k, "occurrences": n} for n, k in rows]
         return out
 
@@ -346,6 +377,7 @@ def quality(calls: Iterable[tuple[str, list[tuple[str, str]]]]) -> dict:
     rep_turns = rep_questions = 0
     side_runs: dict[str, int] = {}
     by_lang: dict[str, tuple[Distinct2Sample, VerbatimShare]] = {}  # by the language the stopwords show
+    only = None  # the language of every call so far, while there is one
     seen: dict[bytes, int] = {}  # substantive turns (more than 3 words), for the older duplicate-turn figure
     substantive = 0
     for cid, call in calls:
@@ -374,11 +406,20 @@ def quality(calls: Iterable[tuple[str, list[tuple[str, str]]]]) -> dict:
                 rep_turns += 1
                 rep_questions += text.count("?")
         nwords += sum(len(t) for t in toks)
+        # while every call so far shows one language, the corpus's accumulators
+        # are that language's too (the usual case: one copy, not two); a second
+        # language splits them off as they stand
+        lang_key = locale or "unknown"
+        if only is None:
+            only = lang_key
+        elif lang_key != only and not by_lang:
+            by_lang[only] = (d2.copy(), verb.copy())
         d2.add(cid, toks)
         verb.add(cid, keys)
-        lang = by_lang.setdefault(locale or "unknown", (Distinct2Sample(), VerbatimShare()))
-        lang[0].add(cid, toks)
-        lang[1].add(cid, keys)
+        if by_lang:
+            lang = by_lang.setdefault(lang_key, (Distinct2Sample(), VerbatimShare()))
+            lang[0].add(cid, toks)
+            lang[1].add(cid, keys)
         for k, v in runs([(side, side) for side, _ in call]).items():
             if k != "same_speaker":
                 side_runs[k] = side_runs.get(k, 0) + v

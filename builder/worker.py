@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from corpusc.plan import planner as planmod
 from corpusc.plan.model import Call, Header
 from corpusc.plan.serialize import JsonWriter, call_json
@@ -166,14 +168,15 @@ class RangeResult:
     content hash, files as `manifest.files_json` or None when unchanged,
     number of files, sizes and times as `manifest.stats_json` or None); the
     rest is for the build pass (plan.json lines joined as bytes, tally,
-    distribution, quality sample) and only filled when the build keeps one.
+    distribution, quality sample: each sampled call's turns as JSON, None
+    when the index has them) and only filled when the build keeps one.
     `stopped`: the build was stopped before the unit's end (the rows are
     what finished)."""
     rows: list[tuple[str, int, str, str | None, int, str | None]]
     lines: bytes = b""
     tally: Any = None
     part: Any = None
-    sides: list[tuple[str, list[tuple[str, str]] | None]] = field(default_factory=list)
+    sides: list[tuple[str, str | None]] = field(default_factory=list)
     stopped: bool = False
 
 
@@ -257,8 +260,8 @@ def _unit(calls, prev: Prev, full: bool) -> RangeResult:
             _W["rendered"] = None
             res.rows.append((c.id, idx, h, *render_one(c)))
             turns = _turns(c, _W["rendered"], res.rows[-1][3]) if sampled else None
-            if sampled:
-                res.sides.append((c.id, turns))
+            if sampled:  # as the index keeps them (JSON): one string to pickle, not a tuple per turn
+                res.sides.append((c.id, orjson.dumps(turns).decode()))
             _W["journal"].add((*res.rows[-1], turns))
         _tick()
     _count()

@@ -53,11 +53,25 @@ def shift(t: Turn, i: int, end: bool = False) -> int:
     return i + sum(len(c) + 3 for c, at in t.placed() if 0 < at and (at < i if end else at <= i))  # one_line keeps lengths
 
 
+# the layout of the last call laid out: the txt backend and the ground truth
+# ask for the same (call, rendering), one after the other
+_LAST: list = [None, None, None]
+
+
 def txt_layout(call: Call, rc: RenderedCall) -> tuple[str, list[int]]:
     """The txt transcript and, per turn (in `rc.turns` order), the offset in
     it (code points) where that turn's `text` begins: `txt[off + shift(s):off +
     shift(e, end)] == turn.text[s:e]` for a span no mid-turn cue falls inside
-    (line breaks inside a turn are written as one space)."""
+    (line breaks inside a turn are written as one space). The offsets are
+    shared with the next caller for the same objects: read, never changed."""
+    last = _LAST
+    if last[0] is call and last[1] is rc:
+        return last[2]
+    last[:] = call, rc, _layout(call, rc)
+    return last[2]
+
+
+def _layout(call: Call, rc: RenderedCall) -> tuple[str, list[int]]:
     head = [rc.call_id, f"{call.date} {call.time[:5]} {call.timezone}"]
     if call.stage:
         head.append(call.stage)

@@ -84,6 +84,19 @@ def test_verbatim_share_on_three_tiny_calls():
     assert r["most_repeated"] == [{"sentence": "i would like to check my balance today", "occurrences": 2}]
 
 
+def test_turn_words_are_the_words_of_each_sentence():
+    """One scan for words and sentence ends gives what the definitions give:
+    `words` of each of the turn's `sentences`, and the keys of 6+ words."""
+    rng = random.Random(3)
+    parts = ["Well", "it's", "a", "well-known", "fact", "um", "Grüß", "Äpfel", "42", ".", "?", "!", "…", ",",
+             " ", "  ", "\t", "[hesitant]", "[laughs]", "’s", "-", "'", "O'Neil", "x-ray"]
+    for _ in range(3000):
+        text = "".join(rng.choice(parts) + rng.choice(["", " ", " "]) for _ in range(rng.randrange(40)))
+        want_words = [w for s in Q.sentences(text.lower()) for w in Q.words(s)]
+        want_keys = [" ".join(Q.words(s)) for s in Q.sentences(text.lower()) if len(Q.words(s)) >= 3]
+        assert Q.turn_words(text, 3) == (want_words, want_keys), text
+
+
 def test_sentence_keys_keep_six_words_or_more():
     assert Q.sentence_keys("Too short here. This one has exactly six words.") == [
         "this one has exactly six words"]
@@ -153,6 +166,33 @@ def test_quality_of_two_calls():
     assert q["distinct_2"] == round(9 / 16, 4) and q["distinct_2_tokens"] == 20
     assert q["adjacent_same_side"] == {}
     assert q["questions_per_rep_turn"] == 1.0
+
+
+def test_quality_by_language_equals_each_language_measured_alone():
+    """The corpus's accumulators stand for the first language until a second
+    shows (then that language's are split off): each language's figures are
+    still those of its calls alone, whichever language comes first."""
+    en = ["Thank you for calling, how can I help you today?", "I would like to check the balance of my account.",
+          "Sure, and what is the number on the account please?"]
+    de = ["Vielen Dank für Ihren Anruf, wie kann ich Ihnen heute helfen?",
+          "Ich möchte gern den Stand von meinem Konto wissen, bitte.", "Gern, und wie ist die Nummer von dem Konto?"]
+    rng = random.Random(5)
+    for order in ("en-first", "de-first", "mixed"):
+        calls = []
+        for i in range(60):
+            lines = de if (order == "de-first" and i < 30) or (order == "mixed" and rng.random() < 0.4) \
+                or (order == "en-first" and i >= 30) else en
+            turns = [(("seller", "buyer")[k % 2], rng.choice(lines) + f" Case {rng.randrange(9)} and {i % 7}.")
+                     for k in range(4)]
+            calls.append((f"c{i}", turns))
+        q = Q.quality(calls)
+        assert set(q["by_language"]) == {"en-US", "de-DE"}
+        for loc, got in q["by_language"].items():
+            alone = Q.quality([c for c in calls if Q.language_of(
+                w for _, t in c[1] for w in Q.turn_words(t)[0]) == loc])
+            assert (got["distinct_2"], got["verbatim_share"], got["verbatim_sentences"]) == (
+                alone["distinct_2"], alone["verbatim_share"], alone["verbatim_sentences"]), (order, loc)
+        assert Q.quality([c for c in calls if c[1][0][1].split(" Case")[0] in en])["by_language"] == {}
 
 
 def test_coverage_quality_equals_what_the_emitted_transcripts_measure(tmp_path):
