@@ -488,8 +488,9 @@ class Service:
         months = R.bank.get(f"pop.{self.dom}.months")
         dob = self.k("dob")
         if months and dob:  # the caller's birthday, the same wherever it is said
-            R.slots["dob"] = R.say(dob, {"day": str(1 + rng.below(R.r, 28)), "month": months[0][rng.below(R.r, 12)],
-                                         "day_th": "", "year": str(1940 + rng.below(R.r, 63))})
+            # (its own slot names: a `day` slot would label the birthday a next step, signal_keys.json)
+            R.slots["dob"] = R.say(dob, {"bday": str(1 + rng.below(R.r, 28)), "month": months[0][rng.below(R.r, 12)],
+                                         "year": str(1940 + rng.below(R.r, 63))})
         self.missing = {k for k in ("amount", "dob") if not R.slots.get(k)}
 
     def _amount(self, bucket: str) -> str:
@@ -554,13 +555,19 @@ class Service:
                     self.k(f"osteps.{self.scen}")):
             if key:
                 req += [str(s) for s in R.bank[key]]
+        always: list[str] = []
         if self.dom != "generic" and self.k("steps.always"):
-            req = [str(s) for s in R.bank[self.k("steps.always")]] + req
+            always = [str(s) for s in R.bank[self.k("steps.always")]]
+            req = always + req
         req = [s.replace("INTENT", self.intent) for s in req]
         req = [s for s in req if self.k(f"step.{s}.agent")]
+        always = [s for s in always if s in req][:1]
+        self.identity = frozenset(always)
         if k <= len(req):
-            head = req[:1] if k >= 3 else []
-            return head + req[len(req) - (k - len(head)):] if k > len(head) else req[len(req) - k:] if k else []
+            # the identity check (`steps.always`) stays first: no account detail is read before it
+            head = req[:1] if k >= 1 and req[:1] == always else []
+            rest = k - len(head)
+            return head + (req[len(req) - rest:] if rest > 0 else [])
         ek = self.k(f"extra.{self.scen}", "extra")
         extras = [str(s) for s in R.bank[ek]] if ek else []
         extras = [s for s in extras if s not in req and self.k(f"step.{s}.agent")]
@@ -605,6 +612,9 @@ class Service:
                     continue
                 cur = nxt
             step_at[i] = cur or "hold"
+        # greet, intent, verify, details: the turn after the caller's identity statement is the first
+        # that may speak of the account
+        self.verified = 1 + max((i for i, st in step_at.items() if st in self.identity), default=-1)
         drafts = []
         scen_key = self.k(f"scenario.{self.scen}", f"intent.{self.intent}", "scenario.default")
         if self.k(f"intent.{self.intent}") and self.dom != "generic":
@@ -685,7 +695,11 @@ class Service:
                     d.fills = []
                 elif i in step_at:
                     s = step_at[i]
-                    d.add(d.core, self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i))
+                    # the identity check is labelled as what it is: the agent's request, the caller's statement
+                    d.add(d.core, self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i),
+                          (("identity", "request" if side == "agent" else "statement"),) if s in self.identity else ())
+                    if i < self.verified and side == "agent":
+                        d.fills = []  # nothing of the account is said before the caller is verified
                     if step_at.get(i + 1) == "=ask":
                         d.fills = []  # what the caller asks to hear again is the last thing said
                 else:
@@ -734,8 +748,10 @@ class Service:
                 & {"=ask", "=repeat"}]
         if not room:
             return None
-        # mid-call, before the outcome: not returning on the close when there is room elsewhere
+        # mid-call, before the outcome: not returning on the close when there is room elsewhere; after
+        # the identity check (the agent looks something up in an account they may open)
         room = [a for a in room if a + 2 < self.close_turn] or room
+        room = [a for a in room if a >= self.verified] or room
         held = [a for a in room if step_at.get(a + 2) == "hold"]
         a = held[0] if held else room[(len(room) - 1) // 2]
         kw = drafts[a].slots
