@@ -108,7 +108,8 @@ def _service_bank(loc: str, dom: str, chat: bool, transfers: bool) -> tuple[dict
     for k, v in bank.items():
         if not k.startswith(PREFIXES) or not isinstance(v, list) or not v or isinstance(v[0], (dict, list)):
             continue
-        own = k.split(".")[2:3] == ["hold"]  # the hold's own words: kept as written
+        # the hold's own words, and a language switch's (another language): kept as written
+        own = k.split(".")[2:3] in (["hold"], ["switch"])
         for t in v:
             pending[id(t)] = (t, k.startswith("pop.") and not own, None if own else rx)
         if rx is not None and not own:
@@ -358,6 +359,16 @@ def once_keys(locale: str, dom: str, side: str) -> tuple[str, ...]:
     return with_prefix(locale, f"pop.{dom}.once.{side}.")
 
 
+PII_SLOTS = frozenset({"phone", "new_phone", "email"})  # contact data: said only in a planned disclosure
+SWITCH_FLAG, PII_FLAG = "language_switch", "pii_disclosure_flag"  # the metadata's flags a call realizes
+
+
+def _ascii(name: str) -> str:
+    """A name as an e-mail address's local part (letters only, accents dropped)."""
+    import unicodedata
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name.lower()) if ch.isascii() and ch.isalpha())
+
+
 LEAD_CHANCE = {"agent": 0.15, "caller": 0.3}  # a sentence opened by a lead ("Also," "Well,"), by side
 
 
@@ -491,7 +502,11 @@ class Service:
             # (its own slot names: a `day` slot would label the birthday a next step, signal_keys.json)
             R.slots["dob"] = R.say(dob, {"bday": str(1 + rng.below(R.r, 28)), "month": months[0][rng.below(R.r, 12)],
                                          "year": str(1940 + rng.below(R.r, 63))})
+        R.slots["email"] = f"{_ascii(first)}.{_ascii(last)}@example.com"  # a reserved domain (RFC 2606)
         self.missing = {k for k in ("amount", "dob") if not R.slots.get(k)}
+        # contact data (a phone number, an e-mail address) is said only where the metadata plans a
+        # disclosure (`pii_disclosure_flag`), in the one sentence labelled as it (`_flags`)
+        self.missing |= PII_SLOTS
 
     def _amount(self, bucket: str) -> str:
         """An amount inside the call's `amount_bucket` (`pop.<dom>.amount_range.<bucket>`:
@@ -714,8 +729,41 @@ class Service:
                            None)
                 for text, _, _ in (src.core if src is not None else []):
                     d.add(d.core, text)
+        self._flags(drafts, step_at)
         self._gaps(drafts, step_at)
         return drafts
+
+    def _flags(self, drafts: list[Draft], step_at: dict[int, str]) -> None:
+        """The metadata's flags, said where the call can carry them and
+        labelled: `language_switch`, the caller says a sentence in the other
+        language (`switch.caller`, key: that language) and the agent carries on
+        in the call's (`switch.agent`); `pii_disclosure_flag`, the caller reads
+        out their contact data (fictional: the reserved-range ANI, an
+        example.com address; `pii.caller`) and the agent says it is not needed
+        (`pii.agent`). A call without the flag says neither (contact-data slots
+        are `PII_SLOTS`, missing elsewhere)."""
+        R = self.R
+        room = [d.i for d in drafts if d.side != "seller" and self.verified <= d.i and d.i + 1 < self.close_turn
+                and drafts[d.i + 1].side == "seller" and d.i + 1 != self.hold_at
+                and not {step_at.get(d.i), step_at.get(d.i + 1)} & {"=ask", "=repeat"}]
+        for flag, name, key in ((SWITCH_FLAG, "switch", self._other_language()), (PII_FLAG, "pii", "contact")):
+            if self.meta.get(flag) is not True or not room or not key:
+                continue
+            said = R.say(self.k(f"{name}.caller"), {})
+            if not said:
+                continue
+            i = room.pop(rng.below(R.r, len(room)) if len(room) > 1 else 0)
+            drafts[i].add(drafts[i].core, said, (("pii_disclosure" if name == "pii" else "language_switch", key),))
+            reply = R.say(self.k(f"{name}.agent"), {})
+            if reply:
+                drafts[i + 1].add(drafts[i + 1].head, reply)
+            room = [j for j in room if abs(j - i) > 1]
+
+    def _other_language(self) -> str:
+        """The language the bank's switching caller speaks (`switch.to`: [["en-US"]])."""
+        key = self.k("switch.to")
+        v = self.R.bank.get(key) if key else None
+        return str(v[0][0]) if v and isinstance(v[0], list) and v[0] else ""
 
     def _handover(self, d: Draft, i: int, kw: dict) -> None:
         """A turn after the agent's hand-over: the caller agrees, the colleague
