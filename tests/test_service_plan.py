@@ -135,3 +135,37 @@ def test_the_planner_keeps_no_domain_rule_in_code():
     import corpusc.plan.population as pop
     assert not hasattr(pop, "JOINT")
     assert "product" in pop.joint_rules("banking") and "product" not in pop.joint_rules("hvac_services")
+
+
+def _facts(locale: str) -> dict[str, list[str]]:
+    """Each fact of the banking banks and the values it may take (any product or intent)."""
+    bank = json.loads((STDLIB / "phrases" / locale / "pop_banking.json").read_text(encoding="utf-8"))
+    out: dict[str, list[str]] = {}
+    for name, v in bank["pop"]["banking"]["fact"].items():
+        out[name] = sorted({x for xs in (v.values() if isinstance(v, dict) else [v]) for x in xs if "{" not in x})
+    return out
+
+
+def test_one_fact_set_per_call(contact):
+    """The card, the day a transfer went out, whom it went to, a loan's sum,
+    term and purpose, the fee, since when a login fails: drawn once per call
+    and said alike in every turn (main: "my debit card" then "the credit
+    card", "on Monday" then "three days ago", ten then twenty thousand
+    euros). The card is the planned product's."""
+    _, calls, rendered = contact
+    facts = {loc: _facts(loc) for loc in ("en-US", "de-DE")}
+    drift, said = [], Counter()
+    for c, rc in zip(calls, rendered):
+        text = " ".join(t.text for t in rc.turns)
+        for name, values in facts[c.locale].items():
+            found = {v for v in values if re.search(rf"(?<![\w-]){re.escape(v)}(?![\w-])", text, re.I)}
+            said[name] += bool(found)
+            if len(found) > 1:
+                drift.append((c.id, name, sorted(found)))
+        if c.metadata["intent"] == "card_block":
+            card = {"credit_card": "credit", "current_account": "debit"}[c.metadata["product"]]
+            kinds = {"credit" if k.lower() in ("credit", "kreditkarte") else "debit" for pair in
+                     re.findall(r"\b(debit|credit)(?= card)|\b(Girocard|Kreditkarte)\b", text, re.I) for k in pair if k}
+            assert kinds <= {card}, (c.id, c.metadata["product"], kinds)
+    assert not drift, drift[:8]
+    assert min(said[n] for n in ("card", "sent", "loan_sum", "fee_name", "since")) >= 3, said

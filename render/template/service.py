@@ -369,6 +369,12 @@ def _ascii(name: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", name.lower()) if ch.isascii() and ch.isalpha())
 
 
+@lru_cache(maxsize=None)
+def _fact_names(loc: str, prefix: str) -> tuple[str, ...]:
+    """The facts a domain's calls draw once each (`pop.<dom>.fact.<name>[.<product or intent>]`)."""
+    return tuple(sorted({k[len(prefix):].split(".")[0] for k in with_prefix(loc, prefix)}))
+
+
 LEAD_CHANCE = {"agent": 0.15, "caller": 0.3}  # a sentence opened by a lead ("Also," "Well,"), by side
 
 
@@ -496,6 +502,15 @@ class Service:
             amount=self._amount(str(m.get("amount_bucket") or "")),
             last4=str(1000 + rng.below(R.r, 9000)),
         )
+        # one fact set per call (`pop.<dom>.fact.<name>`, for the call's product or intent when the bank
+        # has one): the card, the day a transfer was sent, a loan's sum are drawn once and said alike
+        # in every turn
+        prefix = f"pop.{self.dom}.fact."
+        for name in _fact_names(R.loc, prefix):
+            key = next((k for k in (f"{prefix}{name}.{m.get('product')}", f"{prefix}{name}.{self.intent}",
+                                    f"{prefix}{name}", f"{prefix}{name}.default") if R.bank.get(k)), None)
+            if key:
+                R.slots[name] = R.say(key)
         months = R.bank.get(f"pop.{self.dom}.months")
         dob = self.k("dob")
         if months and dob:  # the caller's birthday, the same wherever it is said
@@ -602,7 +617,8 @@ class Service:
         agent_turns = [i for i in range(2, self.close_turn) if sp[i].side == "seller"]
         # a caller who asks the agent to say that again gets it said again: on the
         # phone, in some calls, one agent question is asked twice (`=repeat`)
-        repeat = not self.chat and not self.tight and len(agent_turns) >= 4 and bool(
+        # (with a hold, only when the call has room for both after the identity check)
+        repeat = not self.chat and not self.tight and len(agent_turns) >= (6 if self.hold > 0 else 4) and bool(
             self.k("repeat.caller") and self.k("repeat.agent")) and R.chance(0.3)
         steps = self._steps(len(agent_turns) - repeat)
         if repeat:
@@ -760,7 +776,7 @@ class Service:
             room = [j for j in room if abs(j - i) > 1]
 
     def _other_language(self) -> str:
-        """The language the bank's switching caller speaks (`switch.to`: [["en-US"]])."""
+        """The language the bank's switching caller speaks (`switch.to`: one locale tag, as data)."""
         key = self.k("switch.to")
         v = self.R.bank.get(key) if key else None
         return str(v[0][0]) if v and isinstance(v[0], list) and v[0] else ""
