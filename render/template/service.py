@@ -108,8 +108,9 @@ def _service_bank(loc: str, dom: str, chat: bool, transfers: bool) -> tuple[dict
     for k, v in bank.items():
         if not k.startswith(PREFIXES) or not isinstance(v, list) or not v or isinstance(v[0], (dict, list)):
             continue
-        # the hold's own words, and a language switch's (another language): kept as written
-        own = k.split(".")[2:3] in (["hold"], ["switch"])
+        # the hold's own words, a language switch's (another language), a fact's (said alike each
+        # time): kept as written
+        own = k.split(".")[2:3] in (["hold"], ["switch"], ["fact"])
         for t in v:
             pending[id(t)] = (t, k.startswith("pop.") and not own, None if own else rx)
         if rx is not None and not own:
