@@ -511,7 +511,7 @@ class Service:
             key = next((k for k in (f"{prefix}{name}.{m.get('product')}", f"{prefix}{name}.{self.intent}",
                                     f"{prefix}{name}", f"{prefix}{name}.default") if R.bank.get(k)), None)
             if key:
-                R.slots[name] = R.say(key)
+                R.slots[name] = R.phrase(key)  # said inside sentences: no capital added
         months = R.bank.get(f"pop.{self.dom}.months")
         dob = self.k("dob")
         if months and dob:  # the caller's birthday, the same wherever it is said
