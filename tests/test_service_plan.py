@@ -189,3 +189,19 @@ def test_one_fact_set_per_call(contact):
             assert kinds <= {card}, (c.id, c.metadata["product"], kinds)
     assert not drift, drift[:8]
     assert min(said[n] for n in ("card", "sent", "loan_sum", "fee_name", "since")) >= 3, said
+
+
+def test_every_flagged_call_says_its_flags_even_when_short():
+    """By construction, not by luck: with both flags on every call and calls
+    as short as the spec allows, each call still says the switch and the
+    disclosure, each once and labelled."""
+    text = (EXAMPLES / "contact_center.corpus").read_text(encoding="utf-8")
+    text = text.replace("volume 40 per day", "count 40", 1)
+    text = text.replace("field language_switch: bool(p 3%)", "field language_switch: bool(p 100%)")
+    text = text.replace("field pii_disclosure_flag: bool(p 2%)", "field pii_disclosure_flag: bool(p 100%)")
+    text = text.replace("lognormal(median 290s, sigma 0.5) clamp 45s..2400s", "lognormal(median 60s, sigma 0.3) clamp 45s..90s")
+    assert text.count("p 100%") == 2 and "median 60s" in text
+    h, calls = plan_of(EXAMPLES / "contact_center.corpus", text=text)
+    for c, rc in zip(calls, render_all(h, calls)):
+        kinds = Counter(e.kind for e in rc.evidence)
+        assert kinds["language_switch"] == 1 and kinds["pii_disclosure"] == 1, (c.id, len(rc.turns), kinds)

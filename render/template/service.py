@@ -8,6 +8,7 @@ its own banks (`pop.<domain>.*`) speaks from them, any other from
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Any
 
@@ -366,7 +367,6 @@ SWITCH_FLAG, PII_FLAG = "language_switch", "pii_disclosure_flag"  # the metadata
 
 def _ascii(name: str) -> str:
     """A name as an e-mail address's local part (letters only, accents dropped)."""
-    import unicodedata
     return "".join(ch for ch in unicodedata.normalize("NFKD", name.lower()) if ch.isascii() and ch.isalpha())
 
 
@@ -763,18 +763,26 @@ class Service:
         room = [d.i for d in drafts if d.side != "seller" and self.verified <= d.i and d.i + 1 < self.close_turn
                 and drafts[d.i + 1].side == "seller" and d.i + 1 != self.hold_at
                 and not {step_at.get(d.i), step_at.get(d.i + 1)} & {"=ask", "=repeat"}]
+        # a call too short for an exchange still says what its metadata flags: in a caller turn, unanswered
+        spare = [d.i for d in drafts if d.side != "seller" and d.i >= max(1, self.verified)] or \
+            [d.i for d in drafts if d.side != "seller"]
         for flag, name, key in ((SWITCH_FLAG, "switch", self._other_language()), (PII_FLAG, "pii", "contact")):
-            if self.meta.get(flag) is not True or not room or not key:
+            if self.meta.get(flag) is not True or not key or not (room or spare):
                 continue
             said = R.say(self.k(f"{name}.caller"), {})
             if not said:
                 continue
-            i = room.pop(rng.below(R.r, len(room)) if len(room) > 1 else 0)
+            if room:
+                i = room.pop(rng.below(R.r, len(room)) if len(room) > 1 else 0)
+            else:
+                i = spare[-1]
             drafts[i].add(drafts[i].core, said, (("pii_disclosure" if name == "pii" else "language_switch", key),))
-            reply = R.say(self.k(f"{name}.agent"), {})
+            reply = R.say(self.k(f"{name}.agent"), {}) if i in spare and i + 1 < len(drafts) and \
+                drafts[i + 1].side == "seller" and i + 1 != self.hold_at else ""
             if reply:
                 drafts[i + 1].add(drafts[i + 1].head, reply)
             room = [j for j in room if abs(j - i) > 1]
+            spare = [j for j in spare if j != i] or spare
 
     def _other_language(self) -> str:
         """The language the bank's switching caller speaks (`switch.to`: one locale tag, as data)."""
