@@ -188,7 +188,7 @@ def _assignments(prog: P.Program, pop: P.Population, days, day_of, secs) -> dict
                     remaining[i] -= 1
         out[cat.field] = (values, arr)
         if mult is None and cat.field in joint:
-            _join(r, out, cat.field, joint[cat.field])
+            _join(r, out, cat.field, joint[cat.field], cat.field in spread_fields(pop.domain))
     return {c.field: out[c.field] for c in pop.categoricals}
 
 
@@ -211,6 +211,15 @@ def joint_rules(domain: str | None) -> dict[str, tuple[str, dict[str, frozenset[
     return out
 
 
+@lru_cache(maxsize=None)
+def spread_fields(domain: str | None) -> frozenset[str]:
+    """The joint fields whose rule says `spread`: each leading value's calls
+    are dealt over all the values it allows (`_spread`), not first come first
+    served (a card block on credit cards and on current accounts)."""
+    data = json.loads((STDLIB / "domains" / "joint.json").read_text(encoding="utf-8"))
+    return frozenset(f for d in ("*", domain or "*") for f, rule in (data.get(d) or {}).items() if rule.get("spread"))
+
+
 # Scenarios whose dialogue hands the caller over to a colleague in the call
 # (the new agent picks up, with this role); the transfer counts in
 # `Transfers_count`, which is at least 1 for them.
@@ -218,7 +227,7 @@ HANDOVER: dict[str, str] = {"escalation_to_supervisor": "supervisor", "transfer_
 
 
 def _join(r, out: dict[str, tuple[list[str], array]], field: str,
-          joint: tuple[str, dict[str, frozenset[str]]]) -> None:
+          joint: tuple[str, dict[str, frozenset[str]]], spread: bool = False) -> None:
     """Re-deal `field`'s values over the calls so each call's value is one its
     leading field's value allows (`joint_rules`), when the leading field is
     already assigned and such a deal exists; else leave the assignment as drawn."""
@@ -241,7 +250,7 @@ def _join(r, out: dict[str, tuple[list[str], array]], field: str,
     sizes = [len(g) for g in groups]
     # each value spread over the leading values that allow it in proportion to their calls (a card
     # block on credit cards and on current accounts, not all on one), when such a deal exists
-    flow = _spread(sizes, quotas, edges)
+    flow = _spread(sizes, quotas, edges) if spread else _max_flow(sizes, quotas, edges)
     if flow is None:  # no deal keeps every quota (a few calls, rounded shares): the quotas yield
         flow = _nearest_deal([len(g) for g in groups], quotas, edges)
     out[field] = (values, _deal(r, groups, flow, len(arr)))
