@@ -119,8 +119,9 @@ def _check_metadata(out: Path, call: Call, entry: dict, add, pop) -> None:
     """A population call's metadata as its files record it against what the
     call realized: `duration_sec` is the rendered length (the audio's when
     there is audio) within 1 s, the agent speaks the call's language, and
-    escalation agrees with the scenario the dialogue plays (plan.population.JOINT)."""
-    from corpusc.plan.population import JOINT
+    escalation agrees with the scenario the dialogue plays, the product with the
+    intent (plan.population.joint_rules)."""
+    from corpusc.plan.population import joint_rules
     files = entry.get("files", {})
     meta, where = None, None
     for rel in (f"ground_truth/{call.id}.json", f"audio/{call.id}.wav.json"):
@@ -146,7 +147,7 @@ def _check_metadata(out: Path, call: Call, entry: dict, add, pop) -> None:
     agent = pop.agents.get(str(meta.get("agent"))) if pop is not None and pop.agents else None
     if agent is not None and agent.languages and call.locale not in agent.languages:
         add("E0704", f"`{where}`: agent `{agent.name}` does not speak {call.locale}, the call's language", span)
-    for field, (lead, rule) in JOINT.items():
+    for field, (lead, rule) in joint_rules(pop.domain if pop is not None else None).items():
         value, led = meta.get(field), meta.get(lead)
         known = set().union(*rule.values())  # a spec with its own values for the field is not judged
         if value in known and led in rule and value not in rule[led]:

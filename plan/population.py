@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import linecache
 import math
 from array import array
+from functools import lru_cache
 from typing import Any, Iterator
 
 from corpusc.compiler import program as P
 from corpusc.plan import rng
 from corpusc.compiler.conditions import compiled, fields_of, holds
+from corpusc.compiler.paths import STDLIB
 from corpusc.plan.clock import WEEKDAY_NAMES, local_times
 from corpusc.plan.model import Beat, Call, Participant, fast
 
@@ -144,7 +147,8 @@ def _assignments(prog: P.Program, pop: P.Population, days, day_of, secs) -> dict
     out = {}
     n = len(secs)
     # the agent is chosen after the call's language, among those who speak it
-    order = sorted(pop.categoricals, key=lambda c: (c.field == "agent", c.field in JOINT))
+    joint = joint_rules(pop.domain)
+    order = sorted(pop.categoricals, key=lambda c: (c.field == "agent", c.field in joint))
     for cat in order:
         values = [c.value for c in cat.categories]
         r = rng.stream(prog.corpus.seed, "population", pop.name, "field", cat.field)
@@ -183,29 +187,37 @@ def _assignments(prog: P.Program, pop: P.Population, days, day_of, secs) -> dict
                 if remaining[i] > 0:
                     remaining[i] -= 1
         out[cat.field] = (values, arr)
-        if mult is None and cat.field in JOINT:
-            _join(r, out, cat.field)
+        if mult is None and cat.field in joint:
+            _join(r, out, cat.field, joint[cat.field], cat.field in spread_fields(pop.domain))
     return {c.field: out[c.field] for c in pop.categoricals}
 
 
-# Fields that name the same event as another field, planned together so the
-# metadata cannot contradict the dialogue the leading field drives: for each
-# dependent field, its leading field and the values a call of each leading
-# value may take (values not listed: any; a listed value absent from the spec
-# is ignored). The dependent field keeps its exact quotas; only which calls
-# get which value moves (a flow from leading values to quotas, like shifts).
-JOINT: dict[str, tuple[str, dict[str, frozenset[str]]]] = {
-    "escalation": ("scenario", {
-        "escalation_to_supervisor": frozenset({"supervisor"}),
-        "transfer_to_specialist": frozenset({"back_office", "no_escalation"}),
-        "callback_scheduled": frozenset({"back_office", "no_escalation"}),
-        "resolved_first_contact": frozenset({"no_escalation"}),
-        "self_service_redirect": frozenset({"no_escalation"}),
-    }),
-    "complaint_category": ("intent", {
-        "complaint": frozenset({"fees", "service_quality", "wait_time", "fraud_handling"}),
-    }),
-}
+@lru_cache(maxsize=None)
+def joint_rules(domain: str | None) -> dict[str, tuple[str, dict[str, frozenset[str]]]]:
+    """Fields planned together with the field that leads them, so the metadata
+    cannot contradict the dialogue the leading field drives (an escalation the
+    scenario plays, a product the intent is about): data, per population domain
+    (stdlib/domains/joint.json; `*` for every population, the domain's rules
+    added over it). For each dependent field: its leading field and the values
+    a call of each leading value may take (values not listed: any; a listed
+    value absent from the spec is ignored). The dependent field keeps its exact
+    quotas; only which calls get which value moves (a flow from leading values
+    to quotas, like shifts)."""
+    data = json.loads((STDLIB / "domains" / "joint.json").read_text(encoding="utf-8"))
+    out: dict[str, tuple[str, dict[str, frozenset[str]]]] = {}
+    for d in ("*", domain or "*"):
+        for field, rule in (data.get(d) or {}).items():
+            out[field] = (str(rule["lead"]), {str(k): frozenset(map(str, v)) for k, v in rule["allowed"].items()})
+    return out
+
+
+@lru_cache(maxsize=None)
+def spread_fields(domain: str | None) -> frozenset[str]:
+    """The joint fields whose rule says `spread`: each leading value's calls
+    are dealt over all the values it allows (`_spread`), not first come first
+    served (a card block on credit cards and on current accounts)."""
+    data = json.loads((STDLIB / "domains" / "joint.json").read_text(encoding="utf-8"))
+    return frozenset(f for d in ("*", domain or "*") for f, rule in (data.get(d) or {}).items() if rule.get("spread"))
 
 
 # Scenarios whose dialogue hands the caller over to a colleague in the call
@@ -214,11 +226,12 @@ JOINT: dict[str, tuple[str, dict[str, frozenset[str]]]] = {
 HANDOVER: dict[str, str] = {"escalation_to_supervisor": "supervisor", "transfer_to_specialist": "specialist"}
 
 
-def _join(r, out: dict[str, tuple[list[str], array]], field: str) -> None:
+def _join(r, out: dict[str, tuple[list[str], array]], field: str,
+          joint: tuple[str, dict[str, frozenset[str]]], spread: bool = False) -> None:
     """Re-deal `field`'s values over the calls so each call's value is one its
-    leading field's value allows (JOINT), when the leading field is already
-    assigned and such a deal exists; else leave the assignment as drawn."""
-    lead, rule = JOINT[field]
+    leading field's value allows (`joint_rules`), when the leading field is
+    already assigned and such a deal exists; else leave the assignment as drawn."""
+    lead, rule = joint
     if lead not in out:
         return
     lvals, larr = out[lead]
@@ -234,10 +247,42 @@ def _join(r, out: dict[str, tuple[list[str], array]], field: str) -> None:
     groups = [array("I") for _ in lvals]
     for k, g in enumerate(larr):
         groups[g].append(k)
-    flow = _max_flow([len(g) for g in groups], quotas, edges)
+    sizes = [len(g) for g in groups]
+    # each value spread over the leading values that allow it in proportion to their calls (a card
+    # block on credit cards and on current accounts, not all on one), when such a deal exists
+    flow = _spread(sizes, quotas, edges) if spread else _max_flow(sizes, quotas, edges)
     if flow is None:  # no deal keeps every quota (a few calls, rounded shares): the quotas yield
         flow = _nearest_deal([len(g) for g in groups], quotas, edges)
     out[field] = (values, _deal(r, groups, flow, len(arr)))
+
+
+def _spread(sizes: list[int], quotas: list[int], edges: list[list[int]]) -> list[list[int]] | None:
+    """A deal meeting every quota in which each group's calls are spread over
+    its allowed values in proportion to what is left of their quotas (the most
+    constrained group first), as long as the groups after it can still be
+    dealt (a maximum flow says so); from the first group that cannot, the
+    maximum flow's deal. None when no deal meets every quota."""
+    left = list(quotas)
+    out: list[list[int]] = [[0] * len(quotas) for _ in sizes]
+    order = sorted(range(len(sizes)), key=lambda g: (len(edges[g]), g))
+    for n, g in enumerate(order):
+        rest = order[n + 1:]
+        share = rng.apportion(sizes[g], [float(left[j]) if j in edges[g] else 0.0 for j in range(len(left))]) \
+            if any(left[j] > 0 for j in edges[g]) else None
+        if share is not None and all(q <= left[j] for j, q in enumerate(share)):
+            after = [a - q for a, q in zip(left, share)]
+            tail = _max_flow([sizes[k] for k in rest], after, [edges[k] for k in rest]) if rest else \
+                ([] if not any(after) else None)
+            if tail is not None:
+                out[g], left = share, after
+                continue
+        tail = _max_flow([sizes[k] for k in order[n:]], left, [edges[k] for k in order[n:]])
+        if tail is None:
+            return None
+        for k, row in zip(order[n:], tail):
+            out[k] = row
+        return out
+    return out
 
 
 def _deal(r, groups: list[array], flow: list[list[int]], n: int) -> array:
@@ -292,8 +337,10 @@ def _within_shifts(r, mult: list[list[float]], quotas: list[int]) -> array | Non
     return _deal(r, [groups[g] for g in keys], flow, len(mult))
 
 
-def _max_flow(supply: list[int], demand: list[int], edges: list[list[int]]) -> list[list[int]] | None:
+def _max_flow(supply: list[int], demand: list[int], edges: list[list[int]],
+              caps: list[dict[int, int]] | None = None) -> list[list[int]] | None:
     """Integer flow from groups (supply) to categories (demand) along `edges`
+    (at most `caps[group][category]` on an edge, else the group's supply)
     that meets every supply and demand exactly, or None. Edmonds-Karp on a
     graph of a few groups and categories: source, groups, categories, sink."""
     g, c = len(supply), len(demand)
@@ -310,7 +357,7 @@ def _max_flow(supply: list[int], demand: list[int], edges: list[list[int]]) -> l
     for i, s_ in enumerate(supply):
         add(src, i, s_)
         for j in edges[i]:
-            add(i, g + j, s_)
+            add(i, g + j, s_ if caps is None else min(s_, caps[i][j]))
     for j, d in enumerate(demand):
         add(g + j, snk, d)
     total = 0

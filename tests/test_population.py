@@ -174,14 +174,14 @@ def test_escalation_never_contradicts_the_scenario_even_when_quotas_cannot_hold(
     escalation_to_supervisor scenario). The escalation quota yields; no call is
     marked as escalated to a supervisor while its dialogue plays a self-service
     redirect (verify found exactly that at 8 calls)."""
-    from corpusc.plan.population import JOINT
+    from corpusc.plan.population import joint_rules
     text = (EXAMPLES / "contact_center.corpus").read_text(encoding="utf-8")
     text = text.replace("volume 40 per day", f"count {count}", 1)
     spec = tmp_path / "cc.corpus"
     spec.write_text(text, encoding="utf-8")
     calls = _plan(cli, spec)
     assert len(calls) == count
-    for field, (lead, rule) in JOINT.items():
+    for field, (lead, rule) in joint_rules("banking").items():
         for c in calls:
             m = c["metadata"]
             if m.get(lead) in rule and m.get(field) is not None:

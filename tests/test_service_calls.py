@@ -99,14 +99,24 @@ def test_calls_are_different_calls(contact):
     assert f["verbatim_de_same_intent"] <= 0.12, f
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 figures not reached yet: distinct-2 0.47 of 0.5 over the "
-                                       "first 20k words in plan order (German calls; verbatim is met)")
 def test_calls_reach_the_issue_figures(contact):
     """Issue 15's figures: distinct-2 >= 0.5 at 20k tokens, <= 15% of sentences
     of 6+ words verbatim in another call (German too)."""
     _, calls, rendered = contact
     f = figures(calls, rendered)
     assert f["distinct_2"] >= 0.5 and f["verbatim"] <= 0.15 and f["verbatim_de"] <= 0.15, f
+
+
+def test_each_language_is_as_varied(contact):
+    """Per locale, the first 20k words of its calls (German as varied as
+    English): distinct-2 on main 0.43 (de-DE) and 0.36 (en-US); the floor the
+    banks reach now, verbatim within the target with a margin."""
+    _, calls, rendered = contact
+    for loc, floor in (("de-DE", 0.46), ("en-US", 0.40)):
+        texts = [[t.text for t in rc.turns] for c, rc in zip(calls, rendered) if c.locale == loc]
+        d2, vb = distinct_2(texts), verbatim_share(texts)
+        print(f"\n{loc}: distinct-2 {d2:.3f}, verbatim {vb:.3f}")
+        assert d2 >= floor and vb <= 0.14, (loc, d2, vb)
 
 
 def test_the_measure_sees_a_reshuffled_script():

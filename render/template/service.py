@@ -8,6 +8,7 @@ its own banks (`pop.<domain>.*`) speaks from them, any other from
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Any
 
@@ -108,7 +109,9 @@ def _service_bank(loc: str, dom: str, chat: bool, transfers: bool) -> tuple[dict
     for k, v in bank.items():
         if not k.startswith(PREFIXES) or not isinstance(v, list) or not v or isinstance(v[0], (dict, list)):
             continue
-        own = k.split(".")[2:3] == ["hold"]  # the hold's own words: kept as written
+        # the hold's own words, a language switch's (another language), a fact's (said alike each
+        # time): kept as written
+        own = k.split(".")[2:3] in (["hold"], ["switch"], ["fact"])
         for t in v:
             pending[id(t)] = (t, k.startswith("pop.") and not own, None if own else rx)
         if rx is not None and not own:
@@ -358,6 +361,21 @@ def once_keys(locale: str, dom: str, side: str) -> tuple[str, ...]:
     return with_prefix(locale, f"pop.{dom}.once.{side}.")
 
 
+PII_SLOTS = frozenset({"phone", "new_phone", "email"})  # contact data: said only in a planned disclosure
+SWITCH_FLAG, PII_FLAG = "language_switch", "pii_disclosure_flag"  # the metadata's flags a call realizes
+
+
+def _ascii(name: str) -> str:
+    """A name as an e-mail address's local part (letters only, accents dropped)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name.lower()) if ch.isascii() and ch.isalpha())
+
+
+@lru_cache(maxsize=None)
+def _fact_names(loc: str, prefix: str) -> tuple[str, ...]:
+    """The facts a domain's calls draw once each (`pop.<dom>.fact.<name>[.<product or intent>]`)."""
+    return tuple(sorted({k[len(prefix):].split(".")[0] for k in with_prefix(loc, prefix)}))
+
+
 LEAD_CHANCE = {"agent": 0.15, "caller": 0.3}  # a sentence opened by a lead ("Also," "Well,"), by side
 
 
@@ -485,12 +503,26 @@ class Service:
             amount=self._amount(str(m.get("amount_bucket") or "")),
             last4=str(1000 + rng.below(R.r, 9000)),
         )
+        # one fact set per call (`pop.<dom>.fact.<name>`, for the call's product or intent when the bank
+        # has one): the card, the day a transfer was sent, a loan's sum are drawn once and said alike
+        # in every turn
+        prefix = f"pop.{self.dom}.fact."
+        for name in _fact_names(R.loc, prefix):
+            key = next((k for k in (f"{prefix}{name}.{m.get('product')}", f"{prefix}{name}.{self.intent}",
+                                    f"{prefix}{name}", f"{prefix}{name}.default") if R.bank.get(k)), None)
+            if key:
+                R.slots[name] = R.phrase(key)  # said inside sentences: no capital added
         months = R.bank.get(f"pop.{self.dom}.months")
         dob = self.k("dob")
         if months and dob:  # the caller's birthday, the same wherever it is said
-            R.slots["dob"] = R.say(dob, {"day": str(1 + rng.below(R.r, 28)), "month": months[0][rng.below(R.r, 12)],
-                                         "day_th": "", "year": str(1940 + rng.below(R.r, 63))})
+            # (its own slot names: a `day` slot would label the birthday a next step, signal_keys.json)
+            R.slots["dob"] = R.say(dob, {"bday": str(1 + rng.below(R.r, 28)), "month": months[0][rng.below(R.r, 12)],
+                                         "year": str(1940 + rng.below(R.r, 63))})
+        R.slots["email"] = f"{_ascii(first)}.{_ascii(last)}@example.com"  # a reserved domain (RFC 2606)
         self.missing = {k for k in ("amount", "dob") if not R.slots.get(k)}
+        # contact data (a phone number, an e-mail address) is said only where the metadata plans a
+        # disclosure (`pii_disclosure_flag`), in the one sentence labelled as it (`_flags`)
+        self.missing |= PII_SLOTS
 
     def _amount(self, bucket: str) -> str:
         """An amount inside the call's `amount_bucket` (`pop.<dom>.amount_range.<bucket>`:
@@ -554,13 +586,19 @@ class Service:
                     self.k(f"osteps.{self.scen}")):
             if key:
                 req += [str(s) for s in R.bank[key]]
+        always: list[str] = []
         if self.dom != "generic" and self.k("steps.always"):
-            req = [str(s) for s in R.bank[self.k("steps.always")]] + req
+            always = [str(s) for s in R.bank[self.k("steps.always")]]
+            req = always + req
         req = [s.replace("INTENT", self.intent) for s in req]
         req = [s for s in req if self.k(f"step.{s}.agent")]
+        always = [s for s in always if s in req][:1]
+        self.identity = frozenset(always)
         if k <= len(req):
-            head = req[:1] if k >= 3 else []
-            return head + req[len(req) - (k - len(head)):] if k > len(head) else req[len(req) - k:] if k else []
+            # the identity check (`steps.always`) stays first: no account detail is read before it
+            head = req[:1] if k >= 1 and req[:1] == always else []
+            rest = k - len(head)
+            return head + (req[len(req) - rest:] if rest > 0 else [])
         ek = self.k(f"extra.{self.scen}", "extra")
         extras = [str(s) for s in R.bank[ek]] if ek else []
         extras = [s for s in extras if s not in req and self.k(f"step.{s}.agent")]
@@ -580,7 +618,8 @@ class Service:
         agent_turns = [i for i in range(2, self.close_turn) if sp[i].side == "seller"]
         # a caller who asks the agent to say that again gets it said again: on the
         # phone, in some calls, one agent question is asked twice (`=repeat`)
-        repeat = not self.chat and not self.tight and len(agent_turns) >= 4 and bool(
+        # (with a hold, only when the call has room for both after the identity check)
+        repeat = not self.chat and not self.tight and len(agent_turns) >= (6 if self.hold > 0 else 4) and bool(
             self.k("repeat.caller") and self.k("repeat.agent")) and R.chance(0.3)
         steps = self._steps(len(agent_turns) - repeat)
         if repeat:
@@ -605,6 +644,9 @@ class Service:
                     continue
                 cur = nxt
             step_at[i] = cur or "hold"
+        # greet, intent, verify, details: the turn after the caller's identity statement is the first
+        # that may speak of the account
+        self.verified = 1 + max((i for i, st in step_at.items() if st in self.identity), default=-1)
         drafts = []
         scen_key = self.k(f"scenario.{self.scen}", f"intent.{self.intent}", "scenario.default")
         if self.k(f"intent.{self.intent}") and self.dom != "generic":
@@ -685,7 +727,11 @@ class Service:
                     d.fills = []
                 elif i in step_at:
                     s = step_at[i]
-                    d.add(d.core, self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i))
+                    # the identity check is labelled as what it is: the agent's request, the caller's statement
+                    d.add(d.core, self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i),
+                          (("identity", "request" if side == "agent" else "statement"),) if s in self.identity else ())
+                    if i < self.verified and side == "agent":
+                        d.fills = []  # nothing of the account is said before the caller is verified
                     if step_at.get(i + 1) == "=ask":
                         d.fills = []  # what the caller asks to hear again is the last thing said
                 else:
@@ -700,8 +746,49 @@ class Service:
                            None)
                 for text, _, _ in (src.core if src is not None else []):
                     d.add(d.core, text)
+        self._flags(drafts, step_at)
         self._gaps(drafts, step_at)
         return drafts
+
+    def _flags(self, drafts: list[Draft], step_at: dict[int, str]) -> None:
+        """The metadata's flags, said where the call can carry them and
+        labelled: `language_switch`, the caller says a sentence in the other
+        language (`switch.caller`, key: that language) and the agent carries on
+        in the call's (`switch.agent`); `pii_disclosure_flag`, the caller reads
+        out their contact data (fictional: the reserved-range ANI, an
+        example.com address; `pii.caller`) and the agent says it is not needed
+        (`pii.agent`). A call without the flag says neither (contact-data slots
+        are `PII_SLOTS`, missing elsewhere)."""
+        R = self.R
+        room = [d.i for d in drafts if d.side != "seller" and self.verified <= d.i and d.i + 1 < self.close_turn
+                and drafts[d.i + 1].side == "seller" and d.i + 1 != self.hold_at
+                and not {step_at.get(d.i), step_at.get(d.i + 1)} & {"=ask", "=repeat"}]
+        # a call too short for an exchange still says what its metadata flags: in a caller turn, unanswered
+        spare = [d.i for d in drafts if d.side != "seller" and d.i >= max(1, self.verified)] or \
+            [d.i for d in drafts if d.side != "seller"]
+        for flag, name, key in ((SWITCH_FLAG, "switch", self._other_language()), (PII_FLAG, "pii", "contact")):
+            if self.meta.get(flag) is not True or not key or not (room or spare):
+                continue
+            said = R.say(self.k(f"{name}.caller"), {})
+            if not said:
+                continue
+            if room:
+                i = room.pop(rng.below(R.r, len(room)) if len(room) > 1 else 0)
+            else:
+                i = spare[-1]
+            drafts[i].add(drafts[i].core, said, (("pii_disclosure" if name == "pii" else "language_switch", key),))
+            reply = R.say(self.k(f"{name}.agent"), {}) if i in spare and i + 1 < len(drafts) and \
+                drafts[i + 1].side == "seller" and i + 1 != self.hold_at else ""
+            if reply:
+                drafts[i + 1].add(drafts[i + 1].head, reply)
+            room = [j for j in room if abs(j - i) > 1]
+            spare = [j for j in spare if j != i] or spare
+
+    def _other_language(self) -> str:
+        """The language the bank's switching caller speaks (`switch.to`: one locale tag, as data)."""
+        key = self.k("switch.to")
+        v = self.R.bank.get(key) if key else None
+        return str(v[0][0]) if v and isinstance(v[0], list) and v[0] else ""
 
     def _handover(self, d: Draft, i: int, kw: dict) -> None:
         """A turn after the agent's hand-over: the caller agrees, the colleague
@@ -734,8 +821,10 @@ class Service:
                 & {"=ask", "=repeat"}]
         if not room:
             return None
-        # mid-call, before the outcome: not returning on the close when there is room elsewhere
+        # mid-call, before the outcome: not returning on the close when there is room elsewhere; after
+        # the identity check (the agent looks something up in an account they may open)
         room = [a for a in room if a + 2 < self.close_turn] or room
+        room = [a for a in room if a >= self.verified] or room
         held = [a for a in room if step_at.get(a + 2) == "hold"]
         a = held[0] if held else room[(len(room) - 1) // 2]
         kw = drafts[a].slots
