@@ -188,6 +188,67 @@ def _assignments(prog: P.Program, pop: P.Population, days, day_of, secs) -> dict
     return {c.field: out[c.field] for c in pop.categoricals}
 
 
+# Metadata the call's plot decides, set from it instead of drawn free (a value
+# the call contradicts is a wrong label a pipeline is scored against); data,
+# read by `agree` here and by `corpusc verify`:
+# - first contact resolution: the issue is settled in this call only when the
+#   first agent resolves it; a callback, a hand-over or a supervisor leaves it
+#   open (a self-service redirect keeps the drawn value: either is plausible);
+FCR_OF_SCENARIO: dict[str, bool] = {
+    "resolved_first_contact": True, "callback_scheduled": False,
+    "escalation_to_supervisor": False, "transfer_to_specialist": False,
+}
+# - the caller's sentiment: a call that plays a complaint or an escalation is
+#   negative (the renderer writes an upset caller below MOOD_NEGATIVE), any
+#   other call keeps its drawn score;
+MOOD_NEGATIVE = -0.3  # render/template/service.py: a caller below this speaks upset
+NO_COMPLAINT = "no_complaint"
+# - holds: a share of the calls of each intent puts the caller on hold (the
+#   agent checks, asks a colleague); the others have none (Hold_time 0), so a
+#   hold is an event of the call, never of the channel. Calls with a hand-over
+#   hold more often (the agent reaches the colleague first).
+HOLD_SHARE: dict[str, float] = {
+    "card_block": 0.35, "transfer_status": 0.55, "billing_question": 0.5, "online_banking_login": 0.4,
+    "address_change": 0.2, "loan_inquiry": 0.6, "complaint": 0.5, "account_closure": 0.45,
+}
+HOLD_SHARE_DEFAULT, HOLD_SHARE_HANDOVER = 0.45, 0.8
+# - silences: dead air is short; the planned silence is spread over pauses of
+#   at most SILENCE_MAX_SEC before caller turns (render/template/service.py),
+#   and a call has no more silence than its caller turns can hold.
+SILENCE_MAX_SEC = 8.0
+# - device: a typed chat comes from a phone app or a computer, never a landline.
+CHAT_DEVICES = frozenset({"mobile", "desktop", "tablet"})
+# values a JOINT rule excludes that `corpusc verify` judges even though no rule lists them
+JOINT_EXCLUDED: dict[str, frozenset[str]] = {"device_type": frozenset({"landline"})}
+
+
+def agree(meta: dict[str, Any], hold_draw: float) -> None:
+    """Set the fields the call's plot decides (FCR, sentiment, whether there
+    is a hold) from the scenario, intent and complaint the dialogue plays.
+    `hold_draw` is a uniform number of the call's own hold stream."""
+    scen = meta.get("scenario")
+    fcr = FCR_OF_SCENARIO.get(scen) if isinstance(scen, str) else None
+    if fcr is not None and isinstance(meta.get("FCR"), bool):
+        meta["FCR"] = fcr
+    s = meta.get("sentiment_score")
+    if isinstance(s, (int, float)) and not isinstance(s, bool) and negative_call(meta) and s >= MOOD_NEGATIVE:
+        # the drawn score's place in its range kept, moved into the negative band
+        meta["sentiment_score"] = round(MOOD_NEGATIVE - 0.05 - 0.5 * (min(1.0, max(-1.0, float(s))) + 1) / 2, 3)
+    h = meta.get("Hold_time")
+    if isinstance(h, (int, float)) and not isinstance(h, bool) and h > 0:
+        intent = meta.get("intent")
+        share = HOLD_SHARE_HANDOVER if scen in HANDOVER else \
+            HOLD_SHARE.get(intent, HOLD_SHARE_DEFAULT) if isinstance(intent, str) else HOLD_SHARE_DEFAULT
+        if hold_draw >= share:
+            meta["Hold_time"] = 0 if isinstance(h, int) else 0.0
+
+
+def negative_call(meta: dict[str, Any]) -> bool:
+    """Whether the call plays a complaint or a supervisor escalation (its caller is upset)."""
+    cat = meta.get("complaint_category")
+    return (isinstance(cat, str) and cat not in ("", NO_COMPLAINT)) or meta.get("scenario") == "escalation_to_supervisor"
+
+
 # Fields that name the same event as another field, planned together so the
 # metadata cannot contradict the dialogue the leading field drives: for each
 # dependent field, its leading field and the values a call of each leading
@@ -205,6 +266,7 @@ JOINT: dict[str, tuple[str, dict[str, frozenset[str]]]] = {
     "complaint_category": ("intent", {
         "complaint": frozenset({"fees", "service_quality", "wait_time", "fraud_handling"}),
     }),
+    "device_type": ("channel", {"text": CHAT_DEVICES}),
 }
 
 
@@ -234,10 +296,41 @@ def _join(r, out: dict[str, tuple[list[str], array]], field: str) -> None:
     groups = [array("I") for _ in lvals]
     for k, g in enumerate(larr):
         groups[g].append(k)
-    flow = _max_flow([len(g) for g in groups], quotas, edges)
+    flow = _proportional([len(g) for g in groups], quotas, edges)
+    if flow is None:
+        flow = _max_flow([len(g) for g in groups], quotas, edges)
     if flow is None:  # no deal keeps every quota (a few calls, rounded shares): the quotas yield
         flow = _nearest_deal([len(g) for g in groups], quotas, edges)
     out[field] = (values, _deal(r, groups, flow, len(arr)))
+
+
+def _proportional(sizes: list[int], quotas: list[int], edges: list[list[int]]) -> list[list[int]] | None:
+    """A deal in which each restricted group takes its allowed values in the
+    shares of their quotas (chats split over mobile and desktop as the
+    population does, not all on the first) and the unrestricted groups take
+    what is left in the same way; None when that breaks a quota (then the
+    maximum flow decides)."""
+    every = len(quotas)
+    left = list(quotas)
+    out: list[list[int] | None] = [None] * len(sizes)
+    for k, size in enumerate(sizes):
+        if len(edges[k]) < every:
+            row = [0] * every
+            for i, q in zip(edges[k], rng.apportion(size, [quotas[i] for i in edges[k]])):
+                row[i] = q
+                left[i] -= q
+            out[k] = row
+    if any(x < 0 for x in left):
+        return None
+    free = [k for k in range(len(sizes)) if out[k] is None]
+    for n, k in enumerate(free):  # the last free group takes the exact rest
+        rest = sum(sizes[j] for j in free[n:])
+        row = list(left) if n == len(free) - 1 else rng.apportion(sizes[k], left) if rest else [0] * every
+        if sum(row) != sizes[k]:
+            return None
+        out[k] = row
+        left = [a - b for a, b in zip(left, row)]
+    return out if all(x == 0 for x in left) else None
 
 
 def _deal(r, groups: list[array], flow: list[list[int]], n: int) -> array:
@@ -466,6 +559,7 @@ class Expander:
         self.fills: dict[tuple, Any] = {}  # one per distinct list of fields
         self.phones: dict[str, list] = {}  # reserved number blocks by locale
         self.stream = rng.streams(prog.corpus.seed, "population", pop.name, "call")
+        self.hold_stream = rng.streams(prog.corpus.seed, "population", pop.name, "hold")
         # frozen parts many calls share (participants, beats), made once each
         self.shared: dict[tuple, Any] = {}
 
@@ -562,6 +656,7 @@ class Expander:
                     linked.update(agent_name=agent.display, team=agent.team, agent_shift=agent.shift)
             meta = linked
         meta["time_of_day_bucket"] = _BUCKET_OF_HOUR[hour]
+        agree(meta, self.hold_stream(str(k)).random())
         ratio = meta.get("Silence_ratio")
         if isinstance(ratio, (int, float)) and "Silence_total_seconds" not in meta and "duration_sec" in meta:
             meta["Silence_total_seconds"] = round(ratio / 100 * float(meta["duration_sec"]), 3)
@@ -583,6 +678,12 @@ class Expander:
         # (three turns), a silence sits before a caller's turn, each interruption cuts into a turn
         turns = min(80, max(turns, 4 + 3 * _positive(meta.get("Hold_time")) + 2 * _positive(
             meta.get("Silence_total_seconds")) + 2 * int(_positive(meta.get("Interruptions_count"), count=True))))
+        silence = meta.get("Silence_total_seconds")
+        if _positive(silence):  # no more dead air than pauses before the middle's caller turns can hold
+            end = turns - 1 if (turns - 1) % 2 == 0 else turns - 2
+            room = max(1, (end - 2) // 2 - 1) * SILENCE_MAX_SEC
+            if silence > room:
+                meta["Silence_total_seconds"] = room
         # waits that leave the turns too little time (a 60 s hold in a 70 s call) lengthen the call: the
         # rendered length, which `duration_sec` reports, is the waits and the turns' time together
         duration = max(duration, duration - talk + turns * (MIN_MESSAGE_SEC if chat else MIN_TURN_SEC))

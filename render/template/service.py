@@ -13,6 +13,7 @@ from typing import Any
 
 from corpusc.plan import rng
 from corpusc.plan.model import Beat
+from corpusc.plan.population import SILENCE_MAX_SEC
 from corpusc.render.template.banks import load_bank, with_prefix
 from corpusc.render.template.classify import placeholder_name
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name
@@ -358,7 +359,8 @@ def once_keys(locale: str, dom: str, side: str) -> tuple[str, ...]:
     return with_prefix(locale, f"pop.{dom}.once.{side}.")
 
 
-LEAD_CHANCE = {"agent": 0.15, "caller": 0.3}  # a sentence opened by a lead ("Also," "Well,"), by side
+LEAD_CHANCE = {"agent": 0.15, "caller": 0.3}
+TAILS_PER_CALL = 2  # closing asides (", as a rule") a side says in one call: each at most once (the bank cycles)  # a sentence opened by a lead ("Also," "Well,"), by side
 
 
 @lru_cache(maxsize=None)
@@ -709,6 +711,10 @@ class Service:
         takes it from there and says goodbye (`handover.close.<role>`)."""
         role = self.colleague.role
         kw["new_agent"] = first_name(self.colleague.name)
+        for slot in ("colleague", "colleague_of"):  # the agent who handed over, in their gender (data)
+            key = self.k(f"handover.{slot}.{self.sp[0].gender}", f"handover.{slot}.neutral")
+            if key:
+                kw[slot] = self.R.phrase(key)
         if d.p is self.colleague:
             first = all(p is not self.colleague for p in self.sp[self.close_turn + 1:i])
             key = self.k(f"handover.pickup.{role}" if first else f"handover.close.{role}")
@@ -778,6 +784,7 @@ class Service:
         banks = {side: (None, None, None) if self.tight else
                  (self.k(f"tail.{side}"), self.k(f"address.{side}"), self.k(f"lead.{side}")) for side in ("agent", "caller")}
         lead_words = self._lead_words()
+        tails_left = {"agent": TAILS_PER_CALL, "caller": TAILS_PER_CALL}  # an aside is a habit, not a tic
         for d in drafts:
             addressed = False  # the name at most once a turn
             side = "agent" if d.side == "seller" else "caller"
@@ -798,8 +805,10 @@ class Service:
                             text = self._joined(text, R.phrase(address), text[-1])
                             named += 1
                             addressed = True
-                        elif tails and text[-1] == "." and "," not in text[-25:] and R.chance(0.25):
+                        elif tails and tails_left[side] > 0 and text[-1] == "." and "," not in text[-25:] and \
+                                R.chance(0.25):
                             text = self._joined(text, R.phrase(tails), ".")
+                            tails_left[side] -= 1
                     if lead and spaces >= 4 and R.chance(LEAD_CHANCE[side]):
                         # how people start a sentence ("Also, ich ...", "So, I ..."): before a word that may follow one
                         w = text[:text.find(" ")]
@@ -852,21 +861,56 @@ class Service:
             callers = [d for d in middle if d.side != "seller" and d.i + 1 != self.hold_at] or \
                 [d for d in drafts[1:] if d.side != "seller"]
             if callers:
-                # one to three pauses before caller turns, of unequal lengths drawn per call
+                # pauses before caller turns, of unequal lengths drawn per call, none longer than
+                # SILENCE_MAX_SEC (the plan leaves no more silence than the caller turns can hold)
                 tenths = round(self.silence * 10)
-                k = 1 if self.silence < 2.0 or len(callers) < 2 else min(len(callers), tenths, 1 + rng.below(self.R.r, 3))
+                cap = int(SILENCE_MAX_SEC * 10)
+                need = -(-tenths // cap)
+                few = 1 + rng.below(self.R.r, 3)
+                k = 1 if need <= 1 and (self.silence < 2.0 or len(callers) < 2) else \
+                    min(len(callers), tenths, max(need, few))
                 picks = sorted(rng.sample(self.R.r, callers, k), key=lambda d: d.i) if k > 1 else \
                     [callers[rng.below(self.R.r, len(callers))]]
-                weights = [0.3 + self.R.r.random() for _ in picks]
-                parts = [max(1, int(tenths * w / sum(weights))) for w in weights]
-                parts[-1] = tenths - sum(parts[:-1])
-                if parts[-1] < 1:
-                    picks, parts = picks[:1], [tenths]
-                while len(set(parts)) < len(parts) and parts[-1] > 1:  # no two silences of one length
-                    parts[0] += 1
-                    parts[-1] -= 1
+                parts = _pauses(tenths, [0.3 + self.R.r.random() for _ in picks], cap)
                 for d, part in zip(picks, parts):
                     d.gaps.append(f"silence {part / 10:.1f}s")
+
+def _pauses(tenths: int, weights: list[float], cap: int) -> list[int]:
+    """`tenths` split over len(`weights`) pauses in proportion to the weights:
+    each at least one tenth and, when the pauses can hold it, at most `cap`;
+    no two of one length where the total allows."""
+    parts = rng.apportion(tenths, weights)
+    n = len(parts)
+    for _ in range(4 * n + 4 * tenths):
+        lo, hi = parts.index(min(parts)), parts.index(max(parts))
+        if parts[lo] < 1 and parts[hi] > 1:
+            parts[lo] += 1
+            parts[hi] -= 1
+        elif parts[hi] > cap and parts[lo] < cap:
+            move = min(parts[hi] - cap, cap - parts[lo])
+            parts[hi] -= move
+            parts[lo] += move
+        else:
+            break
+    for _ in range(8 * n):  # no two silences of one length
+        seen: dict[int, int] = {}
+        dup = next(((seen[v], i) for i, v in enumerate(parts) if v in seen or seen.setdefault(v, i) is None), None)
+        if dup is None:
+            break
+        a, b = dup
+        if parts[a] < cap and parts[b] > 1:
+            parts[a] += 1
+            parts[b] -= 1
+        elif parts[b] < cap and parts[a] > 1:
+            parts[b] += 1
+            parts[a] -= 1
+        elif parts[b] > 1 and min(parts) < cap - 1:
+            parts[b] -= 1
+            parts[parts.index(min(parts))] += 1
+        else:
+            break
+    return parts
+
 
 def _cased(found: str, w: str, keep: tuple[str, ...]) -> str:
     """Paraphrase `w` capitalized as `found` was."""
