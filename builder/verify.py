@@ -118,9 +118,12 @@ def _verify_audio(out: Path, call: Call, entry: dict, add, summary: dict[str, An
 def _check_metadata(out: Path, call: Call, entry: dict, add, pop) -> None:
     """A population call's metadata as its files record it against what the
     call realized: `duration_sec` is the rendered length (the audio's when
-    there is audio) within 1 s, the agent speaks the call's language, and
-    escalation agrees with the scenario the dialogue plays (plan.population.JOINT)."""
-    from corpusc.plan.population import FCR_OF_SCENARIO, JOINT, JOINT_EXCLUDED, MOOD_NEGATIVE, negative_call
+    there is audio) within 1 s, the agent speaks the call's language,
+    escalation and device agree with the scenario and channel (plan.population.JOINT),
+    FCR with the scenario, sentiment with a complaint or escalation, and the
+    team with the intent's routes (plan.population)."""
+    from corpusc.plan.population import (FCR_OF_SCENARIO, JOINT, JOINT_EXCLUDED, MOOD_NEGATIVE, misrouted,
+                                         negative_call)
     files = entry.get("files", {})
     meta, where = None, None
     for rel in (f"ground_truth/{call.id}.json", f"audio/{call.id}.wav.json"):
@@ -152,6 +155,9 @@ def _check_metadata(out: Path, call: Call, entry: dict, add, pop) -> None:
         known = set().union(*rule.values()) | JOINT_EXCLUDED.get(field, frozenset())
         if value in known and led in rule and value not in rule[led]:
             add("E0704", f"`{where}`: {field} `{value}` contradicts {lead} `{led}` the dialogue plays", span)
+    if pop is not None and misrouted(pop, meta, call.locale, call.time):
+        add("E0704", f"`{where}`: intent `{meta.get('intent')}` went to team `{meta.get('team')}` while an agent "
+            "of its teams was on shift", span, help="plan/population.py routes an intent to its teams (ROUTES)")
     scen = meta.get("scenario")
     fcr = FCR_OF_SCENARIO.get(scen) if isinstance(scen, str) else None
     if fcr is not None and isinstance(meta.get("FCR"), bool) and meta["FCR"] is not fcr:

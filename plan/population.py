@@ -88,7 +88,8 @@ def schedule(prog: P.Program, pop: P.Population) -> tuple[list[dt.date], array, 
 
 
 def _multipliers(pop: P.Population, field: str, values: list[str], days, day_of, secs,
-                 spoken: list[str | None] | None = None) -> list[list[float]] | None:
+                 spoken: list[str | None] | None = None,
+                 intents: list[str | None] | None = None) -> list[list[float]] | None:
     """Per call, a weight multiplier per category from the `when` adjustments
     and, for the agent field, from the shifts (0 when off shift) and the
     languages the agent speaks (0 when the call's language, `spoken[k]`, is
@@ -97,7 +98,8 @@ def _multipliers(pop: P.Population, field: str, values: list[str], days, day_of,
     whens = [w for w in pop.whens if field in w.adjust]
     shifted = field == "agent" and pop.shifts and any(a.shift in pop.shifts for a in pop.agents.values())
     tongues = spoken if field == "agent" and spoken and any(a.languages for a in pop.agents.values()) else None
-    if not whens and not shifted and tongues is None:
+    routed = intents if field == "agent" and intents and any(a.team in TEAMS for a in pop.agents.values()) else None
+    if not whens and not shifted and tongues is None and routed is None:
         return None
     cache: dict[tuple, list[float]] = {}
     out = []
@@ -105,7 +107,8 @@ def _multipliers(pop: P.Population, field: str, values: list[str], days, day_of,
         wd = days[di].weekday()
         minute = sec // 60
         lang = tongues[k] if tongues is not None else None
-        key = (wd, minute // 60, minute if shifted else 0, lang)
+        intent = routed[k] if routed is not None else None
+        key = (wd, minute // 60, minute if shifted else 0, lang, intent)
         m = cache.get(key)
         if m is None:
             m = [1.0] * len(values)
@@ -125,6 +128,11 @@ def _multipliers(pop: P.Population, field: str, values: list[str], days, day_of,
                     a = pop.agents.get(v)
                     if a is not None and a.languages and lang not in a.languages:
                         m[i] = 0.0
+            if intent in ROUTES:  # the intent's teams take the call when one of them is there to take it
+                fit = [0.0 if (a := pop.agents.get(v)) is not None and a.team in TEAMS and
+                       a.team not in ROUTES[intent] else x for x, v in zip(m, values)]
+                if any(fit):
+                    m = fit
             cache[key] = m
         out.append(m)
     return out
@@ -148,11 +156,14 @@ def _assignments(prog: P.Program, pop: P.Population, days, day_of, secs) -> dict
     for cat in order:
         values = [c.value for c in cat.categories]
         r = rng.stream(prog.corpus.seed, "population", pop.name, "field", cat.field)
-        spoken = None
+        spoken = intents = None
         if cat.field == "agent" and "language" in out:
             lv, la = out["language"]
             spoken = [lv[i] for i in la]
-        mult = _multipliers(pop, cat.field, values, days, day_of, secs, spoken)
+        if cat.field == "agent" and "intent" in out:
+            iv, ia = out["intent"]
+            intents = [iv[i] for i in ia]
+        mult = _multipliers(pop, cat.field, values, days, day_of, secs, spoken, intents)
         arr = array("H", bytes(2 * n))
         if pop.sampling == "random":
             base = [c.weight for c in cat.categories]
@@ -247,6 +258,38 @@ def negative_call(meta: dict[str, Any]) -> bool:
     """Whether the call plays a complaint or a supervisor escalation (its caller is upset)."""
     cat = meta.get("complaint_category")
     return (isinstance(cat, str) and cat not in ("", NO_COMPLAINT)) or meta.get("scenario") == "escalation_to_supervisor"
+
+
+# - routing: which teams of the roster (stdlib/domains/contact_center.corpus)
+#   take an intent's calls. A call goes to an agent of one of them whenever
+#   one is on shift and speaks the call's language; only when none is does
+#   another team take it (shifts and languages are hard limits, routing yields).
+ROUTES: dict[str, frozenset[str]] = {
+    "card_block": frozenset({"tech_support", "billing"}),
+    "transfer_status": frozenset({"billing", "onboarding"}),
+    "billing_question": frozenset({"billing", "retention"}),
+    "online_banking_login": frozenset({"tech_support", "onboarding"}),
+    "address_change": frozenset({"onboarding", "billing"}),
+    "loan_inquiry": frozenset({"onboarding", "retention", "billing"}),
+    "complaint": frozenset({"retention", "billing"}),
+    "account_closure": frozenset({"retention", "onboarding"}),
+}
+TEAMS = frozenset().union(*ROUTES.values())
+
+
+def misrouted(pop: P.Population, meta: dict[str, Any], locale: str, time: str) -> bool:
+    """Whether a call went to a team outside its intent's ROUTES although an
+    agent of one of them was on shift and spoke the call's language."""
+    intent, agent = meta.get("intent"), pop.agents.get(str(meta.get("agent"))) if pop.agents else None
+    if intent not in ROUTES or agent is None or agent.team not in TEAMS or agent.team in ROUTES[intent]:
+        return False
+    minute = _minutes(time)
+
+    def there(a) -> bool:
+        span = pop.shifts.get(a.shift) if pop.shifts and a.shift else None
+        on = span is None or _minutes(span[0]) <= minute < _minutes(span[1])
+        return on and (not a.languages or locale in a.languages)
+    return any(a.team in ROUTES[intent] and there(a) for a in pop.agents.values())
 
 
 # Fields that name the same event as another field, planned together so the
