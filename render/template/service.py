@@ -359,8 +359,8 @@ def once_keys(locale: str, dom: str, side: str) -> tuple[str, ...]:
     return with_prefix(locale, f"pop.{dom}.once.{side}.")
 
 
-LEAD_CHANCE = {"agent": 0.15, "caller": 0.3}
-TAILS_PER_CALL = 2  # closing asides (", as a rule") a side says in one call: each at most once (the bank cycles)  # a sentence opened by a lead ("Also," "Well,"), by side
+LEAD_CHANCE = {"agent": 0.15, "caller": 0.3}  # a sentence opened by a lead ("Also," "Well,"), by side
+TAILS_PER_CALL = 8  # closing asides (", by the way") a side says in one call: each at most once (the bank cycles)
 
 
 @lru_cache(maxsize=None)
