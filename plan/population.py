@@ -227,6 +227,7 @@ HOLD_SHARE_DEFAULT, HOLD_SHARE_HANDOVER = 0.45, 0.8
 #   at most SILENCE_MAX_SEC before caller turns (render/template/service.py),
 #   and a call has no more silence than its caller turns can hold.
 SILENCE_MAX_SEC = 8.0
+SILENCE_FILL = 0.7  # the planned silence fills the pauses to this share of their room (so they can differ)
 # - device: a typed chat comes from a phone app or a computer, never a landline.
 CHAT_DEVICES = frozenset({"mobile", "desktop", "tablet"})
 # values a JOINT rule excludes that `corpusc verify` judges even though no rule lists them
@@ -724,9 +725,13 @@ class Expander:
         silence = meta.get("Silence_total_seconds")
         if _positive(silence):  # no more dead air than pauses before the middle's caller turns can hold
             end = turns - 1 if (turns - 1) % 2 == 0 else turns - 2
-            room = max(1, (end - 2) // 2 - 1) * SILENCE_MAX_SEC
-            if silence > room:
-                meta["Silence_total_seconds"] = room
+            room = max(1, (end - 2) // 2 - 1) * SILENCE_MAX_SEC * SILENCE_FILL
+            dur = float(meta.get("duration_sec") or 0)
+            if silence > room and dur > 0 and isinstance(meta.get("Silence_ratio"), (int, float)):
+                meta["Silence_ratio"] = ratio = round(100 * room / dur, 3)  # the ratio and the seconds agree
+                meta["Silence_total_seconds"] = round(ratio / 100 * dur, 3)
+            elif silence > room:
+                meta["Silence_total_seconds"] = round(room, 3)
         # waits that leave the turns too little time (a 60 s hold in a 70 s call) lengthen the call: the
         # rendered length, which `duration_sec` reports, is the waits and the turns' time together
         duration = max(duration, duration - talk + turns * (MIN_MESSAGE_SEC if chat else MIN_TURN_SEC))

@@ -13,7 +13,7 @@ from typing import Any
 
 from corpusc.plan import rng
 from corpusc.plan.model import Beat
-from corpusc.plan.population import SILENCE_MAX_SEC
+from corpusc.plan.population import SILENCE_FILL, SILENCE_MAX_SEC
 from corpusc.render.template.banks import load_bank, with_prefix
 from corpusc.render.template.classify import placeholder_name
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name
@@ -865,22 +865,31 @@ class Service:
                 # SILENCE_MAX_SEC (the plan leaves no more silence than the caller turns can hold)
                 tenths = round(self.silence * 10)
                 cap = int(SILENCE_MAX_SEC * 10)
-                need = -(-tenths // cap)
+                need = -(-tenths // int(cap * SILENCE_FILL))  # room to spare: the pauses can differ
                 few = 1 + rng.below(self.R.r, 3)
                 k = 1 if need <= 1 and (self.silence < 2.0 or len(callers) < 2) else \
                     min(len(callers), tenths, max(need, few))
                 picks = sorted(rng.sample(self.R.r, callers, k), key=lambda d: d.i) if k > 1 else \
                     [callers[rng.below(self.R.r, len(callers))]]
-                parts = _pauses(tenths, [0.3 + self.R.r.random() for _ in picks], cap)
+                parts = _pauses(tenths, [0.6 + 0.4 * self.R.r.random() for _ in picks], cap)
                 for d, part in zip(picks, parts):
                     d.gaps.append(f"silence {part / 10:.1f}s")
 
 def _pauses(tenths: int, weights: list[float], cap: int) -> list[int]:
     """`tenths` split over len(`weights`) pauses in proportion to the weights:
     each at least one tenth and, when the pauses can hold it, at most `cap`;
-    no two of one length where the total allows."""
-    parts = rng.apportion(tenths, weights)
-    n = len(parts)
+    no two of one length where the total allows: the pauses in the order of
+    their shares get 1, 2, 3... tenths more than their shares of the rest, so
+    each is longer than the one before."""
+    n = len(weights)
+    base = n * (n + 1) // 2
+    if tenths >= base:
+        share = rng.apportion(tenths - base, weights)
+        parts = [0] * n
+        for rank, i in enumerate(sorted(range(n), key=lambda i: (share[i], i))):
+            parts[i] = share[i] + rank + 1
+    else:
+        parts = rng.apportion(tenths, weights)
     for _ in range(4 * n + 4 * tenths):
         lo, hi = parts.index(min(parts)), parts.index(max(parts))
         if parts[lo] < 1 and parts[hi] > 1:
@@ -892,22 +901,31 @@ def _pauses(tenths: int, weights: list[float], cap: int) -> list[int]:
             parts[lo] += move
         else:
             break
-    for _ in range(8 * n):  # no two silences of one length
+    top = max(cap, max(parts))
+    for _ in range(4 * n * n):  # no two silences of one length
         seen: dict[int, int] = {}
-        dup = next(((seen[v], i) for i, v in enumerate(parts) if v in seen or seen.setdefault(v, i) is None), None)
+        dup = None
+        for i, v in enumerate(parts):
+            if v in seen:
+                dup = i
+                break
+            seen[v] = i
         if dup is None:
             break
-        a, b = dup
-        if parts[a] < cap and parts[b] > 1:
-            parts[a] += 1
-            parts[b] -= 1
-        elif parts[b] < cap and parts[a] > 1:
-            parts[b] += 1
-            parts[a] -= 1
-        elif parts[b] > 1 and min(parts) < cap - 1:
-            parts[b] -= 1
-            parts[parts.index(min(parts))] += 1
-        else:
+        moved = False
+        for d in (1, -1):  # the duplicate a tenth longer or shorter, another pause the opposite
+            for j in sorted(range(n), key=lambda j: -parts[j] if d > 0 else parts[j]):
+                x, y = parts[dup] + d, parts[j] - d
+                if j != dup and 1 <= x <= top and 1 <= y <= top and x not in parts and \
+                        (y not in parts or y == x):
+                    if y == x:
+                        continue
+                    parts[dup], parts[j] = x, y
+                    moved = True
+                    break
+            if moved:
+                break
+        if not moved:
             break
     return parts
 
