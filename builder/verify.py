@@ -118,10 +118,12 @@ def _verify_audio(out: Path, call: Call, entry: dict, add, summary: dict[str, An
 def _check_metadata(out: Path, call: Call, entry: dict, add, pop) -> None:
     """A population call's metadata as its files record it against what the
     call realized: `duration_sec` is the rendered length (the audio's when
-    there is audio) within 1 s, the agent speaks the call's language, and
-    escalation agrees with the scenario the dialogue plays, the product with the
-    intent (plan.population.joint_rules)."""
-    from corpusc.plan.population import joint_rules
+    there is audio) within 1 s, the agent speaks the call's language,
+    escalation, device and product agree with the scenario, channel and intent
+    (plan.population.joint_rules), FCR with the scenario, sentiment with a
+    complaint or escalation, and the team with the intent's routes (plan.population)."""
+    from corpusc.plan.population import (FCR_OF_SCENARIO, JOINT_EXCLUDED, MOOD_NEGATIVE, joint_rules, misrouted,
+                                         negative_call)
     files = entry.get("files", {})
     meta, where = None, None
     for rel in (f"ground_truth/{call.id}.json", f"audio/{call.id}.wav.json"):
@@ -149,9 +151,22 @@ def _check_metadata(out: Path, call: Call, entry: dict, add, pop) -> None:
         add("E0704", f"`{where}`: agent `{agent.name}` does not speak {call.locale}, the call's language", span)
     for field, (lead, rule) in joint_rules(pop.domain if pop is not None else None).items():
         value, led = meta.get(field), meta.get(lead)
-        known = set().union(*rule.values())  # a spec with its own values for the field is not judged
+        # a spec with its own values for the field is not judged
+        known = set().union(*rule.values()) | JOINT_EXCLUDED.get(field, frozenset())
         if value in known and led in rule and value not in rule[led]:
             add("E0704", f"`{where}`: {field} `{value}` contradicts {lead} `{led}` the dialogue plays", span)
+    if pop is not None and misrouted(pop, meta, call.locale, call.time):
+        add("E0704", f"`{where}`: intent `{meta.get('intent')}` went to team `{meta.get('team')}` while an agent "
+            "of its teams was on shift", span, help="plan/population.py routes an intent to its teams (ROUTES)")
+    scen = meta.get("scenario")
+    fcr = FCR_OF_SCENARIO.get(scen) if isinstance(scen, str) else None
+    if fcr is not None and isinstance(meta.get("FCR"), bool) and meta["FCR"] is not fcr:
+        add("E0704", f"`{where}`: FCR {meta['FCR']} contradicts scenario `{scen}` the dialogue plays", span,
+            help="plan/population.py sets FCR from the scenario (FCR_OF_SCENARIO)")
+    s = meta.get("sentiment_score")
+    if isinstance(s, (int, float)) and not isinstance(s, bool) and negative_call(meta) and s >= MOOD_NEGATIVE:
+        add("E0704", f"`{where}`: sentiment_score {s} for a call that plays a complaint or an escalation", span,
+            help="plan/population.py moves such a call's sentiment below MOOD_NEGATIVE (its caller speaks upset)")
 
 
 _WAIT = re.compile(r"^(hold|silence) ([0-9.]+)s$")
@@ -162,20 +177,27 @@ def _check_events(meta: dict, turns: list[dict], where: str, span, add) -> None:
     hold's and the silences' seconds are the `hold Ns` / `silence Ns` gaps
     (within 0.15 s: the gaps are written in tenths), the interruption count
     is the turns cued INTERRUPTS."""
+    from corpusc.plan.population import SILENCE_MAX_SEC
     waits = {"hold": 0.0, "silence": 0.0}
     cut = 0
+    longest = 0.0
     for t in turns:
         cues = t.get("cues") if "cues" in t else t.get("annotations") or []
         for c in cues:
             m = _WAIT.match(str(c))
             if m:
                 waits[m.group(1)] += float(m.group(2))
+                if m.group(1) == "silence":
+                    longest = max(longest, float(m.group(2)))
         cut += "INTERRUPTS" in cues
     for field, kind in (("Hold_time", "hold"), ("Silence_total_seconds", "silence")):
         v = meta.get(field)
         if isinstance(v, (int, float)) and not isinstance(v, bool) and abs(round(v, 1) - waits[kind]) > 0.15:
             add("E0704", f"`{where}` says {field} {v}; the call's {kind} gaps add up to {waits[kind]:.1f} s", span,
                 help="the renderer writes the planned hold and silences as gaps (render/template/service.py)")
+    if longest > SILENCE_MAX_SEC + 0.05:
+        add("E0704", f"`{where}` has an unexplained silence of {longest:.1f} s (at most {SILENCE_MAX_SEC:.0f} s)",
+            span, help="the plan leaves no more silence than pauses before caller turns hold (plan/population.py)")
     n = meta.get("Interruptions_count")
     if isinstance(n, int) and not isinstance(n, bool) and n != cut:
         add("E0704", f"`{where}` says Interruptions_count {n}; {cut} turns of the call interrupt", span,

@@ -91,7 +91,8 @@ def schedule(prog: P.Program, pop: P.Population) -> tuple[list[dt.date], array, 
 
 
 def _multipliers(pop: P.Population, field: str, values: list[str], days, day_of, secs,
-                 spoken: list[str | None] | None = None) -> list[list[float]] | None:
+                 spoken: list[str | None] | None = None,
+                 intents: list[str | None] | None = None) -> list[list[float]] | None:
     """Per call, a weight multiplier per category from the `when` adjustments
     and, for the agent field, from the shifts (0 when off shift) and the
     languages the agent speaks (0 when the call's language, `spoken[k]`, is
@@ -100,7 +101,8 @@ def _multipliers(pop: P.Population, field: str, values: list[str], days, day_of,
     whens = [w for w in pop.whens if field in w.adjust]
     shifted = field == "agent" and pop.shifts and any(a.shift in pop.shifts for a in pop.agents.values())
     tongues = spoken if field == "agent" and spoken and any(a.languages for a in pop.agents.values()) else None
-    if not whens and not shifted and tongues is None:
+    routed = intents if field == "agent" and intents and any(a.team in TEAMS for a in pop.agents.values()) else None
+    if not whens and not shifted and tongues is None and routed is None:
         return None
     cache: dict[tuple, list[float]] = {}
     out = []
@@ -108,7 +110,8 @@ def _multipliers(pop: P.Population, field: str, values: list[str], days, day_of,
         wd = days[di].weekday()
         minute = sec // 60
         lang = tongues[k] if tongues is not None else None
-        key = (wd, minute // 60, minute if shifted else 0, lang)
+        intent = routed[k] if routed is not None else None
+        key = (wd, minute // 60, minute if shifted else 0, lang, intent)
         m = cache.get(key)
         if m is None:
             m = [1.0] * len(values)
@@ -128,6 +131,11 @@ def _multipliers(pop: P.Population, field: str, values: list[str], days, day_of,
                     a = pop.agents.get(v)
                     if a is not None and a.languages and lang not in a.languages:
                         m[i] = 0.0
+            if intent in ROUTES:  # the intent's teams take the call when one of them is there to take it
+                fit = [0.0 if (a := pop.agents.get(v)) is not None and a.team in TEAMS and
+                       a.team not in ROUTES[intent] else x for x, v in zip(m, values)]
+                if any(fit):
+                    m = fit
             cache[key] = m
         out.append(m)
     return out
@@ -152,11 +160,14 @@ def _assignments(prog: P.Program, pop: P.Population, days, day_of, secs) -> dict
     for cat in order:
         values = [c.value for c in cat.categories]
         r = rng.stream(prog.corpus.seed, "population", pop.name, "field", cat.field)
-        spoken = None
+        spoken = intents = None
         if cat.field == "agent" and "language" in out:
             lv, la = out["language"]
             spoken = [lv[i] for i in la]
-        mult = _multipliers(pop, cat.field, values, days, day_of, secs, spoken)
+        if cat.field == "agent" and "intent" in out:
+            iv, ia = out["intent"]
+            intents = [iv[i] for i in ia]
+        mult = _multipliers(pop, cat.field, values, days, day_of, secs, spoken, intents)
         arr = array("H", bytes(2 * n))
         if pop.sampling == "random":
             base = [c.weight for c in cat.categories]
@@ -218,6 +229,100 @@ def spread_fields(domain: str | None) -> frozenset[str]:
     served (a card block on credit cards and on current accounts)."""
     data = json.loads((STDLIB / "domains" / "joint.json").read_text(encoding="utf-8"))
     return frozenset(f for d in ("*", domain or "*") for f, rule in (data.get(d) or {}).items() if rule.get("spread"))
+
+
+# Metadata the call's plot decides, set from it instead of drawn free (a value
+# the call contradicts is a wrong label a pipeline is scored against); data,
+# read by `agree` here and by `corpusc verify`:
+# - first contact resolution: the issue is settled in this call only when the
+#   first agent resolves it; a callback, a hand-over or a supervisor leaves it
+#   open (a self-service redirect keeps the drawn value: either is plausible);
+FCR_OF_SCENARIO: dict[str, bool] = {
+    "resolved_first_contact": True, "callback_scheduled": False,
+    "escalation_to_supervisor": False, "transfer_to_specialist": False,
+}
+# - the caller's sentiment: a call that plays a complaint or an escalation is
+#   negative (the renderer writes an upset caller below MOOD_NEGATIVE), any
+#   other call keeps its drawn score;
+MOOD_NEGATIVE = -0.3  # render/template/service.py: a caller below this speaks upset
+NO_COMPLAINT = "no_complaint"
+# - holds: a share of the calls of each intent puts the caller on hold (the
+#   agent checks, asks a colleague); the others have none (Hold_time 0), so a
+#   hold is an event of the call, never of the channel. Calls with a hand-over
+#   hold more often (the agent reaches the colleague first).
+HOLD_SHARE: dict[str, float] = {
+    "card_block": 0.35, "transfer_status": 0.55, "billing_question": 0.5, "online_banking_login": 0.4,
+    "address_change": 0.2, "loan_inquiry": 0.6, "complaint": 0.5, "account_closure": 0.45,
+}
+HOLD_SHARE_DEFAULT, HOLD_SHARE_HANDOVER = 0.45, 0.8
+# - silences: dead air is short; the planned silence is spread over pauses of
+#   at most SILENCE_MAX_SEC before caller turns (render/template/service.py),
+#   and a call has no more silence than its caller turns can hold.
+SILENCE_MAX_SEC = 8.0
+SILENCE_FILL = 0.7  # the planned silence fills the pauses to this share of their room (so they can differ)
+# - device: a typed chat comes from a phone app or a computer, never a landline
+#   (the `device_type` rule of stdlib/domains/joint.json).
+# values a joint rule (stdlib/domains/joint.json) excludes that `corpusc verify` judges even though no rule lists them
+JOINT_EXCLUDED: dict[str, frozenset[str]] = {"device_type": frozenset({"landline"})}
+
+
+def agree(meta: dict[str, Any], hold_draw: float) -> None:
+    """Set the fields the call's plot decides (FCR, sentiment, whether there
+    is a hold) from the scenario, intent and complaint the dialogue plays.
+    `hold_draw` is a uniform number of the call's own hold stream."""
+    scen = meta.get("scenario")
+    fcr = FCR_OF_SCENARIO.get(scen) if isinstance(scen, str) else None
+    if fcr is not None and isinstance(meta.get("FCR"), bool):
+        meta["FCR"] = fcr
+    s = meta.get("sentiment_score")
+    if isinstance(s, (int, float)) and not isinstance(s, bool) and negative_call(meta) and s >= MOOD_NEGATIVE:
+        # the drawn score's place in its range kept, moved into the negative band
+        meta["sentiment_score"] = round(MOOD_NEGATIVE - 0.05 - 0.5 * (min(1.0, max(-1.0, float(s))) + 1) / 2, 3)
+    h = meta.get("Hold_time")
+    if isinstance(h, (int, float)) and not isinstance(h, bool) and h > 0:
+        intent = meta.get("intent")
+        share = HOLD_SHARE_HANDOVER if scen in HANDOVER else \
+            HOLD_SHARE.get(intent, HOLD_SHARE_DEFAULT) if isinstance(intent, str) else HOLD_SHARE_DEFAULT
+        if hold_draw >= share:
+            meta["Hold_time"] = 0 if isinstance(h, int) else 0.0
+
+
+def negative_call(meta: dict[str, Any]) -> bool:
+    """Whether the call plays a complaint or a supervisor escalation (its caller is upset)."""
+    cat = meta.get("complaint_category")
+    return (isinstance(cat, str) and cat not in ("", NO_COMPLAINT)) or meta.get("scenario") == "escalation_to_supervisor"
+
+
+# - routing: which teams of the roster (stdlib/domains/contact_center.corpus)
+#   take an intent's calls. A call goes to an agent of one of them whenever
+#   one is on shift and speaks the call's language; only when none is does
+#   another team take it (shifts and languages are hard limits, routing yields).
+ROUTES: dict[str, frozenset[str]] = {
+    "card_block": frozenset({"tech_support", "billing"}),
+    "transfer_status": frozenset({"billing", "onboarding"}),
+    "billing_question": frozenset({"billing", "retention"}),
+    "online_banking_login": frozenset({"tech_support", "onboarding"}),
+    "address_change": frozenset({"onboarding", "billing"}),
+    "loan_inquiry": frozenset({"onboarding", "retention", "billing"}),
+    "complaint": frozenset({"retention", "billing"}),
+    "account_closure": frozenset({"retention", "onboarding"}),
+}
+TEAMS = frozenset().union(*ROUTES.values())
+
+
+def misrouted(pop: P.Population, meta: dict[str, Any], locale: str, time: str) -> bool:
+    """Whether a call went to a team outside its intent's ROUTES although an
+    agent of one of them was on shift and spoke the call's language."""
+    intent, agent = meta.get("intent"), pop.agents.get(str(meta.get("agent"))) if pop.agents else None
+    if intent not in ROUTES or agent is None or agent.team not in TEAMS or agent.team in ROUTES[intent]:
+        return False
+    minute = _minutes(time)
+
+    def there(a) -> bool:
+        span = pop.shifts.get(a.shift) if pop.shifts and a.shift else None
+        on = span is None or _minutes(span[0]) <= minute < _minutes(span[1])
+        return on and (not a.languages or locale in a.languages)
+    return any(a.team in ROUTES[intent] and there(a) for a in pop.agents.values())
 
 
 # Scenarios whose dialogue hands the caller over to a colleague in the call
@@ -513,6 +618,7 @@ class Expander:
         self.fills: dict[tuple, Any] = {}  # one per distinct list of fields
         self.phones: dict[str, list] = {}  # reserved number blocks by locale
         self.stream = rng.streams(prog.corpus.seed, "population", pop.name, "call")
+        self.hold_stream = rng.streams(prog.corpus.seed, "population", pop.name, "hold")
         # frozen parts many calls share (participants, beats), made once each
         self.shared: dict[tuple, Any] = {}
 
@@ -609,6 +715,7 @@ class Expander:
                     linked.update(agent_name=agent.display, team=agent.team, agent_shift=agent.shift)
             meta = linked
         meta["time_of_day_bucket"] = _BUCKET_OF_HOUR[hour]
+        agree(meta, self.hold_stream(str(k)).random())
         ratio = meta.get("Silence_ratio")
         if isinstance(ratio, (int, float)) and "Silence_total_seconds" not in meta and "duration_sec" in meta:
             meta["Silence_total_seconds"] = round(ratio / 100 * float(meta["duration_sec"]), 3)
@@ -630,6 +737,16 @@ class Expander:
         # (three turns), a silence sits before a caller's turn, each interruption cuts into a turn
         turns = min(80, max(turns, 4 + 3 * _positive(meta.get("Hold_time")) + 2 * _positive(
             meta.get("Silence_total_seconds")) + 2 * int(_positive(meta.get("Interruptions_count"), count=True))))
+        silence = meta.get("Silence_total_seconds")
+        if _positive(silence):  # no more dead air than pauses before the middle's caller turns can hold
+            end = turns - 1 if (turns - 1) % 2 == 0 else turns - 2
+            room = max(1, (end - 2) // 2 - 1) * SILENCE_MAX_SEC * SILENCE_FILL
+            dur = float(meta.get("duration_sec") or 0)
+            if silence > room and dur > 0 and isinstance(meta.get("Silence_ratio"), (int, float)):
+                meta["Silence_ratio"] = ratio = round(100 * room / dur, 3)  # the ratio and the seconds agree
+                meta["Silence_total_seconds"] = round(ratio / 100 * dur, 3)
+            elif silence > room:
+                meta["Silence_total_seconds"] = round(room, 3)
         # waits that leave the turns too little time (a 60 s hold in a 70 s call) lengthen the call: the
         # rendered length, which `duration_sec` reports, is the waits and the turns' time together
         duration = max(duration, duration - talk + turns * (MIN_MESSAGE_SEC if chat else MIN_TURN_SEC))

@@ -14,6 +14,7 @@ from typing import Any
 
 from corpusc.plan import rng
 from corpusc.plan.model import Beat
+from corpusc.plan.population import SILENCE_FILL, SILENCE_MAX_SEC
 from corpusc.render.template.banks import load_bank, with_prefix
 from corpusc.render.template.classify import placeholder_name
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name
@@ -377,6 +378,7 @@ def _fact_names(loc: str, prefix: str) -> tuple[str, ...]:
 
 
 LEAD_CHANCE = {"agent": 0.15, "caller": 0.3}  # a sentence opened by a lead ("Also," "Well,"), by side
+TAILS_PER_CALL = 8  # closing asides (", by the way") a side says in one call: each at most once (the bank cycles)
 
 
 @lru_cache(maxsize=None)
@@ -796,6 +798,10 @@ class Service:
         takes it from there and says goodbye (`handover.close.<role>`)."""
         role = self.colleague.role
         kw["new_agent"] = first_name(self.colleague.name)
+        for slot in ("colleague", "colleague_of"):  # the agent who handed over, in their gender (data)
+            key = self.k(f"handover.{slot}.{self.sp[0].gender}", f"handover.{slot}.neutral")
+            if key:
+                kw[slot] = self.R.phrase(key)
         if d.p is self.colleague:
             first = all(p is not self.colleague for p in self.sp[self.close_turn + 1:i])
             key = self.k(f"handover.pickup.{role}" if first else f"handover.close.{role}")
@@ -867,6 +873,7 @@ class Service:
         banks = {side: (None, None, None) if self.tight else
                  (self.k(f"tail.{side}"), self.k(f"address.{side}"), self.k(f"lead.{side}")) for side in ("agent", "caller")}
         lead_words = self._lead_words()
+        tails_left = {"agent": TAILS_PER_CALL, "caller": TAILS_PER_CALL}  # an aside is a habit, not a tic
         for d in drafts:
             addressed = False  # the name at most once a turn
             side = "agent" if d.side == "seller" else "caller"
@@ -887,8 +894,10 @@ class Service:
                             text = self._joined(text, R.phrase(address), text[-1])
                             named += 1
                             addressed = True
-                        elif tails and text[-1] == "." and "," not in text[-25:] and R.chance(0.25):
+                        elif tails and tails_left[side] > 0 and text[-1] == "." and "," not in text[-25:] and \
+                                R.chance(0.25):
                             text = self._joined(text, R.phrase(tails), ".")
+                            tails_left[side] -= 1
                     if lead and spaces >= 4 and R.chance(LEAD_CHANCE[side]):
                         # how people start a sentence ("Also, ich ...", "So, I ..."): before a word that may follow one
                         w = text[:text.find(" ")]
@@ -941,21 +950,74 @@ class Service:
             callers = [d for d in middle if d.side != "seller" and d.i + 1 != self.hold_at] or \
                 [d for d in drafts[1:] if d.side != "seller"]
             if callers:
-                # one to three pauses before caller turns, of unequal lengths drawn per call
+                # pauses before caller turns, of unequal lengths drawn per call, none longer than
+                # SILENCE_MAX_SEC (the plan leaves no more silence than the caller turns can hold)
                 tenths = round(self.silence * 10)
-                k = 1 if self.silence < 2.0 or len(callers) < 2 else min(len(callers), tenths, 1 + rng.below(self.R.r, 3))
+                cap = int(SILENCE_MAX_SEC * 10)
+                need = -(-tenths // int(cap * SILENCE_FILL))  # room to spare: the pauses can differ
+                few = 1 + rng.below(self.R.r, 3)
+                k = 1 if need <= 1 and (self.silence < 2.0 or len(callers) < 2) else \
+                    min(len(callers), tenths, max(need, few))
                 picks = sorted(rng.sample(self.R.r, callers, k), key=lambda d: d.i) if k > 1 else \
                     [callers[rng.below(self.R.r, len(callers))]]
-                weights = [0.3 + self.R.r.random() for _ in picks]
-                parts = [max(1, int(tenths * w / sum(weights))) for w in weights]
-                parts[-1] = tenths - sum(parts[:-1])
-                if parts[-1] < 1:
-                    picks, parts = picks[:1], [tenths]
-                while len(set(parts)) < len(parts) and parts[-1] > 1:  # no two silences of one length
-                    parts[0] += 1
-                    parts[-1] -= 1
+                parts = _pauses(tenths, [0.6 + 0.4 * self.R.r.random() for _ in picks], cap)
                 for d, part in zip(picks, parts):
                     d.gaps.append(f"silence {part / 10:.1f}s")
+
+def _pauses(tenths: int, weights: list[float], cap: int) -> list[int]:
+    """`tenths` split over len(`weights`) pauses in proportion to the weights:
+    each at least one tenth and, when the pauses can hold it, at most `cap`;
+    no two of one length where the total allows: the pauses in the order of
+    their shares get 1, 2, 3... tenths more than their shares of the rest, so
+    each is longer than the one before."""
+    n = len(weights)
+    base = n * (n + 1) // 2
+    if tenths >= base:
+        share = rng.apportion(tenths - base, weights)
+        parts = [0] * n
+        for rank, i in enumerate(sorted(range(n), key=lambda i: (share[i], i))):
+            parts[i] = share[i] + rank + 1
+    else:
+        parts = rng.apportion(tenths, weights)
+    for _ in range(4 * n + 4 * tenths):
+        lo, hi = parts.index(min(parts)), parts.index(max(parts))
+        if parts[lo] < 1 and parts[hi] > 1:
+            parts[lo] += 1
+            parts[hi] -= 1
+        elif parts[hi] > cap and parts[lo] < cap:
+            move = min(parts[hi] - cap, cap - parts[lo])
+            parts[hi] -= move
+            parts[lo] += move
+        else:
+            break
+    top = max(cap, max(parts))
+    for _ in range(4 * n * n):  # no two silences of one length
+        seen: dict[int, int] = {}
+        dup = None
+        for i, v in enumerate(parts):
+            if v in seen:
+                dup = i
+                break
+            seen[v] = i
+        if dup is None:
+            break
+        moved = False
+        for d in (1, -1):  # the duplicate a tenth longer or shorter, another pause the opposite
+            for j in sorted(range(n), key=lambda j: -parts[j] if d > 0 else parts[j]):
+                x, y = parts[dup] + d, parts[j] - d
+                if j != dup and 1 <= x <= top and 1 <= y <= top and x not in parts and \
+                        (y not in parts or y == x):
+                    if y == x:
+                        continue
+                    parts[dup], parts[j] = x, y
+                    moved = True
+                    break
+            if moved:
+                break
+        if not moved:
+            break
+    return parts
+
 
 def _cased(found: str, w: str, keep: tuple[str, ...]) -> str:
     """Paraphrase `w` capitalized as `found` was."""
