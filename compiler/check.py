@@ -479,7 +479,8 @@ class Checker:
                                                      "`moments`", bounds.MAX_TURNS):
             moments = 0
         return P.CallSpec(name=c.name.value, index=index, day=day, stage=stage, length=length,
-                          turns=turns, duration_sec=duration, with_=with_, paralinguistics=para,
+                          turns=turns, duration_sec=duration, with_=with_,
+                          exact_turns=getattr((p.values.get("length") or [None])[-1], "value", None) == "turns", paralinguistics=para,
                           engagement=p.values.get("engagement", "steady"), buying_signals=signals,
                           competitor_mentions=mentions, moments=moments, at=p.values.get("at"),
                           medium=p.values.get("medium", "video"), topic=p.values.get("topic", ""),

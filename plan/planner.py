@@ -156,8 +156,9 @@ def _draft_account(prog: P.Program, a: P.Account, quota: int) -> tuple[list, set
     per_call = []
     for ci, (c, r, parts) in enumerate(drafts):
         call_id = _call_id(a.name, c.name)
-        speakers = _speakers(r, c.turns, parts)
-        beats, steps = _beats(a, c, r, parts, speakers, ci, drafts)
+        shape = _shape_stream(seed, a, c)
+        speakers = _speakers(r, _length(shape, c)[0], parts)
+        beats, steps = _beats(a, c, r, parts, speakers, ci, drafts, shape)
         _exchanges(rng.stream(seed, "account", a.name, "call", c.name, "exchanges"), parts, speakers, beats)
         moments = _moments(r, call_id, c, parts, speakers, beats)
         contrary = {b.turn for b in beats if b.kind in CONTRARY_TO_CONCERN}
@@ -202,6 +203,7 @@ def _finish_account(prog: P.Program, a: P.Account, base_index: int, per_call: li
         colour = _colour(rng.stream(seed, "account", a.name, "call", c.name, "colour"), call_id, c, parts,
                          speakers, beats, {m.turn for m in final_moments})
         date, time_, start, start_utc, wd = _when(prog, a, c, r)
+        turns, duration = _length(_shape_stream(seed, a, c), c)
         refs = []
         if ci > 0:
             refs = _facts(_call_id(a.name, per_call[ci - 1][0].name), per_call[ci - 1][0], per_call[ci - 1][4],
@@ -209,12 +211,37 @@ def _finish_account(prog: P.Program, a: P.Account, base_index: int, per_call: li
         out.append(Call(
             id=call_id, kind="sales", index=base_index + ci, account=a.name, thread_index=ci, date=date,
             time=time_, start=start, start_utc=start_utc, weekday=wd, timezone=prog.corpus.timezone,
-            locale=c.locale or prog.corpus.locale, stage=c.stage, length=c.length, target_turns=c.turns,
-            target_duration_sec=c.duration_sec, medium=c.medium, engagement=c.engagement, topic=c.topic,
+            locale=c.locale or prog.corpus.locale, stage=c.stage, length=c.length, target_turns=turns,
+            target_duration_sec=duration, medium=c.medium, engagement=c.engagement, topic=c.topic,
             paralinguistics=c.paralinguistics, participants=parts, speakers=speakers, beats=beats,
             moments=final_moments, colour=colour, references=refs, objections=steps,
             metadata={"medium": c.medium, "platform": "zoom" if c.medium == "video" else "phone"}))
     return out
+
+
+SHAPE_SPREAD = (0.8, 1.25)  # a call of a length class (or of a duration) has this share of its nominal turns
+
+
+def _shape_stream(seed: int, a: P.Account, c: P.CallSpec):
+    """The call's own stream for its shape (turns, where beats land), so that
+    a call's length and positions vary per call without shifting anything else."""
+    return rng.stream(seed, "account", a.name, "call", c.name, "shape")
+
+
+def _length(r, c: P.CallSpec) -> tuple[int, float]:
+    """The call's turns and duration: `length medium` or `length 5 min` is a
+    range, not one count (with every intro 30 turns and every signoff 15, the
+    length would name the stage and the turn index the label); `length N
+    turns` is kept. A duration stays as written (its turns get longer or
+    shorter); a class's duration follows its turns. First draw of the shape
+    stream, so it is the same wherever it is asked."""
+    if c.exact_turns:
+        return c.turns, c.duration_sec
+    lo, hi = SHAPE_SPREAD
+    f = lo + (hi - lo) * r.random()
+    turns = max(4, 2 * (c.moment_count() + 1), round(c.turns * f))
+    from_class = abs(c.duration_sec - c.turns * 20.0) < 1e-6
+    return turns, (c.duration_sec * turns / c.turns if from_class else c.duration_sec)
 
 
 def _speakers(r, turns: int, parts: list[Participant]) -> list[int]:
@@ -277,8 +304,11 @@ def _exchanges(r, parts: list[Participant], speakers: list[int], beats: list[Bea
         speakers[t] = mates[rng.below(r, len(mates))]
 
 
-def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts):
-    """The outline: which beat happens at which turn, said by whom."""
+def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts, shape=None):
+    """The outline: which beat happens at which turn, said by whom. Where each
+    lands, and where competitor mentions and buying signals fall among the
+    objection steps, is drawn per call from `shape` (the steps of an arc keep
+    their order): a label's turn index says nothing about the label."""
     pid = [p.id for p in parts]
     buyers = [p.id for p in parts if p.side == "buyer"] or pid
     rep = next((p.id for p in parts if p.side == "seller"), pid[0])
@@ -319,17 +349,27 @@ def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts):
             plan.append(("objection_stalled", "buyer", by, {"key": typ, "arc": arc_id}))
     for s in c.buying_signals:
         plan.append(("buying_signal", "buyer", s.by, {"text": s.text}))
+    if shape is not None:
+        _mix_body(shape, plan)
     plan.append(("next_steps", "seller", rep, {}))
     plan.append(("close", "seller", rep, {}))
     # place beats in order, each on a turn of its side: the opening beats in the
     # first fifth of the call, the body spread evenly, next steps and close last
     n_turns = len(speakers)
-    fracs = _fractions([k for k, _, _, _ in plan])
+    fracs = _fractions([k for k, _, _, _ in plan], shape)
     beats: list[Beat] = []
     pos = 0
-    for (kind, side, who, extra), frac in zip(plan, fracs):
+    movable = [k for k, x in enumerate(plan) if k > 0 and x[0] not in BACK]
+    slips = {k for k in movable if shape.random() < SLIP_P} if shape is not None else set()
+    for k, ((kind, side, who, extra), frac) in enumerate(zip(plan, fracs)):
         target = n_turns - 1 if kind == "close" else round(frac * (n_turns - 1))
         t = max(pos, target)
+        if k in slips:
+            # a packed call (a short one) still varies: some beats, and the packed
+            # ones after them, slip turn pairs later as far as the beats after them fit
+            room = (n_turns - 2) - _packed_end([x[1] for x in plan[k + 1:] if x[0] != "close"], t + 1)
+            if room >= 2:
+                t += 2 * rng.below(shape, room // 2 + 1)
         want_even = side == "seller"
         while t < n_turns and ((t % 2 == 0) != want_even):
             t += 1
@@ -348,23 +388,71 @@ def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts):
     return beats, objections
 
 
+def _packed_end(sides: list[str], start: int) -> int:
+    """The last turn of beats of these sides placed as tightly as they go from
+    `start` (a seller's beat on an even turn, a buyer's on an odd one)."""
+    t = start - 1
+    for side in sides:
+        t += 1
+        if (t % 2 == 0) != (side == "seller"):
+            t += 1
+    return t
+
+
 FRONT = {"opening": 0.0, "small_talk": 0.04, "reference": 0.08, "introduce_stakeholder": 0.11,
          "agenda": 0.15}
 BACK = {"next_steps": 0.9, "close": 1.0}
 
 
-def _fractions(kinds: list[str]) -> list[float]:
-    """Where in the call (0..1) each beat aims to land."""
+# how far each opening beat may move (a longer or shorter small talk) and the
+# ranges the body starts, ends and next steps come in, when drawn per call
+FRONT_JITTER = {"reference": 0.04, "introduce_stakeholder": 0.04, "agenda": 0.08}
+BODY_START, BODY_END, NEXT_STEPS = (0.17, 0.34), (0.68, 0.88), (0.82, 0.94)
+FLOATING = ("competitor_mention", "buying_signal")
+SLIP_P = 0.3  # chance a beat slips later than its aimed turn (as far as the rest fits)  # body beats with no order of their own
+
+
+def _mix_body(r, plan: list) -> None:
+    """Competitor mentions and buying signals move to random places in the body
+    (after the stage's work and the pain); the rest keeps its order."""
+    floating = [x for x in plan if x[0] in FLOATING]
+    if not floating:
+        return
+    rest = [x for x in plan if x[0] not in FLOATING]
+    first = max((i for i, x in enumerate(rest) if x[0] in FRONT or x[0] in WORKS or x[0] == "pain"), default=-1) + 1
+    for x in floating:
+        rest.insert(first + rng.below(r, len(rest) - first + 1), x)
+    plan[:] = rest
+
+
+WORKS = tuple(STAGE_WORK.values())
+
+
+def _fractions(kinds: list[str], r=None) -> list[float]:
+    """Where in the call (0..1) each beat aims to land: the opening beats in
+    the first fifth, the body spread over the middle, next steps and close
+    last. With a stream `r` the opening beats, the body's span and the gaps
+    between body beats are drawn per call (sorted uniform positions)."""
     body = [k for k in kinds if k not in FRONT and k not in BACK]
-    step = (0.85 - 0.2) / max(1, len(body) - 1) if len(body) > 1 else 0.0
+    if r is None:
+        step = (0.85 - 0.2) / max(1, len(body) - 1) if len(body) > 1 else 0.0
+        spots = [0.2 + step * i if len(body) > 1 else 0.5 for i in range(len(body))]
+        front, back = dict(FRONT), dict(BACK)
+    else:
+        front = {k: v + FRONT_JITTER.get(k, 0.0) * (2 * r.random() - 1) for k, v in FRONT.items()}
+        front = {k: max(0.0, v) for k, v in front.items()}
+        lo = BODY_START[0] + (BODY_START[1] - BODY_START[0]) * r.random()
+        hi = BODY_END[0] + (BODY_END[1] - BODY_END[0]) * r.random()
+        spots = sorted(lo + (hi - lo) * r.random() for _ in body)
+        back = dict(BACK, next_steps=NEXT_STEPS[0] + (NEXT_STEPS[1] - NEXT_STEPS[0]) * r.random())
     out, i = [], 0
     for k in kinds:
         if k in FRONT:
-            out.append(FRONT[k])
+            out.append(front[k])
         elif k in BACK:
-            out.append(BACK[k])
+            out.append(back[k])
         else:
-            out.append(0.2 + step * i if len(body) > 1 else 0.5)
+            out.append(spots[i])
             i += 1
     return out
 
@@ -494,9 +582,16 @@ def _facts(call_id: str, c: P.CallSpec, beats: list[Beat], steps) -> list[Refere
     return out
 
 
+def _business_day(date: dt.date) -> dt.date:
+    """Sales calls are held on business days: a `day N` that falls on a
+    Saturday or Sunday (in the corpus's timezone: `date` is a local date)
+    moves to the Monday after, so no buyer thanks the rep for calling on a Sunday."""
+    return date + dt.timedelta(days=(7 - date.weekday()) % 7 if date.weekday() >= 5 else 0)
+
+
 def _when(prog: P.Program, a: P.Account, c: P.CallSpec, r) -> tuple[str, str, str, str, str]:
     starts = dt.date.fromisoformat(prog.corpus.starts)
-    date = starts + dt.timedelta(days=c.day)
+    date = _business_day(starts + dt.timedelta(days=c.day))
     if c.at:
         hh, mm = (int(x) for x in c.at.split(":"))
     else:
