@@ -220,6 +220,7 @@ def _finish_account(prog: P.Program, a: P.Account, base_index: int, per_call: li
 
 
 SHAPE_SPREAD = (0.8, 1.25)  # a call of a length class (or of a duration) has this share of its nominal turns
+SHORT_SPREAD = (0.93, 1.5)  # a short call's: its beats need the room
 
 
 def _shape_stream(seed: int, a: P.Account, c: P.CallSpec):
@@ -235,13 +236,13 @@ def _length(r, c: P.CallSpec) -> tuple[int, float]:
     turns` is kept. A duration stays as written (its turns get longer or
     shorter); a class's duration follows its turns. First draw of the shape
     stream, so it is the same wherever it is asked."""
-    if c.exact_turns:
+    if c.length_by == "turns":
         return c.turns, c.duration_sec
-    lo, hi = SHAPE_SPREAD
+    lo, hi = SHORT_SPREAD if c.turns < 20 else SHAPE_SPREAD
     f = lo + (hi - lo) * r.random()
-    turns = max(4, 2 * (c.moment_count() + 1), round(c.turns * f))
-    from_class = abs(c.duration_sec - c.turns * 20.0) < 1e-6
-    return turns, (c.duration_sec * turns / c.turns if from_class else c.duration_sec)
+    # at least 14 turns when the class has them: a short close holds seven seller beats
+    turns = max(4, 2 * (c.moment_count() + 1), min(c.turns, 14), round(c.turns * f))
+    return turns, (c.duration_sec * turns / c.turns if c.length_by == "class" else c.duration_sec)
 
 
 def _speakers(r, turns: int, parts: list[Participant]) -> list[int]:
@@ -315,7 +316,7 @@ def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts, shape=No
     first_buyer = next((p.id for p in parts if p.side == "buyer" and p.decision_maker), buyers[0])
     plan: list[tuple[str, str, str, dict]] = []  # (kind, side, speaker, extra)
     plan.append(("opening", "seller", rep, {}))
-    if c.turns >= 20:
+    if len(speakers) >= 20 or (shape is not None and shape.random() < SHORT_SMALL_TALK):
         plan.append(("small_talk", "buyer", buyers[0], {}))
     if ci > 0:
         plan.append(("reference", "seller", rep, {"ref_call": _call_id(a.name, drafts[ci - 1][0].name)}))
@@ -351,6 +352,11 @@ def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts, shape=No
         plan.append(("buying_signal", "buyer", s.by, {"text": s.text}))
     if shape is not None:
         _mix_body(shape, plan)
+        objs = [k for k, x in enumerate(plan) if x[0].startswith("objection_")]
+        if work in ("terms", "signoff") and objs and shape.random() < OBJECTION_FIRST:
+            # the open objection first, then the paperwork (a close need not start with the order form)
+            at = next(k for k, x in enumerate(plan) if x[0] == work)
+            plan.insert(objs[-1], plan.pop(at))
     plan.append(("next_steps", "seller", rep, {}))
     plan.append(("close", "seller", rep, {}))
     # place beats in order, each on a turn of its side: the opening beats in the
@@ -359,22 +365,30 @@ def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts, shape=No
     fracs = _fractions([k for k, _, _, _ in plan], shape)
     beats: list[Beat] = []
     pos = 0
+    close_at = n_turns - 1 if (n_turns - 1) % 2 == 0 else n_turns - 2  # the seller's last turn
     movable = [k for k, x in enumerate(plan) if k > 0 and x[0] not in BACK]
     slips = {k for k in movable if shape.random() < SLIP_P} if shape is not None else set()
     for k, ((kind, side, who, extra), frac) in enumerate(zip(plan, fracs)):
         target = n_turns - 1 if kind == "close" else round(frac * (n_turns - 1))
+        if kind == "next_steps" and shape is not None:
+            target = min(target, close_at - 2)  # never on the close's turn
         t = max(pos, target)
-        if k in slips:
-            # a packed call (a short one) still varies: some beats, and the packed
-            # ones after them, slip turn pairs later as far as the beats after them fit
-            room = (n_turns - 2) - _packed_end([x[1] for x in plan[k + 1:] if x[0] != "close"], t + 1)
-            if room >= 2:
-                t += 2 * rng.below(shape, room // 2 + 1)
         want_even = side == "seller"
         while t < n_turns and ((t % 2 == 0) != want_even):
             t += 1
         if t >= n_turns:
             t = n_turns - 1 if (n_turns - 1) % 2 == (0 if want_even else 1) else max(0, n_turns - 2)
+        if shape is not None and kind != "close":
+            rest = [x[1] for x in plan[k + 1:] if x[0] != "close"]
+            while t - 2 >= pos and _packed_end(rest, t + 1) > close_at - 1:
+                t -= 2  # the beats after it still fit before the close
+            if k in slips:
+                # a packed call (a short one) still varies: some beats, and the packed
+                # ones after them, slip turn pairs later as far as the beats after them fit
+                room = (close_at - 1) - _packed_end(rest, t + 1)
+                cap = 1 if kind in FRONT else max(2, n_turns // 10)  # a longer small talk; a later body beat
+                if room >= 2:
+                    t += 2 * (1 + rng.below(shape, min(cap, room // 2)))
         if parts and who in pid and side == "buyer":
             speakers[t] = pid.index(who)
         speaker = pid[speakers[t]] if parts else who
@@ -407,9 +421,11 @@ BACK = {"next_steps": 0.9, "close": 1.0}
 # how far each opening beat may move (a longer or shorter small talk) and the
 # ranges the body starts, ends and next steps come in, when drawn per call
 FRONT_JITTER = {"reference": 0.04, "introduce_stakeholder": 0.04, "agenda": 0.08}
-BODY_START, BODY_END, NEXT_STEPS = (0.17, 0.34), (0.68, 0.88), (0.82, 0.94)
-FLOATING = ("competitor_mention", "buying_signal")
-SLIP_P = 0.3  # chance a beat slips later than its aimed turn (as far as the rest fits)  # body beats with no order of their own
+BODY_START, BODY_END, NEXT_STEPS = (0.17, 0.34), (0.68, 0.88), (0.8, 0.92)
+FLOATING = ("competitor_mention", "buying_signal")  # body beats with no order of their own
+OBJECTION_FIRST = 0.35  # chance a negotiation or close takes its objection steps before its paperwork
+SHORT_SMALL_TALK = 0.5  # chance a short call (under 20 turns) has small talk too
+SLIP_P = 0.35  # chance a beat slips later than its aimed turn (as far as the rest fits)
 
 
 def _mix_body(r, plan: list) -> None:
@@ -443,7 +459,8 @@ def _fractions(kinds: list[str], r=None) -> list[float]:
         front = {k: max(0.0, v) for k, v in front.items()}
         lo = BODY_START[0] + (BODY_START[1] - BODY_START[0]) * r.random()
         hi = BODY_END[0] + (BODY_END[1] - BODY_END[0]) * r.random()
-        spots = sorted(lo + (hi - lo) * r.random() for _ in body)
+        # the stage's work opens the body; the rest falls anywhere after it
+        spots = [lo] + sorted(lo + (hi - lo) * r.random() for _ in body[1:])
         back = dict(BACK, next_steps=NEXT_STEPS[0] + (NEXT_STEPS[1] - NEXT_STEPS[0]) * r.random())
     out, i = [], 0
     for k in kinds:
