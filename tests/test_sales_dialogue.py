@@ -355,6 +355,38 @@ def test_lost_and_stalled_deals_do_not_end_upbeat(corpus):
     assert not bad, bad[:3]
 
 
+WARM_KEYS = ("agenda.ok.champion", "signoff.reply", "signoff.order_form.reply", "signoff.kickoff.reply",
+             "signoff.signature.reply", "signoff.buyer_more", "voice.more.champion")
+
+
+def test_a_lost_deals_last_call_does_not_read_as_won(corpus):
+    """Outcome shapes the whole close, not only its goodbye: in the last call
+    of a lost or stalled deal no buyer accepts the agenda with "Perfect,
+    let's do it", agrees to the kickoff, signs, or cheers a rollout (main:
+    acct92.signoff, lost, read as won). A planned moment or buying signal
+    keeps its own words."""
+    plan, calls = corpus
+    outcome = {a["name"]: a.get("outcome") for a in plan["accounts"]}
+    last = {c["account"]: c["id"] for c, _ in calls if c["account"]}
+    pats = {}
+    bad, checked = [], 0
+    for c, turns in calls:
+        if outcome.get(c["account"]) not in ("lost", "stalled") or last.get(c["account"]) != c["id"]:
+            continue
+        loc = c["locale"]
+        if loc not in pats:
+            pats[loc] = [p for k in WARM_KEYS for p in _bank_patterns(loc, k)]
+        skip = {m["turn"] for m in c["moments"]} | {b["turn"] for b in c["beats"] if b["kind"] == "buying_signal"}
+        checked += 1
+        for t in turns[2:]:
+            if t["side"] == "buyer" and t["index"] not in skip:
+                hit = next((p.pattern for p in pats[loc] if p.search(t["text"])), None)
+                if hit:
+                    bad.append((c["id"], t["index"], t["text"][:140]))
+    assert checked
+    assert not bad, bad[:4]
+
+
 def test_the_vendors_competitor_is_not_the_buyers_rival(corpus):
     plan, calls = corpus
     comps = {a["name"]: a.get("competitors") or [] for a in plan["accounts"]}

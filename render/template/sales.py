@@ -28,6 +28,9 @@ SEASONS = ("newyear", "winter", "spring", "spring", "spring", "summer", "summer"
 # the tone of a call's ending: the account's last call of a lost or stalled deal
 # and a cooling call end cool; a warming one warm (keys `close.seller.<tone>`...)
 COOL_OUTCOMES = ("lost", "stalled")
+# in a call that ends cool, after the greeting: the buyer's voice keys give way to
+# reserved ones (a champion of a lost deal does not say "Perfect, let's do it")
+COOL_KEYS = {"agenda.ok": "cool.agenda", "voice.more": "cool.more"}
 
 
 def _nice(x: float) -> int:
@@ -85,6 +88,7 @@ class Sales:
         outcome = self.acct.outcome if self.acct else ""
         last = bool(self.acct and self.acct.calls and self.acct.calls[-1] == c.id)
         self.cool = c.engagement == "cooling" or (last and outcome in COOL_OUTCOMES)
+        self.cool_now = False  # past the greeting of a cool call (`run`)
         self._slots()
         self.deck = self._deck()
         self.bc = self._backchannels()
@@ -364,6 +368,10 @@ class Sales:
         return "peer.more" if kw.get("peer") and self.R.has("peer.more") else None
 
     def vkey(self, base: str, v: str) -> str:
+        if self.cool_now:
+            if base in COOL_KEYS:
+                return COOL_KEYS[base]
+            v = "neutral"  # no voice's eagerness in a cool call
         k = f"{base}.{v}"
         return k if k in self.R.bank else f"{base}.neutral"
 
@@ -374,6 +382,7 @@ class Sales:
             d.beats = [b.kind for b in self.beats_at.get(i, [])]
             d.moment = self.mom_at.get(i)
             d.colour = self.col_at.get(i)
+            self.cool_now = self.cool and i >= 2  # after the greeting
             d.slots = self._kw(d)
             if i in self.bc:
                 self._backchannel(d)
@@ -879,6 +888,10 @@ class Sales:
                 d.add(where, R.say(self.vkey("demo.react", v), kw))
             if v == "champion":
                 d.pol = 1
+        elif kind in ("terms", "signoff") and self.cool_now:
+            d.add(where, R.say("cool.reply", kw))  # the paperwork of a deal going nowhere: reserve
+            self.shape(d, 0.7 * vw, 60, ["cool.more"])
+            self.pending = ("react",)
         elif kind in ("terms", "signoff"):
             d.add(where, R.say(R.first_key(f"{kind}.{pend[1]}.reply", f"{kind}.reply"), kw))
             self.shape(d, 0.9 * vw, 80, [f"{kind}.buyer_more", self.vkey("voice.more", v)])
