@@ -269,6 +269,11 @@ class Sales:
                 addr = next((sp[j] for j in range(i - 1, -1, -1) if sp[j].side == "seller"), self.sellers[0])
         kw: dict[str, Any] = {"me": first_name(p.name), "you": first_name(addr.name), "role": p.role or "",
                               "you_role": addr.role or "", "se": self._colleague(p)}
+        # "everyone" only when more than one person listens; in a 1:1 call "you" (or the name)
+        many = len(self.P) > 2
+        form = self.R.bank.get("address.many" if many else "address.one") or ["", ""]
+        kw.update(you_all=form[0], you_all_dat=form[-1],
+                  to_all=self.R.first_entry("fallback.everyone") if many else kw["you"])
         bp = p if p.side != "seller" else addr
         if bp.side != "seller":
             kw.update(self._wants(bp))
@@ -689,17 +694,19 @@ class Sales:
         who_id = ref.text if ref.kind in ("objection", "competitor") else ref.key if ref.kind == "buying_signal" \
             else None
         who = ""
+        you = ""  # the one who said it is on the call and spoken to: "you raised", not "Dana raised"
         if who_id:
             p = self.by_id.get(who_id)
             if p is not None:
                 who = first_name(p.name)
+                you = "_you" if self._spoken_to(p, kw) else ""
             else:
                 st = R.hx.people.get(f"{self.call.account}.{who_id}")
                 who = first_name(st.get("display") or who_id) if st else first_name(who_id)
         skw = dict(kw, who=who or kw["you"])
         if ref.kind == "objection":
             skw["obj"] = self.obj_topic(ref.key)
-            return R.say("reference.objection", skw)
+            return R.say("reference.objection" + you, skw)
         if ref.kind == "buying_signal":
             if R.prose and ref.text:
                 clause = R.prose.reported(ref.text)
@@ -707,10 +714,10 @@ class Sales:
                 cat = signal_category(R.loc, ref.text)
                 clause = R.phrase(R.first_key(f"signal.ref.{cat}", "signal.ref.general") or "signal.ref.general")
             skw["sig"] = clause
-            return R.say("reference.signal", skw)
+            return R.say("reference.signal" + you, skw)
         if ref.kind == "competitor":
             skw["competitor"] = ref.key or R.slots["competitor"]
-            return R.say("reference.competitor", skw)
+            return R.say("reference.competitor" + you, skw)
         if ref.kind == "topic":
             t = strip_end(R.lex.lower_first(ref.text)) if (R.prose and ref.text) else ""
             if not t:
@@ -718,6 +725,11 @@ class Sales:
             skw["ref_topic"] = t
             return R.say("reference.topic", skw)
         return ""
+
+    def _spoken_to(self, p: Participant, kw) -> bool:
+        """Whether buyer `p` is the one the seller speaks to (the addressee, or
+        the only buyer on the call): then the seller says "you", never the name."""
+        return p.side != "seller" and (len(self.buyers) == 1 or first_name(p.name) == kw.get("you"))
 
     def _address(self, d: Draft, b: Beat, kw, tag) -> None:
         R = self.R
@@ -729,7 +741,9 @@ class Sales:
         skw = dict(kw, obj=self.obj_topic(b.key), who=who or kw["you"])
         raised_here = any(x.kind in ("objection_raised", "objection_reopened") and x.key == b.key and x.turn < d.i
                           for x in self.call.beats)
-        d.add(d.core, R.say("obj.address_lead_same" if raised_here else "obj.address_lead_prev", skw))
+        you = by in self.by_id and self._spoken_to(self.by_id[by], kw)
+        d.add(d.core, R.say("obj.address_lead_same" if raised_here else
+                            "obj.address_lead_prev_you" if you else "obj.address_lead_prev", skw))
         d.add(d.core, self._resolution(b.key, skw), tag)
         d.add(d.core, R.say("obj.address_more", skw), (), True)
         self.shape(d, 1.0, 120, ["obj.address_more", "seller.story"])
