@@ -14,6 +14,7 @@ from corpusc.render.template.banks import topics
 from corpusc.render.template.classify import role_concern, role_topics, signal_category
 from corpusc.render.template.drafting import NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter, first_name, strip_end
 from corpusc.render.template.habits import habits
+from corpusc.render.template.language import ALT
 from corpusc.render.template.voices import VOICE_ASKS, VOICE_TOPICS, VOICE_WEIGHT, voice_of
 from corpusc.render.timing import WORDS_PER_SEC
 
@@ -31,6 +32,20 @@ COOL_OUTCOMES = ("lost", "stalled")
 # in a call that ends cool, after the greeting: the buyer's voice keys give way to
 # reserved ones (a champion of a lost deal does not say "Perfect, let's do it")
 COOL_KEYS = {"agenda.ok": "cool.agenda", "voice.more": "cool.more"}
+
+
+def _plain(t) -> str:
+    """A template's words with each alternative's first choice and no slots:
+    the phrase a bank entry such as "the security review" says."""
+    if isinstance(t, str):
+        return t
+    out = []
+    for n in t:
+        if isinstance(n, str):
+            out.append(n)
+        elif n[0] == ALT:
+            out.append(_plain(n[1][0]))
+    return "".join(out)
 
 
 def _nice(x: float) -> int:
@@ -89,6 +104,7 @@ class Sales:
         last = bool(self.acct and self.acct.calls and self.acct.calls[-1] == c.id)
         self.cool = c.engagement == "cooling" or (last and outcome in COOL_OUTCOMES)
         self.cool_now = False  # past the greeting of a cool call (`run`)
+        self.said = ""  # what the call has said so far, lowercased (`_thing` names only what was named)
         self._slots()
         self.deck = self._deck()
         self.bc = self._backchannels()
@@ -397,6 +413,7 @@ class Sales:
                 self._buyer(d)
             self._lead(d)
             drafts.append(d)
+            self.said += " " + " ".join(seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part).lower()
         self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
         habits(self, drafts)
         return drafts
@@ -818,7 +835,7 @@ class Sales:
                 d.words -= seg[0].count(" ") + 1
             d.head = []
             d.add(d.core, R.say("moment.interrupt", kw), tag)
-        d.add(d.core, self._stance(d, "pos" if m.polarity == "positive" else "neg", kw), tag)
+        d.add(d.core, self._stance(d, "pos" if m.polarity == "positive" else "neg", kw, m.divergent), tag)
 
     def _colour(self, d: Draft, x: Colour, kw) -> None:
         """Opinion words off the moments, from the moments' own pools (a cue on
@@ -826,7 +843,7 @@ class Sales:
         if x.tone != "neutral":
             d.add(d.core, self._stance(d, "pos" if x.tone == "positive" else "neg", kw), (("colour", x.id),))
 
-    def _stance(self, d: Draft, pol: str, kw) -> str:
+    def _stance(self, d: Draft, pol: str, kw, hidden: bool = False) -> str:
         """One sentence of opinion about what the turn is about ("the SSO piece
         looks manageable"), from one pool per side and polarity whatever the cues."""
         R = self.R
@@ -835,18 +852,31 @@ class Sales:
         else:
             phase = "open" if d.i <= self.agenda_turn else "end" if d.i >= self.ns_turn else "body"
             key = f"moment.{pol}.{phase}"
-        return R.say(key, dict(kw, thing=self._thing(d)))
+        return R.say(key, dict(kw, thing=self._thing(d, pol, hidden)))
 
-    def _thing(self, d: Draft) -> str:
+    def _thing(self, d: Draft, pol: str = "pos", hidden: bool = False) -> str:
         """What the turn is about, as a noun phrase: the objection of its beat,
-        else the call's work or one of the call's objections."""
+        else something of the call's work or of its objections that the call
+        has already named (an opinion on "the security review" in the greeting
+        comes out of nowhere), else "this". A buyer speaking well of a topic
+        is never the one objecting to it in this call (unless the moment hides
+        a concern: its words and cues disagree by plan)."""
         R = self.R
         here = [f"moment.thing.{b.key}" for b in self.beats_at.get(d.i, []) if b.kind.startswith("objection_")]
         keys = [k for k in here if R.has(k)]
-        if not keys:
-            keys = [k for k in [f"moment.thing.{self.work}"] + [f"moment.thing.{x}" for x in sorted(self.raised_here)]
-                    if R.has(k)] or ["moment.thing.discovery"]
-        return R.phrase(keys[0] if len(keys) == 1 else rng.pick(R.r, keys))
+        if keys:
+            return R.phrase(keys[0] if len(keys) == 1 else rng.pick(R.r, keys))
+        mine = {b.key for b in self.call.beats if b.kind in ("objection_raised", "objection_reopened",
+                                                              "objection_stalled") and b.speaker == d.p.id}
+        topics = [self.work] + sorted(self.raised_here)
+        if pol == "pos" and not hidden and d.side != "seller":
+            topics = [t for t in topics if t not in mine]
+        named = [(k, t) for k in (f"moment.thing.{x}" for x in topics) if R.has(k)
+                 for t in R.bank[k] if _plain(t).lower().split(" ", 1)[-1] in self.said]
+        if not named:
+            return R.first_entry("moment.thing.said")
+        k, t = named[0] if len(named) == 1 else rng.pick(R.r, named)
+        return R.render(t, cap=False)
 
     def _lead(self, d: Draft) -> None:
         """A cue planned mid-turn needs words before it: when the moment's (or
