@@ -327,7 +327,14 @@ def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts, shape=No
     work = STAGE_WORK.get(c.stage, "discovery")
     plan.append((work, "seller", rep, {"key": c.stage}))
     if c.stage in ("discovery", "evaluation"):
-        plan.append(("pain", "buyer", first_buyer, {"key": a.industry}))
+        # whoever doubts the need in this call does not also describe the pain
+        # ("That's the pain" ... "I'm not sure this is a problem for us"): a
+        # colleague does, or nobody
+        doubters = {arc.by for arc in a.arcs if arc.objection == "need"
+                    and any(st.step in ("raised", "reopened") and st.call == c.name for st in arc.steps)}
+        teller = next((b for b in [first_buyer] + buyers if b not in doubters), None)
+        if teller is not None:
+            plan.append(("pain", "buyer", teller, {"key": a.industry}))
     for m in c.competitor_mentions:
         plan.append(("competitor_mention", "buyer", buyers[rng.below(r, len(buyers))], {"key": m}))
     steps: list[tuple[str, str, str, str]] = []

@@ -1096,20 +1096,23 @@ class Sales:
             d.add(d.core, R.say("generic.buyer", dict(kw, x=kind.replace("_", " "))), tag + mtag)
 
     def _phrasing(self, key: str | None, kw, concern: bool = False) -> str:
-        """The objection in the spec's own phrasing or the banks'; on a hidden
-        concern's turn never a phrasing that also reads as buying intent ("they
-        offered us a free pilot"): the turn would carry contradictory labels."""
+        """The objection in the spec's own phrasing or the banks'; never a
+        phrasing that also reads as buying intent ("they offered us a free
+        pilot"): the turn would carry contradictory labels (`concern`, a hidden
+        concern's turn, is kept for the callers)."""
         R = self.R
         obj = R.header.objections.get(key or "") or {}
+        # an objection never reads as buying intent ("They offered us a free pilot;
+        # can you match that?" was labelled both): such phrasings are not said
         phr = [p for p in (obj.get("phrasings") or []) if p not in self.used_phrases and self.in_season(p)
-               and not (concern and R.categories_of(p) & NOT_WITH_CONCERN)] if R.prose else []
+               and not R.categories_of(p) & NOT_WITH_CONCERN] if R.prose else []
         bank_key = R.first_key(f"obj.raise.{key}")
         if phr and (not bank_key or R.chance(0.6)):
             p = rng.pick(R.r, phr)
             self.used_phrases.add(p)
             return p
         text = R.say(bank_key or "obj.raise.generic", kw)
-        for _ in range(3 if concern else 0):  # another of the bank's phrasings
+        for _ in range(3):  # another of the bank's phrasings
             if not R.categories_of(text) & NOT_WITH_CONCERN:
                 break
             text = R.say(bank_key or "obj.raise.generic", kw)
