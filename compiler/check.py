@@ -488,7 +488,7 @@ class Checker:
             moments = 0
         return P.CallSpec(name=c.name.value, index=index, day=day, stage=stage, length=length,
                           turns=turns, duration_sec=duration, with_=with_,
-                          length_by=_length_by(p.values.get("length") or []), paralinguistics=para,
+                          length_by="turns" if "turns" in p.values else _length_by(p.values.get("length") or []), paralinguistics=para,
                           engagement=p.values.get("engagement", "steady"), buying_signals=signals,
                           competitor_mentions=mentions, moments=moments, at=p.values.get("at"),
                           medium=p.values.get("medium", "video"), topic=p.values.get("topic", ""),

@@ -16,6 +16,7 @@ from typing import Iterator
 from corpusc import __version__
 
 from corpusc.compiler import program as P
+from corpusc.compiler.check import EXTENDED_FROM
 from corpusc.plan import rng
 from corpusc.plan.clock import local_times
 from corpusc.diagnostics.model import Sink
@@ -220,7 +221,9 @@ def _finish_account(prog: P.Program, a: P.Account, base_index: int, per_call: li
 
 
 SHAPE_SPREAD = (0.8, 1.25)  # a call of a length class (or of a duration) has this share of its nominal turns
-SHORT_SPREAD = (0.93, 1.5)  # a short call's: its beats need the room
+SHORT_SPREAD = (0.93, 1.4)  # a short call's: its beats need the room
+# the turns of each length class (compiler.check.length_class; extended: 45-60 min at 20 s a turn)
+CLASS_TURNS = {"short": (4, 20), "medium": (21, 40), "long": (41, EXTENDED_FROM - 1), "extended": (EXTENDED_FROM, 180)}
 
 
 def _shape_stream(seed: int, a: P.Account, c: P.CallSpec):
@@ -242,6 +245,8 @@ def _length(r, c: P.CallSpec) -> tuple[int, float]:
     f = lo + (hi - lo) * r.random()
     # at least 14 turns when the class has them: a short close holds seven seller beats
     turns = max(4, 2 * (c.moment_count() + 1), min(c.turns, 14), round(c.turns * f))
+    lo, hi = CLASS_TURNS.get(c.length, (4, turns))
+    turns = max(min(turns, hi), min(lo, c.turns))  # the call stays in its length class (extended: 45-60 min)
     return turns, (c.duration_sec * turns / c.turns if c.length_by == "class" else c.duration_sec)
 
 
