@@ -380,7 +380,7 @@ def test_long_silences_are_cued_on_any_speaker(sales):
     header, calls, rendered = sales
     sides = Counter()
     for c, rc in zip(calls, rendered):
-        moments = {m.turn for m in c.moments}
+        moments = {m.turn for m in c.moments} | {x.turn for x in c.colour}  # planned cues say their own pauses
         for t in rc.turns:
             cued = [x for x in t.cues if x.endswith("s pause")]
             if not cued or t.index in moments:
