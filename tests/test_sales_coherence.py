@@ -187,7 +187,8 @@ def test_signal_sentences_the_reader_flagged_are_labelled(built):
                 for cat, rx in FLAGGED.items():
                     if re.search(rx, s, re.I):
                         seen += 1
-                        if not any(x["type"] == cat and (x["quote"] in s or s in x["quote"])
+                        cut = s.rstrip("—–-.?! ")  # a sentence cut off by an interruption ends in a dash
+                        if not any(x["type"] == cat and (x["quote"] in s or cut in x["quote"])
                                    for x in labs.get(t["index"], [])):
                             bad.append((g["call_id"], t["index"], cat, s[:80]))
     assert seen
