@@ -104,6 +104,13 @@ def account(i: int, seed: int = 1) -> str:
     else:
         arc = "raised at review -> unaddressed at signoff -> stalled"
     mention = f'\n    mentions competitor "{comps[0]}"' if r.random() < 0.7 else ""
+    # a side objection, so that how an arc ends does not name the deal's outcome: a lost
+    # deal may have settled one concern, a won one may leave one open (never stalled: E0307)
+    side = r.choice([o for o in OBJECTIONS if o != obj])
+    extra = ""
+    if r.random() < 0.35:
+        steps = "raised at intro -> addressed at review" + (" -> resolved at review" if outcome != "won" else "")
+        extra = f"\n  arc {side} by a{i}: {steps}"
     return f'''
 account acct{i} "{company}" {{
   size {size}
@@ -137,7 +144,7 @@ account acct{i} "{company}" {{
     length 5 min
     with jordan, a{i}
   }}
-  arc {obj} by {by}{i}: {arc}
+  arc {obj} by {by}{i}: {arc}{extra}
 }}
 '''
 

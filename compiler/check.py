@@ -18,6 +18,14 @@ LENGTH_TURNS = {"short": 15, "medium": 30, "long": 52, "extended": 165}  # exten
 EXTENDED_FROM = 135  # turns (45 min at 20 s a turn): a call this long is `extended`
 
 
+def _length_by(v: list) -> str:
+    """How `length` was given: `N turns`, a duration, or a class (the default)."""
+    last = v[-1] if v else None
+    if getattr(last, "value", None) == "turns":
+        return "turns"
+    return "duration" if getattr(last, "unit", None) in ("s", "min", "h") else "class"
+
+
 def length_class(turns: int) -> str:
     """The length class of a call of `turns` turns."""
     return "short" if turns <= 20 else "medium" if turns <= 40 else "long" if turns < EXTENDED_FROM else "extended"
@@ -479,7 +487,8 @@ class Checker:
                                                      "`moments`", bounds.MAX_TURNS):
             moments = 0
         return P.CallSpec(name=c.name.value, index=index, day=day, stage=stage, length=length,
-                          turns=turns, duration_sec=duration, with_=with_, paralinguistics=para,
+                          turns=turns, duration_sec=duration, with_=with_,
+                          length_by="turns" if "turns" in p.values else _length_by(p.values.get("length") or []), paralinguistics=para,
                           engagement=p.values.get("engagement", "steady"), buying_signals=signals,
                           competitor_mentions=mentions, moments=moments, at=p.values.get("at"),
                           medium=p.values.get("medium", "video"), topic=p.values.get("topic", ""),

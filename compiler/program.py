@@ -146,6 +146,7 @@ class CallSpec(M):
     turns: int
     duration_sec: float
     with_: list[str] = Field(alias="with_")
+    length_by: str = "class"  # class | duration | turns: `length N turns` is kept, the others vary per call
     paralinguistics: bool
     engagement: str = "steady"
     buying_signals: list[BuyingSignal] = []

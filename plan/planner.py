@@ -16,6 +16,7 @@ from typing import Iterator
 from corpusc import __version__
 
 from corpusc.compiler import program as P
+from corpusc.compiler.check import EXTENDED_FROM
 from corpusc.plan import rng
 from corpusc.plan.clock import local_times
 from corpusc.diagnostics.model import Sink
@@ -156,8 +157,9 @@ def _draft_account(prog: P.Program, a: P.Account, quota: int) -> tuple[list, set
     per_call = []
     for ci, (c, r, parts) in enumerate(drafts):
         call_id = _call_id(a.name, c.name)
-        speakers = _speakers(r, c.turns, parts)
-        beats, steps = _beats(a, c, r, parts, speakers, ci, drafts)
+        shape = _shape_stream(seed, a, c)
+        speakers = _speakers(r, _length(shape, c)[0], parts)
+        beats, steps = _beats(a, c, r, parts, speakers, ci, drafts, shape)
         _exchanges(rng.stream(seed, "account", a.name, "call", c.name, "exchanges"), parts, speakers, beats)
         moments = _moments(r, call_id, c, parts, speakers, beats)
         contrary = {b.turn for b in beats if b.kind in CONTRARY_TO_CONCERN}
@@ -202,6 +204,7 @@ def _finish_account(prog: P.Program, a: P.Account, base_index: int, per_call: li
         colour = _colour(rng.stream(seed, "account", a.name, "call", c.name, "colour"), call_id, c, parts,
                          speakers, beats, {m.turn for m in final_moments})
         date, time_, start, start_utc, wd = _when(prog, a, c, r)
+        turns, duration = _length(_shape_stream(seed, a, c), c)
         refs = []
         if ci > 0:
             refs = _facts(_call_id(a.name, per_call[ci - 1][0].name), per_call[ci - 1][0], per_call[ci - 1][4],
@@ -209,12 +212,42 @@ def _finish_account(prog: P.Program, a: P.Account, base_index: int, per_call: li
         out.append(Call(
             id=call_id, kind="sales", index=base_index + ci, account=a.name, thread_index=ci, date=date,
             time=time_, start=start, start_utc=start_utc, weekday=wd, timezone=prog.corpus.timezone,
-            locale=c.locale or prog.corpus.locale, stage=c.stage, length=c.length, target_turns=c.turns,
-            target_duration_sec=c.duration_sec, medium=c.medium, engagement=c.engagement, topic=c.topic,
+            locale=c.locale or prog.corpus.locale, stage=c.stage, length=c.length, target_turns=turns,
+            target_duration_sec=duration, medium=c.medium, engagement=c.engagement, topic=c.topic,
             paralinguistics=c.paralinguistics, participants=parts, speakers=speakers, beats=beats,
             moments=final_moments, colour=colour, references=refs, objections=steps,
             metadata={"medium": c.medium, "platform": "zoom" if c.medium == "video" else "phone"}))
     return out
+
+
+SHAPE_SPREAD = (0.8, 1.25)  # a call of a length class (or of a duration) has this share of its nominal turns
+SHORT_SPREAD = (0.93, 1.4)  # a short call's: its beats need the room
+# the turns of each length class (compiler.check.length_class; extended: 45-60 min at 20 s a turn)
+CLASS_TURNS = {"short": (4, 20), "medium": (21, 40), "long": (41, EXTENDED_FROM - 1), "extended": (EXTENDED_FROM, 180)}
+
+
+def _shape_stream(seed: int, a: P.Account, c: P.CallSpec):
+    """The call's own stream for its shape (turns, where beats land), so that
+    a call's length and positions vary per call without shifting anything else."""
+    return rng.stream(seed, "account", a.name, "call", c.name, "shape")
+
+
+def _length(r, c: P.CallSpec) -> tuple[int, float]:
+    """The call's turns and duration: `length medium` or `length 5 min` is a
+    range, not one count (with every intro 30 turns and every signoff 15, the
+    length would name the stage and the turn index the label); `length N
+    turns` is kept. A duration stays as written (its turns get longer or
+    shorter); a class's duration follows its turns. First draw of the shape
+    stream, so it is the same wherever it is asked."""
+    if c.length_by == "turns":
+        return c.turns, c.duration_sec
+    lo, hi = SHORT_SPREAD if c.turns < 20 else SHAPE_SPREAD
+    f = lo + (hi - lo) * r.random()
+    # at least 14 turns when the class has them: a short close holds seven seller beats
+    turns = max(4, 2 * (c.moment_count() + 1), min(c.turns, 14), round(c.turns * f))
+    lo, hi = CLASS_TURNS.get(c.length, (4, turns))
+    turns = max(min(turns, hi), min(lo, c.turns))  # the call stays in its length class (extended: 45-60 min)
+    return turns, (c.duration_sec * turns / c.turns if c.length_by == "class" else c.duration_sec)
 
 
 def _speakers(r, turns: int, parts: list[Participant]) -> list[int]:
@@ -277,15 +310,18 @@ def _exchanges(r, parts: list[Participant], speakers: list[int], beats: list[Bea
         speakers[t] = mates[rng.below(r, len(mates))]
 
 
-def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts):
-    """The outline: which beat happens at which turn, said by whom."""
+def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts, shape=None):
+    """The outline: which beat happens at which turn, said by whom. Where each
+    lands, and where competitor mentions and buying signals fall among the
+    objection steps, is drawn per call from `shape` (the steps of an arc keep
+    their order): a label's turn index says nothing about the label."""
     pid = [p.id for p in parts]
     buyers = [p.id for p in parts if p.side == "buyer"] or pid
     rep = next((p.id for p in parts if p.side == "seller"), pid[0])
     first_buyer = next((p.id for p in parts if p.side == "buyer" and p.decision_maker), buyers[0])
     plan: list[tuple[str, str, str, dict]] = []  # (kind, side, speaker, extra)
     plan.append(("opening", "seller", rep, {}))
-    if c.turns >= 20:
+    if len(speakers) >= 20 or (shape is not None and shape.random() < SHORT_SMALL_TALK):
         plan.append(("small_talk", "buyer", buyers[0], {}))
     if ci > 0:
         plan.append(("reference", "seller", rep, {"ref_call": _call_id(a.name, drafts[ci - 1][0].name)}))
@@ -296,7 +332,14 @@ def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts):
     work = STAGE_WORK.get(c.stage, "discovery")
     plan.append((work, "seller", rep, {"key": c.stage}))
     if c.stage in ("discovery", "evaluation"):
-        plan.append(("pain", "buyer", first_buyer, {"key": a.industry}))
+        # whoever doubts the need in this call does not also describe the pain
+        # ("That's the pain" ... "I'm not sure this is a problem for us"): a
+        # colleague does, or nobody
+        doubters = {arc.by for arc in a.arcs if arc.objection == "need"
+                    and any(st.step in ("raised", "reopened") and st.call == c.name for st in arc.steps)}
+        teller = next((b for b in [first_buyer] + buyers if b not in doubters), None)
+        if teller is not None:
+            plan.append(("pain", "buyer", teller, {"key": a.industry}))
     for m in c.competitor_mentions:
         plan.append(("competitor_mention", "buyer", buyers[rng.below(r, len(buyers))], {"key": m}))
     steps: list[tuple[str, str, str, str]] = []
@@ -319,22 +362,45 @@ def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts):
             plan.append(("objection_stalled", "buyer", by, {"key": typ, "arc": arc_id}))
     for s in c.buying_signals:
         plan.append(("buying_signal", "buyer", s.by, {"text": s.text}))
+    if shape is not None:
+        _mix_body(shape, plan)
+        objs = [k for k, x in enumerate(plan) if x[0].startswith("objection_")]
+        if work in ("terms", "signoff") and objs and shape.random() < OBJECTION_FIRST:
+            # the open objection first, then the paperwork (a close need not start with the order form)
+            at = next(k for k, x in enumerate(plan) if x[0] == work)
+            plan.insert(objs[-1], plan.pop(at))
     plan.append(("next_steps", "seller", rep, {}))
     plan.append(("close", "seller", rep, {}))
     # place beats in order, each on a turn of its side: the opening beats in the
     # first fifth of the call, the body spread evenly, next steps and close last
     n_turns = len(speakers)
-    fracs = _fractions([k for k, _, _, _ in plan])
+    fracs = _fractions([k for k, _, _, _ in plan], shape)
     beats: list[Beat] = []
     pos = 0
-    for (kind, side, who, extra), frac in zip(plan, fracs):
+    close_at = n_turns - 1 if (n_turns - 1) % 2 == 0 else n_turns - 2  # the seller's last turn
+    movable = [k for k, x in enumerate(plan) if k > 0 and x[0] not in BACK]
+    slips = {k for k in movable if shape.random() < SLIP_P} if shape is not None else set()
+    for k, ((kind, side, who, extra), frac) in enumerate(zip(plan, fracs)):
         target = n_turns - 1 if kind == "close" else round(frac * (n_turns - 1))
+        if kind == "next_steps" and shape is not None:
+            target = min(target, close_at - 2)  # never on the close's turn
         t = max(pos, target)
         want_even = side == "seller"
         while t < n_turns and ((t % 2 == 0) != want_even):
             t += 1
         if t >= n_turns:
             t = n_turns - 1 if (n_turns - 1) % 2 == (0 if want_even else 1) else max(0, n_turns - 2)
+        if shape is not None and kind != "close":
+            rest = [x[1] for x in plan[k + 1:] if x[0] != "close"]
+            while t - 2 >= pos and _packed_end(rest, t + 1) > close_at - 1:
+                t -= 2  # the beats after it still fit before the close
+            if k in slips:
+                # a packed call (a short one) still varies: some beats, and the packed
+                # ones after them, slip turn pairs later as far as the beats after them fit
+                room = (close_at - 1) - _packed_end(rest, t + 1)
+                cap = 1 if kind in FRONT else max(2, n_turns // 10)  # a longer small talk; a later body beat
+                if room >= 2:
+                    t += 2 * (1 + rng.below(shape, min(cap, room // 2)))
         if parts and who in pid and side == "buyer":
             speakers[t] = pid.index(who)
         speaker = pid[speakers[t]] if parts else who
@@ -348,23 +414,74 @@ def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts):
     return beats, objections
 
 
+def _packed_end(sides: list[str], start: int) -> int:
+    """The last turn of beats of these sides placed as tightly as they go from
+    `start` (a seller's beat on an even turn, a buyer's on an odd one)."""
+    t = start - 1
+    for side in sides:
+        t += 1
+        if (t % 2 == 0) != (side == "seller"):
+            t += 1
+    return t
+
+
 FRONT = {"opening": 0.0, "small_talk": 0.04, "reference": 0.08, "introduce_stakeholder": 0.11,
          "agenda": 0.15}
 BACK = {"next_steps": 0.9, "close": 1.0}
 
 
-def _fractions(kinds: list[str]) -> list[float]:
-    """Where in the call (0..1) each beat aims to land."""
+# how far each opening beat may move (a longer or shorter small talk) and the
+# ranges the body starts, ends and next steps come in, when drawn per call
+FRONT_JITTER = {"reference": 0.04, "introduce_stakeholder": 0.04, "agenda": 0.08}
+BODY_START, BODY_END, NEXT_STEPS = (0.17, 0.34), (0.68, 0.88), (0.8, 0.92)
+FLOATING = ("competitor_mention", "buying_signal")  # body beats with no order of their own
+OBJECTION_FIRST = 0.35  # chance a negotiation or close takes its objection steps before its paperwork
+SHORT_SMALL_TALK = 0.5  # chance a short call (under 20 turns) has small talk too
+SLIP_P = 0.35  # chance a beat slips later than its aimed turn (as far as the rest fits)
+
+
+def _mix_body(r, plan: list) -> None:
+    """Competitor mentions and buying signals move to random places in the body
+    (after the stage's work and the pain); the rest keeps its order."""
+    floating = [x for x in plan if x[0] in FLOATING]
+    if not floating:
+        return
+    rest = [x for x in plan if x[0] not in FLOATING]
+    first = max((i for i, x in enumerate(rest) if x[0] in FRONT or x[0] in WORKS or x[0] == "pain"), default=-1) + 1
+    for x in floating:
+        rest.insert(first + rng.below(r, len(rest) - first + 1), x)
+    plan[:] = rest
+
+
+WORKS = tuple(STAGE_WORK.values())
+
+
+def _fractions(kinds: list[str], r=None) -> list[float]:
+    """Where in the call (0..1) each beat aims to land: the opening beats in
+    the first fifth, the body spread over the middle, next steps and close
+    last. With a stream `r` the opening beats, the body's span and the gaps
+    between body beats are drawn per call (sorted uniform positions)."""
     body = [k for k in kinds if k not in FRONT and k not in BACK]
-    step = (0.85 - 0.2) / max(1, len(body) - 1) if len(body) > 1 else 0.0
+    if r is None:
+        step = (0.85 - 0.2) / max(1, len(body) - 1) if len(body) > 1 else 0.0
+        spots = [0.2 + step * i if len(body) > 1 else 0.5 for i in range(len(body))]
+        front, back = dict(FRONT), dict(BACK)
+    else:
+        front = {k: v + FRONT_JITTER.get(k, 0.0) * (2 * r.random() - 1) for k, v in FRONT.items()}
+        front = {k: max(0.0, v) for k, v in front.items()}
+        lo = BODY_START[0] + (BODY_START[1] - BODY_START[0]) * r.random()
+        hi = BODY_END[0] + (BODY_END[1] - BODY_END[0]) * r.random()
+        # the stage's work opens the body; the rest falls anywhere after it
+        spots = [lo] + sorted(lo + (hi - lo) * r.random() for _ in body[1:])
+        back = dict(BACK, next_steps=NEXT_STEPS[0] + (NEXT_STEPS[1] - NEXT_STEPS[0]) * r.random())
     out, i = [], 0
     for k in kinds:
         if k in FRONT:
-            out.append(FRONT[k])
+            out.append(front[k])
         elif k in BACK:
-            out.append(BACK[k])
+            out.append(back[k])
         else:
-            out.append(0.2 + step * i if len(body) > 1 else 0.5)
+            out.append(spots[i])
             i += 1
     return out
 
@@ -494,9 +611,16 @@ def _facts(call_id: str, c: P.CallSpec, beats: list[Beat], steps) -> list[Refere
     return out
 
 
+def _business_day(date: dt.date) -> dt.date:
+    """Sales calls are held on business days: a `day N` that falls on a
+    Saturday or Sunday (in the corpus's timezone: `date` is a local date)
+    moves to the Monday after, so no buyer thanks the rep for calling on a Sunday."""
+    return date + dt.timedelta(days=(7 - date.weekday()) % 7 if date.weekday() >= 5 else 0)
+
+
 def _when(prog: P.Program, a: P.Account, c: P.CallSpec, r) -> tuple[str, str, str, str, str]:
     starts = dt.date.fromisoformat(prog.corpus.starts)
-    date = starts + dt.timedelta(days=c.day)
+    date = _business_day(starts + dt.timedelta(days=c.day))
     if c.at:
         hh, mm = (int(x) for x in c.at.split(":"))
     else:

@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from corpusc.plan import planner as planmod
+
 from corpusc.render.template import banks, dynamics, engine
 
 from .test_engine import DE_SPEC, plan_of, render_all
@@ -336,7 +338,7 @@ def test_a_demo_runs_45_to_60_minutes(sales):
     header, calls, rendered = sales
     demo = next(c for c in calls if c.length == "extended")
     rc = rendered[calls.index(demo)]
-    assert demo.target_turns == 165 and 45 * 60 <= demo.target_duration_sec <= 60 * 60
+    assert 135 <= demo.target_turns <= 180 and 45 * 60 <= demo.target_duration_sec <= 60 * 60  # drawn per call
     assert 45 * 60 <= rc.duration <= 60 * 60
     assert max(r.duration for r in rendered) == rc.duration
 
@@ -350,7 +352,14 @@ def test_the_extended_length_class(written, turns, cls):
     text = text.replace("length extended  # the 45-60 minute demo with four people on it", written)
     h, calls = plan_of(EXAMPLES / "sales_pov.corpus", text=text)
     demo = next(c for c in calls if c.id == "brightpath.demo")
-    assert (demo.target_turns, demo.length) == (turns, cls)
+    assert demo.length == cls
+    if written.startswith("turns"):  # `N turns` is kept; a class or a duration is a range in its class
+        assert demo.target_turns == turns
+    else:
+        lo, hi = planmod.CLASS_TURNS[cls]
+        assert lo <= demo.target_turns <= hi and 0.8 * turns <= demo.target_turns <= 1.25 * turns
+    if written.endswith("min"):
+        assert demo.target_duration_sec == float(written.split()[1]) * 60
 
 
 def test_a_misspelled_length_class_is_an_error_with_a_suggestion():
@@ -371,7 +380,7 @@ def test_long_silences_are_cued_on_any_speaker(sales):
     header, calls, rendered = sales
     sides = Counter()
     for c, rc in zip(calls, rendered):
-        moments = {m.turn for m in c.moments}
+        moments = {m.turn for m in c.moments} | {x.turn for x in c.colour}  # planned cues say their own pauses
         for t in rc.turns:
             cued = [x for x in t.cues if x.endswith("s pause")]
             if not cued or t.index in moments:

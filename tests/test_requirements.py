@@ -40,13 +40,13 @@ account a "A" {
   stakeholder y "Y" { persona skeptic decision_maker }
   call one on day 0 {
     stage discovery
-    length short
+    length 15 turns  # exact: a class's turns vary per call
     with jo, x
     mentions competitor "Rival"
   }
   call two on day 7 {
     stage evaluation
-    length long
+    length 52 turns
     with jo, x, y
     paralinguistics on
     buying_signal by x "asks about seats"

@@ -14,6 +14,7 @@ from corpusc.render.template.banks import topics
 from corpusc.render.template.classify import role_concern, role_topics, signal_category
 from corpusc.render.template.drafting import NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter, first_name, strip_end
 from corpusc.render.template.habits import habits
+from corpusc.render.template.language import ALT
 from corpusc.render.template.voices import VOICE_ASKS, VOICE_TOPICS, VOICE_WEIGHT, voice_of
 from corpusc.render.timing import WORDS_PER_SEC
 
@@ -28,6 +29,23 @@ SEASONS = ("newyear", "winter", "spring", "spring", "spring", "summer", "summer"
 # the tone of a call's ending: the account's last call of a lost or stalled deal
 # and a cooling call end cool; a warming one warm (keys `close.seller.<tone>`...)
 COOL_OUTCOMES = ("lost", "stalled")
+# in a call that ends cool, after the greeting: the buyer's voice keys give way to
+# reserved ones (a champion of a lost deal does not say "Perfect, let's do it")
+COOL_KEYS = {"agenda.ok": "cool.agenda", "voice.more": "cool.more"}
+
+
+def _plain(t) -> str:
+    """A template's words with each alternative's first choice and no slots:
+    the phrase a bank entry such as "the security review" says."""
+    if isinstance(t, str):
+        return t
+    out = []
+    for n in t:
+        if isinstance(n, str):
+            out.append(n)
+        elif n[0] == ALT:
+            out.append(_plain(n[1][0]))
+    return "".join(out)
 
 
 def _nice(x: float) -> int:
@@ -85,6 +103,8 @@ class Sales:
         outcome = self.acct.outcome if self.acct else ""
         last = bool(self.acct and self.acct.calls and self.acct.calls[-1] == c.id)
         self.cool = c.engagement == "cooling" or (last and outcome in COOL_OUTCOMES)
+        self.cool_now = False  # past the greeting of a cool call (`run`)
+        self.said = ""  # what the call has said so far, lowercased (`_thing` names only what was named)
         self._slots()
         self.deck = self._deck()
         self.bc = self._backchannels()
@@ -265,6 +285,11 @@ class Sales:
                 addr = next((sp[j] for j in range(i - 1, -1, -1) if sp[j].side == "seller"), self.sellers[0])
         kw: dict[str, Any] = {"me": first_name(p.name), "you": first_name(addr.name), "role": p.role or "",
                               "you_role": addr.role or "", "se": self._colleague(p)}
+        # "everyone" only when more than one person listens; in a 1:1 call "you" (or the name)
+        many = len(self.P) > 2
+        form = self.R.bank.get("address.many" if many else "address.one") or ["", ""]
+        kw.update(you_all=form[0], you_all_dat=form[-1],
+                  to_all=self.R.first_entry("fallback.everyone") if many else kw["you"])
         bp = p if p.side != "seller" else addr
         if bp.side != "seller":
             kw.update(self._wants(bp))
@@ -364,6 +389,10 @@ class Sales:
         return "peer.more" if kw.get("peer") and self.R.has("peer.more") else None
 
     def vkey(self, base: str, v: str) -> str:
+        if self.cool_now:
+            if base in COOL_KEYS:
+                return COOL_KEYS[base]
+            v = "neutral"  # no voice's eagerness in a cool call
         k = f"{base}.{v}"
         return k if k in self.R.bank else f"{base}.neutral"
 
@@ -374,6 +403,7 @@ class Sales:
             d.beats = [b.kind for b in self.beats_at.get(i, [])]
             d.moment = self.mom_at.get(i)
             d.colour = self.col_at.get(i)
+            self.cool_now = self.cool and i >= 2  # after the greeting
             d.slots = self._kw(d)
             if i in self.bc:
                 self._backchannel(d)
@@ -383,6 +413,7 @@ class Sales:
                 self._buyer(d)
             self._lead(d)
             drafts.append(d)
+            self.said += " " + " ".join(seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part).lower()
         self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
         habits(self, drafts)
         return drafts
@@ -680,17 +711,19 @@ class Sales:
         who_id = ref.text if ref.kind in ("objection", "competitor") else ref.key if ref.kind == "buying_signal" \
             else None
         who = ""
+        you = ""  # the one who said it is on the call and spoken to: "you raised", not "Dana raised"
         if who_id:
             p = self.by_id.get(who_id)
             if p is not None:
                 who = first_name(p.name)
+                you = "_you" if self._spoken_to(p, kw) else ""
             else:
                 st = R.hx.people.get(f"{self.call.account}.{who_id}")
                 who = first_name(st.get("display") or who_id) if st else first_name(who_id)
         skw = dict(kw, who=who or kw["you"])
         if ref.kind == "objection":
             skw["obj"] = self.obj_topic(ref.key)
-            return R.say("reference.objection", skw)
+            return R.say("reference.objection" + you, skw)
         if ref.kind == "buying_signal":
             if R.prose and ref.text:
                 clause = R.prose.reported(ref.text)
@@ -698,10 +731,10 @@ class Sales:
                 cat = signal_category(R.loc, ref.text)
                 clause = R.phrase(R.first_key(f"signal.ref.{cat}", "signal.ref.general") or "signal.ref.general")
             skw["sig"] = clause
-            return R.say("reference.signal", skw)
+            return R.say("reference.signal" + you, skw)
         if ref.kind == "competitor":
             skw["competitor"] = ref.key or R.slots["competitor"]
-            return R.say("reference.competitor", skw)
+            return R.say("reference.competitor" + you, skw)
         if ref.kind == "topic":
             t = strip_end(R.lex.lower_first(ref.text)) if (R.prose and ref.text) else ""
             if not t:
@@ -709,6 +742,11 @@ class Sales:
             skw["ref_topic"] = t
             return R.say("reference.topic", skw)
         return ""
+
+    def _spoken_to(self, p: Participant, kw) -> bool:
+        """Whether buyer `p` is the one the seller speaks to (the addressee, or
+        the only buyer on the call): then the seller says "you", never the name."""
+        return p.side != "seller" and (len(self.buyers) == 1 or first_name(p.name) == kw.get("you"))
 
     def _address(self, d: Draft, b: Beat, kw, tag) -> None:
         R = self.R
@@ -720,7 +758,9 @@ class Sales:
         skw = dict(kw, obj=self.obj_topic(b.key), who=who or kw["you"])
         raised_here = any(x.kind in ("objection_raised", "objection_reopened") and x.key == b.key and x.turn < d.i
                           for x in self.call.beats)
-        d.add(d.core, R.say("obj.address_lead_same" if raised_here else "obj.address_lead_prev", skw))
+        you = by in self.by_id and self._spoken_to(self.by_id[by], kw)
+        d.add(d.core, R.say("obj.address_lead_same" if raised_here else
+                            "obj.address_lead_prev_you" if you else "obj.address_lead_prev", skw))
         d.add(d.core, self._resolution(b.key, skw), tag)
         d.add(d.core, R.say("obj.address_more", skw), (), True)
         self.shape(d, 1.0, 120, ["obj.address_more", "seller.story"])
@@ -795,7 +835,7 @@ class Sales:
                 d.words -= seg[0].count(" ") + 1
             d.head = []
             d.add(d.core, R.say("moment.interrupt", kw), tag)
-        d.add(d.core, self._stance(d, "pos" if m.polarity == "positive" else "neg", kw), tag)
+        d.add(d.core, self._stance(d, "pos" if m.polarity == "positive" else "neg", kw, m.divergent), tag)
 
     def _colour(self, d: Draft, x: Colour, kw) -> None:
         """Opinion words off the moments, from the moments' own pools (a cue on
@@ -803,7 +843,7 @@ class Sales:
         if x.tone != "neutral":
             d.add(d.core, self._stance(d, "pos" if x.tone == "positive" else "neg", kw), (("colour", x.id),))
 
-    def _stance(self, d: Draft, pol: str, kw) -> str:
+    def _stance(self, d: Draft, pol: str, kw, hidden: bool = False) -> str:
         """One sentence of opinion about what the turn is about ("the SSO piece
         looks manageable"), from one pool per side and polarity whatever the cues."""
         R = self.R
@@ -812,18 +852,31 @@ class Sales:
         else:
             phase = "open" if d.i <= self.agenda_turn else "end" if d.i >= self.ns_turn else "body"
             key = f"moment.{pol}.{phase}"
-        return R.say(key, dict(kw, thing=self._thing(d)))
+        return R.say(key, dict(kw, thing=self._thing(d, pol, hidden)))
 
-    def _thing(self, d: Draft) -> str:
+    def _thing(self, d: Draft, pol: str = "pos", hidden: bool = False) -> str:
         """What the turn is about, as a noun phrase: the objection of its beat,
-        else the call's work or one of the call's objections."""
+        else something of the call's work or of its objections that the call
+        has already named (an opinion on "the security review" in the greeting
+        comes out of nowhere), else "this". A buyer speaking well of a topic
+        is never the one objecting to it in this call (unless the moment hides
+        a concern: its words and cues disagree by plan)."""
         R = self.R
         here = [f"moment.thing.{b.key}" for b in self.beats_at.get(d.i, []) if b.kind.startswith("objection_")]
         keys = [k for k in here if R.has(k)]
-        if not keys:
-            keys = [k for k in [f"moment.thing.{self.work}"] + [f"moment.thing.{x}" for x in sorted(self.raised_here)]
-                    if R.has(k)] or ["moment.thing.discovery"]
-        return R.phrase(keys[0] if len(keys) == 1 else rng.pick(R.r, keys))
+        if keys:
+            return R.phrase(keys[0] if len(keys) == 1 else rng.pick(R.r, keys))
+        mine = {b.key for b in self.call.beats if b.kind in ("objection_raised", "objection_reopened",
+                                                              "objection_stalled") and b.speaker == d.p.id}
+        topics = [self.work] + sorted(self.raised_here)
+        if pol == "pos" and not hidden and d.side != "seller":
+            topics = [t for t in topics if t not in mine]
+        named = [(k, t) for k in (f"moment.thing.{x}" for x in topics) if R.has(k)
+                 for t in R.bank[k] if _plain(t).lower().split(" ", 1)[-1] in self.said]
+        if not named:
+            return R.first_entry("moment.thing.said")
+        k, t = named[0] if len(named) == 1 else rng.pick(R.r, named)
+        return R.render(t, cap=False)
 
     def _lead(self, d: Draft) -> None:
         """A cue planned mid-turn needs words before it: when the moment's (or
@@ -879,6 +932,10 @@ class Sales:
                 d.add(where, R.say(self.vkey("demo.react", v), kw))
             if v == "champion":
                 d.pol = 1
+        elif kind in ("terms", "signoff") and self.cool_now:
+            d.add(where, R.say("cool.reply", kw))  # the paperwork of a deal going nowhere: reserve
+            self.shape(d, 0.7 * vw, 60, ["cool.more"])
+            self.pending = ("react",)
         elif kind in ("terms", "signoff"):
             d.add(where, R.say(R.first_key(f"{kind}.{pend[1]}.reply", f"{kind}.reply"), kw))
             self.shape(d, 0.9 * vw, 80, [f"{kind}.buyer_more", self.vkey("voice.more", v)])
@@ -1039,20 +1096,23 @@ class Sales:
             d.add(d.core, R.say("generic.buyer", dict(kw, x=kind.replace("_", " "))), tag + mtag)
 
     def _phrasing(self, key: str | None, kw, concern: bool = False) -> str:
-        """The objection in the spec's own phrasing or the banks'; on a hidden
-        concern's turn never a phrasing that also reads as buying intent ("they
-        offered us a free pilot"): the turn would carry contradictory labels."""
+        """The objection in the spec's own phrasing or the banks'; never a
+        phrasing that also reads as buying intent ("they offered us a free
+        pilot"): the turn would carry contradictory labels (`concern`, a hidden
+        concern's turn, is kept for the callers)."""
         R = self.R
         obj = R.header.objections.get(key or "") or {}
+        # an objection never reads as buying intent ("They offered us a free pilot;
+        # can you match that?" was labelled both): such phrasings are not said
         phr = [p for p in (obj.get("phrasings") or []) if p not in self.used_phrases and self.in_season(p)
-               and not (concern and R.categories_of(p) & NOT_WITH_CONCERN)] if R.prose else []
+               and not R.categories_of(p) & NOT_WITH_CONCERN] if R.prose else []
         bank_key = R.first_key(f"obj.raise.{key}")
         if phr and (not bank_key or R.chance(0.6)):
             p = rng.pick(R.r, phr)
             self.used_phrases.add(p)
             return p
         text = R.say(bank_key or "obj.raise.generic", kw)
-        for _ in range(3 if concern else 0):  # another of the bank's phrasings
+        for _ in range(3):  # another of the bank's phrasings
             if not R.categories_of(text) & NOT_WITH_CONCERN:
                 break
             text = R.say(bank_key or "obj.raise.generic", kw)
