@@ -335,7 +335,7 @@ def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts):
             t += 1
         if t >= n_turns:
             t = n_turns - 1 if (n_turns - 1) % 2 == (0 if want_even else 1) else max(0, n_turns - 2)
-        if parts and who in pid and side == "buyer":
+        if parts and who in pid:  # a seller's beat is the lead rep's (an SE does not run the agenda or the close)
             speakers[t] = pid.index(who)
         speaker = pid[speakers[t]] if parts else who
         beats.append(Beat(kind=kind, turn=t, speaker=speaker, key=extra.get("key"), arc=extra.get("arc"),

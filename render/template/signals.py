@@ -42,13 +42,14 @@ class Declaration(BaseModel):
     # the phrases carry the category (a key whose templates differ in what they signal)
     templates: dict[str, dict[str, dict[str, list[str]]]] = {}
     sides: dict[str, list[str]] = {}  # category -> the only sides whose sentences carry it
+    colour: dict[str, list[str]] = {}  # "keys": bank keys (patterns) whose sentences are colour, never a signal
 
 
 @lru_cache(maxsize=None)
 def declaration() -> Declaration:
     raw = json.loads((PHRASES / SIGNAL_FILE).read_text(encoding="utf-8"))
     return Declaration(**{k: {n: v for n, v in raw.get(k, {}).items() if not n.startswith("_")}
-                          for k in ("categories", "keys", "slots", "beats", "templates", "sides")})
+                          for k in ("categories", "keys", "slots", "beats", "templates", "sides", "colour")})
 
 
 def categories() -> tuple[str, ...]:
@@ -67,6 +68,14 @@ def _match(table: dict[str, list[str]], name: str) -> frozenset[str]:
 def key_categories(key: str) -> frozenset[str]:
     """The categories every template of bank `key` carries."""
     return _match(declaration().keys, key)
+
+
+@lru_cache(maxsize=None)
+def colour_key(key: str) -> bool:
+    """Whether bank `key` says colour (a product tour, a story, small talk),
+    never a deal signal: its sentences are drawn again until they say none of
+    the locale's signal terms, so they need no label."""
+    return any(fnmatchcase(key, pat) for pat in declaration().colour.get("keys", ()))
 
 
 MARK = "#"  # a slot `{#pricing}` says nothing and labels the sentence it is in
@@ -254,6 +263,8 @@ def undeclared(locale: str) -> dict[str, dict[str, list[str]]]:
         if not isinstance(lst, list):
             continue
         base = key_categories(k)
+        if colour_key(k):  # never said with a signal term (Drafter.say draws again)
+            continue
         for t in lst:
             for src in ((t.get("say") or ()) if isinstance(t, dict) else (t,)):
                 if not isinstance(src, str):
