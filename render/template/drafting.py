@@ -372,9 +372,11 @@ class Drafter:
         for d in drafts:
             head, segs = d.head, d.head + d.core + d.body + d.tail
             if d.moment is not None and d.moment.divergent:
-                # a hidden concern is not also a buying signal: colour that would label as one is left out
-                head, segs = ([x for x in part if not (x[2] and self.categories_of(x[0]) & NOT_WITH_CONCERN)]
-                              for part in (head, segs))
+                # a hidden concern is not also a buying signal: words no beat needs (colour, a reaction to
+                # the demo) that would label as one are left out, unless nothing else would be said
+                keep = [x for x in segs if not ((x[2] or not x[1]) and self.categories_of(x[0]) & NOT_WITH_CONCERN)]
+                if keep:
+                    head, segs = [x for x in head if x in keep], keep
             pos = 0
             parts = []
             spans: dict[tuple, list[int]] = {}
