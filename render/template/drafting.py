@@ -19,7 +19,7 @@ from corpusc.render.template.morphology import restater
 from corpusc.render.template import dynamics
 from corpusc.render.template.dynamics import Spoken
 from corpusc.render.template.signals import (MARK, NONE, beat_categories, colour_key, declaration,
-                                             marked_templates, term_categories)
+                                             marked_templates, says_a_term, term_categories)
 from corpusc.render.timing import timeline
 
 COLOUR_TRIES = 8  # draws of a colour sentence before it is left out for saying a signal term
@@ -33,7 +33,7 @@ SIGNAL_SIDES = declaration().sides  # category -> the sides whose sentences can 
 NOT_WITH_CONCERN = frozenset({"buying_intent"})  # signal categories a divergent moment's turn never carries
 
 
-_OWN_ROLE: dict[tuple[str, str], re.Pattern] = {}
+_OWN_ROLE: dict[tuple[str, str], tuple[tuple[str, ...], re.Pattern]] = {}
 _NEVER = re.compile(r"(?!)")
 
 
@@ -271,10 +271,10 @@ class Drafter:
             tries -= 1
         if colour_key(key):  # colour carries no signal language: another template or alternatives
             tries = COLOUR_TRIES
-            while text and tries and term_categories(self.loc, text):
+            while text and tries and says_a_term(self.loc, text):
                 text = self.render(self.template(key), kw)
                 tries -= 1
-            if text and term_categories(self.loc, text):
+            if text and says_a_term(self.loc, text):
                 return ""  # none without: better no colour than colour that reads as a signal
         asked = self.asked
         if asked is not None and text[-1:] == "?":
@@ -294,14 +294,16 @@ class Drafter:
         "my Director of IT"): the role, or its acronym, after a possessive of the locale."""
         if not role:
             return False
-        rx = _OWN_ROLE.get((self.loc, role))
-        if rx is None:
+        hit = _OWN_ROLE.get((self.loc, role))
+        if hit is None:
             words = [role] + [w for w in role.split() if len(w) >= 3 and w.isupper()]
             own = self.lex.classify.possessives
-            rx = _OWN_ROLE[(self.loc, role)] = re.compile(
+            hit = _OWN_ROLE[(self.loc, role)] = (tuple(w.lower() for w in words), re.compile(
                 r"\b(?:" + "|".join(map(re.escape, own)) + r") (?:" + "|".join(map(re.escape, words)) + r")\b",
-                re.IGNORECASE) if own else _NEVER
-        return rx.search(text) is not None
+                re.IGNORECASE) if own else _NEVER)
+        # most sentences do not say the role at all: a substring test first
+        low = text.lower()
+        return any(w in low for w in hit[0]) and hit[1].search(text) is not None
 
     def say_any(self, keys: Sequence[str], kw: dict | None = None) -> str:
         for k in keys:

@@ -207,6 +207,13 @@ def _any_term(locale: str) -> re.Pattern:
                       re.IGNORECASE)
 
 
+@lru_cache(maxsize=1 << 15)
+def says_a_term(locale: str, text: str) -> bool:
+    """Whether `text` says any signal term of the locale (a colour sentence
+    must not; the same sentences recur across calls, hence the cache)."""
+    return _any_term(locale).search(text) is not None
+
+
 def term_categories(locale: str, text: str, extra: dict[str, re.Pattern] | None = None) -> frozenset[str]:
     """The categories whose signal terms occur in `text` (the audit's reading, and
     the classification of the spec's prose when the renderer inserts it)."""
