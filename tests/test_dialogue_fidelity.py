@@ -225,3 +225,28 @@ def test_no_template_leftovers(corpus):
                 if m:
                     bad.append((c.id, t.index, pat, t.text[max(0, m.start() - 30):m.end() + 20]))
     assert not bad, bad[:8]
+
+
+SOON = {"en-US": r"next week|coming up|around the corner", "de-DE": r"nächste Woche|steht an|vor der Tür|in Sichtweite"}
+
+
+def test_the_accounts_milestone_is_never_next_week(corpus):
+    """The buyer's milestone ({event}: "the holiday season", "open
+    enrollment") is an account fact with no date: a sentence saying it is
+    never one that puts it next week or around the corner ("holiday season
+    next week" on a call of January 5)."""
+    from corpusc.render.template.language import compile_template
+    h, calls, rendered, gts = corpus
+    pats: dict[str, list[re.Pattern]] = {}
+    bad = []
+    for c, rc in zip(calls, rendered):
+        loc = banks.bank_locale(c.locale)
+        if loc not in pats:
+            pats[loc] = [re.compile(_regex(compile_template(t)), re.I) for lst in banks.raw_bank(loc).values()
+                         if isinstance(lst, list) for t in lst if isinstance(t, str) and "{event" in t]
+        for t in rc.turns:
+            for a, b in sentences(t.text):
+                s = t.text[a:b]
+                if re.search(SOON[loc], s) and any(p.search(s) for p in pats[loc]):
+                    bad.append((c.id, c.date, s.strip()[:100]))
+    assert not bad, bad[:5]
