@@ -342,6 +342,7 @@ def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts):
                           ref_call=extra.get("ref_call"), text=extra.get("text")))
         pos = t + 1 if t + 1 < n_turns else t
     _no_voice_before_intro(parts, speakers, beats)
+    _lead_frames(parts, speakers, beats, rep)
     by_of = {s[0]: s[2] for s in steps}
     objections = [ObjectionStep(arc=b.arc, type=b.key, by=by_of[b.arc], step=b.kind.split("_", 1)[1], turn=b.turn)
                   for b in beats if b.kind.startswith("objection_")]
@@ -367,6 +368,21 @@ def _fractions(kinds: list[str]) -> list[float]:
             out.append(0.2 + step * i if len(body) > 1 else 0.5)
             i += 1
     return out
+
+
+def _lead_frames(parts, speakers: list[int], beats: list[Beat], rep: str) -> None:
+    """The lead rep frames the call: every seller turn before the agenda (the
+    greeting, small talk) and after next steps (the wrap-up) is theirs, not
+    the SE's."""
+    pid = [p.id for p in parts]
+    if rep not in pid or sum(p.side == "seller" for p in parts) < 2:
+        return
+    lead = pid.index(rep)
+    agenda = next((b.turn for b in beats if b.kind == "agenda"), 0)
+    last = next((b.turn for b in beats if b.kind == "next_steps"), len(speakers))
+    for t, who in enumerate(speakers):
+        if parts[who].side == "seller" and (t < agenda or t > last):
+            speakers[t] = lead
 
 
 def _no_voice_before_intro(parts, speakers: list[int], beats: list[Beat]) -> None:

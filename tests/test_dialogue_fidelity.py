@@ -200,7 +200,8 @@ def test_a_competitor_mention_is_labelled_once(corpus):
 
 def test_the_lead_rep_runs_the_call(corpus):
     """With an SE on the call, the opening, agenda, objection answers, next
-    steps and close are the lead rep's (the first seller), never the SE's."""
+    steps and close are the lead rep's (the first seller), never the SE's,
+    and so is every seller turn of the greeting and the wrap-up."""
     h, calls, rendered, gts = corpus
     bad, multi = [], 0
     for c in calls:
@@ -209,6 +210,12 @@ def test_the_lead_rep_runs_the_call(corpus):
             continue
         multi += 1
         bad += [(c.id, b.kind, b.speaker) for b in c.beats if b.kind in SELLER_BEATS and b.speaker != sellers[0]]
+        agenda = next((b.turn for b in c.beats if b.kind == "agenda"), 0)
+        last = next((b.turn for b in c.beats if b.kind == "next_steps"), len(c.speakers))
+        bad += [(c.id, t, "frame", c.participants[k].id) for t, k in enumerate(c.speakers)
+                if c.participants[k].side == "seller" and (t < agenda or t > last) and c.participants[k].id != sellers[0]]
+    if not multi:
+        pytest.skip("no call with two sellers")
     assert not bad, bad[:5]
 
 
