@@ -257,3 +257,27 @@ def test_the_accounts_milestone_is_never_next_week(corpus):
                 if re.search(SOON[loc], s) and any(p.search(s) for p in pats[loc]):
                     bad.append((c.id, c.date, s.strip()[:100]))
     assert not bad, bad[:5]
+
+
+def test_a_cut_in_opens_with_its_own_words_to_whoever_was_speaking(corpus):
+    """"Sorry to cut in, Delia" goes to the one cut off, not the next
+    speaker; and no acknowledgment ("Good.") comes before it."""
+    h, calls, rendered, gts = corpus
+    pats = {loc: _patterns(loc, "moment.interrupt", words=2) for loc in ("en-US", "de-DE")}
+    bad, n = [], 0
+    for c, rc in zip(calls, rendered):
+        loc = banks.bank_locale(c.locale)
+        firsts = {p.id: p.name.split()[0] for p in c.participants}
+        T = rc.turns
+        for i in range(1, len(T)):
+            if "INTERRUPTS" not in T[i].cues:
+                continue
+            for k, (a, b) in enumerate(sentences(T[i].text)):
+                s = T[i].text[a:b]
+                if not any(p.search(s) for p in pats[loc]):
+                    continue
+                n += 1
+                named = [w for w in firsts.values() if re.search(rf"\b{re.escape(w)}\b", s)]
+                if named and named != [firsts[T[i - 1].speaker]] or k > 1:
+                    bad.append((c.id, i, firsts[T[i - 1].speaker], T[i].text[:80]))
+    assert not bad, bad[:5]

@@ -817,7 +817,9 @@ class Sales:
             for seg in d.head:  # cutting in: no polite acknowledgment first
                 d.words -= seg[0].count(" ") + 1
             d.head = []
-            d.add(d.core, R.say("moment.interrupt", kw), tag)
+            # sorry to cut in on whoever was speaking
+            # first in the turn, before any answer the turn owes
+            d.add(d.head, R.say("moment.interrupt", dict(kw, you=first_name(self.sp[d.i - 1].name))), tag)
         d.add(d.core, self._stance(d, "pos" if m.polarity == "positive" else "neg", kw), tag)
 
     def _colour(self, d: Draft, x: Colour, kw) -> None:
@@ -852,8 +854,8 @@ class Sales:
         """A cue planned mid-turn needs words before it: when the moment's (or
         the colour's) words open the turn, a short acknowledgment goes first."""
         item = d.moment if d.moment is not None else d.colour
-        if item is None or item.place != "mid" or d.head or d.bc:
-            return
+        if item is None or item.place != "mid" or d.head or d.bc or "INTERRUPTS" in item.cues:
+            return  # a cut-in opens with its own words ("Sorry to cut in"), no acknowledgment first
         key = "ack.seller_short" if d.side == "seller" else self.vkey("voice.ack", self.voice[d.p.id])
         d.add(d.head, self.R.say(key, d.slots))
 
