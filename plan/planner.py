@@ -373,15 +373,20 @@ def _fractions(kinds: list[str]) -> list[float]:
 def _lead_frames(parts, speakers: list[int], beats: list[Beat], rep: str) -> None:
     """The lead rep frames the call: every seller turn before the agenda (the
     greeting, small talk) and after next steps (the wrap-up) is theirs, not
-    the SE's."""
+    the SE's, and so are the seller turns around a buyer's beat (the one that
+    sets it up: the price put on the table, "any concerns?"; the one that
+    takes it: an objection acknowledged, a buying signal answered). The SE
+    keeps the rest: the product."""
     pid = [p.id for p in parts]
     if rep not in pid or sum(p.side == "seller" for p in parts) < 2:
         return
     lead = pid.index(rep)
     agenda = next((b.turn for b in beats if b.kind == "agenda"), 0)
     last = next((b.turn for b in beats if b.kind == "next_steps"), len(speakers))
+    around = {b.turn + d for b in beats if b.speaker in pid and parts[pid.index(b.speaker)].side != "seller"
+              for d in (-1, 1)}
     for t, who in enumerate(speakers):
-        if parts[who].side == "seller" and (t < agenda or t > last):
+        if parts[who].side == "seller" and (t < agenda or t > last or t in around):
             speakers[t] = lead
 
 

@@ -961,8 +961,8 @@ class Sales:
         i = d.i
         if not (self.agenda_turn < i < self.ns_turn - 1):
             return False
-        if (i + 1) in self.held or (i + 1) in self.beats_at:
-            return False
+        if (i + 1) in self.held or (i + 1) in self.beats_at or i + 1 >= self.n or self.sp[i + 1].side != "seller":
+            return False  # a question goes to a seller who answers next
         if self.pending and self.pending[0] in ("agenda_ok",):
             return False
         return self.R.chance(VOICE_ASKS.get(v, 0.3))
