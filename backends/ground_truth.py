@@ -39,6 +39,14 @@ class GroundTruth(Backend):
         return [Artifact(f"ground_truth/{call.id}.json", jsonout.dumps(doc, pretty))]
 
 
+# The closed vocabularies of the labels written below (docs/ground_truth.md
+# explains each; tests/test_ground_truth_doc.py fails on one it does not).
+PAUSE_KINDS = ("pause", "silence", "hold")
+OVERLAP_KINDS = ("backchannel", "cut_in", "overlap")  # a listener's turn said over, a cut-in, any other overlap
+INTERRUPTION_KINDS = ("cut_in", "backchannel")
+# what a divergence means, by the polarity of its words and the side of its speaker
+INTERPRETATIONS = {("positive", "buyer"): "hidden concern", ("positive", "seller"): "hidden doubt in the rep's own claim",
+                   ("negative", "buyer"): "concern voiced but not felt", ("negative", "seller"): "a limitation played down"}
 PAUSE = re.compile(r"^(?:(?P<a>\d+(?:\.\d+)?)s pause|(?P<kind>silence|hold) (?P<b>\d+(?:\.\d+)?)s)$")
 LONG_PAUSE = 2.0  # seconds: a pause at least this long is a long pause
 NOT_PERSONA = {"opening", "small_talk", "introduce_stakeholder", "agenda", "close", "reference"}
@@ -284,8 +292,6 @@ def _list(xs: list[int]) -> str:
 def _interpretation(polarity: str, side: str, cues: list[str]) -> str:
     """What a divergence means, from which way words and cues disagree."""
     how = " and ".join(cues)
-    if polarity == "positive":
-        who = "hidden concern" if side == "buyer" else "hidden doubt in the rep's own claim"
-        return f"{who}: positive words delivered {how} contradict what is said"
-    who = "concern voiced but not felt" if side == "buyer" else "a limitation played down"
-    return f"{who}: negative words delivered {how} contradict what is said"
+    words = "positive" if polarity == "positive" else "negative"
+    who = INTERPRETATIONS[words, "buyer" if side == "buyer" else "seller"]
+    return f"{who}: {words} words delivered {how} contradict what is said"

@@ -89,6 +89,19 @@ def _num(meta: dict, *keys: str, default: Any = None) -> Any:
     return default
 
 
+def _sentiment(meta: dict) -> float:
+    """The caller's perceived sentiment on VCP's scale (`score` 0..1): a
+    `sentiment` field as VoiceLens's scenarios draw it (0..1), else the
+    contact-center record's `sentiment_score` (-1..1, the Spitch record's
+    scale, docs/formats.md) mapped linearly (-1 -> 0, 0 -> 0.5, 1 -> 1),
+    else neutral 0.5. Reading `sentiment` alone left every such call at 0.5."""
+    v = _num(meta, "sentiment")
+    if v is None:
+        score = _num(meta, "sentiment_score")
+        v = 0.5 if score is None else (float(score) + 1.0) / 2.0
+    return min(1.0, max(0.0, float(v)))
+
+
 def _bool(meta: dict, key: str, default: bool) -> bool:
     v = meta.get(key)
     return v if isinstance(v, bool) else default
@@ -163,8 +176,7 @@ def _document(call: Call, h: Header, mode: str, base: str, fragments: bool) -> t
     start_text = call.start_utc if _CANONICAL(call.start_utc) else _utc(start)
     end_text = _utc(end)
     provider = meta.get("provider") if meta.get("provider") in PROVIDERS else "synthetic"
-    sentiment = float(_num(meta, "sentiment", default=0.5))
-    sentiment = min(1.0, max(0.0, sentiment))
+    sentiment = _sentiment(meta)
     confidence = round(float(min(1.0, max(0.0, _num(meta, "confidence", default=0.8)))), 3)
     status = _status(call, trait, meta)
     sc = _scenario_parts(scenario, trait)

@@ -49,6 +49,7 @@ def check_outputs(compiled: Compiled, sink: Sink) -> P.Program:
         except renderers.RendererLoadError as e:
             sink.add("E0504", str(e), span, label="this renderer does not load")
     emits = [e2 for e2 in (_emit(e, sink, renderer) for e in prog.emits) if e2 is not None]
+    _ground_truth_text(emits, sink)
     prog = prog.model_copy(update={"emits": emits})
     if renderer is None:
         return prog
@@ -58,6 +59,18 @@ def check_outputs(compiled: Compiled, sink: Sink) -> P.Program:
                      label="not a locale of this renderer",
                      help=_listing(value, tuple(renderer.locales()), f"`{engine}` writes"))
     return prog
+
+
+def _ground_truth_text(emits: list[P.Emit], sink: Sink) -> None:
+    """The ground truth is located in `transcripts/<call>.txt`: emitted
+    without a `txt` transcript, its offsets point into nothing (E0506)."""
+    gt = next((e for e in emits if e.backend == "ground_truth"), None)
+    tr = next((e for e in emits if e.backend == "transcripts"), None)
+    if gt is None or (tr is not None and "txt" in (tr.options.get("formats") or ["txt"])):
+        return
+    sink.add("E0506", "the ground truth is located in `transcripts/<call>.txt`, which this build does not write",
+             gt.span or Span.point("<spec>"), label="its offsets would point into no file",
+             help="add `txt` to `formats` of `emit transcripts`")
 
 
 def _listing(word: str, choices, what: str) -> str:
@@ -87,7 +100,9 @@ def engine_of(prog: P.Program, compiled: Compiled) -> tuple[str, Span]:
     for e in prog.emits:
         if e.backend == "transcripts" and e.backend in backends.names():
             for opt in _split(e.lines, backends.get(e.backend).Options):
-                if opt.name == "engine" and len(opt.values) == 1 and opt.values[0].kind in ("name", "str"):
+                # the first value: the renderer's own options may follow on the line
+                # (`engine llm model "gpt-4o"`), split once its model is known
+                if opt.name == "engine" and opt.values and opt.values[0].kind in ("name", "str"):
                     return str(opt.values[0].value), opt.values[0].span
     corpus = _corpus_decl(compiled)
     for p in (corpus.props if corpus else []):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,19 @@ class Signature:
     backends: list[tuple[str, str, dict]]
     renderer: tuple[str, str, dict]
     data: dict[str, str]
+    # each backend's options as the spec writes its spec-relative paths
+    # (`Emit.portable_options`): the keys take these, since an absolute path
+    # (a prompts or cache folder) would keep two checkouts of one repo from
+    # ever sharing a result; the prompts' content is in `data`
+    portable: dict[str, dict] = field(default_factory=dict)
+
+    def keyed(self) -> tuple[list[tuple[str, str, dict]], tuple[str, str, dict]]:
+        """(backends, renderer) as the content hash and the complete key take them."""
+        p = self.portable
+        backs = [(n, v, p.get(n, o)) for n, v, o in self.backends]
+        name, version, ropts = self.renderer
+        t = p.get("transcripts", {})
+        return backs, (name, version, {k: t.get(k, v) for k, v in ropts.items()})
 
 
 _CTX: dict[tuple, tuple[Signature, bytes]] = {}
@@ -62,8 +75,9 @@ def content_hash(call: Call, h: Header, signature: Signature, data: bytes | None
     if hit is None or hit[0] is not signature:
         if len(_CTX) > 4096:
             _CTX.clear()
-        payload = {"context": call_context(call, h), "backends": signature.backends,
-                   "renderer": [*signature.renderer, _data_digest(signature, call.locale)], "corpusc": __version__}
+        backs, rend = signature.keyed()
+        payload = {"context": call_context(call, h), "backends": backs,
+                   "renderer": [*rend, _data_digest(signature, call.locale)], "corpusc": __version__}
         hit = _CTX[key] = (signature, hashlib.sha256(
             json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).digest())
     return hashlib.sha256(hit[1] + (data if data is not None else call_json(call))).hexdigest()
@@ -146,16 +160,17 @@ def _backend_signature(prog: P.Program, only: list[str] | None):
     r = renderers.get(engine(prog))
     ropts = renderer_options(prog, r.Options.model_fields)
     sig = Signature(backends=[(n, registry.get(n).version, options.get(n, {})) for n in names],
-                    renderer=(r.name, r.version, ropts), data={loc: r.fingerprint(loc, ropts) for loc in r.locales()})
+                    renderer=(r.name, r.version, ropts), data={loc: r.fingerprint(loc, ropts) for loc in r.locales()},
+                    portable={e.backend: e.portable_options() for e in prog.emits if e.paths})
     return backs, wanted, names, options, sig
 
 
 def complete_key(spec_hash: str, signature: Signature, shard) -> dict[str, Any]:
     """What a finished build records: the same key next time, with every file
     still as written, means nothing needs doing."""
-    return {"spec_hash": spec_hash, "corpusc_version": __version__,
-            "backends": [list(x) for x in signature.backends],
-            "renderer": [*signature.renderer, signature.data], "shard": list(shard) if shard else None}
+    backs, rend = signature.keyed()
+    return {"spec_hash": spec_hash, "corpusc_version": __version__, "backends": [list(x) for x in backs],
+            "renderer": [*rend, signature.data], "shard": list(shard) if shard else None}
 
 
 def up_to_date(compiled, out: Path, *, only: list[str] | None = None,

@@ -137,17 +137,25 @@ def render_one(call: Call) -> tuple[str, int, str]:
     if _W["needs_text"]:  # rendered once, for every backend
         rc = _W["renderer"].render(call, ctx.header, _W["renderer_options"])
 
-    def keep(arts) -> None:
+    owner: dict[str, str] = {}
+
+    def keep(arts, backend: str) -> None:
         for art in arts:
+            if art.path in owner:  # one file would silently replace the other
+                from corpusc.backends.base import BackendError
+                raise BackendError(backend, "E0719", f"`emit {backend}` writes `{art.path}` for call {call.id}, "
+                                   f"which `emit {owner[art.path]}` already wrote",
+                                   help="each backend must write paths no other backend writes")
+            owner[art.path] = backend
             stats[art.path] = write(art.path, art.data)
             files[art.path] = hashlib.sha256(art.data).hexdigest()
 
     for b in _W["first"]:
         arts, rc = b.retime(call, rc, ctx)
-        keep(arts)
+        keep(arts, b.name)
     call = realized(call, rc)  # the rendered duration in every backend's metadata
     for b in _W["rest"]:
-        keep(b.render(call, rc, ctx))
+        keep(b.render(call, rc, ctx), b.name)
     _W["rendered"] = rc
     return manifest.files_json(files), len(files), manifest.stats_json(stats)
 

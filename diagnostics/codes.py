@@ -238,6 +238,14 @@ population's `language` field is one the build's renderer cannot write. The
 template renderer writes the locales that have phrase banks under
 stdlib/phrases/<locale>/ (en-US and de-DE); the message lists them. Without
 this check such calls would be written in another language.""")
+_c("E0506", "warning", "ground truth located in a transcript the build does not write", """
+`emit ground_truth` locates every label at character offsets of the plain
+transcript `transcripts/<call>.txt`, and this spec's transcripts write no
+`txt` (or it emits no transcripts at all): the offsets would point into a file
+the build never writes, and `corpusc verify` fails on such a build (E0704).
+Add `txt` to `formats` of `emit transcripts`. With `profile spitch` the Spitch
+dialogue files have their own folder (`transcripts/spitch/`), so `txt` can be
+written beside them.""")
 
 # --- E06xx: requirements --------------------------------------------------------
 _c("E0601", "error", "requirement not met", """
@@ -303,6 +311,14 @@ A participant's persona must cite at least two of their own turns where the
 persona shows in what they did (objections, signals, questions, hesitations),
 not small talk, greetings or another speaker's turns (fewer only when the
 participant spoke fewer substantive turns).""")
+
+_c("E0719", "error", "two outputs at one path", """
+Two backends (or two formats of one) wrote the same file for a call, so one
+would silently replace the other. Built-in backends keep their files apart
+(the Spitch profile's dialogue files have a folder of their own,
+`transcripts/spitch/`, so the plain `txt` the ground truth is located in never
+sits among them); a third-party backend must choose paths no other backend
+writes, for example under a folder named after it.""")
 
 # --- E07xx (audio) --------------------------------------------------------------
 _c("E0711", "error", "offline speech engine unavailable", """

@@ -317,3 +317,28 @@ def test_an_exponent_is_one_located_error_with_no_follow_on(tmp_path, pop):
     assert located(out, "E0207") == at(text, pop.split()[1], 1)
     assert "without an exponent" in out and "E0208" not in out
     assert out.count("error[") == 1
+
+
+def test_checking_a_large_spec_costs_memory_in_proportion_to_its_size(tmp_path, monkeypatch):
+    """Issue 14: a 4.8 MB spec of 120,000 `rep` blocks took 3.25 GB to check.
+    Four times the blocks may take about four times the memory, not sixteen
+    (tracemalloc's peak of the compile, module cache off; the benchmark
+    benchmarks/bench_compiler.py measures the process at full size)."""
+    import tracemalloc
+
+    from corpusc.compiler.driver import compile_file
+    from corpusc.diagnostics.model import Sink
+    monkeypatch.setenv("CORPUSC_NO_CACHE", "1")
+    peaks = {}
+    for n in (3_000, 12_000):
+        spec = tmp_path / f"reps{n}.corpus"
+        spec.write_text("corpus big { seed 1 }\n" + "".join(f'rep r{i} "Rep {i}" {{ title "AE" }}\n'
+                                                            for i in range(n)))
+        tracemalloc.start()
+        sink = Sink()
+        compile_file(str(spec), sink)
+        peaks[n] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert not sink.errors
+        assert peaks[n] < 300 * spec.stat().st_size, (n, peaks[n], spec.stat().st_size)  # about 70 today
+    assert peaks[12_000] < 6 * peaks[3_000], peaks

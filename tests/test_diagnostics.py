@@ -50,6 +50,22 @@ def test_json_ranges_are_valid(code, cli):
         assert r["end"]["byte"] >= r["start"]["byte"] >= 0
 
 
+@pytest.mark.parametrize("code", sorted(set(CODES) - SPECIAL))
+def test_sarif_is_a_document_naming_each_finding(code, cli):
+    """`check --format sarif` prints one SARIF 2.1.0 log for every fixture
+    (issue 14: it printed nothing when a check went wrong), each finding a
+    result whose rule is its code, located in the spec."""
+    status, out = cli("check", "--format", "sarif", f"{code}.corpus", cwd=DIAG)
+    doc = json.loads(out)
+    assert doc["version"] == "2.1.0" and len(doc["runs"]) == 1
+    results = doc["runs"][0]["results"]
+    assert code in {r["ruleId"] for r in results}
+    for r in results:
+        region = r["locations"][0]["physicalLocation"]["region"]
+        assert region["startLine"] >= 1 and region["startColumn"] >= 1
+        assert r["level"] in ("error", "warning", "note")
+
+
 def test_too_large_file(tmp_path, cli):
     big = tmp_path / "big.corpus"
     big.write_text("# padding\n" + ("#" * 1023 + "\n") * 10240)

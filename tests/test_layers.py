@@ -169,3 +169,29 @@ def test_no_import_loops():
         if m not in index:
             visit(m)
     assert not loops, "import loops:\n" + "\n".join(" <-> ".join(c) for c in loops)
+
+
+# a dependency no module imports: tzdata is the IANA database zoneinfo reads
+# where the system has none (plan/clock.py), installed, never imported
+DATA_DEPENDENCIES = {"tzdata"}
+
+
+def test_every_declared_dependency_is_imported():
+    """Issue 14 §9: a dependency nothing imports (jinja2 before the LLM
+    renderer took it up for prompts) is removed, not carried. Read from the
+    installed distribution's requirements and its modules' syntax trees."""
+    import re
+    declared = {re.split(r"[\s<>=!~;\[(]", r, maxsplit=1)[0].lower().replace("_", "-")
+                for r in importlib.metadata.requires("corpusc") or () if "extra ==" not in r}
+    dists = importlib.metadata.packages_distributions()
+    used = set()
+    for mod, path in MODULES.items():
+        with open(path, encoding="utf-8") as f:
+            tree = ast.parse(f.read())
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else []
+            for n in names:
+                used |= {d.lower().replace("_", "-") for d in dists.get(n.split(".")[0], ())}
+    assert declared and "pydantic" in used
+    assert declared - used - DATA_DEPENDENCIES == set(), "declared but imported by no module"

@@ -439,3 +439,40 @@ def test_plan_and_manifest_name_spec_relative_folders_the_same_in_every_checkout
         status, output = cli("plan", str(src), "--json")
         assert status == 0 and str(tmp_path) not in output
     assert plans[0] == plans[1]
+
+
+def test_two_checkouts_of_one_spec_tree_share_their_results(cli, tmp_path, stub):
+    """The content hash and the complete key take a spec-relative `prompts`
+    or `cache` folder as written, not made absolute: a second checkout of the
+    same tree in another directory (outputs and cache copied with it, as a CI
+    cache restores them) is up to date, asks the model nothing and keys every
+    call as the first did; an edited prompt still re-renders (its content is
+    in the key)."""
+    import shutil
+    import sqlite3
+
+    from corpusc.render.llm.prompt import SHIPPED
+    a = tmp_path / "checkout-a"
+    (a / "my_prompts").mkdir(parents=True)
+    (a / "my_prompts/system.j2").write_text((SHIPPED / "system.j2").read_text())
+    (a / "tiny.corpus").write_text(spec(stub, prompts='"my_prompts"', cache='"llm-cache"'))
+    status, output = cli("build", str(a / "tiny.corpus"), "-o", str(a / "out"), "--jobs", "1")
+    assert status == 0, output
+    asked = len(stub.requests)
+    assert asked > 0
+
+    def hashes(root: Path) -> dict:
+        with sqlite3.connect(root / "out/.corpusc/index.sqlite") as db:
+            return dict(db.execute("select id, hash from calls"))
+
+    b = tmp_path / "elsewhere/checkout-b"
+    shutil.copytree(a, b)
+    status, output = cli("build", str(b / "tiny.corpus"), "-o", str(b / "out"), "--jobs", "1")
+    assert status == 0, output
+    assert "up to date" in output, output
+    assert len(stub.requests) == asked
+    assert hashes(a) == hashes(b) and hashes(b)
+    (b / "my_prompts/system.j2").write_text("HOUSE RULES\n" + (SHIPPED / "system.j2").read_text())
+    status, output = cli("build", str(b / "tiny.corpus"), "-o", str(b / "out"), "--jobs", "1")
+    assert status == 0 and len(stub.requests) > asked and hashes(a).keys() == hashes(b).keys() != set()
+    assert all(hashes(a)[k] != v for k, v in hashes(b).items())

@@ -81,6 +81,8 @@ def test_an_engine_no_renderer_implements_is_located(cli, tmp_path):
     assert status == 1
     assert "error[E0504]: no registered renderer implements engine `openai`" in out
     assert _at(out, spec, "openai") in out and "renderers: llm, template" in out
+    status, out = cli("plan", spec.name, cwd=tmp_path)
+    assert status == 1 and "[E0504]" in out  # no plan footer counting API calls that never happen
     status, out = cli("build", spec.name, "-o", "out", cwd=tmp_path)
     assert status == 1 and "[E0504]" in out
     assert not (tmp_path / "out" / "transcripts").exists()  # no template transcripts in its place
@@ -267,6 +269,21 @@ class Foo(Backend):
         return [Artifact(f"foo/{call.id}.json", json.dumps(seen, sort_keys=True).encode())]
 
 
+class ClashOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Clash(Backend):
+    """A careless third-party backend: writes the plain transcript's path."""
+    name = "clash"
+    version = "1"
+    Options = ClashOptions
+    needs_text = False
+
+    def render(self, call, rendered, ctx):
+        return [Artifact(f"transcripts/{call.id}.txt", b"not a transcript\\n")]
+
+
 class ShoutOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
     volume: int = 1
@@ -305,7 +322,7 @@ def plugin_path(tmp_path) -> Path:
     info = site / "corpusc_foo-0.1.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: corpusc-foo\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text("[corpusc.backends]\nfoo = corpusc_foo:Foo\n\n"
+    (info / "entry_points.txt").write_text("[corpusc.backends]\nfoo = corpusc_foo:Foo\nclash = corpusc_foo:Clash\n\n"
                                            "[corpusc.renderers]\nshout = corpusc_foo:Shout\n")
     return site
 
@@ -339,6 +356,18 @@ def test_a_third_party_backend_gets_checked_options(tmp_path, plugin_path):
     assert status == 1 and "error[E0501]: unknown emit backend `foo`" in out
 
 
+def test_two_backends_writing_one_path_stop_the_build(tmp_path, plugin_path):
+    """No backend silently replaces another's file: a third-party backend
+    writing `transcripts/<id>.txt` beside `emit transcripts` stops the build
+    with E0719 at the emit line, whichever of the two writes first."""
+    spec = _spec(tmp_path, "emit transcripts { formats [txt] }\nemit clash {}\nemit ground_truth", name="clash")
+    status, out = _corpusc(plugin_path, tmp_path, "build", spec.name, "-o", "out", "--jobs", "1")
+    assert status != 0 and "E0719" in out and "transcripts/" in out and ".txt" in out, out
+    spec = _spec(tmp_path, "emit transcripts { formats [json] }\nemit clash {}", name="apart")
+    status, out = _corpusc(plugin_path, tmp_path, "build", spec.name, "-o", "out2", "--jobs", "1")
+    assert status == 0, out
+
+
 def test_a_third_party_renderer_is_selected_with_its_options_and_locales(tmp_path, plugin_path):
     emit = "emit transcripts {\n  formats [txt]\n  engine shout\n  volume VOL\n}"
     bad = _spec(tmp_path, emit.replace("VOL", "loud"), locale="fr-FR", name="bad")
@@ -357,6 +386,12 @@ def test_a_third_party_renderer_is_selected_with_its_options_and_locales(tmp_pat
         for line in f.read_text().splitlines()[3:]:
             words = line.split(": ", 1)[1]
             assert words.endswith("!!!") and words == words.upper()
+    # the renderer's options on the engine's line, as one line holds a backend's several options
+    inline = _spec(tmp_path, "emit transcripts { formats [txt] engine shout volume 2 }", name="inline")
+    status, out = _corpusc(plugin_path, tmp_path, "build", inline.name, "-o", "out2", "--jobs", "1")
+    assert status == 0, out
+    for f in sorted((tmp_path / "out2" / "transcripts").glob("*.txt")):
+        assert all(x.endswith("!!") and not x.endswith("!!!") for x in f.read_text().splitlines()[3:])
 
 
 # ---- import direction ---------------------------------------------------------------

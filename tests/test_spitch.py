@@ -20,12 +20,12 @@ from .conftest import EXAMPLES
 from .consumers import spitch as S
 
 EXAMPLE = (EXAMPLES / "contact_center.corpus").read_text(encoding="utf-8")
+SPITCH = "transcripts/spitch"  # the uploader's `--in_dir`: it reads every `*.txt` there as a dialogue
 
 
 def _spec(tmp: Path, *, days: str | None = None, volume: int | None = None) -> Path:
-    # the uploader's profile: its dialogue files are the `.txt` (no plain txt, so no ground truth located in one)
-    text = (EXAMPLE.replace("  formats [txt, dialogue, json]\n", "  formats [dialogue, json]\n  profile spitch\n")
-            .replace("emit ground_truth {}\n", "")
+    # the uploader's profile beside the plain txt and the ground truth located in it
+    text = (EXAMPLE.replace("  formats [txt, dialogue, json]\n", "  formats [txt, dialogue, json]\n  profile spitch\n")
             .replace("telephony\n", "telephony\n  profile spitch\n")
             .replace('"synthetic-bank-2025-09"\n', '"synthetic-bank-2025-09"\n  profile spitch\n'))
     assert text.count("profile spitch") == 3
@@ -68,7 +68,7 @@ def default_build(tmp_path_factory) -> Path:
 def _dialogues(out: Path) -> dict[str, tuple[dict, list]]:
     """call_id (the UUID) -> parsed dialogue, keyed by the file name too."""
     return {p.name: S.parse_dialogue(p.read_text(encoding="utf-8"))
-            for p in sorted((out / "transcripts").glob("*.txt"))}
+            for p in sorted((out / SPITCH).glob("*.txt"))}
 
 
 def test_every_dialogue_header_is_a_valid_call_record(text_build):
@@ -168,7 +168,7 @@ def test_audio_files_are_named_and_keyed_as_the_uploader_reads_them(tmp_path):
     jsons = sorted((out / "audio").glob("*.wav.json"))
     assert len(jsons) == len(plan) == 8
     dialogues = {p.name.removesuffix(".txt"): S.parse_dialogue(p.read_text(encoding="utf-8"))[0]
-                 for p in (out / "transcripts").glob("*.txt")}
+                 for p in (out / SPITCH).glob("*.txt")}
     for j in jsons:
         stem = j.name.removesuffix(".wav.json")
         assert S.FILE_NAME.match(j.name)
@@ -203,7 +203,7 @@ def test_a_spec_in_the_generators_vocabulary_meets_its_value_sets(tmp_path):
     out: "Team A" has a space, and a team is a name in a spec."""
     from .conftest import ROOT
     out = _build(ROOT / "tests" / "fixtures" / "spitch_bank.corpus", tmp_path / "out")
-    files = sorted((out / "transcripts").glob("*.txt"))
+    files = sorted((out / SPITCH).glob("*.txt"))
     assert len(files) == 24
     for p in files:
         rec = S.record_of_header(S.parse_dialogue(p.read_text(encoding="utf-8"))[0])
@@ -212,3 +212,44 @@ def test_a_spec_in_the_generators_vocabulary_meets_its_value_sets(tmp_path):
         for field, values in S.DATASET_VALUES.items():
             if field != "team":
                 assert rec.get(field) in values, (p.name, field, rec.get(field))
+
+
+def test_the_uploaders_folder_holds_only_dialogues_beside_a_located_ground_truth(tmp_path):
+    """`profile spitch` with the plain `txt` and `emit ground_truth`: the
+    generator's audio step reads every `*.txt` of its `--in_dir` as a dialogue
+    (`Path(in_dir).glob("*.txt")`), so its folder holds one dialogue per call
+    and nothing else, while the ground truth is located in the plain
+    transcript it names, outside that folder. Both in one folder had the
+    uploader read the plain transcripts as dialogues."""
+    out = _build(_spec(tmp_path, days="2025-09-01..2025-09-01", volume=8), tmp_path / "out",
+                 "transcripts", "ground_truth", "sa")
+    plan = _plan(out)
+    dialogues = sorted((out / SPITCH).glob("*.txt"))
+    assert len(dialogues) == len(plan) == 8
+    for p in dialogues:
+        head, events = S.parse_dialogue(p.read_text(encoding="utf-8"))
+        S.Call.model_validate(S.record_of_header(head))
+        assert events and S.FILE_NAME.match(p.name.removesuffix(".txt") + ".wav")
+    located = 0
+    for cid in plan:
+        gt = json.loads((out / "ground_truth" / f"{cid}.json").read_text(encoding="utf-8"))
+        named = out / gt["transcript"]
+        assert named.parent != out / SPITCH and named.is_file()
+        text = named.read_text(encoding="utf-8")
+        for it in _located(gt):
+            located += 1
+            assert text[it["start"]:it["end"]] == it["quote"], (cid, it)
+    assert located > 8
+    res = CliRunner().invoke(main, ["verify", str(out)], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+
+
+def _located(o):
+    if isinstance(o, dict):
+        if isinstance(o.get("start"), int) and "quote" in o:
+            yield o
+        for v in o.values():
+            yield from _located(v)
+    elif isinstance(o, list):
+        for v in o:
+            yield from _located(v)

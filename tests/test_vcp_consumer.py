@@ -112,6 +112,33 @@ def test_every_example_call_encodes_to_an_accepted_payload(example, mode):
     assert channels == ({"outbound"} if example == "sales_pov" else {"inbound"})
 
 
+def test_a_contact_center_callers_sentiment_score_reaches_the_perceived_sentiment():
+    """The contact-center record carries the caller's mood as `sentiment_score`
+    (-1..1, the Spitch record's field); VoiceLens reads `outcomes.perceived[].
+    sentiment.score` (0..1) and the gap from it. Each payload carries that
+    call's own score, mapped (s + 1) / 2, accepted by the consumer's model;
+    reading only a `sentiment` field wrote 0.5 for every call."""
+    from corpusc.compiler.driver import compile_file
+    from corpusc.diagnostics.model import Sink
+    from corpusc.plan import planner as planmod
+    compiled = compile_file(str(EXAMPLES / "contact_center.corpus"), Sink())
+    calls = list(planmod.calls(compiled.program))
+    docs = _encoded("contact_center", "gtm")
+    assert len(docs) == len(calls) > 0
+    scores = []
+    for call, raw in zip(calls, docs):
+        assert voicelens.validate(raw, "gtm") == []
+        mood = call.metadata["sentiment_score"]
+        assert -1.0 <= mood <= 1.0 and "sentiment" not in call.metadata
+        perceived = json.loads(raw)["vcp_payload"]["outcomes"]["perceived"][0]
+        assert perceived["by"] == "caller"
+        assert perceived["sentiment"]["score"] == pytest.approx((mood + 1) / 2, abs=0.0006)
+        scores.append(perceived["sentiment"]["score"])
+    assert len(set(scores)) > len(scores) // 2  # the calls' own moods, not one constant
+    gaps = {json.loads(r)["vcp_payload"]["outcomes"]["perception_gap"]["gap_class"] for r in docs}
+    assert len(gaps) > 1
+
+
 def test_the_recipe_names_the_build_and_changes_with_it():
     a = {json.loads(r)["vcp_payload"]["custom"]["synthetic_recipe"] for r in _encoded("hvac_60d", "gtm")}
     b = {json.loads(r)["vcp_payload"]["custom"]["synthetic_recipe"] for r in _encoded("hvac_60d", "full")}

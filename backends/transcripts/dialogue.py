@@ -125,7 +125,13 @@ def spitch_dialogue(call: Call, rc: RenderedCall, generator: str) -> str:
     return "\n".join(out) + "\n"
 
 
+SPITCH_FOLDER = "transcripts/spitch"
+
+
 def spitch_artifact(call: Call, rc: RenderedCall, ctx: Context) -> Artifact:
-    """`transcripts/{Agent_Name}_{YYYYMMDDHHMMSS}_{ANI}.txt`, the name the generator gives it."""
+    """`transcripts/spitch/{Agent_Name}_{YYYYMMDDHHMMSS}_{ANI}.txt`, the name the
+    generator gives it, in a folder of its own: the generator's audio step
+    reads every `*.txt` of its `--in_dir` as a dialogue, and the plain `txt`
+    transcripts (where the ground truth is located) are `.txt` files too."""
     text = spitch_dialogue(call, rc, generator_path(ctx))
-    return Artifact(f"transcripts/{spitch_stem(call)}.txt", text.encode("utf-8"))
+    return Artifact(f"{SPITCH_FOLDER}/{spitch_stem(call)}.txt", text.encode("utf-8"))
