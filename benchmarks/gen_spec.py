@@ -2,6 +2,7 @@
 
     python benchmarks/gen_spec.py 5000 > /tmp/big.corpus   # about 5,000 lines
     python benchmarks/gen_spec.py --calls 1000 --seed 7 > /tmp/s.corpus  # 1,002 sales calls, seed 7
+    python benchmarks/gen_spec.py --calls 1000 --locale de-DE > /tmp/d.corpus  # the same calls in German
 """
 
 from __future__ import annotations
@@ -169,14 +170,17 @@ population inbound {{
 EMIT = "emit transcripts {\n  formats [txt, json]\n}\nemit ground_truth\n"
 
 
-def header(seed: int = 1) -> str:
+def header(seed: int = 1, locale: str | None = None) -> str:
+    """The corpus block; `locale` (e.g. de-DE) is the calls' language, else the
+    compiler's default (en-US), as before."""
     name, tagline = PRODUCTS[seed % len(PRODUCTS)]  # the product being sold, as a spec declares it
-    return HEADER.replace("  seed 1\n", f'  seed {seed}\n  product "{name}" "{tagline}"\n', 1)
+    out = HEADER.replace("  seed 1\n", f'  seed {seed}\n  product "{name}" "{tagline}"\n', 1)
+    return out.replace("  divergence 30%\n", f"  divergence 30%\n  locale {locale}\n", 1) if locale else out
 
 
-def sales_spec(calls: int, seed: int = 1) -> str:
+def sales_spec(calls: int, seed: int = 1, locale: str | None = None) -> str:
     """About `calls` sales calls (three per account) with txt+json transcripts and ground truth."""
-    return header(seed) + "".join(account(i, seed) for i in range(-(-calls // 3))) + EMIT
+    return header(seed, locale) + "".join(account(i, seed) for i in range(-(-calls // 3))) + EMIT
 
 
 def population_spec(count: int, *, emit: bool = False, name: str = "gen", seed: int = 11) -> str:
@@ -190,13 +194,14 @@ def main() -> None:
     ap.add_argument("lines", nargs="?", type=int, default=5000, help="about this many lines (no emit block)")
     ap.add_argument("--calls", type=int, help="instead: about this many calls, with txt+json and ground truth")
     ap.add_argument("--seed", type=int, default=1, help="the corpus seed (default 1)")
+    ap.add_argument("--locale", help="the calls' locale (default: the compiler's, en-US), e.g. de-DE")
     a = ap.parse_args()
     if a.calls:
-        sys.stdout.write(sales_spec(a.calls, a.seed))
+        sys.stdout.write(sales_spec(a.calls, a.seed, a.locale))
         return
     lines = a.lines
     a_seed = a.seed
-    out = [header(a.seed)]
+    out = [header(a.seed, a.locale)]
     n = out[0].count("\n")
     i = 0
     while n < lines:

@@ -1073,7 +1073,8 @@ class Sales:
         R = self.R
         obj = R.header.objections.get(key or "") or {}
         phr = [p for p in (obj.get("phrasings") or []) if p not in self.used_phrases and self.in_season(p)
-               and not (concern and R.categories_of(p) & NOT_WITH_CONCERN)] if R.prose else []
+               and not (concern and R.categories_of(p) & NOT_WITH_CONCERN)
+               and not R._own_role(p, kw.get("role"))] if R.prose else []  # "our CFO" from the CFO
         bank_key = R.first_key(f"obj.raise.{key}")
         if phr and (not bank_key or R.chance(0.6)):
             p = rng.pick(R.r, phr)
