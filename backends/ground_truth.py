@@ -19,6 +19,7 @@ from corpusc.render.text import shift, txt_layout
 SCHEMA_VERSION = 2
 SURFACE = {"objection_raised": "objection", "objection_reopened": "objection", "competitor_mention": "competitor_mention",
            "buying_signal": "buying_intent"}
+SAME_AS_BEAT = {"competitor": "competitor_mention"}  # a signal category a beat's own item already labels
 
 
 class GroundTruthOptions(BaseModel):
@@ -89,8 +90,8 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
         if e.kind != "signal":
             continue
         where = loc(e)
-        if (e.key, e.turn, where["start"], where["end"]) in beat_items:
-            continue  # a buying signal's sentence is already its buying_intent item
+        if (SAME_AS_BEAT.get(e.key, e.key), e.turn, where["start"], where["end"]) in beat_items:
+            continue  # a buying signal's sentence is already its buying_intent item, a mention its competitor_mention
         planned = any(s < e.end and e.start < t for s, t in planned_spans.get(e.turn, ()))
         surface.append({"type": e.key, "key": None, **where, "planned": planned})
     surface.sort(key=lambda x: (x["start"], x["end"], x["type"]))

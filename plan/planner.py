@@ -401,13 +401,14 @@ def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts, shape=No
                 cap = 1 if kind in FRONT else max(2, n_turns // 10)  # a longer small talk; a later body beat
                 if room >= 2:
                     t += 2 * (1 + rng.below(shape, min(cap, room // 2)))
-        if parts and who in pid and side == "buyer":
+        if parts and who in pid:  # a seller's beat is the lead rep's (an SE does not run the agenda or the close)
             speakers[t] = pid.index(who)
         speaker = pid[speakers[t]] if parts else who
         beats.append(Beat(kind=kind, turn=t, speaker=speaker, key=extra.get("key"), arc=extra.get("arc"),
                           ref_call=extra.get("ref_call"), text=extra.get("text")))
         pos = t + 1 if t + 1 < n_turns else t
     _no_voice_before_intro(parts, speakers, beats)
+    _lead_frames(parts, speakers, beats, rep)
     by_of = {s[0]: s[2] for s in steps}
     objections = [ObjectionStep(arc=b.arc, type=b.key, by=by_of[b.arc], step=b.kind.split("_", 1)[1], turn=b.turn)
                   for b in beats if b.kind.startswith("objection_")]
@@ -484,6 +485,26 @@ def _fractions(kinds: list[str], r=None) -> list[float]:
             out.append(spots[i])
             i += 1
     return out
+
+
+def _lead_frames(parts, speakers: list[int], beats: list[Beat], rep: str) -> None:
+    """The lead rep frames the call: every seller turn before the agenda (the
+    greeting, small talk) and after next steps (the wrap-up) is theirs, not
+    the SE's, and so are the seller turns around a buyer's beat (the one that
+    sets it up: the price put on the table, "any concerns?"; the one that
+    takes it: an objection acknowledged, a buying signal answered). The SE
+    keeps the rest: the product."""
+    pid = [p.id for p in parts]
+    if rep not in pid or sum(p.side == "seller" for p in parts) < 2:
+        return
+    lead = pid.index(rep)
+    agenda = next((b.turn for b in beats if b.kind == "agenda"), 0)
+    last = next((b.turn for b in beats if b.kind == "next_steps"), len(speakers))
+    around = {b.turn + d for b in beats if b.speaker in pid and parts[pid.index(b.speaker)].side != "seller"
+              for d in (-1, 1)}
+    for t, who in enumerate(speakers):
+        if parts[who].side == "seller" and (t < agenda or t > last or t in around):
+            speakers[t] = lead
 
 
 def _no_voice_before_intro(parts, speakers: list[int], beats: list[Beat]) -> None:

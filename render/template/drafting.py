@@ -6,6 +6,7 @@ drafts of sentences, the fit to the planned length, and the finished
 from __future__ import annotations
 
 import heapq
+import re
 from typing import Any, Sequence
 
 from corpusc.plan import rng
@@ -17,10 +18,11 @@ from corpusc.render.template.lexicon import load_lexicon
 from corpusc.render.template.morphology import restater
 from corpusc.render.template import dynamics
 from corpusc.render.template.dynamics import Spoken
-from corpusc.render.template.signals import (MARK, NONE, beat_categories, declaration, marked_templates,
-                                             term_categories)
+from corpusc.render.template.signals import (MARK, NONE, beat_categories, colour_key, declaration,
+                                             marked_templates, says_a_term, term_categories)
 from corpusc.render.timing import timeline
 
+COLOUR_TRIES = 8  # draws of a colour sentence before it is left out for saying a signal term
 MAX_TURN_WORDS = 150  # no turn grows past this (about a minute of speech)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # beats whose sentence is negative or positive in tone (for Turn.sentiment)
@@ -29,6 +31,10 @@ POSITIVE_BEATS = {"small_talk", "objection_resolved", "buying_signal", "close"}
 SLOT_SIGNALS = {k: frozenset(v) for k, v in declaration().slots.items()}  # slot -> the categories saying it carries
 SIGNAL_SIDES = declaration().sides  # category -> the sides whose sentences can carry it (buying intent: the buyer's)
 NOT_WITH_CONCERN = frozenset({"buying_intent"})  # signal categories a divergent moment's turn never carries
+
+
+_OWN_ROLE: dict[tuple[str, str], tuple[tuple[str, ...], re.Pattern]] = {}
+_NEVER = re.compile(r"(?!)")
 
 
 def first_name(name: str) -> str:
@@ -72,7 +78,7 @@ def header_x(h: Header) -> HeaderX:
 class Draft:
     """A turn under construction: segments are (text, tags, removable)."""
     __slots__ = ("i", "p", "side", "head", "core", "body", "tail", "fills", "weight", "words", "moment",
-                 "beats", "pol", "bc", "slots", "cap", "grow", "fkeys", "rep", "fpos", "gaps", "colour")
+                 "beats", "pol", "bc", "cut", "slots", "cap", "grow", "fkeys", "rep", "fpos", "gaps", "colour")
     # pol: the tone of a turn without beats or moment (+1 positive, -1 negative, 0 neutral)
 
     def __init__(self, i: int, p: Participant):
@@ -89,6 +95,7 @@ class Draft:
         self.beats: list[str] = []
         self.pol = 0
         self.bc = False
+        self.cut = False  # a backchannel said over the turn before, which breaks off (the speaker resumes after)
         self.slots: dict[str, Any] = {}
         self.cap = 80
         self.grow = True  # may its cap grow when every turn is full
@@ -132,6 +139,7 @@ class Drafter:
         # sentence, or a slot value said inside another sentence, is labelled by what went into it
         self.signals: dict[str, frozenset[str]] = {}
         self._acc: list[set[str]] = []  # categories of the renders in progress, innermost last
+        self.selfref = False  # a slot other than {me} said the speaker's own name ({dm}, {who}, {se}...)
 
     # -- choices --
 
@@ -187,6 +195,8 @@ class Drafter:
                 return ""
         if v.__class__ is not str:
             v = v() if callable(v) else str(v)
+        if v and name != "me" and v == self.kw.get("me"):  # the speaker named in the third person
+            self.selfref = True
         if self._acc:
             acc = self._acc[-1]
             cats = SLOT_SIGNALS.get(name)
@@ -250,7 +260,22 @@ class Drafter:
         return used is None or len(used) < len(lst)
 
     def say(self, key: str, kw: dict | None = None) -> str:
+        self.selfref = False
         text = self.render(self.template(key), kw)
+        tries = 4
+        while tries and kw and (self.selfref or self._own_role(text, kw.get("role"))):
+            # nobody names themselves or their own role in the third person ("our CFO" from the CFO):
+            # another of the bank's templates or alternatives
+            self.selfref = False
+            text = self.render(self.template(key), kw)
+            tries -= 1
+        if colour_key(key):  # colour carries no signal language: another template or alternatives
+            tries = COLOUR_TRIES
+            while text and tries and says_a_term(self.loc, text):
+                text = self.render(self.template(key), kw)
+                tries -= 1
+            if text and says_a_term(self.loc, text):
+                return ""  # none without: better no colour than colour that reads as a signal
         asked = self.asked
         if asked is not None and text[-1:] == "?":
             # a question is asked once a call: draw again (a bank's other
@@ -263,6 +288,22 @@ class Drafter:
                 return ""  # the bank has no other question left: none rather than the same twice
             asked.add(text)
         return text
+
+    def _own_role(self, text: str, role: str | None) -> bool:
+        """Whether `text` says the speaker's role as someone else's ("our CFO",
+        "my Director of IT"): the role, or its acronym, after a possessive of the locale."""
+        if not role:
+            return False
+        hit = _OWN_ROLE.get((self.loc, role))
+        if hit is None:
+            words = [role] + [w for w in role.split() if len(w) >= 3 and w.isupper()]
+            own = self.lex.classify.possessives
+            hit = _OWN_ROLE[(self.loc, role)] = (tuple(w.lower() for w in words), re.compile(
+                r"\b(?:" + "|".join(map(re.escape, own)) + r") (?:" + "|".join(map(re.escape, words)) + r")\b",
+                re.IGNORECASE) if own else _NEVER)
+        # most sentences do not say the role at all: a substring test first
+        low = text.lower()
+        return any(w in low for w in hit[0]) and hit[1].search(text) is not None
 
     def say_any(self, keys: Sequence[str], kw: dict | None = None) -> str:
         for k in keys:
@@ -333,9 +374,11 @@ class Drafter:
         for d in drafts:
             head, segs = d.head, d.head + d.core + d.body + d.tail
             if d.moment is not None and d.moment.divergent:
-                # a hidden concern is not also a buying signal: colour that would label as one is left out
-                head, segs = ([x for x in part if not (x[2] and self.categories_of(x[0]) & NOT_WITH_CONCERN)]
-                              for part in (head, segs))
+                # a hidden concern is not also a buying signal: words no beat needs (colour, a reaction to
+                # the demo) that would label as one are left out, unless nothing else would be said
+                keep = [x for x in segs if not ((x[2] or not x[1]) and self.categories_of(x[0]) & NOT_WITH_CONCERN)]
+                if keep:
+                    head, segs = [x for x in head if x in keep], keep
             pos = 0
             parts = []
             spans: dict[tuple, list[int]] = {}

@@ -186,13 +186,18 @@ def _interruptions(R, turns: list[Spoken], r) -> None:
             if cut and t.free(0):
                 t.insert(0, cut + " ", ("_lock", 0, len(cut) + 1))
         if prev.bc or prev.speaker == t.speaker or (i not in chosen and prev.text.endswith("?")):
-            continue  # a planned cut-in after a question: the question was let finish
-        end = len(prev.text)
-        if end and prev.text[-1] in ".!?":  # the interrupted speaker breaks off
-            prev.text = prev.text[:-1] + "—"
-            for sp in prev.spans.values():  # a span that ended the turn keeps its words, not the dash
-                if sp[1] == end and sp[0] < end - 1:
-                    sp[1] = end - 1
+            continue  # a planned cut-in after a beat's own question: the question was let finish
+        _break_off(prev)
+
+
+def _break_off(prev: Spoken) -> None:
+    """The interrupted speaker breaks off: the turn's last stop becomes a dash."""
+    end = len(prev.text)
+    if end and prev.text[-1] in ".!?":
+        prev.text = prev.text[:-1] + "—"
+        for sp in prev.spans.values():  # a span that ended the turn keeps its words, not the dash
+            if sp[1] == end and sp[0] < end - 1:
+                sp[1] = end - 1
 
 
 def _handoffs(R, turns: list[Spoken], r) -> None:
@@ -214,7 +219,10 @@ def _backchannels(turns: list[Spoken], r) -> None:
     for i in range(1, n):
         t, prev = turns[i], turns[i - 1]
         cut_next = i + 1 < n and "INTERRUPTS" in turns[i + 1].cues  # the next turn talks over this one
-        if t.bc and not prev.bc and prev.d.words >= 12 and t.speaker != prev.speaker and not t.cues \
+        if t.bc and t.d.cut and not prev.bc and t.speaker != prev.speaker:
+            t.over = True  # planned: said over the speaker, who breaks off and resumes after it
+            _break_off(prev)
+        elif t.bc and not prev.bc and prev.d.words >= 12 and t.speaker != prev.speaker and not t.cues \
                 and not cut_next and r.random() < BACKCHANNEL_OVER_P:
             t.over = True
 

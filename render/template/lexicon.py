@@ -36,6 +36,9 @@ class Keywords(_Frozen):
     placeholder_names: tuple[str, ...]  # a participant named so ("agent") is not addressed by name
     role_topics: tuple[dict[str, Any], ...] = ()  # {"topics": [...], "keywords": [...]}: what a role asks about
     signal_terms: tuple[dict[str, Any], ...] = ()  # {"category": ..., "keywords": [...]}: signals.py, the audit
+    # words that make a role someone else's ("our", "my"): a speaker saying one before their own role
+    # speaks of themselves in the third person ("our CFO" from the CFO), which the Drafter never writes
+    possessives: tuple[str, ...] = ()
 
 
 class Lexicon(_Frozen):

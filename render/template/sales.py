@@ -46,6 +46,7 @@ def _plain(t) -> str:
         elif n[0] == ALT:
             out.append(_plain(n[1][0]))
     return "".join(out)
+BC_CUT_P = 0.5  # share of backchannels before a speaker goes on that are said over them (they break off)
 
 
 def _nice(x: float) -> int:
@@ -108,6 +109,11 @@ class Sales:
         self._slots()
         self.deck = self._deck()
         self.bc = self._backchannels()
+        # turns that cut in (a cue planned INTERRUPTS): the turn before is left mid-thought, never a finished
+        # question; with the backchannels, the turns before which the speaker keeps the floor
+        self.cut_in = {i for i, x in list(self.mom_at.items()) + list(self.col_at.items())
+                       if i > 0 and "INTERRUPTS" in x.cues}
+        self.held = self.bc | self.cut_in
 
     # -- setup ----------------------------------------------------------------------
 
@@ -414,9 +420,19 @@ class Sales:
             self._lead(d)
             drafts.append(d)
             self.said += " " + " ".join(seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part).lower()
+        for i in sorted(self.cut_in):
+            self._unfinished(drafts[i - 1])
         self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
         habits(self, drafts)
         return drafts
+
+    @staticmethod
+    def _unfinished(d: Draft) -> None:
+        """The turn the next one cuts into ends mid-thought: its closing
+        questions (a check-in, "does that help?") are not said, so the cut-in
+        never follows a finished question. A beat's own question stays."""
+        while d.tail and d.tail[-1][0].endswith("?") and not d.tail[-1][1] and len(d.head + d.core + d.body + d.tail) > 1:
+            d.words -= d.tail.pop()[0].count(" ") + 1
 
     def shape(self, d: Draft, weight: float, cap: int, fills: list[str] | None = None,
               grow: bool = True) -> None:
@@ -435,8 +451,14 @@ class Sales:
         d.weight = 0
         d.add(d.core, self.R.say("bc.seller" if d.side == "seller" else "bc.buyer"))
         pend = self.pending
+        if pend and pend[0] in ("ans", "seller_cont"):
+            # the speaker goes on after it: half the time the backchannel is said over them and they break
+            # off, then pick up "as I was saying"; else they just go on (nothing to resume from)
+            d.cut = self.R.chance(BC_CUT_P)
         if pend and pend[0] == "ans":
-            self.pending = ("buyer_cont", pend[1], self.sp[d.i - 1].id)
+            self.pending = ("buyer_cont", pend[1], self.sp[d.i - 1].id, d.cut)
+        elif pend and pend[0] == "seller_cont":
+            self.pending = pend[:3] + (d.cut,)
         # a seller that was mid-explanation keeps its pending item
 
     def _set_tail(self, d: Draft, text: str) -> None:
@@ -457,7 +479,7 @@ class Sales:
         beats = self.beats_at.get(i, [])
         kinds = [b.kind for b in beats]
         nxt = self.beats_at.get(i + 1, []) if i + 1 < self.n and self.sp[i + 1].side != "seller" else []
-        bc_next = (i + 1) in self.bc
+        bc_next = (i + 1) in self.held
         self.shape(d, 0.45, 55, [self.seller_ind, "disc.insight"])
         if d.moment is not None:
             self._moment(d, d.moment, kw)
@@ -550,8 +572,9 @@ class Sales:
         elif kind == "hello_new":
             d.add(d.head, R.say("intro.welcome", dict(kw, new=first_name(self.by_id[pend[1]].name)
                                                        if pend[1] in self.by_id else kw["you"])))
-        elif kind == "seller_cont" and pend[2] == d.p.id:  # only the seller who was cut off resumes
-            d.add(d.head, R.say("cont.seller", kw), (("resumption", None),))  # after a backchannel cut in
+        elif kind == "seller_cont" and pend[2] == d.p.id and pend[3:4] == (True,):
+            # only the seller who was cut off resumes, after a backchannel cut in
+            d.add(d.head, R.say("cont.seller", kw), (("resumption", None),))
         elif kind == "hello":
             d.add(d.head, R.say("open.seller_back", kw), (), True)
 
@@ -641,7 +664,7 @@ class Sales:
             self.pending = ("agenda",)
             d.fills, d.weight = [], 0
         elif kind in WORK:
-            no_q = (d.i + 1) in self.bc or bool(nxt)
+            no_q = (d.i + 1) in self.held or bool(nxt)
             if kind == "demo":
                 key = "work.demo_phone" if self.call.medium == "phone" else "work.demo"
                 d.add(d.core, R.say(key, kw), tag)
@@ -665,7 +688,7 @@ class Sales:
             skw = dict(kw, obj=self.obj_topic(b.key))
             d.add(d.core, R.say("obj.unaddressed", skw), tag)
             if not nxt:
-                self._item(d, self.next_item(), kw, (d.i + 1) in self.bc)
+                self._item(d, self.next_item(), kw, (d.i + 1) in self.held)
         elif kind == "next_steps":
             skw = dict(kw, artifact=self._artifact())
             d.add(d.core, R.say("nextsteps.say", skw), tag)
@@ -834,7 +857,9 @@ class Sales:
             for seg in d.head:  # cutting in: no polite acknowledgment first
                 d.words -= seg[0].count(" ") + 1
             d.head = []
-            d.add(d.core, R.say("moment.interrupt", kw), tag)
+            # sorry to cut in on whoever was speaking
+            # first in the turn, before any answer the turn owes
+            d.add(d.head, R.say("moment.interrupt", dict(kw, you=first_name(self.sp[d.i - 1].name))), tag)
         d.add(d.core, self._stance(d, "pos" if m.polarity == "positive" else "neg", kw, m.divergent), tag)
 
     def _colour(self, d: Draft, x: Colour, kw) -> None:
@@ -882,8 +907,8 @@ class Sales:
         """A cue planned mid-turn needs words before it: when the moment's (or
         the colour's) words open the turn, a short acknowledgment goes first."""
         item = d.moment if d.moment is not None else d.colour
-        if item is None or item.place != "mid" or d.head or d.bc:
-            return
+        if item is None or item.place != "mid" or d.head or d.bc or "INTERRUPTS" in item.cues:
+            return  # a cut-in opens with its own words ("Sorry to cut in"), no acknowledgment first
         key = "ack.seller_short" if d.side == "seller" else self.vkey("voice.ack", self.voice[d.p.id])
         d.add(d.head, self.R.say(key, d.slots))
 
@@ -912,7 +937,10 @@ class Sales:
             topic = pend[1]
             same = pend[2] == d.p.id
             more = R.first_key(f"disc.{topic}.more", "disc.open.answer")
-            d.add(where, R.say("cont.buyer" if same else "cont.buyer_other", kw), (("resumption", None),) if same else ())
+            if not same:
+                d.add(where, R.say("cont.buyer_other", kw))
+            elif pend[3]:  # cut off by the backchannel: picks the thought back up
+                d.add(where, R.say("cont.buyer", kw), (("resumption", None),))
             d.add(where, R.say(more if same else R.first_key(f"disc.{topic}.answer", "disc.open.answer"), kw))
             self.shape(d, vw, int(110 * vw), [more, self.anecdote, self.vkey("voice.more", v)])
             self.pending = ("ans", topic)
@@ -921,7 +949,7 @@ class Sales:
                                          self.peer_key(kw)])
             self.pending = ("react",)
             nxt = d.i + 1
-            free = nxt < self.n and self.sp[nxt].side == "seller" and nxt not in self.bc
+            free = nxt < self.n and self.sp[nxt].side == "seller" and nxt not in self.held
             ask = self._react_ask(v) if (free and R.chance(VOICE_ASKS.get(v, 0.3))) else None
             if ask is not None:  # a question about what was shown: the seller answers it next
                 topic, t = ask
@@ -990,8 +1018,8 @@ class Sales:
         i = d.i
         if not (self.agenda_turn < i < self.ns_turn - 1):
             return False
-        if (i + 1) in self.bc or (i + 1) in self.beats_at:
-            return False
+        if (i + 1) in self.held or (i + 1) in self.beats_at or i + 1 >= self.n or self.sp[i + 1].side != "seller":
+            return False  # a question goes to a seller who answers next
         if self.pending and self.pending[0] in ("agenda_ok",):
             return False
         return self.R.chance(VOICE_ASKS.get(v, 0.3))
@@ -1003,7 +1031,7 @@ class Sales:
         if p.id in self.role_asked or not (self.agenda_turn < d.i < self.ns_turn - 1):
             return None
         nxt = d.i + 1
-        if nxt >= self.n or self.sp[nxt].side != "seller" or nxt in self.bc:
+        if nxt >= self.n or self.sp[nxt].side != "seller" or nxt in self.held:
             return None
         topics = [t for t in role_topics(self.R.loc, p.role or "") if self.R.has(f"bq.{t}.ask")]
         fresh = [t for t in topics if f"bq:{t}" not in self.asked]
@@ -1105,7 +1133,8 @@ class Sales:
         # an objection never reads as buying intent ("They offered us a free pilot;
         # can you match that?" was labelled both): such phrasings are not said
         phr = [p for p in (obj.get("phrasings") or []) if p not in self.used_phrases and self.in_season(p)
-               and not R.categories_of(p) & NOT_WITH_CONCERN] if R.prose else []
+               and not R.categories_of(p) & NOT_WITH_CONCERN
+               and not R._own_role(p, kw.get("role"))] if R.prose else []  # "our CFO" from the CFO
         bank_key = R.first_key(f"obj.raise.{key}")
         if phr and (not bank_key or R.chance(0.6)):
             p = rng.pick(R.r, phr)

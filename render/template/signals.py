@@ -42,13 +42,14 @@ class Declaration(BaseModel):
     # the phrases carry the category (a key whose templates differ in what they signal)
     templates: dict[str, dict[str, dict[str, list[str]]]] = {}
     sides: dict[str, list[str]] = {}  # category -> the only sides whose sentences carry it
+    colour: dict[str, list[str]] = {}  # "keys": bank keys (patterns) whose sentences are colour, never a signal
 
 
 @lru_cache(maxsize=None)
 def declaration() -> Declaration:
     raw = json.loads((PHRASES / SIGNAL_FILE).read_text(encoding="utf-8"))
     return Declaration(**{k: {n: v for n, v in raw.get(k, {}).items() if not n.startswith("_")}
-                          for k in ("categories", "keys", "slots", "beats", "templates", "sides")})
+                          for k in ("categories", "keys", "slots", "beats", "templates", "sides", "colour")})
 
 
 def categories() -> tuple[str, ...]:
@@ -67,6 +68,14 @@ def _match(table: dict[str, list[str]], name: str) -> frozenset[str]:
 def key_categories(key: str) -> frozenset[str]:
     """The categories every template of bank `key` carries."""
     return _match(declaration().keys, key)
+
+
+@lru_cache(maxsize=None)
+def colour_key(key: str) -> bool:
+    """Whether bank `key` says colour (a product tour, a story, small talk),
+    never a deal signal: its sentences are drawn again until they say none of
+    the locale's signal terms, so they need no label."""
+    return any(fnmatchcase(key, pat) for pat in declaration().colour.get("keys", ()))
 
 
 MARK = "#"  # a slot `{#pricing}` says nothing and labels the sentence it is in
@@ -198,6 +207,13 @@ def _any_term(locale: str) -> re.Pattern:
                       re.IGNORECASE)
 
 
+@lru_cache(maxsize=1 << 15)
+def says_a_term(locale: str, text: str) -> bool:
+    """Whether `text` says any signal term of the locale (a colour sentence
+    must not; the same sentences recur across calls, hence the cache)."""
+    return _any_term(locale).search(text) is not None
+
+
 def term_categories(locale: str, text: str, extra: dict[str, re.Pattern] | None = None) -> frozenset[str]:
     """The categories whose signal terms occur in `text` (the audit's reading, and
     the classification of the spec's prose when the renderer inserts it)."""
@@ -254,6 +270,8 @@ def undeclared(locale: str) -> dict[str, dict[str, list[str]]]:
         if not isinstance(lst, list):
             continue
         base = key_categories(k)
+        if colour_key(k):  # never said with a signal term (Drafter.say draws again)
+            continue
         for t in lst:
             for src in ((t.get("say") or ()) if isinstance(t, dict) else (t,)):
                 if not isinstance(src, str):
