@@ -52,7 +52,7 @@ RIVAL = {"en-US": r"winning deals we|stealing|taking our customers|beating us|ou
 SEASON_WORDS = {
     "en-US": [(r"holiday party|after the holidays|over the holidays|since the holidays|new year", {12, 1}),
               (r"snow|freezing|sheet of ice|thawing|single digits", {11, 12, 1, 2, 3}),
-              (r"hot here|the lake|summer vacation|on vacation|out for summer|the AC\b", {6, 7, 8}),
+              (r"hot here|(?-i:[Tt]he lake)\b|summer vacation|on vacation|out for summer|the AC\b", {6, 7, 8}),  # case-sensitive: "the Lake…" names a company
               (r"leaves are turning|cooling off|back in school|football season", {9, 10, 11}),
               (r"allergies|spring cleaning|some sun here", {3, 4, 5})],
     "de-DE": [(r"Weihnachtsfeier|nach den Feiertagen|über die Feiertage|zwischen den Jahren|Jahreswechsel",
