@@ -57,3 +57,15 @@ def cli():
             os.chdir(old)
         return res.exit_code, res.output
     return run
+
+
+def located(o):
+    """Every located item (start, end, quote) anywhere in a ground-truth document."""
+    if isinstance(o, dict):
+        if isinstance(o.get("start"), int) and "end" in o and "quote" in o:
+            yield o
+        for v in o.values():
+            yield from located(v)
+    elif isinstance(o, list):
+        for v in o:
+            yield from located(v)

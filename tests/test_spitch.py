@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from corpusc.cli.main import main
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, located
 from .consumers import spitch as S
 
 EXAMPLE = (EXAMPLES / "contact_center.corpus").read_text(encoding="utf-8")
@@ -230,26 +230,16 @@ def test_the_uploaders_folder_holds_only_dialogues_beside_a_located_ground_truth
         head, events = S.parse_dialogue(p.read_text(encoding="utf-8"))
         S.Call.model_validate(S.record_of_header(head))
         assert events and S.FILE_NAME.match(p.name.removesuffix(".txt") + ".wav")
-    located = 0
+    n_located = 0
     for cid in plan:
         gt = json.loads((out / "ground_truth" / f"{cid}.json").read_text(encoding="utf-8"))
         named = out / gt["transcript"]
         assert named.parent != out / SPITCH and named.is_file()
         text = named.read_text(encoding="utf-8")
-        for it in _located(gt):
-            located += 1
+        for it in located(gt):
+            n_located += 1
             assert text[it["start"]:it["end"]] == it["quote"], (cid, it)
-    assert located > 8
+    assert n_located > 8
     res = CliRunner().invoke(main, ["verify", str(out)], catch_exceptions=False)
     assert res.exit_code == 0, res.output
 
-
-def _located(o):
-    if isinstance(o, dict):
-        if isinstance(o.get("start"), int) and "quote" in o:
-            yield o
-        for v in o.values():
-            yield from _located(v)
-    elif isinstance(o, list):
-        for v in o:
-            yield from _located(v)

@@ -83,7 +83,7 @@ import pytest
 from corpusc.builder import quality as Q
 
 from . import test_sales_dialogue as SD
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, located
 from .test_dynamics import plain
 from .test_service_calls import GENERIC
 
@@ -638,21 +638,11 @@ def test_contact_center_labels_point_into_the_transcript_they_name(contact):
     n = 0
     for gt in _gts(contact):
         text = (contact / gt["transcript"]).read_text(encoding="utf-8")
-        for it in _located(gt):
+        for it in located(gt):
             n += 1
             assert text[it["start"]:it["end"]] == it["quote"], (gt["call_id"], it)
     assert n > 500
 
-
-def _located(o):
-    if isinstance(o, dict):
-        if isinstance(o.get("start"), int) and "end" in o and "quote" in o:
-            yield o
-        for v in o.values():
-            yield from _located(v)
-    elif isinstance(o, list):
-        for v in o:
-            yield from _located(v)
 
 
 def test_verify_fails_when_the_ground_truths_transcript_was_not_written(tmp_path):
