@@ -95,18 +95,29 @@ def batch() -> None:
     """
 
 
+def _build_args(f):
+    """FILE and `-o`: the build whose batches a subcommand works on."""
+    f = click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False),
+                     help="The build's output directory (default: out/<corpus>/).")(f)
+    return click.argument("file", type=click.Path(dir_okay=True))(f)
+
+
+def _bound(file, out_dir, what: str):
+    """The compiled spec, its LLM renderer bound to the build's output, the renderer's options and that output."""
+    compiled = _compiled(file)
+    out = out_of(compiled, out_dir)
+    r, ropts = llm_renderer(compiled, file, what)
+    r.bind(out)
+    return compiled, r, ropts, out
+
+
 @batch.command()
-@click.argument("file", type=click.Path(dir_okay=True))
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False),
-              help="The build's output directory (default: out/<corpus>/).")
+@_build_args
 @internal_errors
 def status(file, out_dir):
     """Poll the batches recorded for FILE's build; download nothing."""
     from corpusc.render.llm.errors import LlmError
-    compiled = _compiled(file)
-    r, ropts = llm_renderer(compiled, file, "`corpusc batch status`")
-    out = out_of(compiled, out_dir)
-    r.bind(out)
+    compiled, r, ropts, out = _bound(file, out_dir, "`corpusc batch status`")
     if not r.batches_recorded(ropts):
         click.echo(f"no batch recorded in {out}/.corpusc/llm/batch/: submit with `corpusc build {file} "
                    f"-o {out} --batch`", err=True)
@@ -120,16 +131,11 @@ def status(file, out_dir):
 
 
 @batch.command()
-@click.argument("file", type=click.Path(dir_okay=True))
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False),
-              help="The build's output directory (default: out/<corpus>/).")
+@_build_args
 @internal_errors
 def collect(file, out_dir):
     """Download finished batches, verify every call, submit repairs as a new round."""
-    compiled = _compiled(file)
-    out = out_of(compiled, out_dir)
-    r, ropts = llm_renderer(compiled, file, "`corpusc batch collect`")
-    r.bind(out)
+    compiled, r, ropts, out = _bound(file, out_dir, "`corpusc batch collect`")
     mark = r.journal_mark(out, ropts)
     ready = run_round(compiled, file, out)
     from corpusc.render.llm import cost

@@ -49,12 +49,6 @@ def _plain(t) -> str:
 BC_CUT_P = 0.5  # share of backchannels before a speaker goes on that are said over them (they break off)
 
 
-def _count(lex, n: int) -> str:
-    """A head count as a transcriber writes it: words up to nine ("my two
-    managers"), digits from ten."""
-    return lex.word(n) if n < 10 else lex.number(n)
-
-
 def _nice(x: float) -> int:
     """A round number near `x`, as people say it."""
     if x < 20:
@@ -205,7 +199,7 @@ class Sales:
             tagline=h.corpus.get("tagline") or R.phrase("fallback.tagline"),
             company=company, co=company.split()[0], industry=lex.title(ind.get("title") or ind_name or ""),
             people=people, term=term, pain=pain or (lambda: term()),
-            reps=lex.number(reps), managers=_count(lex, max(2, reps // 9)), calls=lex.number(_nice(reps * 35)),
+            reps=lex.number(reps), managers=lex.word(max(2, reps // 9)), calls=lex.number(_nice(reps * 35)),
             sites=lex.word(1 + min(7, emp // 900)), seats=lex.number(seats), annual=lex.money_of(value),
             per_seat=lex.money_of(value / max(1, seats) / 12.0), pct=lex.word(3 + (emp % 5)),
             crm=crm, event=event, event_dat=event_dat,
