@@ -50,7 +50,7 @@ def audit_call(call: Call, gt: dict[str, Any], text: str | None,
     out += _steps(call, gt)
     out += _contradictions(gt)
     out += _personas(call, gt)
-    if turns is not None and call.kind == "sales":
+    if turns is not None:  # a contact-center call too: its fees, amounts and next steps are labelled alike
         out += _unlabelled(call, gt, turns, competitors)
     return out
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from corpusc.plan import rng
 from corpusc.plan.model import Call, Colour, Header, Moment, Participant, fast
@@ -22,6 +22,7 @@ from corpusc.render.template.signals import (MARK, NONE, beat_categories, colour
                                              marked_templates, says_a_term, term_categories)
 from corpusc.render.timing import timeline
 
+VETO_TRIES = 8  # draws of a sentence that contradicts its speaker (`Drafter.veto`) before it is left out
 COLOUR_TRIES = 8  # draws of a colour sentence before it is left out for saying a signal term
 MAX_TURN_WORDS = 150  # no turn grows past this (about a minute of speech)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -140,6 +141,9 @@ class Drafter:
         self.signals: dict[str, frozenset[str]] = {}
         self._acc: list[set[str]] = []  # categories of the renders in progress, innermost last
         self.selfref = False  # a slot other than {me} said the speaker's own name ({dm}, {who}, {se}...)
+        # whether a sentence contradicts what its speaker said before (a service caller's facts,
+        # service.Service._contradicts): drawn again, else left out
+        self.veto: Callable[[str, dict | None], bool] | None = None
 
     # -- choices --
 
@@ -269,6 +273,14 @@ class Drafter:
             self.selfref = False
             text = self.render(self.template(key), kw)
             tries -= 1
+        veto = self.veto
+        if veto is not None and text and veto(text, kw):
+            tries = VETO_TRIES
+            while tries and text and veto(text, kw):
+                text = self.render(self.template(key), kw)
+                tries -= 1
+            if text and veto(text, kw):
+                return ""  # none agrees with what the speaker said before: better nothing than a contradiction
         if colour_key(key):  # colour carries no signal language: another template or alternatives
             tries = COLOUR_TRIES
             while text and tries and says_a_term(self.loc, text):

@@ -386,6 +386,33 @@ def _word_set(loc: str, key: str) -> frozenset[str]:
     return frozenset(str(w).lower() for g in load_bank(loc).get(key) or () for w in (g if isinstance(g, list) else [g]))
 
 
+@lru_cache(maxsize=None)
+def _caller_facts(loc: str, dom: str) -> tuple[re.Pattern, dict[str, list[tuple[int, int]]],
+                                               dict[str, list[tuple[int, int]]]] | None:
+    """What a caller says about themselves (pop_caller.json), as one regex over
+    the forms and what each form says: `pop.*.exclusive`, (group, member) of a
+    fact a call states once (the one person who usually helps, a new number or
+    the old one still correct); `pop.*.said_between`, the hours [from, to) in
+    which a call may start for the form to be said ("after work")."""
+    bank = load_bank(loc)
+    facts: dict[str, list[tuple[int, int]]] = {}
+    hours: dict[str, list[tuple[int, int]]] = {}
+    n = 0
+    for d in ("generic", dom) if dom != "generic" else ("generic",):
+        for g in bank.get(f"pop.{d}.exclusive") or ():
+            for m, forms in enumerate(g):
+                for f in forms:
+                    facts.setdefault(str(f).lower(), []).append((n, m))
+            n += 1
+        for row in bank.get(f"pop.{d}.said_between") or ():
+            for f in row[2:]:
+                hours.setdefault(str(f).lower(), []).append((int(row[0]), int(row[1])))
+    forms = sorted({*facts, *hours}, key=len, reverse=True)
+    if not forms:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w-])", re.I), facts, hours
+
+
 
 
 class Service:
@@ -434,6 +461,11 @@ class Service:
         self.mood = -1 if mood < -0.3 or self.scen.startswith("escalation") else 1 if mood > 0.3 else 0
         self.missing: set[str] = set()  # slots this call has no value for: templates using them are skipped
         self._slots()
+        # the caller's facts, stated once and kept (`_contradicts`): the first statement of each fixes it
+        self.hour = int(c.time[:2]) if c.time[:2].isdigit() else 10
+        self.facts: dict[int, int] = {}
+        self.callers: set[int] = set()  # the caller turns' slot dicts (`Draft.slots`): whose sentences are vetted
+        R.veto = self._contradicts if _caller_facts(R.loc, self.dom) is not None else None
 
     def k(self, *names: str) -> str | None:
         """The first existing key among pop.<domain>.<name> and pop.generic.<name>."""
@@ -526,6 +558,28 @@ class Service:
         # disclosure (`pii_disclosure_flag`), in the one sentence labelled as it (`_flags`)
         self.missing |= PII_SLOTS
 
+    def _contradicts(self, text: str, kw: dict | None) -> bool:
+        """Whether a caller's sentence says a fact other than the one the caller
+        stated before (`pop.*.exclusive`: a second person who "usually does
+        this", a new number after "still correct") or a time of day the call's
+        start hour rules out ("after work" at 9 am); when not, its facts are
+        the caller's from now on. Drawn from the banks, checked as drawn: the
+        caller keeps one set of facts per call."""
+        if kw is None or id(kw) not in self.callers:
+            return False
+        rx, facts, hours = _caller_facts(self.R.loc, self.dom)
+        new: dict[int, int] = {}
+        for m in rx.finditer(text):
+            f = m.group().lower()
+            if any(not lo <= self.hour < hi for lo, hi in hours.get(f, ())):
+                return True
+            for g, member in facts.get(f, ()):
+                if self.facts.get(g, new.get(g, member)) != member:
+                    return True
+                new[g] = member
+        self.facts.update(new)
+        return False
+
     def _amount(self, bucket: str) -> str:
         """An amount inside the call's `amount_bucket` (`pop.<dom>.amount_range.<bucket>`:
         [[low, high, step]]), said in the locale's way (`pop.<dom>.currency`, `{n}`);
@@ -553,7 +607,11 @@ class Service:
                     return ""
                 used = R.used.setdefault(key, set())
                 fresh = [i for i in ok if i not in used] or ok
-                return R.say_at(key, fresh[rng.below(R.r, len(fresh))], kw)
+                for _ in range(4):  # one that agrees with what the caller said before (`_contradicts`)
+                    text = R.say_at(key, fresh[rng.below(R.r, len(fresh))], kw)
+                    if not (R.veto and R.veto(text, kw)):
+                        return text
+                return ""
         return R.say(key, kw)
 
     def line(self, names: list[str], kw: dict, i: int) -> str:
@@ -577,6 +635,8 @@ class Service:
                     if gap is None or g < gap:
                         best, gap = t, g
             text = R.render(best, kw) if best is not None else ""
+            if text and R.veto and R.veto(text, kw):
+                text = self.say(keys[0], kw)  # contradicts the caller: drawn (and vetted) as usual
         self.spent += text.count(" ") + 1 if text else 0
         return text
 
@@ -676,6 +736,8 @@ class Service:
             kw: dict[str, Any] = {}
             d.slots = kw
             side = "agent" if p.side == "seller" else "caller"
+            if side == "caller":
+                self.callers.add(id(kw))
             d.weight = 1.0 if side == "caller" else 0.9
             d.fills = list(fills[side])
             d.rep = False  # one reaction, one aside, one detail: never two of a kind in a turn

@@ -302,9 +302,11 @@ def _term_words(locale: str) -> tuple[frozenset[str], ...]:
 
 
 def _may_say_a_term(locale: str, src: str) -> bool:
-    """Whether every word of some signal term occurs in the template (cheap, before expanding it)."""
+    """Whether every word of some signal term opens a word of the template
+    (cheap, before expanding it): a term matches the start of a word, as
+    "entgelt" in "Entgelte" (`_terms`)."""
     have = set(_WORDS.findall(src.lower())) | {c for c in "$€" if c in src}
-    return any(ws <= have for ws in _term_words(locale))
+    return any(ws <= have or all(any(h.startswith(w) for h in have) for w in ws) for ws in _term_words(locale))
 
 
 def _sayings(t, limit: int = 2048) -> list[str]:
