@@ -35,6 +35,7 @@ BACKCHANNEL_OVER_P = 0.55  # share of backchannel turns said over the other spea
 MIN_INTERRUPTED_WORDS = 10
 ALLOWANCE_SHARE = 0.025  # fillers and false starts: about 2.5 words per 100
 CUT_IN_WORDS = 4  # "Sorry, can I jump in here?"
+CUT_IN_MIN_WORDS = 8  # a cut-in says "Sorry to cut in" only before at least this many words of its own
 NEAR = 8  # characters kept between two disfluencies ("Uh, uh," is one too many)
 HANDOFF_P = 0.7  # share of turns after a colleague's (buyer after buyer, rep after rep) that say so
 INTERRUPTION_FIELDS = ("interruptions", "Interruptions_count", "interruptions_count")  # a planned count
@@ -172,22 +173,49 @@ def _interruptions(R, turns: list[Spoken], r) -> None:
     planned = planned_interruptions(R.call)
     if planned is not None:
         want = max(0, planned - len(already))
-        if len(cand) < want:  # a short call: any turn that follows another speaker's words may cut in
-            cand += [i for i in range(1, n) if i not in cand and i not in already and turns[i].speaker !=
-                     turns[i - 1].speaker and not turns[i].d.gaps and not turns[i].cues and turns[i - 1].d.words >= 3]
-        chosen = rng.sample(r, cand, min(len(cand), want))
+        # a short call: any turn that follows another speaker's words may cut in
+        spare = [i for i in range(1, n) if i not in cand and i not in already and turns[i].speaker !=
+                 turns[i - 1].speaker and not turns[i].d.gaps and not turns[i].cues and turns[i - 1].d.words >= 3]
+        chosen = _by_side(R, turns, cand, spare, want, r)
     else:
         chosen = [i for i in cand if r.random() < interrupt_chance(R, turns[i].d.p)]
     for i in sorted(chosen + [i for i in already if i > 0]):
         t, prev = turns[i], turns[i - 1]
+        asked = prev.text.endswith("?")  # chosen after a question: the answer starts over its last words
         if i in chosen:
             t.cues = t.cues + ["INTERRUPTS"]
-            cut = R.say("dyn.cut_in") if R.has("dyn.cut_in") else ""
+            # "Sorry to cut in" only before something to say, never before an answer or an "okay, thanks"
+            cut = R.say("dyn.cut_in") if R.has("dyn.cut_in") and not asked and t.d.words >= CUT_IN_MIN_WORDS else ""
             if cut and t.free(0):
                 t.insert(0, cut + " ", ("_lock", 0, len(cut) + 1))
-        if prev.bc or prev.speaker == t.speaker or (i not in chosen and prev.text.endswith("?")):
-            continue  # a planned cut-in after a beat's own question: the question was let finish
+        if prev.bc or prev.speaker == t.speaker or asked:
+            continue  # a question is let finish (a planned cut-in after a beat's own question, an early answer)
         _break_off(prev)
+
+
+def _by_side(R, turns: list[Spoken], cand: list[int], spare: list[int], want: int, r) -> list[int]:
+    """`want` planned cut-ins among the candidate turns (`spare`: those of a
+    short call, used only when `cand` runs out), as the sides make them
+    (`dyn.cut_in_by.seller`): in a service call mostly the caller cuts in, the
+    agent with probability `share` each and at most `max` times a call. The
+    count is the plan's: when one side has too few turns, the other's make
+    up the rest."""
+    share = R.bank.get("dyn.cut_in_by.seller.share")
+    most = R.bank.get("dyn.cut_in_by.seller.max")
+    if not isinstance(share, (int, float)) or not isinstance(most, int):
+        return rng.sample(r, cand + spare if len(cand) < want else cand, min(len(cand) + len(spare), want))
+    agent = min(int(most), sum(1 for _ in range(want) if r.random() < share))
+    picked: list[int] = []
+    for side, k in (("seller", agent), ("buyer", want - agent)):
+        for pool in (cand, spare):
+            own = [i for i in pool if turns[i].d.side == side and i not in picked]
+            got = rng.sample(r, own, min(len(own), k)) if k > 0 else []
+            picked += got
+            k -= len(got)
+    for pool in (cand, spare):  # too few turns of a side: the others' make the plan's count
+        rest = [i for i in pool if i not in picked]
+        picked += rng.sample(r, rest, min(len(rest), want - len(picked))) if len(picked) < want else []
+    return picked
 
 
 def _break_off(prev: Spoken) -> None:
