@@ -167,3 +167,83 @@ def test_callers_cut_in_agents_rarely(built):
             assert len(lines) == planned, (g["call_id"], len(lines), planned)
     assert who["caller"] > 0 and who["agent"] <= 0.3 * (who["agent"] + who["caller"]), dict(who)
     assert max(per_call.values(), default=0) <= 1, per_call.most_common(3)
+
+
+# ---- defect 9: a paraphrase never breaks a sentence -----------------------------------------------
+
+BROKEN = {  # the reader's patterns (slots read as `{}`)
+    "what to say -> what to for example": r"\bwhat to (?:for example|for instance)\b",
+    "let me know -> give me a shout before an object": r"\bgive me a shout \w",
+    "now -> at this point in a promise": r"\b(?:myself|this) at this point\b|\bat this point and\b",
+    "in etwa -> in beispielsweise": r"\bin (?:beispielsweise|zum Beispiel)\b",
+    "jeden Monat -> monat für Monat": r"\bmonat für Monat\b",
+    "an e-mail address ending in digits": r"(?:email address|E-Mail-Adresse)[^.?]*(?:ending in|endet auf|Endung) (?:\{\}|\d)",
+}
+
+
+def _readings(t, limit: int = 4096) -> list[str]:
+    """Every text a compiled template says (slots as `{}`), up to `limit`."""
+    from corpusc.render.template.language import ALT, SLOT
+    outs = [""]
+    for n in ((t,) if isinstance(t, str) else t):
+        if isinstance(n, str):
+            outs = [o + n for o in outs]
+        elif n[0] == SLOT:
+            outs = [o + "{}" for o in outs]
+        else:
+            assert n[0] == ALT
+            tails = [x for a in n[1] for x in _readings(a, limit)]
+            outs = [o + x for o in outs for x in tails][:limit]
+    return outs
+
+
+@pytest.mark.parametrize("loc", ["en-US", "de-DE"])
+def test_no_paraphrase_breaks_a_sentence(loc):
+    """Reader defect 9: on main 27 calls had sentences the paraphrase groups
+    (`pop.*.paraphrase`) broke: "Could you give me a shout your name", "what
+    to for example", "was ist in beispielsweise Ihr Nettoeinkommen", "monat
+    für Monat" (14 times), an e-mail address "ending in 0170". Every
+    population template, with each group's members compiled in as the calls
+    draw them, says none of these in any reading; a German noun keeps its
+    capital wherever a group puts it."""
+    from corpusc.render.template.banks import load_bank
+    from corpusc.render.template.lexicon import load_lexicon
+    from corpusc.render.template.service import _paraphrased, _paraphraser, _spelled_out
+    bank = load_bank(loc)
+    caps = tuple(load_lexicon(loc).keep_capital)
+    nouns = set()  # members of a group written in mixed case that open with a capital: German nouns
+    for k, v in bank.items():
+        if k.endswith(".paraphrase"):
+            for g in v:
+                if not all(str(w).lstrip("^")[:1].isupper() for w in g):
+                    nouns |= {str(w).rstrip("$") for w in g if str(w)[:1].isupper()}
+    lowered = "|".join(re.escape(w[:1].lower() + w[1:]) for w in sorted(nouns))
+    checks = dict(BROKEN, **({"a noun lost its capital": r"(?<![.!?] )(?<!^)\b(?:" + lowered + r")\b"} if nouns else {}))
+    anything = re.compile("|".join(f"(?:{rx})" for rx in checks.values()))
+    bad, seen = [], 0
+    for dom in ("banking", "generic"):
+        para = _paraphraser(loc, dom, False)
+        assert para is not None
+        for k, v in bank.items():
+            if not k.startswith("pop.") or not isinstance(v, list) or not v or isinstance(v[0], (dict, list)):
+                continue
+            for t in v:
+                for text in _readings(_paraphrased(_spelled_out(t), para, caps, True)):
+                    seen += 1
+                    if anything.search(text):
+                        bad += [(k, what, text[:90]) for what, rx in checks.items() if re.search(rx, text)]
+    assert seen > 10000
+    assert not bad, f"{len(bad)}: {bad[:8]}"
+
+
+def test_no_habit_tag_on_any_statement():
+    """Reader defect 9: "…funktionieren nach Updates nicht mehr, wie immer."
+    An aside tagged onto any agent sentence (`pop.*.tail.*`) says nothing
+    about the sentence's facts: no "as usual" / "wie üblich"."""
+    from corpusc.render.template.banks import load_bank
+    habit = re.compile(r"as usual|like always|as always|wie immer|wie gewohnt|wie üblich", re.I)
+    for loc in ("en-US", "de-DE"):
+        bank = load_bank(loc)
+        tags = [(k, x) for k, v in bank.items() if k.startswith("pop.") and ".tail." in k for t in v
+                for x in _readings(t)]
+        assert tags and not [(k, x) for k, x in tags if habit.search(x)], loc

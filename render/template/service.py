@@ -236,8 +236,15 @@ def _para_nodes(s: str, para: tuple, caps: tuple[str, ...], start: bool) -> list
         if m.start() == 0 and table in opening and not start:
             continue  # a sentence opener, but here the literal continues a sentence
         found = m.group()
+        group = tables[table][found.lower()]
+        # a member written with a closing `$` ("give me a shout$") only where a clause ends after it
+        ends = m.end() < len(s) and s[m.end()] in ",.!?;:"
+        alts = [w.rstrip("$") for w in group if ends or not w.endswith("$")] or [found]
+        # a group written as sentence openers is said lower-case mid-sentence; one of mixed case as written
+        # (a German noun keeps its capital: "jeden Monat" -> "Monat für Monat")
+        lower = all(w[:1].isupper() for w in group)
         out.append(s[pos:m.start()])
-        out.append((ALT, tuple(_cased(found, w, caps) for w in tables[table][found.lower()])))
+        out.append((ALT, tuple(_cased(found, w, caps, lower) for w in alts)))
         pos = m.end()
     out.append(s[pos:])
     return [x for x in out if x != ""]
@@ -256,7 +263,8 @@ def _hold_words(loc: str, dom: str, name: str = "hold_words") -> re.Pattern | No
 def _paraphraser(loc: str, dom: str, chat: bool) -> tuple[re.Pattern, list[dict[str, list[str]]], set[int]] | None:
     """`pop.*.paraphrase`: groups of phrases that say the same in the same
     place of a sentence; any member found is replaced by one of its group. A
-    group written with a leading `^` only opens a sentence. A chat never
+    group written with a leading `^` only opens a sentence; a member written
+    with a closing `$` is said only where a clause ends after it. A chat never
     gets a member that only a phone call says (a member found keeps its
     place when no other is left). One regex, a group per kind: the match's
     `lastindex` says which table it belongs to."""
@@ -284,10 +292,10 @@ def _paraphrase_rx(loc: str, dom: str) -> tuple[re.Pattern, list[dict[str, list[
             if g and g[0].startswith("^") == start:
                 g = [w.lstrip("^") for w in g]
                 g = [w for w in g if not (held and held.search(w))]  # a paraphrase never turns a sentence into hold talk
-                if len({term_categories(loc, w) for w in g}) > 1:
+                if len({term_categories(loc, w.rstrip("$")) for w in g}) > 1:
                     continue
                 for w in g if len(g) > 1 else ():
-                    of.setdefault(w.lower(), g)
+                    of.setdefault(w.rstrip("$").lower(), g)
         if of:
             # a sentence opener is one when punctuation closes it ("Gut," "Good." but not "Gut zu wissen")
             lead, end = (r"(?:^|(?<=[.!?] ))", r"(?:(?<=[,.!?:])|(?=[,.!?:;]))") if start else \
@@ -1081,10 +1089,10 @@ def _pauses(tenths: int, weights: list[float], cap: int) -> list[int]:
     return parts
 
 
-def _cased(found: str, w: str, keep: tuple[str, ...]) -> str:
-    """Paraphrase `w` capitalized as `found` was."""
+def _cased(found: str, w: str, keep: tuple[str, ...], lower: bool = True) -> str:
+    """Paraphrase `w` capitalized as `found` was (`lower`: may lose a capital it is written with)."""
     if found[:1].isupper() and w[:1].islower() and found.split(" ", 1)[0].rstrip(",.'’") not in keep:
         return w[:1].upper() + w[1:]  # ("I didn't know that" opens no sentence: its capital is the word's)
-    if found[:1].islower() and w[:1].isupper() and w.split(" ", 1)[0].rstrip(",.'’") not in keep:
+    if lower and found[:1].islower() and w[:1].isupper() and w.split(" ", 1)[0].rstrip(",.'’") not in keep:
         return w[:1].lower() + w[1:]
     return w
