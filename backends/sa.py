@@ -29,6 +29,7 @@ from corpusc.backends.header import call_header, generator_path, spitch_flat, sp
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://corpusc.dev/sa/upload")
 ATTRS = "segments.call_center_attributes."
 SCALARS = (str, int, float, bool)
+CHAT_END = "chat_closed"  # a chat's disconnect reason (a phone call's default: "far_hangup")
 
 
 def session_id(seed: Any, corpus: str, call_id: str) -> str:
@@ -62,22 +63,25 @@ def sa_data(call: Call, seed: Any, corpus: str, audio_format: str = "wav",
     agent = head.get("agent")
     agent_name = head.get("agent_name") or agent or "unknown"
     team = head.get("team")
-    ani = _ani(head.get("ANI") if "ANI" in head else head.get("ani"))
     channel = head.get("channel") or "voice"
+    chat = channel == "text"
+    # a chat has no calling line (its customer's number on record stays in `custom.ANI`), no
+    # recording (its original is the typed transcript, `.txt`) and nobody hangs up: it is closed
+    ani = "" if chat else _ani(head.get("ANI") if "ANI" in head else head.get("ani"))
     stem = "_".join(x for x in (_file_agent(str(agent_name)), compact, ani.lstrip("+")) if x)
     data: dict[str, Any] = {
         "session_id": session_id(seed, corpus, call.id),
         "start_date": start_date,
         "ani": ani,
         "direction": "in",
-        "disconnect_reason": str(head.get("disconnect_reason") or "far_hangup"),
+        "disconnect_reason": str(head.get("disconnect_reason") or (CHAT_END if chat else "far_hangup")),
         ATTRS + "operator": str(agent or agent_name),
         ATTRS + "operator_name": str(agent_name),
     }
     if team:
         data[ATTRS + "group"] = str(team)
         data[ATTRS + "group_name"] = str(head.get("team_name") or team)
-    data["original_filename"] = f"{spitch_stem(call) if spitch else stem}.{audio_format}"
+    data["original_filename"] = f"{spitch_stem(call) if spitch else stem}.{'txt' if chat else audio_format}"
     data["channel"] = str(channel)
     for k, v in (head if spitch is None else spitch).items():
         if isinstance(v, SCALARS) and v is not None:

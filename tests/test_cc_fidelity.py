@@ -247,3 +247,29 @@ def test_no_habit_tag_on_any_statement():
         tags = [(k, x) for k, v in bank.items() if k.startswith("pop.") and ".tail." in k for t in v
                 for x in _readings(t)]
         assert tags and not [(k, x) for k, x in tags if habit.search(x)], loc
+
+
+# ---- defect 10: a chat's SA record is a chat's ----------------------------------------------------
+
+def test_chat_sa_records_carry_chat_fields(built):
+    """Reader defect 10: all 30 chat SA records had a `.wav` original
+    filename, `disconnect_reason` far_hangup and an ANI phone number. A chat
+    record names its typed transcript, closes rather than hangs up, has no
+    calling line and sends no audio; a voice record keeps all of them."""
+    import jsonschema
+    from .conftest import ROOT
+    schema = json.loads((ROOT / "specs" / "sa-upload.schema.json").read_text(encoding="utf-8"))
+    chats = voices = 0
+    for f in sorted((built / "sa").glob("*.json")):
+        doc = json.loads(f.read_text(encoding="utf-8"))
+        jsonschema.validate(doc, schema)
+        d = doc["data"]
+        if d["channel"] == "text":
+            chats += 1
+            assert not d["original_filename"].endswith((".wav", ".mp3", ".ogg")), d["original_filename"]
+            assert d["disconnect_reason"] not in ("far_hangup", "near_hangup") and d["ani"] == "", d
+            assert doc["audio"] is None
+        else:
+            voices += 1
+            assert d["original_filename"].endswith(".wav") and d["ani"] and d["disconnect_reason"] == "far_hangup"
+    assert chats and voices

@@ -190,7 +190,9 @@ def test_sa_backend_descriptors_match_the_schema():
         agent = head.get("agent_name") or head.get("agent")
         assert data["segments.call_center_attributes.operator_name"] == agent
         stamp = "".join(ch for ch in call.start_utc if ch.isdigit())[:14]
-        assert stamp in data["original_filename"] and data["original_filename"].endswith(".wav")
+        chat = head.get("channel") == "text"  # a chat's original is its typed text, with no calling line
+        assert stamp in data["original_filename"] and data["original_filename"].endswith(".txt" if chat else ".wav")
+        assert (data["ani"] == "" and data["disconnect_reason"] != "far_hangup") if chat else data["ani"]
     assert seen_text and seen_voice
     ids = {json.loads(Sa().render(c, None, ctx)[0].data)["data"]["session_id"] for c in calls}
     assert len(ids) == len(calls)
@@ -207,7 +209,8 @@ def test_sa_backend_fills_team_ani_and_agent_name_when_present():
     from corpusc.backends.sa import Sa
     header, calls = _calls(1)
     call = calls[0].model_copy(update={"metadata": {**calls[0].metadata, "agent_name": "Anna Ziegler",
-                                                    "team": "Retail", "ANI": "+49 (151) 234-5678"}})
+                                                    "team": "Retail", "ANI": "+49 (151) 234-5678",
+                                                    "channel": "voice"}})  # a phone call (a chat has no line)
     data = json.loads(Sa().render(call, None, Context(header=header, options={}))[0].data)["data"]
     assert data["ani"] == "+491512345678"
     assert data["segments.call_center_attributes.group"] == "Retail"
