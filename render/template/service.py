@@ -819,8 +819,26 @@ class Service:
                 for text, _, _ in (src.core if src is not None else []):
                     d.add(d.core, text)
         self._flags(drafts, step_at)
+        self._answered(drafts, step_at)
         self._gaps(drafts, step_at)
         return drafts
+
+    def _answered(self, drafts: list[Draft], step_at: dict[int, str]) -> None:
+        """A caller's question is not met with the agent's next question: the
+        agent says first that they will come to it (`defer.agent`)."""
+        key = self.k("defer.agent")
+        if not key:
+            return
+        for d in drafts[1:-1]:
+            nxt = drafts[d.i + 1]
+            if d.side == "seller" or nxt.side != "seller" or step_at.get(d.i) == "=ask":
+                continue
+            said, then = d.head + d.core + d.body + d.tail, nxt.head + nxt.core + nxt.body + nxt.tail
+            if said and then and said[-1][0].endswith("?") and then[0][0].endswith("?"):
+                text = self.say(key, nxt.slots)
+                if text:
+                    nxt.head.insert(0, (text, (), False))
+                    nxt.words += text.count(" ") + 1
 
     def _flags(self, drafts: list[Draft], step_at: dict[int, str]) -> None:
         """The metadata's flags, said where the call can carry them and
