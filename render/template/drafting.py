@@ -23,6 +23,7 @@ from corpusc.render.template.signals import (MARK, NONE, beat_categories, colour
 from corpusc.render.timing import timeline
 
 VETO_TRIES = 8  # draws of a sentence that contradicts its speaker (`Drafter.veto`) before it is left out
+VETO_SAME = 3  # of which the first re-draw the same template's alternatives
 COLOUR_TRIES = 8  # draws of a colour sentence before it is left out for saying a signal term
 MAX_TURN_WORDS = 150  # no turn grows past this (about a minute of speech)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -265,19 +266,22 @@ class Drafter:
 
     def say(self, key: str, kw: dict | None = None) -> str:
         self.selfref = False
-        text = self.render(self.template(key), kw)
+        t = self.template(key)
+        text = self.render(t, kw)
         tries = 4
         while tries and kw and (self.selfref or self._own_role(text, kw.get("role"))):
             # nobody names themselves or their own role in the third person ("our CFO" from the CFO):
             # another of the bank's templates or alternatives
             self.selfref = False
-            text = self.render(self.template(key), kw)
+            t = self.template(key)
+            text = self.render(t, kw)
             tries -= 1
         veto = self.veto
         if veto is not None and text and veto(text, kw):
             tries = VETO_TRIES
             while tries and text and veto(text, kw):
-                text = self.render(self.template(key), kw)
+                # the same template's other alternatives first, then the bank's other templates
+                text = self.render(t if tries > VETO_TRIES - VETO_SAME else self.template(key), kw)
                 tries -= 1
             if text and veto(text, kw):
                 return ""  # none agrees with what the speaker said before: better nothing than a contradiction
