@@ -385,6 +385,7 @@ def _fact_names(loc: str, prefix: str) -> tuple[str, ...]:
     return tuple(sorted({k[len(prefix):].split(".")[0] for k in with_prefix(loc, prefix)}))
 
 
+_FIRST = re.compile(r"[^.!?]*[.!?]*")  # a text's first sentence
 LEAD_CHANCE = {"agent": 0.15, "caller": 0.3}  # a sentence opened by a lead ("Also," "Well,"), by side
 TAILS_PER_CALL = 8  # closing asides (", by the way") a side says in one call: each at most once (the bank cycles)
 
@@ -834,7 +835,7 @@ class Service:
             if d.side == "seller" or nxt.side != "seller" or step_at.get(d.i) == "=ask":
                 continue
             said, then = d.head + d.core + d.body + d.tail, nxt.head + nxt.core + nxt.body + nxt.tail
-            if said and then and said[-1][0].endswith("?") and then[0][0].endswith("?"):
+            if said and then and said[-1][0].endswith("?") and _FIRST.match(then[0][0]).group().endswith("?"):
                 text = self.say(key, nxt.slots)
                 if text:
                     nxt.head.insert(0, (text, (), False))
