@@ -6,12 +6,13 @@ drafts of sentences, the fit to the planned length, and the finished
 from __future__ import annotations
 
 import heapq
+from operator import attrgetter
 import re
 from typing import Any, Sequence
 
 from corpusc.plan import rng
 from corpusc.plan.model import Call, Colour, Header, Moment, Participant, fast
-from corpusc.render.model import Evidence, RenderedCall, Turn
+from corpusc.render.model import Evidence, RenderedCall, Turn, whole
 from corpusc.render.template.banks import bank_locale, load_bank
 from corpusc.render.template.language import emit, tidy
 from corpusc.render.template.lexicon import load_lexicon
@@ -438,21 +439,21 @@ class Drafter:
             for (kind, key), (s, e) in sp.spans.items():
                 if kind == "signal":
                     key = key[0]
-                evid.append(fast(Evidence, **{"kind": kind, "key": key, "turn": d.i, "start": s, "end": e}))
+                evid.append(whole(Evidence, {"kind": kind, "key": key, "turn": d.i, "start": s, "end": e}))
         times = timeline(spoken, call, self.header, cue_pauses=cues_on)
         turns = []
         for d, sp, tm, f in zip(drafts, spoken, times, feel):
             m = d.moment if cues_on else None
             at = next((x[1] for x in sp.dis if x[0] == "_at"), 0)
             cues = [tm.cue] + sp.cues if tm.cue else sp.cues
-            turns.append(fast(Turn, **{
+            turns.append(whole(Turn, {
                 "index": d.i, "speaker": d.p.id, "name": d.p.name, "side": d.p.side, "role": d.p.role,
                 "text": sp.text, "cues": cues, "cue_at": [0] * len(d.gaps) + [at] * (len(cues) - len(d.gaps))
                 if at else [], "start": tm.start, "end": tm.end, "beats": d.beats,
                 "moment": m.id if m is not None else None, "sentiment": f,
                 "gap": tm.gap, "overlap": tm.overlap, "overlaps": tm.overlaps, "backchannel": sp.bc,
                 "disfluencies": sp.disfluencies(), "questions": sp.text.count("?")}))
-        evid.sort(key=lambda e: (e.turn, e.start, e.end))
+        evid.sort(key=attrgetter("turn", "start", "end"))
         return fast(RenderedCall, **{"call_id": call.id, "locale": call.locale, "turns": turns, "evidence": evid,
                                      "duration": max((t.end for t in times), default=0.0)})
 

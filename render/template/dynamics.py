@@ -18,12 +18,12 @@ dynamics never shift the words the rest of the renderer chose."""
 from __future__ import annotations
 
 import itertools
+from operator import itemgetter
 import re
 from typing import Any
 
 from corpusc.plan import rng
-from corpusc.plan.model import fast
-from corpusc.render.model import Disfluency
+from corpusc.render.model import Disfluency, whole
 
 SELLER_RATE = 1.4  # fillers per 100 words of a rep or agent (professional speakers hesitate less)
 BUYER_RATE = 2.4  # a buyer or caller without a persona
@@ -39,6 +39,7 @@ NEAR = 8  # characters kept between two disfluencies ("Uh, uh," is one too many)
 HANDOFF_P = 0.7  # share of turns after a colleague's (buyer after buyer, rep after rep) that say so
 INTERRUPTION_FIELDS = ("interruptions", "Interruptions_count", "interruptions_count")  # a planned count
 
+_START = itemgetter(1)
 _SENT = re.compile(r"(?:^|(?<=[.?!] ))(?=\w)")
 _COMMA = re.compile(r"(?<=, )(?=[^\W\d_])")
 
@@ -87,8 +88,12 @@ class Spoken:
             self.dis.append([mark[0], pos + mark[1], pos + mark[2]])
 
     def disfluencies(self) -> list[Disfluency]:
-        return [fast(Disfluency, kind=k, start=s, end=e) for k, s, e in sorted(self.dis, key=lambda x: x[1])
-                if k[0] != "_"]
+        dis = [x for x in self.dis if x[0][0] != "_"]
+        if not dis:
+            return []
+        if len(dis) > 1:
+            dis.sort(key=_START)
+        return [whole(Disfluency, {"kind": k, "start": s, "end": e}) for k, s, e in dis]
 
 
 def rates(R, call) -> dict[str, float]:
