@@ -165,7 +165,9 @@ class Drafter:
             used = self.used[key] = set()
         elif len(used) >= n:
             used.clear()
-        i = rng.below(self.r, n)
+        i = int(self.r.random() * n)  # rng.below, inlined
+        if i >= n:
+            i = n - 1
         while i in used:
             i = (i + 1) % n
         used.add(i)
@@ -221,27 +223,31 @@ class Drafter:
     def render(self, t, kw: dict | None = None, cap: bool = True) -> str:
         if t is None:
             return ""
-        acc: set[str] = set()
         m = self.marked.get(id(t))
         if m is not None and m[0] is t:
             t = m[1]
+        signals = self.signals
         if t.__class__ is str:
-            text = t
-        else:  # a marker slot {#category} or a labelled slot value adds to `acc` (_get)
-            saved = self.kw
-            self.kw = kw or {}
-            out: list[str] = []
-            self._acc.append(acc)
-            emit(t, self.r, self._get, out)
-            self._acc.pop()
-            self.kw = saved
-            text = tidy("".join(out), cap)
+            if t not in signals:
+                signals[t] = NONE
+            return t
+        # a marker slot {#category} or a labelled slot value adds to `acc` (_get)
+        acc: set[str] = set()
+        saved = self.kw
+        self.kw = kw or {}
+        out: list[str] = []
+        stack = self._acc
+        stack.append(acc)
+        emit(t, self.r, self._get, out)
+        stack.pop()
+        self.kw = saved
+        text = tidy("".join(out), cap)
         if acc:
-            self.signals[text] = self.signals.get(text, NONE) | acc
-            if self._acc:
-                self._acc[-1] |= acc
-        elif text not in self.signals:
-            self.signals[text] = NONE
+            signals[text] = signals.get(text, NONE) | acc
+            if stack:
+                stack[-1] |= acc
+        elif text not in signals:
+            signals[text] = NONE
         return text
 
     def phrase(self, key: str, kw: dict | None = None) -> str:
@@ -304,7 +310,10 @@ class Drafter:
                 re.IGNORECASE) if own else _NEVER)
         # most sentences do not say the role at all: a substring test first
         low = text.lower()
-        return any(w in low for w in hit[0]) and hit[1].search(text) is not None
+        for w in hit[0]:
+            if w in low:
+                return hit[1].search(text) is not None
+        return False
 
     def say_any(self, keys: Sequence[str], kw: dict | None = None) -> str:
         for k in keys:

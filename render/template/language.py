@@ -98,18 +98,19 @@ def emit(nodes, r, get: Callable[[str], str], out: list) -> None:
     """Append the pieces of compiled template `nodes` to `out`: alternatives
     drawn from the random stream `r`, slots filled by `get(name)`."""
     rand = r.random
+    append = out.append
     for n in nodes:
         if n.__class__ is str:
-            out.append(n)
+            append(n)
         elif n[0] == SLOT:
-            out.append(get(n[1]))
+            append(get(n[1]))
         else:
             alts = n[1]
             k = len(alts)
             i = int(rand() * k)  # rng.below, inlined
             a = alts[i if i < k else k - 1]
             if a.__class__ is str:
-                out.append(a)
+                append(a)
             else:
                 emit(a, r, get, out)
 
