@@ -36,6 +36,7 @@ NOT_WITH_CONCERN = frozenset({"buying_intent"})  # signal categories a divergent
 
 _OWN_ROLE: dict[tuple[str, str], tuple[tuple[str, ...], re.Pattern]] = {}
 _NEVER = re.compile(r"(?!)")
+_dget = dict.get
 
 
 def first_name(name: str) -> str:
@@ -223,7 +224,10 @@ class Drafter:
     def render(self, t, kw: dict | None = None, cap: bool = True) -> str:
         if t is None:
             return ""
-        m = self.marked.get(id(t))
+        marked, k = self.marked, id(t)
+        m = _dget(marked, k)  # prepared already; else known to have nothing prepared, or not looked up yet
+        if m is None and k not in marked.none:
+            m = marked.get(k)
         if m is not None and m[0] is t:
             t = m[1]
         signals = self.signals

@@ -118,9 +118,15 @@ class Prepared(dict):
     when there is nothing to prepare (then `fallback` answers). The original
     is kept in the value so its id cannot be reused by another object."""
 
+    NONE_CAP = 1 << 16  # ids remembered as having nothing to prepare (the set starts over past this)
+
     def __init__(self, jobs: dict[int, tuple], make, fallback: dict | None = None):
         super().__init__()
         self.jobs, self.make, self.fallback = jobs, make, fallback
+        # ids with nothing to prepare, here or in `fallback`: most templates, looked up on every render
+        # (`Drafter.render`). An id of a live template with a job never lands here, and no object made later
+        # can take the id of one, so the answer stays right for any object that later has the id.
+        self.none: set[int] = set()
 
     def get(self, k, default=None):
         hit = dict.get(self, k)
@@ -128,7 +134,14 @@ class Prepared(dict):
             job = self.jobs.pop(k, None)
             hit = self.make(job) if job is not None else None
             if hit is None:
-                return self.fallback.get(k, default) if self.fallback is not None else default
+                hit = self.fallback.get(k) if self.fallback is not None else None
+                if hit is None:
+                    none = self.none
+                    if len(none) >= self.NONE_CAP:
+                        none.clear()
+                    none.add(k)
+                    return default
+                return hit
             self[k] = hit
         return hit
 
