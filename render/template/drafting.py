@@ -385,6 +385,7 @@ class Drafter:
         call = self.call
         cues_on = call.paralinguistics
         spoken: list[Spoken] = []
+        sig_get = self.signals.get
         for d in drafts:
             head, segs = d.head, d.head + d.core + d.body + d.tail
             if d.moment is not None and d.moment.divergent:
@@ -399,8 +400,11 @@ class Drafter:
             signals: list[tuple] = []  # (category, start, end), one per sentence (a cue may sit between two)
             seen: set[str] = set()
             core_at = 0  # where the turn's core begins (after acknowledgments): a mid-turn cue on plain words
+            nhead, side = len(head), d.side
             for k, (text, tags, _) in enumerate(segs):
-                cats = self.categories_of(text)
+                cats = sig_get(text)
+                if cats is None:
+                    cats = self.categories_of(text)
                 for tag in tags:
                     if tag[0] not in ("moment", "colour"):
                         cats = cats | beat_categories(tag[0], tag[1])
@@ -418,7 +422,7 @@ class Drafter:
                     if parts[-1][-1:] == ",":
                         text = self.join_lc(text)
                 start = pos
-                if k == len(head):
+                if k == nhead:
                     core_at = pos
                 parts.append(text)
                 pos += len(text)
@@ -428,9 +432,11 @@ class Drafter:
                         spans[tag] = [start, pos]
                     else:
                         sp[1] = pos
-                for cat in sorted(cats):
-                    if d.side in SIGNAL_SIDES.get(cat, (d.side,)):
-                        signals.append((cat, start, pos))
+                if cats:
+                    for cat in sorted(cats):
+                        sides = SIGNAL_SIDES.get(cat)
+                        if sides is None or side in sides:
+                            signals.append((cat, start, pos))
             for cat, s0, e0 in signals:  # kept among the spans, so the dynamics move them and write none inside
                 spans[("signal", (cat, s0))] = [s0, e0]
             item = (d.moment if d.moment is not None else d.colour) if cues_on else None
@@ -457,7 +463,7 @@ class Drafter:
         turns = []
         for d, sp, tm, f in zip(drafts, spoken, times, feel):
             m = d.moment if cues_on else None
-            at = next((x[1] for x in sp.dis if x[0] == "_at"), 0)
+            at = next((x[1] for x in sp.dis if x[0] == "_at"), 0) if sp.dis else 0
             cues = [tm.cue] + sp.cues if tm.cue else sp.cues
             turns.append(whole(Turn, {
                 "index": d.i, "speaker": d.p.id, "name": d.p.name, "side": d.p.side, "role": d.p.role,
