@@ -20,7 +20,7 @@ from corpusc.render.template.morphology import restater
 from corpusc.render.template import dynamics
 from corpusc.render.template.dynamics import Spoken
 from corpusc.render.template.signals import (MARK, NONE, beat_categories, colour_key, declaration,
-                                             marked_templates, says_a_term, term_categories)
+                                             marked_templates, says_a_term, text_categories)
 from corpusc.render.timing import timeline
 
 COLOUR_TRIES = 8  # draws of a colour sentence before it is left out for saying a signal term
@@ -218,7 +218,7 @@ class Drafter:
         own prose: a persona's want, an objection phrasing) by the locale's signal terms."""
         cats = self.signals.get(text)
         if cats is None:
-            cats = self.signals[text] = term_categories(self.loc, text) if text else NONE
+            cats = self.signals[text] = text_categories(self.loc, text) if text else NONE
         return cats
 
     def render(self, t, kw: dict | None = None, cap: bool = True) -> str:

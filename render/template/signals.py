@@ -294,6 +294,13 @@ def term_categories(locale: str, text: str, extra: dict[str, re.Pattern] | None 
     return frozenset(out) if out else NONE
 
 
+@lru_cache(maxsize=1 << 15)
+def text_categories(locale: str, text: str) -> frozenset[str]:
+    """`term_categories(locale, text)`, remembered: the renderer classifies the
+    same slot values and prose phrasings in call after call."""
+    return term_categories(locale, text)
+
+
 def competitor_names(header, call) -> list[str]:
     """The competitor names a call's words may say: its account's and its planned mentions."""
     acct = header.account(call.account) if call.account else None
