@@ -6,8 +6,8 @@ drafts of sentences, the fit to the planned length, and the finished
 from __future__ import annotations
 
 import heapq
-from operator import attrgetter
 import re
+from operator import attrgetter
 from typing import Any, Sequence
 
 from corpusc.plan import rng

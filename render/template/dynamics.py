@@ -17,9 +17,8 @@ dynamics never shift the words the rest of the renderer chose."""
 
 from __future__ import annotations
 
-import itertools
-from operator import itemgetter
 import re
+from operator import itemgetter
 from typing import Any
 
 from corpusc.plan import rng
@@ -63,11 +62,19 @@ class Spoken:
     def free(self, pos: int, touch: bool = False) -> bool:
         """May text be inserted at `pos` (no span is cut)? `touch`: the
         character at `pos` is also changed, so no span may start there."""
+        if touch:
+            for s, e in self.spans.values():
+                if s <= pos < e:
+                    return False
+            for k, s, e in self.dis:
+                if s <= pos < e or (k[0] != "_" and s - NEAR < pos < e + NEAR):
+                    return False
+            return True
         for s, e in self.spans.values():
-            if s < pos < e or (touch and s <= pos < e):
+            if s < pos < e:
                 return False
         for k, s, e in self.dis:
-            if s < pos < e or (touch and s <= pos < e) or (k[0] != "_" and s - NEAR < pos < e + NEAR):
+            if s < pos < e or (k[0] != "_" and s - NEAR < pos < e + NEAR):
                 return False
         return True
 
@@ -258,10 +265,20 @@ def _first(pat: re.Pattern, text: str, r, ok) -> int | None:
     """The first match of `pat` at or after a random point of `text` (going
     round to its start) whose position passes `ok`; a scan of every match per
     insertion cost more than the rest of the renderer."""
-    at = rng.below(r, len(text)) if text else 0
-    for m in itertools.chain(pat.finditer(text, at), pat.finditer(text, 0, at)):
-        if ok(m.start()):
-            return m.start()
+    n = len(text)
+    at = 0
+    if n:
+        at = int(r.random() * n)  # rng.below, inlined
+        if at >= n:
+            at = n - 1
+    for m in pat.finditer(text, at):
+        p = m.start()
+        if ok(p):
+            return p
+    for m in pat.finditer(text, 0, at):
+        p = m.start()
+        if ok(p):
+            return p
     return None
 
 
