@@ -105,7 +105,8 @@ def _service_bank(loc: str, dom: str, chat: bool, transfers: bool) -> tuple[dict
 
     def clean(t) -> bool:  # no component pattern finds a literal of `t` (each tested once per template)
         return not any(said(t, x) for x in rxs)
-    out = dict(bank) if rx is not None else bank
+    dyn = [k for k in bank if k.startswith(("pop.generic.dyn.", f"pop.{dom}.dyn."))]
+    out = dict(bank) if rx is not None or dyn else bank
     pending: dict[int, tuple[Any, bool]] = {}
     for k, v in bank.items():
         if not k.startswith(PREFIXES) or not isinstance(v, list) or not v or isinstance(v[0], (dict, list)):
@@ -117,6 +118,10 @@ def _service_bank(loc: str, dom: str, chat: bool, transfers: bool) -> tuple[dict
             pending[id(t)] = (t, k.startswith("pop.") and not own, None if own else rx)
         if rx is not None and not own:
             out[k] = [t for t in v if clean(t) or _prune(t, rx) is not None]
+    for d in ("generic", dom):  # the service call's own hesitations and cut-ins over the locale's (`pop.*.dyn.*`)
+        for k in dyn:
+            if k.startswith(f"pop.{d}.dyn.") and out.get(k):
+                out["dyn." + k[len(f"pop.{d}.dyn."):]] = out[k]
     para = _paraphraser(loc, dom, chat)
     caps = tuple(load_lexicon(loc).keep_capital)
 
