@@ -700,7 +700,8 @@ class Service:
                     names = [scen_key[len(f"pop.{self.dom}."):] if scen_key.startswith(f"pop.{self.dom}.") else
                              scen_key[len("pop.generic."):]]
                     d.add(d.core, self.line([f"scenario.{self.scen}_short"] + names, kw, i), tag)
-                    d.add(d.core, self._transferred_in(kw))
+                    # the transfers before this call, labelled (a filler never splits "passed me on")
+                    d.add(d.core, self._transferred_in(kw), (("handover", "earlier"),))
                     cat = str(self.meta.get("complaint_category") or "")
                     if cat:  # the planned complaint, in the caller's words (none for `no_complaint`: no bank)
                         d.add(d.core, self.say(self.k(f"complaint.{cat}"), kw), (("complaint", cat),))
