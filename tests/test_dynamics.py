@@ -413,7 +413,9 @@ def plain(text: str, locale: str) -> str:
     """`text` as a reader takes it in past the disfluencies: the locale's
     fillers and the broken-off starts dropped (for tests of what is said)."""
     loc = banks.bank_locale(locale)
-    words = sorted(_bank_words(loc, "dyn.filler") | _bank_words(loc, "dyn.filler_open"), key=len, reverse=True)
+    words = sorted(_bank_words(loc, "dyn.filler") | _bank_words(loc, "dyn.filler_open") |
+                   _bank_words(loc, "pop.generic.dyn.filler") | _bank_words(loc, "pop.generic.dyn.filler_open"),
+                   key=len, reverse=True)  # a service call hesitates in its own words (pop.*.dyn.*)
     alt = "|".join(re.escape(w) for w in words)
     text = re.sub(rf"(?i)(?:^|(?<=[.?!] ))(?:{alt})[,.] ", "", text)  # "Um, we" / "Äh. Wir"
     text = re.sub(rf"(?i),? (?:{alt}),(?= )", "", text)  # "at, uh, the" / "…, um, and"
