@@ -112,8 +112,8 @@ def _service_bank(loc: str, dom: str, chat: bool, transfers: bool) -> tuple[dict
         if not k.startswith(PREFIXES) or not isinstance(v, list) or not v or isinstance(v[0], (dict, list)):
             continue
         # the hold's own words, a language switch's (another language), a fact's (said alike each
-        # time): kept as written
-        own = k.split(".")[2:3] in (["hold"], ["switch"], ["fact"])
+        # time), the fillers and cut-ins (the dynamics' labelled words): kept as written
+        own = k.split(".")[2:3] in (["hold"], ["switch"], ["fact"], ["dyn"])
         for t in v:
             pending[id(t)] = (t, k.startswith("pop.") and not own, None if own else rx)
         if rx is not None and not own:
