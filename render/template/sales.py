@@ -1139,7 +1139,9 @@ class Sales:
         if phr and (not bank_key or R.chance(0.6)):
             p = rng.pick(R.r, phr)
             self.used_phrases.add(p)
-            return p
+            # said with the account it comes from ("For Maplemark, which of our tools would this
+            # retire?"): every account of a spec shares the catalog's phrasings, its sentences must not
+            return R.say("obj.prose", dict(kw, p=p, p_low=R.lex.lower_first(p))) if R.has("obj.prose") else p
         text = R.say(bank_key or "obj.raise.generic", kw)
         for _ in range(3):  # another of the bank's phrasings
             if not R.categories_of(text) & NOT_WITH_CONCERN:
