@@ -422,6 +422,7 @@ class Sales:
             self.said += " " + " ".join(seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part).lower()
         for i in sorted(self.cut_in):
             self._unfinished(drafts[i - 1])
+            self._trail(drafts[i - 1])
         self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
         habits(self, drafts)
         return drafts
@@ -433,6 +434,19 @@ class Sales:
         never follows a finished question. A beat's own question stays."""
         while d.tail and d.tail[-1][0].endswith("?") and not d.tail[-1][1] and len(d.head + d.core + d.body + d.tail) > 1:
             d.words -= d.tail.pop()[0].count(" ") + 1
+
+    def _trail(self, d: Draft) -> None:
+        """A buyer's turn that still ends on its beat's own question before a
+        planned cut-in goes on with one more thought of their voice, so the
+        cut-in breaks into that thought, not into a finished question."""
+        last = next((part[-1][0] for part in (d.tail, d.body, d.core, d.head) if part), "")
+        if d.side == "seller" or not last.endswith("?") or d.p.id not in self.voice:
+            return
+        for k in range(6):  # a voice whose tails are all questions (the skeptic's "What else?"): the neutral's
+            text = self.R.say(self.vkey("voice.tail", self.voice[d.p.id]) if k < 3 else "voice.tail.neutral", d.slots)
+            if text and not text.endswith("?"):
+                d.add(d.tail, text)  # not optional: fitting the call's length must not drop it
+                return
 
     def shape(self, d: Draft, weight: float, cap: int, fills: list[str] | None = None,
               grow: bool = True) -> None:
