@@ -199,7 +199,7 @@ class Sales:
             tagline=h.corpus.get("tagline") or R.phrase("fallback.tagline"),
             company=company, co=company.split()[0], industry=lex.title(ind.get("title") or ind_name or ""),
             people=people, term=term, pain=pain or (lambda: term()),
-            reps=lex.number(reps), managers=lex.word(max(2, reps // 9)), calls=lex.number(_nice(reps * 35)),
+            reps=lex.word(reps) if reps < 10 else lex.number(reps), managers=lex.word(max(2, reps // 9)), calls=lex.number(_nice(reps * 35)),
             sites=lex.word(1 + min(7, emp // 900)), seats=lex.number(seats), annual=lex.money_of(value),
             per_seat=lex.money_of(value / max(1, seats) / 12.0), pct=lex.word(3 + (emp % 5)),
             crm=crm, event=event, event_dat=event_dat,
