@@ -36,7 +36,9 @@ LEFTOVERS = [r"(?<![\w-])(?!(?:that|had)\b)(\w+) \1\b", r" ,", r"\w 'd\b", r"[{}
              # a head count under ten in digits ("one of my 2 managers"): a transcriber writes the word
              r"\b[1-9] (?:managers|teams?|Teamleitern?|Führungskräften?|Teams)\b",
              # a habit of naming one's own title ("talking as the Chief Revenue Officer", 101 times in 65 calls)
-             r"\b[Ss]peaking as the [A-Z]|\b[Tt]alking as the [A-Z]|Aus Sicht der Rolle"]
+             r"\b[Ss]peaking as the [A-Z]|\b[Tt]alking as the [A-Z]|Aus Sicht der Rolle",
+             # a name said twice in a row ("hearing you right, Dana, Dana, reviews are manual")
+             r"\b([A-Z]\w+), \1\b"]
 
 
 def _build(spec):

@@ -158,7 +158,10 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int]) -> s
         head = text[:first_end]
         if favs and first[-1:] not in ",:" and ":" not in head and head.count(" ") + 1 >= MIN_WORDS:
             op = R.render(_fav(r, favs, used), kw, cap=True)
-            if op and not (named and you in op) and op.split(" ", 1)[0] != first and not R.signals.get(op):
+            co = R.slots.get("co") or ""
+            # "Here at Graniteline, Graniteline committed…": the account named once per sentence
+            if (op and not (named and you in op) and op.split(" ", 1)[0] != first and not R.signals.get(op)
+                    and not (co and co in op and co in head)):
                 rest = R.join_lc(text) if op[-1:] == "," else text
                 text = op + " " + rest
     return text
