@@ -239,6 +239,9 @@ def build(file, out_dir, only, jobs, shard, offline, use_batch):
     else:
         compiled, pickled, sink, current, out, header, results = _prepare(file, out_dir, wanted, shard_t, False,
                                                                           use_batch)
+    if isinstance(header, str):
+        from corpusc.plan.model import Header
+        header = Header.model_validate_json(header)
     if pickled is not None:
         from corpusc.builder.apart import load_program
         compiled.program = load_program(pickled)
@@ -371,6 +374,8 @@ def _prepare(file, out_dir, wanted, shard_t, apart: bool = True, keep_syntax: bo
     pickled = None
     if prog is not None and apart:
         from corpusc.builder.apart import dump_program
+        if header is not None:  # as JSON, first: pickled, a 10,000-call header's objects took the child 15 MB more
+            header = header.model_dump_json()
         pickled = dump_program(prog)
         compiled.program = None
     return compiled, pickled, sink, current, out, header, results
