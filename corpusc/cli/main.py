@@ -366,7 +366,9 @@ def _prepare(file, out_dir, wanted, shard_t, apart: bool = True, keep_syntax: bo
             where = divergence_span(compiled)
             if not keep_syntax:
                 compiled.drop_syntax()  # what it held is reused by the header and the plan pass
-            header = plan_header(prog, compiled.spec_hash)
+            # run apart, the header is the build's to make when no requirement needs it here:
+            # this process's memory then peaks lower (its syntax tree's arenas are still held)
+            header = plan_header(prog, compiled.spec_hash) if prog.requirements or not apart else None
             results = evaluate_plan(compiled, sink, header, where)
             _budget(compiled, sink)
     if not keep_syntax:
