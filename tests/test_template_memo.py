@@ -66,3 +66,24 @@ def test_the_key_covers_the_banks_and_the_code(tmp_path, monkeypatch):
     assert memo._path("bank", "en-US", ()) != first
     monkeypatch.setenv("CORPUSC_NO_CACHE", "1")
     assert memo._path("bank", "en-US", ()) is None
+
+
+def test_a_bank_edited_while_a_process_runs_is_read_anew(tmp_path, monkeypatch):
+    import shutil
+
+    from corpusc.render.template import banks, lexicon, memo
+    monkeypatch.delenv("CORPUSC_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = tmp_path / "phrases"
+    shutil.copytree(lexicon.PHRASES, root)
+    monkeypatch.setattr(lexicon, "PHRASES", root)
+    before = memo._path("bank", "en-US", ())
+    core = root / "en-US" / "core.json"
+    core.write_bytes(core.read_bytes() + b"\n")
+    assert memo._path("bank", "en-US", ()) != before
+    banks.load_bank.cache_clear()
+    try:
+        assert memo.kept("bank", "en-US", lambda: {"x": 1}) == {"x": 1}  # written under the new digest
+        assert memo.kept("bank", "en-US", lambda: {"x": 2}) == {"x": 1}  # and read back
+    finally:
+        banks.load_bank.cache_clear()

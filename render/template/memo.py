@@ -39,17 +39,23 @@ def _code() -> bytes:
     return h.digest()
 
 
-@lru_cache(maxsize=None)
 def _data(locale: str) -> bytes:
-    """Every file of the locale's bank folder and the declarations beside it."""
+    """Every file of the locale's bank folder and the declarations beside it
+    (read again when a file's size or time changed: a bank edited while a
+    process runs, or another folder put in its place, is never read stale)."""
     from corpusc.render.template.lexicon import PHRASES
-    h = hashlib.sha256()
     files = [p for p in PHRASES.iterdir() if p.is_file()]
     files += [p for p in (PHRASES / locale).rglob("*") if p.is_file()]
-    for p in sorted(files):
-        rel = p.relative_to(PHRASES).as_posix().encode()
-        data = p.read_bytes()
-        h.update(len(rel).to_bytes(8, "big") + rel + len(data).to_bytes(8, "big") + data)
+    return _digest(str(PHRASES), tuple((p.relative_to(PHRASES).as_posix(), s.st_size, s.st_mtime_ns)
+                                       for p in sorted(files) for s in (p.stat(),)))
+
+
+@lru_cache(maxsize=64)
+def _digest(root: str, stamp: tuple) -> bytes:
+    h = hashlib.sha256()
+    for rel, _, _ in stamp:
+        data = (Path(root) / rel).read_bytes()
+        h.update(len(rel).to_bytes(8, "big") + rel.encode() + len(data).to_bytes(8, "big") + data)
     return h.digest()
 
 
