@@ -70,6 +70,22 @@ def test_german_calls_say_no_english_words_of_the_stdlib(german):
     assert not found, found
 
 
+def test_german_calls_say_job_titles_in_german(german):
+    """A title the spec writes in English ("Director of IT", "VP Sales") is
+    said the German way wherever a speaker names one (introductions, a
+    colleague's role, the decision maker's); its English words alone can hide
+    among German loanwords ("Sales Kickoff"), so the whole title is looked for."""
+    from corpusc.render.template.lexicon import load_lexicon
+    header, calls, rendered = german
+    lex = load_lexicon("de-DE")
+    english = {s.get("role") for a in header.accounts for s in a.stakeholders} - {None, ""}
+    english = {r for r in english if lex.role(r) != r}
+    assert len(english) >= 5
+    said = [t.text for rc in rendered for t in rc.turns]
+    assert not [(r, s) for s in said for r in english if r in s][:5]
+    assert any(lex.role(r) in s for s in said for r in english)  # titles are said, in German
+
+
 def test_german_stock_sentences_recur_within_bound(german):
     header, calls, rendered = german
     v = Q.VerbatimShare(keep_text=True)
