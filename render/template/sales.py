@@ -148,7 +148,8 @@ class Sales:
         company = a.display if a else R.phrase("fallback.company")
         size = a.size if a else "mid_market"
         people_key = R.first_key(f"people.{ind_name}", "people.default")
-        people = R.first_entry(people_key)
+        # "Vertriebler/Vertrieblern": the plural as said, and after a dative ("mit den {people_dat}")
+        people, _, people_dat = R.first_entry(people_key).partition("/")
         lead = self.sellers[0]
         mb = next((p for p in self.buyers if p.decision_maker), self.buyers[0])
         self.main_buyer = mb
@@ -201,7 +202,7 @@ class Sales:
             product=h.corpus.get("product") or R.first_entry("fallback.product"),
             tagline=h.corpus.get("tagline") or R.phrase("fallback.tagline"),
             company=company, co=company.split()[0], industry=lex.title(ind.get("title") or ind_name or ""),
-            people=people, term=term, pain=pain or (lambda: term()),
+            people=people, people_dat=people_dat or people, term=term, pain=pain or (lambda: term()),
             reps=lex.number(reps), managers=lex.word(max(2, reps // 9)), calls=lex.number(_nice(reps * 35)),
             sites=lex.word(1 + min(7, emp // 900)), seats=lex.number(seats), annual=lex.money_of(value),
             per_seat=lex.money_of(value / max(1, seats) / 12.0), pct=lex.word(3 + (emp % 5)),
