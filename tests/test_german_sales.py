@@ -95,3 +95,23 @@ def test_german_stock_sentences_recur_within_bound(german):
     print(f"\nGerman verbatim share over {len(calls)} calls: {res['share']:.3f}; {res.get('most_repeated')}")
     assert res["sentences"] > 5000
     assert res["share"] <= MAX_VERBATIM, res.get("most_repeated")
+
+
+def test_german_calls_have_no_case_or_template_slips(german):
+    """What a slot can break in German: a preposition taking the dative
+    before a nominative article ("Bei die Zusammenfassung"), a plural noun
+    after a dative without its -n ("mit den Vertriebler" for "Vertrieblern":
+    the banks say {people_dat} there), a count of one before a plural ("1
+    Standorte"), a space before a comma, a stray slot or bracket."""
+    from corpusc.render.template.banks import raw_bank
+    header, calls, rendered = german
+    people = raw_bank("de-DE")
+    dative_differs = [n for k, v in people.items() if k.startswith("people.") for x in v
+                      for n, _, d in [x.partition("/")] if d and d != n]
+    assert dative_differs  # the data this check reads: "Vertriebler/Vertrieblern"
+    pats = [r"\b(?:[Bb]ei|[Vv]on|[Mm]it|[Zz]u|[Aa]us) (?:die|das)\b(?! (?:es|wir|Sie|ich)\b)",
+            r"\b(?:[Bb]ei|[Mm]it|[Zz]u|[Vv]on) den (?:" + "|".join(map(re.escape, dative_differs)) + r")\b(?!-)",
+            r"\b1 (?:Standorte|Leute|Teams|Teamleiter)\b", r" ,", r"[{}\[\]]", r"\bund ist nichts\b"]
+    bad = [(p, t.text[max(0, m.start() - 40):m.end() + 20]) for rc in rendered for t in rc.turns for p in pats
+           for m in [re.search(p, re.sub(r"\[[A-Z ]+\]", "", t.text))] if m]
+    assert not bad, bad[:8]
