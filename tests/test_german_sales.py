@@ -22,8 +22,8 @@ from gen_spec import sales_spec  # noqa: E402
 
 CALLS = 150
 # the share of 6+-word sentences found verbatim in another call of the 150
-# (main before this work: 0.229; the 1,000-call figure, bench_quality, is higher)
-MAX_VERBATIM = 0.16
+# (main before this work: 0.229, after: 0.049; the 1,000-call figure, bench_quality, is higher)
+MAX_VERBATIM = 0.08
 WORD = re.compile(r"[A-Za-zÄÖÜäöüß][A-Za-zÄÖÜäöüß'&-]*")
 
 
