@@ -115,3 +115,16 @@ def test_german_calls_have_no_case_or_template_slips(german):
     bad = [(p, t.text[max(0, m.start() - 40):m.end() + 20]) for rc in rendered for t in rc.turns for p in pats
            for m in [re.search(p, re.sub(r"\[[A-Z ]+\]", "", t.text))] if m]
     assert not bad, bad[:8]
+
+
+def test_german_industry_terms_never_read_as_a_signal():
+    """A term is colour: said after an article or a preposition ("die
+    Kostenübernahme" read as "die Kosten") it must not carry the locale's
+    signal terms, or the audit finds an unlabelled pricing sentence."""
+    from corpusc.render.template.banks import raw_bank
+    from corpusc.render.template.signals import term_categories
+    terms = {k: v for k, v in raw_bank("de-DE").items() if k.startswith("term.")}
+    assert len(terms) == 10
+    bad = [(k, c) for k, v in terms.items() for t in v for c in (t, f"die {t}", f"bei {t}", f"zu {t}")
+           if term_categories("de-DE", c)]
+    assert not bad, bad
