@@ -128,3 +128,20 @@ def test_german_industry_terms_never_read_as_a_signal():
     bad = [(k, c) for k, v in terms.items() for t in v for c in (t, f"die {t}", f"bei {t}", f"zu {t}")
            if term_categories("de-DE", c)]
     assert not bad, bad
+
+
+def test_german_resumptions_come_from_the_speaker_cut_off(german):
+    """test_dynamics' rule on a German corpus large enough to hold resumptions
+    ("Wie gesagt", "Um da weiterzumachen"): only the speaker a backchannel cut
+    off picks the thought back up, right after it."""
+    header, calls, rendered = german
+    resumed = 0
+    for rc in rendered:
+        T = rc.turns
+        for e in rc.evidence:
+            if e.kind == "resumption":
+                resumed += 1
+                assert e.turn >= 2 and T[e.turn - 2].speaker == T[e.turn].speaker != T[e.turn - 1].speaker, \
+                    (rc.call_id, e.turn)
+                assert T[e.turn - 1].backchannel, (rc.call_id, e.turn)
+    assert resumed >= 5
