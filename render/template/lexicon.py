@@ -49,6 +49,8 @@ class Lexicon(_Frozen):
     keep_capital: tuple[str, ...]  # words that keep a capital where a sentence part is lower-cased ("I")
     classify: Keywords
     restate: dict[str, Any] = {}  # data of the locale's rules restating the spec's prose (morphology.py)
+    # how the locale says a job title the stdlib and the generated specs write in English ("Director of IT")
+    role_titles: dict[str, str] = {}
 
     def number(self, x: int) -> str:
         return f"{x:,}".replace(",", self.numbers.group)
@@ -66,6 +68,10 @@ class Lexicon(_Frozen):
             t, u = divmod(x, 10)
             return nums.tens[t] + (nums.tens_join + nums.words[u] if u else "")
         return self.number(x)
+
+    def role(self, s: str) -> str:
+        """A speaker's job title as the locale says it (unknown titles as the spec wrote them)."""
+        return self.role_titles.get(s, s)
 
     def title(self, s: str) -> str:
         return s.lower() if self.lowercase_titles else s
