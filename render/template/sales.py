@@ -82,6 +82,12 @@ class Sales:
         self.voice = {p.id: voice_of(p.side, p.persona, self.persona[p.id]) for p in self.P}
         work_b = next((b for b in c.beats if b.kind in WORK), None)
         self.work = work_b.kind if work_b else STAGE_WORK.get(c.stage or "", "discovery")
+        # the last call of a deal that is lost or stalled: nothing gets signed, so the call stays on the
+        # terms (no order form to countersign, no e-signature, no kickoff invite)
+        acct = self.acct
+        self.dead = bool(acct and acct.calls and acct.calls[-1] == c.id and acct.outcome in COOL_OUTCOMES)
+        if self.dead and self.work == "signoff":
+            self.work = "terms"
         self.work_turn = work_b.turn if work_b else min(self.n - 1, 4)
         self.agenda_turn = next((b.turn for b in c.beats if b.kind == "agenda"), self.work_turn)
         self.ns_turn = next((b.turn for b in c.beats if b.kind == "next_steps"), self.n - 2)
@@ -156,8 +162,10 @@ class Sales:
                 if s.get("decision_maker") and s.get("name") != mb.id:
                     dm_name, dm_role = first_name(s.get("display") or s.get("name")), s.get("role") or ""
                     break
+        dm_dat = dm_name  # a name has no case; the locale's role phrase for nobody named may (German dative)
         if not dm_name:
             dm_name, dm_role = (R.phrase("fallback.dm_name"), R.phrase("fallback.dm_role"))
+            dm_dat = R.phrase("fallback.dm_dat")
         wd = WEEKDAYS.index(c.weekday) if c.weekday in WEEKDAYS else 0
         weekdays = R.bank.get("cal.weekdays") or [""] * 7
         months = R.bank.get("cal.months") or [""] * 12
@@ -200,14 +208,14 @@ class Sales:
             company=company, co=company.split()[0], industry=lex.title(ind.get("title") or ind_name or ""),
             people=people, term=term, pain=pain or (lambda: term()),
             reps=lex.number(reps), managers=lex.word(max(2, reps // 9)), calls=lex.number(_nice(reps * 35)),
-            sites=lex.word(1 + min(7, emp // 900)), seats=lex.number(seats), annual=lex.money_of(value),
+            sites=lex.word(2 + min(6, emp // 900)), seats=lex.number(seats), annual=lex.money_of(value),
             per_seat=lex.money_of(value / max(1, seats) / 12.0), pct=lex.word(3 + (emp % 5)),
             crm=crm, event=event, event_dat=event_dat,
             day=day, meet=meet, weekday=weekdays[wd], month=months[month - 1],
             daypart=dayparts[0 if hour < 12 else 1 if hour < 17 else 2],
             competitor=comp, topic=topic, rep=first_name(lead.name), buyer=first_name(mb.name),
             everyone=(R.phrase("fallback.everyone") if len(self.buyers) > 1 else first_name(mb.name)),
-            dm=dm_name, dm_role=dm_role, minutes=str(mins),
+            dm=dm_name, dm_dat=dm_dat, dm_role=dm_role, minutes=str(mins),
             fy_end=fy_end, weeks=lex.word(3 + emp % 4), months=lex.word(3 + emp % 4),
             year=str(int(c.date[:4]) + (1 if month >= 10 else 0)),
         )
@@ -491,8 +499,11 @@ class Sales:
         if not beats:
             if i < self.agenda_turn:
                 if pend and pend[0] in ("smalltalk", "chat") and not nxt and pend[0] == "smalltalk":
-                    d.add(d.tail, R.say("smalltalk.seller_q", kw))
-                    self.pending = ("chat",)
+                    q = R.say("smalltalk.seller_q", kw)
+                    d.add(d.tail, q)
+                    # the reply answers this question: `smalltalk.reply` holds the answer to each question
+                    # at the same index, and a later small-talk turn answers nothing
+                    self.pending = ("chat", R.last) if q else ("chat",)
                 else:
                     d.add(d.core, R.say("open.filler", kw), (), True)
                 self.shape(d, 0.3, 45, ["smalltalk.more_seller"], grow=False)
@@ -677,6 +688,8 @@ class Sales:
                 self.pending = ("q", "process")
                 self.shape(d, 0.5, 60, ["disc.insight"])
             else:
+                if kind == "signoff" and self.dead:
+                    kind = self.work
                 d.add(d.core, R.say(f"work.{kind}", kw), tag)
                 item = self.next_item()
                 if item[0] not in ("terms", "signoff"):
@@ -709,7 +722,8 @@ class Sales:
             k = R.first_key(f"artifact.signal.{self.signal_cats[-1]}")
             if k:
                 return R.phrase(k)
-        return R.phrase(R.first_key(f"artifact.{self.work}", "artifact.default") or "artifact.default")
+        work = "default" if self.dead else self.work  # a dead deal gets a recap, not paperwork
+        return R.phrase(R.first_key(f"artifact.{work}", "artifact.default") or "artifact.default")
 
     def _reference(self, d: Draft, b: Beat, kw, tag) -> None:
         R = self.R
@@ -977,7 +991,10 @@ class Sales:
             self.shape(d, 0.3, 40, ["smalltalk.more"], grow=False)
             self.pending = ("hello",) if not brief else None
         elif kind == "chat":
-            d.add(where, R.say("smalltalk.reply", kw))
+            if len(pend) > 1:  # the answer to the question asked
+                d.add(where, R.say_at("smalltalk.reply", pend[1], kw))
+            else:
+                d.add(where, R.say("smalltalk.more", kw))
             self.shape(d, 0.3, 40, ["smalltalk.more"], grow=False)
             self.pending = ("chat",)
         elif kind == "ref_check":
