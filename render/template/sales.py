@@ -429,11 +429,33 @@ class Sales:
             self._lead(d)
             drafts.append(d)
             self.said += " " + " ".join(seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part).lower()
+        for i in range(1, len(drafts)):
+            self._answer_first(drafts[i - 1], drafts[i])
         for i in sorted(self.cut_in):
             self._unfinished(drafts[i - 1])
         self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
         habits(self, drafts)
         return drafts
+
+    @staticmethod
+    def _answer_first(prev: Draft, d: Draft) -> None:
+        """A buyer's opinion sentence (a moment's or colour's) does not open the
+        reply to a question: the turn's first other sentence of substance
+        (the answer, or the beat) comes first. Cutting in keeps it first."""
+        if d.side == "seller" or d.i in (0,):
+            return
+        last = (prev.tail or prev.core or prev.head or [("",)])[-1][0]
+        if not last.rstrip().endswith("?"):
+            return
+        cues = (d.moment.cues if d.moment is not None else []) + (d.colour.cues if d.colour is not None else [])
+        if "INTERRUPTS" in cues:
+            return
+        stance = [x for x in d.core if any(tag[0] in ("moment", "colour") for tag in x[1])]
+        if not stance or d.core[0] is not stance[0]:
+            return
+        rest = [x for x in d.core if not any(x is s for s in stance)]
+        if rest:
+            d.core = rest[:1] + stance + rest[1:]
 
     @staticmethod
     def _unfinished(d: Draft) -> None:
