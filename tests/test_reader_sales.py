@@ -199,6 +199,7 @@ GRAMMAR = {
         "prüfen … an": r"\bprüfen nur noch[^.]*\ban\.",
         "etwas, die": r"\betwas, die ich\b",
         "wir … entscheidet": r"\bwir (?:langsamer|sorgfältiger) entscheidet\b",
+        "stacked hedges": r"\b\w+ (?:betrachtet|gesagt|gesprochen): (?:Ganz ehrlich|Ehrlich gesagt|Offen gesagt|Kurzfassung)\b",
         "dative preposition + die": r"\b(?:[Vv]on|[Bb]ei|[Mm]it|[Aa]us|[Nn]ach) die [A-ZÄÖÜ]",
     },
     "en": {

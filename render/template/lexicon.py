@@ -43,6 +43,8 @@ class Keywords(_Frozen):
     # {"people": nouns of a head count, "sites": ..., "calls": ..., "per_day": ..., "per_week": ...,
     #  "days_per_week": n, "number_words": {"six": 6}} (classify.stated_figures)
     figures: dict[str, Any] = {}
+    # how a sentence opens when it already hedges ("honestly", "ehrlich gesagt"): no second opener before it
+    hedges: tuple[str, ...] = ()
 
 
 class Lexicon(_Frozen):
