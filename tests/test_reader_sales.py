@@ -224,7 +224,7 @@ def test_no_ungrammatical_template_output(which, builds):
 
 # the frames in which a buyer defers to someone (German and English): the referent is captured
 DEFER = [r"\bmit (\S+) (?:besprechen|abstimmen|klären)", r"\ban (\S+) weiter", r"(?:^|[,.] )(\S+) (?:hat mich|fragt mich|"
-         r"will wissen|unterschreibt)", r"\b(?:es|das) (\S+) (?:vorlegen|zeigen|erklären)",
+         r"will wissen|unterschreibt)", r"\bes (\S+) (?:vorlegen|zeigen|erklären)",
          r"\b(?:run it by|check with|loop in|show this to|send it to) (\S+)", r"(?:^|[,.] )(\S+) (?:asked me|wants to know)"]
 
 

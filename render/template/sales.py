@@ -464,6 +464,10 @@ class Sales:
         never follows a finished question. A beat's own question stays."""
         while d.tail and d.tail[-1][0].endswith("?") and not d.tail[-1][1] and len(d.head + d.core + d.body + d.tail) > 1:
             d.words -= d.tail.pop()[0].count(" ") + 1
+        # a beat's own question said last: the statement before it comes after it instead
+        part = next((x for x in (d.tail, d.body, d.core) if x), None)
+        if part is not None and len(part) > 1 and part[-1][0].endswith("?") and not part[-2][0].endswith("?"):
+            part[-2], part[-1] = part[-1], part[-2]
 
     def shape(self, d: Draft, weight: float, cap: int, fills: list[str] | None = None,
               grow: bool = True) -> None:
@@ -958,12 +962,11 @@ class Sales:
         if kind in ("q", "q_follow"):
             topic = pend[1]
             more = R.first_key(f"disc.{topic}.more", "disc.open.answer")
-            if not brief and R.chance(0.4):
-                d.add(where, R.say(self.vkey("voice.open", v), kw), (), True)
-            if kind == "q":
-                d.add(where, R.say(R.first_key(f"disc.{topic}.answer", "disc.open.answer"), kw))
-            else:
-                d.add(where, R.say(more, kw))
+            opener = R.say(self.vkey("voice.open", v), kw) if (not brief and R.chance(0.4)) else ""
+            ans = R.say(R.first_key(f"disc.{topic}.answer", "disc.open.answer") if kind == "q" else more, kw)
+            if opener and not ans.lower().startswith(R.lex.classify.hedges or ("\0",)):
+                d.add(where, opener, (), True)  # "Kurz gesagt:" not before "Offen gesagt, ..."
+            d.add(where, ans)
             if not brief:
                 self.shape(d, 1.2 * vw, int(130 * vw), [more, self.anecdote, more, self.vkey("voice.more", v),
                                                         self.peer_key(kw), more, self.vkey("voice.want", v)])
