@@ -39,6 +39,12 @@ class Keywords(_Frozen):
     # words that make a role someone else's ("our", "my"): a speaker saying one before their own role
     # speaks of themselves in the third person ("our CFO" from the CFO), which the Drafter never writes
     possessives: tuple[str, ...] = ()
+    # figures an account's description states ("400 brokers across six offices", "3,000 calls a day"):
+    # {"people": nouns of a head count, "sites": ..., "calls": ..., "per_day": ..., "per_week": ...,
+    #  "days_per_week": n, "number_words": {"six": 6}} (classify.stated_figures)
+    figures: dict[str, Any] = {}
+    # how a sentence opens when it already hedges ("honestly", "ehrlich gesagt"): no second opener before it
+    hedges: tuple[str, ...] = ()
 
 
 class Lexicon(_Frozen):
