@@ -23,6 +23,7 @@ from corpusc.plan.serialize import HashedFile
 from corpusc.builder import manifest, staging, worker
 from corpusc.builder.apart import dump_program
 from corpusc.builder.build_pass import BuildPass, write_jsonl
+from corpusc.builder.quality import QUALITY_SAMPLE
 from corpusc.builder.incremental import all_intact, backend_signature, complete_key, corpus_stats
 from corpusc.builder.worker import RangeResult
 
@@ -43,6 +44,11 @@ class BuildResult:
 # ones) and the last units are small (the workers finish together). Unit
 # bounds never change the output.
 MIN_RANGE, MAX_RANGE = 100, 1000
+# Calls per unit while the plan is within the quality sample (QUALITY_SAMPLE):
+# those units carry their calls' turns to the main process (some 9 KB a
+# call), and 1,000-call units of them, several in flight, were the main
+# process's peak (10,000 sales calls: 212 MB).
+SAMPLE_RANGE = 250
 
 
 # Workers of a large spec start from a fork server, not by forking this
@@ -67,9 +73,9 @@ def start_method(program: bytes) -> str:
     return START
 
 
-def range_size(left: int, jobs: int) -> int:
-    """Calls in the next unit when `left` population calls remain."""
-    return max(MIN_RANGE, min(MAX_RANGE, -(-left // (4 * max(1, jobs)))))
+def range_size(left: int, jobs: int, base: int = QUALITY_SAMPLE) -> int:
+    """Calls in the next unit when `left` calls remain and it starts at plan position `base`."""
+    return max(MIN_RANGE, min(MAX_RANGE if base >= QUALITY_SAMPLE else SAMPLE_RANGE, -(-left // (4 * max(1, jobs)))))
 
 
 # ---- main side ----------------------------------------------------------------
@@ -284,7 +290,7 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
         left = sum(len(a.calls) for a in prog.accounts) + sum(pop.count for pop in prog.populations)
         a0 = 0
         while a0 < len(prog.accounts):
-            want, n, a1 = range_size(left, jobs), 0, a0
+            want, n, a1 = range_size(left, jobs, base), 0, a0
             while a1 < len(prog.accounts) and (n == 0 or n + len(prog.accounts[a1].calls) <= want):
                 n += len(prog.accounts[a1].calls)
                 a1 += 1
@@ -296,7 +302,7 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
         for pop_i, pop in enumerate(prog.populations):
             k0 = 0
             while k0 < pop.count:
-                k1 = min(pop.count, k0 + range_size(left, jobs))
+                k1 = min(pop.count, k0 + range_size(left, jobs, base + k0))
                 prev = index.by_position(base + k0, base + k1) if had_rows else {}
                 yield "range", (pop_i, base, k0, k1, prev, full)
                 left -= k1 - k0

@@ -265,6 +265,9 @@ def _unit(calls, prev: Prev, full: bool) -> RangeResult:
             _W["journal"].add((*res.rows[-1], turns))
         _tick()
     _count()
+    flush = getattr(_W["renderer"], "flush", None)  # what it prepared, kept for the next process (engine template)
+    if flush is not None:
+        flush()
     res.lines = JsonWriter.join(lines)
     return res
 

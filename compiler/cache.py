@@ -14,6 +14,12 @@ from pathlib import Path
 from corpusc import __version__
 
 
+def cache_dir() -> Path | None:
+    """This version's folder of the user's cache (None: CORPUSC_NO_CACHE is set);
+    the template renderer keeps its prepared banks there too."""
+    return _dir()
+
+
 def _dir() -> Path | None:
     if os.environ.get("CORPUSC_NO_CACHE"):
         return None

@@ -15,10 +15,10 @@ def evaluate_plan(compiled: Compiled, sink: Sink, header=None, where=None):
     are planned only when some requirement needs them; else only the
     accounts' moments are (how many diverge). `header`: the
     plan's header if the caller has it (a large spec's takes a second);
-    `where`: `divergence_span(compiled)`, if the caller dropped the syntax tree."""
+    `where`: `divergence_span(compiled)`, if the caller dropped the syntax tree.
+    The header is made only when a requirement needs it."""
     from corpusc.plan.requirements import evaluate, report_failures
     prog = compiled.program
-    header = header or planmod.header(prog, compiled.spec_hash)
     shared = {a.name for a in prog.accounts if a.divergence is None}
     realized = 0
 
@@ -31,6 +31,7 @@ def evaluate_plan(compiled: Compiled, sink: Sink, header=None, where=None):
 
     quota = planmod.divergent_quotas(prog)
     if prog.requirements:
+        header = header or planmod.header(prog, compiled.spec_hash)
         stream = counted(planmod.calls(prog))
         results = evaluate(prog, header, stream)
         for _ in stream:

@@ -232,6 +232,7 @@ class AccountPlan(M):
     stakeholders: list[dict[str, Any]]
     calls: list[str]
     arcs: list[ArcPlan]
+    description: str = ""  # the spec's own words about the account: the figures it states hold in its calls
 
 
 class PopulationPlan(M):

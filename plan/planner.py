@@ -63,7 +63,7 @@ def header(prog: P.Program, shash: str) -> Header:
             region=a.region, outcome=a.outcome, trajectory=a.trajectory, competitors=a.competitors,
             deal_value=a.deal_value,
             stakeholders=[s.model_dump() for s in a.stakeholders],
-            calls=[_call_id(a.name, c.name) for c in a.calls], arcs=arcs))
+            calls=[_call_id(a.name, c.name) for c in a.calls], arcs=arcs, description=a.description))
     pops = [PopulationPlan(name=p.name, count=p.count, window_start=p.window_start, window_end=p.window_end,
                            timezone=p.timezone, hours=list(p.hours), peak=p.peak, domain=p.domain,
                            locale=p.locale, sampling=p.sampling,

@@ -13,6 +13,7 @@ from typing import Any
 
 from corpusc.render.template.language import compile_template, template_slots, template_words, words
 from corpusc.render.template.lexicon import LEXICON_FILE, PHRASES
+from corpusc.render.template.memo import kept
 
 KEYS_FILE = "keys.json"
 
@@ -25,8 +26,8 @@ class UnsupportedLocale(LookupError):
 def load_bank(locale: str) -> dict[str, Any]:
     """All JSON files of one locale, flattened to dotted keys; lists of strings
     are compiled templates, other lists stay data. Keys starting with `_` are
-    comments."""
-    return _load(locale, compile_template)
+    comments. Kept compiled between processes (render/template/memo.py)."""
+    return kept("bank", locale, lambda: _load(locale, compile_template))
 
 
 @lru_cache(maxsize=None)

@@ -5,6 +5,7 @@ whether a participant's name is only a placeholder. The keywords are data, the
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from corpusc.render.template.lexicon import load_lexicon
@@ -69,3 +70,36 @@ def role_concern(locale: str, role: str) -> str | None:
     """The objection type (`intro.concern.<type>`) a role introduces itself with."""
     row = _role_row(locale, role)
     return row.get("concern") if row else None
+
+
+@lru_cache(maxsize=256)
+def stated_figures(locale: str, text: str) -> dict[str, int]:
+    """The figures a spec's prose states: `reps` (a head count of the
+    lexicon's people nouns), `sites`, `calls_week` (calls a day times the
+    working days, or a week), each only when the text says it. The calls then
+    say the spec's number, not one made up from the employee count."""
+    f = load_lexicon(locale).classify.figures
+    if not f or not text:
+        return {}
+    words = {k.lower(): v for k, v in (f.get("number_words") or {}).items()}
+    num = r"(\d[\d,.]*|" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + ")" if words else r"(\d[\d,.]*)"
+
+    def val(s: str) -> int | None:
+        s = s.lower()
+        if s in words:
+            return int(words[s])
+        digits = re.sub(r"[,.]", "", s)
+        return int(digits) if digits.isdigit() else None
+
+    def alt(key: str) -> str:
+        return "|".join(sorted((re.escape(x.lower()) for x in f.get(key) or ()), key=len, reverse=True)) or "(?!)"
+    out: dict[str, int] = {}
+    low = text.lower()
+    for key, name in (("people", "reps"), ("sites", "sites")):
+        m = re.search(rf"(?<![\w,.]){num} (?:{alt(key)})\b", low)
+        if m and val(m.group(1)):
+            out[name] = val(m.group(1))
+    m = re.search(rf"(?<![\w,.]){num} (?:{alt('calls')}) (?:(?P<d>{alt('per_day')})|(?P<w>{alt('per_week')}))", low)
+    if m and val(m.group(1)):
+        out["calls_week"] = val(m.group(1)) * (int(f.get("days_per_week") or 5) if m.group("d") else 1)
+    return out

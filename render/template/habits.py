@@ -108,7 +108,10 @@ def habits(S: Any, drafts: list[Draft]) -> None:
             text, tags, opt = part[k]
             if (tags and any(t[0] in SKIP_TAGS for t in tags)) or text in keep:
                 continue
-            new = _say(R, h, d, text, plan[j], used)
+            todo = plan[j]
+            if "open" in todo and j and segs[j - 1][0][segs[j - 1][1]][0].endswith(":"):
+                todo = [x for x in todo if x != "open"]  # after "Kurz gesagt:" no second opener
+            new = _say(R, h, d, text, todo, used)
             if new != text:
                 before = R.categories_of(text)
                 R.signals[new] = R.signals.get(new, before) | before
@@ -156,9 +159,13 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int]) -> s
         typ = "q" if text[first_end:first_end + 1] == "?" else "s"
         favs = h.favs[f"open.{typ}"]
         head = text[:first_end]
-        if favs and first[-1:] not in ",:" and ":" not in head and head.count(" ") + 1 >= MIN_WORDS:
+        if favs and first[-1:] not in ",:" and ":" not in head and head.count(" ") + 1 >= MIN_WORDS \
+                and not text.lower().startswith(R.lex.classify.hedges or ("\0",)):
             op = R.render(_fav(r, favs, used), kw, cap=True)
-            if op and not (named and you in op) and op.split(" ", 1)[0] != first and not R.signals.get(op):
+            co = R.slots.get("co") or ""
+            # "Here at Graniteline, Graniteline committed…": the account named once per sentence
+            if (op and not (named and you in op) and op.split(" ", 1)[0] != first and not R.signals.get(op)
+                    and not (co and co in op and co in head)):
                 rest = R.join_lc(text) if op[-1:] == "," else text
                 text = op + " " + rest
     return text

@@ -39,6 +39,12 @@ class Keywords(_Frozen):
     # words that make a role someone else's ("our", "my"): a speaker saying one before their own role
     # speaks of themselves in the third person ("our CFO" from the CFO), which the Drafter never writes
     possessives: tuple[str, ...] = ()
+    # figures an account's description states ("400 brokers across six offices", "3,000 calls a day"):
+    # {"people": nouns of a head count, "sites": ..., "calls": ..., "per_day": ..., "per_week": ...,
+    #  "days_per_week": n, "number_words": {"six": 6}} (classify.stated_figures)
+    figures: dict[str, Any] = {}
+    # how a sentence opens when it already hedges ("honestly", "ehrlich gesagt"): no second opener before it
+    hedges: tuple[str, ...] = ()
 
 
 class Lexicon(_Frozen):
@@ -49,6 +55,8 @@ class Lexicon(_Frozen):
     keep_capital: tuple[str, ...]  # words that keep a capital where a sentence part is lower-cased ("I")
     classify: Keywords
     restate: dict[str, Any] = {}  # data of the locale's rules restating the spec's prose (morphology.py)
+    # how the locale says a job title the stdlib and the generated specs write in English ("Director of IT")
+    role_titles: dict[str, str] = {}
 
     def number(self, x: int) -> str:
         return f"{x:,}".replace(",", self.numbers.group)
@@ -66,6 +74,10 @@ class Lexicon(_Frozen):
             t, u = divmod(x, 10)
             return nums.tens[t] + (nums.tens_join + nums.words[u] if u else "")
         return self.number(x)
+
+    def role(self, s: str) -> str:
+        """A speaker's job title as the locale says it (unknown titles as the spec wrote them)."""
+        return self.role_titles.get(s, s)
 
     def title(self, s: str) -> str:
         return s.lower() if self.lowercase_titles else s

@@ -46,6 +46,11 @@ class Template:
         from corpusc.render.template.engine import render_call
         return render_call(call, header)
 
+    def flush(self) -> None:
+        """Keep what this process prepared of the banks for the next (render/template/memo.py)."""
+        from corpusc.render.template.memo import flush
+        flush()
+
 
 def _digest(files: list[Path], root: Path) -> str:
     """sha256 over the relative paths and bytes of `files`, in order."""

@@ -138,7 +138,10 @@ class Sales:
         a = self.acct
         ind_name = a.industry if a else ""
         ind = h.industries.get(ind_name) or {}
-        terms = list(ind.get("terms") or []) or [R.phrase("fallback.term")]
+        # a locale's own words for a known industry (data), else the spec's terms
+        own = R.first_key(f"term.{ind_name}")
+        terms = ([R.render(t, cap=False) for t in R.bank[own]] if own
+                 else list(ind.get("terms") or []) or [R.phrase("fallback.term")])
         self.terms = terms
         last_term = [""]
 
@@ -160,7 +163,8 @@ class Sales:
         company = a.display if a else R.phrase("fallback.company")
         size = a.size if a else "mid_market"
         people_key = R.first_key(f"people.{ind_name}", "people.default")
-        people = R.first_entry(people_key)
+        # "Vertriebler/Vertrieblern": the plural as said, and after a dative ("mit den {people_dat}")
+        people, _, people_dat = R.first_entry(people_key).partition("/")
         lead = self.sellers[0]
         mb = next((p for p in self.buyers if p.decision_maker), self.buyers[0])
         self.main_buyer = mb
@@ -169,7 +173,7 @@ class Sales:
         if a:
             for s in a.stakeholders:
                 if s.get("decision_maker") and s.get("name") != mb.id:
-                    dm_name, dm_role = first_name(s.get("display") or s.get("name")), s.get("role") or ""
+                    dm_name, dm_role = first_name(s.get("display") or s.get("name")), lex.role(s.get("role") or "")
                     break
         if not dm_name:
             dm_name, dm_role = (R.phrase("fallback.dm_name"), R.phrase("fallback.dm_role"))
@@ -213,8 +217,8 @@ class Sales:
             product=h.corpus.get("product") or R.first_entry("fallback.product"),
             tagline=h.corpus.get("tagline") or R.phrase("fallback.tagline"),
             company=company, co=company.split()[0], industry=lex.title(ind.get("title") or ind_name or ""),
-            people=people, term=term, pain=pain or (lambda: term()),
-            reps=lex.number(reps), managers=lex.word(max(2, reps // 9)), calls=lex.number(_nice(reps * 35)),
+            people=people, people_dat=people_dat or people, term=term, pain=pain or (lambda: term()),
+            reps=lex.word(reps) if reps < 10 else lex.number(reps), managers=lex.word(max(2, reps // 9)), calls=lex.number(_nice(reps * 35)),
             sites=lex.word(1 + min(7, emp // 900)), seats=lex.number(seats), annual=lex.money_of(value),
             per_seat=lex.money_of(value / max(1, seats) / 12.0), pct=lex.word(3 + (emp % 5)),
             crm=crm, event=event, event_dat=event_dat,
@@ -304,8 +308,9 @@ class Sales:
             addr = sp[i - 1] if i > 0 and sp[i - 1].side == "seller" else None
             if addr is None:
                 addr = next((sp[j] for j in range(i - 1, -1, -1) if sp[j].side == "seller"), self.sellers[0])
-        kw: dict[str, Any] = {"me": first_name(p.name), "you": first_name(addr.name), "role": p.role or "",
-                              "you_role": addr.role or "", "se": self._colleague(p)}
+        lex = self.R.lex
+        kw: dict[str, Any] = {"me": first_name(p.name), "you": first_name(addr.name), "role": lex.role(p.role or ""),
+                              "you_role": lex.role(addr.role or ""), "se": self._colleague(p)}
         # "everyone" only when more than one person listens; in a 1:1 call "you" (or the name)
         many = len(self.P) > 2
         form = self.R.bank.get("address.many" if many else "address.one") or ["", ""]
@@ -326,7 +331,7 @@ class Sales:
         for st in (self.acct.stakeholders if self.acct else []):
             name = first_name(st.get("display") or st.get("name") or "")
             if st.get("decision_maker") and name and name != me:
-                return {"dm": name, "dm_role": st.get("role") or ""}
+                return {"dm": name, "dm_role": R.lex.role(st.get("role") or "")}
         return {"dm": R.first_entry("fallback.dm_name"), "dm_role": R.first_entry("fallback.dm_role")}
 
     def _colleague(self, p: Participant) -> str:
@@ -389,7 +394,7 @@ class Sales:
         if peers:
             peer = rng.pick(R.r, peers)
             out["peer"] = first_name(peer.get("display") or peer.get("name") or "")
-            out["peer_role"] = peer.get("role") or ""
+            out["peer_role"] = self.R.lex.role(peer.get("role") or "")
         self.want_cache[p.id] = out
         return out
 
@@ -437,6 +442,7 @@ class Sales:
             self.said += " " + " ".join(seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part).lower()
         for i in sorted(self.cut_in):
             self._unfinished(drafts[i - 1])
+            self._trail(drafts[i - 1])
         self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
         habits(self, drafts)
         return drafts
@@ -448,6 +454,19 @@ class Sales:
         never follows a finished question. A beat's own question stays."""
         while d.tail and d.tail[-1][0].endswith("?") and not d.tail[-1][1] and len(d.head + d.core + d.body + d.tail) > 1:
             d.words -= d.tail.pop()[0].count(" ") + 1
+
+    def _trail(self, d: Draft) -> None:
+        """A buyer's turn that still ends on its beat's own question before a
+        planned cut-in goes on with one more thought of their voice, so the
+        cut-in breaks into that thought, not into a finished question."""
+        last = next((part[-1][0] for part in (d.tail, d.body, d.core, d.head) if part), "")
+        if d.side == "seller" or not last.endswith("?") or d.p.id not in self.voice:
+            return
+        for k in range(6):  # a voice whose tails are all questions (the skeptic's "What else?"): the neutral's
+            text = self.R.say(self.vkey("voice.tail", self.voice[d.p.id]) if k < 3 else "voice.tail.neutral", d.slots)
+            if text and not text.endswith("?"):
+                d.add(d.tail, text)  # not optional: fitting the call's length must not drop it
+                return
 
     def shape(self, d: Draft, weight: float, cap: int, fills: list[str] | None = None,
               grow: bool = True) -> None:
@@ -1101,7 +1120,7 @@ class Sales:
             self.shape(d, 0.3, 45, ["smalltalk.more"], grow=False)
         elif kind == "introduce_stakeholder":
             p = self.by_id.get(b.key or "", d.p)
-            skw = dict(kw, me=first_name(p.name), role=p.role or kw["role"])
+            skw = dict(kw, me=first_name(p.name), role=R.lex.role(p.role or "") or kw["role"])
             d.add(d.core, R.say("intro.hello", skw), tag + mtag)
             st = R.hx.people.get(f"{self.call.account}.{p.id}") or {}
             # what the newcomer is here for: its concerns, else its role's (a CFO the
@@ -1169,7 +1188,9 @@ class Sales:
         if phr and (not bank_key or R.chance(0.6)):
             p = rng.pick(R.r, phr)
             self.used_phrases.add(p)
-            return p
+            # said with the account it comes from ("For Maplemark, which of our tools would this
+            # retire?"): every account of a spec shares the catalog's phrasings, its sentences must not
+            return R.say("obj.prose", dict(kw, p=p, p_low=R.lex.lower_first(p))) if R.has("obj.prose") else p
         text = R.say(bank_key or "obj.raise.generic", kw)
         for _ in range(3):  # another of the bank's phrasings
             if not R.categories_of(text) & NOT_WITH_CONCERN:

@@ -20,6 +20,7 @@ from corpusc.render.template.classify import placeholder_name
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name
 from corpusc.render.template.language import ALT, SLOT, seal, template_slots
 from corpusc.render.template.lexicon import load_lexicon
+from corpusc.render.template import memo as prepared_memo
 from corpusc.render.template.signals import Prepared, marked_templates, term_categories
 from corpusc.render.timing import CHAT_WORDS_PER_SEC, WORDS_PER_SEC
 
@@ -108,6 +109,7 @@ def _service_bank(loc: str, dom: str, chat: bool, transfers: bool) -> tuple[dict
     dyn = [k for k in bank if k.startswith(("pop.generic.dyn.", f"pop.{dom}.dyn."))]
     out = dict(bank) if rx is not None or dyn else bank
     pending: dict[int, tuple[Any, bool]] = {}
+    pruned: list[tuple[str, list]] = []
     for k, v in bank.items():
         if not k.startswith(PREFIXES) or not isinstance(v, list) or not v or isinstance(v[0], (dict, list)):
             continue
@@ -117,12 +119,18 @@ def _service_bank(loc: str, dom: str, chat: bool, transfers: bool) -> tuple[dict
         for t in v:
             pending[id(t)] = (t, k.startswith("pop.") and not own, None if own else rx)
         if rx is not None and not own:
-            out[k] = [t for t in v if clean(t) or _prune(t, rx) is not None]
+            pruned.append((k, v))
+    # which templates survive, by position (kept between processes: render/template/memo.py)
+    keep = prepared_memo.kept("service.keep", loc, lambda: [
+        [i for i, t in enumerate(v) if clean(t) or _prune(t, rx) is not None] for _, v in pruned],
+        (dom, chat, transfers))
+    for (k, v), idx in zip(pruned, keep):
+        out[k] = [v[i] for i in idx]
     for d in ("generic", dom):  # the service call's own hesitations and cut-ins over the locale's (`pop.*.dyn.*`)
         for k in dyn:
             if k.startswith(f"pop.{d}.dyn.") and out.get(k):
                 out["dyn." + k[len(f"pop.{d}.dyn."):]] = out[k]
-    para = _paraphraser(loc, dom, chat)
+    para: list = []  # the paraphrase tables, made when a template is first prepared here
     caps = tuple(load_lexicon(loc).keep_capital)
 
     def make(t, paraphrase: bool, prune: re.Pattern | None):
@@ -130,11 +138,14 @@ def _service_bank(loc: str, dom: str, chat: bool, transfers: bool) -> tuple[dict
         x = m[1] if m is not None and m[0] is t else t
         if prune is not None and not clean(t):
             x = _prune(x, prune)
-        if para is not None and paraphrase and x is not None:
-            x = _paraphrased(_spelled_out(x), para, caps, True)
+        if not para:
+            para.append(_paraphraser(loc, dom, chat))
+        if para[0] is not None and paraphrase and x is not None:
+            x = _paraphrased(_spelled_out(x), para[0], caps, True)
         return t if x is None else x
     # a population template is prepared the first time a call draws it; the other banks' as marked
-    return out, Prepared(pending, lambda p: (p[0], make(*p)), marked)
+    return out, Prepared(pending, lambda p: (p[0], make(*p)), marked,
+                         memo=prepared_memo.memo("service", loc, dom, chat, transfers))
 
 
 _SAYS: dict[str, tuple[dict, dict[tuple[int, int], bool]]] = {}

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict
 
 from corpusc.render.template.language import ALT, SLOT, compile_template
 from corpusc.render.template.lexicon import PHRASES, load_lexicon
+from corpusc.render.template.memo import memo
 
 SIGNAL_FILE = "signal_keys.json"
 NONE: frozenset[str] = frozenset()
@@ -106,7 +107,7 @@ def marked_templates(locale: str) -> dict[int, tuple[Any, Any]]:
         for t in lst:
             for x in (t.get("say") or ()) if isinstance(t, dict) else (t,):
                 todo[id(x)] = (x, base, sel)
-    out = Prepared(todo, _marked)
+    out = Prepared(todo, _marked, memo=memo("marked", locale))
     _MARKED[locale] = (bank, out)
     return out
 
@@ -120,9 +121,11 @@ class Prepared(dict):
 
     NONE_CAP = 1 << 16  # ids remembered as having nothing to prepare (the set starts over past this)
 
-    def __init__(self, jobs: dict[int, tuple], make, fallback: dict | None = None):
+    def __init__(self, jobs: dict[int, tuple], make, fallback: dict | None = None, memo=None):
         super().__init__()
         self.jobs, self.make, self.fallback = jobs, make, fallback
+        # `memo` (render/template/memo.py) keeps what `make` gives between processes, by the job's position
+        self.memo, self.order = memo, ({k: i for i, k in enumerate(jobs)} if memo is not None else None)
         # ids with nothing to prepare, here or in `fallback`: most templates, looked up on every render
         # (`Drafter.render`). An id of a live template with a job never lands here, and no object made later
         # can take the id of one, so the answer stays right for any object that later has the id.
@@ -132,7 +135,12 @@ class Prepared(dict):
         hit = dict.get(self, k)
         if hit is None:
             job = self.jobs.pop(k, None)
-            hit = self.make(job) if job is not None else None
+            if job is None:
+                hit = None
+            elif self.memo is not None:
+                hit = self.memo.make(self.order[k], job, self.make)
+            else:
+                hit = self.make(job)
             if hit is None:
                 hit = self.fallback.get(k) if self.fallback is not None else None
                 if hit is None:

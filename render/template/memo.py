@@ -1,0 +1,162 @@
+"""Template preparation kept between processes. A locale's banks are
+compiled, and each template is prepared (signal markers, a service call's
+paraphrases and pruning) the first time a process draws it: about a second of
+a worker's CPU for the contact-center example, paid again by every worker of
+every build. Both are pure functions of the banks and of this code, so they
+are kept on disk, in the user's cache (as `corpusc.compiler.cache` keeps
+parsed modules), under a digest of the locale's bank folder, the declarations
+and the renderer's source: a changed bank or renderer reads nothing stale,
+and a rendered call is byte-identical with or without the cache (set
+CORPUSC_NO_CACHE=1 to bypass it). A broken or unwritable cache is ignored.
+
+Prepared templates are found by their position in the bank (the order in
+which `signals.Prepared` receives its jobs), so no template needs a key of
+its own; what a process prepared anew is added to the file by `flush`, which
+the build calls after each work unit."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+from corpusc.compiler.cache import cache_dir
+
+NONE, SAME = 0, 1  # prepared as nothing (the fallback answers) / as the template itself (no template is an int)
+
+
+@lru_cache(maxsize=None)
+def _code() -> bytes:
+    """The renderer's source: the code that compiles and prepares templates."""
+    here = Path(__file__).parent
+    h = hashlib.sha256()
+    for p in sorted([*here.glob("*.py"), *here.parent.glob("*.py")]):
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.digest()
+
+
+def _data(locale: str) -> bytes:
+    """Every file of the locale's bank folder and the declarations beside it
+    (read again when a file's size or time changed: a bank edited while a
+    process runs, or another folder put in its place, is never read stale)."""
+    from corpusc.render.template.lexicon import PHRASES
+    files = [p for p in PHRASES.iterdir() if p.is_file()]
+    files += [p for p in (PHRASES / locale).rglob("*") if p.is_file()]
+    return _digest(str(PHRASES), tuple((p.relative_to(PHRASES).as_posix(), s.st_size, s.st_mtime_ns)
+                                       for p in sorted(files) for s in (p.stat(),)))
+
+
+@lru_cache(maxsize=64)
+def _digest(root: str, stamp: tuple) -> bytes:
+    h = hashlib.sha256()
+    for rel, _, _ in stamp:
+        data = (Path(root) / rel).read_bytes()
+        h.update(len(rel).to_bytes(8, "big") + rel.encode() + len(data).to_bytes(8, "big") + data)
+    return h.digest()
+
+
+def _path(what: str, locale: str, variant: tuple) -> Path | None:
+    d = cache_dir()
+    if d is None:
+        return None
+    h = hashlib.sha256(_code() + _data(locale) + repr((what, locale, variant)).encode())
+    return d / "templates" / (h.hexdigest() + ".pickle")
+
+
+def _read(path: Path) -> Any:
+    import gc
+    was = gc.isenabled()
+    gc.disable()  # its passes over the objects being made cost more than the reading
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except Exception:  # noqa: BLE001 - a miss, whatever the reason
+        return None
+    finally:
+        if was:
+            gc.enable()
+
+
+def _write(path: Path, value: Any) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except Exception:  # noqa: BLE001 - caching is best effort
+        pass
+
+
+def kept(what: str, locale: str, make: Callable[[], Any], variant: tuple = ()) -> Any:
+    """`make()`, or what it returned in an earlier process for the same
+    banks and code (`what` names the value, one per locale and `variant`)."""
+    path = _path(what, locale, variant)
+    if path is None:
+        return make()
+    got = _read(path) if path.is_file() else None
+    if got is None:
+        got = make()
+        _write(path, got)
+    return got
+
+
+class Memo:
+    """The prepared templates of one `signals.Prepared`: its jobs' positions
+    -> what `make` gave (NONE, SAME or the prepared template)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.data: dict[int, Any] = (_read(path) if path.is_file() else None) or {}
+        self.new = 0
+
+    def make(self, i: int, job: tuple, make: Callable[[tuple], Any]) -> Any:
+        """`make(job)` (None, or (template, prepared)), of the job at position `i`."""
+        v = self.data.get(i)
+        if v is None:
+            got = make(job)
+            self.data[i] = NONE if got is None else SAME if got[1] is got[0] else got[1]
+            self.new += 1
+            return got
+        if v == NONE and isinstance(v, int):
+            return None
+        return job[0], job[0] if isinstance(v, int) else v
+
+    def save(self) -> None:
+        """What this process prepared anew, added to the file (another
+        process may have added its own since it was read: the values agree)."""
+        if not self.new:
+            return
+        on_disk = (_read(self.path) if self.path.is_file() else None) or {}
+        on_disk.update(self.data)
+        self.data = on_disk
+        _write(self.path, on_disk)
+        self.new = 0
+
+
+_OPEN: list[Memo] = []
+
+
+def memo(what: str, locale: str, *variant: Any) -> Memo | None:
+    """The memo of a `Prepared` for `what` (its kind) of `locale` and
+    `variant`; None when the cache is off."""
+    path = _path(what, locale, variant)
+    if path is None:
+        return None
+    m = Memo(path)
+    _OPEN.append(m)
+    return m
+
+
+def flush() -> None:
+    """Every memo's new preparations onto disk."""
+    for m in _OPEN:
+        m.save()
