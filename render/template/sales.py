@@ -11,7 +11,7 @@ from typing import Any
 from corpusc.plan import rng
 from corpusc.plan.model import Beat, Colour, Moment, Participant
 from corpusc.render.template.banks import topics
-from corpusc.render.template.classify import role_concern, role_topics, signal_category
+from corpusc.render.template.classify import role_concern, role_topics, signal_category, stated_figures
 from corpusc.render.template.drafting import NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter, first_name, strip_end
 from corpusc.render.template.habits import habits
 from corpusc.render.template.language import ALT
@@ -96,6 +96,12 @@ class Sales:
         self.voice = {p.id: voice_of(p.side, p.persona, self.persona[p.id]) for p in self.P}
         work_b = next((b for b in c.beats if b.kind in WORK), None)
         self.work = work_b.kind if work_b else STAGE_WORK.get(c.stage or "", "discovery")
+        # the last call of a deal that is lost or stalled: nothing gets signed, so the call stays on the
+        # terms (no order form to countersign, no e-signature, no kickoff invite)
+        acct = self.acct
+        self.dead = bool(acct and acct.calls and acct.calls[-1] == c.id and acct.outcome in COOL_OUTCOMES)
+        if self.dead and self.work == "signoff":
+            self.work = "terms"
         self.work_turn = work_b.turn if work_b else min(self.n - 1, 4)
         self.agenda_turn = next((b.turn for b in c.beats if b.kind == "agenda"), self.work_turn)
         self.ns_turn = next((b.turn for b in c.beats if b.kind == "next_steps"), self.n - 2)
@@ -157,7 +163,8 @@ class Sales:
         self.seller_ind = R.first_key(f"seller.industry.{ind_name}", "seller.industry.default")
         pain = strip_end(R.lex.lower_first(rng.pick(R.r, pains))) if (pains and prose) else ""
         emp = (a.employees if a and a.employees else 250)
-        reps = _nice(max(6, min(600, emp * 0.06)))
+        stated = stated_figures(R.loc, a.description) if a and a.description else {}  # the spec's own figures
+        reps = stated.get("reps") or _nice(max(6, min(600, emp * 0.06)))
         seats = reps
         value = (a.deal_value if a and a.deal_value else reps * 1100.0)
         company = a.display if a else R.phrase("fallback.company")
@@ -175,8 +182,10 @@ class Sales:
                 if s.get("decision_maker") and s.get("name") != mb.id:
                     dm_name, dm_role = first_name(s.get("display") or s.get("name")), lex.role(s.get("role") or "")
                     break
+        dm_dat = dm_name  # a name has no case; the locale's role phrase for nobody named may (German dative)
         if not dm_name:
             dm_name, dm_role = (R.phrase("fallback.dm_name"), R.phrase("fallback.dm_role"))
+            dm_dat = R.phrase("fallback.dm_dat")
         wd = WEEKDAYS.index(c.weekday) if c.weekday in WEEKDAYS else 0
         weekdays = R.bank.get("cal.weekdays") or [""] * 7
         months = R.bank.get("cal.months") or [""] * 12
@@ -218,15 +227,16 @@ class Sales:
             tagline=h.corpus.get("tagline") or R.phrase("fallback.tagline"),
             company=company, co=company.split()[0], industry=lex.title(ind.get("title") or ind_name or ""),
             people=people, people_dat=people_dat or people, term=term, pain=pain or (lambda: term()),
-            reps=lex.word(reps) if reps < 10 else lex.number(reps), managers=lex.word(max(2, reps // 9)), calls=lex.number(_nice(reps * 35)),
-            sites=lex.word(1 + min(7, emp // 900)), seats=lex.number(seats), annual=lex.money_of(value),
+            reps=lex.word(reps) if reps < 10 else lex.number(reps), managers=lex.word(max(2, reps // 9)),
+            calls=lex.number(stated.get("calls_week") or _nice(reps * 35)),
+            sites=lex.word(stated.get("sites") or 2 + min(6, emp // 900)), seats=lex.number(seats), annual=lex.money_of(value),
             per_seat=lex.money_of(value / max(1, seats) / 12.0), pct=lex.word(3 + (emp % 5)),
             crm=crm, event=event, event_dat=event_dat,
             day=day, meet=meet, weekday=weekdays[wd], month=months[month - 1],
             daypart=dayparts[0 if hour < 12 else 1 if hour < 17 else 2],
             competitor=comp, topic=topic, rep=first_name(lead.name), buyer=first_name(mb.name),
             everyone=(R.phrase("fallback.everyone") if len(self.buyers) > 1 else first_name(mb.name)),
-            dm=dm_name, dm_role=dm_role, minutes=str(mins),
+            dm=dm_name, dm_dat=dm_dat, dm_role=dm_role, minutes=str(mins),
             fy_end=fy_end, weeks=lex.word(3 + emp % 4), months=lex.word(3 + emp % 4),
             year=str(int(c.date[:4]) + (1 if month >= 10 else 0)),
         )
@@ -440,6 +450,8 @@ class Sales:
             self._lead(d)
             drafts.append(d)
             self.said += " " + " ".join(seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part).lower()
+        for i in range(1, len(drafts)):
+            self._answer_first(drafts[i - 1], drafts[i])
         for i in sorted(self.cut_in):
             self._unfinished(drafts[i - 1])
             self._trail(drafts[i - 1])
@@ -448,12 +460,36 @@ class Sales:
         return drafts
 
     @staticmethod
+    def _answer_first(prev: Draft, d: Draft) -> None:
+        """A buyer's opinion sentence (a moment's or colour's) does not open the
+        reply to a question: the turn's first other sentence of substance
+        (the answer, or the beat) comes first. Cutting in keeps it first."""
+        if d.side == "seller" or d.i in (0,):
+            return
+        last = (prev.tail or prev.core or prev.head or [("",)])[-1][0]
+        if not last.rstrip().endswith("?"):
+            return
+        cues = (d.moment.cues if d.moment is not None else []) + (d.colour.cues if d.colour is not None else [])
+        if "INTERRUPTS" in cues:
+            return
+        stance = [x for x in d.core if any(tag[0] in ("moment", "colour") for tag in x[1])]
+        if not stance or d.core[0] is not stance[0]:
+            return
+        rest = [x for x in d.core if not any(x is s for s in stance)]
+        if rest:
+            d.core = rest[:1] + stance + rest[1:]
+
+    @staticmethod
     def _unfinished(d: Draft) -> None:
         """The turn the next one cuts into ends mid-thought: its closing
         questions (a check-in, "does that help?") are not said, so the cut-in
         never follows a finished question. A beat's own question stays."""
         while d.tail and d.tail[-1][0].endswith("?") and not d.tail[-1][1] and len(d.head + d.core + d.body + d.tail) > 1:
             d.words -= d.tail.pop()[0].count(" ") + 1
+        # a beat's own question said last: the statement before it comes after it instead
+        part = next((x for x in (d.tail, d.body, d.core) if x), None)
+        if part is not None and len(part) > 1 and part[-1][0].endswith("?") and not part[-2][0].endswith("?"):
+            part[-2], part[-1] = part[-1], part[-2]
 
     def _trail(self, d: Draft) -> None:
         """A buyer's turn that still ends on its beat's own question before a
@@ -525,8 +561,11 @@ class Sales:
         if not beats:
             if i < self.agenda_turn:
                 if pend and pend[0] in ("smalltalk", "chat") and not nxt and pend[0] == "smalltalk":
-                    d.add(d.tail, R.say("smalltalk.seller_q", kw))
-                    self.pending = ("chat",)
+                    q = R.say("smalltalk.seller_q", kw)
+                    d.add(d.tail, q)
+                    # the reply answers this question: `smalltalk.reply` holds the answer to each question
+                    # at the same index, and a later small-talk turn answers nothing
+                    self.pending = ("chat", R.last) if q else ("chat",)
                 else:
                     d.add(d.core, R.say("open.filler", kw), (), True)
                 self.shape(d, 0.3, 45, ["smalltalk.more_seller"], grow=False)
@@ -711,6 +750,8 @@ class Sales:
                 self.pending = ("q", "process")
                 self.shape(d, 0.5, 60, ["disc.insight"])
             else:
+                if kind == "signoff" and self.dead:
+                    kind = self.work
                 d.add(d.core, R.say(f"work.{kind}", kw), tag)
                 item = self.next_item()
                 if item[0] not in ("terms", "signoff"):
@@ -743,7 +784,8 @@ class Sales:
             k = R.first_key(f"artifact.signal.{self.signal_cats[-1]}")
             if k:
                 return R.phrase(k)
-        return R.phrase(R.first_key(f"artifact.{self.work}", "artifact.default") or "artifact.default")
+        work = "default" if self.dead else self.work  # a dead deal gets a recap, not paperwork
+        return R.phrase(R.first_key(f"artifact.{work}", "artifact.default") or "artifact.default")
 
     def _reference(self, d: Draft, b: Beat, kw, tag) -> None:
         R = self.R
@@ -970,12 +1012,11 @@ class Sales:
         if kind in ("q", "q_follow"):
             topic = pend[1]
             more = R.first_key(f"disc.{topic}.more", "disc.open.answer")
-            if not brief and R.chance(0.4):
-                d.add(where, R.say(self.vkey("voice.open", v), kw), (), True)
-            if kind == "q":
-                d.add(where, R.say(R.first_key(f"disc.{topic}.answer", "disc.open.answer"), kw))
-            else:
-                d.add(where, R.say(more, kw))
+            opener = R.say(self.vkey("voice.open", v), kw) if (not brief and R.chance(0.4)) else ""
+            ans = R.say(R.first_key(f"disc.{topic}.answer", "disc.open.answer") if kind == "q" else more, kw)
+            if opener and not ans.lower().startswith(R.lex.classify.hedges or ("\0",)):
+                d.add(where, opener, (), True)  # "Kurz gesagt:" not before "Offen gesagt, ..."
+            d.add(where, ans)
             if not brief:
                 self.shape(d, 1.2 * vw, int(130 * vw), [more, self.anecdote, more, self.vkey("voice.more", v),
                                                         self.peer_key(kw), more, self.vkey("voice.want", v)])
@@ -1026,7 +1067,10 @@ class Sales:
             self.shape(d, 0.3, 40, ["smalltalk.more"], grow=False)
             self.pending = ("hello",) if not brief else None
         elif kind == "chat":
-            d.add(where, R.say("smalltalk.reply", kw))
+            if len(pend) > 1:  # the answer to the question asked
+                d.add(where, R.say_at("smalltalk.reply", pend[1], kw))
+            else:
+                d.add(where, R.say("smalltalk.more", kw))
             self.shape(d, 0.3, 40, ["smalltalk.more"], grow=False)
             self.pending = ("chat",)
         elif kind == "ref_check":
