@@ -78,7 +78,7 @@ def header_x(h: Header) -> HeaderX:
 class Draft:
     """A turn under construction: segments are (text, tags, removable)."""
     __slots__ = ("i", "p", "side", "head", "core", "body", "tail", "fills", "weight", "words", "moment",
-                 "beats", "pol", "bc", "cut", "slots", "cap", "grow", "fkeys", "rep", "fpos", "gaps", "colour")
+                 "beats", "pol", "bc", "cut", "slots", "cap", "grow", "fkeys", "rep", "fpos", "gaps", "colour", "ask")
     # pol: the tone of a turn without beats or moment (+1 positive, -1 negative, 0 neutral)
 
     def __init__(self, i: int, p: Participant):
@@ -97,6 +97,7 @@ class Draft:
         self.bc = False
         self.cut = False  # a backchannel said over the turn before, which breaks off (the speaker resumes after)
         self.slots: dict[str, Any] = {}
+        self.ask: dict[str, Any] | None = None  # slots of the closing question when the next speaker differs
         self.cap = 80
         self.grow = True  # may its cap grow when every turn is full
         self.fkeys: set[str] = set()  # fill banks already used in this turn

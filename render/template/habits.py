@@ -108,7 +108,8 @@ def habits(S: Any, drafts: list[Draft]) -> None:
             text, tags, opt = part[k]
             if (tags and any(t[0] in SKIP_TAGS for t in tags)) or text in keep:
                 continue
-            new = _say(R, h, d, text, plan[j], used)
+            kw = d.slots if part is not d.tail or d.ask is None else {**d.slots, **d.ask}  # a closing question: to who answers
+            new = _say(R, h, d, text, plan[j], used, kw)
             if new != text:
                 before = R.categories_of(text)
                 R.signals[new] = R.signals.get(new, before) | before
@@ -126,7 +127,7 @@ def _fav(r, favs: list, used: dict[int, int]):
     return t
 
 
-def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int]) -> str:
+def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: dict[str, Any]) -> str:
     """`text` with the opener, tag or name planned for it (when it is a
     finished sentence long enough to carry them)."""
     r = R.r
@@ -135,7 +136,6 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int]) -> s
         return text  # not a finished sentence
     cut = max(text.rfind(". ", 0, last_end), text.rfind("? ", 0, last_end), text.rfind("! ", 0, last_end))
     last_start = cut + 2 if cut >= 0 else 0
-    kw = d.slots
     you = kw.get("you") or ""
     named = bool(you) and you in text
     if "tail" in todo or "name" in todo:

@@ -281,8 +281,11 @@ class Sales:
 
     def _kw(self, d: Draft) -> dict[str, Any]:
         i, p, sp, n = d.i, d.p, self.sp, self.n
+        nxt = None  # a seller's closing question goes to the buyer who speaks next
         if p.side == "seller":
-            addr = sp[i + 1] if i + 1 < n and sp[i + 1].side != "seller" else None
+            nxt = sp[i + 1] if i + 1 < n and sp[i + 1].side != "seller" else None
+            heard = next((sp[j] for j in range(i - 1, -1, -1) if j not in self.bc), None)
+            addr = heard if heard is not None and heard.side != "seller" else nxt  # the reply: to who spoke
             if addr is None:
                 addr = next((sp[j] for j in range(i - 1, -1, -1) if sp[j].side != "seller"), self.main_buyer)
         else:
@@ -301,7 +304,18 @@ class Sales:
             kw.update(self._wants(bp))
         if p.side != "seller" and self.R.slots.get("dm") == kw["me"]:
             kw.update(self._other_dm(p))  # nobody takes it "through with" themselves
+        d.ask = None
+        if nxt is not None and nxt is not addr:
+            d.ask = {"you": first_name(nxt.name), "you_role": nxt.role or "", **self._wants(nxt)}
+            if not many:
+                d.ask["to_all"] = d.ask["you"]
         return kw
+
+    @staticmethod
+    def ask(d: Draft, kw: dict[str, Any]) -> dict[str, Any]:
+        """The slots of a seller's closing question, which the next speaker
+        answers: said to them, while the reply before it goes to who spoke."""
+        return kw if d.ask is None else dict(kw, **d.ask)
 
     def _other_dm(self, p: Participant) -> dict[str, str]:
         """{dm}, {dm_role} for a decision maker speaking: another decision maker
@@ -491,7 +505,7 @@ class Sales:
         if not beats:
             if i < self.agenda_turn:
                 if pend and pend[0] in ("smalltalk", "chat") and not nxt and pend[0] == "smalltalk":
-                    d.add(d.tail, R.say("smalltalk.seller_q", kw))
+                    d.add(d.tail, R.say("smalltalk.seller_q", self.ask(d, kw)))
                     self.pending = ("chat",)
                 else:
                     d.add(d.core, R.say("open.filler", kw), (), True)
@@ -510,7 +524,7 @@ class Sales:
             key = SETUP.get(b.kind)
             if b.kind == "objection_raised":
                 key = R.first_key(f"setup.obj.{b.key}", "setup.obj")
-            skw = dict(kw)
+            skw = self.ask(d, kw)
             if b.kind == "introduce_stakeholder":
                 skw["new"] = first_name(self.by_id[b.key].name) if b.key in self.by_id else kw["you"]
             if b.kind in ("objection_resolved", "objection_reopened"):
@@ -593,7 +607,7 @@ class Sales:
             key = f"disc.{topic}.{'follow' if kind == 'follow' else 'ask'}"
             if kind == "q" and R.chance(0.4) and R.fresh(f"disc.{topic}.why"):
                 d.add(d.body, R.say(f"disc.{topic}.why", kw), (), True)
-            d.add(d.tail, R.say(key, kw))
+            d.add(d.tail, R.say(key, self.ask(d, kw)))
             self.pending = ("q_follow" if kind == "follow" else "q", topic)
             self.shape(d, 0.35, 45, [self.seller_ind, "disc.insight"])
         elif kind == "show":
@@ -608,7 +622,7 @@ class Sales:
                 self.pending = ("seller_cont", item, d.p.id)
             else:
                 if R.chance(0.75):
-                    d.add(d.tail, R.say("demo.check", kw))
+                    d.add(d.tail, R.say("demo.check", self.ask(d, kw)))
                 self.pending = ("show", topic)
         elif kind in ("terms", "signoff"):
             d.add(d.core, R.say(f"{kind}.{topic}.{'more' if cont else 'say'}", kw))
@@ -616,7 +630,7 @@ class Sales:
             if no_question:
                 self.pending = ("seller_cont", item, d.p.id)
             else:
-                d.add(d.tail, R.say(f"{kind}.{topic}.ask", kw))
+                d.add(d.tail, R.say(f"{kind}.{topic}.ask", self.ask(d, kw)))
                 self.pending = (kind, topic)
         elif kind == "insight":
             d.add(d.core, R.say("disc.insight", kw))
@@ -624,7 +638,7 @@ class Sales:
             if no_question:
                 self.pending = ("seller_cont", ("open", ""), d.p.id)
             else:
-                d.add(d.tail, R.say("disc.open.ask", kw))
+                d.add(d.tail, R.say("disc.open.ask", self.ask(d, kw)))
                 self.pending = ("q", "open")
 
     def obj_topic(self, key: str | None) -> str:
@@ -646,13 +660,13 @@ class Sales:
             d.add(d.core, R.say(key, kw), tag)
             d.add(d.core, R.say("open.phone" if self.call.medium == "phone" else "open.video", kw), (), True)
             if not nxt:
-                d.add(d.tail, R.say("open.checkin", kw))
+                d.add(d.tail, R.say("open.checkin", self.ask(d, kw)))
                 self.pending = ("hello",)
             self.shape(d, 0.3, 45, ["smalltalk.more_seller"], grow=False)
         elif kind == "reference":
             self._reference(d, b, kw, tag)
             if not nxt:
-                d.add(d.tail, R.say("reference.check", kw))
+                d.add(d.tail, R.say("reference.check", self.ask(d, kw)))
                 self.pending = ("ref_check",)
             self.shape(d, 0.4, 70, [])
         elif kind == "agenda":
@@ -660,7 +674,7 @@ class Sales:
             ob = next((x for x in self.call.beats if x.kind == "objection_addressed"), None)
             if ob is not None:
                 d.add(d.core, R.say("agenda.objection", dict(kw, obj=self.obj_topic(ob.key))), (), True)
-            d.add(d.tail, R.say("agenda.check", kw))
+            d.add(d.tail, R.say("agenda.check", self.ask(d, kw)))
             self.pending = ("agenda",)
             d.fills, d.weight = [], 0
         elif kind in WORK:
@@ -673,7 +687,7 @@ class Sales:
                     item = ("show", topics(R.loc, "demo.", ".show")[0])
                 self._item(d, item, kw, no_q)
             elif kind == "discovery":
-                d.add(d.tail, R.say("work.discovery", kw), tag)
+                d.add(d.tail, R.say("work.discovery", self.ask(d, kw)), tag)
                 self.pending = ("q", "process")
                 self.shape(d, 0.5, 60, ["disc.insight"])
             else:
@@ -694,7 +708,7 @@ class Sales:
             d.add(d.core, R.say("nextsteps.say", skw), tag)
             d.add(d.core, R.say("nextsteps.more", skw), (), True)
             if "close" not in [x.kind for x in self.beats_at.get(d.i, [])]:
-                d.add(d.tail, R.say("nextsteps.check", kw))
+                d.add(d.tail, R.say("nextsteps.check", self.ask(d, kw)))
                 self.pending = ("nextsteps",)
             self.shape(d, 0.4, 70, ["nextsteps.more"], grow=False)
         elif kind == "close":
