@@ -87,3 +87,59 @@ def test_the_rep_answers_the_buyer_who_spoke(corpus):
                            f"{body[max(0, at - 60):at + 20]!r}")
     assert seen > 20
     assert not bad, f"{len(bad)} replies addressed to another buyer:\n" + "\n".join(bad[:12])
+
+
+# words that open a phrase a filler must not split from what follows ("one of, uh, our", "next to, um,
+# the", "thank, um, you"): prepositions, articles, determiners, question words; test data, not the banks
+HEADS = {
+    "en-US": set("of to at in on for with from by about into onto over under between through across per like than "
+                 "as the a an our your my their his her its this these those every each some any where when if "
+                 "which what how who why whether thank thanks".split()),
+    "de-DE": set("von zu zum zur mit für bei beim auf in im am an aus nach über unter vor durch um ohne gegen der die "
+                 "das den dem des ein eine einen einem einer eines unser unsere unseren unserem unserer ihr ihre "
+                 "ihren ihrem mein meine meinen wie was wo ob dass danke".split()),
+}
+NUMBER = re.compile(r"\d|^(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|hundred|"
+                    r"eins|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|zwanzig|dreißig|vierzig|hundert)$", re.I)
+WORD = re.compile(r"[\w'’-]+")
+
+
+def _names(h, c) -> set[str]:
+    acct = next((a for a in h.accounts if a.name == c.account), None)
+    out = {p.name.split()[0] for p in c.participants}
+    for s in (acct.stakeholders if acct else ()):
+        out.add(str(s.get("display") or s.get("name") or "").split(" ")[0])
+    return {n for n in out if n}
+
+
+def test_fillers_fall_between_phrases(corpus):
+    """A filler or false start goes where a speaker can pause: at a sentence
+    start, after a comma, or between a finished phrase and the next one;
+    never right after a preposition, an article or a question word, after a
+    number, before a name, and it never turns a name lower-case."""
+    h, calls, rendered, gts = corpus
+    bad, n = [], 0
+    for c, rc in zip(calls, rendered):
+        heads = HEADS[rc.locale]
+        names = _names(h, c)
+        for t in rc.turns:
+            for x in t.disfluencies:
+                n += 1
+                before = WORD.findall(t.text[:x.start])
+                after = WORD.findall(t.text[x.end:])
+                p = before[-1] if before else ""
+                w = after[0] if after else ""
+                opens = not t.text[:x.start].strip() or t.text[:x.start].rstrip()[-1] in ".?!"
+                why = None
+                if w and w[0].islower() and w.capitalize() in names:
+                    why = "a name lower-cased"
+                elif x.kind == "filler" and w in names and not opens:
+                    why = "before a name"
+                elif x.kind == "filler" and not opens and (p.lower() in heads or NUMBER.search(p)):
+                    why = f"after {p!r}"
+                elif x.kind == "false_start" and any(v in names for v in WORD.findall(t.text[x.start:x.end])):
+                    why = "a name said twice"
+                if why:
+                    bad.append(f"{c.id} turn {t.index} ({why}): {t.text[max(0, x.start - 40):x.end + 30]!r}")
+    assert n > 100
+    assert not bad, f"{len(bad)} of {n} disfluencies split a phrase:\n" + "\n".join(bad[:15])

@@ -361,7 +361,10 @@ class Drafter:
         p = self._proper
         if p is None:
             p = self._proper = set()
-            for v in list(self.slots.values()) + [x.name for x in self.call.participants]:
+            acct = self.hx.accounts.get(self.call.account or "")
+            people = [str(x.get("display") or x.get("name") or "") for x in (acct.stakeholders if acct else ())]
+            people += [str(x.get("display") or "") for x in self.hx.reps.values()]  # named though not on the call
+            for v in list(self.slots.values()) + [x.name for x in self.call.participants] + people:
                 if isinstance(v, str):
                     p.update(v.replace("'s", "").split())
         return p
