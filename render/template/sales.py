@@ -15,7 +15,7 @@ from corpusc.render.template.classify import role_concern, role_topics, signal_c
 from corpusc.render.template.drafting import NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter, first_name, strip_end
 from corpusc.render.template.habits import habits
 from corpusc.render.template.language import ALT
-from corpusc.render.template.voices import VOICE_ASKS, VOICE_TOPICS, VOICE_WEIGHT, voice_of
+from corpusc.render.template.voices import VOICE_ASKS, VOICE_TOPICS, VOICE_WEIGHT, pooled, voice_of
 from corpusc.render.timing import WORDS_PER_SEC
 
 WORK = ("discovery", "demo", "terms", "signoff")
@@ -359,7 +359,7 @@ class Sales:
         if hit is not None:
             return hit
         R = self.R
-        v = self.voice[p.id]
+        v = pooled(R.r, self.voice[p.id])
         # the voice's own words, never the persona catalog's text (a persona shows in
         # behaviour: which questions, how long, how decided; reciting its
         # definition would make classifying it a lookup)
@@ -413,6 +413,8 @@ class Sales:
             if base in COOL_KEYS:
                 return COOL_KEYS[base]
             v = "neutral"  # no voice's eagerness in a cool call
+        else:
+            v = pooled(self.R.r, v)  # persona shows in behaviour, not in its own catch-phrases
         k = f"{base}.{v}"
         return k if k in self.R.bank else f"{base}.neutral"
 

@@ -20,6 +20,13 @@ VOICE_WEIGHT = {"champion": 1.15, "analytical": 1.0, "technical": 0.8, "budget":
 # how often a voice asks the seller a question of its own after an answer
 VOICE_ASKS = {"champion": 0.3, "analytical": 0.55, "technical": 0.5, "budget": 0.45, "skeptic": 0.3,
               "reluctant": 0.25, "defender": 0.3, "neutral": 0.35}
+# the wording pools a voice draws from: voices of one stance share their words (an eager or measured
+# evaluator; a wary one), so which persona speaks shows in behaviour (how long, how often a question,
+# how hesitant, which objections), not in a persona's own catch-phrases; a voice's own words come
+# OWN_SHARE of the time, the rest from the others of its pool
+VOICE_POOLS = {"forward": ["champion", "analytical", "technical", "neutral"],
+               "wary": ["budget", "skeptic", "reluctant", "defender"]}
+OWN_SHARE = 0.25
 VOICE_TOPICS = {
     "champion": ["onboarding", "references", "adoption", "roadmap"],
     "analytical": ["accuracy", "crm", "references", "reporting", "pricing_model"],
@@ -44,3 +51,15 @@ def voice_of(side: str, persona_name: str | None, persona: dict[str, Any]) -> st
 def all_voices() -> list[str]:
     """Every buyer voice a call can speak with."""
     return sorted(set(VOICES.values()) | set(STYLE_VOICES.values()) | {NEUTRAL})
+
+
+POOL_OF = {v: vs for vs in VOICE_POOLS.values() for v in vs}
+
+
+def pooled(r: Any, v: str) -> str:
+    """The voice whose words `v` says this time: its own OWN_SHARE of the
+    time, else another of its pool (drawn from the call's stream `r`)."""
+    pool = POOL_OF.get(v)
+    if not pool or r.random() < OWN_SHARE:
+        return v
+    return pool[int(r.random() * len(pool))]
