@@ -31,7 +31,7 @@ COLOUR = ("demo.*.show", "demo.*.more", "demo.more", "insight.claim", "seller.in
 POSSESSIVE = {"en-US": r"our|my", "de-DE": r"unser\w*|mein\w*"}
 SELLER_BEATS = ("opening", "agenda", "reference", "next_steps", "close", "objection_addressed",
                 "objection_unaddressed")
-LEFTOVERS = [r"(?<![\w-])(?!(?:that|had)\b)(\w+) \1\b", r" ,", r"\w 'd\b", r"[{}]", r"\bat least at\b",
+LEFTOVERS = [r"(?<![\w-])(?!(?:that|had)\b)(\w+) \1\b(?!-)",  # "touch on on-time delivery" is English r" ,", r"\w 'd\b", r"[{}]", r"\bat least at\b",
              r"[a-z]{3}across\b", r"\ba (?:excellent|issue|honest|account|agents|admissions)\b", r"\b(?:the|a|an) (?:the|a|an)\b",
              # a head count under ten in digits ("one of my 2 managers"): a transcriber writes the word
              r"\b[1-9] (?:managers|teams?|Teamleitern?|Führungskräften?|Teams)\b",

@@ -51,11 +51,13 @@ def _sentence_start(text: str, at: int) -> int:
 
 
 def _last_question(text: str) -> int:
-    """Where the turn's closing question starts (the text's length: it ends with none)."""
-    if not text.rstrip().endswith("?"):
+    """Where the turn's last question starts (the text's length: it asks none);
+    it, and what follows it ("CRM, dialer, that kind of thing, Dana."), goes
+    to whoever answers."""
+    q = text.rfind("?")
+    if q < 0:
         return len(text)
-    cut = max(text.rfind(". ", 0, len(text) - 1), text.rfind("? ", 0, len(text) - 1),
-              text.rfind("! ", 0, len(text) - 1))
+    cut = max(text.rfind(". ", 0, q), text.rfind("? ", 0, q), text.rfind("! ", 0, q))
     return cut + 2 if cut >= 0 else 0
 
 

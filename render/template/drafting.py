@@ -373,8 +373,8 @@ class Drafter:
     def join_lc(self, text: str) -> str:
         """`text` continues a sentence that ended with a comma: lower-case its
         first letter unless it starts with a name, an acronym or `I`."""
-        w = text.split(" ", 1)[0].strip(",.?!'s")
-        if w in self.proper():
+        w = text.split(" ", 1)[0].strip(",.?!;:")
+        if w in self.proper() or w.removesuffix("'s").removesuffix("’s") in self.proper():  # not strip("'s"): Wes
             return text
         return self.lex.lower_first(text)
 
