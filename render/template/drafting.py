@@ -94,7 +94,8 @@ def header_x(h: Header) -> HeaderX:
 class Draft:
     """A turn under construction: segments are (text, tags, removable)."""
     __slots__ = ("i", "p", "side", "head", "core", "body", "tail", "fills", "weight", "words", "moment",
-                 "beats", "pol", "bc", "cut", "slots", "cap", "grow", "fkeys", "rep", "fpos", "gaps", "colour", "ask")
+                 "beats", "pol", "bc", "cut", "slots", "cap", "grow", "fkeys", "rep", "fpos", "gaps", "colour", "ask",
+                 "cue_at_words")
     # pol: the tone of a turn without beats or moment (+1 positive, -1 negative, 0 neutral)
 
     def __init__(self, i: int, p: Participant):
@@ -114,6 +115,7 @@ class Draft:
         self.cut = False  # a backchannel said over the turn before, which breaks off (the speaker resumes after)
         self.slots: dict[str, Any] = {}
         self.ask: dict[str, Any] | None = None  # slots of the closing question when the next speaker differs
+        self.cue_at_words = False  # the moment's words follow others (a small-talk answer): its cue goes with them
         self.cap = 80
         self.grow = True  # may its cap grow when every turn is full
         self.fkeys: set[str] = set()  # fill banks already used in this turn
@@ -385,6 +387,7 @@ class Drafter:
             acct = self.hx.accounts.get(self.call.account or "")
             people = [str(x.get("display") or x.get("name") or "") for x in (acct.stakeholders if acct else ())]
             people += [str(x.get("display") or "") for x in self.hx.reps.values()]  # named though not on the call
+            people += [n for n in self.bank.get("names.first") or () if isinstance(n, str)]  # a colleague ({se})
             for v in list(self.slots.values()) + [x.name for x in self.call.participants] + people:
                 if isinstance(v, str):
                     p.update(v.replace("'s", "").split())
@@ -447,7 +450,7 @@ class Drafter:
             item = (d.moment if d.moment is not None else d.colour) if cues_on else None
             cues = list(item.cues) if item is not None else []
             at = 0
-            if cues and item.place == "mid":  # the cue sits just before the words it annotates
+            if cues and (item.place == "mid" or d.cue_at_words):  # the cue sits just before the words it annotates
                 kind = "moment" if item is d.moment else "colour"
                 at = spans[(kind, item.id)][0] if (kind, item.id) in spans else core_at
             sp = Spoken(d, " ".join(parts), spans, d.gaps + cues if d.gaps else cues)

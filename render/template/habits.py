@@ -117,6 +117,20 @@ def habits(S: Any, drafts: list[Draft]) -> None:
                 part[k] = (new, tags, opt)
 
 
+_W = re.compile(r"[\w'’]+")
+
+
+def _shares(phrase: str, text: str) -> bool:
+    """Whether `phrase` says again what `text` says: the phrase itself, or
+    three words of it in a row ("Over here at Lanternmark" and "here at
+    Lanternmark"; "teams like yours" twice)."""
+    p = [w.lower() for w in _W.findall(phrase)]
+    t = " " + " ".join(w.lower() for w in _W.findall(text)) + " "
+    if len(p) < 3:
+        return bool(p) and f" {' '.join(p)} " in t
+    return any(f" {p[i]} {p[i + 1]} {p[i + 2]} " in t for i in range(len(p) - 2))
+
+
 def _fav(r, favs: list, used: dict[int, int]):
     """One of a speaker's favourites, none said more than MAX_REUSE times a call."""
     left = [t for t in favs if used.get(id(t), 0) < MAX_REUSE]
@@ -137,13 +151,14 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: 
     cut = max(text.rfind(". ", 0, last_end), text.rfind("? ", 0, last_end), text.rfind("! ", 0, last_end))
     last_start = cut + 2 if cut >= 0 else 0
     you = kw.get("you") or ""
-    named = bool(you) and you in text
+    # the addressee's name once a turn: not where the turn already says it ("…, Felix. Any plans, Felix?")
+    named = bool(you) and any(you in seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part)
     if "tail" in todo or "name" in todo:
         if text[last_start:last_end].count(" ") + 1 >= MIN_WORDS and text[last_end - 1] not in ",;:":
             typ = "q" if text[last_end] == "?" else "s"
             favs = h.favs[f"tail.{typ}"] if "tail" in todo else ()
             tag = R.render(_fav(r, favs, used), kw, cap=False) if favs else ""
-            if tag and (named and you in tag or tag.strip(", ").lower() in text.lower() or R.signals.get(tag)):
+            if tag and (named and you in tag or _shares(tag, text) or R.signals.get(tag)):
                 tag = ""
             if not tag and you and not named:
                 tag = ", " + you
@@ -158,7 +173,8 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: 
         head = text[:first_end]
         if favs and first[-1:] not in ",:" and ":" not in head and head.count(" ") + 1 >= MIN_WORDS:
             op = R.render(_fav(r, favs, used), kw, cap=True)
-            if op and not (named and you in op) and op.split(" ", 1)[0] != first and not R.signals.get(op):
+            if op and not (named and you in op) and op.split(" ", 1)[0] != first and not R.signals.get(op) \
+                    and not _shares(op, text):  # not "In my experience, …, in my experience."
                 rest = R.join_lc(text) if op[-1:] == "," else text
                 text = op + " " + rest
     return text

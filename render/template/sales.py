@@ -15,7 +15,7 @@ from corpusc.render.template.classify import role_concern, role_topics, signal_c
 from corpusc.render.template.drafting import NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter, first_name, strip_end
 from corpusc.render.template.habits import habits
 from corpusc.render.template.language import ALT
-from corpusc.render.template.voices import VOICE_ASKS, VOICE_TOPICS, VOICE_WEIGHT, pooled, voice_of
+from corpusc.render.template.voices import VOICE_ASKS, VOICE_TOPICS, VOICE_WEIGHT, lendable, pooled, voice_of
 from corpusc.render.timing import WORDS_PER_SEC
 
 WORK = ("discovery", "demo", "terms", "signoff")
@@ -31,6 +31,7 @@ SEASONS = ("newyear", "winter", "spring", "spring", "spring", "summer", "summer"
 COOL_OUTCOMES = ("lost", "stalled")
 # in a call that ends cool, after the greeting: the buyer's voice keys give way to
 # reserved ones (a champion of a lost deal does not say "Perfect, let's do it")
+CHAT = ("smalltalk", "chat", "hello")  # what a buyer answers in the small talk before the agenda
 COOL_KEYS = {"agenda.ok": "cool.agenda", "voice.more": "cool.more"}
 
 
@@ -80,6 +81,8 @@ class Sales:
         personas = R.header.personas
         self.persona = {p.id: (personas.get(p.persona) or {}) if p.persona else {} for p in self.P}
         self.voice = {p.id: voice_of(p.side, p.persona, self.persona[p.id]) for p in self.P}
+        self.pools = {p.id: lendable(self.voice[p.id], role_topics(R.loc, p.role or "")) for p in self.P}
+        self.pool_now: list[str] | None = None  # the voices the speaker of the turn being drafted may use
         work_b = next((b for b in c.beats if b.kind in WORK), None)
         self.work = work_b.kind if work_b else STAGE_WORK.get(c.stage or "", "discovery")
         self.work_turn = work_b.turn if work_b else min(self.n - 1, 4)
@@ -359,7 +362,7 @@ class Sales:
         if hit is not None:
             return hit
         R = self.R
-        v = pooled(R.r, self.voice[p.id])
+        v = pooled(R.r, self.voice[p.id], self.pools.get(p.id))
         # the voice's own words, never the persona catalog's text (a persona shows in
         # behaviour: which questions, how long, how decided; reciting its
         # definition would make classifying it a lookup)
@@ -414,7 +417,7 @@ class Sales:
                 return COOL_KEYS[base]
             v = "neutral"  # no voice's eagerness in a cool call
         else:
-            v = pooled(self.R.r, v)  # persona shows in behaviour, not in its own catch-phrases
+            v = pooled(self.R.r, v, self.pool_now)  # persona shows in behaviour, not in its catch-phrases
         k = f"{base}.{v}"
         return k if k in self.R.bank else f"{base}.neutral"
 
@@ -426,6 +429,7 @@ class Sales:
             d.moment = self.mom_at.get(i)
             d.colour = self.col_at.get(i)
             self.cool_now = self.cool and i >= 2  # after the greeting
+            self.pool_now = self.pools.get(d.p.id)
             d.slots = self._kw(d)
             if i in self.bc:
                 self._backchannel(d)
@@ -848,9 +852,12 @@ class Sales:
                 self._respond(d, pend, kw, v, brief=True)
             elif R.chance(0.4):
                 d.add(d.head, R.say(self.vkey("voice.ack", v), kw), (), True)
-        if m is not None and m_beat is None:
+        # small talk is answered first ("Not much, helping a friend move."), the stance after it
+        chat = bool(pend) and (pend[0] in CHAT or tuple(pend[:2]) == ("setup", "small_talk")) \
+            and all(k == "small_talk" for k in kinds) and m_beat is None
+        if m is not None and m_beat is None and not chat:
             self._moment(d, m, kw)
-        elif m is None and d.colour is not None:
+        elif m is None and d.colour is not None and not chat:
             self._colour(d, d.colour, kw)
         for b in beats:
             self._buyer_beat(d, b, kw, v, m if m_beat == b.kind else None)
@@ -858,6 +865,12 @@ class Sales:
                 m_beat = "done"
         if not beats:
             self._respond(d, pend, kw, v, brief=False)
+        if chat and m is not None:
+            self._moment(d, m, kw)
+        elif chat and d.colour is not None:
+            self._colour(d, d.colour, kw)
+        d.cue_at_words = chat and d.core and not any(t[0] in ("moment", "colour") for t in d.core[0][1])
+        if not beats:
             role_topic = self._role_ask(d)
             if role_topic:
                 self._ask(d, v, kw, role_topic)
@@ -924,7 +937,9 @@ class Sales:
         the colour's) words open the turn, a short acknowledgment goes first."""
         item = d.moment if d.moment is not None else d.colour
         if item is None or item.place != "mid" or d.head or d.bc or "INTERRUPTS" in item.cues:
-            return  # a cut-in opens with its own words ("Sorry to cut in"), no acknowledgment first
+            return
+        if d.core and not any(t[0] in ("moment", "colour") for t in d.core[0][1]):
+            return  # other words come first (a small-talk answer): the cue falls mid-turn already  # a cut-in opens with its own words ("Sorry to cut in"), no acknowledgment first
         key = "ack.seller_short" if d.side == "seller" else self.vkey("voice.ack", self.voice[d.p.id])
         d.add(d.head, self.R.say(key, d.slots))
 
@@ -1081,6 +1096,8 @@ class Sales:
         if kind == "small_talk":
             # good or rough news, of the season or any time; the seller's reply fits it
             tone = "rough" if R.chance(0.45 if self.call.engagement == "cooling" else 0.3) else "good"
+            if d.moment is not None:  # the news has the mood the moment's words have
+                tone = "good" if d.moment.polarity == "positive" else "rough"
             key = R.first_key(f"smalltalk.{self.season}.{tone}") if R.chance(0.6) else None
             d.add(d.core, R.say(key or f"smalltalk.any.{tone}", kw), tag + mtag)
             self.pending = ("smalltalk", tone)

@@ -54,12 +54,21 @@ def all_voices() -> list[str]:
 
 
 POOL_OF = {v: vs for vs in VOICE_POOLS.values() for v in vs}
+# voices whose words are about a field (security and systems, cost): lent only to a speaker whose
+# role asks about that field (its role topics meet the voice's VOICE_TOPICS), so roles drive content
+TOPICAL = ("technical", "budget")
 
 
-def pooled(r: Any, v: str) -> str:
+def lendable(v: str, role_topics: tuple[str, ...]) -> list[str]:
+    """The voices of `v`'s pool a speaker of voice `v` and these role topics may speak with."""
+    pool = POOL_OF.get(v) or [v]
+    return [x for x in pool if x == v or x not in TOPICAL or set(VOICE_TOPICS[x]) & set(role_topics)]
+
+
+def pooled(r: Any, v: str, pool: list[str] | None = None) -> str:
     """The voice whose words `v` says this time: its own OWN_SHARE of the
-    time, else another of its pool (drawn from the call's stream `r`)."""
-    pool = POOL_OF.get(v)
+    time, else another of `pool` (its `lendable` voices; drawn from the call's stream `r`)."""
+    pool = pool if pool is not None else POOL_OF.get(v)
     if not pool or r.random() < OWN_SHARE:
         return v
     return pool[int(r.random() * len(pool))]
