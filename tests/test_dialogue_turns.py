@@ -79,8 +79,9 @@ def test_the_rep_answers_the_buyer_who_spoke(corpus):
             others = {n for s, n in buyers.items() if s != prev.speaker and n != buyers[prev.speaker]}
             body = t.text[:_last_question(t.text)]
             # turning to whoever raised an objection earlier ("Wes, you were clear about…") is addressing it
-            # (the sentence leading into it included)
-            owner = [(_sentence_start(t.text, e.start), e.end) for e in rc.evidence if e.turn == i and e.kind in OWNED]
+            # (the two sentences leading into it included: "Now, the budget. Dana, you were clear…")
+            owner = [(_sentence_start(t.text, _sentence_start(t.text, e.start)), e.end)
+                     for e in rc.evidence if e.turn == i and e.kind in OWNED]
             seen += 1
             for n, at in _vocatives(body, others):
                 if any(s <= at + 2 < e for s, e in owner):
@@ -145,3 +146,51 @@ def test_fillers_fall_between_phrases(corpus):
                     bad.append(f"{c.id} turn {t.index} ({why}): {t.text[max(0, x.start - 40):x.end + 30]!r}")
     assert n > 100
     assert not bad, f"{len(bad)} of {n} disfluencies split a phrase:\n" + "\n".join(bad[:15])
+
+
+def test_small_talk_is_answered_before_the_stance(corpus):
+    """A buyer asked how the week went answers that first ("Not much, painting
+    the kitchen."); an opinion planned on the turn (a moment) comes after the
+    answer, its cue with it, and the news has the moment's mood."""
+    h, calls, rendered, gts = corpus
+    seen, bad = 0, []
+    for c, rc in zip(calls, rendered):
+        for m in c.moments:
+            t = rc.turns[m.turn]
+            kinds = [b.kind for b in c.beats if b.turn == m.turn]
+            if t.side == "seller" or m.beat is not None or kinds != ["small_talk"]:
+                continue
+            ev = next((e for e in rc.evidence if e.kind == "moment" and e.key == m.id), None)
+            if ev is None or "INTERRUPTS" in m.cues:
+                continue
+            seen += 1
+            if ev.start == 0:
+                bad.append(f"{c.id} turn {m.turn}: {t.text[:120]!r}")
+            elif t.cue_at and min(t.cue_at) not in (0, ev.start):
+                bad.append(f"{c.id} turn {m.turn}: cue at {t.cue_at}, words at {ev.start}")
+    assert not bad, f"{len(bad)} of {seen}:\n" + "\n".join(bad[:10])
+
+
+def test_a_sentence_does_not_open_and_close_with_the_same_words(corpus):
+    """"In my experience, …, in my experience." / "Here at Northwind, …, over
+    here at Northwind.": a speaker's opener and tag never say the same thing
+    in one sentence."""
+    h, calls, rendered, gts = corpus
+    bad = []
+    for c, rc in zip(calls, rendered):
+        for t in rc.turns:
+            text = re.sub(r"\b([\w'’ ]{1,20})— \1", r"\1", t.text, flags=re.I)  # false starts said once
+            for s in re.split(r"(?<=[.?!])\s+", text):
+                w = [x.lower() for x in WORD.findall(s)]
+                if len(w) >= 8 and " ".join(w[:3]) in " ".join(w[3:]) + " " and \
+                        f" {' '.join(w[:3])} " in " " + " ".join(w[3:]) + " ":
+                    bad.append(f"{c.id} turn {t.index}: {s[:140]!r}")
+                if len(w) >= 8 and f" {' '.join(w[-3:])} " in " " + " ".join(w[:-3]) + " ":
+                    bad.append(f"{c.id} turn {t.index}: {s[:140]!r}")
+    assert not bad, f"{len(bad)}:\n" + "\n".join(bad[:12])
+
+
+def test_no_capital_after_an_abbreviation():
+    from corpusc.render.template.language import tidy
+    assert tidy("my dog thought four a.m. was a great time. then coffee.") == \
+        "My dog thought four a.m. was a great time. Then coffee."

@@ -268,8 +268,8 @@ def _lower(R, text: str, pos: int) -> str:
 def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
     """"Um, we looked…" at the start of a sentence."""
     f = R.phrase("dyn.filler_open")
-    if not f:
-        return False
+    if not f or (" " in f and f.rstrip(",.").lower() in t.text.lower()):
+        return False  # "I mean," once a turn
     joins = f[-1] == ","  # the sentence goes on after the filler: its first word loses its capital
     pos = _first(_SENT, t.text, r, lambda p: t.free(p, touch=joins and lower))
     if pos is None:
@@ -320,7 +320,9 @@ def _name_at(R, text: str, pos: int) -> bool:
 def _mid_filler(R, t: Spoken, r) -> bool:
     """"we looked, uh, at the vendors" or "…, um, and": between phrases."""
     f = R.phrase("dyn.filler")
-    if not f:
+    if f and " " in f and f.lower() in t.text.lower():
+        f = R.phrase("dyn.filler")  # "I mean, a couple keep, I mean, a scorecard": another one
+    if not f or (" " in f and f.lower() in t.text.lower()):
         return False
     text = t.text
     kinds = ("gap", "comma") if r.random() < 0.65 else ("comma", "gap")
