@@ -194,3 +194,27 @@ def test_no_capital_after_an_abbreviation():
     from corpusc.render.template.language import tidy
     assert tidy("my dog thought four a.m. was a great time. then coffee.") == \
         "My dog thought four a.m. was a great time. Then coffee."
+
+
+CHEER = {"en-US": re.compile(r"^(?:Great|Perfect|Good|Love that|Awesome|Excellent)[.!]"),
+         "de-DE": re.compile(r"^(?:Sehr gut|Prima|Gut|Schön|Super|Ausgezeichnet)[.!]")}
+BAD_NEWS = {"pain", "objection_raised", "objection_reopened", "objection_stalled"}
+
+
+def test_bad_news_gets_no_cheer(corpus):
+    """A buyer's pain, objection or stalled point is not met with "Awesome."
+    or "Love that.": the rep's next turn opens evenly."""
+    h, calls, rendered, gts = corpus
+    bad, seen = [], 0
+    for c, rc in zip(calls, rendered):
+        for i, t in enumerate(rc.turns):
+            if t.side != "seller" or t.backchannel or i == 0:
+                continue
+            prev = next((p for p in reversed(rc.turns[:i]) if not p.backchannel), None)
+            if prev is None or prev.side != "buyer" or not BAD_NEWS & set(prev.beats):
+                continue
+            seen += 1
+            if CHEER[rc.locale].match(t.text):
+                bad.append(f"{c.id} turn {i}: {prev.text[-80:]!r} -> {t.text[:60]!r}")
+    assert seen > 10
+    assert not bad, f"{len(bad)} of {seen}:\n" + "\n".join(bad[:10])

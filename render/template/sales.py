@@ -12,7 +12,8 @@ from corpusc.plan import rng
 from corpusc.plan.model import Beat, Colour, Moment, Participant
 from corpusc.render.template.banks import topics
 from corpusc.render.template.classify import role_concern, role_topics, signal_category
-from corpusc.render.template.drafting import NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter, first_name, strip_end
+from corpusc.render.template.drafting import (NEGATIVE_BEATS, NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter, first_name,
+                                             strip_end)
 from corpusc.render.template.habits import habits
 from corpusc.render.template.language import ALT
 from corpusc.render.template.voices import VOICE_ASKS, VOICE_TOPICS, VOICE_WEIGHT, lendable, pooled, voice_of
@@ -547,9 +548,10 @@ class Sales:
             return
         kind = pend[0]
         keys = {b.key for b in beats if b.kind in ("objection_addressed", "objection_unaddressed")}
+        even = self._heard_bad_news(d)  # no "Awesome." to bad news: an even acknowledgment
         if kind == "ans":
             if R.chance(0.7):
-                d.add(d.head, R.say("ack.seller", kw), (), True)
+                d.add(d.head, R.say("ack.seller_even" if even else "ack.seller", kw), (), True)
             key = f"disc.{pend[1]}.summary"
             if R.chance(0.3) and R.fresh(key):
                 d.add(d.head, R.say(key, kw), (), True)
@@ -562,7 +564,7 @@ class Sales:
             self.shape(d, 1.0, 110, [R.first_key(f"bq.{topic}.more", "bq.general.more"), "seller.story"])
         elif kind in ("react", "agenda_ok", "nextsteps_ok", "ref_ok"):
             if R.chance(0.5) and not (self.cool and d.i >= self.ns_turn):
-                d.add(d.head, R.say("ack.seller_short", kw), (), True)
+                d.add(d.head, R.say("ack.seller_even" if even else "ack.seller_short", kw), (), True)
         elif kind == "pain":
             d.add(d.head, R.say("pain.react", kw))
             self.shape(d, 0.9, 95, ["pain.react_more", "disc.insight", "seller.story"])
@@ -597,6 +599,20 @@ class Sales:
             d.add(d.head, R.say("cont.seller", kw), (("resumption", None),))
         elif kind == "hello":
             d.add(d.head, R.say("open.seller_back", kw), (), True)
+
+    def _heard_bad_news(self, d: Draft) -> bool:
+        """Whether the buyer the seller answers just said something negative: a
+        pain, an objection raised or stalled, negative words planned (a moment
+        or colour), or anything past the greeting of a call that ends cool."""
+        j = next((k for k in range(d.i - 1, -1, -1) if k not in self.bc), None)
+        if j is None or self.sp[j].side == "seller":
+            return False
+        if any(b.kind in NEGATIVE_BEATS for b in self.beats_at.get(j, [])):
+            return True
+        m, col = self.mom_at.get(j), self.col_at.get(j)
+        if (m is not None and m.polarity == "negative") or (col is not None and col.tone == "negative"):
+            return True
+        return self.cool and j >= 2
 
     def _item(self, d: Draft, item: tuple, kw, no_question: bool, cont: bool = False) -> None:
         R = self.R
@@ -940,7 +956,8 @@ class Sales:
             return
         if d.core and not any(t[0] in ("moment", "colour") for t in d.core[0][1]):
             return  # other words come first (a small-talk answer): the cue falls mid-turn already  # a cut-in opens with its own words ("Sorry to cut in"), no acknowledgment first
-        key = "ack.seller_short" if d.side == "seller" else self.vkey("voice.ack", self.voice[d.p.id])
+        key = (("ack.seller_even" if self._heard_bad_news(d) else "ack.seller_short") if d.side == "seller"
+               else self.vkey("voice.ack", self.voice[d.p.id]))
         d.add(d.head, self.R.say(key, d.slots))
 
     def _respond(self, d: Draft, pend, kw, v: str, brief: bool) -> None:
