@@ -447,13 +447,19 @@ class Sales:
         habits(self, drafts)
         return drafts
 
-    @staticmethod
-    def _unfinished(d: Draft) -> None:
+    def _unfinished(self, d: Draft) -> None:
         """The turn the next one cuts into ends mid-thought: its closing
         questions (a check-in, "does that help?") are not said, so the cut-in
-        never follows a finished question. A beat's own question stays."""
+        never follows a finished question. A beat's own question stays, and
+        the speaker goes on after it (one of the turn's fills), so the cut
+        still falls mid-thought."""
         while d.tail and d.tail[-1][0].endswith("?") and not d.tail[-1][1] and len(d.head + d.core + d.body + d.tail) > 1:
             d.words -= d.tail.pop()[0].count(" ") + 1
+        last = next((p[-1] for p in (d.tail, d.body, d.core, d.head) if p), None)
+        if last is not None and last[0].endswith("?"):
+            more = next((self.R.say(k, d.slots) for k in d.fills if k and self.R.has(k)), "")
+            if more and not more.endswith("?"):
+                d.add(d.tail, more, (), True)
 
     def shape(self, d: Draft, weight: float, cap: int, fills: list[str] | None = None,
               grow: bool = True) -> None:
@@ -518,7 +524,7 @@ class Sales:
                     d.add(d.core, R.say("open.filler", kw), (), True)
                 self.shape(d, 0.3, 45, ["smalltalk.more_seller"], grow=False)
             elif i > self.ns_turn:
-                d.add(d.core, R.say("wrap.seller", kw))
+                d.add(d.core, R.say("wrap.seller", self.ask(d, kw)))  # a question to who answers next
                 d.fills, d.weight = [], 0
                 if not nxt:
                     self.pending = ("wrap",)
