@@ -17,6 +17,22 @@ class M(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
+def whole(cls: type[M], fields: dict[str, Any]) -> Any:
+    """`plan.model.fast(cls, **fields)` when `fields` holds every field of
+    `cls` in declaration order (a call's turns and evidence, built in bulk
+    from typed values): no defaults to merge, no copy of the dict."""
+    m = _new(cls)
+    _set(m, "__dict__", fields)
+    _set(m, "__pydantic_fields_set__", set(fields))
+    _set(m, "__pydantic_extra__", None)
+    _set(m, "__pydantic_private__", None)
+    return m
+
+
 class Evidence(M):
     """A planned item realized in a turn: `text[start:end]` of that turn is the quote."""
     kind: str  # a beat kind (objection_raised, buying_signal, ...), "moment", or "signal"

@@ -13,8 +13,7 @@ milliseconds moves a silence by under 1 ms and cannot make two equal)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 from corpusc.plan import rng
 from corpusc.plan.model import Call, Header
@@ -42,9 +41,9 @@ READING_WPM = 240.0
 CHAT_WORDS_PER_SEC = 1.0 / (120.0 / sum(TYPING_WPM.values()) + 60.0 / READING_WPM)
 
 
-@dataclass(frozen=True)
-class Timed:
-    """Where one turn sits on the call's clock (seconds, 3 decimals)."""
+class Timed(NamedTuple):
+    """Where one turn sits on the call's clock (seconds, 3 decimals). A
+    named tuple: a call makes one per turn, a frozen dataclass cost more."""
     start: float
     end: float
     gap: float  # silence before it (0 when it overlaps)
@@ -107,13 +106,14 @@ class Clock:
             step += 1
 
 
-def _draw_gap(r, base: float, hes: float, prev: Any, bc: bool) -> float:
-    """Seconds of silence before a turn, by context."""
+def _draw_gap(r, base: float, hes: float, prev: Any, bc: bool, prev_words: int | None = None) -> float:
+    """Seconds of silence before a turn, by context (`prev_words`: the
+    previous turn's word count, when the caller has it)."""
     if bc:
         return 0.08 + 0.25 * r.random()
     g = base * (0.55 + 0.9 * r.random())
     prev_text = (getattr(prev, "text", "") or "").rstrip()
-    if prev_text.endswith("?"):
+    if prev_text[-1:] == "?":
         g *= 0.8  # an answer comes quickly...
         if r.random() < 1.5 * hes:
             g += 0.6 + 1.4 * r.random()  # ...unless the speaker stops to think
@@ -121,7 +121,7 @@ def _draw_gap(r, base: float, hes: float, prev: Any, bc: bool) -> float:
         g += 0.5 + 1.2 * r.random()  # a thinking pause
     if getattr(prev, "tone", 0) < 0:
         g += 0.35 + 0.7 * r.random()  # after bad news
-    if len(prev_text.split()) >= LONG_TURN:
+    if (len(prev_text.split()) if prev_words is None else prev_words) >= LONG_TURN:
         g += 0.15 + 0.45 * r.random()  # after a long turn
     return max(MIN_GAP, g)
 
@@ -158,8 +158,9 @@ def timeline(turns: Iterable[Any], call: Call, header: Header, cue_pauses: bool 
     prev_start = prev_end = reach = 0  # ms; reach: the end of everything so far
     prev = None
     prev_i = 0
+    counts = [len(t.text.split()) for t in turns]
     for i, t in enumerate(turns):
-        words = len(t.text.split())
+        words = counts[i]
         dur = round(words * 60000.0 / rates.get(t.speaker, DEFAULT_WPM))
         d = fixed[i]
         hold = round(d.hold * 1000) if d is not None else 0
@@ -186,9 +187,9 @@ def timeline(turns: Iterable[Any], call: Call, header: Header, cue_pauses: bool 
                 gap = planned[i]
             else:
                 g = _draw_gap(r, base.get(t.speaker, GAP), hes.get(t.speaker, DEFAULT_HESITATION), prev,
-                              bool(getattr(t, "bc", False)))
+                              bool(getattr(t, "bc", False)), counts[prev_i] if prev is not None else 0)
                 if chat and prev is not None:  # the reply starts once the last message is read
-                    g += len(prev.text.split()) * 60.0 / READING_WPM
+                    g += counts[prev_i] * 60.0 / READING_WPM
                 if cue_pauses and g >= CUED_PAUSE and not t.cues:  # a long pause, cued: the tenth it reads as
                     tenth = int(g * 10) * 100
                     gap = clock.free(tenth + round(r.random() * PAUSE_JITTER_MS), lo=tenth)

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import heapq
 import re
+from operator import attrgetter
 from typing import Any, Sequence
 
 from corpusc.plan import rng
 from corpusc.plan.model import Call, Colour, Header, Moment, Participant, fast
-from corpusc.render.model import Evidence, RenderedCall, Turn
+from corpusc.render.model import Evidence, RenderedCall, Turn, whole
 from corpusc.render.template.banks import bank_locale, load_bank
 from corpusc.render.template.language import emit, template_slots, tidy
 from corpusc.render.template.lexicon import load_lexicon
@@ -19,7 +20,7 @@ from corpusc.render.template.morphology import restater
 from corpusc.render.template import dynamics
 from corpusc.render.template.dynamics import Spoken
 from corpusc.render.template.signals import (MARK, NONE, beat_categories, colour_key, declaration,
-                                             marked_templates, says_a_term, term_categories)
+                                             marked_templates, says_a_term, text_categories)
 from corpusc.render.timing import timeline
 
 COLOUR_TRIES = 8  # draws of a colour sentence before it is left out for saying a signal term
@@ -35,6 +36,7 @@ NOT_WITH_CONCERN = frozenset({"buying_intent"})  # signal categories a divergent
 
 _OWN_ROLE: dict[tuple[str, str], tuple[tuple[str, ...], re.Pattern]] = {}
 _NEVER = re.compile(r"(?!)")
+_dget = dict.get
 
 
 _SLOTTED: dict[int, tuple[Any, bool]] = {}
@@ -183,7 +185,9 @@ class Drafter:
             used = self.used[key] = set()
         elif len(used) >= n:
             used.clear()
-        i = rng.below(self.r, n)
+        i = int(self.r.random() * n)  # rng.below, inlined
+        if i >= n:
+            i = n - 1
         while i in used:
             i = (i + 1) % n
         used.add(i)
@@ -233,33 +237,40 @@ class Drafter:
         own prose: a persona's want, an objection phrasing) by the locale's signal terms."""
         cats = self.signals.get(text)
         if cats is None:
-            cats = self.signals[text] = term_categories(self.loc, text) if text else NONE
+            cats = self.signals[text] = text_categories(self.loc, text) if text else NONE
         return cats
 
     def render(self, t, kw: dict | None = None, cap: bool = True) -> str:
         if t is None:
             return ""
-        acc: set[str] = set()
-        m = self.marked.get(id(t))
+        marked, k = self.marked, id(t)
+        m = _dget(marked, k)  # prepared already; else known to have nothing prepared, or not looked up yet
+        if m is None and k not in marked.none:
+            m = marked.get(k)
         if m is not None and m[0] is t:
             t = m[1]
+        signals = self.signals
         if t.__class__ is str:
-            text = t
-        else:  # a marker slot {#category} or a labelled slot value adds to `acc` (_get)
-            saved = self.kw
-            self.kw = kw or {}
-            out: list[str] = []
-            self._acc.append(acc)
-            emit(t, self.r, self._get, out)
-            self._acc.pop()
-            self.kw = saved
-            text = tidy("".join(out), cap)
+            if t not in signals:
+                signals[t] = NONE
+            return t
+        # a marker slot {#category} or a labelled slot value adds to `acc` (_get)
+        acc: set[str] = set()
+        saved = self.kw
+        self.kw = kw or {}
+        out: list[str] = []
+        stack = self._acc
+        stack.append(acc)
+        emit(t, self.r, self._get, out)
+        stack.pop()
+        self.kw = saved
+        text = tidy("".join(out), cap)
         if acc:
-            self.signals[text] = self.signals.get(text, NONE) | acc
-            if self._acc:
-                self._acc[-1] |= acc
-        elif text not in self.signals:
-            self.signals[text] = NONE
+            signals[text] = signals.get(text, NONE) | acc
+            if stack:
+                stack[-1] |= acc
+        elif text not in signals:
+            signals[text] = NONE
         return text
 
     def phrase(self, key: str, kw: dict | None = None) -> str:
@@ -327,7 +338,10 @@ class Drafter:
                 re.IGNORECASE) if own else _NEVER)
         # most sentences do not say the role at all: a substring test first
         low = text.lower()
-        return any(w in low for w in hit[0]) and hit[1].search(text) is not None
+        for w in hit[0]:
+            if w in low:
+                return hit[1].search(text) is not None
+        return False
 
     def say_any(self, keys: Sequence[str], kw: dict | None = None) -> str:
         for k in keys:
@@ -399,6 +413,7 @@ class Drafter:
         call = self.call
         cues_on = call.paralinguistics
         spoken: list[Spoken] = []
+        sig_get = self.signals.get
         for d in drafts:
             head, segs = d.head, d.head + d.core + d.body + d.tail
             if d.moment is not None and d.moment.divergent:
@@ -413,8 +428,11 @@ class Drafter:
             signals: list[tuple] = []  # (category, start, end), one per sentence (a cue may sit between two)
             seen: set[str] = set()
             core_at = 0  # where the turn's core begins (after acknowledgments): a mid-turn cue on plain words
+            nhead, side = len(head), d.side
             for k, (text, tags, _) in enumerate(segs):
-                cats = self.categories_of(text)
+                cats = sig_get(text)
+                if cats is None:
+                    cats = self.categories_of(text)
                 for tag in tags:
                     if tag[0] not in ("moment", "colour"):
                         cats = cats | beat_categories(tag[0], tag[1])
@@ -432,7 +450,7 @@ class Drafter:
                     if parts[-1][-1:] == ",":
                         text = self.join_lc(text)
                 start = pos
-                if k == len(head):
+                if k == nhead:
                     core_at = pos
                 parts.append(text)
                 pos += len(text)
@@ -442,9 +460,11 @@ class Drafter:
                         spans[tag] = [start, pos]
                     else:
                         sp[1] = pos
-                for cat in sorted(cats):
-                    if d.side in SIGNAL_SIDES.get(cat, (d.side,)):
-                        signals.append((cat, start, pos))
+                if cats:
+                    for cat in sorted(cats):
+                        sides = SIGNAL_SIDES.get(cat)
+                        if sides is None or side in sides:
+                            signals.append((cat, start, pos))
             for cat, s0, e0 in signals:  # kept among the spans, so the dynamics move them and write none inside
                 spans[("signal", (cat, s0))] = [s0, e0]
             item = (d.moment if d.moment is not None else d.colour) if cues_on else None
@@ -466,21 +486,21 @@ class Drafter:
             for (kind, key), (s, e) in sp.spans.items():
                 if kind == "signal":
                     key = key[0]
-                evid.append(fast(Evidence, **{"kind": kind, "key": key, "turn": d.i, "start": s, "end": e}))
+                evid.append(whole(Evidence, {"kind": kind, "key": key, "turn": d.i, "start": s, "end": e}))
         times = timeline(spoken, call, self.header, cue_pauses=cues_on)
         turns = []
         for d, sp, tm, f in zip(drafts, spoken, times, feel):
             m = d.moment if cues_on else None
-            at = next((x[1] for x in sp.dis if x[0] == "_at"), 0)
+            at = next((x[1] for x in sp.dis if x[0] == "_at"), 0) if sp.dis else 0
             cues = [tm.cue] + sp.cues if tm.cue else sp.cues
-            turns.append(fast(Turn, **{
+            turns.append(whole(Turn, {
                 "index": d.i, "speaker": d.p.id, "name": d.p.name, "side": d.p.side, "role": d.p.role,
                 "text": sp.text, "cues": cues, "cue_at": [0] * len(d.gaps) + [at] * (len(cues) - len(d.gaps))
                 if at else [], "start": tm.start, "end": tm.end, "beats": d.beats,
                 "moment": m.id if m is not None else None, "sentiment": f,
                 "gap": tm.gap, "overlap": tm.overlap, "overlaps": tm.overlaps, "backchannel": sp.bc,
                 "disfluencies": sp.disfluencies(), "questions": sp.text.count("?")}))
-        evid.sort(key=lambda e: (e.turn, e.start, e.end))
+        evid.sort(key=attrgetter("turn", "start", "end"))
         return fast(RenderedCall, **{"call_id": call.id, "locale": call.locale, "turns": turns, "evidence": evid,
                                      "duration": max((t.end for t in times), default=0.0)})
 

@@ -17,13 +17,12 @@ dynamics never shift the words the rest of the renderer chose."""
 
 from __future__ import annotations
 
-import itertools
 import re
+from operator import itemgetter
 from typing import Any
 
 from corpusc.plan import rng
-from corpusc.plan.model import fast
-from corpusc.render.model import Disfluency
+from corpusc.render.model import Disfluency, whole
 
 SELLER_RATE = 1.4  # fillers per 100 words of a rep or agent (professional speakers hesitate less)
 BUYER_RATE = 2.4  # a buyer or caller without a persona
@@ -39,6 +38,7 @@ NEAR = 8  # characters kept between two disfluencies ("Uh, uh," is one too many)
 HANDOFF_P = 0.7  # share of turns after a colleague's (buyer after buyer, rep after rep) that say so
 INTERRUPTION_FIELDS = ("interruptions", "Interruptions_count", "interruptions_count")  # a planned count
 
+_START = itemgetter(1)
 _SENT = re.compile(r"(?:^|(?<=[.?!] ))(?=\w)")
 _COMMA = re.compile(r"(?<=, )(?=[^\W\d_])")
 
@@ -62,11 +62,19 @@ class Spoken:
     def free(self, pos: int, touch: bool = False) -> bool:
         """May text be inserted at `pos` (no span is cut)? `touch`: the
         character at `pos` is also changed, so no span may start there."""
+        if touch:
+            for s, e in self.spans.values():
+                if s <= pos < e:
+                    return False
+            for k, s, e in self.dis:
+                if s <= pos < e or (k[0] != "_" and s - NEAR < pos < e + NEAR):
+                    return False
+            return True
         for s, e in self.spans.values():
-            if s < pos < e or (touch and s <= pos < e):
+            if s < pos < e:
                 return False
         for k, s, e in self.dis:
-            if s < pos < e or (touch and s <= pos < e) or (k[0] != "_" and s - NEAR < pos < e + NEAR):
+            if s < pos < e or (k[0] != "_" and s - NEAR < pos < e + NEAR):
                 return False
         return True
 
@@ -87,8 +95,12 @@ class Spoken:
             self.dis.append([mark[0], pos + mark[1], pos + mark[2]])
 
     def disfluencies(self) -> list[Disfluency]:
-        return [fast(Disfluency, kind=k, start=s, end=e) for k, s, e in sorted(self.dis, key=lambda x: x[1])
-                if k[0] != "_"]
+        dis = [x for x in self.dis if x[0][0] != "_"]
+        if not dis:
+            return []
+        if len(dis) > 1:
+            dis.sort(key=_START)
+        return [whole(Disfluency, {"kind": k, "start": s, "end": e}) for k, s, e in dis]
 
 
 def rates(R, call) -> dict[str, float]:
@@ -253,10 +265,20 @@ def _first(pat: re.Pattern, text: str, r, ok) -> int | None:
     """The first match of `pat` at or after a random point of `text` (going
     round to its start) whose position passes `ok`; a scan of every match per
     insertion cost more than the rest of the renderer."""
-    at = rng.below(r, len(text)) if text else 0
-    for m in itertools.chain(pat.finditer(text, at), pat.finditer(text, 0, at)):
-        if ok(m.start()):
-            return m.start()
+    n = len(text)
+    at = 0
+    if n:
+        at = int(r.random() * n)  # rng.below, inlined
+        if at >= n:
+            at = n - 1
+    for m in pat.finditer(text, at):
+        p = m.start()
+        if ok(p):
+            return p
+    for m in pat.finditer(text, 0, at):
+        p = m.start()
+        if ok(p):
+            return p
     return None
 
 

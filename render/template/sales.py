@@ -48,6 +48,20 @@ def _plain(t) -> str:
         elif n[0] == ALT:
             out.append(_plain(n[1][0]))
     return "".join(out)
+
+
+_TAILS: dict[int, tuple[Any, str]] = {}
+
+
+def _plain_tail(t) -> str:
+    """`_plain(t)` lower-cased without its first word ("the security review" ->
+    "security review"): what `_thing` looks for in what was said (once per template)."""
+    hit = _TAILS.get(id(t))
+    if hit is None or hit[0] is not t:
+        hit = _TAILS[id(t)] = (t, _plain(t).lower().split(" ", 1)[-1])
+    return hit[1]
+
+
 BC_CUT_P = 0.5  # share of backchannels before a speaker goes on that are said over them (they break off)
 
 
@@ -110,6 +124,7 @@ class Sales:
         self.cool = c.engagement == "cooling" or (last and outcome in COOL_OUTCOMES)
         self.cool_now = False  # past the greeting of a cool call (`run`)
         self.said = ""  # what the call has said so far, lowercased (`_thing` names only what was named)
+        self.heard: dict[str, int | bool] = {}  # phrase -> found in `said`, or the length of `said` searched
         self._slots()
         self.deck = self._deck()
         self.bc = self._backchannels()
@@ -948,11 +963,26 @@ class Sales:
         if pol == "pos" and not hidden and d.side != "seller":
             topics = [t for t in topics if t not in mine]
         named = [(k, t) for k in (f"moment.thing.{x}" for x in topics) if R.has(k)
-                 for t in R.bank[k] if _plain(t).lower().split(" ", 1)[-1] in self.said]
+                 for t in R.bank[k] if self._heard(_plain_tail(t))]
         if not named:
             return R.first_entry("moment.thing.said")
         k, t = named[0] if len(named) == 1 else rng.pick(R.r, named)
         return R.render(t, cap=False)
+
+    def _heard(self, phrase: str) -> bool:
+        """`phrase in self.said`, each search only over what was said since the
+        last one (`said` only grows: a phrase found stays found)."""
+        if not phrase:
+            return True
+        said, seen = self.said, self.heard
+        st = seen.get(phrase)
+        if st is True:
+            return True
+        if said.find(phrase, 0 if st is None else max(0, st - len(phrase) + 1)) >= 0:
+            seen[phrase] = True
+            return True
+        seen[phrase] = len(said)
+        return False
 
     def _lead(self, d: Draft) -> None:
         """A cue planned mid-turn needs words before it: when the moment's (or

@@ -118,9 +118,15 @@ class Prepared(dict):
     when there is nothing to prepare (then `fallback` answers). The original
     is kept in the value so its id cannot be reused by another object."""
 
+    NONE_CAP = 1 << 16  # ids remembered as having nothing to prepare (the set starts over past this)
+
     def __init__(self, jobs: dict[int, tuple], make, fallback: dict | None = None):
         super().__init__()
         self.jobs, self.make, self.fallback = jobs, make, fallback
+        # ids with nothing to prepare, here or in `fallback`: most templates, looked up on every render
+        # (`Drafter.render`). An id of a live template with a job never lands here, and no object made later
+        # can take the id of one, so the answer stays right for any object that later has the id.
+        self.none: set[int] = set()
 
     def get(self, k, default=None):
         hit = dict.get(self, k)
@@ -128,7 +134,14 @@ class Prepared(dict):
             job = self.jobs.pop(k, None)
             hit = self.make(job) if job is not None else None
             if hit is None:
-                return self.fallback.get(k, default) if self.fallback is not None else default
+                hit = self.fallback.get(k) if self.fallback is not None else None
+                if hit is None:
+                    none = self.none
+                    if len(none) >= self.NONE_CAP:
+                        none.clear()
+                    none.add(k)
+                    return default
+                return hit
             self[k] = hit
         return hit
 
@@ -207,21 +220,85 @@ def _any_term(locale: str) -> re.Pattern:
                       re.IGNORECASE)
 
 
+def _casefix() -> frozenset[str]:
+    """Characters whose case-insensitive match differs from a match of their
+    `str.lower()`: the regex engine's extra case pairs (ſ ~ s, ı ~ i, Greek
+    letters), İ (lower-cases to two characters) and Σ (a final sigma)."""
+    out = {"\u0130", "\u03a3"}
+    try:
+        from re._casefix import _EXTRA_CASES  # type: ignore[import-not-found]
+    except ImportError:  # another Python: every non-ASCII text takes the exact pattern
+        return frozenset()
+    for k, vs in _EXTRA_CASES.items():
+        out.update(chr(c) for c in (k, *vs) if c > 127)
+    return frozenset(out)
+
+
+_CASEFIX = _casefix()
+
+
+def _trie(words: set[str]) -> str:
+    """One regex for `words`, factored by common prefix (the engine then tries
+    a letter at each position instead of every word); a word that another
+    word starts with is enough: only whether one occurs is asked."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def rx(node: dict) -> str:
+        if "" in node:
+            return ""
+        alts = [re.escape(ch) + rx(node[ch]) for ch in sorted(node)]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return rx(trie) if words else "(?!)"
+
+
+@lru_cache(maxsize=None)
+def _any_lower(locale: str) -> re.Pattern | None:
+    """`_any_term` for lower-cased text, as a prefix trie without IGNORECASE
+    (a fifth of its time); None when a keyword holds a `_CASEFIX` character
+    (the exact pattern answers)."""
+    rows = load_lexicon(locale).classify.signal_terms
+    words = {k for row in rows for k in row.get("keywords") or ()}
+    if not _CASEFIX or any(not _CASEFIX.isdisjoint(w) or len(w.lower()) != len(w) for w in words):
+        return None
+    return re.compile(r"(?<![\w-])" + _trie({w.lower() for w in words}))
+
+
+def _says_any(locale: str, text: str) -> bool:
+    """`_any_term(locale).search(text)`, faster: on the lower-cased text when
+    that is the same match (no `_CASEFIX` character in it)."""
+    fast = _any_lower(locale)
+    if fast is not None and (text.isascii() or _CASEFIX.isdisjoint(text)):
+        return fast.search(text.lower()) is not None
+    return _any_term(locale).search(text) is not None
+
+
 @lru_cache(maxsize=1 << 15)
 def says_a_term(locale: str, text: str) -> bool:
     """Whether `text` says any signal term of the locale (a colour sentence
     must not; the same sentences recur across calls, hence the cache)."""
-    return _any_term(locale).search(text) is not None
+    return _says_any(locale, text)
 
 
 def term_categories(locale: str, text: str, extra: dict[str, re.Pattern] | None = None) -> frozenset[str]:
     """The categories whose signal terms occur in `text` (the audit's reading, and
     the classification of the spec's prose when the renderer inserts it)."""
-    out = {cat for cat, rx in _terms(locale) if rx.search(text)} if _any_term(locale).search(text) else set()
+    out = {cat for cat, rx in _terms(locale) if rx.search(text)} if _says_any(locale, text) else set()
     for cat, rx in (extra or {}).items():
         if rx.search(text):
             out.add(cat)
     return frozenset(out) if out else NONE
+
+
+@lru_cache(maxsize=1 << 15)
+def text_categories(locale: str, text: str) -> frozenset[str]:
+    """`term_categories(locale, text)`, remembered: the renderer classifies the
+    same slot values and prose phrasings in call after call."""
+    return term_categories(locale, text)
 
 
 def competitor_names(header, call) -> list[str]:
