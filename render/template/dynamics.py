@@ -342,8 +342,10 @@ def _name_at(R, text: str, pos: int) -> bool:
 def _mid_filler(R, t: Spoken, r) -> bool:
     """"we looked, uh, at the vendors" or "…, um, and": between phrases."""
     f = R.phrase("dyn.filler")
-    if f and " " in f and f.lower() in t.text.lower():
-        f = R.phrase("dyn.filler")  # "I mean, a couple keep, I mean, a scorecard": another one
+    for _ in range(3):  # "I mean, a couple keep, I mean, a scorecard": another one
+        if not f or " " not in f or f.lower() not in t.text.lower():
+            break
+        f = R.phrase("dyn.filler")
     if not f or (" " in f and f.lower() in t.text.lower()):
         return False
     text = t.text
