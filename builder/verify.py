@@ -122,8 +122,8 @@ def _check_metadata(out: Path, call: Call, entry: dict, add, pop) -> None:
     escalation, device and product agree with the scenario, channel and intent
     (plan.population.joint_rules), FCR with the scenario, sentiment with a
     complaint or escalation, and the team with the intent's routes (plan.population)."""
-    from corpusc.plan.population import (FCR_OF_SCENARIO, JOINT_EXCLUDED, MOOD_NEGATIVE, joint_rules, misrouted,
-                                         negative_call)
+    from corpusc.plan.population import (JOINT_EXCLUDED, MOOD_NEGATIVE, joint_rules, misrouted, negative_call,
+                                         plot_rules)
     files = entry.get("files", {})
     meta, where = None, None
     for rel in (f"ground_truth/{call.id}.json", f"audio/{call.id}.wav.json"):
@@ -157,12 +157,13 @@ def _check_metadata(out: Path, call: Call, entry: dict, add, pop) -> None:
             add("E0704", f"`{where}`: {field} `{value}` contradicts {lead} `{led}` the dialogue plays", span)
     if pop is not None and misrouted(pop, meta, call.locale, call.time):
         add("E0704", f"`{where}`: intent `{meta.get('intent')}` went to team `{meta.get('team')}` while an agent "
-            "of its teams was on shift", span, help="plan/population.py routes an intent to its teams (ROUTES)")
+            "of its teams was on shift", span, help="stdlib/domains/plot.json routes an intent to its teams (`routes`)")
     scen = meta.get("scenario")
-    fcr = FCR_OF_SCENARIO.get(scen) if isinstance(scen, str) else None
+    fcr = plot_rules(pop.domain if pop is not None else None).fcr_of_scenario.get(scen) if isinstance(scen, str) \
+        else None
     if fcr is not None and isinstance(meta.get("FCR"), bool) and meta["FCR"] is not fcr:
         add("E0704", f"`{where}`: FCR {meta['FCR']} contradicts scenario `{scen}` the dialogue plays", span,
-            help="plan/population.py sets FCR from the scenario (FCR_OF_SCENARIO)")
+            help="plan/population.py sets FCR from the scenario (`fcr_of_scenario`, stdlib/domains/plot.json)")
     s = meta.get("sentiment_score")
     if isinstance(s, (int, float)) and not isinstance(s, bool) and negative_call(meta) and s >= MOOD_NEGATIVE:
         add("E0704", f"`{where}`: sentiment_score {s} for a call that plays a complaint or an escalation", span,

@@ -14,6 +14,8 @@ from array import array
 from functools import lru_cache
 from typing import Any, Iterator
 
+from pydantic import BaseModel, ConfigDict, field_validator
+
 from corpusc.compiler import program as P
 from corpusc.plan import rng
 from corpusc.compiler.conditions import compiled, fields_of, holds
@@ -101,7 +103,9 @@ def _multipliers(pop: P.Population, field: str, values: list[str], days, day_of,
     whens = [w for w in pop.whens if field in w.adjust]
     shifted = field == "agent" and pop.shifts and any(a.shift in pop.shifts for a in pop.agents.values())
     tongues = spoken if field == "agent" and spoken and any(a.languages for a in pop.agents.values()) else None
-    routed = intents if field == "agent" and intents and any(a.team in TEAMS for a in pop.agents.values()) else None
+    rules = plot_rules(pop.domain)
+    routed = intents if field == "agent" and intents and any(a.team in rules.teams for a in pop.agents.values()) \
+        else None
     if not whens and not shifted and tongues is None and routed is None:
         return None
     cache: dict[tuple, list[float]] = {}
@@ -131,9 +135,9 @@ def _multipliers(pop: P.Population, field: str, values: list[str], days, day_of,
                     a = pop.agents.get(v)
                     if a is not None and a.languages and lang not in a.languages:
                         m[i] = 0.0
-            if intent in ROUTES:  # the intent's teams take the call when one of them is there to take it
-                fit = [0.0 if (a := pop.agents.get(v)) is not None and a.team in TEAMS and
-                       a.team not in ROUTES[intent] else x for x, v in zip(m, values)]
+            if intent in rules.routes:  # the intent's teams take the call when one of them is there to take it
+                fit = [0.0 if (a := pop.agents.get(v)) is not None and a.team in rules.teams and
+                       a.team not in rules.routes[intent] else x for x, v in zip(m, values)]
                 if any(fit):
                     m = fit
             cache[key] = m
@@ -236,11 +240,8 @@ def spread_fields(domain: str | None) -> frozenset[str]:
 # read by `agree` here and by `corpusc verify`:
 # - first contact resolution: the issue is settled in this call only when the
 #   first agent resolves it; a callback, a hand-over or a supervisor leaves it
-#   open (a self-service redirect keeps the drawn value: either is plausible);
-FCR_OF_SCENARIO: dict[str, bool] = {
-    "resolved_first_contact": True, "callback_scheduled": False,
-    "escalation_to_supervisor": False, "transfer_to_specialist": False,
-}
+#   open (a self-service redirect keeps the drawn value: either is plausible):
+#   `fcr_of_scenario` of stdlib/domains/plot.json;
 # - the caller's sentiment: a call that plays a complaint or an escalation is
 #   negative (the renderer writes an upset caller below MOOD_NEGATIVE), any
 #   other call keeps its drawn score;
@@ -249,12 +250,8 @@ NO_COMPLAINT = "no_complaint"
 # - holds: a share of the calls of each intent puts the caller on hold (the
 #   agent checks, asks a colleague); the others have none (Hold_time 0), so a
 #   hold is an event of the call, never of the channel. Calls with a hand-over
-#   hold more often (the agent reaches the colleague first).
-HOLD_SHARE: dict[str, float] = {
-    "card_block": 0.35, "transfer_status": 0.55, "billing_question": 0.5, "online_banking_login": 0.4,
-    "address_change": 0.2, "loan_inquiry": 0.6, "complaint": 0.5, "account_closure": 0.45,
-}
-HOLD_SHARE_DEFAULT, HOLD_SHARE_HANDOVER = 0.45, 0.8
+#   hold more often (the agent reaches the colleague first): `hold_share*` of
+#   stdlib/domains/plot.json;
 # - silences: dead air is short; the planned silence is spread over pauses of
 #   at most SILENCE_MAX_SEC before caller turns (render/template/service.py),
 #   and a call has no more silence than its caller turns can hold.
@@ -266,12 +263,13 @@ SILENCE_FILL = 0.7  # the planned silence fills the pauses to this share of thei
 JOINT_EXCLUDED: dict[str, frozenset[str]] = {"device_type": frozenset({"landline"})}
 
 
-def agree(meta: dict[str, Any], hold_draw: float) -> None:
+def agree(meta: dict[str, Any], hold_draw: float, rules: PlotRules) -> None:
     """Set the fields the call's plot decides (FCR, sentiment, whether there
-    is a hold) from the scenario, intent and complaint the dialogue plays.
-    `hold_draw` is a uniform number of the call's own hold stream."""
+    is a hold) from the scenario, intent and complaint the dialogue plays, by
+    the population domain's `rules`. `hold_draw` is a uniform number of the
+    call's own hold stream."""
     scen = meta.get("scenario")
-    fcr = FCR_OF_SCENARIO.get(scen) if isinstance(scen, str) else None
+    fcr = rules.fcr_of_scenario.get(scen) if isinstance(scen, str) else None
     if fcr is not None and isinstance(meta.get("FCR"), bool):
         meta["FCR"] = fcr
     s = meta.get("sentiment_score")
@@ -281,8 +279,9 @@ def agree(meta: dict[str, Any], hold_draw: float) -> None:
     h = meta.get("Hold_time")
     if isinstance(h, (int, float)) and not isinstance(h, bool) and h > 0:
         intent = meta.get("intent")
-        share = HOLD_SHARE_HANDOVER if scen in HANDOVER else \
-            HOLD_SHARE.get(intent, HOLD_SHARE_DEFAULT) if isinstance(intent, str) else HOLD_SHARE_DEFAULT
+        share = rules.hold_share_handover if scen in HANDOVER else \
+            rules.hold_share.get(intent, rules.hold_share_default) if isinstance(intent, str) else \
+            rules.hold_share_default
         if hold_draw >= share:
             meta["Hold_time"] = 0 if isinstance(h, int) else 0.0
 
@@ -296,25 +295,71 @@ def negative_call(meta: dict[str, Any]) -> bool:
 # - routing: which teams of the roster (stdlib/domains/contact_center.corpus)
 #   take an intent's calls. A call goes to an agent of one of them whenever
 #   one is on shift and speaks the call's language; only when none is does
-#   another team take it (shifts and languages are hard limits, routing yields).
-ROUTES: dict[str, frozenset[str]] = {
-    "card_block": frozenset({"tech_support", "billing"}),
-    "transfer_status": frozenset({"billing", "onboarding"}),
-    "billing_question": frozenset({"billing", "retention"}),
-    "online_banking_login": frozenset({"tech_support", "onboarding"}),
-    "address_change": frozenset({"onboarding", "billing"}),
-    "loan_inquiry": frozenset({"onboarding", "retention", "billing"}),
-    "complaint": frozenset({"retention", "billing"}),
-    "account_closure": frozenset({"retention", "onboarding"}),
-}
-TEAMS = frozenset().union(*ROUTES.values())
+#   another team take it (shifts and languages are hard limits, routing yields):
+#   `routes` of stdlib/domains/plot.json.
+
+
+class PlotRules(BaseModel):
+    """One population domain's plot rules (stdlib/domains/plot.json, `*`
+    with the domain's entries added over it), validated when read: a share
+    outside 0..1 or a misspelt key is an error of the data, not a silent default."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    fcr_of_scenario: dict[str, bool]
+    hold_share: dict[str, float]
+    hold_share_default: float
+    hold_share_handover: float
+    routes: dict[str, frozenset[str]]
+
+    @field_validator("hold_share")
+    @classmethod
+    def _shares(cls, v: dict[str, float]) -> dict[str, float]:
+        bad = {k: x for k, x in v.items() if not 0.0 <= x <= 1.0}
+        if bad:
+            raise ValueError(f"hold shares outside 0..1: {bad}")
+        return v
+
+    @field_validator("hold_share_default", "hold_share_handover")
+    @classmethod
+    def _share(cls, v: float) -> float:
+        if not 0.0 <= v <= 1.0:
+            raise ValueError(f"a hold share outside 0..1: {v}")
+        return v
+
+    @field_validator("routes")
+    @classmethod
+    def _teams(cls, v: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+        empty = [k for k, teams in v.items() if not teams]
+        if empty:
+            raise ValueError(f"intents routed to no team: {empty}")
+        return v
+
+    @property
+    def teams(self) -> frozenset[str]:
+        """Every team some intent is routed to (a roster's other teams take any call)."""
+        return frozenset().union(*self.routes.values())
+
+
+PLOT_FILE = STDLIB / "domains" / "plot.json"
+
+
+@lru_cache(maxsize=None)
+def plot_rules(domain: str | None) -> PlotRules:
+    """The plot rules of a population domain (None: the `*` rules alone)."""
+    data = json.loads(PLOT_FILE.read_text(encoding="utf-8"))
+    merged: dict[str, Any] = {}
+    for d in ("*", domain or "*"):
+        for key, v in (data.get(d) or {}).items():
+            merged[key] = {**merged[key], **v} if isinstance(v, dict) and isinstance(merged.get(key), dict) else v
+    return PlotRules.model_validate(merged)
 
 
 def misrouted(pop: P.Population, meta: dict[str, Any], locale: str, time: str) -> bool:
-    """Whether a call went to a team outside its intent's ROUTES although an
+    """Whether a call went to a team outside its intent's routes although an
     agent of one of them was on shift and spoke the call's language."""
+    routes = plot_rules(pop.domain).routes
     intent, agent = meta.get("intent"), pop.agents.get(str(meta.get("agent"))) if pop.agents else None
-    if intent not in ROUTES or agent is None or agent.team not in TEAMS or agent.team in ROUTES[intent]:
+    if intent not in routes or agent is None or agent.team not in plot_rules(pop.domain).teams or \
+            agent.team in routes[intent]:
         return False
     minute = _minutes(time)
 
@@ -322,7 +367,7 @@ def misrouted(pop: P.Population, meta: dict[str, Any], locale: str, time: str) -
         span = pop.shifts.get(a.shift) if pop.shifts and a.shift else None
         on = span is None or _minutes(span[0]) <= minute < _minutes(span[1])
         return on and (not a.languages or locale in a.languages)
-    return any(a.team in ROUTES[intent] and there(a) for a in pop.agents.values())
+    return any(a.team in routes[intent] and there(a) for a in pop.agents.values())
 
 
 # Scenarios whose dialogue hands the caller over to a colleague in the call
@@ -715,7 +760,7 @@ class Expander:
                     linked.update(agent_name=agent.display, team=agent.team, agent_shift=agent.shift)
             meta = linked
         meta["time_of_day_bucket"] = _BUCKET_OF_HOUR[hour]
-        agree(meta, self.hold_stream(str(k)).random())
+        agree(meta, self.hold_stream(str(k)).random(), plot_rules(pop.domain))
         ratio = meta.get("Silence_ratio")
         if isinstance(ratio, (int, float)) and "Silence_total_seconds" not in meta and "duration_sec" in meta:
             meta["Silence_total_seconds"] = round(ratio / 100 * float(meta["duration_sec"]), 3)

@@ -61,7 +61,8 @@ def test_fcr_sentiment_and_device_follow_what_the_call_plays(built):
     """Before: FCR true on 16 transferred/escalated/callback calls and false on
     8 resolved ones; 30 complaint or escalation calls with sentiment >= -0.3
     (00137, leaving over fraud handling, +0.68); 7 chats from a landline."""
-    from corpusc.plan.population import FCR_OF_SCENARIO, MOOD_NEGATIVE, negative_call
+    from corpusc.plan.population import MOOD_NEGATIVE, negative_call, plot_rules
+    FCR_OF_SCENARIO = plot_rules("banking").fcr_of_scenario
     chats = collections.Counter()
     for g, _ in _calls(built):
         m = g["metadata"]
@@ -95,7 +96,7 @@ def test_sentiment_agrees_with_the_callers_words(built):
 
 def test_a_hold_is_an_event_of_the_call_not_of_the_channel(built):
     """Before: every voice call had a hold (170 of 170), so "hold = voice"
-    was a perfect rule. Now a share per intent (plan.population.HOLD_SHARE)."""
+    was a perfect rule. Now a share per intent (stdlib/domains/plot.json, `hold_share`)."""
     held = collections.Counter()
     voice = collections.Counter()
     for g, _ in _calls(built):
@@ -131,7 +132,8 @@ def test_an_intent_goes_to_its_team(built):
     """Before: intent and team unrelated (96 of 200 calls fit; a fee complaint
     handled by tech_support). Now every call goes to one of its intent's teams
     whenever an agent of them is on shift and speaks the call's language."""
-    from corpusc.plan.population import ROUTES
+    from corpusc.plan.population import plot_rules
+    ROUTES = plot_rules("banking").routes
     fit = sum(g["metadata"]["team"] in ROUTES[g["metadata"]["intent"]] for g, _ in _calls(built))
     assert fit >= 190, fit
     agents = collections.Counter(g["metadata"]["agent"] for g, _ in _calls(built))

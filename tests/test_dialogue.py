@@ -81,7 +81,7 @@ def test_hold_and_silence_tags_match_the_metadata(built):
             gap = sum(float(c.split()[1][:-1]) for c in cues if c.startswith(("hold ", "silence ")))
             if gap:
                 assert t["start"] - prev["end"] >= gap - 0.01
-    assert 60 <= holds <= 140  # a share of each intent's voice calls holds (plan.population.HOLD_SHARE), not every one
+    assert 60 <= holds <= 140  # a share of each intent's voice calls holds (stdlib/domains/plot.json, hold_share), not every one
 
 
 def test_dialogue_snapshot(built, text_snapshot):

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from corpusc.render.template.banks import load_bank
 from corpusc.score import baselines as B
 
 from .conftest import EXAMPLES, ROOT
@@ -128,8 +129,24 @@ def _shape(quote: str, things: list[str]) -> str | None:
     for t in things:
         if t.lower() in low:
             i = low.index(t.lower())
-            return (first[:i] + "THING" + first[i + len(t):]).lower()
+            return _account_free(first[:i] + "THING" + first[i + len(t):]).lower()
     return None
+
+
+_PEOPLE = sorted({w for k, v in load_bank("en-US").items() if k.startswith("people.") for w in v if isinstance(w, str)},
+                 key=len, reverse=True)
+_NUMBER = re.compile(r"\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                     r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-\w+)?)\b")
+
+
+def _account_free(s: str) -> str:
+    """The account's own facts a template says (its name, head count, role
+    noun) are slot values like the topic: the shape keeps only the template."""
+    s = re.sub(r"(?<=[\w,] )(?!THING\b)[A-Z][\w'-]*", "NAME", s)
+    s = _NUMBER.sub("N", s)
+    for p in _PEOPLE:
+        s = s.replace(p, "PEOPLE")
+    return s
 
 
 def test_moment_words_are_one_pool_about_the_topic(generated):

@@ -205,3 +205,31 @@ def test_every_flagged_call_says_its_flags_even_when_short():
     for c, rc in zip(calls, render_all(h, calls)):
         kinds = Counter(e.kind for e in rc.evidence)
         assert kinds["language_switch"] == 1 and kinds["pii_disclosure"] == 1, (c.id, len(rc.turns), kinds)
+
+
+def test_the_plot_rules_are_data_and_validated(tmp_path, monkeypatch):
+    """FCR per scenario, hold shares per intent and the intents' routes are
+    data (stdlib/domains/plot.json), per domain over `*`, read through a
+    validating model: a share outside 0..1, an intent routed to no team or a
+    misspelt key fails when read (main: three tables in plan/population.py)."""
+    import pydantic
+    import corpusc.plan.population as pop
+    for name in ("FCR_OF_SCENARIO", "HOLD_SHARE", "ROUTES", "TEAMS"):
+        assert not hasattr(pop, name), name
+    bank = pop.plot_rules("banking")
+    assert bank.routes["complaint"] == {"retention", "billing"} and bank.hold_share["address_change"] == 0.2
+    assert bank.fcr_of_scenario["callback_scheduled"] is False  # `*`'s entries reach every domain
+    assert pop.plot_rules("hvac_services").routes == {} and pop.plot_rules(None).hold_share == {}
+    data = json.loads(pop.PLOT_FILE.read_text(encoding="utf-8"))
+    for bad in ({"hold_share": {"card_block": 1.5}}, {"routes": {"complaint": []}}, {"hold_shares": {}}):
+        broken = dict(data, banking=dict(data["banking"], **bad))
+        f = tmp_path / "plot.json"
+        f.write_text(json.dumps(broken), encoding="utf-8")
+        monkeypatch.setattr(pop, "PLOT_FILE", f)
+        pop.plot_rules.cache_clear()
+        try:
+            with pytest.raises(pydantic.ValidationError):
+                pop.plot_rules("banking")
+        finally:
+            monkeypatch.undo()
+            pop.plot_rules.cache_clear()

@@ -27,6 +27,13 @@ GAP = (0.25, 0.6)  # seconds between turns when no rendered timing is given
 OVERLAP = (0.15, 0.6)  # an interruption's overlap, capped at OVERLAP_CAP of the previous utterance
 OVERLAP_CAP = 0.3
 PAUSE_TOLERANCE = 0.05  # a rendered turn's gap realizes its pause cue within this (render/timing.py draws it so)
+# Talking over is one event only when neither speaker falls silent inside it:
+# a listener (and an evaluator joining double talk resumed within 0.5 s) hears
+# a longer pause as two overlaps. A pause between two words is heard about
+# 0.15 s longer than the words' spans say (their fading ends), so no word gap
+# inside an overlap is longer than OVERLAP_PAUSE_MAX (`clear_pauses`).
+OVERLAP_PAUSE_MAX = 0.3
+CUT_IN_MIN = 0.6  # seconds: an interrupter's words before their first long pause that make an overlap alone
 
 
 @dataclass
@@ -75,6 +82,7 @@ def layout(utts: list[Utterance], deliveries: list[Delivery], channels: list[int
             start = prev.end - max(1, int(round(dur * share)))
             start = max(prev.start, start)
             if prev.end > start:
+                start, u = clear_pauses(prev, u, start, sr)
                 out.overlaps.append((start, min(prev.end, start + len(u.samples)), i, prev.turn))
         elif t is None and d.interrupts and i and out.placed:
             gap = int(round((GAP[0] + (GAP[1] - GAP[0]) * rnd()) * sr))
@@ -83,6 +91,7 @@ def layout(utts: list[Utterance], deliveries: list[Delivery], channels: list[int
             ov = min(int(round((OVERLAP[0] + (OVERLAP[1] - OVERLAP[0]) * rnd()) * sr)), int(dur * OVERLAP_CAP))
             start = max(prev.start, prev.end - ov)
             if prev.end > start:
+                start, u = clear_pauses(prev, u, start, sr)
                 out.overlaps.append((start, min(prev.end, start + len(u.samples)), i, prev.turn))
         else:
             if t is not None:
@@ -116,6 +125,42 @@ def layout(utts: list[Utterance], deliveries: list[Delivery], channels: list[int
         cursor = max(cursor, p.end)
     out.length = max([cursor] + [h[1] for h in out.holds])
     return out
+
+
+def _long_pauses(u: Utterance, longest: int) -> list[tuple[int, int]]:
+    """The word gaps of `u` longer than `longest` samples: (end of a word, start of the next)."""
+    return [(a, b) for (_, a), (b, _) in zip(u.words, u.words[1:]) if b - a > longest]
+
+
+def clear_pauses(prev: Placed, u: Utterance, start: int, sr: int) -> tuple[int, Utterance]:
+    """Where `u`, said over `prev` from sample `start`, starts and what it
+    says so that no word gap longer than OVERLAP_PAUSE_MAX falls inside the
+    overlap: the overlap starts after the interrupted speaker's last long
+    pause; it ends where the interrupter first pauses long when their words
+    before it make an overlap (CUT_IN_MIN: "Sorry, one moment." over the other's
+    last words, then the pause); a shorter cut-in ("Um.") talks on over the
+    other speaker with its long pauses inside the overlap shortened to
+    OVERLAP_PAUSE_MAX."""
+    longest = int(round(OVERLAP_PAUSE_MAX * sr))
+    for _, b in _long_pauses(prev.utt, longest):
+        if prev.start + b > start:
+            start = prev.start + b
+    pauses = [(a, b) for a, b in _long_pauses(u, longest) if a < prev.end - start]
+    if not pauses:
+        return start, u
+    a0 = pauses[0][0]
+    if a0 >= CUT_IN_MIN * sr:
+        return prev.end - a0, u
+    x, words = u.samples, list(u.words)
+    while True:
+        over = prev.end - start
+        gap = next(((a, b) for a, b in _long_pauses(Utterance(x, u.sr, words), longest) if a < over), None)
+        if gap is None:
+            return start, Utterance(x, u.sr, words)
+        a, b = gap
+        cut = b - a - longest
+        x = np.concatenate((x[:a + longest], x[b:]))
+        words = [(s - cut, e - cut) if s >= b else (s, e) for s, e in words]
 
 
 def mix(lay: Layout, stereo: bool, loudness: float = DEFAULT_LOUDNESS) -> np.ndarray:

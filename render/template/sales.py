@@ -218,7 +218,7 @@ class Sales:
             tagline=h.corpus.get("tagline") or R.phrase("fallback.tagline"),
             company=company, co=company.split()[0], industry=lex.title(ind.get("title") or ind_name or ""),
             people=people, term=term, pain=pain or (lambda: term()),
-            reps=lex.number(reps), managers=lex.word(max(2, reps // 9)), calls=lex.number(_nice(reps * 35)),
+            reps=lex.word(reps) if reps < 10 else lex.number(reps), managers=lex.word(max(2, reps // 9)), calls=lex.number(_nice(reps * 35)),
             sites=lex.word(1 + min(7, emp // 900)), seats=lex.number(seats), annual=lex.money_of(value),
             per_seat=lex.money_of(value / max(1, seats) / 12.0), pct=lex.word(3 + (emp % 5)),
             crm=crm, event=event, event_dat=event_dat,
@@ -458,6 +458,7 @@ class Sales:
             self.said += " " + " ".join(seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part).lower()
         for i in sorted(self.cut_in):
             self._unfinished(drafts[i - 1])
+            self._trail(drafts[i - 1])
         self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
         habits(self, drafts)
         return drafts
@@ -475,6 +476,19 @@ class Sales:
             more = next((self.R.say(k, d.slots) for k in d.fills if k and self.R.has(k)), "")
             if more and not more.endswith("?"):
                 d.add(d.tail, more, (), True)
+
+    def _trail(self, d: Draft) -> None:
+        """A buyer's turn that still ends on its beat's own question before a
+        planned cut-in goes on with one more thought of their voice, so the
+        cut-in breaks into that thought, not into a finished question."""
+        last = next((part[-1][0] for part in (d.tail, d.body, d.core, d.head) if part), "")
+        if d.side == "seller" or not last.endswith("?") or d.p.id not in self.voice:
+            return
+        for k in range(6):  # a voice whose tails are all questions (the skeptic's "What else?"): the neutral's
+            text = self.R.say(self.vkey("voice.tail", self.voice[d.p.id]) if k < 3 else "voice.tail.neutral", d.slots)
+            if text and not text.endswith("?"):
+                d.add(d.tail, text)  # not optional: fitting the call's length must not drop it
+                return
 
     def shape(self, d: Draft, weight: float, cap: int, fills: list[str] | None = None,
               grow: bool = True) -> None:
@@ -1225,7 +1239,9 @@ class Sales:
         if phr and (not bank_key or R.chance(0.6)):
             p = rng.pick(R.r, phr)
             self.used_phrases.add(p)
-            return p
+            # said with the account it comes from ("For Maplemark, which of our tools would this
+            # retire?"): every account of a spec shares the catalog's phrasings, its sentences must not
+            return R.say("obj.prose", dict(kw, p=p, p_low=R.lex.lower_first(p))) if R.has("obj.prose") else p
         text = R.say(bank_key or "obj.raise.generic", kw)
         for _ in range(3):  # another of the bank's phrasings
             if not R.categories_of(text) & NOT_WITH_CONCERN:

@@ -105,18 +105,23 @@ def _service_bank(loc: str, dom: str, chat: bool, transfers: bool) -> tuple[dict
 
     def clean(t) -> bool:  # no component pattern finds a literal of `t` (each tested once per template)
         return not any(said(t, x) for x in rxs)
-    out = dict(bank) if rx is not None else bank
+    dyn = [k for k in bank if k.startswith(("pop.generic.dyn.", f"pop.{dom}.dyn."))]
+    out = dict(bank) if rx is not None or dyn else bank
     pending: dict[int, tuple[Any, bool]] = {}
     for k, v in bank.items():
         if not k.startswith(PREFIXES) or not isinstance(v, list) or not v or isinstance(v[0], (dict, list)):
             continue
         # the hold's own words, a language switch's (another language), a fact's (said alike each
-        # time): kept as written
-        own = k.split(".")[2:3] in (["hold"], ["switch"], ["fact"])
+        # time), the fillers and cut-ins (the dynamics' labelled words): kept as written
+        own = k.split(".")[2:3] in (["hold"], ["switch"], ["fact"], ["dyn"])
         for t in v:
             pending[id(t)] = (t, k.startswith("pop.") and not own, None if own else rx)
         if rx is not None and not own:
             out[k] = [t for t in v if clean(t) or _prune(t, rx) is not None]
+    for d in ("generic", dom):  # the service call's own hesitations and cut-ins over the locale's (`pop.*.dyn.*`)
+        for k in dyn:
+            if k.startswith(f"pop.{d}.dyn.") and out.get(k):
+                out["dyn." + k[len(f"pop.{d}.dyn."):]] = out[k]
     para = _paraphraser(loc, dom, chat)
     caps = tuple(load_lexicon(loc).keep_capital)
 
@@ -695,7 +700,8 @@ class Service:
                     names = [scen_key[len(f"pop.{self.dom}."):] if scen_key.startswith(f"pop.{self.dom}.") else
                              scen_key[len("pop.generic."):]]
                     d.add(d.core, self.line([f"scenario.{self.scen}_short"] + names, kw, i), tag)
-                    d.add(d.core, self._transferred_in(kw))
+                    # the transfers before this call, labelled (a filler never splits "passed me on")
+                    d.add(d.core, self._transferred_in(kw), (("handover", "earlier"),))
                     cat = str(self.meta.get("complaint_category") or "")
                     if cat:  # the planned complaint, in the caller's words (none for `no_complaint`: no bank)
                         d.add(d.core, self.say(self.k(f"complaint.{cat}"), kw), (("complaint", cat),))
