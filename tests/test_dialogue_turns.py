@@ -51,14 +51,18 @@ def _sentence_start(text: str, at: int) -> int:
 
 
 def _last_question(text: str) -> int:
-    """Where the turn's last question starts (the text's length: it asks none);
-    it, and what follows it ("CRM, dialer, that kind of thing, Dana."), goes
-    to whoever answers."""
+    """Where the turn's closing questions start (the text's length: it asks
+    none): its last question with the questions right before it ("How does
+    your stack look today, Riley? Where does what live?"), and what follows
+    ("CRM, dialer, that kind of thing, Dana."), go to whoever answers."""
     q = text.rfind("?")
     if q < 0:
         return len(text)
-    cut = max(text.rfind(". ", 0, q), text.rfind("? ", 0, q), text.rfind("! ", 0, q))
-    return cut + 2 if cut >= 0 else 0
+    while True:
+        cut = max(text.rfind(". ", 0, q), text.rfind("? ", 0, q), text.rfind("! ", 0, q))
+        if cut < 0 or text[cut] != "?":
+            return cut + 2 if cut >= 0 else 0
+        q = cut
 
 
 def test_the_rep_answers_the_buyer_who_spoke(corpus):

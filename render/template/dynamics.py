@@ -88,7 +88,9 @@ class Spoken:
                 sp[0] += n
                 sp[1] += n
         for x in self.dis:
-            if x[1] > pos or (x[1] == pos and x[0] != "_at"):  # words inserted at a mid-turn cue follow it
+            # words inserted at a mid-turn cue follow it ("[hesitant] Um, the price"), unless they are a
+            # sentence of their own ("Äh."): the cue stays with the words it was planned on
+            if x[1] > pos or (x[1] == pos and (x[0] != "_at" or s.rstrip().endswith((".", "!", "?", "…")))):
                 x[1] += n
                 x[2] += n
         if mark is not None:
