@@ -89,17 +89,52 @@ def _num(meta: dict, *keys: str, default: Any = None) -> Any:
     return default
 
 
-def _sentiment(meta: dict) -> float:
+# a sales call's perceived sentiment (the buyers'), from its plan (docs/formats.md, "VCP"): the call's
+# engagement sets the base, the deal's outcome moves its last call, and each buyer moment moves it by
+# what the buyer feels (a divergent moment's delivery, not its words: a hidden concern is negative)
+ENGAGEMENT_SENTIMENT = {"warming": 0.65, "recovering": 0.55, "steady": 0.55, "cooling": 0.35}
+LAST_CALL_OUTCOME = {"won": 0.15, "lost": -0.25, "stalled": -0.1}
+MOMENT_WEIGHT = 0.25  # the most all of a call's buyer moments together move it, either way
+SALES_RANGE = (0.05, 0.95)
+
+
+def _sentiment(meta: dict, call: Call | None = None, h: Header | None = None) -> float:
     """The caller's perceived sentiment on VCP's scale (`score` 0..1): a
     `sentiment` field as VoiceLens's scenarios draw it (0..1), else the
     contact-center record's `sentiment_score` (-1..1, the Spitch record's
     scale, docs/formats.md) mapped linearly (-1 -> 0, 0 -> 0.5, 1 -> 1),
-    else neutral 0.5. Reading `sentiment` alone left every such call at 0.5."""
+    else a sales call's from its plan (`sales_sentiment`), else neutral 0.5.
+    Reading `sentiment` alone left every such call at 0.5."""
     v = _num(meta, "sentiment")
     if v is None:
         score = _num(meta, "sentiment_score")
-        v = 0.5 if score is None else (float(score) + 1.0) / 2.0
+        if score is not None:
+            v = (float(score) + 1.0) / 2.0
+        elif call is not None and h is not None and call.kind == "sales":
+            v = sales_sentiment(call, h)
+        else:
+            v = 0.5
     return min(1.0, max(0.0, float(v)))
+
+
+def sales_sentiment(call: Call, h: Header) -> float:
+    """The buyers' sentiment in a sales call, from what the plan made the
+    call say: ENGAGEMENT_SENTIMENT[engagement], plus LAST_CALL_OUTCOME of the
+    deal in its last call, plus MOMENT_WEIGHT x (felt positive - felt
+    negative) / moments over the buyers' annotated moments, where a moment
+    is felt as its words say unless it diverges (words and delivery
+    disagree: the delivery is what is felt), clamped to SALES_RANGE."""
+    v = ENGAGEMENT_SENTIMENT.get(call.engagement, 0.5)
+    acct = h.account(call.account) if call.account else None
+    if acct is not None and acct.calls and acct.calls[-1] == call.id:
+        v += LAST_CALL_OUTCOME.get(acct.outcome, 0.0)
+    buyers = {p.id for p in call.participants if p.side != "seller"}
+    felt = [(1 if m.polarity == "positive" else -1) * (-1 if m.divergent else 1)
+            for m in call.moments if m.speaker in buyers]
+    if felt:
+        v += MOMENT_WEIGHT * sum(felt) / len(felt)
+    lo, hi = SALES_RANGE
+    return round(min(hi, max(lo, v)), 3)
 
 
 def _bool(meta: dict, key: str, default: bool) -> bool:
@@ -176,7 +211,7 @@ def _document(call: Call, h: Header, mode: str, base: str, fragments: bool) -> t
     start_text = call.start_utc if _CANONICAL(call.start_utc) else _utc(start)
     end_text = _utc(end)
     provider = meta.get("provider") if meta.get("provider") in PROVIDERS else "synthetic"
-    sentiment = _sentiment(meta)
+    sentiment = _sentiment(meta, call, h)
     confidence = round(float(min(1.0, max(0.0, _num(meta, "confidence", default=0.8)))), 3)
     status = _status(call, trait, meta)
     sc = _scenario_parts(scenario, trait)
@@ -368,7 +403,7 @@ class VcpOptions(BaseModel):
 
 class Vcp(Backend):
     name = "vcp"
-    version = "2"
+    version = "3"  # 3: a sales call's sentiment from its plan
     Options = VcpOptions
     needs_text = False
 

@@ -268,6 +268,7 @@ def measure(name: str, out: Path, kind: str, roster: dict[str, list[str]]) -> di
         }
     res["ground_truth_audit"] = audit(out)
     res["baselines"] = baselines(out, kind)
+    res["personas"] = personas(out, kind)
     return res
 
 
@@ -328,6 +329,16 @@ def baselines(out: Path, kind: str) -> dict:
             "f1": {n: round(s["f1"], 3) for n, s in rep.items()},
             "precision": {n: round(s["precision"], 3) for n, s in rep.items()},
             "recall": {n: round(s["recall"], 3) for n, s in rep.items()}}
+
+
+def personas(out: Path, kind: str) -> dict:
+    """The persona classifiers of issue 15 §3 (corpusc.score.baselines): naive
+    Bayes over each speaker's word trigrams and the nearest centroid of how
+    they talk, each trained on half the accounts and tested on the other."""
+    if kind != "sales":
+        return {"status": "n/a (no personas in this corpus)"}
+    from corpusc.score.baselines import persona_scores
+    return {"status": "ok", **{k: round(v, 3) if isinstance(v, float) else v for k, v in persona_scores(str(out)).items()}}
 
 
 # ---- rendering speed ---------------------------------------------------------------------------
@@ -396,6 +407,12 @@ def rows(res: dict, spd: dict | None) -> list[tuple[str, str, str, str]]:
                         f"{f1:.3f} (P {b['precision'][name]:.2f} R {b['recall'][name]:.2f})", "<= 0.6", pf(f1 <= 0.6)))
     else:
         out.append(("divergence baselines F1", b["status"], "<= 0.6", "report"))
+    ps = res.get("personas") or {}
+    if ps.get("status") == "ok":
+        out.append(("persona baseline accuracy [trigram naive Bayes]",
+                    f"{ps['trigrams']:.3f} of {ps['participants']} (chance {ps['majority']:.2f} commonest, "
+                    f"{ps['uniform']:.2f} uniform)", "<= 0.6", "report"))
+        out.append(("persona baseline accuracy [behaviour centroid]", f"{ps['behaviour']:.3f}", "", "report"))
     a = res["ground_truth_audit"]
     for code, label in AUDIT.items():
         n = a["audit"][code]

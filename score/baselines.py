@@ -14,7 +14,9 @@ pipeline is scored by (corpusc.score.scorer)."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import math
 import os
 import re
 from collections import Counter
@@ -257,5 +259,182 @@ def divergence_scores(folder: str, names: list[str] | None = None) -> dict[str, 
     return out
 
 
+
+# ---- personas: a bag of trigrams ----------------------------------------------------
+
+TRIGRAM_WORD = re.compile(r"[\w'’]+", re.UNICODE)
+
+
+def _trigrams(text: str) -> Counter:
+    w = [x.lower() for x in TRIGRAM_WORD.findall(text)]
+    return Counter(zip(w, w[1:], w[2:]))
+
+
+def speaker_documents(folder: str) -> list[tuple[str, str | None, str, str, Counter]]:
+    """(call id, account, participant, persona, trigram counts of the
+    participant's words in that call) for every participant the ground truth
+    classifies: what a persona classifier reads (the json transcript) and is
+    scored against."""
+    out = []
+    for cid in T.call_ids(folder):
+        ct = T.load(folder, cid)
+        if not ct.personas:
+            continue
+        words: dict[str, list[str]] = {}
+        for t in _turns(folder, cid)["turns"]:
+            words.setdefault(t["speaker"], []).append(t["text"])
+        for pid, persona in sorted(ct.personas.items()):
+            out.append((cid, ct.account, pid, persona, _trigrams("\n".join(words.get(pid, ())))))
+    return out
+
+
+def _halves(docs: list) -> tuple[list[int], list[int]]:
+    """Two halves by account (sha256 of its name; the call id when none), so
+    no speaker is in both: a classifier must learn personas, not people."""
+    a, b = [], []
+    for i, d in enumerate(docs):
+        h = hashlib.sha256((d[1] or d[0]).encode("utf-8")).digest()[0]
+        (a if h % 2 == 0 else b).append(i)
+    return a, b
+
+
+class TrigramBayes:
+    """Multinomial naive Bayes over word trigrams with add-one smoothing: the
+    classifier a practitioner tries first for "which persona is speaking"."""
+
+    def __init__(self, docs: list[tuple[str, Counter]]):
+        self.totals: dict[str, Counter] = {}
+        self.prior: Counter = Counter()
+        for label, grams in docs:
+            self.prior[label] += 1
+            self.totals.setdefault(label, Counter()).update(grams)
+        self.vocab = len(set().union(*self.totals.values())) if self.totals else 0
+        self.size = {k: sum(v.values()) for k, v in self.totals.items()}
+        n = sum(self.prior.values())
+        self.log_prior = {k: math.log(v / n) for k, v in self.prior.items()}
+
+    def predict(self, grams: Counter) -> str:
+        best, arg = -math.inf, ""
+        for label in sorted(self.totals):
+            tot, den = self.totals[label], math.log(self.size[label] + self.vocab + 1)
+            s = self.log_prior[label] + sum(c * (math.log(tot.get(g, 0) + 1) - den) for g, c in grams.items())
+            if s > best:
+                best, arg = s, label
+        return arg
+
+
+def persona_trigram_predictions(folder: str) -> list[tuple[str, str, str, str]]:
+    """(call id, participant, persona, predicted) for every classified
+    participant, each predicted by the model trained on the other half of
+    the accounts (two folds: every participant is predicted, none by a model
+    that saw them)."""
+    docs = speaker_documents(folder)
+    a, b = _halves(docs)
+    out = []
+    for train, test in ((a, b), (b, a)):
+        if not train:
+            continue
+        model = TrigramBayes([(docs[i][3], docs[i][4]) for i in train])
+        out += [(docs[i][0], docs[i][2], docs[i][3], model.predict(docs[i][4])) for i in test]
+    return sorted(out)
+
+
+def _persona_extractor(predict: Callable[[str], list[tuple[str, str, str, str]]], doc: str):
+    def extract(folder: str) -> Iterator[CallPrediction]:
+        by: dict[str, list[dict[str, str]]] = {}
+        for cid, pid, _, pred in predict(folder):
+            by.setdefault(cid, []).append({"participant": pid, "persona": pred})
+        for cid in T.call_ids(folder):
+            yield CallPrediction.model_validate({"call_id": cid, "personas": by.get(cid, [])})
+    extract.__doc__ = doc
+    return extract
+
+
+# ---- personas: behaviour alone ----------------------------------------------------
+
+BEHAVIOUR = ("turns", "words per turn", "questions per turn", "fillers per 100 words", "hedges per 100 words",
+             "share of the call's words")
+
+
+@functools.cache
+def _speech_words(locale: str) -> tuple[re.Pattern, re.Pattern]:
+    path = LEXICONS / f"{locale}.json"
+    if not path.is_file():
+        path = LEXICONS / "en-US.json"
+    d = json.loads(path.read_text(encoding="utf-8"))
+
+    def rx(words: list[str]) -> re.Pattern:
+        return re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w'])", re.I)
+    return rx(d["hedges"]), rx(d["fillers"])
+
+
+def behaviour_documents(folder: str) -> list[tuple[str, str | None, str, str, list[float]]]:
+    """(call id, account, participant, persona, BEHAVIOUR measures) per
+    classified participant: how a speaker talks, not what words they use."""
+    out = []
+    for cid in T.call_ids(folder):
+        ct = T.load(folder, cid)
+        if not ct.personas:
+            continue
+        doc = _turns(folder, cid)
+        hedge, filler = _speech_words(doc.get("locale") or ct.locale or "en-US")
+        total = sum(len(t["text"].split()) for t in doc["turns"]) or 1
+        for pid, persona in sorted(ct.personas.items()):
+            ts = [t["text"] for t in doc["turns"] if t["speaker"] == pid]
+            text = "\n".join(ts)
+            w = max(1, len(text.split()))
+            n = max(1, len(ts))
+            out.append((cid, ct.account, pid, persona, [len(ts), w / n, text.count("?") / n,
+                                                        100 * len(filler.findall(text)) / w,
+                                                        100 * len(hedge.findall(text)) / w, w / total]))
+    return out
+
+
+def persona_behaviour_predictions(folder: str) -> list[tuple[str, str, str, str]]:
+    """(call id, participant, persona, predicted) by the nearest persona centroid
+    of the standardized BEHAVIOUR measures, trained on the other half of the accounts."""
+    docs = behaviour_documents(folder)
+    a, b = _halves(docs)
+    out = []
+    for train, test in ((a, b), (b, a)):
+        if not train:
+            continue
+        k = len(BEHAVIOUR)
+        mu = [sum(docs[i][4][j] for i in train) / len(train) for j in range(k)]
+        sd = [math.sqrt(sum((docs[i][4][j] - mu[j]) ** 2 for i in train) / len(train)) or 1.0 for j in range(k)]
+        z = [[(docs[i][4][j] - mu[j]) / sd[j] for j in range(k)] for i in range(len(docs))]
+        groups: dict[str, list[int]] = {}
+        for i in train:
+            groups.setdefault(docs[i][3], []).append(i)
+        cen = {p: [sum(z[i][j] for i in ix) / len(ix) for j in range(k)] for p, ix in sorted(groups.items())}
+        for i in test:
+            pred = min(cen, key=lambda p: (sum((z[i][j] - cen[p][j]) ** 2 for j in range(k)), p))
+            out.append((docs[i][0], docs[i][2], docs[i][3], pred))
+    return sorted(out)
+
+
+def persona_scores(folder: str) -> dict[str, Any]:
+    """The persona classifiers' accuracy against the ground truth: trigram
+    naive Bayes (what the words give away) and the behaviour centroid (what
+    how someone talks gives away), with the chance levels to read them
+    against (the commonest persona's share; one over the number of personas)."""
+    out: dict[str, Any] = {}
+    for name, rows in (("trigrams", persona_trigram_predictions(folder)),
+                       ("behaviour", persona_behaviour_predictions(folder))):
+        n = len(rows)
+        labels = Counter(r[2] for r in rows)
+        out[name] = sum(r[2] == r[3] for r in rows) / n if n else 0.0
+        out.update(participants=n, personas=len(labels),
+                   majority=labels.most_common(1)[0][1] / n if n else 0.0,
+                   uniform=1 / len(labels) if labels else 0.0)
+    return out
+
 BASELINES: dict[str, Callable[[str], Iterator[CallPrediction]]] = {
-    "keywords": keywords, "majority": majority, **{n: divergence_rule(n) for n in DIVERGENCE_RULES}}
+    "keywords": keywords, "majority": majority, **{n: divergence_rule(n) for n in DIVERGENCE_RULES},
+    "persona-trigrams": _persona_extractor(
+        persona_trigram_predictions, "Every classified participant's persona by trigram naive Bayes over their words, "
+        "trained on the other half of the accounts."),
+    "persona-behaviour": _persona_extractor(
+        persona_behaviour_predictions, "Every classified participant's persona by the nearest centroid of how they "
+        "talk (turns, words per turn, questions, fillers, hedges, talk share), trained on the other half of the "
+        "accounts.")}

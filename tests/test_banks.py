@@ -338,3 +338,17 @@ def test_every_template_that_reads_as_a_signal_is_declared():
     for loc in banks.supported_locales():
         missing = signals.undeclared(loc)
         assert missing == {}, f"{loc}: {json.dumps(missing, ensure_ascii=False)[:600]}"
+
+
+def test_no_colour_template_says_a_signal_term():
+    """Colour (a product tour, a story, small talk: signal_keys.json `colour`)
+    needs no label because no colour template can say a signal term by its own
+    words, in any expansion of its alternatives; only a slot's value can bring
+    one, and the Drafter draws again then (Drafter.say). Fix: drop the
+    alternative or the template, or move the key out of `colour` and declare it."""
+    from corpusc.render.template import signals
+    for loc in banks.supported_locales():
+        found = signals.colour_terms(loc)
+        assert found == {}, f"{loc}: {json.dumps(found, ensure_ascii=False)[:800]}"
+    assert signals.template_terms("en-US", "[a quick chat|the pricing] {x}") == ["pricing"]
+    assert signals.template_terms("en-US", "a quick chat about {x}") == []

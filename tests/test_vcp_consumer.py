@@ -334,3 +334,53 @@ def test_a_bad_artifacts_base_is_a_diagnostic(cli, tmp_path, value, message):
     status, out = cli("check", str(spec))
     assert status == 1 and "[E0503]" in out and message in out and "Traceback" not in out, out
     assert f"{spec.name}:9:" in out  # at the option, on the emit line
+
+
+def _sales_payloads(spec: Path):
+    from corpusc.backends.vcp import encode
+    from corpusc.compiler.driver import compile_file
+    from corpusc.diagnostics.model import Sink
+    from corpusc.plan import planner as planmod
+    compiled = compile_file(str(spec), Sink())
+    header = planmod.header(compiled.program, compiled.spec_hash)
+    calls = [c for c in planmod.calls(compiled.program) if c.kind == "sales"]
+    return header, calls, [encode(c, header, "gtm") for c in calls]
+
+
+def test_a_sales_calls_sentiment_comes_from_its_plan(tmp_path):
+    """A sales call has no sentiment field: its perceived sentiment is the
+    buyers', from the plan (docs/formats.md "VCP"): the engagement, the
+    deal's outcome in its last call, the buyers' moments as felt (a hidden
+    concern is negative). Every payload is accepted by the consumer's model;
+    a lost deal's last call reads lower than a won deal's, a cooling call
+    lower than a warming one, and the calls differ (main wrote 0.5 for all)."""
+    spec = tmp_path / "gen.corpus"
+    spec.write_text(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_spec.py"), "--calls", "150",
+                                    "--seed", "2"], capture_output=True, text=True, check=True).stdout)
+    for path in (EXAMPLES / "sales_pov.corpus", spec):
+        h, calls, docs = _sales_payloads(path)
+        score = {}
+        for c, raw in zip(calls, docs):
+            assert voicelens.validate(raw, "gtm") == [], c.id
+            score[c.id] = json.loads(raw)["vcp_payload"]["outcomes"]["perceived"][0]["sentiment"]["score"]
+        assert len(set(score.values())) >= min(4, len(calls) // 2), (path.name, score)
+        if path == spec:
+            last = {}
+            for a in h.accounts:
+                if a.calls and a.calls[-1] in score:
+                    last.setdefault(a.outcome, []).append(score[a.calls[-1]])
+            assert max(last["lost"]) < min(last["won"]), last
+            by = {}
+            for c in calls:
+                by.setdefault(c.engagement, []).append(score[c.id])
+            mean = {k: sum(v) / len(v) for k, v in by.items()}
+            if "cooling" in mean and "warming" in mean:
+                assert mean["cooling"] < mean["warming"], mean
+            # a hidden concern (positive words, negative delivery) lowers it like a voiced one
+            for c in calls:
+                buyers = {p.id for p in c.participants if p.side != "seller"}
+                hidden = [m for m in c.moments if m.speaker in buyers and m.divergent and m.polarity == "positive"]
+                if hidden and len(hidden) == len([m for m in c.moments if m.speaker in buyers]):
+                    acct = h.account(c.account)
+                    if not (acct.calls[-1] == c.id and acct.outcome == "won"):
+                        assert score[c.id] < 0.55 + 0.001 if c.engagement != "warming" else score[c.id] < 0.65, c.id

@@ -14,7 +14,7 @@ from corpusc.plan import rng
 from corpusc.plan.model import Call, Colour, Header, Moment, Participant, fast
 from corpusc.render.model import Evidence, RenderedCall, Turn, whole
 from corpusc.render.template.banks import bank_locale, load_bank
-from corpusc.render.template.language import emit, tidy
+from corpusc.render.template.language import emit, template_slots, tidy
 from corpusc.render.template.lexicon import load_lexicon
 from corpusc.render.template.morphology import restater
 from corpusc.render.template import dynamics
@@ -39,6 +39,22 @@ NOT_WITH_CONCERN = frozenset({"buying_intent"})  # signal categories a divergent
 _OWN_ROLE: dict[tuple[str, str], tuple[tuple[str, ...], re.Pattern]] = {}
 _NEVER = re.compile(r"(?!)")
 _dget = dict.get
+
+
+_SLOTTED: dict[int, tuple[Any, bool]] = {}
+
+
+def slotted(t) -> bool:
+    """Whether a compiled template has a slot anywhere (its text depends on
+    values, not only on its own words)."""
+    if t is None or isinstance(t, str):
+        return False
+    hit = _SLOTTED.get(id(t))
+    if hit is not None and hit[0] is t:
+        return hit[1]
+    got = bool(template_slots(t))
+    _SLOTTED[id(t)] = (t, got)
+    return got
 
 
 def first_name(name: str) -> str:
@@ -82,7 +98,8 @@ def header_x(h: Header) -> HeaderX:
 class Draft:
     """A turn under construction: segments are (text, tags, removable)."""
     __slots__ = ("i", "p", "side", "head", "core", "body", "tail", "fills", "weight", "words", "moment",
-                 "beats", "pol", "bc", "cut", "slots", "cap", "grow", "fkeys", "rep", "fpos", "gaps", "colour")
+                 "beats", "pol", "bc", "cut", "slots", "cap", "grow", "fkeys", "rep", "fpos", "gaps", "colour", "ask",
+                 "cue_at_words")
     # pol: the tone of a turn without beats or moment (+1 positive, -1 negative, 0 neutral)
 
     def __init__(self, i: int, p: Participant):
@@ -101,6 +118,8 @@ class Draft:
         self.bc = False
         self.cut = False  # a backchannel said over the turn before, which breaks off (the speaker resumes after)
         self.slots: dict[str, Any] = {}
+        self.ask: dict[str, Any] | None = None  # slots of the closing question when the next speaker differs
+        self.cue_at_words = False  # the moment's words follow others (a small-talk answer): its cue goes with them
         self.cap = 80
         self.grow = True  # may its cap grow when every turn is full
         self.fkeys: set[str] = set()  # fill banks already used in this turn
@@ -296,10 +315,13 @@ class Drafter:
                 tries -= 1
             if text and veto(text, kw):
                 return ""  # none agrees with what the speaker said before: better nothing than a contradiction
-        if colour_key(key):  # colour carries no signal language: another template or alternatives
+        if colour_key(key) and slotted(t):
+            # colour carries no signal language: its templates say no signal term (tests/test_banks.py),
+            # so one here came with a slot's value; draw again (other values, or another template)
             tries = COLOUR_TRIES
             while text and tries and says_a_term(self.loc, text):
-                text = self.render(self.template(key), kw)
+                t = self.template(key)
+                text = self.render(t, kw)
                 tries -= 1
             if text and says_a_term(self.loc, text):
                 return ""  # none without: better no colour than colour that reads as a signal
@@ -381,8 +403,8 @@ class Drafter:
     def join_lc(self, text: str) -> str:
         """`text` continues a sentence that ended with a comma: lower-case its
         first letter unless it starts with a name, an acronym or `I`."""
-        w = text.split(" ", 1)[0].strip(",.?!'s")
-        if w in self.proper():
+        w = text.split(" ", 1)[0].strip(",.?!;:")
+        if w in self.proper() or w.removesuffix("'s").removesuffix("’s") in self.proper():  # not strip("'s"): Wes
             return text
         return self.lex.lower_first(text)
 
@@ -390,7 +412,11 @@ class Drafter:
         p = self._proper
         if p is None:
             p = self._proper = set()
-            for v in list(self.slots.values()) + [x.name for x in self.call.participants]:
+            acct = self.hx.accounts.get(self.call.account or "")
+            people = [str(x.get("display") or x.get("name") or "") for x in (acct.stakeholders if acct else ())]
+            people += [str(x.get("display") or "") for x in self.hx.reps.values()]  # named though not on the call
+            people += [n for n in self.bank.get("names.first") or () if isinstance(n, str)]  # a colleague ({se})
+            for v in list(self.slots.values()) + [x.name for x in self.call.participants] + people:
                 if isinstance(v, str):
                     p.update(v.replace("'s", "").split())
         return p
@@ -458,7 +484,7 @@ class Drafter:
             item = (d.moment if d.moment is not None else d.colour) if cues_on else None
             cues = list(item.cues) if item is not None else []
             at = 0
-            if cues and item.place == "mid":  # the cue sits just before the words it annotates
+            if cues and (item.place == "mid" or d.cue_at_words):  # the cue sits just before the words it annotates
                 kind = "moment" if item is d.moment else "colour"
                 at = spans[(kind, item.id)][0] if (kind, item.id) in spans else core_at
             sp = Spoken(d, " ".join(parts), spans, d.gaps + cues if d.gaps else cues)

@@ -89,7 +89,9 @@ class Spoken:
                 sp[0] += n
                 sp[1] += n
         for x in self.dis:
-            if x[1] > pos or (x[1] == pos and x[0] != "_at"):  # words inserted at a mid-turn cue follow it
+            # words inserted at a mid-turn cue follow it ("[hesitant] Um, the price"), unless they are a
+            # sentence of their own ("Äh."): the cue stays with the words it was planned on
+            if x[1] > pos or (x[1] == pos and (x[0] != "_at" or s.rstrip().endswith((".", "!", "?", "…")))):
                 x[1] += n
                 x[2] += n
         if mark is not None:
@@ -318,8 +320,8 @@ def _lower(R, text: str, pos: int) -> str:
 def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
     """"Um, we looked…" at the start of a sentence."""
     f = R.phrase("dyn.filler_open")
-    if not f:
-        return False
+    if not f or (" " in f and f.rstrip(",.").lower() in t.text.lower()):
+        return False  # "I mean," once a turn
     joins = f[-1] == ","  # the sentence goes on after the filler: its first word loses its capital
     pos = _first(_SENT, t.text, r, lambda p: t.free(p, touch=joins and lower))
     if pos is None:
@@ -332,37 +334,63 @@ def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
     return True
 
 
-_BEFORE: dict[str, re.Pattern] = {}
+_BEFORE: dict[str, tuple[re.Pattern, frozenset[str]]] = {}
+_WORD = re.compile(r"[\w'’-]+$")
 
 
-def _before(R) -> re.Pattern:
+def _before(R) -> tuple[re.Pattern, frozenset[str]]:
     """Where a speaker may stall mid-sentence: the space before one of the
-    locale's `dyn.before` words ("at, uh, the"), that word followed by another
-    word in the same sentence."""
+    locale's `dyn.before` words, which open a clause or a phrase ("we looked,
+    uh, and the"), that word followed by another word in the same sentence;
+    and the `dyn.binds` words (lower-cased) a filler never follows, since
+    the phrase they open is not finished ("one of, uh, our", "thank, um, you")."""
     got = _BEFORE.get(R.loc)
     if got is None:
         words = sorted((R.render(x, cap=False) for x in R.bank.get("dyn.before") or ()), key=len, reverse=True)
         alt = "|".join(re.escape(w) for w in words if w) or "(?!)"
-        got = _BEFORE[R.loc] = re.compile(rf" (?i:{alt}) (?=[^\W\d_]+ )")
+        binds = frozenset(str(w).lower() for w in R.bank.get("dyn.binds") or ())
+        got = _BEFORE[R.loc] = (re.compile(rf" (?i:{alt}) (?=[^\W\d_]+ )"), binds)
     return got
 
 
+def _ends_phrase(text: str, pos: int, binds: frozenset[str]) -> bool:
+    """Whether the word ending at `pos` may end a phrase: not one that binds
+    to the next (a preposition, an article, a number) and no name's part."""
+    m = _WORD.search(text, max(0, pos - 40), pos)
+    if m is None:
+        return False
+    w = m.group(0)
+    return w.lower() not in binds and not any(ch.isdigit() for ch in w)
+
+
+def _name_at(R, text: str, pos: int) -> bool:
+    """Whether a name (of someone on or around the call) is said at `pos`."""
+    w = text[pos:pos + 40].split(" ", 1)[0].strip(",.?!;:—")
+    return w.replace("'s", "") in R.proper()
+
+
 def _mid_filler(R, t: Spoken, r) -> bool:
-    """"we looked at, uh, the vendors" or "…, um, and"."""
+    """"we looked, uh, at the vendors" or "…, um, and": between phrases."""
     f = R.phrase("dyn.filler")
-    if not f:
+    for _ in range(3):  # "I mean, a couple keep, I mean, a scorecard": another one
+        if not f or " " not in f or f.lower() not in t.text.lower():
+            break
+        f = R.phrase("dyn.filler")
+    if not f or (" " in f and f.lower() in t.text.lower()):
         return False
     text = t.text
     kinds = ("gap", "comma") if r.random() < 0.65 else ("comma", "gap")
+    pat, binds = _before(R)
     for kind in kinds:
         if kind == "gap":
-            pos = _first(_before(R), text, r, lambda p: text[p - 1].isalnum() and t.free(p) and
-                         t.free(p + 1, touch=True))
+            pos = _first(pat, text, r, lambda p: text[p - 1].isalnum() and t.free(p) and
+                         t.free(p + 1, touch=True) and _ends_phrase(text, p, binds))
             if pos is not None:
-                t.insert(pos, ", " + f + ",", ("filler", 2, 2 + len(f)))  # "at the" -> "at, uh, the"
+                t.insert(pos, ", " + f + ",", ("filler", 2, 2 + len(f)))  # "looked and" -> "looked, uh, and"
                 return True
-        else:
-            pos = _first(_COMMA, text, r, lambda p: t.free(p, touch=True))
+        else:  # after a comma, unless it follows a number ("2022, sag ich mal") or comes before a name
+            pos = _first(_COMMA, text, r, lambda p: t.free(p, touch=True) and _ends_phrase(text, p - 2, binds)
+                         and not _name_at(R, text, p))
             if pos is not None:
                 t.insert(pos, f + ", ", ("filler", 0, len(f)))  # ", three" -> ", uh, three"
                 return True
@@ -376,12 +404,12 @@ def _false_start(R, t: Spoken, r, lower: bool) -> bool:
 
     def ok(pos: int) -> bool:  # the words at `pos` are said twice: none may be a span's or locked
         first = text[pos:pos + 60].split(" ", 2)
-        return len(first) == 3 and first[0].isalpha() and t.free(pos, touch=True)
+        return len(first) == 3 and first[0].isalpha() and t.free(pos, touch=True) and not _name_at(R, text, pos)
     pos = _first(_SENT, text, r, ok)
     if pos is None:
         return False
     ws = t.text[pos:].split(" ", 2)
-    k = 2 if (r.random() < 0.35 and ws[1].isalpha()) else 1
+    k = 2 if (r.random() < 0.35 and ws[1].isalpha() and not _name_at(R, t.text, pos + len(ws[0]) + 1)) else 1
     said = " ".join(ws[:k])
     if lower:
         t.text = _lower(R, t.text, pos)

@@ -111,12 +111,27 @@ def habits(S: Any, drafts: list[Draft]) -> None:
             todo = plan[j]
             if "open" in todo and j and segs[j - 1][0][segs[j - 1][1]][0].endswith(":"):
                 todo = [x for x in todo if x != "open"]  # after "Kurz gesagt:" no second opener
-            new = _say(R, h, d, text, todo, used)
+            kw = d.slots if part is not d.tail or d.ask is None else {**d.slots, **d.ask}  # a closing question: to who answers
+            new = _say(R, h, d, text, todo, used, kw)
             if new != text:
                 before = R.categories_of(text)
                 R.signals[new] = R.signals.get(new, before) | before
                 d.words += new.count(" ") - text.count(" ")
                 part[k] = (new, tags, opt)
+
+
+_W = re.compile(r"[\w'’]+")
+
+
+def _shares(phrase: str, text: str) -> bool:
+    """Whether `phrase` says again what `text` says: the phrase itself, or
+    three words of it in a row ("Over here at Lanternmark" and "here at
+    Lanternmark"; "teams like yours" twice)."""
+    p = [w.lower() for w in _W.findall(phrase)]
+    t = " " + " ".join(w.lower() for w in _W.findall(text)) + " "
+    if len(p) < 3:
+        return bool(p) and f" {' '.join(p)} " in t
+    return any(f" {p[i]} {p[i + 1]} {p[i + 2]} " in t for i in range(len(p) - 2))
 
 
 def _fav(r, favs: list, used: dict[int, int]):
@@ -129,7 +144,7 @@ def _fav(r, favs: list, used: dict[int, int]):
     return t
 
 
-def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int]) -> str:
+def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: dict[str, Any]) -> str:
     """`text` with the opener, tag or name planned for it (when it is a
     finished sentence long enough to carry them)."""
     r = R.r
@@ -138,15 +153,15 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int]) -> s
         return text  # not a finished sentence
     cut = max(text.rfind(". ", 0, last_end), text.rfind("? ", 0, last_end), text.rfind("! ", 0, last_end))
     last_start = cut + 2 if cut >= 0 else 0
-    kw = d.slots
     you = kw.get("you") or ""
-    named = bool(you) and you in text
+    # the addressee's name once a turn: not where the turn already says it ("…, Felix. Any plans, Felix?")
+    named = bool(you) and any(you in seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part)
     if "tail" in todo or "name" in todo:
         if text[last_start:last_end].count(" ") + 1 >= MIN_WORDS and text[last_end - 1] not in ",;:":
             typ = "q" if text[last_end] == "?" else "s"
             favs = h.favs[f"tail.{typ}"] if "tail" in todo else ()
             tag = R.render(_fav(r, favs, used), kw, cap=False) if favs else ""
-            if tag and (named and you in tag or tag.strip(", ").lower() in text.lower() or R.signals.get(tag)):
+            if tag and (named and you in tag or _shares(tag, text) or R.signals.get(tag)):
                 tag = ""
             if not tag and you and not named:
                 tag = ", " + you
@@ -165,7 +180,8 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int]) -> s
             co = R.slots.get("co") or ""
             # "Here at Graniteline, Graniteline committed…": the account named once per sentence
             if (op and not (named and you in op) and op.split(" ", 1)[0] != first and not R.signals.get(op)
-                    and not (co and co in op and co in head)):
+                    and not (co and co in op and co in head)
+                    and not _shares(op, text)):  # not "In my experience, …, in my experience."
                 rest = R.join_lc(text) if op[-1:] == "," else text
                 text = op + " " + rest
     return text

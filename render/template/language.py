@@ -115,7 +115,9 @@ def emit(nodes, r, get: Callable[[str], str], out: list) -> None:
                 emit(a, r, get, out)
 
 
-_SENTENCE_START = re.compile(r"(?<=[.?!] )([a-z])")
+# no capital after an abbreviation's full stop ("four a.m. was", "z. B. die")
+_SENTENCE_START = re.compile(r"(?<=[.?!] )(?<!a\.m\. )(?<!p\.m\. )(?<!e\.g\. )(?<!i\.e\. )(?<!z\. B\. )"
+                             r"(?<!u\. a\. )([a-z])")
 
 
 _MESSY = re.compile(r"[ ,.][,.?!;]").search

@@ -11,11 +11,12 @@ from typing import Any
 from corpusc.plan import rng
 from corpusc.plan.model import Beat, Colour, Moment, Participant
 from corpusc.render.template.banks import topics
-from corpusc.render.template.classify import role_concern, role_topics, signal_category
-from corpusc.render.template.drafting import NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter, first_name, strip_end
+from corpusc.render.template.classify import role_concern, role_topics, signal_category, stated_figures
+from corpusc.render.template.drafting import (NEGATIVE_BEATS, NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter, first_name,
+                                             strip_end)
 from corpusc.render.template.habits import habits
 from corpusc.render.template.language import ALT
-from corpusc.render.template.voices import VOICE_ASKS, VOICE_TOPICS, VOICE_WEIGHT, voice_of
+from corpusc.render.template.voices import VOICE_ASKS, VOICE_TOPICS, VOICE_WEIGHT, lendable, pooled, voice_of
 from corpusc.render.timing import WORDS_PER_SEC
 
 WORK = ("discovery", "demo", "terms", "signoff")
@@ -31,6 +32,7 @@ SEASONS = ("newyear", "winter", "spring", "spring", "spring", "summer", "summer"
 COOL_OUTCOMES = ("lost", "stalled")
 # in a call that ends cool, after the greeting: the buyer's voice keys give way to
 # reserved ones (a champion of a lost deal does not say "Perfect, let's do it")
+CHAT = ("smalltalk", "chat", "hello")  # what a buyer answers in the small talk before the agenda
 COOL_KEYS = {"agenda.ok": "cool.agenda", "voice.more": "cool.more"}
 
 
@@ -94,8 +96,16 @@ class Sales:
         personas = R.header.personas
         self.persona = {p.id: (personas.get(p.persona) or {}) if p.persona else {} for p in self.P}
         self.voice = {p.id: voice_of(p.side, p.persona, self.persona[p.id]) for p in self.P}
+        self.pools = {p.id: lendable(self.voice[p.id], role_topics(R.loc, p.role or "")) for p in self.P}
+        self.pool_now: list[str] | None = None  # the voices the speaker of the turn being drafted may use
         work_b = next((b for b in c.beats if b.kind in WORK), None)
         self.work = work_b.kind if work_b else STAGE_WORK.get(c.stage or "", "discovery")
+        # the last call of a deal that is lost or stalled: nothing gets signed, so the call stays on the
+        # terms (no order form to countersign, no e-signature, no kickoff invite)
+        acct = self.acct
+        self.dead = bool(acct and acct.calls and acct.calls[-1] == c.id and acct.outcome in COOL_OUTCOMES)
+        if self.dead and self.work == "signoff":
+            self.work = "terms"
         self.work_turn = work_b.turn if work_b else min(self.n - 1, 4)
         self.agenda_turn = next((b.turn for b in c.beats if b.kind == "agenda"), self.work_turn)
         self.ns_turn = next((b.turn for b in c.beats if b.kind == "next_steps"), self.n - 2)
@@ -157,7 +167,8 @@ class Sales:
         self.seller_ind = R.first_key(f"seller.industry.{ind_name}", "seller.industry.default")
         pain = strip_end(R.lex.lower_first(rng.pick(R.r, pains))) if (pains and prose) else ""
         emp = (a.employees if a and a.employees else 250)
-        reps = _nice(max(6, min(600, emp * 0.06)))
+        stated = stated_figures(R.loc, a.description) if a and a.description else {}  # the spec's own figures
+        reps = stated.get("reps") or _nice(max(6, min(600, emp * 0.06)))
         seats = reps
         value = (a.deal_value if a and a.deal_value else reps * 1100.0)
         company = a.display if a else R.phrase("fallback.company")
@@ -175,8 +186,10 @@ class Sales:
                 if s.get("decision_maker") and s.get("name") != mb.id:
                     dm_name, dm_role = first_name(s.get("display") or s.get("name")), lex.role(s.get("role") or "")
                     break
+        dm_dat = dm_name  # a name has no case; the locale's role phrase for nobody named may (German dative)
         if not dm_name:
             dm_name, dm_role = (R.phrase("fallback.dm_name"), R.phrase("fallback.dm_role"))
+            dm_dat = R.phrase("fallback.dm_dat")
         wd = WEEKDAYS.index(c.weekday) if c.weekday in WEEKDAYS else 0
         weekdays = R.bank.get("cal.weekdays") or [""] * 7
         months = R.bank.get("cal.months") or [""] * 12
@@ -218,15 +231,16 @@ class Sales:
             tagline=h.corpus.get("tagline") or R.phrase("fallback.tagline"),
             company=company, co=company.split()[0], industry=lex.title(ind.get("title") or ind_name or ""),
             people=people, people_dat=people_dat or people, term=term, pain=pain or (lambda: term()),
-            reps=lex.word(reps) if reps < 10 else lex.number(reps), managers=lex.word(max(2, reps // 9)), calls=lex.number(_nice(reps * 35)),
-            sites=lex.word(1 + min(7, emp // 900)), seats=lex.number(seats), annual=lex.money_of(value),
+            reps=lex.word(reps) if reps < 10 else lex.number(reps), managers=lex.word(max(2, reps // 9)),
+            calls=lex.number(stated.get("calls_week") or _nice(reps * 35)),
+            sites=lex.word(stated.get("sites") or 2 + min(6, emp // 900)), seats=lex.number(seats), annual=lex.money_of(value),
             per_seat=lex.money_of(value / max(1, seats) / 12.0), pct=lex.word(3 + (emp % 5)),
             crm=crm, event=event, event_dat=event_dat,
             day=day, meet=meet, weekday=weekdays[wd], month=months[month - 1],
             daypart=dayparts[0 if hour < 12 else 1 if hour < 17 else 2],
             competitor=comp, topic=topic, rep=first_name(lead.name), buyer=first_name(mb.name),
             everyone=(R.phrase("fallback.everyone") if len(self.buyers) > 1 else first_name(mb.name)),
-            dm=dm_name, dm_role=dm_role, minutes=str(mins),
+            dm=dm_name, dm_dat=dm_dat, dm_role=dm_role, minutes=str(mins),
             fy_end=fy_end, weeks=lex.word(3 + emp % 4), months=lex.word(3 + emp % 4),
             year=str(int(c.date[:4]) + (1 if month >= 10 else 0)),
         )
@@ -300,8 +314,11 @@ class Sales:
 
     def _kw(self, d: Draft) -> dict[str, Any]:
         i, p, sp, n = d.i, d.p, self.sp, self.n
+        nxt = None  # a seller's closing question goes to the buyer who speaks next
         if p.side == "seller":
-            addr = sp[i + 1] if i + 1 < n and sp[i + 1].side != "seller" else None
+            nxt = sp[i + 1] if i + 1 < n and sp[i + 1].side != "seller" else None
+            heard = next((sp[j] for j in range(i - 1, -1, -1) if j not in self.bc), None)
+            addr = heard if heard is not None and heard.side != "seller" else nxt  # the reply: to who spoke
             if addr is None:
                 addr = next((sp[j] for j in range(i - 1, -1, -1) if sp[j].side != "seller"), self.main_buyer)
         else:
@@ -321,7 +338,18 @@ class Sales:
             kw.update(self._wants(bp))
         if p.side != "seller" and self.R.slots.get("dm") == kw["me"]:
             kw.update(self._other_dm(p))  # nobody takes it "through with" themselves
+        d.ask = None
+        if nxt is not None and nxt is not addr:
+            d.ask = {"you": first_name(nxt.name), "you_role": nxt.role or "", **self._wants(nxt)}
+            if not many:
+                d.ask["to_all"] = d.ask["you"]
         return kw
+
+    @staticmethod
+    def ask(d: Draft, kw: dict[str, Any]) -> dict[str, Any]:
+        """The slots of a seller's closing question, which the next speaker
+        answers: said to them, while the reply before it goes to who spoke."""
+        return kw if d.ask is None else dict(kw, **d.ask)
 
     def _other_dm(self, p: Participant) -> dict[str, str]:
         """{dm}, {dm_role} for a decision maker speaking: another decision maker
@@ -365,7 +393,7 @@ class Sales:
         if hit is not None:
             return hit
         R = self.R
-        v = self.voice[p.id]
+        v = pooled(R.r, self.voice[p.id], self.pools.get(p.id))
         # the voice's own words, never the persona catalog's text (a persona shows in
         # behaviour: which questions, how long, how decided; reciting its
         # definition would make classifying it a lookup)
@@ -419,6 +447,8 @@ class Sales:
             if base in COOL_KEYS:
                 return COOL_KEYS[base]
             v = "neutral"  # no voice's eagerness in a cool call
+        else:
+            v = pooled(self.R.r, v, self.pool_now)  # persona shows in behaviour, not in its catch-phrases
         k = f"{base}.{v}"
         return k if k in self.R.bank else f"{base}.neutral"
 
@@ -430,6 +460,7 @@ class Sales:
             d.moment = self.mom_at.get(i)
             d.colour = self.col_at.get(i)
             self.cool_now = self.cool and i >= 2  # after the greeting
+            self.pool_now = self.pools.get(d.p.id)
             d.slots = self._kw(d)
             if i in self.bc:
                 self._backchannel(d)
@@ -440,6 +471,8 @@ class Sales:
             self._lead(d)
             drafts.append(d)
             self.said += " " + " ".join(seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part).lower()
+        for i in range(1, len(drafts)):
+            self._answer_first(drafts[i - 1], drafts[i])
         for i in sorted(self.cut_in):
             self._unfinished(drafts[i - 1])
             self._trail(drafts[i - 1])
@@ -448,12 +481,42 @@ class Sales:
         return drafts
 
     @staticmethod
-    def _unfinished(d: Draft) -> None:
+    def _answer_first(prev: Draft, d: Draft) -> None:
+        """A buyer's opinion sentence (a moment's or colour's) does not open the
+        reply to a question: the turn's first other sentence of substance
+        (the answer, or the beat) comes first. Cutting in keeps it first."""
+        if d.side == "seller" or d.i in (0,):
+            return
+        last = (prev.tail or prev.core or prev.head or [("",)])[-1][0]
+        if not last.rstrip().endswith("?"):
+            return
+        cues = (d.moment.cues if d.moment is not None else []) + (d.colour.cues if d.colour is not None else [])
+        if "INTERRUPTS" in cues:
+            return
+        stance = [x for x in d.core if any(tag[0] in ("moment", "colour") for tag in x[1])]
+        if not stance or d.core[0] is not stance[0]:
+            return
+        rest = [x for x in d.core if not any(x is s for s in stance)]
+        if rest:
+            d.core = rest[:1] + stance + rest[1:]
+
+    def _unfinished(self, d: Draft) -> None:
         """The turn the next one cuts into ends mid-thought: its closing
         questions (a check-in, "does that help?") are not said, so the cut-in
-        never follows a finished question. A beat's own question stays."""
+        never follows a finished question. A beat's own question stays, and
+        the speaker goes on after it (one of the turn's fills), so the cut
+        still falls mid-thought."""
         while d.tail and d.tail[-1][0].endswith("?") and not d.tail[-1][1] and len(d.head + d.core + d.body + d.tail) > 1:
             d.words -= d.tail.pop()[0].count(" ") + 1
+        last = next((p[-1] for p in (d.tail, d.body, d.core, d.head) if p), None)
+        if last is not None and last[0].endswith("?"):
+            more = next((self.R.say(k, d.slots) for k in d.fills if k and self.R.has(k)), "")
+            if more and not more.endswith("?"):
+                d.add(d.tail, more, (), True)
+        # a beat's own question said last: the statement before it comes after it instead
+        part = next((x for x in (d.tail, d.body, d.core) if x), None)
+        if part is not None and len(part) > 1 and part[-1][0].endswith("?") and not part[-2][0].endswith("?"):
+            part[-2], part[-1] = part[-1], part[-2]
 
     def _trail(self, d: Draft) -> None:
         """A buyer's turn that still ends on its beat's own question before a
@@ -525,13 +588,16 @@ class Sales:
         if not beats:
             if i < self.agenda_turn:
                 if pend and pend[0] in ("smalltalk", "chat") and not nxt and pend[0] == "smalltalk":
-                    d.add(d.tail, R.say("smalltalk.seller_q", kw))
-                    self.pending = ("chat",)
+                    q = R.say("smalltalk.seller_q", self.ask(d, kw))
+                    d.add(d.tail, q)
+                    # the reply answers this question: `smalltalk.reply` holds the answer to each question
+                    # at the same index, and a later small-talk turn answers nothing
+                    self.pending = ("chat", R.last) if q else ("chat",)
                 else:
                     d.add(d.core, R.say("open.filler", kw), (), True)
                 self.shape(d, 0.3, 45, ["smalltalk.more_seller"], grow=False)
             elif i > self.ns_turn:
-                d.add(d.core, R.say("wrap.seller", kw))
+                d.add(d.core, R.say("wrap.seller", self.ask(d, kw)))  # a question to who answers next
                 d.fills, d.weight = [], 0
                 if not nxt:
                     self.pending = ("wrap",)
@@ -544,7 +610,7 @@ class Sales:
             key = SETUP.get(b.kind)
             if b.kind == "objection_raised":
                 key = R.first_key(f"setup.obj.{b.key}", "setup.obj")
-            skw = dict(kw)
+            skw = self.ask(d, kw)
             if b.kind == "introduce_stakeholder":
                 skw["new"] = first_name(self.by_id[b.key].name) if b.key in self.by_id else kw["you"]
             if b.kind in ("objection_resolved", "objection_reopened"):
@@ -561,9 +627,10 @@ class Sales:
             return
         kind = pend[0]
         keys = {b.key for b in beats if b.kind in ("objection_addressed", "objection_unaddressed")}
+        even = self._heard_bad_news(d)  # no "Awesome." to bad news: an even acknowledgment
         if kind == "ans":
             if R.chance(0.7):
-                d.add(d.head, R.say("ack.seller", kw), (), True)
+                d.add(d.head, R.say("ack.seller_even" if even else "ack.seller", kw), (), True)
             key = f"disc.{pend[1]}.summary"
             if R.chance(0.3) and R.fresh(key):
                 d.add(d.head, R.say(key, kw), (), True)
@@ -576,7 +643,7 @@ class Sales:
             self.shape(d, 1.0, 110, [R.first_key(f"bq.{topic}.more", "bq.general.more"), "seller.story"])
         elif kind in ("react", "agenda_ok", "nextsteps_ok", "ref_ok"):
             if R.chance(0.5) and not (self.cool and d.i >= self.ns_turn):
-                d.add(d.head, R.say("ack.seller_short", kw), (), True)
+                d.add(d.head, R.say("ack.seller_even" if even else "ack.seller_short", kw), (), True)
         elif kind == "pain":
             d.add(d.head, R.say("pain.react", kw))
             self.shape(d, 0.9, 95, ["pain.react_more", "disc.insight", "seller.story"])
@@ -612,6 +679,20 @@ class Sales:
         elif kind == "hello":
             d.add(d.head, R.say("open.seller_back", kw), (), True)
 
+    def _heard_bad_news(self, d: Draft) -> bool:
+        """Whether the buyer the seller answers just said something negative: a
+        pain, an objection raised or stalled, negative words planned (a moment
+        or colour), or anything past the greeting of a call that ends cool."""
+        j = next((k for k in range(d.i - 1, -1, -1) if k not in self.bc), None)
+        if j is None or self.sp[j].side == "seller":
+            return False
+        if any(b.kind in NEGATIVE_BEATS for b in self.beats_at.get(j, [])):
+            return True
+        m, col = self.mom_at.get(j), self.col_at.get(j)
+        if (m is not None and m.polarity == "negative") or (col is not None and col.tone == "negative"):
+            return True
+        return self.cool and j >= 2
+
     def _item(self, d: Draft, item: tuple, kw, no_question: bool, cont: bool = False) -> None:
         R = self.R
         kind, topic = item[0], item[1]
@@ -627,7 +708,7 @@ class Sales:
             key = f"disc.{topic}.{'follow' if kind == 'follow' else 'ask'}"
             if kind == "q" and R.chance(0.4) and R.fresh(f"disc.{topic}.why"):
                 d.add(d.body, R.say(f"disc.{topic}.why", kw), (), True)
-            d.add(d.tail, R.say(key, kw))
+            d.add(d.tail, R.say(key, self.ask(d, kw)))
             self.pending = ("q_follow" if kind == "follow" else "q", topic)
             self.shape(d, 0.35, 45, [self.seller_ind, "disc.insight"])
         elif kind == "show":
@@ -642,7 +723,7 @@ class Sales:
                 self.pending = ("seller_cont", item, d.p.id)
             else:
                 if R.chance(0.75):
-                    d.add(d.tail, R.say("demo.check", kw))
+                    d.add(d.tail, R.say("demo.check", self.ask(d, kw)))
                 self.pending = ("show", topic)
         elif kind in ("terms", "signoff"):
             d.add(d.core, R.say(f"{kind}.{topic}.{'more' if cont else 'say'}", kw))
@@ -650,7 +731,7 @@ class Sales:
             if no_question:
                 self.pending = ("seller_cont", item, d.p.id)
             else:
-                d.add(d.tail, R.say(f"{kind}.{topic}.ask", kw))
+                d.add(d.tail, R.say(f"{kind}.{topic}.ask", self.ask(d, kw)))
                 self.pending = (kind, topic)
         elif kind == "insight":
             d.add(d.core, R.say("disc.insight", kw))
@@ -658,7 +739,7 @@ class Sales:
             if no_question:
                 self.pending = ("seller_cont", ("open", ""), d.p.id)
             else:
-                d.add(d.tail, R.say("disc.open.ask", kw))
+                d.add(d.tail, R.say("disc.open.ask", self.ask(d, kw)))
                 self.pending = ("q", "open")
 
     def obj_topic(self, key: str | None) -> str:
@@ -680,13 +761,13 @@ class Sales:
             d.add(d.core, R.say(key, kw), tag)
             d.add(d.core, R.say("open.phone" if self.call.medium == "phone" else "open.video", kw), (), True)
             if not nxt:
-                d.add(d.tail, R.say("open.checkin", kw))
+                d.add(d.tail, R.say("open.checkin", self.ask(d, kw)))
                 self.pending = ("hello",)
             self.shape(d, 0.3, 45, ["smalltalk.more_seller"], grow=False)
         elif kind == "reference":
             self._reference(d, b, kw, tag)
             if not nxt:
-                d.add(d.tail, R.say("reference.check", kw))
+                d.add(d.tail, R.say("reference.check", self.ask(d, kw)))
                 self.pending = ("ref_check",)
             self.shape(d, 0.4, 70, [])
         elif kind == "agenda":
@@ -694,7 +775,7 @@ class Sales:
             ob = next((x for x in self.call.beats if x.kind == "objection_addressed"), None)
             if ob is not None:
                 d.add(d.core, R.say("agenda.objection", dict(kw, obj=self.obj_topic(ob.key))), (), True)
-            d.add(d.tail, R.say("agenda.check", kw))
+            d.add(d.tail, R.say("agenda.check", self.ask(d, kw)))
             self.pending = ("agenda",)
             d.fills, d.weight = [], 0
         elif kind in WORK:
@@ -707,10 +788,12 @@ class Sales:
                     item = ("show", topics(R.loc, "demo.", ".show")[0])
                 self._item(d, item, kw, no_q)
             elif kind == "discovery":
-                d.add(d.tail, R.say("work.discovery", kw), tag)
+                d.add(d.tail, R.say("work.discovery", self.ask(d, kw)), tag)
                 self.pending = ("q", "process")
                 self.shape(d, 0.5, 60, ["disc.insight"])
             else:
+                if kind == "signoff" and self.dead:
+                    kind = self.work
                 d.add(d.core, R.say(f"work.{kind}", kw), tag)
                 item = self.next_item()
                 if item[0] not in ("terms", "signoff"):
@@ -728,7 +811,7 @@ class Sales:
             d.add(d.core, R.say("nextsteps.say", skw), tag)
             d.add(d.core, R.say("nextsteps.more", skw), (), True)
             if "close" not in [x.kind for x in self.beats_at.get(d.i, [])]:
-                d.add(d.tail, R.say("nextsteps.check", kw))
+                d.add(d.tail, R.say("nextsteps.check", self.ask(d, kw)))
                 self.pending = ("nextsteps",)
             self.shape(d, 0.4, 70, ["nextsteps.more"], grow=False)
         elif kind == "close":
@@ -743,7 +826,8 @@ class Sales:
             k = R.first_key(f"artifact.signal.{self.signal_cats[-1]}")
             if k:
                 return R.phrase(k)
-        return R.phrase(R.first_key(f"artifact.{self.work}", "artifact.default") or "artifact.default")
+        work = "default" if self.dead else self.work  # a dead deal gets a recap, not paperwork
+        return R.phrase(R.first_key(f"artifact.{work}", "artifact.default") or "artifact.default")
 
     def _reference(self, d: Draft, b: Beat, kw, tag) -> None:
         R = self.R
@@ -866,9 +950,12 @@ class Sales:
                 self._respond(d, pend, kw, v, brief=True)
             elif R.chance(0.4):
                 d.add(d.head, R.say(self.vkey("voice.ack", v), kw), (), True)
-        if m is not None and m_beat is None:
+        # small talk is answered first ("Not much, helping a friend move."), the stance after it
+        chat = bool(pend) and (pend[0] in CHAT or tuple(pend[:2]) == ("setup", "small_talk")) \
+            and all(k == "small_talk" for k in kinds) and m_beat is None
+        if m is not None and m_beat is None and not chat:
             self._moment(d, m, kw)
-        elif m is None and d.colour is not None:
+        elif m is None and d.colour is not None and not chat:
             self._colour(d, d.colour, kw)
         for b in beats:
             self._buyer_beat(d, b, kw, v, m if m_beat == b.kind else None)
@@ -876,6 +963,12 @@ class Sales:
                 m_beat = "done"
         if not beats:
             self._respond(d, pend, kw, v, brief=False)
+        if chat and m is not None:
+            self._moment(d, m, kw)
+        elif chat and d.colour is not None:
+            self._colour(d, d.colour, kw)
+        d.cue_at_words = chat and d.core and not any(t[0] in ("moment", "colour") for t in d.core[0][1])
+        if not beats:
             role_topic = self._role_ask(d)
             if role_topic:
                 self._ask(d, v, kw, role_topic)
@@ -957,8 +1050,11 @@ class Sales:
         the colour's) words open the turn, a short acknowledgment goes first."""
         item = d.moment if d.moment is not None else d.colour
         if item is None or item.place != "mid" or d.head or d.bc or "INTERRUPTS" in item.cues:
-            return  # a cut-in opens with its own words ("Sorry to cut in"), no acknowledgment first
-        key = "ack.seller_short" if d.side == "seller" else self.vkey("voice.ack", self.voice[d.p.id])
+            return
+        if d.core and not any(t[0] in ("moment", "colour") for t in d.core[0][1]):
+            return  # other words come first (a small-talk answer): the cue falls mid-turn already  # a cut-in opens with its own words ("Sorry to cut in"), no acknowledgment first
+        key = (("ack.seller_even" if self._heard_bad_news(d) else "ack.seller_short") if d.side == "seller"
+               else self.vkey("voice.ack", self.voice[d.p.id]))
         d.add(d.head, self.R.say(key, d.slots))
 
     def _respond(self, d: Draft, pend, kw, v: str, brief: bool) -> None:
@@ -970,12 +1066,11 @@ class Sales:
         if kind in ("q", "q_follow"):
             topic = pend[1]
             more = R.first_key(f"disc.{topic}.more", "disc.open.answer")
-            if not brief and R.chance(0.4):
-                d.add(where, R.say(self.vkey("voice.open", v), kw), (), True)
-            if kind == "q":
-                d.add(where, R.say(R.first_key(f"disc.{topic}.answer", "disc.open.answer"), kw))
-            else:
-                d.add(where, R.say(more, kw))
+            opener = R.say(self.vkey("voice.open", v), kw) if (not brief and R.chance(0.4)) else ""
+            ans = R.say(R.first_key(f"disc.{topic}.answer", "disc.open.answer") if kind == "q" else more, kw)
+            if opener and not ans.lower().startswith(R.lex.classify.hedges or ("\0",)):
+                d.add(where, opener, (), True)  # "Kurz gesagt:" not before "Offen gesagt, ..."
+            d.add(where, ans)
             if not brief:
                 self.shape(d, 1.2 * vw, int(130 * vw), [more, self.anecdote, more, self.vkey("voice.more", v),
                                                         self.peer_key(kw), more, self.vkey("voice.want", v)])
@@ -1026,7 +1121,10 @@ class Sales:
             self.shape(d, 0.3, 40, ["smalltalk.more"], grow=False)
             self.pending = ("hello",) if not brief else None
         elif kind == "chat":
-            d.add(where, R.say("smalltalk.reply", kw))
+            if len(pend) > 1:  # the answer to the question asked
+                d.add(where, R.say_at("smalltalk.reply", pend[1], kw))
+            else:
+                d.add(where, R.say("smalltalk.more", kw))
             self.shape(d, 0.3, 40, ["smalltalk.more"], grow=False)
             self.pending = ("chat",)
         elif kind == "ref_check":
@@ -1114,6 +1212,8 @@ class Sales:
         if kind == "small_talk":
             # good or rough news, of the season or any time; the seller's reply fits it
             tone = "rough" if R.chance(0.45 if self.call.engagement == "cooling" else 0.3) else "good"
+            if d.moment is not None:  # the news has the mood the moment's words have
+                tone = "good" if d.moment.polarity == "positive" else "rough"
             key = R.first_key(f"smalltalk.{self.season}.{tone}") if R.chance(0.6) else None
             d.add(d.core, R.say(key or f"smalltalk.any.{tone}", kw), tag + mtag)
             self.pending = ("smalltalk", tone)

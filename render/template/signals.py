@@ -377,6 +377,37 @@ def undeclared(locale: str) -> dict[str, dict[str, list[str]]]:
     return out
 
 
+def template_terms(locale: str, src: str) -> list[str]:
+    """The signal terms template `src` can say by its own words (every
+    expansion of its alternatives, a slot's value not counted): a colour
+    template must say none (tests/test_banks.py), so the Drafter only checks
+    what a slot's value brings."""
+    rx = _any_term(locale)
+    found: list[str] = []
+    for text in _sayings(compile_template(src), 1 << 16):
+        for m in rx.finditer(text.replace("{}", "\x00")):
+            if m.group(0) not in found:
+                found.append(m.group(0))
+    return found
+
+
+def colour_terms(locale: str) -> dict[str, dict[str, list[str]]]:
+    """Colour templates of a locale that can say a signal term by their own
+    words: key -> template -> the terms."""
+    from corpusc.render.template.banks import raw_bank
+    out: dict[str, dict[str, list[str]]] = {}
+    for k, lst in raw_bank(locale).items():
+        if not isinstance(lst, list) or not colour_key(k):
+            continue
+        for t in lst:
+            for src in ((t.get("say") or ()) if isinstance(t, dict) else (t,)):
+                if isinstance(src, str):
+                    got = template_terms(locale, src)
+                    if got:
+                        out.setdefault(k, {})[src] = got
+    return out
+
+
 _WORDS = re.compile(r"[\w$€-]+")
 
 
