@@ -69,3 +69,19 @@ def located(o):
     elif isinstance(o, list):
         for v in o:
             yield from located(v)
+
+
+def resumptions(rendered) -> int:
+    """How many resumptions ("So, as I was saying") the calls hold, each
+    checked: only the speaker the turn before cut off picks the thought back
+    up, right after that turn."""
+    n = 0
+    for rc in rendered:
+        T = rc.turns
+        for e in rc.evidence:
+            if e.kind == "resumption":
+                n += 1
+                assert e.turn >= 2 and T[e.turn - 2].speaker == T[e.turn].speaker != T[e.turn - 1].speaker, \
+                    (rc.call_id, e.turn)
+                assert T[e.turn - 1].backchannel, (rc.call_id, e.turn)
+    return n

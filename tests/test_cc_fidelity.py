@@ -185,18 +185,8 @@ BROKEN = {  # the reader's patterns (slots read as `{}`)
 
 def _readings(t, limit: int = 4096) -> list[str]:
     """Every text a compiled template says (slots as `{}`), up to `limit`."""
-    from corpusc.render.template.language import ALT, SLOT
-    outs = [""]
-    for n in ((t,) if isinstance(t, str) else t):
-        if isinstance(n, str):
-            outs = [o + n for o in outs]
-        elif n[0] == SLOT:
-            outs = [o + "{}" for o in outs]
-        else:
-            assert n[0] == ALT
-            tails = [x for a in n[1] for x in _readings(a, limit)]
-            outs = [o + x for o in outs for x in tails][:limit]
-    return outs
+    from corpusc.render.template.signals import sayings
+    return sayings(t, limit)
 
 
 @pytest.mark.parametrize("loc", ["en-US", "de-DE"])

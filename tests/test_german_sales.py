@@ -14,7 +14,7 @@ import pytest
 from corpusc.builder import quality as Q
 from corpusc.compiler.paths import STDLIB
 
-from .conftest import ROOT
+from .conftest import ROOT, resumptions
 from .test_engine import plan_of, render_all
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -135,13 +135,4 @@ def test_german_resumptions_come_from_the_speaker_cut_off(german):
     ("Wie gesagt", "Um da weiterzumachen"): only the speaker a backchannel cut
     off picks the thought back up, right after it."""
     header, calls, rendered = german
-    resumed = 0
-    for rc in rendered:
-        T = rc.turns
-        for e in rc.evidence:
-            if e.kind == "resumption":
-                resumed += 1
-                assert e.turn >= 2 and T[e.turn - 2].speaker == T[e.turn].speaker != T[e.turn - 1].speaker, \
-                    (rc.call_id, e.turn)
-                assert T[e.turn - 1].backchannel, (rc.call_id, e.turn)
-    assert resumed >= 5
+    assert resumptions(rendered) >= 5

@@ -165,7 +165,7 @@ def _mark(t, base: frozenset[str], sel: dict[str, list[str]]):
     # a phrase no literal holds spans alternatives ("legal] [review"): the whole template carries it
     said: list[str] = []  # the template's sayings, spelled out once when a phrase needs them
     whole = {c for c, phrases in sel.items() for ph in phrases
-             if not _in_literal(nodes, ph) and any(ph in x for x in (said or said.extend(_sayings(t)) or said))}
+             if not _in_literal(nodes, ph) and any(ph in x for x in (said or said.extend(sayings(t)) or said))}
     if base or whole:
         marked = tuple((SLOT, MARK + c) for c in sorted(base | whole)) + tuple(marked)
     return t if marked == nodes else marked
@@ -363,7 +363,7 @@ def undeclared(locale: str) -> dict[str, dict[str, list[str]]]:
                     continue
                 if not _may_say_a_term(locale, src):
                     continue
-                for text in _sayings(compile_template(src)):  # a term may span alternatives
+                for text in sayings(compile_template(src)):  # a term may span alternatives
                     for cat, rx in _terms(locale):
                         if cat in base:
                             continue
@@ -384,7 +384,7 @@ def template_terms(locale: str, src: str) -> list[str]:
     what a slot's value brings."""
     rx = _any_term(locale)
     found: list[str] = []
-    for text in _sayings(compile_template(src), 1 << 16):
+    for text in sayings(compile_template(src), 1 << 16):
         for m in rx.finditer(text.replace("{}", "\x00")):
             if m.group(0) not in found:
                 found.append(m.group(0))
@@ -425,8 +425,9 @@ def _may_say_a_term(locale: str, src: str) -> bool:
     return any(ws <= have or all(any(h.startswith(w) for h in have) for w in ws) for ws in _term_words(locale))
 
 
-def _sayings(t, limit: int = 2048) -> list[str]:
-    """The texts a compiled template can say (slots as `{}`), at most `limit`."""
+def sayings(t, limit: int = 2048) -> list[str]:
+    """The texts a compiled template can say (slots as `{}`), at most `limit`
+    (the bank tests read every reading of a template through it too)."""
     outs = [""]
     for n in ((t,) if isinstance(t, str) else t):
         if isinstance(n, str):
@@ -434,7 +435,7 @@ def _sayings(t, limit: int = 2048) -> list[str]:
         elif n[0] == SLOT:
             outs = [o + "{}" for o in outs]
         else:
-            tails = [x for a in n[1] for x in _sayings(a, limit)]
+            tails = [x for a in n[1] for x in sayings(a, limit)]
             outs = [o + x for o in outs for x in tails][:limit]
     return outs
 
