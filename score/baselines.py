@@ -323,20 +323,29 @@ class TrigramBayes:
         return arg
 
 
+def _two_folds(docs: list, fit) -> list[tuple[str, str, str, str]]:
+    """(call id, participant, persona, predicted) for every document, each
+    predicted by `fit(train)` trained on the other half of the accounts."""
+    a, b = _halves(docs)
+    out = []
+    for train, test in ((a, b), (b, a)):
+        if train:
+            predict = fit(train)
+            out += [(docs[i][0], docs[i][2], docs[i][3], predict(i)) for i in test]
+    return sorted(out)
+
+
 def persona_trigram_predictions(folder: str) -> list[tuple[str, str, str, str]]:
     """(call id, participant, persona, predicted) for every classified
     participant, each predicted by the model trained on the other half of
     the accounts (two folds: every participant is predicted, none by a model
     that saw them)."""
     docs = speaker_documents(folder)
-    a, b = _halves(docs)
-    out = []
-    for train, test in ((a, b), (b, a)):
-        if not train:
-            continue
+
+    def fit(train: list[int]):
         model = TrigramBayes([(docs[i][3], docs[i][4]) for i in train])
-        out += [(docs[i][0], docs[i][2], docs[i][3], model.predict(docs[i][4])) for i in test]
-    return sorted(out)
+        return lambda i: model.predict(docs[i][4])
+    return _two_folds(docs, fit)
 
 
 def _persona_extractor(predict: Callable[[str], list[tuple[str, str, str, str]]], doc: str):
@@ -394,11 +403,8 @@ def persona_behaviour_predictions(folder: str) -> list[tuple[str, str, str, str]
     """(call id, participant, persona, predicted) by the nearest persona centroid
     of the standardized BEHAVIOUR measures, trained on the other half of the accounts."""
     docs = behaviour_documents(folder)
-    a, b = _halves(docs)
-    out = []
-    for train, test in ((a, b), (b, a)):
-        if not train:
-            continue
+
+    def fit(train: list[int]):
         k = len(BEHAVIOUR)
         mu = [sum(docs[i][4][j] for i in train) / len(train) for j in range(k)]
         sd = [math.sqrt(sum((docs[i][4][j] - mu[j]) ** 2 for i in train) / len(train)) or 1.0 for j in range(k)]
@@ -407,10 +413,8 @@ def persona_behaviour_predictions(folder: str) -> list[tuple[str, str, str, str]
         for i in train:
             groups.setdefault(docs[i][3], []).append(i)
         cen = {p: [sum(z[i][j] for i in ix) / len(ix) for j in range(k)] for p, ix in sorted(groups.items())}
-        for i in test:
-            pred = min(cen, key=lambda p: (sum((z[i][j] - cen[p][j]) ** 2 for j in range(k)), p))
-            out.append((docs[i][0], docs[i][2], docs[i][3], pred))
-    return sorted(out)
+        return lambda i: min(cen, key=lambda p: (sum((z[i][j] - cen[p][j]) ** 2 for j in range(k)), p))
+    return _two_folds(docs, fit)
 
 
 def persona_scores(folder: str) -> dict[str, Any]:
