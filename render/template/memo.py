@@ -52,11 +52,21 @@ def _data(locale: str) -> bytes:
 
 @lru_cache(maxsize=64)
 def _digest(root: str, stamp: tuple) -> bytes:
+    return bytes.fromhex(files_digest([Path(root) / rel for rel, _, _ in stamp], Path(root)))
+
+
+
+def files_digest(files: list[Path], root: Path) -> str:
+    """sha256 over the relative paths and bytes of `files`, in order (the
+    renderer's fingerprint and the template cache key read banks through it)."""
     h = hashlib.sha256()
-    for rel, _, _ in stamp:
-        data = (Path(root) / rel).read_bytes()
-        h.update(len(rel).to_bytes(8, "big") + rel.encode() + len(data).to_bytes(8, "big") + data)
-    return h.digest()
+    for p in files:
+        if not p.is_file():
+            continue
+        rel = p.relative_to(root).as_posix().encode()
+        data = p.read_bytes()
+        h.update(len(rel).to_bytes(8, "big") + rel + len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()
 
 
 def _path(what: str, locale: str, variant: tuple) -> Path | None:

@@ -7,7 +7,6 @@ speak from it and nothing else."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from corpusc.plan.model import Call, Header
 from corpusc.render.model import RenderedCall
 from corpusc.render.template import banks, lexicon, signals
+from corpusc.render.template.memo import files_digest
 
 
 class TemplateOptions(BaseModel):
@@ -40,7 +40,7 @@ class Template:
     def fingerprint(self, locale: str, options: dict[str, Any]) -> str:
         folder = self.data_locale(locale) or locale
         root = lexicon.PHRASES
-        return _digest([root / banks.KEYS_FILE, root / signals.SIGNAL_FILE, *sorted(p for p in (root / folder).rglob("*") if p.is_file())], root)
+        return files_digest([root / banks.KEYS_FILE, root / signals.SIGNAL_FILE, *sorted(p for p in (root / folder).rglob("*") if p.is_file())], root)
 
     def render(self, call: Call, header: Header, options: dict[str, Any]) -> RenderedCall:
         from corpusc.render.template.engine import render_call
@@ -50,15 +50,3 @@ class Template:
         """Keep what this process prepared of the banks for the next (render/template/memo.py)."""
         from corpusc.render.template.memo import flush
         flush()
-
-
-def _digest(files: list[Path], root: Path) -> str:
-    """sha256 over the relative paths and bytes of `files`, in order."""
-    h = hashlib.sha256()
-    for p in files:
-        if not p.is_file():
-            continue
-        rel = p.relative_to(root).as_posix().encode()
-        data = p.read_bytes()
-        h.update(len(rel).to_bytes(8, "big") + rel + len(data).to_bytes(8, "big") + data)
-    return h.hexdigest()
