@@ -121,6 +121,7 @@ _SENTENCE_START = re.compile(r"(?<=[.?!] )(?<!a\.m\. )(?<!p\.m\. )(?<!e\.g\. )(?
 
 
 _MESSY = re.compile(r"[ ,.][,.?!;]").search
+_LOWER_START = re.compile(r"[.?!] [a-z]").search  # what `_SENTENCE_START` needs: most sentences hold none
 
 
 def _upper_after(m: re.Match) -> str:
@@ -139,7 +140,7 @@ def tidy(s: str, cap: bool = True) -> str:
              .replace(",,", ",").replace(",.", ".").replace(".,", ",").replace("?.", "?"))
         if ".." in s and "..." not in s:
             s = s.replace("..", ".")
-    if ". " in s or "? " in s or "! " in s:  # a sentence composed of parts: capitals after a full stop
+    if _LOWER_START(s) is not None:  # a sentence composed of parts: capitals after a full stop
         s = _SENTENCE_START.sub(_upper_after, s)
     if cap and s and s[0].islower():
         s = s[0].upper() + s[1:]
