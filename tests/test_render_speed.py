@@ -165,29 +165,41 @@ def test_a_words_end_found_backwards_is_the_word_the_search_finds():
     assert seen == {True, False}
 
 
-def test_filler_gap_pattern_factored_by_prefix_matches_the_plain_alternation():
-    """The `dyn.before` alternation as a prefix trie (`_longest_first`) finds
-    the same matches, spans included, as the words longest first, on both
-    locales' words and on words that are prefixes of each other."""
+def test_alternations_factored_by_prefix_match_as_the_plain_ones():
+    """`alternation` (a prefix trie, longest first) finds the same matches,
+    spans and words included, as the plain alternation longest first: the
+    dynamics' `dyn.before` words and the service caller's fact forms of each
+    locale, and words that are prefixes of each other or differ in case,
+    with a lookahead that makes the longest fail over to a shorter one."""
     import re
 
-    from corpusc.render.template import dynamics as D
+    from corpusc.render.template import service
+    from corpusc.render.template.language import alternation
     word_lists = [[str(w) for w in banks.load_bank(loc).get("dyn.before") or ()] for loc in banks.supported_locales()]
-    word_lists.append(["so", "so that", "son", "s", "and", "an", "and then", "AND"])
+    for loc in banks.supported_locales():
+        for dom in ("generic", "banking", "telecom"):
+            got = service._caller_facts(loc, dom)
+            if got is not None:
+                word_lists.append(sorted({*got[1], *got[2]}))
+    word_lists.append(["so", "so that", "son", "s", "and", "an", "and then", "AND", "Äh", "äh m"])
+    word_lists.append(["sſ", "ss", "s"])  # letters IGNORECASE pairs: the plain alternation
+    assert alternation(word_lists[-1]) == "|".join(re.escape(w) for w in sorted(word_lists[-1], key=len, reverse=True))
     rnd = random.Random(2)
-    texts = _spoken_texts(2)[:400]
+    texts = _spoken_texts(3)[:800]
     for words in word_lists:
-        words = sorted(words, key=len, reverse=True)
-        plain = re.compile(rf" (?i:{'|'.join(re.escape(w) for w in words)}) (?=[^\W\d_]+ )")
-        trie = re.compile(rf" (?i:{D._longest_first(words)}) (?=[^\W\d_]+ )")
-        extra = [" ".join(rnd.choice(words + ["x", "Then", "1"]) for _ in range(rnd.randrange(1, 12)))
+        plain = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        fact = alternation(words)
+        extra = [" ".join(rnd.choice(words + ["x", "Then", "1", "-"]) for _ in range(rnd.randrange(1, 12)))
                  for _ in range(2000)]
-        hits = 0
-        for text in texts + extra:
-            a = [m.span() for m in plain.finditer(text)]
-            assert [m.span() for m in trie.finditer(text)] == a, (words, text)
-            hits += bool(a)
-        assert hits
+        extra += [t.upper() for t in extra[:300]]
+        for wrap in (r" (?:{}) (?=[^\W\d_]+ )", r"(?<![\w-])(?:{})(?![\w-])"):
+            a_rx, b_rx = re.compile(wrap.format(plain), re.I), re.compile(wrap.format(fact), re.I)
+            hits = 0
+            for text in texts + extra:
+                a = [(m.span(), m.group()) for m in a_rx.finditer(text)]
+                assert [(m.span(), m.group()) for m in b_rx.finditer(text)] == a, (words, text)
+                hits += bool(a)
+            assert hits
 
 
 def test_shares_on_lower_cased_ascii_is_the_word_by_word_reading():

@@ -23,6 +23,7 @@ from typing import Any
 
 from corpusc.plan import rng
 from corpusc.render.model import Disfluency, whole
+from corpusc.render.template.language import alternation
 
 SELLER_RATE = 1.4  # fillers per 100 words of a rep or agent (professional speakers hesitate less)
 BUYER_RATE = 2.4  # a buyer or caller without a persona
@@ -364,33 +365,10 @@ def _before(R) -> tuple[re.Pattern, frozenset[str]]:
     got = _BEFORE.get(R.loc)
     if got is None:
         words = sorted((R.render(x, cap=False) for x in R.bank.get("dyn.before") or ()), key=len, reverse=True)
-        alt = _longest_first([w for w in words if w]) or "(?!)"
+        alt = alternation([w for w in words if w]) or "(?!)"
         binds = frozenset(str(w).lower() for w in R.bank.get("dyn.binds") or ())
         got = _BEFORE[R.loc] = (re.compile(rf" (?i:{alt}) (?=[^\W\d_]+ )"), binds)
     return got
-
-
-def _longest_first(words: list[str]) -> str:
-    """The alternation of `words` (longest first), factored by common prefix
-    when their lower case is the same match under IGNORECASE: the engine then
-    tries a letter at each space instead of every word. At each letter the
-    longer words come first, so the first match found is the one the plain
-    alternation finds (the longest that matches)."""
-    if any(len(w.lower()) != len(w) for w in words):
-        return "|".join(re.escape(w) for w in words)
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w.lower():
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def rx(node: dict) -> str:
-        alts = [re.escape(ch) + rx(node[ch]) for ch in sorted(node) if ch]
-        if "" in node:
-            alts.append("")
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-    return rx(trie) if words else ""
 
 
 def _ends_phrase(text: str, pos: int, binds: frozenset[str]) -> bool:
