@@ -32,6 +32,7 @@ SEASONS = ("newyear", "winter", "spring", "spring", "spring", "summer", "summer"
 COOL_OUTCOMES = ("lost", "stalled")
 # in a call that ends cool, after the greeting: the buyer's voice keys give way to
 # reserved ones (a champion of a lost deal does not say "Perfect, let's do it")
+CHAT_FILLS = 1  # elaborations of a chit-chat turn: each is two or three short sentences already
 CHAT = ("smalltalk", "chat", "hello")  # what a buyer answers in the small talk before the agenda
 COOL_KEYS = {"agenda.ok": "cool.agenda", "voice.more": "cool.more"}
 
@@ -545,6 +546,7 @@ class Sales:
         d.weight = weight * j
         d.cap = int(cap * j)
         d.grow = grow
+        d.max_fills = None if grow else CHAT_FILLS
         if fills is not None:
             d.fills = [f for f in fills if f]
 
@@ -771,7 +773,9 @@ class Sales:
                 d.add(d.tail, R.say("open.checkin", self.ask(d, kw)))
                 self.pending = ("hello",)
                 self.checked_in = True
-            self.shape(d, 0.3, 45, ["smalltalk.more_seller"], grow=False)
+            # greeting, line check and check-in are the opening: the seller's own news
+            # ("Same on our side." among it) answers the buyer, so it waits for a reply
+            self.shape(d, 0.3, 45, [], grow=False)
         elif kind == "reference":
             self._reference(d, b, kw, tag)
             if not nxt:
