@@ -91,3 +91,25 @@ def test_small_talk_is_not_a_stack_of_fragments(corpus):
     # on session 11's main 9% of the generated calls' early turns were stacks
     assert len(stacked) <= 0.01 * len(early), \
         f"{len(stacked)} of {len(early)} early turns stacked from six or more fragments: {stacked[:3]}"
+
+
+# the seller moving from small talk to business (a reader's pattern, both languages)
+GO = re.compile(r"let's (?:get into it|get to it|dig in|dive in|get started)|I'll jump in|legen wir los|"
+                r"steigen wir ein|lassen Sie uns anfangen|steige ich direkt ein|fange ich an", re.I)
+
+
+def test_getting_into_it_leads_to_the_agenda(corpus):
+    """Once the seller says "let's get into it", no more small talk and no
+    newcomer's introduction come before the agenda."""
+    _, calls, rendered, _ = corpus
+    bad = []
+    for c, rc in zip(calls, rendered):
+        agenda = next((t.index for t in rc.turns if "agenda" in t.beats), None)
+        go = next((t.index for t in rc.turns if t.side == "seller" and GO.search(t.text)), None)
+        if agenda is None or go is None or go >= agenda:
+            continue
+        between = [t.index for t in rc.turns[go + 1:agenda]
+                   if {"small_talk", "introduce_stakeholder"} & set(t.beats)]
+        if between:
+            bad.append((c.id, go, agenda, between))
+    assert not bad, f"{len(bad)} calls get into it, then chat or introduce someone: {bad[:5]}"

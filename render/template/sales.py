@@ -678,7 +678,8 @@ class Sales:
             d.add(d.head, R.say(f"smalltalk.seller.{tone}", kw))
         elif kind == "chat":
             d.add(d.head, R.say("smalltalk.seller_back", kw))
-            d.add(d.head, R.say("smalltalk.bridge", kw), (), True)
+            if self._go_now(d.i):
+                d.add(d.head, R.say("smalltalk.bridge", kw), (), True)
         elif kind == "hello_new":
             d.add(d.head, R.say("intro.welcome", dict(kw, new=first_name(self.by_id[pend[1]].name)
                                                        if pend[1] in self.by_id else kw["you"])))
@@ -687,6 +688,17 @@ class Sales:
             d.add(d.head, R.say("cont.seller", kw), (("resumption", None),))
         elif kind == "hello":
             d.add(d.head, R.say("open.seller_back", kw), (), True)
+
+    def _go_now(self, i: int) -> bool:
+        """Whether "Let's get into it." may be said at turn `i`: no more small
+        talk, no newcomer's introduction and no seller chit-chat comes between
+        it and the agenda (else the call gets into it and then doesn't)."""
+        for j in range(i + 1, self.agenda_turn):
+            kinds = [b.kind for b in self.beats_at.get(j, [])]
+            if "small_talk" in kinds or "introduce_stakeholder" in kinds or \
+                    (not kinds and self.sp[j].side == "seller" and j not in self.held):
+                return False
+        return True
 
     def _heard_bad_news(self, d: Draft) -> bool:
         """Whether the buyer the seller answers just said something negative: a
