@@ -217,8 +217,11 @@ def beat_categories(kind: str, key: str | None) -> frozenset[str]:
 @lru_cache(maxsize=None)
 def _terms(locale: str) -> tuple[tuple[str, re.Pattern], ...]:
     rows = load_lexicon(locale).classify.signal_terms
+    # a term ending in an acronym ends there: "our CRO" is not "our cross-docking" (the others match
+    # as prefixes, "approval" in "approvals")
     return tuple((row["category"], re.compile(r"(?<![\w-])(?:" + "|".join(
-        re.escape(k) for k in sorted(row["keywords"], key=len, reverse=True)) + ")", re.IGNORECASE))
+        re.escape(k) + (r"(?![\w-])" if k[-1:].isupper() else "")
+        for k in sorted(row["keywords"], key=len, reverse=True)) + ")", re.IGNORECASE))
                  for row in rows if row.get("keywords"))
 
 
