@@ -485,8 +485,8 @@ class Service:
         mood = float(mood) if isinstance(mood, (int, float)) and not isinstance(mood, bool) else 0.0
         self.mood = -1 if mood < -0.3 or self.scen.startswith("escalation") else 1 if mood > 0.3 else 0
         self.missing: set[str] = set()  # slots this call has no value for: templates using them are skipped
-        self._slots()
         self.cause = self._cause()
+        self._slots()
         # the caller's facts, stated once and kept (`_contradicts`): the first statement of each fixes it
         self.hour = int(c.time[:2]) if c.time[:2].isdigit() else 10
         self.facts: dict[int, int] = {}
@@ -563,12 +563,13 @@ class Service:
             amount=self._amount(str(m.get("amount_bucket") or "")),
             last4=str(1000 + rng.below(R.r, 9000)),
         )
-        # one fact set per call (`pop.<dom>.fact.<name>`, for the call's product or intent when the bank
-        # has one): the card, the day a transfer was sent, a loan's sum are drawn once and said alike
+        # one fact set per call (`pop.<dom>.fact.<name>`, for the call's cause, product or intent when the
+        # bank has one: a billing question about an overdraft names the overdraft fee): the card, the day a transfer was sent, a loan's sum are drawn once and said alike
         # in every turn
         prefix = f"pop.{self.dom}.fact."
         for name in _fact_names(R.loc, prefix):
-            key = next((k for k in (f"{prefix}{name}.{m.get('product')}", f"{prefix}{name}.{self.intent}",
+            key = next((k for k in (f"{prefix}{name}.{self.cause}", f"{prefix}{name}.{m.get('product')}",
+                                    f"{prefix}{name}.{self.intent}",
                                     f"{prefix}{name}", f"{prefix}{name}.default") if R.bank.get(k)), None)
             if key:
                 R.slots[name] = R.phrase(key)  # said inside sentences: no capital added
@@ -590,7 +591,8 @@ class Service:
         only for calls whose metadata has those values, so a fee complaint is
         about a fee). A cause brings its own opener (`intent.<cause>`), its own
         middle (`path.<cause>`: the steps the agent works through), its own
-        outcome (`step.resolve_<cause>`) and asides (`more.<cause>.<side>`):
+        outcome (`step.resolve_<cause>`), asides (`more.<cause>.<side>`) and
+        facts (`fact.<name>.<cause>`: the fee a billing question is about):
         calls of one intent differ in what happened, not only in wording."""
         key = self.k(f"causes.{self.intent}") if self.intent else None
         rows = [r for r in (self.R.bank.get(key) or ()) if isinstance(r, list) and r] if key else []
