@@ -778,6 +778,9 @@ class Service:
                     if not k.endswith("_text" if not self.chat else "_voice")] if not self.tight else []
             rng.shuffle(R.r, once)
             fills[side] = [k for k in [self.k(f"more.{self.scen}.{side}"), *once[:2],
+                                       # the cause's asides; an upset caller's only from an upset caller
+                                       self.k(f"more.{self.cause}.caller_upset") if self.cause and side == "caller"
+                                       and self.mood < 0 else None,
                                        self.k(f"more.{self.cause}.{side}") if self.cause else None,
                                        self.k(f"more.{self.intent}.{side}") if self.intent else None, *once[2:],
                                        self.k(f"more.{side}_text") if self.chat else None,
