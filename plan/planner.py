@@ -409,6 +409,9 @@ def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts, shape=No
         pos = t + 1 if t + 1 < n_turns else t
     _no_voice_before_intro(parts, speakers, beats)
     _lead_frames(parts, speakers, beats, rep)
+    if parts:  # a packed call's end: a later beat on the same turn took it (a competitor named in the objection's turn)
+        beats = [b if b.speaker == pid[speakers[b.turn]] else b.model_copy(update={"speaker": pid[speakers[b.turn]]})
+                 for b in beats]
     by_of = {s[0]: s[2] for s in steps}
     objections = [ObjectionStep(arc=b.arc, type=b.key, by=by_of[b.arc], step=b.kind.split("_", 1)[1], turn=b.turn)
                   for b in beats if b.kind.startswith("objection_")]
