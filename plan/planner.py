@@ -525,6 +525,15 @@ def _no_voice_before_intro(parts, speakers: list[int], beats: list[Beat]) -> Non
                 speakers[t] = alts[t % len(alts)]
 
 
+def _after_agenda(beats: list[Beat], turns: list[int], need: int) -> list[int]:
+    """The turns after the agenda, where an opinion has something to be about
+    ("This shouldn't be a problem for you" in the greeting is about nothing);
+    all of `turns` when fewer than `need` are left after it (a short call's quota)."""
+    agenda = next((b.turn for b in beats if b.kind == "agenda"), 0)
+    late = [t for t in turns if t > agenda]
+    return late if len(late) >= need else turns
+
+
 def _relocate(per_call: list, short: int) -> None:
     """Move up to `short` moments that stand on a buying signal or a resolution
     (where a hidden concern would contradict the turn) onto turns of their call
@@ -533,7 +542,7 @@ def _relocate(per_call: list, short: int) -> None:
         contrary = {b.turn for b in beats if b.kind in CONTRARY_TO_CONCERN}
         weighty = contrary | {b.turn for b in beats if b.kind in ("opening", "close") or b.kind.startswith("objection_")}
         used = {m["turn"] for m in moments}
-        plain = [t for t in range(1, len(speakers) - 1) if t not in weighty and t not in used]
+        plain = _after_agenda(beats, [t for t in range(1, len(speakers) - 1) if t not in weighty and t not in used], 1)
         pid = [p.id for p in parts]
         for m in moments:
             if short <= 0 or not plain:
@@ -567,7 +576,7 @@ def _moments(r, call_id, c: P.CallSpec, parts, speakers, beats: list[Beat]) -> l
     keep = sorted(rng.sample(r, sorted(anchors), min(len(anchors), n - n // 3)))
     chosen = {t: anchors[t] for t in keep}
     taken = {b.turn for b in beats if b.kind in ("opening", "close") or b.kind.startswith("objection_")} | set(chosen)
-    rest = [t for t in range(1, len(speakers)) if t not in taken]
+    rest = _after_agenda(beats, [t for t in range(1, len(speakers)) if t not in taken], n - len(chosen))
     free = sorted(rng.sample(r, rest, max(0, n - len(chosen))))
     # free moments even out the anchors' polarities: about as many negative words as positive
     npos = sum(1 for p, _ in chosen.values() if p == "positive")
@@ -602,7 +611,7 @@ def _colour(r, call_id: str, c: P.CallSpec, parts, speakers, beats: list[Beat], 
     if n == 0:
         return []
     busy = {b.turn for b in beats if b.kind in ("opening", "close", "buying_signal") or b.kind.startswith("objection_")}
-    free = [t for t in range(1, len(speakers)) if t not in busy and t not in moment_turns]
+    free = _after_agenda(beats, [t for t in range(1, len(speakers)) if t not in busy and t not in moment_turns], 0)
     out = []
     kinds = [k for k, _ in COLOUR_KINDS]
     weights = [w for _, w in COLOUR_KINDS]

@@ -938,7 +938,8 @@ class Sales:
         m = d.moment
         v = self.voice[d.p.id]
         vw = VOICE_WEIGHT.get(v, 1.0)
-        self.shape(d, 0.6 * vw, 70, [self.vkey("voice.more", v)])
+        # before the agenda there is nothing to have an opinion on yet: small talk, not the voice's verdicts
+        self.shape(d, 0.6 * vw, 70, [self.vkey("voice.more", v) if i > self.agenda_turn else "smalltalk.more"])
         setup = pend[1] if pend and pend[0] == "setup" else None
         # the moment's words: with its beat, or on their own at the start of the turn
         m_beat = m.beat if (m is not None and m.beat in kinds) else None
@@ -1002,7 +1003,7 @@ class Sales:
         if d.side == "seller":
             key = f"moment.seller.{pol}"
         else:
-            phase = "open" if d.i <= self.agenda_turn else "end" if d.i >= self.ns_turn else "body"
+            phase = "open" if d.i <= self.agenda_turn + 1 else "end" if d.i >= self.ns_turn else "body"
             key = f"moment.{pol}.{phase}"
         return R.say(key, dict(kw, thing=self._thing(d, pol, hidden)))
 
@@ -1146,8 +1147,8 @@ class Sales:
             d.pol = 0 if self.cool else 1
             d.fills, d.weight = [], 0
         else:
-            d.add(where, R.say(self.vkey("voice.ack", v), kw), (), brief)
-            if not brief:
+            d.add(d.head, R.say(self.vkey("voice.ack", v), kw), (), brief)  # a reaction: left out when cutting in
+            if not brief and d.i > self.agenda_turn:
                 d.add(where, R.say(self.vkey("voice.more", v), kw), (), True)
             self.pending = ("react",)
 

@@ -1,0 +1,108 @@
+"""Issue 15 §3, session 12: sentences said where they make sense. An opinion
+(a planned moment, colour, a persona's verdict) comes after the agenda, when
+the call has something to have an opinion about; a speaker cuts in only in
+the body of the call and with words of their own, never to say thanks.
+Checked on sales_pov and on generated specs in English and German."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import defaultdict
+
+import pytest
+
+from corpusc.render.template import drafting
+
+from .conftest import ROOT
+from .test_engine import plan_of, render_all
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from gen_spec import sales_spec  # noqa: E402
+
+CALLS = 120
+# words of thanks, per locale: a cut-in says none of them (the test's own reading, not the renderer's)
+THANKS = {"en-US": re.compile(r"\b(thank|thanks|appreciate)", re.I), "de-DE": re.compile(r"\b(danke|dank)", re.I)}
+OPINION_BANKS = ("voice.more.", "moment.", "cool.more")
+
+
+def _said(monkeypatch) -> dict[str, set[str]]:
+    """The sentences the renderer said from an opinion bank, by call."""
+    out: dict[str, set[str]] = defaultdict(set)
+    say = drafting.Drafter.say
+
+    def spy(self, key, kw=None):
+        text = say(self, key, kw)
+        if key.startswith(OPINION_BANKS) and len(text) > 12:
+            out[self.call.id].add(text[1:].lower())  # a habit's opener lower-cases the first letter
+        return text
+    monkeypatch.setattr(drafting.Drafter, "say", spy)
+    return out
+
+
+@pytest.fixture(scope="module", params=["pov", "en", "de"])
+def corpus(request, tmp_path_factory):
+    if request.param == "pov":
+        path = ROOT / "examples" / "sales_pov.corpus"
+    else:
+        path = tmp_path_factory.mktemp("gen") / "gen.corpus"
+        path.write_text(sales_spec(CALLS, 1, "de-DE" if request.param == "de" else None), encoding="utf-8")
+    h, calls = plan_of(path)
+    calls = [c for c in calls if c.beats]
+    mp = pytest.MonkeyPatch()
+    said = _said(mp)
+    try:
+        rendered = render_all(h, calls)
+    finally:
+        mp.undo()
+    return calls, rendered, said
+
+
+def _agenda(c) -> int:
+    return next((b.turn for b in c.beats if b.kind == "agenda"), 0)
+
+
+def test_moments_and_colour_come_after_the_agenda(corpus):
+    """a, c: no planned opinion in the greeting or the small talk."""
+    calls, _, _ = corpus
+    early = [(c.id, x.id, x.turn) for c in calls for x in list(c.moments) + list(c.colour)
+             if x.turn <= _agenda(c) and len(c.speakers) - _agenda(c) > 8]
+    assert not early, early[:5]
+
+
+def test_no_verdict_in_small_talk(corpus):
+    """c: before the agenda nobody says a persona's verdict or an opinion on the
+    product (the answer to a recap of the last call and a newcomer's introduction
+    may say where they stand: they were asked to)."""
+    calls, rendered, said = corpus
+    bad = []
+    for c, rc in zip(calls, rendered):
+        opinions = said.get(c.id, ())
+        recap = {b.turn + 1 for b in c.beats if b.kind == "reference"} | \
+            {b.turn for b in c.beats if b.kind == "introduce_stakeholder"}
+        for t in rc.turns[:_agenda(c) + 1]:
+            if t.index in recap:
+                continue
+            low = t.text.lower()
+            bad += [(c.id, t.index, s) for s in opinions if s in low]
+    assert not bad, bad[:5]
+
+
+def test_a_cut_in_is_in_the_body_and_never_a_thanks(corpus):
+    """b: an interruption carries words of the interrupter's own, after the agenda and
+    before next steps; none says thanks to whoever it cut off."""
+    calls, rendered, _ = corpus
+    n, bad = 0, []
+    for c, rc in zip(calls, rendered):
+        ns = next((b.turn for b in c.beats if b.kind == "next_steps"), len(rc.turns))
+        planned = {m.turn for m in c.moments if "INTERRUPTS" in m.cues}
+        for t in rc.turns:
+            if "INTERRUPTS" not in t.cues:
+                continue
+            n += 1
+            if THANKS[c.locale].search(t.text[:80]):
+                bad.append((c.id, t.index, t.text[:80]))
+            if t.index not in planned and not _agenda(c) < t.index < ns:
+                bad.append((c.id, t.index, "outside the body", t.text[:60]))
+    assert n > 0
+    assert not bad, bad[:5]
