@@ -304,7 +304,7 @@ def _backchannels(turns: list[Spoken], r) -> None:
     for i in range(1, n):
         t, prev = turns[i], turns[i - 1]
         cut_next = i + 1 < n and "INTERRUPTS" in turns[i + 1].cues  # the next turn talks over this one
-        if t.bc and t.d.cut and not prev.bc and t.speaker != prev.speaker:
+        if t.bc and t.d.cut and not prev.bc and t.speaker != prev.speaker and not cut_next:
             t.over = True  # planned: said over the speaker, who breaks off and resumes after it
             _break_off(prev)
         elif t.bc and not prev.bc and prev.d.words >= 12 and t.speaker != prev.speaker and not t.cues \
