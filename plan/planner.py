@@ -192,12 +192,15 @@ def _finish_account(prog: P.Program, a: P.Account, base_index: int, per_call: li
     for ci, (c, r, parts, speakers, beats, steps, moments) in enumerate(per_call):
         call_id = _call_id(a.name, c.name)
         final_moments = []
+        agenda = next((b.turn for b in beats if b.kind == "agenda"), 0)
+        wrap = next((b.turn for b in beats if b.kind == "next_steps"), len(speakers))
         for mi, m in enumerate(moments):
             div = (ci, mi) in chosen
             cue_r = rng.stream(seed, "account", a.name, "call", c.name, "moment", str(mi))
             # congruent: cues of the words' valence; divergent: of the other one
             valence = m["polarity"] if not div else ("negative" if m["polarity"] == "positive" else "positive")
-            cues, place = _cues(cue_r, valence, c.medium)
+            # nobody cuts in on the greeting or the goodbyes
+            cues, place = _cues(cue_r, valence, c.medium, cut_in=agenda < m["turn"] < wrap)
             final_moments.append(Moment(id=f"{call_id}.m{mi + 1}", turn=m["turn"], speaker=m["speaker"],
                                         polarity=m["polarity"], divergent=div, cues=cues, beat=m["beat"],
                                         place=place))
@@ -589,7 +592,8 @@ def _moments(r, call_id, c: P.CallSpec, parts, speakers, beats: list[Beat]) -> l
             for t, (pol, beat) in sorted(chosen.items())]
 
 
-def _cues(r, valence: str, medium: str, side: str = "buyer", colour: bool = False) -> tuple[list[str], str]:
+def _cues(r, valence: str, medium: str, side: str = "buyer", colour: bool = False,
+          cut_in: bool = True) -> tuple[list[str], str]:
     """A cue set of one valence (`neutral`: the side's cues on plain words) and
     where it goes. Pauses and interruptions happen before a turn; voice cues may
     also start mid-turn. Colour never interrupts: an interruption is a moment's
@@ -597,7 +601,7 @@ def _cues(r, valence: str, medium: str, side: str = "buyer", colour: bool = Fals
     pool = NEUTRAL_CUES[side] if valence == "neutral" else \
         POSITIVE_CUES if valence == "positive" else NEGATIVE_CUES
     options = [x for x in pool if (medium == "video" or not VIDEO_ONLY & set(x))
-               and not (colour and "INTERRUPTS" in x)]
+               and not ((colour or not cut_in) and "INTERRUPTS" in x)]
     cues = list(rng.pick(r, options))
     before = any("pause" in x or x == "INTERRUPTS" for x in cues)
     place = "mid" if (not before and r.random() < MID_SHARE) else "start"
