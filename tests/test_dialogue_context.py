@@ -105,3 +105,61 @@ def test_a_cut_in_is_in_the_body_and_never_a_thanks(corpus):
                 bad.append((c.id, t.index, "outside the body", t.text[:60]))
     assert n > 0
     assert not bad, bad[:5]
+
+
+# d: a spec's topic spliced into the discovery question in the form it was written in
+TOPICS = {
+    "question": ("How is the broker team structured today?", "How is the broker team structured today?"),
+    "question_bare": ("How is the broker team structured today", "How is the broker team structured today?"),
+    "noun": ("Pricing and the rollout plan", "pricing and the rollout plan"),
+    "clause": ("How brokers' calls are reviewed today and what gets missed",
+               "how brokers' calls are reviewed today and what gets missed"),
+}
+# what an English template may say right before a topic of each form (the spec's prose is English:
+# morphology.RESTATE restates it in en-US only)
+RECAP = ("on", "into", "covered", "through", "was", "to")  # the next call's recap: "we dug into …"
+BEFORE = {"question": (":", "."), "question_bare": (":", "."), "noun": ("about", "handle") + RECAP,
+          "clause": ("understand", "describe", "about", ",") + RECAP}
+
+
+@pytest.mark.parametrize("form", sorted(TOPICS))
+def test_a_spec_topic_is_said_in_a_template_that_fits_its_form(form):
+    text = (ROOT / "examples" / "sales_pov.corpus").read_text(encoding="utf-8")
+    old = 'topic "How brokers\' calls are reviewed today and what gets missed"'
+    assert old in text
+    spec, said = TOPICS[form]
+    seen = 0
+    for seed in range(8):
+        t = text.replace(old, f'topic "{spec}"').replace("  seed 42\n", f"  seed {42 + seed}\n", 1)
+        h, calls = plan_of("sales_pov.corpus", text=t)
+        calls = [c for c in calls if c.account == "northwind"]
+        for c, rc in zip(calls, render_all(h, calls)):
+            for turn in rc.turns:
+                low = turn.text.lower()
+                at = low.find(said.lower())
+                while at >= 0:
+                    seen += 1
+                    before = turn.text[:at].rstrip()
+                    assert turn.text[at:at + len(said)] == said, (seed, turn.text)  # a question keeps its capital
+                    assert before.endswith(BEFORE[form]), (seed, c.id, turn.text[max(0, at - 60):at + len(said)])
+                    at = low.find(said.lower(), at + 1)
+    assert seen >= 4
+
+
+def test_a_signal_worded_as_a_question_is_asked_as_one():
+    """d: "asks how is the rollout handled" is said "…: How is the rollout handled?"
+    and recapped in the bank's words, never "I'd love to know how is …" or "asked how is …"."""
+    text = (ROOT / "examples" / "sales_pov.corpus").read_text(encoding="utf-8")
+    old = '"asks how fast the brokers could be onboarded before the sales kickoff"'
+    assert old in text
+    seen = 0
+    for seed in range(6):
+        t = text.replace(old, '"asks how is the rollout handled for the brokers"').replace(
+            "  seed 42\n", f"  seed {42 + seed}\n", 1)
+        h, calls = plan_of("sales_pov.corpus", text=t)
+        calls = [c for c in calls if c.account == "northwind"]
+        for c, rc in zip(calls, render_all(h, calls)):
+            for turn in rc.turns:
+                assert not re.search(r"\w[ ,]+how is the rollout handled", turn.text), (seed, c.id, turn.text)
+                seen += "How is the rollout handled for the brokers?" in turn.text
+    assert seen >= 3
