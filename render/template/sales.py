@@ -975,7 +975,7 @@ class Sales:
         v = self.voice[d.p.id]
         vw = VOICE_WEIGHT.get(v, 1.0)
         # before the agenda there is nothing to have an opinion on yet: small talk, not the voice's verdicts
-        self.shape(d, 0.6 * vw, 70, [self.vkey("voice.more", v) if i > self.agenda_turn else "smalltalk.more"])
+        self.shape(d, 0.6 * vw, 70, [self.vkey("voice.more", v)] if i > self.agenda_turn else [])
         setup = pend[1] if pend and pend[0] == "setup" else None
         # the moment's words: with its beat, or on their own at the start of the turn
         m_beat = m.beat if (m is not None and m.beat in kinds) else None
