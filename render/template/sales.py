@@ -566,7 +566,7 @@ class Sales:
         if pend and pend[0] in ("ans", "seller_cont"):
             # the speaker goes on after it: half the time the backchannel is said over them and they break
             # off, then pick up "as I was saying"; else they just go on (nothing to resume from)
-            d.cut = self.R.chance(BC_CUT_P)
+            d.cut = self.R.chance(BC_CUT_P) and (d.i + 1) not in self.cut_in  # not when the next turn cuts in
         if pend and pend[0] == "ans":
             self.pending = ("buyer_cont", pend[1], self.sp[d.i - 1].id, d.cut)
         elif pend and pend[0] == "seller_cont":
