@@ -143,8 +143,9 @@ def _shares(phrase: str, text: str, proper: frozenset[str] = frozenset()) -> boo
     words of it in a row ("Over here at Lanternmark" and "here at
     Lanternmark"; "teams like yours" twice), or a proper name both say ("Here
     at Graniteline, Graniteline committed…", "…at Stonewind, here at Stonewind")."""
-    p = [w.lower() for w in _W.findall(phrase)]
-    tw = [w.lower() for w in _W.findall(text)]
+    # lower-cased first when that keeps the words (ASCII): one pass instead of one per word
+    p = _W.findall(phrase.lower()) if phrase.isascii() else [w.lower() for w in _W.findall(phrase)]
+    tw = _W.findall(text.lower()) if text.isascii() else [w.lower() for w in _W.findall(text)]
     if proper and {_base(w) for w in p} & proper & {_base(w) for w in tw}:
         return True
     t = " " + " ".join(tw) + " "
