@@ -248,8 +248,8 @@ def _persona_evidence(pid: str, info: dict, call: Call, turns, behavioral) -> tu
     carried, questions they asked, hesitations), and a rationale built from them."""
     said = []  # (turn, what they did)
     for b in call.beats:
-        if b.speaker != pid or b.kind in NOT_PERSONA:
-            continue
+        if b.speaker != pid or b.kind in NOT_PERSONA or turns[b.turn].speaker != pid:
+            continue  # only what they said themselves
         if b.kind.startswith("objection_"):
             said.append((b.turn, f"{STEP_WORDS.get(b.kind.split('_', 1)[1], b.kind)} the {b.key} objection"))
         elif b.kind == "buying_signal":

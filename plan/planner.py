@@ -192,12 +192,15 @@ def _finish_account(prog: P.Program, a: P.Account, base_index: int, per_call: li
     for ci, (c, r, parts, speakers, beats, steps, moments) in enumerate(per_call):
         call_id = _call_id(a.name, c.name)
         final_moments = []
+        agenda = next((b.turn for b in beats if b.kind == "agenda"), 0)
+        wrap = next((b.turn for b in beats if b.kind == "next_steps"), len(speakers))
         for mi, m in enumerate(moments):
             div = (ci, mi) in chosen
             cue_r = rng.stream(seed, "account", a.name, "call", c.name, "moment", str(mi))
             # congruent: cues of the words' valence; divergent: of the other one
             valence = m["polarity"] if not div else ("negative" if m["polarity"] == "positive" else "positive")
-            cues, place = _cues(cue_r, valence, c.medium)
+            # nobody cuts in on the greeting or the goodbyes
+            cues, place = _cues(cue_r, valence, c.medium, cut_in=agenda < m["turn"] < wrap)
             final_moments.append(Moment(id=f"{call_id}.m{mi + 1}", turn=m["turn"], speaker=m["speaker"],
                                         polarity=m["polarity"], divergent=div, cues=cues, beat=m["beat"],
                                         place=place))
@@ -409,6 +412,9 @@ def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts, shape=No
         pos = t + 1 if t + 1 < n_turns else t
     _no_voice_before_intro(parts, speakers, beats)
     _lead_frames(parts, speakers, beats, rep)
+    if parts:  # a packed call's end: a later beat on the same turn took it (a competitor named in the objection's turn)
+        beats = [b if b.speaker == pid[speakers[b.turn]] else b.model_copy(update={"speaker": pid[speakers[b.turn]]})
+                 for b in beats]
     by_of = {s[0]: s[2] for s in steps}
     objections = [ObjectionStep(arc=b.arc, type=b.key, by=by_of[b.arc], step=b.kind.split("_", 1)[1], turn=b.turn)
                   for b in beats if b.kind.startswith("objection_")]
@@ -522,6 +528,15 @@ def _no_voice_before_intro(parts, speakers: list[int], beats: list[Beat]) -> Non
                 speakers[t] = alts[t % len(alts)]
 
 
+def _after_agenda(beats: list[Beat], turns: list[int], need: int) -> list[int]:
+    """The turns after the agenda, where an opinion has something to be about
+    ("This shouldn't be a problem for you" in the greeting is about nothing);
+    all of `turns` when fewer than `need` are left after it (a short call's quota)."""
+    agenda = next((b.turn for b in beats if b.kind == "agenda"), 0)
+    late = [t for t in turns if t > agenda]
+    return late if len(late) >= need else turns
+
+
 def _relocate(per_call: list, short: int) -> None:
     """Move up to `short` moments that stand on a buying signal or a resolution
     (where a hidden concern would contradict the turn) onto turns of their call
@@ -530,7 +545,7 @@ def _relocate(per_call: list, short: int) -> None:
         contrary = {b.turn for b in beats if b.kind in CONTRARY_TO_CONCERN}
         weighty = contrary | {b.turn for b in beats if b.kind in ("opening", "close") or b.kind.startswith("objection_")}
         used = {m["turn"] for m in moments}
-        plain = [t for t in range(1, len(speakers) - 1) if t not in weighty and t not in used]
+        plain = _after_agenda(beats, [t for t in range(1, len(speakers) - 1) if t not in weighty and t not in used], 1)
         pid = [p.id for p in parts]
         for m in moments:
             if short <= 0 or not plain:
@@ -564,7 +579,7 @@ def _moments(r, call_id, c: P.CallSpec, parts, speakers, beats: list[Beat]) -> l
     keep = sorted(rng.sample(r, sorted(anchors), min(len(anchors), n - n // 3)))
     chosen = {t: anchors[t] for t in keep}
     taken = {b.turn for b in beats if b.kind in ("opening", "close") or b.kind.startswith("objection_")} | set(chosen)
-    rest = [t for t in range(1, len(speakers)) if t not in taken]
+    rest = _after_agenda(beats, [t for t in range(1, len(speakers)) if t not in taken], n - len(chosen))
     free = sorted(rng.sample(r, rest, max(0, n - len(chosen))))
     # free moments even out the anchors' polarities: about as many negative words as positive
     npos = sum(1 for p, _ in chosen.values() if p == "positive")
@@ -577,7 +592,8 @@ def _moments(r, call_id, c: P.CallSpec, parts, speakers, beats: list[Beat]) -> l
             for t, (pol, beat) in sorted(chosen.items())]
 
 
-def _cues(r, valence: str, medium: str, side: str = "buyer", colour: bool = False) -> tuple[list[str], str]:
+def _cues(r, valence: str, medium: str, side: str = "buyer", colour: bool = False,
+          cut_in: bool = True) -> tuple[list[str], str]:
     """A cue set of one valence (`neutral`: the side's cues on plain words) and
     where it goes. Pauses and interruptions happen before a turn; voice cues may
     also start mid-turn. Colour never interrupts: an interruption is a moment's
@@ -585,7 +601,7 @@ def _cues(r, valence: str, medium: str, side: str = "buyer", colour: bool = Fals
     pool = NEUTRAL_CUES[side] if valence == "neutral" else \
         POSITIVE_CUES if valence == "positive" else NEGATIVE_CUES
     options = [x for x in pool if (medium == "video" or not VIDEO_ONLY & set(x))
-               and not (colour and "INTERRUPTS" in x)]
+               and not ((colour or not cut_in) and "INTERRUPTS" in x)]
     cues = list(rng.pick(r, options))
     before = any("pause" in x or x == "INTERRUPTS" for x in cues)
     place = "mid" if (not before and r.random() < MID_SHARE) else "start"
@@ -599,7 +615,7 @@ def _colour(r, call_id: str, c: P.CallSpec, parts, speakers, beats: list[Beat], 
     if n == 0:
         return []
     busy = {b.turn for b in beats if b.kind in ("opening", "close", "buying_signal") or b.kind.startswith("objection_")}
-    free = [t for t in range(1, len(speakers)) if t not in busy and t not in moment_turns]
+    free = _after_agenda(beats, [t for t in range(1, len(speakers)) if t not in busy and t not in moment_turns], 0)
     out = []
     kinds = [k for k, _ in COLOUR_KINDS]
     weights = [w for _, w in COLOUR_KINDS]

@@ -43,7 +43,7 @@ account acme "Acme Corp" {
   }
   call intro on day 0 {
     stage discovery
-    length 8 turns
+    length 9 turns  # long enough for a cut-in after the agenda (the overlap the audio tests need)
     with jordan, dana
     paralinguistics on
     moments 4

@@ -85,7 +85,7 @@ def test_openai_engine_retries_caches_and_keeps_the_key_secret(cli, tmp_path, se
     out = tmp_path / "out"
     ok = [r for r in server.requests if r["_status"] == 200]
     throttled = [r for r in server.requests if r["_status"] == 429]
-    assert len(throttled) == 1 and len(ok) == 8  # one per turn, the throttled one retried
+    assert len(throttled) == 1 and len(ok) == 9  # one per turn, the throttled one retried
     retry = next(r for r in ok if r["input"] == throttled[0]["input"])
     assert retry["_t"] - throttled[0]["_t"] >= 0.95  # Retry-After: 1 honored
     assert server.auth == {f"Bearer {KEY}"}
@@ -103,7 +103,7 @@ def test_openai_engine_retries_caches_and_keeps_the_key_secret(cli, tmp_path, se
         if p.is_file():
             assert KEY.encode() not in p.read_bytes(), p
     cached = list((out / ".corpusc/tts-cache").rglob("*.pcm"))
-    assert len(cached) == 8
+    assert len(cached) == 9
     # a rebuild that must render the call again asks the server for nothing
     (out / f"audio/{CALL}.wav").unlink()
     before = len(server.requests)

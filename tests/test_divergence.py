@@ -112,7 +112,9 @@ def test_divergence_is_not_one_shape(sales):
     assert {m["side"] for m in moments} == {"seller", "buyer"}
     assert {m["mid_turn"] for m in moments} == {True, False}
     # the cue sets are shared: every cue set of a divergent moment also marks a congruent one somewhere
-    congruent_sets = {tuple(m["cues"]) for m in moments if m["congruent"]}
+    # (a congruent moment or colour, the congruent look-alikes labelled `congruent: true`)
+    congruent_sets = {tuple(m["cues"]) for m in moments if m["congruent"]} | \
+        {tuple(x["cues"]) for g in _gts(sales) for x in g["colour"] if x["congruent"] and x["cues"]}
     shared = [m for m in div if tuple(m["cues"]) in congruent_sets]
     assert len(shared) >= len(div) // 2
 

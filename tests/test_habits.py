@@ -120,3 +120,42 @@ def test_a_changed_sentence_keeps_its_labels(generated):
             for cat, a, b in read_signals(loc, t.text, t.side):
                 assert any(k == cat and s < b and a < e for k, s, e in have), (c.id, t.index, t.text[a:b], cat)
     assert by_cat
+
+
+def test_proper_names_are_shared_words():
+    proper = frozenset({"stonewind", "cadence"})
+    assert habits._shares(", here at Stonewind", "What has to go right for you at Stonewind's office?", proper)
+    assert habits._shares("Here at Stonewind,", "Stonewind committed to it.", proper)
+    assert not habits._shares(", here at Stonewind", "What has to go right for you this year?", proper)
+    assert not habits._shares(", at least for us", "Stonewind committed to it.", proper)
+    assert not habits._shares(", here at Stonewind", "Stonewind committed to it.")  # no names given: words only
+
+
+@pytest.mark.parametrize("loc", LOCALES)
+def test_a_habit_never_names_the_account_twice(loc, tmp_path, monkeypatch):
+    """An opener or tag naming the account (or the product, the competitor) is
+    not said with a sentence that already names it ("…at Stonewind, here at Stonewind")."""
+    p = tmp_path / "gen.corpus"
+    p.write_text(sales_spec(40, 2, None if loc == "en-US" else loc), encoding="utf-8")
+    h, calls = plan_of(p)
+    changed = []
+    say = habits._say
+
+    def spy(R, hb, d, text, todo, used, kw, *rest):
+        new = say(R, hb, d, text, todo, used, kw, *rest)
+        if new != text:
+            changed.append((habits.names(R), text, new))
+        return new
+    monkeypatch.setattr(habits, "_say", spy)
+    render_all(h, calls)
+    assert len(changed) > 100
+    twice = []
+    for proper, text, new in changed:
+        core = text[1:-1]  # an opener lower-cases its first letter, a tag goes before its full stop
+        at = new.find(core)
+        assert at >= 0, (text, new)
+        added = new[:at] + new[at + len(core):]
+        words = {habits._base(w.lower()) for w in habits._W.findall(added)} & proper
+        if words & {habits._base(w.lower()) for w in habits._W.findall(text)}:
+            twice.append(new)
+    assert not twice, twice[:5]

@@ -44,6 +44,24 @@ def question_topics(locale: str) -> list[str]:
     return [t for _, t in _table(locale, "question_topics", "topic")] + ["general"]
 
 
+def prose_form(locale: str, text: str) -> str:
+    """The form of a spec's phrase a template splices in: `question` ("How is
+    the team structured?": said as a question of its own, never after "help
+    me understand"), `clause` ("how calls are reviewed today": after "walk me
+    through", "tell me"), or `noun` ("pricing and rollout": after "about").
+    The clause openers are the lexicon's `classify.clause_openers`."""
+    t = (text or "").strip()
+    if t.endswith("?"):
+        return "question"
+    k = load_lexicon(locale).classify
+    words = [w.lower().strip(",:;") for w in t.split(" ", 2)[:2]]
+    if not words or words[0] not in k.clause_openers:
+        return "noun"
+    if len(words) > 1 and words[1] in k.question_verbs and words[0] not in k.subject_openers:
+        return "question"
+    return "clause"
+
+
 def placeholder_name(locale: str, name: str) -> bool:
     """Whether a participant's name ("agent", "bot") is a role, not a name to say."""
     return name.lower() in load_lexicon(locale).classify.placeholder_names

@@ -488,7 +488,8 @@ class Drafter:
             if cues and (item.place == "mid" or d.cue_at_words):  # the cue sits just before the words it annotates
                 kind = "moment" if item is d.moment else "colour"
                 at = spans[(kind, item.id)][0] if (kind, item.id) in spans else core_at
-            sp = Spoken(d, " ".join(parts), spans, d.gaps + cues if d.gaps else cues)
+            sp = Spoken(d, " ".join(parts), spans, d.gaps + cues if d.gaps else cues,
+                        (core_at or pos) if nhead else 0)
             if at:
                 sp.dis.append(["_at", at, at])  # moves with what the dynamics insert before it
             spoken.append(sp)

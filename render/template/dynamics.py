@@ -58,10 +58,11 @@ _WORDS = re.compile(r"\w+(?:['’-]\w+)*")
 class Spoken:
     """A finished turn the dynamics may still change: its text, evidence spans
     ([start, end] by (kind, key)) and what the dynamics add."""
-    __slots__ = ("d", "text", "spans", "dis", "cues", "bc", "over", "tone")
+    __slots__ = ("d", "text", "spans", "dis", "cues", "bc", "over", "tone", "head")
 
-    def __init__(self, d, text: str, spans: dict, cues: list[str]):
+    def __init__(self, d, text: str, spans: dict, cues: list[str], head: int = 0):
         self.d, self.text, self.spans, self.cues = d, text, spans, cues
+        self.head = head  # where the turn's own words begin: before, its reaction to the turn before ("Thanks, Dana.")
         self.dis: list[list] = []  # [kind, start, end]; kind `_lock`: words no disfluency may enter
         self.bc = bool(d.bc)
         self.over = False
@@ -107,6 +108,26 @@ class Spoken:
                 x[2] += n
         if mark is not None:
             self.dis.append([mark[0], pos + mark[1], pos + mark[2]])
+
+    def drop_head(self) -> bool:
+        """Leave out the turn's reaction to the turn before, as a speaker cutting
+        in does ("Sorry to cut in. Thanks, Dana." thanks nobody): only when no
+        span lies in it and words of the turn's own follow."""
+        h = self.head
+        if not h:
+            return True
+        if h >= len(self.text) or any(s < h for s, _ in self.spans.values()) or any(x[1] < h for x in self.dis):
+            return False
+        n = h + 1 if self.text[h:h + 1] == " " else h
+        self.text = self.text[n:]
+        for sp in self.spans.values():
+            sp[0] -= n
+            sp[1] -= n
+        for x in self.dis:
+            x[1] -= n
+            x[2] -= n
+        self.head = 0
+        return True
 
     def disfluencies(self) -> list[Disfluency]:
         dis = [x for x in self.dis if x[0][0] != "_"]
@@ -182,13 +203,32 @@ def apply(R, turns: list[Spoken]) -> None:
         _disfluencies(R, t, per100.get(t.speaker, BUYER_RATE), r)
 
 
+def _body(turns: list[Spoken]) -> tuple[int, int]:
+    """The turns after the agenda and before next steps (all of a call without
+    them): greetings, small talk and goodbyes are nothing to cut in on."""
+    lo = next((i for i, t in enumerate(turns) if "agenda" in t.d.beats), 0)
+    hi = next((i for i, t in enumerate(turns) if "next_steps" in t.d.beats), len(turns))
+    return lo, hi
+
+
+def _cuts_in_with_content(t: Spoken) -> bool:
+    """Whether the turn has words of its own to cut in with once its reaction
+    to the turn before is left out (a turn that only says "Thanks" does not
+    interrupt anyone)."""
+    h = t.head
+    return not h or (h < len(t.text) - 1 and not any(s < h for s, _ in t.spans.values()))
+
+
 def _interruptions(R, turns: list[Spoken], r) -> None:
     n = len(turns)
     already = [i for i, t in enumerate(turns) if "INTERRUPTS" in t.cues]
+    lo, hi = _body(turns)
     cand = []
-    for i in range(2, n - 1):
+    for i in range(max(2, lo + 1), min(n - 1, hi)):
         t, prev = turns[i], turns[i - 1]
         if i in already or t.bc or prev.bc or t.speaker == prev.speaker or t.d.gaps or t.cues:
+            continue
+        if not _cuts_in_with_content(t):
             continue
         if prev.d.words < MIN_INTERRUPTED_WORDS or "close" in t.d.beats:
             continue
@@ -209,8 +249,11 @@ def _interruptions(R, turns: list[Spoken], r) -> None:
         asked = prev.text.endswith("?")  # chosen after a question: the answer starts over its last words
         if i in chosen:
             t.cues = t.cues + ["INTERRUPTS"]
+            words = t.d.words
+            if t.head and t.drop_head():  # cutting in: no acknowledgment of what was cut off
+                words = t.text.count(" ") + 1
             # "Sorry to cut in" only before something to say, never before an answer or an "okay, thanks"
-            cut = R.say("dyn.cut_in") if R.has("dyn.cut_in") and not asked and t.d.words >= CUT_IN_MIN_WORDS else ""
+            cut = R.say("dyn.cut_in") if R.has("dyn.cut_in") and not asked and words >= CUT_IN_MIN_WORDS else ""
             if cut and t.free(0):
                 t.insert(0, cut + " ", ("_lock", 0, len(cut) + 1))
         if prev.bc or prev.speaker == t.speaker or asked:
@@ -272,7 +315,7 @@ def _backchannels(turns: list[Spoken], r) -> None:
     for i in range(1, n):
         t, prev = turns[i], turns[i - 1]
         cut_next = i + 1 < n and "INTERRUPTS" in turns[i + 1].cues  # the next turn talks over this one
-        if t.bc and t.d.cut and not prev.bc and t.speaker != prev.speaker:
+        if t.bc and t.d.cut and not prev.bc and t.speaker != prev.speaker and not cut_next:
             t.over = True  # planned: said over the speaker, who breaks off and resumes after it
             _break_off(prev)
         elif t.bc and not prev.bc and prev.d.words >= 12 and t.speaker != prev.speaker and not t.cues \

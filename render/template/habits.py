@@ -89,6 +89,7 @@ def habits(S: Any, drafts: list[Draft]) -> None:
     by_speaker: dict[str, tuple[Habit, dict[int, int]]] = {}  # speaker -> (habits, favourites said this call)
     lo, hi = S.agenda_turn, S.ns_turn
     keep = S.keep
+    proper = names(R)
     for d in drafts:
         if d.bc:
             continue
@@ -122,7 +123,7 @@ def habits(S: Any, drafts: list[Draft]) -> None:
             if "open" in todo and j and segs[j - 1][0][segs[j - 1][1]][0].endswith(":"):
                 todo = [x for x in todo if x != "open"]  # after "Kurz gesagt:" no second opener
             kw = d.slots if part is not d.tail or d.ask is None else {**d.slots, **d.ask}  # a closing question: to who answers
-            new = _say(R, h, d, text, todo, used, kw)
+            new = _say(R, h, d, text, todo, used, kw, proper)
             if new != text:
                 before = R.categories_of(text)
                 R.signals[new] = R.signals.get(new, before) | before
@@ -133,13 +134,31 @@ def habits(S: Any, drafts: list[Draft]) -> None:
 _W = re.compile(r"[\w'’]+")
 
 
-def _shares(phrase: str, text: str) -> bool:
-    """Whether `phrase` says again what `text` says: the phrase itself, or
-    three words of it in a row ("Over here at Lanternmark" and "here at
-    Lanternmark"; "teams like yours" twice)."""
-    p = _W.findall(phrase.lower()) if phrase.isascii() else [w.lower() for w in _W.findall(phrase)]
+def _base(w: str) -> str:
+    return w.removesuffix("'s").removesuffix("’s")
+
+
+NAME_SLOTS = ("co", "company", "product", "competitor")  # the proper names a habit could say again
+
+
+def names(R: Any) -> frozenset[str]:
+    """The words of the call's proper names (the account, the product, the
+    competitor), lower-cased: one of them is a shared word on its own."""
+    return frozenset(w.lower() for k in NAME_SLOTS for w in _W.findall(str(R.slots.get(k) or ""))
+                     if len(w) > 2 and not w.isdigit())
+
+
+def _shares(phrase: str, text: str, proper: frozenset[str] = frozenset()) -> bool:
+    """Whether `phrase` says again what `text` says: the phrase itself, three
+    words of it in a row ("Over here at Lanternmark" and "here at
+    Lanternmark"; "teams like yours" twice), or a proper name both say ("Here
+    at Graniteline, Graniteline committed…", "…at Stonewind, here at Stonewind")."""
     # lower-cased first when that keeps the words (ASCII): one pass instead of one per word
-    t = " " + " ".join(_W.findall(text.lower()) if text.isascii() else [w.lower() for w in _W.findall(text)]) + " "
+    p = _W.findall(phrase.lower()) if phrase.isascii() else [w.lower() for w in _W.findall(phrase)]
+    tw = _W.findall(text.lower()) if text.isascii() else [w.lower() for w in _W.findall(text)]
+    if proper and {_base(w) for w in p} & proper & {_base(w) for w in tw}:
+        return True
+    t = " " + " ".join(tw) + " "
     if len(p) < 3:
         return bool(p) and f" {' '.join(p)} " in t
     return any(f" {p[i]} {p[i + 1]} {p[i + 2]} " in t for i in range(len(p) - 2))
@@ -155,7 +174,8 @@ def _fav(r, favs: list, used: dict[int, int]):
     return t
 
 
-def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: dict[str, Any]) -> str:
+def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: dict[str, Any],
+         proper: frozenset[str] = frozenset()) -> str:
     """`text` with the opener, tag or name planned for it (when it is a
     finished sentence long enough to carry them)."""
     r = R.r
@@ -172,7 +192,7 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: 
             typ = "q" if text[last_end] == "?" else "s"
             favs = h.favs[f"tail.{typ}"] if "tail" in todo else ()
             tag = R.render(_fav(r, favs, used), kw, cap=False) if favs else ""
-            if tag and (named and you in tag or _shares(tag, text) or R.signals.get(tag)):
+            if tag and (named and you in tag or _shares(tag, text, proper) or R.signals.get(tag)):
                 tag = ""
             if not tag and you and not named:
                 tag = ", " + you
@@ -190,11 +210,9 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: 
         if favs and first[-1:] not in ",:" and ":" not in head and head.count(" ") + 1 >= MIN_WORDS \
                 and not text.lower().startswith(R.lex.classify.hedges or ("\0",)):
             op = R.render(_fav(r, favs, used), kw, cap=True)
-            co = R.slots.get("co") or ""
-            # "Here at Graniteline, Graniteline committed…": the account named once per sentence
+            # not "In my experience, …, in my experience." nor "Here at Graniteline, Graniteline committed…"
             if (op and not (named and you in op) and op.split(" ", 1)[0] != first and not R.signals.get(op)
-                    and not (co and co in op and co in head)
-                    and not _shares(op, text)  # not "In my experience, …, in my experience."
+                    and not _shares(op, text, proper)
                     and _stays(head, op)):
                 rest = R.join_lc(text) if op[-1:] == "," else text
                 text = op + " " + rest

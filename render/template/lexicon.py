@@ -45,6 +45,13 @@ class Keywords(_Frozen):
     figures: dict[str, Any] = {}
     # how a sentence opens when it already hedges ("honestly", "ehrlich gesagt"): no second opener before it
     hedges: tuple[str, ...] = ()
+    # words that open an embedded question ("how", "whether"; "wie", "ob"): a spec's topic so opened
+    # is a clause ("how calls are reviewed"), else a noun phrase ("pricing and rollout") (classify.prose_form)
+    clause_openers: tuple[str, ...] = ()
+    # a clause opener, then one of these verbs, is a question said without its "?" ("how is the team
+    # structured"), unless the opener is the clause's subject ("what is missing", "was fehlt")
+    question_verbs: tuple[str, ...] = ()
+    subject_openers: tuple[str, ...] = ()
 
 
 class Lexicon(_Frozen):

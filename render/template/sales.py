@@ -11,7 +11,8 @@ from typing import Any
 from corpusc.plan import rng
 from corpusc.plan.model import Beat, Colour, Moment, Participant
 from corpusc.render.template.banks import topics
-from corpusc.render.template.classify import role_concern, role_topics, signal_category, stated_figures
+from corpusc.render.template.classify import (prose_form, role_concern, role_topics, signal_category,
+                                              stated_figures)
 from corpusc.render.template.drafting import (NEGATIVE_BEATS, NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter, first_name,
                                              strip_end)
 from corpusc.render.template.habits import habits
@@ -212,8 +213,15 @@ class Sales:
         else:
             meet = R.render(R.template("cal.after"), {"wd": weekdays[min(4, nxt + 1 + rng.below(R.r, 2))]},
                             cap=False)
-        topic = ""
-        if prose and c.topic:
+        topic, topic_q = "", ""
+        # the spec's topic in the form the templates say it: a clause ("how calls are reviewed"), a noun
+        # phrase ("pricing and rollout": after "about"), or a question of its own ("How is the team
+        # structured?": never "help me understand how is the team structured")
+        self.topic_form = prose_form(R.loc, c.topic) if (prose and c.topic) else "clause"
+        if prose and c.topic and self.topic_form == "question":
+            topic_q = strip_end(c.topic.strip()) + "?"
+            topic_q = topic_q[0].upper() + topic_q[1:]
+        elif prose and c.topic:
             topic = strip_end(R.lex.lower_first(c.topic))
         if not topic:
             topic = R.phrase(f"topic.{self.work}" if R.has(f"topic.{self.work}") else "topic.default")
@@ -240,7 +248,7 @@ class Sales:
             crm=crm, event=event, event_dat=event_dat,
             day=day, meet=meet, weekday=weekdays[wd], month=months[month - 1],
             daypart=dayparts[0 if hour < 12 else 1 if hour < 17 else 2],
-            competitor=comp, topic=topic, rep=first_name(lead.name), buyer=first_name(mb.name),
+            competitor=comp, topic=topic, topic_q=topic_q, rep=first_name(lead.name), buyer=first_name(mb.name),
             everyone=(R.phrase("fallback.everyone") if len(self.buyers) > 1 else first_name(mb.name)),
             dm=dm_name, dm_dat=dm_dat, dm_role=dm_role, minutes=str(mins),
             fy_end=fy_end, weeks=lex.word(3 + emp % 4), months=lex.word(3 + emp % 4),
@@ -558,7 +566,7 @@ class Sales:
         if pend and pend[0] in ("ans", "seller_cont"):
             # the speaker goes on after it: half the time the backchannel is said over them and they break
             # off, then pick up "as I was saying"; else they just go on (nothing to resume from)
-            d.cut = self.R.chance(BC_CUT_P)
+            d.cut = self.R.chance(BC_CUT_P) and (d.i + 1) not in self.cut_in  # not when the next turn cuts in
         if pend and pend[0] == "ans":
             self.pending = ("buyer_cont", pend[1], self.sp[d.i - 1].id, d.cut)
         elif pend and pend[0] == "seller_cont":
@@ -812,7 +820,8 @@ class Sales:
                     item = ("show", topics(R.loc, "demo.", ".show")[0])
                 self._item(d, item, kw, no_q)
             elif kind == "discovery":
-                d.add(d.tail, R.say("work.discovery", self.ask(d, kw)), tag)
+                key = "work.discovery" if self.topic_form == "clause" else f"work.discovery_{self.topic_form}"
+                d.add(d.tail, R.say(key, self.ask(d, kw)), tag)
                 self.pending = ("q", "process")
                 self.shape(d, 0.5, 60, ["disc.insight"])
             else:
@@ -890,8 +899,9 @@ class Sales:
             skw["obj"] = self.obj_topic(ref.key)
             return R.say("reference.objection" + you, skw)
         if ref.kind == "buying_signal":
-            if R.prose and ref.text:
-                clause = R.prose.reported(ref.text)
+            said = R.prose.signal(ref.text.strip().rstrip(".")) if (R.prose and ref.text) else None
+            if said and not (said[0] == "signal.en.wh" and prose_form(R.loc, said[1]) == "question"):
+                clause = R.prose.reported(ref.text)  # not "asked how is the rollout handled"
             else:
                 cat = signal_category(R.loc, ref.text)
                 clause = R.phrase(R.first_key(f"signal.ref.{cat}", "signal.ref.general") or "signal.ref.general")
@@ -901,7 +911,9 @@ class Sales:
             skw["competitor"] = ref.key or R.slots["competitor"]
             return R.say("reference.competitor" + you, skw)
         if ref.kind == "topic":
-            t = strip_end(R.lex.lower_first(ref.text)) if (R.prose and ref.text) else ""
+            # a topic the spec wrote as a question is not said inside "we dug into …": the stage's words are
+            t = strip_end(R.lex.lower_first(ref.text)) if (R.prose and ref.text and
+                                                        prose_form(R.loc, ref.text) != "question") else ""
             if not t:
                 t = R.phrase(R.first_key(f"ref.stage.{ref.key}", "ref.stage.default") or "ref.stage.default")
             skw["ref_topic"] = t
@@ -962,7 +974,8 @@ class Sales:
         m = d.moment
         v = self.voice[d.p.id]
         vw = VOICE_WEIGHT.get(v, 1.0)
-        self.shape(d, 0.6 * vw, 70, [self.vkey("voice.more", v)])
+        # before the agenda there is nothing to have an opinion on yet: small talk, not the voice's verdicts
+        self.shape(d, 0.6 * vw, 70, [self.vkey("voice.more", v)] if i > self.agenda_turn else [])
         setup = pend[1] if pend and pend[0] == "setup" else None
         # the moment's words: with its beat, or on their own at the start of the turn
         m_beat = m.beat if (m is not None and m.beat in kinds) else None
@@ -1026,7 +1039,7 @@ class Sales:
         if d.side == "seller":
             key = f"moment.seller.{pol}"
         else:
-            phase = "open" if d.i <= self.agenda_turn else "end" if d.i >= self.ns_turn else "body"
+            phase = "open" if d.i <= self.agenda_turn + 1 else "end" if d.i >= self.ns_turn else "body"
             key = f"moment.{pol}.{phase}"
         return R.say(key, dict(kw, thing=self._thing(d, pol, hidden)))
 
@@ -1170,8 +1183,8 @@ class Sales:
             d.pol = 0 if self.cool else 1
             d.fills, d.weight = [], 0
         else:
-            d.add(where, R.say(self.vkey("voice.ack", v), kw), (), brief)
-            if not brief:
+            d.add(d.head, R.say(self.vkey("voice.ack", v), kw), (), brief)  # a reaction: left out when cutting in
+            if not brief and d.i > self.agenda_turn:
                 d.add(where, R.say(self.vkey("voice.more", v), kw), (), True)
             self.pending = ("react",)
 
@@ -1331,6 +1344,9 @@ class Sales:
         if not R.prose or not text:
             return R.say(R.first_key(f"signal.q.{cat}", "signal.q.general") or "signal.q.general", kw)
         key, q = R.prose.signal(text)
+        if key == "signal.en.wh" and prose_form(R.loc, q) == "question":
+            # "asks how is the rollout handled": asked as a question of its own, not after "I'd love to know"
+            key, q = "signal.en.wh_direct", q[0].upper() + q[1:] + "?"
         return R.render(R.template(key), dict(kw, q=q))
 
 
