@@ -170,3 +170,34 @@ def test_verify_checks_the_overlaps_against_the_timings(built):
     r = subprocess.run([sys.executable, "-m", "corpusc", "verify", str(out)], capture_output=True, text=True,
                        timeout=900)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_the_audio_plays_the_same_overlaps(tmp_path):
+    """Retimed by the audio (espeak), a sales call's backchannels and
+    interjections are where the model puts them: the `.timeline.json`
+    overlaps are the ground truth's, second for second, a broken-off turn's
+    audio stops within the limit of the word that cut it off, and verify's
+    check passes on the audio's clock."""
+    from corpusc.backends.audio.backend import Audio
+    from corpusc.backends.base import Context
+    from corpusc.backends.ground_truth import ground_truth
+    from .test_engine import plan_of, render_all
+    header, calls = plan_of(ROOT / "examples" / "sales_pov.corpus")
+    rendered = render_all(header, calls)
+    c, rc = min(((c, rc) for c, rc in zip(calls, rendered)
+                 if any(t.interjection for t in rc.turns) and any(t.backchannel and t.overlaps is not None
+                                                                  and not t.interjection for t in rc.turns)),
+                key=lambda x: len(x[1].turns))
+    arts, new = Audio().retime(c, rc, Context(header=header, options={"audio": {"engine": "espeak",
+                                                                                 "sample_rate": 8000}}))
+    tl = json.loads(next(a.data for a in arts if a.path.endswith(".timeline.json")))
+    gt = ground_truth(c, new, header)
+    timed = [{"start": t.start, "end": t.end, "text": t.text, "speaker": t.speaker} for t in new.turns]
+    assert not check_overlaps(gt, timed)
+    heard = {o["turn"]: o for o in tl["overlaps"]}
+    kinds = set()
+    for o in gt["signals"]["behavioral"]["overlaps"]:
+        kinds.add(o["kind"])
+        a = heard[o["turn"]]
+        assert a["interrupted"] == o["over_turn"] and a["end"] - a["start"] == pytest.approx(o["seconds"], abs=0.002)
+    assert {"backchannel", "interjection"} <= kinds
