@@ -18,7 +18,7 @@ from corpusc.plan.population import SILENCE_FILL, SILENCE_MAX_SEC
 from corpusc.render.template.banks import load_bank, with_prefix
 from corpusc.render.template.classify import placeholder_name
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name
-from corpusc.render.template.language import ALT, SLOT, seal, template_slots
+from corpusc.render.template.language import ALT, SLOT, alternation, seal, template_slots
 from corpusc.render.template.lexicon import load_lexicon
 from corpusc.render.template import memo as prepared_memo
 from corpusc.render.template.signals import Prepared, marked_templates, term_categories
@@ -435,7 +435,8 @@ def _caller_facts(loc: str, dom: str) -> tuple[re.Pattern, dict[str, list[tuple[
     forms = sorted({*facts, *hours}, key=len, reverse=True)
     if not forms:
         return None
-    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w-])", re.I), facts, hours
+    # factored by common prefix: the same matches as the forms longest first (a fifth of a call's time)
+    return re.compile(r"(?<![\w-])(?:" + alternation(forms) + r")(?![\w-])", re.I), facts, hours
 
 
 

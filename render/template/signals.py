@@ -109,6 +109,10 @@ def marked_templates(locale: str) -> dict[int, tuple[Any, Any]]:
                 todo[id(x)] = (x, base, sel)
     out = Prepared(todo, _marked, memo=memo("marked", locale))
     _MARKED[locale] = (bank, out)
+    # the locale's signal terms compiled with its banks, once a process (as its templates are), not
+    # inside the first call that classifies a spec's phrase (re.compile is a few ms of Python)
+    if _any_lower(locale) is not None:
+        _terms(locale)
     return out
 
 
