@@ -42,8 +42,9 @@ class GroundTruth(Backend):
 # The closed vocabularies of the labels written below (docs/ground_truth.md
 # explains each; tests/test_ground_truth_doc.py fails on one it does not).
 PAUSE_KINDS = ("pause", "silence", "hold")
-OVERLAP_KINDS = ("backchannel", "cut_in", "overlap")  # a listener's turn said over, a cut-in, any other overlap
-INTERRUPTION_KINDS = ("cut_in", "backchannel")
+# a listener's turn said over a speaker who goes on; one the speaker breaks off at; a cut-in; any other overlap
+OVERLAP_KINDS = ("backchannel", "interjection", "cut_in", "overlap")
+INTERRUPTION_KINDS = ("cut_in", "interjection")
 # what a divergence means, by the polarity of its words and the side of its speaker
 INTERPRETATIONS = {("positive", "buyer"): "hidden concern", ("positive", "seller"): "hidden doubt in the rep's own claim",
                    ("negative", "buyer"): "concern voiced but not felt", ("negative", "seller"): "a limitation played down"}
@@ -120,11 +121,13 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
             "outcome_in_call": "open" if last in ("raised", "reopened") else last,
             "arc_outcome": arc.outcome if arc else None, "arc_steps": arc.steps if arc else []})
     behavioral = _behavioral(turns, offsets)
-    for e in rc.evidence:  # a speaker picking up after a backchannel cut in ("So, as I was saying")
-        if e.kind == "resumption" and e.turn > 0:
-            behavioral["interruptions"].append({"turn": e.turn - 1, "by": turns[e.turn - 1].speaker,
-                                                "interrupted": turns[e.turn].speaker, "kind": "backchannel",
-                                                "resumed": loc(e)})
+    resumed = {e.turn: e for e in rc.evidence if e.kind == "resumption"}  # "So, as I was saying"
+    for t in turns:  # an interjection: the speaker broke off at it, and picks the thought back up after it
+        if t.interjection and t.overlaps is not None:
+            e = resumed.get(t.index + 1)
+            behavioral["interruptions"].append({"turn": t.index, "by": t.speaker,
+                                                "interrupted": turns[t.overlaps].speaker, "kind": "interjection",
+                                                **({"resumed": loc(e)} if e is not None else {})})
     behavioral["interruptions"].sort(key=lambda x: x["turn"])
     persona_info = h.personas
     participants = []
@@ -187,6 +190,12 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
 EVENT_KINDS = ("complaint", "hold", "handover", "identity", "language_switch", "pii_disclosure")
 
 
+def overlap_seconds(t, over) -> float:
+    """Seconds two speakers talk at once: from the later turn's start to the
+    earlier of the two ends (a backchannel inside a long turn: its own length)."""
+    return round(max(0.0, min(t.end, over.end) - t.start), 3)
+
+
 def _step_loc(step: dict | None) -> dict | None:
     if step is None:
         return None
@@ -200,10 +209,12 @@ def _behavioral(turns, offsets: list[int]) -> dict[str, Any]:
     cues, pauses, interruptions, hesitations = [], [], [], []
     overlaps, disfluencies = [], []
     for t in turns:
-        if t.overlaps is not None:  # said over another speaker (render/timing.py)
+        secs = overlap_seconds(t, turns[t.overlaps]) if t.overlaps is not None else 0.0
+        if secs > 0:  # said over another speaker (render/timing.py; the audio's clock when it retimed the call)
+            over = turns[t.overlaps]
             overlaps.append({"turn": t.index, "speaker": t.speaker, "over_turn": t.overlaps,
-                             "over": turns[t.overlaps].speaker, "seconds": round(t.overlap, 3),
-                             "kind": "backchannel" if t.backchannel else
+                             "over": over.speaker, "seconds": secs,
+                             "kind": "interjection" if t.interjection else "backchannel" if t.backchannel else
                              ("cut_in" if "INTERRUPTS" in t.cues else "overlap")})
         for x in t.disfluencies:  # written by render/template/dynamics.py, located like any evidence
             a, b = offsets[t.index] + shift(t, x.start), offsets[t.index] + shift(t, x.end, end=True)

@@ -331,11 +331,15 @@ def distribution(values: Iterable[float], ndigits: int = 3) -> dict[str, float |
 
 def gaps(turns: Sequence[tuple[float, float]]) -> list[float]:
     """Each turn's start minus the latest end of the turns before it (turns
-    in their order); negative when it starts while someone still speaks."""
+    in their order); negative when it starts while someone still speaks. A
+    turn said wholly inside an earlier one (a backchannel while the speaker
+    goes on) takes no turn from anyone: it has no gap."""
     out = []
     latest = None
     for start, end in turns:
         if latest is not None:
+            if end <= latest:
+                continue
             out.append(start - latest)
         latest = end if latest is None else max(latest, end)
     return out

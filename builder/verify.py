@@ -32,6 +32,8 @@ AUDIT_HELP = {
 MID_CUE = re.compile(r"(?<= )\[([^\]]+)\] ")
 LINE = re.compile(r"^(?P<name>[^:\n]+): (?P<cues>(?:\[[^\]]+\] )*)(?P<text>.*)$")
 MAX_PER_CODE = 50
+CUT_OFF = "—"  # a turn that ends in this broke off (render/template/dynamics.py `_break_off`)
+CUT_OFF_RUN_SEC = 2.0  # a broken-off turn ends at most this long after the turn that stopped it starts
 
 
 def _at(path: Path | str, line: int = 1, col: int = 1) -> Span:
@@ -286,6 +288,15 @@ def _check_call(out: Path, call: Call, entry: dict, add, names: list[str] = ()) 
             if turns is not None and not (turns[it["turn"]][3] <= it["start"] <= it["end"] <=
                                           turns[it["turn"]][3] + len(turns[it["turn"]][2])):
                 add("E0703", f"`{gt_rel}`: a signal of turn {it['turn']} points outside that turn", _at(gpath))
+        tjson = out / f"transcripts/{call.id}.json"
+        if f"transcripts/{call.id}.json" in files:
+            try:
+                timed = json.loads(tjson.read_text(encoding="utf-8")).get("turns", [])
+            except ValueError:
+                timed = []
+            for msg in check_overlaps(gt, timed):
+                add("E0704", f"`{gt_rel}`: {msg}", _at(gpath), help="the ground truth and the transcript's "
+                    "timings disagree: rebuild the call")
         planned_beats = {(b.kind, b.key, b.turn) for b in call.beats if b.kind in
                          ("objection_raised", "objection_reopened", "competitor_mention", "buying_signal")}
         kinds = {"objection": ("objection_raised", "objection_reopened"), "competitor_mention": ("competitor_mention",),
@@ -302,3 +313,38 @@ def _check_call(out: Path, call: Call, entry: dict, add, names: list[str] = ()) 
         moments = [m.model_copy(update={"divergent": divergent.get(m.id, m.divergent)}) for m in call.moments]
         return call.model_copy(update={"moments": moments})
     return call
+
+
+def check_overlaps(gt: dict[str, Any], timed: list[dict[str, Any]]) -> list[str]:
+    """The overlaps and interruptions of a call's ground truth against its
+    transcript's timings and text: each overlap's `seconds` is how long the
+    two turns' times share; a backchannel leaves the speaker talking (their
+    turn is not cut off, nothing is resumed); a turn that ends cut off ("—")
+    is the turn of an interruption and stops within `CUT_OFF_RUN_SEC` of it."""
+    out: list[str] = []
+    beh = gt.get("signals", {}).get("behavioral", {})
+    n = len(timed)
+    interrupted = {x.get("turn"): x for x in beh.get("interruptions", [])}
+    for o in beh.get("overlaps", []):
+        i, j = o.get("turn"), o.get("over_turn")
+        if not (isinstance(i, int) and isinstance(j, int) and 0 <= j < i < n):
+            out.append(f"overlap of turn {i} over turn {j} names no turns of the transcript")
+            continue
+        a, b = timed[i], timed[j]
+        real = round(max(0.0, min(a["end"], b["end"]) - a["start"]), 3)
+        if abs(real - float(o.get("seconds", 0))) > 0.0015:
+            out.append(f"turn {i} overlaps turn {j} for {o.get('seconds')} s; their timings share {real} s")
+        if o.get("kind") == "backchannel" and (b["text"].rstrip().endswith(CUT_OFF) or i in interrupted):
+            out.append(f"turn {j} breaks off at turn {i}, which is labelled a backchannel, not an interruption")
+    for x in interrupted.values():
+        if x.get("kind") not in ("cut_in", "interjection"):
+            out.append(f"turn {x.get('turn')} is an interruption of kind `{x.get('kind')}`")
+    for j, t in enumerate(timed[:-1]):
+        if not t["text"].rstrip().endswith(CUT_OFF):
+            continue
+        if j + 1 not in interrupted:
+            out.append(f"turn {j} ends cut off (\"…{t['text'][-30:]}\") but no interruption of it is labelled")
+        elif t["end"] - timed[j + 1]["start"] > CUT_OFF_RUN_SEC:
+            out.append(f"turn {j} ends cut off but runs on {t['end'] - timed[j + 1]['start']:.1f} s after "
+                       f"turn {j + 1} cuts in")
+    return out

@@ -168,6 +168,7 @@ class Reference(M):
     kind: _values(ReferenceKind)
     key: str | None = None
     text: str = ""
+    date: str = ""  # the referenced call's date: "last week" is said only when it was
 
 
 class ObjectionStep(M):

@@ -211,7 +211,7 @@ def _finish_account(prog: P.Program, a: P.Account, base_index: int, per_call: li
         refs = []
         if ci > 0:
             refs = _facts(_call_id(a.name, per_call[ci - 1][0].name), per_call[ci - 1][0], per_call[ci - 1][4],
-                          per_call[ci - 1][5])
+                          per_call[ci - 1][5], out[-1].date)
         out.append(Call(
             id=call_id, kind="sales", index=base_index + ci, account=a.name, thread_index=ci, date=date,
             time=time_, start=start, start_utc=start_utc, weekday=wd, timezone=prog.corpus.timezone,
@@ -634,17 +634,17 @@ def _colour(r, call_id: str, c: P.CallSpec, parts, speakers, beats: list[Beat], 
     return out
 
 
-def _facts(call_id: str, c: P.CallSpec, beats: list[Beat], steps) -> list[Reference]:
-    """Concrete facts of a call that the next call can refer back to."""
+def _facts(call_id: str, c: P.CallSpec, beats: list[Beat], steps, date: str) -> list[Reference]:
+    """Concrete facts of a call (held on `date`) that the next call can refer back to."""
     out = []
     for b in beats:
         if b.kind in ("objection_raised", "objection_reopened"):
-            out.append(Reference(call=call_id, kind="objection", key=b.key, text=b.speaker))
+            out.append(Reference(call=call_id, kind="objection", key=b.key, text=b.speaker, date=date))
         elif b.kind == "buying_signal":
-            out.append(Reference(call=call_id, kind="buying_signal", key=b.speaker, text=b.text or ""))
+            out.append(Reference(call=call_id, kind="buying_signal", key=b.speaker, text=b.text or "", date=date))
         elif b.kind == "competitor_mention":
-            out.append(Reference(call=call_id, kind="competitor", key=b.key, text=b.speaker))
-    out.append(Reference(call=call_id, kind="topic", key=c.stage, text=c.topic))
+            out.append(Reference(call=call_id, kind="competitor", key=b.key, text=b.speaker, date=date))
+    out.append(Reference(call=call_id, kind="topic", key=c.stage, text=c.topic, date=date))
     return out
 
 

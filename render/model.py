@@ -69,6 +69,7 @@ class Turn(M):
     overlap: float = 0.0  # seconds the turn starts before the turn it talks over ends
     overlaps: int | None = None  # index of the turn it talks over (an interruption or a backchannel)
     backchannel: bool = False  # a short listener turn ("mm-hm"); with `overlaps`, said over the other speaker
+    interjection: bool = False  # a backchannel the speaker it goes over breaks off at (and resumes after)
     disfluencies: list[Disfluency] = []  # fillers and false starts, as character ranges of `text`
     questions: int = 0  # questions the renderer wrote into this turn (behavioral ground truth)
 

@@ -6,7 +6,9 @@ Gaps between turns are drawn per speaker and per context, not fixed: an answer
 to a question comes quickly unless the speaker stops to think, bad news and a
 long turn are followed by a longer silence, a backchannel comes fast. An
 interruption starts before the previous turn ends, a backchannel said over
-the other speaker starts inside their turn. Times are whole milliseconds and
+the other speaker starts inside their turn, which goes on; an interjection (a
+listener's word the speaker breaks off at) starts just before the end of the
+turn it breaks off, so that turn's text ends where its time ends. Times are whole milliseconds and
 every silence of a call differs from every other by at least `DISTINCT_MS`, so
 no two silences have the same length (rounding the audio's samples to
 milliseconds moves a silence by under 1 ms and cannot make two equal)."""
@@ -26,6 +28,8 @@ MIN_GAP = 0.12
 OVERLAP = (0.35, 1.3)  # seconds an interrupting turn starts before the previous one ends
 OVERLAP_SHARE = 0.45  # an interruption talks over at most this share of the previous turn
 BACKCHANNEL_AT = (0.35, 0.75)  # where in the other speaker's turn an overlapping backchannel starts
+INTERJECTION = (0.12, 0.45)  # seconds an interjection starts before the turn it breaks off ends
+INTERJECTION_SHARE = 0.8  # ...at most this share of the interjection's own length (it is heard past the break)
 DISTINCT_MS = 3  # two silences of a call differ by at least this many milliseconds
 PAUSE_JITTER_MS = 40  # a `2.1s pause` cue is 2.1 s of silence and up to 40 ms more (it still reads as 2.1)
 CUED_PAUSE = 1.5  # seconds: a drawn silence this long is marked as a pause cue (with paralinguistics on)
@@ -47,7 +51,7 @@ class Timed(NamedTuple):
     start: float
     end: float
     gap: float  # silence before it (0 when it overlaps)
-    overlap: float  # seconds it starts before the turn it talks over ends
+    overlap: float  # seconds it starts before the turn it talks over ends (where the audio places it)
     overlaps: int | None  # the turn it talks over
     cue: str | None = None  # a long pause the timing drew, as a cue (`1.8s pause`), when asked for
 
@@ -129,8 +133,9 @@ def _draw_gap(r, base: float, hes: float, prev: Any, bc: bool, prev_words: int |
 def timeline(turns: Iterable[Any], call: Call, header: Header, cue_pauses: bool = False) -> list[Timed]:
     """Where each turn starts and ends. Works on any objects with `.text`,
     `.cues` and `.speaker`; optional `.tone` (< 0: bad news), `.bc` (a
-    backchannel) and `.over` (a backchannel said over the previous turn) shape
-    the gaps. A turn cued INTERRUPTS starts
+    backchannel), `.over` (a backchannel said over the previous turn) and
+    `.cut` (an interjection: that turn breaks off where it starts) shape the
+    gaps. A turn cued INTERRUPTS starts
     before the previous one ends; a pause or silence cue is that silence
     (within `PAUSE_JITTER_MS`); a hold cue puts its seconds after the gap.
     `cue_pauses`: a drawn silence of `CUED_PAUSE` or more becomes a pause cue
@@ -166,6 +171,7 @@ def timeline(turns: Iterable[Any], call: Call, header: Header, cue_pauses: bool 
         hold = round(d.hold * 1000) if d is not None else 0
         interrupts = d is not None and d.interrupts
         bc_over = bool(getattr(t, "over", False))
+        cut = bc_over and bool(getattr(t, "cut", False))
         gap = overlap = 0
         over = None
         cue = None
@@ -177,6 +183,9 @@ def timeline(turns: Iterable[Any], call: Call, header: Header, cue_pauses: bool 
             if interrupts:
                 ov = round(1000 * (OVERLAP[0] + (OVERLAP[1] - OVERLAP[0]) * r.random()))
                 ov = max(1, min(ov, round(span * OVERLAP_SHARE)))
+            elif cut:  # the speaker stops just after the interjection starts
+                ov = round(1000 * (INTERJECTION[0] + (INTERJECTION[1] - INTERJECTION[0]) * r.random()))
+                ov = max(1, min(ov, round(dur * INTERJECTION_SHARE), round(span * OVERLAP_SHARE)))
             else:
                 at = BACKCHANNEL_AT[0] + (BACKCHANNEL_AT[1] - BACKCHANNEL_AT[0]) * r.random()
                 ov = max(1, span - round(span * at))

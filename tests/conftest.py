@@ -83,5 +83,5 @@ def resumptions(rendered) -> int:
                 n += 1
                 assert e.turn >= 2 and T[e.turn - 2].speaker == T[e.turn].speaker != T[e.turn - 1].speaker, \
                     (rc.call_id, e.turn)
-                assert T[e.turn - 1].backchannel, (rc.call_id, e.turn)
+                assert T[e.turn - 1].backchannel and T[e.turn - 1].interjection, (rc.call_id, e.turn)
     return n

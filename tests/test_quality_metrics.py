@@ -122,6 +122,8 @@ def test_gaps_overlaps_and_runs():
     assert Q.gaps([(s, e) for _, s, e in turns]) == pytest.approx([0.4, -0.1, 0.0])
     assert Q.overlaps(turns) == 1  # the rep's second turn starts while the buyer speaks
     assert Q.overlaps(turns, min_sec=0.2) == 0
+    # a backchannel said inside the speaker's turn takes no turn: no gap of -6 s
+    assert Q.gaps([(0.0, 10.0), (4.0, 4.4), (10.5, 12.0)]) == pytest.approx([0.5])
     sides = [("r", "seller"), ("b1", "buyer"), ("b2", "buyer"), ("b2", "buyer"), ("r", "seller")]
     assert Q.runs(sides) == {"same_speaker": 1, "buyer_buyer": 2}
 

@@ -116,7 +116,7 @@ class Draft:
         self.beats: list[str] = []
         self.pol = 0
         self.bc = False
-        self.cut = False  # a backchannel said over the turn before, which breaks off (the speaker resumes after)
+        self.cut = False  # a backchannel the turn before breaks off at (an interjection; the speaker resumes after)
         self.slots: dict[str, Any] = {}
         self.ask: dict[str, Any] | None = None  # slots of the closing question when the next speaker differs
         self.cue_at_words = False  # the moment's words follow others (a small-talk answer): its cue goes with them
@@ -515,6 +515,7 @@ class Drafter:
                 if at else [], "start": tm.start, "end": tm.end, "beats": d.beats,
                 "moment": m.id if m is not None else None, "sentiment": f,
                 "gap": tm.gap, "overlap": tm.overlap, "overlaps": tm.overlaps, "backchannel": sp.bc,
+                "interjection": sp.cut and tm.overlaps is not None,
                 "disfluencies": sp.disfluencies(), "questions": sp.text.count("?")}))
         evid.sort(key=attrgetter("turn", "start", "end"))
         return fast(RenderedCall, **{"call_id": call.id, "locale": call.locale, "turns": turns, "evidence": evid,

@@ -31,7 +31,7 @@ HESITATION_RATE = 11.0  # a persona's fillers per 100 words: 1 + this x `speech.
 FALSE_START_SHARE = 0.18  # false starts per filler
 INTERRUPT_P = {"high": 0.07, "medium": 0.035, "low": 0.015}  # per eligible turn, by the persona's energy
 SELLER_INTERRUPT_P = 0.02
-BACKCHANNEL_OVER_P = 0.55  # share of backchannel turns said over the other speaker
+BACKCHANNEL_MIN_WORDS = 3  # a backchannel is said over any other speaker's turn of at least this many words
 MIN_INTERRUPTED_WORDS = 10
 ALLOWANCE_SHARE = 0.025  # fillers and false starts: about 2.5 words per 100
 CUT_IN_WORDS = 4  # "Sorry, can I jump in here?"
@@ -58,14 +58,15 @@ _WORDS = re.compile(r"\w+(?:['’-]\w+)*")
 class Spoken:
     """A finished turn the dynamics may still change: its text, evidence spans
     ([start, end] by (kind, key)) and what the dynamics add."""
-    __slots__ = ("d", "text", "spans", "dis", "cues", "bc", "over", "tone", "head")
+    __slots__ = ("d", "text", "spans", "dis", "cues", "bc", "over", "cut", "tone", "head")
 
     def __init__(self, d, text: str, spans: dict, cues: list[str], head: int = 0):
         self.d, self.text, self.spans, self.cues = d, text, spans, cues
         self.head = head  # where the turn's own words begin: before, its reaction to the turn before ("Thanks, Dana.")
         self.dis: list[list] = []  # [kind, start, end]; kind `_lock`: words no disfluency may enter
         self.bc = bool(d.bc)
-        self.over = False
+        self.over = False  # said over the turn before (render/timing.py places it inside that turn)
+        self.cut = False  # and that turn breaks off where it starts: an interjection, timed at the break
         self.tone = 0
 
     @property
@@ -194,7 +195,7 @@ def apply(R, turns: list[Spoken]) -> None:
         return
     r = rng.stream(R.header.corpus.get("seed", 0), "dynamics", call.id)
     _interruptions(R, turns, r)
-    _backchannels(turns, r)
+    _backchannels(turns)
     _handoffs(R, turns, r)
     per100 = rates(R, call)
     for t in turns:
@@ -240,7 +241,8 @@ def _interruptions(R, turns: list[Spoken], r) -> None:
         want = max(0, planned - len(already))
         # a short call: any turn that follows another speaker's words may cut in
         spare = [i for i in range(1, n) if i not in cand and i not in already and turns[i].speaker !=
-                 turns[i - 1].speaker and not turns[i].d.gaps and not turns[i].cues and turns[i - 1].d.words >= 3]
+                 turns[i - 1].speaker and not turns[i].d.gaps and not turns[i].cues and turns[i - 1].d.words >= 3
+                 and not turns[i].bc and not turns[i - 1].bc]  # nobody cuts in with, or into, an "mm-hm"
         chosen = _by_side(R, turns, cand, spare, want, r)
     else:
         chosen = [i for i in cand if r.random() < interrupt_chance(R, turns[i].d.p)]
@@ -310,16 +312,22 @@ def _handoffs(R, turns: list[Spoken], r) -> None:
             t.insert(0, say + " ", ("_lock", 0, len(say) + 1))
 
 
-def _backchannels(turns: list[Spoken], r) -> None:
+def _backchannels(turns: list[Spoken]) -> None:
+    """A backchannel goes over the other speaker's turn, who goes on talking;
+    one the draft planned as cutting in (`d.cut`) is an interjection: the
+    speaker breaks off where it starts and resumes after it. A backchannel
+    that cannot go over a turn (after a colleague's, another backchannel, a
+    too short turn, or one the next turn cuts into) stays a turn of its own."""
     n = len(turns)
     for i in range(1, n):
         t, prev = turns[i], turns[i - 1]
+        if not t.bc or prev.bc or t.speaker == prev.speaker:
+            continue
         cut_next = i + 1 < n and "INTERRUPTS" in turns[i + 1].cues  # the next turn talks over this one
-        if t.bc and t.d.cut and not prev.bc and t.speaker != prev.speaker and not cut_next:
-            t.over = True  # planned: said over the speaker, who breaks off and resumes after it
+        if t.d.cut and not cut_next:
+            t.over = t.cut = True  # planned: the speaker breaks off at it and resumes after it
             _break_off(prev)
-        elif t.bc and not prev.bc and prev.d.words >= 12 and t.speaker != prev.speaker and not t.cues \
-                and not cut_next and r.random() < BACKCHANNEL_OVER_P:
+        elif prev.d.words >= BACKCHANNEL_MIN_WORDS and not t.cues and not cut_next:
             t.over = True
 
 

@@ -15,6 +15,7 @@ from corpusc.render.template.classify import (prose_form, role_concern, role_top
                                               stated_figures)
 from corpusc.render.template.drafting import (NEGATIVE_BEATS, NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter, first_name,
                                              strip_end)
+from corpusc.render.template import when
 from corpusc.render.template.habits import habits
 from corpusc.render.template.language import ALT
 from corpusc.render.template.voices import VOICE_ASKS, VOICE_TOPICS, VOICE_WEIGHT, lendable, pooled, voice_of
@@ -254,6 +255,13 @@ class Sales:
             fy_end=fy_end, weeks=lex.word(3 + emp % 4), months=lex.word(3 + emp % 4),
             year=str(int(c.date[:4]) + (1 if month >= 10 else 0)),
         )
+        # relative dates from the plan's (render/template/when.py): the previous call, a sent document, the weekend
+        prev = next((x.date for x in c.references if x.date), None)
+        bucket, sent_wd = when.sent(c.date, prev, R.r)
+        R.slots.update(ago=R.phrase(f"cal.ago.{when.ago(c.date, prev)}"),
+                       sent=R.render(R.template(f"cal.sent.{bucket}"), {"wd": weekdays[sent_wd]}, cap=False))
+        wk = when.weekend(c.date)
+        R.slots.update(weekend_ask=R.phrase(f"cal.weekend.ask.{wk}"), weekend_did=R.phrase(f"cal.weekend.did.{wk}"))
 
     def _deck(self) -> list[tuple[str, str]]:
         R = self.R
@@ -302,6 +310,9 @@ class Sales:
                     or i in self.col_at:
                 continue
             if i + 1 >= self.n or sp[i].side == sp[i - 1].side or sp[i + 1].side != sp[i - 1].side:
+                continue
+            nxt = self.mom_at.get(i + 1) or self.col_at.get(i + 1)
+            if nxt is not None and "INTERRUPTS" in nxt.cues:  # the next turn cuts in: never on an "mm-hm"
                 continue
             if i - last < 4:
                 continue
