@@ -33,7 +33,7 @@ ABOUT = (r"\b(?:with|from|by|mit|von|bei) {n}\b(?!,)|\b{n} (?:mentioned|said|tol
 # the rep's "how are you" in the first turns (English and German)
 HOW = re.compile(r"how's your \w+ been|how(?:'s| is| has) (?:your|the) (?:week|day|morning|monday|tuesday|wednesday|"
                  r"thursday|friday)|how are things|how's \w+ (?:at|treating|been)|how's (?:everything|life)|"
-                 r"wie läuft ihr \w+|wie war (?:ihre|die|ihr) (?:woche|\w+tag)|wie geht es|wie läuft (?:es|der|die)|"
+                 r"wie läuft ihr \w+|wie war (?:ihre|die|ihr) (?:woche|\w+tag)\b|wie geht es|wie läuft (?:es|der|die)|"
                  r"wie behandelt sie|wie ist der \w+ (?:bisher|so weit|bis jetzt)", re.I)
 
 # template products a reader flagged: a bare past participle after "We've",

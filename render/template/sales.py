@@ -256,12 +256,18 @@ class Sales:
             year=str(int(c.date[:4]) + (1 if month >= 10 else 0)),
         )
         # relative dates from the plan's (render/template/when.py): the previous call, a sent document, the weekend
+        # drawn from their own stream: the words of the rest of the call do not depend on them
         prev = next((x.date for x in c.references if x.date), None)
-        bucket, sent_wd = when.sent(c.date, prev, R.r)
-        R.slots.update(ago=R.phrase(f"cal.ago.{when.ago(c.date, prev)}"),
-                       sent=R.render(R.template(f"cal.sent.{bucket}"), {"wd": weekdays[sent_wd]}, cap=False))
-        wk = when.weekend(c.date)
-        R.slots.update(weekend_ask=R.phrase(f"cal.weekend.ask.{wk}"), weekend_did=R.phrase(f"cal.weekend.did.{wk}"))
+        main_r, R.r = R.r, rng.stream(R.header.corpus.get("seed", 0), "render.when", c.id)
+        try:
+            bucket, sent_wd = when.sent(c.date, prev, R.r)
+            R.slots.update(ago=R.phrase(f"cal.ago.{when.ago(c.date, prev)}"),
+                           sent=R.render(R.template(f"cal.sent.{bucket}"), {"wd": weekdays[sent_wd]}, cap=False))
+            wk = when.weekend(c.date)
+            R.slots.update(weekend_ask=R.phrase(f"cal.weekend.ask.{wk}"),
+                           weekend_did=R.phrase(f"cal.weekend.did.{wk}"))
+        finally:
+            R.r = main_r
 
     def _deck(self) -> list[tuple[str, str]]:
         R = self.R
