@@ -214,8 +214,15 @@ def beat_categories(kind: str, key: str | None) -> frozenset[str]:
 def _terms(locale: str) -> tuple[tuple[str, re.Pattern], ...]:
     rows = load_lexicon(locale).classify.signal_terms
     return tuple((row["category"], re.compile(r"(?<![\w-])(?:" + "|".join(
-        re.escape(k) for k in sorted(row["keywords"], key=len, reverse=True)) + ")", re.IGNORECASE))
+        _term(k) for k in sorted(row["keywords"], key=len, reverse=True)) + ")", re.IGNORECASE))
                  for row in rows if row.get("keywords"))
+
+
+def _term(k: str) -> str:
+    """A keyword as a pattern: it may open a longer word ("entgelt" in
+    "Entgelte"), unless it ends in a capital, an acronym ("our CRO" is not
+    "our cross-docking")."""
+    return re.escape(k) + (r"(?!\w)" if k[-1:].isupper() else "")
 
 
 @lru_cache(maxsize=None)
