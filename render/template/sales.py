@@ -1196,7 +1196,7 @@ class Sales:
         pid, i = d.p.id, d.i
         need = MIN_SHOWN - self.shown[pid]
         topics = [t for t in self.trait[pid].topics if f"bq:{t}" not in self.asked and self.R.has(f"bq.{t}.ask")]
-        if need <= 0 or not topics or self.trait[pid].manner or not (self.agenda_turn < i < self.ns_turn - 1):
+        if need <= 0 or not topics or self.trait[pid].long or not (self.agenda_turn < i < self.ns_turn - 1):
             return None
         if i + 1 >= self.n or self.sp[i + 1].side != "seller" or (i + 1) in self.held or (i + 1) in self.beats_at:
             return None
