@@ -143,9 +143,10 @@ def test_every_commitment_claim_and_deadline_is_labelled(builds):
         assert not bad, (lang, len(bad), bad[:6])
 
 
-# a number said back or read out: "... Ihre Nummer mit Endung 9434", "a reference number: 425-8836"
-READ_BACK = re.compile(r"\b(?:ending in|ends in|Endung|Endziffern)\b[^.;?]*\d{4}|(?:number|nummer)\b[^.;?]*?(?::|is|ist|"
-                       r"lautet) \d")
+# a number read back to confirm it or read out: "... Ihre Nummer mit Endung 9434; stimmt die noch?", "a reference
+# number: 425-8836"
+READ_BACK = re.compile(r"\b(?:ending in|ends in|Endung|Endziffern)\b[^.;?]*\d{4}[^.]*\?|(?:number|nummer)\b[^.;?]*?(?::|is|"
+                       r"ist|lautet) \d")
 
 
 def test_a_read_back_number_is_no_next_step(contact):
