@@ -1237,9 +1237,11 @@ class Sales:
         key = f"voice.more.{self.voice[pid]}"
         if need <= 0 or self.trait[pid].manner or not d.p.persona or set(d.beats) & NOT_SHOWN:
             return None
-        if not (self.agenda_turn < i < self.close_turn) or not self.R.has(key):
+        # before the next steps, and never on a turn whose words carry a moment (a divergent one must not
+        # also read as buying intent: "before and after the pilot")
+        if not (self.agenda_turn < i < self.ns_turn) or d.moment is not None or not self.R.has(key):
             return None
-        left = sum(1 for j in range(i + 1, self.close_turn) if self.sp[j].id == pid
+        left = sum(1 for j in range(i + 1, self.ns_turn) if self.sp[j].id == pid
                    and not {b.kind for b in self.beats_at.get(j, ())} & NOT_SHOWN)
         return key if left < need else None
 
