@@ -31,6 +31,7 @@ import heapq
 import json
 import operator
 import re
+import string
 from collections import Counter
 from functools import lru_cache
 from hashlib import blake2b
@@ -238,10 +239,30 @@ def _fillers(locale: str | None) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE | re.MULTILINE)
 
 
+@lru_cache(maxsize=None)
+def _fillers_lower(locale: str | None) -> re.Pattern | None:
+    """`_fillers(locale)` for lower-cased ASCII text: the same matches without
+    IGNORECASE (a fifth of the count's time), when no pattern says an upper-case
+    letter (`\\B`, `\\W`, `[A-Z]`: lower-casing the text would change what those match)."""
+    pat = _fillers(locale).pattern
+    if any(c.isupper() for c in pat):
+        return None
+    # a character of the pattern IGNORECASE pairs with an ASCII letter (ſ ~ s, the Kelvin sign ~ k)
+    letters = string.ascii_letters
+    if any(re.match(re.escape(c), a, re.IGNORECASE) for c in set(pat) if not c.isascii() for a in letters):
+        return None
+    return re.compile(pat, re.MULTILINE)
+
+
 def filler_count(text: str, locale: str | None = None) -> int:
     """Fillers in a text by the locale's list (every locale's list when `locale`
     is None or has none)."""
-    return len(_fillers(locale).findall(CUE.sub(" ", text).strip()))
+    text = CUE.sub(" ", text).strip()
+    if text.isascii():  # an ASCII letter and its other case are the only pair IGNORECASE makes
+        fast = _fillers_lower(locale)
+        if fast is not None:
+            return len(fast.findall(text.lower()))
+    return len(_fillers(locale).findall(text))
 
 
 def repetitions(tokens: Sequence[str]) -> int:

@@ -184,6 +184,8 @@ def _check_events(meta: dict, turns: list[dict], where: str, span, add) -> None:
     longest = 0.0
     for t in turns:
         cues = t.get("cues") if "cues" in t else t.get("annotations") or []
+        # a chat's waits are data beside its messages (transcript JSON `waits`), not annotations
+        cues = list(cues) + [f"{w['kind']} {w['seconds']}s" for w in t.get("waits") or () if isinstance(w, dict)]
         for c in cues:
             m = _WAIT.match(str(c))
             if m:

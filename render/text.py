@@ -27,6 +27,32 @@ def one_line(text: str) -> str:
     return text.translate(_LINE_BREAKS) if _ANY_BREAK(text) else text
 
 
+# the call's own timing written as a cue: a hold, a silence, a long pause (`hold 20.0s`, `2.1s pause`)
+WAIT = re.compile(r"^(?:(?P<kind>hold|silence) (?P<s>\d+(?:\.\d+)?)s|(?P<p>\d+(?:\.\d+)?)s pause)$")
+
+
+def typed(call: Call, t: Turn) -> Turn:
+    """A turn as its transcript writes it. A chat is typed: its waits (the
+    planned hold, the silences, a long pause) are time between messages, seen
+    in their timestamps, never a cue in the text; the agent's typed messages
+    say the hold ("one moment, I'll check"). A call's turn is written as it is."""
+    if call.medium != "chat" or not t.cues or not any(WAIT.match(c) for c in t.cues):
+        return t
+    kept = [(c, a) for c, a in t.placed() if not WAIT.match(c)]
+    return t.model_copy(update={"cues": [c for c, _ in kept], "cue_at": [a for _, a in kept] if t.cue_at else []})
+
+
+def waits(t: Turn) -> list[dict]:
+    """A turn's waits as data (`{"kind": "hold", "seconds": 20.0}`): what a
+    chat's transcript JSON carries in place of the cues `typed` leaves out."""
+    out = []
+    for c in t.cues:
+        m = WAIT.match(c)
+        if m:
+            out.append({"kind": m.group("kind") or "pause", "seconds": float(m.group("s") or m.group("p"))})
+    return out
+
+
 def inline(t: Turn) -> tuple[str, str]:
     """A turn as written: the cues that open it (`[hesitant] `) and its text
     with each mid-turn cue written in place, just before the words it annotates."""
@@ -81,8 +107,9 @@ def _layout(call: Call, rc: RenderedCall) -> tuple[str, list[int]]:
     out = ["# " + " · ".join(head) + "\n", "# " + " · ".join(people) + "\n", "\n"]
     pos = sum(len(s) for s in out)
     offsets = []
+    chat = call.medium == "chat"
     for t in rc.turns:
-        cues, text = inline(t)
+        cues, text = inline(typed(call, t) if chat else t)
         label = one_line(t.name) + ": " + cues
         offsets.append(pos + len(label))
         line = label + text + "\n"

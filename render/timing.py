@@ -190,7 +190,7 @@ def timeline(turns: Iterable[Any], call: Call, header: Header, cue_pauses: bool 
                               bool(getattr(t, "bc", False)), counts[prev_i] if prev is not None else 0)
                 if chat and prev is not None:  # the reply starts once the last message is read
                     g += counts[prev_i] * 60.0 / READING_WPM
-                if cue_pauses and g >= CUED_PAUSE and not t.cues:  # a long pause, cued: the tenth it reads as
+                if cue_pauses and not chat and g >= CUED_PAUSE and not t.cues:  # a long pause, cued (a chat has none)
                     tenth = int(g * 10) * 100
                     gap = clock.free(tenth + round(r.random() * PAUSE_JITTER_MS), lo=tenth)
                     if gap - tenth <= PAUSE_JITTER_MS + 5:

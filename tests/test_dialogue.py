@@ -69,6 +69,12 @@ def test_hold_and_silence_tags_match_the_metadata(built):
         assert all(tags), body
         hold = sum(float(t.group(2)) for t in tags if t.group(1) == "hold")
         silence = sum(float(t.group(2)) for t in tags if t.group(1) == "silence")
+        if m["channel"] == "text":  # a chat is typed: its waits are time between messages, given as data in the JSON
+            assert not tags, body
+            waits = [w for t in json.loads((built / "transcripts" / f"{cid}.json").read_text())["turns"]
+                     for w in t.get("waits", ())]
+            hold = round(sum(w["seconds"] for w in waits if w["kind"] == "hold"), 1)
+            silence = round(sum(w["seconds"] for w in waits if w["kind"] == "silence"), 1)
         want_hold = round(m["Hold_time"], 1)  # a chat's hold too: a wait in the chat
         assert hold == pytest.approx(want_hold, abs=0.051)
         assert silence == pytest.approx(round(m["Silence_total_seconds"], 1), abs=0.051)
@@ -78,7 +84,8 @@ def test_hold_and_silence_tags_match_the_metadata(built):
         doc = json.loads((built / "transcripts" / f"{cid}.json").read_text())
         for prev, t in zip(doc["turns"], doc["turns"][1:]):
             cues = t.get("annotations") or t.get("cues") or []
-            gap = sum(float(c.split()[1][:-1]) for c in cues if c.startswith(("hold ", "silence ")))
+            gap = sum(float(c.split()[1][:-1]) for c in cues if c.startswith(("hold ", "silence "))) + \
+                sum(w["seconds"] for w in t.get("waits", ()) if w["kind"] != "pause")
             if gap:
                 assert t["start"] - prev["end"] >= gap - 0.01
     assert 60 <= holds <= 140  # a share of each intent's voice calls holds (stdlib/domains/plot.json, hold_share), not every one

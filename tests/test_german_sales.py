@@ -20,10 +20,12 @@ from .test_engine import plan_of, render_all
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from gen_spec import sales_spec  # noqa: E402
 
-CALLS = 150
-# the share of 6+-word sentences found verbatim in another call of the 150
-# (main before this work: 0.229, after: 0.049; the 1,000-call figure, bench_quality, is higher)
-MAX_VERBATIM = 0.08
+CALLS = 300
+# the share of 6+-word sentences found verbatim in another call of the 300
+# (seeds 1, 2, 3 after session 12's bank work: 0.054, 0.056, 0.057; 150 calls of seed 1:
+# 0.229 before session 11, 0.049 after it, 0.036 now). The share grows with the corpus:
+# the 1,000-call figure (bench_quality) is about twice this one.
+MAX_VERBATIM = 0.065
 WORD = re.compile(r"[A-Za-zÄÖÜäöüß][A-Za-zÄÖÜäöüß'&-]*")
 
 

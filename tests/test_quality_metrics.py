@@ -217,3 +217,44 @@ def test_coverage_quality_equals_what_the_emitted_transcripts_measure(tmp_path):
     assert set(cov["by_language"]) == {"de-DE", "en-US"}  # the example's two call languages, told by their words
     md = (out / "coverage.md").read_text(encoding="utf-8")
     assert f"| distinct-2 at 20k words | {cov['distinct_2']} | >= 0.5 |" in md
+
+
+def test_filler_count_on_lower_cased_ascii_equals_the_ignorecase_count():
+    """The count's shortcut (lower-cased ASCII text, no IGNORECASE) gives the
+    count of the IGNORECASE pattern on every kind of text, in every case, for
+    each locale's list and for all of them; a pattern that names an upper-case
+    letter or a character IGNORECASE pairs with an ASCII one takes no shortcut."""
+    import re
+    rnd = random.Random(15)
+    base = ["Um, I think, you know, it's fine. Well, uh, sure.", "UHM. Hmm, ERM, well, like, KIND OF, ok",
+            "Äh, ich weiß nicht, sozusagen. Hm. Also, das passt. NA JA, gut.", "[hesitant] um, so. Well, I MEAN, yes"]
+    texts = list(base)
+    for _ in range(3000):
+        s = rnd.choice(base)
+        i = rnd.randrange(len(s) + 1)
+        s = s[:i] + rnd.choice(["", " ", ", ", ". ", "ſ", "K", "\n", "um", "UH", "Well,", ", like,"]) + s[i:]
+        texts.append(rnd.choice([s, s.upper(), s.lower(), s.swapcase()]))
+    counted = 0
+    for loc in (None, "en-US", "de-DE", "fr-FR"):
+        exact = Q._fillers(loc)
+        assert Q._fillers_lower(loc) is not None  # the lists as they are take the shortcut
+        for s in texts:
+            want = len(exact.findall(Q.CUE.sub(" ", s).strip()))
+            assert Q.filler_count(s, loc) == want, (loc, s)
+            counted += want
+    assert counted
+    Q._fillers.cache_clear()
+    Q._fillers_lower.cache_clear()
+    try:
+        for pats in (["[A-Z]m"], ["ſo"], [r"\Bum"]):
+            Q.lexicon()["fillers"]["xx-XX"] = pats
+            assert Q._fillers_lower("xx-XX") is None, pats
+            Q._fillers.cache_clear()
+            Q._fillers_lower.cache_clear()
+            assert Q.filler_count("SO, Um, Xm", "xx-XX") == len(re.compile(pats[0], re.I | re.M).findall("SO, Um, Xm"))
+            Q._fillers.cache_clear()
+            Q._fillers_lower.cache_clear()
+    finally:
+        Q.lexicon()["fillers"].pop("xx-XX", None)
+        Q._fillers.cache_clear()
+        Q._fillers_lower.cache_clear()

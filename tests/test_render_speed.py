@@ -79,3 +79,146 @@ def test_turns_and_evidence_built_whole_are_the_models_pydantic_builds():
         for e in rc.evidence:
             assert list(e.__dict__) == list(Evidence.model_fields)
             assert e == Evidence.model_validate(e.model_dump())
+
+
+def _spoken_texts(n: int = 6) -> list[str]:
+    """Finished turns of both example corpora (fillers, cues' words, names, numbers) and bank text."""
+    out = []
+    for spec in ("sales_pov.corpus", "contact_center.corpus"):
+        h, calls = plan_of(EXAMPLES / spec, n=n)
+        out += [t.text for rc in render_all(h, calls) for t in rc.turns]
+    return out + _texts("en-US")[:3000] + _texts("de-DE")[:3000]
+
+
+def test_sentence_capitals_prefilter_skips_only_texts_the_substitution_leaves_alone():
+    """`tidy` runs its capitalising substitution only where `_LOWER_START` finds
+    a lower-case letter after a stop: elsewhere the substitution changes nothing."""
+    from corpusc.render.template.language import _LOWER_START, _SENTENCE_START, _upper_after
+    rnd = random.Random(3)
+    texts = _spoken_texts(3)
+    texts += ["".join(rnd.choice(" .?!aZé") for _ in range(rnd.randrange(1, 12))) for _ in range(20000)]
+    changed = 0
+    for s in texts:
+        subbed = _SENTENCE_START.sub(_upper_after, s)
+        if _LOWER_START(s) is None:
+            assert subbed == s, s
+        changed += subbed != s
+    assert changed  # the substitution does change some: the test can fail
+
+
+def test_sentence_and_comma_starts_by_lead_in_are_the_lookbehind_positions():
+    """`_first` with a consuming lead-in (`lead=True`) returns the position the
+    plain lookbehind patterns give, from every starting point and with any
+    `ok`, so the dynamics insert at the same places."""
+    import re
+
+    from corpusc.render.template import dynamics as D
+    plain = {D._SENT: re.compile(r"(?:^|(?<=[.?!] ))(?=\w)"), D._COMMA: re.compile(r"(?<=, )(?=[^\W\d_])")}
+
+    def first_plain(pat, text, at, ok):
+        for m in pat.finditer(text, at):
+            if ok(m.start()):
+                return m.start()
+        for m in pat.finditer(text, 0, at):
+            if ok(m.start()):
+                return m.start()
+        return None
+
+    class Fixed:  # the random point `_first` draws, set
+        def __init__(self, at, n):
+            self.v = (at + 0.5) / n
+
+        def random(self):
+            return self.v
+    rnd = random.Random(5)
+    texts = _spoken_texts(2)[:400] + ["".join(rnd.choice(" ,.?!a1_") for _ in range(rnd.randrange(1, 15)))
+                                      for _ in range(3000)]
+    for text in texts:
+        n = len(text)
+        for at in sorted({0, 1, 2, 3, n // 2, max(0, n - 1)} & set(range(max(n, 1)))):
+            for odd in (0, 1):
+                def ok(p):
+                    return p % 2 == odd or p < 3
+                for fast_pat, slow in plain.items():
+                    assert D._first(fast_pat, text, Fixed(at, n), ok, True) == first_plain(slow, text, at, ok), \
+                        (text, at, slow.pattern)
+
+
+def test_a_words_end_found_backwards_is_the_word_the_search_finds():
+    """`_ends_phrase` reads the word ending at a position as `[\\w'’-]+$`
+    searched over the 40 characters before it does, binds and digits alike."""
+    from corpusc.render.template import dynamics as D
+    binds = frozenset({"the", "of", "to"})
+    rnd = random.Random(11)
+
+    def plain(text, pos):
+        m = D._WORD.search(text, max(0, pos - 40), pos)
+        return m is not None and m.group(0).lower() not in binds and not any(ch.isdigit() for ch in m.group(0))
+    texts = _spoken_texts(2)[:300] + ["".join(rnd.choice(" ,a'’-1\nTo") for _ in range(rnd.randrange(1, 60)))
+                                      for _ in range(3000)]
+    seen = set()
+    for text in texts:
+        for pos in range(len(text) + 1):
+            got = D._ends_phrase(text, pos, binds)
+            assert got == plain(text, pos), (text, pos)
+            seen.add(got)
+    assert seen == {True, False}
+
+
+def test_alternations_factored_by_prefix_match_as_the_plain_ones():
+    """`alternation` (a prefix trie, longest first) finds the same matches,
+    spans and words included, as the plain alternation longest first: the
+    dynamics' `dyn.before` words and the service caller's fact forms of each
+    locale, and words that are prefixes of each other or differ in case,
+    with a lookahead that makes the longest fail over to a shorter one."""
+    import re
+
+    from corpusc.render.template import service
+    from corpusc.render.template.language import alternation
+    word_lists = [[str(w) for w in banks.load_bank(loc).get("dyn.before") or ()] for loc in banks.supported_locales()]
+    for loc in banks.supported_locales():
+        for dom in ("generic", "banking", "telecom"):
+            got = service._caller_facts(loc, dom)
+            if got is not None:
+                word_lists.append(sorted({*got[1], *got[2]}))
+    word_lists.append(["so", "so that", "son", "s", "and", "an", "and then", "AND", "Äh", "äh m"])
+    word_lists.append(["sſ", "ss", "s"])  # letters IGNORECASE pairs: the plain alternation
+    assert alternation(word_lists[-1]) == "|".join(re.escape(w) for w in sorted(word_lists[-1], key=len, reverse=True))
+    rnd = random.Random(2)
+    texts = _spoken_texts(3)[:800]
+    for words in word_lists:
+        plain = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        fact = alternation(words)
+        extra = [" ".join(rnd.choice(words + ["x", "Then", "1", "-"]) for _ in range(rnd.randrange(1, 12)))
+                 for _ in range(2000)]
+        extra += [t.upper() for t in extra[:300]]
+        for wrap in (r" (?:{}) (?=[^\W\d_]+ )", r"(?<![\w-])(?:{})(?![\w-])"):
+            a_rx, b_rx = re.compile(wrap.format(plain), re.I), re.compile(wrap.format(fact), re.I)
+            hits = 0
+            for text in texts + extra:
+                a = [(m.span(), m.group()) for m in a_rx.finditer(text)]
+                assert [(m.span(), m.group()) for m in b_rx.finditer(text)] == a, (words, text)
+                hits += bool(a)
+            assert hits
+
+
+def test_shares_on_lower_cased_ascii_is_the_word_by_word_reading():
+    from corpusc.render.template.habits import _W, _shares
+    rnd = random.Random(4)
+
+    def plain(phrase, text):
+        p = [w.lower() for w in _W.findall(phrase)]
+        t = " " + " ".join(w.lower() for w in _W.findall(text)) + " "
+        if len(p) < 3:
+            return bool(p) and f" {' '.join(p)} " in t
+        return any(f" {p[i]} {p[i + 1]} {p[i + 2]} " in t for i in range(len(p) - 2))
+    texts = _spoken_texts(2)[:600]
+    both = set()
+    for text in texts:
+        ws = text.split()
+        for phrase in (" ".join(ws[i:i + k]) for k in (1, 2, 3, 4) for i in (0, len(ws) // 2)):
+            for ph in (phrase, phrase.upper(), "In my " + phrase.swapcase(), rnd.choice(texts)[:30]):
+                got = _shares(ph, text)
+                assert got == plain(ph, text), (ph, text)
+                both.add(got)
+    assert both == {True, False}

@@ -87,3 +87,84 @@ def test_a_bank_edited_while_a_process_runs_is_read_anew(tmp_path, monkeypatch):
         assert memo.kept("bank", "en-US", lambda: {"x": 2}) == {"x": 1}  # and read back
     finally:
         banks.load_bank.cache_clear()
+
+
+def _files(folder, spec):
+    """Files of `spec` (name -> (age in seconds, bytes)) made in `folder`, aged."""
+    import time
+    now = time.time()
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (age, size) in spec.items():
+        p = folder / name
+        p.write_bytes(b"x" * size)
+        os.utime(p, (now - age, now - age))
+    return now
+
+
+def test_prune_removes_unused_files_and_the_least_recently_used_past_the_budget(tmp_path, monkeypatch):
+    from corpusc.render.template import memo
+    monkeypatch.delenv("CORPUSC_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder = memo._path("bank", "en-US", ()).parent
+    day = 86400
+    now = _files(folder, {
+        "old.pickle": (8 * day, 10), "week.pickle": (6 * day, 40), "day.pickle": (day, 40),
+        "hour.pickle": (3600, 40), "live.pickle": (60, 40),
+        "stale.tmp": (memo.GRACE + 10, 5), "writing.tmp": (5, 5), "other.txt": (30 * day, 5)})
+    monkeypatch.setattr(memo, "MAX_BYTES", 100)
+    assert memo.prune(now) == 4
+    # unused for a week: gone; then the oldest till the rest fits; a dead writer's temporary file goes
+    assert sorted(p.name for p in folder.iterdir()) == [".pruned", "hour.pickle", "live.pickle", "other.txt",
+                                                        "writing.tmp"]
+    # within the grace period nothing goes, even far over the budget
+    monkeypatch.setattr(memo, "MAX_BYTES", 0)
+    assert memo.prune(now, force=True) == 0
+    # once an hour over all processes: the marker says the last round was just now
+    _files(folder, {"old2.pickle": (30 * day, 1)})
+    assert memo.prune(now + 60) == 0 and (folder / "old2.pickle").exists()
+    assert memo.prune(now + memo.PRUNE_EVERY + 1) == 1 and not (folder / "old2.pickle").exists()
+
+
+def test_a_read_keeps_a_file_and_a_pruned_file_is_written_again(tmp_path, monkeypatch):
+    """Reading a kept preparation refreshes its time (a live build's files are
+    never the unused ones); a Memo whose file went is still saved whole."""
+    import time
+
+    from corpusc.render.template import memo
+    monkeypatch.delenv("CORPUSC_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert memo.kept("probe", "en-US", lambda: {"a": 1}) == {"a": 1}
+    path = memo._path("probe", "en-US", ())
+    week = time.time() - 8 * 86400
+    os.utime(path, (week, week))
+    assert memo.kept("probe", "en-US", lambda: None) == {"a": 1}  # read from the file...
+    assert path.stat().st_mtime > week + 86400  # ...which is used now
+    assert memo.prune(force=True) == 0 and path.exists()
+    m = memo.memo("probe2", "en-US")
+    m.make(0, ("t",), lambda job: (job[0], "prepared"))
+    m.save()
+    m.make(1, ("u",), lambda job: (job[0], job[0]))
+    m.path.unlink()  # pruned by another process meanwhile
+    m.save()
+    assert memo.Memo(m.path).data == {0: "prepared", 1: memo.SAME}
+
+
+def test_a_build_prunes_the_template_cache(tmp_path):
+    """A build's flush prunes the folder: a file unused for longer than
+    `KEEP_UNUSED` is gone after building, the build's own files are there."""
+    import time
+    cache = tmp_path / "cache"
+    env = {k: v for k, v in os.environ.items() if k != "CORPUSC_NO_CACHE"}
+    env["XDG_CACHE_HOME"] = str(cache)
+    code = ("from corpusc.render.template import memo; import sys; "
+            "sys.stdout.write(str(memo._path('bank', 'en-US', ()).parent))")
+    folder = type(tmp_path)(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                                           check=True).stdout)
+    now = time.time()
+    _files(folder, {"stale.pickle": (8 * 86400, 10)})
+    subprocess.run([sys.executable, "-m", "corpusc", "build", str(EXAMPLES / "sales_pov.corpus"), "-o",
+                    str(tmp_path / "out"), "--jobs", "1", "--only", "transcripts"], env=env, capture_output=True,
+                   timeout=600, check=True)
+    assert not (folder / "stale.pickle").exists()
+    assert (folder / ".pruned").stat().st_mtime >= now - 1
+    assert any(p.suffix == ".pickle" for p in folder.iterdir())

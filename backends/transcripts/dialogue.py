@@ -1,7 +1,7 @@
 """The contact-center dialogue text (seed 004): localized `key: value` header
 lines, `---- DIALOGUE ----`, then `Agent:` / `Customer:` (`Kunde:` in German)
 turns, with `[hold Ns]` and `[silence Ns]` on lines of their own where the
-call holds or goes quiet. The header's keys and typed values are the call's
+call holds or goes quiet (a chat's are time between its typed messages: no line). The header's keys and typed values are the call's
 metadata (backends/header.py), so the dialogue, the `.wav.json` timeline and
 the SA upload agree. `profile spitch` (`spitch_dialogue`) writes the Spitch
 generator's own header and file name instead (docs/formats.md)."""
@@ -15,7 +15,7 @@ from corpusc.plan.model import Call
 from corpusc.backends.base import Artifact, Context
 from corpusc.backends.header import call_header, generator_path, spitch_flat, spitch_header, spitch_stem
 from corpusc.render.model import RenderedCall
-from corpusc.render.text import inline
+from corpusc.render.text import inline, typed
 
 MARK = "---- DIALOGUE ----"
 
@@ -93,7 +93,10 @@ def dialogue(call: Call, rc: RenderedCall) -> str:
     out = [f"{labels.get(k, k)}: {_value(k, v, lang)}" for k, v in call_header(call).items()]
     out.append(MARK)
     agent, customer = SPEAKERS[lang]
+    chat = call.medium == "chat"
     for t in rc.turns:
+        if chat:  # typed: the waits are time between messages, no line of their own (render/text.typed)
+            t = typed(call, t)
         out += [f"[{c}]" for c in t.cues if c.startswith(("hold ", "silence "))]
         spoken = t.model_copy(update={"cues": [c for c, _ in t.placed() if not c.startswith(("hold ", "silence "))],
                                       "cue_at": [a for c, a in t.placed() if not c.startswith(("hold ", "silence "))]})

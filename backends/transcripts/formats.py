@@ -32,7 +32,7 @@ from corpusc.plan.model import Call
 
 from corpusc.backends import jsonout
 from corpusc.render.model import RenderedCall, Turn
-from corpusc.render.text import txt_layout
+from corpusc.render.text import txt_layout, typed, waits
 
 def _squash(text: str) -> str:
     """The text on one line with runs of white space made one space (cue payloads)."""
@@ -85,12 +85,19 @@ def json_transcript(call: Call, rc: RenderedCall) -> str:
         "duration": round(_duration(rc), 3),
         "participants": [{"id": p.id, "name": p.name, "side": p.side, "role": p.role, "persona": p.persona}
                          for p in call.participants],
-        "turns": [{"index": t.index, "speaker": t.speaker, "name": t.name, "role": t.side,
-                   "start": round(t.start, 3), "end": round(t.end, 3), "text": t.text,
-                   "annotations": list(t.cues),
-                   **({"annotation_offsets": list(t.cue_at)} if any(t.cue_at) else {})} for t in rc.turns],
+        "turns": [_json_turn(call, t) for t in rc.turns],
     }
     return _dump(doc)
+
+
+def _json_turn(call: Call, t: Turn) -> dict[str, Any]:
+    """One turn of our JSON; a chat's waits as `waits` data, not annotations (render/text.typed)."""
+    w = typed(call, t)
+    return {"index": t.index, "speaker": t.speaker, "name": t.name, "role": t.side,
+            "start": round(t.start, 3), "end": round(t.end, 3), "text": t.text,
+            "annotations": list(w.cues),
+            **({"annotation_offsets": list(w.cue_at)} if any(w.cue_at) else {}),
+            **({"waits": waits(t)} if w is not t else {})}
 
 
 # ---- WebVTT / SRT --------------------------------------------------------------

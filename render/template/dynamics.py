@@ -23,6 +23,7 @@ from typing import Any
 
 from corpusc.plan import rng
 from corpusc.render.model import Disfluency, whole
+from corpusc.render.template.language import alternation
 
 SELLER_RATE = 1.4  # fillers per 100 words of a rep or agent (professional speakers hesitate less)
 BUYER_RATE = 2.4  # a buyer or caller without a persona
@@ -36,12 +37,22 @@ ALLOWANCE_SHARE = 0.025  # fillers and false starts: about 2.5 words per 100
 CUT_IN_WORDS = 4  # "Sorry, can I jump in here?"
 CUT_IN_MIN_WORDS = 8  # a cut-in says "Sorry to cut in" only before at least this many words of its own
 NEAR = 8  # characters kept between two disfluencies ("Uh, uh," is one too many)
+# a sentence this long is heard as itself: a filler or false start never lengthens a shorter sentence to it,
+# since the short stock lines ("I booked a meeting room.") would then recur word for word, "um" and all, in
+# call after call; the hesitation goes into a longer sentence of the turn (or a short one that stays short)
+WHOLE_WORDS = 6
 HANDOFF_P = 0.7  # share of turns after a colleague's (buyer after buyer, rep after rep) that say so
 INTERRUPTION_FIELDS = ("interruptions", "Interruptions_count", "interruptions_count")  # a planned count
 
 _START = itemgetter(1)
-_SENT = re.compile(r"(?:^|(?<=[.?!] ))(?=\w)")
-_COMMA = re.compile(r"(?<=, )(?=[^\W\d_])")
+# where a sentence starts / a phrase after a comma starts: the end of each match (the lead-in is
+# matched, not looked behind for: the engine then skips to the next stop or comma instead of
+# trying every position); see `_first`
+_SENT = re.compile(r"(?:^|[.?!] )(?=\w)")
+_COMMA = re.compile(r", (?=[^\W\d_])")
+LEAD = 2  # characters of `_SENT`'s and `_COMMA`'s lead-in
+_ENDS = re.compile(r"[.?!…](?= |$)")
+_WORDS = re.compile(r"\w+(?:['’-]\w+)*")
 
 
 class Spoken:
@@ -291,16 +302,39 @@ def _disfluencies(R, t: Spoken, per100: float, r) -> None:
         _mid_filler(R, t, r)
 
 
-def _first(pat: re.Pattern, text: str, r, ok) -> int | None:
+def _stays(text: str, pos: int, added: int) -> bool:
+    """Whether the sentence holding `pos` stays on its side of WHOLE_WORDS
+    when `added` words go into it (a long one stays long, a short one short)."""
+    m = _ENDS.search(text, pos)
+    end = m.end() if m else len(text)
+    start = max(text.rfind(". ", 0, pos), text.rfind("? ", 0, pos), text.rfind("! ", 0, pos),
+                text.rfind("… ", 0, pos)) + 1
+    n = len(_WORDS.findall(text, start, end))
+    return n >= WHOLE_WORDS or n + added < WHOLE_WORDS
+
+
+def _first(pat: re.Pattern, text: str, r, ok, lead: bool = False) -> int | None:
     """The first match of `pat` at or after a random point of `text` (going
     round to its start) whose position passes `ok`; a scan of every match per
-    insertion cost more than the rest of the renderer."""
+    insertion cost more than the rest of the renderer. `lead`: the position
+    is the end of a match (`_SENT`, `_COMMA`: a `LEAD`-character lead-in
+    before it), else its start."""
     n = len(text)
     at = 0
     if n:
         at = int(r.random() * n)  # rng.below, inlined
         if at >= n:
             at = n - 1
+    if lead:
+        for m in pat.finditer(text, at - LEAD if at > LEAD else 0):
+            p = m.end()
+            if p >= at and ok(p):
+                return p
+        for m in pat.finditer(text, 0, at):
+            p = m.end()
+            if ok(p):
+                return p
+        return None
     for m in pat.finditer(text, at):
         p = m.start()
         if ok(p):
@@ -323,7 +357,8 @@ def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
     if not f or (" " in f and f.rstrip(",.").lower() in t.text.lower()):
         return False  # "I mean," once a turn
     joins = f[-1] == ","  # the sentence goes on after the filler: its first word loses its capital
-    pos = _first(_SENT, t.text, r, lambda p: t.free(p, touch=joins and lower))
+    added = 0 if f.rstrip()[-1:] in ".!?…" else len(_WORDS.findall(f))  # "Um." is a sentence of its own
+    pos = _first(_SENT, t.text, r, lambda p: t.free(p, touch=joins and lower) and _stays(t.text, p, added), True)
     if pos is None:
         return False
     head = f[0].upper() + f[1:]
@@ -336,6 +371,7 @@ def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
 
 _BEFORE: dict[str, tuple[re.Pattern, frozenset[str]]] = {}
 _WORD = re.compile(r"[\w'’-]+$")
+_NOT_WORD = re.compile(r"(?s:.*)[^\w'’-]").match  # up to the last character `_WORD` does not take
 
 
 def _before(R) -> tuple[re.Pattern, frozenset[str]]:
@@ -347,7 +383,7 @@ def _before(R) -> tuple[re.Pattern, frozenset[str]]:
     got = _BEFORE.get(R.loc)
     if got is None:
         words = sorted((R.render(x, cap=False) for x in R.bank.get("dyn.before") or ()), key=len, reverse=True)
-        alt = "|".join(re.escape(w) for w in words if w) or "(?!)"
+        alt = alternation([w for w in words if w]) or "(?!)"
         binds = frozenset(str(w).lower() for w in R.bank.get("dyn.binds") or ())
         got = _BEFORE[R.loc] = (re.compile(rf" (?i:{alt}) (?=[^\W\d_]+ )"), binds)
     return got
@@ -356,10 +392,18 @@ def _before(R) -> tuple[re.Pattern, frozenset[str]]:
 def _ends_phrase(text: str, pos: int, binds: frozenset[str]) -> bool:
     """Whether the word ending at `pos` may end a phrase: not one that binds
     to the next (a preposition, an article, a number) and no name's part."""
-    m = _WORD.search(text, max(0, pos - 40), pos)
-    if m is None:
-        return False
-    w = m.group(0)
+    lo = max(0, pos - 40)
+    if "\n" in text:  # `$` also matches before a closing newline: the search as it reads
+        m = _WORD.search(text, lo, pos)
+        if m is None:
+            return False
+        w = m.group(0)
+    else:  # the same word, found from its end: after the last character no word holds
+        m = _NOT_WORD(text, lo, pos)
+        s = m.end() if m is not None else lo
+        if s >= pos:
+            return False
+        w = text[s:pos]
     return w.lower() not in binds and not any(ch.isdigit() for ch in w)
 
 
@@ -379,18 +423,19 @@ def _mid_filler(R, t: Spoken, r) -> bool:
     if not f or (" " in f and f.lower() in t.text.lower()):
         return False
     text = t.text
+    added = len(_WORDS.findall(f))
     kinds = ("gap", "comma") if r.random() < 0.65 else ("comma", "gap")
     pat, binds = _before(R)
     for kind in kinds:
         if kind == "gap":
             pos = _first(pat, text, r, lambda p: text[p - 1].isalnum() and t.free(p) and
-                         t.free(p + 1, touch=True) and _ends_phrase(text, p, binds))
+                         t.free(p + 1, touch=True) and _ends_phrase(text, p, binds) and _stays(text, p, added))
             if pos is not None:
                 t.insert(pos, ", " + f + ",", ("filler", 2, 2 + len(f)))  # "looked and" -> "looked, uh, and"
                 return True
         else:  # after a comma, unless it follows a number ("2022, sag ich mal") or comes before a name
             pos = _first(_COMMA, text, r, lambda p: t.free(p, touch=True) and _ends_phrase(text, p - 2, binds)
-                         and not _name_at(R, text, p))
+                         and not _name_at(R, text, p) and _stays(text, p, added), True)
             if pos is not None:
                 t.insert(pos, f + ", ", ("filler", 0, len(f)))  # ", three" -> ", uh, three"
                 return True
@@ -404,12 +449,14 @@ def _false_start(R, t: Spoken, r, lower: bool) -> bool:
 
     def ok(pos: int) -> bool:  # the words at `pos` are said twice: none may be a span's or locked
         first = text[pos:pos + 60].split(" ", 2)
-        return len(first) == 3 and first[0].isalpha() and t.free(pos, touch=True) and not _name_at(R, text, pos)
-    pos = _first(_SENT, text, r, ok)
+        return len(first) == 3 and first[0].isalpha() and t.free(pos, touch=True) and not _name_at(R, text, pos) \
+            and _stays(text, pos, 1)
+    pos = _first(_SENT, text, r, ok, True)
     if pos is None:
         return False
     ws = t.text[pos:].split(" ", 2)
-    k = 2 if (r.random() < 0.35 and ws[1].isalpha() and not _name_at(R, t.text, pos + len(ws[0]) + 1)) else 1
+    k = 2 if (r.random() < 0.35 and ws[1].isalpha() and not _name_at(R, t.text, pos + len(ws[0]) + 1)
+              and _stays(text, pos, 2)) else 1
     said = " ".join(ws[:k])
     if lower:
         t.text = _lower(R, t.text, pos)

@@ -17,6 +17,7 @@ from typing import Any
 
 from corpusc.plan import rng
 from corpusc.render.template.drafting import Draft
+from corpusc.render.template.dynamics import WHOLE_WORDS
 
 # (bank kind, sentence type): the habit banks, `habit.<kind>.<type>.<side>`
 KINDS = ("open", "tail")
@@ -29,6 +30,15 @@ MIN_WORDS = 4  # shorter sentences ("Sounds good.") are said as they are
 # colour's opinion words (the cues, not the wording, tell congruent from divergent)
 SKIP_TAGS = frozenset({"resumption", "moment", "colour"})
 _END = re.compile(r"[.!?](?= |$)")
+_WORDS = re.compile(r"\w+(?:['’-]\w+)*")
+
+
+def _stays(sentence: str, added: str) -> bool:
+    """Whether a sentence stays on its side of WHOLE_WORDS with `added` said
+    in it: a habit never lengthens a short stock line ("Glad we found a slot.")
+    into one heard word for word in call after call ("…, Jordan.")."""
+    n = len(_WORDS.findall(sentence))
+    return n >= WHOLE_WORDS or n + len(_WORDS.findall(added)) < WHOLE_WORDS
 
 
 class Habit:
@@ -127,8 +137,9 @@ def _shares(phrase: str, text: str) -> bool:
     """Whether `phrase` says again what `text` says: the phrase itself, or
     three words of it in a row ("Over here at Lanternmark" and "here at
     Lanternmark"; "teams like yours" twice)."""
-    p = [w.lower() for w in _W.findall(phrase)]
-    t = " " + " ".join(w.lower() for w in _W.findall(text)) + " "
+    p = _W.findall(phrase.lower()) if phrase.isascii() else [w.lower() for w in _W.findall(phrase)]
+    # lower-cased first when that keeps the words (ASCII): one pass instead of one per word
+    t = " " + " ".join(_W.findall(text.lower()) if text.isascii() else [w.lower() for w in _W.findall(text)]) + " "
     if len(p) < 3:
         return bool(p) and f" {' '.join(p)} " in t
     return any(f" {p[i]} {p[i + 1]} {p[i + 2]} " in t for i in range(len(p) - 2))
@@ -165,6 +176,8 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: 
                 tag = ""
             if not tag and you and not named:
                 tag = ", " + you
+            if tag and not _stays(text[last_start:last_end], tag):
+                tag = ""
             if tag:
                 named = named or (bool(you) and you in tag)
                 text = text[:last_end] + tag + text[last_end:]
@@ -181,7 +194,8 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: 
             # "Here at Graniteline, Graniteline committed…": the account named once per sentence
             if (op and not (named and you in op) and op.split(" ", 1)[0] != first and not R.signals.get(op)
                     and not (co and co in op and co in head)
-                    and not _shares(op, text)):  # not "In my experience, …, in my experience."
+                    and not _shares(op, text)  # not "In my experience, …, in my experience."
+                    and _stays(head, op)):
                 rest = R.join_lc(text) if op[-1:] == "," else text
                 text = op + " " + rest
     return text

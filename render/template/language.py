@@ -94,6 +94,40 @@ def template_slots(t) -> set[str]:
     return out
 
 
+def alternation(words: list[str]) -> str:
+    """A regex alternation of `words` for an IGNORECASE pattern, matching as
+    the plain one longest first does, factored by common prefix (the engine
+    then tries a letter at each position instead of every word): at each
+    letter the longer words come first, so the first match found is the
+    longest that fits, and the match with what follows it fails over to the
+    shorter ones in the same order. The plain alternation when lower-casing
+    could change a word's length, or two of its letters match each other
+    under IGNORECASE (ſ and s): a letter's branches would then not be one."""
+    words = sorted(words, key=len, reverse=True)
+    plain = "|".join(re.escape(w) for w in words)
+    if any(len(w.lower()) != len(w) for w in words):
+        return plain
+    low = [w.lower() for w in words]
+    letters = sorted({c for w in low for c in w})
+    for i, a in enumerate(letters):
+        for b in letters[i + 1:]:
+            if re.fullmatch(re.escape(a), b, re.IGNORECASE) or re.fullmatch(re.escape(b), a, re.IGNORECASE):
+                return plain
+    trie: dict = {}
+    for w in low:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def rx(node: dict) -> str:
+        alts = [re.escape(ch) + rx(node[ch]) for ch in sorted(node) if ch]
+        if "" in node:
+            alts.append("")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return rx(trie) if words else ""
+
+
 def emit(nodes, r, get: Callable[[str], str], out: list) -> None:
     """Append the pieces of compiled template `nodes` to `out`: alternatives
     drawn from the random stream `r`, slots filled by `get(name)`."""
@@ -121,6 +155,7 @@ _SENTENCE_START = re.compile(r"(?<=[.?!] )(?<!a\.m\. )(?<!p\.m\. )(?<!e\.g\. )(?
 
 
 _MESSY = re.compile(r"[ ,.][,.?!;]").search
+_LOWER_START = re.compile(r"[.?!] [a-z]").search  # what `_SENTENCE_START` needs: most sentences hold none
 
 
 def _upper_after(m: re.Match) -> str:
@@ -139,7 +174,7 @@ def tidy(s: str, cap: bool = True) -> str:
              .replace(",,", ",").replace(",.", ".").replace(".,", ",").replace("?.", "?"))
         if ".." in s and "..." not in s:
             s = s.replace("..", ".")
-    if ". " in s or "? " in s or "! " in s:  # a sentence composed of parts: capitals after a full stop
+    if _LOWER_START(s) is not None:  # a sentence composed of parts: capitals after a full stop
         s = _SENTENCE_START.sub(_upper_after, s)
     if cap and s and s[0].islower():
         s = s[0].upper() + s[1:]

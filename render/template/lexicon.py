@@ -53,6 +53,10 @@ class Lexicon(_Frozen):
     money: str  # `{n}` is the grouped amount: "${n}", "{n} Euro"
     lowercase_titles: bool  # an industry's title reads lower-case inside a sentence
     keep_capital: tuple[str, ...]  # words that keep a capital where a sentence part is lower-cased ("I")
+    # a locale that capitalises its nouns (German) lists the words that DO lose their capital when a sentence
+    # goes on after a lead or a filler ("Tja, ich habe…", never "Tja, rechnungen…" nor "Tja, sie…" for "Sie");
+    # empty: every word but `keep_capital` and acronyms loses it (English)
+    lowers: frozenset[str] = frozenset()
     classify: Keywords
     restate: dict[str, Any] = {}  # data of the locale's rules restating the spec's prose (morphology.py)
     # how the locale says a job title the stdlib and the generated specs write in English ("Director of IT")
@@ -84,11 +88,14 @@ class Lexicon(_Frozen):
 
     def lower_first(self, s: str) -> str:
         """Lower-case the first letter unless the first word is an acronym or
-        one of `keep_capital`."""
+        one of `keep_capital`; where the locale lists `lowers`, only a word
+        listed there (German nouns and "Sie" keep their capital)."""
         if not s:
             return s
         w = s.split(" ", 1)[0]
         if len(w) > 1 and (w[1].isupper() or w[1].isdigit()) or w in self.keep_capital:
+            return s
+        if self.lowers and w.rstrip(",.;:?!—…").lower() not in self.lowers:
             return s
         return s[0].lower() + s[1:]
 

@@ -12,7 +12,16 @@ CORPUSC_NO_CACHE=1 to bypass it). A broken or unwritable cache is ignored.
 Prepared templates are found by their position in the bank (the order in
 which `signals.Prepared` receives its jobs), so no template needs a key of
 its own; what a process prepared anew is added to the file by `flush`, which
-the build calls after each work unit."""
+the build calls after each work unit.
+
+Every change of the banks or of this code starts new files (some 4 MB), so
+the folder is pruned (`prune`, at most once an hour, from a process's first
+`flush`): a file nobody read or wrote for `KEEP_UNUSED` goes, and above
+`MAX_BYTES` the least recently used go first, but never one used within
+`GRACE`. Reading a file refreshes its time, so a live build's files (read
+when its workers start, rewritten at each flush) are never among those
+removed; should one go all the same, the build reads it as a miss and
+writes it again (an open file stays readable once removed)."""
 
 from __future__ import annotations
 
@@ -20,6 +29,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -27,6 +37,10 @@ from typing import Any, Callable
 from corpusc.compiler.cache import cache_dir
 
 NONE, SAME = 0, 1  # prepared as nothing (the fallback answers) / as the template itself (no template is an int)
+PRUNE_EVERY = 3600.0  # seconds between two prunings of the folder (the age of its `.pruned` marker)
+KEEP_UNUSED = 7 * 86400.0  # a file no process read or wrote for this long is removed
+MAX_BYTES = 256 << 20  # above this the least recently used files go first...
+GRACE = 6 * 3600.0  # ...never one read or written this recently (nor a `.tmp` file still being written)
 
 
 @lru_cache(maxsize=None)
@@ -83,7 +97,12 @@ def _read(path: Path) -> Any:
     gc.disable()  # its passes over the objects being made cost more than the reading
     try:
         with open(path, "rb") as f:
-            return pickle.load(f)
+            got = pickle.load(f)
+        try:
+            os.utime(path)  # used now: `prune` keeps it
+        except OSError:
+            pass
+        return got
     except Exception:  # noqa: BLE001 - a miss, whatever the reason
         return None
     finally:
@@ -167,6 +186,75 @@ def memo(what: str, locale: str, *variant: Any) -> Memo | None:
 
 
 def flush() -> None:
-    """Every memo's new preparations onto disk."""
+    """Every memo's new preparations onto disk (and, once a process, the folder pruned)."""
+    global _PRUNED
     for m in _OPEN:
         m.save()
+    if not _PRUNED:
+        _PRUNED = True
+        prune()
+
+
+_PRUNED = False
+
+
+def prune(now: float | None = None, force: bool = False) -> int:
+    """Remove the folder's stale files (see the module's docstring); at most
+    once every `PRUNE_EVERY` seconds over all processes unless `force`.
+    Returns how many files went. Best effort: an error leaves the rest."""
+    d = cache_dir()
+    if d is None:
+        return 0
+    folder = d / "templates"
+    marker = folder / ".pruned"
+    now = time.time() if now is None else now
+    try:
+        if not force and now - marker.stat().st_mtime < PRUNE_EVERY:
+            return 0
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return 0
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        marker.touch()  # this round is claimed: another process looking now leaves it
+        os.utime(marker, (now, now))
+        entries = []
+        with os.scandir(folder) as it:
+            for e in it:
+                tmp = e.name.endswith(".tmp")
+                if not (tmp or e.name.endswith(".pickle")):
+                    continue
+                try:
+                    st = e.stat()
+                except OSError:
+                    continue
+                entries.append((st.st_mtime, st.st_size, e.path, tmp))
+    except OSError:
+        return 0
+    removed = 0
+    total = 0
+    kept: list[tuple[float, int, str]] = []
+    for mtime, size, path, tmp in entries:
+        age = now - mtime
+        if age > KEEP_UNUSED or (tmp and age > GRACE):
+            removed += _unlink(path)
+        elif not tmp:
+            kept.append((mtime, size, path))
+            total += size
+    if total > MAX_BYTES:
+        for mtime, size, path in sorted(kept):  # least recently used first
+            if total <= MAX_BYTES or now - mtime < GRACE:
+                break
+            if _unlink(path):
+                removed += 1
+                total -= size
+    return removed
+
+
+def _unlink(path: str) -> int:
+    try:
+        os.unlink(path)
+        return 1
+    except OSError:
+        return 0

@@ -109,6 +109,10 @@ def marked_templates(locale: str) -> dict[int, tuple[Any, Any]]:
                 todo[id(x)] = (x, base, sel)
     out = Prepared(todo, _marked, memo=memo("marked", locale))
     _MARKED[locale] = (bank, out)
+    # the locale's signal terms compiled with its banks, once a process (as its templates are), not
+    # inside the first call that classifies a spec's phrase (re.compile is a few ms of Python)
+    if _any_lower(locale) is not None:
+        _terms(locale)
     return out
 
 
@@ -213,16 +217,12 @@ def beat_categories(kind: str, key: str | None) -> frozenset[str]:
 @lru_cache(maxsize=None)
 def _terms(locale: str) -> tuple[tuple[str, re.Pattern], ...]:
     rows = load_lexicon(locale).classify.signal_terms
+    # a term ending in an acronym ends there: "our CRO" is not "our cross-docking" (the others match
+    # as prefixes, "approval" in "approvals")
     return tuple((row["category"], re.compile(r"(?<![\w-])(?:" + "|".join(
-        _term(k) for k in sorted(row["keywords"], key=len, reverse=True)) + ")", re.IGNORECASE))
+        re.escape(k) + (r"(?![\w-])" if k[-1:].isupper() else "")
+        for k in sorted(row["keywords"], key=len, reverse=True)) + ")", re.IGNORECASE))
                  for row in rows if row.get("keywords"))
-
-
-def _term(k: str) -> str:
-    """A keyword as a pattern: it may open a longer word ("entgelt" in
-    "Entgelte"), unless it ends in a capital, an acronym ("our CRO" is not
-    "our cross-docking")."""
-    return re.escape(k) + (r"(?!\w)" if k[-1:].isupper() else "")
 
 
 @lru_cache(maxsize=None)
