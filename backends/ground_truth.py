@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from corpusc.backends import jsonout
 from corpusc.backends.base import Artifact, Backend, Context
 from corpusc.render.model import RenderedCall
+from corpusc.render.template.traits import BEAT_WORDS, LINE_WORDS, SIGNAL_WORDS, TOPIC_WORDS, beat_shows, trait_of
 from corpusc.render.text import shift, txt_layout
 
 SCHEMA_VERSION = 2
@@ -138,7 +139,7 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
                                  "decision_maker": p.decision_maker, "turns": len(spoken)}
         if p.persona:
             info = persona_info.get(p.persona, {})
-            cited, rationale = _persona_evidence(p.id, info, call, turns, behavioral)
+            cited, rationale = _persona_evidence(p, info, call, rc, behavioral)
             entry["persona"] = {"label": p.persona, "title": info.get("title", p.persona),
                                 "rationale": rationale, "evidence_turns": cited}
             psychographic.append({
@@ -254,42 +255,74 @@ def _behavioral(turns, offsets: list[int]) -> dict[str, Any]:
             "talk_ratio": {k: round(v / total, 3) for k, v in sorted(talk.items())}, "speakers": speakers}
 
 
-def _persona_evidence(pid: str, info: dict, call: Call, turns, behavioral) -> tuple[list[int], str]:
-    """The turns where a persona shows in what the participant did (beats they
-    carried, questions they asked, hesitations), and a rationale built from them."""
-    said = []  # (turn, what they did)
+def _persona_evidence(p, info: dict, call: Call, rc: RenderedCall, behavioral) -> tuple[list[int], str]:
+    """The turns where the persona's traits (render/template/traits.py) show in
+    what the participant did, as the renderer recorded it (the questions it
+    asked, the signals and beats it carried, its hesitations, its short turns),
+    and a rationale that says what each cited turn showed. Other behaviour
+    (beats, questions, the longest turns) is cited only to reach two turns when
+    the traits showed in fewer, and the rationale says so."""
+    pid, turns = p.id, rc.turns
+    trait = trait_of(p.side, p.persona, info)
+    chit = {t.index for t in turns if set(t.beats) & NOT_PERSONA}
+    mine = [t for t in turns if t.speaker == pid and t.index not in chit]
+    shows: dict[int, list[str]] = {}
+
+    def add(turn: int, what: str) -> None:
+        if what not in shows.setdefault(turn, []):
+            shows[turn].append(what)
     for b in call.beats:
-        if b.speaker != pid or b.kind in NOT_PERSONA or turns[b.turn].speaker != pid:
-            continue  # only what they said themselves
-        if b.kind.startswith("objection_"):
-            said.append((b.turn, f"{STEP_WORDS.get(b.kind.split('_', 1)[1], b.kind)} the {b.key} objection"))
-        elif b.kind == "buying_signal":
-            said.append((b.turn, "gave a buying signal"))
-        elif b.kind == "competitor_mention":
-            said.append((b.turn, f"brought up {b.key}"))
-        elif b.kind == "pain":
-            said.append((b.turn, "described the team's pain"))
-    beat_turns = {t for t, _ in said}
-    asked = [t.index for t in turns if t.speaker == pid and t.questions and t.index not in beat_turns
-             and not (set(t.beats) & NOT_PERSONA)]
-    hesitant = [x["turn"] for x in behavioral["hesitations"] if x["speaker"] == pid and x["turn"] not in beat_turns
-                and not (set(turns[x["turn"]].beats) & NOT_PERSONA)]
-    cited = sorted(beat_turns | set(asked[:3]) | set(hesitant[:2]))
-    longest: list[int] = []
-    if len(cited) < 2:  # too little happened: the longest substantive turns they spoke
-        rest = sorted((t for t in turns if t.speaker == pid and t.index not in cited
-                       and not (set(t.beats) & NOT_PERSONA)), key=lambda t: (-len(t.text), t.index))
-        longest = sorted(t.index for t in rest[:2 - len(cited)])
-        cited = sorted(cited + longest)
-    bits = [f"{what} (turn {t})" for t, what in sorted(said)]
-    if asked:
-        bits.append(f"asked questions in turn{'s' if len(asked) > 1 else ''} {_list(asked[:3])}")
-    if hesitant:
-        bits.append(f"hesitated in turn{'s' if len(hesitant) > 1 else ''} {_list(hesitant[:2])}")
-    share = behavioral["speakers"].get(pid, {}).get("share", 0.0)
-    bits.append(f"held {round(share * 100)}% of the talk time")
-    if longest:
-        bits.insert(len(bits) - 1, f"spoke at length in turn{'s' if len(longest) > 1 else ''} {_list(longest)}")
+        if b.speaker == pid and turns[b.turn].speaker == pid and b.turn not in chit \
+                and beat_shows(trait, b.kind, b.key):
+            add(b.turn, BEAT_WORDS[b.kind].format(key=b.key) if b.kind in BEAT_WORDS else
+                f"{STEP_WORDS.get(b.kind.split('_', 1)[1], b.kind)} the {b.key} objection")
+    for e in rc.evidence:
+        if turns[e.turn].speaker != pid or e.turn in chit:
+            continue
+        if e.kind == "question" and e.key in trait.topics:
+            add(e.turn, f"asked about {TOPIC_WORDS.get(e.key, e.key)}")
+        elif e.kind == "trait":
+            add(e.turn, LINE_WORDS.get(e.key or "", "spoke in their own voice"))
+        elif e.kind == "signal" and e.key in trait.signals:
+            add(e.turn, SIGNAL_WORDS.get(e.key, e.key))
+    if trait.hesitant:
+        for x in behavioral["hesitations"]:
+            if x["speaker"] == pid and x["turn"] not in chit:
+                add(x["turn"], "hesitated")
+    if trait.pauses:
+        for x in behavioral["pauses"]:
+            if x["speaker"] == pid and x["long"] and x["kind"] == "pause" and x["turn"] not in chit:
+                add(x["turn"], f"paused {x['seconds']:g} s before answering")
+    lengths = sorted(len(t.text.split()) for t in turns if t.side != "seller" and t.index not in chit)
+    median = lengths[len(lengths) // 2] if lengths else 0
+    if trait.short:  # the participant's shortest turns, shorter than the call's buyers' median
+        for t in sorted((t for t in mine if len(t.text.split()) < median),
+                        key=lambda t: (len(t.text.split()), t.index))[:3]:
+            add(t.index, f"kept it to {len(t.text.split())} words against the buyers' median of {median}")
+    if trait.long:  # the longest, longer than the median
+        for t in sorted((t for t in mine if len(t.text.split()) > median),
+                        key=lambda t: (-len(t.text.split()), t.index))[:3]:
+            add(t.index, f"spoke at length ({len(t.text.split())} words against the buyers' median of {median})")
+    if trait.asks:
+        for t in mine:
+            if t.questions:
+                add(t.index, "asked a question" if t.questions == 1 else f"asked {t.questions} questions")
+    cited = sorted(shows)[:4]
+    bits = [f"{' and '.join(shows[t])} (turn {t})" for t in cited]
+    if len(cited) < min(2, len(mine)):  # the traits showed in fewer turns: what else the participant did
+        other = [b for b in call.beats if b.speaker == pid and turns[b.turn].speaker == pid
+                 and b.turn not in chit and b.turn not in cited]
+        extra = sorted({b.turn for b in other})[:2 - len(cited)]
+        if len(extra) < 2 - len(cited):
+            rest = sorted((t for t in mine if t.index not in cited and t.index not in extra),
+                          key=lambda t: (-len(t.text.split()), t.index))
+            extra += [t.index for t in rest[:2 - len(cited) - len(extra)]]
+        bits.append(f"the traits showed in {len(cited)} turn{'' if len(cited) == 1 else 's'}; "
+                    f"they also spoke in turn{'s' if len(extra) > 1 else ''} {_list(sorted(extra))}")
+        cited = sorted(cited + extra)
+    if not trait.short:
+        share = behavioral["speakers"].get(pid, {}).get("share", 0.0)
+        bits.append(f"held {round(share * 100)}% of the talk time")
     traits = ", ".join(x for x in (f"{info['decision_style']} decision style" if info.get("decision_style") else "",
                                    f"risk {info['risk_attitude']}" if info.get("risk_attitude") else "") if x)
     head = info.get("title", "persona") + (f" ({traits})" if traits else "")

@@ -18,6 +18,7 @@ from corpusc.render.template.drafting import (NEGATIVE_BEATS, NOT_WITH_CONCERN, 
 from corpusc.render.template import when
 from corpusc.render.template.habits import habits
 from corpusc.render.template.language import ALT
+from corpusc.render.template.traits import MIN_SHOWN, NOT_SHOWN, beat_shows, trait_of
 from corpusc.render.template.voices import VOICE_ASKS, VOICE_TOPICS, VOICE_WEIGHT, lendable, pooled, voice_of
 from corpusc.render.timing import WORDS_PER_SEC
 
@@ -119,6 +120,10 @@ class Sales:
         self.used_phrases: set[str] = set()
         self.keep: set[str] = set()  # sentences said exactly as the banks have them (habits.py leaves them be)
         self.role_asked: set[str] = set()
+        # a persona's traits (traits.py): the turns that show them so far, planned beats counted up front
+        self.trait = {p.id: trait_of(p.side, p.persona, self.persona[p.id]) for p in self.P}
+        self.shown = {p.id: len({b.turn for b in c.beats if b.speaker == p.id
+                                 and beat_shows(self.trait[p.id], b.kind, b.key)}) for p in self.P}
         self.colleague: dict[str, str] = {}  # buyers who asked a question of their own in this call
         self.raised_here = {b.key for b in c.beats if b.kind in ("objection_raised", "objection_reopened")}
         self.signal_cats = [signal_category(R.loc, b.text or "") for b in c.beats if b.kind == "buying_signal"]
@@ -1022,12 +1027,18 @@ class Sales:
         elif chat and d.colour is not None:
             self._colour(d, d.colour, kw)
         d.cue_at_words = chat and d.core and not any(t[0] in ("moment", "colour") for t in d.core[0][1])
+        shown = self.shown[d.p.id]
         if not beats:
             role_topic = self._role_ask(d)
             if role_topic:
                 self._ask(d, v, kw, role_topic)
             elif self._may_ask(d, v):
                 self._ask(d, v, kw)
+            elif (due := self._trait_due(d)) is not None:  # the persona has not shown yet: its own topic
+                self._ask(d, v, kw, due)
+        if self.shown[d.p.id] == shown and (own := self._trait_line(d)) is not None:
+            d.add(d.core, R.say(own, kw), (("trait", v),))  # no room left for a question: a line of its own voice
+            self.shown[d.p.id] += 1
         if i > self.close_turn or "close" in [x.kind for x in self.beats_at.get(i - 1, [])]:
             d.fills, d.weight = [], 0
 
@@ -1151,7 +1162,8 @@ class Sales:
             ask = self._react_ask(v) if (free and R.chance(VOICE_ASKS.get(v, 0.3))) else None
             if ask is not None:  # a question about what was shown: the seller answers it next
                 topic, t = ask
-                d.add(d.tail, self.exact(R.render(t, kw)))
+                d.add(d.tail, self.exact(R.render(t, kw)), (("question", topic),))
+                self._shows(d, topic)
                 self.asked.add(f"bq:{topic}")
                 self.pending = ("bq", topic, None)
             else:
@@ -1225,6 +1237,44 @@ class Sales:
             return False
         return self.R.chance(VOICE_ASKS.get(v, 0.3))
 
+    def _shows(self, d: Draft, topic: str) -> None:
+        """Count a question of the persona's own topics (any, for a persona that
+        shows by asking) as a turn that shows it."""
+        if topic in self.trait[d.p.id].topics or self.trait[d.p.id].asks:
+            self.shown[d.p.id] += 1
+
+    def _trait_due(self, d: Draft) -> str | None:
+        """A topic of the persona's own when its traits have shown in fewer than
+        MIN_SHOWN turns and its remaining turns would not leave room to show
+        them (so a persona label is evidenced by behaviour), else None."""
+        pid, i = d.p.id, d.i
+        need = MIN_SHOWN - self.shown[pid]
+        topics = [t for t in self.trait[pid].topics if f"bq:{t}" not in self.asked and self.R.has(f"bq.{t}.ask")]
+        if need <= 0 or not topics or self.trait[pid].long or not (self.agenda_turn < i < self.ns_turn - 1):
+            return None
+        if i + 1 >= self.n or self.sp[i + 1].side != "seller" or (i + 1) in self.held or (i + 1) in self.beats_at:
+            return None
+        left = sum(1 for j in range(i + 1, self.ns_turn - 1) if self.sp[j].id == pid and j not in self.beats_at
+                   and self.sp[j + 1].side == "seller" and (j + 1) not in self.beats_at)
+        return rng.pick(self.R.r, topics) if left < need + 1 else None
+
+    def _trait_line(self, d: Draft) -> str | None:
+        """The persona's own `voice.more` bank (never another voice of its pool)
+        when its traits have shown in fewer than MIN_SHOWN turns and its
+        remaining substantive turns are too few to show them, else None."""
+        pid, i = d.p.id, d.i
+        need = MIN_SHOWN - self.shown[pid]
+        key = f"voice.more.{self.voice[pid]}"
+        if need <= 0 or self.trait[pid].manner or not d.p.persona or set(d.beats) & NOT_SHOWN:
+            return None
+        # before the next steps, and never on a turn whose words carry a moment (a divergent one must not
+        # also read as buying intent: "before and after the pilot")
+        if not (self.agenda_turn < i < self.ns_turn) or d.moment is not None or not self.R.has(key):
+            return None
+        left = sum(1 for j in range(i + 1, self.ns_turn) if self.sp[j].id == pid
+                   and not {b.kind for b in self.beats_at.get(j, ())} & NOT_SHOWN)
+        return key if left < need else None
+
     def _role_ask(self, d: Draft) -> str | None:
         """The topic a buyer's role asks about at its first turn with the floor
         (a CISO security, a CFO cost), unless asked already in this call."""
@@ -1249,7 +1299,8 @@ class Sales:
             if not topics:
                 return
             topic = rng.pick(R.r, topics)
-        d.add(d.tail, self.exact(R.say(f"bq.{topic}.ask", kw)))
+        d.add(d.tail, self.exact(R.say(f"bq.{topic}.ask", kw)), (("question", topic),))
+        self._shows(d, topic)
         self.asked.add(f"bq:{topic}")
         if topic in role_topics(R.loc, d.p.role or ""):
             self.role_asked.add(d.p.id)

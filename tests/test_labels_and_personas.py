@@ -1,0 +1,243 @@
+"""Issue 15 §1, from an outside reader's review (session 12, defects 2 and 4):
+every sentence the renderer writes that carries a next step, an authority
+claim or a timeline is labelled so, nothing is labelled a next step that only
+reads a number back, and a persona classification cites turns where the
+persona's traits show. The checks read the built transcripts with their own
+small lexicons, written here and not taken from the renderer's tables
+(stdlib/phrases/*/lexicon.json, render/template/traits.py), so they can
+disagree with the renderer."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from corpusc.render.template.signals import term_categories
+
+from .test_dynamics import ROOT
+
+# ---- what `corpusc verify` reads as a signal (its lexicon) ----------------------------------------
+
+@pytest.mark.parametrize("loc,text,cat", [
+    ("en-US", "I'll send the summary to Bianca right after this.", "next_step"),
+    ("en-US", "Sure, we have a data model doc on the Salesforce integration, I'll send it over after the call.",
+     "next_step"),
+    ("en-US", "I'll forward the summary to Aditi today, they'll have questions.", "next_step"),
+    ("en-US", "I keep a list of open questions for Granitefold, and you'll get a follow-up email afterwards.",
+     "next_step"),
+    ("en-US", "Appreciate your time, Hana; I'll follow up.", "next_step"),
+    ("en-US", "Honestly, if you can give me a reference from a similar company, I can sell this inside Willowwind.",
+     "authority"),
+    ("en-US", "Our sales kickoff at Maplebridge is in a few weeks, and I'd love to stand up there with a story.",
+     "timeline"),
+    ("de-DE", "Das Thema Telemedizin nehme ich mir für unser nächstes Gespräch vor.", "next_step"),
+    ("de-DE", "Ich schicke Ihnen vermutlich eine Liste mit Fragen nach dem Termin.", "next_step"),
+    ("de-DE", "Wir schicken Ihnen eine kurze Bestätigung an Ihre neue Anschrift, in den nächsten Tagen.", "next_step"),
+])
+def test_the_audit_reads_the_signal(loc, text, cat):
+    """Sentences the reader found unlabelled: verify's lexicon must read them (on main it did not)."""
+    assert cat in term_categories(loc, text)
+
+
+def test_an_acronym_is_a_whole_word():
+    """'our CRO' is an authority term; 'our cross-docking baseline' (seed 2) and 'our cross-sell call
+    recordings' (seed 3) are not: verify failed both generated 1,000-call specs on them."""
+    assert "authority" in term_categories("en-US", "Our CRO signs anything over that.")
+    for text in ("We'd want to compare this against our cross-docking baseline over a few weeks.",
+                 "Uh, our cross-sell call recordings live in the dialer, and getting to them is a pain."):
+        assert "authority" not in term_categories("en-US", text)
+
+
+# ---- built corpora ------------------------------------------------------------------------------
+
+def _build(root: Path, name: str, spec_args: list[str] | None = None, spec: Path | None = None,
+           only: str | None = None) -> Path:
+    if spec is None:
+        spec = root / f"{name}.corpus"
+        spec.write_text(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_spec.py"), *spec_args],
+                                       capture_output=True, text=True, check=True).stdout)
+    out = root / name
+    r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out), "--jobs", "1",
+                        *(["--only", only] if only else [])], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    v = subprocess.run([sys.executable, "-m", "corpusc", "verify", str(out)], capture_output=True, text=True)
+    assert v.returncode == 0, v.stdout[-2000:] + v.stderr[-2000:]  # the audit passes on every build here
+    return out
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    root = tmp_path_factory.mktemp("reader12")
+    return {"en": _build(root, "en", ["--calls", "200", "--seed", "2"]),
+            "de": _build(root, "de", ["--calls", "200", "--seed", "5", "--locale", "de-DE"])}
+
+
+@pytest.fixture(scope="module")
+def contact(tmp_path_factory):
+    root = tmp_path_factory.mktemp("reader12cc")
+    return _build(root, "cc", spec=ROOT / "examples" / "contact_center.corpus",
+                  only="transcripts,ground_truth")
+
+
+CUE = re.compile(r"\[[^\]]*\]\s*")
+
+
+def calls(folder: Path):
+    """(ground truth, turns) of each call; a turn is (speaker name, start offset of its text, text)."""
+    for f in sorted((folder / "ground_truth").glob("*.json")):
+        gt = json.loads(f.read_text(encoding="utf-8"))
+        txt = (folder / gt["transcript"]).read_text(encoding="utf-8")
+        turns, pos = [], 0
+        for line in txt.split("\n"):
+            if line and not line.startswith("#") and ": " in line:
+                name, _, rest = line.partition(": ")
+                turns.append((name, pos + len(name) + 2, rest))
+            pos += len(line) + 1
+        yield gt, turns
+
+
+def sentences(turn):
+    _, base, text = turn
+    for m in re.finditer(r"(?:\[[^\]]*\]\s*)*([^.!?;]+[.!?;]*)", text):
+        if m.group(1).strip():
+            yield base + m.start(1), base + m.end(1), m.group(1)
+
+
+# commitments and claims, in the reader's words (narrow: what they match is the signal)
+SIGNALS = {
+    "en": {"next_step": r"\bI(?:'ll| will) (?:send|forward|follow up|book|schedule)\b|\bsend (?:it|them) over\b"
+                        r"|\bI'll share it (?:today|after|with|internally)",
+           "authority": r"\bsell this inside\b",
+           "timeline": r"\bkickoff\b[^.]*\bin a few weeks\b"},
+    "de": {"next_step": r"\b[Ii]ch schicke (?:Ihnen|es)\b|\bschicke ich Ihnen\b|\bnehme ich mir\b.*\bvor\b"
+                        r"|\b[Ww]ir schicken Ihnen\b|\bmelde mich per\b",
+           "authority": r"\bverkaufe ich das intern\b",
+           "timeline": r"(?!)"},
+}
+
+
+def unlabelled(folder: Path) -> list[tuple]:
+    out = []
+    for gt, turns in calls(folder):
+        lang = gt["locale"][:2]
+        surf = gt["signals"]["surface"]
+        for i, t in enumerate(turns):
+            for a, b, q in sentences(t):
+                for cat, rx in SIGNALS[lang].items():
+                    if re.search(rx, q) and not any(s["type"] == cat and s["start"] < b and s["end"] > a
+                                                    for s in surf):
+                        out.append((gt["call_id"], i, cat, q))
+    return out
+
+
+def test_every_commitment_claim_and_deadline_is_labelled(builds):
+    """On main: 44 of 81 buyer and 151 of 244 seller next-step sentences of a generated English spec had no
+    next_step label; 'I can sell this inside ...' no authority label; German 47/87 and 106/187."""
+    for lang, folder in builds.items():
+        bad = unlabelled(folder)
+        assert not bad, (lang, len(bad), bad[:6])
+
+
+# a number read back to confirm it or read out: "... Ihre Nummer mit Endung 9434; stimmt die noch?", "a reference
+# number: 425-8836"
+READ_BACK = re.compile(r"\b(?:ending in|ends in|Endung|Endziffern)\b[^.;?]*\d{4}[^.]*\?|(?:number|nummer)\b[^.;?]*?(?::|is|"
+                       r"ist|lautet) \d")
+
+
+def test_a_read_back_number_is_no_next_step(contact):
+    """On main 13 contact-center sentences that read a phone number or a reference number back were
+    labelled next_step ("Die Bestätigungscodes gehen an Ihre Nummer mit Endung 9434; stimmt die noch?")."""
+    bad = []
+    for gt, turns in calls(contact):
+        for s in gt["signals"]["surface"]:
+            if s["type"] == "next_step" and READ_BACK.search(s["quote"]) and not re.search(
+                    SIGNALS[gt["locale"][:2]]["next_step"], s["quote"]):
+                bad.append((gt["call_id"], s["turn"], s["quote"]))
+    assert not bad, bad[:5]
+
+
+# ---- persona evidence ---------------------------------------------------------------------------
+
+# what each persona's behaviour looks like in a turn: its words, or how long it talks, asks, hesitates
+TRAIT_WORDS = {
+    "budget_guardian": r"cost|pric|budget|spend|pay|ROI|return|contract|\bterm|discount|cancel|\$|invoice|seat|"
+                       r"financ|renewal|line item|subscription|Kosten|Preis|Budget|Vertrag|Laufzeit|Rabatt|rechn|"
+                       r"Euro|€|kündig|Lizenz|Amortisation|Ausgaben|Investition|zahl|retire|an out\b|exit|shorter|replace|\bcut|"
+                       r"justify|owner and a|all-in|paid|per user|six months|gets reviewed|Ausstieg|ablösen|ersetz|kürzer|rechtfertig|amortis|Summe|"
+                       r"Gesamt|abschaff|strich|Prüfstand|Tisch|anfangen|Bestellformular|Owner|Kennzahl|Controlling|kost|Monaten|Sonderkündigung|Geld",
+    "technical_gatekeeper": r"securi|SSO|SCIM|SOC|integrat|API|webhook|data|encrypt|retention|admin|permission|GDPR|"
+                            r"identity|Okta|provision|architecture|subprocessor|CRM|Salesforce|HubSpot|warehouse|sync|"
+                            r"export|record|Sicherheit|Schnittstelle|Daten|Verschlüssel|Berechtigung|DSGVO|"
+                            r"Aufbewahrung|Aufnahme|Architektur|Unterauftrag|Bereitstellung|Synchronis|Integration|access|connector|"
+                            r"in-house|maintain|stored|can see|Zugriff|Konnektor|selbst bauen|pflegen|Sign-on|speicher|Rechtevergabe|"
+                            r"Sicherheitsprüfung|betreuen|Salesforce|HubSpot",
+    "analytical_evaluator": r"\?|number|figure|data|baseline|sample|varian|accura|measur|report|export|spreadsheet|"
+                            r"percent|analy|seasonal|model|customers|verify|study|list|Zahl|Daten|Kennzahl|saisonal|Fragen|repräsentativ|pro Woche|Stichprobe|Tabelle|Prozent|Auswertung|genau|mess",
+    "executive_champion": r"board|CEO|leadership|push|\bwin|story|kickoff|reference|priorit|competitor|proof|fast|"
+                          r"soon|quick|move|love|sell|air cover|want|Geschäftsführung|Vorstand|schnell|Quartal|"
+                          r"Geschichte|Referenz|zeig|treibe|Wettbewerb|Gewinn|will|prepay|next step|Vorauszahlung|nächster Schritt",
+    "status_quo_defender": r"today|current|years|works|built|process|change|already|vendor|tenured|heute|aktuell|"
+                           r"Jahre|funktioniert|Prozess|gebaut|bisher|änder|Anbieter",
+    "reluctant_adopter": r"\[hesitant\]|s pause\]|adopt|use it|ignore|support|breaks|risk|worr|not sure|change|"
+                         r"Risiko|nicht sicher|änder|nutz|Support",
+    "busy_skeptic": r"time|minute|point|proof|prove|pay for itself|cancel|accura|Zeit|Minute|Beweis|kündig",
+}
+SHORT = {"busy_skeptic", "reluctant_adopter"}  # shows by short turns
+LONG = {"executive_champion", "status_quo_defender"}  # shows by long ones
+
+
+def _words(text: str) -> int:
+    return len(CUE.sub("", text).split())
+
+
+def persona_misses(folder: Path) -> tuple[int, list[tuple]]:
+    """Classifications whose cited turns do not show the persona in at least two turns (by the trait
+    words above, or by turn length against the median of the call's buyer turns), and the count."""
+    n, bad = 0, []
+    for gt, turns in calls(folder):
+        side = {p["name"]: p["side"] for p in gt["participants"]}
+        lengths = sorted(_words(t[2]) for t in turns if side.get(t[0]) != "seller")
+        median = lengths[len(lengths) // 2] if lengths else 0
+        for p in gt["participants"]:
+            per = p.get("persona")
+            if not per:
+                continue
+            n += 1
+            label, cited = per["label"], per["evidence_turns"]
+            shows = 0
+            for i in cited:
+                text = turns[i][2]
+                w = _words(text)
+                if re.search(TRAIT_WORDS[label], text, re.IGNORECASE) or (label in SHORT and w <= median) \
+                        or (label in LONG and w >= median):
+                    shows += 1
+            own = sum(1 for t in turns if t[0] == p["name"])
+            if shows < min(2, own - 2):  # two, unless they hardly spoke beyond hello and goodbye
+                bad.append((gt["call_id"], p["id"], label, cited, per["rationale"][:160]))
+    return n, bad
+
+
+def test_persona_evidence_shows_the_persona(builds):
+    """On main the cited turns lacked the persona's trait in 56 of 164 English and 60 of 146 German
+    classifications (a budget guardian's 'described the team's pain', a busy skeptic who 'spoke at length')."""
+    for lang, folder in builds.items():
+        n, bad = persona_misses(folder)
+        assert n >= 100, (lang, n)
+        # at most 4% (on main 27% and 33%): a participant who speaks only after the next steps or only
+        # on turns carrying a moment has no room for a line of its own voice
+        assert len(bad) <= n // 25, (lang, len(bad), n, bad[:5])
+
+
+def test_busy_skeptics_are_never_said_to_speak_at_length(builds):
+    """On main 21 of 46 busy skeptics 'spoke at length' or 'held 49% of the talk time'."""
+    for lang, folder in builds.items():
+        for gt, _ in calls(folder):
+            for p in gt["participants"]:
+                per = p.get("persona")
+                if per and per["label"] == "busy_skeptic":
+                    assert "at length" not in per["rationale"] and "talk time" not in per["rationale"], per
