@@ -184,7 +184,7 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
     }
 
 
-EVENT_KINDS = ("complaint", "hold", "handover", "identity", "language_switch", "pii_disclosure")
+EVENT_KINDS = ("complaint", "hold", "handover", "identity", "language_switch", "outcome", "pii_disclosure")
 
 
 def _step_loc(step: dict | None) -> dict | None:

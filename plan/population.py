@@ -554,6 +554,11 @@ def _draw(r, weights) -> int:
 # the other side, and the pause before the reply (render/timing.py's model)
 CHAT_MESSAGE_SEC = 22.0
 MIN_TURN_SEC, MIN_MESSAGE_SEC = 5.0, 9.0  # the least time a spoken turn, a typed message takes
+# the fewest turns a service call has: the greeting, the caller's request, the
+# identity check (asked, answered), two exchanges of the outcome (what resolves
+# the request, or redirects it, and what follows) and the close; fewer, and
+# the call would end before the request is dealt with (render/template/service.py)
+MIN_TURNS = 9
 
 TIME_BUCKETS = ((0, "night"), (6, "morning"), (12, "midday"), (14, "afternoon"), (18, "evening"), (22, "night"))
 
@@ -777,7 +782,7 @@ class Expander:
         # the turns fill the time not spent waiting (the hold, the silences): a long hold is no talk
         talk = duration - sum(float(meta[k]) for k in ("Hold_time", "Silence_total_seconds")
                               if isinstance(meta.get(k), (int, float)) and not isinstance(meta.get(k), bool))
-        turns = max(4, min(80, int(round(max(duration * 0.3, talk) / (CHAT_MESSAGE_SEC if chat else 12.0)))))
+        turns = max(MIN_TURNS, min(80, int(round(max(duration * 0.3, talk) / (CHAT_MESSAGE_SEC if chat else 12.0)))))
         # room for what the metadata says happened: a hold is announced, agreed to and returned from
         # (three turns), a silence sits before a caller's turn, each interruption cuts into a turn
         turns = min(80, max(turns, 4 + 3 * _positive(meta.get("Hold_time")) + 2 * _positive(

@@ -528,7 +528,10 @@ class Service:
             value = float(value)
         except (TypeError, ValueError):
             value = 0.0
+        # the caller's name and title from the gender the plan gave them (the voice's: backends/audio/voices.py)
         fem = R.chance(0.5)
+        gender = next((p.gender for p in c.participants if p.side == "buyer"), "")
+        fem = gender == "female" if gender in ("female", "male") else fem
         first = R.phrase(R.first_key("names.first_f" if fem else "names.first_m", "names.first") or "names.first")
         sal = R.phrase(R.first_key("names.sal_f" if fem else "names.sal_m") or "names.last") if \
             R.has("names.sal_f") else ""
@@ -681,10 +684,18 @@ class Service:
         req = [s for s in req if self.k(f"step.{s}.agent")]
         always = [s for s in always if s in req][:1]
         self.identity = frozenset(always)
+        # the scenario's outcome (`osteps.<scenario>`): its first step is what the call's outcome is
+        # (the request resolved, redirected, passed on), labelled as it (`outcome`, run)
+        ok = self.k(f"osteps.{self.scen}")
+        outs = [s for s in (str(x).replace("INTENT", self.intent) for x in (R.bank[ok] if ok else []))
+                if self.k(f"step.{s}.agent")]
+        self.outcome = outs[0] if outs else None
         if k <= len(req):
             # the identity check (`steps.always`) stays first: no account detail is read before it
             head = req[:1] if k >= 1 and req[:1] == always else []
             rest = k - len(head)
+            if 0 < rest < len(outs):  # too few turns for all of the outcome: what it is first, never what follows
+                return head + outs[:rest]
             return head + (req[len(req) - rest:] if rest > 0 else [])
         ek = self.k(f"extra.{self.scen}", "extra")
         extras = [str(s) for s in R.bank[ek]] if ek else []
@@ -695,9 +706,7 @@ class Service:
         while len(mid) < need:
             mid.append("hold")
         # the scenario's own questions first, small talk and admin while the agent works, the outcome last
-        ok = self.k(f"osteps.{self.scen}")
-        n_out = len([s for s in (R.bank[ok] if ok else []) if self.k(f"step.{str(s).replace('INTENT', self.intent)}.agent")])
-        cut = max(1, len(req) - n_out)
+        cut = max(1, len(req) - len(outs))
         return req[:cut] + mid + req[cut:]
 
     def run(self) -> list[Draft]:
@@ -817,9 +826,11 @@ class Service:
                     d.fills = []
                 elif i in step_at:
                     s = step_at[i]
-                    # the identity check is labelled as what it is: the agent's request, the caller's statement
+                    # the identity check is labelled as what it is: the agent's request, the caller's statement;
+                    # the agent's outcome (the request resolved, redirected, passed on) as the scenario's
                     d.add(d.core, self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i),
-                          (("identity", "request" if side == "agent" else "statement"),) if s in self.identity else ())
+                          (("identity", "request" if side == "agent" else "statement"),) if s in self.identity else
+                          (("outcome", self.scen),) if s == self.outcome and side == "agent" else ())
                     if i < self.verified and side == "agent":
                         d.fills = []  # nothing of the account is said before the caller is verified
                     if step_at.get(i + 1) == "=ask":
