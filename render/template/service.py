@@ -413,15 +413,19 @@ def _word_set(loc: str, key: str) -> frozenset[str]:
 
 @lru_cache(maxsize=None)
 def _caller_facts(loc: str, dom: str) -> tuple[re.Pattern, dict[str, list[tuple[int, int]]],
-                                               dict[str, list[tuple[int, int]]]] | None:
-    """What a caller says about themselves (pop_caller.json), as one regex over
+                                               dict[str, list[tuple[int, int]]], dict[str, list[tuple[int, int]]]] | None:
+    """What a call says of its caller (pop_caller.json), as one regex over
     the forms and what each form says: `pop.*.exclusive`, (group, member) of a
     fact a call states once (the one person who usually helps, a new number or
-    the old one still correct); `pop.*.said_between`, the hours [from, to) in
-    which a call may start for the form to be said ("after work")."""
+    the old one still correct, the device that still works, where the caller
+    is, whether the new card keeps its PIN); `pop.*.said_between`, the hours
+    [from, to) in which a call may start for the form to be said ("after
+    work"); `pop.*.said_aged`, the caller's ages [from, to] in years for it
+    to be said ("my pension", a youth account that ended with a birthday)."""
     bank = load_bank(loc)
     facts: dict[str, list[tuple[int, int]]] = {}
     hours: dict[str, list[tuple[int, int]]] = {}
+    ages: dict[str, list[tuple[int, int]]] = {}
     n = 0
     for d in ("generic", dom) if dom != "generic" else ("generic",):
         for g in bank.get(f"pop.{d}.exclusive") or ():
@@ -432,10 +436,13 @@ def _caller_facts(loc: str, dom: str) -> tuple[re.Pattern, dict[str, list[tuple[
         for row in bank.get(f"pop.{d}.said_between") or ():
             for f in row[2:]:
                 hours.setdefault(str(f).lower(), []).append((int(row[0]), int(row[1])))
-    forms = sorted({*facts, *hours}, key=len, reverse=True)
+        for row in bank.get(f"pop.{d}.said_aged") or ():
+            for f in row[2:]:
+                ages.setdefault(str(f).lower(), []).append((int(row[0]), int(row[1])))
+    forms = sorted({*facts, *hours, *ages}, key=len, reverse=True)
     if not forms:
         return None
-    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w-])", re.I), facts, hours
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w-])", re.I), facts, hours, ages
 
 
 
@@ -485,11 +492,11 @@ class Service:
         mood = float(mood) if isinstance(mood, (int, float)) and not isinstance(mood, bool) else 0.0
         self.mood = -1 if mood < -0.3 or self.scen.startswith("escalation") else 1 if mood > 0.3 else 0
         self.missing: set[str] = set()  # slots this call has no value for: templates using them are skipped
+        self.age: int | None = None  # the caller's age, from the birth date they give (`_slots`)
         self._slots()
         # the caller's facts, stated once and kept (`_contradicts`): the first statement of each fixes it
         self.hour = int(c.time[:2]) if c.time[:2].isdigit() else 10
         self.facts: dict[int, int] = {}
-        self.callers: set[int] = set()  # the caller turns' slot dicts (`Draft.slots`): whose sentences are vetted
         R.veto = self._contradicts if _caller_facts(R.loc, self.dom) is not None else None
 
     def k(self, *names: str) -> str | None:
@@ -578,8 +585,10 @@ class Service:
         dob = self.k("dob")
         if months and dob:  # the caller's birthday, the same wherever it is said
             # (its own slot names: a `day` slot would label the birthday a next step, signal_keys.json)
-            R.slots["dob"] = R.say(dob, {"bday": str(1 + rng.below(R.r, 28)), "month": months[0][rng.below(R.r, 12)],
-                                         "year": str(1940 + rng.below(R.r, 63))})
+            bday, month, year = str(1 + rng.below(R.r, 28)), months[0][rng.below(R.r, 12)], 1940 + rng.below(R.r, 63)
+            R.slots["dob"] = R.say(dob, {"bday": bday, "month": month, "year": str(year)})
+            # the caller's age, for what only some ages say (`pop.*.said_aged`)
+            self.age = int(c.date[:4]) - year if c.date[:4].isdigit() else None
         R.slots["email"] = f"{_ascii(first)}.{_ascii(last)}@example.com"  # a reserved domain (RFC 2606)
         self.missing = {k for k in ("amount", "dob") if not R.slots.get(k)}
         # contact data (a phone number, an e-mail address) is said only where the metadata plans a
@@ -587,19 +596,23 @@ class Service:
         self.missing |= PII_SLOTS
 
     def _contradicts(self, text: str, kw: dict | None) -> bool:
-        """Whether a caller's sentence says a fact other than the one the caller
-        stated before (`pop.*.exclusive`: a second person who "usually does
-        this", a new number after "still correct") or a time of day the call's
-        start hour rules out ("after work" at 9 am); when not, its facts are
-        the caller's from now on. Drawn from the banks, checked as drawn: the
-        caller keeps one set of facts per call."""
-        if kw is None or id(kw) not in self.callers:
+        """Whether a sentence (the caller's or the agent's) says a fact other
+        than the one the call stated before (`pop.*.exclusive`: a second person
+        who "usually does this", a new number after "still correct", the laptop
+        that works after "same message on the computer", a new PIN after "the
+        PIN stays"), a time of day the call's start hour rules out ("after
+        work" at 9 am) or an age the caller's birth date rules out; when not,
+        its facts are the call's from now on. Drawn from the banks, checked as
+        drawn: one set of facts per call."""
+        if kw is None:
             return False
-        rx, facts, hours = _caller_facts(self.R.loc, self.dom)
+        rx, facts, hours, ages = _caller_facts(self.R.loc, self.dom)
         new: dict[int, int] = {}
         for m in rx.finditer(text):
             f = m.group().lower()
             if any(not lo <= self.hour < hi for lo, hi in hours.get(f, ())):
+                return True
+            if f in ages and (self.age is None or not any(lo <= self.age <= hi for lo, hi in ages[f])):
                 return True
             for g, member in facts.get(f, ()):
                 if self.facts.get(g, new.get(g, member)) != member:
@@ -770,8 +783,6 @@ class Service:
             kw: dict[str, Any] = {}
             d.slots = kw
             side = "agent" if p.side == "seller" else "caller"
-            if side == "caller":
-                self.callers.add(id(kw))
             d.weight = 1.0 if side == "caller" else 0.9
             d.fills = list(fills[side])
             d.rep = False  # one reaction, one aside, one detail: never two of a kind in a turn
