@@ -851,7 +851,7 @@ class Service:
             drafts.append(d)
         self.hold_at = self._hold_exchange(drafts, step_at)
         R.fit(drafts, self.target)
-        self._polish(drafts)
+        self._polish(drafts, step_at)
         for d in drafts:  # the repeat: the agent's last words before the request, word for word
             if step_at.get(d.i) == "=repeat":
                 src = next((x for x in reversed(drafts[:d.i]) if x.side == "seller" and step_at.get(x.i) != "=ask"),
@@ -991,10 +991,15 @@ class Service:
         key = self.k("transferred.caller_once" if earlier == 1 else "transferred.caller_many")
         return self.say(key, dict(kw, times=self.R.lex.word(earlier)))
 
-    def _polish(self, drafts: list[Draft]) -> None:
+    def _polish(self, drafts: list[Draft], step_at: dict[int, str]) -> None:
         """The customer's name now and then, a closing aside; drop a removable
         sentence the call has already said (a refilled bank's second draw).
-        (Paraphrases are drawn with the templates: `service_bank`.)"""
+        (Paraphrases are drawn with the templates: `service_bank`.) A closing
+        aside (", by the way", ", to be honest") goes only where it reads as
+        said: on the agent's explanations of a step of the request and the
+        asides of either side, never on a greeting, a thanks, the hold, the
+        identity check, the outcome or the goodbye, nor on a fact the caller
+        states (their name, their income)."""
         R = self.R
         said: set[str] = set()
         named = 0
@@ -1008,9 +1013,13 @@ class Service:
             tails, address, lead = banks[side]
             if d.i < 1:
                 lead = None
+            st = step_at.get(d.i)
+            step = side == "agent" and d.i >= self.verified and st is not None and st != self.outcome and \
+                st not in self.identity and st[:1] != "=" and st != "hold" and d.i != self.hold_at
             for lst in (d.head, d.core, d.body, d.tail):
                 if not lst:
                     continue
+                aside = lst is d.body or (step and lst is d.core)  # where a closing aside may go
                 keep = []
                 for text, tags, opt in lst:
                     spaces = text.count(" ")
@@ -1022,7 +1031,7 @@ class Service:
                             text = self._joined(text, R.phrase(address), text[-1])
                             named += 1
                             addressed = True
-                        elif tails and tails_left[side] > 0 and text[-1] == "." and "," not in text[-25:] and \
+                        elif tails and aside and tails_left[side] > 0 and text[-1] == "." and "," not in text[-25:] and \
                                 R.chance(0.25):
                             text = self._joined(text, R.phrase(tails), ".")
                             tails_left[side] -= 1
