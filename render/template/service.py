@@ -244,10 +244,14 @@ def _para_literal(s: str, para: tuple, caps: tuple[str, ...], start: bool) -> tu
 
 
 def _para_nodes(s: str, para: tuple, caps: tuple[str, ...], start: bool) -> list:
-    rx, tables, opening = para
+    rx, tables, opening, fixed = para
     out: list = []
     pos = 0
+    # a fixed phrase ("ab sofort", "zu viel auf einmal") is said as written: no paraphrase inside it
+    kept = [m.span() for m in fixed.finditer(s)] if fixed is not None else []
     for m in rx.finditer(s):
+        if any(a < m.end() and m.start() < b for a, b in kept):
+            continue
         table = m.lastindex - 1
         if m.start() == 0 and table in opening and not start:
             continue  # a sentence opener, but here the literal continues a sentence
@@ -276,7 +280,8 @@ def _hold_words(loc: str, dom: str, name: str = "hold_words") -> re.Pattern | No
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.I) if words else None
 
 
-def _paraphraser(loc: str, dom: str, chat: bool) -> tuple[re.Pattern, list[dict[str, list[str]]], set[int]] | None:
+def _paraphraser(loc: str, dom: str, chat: bool) -> tuple[re.Pattern, list[dict[str, list[str]]], set[int],
+                                                          re.Pattern | None] | None:
     """`pop.*.paraphrase`: groups of phrases that say the same in the same
     place of a sentence; any member found is replaced by one of its group. A
     group written with a leading `^` only opens a sentence; a member written
@@ -291,15 +296,17 @@ def _paraphraser(loc: str, dom: str, chat: bool) -> tuple[re.Pattern, list[dict[
     if rx is None:
         return found
     tables = [{w: [x for x in g if not rx.search(x)] or [w] for w, g in of.items()} for of in found[1]]
-    return found[0], tables, found[2]
+    return found[0], tables, *found[2:]
 
 
 @lru_cache(maxsize=None)
-def _paraphrase_rx(loc: str, dom: str) -> tuple[re.Pattern, list[dict[str, list[str]]], set[int]] | None:
+def _paraphrase_rx(loc: str, dom: str) -> tuple[re.Pattern, list[dict[str, list[str]]], set[int],
+                                                  re.Pattern | None] | None:
     """The phone call's paraphrase tables and their one regex (a chat's tables
-    narrow the same groups). A group whose members read as different signals
-    (`term_categories`) is left out: a paraphrase never changes what a
-    sentence is labelled."""
+    narrow the same groups), and the fixed phrases no paraphrase reaches into
+    (`pop.*.paraphrase_fixed`: "ab sofort" never "ab unverzüglich"). A group
+    whose members read as different signals (`term_categories`) is left out:
+    a paraphrase never changes what a sentence is labelled."""
     parts, tables, opening = [], [], set()
     held = _hold_words(loc, dom)
     for start in (True, False):
@@ -320,7 +327,10 @@ def _paraphrase_rx(loc: str, dom: str) -> tuple[re.Pattern, list[dict[str, list[
             if start:
                 opening.add(len(tables))
             tables.append(of)
-    return (re.compile("|".join(parts), re.I), tables, opening) if parts else None
+    fixed = [str(w) for d in ("generic", dom) for w in load_bank(loc).get(f"pop.{d}.paraphrase_fixed") or ()]
+    kept = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in sorted(set(fixed), key=len, reverse=True)) +
+                      r")(?![\w-])", re.I) if fixed else None
+    return (re.compile("|".join(parts), re.I), tables, opening, kept) if parts else None
 
 
 def _trie(words: list[str]) -> str:
