@@ -412,6 +412,8 @@ def _fact_names(loc: str, prefix: str) -> tuple[str, ...]:
 
 
 _FIRST = re.compile(r"[^.!?]*[.!?]*")  # a text's first sentence
+_QUESTION = re.compile(r"[^.!?]+\?")  # the questions of a text
+_LONG_WORD = re.compile(r"\w{5,}")  # the words that say what a question is about (in any locale: the longer ones)
 LEAD_CHANCE = {"agent": 0.15, "caller": 0.3}  # a sentence opened by a lead ("Also," "Well,"), by side
 TAILS_PER_CALL = 8  # closing asides (", by the way") a side says in one call: each at most once (the bank cycles)
 
@@ -503,6 +505,8 @@ class Service:
         self.mood = -1 if mood < -0.3 or self.scen.startswith("escalation") else 1 if mood > 0.3 else 0
         self.missing: set[str] = set()  # slots this call has no value for: templates using them are skipped
         self.age: int | None = None  # the caller's age, from the birth date they give (`_slots`)
+        self.callers: set[int] = set()  # the caller turns' slot dicts (`Draft.slots`): whose questions are kept
+        self.questions: list[tuple[frozenset[str], str]] = []  # the caller's questions so far (`_asked_before`)
         self._slots()
         # the caller's facts, stated once and kept (`_contradicts`): the first statement of each fixes it
         self.hour = int(c.time[:2]) if c.time[:2].isdigit() else 10
@@ -616,6 +620,8 @@ class Service:
         drawn: one set of facts per call."""
         if kw is None:
             return False
+        if id(kw) in self.callers and self._asked_before(text):
+            return True
         rx, facts, hours, ages = _caller_facts(self.R.loc, self.dom)
         new: dict[int, int] = {}
         for m in rx.finditer(text):
@@ -629,6 +635,25 @@ class Service:
                     return True
                 new[g] = member
         self.facts.update(new)
+        return False
+
+    def _asked_before(self, text: str) -> bool:
+        """Whether a caller's sentence asks again what the caller asked before
+        in other words ("Kann ich vorzeitig zurückzahlen ...?" after "Darf ich
+        vorzeitig zurückzahlen ...?"): its longer words mostly those of an
+        earlier question. When not, its questions are the caller's from now on
+        (the same text vetted twice is the same question, not a second one)."""
+        mine = []
+        for q in _QUESTION.findall(text):
+            words = frozenset(w.lower() for w in _LONG_WORD.findall(q))
+            if len(words) < 2:
+                continue
+            for earlier, said in self.questions:
+                common = len(words & earlier)
+                if said != text and common >= 2 and common * 2 >= min(len(words), len(earlier)):
+                    return True
+            mine.append((words, text))
+        self.questions += mine
         return False
 
     def _amount(self, bucket: str) -> str:
@@ -793,6 +818,8 @@ class Service:
             kw: dict[str, Any] = {}
             d.slots = kw
             side = "agent" if p.side == "seller" else "caller"
+            if side == "caller":
+                self.callers.add(id(kw))
             d.weight = 1.0 if side == "caller" else 0.9
             d.fills = list(fills[side])
             d.rep = False  # one reaction, one aside, one detail: never two of a kind in a turn
