@@ -333,6 +333,29 @@ def _paraphrase_rx(loc: str, dom: str) -> tuple[re.Pattern, list[dict[str, list[
     return (re.compile("|".join(parts), re.I), tables, opening, kept) if parts else None
 
 
+def _forms_rx(forms) -> re.Pattern:
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) + r")(?![\w-])",
+                      re.I)
+
+
+@lru_cache(maxsize=None)
+def _answers(loc: str, dom: str) -> tuple[re.Pattern, dict[str, set[str]], dict[str, re.Pattern]] | None:
+    """`pop.*.answered_by` ({step, asks, says}: a caller's question saying a
+    form of `asks` is answered by the agent's `step`, in a sentence saying a
+    form of `says`) as one regex over the questions' forms, the steps that
+    answer each, and what each step's answer says."""
+    steps: dict[str, set[str]] = {}
+    says: dict[str, list[str]] = {}
+    for d in ("generic", dom) if dom != "generic" else ("generic",):
+        for row in load_bank(loc).get(f"pop.{d}.answered_by") or ():
+            for f in row["asks"]:
+                steps.setdefault(str(f).lower(), set()).add(str(row["step"]))
+            says.setdefault(str(row["step"]), []).extend(str(f) for f in row.get("says") or ())
+    if not steps:
+        return None
+    return _forms_rx(steps), steps, {k: _forms_rx(v) for k, v in says.items() if v}
+
+
 def _trie(words: list[str]) -> str:
     """One regex for many phrases, branching letter by letter (a plain
     alternation tries every phrase at every position: too slow per sentence).
@@ -507,6 +530,10 @@ class Service:
         self.age: int | None = None  # the caller's age, from the birth date they give (`_slots`)
         self.callers: set[int] = set()  # the caller turns' slot dicts (`Draft.slots`): whose questions are kept
         self.questions: list[tuple[frozenset[str], str]] = []  # the caller's questions so far (`_asked_before`)
+        self.turn_of: dict[int, int] = {}  # a turn's slot dict -> its turn
+        self.answer_at: dict[int, re.Pattern] = {}  # agent turns that answer a caller's question: what they say
+        self.step_at: dict[int, str] = {}  # the agent's step per turn (run)
+        self.at = 0
         self._slots()
         # the caller's facts, stated once and kept (`_contradicts`): the first statement of each fixes it
         self.hour = int(c.time[:2]) if c.time[:2].isdigit() else 10
@@ -620,8 +647,11 @@ class Service:
         drawn: one set of facts per call."""
         if kw is None:
             return False
-        if id(kw) in self.callers and self._asked_before(text):
+        if id(kw) in self.callers and (self._asked_before(text) or not self._answered_next(text, kw)):
             return True
+        says = self.answer_at.get(self.turn_of.get(id(kw), -1)) if id(kw) not in self.callers else None
+        if says is not None and not says.search(text):
+            return True  # the agent's answer to the caller's question says what it answers
         rx, facts, hours, ages = _caller_facts(self.R.loc, self.dom)
         new: dict[int, int] = {}
         for m in rx.finditer(text):
@@ -655,6 +685,47 @@ class Service:
             mine.append((words, text))
         self.questions += mine
         return False
+
+    def _answered_next(self, text: str, kw: dict) -> bool:
+        """Whether the agent's next turn answers what a caller's sentence asks
+        (`pop.*.answered_by`: [step, form ...], a question saying a form is
+        answered by one of the steps before the form): it does when that
+        turn's step is one of them, or is made so while the turns after it
+        are still to be drawn (a later turn's step, moved up); a question no
+        coming turn answers is not asked."""
+        table = _answers(self.R.loc, self.dom)
+        if table is None or "?" not in text:
+            return True
+        rx, steps, says = table
+        want: set[str] = set()
+        for q in _QUESTION.findall(text):
+            for m in rx.finditer(q):
+                want |= steps[m.group().lower()]
+        if not want:
+            return True
+        i = self.turn_of.get(id(kw), -1)
+        j = i + 1
+        at = self.step_at
+        if j >= self.close_turn or self.sp[j].side != "seller":
+            return False
+        if at.get(j) in want:
+            self._answer(j, at[j], says)
+            return True
+        plain = lambda st: st is not None and st != "hold" and st[:1] != "=" and st not in self.identity \
+            and st != self.outcome  # noqa: E731
+        if j <= self.at or not plain(at.get(j)):
+            return False  # the next turn is drawn already, or says what must stay where it is
+        later = [k for k in sorted(at) if k > j and at[k] in want and plain(at[k])]
+        if not later:
+            return False
+        at[j], at[later[0]] = at[later[0]], at[j]
+        self._answer(j, at[j], says)
+        return True
+
+    def _answer(self, j: int, step: str, says: dict[str, re.Pattern]) -> None:
+        """The agent's turn `j` answers with its step: a sentence that says the answer (when it is still to be drawn)."""
+        if j > self.at and step in says:
+            self.answer_at[j] = says[step]
 
     def _amount(self, bucket: str) -> str:
         """An amount inside the call's `amount_bucket` (`pop.<dom>.amount_range.<bucket>`:
@@ -810,7 +881,9 @@ class Service:
                 # an upset caller (escalation, negative sentiment) does not say "that's a relief"
                 plain = self.k("more.caller")
                 fills[side] = [self.k("more.caller_upset") if k == plain else k for k in fills[side]]
+        self.step_at = step_at
         for i in range(n):
+            self.at = i  # the turn being drawn: the agent turns after it may still change their step (`_answers`)
             p = sp[i]
             d = Draft(i, p)
             beats = self.beats_at.get(i, [])
@@ -818,6 +891,7 @@ class Service:
             kw: dict[str, Any] = {}
             d.slots = kw
             side = "agent" if p.side == "seller" else "caller"
+            self.turn_of[id(kw)] = i
             if side == "caller":
                 self.callers.add(id(kw))
             d.weight = 1.0 if side == "caller" else 0.9
@@ -876,7 +950,10 @@ class Service:
                     s = step_at[i]
                     # the identity check is labelled as what it is: the agent's request, the caller's statement;
                     # the agent's outcome (the request resolved, redirected, passed on) as the scenario's
-                    d.add(d.core, self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i),
+                    said = self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i)
+                    if not said and self.answer_at.pop(i, None) is not None:  # no template says the answer: any
+                        said = self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i)
+                    d.add(d.core, said,
                           (("identity", "request" if side == "agent" else "statement"),) if s in self.identity else
                           (("outcome", self.scen),) if s == self.outcome and side == "agent" else ())
                     if i < self.verified and side == "agent":
@@ -886,6 +963,7 @@ class Service:
                 else:
                     d.add(d.core, self.line(["filler." + side], kw, i))
             drafts.append(d)
+        self.at = n  # every turn drawn: the steps stay where they are
         self.hold_at = self._hold_exchange(drafts, step_at)
         R.fit(drafts, self.target)
         self._polish(drafts, step_at)
