@@ -534,6 +534,7 @@ class Service:
         self.answer_at: dict[int, re.Pattern] = {}  # agent turns that answer a caller's question: what they say
         self.step_at: dict[int, str] = {}  # the agent's step per turn (run)
         self.at = 0
+        self.drafts: list[Draft] = []
         self._slots()
         # the caller's facts, stated once and kept (`_contradicts`): the first statement of each fixes it
         self.hour = int(c.time[:2]) if c.time[:2].isdigit() else 10
@@ -709,6 +710,8 @@ class Service:
         if j >= self.close_turn or self.sp[j].side != "seller":
             return False
         if at.get(j) in want:
+            if j <= self.at and at[j] in says and j < len(self.drafts):  # drawn already: does it say the answer?
+                return any(says[at[j]].search(t) for t, _, _ in self.drafts[j].core)
             self._answer(j, at[j], says)
             return True
         plain = lambda st: st is not None and st != "hold" and st[:1] != "=" and st not in self.identity \
@@ -882,6 +885,7 @@ class Service:
                 plain = self.k("more.caller")
                 fills[side] = [self.k("more.caller_upset") if k == plain else k for k in fills[side]]
         self.step_at = step_at
+        self.drafts = drafts
         for i in range(n):
             self.at = i  # the turn being drawn: the agent turns after it may still change their step (`_answers`)
             p = sp[i]
@@ -1134,7 +1138,8 @@ class Service:
             for lst in (d.head, d.core, d.body, d.tail):
                 if not lst:
                     continue
-                aside = lst is d.body or (step and lst is d.core)  # where a closing aside may go
+                aside = lst is d.core if side == "agent" else lst is d.body  # where a closing aside may go
+                aside = aside and (step or side == "caller")
                 keep = []
                 for text, tags, opt in lst:
                     spaces = text.count(" ")
