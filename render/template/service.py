@@ -442,6 +442,13 @@ TAILS_PER_CALL = 8  # closing asides (", by the way") a side says in one call: e
 
 
 @lru_cache(maxsize=None)
+def _tail_not(loc: str, dom: str) -> re.Pattern | None:
+    """`pop.*.tail_not`: the words of a sentence that takes no closing aside (a thanks, a goodbye)."""
+    words = [str(w) for d in ("generic", dom) for w in load_bank(loc).get(f"pop.{d}.tail_not") or ()]
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + ")", re.I) if words else None
+
+
+@lru_cache(maxsize=None)
 def _word_set(loc: str, key: str) -> frozenset[str]:
     return frozenset(str(w).lower() for g in load_bank(loc).get(key) or () for w in (g if isinstance(g, list) else [g]))
 
@@ -1125,6 +1132,7 @@ class Service:
         banks = {side: (None, None, None) if self.tight else
                  (self.k(f"tail.{side}"), self.k(f"address.{side}"), self.k(f"lead.{side}")) for side in ("agent", "caller")}
         lead_words = self._lead_words()
+        no_tail = _tail_not(R.loc, self.dom)  # a thanks, a goodbye: said as they are
         tails_left = {"agent": TAILS_PER_CALL, "caller": TAILS_PER_CALL}  # an aside is a habit, not a tic
         for d in drafts:
             addressed = False  # the name at most once a turn
@@ -1138,8 +1146,7 @@ class Service:
             for lst in (d.head, d.core, d.body, d.tail):
                 if not lst:
                     continue
-                aside = lst is d.core if side == "agent" else lst is d.body  # where a closing aside may go
-                aside = aside and (step or side == "caller")
+                aside = lst is d.body or (step and lst is d.core)  # where a closing aside may go
                 keep = []
                 for text, tags, opt in lst:
                     spaces = text.count(" ")
@@ -1152,7 +1159,7 @@ class Service:
                             named += 1
                             addressed = True
                         elif tails and aside and tails_left[side] > 0 and text[-1] == "." and "," not in text[-25:] and \
-                                R.chance(0.25):
+                                not (no_tail and no_tail.search(text)) and R.chance(0.25):
                             text = self._joined(text, R.phrase(tails), ".")
                             tails_left[side] -= 1
                     if lead and spaces >= 4 and R.chance(LEAD_CHANCE[side]):
