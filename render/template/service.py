@@ -442,6 +442,13 @@ TAILS_PER_CALL = 8  # closing asides (", by the way") a side says in one call: e
 
 
 @lru_cache(maxsize=None)
+def _upbeat(loc: str, dom: str) -> re.Pattern | None:
+    """`pop.*.upbeat`: the words of delight an upset caller does not say ("perfect", "wonderful")."""
+    words = [str(w) for d in ("generic", dom) for w in load_bank(loc).get(f"pop.{d}.upbeat") or ()]
+    return _forms_rx(words) if words else None
+
+
+@lru_cache(maxsize=None)
 def _tail_not(loc: str, dom: str) -> re.Pattern | None:
     """`pop.*.tail_not`: the words of a sentence that takes no closing aside (a thanks, a goodbye)."""
     words = [str(w) for d in ("generic", dom) for w in load_bank(loc).get(f"pop.{d}.tail_not") or ()]
@@ -484,6 +491,14 @@ def _caller_facts(loc: str, dom: str) -> tuple[re.Pattern, dict[str, list[tuple[
     forms = sorted({*facts, *hours, *ages}, key=len, reverse=True)
     if not forms:
         return None
+    # the regex finds the longest form: it says what each form inside it says too
+    # ("dinner on the stove" is "dinner", said only in the evening)
+    for table in (facts, hours, ages):
+        for f in forms:
+            inner = [x for g in table.items() if g[0] != f and re.search(r"(?<![\w-])" + re.escape(g[0]) + r"(?![\w-])", f)
+                     for x in g[1]]
+            if inner:
+                table[f] = table.get(f, []) + [x for x in inner if x not in table.get(f, [])]
     return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w-])", re.I), facts, hours, ages
 
 
@@ -657,6 +672,9 @@ class Service:
             return False
         if id(kw) in self.callers and (self._asked_before(text) or not self._answered_next(text, kw)):
             return True
+        if self.mood < 0 and id(kw) in self.callers and (up := _upbeat(self.R.loc, self.dom)) is not None and \
+                up.search(text):
+            return True  # an upset caller (the metadata's sentiment) is not delighted
         says = self.answer_at.get(self.turn_of.get(id(kw), -1)) if id(kw) not in self.callers else None
         if says is not None and not says.search(text):
             return True  # the agent's answer to the caller's question says what it answers
