@@ -167,7 +167,7 @@ def _check_metadata(out: Path, call: Call, entry: dict, add, pop) -> None:
             help="plan/population.py sets FCR from the scenario (`fcr_of_scenario`, stdlib/domains/plot.json)")
     if fcr is not None and meta.get("FCR") is True and events is not None and not any(
             e.get("type") == "outcome" and e.get("key") == scen for e in events):
-        # a resolved call says what resolves the request (a short call too: plan/population.py MIN_TURNS)
+        # a resolved call says what resolves the request (a short call too: `min_turns` of stdlib/domains/plot.json)
         add("E0704", f"`{where}`: FCR true, but no sentence resolves the request (no `outcome` `{scen}` event)", span,
             help="the renderer labels the scenario's outcome step (render/template/service.py `outcome`)")
     s = meta.get("sentiment_score")
