@@ -180,8 +180,8 @@ HANDOVER = r"verbinde Sie|stelle Sie .* durch|gebe das .* weiter|leite das .* we
 
 def test_no_tip_after_the_caller_asks_for_a_supervisor(built):
     """Reader defect 5: on main the agent offered tips and upsells after the
-    caller asked for a supervisor, before any hand-over, in 7 of 13 such
-    calls (00131: 9, 00010: 5)."""
+    caller asked for a supervisor, up to and in the turn that hands over, in
+    7 of 13 such calls (00131: 9, 00010: 5)."""
     bad = []
     for g, t, _ in _calls(built):
         turns = t["turns"]
@@ -192,9 +192,9 @@ def test_no_tip_after_the_caller_asks_for_a_supervisor(built):
         for tr in turns[ask + 1:]:
             if tr["speaker"] == "caller":
                 continue
+            bad += [(g["call_id"], s) for s in _sentences(tr["text"]) if re.search(TIP, s)]
             if re.search(HANDOVER, tr["text"]):
                 break
-            bad += [(g["call_id"], s) for s in _sentences(tr["text"]) if re.search(TIP, s)]
     assert not bad, bad
 
 
@@ -235,7 +235,7 @@ FACTS = {  # statements one call cannot both make (either speaker)
                                               r"On (?:my|the) (?:laptop|computer) it (?:works|'s fine|still works)|"
                                               r"I can still get in"),
     "at work / at home": (r"I'm at work|auf der Arbeit\b|bei der Arbeit\b",
-                          r"\bladder\b|\bLeiter\b|in the garden|im Garten|on the stove|auf dem Herd|"
+                          r"\bladder\b|\bLeiter\b|in the garden\b|im Garten\b|on the stove|auf dem Herd|"
                           r"zu Hause krank|home sick"),
     "PIN stays / new PIN": (r"PIN bleibt gleich|PIN stays the same|keeps (?:the same|your existing) PIN",
                             r"neue PIN kommt separat|neue(?:n)? PIN\b[^.?]*(?:getrennt|separat)|"

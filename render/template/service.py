@@ -837,6 +837,7 @@ class Service:
         outs = [s for s in (str(x).replace("INTENT", self.intent) for x in (R.bank[ok] if ok else []))
                 if self.k(f"step.{s}.agent")]
         self.outcome = outs[0] if outs else None
+        self.after = frozenset(outs[1:])  # what follows the outcome (the hand-over, "anything else?"): no aside
         if k <= len(req):
             # the identity check (`steps.always`) stays first: no account detail is read before it
             head = req[:1] if k >= 1 and req[:1] == always else []
@@ -900,6 +901,9 @@ class Service:
             # asides that happen once in a call (the train, the hold queue), in a per-call order
             once = [k for k in once_keys(R.loc, self.dom, side)
                     if not k.endswith("_text" if not self.chat else "_voice")] if not self.tight else []
+            if side == "caller" and self.mood < 0:  # an upset caller praises no one (`pop.*.upbeat_once`)
+                glad = {str(x) for d in ("generic", self.dom) for x in R.bank.get(f"pop.{d}.upbeat_once") or ()}
+                once = [k for k in once if k.rsplit(".", 1)[-1] not in glad]
             rng.shuffle(R.r, once)
             fills[side] = [k for k in [self.k(f"more.{self.scen}.{side}"), *once[:2],
                                        self.k(f"more.{self.intent}.{side}") if self.intent else None, *once[2:],
@@ -987,6 +991,8 @@ class Service:
                           (("outcome", self.scen),) if s == self.outcome and side == "agent" else ())
                     if i < self.verified and side == "agent":
                         d.fills = []  # nothing of the account is said before the caller is verified
+                    if side == "agent" and s in self.after:
+                        d.fills = []  # the agent hands over or closes: no tip after the caller asked for a supervisor
                     if step_at.get(i + 1) == "=ask":
                         d.fills = []  # what the caller asks to hear again is the last thing said
                 else:
