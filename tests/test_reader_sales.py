@@ -41,10 +41,10 @@ LEX = {
                     r"|\bwithin (?:a|one|two|three|\d+) (?:weeks?|months?)\b|\b(?:next|upcoming) QBR\b"
                     r"|\bQBR coming up\b|\bnext quarter\b|\bgo[- ]live\b|\bdeadline\b",
         "authority": r"\b(?:CEO|CFO|COO|CRO|exec team|executive team|board|leadership team)\b.*\b(?:sign|approv|ask|"
-                     r"decid|all in|support|sell|buy-in|bring|loop|sign-off)|\bloop in\b|\btougher sell\b"
+                     r"decid|all in|support|(?<!-)sell|buy-in|bring|loop|sign-off)|\bloop in\b|\btougher sell\b"
                      r"|\bsign(?:s|ed)? off\b|\bfinal (?:say|call|word)\b",
         "pricing": r"\bcosts?\b|\bprice\b|\bpricing\b|\bdiscount\b|\$\d|\bmoney\b|\bbudget\b|\bROI\b"
-                   r"|\bpays? for itself\b|\bspend\b(?! (?:way too much |too much |a lot of |hours|weeks|time|days))",
+                   r"|\bpays? for itself\b|\bspend\b(?!—| (?:way too much |too much |a lot of |hours|weeks|time|days))",
     },
     "de": {
         "timeline": rf"\b(?:vor|bis) (?:{MOND})\b|\bvor dem Jahresabschluss\b|\bbis (?:Q[1-4]|Quartalsende|"

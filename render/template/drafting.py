@@ -99,7 +99,7 @@ class Draft:
     """A turn under construction: segments are (text, tags, removable)."""
     __slots__ = ("i", "p", "side", "head", "core", "body", "tail", "fills", "weight", "words", "moment",
                  "beats", "pol", "bc", "cut", "slots", "cap", "grow", "fkeys", "rep", "fpos", "gaps", "colour", "ask",
-                 "cue_at_words")
+                 "cue_at_words", "max_fills")
     # pol: the tone of a turn without beats or moment (+1 positive, -1 negative, 0 neutral)
 
     def __init__(self, i: int, p: Participant):
@@ -122,6 +122,7 @@ class Draft:
         self.cue_at_words = False  # the moment's words follow others (a small-talk answer): its cue goes with them
         self.cap = 80
         self.grow = True  # may its cap grow when every turn is full
+        self.max_fills: int | None = None  # elaborations `fit` may add (chit-chat: one, never a stack of fragments)
         self.fkeys: set[str] = set()  # fill banks already used in this turn
         self.rep = True  # may a fill bank be used twice in this turn
         self.fpos = 0  # where the rotation over `fills` resumes
@@ -569,6 +570,9 @@ class Drafter:
                 stale = set()
                 while total < target and heap:
                     _, i, d = heapq.heappop(heap)
+                    if d.max_fills is not None and len(d.body) >= d.max_fills:
+                        stale.add(i)
+                        continue
                     key = self._fresh_fill(d)
                     if key is None:
                         stale.add(i)

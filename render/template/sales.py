@@ -32,6 +32,7 @@ SEASONS = ("newyear", "winter", "spring", "spring", "spring", "summer", "summer"
 COOL_OUTCOMES = ("lost", "stalled")
 # in a call that ends cool, after the greeting: the buyer's voice keys give way to
 # reserved ones (a champion of a lost deal does not say "Perfect, let's do it")
+CHAT_FILLS = 1  # elaborations of a chit-chat turn: each is two or three short sentences already
 CHAT = ("smalltalk", "chat", "hello")  # what a buyer answers in the small talk before the agenda
 COOL_KEYS = {"agenda.ok": "cool.agenda", "voice.more": "cool.more"}
 
@@ -120,6 +121,7 @@ class Sales:
         self.raised_here = {b.key for b in c.beats if b.kind in ("objection_raised", "objection_reopened")}
         self.signal_cats = [signal_category(R.loc, b.text or "") for b in c.beats if b.kind == "buying_signal"]
         self.want_cache: dict[str, dict] = {}
+        self.checked_in = False  # the opening asked how the buyer is: small talk follows up, never asks again
         # objections this call addresses or deflects later on (so an earlier ack does not promise "next time")
         self.handled_later = {(b.key, b.turn) for b in c.beats if b.kind in ("objection_addressed",
                                                                               "objection_unaddressed")}
@@ -372,15 +374,19 @@ class Sales:
         return hit
 
     def _find_colleague(self, p: Participant) -> str:
-        others = [s for s in self.sellers if s.id != p.id]
+        # a seller may name a colleague on the line; a buyer speaks of the
+        # seller's colleague to the seller's face only as "you", so a buyer's
+        # {se} is someone not on this call
+        others = [s for s in self.sellers if s.id != p.id] if p.side == "seller" else []
         if others:
             return first_name(others[-1].name)
-        me = first_name(p.name)
+        present = {x.id for x in self.call.participants}
+        said = {first_name(x.name) for x in self.call.participants} if p.side != "seller" else {first_name(p.name)}
         for r in self.R.header.reps:
             name = first_name(r.get("display") or r.get("name") or "")
-            if name and name != me and r.get("name") != p.id:
+            if name and name not in said and r.get("name") != p.id and r.get("name") not in present:
                 return name
-        names = [n for n in (self.R.bank.get("names.first") or []) if isinstance(n, str) and n != me]
+        names = [n for n in (self.R.bank.get("names.first") or []) if isinstance(n, str) and n not in said]
         if not names:
             return ""
         r = rng.stream(self.R.header.corpus.get("seed", 0), "render.colleague", self.call.account or self.call.id)
@@ -540,6 +546,7 @@ class Sales:
         d.weight = weight * j
         d.cap = int(cap * j)
         d.grow = grow
+        d.max_fills = None if grow else CHAT_FILLS
         if fills is not None:
             d.fills = [f for f in fills if f]
 
@@ -608,6 +615,8 @@ class Sales:
         if nxt and not bc_next and "close" not in kinds:
             b = nxt[0]
             key = SETUP.get(b.kind)
+            if b.kind == "small_talk" and self.checked_in:
+                key = "setup.small_talk_follow"  # "how's the week?" was asked and answered
             if b.kind == "objection_raised":
                 key = R.first_key(f"setup.obj.{b.key}", "setup.obj")
             skw = self.ask(d, kw)
@@ -669,7 +678,8 @@ class Sales:
             d.add(d.head, R.say(f"smalltalk.seller.{tone}", kw))
         elif kind == "chat":
             d.add(d.head, R.say("smalltalk.seller_back", kw))
-            d.add(d.head, R.say("smalltalk.bridge", kw), (), True)
+            if self._go_now(d.i):
+                d.add(d.head, R.say("smalltalk.bridge", kw), (), True)
         elif kind == "hello_new":
             d.add(d.head, R.say("intro.welcome", dict(kw, new=first_name(self.by_id[pend[1]].name)
                                                        if pend[1] in self.by_id else kw["you"])))
@@ -678,6 +688,17 @@ class Sales:
             d.add(d.head, R.say("cont.seller", kw), (("resumption", None),))
         elif kind == "hello":
             d.add(d.head, R.say("open.seller_back", kw), (), True)
+
+    def _go_now(self, i: int) -> bool:
+        """Whether "Let's get into it." may be said at turn `i`: no more small
+        talk, no newcomer's introduction and no seller chit-chat comes between
+        it and the agenda (else the call gets into it and then doesn't)."""
+        for j in range(i + 1, self.agenda_turn):
+            kinds = [b.kind for b in self.beats_at.get(j, [])]
+            if "small_talk" in kinds or "introduce_stakeholder" in kinds or \
+                    (not kinds and self.sp[j].side == "seller" and j not in self.held):
+                return False
+        return True
 
     def _heard_bad_news(self, d: Draft) -> bool:
         """Whether the buyer the seller answers just said something negative: a
@@ -763,7 +784,10 @@ class Sales:
             if not nxt:
                 d.add(d.tail, R.say("open.checkin", self.ask(d, kw)))
                 self.pending = ("hello",)
-            self.shape(d, 0.3, 45, ["smalltalk.more_seller"], grow=False)
+                self.checked_in = True
+            # greeting, line check and check-in are the opening: the seller's own news
+            # ("Same on our side." among it) answers the buyer, so it waits for a reply
+            self.shape(d, 0.3, 45, [], grow=False)
         elif kind == "reference":
             self._reference(d, b, kw, tag)
             if not nxt:
@@ -1220,7 +1244,10 @@ class Sales:
             self.shape(d, 0.3, 45, ["smalltalk.more"], grow=False)
         elif kind == "introduce_stakeholder":
             p = self.by_id.get(b.key or "", d.p)
-            skw = dict(kw, me=first_name(p.name), role=R.lex.role(p.role or "") or kw["role"])
+            # "{you} brought me in": a buyer already on the call, never the seller listening
+            host = next((x for x in [self.main_buyer, *self.P] if x.side != "seller" and x.id != p.id), None)
+            skw = dict(kw, me=first_name(p.name), role=R.lex.role(p.role or "") or kw["role"],
+                       you=first_name(host.name) if host else R.first_entry("fallback.dm_name"))
             d.add(d.core, R.say("intro.hello", skw), tag + mtag)
             st = R.hx.people.get(f"{self.call.account}.{p.id}") or {}
             # what the newcomer is here for: its concerns, else its role's (a CFO the
