@@ -682,8 +682,8 @@ class Service:
         new: dict[int, int] = {}
         for m in rx.finditer(text):
             f = m.group().lower()
-            if any(not lo <= self.hour < hi for lo, hi in hours.get(f, ())):
-                return True
+            if id(kw) in self.callers and any(not lo <= self.hour < hi for lo, hi in hours.get(f, ())):
+                return True  # (the caller's own day: the agent's "heute Mittag" is a callback's time)
             if f in ages and (self.age is None or not any(lo <= self.age <= hi for lo, hi in ages[f])):
                 return True
             for g, member in facts.get(f, ()):
@@ -986,6 +986,11 @@ class Service:
                     said = self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i)
                     if not said and self.answer_at.pop(i, None) is not None:  # no template says the answer: any
                         said = self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i)
+                    if not said and side == "agent":  # every reading vetoed: the step said as drawn, never an empty turn
+                        veto, R.veto = R.veto, None
+                        said = self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i) or \
+                            self.line([f"step.hold.{side}"], kw, i)  # (no reading without a slot the call lacks)
+                        R.veto = veto
                     d.add(d.core, said,
                           (("identity", "request" if side == "agent" else "statement"),) if s in self.identity else
                           (("outcome", self.scen),) if s == self.outcome and side == "agent" else ())
