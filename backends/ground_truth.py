@@ -188,7 +188,7 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
     }
 
 
-EVENT_KINDS = ("complaint", "hold", "handover", "identity", "language_switch", "pii_disclosure")
+EVENT_KINDS = ("complaint", "hold", "handover", "identity", "language_switch", "outcome", "pii_disclosure")
 
 
 def overlap_seconds(t, over) -> float:

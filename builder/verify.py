@@ -127,11 +127,12 @@ def _check_metadata(out: Path, call: Call, entry: dict, add, pop) -> None:
     from corpusc.plan.population import (JOINT_EXCLUDED, MOOD_NEGATIVE, joint_rules, misrouted, negative_call,
                                          plot_rules)
     files = entry.get("files", {})
-    meta, where = None, None
+    meta, where, events = None, None, None
     for rel in (f"ground_truth/{call.id}.json", f"audio/{call.id}.wav.json"):
         if rel in files:
             doc = json.loads((out / rel).read_text(encoding="utf-8"))
             meta, where = (doc.get("metadata") if "metadata" in doc and "C1" not in doc else doc.get("C1")), rel
+            events = doc.get("events") if isinstance(doc.get("events"), list) else None
             break
     if not isinstance(meta, dict):
         return
@@ -166,6 +167,11 @@ def _check_metadata(out: Path, call: Call, entry: dict, add, pop) -> None:
     if fcr is not None and isinstance(meta.get("FCR"), bool) and meta["FCR"] is not fcr:
         add("E0704", f"`{where}`: FCR {meta['FCR']} contradicts scenario `{scen}` the dialogue plays", span,
             help="plan/population.py sets FCR from the scenario (`fcr_of_scenario`, stdlib/domains/plot.json)")
+    if fcr is not None and meta.get("FCR") is True and events is not None and not any(
+            e.get("type") == "outcome" and e.get("key") == scen for e in events):
+        # a resolved call says what resolves the request (a short call too: `min_turns` of stdlib/domains/plot.json)
+        add("E0704", f"`{where}`: FCR true, but no sentence resolves the request (no `outcome` `{scen}` event)", span,
+            help="the renderer labels the scenario's outcome step (render/template/service.py `outcome`)")
     s = meta.get("sentiment_score")
     if isinstance(s, (int, float)) and not isinstance(s, bool) and negative_call(meta) and s >= MOOD_NEGATIVE:
         add("E0704", f"`{where}`: sentiment_score {s} for a call that plays a complaint or an escalation", span,

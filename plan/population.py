@@ -14,7 +14,7 @@ from array import array
 from functools import lru_cache
 from typing import Any, Iterator
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from corpusc.compiler import program as P
 from corpusc.plan import rng
@@ -309,6 +309,7 @@ class PlotRules(BaseModel):
     hold_share_default: float
     hold_share_handover: float
     routes: dict[str, frozenset[str]]
+    min_turns: int = Field(4, ge=2)  # the fewest turns a call has (the outcome needs room: `min_turns` of plot.json)
 
     @field_validator("hold_share")
     @classmethod
@@ -662,6 +663,7 @@ class Expander:
         self.draws: dict[tuple, Any] = {}  # the plan (`fill`) of each key
         self.fills: dict[tuple, Any] = {}  # one per distinct list of fields
         self.phones: dict[str, list] = {}  # reserved number blocks by locale
+        self.min_turns = plot_rules(pop.domain).min_turns  # the fewest turns a call of the domain has
         self.stream = rng.streams(prog.corpus.seed, "population", pop.name, "call")
         self.hold_stream = rng.streams(prog.corpus.seed, "population", pop.name, "hold")
         # frozen parts many calls share (participants, beats), made once each
@@ -777,7 +779,9 @@ class Expander:
         # the turns fill the time not spent waiting (the hold, the silences): a long hold is no talk
         talk = duration - sum(float(meta[k]) for k in ("Hold_time", "Silence_total_seconds")
                               if isinstance(meta.get(k), (int, float)) and not isinstance(meta.get(k), bool))
-        turns = max(4, min(80, int(round(max(duration * 0.3, talk) / (CHAT_MESSAGE_SEC if chat else 12.0)))))
+        # never fewer turns than the domain's calls need to play their outcome (plot.json `min_turns`: a
+        # bank call's greeting, request, identity check, two exchanges of the outcome and close)
+        turns = max(self.min_turns, min(80, int(round(max(duration * 0.3, talk) / (CHAT_MESSAGE_SEC if chat else 12.0)))))
         # room for what the metadata says happened: a hold is announced, agreed to and returned from
         # (three turns), a silence sits before a caller's turn, each interruption cuts into a turn
         turns = min(80, max(turns, 4 + 3 * _positive(meta.get("Hold_time")) + 2 * _positive(

@@ -244,10 +244,14 @@ def _para_literal(s: str, para: tuple, caps: tuple[str, ...], start: bool) -> tu
 
 
 def _para_nodes(s: str, para: tuple, caps: tuple[str, ...], start: bool) -> list:
-    rx, tables, opening = para
+    rx, tables, opening, fixed = para
     out: list = []
     pos = 0
+    # a fixed phrase ("ab sofort", "zu viel auf einmal") is said as written: no paraphrase inside it
+    kept = [m.span() for m in fixed.finditer(s)] if fixed is not None else []
     for m in rx.finditer(s):
+        if any(a < m.end() and m.start() < b for a, b in kept):
+            continue
         table = m.lastindex - 1
         if m.start() == 0 and table in opening and not start:
             continue  # a sentence opener, but here the literal continues a sentence
@@ -276,7 +280,8 @@ def _hold_words(loc: str, dom: str, name: str = "hold_words") -> re.Pattern | No
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.I) if words else None
 
 
-def _paraphraser(loc: str, dom: str, chat: bool) -> tuple[re.Pattern, list[dict[str, list[str]]], set[int]] | None:
+def _paraphraser(loc: str, dom: str, chat: bool) -> tuple[re.Pattern, list[dict[str, list[str]]], set[int],
+                                                          re.Pattern | None] | None:
     """`pop.*.paraphrase`: groups of phrases that say the same in the same
     place of a sentence; any member found is replaced by one of its group. A
     group written with a leading `^` only opens a sentence; a member written
@@ -291,15 +296,17 @@ def _paraphraser(loc: str, dom: str, chat: bool) -> tuple[re.Pattern, list[dict[
     if rx is None:
         return found
     tables = [{w: [x for x in g if not rx.search(x)] or [w] for w, g in of.items()} for of in found[1]]
-    return found[0], tables, found[2]
+    return found[0], tables, *found[2:]
 
 
 @lru_cache(maxsize=None)
-def _paraphrase_rx(loc: str, dom: str) -> tuple[re.Pattern, list[dict[str, list[str]]], set[int]] | None:
+def _paraphrase_rx(loc: str, dom: str) -> tuple[re.Pattern, list[dict[str, list[str]]], set[int],
+                                                  re.Pattern | None] | None:
     """The phone call's paraphrase tables and their one regex (a chat's tables
-    narrow the same groups). A group whose members read as different signals
-    (`term_categories`) is left out: a paraphrase never changes what a
-    sentence is labelled."""
+    narrow the same groups), and the fixed phrases no paraphrase reaches into
+    (`pop.*.paraphrase_fixed`: "ab sofort" never "ab unverzüglich"). A group
+    whose members read as different signals (`term_categories`) is left out:
+    a paraphrase never changes what a sentence is labelled."""
     parts, tables, opening = [], [], set()
     held = _hold_words(loc, dom)
     for start in (True, False):
@@ -320,7 +327,33 @@ def _paraphrase_rx(loc: str, dom: str) -> tuple[re.Pattern, list[dict[str, list[
             if start:
                 opening.add(len(tables))
             tables.append(of)
-    return (re.compile("|".join(parts), re.I), tables, opening) if parts else None
+    fixed = [str(w) for d in ("generic", dom) for w in load_bank(loc).get(f"pop.{d}.paraphrase_fixed") or ()]
+    kept = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in sorted(set(fixed), key=len, reverse=True)) +
+                      r")(?![\w-])", re.I) if fixed else None
+    return (re.compile("|".join(parts), re.I), tables, opening, kept) if parts else None
+
+
+def _forms_rx(forms) -> re.Pattern:
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True))) + r")(?![\w-])",
+                      re.I)
+
+
+@lru_cache(maxsize=None)
+def _answers(loc: str, dom: str) -> tuple[re.Pattern, dict[str, set[str]], dict[str, re.Pattern]] | None:
+    """`pop.*.answered_by` ({step, asks, says}: a caller's question saying a
+    form of `asks` is answered by the agent's `step`, in a sentence saying a
+    form of `says`) as one regex over the questions' forms, the steps that
+    answer each, and what each step's answer says."""
+    steps: dict[str, set[str]] = {}
+    says: dict[str, list[str]] = {}
+    for d in ("generic", dom) if dom != "generic" else ("generic",):
+        for row in load_bank(loc).get(f"pop.{d}.answered_by") or ():
+            for f in row["asks"]:
+                steps.setdefault(str(f).lower(), set()).add(str(row["step"]))
+            says.setdefault(str(row["step"]), []).extend(str(f) for f in row.get("says") or ())
+    if not steps:
+        return None
+    return _forms_rx(steps), steps, {k: _forms_rx(v) for k, v in says.items() if v}
 
 
 def _trie(words: list[str]) -> str:
@@ -402,8 +435,24 @@ def _fact_names(loc: str, prefix: str) -> tuple[str, ...]:
 
 
 _FIRST = re.compile(r"[^.!?]*[.!?]*")  # a text's first sentence
+_QUESTION = re.compile(r"[^.!?]+\?")  # the questions of a text
+_LONG_WORD = re.compile(r"\w{5,}")  # the words that say what a question is about (in any locale: the longer ones)
 LEAD_CHANCE = {"agent": 0.15, "caller": 0.3}  # a sentence opened by a lead ("Also," "Well,"), by side
 TAILS_PER_CALL = 8  # closing asides (", by the way") a side says in one call: each at most once (the bank cycles)
+
+
+@lru_cache(maxsize=None)
+def _upbeat(loc: str, dom: str) -> re.Pattern | None:
+    """`pop.*.upbeat`: the words of delight an upset caller does not say ("perfect", "wonderful")."""
+    words = [str(w) for d in ("generic", dom) for w in load_bank(loc).get(f"pop.{d}.upbeat") or ()]
+    return _forms_rx(words) if words else None
+
+
+@lru_cache(maxsize=None)
+def _tail_not(loc: str, dom: str) -> re.Pattern | None:
+    """`pop.*.tail_not`: the words of a sentence that takes no closing aside (a thanks, a goodbye)."""
+    words = [str(w) for d in ("generic", dom) for w in load_bank(loc).get(f"pop.{d}.tail_not") or ()]
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + ")", re.I) if words else None
 
 
 @lru_cache(maxsize=None)
@@ -413,15 +462,19 @@ def _word_set(loc: str, key: str) -> frozenset[str]:
 
 @lru_cache(maxsize=None)
 def _caller_facts(loc: str, dom: str) -> tuple[re.Pattern, dict[str, list[tuple[int, int]]],
-                                               dict[str, list[tuple[int, int]]]] | None:
-    """What a caller says about themselves (pop_caller.json), as one regex over
+                                               dict[str, list[tuple[int, int]]], dict[str, list[tuple[int, int]]]] | None:
+    """What a call says of its caller (pop_caller.json), as one regex over
     the forms and what each form says: `pop.*.exclusive`, (group, member) of a
     fact a call states once (the one person who usually helps, a new number or
-    the old one still correct); `pop.*.said_between`, the hours [from, to) in
-    which a call may start for the form to be said ("after work")."""
+    the old one still correct, the device that still works, where the caller
+    is, whether the new card keeps its PIN); `pop.*.said_between`, the hours
+    [from, to) in which a call may start for the form to be said ("after
+    work"); `pop.*.said_aged`, the caller's ages [from, to] in years for it
+    to be said ("my pension", a youth account that ended with a birthday)."""
     bank = load_bank(loc)
     facts: dict[str, list[tuple[int, int]]] = {}
     hours: dict[str, list[tuple[int, int]]] = {}
+    ages: dict[str, list[tuple[int, int]]] = {}
     n = 0
     for d in ("generic", dom) if dom != "generic" else ("generic",):
         for g in bank.get(f"pop.{d}.exclusive") or ():
@@ -432,11 +485,22 @@ def _caller_facts(loc: str, dom: str) -> tuple[re.Pattern, dict[str, list[tuple[
         for row in bank.get(f"pop.{d}.said_between") or ():
             for f in row[2:]:
                 hours.setdefault(str(f).lower(), []).append((int(row[0]), int(row[1])))
-    forms = sorted({*facts, *hours}, key=len, reverse=True)
+        for row in bank.get(f"pop.{d}.said_aged") or ():
+            for f in row[2:]:
+                ages.setdefault(str(f).lower(), []).append((int(row[0]), int(row[1])))
+    forms = sorted({*facts, *hours, *ages}, key=len, reverse=True)
     if not forms:
         return None
+    # the regex finds the longest form: it says what each form inside it says too
+    # ("dinner on the stove" is "dinner", said only in the evening)
+    for table in (facts, hours, ages):
+        for f in forms:
+            inner = [x for g in table.items() if g[0] != f and re.search(r"(?<![\w-])" + re.escape(g[0]) + r"(?![\w-])", f)
+                     for x in g[1]]
+            if inner:
+                table[f] = table.get(f, []) + [x for x in inner if x not in table.get(f, [])]
     # factored by common prefix: the same matches as the forms longest first (a fifth of a call's time)
-    return re.compile(r"(?<![\w-])(?:" + alternation(forms) + r")(?![\w-])", re.I), facts, hours
+    return re.compile(r"(?<![\w-])(?:" + alternation(forms) + r")(?![\w-])", re.I), facts, hours, ages
 
 
 
@@ -486,12 +550,19 @@ class Service:
         mood = float(mood) if isinstance(mood, (int, float)) and not isinstance(mood, bool) else 0.0
         self.mood = -1 if mood < -0.3 or self.scen.startswith("escalation") else 1 if mood > 0.3 else 0
         self.missing: set[str] = set()  # slots this call has no value for: templates using them are skipped
+        self.age: int | None = None  # the caller's age, from the birth date they give (`_slots`)
+        self.callers: set[int] = set()  # the caller turns' slot dicts (`Draft.slots`): whose questions are kept
+        self.questions: list[tuple[frozenset[str], str]] = []  # the caller's questions so far (`_asked_before`)
+        self.turn_of: dict[int, int] = {}  # a turn's slot dict -> its turn
+        self.answer_at: dict[int, re.Pattern] = {}  # agent turns that answer a caller's question: what they say
+        self.step_at: dict[int, str] = {}  # the agent's step per turn (run)
+        self.at = 0
+        self.drafts: list[Draft] = []
         self.cause = self._cause()
         self._slots()
         # the caller's facts, stated once and kept (`_contradicts`): the first statement of each fixes it
         self.hour = int(c.time[:2]) if c.time[:2].isdigit() else 10
         self.facts: dict[int, int] = {}
-        self.callers: set[int] = set()  # the caller turns' slot dicts (`Draft.slots`): whose sentences are vetted
         R.veto = self._contradicts if _caller_facts(R.loc, self.dom) is not None else None
 
     def k(self, *names: str) -> str | None:
@@ -530,7 +601,10 @@ class Service:
             value = float(value)
         except (TypeError, ValueError):
             value = 0.0
+        # the caller's name and title from the gender the plan gave them (the voice's: backends/audio/voices.py)
         fem = R.chance(0.5)
+        gender = next((p.gender for p in c.participants if p.side == "buyer"), "")
+        fem = gender == "female" if gender in ("female", "male") else fem
         first = R.phrase(R.first_key("names.first_f" if fem else "names.first_m", "names.first") or "names.first")
         sal = R.phrase(R.first_key("names.sal_f" if fem else "names.sal_m") or "names.last") if \
             R.has("names.sal_f") else ""
@@ -578,8 +652,10 @@ class Service:
         dob = self.k("dob")
         if months and dob:  # the caller's birthday, the same wherever it is said
             # (its own slot names: a `day` slot would label the birthday a next step, signal_keys.json)
-            R.slots["dob"] = R.say(dob, {"bday": str(1 + rng.below(R.r, 28)), "month": months[0][rng.below(R.r, 12)],
-                                         "year": str(1940 + rng.below(R.r, 63))})
+            bday, month, year = str(1 + rng.below(R.r, 28)), months[0][rng.below(R.r, 12)], 1940 + rng.below(R.r, 63)
+            R.slots["dob"] = R.say(dob, {"bday": bday, "month": month, "year": str(year)})
+            # the caller's age, for what only some ages say (`pop.*.said_aged`)
+            self.age = int(c.date[:4]) - year if c.date[:4].isdigit() else None
         R.slots["email"] = f"{_ascii(first)}.{_ascii(last)}@example.com"  # a reserved domain (RFC 2606)
         self.missing = {k for k in ("amount", "dob") if not R.slots.get(k)}
         # contact data (a phone number, an e-mail address) is said only where the metadata plans a
@@ -602,19 +678,31 @@ class Service:
         return ok[rng.below(self.R.r, len(ok))] if ok else ""
 
     def _contradicts(self, text: str, kw: dict | None) -> bool:
-        """Whether a caller's sentence says a fact other than the one the caller
-        stated before (`pop.*.exclusive`: a second person who "usually does
-        this", a new number after "still correct") or a time of day the call's
-        start hour rules out ("after work" at 9 am); when not, its facts are
-        the caller's from now on. Drawn from the banks, checked as drawn: the
-        caller keeps one set of facts per call."""
-        if kw is None or id(kw) not in self.callers:
+        """Whether a sentence (the caller's or the agent's) says a fact other
+        than the one the call stated before (`pop.*.exclusive`: a second person
+        who "usually does this", a new number after "still correct", the laptop
+        that works after "same message on the computer", a new PIN after "the
+        PIN stays"), a time of day the call's start hour rules out ("after
+        work" at 9 am) or an age the caller's birth date rules out; when not,
+        its facts are the call's from now on. Drawn from the banks, checked as
+        drawn: one set of facts per call."""
+        if kw is None:
             return False
-        rx, facts, hours = _caller_facts(self.R.loc, self.dom)
+        if id(kw) in self.callers and (self._asked_before(text) or not self._answered_next(text, kw)):
+            return True
+        if self.mood < 0 and id(kw) in self.callers and (up := _upbeat(self.R.loc, self.dom)) is not None and \
+                up.search(text):
+            return True  # an upset caller (the metadata's sentiment) is not delighted
+        says = self.answer_at.get(self.turn_of.get(id(kw), -1)) if id(kw) not in self.callers else None
+        if says is not None and not says.search(text):
+            return True  # the agent's answer to the caller's question says what it answers
+        rx, facts, hours, ages = _caller_facts(self.R.loc, self.dom)
         new: dict[int, int] = {}
         for m in rx.finditer(text):
             f = m.group().lower()
-            if any(not lo <= self.hour < hi for lo, hi in hours.get(f, ())):
+            if id(kw) in self.callers and any(not lo <= self.hour < hi for lo, hi in hours.get(f, ())):
+                return True  # (the caller's own day: the agent's "heute Mittag" is a callback's time)
+            if f in ages and (self.age is None or not any(lo <= self.age <= hi for lo, hi in ages[f])):
                 return True
             for g, member in facts.get(f, ()):
                 if self.facts.get(g, new.get(g, member)) != member:
@@ -622,6 +710,68 @@ class Service:
                 new[g] = member
         self.facts.update(new)
         return False
+
+    def _asked_before(self, text: str) -> bool:
+        """Whether a caller's sentence asks again what the caller asked before
+        in other words ("Kann ich vorzeitig zurückzahlen ...?" after "Darf ich
+        vorzeitig zurückzahlen ...?"): its longer words mostly those of an
+        earlier question. When not, its questions are the caller's from now on
+        (the same text vetted twice is the same question, not a second one)."""
+        mine = []
+        for q in _QUESTION.findall(text):
+            words = frozenset(w.lower() for w in _LONG_WORD.findall(q))
+            if len(words) < 2:
+                continue
+            for earlier, said in self.questions:
+                common = len(words & earlier)
+                if said != text and common >= 2 and common * 2 >= min(len(words), len(earlier)):
+                    return True
+            mine.append((words, text))
+        self.questions += mine
+        return False
+
+    def _answered_next(self, text: str, kw: dict) -> bool:
+        """Whether the agent's next turn answers what a caller's sentence asks
+        (`pop.*.answered_by`: [step, form ...], a question saying a form is
+        answered by one of the steps before the form): it does when that
+        turn's step is one of them, or is made so while the turns after it
+        are still to be drawn (a later turn's step, moved up); a question no
+        coming turn answers is not asked."""
+        table = _answers(self.R.loc, self.dom)
+        if table is None or "?" not in text:
+            return True
+        rx, steps, says = table
+        want: set[str] = set()
+        for q in _QUESTION.findall(text):
+            for m in rx.finditer(q):
+                want |= steps[m.group().lower()]
+        if not want:
+            return True
+        i = self.turn_of.get(id(kw), -1)
+        j = i + 1
+        at = self.step_at
+        if j >= self.close_turn or self.sp[j].side != "seller":
+            return False
+        if at.get(j) in want:
+            if j <= self.at and at[j] in says and j < len(self.drafts):  # drawn already: does it say the answer?
+                return any(says[at[j]].search(t) for t, _, _ in self.drafts[j].core)
+            self._answer(j, at[j], says)
+            return True
+        plain = lambda st: st is not None and st != "hold" and st[:1] != "=" and st not in self.identity \
+            and st != self.outcome  # noqa: E731
+        if j <= self.at or not plain(at.get(j)):
+            return False  # the next turn is drawn already, or says what must stay where it is
+        later = [k for k in sorted(at) if k > j and at[k] in want and plain(at[k])]
+        if not later:
+            return False
+        at[j], at[later[0]] = at[later[0]], at[j]
+        self._answer(j, at[j], says)
+        return True
+
+    def _answer(self, j: int, step: str, says: dict[str, re.Pattern]) -> None:
+        """The agent's turn `j` answers with its step: a sentence that says the answer (when it is still to be drawn)."""
+        if j > self.at and step in says:
+            self.answer_at[j] = says[step]
 
     def _amount(self, bucket: str) -> str:
         """An amount inside the call's `amount_bucket` (`pop.<dom>.amount_range.<bucket>`:
@@ -700,16 +850,23 @@ class Service:
         req = [s for p in parts for s in p]
         always = [s for s in parts[0] if s in req][:1]
         self.identity = frozenset(always)
+        # the scenario's outcome (`osteps.<scenario>`): its first step is what the call's outcome is
+        # (the request resolved, redirected, passed on), labelled as it (`outcome`, run)
+        outs = list(parts[3])  # the cause's own outcome where its bank has one (`_step_name`)
+        self.outcome = outs[0] if outs else None
+        self.after = frozenset(outs[1:])  # what follows the outcome (the hand-over, "anything else?"): no aside
         if k <= len(req):
             # the identity check (`steps.always`) stays first: no account detail is read before it; the
             # outcome last; the middle's steps that fit are drawn per call, kept in their order
             head = req[:1] if k >= 1 and req[:1] == always else []
-            tail = parts[3][max(0, len(parts[3]) - (k - len(head))):]
+            rest = k - len(head)
+            if 0 < rest < len(outs):  # too few turns for all of the outcome: what it is first, never what follows
+                return head + outs[:rest]
             mid = [s for p in parts[:3] for s in p if s not in head]
-            room = k - len(head) - len(tail)
+            room = rest - len(outs)
             keep = sorted(rng.sample(R.r, list(range(len(mid))), room)) if 0 < room < len(mid) else \
                 list(range(len(mid)))[:max(0, room)]
-            return head + [mid[j] for j in keep] + tail
+            return head + [mid[j] for j in keep] + (outs if rest > 0 else [])
         ek = self.k(f"extra.{self.scen}", "extra")
         extras = [str(s) for s in R.bank[ek]] if ek else []
         extras = [s for s in extras if s not in req and self.k(f"step.{s}.agent")]
@@ -719,9 +876,7 @@ class Service:
         while len(mid) < need:
             mid.append("hold")
         # the scenario's own questions first, small talk and admin while the agent works, the outcome last
-        ok = self.k(f"osteps.{self.scen}")
-        n_out = len([s for s in (R.bank[ok] if ok else []) if self.k(f"step.{str(s).replace('INTENT', self.intent)}.agent")])
-        cut = max(1, len(req) - n_out)
+        cut = max(1, len(req) - len(outs))
         return req[:cut] + mid + req[cut:]
 
     def _step_name(self, s: str) -> str:
@@ -777,6 +932,9 @@ class Service:
             # asides that happen once in a call (the train, the hold queue), in a per-call order
             once = [k for k in once_keys(R.loc, self.dom, side)
                     if not k.endswith("_text" if not self.chat else "_voice")] if not self.tight else []
+            if side == "caller" and self.mood < 0:  # an upset caller praises no one (`pop.*.upbeat_once`)
+                glad = {str(x) for d in ("generic", self.dom) for x in R.bank.get(f"pop.{d}.upbeat_once") or ()}
+                once = [k for k in once if k.rsplit(".", 1)[-1] not in glad]
             rng.shuffle(R.r, once)
             fills[side] = [k for k in [self.k(f"more.{self.scen}.{side}"), *once[:2],
                                        # the cause's asides; an upset caller's only from an upset caller
@@ -790,7 +948,10 @@ class Service:
                 # an upset caller (escalation, negative sentiment) does not say "that's a relief"
                 plain = self.k("more.caller")
                 fills[side] = [self.k("more.caller_upset") if k == plain else k for k in fills[side]]
+        self.step_at = step_at
+        self.drafts = drafts
         for i in range(n):
+            self.at = i  # the turn being drawn: the agent turns after it may still change their step (`_answers`)
             p = sp[i]
             d = Draft(i, p)
             beats = self.beats_at.get(i, [])
@@ -798,6 +959,7 @@ class Service:
             kw: dict[str, Any] = {}
             d.slots = kw
             side = "agent" if p.side == "seller" else "caller"
+            self.turn_of[id(kw)] = i
             if side == "caller":
                 self.callers.add(id(kw))
             d.weight = 1.0 if side == "caller" else 0.9
@@ -854,19 +1016,32 @@ class Service:
                     d.fills = []
                 elif i in step_at:
                     s = step_at[i]
-                    # the identity check is labelled as what it is: the agent's request, the caller's statement
-                    d.add(d.core, self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i),
-                          (("identity", "request" if side == "agent" else "statement"),) if s in self.identity else ())
+                    # the identity check is labelled as what it is: the agent's request, the caller's statement;
+                    # the agent's outcome (the request resolved, redirected, passed on) as the scenario's
+                    said = self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i)
+                    if not said and self.answer_at.pop(i, None) is not None:  # no template says the answer: any
+                        said = self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i)
+                    if not said and side == "agent":  # every reading vetoed: the step said as drawn, never an empty turn
+                        veto, R.veto = R.veto, None
+                        said = self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i) or \
+                            self.line([f"step.hold.{side}"], kw, i)  # (no reading without a slot the call lacks)
+                        R.veto = veto
+                    d.add(d.core, said,
+                          (("identity", "request" if side == "agent" else "statement"),) if s in self.identity else
+                          (("outcome", self.scen),) if s == self.outcome and side == "agent" else ())
                     if i < self.verified and side == "agent":
                         d.fills = []  # nothing of the account is said before the caller is verified
+                    if side == "agent" and s in self.after:
+                        d.fills = []  # the agent hands over or closes: no tip after the caller asked for a supervisor
                     if step_at.get(i + 1) == "=ask":
                         d.fills = []  # what the caller asks to hear again is the last thing said
                 else:
                     d.add(d.core, self.line(["filler." + side], kw, i))
             drafts.append(d)
+        self.at = n  # every turn drawn: the steps stay where they are
         self.hold_at = self._hold_exchange(drafts, step_at)
         R.fit(drafts, self.target)
-        self._polish(drafts)
+        self._polish(drafts, step_at)
         for d in drafts:  # the repeat: the agent's last words before the request, word for word
             if step_at.get(d.i) == "=repeat":
                 src = next((x for x in reversed(drafts[:d.i]) if x.side == "seller" and step_at.get(x.i) != "=ask"),
@@ -1006,16 +1181,22 @@ class Service:
         key = self.k("transferred.caller_once" if earlier == 1 else "transferred.caller_many")
         return self.say(key, dict(kw, times=self.R.lex.word(earlier)))
 
-    def _polish(self, drafts: list[Draft]) -> None:
+    def _polish(self, drafts: list[Draft], step_at: dict[int, str]) -> None:
         """The customer's name now and then, a closing aside; drop a removable
         sentence the call has already said (a refilled bank's second draw).
-        (Paraphrases are drawn with the templates: `service_bank`.)"""
+        (Paraphrases are drawn with the templates: `service_bank`.) A closing
+        aside (", by the way", ", to be honest") goes only where it reads as
+        said: on the agent's explanations of a step of the request and the
+        asides of either side, never on a greeting, a thanks, the hold, the
+        identity check, the outcome or the goodbye, nor on a fact the caller
+        states (their name, their income)."""
         R = self.R
         said: set[str] = set()
         named = 0
         banks = {side: (None, None, None) if self.tight else
                  (self.k(f"tail.{side}"), self.k(f"address.{side}"), self.k(f"lead.{side}")) for side in ("agent", "caller")}
         lead_words = self._lead_words()
+        no_tail = _tail_not(R.loc, self.dom)  # a thanks, a goodbye: said as they are
         tails_left = {"agent": TAILS_PER_CALL, "caller": TAILS_PER_CALL}  # an aside is a habit, not a tic
         for d in drafts:
             addressed = False  # the name at most once a turn
@@ -1023,9 +1204,13 @@ class Service:
             tails, address, lead = banks[side]
             if d.i < 1:
                 lead = None
+            st = step_at.get(d.i)
+            step = side == "agent" and d.i >= self.verified and st is not None and st != self.outcome and \
+                st not in self.identity and st[:1] != "=" and st != "hold" and d.i != self.hold_at
             for lst in (d.head, d.core, d.body, d.tail):
                 if not lst:
                     continue
+                aside = lst is d.body or (step and lst is d.core)  # where a closing aside may go
                 keep = []
                 for text, tags, opt in lst:
                     spaces = text.count(" ")
@@ -1037,8 +1222,8 @@ class Service:
                             text = self._joined(text, R.phrase(address), text[-1])
                             named += 1
                             addressed = True
-                        elif tails and tails_left[side] > 0 and text[-1] == "." and "," not in text[-25:] and \
-                                R.chance(0.25):
+                        elif tails and aside and tails_left[side] > 0 and text[-1] == "." and "," not in text[-25:] and \
+                                not (no_tail and no_tail.search(text)) and R.chance(0.25):
                             text = self._joined(text, R.phrase(tails), ".")
                             tails_left[side] -= 1
                     if lead and spaces >= 4 and R.chance(LEAD_CHANCE[side]):
