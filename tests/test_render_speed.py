@@ -180,7 +180,7 @@ def test_alternations_factored_by_prefix_match_as_the_plain_ones():
         for dom in ("generic", "banking", "telecom"):
             got = service._caller_facts(loc, dom)
             if got is not None:
-                word_lists.append(sorted({*got[1], *got[2]}))
+                word_lists.append(sorted({*got[1], *got[2], *got[3]}))
     word_lists.append(["so", "so that", "son", "s", "and", "an", "and then", "AND", "Äh", "äh m"])
     word_lists.append(["sſ", "ss", "s"])  # letters IGNORECASE pairs: the plain alternation
     assert alternation(word_lists[-1]) == "|".join(re.escape(w) for w in sorted(word_lists[-1], key=len, reverse=True))
