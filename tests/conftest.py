@@ -85,3 +85,15 @@ def resumptions(rendered) -> int:
                     (rc.call_id, e.turn)
                 assert T[e.turn - 1].backchannel and T[e.turn - 1].interjection, (rc.call_id, e.turn)
     return n
+
+
+@pytest.fixture(scope="session")
+def cc_text_build(tmp_path_factory) -> Path:
+    """examples/contact_center built once without audio (transcripts, ground
+    truth, SA payloads), for the tests that read those files."""
+    from corpusc.cli.main import main
+    out = tmp_path_factory.mktemp("cc_text") / "out"
+    res = CliRunner().invoke(main, ["build", str(EXAMPLES / "contact_center.corpus"), "-o", str(out), "--jobs", "1",
+                                    "--only", "transcripts,ground_truth,sa"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    return out

@@ -17,7 +17,6 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from corpusc.builder import quality as Q
 from corpusc.render.template import service
@@ -128,13 +127,8 @@ WAIT_CUE = re.compile(r"\[(?:hold|silence) [\d.]+s\]|\[[\d.]+s pause\]")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    from corpusc.cli.main import main
-    out = tmp_path_factory.mktemp("cccauses") / "out"
-    res = CliRunner().invoke(main, ["build", str(EXAMPLES / "contact_center.corpus"), "-o", str(out), "--jobs", "1",
-                                    "--only", "transcripts,ground_truth,sa"], catch_exceptions=False)
-    assert res.exit_code == 0, res.output
-    return out
+def built(cc_text_build) -> Path:
+    return cc_text_build
 
 
 def test_a_chat_carries_no_spoken_call_cue(built):

@@ -19,14 +19,8 @@ from .conftest import EXAMPLES
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """The example built without audio (transcripts, ground truth, SA payloads)."""
-    from corpusc.cli.main import main
-    out = tmp_path_factory.mktemp("ccplan") / "out"
-    res = CliRunner().invoke(main, ["build", str(EXAMPLES / "contact_center.corpus"), "-o", str(out), "--jobs", "1",
-                                    "--only", "transcripts,ground_truth,sa"], catch_exceptions=False)
-    assert res.exit_code == 0, res.output
-    return out
+def built(cc_text_build) -> Path:
+    return cc_text_build
 
 
 def _calls(out: Path):
