@@ -164,7 +164,8 @@ def test_no_stock_tag_where_it_cannot_be_said(built):
 
 # ---- 5. turns that answer, facts that agree -----------------------------------------------------------
 
-ASK_SUPERVISOR = r"Vorgesetzte|Teamleitung (?:sprechen|verbinden)|mit der Teamleitung|supervisor|manager|" \
+ASK_SUPERVISOR = r"Vorgesetzte|Teamleitung (?:sprechen|verbinden)|mit der Teamleitung|supervisor|" \
+                 r"(?:speak|talk) (?:to|with) (?:a|the|your) manager|\byour manager\b|" \
                  r"jemandem sprechen, der etwas entscheiden|jemanden sprechen, der"
 TIP = r"Tipp|\btip\b|Tagesgeld|savings|Wallet|Push-|push notification|Vollmacht|power of attorney|Haushaltsbuch|" \
       r"Steuerbescheinigung|tax certificate|Landeswährung|local currency|paper statements|Auszüge auf Papier"
