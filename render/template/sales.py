@@ -498,7 +498,7 @@ class Sales:
             self.cool_now = self.cool and i >= 2  # after the greeting
             self.pool_now = self.pools.get(d.p.id)
             d.slots = self._kw(d)
-            if i in self.bc:
+            if i in self.bc or self._nothing_to_answer(d):
                 self._backchannel(d)
             elif d.side == "seller":
                 self._seller(d)
@@ -718,6 +718,15 @@ class Sales:
             d.add(d.head, R.say("cont.seller", kw), (("resumption", None),))
         elif kind == "hello":
             d.add(d.head, R.say("open.seller_back", kw), (), True)
+
+    def _nothing_to_answer(self, d: Draft) -> bool:
+        """A buyer before the agenda with nothing to answer (the seller asked
+        nothing), no beat, moment or colour: an "Okay." said over the seller's
+        words, not a turn of its own between two of the seller's."""
+        i = d.i
+        return (d.side != "seller" and 0 < i < self.agenda_turn and self.pending is None
+                and not self.beats_at.get(i) and d.moment is None and d.colour is None
+                and i + 1 < self.n and self.sp[i + 1].side == "seller" and self.sp[i - 1].side == "seller")
 
     def _go_now(self, i: int) -> bool:
         """Whether "Let's get into it." may be said at turn `i`: no more small
