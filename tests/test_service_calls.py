@@ -328,11 +328,11 @@ def test_a_population_without_domain_does_not_repeat_itself(tmp_path, locale):
 
 
 def test_the_phrase_trie_matches_as_an_alternation_would():
-    """service._trie (one branching regex for the paraphrase phrases, for
-    speed) finds what the plain longest-first alternation finds."""
+    """language.trie (one branching regex, here for the service's paraphrase
+    phrases, for speed) finds what the plain longest-first alternation finds."""
     import random
 
-    from corpusc.render.template.service import _trie
+    from corpusc.render.template.language import trie as _trie
     phrases = ["a", "ab", "abc", "abd", "b", "bcd", "I'm", "I am", "x.", "x,", "of course", "of", "off"]
     trie = re.compile(rf"(?<![\w-])(?:{_trie(phrases)})(?![\w-])", re.I)
     plain = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))

@@ -113,19 +113,29 @@ def alternation(words: list[str]) -> str:
         for b in letters[i + 1:]:
             if re.fullmatch(re.escape(a), b, re.IGNORECASE) or re.fullmatch(re.escape(b), a, re.IGNORECASE):
                 return plain
-    trie: dict = {}
-    for w in low:
-        node = trie
+    return trie(low) if words else ""
+
+
+def trie(words, shortest: bool = False) -> str:
+    """`words` as one regex branching letter by letter (a plain alternation
+    tries every word at every position). A word's continuations are tried
+    before its end, so the longest match wins; `shortest`: a word is enough
+    where it ends (only whether one occurs is asked)."""
+    root: dict = {}
+    for w in words:
+        node = root
         for ch in w:
             node = node.setdefault(ch, {})
         node[""] = {}
 
     def rx(node: dict) -> str:
+        if shortest and "" in node:
+            return ""
         alts = [re.escape(ch) + rx(node[ch]) for ch in sorted(node) if ch]
         if "" in node:
             alts.append("")
         return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-    return rx(trie) if words else ""
+    return rx(root)
 
 
 def emit(nodes, r, get: Callable[[str], str], out: list) -> None:

@@ -18,7 +18,7 @@ from corpusc.plan.population import SILENCE_FILL, SILENCE_MAX_SEC
 from corpusc.render.template.banks import load_bank, with_prefix
 from corpusc.render.template.classify import placeholder_name
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name
-from corpusc.render.template.language import ALT, SLOT, alternation, seal, template_slots
+from corpusc.render.template.language import ALT, SLOT, alternation, seal, template_slots, trie
 from corpusc.render.template.lexicon import load_lexicon
 from corpusc.render.template import memo as prepared_memo
 from corpusc.render.template.signals import Prepared, marked_templates, term_categories
@@ -323,7 +323,7 @@ def _paraphrase_rx(loc: str, dom: str) -> tuple[re.Pattern, list[dict[str, list[
             # a sentence opener is one when punctuation closes it ("Gut," "Good." but not "Gut zu wissen")
             lead, end = (r"(?:^|(?<=[.!?] ))", r"(?:(?<=[,.!?:])|(?=[,.!?:;]))") if start else \
                 (r"(?<![\w-])", r"(?![\w-])")
-            parts.append(rf"({lead}(?:{_trie(list(of))}){end})")
+            parts.append(rf"({lead}(?:{trie(of)}){end})")
             if start:
                 opening.add(len(tables))
             tables.append(of)
@@ -354,27 +354,6 @@ def _answers(loc: str, dom: str) -> tuple[re.Pattern, dict[str, set[str]], dict[
     if not steps:
         return None
     return _forms_rx(steps), steps, {k: _forms_rx(v) for k, v in says.items() if v}
-
-
-def _trie(words: list[str]) -> str:
-    """One regex for many phrases, branching letter by letter (a plain
-    alternation tries every phrase at every position: too slow per sentence).
-    Longer phrases win: at each branch the continuation is tried before the end."""
-    root: dict = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = True
-
-    def walk(node: dict) -> str:
-        ends = "" in node
-        alts = [re.escape(ch) + walk(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if ends else body
-    return walk(root)
 
 
 _SLOTS: dict[int, tuple[Any, set[str]]] = {}

@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from corpusc.render.template.language import ALT, SLOT, compile_template
+from corpusc.render.template.language import ALT, SLOT, compile_template, trie
 from corpusc.render.template.lexicon import PHRASES, load_lexicon
 from corpusc.render.template.memo import memo
 
@@ -252,25 +252,6 @@ def _casefix() -> frozenset[str]:
 _CASEFIX = _casefix()
 
 
-def _trie(words: set[str]) -> str:
-    """One regex for `words`, factored by common prefix (the engine then tries
-    a letter at each position instead of every word); a word that another
-    word starts with is enough: only whether one occurs is asked."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def rx(node: dict) -> str:
-        if "" in node:
-            return ""
-        alts = [re.escape(ch) + rx(node[ch]) for ch in sorted(node)]
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-    return rx(trie) if words else "(?!)"
-
-
 @lru_cache(maxsize=None)
 def _any_lower(locale: str) -> re.Pattern | None:
     """`_any_term` for lower-cased text, as a prefix trie without IGNORECASE
@@ -280,7 +261,7 @@ def _any_lower(locale: str) -> re.Pattern | None:
     words = {k for row in rows for k in row.get("keywords") or ()}
     if not _CASEFIX or any(not _CASEFIX.isdisjoint(w) or len(w.lower()) != len(w) for w in words):
         return None
-    return re.compile(r"(?<![\w-])" + _trie({w.lower() for w in words}))
+    return re.compile(r"(?<![\w-])" + (trie({w.lower() for w in words}, shortest=True) if words else "(?!)"))
 
 
 def _says_any(locale: str, text: str) -> bool:
