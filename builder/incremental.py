@@ -48,6 +48,8 @@ class Signature:
     # (a prompts or cache folder) would keep two checkouts of one repo from
     # ever sharing a result; the prompts' content is in `data`
     portable: dict[str, dict] = field(default_factory=dict)
+    # digest of corpusc's own code that shapes a call's bytes (`code_digest(CALL_STAGES)`)
+    code: str = ""
 
     def keyed(self) -> tuple[list[tuple[str, str, dict]], tuple[str, str, dict]]:
         """(backends, renderer) as the content hash and the complete key take them."""
@@ -77,7 +79,8 @@ def content_hash(call: Call, h: Header, signature: Signature, data: bytes | None
             _CTX.clear()
         backs, rend = signature.keyed()
         payload = {"context": call_context(call, h), "backends": backs,
-                   "renderer": [*rend, _data_digest(signature, call.locale)], "corpusc": __version__}
+                   "renderer": [*rend, _data_digest(signature, call.locale)], "corpusc": __version__,
+                   "code": signature.code}
         hit = _CTX[key] = (signature, hashlib.sha256(
             json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).digest())
     return hashlib.sha256(hit[1] + (data if data is not None else call_json(call))).hexdigest()
@@ -90,6 +93,58 @@ def _data_digest(signature: Signature, locale: str) -> str | None:
         return signature.data[locale]
     from corpusc.render import registry as renderers
     return signature.data.get(renderers.get(signature.renderer[0]).data_locale(locale) or "")
+
+
+# corpusc's own stages whose code shapes a call's files: the plan (its random
+# streams and clock are drawn at render time too), the renderers and the
+# backends. A version number would say when they change only if every edit
+# bumped it, and none does between releases; their source does change, so the
+# content hash takes its digest (an edit of a comment re-renders too: honest,
+# and rare outside development). A third party's renderer or backend is
+# covered by its declared `version`.
+CALL_STAGES = ("plan", "render", "backends")
+# ...and those that shape the corpus-wide files (plan.json, the reports,
+# manifest.json) or the program the plan is made from: `complete_key` takes
+# both, so a changed compiler, planner or report is never "up to date".
+BUILD_STAGES = ("compiler", "grammar", "builder")
+
+
+def code_digest(stages: tuple[str, ...]) -> str:
+    """sha256 over the relative paths and bytes of every file of the
+    installed `corpusc.<stage>` folders (compiled bytecode left out), read
+    where Python imports them from (an editable install: the checkout)."""
+    return _code_digest(stages, tuple(_stage_dir(s) for s in stages))
+
+
+def _stage_dir(stage: str) -> str:
+    import importlib.util
+    spec = importlib.util.find_spec(f"corpusc.{stage}")  # the folder, without running its __init__
+    if spec is None or not spec.submodule_search_locations:  # a data folder (grammar/): beside compiler/
+        from corpusc.compiler.paths import ROOT
+        return str(ROOT / stage)
+    return next(iter(spec.submodule_search_locations))
+
+
+_CODE: dict[tuple, str] = {}
+
+
+def _code_digest(stages: tuple[str, ...], dirs: tuple[str, ...]) -> str:
+    """Computed once a process (some 1.3 MB read: a few ms)."""
+    key = (stages, dirs)
+    if key not in _CODE:
+        h = hashlib.sha256()
+        for stage, d in zip(stages, dirs):
+            for root, subdirs, names in os.walk(d):
+                subdirs[:] = sorted(x for x in subdirs if x != "__pycache__")
+                for name in sorted(names):
+                    if name.endswith((".pyc", ".pyo")):
+                        continue
+                    rel = f"{stage}/{os.path.relpath(os.path.join(root, name), d)}".encode()
+                    with open(os.path.join(root, name), "rb") as f:
+                        data = f.read()
+                    h.update(len(rel).to_bytes(8, "big") + rel + len(data).to_bytes(8, "big") + data)
+        _CODE[key] = h.hexdigest()
+    return _CODE[key]
 
 
 def intact(root: str, files: dict[str, str], stats: dict[str, list[int]] | None) -> tuple[bool, str | None]:
@@ -161,7 +216,8 @@ def _backend_signature(prog: P.Program, only: list[str] | None):
     ropts = renderer_options(prog, r.Options.model_fields)
     sig = Signature(backends=[(n, registry.get(n).version, options.get(n, {})) for n in names],
                     renderer=(r.name, r.version, ropts), data={loc: r.fingerprint(loc, ropts) for loc in r.locales()},
-                    portable={e.backend: e.portable_options() for e in prog.emits if e.paths})
+                    portable={e.backend: e.portable_options() for e in prog.emits if e.paths},
+                    code=code_digest(CALL_STAGES))
     return backs, wanted, names, options, sig
 
 
@@ -170,7 +226,8 @@ def complete_key(spec_hash: str, signature: Signature, shard) -> dict[str, Any]:
     still as written, means nothing needs doing."""
     backs, rend = signature.keyed()
     return {"spec_hash": spec_hash, "corpusc_version": __version__, "backends": [list(x) for x in backs],
-            "renderer": [*rend, signature.data], "shard": list(shard) if shard else None}
+            "renderer": [*rend, signature.data], "shard": list(shard) if shard else None,
+            "code": [signature.code, code_digest(BUILD_STAGES)]}
 
 
 def up_to_date(compiled, out: Path, *, only: list[str] | None = None,
