@@ -1,7 +1,16 @@
 """A cache of parsed modules, so the stdlib (and unchanged specs) are not
 re-parsed on every `corpusc check`: keyed by corpusc version, file name and
 the sha256 of the text, stored as pickles in the user's cache directory.
-Set CORPUSC_NO_CACHE=1 to bypass it. A broken or unwritable cache is ignored."""
+Set CORPUSC_NO_CACHE=1 to bypass it. A broken or unwritable cache is ignored.
+
+Every edited spec (every generated benchmark spec, every seed) leaves a new
+pickle, some of them tens of MB, so the folder is pruned (`prune`, at most
+once every `PRUNE_EVERY`, from a process that writes one): a pickle nobody
+read or wrote for `KEEP_UNUSED` goes, and above `MAX_BYTES` the least
+recently used go first, but never one used within `GRACE`, nor a `.tmp`
+still being written. A read refreshes the file's time, so an entry in use is
+never removed; one removed all the same is a miss (the module is parsed and
+written again; an open file stays readable once removed)."""
 
 from __future__ import annotations
 
@@ -9,6 +18,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from pathlib import Path
 
 from corpusc import __version__
@@ -39,7 +49,8 @@ def _code() -> bytes:
         from corpusc.diagnostics import model
         here = Path(__file__).parent
         h = hashlib.sha256()
-        for p in (GRAMMAR, here / "nodes.py", here / "transform.py", Path(model.__file__)):
+        for p in (GRAMMAR, here / "parse.py", here / "nodes.py", here / "transform.py", Path(__file__),
+                  Path(model.__file__)):
             h.update(p.read_bytes())
         _CODE = h.digest()
     return _CODE
@@ -55,15 +66,21 @@ def get(display: str, text: str):
     d = _dir()
     if d is None:
         return None
+    path = d / (_key(display, text) + ".pickle")
     try:
-        with open(d / (_key(display, text) + ".pickle"), "rb") as f:
+        with open(path, "rb") as f:
             cls, fields, chunks = pickle.load(f)
             items = []
             for _ in range(chunks):
                 items += pickle.load(f)
-            return cls(items=items, **fields)
+            got = cls(items=items, **fields)
     except Exception:  # noqa: BLE001 - a cache miss, whatever the reason
         return None
+    try:
+        os.utime(path)  # used now: `prune` keeps it
+    except OSError:
+        pass
+    return got
 
 
 # Top-level items per pickle: a pickle's memo (the pickler's and the
@@ -90,3 +107,70 @@ def put(display: str, text: str, module) -> None:
         os.replace(tmp, d / (_key(display, text) + ".pickle"))
     except Exception:  # noqa: BLE001 - caching is best effort
         pass
+    prune()
+
+
+PRUNE_EVERY = 3600.0  # seconds between two prunings (the age of the folder's `.pruned` marker)
+KEEP_UNUSED = 7 * 86400.0  # a pickle no process read or wrote for this long is removed
+MAX_BYTES = 256 << 20  # above this the least recently used pickles go first...
+GRACE = 6 * 3600.0  # ...never one read or written this recently (nor a `.tmp` file younger than this)
+
+
+def prune(now: float | None = None, force: bool = False) -> int:
+    """Remove the stale pickles of this version's folder (see the module's
+    docstring; its `templates/` folder is the template renderer's, pruned by
+    it); at most once every `PRUNE_EVERY` seconds over all processes unless
+    `force`. Returns how many files went. Best effort: an error leaves the rest."""
+    d = _dir()
+    if d is None:
+        return 0
+    marker = d / ".pruned"
+    now = time.time() if now is None else now
+    try:
+        if not force and now - marker.stat().st_mtime < PRUNE_EVERY:
+            return 0
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return 0
+    entries = []
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        marker.touch()  # this round is claimed: another process looking now leaves it
+        os.utime(marker, (now, now))
+        with os.scandir(d) as it:
+            for e in it:
+                tmp = e.name.endswith(".tmp")
+                if not (tmp or e.name.endswith(".pickle")) or not e.is_file(follow_symlinks=False):
+                    continue
+                try:
+                    st = e.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                entries.append((st.st_mtime, st.st_size, e.path, tmp))
+    except OSError:
+        return 0
+    removed = total = 0
+    kept: list[tuple[float, int, str]] = []
+    for mtime, size, path, tmp in entries:
+        age = now - mtime
+        if age > KEEP_UNUSED or (tmp and age > GRACE):
+            removed += _unlink(path)
+        elif not tmp:
+            kept.append((mtime, size, path))
+            total += size
+    for mtime, size, path in sorted(kept):  # least recently used first
+        if total <= MAX_BYTES or now - mtime < GRACE:
+            break
+        if _unlink(path):
+            removed += 1
+            total -= size
+    return removed
+
+
+def _unlink(path: str) -> int:
+    try:
+        os.unlink(path)
+        return 1
+    except OSError:
+        return 0
