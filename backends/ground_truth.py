@@ -14,8 +14,10 @@ from pydantic import BaseModel, ConfigDict
 from corpusc.backends import jsonout
 from corpusc.backends.base import Artifact, Backend, Context
 from corpusc.render.model import RenderedCall
-from corpusc.render.template.traits import BEAT_WORDS, LINE_WORDS, SIGNAL_WORDS, TOPIC_WORDS, beat_shows, trait_of
-from corpusc.render.text import shift, txt_layout
+
+# The template renderer's trait words and the txt layout are imported where a
+# call is written, not here: `check` imports this module for its options
+# model only, and should not load the renderer's tables for that.
 
 SCHEMA_VERSION = 2
 SURFACE = {"objection_raised": "objection", "objection_reopened": "objection", "competitor_mention": "competitor_mention",
@@ -57,6 +59,7 @@ STEP_WORDS = {"raised": "raised", "reopened": "reopened", "resolved": "accepted 
 
 
 def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
+    from corpusc.render.text import shift, txt_layout
     offsets = txt_layout(call, rc)[1]
     account = h.account(call.account)
     turns = rc.turns
@@ -207,6 +210,7 @@ def _behavioral(turns, offsets: list[int]) -> dict[str, Any]:
     """What the rendered call shows about how people spoke: cues, hesitations,
     pauses, interruptions and overlaps, fillers and false starts, who talked
     how much, who asked how many questions."""
+    from corpusc.render.text import shift
     cues, pauses, interruptions, hesitations = [], [], [], []
     overlaps, disfluencies = [], []
     for t in turns:
@@ -262,6 +266,7 @@ def _persona_evidence(p, info: dict, call: Call, rc: RenderedCall, behavioral) -
     and a rationale that says what each cited turn showed. Other behaviour
     (beats, questions, the longest turns) is cited only to reach two turns when
     the traits showed in fewer, and the rationale says so."""
+    from corpusc.render.template.traits import BEAT_WORDS, LINE_WORDS, SIGNAL_WORDS, TOPIC_WORDS, beat_shows, trait_of
     pid, turns = p.id, rc.turns
     trait = trait_of(p.side, p.persona, info)
     chit = {t.index for t in turns if set(t.beats) & NOT_PERSONA}

@@ -673,10 +673,10 @@ def _when(prog: P.Program, a: P.Account, c: P.CallSpec, r) -> tuple[str, str, st
 
 def calls(prog: P.Program) -> Iterator[Call]:
     """Every call of the plan, streamed: sales threads first, then populations."""
-    from corpusc.plan.population import population_calls
     yield from sales_calls(prog)
     base = sum(len(a.calls) for a in prog.accounts)
     for pop in prog.populations:
+        from corpusc.plan.population import population_calls  # a sales-only plan never loads it
         yield from population_calls(prog, pop, base)
         base += pop.count
 

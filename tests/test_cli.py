@@ -150,3 +150,27 @@ def test_a_profiler_gets_its_data_and_a_closed_stdout_is_no_crash(tmp_path):
     r = subprocess.run([sys.executable, "-m", "corpusc", "--version"], stderr=subprocess.PIPE, text=True,
                        preexec_fn=lambda: os.close(1))
     assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+
+
+def test_check_imports_no_more_than_it_needs(tmp_path):
+    """`corpusc check` loads the backends and the renderer a spec names, for
+    their options and locales, but not what only writing a call needs (the
+    renderer's trait tables and txt layout, reached through ground truth),
+    nor the population planner of a sales-only spec, nor the commands it does
+    not run. A backend installed by a third party is still loaded and its
+    options checked (tests/test_seams.py)."""
+    code = ("import sys\nfrom corpusc.cli.main import main\n"
+            "try:\n    main(['check', sys.argv[1]])\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('corpusc.'))))")
+    r = subprocess.run([sys.executable, "-c", code, str(EXAMPLES / "sales_pov.corpus")], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    loaded = set(r.stdout.splitlines()[-1].split())
+    assert {"corpusc.backends.transcripts", "corpusc.backends.ground_truth", "corpusc.render.template.renderer"} \
+        <= loaded  # the spec's own emits and engine, as the registries load them
+    for name in ("corpusc.render.template.traits", "corpusc.render.text", "corpusc.plan.population",
+                 "corpusc.cli.deliver", "corpusc.cli.score", "corpusc.cli.batch", "corpusc.builder.executor"):
+        assert name not in loaded, name
+    help_text = subprocess.run([sys.executable, "-m", "corpusc", "--help"], cwd=tmp_path, capture_output=True,
+                               text=True, timeout=60).stdout
+    assert all(f"  {c} " in help_text for c in ("batch", "deliver", "score", "check", "build"))
