@@ -124,7 +124,8 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
             "steps": [s["step"] for s in here],
             "outcome_in_call": "open" if last in ("raised", "reopened") else last,
             "arc_outcome": arc.outcome if arc else None, "arc_steps": arc.steps if arc else []})
-    behavioral = _behavioral(turns, offsets)
+    words = [len(t.text.split()) for t in turns]  # each turn's words, counted once for every figure below
+    behavioral = _behavioral(turns, offsets, words)
     resumed = {e.turn: e for e in rc.evidence if e.kind == "resumption"}  # "So, as I was saying"
     for t in turns:  # an interjection: the speaker broke off at it, and picks the thought back up after it
         if t.interjection and t.overlaps is not None:
@@ -142,7 +143,7 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
                                  "decision_maker": p.decision_maker, "turns": len(spoken)}
         if p.persona:
             info = persona_info.get(p.persona, {})
-            cited, rationale = _persona_evidence(p, info, call, rc, behavioral)
+            cited, rationale = _persona_evidence(p, info, call, rc, behavioral, words)
             entry["persona"] = {"label": p.persona, "title": info.get("title", p.persona),
                                 "rationale": rationale, "evidence_turns": cited}
             psychographic.append({
@@ -206,7 +207,7 @@ def _step_loc(step: dict | None) -> dict | None:
     return {k: v for k, v in step.items() if k in ("step", "turn", "speaker", "start", "end", "quote")}
 
 
-def _behavioral(turns, offsets: list[int]) -> dict[str, Any]:
+def _behavioral(turns, offsets: list[int], words: list[int]) -> dict[str, Any]:
     """What the rendered call shows about how people spoke: cues, hesitations,
     pauses, interruptions and overlaps, fillers and false starts, who talked
     how much, who asked how many questions."""
@@ -245,7 +246,7 @@ def _behavioral(turns, offsets: list[int]) -> dict[str, Any]:
         talk[t.side] = talk.get(t.side, 0.0) + secs
         x = per.setdefault(t.speaker, {"seconds": 0.0, "words": 0, "turns": 0, "questions": 0})
         x["seconds"] += secs
-        x["words"] += len(t.text.split())
+        x["words"] += words[t.index]
         x["turns"] += 1
         x["questions"] += t.questions
     total = sum(talk.values()) or 1.0
@@ -259,7 +260,8 @@ def _behavioral(turns, offsets: list[int]) -> dict[str, Any]:
             "talk_ratio": {k: round(v / total, 3) for k, v in sorted(talk.items())}, "speakers": speakers}
 
 
-def _persona_evidence(p, info: dict, call: Call, rc: RenderedCall, behavioral) -> tuple[list[int], str]:
+def _persona_evidence(p, info: dict, call: Call, rc: RenderedCall, behavioral,
+                      words: list[int]) -> tuple[list[int], str]:
     """The turns where the persona's traits (render/template/traits.py) show in
     what the participant did, as the renderer recorded it (the questions it
     asked, the signals and beats it carried, its hesitations, its short turns),
@@ -298,16 +300,14 @@ def _persona_evidence(p, info: dict, call: Call, rc: RenderedCall, behavioral) -
         for x in behavioral["pauses"]:
             if x["speaker"] == pid and x["long"] and x["kind"] == "pause" and x["turn"] not in chit:
                 add(x["turn"], f"paused {x['seconds']:g} s before answering")
-    lengths = sorted(len(t.text.split()) for t in turns if t.side != "seller" and t.index not in chit)
+    lengths = sorted(words[t.index] for t in turns if t.side != "seller" and t.index not in chit)
     median = lengths[len(lengths) // 2] if lengths else 0
     if trait.short:  # the participant's shortest turns, shorter than the call's buyers' median
-        for t in sorted((t for t in mine if len(t.text.split()) < median),
-                        key=lambda t: (len(t.text.split()), t.index))[:3]:
-            add(t.index, f"kept it to {len(t.text.split())} words against the buyers' median of {median}")
+        for t in sorted((t for t in mine if words[t.index] < median), key=lambda t: (words[t.index], t.index))[:3]:
+            add(t.index, f"kept it to {words[t.index]} words against the buyers' median of {median}")
     if trait.long:  # the longest, longer than the median
-        for t in sorted((t for t in mine if len(t.text.split()) > median),
-                        key=lambda t: (-len(t.text.split()), t.index))[:3]:
-            add(t.index, f"spoke at length ({len(t.text.split())} words against the buyers' median of {median})")
+        for t in sorted((t for t in mine if words[t.index] > median), key=lambda t: (-words[t.index], t.index))[:3]:
+            add(t.index, f"spoke at length ({words[t.index]} words against the buyers' median of {median})")
     if trait.asks:
         for t in mine:
             if t.questions:
@@ -320,7 +320,7 @@ def _persona_evidence(p, info: dict, call: Call, rc: RenderedCall, behavioral) -
         extra = sorted({b.turn for b in other})[:2 - len(cited)]
         if len(extra) < 2 - len(cited):
             rest = sorted((t for t in mine if t.index not in cited and t.index not in extra),
-                          key=lambda t: (-len(t.text.split()), t.index))
+                          key=lambda t: (-words[t.index], t.index))
             extra += [t.index for t in rest[:2 - len(cited) - len(extra)]]
         bits.append(f"the traits showed in {len(cited)} turn{'' if len(cited) == 1 else 's'}; "
                     f"they also spoke in turn{'s' if len(extra) > 1 else ''} {_list(sorted(extra))}")
