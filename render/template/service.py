@@ -416,6 +416,34 @@ def _fact_names(loc: str, prefix: str) -> tuple[str, ...]:
 _FIRST = re.compile(r"[^.!?]*[.!?]*")  # a text's first sentence
 _QUESTION = re.compile(r"[^.!?]+\?")  # the questions of a text
 _LONG_WORD = re.compile(r"\w{5,}")  # the words that say what a question is about (in any locale: the longer ones)
+_TEXT_MEMO_MAX = 100_000  # texts whose pure readings below are kept (a call re-vets its sentences, calls share many)
+_QWORDS: dict[str, tuple[frozenset[str], ...]] = {}
+_FORMS: dict[tuple[int, bool, str], tuple[re.Pattern, Any]] = {}
+
+
+def _question_words(text: str) -> tuple[frozenset[str], ...]:
+    """The longer words of each question of `text` that has two or more (`_asked_before`), once per text."""
+    hit = _QWORDS.get(text)
+    if hit is None:
+        if len(_QWORDS) > _TEXT_MEMO_MAX:
+            _QWORDS.clear()
+        hit = _QWORDS[text] = tuple(w for w in (frozenset(x.lower() for x in _LONG_WORD.findall(q))
+                                                for q in _QUESTION.findall(text)) if len(w) >= 2)
+    return hit
+
+
+def _forms_in(rx: re.Pattern, text: str, questions: bool = False) -> tuple[str, ...]:
+    """The lower-cased matches of `rx` in `text` (in its questions only, when
+    `questions`), in order, once per pattern and text."""
+    key = (id(rx), questions, text)
+    hit = _FORMS.get(key)
+    if hit is None or hit[0] is not rx:
+        if len(_FORMS) > _TEXT_MEMO_MAX:
+            _FORMS.clear()
+        got = tuple(m.group().lower() for q in (_QUESTION.findall(text) if questions else (text,))
+                    for m in rx.finditer(q))
+        hit = _FORMS[key] = (rx, got)
+    return hit[1]
 LEAD_CHANCE = {"agent": 0.15, "caller": 0.3}  # a sentence opened by a lead ("Also," "Well,"), by side
 TAILS_PER_CALL = 8  # closing asides (", by the way") a side says in one call: each at most once (the bank cycles)
 
@@ -493,6 +521,7 @@ class Service:
     def __init__(self, R: Drafter):
         self.R = R
         self._k: dict[tuple, str | None] = {}
+        self._ok: dict[str, tuple[list, list[int]]] = {}  # `say`: a bank's templates using no missing slot
         c = self.call = R.call
         self.n = len(c.speakers)
         self.sp = [c.participants[k] for k in c.speakers]
@@ -677,8 +706,7 @@ class Service:
             return True  # the agent's answer to the caller's question says what it answers
         rx, facts, hours, ages = _caller_facts(self.R.loc, self.dom)
         new: dict[int, int] = {}
-        for m in rx.finditer(text):
-            f = m.group().lower()
+        for f in _forms_in(rx, text):
             if id(kw) in self.callers and any(not lo <= self.hour < hi for lo, hi in hours.get(f, ())):
                 return True  # (the caller's own day: the agent's "heute Mittag" is a callback's time)
             if f in ages and (self.age is None or not any(lo <= self.age <= hi for lo, hi in ages[f])):
@@ -697,10 +725,7 @@ class Service:
         earlier question. When not, its questions are the caller's from now on
         (the same text vetted twice is the same question, not a second one)."""
         mine = []
-        for q in _QUESTION.findall(text):
-            words = frozenset(w.lower() for w in _LONG_WORD.findall(q))
-            if len(words) < 2:
-                continue
+        for words in _question_words(text):
             for earlier, said in self.questions:
                 common = len(words & earlier)
                 if said != text and common >= 2 and common * 2 >= min(len(words), len(earlier)):
@@ -721,9 +746,8 @@ class Service:
             return True
         rx, steps, says = table
         want: set[str] = set()
-        for q in _QUESTION.findall(text):
-            for m in rx.finditer(q):
-                want |= steps[m.group().lower()]
+        for f in _forms_in(rx, text, True):
+            want |= steps[f]
         if not want:
             return True
         i = self.turn_of.get(id(kw), -1)
@@ -773,7 +797,10 @@ class Service:
             return ""
         if self.missing:
             lst = R.bank.get(key) or []
-            ok = [i for i, t in enumerate(lst) if not (_slots_of(t) & self.missing)]
+            hit = self._ok.get(key)  # the bank and `missing` are the call's: once per key
+            if hit is None or hit[0] is not lst:
+                hit = self._ok[key] = (lst, [i for i, t in enumerate(lst) if not (_slots_of(t) & self.missing)])
+            ok = hit[1]
             if len(ok) < len(lst):
                 if not ok:
                     return ""
