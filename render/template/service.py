@@ -367,6 +367,22 @@ def _slots_of(t) -> set[str]:
     return hit[1]
 
 
+_KEYS: dict[tuple[int, str, tuple[str, ...]], tuple[dict, str | None]] = {}  # `Service.k`, per bank and domain
+_USABLE: dict[tuple[int, frozenset[str]], tuple[list, list[int]]] = {}
+
+
+def _usable(lst: list, missing: frozenset[str]) -> list[int]:
+    """The positions of `lst`'s templates that use none of the `missing` slots,
+    once per bank list and set of missing slots (a call has one of a few)."""
+    key = (id(lst), missing)
+    hit = _USABLE.get(key)
+    if hit is None or hit[0] is not lst:
+        if len(_USABLE) > 4096:
+            _USABLE.clear()
+        hit = _USABLE[key] = (lst, [i for i, t in enumerate(lst) if not (_slots_of(t) & missing)])
+    return hit[1]
+
+
 _WORDS: dict[int, tuple[Any, float]] = {}
 
 
@@ -415,10 +431,20 @@ def _fact_names(loc: str, prefix: str) -> tuple[str, ...]:
 
 _FIRST = re.compile(r"[^.!?]*[.!?]*")  # a text's first sentence
 _QUESTION = re.compile(r"[^.!?]+\?")  # the questions of a text
+_RUN = re.compile(r"[^.!?]+[.!?]?")  # a text's sentences with their end marks (`_questions`)
 _LONG_WORD = re.compile(r"\w{5,}")  # the words that say what a question is about (in any locale: the longer ones)
 _TEXT_MEMO_MAX = 100_000  # texts whose pure readings below are kept (a call re-vets its sentences, calls share many)
 _QWORDS: dict[str, tuple[frozenset[str], ...]] = {}
 _FORMS: dict[tuple[int, bool, str], tuple[re.Pattern, Any]] = {}
+
+
+def _questions(text: str) -> list[str]:
+    """`_QUESTION.findall(text)` in one pass over the text (the pattern tries
+    again at each character of a sentence that ends with no question mark):
+    the sentences that end with one."""
+    if "?" not in text:
+        return []
+    return [q for q in _RUN.findall(text) if q[-1] == "?"]
 
 
 def _question_words(text: str) -> tuple[frozenset[str], ...]:
@@ -428,7 +454,7 @@ def _question_words(text: str) -> tuple[frozenset[str], ...]:
         if len(_QWORDS) > _TEXT_MEMO_MAX:
             _QWORDS.clear()
         hit = _QWORDS[text] = tuple(w for w in (frozenset(x.lower() for x in _LONG_WORD.findall(q))
-                                                for q in _QUESTION.findall(text)) if len(w) >= 2)
+                                                for q in _questions(text)) if len(w) >= 2)
     return hit
 
 
@@ -440,7 +466,7 @@ def _forms_in(rx: re.Pattern, text: str, questions: bool = False) -> tuple[str, 
     if hit is None or hit[0] is not rx:
         if len(_FORMS) > _TEXT_MEMO_MAX:
             _FORMS.clear()
-        got = tuple(m.group().lower() for q in (_QUESTION.findall(text) if questions else (text,))
+        got = tuple(m.group().lower() for q in (_questions(text) if questions else (text,))
                     for m in rx.finditer(q))
         hit = _FORMS[key] = (rx, got)
     return hit[1]
@@ -521,7 +547,6 @@ class Service:
     def __init__(self, R: Drafter):
         self.R = R
         self._k: dict[tuple, str | None] = {}
-        self._ok: dict[str, tuple[list, list[int]]] = {}  # `say`: a bank's templates using no missing slot
         c = self.call = R.call
         self.n = len(c.speakers)
         self.sp = [c.participants[k] for k in c.speakers]
@@ -582,6 +607,18 @@ class Service:
         return found
 
     def _k_find(self, names) -> str | None:
+        R = self.R
+        bank = R.bank
+        hit = _KEYS.get((id(bank), self.dom, names))  # the same for every call of the bank and domain
+        if hit is not None and hit[0] is bank:
+            return hit[1]
+        if len(_KEYS) > 16384:
+            _KEYS.clear()
+        found = self._k_scan(names)
+        _KEYS[(id(bank), self.dom, names)] = (bank, found)
+        return found
+
+    def _k_scan(self, names) -> str | None:
         R = self.R
         for name in names:
             for dom in (self.dom, "generic"):
@@ -797,10 +834,7 @@ class Service:
             return ""
         if self.missing:
             lst = R.bank.get(key) or []
-            hit = self._ok.get(key)  # the bank and `missing` are the call's: once per key
-            if hit is None or hit[0] is not lst:
-                hit = self._ok[key] = (lst, [i for i, t in enumerate(lst) if not (_slots_of(t) & self.missing)])
-            ok = hit[1]
+            ok = _usable(lst, frozenset(self.missing))
             if len(ok) < len(lst):
                 if not ok:
                     return ""
