@@ -222,3 +222,42 @@ def test_shares_on_lower_cased_ascii_is_the_word_by_word_reading():
                 assert got == plain(ph, text), (ph, text)
                 both.add(got)
     assert both == {True, False}
+
+
+def test_questions_in_one_pass_are_the_pattern_s():
+    """`service._questions` (one pass over a text's sentences) finds what
+    `_QUESTION.findall` finds, on bank text and on random strings of the marks."""
+    from corpusc.render.template import service
+    rnd = random.Random(15)
+    texts = [s for loc in banks.supported_locales() for s in _texts(loc)[:3000]]
+    texts += ["".join(rnd.choice("ab .?!\n…") for _ in range(rnd.randrange(12))) for _ in range(20000)]
+    asked = 0
+    for s in texts:
+        want = service._QUESTION.findall(s)
+        assert service._questions(s) == want, s
+        asked += bool(want)
+    assert 0 < asked < len(texts)
+
+
+def test_service_memos_are_keyed_by_what_they_read():
+    """The service call's memos answer for the list, pattern and flag they
+    were asked about: equal lists that are not the same object, another set of
+    missing slots, the questions only or the whole text each get their own."""
+    import re
+
+    from corpusc.render.template import service
+    from corpusc.render.template.language import compile_template
+    a = [compile_template("Your {amount} is due."), compile_template("All done."), "Thanks."]
+    b = list(a)
+    assert service._usable(a, frozenset({"amount"})) == [1, 2]
+    assert service._usable(a, frozenset({"dob"})) == [0, 1, 2]
+    assert service._usable(b, frozenset({"amount"})) == [1, 2]
+    c = [a[0], compile_template("The {amount} again."), a[2]]  # another bank list: its own answer
+    assert service._usable(c, frozenset({"amount"})) == [2]
+    rx = re.compile(r"card|pin", re.I)
+    text = "My card works. Is the PIN new?"
+    assert service._forms_in(rx, text) == ("card", "pin")
+    assert service._forms_in(rx, text, True) == ("pin",)
+    other = re.compile(r"works", re.I)
+    assert service._forms_in(other, text) == ("works",)
+    assert service._question_words("Can I repay the loan early? Thanks.") == (frozenset({"repay", "early"}),)
