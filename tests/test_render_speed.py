@@ -239,12 +239,10 @@ def test_questions_in_one_pass_are_the_pattern_s():
     assert 0 < asked < len(texts)
 
 
-def test_service_memos_are_keyed_by_what_they_read():
-    """The service call's memos answer for the list, pattern and flag they
-    were asked about: equal lists that are not the same object, another set of
-    missing slots, the questions only or the whole text each get their own."""
-    import re
-
+def test_usable_templates_memo_is_keyed_by_list_and_missing_slots():
+    """The service call's memo of usable templates answers for the list and
+    the missing slots it was asked about: equal lists that are not the same
+    object, another set of missing slots each get their own."""
     from corpusc.render.template import service
     from corpusc.render.template.language import compile_template
     a = [compile_template("Your {amount} is due."), compile_template("All done."), "Thanks."]
@@ -254,10 +252,3 @@ def test_service_memos_are_keyed_by_what_they_read():
     assert service._usable(b, frozenset({"amount"})) == [1, 2]
     c = [a[0], compile_template("The {amount} again."), a[2]]  # another bank list: its own answer
     assert service._usable(c, frozenset({"amount"})) == [2]
-    rx = re.compile(r"card|pin", re.I)
-    text = "My card works. Is the PIN new?"
-    assert service._forms_in(rx, text) == ("card", "pin")
-    assert service._forms_in(rx, text, True) == ("pin",)
-    other = re.compile(r"works", re.I)
-    assert service._forms_in(other, text) == ("works",)
-    assert service._question_words("Can I repay the loan early? Thanks.") == (frozenset({"repay", "early"}),)

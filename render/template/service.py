@@ -433,9 +433,8 @@ _FIRST = re.compile(r"[^.!?]*[.!?]*")  # a text's first sentence
 _QUESTION = re.compile(r"[^.!?]+\?")  # the questions of a text
 _RUN = re.compile(r"[^.!?]+[.!?]?")  # a text's sentences with their end marks (`_questions`)
 _LONG_WORD = re.compile(r"\w{5,}")  # the words that say what a question is about (in any locale: the longer ones)
-_TEXT_MEMO_MAX = 100_000  # texts whose pure readings below are kept (a call re-vets its sentences, calls share many)
-_QWORDS: dict[str, tuple[frozenset[str], ...]] = {}
-_FORMS: dict[tuple[int, bool, str], tuple[re.Pattern, Any]] = {}
+LEAD_CHANCE = {"agent": 0.15, "caller": 0.3}  # a sentence opened by a lead ("Also," "Well,"), by side
+TAILS_PER_CALL = 8  # closing asides (", by the way") a side says in one call: each at most once (the bank cycles)
 
 
 def _questions(text: str) -> list[str]:
@@ -445,33 +444,6 @@ def _questions(text: str) -> list[str]:
     if "?" not in text:
         return []
     return [q for q in _RUN.findall(text) if q[-1] == "?"]
-
-
-def _question_words(text: str) -> tuple[frozenset[str], ...]:
-    """The longer words of each question of `text` that has two or more (`_asked_before`), once per text."""
-    hit = _QWORDS.get(text)
-    if hit is None:
-        if len(_QWORDS) > _TEXT_MEMO_MAX:
-            _QWORDS.clear()
-        hit = _QWORDS[text] = tuple(w for w in (frozenset(x.lower() for x in _LONG_WORD.findall(q))
-                                                for q in _questions(text)) if len(w) >= 2)
-    return hit
-
-
-def _forms_in(rx: re.Pattern, text: str, questions: bool = False) -> tuple[str, ...]:
-    """The lower-cased matches of `rx` in `text` (in its questions only, when
-    `questions`), in order, once per pattern and text."""
-    key = (id(rx), questions, text)
-    hit = _FORMS.get(key)
-    if hit is None or hit[0] is not rx:
-        if len(_FORMS) > _TEXT_MEMO_MAX:
-            _FORMS.clear()
-        got = tuple(m.group().lower() for q in (_questions(text) if questions else (text,))
-                    for m in rx.finditer(q))
-        hit = _FORMS[key] = (rx, got)
-    return hit[1]
-LEAD_CHANCE = {"agent": 0.15, "caller": 0.3}  # a sentence opened by a lead ("Also," "Well,"), by side
-TAILS_PER_CALL = 8  # closing asides (", by the way") a side says in one call: each at most once (the bank cycles)
 
 
 @lru_cache(maxsize=None)
@@ -743,7 +715,8 @@ class Service:
             return True  # the agent's answer to the caller's question says what it answers
         rx, facts, hours, ages = _caller_facts(self.R.loc, self.dom)
         new: dict[int, int] = {}
-        for f in _forms_in(rx, text):
+        for m in rx.finditer(text):
+            f = m.group().lower()
             if id(kw) in self.callers and any(not lo <= self.hour < hi for lo, hi in hours.get(f, ())):
                 return True  # (the caller's own day: the agent's "heute Mittag" is a callback's time)
             if f in ages and (self.age is None or not any(lo <= self.age <= hi for lo, hi in ages[f])):
@@ -762,7 +735,10 @@ class Service:
         earlier question. When not, its questions are the caller's from now on
         (the same text vetted twice is the same question, not a second one)."""
         mine = []
-        for words in _question_words(text):
+        for q in _questions(text):
+            words = frozenset(w.lower() for w in _LONG_WORD.findall(q))
+            if len(words) < 2:
+                continue
             for earlier, said in self.questions:
                 common = len(words & earlier)
                 if said != text and common >= 2 and common * 2 >= min(len(words), len(earlier)):
@@ -783,8 +759,9 @@ class Service:
             return True
         rx, steps, says = table
         want: set[str] = set()
-        for f in _forms_in(rx, text, True):
-            want |= steps[f]
+        for q in _questions(text):
+            for m in rx.finditer(q):
+                want |= steps[m.group().lower()]
         if not want:
             return True
         i = self.turn_of.get(id(kw), -1)
