@@ -252,3 +252,27 @@ def test_usable_templates_memo_is_keyed_by_list_and_missing_slots():
     assert service._usable(b, frozenset({"amount"})) == [1, 2]
     c = [a[0], compile_template("The {amount} again."), a[2]]  # another bank list: its own answer
     assert service._usable(c, frozenset({"amount"})) == [2]
+
+
+def test_service_forms_pattern_matches_the_plain_alternation():
+    """`service._forms_rx` (factored by common prefix) finds the same spans as
+    the plain alternation of the forms longest first, for every form list the
+    service banks hold (upbeat words, answered-by forms), on bank text and on
+    each form said at a word edge, inside a word and in other cases."""
+    from corpusc.render.template import service
+    for loc in banks.supported_locales():
+        bank = banks.load_bank(loc)
+        lists = [[str(w) for w in v] for k, v in bank.items() if k.endswith(".upbeat") and v]
+        lists += [[str(x) for x in row[key]] for k, v in bank.items() if k.endswith(".answered_by")
+                  for row in v if isinstance(row, dict) for key in ("asks", "says") if row.get(key)]
+        assert lists, loc
+        texts = _texts(loc)[:1500]
+        hits = 0
+        for forms in lists:
+            extra = [x for w in forms for x in (w, w.upper(), f"x{w}", f"{w}-y", f"a {w}s b", f"Ein {w.title()}.")]
+            fast_rx, plain = service._forms_rx(forms), service._forms_rx_plain(forms)
+            for s in texts + extra:
+                got = [(m.span(), m.group()) for m in fast_rx.finditer(s)]
+                assert got == [(m.span(), m.group()) for m in plain.finditer(s)], (forms, s)
+                hits += bool(got)
+        assert hits
