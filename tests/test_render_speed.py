@@ -222,3 +222,57 @@ def test_shares_on_lower_cased_ascii_is_the_word_by_word_reading():
                 assert got == plain(ph, text), (ph, text)
                 both.add(got)
     assert both == {True, False}
+
+
+def test_questions_in_one_pass_are_the_pattern_s():
+    """`service._questions` (one pass over a text's sentences) finds what
+    `_QUESTION.findall` finds, on bank text and on random strings of the marks."""
+    from corpusc.render.template import service
+    rnd = random.Random(15)
+    texts = [s for loc in banks.supported_locales() for s in _texts(loc)[:3000]]
+    texts += ["".join(rnd.choice("ab .?!\n…") for _ in range(rnd.randrange(12))) for _ in range(20000)]
+    asked = 0
+    for s in texts:
+        want = service._QUESTION.findall(s)
+        assert service._questions(s) == want, s
+        asked += bool(want)
+    assert 0 < asked < len(texts)
+
+
+def test_usable_templates_memo_is_keyed_by_list_and_missing_slots():
+    """The service call's memo of usable templates answers for the list and
+    the missing slots it was asked about: equal lists that are not the same
+    object, another set of missing slots each get their own."""
+    from corpusc.render.template import service
+    from corpusc.render.template.language import compile_template
+    a = [compile_template("Your {amount} is due."), compile_template("All done."), "Thanks."]
+    b = list(a)
+    assert service._usable(a, frozenset({"amount"})) == [1, 2]
+    assert service._usable(a, frozenset({"dob"})) == [0, 1, 2]
+    assert service._usable(b, frozenset({"amount"})) == [1, 2]
+    c = [a[0], compile_template("The {amount} again."), a[2]]  # another bank list: its own answer
+    assert service._usable(c, frozenset({"amount"})) == [2]
+
+
+def test_service_forms_pattern_matches_the_plain_alternation():
+    """`service._forms_rx` (factored by common prefix) finds the same spans as
+    the plain alternation of the forms longest first, for every form list the
+    service banks hold (upbeat words, answered-by forms), on bank text and on
+    each form said at a word edge, inside a word and in other cases."""
+    from corpusc.render.template import service
+    for loc in banks.supported_locales():
+        bank = banks.load_bank(loc)
+        lists = [[str(w) for w in v] for k, v in bank.items() if k.endswith(".upbeat") and v]
+        lists += [[str(x) for x in row[key]] for k, v in bank.items() if k.endswith(".answered_by")
+                  for row in v if isinstance(row, dict) for key in ("asks", "says") if row.get(key)]
+        assert lists, loc
+        texts = _texts(loc)[:1500]
+        hits = 0
+        for forms in lists:
+            extra = [x for w in forms for x in (w, w.upper(), f"x{w}", f"{w}-y", f"a {w}s b", f"Ein {w.title()}.")]
+            fast_rx, plain = service._forms_rx(forms), service._forms_rx_plain(forms)
+            for s in texts + extra:
+                got = [(m.span(), m.group()) for m in fast_rx.finditer(s)]
+                assert got == [(m.span(), m.group()) for m in plain.finditer(s)], (forms, s)
+                hits += bool(got)
+        assert hits

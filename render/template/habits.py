@@ -156,8 +156,10 @@ def _shares(phrase: str, text: str, proper: frozenset[str] = frozenset()) -> boo
     # lower-cased first when that keeps the words (ASCII): one pass instead of one per word
     p = _W.findall(phrase.lower()) if phrase.isascii() else [w.lower() for w in _W.findall(phrase)]
     tw = _W.findall(text.lower()) if text.isascii() else [w.lower() for w in _W.findall(text)]
-    if proper and {_base(w) for w in p} & proper & {_base(w) for w in tw}:
-        return True
+    if proper:  # the text's words only when the phrase says a proper name at all (most say none)
+        mine = {_base(w) for w in p} & proper
+        if mine and mine & {_base(w) for w in tw}:
+            return True
     t = " " + " ".join(tw) + " "
     if len(p) < 3:
         return bool(p) and f" {' '.join(p)} " in t
