@@ -189,8 +189,18 @@ def _mark_nodes(nodes, sel: dict[str, list[str]]) -> tuple:
     out: list = []
     for n in nodes:
         if isinstance(n, str):
-            out.append(n)
-            out += [(SLOT, MARK + c) for c, phrases in sel.items() if any(ph in n for ph in phrases)]
+            # the marker goes right after the phrase, inside the sentence that says it (a literal may
+            # hold two sentences: "Great question. I'll send it over."), so the label is that sentence's
+            cuts = sorted({(min(n.index(ph) + len(ph) for ph in phrases if ph in n), c)
+                           for c, phrases in sel.items() if any(ph in n for ph in phrases)})
+            at = 0
+            for end, c in cuts:
+                if end > at:
+                    out.append(n[at:end])
+                    at = end
+                out.append((SLOT, MARK + c))
+            if at < len(n) or not cuts:
+                out.append(n[at:])
         elif n[0] == SLOT:
             out.append(n)
         else:
@@ -320,6 +330,47 @@ def names_pattern(names) -> re.Pattern | None:
     if not names:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
+
+
+_STOP = re.compile(r"[.?!]+[)\"»“”’]?\s+")
+
+
+def bounds(text: str) -> list[int]:
+    """Where each sentence after the first begins: after a full stop, question
+    or exclamation mark and its space, but not after a number ("am 3. März") or
+    an abbreviation ("a.m.", "z. B."). The renderer finds with it the sentence
+    ends its templates wrote (in the words it put together, before `tidy`), and
+    the same ends in the finished text."""
+    out = []
+    for m in _STOP.finditer(text):
+        i = m.start()
+        if i == 0 or m.end() >= len(text) or text[i - 1].isdigit():
+            continue
+        word = text[text.rfind(" ", 0, i) + 1:i]
+        if len(word) <= 1 or "." in word:
+            continue
+        out.append(m.end())
+    return out
+
+
+def slight(text: str) -> bool:
+    """A sentence too slight to carry a signal a template declared for all its
+    sentences: an acknowledgement, a thanks, a closing or a check question
+    ("Great question.", "Sounds good, Jordan.", "Take care.", "What do you
+    think, Nico?")."""
+    n = text.count(" ") + 1
+    return n <= 3 or (n <= 5 and text.rstrip()[-1:] == "?")
+
+
+def carriers(locale: str, cat: str, sents: list[tuple[str, set[str]]]) -> list[int]:
+    """Which sentences of a text carry category `cat` that was declared for the
+    whole text (a bank key's every template, a planned beat): the sentences
+    that carry it by their own words (a declared phrase, a slot, a term of
+    the category), else those that are not `slight`, else all of them."""
+    hit = [j for j, (t, c) in enumerate(sents) if cat in c or cat in text_categories(locale, t)]
+    if not hit:
+        hit = [j for j, (t, _) in enumerate(sents) if not slight(t)]
+    return hit or list(range(len(sents)))
 
 
 SENTENCE = re.compile(r"[^.!?;]+[.!?;]*")
