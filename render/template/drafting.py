@@ -8,6 +8,7 @@ from __future__ import annotations
 import heapq
 import re
 from bisect import bisect_right
+from difflib import SequenceMatcher
 from operator import attrgetter
 from typing import Any, Callable, Sequence
 
@@ -374,34 +375,29 @@ class Drafter:
         return tuple((a, b, frozenset(c)) for (a, b), c in zip(spans, own))
 
     def carry(self, old: str, new: str) -> None:
-        """`new` is `old` with words added or changed in one place (a habit's
-        opener or tail, a lead): it carries `old`'s categories, and its
-        sentences `old`'s when the change stays inside one sentence."""
+        """`new` is `old` with words added or changed (a habit's opener, tail or
+        name, a lead): it carries `old`'s categories, and each sentence its own,
+        the words added at a sentence's start or end joining that sentence."""
         before = self.categories_of(old)
         self.signals[new] = self.signals.get(new, before) | before
         parts = self.split.get(old)
         if parts is None or new in self.split:
             return
-        n, m = len(old), len(new)
-        pre = 0
-        while pre < min(n, m) and old[pre] == new[pre]:
-            pre += 1
-        suf = 0
-        while suf < min(n, m) - pre and old[n - 1 - suf] == new[m - 1 - suf]:
-            suf += 1
-        lo, hi, delta = pre, n - suf, m - n
-        if lo == hi:  # words inserted: into the sentence around the place (an opener joins the next one)
-            touched = [k for k, (a, b, _) in enumerate(parts) if a <= lo <= b]
-        else:
-            touched = [k for k, (a, b, _) in enumerate(parts) if a < hi and lo < b]
-        if len(touched) > 1:
-            return  # the change spans two sentences: the text is labelled whole
-        out = []
-        for a, b, c in parts:
-            a2 = a if a <= lo else a + delta
-            b2 = b + delta if b >= hi else b
-            out.append((max(0, min(a2, m)), max(0, min(b2, m)), c))
-        self.split[new] = tuple(out)
+        ops = SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+
+        def at(p: int, start: bool) -> int:
+            for tag, i1, i2, j1, j2 in ops:
+                if tag != "equal" and (i1 == p if start else i2 == p):
+                    return j1 if start else j2  # words put in right here belong to this sentence
+            for tag, i1, i2, j1, j2 in ops:
+                if i1 <= p < i2 if start else i1 < p <= i2:
+                    return j1 + (p - i1 if tag == "equal" else 0) if start else \
+                        (j1 + p - i1 if tag == "equal" else j2)
+            return len(new) if p >= len(old) else 0
+
+        out = tuple((at(a, True), at(b, False), c) for a, b, c in parts)
+        if all(a < b for a, b, _ in out) and all(x[1] <= y[0] for x, y in zip(out, out[1:])):
+            self.split[new] = out
 
     def phrase(self, key: str, kw: dict | None = None) -> str:
         """A bank entry used inside another sentence: no capital letter added."""
