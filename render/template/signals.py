@@ -367,12 +367,13 @@ def carriers(locale: str, cat: str, sents: list[tuple[str, set[str]]]) -> list[i
     whole text (a bank key's every template, a planned beat): the sentences
     that carry it by their own words (a declared phrase, a slot, a term of
     the category), else the first that is not `slight` (a template leads with
-    what it declares: "Great question. Typically six weeks ..."), else all.
+    what it declares: "Great question. Typically six weeks ..."), else the
+    last (an acknowledgement comes first: "Great plan. Forwarding it on.").
     The same sentence of a template is then labelled alike in every call."""
     hit = [j for j, (t, c) in enumerate(sents) if cat in c or cat in text_categories(locale, t)]
     if not hit:
         hit = [j for j, (t, _) in enumerate(sents) if not slight(t)][:1]
-    return hit or list(range(len(sents)))
+    return hit or [len(sents) - 1]
 
 
 SENTENCE = re.compile(r"[^.!?;]+[.!?;]*")
