@@ -181,3 +181,64 @@ def test_rollout_durations_carry_timeline(which, builds):
     if which == "sales_pov":
         assert n >= 1, n
     assert not bad, (len(bad), n, bad[:4])
+
+
+@pytest.mark.parametrize("text, n", [
+    ("Great question. Typically six weeks from signature.", 2),
+    ("Sounds good, Jordan. Speak Wednesday next week. Take care.", 3),
+    ("Bis Dienstag, 3. März, schicke ich Ihnen die Unterlagen.", 1),  # a date's full stop
+    ("Wir sprechen z. B. über die Einarbeitung.", 1),
+    ("Call me at 8 a.m. tomorrow, then we go through it.", 1),
+    ("Rund 297.000 Euro im Jahr. Passt das?", 2),
+    ("Wait. What?", 2),
+])
+def test_sentence_ends_the_renderer_splits_at(text, n):
+    """signals.bounds: the ends a label may stop at, none after a number or an abbreviation."""
+    from corpusc.render.template.signals import bounds
+    assert len(bounds(text)) + 1 == n
+
+
+def test_a_whole_template_category_goes_to_its_carrier():
+    """signals.carriers: a category declared for a whole template lands on the
+    sentence that says it, else the first that is not an acknowledgement."""
+    from corpusc.render.template.signals import carriers
+    assert carriers("en-US", "timeline", [("Great question.", set()),
+                                          ("Typically six weeks until everyone's live.", set())]) == [1]
+    assert carriers("en-US", "next_step", [("Sounds good, Jordan.", set()), ("Speak Wednesday.", {"next_step"}),
+                                           ("Take care.", set())]) == [1]
+    assert carriers("en-US", "buying_intent", [("Love it.", set()),
+                                               ("I'm already picturing our Monday meetings.", set())]) == [1]
+    assert carriers("en-US", "next_step", [("Great plan.", set()), ("Forwarding it on.", set())]) == [1]
+
+
+def test_marked_templates_say_the_same_words():
+    """The phrase markers split a literal right after the phrase (so a label
+    finds its sentence) and change no word a template says."""
+    from corpusc.render.template import signals
+    from corpusc.render.template.banks import load_bank
+    from corpusc.render.template.language import ALT
+
+    def unmark(nodes):
+        out = []
+        for x in ((nodes,) if isinstance(nodes, str) else nodes):
+            if isinstance(x, str):
+                out.append(x)
+            elif x[0] == signals.SLOT:
+                out.append("" if x[1][0] == signals.MARK else x)
+            else:
+                out.append((ALT, tuple(unmark(a) for a in x[1])))
+        return tuple(out)
+
+    n = 0
+    for loc in ("en-US", "de-DE"):
+        bank = load_bank(loc)
+        for k, sel in signals.declaration().templates.get(loc, {}).items():
+            for t in bank.get(k) or ():
+                for x in (t.get("say") or ()) if isinstance(t, dict) else (t,):
+                    if isinstance(x, str):
+                        continue
+                    m = signals._mark(x, signals.key_categories(k), sel)
+                    if m is not x:
+                        n += 1
+                        assert signals.sayings(unmark(m)) == signals.sayings(x), (k, x)
+    assert n > 100, n
