@@ -7,7 +7,9 @@ beats carry which signal categories (pricing, timeline, competitor, ...).
 `marked_templates` compiles the key and template declarations into the
 templates as `{#category}` marker slots; the Drafter collects the markers, the
 declared slots and the categories of slot values it rendered itself, so a
-sentence is labelled with the union of what went into it, colour included.
+sentence is labelled with the union of what went into it, colour included,
+and a text of several sentences on the sentence that carries each category
+(`bounds`, `carriers`; Drafter._sentences).
 Text the renderer did not draw from a bank (the spec's own prose: objection
 phrasings, a persona's questions and wants) is classified by the locale's
 `signal_terms` (the `classify` section of its lexicon), the same table
