@@ -52,6 +52,9 @@ ROLLOUT = {
           r"(einer|zwei|drei|vier|fünf|sechs|\d+) (Tagen|Wochen?|Monaten)\b|\bin (zwei|drei|vier|fünf|sechs|\d+) "
           r"Wochen live\b",
 }
+# a rep's story of another customer's rollout is colour, not the buyer's timeline (docs/ground_truth.md)
+STORY = re.compile(r"\b(?:one of our (?:clients|customers)|our (?:average )?customers?|a client|a customer"
+                   r"|company in|einem Kunden|unsere Kunden|Termin bei|Familienunternehmen)\b", re.I)
 # reader13 span_width.py: a bare thanks, acknowledgement, check question or closing
 FILLER = re.compile(r"^(?:(?:thanks|thank you|danke|yep|yes|ja|okay|ok|right|passt|great|perfect|sounds good|gut"
                     r"|prima|alles gute|realistic\??|what do you think|passt das|wie klingt das|how does that sound"
@@ -167,14 +170,15 @@ def test_one_sentence_one_label_set(which, builds):
 @pytest.mark.parametrize("which", ["sales_pov", "generated", "varied_de"])
 def test_rollout_durations_carry_timeline(which, builds):
     """Reader13 #11: a rollout duration in the reader's lexicon carries a
-    timeline label (signal_keys.json: timeline is "go-live, rollout")."""
+    timeline label (signal_keys.json: timeline is "go-live, rollout"), unless
+    the rep tells it of another customer (a story, colour)."""
     out = builds(which)
     n, bad = 0, []
     for gt, turns in _calls(out):
         surf = W._surface(gt)
         for _, _, sents in turns:
             for a, b, q in _merged(sents):
-                if re.search(ROLLOUT[_lang(gt)], q):
+                if re.search(ROLLOUT[_lang(gt)], q) and not STORY.search(q):
                     n += 1
                     if not any(W._type(s) == "timeline" for s in _covering(surf, a, b)):
                         bad.append((gt["call_id"], q[:100]))
