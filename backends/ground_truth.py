@@ -60,6 +60,7 @@ STEP_WORDS = {"raised": "raised", "reopened": "reopened", "resolved": "accepted 
 
 def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
     from corpusc.render.text import shift, txt_layout
+    from corpusc.render.template.signals import beat_categories
     offsets = txt_layout(call, rc)[1]
     account = h.account(call.account)
     turns = rc.turns
@@ -77,6 +78,10 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
         return offsets[t.index] + shift(t, at[0]) if at else None
 
     by_kind = {(e.kind, e.key, e.turn): e for e in rc.evidence}
+    sentences: dict[tuple[int, str], list] = {}  # (turn, category) -> the signal sentences
+    for e in rc.evidence:
+        if e.kind == "signal":
+            sentences.setdefault((e.turn, e.key), []).append(e)
     surface = []
     planned_spans: dict[int, list[tuple[int, int]]] = {}
     for b in call.beats:
@@ -86,6 +91,13 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
         kind = SURFACE.get(b.kind)
         if kind is None or ev is None:
             continue
+        # the item is the sentence(s) of the beat's words that carry its signal, not the whole of them
+        # (an objection's lead-in "Can we set aside ...? Let's cover the rest first." is one sentence)
+        inside = [x for cat in sorted(beat_categories(b.kind, b.key)) for x in sentences.get((b.turn, cat), ())
+                  if ev.start <= x.start and x.end <= ev.end]
+        if inside:
+            first = min(inside, key=lambda x: x.start)
+            ev = first
         item = {"type": kind, "key": b.key, **loc(ev)}
         if b.arc:
             item["arc"] = b.arc

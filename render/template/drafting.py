@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import heapq
 import re
+from bisect import bisect_right
+from difflib import SequenceMatcher
 from operator import attrgetter
 from typing import Any, Callable, Sequence
 
@@ -19,8 +21,8 @@ from corpusc.render.template.lexicon import load_lexicon
 from corpusc.render.template.morphology import restater
 from corpusc.render.template import dynamics
 from corpusc.render.template.dynamics import Spoken
-from corpusc.render.template.signals import (MARK, NONE, beat_categories, colour_key, declaration,
-                                             marked_templates, says_a_term, text_categories)
+from corpusc.render.template.signals import (MARK, NONE, beat_categories, bounds, carriers, colour_key,
+                                             declaration, marked_templates, says_a_term, text_categories)
 from corpusc.render.timing import timeline
 
 VETO_TRIES = 8  # draws of a sentence that contradicts its speaker (`Drafter.veto`) before it is left out
@@ -166,6 +168,14 @@ class Drafter:
         # sentence, or a slot value said inside another sentence, is labelled by what went into it
         self.signals: dict[str, frozenset[str]] = {}
         self._acc: list[set[str]] = []  # categories of the renders in progress, innermost last
+        # where in a render in progress each category came from: its pieces so far, (piece, offset in
+        # it, categories, whole template?) of each marker and labelled slot, the pieces that are slots
+        self._outs: list[list[str]] = []
+        self._ev: list[list[tuple]] = []
+        self._slot_at: list[list[int]] = []
+        # a rendered text of two or more sentences -> ((start, end, categories), ...) per sentence: the
+        # label of a signal is the sentence that carries it, not its neighbours ("Great question.")
+        self.split: dict[str, tuple] = {}
         self.selfref = False  # a slot other than {me} said the speaker's own name ({dm}, {who}, {se}...)
         # whether a sentence contradicts what its speaker said before (a service caller's facts,
         # service.Service._contradicts): drawn again, else left out
@@ -215,9 +225,17 @@ class Drafter:
         if name[0] == MARK:  # {#category}: the sentence carries this signal (signals.marked_bank)
             if self._acc:
                 self._acc[-1].add(name[1:])
+                out = self._outs[-1]
+                # a marker before any words: the template's key declares it for the whole template
+                self._ev[-1].append((len(out), 0, (name[1:],), not any(out)))
             return ""
         if name[0] == "@":  # {@bank.key}: a phrase from another bank, composed in place
-            return self.render(self.template(name[1:]), self.kw, cap=False)
+            at = len(self._outs[-1]) if self._outs else 0
+            v = self.render(self.template(name[1:]), self.kw, cap=False)
+            if self._acc:
+                self._slot_at[-1].append(at)
+                self._value_events(at, v, NONE)
+            return v
         v = self.kw.get(name)
         if v is None:
             v = self.slots.get(name)
@@ -231,15 +249,35 @@ class Drafter:
             self.selfref = True
         if self._acc:
             acc = self._acc[-1]
-            cats = SLOT_SIGNALS.get(name)
-            if cats:
-                acc |= cats
+            at = len(self._outs[-1])
+            self._slot_at[-1].append(at)
+            own = SLOT_SIGNALS.get(name)
+            if own:
+                acc |= own
             cats = self.signals.get(v)
             if cats is None:
                 cats = self.categories_of(v)
             if cats:
                 acc |= cats
+            if own or cats:
+                self._value_events(at, v, own or NONE)
         return v
+
+    def _value_events(self, at: int, v: str, own: frozenset[str]) -> None:
+        """The categories a slot's value (or a composed phrase) brings, where it
+        is said: the slot's own at its start, the value's by its own sentences."""
+        ev = self._ev[-1]
+        if own:
+            ev.append((at, 0, own, False))
+        parts = self.split.get(v)
+        if parts is None:
+            cats = self.signals.get(v)
+            if cats:
+                ev.append((at, 0, cats, False))
+        else:
+            for s, _, c in parts:
+                if c:
+                    ev.append((at, s, c, False))
 
     def categories_of(self, text: str) -> frozenset[str]:
         """A text's signal categories: as rendered from the banks, else (the spec's
@@ -268,19 +306,101 @@ class Drafter:
         saved = self.kw
         self.kw = kw or {}
         out: list[str] = []
+        ev: list[tuple] = []
+        slot_at: list[int] = []
         stack = self._acc
         stack.append(acc)
+        self._outs.append(out)
+        self._ev.append(ev)
+        self._slot_at.append(slot_at)
         emit(t, self.r, self._get, out)
         stack.pop()
+        self._outs.pop()
+        self._ev.pop()
+        self._slot_at.pop()
         self.kw = saved
-        text = tidy("".join(out), cap)
+        raw = "".join(out)
+        text = tidy(raw, cap)
         if acc:
             signals[text] = signals.get(text, NONE) | acc
             if stack:
                 stack[-1] |= acc
+            if text not in self.split and ev:
+                parts = self._sentences(out, raw, text, ev, slot_at)
+                if parts is not None:
+                    self.split[text] = parts
         elif text not in signals:
             signals[text] = NONE
         return text
+
+    def _sentences(self, out: list[str], raw: str, text: str, ev: list[tuple], slot_at: list[int]):
+        """A rendered text's sentences with the categories each carries, or None
+        for one sentence. The sentence ends are the template's own (none inside a
+        slot's value, which is said whole), found in the words as put together
+        and again, as many, in the tidied text (`tidy` moves a space, never an
+        end); a category goes to the sentence its marker or slot is in, and one
+        declared for the whole template to the sentences that carry it
+        (`signals.carriers`)."""
+        ends = bounds(raw)
+        if not ends:
+            return None
+        tidy_ends = bounds(text)
+        if len(tidy_ends) != len(ends):
+            return None
+        starts, pos = [], 0
+        for piece in out:
+            starts.append(pos)
+            pos += len(piece)
+        slots = set(slot_at)
+        cuts_raw, cuts = [0], [0]
+        for e, te in zip(ends, tidy_ends):
+            # the piece the end is in: a template's words, not a slot's value
+            j = bisect_right(starts, e - 1) - 1
+            if j not in slots:
+                cuts_raw.append(e)
+                cuts.append(te)
+        if len(cuts) == 1:
+            return None
+        own: list[set[str]] = [set() for _ in cuts]
+        whole: set[str] = set()
+        for piece, off, cats, all_of in ev:
+            if all_of:
+                whole.update(cats)
+                continue
+            p = (starts[piece] if piece < len(starts) else len(raw)) + off
+            own[max(bisect_right(cuts_raw, p) - 1, 0)].update(cats)
+        spans = [(a, b) for a, b in zip(cuts, cuts[1:] + [len(text)])]
+        spans = [(a, a + len(text[a:b].rstrip())) for a, b in spans]
+        sents = [(text[a:b], c) for (a, b), c in zip(spans, own)]
+        for cat in sorted(whole):
+            for j in carriers(self.loc, cat, sents):
+                own[j].add(cat)
+        return tuple((a, b, frozenset(c)) for (a, b), c in zip(spans, own))
+
+    def carry(self, old: str, new: str) -> None:
+        """`new` is `old` with words added or changed (a habit's opener, tail or
+        name, a lead): it carries `old`'s categories, and each sentence its own,
+        the words added at a sentence's start or end joining that sentence."""
+        before = self.categories_of(old)
+        self.signals[new] = self.signals.get(new, before) | before
+        parts = self.split.get(old)
+        if parts is None or new in self.split:
+            return
+        ops = SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+
+        def at(p: int, start: bool) -> int:
+            for tag, i1, i2, j1, j2 in ops:
+                if tag != "equal" and (i1 == p if start else i2 == p):
+                    return j1 if start else j2  # words put in right here belong to this sentence
+            for tag, i1, i2, j1, j2 in ops:
+                if i1 <= p < i2 if start else i1 < p <= i2:
+                    return j1 + (p - i1 if tag == "equal" else 0) if start else \
+                        (j1 + p - i1 if tag == "equal" else j2)
+            return len(new) if p >= len(old) else 0
+
+        out = tuple((at(a, True), at(b, False), c) for a, b, c in parts)
+        if all(a < b for a, b, _ in out) and all(x[1] <= y[0] for x, y in zip(out, out[1:])):
+            self.split[new] = out
 
     def phrase(self, key: str, kw: dict | None = None) -> str:
         """A bank entry used inside another sentence: no capital letter added."""
@@ -434,6 +554,7 @@ class Drafter:
         cues_on = call.paralinguistics
         spoken: list[Spoken] = []
         sig_get = self.signals.get
+        split_get = self.split.get
         for d in drafts:
             head, segs = d.head, d.head + d.core + d.body + d.tail
             if d.moment is not None and d.moment.divergent:
@@ -453,16 +574,21 @@ class Drafter:
                 cats = sig_get(text)
                 if cats is None:
                     cats = self.categories_of(text)
+                beat = NONE
                 for tag in tags:
                     if tag[0] not in ("moment", "colour"):
-                        cats = cats | beat_categories(tag[0], tag[1])
+                        beat = beat | beat_categories(tag[0], tag[1])
+                sents = split_get(text) if cats or beat else None
                 # an interjection ("Nice," "Honestly,") opens at most one sentence per turn
                 sp = text.find(" ")
                 if 0 < sp < 14 and text[sp - 1] in ",.!":
                     w = text[:sp - 1].lower()
                     if w in seen and len(text) > sp + 12:
-                        text = text[sp + 1:]
+                        cut = sp + 1
+                        text = text[cut:]
                         text = text[0].upper() + text[1:]
+                        if sents is not None:
+                            sents = tuple((max(a - cut, 0), b - cut, c) for a, b, c in sents if b > cut)
                     else:
                         seen.add(w)
                 if parts:
@@ -480,11 +606,12 @@ class Drafter:
                         spans[tag] = [start, pos]
                     else:
                         sp[1] = pos
+                cats = cats | beat
                 if cats:
-                    for cat in sorted(cats):
+                    for cat, s0, e0 in self._labels(cats, sents, text):
                         sides = SIGNAL_SIDES.get(cat)
                         if sides is None or side in sides:
-                            signals.append((cat, start, pos))
+                            signals.append((cat, start + s0, start + e0))
             for cat, s0, e0 in signals:  # kept among the spans, so the dynamics move them and write none inside
                 spans[("signal", (cat, s0))] = [s0, e0]
             item = (d.moment if d.moment is not None else d.colour) if cues_on else None
@@ -525,6 +652,22 @@ class Drafter:
         evid.sort(key=attrgetter("turn", "start", "end"))
         return fast(RenderedCall, **{"call_id": call.id, "locale": call.locale, "turns": turns, "evidence": evid,
                                      "duration": max((t.end for t in times), default=0.0)})
+
+    def _labels(self, cats: frozenset[str], parts: tuple | None, text: str) -> list[tuple[str, int, int]]:
+        """(category, start, end) of each sentence of a turn's segment that carries
+        one of `cats`: the sentences the render found for each (`split`), and a
+        category it did not place (a planned beat's, one the text gained when
+        drawn again elsewhere) on the sentences that carry it (`signals.carriers`);
+        a segment of one sentence, or one put together outside `render`, whole."""
+        if not parts:
+            return [(cat, 0, len(text)) for cat in sorted(cats)]
+        own = [set(c) for _, _, c in parts]
+        placed = set().union(*own)
+        sents = [(text[a:b], c) for (a, b, _), c in zip(parts, own)]
+        for cat in sorted(cats - placed):
+            for j in carriers(self.loc, cat, sents):
+                own[j].add(cat)
+        return [(cat, a, b) for (a, b, _), c in zip(parts, own) for cat in sorted(c & cats)]
 
     @staticmethod
     def _sentiment(d: Draft, cues_on: bool) -> str:

@@ -125,8 +125,7 @@ def habits(S: Any, drafts: list[Draft]) -> None:
             kw = d.slots if part is not d.tail or d.ask is None else {**d.slots, **d.ask}  # a closing question: to who answers
             new = _say(R, h, d, text, todo, used, kw, proper)
             if new != text:
-                before = R.categories_of(text)
-                R.signals[new] = R.signals.get(new, before) | before
+                R.carry(text, new)
                 d.words += new.count(" ") - text.count(" ")
                 part[k] = (new, tags, opt)
 

@@ -1275,6 +1275,7 @@ class Service:
         R = self.R
         out = lead + " " + R.lex.lower_first(text)
         R.signals[out] = R.categories_of(text) | R.categories_of(lead)
+        R.carry(text, out)  # the lead joins the first sentence
         return out
 
     def _joined(self, text: str, part: str, end: str) -> str:
@@ -1282,6 +1283,7 @@ class Service:
         R = self.R
         out = text[:-1] + part + end
         R.signals[out] = R.categories_of(text) | R.categories_of(part)
+        R.carry(text, out)  # the part joins the last sentence
         return out
 
     def _gaps(self, drafts: list[Draft], step_at: dict[int, str]) -> None:

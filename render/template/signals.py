@@ -7,7 +7,9 @@ beats carry which signal categories (pricing, timeline, competitor, ...).
 `marked_templates` compiles the key and template declarations into the
 templates as `{#category}` marker slots; the Drafter collects the markers, the
 declared slots and the categories of slot values it rendered itself, so a
-sentence is labelled with the union of what went into it, colour included.
+sentence is labelled with the union of what went into it, colour included,
+and a text of several sentences on the sentence that carries each category
+(`bounds`, `carriers`; Drafter._sentences).
 Text the renderer did not draw from a bank (the spec's own prose: objection
 phrasings, a persona's questions and wants) is classified by the locale's
 `signal_terms` (the `classify` section of its lexicon), the same table
@@ -189,8 +191,18 @@ def _mark_nodes(nodes, sel: dict[str, list[str]]) -> tuple:
     out: list = []
     for n in nodes:
         if isinstance(n, str):
-            out.append(n)
-            out += [(SLOT, MARK + c) for c, phrases in sel.items() if any(ph in n for ph in phrases)]
+            # the marker goes right after the phrase, inside the sentence that says it (a literal may
+            # hold two sentences: "Great question. I'll send it over."), so the label is that sentence's
+            cuts = sorted({(min(n.index(ph) + len(ph) for ph in phrases if ph in n), c)
+                           for c, phrases in sel.items() if any(ph in n for ph in phrases)})
+            at = 0
+            for end, c in cuts:
+                if end > at:
+                    out.append(n[at:end])
+                    at = end
+                out.append((SLOT, MARK + c))
+            if at < len(n) or not cuts:
+                out.append(n[at:])
         elif n[0] == SLOT:
             out.append(n)
         else:
@@ -320,6 +332,50 @@ def names_pattern(names) -> re.Pattern | None:
     if not names:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
+
+
+_STOP = re.compile(r"[.?!]+[)\"»“”’]?\s+")
+
+
+def bounds(text: str) -> list[int]:
+    """Where each sentence after the first begins: after a full stop, question
+    or exclamation mark and its space, but not after a number ("am 3. März") or
+    an abbreviation ("a.m.", "z. B."). The renderer finds with it the sentence
+    ends its templates wrote (in the words it put together, before `tidy`), and
+    the same ends in the finished text."""
+    out = []
+    for m in _STOP.finditer(text):
+        i = m.start()
+        if i == 0 or m.end() >= len(text) or text[i - 1].isdigit():
+            continue
+        word = text[text.rfind(" ", 0, i) + 1:i]
+        if len(word) <= 1 or "." in word:
+            continue
+        out.append(m.end())
+    return out
+
+
+def slight(text: str) -> bool:
+    """A sentence too slight to carry a signal a template declared for all its
+    sentences: an acknowledgement, a thanks, a closing or a check question
+    ("Great question.", "Sounds good, Jordan.", "Take care.", "What do you
+    think, Nico?")."""
+    n = text.count(" ") + 1
+    return n <= 3 or (n <= 5 and text.rstrip()[-1:] == "?")
+
+
+def carriers(locale: str, cat: str, sents: list[tuple[str, set[str]]]) -> list[int]:
+    """Which sentences of a text carry category `cat` that was declared for the
+    whole text (a bank key's every template, a planned beat): the sentences
+    that carry it by their own words (a declared phrase, a slot, a term of
+    the category), else the first that is not `slight` (a template leads with
+    what it declares: "Great question. Typically six weeks ..."), else the
+    last (an acknowledgement comes first: "Great plan. Forwarding it on.").
+    The same sentence of a template is then labelled alike in every call."""
+    hit = [j for j, (t, c) in enumerate(sents) if cat in c or cat in text_categories(locale, t)]
+    if not hit:
+        hit = [j for j, (t, _) in enumerate(sents) if not slight(t)][:1]
+    return hit or [len(sents) - 1]
 
 
 SENTENCE = re.compile(r"[^.!?;]+[.!?;]*")
