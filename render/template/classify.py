@@ -62,6 +62,29 @@ def prose_form(locale: str, text: str) -> str:
     return "clause"
 
 
+@lru_cache(maxsize=4096)
+def question_form(locale: str, text: str) -> str:
+    """Whether the last question of `text` asks for content (`open`: "How long
+    does legal take?", "Wer startet ...?", also after a lead-in: "Out of
+    curiosity, who else ...?") or for a yes or no (`closed`), or `none` (no
+    question). Its clauses are read in order; the first that opens with one of
+    the lexicon's `open_questions` or `question_verbs` decides. A bare
+    "Maybe." or "Not yet." answers a closed question only."""
+    t = (text or "").rstrip()
+    q = t.rfind("?")
+    if q < 0:
+        return "none"
+    start = max(t.rfind(". ", 0, q), t.rfind("! ", 0, q), t.rfind("? ", 0, q))
+    k = load_lexicon(locale).classify
+    for part in re.split(r"[,:;—] ", t[start + 1:q + 1]):
+        w = part.strip().split(" ", 1)[0].lower().strip("¿\"'([")
+        if w in k.open_questions:
+            return "open"
+        if w in k.question_verbs:
+            return "closed"
+    return "closed"
+
+
 def placeholder_name(locale: str, name: str) -> bool:
     """Whether a participant's name ("agent", "bot") is a role, not a name to say."""
     return name.lower() in load_lexicon(locale).classify.placeholder_names

@@ -11,8 +11,8 @@ from typing import Any
 from corpusc.plan import rng
 from corpusc.plan.model import Beat, Colour, Moment, Participant
 from corpusc.render.template.banks import topics
-from corpusc.render.template.classify import (prose_form, role_concern, role_topics, signal_category,
-                                              stated_figures)
+from corpusc.render.template.classify import (prose_form, question_form, role_concern, role_topics,
+                                              signal_category, stated_figures)
 from corpusc.render.template.drafting import (NEGATIVE_BEATS, NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter, first_name,
                                              strip_end)
 from corpusc.render.template import when
@@ -37,7 +37,13 @@ COOL_OUTCOMES = ("lost", "stalled")
 # reserved ones (a champion of a lost deal does not say "Perfect, let's do it")
 CHAT_FILLS = 1  # elaborations of a chit-chat turn: each is two or three short sentences already
 CHAT = ("smalltalk", "chat", "hello")  # what a buyer answers in the small talk before the agenda
-COOL_KEYS = {"agenda.ok": "cool.agenda", "voice.more": "cool.more"}
+COOL_KEYS = {"agenda.ok": "cool.agenda", "voice.more": "cool.more",
+             # "still accurate?" in a call that ends cool: things have shifted (never "nothing's changed",
+             # then "a lot has changed at Acme" a sentence later)
+             "reference.reply": "cool.reference"}
+# voices whose agreement to the agenda offers to show how the team works today: said before discovery
+# or a demo, never before the terms or the signature
+AGENDA_WORK = {"defender": ("discovery", "demo")}
 
 
 def _plain(t) -> str:
@@ -139,8 +145,16 @@ class Sales:
         self.cool = c.engagement == "cooling" or (last and outcome in COOL_OUTCOMES)
         self.cool_now = False  # past the greeting of a cool call (`run`)
         self.said = ""  # what the call has said so far, lowercased (`_thing` names only what was named)
+        self.seller_said = ""  # what the sellers have said so far, lowercased (a buyer accepts only their dates)
+        self.last_q = ""  # the question the last seller turn closed with ("" if none)
         self.heard: dict[str, int | bool] = {}  # phrase -> found in `said`, or the length of `said` searched
         self._slots()
+        # a buyer names a meeting day only when a seller has proposed it ("Thursday works" after
+        # "let's regroup early next week" is a day nobody offered): such a sentence is drawn again
+        self.buyer_names = {first_name(p.name) for p in self.buyers} - {first_name(p.name) for p in self.sellers}
+        self.dates = tuple(v.lower() for v in (R.slots.get("day"), R.slots.get("meet")) if isinstance(v, str) and v)
+        if R.veto is None:
+            R.veto = self._unproposed
         self.deck = self._deck()
         self.bc = self._backchannels()
         # turns that cut in (a cue planned INTERRUPTS): the turn before is left mid-thought, never a finished
@@ -506,7 +520,11 @@ class Sales:
                 self._buyer(d)
             self._lead(d)
             drafts.append(d)
-            self.said += " " + " ".join(seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part).lower()
+            text = " ".join(seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part)
+            self.said += " " + text.lower()
+            if d.side == "seller":
+                self.seller_said += " " + text.lower()
+                self.last_q = text if text.endswith("?") else ""
         for i in range(1, len(drafts)):
             self._answer_first(drafts[i - 1], drafts[i])
         for i in sorted(self.cut_in):
@@ -1180,7 +1198,10 @@ class Sales:
             if v == "champion":
                 d.pol = 1
         elif kind in ("terms", "signoff") and self.cool_now:
-            d.add(where, R.say("cool.reply", kw))  # the paperwork of a deal going nowhere: reserve
+            # the paperwork of a deal going nowhere: reserve, in the form the question asked ("How long
+            # does legal take?" is not answered "Maybe.")
+            d.add(where, R.say("cool.reply_open" if question_form(R.loc, self.last_q) == "open" else "cool.reply",
+                               kw))
             self.shape(d, 0.7 * vw, 60, ["cool.more"])
             self.pending = ("react",)
         elif kind in ("terms", "signoff"):
@@ -1207,17 +1228,23 @@ class Sales:
             self.shape(d, 0.5, 50, [self.vkey("voice.more", v)])
             self.pending = ("ref_ok",)
         elif kind == "agenda":
-            d.add(where, R.say(self.vkey("agenda.ok", v), kw))
+            key = self.vkey("agenda.ok", v)
+            if self.work not in AGENDA_WORK.get(key.rsplit(".", 1)[-1], (self.work,)):
+                key = "agenda.ok.neutral"
+            d.add(where, R.say(key, kw))
             if not brief and R.chance(0.5):
                 d.add(where, R.say("agenda.add", kw), (), True)
             d.fills, d.weight = [], 0
             self.pending = ("agenda_ok",)
         elif kind == "nextsteps":
-            d.add(where, R.say("nextsteps.reply_cool" if self.cool else "nextsteps.reply", kw))
+            # every reply naming a day vetoed (`_unproposed`): a plain yes
+            d.add(where, R.say("nextsteps.reply_cool" if self.cool else "nextsteps.reply", kw)
+                  or R.say("agenda.ok.neutral", kw))
             d.fills, d.weight = [], 0
             self.pending = ("nextsteps_ok",)
         elif kind in ("close", "wrap"):
-            d.add(where, R.say("close.buyer_cool" if self.cool else "close.buyer", kw))
+            key = "close.buyer_cool" if self.cool else "close.buyer"
+            d.add(where, R.say(key, kw) or R.say(key, kw))
             d.pol = 0 if self.cool else 1
             d.fills, d.weight = [], 0
         else:
@@ -1225,6 +1252,14 @@ class Sales:
             if not brief and d.i > self.agenda_turn:
                 d.add(where, R.say(self.vkey("voice.more", v), kw), (), True)
             self.pending = ("react",)
+
+    def _unproposed(self, text: str, kw: dict | None) -> bool:
+        """Whether a buyer's sentence names a meeting day (the call's {day} or
+        {meet}) that no seller has said so far (`Drafter.veto`)."""
+        if not kw or kw.get("me") not in self.buyer_names:
+            return False
+        low = text.lower()
+        return any(v in low and v not in self.seller_said for v in self.dates)
 
     def _react_ask(self, v: str) -> tuple[str, Any] | None:
         """A voice's question about a feature just shown, on a topic not yet
