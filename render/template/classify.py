@@ -74,15 +74,22 @@ def question_form(locale: str, text: str) -> str:
     q = t.rfind("?")
     if q < 0:
         return "none"
-    start = max(t.rfind(". ", 0, q), t.rfind("! ", 0, q), t.rfind("? ", 0, q))
-    k = load_lexicon(locale).classify
-    for part in re.split(r"[,:;—] ", t[start + 1:q + 1]):
+    start = max(t.rfind(". ", 0, q), t.rfind("! ", 0, q), t.rfind("? ", 0, q), t.rfind(": ", 0, q))
+    k = load_lexicon(locale).classify  # after a colon the question proper ("What I'd like to know: does ...?")
+    for part in re.split(r"[,;—] ", t[start + 1:q + 1]):
         w = part.strip().split(" ", 1)[0].lower().strip("¿\"'([")
         if w in k.open_questions:
             return "open"
         if w in k.question_verbs:
             return "closed"
     return "closed"
+
+
+def closed_answer(locale: str, text: str) -> bool:
+    """Whether `text` is a bare answer to a yes-or-no question ("Maybe.",
+    "Ja."): the lexicon's `closed_answers`, which answer no open question."""
+    w = (text or "").strip().rstrip(".!").lower()
+    return bool(w) and w in load_lexicon(locale).classify.closed_answers
 
 
 def placeholder_name(locale: str, name: str) -> bool:

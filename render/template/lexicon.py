@@ -55,6 +55,8 @@ class Keywords(_Frozen):
     # words that open a question asking for content ("how long", "who", "wann"), not for a yes or no:
     # "Maybe." or "Not yet." answers none of them (classify.question_form)
     open_questions: tuple[str, ...] = ()
+    # a bare answer to a yes-or-no question ("maybe", "ja"): never the whole reply to an open one
+    closed_answers: tuple[str, ...] = ()
 
 
 class Lexicon(_Frozen):

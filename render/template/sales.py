@@ -11,8 +11,8 @@ from typing import Any
 from corpusc.plan import rng
 from corpusc.plan.model import Beat, Colour, Moment, Participant
 from corpusc.render.template.banks import topics
-from corpusc.render.template.classify import (prose_form, question_form, role_concern, role_topics,
-                                              signal_category, stated_figures)
+from corpusc.render.template.classify import (closed_answer, prose_form, question_form, role_concern,
+                                              role_topics, signal_category, stated_figures)
 from corpusc.render.template.drafting import (NEGATIVE_BEATS, NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter, first_name,
                                              strip_end)
 from corpusc.render.template import when
@@ -512,6 +512,7 @@ class Sales:
             self.cool_now = self.cool and i >= 2  # after the greeting
             self.pool_now = self.pools.get(d.p.id)
             d.slots = self._kw(d)
+            q = self.last_q if i and self.sp[i - 1].side == "seller" else ""
             if i in self.bc or self._nothing_to_answer(d):
                 self._backchannel(d)
             elif d.side == "seller":
@@ -519,6 +520,8 @@ class Sales:
             else:
                 self._buyer(d)
             self._lead(d)
+            if q and d.side != "seller":
+                self._no_bare_yes(d, q)
             drafts.append(d)
             text = " ".join(seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part)
             self.said += " " + text.lower()
@@ -533,6 +536,27 @@ class Sales:
         self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
         habits(self, drafts)
         return drafts
+
+    def _no_bare_yes(self, d: Draft, q: str) -> None:
+        """A reply to a question asking for content ("What's your reaction?",
+        "Welche wäre das?") does not open with a bare "Yes." or "Ja." (an
+        acknowledgment drawn from the voice's bank): it is left out when the
+        turn says something else."""
+        R = self.R
+        part = d.head or d.core
+        if not part or part[0][1]:
+            return
+        text = part[0][0]
+        first, _, rest = text.partition(". ")
+        if not closed_answer(R.loc, first) or question_form(R.loc, q) != "open":
+            return
+        if rest:  # "Ja. Ich frage mich nur, ob ...": the rest of the sentence stays, with the same labels
+            rest = rest[0].upper() + rest[1:]
+            R.signals[rest] = R.signals.get(text) or R.categories_of(text)
+            part[0] = (rest, part[0][1], part[0][2])
+            d.words -= first.count(" ") + 1
+        elif len(d.head) + len(d.core) + len(d.body) + len(d.tail) > 1:
+            d.words -= part.pop(0)[0].count(" ") + 1
 
     @staticmethod
     def _answer_first(prev: Draft, d: Draft) -> None:
