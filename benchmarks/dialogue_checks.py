@@ -8,6 +8,7 @@ files the way an outside reader would (its own patterns, no corpusc import):
   day         a buyer accepting a meeting day ("next Thursday works") no
               seller proposed before
   agenda      a terms/signoff agenda answered "I'll walk you through how we work"
+  followup    "What's on your plate?" (asked after "how are you") answered "Good. Long Monday."
 
 usage: python benchmarks/dialogue_checks.py BUILD_DIR [BUILD_DIR ...]
 (a build of `corpusc build`, with transcripts/*.json and ground_truth/*.json)."""
@@ -36,6 +37,12 @@ W = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Montag|Dienstag|Mittwoch|Donne
 DAY = re.compile(rf"\b(?:(?:next|this) {W}|{W} (?:next|this) week|early next week|(?:nächsten|diesen) {W}|"
                  rf"{W} (?:nächster|dieser) Woche|(?:Anfang|Ende) nächster Woche)\b", re.I)
 ACCEPT = re.compile(r"\b(works|is good|it is|then|speak|talk|block|hold|passt|geht|klappt|halte|blocke)\b", re.I)
+FOLLOW = re.compile(r"(Anything new at|What's new on your side|What's keeping you busy|What's on your plate|Is this a "
+                    r"busy stretch|usually this busy|Anything (exciting|interesting) going on|Was gibt es Neues|Gibt es "
+                    r"etwas Neues|Was hält Sie gerade|Womit sind Sie gerade|Ist das gerade eine volle Phase|immer so "
+                    r"voll|etwas Spannendes los)[^?]*\?\s*$")
+HOW_REPLY = re.compile(r"^(?:\[[^\]]*\] )*(Good|Pretty good|Doing well|Doing great|Not bad|All good|Happy \w+day|"
+                       r"Gut|Ganz gut|Danke, gut|Sehr gut|Bestens|Alles gut|Danke, gleichfalls|Ihnen auch)[,.!]")
 SHOW_HOW = re.compile(r"(happy to show you how \w+ does things|tell you how it works at|(?:I can|happy to) walk you "
                       r"through how|ich erzähle Ihnen gerne?, wie wir|say where the \w+ do it differently)", re.I)
 
@@ -78,6 +85,11 @@ def check(build: Path) -> tuple[collections.Counter, dict[str, list]]:
                     if YES_NO.match(FILLER.sub("", said[0])):
                         n["nonanswer: answered yes/no/maybe"] += 1
                         ex["nonanswer"].append((cid, i, asked[-1][:60], said[0]))
+                if FOLLOW.search(prev["text"]):
+                    n["followup: 'anything new?' questions"] += 1
+                    if HOW_REPLY.search(t["text"]):
+                        n["followup: ... answered as 'how are you?'"] += 1
+                        ex["followup"].append((cid, i, t["text"][:60]))
                 if CHANGED_Q.search(prev["text"]) and YES_UNCHANGED.match(FILLER.sub("", CUE.sub("", t["text"]))):
                     n["changed: 'anything changed?' answered yes"] += 1
                     ex["changed"].append((cid, i, t["text"][:60]))

@@ -3,7 +3,8 @@ agrees with what was said. A question asking for content ("How long does
 legal take?") is not answered "Maybe."; nobody says "nothing's changed" in
 the call where they say "a lot has changed"; a buyer accepts a meeting day
 only when a seller proposed it; a buyer agreeing to a terms or signature
-agenda does not offer to show how the team works today. Read from the text
+agenda does not offer to show how the team works today; "What's on your
+plate?", asked once "how are you" was answered, is not answered "Good.". Read from the text
 the way an outside reader would (the test's own patterns, per locale), on
 sales_pov and on generated specs in English and German."""
 
@@ -39,6 +40,13 @@ W = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Montag|Dienstag|Mittwoch|Donne
 DAY = re.compile(rf"\b(?:(?:next|this) {W}|{W} (?:next|this) week|early next week|(?:nächsten|diesen) {W}|"
                  rf"{W} (?:nächster|dieser) Woche|(?:Anfang|Ende) nächster Woche)\b", re.I)
 ACCEPT = re.compile(r"\b(works|is good|it is|then|speak|talk|block|hold|passt|geht|klappt|halte|blocke)\b", re.I)
+# "anything new?" asked after the check-in, and a reply that answers "how are you?" instead
+FOLLOW = re.compile(r"(Anything new at|What's new on your side|What's keeping you busy|What's on your plate|Is this a "
+                    r"busy stretch|usually this busy|Anything (exciting|interesting) going on|Was gibt es Neues|Gibt es "
+                    r"etwas Neues|Was hält Sie gerade|Womit sind Sie gerade|Ist das gerade eine volle Phase|immer so "
+                    r"voll|etwas Spannendes los)[^?]*\?\s*$")
+HOW_REPLY = re.compile(r"^(?:\[[^\]]*\] )*(Good|Pretty good|Doing well|Doing great|Not bad|All good|Happy \w+day|"
+                       r"Gut|Ganz gut|Danke, gut|Sehr gut|Bestens|Alles gut|Danke, gleichfalls|Ihnen auch)[,.!]")
 # "I'll walk you through how we work": a reply to a discovery or demo agenda
 SHOW_HOW = re.compile(r"(happy to show you how \w+ does things|tell you how it works at|(?:I can|happy to) walk you "
                       r"through how|ich erzähle Ihnen gerne?, wie wir|say where the \w+ do it differently)", re.I)
@@ -138,3 +146,16 @@ def test_the_paperwork_agenda_gets_no_offer_to_show_how_the_team_works(corpus):
             bad.append((c.id, reply.index, reply.text[:80]))
     assert seen > 3
     assert not bad, bad[:5]
+
+
+def test_anything_new_is_not_answered_as_how_are_you(corpus):
+    calls, rendered = corpus
+    bad, seen = [], 0
+    for c, rc in zip(calls, rendered):
+        for a, b in _exchanges(rc):
+            if FOLLOW.search(a.text):
+                seen += 1
+                if HOW_REPLY.search(b.text):
+                    bad.append((c.id, b.index, a.text[-40:], b.text[:50]))
+    assert seen > 3
+    assert not bad, f"{len(bad)} of {seen}: {bad[:5]}"

@@ -92,6 +92,28 @@ def closed_answer(locale: str, text: str) -> bool:
     return bool(w) and w in load_lexicon(locale).classify.closed_answers
 
 
+def without_greeting_answer(locale: str, text: str) -> str:
+    """`text` without the answer to "how are you" it opens with ("Good, the
+    days are getting longer" -> "The days are getting longer"; "Danke,
+    gleichfalls! Es ist ..." -> "Es ist ..."): news told in reply to "anything
+    new?" once "how are you" was asked and answered. The answers are the
+    lexicon's `greeting_answers` (a clause equal to one, or opening with one
+    and a space: "Happy Monday!"); `text` as it is when nothing else is left."""
+    answers = load_lexicon(locale).classify.greeting_answers
+    rest = text
+    while True:
+        m = re.match(r"([^,.!?]+)[,.!?]+\s+(?=\S)", rest)
+        if not m:
+            break
+        clause = m.group(1).strip().lower()
+        if not any(clause == a or clause.startswith(a + " ") for a in answers):
+            break
+        rest = rest[m.end():]
+    if rest is text or not rest:
+        return text
+    return rest[0].upper() + rest[1:]
+
+
 def placeholder_name(locale: str, name: str) -> bool:
     """Whether a participant's name ("agent", "bot") is a role, not a name to say."""
     return name.lower() in load_lexicon(locale).classify.placeholder_names

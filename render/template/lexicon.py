@@ -57,6 +57,8 @@ class Keywords(_Frozen):
     open_questions: tuple[str, ...] = ()
     # a bare answer to a yes-or-no question ("maybe", "ja"): never the whole reply to an open one
     closed_answers: tuple[str, ...] = ()
+    # how an answer to "how are you" opens ("pretty good", "danke"): not said to "anything new?"
+    greeting_answers: tuple[str, ...] = ()
 
 
 class Lexicon(_Frozen):

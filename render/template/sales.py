@@ -12,7 +12,8 @@ from corpusc.plan import rng
 from corpusc.plan.model import Beat, Colour, Moment, Participant
 from corpusc.render.template.banks import topics
 from corpusc.render.template.classify import (closed_answer, prose_form, question_form, role_concern,
-                                              role_topics, signal_category, stated_figures)
+                                              role_topics, signal_category, stated_figures,
+                                              without_greeting_answer)
 from corpusc.render.template.drafting import (NEGATIVE_BEATS, NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter, first_name,
                                              strip_end)
 from corpusc.render.template import when
@@ -135,6 +136,7 @@ class Sales:
         self.signal_cats = [signal_category(R.loc, b.text or "") for b in c.beats if b.kind == "buying_signal"]
         self.want_cache: dict[str, dict] = {}
         self.checked_in = False  # the opening asked how the buyer is: small talk follows up, never asks again
+        self.followed_up = False  # the seller just asked "anything new?": the news comes without "Good, ..."
         # objections this call addresses or deflects later on (so an earlier ack does not promise "next time")
         self.handled_later = {(b.key, b.turn) for b in c.beats if b.kind in ("objection_addressed",
                                                                               "objection_unaddressed")}
@@ -699,6 +701,7 @@ class Sales:
             if key:
                 self._set_tail(d, R.say(key, skw))
                 self.pending = ("setup", b.kind)
+                self.followed_up = key == "setup.small_talk_follow"
         if "close" in kinds:
             d.fills, d.weight = [], 0
 
@@ -1388,7 +1391,13 @@ class Sales:
             if d.moment is not None:  # the news has the mood the moment's words have
                 tone = "good" if d.moment.polarity == "positive" else "rough"
             key = R.first_key(f"smalltalk.{self.season}.{tone}") if R.chance(0.6) else None
-            d.add(d.core, R.say(key or f"smalltalk.any.{tone}", kw), tag + mtag)
+            news = R.say(key or f"smalltalk.any.{tone}", kw)
+            if self.followed_up:  # "What's on your plate?" is not answered "Good. Long Monday."
+                said, news = news, without_greeting_answer(R.loc, news)
+                if news is not said:
+                    R.signals[news] = R.signals.get(said) or R.categories_of(said)
+                self.followed_up = False
+            d.add(d.core, news, tag + mtag)
             self.pending = ("smalltalk", tone)
             self.shape(d, 0.3, 45, ["smalltalk.more"], grow=False)
         elif kind == "introduce_stakeholder":
