@@ -4,7 +4,10 @@ legal take?") is not answered "Maybe."; nobody says "nothing's changed" in
 the call where they say "a lot has changed"; a buyer accepts a meeting day
 only when a seller proposed it; a buyer agreeing to a terms or signature
 agenda does not offer to show how the team works today; "What's on your
-plate?", asked once "how are you" was answered, is not answered "Good.". Read from the text
+plate?", asked once "how are you" was answered, is not answered "Good.";
+"good question" follows a question; a past day is never today's weekday
+("since Monday" on a Monday) nor "yesterday" a Sunday; a turn does not
+say the same point twice. Read from the text
 the way an outside reader would (the test's own patterns, per locale), on
 sales_pov and on generated specs in English and German."""
 
@@ -159,3 +162,66 @@ def test_anything_new_is_not_answered_as_how_are_you(corpus):
                     bad.append((c.id, b.index, a.text[-40:], b.text[:50]))
     assert seen > 3
     assert not bad, f"{len(bad)} of {seen}: {bad[:5]}"
+
+
+GOOD_Q = re.compile(r"\b(?:good|great|excellent|terrific|fantastic|solid) question\b|\bgute Frage\b", re.I)
+RECAP = re.compile(r"\b(asked|gefragt)\b")  # "Aditi asked for the order form, which was a good question"
+
+
+def test_good_question_answers_a_question(corpus):
+    calls, rendered = corpus
+    bad = []
+    for c, rc in zip(calls, rendered):
+        for a, b in zip(rc.turns, rc.turns[1:]):
+            if "?" in a.text:
+                continue
+            for s in _sentences(b.text):
+                if GOOD_Q.search(s) and not RECAP.search(s) and not re.search(r"\b(curious|wonder|frage mich)\b", a.text):
+                    bad.append((c.id, b.index, a.text[-50:], s[:60]))
+    assert not bad, f"{len(bad)} 'good question' after a turn that asked none: {bad[:5]}"
+
+
+DAYS = {"en-US": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        "de-DE": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")}
+WEEKDAY = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def test_a_past_day_is_not_today_and_yesterday_was_a_working_day(corpus):
+    calls, rendered = corpus
+    bad, seen = [], 0
+    for c, rc in zip(calls, rendered):
+        wd = WEEKDAY.index(c.weekday)
+        today = DAYS[c.locale][wd]
+        past = re.compile(rf"\b(?:since|spent most of|seit|fast den ganzen) {today}\b")
+        for t in rc.turns:
+            seen += 1
+            m = past.search(t.text)
+            if m:
+                bad.append((c.id, t.index, c.weekday, t.text[max(0, m.start() - 30):m.end() + 20]))
+            if wd == 0 and re.search(r"\b(?:yesterday|gestern)\b[^.?!]*\b(?:town hall|workshop|training|meeting|"
+                                     r"all-hands|Betriebsversammlung|Workshop|Schulung|Termin|Abschluss|Reklamation)"
+                                     r"|\b(?:town hall|Betriebsversammlung)[^.?!]*\b(?:yesterday|gestern)\b", t.text):
+                bad.append((c.id, t.index, "yesterday on a Monday", t.text[:60]))
+    assert not bad, f"{len(bad)} day slips: {bad[:5]}"
+
+
+def _content(s: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Za-zÄÖÜäöüß]{5,}", s)}
+
+
+def test_a_turn_does_not_say_the_same_point_twice(corpus):
+    """Two sentences of one turn sharing most of their content words (one
+    template's two wordings: "We can also match the invoice date ..." twice)."""
+    calls, rendered = corpus
+    bad = []
+    for c, rc in zip(calls, rendered):
+        names = {w.lower() for p in c.participants for w in p.name.split()}
+        for t in rc.turns:
+            sents = [(s, _content(s) - names) for s in _sentences(t.text)]
+            sents = [(s, w) for s, w in sents if len(w) >= 5]
+            for i in range(len(sents)):
+                for j in range(i + 1, len(sents)):
+                    a, b = sents[i][1], sents[j][1]
+                    if len(a & b) / len(a | b) >= 0.6:
+                        bad.append((c.id, t.index, sents[i][0][:50], sents[j][0][:50]))
+    assert not bad, f"{len(bad)} turns say a point twice: {bad[:5]}"

@@ -149,6 +149,7 @@ class Sales:
         self.said = ""  # what the call has said so far, lowercased (`_thing` names only what was named)
         self.seller_said = ""  # what the sellers have said so far, lowercased (a buyer accepts only their dates)
         self.last_q = ""  # the question the last seller turn closed with ("" if none)
+        self.prev_asked = False  # whether the turn before the one being drafted ended on a question
         self.heard: dict[str, int | bool] = {}  # phrase -> found in `said`, or the length of `said` searched
         self._slots()
         # a buyer names a meeting day only when a seller has proposed it ("Thursday works" after
@@ -284,6 +285,11 @@ class Sales:
             bucket, sent_wd = when.sent(c.date, prev, R.r)
             R.slots.update(ago=R.phrase(f"cal.ago.{when.ago(c.date, prev)}"),
                            sent=R.render(R.template(f"cal.sent.{bucket}"), {"wd": weekdays[sent_wd]}, cap=False))
+            before, after = when.working_days(c.date)
+            # the working days around today: a past "seit {past_wd}", a coming "am {next_wd}", "{prev_day}"
+            R.slots.update(past_wd=weekdays[before], next_wd=weekdays[after],
+                           prev_day=R.phrase("cal.sent.yesterday") if when.yesterday_worked(c.date)
+                           else R.render(R.template("cal.sent.same_week"), {"wd": weekdays[before]}, cap=False))
             wk = when.weekend(c.date)
             R.slots.update(weekend_ask=R.phrase(f"cal.weekend.ask.{wk}"),
                            weekend_did=R.phrase(f"cal.weekend.did.{wk}"))
@@ -527,6 +533,7 @@ class Sales:
             drafts.append(d)
             text = " ".join(seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part)
             self.said += " " + text.lower()
+            self.prev_asked = text.endswith("?")
             if d.side == "seller":
                 self.seller_said += " " + text.lower()
                 self.last_q = text if text.endswith("?") else ""
@@ -1185,7 +1192,8 @@ class Sales:
         if kind in ("q", "q_follow"):
             topic = pend[1]
             more = R.first_key(f"disc.{topic}.more", "disc.open.answer")
-            opener = R.say(self.vkey("voice.open", v), kw) if (not brief and R.chance(0.4)) else ""
+            # "Good question." only right after the question (not after a backchannel, nor a statement)
+            opener = R.say(self.vkey("voice.open", v), kw) if (not brief and self.prev_asked and R.chance(0.4)) else ""
             ans = R.say(R.first_key(f"disc.{topic}.answer", "disc.open.answer") if kind == "q" else more, kw)
             if opener and not ans.lower().startswith(R.lex.classify.hedges or ("\0",)):
                 d.add(where, opener, (), True)  # "Kurz gesagt:" not before "Offen gesagt, ..."
@@ -1227,8 +1235,11 @@ class Sales:
         elif kind in ("terms", "signoff") and self.cool_now:
             # the paperwork of a deal going nowhere: reserve, in the form the question asked ("How long
             # does legal take?" is not answered "Maybe.")
-            d.add(where, R.say("cool.reply_open" if question_form(R.loc, self.last_q) == "open" else "cool.reply",
-                               kw))
+            if question_form(R.loc, self.last_q) == "open":  # a deflection that names what was asked about
+                what = R.phrase(f"{kind}.{pend[1]}.name")
+                d.add(where, R.say("cool.reply_open", dict(kw, what=what, what_low=R.lex.lower_first(what))))
+            else:
+                d.add(where, R.say("cool.reply", kw))
             self.shape(d, 0.7 * vw, 60, ["cool.more"])
             self.pending = ("react",)
         elif kind in ("terms", "signoff"):
