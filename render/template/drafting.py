@@ -556,7 +556,6 @@ class Drafter:
         if total < target:
             start = [d for d in drafts if d.fills and not d.bc and d.weight > 0]
             said: set[str] = set()
-            drawn: set[tuple[int, str, int | None]] = set()  # (turn, bank, template): none twice in one turn
             live = list(start)
             rounds = resets = 0
             while total < target and rounds < 40:
@@ -587,17 +586,11 @@ class Drafter:
                         continue
                     before = d.words
                     text = self.say(key, d.slots)
-                    if text in said or (i, key, self.last) in drawn:
-                        # a bank used up and refilled: avoid saying the same twice, or one template's
-                        # two wordings in one turn ("We can also match the invoice date ..." twice)
+                    if text in said:  # a bank used up and refilled: avoid saying the same twice
                         text = self.say(key, d.slots)
-                        if text in said or (i, key, self.last) in drawn:
+                        if text in said:
                             text = self.say(key, d.slots)
-                            if (i, key, self.last) in drawn:
-                                stale.add(i)
-                                continue
                     said.add(text)
-                    drawn.add((i, key, self.last))
                     if text and total + text.count(" ") + 1 > target * 1.1 and total >= target * 0.85:
                         stale.add(i)  # would overshoot: close enough already
                         continue
