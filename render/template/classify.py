@@ -62,6 +62,58 @@ def prose_form(locale: str, text: str) -> str:
     return "clause"
 
 
+@lru_cache(maxsize=4096)
+def question_form(locale: str, text: str) -> str:
+    """Whether the last question of `text` asks for content (`open`: "How long
+    does legal take?", "Wer startet ...?", also after a lead-in: "Out of
+    curiosity, who else ...?") or for a yes or no (`closed`), or `none` (no
+    question). Its clauses are read in order; the first that opens with one of
+    the lexicon's `open_questions` or `question_verbs` decides. A bare
+    "Maybe." or "Not yet." answers a closed question only."""
+    t = (text or "").rstrip()
+    q = t.rfind("?")
+    if q < 0:
+        return "none"
+    start = max(t.rfind(". ", 0, q), t.rfind("! ", 0, q), t.rfind("? ", 0, q), t.rfind(": ", 0, q))
+    k = load_lexicon(locale).classify  # after a colon the question proper ("What I'd like to know: does ...?")
+    for part in re.split(r"[,;—] ", t[start + 1:q + 1]):
+        w = part.strip().split(" ", 1)[0].lower().strip("¿\"'([")
+        if w in k.open_questions:
+            return "open"
+        if w in k.question_verbs:
+            return "closed"
+    return "closed"
+
+
+def closed_answer(locale: str, text: str) -> bool:
+    """Whether `text` is a bare answer to a yes-or-no question ("Maybe.",
+    "Ja."): the lexicon's `closed_answers`, which answer no open question."""
+    w = (text or "").strip().rstrip(".!").lower()
+    return bool(w) and w in load_lexicon(locale).classify.closed_answers
+
+
+def without_greeting_answer(locale: str, text: str) -> str:
+    """`text` without the answer to "how are you" it opens with ("Good, the
+    days are getting longer" -> "The days are getting longer"; "Danke,
+    gleichfalls! Es ist ..." -> "Es ist ..."): news told in reply to "anything
+    new?" once "how are you" was asked and answered. The answers are the
+    lexicon's `greeting_answers` (a clause equal to one, or opening with one
+    and a space: "Happy Monday!"); `text` as it is when nothing else is left."""
+    answers = load_lexicon(locale).classify.greeting_answers
+    rest = text
+    while True:
+        m = re.match(r"([^,.!?]+)[,.!?]+\s+(?=\S)", rest)
+        if not m:
+            break
+        clause = m.group(1).strip().lower()
+        if not any(clause == a or clause.startswith(a + " ") for a in answers):
+            break
+        rest = rest[m.end():]
+    if rest is text or not rest:
+        return text
+    return rest[0].upper() + rest[1:]
+
+
 def placeholder_name(locale: str, name: str) -> bool:
     """Whether a participant's name ("agent", "bot") is a role, not a name to say."""
     return name.lower() in load_lexicon(locale).classify.placeholder_names

@@ -52,6 +52,13 @@ class Keywords(_Frozen):
     # structured"), unless the opener is the clause's subject ("what is missing", "was fehlt")
     question_verbs: tuple[str, ...] = ()
     subject_openers: tuple[str, ...] = ()
+    # words that open a question asking for content ("how long", "who", "wann"), not for a yes or no:
+    # "Maybe." or "Not yet." answers none of them (classify.question_form)
+    open_questions: tuple[str, ...] = ()
+    # a bare answer to a yes-or-no question ("maybe", "ja"): never the whole reply to an open one
+    closed_answers: tuple[str, ...] = ()
+    # how an answer to "how are you" opens ("pretty good", "danke"): not said to "anything new?"
+    greeting_answers: tuple[str, ...] = ()
 
 
 class Lexicon(_Frozen):

@@ -11,8 +11,9 @@ from typing import Any
 from corpusc.plan import rng
 from corpusc.plan.model import Beat, Colour, Moment, Participant
 from corpusc.render.template.banks import topics
-from corpusc.render.template.classify import (prose_form, role_concern, role_topics, signal_category,
-                                              stated_figures)
+from corpusc.render.template.classify import (closed_answer, prose_form, question_form, role_concern,
+                                              role_topics, signal_category, stated_figures,
+                                              without_greeting_answer)
 from corpusc.render.template.drafting import (NEGATIVE_BEATS, NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter, first_name,
                                              strip_end)
 from corpusc.render.template import when
@@ -37,7 +38,13 @@ COOL_OUTCOMES = ("lost", "stalled")
 # reserved ones (a champion of a lost deal does not say "Perfect, let's do it")
 CHAT_FILLS = 1  # elaborations of a chit-chat turn: each is two or three short sentences already
 CHAT = ("smalltalk", "chat", "hello")  # what a buyer answers in the small talk before the agenda
-COOL_KEYS = {"agenda.ok": "cool.agenda", "voice.more": "cool.more"}
+COOL_KEYS = {"agenda.ok": "cool.agenda", "voice.more": "cool.more",
+             # "still accurate?" in a call that ends cool: things have shifted (never "nothing's changed",
+             # then "a lot has changed at Acme" a sentence later)
+             "reference.reply": "cool.reference"}
+# voices whose agreement to the agenda offers to show how the team works today: said before discovery
+# or a demo, never before the terms or the signature
+AGENDA_WORK = {"defender": ("discovery", "demo")}
 
 
 def _plain(t) -> str:
@@ -129,6 +136,7 @@ class Sales:
         self.signal_cats = [signal_category(R.loc, b.text or "") for b in c.beats if b.kind == "buying_signal"]
         self.want_cache: dict[str, dict] = {}
         self.checked_in = False  # the opening asked how the buyer is: small talk follows up, never asks again
+        self.followed_up = False  # the seller just asked "anything new?": the news comes without "Good, ..."
         # objections this call addresses or deflects later on (so an earlier ack does not promise "next time")
         self.handled_later = {(b.key, b.turn) for b in c.beats if b.kind in ("objection_addressed",
                                                                               "objection_unaddressed")}
@@ -139,8 +147,17 @@ class Sales:
         self.cool = c.engagement == "cooling" or (last and outcome in COOL_OUTCOMES)
         self.cool_now = False  # past the greeting of a cool call (`run`)
         self.said = ""  # what the call has said so far, lowercased (`_thing` names only what was named)
+        self.seller_said = ""  # what the sellers have said so far, lowercased (a buyer accepts only their dates)
+        self.last_q = ""  # the question the last seller turn closed with ("" if none)
+        self.prev_asked = False  # whether the turn before the one being drafted ended on a question
         self.heard: dict[str, int | bool] = {}  # phrase -> found in `said`, or the length of `said` searched
         self._slots()
+        # a buyer names a meeting day only when a seller has proposed it ("Thursday works" after
+        # "let's regroup early next week" is a day nobody offered): such a sentence is drawn again
+        self.buyer_names = {first_name(p.name) for p in self.buyers} - {first_name(p.name) for p in self.sellers}
+        self.dates = tuple(v.lower() for v in (R.slots.get("day"), R.slots.get("meet")) if isinstance(v, str) and v)
+        if R.veto is None:
+            R.veto = self._unproposed
         self.deck = self._deck()
         self.bc = self._backchannels()
         # turns that cut in (a cue planned INTERRUPTS): the turn before is left mid-thought, never a finished
@@ -268,6 +285,11 @@ class Sales:
             bucket, sent_wd = when.sent(c.date, prev, R.r)
             R.slots.update(ago=R.phrase(f"cal.ago.{when.ago(c.date, prev)}"),
                            sent=R.render(R.template(f"cal.sent.{bucket}"), {"wd": weekdays[sent_wd]}, cap=False))
+            before, after = when.working_days(c.date)
+            # the working days around today: a past "seit {past_wd}", a coming "am {next_wd}", "{prev_day}"
+            R.slots.update(past_wd=weekdays[before], next_wd=weekdays[after],
+                           prev_day=R.phrase("cal.sent.yesterday") if when.yesterday_worked(c.date)
+                           else R.render(R.template("cal.sent.same_week"), {"wd": weekdays[before]}, cap=False))
             wk = when.weekend(c.date)
             R.slots.update(weekend_ask=R.phrase(f"cal.weekend.ask.{wk}"),
                            weekend_did=R.phrase(f"cal.weekend.did.{wk}"))
@@ -498,6 +520,7 @@ class Sales:
             self.cool_now = self.cool and i >= 2  # after the greeting
             self.pool_now = self.pools.get(d.p.id)
             d.slots = self._kw(d)
+            q = self.last_q if i and self.sp[i - 1].side == "seller" else ""
             if i in self.bc or self._nothing_to_answer(d):
                 self._backchannel(d)
             elif d.side == "seller":
@@ -505,8 +528,15 @@ class Sales:
             else:
                 self._buyer(d)
             self._lead(d)
+            if q and d.side != "seller":
+                self._no_bare_yes(d, q)
             drafts.append(d)
-            self.said += " " + " ".join(seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part).lower()
+            text = " ".join(seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part)
+            self.said += " " + text.lower()
+            self.prev_asked = text.endswith("?")
+            if d.side == "seller":
+                self.seller_said += " " + text.lower()
+                self.last_q = text if text.endswith("?") else ""
         for i in range(1, len(drafts)):
             self._answer_first(drafts[i - 1], drafts[i])
         for i in sorted(self.cut_in):
@@ -515,6 +545,27 @@ class Sales:
         self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
         habits(self, drafts)
         return drafts
+
+    def _no_bare_yes(self, d: Draft, q: str) -> None:
+        """A reply to a question asking for content ("What's your reaction?",
+        "Welche wäre das?") does not open with a bare "Yes." or "Ja." (an
+        acknowledgment drawn from the voice's bank): it is left out when the
+        turn says something else."""
+        R = self.R
+        part = d.head or d.core
+        if not part or part[0][1]:
+            return
+        text = part[0][0]
+        first, _, rest = text.partition(". ")
+        if not closed_answer(R.loc, first) or question_form(R.loc, q) != "open":
+            return
+        if rest:  # "Ja. Ich frage mich nur, ob ...": the rest of the sentence stays, with the same labels
+            rest = rest[0].upper() + rest[1:]
+            R.signals[rest] = R.signals.get(text) or R.categories_of(text)
+            part[0] = (rest, part[0][1], part[0][2])
+            d.words -= first.count(" ") + 1
+        elif len(d.head) + len(d.core) + len(d.body) + len(d.tail) > 1:
+            d.words -= part.pop(0)[0].count(" ") + 1
 
     @staticmethod
     def _answer_first(prev: Draft, d: Draft) -> None:
@@ -657,6 +708,7 @@ class Sales:
             if key:
                 self._set_tail(d, R.say(key, skw))
                 self.pending = ("setup", b.kind)
+                self.followed_up = key == "setup.small_talk_follow"
         if "close" in kinds:
             d.fills, d.weight = [], 0
 
@@ -1140,7 +1192,8 @@ class Sales:
         if kind in ("q", "q_follow"):
             topic = pend[1]
             more = R.first_key(f"disc.{topic}.more", "disc.open.answer")
-            opener = R.say(self.vkey("voice.open", v), kw) if (not brief and R.chance(0.4)) else ""
+            # "Good question." only right after the question (not after a backchannel, nor a statement)
+            opener = R.say(self.vkey("voice.open", v), kw) if (not brief and self.prev_asked and R.chance(0.4)) else ""
             ans = R.say(R.first_key(f"disc.{topic}.answer", "disc.open.answer") if kind == "q" else more, kw)
             if opener and not ans.lower().startswith(R.lex.classify.hedges or ("\0",)):
                 d.add(where, opener, (), True)  # "Kurz gesagt:" not before "Offen gesagt, ..."
@@ -1180,7 +1233,13 @@ class Sales:
             if v == "champion":
                 d.pol = 1
         elif kind in ("terms", "signoff") and self.cool_now:
-            d.add(where, R.say("cool.reply", kw))  # the paperwork of a deal going nowhere: reserve
+            # the paperwork of a deal going nowhere: reserve, in the form the question asked ("How long
+            # does legal take?" is not answered "Maybe.")
+            if question_form(R.loc, self.last_q) == "open":  # a deflection that names what was asked about
+                what = R.phrase(f"{kind}.{pend[1]}.name")
+                d.add(where, R.say("cool.reply_open", dict(kw, what=what, what_low=R.lex.lower_first(what))))
+            else:
+                d.add(where, R.say("cool.reply", kw))
             self.shape(d, 0.7 * vw, 60, ["cool.more"])
             self.pending = ("react",)
         elif kind in ("terms", "signoff"):
@@ -1207,17 +1266,23 @@ class Sales:
             self.shape(d, 0.5, 50, [self.vkey("voice.more", v)])
             self.pending = ("ref_ok",)
         elif kind == "agenda":
-            d.add(where, R.say(self.vkey("agenda.ok", v), kw))
+            key = self.vkey("agenda.ok", v)
+            if self.work not in AGENDA_WORK.get(key.rsplit(".", 1)[-1], (self.work,)):
+                key = "agenda.ok.neutral"
+            d.add(where, R.say(key, kw))
             if not brief and R.chance(0.5):
                 d.add(where, R.say("agenda.add", kw), (), True)
             d.fills, d.weight = [], 0
             self.pending = ("agenda_ok",)
         elif kind == "nextsteps":
-            d.add(where, R.say("nextsteps.reply_cool" if self.cool else "nextsteps.reply", kw))
+            # every reply naming a day vetoed (`_unproposed`): a plain yes
+            d.add(where, R.say("nextsteps.reply_cool" if self.cool else "nextsteps.reply", kw)
+                  or R.say("agenda.ok.neutral", kw))
             d.fills, d.weight = [], 0
             self.pending = ("nextsteps_ok",)
         elif kind in ("close", "wrap"):
-            d.add(where, R.say("close.buyer_cool" if self.cool else "close.buyer", kw))
+            key = "close.buyer_cool" if self.cool else "close.buyer"
+            d.add(where, R.say(key, kw) or R.say(key, kw))
             d.pol = 0 if self.cool else 1
             d.fills, d.weight = [], 0
         else:
@@ -1225,6 +1290,14 @@ class Sales:
             if not brief and d.i > self.agenda_turn:
                 d.add(where, R.say(self.vkey("voice.more", v), kw), (), True)
             self.pending = ("react",)
+
+    def _unproposed(self, text: str, kw: dict | None) -> bool:
+        """Whether a buyer's sentence names a meeting day (the call's {day} or
+        {meet}) that no seller has said so far (`Drafter.veto`)."""
+        if not kw or kw.get("me") not in self.buyer_names:
+            return False
+        low = text.lower()
+        return any(v in low and v not in self.seller_said for v in self.dates)
 
     def _react_ask(self, v: str) -> tuple[str, Any] | None:
         """A voice's question about a feature just shown, on a topic not yet
@@ -1329,7 +1402,13 @@ class Sales:
             if d.moment is not None:  # the news has the mood the moment's words have
                 tone = "good" if d.moment.polarity == "positive" else "rough"
             key = R.first_key(f"smalltalk.{self.season}.{tone}") if R.chance(0.6) else None
-            d.add(d.core, R.say(key or f"smalltalk.any.{tone}", kw), tag + mtag)
+            news = R.say(key or f"smalltalk.any.{tone}", kw)
+            if self.followed_up:  # "What's on your plate?" is not answered "Good. Long Monday."
+                said, news = news, without_greeting_answer(R.loc, news)
+                if news is not said:
+                    R.signals[news] = R.signals.get(said) or R.categories_of(said)
+                self.followed_up = False
+            d.add(d.core, news, tag + mtag)
             self.pending = ("smalltalk", tone)
             self.shape(d, 0.3, 45, ["smalltalk.more"], grow=False)
         elif kind == "introduce_stakeholder":

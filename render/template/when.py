@@ -2,7 +2,9 @@
 account's previous call was ("last week" only when it was in the previous
 calendar week), the day a document was sent (between that call and this
 one, never today's own weekday), and whether the weekend is behind or ahead
-(a Monday asks how it was, a Thursday about plans). The words are the
+(a Monday asks how it was, a Thursday about plans), and the working days
+before and after today ("seit Freitag" on a Monday, never "seit Montag";
+the review "on Tuesday" said on a Monday, "yesterday" never a Sunday). The words are the
 locale's (`cal.ago.*`, `cal.sent.*`, `cal.weekend.*` in the banks); this
 module only picks which of them is true."""
 
@@ -58,3 +60,21 @@ def weekend(today: str) -> str:
     """`past` early in the week (how was it), else `ahead` (any plans)."""
     t = _date(today)
     return "past" if t is not None and t.weekday() in (0, 1, 5, 6) else "ahead"
+
+
+def working_days(today: str) -> tuple[int, int]:
+    """The weekdays (0 = Monday) of the working day before today and the one
+    after it: Friday and Tuesday on a Monday, Thursday and Monday on a Friday
+    (a weekend day counts from the Friday before and the Monday after)."""
+    t = _date(today)
+    wd = t.weekday() if t is not None else 0
+    before = 4 if wd in (0, 5, 6) else wd - 1
+    after = 0 if wd >= 4 else wd + 1
+    return before, after
+
+
+def yesterday_worked(today: str) -> bool:
+    """Whether the day before today was a working day ("yesterday in a
+    workshop"), else the last working day is named ("on Friday")."""
+    t = _date(today)
+    return t is None or t.weekday() in (1, 2, 3, 4)
