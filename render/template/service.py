@@ -39,6 +39,26 @@ def _groups(bank: dict, dom: str, name: str) -> list[list[str]]:
     return out
 
 
+_DOUBLE = re.compile(r"(?<![\w'-])([\w']+)\s+\1(?![\w'-])", re.I)
+
+
+def _doubled(loc: str, text: str) -> bool:
+    """Whether a drafted sentence says a word twice in a row where two of its
+    pieces meet ("look at" + "at the same time", "Ihnen noch" + a paraphrase's
+    "noch einen schönen Tag"), other than a word the locale may double
+    (`pop.generic.doubled_ok`: "ist das das Problem"). A hesitation's
+    repetition is added after drafting (dynamics), so it is never vetoed."""
+    if _DOUBLE.search(text) is None:
+        return False
+    ok = _doubled_ok(loc)
+    return any(m.group(1).lower() not in ok for m in _DOUBLE.finditer(text))
+
+
+@lru_cache(maxsize=None)
+def _doubled_ok(loc: str) -> frozenset[str]:
+    return frozenset(str(w).lower() for w in load_bank(loc).get("pop.generic.doubled_ok") or ())
+
+
 @lru_cache(maxsize=None)
 def _voice_only(loc: str, dom: str) -> re.Pattern | None:
     """What only a phone call says (`pop.*.voice_only`): never written in a chat."""
@@ -421,9 +441,10 @@ TAILS_PER_CALL = 8  # closing asides (", by the way") a side says in one call: e
 
 
 @lru_cache(maxsize=None)
-def _upbeat(loc: str, dom: str) -> re.Pattern | None:
-    """`pop.*.upbeat`: the words of delight an upset caller does not say ("perfect", "wonderful")."""
-    words = [str(w) for d in ("generic", dom) for w in load_bank(loc).get(f"pop.{d}.upbeat") or ()]
+def _upbeat(loc: str, dom: str, name: str = "upbeat") -> re.Pattern | None:
+    """`pop.*.upbeat`: the words of delight an upset caller does not say ("perfect", "wonderful");
+    `pop.*.thanks`: the thanks an upset caller says only as the call ends."""
+    words = [str(w) for d in ("generic", dom) for w in load_bank(loc).get(f"pop.{d}.{name}") or ()]
     return _forms_rx(words) if words else None
 
 
@@ -611,6 +632,9 @@ class Service:
             tech=R.say_any(["names.first"]), age=lex.word(4 + rng.below(R.r, 16)),
             ref=f"{rng.below(R.r, 900) + 100}-{rng.below(R.r, 9000) + 1000}",
             daypart=(R.bank.get("cal.dayparts") or ["", "", ""])[0 if hour < 12 else 1 if hour < 17 else 2],
+            # the bare noun ("afternoon") where a word before it makes the phrase: "good {daypart_noun}",
+            # "the rest of your {daypart_noun}" ({daypart} is "this afternoon", an adverb of its own)
+            daypart_noun=(R.bank.get("pop.generic.dayparts") or ["", "", ""])[0 if hour < 12 else 1 if hour < 17 else 2],
             hold=lex.word(2 + rng.below(R.r, 3)),
             product_line=R.say_any([f"pop.{self.dom}.product.{m.get('product')}", f"pop.{self.dom}.product.default",
                                     "pop.generic.product.default"]),
@@ -664,7 +688,14 @@ class Service:
         PIN stays"), a time of day the call's start hour rules out ("after
         work" at 9 am) or an age the caller's birth date rules out; when not,
         its facts are the call's from now on. Drawn from the banks, checked as
-        drawn: one set of facts per call."""
+        drawn: one set of facts per call. A chat's sentence says nothing only a
+        phone call says, as written: the banks are pruned alternative by
+        alternative, but two alternatives side by side may still make a phone
+        phrase ("turned off and on" + " the phone")."""
+        if self.chat and (vo := _voice_only(self.R.loc, self.dom)) is not None and vo.search(text):
+            return True
+        if _doubled(self.R.loc, text):
+            return True  # "look at" + "at the same time", a paraphrase's "today" + the template's "today"
         if kw is None:
             return False
         if id(kw) in self.callers and (self._asked_before(text) or not self._answered_next(text, kw)):
@@ -672,6 +703,9 @@ class Service:
         if self.mood < 0 and id(kw) in self.callers and (up := _upbeat(self.R.loc, self.dom)) is not None and \
                 up.search(text):
             return True  # an upset caller (the metadata's sentiment) is not delighted
+        if self.mood < 0 and id(kw) in self.callers and self.turn_of.get(id(kw), 0) < self.close_turn and \
+                (th := _upbeat(self.R.loc, self.dom, "thanks")) is not None and th.search(text):
+            return True  # an upset caller thanks as the call ends, not for each offer on the way
         says = self.answer_at.get(self.turn_of.get(id(kw), -1)) if id(kw) not in self.callers else None
         if says is not None and not says.search(text):
             return True  # the agent's answer to the caller's question says what it answers
@@ -1005,6 +1039,8 @@ class Service:
                         said = self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i) or \
                             self.line([f"step.hold.{side}"], kw, i)  # (no reading without a slot the call lacks)
                         R.veto = veto
+                    elif not said:  # every reply vetoed (an upset caller's thanks): a plain "Okay.", never an empty turn
+                        said = self.line(["filler.caller"], kw, i)
                     d.add(d.core, said,
                           (("identity", "request" if side == "agent" else "statement"),) if s in self.identity else
                           (("outcome", self.scen),) if s == self.outcome and side == "agent" else ())
