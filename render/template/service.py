@@ -66,6 +66,14 @@ def _voice_only(loc: str, dom: str) -> re.Pattern | None:
     return re.compile("|".join(sorted(words, key=len, reverse=True)), re.I) if words else None
 
 
+@lru_cache(maxsize=None)
+def _unsaid(loc: str, dom: str, chat: bool, transfers: bool) -> re.Pattern | None:
+    """What a call's banks are pruned of (`_service_bank`), as one regex."""
+    rxs = [x for x in (_voice_only(loc, dom) if chat else None, _hold_words(loc, dom),
+                       None if transfers else _hold_words(loc, dom, "transfer_words")) if x is not None]
+    return re.compile("|".join(x.pattern for x in rxs), re.I) if rxs else None
+
+
 def _prune(t, rx: re.Pattern):
     """Template `t` without the alternatives that say something only a phone
     call says; None when no clean reading is left."""
@@ -544,6 +552,9 @@ class Service:
         count = self.meta.get("Transfers_count")
         transfers = not isinstance(count, (int, float)) or isinstance(count, bool) or count > 0
         R.bank, R.marked = service_bank(R.loc, self.dom, self.chat, transfers)
+        # the same, of a sentence as written (two alternatives side by side: "ich [warte|bin gespannt] auf")
+        self.unsaid = _unsaid(R.loc, self.dom, self.chat, transfers)
+        self.holding = False  # the planned hold's own lines are being drawn (`_hold_exchange`)
         self._k.clear()
         # the caller's mood is the metadata's sentiment, so the words agree with it
         mood = self.meta.get("sentiment_score")
@@ -688,11 +699,12 @@ class Service:
         PIN stays"), a time of day the call's start hour rules out ("after
         work" at 9 am) or an age the caller's birth date rules out; when not,
         its facts are the call's from now on. Drawn from the banks, checked as
-        drawn: one set of facts per call. A chat's sentence says nothing only a
-        phone call says, as written: the banks are pruned alternative by
-        alternative, but two alternatives side by side may still make a phone
-        phrase ("turned off and on" + " the phone")."""
-        if self.chat and (vo := _voice_only(self.R.loc, self.dom)) is not None and vo.search(text):
+        drawn: one set of facts per call. What the call's banks are pruned of
+        (`_service_bank`: a chat's phone phrases, hold talk outside the hold,
+        transfer talk without a transfer) is checked again as written: pruned
+        alternative by alternative, two alternatives side by side may still say
+        it ("turned off and on" + " the phone", "ich" + "warte" + " auf")."""
+        if self.unsaid is not None and not self.holding and self.unsaid.search(text):
             return True
         if _doubled(self.R.loc, text):
             return True  # "look at" + "at the same time", a paraphrase's "today" + the template's "today"
@@ -1169,9 +1181,11 @@ class Service:
         kw = drafts[a].slots
         text = "_text" if self.chat else ""
         say = self._shortest if self.tight else self.say  # a very short call says it in the fewest words
+        self.holding = True  # the hold's own words
         announce = say(self.k(f"hold.announce{text}", "hold.announce"), kw)
         back = say(self.k(f"hold.back{text}", "hold.back"), kw)
         ok = say(self.k("hold.ok"), kw)
+        self.holding = False
         if not (announce and back):
             return None
         drafts[a].add(drafts[a].tail, announce, (("hold", "announce"),))
