@@ -75,25 +75,34 @@ def test_fcr_sentiment_and_device_follow_what_the_call_plays(built):
     assert chats["landline"] == 0 and len(chats) >= 2, chats  # never a landline, and not one device for all
 
 
+# a lexicon of the caller's words, written apart from the banks
+LEXICON = {
+    "neg": {"en": r"frustrat|annoy|unacceptable|angry|upset|ridiculous|worried|disappoint|not happy|fed up|never came|"
+                  r"complain|terrible|waste|done with|heard that before|unfair|embarrass",
+            "de": r"ärger|frustr|unverschämt|inakzeptabel|enttäusch|sauer|nicht zufrieden|unzufrieden|beschwer|"
+                  r"schon wieder|nie gekommen|unmöglich|reicht mir|verärgert|sorgen|schlecht|abgespeist|vertröstet"},
+    "pos": {"en": r"thank|great|perfect|relief|wonderful|appreciate|helpful|glad|excellent|lovely",
+            "de": r"danke|super|prima|perfekt|erleichtert|toll|wunderbar|freut mich|sehr gut|hilfreich|klasse"},
+}
+
+
 def test_sentiment_agrees_with_the_callers_words(built):
     """A lexicon of the caller's words written apart from the banks agrees with
     sentiment_score (before: r = 0.37 with this lexicon, 0.25 with the reader's;
     0.46-0.49 on the branches of session 12, 0.434 after the per-intent causes
-    and the caller-consistency rules met: each alone passed 0.45)."""
-    neg = {"en": r"frustrat|annoy|unacceptable|angry|upset|ridiculous|worried|disappoint|not happy|fed up|never came|"
-                 r"complain|terrible|waste|done with|heard that before|unfair|embarrass",
-           "de": r"ärger|frustr|unverschämt|inakzeptabel|enttäusch|sauer|nicht zufrieden|unzufrieden|beschwer|"
-                 r"schon wieder|nie gekommen|unmöglich|reicht mir|verärgert|sorgen|schlecht|abgespeist|vertröstet"}
-    pos = {"en": r"thank|great|perfect|relief|wonderful|appreciate|helpful|glad|excellent|lovely",
-           "de": r"danke|super|prima|perfekt|erleichtert|toll|wunderbar|freut mich|sehr gut|hilfreich|klasse"}
+    and the caller-consistency rules met. Why: upset callers thanked for
+    every offer and answer on the way, 106 times in 52 calls before the close
+    ("Nein, danke, ...", "herzlichen Dank für den Hinweis"), so their words
+    scored -0.04 on average against +0.49 for neutral callers; an upset caller
+    now thanks only in the close, tests/test_cc_slips.py)."""
     xs, ys = [], []
     for g, t in _calls(built):
         lang = g["locale"][:2]
         said = " ".join(tr["text"] for tr in t["turns"] if tr["role"] == "buyer").lower()
-        n, p = len(re.findall(neg[lang], said)), len(re.findall(pos[lang], said))
+        n, p = len(re.findall(LEXICON["neg"][lang], said)), len(re.findall(LEXICON["pos"][lang], said))
         xs.append((p - n) / (p + n + 1))
         ys.append(g["metadata"]["sentiment_score"])
-    assert statistics.correlation(xs, ys) >= 0.42
+    assert statistics.correlation(xs, ys) >= 0.45
 
 
 def test_a_hold_is_an_event_of_the_call_not_of_the_channel(built):

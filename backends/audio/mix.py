@@ -34,6 +34,13 @@ PAUSE_TOLERANCE = 0.05  # a rendered turn's gap realizes its pause cue within th
 # inside an overlap is longer than OVERLAP_PAUSE_MAX (`clear_pauses`).
 OVERLAP_PAUSE_MAX = 0.3
 CUT_IN_MIN = 0.6  # seconds: an interrupter's words before their first long pause that make an overlap alone
+# Both speakers are heard at once for at least HEARD_MIN seconds in an overlap
+# (an evaluator counts double talk of 0.2 s and more; a word's span holds its
+# quiet onset and fading end: "Tschüss—" spans 0.31 s and is heard for 0.18 s).
+# Heard: a 20 ms frame of the speaker louder than HEARD_DB below their own level.
+HEARD_MIN = 0.3
+HEARD_DB = 20.0
+HEARD_FRAME = 0.02
 
 
 @dataclass
@@ -83,6 +90,8 @@ def layout(utts: list[Utterance], deliveries: list[Delivery], channels: list[int
             start = max(prev.start, start)
             if prev.end > start:
                 start, u = clear_pauses(prev, u, start, sr)
+                prev, start, u = heard_over(prev, u, start, sr)
+                out.placed[over] = prev
                 out.overlaps.append((start, min(prev.end, start + len(u.samples)), i, prev.turn))
         elif t is None and d.interrupts and i and out.placed:
             gap = int(round((GAP[0] + (GAP[1] - GAP[0]) * rnd()) * sr))
@@ -122,7 +131,7 @@ def layout(utts: list[Utterance], deliveries: list[Delivery], channels: list[int
                 out.pauses.append((cursor, cursor + gap, i))
         p = Placed(turn=i, channel=ch, start=start, utt=u)
         out.placed.append(p)
-        cursor = max(cursor, p.end)
+        cursor = max(cursor, p.end) if over is None else max(q.end for q in out.placed)  # (a pause of prev shortened)
     out.length = max([cursor] + [h[1] for h in out.holds])
     return out
 
@@ -161,6 +170,52 @@ def clear_pauses(prev: Placed, u: Utterance, start: int, sr: int) -> tuple[int, 
         cut = b - a - longest
         x = np.concatenate((x[:a + longest], x[b:]))
         words = [(s - cut, e - cut) if s >= b else (s, e) for s, e in words]
+
+
+def _heard(u: Utterance) -> np.ndarray:
+    """Per HEARD_FRAME of `u`: whether the speaker is heard (HEARD_DB below their level or louder)."""
+    r = dsp.frame_rms(u.samples, u.sr, HEARD_FRAME)
+    level = dsp.speech_level(u.samples, u.sr)
+    return r > level * 10 ** (-HEARD_DB / 20) if level > 0 else np.zeros(len(r), bool)
+
+
+def _tightened(u: Utterance, frm: int, longest: int, upto: int | None = None) -> Utterance:
+    """`u` with its word gaps longer than `longest` samples after sample `frm`
+    (and starting before `upto`) shortened to `longest`."""
+    x, words = u.samples, list(u.words)
+    while True:
+        gap = next(((a, b) for a, b in _long_pauses(Utterance(x, u.sr, words), longest)
+                    if a >= frm and (upto is None or a < upto)), None)
+        if gap is None:
+            return Utterance(x, u.sr, words)
+        a, b = gap
+        cut = b - a - longest
+        x = np.concatenate((x[:a + longest], x[b:]))
+        words = [(s - cut, e - cut) if s >= b else (s, e) for s, e in words]
+
+
+def heard_over(prev: Placed, u: Utterance, start: int, sr: int) -> tuple[Placed, int, Utterance]:
+    """(prev, start, u) so that the interrupted speaker is heard for HEARD_MIN
+    seconds of the overlap: when their words after `start` are too few ("Tag.
+    Tschüss—", the overlap starting after the pause), the overlap starts
+    earlier, at their last HEARD_MIN heard seconds, and the long pauses of
+    both inside it are shortened to OVERLAP_PAUSE_MAX, as `clear_pauses` does
+    (talked over, a speaker does not stop for long)."""
+    heard = _heard(prev.utt)
+    n = max(1, int(round(HEARD_FRAME * sr)))
+    need = int(round(HEARD_MIN / HEARD_FRAME))
+    if int(heard[max(0, (start - prev.start) // n):].sum()) >= need:
+        return prev, start, u
+    idx = np.flatnonzero(heard)
+    if len(idx) < need:
+        return prev, start, u  # an utterance too short to be heard that long: as placed
+    longest = int(round(OVERLAP_PAUSE_MAX * sr))
+    at = int(idx[-need]) * n  # where the speaker's last HEARD_MIN heard seconds begin
+    if at >= start - prev.start:
+        return prev, start, u
+    prev = Placed(prev.turn, prev.channel, prev.start, _tightened(prev.utt, at, longest))
+    start = prev.start + at
+    return prev, start, _tightened(u, 0, longest, prev.end - start)
 
 
 def mix(lay: Layout, stereo: bool, loudness: float = DEFAULT_LOUDNESS) -> np.ndarray:

@@ -39,11 +39,39 @@ def _groups(bank: dict, dom: str, name: str) -> list[list[str]]:
     return out
 
 
+_DOUBLE = re.compile(r"(?<![\w'-])([\w']+)\s+\1(?![\w'-])", re.I)
+
+
+def _doubled(loc: str, text: str) -> bool:
+    """Whether a drafted sentence says a word twice in a row where two of its
+    pieces meet ("look at" + "at the same time", "Ihnen noch" + a paraphrase's
+    "noch einen schönen Tag"), other than a word the locale may double
+    (`pop.generic.doubled_ok`: "ist das das Problem"). A hesitation's
+    repetition is added after drafting (dynamics), so it is never vetoed."""
+    if _DOUBLE.search(text) is None:
+        return False
+    ok = _doubled_ok(loc)
+    return any(m.group(1).lower() not in ok for m in _DOUBLE.finditer(text))
+
+
+@lru_cache(maxsize=None)
+def _doubled_ok(loc: str) -> frozenset[str]:
+    return frozenset(str(w).lower() for w in load_bank(loc).get("pop.generic.doubled_ok") or ())
+
+
 @lru_cache(maxsize=None)
 def _voice_only(loc: str, dom: str) -> re.Pattern | None:
     """What only a phone call says (`pop.*.voice_only`): never written in a chat."""
     words = [w for g in _groups(load_bank(loc), dom, "voice_only") for w in g]
     return re.compile("|".join(sorted(words, key=len, reverse=True)), re.I) if words else None
+
+
+@lru_cache(maxsize=None)
+def _unsaid(loc: str, dom: str, chat: bool, transfers: bool) -> re.Pattern | None:
+    """What a call's banks are pruned of (`_service_bank`), as one regex."""
+    rxs = [x for x in (_voice_only(loc, dom) if chat else None, _hold_words(loc, dom),
+                       None if transfers else _hold_words(loc, dom, "transfer_words")) if x is not None]
+    return re.compile("|".join(x.pattern for x in rxs), re.I) if rxs else None
 
 
 def _prune(t, rx: re.Pattern):
@@ -453,9 +481,10 @@ def _questions(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=None)
-def _upbeat(loc: str, dom: str) -> re.Pattern | None:
-    """`pop.*.upbeat`: the words of delight an upset caller does not say ("perfect", "wonderful")."""
-    words = [str(w) for d in ("generic", dom) for w in load_bank(loc).get(f"pop.{d}.upbeat") or ()]
+def _upbeat(loc: str, dom: str, name: str = "upbeat") -> re.Pattern | None:
+    """`pop.*.upbeat`: the words of delight an upset caller does not say ("perfect", "wonderful");
+    `pop.*.thanks`: the thanks an upset caller says only as the call ends."""
+    words = [str(w) for d in ("generic", dom) for w in load_bank(loc).get(f"pop.{d}.{name}") or ()]
     return _forms_rx(words) if words else None
 
 
@@ -555,6 +584,9 @@ class Service:
         count = self.meta.get("Transfers_count")
         transfers = not isinstance(count, (int, float)) or isinstance(count, bool) or count > 0
         R.bank, R.marked = service_bank(R.loc, self.dom, self.chat, transfers)
+        # the same, of a sentence as written (two alternatives side by side: "ich [warte|bin gespannt] auf")
+        self.unsaid = _unsaid(R.loc, self.dom, self.chat, transfers)
+        self.holding = False  # the planned hold's own lines are being drawn (`_hold_exchange`)
         self._k.clear()
         # the caller's mood is the metadata's sentiment, so the words agree with it
         mood = self.meta.get("sentiment_score")
@@ -655,6 +687,9 @@ class Service:
             tech=R.say_any(["names.first"]), age=lex.word(4 + rng.below(R.r, 16)),
             ref=f"{rng.below(R.r, 900) + 100}-{rng.below(R.r, 9000) + 1000}",
             daypart=(R.bank.get("cal.dayparts") or ["", "", ""])[0 if hour < 12 else 1 if hour < 17 else 2],
+            # the bare noun ("afternoon") where a word before it makes the phrase: "good {daypart_noun}",
+            # "the rest of your {daypart_noun}" ({daypart} is "this afternoon", an adverb of its own)
+            daypart_noun=(R.bank.get("pop.generic.dayparts") or ["", "", ""])[0 if hour < 12 else 1 if hour < 17 else 2],
             hold=lex.word(2 + rng.below(R.r, 3)),
             product_line=R.say_any([f"pop.{self.dom}.product.{m.get('product')}", f"pop.{self.dom}.product.default",
                                     "pop.generic.product.default"]),
@@ -708,7 +743,15 @@ class Service:
         PIN stays"), a time of day the call's start hour rules out ("after
         work" at 9 am) or an age the caller's birth date rules out; when not,
         its facts are the call's from now on. Drawn from the banks, checked as
-        drawn: one set of facts per call."""
+        drawn: one set of facts per call. What the call's banks are pruned of
+        (`_service_bank`: a chat's phone phrases, hold talk outside the hold,
+        transfer talk without a transfer) is checked again as written: pruned
+        alternative by alternative, two alternatives side by side may still say
+        it ("turned off and on" + " the phone", "ich" + "warte" + " auf")."""
+        if self.unsaid is not None and not self.holding and self.unsaid.search(text):
+            return True
+        if _doubled(self.R.loc, text):
+            return True  # "look at" + "at the same time", a paraphrase's "today" + the template's "today"
         if kw is None:
             return False
         if id(kw) in self.callers and (self._asked_before(text) or not self._answered_next(text, kw)):
@@ -716,6 +759,9 @@ class Service:
         if self.mood < 0 and id(kw) in self.callers and (up := _upbeat(self.R.loc, self.dom)) is not None and \
                 up.search(text):
             return True  # an upset caller (the metadata's sentiment) is not delighted
+        if self.mood < 0 and id(kw) in self.callers and self.turn_of.get(id(kw), 0) < self.close_turn and \
+                (th := _upbeat(self.R.loc, self.dom, "thanks")) is not None and th.search(text):
+            return True  # an upset caller thanks as the call ends, not for each offer on the way
         says = self.answer_at.get(self.turn_of.get(id(kw), -1)) if id(kw) not in self.callers else None
         if says is not None and not says.search(text):
             return True  # the agent's answer to the caller's question says what it answers
@@ -1049,6 +1095,8 @@ class Service:
                         said = self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i) or \
                             self.line([f"step.hold.{side}"], kw, i)  # (no reading without a slot the call lacks)
                         R.veto = veto
+                    elif not said:  # every reply vetoed (an upset caller's thanks): a plain "Okay.", never an empty turn
+                        said = self.line(["filler.caller"], kw, i)
                     d.add(d.core, said,
                           (("identity", "request" if side == "agent" else "statement"),) if s in self.identity else
                           (("outcome", self.scen),) if s == self.outcome and side == "agent" else ())
@@ -1177,9 +1225,11 @@ class Service:
         kw = drafts[a].slots
         text = "_text" if self.chat else ""
         say = self._shortest if self.tight else self.say  # a very short call says it in the fewest words
+        self.holding = True  # the hold's own words
         announce = say(self.k(f"hold.announce{text}", "hold.announce"), kw)
         back = say(self.k(f"hold.back{text}", "hold.back"), kw)
         ok = say(self.k("hold.ok"), kw)
+        self.holding = False
         if not (announce and back):
             return None
         drafts[a].add(drafts[a].tail, announce, (("hold", "announce"),))
