@@ -160,7 +160,8 @@ def _assignments(prog: P.Program, pop: P.Population, days, day_of, secs) -> dict
     n = len(secs)
     # the agent is chosen after the call's language, among those who speak it
     joint = joint_rules(pop.domain)
-    order = sorted(pop.categoricals, key=lambda c: (c.field == "agent", c.field in joint))
+    # a joint field after its leading field (a region led by the device, the device by the channel)
+    order = sorted(pop.categoricals, key=lambda c: (c.field == "agent", _depth(joint, c.field)))
     for cat in order:
         values = [c.value for c in cat.categories]
         r = rng.stream(prog.corpus.seed, "population", pop.name, "field", cat.field)
@@ -205,6 +206,14 @@ def _assignments(prog: P.Program, pop: P.Population, days, day_of, secs) -> dict
         if mult is None and cat.field in joint:
             _join(r, out, cat.field, joint[cat.field], cat.field in spread_fields(pop.domain))
     return {c.field: out[c.field] for c in pop.categoricals}
+
+
+def _depth(joint: dict[str, tuple[str, dict[str, frozenset[str]]]], field: str) -> int:
+    """How many joint rules lead to `field` (0: none leads it)."""
+    n = 0
+    while field in joint and n <= len(joint):
+        field, n = joint[field][0], n + 1
+    return n
 
 
 @lru_cache(maxsize=None)
@@ -570,28 +579,54 @@ def time_of_day_bucket(hour: int) -> str:
 _BUCKET_OF_HOUR = [time_of_day_bucket(h) for h in range(24)]
 
 
-# Numbers reserved for fiction and drama, never assigned to a subscriber:
-# North America 555-0100..0199, Germany's Bundesnetzagentur drama blocks,
-# Ofcom's drama ranges for the UK.
-_FICTIONAL = {
-    "US": [("+1", area, "5550", 100, 199) for area in ("212", "312", "415", "512", "617", "713")],
-    "DE": [("+49", "30", "23125", 0, 999), ("+49", "69", "90009", 0, 999), ("+49", "40", "66969", 0, 999),
-           ("+49", "89", "99998", 0, 999)],
-    "GB": [("+44", "7700", "900", 0, 999), ("+44", "20", "7946", 0, 999)],
-}
+# Numbers reserved for fiction and drama, never assigned to a subscriber
+# (stdlib/numbers.json): a caller's number follows the call's region (a
+# Bundesland's area code), device (a mobile calls from a mobile number) and
+# language (a region of no country: the language's country).
+NUMBERS_FILE = STDLIB / "numbers.json"
+Block = tuple[str, str, str, int, int, int]  # calling code, area, prefix, lo, hi, width
+
+
+@lru_cache(maxsize=None)
+def _numbers() -> dict[str, Any]:
+    return json.loads(NUMBERS_FILE.read_text(encoding="utf-8"))
 
 
 def fictional_phone(r, locale: str) -> str:
+    """A reserved number of the locale's country (any kind, any region)."""
     return _phone(r, _phone_plan(locale))
 
 
-def _phone_plan(locale: str) -> list[tuple[str, str, str, int, int, int]]:
-    """The reserved blocks of a locale's country, each with the digits after its prefix."""
-    country = locale.split("-")[-1].upper() if "-" in locale else "US"
-    return [(*b, len(str(b[4])) if country != "US" else 2) for b in _FICTIONAL.get(country, _FICTIONAL["US"])]
+def _country(locale: str, region: str = "") -> dict[str, Any]:
+    """The number plan of the region's country, else of the locale's (else the first: North America)."""
+    countries = _numbers()["countries"]
+    for c in countries.values():
+        if region and region in c["regions"]:
+            return c
+    return next((c for c in countries.values() if locale in c["locales"]), next(iter(countries.values())))
 
 
-def _phone(r, blocks: list[tuple[str, str, str, int, int, int]]) -> str:
+def _phone_plan(locale: str, region: str = "", device: str = "", named: frozenset[str] = frozenset()) -> list[Block]:
+    """The reserved blocks a caller of this locale, region and device calls
+    from: the kinds of number the device uses (`devices`), landlines of the
+    region's own area codes (a region the spec does not name, `other`: those
+    of the regions in `named`'s complement); a device none of whose kinds the
+    region has (a landline where no block is reserved) calls from a mobile."""
+    c = _country(locale, region)
+    kinds = _numbers()["devices"].get(device) or ["landline", "mobile"]
+    own = region in c["regions"]
+    out: list[Block] = []
+    for kind in kinds:
+        for area, prefix, lo, hi, width, where in c.get(kind) or ():
+            if kind == "landline" and where and (where != region if own else where in named):
+                continue
+            out.append((c["code"], area, prefix, int(lo), int(hi), int(width)))
+    if not out:
+        out = [(c["code"], a, p, int(lo), int(hi), int(w)) for a, p, lo, hi, w, _ in c.get("mobile") or c["landline"]]
+    return out
+
+
+def _phone(r, blocks: list[Block]) -> str:
     cc, area, prefix, lo, hi, width = rng.pick(r, blocks)
     n = lo + rng.below(r, hi - lo + 1)
     return f"{cc}{area}{prefix}{n:0{width}d}"
@@ -662,7 +697,9 @@ class Expander:
         self.keyed = sorted(reads) if reads <= {*self.cats, "hour", "weekday"} and not reads & written else None
         self.draws: dict[tuple, Any] = {}  # the plan (`fill`) of each key
         self.fills: dict[tuple, Any] = {}  # one per distinct list of fields
-        self.phones: dict[str, list] = {}  # reserved number blocks by locale
+        self.phones: dict[tuple, list] = {}  # reserved number blocks by locale, region and device
+        # the regions the spec names (`other` is none of them: it calls from the area codes of the rest)
+        self.regions = frozenset(c.value for cat in pop.categoricals if cat.field == "region" for c in cat.categories)
         self.min_turns = plot_rules(pop.domain).min_turns  # the fewest turns a call of the domain has
         self.stream = rng.streams(prog.corpus.seed, "population", pop.name, "call")
         self.hold_stream = rng.streams(prog.corpus.seed, "population", pop.name, "hold")
@@ -766,9 +803,10 @@ class Expander:
         ratio = meta.get("Silence_ratio")
         if isinstance(ratio, (int, float)) and "Silence_total_seconds" not in meta and "duration_sec" in meta:
             meta["Silence_total_seconds"] = round(ratio / 100 * float(meta["duration_sec"]), 3)
-        blocks = self.phones.get(locale)
+        where = (locale, str(meta.get("region") or ""), str(meta.get("device_type") or ""))
+        blocks = self.phones.get(where)
         if blocks is None:
-            blocks = self.phones[locale] = _phone_plan(locale)
+            blocks = self.phones[where] = _phone_plan(*where, self.regions)
         meta["ANI"] = _phone(r, blocks)
         caller_gender = "female" if r.random() < 0.5 else "male"
         duration = float(meta.get("duration_sec") or meta.get("AHT") or 120.0)

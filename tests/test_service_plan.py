@@ -27,7 +27,8 @@ def contact():
 # contact data an evaluator's PII detector finds: a phone number, an e-mail address
 PII = re.compile(r"\+\d[\d ()/-]{7,}\d|(?<![\d ])0\d{2,4}[ /-]?\d{5,}|[\w.+-]+@[\w-]+\.[\w.]*\w")
 # reserved for fiction: 555-01xx (NANP), the Bundesnetzagentur's drama blocks, Ofcom's; RFC 2606's domain
-FICTIONAL = re.compile(r"^\+1\d{3}55501\d\d$|^\+49(?:3023125|6990009|4066969|8999998)\d{3}$|@example\.com$")
+FICTIONAL = re.compile(r"^\+1\d{3}55501\d\d$|^\+49(?:3023125|6990009|4066969|2214710|8999998)\d{3}$|"
+                       r"^\+49(?:17139200|176040690)\d\d$|@example\.com$")
 ENGLISH = {"the", "i", "it", "my", "is", "to", "this", "and", "you", "in", "of", "for", "when", "with", "what",
            "me", "at", "so", "wrong", "just", "need", "want", "should", "have", "been", "has"}
 GERMAN = {"ich", "das", "ist", "die", "der", "nicht", "und", "es", "zu", "mir", "wir", "sie", "wenn", "mich",
