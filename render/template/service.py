@@ -390,6 +390,24 @@ def _answers(loc: str, dom: str) -> tuple[re.Pattern, dict[str, set[str]], dict[
     return _forms_rx(steps), steps, {k: _forms_rx(v) for k, v in says.items() if v}
 
 
+@lru_cache(maxsize=None)
+def _asks(loc: str, dom: str) -> tuple[re.Pattern, dict[str, str], dict[str, re.Pattern]] | None:
+    """`pop.*.asks` ({kind, asks, says}: a caller's question saying a form of
+    `asks` asks a question of that kind; an agent sentence saying a form of
+    `says` answers it) as one regex over the questions' forms, the kind of
+    each form, and what an answer of each kind says."""
+    kinds: dict[str, str] = {}
+    says: dict[str, list[str]] = {}
+    for d in ("generic", dom) if dom != "generic" else ("generic",):
+        for row in load_bank(loc).get(f"pop.{d}.asks") or ():
+            for f in row["asks"]:
+                kinds[str(f).lower()] = str(row["kind"])
+            says.setdefault(str(row["kind"]), []).extend(str(f) for f in row.get("says") or ())
+    if not kinds:
+        return None
+    return _forms_rx(kinds), kinds, {k: _forms_rx(v) for k, v in says.items() if v}
+
+
 _SLOTS: dict[int, tuple[Any, set[str]]] = {}
 
 
@@ -1119,10 +1137,51 @@ class Service:
                            None)
                 for text, _, _ in (src.core if src is not None else []):
                     d.add(d.core, text)
+        self._replies(drafts, step_at)
         self._flags(drafts, step_at)
         self._answered(drafts, step_at)
         self._gaps(drafts, step_at)
         return drafts
+
+    def _replies(self, drafts: list[Draft], step_at: dict[int, str]) -> None:
+        """Each question the caller asked (`pop.*.asks`: what kind it is, from
+        the sentences this call drew for the caller) is answered by the
+        agent's next turn: when that turn does not already say the answer
+        (`says`), it opens with one from `reply.<kind>` (the cause's, the
+        scenario's or the intent's own where the bank has one), drawn like
+        every sentence against what the call said before (a new PIN after
+        "the PIN stays" is not said). The caller's opening request is the
+        call's whole path to answer, not the next turn's."""
+        table = _asks(self.R.loc, self.dom)
+        if table is None:
+            return
+        rx, kinds, says = table
+        for d in drafts[1:-1]:
+            nxt = drafts[d.i + 1]
+            if d.side == "seller" or nxt.side != "seller" or nxt.i > self.close_turn or \
+                    {step_at.get(d.i), step_at.get(nxt.i)} & {"=ask", "=repeat"}:
+                continue
+            asked: list[str] = []
+            for lst in ((d.body,) if "scenario" in d.beats else (d.head, d.core, d.body, d.tail)):
+                for text, _, _ in lst:
+                    for q in _QUESTION.findall(text) if "?" in text else ():
+                        for m in rx.finditer(q):
+                            kind = kinds[m.group().lower()]
+                            if kind not in asked:
+                                asked.append(kind)
+            then = [t for lst in (nxt.head, nxt.core, nxt.body, nxt.tail) for t, _, _ in lst]
+            at = len(nxt.head)  # after the return from a hold, before what the turn says
+            for kind in asked:
+                if kind in says and any(says[kind].search(t) for t in then):
+                    continue  # the turn answers it already
+                names = [f"reply.{kind}.{x}" for x in (self.cause, self.scen, self.intent) if x]
+                key = self.k(*names, f"reply.{kind}", f"reply.{kind}.default")
+                text = self.say(key, dict(nxt.slots)) if key else ""  # (vetted as the agent's, not the turn's step)
+                if text:
+                    nxt.head.insert(at, (text, (), False))
+                    nxt.words += text.count(" ") + 1
+                    at += 1
+                    then.append(text)
 
     def _answered(self, drafts: list[Draft], step_at: dict[int, str]) -> None:
         """A caller's question is not met with the agent's next question: the
