@@ -481,6 +481,28 @@ def _fact_names(loc: str, prefix: str) -> tuple[str, ...]:
     return tuple(sorted({k[len(prefix):].split(".")[0] for k in with_prefix(loc, prefix)}))
 
 
+_OTHER_FACTS: dict[tuple, re.Pattern | None] = {}
+
+
+def _other_facts(R: Any, prefix: str, drawn: tuple[tuple[str, str], ...]) -> re.Pattern | None:
+    """The values the call's facts (`pop.<dom>.fact.<name>[.<x>]`, plain
+    phrases) could have taken but did not, as one whole-word pattern."""
+    got = _OTHER_FACTS.get((R.loc, prefix, drawn), False)
+    if got is not False:
+        return got
+    keys = with_prefix(R.loc, prefix)
+    other: set[str] = set()
+    for name, value in drawn:
+        for k in keys:
+            if k == prefix + name or k.startswith(prefix + name + "."):
+                other |= {v.lower() for v in R.bank.get(k) or () if isinstance(v, str) and "[" not in v and "{" not in v}
+        other.discard(value.lower())
+    other -= {v.lower() for _, v in drawn}
+    got = _OTHER_FACTS[R.loc, prefix, drawn] = (
+        re.compile(r"(?<![\w-])(?:" + trie(sorted(other)) + r")(?![\w-])", re.I) if other else None)
+    return got
+
+
 _FIRST = re.compile(r"[^.!?]*[.!?]*")  # a text's first sentence
 _QUESTION = re.compile(r"[^.!?]+\?")  # the questions of a text
 _RUN = re.compile(r"[^.!?]+[.!?]?")  # a text's sentences with their end marks (`_questions`)
@@ -568,6 +590,8 @@ class Service:
     (the scenario beat), a few exchanges that depend on the scenario, the agent
     closes. Domains with their own banks: `pop.<domain>.*`; others use
     `pop.generic.*`."""
+
+    other_facts: re.Pattern | None = None  # the values the call's facts did not take (`_other_facts`)
 
     def __init__(self, R: Drafter):
         self.R = R
@@ -724,6 +748,9 @@ class Service:
                                     f"{prefix}{name}", f"{prefix}{name}.default") if R.bank.get(k)), None)
             if key:
                 R.slots[name] = R.phrase(key)  # said inside sentences: no capital added
+        # the other values of each fact are never said ("my landlord" in an aside of a call whose payee
+        # is "the car dealer" reads as a second payee)
+        self.other_facts = _other_facts(R, prefix, tuple((n, str(R.slots.get(n) or "")) for n in _fact_names(R.loc, prefix)))
         months = R.bank.get(f"pop.{self.dom}.months")
         dob = self.k("dob")
         if months and dob:  # the caller's birthday, the same wherever it is said
@@ -783,6 +810,8 @@ class Service:
         says = self.answer_at.get(self.turn_of.get(id(kw), -1)) if id(kw) not in self.callers else None
         if says is not None and not says.search(text):
             return True  # the agent's answer to the caller's question says what it answers
+        if self.other_facts is not None and self.other_facts.search(text):
+            return True  # another value of one of the call's facts: two payees, two cards
         rx, facts, hours, ages = _caller_facts(self.R.loc, self.dom)
         new: dict[int, int] = {}
         for m in rx.finditer(text):
