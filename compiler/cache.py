@@ -124,10 +124,19 @@ def prune(now: float | None = None, force: bool = False) -> int:
     d = _dir()
     if d is None:
         return 0
+    return prune_folder(d, time.time() if now is None else now, force, PRUNE_EVERY, KEEP_UNUSED, MAX_BYTES, GRACE)
+
+
+def prune_folder(d: Path, now: float, force: bool, every: float, keep_unused: float, max_bytes: int,
+                 grace: float) -> int:
+    """One cache folder's pruning (this module's and the template renderer's
+    `templates/`): a `.pickle` unused for `keep_unused` goes, then above
+    `max_bytes` the least recently used, never one used within `grace` (nor a
+    `.tmp` younger); at most once every `every` seconds (the age of the
+    folder's `.pruned` marker) unless `force`."""
     marker = d / ".pruned"
-    now = time.time() if now is None else now
     try:
-        if not force and now - marker.stat().st_mtime < PRUNE_EVERY:
+        if not force and now - marker.stat().st_mtime < every:
             return 0
     except FileNotFoundError:
         pass
@@ -154,13 +163,13 @@ def prune(now: float | None = None, force: bool = False) -> int:
     kept: list[tuple[float, int, str]] = []
     for mtime, size, path, tmp in entries:
         age = now - mtime
-        if age > KEEP_UNUSED or (tmp and age > GRACE):
+        if age > keep_unused or (tmp and age > grace):
             removed += _unlink(path)
         elif not tmp:
             kept.append((mtime, size, path))
             total += size
     for mtime, size, path in sorted(kept):  # least recently used first
-        if total <= MAX_BYTES or now - mtime < GRACE:
+        if total <= max_bytes or now - mtime < grace:
             break
         if _unlink(path):
             removed += 1

@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from corpusc.compiler.cache import cache_dir
+from corpusc.compiler.cache import cache_dir, prune_folder
 
 NONE, SAME = 0, 1  # prepared as nothing (the fallback answers) / as the template itself (no template is an int)
 PRUNE_EVERY = 3600.0  # seconds between two prunings of the folder (the age of its `.pruned` marker)
@@ -205,56 +205,5 @@ def prune(now: float | None = None, force: bool = False) -> int:
     d = cache_dir()
     if d is None:
         return 0
-    folder = d / "templates"
-    marker = folder / ".pruned"
-    now = time.time() if now is None else now
-    try:
-        if not force and now - marker.stat().st_mtime < PRUNE_EVERY:
-            return 0
-    except FileNotFoundError:
-        pass
-    except OSError:
-        return 0
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        marker.touch()  # this round is claimed: another process looking now leaves it
-        os.utime(marker, (now, now))
-        entries = []
-        with os.scandir(folder) as it:
-            for e in it:
-                tmp = e.name.endswith(".tmp")
-                if not (tmp or e.name.endswith(".pickle")):
-                    continue
-                try:
-                    st = e.stat()
-                except OSError:
-                    continue
-                entries.append((st.st_mtime, st.st_size, e.path, tmp))
-    except OSError:
-        return 0
-    removed = 0
-    total = 0
-    kept: list[tuple[float, int, str]] = []
-    for mtime, size, path, tmp in entries:
-        age = now - mtime
-        if age > KEEP_UNUSED or (tmp and age > GRACE):
-            removed += _unlink(path)
-        elif not tmp:
-            kept.append((mtime, size, path))
-            total += size
-    if total > MAX_BYTES:
-        for mtime, size, path in sorted(kept):  # least recently used first
-            if total <= MAX_BYTES or now - mtime < GRACE:
-                break
-            if _unlink(path):
-                removed += 1
-                total -= size
-    return removed
-
-
-def _unlink(path: str) -> int:
-    try:
-        os.unlink(path)
-        return 1
-    except OSError:
-        return 0
+    return prune_folder(d / "templates", time.time() if now is None else now, force, PRUNE_EVERY, KEEP_UNUSED,
+                        MAX_BYTES, GRACE)
