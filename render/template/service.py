@@ -482,6 +482,7 @@ def _fact_names(loc: str, prefix: str) -> tuple[str, ...]:
 
 
 _OTHER_FACTS: dict[tuple, re.Pattern | None] = {}
+PRODUCT_FACTS = frozenset({"card", "my_product", "other_account", "other_account_def"})
 
 
 def _other_facts(R: Any, prefix: str, drawn: tuple[tuple[str, str], ...]) -> re.Pattern | None:
@@ -750,7 +751,9 @@ class Service:
                 R.slots[name] = R.phrase(key)  # said inside sentences: no capital added
         # the other values of each fact are never said ("my landlord" in an aside of a call whose payee
         # is "the car dealer" reads as a second payee)
-        self.other_facts = _other_facts(R, prefix, tuple((n, str(R.slots.get(n) or "")) for n in _fact_names(R.loc, prefix)))
+        # (the product's own words, "Kreditkarte" or "Girocard", follow the planned product: not vetoed here)
+        self.other_facts = _other_facts(R, prefix, tuple((n, str(R.slots.get(n) or "")) for n in _fact_names(R.loc, prefix)
+                                                         if n not in PRODUCT_FACTS))
         months = R.bank.get(f"pop.{self.dom}.months")
         dob = self.k("dob")
         if months and dob:  # the caller's birthday, the same wherever it is said
@@ -1199,7 +1202,8 @@ class Service:
                             if kind not in asked:
                                 asked.append(kind)
             then = [t for lst in (nxt.head, nxt.core, nxt.body, nxt.tail) for t, _, _ in lst]
-            at = len(nxt.head)  # after the return from a hold, before what the turn says
+            at = 0  # after the head (a return from a hold), before what the turn says: not in the head, which a
+            # cut-in drops as an acknowledgment of what it cut off (dynamics)
             for kind in asked:
                 if kind in says and any(says[kind].search(t) for t in then):
                     continue  # the turn answers it already
@@ -1207,7 +1211,7 @@ class Service:
                 key = self.k(*names, f"reply.{kind}", f"reply.{kind}.default")
                 text = self.say(key, dict(nxt.slots)) if key else ""  # (vetted as the agent's, not the turn's step)
                 if text:
-                    nxt.head.insert(at, (text, (), False))
+                    nxt.core.insert(at, (text, (), False))
                     nxt.words += text.count(" ") + 1
                     at += 1
                     then.append(text)
