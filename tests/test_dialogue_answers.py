@@ -22,36 +22,18 @@ from .test_engine import plan_of, render_all
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from gen_spec import sales_spec  # noqa: E402
+# the outside reader's patterns, one copy with the benchmark that counts the same defects over a build:
+# "has anything changed?" and the buyer's claims either way, a meeting day and a sentence accepting one,
+# "anything new?" after the check-in and a reply to "how are you?" instead, "I'll walk you through how we work"
+from dialogue_checks import (ACCEPT, CHANGED, CHANGED_Q, CUE, DAY, FILLER, FOLLOW, HOW_REPLY,  # noqa: E402
+                             SHOW_HOW, UNCHANGED, YES_UNCHANGED)
 
 CALLS = 300
-CUE = re.compile(r"\[[^\]]*\]\s*")
-FILLER = re.compile(r"^(?:(?:Uh|Um|Uhm|Hm|Hmm|Er|Erm|Äh|Ähm)[,.]\s+)+", re.I)
 # a question asking for content: the test's own reading of the question's clauses
 OPEN = {"en-US": re.compile(r"^(?:how|what|what's|who|who's|when|which|where|why)\b", re.I),
         "de-DE": re.compile(r"^(?:wie|was|wer|wann|welche[rsnm]?|wo|warum|wieso|weshalb|inwiefern)\b", re.I)}
 YES_NO = {"en-US": re.compile(r"^(?:Maybe|Possibly|Perhaps|Yes|Yeah|Yep|No|Nope|Not yet|No dates yet)[.!]$", re.I),
           "de-DE": re.compile(r"^(?:Vielleicht|Möglicherweise|Eventuell|Ja|Nein|Noch nicht|Mag sein)[.!]$", re.I)}
-# "has anything changed?" and the buyer's claims either way
-CHANGED_Q = re.compile(r"(anything changed|has anything moved|Hat sich [^?]*(geändert|getan|bewegt))[^?]*\?\s*$", re.I)
-YES_UNCHANGED = re.compile(r"^(?:Yes|Yeah|Yep|That's right|Correct|Exactly|Spot on|Ja|Genau|Richtig|Stimmt|Korrekt|Exakt)\b")
-CHANGED = re.compile(r"(a lot has changed|things have shifted|hat sich einiges (geändert|verschoben|bewegt))", re.I)
-UNCHANGED = re.compile(r"(nothing's changed|same as before|still accurate|nichts Neues|alles wie gehabt|"
-                       r"das ist noch (momentan|derzeit|aktuell))", re.I)
-# a meeting day as the calendar phrases say it, and a sentence accepting one
-W = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Montag|Dienstag|Mittwoch|Donnerstag|Freitag)"
-DAY = re.compile(rf"\b(?:(?:next|this) {W}|{W} (?:next|this) week|early next week|(?:nächsten|diesen) {W}|"
-                 rf"{W} (?:nächster|dieser) Woche|(?:Anfang|Ende) nächster Woche)\b", re.I)
-ACCEPT = re.compile(r"\b(works|is good|it is|then|speak|talk|block|hold|passt|geht|klappt|halte|blocke)\b", re.I)
-# "anything new?" asked after the check-in, and a reply that answers "how are you?" instead
-FOLLOW = re.compile(r"(Anything new at|What's new on your side|What's keeping you busy|What's on your plate|Is this a "
-                    r"busy stretch|usually this busy|Anything (exciting|interesting) going on|Was gibt es Neues|Gibt es "
-                    r"etwas Neues|Was hält Sie gerade|Womit sind Sie gerade|Ist das gerade eine volle Phase|immer so "
-                    r"voll|etwas Spannendes los)[^?]*\?\s*$")
-HOW_REPLY = re.compile(r"^(?:\[[^\]]*\] )*(Good|Pretty good|Doing well|Doing great|Not bad|All good|Happy \w+day|"
-                       r"Gut|Ganz gut|Danke, gut|Sehr gut|Bestens|Alles gut|Danke, gleichfalls|Ihnen auch)[,.!]")
-# "I'll walk you through how we work": a reply to a discovery or demo agenda
-SHOW_HOW = re.compile(r"(happy to show you how \w+ does things|tell you how it works at|(?:I can|happy to) walk you "
-                      r"through how|ich erzähle Ihnen gerne?, wie wir|say where the \w+ do it differently)", re.I)
 
 
 @pytest.fixture(scope="module", params=["pov", "en", "de"])
