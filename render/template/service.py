@@ -481,26 +481,21 @@ def _fact_names(loc: str, prefix: str) -> tuple[str, ...]:
     return tuple(sorted({k[len(prefix):].split(".")[0] for k in with_prefix(loc, prefix)}))
 
 
-_OTHER_FACTS: dict[tuple, re.Pattern | None] = {}
+_FACT_VALUES: dict[tuple[str, str], re.Pattern | None] = {}
 PRODUCT_FACTS = frozenset({"card", "my_product", "other_account", "other_account_def"})
 
 
-def _other_facts(R: Any, prefix: str, drawn: tuple[tuple[str, str], ...]) -> re.Pattern | None:
-    """The values the call's facts (`pop.<dom>.fact.<name>[.<x>]`, plain
-    phrases) could have taken but did not, as one whole-word pattern."""
-    got = _OTHER_FACTS.get((R.loc, prefix, drawn), False)
+def _fact_values(R: Any, prefix: str) -> re.Pattern | None:
+    """Every value the domain's facts (`pop.<dom>.fact.<name>[.<x>]`, plain
+    phrases; not the product's own words) can take, as one whole-word
+    pattern: one per locale and domain, whatever the number of calls."""
+    got = _FACT_VALUES.get((R.loc, prefix), False)
     if got is not False:
         return got
-    keys = with_prefix(R.loc, prefix)
-    other: set[str] = set()
-    for name, value in drawn:
-        for k in keys:
-            if k == prefix + name or k.startswith(prefix + name + "."):
-                other |= {v.lower() for v in R.bank.get(k) or () if isinstance(v, str) and "[" not in v and "{" not in v}
-        other.discard(value.lower())
-    other -= {v.lower() for _, v in drawn}
-    got = _OTHER_FACTS[R.loc, prefix, drawn] = (
-        re.compile(r"(?<![\w-])(?:" + trie(sorted(other)) + r")(?![\w-])", re.I) if other else None)
+    values = {v.lower() for k in with_prefix(R.loc, prefix) if k[len(prefix):].split(".")[0] not in PRODUCT_FACTS
+              for v in R.bank.get(k) or () if isinstance(v, str) and "[" not in v and "{" not in v}
+    got = _FACT_VALUES[R.loc, prefix] = (
+        re.compile(r"(?<![\w-])(?:" + trie(sorted(values)) + r")(?![\w-])", re.I) if values else None)
     return got
 
 
@@ -592,7 +587,8 @@ class Service:
     closes. Domains with their own banks: `pop.<domain>.*`; others use
     `pop.generic.*`."""
 
-    other_facts: re.Pattern | None = None  # the values the call's facts did not take (`_other_facts`)
+    fact_values: re.Pattern | None = None  # every value a fact of the domain can take (`_fact_values`)
+    drawn: frozenset[str] | set[str] = frozenset()  # the values this call's facts took
 
     def __init__(self, R: Drafter):
         self.R = R
@@ -752,8 +748,8 @@ class Service:
         # the other values of each fact are never said ("my landlord" in an aside of a call whose payee
         # is "the car dealer" reads as a second payee)
         # (the product's own words, "Kreditkarte" or "Girocard", follow the planned product: not vetoed here)
-        self.other_facts = _other_facts(R, prefix, tuple((n, str(R.slots.get(n) or "")) for n in _fact_names(R.loc, prefix)
-                                                         if n not in PRODUCT_FACTS))
+        self.fact_values = _fact_values(R, prefix)
+        self.drawn = {str(R.slots.get(n) or "").lower() for n in _fact_names(R.loc, prefix)}
         months = R.bank.get(f"pop.{self.dom}.months")
         dob = self.k("dob")
         if months and dob:  # the caller's birthday, the same wherever it is said
@@ -813,8 +809,9 @@ class Service:
         says = self.answer_at.get(self.turn_of.get(id(kw), -1)) if id(kw) not in self.callers else None
         if says is not None and not says.search(text):
             return True  # the agent's answer to the caller's question says what it answers
-        if self.other_facts is not None and self.other_facts.search(text):
-            return True  # another value of one of the call's facts: two payees, two cards
+        if self.fact_values is not None and any(m.group().lower() not in self.drawn
+                                                for m in self.fact_values.finditer(text)):
+            return True  # another value of one of the call's facts: two payees
         rx, facts, hours, ages = _caller_facts(self.R.loc, self.dom)
         new: dict[int, int] = {}
         for m in rx.finditer(text):
