@@ -17,6 +17,7 @@ from corpusc.render.template.drafting import (NEGATIVE_BEATS, NOT_WITH_CONCERN, 
                                              strip_end)
 from corpusc.render.template import when
 from corpusc.render.template.habits import habits
+from corpusc.render.template.naming import name_less
 from corpusc.render.template.language import ALT
 from corpusc.render.template.traits import MIN_SHOWN, NOT_SHOWN, beat_shows, trait_of
 from corpusc.render.template.voices import VOICE_ASKS, VOICE_TOPICS, VOICE_WEIGHT, lendable, pooled, voice_of
@@ -514,6 +515,7 @@ class Sales:
             self._trail(drafts[i - 1])
         self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
         habits(self, drafts)
+        name_less(self, drafts)
         return drafts
 
     @staticmethod
@@ -695,7 +697,8 @@ class Sales:
                 return
             later = any(k == b.key and t > d.i for k, t in self.handled_later)
             skw = dict(kw, obj=self.obj_topic(b.key))
-            d.add(d.head, R.say("obj.ack", skw))
+            if d.i not in self.cut_in:  # cutting in: no "thanks for being direct" to whoever was cut off
+                d.add(d.head, R.say("obj.ack", skw))
             d.add(d.head, R.say("obj.defer_same" if later else "obj.defer", skw))
         elif kind == "resolved":
             d.add(d.head, R.say("obj.resolved_react", kw))
