@@ -27,13 +27,16 @@ VOICE_ASKS = {"champion": 0.3, "analytical": 0.55, "technical": 0.5, "budget": 0
 VOICE_POOLS = {"forward": ["champion", "analytical", "technical", "neutral"],
                "wary": ["budget", "skeptic", "reluctant", "defender"]}
 OWN_SHARE = 0.1
+# the share of a buyer's own questions on its own voice's topics (VOICE_TOPICS); the rest on the topics of a
+# voice of its pool its role may speak with (`lendable`): which topic someone asks about hints, never names, a persona
+OWN_TOPICS = 0.5
 VOICE_TOPICS = {
     "champion": ["onboarding", "references", "adoption", "roadmap"],
-    "analytical": ["accuracy", "crm", "references", "reporting", "pricing_model"],
+    "analytical": ["accuracy", "crm", "references", "reporting", "pricing_model", "api"],
     "technical": ["security", "crm", "retention", "api"],
     "budget": ["pricing_model", "roi", "contract"],
     "skeptic": ["roi", "onboarding", "accuracy"],
-    "reluctant": ["adoption", "support", "contract"],
+    "reluctant": ["adoption", "support", "contract", "retention"],
     "defender": ["adoption", "crm", "support"],
     "neutral": ["onboarding", "crm", "support", "pricing_model"],
 }
