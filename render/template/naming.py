@@ -41,8 +41,11 @@ def _rules(name: str, short: str, refs: tuple) -> tuple:
     alt = "|".join(re.escape(x) for x in dict.fromkeys((name, short)) if x)
     out = []
     for p, r in refs:
-        p = p.replace("{co}", f"(?:{alt})")
-        out.append((re.compile(p.replace("'s\\b", "'s\\b" + _NOT_POSS)), tuple(r.split("|"))))
+        if "{co}'s" in p:  # a possessive: not "Redfold's doing well"
+            p = p.replace("{co}'s\\b", "{co}'s\\b" + _NOT_POSS)
+        else:  # the name alone: not the first half of "Redfold's" ("like yours's")
+            p = p.replace("{co}\\b", "{co}\\b(?!['’]s\\b)")
+        out.append((re.compile(p.replace("{co}", f"(?:{alt})")), tuple(r.split("|"))))
     return tuple(out)
 
 
