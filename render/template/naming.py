@@ -125,8 +125,7 @@ def _plain(R: Any, text: str, rules: tuple, said: re.Pattern, kw: dict[str, Any]
     for pat, reps in rules:
         if not said.search(text):
             break
-        text = pat.sub(lambda m: _cap(m, R.render(rng.pick(R.r, reps) if len(reps) > 1 else reps[0], kw, cap=False),
-                                      text), text)
+        text = pat.sub(lambda m: _cap(m, rng.pick(R.r, reps) if len(reps) > 1 else reps[0], text), text)
     return text
 
 

@@ -1175,7 +1175,8 @@ class Sales:
             nxt = d.i + 1
             free = nxt < self.n and self.sp[nxt].side == "seller" and nxt not in self.held
             # the question of the persona's own voice, or now and then of a voice of its pool (as `_ask`)
-            src = v if R.r.random() < OWN_TOPICS else pooled(R.r, v, self.pools.get(d.p.id))
+            src = v if self.shown[d.p.id] < MIN_SHOWN or R.r.random() < OWN_TOPICS \
+                else pooled(R.r, v, self.pools.get(d.p.id))
             ask = self._react_ask(src) if (free and R.chance(VOICE_ASKS.get(v, 0.3))) else None
             if ask is not None:  # a question about what was shown: the seller answers it next
                 topic, t = ask
@@ -1313,7 +1314,9 @@ class Sales:
             skip = ("pricing_model", "contract", "roi") if self.work == "discovery" else ()
             # a persona's own topics mostly; now and then those of another voice its role may speak with
             # (lendable: a CFO asks no SCIM question), so a topic alone does not name the persona
-            src = v if R.r.random() < OWN_TOPICS else pooled(R.r, v, self.pools.get(d.p.id))
+            # (only once its traits have shown: an off-persona question never takes a showing one's place)
+            src = v if self.shown[d.p.id] < MIN_SHOWN or R.r.random() < OWN_TOPICS \
+                else pooled(R.r, v, self.pools.get(d.p.id))
             topics = [t for t in VOICE_TOPICS.get(src, VOICE_TOPICS["neutral"])
                       if f"bq:{t}" not in self.asked and R.has(f"bq.{t}.ask") and t not in skip]
             if not topics:
