@@ -308,7 +308,10 @@ def _persona_evidence(p, info: dict, call: Call, rc: RenderedCall, behavioral) -
             if t.questions:
                 add(t.index, "asked a question" if t.questions == 1 else f"asked {t.questions} questions")
     cited = sorted(shows)[:4]
-    bits = [f"{' and '.join(shows[t])} (turn {t})" for t in cited]
+    said: dict[str, list[int]] = {}  # one clause per thing shown: "held the spend to a payback (turns 19 and 21)"
+    for t in cited:
+        said.setdefault(" and ".join(shows[t]), []).append(t)
+    bits = [f"{what} (turn{'s' if len(ts) > 1 else ''} {_list(ts)})" for what, ts in said.items()]
     if len(cited) < min(2, len(mine)):  # the traits showed in fewer turns: what else the participant did
         other = [b for b in call.beats if b.speaker == pid and turns[b.turn].speaker == pid
                  and b.turn not in chit and b.turn not in cited]
@@ -330,7 +333,8 @@ def _persona_evidence(p, info: dict, call: Call, rc: RenderedCall, behavioral) -
 
 
 def _list(xs: list[int]) -> str:
-    return ", ".join(str(x) for x in xs)
+    """3 / 3 and 5 / 3, 5 and 9."""
+    return " and ".join(str(x) for x in xs) if len(xs) < 3 else ", ".join(str(x) for x in xs[:-1]) + f" and {xs[-1]}"
 
 
 def _interpretation(polarity: str, side: str, cues: list[str]) -> str:

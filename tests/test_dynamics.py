@@ -119,6 +119,20 @@ def test_the_text_says_um_and_uh(corpus, request):
     assert 100 * hits / words >= 0.5
 
 
+@pytest.mark.parametrize("corpus", ["sales", "generated"])
+def test_an_english_sentence_goes_on_lower_case_after_a_filler(corpus, request):
+    """"Um, that's why I'm here", never "Um, That's why": only a name, an acronym or "I" keeps its
+    capital after a filler. reader13 found 11 (sales_pov "Uh, That's helpful"): a slot holding a
+    sentence ("Painted the kitchen, finally. That was the weekend.") had made "That" a name."""
+    header, calls, rendered = request.getfixturevalue(corpus)
+    after = re.compile(r"\b(?:Um|Uh|um|uh), ([A-Z][a-z']+)\b")
+    common = {"That", "That's", "This", "The", "It", "It's", "We", "We're", "We've", "Our", "There", "What",
+              "And", "But", "So", "Honestly", "Yes", "No", "Not", "My", "You", "Your", "How", "When", "Which"}
+    bad = [(c.id, t.index, m.group(0)) for c, rc in zip(calls, rendered) for t in rc.turns
+           for m in after.finditer(t.text) if m.group(1) in common]
+    assert not bad, bad[:10]
+
+
 def test_german_fillers_are_german(german):
     header, calls, rendered = german
     said = Counter(t.text[d.start:d.end].lower() for rc in rendered for t in rc.turns for d in t.disfluencies

@@ -241,3 +241,17 @@ def test_busy_skeptics_are_never_said_to_speak_at_length(builds):
                 per = p.get("persona")
                 if per and per["label"] == "busy_skeptic":
                     assert "at length" not in per["rationale"] and "talk time" not in per["rationale"], per
+
+
+def test_a_rationale_says_each_thing_once(builds):
+    """reader13: 76 rationales said the same clause twice ("held the spend to a payback (turn 19);
+    held the spend to a payback (turn 21)"); one clause names all its turns ("(turns 19 and 21)")."""
+    for lang, folder in builds.items():
+        for gt, _ in calls(folder):
+            for p in gt["participants"]:
+                per = p.get("persona")
+                if not per:
+                    continue
+                clauses = [re.sub(r" \(turns? [\d, and]+\)$", "", c)
+                           for c in per["rationale"].split(": ", 1)[-1].split("; ")]
+                assert len(clauses) == len(set(clauses)), (lang, gt["call_id"], per["rationale"])

@@ -38,6 +38,9 @@ NOT_WITH_CONCERN = frozenset({"buying_intent"})  # signal categories a divergent
 
 _OWN_ROLE: dict[tuple[str, str], tuple[tuple[str, ...], re.Pattern]] = {}
 _NEVER = re.compile(r"(?!)")
+# the first word of each sentence a slot holds ("Painted the kitchen, finally. That was the weekend.",
+# "How was the weekend"): no name
+_OPENS_SENTENCE = re.compile(r"(?:^|(?<=[.?!] ))\S+")
 _dget = dict.get
 
 
@@ -419,7 +422,9 @@ class Drafter:
             people += [n for n in self.bank.get("names.first") or () if isinstance(n, str)]  # a colleague ({se})
             for v in list(self.slots.values()) + [x.name for x in self.call.participants] + people:
                 if isinstance(v, str):
-                    p.update(v.replace("'s", "").split())
+                    v = v.replace("'s", "")
+                    phrase = v != v.title() and v[:1].isupper()  # words of a sentence, not all of a name
+                    p.update((_OPENS_SENTENCE.sub("", v) if phrase else v).split())
         return p
 
     # -- result --

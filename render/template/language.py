@@ -164,7 +164,7 @@ _SENTENCE_START = re.compile(r"(?<=[.?!] )(?<!a\.m\. )(?<!p\.m\. )(?<!e\.g\. )(?
                              r"(?<!u\. a\. )([a-z])")
 
 
-_MESSY = re.compile(r"[ ,.][,.?!;]").search
+_MESSY = re.compile(r"[ ,.][,.?!;:]").search
 _LOWER_START = re.compile(r"[.?!] [a-z]").search  # what `_SENTENCE_START` needs: most sentences hold none
 
 
@@ -177,10 +177,10 @@ def tidy(s: str, cap: bool = True) -> str:
     the start (unless `cap` is off) and after each full stop."""
     if "  " in s or s[:1] == " " or s[-1:] == " ":
         s = " ".join(s.split())
-    # one search for what the nine tests below look for (and a little more): most sentences hold none
+    # one search for what the ten tests below look for (and a little more): most sentences hold none
     if _MESSY(s) is not None and (" ," in s or " ." in s or " ?" in s or " !" in s or " ;" in s or ",," in s
-                                  or ".." in s or ",." in s or ".," in s):
-        s = (s.replace(" ,", ",").replace(" .", ".").replace(" ?", "?").replace(" !", "!").replace(" ;", ";")
+                                  or ".." in s or ",." in s or ".," in s or " :" in s):
+        s = (s.replace(" ,", ",").replace(" .", ".").replace(" ?", "?").replace(" !", "!").replace(" ;", ";").replace(" :", ":")
              .replace(",,", ",").replace(",.", ".").replace(".,", ",").replace("?.", "?"))
         if ".." in s and "..." not in s:
             s = s.replace("..", ".")
