@@ -276,3 +276,62 @@ def test_service_forms_pattern_matches_the_plain_alternation():
                 assert got == [(m.span(), m.group()) for m in plain.finditer(s)], (forms, s)
                 hits += bool(got)
         assert hits
+
+
+def test_unsaid_words_factored_by_prefix_are_found_where_the_plain_alternation_finds_them():
+    """`service._unsaid` (searched in every drafted sentence of a service call)
+    finds something in exactly the texts its plain alternation does, for every
+    locale, domain, medium and transfer setting: bank text, spoken turns, each
+    pruned word in odd cases and inside other words, the case-fold exceptions mixed in."""
+    from corpusc.render.template import service
+    rnd = random.Random(16)
+    texts = _spoken_texts(3)[:1500]
+    for loc in banks.supported_locales():
+        base = texts + _texts(loc)[:3000]
+        for dom in ("generic", "banking", "telecom"):
+            for chat in (False, True):
+                for transfers in (False, True):
+                    fast_rx = service._unsaid(loc, dom, chat, transfers)
+                    plain = service._unsaid_plain(loc, dom, chat, transfers)
+                    assert (fast_rx is None) == (plain is None)
+                    if plain is None:
+                        continue
+                    assert fast_rx.pattern != plain.pattern  # the factored form is the one searched
+                    words = [w.replace("\\", "") for w in plain.pattern.split("|")]
+                    extra = []
+                    for w in words:
+                        extra += [f"ok {w} now", f"x{w.upper()}y", w.swapcase(), w[:-1]]
+                    for s in extra[:]:
+                        i = rnd.randrange(len(s) + 1)
+                        extra.append(s[:i] + rnd.choice(CASEFIX) + s[i:])
+                    found = 0
+                    for s in base + extra:
+                        want = plain.search(s) is not None
+                        assert (fast_rx.search(s) is not None) == want, (loc, dom, chat, transfers, s)
+                        found += want
+                    assert 0 < found < len(base + extra)
+
+
+def test_a_call_drafted_with_the_collector_paused_is_the_call_drafted_with_it_running():
+    """`render_call` pauses the cyclic collector while it drafts and leaves it
+    as it found it: the same words whether a collection runs before each call
+    or never, and a collector switched off by the caller stays off."""
+    import gc
+
+    from corpusc.render.template import engine
+    for spec in ("sales_pov.corpus", "contact_center.corpus"):
+        h, calls = plan_of(EXAMPLES / spec, n=4)
+        want = [rc.model_dump_json() for rc in render_all(h, calls)]
+        assert gc.isenabled()
+        got = []
+        for c in calls:
+            gc.collect()
+            got.append(engine.render_call(c, h).model_dump_json())
+            assert gc.isenabled()
+        assert got == want
+        gc.disable()
+        try:
+            assert [engine.render_call(c, h).model_dump_json() for c in calls] == want
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
