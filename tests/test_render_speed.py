@@ -312,6 +312,24 @@ def test_unsaid_words_factored_by_prefix_are_found_where_the_plain_alternation_f
                     assert 0 < found < len(base + extra)
 
 
+def test_case_simple_letters_match_under_ignorecase_exactly_as_lower_cased():
+    """`service.CASE_SIMPLE` and ASCII: two of these characters match each other
+    under IGNORECASE exactly when their lower cases are equal, and each lower-cases
+    to one character, so searching the lower-cased text finds what IGNORECASE does."""
+    import re
+
+    from corpusc.render.template import service
+    chars = [chr(i) for i in range(128)] + list(service.CASE_SIMPLE)
+    assert service._NOT_SIMPLE("".join(chars)) is None
+    # the case-fold exceptions go the IGNORECASE way (ß: only ẞ, not listed, folds to it)
+    assert all(service._NOT_SIMPLE(c) is not None for c in CASEFIX if c != "ß" and not c.isascii())
+    assert service._NOT_SIMPLE("\u212a") is not None  # the Kelvin sign (k under IGNORECASE)
+    for c in chars:
+        assert len(c.lower()) == 1, c
+        for y in chars:
+            assert (re.fullmatch(re.escape(y), c, re.I) is not None) == (c.lower() == y.lower()), (c, y)
+
+
 def test_a_call_drafted_with_the_collector_paused_is_the_call_drafted_with_it_running():
     """`render_call` pauses the cyclic collector while it drafts and leaves it
     as it found it: the same words whether a collection runs before each call
