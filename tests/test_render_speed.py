@@ -353,3 +353,47 @@ def test_a_call_drafted_with_the_collector_paused_is_the_call_drafted_with_it_ru
             assert not gc.isenabled()
         finally:
             gc.enable()
+
+
+def test_lowered_fact_patterns_find_the_matches_of_the_ignorecase_ones():
+    """The service caller's fact forms (`_caller_facts`) and fact values, searched
+    through `_lowered`, give the same matches (span, and the words lower-cased)
+    as their IGNORECASE patterns: spoken turns and bank text of both locales,
+    each form in odd cases, the case-fold exceptions mixed in."""
+    import re
+
+    from corpusc.render.template import service
+    from corpusc.render.template.banks import with_prefix
+    from corpusc.render.template.language import trie
+    rnd = random.Random(9)
+    texts = _spoken_texts(3)[:1200]
+    checked = 0
+    for loc in banks.supported_locales():
+        bank = banks.load_bank(loc)
+        base = texts + _texts(loc)[:2000]
+        for dom in ("generic", "banking", "telecom"):
+            got = service._caller_facts(loc, dom)
+            rxs = [got[0]] if got is not None else []
+            prefix = f"pop.{dom}.fact."
+            values = sorted({v.lower() for k in with_prefix(loc, prefix) for v in bank.get(k) or ()
+                             if isinstance(v, str) and "[" not in v and "{" not in v})
+            if values:
+                rxs.append(service._lowered(re.compile(r"(?<![\w-])(?:" + trie(values) + r")(?![\w-])", re.I)))
+            for fast_rx in rxs:
+                assert isinstance(fast_rx, service._Lowered)
+                words = [*(got[1] if got else ()), *values]
+                extra = []
+                for w in words:
+                    extra += [f"so {w} then", w.upper(), f"{w.title()}.", f"x{w}"]
+                for s in extra[:]:
+                    i = rnd.randrange(len(s) + 1)
+                    extra.append(s[:i] + rnd.choice(CASEFIX) + s[i:])
+                hits = 0
+                for s in base + extra:
+                    want = [(m.span(), m.group().lower()) for m in fast_rx.rx.finditer(s)]
+                    assert [(m.span(), m.group().lower()) for m in fast_rx.finditer(s)] == want, (loc, dom, s)
+                    assert (fast_rx.search(s) is not None) == bool(want)
+                    hits += bool(want)
+                assert 0 < hits
+                checked += 1
+    assert checked >= 6

@@ -109,6 +109,21 @@ class _Lowered:
             return self.low.search(text.lower())
         return self.rx.search(text)
 
+    def finditer(self, text: str):
+        """The matches, lower-cased where the text was (same spans: each letter lower-cases to one)."""
+        if text.isascii() or _NOT_SIMPLE(text) is None:
+            return self.low.finditer(text.lower())
+        return self.rx.finditer(text)
+
+
+def _lowered(rx: re.Pattern) -> re.Pattern | _Lowered:
+    """`rx` (IGNORECASE, over lower-case words of ASCII and `CASE_SIMPLE` letters)
+    as a `_Lowered`; any other pattern as it is."""
+    p = rx.pattern
+    if p != p.lower() or _NOT_SIMPLE(p) is not None:
+        return rx
+    return _Lowered(rx, re.compile(p))
+
 
 @lru_cache(maxsize=None)
 def _unsaid_plain(loc: str, dom: str, chat: bool, transfers: bool) -> re.Pattern | None:
@@ -538,7 +553,7 @@ def _fact_values(R: Any, prefix: str) -> re.Pattern | None:
     values = {v.lower() for k in with_prefix(R.loc, prefix) if k[len(prefix):].split(".")[0] not in PRODUCT_FACTS
               for v in R.bank.get(k) or () if isinstance(v, str) and "[" not in v and "{" not in v}
     got = _FACT_VALUES[R.loc, prefix] = (
-        re.compile(r"(?<![\w-])(?:" + trie(sorted(values)) + r")(?![\w-])", re.I) if values else None)
+        _lowered(re.compile(r"(?<![\w-])(?:" + trie(sorted(values)) + r")(?![\w-])", re.I)) if values else None)
     return got
 
 
@@ -619,7 +634,7 @@ def _caller_facts(loc: str, dom: str) -> tuple[re.Pattern, dict[str, list[tuple[
             if inner:
                 table[f] = table.get(f, []) + [x for x in inner if x not in table.get(f, [])]
     # factored by common prefix: the same matches as the forms longest first (a fifth of a call's time)
-    return re.compile(r"(?<![\w-])(?:" + alternation(forms) + r")(?![\w-])", re.I), facts, hours, ages
+    return _lowered(re.compile(r"(?<![\w-])(?:" + alternation(forms) + r")(?![\w-])", re.I)), facts, hours, ages
 
 
 
