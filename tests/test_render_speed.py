@@ -397,3 +397,35 @@ def test_lowered_fact_patterns_find_the_matches_of_the_ignorecase_ones():
                 assert 0 < hits
                 checked += 1
     assert checked >= 6
+
+
+def test_a_replacement_parsed_once_expands_as_the_match_does():
+    """`naming._expand` gives `Match.expand` for every replacement of the
+    locales' `account_refs` and for odd ones (an escape, a two-digit or a
+    missing group, a group that took no part)."""
+    import re
+
+    from corpusc.render.template import naming
+    from corpusc.render.template.lexicon import load_lexicon
+    reps = {"\\1", "our \\1", "x\\1y\\2", "\\2 and \\1", "\\12", "a\\nb", "\\g<1>!", "plain", "", "\\3"}
+    for loc in banks.supported_locales():
+        for rows in (load_lexicon(loc).account_refs or {}).values():
+            for _, r in rows:
+                reps.update(r.split("|"))
+    rx = re.compile(r"\b(?:(over )?here|(the)) at (\w+)\b")
+    texts = ["We work here at Redfold.", "over here at Redfold and the at Lanternmark", "the at X"]
+    fast_path = 0
+    for rep in sorted(reps):
+        fast_path += naming._template(rep) is not None
+        for text in texts:
+            for m in rx.finditer(text):
+                try:
+                    want = m.expand(rep)
+                except (re.error, IndexError) as e:
+                    want = type(e)
+                try:
+                    got = naming._expand(m, rep)
+                except (re.error, IndexError) as e:
+                    got = type(e)
+                assert got == want, (rep, text)
+    assert fast_path >= 5 and naming._template("\\12") is None and naming._template("a\\nb") is None
