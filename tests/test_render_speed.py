@@ -276,3 +276,156 @@ def test_service_forms_pattern_matches_the_plain_alternation():
                 assert got == [(m.span(), m.group()) for m in plain.finditer(s)], (forms, s)
                 hits += bool(got)
         assert hits
+
+
+def test_unsaid_words_factored_by_prefix_are_found_where_the_plain_alternation_finds_them():
+    """`service._unsaid` (searched in every drafted sentence of a service call)
+    finds something in exactly the texts its plain alternation does, for every
+    locale, domain, medium and transfer setting: bank text, spoken turns, each
+    pruned word in odd cases and inside other words, the case-fold exceptions mixed in."""
+    from corpusc.render.template import service
+    rnd = random.Random(16)
+    texts = _spoken_texts(3)[:1500]
+    for loc in banks.supported_locales():
+        base = texts + _texts(loc)[:3000]
+        for dom in ("generic", "banking", "telecom"):
+            for chat in (False, True):
+                for transfers in (False, True):
+                    fast_rx = service._unsaid(loc, dom, chat, transfers)
+                    plain = service._unsaid_plain(loc, dom, chat, transfers)
+                    assert (fast_rx is None) == (plain is None)
+                    if plain is None:
+                        continue
+                    assert fast_rx.pattern != plain.pattern  # the factored form is the one searched
+                    words = [w.replace("\\", "") for w in plain.pattern.split("|")]
+                    extra = []
+                    for w in words:
+                        extra += [f"ok {w} now", f"x{w.upper()}y", w.swapcase(), w[:-1]]
+                    for s in extra[:]:
+                        i = rnd.randrange(len(s) + 1)
+                        extra.append(s[:i] + rnd.choice(CASEFIX) + s[i:])
+                    found = 0
+                    for s in base + extra:
+                        want = plain.search(s) is not None
+                        assert (fast_rx.search(s) is not None) == want, (loc, dom, chat, transfers, s)
+                        found += want
+                    assert 0 < found < len(base + extra)
+
+
+def test_case_simple_letters_match_under_ignorecase_exactly_as_lower_cased():
+    """`service.CASE_SIMPLE` and ASCII: two of these characters match each other
+    under IGNORECASE exactly when their lower cases are equal, and each lower-cases
+    to one character, so searching the lower-cased text finds what IGNORECASE does."""
+    import re
+
+    from corpusc.render.template import service
+    chars = [chr(i) for i in range(128)] + list(service.CASE_SIMPLE)
+    assert service._NOT_SIMPLE("".join(chars)) is None
+    # the case-fold exceptions go the IGNORECASE way (ß: only ẞ, not listed, folds to it)
+    assert all(service._NOT_SIMPLE(c) is not None for c in CASEFIX if c != "ß" and not c.isascii())
+    assert service._NOT_SIMPLE("\u212a") is not None  # the Kelvin sign (k under IGNORECASE)
+    for c in chars:
+        assert len(c.lower()) == 1, c
+        for y in chars:
+            assert (re.fullmatch(re.escape(y), c, re.I) is not None) == (c.lower() == y.lower()), (c, y)
+
+
+def test_a_call_drafted_with_the_collector_paused_is_the_call_drafted_with_it_running():
+    """`render_call` pauses the cyclic collector while it drafts and leaves it
+    as it found it: the same words whether a collection runs before each call
+    or never, and a collector switched off by the caller stays off."""
+    import gc
+
+    from corpusc.render.template import engine
+    for spec in ("sales_pov.corpus", "contact_center.corpus"):
+        h, calls = plan_of(EXAMPLES / spec, n=4)
+        want = [rc.model_dump_json() for rc in render_all(h, calls)]
+        assert gc.isenabled()
+        got = []
+        for c in calls:
+            gc.collect()
+            got.append(engine.render_call(c, h).model_dump_json())
+            assert gc.isenabled()
+        assert got == want
+        gc.disable()
+        try:
+            assert [engine.render_call(c, h).model_dump_json() for c in calls] == want
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+
+
+def test_lowered_fact_patterns_find_the_matches_of_the_ignorecase_ones():
+    """The service caller's fact forms (`_caller_facts`) and fact values, searched
+    through `_lowered`, give the same matches (span, and the words lower-cased)
+    as their IGNORECASE patterns: spoken turns and bank text of both locales,
+    each form in odd cases, the case-fold exceptions mixed in."""
+    import re
+
+    from corpusc.render.template import service
+    from corpusc.render.template.banks import with_prefix
+    from corpusc.render.template.language import trie
+    rnd = random.Random(9)
+    texts = _spoken_texts(3)[:1200]
+    checked = 0
+    for loc in banks.supported_locales():
+        bank = banks.load_bank(loc)
+        base = texts + _texts(loc)[:2000]
+        for dom in ("generic", "banking", "telecom"):
+            got = service._caller_facts(loc, dom)
+            rxs = [got[0]] if got is not None else []
+            prefix = f"pop.{dom}.fact."
+            values = sorted({v.lower() for k in with_prefix(loc, prefix) for v in bank.get(k) or ()
+                             if isinstance(v, str) and "[" not in v and "{" not in v})
+            if values:
+                rxs.append(service._lowered(re.compile(r"(?<![\w-])(?:" + trie(values) + r")(?![\w-])", re.I)))
+            for fast_rx in rxs:
+                assert isinstance(fast_rx, service._Lowered)
+                words = [*(got[1] if got else ()), *values]
+                extra = []
+                for w in words:
+                    extra += [f"so {w} then", w.upper(), f"{w.title()}.", f"x{w}"]
+                for s in extra[:]:
+                    i = rnd.randrange(len(s) + 1)
+                    extra.append(s[:i] + rnd.choice(CASEFIX) + s[i:])
+                hits = 0
+                for s in base + extra:
+                    want = [(m.span(), m.group().lower()) for m in fast_rx.rx.finditer(s)]
+                    assert [(m.span(), m.group().lower()) for m in fast_rx.finditer(s)] == want, (loc, dom, s)
+                    assert (fast_rx.search(s) is not None) == bool(want)
+                    hits += bool(want)
+                assert 0 < hits
+                checked += 1
+    assert checked >= 6
+
+
+def test_a_replacement_parsed_once_expands_as_the_match_does():
+    """`naming._expand` gives `Match.expand` for every replacement of the
+    locales' `account_refs` and for odd ones (an escape, a two-digit or a
+    missing group, a group that took no part)."""
+    import re
+
+    from corpusc.render.template import naming
+    from corpusc.render.template.lexicon import load_lexicon
+    reps = {"\\1", "our \\1", "x\\1y\\2", "\\2 and \\1", "\\12", "a\\nb", "\\g<1>!", "plain", "", "\\3"}
+    for loc in banks.supported_locales():
+        for rows in (load_lexicon(loc).account_refs or {}).values():
+            for _, r in rows:
+                reps.update(r.split("|"))
+    rx = re.compile(r"\b(?:(over )?here|(the)) at (\w+)\b")
+    texts = ["We work here at Redfold.", "over here at Redfold and the at Lanternmark", "the at X"]
+    fast_path = 0
+    for rep in sorted(reps):
+        fast_path += naming._template(rep) is not None
+        for text in texts:
+            for m in rx.finditer(text):
+                try:
+                    want = m.expand(rep)
+                except (re.error, IndexError) as e:
+                    want = type(e)
+                try:
+                    got = naming._expand(m, rep)
+                except (re.error, IndexError) as e:
+                    got = type(e)
+                assert got == want, (rep, text)
+    assert fast_path >= 5 and naming._template("\\12") is None and naming._template("a\\nb") is None

@@ -59,7 +59,7 @@ def name_less(S: Any, drafts: list[Draft]) -> None:
         return
     alt = "|".join(re.escape(x) for x in dict.fromkeys((company, short)) if x)
     said = re.compile(rf"\b(?:{alt})\b")
-    rules = {side: _rules(company, short, tuple(tuple(x) for x in refs.get(side, ()))) for side in ("buyer", "seller")}
+    rules: dict[str, tuple] = {}  # compiled when a mention is first said plainly (most calls need one side or none)
     facts = _facts(S)
     kept = 0
     since = GAP  # words since the name was last said
@@ -78,7 +78,10 @@ def name_less(S: Any, drafts: list[Draft]) -> None:
                 for s in pieces:
                     if said.search(s):
                         if kept >= FIRST and since < GAP:
-                            new = _plain(R, s, rules[side], said, d.slots)
+                            rs = rules.get(side)
+                            if rs is None:
+                                rs = rules[side] = _rules(company, short, tuple(tuple(x) for x in refs.get(side, ())))
+                            new = _plain(R, s, rs, said, d.slots)
                             # a stock line without the name, or words that read as a signal ("our board"): as it was
                             if new != s and (_stock(new, facts)
                                              or text_categories(R.loc, new) - text_categories(R.loc, s)):
@@ -129,8 +132,30 @@ def _plain(R: Any, text: str, rules: tuple, said: re.Pattern, kw: dict[str, Any]
     return text
 
 
+_REF = re.compile(r"\\([1-9])(?![0-9])")
+_REFS_ONLY = re.compile(r"(?:[^\\]|\\[1-9](?![0-9]))*")
+
+
+@lru_cache(maxsize=None)
+def _template(rep: str) -> tuple | None:
+    """A replacement of literal words and group references (`\\1 us`) as its
+    pieces (a group's number in place of each reference); None for any other."""
+    if _REFS_ONLY.fullmatch(rep) is None:
+        return None
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(_REF.split(rep)))
+
+
+def _expand(m: re.Match, rep: str) -> str:
+    """`m.expand(rep)` (which parses `rep` again at each call), from `rep`'s pieces
+    parsed once: a group that took no part says "" (tests/test_render_speed.py)."""
+    t = _template(rep)
+    if t is None or any(p.__class__ is int and p > m.re.groups for p in t):
+        return m.expand(rep)
+    return "".join(p if p.__class__ is str else (m.group(p) or "") for p in t)
+
+
 def _cap(m: re.Match, rep: str, text: str) -> str:
-    out = m.expand(rep)
+    out = _expand(m, rep)
     before = text[:m.start()].rstrip()
     if out and (not before or before[-1] in ".?!:—") and m.group(0)[:1].isupper():
         out = out[0].upper() + out[1:]

@@ -67,8 +67,66 @@ def _voice_only(loc: str, dom: str) -> re.Pattern | None:
 
 
 @lru_cache(maxsize=None)
-def _unsaid(loc: str, dom: str, chat: bool, transfers: bool) -> re.Pattern | None:
-    """What a call's banks are pruned of (`_service_bank`), as one regex."""
+def _unsaid(loc: str, dom: str, chat: bool, transfers: bool) -> re.Pattern | _Lowered | None:
+    """What a call's banks are pruned of (`_service_bank`), as one regex,
+    searched in every sentence a service call drafts: factored by common
+    prefix (`alternation`) when every word is plain text, since the plain
+    alternation under IGNORECASE tries each word at each position (a third
+    of a service call's time); `_unsaid_plain` is the same words as written."""
+    plain = _unsaid_plain(loc, dom, chat, transfers)
+    if plain is None:
+        return None
+    bank = load_bank(loc)
+    voice = [w for g in _groups(bank, dom, "voice_only") for w in g] if chat else []
+    if any(ch in _REGEX_SYNTAX for w in voice for ch in w):
+        return plain  # a voice-only entry written as a regex: searched as written
+    held = [w for name in ("hold_words",) + (() if transfers else ("transfer_words",))
+            for g in _groups(bank, dom, name) for w in g]  # (escaped in `_hold_words`: plain text)
+    rx = re.compile(alternation(voice + held), re.I)
+    if _NOT_SIMPLE("".join(voice + held)) is not None:
+        return rx
+    return _Lowered(rx, re.compile(trie(sorted({w.lower() for w in voice + held}))))
+
+
+_REGEX_SYNTAX = frozenset(".^$*+?{}[]\\|()")
+# letters an IGNORECASE match pairs with exactly the characters of the same lower case (and nothing
+# else: no "ſ" ~ "s", no final sigma), pairwise among themselves and ASCII (tests/test_render_speed.py)
+CASE_SIMPLE = "äöüÄÖÜßéÉèÈàÀáÁâÂêÊçÇñÑ’‘“”„‚–—…€«»"
+_NOT_SIMPLE = re.compile(f"[^\\x00-\\x7f{CASE_SIMPLE}]").search
+
+
+class _Lowered:
+    """An IGNORECASE search of plain words answered, for a text of `CASE_SIMPLE`
+    letters and ASCII, by a case-sensitive search of the lower-cased text (some
+    six times faster); other texts by the IGNORECASE pattern itself."""
+    __slots__ = ("rx", "low", "pattern")
+
+    def __init__(self, rx: re.Pattern, low: re.Pattern):
+        self.rx, self.low, self.pattern = rx, low, rx.pattern
+
+    def search(self, text: str):
+        if text.isascii() or _NOT_SIMPLE(text) is None:
+            return self.low.search(text.lower())
+        return self.rx.search(text)
+
+    def finditer(self, text: str):
+        """The matches, lower-cased where the text was (same spans: each letter lower-cases to one)."""
+        if text.isascii() or _NOT_SIMPLE(text) is None:
+            return self.low.finditer(text.lower())
+        return self.rx.finditer(text)
+
+
+def _lowered(rx: re.Pattern) -> re.Pattern | _Lowered:
+    """`rx` (IGNORECASE, over lower-case words of ASCII and `CASE_SIMPLE` letters)
+    as a `_Lowered`; any other pattern as it is."""
+    p = rx.pattern
+    if p != p.lower() or _NOT_SIMPLE(p) is not None:
+        return rx
+    return _Lowered(rx, re.compile(p))
+
+
+@lru_cache(maxsize=None)
+def _unsaid_plain(loc: str, dom: str, chat: bool, transfers: bool) -> re.Pattern | None:
     rxs = [x for x in (_voice_only(loc, dom) if chat else None, _hold_words(loc, dom),
                        None if transfers else _hold_words(loc, dom, "transfer_words")) if x is not None]
     return re.compile("|".join(x.pattern for x in rxs), re.I) if rxs else None
@@ -495,7 +553,7 @@ def _fact_values(R: Any, prefix: str) -> re.Pattern | None:
     values = {v.lower() for k in with_prefix(R.loc, prefix) if k[len(prefix):].split(".")[0] not in PRODUCT_FACTS
               for v in R.bank.get(k) or () if isinstance(v, str) and "[" not in v and "{" not in v}
     got = _FACT_VALUES[R.loc, prefix] = (
-        re.compile(r"(?<![\w-])(?:" + trie(sorted(values)) + r")(?![\w-])", re.I) if values else None)
+        _lowered(re.compile(r"(?<![\w-])(?:" + trie(sorted(values)) + r")(?![\w-])", re.I)) if values else None)
     return got
 
 
@@ -576,7 +634,7 @@ def _caller_facts(loc: str, dom: str) -> tuple[re.Pattern, dict[str, list[tuple[
             if inner:
                 table[f] = table.get(f, []) + [x for x in inner if x not in table.get(f, [])]
     # factored by common prefix: the same matches as the forms longest first (a fifth of a call's time)
-    return re.compile(r"(?<![\w-])(?:" + alternation(forms) + r")(?![\w-])", re.I), facts, hours, ages
+    return _lowered(re.compile(r"(?<![\w-])(?:" + alternation(forms) + r")(?![\w-])", re.I)), facts, hours, ages
 
 
 
