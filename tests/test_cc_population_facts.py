@@ -242,3 +242,41 @@ def test_the_callers_reply_answers_the_question_asked(populations):
                         if re.search(other, first, re.I):
                             bad.append((rc.call_id, t.text[-60:], first[:70]))
     assert not bad, bad[:5]
+
+
+CHAT_PUT_THROUGH = re.compile(r"verbunden|durchgestellt|put through|on the line|am Apparat|in der Leitung", re.I)
+
+
+def test_a_chat_is_passed_on_not_put_through(populations):
+    """A chat is typed: 'Ihr Kollege hat mich gerade zu Ihnen verbunden' and
+    'hin und her verbunden' are a phone line's words (reader13: 00016,
+    00065, 00101 in the example). Main: 7 German chat turns."""
+    bad = [(rc.call_id, m.group()) for calls in populations.values() for meta, rc in calls
+           if meta.get("channel") == "text" for t in rc.turns for m in [CHAT_PUT_THROUGH.search(t.text)] if m]
+    assert not bad, bad[:5]
+
+
+AT_HOME = re.compile(r"kids are home|off school|pot on the stove|dinner cooking|in the next room|right next to me|"
+                     r"Kinder sind heute zu Hause|schulfrei|auf dem Herd|im Nebenzimmer|gleich neben mir|sitting in the garden|"
+                     r"out in the garden|on the balcony|sitze im Garten|sitze auf dem Balkon")
+OUT_AND_ABOUT = re.compile(r"on the train|sitting in the car|parked outside|walking to the bus stop|on my way to the pharmacy|"
+                           r"I'm (?:currently|right now) (?:at|in)\b|on the bus\b|im Zug|sitze gerade im Auto|Parkplatz vorm|"
+                           r"Bushaltestelle|unterwegs zur Apotheke|(?:stehe|bin) gerade (?:im|in der|an der|bei)\b|sitze im Bus")
+CARD_IN_HAND = re.compile(r"card here too|card in my hand|Karte habe ich auch hier|Karte in der Hand|Karte liegt vor mir")
+CARD_LOST = re.compile(r"lost my|can't find my|Karte verloren|nicht mehr finden|keine Spur")
+
+
+def test_the_caller_is_in_one_place(populations):
+    """'Ich sitze im Garten mit dem Hund' and 'Ich bin gerade im
+    Sportgeschäft' in one call; 'I've got my card in my hand' from a caller
+    who lost it. Main: 3 German and 2 English callers in two places, 1
+    English caller holding the card they lost."""
+    bad = []
+    for calls in populations.values():
+        for _, rc in calls:
+            caller = " ".join(_caller_text(rc))
+            if AT_HOME.search(caller) and OUT_AND_ABOUT.search(caller):
+                bad.append((rc.call_id, AT_HOME.search(caller).group(), OUT_AND_ABOUT.search(caller).group()))
+            if CARD_IN_HAND.search(caller) and CARD_LOST.search(caller):
+                bad.append((rc.call_id, "the lost card in hand"))
+    assert not bad, bad[:5]
