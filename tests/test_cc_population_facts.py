@@ -280,3 +280,30 @@ def test_the_caller_is_in_one_place(populations):
             if CARD_IN_HAND.search(caller) and CARD_LOST.search(caller):
                 bad.append((rc.call_id, "the lost card in hand"))
     assert not bad, bad[:5]
+
+
+SALARY = re.compile(r"\bmy (?:salary|wages|paycheck)\b|\bmein(?:em|en)? (?:Gehalt|Lohn)\b", re.I)
+BORN = re.compile(r"\b(19[2-9]\d|200\d)\b")
+
+
+def test_a_retired_caller_has_no_salary(populations):
+    """'Mein Lohn geht hier ein, Monat für Monat' from a caller born in 1942
+    (the call is in 2025). A caller past 67 by the birth year they give
+    speaks of no salary or wages. Main: 5 German and 1 English caller."""
+    bad = []
+    for calls in populations.values():
+        for _, rc in calls:
+            caller = " ".join(_caller_text(rc))
+            year = BORN.search(caller)
+            if year and 2025 - int(year.group()) > 67 and SALARY.search(caller):
+                bad.append((rc.call_id, year.group(), SALARY.search(caller).group()))
+    assert not bad, bad[:5]
+
+
+def test_a_chat_says_nothing_of_calling(populations):
+    """'künftig können Sie das direkt dort erledigen, ohne anzurufen' in a
+    chat ('anrufen' was pruned as phone talk, 'anzurufen' was not). Main: 3
+    German chats."""
+    bad = [(rc.call_id, t.text[:80]) for calls in populations.values() for meta, rc in calls
+           if meta.get("channel") == "text" for t in rc.turns if re.search(r"anzurufen|\bcalling\b|\bthe call\b", t.text)]
+    assert not bad, bad[:5]
