@@ -217,6 +217,7 @@ OTHER_ANSWER = [  # (the agent's question, what only the reply to another questi
      r"notebook|card at home|browser|laptop|Notizbuch|Zettel|Browser|Laptop"),
     (r"How many times|How often did you|Wie oft haben Sie|Wie viele Male", r"changed it|reset it|geändert|zurückgesetzt"),
     (r"What time of day|Zu welcher Tageszeit|Um welche Uhrzeit", r"minutes|Minuten|Three times|Four times|Dreimal|Viermal"),
+    (r"How old is (?:the|your) phone|What age is (?:the|your) phone|Wie alt ist (?:das|Ihr) Handy", r"\bstore\b|Store|update button"),
     (r"Did you (?:withdraw|take out) cash|(?:Bargeld|Geld) (?:an einem|am) (?:Automaten|Geldautomaten)",
      r"UK|Switzerland|England|Schweiz|restaurants|Restaurant"),
 ]
