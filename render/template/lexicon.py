@@ -75,6 +75,10 @@ class Lexicon(_Frozen):
     restate: dict[str, Any] = {}  # data of the locale's rules restating the spec's prose (morphology.py)
     # how the locale says a job title the stdlib and the generated specs write in English ("Director of IT")
     role_titles: dict[str, str] = {}
+    # how a speaker refers to the account without its name, per side ("buyer", "seller"): [pattern,
+    # replacement] pairs, `{co}` the account's name ("at {co}" -> "here" / "on your side"); naming.py
+    # says the name where it carries something (the first mentions) and these words elsewhere
+    account_refs: dict[str, tuple[tuple[str, str], ...]] = {}
 
     def number(self, x: int) -> str:
         return f"{x:,}".replace(",", self.numbers.group)

@@ -18,9 +18,11 @@ from corpusc.render.template.drafting import (NEGATIVE_BEATS, NOT_WITH_CONCERN, 
                                              strip_end)
 from corpusc.render.template import when
 from corpusc.render.template.habits import habits
+from corpusc.render.template.naming import name_less
 from corpusc.render.template.language import ALT
 from corpusc.render.template.traits import MIN_SHOWN, NOT_SHOWN, beat_shows, trait_of
-from corpusc.render.template.voices import VOICE_ASKS, VOICE_TOPICS, VOICE_WEIGHT, lendable, pooled, voice_of
+from corpusc.render.template.voices import (OWN_TOPICS, VOICE_ASKS, VOICE_TOPICS, VOICE_WEIGHT, lendable, pooled,
+                                             voice_of)
 from corpusc.render.timing import WORDS_PER_SEC
 
 WORK = ("discovery", "demo", "terms", "signoff")
@@ -544,6 +546,7 @@ class Sales:
             self._trail(drafts[i - 1])
         self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
         habits(self, drafts)
+        name_less(self, drafts)
         return drafts
 
     def _no_bare_yes(self, d: Draft, q: str) -> None:
@@ -747,7 +750,8 @@ class Sales:
                 return
             later = any(k == b.key and t > d.i for k, t in self.handled_later)
             skw = dict(kw, obj=self.obj_topic(b.key))
-            d.add(d.head, R.say("obj.ack", skw))
+            if d.i not in self.cut_in:  # cutting in: no "thanks for being direct" to whoever was cut off
+                d.add(d.head, R.say("obj.ack", skw))
             d.add(d.head, R.say("obj.defer_same" if later else "obj.defer", skw))
         elif kind == "resolved":
             d.add(d.head, R.say("obj.resolved_react", kw))
@@ -904,7 +908,9 @@ class Sales:
                 self._item(d, item, kw, no_q)
             elif kind == "discovery":
                 key = "work.discovery" if self.topic_form == "clause" else f"work.discovery_{self.topic_form}"
-                d.add(d.tail, R.say(key, self.ask(d, kw)), tag)
+                text = R.say(key, self.ask(d, kw))
+                # the spec's own question is asked as written (no habit's tag after it)
+                d.add(d.tail, self.exact(text) if self.topic_form == "question" else text, tag)
                 self.pending = ("q", "process")
                 self.shape(d, 0.5, 60, ["disc.insight"])
             else:
@@ -1221,7 +1227,10 @@ class Sales:
             self.pending = ("react",)
             nxt = d.i + 1
             free = nxt < self.n and self.sp[nxt].side == "seller" and nxt not in self.held
-            ask = self._react_ask(v) if (free and R.chance(VOICE_ASKS.get(v, 0.3))) else None
+            # the question of the persona's own voice, or now and then of a voice of its pool (as `_ask`)
+            src = v if self.shown[d.p.id] < MIN_SHOWN or R.r.random() < OWN_TOPICS \
+                else pooled(R.r, v, self.pools.get(d.p.id))
+            ask = self._react_ask(src) if (free and R.chance(VOICE_ASKS.get(v, 0.3))) else None
             if ask is not None:  # a question about what was shown: the seller answers it next
                 topic, t = ask
                 d.add(d.tail, self.exact(R.render(t, kw)), (("question", topic),))
@@ -1376,7 +1385,12 @@ class Sales:
         R = self.R
         if topic is None:
             skip = ("pricing_model", "contract", "roi") if self.work == "discovery" else ()
-            topics = [t for t in VOICE_TOPICS.get(v, VOICE_TOPICS["neutral"])
+            # a persona's own topics mostly; now and then those of another voice its role may speak with
+            # (lendable: a CFO asks no SCIM question), so a topic alone does not name the persona
+            # (only once its traits have shown: an off-persona question never takes a showing one's place)
+            src = v if self.shown[d.p.id] < MIN_SHOWN or R.r.random() < OWN_TOPICS \
+                else pooled(R.r, v, self.pools.get(d.p.id))
+            topics = [t for t in VOICE_TOPICS.get(src, VOICE_TOPICS["neutral"])
                       if f"bq:{t}" not in self.asked and R.has(f"bq.{t}.ask") and t not in skip]
             if not topics:
                 return

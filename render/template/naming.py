@@ -1,0 +1,137 @@
+"""How often a call says the account's name. The banks write `{co}` wherever
+a sentence is about the account ("the agents at {co}", "{co}'s process"),
+which drawn turn after turn makes some 25 mentions per 1,000 words: nobody
+talks like that. People name the company once or twice and then say "here",
+"our", "your team". So, after the call is drafted, the name stays where it
+carries something (the first mentions, then once in a long while) and
+elsewhere the locale's `account_refs` (lexicon.json, per side: a buyer says
+"here" and "our", the seller "on your side" and "your") take its place. A
+stock sentence whose only fact of the account was its name keeps the name:
+said without it, it would be one sentence heard in call after call. A locale
+without rules keeps every mention. A changed sentence keeps its original's
+signal labels, and a change that would read as a signal ("{co}'s board" ->
+"our board") is not made."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from corpusc.plan import rng
+from corpusc.render.template.drafting import Draft, first_name
+from corpusc.render.template.signals import text_categories
+
+FIRST = 2  # mentions said with the name, from the start of the call
+GAP = 120  # words after a mention said with the name before the name is said again
+SHORT = 6  # a sentence this short after the change is no stock line of the banks (quality.MIN_SENTENCE)
+# the name's "'s" before these is "is" or "has" ("Redfold's doing well", "Redfold's been good"), no possessive
+_NOT_POSS = r"(?!\s+(?:\w+ing|been|got|a|an|the|not|still|also|always|just|really|pretty|very|quite|in|on|at|" \
+    r"back|up|over|under|about|all|so|too|more|less|already|now|here|there|had|done|seen|made|known)\b)"
+_WORDS = re.compile(r"[\w'’]+")
+_SENT = re.compile(r"[^.!?]+(?:[.!?]+|$)\s*")
+# slots whose words are facts of this account or call (a head count, a colleague, the rival)
+FACT_SLOTS = ("reps", "calls", "seats", "annual", "dm", "buyer")
+
+
+@lru_cache(maxsize=256)
+def _rules(name: str, short: str, refs: tuple) -> tuple:
+    """The locale's rules for one side, compiled for this account's name
+    (its full display name or its first word)."""
+    alt = "|".join(re.escape(x) for x in dict.fromkeys((name, short)) if x)
+    out = []
+    for p, r in refs:
+        if "{co}'s" in p:  # a possessive: not "Redfold's doing well"
+            p = p.replace("{co}'s\\b", "{co}'s\\b" + _NOT_POSS)
+        else:  # the name alone: not the first half of "Redfold's" ("like yours's")
+            p = p.replace("{co}\\b", "{co}\\b(?!['’]s\\b)")
+        out.append((re.compile(p.replace("{co}", f"(?:{alt})")), tuple(r.split("|"))))
+    return tuple(out)
+
+
+def name_less(S: Any, drafts: list[Draft]) -> None:
+    """The account's name said where it carries something, plain words elsewhere."""
+    R = S.R
+    refs = R.lex.account_refs
+    company = str(R.slots.get("company") or "")
+    short = str(R.slots.get("co") or "")
+    if not refs or not short:
+        return
+    alt = "|".join(re.escape(x) for x in dict.fromkeys((company, short)) if x)
+    said = re.compile(rf"\b(?:{alt})\b")
+    rules = {side: _rules(company, short, tuple(tuple(x) for x in refs.get(side, ()))) for side in ("buyer", "seller")}
+    facts = _facts(S)
+    kept = 0
+    since = GAP  # words since the name was last said
+    keep = S.keep
+    for d in drafts:
+        side = "seller" if d.side == "seller" else "buyer"
+        for part in (d.head, d.core, d.body, d.tail):
+            for k, (text, tags, opt) in enumerate(part):
+                if not said.search(text):
+                    since += text.count(" ") + 1
+                    continue
+                out = []
+                pieces = _SENT.findall(text)
+                if "".join(pieces) != text:  # not plain sentences ("…and so"): as it is
+                    pieces = [text]
+                for s in pieces:
+                    if said.search(s):
+                        if kept >= FIRST and since < GAP:
+                            new = _plain(R, s, rules[side], said, d.slots)
+                            # a stock line without the name, or words that read as a signal ("our board"): as it was
+                            if new != s and (_stock(new, facts)
+                                             or text_categories(R.loc, new) - text_categories(R.loc, s)):
+                                new = s
+                            s = new
+                        left = len(said.findall(s))
+                        if left:
+                            kept += left
+                            since = 0
+                    since += s.count(" ") + 1
+                    out.append(s)
+                new = "".join(out)
+                if new != text:
+                    before = R.categories_of(text)
+                    R.signals[new] = R.signals.get(new, before) | before
+                    if text in keep:
+                        keep.add(new)
+                    d.words += new.count(" ") - text.count(" ")
+                    part[k] = (new, tags, opt)
+
+
+def _facts(S: Any) -> frozenset[str]:
+    """The lower-cased names and figures of the call's own facts: a sentence
+    saying one of them is this account's sentence with or without its name."""
+    R = S.R
+    out = {w.lower() for p in S.P for w in _WORDS.findall(first_name(p.name))}
+    for k in FACT_SLOTS:
+        v = R.slots.get(k)
+        if isinstance(v, str):
+            out.update(w.lower() for w in _WORDS.findall(v) if w[:1].isupper() or w[:1].isdigit())
+    return frozenset(out)
+
+
+def _stock(sentence: str, facts: frozenset[str]) -> bool:
+    """Whether a sentence said without the name would be a stock line: long
+    enough to count, and no fact of the account in it."""
+    w = _WORDS.findall(sentence.lower())
+    return len(w) >= SHORT and not facts.intersection(w)
+
+
+def _plain(R: Any, text: str, rules: tuple, said: re.Pattern, kw: dict[str, Any]) -> str:
+    """`text` with each mention a rule covers said in plain words, one of the
+    rule's alternatives (a sentence's first word keeps its capital)."""
+    for pat, reps in rules:
+        if not said.search(text):
+            break
+        text = pat.sub(lambda m: _cap(m, rng.pick(R.r, reps) if len(reps) > 1 else reps[0], text), text)
+    return text
+
+
+def _cap(m: re.Match, rep: str, text: str) -> str:
+    out = m.expand(rep)
+    before = text[:m.start()].rstrip()
+    if out and (not before or before[-1] in ".?!:—") and m.group(0)[:1].isupper():
+        out = out[0].upper() + out[1:]
+    return out
