@@ -308,3 +308,44 @@ def test_a_chat_says_nothing_of_calling(populations):
     bad = [(rc.call_id, t.text[:80]) for calls in populations.values() for meta, rc in calls
            if meta.get("channel") == "text" for t in rc.turns if re.search(r"anzurufen|\bcalling\b|\bthe call\b", t.text)]
     assert not bad, bad[:5]
+
+
+HOLD_TALK = re.compile(r"\bhold\b|holding|one moment|a moment|bear with me|waiting|patience|waited|Moment|warten|Warten|gewartet|Geduld|Leitung|"
+                       r"\bdran\b|Warteschleife", re.I)
+
+
+def test_a_planned_hold_is_announced_and_returned_from(populations):
+    """'[hold 26.7s] Wenn die Karte gestohlen wurde, …' with no word of the
+    hold before or after: the return from the hold fell on the turn that
+    answers the caller's question, and every return line was vetoed for not
+    naming the police. A voice call's hold of 10 s or more is talked about
+    in the turns around it. Main: 1 German call (00090)."""
+    bad = []
+    for calls in populations.values():
+        for meta, rc in calls:
+            hold = meta.get("Hold_time")
+            if meta.get("channel") != "voice" or not isinstance(hold, (int, float)) or hold < 10:
+                continue
+            at = next((i for i, t in enumerate(rc.turns) if any(c.startswith("hold") for c in t.cues)), None)
+            near = " ".join(t.text for t in rc.turns[max(0, (at or 0) - 2):(at or 0) + 1])
+            if at is None or not HOLD_TALK.search(near):
+                bad.append((rc.call_id, hold, at))
+    assert not bad, bad[:5]
+
+
+def test_police_advice_is_not_answered_about_something_else(populations):
+    """'Falls die Karte gestohlen wurde, empfehle ich eine Anzeige bei der
+    Polizei' -> 'Nee, das nutze ich nicht.' (the reply to the question about
+    mobile payments: the agent's step was moved up to answer the caller's
+    police question, the caller's reply was not). Main: 5 of 12 German and
+    3 of 8 English replies."""
+    bad = []
+    for calls in populations.values():
+        for _, rc in calls:
+            for i, t in enumerate(rc.turns):
+                if t.side == "seller" and re.search(r"police|Polizei", t.text) and "?" not in t.text.split(".")[-1]:
+                    reply = next((u.text for u in rc.turns[i + 1:] if u.side != "seller"), "")
+                    first = reply.split(".")[0]
+                    if re.search(r"set (?:it|that) up|use that|eingerichtet|nutze ich nicht|mobile|Handy|phone", first, re.I):
+                        bad.append((rc.call_id, first[:70]))
+    assert not bad, bad[:5]

@@ -823,8 +823,8 @@ class Service:
                 (th := _upbeat(self.R.loc, self.dom, "thanks")) is not None and th.search(text):
             return True  # an upset caller thanks as the call ends, not for each offer on the way
         says = self.answer_at.get(self.turn_of.get(id(kw), -1)) if id(kw) not in self.callers else None
-        if says is not None and not says.search(text):
-            return True  # the agent's answer to the caller's question says what it answers
+        if says is not None and not self.holding and not says.search(text):
+            return True  # the agent's answer to the caller's question says what it answers (the hold's words aside)
         if self.fact_values is not None and any(m.group().lower() not in self.drawn
                                                 for m in self.fact_values.finditer(text)):
             return True  # another value of one of the call's facts: two payees
@@ -896,7 +896,15 @@ class Service:
         later = [k for k in sorted(at) if k > j and at[k] in want and plain(at[k])]
         if not later:
             return False
-        at[j], at[later[0]] = at[later[0]], at[j]
+        k = later[0]
+        # the caller's replies move with the steps they reply to ("Nee, das nutze ich nicht" answers the
+        # question about mobile payments, not the police advice moved up in its place)
+        # (the step's reply may come after a request to repeat: the first caller turn of the step)
+        a, b = (next((x for x in range(y + 1, self.n) if self.sp[x].side != "seller" and at.get(x) == at[y]), None)
+                for y in (j, k))
+        if a is not None and b is not None:
+            at[a], at[b] = at[b], at[a]
+        at[j], at[k] = at[k], at[j]
         self._answer(j, at[j], says)
         return True
 
