@@ -349,3 +349,19 @@ def test_police_advice_is_not_answered_about_something_else(populations):
                     if re.search(r"set (?:it|that) up|use that|eingerichtet|nutze ich nicht|mobile|Handy|phone", first, re.I):
                         bad.append((rc.call_id, first[:70]))
     assert not bad, bad[:5]
+
+
+ANGER = re.compile(r"\bangry\b|annoy|frustrat|fed up|ridiculous|unacceptable|embarrass|disappoint|\bupset\b|terrible|"
+                   r"ärger|verärgert|\bsauer\b|frustri|unverschämt|inakzeptabel|enttäusch|peinlich|reicht mir", re.I)
+
+
+def test_a_content_caller_is_not_angry(populations):
+    """A caller whose planned sentiment is clearly positive (above 0.3) says
+    no word of anger or shame ('I'm not angry, I only like to understand…',
+    '…which was embarrassing' at sentiment 1.0 and 0.85; `pop.*.downbeat`).
+    Main: 10 German and 3 English caller turns (and test_cc_slips's English
+    sentiment-words correlation fell to 0.44 once the draws moved; now 0.60)."""
+    bad = [(rc.call_id, meta.get("sentiment_score"), m.group()) for calls in populations.values() for meta, rc in calls
+           if isinstance(meta.get("sentiment_score"), (int, float)) and meta["sentiment_score"] > 0.3
+           for text in _caller_text(rc) for m in [ANGER.search(text)] if m]
+    assert not bad, bad[:5]

@@ -526,6 +526,7 @@ def _questions(text: str) -> list[str]:
 @lru_cache(maxsize=None)
 def _upbeat(loc: str, dom: str, name: str = "upbeat") -> re.Pattern | None:
     """`pop.*.upbeat`: the words of delight an upset caller does not say ("perfect", "wonderful");
+    `pop.*.downbeat`: the words of anger a content caller does not say;
     `pop.*.thanks`: the thanks an upset caller says only as the call ends."""
     words = [str(w) for d in ("generic", dom) for w in load_bank(loc).get(f"pop.{d}.{name}") or ()]
     return _forms_rx(words) if words else None
@@ -819,6 +820,9 @@ class Service:
         if self.mood < 0 and id(kw) in self.callers and (up := _upbeat(self.R.loc, self.dom)) is not None and \
                 up.search(text):
             return True  # an upset caller (the metadata's sentiment) is not delighted
+        if self.mood > 0 and id(kw) in self.callers and (dn := _upbeat(self.R.loc, self.dom, "downbeat")) is not None \
+                and dn.search(text):
+            return True  # a content caller (the metadata's positive sentiment) is not angry or ashamed
         if self.mood < 0 and id(kw) in self.callers and self.turn_of.get(id(kw), 0) < self.close_turn and \
                 (th := _upbeat(self.R.loc, self.dom, "thanks")) is not None and th.search(text):
             return True  # an upset caller thanks as the call ends, not for each offer on the way
