@@ -539,6 +539,13 @@ def _fact_names(loc: str, prefix: str) -> tuple[str, ...]:
     return tuple(sorted({k[len(prefix):].split(".")[0] for k in with_prefix(loc, prefix)}))
 
 
+@lru_cache(maxsize=None)
+def _facts_by(loc: str, dom: str) -> tuple[tuple[str, str, str], ...]:
+    """(key, fact, the fact it follows) of `pop.<dom>.fact_by.<fact>.<of>`."""
+    by = f"pop.{dom}.fact_by."
+    return tuple((k, *k[len(by):].partition(".")[::2]) for k in with_prefix(loc, by))
+
+
 _FACT_VALUES: dict[tuple[str, str], re.Pattern | None] = {}
 PRODUCT_FACTS = frozenset({"card", "my_product", "other_account", "other_account_def"})
 
@@ -577,6 +584,7 @@ def _questions(text: str) -> list[str]:
 @lru_cache(maxsize=None)
 def _upbeat(loc: str, dom: str, name: str = "upbeat") -> re.Pattern | None:
     """`pop.*.upbeat`: the words of delight an upset caller does not say ("perfect", "wonderful");
+    `pop.*.downbeat`: the words of anger a content caller does not say;
     `pop.*.thanks`: the thanks an upset caller says only as the call ends."""
     words = [str(w) for d in ("generic", dom) for w in load_bank(loc).get(f"pop.{d}.{name}") or ()]
     return _forms_rx(words) if words else None
@@ -696,6 +704,8 @@ class Service:
         self.turn_of: dict[int, int] = {}  # a turn's slot dict -> its turn
         self.answer_at: dict[int, re.Pattern] = {}  # agent turns that answer a caller's question: what they say
         self.step_at: dict[int, str] = {}  # the agent's step per turn (run)
+        self.asked: dict[str, int | None] = {}  # the question (template, in bank order) the agent's step asked (`_reply`)
+        self.spoke: Any = None  # the template `say` spoke last
         self.at = 0
         self.drafts: list[Draft] = []
         self.cause = self._cause()
@@ -803,6 +813,13 @@ class Service:
                                     f"{prefix}{name}", f"{prefix}{name}.default") if R.bank.get(k)), None)
             if key:
                 R.slots[name] = R.phrase(key)  # said inside sentences: no capital added
+        # a fact that follows another's value (`pop.<dom>.fact_by.<name>.<of>`: rows [value of <of>, value ...]):
+        # what the money was for follows whom it went to (the rent for the landlord, never the electrician's bill)
+        for key, name, of in _facts_by(R.loc, self.dom):
+            said = str(R.slots.get(of) or "").lower()
+            row = next((r for r in R.bank.get(key) or () if isinstance(r, list) and str(r[0]).lower() == said), None)
+            if row and len(row) > 1:
+                R.slots[name] = str(row[1 + rng.below(R.r, len(row) - 1)])
         # the other values of each fact are never said ("my landlord" in an aside of a call whose payee
         # is "the car dealer" reads as a second payee)
         # (the product's own words, "Kreditkarte" or "Girocard", follow the planned product: not vetoed here)
@@ -861,12 +878,15 @@ class Service:
         if self.mood < 0 and id(kw) in self.callers and (up := _upbeat(self.R.loc, self.dom)) is not None and \
                 up.search(text):
             return True  # an upset caller (the metadata's sentiment) is not delighted
+        if self.mood > 0 and id(kw) in self.callers and (dn := _upbeat(self.R.loc, self.dom, "downbeat")) is not None \
+                and dn.search(text):
+            return True  # a content caller (the metadata's positive sentiment) is not angry or ashamed
         if self.mood < 0 and id(kw) in self.callers and self.turn_of.get(id(kw), 0) < self.close_turn and \
                 (th := _upbeat(self.R.loc, self.dom, "thanks")) is not None and th.search(text):
             return True  # an upset caller thanks as the call ends, not for each offer on the way
         says = self.answer_at.get(self.turn_of.get(id(kw), -1)) if id(kw) not in self.callers else None
-        if says is not None and not says.search(text):
-            return True  # the agent's answer to the caller's question says what it answers
+        if says is not None and not self.holding and not says.search(text):
+            return True  # the agent's answer to the caller's question says what it answers (the hold's words aside)
         if self.fact_values is not None and any(m.group().lower() not in self.drawn
                                                 for m in self.fact_values.finditer(text)):
             return True  # another value of one of the call's facts: two payees
@@ -938,7 +958,15 @@ class Service:
         later = [k for k in sorted(at) if k > j and at[k] in want and plain(at[k])]
         if not later:
             return False
-        at[j], at[later[0]] = at[later[0]], at[j]
+        k = later[0]
+        # the caller's replies move with the steps they reply to ("Nee, das nutze ich nicht" answers the
+        # question about mobile payments, not the police advice moved up in its place)
+        # (the step's reply may come after a request to repeat: the first caller turn of the step)
+        a, b = (next((x for x in range(y + 1, self.n) if self.sp[x].side != "seller" and at.get(x) == at[y]), None)
+                for y in (j, k))
+        if a is not None and b is not None:
+            at[a], at[b] = at[b], at[a]
+        at[j], at[k] = at[k], at[j]
         self._answer(j, at[j], says)
         return True
 
@@ -966,6 +994,14 @@ class Service:
         R = self.R
         if not key:
             return ""
+        lst = R.bank.get(key) or []
+        text = self._say(key, kw)
+        if text and isinstance(R.last, int) and 0 <= R.last < len(lst):
+            self.spoke = lst[R.last]  # which template spoke (a question whose answers are its own: `_reply`)
+        return text
+
+    def _say(self, key: str, kw: dict | None) -> str:
+        R = self.R
         if self.missing:
             lst = R.bank.get(key) or []
             ok = _usable(lst, frozenset(self.missing))
@@ -975,11 +1011,35 @@ class Service:
                 used = R.used.setdefault(key, set())
                 fresh = [i for i in ok if i not in used] or ok
                 for _ in range(4):  # one that agrees with what the caller said before (`_contradicts`)
-                    text = R.say_at(key, fresh[rng.below(R.r, len(fresh))], kw)
+                    R.last = fresh[rng.below(R.r, len(fresh))]
+                    text = R.say_at(key, R.last, kw)
                     if not (R.veto and R.veto(text, kw)):
                         return text
                 return ""
         return R.say(key, kw)
+
+    def _reply(self, s: str, kw: dict) -> str:
+        """The caller's reply to the question the agent's line of step `s`
+        asked (`pop.<dom>.answers.<s>`: per agent template, in bank order,
+        the caller templates that answer it): 'Did anyone ask you to make
+        this payment?' is answered 'No, nobody asked me', never 'The first
+        payment, yes'. "" when none is usable (the caller's line drawn as usual)."""
+        R = self.R
+        table = R.bank.get(self.k(f"answers.{s}") or "") or []
+        q = self.asked.get(s)
+        key = self.k(f"step.{s}.caller")
+        if key is None or q is None or q >= len(table):
+            return ""
+        orig = load_bank(R.loc).get(key) or []
+        want = {id(orig[j]) for j in table[q] if isinstance(j, int) and j < len(orig)}
+        lst = R.bank.get(key) or []
+        ok = [j for j, t in enumerate(lst) if id(t) in want and not (self.missing and _slots_of(t) & self.missing)]
+        for _ in range(4 if ok else 0):
+            text = R.say_at(key, ok[rng.below(R.r, len(ok))], kw)
+            if text and not (R.veto and R.veto(text, kw)):
+                self.spent += text.count(" ") + 1
+                return text
+        return ""
 
     def line(self, names: list[str], kw: dict, i: int) -> str:
         """One line from the first existing bank among `names`; in a very short
@@ -1002,6 +1062,7 @@ class Service:
                     if gap is None or g < gap:
                         best, gap = t, g
             text = R.render(best, kw) if best is not None else ""
+            self.spoke = best
             if text and R.veto and R.veto(text, kw):
                 text = self.say(keys[0], kw)  # contradicts the caller: drawn (and vetted) as usual
         self.spent += text.count(" ") + 1 if text else 0
@@ -1192,7 +1253,12 @@ class Service:
                     s = step_at[i]
                     # the identity check is labelled as what it is: the agent's request, the caller's statement;
                     # the agent's outcome (the request resolved, redirected, passed on) as the scenario's
-                    said = self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i)
+                    self.spoke = None
+                    said = self._reply(s, kw) if side == "caller" and self.asked.get(s) is not None else ""
+                    said = said or self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i)
+                    if side == "agent" and said and self.k(f"answers.{s}"):
+                        orig = load_bank(R.loc).get(self.k(f"step.{s}.agent") or "") or []
+                        self.asked[s] = next((j for j, t in enumerate(orig) if t is self.spoke), None)
                     if not said and self.answer_at.pop(i, None) is not None:  # no template says the answer: any
                         said = self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i)
                     if not said and side == "agent":  # every reading vetoed: the step said as drawn, never an empty turn
