@@ -1356,7 +1356,9 @@ class Sales:
         pid, i = d.p.id, d.i
         need = MIN_SHOWN - self.shown[pid]
         key = f"voice.more.{self.voice[pid]}"
-        if need <= 0 or not d.p.persona or set(d.beats) & NOT_SHOWN:
+        if need <= 0 or not d.p.persona or set(d.beats) & NOT_SHOWN \
+                or (self.cool_now and (self.trait[pid].manner or "buying_intent" in self.trait[pid].signals)):
+            # a call that ends cool: no win pushed, no pilot asked for (a manner voice's lines lean in)
             return None
         # before the next steps, and never on a turn whose words carry a moment (a divergent one must not
         # also read as buying intent: "before and after the pilot")
