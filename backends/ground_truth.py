@@ -61,6 +61,7 @@ STEP_WORDS = {"raised": "raised", "reopened": "reopened", "resolved": "accepted 
 def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
     from corpusc.render.text import shift, txt_layout
     from corpusc.render.template.signals import beat_categories
+    from corpusc.render.template.traits import MIN_SHOWN
     offsets = txt_layout(call, rc)[1]
     account = h.account(call.account)
     turns = rc.turns
@@ -155,9 +156,18 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
                                  "decision_maker": p.decision_maker, "turns": len(spoken)}
         if p.persona:
             info = persona_info.get(p.persona, {})
-            cited, rationale = _persona_evidence(p, info, call, rc, behavioral, words)
+            cited, rationale, shown = _persona_evidence(p, info, call, rc, behavioral, words, loc)
+            if len(cited) < MIN_SHOWN:  # the call gave no room to show the persona: no label the text cannot bear
+                substantive = sum(1 for t in spoken if not set(turns[t].beats) & NOT_PERSONA)
+                entry["persona_unclassified"] = {
+                    "label": p.persona, "title": info.get("title", p.persona), "evidence_turns": cited,
+                    "shown": shown, "reason": f"the traits showed in {len(cited)} of {substantive} substantive "
+                                              f"turn{'' if substantive == 1 else 's'}; a classification cites "
+                                              f"{MIN_SHOWN}"}
+                participants.append(entry)
+                continue
             entry["persona"] = {"label": p.persona, "title": info.get("title", p.persona),
-                                "rationale": rationale, "evidence_turns": cited}
+                                "rationale": rationale, "evidence_turns": cited, "shown": shown}
             psychographic.append({
                 "participant": p.id, "persona": p.persona, "decision_style": info.get("decision_style"),
                 "risk_attitude": info.get("risk_attitude"), "engagement_trajectory": call.engagement,
@@ -272,81 +282,85 @@ def _behavioral(turns, offsets: list[int], words: list[int]) -> dict[str, Any]:
             "talk_ratio": {k: round(v / total, 3) for k, v in sorted(talk.items())}, "speakers": speakers}
 
 
-def _persona_evidence(p, info: dict, call: Call, rc: RenderedCall, behavioral,
-                      words: list[int]) -> tuple[list[int], str]:
+def _persona_evidence(p, info: dict, call: Call, rc: RenderedCall, behavioral, words: list[int],
+                      loc) -> tuple[list[int], str, list[dict[str, Any]]]:
     """The turns where the persona's traits (render/template/traits.py) show in
     what the participant did, as the renderer recorded it (the questions it
-    asked, the signals and beats it carried, its hesitations, its short turns),
-    and a rationale that says what each cited turn showed. Other behaviour
-    (beats, questions, the longest turns) is cited only to reach two turns when
-    the traits showed in fewer, and the rationale says so."""
-    from corpusc.render.template.traits import BEAT_WORDS, LINE_WORDS, SIGNAL_WORDS, TOPIC_WORDS, beat_shows, trait_of
+    asked, the lines of its own voice, the signals and beats it carried, its
+    hesitations, its short or long turns), a rationale that says what each
+    cited turn showed, and the evidence items (`shown`): what showed, located
+    at its words where it is words, so `verify` can hold each against the
+    transcript. Only turns that show the traits are cited; fewer than
+    MIN_SHOWN of them and the participant is not classified (the caller says so)."""
+    from corpusc.render.template.traits import (BEAT_WORDS, LINE_WORDS, LONG_FACTOR, SHORT_FACTOR, SIGNAL_WORDS,
+                                                TOPIC_WORDS, beat_shows, trait_of)
     pid, turns = p.id, rc.turns
     trait = trait_of(p.side, p.persona, info)
     chit = {t.index for t in turns if set(t.beats) & NOT_PERSONA}
     mine = [t for t in turns if t.speaker == pid and t.index not in chit]
     shows: dict[int, list[str]] = {}
+    items: list[dict[str, Any]] = []
 
-    def add(turn: int, what: str) -> None:
+    def add(turn: int, what: str, item: dict[str, Any]) -> None:
         if what not in shows.setdefault(turn, []):
             shows[turn].append(what)
+            items.append({"turn": turn, "shows": what, **item})
     for b in call.beats:
         if b.speaker == pid and turns[b.turn].speaker == pid and b.turn not in chit \
                 and beat_shows(trait, b.kind, b.key):
+            ev = next((e for e in rc.evidence if e.kind == b.kind and e.key == b.key and e.turn == b.turn), None)
             add(b.turn, BEAT_WORDS[b.kind].format(key=b.key) if b.kind in BEAT_WORDS else
-                f"{STEP_WORDS.get(b.kind.split('_', 1)[1], b.kind)} the {b.key} objection")
+                f"{STEP_WORDS.get(b.kind.split('_', 1)[1], b.kind)} the {b.key} objection",
+                {"kind": "beat", "key": f"{b.kind}:{b.key}" if b.key else b.kind, **(loc(ev) if ev else {})})
     for e in rc.evidence:
         if turns[e.turn].speaker != pid or e.turn in chit:
             continue
         if e.kind == "question" and e.key in trait.topics:
-            add(e.turn, f"asked about {TOPIC_WORDS.get(e.key, e.key)}")
+            add(e.turn, f"asked about {TOPIC_WORDS.get(e.key, e.key)}", {"kind": "question", "key": e.key, **loc(e)})
         elif e.kind == "trait":
-            add(e.turn, LINE_WORDS.get(e.key or "", "spoke in their own voice"))
+            add(e.turn, LINE_WORDS.get(e.key or "", "spoke in their own voice"),
+                {"kind": "trait", "key": e.key, **loc(e)})
         elif e.kind == "signal" and e.key in trait.signals:
-            add(e.turn, SIGNAL_WORDS.get(e.key, e.key))
+            add(e.turn, SIGNAL_WORDS.get(e.key, e.key), {"kind": "signal", "key": e.key, **loc(e)})
     if trait.hesitant:
         for x in behavioral["hesitations"]:
             if x["speaker"] == pid and x["turn"] not in chit:
-                add(x["turn"], "hesitated")
+                add(x["turn"], "hesitated", {"kind": "hesitation"})
     if trait.pauses:
         for x in behavioral["pauses"]:
             if x["speaker"] == pid and x["long"] and x["kind"] == "pause" and x["turn"] not in chit:
-                add(x["turn"], f"paused {x['seconds']:g} s before answering")
+                add(x["turn"], f"paused {x['seconds']:g} s before answering", {"kind": "pause", "seconds": x["seconds"]})
     lengths = sorted(words[t.index] for t in turns if t.side != "seller" and t.index not in chit)
     median = lengths[len(lengths) // 2] if lengths else 0
-    if trait.short:  # the participant's shortest turns, shorter than the call's buyers' median
-        for t in sorted((t for t in mine if words[t.index] < median), key=lambda t: (words[t.index], t.index))[:3]:
-            add(t.index, f"kept it to {words[t.index]} words against the buyers' median of {median}")
-    if trait.long:  # the longest, longer than the median
-        for t in sorted((t for t in mine if words[t.index] > median), key=lambda t: (-words[t.index], t.index))[:3]:
-            add(t.index, f"spoke at length ({words[t.index]} words against the buyers' median of {median})")
+    said = [t for t in mine if t.overlaps is None]  # a backchannel or an interjection is short by its kind
+    if trait.short:  # the participant's shortest turns, well under the call's buyers' median
+        for t in sorted((t for t in said if words[t.index] <= median * SHORT_FACTOR),
+                        key=lambda t: (words[t.index], t.index))[:3]:
+            add(t.index, f"kept it to {words[t.index]} word{'' if words[t.index] == 1 else 's'} against the "
+                         f"buyers' median of {median}", {"kind": "short", "words": words[t.index], "median": median})
+    if trait.long:  # the longest, well over the median
+        for t in sorted((t for t in said if median and words[t.index] >= median * LONG_FACTOR),
+                        key=lambda t: (-words[t.index], t.index))[:3]:
+            add(t.index, f"spoke at length ({words[t.index]} words against the buyers' median of {median})",
+                {"kind": "long", "words": words[t.index], "median": median})
     if trait.asks:
         for t in mine:
             if t.questions:
-                add(t.index, "asked a question" if t.questions == 1 else f"asked {t.questions} questions")
+                add(t.index, "asked a question" if t.questions == 1 else f"asked {t.questions} questions",
+                    {"kind": "questions", "count": t.questions})
     cited = sorted(shows)[:4]
-    said: dict[str, list[int]] = {}  # one clause per thing shown: "held the spend to a payback (turns 19 and 21)"
+    items = sorted((x for x in items if x["turn"] in cited), key=lambda x: x["turn"])
+    said_: dict[str, list[int]] = {}  # one clause per thing shown: "held the spend to a payback (turns 19 and 21)"
     for t in cited:
-        said.setdefault(" and ".join(shows[t]), []).append(t)
-    bits = [f"{what} (turn{'s' if len(ts) > 1 else ''} {_list(ts)})" for what, ts in said.items()]
-    if len(cited) < min(2, len(mine)):  # the traits showed in fewer turns: what else the participant did
-        other = [b for b in call.beats if b.speaker == pid and turns[b.turn].speaker == pid
-                 and b.turn not in chit and b.turn not in cited]
-        extra = sorted({b.turn for b in other})[:2 - len(cited)]
-        if len(extra) < 2 - len(cited):
-            rest = sorted((t for t in mine if t.index not in cited and t.index not in extra),
-                          key=lambda t: (-words[t.index], t.index))
-            extra += [t.index for t in rest[:2 - len(cited) - len(extra)]]
-        bits.append(f"the traits showed in {len(cited)} turn{'' if len(cited) == 1 else 's'}; "
-                    f"they also spoke in turn{'s' if len(extra) > 1 else ''} {_list(sorted(extra))}")
-        cited = sorted(cited + extra)
+        said_.setdefault(" and ".join(shows[t]), []).append(t)
+    bits = [f"{what} (turn{'s' if len(ts) > 1 else ''} {_list(ts)})" for what, ts in said_.items()]
     if not trait.short:
         share = behavioral["speakers"].get(pid, {}).get("share", 0.0)
         bits.append(f"held {round(share * 100)}% of the talk time")
     traits = ", ".join(x for x in (f"{info['decision_style']} decision style" if info.get("decision_style") else "",
                                    f"risk {info['risk_attitude']}" if info.get("risk_attitude") else "") if x)
     head = info.get("title", "persona") + (f" ({traits})" if traits else "")
-    return cited, f"{head}: " + "; ".join(bits)
+    return cited, f"{head}: " + "; ".join(bits), items
 
 
 def _list(xs: list[int]) -> str:

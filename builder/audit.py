@@ -8,6 +8,7 @@ audits never does."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 from corpusc.plan.model import Call
@@ -18,6 +19,7 @@ from corpusc.render.template.signals import names_pattern, read_signals
 # signal, and not the turn where the buyer says the objection is settled
 CONTRADICTORY = (("divergence", "buying_intent"), ("divergence", "objection:resolved"),
                  ("objection:raised", "objection:resolved"))
+MID_CUES = re.compile(r"\[[^\]]*\]")  # cues written inside a turn's words
 NOT_PERSONA = {"opening", "small_talk", "introduce_stakeholder", "agenda", "close", "reference"}
 
 
@@ -35,6 +37,10 @@ def located(gt: dict[str, Any]) -> Iterable[dict[str, Any]]:
         for k in ("raised", "resolution"):
             if t.get(k):
                 yield t[k]
+    for p in gt.get("participants", []):  # the words that showed a persona
+        for x in (p.get("persona") or p.get("persona_unclassified") or {}).get("shown", []):
+            if "start" in x:
+                yield x
 
 
 def audit_call(call: Call, gt: dict[str, Any], text: str | None,
@@ -49,7 +55,7 @@ def audit_call(call: Call, gt: dict[str, Any], text: str | None,
                                      f"\"{str(it.get('quote'))[:40]}\""))
     out += _steps(call, gt)
     out += _contradictions(gt)
-    out += _personas(call, gt)
+    out += _personas(call, gt, turns)
     if turns is not None:  # a contact-center call too: its fees, amounts and next steps are labelled alike
         out += _unlabelled(call, gt, turns, competitors)
     return out
@@ -89,25 +95,82 @@ def _contradictions(gt: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-def _personas(call: Call, gt: dict[str, Any]) -> list[tuple[str, str]]:
+def _personas(call: Call, gt: dict[str, Any], turns=None) -> list[tuple[str, str]]:
+    """A classification cites at least MIN_SHOWN of the participant's own
+    substantive turns, each with what showed the persona there (`shown`), and
+    the rationale says exactly those turns; what each item claims holds in the
+    transcript: a question is asked, a signal or beat is labelled there, a cue
+    is written, a turn's length is what the rationale says against the median
+    of the buyers' turns, counted here from the transcript."""
+    from corpusc.render.template.traits import LONG_FACTOR, MIN_SHOWN, SHORT_FACTOR
     out = []
-    speakers = {}
-    for i, k in enumerate(call.speakers):
-        speakers[i] = call.participants[k].id
+    speakers = {i: call.participants[k].id for i, k in enumerate(call.speakers)}
+    sides = {i: call.participants[k].side for i, k in enumerate(call.speakers)}
     chit = {b.turn for b in call.beats if b.kind in NOT_PERSONA}
+    surface = gt.get("signals", {}).get("surface", [])
+    steps = gt.get("objection_steps", [])
+    counts = [len(MID_CUES.sub(" ", t[2]).split()) for t in turns] if turns is not None else None
+    if counts is not None:
+        lengths = sorted(n for i, n in enumerate(counts) if sides.get(i) != "seller" and i not in chit)
+        median = lengths[len(lengths) // 2] if lengths else 0
     for p in gt.get("participants", []):
         per = p.get("persona")
         if not per:
             continue
-        own = [t for t, who in speakers.items() if who == p["id"] and t not in chit]
-        cited = per.get("evidence_turns", [])
-        if len(cited) < min(2, len(own)):
-            out.append(("E0710", f"the persona of `{p['id']}` cites {len(cited)} turn(s); they acted in {len(own)}"))
-        bad = [t for t in cited if speakers.get(t) != p["id"] or t in chit]
+        pid, cited = p["id"], per.get("evidence_turns", [])
+        if len(set(cited)) < MIN_SHOWN:
+            out.append(("E0710", f"the persona of `{pid}` is classified from {len(set(cited))} turn(s) that "
+                                 f"show it; a classification cites {MIN_SHOWN}"))
+        bad = [t for t in cited if speakers.get(t) != pid or t in chit]
         if bad:
-            out.append(("E0710", f"the persona of `{p['id']}` cites turn(s) {bad} that are not their own "
+            out.append(("E0710", f"the persona of `{pid}` cites turn(s) {bad} that are not their own "
                                  "substantive turns"))
+        shown = per.get("shown", [])
+        said = {int(n) for g in re.findall(r"\(turns? ([\d, and]+)\)", per.get("rationale", ""))
+                for n in re.findall(r"\d+", g)}
+        if {x["turn"] for x in shown} != set(cited) or said != set(cited):
+            out.append(("E0710", f"the persona of `{pid}` cites turns {sorted(set(cited))}; what showed is located "
+                                 f"at {sorted({x['turn'] for x in shown})}, the rationale names {sorted(said)}"))
+        for x in shown:
+            if x["shows"] not in per.get("rationale", ""):
+                out.append(("E0710", f"the rationale of `{pid}` does not say \"{x['shows']}\" (turn {x['turn']})"))
+            why = _disagrees(x, pid, surface, steps, turns, counts, median if counts is not None else 0,
+                             SHORT_FACTOR, LONG_FACTOR)
+            if why:
+                out.append(("E0710", f"the persona of `{pid}` cites turn {x['turn']} for \"{x['shows']}\", "
+                                     f"but {why}"))
     return out
+
+
+def _disagrees(x, pid, surface, steps, turns, counts, median, short, long) -> str | None:
+    """Why an item of what showed a persona does not hold in its turn, or None."""
+    t, kind, key = x["turn"], x["kind"], x.get("key")
+    if kind == "signal" and not any(s["type"] == key and s.get("speaker") == pid and s["turn"] == t for s in surface):
+        return f"no `{key}` label of theirs is there"
+    if kind == "beat":
+        beat, _, arg = key.partition(":")
+        if beat.startswith("objection_") and not any(o["turn"] == t and o.get("objection") == arg for o in steps):
+            return f"no `{arg}` objection step is there"
+        want = {"buying_signal": "buying_intent", "competitor_mention": "competitor_mention"}.get(beat)
+        if want and not any(s["type"] == want and s["turn"] == t for s in surface):
+            return f"no `{want}` label is there"
+    if turns is None or t >= len(turns):
+        return None
+    _, cues, text, _ = turns[t]
+    if kind in ("question", "questions") and "?" not in (x.get("quote") if kind == "question" else text):
+        return "no question is asked there"
+    if kind == "hesitation" and "hesitant" not in cues:
+        return "the turn is not cued hesitant"
+    if kind == "pause" and not any(re.fullmatch(r"([\d.]+)s pause", c) and float(c[:-7]) == x["seconds"]
+                                   for c in cues):
+        return f"the turn has no {x['seconds']:g}s pause"
+    if kind in ("short", "long"):
+        n = counts[t]
+        if n != x["words"] or median != x["median"]:
+            return f"the turn has {n} words against a median of {median}"
+        if (kind == "short" and n > median * short) or (kind == "long" and n < median * long):
+            return f"{n} words are not {'short' if kind == 'short' else 'long'} against a median of {median}"
+    return None
 
 
 def _unlabelled(call: Call, gt: dict[str, Any], turns, competitors) -> list[tuple[str, str]]:

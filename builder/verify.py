@@ -26,7 +26,7 @@ AUDIT_HELP = {
              "or do not write a sentence that reads as a signal it is not (docs/ground_truth.md)",
     "E0708": "the plan scheduled both on one turn; plan/planner.py keeps them apart",
     "E0709": "the renderer did not tag the step's sentence, or the ground truth was altered",
-    "E0710": "a persona is classified from at least two turns where the participant acted",
+    "E0710": "a persona is classified from at least two turns that show it, as its rationale says",
 }
 
 MID_CUE = re.compile(r"(?<= )\[([^\]]+)\] ")

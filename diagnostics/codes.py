@@ -308,9 +308,13 @@ stalled) planned for this call has no located evidence in the ground truth's
 the ground truth was altered after the build.""")
 _c("E0710", "error", "persona classification without behavioural evidence", """
 A participant's persona must cite at least two of their own turns where the
-persona shows in what they did (objections, signals, questions, hesitations),
-not small talk, greetings or another speaker's turns (fewer only when the
-participant spoke fewer substantive turns).""")
+persona shows in what they did (objections, signals, questions, lines of its
+own voice, hesitations, turn lengths), not small talk, greetings or another
+speaker's turns, and its rationale and `shown` items must say exactly those
+turns and hold in the transcript (a question is asked there, a label or cue is
+there, a length is the turn's word count against the buyers' median). A
+participant the call gave no room to show the persona is not classified
+(`persona_unclassified`), never classified from fewer turns.""")
 
 _c("E0719", "error", "two outputs at one path", """
 Two backends (or two formats of one) wrote the same file for a call, so one

@@ -232,3 +232,42 @@ def test_verify_fails_on_a_persona_without_behavioural_evidence(sales_pov, tmp_p
         p["persona"]["evidence_turns"] = p["persona"]["evidence_turns"][:1]
     code, out = _tampered(sales_pov, tmp_path, "northwind.review", thin)
     assert code != 0 and "E0710" in out
+
+
+def _persona(gt, pid):
+    return next(p["persona"] for p in gt["participants"] if p["id"] == pid)
+
+
+def _short_words(gt):
+    x = next(x for x in _persona(gt, "tess")["shown"] if x["kind"] == "short")
+    x["words"] += 3
+
+
+def _pause_seconds(gt):
+    x = next(x for x in _persona(gt, "dana")["shown"] if x["kind"] == "pause")
+    x["seconds"] += 1.0
+
+
+def _signal_key(gt):
+    x = next(x for x in _persona(gt, "marco")["shown"] if x["kind"] == "signal")
+    x["key"] = "budget" if x["key"] != "budget" else "pricing"
+
+
+def _rationale_turn(gt):
+    per = _persona(gt, "dana")
+    t = per["evidence_turns"][0]
+    per["rationale"] = per["rationale"].replace(f"(turn {t})", f"(turn {t + 2})", 1)
+
+
+@pytest.mark.parametrize("call_id,edit,says", [
+    ("fernhill.cold_open", _short_words, "words against a median"),
+    ("northwind.terms", _pause_seconds, "pause"),
+    ("northwind.intro", _signal_key, "label of theirs is there"),
+    ("northwind.review", _rationale_turn, "the rationale names"),
+])
+def test_verify_fails_on_a_rationale_its_turns_do_not_bear_out(sales_pov, tmp_path, call_id, edit, says):
+    """reader13: a rationale's claims were taken on trust. verify now holds each thing it says a turn
+    showed against the transcript: the turn's length against the buyers' median counted from the text,
+    the pause cue, the signal label, the turns the rationale names."""
+    code, out = _tampered(sales_pov, tmp_path, call_id, edit)
+    assert code != 0 and "E0710" in out and says in out, out[-1500:]

@@ -1341,7 +1341,7 @@ class Sales:
         pid, i = d.p.id, d.i
         need = MIN_SHOWN - self.shown[pid]
         topics = [t for t in self.trait[pid].topics if f"bq:{t}" not in self.asked and self.R.has(f"bq.{t}.ask")]
-        if need <= 0 or not topics or self.trait[pid].long or not (self.agenda_turn < i < self.ns_turn - 1):
+        if need <= 0 or not topics or not (self.agenda_turn < i < self.ns_turn - 1):
             return None
         if i + 1 >= self.n or self.sp[i + 1].side != "seller" or (i + 1) in self.held or (i + 1) in self.beats_at:
             return None
@@ -1356,7 +1356,9 @@ class Sales:
         pid, i = d.p.id, d.i
         need = MIN_SHOWN - self.shown[pid]
         key = f"voice.more.{self.voice[pid]}"
-        if need <= 0 or self.trait[pid].manner or not d.p.persona or set(d.beats) & NOT_SHOWN:
+        if need <= 0 or not d.p.persona or set(d.beats) & NOT_SHOWN \
+                or (self.cool_now and (self.trait[pid].manner or "buying_intent" in self.trait[pid].signals)):
+            # a call that ends cool: no win pushed, no pilot asked for (a manner voice's lines lean in)
             return None
         # before the next steps, and never on a turn whose words carry a moment (a divergent one must not
         # also read as buying intent: "before and after the pilot")

@@ -13,7 +13,11 @@ from typing import Any, NamedTuple
 from corpusc.render.template.signals import beat_categories
 from corpusc.render.template.voices import voice_of
 
-MIN_SHOWN = 2  # turns of a persona's participant that show its traits, when it speaks that often
+MIN_SHOWN = 2  # turns of a persona's participant that show its traits: fewer and it is not classified
+# how far from the median of the call's buyer turns a turn's length must be to show a persona that shows by
+# length (a turn of 27 words against a median of 24 shows nothing)
+SHORT_FACTOR = 2 / 3
+LONG_FACTOR = 1.5
 # beats of turns that never show a persona (greetings, small talk, the agenda, the goodbye)
 NOT_SHOWN = frozenset({"opening", "small_talk", "introduce_stakeholder", "agenda", "close", "reference"})
 
@@ -77,6 +81,6 @@ def trait_of(side: str, persona_name: str | None, persona: dict[str, Any]) -> Tr
 def beat_shows(trait: Trait, kind: str, key: str | None) -> bool:
     """Whether a planned beat the participant carries shows the persona (its
     sentence carries one of the persona's signal categories, too)."""
-    if kind.startswith("objection_") and key in trait.objections:
-        return True
+    if kind.startswith("objection_"):  # holding an objection shows it; accepting the answer does not
+        return key in trait.objections and kind.split("_", 1)[1] in ("raised", "reopened", "stalled")
     return kind in trait.beats or bool(beat_categories(kind, key) & set(trait.signals))
