@@ -322,16 +322,20 @@ def audit(out: Path) -> dict:
 def baselines(out: Path, kind: str) -> dict:
     """The lexical divergence baselines' F1 on this build's ground truth (issue
     15 §2): the rules of `corpusc score DIR --baseline NAME`, scored by the
-    matching every pipeline is scored by (corpusc.score.baselines)."""
+    matching every pipeline is scored by (corpusc.score.baselines); and each
+    rule told where the moments and their words are (`moments_f1`, reader14's
+    measure: only divergent or congruent left to tell)."""
     if kind != "sales":
         return {"status": "n/a (no divergence in this corpus)"}
-    from corpusc.score.baselines import divergence_scores
+    from corpusc.score.baselines import divergence_scores, moment_divergence_scores
     rep = divergence_scores(str(out))
+    given = moment_divergence_scores(str(out))
     first = next(iter(rep.values()))
     return {"status": "ok", "divergent_turns": first["tp"] + first["fn"],
             "f1": {n: round(s["f1"], 3) for n, s in rep.items()},
             "precision": {n: round(s["precision"], 3) for n, s in rep.items()},
-            "recall": {n: round(s["recall"], 3) for n, s in rep.items()}}
+            "recall": {n: round(s["recall"], 3) for n, s in rep.items()},
+            "moments_f1": {n: round(s["f1"], 3) for n, s in given.items()}}
 
 
 def personas(out: Path, kind: str) -> dict:
@@ -415,6 +419,8 @@ def rows(res: dict, spd: dict | None) -> list[tuple[str, str, str, str]]:
         for name, f1 in b["f1"].items():
             out.append((f"divergence baseline F1 [{name}]",
                         f"{f1:.3f} (P {b['precision'][name]:.2f} R {b['recall'][name]:.2f})", "<= 0.6", pf(f1 <= 0.6)))
+        for name, f1 in b["moments_f1"].items():
+            out.append((f"divergence baseline F1, moments given [{name}]", f"{f1:.3f}", "<= 0.6", pf(f1 <= 0.6)))
     else:
         out.append(("divergence baselines F1", b["status"], "<= 0.6", "report"))
     ps = res.get("personas") or {}

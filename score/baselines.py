@@ -13,6 +13,7 @@ pipeline is scored by (corpusc.score.scorer)."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -159,6 +160,15 @@ def lexicon(locale: str) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(d["positive"]), frozenset(d["negative"])
 
 
+@functools.cache
+def negation(locale: str) -> frozenset[str]:
+    """A locale's negation and contrast words (English when a locale has none)."""
+    path = LEXICONS / f"{locale}.json"
+    if not path.is_file():
+        path = LEXICONS / "en-US.json"
+    return frozenset(json.loads(path.read_text(encoding="utf-8"))["negation"])
+
+
 def _valence(cue: str) -> int:
     c = cue.strip().lower()
     if c in NEGATIVE_CUES or c.endswith("pause"):
@@ -218,6 +228,46 @@ def lexicon_against_cue(t: TurnView) -> bool:
     return (p > 0 and v < 0) or (p < 0 and v > 0)
 
 
+# cues a reader takes for leaning in (every other cue, a pause included, for holding back)
+LEANING_CUES = POSITIVE_CUES | {"note_taking", "interrupts", "pitch: rising"}
+
+
+def _lean(cue: str) -> int:
+    return 1 if cue.strip().lower() in LEANING_CUES else -1
+
+
+def _cued_words(t: TurnView) -> list[str]:
+    """The lower-cased words a turn's cues annotate: from its first cue to its end."""
+    at = t.cues[0][1] if t.cues else 0
+    return [w.lower().replace("’", "'") for w in WORD.findall(t.text[at:])]
+
+
+def _against_cue(t: TurnView, negative: bool) -> bool:
+    """Any cue leaning the other way than the words (negative or not)."""
+    return bool(t.cues) and any(_lean(c) != (-1 if negative else 1) for c, _ in t.cues)
+
+
+def negation_against_cue(t: TurnView) -> bool:
+    """A negation or contrast word (not, but, still; nicht, aber, noch; reader14's
+    list, a few words of worry with them) makes the cued words negative."""
+    neg = negation(t.locale)
+    return _against_cue(t, any(w in neg for w in _cued_words(t)))
+
+
+def negative_word_against_cue(t: TurnView) -> bool:
+    """A negation, contrast or negative sentiment word makes the cued words negative."""
+    neg = negation(t.locale) | lexicon(t.locale)[1]
+    return _against_cue(t, any(w in neg for w in _cued_words(t)))
+
+
+def word_count_against_cue(t: TurnView) -> bool:
+    """More negative (negation included) than positive words make the cued words negative."""
+    pos, neg = lexicon(t.locale)
+    neg = neg | negation(t.locale)
+    words = _cued_words(t)
+    return _against_cue(t, sum(w in neg for w in words) > sum(w in pos for w in words))
+
+
 # name -> (what the rule says, the rule on one turn)
 DIVERGENCE_RULES: dict[str, tuple[str, Callable[[TurnView], bool]]] = {
     "opener-vs-cue": ("the turn's first sentence has a positive word and the turn a negative cue "
@@ -230,6 +280,13 @@ DIVERGENCE_RULES: dict[str, tuple[str, Callable[[TurnView], bool]]] = {
                                    positive_word_negative_cue),
     "lexicon-against-cue": ("the sentence a cue annotates has lexicon polarity opposite to the cues' valence",
                             lexicon_against_cue),
+    "negation-against-cue": ("the words a cue annotates hold a negation or contrast word (not, but, still; nicht, "
+                             "aber, noch: negative) or none (positive), and a cue leans the other way "
+                             "(reader14's rule)", negation_against_cue),
+    "negative-word-against-cue": ("as negation-against-cue, a negative sentiment word counting as a negation",
+                                  negative_word_against_cue),
+    "word-count-against-cue": ("the words a cue annotates have more negative (negation included) than positive "
+                               "sentiment words, or not, and a cue leans the other way", word_count_against_cue),
 }
 
 
@@ -258,6 +315,35 @@ def divergence_scores(folder: str, names: list[str] | None = None) -> dict[str, 
         out[name] = {k: v for k, v in res["divergence"].items() if k != "ci95"}
     return out
 
+
+
+def moment_divergence_scores(folder: str, names: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Each divergence rule told where the moments are (the ground truth's moment
+    turns and words, its quote) and left only to tell divergent from congruent
+    ones: an upper bound of what words and cues know (reader14 measured the
+    negation rule so). name -> tp, fp, fn, precision, recall, f1 over the moments."""
+    counts = {n: [0, 0, 0] for n in names or list(DIVERGENCE_RULES)}
+    for cid in T.call_ids(folder):
+        with open(os.path.join(folder, "ground_truth", cid + ".json"), encoding="utf-8") as f:
+            moments = {m["turn"]: m for m in json.load(f).get("moments") or []}
+        for t in turn_views(folder, cid):
+            m = moments.get(t.index)
+            if m is None:
+                continue
+            t = dataclasses.replace(t, text=m.get("quote", t.text), cues=tuple((c, 0) for c, _ in t.cues))
+            div = not m["congruent"]
+            for n, c in counts.items():
+                said = DIVERGENCE_RULES[n][1](t)
+                c[0] += said and div
+                c[1] += said and not div
+                c[2] += div and not said
+    out = {}
+    for n, (tp, fp, fn) in counts.items():
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        out[n] = {"tp": tp, "fp": fp, "fn": fn, "precision": round(p, 4), "recall": round(r, 4),
+                  "f1": round(2 * tp / (2 * tp + fp + fn), 4) if tp else 0.0}
+    return out
 
 
 # ---- personas: a bag of trigrams ----------------------------------------------------

@@ -13,7 +13,8 @@ from corpusc.cli.common import EXIT_ERRORS, EXIT_USAGE, emit_diags, internal_err
 # corpusc.score.baselines.BASELINES's names, listed here so the CLI starts without importing it
 # (tests/test_score.py holds the two the same)
 BASELINE_NAMES = ["keywords", "majority", "opener-vs-cue", "any-hesitant", "any-cue-on-buyer", "every-cue",
-                  "positive-word-negative-cue", "lexicon-against-cue", "persona-trigrams", "persona-behaviour"]
+                  "positive-word-negative-cue", "lexicon-against-cue", "negation-against-cue",
+                  "negative-word-against-cue", "word-count-against-cue", "persona-trigrams", "persona-behaviour"]
 
 
 def _bars(values: tuple[str, ...]) -> dict[str, float]:
