@@ -83,3 +83,31 @@ def test_rules_keep_grammar(loc, side, text, want):
                          lambda m: m.expand(r.split("|")[0]), out)
     assert out == want
     assert naming.COUNT_GAP >= 600
+
+
+# reader14 #9: "Bei sechs Leuten und zwei Teamleitern ist jeder Teamleiter für gut ein Dutzend Leute zuständig"
+SPAN_DE = re.compile(r"(?:Bei|Mit) ([\w.]+) (?:Leuten|\w+),?[^.]*? (?:und|mit) ([\w.]+) (?:Teamleiter\w*|Führungskräft\w*)"
+                     r"[^.]*?für (?:gut |etwa |rund )?((?:ein )?\w+)(?:, zwölf)? (?:Leute|Personen|Mitarbeitende)")
+
+
+def test_the_span_of_control_follows_from_the_head_counts(corpus):
+    """People per team lead, where a line says it, is the account's head count
+    over its team leads (within a factor of 2), not a fixed 'ein Dutzend'."""
+    from corpusc.render.template.lexicon import load_lexicon
+    h, calls = corpus
+    words = load_lexicon("de-DE").numbers.words
+    num = {str(w).lower(): n for n, w in words.items()}
+    num.update({"ein dutzend": 12, "dutzend": 12})
+
+    def value(s: str):
+        s = s.lower().replace(".", "")
+        return int(s) if s.isdigit() else num.get(s)
+    seen = 0
+    for rc in render_all(h, calls):
+        for t in rc.turns:
+            for m in SPAN_DE.finditer(t.text):
+                a, b, k = (value(x) for x in m.groups())
+                seen += 1
+                assert a and b and k and 0.5 * a / b <= k <= 2 * a / b, m.group(0)
+    for f in (ROOT / "stdlib" / "phrases").glob("*/discovery.json"):
+        assert not re.search(r"\{managers\}[^\"]*(?:Dutzend|zehn, zwölf|a dozen)", f.read_text(encoding="utf-8")), f

@@ -154,10 +154,11 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
     nouns = [str(R.slots.get("people") or ""), str(R.slots.get("people_dat") or "")] + list(data.get("nouns", ()))
     noun = "|".join(re.escape(x) for x in sorted(dict.fromkeys(n for n in nouns if n), key=len, reverse=True))
     keep = S.keep
-    for slot in ("reps", "managers"):
-        n = R.slots.get(slot)
-        if not isinstance(n, str) or not n:
-            continue
+    figures = [R.slots.get(k) for k in ("reps", "managers")]
+    figures = [n for n in figures if isinstance(n, str) and n]
+    # a sentence with two of the figures is arithmetic ("with 40 people and five leads, each…"): as it is
+    both = re.compile("|".join(rf"\b{re.escape(n)} (?:{noun})\b" for n in figures) or "(?!)")
+    for n in figures:
         said = re.compile(rf"\b{re.escape(n)} (?:{noun})\b")
         rules = {side: tuple((re.compile(p.replace("{n}", re.escape(n)).replace("{noun}", noun)), tuple(r.split("|")))
                              for p, r in data.get(side, ())) for side in ("buyer", "seller")}
@@ -174,7 +175,7 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
                     if "".join(pieces) != text:
                         pieces = [text]
                     for s in pieces:
-                        if said.search(s) and kept >= FIRST and since < COUNT_GAP:
+                        if said.search(s) and kept >= FIRST and since < COUNT_GAP and len(both.findall(s)) < 2:
                             new = s
                             for pat, reps in rules[side]:
                                 new = pat.sub(lambda m: m.expand(rng.pick(R.r, reps) if len(reps) > 1 else reps[0]), new)

@@ -267,6 +267,8 @@ class Sales:
             company=company, co=company.split()[0], industry=lex.title(ind.get("title") or ind_name or ""),
             people=people, people_dat=people_dat or people, term=term, pain=pain or (lambda: term()),
             reps=lex.word(reps) if reps < 10 else lex.number(reps), managers=lex.word(max(2, reps // 9)),
+            # people per manager, as said: the span of control follows from the two figures above
+            span=lex.word(max(1, round(reps / max(2, reps // 9)))),
             calls=lex.number(stated.get("calls_week") or _nice(reps * 35)),
             sites=lex.word(stated.get("sites") or 2 + min(6, emp // 900)), seats=lex.number(seats), annual=lex.money_of(value),
             per_seat=lex.money_of(value / max(1, seats) / 12.0), pct=lex.word(3 + (emp % 5)),
