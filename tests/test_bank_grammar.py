@@ -68,6 +68,9 @@ SLIPS = [
     ("en-US", "'would find say the summaries'", r"\bwould find (?:tell|say)\b|\bsummaries alone[^.]* (?:saves|gives)\b"),
     ("en-US", "'custom reports is'", r"\bcustom reports is\b|\breport building are\b"),
     ("en-US", "'real time with lane quickly' (a bare term after 'with')", r"\bwith \{term\} (?:quickly|in the first)\b"),
+    # reader14 #10: "Kurzer Hinweis, Caleb: Ich mache mir Stichpunkte, damit ich nichts vergesse, Caleb."
+    ("de-DE", "the addressee named twice in one sentence", r"\{you\}[^.?!]*\{you\}"),
+    ("en-US", "the addressee named twice in one sentence", r"\{you\}[^.?!]*\{you\}"),
 ]
 
 
