@@ -47,6 +47,7 @@ COOL_KEYS = {"agenda.ok": "cool.agenda", "voice.more": "cool.more",
 # voices whose agreement to the agenda offers to show how the team works today: said before discovery
 # or a demo, never before the terms or the signature
 AGENDA_WORK = {"defender": ("discovery", "demo")}
+SIGNING_CALM = True  # a won deal's signing call draws no voice's doubt (tests switch it off to see the difference)
 
 
 def _plain(t) -> str:
@@ -148,6 +149,9 @@ class Sales:
         last = bool(self.acct and self.acct.calls and self.acct.calls[-1] == c.id)
         self.cool = c.engagement == "cooling" or (last and outcome in COOL_OUTCOMES)
         self.cool_now = False  # past the greeting of a cool call (`run`)
+        # the signing call of a won deal: the buyers have said yes, so no voice's doubt ("Surprise me. Prove it
+        # fast.", "Zeigen Sie mir …, keine Versprechen") comes after it; a champion keeps its eagerness
+        self.signing = SIGNING_CALM and outcome == "won" and self.work == "signoff"
         self.said = ""  # what the call has said so far, lowercased (`_thing` names only what was named)
         self.seller_said = ""  # what the sellers have said so far, lowercased (a buyer accepts only their dates)
         self.last_q = ""  # the question the last seller turn closed with ("" if none)
@@ -511,6 +515,8 @@ class Sales:
             v = "neutral"  # no voice's eagerness in a cool call
         else:
             v = pooled(self.R.r, v, self.pool_now)  # persona shows in behaviour, not in its catch-phrases
+            if self.signing and base.startswith("voice.") and v != "champion":
+                v = "neutral"
         k = f"{base}.{v}"
         return k if k in self.R.bank else f"{base}.neutral"
 
