@@ -68,6 +68,8 @@ SLIPS = [
     ("en-US", "'would find say the summaries'", r"\bwould find (?:tell|say)\b|\bsummaries alone[^.]* (?:saves|gives)\b"),
     ("en-US", "'custom reports is'", r"\bcustom reports is\b|\breport building are\b"),
     ("en-US", "'real time with lane quickly' (a bare term after 'with')", r"\bwith \{term\} (?:quickly|in the first)\b"),
+    ("de-DE", "'ich melde mich morgen an' (meant: dort)", r"\bmelde mich (?:heute noch|morgen) an\b"),
+    ("de-DE", "'einer Kundin …, der' (gender)", r"\beiner (?:Kundin|Vertriebsleiterin) [^,]*, der\b"),
     # reader14 #10: "Kurzer Hinweis, Caleb: Ich mache mir Stichpunkte, damit ich nichts vergesse, Caleb."
     ("de-DE", "the addressee named twice in one sentence", r"\{you\}[^.?!]*\{you\}"),
     ("en-US", "the addressee named twice in one sentence", r"\{you\}[^.?!]*\{you\}"),
