@@ -154,14 +154,16 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
     nouns = [str(R.slots.get("people") or ""), str(R.slots.get("people_dat") or "")] + list(data.get("nouns", ()))
     noun = "|".join(re.escape(x) for x in sorted(dict.fromkeys(n for n in nouns if n), key=len, reverse=True))
     keep = S.keep
+    facts = _facts(S)
     figures = [R.slots.get(k) for k in ("reps", "managers")]
     figures = [n for n in figures if isinstance(n, str) and n]
     # a sentence with two of the figures is arithmetic ("with 40 people and five leads, each…"): as it is
     both = re.compile("|".join(rf"\b{re.escape(n)} (?:{noun})\b" for n in figures) or "(?!)")
     for n in figures:
         said = re.compile(rf"\b{re.escape(n)} (?:{noun})\b")
-        rules = {side: tuple((re.compile(p.replace("{n}", re.escape(n)).replace("{noun}", noun)), tuple(r.split("|")))
-                             for p, r in data.get(side, ())) for side in ("buyer", "seller")}
+        rules = {side: _count_rules(data.get(side, ()), n, noun) for side in ("buyer", "seller")}
+        # where the line without its figure would be a stock line: the figure kept, the words it counts varied
+        same = {side: _count_rules((data.get("keep_figure") or {}).get(side, ()), n, noun) for side in ("buyer", "seller")}
         kept, since = 0, COUNT_GAP
         for d in drafts:
             side = "seller" if d.side == "seller" else "buyer"
@@ -176,9 +178,9 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
                         pieces = [text]
                     for s in pieces:
                         if said.search(s) and kept >= FIRST and since < COUNT_GAP and len(both.findall(s)) < 2:
-                            new = s
-                            for pat, reps in rules[side]:
-                                new = pat.sub(lambda m: m.expand(rng.pick(R.r, reps) if len(reps) > 1 else reps[0]), new)
+                            new = _count_sub(R, rules[side], s)
+                            if new != s and _stock(new, facts):
+                                new = _count_sub(R, same[side], s)
                             if new != s and text_categories(R.loc, new) - text_categories(R.loc, s):
                                 new = s
                             s = new
@@ -196,3 +198,14 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
                             keep.add(new)
                         d.words += new.count(" ") - text.count(" ")
                         part[k] = (new, tags, opt)
+
+
+def _count_rules(rows, n: str, noun: str) -> tuple:
+    return tuple((re.compile(p.replace("{n}", re.escape(n)).replace("{noun}", noun)),
+                  tuple(r.replace("{n}", n).split("|"))) for p, r in rows)
+
+
+def _count_sub(R: Any, rules: tuple, s: str) -> str:
+    for pat, reps in rules:
+        s = pat.sub(lambda m: m.expand(rng.pick(R.r, reps) if len(reps) > 1 else reps[0]), s)
+    return s
