@@ -43,6 +43,36 @@ SLIPS = [
     ("en-US", "two subjects ('and we're they're on board')", r"\b(?:we're|they're|I'm) (?:we're|they're|I'm)\b"),
     ("de-DE", "a fact said twice in one sentence ('für die Makler … für die Makler')",
      r"(\{\w+\} \{\w+\})\W.*\W\1(?!\w)|(\b(?:bei|für|mit|von|zu) (?:unsere[nmr]?|Ihre[nmr]?|die|den|der) \{\w+\})\W.*\W\2(?!\w)"),
+    # reader14 #7: slips found in the builds of mergede, each pattern as the reader counted it
+    ("de-DE", "'wir behält'", r"\b(?:wir|die \{people\}) behält\b"),
+    ("de-DE", "a plural subject with a singular verb ('Die Berater kennt')", r"\b(?:Die \{people\}|Meine Leute) kennt\b"),
+    ("de-DE", "'mein Team müssten', 'meine Leute würde'", r"\b(?:mein|unser|das) Team (?:müssten|wollen|sind|haben|brauchen|würden)\b|\bmeine Leute würde\b"),
+    ("de-DE", "'das Controlling … wollen'", r"\bdas Controlling [^.,]*\b(?:wollen|möchten)\b"),
+    ("de-DE", "'warum wir das umzuwerfen'", r"\bwarum wir \w+ \w*zu\w+en\b"),
+    ("de-DE", "'wie gut klingt' (no subject)", r"\bwie gut klingt\b"),
+    ("de-DE", "'Wie hoch hat das Thema'", r"\bWie hoch hat\b"),
+    ("de-DE", "'kennen ihre Routinen verinnerlicht'", r"\bkennen \w+ \w+ verinnerlicht|\bhaben \w+ \w+ \w+ im Schlaf\b"),
+    ("de-DE", "'habe die Unterlagen mir … geprüft'", r"\bhabe? (?:die|den) \w+ mir\b|\bhabe? (?:es|den \w+|die \w+) [^.,]*\b(?:durchgelesen|geprüft) mir\b"),
+    ("de-DE", "'Ich verbinde Sie in Kontakt', 'Ich bringe Sie mit'", r"\bverbinde Sie in Kontakt\b|\bbringe Sie mit\b"),
+    ("de-DE", "'Passt das Ihre Bedenken'", r"\bPasst das Ihre\b"),
+    ("de-DE", "'bevor zum Juni', 'bis der Juni kommt'", r"\bbevor zum\b|\bbis der \{fy_end\} kommt\b"),
+    ("de-DE", "'das kann dauern zwei Wochen'", r"\bkann dauern\b"),
+    ("de-DE", "'Ich lasse es per E-Signatur … an Sie' (no verb)", r"\blasse es (?:per|über) [^.]*\ban Sie\b|\blasse es (?:per|über) [^.]*\braus\b"),
+    ("en-US", "'is there anything else should I know'", r"\banything (?:else|more) should I\b|\bWhat else I should\b"),
+    ("en-US", "'to trusting the numbers'", r"\bto (?:trusting|drawing)\b"),
+    ("en-US", "'all two teams' (a head count after 'all')", r"\ball \{managers\}"),
+    ("en-US", "'forward it with', 'share it to'", r"\bforward (?:it|the recap) with\b|\bshare (?:it|the recap) to\b"),
+    ("en-US", "'I want to … than pitch' (no 'rather')", r"\bI want to [^.]*(?<!rather) than (?:add|pitch)\b"),
+    ("en-US", "'Is 20 feel right'", r"\bIs \{seats\} feel\b|\bDoes \{seats\} the right\b"),
+    ("en-US", "'how the reps is organized'", r"\b(?:the|your) (?:\{people\}|\{reps\} \{people\}|\{managers\} managers) is organi[sz]ed\b"),
+    ("en-US", "'would find say the summaries'", r"\bwould find (?:tell|say)\b|\bsummaries alone[^.]* (?:saves|gives)\b"),
+    ("en-US", "'custom reports is'", r"\bcustom reports is\b|\breport building are\b"),
+    ("en-US", "'real time with lane quickly' (a bare term after 'with')", r"\bwith \{term\} (?:quickly|in the first)\b"),
+    ("de-DE", "'ich melde mich morgen an' (meant: dort)", r"\bmelde mich (?:heute noch|morgen) an\b"),
+    ("de-DE", "'einer Kundin …, der' (gender)", r"\beiner (?:Kundin|Vertriebsleiterin) [^,]*, der\b"),
+    # reader14 #10: "Kurzer Hinweis, Caleb: Ich mache mir Stichpunkte, damit ich nichts vergesse, Caleb."
+    ("de-DE", "the addressee named twice in one sentence", r"\{you\}[^.?!]*\{you\}"),
+    ("en-US", "the addressee named twice in one sentence", r"\{you\}[^.?!]*\{you\}"),
 ]
 
 
@@ -123,3 +153,46 @@ def test_the_unnamed_decision_maker_belongs_to_no_side(loc):
     for key in ("fallback.dm_name", "fallback.dm_dat"):
         for entry in bank[key]:
             assert not re.match(r"(?i)(our|your|my|unser|ihr|mein)", entry), (loc, key, entry)
+
+
+# A topic tail ("…, gerade beim Thema {term}.", "…, especially around {term}.") closes a sentence
+# only where the line is about the topic: a pain, an anecdote, the agenda, a demo view of it.
+# Tacked onto any line it said the topic 864 times in 201 German calls and turned meanings
+# round ("Nett, aber schön allein rechnet sich nicht im Bereich Anlageneffektivität", reader14 #6).
+TOPIC_TAIL = {
+    "de-DE": r"(?:beim|im|zum) (?:Thema|Bereich) \{term\}[.?!]|(?:wegen des Themas|rund um das Thema) \{term\}[.?!]",
+    "en-US": r"\baround \{term\}(?: calls)?[.?!]",
+}
+ABOUT_THE_TOPIC = {  # bank keys (no list index) whose lines may end on the topic
+    "de-DE": {"core.json.smalltalk.bridge", "core.json.reference.topic", "core.json.work.demo",
+              "core.json.nextsteps.more", "core.json.nextsteps.reply", "core.json.close.buyer",
+              "demo.json.demo.alerts.more", "demo.json.demo.transition", "demo.json.demo.react_more.champion",
+              "discovery.json.disc.metrics.ask", "discovery.json.disc.priorities.ask", "discovery.json.pain.generic",
+              "discovery.json.pain.more", "industry.json.anecdote.default", "terms.json.signoff.more",
+              "voices.json.voice.more.champion", "voices.json.voice.more.skeptic"},
+    "en-US": set(),
+}
+# the moment pools are being redrawn in their own branch (divergence, reader14 #1); their tails go with it
+NOT_YET = ("moments.json",)
+
+
+@pytest.mark.parametrize("loc", ["de-DE", "en-US"])
+def test_topic_tails_only_on_lines_about_the_topic(loc):
+    import random
+    rng = random.Random(0)
+    rx = re.compile(TOPIC_TAIL[loc])
+    found: dict[str, str] = {}
+    for where, t in _templates(loc):
+        key = re.sub(r"\[\d+\].*$", "", where)
+        if key in ABOUT_THE_TOPIC[loc] or where.startswith(NOT_YET) or where.startswith("pop_"):
+            continue
+        try:
+            node = compile_template(t)
+        except ValueError:
+            continue
+        for s in _sentences(node, rng):
+            if rx.search(tidy(s)):
+                found.setdefault(where, tidy(s))
+                break
+    assert not found, f"{len(found)} templates end a line on the topic it is not about:\n" + "\n".join(
+        f"{w}: {s[:160]!r}" for w, s in sorted(found.items()))

@@ -92,6 +92,8 @@ def test_rules_keep_grammar():
         return text
     assert apply(seller, "Sounds like Redfold's doing well.") == "Sounds like Redfold's doing well."
     assert apply(seller, "Teams like Redfold love it.") == "Teams like yours love it."
+    # never "configured around scenarios like your." (reader14, a possessive at a sentence end)
+    assert apply(seller, "It's configured around scenarios like Redfold's.") == "It's configured around scenarios like yours."
     assert apply(seller, "How does that sound for Redfold's side?") == "How does that sound for your side?"
     assert apply(buyer, "The agents at Redfold are busy.") == "The agents here are busy."
     assert apply(buyer, "Redfold's process took years.") == "our process took years."  # _cap capitalises in use

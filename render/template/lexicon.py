@@ -79,6 +79,9 @@ class Lexicon(_Frozen):
     # replacement] pairs, `{co}` the account's name ("at {co}" -> "here" / "on your side"); naming.py
     # says the name where it carries something (the first mentions) and these words elsewhere
     account_refs: dict[str, tuple[tuple[str, str], ...]] = {}
+    # the same for the account's head counts ("our 25 reps" -> "our reps"), per side: `{n}` the count as
+    # said, `{noun}` the words it counts (the people slot, the locale's `nouns`); naming.count_less
+    headcount_refs: dict[str, Any] = {}
 
     def number(self, x: int) -> str:
         return f"{x:,}".replace(",", self.numbers.group)

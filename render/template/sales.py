@@ -18,7 +18,7 @@ from corpusc.render.template.drafting import (NEGATIVE_BEATS, NOT_WITH_CONCERN, 
                                              strip_end)
 from corpusc.render.template import when
 from corpusc.render.template.habits import habits
-from corpusc.render.template.naming import name_less
+from corpusc.render.template.naming import count_less, name_less
 from corpusc.render.template.language import ALT
 from corpusc.render.template.traits import MIN_SHOWN, NOT_SHOWN, beat_shows, trait_of
 from corpusc.render.template.voices import (OWN_TOPICS, VOICE_ASKS, VOICE_TOPICS, VOICE_WEIGHT, lendable, pooled,
@@ -47,6 +47,7 @@ COOL_KEYS = {"agenda.ok": "cool.agenda", "voice.more": "cool.more",
 # voices whose agreement to the agenda offers to show how the team works today: said before discovery
 # or a demo, never before the terms or the signature
 AGENDA_WORK = {"defender": ("discovery", "demo")}
+SIGNING_CALM = True  # a won deal's signing call draws no voice's doubt (tests switch it off to see the difference)
 
 
 def _plain(t) -> str:
@@ -148,6 +149,9 @@ class Sales:
         last = bool(self.acct and self.acct.calls and self.acct.calls[-1] == c.id)
         self.cool = c.engagement == "cooling" or (last and outcome in COOL_OUTCOMES)
         self.cool_now = False  # past the greeting of a cool call (`run`)
+        # the signing call of a won deal: the buyers have said yes, so no voice's doubt ("Surprise me. Prove it
+        # fast.", "Zeigen Sie mir …, keine Versprechen") comes after it; a champion keeps its eagerness
+        self.signing = SIGNING_CALM and outcome == "won" and self.work == "signoff"
         self.said = ""  # what the call has said so far, lowercased (`_thing` names only what was named)
         self.seller_said = ""  # what the sellers have said so far, lowercased (a buyer accepts only their dates)
         self.last_q = ""  # the question the last seller turn closed with ("" if none)
@@ -267,6 +271,8 @@ class Sales:
             company=company, co=company.split()[0], industry=lex.title(ind.get("title") or ind_name or ""),
             people=people, people_dat=people_dat or people, term=term, pain=pain or (lambda: term()),
             reps=lex.word(reps) if reps < 10 else lex.number(reps), managers=lex.word(max(2, reps // 9)),
+            # people per manager, as said: the span of control follows from the two figures above
+            span=lex.word(max(1, round(reps / max(2, reps // 9)))),
             calls=lex.number(stated.get("calls_week") or _nice(reps * 35)),
             sites=lex.word(stated.get("sites") or 2 + min(6, emp // 900)), seats=lex.number(seats), annual=lex.money_of(value),
             per_seat=lex.money_of(value / max(1, seats) / 12.0), pct=lex.word(3 + (emp % 5)),
@@ -509,6 +515,8 @@ class Sales:
             v = "neutral"  # no voice's eagerness in a cool call
         else:
             v = pooled(self.R.r, v, self.pool_now)  # persona shows in behaviour, not in its catch-phrases
+            if self.signing and base.startswith("voice.") and v != "champion":
+                v = "neutral"
         k = f"{base}.{v}"
         return k if k in self.R.bank else f"{base}.neutral"
 
@@ -547,6 +555,7 @@ class Sales:
         self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
         habits(self, drafts)
         name_less(self, drafts)
+        count_less(self, drafts)
         return drafts
 
     def _no_bare_yes(self, d: Draft, q: str) -> None:
