@@ -38,6 +38,11 @@ SLIPS = [
     ("en-US", "'Should me to'", r"\bShould me to\b"),
     ("en-US", "'Half of X's <plural> is/has'", r"\bHalf of \{co\}'s \{people\} (is|has)\b"),
     ("en-US", "a plural people slot as a noun adjunct ('our brokers leads')", r"\{people\}( leads|'s? team)\b"),
+    ("en-US", "a fact said twice in one sentence ('for our 20 reps … for our 20 reps')",
+     r"(\{\w+\} \{\w+\})\W.*\W\1(?!\w)|(\b(?:for|at|across|from|to|with) (?:our|your|the) \{\w+\})\W.*\W\2(?!\w)"),
+    ("en-US", "two subjects ('and we're they're on board')", r"\b(?:we're|they're|I'm) (?:we're|they're|I'm)\b"),
+    ("de-DE", "a fact said twice in one sentence ('für die Makler … für die Makler')",
+     r"(\{\w+\} \{\w+\})\W.*\W\1(?!\w)|(\b(?:bei|für|mit|von|zu) (?:unsere[nmr]?|Ihre[nmr]?|die|den|der) \{\w+\})\W.*\W\2(?!\w)"),
 ]
 
 

@@ -149,6 +149,11 @@ GOOD_Q = re.compile(r"\b(?:good|great|excellent|terrific|fantastic|solid) questi
 RECAP = re.compile(r"\b(asked|gefragt)\b")  # "Aditi asked for the order form, which was a good question"
 
 
+# a question said as a statement ("Help me understand how fast …", the banks' `*.en.wh`): asked all the same
+EMBEDDED_Q = re.compile(r"\b(curious|wonder|frage mich|love to know|want to know|needs to work out|help me understand|"
+                        r"what matters for|möchte (?:gern )?wissen|würde gern wissen|interessiert mich)\b", re.IGNORECASE)
+
+
 def test_good_question_answers_a_question(corpus):
     calls, rendered = corpus
     bad = []
@@ -157,7 +162,7 @@ def test_good_question_answers_a_question(corpus):
             if "?" in a.text:
                 continue
             for s in _sentences(b.text):
-                if GOOD_Q.search(s) and not RECAP.search(s) and not re.search(r"\b(curious|wonder|frage mich)\b", a.text):
+                if GOOD_Q.search(s) and not RECAP.search(s) and not EMBEDDED_Q.search(a.text):
                     bad.append((c.id, b.index, a.text[-50:], s[:60]))
     if bad and all(c.locale == "de-DE" for c in calls) and len(bad) <= 1:
         pytest.xfail(f"known remainder (German voice opener after a seller's 'Okay.'): {bad}")

@@ -169,15 +169,16 @@ TRAIT_WORDS = {
                        r"financ|renewal|line item|subscription|Kosten|Preis|Budget|Vertrag|Laufzeit|Rabatt|rechn|"
                        r"Euro|€|kündig|Lizenz|Amortisation|Ausgaben|Investition|zahl|retire|an out\b|exit|shorter|replace|\bcut|"
                        r"justify|owner and a|all-in|paid|per user|six months|gets reviewed|Ausstieg|ablösen|ersetz|kürzer|rechtfertig|amortis|Summe|"
-                       r"Gesamt|abschaff|strich|Prüfstand|Tisch|anfangen|Bestellformular|Owner|Kennzahl|Controlling|kost|Monaten|Sonderkündigung|Geld",
+                       r"Gesamt|abschaff|strich|Prüfstand|Tisch|anfangen|Bestellformular|Owner|Kennzahl|Controlling|kost|Monaten|Sonderkündigung|Geld|"
+                       r"Bindung|Ersparnis|Basispaket|Add-on|nachbuch|übertragbar|way out|annual number|money back|switch off",
     "technical_gatekeeper": r"securi|SSO|SCIM|SOC|integrat|API|webhook|data|encrypt|retention|admin|permission|GDPR|"
                             r"identity|Okta|provision|architecture|subprocessor|CRM|Salesforce|HubSpot|warehouse|sync|"
                             r"export|record|Sicherheit|Schnittstelle|Daten|Verschlüssel|Berechtigung|DSGVO|"
                             r"Aufbewahrung|Aufnahme|Architektur|Unterauftrag|Bereitstellung|Synchronis|Integration|access|connector|"
                             r"in-house|maintain|stored|can see|Zugriff|Konnektor|selbst bauen|pflegen|Sign-on|speicher|Rechtevergabe|"
-                            r"Sicherheitsprüfung|betreuen|Salesforce|HubSpot",
+                            r"Sicherheitsprüfung|betreuen|Salesforce|HubSpot|sehen darf|Nachverfolgung|vollständig zurück|delete|open calls|hack together",
     "analytical_evaluator": r"\?|number|figure|data|baseline|sample|varian|accura|measur|report|export|spreadsheet|"
-                            r"percent|analy|seasonal|model|customers|verify|study|list|Zahl|Daten|Kennzahl|saisonal|Fragen|repräsentativ|pro Woche|Stichprobe|Tabelle|Prozent|Auswertung|genau|mess",
+                            r"percent|analy|seasonal|model|customers|verify|study|list|Zahl|Daten|Kennzahl|saisonal|Fragen|repräsentativ|pro Woche|Stichprobe|Tabelle|Prozent|Auswertung|genau|mess|Spanne|Streuung|Punkten",
     "executive_champion": r"board|CEO|leadership|push|\bwin|story|kickoff|reference|priorit|competitor|proof|fast|"
                           r"soon|quick|move|love|sell|air cover|want|Geschäftsführung|Vorstand|schnell|Quartal|"
                           r"Geschichte|Referenz|zeig|treibe|Wettbewerb|Gewinn|will|prepay|next step|Vorauszahlung|nächster Schritt",

@@ -96,6 +96,9 @@ def test_rules_keep_grammar():
     assert apply(buyer, "The agents at Redfold are busy.") == "The agents here are busy."
     assert apply(buyer, "Redfold's process took years.") == "our process took years."  # _cap capitalises in use
     assert apply(buyer, "Everyone at Redfold's setting up again.") == "Everyone at Redfold's setting up again."
+    # a phrasal verb ending in "on" keeps the name: never "going on on your side" (reader, merge of verben)
+    assert apply(seller, "What's going on at Redfold?") == "What's going on at Redfold?"
+    assert apply(buyer, "What we're measured on at Redfold is churn.") == "What we're measured on at Redfold is churn."
 
 
 def test_a_locale_without_rules_keeps_every_mention():

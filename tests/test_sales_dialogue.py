@@ -212,14 +212,27 @@ def test_no_question_is_asked_twice_in_a_call(corpus):
     assert not bad, bad[:5]
 
 
+# the words around the account's name that naming.py may say otherwise ("at {co}" -> "around here",
+# "{co}'s" -> "your"): a pattern of the bank's template lets them go
+_BEFORE_CO = re.compile(r"(?:\b(?:at|inside|for|with|to|of|from|about|like|the|bei|für|mit|von) )$", re.I)
+
+
 def _regex(node) -> str:
     from corpusc.render.template.language import ALT, SLOT
     if isinstance(node, str):  # a comma may be gone where a filler was taken out ("applies, um, with")
         return r"\s*".join(re.escape(p[:-1]) + ",?" if p.endswith(",") else re.escape(p) for p in node.split(" "))
     out = []
-    for n in node:
+    node = list(node)
+    for i, n in enumerate(node):
         if isinstance(n, str):
-            out.append(_regex(n))
+            co_next = i + 1 < len(node) and not isinstance(node[i + 1], str) and node[i + 1][0] == SLOT \
+                and node[i + 1][1] == "co"
+            m = _BEFORE_CO.search(n) if co_next else None
+            after_co = i and not isinstance(node[i - 1], str) and node[i - 1][0] == SLOT and node[i - 1][1] == "co"
+            if after_co and n.startswith("'s"):
+                out.append("(?:'s)?")
+                n = n[2:]
+            out.append(_regex(n[:m.start()]) + "(?:" + _regex(m.group(0)) + ")?" if m else _regex(n))
         elif n[0] == SLOT:
             out.append(r".+?")
         else:

@@ -301,20 +301,22 @@ def test_competitor_names_are_labelled(sales):
 RESUME = re.compile(r"^(?:\[[^\]]+\] )*(?:So, |Anyway, |Right, )?as I was saying", re.I)
 
 
-def test_interruptions_are_labelled(sales):
+def test_interruptions_are_labelled(sales, generated):
     """A turn written as cutting in ([INTERRUPTS]) or resuming ("So, as I was
-    saying") is an interruption in the ground truth."""
+    saying") is an interruption in the ground truth (sales_pov and a generated
+    spec: sales_pov's 14 calls alone hold only a handful)."""
     seen = bad = 0
-    for gt in _gts(sales):
+    for gt in _gts(sales) + _gts(generated):
+        out = sales if (sales / "ground_truth" / f"{gt['call_id']}.json").exists() else generated
         beh = (gt.get("signals") or {}).get("behavioral") or {}
         labelled = {x["turn"] for x in beh.get("interruptions", [])} | \
             {x["resumed"]["turn"] for x in beh.get("interruptions", []) if x.get("resumed")}
-        for k, (_, line) in enumerate(_txt_lines(sales, gt)):
+        for k, (_, line) in enumerate(_txt_lines(out, gt)):
             body = line.split(": ", 1)[-1]
             if "[INTERRUPTS]" in body or RESUME.search(body):
                 seen += 1
                 bad += k not in labelled
-    assert seen >= 5 and bad == 0, (bad, seen)
+    assert seen >= 20 and bad == 0, (bad, seen)
 
 
 # ---- Ground truth contradicts itself ----------------------------------------------------------
