@@ -148,7 +148,10 @@ def _shape(quote: str, things: list[str]) -> str | None:
     for t in things:
         if t.lower() in low:
             i = low.index(t.lower())
-            return _account_free(first[:i] + "THING" + first[i + len(t):]).lower()
+            # the template's words up to two past the topic: its later alternatives ("for {co}" or "for
+            # our {reps} {people}") are one template's variants, not another shape
+            tail = " ".join(first[i + len(t):].split()[:2])
+            return _account_free(first[:i] + "THING " + tail).lower()
     return None
 
 
