@@ -83,7 +83,8 @@ def name_less(S: Any, drafts: list[Draft]) -> None:
                                 rs = rules[side] = _rules(company, short, tuple(tuple(x) for x in refs.get(side, ())))
                             new = _plain(R, s, rs, said, d.slots)
                             # a stock line without the name, or words that read as a signal ("our board"): as it was
-                            if new != s and text_categories(R.loc, new) - text_categories(R.loc, s):
+                            if new != s and (_stock(new, facts)
+                                             or text_categories(R.loc, new) - text_categories(R.loc, s)):
                                 new = s
                             s = new
                         left = len(said.findall(s))
