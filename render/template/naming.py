@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from corpusc.plan import rng
 from corpusc.render.template.drafting import Draft, first_name
@@ -61,9 +61,28 @@ def name_less(S: Any, drafts: list[Draft]) -> None:
     said = re.compile(rf"\b(?:{alt})\b")
     rules: dict[str, tuple] = {}  # compiled when a mention is first said plainly (most calls need one side or none)
     facts = _facts(S)
-    kept = 0
-    since = GAP  # words since the name was last said
+
+    def plain(s: str, side: str, d: Draft) -> str:
+        rs = rules.get(side)
+        if rs is None:
+            rs = rules[side] = _rules(company, short, tuple(tuple(x) for x in refs.get(side, ())))
+        new = _plain(R, s, rs, said, d.slots)
+        # a stock line without the name, or words that read as a signal ("our board"): as it was
+        if new != s and (_stock(new, facts) or text_categories(R.loc, new) - text_categories(R.loc, s)):
+            new = s
+        return new
+    _rewrite(S, drafts, said, GAP, plain)
+
+
+def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern, gap: int,
+             change: Callable[[str, str, Draft], str]) -> None:
+    """Walk the call's sentences in order and let `change` say again each one
+    that mentions `said` after its first `FIRST` mentions and within `gap`
+    words of the last mention kept; a changed text keeps its labels."""
+    R = S.R
     keep = S.keep
+    kept = 0
+    since = gap  # words since the thing was last said
     for d in drafts:
         side = "seller" if d.side == "seller" else "buyer"
         for part in (d.head, d.core, d.body, d.tail):
@@ -76,21 +95,12 @@ def name_less(S: Any, drafts: list[Draft]) -> None:
                 if "".join(pieces) != text:  # not plain sentences ("…and so"): as it is
                     pieces = [text]
                 for s in pieces:
-                    if said.search(s):
-                        if kept >= FIRST and since < GAP:
-                            rs = rules.get(side)
-                            if rs is None:
-                                rs = rules[side] = _rules(company, short, tuple(tuple(x) for x in refs.get(side, ())))
-                            new = _plain(R, s, rs, said, d.slots)
-                            # a stock line without the name, or words that read as a signal ("our board"): as it was
-                            if new != s and (_stock(new, facts)
-                                             or text_categories(R.loc, new) - text_categories(R.loc, s)):
-                                new = s
-                            s = new
-                        left = len(said.findall(s))
-                        if left:
-                            kept += left
-                            since = 0
+                    if said.search(s) and kept >= FIRST and since < gap:
+                        s = change(s, side, d)
+                    left = len(said.findall(s))
+                    if left:
+                        kept += left
+                        since = 0
                     since += s.count(" ") + 1
                     out.append(s)
                 new = "".join(out)
@@ -179,7 +189,6 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
         return
     nouns = [str(R.slots.get("people") or ""), str(R.slots.get("people_dat") or "")] + list(data.get("nouns", ()))
     noun = "|".join(re.escape(x) for x in sorted(dict.fromkeys(n for n in nouns if n), key=len, reverse=True))
-    keep = S.keep
     facts = _facts(S)
     figures = [R.slots.get(k) for k in ("reps", "managers")]
     figures = [n for n in figures if isinstance(n, str) and n]
@@ -190,40 +199,17 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
         rules = {side: _count_rules(data.get(side, ()), n, noun) for side in ("buyer", "seller")}
         # where the line without its figure would be a stock line: the figure kept, the words it counts varied
         same = {side: _count_rules((data.get("keep_figure") or {}).get(side, ()), n, noun) for side in ("buyer", "seller")}
-        kept, since = 0, COUNT_GAP
-        for d in drafts:
-            side = "seller" if d.side == "seller" else "buyer"
-            for part in (d.head, d.core, d.body, d.tail):
-                for k, (text, tags, opt) in enumerate(part):
-                    if not said.search(text):
-                        since += text.count(" ") + 1
-                        continue
-                    out = []
-                    pieces = _SENT.findall(text)
-                    if "".join(pieces) != text:
-                        pieces = [text]
-                    for s in pieces:
-                        if said.search(s) and kept >= FIRST and since < COUNT_GAP and len(both.findall(s)) < 2:
-                            new = _count_sub(R, rules[side], s)
-                            if new != s and _stock(new, facts):
-                                new = _count_sub(R, same[side], s)
-                            if new != s and text_categories(R.loc, new) - text_categories(R.loc, s):
-                                new = s
-                            s = new
-                        left = len(said.findall(s))
-                        if left:
-                            kept += left
-                            since = 0
-                        since += s.count(" ") + 1
-                        out.append(s)
-                    new = "".join(out)
-                    if new != text:
-                        before = R.categories_of(text)
-                        R.signals[new] = R.signals.get(new, before) | before
-                        if text in keep:
-                            keep.add(new)
-                        d.words += new.count(" ") - text.count(" ")
-                        part[k] = (new, tags, opt)
+
+        def without(s: str, side: str, d: Draft, rules=rules, same=same) -> str:
+            if len(both.findall(s)) >= 2:
+                return s
+            new = _count_sub(R, rules[side], s)
+            if new != s and _stock(new, facts):
+                new = _count_sub(R, same[side], s)
+            if new != s and text_categories(R.loc, new) - text_categories(R.loc, s):
+                new = s
+            return new
+        _rewrite(S, drafts, said, COUNT_GAP, without)
 
 
 def _count_rules(rows, n: str, noun: str) -> tuple:
