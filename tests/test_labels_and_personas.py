@@ -198,7 +198,7 @@ TRAIT_WORDS = {
 MORE_WORDS = {
     "budget_guardian": r"included|add-on|extra\b|on top|number works|gets us there|out if|way out|saves|"
                        r"inklusive|Aufpreis|zusätzlich|obendrauf|Zahl|costs? go|Kosten|starten|money back|value in a year|"
-                       r"annual number|add on",
+                       r"annual number|add on|Staffelung|Verantwortlichen und ein Ziel|beweist",
     "technical_gatekeeper": r"keep (?:calls|it|recordings)|how long|login|log-in|revoked|get at|audit|own team|"
                             r"cobble|build (?:it|this)|wie lange|Anmeldung|gesperrt|Protokoll|eigenen Team|"
                             r"zusammenbauen|speichern|löschen|delete|intern bauen|Rechenzentrum|zugreifen|open calls|"
@@ -206,7 +206,8 @@ MORE_WORDS = {
     "analytical_evaluator": r"how many|how often|wie viele|wie oft|check|prüf",
     "executive_champion": r"exec|saved|visible|month|similar compan|sichtbar|erspart|Monat|Führung|Nächstes|"
                           r"Fahrplan|Pilot|überzeugt|gefällt|leben|live in|sign|roadmap|Bestellschein|"
-                          r"order form|clients today|make this real|live this quarter",
+                          r"order form|clients today|make this real|live this quarter|Vision|intern verkauf|dazunehmen|"
+                          r"rüber|Kostenaufstellung",
     "status_quo_defender": r"breaks|goes wrong|call when|still in|log in|open it|don't open|three months|"
                            r"kaputt|schiefgeht|anrufen|drei Monat|nutzt|öffnet|team|Team|bei uns|support|Support|"
                            r"Ansprechpartner|HubSpot|Salesforce|Connector|Daten|CRM|parallel|Parley|Nutzung|lange|was wir|"

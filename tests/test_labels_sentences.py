@@ -54,7 +54,7 @@ ROLLOUT = {
 }
 # a rep's story of another customer's rollout is colour, not the buyer's timeline (docs/ground_truth.md)
 STORY = re.compile(r"\b(?:one of our (?:clients|customers)|our (?:average )?customers?|a client|a customer"
-                   r"|company in|we onboarded an? |einem Kunden|unsere Kunden|Termin bei|Familienunternehmen)\b", re.I)
+                   r"|company in|we onboarded an? |we rolled out to an? |einem Kunden|unsere Kunden|Termin bei|Familienunternehmen)\b", re.I)
 # reader13 span_width.py: a bare thanks, acknowledgement, check question or closing
 FILLER = re.compile(r"^(?:(?:thanks|thank you|danke|yep|yes|ja|okay|ok|right|passt|great|perfect|sounds good|gut"
                     r"|prima|alles gute|realistic\??|what do you think|passt das|wie klingt das|how does that sound"

@@ -105,8 +105,7 @@ def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern, gap: int,
                     out.append(s)
                 new = "".join(out)
                 if new != text:
-                    before = R.categories_of(text)
-                    R.signals[new] = R.signals.get(new, before) | before
+                    R.carry(text, new)  # its labels, each on the sentence that carries it
                     if text in keep:
                         keep.add(new)
                     d.words += new.count(" ") - text.count(" ")

@@ -1366,7 +1366,8 @@ class Sales:
         need = MIN_SHOWN - self.shown[pid]
         key = f"voice.more.{self.voice[pid]}"
         if need <= 0 or not d.p.persona or set(d.beats) & NOT_SHOWN \
-                or (self.cool_now and (self.trait[pid].manner or "buying_intent" in self.trait[pid].signals)):
+                or (self.cool_now and (self.trait[pid].manner or "buying_intent" in self.trait[pid].signals)) \
+                or (self.signing and self.voice[pid] != "champion"):  # a won deal's signing call: no voice's doubt
             # a call that ends cool: no win pushed, no pilot asked for (a manner voice's lines lean in)
             return None
         # before the next steps, and never on a turn whose words carry a moment (a divergent one must not
