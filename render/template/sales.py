@@ -21,8 +21,8 @@ from corpusc.render.template.habits import habits
 from corpusc.render.template.naming import count_less, name_less
 from corpusc.render.template.language import ALT
 from corpusc.render.template.traits import MIN_SHOWN, NOT_SHOWN, beat_shows, trait_of
-from corpusc.render.template.voices import (OWN_TOPICS, VOICE_ASKS, VOICE_TOPICS, VOICE_WEIGHT, lendable, pooled,
-                                             voice_of)
+from corpusc.render.template.voices import (OWN_TOPICS, VOICE_ASKS, VOICE_POOLS, VOICE_TOPICS, VOICE_WEIGHT, lendable,
+                                             pooled, voice_of)
 from corpusc.render.timing import WORDS_PER_SEC
 
 WORK = ("discovery", "demo", "terms", "signoff")
@@ -1367,7 +1367,8 @@ class Sales:
         key = f"voice.more.{self.voice[pid]}"
         if need <= 0 or not d.p.persona or set(d.beats) & NOT_SHOWN \
                 or (self.cool_now and (self.trait[pid].manner or "buying_intent" in self.trait[pid].signals)) \
-                or (self.signing and self.voice[pid] != "champion"):  # a won deal's signing call: no voice's doubt
+                or (self.signing and self.voice[pid] in VOICE_POOLS["wary"] and self._agreed_before(i)):
+            # a won deal's signing call: no wary voice's doubt once the buyer has said yes
             # a call that ends cool: no win pushed, no pilot asked for (a manner voice's lines lean in)
             return None
         # before the next steps, and never on a turn whose words carry a moment (a divergent one must not
@@ -1377,6 +1378,12 @@ class Sales:
         left = sum(1 for j in range(i + 1, self.ns_turn) if self.sp[j].id == pid
                    and not {b.kind for b in self.beats_at.get(j, ())} & NOT_SHOWN)
         return key if left < need else None
+
+    def _agreed_before(self, i: int) -> bool:
+        """Whether a signal or a resolved objection is planned on a turn before
+        `i`: in a won deal's signing call, the buyer's yes."""
+        return any(b.kind in ("buying_signal", "signal", "objection_resolved")
+                   for j, bs in self.beats_at.items() if j < i for b in bs)
 
     def _role_ask(self, d: Draft) -> str | None:
         """The topic a buyer's role asks about at its first turn with the floor
