@@ -141,10 +141,14 @@ NOT_SAID = re.compile(r"^(?!.*(?:Geschäftsführung|Vorstand|exec team|leadershi
                       r"|^(?:Who|Which (?:people|folks)) (?:should|do you want to) (?:be in|join) the kickoff"
                       r"|^Which (?:days|dates) (?:work|are good) for the (?:kickoff|first session)"
                       r"|^Wer (?:sollte|soll) (?:von Ihrer Seite|beim Kickoff)|^(?:Gibt es etwas|Ist etwas) darin"
-                      r"|^Sieht (?:alles|das) (?:richtig|so) aus|^Welche (?:Tage|Termine) (?:passen|wären gut) für den Kickoff)")
+                      r"|^Sieht (?:alles|das) (?:richtig|so) aus|^Welche (?:Tage|Termine) (?:passen|wären gut) für den Kickoff"
+                      r"|^(?:Bevor wir weitermachen|Bevor wir ins Detail gehen): (?:Gibt es etwas, das Sie noch beschäftigt"
+                      r"|Ist noch etwas offen für Sie))")
 
 
-@pytest.mark.parametrize("which", ["generated", "varied_de"])
+# German: a generated spec whose won deals reach their signing call (varied_de's are mostly lost or stalled,
+# so none asks these questions there)
+@pytest.mark.parametrize("which", ["generated", "generated_de"])
 def test_a_label_sits_on_a_sentence_that_says_it(which, builds):
     out = builds(which)
     n, bad = 0, []

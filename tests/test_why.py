@@ -110,6 +110,14 @@ def _make(name: str, tmp: Path) -> Path:
             sys.path.pop(0)
         spec, only = tmp / "gen.corpus", "transcripts,ground_truth"
         spec.write_text(sales_spec(240), encoding="utf-8")
+    elif name == "generated_de":  # German, every deal as gen_spec plans it (won ones reach their signing call)
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        try:
+            from gen_spec import sales_spec
+        finally:
+            sys.path.pop(0)
+        spec, only = tmp / "gen_de.corpus", "transcripts,ground_truth"
+        spec.write_text(sales_spec(120, 3, "de-DE"), encoding="utf-8")
     elif name in VARIED:
         spec, only = tmp / f"{name}.corpus", "transcripts,ground_truth"
         spec.write_text(SD._generated(*VARIED[name]), encoding="utf-8")
