@@ -97,3 +97,18 @@ def cc_text_build(tmp_path_factory) -> Path:
                                     "--only", "transcripts,ground_truth,sa"], catch_exceptions=False)
     assert res.exit_code == 0, res.output
     return out
+
+
+def sales_spec_path(param: str, tmp_path_factory, calls: int, seeds: dict[str, int]) -> Path:
+    """The spec a test of sales dialogue reads for `param`: "pov" the bundled
+    sales_pov example, "en"/"de" a generated spec of `calls` calls (seed
+    `seeds[param]`) in English or German. One place, so the dialogue tests
+    that read the same three corpora build them the same way."""
+    if param == "pov":
+        return EXAMPLES / "sales_pov.corpus"
+    import sys
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from gen_spec import sales_spec
+    path = tmp_path_factory.mktemp("gen") / "gen.corpus"
+    path.write_text(sales_spec(calls, seeds[param], "de-DE" if param == "de" else None), encoding="utf-8")
+    return path

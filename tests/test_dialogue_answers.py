@@ -17,11 +17,10 @@ import sys
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, sales_spec_path
 from .test_engine import plan_of, render_all
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from gen_spec import sales_spec  # noqa: E402
 # the outside reader's patterns, one copy with the benchmark that counts the same defects over a build:
 # "has anything changed?" and the buyer's claims either way, a meeting day and a sentence accepting one,
 # "anything new?" after the check-in and a reply to "how are you?" instead, "I'll walk you through how we work"
@@ -38,13 +37,7 @@ YES_NO = {"en-US": re.compile(r"^(?:Maybe|Possibly|Perhaps|Yes|Yeah|Yep|No|Nope|
 
 @pytest.fixture(scope="module", params=["pov", "en", "de"])
 def corpus(request, tmp_path_factory):
-    if request.param == "pov":
-        path = ROOT / "examples" / "sales_pov.corpus"
-    else:
-        path = tmp_path_factory.mktemp("gen") / "gen.corpus"
-        path.write_text(sales_spec(CALLS, 4 if request.param == "en" else 5,
-                                   "de-DE" if request.param == "de" else None), encoding="utf-8")
-    h, calls = plan_of(path)
+    h, calls = plan_of(sales_spec_path(request.param, tmp_path_factory, CALLS, {"en": 4, "de": 5}))
     calls = [c for c in calls if c.beats]
     return calls, render_all(h, calls)
 

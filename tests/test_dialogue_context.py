@@ -7,18 +7,15 @@ Checked on sales_pov and on generated specs in English and German."""
 from __future__ import annotations
 
 import re
-import sys
 from collections import defaultdict
 
 import pytest
 
 from corpusc.render.template import drafting
 
-from .conftest import ROOT
+from .conftest import ROOT, sales_spec_path
 from .test_engine import plan_of, render_all
 
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from gen_spec import sales_spec  # noqa: E402
 
 CALLS = 120
 # words of thanks, per locale: a cut-in says none of them (the test's own reading, not the renderer's)
@@ -42,12 +39,7 @@ def _said(monkeypatch) -> dict[str, set[str]]:
 
 @pytest.fixture(scope="module", params=["pov", "en", "de"])
 def corpus(request, tmp_path_factory):
-    if request.param == "pov":
-        path = ROOT / "examples" / "sales_pov.corpus"
-    else:
-        path = tmp_path_factory.mktemp("gen") / "gen.corpus"
-        path.write_text(sales_spec(CALLS, 1, "de-DE" if request.param == "de" else None), encoding="utf-8")
-    h, calls = plan_of(path)
+    h, calls = plan_of(sales_spec_path(request.param, tmp_path_factory, CALLS, {"en": 1, "de": 1}))
     calls = [c for c in calls if c.beats]
     mp = pytest.MonkeyPatch()
     said = _said(mp)

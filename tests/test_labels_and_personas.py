@@ -236,31 +236,40 @@ def _words(text: str) -> int:
     return len(CUE.sub("", text).split())
 
 
+def _classifications(folder: Path, min_words: int = 0):
+    """(call ground truth, turns, participant, its persona claim, the median length of the call's buyer
+    turns of at least `min_words` words) for every persona classification of the build: the walk both
+    readers below share."""
+    for gt, turns in calls(folder):
+        side = {p["name"]: p["side"] for p in gt["participants"]}
+        lengths = sorted(w for t in turns if side.get(t[0]) != "seller" and (w := _words(t[2])) >= min_words)
+        median = lengths[len(lengths) // 2] if lengths else 0
+        for p in gt["participants"]:
+            if per := p.get("persona"):
+                yield gt, turns, p, per, median
+
+
+def _trait_said(label: str, text: str) -> bool:
+    """Whether `text` says one of the persona's trait words (this reader's lists above)."""
+    return bool(re.search(TRAIT_WORDS[label] + "|" + MORE_WORDS.get(label, "(?!)"), text, re.IGNORECASE))
+
+
 def persona_misses(folder: Path) -> tuple[int, list[tuple]]:
     """Classifications whose cited turns do not show the persona in at least two turns (by the trait
     words above, or by turn length against the median of the call's buyer turns), and the count."""
     n, bad = 0, []
-    for gt, turns in calls(folder):
-        side = {p["name"]: p["side"] for p in gt["participants"]}
-        lengths = sorted(_words(t[2]) for t in turns if side.get(t[0]) != "seller")
-        median = lengths[len(lengths) // 2] if lengths else 0
-        for p in gt["participants"]:
-            per = p.get("persona")
-            if not per:
-                continue
-            n += 1
-            label, cited = per["label"], per["evidence_turns"]
-            shows = 0
-            for i in cited:
-                text = turns[i][2]
-                w = _words(text)
-                if re.search(TRAIT_WORDS[label] + "|" + MORE_WORDS.get(label, "(?!)"), text, re.IGNORECASE) \
-                        or (label in SHORT and w <= median) \
-                        or (label in LONG and w >= median):
-                    shows += 1
-            own = sum(1 for t in turns if t[0] == p["name"])
-            if shows < min(2, own - 2):  # two, unless they hardly spoke beyond hello and goodbye
-                bad.append((gt["call_id"], p["id"], label, cited, per["rationale"][:160]))
+    for gt, turns, p, per, median in _classifications(folder):
+        n += 1
+        label, cited = per["label"], per["evidence_turns"]
+        shows = 0
+        for i in cited:
+            text = turns[i][2]
+            w = _words(text)
+            if _trait_said(label, text) or (label in SHORT and w <= median) or (label in LONG and w >= median):
+                shows += 1
+        own = sum(1 for t in turns if t[0] == p["name"])
+        if shows < min(2, own - 2):  # two, unless they hardly spoke beyond hello and goodbye
+            bad.append((gt["call_id"], p["id"], label, cited, per["rationale"][:160]))
     return n, bad
 
 
@@ -309,32 +318,24 @@ def unshown_citations(folder: Path) -> tuple[int, list[tuple]]:
     something (at most four fifths of it for a persona that keeps it short, at least a quarter more for
     one that talks long: 27 words against 24 is no behaviour)."""
     n, bad = 0, []
-    for gt, turns in calls(folder):
-        side = {p["name"]: p["side"] for p in gt["participants"]}
-        # the median buyer turn that says something (four words or more: no greeting, no "Mm-hm.")
-        lengths = sorted(w for t in turns if side.get(t[0]) != "seller" and (w := _words(t[2])) >= 4)
-        median = lengths[len(lengths) // 2] if lengths else 0
-        for p in gt["participants"]:
-            per = p.get("persona")
-            if not per:
-                continue
-            n += 1
-            label, cited = per["label"], per["evidence_turns"]
-            # what the rationale says each turn showed ("asked about the payback (turns 19 and 21)")
-            said = {int(t): what for what, ts in re.findall(r"([^;:]+?) \(turns? ([\d, and]+)\)", per["rationale"])
-                    for t in re.findall(r"\d+", ts)}
-            if len(set(cited)) < 2 or re.search(r"showed in \d+ turn", per["rationale"]):
-                bad.append((gt["call_id"], p["id"], label, cited, "fewer than two turns"))
-            for i in cited:
-                name, _, text = turns[i]
-                w = _words(text)
-                shows = (re.search(TRAIT_WORDS[label] + "|" + MORE_WORDS.get(label, "(?!)"), CUE.sub("", text),
-                                   re.IGNORECASE)
-                         or (label in SHORT and w * 5 <= median * 4) or (label in LONG and w * 4 >= median * 5)
-                         or ((label == "analytical_evaluator" or f"asked about" in said.get(i, "")) and "?" in text)
-                         or (label == "reluctant_adopter" and re.search(r"\[hesitant\]|s pause\]", text)))
-                if name != p["name"] or not shows:
-                    bad.append((gt["call_id"], p["id"], label, i, text[:120]))
+    # the median buyer turn that says something (four words or more: no greeting, no "Mm-hm.")
+    for gt, turns, p, per, median in _classifications(folder, min_words=4):
+        n += 1
+        label, cited = per["label"], per["evidence_turns"]
+        # what the rationale says each turn showed ("asked about the payback (turns 19 and 21)")
+        said = {int(t): what for what, ts in re.findall(r"([^;:]+?) \(turns? ([\d, and]+)\)", per["rationale"])
+                for t in re.findall(r"\d+", ts)}
+        if len(set(cited)) < 2 or re.search(r"showed in \d+ turn", per["rationale"]):
+            bad.append((gt["call_id"], p["id"], label, cited, "fewer than two turns"))
+        for i in cited:
+            name, _, text = turns[i]
+            w = _words(text)
+            shows = (_trait_said(label, CUE.sub("", text))
+                     or (label in SHORT and w * 5 <= median * 4) or (label in LONG and w * 4 >= median * 5)
+                     or ((label == "analytical_evaluator" or "asked about" in said.get(i, "")) and "?" in text)
+                     or (label == "reluctant_adopter" and re.search(r"\[hesitant\]|s pause\]", text)))
+            if name != p["name"] or not shows:
+                bad.append((gt["call_id"], p["id"], label, i, text[:120]))
     return n, bad
 
 

@@ -515,7 +515,7 @@ class Sales:
             v = "neutral"  # no voice's eagerness in a cool call
         else:
             v = pooled(self.R.r, v, self.pool_now)  # persona shows in behaviour, not in its catch-phrases
-            if self.signing and base.startswith("voice.") and v != "champion":
+            if base.startswith("voice.") and self._signed_quiet(v):
                 v = "neutral"
         k = f"{base}.{v}"
         return k if k in self.R.bank else f"{base}.neutral"
@@ -1367,8 +1367,7 @@ class Sales:
         key = f"voice.more.{self.voice[pid]}"
         if need <= 0 or not d.p.persona or set(d.beats) & NOT_SHOWN \
                 or (self.cool_now and (self.trait[pid].manner or "buying_intent" in self.trait[pid].signals)) \
-                or (self.signing and self.voice[pid] in VOICE_POOLS["wary"] and self._agreed_before(i)):
-            # a won deal's signing call: no wary voice's doubt once the buyer has said yes
+                or self._signed_quiet(self.voice[pid], i):
             # a call that ends cool: no win pushed, no pilot asked for (a manner voice's lines lean in)
             return None
         # before the next steps, and never on a turn whose words carry a moment (a divergent one must not
@@ -1378,6 +1377,17 @@ class Sales:
         left = sum(1 for j in range(i + 1, self.ns_turn) if self.sp[j].id == pid
                    and not {b.kind for b in self.beats_at.get(j, ())} & NOT_SHOWN)
         return key if left < need else None
+
+    def _signed_quiet(self, voice: str, i: int | None = None) -> bool:
+        """Whether a won deal's signing call keeps `voice`'s own line out: the
+        one place that says so. A voice-flavoured bank (`vkey`, no turn) is
+        plain for every voice but a champion's, whose eagerness fits a yes. A
+        trait line at turn `i` (`_trait_line`) is needed for the persona to
+        show at all, so only a wary voice's doubt is kept out, and only once
+        the buyer has said yes."""
+        if not self.signing or voice == "champion":
+            return False
+        return i is None or (voice in VOICE_POOLS["wary"] and self._agreed_before(i))
 
     def _agreed_before(self, i: int) -> bool:
         """Whether a signal or a resolved objection is planned on a turn before
