@@ -56,6 +56,8 @@ def _exchanges(rc):
 def _asks_for_content(loc: str, question: str) -> bool:
     """Whether one of the question's first clauses opens with a question word
     (after a colon: the question proper, "What I'd like to know: does ...?")."""
+    # a filler set off by commas is no clause ("Does that cover, uh, what your team needs?" is closed)
+    question = re.sub(r",\s*(?:uh|um|uhm|er|äh|ähm|you know|I mean)\s*,", "", question, flags=re.I)
     return any(OPEN[loc].match(part.strip()) for part in re.split(r"[,;] ", question.rsplit(": ", 1)[-1])[:3])
 
 

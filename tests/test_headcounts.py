@@ -61,10 +61,14 @@ def test_a_head_count_is_not_said_over_and_over(corpus, monkeypatch):
 
 @pytest.mark.parametrize("loc, side, text, want", [
     ("en-US", "buyer", "I have questions for our 85 patient access reps.", "I have questions for our patient access reps."),
+    # a sentence's first word too (sales_pov brightpath.demo: "Our 85 patient access reps ..." 13 times)
+    ("en-US", "buyer", "Our 85 patient access reps take everything.", "Our patient access reps take everything."),
     ("en-US", "buyer", "With 85 patient access reps plus nine managers, it adds up.",
      "With our patient access reps plus nine managers, it adds up."),
+    # a kind of team the seller compares with: "your size" once the figure was said (sales_pov's
+    # brightpath.discovery said "teams with 85 patient access reps" four times)
     ("en-US", "seller", "Lots of centers with 85 patient access reps start small.",
-     "Lots of centers with 85 patient access reps start small."),  # a kind of team, not this one
+     "Lots of centers your size start small."),
     ("en-US", "seller", "It happens without extra work for your 85 patient access reps.",
      "It happens without extra work for your patient access reps."),
     ("de-DE", "buyer", "Das ist ein großer Schritt bei 90 Leuten.", "Das ist ein großer Schritt bei unseren Leuten."),

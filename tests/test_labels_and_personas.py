@@ -353,6 +353,8 @@ def test_every_cited_turn_shows_the_persona(builds, sales_pov):
         # (on the branch before: 8.6% of English seed 6, 13% of German seed 7, 3 of 23 sales_pov)
         assert len(bad) <= n // 25, (lang, len(bad), n, bad[:5])
         unclassified = [p for gt, _ in calls(folder) for p in gt["participants"] if p.get("persona_unclassified")]
-        assert len(unclassified) * 10 <= n, (lang, len(unclassified), n)  # the renderer shows nearly all
+        # the renderer shows nearly all: German specs of 200 calls, seeds 5, 6, 7, left 22, 29 and 21 of 268
+        # participants unclassified on main at 15a062b (8-11%, by the draw alone); a tenth flipped with the draws
+        assert len(unclassified) * 8 <= n, (lang, len(unclassified), n)
         for p in unclassified:
             assert "persona" not in p and len(p["persona_unclassified"]["evidence_turns"]) < 2, p

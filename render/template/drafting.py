@@ -180,6 +180,9 @@ class Drafter:
         # whether a sentence contradicts what its speaker said before (a service caller's facts,
         # service.Service._contradicts): drawn again, else left out
         self.veto: Callable[[str, dict | None], bool] | None = None
+        # the bank keys said, in order, while a dialogue drafts a turn (None: not kept): how a seller's
+        # reply knows what the buyer's turn was made of (sales.Sales._glad)
+        self.trace: list[str] | None = None
 
     # -- choices --
 
@@ -419,6 +422,8 @@ class Drafter:
         return used is None or len(used) < len(lst)
 
     def say(self, key: str, kw: dict | None = None) -> str:
+        if self.trace is not None:
+            self.trace.append(key)
         self.selfref = False
         t = self.template(key)
         text = self.render(t, kw)

@@ -47,6 +47,9 @@ COOL_KEYS = {"agenda.ok": "cool.agenda", "voice.more": "cool.more",
 # voices whose agreement to the agenda offers to show how the team works today: said before discovery
 # or a demo, never before the terms or the signature
 AGENDA_WORK = {"defender": ("discovery", "demo")}
+# a seller's glad acknowledgment ("Love that.") answers only a forward voice whose turn said none of these
+GLAD_VOICES = ("champion", "analytical", "technical", "neutral")
+NOT_GLAD_KEYS = ("voice.more.", "smalltalk.more_busy", "obj.", "intro.concern", "pain.", "cool.", "moment.neg")
 SIGNING_CALM = True  # a won deal's signing call draws no voice's doubt (tests switch it off to see the difference)
 
 
@@ -157,6 +160,7 @@ class Sales:
         self.last_q = ""  # the question the last seller turn closed with ("" if none)
         self.prev_asked = False  # whether the turn before the one being drafted ended on a question
         self.heard: dict[str, int | bool] = {}  # phrase -> found in `said`, or the length of `said` searched
+        self.keys_at: dict[int, list[str]] = {}  # turn -> the bank keys said drafting it (`_glad`)
         self._slots()
         # a buyer names a meeting day only when a seller has proposed it ("Thursday works" after
         # "let's regroup early next week" is a day nobody offered): such a sentence is drawn again
@@ -531,6 +535,7 @@ class Sales:
             self.pool_now = self.pools.get(d.p.id)
             d.slots = self._kw(d)
             q = self.last_q if i and self.sp[i - 1].side == "seller" else ""
+            self.R.trace = self.keys_at[i] = []
             if i in self.bc or self._nothing_to_answer(d):
                 self._backchannel(d)
             elif d.side == "seller":
@@ -746,7 +751,7 @@ class Sales:
             self.shape(d, 1.0, 110, [R.first_key(f"bq.{topic}.more", "bq.general.more"), "seller.story"])
         elif kind in ("react", "agenda_ok", "nextsteps_ok", "ref_ok"):
             if R.chance(0.5) and not (self.cool and d.i >= self.ns_turn):
-                d.add(d.head, R.say("ack.seller_even" if even else "ack.seller_short", kw), (), True)
+                d.add(d.head, R.say(self._ack_short(d, even), kw), (), True)
         elif kind == "pain":
             d.add(d.head, R.say("pain.react", kw))
             self.shape(d, 0.9, 95, ["pain.react_more", "disc.insight", "seller.story"])
@@ -763,7 +768,10 @@ class Sales:
                 d.add(d.head, R.say("obj.ack", skw))
             d.add(d.head, R.say("obj.defer_same" if later else "obj.defer", skw))
         elif kind == "resolved":
-            d.add(d.head, R.say("obj.resolved_react", kw))
+            # the buyer's yes, unless a doubt of its persona followed it in the same turn ("… the
+            # consistency nags at me."): then no "Excellent, it's a relief.", a plain acknowledgment
+            j = next((k for k in range(d.i - 1, -1, -1) if k not in self.bc), d.i - 1)
+            d.add(d.head, R.say("ack.seller_short" if self._said_doubt(j) else "obj.resolved_react", kw))
         elif kind == "signal":
             cat = pend[1]
             d.add(d.head, R.say(R.first_key(f"signal.answer.{cat}", "signal.answer.general"), kw))
@@ -817,6 +825,29 @@ class Sales:
         if (m is not None and m.polarity == "negative") or (col is not None and col.tone == "negative"):
             return True
         return self.cool and j >= 2
+
+    def _ack_short(self, d: Draft, even: bool) -> str:
+        """The bank of a seller's short acknowledgment: even after bad news
+        ("Understood."), glad ("Love that.", "Excellent.") only after a turn
+        that said nothing but good (`_glad`), else plain ("Got it.")."""
+        return "ack.seller_even" if even else "ack.seller_glad" if self._glad(d) else "ack.seller_short"
+
+    def _glad(self, d: Draft) -> bool:
+        """Whether the buyer the seller answers may be met with gladness: a
+        buyer of the forward voices whose turn said no line of a wary voice,
+        no persona trait line (a pain, a doubt, a condition: "Unless it saves
+        my managers real time, it's not worth it."), no objection and no
+        stressed small talk. What the turn was made of is read from the keys
+        the renderer said drafting it, never from its words."""
+        j = next((k for k in range(d.i - 1, -1, -1) if k not in self.bc), None)
+        if j is None or self.sp[j].side == "seller" or self.voice.get(self.sp[j].id) not in GLAD_VOICES:
+            return False
+        return not self._said_doubt(j)
+
+    def _said_doubt(self, j: int) -> bool:
+        """Whether buyer turn `j` said a line of a wary voice or of the kinds in NOT_GLAD_KEYS."""
+        return any((k.startswith(NOT_GLAD_KEYS) and not k.endswith(".champion"))
+                   or k.rsplit(".", 1)[-1] in VOICE_POOLS["wary"] for k in self.keys_at.get(j, ()))
 
     def _item(self, d: Draft, item: tuple, kw, no_question: bool, cont: bool = False) -> None:
         R = self.R
@@ -1194,7 +1225,7 @@ class Sales:
             return
         if d.core and not any(t[0] in ("moment", "colour") for t in d.core[0][1]):
             return  # other words come first (a small-talk answer): the cue falls mid-turn already  # a cut-in opens with its own words ("Sorry to cut in"), no acknowledgment first
-        key = (("ack.seller_even" if self._heard_bad_news(d) else "ack.seller_short") if d.side == "seller"
+        key = (self._ack_short(d, self._heard_bad_news(d)) if d.side == "seller"
                else self.vkey("voice.ack", self.voice[d.p.id]))
         d.add(d.head, self.R.say(key, d.slots))
 
@@ -1453,7 +1484,7 @@ class Sales:
                 self.followed_up = False
             d.add(d.core, news, tag + mtag)
             self.pending = ("smalltalk", tone)
-            self.shape(d, 0.3, 45, ["smalltalk.more"], grow=False)
+            self.shape(d, 0.3, 45, ["smalltalk.more" if tone == "good" else "smalltalk.more_busy"], grow=False)
         elif kind == "introduce_stakeholder":
             p = self.by_id.get(b.key or "", d.p)
             # "{you} brought me in": a buyer already on the call, never the seller listening
