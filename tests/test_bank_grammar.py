@@ -34,6 +34,7 @@ SLIPS = [
     ("de-DE", "accusative slot after 'zeige' (needs {dm_dat})", r"\{dm\} zeige\b"),
     ("de-DE", "accusative slot after a dative preposition (needs {dm_dat})", r"\b(bei|mit|von|zu|nach|aus|seit) \{dm\}"),
     ("de-DE", "'haben Sie heute heute'", r"\bheute heute\b"),
+    ("en-US", "'you' twice in one clause ('give you a short overview for you')", r"\b(give|show|send|tell) you [a-z ]+ for you\b"),
     ("en-US", "'after' with a past participle ('After heard you so far', reader17)", r"\bafter (heard|listened|seen|talked)\b"),
     ("en-US", "a plural people slot with a singular verb ('what your associates needs', 'half the reps is')",
      r"\b(?:what (?:your|our|the) |[Hh]alf (?:of )?(?:my|our|the|your) |[Mm]ost of (?:my|our|the|your) )(?:\{reps\} )?\{people\} "

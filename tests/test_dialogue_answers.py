@@ -186,3 +186,33 @@ def test_a_past_day_is_not_today_and_yesterday_was_a_working_day(corpus):
                                      r"|\b(?:town hall|Betriebsversammlung)[^.?!]*\b(?:yesterday|gestern)\b", t.text):
                 bad.append((c.id, t.index, "yesterday on a Monday", t.text[:60]))
     assert not bad, f"{len(bad)} day slips: {bad[:5]}"
+
+
+# a question asking who (kickoff, admin, signer, procurement), in the test's own words per locale
+WHO_Q = {"en-US": re.compile(r"^(?:who|which (?:people|folks|person))\b", re.I),
+         "de-DE": re.compile(r"^(?:wer|welche stelle)\b", re.I)}
+TIME = {"en-US": re.compile(r"\b(week|weeks|quarter|quarter-end|month|mornings|monday|tuesday|wednesday|thursday|"
+                            r"friday|days|tomorrow)\b", re.I),
+        "de-DE": re.compile(r"\b(woche|wochen|quartal\w*|monat\w*|vormittags|montag|dienstag|mittwoch|donnerstag|"
+                            r"freitag|tage|morgen)\b", re.I)}
+PERSON = {"en-US": re.compile(r"\b(me|myself|I|I'll|ops lead|team leads?|IT|admin|someone|managers?|they'll|send it to|"
+                             r"address it to)\b"),
+          "de-DE": re.compile(r"\b(ich|mich|Ops-Leitung|Teamleit\w*|IT|Admin|jemand|Einkauf|(?i:an die|an den))\b")}
+
+
+def test_a_question_asking_who_is_not_answered_with_a_time(corpus):
+    """reader14 #11: "Which people do you want in the kickoff from your side?" was answered
+    "We should schedule it once the quarter closes." A terms or signoff item's reply bank now holds
+    one reply per question (render/template/sales.py `_paired`)."""
+    calls, rendered = corpus
+    bad, seen = [], 0
+    for c, rc in zip(calls, rendered):
+        for a, b in _exchanges(rc):
+            asked, said = _sentences(a.text), _sentences(b.text)
+            if not asked or not said or not asked[-1].endswith("?") or not WHO_Q[c.locale].match(asked[-1]):
+                continue
+            seen += 1
+            first = FILLER.sub("", said[0])
+            if TIME[c.locale].search(first) and not PERSON[c.locale].search(first):
+                bad.append((c.id, b.index, asked[-1][:60], first[:70]))
+    assert not bad, f"{len(bad)} of {seen} questions asking who were answered with a time: {bad[:5]}"

@@ -826,6 +826,17 @@ class Sales:
             return True
         return self.cool and j >= 2
 
+    def _paired(self, item: str, fallback: str, asked: tuple) -> tuple[str, int | None]:
+        """(reply key, index) of the answer to question `asked` of `item`: an
+        item whose `reply` bank holds one template per `ask` template answers
+        each question with its own ("Who should join the kickoff?" is not
+        answered "Let's do it after the quarter closes."); else any reply."""
+        R = self.R
+        key = R.first_key(f"{item}.reply", fallback)
+        i = asked[0] if asked else None
+        paired = key == f"{item}.reply" and len(R.bank.get(f"{item}.ask") or ()) == len(R.bank[key])
+        return key, i if paired else None
+
     def _ack_short(self, d: Draft, even: bool) -> str:
         """The bank of a seller's short acknowledgment: even after bad news
         ("Understood."), glad ("Love that.", "Excellent.") only after a turn
@@ -887,8 +898,10 @@ class Sales:
             if no_question:
                 self.pending = ("seller_cont", item, d.p.id)
             else:
-                d.add(d.tail, R.say(f"{kind}.{topic}.ask", self.ask(d, kw)))
-                self.pending = (kind, topic)
+                q = R.say(f"{kind}.{topic}.ask", self.ask(d, kw))
+                d.add(d.tail, q)
+                # which of the item's questions was asked (its answer is the reply of the same place)
+                self.pending = (kind, topic, R.last if q else None)
         elif kind == "insight":
             d.add(d.core, R.say("disc.insight", kw))
             self.shape(d, 0.7, 80, [self.seller_ind, "disc.insight", "seller.story"])
@@ -1292,7 +1305,7 @@ class Sales:
             self.shape(d, 0.7 * vw, 60, ["cool.more"])
             self.pending = ("react",)
         elif kind in ("terms", "signoff"):
-            d.add(where, R.say(R.first_key(f"{kind}.{pend[1]}.reply", f"{kind}.reply"), kw))
+            d.add(where, R.say_at(*self._paired(f"{kind}.{pend[1]}", f"{kind}.reply", pend[2:3]), kw))
             self.shape(d, 0.9 * vw, 80, [f"{kind}.buyer_more", self.vkey("voice.more", v)])
             self.pending = ("react",)
         elif kind == "obj_check":
