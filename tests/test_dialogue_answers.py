@@ -216,3 +216,27 @@ def test_a_question_asking_who_is_not_answered_with_a_time(corpus):
             if TIME[c.locale].search(first) and not PERSON[c.locale].search(first):
                 bad.append((c.id, b.index, asked[-1][:60], first[:70]))
     assert not bad, f"{len(bad)} of {seen} questions asking who were answered with a time: {bad[:5]}"
+
+
+# a question asking when or how long, and the time words an answer to it says (the test's own, per locale)
+WHEN_Q = {"en-US": re.compile(r"(how (?:early|quickly) do you|how long does it take)\b", re.I),
+          "de-DE": re.compile(r"(wie (?:früh|schnell) (?:erfahren|bekommen)|wie lange dauert es)\b", re.I)}
+WHEN_A = {"en-US": re.compile(r"\b(late|early|months?|weeks?|days?|quarter|right away|immediately)\b", re.I),
+          "de-DE": re.compile(r"\b(spät|früh|Monate?n?|Wochen?|Tage?n?|Quartal\w*|halbes Jahr|sofort)\b", re.I)}
+
+
+def test_a_question_asking_when_is_answered_with_a_time(corpus):
+    """reader17: "If a deal slips, how quickly do you find out?" was answered "Storytelling, mostly."
+    (a discovery topic's answers were drawn apart from its questions); a discovery topic whose answer
+    bank holds one answer per question now answers each with its own."""
+    calls, rendered = corpus
+    bad, seen = [], 0
+    for c, rc in zip(calls, rendered):
+        for a, b in _exchanges(rc):
+            asked, said = _sentences(a.text), _sentences(b.text)
+            if not asked or not said or not asked[-1].endswith("?") or not WHEN_Q[c.locale].search(asked[-1]):
+                continue
+            seen += 1
+            if not WHEN_A[c.locale].search(" ".join(said[:4])):  # after an opener ("Hm. Good question.")
+                bad.append((c.id, b.index, asked[-1][-60:], " ".join(said[:2])[:90]))
+    assert not bad, f"{len(bad)} of {seen} questions asking when were not answered with a time: {bad[:5]}"

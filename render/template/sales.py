@@ -826,15 +826,16 @@ class Sales:
             return True
         return self.cool and j >= 2
 
-    def _paired(self, item: str, fallback: str, asked: tuple) -> tuple[str, int | None]:
-        """(reply key, index) of the answer to question `asked` of `item`: an
-        item whose `reply` bank holds one template per `ask` template answers
-        each question with its own ("Who should join the kickoff?" is not
-        answered "Let's do it after the quarter closes."); else any reply."""
+    def _paired(self, ask: str, reply: str, fallback: str, asked: tuple) -> tuple[str, int | None]:
+        """(reply key, index) of the answer to question `asked` (its place in
+        the `ask` bank): a `reply` bank holding one template per question
+        answers each with its own ("Who should join the kickoff?" is not
+        answered "Let's do it after the quarter closes.", "If a deal slips,
+        how early do you know?" not "Storytelling, mostly."); else any reply."""
         R = self.R
-        key = R.first_key(f"{item}.reply", fallback)
+        key = R.first_key(reply, fallback)
         i = asked[0] if asked else None
-        paired = key == f"{item}.reply" and len(R.bank.get(f"{item}.ask") or ()) == len(R.bank[key])
+        paired = key == reply and len(R.bank.get(ask) or ()) == len(R.bank[key])
         return key, i if paired else None
 
     def _ack_short(self, d: Draft, even: bool) -> str:
@@ -875,8 +876,9 @@ class Sales:
             key = f"disc.{topic}.{'follow' if kind == 'follow' else 'ask'}"
             if kind == "q" and R.chance(0.4) and R.fresh(f"disc.{topic}.why"):
                 d.add(d.body, R.say(f"disc.{topic}.why", kw), (), True)
-            d.add(d.tail, R.say(key, self.ask(d, kw)))
-            self.pending = ("q_follow" if kind == "follow" else "q", topic)
+            q = R.say(key, self.ask(d, kw))
+            d.add(d.tail, q)
+            self.pending = ("q_follow" if kind == "follow" else "q", topic, R.last if q else None)
             self.shape(d, 0.35, 45, [self.seller_ind, "disc.insight"])
         elif kind == "show":
             if cont:
@@ -1253,7 +1255,8 @@ class Sales:
             more = R.first_key(f"disc.{topic}.more", "disc.open.answer")
             # "Good question." only right after the question (not after a backchannel, nor a statement)
             opener = R.say(self.vkey("voice.open", v), kw) if (not brief and self.prev_asked and R.chance(0.4)) else ""
-            ans = R.say(R.first_key(f"disc.{topic}.answer", "disc.open.answer") if kind == "q" else more, kw)
+            ans = (R.say_at(*self._paired(f"disc.{topic}.ask", f"disc.{topic}.answer", "disc.open.answer", pend[2:3]), kw)
+                   if kind == "q" else R.say(more, kw))
             if opener and not ans.lower().startswith(R.lex.classify.hedges or ("\0",)):
                 d.add(where, opener, (), True)  # "Kurz gesagt:" not before "Offen gesagt, ..."
             d.add(where, ans)
@@ -1305,7 +1308,8 @@ class Sales:
             self.shape(d, 0.7 * vw, 60, ["cool.more"])
             self.pending = ("react",)
         elif kind in ("terms", "signoff"):
-            d.add(where, R.say_at(*self._paired(f"{kind}.{pend[1]}", f"{kind}.reply", pend[2:3]), kw))
+            d.add(where, R.say_at(*self._paired(f"{kind}.{pend[1]}.ask", f"{kind}.{pend[1]}.reply", f"{kind}.reply",
+                                                pend[2:3]), kw))
             self.shape(d, 0.9 * vw, 80, [f"{kind}.buyer_more", self.vkey("voice.more", v)])
             self.pending = ("react",)
         elif kind == "obj_check":
