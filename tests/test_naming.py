@@ -100,6 +100,8 @@ def test_rules_keep_grammar():
     assert apply(buyer, "Everyone at Redfold's setting up again.") == "Everyone at Redfold's setting up again."
     # a phrasal verb ending in "on" keeps the name: never "going on on your side" (reader, merge of verben)
     assert apply(seller, "What's going on at Redfold?") == "What's going on at Redfold?"
+    # "here at" at a sentence's start too: never "Here here, I would prefer ..." (test_dialogue_fidelity, acct66.intro)
+    assert apply(buyer, "Here at Redfold, I would prefer to wait.") == "Here, I would prefer to wait."
     assert apply(buyer, "What we're measured on at Redfold is churn.") == "What we're measured on at Redfold is churn."
 
 
