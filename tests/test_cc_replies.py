@@ -56,7 +56,7 @@ OTHER_REPLY = [
     (r"reference number|Vorgangsnummer", r"e-?mail|first one|die erste"),
     (r"in writing|schriftlich", r"\d{3}-\d{4}|first one|die erste"),
     (r"How much did|Wie viel hat", r"sleepless|Mostly hassle|schlaflose|Vor allem Ärger"),
-    (r"How much comes|Wie viel geht", r"^(?:Usually yes|Eigentlich ja|No, since|Nein, seit)"),
+    (r"How much (?:comes|is paid)|Wie viel (?:geht|kommt)", r"^(?:Usually yes|Eigentlich ja|No, since|Nein, seit)"),
     (r"main account or|Hauptkonto oder", r"^(?:Usually yes|Eigentlich ja)"),
     (r"on the app or in the browser|App oder im Browser", r"new phone|neues Handy|an update|ein Update"),
     (r"change your phone|Handy gewechselt", r"^In (?:the|der) (?:app|App), (?:on|auf)"),
@@ -66,19 +66,39 @@ OTHER_REPLY = [
     (r"with one L|mit einem L\b", r"like it sounds|wie man es spricht"),
     (r"by mail or online|per Post oder nur online", r"rather not|Lieber nicht|Yes, please|Ja, gern"),
     (r"open a trace|Nachforschung anlegen", r"wait until then|so lange warte ich"),
-    (r"update the app|App zu aktualisieren", r"Same thing in the browser|Dasselbe im Browser|laptop|same, it says locked"),
+    (r"update the app|App zu aktualisieren",
+     r"Same thing in the browser|Dasselbe im Browser|laptop|same, it says locked"),
     (r"parking machine", r"at home all evening|asleep by then"),
     (r"only one payment|one payment after", r"first one is mine"),
     (r"Elektronik-Onlineshop", r"erste ist von mir"),
     (r"Wohin geht es", r"^Gerade nicht"),
+    (r"(?:have|wissen Sie noch|haben Sie) (?:the date|das Datum)",
+     r"^(?:By post|A letter|Twice|Two times|Per Post|Mit der Post|Zweimal|Zwei Mal)"),
 ]
+# a question of a kind, and what any answer of that kind says
+KINDS = {
+    "date": (r"\bwhen (?:did|do|does|was|were|is|will|would|should|can|could|have|has|exactly)\b|\bwhen\?|"
+             r"\band (?:roughly )?when\b|what (?:date|day)|since when|\bwann\b|an welchem (?:Tag|Datum)|welches Datum|"
+             r"seit wann|zu welchem Datum|(?:the date|das Datum)",
+             r"\d|yesterday|today|last|ago|since|week|month|morning|evening|night|weekend|first|end of|soon|possible|"
+             r"right away|straight away|without delay|immediately|earliest|now|day|easter|christmas|gestern|heute|"
+             r"letzte|vor |seit|woche|monat|morgen|abend|nacht|wochenende|ersten|ende|anfang|bald|sofort|möglich|"
+             r"unverzüglich|jetzt|tag|frühjahr|sommer|herbst|winter|ostern|weihnacht|umgehend|ab da|january|"
+             r"february|march|april|may|june|july|august|september|october|november|december|januar|februar|"
+             r"märz|mai|juni|juli|oktober|dezember"),
+    "amount": (r"how much|what amount|wie viel(?! Uhr)|welchen Betrag|um welchen Betrag",
+               r"\d|euro|dollar|hundred|thousand|hundert|tausend|not much|little|nicht viel|wenig|€|\$|"
+               r"\w+mal\b|times|once|twice"),
+}
 
 
 def test_the_callers_reply_answers_the_agents_question(played):
     """The caller's turn that plays the agent's step (the renderer's evidence)
-    opens with an answer to the question the agent asked, not to another
-    question of that step. Main (before the `answers.<step>` tables of
-    these steps): 10 such replies in the 360 calls."""
+    answers the question the agent asked: a date or an amount where one was
+    asked, and its first sentence not the answer to another question of that
+    step. Main: 13 in the 360 calls ('Soll sie für alle Konten gelten?' ->
+    'Nein, die Nummer bleibt gleich.'; 'Wie viel kommt monatlich auf das
+    Konto?' -> 'Nicht mehr, seit dem Frühjahr läuft es über ein anderes')."""
     bad, asked = [], 0
     for rc, at in played:
         for i, t in enumerate(rc.turns[:-1]):
@@ -88,13 +108,17 @@ def test_the_callers_reply_answers_the_agents_question(played):
                 continue
             q = next((x for x in reversed(_sentences(t.text)) if x.endswith("?")), "")
             first = next((x for x in _sentences(nxt.text) if len(x.split()) > 2), "")
+            if not q:
+                continue
+            asked += 1
+            for kind, (ask, says) in KINDS.items():
+                if re.search(ask, q, re.I) and not re.search(says, nxt.text, re.I):
+                    bad.append((rc.call_id, s, f"{kind} asked, none said", q[-60:], first[:70]))
             for ask, other in OTHER_REPLY:
-                if q and re.search(ask, q, re.I):
-                    asked += 1
-                    if re.search(other, first, re.I):
-                        bad.append((rc.call_id, s, q[-60:], first[:70]))
-    assert asked >= 40, asked
-    assert not bad, (len(bad), bad[:6])
+                if re.search(ask, q, re.I) and re.search(other, first, re.I):
+                    bad.append((rc.call_id, s, "the reply to another question", q[-60:], first[:70]))
+    assert asked >= 300, asked
+    assert not bad, (len(bad), bad[:12])
 
 
 # topic: (a caller question on it, a word of the agent's next turn that takes it up)
@@ -109,7 +133,8 @@ TOPICS = {
                      r"buffer|alert|balance|Puffer|Kontowecker|Guthaben"),
     "free model": (r"(?:account model|option) (?:without|that avoids)|(?:Kontomodell|Variante) ohne",
                    r"no monthly fee|free|ohne Monatsgebühr|kostenlos|ohne Kontoführung"),
-    "address on the card": (r"(?:change|update) (?:for|on) the card|Adresse (?:für die|auch bei der) Karte", r"card|Karte"),
+    "address on the card": (r"(?:change|update) (?:for|on) the card|Adresse (?:für die|auch bei der) Karte",
+                            r"card|Karte"),
     "cards after closing": (r"(?:with|about) the cards? (?:once|after)|mit (?:der Karte|den Karten), (?:wenn|sobald)",
                             r"card|Karte"),
 }
@@ -134,4 +159,4 @@ def test_the_agent_answers_the_callers_question(played):
                         if not re.search(answer, nxt.text, re.I):
                             bad.append((rc.call_id, topic, q[-70:], nxt.text[:90]))
     assert asked >= 15, asked
-    assert not bad, (len(bad), bad[:6])
+    assert not bad, (len(bad), bad[:12])
