@@ -87,7 +87,7 @@ KINDS = {
              r"february|march|april|may|june|july|august|september|october|november|december|januar|februar|"
              r"märz|mai|juni|juli|oktober|dezember"),
     "amount": (r"how much|what amount|wie viel(?! Uhr)|welchen Betrag|um welchen Betrag",
-               r"\d|euro|dollar|hundred|thousand|hundert|tausend|not much|little|nicht viel|wenig|€|\$|"
+               r"\d|euro|dollar|hundred|thousand|hundert|tausend|not much|little|slight|nicht viel|wenig|€|\$|"
                r"\w+mal\b|times|once|twice"),
 }
 
