@@ -144,7 +144,7 @@ def test_the_agent_answers_the_callers_question(played):
     """A caller's question on one of these topics (after the opening request)
     is taken up by the agent's very next turn. Main: the agent went on with
     its next step ('Gibt es ein Kontomodell ohne diese Gebühren?' -> 'Ist so
-    alles beantwortet, oder liegt noch etwas an?'): 73 questions unanswered
+    alles beantwortet, oder liegt noch etwas an?'): 72 questions unanswered
     in the 360 calls, before `pop.banking.asks`/`reply` had these kinds."""
     asked, bad = 0, []
     for rc, _ in played:
