@@ -499,3 +499,69 @@ def test_ogg_is_deterministic_and_decodes():
     assert a == b
     x, sr = sf.read(io.BytesIO(a), always_2d=True)
     assert sr == 24000 and x.shape == (24000, 2)
+
+
+# ---- an overlap the timeline counts is heard in the WAV ------------------------------------------
+
+def _overlaps_heard(path) -> int:
+    """Overlapping speech in a two-channel WAV as docs/quality.md's evaluator
+    finds it, read with the standard library: per channel, 20 ms frames louder
+    than -45 dBFS are speech, pauses under 0.3 s bridged; a stretch of more
+    than 0.2 s where both channels speak is an overlap; double talk resumed
+    within 0.5 s while a speaker talked through is the same one."""
+    with wave.open(str(path), "rb") as w:
+        assert w.getsampwidth() == 2 and w.getnchannels() == 2
+        rate, raw = w.getframerate(), w.readframes(w.getnframes())
+    x = np.frombuffer(raw, dtype="<i2").reshape(-1, 2).astype(np.float64) / 32768.0
+    step = int(rate * 0.02)
+    k = len(x) // step
+    runs = []
+    for c in range(2):
+        e = x[: k * step, c].reshape(k, step)
+        on = 20 * np.log10(np.sqrt((e * e).mean(axis=1)) + 1e-12) > -45.0
+        r: list[list[float]] = []
+        for i in np.flatnonzero(on):
+            s = i * 0.02
+            if r and s - r[-1][1] < 0.3 + 1e-9:
+                r[-1][1] = s + 0.02
+            else:
+                r.append([s, s + 0.02])
+        runs.append(r)
+    both = sorted((max(a, c), min(b, d)) for a, b in runs[0] for c, d in runs[1] if min(b, d) - max(a, c) > 0.2)
+    count, last = 0, None
+    for lo, hi in both:
+        through = last is not None and any(a <= last and lo <= b for r in runs for a, b in r)
+        if last is None or not (lo - last < 0.5 and through):
+            count += 1
+        last = hi
+    return count
+
+
+def test_an_overlap_split_by_the_interrupted_speakers_pause_is_moved_where_it_is_heard(tmp_path):
+    """contact_center 00189 (issue 15): the timeline counts an interruption,
+    the WAV holds none an evaluator finds. The interrupted speaker was heard
+    for 0.38 s after the overlap's start, which met HEARD_MIN in total, but in
+    two pieces (0.18 s, then "Tschüss—" after a pause heard as 0.36 s: its
+    quiet onset lengthens the 0.3 s word gap), each under the evaluator's
+    0.2 s. Now one stretch of HEARD_MIN is heard inside the overlap. Main: 0
+    overlaps in the WAV against 1 in the layout."""
+    from corpusc.backends.audio import mix
+    from corpusc.backends.audio.speech import Utterance
+    from corpusc.render.cues import Delivery
+    from .test_overlap_pauses import SR, _Turn, _utt
+
+    first = _utt([(0.0, 2.0), (2.3, 2.6)])  # "...einen schönen Tag." 0.3 s "Tschüss—"
+    x = first.samples.copy()
+    x[int(2.3 * SR):int(2.36 * SR)] *= 0.01  # the word's quiet onset and fading end
+    x[int(2.54 * SR):int(2.6 * SR)] *= 0.01
+    first = Utterance(x, SR, first.words)
+    second = _utt([(0.0, 2.0)])
+    turns = [_Turn(gap=0.0, end=2.6), _Turn(overlap=0.78, overlaps=0, start=1.82, end=4.6)]
+    lay = mix.layout([first, second], [Delivery(), Delivery(interrupts=True)], [1, 0], SR,
+                     np.random.default_rng(0).random, turns)
+    assert len(lay.overlaps) == 1
+    path = tmp_path / "call.wav"
+    path.write_bytes(mix.encode(mix.mix(lay, True), SR, "wav"))
+    assert _overlaps_heard(path) == 1
+    s, _, _, _ = lay.overlaps[0]
+    assert s <= int((2.0 - mix.HEARD_MIN) * SR)  # the overlap holds the last HEARD_MIN s before the pause

@@ -24,7 +24,7 @@ TOPICS = {
                            r"account|Konto|bank|auszug|on its way|unterwegs|raus|werktag|noch|bei uns|still|with us|zurück|back"),
     "refund time": (r"until I see the money|refund take", r"days|weeks"),
     "how long": (r"how long|wie lange", r"minute|tag|day|today|tomorrow|hang up|morgen|heute|auflegen|week|woche|hour|"
-                                        r"stunde"),
+                                        r"stunde|moment|sekunde|second|on the phone|telefonieren"),
 }
 
 

@@ -41,6 +41,10 @@ CUT_IN_MIN = 0.6  # seconds: an interrupter's words before their first long paus
 HEARD_MIN = 0.3
 HEARD_DB = 20.0
 HEARD_FRAME = 0.02
+# The heard frames count as one stretch across quiet gaps of at most this (an
+# evaluator bridges pauses shorter than 0.3 s; a frame less for the frame grid
+# of the call clock, which need not meet the utterance's).
+HEARD_BRIDGE = 0.26
 
 
 @dataclass
@@ -194,23 +198,42 @@ def _tightened(u: Utterance, frm: int, longest: int, upto: int | None = None) ->
         words = [(s - cut, e - cut) if s >= b else (s, e) for s, e in words]
 
 
+def _runs(heard: np.ndarray, bridge: int) -> list[tuple[int, int]]:
+    """The heard stretches of a speaker, [first, last + 1) frames, joined across
+    quiet gaps of at most `bridge` frames (a pause an evaluator bridges)."""
+    runs: list[tuple[int, int]] = []
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], heard.astype(np.int8), [0]))))
+    for a, b in zip(edges[::2].tolist(), edges[1::2].tolist()):
+        if runs and a - runs[-1][1] <= bridge:
+            runs[-1] = (runs[-1][0], b)
+        else:
+            runs.append((a, b))
+    return runs
+
+
 def heard_over(prev: Placed, u: Utterance, start: int, sr: int) -> tuple[Placed, int, Utterance]:
     """(prev, start, u) so that the interrupted speaker is heard for HEARD_MIN
-    seconds of the overlap: when their words after `start` are too few ("Tag.
-    Tschüss—", the overlap starting after the pause), the overlap starts
-    earlier, at their last HEARD_MIN heard seconds, and the long pauses of
-    both inside it are shortened to OVERLAP_PAUSE_MAX, as `clear_pauses` does
-    (talked over, a speaker does not stop for long)."""
+    seconds on end inside the overlap (one heard stretch, its pauses short
+    enough to be bridged: HEARD_BRIDGE). When their words after `start` are
+    too few or split by a pause ("Tag. Tschüss—", the overlap starting after
+    the pause; 0.2 s heard, 0.36 s quiet, 0.18 s heard: two pieces each too
+    short to count as talking over), the overlap starts earlier, at the last
+    HEARD_MIN seconds of their last stretch long enough, and the long pauses
+    of both inside it are shortened to OVERLAP_PAUSE_MAX, as `clear_pauses`
+    does (talked over, a speaker does not stop for long)."""
     heard = _heard(prev.utt)
     n = max(1, int(round(HEARD_FRAME * sr)))
     need = int(round(HEARD_MIN / HEARD_FRAME))
-    if int(heard[max(0, (start - prev.start) // n):].sum()) >= need:
+    runs = _runs(heard, int(HEARD_BRIDGE / HEARD_FRAME + 1e-9))
+    s0 = max(0, (start - prev.start) // n)
+    e0 = min(len(heard), -(-(start + len(u.samples) - prev.start) // n))  # where the overlap ends
+    if any(min(b, e0) - max(a, s0) >= need for a, b in runs):
         return prev, start, u
-    idx = np.flatnonzero(heard)
-    if len(idx) < need:
-        return prev, start, u  # an utterance too short to be heard that long: as placed
+    fit = [(a, b) for a, b in runs if b - a >= need and a < s0]
+    if not fit:
+        return prev, start, u  # no stretch heard that long before the overlap: as placed
     longest = int(round(OVERLAP_PAUSE_MAX * sr))
-    at = int(idx[-need]) * n  # where the speaker's last HEARD_MIN heard seconds begin
+    at = (fit[-1][1] - need) * n  # where the last HEARD_MIN seconds of the stretch begin
     if at >= start - prev.start:
         return prev, start, u
     prev = Placed(prev.turn, prev.channel, prev.start, _tightened(prev.utt, at, longest))
