@@ -89,6 +89,38 @@ def test_a_bank_edited_while_a_process_runs_is_read_anew(tmp_path, monkeypatch):
         banks.load_bank.cache_clear()
 
 
+def test_preparations_are_kept_under_the_banks_the_process_loaded(tmp_path, monkeypatch):
+    """cc17: a test process that loaded a bank, then saw it edited before it prepared its templates,
+    kept those preparations under the edited bank's digest; the next process drew templates of the
+    edited bank with another bank's preparations (an IndexError, or silently other words). A
+    preparation is kept under the digest of the banks the process loaded; banks edited while they
+    are read are kept nowhere, nor is anything prepared from them."""
+    import shutil
+
+    from corpusc.render.template import lexicon, memo
+    monkeypatch.delenv("CORPUSC_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(memo, "_PINNED", {})
+    root = tmp_path / "phrases"
+    shutil.copytree(lexicon.PHRASES, root)
+    monkeypatch.setattr(lexicon, "PHRASES", root)
+    core = root / "en-US" / "core.json"
+    loaded = memo._path("marked", "en-US", ())
+    assert memo.kept("bank", "en-US", lambda: {"x": 1}) == {"x": 1}
+    core.write_bytes(core.read_bytes() + b"\n")  # edited after the process loaded it
+    assert memo._path("marked", "en-US", ()) == loaded  # its preparations: under the banks it loaded
+    assert memo._path("bank", "en-US", (), fresh=True) != loaded  # a new process reads the edit anew
+
+    def edited_while_read():
+        core.write_bytes(core.read_bytes() + b"\n")
+        return {"x": 2}
+    assert memo.kept("bank", "en-US", edited_while_read) == {"x": 2}
+    assert memo._path("marked", "en-US", ()) is None  # nothing prepared from it is kept
+    assert not list((tmp_path / "cache").rglob("*.pickle"))[1:]  # only the first bank was written
+    assert memo.kept("bank", "en-US", lambda: {"x": 3}) == {"x": 3}  # read again, unchanged: kept
+    assert memo._path("marked", "en-US", ()) is not None
+
+
 def _files(folder, spec):
     """Files of `spec` (name -> (age in seconds, bytes)) made in `folder`, aged."""
     import time

@@ -83,11 +83,21 @@ def files_digest(files: list[Path], root: Path) -> str:
     return h.hexdigest()
 
 
-def _path(what: str, locale: str, variant: tuple) -> Path | None:
+# locale -> the digest of the banks this process compiled (None: they changed while it read them): the
+# templates a process prepares come from the banks it loaded, so they are kept under that digest, never
+# under one of files edited since (a later process would read preparations of other templates)
+_PINNED: dict[str, bytes | None] = {}
+
+
+def _path(what: str, locale: str, variant: tuple, fresh: bool = False) -> Path | None:
     d = cache_dir()
     if d is None:
         return None
-    h = hashlib.sha256(_code() + _data(locale) + repr((what, locale, variant)).encode())
+    if fresh or locale not in _PINNED:
+        data = _data(locale)
+    elif (data := _PINNED[locale]) is None:
+        return None
+    h = hashlib.sha256(_code() + data + repr((what, locale, variant)).encode())
     return d / "templates" / (h.hexdigest() + ".pickle")
 
 
@@ -127,14 +137,24 @@ def _write(path: Path, value: Any) -> None:
 
 def kept(what: str, locale: str, make: Callable[[], Any], variant: tuple = ()) -> Any:
     """`make()`, or what it returned in an earlier process for the same
-    banks and code (`what` names the value, one per locale and `variant`)."""
-    path = _path(what, locale, variant)
+    banks and code (`what` names the value, one per locale and `variant`).
+    The banks (`what` "bank") are read anew each time and pin the digest the
+    locale's later preparations are kept under; banks that change while
+    `make` reads them are not kept, nor is anything prepared from them."""
+    bank = what == "bank"
+    path = _path(what, locale, variant, fresh=bank)
     if path is None:
         return make()
     got = _read(path) if path.is_file() else None
     if got is None:
         got = make()
+        if _path(what, locale, variant, fresh=bank) != path:  # edited while read: what was read is neither
+            if bank:
+                _PINNED[locale] = None
+            return got
         _write(path, got)
+    if bank:
+        _PINNED[locale] = _data(locale) if _path(what, locale, variant, fresh=True) == path else None
     return got
 
 
