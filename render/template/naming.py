@@ -32,6 +32,9 @@ _WORDS = re.compile(r"[\w'’]+")
 _SENT = re.compile(r"[^.!?]+(?:[.!?]+|$)\s*")
 # slots whose words are facts of this account or call (a head count, a colleague, the rival)
 FACT_SLOTS = ("reps", "calls", "seats", "annual", "dm", "buyer")
+# the patterns of an account's name and head counts, compiled once per account: `re`'s own cache
+# (512 patterns) overflows after a few dozen accounts, and a compile costs a hundred searches
+_rx = lru_cache(maxsize=4096)(re.compile)
 
 
 @lru_cache(maxsize=256)
@@ -45,7 +48,7 @@ def _rules(name: str, short: str, refs: tuple) -> tuple:
             p = p.replace("{co}'s\\b", "{co}'s\\b" + _NOT_POSS)
         else:  # the name alone: not the first half of "Redfold's" ("like yours's")
             p = p.replace("{co}\\b", "{co}\\b(?!['’]s\\b)")
-        out.append((re.compile(p.replace("{co}", f"(?:{alt})")), tuple(r.split("|"))))
+        out.append((_rx(p.replace("{co}", f"(?:{alt})")), tuple(r.split("|"))))
     return tuple(out)
 
 
@@ -58,7 +61,8 @@ def name_less(S: Any, drafts: list[Draft]) -> None:
     if not refs or not short:
         return
     alt = "|".join(re.escape(x) for x in dict.fromkeys((company, short)) if x)
-    said = re.compile(rf"\b(?:{alt})\b")
+    said = _rx(rf"\b(?:{alt})\b")
+    names = tuple(dict.fromkeys(x for x in (company, short) if x))  # a mention says one of these
     rules: dict[str, tuple] = {}  # compiled when a mention is first said plainly (most calls need one side or none)
     facts = _facts(S)
 
@@ -71,14 +75,16 @@ def name_less(S: Any, drafts: list[Draft]) -> None:
         if new != s and (_stock(new, facts) or text_categories(R.loc, new) - text_categories(R.loc, s)):
             new = s
         return new
-    _rewrite(S, drafts, said, GAP, plain)
+    _rewrite(S, drafts, said, GAP, plain, names)
 
 
 def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern, gap: int,
-             change: Callable[[str, str, Draft], str]) -> None:
+             change: Callable[[str, str, Draft], str], needs: tuple[str, ...] = ()) -> None:
     """Walk the call's sentences in order and let `change` say again each one
     that mentions `said` after its first `FIRST` mentions and within `gap`
-    words of the last mention kept; a changed text keeps its labels."""
+    words of the last mention kept; a changed text keeps its labels.
+    `needs`: strings one of which every match of `said` contains (a text
+    holding none is passed by without the search)."""
     R = S.R
     keep = S.keep
     kept = 0
@@ -87,7 +93,7 @@ def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern, gap: int,
         side = "seller" if d.side == "seller" else "buyer"
         for part in (d.head, d.core, d.body, d.tail):
             for k, (text, tags, opt) in enumerate(part):
-                if not said.search(text):
+                if (needs and not any(x in text for x in needs)) or not said.search(text):
                     since += text.count(" ") + 1
                     continue
                 out = []
@@ -192,9 +198,9 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
     figures = [R.slots.get(k) for k in ("reps", "managers")]
     figures = [n for n in figures if isinstance(n, str) and n]
     # a sentence with two of the figures is arithmetic ("with 40 people and five leads, each…"): as it is
-    both = re.compile("|".join(rf"\b{re.escape(n)} (?:{noun})\b" for n in figures) or "(?!)")
+    both = _rx("|".join(rf"\b{re.escape(n)} (?:{noun})\b" for n in figures) or "(?!)")
     for n in figures:
-        said = re.compile(rf"\b{re.escape(n)} (?:{noun})\b")
+        said = _rx(rf"\b{re.escape(n)} (?:{noun})\b")
         rules = {side: _count_rules(data.get(side, ()), n, noun) for side in ("buyer", "seller")}
         # where the line without its figure would be a stock line: the figure kept, the words it counts varied
         same = {side: _count_rules((data.get("keep_figure") or {}).get(side, ()), n, noun) for side in ("buyer", "seller")}
@@ -208,11 +214,11 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
             if new != s and text_categories(R.loc, new) - text_categories(R.loc, s):
                 new = s
             return new
-        _rewrite(S, drafts, said, COUNT_GAP, without)
+        _rewrite(S, drafts, said, COUNT_GAP, without, (n + " ",))
 
 
 def _count_rules(rows, n: str, noun: str) -> tuple:
-    return tuple((re.compile(p.replace("{n}", re.escape(n)).replace("{noun}", noun)),
+    return tuple((_rx(p.replace("{n}", re.escape(n)).replace("{noun}", noun)),
                   tuple(r.replace("{n}", n).split("|"))) for p, r in rows)
 
 
