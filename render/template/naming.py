@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from re import _constants as _sre, _parser
 from typing import Any, Callable
 
 from corpusc.plan import rng
@@ -37,6 +38,35 @@ FACT_SLOTS = ("reps", "calls", "seats", "annual", "dm", "buyer")
 _rx = lru_cache(maxsize=4096)(re.compile)
 
 
+def _needs(pat: re.Pattern) -> tuple[str, ...]:
+    """Literal runs every match of `pat` says (its top-level words, and those
+    of its plain groups): a text without one of them has no match, so the
+    substitution is passed by (tests/test_render_speed.py); () when unknown."""
+    if pat.flags & re.IGNORECASE:
+        return ()
+    try:
+        tree = _parser.parse(pat.pattern, pat.flags)
+    except Exception:  # noqa: BLE001 - no gate: every text is searched
+        return ()
+    runs: list[str] = []
+
+    def walk(seq) -> None:
+        cur: list[str] = []
+        for op, av in seq:
+            if op is _sre.LITERAL:
+                cur.append(chr(av))
+                continue
+            if cur:
+                runs.append("".join(cur))
+                cur = []
+            if op is _sre.SUBPATTERN and not av[1] and not av[2]:  # a group without flags: said whole
+                walk(av[3])
+        if cur:
+            runs.append("".join(cur))
+    walk(tree)
+    return tuple(sorted(set(runs), key=len, reverse=True))
+
+
 @lru_cache(maxsize=256)
 def _rules(name: str, short: str, refs: tuple) -> tuple:
     """The locale's rules for one side, compiled for this account's name
@@ -48,7 +78,8 @@ def _rules(name: str, short: str, refs: tuple) -> tuple:
             p = p.replace("{co}'s\\b", "{co}'s\\b" + _NOT_POSS)
         else:  # the name alone: not the first half of "Redfold's" ("like yours's")
             p = p.replace("{co}\\b", "{co}\\b(?!['’]s\\b)")
-        out.append((_rx(p.replace("{co}", f"(?:{alt})")), tuple(r.split("|"))))
+        pat = _rx(p.replace("{co}", f"(?:{alt})"))
+        out.append((pat, tuple(r.split("|")), _needs(pat)))
     return tuple(out)
 
 
@@ -83,17 +114,21 @@ def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern, gap: int,
     """Walk the call's sentences in order and let `change` say again each one
     that mentions `said` after its first `FIRST` mentions and within `gap`
     words of the last mention kept; a changed text keeps its labels.
-    `needs`: strings one of which every match of `said` contains (a text
-    holding none is passed by without the search)."""
+    `needs`: one or two strings one of which every match of `said` contains
+    (a text holding neither is passed by without the search)."""
+    if len(needs) > 2:
+        raise ValueError("_rewrite: at most two strings a match needs")
     R = S.R
     keep = S.keep
     kept = 0
+    need0 = needs[0] if needs else ""
+    need1 = needs[-1] if needs else ""
     since = gap  # words since the thing was last said
     for d in drafts:
         side = "seller" if d.side == "seller" else "buyer"
         for part in (d.head, d.core, d.body, d.tail):
             for k, (text, tags, opt) in enumerate(part):
-                if (needs and not any(x in text for x in needs)) or not said.search(text):
+                if (needs and need0 not in text and need1 not in text) or not said.search(text):
                     since += text.count(" ") + 1
                     continue
                 out = []
@@ -139,11 +174,25 @@ def _stock(sentence: str, facts: frozenset[str]) -> bool:
 
 def _plain(R: Any, text: str, rules: tuple, said: re.Pattern, kw: dict[str, Any]) -> str:
     """`text` with each mention a rule covers said in plain words, one of the
-    rule's alternatives (a sentence's first word keeps its capital)."""
-    for pat, reps in rules:
-        if not said.search(text):
+    rule's alternatives (a sentence's first word keeps its capital). A rule
+    is tried while the text still says the name; one whose words the text
+    lacks (`_needs`) could not match and is passed by."""
+    live = said.search(text) is not None
+    for pat, reps, need in rules:
+        if not live:
             break
-        text = pat.sub(lambda m: _cap(m, rng.pick(R.r, reps) if len(reps) > 1 else reps[0], text), text)
+        if need:
+            for x in need:
+                if x not in text:
+                    break
+            else:
+                need = ()
+            if need:
+                continue
+        new = pat.sub(lambda m: _cap(m, rng.pick(R.r, reps) if len(reps) > 1 else reps[0], text), text)
+        if new != text:
+            text = new
+            live = said.search(text) is not None
     return text
 
 
@@ -201,9 +250,10 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
     both = _rx("|".join(rf"\b{re.escape(n)} (?:{noun})\b" for n in figures) or "(?!)")
     for n in figures:
         said = _rx(rf"\b{re.escape(n)} (?:{noun})\b")
-        rules = {side: _count_rules(data.get(side, ()), n, noun) for side in ("buyer", "seller")}
+        rules = {side: _count_rules(_rows(data.get(side, ())), n, noun) for side in ("buyer", "seller")}
         # where the line without its figure would be a stock line: the figure kept, the words it counts varied
-        same = {side: _count_rules((data.get("keep_figure") or {}).get(side, ()), n, noun) for side in ("buyer", "seller")}
+        same = {side: _count_rules(_rows((data.get("keep_figure") or {}).get(side, ())), n, noun)
+                for side in ("buyer", "seller")}
 
         def without(s: str, side: str, d: Draft, rules=rules, same=same) -> str:
             if len(both.findall(s)) >= 2:
@@ -217,12 +267,23 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
         _rewrite(S, drafts, said, COUNT_GAP, without, (n + " ",))
 
 
-def _count_rules(rows, n: str, noun: str) -> tuple:
-    return tuple((_rx(p.replace("{n}", re.escape(n)).replace("{noun}", noun)),
-                  tuple(r.replace("{n}", n).split("|"))) for p, r in rows)
+def _rows(rows) -> tuple:
+    return tuple(tuple(x) for x in rows)
+
+
+@lru_cache(maxsize=1024)
+def _count_rules(rows: tuple, n: str, noun: str) -> tuple:
+    """The locale's head-count rules for one figure, compiled (once per account)."""
+    out = []
+    for p, r in rows:
+        pat = _rx(p.replace("{n}", re.escape(n)).replace("{noun}", noun))
+        out.append((pat, tuple(r.replace("{n}", n).split("|")), _needs(pat)))
+    return tuple(out)
 
 
 def _count_sub(R: Any, rules: tuple, s: str) -> str:
-    for pat, reps in rules:
-        s = pat.sub(lambda m: m.expand(rng.pick(R.r, reps) if len(reps) > 1 else reps[0]), s)
+    for pat, reps, need in rules:
+        if need and not all(x in s for x in need):
+            continue  # no match possible (`_needs`)
+        s = pat.sub(lambda m: _expand(m, rng.pick(R.r, reps) if len(reps) > 1 else reps[0]), s)
     return s
