@@ -64,7 +64,7 @@ def _needs(pat: re.Pattern) -> tuple[str, ...]:
         if cur:
             runs.append("".join(cur))
     walk(tree)
-    return tuple(sorted(set(runs), key=len, reverse=True))
+    return tuple(sorted(set(runs), key=lambda x: (-len(x), x)))  # the longest (rarest) first
 
 
 @lru_cache(maxsize=256)
@@ -136,9 +136,12 @@ def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern, gap: int,
                 if "".join(pieces) != text:  # not plain sentences ("…and so"): as it is
                     pieces = [text]
                 for s in pieces:
-                    if said.search(s) and kept >= FIRST and since < gap:
-                        s = change(s, side, d)
-                    left = len(said.findall(s))
+                    found = said.findall(s)
+                    if found and kept >= FIRST and since < gap:
+                        new = change(s, side, d)
+                        if new != s:
+                            s, found = new, said.findall(new)
+                    left = len(found)
                     if left:
                         kept += left
                         since = 0
