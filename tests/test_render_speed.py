@@ -542,3 +542,47 @@ def test_a_literal_run_of_a_pattern_is_in_every_match():
     assert naming._needs(re.compile("abc", re.I)) == ()
     # the parser factors a branch's common prefix out: "ba" is in every match too
     assert naming._needs(re.compile(r"\bfoo (bar|baz) qux")) == (" qux", "foo ", "ba")
+
+
+def test_a_doubled_word_found_possessively_is_the_one_the_plain_pattern_finds():
+    """`service._DOUBLE` (possessive quantifiers) finds the matches, groups
+    and spans of `_DOUBLE_PLAIN` on every bank text of each locale, each with
+    a word of it said twice in odd cases and spacings, and the case-fold letters mixed in."""
+    from corpusc.render.template import service
+    rnd = random.Random(11)
+    texts = []
+    for loc in banks.supported_locales():
+        for s in _texts(loc)[:5000]:
+            ws = s.split(" ")
+            i = rnd.randrange(len(ws))
+            w = ws[i]
+            texts += [s, " ".join(ws[:i + 1] + [rnd.choice([w, w.upper(), w.title(), w + "s", w[:-1] or w])] + ws[i + 1:]),
+                      " ".join(ws[:i + 1] + [rnd.choice(["\t", "  ", "\n"]) + w] + ws[i + 1:]),
+                      s[:rnd.randrange(len(s) + 1)] + rnd.choice(CASEFIX) + " " + rnd.choice(CASEFIX.lower())]
+    found = 0
+    for s in texts:
+        got = [(m.span(), m.group(1)) for m in service._DOUBLE.finditer(s)]
+        assert got == [(m.span(), m.group(1)) for m in service._DOUBLE_PLAIN.finditer(s)], s
+        found += bool(got)
+    assert 0 < found < len(texts)
+
+
+def test_lowered_once_searches_as_each_pattern_does():
+    """`service._search` and `_finditer` with the text lower-cased once give
+    what each pattern's own `search`/`finditer` gives (a `_Lowered`, a plain pattern)."""
+    from corpusc.render.template import service
+    rnd = random.Random(12)
+    pats = [service._lowered(re.compile(r"(?<![\w-])(?:after work|kitchen|pin)(?![\w-])", re.I)),
+            re.compile(r"(?<![\w-])(?:After Work|PIN)(?![\w-])", re.I)]
+    assert pats[0].__class__ is service._Lowered
+    hits = 0
+    for s in ["Right after work, the PIN.", "AFTER WORK in the kitchen", "ſafter work", "pinned", "Kitchen-pin"] + \
+            [t + rnd.choice([" after work", " PIN", " Kıtchen", ""]) for t in _texts("en-US")[:3000]]:
+        low = service._lower_simple(s)
+        for rx in pats:
+            a, b = service._search(rx, s, low), rx.search(s)
+            assert (a and (a.span(), a.group())) == (b and (b.span(), b.group())), s
+            assert [(m.span(), m.group()) for m in service._finditer(rx, s, low)] == \
+                [(m.span(), m.group()) for m in rx.finditer(s)], s
+            hits += b is not None
+    assert hits > 100
