@@ -87,7 +87,7 @@ def test_rules_keep_grammar():
     buyer = naming._rules("Redfold Logistics", "Redfold", tuple(tuple(x) for x in refs["buyer"]))
 
     def apply(rules, text):
-        for pat, reps in rules:
+        for pat, reps, _ in rules:
             text = pat.sub(lambda m: m.expand(reps[0]), text)
         return text
     assert apply(seller, "Sounds like Redfold's doing well.") == "Sounds like Redfold's doing well."

@@ -5,6 +5,7 @@ benchmarks/, never here."""
 from __future__ import annotations
 
 import random
+import re
 
 from corpusc.plan.model import fast
 from corpusc.render.model import Evidence, Turn
@@ -429,3 +430,159 @@ def test_a_replacement_parsed_once_expands_as_the_match_does():
                     got = type(e)
                 assert got == want, (rep, text)
     assert fast_path >= 5 and naming._template("\\12") is None and naming._template("a\\nb") is None
+
+
+def _naming_rule_sets():
+    """Every rule set naming.py compiles, for odd account names and head counts:
+    (locale, kind, rules, said, texts with the name or figure said in them)."""
+    import re
+
+    from corpusc.render.template import naming
+    from corpusc.render.template.lexicon import load_lexicon
+    out = []
+    for loc in banks.supported_locales():
+        lex = load_lexicon(loc)
+        texts = [s for s in _texts(loc) if len(s) < 400][:3000]
+        for company, short in (("Redfold Logistics", "Redfold"), ("A.B. & Co (Nord)", "A.B."), ("O'Neil", "O'Neil"),
+                               ("Stonewind", "Stonewind")):
+            said = re.compile(rf"\b(?:{'|'.join(re.escape(x) for x in dict.fromkeys((company, short)))})\b")
+            for side, refs in (lex.account_refs or {}).items():
+                rules = naming._rules(company, short, tuple(tuple(x) for x in refs))
+                lits = [w for p, r in refs for w in re.findall(r"[A-Za-z]+", p + " " + r) if len(w) > 1]
+                said_in = []
+                for k, s in enumerate(texts[:600]):
+                    ws = s.split(" ")
+                    i = k % (len(ws) + 1)
+                    name = (company, short, short + "'s", company + "'s")[k % 4]
+                    said_in.append(" ".join(ws[:i] + [lits[k % len(lits)], name] + ws[i:]))
+                    said_in.append(" ".join(ws[:i] + [name] + ws[i:]))
+                out.append((loc, f"name/{side}/{short}", rules, said, said_in))
+        data = lex.headcount_refs or {}
+        if data:
+            nouns = list(data.get("nouns", ()))
+            for n in ("25", "zwei", "1,200"):
+                noun = "|".join(re.escape(x) for x in sorted(nouns, key=len, reverse=True))
+                said = re.compile(rf"\b{re.escape(n)} (?:{noun})\b")
+                for side in ("buyer", "seller"):
+                    for rows in (data.get(side, ()), (data.get("keep_figure") or {}).get(side, ())):
+                        rules = naming._count_rules(naming._rows(rows), n, noun)
+                        said_in = []
+                        for k, s in enumerate(texts[:600]):
+                            ws = s.split(" ")
+                            i = k % (len(ws) + 1)
+                            lead = ("all of our", "our", "the", "for", "with", "across", "all", "those", "of")[k % 9]
+                            said_in.append(" ".join(ws[:i] + [lead, n, nouns[k % len(nouns)]] + ws[i:]))
+                        out.append((loc, f"count/{side}/{n}", rules, said, said_in))
+    return out
+
+
+def test_naming_rule_gates_pass_by_only_texts_without_a_match():
+    """`naming._needs`: a rule whose literal runs a text lacks has no match in
+    it (so `_plain` and `_count_sub` may pass it by); on every rule of every
+    locale, for names with regex characters, on bank texts with the name or
+    head count said at each position. Both answers occur."""
+    checked = gated = matched = 0
+    for loc, kind, rules, _, texts in _naming_rule_sets():
+        for pat, _, need in rules:
+            assert need or pat.flags & re.IGNORECASE or kind.startswith("count"), (loc, kind, pat.pattern)
+            for t in texts:
+                has = all(x in t for x in need)
+                hit = pat.search(t) is not None
+                assert has or not hit, (loc, kind, pat.pattern, need, t)
+                checked += 1
+                gated += not has
+                matched += hit
+    assert checked and 0 < gated < checked and matched
+
+
+def test_naming_rewrites_with_gates_are_the_rewrites_without():
+    """`_plain` and `_count_sub` with their gates give the text and the random
+    draws the plain loop over every rule gives (the same stream state after)."""
+    import random
+    from types import SimpleNamespace
+
+    from corpusc.render.template import naming
+    changed = 0
+    for loc, kind, rules, said, texts in _naming_rule_sets():
+        plain = tuple((p, reps, ()) for p, reps, _ in rules)
+        for k, t in enumerate(texts):
+            a, b = SimpleNamespace(r=random.Random(k)), SimpleNamespace(r=random.Random(k))
+            if kind.startswith("name"):
+                got, want = naming._plain(a, t, rules, said, {}), naming._plain(b, t, plain, said, {})
+            else:
+                got, want = naming._count_sub(a, rules, t), naming._count_sub(b, plain, t)
+            assert got == want and a.r.random() == b.r.random(), (loc, kind, t)
+            changed += got != t
+    assert changed > 100
+
+
+def test_a_literal_run_of_a_pattern_is_in_every_match():
+    """`_needs` on patterns of every shape it reads (groups, flags, branches,
+    lookarounds, repeats): each run it names is in every match found."""
+    from corpusc.render.template import naming
+    rnd = random.Random(5)
+    pats = [r"\bab(c|d)e\b", r"x(?:yz)+w", r"(?i:ab)cd", r"(?<!q )foo (bar|baz) qux", r"a?bc", r"(ab|ac)d",
+            r"(?=abc)ab", r"(?:(?:ab)c)d", r"a\.b", r"[ab]cd", r"ab{2}c", r"(?P<x>ab)\1c", r"\d+ items"]
+    pieces = ["ab", "c", "d", "e", "x", "yz", "w", "foo ", "bar", "baz", " qux", "q ", "a", "b", "cd", ".", "12 ",
+              "items", "ababc", " ", "A", "B"]
+    hits = 0
+    for p in pats:
+        rx = re.compile(p)
+        need = naming._needs(rx)
+        for _ in range(4000):
+            s = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 9)))
+            for m in rx.finditer(s):
+                hits += 1
+                assert all(x in m.group(0) for x in need), (p, need, s)
+        for lit in need:
+            for m in rx.finditer(" ".join(["abcde", "xyzw", "abcd", "foo bar qux", "bc", "acd", "abc", "a.b",
+                                           "acd", "abbc", "ababc", "12 items"])):
+                assert lit in m.group(0)
+    assert hits > 1000
+    assert naming._needs(re.compile("abc", re.I)) == ()
+    # the parser factors a branch's common prefix out: "ba" is in every match too
+    assert naming._needs(re.compile(r"\bfoo (bar|baz) qux")) == (" qux", "foo ", "ba")
+
+
+def test_a_doubled_word_found_possessively_is_the_one_the_plain_pattern_finds():
+    """`service._DOUBLE` (possessive quantifiers) finds the matches, groups
+    and spans of `_DOUBLE_PLAIN` on every bank text of each locale, each with
+    a word of it said twice in odd cases and spacings, and the case-fold letters mixed in."""
+    from corpusc.render.template import service
+    rnd = random.Random(11)
+    texts = []
+    for loc in banks.supported_locales():
+        for s in _texts(loc)[:5000]:
+            ws = s.split(" ")
+            i = rnd.randrange(len(ws))
+            w = ws[i]
+            texts += [s, " ".join(ws[:i + 1] + [rnd.choice([w, w.upper(), w.title(), w + "s", w[:-1] or w])] + ws[i + 1:]),
+                      " ".join(ws[:i + 1] + [rnd.choice(["\t", "  ", "\n"]) + w] + ws[i + 1:]),
+                      s[:rnd.randrange(len(s) + 1)] + rnd.choice(CASEFIX) + " " + rnd.choice(CASEFIX.lower())]
+    found = 0
+    for s in texts:
+        got = [(m.span(), m.group(1)) for m in service._DOUBLE.finditer(s)]
+        assert got == [(m.span(), m.group(1)) for m in service._DOUBLE_PLAIN.finditer(s)], s
+        found += bool(got)
+    assert 0 < found < len(texts)
+
+
+def test_lowered_once_searches_as_each_pattern_does():
+    """`service._search` and `_finditer` with the text lower-cased once give
+    what each pattern's own `search`/`finditer` gives (a `_Lowered`, a plain pattern)."""
+    from corpusc.render.template import service
+    rnd = random.Random(12)
+    pats = [service._lowered(re.compile(r"(?<![\w-])(?:after work|kitchen|pin)(?![\w-])", re.I)),
+            re.compile(r"(?<![\w-])(?:After Work|PIN)(?![\w-])", re.I)]
+    assert pats[0].__class__ is service._Lowered
+    hits = 0
+    for s in ["Right after work, the PIN.", "AFTER WORK in the kitchen", "ſafter work", "pinned", "Kitchen-pin"] + \
+            [t + rnd.choice([" after work", " PIN", " Kıtchen", ""]) for t in _texts("en-US")[:3000]]:
+        low = service._lower_simple(s)
+        for rx in pats:
+            a, b = service._search(rx, s, low), rx.search(s)
+            assert (a and (a.span(), a.group())) == (b and (b.span(), b.group())), s
+            assert [(m.span(), m.group()) for m in service._finditer(rx, s, low)] == \
+                [(m.span(), m.group()) for m in rx.finditer(s)], s
+            hits += b is not None
+    assert hits > 100

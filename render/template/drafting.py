@@ -167,12 +167,10 @@ class Drafter:
         # signal labels: the categories of every text rendered from the banks (signal_keys.json), so a
         # sentence, or a slot value said inside another sentence, is labelled by what went into it
         self.signals: dict[str, frozenset[str]] = {}
-        self._acc: list[set[str]] = []  # categories of the renders in progress, innermost last
-        # where in a render in progress each category came from: its pieces so far, (piece, offset in
-        # it, categories, whole template?) of each marker and labelled slot, the pieces that are slots
-        self._outs: list[list[str]] = []
-        self._ev: list[list[tuple]] = []
-        self._slot_at: list[list[int]] = []
+        # the innermost render in progress (`render`; the one before it is restored after it): its
+        # categories so far, its pieces so far, where each category came from ((piece, offset in it,
+        # categories, whole template?) of each marker and labelled slot), the pieces that are slots
+        self._frame: tuple[set[str], list[str], list[tuple], list[int]] | None = None
         # a rendered text of two or more sentences -> ((start, end, categories), ...) per sentence: the
         # label of a signal is the sentence that carries it, not its neighbours ("Great question.")
         self.split: dict[str, tuple] = {}
@@ -225,21 +223,22 @@ class Drafter:
         return self.render(lst[i], kw)
 
     def _get(self, name: str) -> str:
+        """A slot's value in the render in progress (`emit` calls it only inside `render`)."""
         if name[0] == MARK:  # {#category}: the sentence carries this signal (signals.marked_bank)
-            if self._acc:
-                self._acc[-1].add(name[1:])
-                out = self._outs[-1]
-                # a marker before any words: the template's key declares it for the whole template
-                self._ev[-1].append((len(out), 0, (name[1:],), not any(out)))
+            acc, out, ev, _ = self._frame
+            acc.add(name[1:])
+            # a marker before any words: the template's key declares it for the whole template
+            ev.append((len(out), 0, (name[1:],), not any(out)))
             return ""
         if name[0] == "@":  # {@bank.key}: a phrase from another bank, composed in place
-            at = len(self._outs[-1]) if self._outs else 0
+            frame = self._frame
+            at = len(frame[1])
             v = self.render(self.template(name[1:]), self.kw, cap=False)
-            if self._acc:
-                self._slot_at[-1].append(at)
-                self._value_events(at, v, NONE)
+            frame[3].append(at)
+            self._value_events(frame[2], at, v, NONE)
             return v
-        v = self.kw.get(name)
+        kw = self.kw
+        v = kw.get(name)
         if v is None:
             v = self.slots.get(name)
             if v is None:
@@ -248,28 +247,26 @@ class Drafter:
                 return ""
         if v.__class__ is not str:
             v = v() if callable(v) else str(v)
-        if v and name != "me" and v == self.kw.get("me"):  # the speaker named in the third person
+        if v and name != "me" and v == kw.get("me"):  # the speaker named in the third person
             self.selfref = True
-        if self._acc:
-            acc = self._acc[-1]
-            at = len(self._outs[-1])
-            self._slot_at[-1].append(at)
-            own = SLOT_SIGNALS.get(name)
-            if own:
-                acc |= own
-            cats = self.signals.get(v)
-            if cats is None:
-                cats = self.categories_of(v)
-            if cats:
-                acc |= cats
-            if own or cats:
-                self._value_events(at, v, own or NONE)
+        acc, out, ev, slot_at = self._frame
+        at = len(out)
+        slot_at.append(at)
+        own = SLOT_SIGNALS.get(name)
+        if own:
+            acc |= own
+        cats = self.signals.get(v)
+        if cats is None:
+            cats = self.categories_of(v)
+        if cats:
+            acc |= cats
+        if own or cats:
+            self._value_events(ev, at, v, own or NONE)
         return v
 
-    def _value_events(self, at: int, v: str, own: frozenset[str]) -> None:
+    def _value_events(self, ev: list[tuple], at: int, v: str, own: frozenset[str]) -> None:
         """The categories a slot's value (or a composed phrase) brings, where it
         is said: the slot's own at its start, the value's by its own sentences."""
-        ev = self._ev[-1]
         if own:
             ev.append((at, 0, own, False))
         parts = self.split.get(v)
@@ -306,28 +303,21 @@ class Drafter:
             return t
         # a marker slot {#category} or a labelled slot value adds to `acc` (_get)
         acc: set[str] = set()
-        saved = self.kw
+        saved, outer = self.kw, self._frame
         self.kw = kw or {}
         out: list[str] = []
         ev: list[tuple] = []
         slot_at: list[int] = []
-        stack = self._acc
-        stack.append(acc)
-        self._outs.append(out)
-        self._ev.append(ev)
-        self._slot_at.append(slot_at)
+        self._frame = (acc, out, ev, slot_at)
         emit(t, self.r, self._get, out)
-        stack.pop()
-        self._outs.pop()
-        self._ev.pop()
-        self._slot_at.pop()
+        self._frame = outer
         self.kw = saved
         raw = "".join(out)
         text = tidy(raw, cap)
         if acc:
             signals[text] = signals.get(text, NONE) | acc
-            if stack:
-                stack[-1] |= acc
+            if outer is not None:
+                outer[0].update(acc)
             if text not in self.split and ev:
                 parts = self._sentences(out, raw, text, ev, slot_at)
                 if parts is not None:

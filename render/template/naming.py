@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from re import _constants as _sre, _parser
 from typing import Any, Callable
 
 from corpusc.plan import rng
@@ -32,6 +33,38 @@ _WORDS = re.compile(r"[\w'’]+")
 _SENT = re.compile(r"[^.!?]+(?:[.!?]+|$)\s*")
 # slots whose words are facts of this account or call (a head count, a colleague, the rival)
 FACT_SLOTS = ("reps", "calls", "seats", "annual", "dm", "buyer")
+# the patterns of an account's name and head counts, compiled once per account: `re`'s own cache
+# (512 patterns) overflows after a few dozen accounts, and a compile costs a hundred searches
+_rx = lru_cache(maxsize=4096)(re.compile)
+
+
+def _needs(pat: re.Pattern) -> tuple[str, ...]:
+    """Literal runs every match of `pat` says (its top-level words, and those
+    of its plain groups): a text without one of them has no match, so the
+    substitution is passed by (tests/test_render_speed.py); () when unknown."""
+    if pat.flags & re.IGNORECASE:
+        return ()
+    try:
+        tree = _parser.parse(pat.pattern, pat.flags)
+    except Exception:  # noqa: BLE001 - no gate: every text is searched
+        return ()
+    runs: list[str] = []
+
+    def walk(seq) -> None:
+        cur: list[str] = []
+        for op, av in seq:
+            if op is _sre.LITERAL:
+                cur.append(chr(av))
+                continue
+            if cur:
+                runs.append("".join(cur))
+                cur = []
+            if op is _sre.SUBPATTERN and not av[1] and not av[2]:  # a group without flags: said whole
+                walk(av[3])
+        if cur:
+            runs.append("".join(cur))
+    walk(tree)
+    return tuple(sorted(set(runs), key=lambda x: (-len(x), x)))  # the longest (rarest) first
 
 
 @lru_cache(maxsize=256)
@@ -45,7 +78,8 @@ def _rules(name: str, short: str, refs: tuple) -> tuple:
             p = p.replace("{co}'s\\b", "{co}'s\\b" + _NOT_POSS)
         else:  # the name alone: not the first half of "Redfold's" ("like yours's")
             p = p.replace("{co}\\b", "{co}\\b(?!['’]s\\b)")
-        out.append((re.compile(p.replace("{co}", f"(?:{alt})")), tuple(r.split("|"))))
+        pat = _rx(p.replace("{co}", f"(?:{alt})"))
+        out.append((pat, tuple(r.split("|")), _needs(pat)))
     return tuple(out)
 
 
@@ -58,7 +92,8 @@ def name_less(S: Any, drafts: list[Draft]) -> None:
     if not refs or not short:
         return
     alt = "|".join(re.escape(x) for x in dict.fromkeys((company, short)) if x)
-    said = re.compile(rf"\b(?:{alt})\b")
+    said = _rx(rf"\b(?:{alt})\b")
+    names = tuple(dict.fromkeys(x for x in (company, short) if x))  # a mention says one of these
     rules: dict[str, tuple] = {}  # compiled when a mention is first said plainly (most calls need one side or none)
     facts = _facts(S)
 
@@ -71,23 +106,29 @@ def name_less(S: Any, drafts: list[Draft]) -> None:
         if new != s and (_stock(new, facts) or text_categories(R.loc, new) - text_categories(R.loc, s)):
             new = s
         return new
-    _rewrite(S, drafts, said, GAP, plain)
+    _rewrite(S, drafts, said, GAP, plain, names)
 
 
 def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern, gap: int,
-             change: Callable[[str, str, Draft], str]) -> None:
+             change: Callable[[str, str, Draft], str], needs: tuple[str, ...] = ()) -> None:
     """Walk the call's sentences in order and let `change` say again each one
     that mentions `said` after its first `FIRST` mentions and within `gap`
-    words of the last mention kept; a changed text keeps its labels."""
+    words of the last mention kept; a changed text keeps its labels.
+    `needs`: one or two strings one of which every match of `said` contains
+    (a text holding neither is passed by without the search)."""
+    if len(needs) > 2:
+        raise ValueError("_rewrite: at most two strings a match needs")
     R = S.R
     keep = S.keep
     kept = 0
+    need0 = needs[0] if needs else ""
+    need1 = needs[-1] if needs else ""
     since = gap  # words since the thing was last said
     for d in drafts:
         side = "seller" if d.side == "seller" else "buyer"
         for part in (d.head, d.core, d.body, d.tail):
             for k, (text, tags, opt) in enumerate(part):
-                if not said.search(text):
+                if (needs and need0 not in text and need1 not in text) or not said.search(text):
                     since += text.count(" ") + 1
                     continue
                 out = []
@@ -95,9 +136,12 @@ def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern, gap: int,
                 if "".join(pieces) != text:  # not plain sentences ("…and so"): as it is
                     pieces = [text]
                 for s in pieces:
-                    if said.search(s) and kept >= FIRST and since < gap:
-                        s = change(s, side, d)
-                    left = len(said.findall(s))
+                    found = said.findall(s)
+                    if found and kept >= FIRST and since < gap:
+                        new = change(s, side, d)
+                        if new != s:
+                            s, found = new, said.findall(new)
+                    left = len(found)
                     if left:
                         kept += left
                         since = 0
@@ -133,11 +177,25 @@ def _stock(sentence: str, facts: frozenset[str]) -> bool:
 
 def _plain(R: Any, text: str, rules: tuple, said: re.Pattern, kw: dict[str, Any]) -> str:
     """`text` with each mention a rule covers said in plain words, one of the
-    rule's alternatives (a sentence's first word keeps its capital)."""
-    for pat, reps in rules:
-        if not said.search(text):
+    rule's alternatives (a sentence's first word keeps its capital). A rule
+    is tried while the text still says the name; one whose words the text
+    lacks (`_needs`) could not match and is passed by."""
+    live = said.search(text) is not None
+    for pat, reps, need in rules:
+        if not live:
             break
-        text = pat.sub(lambda m: _cap(m, rng.pick(R.r, reps) if len(reps) > 1 else reps[0], text), text)
+        if need:
+            for x in need:
+                if x not in text:
+                    break
+            else:
+                need = ()
+            if need:
+                continue
+        new = pat.sub(lambda m: _cap(m, rng.pick(R.r, reps) if len(reps) > 1 else reps[0], text), text)
+        if new != text:
+            text = new
+            live = said.search(text) is not None
     return text
 
 
@@ -192,12 +250,13 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
     figures = [R.slots.get(k) for k in ("reps", "managers")]
     figures = [n for n in figures if isinstance(n, str) and n]
     # a sentence with two of the figures is arithmetic ("with 40 people and five leads, each…"): as it is
-    both = re.compile("|".join(rf"\b{re.escape(n)} (?:{noun})\b" for n in figures) or "(?!)")
+    both = _rx("|".join(rf"\b{re.escape(n)} (?:{noun})\b" for n in figures) or "(?!)")
     for n in figures:
-        said = re.compile(rf"\b{re.escape(n)} (?:{noun})\b")
-        rules = {side: _count_rules(data.get(side, ()), n, noun) for side in ("buyer", "seller")}
+        said = _rx(rf"\b{re.escape(n)} (?:{noun})\b")
+        rules = {side: _count_rules(_rows(data.get(side, ())), n, noun) for side in ("buyer", "seller")}
         # where the line without its figure would be a stock line: the figure kept, the words it counts varied
-        same = {side: _count_rules((data.get("keep_figure") or {}).get(side, ()), n, noun) for side in ("buyer", "seller")}
+        same = {side: _count_rules(_rows((data.get("keep_figure") or {}).get(side, ())), n, noun)
+                for side in ("buyer", "seller")}
 
         def without(s: str, side: str, d: Draft, rules=rules, same=same) -> str:
             if len(both.findall(s)) >= 2:
@@ -208,15 +267,26 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
             if new != s and text_categories(R.loc, new) - text_categories(R.loc, s):
                 new = s
             return new
-        _rewrite(S, drafts, said, COUNT_GAP, without)
+        _rewrite(S, drafts, said, COUNT_GAP, without, (n + " ",))
 
 
-def _count_rules(rows, n: str, noun: str) -> tuple:
-    return tuple((re.compile(p.replace("{n}", re.escape(n)).replace("{noun}", noun)),
-                  tuple(r.replace("{n}", n).split("|"))) for p, r in rows)
+def _rows(rows) -> tuple:
+    return tuple(tuple(x) for x in rows)
+
+
+@lru_cache(maxsize=1024)
+def _count_rules(rows: tuple, n: str, noun: str) -> tuple:
+    """The locale's head-count rules for one figure, compiled (once per account)."""
+    out = []
+    for p, r in rows:
+        pat = _rx(p.replace("{n}", re.escape(n)).replace("{noun}", noun))
+        out.append((pat, tuple(r.replace("{n}", n).split("|")), _needs(pat)))
+    return tuple(out)
 
 
 def _count_sub(R: Any, rules: tuple, s: str) -> str:
-    for pat, reps in rules:
-        s = pat.sub(lambda m: m.expand(rng.pick(R.r, reps) if len(reps) > 1 else reps[0]), s)
+    for pat, reps, need in rules:
+        if need and not all(x in s for x in need):
+            continue  # no match possible (`_needs`)
+        s = pat.sub(lambda m: _expand(m, rng.pick(R.r, reps) if len(reps) > 1 else reps[0]), s)
     return s

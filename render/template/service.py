@@ -39,7 +39,11 @@ def _groups(bank: dict, dom: str, name: str) -> list[list[str]]:
     return out
 
 
-_DOUBLE = re.compile(r"(?<![\w'-])([\w']+)\s+\1(?![\w'-])", re.I)
+# a word said twice in a row; its quantifiers possessive: a word's letters are never a space, so no
+# shorter word and no fewer spaces can match where the whole run did not (`_DOUBLE_PLAIN`, the
+# pattern as first written: tests/test_render_speed.py), and the engine gives nothing back to try
+_DOUBLE = re.compile(r"(?<![\w'-])([\w']++)\s++\1(?![\w'-])", re.I)
+_DOUBLE_PLAIN = re.compile(r"(?<![\w'-])([\w']+)\s+\1(?![\w'-])", re.I)
 
 
 def _doubled(loc: str, text: str) -> bool:
@@ -114,6 +118,25 @@ class _Lowered:
         if text.isascii() or _NOT_SIMPLE(text) is None:
             return self.low.finditer(text.lower())
         return self.rx.finditer(text)
+
+
+def _lower_simple(text: str) -> str | None:
+    """`text` lower-cased when a `_Lowered` would search it so, else None."""
+    return text.lower() if text.isascii() or _NOT_SIMPLE(text) is None else None
+
+
+def _search(rx, text: str, low: str | None):
+    """`rx.search(text)`, a `_Lowered` searching `low` (`_lower_simple(text)`) lower-cased once for several."""
+    if low is not None and rx.__class__ is _Lowered:
+        return rx.low.search(low)
+    return rx.search(text)
+
+
+def _finditer(rx, text: str, low: str | None):
+    """`rx.finditer(text)`, as `_search`."""
+    if low is not None and rx.__class__ is _Lowered:
+        return rx.low.finditer(low)
+    return rx.finditer(text)
 
 
 def _lowered(rx: re.Pattern) -> re.Pattern | _Lowered:
@@ -867,7 +890,8 @@ class Service:
         transfer talk without a transfer) is checked again as written: pruned
         alternative by alternative, two alternatives side by side may still say
         it ("turned off and on" + " the phone", "ich" + "warte" + " auf")."""
-        if self.unsaid is not None and not self.holding and self.unsaid.search(text):
+        low = _lower_simple(text)  # for the `_Lowered` patterns below, lower-cased once
+        if self.unsaid is not None and not self.holding and _search(self.unsaid, text, low):
             return True
         if _doubled(self.R.loc, text):
             return True  # "look at" + "at the same time", a paraphrase's "today" + the template's "today"
@@ -887,12 +911,14 @@ class Service:
         says = self.answer_at.get(self.turn_of.get(id(kw), -1)) if id(kw) not in self.callers else None
         if says is not None and not self.holding and not says.search(text):
             return True  # the agent's answer to the caller's question says what it answers (the hold's words aside)
-        if self.fact_values is not None and any(m.group().lower() not in self.drawn
-                                                for m in self.fact_values.finditer(text)):
-            return True  # another value of one of the call's facts: two payees
+        if self.fact_values is not None:
+            drawn = self.drawn
+            for m in _finditer(self.fact_values, text, low):
+                if m.group().lower() not in drawn:
+                    return True  # another value of one of the call's facts: two payees
         rx, facts, hours, ages = _caller_facts(self.R.loc, self.dom)
         new: dict[int, int] = {}
-        for m in rx.finditer(text):
+        for m in _finditer(rx, text, low):
             f = m.group().lower()
             if id(kw) in self.callers and any(not lo <= self.hour < hi for lo, hi in hours.get(f, ())):
                 return True  # (the caller's own day: the agent's "heute Mittag" is a callback's time)
