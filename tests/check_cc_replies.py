@@ -13,22 +13,13 @@ import re
 import sys
 from pathlib import Path
 
-from corpusc.render.template import service
-
 from .test_cc_population_facts import _render, _sentences
-from .test_cc_replies import KINDS, OTHER_REPLY, TOPICS
+from .test_cc_replies import KINDS, OTHER_REPLY, TOPICS, capture_steps
 
 
 def main(spec: str, out: str) -> None:
     """Print (a) and (b) for the calls of `out` that `spec` renders alike in process."""
-    steps: dict[str, dict[int, str]] = {}
-    run = service.Service.run
-
-    def spy(self):
-        drafts = run(self)
-        steps[self.call.id] = dict(self.step_at)
-        return drafts
-    service.Service.run = spy
+    steps = capture_steps(setattr)
     rendered = {rc.call_id: rc for _, rc in _render(Path(spec))}
     a_bad, a_asked, b_bad, b_asked, diff = [], 0, [], 0, 0
     for f in sorted((Path(out) / "transcripts").glob("*.json")):

@@ -19,9 +19,9 @@ import pytest
 from .test_cc_population_facts import _render, _sentences, _spec
 
 
-@pytest.fixture(scope="module")
-def played(tmp_path_factory, monkeypatch_module) -> list[tuple[object, dict[int, str]]]:
-    """(rendered call, the step each turn plays) of 180 German and 180 English calls (seeds 31 and 47)."""
+def capture_steps(setattr_) -> dict[str, dict[int, str]]:
+    """The step each turn of each service call rendered from now on plays (the renderer's own
+    `Service.step_at`), by call id; `setattr_` patches `Service.run` (a monkeypatch's or setattr)."""
     from corpusc.render.template import service
     steps: dict[str, dict[int, str]] = {}
     run = service.Service.run
@@ -30,7 +30,14 @@ def played(tmp_path_factory, monkeypatch_module) -> list[tuple[object, dict[int,
         drafts = run(self)
         steps[self.call.id] = dict(self.step_at)
         return drafts
-    monkeypatch_module.setattr(service.Service, "run", spy)
+    setattr_(service.Service, "run", spy)
+    return steps
+
+
+@pytest.fixture(scope="module")
+def played(tmp_path_factory, monkeypatch_module) -> list[tuple[object, dict[int, str]]]:
+    """(rendered call, the step each turn plays) of 180 German and 180 English calls (seeds 31 and 47)."""
+    steps = capture_steps(monkeypatch_module.setattr)
     tmp = tmp_path_factory.mktemp("ccreplies")
     out = []
     for name, seed, lang in (("de", 31, "de-DE"), ("en", 47, "en-US")):

@@ -188,6 +188,17 @@ def test_a_past_day_is_not_today_and_yesterday_was_a_working_day(corpus):
     assert not bad, f"{len(bad)} day slips: {bad[:5]}"
 
 
+def _replies_to(corpus, asks):
+    """(call, buyer turn, its question's sentences, the reply's sentences) of each seller turn ending
+    on a question `asks(locale, question)` picks, and the buyer turn right after it."""
+    calls, rendered = corpus
+    for c, rc in zip(calls, rendered):
+        for a, b in _exchanges(rc):
+            asked, said = _sentences(a.text), _sentences(b.text)
+            if asked and said and asked[-1].endswith("?") and asks(c.locale, asked[-1]):
+                yield c, b, asked, said
+
+
 # a question asking who (kickoff, admin, signer, procurement), in the test's own words per locale
 WHO_Q = {"en-US": re.compile(r"^(?:who|which (?:people|folks|person))\b", re.I),
          "de-DE": re.compile(r"^(?:wer|welche stelle)\b", re.I)}
@@ -204,17 +215,12 @@ def test_a_question_asking_who_is_not_answered_with_a_time(corpus):
     """reader14 #11: "Which people do you want in the kickoff from your side?" was answered
     "We should schedule it once the quarter closes." A terms or signoff item's reply bank now holds
     one reply per question (render/template/sales.py `_paired`)."""
-    calls, rendered = corpus
     bad, seen = [], 0
-    for c, rc in zip(calls, rendered):
-        for a, b in _exchanges(rc):
-            asked, said = _sentences(a.text), _sentences(b.text)
-            if not asked or not said or not asked[-1].endswith("?") or not WHO_Q[c.locale].match(asked[-1]):
-                continue
-            seen += 1
-            first = FILLER.sub("", said[0])
-            if TIME[c.locale].search(first) and not PERSON[c.locale].search(first):
-                bad.append((c.id, b.index, asked[-1][:60], first[:70]))
+    for c, b, asked, said in _replies_to(corpus, lambda loc, q: WHO_Q[loc].match(q)):
+        seen += 1
+        first = FILLER.sub("", said[0])
+        if TIME[c.locale].search(first) and not PERSON[c.locale].search(first):
+            bad.append((c.id, b.index, asked[-1][:60], first[:70]))
     assert not bad, f"{len(bad)} of {seen} questions asking who were answered with a time: {bad[:5]}"
 
 
@@ -229,14 +235,9 @@ def test_a_question_asking_when_is_answered_with_a_time(corpus):
     """reader17: "If a deal slips, how quickly do you find out?" was answered "Storytelling, mostly."
     (a discovery topic's answers were drawn apart from its questions); a discovery topic whose answer
     bank holds one answer per question now answers each with its own."""
-    calls, rendered = corpus
     bad, seen = [], 0
-    for c, rc in zip(calls, rendered):
-        for a, b in _exchanges(rc):
-            asked, said = _sentences(a.text), _sentences(b.text)
-            if not asked or not said or not asked[-1].endswith("?") or not WHEN_Q[c.locale].search(asked[-1]):
-                continue
-            seen += 1
-            if not WHEN_A[c.locale].search(" ".join(said[:4])):  # after an opener ("Hm. Good question.")
-                bad.append((c.id, b.index, asked[-1][-60:], " ".join(said[:2])[:90]))
+    for c, b, asked, said in _replies_to(corpus, lambda loc, q: WHEN_Q[loc].search(q)):
+        seen += 1
+        if not WHEN_A[c.locale].search(" ".join(said[:4])):  # after an opener ("Hm. Good question.")
+            bad.append((c.id, b.index, asked[-1][-60:], " ".join(said[:2])[:90]))
     assert not bad, f"{len(bad)} of {seen} questions asking when were not answered with a time: {bad[:5]}"

@@ -93,7 +93,7 @@ def _path(what: str, locale: str, variant: tuple, fresh: bool = False) -> Path |
     d = cache_dir()
     if d is None:
         return None
-    if fresh or locale not in _PINNED:
+    if fresh or what == "bank" or locale not in _PINNED:  # the banks themselves: as on disk now
         data = _data(locale)
     elif (data := _PINNED[locale]) is None:
         return None
