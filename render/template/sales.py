@@ -206,8 +206,13 @@ class Sales:
         company = a.display if a else R.phrase("fallback.company")
         size = a.size if a else "mid_market"
         people_key = R.first_key(f"people.{ind_name}", "people.default")
-        # "Vertriebler/Vertrieblern": the plural as said, and after a dative ("mit den {people_dat}")
-        people, _, people_dat = R.first_entry(people_key).partition("/")
+        # "Vertriebler/Vertrieblern": the plural as said, and after a dative ("mit den {people_dat}");
+        # where the locale has several words for the staff, the account's own, the same in each of its
+        # calls (its own stream: the rest of the call draws as before)
+        words = R.bank.get(people_key) or ()
+        entry = R.first_entry(people_key) if len(words) < 2 else R.render(rng.pick(
+            rng.stream(h.corpus.get("seed", 0), "render.people", c.account or c.id), words), cap=False)
+        people, _, people_dat = entry.partition("/")
         lead = self.sellers[0]
         mb = next((p for p in self.buyers if p.decision_maker), self.buyers[0])
         self.main_buyer = mb
