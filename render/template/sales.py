@@ -259,7 +259,11 @@ class Sales:
             topic = strip_end(R.lex.lower_first(c.topic))
         if not topic:
             topic = R.phrase(f"topic.{self.work}" if R.has(f"topic.{self.work}") else "topic.default")
-        crm = "Salesforce" if (size in ("enterprise", "mid_market") or len(company) % 2) else "HubSpot"
+        # the account's CRM: the locale's for its size (crm.large, crm.small), the same in each of its
+        # calls (its own stream: the rest of the call draws as before)
+        crms = R.bank["crm.large" if (size in ("enterprise", "mid_market") or len(company) % 2) else "crm.small"]
+        crm = R.render(crms[0] if len(crms) < 2 else rng.pick(
+            rng.stream(h.corpus.get("seed", 0), "render.crm", c.account or c.id), crms), cap=False)
         # the buyer's upcoming milestone, one per call; German banks give "accusative/dative" pairs
         # facts of the account, the same in each of its calls: its own random stream
         saved, R.r = R.r, rng.stream(h.corpus.get("seed", 0), "render.account", c.account or c.id)
