@@ -210,8 +210,13 @@ class Sales:
         company = a.display if a else R.phrase("fallback.company")
         size = a.size if a else "mid_market"
         people_key = R.first_key(f"people.{ind_name}", "people.default")
-        # "Vertriebler/Vertrieblern": the plural as said, and after a dative ("mit den {people_dat}")
-        people, _, people_dat = R.first_entry(people_key).partition("/")
+        # "Vertriebler/Vertrieblern": the plural as said, and after a dative ("mit den {people_dat}");
+        # where the locale has several words for the staff, the account's own, the same in each of its
+        # calls (its own stream: the rest of the call draws as before)
+        words = R.bank.get(people_key) or ()
+        entry = R.first_entry(people_key) if len(words) < 2 else R.render(rng.pick(
+            rng.stream(h.corpus.get("seed", 0), "render.people", c.account or c.id), words), cap=False)
+        people, _, people_dat = entry.partition("/")
         lead = self.sellers[0]
         mb = next((p for p in self.buyers if p.decision_maker), self.buyers[0])
         self.main_buyer = mb
@@ -258,7 +263,11 @@ class Sales:
             topic = strip_end(R.lex.lower_first(c.topic))
         if not topic:
             topic = R.phrase(f"topic.{self.work}" if R.has(f"topic.{self.work}") else "topic.default")
-        crm = "Salesforce" if (size in ("enterprise", "mid_market") or len(company) % 2) else "HubSpot"
+        # the account's CRM: the locale's for its size (crm.large, crm.small), the same in each of its
+        # calls (its own stream: the rest of the call draws as before)
+        crms = R.bank["crm.large" if (size in ("enterprise", "mid_market") or len(company) % 2) else "crm.small"]
+        crm = R.render(crms[0] if len(crms) < 2 else rng.pick(
+            rng.stream(h.corpus.get("seed", 0), "render.crm", c.account or c.id), crms), cap=False)
         # the buyer's upcoming milestone, one per call; German banks give "accusative/dative" pairs
         # facts of the account, the same in each of its calls: its own random stream
         saved, R.r = R.r, rng.stream(h.corpus.get("seed", 0), "render.account", c.account or c.id)
