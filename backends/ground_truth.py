@@ -53,7 +53,6 @@ INTERPRETATIONS = {("positive", "buyer"): "hidden concern", ("positive", "seller
                    ("negative", "buyer"): "concern voiced but not felt", ("negative", "seller"): "a limitation played down"}
 PAUSE = re.compile(r"^(?:(?P<a>\d+(?:\.\d+)?)s pause|(?P<kind>silence|hold) (?P<b>\d+(?:\.\d+)?)s)$")
 LONG_PAUSE = 2.0  # seconds: a pause at least this long is a long pause
-NOT_PERSONA = {"opening", "small_talk", "introduce_stakeholder", "agenda", "close", "reference"}
 STEP_WORDS = {"raised": "raised", "reopened": "reopened", "resolved": "accepted the answer on",
               "stalled": "kept open", "addressed": "heard the answer on", "unaddressed": "was put off on"}
 
@@ -158,7 +157,9 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
             info = persona_info.get(p.persona, {})
             cited, rationale, shown = _persona_evidence(p, info, call, rc, behavioral, words, loc)
             if len(cited) < MIN_SHOWN:  # the call gave no room to show the persona: no label the text cannot bear
-                substantive = sum(1 for t in spoken if not set(turns[t].beats) & NOT_PERSONA)
+                from corpusc.render.template.traits import ritual_turns
+                ritual = ritual_turns(call.beats, len(turns))
+                substantive = sum(1 for t in spoken if t not in ritual)
                 entry["persona_unclassified"] = {
                     "label": p.persona, "title": info.get("title", p.persona), "evidence_turns": cited,
                     "shown": shown, "reason": f"the traits showed in {len(cited)} of {substantive} substantive "
@@ -293,10 +294,10 @@ def _persona_evidence(p, info: dict, call: Call, rc: RenderedCall, behavioral, w
     transcript. Only turns that show the traits are cited; fewer than
     MIN_SHOWN of them and the participant is not classified (the caller says so)."""
     from corpusc.render.template.traits import (BEAT_WORDS, LINE_WORDS, LONG_FACTOR, SHORT_FACTOR, SIGNAL_WORDS,
-                                                TOPIC_WORDS, beat_shows, trait_of)
+                                                TOPIC_WORDS, beat_ritual, beat_shows, ritual_turns, trait_of)
     pid, turns = p.id, rc.turns
     trait = trait_of(p.side, p.persona, info)
-    chit = {t.index for t in turns if set(t.beats) & NOT_PERSONA}
+    chit = ritual_turns(call.beats, len(turns))
     mine = [t for t in turns if t.speaker == pid and t.index not in chit]
     shows: dict[int, list[str]] = {}
     items: list[dict[str, Any]] = []
@@ -330,7 +331,8 @@ def _persona_evidence(p, info: dict, call: Call, rc: RenderedCall, behavioral, w
         for x in behavioral["pauses"]:
             if x["speaker"] == pid and x["long"] and x["kind"] == "pause" and x["turn"] not in chit:
                 add(x["turn"], f"paused {x['seconds']:g} s before answering", {"kind": "pause", "seconds": x["seconds"]})
-    lengths = sorted(words[t.index] for t in turns if t.side != "seller" and t.index not in chit)
+    ritual = beat_ritual(call.beats)  # the median of the buyers' turns: as documented, beats of ritual left out
+    lengths = sorted(words[t.index] for t in turns if t.side != "seller" and t.index not in ritual)
     median = lengths[len(lengths) // 2] if lengths else 0
     said = [t for t in mine if t.overlaps is None]  # a backchannel or an interjection is short by its kind
     if trait.short:  # the participant's shortest turns, well under the call's buyers' median

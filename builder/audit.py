@@ -20,7 +20,6 @@ from corpusc.render.template.signals import names_pattern, read_signals
 CONTRADICTORY = (("divergence", "buying_intent"), ("divergence", "objection:resolved"),
                  ("objection:raised", "objection:resolved"))
 MID_CUES = re.compile(r"\[[^\]]*\]")  # cues written inside a turn's words
-NOT_PERSONA = {"opening", "small_talk", "introduce_stakeholder", "agenda", "close", "reference"}
 
 
 def located(gt: dict[str, Any]) -> Iterable[dict[str, Any]]:
@@ -102,16 +101,17 @@ def _personas(call: Call, gt: dict[str, Any], turns=None) -> list[tuple[str, str
     transcript: a question is asked, a signal or beat is labelled there, a cue
     is written, a turn's length is what the rationale says against the median
     of the buyers' turns, counted here from the transcript."""
-    from corpusc.render.template.traits import LONG_FACTOR, MIN_SHOWN, SHORT_FACTOR
+    from corpusc.render.template.traits import LONG_FACTOR, MIN_SHOWN, SHORT_FACTOR, beat_ritual, ritual_turns
     out = []
     speakers = {i: call.participants[k].id for i, k in enumerate(call.speakers)}
     sides = {i: call.participants[k].side for i, k in enumerate(call.speakers)}
-    chit = {b.turn for b in call.beats if b.kind in NOT_PERSONA}
+    chit = ritual_turns(call.beats, len(turns) if turns is not None else len(call.speakers))
     surface = gt.get("signals", {}).get("surface", [])
     steps = gt.get("objection_steps", [])
     counts = [len(MID_CUES.sub(" ", t[2]).split()) for t in turns] if turns is not None else None
     if counts is not None:
-        lengths = sorted(n for i, n in enumerate(counts) if sides.get(i) != "seller" and i not in chit)
+        ritual = beat_ritual(call.beats)
+        lengths = sorted(n for i, n in enumerate(counts) if sides.get(i) != "seller" and i not in ritual)
         median = lengths[len(lengths) // 2] if lengths else 0
     for p in gt.get("participants", []):
         per = p.get("persona")

@@ -22,6 +22,23 @@ LONG_FACTOR = 1.5
 NOT_SHOWN = frozenset({"opening", "small_talk", "introduce_stakeholder", "agenda", "close", "reference"})
 
 
+def beat_ritual(beats) -> set[int]:
+    """The turns carrying a beat of NOT_SHOWN: what the buyers' median turn
+    length, against which a persona's short or long turns are told, leaves out."""
+    return {b.turn for b in beats if b.kind in NOT_SHOWN}
+
+
+def ritual_turns(beats, n: int) -> set[int]:
+    """The turns of a call of `n` turns that show no persona: those carrying
+    a beat of NOT_SHOWN, every turn up to the agenda and every turn from the
+    reply to the next steps or the close on (reader17: a busy skeptic "kept it to 5 words" citing "Cheers,
+    Jordan. Catch you later."). The ground truth cites none, `verify` holds it to that."""
+    agenda = min((b.turn for b in beats if b.kind == "agenda"), default=-1)
+    # the reply to the next steps and on: the goodbye ("Great, speak next week. Take care.")
+    close = min((b.turn + (b.kind == "next_steps") for b in beats if b.kind in ("close", "next_steps")), default=n)
+    return beat_ritual(beats) | {i for i in range(n) if i <= agenda or i >= close}
+
+
 class Trait(NamedTuple):
     topics: tuple[str, ...] = ()  # `bq.<topic>` questions the persona asks
     signals: tuple[str, ...] = ()  # surface-signal categories of its sentences
