@@ -23,10 +23,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from gen_spec import sales_spec  # noqa: E402
 
 CALLS = 60
-# the reviewer's pattern (reader14 size_stuffing.py): a figure and the word after it, minus units
+# the reviewer's pattern (reader14 size_stuffing.py): a figure and the word after it, minus units; a figure
+# is a whole word (de17's German staff words, "Disponenten im", had read as "ten im")
 NUMW = (r"(\d[\d.,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+ty(?:-[a-z]+)?|zwei|drei|"
         r"vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|[a-zäöü]+zig)")
-PHRASE = re.compile(NUMW + r" (?!percent|Prozent|minutes|Minuten|weeks|Wochen|days|Tage|calls|Gespräche\w*|months|"
+PHRASE = re.compile(r"\b" + NUMW + r" (?!percent|Prozent|minutes|Minuten|weeks|Wochen|days|Tage|calls|Gespräche\w*|months|"
                     r"Monate|hours|Stunden|years|Jahre|Euro|dollars|seats|Lizenzen)([A-Za-zÄÖÜäöüß-]+(?: [a-z]+ [a-z]+s)?)")
 OFTEN = 6  # one phrase said this often in a call is stuffing
 SHARE = 0.12  # of a corpus's calls at most
