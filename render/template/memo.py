@@ -89,14 +89,18 @@ def files_digest(files: list[Path], root: Path) -> str:
 _PINNED: dict[str, bytes | None] = {}
 
 
-def _path(what: str, locale: str, variant: tuple, fresh: bool = False) -> Path | None:
+def _path(what: str, locale: str, variant: tuple, data: bytes | None = None) -> Path | None:
+    """The file of `what`, under `data` (the digest of the banks), else under
+    the banks this process loaded (`_PINNED`), or, for the banks themselves
+    and before any was loaded, the banks as on disk now."""
     d = cache_dir()
     if d is None:
         return None
-    if fresh or what == "bank" or locale not in _PINNED:  # the banks themselves: as on disk now
-        data = _data(locale)
-    elif (data := _PINNED[locale]) is None:
-        return None
+    if data is None:
+        if what == "bank" or locale not in _PINNED:
+            data = _data(locale)
+        elif (data := _PINNED[locale]) is None:
+            return None
     h = hashlib.sha256(_code() + data + repr((what, locale, variant)).encode())
     return d / "templates" / (h.hexdigest() + ".pickle")
 
@@ -141,20 +145,23 @@ def kept(what: str, locale: str, make: Callable[[], Any], variant: tuple = ()) -
     The banks (`what` "bank") are read anew each time and pin the digest the
     locale's later preparations are kept under; banks that change while
     `make` reads them are not kept, nor is anything prepared from them."""
+    if cache_dir() is None:
+        return make()
     bank = what == "bank"
-    path = _path(what, locale, variant, fresh=bank)
+    data = _data(locale) if bank else None  # the digest the banks' file is kept under, and then pinned
+    path = _path(what, locale, variant, data)
     if path is None:
         return make()
     got = _read(path) if path.is_file() else None
     if got is None:
         got = make()
-        if _path(what, locale, variant, fresh=bank) != path:  # edited while read: what was read is neither
+        if _path(what, locale, variant) != path:  # edited while read
             if bank:
-                _PINNED[locale] = None
+                _PINNED[locale] = None  # neither it nor anything prepared from it is kept
             return got
         _write(path, got)
     if bank:
-        _PINNED[locale] = _data(locale) if _path(what, locale, variant, fresh=True) == path else None
+        _PINNED[locale] = data
     return got
 
 

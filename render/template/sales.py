@@ -779,8 +779,9 @@ class Sales:
         elif kind == "resolved":
             # the buyer's yes, unless a doubt of its persona followed it in the same turn ("… the
             # consistency nags at me."): then no "Excellent, it's a relief.", a plain acknowledgment
-            j = next((k for k in range(d.i - 1, -1, -1) if k not in self.bc), d.i - 1)
-            d.add(d.head, R.say("ack.seller_short" if self._said_doubt(j) else "obj.resolved_react", kw))
+            j = self._answered(d)
+            d.add(d.head, R.say("ack.seller_short" if j is not None and self._said_doubt(j)
+                                else "obj.resolved_react", kw))
         elif kind == "signal":
             cat = pend[1]
             d.add(d.head, R.say(R.first_key(f"signal.answer.{cat}", "signal.answer.general"), kw))
@@ -825,7 +826,7 @@ class Sales:
         """Whether the buyer the seller answers just said something negative: a
         pain, an objection raised or stalled, negative words planned (a moment
         or colour), or anything past the greeting of a call that ends cool."""
-        j = next((k for k in range(d.i - 1, -1, -1) if k not in self.bc), None)
+        j = self._answered(d)
         if j is None or self.sp[j].side == "seller":
             return False
         if any(b.kind in NEGATIVE_BEATS for b in self.beats_at.get(j, [])):
@@ -860,10 +861,14 @@ class Sales:
         my managers real time, it's not worth it."), no objection and no
         stressed small talk. What the turn was made of is read from the keys
         the renderer said drafting it, never from its words."""
-        j = next((k for k in range(d.i - 1, -1, -1) if k not in self.bc), None)
+        j = self._answered(d)
         if j is None or self.sp[j].side == "seller" or self.voice.get(self.sp[j].id) not in GLAD_VOICES:
             return False
         return not self._said_doubt(j)
+
+    def _answered(self, d: Draft) -> int | None:
+        """The turn the seller's turn `d` answers: the last one before it that is no backchannel."""
+        return next((k for k in range(d.i - 1, -1, -1) if k not in self.bc), None)
 
     def _said_doubt(self, j: int) -> bool:
         """Whether buyer turn `j` said a line of a wary voice or of the kinds in NOT_GLAD_KEYS."""
