@@ -171,7 +171,9 @@ def test_the_unnamed_decision_maker_belongs_to_no_side(loc):
 # Tacked onto any line it said the topic 864 times in 201 German calls and turned meanings
 # round ("Nett, aber schön allein rechnet sich nicht im Bereich Anlageneffektivität", reader14 #6).
 TOPIC_TAIL = {
-    "de-DE": r"(?:beim|im|zum) (?:Thema|Bereich) \{term\}[.?!]|(?:wegen des Themas|rund um das Thema) \{term\}[.?!]",
+    # (the term in a case of its own: {term_beim}, {term_zum}; "rund um {term_acc}")
+    "de-DE": r"(?:beim|im|zum) (?:Thema|Bereich) \{term\}[.?!]|(?:wegen des Themas|rund um das Thema) \{term\}[.?!]"
+             r"|(?:^|[\s\[|])\{term_(?:beim|zum)\}[.?!]|rund um \{term_acc\}[.?!]",
     "en-US": r"\baround \{term\}(?: calls)?[.?!]",
 }
 ABOUT_THE_TOPIC = {  # bank keys (no list index) whose lines may end on the topic
