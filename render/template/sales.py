@@ -10,7 +10,7 @@ from typing import Any
 
 from corpusc.plan import rng
 from corpusc.plan.model import Beat, Colour, Moment, Participant
-from corpusc.render.template.banks import topics
+from corpusc.render.template.banks import topics, with_prefix
 from corpusc.render.template.classify import (closed_answer, prose_form, question_form, role_concern,
                                               role_topics, signal_category, stated_figures,
                                               without_greeting_answer)
@@ -120,6 +120,8 @@ class Sales:
         # the last call of a deal that is lost or stalled: nothing gets signed, so the call stays on the
         # terms (no order form to countersign, no e-signature, no kickoff invite)
         acct = self.acct
+        if acct and c.id in acct.calls:  # what the account's calls tell once between them (keys.json `told`)
+            R.remember(acct.name, acct.calls.index(c.id), len(acct.calls))
         self.dead = bool(acct and acct.calls and acct.calls[-1] == c.id and acct.outcome in COOL_OUTCOMES)
         if self.dead and self.work == "signoff":
             self.work = "terms"
@@ -298,6 +300,7 @@ class Sales:
             fy_end=fy_end, weeks=lex.word(3 + emp % 4), months=lex.word(3 + emp % 4),
             year=str(int(c.date[:4]) + (1 if month >= 10 else 0)),
         )
+        self._facts()
         # relative dates from the plan's (render/template/when.py): the previous call, a sent document, the weekend
         # drawn from their own stream: the words of the rest of the call do not depend on them
         prev = next((x.date for x in c.references if x.date), None)
@@ -314,6 +317,22 @@ class Sales:
             wk = when.weekend(c.date)
             R.slots.update(weekend_ask=R.phrase(f"cal.weekend.ask.{wk}"),
                            weekend_did=R.phrase(f"cal.weekend.did.{wk}"))
+        finally:
+            R.r = main_r
+
+    def _facts(self) -> None:
+        """The account's own figures and tools (`fact.<name>` -> slot `{<name>}`:
+        the calls a day at peak, the chat tool, how many recording tools): a
+        buyer states them about their operation, so each is drawn once per
+        account, from a stream of its own (the account's name and the fact's),
+        and said alike in every call of the account."""
+        R, c = self.R, self.call
+        seed = R.header.corpus.get("seed", 0)
+        main_r = R.r
+        try:
+            for key in with_prefix(R.loc, "fact."):
+                R.r = rng.stream(seed, "render.fact", c.account or c.id, key)
+                R.slots[key[len("fact."):]] = R.render(rng.pick(R.r, R.bank[key]), cap=False)
         finally:
             R.r = main_r
 
