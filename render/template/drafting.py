@@ -186,6 +186,9 @@ class Drafter:
         # (`remember`); key -> the templates the owner's other calls tell (`_told_elsewhere`)
         self.memory: tuple[str, int, int] | None = None
         self._elsewhere: dict[str, frozenset[int]] = {}
+        # composed parts ({@bank.key}) the call says alike wherever it composes them (`keep`): key -> the
+        # template drawn for it, then the words it said
+        self.kept: dict[str, Any] = {}
 
     # -- choices --
 
@@ -204,6 +207,19 @@ class Drafter:
         dealt out among them, so no story is told again in another call."""
         if calls > 1 and 0 <= place < calls:
             self.memory = (owner, place, calls)
+
+    def keep(self, groups) -> None:
+        """The parts of each group (lists of bank keys whose templates go
+        together by place: "two weeks ago", "for two weeks") drawn once for the
+        call, at one place for the group, and said alike wherever a template
+        composes them: a caller's story has one start."""
+        for g in groups:
+            lists = [self.bank.get(k) for k in g]
+            n = min((len(x) for x in lists if x), default=0)
+            if n and all(lists):
+                i = rng.below(rng.stream(self.header.corpus.get("seed", 0), "render.kept", self.call.id, g[0]), n)
+                for k in g:
+                    self.kept[k] = i
 
     def _told_elsewhere(self, key: str, n: int) -> frozenset[int]:
         """The templates of `key` the memory's other calls tell: the bank's
@@ -278,7 +294,13 @@ class Drafter:
         if name[0] == "@":  # {@bank.key}: a phrase from another bank, composed in place
             frame = self._frame
             at = len(frame[1])
-            v = self.render(self.template(name[1:]), self.kw, cap=False)
+            kept = self.kept.get(name[1:]) if self.kept else None
+            if kept is None:
+                v = self.render(self.template(name[1:]), self.kw, cap=False)
+            elif kept.__class__ is str:
+                v = kept  # said before in this call: the same words
+            else:
+                v = self.kept[name[1:]] = self.render(self.bank[name[1:]][kept], self.kw, cap=False)
             frame[3].append(at)
             self._value_events(frame[2], at, v, NONE)
             return v

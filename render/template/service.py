@@ -736,6 +736,8 @@ class Service:
         # the caller's facts, stated once and kept (`_contradicts`): the first statement of each fixes it
         self.hour = int(c.time[:2]) if c.time[:2].isdigit() else 10
         self.facts: dict[int, int] = {}
+        # the parts of a caller's story said alike all call long (`pop.<dom>.kept`: when the trouble began)
+        R.keep([g for g in R.bank.get(self.k("kept") or "") or () if isinstance(g, list)])
         R.veto = self._contradicts if _caller_facts(R.loc, self.dom) is not None else None
 
     def k(self, *names: str) -> str | None:
