@@ -189,6 +189,10 @@ class Drafter:
         # composed parts ({@bank.key}) the call says alike wherever it composes them (`keep`): key -> the
         # template drawn for it, then the words it said
         self.kept: dict[str, Any] = {}
+        # the caller's own words said by the agent ("my landlord" as "your landlord"): (whether a turn's
+        # slots are the agent's, the slots and composed parts that are the caller's own, the locale's
+        # first- to second-person swap), set by the service dialogue (`second_person`)
+        self.second: tuple[Callable[[dict], bool], frozenset[str], Callable[[str], str]] | None = None
 
     # -- choices --
 
@@ -301,6 +305,9 @@ class Drafter:
                 v = kept  # said before in this call: the same words
             else:
                 v = self.kept[name[1:]] = self.render(self.bank[name[1:]][kept], self.kw, cap=False)
+            second = self.second
+            if second is not None and name[1:] in second[1] and second[0](self.kw):
+                v = second[2](v)
             frame[3].append(at)
             self._value_events(frame[2], at, v, NONE)
             return v
@@ -314,6 +321,9 @@ class Drafter:
                 return ""
         if v.__class__ is not str:
             v = v() if callable(v) else str(v)
+        second = self.second
+        if second is not None and name in second[1] and second[0](kw):
+            v = second[2](v)  # the caller's own, said by the agent
         if v and name != "me" and v == kw.get("me"):  # the speaker named in the third person
             self.selfref = True
         acc, out, ev, slot_at = self._frame
