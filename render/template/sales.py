@@ -6,11 +6,12 @@ turn, so each turn answers the one before it."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from corpusc.plan import rng
 from corpusc.plan.model import Beat, Colour, Moment, Participant
-from corpusc.render.template.banks import topics, with_prefix
+from corpusc.render.template.banks import load_bank, topics, with_prefix
 from corpusc.render.template.classify import (closed_answer, prose_form, question_form, role_concern,
                                               role_topics, signal_category, stated_figures,
                                               without_greeting_answer)
@@ -80,6 +81,20 @@ def _plain_tail(t) -> str:
 
 
 BC_CUT_P = 0.5  # share of backchannels before a speaker goes on that are said over them (they break off)
+
+
+_TERMS: dict[str, tuple[tuple[str, re.Pattern], ...]] = {}
+
+
+def _term_words(loc: str) -> tuple[tuple[str, re.Pattern], ...]:
+    """(term, the pattern of its words) of the locale's `term_family.<term>` banks."""
+    hit = _TERMS.get(loc)
+    if hit is None:
+        bank = load_bank(loc)
+        hit = _TERMS[loc] = tuple(
+            (k.rsplit(".", 1)[-1], re.compile("|".join(re.escape(str(w)) for w in bank[k]), re.I))
+            for k in with_prefix(loc, "term_family.") if bank.get(k))
+    return hit
 
 
 def _nice(x: float) -> int:
@@ -168,8 +183,11 @@ class Sales:
         # "let's regroup early next week" is a day nobody offered): such a sentence is drawn again
         self.buyer_names = {first_name(p.name) for p in self.buyers} - {first_name(p.name) for p in self.sellers}
         self.dates = tuple(v.lower() for v in (R.slots.get("day"), R.slots.get("meet")) if isinstance(v, str) and v)
+        # the words naming a price's term, by term (`_other_term`), and the draft each turn's slots belong to
+        self.term_words = _term_words(R.loc)
+        self.draft_of: dict[int, Draft] = {}
         if R.veto is None:
-            R.veto = self._unproposed
+            R.veto = self._vetoed
         self.deck = self._deck()
         self.bc = self._backchannels()
         # turns that cut in (a cue planned INTERRUPTS): the turn before is left mid-thought, never a finished
@@ -562,6 +580,7 @@ class Sales:
             self.cool_now = self.cool and i >= 2  # after the greeting
             self.pool_now = self.pools.get(d.p.id)
             d.slots = self._kw(d)
+            self.draft_of[id(d.slots)] = d
             q = self.last_q if i and self.sp[i - 1].side == "seller" else ""
             self.R.trace = self.keys_at[i] = []
             if i in self.bc or self._nothing_to_answer(d):
@@ -1389,6 +1408,26 @@ class Sales:
             if not brief and d.i > self.agenda_turn:
                 d.add(where, R.say(self.vkey("voice.more", v), kw), (), True)
             self.pending = ("react",)
+
+    def _vetoed(self, text: str, kw: dict | None) -> bool:
+        """Whether a drawn sentence contradicts what was said (`Drafter.veto`)."""
+        return self._unproposed(text, kw) or self._other_term(text, kw)
+
+    def _other_term(self, text: str, kw: dict | None) -> bool:
+        """Whether a sentence names a price's term (`term_family.<term>`) other
+        than the one its turn has named so far, and not that one too: "three
+        times the annual number" is not followed by "the annual term" on the
+        order form; "a one-year term, and a three-year term brings the price
+        down" compares the two."""
+        d = self.draft_of.get(id(kw)) if kw and self.term_words else None
+        if d is None:
+            return False
+        new = {name for name, rx in self.term_words if rx.search(text)}
+        if not new:
+            return False
+        before = " ".join(seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part)
+        old = {name for name, rx in self.term_words if rx.search(before)}
+        return bool(old) and not old & new
 
     def _unproposed(self, text: str, kw: dict | None) -> bool:
         """Whether a buyer's sentence names a meeting day (the call's {day} or
