@@ -12,7 +12,7 @@ from typing import Any
 from corpusc.plan import rng
 from corpusc.plan.model import Beat, Colour, Moment, Participant
 from corpusc.render.template.banks import load_bank, topics, with_prefix
-from corpusc.render.template.classify import (closed_answer, prose_form, question_form, role_concern,
+from corpusc.render.template.classify import (closed_answer, not_claims, prose_form, question_form, role_concern,
                                               role_topics, signal_category, stated_figures,
                                               without_greeting_answer)
 from corpusc.render.template.drafting import (NEGATIVE_BEATS, NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter, first_name,
@@ -80,6 +80,7 @@ def _plain_tail(t) -> str:
     return hit[1]
 
 
+PEER_TITLE = "@peer_title"  # the peer's role as the spec writes it (a key no template says: `_not_theirs`)
 BC_CUT_P = 0.5  # share of backchannels before a speaker goes on that are said over them (they break off)
 
 
@@ -188,6 +189,7 @@ class Sales:
         self.draft_of: dict[int, Draft] = {}
         if R.veto is None:
             R.veto = self._vetoed
+        self._staff: tuple | None = None  # (pattern, possessive swap) of `_recast`, made when first needed
         self.deck = self._deck()
         self.bc = self._backchannels()
         # turns that cut in (a cue planned INTERRUPTS): the turn before is left mid-thought, never a finished
@@ -539,6 +541,7 @@ class Sales:
             peer = rng.pick(R.r, peers)
             out["peer"] = first_name(peer.get("display") or peer.get("name") or "")
             out["peer_role"] = self.R.lex.role(peer.get("role") or "")
+            out[PEER_TITLE] = peer.get("role") or ""
         self.want_cache[p.id] = out
         return out
 
@@ -605,6 +608,9 @@ class Sales:
             self._unfinished(drafts[i - 1])
             self._trail(drafts[i - 1])
         self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
+        for d in drafts:
+            if d.side != "seller":
+                self._recast(d)
         habits(self, drafts)
         name_less(self, drafts)
         count_less(self, drafts)
@@ -1411,7 +1417,63 @@ class Sales:
 
     def _vetoed(self, text: str, kw: dict | None) -> bool:
         """Whether a drawn sentence contradicts what was said (`Drafter.veto`)."""
-        return self._unproposed(text, kw) or self._other_term(text, kw)
+        return self._unproposed(text, kw) or self._other_term(text, kw) or self._not_theirs(text, kw)
+
+    def _not_theirs(self, text: str, kw: dict | None) -> bool:
+        """Whether a sentence says that a colleague whose role does not run the
+        CRM runs it ("Blake runs HubSpot" of the CISO; the lexicon's `role_claims.crm`)."""
+        if not kw or not kw.get("peer") or "crm" not in not_claims(self.R.loc, kw.get(PEER_TITLE) or ""):
+            return False
+        verbs = (self.R.lex.classify.role_claims.get("crm") or {}).get("verbs") or ()
+        crm = str(self.R.slots.get("crm") or "")
+        if not verbs or not crm or crm not in text:
+            return False
+        return re.search(r"\b" + re.escape(kw["peer"]) + r" (?:" + "|".join(map(re.escape, verbs)) + r") (?:\S+ ){0,2}"
+                         + re.escape(crm), text) is not None
+
+    def _recast(self, d: Draft) -> None:
+        """A buyer's turn as their role says it: the front line is not the own
+        staff of a role that does not manage it ("my 66 team leads" from a Head
+        of Security is "our 66 team leads"; the lexicon's `role_claims.staff`),
+        whichever bank or slot the sentence came from."""
+        if "staff" not in not_claims(self.R.loc, d.p.role or ""):
+            return
+        if self._staff is None:
+            self._staff = self._staff_pattern()
+        rx, mine = self._staff
+        if rx is None:
+            return
+
+        def ours(m: re.Match) -> str:
+            w = m.group()
+            to = mine[w.lower()]
+            return to[:1].upper() + to[1:] if w[:1].isupper() else to
+        for part in (d.head, d.core, d.body, d.tail):
+            for j, (text, tags, opt) in enumerate(part):
+                new = rx.sub(ours, text)
+                if new != text:
+                    self.R.carry(text, new)
+                    part[j] = (new, tags, opt)
+
+    def _staff_pattern(self) -> tuple[re.Pattern | None, dict[str, str]]:
+        """The first-person possessives before the account's front line ("my
+        team leads", "my 25 reps", "my six people"): the lexicon's staff words,
+        the account's own (the people slot), and nouns that are the front line
+        after one of the account's head counts."""
+        R = self.R
+        c = R.lex.classify.role_claims.get("staff") or {}
+        mine = {str(k).lower(): str(v) for k, v in (c.get("mine") or {}).items()}
+        if not mine:
+            return None, {}
+        words = [str(w) for w in c.get("words") or ()] + [str(R.slots.get(k) or "") for k in ("people", "people_dat")]
+        counts = [str(R.slots.get(k) or "") for k in ("reps", "managers", "seats")]
+        alt = lambda ws: "|".join(sorted({re.escape(w) for w in ws if w}, key=len, reverse=True))  # noqa: E731
+        num = r"(?:\d[\d,.]*|" + alt(counts) + ")"
+        own = r"\b(?:" + alt(mine) + r")\b"
+        rx = own + r"(?= (?:" + num + r" )?(?:\S+ )?(?:" + alt(words) + r")\b)"
+        if c.get("counted"):
+            rx += r"|" + own + r"(?= " + num + r" (?:" + alt(c["counted"]) + r")\b)"
+        return re.compile(rx, re.I), mine
 
     def _other_term(self, text: str, kw: dict | None) -> bool:
         """Whether a sentence names a price's term (`term_family.<term>`) other
