@@ -759,7 +759,8 @@ class Service:
         self.hour = int(c.time[:2]) if c.time[:2].isdigit() else 10
         self.facts: dict[int, int] = {}
         # the parts of a caller's story said alike all call long (`pop.<dom>.kept`: when the trouble began)
-        R.keep([g for g in R.bank.get(self.k("kept") or "") or () if isinstance(g, list)])
+        kept = self.k("kept")
+        R.keep([g for g in R.bank.get(kept) or () if isinstance(g, list)] if kept else [])
         # the caller's own words ("my landlord") said by the agent: in the second person ("your landlord")
         pov = _second_person(R.loc, self.dom)
         if pov is not None:
