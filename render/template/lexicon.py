@@ -87,6 +87,15 @@ class Lexicon(_Frozen):
     # the same for the account's head counts ("our 25 reps" -> "our reps"), per side: `{n}` the count as
     # said, `{noun}` the words it counts (the people slot, the locale's `nouns`); naming.count_less
     headcount_refs: dict[str, Any] = {}
+    # a topic term with its article where its gender is known ("zur Frachtvermittlung"), else after a
+    # word that has one ("zum Thema KYC"): {"frames": {frame: {gender or "": words before}}, "genders":
+    # {term: gender}}; the banks say {term_FRAME} (sales.py)
+    term_frames: dict[str, Any] = {}
+
+    def framed(self, frame: str, term: str) -> str:
+        """`term` after the words `frame` puts before it, by the term's gender."""
+        before = self.term_frames["frames"][frame]
+        return f"{before.get(self.term_frames['genders'].get(term, ''), before[''])} {term}"
 
     def number(self, x: int) -> str:
         return f"{x:,}".replace(",", self.numbers.group)

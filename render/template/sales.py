@@ -320,6 +320,9 @@ class Sales:
             fy_end=fy_end, weeks=lex.word(3 + emp % 4), months=lex.word(3 + emp % 4),
             year=str(int(c.date[:4]) + (1 if month >= 10 else 0)),
         )
+        # a term in a case ("zur Frachtvermittlung"): {term_zum}, one slot per frame of the locale
+        for frame in (lex.term_frames.get("frames") or ()):
+            R.slots["term_" + frame] = lambda frame=frame: lex.framed(frame, term())
         self._facts()
         # relative dates from the plan's (render/template/when.py): the previous call, a sent document, the weekend
         # drawn from their own stream: the words of the rest of the call do not depend on them
