@@ -39,6 +39,11 @@ class Keywords(_Frozen):
     # words that make a role someone else's ("our", "my"): a speaker saying one before their own role
     # speaks of themselves in the third person ("our CFO" from the CFO), which the Drafter never writes
     possessives: tuple[str, ...] = ()
+    # what a line claims as the speaker's own, and how a role that does not own it says it instead
+    # (`role_topics` rows' `not_claims`): `staff`, the front line as "my 25 reps" ({"mine": first-person
+    # possessive -> the company's, "words": staff nouns, "counted": nouns that are staff after a head
+    # count}); `crm`, running the CRM ({"verbs": [...]}); classify.role_claims, sales.Sales._recast
+    role_claims: dict[str, Any] = {}
     # figures an account's description states ("400 brokers across six offices", "3,000 calls a day"):
     # {"people": nouns of a head count, "sites": ..., "calls": ..., "per_day": ..., "per_week": ...,
     #  "days_per_week": n, "number_words": {"six": 6}} (classify.stated_figures)

@@ -547,6 +547,7 @@ def once_keys(locale: str, dom: str, side: str) -> tuple[str, ...]:
     return with_prefix(locale, f"pop.{dom}.once.{side}.")
 
 
+AGENT = "@agent"  # the mark of an agent turn's slots (`Service._agent_slots`)
 PII_SLOTS = frozenset({"phone", "new_phone", "email"})  # contact data: said only in a planned disclosure
 SWITCH_FLAG, PII_FLAG = "language_switch", "pii_disclosure_flag"  # the metadata's flags a call realizes
 
@@ -670,6 +671,27 @@ def _caller_facts(loc: str, dom: str) -> tuple[re.Pattern, dict[str, list[tuple[
 
 
 
+@lru_cache(maxsize=None)
+def _second_person(loc: str, dom: str) -> tuple[frozenset[str], Any] | None:
+    """(the slots and composed parts that are the caller's own, `pop.<dom>.pov_caller`;
+    the function saying such words in the second person, `pop.*.pov_swap`: pairs
+    [first person, second person] of whole words, "my" -> "your", "meinen" -> "Ihren"),
+    or None when the domain or locale has neither."""
+    bank = load_bank(loc)
+    mine = frozenset(str(x) for d in ("generic", dom) for x in bank.get(f"pop.{d}.pov_caller") or ())
+    pairs = {str(a).lower(): str(b) for d in ("generic", dom) for a, b in bank.get(f"pop.{d}.pov_swap") or ()}
+    if not mine or not pairs:
+        return None
+    rx = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(pairs, key=len, reverse=True))) + r")(?![\w-])",
+                    re.I)
+
+    def swap(m: re.Match) -> str:
+        to = pairs[m.group().lower()]
+        return to[:1].upper() + to[1:] if m.group()[:1].isupper() else to
+
+    return mine, lambda text: rx.sub(swap, text)
+
+
 class Service:
     """A short service call: the agent greets, the caller says why they call
     (the scenario beat), a few exchanges that depend on the scenario, the agent
@@ -736,7 +758,19 @@ class Service:
         # the caller's facts, stated once and kept (`_contradicts`): the first statement of each fixes it
         self.hour = int(c.time[:2]) if c.time[:2].isdigit() else 10
         self.facts: dict[int, int] = {}
+        # the parts of a caller's story said alike all call long (`pop.<dom>.kept`: when the trouble began)
+        kept = self.k("kept")
+        R.keep([g for g in R.bank.get(kept) or () if isinstance(g, list)] if kept else [])
+        # the caller's own words ("my landlord") said by the agent: in the second person ("your landlord")
+        pov = _second_person(R.loc, self.dom)
+        if pov is not None:
+            R.second = (self._agent_slots, *pov)
         R.veto = self._contradicts if _caller_facts(R.loc, self.dom) is not None else None
+
+    @staticmethod
+    def _agent_slots(kw: dict) -> bool:
+        """Whether a turn's slots are the agent's, or a copy of them (`Drafter.second`)."""
+        return AGENT in kw
 
     def k(self, *names: str) -> str | None:
         """The first existing key among pop.<domain>.<name> and pop.generic.<name>."""
@@ -1223,6 +1257,8 @@ class Service:
             self.turn_of[id(kw)] = i
             if side == "caller":
                 self.callers.add(id(kw))
+            else:
+                kw[AGENT] = True  # (no slot has this name: `{@...}` composes, it is never looked up)
             d.weight = 1.0 if side == "caller" else 0.9
             d.fills = list(fills[side])
             d.rep = False  # one reaction, one aside, one detail: never two of a kind in a turn
