@@ -189,3 +189,29 @@ def test_what_a_call_is_pruned_of_is_not_said_where_alternatives_meet(cc_text_bu
                     continue  # the hold's own words, in a call with a hold
                 bad.append((g["call_id"], tr["index"], x.group()))
     assert not bad, bad
+
+
+# reader18's patterns: a paraphrase swapped inside a longer phrase ("if that's helpful" -> "if good to
+# know", "nothing else stands out" -> "that covers it stands out", "a little case" -> "a bit case",
+# "a little while" -> "slightly while") and two templates whose alternatives met badly
+READER18 = {
+    "is there else": r"\bis there else\b|\banything something else\b",
+    "if good to know": r"\bif good to know\b",
+    "garbled answer": r"\b(?:that covers it|I'm all set|that was it|that's everything) (?:stands out|catches my eye|"
+                      r"changed|is needed)\b",
+    "a bit + noun": r"\b(?:a bit|slightly) (?:case|ritual|notebook|card|corner|sticker|while|time|warning|info)\b",
+    "appreciate you your": r"\bappreciate you your\b",
+}
+
+
+def test_a_paraphrase_does_not_break_the_phrase_it_sits_in(cc_text_build):
+    """reader18 counted 'is there else I can do' (4), 'if good to know' (6),
+    'that covers it stands out' (2), 'a bit case' / 'slightly while' (12) and
+    'I appreciate you your patience' (2) in two builds of the example."""
+    bad = []
+    for g, t in _calls(cc_text_build):
+        for tr in t["turns"]:
+            for name, pat in READER18.items():
+                if re.search(pat, tr["text"], re.I):
+                    bad.append((g["call_id"], tr["index"], name, tr["text"][:100]))
+    assert not bad, bad[:10]
