@@ -141,6 +141,7 @@ class Sales:
         self.raised_here = {b.key for b in c.beats if b.kind in ("objection_raised", "objection_reopened")}
         self.signal_cats = [signal_category(R.loc, b.text or "") for b in c.beats if b.kind == "buying_signal"]
         self.want_cache: dict[str, dict] = {}
+        self.wrapped = False  # a seller asked "Anything else?" after the next steps (asked once)
         self.checked_in = False  # the opening asked how the buyer is: small talk follows up, never asks again
         self.followed_up = False  # the seller just asked "anything new?": the news comes without "Good, ..."
         # objections this call addresses or deflects later on (so an earlier ack does not promise "next time")
@@ -711,10 +712,14 @@ class Sales:
                     d.add(d.core, R.say("open.filler", kw), (), True)
                 self.shape(d, 0.3, 45, ["smalltalk.more_seller"], grow=False)
             elif i > self.ns_turn:
-                d.add(d.core, R.say("wrap.seller", self.ask(d, kw)))  # a question to who answers next
+                # "Anything else?" is asked once: the buyer answers it, and a later turn of the seller before
+                # the goodbye says what happens next (no second "Anything else?" after the buyer's answer)
+                asked, self.wrapped = self.wrapped, True
+                d.add(d.core, R.say("wrap.seller_more" if asked else "wrap.seller",
+                                    kw if asked else self.ask(d, kw)))  # a question to who answers next
                 d.fills, d.weight = [], 0
                 if not nxt:
-                    self.pending = ("wrap",)
+                    self.pending = ("wrap_more",) if asked else ("wrap",)
             elif pend and pend[0] == "seller_cont" and pend[1][0] in ("show", "terms", "signoff"):
                 self._item(d, pend[1], kw, bc_next or bool(nxt), cont=True)
             else:
@@ -1141,7 +1146,7 @@ class Sales:
             if setup and setup == kinds[0]:
                 pass
             elif pend and pend[0] in ("q", "q_follow", "hello", "agenda", "chat", "nextsteps", "close", "wrap",
-                                      "ref_check"):
+                                      "wrap_more", "ref_check"):
                 self._respond(d, pend, kw, v, brief=True)
             elif R.chance(0.4):
                 d.add(d.head, R.say(self.vkey("voice.ack", v), kw), (), True)
@@ -1360,7 +1365,13 @@ class Sales:
                   or R.say("agenda.ok.neutral", kw))
             d.fills, d.weight = [], 0
             self.pending = ("nextsteps_ok",)
-        elif kind in ("close", "wrap"):
+        elif kind in ("wrap", "wrap_more"):
+            # "Anything else?" is answered ("Nothing else from me."), never with a goodbye or a "you too": the
+            # goodbye is the seller's close; what the seller will do next gets a plain yes
+            key = ("wrap.more_reply" if kind == "wrap_more" else "wrap.reply") + ("_cool" if self.cool else "")
+            d.add(where, R.say(key, kw))
+            d.fills, d.weight = [], 0
+        elif kind == "close":
             key = "close.buyer_cool" if self.cool else "close.buyer"
             d.add(where, R.say(key, kw) or R.say(key, kw))
             d.pol = 0 if self.cool else 1
