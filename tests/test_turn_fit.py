@@ -67,3 +67,34 @@ def test_no_question_after_the_goodbye(corpus):
             bad.append((c.id, _text(turns[bye])[-40:], _text(later[0])[:70]))
     assert ended > CALLS / 2
     assert not bad, f"{len(bad)} calls ask again after the goodbye: {bad[:5]}"
+
+
+# a pricing question about the base price and what comes on top, and one about the total over the term
+PRICE_PART = re.compile(r"\b(?:base (?:tier|price)|come standard|included|add-ons?|on top|extra|priced separately|"
+                        r"Grundpreis|Basispaket|im Paket|obendrauf|außer den Lizenzen|zusätzlich)\b", re.I)
+PRICE_TOTAL = re.compile(r"\b(?:three years|three-year|all-in|total cost|full cost|drei Jahre|Gesamtsumme|"
+                         r"volle Summe|Gesamtzahl)\b", re.I)
+# an answer that gives the total over the term
+SAYS_TOTAL = re.compile(r"\b(?:three years|three times|multi-year|drei Jahre|Dreifache[nm]?|Mehrjahres\w*)\b", re.I)
+
+
+def test_a_pricing_question_gets_the_figure_it_asks_for(corpus):
+    """ "Is that in the base tier, or extra?" and "What comes on top of the
+    licence?" are not answered with a three-year total; "What's the total over
+    three years?" is."""
+    calls, rendered = corpus
+    bad, seen = [], 0
+    for c, rc in zip(calls, rendered):
+        for a, b in zip(rc.turns, rc.turns[1:]):
+            if a.side == "seller" or b.side != "seller" or not _text(a).endswith("?"):
+                continue
+            asked = re.split(r"(?<=[.!?])\s+", _text(a))[-1]
+            total, part = bool(PRICE_TOTAL.search(asked)), bool(PRICE_PART.search(asked))
+            if total == part or not re.search(r"pric|cost|seat|tier|licen|Lizenz|Preis|kost|Paket|Summe", asked, re.I):
+                continue
+            seen += 1
+            answer = " ".join(re.split(r"(?<=[.!?])\s+", _text(b))[:2])
+            if total != bool(SAYS_TOTAL.search(answer)):
+                bad.append((c.id, b.index, asked[-70:], answer[:80]))
+    assert seen >= 3
+    assert not bad, f"{len(bad)} of {seen} pricing questions answered with another figure: {bad[:5]}"

@@ -1307,11 +1307,11 @@ class Sales:
                 else pooled(R.r, v, self.pools.get(d.p.id))
             ask = self._react_ask(src) if (free and R.chance(VOICE_ASKS.get(v, 0.3))) else None
             if ask is not None:  # a question about what was shown: the seller answers it next
-                topic, t = ask
+                topic, t, idx = ask
                 d.add(d.tail, self.exact(R.render(t, kw)), (("question", topic),))
                 self._shows(d, topic)
                 self.asked.add(f"bq:{topic}")
-                self.pending = ("bq", topic, None)
+                self.pending = ("bq", topic, idx)
             else:
                 d.add(where, R.say(self.vkey("demo.react", v), kw))
             if v == "champion":
@@ -1390,15 +1390,18 @@ class Sales:
         low = text.lower()
         return any(v in low and v not in self.seller_said for v in self.dates)
 
-    def _react_ask(self, v: str) -> tuple[str, Any] | None:
+    def _react_ask(self, v: str) -> tuple[str, Any, int | None] | None:
         """A voice's question about a feature just shown, on a topic not yet
-        asked in this call: (topic, template)."""
+        asked in this call: (topic, template, the place of its answer in
+        `bq.{topic}.answer`). An entry naming its `answer` is answered with
+        that one ("Is that in the base tier?" not with a three-year total);
+        else any of the topic's answers."""
         R = self.R
         opts = [e for e in R.bank.get(f"demo.react_ask.{v}") or () if f"bq:{e['topic']}" not in self.asked]
         if not opts:
             return None
         e = rng.pick(R.r, opts)
-        return e["topic"], rng.pick(R.r, e["say"])
+        return e["topic"], rng.pick(R.r, e["say"]), e.get("answer")
 
     def _may_ask(self, d: Draft, v: str) -> bool:
         i = d.i
