@@ -98,3 +98,64 @@ def test_a_pricing_question_gets_the_figure_it_asks_for(corpus):
                 bad.append((c.id, b.index, asked[-70:], answer[:80]))
     assert seen >= 3
     assert not bad, f"{len(bad)} of {seen} pricing questions answered with another figure: {bad[:5]}"
+
+
+# the agent's hold request, in the test's own words
+HOLD = re.compile(r"\b(?:on hold|hold for|Warteschleife|dranbleiben)\b", re.I)
+
+
+def test_the_hold_request_does_not_follow_a_question_of_its_turn(cc_text_build):
+    """Contact center: "Can I put you on hold?" is not said right after the
+    agent asked something else in the same turn ("Did you put a reference?
+    Please stay on hold."): the caller would answer two questions at once."""
+    import json
+    bad, holds = [], 0
+    for f in sorted((cc_text_build / "transcripts").glob("*.json")):
+        doc = json.loads(f.read_text(encoding="utf-8"))
+        for t in doc["turns"]:
+            if t["role"] != "seller":
+                continue
+            sents = re.split(r"(?<=[.!?—])\s+", _text_of(t["text"]))
+            k = next((k for k, s in enumerate(sents) if HOLD.search(s)), None)
+            if k is None:
+                continue
+            holds += 1
+            if k and sents[k - 1].endswith("?"):
+                bad.append((doc["call_id"], t["index"], " ".join(sents[k - 1:k + 1])[:100]))
+    assert holds > 20
+    assert not bad, f"{len(bad)} of {holds} hold requests right after a question: {bad[:5]}"
+
+
+def _text_of(text: str) -> str:
+    return CUE.sub("", text).strip()
+
+
+HOW_LONG = re.compile(r"\b(?:how long|wie lange?)\b", re.I)
+# a duration or a point in time, in the test's own words
+SAYS_TIME = re.compile(r"\b(?:\d+|one|two|three|four|five|ten|a few|a couple of|ein(?:e[nm]?)?|zwei|drei|vier|fünf|zehn|"
+                       r"paar)[\s-]+(?:business |working )?(?:seconds?|minutes?|hours?|days?|weeks?|months?|Sekunden?|"
+                       r"Minuten?|Stunden?|(?:Bankarbeits|Geschäfts|Werk)?[Tt]age[n]?|Wochen?|Monate[n]?)\b|"
+                       r"\b(?:today|tomorrow|right away|immediately|overnight|next week|heute|morgen|sofort|gleich|"
+                       r"nächste Woche|diese Woche)\b", re.I)
+
+
+def test_how_long_is_answered_with_a_time(cc_text_build):
+    """Contact center: a caller's "how long will it take?" (the opening's too)
+    is answered in the agent's next turn with a duration or a day, not with
+    "I need your date of birth first"."""
+    import json
+    bad, seen = [], 0
+    for f in sorted((cc_text_build / "transcripts").glob("*.json")):
+        doc = json.loads(f.read_text(encoding="utf-8"))
+        turns = doc["turns"]
+        for t, nxt in zip(turns, turns[1:]):
+            if t["role"] == "seller" or nxt["role"] != "seller":
+                continue
+            asked = [s for s in re.split(r"(?<=[.!?])\s+", _text_of(t["text"])) if s.endswith("?") and HOW_LONG.search(s)]
+            if not asked:
+                continue
+            seen += 1
+            if not SAYS_TIME.search(_text_of(nxt["text"])):
+                bad.append((doc["call_id"], t["index"], asked[0][-60:], _text_of(nxt["text"])[:80]))
+    assert seen > 5
+    assert not bad, f"{len(bad)} of {seen} 'how long' questions answered with no time: {bad[:5]}"
