@@ -159,3 +159,30 @@ def test_how_long_is_answered_with_a_time(cc_text_build):
                 bad.append((doc["call_id"], t["index"], asked[0][-60:], _text_of(nxt["text"])[:80]))
     assert seen > 5
     assert not bad, f"{len(bad)} of {seen} 'how long' questions answered with no time: {bad[:5]}"
+
+
+# the seller's own personal news, in the test's own words (an office move, a broken coffee machine, a puppy, a
+# school play), and the words that announce a remark as unrelated
+SELLER_NEWS = re.compile(r"\b(?:coffee machine|moved offices|office move|puppy|the dog|school (?:run|play)|daycare|"
+                         r"I've been (?:traveling|on the road)|half marathon|fire (?:drill|alarm)|drilling|swim meet|"
+                         r"Kaffeemaschine|neue Räume|ein neues Büro|mein Hund|Halbmarathon|Schulaufführung|"
+                         r"Schwimmwettkampf|Bowlingabend)\b", re.I)
+UNRELATED = re.compile(r"\b(?:Random thing|Unrelated|Side note|Völlig anderes Thema|Ganz nebenbei)\b", re.I)
+
+
+def test_the_seller_drops_no_unrelated_personal_news(corpus):
+    """A seller turn does not drop personal news unrelated to the turn before
+    ("Random thing. The coffee machine broke." after the buyer's week): the
+    seller's own news is rare, and never announced as unrelated."""
+    calls, rendered = corpus
+    news, unrelated = [], []
+    for c, rc in zip(calls, rendered):
+        for t in rc.turns:
+            if t.side != "seller":
+                continue
+            if SELLER_NEWS.search(_text(t)):
+                news.append((c.id, t.index, _text(t)[:80]))
+            if UNRELATED.search(_text(t)):
+                unrelated.append((c.id, t.index, _text(t)[:80]))
+    assert not unrelated, f"{len(unrelated)} remarks announced as unrelated: {unrelated[:5]}"
+    assert len(news) <= len(calls) / 20, f"{len(news)} seller turns with personal news in {len(calls)} calls: {news[:5]}"

@@ -710,7 +710,10 @@ class Sales:
                     self.pending = ("chat", R.last) if q else ("chat",)
                 else:
                     d.add(d.core, R.say("open.filler", kw), (), True)
-                self.shape(d, 0.3, 45, ["smalltalk.more_seller"], grow=False)
+                # the seller's own news ("We just moved offices.") only right after the buyer's: it follows
+                # something personal the buyer said, never a turn about the work
+                news = ["smalltalk.seller_news"] if pend and pend[0] in ("smalltalk", "chat", "hello") else []
+                self.shape(d, 0.3, 45, ["smalltalk.more_seller"] + news, grow=False)
             elif i > self.ns_turn:
                 # "Anything else?" is asked once: the buyer answers it, and a later turn of the seller before
                 # the goodbye says what happens next (no second "Anything else?" after the buyer's answer)
