@@ -186,3 +186,25 @@ def test_the_seller_drops_no_unrelated_personal_news(corpus):
                 unrelated.append((c.id, t.index, _text(t)[:80]))
     assert not unrelated, f"{len(unrelated)} remarks announced as unrelated: {unrelated[:5]}"
     assert len(news) <= len(calls) / 20, f"{len(news)} seller turns with personal news in {len(calls)} calls: {news[:5]}"
+
+
+def test_long_silence_is_a_moment_not_the_rhythm(cc_text_build):
+    """Contact center, voice calls: a long gap (3 s or more) comes before at
+    most a few caller turns, not before most of them (reader17: 81 of 170
+    calls had one before 60% or more of their caller turns). Read from the
+    transcript's timeline."""
+    import json
+    heavy, calls = [], 0
+    for f in sorted((cc_text_build / "ground_truth").glob("*.json")):
+        meta = json.loads(f.read_text(encoding="utf-8")).get("metadata") or {}
+        if meta.get("channel") != "voice":
+            continue
+        turns = json.loads((cc_text_build / "transcripts" / f.name).read_text(encoding="utf-8"))["turns"]
+        gaps = [b["start"] - a["end"] for a, b in zip(turns, turns[1:]) if b["role"] == "buyer"]
+        if len(gaps) < 3:
+            continue
+        calls += 1
+        if sum(g >= 3.0 for g in gaps) / len(gaps) >= 0.6:
+            heavy.append(f.stem)
+    assert calls > 50
+    assert len(heavy) <= calls / 20, f"{len(heavy)} of {calls} voice calls pause long before most caller turns: {heavy[:5]}"

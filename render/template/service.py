@@ -14,7 +14,7 @@ from typing import Any
 
 from corpusc.plan import rng
 from corpusc.plan.model import Beat
-from corpusc.plan.population import SILENCE_FILL, SILENCE_MAX_SEC
+from corpusc.plan.population import SILENCE_FILL, SILENCE_MAX_SEC, SILENCE_SHARE
 from corpusc.render.template.banks import load_bank, with_prefix
 from corpusc.render.template.classify import placeholder_name
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name
@@ -1607,7 +1607,8 @@ class Service:
                 tenths = round(self.silence * 10)
                 cap = int(SILENCE_MAX_SEC * 10)
                 need = -(-tenths // int(cap * SILENCE_FILL))  # room to spare: the pauses can differ
-                few = 1 + rng.below(self.R.r, 3)
+                # a few pauses, never before more than SILENCE_SHARE of the caller turns unless the silence needs it
+                few = min(1 + rng.below(self.R.r, 3), max(1, int(len(callers) * SILENCE_SHARE)))
                 k = 1 if need <= 1 and (self.silence < 2.0 or len(callers) < 2) else \
                     min(len(callers), tenths, max(need, few))
                 picks = sorted(rng.sample(self.R.r, callers, k), key=lambda d: d.i) if k > 1 else \
