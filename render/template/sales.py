@@ -580,19 +580,22 @@ class Sales:
         turn says something else."""
         R = self.R
         part = d.head or d.core
-        if not part or part[0][1]:
+        # an opinion of a moment or colour said first is moved after the answer (`_answer_first`): the
+        # sentence read is the first other one
+        k = next((j for j, seg in enumerate(part) if not any(t[0] in ("moment", "colour") for t in seg[1])), None)
+        if k is None or part[k][1] or (k and part is not d.core):
             return
-        text = part[0][0]
+        text = part[k][0]
         first, _, rest = text.partition(". ")
         if not closed_answer(R.loc, first) or question_form(R.loc, q) != "open":
             return
         if rest:  # "Ja. Ich frage mich nur, ob ...": the rest of the sentence stays, with the same labels
             rest = rest[0].upper() + rest[1:]
             R.signals[rest] = R.signals.get(text) or R.categories_of(text)
-            part[0] = (rest, part[0][1], part[0][2])
+            part[k] = (rest, part[k][1], part[k][2])
             d.words -= first.count(" ") + 1
         elif len(d.head) + len(d.core) + len(d.body) + len(d.tail) > 1:
-            d.words -= part.pop(0)[0].count(" ") + 1
+            d.words -= part.pop(k)[0].count(" ") + 1
 
     @staticmethod
     def _answer_first(prev: Draft, d: Draft) -> None:
