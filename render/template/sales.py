@@ -141,6 +141,7 @@ class Sales:
         self.raised_here = {b.key for b in c.beats if b.kind in ("objection_raised", "objection_reopened")}
         self.signal_cats = [signal_category(R.loc, b.text or "") for b in c.beats if b.kind == "buying_signal"]
         self.want_cache: dict[str, dict] = {}
+        self.signal_q: int | None = None  # the place in `signal.q.{cat}` of the buying signal just asked
         self.wrapped = False  # a seller asked "Anything else?" after the next steps (asked once)
         self.checked_in = False  # the opening asked how the buyer is: small talk follows up, never asks again
         self.followed_up = False  # the seller just asked "anything new?": the news comes without "Good, ..."
@@ -795,7 +796,11 @@ class Sales:
                                 else "obj.resolved_react", kw))
         elif kind == "signal":
             cat = pend[1]
-            d.add(d.head, R.say(R.first_key(f"signal.answer.{cat}", "signal.answer.general"), kw))
+            # the answer to the bank's question asked ("Could you send a three-year breakdown?" is not answered
+            # "Yes, annual prepay brings the price down"); a question in the spec's own words: any answer
+            asked = pend[2:3] if len(pend) > 2 and pend[2] is not None else ()
+            d.add(d.head, R.say_at(*self._paired(f"signal.q.{cat}", f"signal.answer.{cat}", "signal.answer.general",
+                                                 asked), kw))
             self.shape(d, 1.0, 110, [R.first_key(f"signal.more.{cat}", "signal.more.general"), "seller.story"])
         elif kind == "smalltalk":
             tone = pend[1] if len(pend) > 1 else "good"
@@ -1587,8 +1592,9 @@ class Sales:
             cat = signal_category(R.loc, b.text or "")
             if R.chance(0.5):
                 d.add(d.core, R.say(self.vkey("signal.lead", v), kw), mtag, True)
+            self.signal_q = None
             d.add(d.core, self._signal(b, cat, kw), tag + mtag)
-            self.pending = ("signal", cat)
+            self.pending = ("signal", cat, self.signal_q)  # which of the bank's questions was asked, if one
             self.shape(d, 0.4 * vw, 55, [self.vkey("voice.more", v)])
         else:
             d.add(d.core, R.say("generic.buyer", dict(kw, x=kind.replace("_", " "))), tag + mtag)
@@ -1623,7 +1629,9 @@ class Sales:
         R = self.R
         text = (b.text or "").strip().rstrip(".")
         if not R.prose or not text:
-            return R.say(R.first_key(f"signal.q.{cat}", "signal.q.general") or "signal.q.general", kw)
+            said = R.say(R.first_key(f"signal.q.{cat}", "signal.q.general") or "signal.q.general", kw)
+            self.signal_q = R.last if said else None
+            return said
         key, q = R.prose.signal(text)
         if key == "signal.en.wh" and prose_form(R.loc, q) == "question":
             # "asks how is the rollout handled": asked as a question of its own, not after "I'd love to know"
