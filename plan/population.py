@@ -263,9 +263,11 @@ NO_COMPLAINT = "no_complaint"
 #   stdlib/domains/plot.json;
 # - silences: dead air is short; the planned silence is spread over pauses of
 #   at most SILENCE_MAX_SEC before caller turns (render/template/service.py),
-#   and a call has no more silence than its caller turns can hold.
+#   at most SILENCE_SHARE of them, and a call has no more silence than those
+#   turns can hold.
 SILENCE_MAX_SEC = 8.0
 SILENCE_FILL = 0.7  # the planned silence fills the pauses to this share of their room (so they can differ)
+SILENCE_SHARE = 1 / 3  # at most this share of the middle's caller turns follows a silence
 # - device: a typed chat comes from a phone app or a computer, never a landline
 #   (the `device_type` rule of stdlib/domains/joint.json).
 # values a joint rule (stdlib/domains/joint.json) excludes that `corpusc verify` judges even though no rule lists them
@@ -827,7 +829,9 @@ class Expander:
         silence = meta.get("Silence_total_seconds")
         if _positive(silence):  # no more dead air than pauses before the middle's caller turns can hold
             end = turns - 1 if (turns - 1) % 2 == 0 else turns - 2
-            room = max(1, (end - 2) // 2 - 1) * SILENCE_MAX_SEC * SILENCE_FILL
+            # a long pause before at most a third of the middle's caller turns (SILENCE_SHARE): the other
+            # turns follow at once, so dead air is a moment of the call, not its rhythm
+            room = max(1, int(((end - 2) // 2 - 1) * SILENCE_SHARE)) * SILENCE_MAX_SEC * SILENCE_FILL
             dur = float(meta.get("duration_sec") or 0)
             if silence > room and dur > 0 and isinstance(meta.get("Silence_ratio"), (int, float)):
                 meta["Silence_ratio"] = ratio = round(100 * room / dur, 3)  # the ratio and the seconds agree

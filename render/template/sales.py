@@ -159,6 +159,8 @@ class Sales:
         self.raised_here = {b.key for b in c.beats if b.kind in ("objection_raised", "objection_reopened")}
         self.signal_cats = [signal_category(R.loc, b.text or "") for b in c.beats if b.kind == "buying_signal"]
         self.want_cache: dict[str, dict] = {}
+        self.signal_q: int | None = None  # the place in `signal.q.{cat}` of the buying signal just asked
+        self.wrapped = False  # a seller asked "Anything else?" after the next steps (asked once)
         self.checked_in = False  # the opening asked how the buyer is: small talk follows up, never asks again
         self.followed_up = False  # the seller just asked "anything new?": the news comes without "Good, ..."
         # objections this call addresses or deflects later on (so an earlier ack does not promise "next time")
@@ -626,19 +628,22 @@ class Sales:
         turn says something else."""
         R = self.R
         part = d.head or d.core
-        if not part or part[0][1]:
+        # an opinion of a moment or colour said first is moved after the answer (`_answer_first`): the
+        # sentence read is the first other one
+        k = next((j for j, seg in enumerate(part) if not any(t[0] in ("moment", "colour") for t in seg[1])), None)
+        if k is None or part[k][1] or (k and part is not d.core):
             return
-        text = part[0][0]
+        text = part[k][0]
         first, _, rest = text.partition(". ")
         if not closed_answer(R.loc, first) or question_form(R.loc, q) != "open":
             return
         if rest:  # "Ja. Ich frage mich nur, ob ...": the rest of the sentence stays, with the same labels
             rest = rest[0].upper() + rest[1:]
             R.signals[rest] = R.signals.get(text) or R.categories_of(text)
-            part[0] = (rest, part[0][1], part[0][2])
+            part[k] = (rest, part[k][1], part[k][2])
             d.words -= first.count(" ") + 1
         elif len(d.head) + len(d.core) + len(d.body) + len(d.tail) > 1:
-            d.words -= part.pop(0)[0].count(" ") + 1
+            d.words -= part.pop(k)[0].count(" ") + 1
 
     @staticmethod
     def _answer_first(prev: Draft, d: Draft) -> None:
@@ -756,12 +761,19 @@ class Sales:
                     self.pending = ("chat", R.last) if q else ("chat",)
                 else:
                     d.add(d.core, R.say("open.filler", kw), (), True)
-                self.shape(d, 0.3, 45, ["smalltalk.more_seller"], grow=False)
+                # the seller's own news ("We just moved offices.") only right after the buyer's: it follows
+                # something personal the buyer said, never a turn about the work
+                news = ["smalltalk.seller_news"] if pend and pend[0] in ("smalltalk", "chat", "hello") else []
+                self.shape(d, 0.3, 45, ["smalltalk.more_seller"] + news, grow=False)
             elif i > self.ns_turn:
-                d.add(d.core, R.say("wrap.seller", self.ask(d, kw)))  # a question to who answers next
+                # "Anything else?" is asked once: the buyer answers it, and a later turn of the seller before
+                # the goodbye says what happens next (no second "Anything else?" after the buyer's answer)
+                asked, self.wrapped = self.wrapped, True
+                d.add(d.core, R.say("wrap.seller_more" if asked else "wrap.seller",
+                                    kw if asked else self.ask(d, kw)))  # a question to who answers next
                 d.fills, d.weight = [], 0
                 if not nxt:
-                    self.pending = ("wrap",)
+                    self.pending = ("wrap_more",) if asked else ("wrap",)
             elif pend and pend[0] == "seller_cont" and pend[1][0] in ("show", "terms", "signoff"):
                 self._item(d, pend[1], kw, bc_next or bool(nxt), cont=True)
             else:
@@ -831,7 +843,11 @@ class Sales:
                                 else "obj.resolved_react", kw))
         elif kind == "signal":
             cat = pend[1]
-            d.add(d.head, R.say(R.first_key(f"signal.answer.{cat}", "signal.answer.general"), kw))
+            # the answer to the bank's question asked ("Could you send a three-year breakdown?" is not answered
+            # "Yes, annual prepay brings the price down"); a question in the spec's own words: any answer
+            asked = pend[2:3] if len(pend) > 2 and pend[2] is not None else ()
+            d.add(d.head, R.say_at(*self._paired(f"signal.q.{cat}", f"signal.answer.{cat}", "signal.answer.general",
+                                                 asked), kw))
             self.shape(d, 1.0, 110, [R.first_key(f"signal.more.{cat}", "signal.more.general"), "seller.story"])
         elif kind == "smalltalk":
             tone = pend[1] if len(pend) > 1 else "good"
@@ -1188,7 +1204,7 @@ class Sales:
             if setup and setup == kinds[0]:
                 pass
             elif pend and pend[0] in ("q", "q_follow", "hello", "agenda", "chat", "nextsteps", "close", "wrap",
-                                      "ref_check"):
+                                      "wrap_more", "ref_check"):
                 self._respond(d, pend, kw, v, brief=True)
             elif R.chance(0.4):
                 d.add(d.head, R.say(self.vkey("voice.ack", v), kw), (), True)
@@ -1349,11 +1365,11 @@ class Sales:
                 else pooled(R.r, v, self.pools.get(d.p.id))
             ask = self._react_ask(src) if (free and R.chance(VOICE_ASKS.get(v, 0.3))) else None
             if ask is not None:  # a question about what was shown: the seller answers it next
-                topic, t = ask
+                topic, t, idx = ask
                 d.add(d.tail, self.exact(R.render(t, kw)), (("question", topic),))
                 self._shows(d, topic)
                 self.asked.add(f"bq:{topic}")
-                self.pending = ("bq", topic, None)
+                self.pending = ("bq", topic, idx)
             else:
                 d.add(where, R.say(self.vkey("demo.react", v), kw))
             if v == "champion":
@@ -1407,7 +1423,13 @@ class Sales:
                   or R.say("agenda.ok.neutral", kw))
             d.fills, d.weight = [], 0
             self.pending = ("nextsteps_ok",)
-        elif kind in ("close", "wrap"):
+        elif kind in ("wrap", "wrap_more"):
+            # "Anything else?" is answered ("Nothing else from me."), never with a goodbye or a "you too": the
+            # goodbye is the seller's close; what the seller will do next gets a plain yes
+            key = ("wrap.more_reply" if kind == "wrap_more" else "wrap.reply") + ("_cool" if self.cool else "")
+            d.add(where, R.say(key, kw))
+            d.fills, d.weight = [], 0
+        elif kind == "close":
             key = "close.buyer_cool" if self.cool else "close.buyer"
             d.add(where, R.say(key, kw) or R.say(key, kw))
             d.pol = 0 if self.cool else 1
@@ -1502,15 +1524,18 @@ class Sales:
         low = text.lower()
         return any(v in low and v not in self.seller_said for v in self.dates)
 
-    def _react_ask(self, v: str) -> tuple[str, Any] | None:
+    def _react_ask(self, v: str) -> tuple[str, Any, int | None] | None:
         """A voice's question about a feature just shown, on a topic not yet
-        asked in this call: (topic, template)."""
+        asked in this call: (topic, template, the place of its answer in
+        `bq.{topic}.answer`). An entry naming its `answer` is answered with
+        that one ("Is that in the base tier?" not with a three-year total);
+        else any of the topic's answers."""
         R = self.R
         opts = [e for e in R.bank.get(f"demo.react_ask.{v}") or () if f"bq:{e['topic']}" not in self.asked]
         if not opts:
             return None
         e = rng.pick(R.r, opts)
-        return e["topic"], rng.pick(R.r, e["say"])
+        return e["topic"], rng.pick(R.r, e["say"]), e.get("answer")
 
     def _may_ask(self, d: Draft, v: str) -> bool:
         i = d.i
@@ -1690,8 +1715,9 @@ class Sales:
             cat = signal_category(R.loc, b.text or "")
             if R.chance(0.5):
                 d.add(d.core, R.say(self.vkey("signal.lead", v), kw), mtag, True)
+            self.signal_q = None
             d.add(d.core, self._signal(b, cat, kw), tag + mtag)
-            self.pending = ("signal", cat)
+            self.pending = ("signal", cat, self.signal_q)  # which of the bank's questions was asked, if one
             self.shape(d, 0.4 * vw, 55, [self.vkey("voice.more", v)])
         else:
             d.add(d.core, R.say("generic.buyer", dict(kw, x=kind.replace("_", " "))), tag + mtag)
@@ -1726,7 +1752,9 @@ class Sales:
         R = self.R
         text = (b.text or "").strip().rstrip(".")
         if not R.prose or not text:
-            return R.say(R.first_key(f"signal.q.{cat}", "signal.q.general") or "signal.q.general", kw)
+            said = R.say(R.first_key(f"signal.q.{cat}", "signal.q.general") or "signal.q.general", kw)
+            self.signal_q = R.last if said else None
+            return said
         key, q = R.prose.signal(text)
         if key == "signal.en.wh" and prose_form(R.loc, q) == "question":
             # "asks how is the rollout handled": asked as a question of its own, not after "I'd love to know"

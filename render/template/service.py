@@ -14,7 +14,7 @@ from typing import Any
 
 from corpusc.plan import rng
 from corpusc.plan.model import Beat
-from corpusc.plan.population import SILENCE_FILL, SILENCE_MAX_SEC
+from corpusc.plan.population import SILENCE_FILL, SILENCE_MAX_SEC, SILENCE_SHARE
 from corpusc.render.template.banks import load_bank, with_prefix
 from corpusc.render.template.classify import placeholder_name
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name
@@ -1509,6 +1509,10 @@ class Service:
         # the identity check (the agent looks something up in an account they may open)
         room = [a for a in room if a + 2 < self.close_turn] or room
         room = [a for a in room if a >= self.verified] or room
+        # the announcement ("Can I put you on hold?") is not said after a question of the same turn: the caller
+        # would answer two questions at once
+        room = [a for a in room if not _turn_asks(drafts[a], True)] or room
+        room = [a for a in room if not _turn_asks(drafts[a])] or room
         held = [a for a in room if step_at.get(a + 2) == "hold"]
         a = held[0] if held else room[(len(room) - 1) // 2]
         kw = drafts[a].slots
@@ -1521,7 +1525,13 @@ class Service:
         self.holding = False
         if not (announce and back):
             return None
+        d = drafts[a]
+        for part in (d.head, d.core, d.body, d.tail):  # an aside's question ("Anything to improve?") is left out
+            for seg in [x for x in part if x[2] and not x[1] and x[0].rstrip().endswith("?")]:
+                part.remove(seg)
+                d.words -= seg[0].count(" ") + 1
         drafts[a].add(drafts[a].tail, announce, (("hold", "announce"),))
+        drafts[a].fills = [k for k in drafts[a].fills if k and not _asking_bank(self.R, k)]  # nothing asked before it
         drafts[a + 1].add(drafts[a + 1].tail, ok, (("hold", "ok"),))
         drafts[a + 2].add(drafts[a + 2].head, back, (("hold", "back"),))
         return a + 2
@@ -1647,7 +1657,8 @@ class Service:
                 tenths = round(self.silence * 10)
                 cap = int(SILENCE_MAX_SEC * 10)
                 need = -(-tenths // int(cap * SILENCE_FILL))  # room to spare: the pauses can differ
-                few = 1 + rng.below(self.R.r, 3)
+                # a few pauses, never before more than SILENCE_SHARE of the caller turns unless the silence needs it
+                few = min(1 + rng.below(self.R.r, 3), max(1, int(len(callers) * SILENCE_SHARE)))
                 k = 1 if need <= 1 and (self.silence < 2.0 or len(callers) < 2) else \
                     min(len(callers), tenths, max(need, few))
                 picks = sorted(rng.sample(self.R.r, callers, k), key=lambda d: d.i) if k > 1 else \
@@ -1655,6 +1666,18 @@ class Service:
                 parts = _pauses(tenths, [0.6 + 0.4 * self.R.r.random() for _ in picks], cap)
                 for d, part in zip(picks, parts):
                     d.gaps.append(f"silence {part / 10:.1f}s")
+
+def _turn_asks(d: Draft, kept: bool = False) -> bool:
+    """Whether a sentence of turn `d` asks something (`kept`: a sentence the
+    turn keeps, not an optional aside's)."""
+    return any(seg[0].rstrip().endswith("?") and not (kept and seg[2] and not seg[1])
+               for part in (d.head, d.core, d.body, d.tail) for seg in part)
+
+
+def _asking_bank(R, key: str) -> bool:
+    """Whether a template of bank `key` asks something (a fill that may be a question)."""
+    return any("?" in str(t) for t in R.bank.get(key) or ())
+
 
 def _pauses(tenths: int, weights: list[float], cap: int) -> list[int]:
     """`tenths` split over len(`weights`) pauses in proportion to the weights:
