@@ -204,7 +204,7 @@ PLACES = {"en-US": ["the supermarket", "a gas station", "the bakery", "the drugs
 LAST_USE = re.compile(r"last (?:used|paid|time|I remember)|paid with it|used it|had it|that was (?!not)|last purchase|"
                       r"left it|fell out|zuletzt|das letzte Mal|bezahlt|benutzt|genutzt|hatte ich sie|liegen lassen", re.I)
 STILL = re.compile(r"that's still (?:correct|current|right)|that's current|stimmt noch|ist (?:noch )?aktuell", re.I)
-NEW_NUMBER = re.compile(r"new (?:phone |mobile )?number|different number|changed my (?:phone )?number|"
+NEW_NUMBER = re.compile(r"new (?:phone |mobile )?number|different (?:phone )?number(?!s)|changed my (?:phone )?number|"
                         r"neuen? (?:Handy|Telefon)?[Nn]ummer|anderen? Nummer|Nummer geändert")
 ONSET = {"en-US": ["the middle of last month", "the start of the month", "last month", "two weeks", "the spring",
                    "three weeks", "easter", "a good month"],
@@ -212,7 +212,7 @@ ONSET = {"en-US": ["the middle of last month", "the start of the month", "last m
                    "drei wochen", "ostern", "gut einem monat"]}
 TROUBLE = re.compile(r"fee|charg|log ?in|get in|works?\b|working|problem|Gebühr|berechne|Anmeld|anmelden|reinkomm|"
                      r"rein\b|funktionier|geht|Problem|since then|seitdem|seither", re.I)
-AGENT_OWN = (r"(?:name|name's|word|screen|other screen|notes|colleague|supervisor|team|desk|side|best|apologies|list|"
+AGENT_OWN = (r"(?:name|name's|details|word|screen|other screen|notes|colleague|supervisor|team|desk|side|best|apologies|list|"
              r"Name|Wort|Teamleitung|Notizen|Bildschirm|anderen Bildschirm|Seite|Tisch|Liste|Kolleg\w*|Bestes|Daten|"
              r"Rechner|Vermerke|Vorgesetzte[rn]?)")
 AGENT_MY = re.compile(r"\b(?:my|mein|meine|meinen|meinem|meiner|meines)\s+(?!" + AGENT_OWN + r"\b)\w", re.I)

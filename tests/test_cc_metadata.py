@@ -233,7 +233,7 @@ def test_a_fee_dispute_is_the_planned_complaint(built):
     """Before: 00001 disputes a fee ("das stimmt nicht") with complaint_category
     no_complaint. A billing question asks; the dispute is `complaint.fees`'s."""
     dispute = re.compile(r"don't think that's right|shouldn't have been|stimmt nicht|kann eigentlich nicht sein|"
-                         r"beschweren|complain|not happy with the fees|nicht zufrieden", re.I)
+                         r"beschweren|(?<!not )complain|not happy with the fees|nicht zufrieden", re.I)
     for g, t in _calls(built):
         if g["metadata"]["complaint_category"] == "no_complaint":
             assert not dispute.search(t["turns"][1]["text"]), (g["call_id"], t["turns"][1]["text"])
@@ -314,3 +314,18 @@ def test_the_amount_bucket_is_the_amount_the_call_says(built):
     assert not outside, outside[:5]
     assert total and said / total >= 0.75, (said, total)
     assert loose <= 3, loose
+
+
+def test_the_back_office_is_named_in_the_calls_escalated_to_it(built):
+    """reader18: 'the back office needs to check several things' in 23 calls
+    labelled no_escalation, and 13 calls labelled back_office that never said
+    it. The agent names the back office in a call escalated to it, and the
+    specialists elsewhere ({team}, pop.banking.team.<escalation>)."""
+    said = re.compile(r"back.?office", re.I)
+    wrong = []
+    for g, t in _calls(built):
+        esc = g["metadata"]["escalation"]
+        named = any(said.search(tr["text"]) for tr in t["turns"])
+        if named != (esc == "back_office"):
+            wrong.append((g["call_id"], esc, named))
+    assert not wrong, wrong[:10]

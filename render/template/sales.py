@@ -763,7 +763,10 @@ class Sales:
                     d.add(d.core, R.say("open.filler", kw), (), True)
                 # the seller's own news ("We just moved offices.") only right after the buyer's: it follows
                 # something personal the buyer said, never a turn about the work
-                news = ["smalltalk.seller_news"] if pend and pend[0] in ("smalltalk", "chat", "hello") else []
+                # and now and then: the account's small talk is dealt out over its calls (`told`), so a turn
+                # whose share is used up would otherwise fill with the seller's news every time
+                news = ["smalltalk.seller_news"] if pend and pend[0] in ("smalltalk", "chat", "hello") \
+                    and R.chance(0.25) else []
                 self.shape(d, 0.3, 45, ["smalltalk.more_seller"] + news, grow=False)
             elif i > self.ns_turn:
                 # "Anything else?" is asked once: the buyer answers it, and a later turn of the seller before

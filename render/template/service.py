@@ -743,7 +743,9 @@ class Service:
         mood = float(mood) if isinstance(mood, (int, float)) and not isinstance(mood, bool) else 0.0
         self.mood = -1 if mood < -0.3 or self.scen.startswith("escalation") else 1 if mood > 0.3 else 0
         self.missing: set[str] = set()  # slots this call has no value for: templates using them are skipped
-        self.owe_amount = False  # the call's amount is still to be said (`_say`)
+        # slots the call must say, each a group any one of which will do (`_say`): its amount, the
+        # back office it is escalated to
+        self.owed: list[frozenset[str]] = []
         self.age: int | None = None  # the caller's age, from the birth date they give (`_slots`)
         self.callers: set[int] = set()  # the caller turns' slot dicts (`Draft.slots`): whose questions are kept
         self.questions: list[tuple[frozenset[str], str]] = []  # the caller's questions so far (`_asked_before`)
@@ -892,10 +894,21 @@ class Service:
             # the caller's age, for what only some ages say (`pop.*.said_aged`)
             self.age = int(c.date[:4]) - year if c.date[:4].isdigit() else None
         R.slots["email"] = f"{_ascii(first)}.{_ascii(last)}@example.com"  # a reserved domain (RFC 2606)
+        # the team the agent hands to or asks: the back office only in a call escalated to it (the
+        # `escalation` field), else the domain's specialists (reader18: 'back office' said in 23
+        # no_escalation calls); {team} as a subject, {team_at} after "ask"/"check with"
+        esc = str(m.get("escalation") or "")
+        for name in ("team", "team_at"):
+            key = self.k(f"{name}.{esc}", f"{name}.default") if esc else self.k(f"{name}.default")
+            if key:
+                R.slots[name] = R.say(key)
+        if esc == "back_office" and R.slots.get("team"):  # (reader18: 13 such calls never said it)
+            self.owed.append(frozenset({"team", "team_at"}))
         self.missing = {k for k in ("amount", "dob") if not R.slots.get(k)}
         # a call with an amount says it: the first bank offering a template with it says one of those
         # (reader18: 171 of 220 calls with an amount bucket named no amount)
-        self.owe_amount = bool(R.slots.get("amount"))
+        if R.slots.get("amount"):
+            self.owed.append(frozenset({"amount"}))
         # contact data (a phone number, an e-mail address) is said only where the metadata plans a
         # disclosure (`pii_disclosure_flag`), in the one sentence labelled as it (`_flags`)
         self.missing |= PII_SLOTS
@@ -1066,15 +1079,15 @@ class Service:
 
     def _say(self, key: str, kw: dict | None) -> str:
         R = self.R
-        if self.owe_amount:
+        for owed in self.owed:
             lst = R.bank.get(key) or []
-            ok = [i for i in _usable(lst, frozenset(self.missing)) if "amount" in _slots_of(lst[i])]
+            ok = [i for i in _usable(lst, frozenset(self.missing)) if owed & _slots_of(lst[i])]
             if ok:
                 for _ in range(4):
                     R.last = ok[rng.below(R.r, len(ok))]
                     text = R.say_at(key, R.last, kw)
                     if not (R.veto and R.veto(text, kw)):
-                        self.owe_amount = False
+                        self.owed.remove(owed)
                         return text
         if self.missing:
             lst = R.bank.get(key) or []
