@@ -42,6 +42,8 @@ SLIPS = [
     ("de-DE", "'brauchen' with a bare infinitive ('Ich brauche … überweisen'; reader18)",
      r"\[Ich brauche\|Ich muss\] [^.]*\{@pop\.banking\.part\.zweck\} \[überweisen"),
     ("de-DE", "a feminine 'die Erste' said to every caller (reader18: to 'Herr Klein')", r"nicht die (Erste|Einzige)\b"),
+    ("de-DE", "a spelling check with a letter the name may not have ('Meyer mit doppeltem L'; reader18)",
+     r"\{last\} \[mit einem\|mit doppeltem\]"),
     ("de-DE", "a plural subject and a singular verb met in alternatives ('meine Notizen … geht', 'das Logo stimmten')",
      r"\[meine Notizen\|[^]]*\] \[gehen\|geht\]|\[die Farben\|das Logo\] \[stimmten|\[die Notizen\|die Zusammenfassung\] "
      r"\[[^]]*\] \[habe ich vor mir\|liegt"),
