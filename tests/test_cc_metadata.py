@@ -278,7 +278,7 @@ def test_no_broken_sentences_and_no_tic_in_most_calls(built):
 
 # an amount as a reader finds it: a figure before a currency word (limits, rates and salaries left out)
 AMOUNT = re.compile(r"(\d[\d.,]*)\s*(?:Euro|euros?|EUR|€)\b", re.I)
-NOT_AN_AMOUNT = re.compile(r"limit|Zins|interest|netto|salary|Gehalt|Rate\b|monthly|instal", re.I)
+NOT_AN_AMOUNT = re.compile(r"limit|Zins|interest|netto|salary|Gehalt|pension|Rente|Rate\b|monthly|instal", re.I)
 # said in words ("zwölftausend Euro", "eighteen thousand euros"): thousands, else hundreds
 WORDED = re.compile(r"\b([a-zäöü]*(?:tausend|hundert)[a-zäöü]*|(?:[a-z]+[ -])?(?:thousand|hundred))\s+(?:Euro|euros?)\b",
                     re.I)

@@ -88,7 +88,8 @@ KINDS = {
              r"\band (?:roughly )?when\b|what (?:date|day)|since when|\bwann\b|an welchem (?:Tag|Datum)|welches Datum|"
              r"seit wann|zu welchem Datum|(?:the date|das Datum)",
              r"\d|yesterday|today|last|ago|since|week|month|morning|evening|night|weekend|first|end of|soon|possible|"
-             r"right away|straight away|without delay|immediately|earliest|now|day|easter|christmas|gestern|heute|"
+             r"right away|straight away|without delay|immediately|earliest|now|day|easter|christmas|spring|summer|"
+             r"autumn|winter|gestern|heute|"
              r"letzte|vor |seit|woche|monat|morgen|abend|nacht|wochenende|ersten|ende|anfang|bald|sofort|möglich|"
              r"unverzüglich|jetzt|tag|frühjahr|sommer|herbst|winter|ostern|weihnacht|umgehend|ab da|january|"
              r"february|march|april|may|june|july|august|september|october|november|december|januar|februar|"

@@ -137,7 +137,8 @@ SAYS_TIME = re.compile(r"\b(?:\d+|one|two|three|four|five|ten|a few|a couple of|
                        r"paar)[\s-]+(?:business |working |banking )?(?:seconds?|minutes?|hours?|days?|weeks?|months?|Sekunden?|"
                        r"Minuten?|Stunden?|Moment|moment|(?:Bankarbeits|Geschäfts|Werk)?[Tt]age[n]?|Wochen?|Monate[n]?)\b|"
                        r"\b(?:today|tomorrow|right away|immediately|overnight|next week|heute|morgen|sofort|gleich|"
-                       r"nächste Woche|diese Woche)\b", re.I)
+                       r"nächste Woche|diese Woche|not long|nicht lange|before we hang up|bevor wir auflegen|"
+                       r"while we're on the (?:phone|line)|solange wir telefonieren)\b", re.I)
 
 
 def test_how_long_is_answered_with_a_time(cc_text_build):

@@ -897,11 +897,16 @@ class Service:
         # the team the agent hands to or asks: the back office only in a call escalated to it (the
         # `escalation` field), else the domain's specialists (reader18: 'back office' said in 23
         # no_escalation calls); {team} as a subject, {team_at} after "ask"/"check with"
+        # (drawn from the call's own stream: the words of the rest of the call do not depend on them)
         esc = str(m.get("escalation") or "")
-        for name in ("team", "team_at"):
-            key = self.k(f"{name}.{esc}", f"{name}.default") if esc else self.k(f"{name}.default")
-            if key:
-                R.slots[name] = R.say(key)
+        main_r, R.r = R.r, rng.stream(R.header.corpus.get("seed", 0), "render.team", c.id)
+        try:
+            for name in ("team", "team_at"):
+                key = self.k(f"{name}.{esc}", f"{name}.default") if esc else self.k(f"{name}.default")
+                if key:
+                    R.slots[name] = R.say(key)
+        finally:
+            R.r = main_r
         if esc == "back_office" and R.slots.get("team"):  # (reader18: 13 such calls never said it)
             self.owed.append(frozenset({"team", "team_at"}))
         self.missing = {k for k in ("amount", "dob") if not R.slots.get(k)}
@@ -912,6 +917,7 @@ class Service:
         # contact data (a phone number, an e-mail address) is said only where the metadata plans a
         # disclosure (`pii_disclosure_flag`), in the one sentence labelled as it (`_flags`)
         self.missing |= PII_SLOTS
+        self.missing |= {k for k in ("team", "team_at") if not R.slots.get(k)}  # a domain without teams
 
     def _cause(self) -> str:
         """What lies behind this caller's request, drawn per call from
