@@ -424,7 +424,7 @@ def _paraphrase_rx(loc: str, dom: str) -> tuple[re.Pattern, list[dict[str, list[
             if g and g[0].startswith("^") == start:
                 g = [w.lstrip("^") for w in g]
                 g = [w for w in g if not (held and held.search(w))]  # a paraphrase never turns a sentence into hold talk
-                if len({term_categories(loc, w.rstrip("$")) for w in g}) > 1:
+                if len({term_categories(loc, w.rstrip("$"), scope="service") for w in g}) > 1:
                     continue
                 for w in g if len(g) > 1 else ():
                     of.setdefault(w.rstrip("$").lower(), g)
