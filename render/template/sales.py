@@ -1224,6 +1224,15 @@ class Sales:
         topics = [self.work] + sorted(self.raised_here)
         if pol == "pos" and not hidden and d.side != "seller":
             topics = [t for t in topics if t not in mine]
+        if pol == "neg" and d.side != "seller":
+            # a buyer's doubt is about their own concerns, never a feature the rep showed ("the search
+            # gives me pause"), nor an objection the call already settled: resolved is not called open,
+            # nor, from the next steps on, one the rep answered ("still the open point" at the close)
+            done = ("objection_resolved", "objection_addressed") if d.i >= self.ns_turn else ("objection_resolved",)
+            settled = {b.key for b in self.call.beats if b.kind in done and b.turn < d.i}
+            again = {b.key for b in self.call.beats if b.kind in ("objection_reopened", "objection_stalled",
+                                                                  "objection_unaddressed") and b.turn < d.i}
+            topics = [t for t in topics if t != "demo" and (t not in settled or t in again)]
         named = [(k, t) for k in (f"moment.thing.{x}" for x in topics) if R.has(k)
                  for t in R.bank[k] if self._heard(_plain_tail(t))]
         if not named:

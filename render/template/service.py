@@ -1202,7 +1202,12 @@ class Service:
                                        self.k(f"more.{self.cause}.caller_upset") if self.cause and side == "caller"
                                        and self.mood < 0 else None,
                                        self.k(f"more.{self.cause}.{side}") if self.cause else None,
-                                       self.k(f"more.{self.intent}.{side}") if self.intent else None, *once[2:],
+                                       self.k(f"more.{self.intent}.{side}") if self.intent else None,
+                                       # the agent fixing the request on the way ("I've reset your login")
+                                       # only where the call resolves it: an escalated, transferred, called
+                                       # back or redirected request was not fixed by this agent
+                                       self.k(f"more.{self.intent}.{side}_fixed") if self.intent
+                                       and self.scen == "resolved_first_contact" else None, *once[2:],
                                        self.k(f"more.{side}_text") if self.chat else None,
                                        self.k(f"more.{side}") if not self.tight else None] if k]
             if side == "caller" and self.mood < 0 and self.k("more.caller_upset"):
