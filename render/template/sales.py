@@ -10,7 +10,7 @@ from typing import Any
 
 from corpusc.plan import rng
 from corpusc.plan.model import Beat, Colour, Moment, Participant
-from corpusc.render.template.banks import topics
+from corpusc.render.template.banks import raw_bank, topics
 from corpusc.render.template.classify import (closed_answer, prose_form, question_form, role_concern,
                                               role_topics, signal_category, stated_figures,
                                               without_greeting_answer)
@@ -1096,22 +1096,26 @@ class Sales:
         you = by in self.by_id and self._spoken_to(self.by_id[by], kw)
         d.add(d.core, R.say("obj.address_lead_same" if raised_here else
                             "obj.address_lead_prev_you" if you else "obj.address_lead_prev", skw))
-        d.add(d.core, self._resolution(b.key, skw), tag)
+        d.add(d.core, self._resolution(b.key, skw, b.arc), tag)
         d.add(d.core, R.say("obj.address_more", skw), (), True)
         self.shape(d, 1.0, 120, ["obj.address_more", "seller.story"])
         self.pending = ("obj_check", b.key)
 
-    def _resolution(self, key: str | None, kw) -> str:
+    def _resolution(self, key: str | None, kw, arc: str | None = None) -> str:
         R = self.R
         obj = R.header.objections.get(key or "") or {}
         resolutions = list(obj.get("resolutions") or [])
         table = R.bank.get("obj.res") or []
-        options = []
+        facet = self._facet(key, arc)
+        options, unfit = [], []
         for res in resolutions:
             low = res.lower()
             for entry in table:
                 if entry.get("type") in (key, "*") and any(m in low for m in entry.get("match", [])):
-                    options.append(entry["say"])
+                    # an answer fits the objection's facet: a buyer comparing vendors is not answered
+                    # with the cost of building it in house (an entry without `facets` fits them all)
+                    fits = facet is None or facet in entry.get("facets", (facet,))
+                    (options if fits else unfit).append(entry["say"])
                     break
         if options:
             says = rng.pick(R.r, options)
@@ -1557,7 +1561,7 @@ class Sales:
                 d.add(d.core, R.say("obj.reopen_lead", skw), tag + mtag)
             elif R.chance(0.5):
                 d.add(d.core, R.say(self.vkey("obj.frame", v), skw), mtag, True)
-            d.add(d.core, self._phrasing(b.key, skw, concern=m is not None and m.divergent), tag + mtag)
+            d.add(d.core, self._phrasing(b.key, skw, concern=m is not None and m.divergent, arc=b.arc), tag + mtag)
             if R.chance(0.6):
                 d.add(d.core, R.say(self.vkey("obj.after", v), skw), (), True)
             self.pending = ("obj", b)
@@ -1582,19 +1586,61 @@ class Sales:
         else:
             d.add(d.core, R.say("generic.buyer", dict(kw, x=kind.replace("_", " "))), tag + mtag)
 
-    def _phrasing(self, key: str | None, kw, concern: bool = False) -> str:
+    def _facets(self, key: str | None) -> list[tuple[str, list[str]]]:
+        """The facets of an objection type (`obj.facets`: a competition objection
+        compares vendors, defends the current tool or means to build it in
+        house), each with the words that tell a phrasing of it."""
+        return [(f["facet"], [w.lower() for w in f["words"]]) for f in self.R.bank.get("obj.facets") or ()
+                if f.get("type") == key]
+
+    def _facet_of(self, key: str | None, text: str) -> str | None:
+        low = text.lower()
+        return next((f for f, words in self._facets(key) if any(w in low for w in words)), None)
+
+    def _raisings(self, key: str | None) -> tuple[list[str], list[int]]:
+        """The phrasings an objection of `key` may be raised with in this locale:
+        the spec's (said only where the spec's prose is) and the bank's (indices)."""
+        R = self.R
+        obj = R.header.objections.get(key or "") or {}
+        bank_key = R.first_key(f"obj.raise.{key}")
+        raw = raw_bank(R.loc).get(bank_key) or [] if bank_key else []
+        return (list(obj.get("phrasings") or []) if R.prose else []), raw
+
+    def _facet(self, key: str | None, arc: str | None) -> str | None:
+        """The facet of an arc's objection, planned with the arc: drawn from the
+        arc's own stream, so the call that raises it and the later call that
+        answers it agree (each call renders alone) and the answer fits what was
+        raised. Only facets some phrasing of this locale says are drawn."""
+        facets = self._facets(key)
+        if not facets or not arc:
+            return None
+        prose, raw = self._raisings(key)
+        said = {self._facet_of(key, t) for t in [*prose, *(x for x in raw if isinstance(x, str))]}
+        have = [f for f, _ in facets if f in said]
+        return rng.pick(rng.stream(self.R.header.corpus.get("seed", 0), "objection-facet", arc), have) if have else None
+
+    def _phrasing(self, key: str | None, kw, concern: bool = False, arc: str | None = None) -> str:
         """The objection in the spec's own phrasing or the banks'; never a
         phrasing that also reads as buying intent ("they offered us a free
         pilot"): the turn would carry contradictory labels (`concern`, a hidden
-        concern's turn, is kept for the callers)."""
+        concern's turn, is kept for the callers). A phrasing of the arc's facet
+        (`_facet`), or one no facet tells."""
         R = self.R
         obj = R.header.objections.get(key or "") or {}
+        facet = self._facet(key, arc)
         # an objection never reads as buying intent ("They offered us a free pilot;
         # can you match that?" was labelled both): such phrasings are not said
         phr = [p for p in (obj.get("phrasings") or []) if p not in self.used_phrases and self.in_season(p)
                and not R.categories_of(p) & NOT_WITH_CONCERN
+               and self._facet_of(key, p) in (facet, None)
                and not R._own_role(p, kw.get("role"))] if R.prose else []  # "our CFO" from the CFO
         bank_key = R.first_key(f"obj.raise.{key}")
+        if bank_key and facet is not None:
+            raw = raw_bank(R.loc).get(bank_key) or []
+            fit = {i for i, t in enumerate(raw) if isinstance(t, str) and self._facet_of(key, t) in (facet, None)}
+            if fit:
+                return self._raise_among(bank_key, fit, kw) if not phr or R.chance(0.4) else \
+                    self._prose_phrasing(phr, kw)
         if phr and (not bank_key or R.chance(0.6)):
             p = rng.pick(R.r, phr)
             self.used_phrases.add(p)
@@ -1606,6 +1652,27 @@ class Sales:
             if not R.categories_of(text) & NOT_WITH_CONCERN:
                 break
             text = R.say(bank_key or "obj.raise.generic", kw)
+        return text
+
+    def _prose_phrasing(self, phr: list[str], kw) -> str:
+        R = self.R
+        p = rng.pick(R.r, phr)
+        self.used_phrases.add(p)
+        return R.say("obj.prose", dict(kw, p=p, p_low=R.lex.lower_first(p))) if R.has("obj.prose") else p
+
+    def _raise_among(self, key: str, fit: set[int], kw) -> str:
+        """A template of `key` among the indices `fit` (an arc's facet), drawn as
+        `say` draws: the others are marked used for the draw."""
+        R = self.R
+        prev = set(R.used.get(key) or ())
+        free = sorted(fit - prev) or sorted(fit)
+        R.used[key] = set(range(len(R.bank[key]))) - set(free)
+        text = ""
+        for _ in range(3):  # never one that also reads as buying intent
+            text = R.say(key, kw)
+            if not R.categories_of(text) & NOT_WITH_CONCERN:
+                break
+        R.used[key] = prev | {R.last}
         return text
 
     def _signal(self, b: Beat, cat: str, kw) -> str:
