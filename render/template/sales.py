@@ -1107,20 +1107,22 @@ class Sales:
         resolutions = list(obj.get("resolutions") or [])
         table = R.bank.get("obj.res") or []
         facet = self._facet(key, arc)
-        options, unfit = [], []
+        options, unfit = [], False
         for res in resolutions:
             low = res.lower()
             for entry in table:
                 if entry.get("type") in (key, "*") and any(m in low for m in entry.get("match", [])):
                     # an answer fits the objection's facet: a buyer comparing vendors is not answered
                     # with the cost of building it in house (an entry without `facets` fits them all)
-                    fits = facet is None or facet in entry.get("facets", (facet,))
-                    (options if fits else unfit).append(entry["say"])
+                    if facet is None or facet in entry.get("facets", (facet,)):
+                        options.append(entry["say"])
+                    else:
+                        unfit = True
                     break
         if options:
             says = rng.pick(R.r, options)
             return R.render(rng.pick(R.r, says), kw)
-        if R.prose and resolutions:
+        if R.prose and resolutions and not unfit:  # the spec's own approach, unless it answers another facet
             res = R.prose.to_listener(R.lex.lower_first(strip_end(rng.pick(R.r, resolutions))))
             return R.render(R.template("obj.address_generic"), dict(kw, res=res))
         return R.say_any([f"obj.address.{key}", "obj.address.generic"], kw)
@@ -1597,25 +1599,17 @@ class Sales:
         low = text.lower()
         return next((f for f, words in self._facets(key) if any(w in low for w in words)), None)
 
-    def _raisings(self, key: str | None) -> tuple[list[str], list[int]]:
-        """The phrasings an objection of `key` may be raised with in this locale:
-        the spec's (said only where the spec's prose is) and the bank's (indices)."""
-        R = self.R
-        obj = R.header.objections.get(key or "") or {}
-        bank_key = R.first_key(f"obj.raise.{key}")
-        raw = raw_bank(R.loc).get(bank_key) or [] if bank_key else []
-        return (list(obj.get("phrasings") or []) if R.prose else []), raw
-
     def _facet(self, key: str | None, arc: str | None) -> str | None:
         """The facet of an arc's objection, planned with the arc: drawn from the
         arc's own stream, so the call that raises it and the later call that
         answers it agree (each call renders alone) and the answer fits what was
-        raised. Only facets some phrasing of this locale says are drawn."""
+        raised. Only facets a template of the locale's bank says are drawn (the
+        spec's prose of a facet is said too, but may be used up in a call)."""
         facets = self._facets(key)
         if not facets or not arc:
             return None
-        prose, raw = self._raisings(key)
-        said = {self._facet_of(key, t) for t in [*prose, *(x for x in raw if isinstance(x, str))]}
+        bank_key = self.R.first_key(f"obj.raise.{key}")
+        said = {self._facet_of(key, t) for t in raw_bank(self.R.loc).get(bank_key) or () if isinstance(t, str)}
         have = [f for f, _ in facets if f in said]
         return rng.pick(rng.stream(self.R.header.corpus.get("seed", 0), "objection-facet", arc), have) if have else None
 
@@ -1642,11 +1636,7 @@ class Sales:
                 return self._raise_among(bank_key, fit, kw) if not phr or R.chance(0.4) else \
                     self._prose_phrasing(phr, kw)
         if phr and (not bank_key or R.chance(0.6)):
-            p = rng.pick(R.r, phr)
-            self.used_phrases.add(p)
-            # said with the account it comes from ("For Maplemark, which of our tools would this
-            # retire?"): every account of a spec shares the catalog's phrasings, its sentences must not
-            return R.say("obj.prose", dict(kw, p=p, p_low=R.lex.lower_first(p))) if R.has("obj.prose") else p
+            return self._prose_phrasing(phr, kw)
         text = R.say(bank_key or "obj.raise.generic", kw)
         for _ in range(3):  # another of the bank's phrasings
             if not R.categories_of(text) & NOT_WITH_CONCERN:
@@ -1655,6 +1645,9 @@ class Sales:
         return text
 
     def _prose_phrasing(self, phr: list[str], kw) -> str:
+        """One of the spec's phrasings, said with the account it comes from ("For Maplemark,
+        which of our tools would this retire?"): every account of a spec shares the catalog's
+        phrasings, its sentences must not."""
         R = self.R
         p = rng.pick(R.r, phr)
         self.used_phrases.add(p)
