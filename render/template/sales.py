@@ -501,7 +501,6 @@ class Sales:
         if peers:
             peer = rng.pick(R.r, peers)
             out["peer"] = first_name(peer.get("display") or peer.get("name") or "")
-            out["peer_role"] = self.R.lex.role(peer.get("role") or "")
         self.want_cache[p.id] = out
         return out
 
