@@ -143,18 +143,23 @@ def test_a_feature_is_not_the_buyers_concern(builds, lang):
 AMOUNT = re.compile(r"\b(euros?|Euro|limit|Limit\w*|\w*limit)\b")
 PRICE_WORD = re.compile(r"fee|charge|cost|price|interest|\brate\b|Gebühr|Entgelt|Kosten|Preis|Zins|günstig"
                         r"|teuer|gratis|kostenlos|free of|Rate\b", re.I)
+# a card payment someone disputes, or a person "in charge", is no price (EN "charge" is a fee in a bank's words)
+CARD = re.compile(r"(charges?|payments?|transactions?) (on my card|I didn't make|I don't recognize)|chargeback"
+                  r"|in charge|takes? charge|unauthori[sz]ed|fraud|charged to the card|holding a charge", re.I)
 FIXED = re.compile(r"\bI(?:'ve| have) (?:unlocked|reset|unblocked)\b|before (?:we|you) hang up"
                    r"|\bIch habe [^.;]*(?:entsperrt|zurückgesetzt)|vor dem Auflegen wieder drin", re.I)
 
 
 def test_a_service_amount_is_not_a_price(cc_text_build):
     """A card limit, a loan sum or a transfer amount in a service call is no pricing signal; its fees and
-    charges are (main: 90 of 658 pricing labels)."""
+    charges are; nor a disputed card payment, nor the person in charge (main: 90 and 9 of 658 pricing labels)."""
     gts = list(_gts(cc_text_build))
     pricing = [s["quote"] for gt in gts for s in gt["signals"]["surface"] if s["type"] == "pricing"]
     assert len(pricing) >= 100  # fees are still pricing
     wrong = [q for q in pricing if AMOUNT.search(q) and not PRICE_WORD.search(q)]
     assert not wrong, f"{len(wrong)}: {wrong[:5]}"
+    card = [q for q in pricing if CARD.search(q)]
+    assert not card, f"{len(card)}: {card[:5]}"
 
 
 def test_an_escalated_request_was_not_fixed(cc_text_build):
