@@ -48,8 +48,10 @@ def run(args: list[str], cpu: list | None = None) -> tuple[float, int, int]:
             "def rss():\n    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
             "    print('RSS', s.ru_maxrss, c.ru_maxrss, s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime,"
             " file=sys.stderr, flush=True)\n"
-            "leave = os._exit\n"
-            "def _exit(code):\n    rss()\n    leave(code)\n"
+            "leave, me = os._exit, os.getpid()\n"
+            # a forked worker leaves by the same os._exit: only the build's own process prints
+            # (two printing at once ran their lines together: 'too many values to unpack')
+            "def _exit(code):\n    if os.getpid() == me:\n        rss()\n    leave(code)\n"
             "os._exit = _exit\n"
             "from corpusc.cli.main import run\n"
             "try:\n    run()\n"

@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -174,8 +175,26 @@ class Group:
                 "repetitions_per_100_words": round(100 * self.reps / w, 2)}
 
 
+def _names(out: Path) -> dict[str, list[str]]:
+    """Each account's name words (its display name), from plan.json: an input, not an output."""
+    plan = read_json(out / "plan.json") if (out / "plan.json").exists() else {}
+    return {a["name"]: Q.words(a.get("display") or "") for a in plan.get("accounts") or []}
+
+
+def masked(texts: list[str], names: set[str]) -> list[str]:
+    """The texts with every word of a name (the account's, the participants') said as one word:
+    a sentence that differs from another call's only by whose name it says is the same sentence."""
+    if not names:
+        return texts
+    pat = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b", re.I)
+    return [pat.sub("NAME", t) for t in texts]
+
+
 def measure(name: str, out: Path, kind: str, roster: dict[str, list[str]]) -> dict:
     groups: dict[str, Group] = {"all": Group(keep_text=True)}
+    unnamed = Q.VerbatimShare()  # the verbatim share with names masked (a report: how much the names carry)
+    accounts = _names(out)
+    mentions: list[int] = []  # the account's name words said per call
     gap_values: list[float] = []
     overlaps = 0
     runs: dict[str, int] = {"buyer_buyer": 0, "seller_seller": 0, "same_speaker": 0}
@@ -203,6 +222,12 @@ def measure(name: str, out: Path, kind: str, roster: dict[str, list[str]]) -> di
         sa = read_json(out / f"sa/{cid}.json")["data"] if f"sa/{cid}.json" in files else None
         intent = sa.get("custom.intent") if sa else None
         groups["all"].add(cid, locale, texts)
+        own = set(accounts.get(cid.split(".", 1)[0], ()))
+        if own:
+            mentions.append(sum(len(re.findall(r"\b(?:" + "|".join(map(re.escape, own)) + r")\b", t, re.I))
+                                for t in texts))
+        everyone = own | {w for p in tr.get("participants") or () for w in Q.words(p.get("name") or "")}
+        unnamed.add(cid, [k for t in masked(texts, {w for w in everyone if len(w) > 2}) for k in Q.sentence_keys(t)])
         for g in [f"locale {locale}"] + ([f"intent {intent}"] if intent else []) \
                 + ([f"intent {intent} / {locale}"] if intent else []):
             groups.setdefault(g, Group()).add(cid, locale, texts)
@@ -258,6 +283,11 @@ def measure(name: str, out: Path, kind: str, roster: dict[str, list[str]]) -> di
 
     res: dict[str, Any] = {"corpus": name, "kind": kind, "dir": str(out)}
     res["text"] = {g: groups[g].result(top=8 if g == "all" else 0) for g in sorted(groups, key=_group_order)}
+    res["text"]["all"]["verbatim_names_masked"] = unnamed.result()
+    if mentions:
+        mentions.sort()
+        res["text"]["all"]["account_name_words_per_call"] = {"median": mentions[len(mentions) // 2],
+                                                             "max": mentions[-1]}
     res["timing"] = {"gaps": Q.distribution(gap_values), "overlapping_turns": overlaps, "adjacent": runs,
                      "longest_call": {"seconds": round(longest[0], 1), "call": longest[1]}}
     if checked:
@@ -402,6 +432,13 @@ def rows(res: dict, spd: dict | None) -> list[tuple[str, str, str, str]]:
         v = t["verbatim"]
         out.append((f"6+-word sentences in another call [{g}]", f"{v['share'] * 100:.1f}% of {v['sentences']:,}",
                     f"<= {vt * 100:.0f}%", pf(v["share"] <= vt)))
+    t = res["text"]["all"]
+    v = t["verbatim_names_masked"]
+    out.append(("6+-word sentences in another call, names masked [all]",
+                f"{v['share'] * 100:.1f}% of {v['sentences']:,}", "", "report"))
+    if "account_name_words_per_call" in t:
+        m = t["account_name_words_per_call"]
+        out.append(("account name words said per call", f"median {m['median']}, max {m['max']}", "", "report"))
     for g, t in res["text"].items():
         if g.count("/"):
             v = t["verbatim"]

@@ -34,6 +34,11 @@ SLIPS = [
     ("de-DE", "accusative slot after 'zeige' (needs {dm_dat})", r"\{dm\} zeige\b"),
     ("de-DE", "accusative slot after a dative preposition (needs {dm_dat})", r"\b(bei|mit|von|zu|nach|aus|seit) \{dm\}"),
     ("de-DE", "'haben Sie heute heute'", r"\bheute heute\b"),
+    ("de-DE", "an accusative purpose as a subject ('steht den Umzugswagen an'; needs part.zweck_nom)",
+     r"(\bsteht|\bnur|\bwie|\bund) \{@pop\.banking\.part\.zweck\}(?! (bezahlen|überweisen))"),
+    ("de-DE", "a case's clause on a feminine thing ('die Sache bis er gelöst ist')", r"die Sache bis (er|alles)\b"),
+    ("de-DE", "a hedge before a bare noun phrase or 'dass' clause ('Offen gesagt dass jemand …')",
+     r"(Ehrlich|Offen) gesagt\] \[(eine|dass)\b"),
     ("en-US", "'which it frustrates me' (reader17)", r"\bwhich it (bugs|frustrates)\b"),
     ("en-US", "'Did … reached' (reader17)", r"\bDid (the|your) [^?]*\b(reached|caught up)\b"),
     ("en-US", "'the team go' (reader17)", r"\bthe team (go|roll out)\b"),
@@ -171,7 +176,9 @@ def test_the_unnamed_decision_maker_belongs_to_no_side(loc):
 # Tacked onto any line it said the topic 864 times in 201 German calls and turned meanings
 # round ("Nett, aber schön allein rechnet sich nicht im Bereich Anlageneffektivität", reader14 #6).
 TOPIC_TAIL = {
-    "de-DE": r"(?:beim|im|zum) (?:Thema|Bereich) \{term\}[.?!]|(?:wegen des Themas|rund um das Thema) \{term\}[.?!]",
+    # (the term in a case of its own: {term_beim}, {term_zum}; "rund um {term_acc}")
+    "de-DE": r"(?:beim|im|zum) (?:Thema|Bereich) \{term\}[.?!]|(?:wegen des Themas|rund um das Thema) \{term\}[.?!]"
+             r"|(?:^|[\s\[|])\{term_(?:beim|zum)\}[.?!]|rund um \{term_acc\}[.?!]",
     "en-US": r"\baround \{term\}(?: calls)?[.?!]",
 }
 ABOUT_THE_TOPIC = {  # bank keys (no list index) whose lines may end on the topic

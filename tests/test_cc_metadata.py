@@ -274,3 +274,43 @@ def test_no_broken_sentences_and_no_tic_in_most_calls(built):
     assert tics["sag ich mal"] / calls["de"] <= 0.5, tics
     assert tics[", wie gesagt"] / calls["de"] <= 0.3, tics
     assert tics[", as a rule"] / calls["en"] <= 0.35 and tics[", as I said"] / calls["en"] <= 0.35, tics
+
+
+# an amount as a reader finds it: a figure before a currency word (limits, rates and salaries left out)
+AMOUNT = re.compile(r"(\d[\d.,]*)\s*(?:Euro|euros?|EUR|€)\b", re.I)
+NOT_AN_AMOUNT = re.compile(r"limit|Zins|interest|netto|salary|Gehalt|Rate\b|monthly|instal", re.I)
+# said in words ("zwölftausend Euro", "eighteen thousand euros"): thousands, else hundreds
+WORDED = re.compile(r"\b([a-zäöü]*(?:tausend|hundert)[a-zäöü]*|(?:[a-z]+[ -])?(?:thousand|hundred))\s+(?:Euro|euros?)\b",
+                    re.I)
+BUCKETS = {"lt_100": (0, 100), "from_100_to_1000": (100, 1000), "gt_1000": (1000, float("inf"))}
+
+
+def _figures(sentence: str) -> list[float]:
+    out = [float(x.replace(".", "").replace(",", ".")) for x in AMOUNT.findall(sentence)]
+    return out + [1000.0 if re.search("tausend|thousand", w, re.I) else 100.0 for w in WORDED.findall(sentence)]
+
+
+def test_the_amount_bucket_is_the_amount_the_call_says(built):
+    """reader18: 171 of 220 calls with an amount bucket said no amount, and a
+    20,000-euro loan was labelled 'lt_100' (the bucket was drawn apart from the
+    intent). Now the bucket is planned with the intent (stdlib/domains/joint.json:
+    a login or an address change names no amount, a loan is in thousands) and a
+    call with an amount says it. Main at c7b62eb: 30 of 110 amount calls said a
+    figure, 8 no-amount calls did; now at least 3 in 4, and every figure said
+    lies inside its call's bucket."""
+    said = total = loose = 0
+    outside = []
+    for g, t in _calls(built):
+        b = g["metadata"]["amount_bucket"]
+        figures = [x for tr in t["turns"] for s in SENT.findall(tr["text"]) if not NOT_AN_AMOUNT.search(s)
+                   for x in _figures(s)]
+        if b == "no_amount":
+            loose += bool(figures)
+            continue
+        total += 1
+        said += bool(figures)
+        lo, hi = BUCKETS[b]
+        outside += [(g["call_id"], b, x) for x in figures if not lo <= x <= hi]
+    assert not outside, outside[:5]
+    assert total and said / total >= 0.75, (said, total)
+    assert loose <= 3, loose

@@ -75,7 +75,10 @@ def test_a_head_count_is_not_said_over_and_over(corpus, monkeypatch):
     ("de-DE", "buyer", "Das ist ein großer Schritt bei 90 Leuten.", "Das ist ein großer Schritt bei unseren Leuten."),
     ("de-DE", "buyer", "Unsere zwei Teamleiter sind am Limit.", "Unsere zwei Teamleiter sind am Limit."),  # capital: as it is
     ("de-DE", "buyer", "Das wissen unsere zwei Teamleiter.", "Das wissen unsere Teamleiter."),
-    ("de-DE", "seller", "Das sehen wir bei Teams mit 90 Leuten oft.", "Das sehen wir bei Teams mit 90 Leuten oft."),
+    # a kind of team the seller compares with, as in English (reader17: "bei Teams mit sechs Leuten" 9 times
+    # in a call with "sechs Leuten")
+    ("de-DE", "seller", "Das sehen wir bei Teams mit 90 Leuten oft.", "Das sehen wir bei Teams Ihrer Größe oft."),
+    ("de-DE", "buyer", "Unsere IT betreut genug Systeme für 90 Leute.", "Unsere IT betreut genug Systeme für unsere Leute."),
 ])
 def test_rules_keep_grammar(loc, side, text, want):
     data = load_lexicon(loc).headcount_refs

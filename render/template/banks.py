@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import Any
 
@@ -181,6 +182,14 @@ def _optional() -> re.Pattern:
     pats = [p for group in d["optional"].values() for p in group]
     pats += [e["scan"] for e in d["each"]] + [n for e in d["each"] for n in e["needs"]]
     return re.compile("|".join(f"(?:{_regex(p).pattern})" for p in pats))
+
+
+@lru_cache(maxsize=None)
+def told(key: str) -> bool:
+    """Whether bank `key` tells what an account's calls tell once between them
+    (keys.json `told`: an anecdote, a customer story, a small-talk topic): its
+    templates are dealt out over the account's calls (`Drafter.remember`)."""
+    return any(fnmatchcase(key, p) for p in (declaration().get("told") or {}).get("keys", ()))
 
 
 def declared(key: str) -> bool:

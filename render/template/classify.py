@@ -136,6 +136,13 @@ def role_topics(locale: str, role: str) -> tuple[str, ...]:
     return tuple(row["topics"]) if row else ()
 
 
+def not_claims(locale: str, role: str) -> frozenset[str]:
+    """What a role's lines do not claim as its own (the lexicon's `role_claims`:
+    a CISO's team is not the front line, nor does a CFO run the CRM)."""
+    row = _role_row(locale, role)
+    return frozenset(row.get("not_claims") or ()) if row else frozenset()
+
+
 def role_concern(locale: str, role: str) -> str | None:
     """The objection type (`intro.concern.<type>`) a role introduces itself with."""
     row = _role_row(locale, role)

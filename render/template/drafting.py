@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 from corpusc.plan import rng
 from corpusc.plan.model import Call, Colour, Header, Moment, Participant, fast
 from corpusc.render.model import Evidence, RenderedCall, Turn, whole
-from corpusc.render.template.banks import bank_locale, load_bank
+from corpusc.render.template.banks import bank_locale, load_bank, told
 from corpusc.render.template.language import emit, template_slots, tidy
 from corpusc.render.template.lexicon import load_lexicon
 from corpusc.render.template.morphology import restater
@@ -182,6 +182,18 @@ class Drafter:
         # the bank keys said, in order, while a dialogue drafts a turn (None: not kept): how a seller's
         # reply knows what the buyer's turn was made of (sales.Sales._glad)
         self.trace: list[str] | None = None
+        # what an account's calls tell once between them (keys.json `told`: an anecdote, a customer story):
+        # (the memory's owner, this call's place among its calls, their number), set by the dialogue
+        # (`remember`); key -> the templates the owner's other calls tell (`_told_elsewhere`)
+        self.memory: tuple[str, int, int] | None = None
+        self._elsewhere: dict[str, frozenset[int]] = {}
+        # composed parts ({@bank.key}) the call says alike wherever it composes them (`keep`): key -> the
+        # template drawn for it, then the words it said
+        self.kept: dict[str, Any] = {}
+        # the caller's own words said by the agent ("my landlord" as "your landlord"): (whether a turn's
+        # slots are the agent's, the slots and composed parts that are the caller's own, the locale's
+        # first- to second-person swap), set by the service dialogue (`second_person`)
+        self.second: tuple[Callable[[dict], bool], frozenset[str], Callable[[str], str]] | None = None
 
     # -- choices --
 
@@ -193,6 +205,53 @@ class Drafter:
 
     def has(self, key: str) -> bool:
         return key in self.bank
+
+    def remember(self, owner: str, place: int, calls: int) -> None:
+        """This call is call `place` of `calls` that share one memory (an
+        account's): what they tell once between them (keys.json `told`) is
+        dealt out among them, so no story is told again in another call."""
+        if calls > 1 and 0 <= place < calls:
+            self.memory = (owner, place, calls)
+
+    def keep(self, groups) -> None:
+        """The parts of each group (lists of bank keys whose templates go
+        together by place: "two weeks ago", "for two weeks") drawn once for the
+        call, at one place for the group, and said alike wherever a template
+        composes them: a caller's story has one start."""
+        for g in groups:
+            lists = [self.bank.get(k) for k in g]
+            n = min((len(x) for x in lists if x), default=0)
+            if n and all(lists):
+                i = rng.below(rng.stream(self.header.corpus.get("seed", 0), "render.kept", self.call.id, g[0]), n)
+                for k in g:
+                    self.kept[k] = i
+
+    def _told_elsewhere(self, key: str, n: int) -> frozenset[int]:
+        """The templates of `key` the memory's other calls tell: the bank's
+        templates dealt out in turn over the calls in an order drawn once for
+        the owner and key (the same in each of its calls)."""
+        hit = self._elsewhere.get(key)
+        if hit is None:
+            hit = frozenset()
+            mem = self.memory
+            if mem is not None and told(key):
+                order = list(range(n))
+                rng.shuffle(rng.stream(self.header.corpus.get("seed", 0), "render.told", mem[0], key), order)
+                hit = frozenset(j for k, j in enumerate(order) if k % mem[2] != mem[1])
+            self._elsewhere[key] = hit
+        return hit
+
+    def left(self, key: str) -> bool:
+        """Whether `key` has a template this call may still say as an
+        elaboration: not said in it yet, nor told in another call of its memory."""
+        lst = self.bank.get(key)
+        if not lst:
+            return False
+        used = self.used.get(key) or ()
+        if self.memory is None:
+            return len(used) < len(lst)
+        other = self._told_elsewhere(key, len(lst))
+        return any(j not in used and j not in other for j in range(len(lst)))
 
     def template(self, key: str):
         lst = self.bank.get(key)
@@ -209,6 +268,12 @@ class Drafter:
         i = int(self.r.random() * n)  # rng.below, inlined
         if i >= n:
             i = n - 1
+        other = self._told_elsewhere(key, n) if self.memory is not None else None
+        if other and any(j not in used and j not in other for j in range(n)):
+            # told in another call of the account: this call's own, while it has one left (a
+            # sentence it must say takes another's after that, an elaboration none: `left`)
+            while i in used or i in other:
+                i = (i + 1) % n
         while i in used:
             i = (i + 1) % n
         used.add(i)
@@ -234,7 +299,16 @@ class Drafter:
         if name[0] == "@":  # {@bank.key}: a phrase from another bank, composed in place
             frame = self._frame
             at = len(frame[1])
-            v = self.render(self.template(name[1:]), self.kw, cap=False)
+            kept = self.kept.get(name[1:]) if self.kept else None
+            if kept is None:
+                v = self.render(self.template(name[1:]), self.kw, cap=False)
+            elif kept.__class__ is str:
+                v = kept  # said before in this call: the same words
+            else:
+                v = self.kept[name[1:]] = self.render(self.bank[name[1:]][kept], self.kw, cap=False)
+            second = self.second
+            if second is not None and name[1:] in second[1] and second[0](self.kw):
+                v = second[2](v)
             frame[3].append(at)
             self._value_events(frame[2], at, v, NONE)
             return v
@@ -248,6 +322,9 @@ class Drafter:
                 return ""
         if v.__class__ is not str:
             v = v() if callable(v) else str(v)
+        second = self.second
+        if second is not None and name in second[1] and second[0](kw):
+            v = second[2](v)  # the caller's own, said by the agent
         if v and name != "me" and v == kw.get("me"):  # the speaker named in the third person
             self.selfref = True
         acc, out, ev, slot_at = self._frame
@@ -506,7 +583,8 @@ class Drafter:
                 continue
             lst = bank.get(k)
             used = used_all.get(k)
-            if lst and (used is None or (len(used) < len(lst) and ".once." not in k)):
+            if lst and (used is None or (len(used) < len(lst) and ".once." not in k)) and \
+                    (self.memory is None or self.left(k)):
                 if k not in fkeys:
                     fkeys.add(k)
                     d.fpos = at + 1

@@ -53,6 +53,9 @@ _COMMA = re.compile(r", (?=[^\W\d_])")
 LEAD = 2  # characters of `_SENT`'s and `_COMMA`'s lead-in
 _ENDS = re.compile(r"[.?!…](?= |$)")
 _WORDS = re.compile(r"\w+(?:['’-]\w+)*")
+# a sentence that opens with a word and a comma ("Tja,", "Okay,", "Well,") has its lead-in already: a
+# filler before it stacks two ("Äh, Tja, also" — reader17, the contact center's German callers)
+_LEADS_IN = re.compile(r"\w+(?:['’-]\w+)*,").match
 
 
 class Spoken:
@@ -409,7 +412,8 @@ def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
         return False  # "I mean," once a turn
     joins = f[-1] == ","  # the sentence goes on after the filler: its first word loses its capital
     added = 0 if f.rstrip()[-1:] in ".!?…" else len(_WORDS.findall(f))  # "Um." is a sentence of its own
-    pos = _first(_SENT, t.text, r, lambda p: t.free(p, touch=joins and lower) and _stays(t.text, p, added), True)
+    pos = _first(_SENT, t.text, r, lambda p: t.free(p, touch=joins and lower) and _stays(t.text, p, added)
+                 and not _LEADS_IN(t.text, p), True)
     if pos is None:
         return False
     head = f[0].upper() + f[1:]

@@ -39,6 +39,11 @@ class Keywords(_Frozen):
     # words that make a role someone else's ("our", "my"): a speaker saying one before their own role
     # speaks of themselves in the third person ("our CFO" from the CFO), which the Drafter never writes
     possessives: tuple[str, ...] = ()
+    # what a line claims as the speaker's own, and how a role that does not own it says it instead
+    # (`role_topics` rows' `not_claims`): `staff`, the front line as "my 25 reps" ({"mine": first-person
+    # possessive -> the company's, "words": staff nouns, "counted": nouns that are staff after a head
+    # count}); `crm`, running the CRM ({"verbs": [...]}); classify.role_claims, sales.Sales._recast
+    role_claims: dict[str, Any] = {}
     # figures an account's description states ("400 brokers across six offices", "3,000 calls a day"):
     # {"people": nouns of a head count, "sites": ..., "calls": ..., "per_day": ..., "per_week": ...,
     #  "days_per_week": n, "number_words": {"six": 6}} (classify.stated_figures)
@@ -82,6 +87,15 @@ class Lexicon(_Frozen):
     # the same for the account's head counts ("our 25 reps" -> "our reps"), per side: `{n}` the count as
     # said, `{noun}` the words it counts (the people slot, the locale's `nouns`); naming.count_less
     headcount_refs: dict[str, Any] = {}
+    # a topic term with its article where its gender is known ("zur Frachtvermittlung"), else after a
+    # word that has one ("zum Thema KYC"): {"frames": {frame: {gender or "": words before}}, "genders":
+    # {term: gender}}; the banks say {term_FRAME} (sales.py)
+    term_frames: dict[str, Any] = {}
+
+    def framed(self, frame: str, term: str) -> str:
+        """`term` after the words `frame` puts before it, by the term's gender."""
+        before = self.term_frames["frames"][frame]
+        return f"{before.get(self.term_frames['genders'].get(term, ''), before[''])} {term}"
 
     def number(self, x: int) -> str:
         return f"{x:,}".replace(",", self.numbers.group)

@@ -6,12 +6,13 @@ turn, so each turn answers the one before it."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from corpusc.plan import rng
 from corpusc.plan.model import Beat, Colour, Moment, Participant
-from corpusc.render.template.banks import raw_bank, topics
-from corpusc.render.template.classify import (closed_answer, prose_form, question_form, role_concern,
+from corpusc.render.template.banks import load_bank, raw_bank, topics, with_prefix
+from corpusc.render.template.classify import (closed_answer, not_claims, prose_form, question_form, role_concern,
                                               role_topics, signal_category, stated_figures,
                                               without_greeting_answer)
 from corpusc.render.template.drafting import (NEGATIVE_BEATS, NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter, first_name,
@@ -79,7 +80,22 @@ def _plain_tail(t) -> str:
     return hit[1]
 
 
+PEER_TITLE = "@peer_title"  # the peer's role as the spec writes it (a key no template says: `_not_theirs`)
 BC_CUT_P = 0.5  # share of backchannels before a speaker goes on that are said over them (they break off)
+
+
+_TERMS: dict[str, tuple[tuple[str, re.Pattern], ...]] = {}
+
+
+def _term_words(loc: str) -> tuple[tuple[str, re.Pattern], ...]:
+    """(term, the pattern of its words) of the locale's `term_family.<term>` banks."""
+    hit = _TERMS.get(loc)
+    if hit is None:
+        bank = load_bank(loc)
+        hit = _TERMS[loc] = tuple(
+            (k.rsplit(".", 1)[-1], re.compile("|".join(re.escape(str(w)) for w in bank[k]), re.I))
+            for k in with_prefix(loc, "term_family.") if bank.get(k))
+    return hit
 
 
 def _nice(x: float) -> int:
@@ -120,6 +136,8 @@ class Sales:
         # the last call of a deal that is lost or stalled: nothing gets signed, so the call stays on the
         # terms (no order form to countersign, no e-signature, no kickoff invite)
         acct = self.acct
+        if acct and c.id in acct.calls:  # what the account's calls tell once between them (keys.json `told`)
+            R.remember(acct.name, acct.calls.index(c.id), len(acct.calls))
         self.dead = bool(acct and acct.calls and acct.calls[-1] == c.id and acct.outcome in COOL_OUTCOMES)
         if self.dead and self.work == "signoff":
             self.work = "terms"
@@ -166,8 +184,12 @@ class Sales:
         # "let's regroup early next week" is a day nobody offered): such a sentence is drawn again
         self.buyer_names = {first_name(p.name) for p in self.buyers} - {first_name(p.name) for p in self.sellers}
         self.dates = tuple(v.lower() for v in (R.slots.get("day"), R.slots.get("meet")) if isinstance(v, str) and v)
+        # the words naming a price's term, by term (`_other_term`), and the draft each turn's slots belong to
+        self.term_words = _term_words(R.loc)
+        self.draft_of: dict[int, Draft] = {}
         if R.veto is None:
-            R.veto = self._unproposed
+            R.veto = self._vetoed
+        self._staff: tuple | None = None  # (pattern, possessive swap) of `_recast`, made when first needed
         self.deck = self._deck()
         self.bc = self._backchannels()
         # turns that cut in (a cue planned INTERRUPTS): the turn before is left mid-thought, never a finished
@@ -298,6 +320,10 @@ class Sales:
             fy_end=fy_end, weeks=lex.word(3 + emp % 4), months=lex.word(3 + emp % 4),
             year=str(int(c.date[:4]) + (1 if month >= 10 else 0)),
         )
+        # a term in a case ("zur Frachtvermittlung"): {term_zum}, one slot per frame of the locale
+        for frame in (lex.term_frames.get("frames") or ()):
+            R.slots["term_" + frame] = lambda frame=frame: lex.framed(frame, term())
+        self._facts()
         # relative dates from the plan's (render/template/when.py): the previous call, a sent document, the weekend
         # drawn from their own stream: the words of the rest of the call do not depend on them
         prev = next((x.date for x in c.references if x.date), None)
@@ -314,6 +340,22 @@ class Sales:
             wk = when.weekend(c.date)
             R.slots.update(weekend_ask=R.phrase(f"cal.weekend.ask.{wk}"),
                            weekend_did=R.phrase(f"cal.weekend.did.{wk}"))
+        finally:
+            R.r = main_r
+
+    def _facts(self) -> None:
+        """The account's own figures and tools (`fact.<name>` -> slot `{<name>}`:
+        the calls a day at peak, the chat tool, how many recording tools): a
+        buyer states them about their operation, so each is drawn once per
+        account, from a stream of its own (the account's name and the fact's),
+        and said alike in every call of the account."""
+        R, c = self.R, self.call
+        seed = R.header.corpus.get("seed", 0)
+        main_r = R.r
+        try:
+            for key in with_prefix(R.loc, "fact."):
+                R.r = rng.stream(seed, "render.fact", c.account or c.id, key)
+                R.slots[key[len("fact."):]] = R.render(rng.pick(R.r, R.bank[key]), cap=False)
         finally:
             R.r = main_r
 
@@ -501,6 +543,8 @@ class Sales:
         if peers:
             peer = rng.pick(R.r, peers)
             out["peer"] = first_name(peer.get("display") or peer.get("name") or "")
+            out["peer_role"] = self.R.lex.role(peer.get("role") or "")
+            out[PEER_TITLE] = peer.get("role") or ""
         self.want_cache[p.id] = out
         return out
 
@@ -542,6 +586,7 @@ class Sales:
             self.cool_now = self.cool and i >= 2  # after the greeting
             self.pool_now = self.pools.get(d.p.id)
             d.slots = self._kw(d)
+            self.draft_of[id(d.slots)] = d
             q = self.last_q if i and self.sp[i - 1].side == "seller" else ""
             self.R.trace = self.keys_at[i] = []
             if i in self.bc or self._nothing_to_answer(d):
@@ -566,6 +611,9 @@ class Sales:
             self._unfinished(drafts[i - 1])
             self._trail(drafts[i - 1])
         self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
+        for d in drafts:
+            if d.side != "seller":
+                self._recast(d)
         habits(self, drafts)
         name_less(self, drafts)
         count_less(self, drafts)
@@ -1384,6 +1432,82 @@ class Sales:
             if not brief and d.i > self.agenda_turn:
                 d.add(where, R.say(self.vkey("voice.more", v), kw), (), True)
             self.pending = ("react",)
+
+    def _vetoed(self, text: str, kw: dict | None) -> bool:
+        """Whether a drawn sentence contradicts what was said (`Drafter.veto`)."""
+        return self._unproposed(text, kw) or self._other_term(text, kw) or self._not_theirs(text, kw)
+
+    def _not_theirs(self, text: str, kw: dict | None) -> bool:
+        """Whether a sentence says that a colleague whose role does not run the
+        CRM runs it ("Blake runs HubSpot" of the CISO; the lexicon's `role_claims.crm`)."""
+        if not kw or not kw.get("peer") or "crm" not in not_claims(self.R.loc, kw.get(PEER_TITLE) or ""):
+            return False
+        verbs = (self.R.lex.classify.role_claims.get("crm") or {}).get("verbs") or ()
+        crm = str(self.R.slots.get("crm") or "")
+        if not verbs or not crm or crm not in text:
+            return False
+        return re.search(r"\b" + re.escape(kw["peer"]) + r" (?:" + "|".join(map(re.escape, verbs)) + r") (?:\S+ ){0,2}"
+                         + re.escape(crm), text) is not None
+
+    def _recast(self, d: Draft) -> None:
+        """A buyer's turn as their role says it: the front line is not the own
+        staff of a role that does not manage it ("my 66 team leads" from a Head
+        of Security is "our 66 team leads"; the lexicon's `role_claims.staff`),
+        whichever bank or slot the sentence came from."""
+        if "staff" not in not_claims(self.R.loc, d.p.role or ""):
+            return
+        if self._staff is None:
+            self._staff = self._staff_pattern()
+        rx, mine = self._staff
+        if rx is None:
+            return
+
+        def ours(m: re.Match) -> str:
+            w = m.group()
+            to = mine[w.lower()]
+            return to[:1].upper() + to[1:] if w[:1].isupper() else to
+        for part in (d.head, d.core, d.body, d.tail):
+            for j, (text, tags, opt) in enumerate(part):
+                new = rx.sub(ours, text)
+                if new != text:
+                    self.R.carry(text, new)
+                    part[j] = (new, tags, opt)
+
+    def _staff_pattern(self) -> tuple[re.Pattern | None, dict[str, str]]:
+        """The first-person possessives before the account's front line ("my
+        team leads", "my 25 reps", "my six people"): the lexicon's staff words,
+        the account's own (the people slot), and nouns that are the front line
+        after one of the account's head counts."""
+        R = self.R
+        c = R.lex.classify.role_claims.get("staff") or {}
+        mine = {str(k).lower(): str(v) for k, v in (c.get("mine") or {}).items()}
+        if not mine:
+            return None, {}
+        words = [str(w) for w in c.get("words") or ()] + [str(R.slots.get(k) or "") for k in ("people", "people_dat")]
+        counts = [str(R.slots.get(k) or "") for k in ("reps", "managers", "seats")]
+        alt = lambda ws: "|".join(sorted({re.escape(w) for w in ws if w}, key=len, reverse=True))  # noqa: E731
+        num = r"(?:\d[\d,.]*|" + alt(counts) + ")"
+        own = r"\b(?:" + alt(mine) + r")\b"
+        rx = own + r"(?= (?:" + num + r" )?(?:\S+ )?(?:" + alt(words) + r")\b)"
+        if c.get("counted"):
+            rx += r"|" + own + r"(?= " + num + r" (?:" + alt(c["counted"]) + r")\b)"
+        return re.compile(rx, re.I), mine
+
+    def _other_term(self, text: str, kw: dict | None) -> bool:
+        """Whether a sentence names a price's term (`term_family.<term>`) other
+        than the one its turn has named so far, and not that one too: "three
+        times the annual number" is not followed by "the annual term" on the
+        order form; "a one-year term, and a three-year term brings the price
+        down" compares the two."""
+        d = self.draft_of.get(id(kw)) if kw and self.term_words else None
+        if d is None:
+            return False
+        new = {name for name, rx in self.term_words if rx.search(text)}
+        if not new:
+            return False
+        before = " ".join(seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part)
+        old = {name for name, rx in self.term_words if rx.search(before)}
+        return bool(old) and not old & new
 
     def _unproposed(self, text: str, kw: dict | None) -> bool:
         """Whether a buyer's sentence names a meeting day (the call's {day} or
