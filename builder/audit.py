@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from corpusc.plan.model import Call
 from corpusc.render.template.banks import bank_locale
-from corpusc.render.template.signals import names_pattern, read_signals
+from corpusc.render.template.signals import names_pattern, read_signals, scope_of
 
 # labels that cannot both hold for one turn: a hidden concern is not a buying
 # signal, and not the turn where the buyer says the objection is settled
@@ -185,7 +185,7 @@ def _unlabelled(call: Call, gt: dict[str, Any], turns, competitors) -> list[tupl
     for i, (_, _, words, base) in enumerate(turns):
         have = spans.get(i, [])
         side = call.participants[call.speakers[i]].side if i < len(call.speakers) else None
-        for cat, a, b in read_signals(loc, words, side, extra):
+        for cat, a, b in read_signals(loc, words, side, extra, scope_of(call)):
             if not any(t == cat and s < base + b and base + a < e for t, s, e in have):
                 out.append(("E0707", f"turn {i}: \"{words[a:b].strip()[:70]}\" reads as {cat} "
                                      "but no label covers it"))

@@ -22,7 +22,7 @@ from corpusc.render.template.morphology import restater
 from corpusc.render.template import dynamics
 from corpusc.render.template.dynamics import Spoken
 from corpusc.render.template.signals import (MARK, NONE, beat_categories, bounds, carriers, colour_key,
-                                             declaration, marked_templates, says_a_term, text_categories)
+                                             declaration, marked_templates, says_a_term, scope_of, text_categories)
 from corpusc.render.timing import timeline
 
 VETO_TRIES = 8  # draws of a sentence that contradicts its speaker (`Drafter.veto`) before it is left out
@@ -151,6 +151,7 @@ class Drafter:
         self.strict = strict
         self.hx = header_x(header)
         self.loc = bank_locale(call.locale)
+        self.scope = scope_of(call)  # the lexicon scope its words are read in (a service call's amounts are no price)
         self.lex = load_lexicon(self.loc)
         self.prose = restater(self.loc)  # None: the spec's English prose is not said, the banks speak
         self.bank = load_bank(self.loc)
@@ -361,7 +362,7 @@ class Drafter:
         own prose: a persona's want, an objection phrasing) by the locale's signal terms."""
         cats = self.signals.get(text)
         if cats is None:
-            cats = self.signals[text] = text_categories(self.loc, text) if text else NONE
+            cats = self.signals[text] = text_categories(self.loc, text, self.scope) if text else NONE
         return cats
 
     def render(self, t, kw: dict | None = None, cap: bool = True) -> str:
@@ -515,11 +516,11 @@ class Drafter:
             # colour carries no signal language: its templates say no signal term (tests/test_banks.py),
             # so one here came with a slot's value; draw again (other values, or another template)
             tries = COLOUR_TRIES
-            while text and tries and says_a_term(self.loc, text):
+            while text and tries and says_a_term(self.loc, text, self.scope):
                 t = self.template(key)
                 text = self.render(t, kw)
                 tries -= 1
-            if text and says_a_term(self.loc, text):
+            if text and says_a_term(self.loc, text, self.scope):
                 return ""  # none without: better no colour than colour that reads as a signal
         asked = self.asked
         if asked is not None and text[-1:] == "?":

@@ -11,7 +11,7 @@ from typing import Any
 
 from corpusc.plan import rng
 from corpusc.plan.model import Beat, Colour, Moment, Participant
-from corpusc.render.template.banks import load_bank, topics, with_prefix
+from corpusc.render.template.banks import load_bank, raw_bank, topics, with_prefix
 from corpusc.render.template.classify import (closed_answer, not_claims, prose_form, question_form, role_concern,
                                               role_topics, signal_category, stated_figures,
                                               without_greeting_answer)
@@ -1162,27 +1162,33 @@ class Sales:
         you = by in self.by_id and self._spoken_to(self.by_id[by], kw)
         d.add(d.core, R.say("obj.address_lead_same" if raised_here else
                             "obj.address_lead_prev_you" if you else "obj.address_lead_prev", skw))
-        d.add(d.core, self._resolution(b.key, skw), tag)
+        d.add(d.core, self._resolution(b.key, skw, b.arc), tag)
         d.add(d.core, R.say("obj.address_more", skw), (), True)
         self.shape(d, 1.0, 120, ["obj.address_more", "seller.story"])
         self.pending = ("obj_check", b.key)
 
-    def _resolution(self, key: str | None, kw) -> str:
+    def _resolution(self, key: str | None, kw, arc: str | None = None) -> str:
         R = self.R
         obj = R.header.objections.get(key or "") or {}
         resolutions = list(obj.get("resolutions") or [])
         table = R.bank.get("obj.res") or []
-        options = []
+        facet = self._facet(key, arc)
+        options, unfit = [], False
         for res in resolutions:
             low = res.lower()
             for entry in table:
                 if entry.get("type") in (key, "*") and any(m in low for m in entry.get("match", [])):
-                    options.append(entry["say"])
+                    # an answer fits the objection's facet: a buyer comparing vendors is not answered
+                    # with the cost of building it in house (an entry without `facets` fits them all)
+                    if facet is None or facet in entry.get("facets", (facet,)):
+                        options.append(entry["say"])
+                    else:
+                        unfit = True
                     break
         if options:
             says = rng.pick(R.r, options)
             return R.render(rng.pick(R.r, says), kw)
-        if R.prose and resolutions:
+        if R.prose and resolutions and not unfit:  # the spec's own approach, unless it answers another facet
             res = R.prose.to_listener(R.lex.lower_first(strip_end(rng.pick(R.r, resolutions))))
             return R.render(R.template("obj.address_generic"), dict(kw, res=res))
         return R.say_any([f"obj.address.{key}", "obj.address.generic"], kw)
@@ -1290,6 +1296,15 @@ class Sales:
         topics = [self.work] + sorted(self.raised_here)
         if pol == "pos" and not hidden and d.side != "seller":
             topics = [t for t in topics if t not in mine]
+        if pol == "neg" and d.side != "seller":
+            # a buyer's doubt is about their own concerns, never a feature the rep showed ("the search
+            # gives me pause"), nor an objection the call already settled: resolved is not called open,
+            # nor, from the next steps on, one the rep answered ("still the open point" at the close)
+            done = ("objection_resolved", "objection_addressed") if d.i >= self.ns_turn else ("objection_resolved",)
+            settled = {b.key for b in self.call.beats if b.kind in done and b.turn < d.i}
+            again = {b.key for b in self.call.beats if b.kind in ("objection_reopened", "objection_stalled",
+                                                                  "objection_unaddressed") and b.turn < d.i}
+            topics = [t for t in topics if t != "demo" and (t not in settled or t in again)]
         named = [(k, t) for k in (f"moment.thing.{x}" for x in topics) if R.has(k)
                  for t in R.bank[k] if self._heard(_plain_tail(t))]
         if not named:
@@ -1699,7 +1714,7 @@ class Sales:
                 d.add(d.core, R.say("obj.reopen_lead", skw), tag + mtag)
             elif R.chance(0.5):
                 d.add(d.core, R.say(self.vkey("obj.frame", v), skw), mtag, True)
-            d.add(d.core, self._phrasing(b.key, skw, concern=m is not None and m.divergent), tag + mtag)
+            d.add(d.core, self._phrasing(b.key, skw, concern=m is not None and m.divergent, arc=b.arc), tag + mtag)
             if R.chance(0.6):
                 d.add(d.core, R.say(self.vkey("obj.after", v), skw), (), True)
             self.pending = ("obj", b)
@@ -1725,30 +1740,84 @@ class Sales:
         else:
             d.add(d.core, R.say("generic.buyer", dict(kw, x=kind.replace("_", " "))), tag + mtag)
 
-    def _phrasing(self, key: str | None, kw, concern: bool = False) -> str:
+    def _facets(self, key: str | None) -> list[tuple[str, list[str]]]:
+        """The facets of an objection type (`obj.facets`: a competition objection
+        compares vendors, defends the current tool or means to build it in
+        house), each with the words that tell a phrasing of it."""
+        return [(f["facet"], [w.lower() for w in f["words"]]) for f in self.R.bank.get("obj.facets") or ()
+                if f.get("type") == key]
+
+    def _facet_of(self, key: str | None, text: str) -> str | None:
+        low = text.lower()
+        return next((f for f, words in self._facets(key) if any(w in low for w in words)), None)
+
+    def _facet(self, key: str | None, arc: str | None) -> str | None:
+        """The facet of an arc's objection, planned with the arc: drawn from the
+        arc's own stream, so the call that raises it and the later call that
+        answers it agree (each call renders alone) and the answer fits what was
+        raised. Only facets a template of the locale's bank says are drawn (the
+        spec's prose of a facet is said too, but may be used up in a call)."""
+        facets = self._facets(key)
+        if not facets or not arc:
+            return None
+        bank_key = self.R.first_key(f"obj.raise.{key}")
+        said = {self._facet_of(key, t) for t in raw_bank(self.R.loc).get(bank_key) or () if isinstance(t, str)}
+        have = [f for f, _ in facets if f in said]
+        return rng.pick(rng.stream(self.R.header.corpus.get("seed", 0), "objection-facet", arc), have) if have else None
+
+    def _phrasing(self, key: str | None, kw, concern: bool = False, arc: str | None = None) -> str:
         """The objection in the spec's own phrasing or the banks'; never a
         phrasing that also reads as buying intent ("they offered us a free
         pilot"): the turn would carry contradictory labels (`concern`, a hidden
-        concern's turn, is kept for the callers)."""
+        concern's turn, is kept for the callers). A phrasing of the arc's facet
+        (`_facet`), or one no facet tells."""
         R = self.R
         obj = R.header.objections.get(key or "") or {}
+        facet = self._facet(key, arc)
         # an objection never reads as buying intent ("They offered us a free pilot;
         # can you match that?" was labelled both): such phrasings are not said
         phr = [p for p in (obj.get("phrasings") or []) if p not in self.used_phrases and self.in_season(p)
                and not R.categories_of(p) & NOT_WITH_CONCERN
+               and self._facet_of(key, p) in (facet, None)
                and not R._own_role(p, kw.get("role"))] if R.prose else []  # "our CFO" from the CFO
         bank_key = R.first_key(f"obj.raise.{key}")
+        if bank_key and facet is not None:
+            raw = raw_bank(R.loc).get(bank_key) or []
+            fit = {i for i, t in enumerate(raw) if isinstance(t, str) and self._facet_of(key, t) in (facet, None)}
+            if fit:
+                return self._raise_among(bank_key, fit, kw) if not phr or R.chance(0.4) else \
+                    self._prose_phrasing(phr, kw)
         if phr and (not bank_key or R.chance(0.6)):
-            p = rng.pick(R.r, phr)
-            self.used_phrases.add(p)
-            # said with the account it comes from ("For Maplemark, which of our tools would this
-            # retire?"): every account of a spec shares the catalog's phrasings, its sentences must not
-            return R.say("obj.prose", dict(kw, p=p, p_low=R.lex.lower_first(p))) if R.has("obj.prose") else p
+            return self._prose_phrasing(phr, kw)
         text = R.say(bank_key or "obj.raise.generic", kw)
         for _ in range(3):  # another of the bank's phrasings
             if not R.categories_of(text) & NOT_WITH_CONCERN:
                 break
             text = R.say(bank_key or "obj.raise.generic", kw)
+        return text
+
+    def _prose_phrasing(self, phr: list[str], kw) -> str:
+        """One of the spec's phrasings, said with the account it comes from ("For Maplemark,
+        which of our tools would this retire?"): every account of a spec shares the catalog's
+        phrasings, its sentences must not."""
+        R = self.R
+        p = rng.pick(R.r, phr)
+        self.used_phrases.add(p)
+        return R.say("obj.prose", dict(kw, p=p, p_low=R.lex.lower_first(p))) if R.has("obj.prose") else p
+
+    def _raise_among(self, key: str, fit: set[int], kw) -> str:
+        """A template of `key` among the indices `fit` (an arc's facet), drawn as
+        `say` draws: the others are marked used for the draw."""
+        R = self.R
+        prev = set(R.used.get(key) or ())
+        free = sorted(fit - prev) or sorted(fit)
+        R.used[key] = set(range(len(R.bank[key]))) - set(free)
+        text = ""
+        for _ in range(3):  # never one that also reads as buying intent
+            text = R.say(key, kw)
+            if not R.categories_of(text) & NOT_WITH_CONCERN:
+                break
+        R.used[key] = prev | {R.last}
         return text
 
     def _signal(self, b: Beat, cat: str, kw) -> str:

@@ -424,7 +424,7 @@ def _paraphrase_rx(loc: str, dom: str) -> tuple[re.Pattern, list[dict[str, list[
             if g and g[0].startswith("^") == start:
                 g = [w.lstrip("^") for w in g]
                 g = [w for w in g if not (held and held.search(w))]  # a paraphrase never turns a sentence into hold talk
-                if len({term_categories(loc, w.rstrip("$")) for w in g}) > 1:
+                if len({term_categories(loc, w.rstrip("$"), scope="service") for w in g}) > 1:
                     continue
                 for w in g if len(g) > 1 else ():
                     of.setdefault(w.rstrip("$").lower(), g)
@@ -1269,7 +1269,12 @@ class Service:
                                        self.k(f"more.{self.cause}.caller_upset") if self.cause and side == "caller"
                                        and self.mood < 0 else None,
                                        self.k(f"more.{self.cause}.{side}") if self.cause else None,
-                                       self.k(f"more.{self.intent}.{side}") if self.intent else None, *once[2:],
+                                       self.k(f"more.{self.intent}.{side}") if self.intent else None,
+                                       # the agent fixing the request on the way ("I've reset your login")
+                                       # only where the call resolves it: an escalated, transferred, called
+                                       # back or redirected request was not fixed by this agent
+                                       self.k(f"more.{self.intent}.{side}_fixed") if self.intent
+                                       and self.scen == "resolved_first_contact" else None, *once[2:],
                                        self.k(f"more.{side}_text") if self.chat else None,
                                        self.k(f"more.{side}") if not self.tight else None] if k]
             if side == "caller" and self.mood < 0 and self.k("more.caller_upset"):

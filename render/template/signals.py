@@ -226,9 +226,22 @@ def beat_categories(kind: str, key: str | None) -> frozenset[str]:
     return _match(table, kind) | (_match(table, f"{kind}:{key}") if key else NONE)
 
 
+def scope_of(call) -> str:
+    """The lexicon scope of a call's words: `service` for a contact-center
+    (population) call, else `sales`. A term row with a `scope` reads as a
+    signal in that scope only: an amount ("zweitausend Euro") is a sales price,
+    while a service call's card limit or loan sum is no price (its fees are)."""
+    return "service" if getattr(call, "population", None) else "sales"
+
+
 @lru_cache(maxsize=None)
-def _terms(locale: str) -> tuple[tuple[str, re.Pattern], ...]:
-    rows = load_lexicon(locale).classify.signal_terms
+def _rows(locale: str, scope: str = "sales") -> tuple[dict, ...]:
+    return tuple(r for r in load_lexicon(locale).classify.signal_terms if r.get("scope", scope) == scope)
+
+
+@lru_cache(maxsize=None)
+def _terms(locale: str, scope: str = "sales") -> tuple[tuple[str, re.Pattern], ...]:
+    rows = _rows(locale, scope)
     # a term ending in an acronym ends there: "our CRO" is not "our cross-docking" (the others match
     # as prefixes, "approval" in "approvals")
     return tuple((row["category"], re.compile(r"(?<![\w-])(?:" + "|".join(
@@ -238,10 +251,10 @@ def _terms(locale: str) -> tuple[tuple[str, re.Pattern], ...]:
 
 
 @lru_cache(maxsize=None)
-def _any_term(locale: str) -> re.Pattern:
+def _any_term(locale: str, scope: str = "sales") -> re.Pattern:
     """Every category's terms in one pattern: most sentences hold none, and one
     search says so instead of one per category."""
-    rows = load_lexicon(locale).classify.signal_terms
+    rows = _rows(locale, scope)
     words = sorted({k for row in rows for k in row.get("keywords") or ()}, key=len, reverse=True)
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(k) for k in words) + ")" if words else r"(?!)",
                       re.IGNORECASE)
@@ -265,37 +278,39 @@ _CASEFIX = _casefix()
 
 
 @lru_cache(maxsize=None)
-def _any_lower(locale: str) -> re.Pattern | None:
+def _any_lower(locale: str, scope: str = "sales") -> re.Pattern | None:
     """`_any_term` for lower-cased text, as a prefix trie without IGNORECASE
     (a fifth of its time); None when a keyword holds a `_CASEFIX` character
     (the exact pattern answers)."""
-    rows = load_lexicon(locale).classify.signal_terms
+    rows = _rows(locale, scope)
     words = {k for row in rows for k in row.get("keywords") or ()}
     if not _CASEFIX or any(not _CASEFIX.isdisjoint(w) or len(w.lower()) != len(w) for w in words):
         return None
     return re.compile(r"(?<![\w-])" + (trie({w.lower() for w in words}, shortest=True) if words else "(?!)"))
 
 
-def _says_any(locale: str, text: str) -> bool:
+def _says_any(locale: str, text: str, scope: str = "sales") -> bool:
     """`_any_term(locale).search(text)`, faster: on the lower-cased text when
     that is the same match (no `_CASEFIX` character in it)."""
-    fast = _any_lower(locale)
+    fast = _any_lower(locale, scope)
     if fast is not None and (text.isascii() or _CASEFIX.isdisjoint(text)):
         return fast.search(text.lower()) is not None
-    return _any_term(locale).search(text) is not None
+    return _any_term(locale, scope).search(text) is not None
 
 
 @lru_cache(maxsize=1 << 15)
-def says_a_term(locale: str, text: str) -> bool:
+def says_a_term(locale: str, text: str, scope: str = "sales") -> bool:
     """Whether `text` says any signal term of the locale (a colour sentence
     must not; the same sentences recur across calls, hence the cache)."""
-    return _says_any(locale, text)
+    return _says_any(locale, text, scope)
 
 
-def term_categories(locale: str, text: str, extra: dict[str, re.Pattern] | None = None) -> frozenset[str]:
+def term_categories(locale: str, text: str, extra: dict[str, re.Pattern] | None = None,
+                    scope: str = "sales") -> frozenset[str]:
     """The categories whose signal terms occur in `text` (the audit's reading, and
-    the classification of the spec's prose when the renderer inserts it)."""
-    out = {cat for cat, rx in _terms(locale) if rx.search(text)} if _says_any(locale, text) else set()
+    the classification of the spec's prose when the renderer inserts it), in the
+    lexicon `scope` of the call that says it (`scope_of`)."""
+    out = {cat for cat, rx in _terms(locale, scope) if rx.search(text)} if _says_any(locale, text, scope) else set()
     for cat, rx in (extra or {}).items():
         if rx.search(text):
             out.add(cat)
@@ -303,10 +318,10 @@ def term_categories(locale: str, text: str, extra: dict[str, re.Pattern] | None 
 
 
 @lru_cache(maxsize=1 << 15)
-def text_categories(locale: str, text: str) -> frozenset[str]:
+def text_categories(locale: str, text: str, scope: str = "sales") -> frozenset[str]:
     """`term_categories(locale, text)`, remembered: the renderer classifies the
     same slot values and prose phrasings in call after call."""
-    return term_categories(locale, text)
+    return term_categories(locale, text, scope=scope)
 
 
 def competitor_names(header, call) -> list[str]:
@@ -316,13 +331,13 @@ def competitor_names(header, call) -> list[str]:
                                                      if b.kind == "competitor_mention" and b.key]
 
 
-def read_signals(locale: str, text: str, side: str | None, extra: dict[str, re.Pattern] | None = None
-                 ) -> list[tuple[str, int, int]]:
+def read_signals(locale: str, text: str, side: str | None, extra: dict[str, re.Pattern] | None = None,
+                 scope: str = "sales") -> list[tuple[str, int, int]]:
     """(category, start, end) of each sentence of `text` that reads as a signal
     of `side` by the locale's terms (a rep saying "pilot" is not buying intent):
     the audit's reading, and the labels of words no bank template declared."""
     sides = declaration().sides
-    return [(cat, a, b) for a, b in sentences(text) for cat in sorted(term_categories(locale, text[a:b], extra))
+    return [(cat, a, b) for a, b in sentences(text) for cat in sorted(term_categories(locale, text[a:b], extra, scope))
             if side in sides.get(cat, (side,))]
 
 
@@ -386,6 +401,12 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in SENTENCE.finditer(text) if m.group().strip()]
 
 
+def key_scope(key: str) -> str:
+    """The lexicon scope a bank key's templates are said in: a service call's
+    banks (`pop.*`) in `service`, every other key in `sales`."""
+    return "service" if key.startswith("pop.") else "sales"
+
+
 def undeclared(locale: str) -> dict[str, dict[str, list[str]]]:
     """Templates of a locale's banks that say a signal term of a category their
     key and `templates` entries do not declare: key -> category -> the phrases
@@ -401,14 +422,15 @@ def undeclared(locale: str) -> dict[str, dict[str, list[str]]]:
         base = key_categories(k)
         if colour_key(k):  # never said with a signal term (Drafter.say draws again)
             continue
+        scope = key_scope(k)
         for t in lst:
             for src in ((t.get("say") or ()) if isinstance(t, dict) else (t,)):
                 if not isinstance(src, str):
                     continue
-                if not _may_say_a_term(locale, src):
+                if not _may_say_a_term(locale, src, scope):
                     continue
                 for text in sayings(compile_template(src)):  # a term may span alternatives
-                    for cat, rx in _terms(locale):
+                    for cat, rx in _terms(locale, scope):
                         if cat in base:
                             continue
                         phrases = own.get(k, {}).get(cat, ())
@@ -456,17 +478,17 @@ _WORDS = re.compile(r"[\w$€-]+")
 
 
 @lru_cache(maxsize=None)
-def _term_words(locale: str) -> tuple[frozenset[str], ...]:
-    rows = load_lexicon(locale).classify.signal_terms
+def _term_words(locale: str, scope: str = "sales") -> tuple[frozenset[str], ...]:
+    rows = _rows(locale, scope)
     return tuple(frozenset(_WORDS.findall(k.lower())) for row in rows for k in row.get("keywords", ()))
 
 
-def _may_say_a_term(locale: str, src: str) -> bool:
+def _may_say_a_term(locale: str, src: str, scope: str = "sales") -> bool:
     """Whether every word of some signal term opens a word of the template
     (cheap, before expanding it): a term matches the start of a word, as
     "entgelt" in "Entgelte" (`_terms`)."""
     have = set(_WORDS.findall(src.lower())) | {c for c in "$€" if c in src}
-    return any(ws <= have or all(any(h.startswith(w) for h in have) for w in ws) for ws in _term_words(locale))
+    return any(ws <= have or all(any(h.startswith(w) for h in have) for w in ws) for ws in _term_words(locale, scope))
 
 
 def sayings(t, limit: int = 2048) -> list[str]:
