@@ -136,7 +136,9 @@ def test_anything_new_is_not_answered_as_how_are_you(corpus):
                 seen += 1
                 if HOW_REPLY.search(b.text):
                     bad.append((c.id, b.index, a.text[-40:], b.text[:50]))
-    assert seen >= 3  # sales_pov asks it three times since its seller small talk lost the unrelated asides
+    # sales_pov asks it one to three times as its small talk is drawn (dealt out over an account's calls
+    # since facts18): the test is not vacuous while it sees one
+    assert seen >= 1
     assert not bad, f"{len(bad)} of {seen}: {bad[:5]}"
 
 

@@ -344,6 +344,11 @@ def test_the_specs_stated_figures_are_the_dialogues(builds):
     assert n >= 3 and not bad, (n, bad[:6])
 
 
+# a question that asks for an opinion, which an opinion answers first ("What do you think, Helen?")
+ASKS_OPINION = re.compile(r"what do you think|your (?:thoughts|take|reaction|impression)|how does (?:that|this) "
+                          r"(?:land|sound|look)|was (?:meinen|halten|denken) Sie|Ihr (?:Eindruck|Bauchgefühl)", re.I)
+
+
 @pytest.mark.parametrize("which", ["sales_pov", "generated", "varied_de"])
 def test_an_opinion_sentence_does_not_open_the_answer(which, builds):
     """Reader defect 3: a moment's or colour's opinion sentence opened the
@@ -365,7 +370,8 @@ def test_an_opinion_sentence_does_not_open_the_answer(which, builds):
             # the turn's first sentence of three words or more (past cues and a one-word "Right.")
             first = next((base + m.start(1) for m in SENT.finditer(text) if len(m.group(1).split()) >= 3), None)
             prev = lines[it["turn"] - 1][1].rstrip() if it["turn"] > 0 else ""
-            if prev.endswith("?") and first is not None and it["start"] <= first and "INTERRUPTS" not in text:
+            if prev.endswith("?") and first is not None and it["start"] <= first and "INTERRUPTS" not in text \
+                    and not ASKS_OPINION.search(prev[-120:]):
                 opens.append((gt["call_id"], it["turn"], prev[-50:], it["quote"][:60]))
     # an opinion does answer "What's your reaction?": a few remain (main: 36% of the items)
     assert n >= 20 and len(opens) <= 0.15 * n, (len(opens), n, opens[:5])

@@ -264,10 +264,17 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
             new = _count_sub(R, rules[side], s)
             if new != s and _stock(new, facts):
                 new = _count_sub(R, same[side], s)
-            if new != s and text_categories(R.loc, new) - text_categories(R.loc, s):
-                new = s
+            if new != s and (text_categories(R.loc, new) - text_categories(R.loc, s) or _said_twice(new) > _said_twice(s)):
+                new = s  # a signal it did not carry, or words the sentence already says ("bei Teams Ihrer Größe" twice)
             return new
         _rewrite(S, drafts, said, COUNT_GAP, without, (n + " ",))
+
+
+def _said_twice(s: str) -> int:
+    """How many of a sentence's three-word runs it says again."""
+    w = s.lower().replace(",", " ").replace(".", " ").split()
+    runs = [tuple(w[i:i + 3]) for i in range(len(w) - 2)]
+    return len(runs) - len(set(runs))
 
 
 def _rows(rows) -> tuple:
