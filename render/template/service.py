@@ -909,7 +909,8 @@ class Service:
             R.r = main_r
         if esc == "back_office" and R.slots.get("team"):  # (reader18: 13 such calls never said it)
             self.owed.append(frozenset({"team", "team_at"}))
-        self.missing = {k for k in ("amount", "dob") if not R.slots.get(k)}
+        # (a domain without teams has no {team}: its templates are skipped like an amount's)
+        self.missing = {k for k in ("amount", "dob", "team", "team_at") if not R.slots.get(k)}
         # a call with an amount says it: the first bank offering a template with it says one of those
         # (reader18: 171 of 220 calls with an amount bucket named no amount)
         if R.slots.get("amount"):
@@ -917,7 +918,6 @@ class Service:
         # contact data (a phone number, an e-mail address) is said only where the metadata plans a
         # disclosure (`pii_disclosure_flag`), in the one sentence labelled as it (`_flags`)
         self.missing |= PII_SLOTS
-        self.missing |= {k for k in ("team", "team_at") if not R.slots.get(k)}  # a domain without teams
 
     def _cause(self) -> str:
         """What lies behind this caller's request, drawn per call from
@@ -1088,28 +1088,28 @@ class Service:
         for owed in self.owed:
             lst = R.bank.get(key) or []
             ok = [i for i in _usable(lst, frozenset(self.missing)) if owed & _slots_of(lst[i])]
-            if ok:
-                for _ in range(4):
-                    R.last = ok[rng.below(R.r, len(ok))]
-                    text = R.say_at(key, R.last, kw)
-                    if not (R.veto and R.veto(text, kw)):
-                        self.owed.remove(owed)
-                        return text
+            text = self._among(key, ok, kw)
+            if text:
+                self.owed.remove(owed)
+                return text
         if self.missing:
             lst = R.bank.get(key) or []
             ok = _usable(lst, frozenset(self.missing))
             if len(ok) < len(lst):
-                if not ok:
-                    return ""
                 used = R.used.setdefault(key, set())
-                fresh = [i for i in ok if i not in used] or ok
-                for _ in range(4):  # one that agrees with what the caller said before (`_contradicts`)
-                    R.last = fresh[rng.below(R.r, len(fresh))]
-                    text = R.say_at(key, R.last, kw)
-                    if not (R.veto and R.veto(text, kw)):
-                        return text
-                return ""
+                return self._among(key, [i for i in ok if i not in used] or ok, kw)
         return R.say(key, kw)
+
+    def _among(self, key: str, idx: list[int], kw: dict | None) -> str:
+        """A template of `key` at one of the positions `idx` that agrees with what
+        the call said before (`_contradicts`), four draws at most; "" when none does."""
+        R = self.R
+        for _ in range(4 if idx else 0):
+            R.last = idx[rng.below(R.r, len(idx))]
+            text = R.say_at(key, R.last, kw)
+            if not (R.veto and R.veto(text, kw)):
+                return text
+        return ""
 
     def _reply(self, s: str, kw: dict) -> str:
         """The caller's reply to the question the agent's line of step `s`
