@@ -94,19 +94,53 @@ def name_less(S: Any, drafts: list[Draft]) -> None:
     alt = "|".join(re.escape(x) for x in dict.fromkeys((company, short)) if x)
     said = _rx(rf"\b(?:{alt})\b")
     names = tuple(dict.fromkeys(x for x in (company, short) if x))  # a mention says one of these
-    rules: dict[str, tuple] = {}  # compiled when a mention is first said plainly (most calls need one side or none)
+    rows: dict[str, tuple] = {}  # each side's rules, as the compiled rules' cache key
     facts = _facts(S)
 
     def plain(s: str, side: str, d: Draft) -> str:
-        rs = rules.get(side)
+        rs = rows.get(side)
         if rs is None:
-            rs = rules[side] = _rules(company, short, tuple(tuple(x) for x in refs.get(side, ())))
-        new = _plain(R, s, rs, said, d.slots)
+            rs = rows[side] = tuple(tuple(x) for x in refs.get(side, ()))
+        new = _plain_named(R, s, rs, names, said, d.slots)
         # a stock line without the name, or words that read as a signal ("our board"): as it was
         if new != s and (_stock(new, facts) or text_categories(R.loc, new) - text_categories(R.loc, s)):
             new = s
         return new
     _rewrite(S, drafts, said, GAP, plain, names)
+
+
+_STAND = ("Qzxvfirmaqz", "Qzxvkurzqz")  # word characters no bank says
+
+
+def _stand_ins(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Stand-ins for an account's names under which the locale's rules, compiled
+    once, match where the rules compiled for the names would (compiled per
+    account, they were a fifth of the sales renderer's time): each name begins
+    and ends with a word character, and the stand-in begins with a capital
+    where the name does (a sentence's first word keeps its capital, `_cap`).
+    () for a name of other edges: its own rules are compiled."""
+    if not names or any(not (n[0].isalnum() or n[0] == "_") or not (n[-1].isalnum() or n[-1] == "_") for n in names):
+        return ()
+    up = names[0][0].isupper()
+    if any(n[0].isupper() != up for n in names):
+        return ()
+    return tuple(x if up else x.lower() for x in _STAND[:len(names)])
+
+
+def _plain_named(R: Any, text: str, refs: tuple, names: tuple[str, ...], said: re.Pattern, kw: dict[str, Any]) -> str:
+    """`_plain` by the side's rules (`refs`) for an account's names (`said`
+    finds them): compiled once for every account and run on the text with
+    the names said by their stand-ins, or, for a name of other edges,
+    compiled for the name itself."""
+    stand = _stand_ins(names)
+    if not stand:
+        return _plain(R, text, _rules(*(names + ("",))[:2], refs), said, kw)
+    to = dict(zip(names, stand))
+    out = _plain(R, said.sub(lambda m: to[m.group(0)], text), _rules(*(stand + ("",))[:2], refs),
+                 _rx(rf"\b(?:{'|'.join(stand)})\b"), kw)
+    for k, v in zip(stand, names):
+        out = out.replace(k, v)
+    return out
 
 
 def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern, gap: int,
@@ -253,17 +287,22 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
     both = _rx("|".join(rf"\b{re.escape(n)} (?:{noun})\b" for n in figures) or "(?!)")
     for n in figures:
         said = _rx(rf"\b{re.escape(n)} (?:{noun})\b")
-        rules = {side: _count_rules(_rows(data.get(side, ())), n, noun) for side in ("buyer", "seller")}
+        # the rules compiled once for every figure, the figure said by a stand-in while they run: each
+        # rule has a space before {n} and after it, so the figure it matches is a word of its own
+        token = _rx(rf"(?<!\w){re.escape(n)}(?!\w)")
+        rules = {side: _count_rules(_rows(data.get(side, ())), noun) for side in ("buyer", "seller")}
         # where the line without its figure would be a stock line: the figure kept, the words it counts varied
-        same = {side: _count_rules(_rows((data.get("keep_figure") or {}).get(side, ())), n, noun)
+        same = {side: _count_rules(_rows((data.get("keep_figure") or {}).get(side, ())), noun)
                 for side in ("buyer", "seller")}
 
-        def without(s: str, side: str, d: Draft, rules=rules, same=same) -> str:
+        def without(s: str, side: str, d: Draft, rules=rules, same=same, n=n, token=token) -> str:
             if len(both.findall(s)) >= 2:
                 return s
-            new = _count_sub(R, rules[side], s)
-            if new != s and _stock(new, facts):
-                new = _count_sub(R, same[side], s)
+            t = token.sub(_FIGURE, s)
+            new = _count_sub(R, rules[side], t)
+            if new != t and _stock(new.replace(_FIGURE, n), facts):
+                new = _count_sub(R, same[side], t)
+            new = new.replace(_FIGURE, n) if new != t else s
             if new != s and (text_categories(R.loc, new) - text_categories(R.loc, s) or _said_twice(new) > _said_twice(s)):
                 new = s  # a signal it did not carry, or words the sentence already says ("bei Teams Ihrer Größe" twice)
             return new
@@ -281,13 +320,17 @@ def _rows(rows) -> tuple:
     return tuple(tuple(x) for x in rows)
 
 
+_FIGURE = "Zqxvzahlqz"  # a word no bank says: the figure's stand-in in the head-count rules
+
+
 @lru_cache(maxsize=1024)
-def _count_rules(rows: tuple, n: str, noun: str) -> tuple:
-    """The locale's head-count rules for one figure, compiled (once per account)."""
+def _count_rules(rows: tuple, noun: str) -> tuple:
+    """The locale's head-count rules for the nouns an account counts, compiled
+    (once per people slot, the figure said by `_FIGURE`)."""
     out = []
     for p, r in rows:
-        pat = _rx(p.replace("{n}", re.escape(n)).replace("{noun}", noun))
-        out.append((pat, tuple(r.replace("{n}", n).split("|")), _needs(pat)))
+        pat = _rx(p.replace("{n}", _FIGURE).replace("{noun}", noun))
+        out.append((pat, tuple(r.replace("{n}", _FIGURE).split("|")), _needs(pat)))
     return tuple(out)
 
 
