@@ -1552,7 +1552,8 @@ class Service:
         text = "_text" if self.chat else ""
         say = self._shortest if self.tight else self.say  # a very short call says it in the fewest words
         self.holding = True  # the hold's own words
-        announce = say(self.k(f"hold.announce{text}", "hold.announce"), kw)
+        # announced as long as it lasts: "a moment" never before five minutes on hold (`_fitting`)
+        announce = self._fitting(self.k(f"hold.announce{text}", "hold.announce"), kw)
         back = say(self.k(f"hold.back{text}", "hold.back"), kw)
         ok = say(self.k("hold.ok"), kw)
         self.holding = False
@@ -1581,6 +1582,23 @@ class Service:
         if text:
             d.core.insert(0, (text, (), False))
             d.words += text.count(" ") + 1
+
+    def _fitting(self, key: str | None, kw: dict) -> str:
+        """A hold's announcement that claims no length the hold does not have
+        (`hold.said_for`: rows [from, to, phrase ...], a phrase said only of a
+        hold of from..to seconds; reviewer cc19: 14 holds announced as "one
+        moment" lasted minutes): the templates' readings saying another are
+        pruned (`_prune`); the shortest in a very short call."""
+        R = self.R
+        lst = [t for t in (R.bank.get(key) or ()) if not (self.missing and _slots_of(t) & self.missing)] if key else []
+        rx = _unfit_claims(R.loc, self.dom, self.hold)
+        fit = [x for x in (_prune(t, rx) for t in lst) if x is not None] if rx is not None else lst
+        fit = fit or lst
+        if not fit:
+            return ""
+        if self.tight:
+            return min((R.render(t, kw) for t in fit), key=lambda x: (x.count(" "), x))
+        return R.render(fit[rng.below(R.r, len(fit))], kw)
 
     def _shortest(self, key: str | None, kw: dict) -> str:
         """The shortest rendering of `key`'s templates."""
@@ -1718,6 +1736,19 @@ def _farewells(loc: str, dom: str) -> re.Pattern | None:
     """`pop.*.farewells`: the words that take leave ("Auf Wiederhören", "have a good one")."""
     words = [str(w) for d in ("generic", dom) for w in load_bank(loc).get(f"pop.{d}.farewells") or ()]
     return _forms_rx(words) if words else None
+
+
+def _unfit_claims(loc: str, dom: str, seconds: float) -> re.Pattern | None:
+    """The phrases of `pop.*.hold.said_for` a hold of `seconds` may not be announced with, as one pattern."""
+    words = [str(w) for d in ("generic", dom) for row in load_bank(loc).get(f"pop.{d}.hold.said_for") or ()
+             if isinstance(row, list) and len(row) > 2 and not float(row[0]) <= seconds <= float(row[1])
+             for w in row[2:]]
+    return _claims_rx(tuple(sorted(set(words)))) if words else None
+
+
+@lru_cache(maxsize=None)
+def _claims_rx(words: tuple[str, ...]) -> re.Pattern:
+    return _forms_rx_plain(words)
 
 
 def _said_farewell(loc: str, dom: str, d: Draft) -> bool:
