@@ -549,6 +549,10 @@ def once_keys(locale: str, dom: str, side: str) -> tuple[str, ...]:
 
 AGENT = "@agent"  # the mark of an agent turn's slots (`Service._agent_slots`)
 PII_SLOTS = frozenset({"phone", "new_phone", "email"})  # contact data: said only in a planned disclosure
+# the slots that hold personal data and their category (`pii` events; an address is its street and house number)
+PII_VALUES = (("name", "caller_full"), ("name", "caller"), ("name", "last"), ("date_of_birth", "dob"),
+              ("customer_number", "custno"), ("card_digits", "last4"), ("phone", "phone"), ("phone", "new_phone"),
+              ("phone", "phone4"), ("email", "email"))
 SWITCH_FLAG, PII_FLAG = "language_switch", "pii_disclosure_flag"  # the metadata's flags a call realizes
 
 
@@ -922,6 +926,14 @@ class Service:
         # contact data (a phone number, an e-mail address) is said only where the metadata plans a
         # disclosure (`pii_disclosure_flag`), in the one sentence labelled as it (`_flags`)
         self.missing |= PII_SLOTS
+        # every personal value the call's words may say, labelled where said (`pii` events: reviewer cc19
+        # found birth dates, customer numbers and card digits with no span)
+        sl = R.slots
+        people = [agent_name] + ([first_name(self.colleague.name)] if self.colleague is not None else [])
+        pii = [(cat, str(sl.get(name) or "")) for cat, name in PII_VALUES] + \
+            [("address", f"{sl.get('street')} {sl.get('house')}"), ("address", f"{sl.get('house')} {sl.get('street')}"),
+             ("address", str(sl.get("street") or ""))] + [("name", x) for x in people]
+        R.pii = tuple(sorted({x for x in pii if len(x[1]) >= 2}, key=lambda x: (-len(x[1]), x)))
 
     def _cause(self) -> str:
         """What lies behind this caller's request, drawn per call from
