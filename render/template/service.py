@@ -932,7 +932,9 @@ class Service:
         people = [agent_name] + ([first_name(self.colleague.name)] if self.colleague is not None else [])
         pii = [(cat, str(sl.get(name) or "")) for cat, name in PII_VALUES] + \
             [("address", f"{sl.get('street')} {sl.get('house')}"), ("address", f"{sl.get('house')} {sl.get('street')}"),
-             ("address", str(sl.get("street") or ""))] + [("name", x) for x in people]
+             ("address", str(sl.get("street") or ""))] + [("name", x) for x in people] + \
+            [(str(row[0]), str(v)) for d in ("generic", self.dom) for row in R.bank.get(f"pop.{d}.pii_literals") or ()
+             for v in row[1:]]  # personal data a template writes as its own words (a payee's IBAN)
         R.pii = tuple(sorted({x for x in pii if len(x[1]) >= 2}, key=lambda x: (-len(x[1]), x)))
 
     def _cause(self) -> str:
