@@ -663,7 +663,7 @@ class Drafter:
             seen: set[str] = set()
             core_at = 0  # where the turn's core begins (after acknowledgments): a mid-turn cue on plain words
             nhead, side = len(head), d.side
-            for k, (text, tags, _) in enumerate(segs):
+            for k, (text, tags, opt) in enumerate(segs):
                 cats = sig_get(text)
                 if cats is None:
                     cats = self.categories_of(text)
@@ -684,6 +684,8 @@ class Drafter:
                             sents = tuple((max(a - cut, 0), b - cut, c) for a, b, c in sents if b > cut)
                     else:
                         seen.add(w)
+                if opt and not tags and k != nhead and parts and text == parts[-1]:
+                    continue  # an aside that, its interjection cut, says the sentence before it again
                 if parts:
                     pos += 1
                     if parts[-1][-1:] == ",":
