@@ -125,7 +125,7 @@ def _check_metadata(out: Path, call: Call, entry: dict, add, pop) -> None:
     (plan.population.joint_rules), FCR with the scenario, sentiment with a
     complaint or escalation, and the team with the intent's routes (plan.population)."""
     from corpusc.plan.population import (JOINT_EXCLUDED, MOOD_NEGATIVE, joint_rules, misrouted, negative_call,
-                                         plot_rules)
+                                         nps_bound, plot_rules)
     files = entry.get("files", {})
     meta, where, events = None, None, None
     for rel in (f"ground_truth/{call.id}.json", f"audio/{call.id}.wav.json"):
@@ -176,6 +176,10 @@ def _check_metadata(out: Path, call: Call, entry: dict, add, pop) -> None:
     if isinstance(s, (int, float)) and not isinstance(s, bool) and negative_call(meta) and s >= MOOD_NEGATIVE:
         add("E0704", f"`{where}`: sentiment_score {s} for a call that plays a complaint or an escalation", span,
             help="plan/population.py moves such a call's sentiment below MOOD_NEGATIVE (its caller speaks upset)")
+    nps = nps_bound(meta, plot_rules(pop.domain if pop is not None else None))
+    if nps is not None and nps != meta.get("NPS_score"):
+        add("E0704", f"`{where}`: NPS_score {meta.get('NPS_score')} contradicts the call's sentiment {s} and FCR "
+            f"{meta.get('FCR')}", span, help="plan/population.py keeps NPS in the band of `nps_bounds` (stdlib/domains/plot.json)")
 
 
 _WAIT = re.compile(r"^(hold|silence) ([0-9.]+)s$")

@@ -295,6 +295,23 @@ def agree(meta: dict[str, Any], hold_draw: float, rules: PlotRules) -> None:
             rules.hold_share_default
         if hold_draw >= share:
             meta["Hold_time"] = 0 if isinstance(h, int) else 0.0
+    nps = nps_bound(meta, rules)
+    if nps is not None:
+        meta["NPS_score"] = nps
+
+
+def nps_bound(meta: dict[str, Any], rules: PlotRules) -> int | None:
+    """The call's drawn `NPS_score` moved into the band its sentiment and
+    resolution allow (`nps_bounds` of stdlib/domains/plot.json: no promoter
+    on an upset, unresolved call; reviewer cc19 counted 12 that contradicted
+    the call), or None when the call has no score or sentiment to agree."""
+    n, s = meta.get("NPS_score"), meta.get("sentiment_score")
+    if not isinstance(n, int) or isinstance(n, bool) or not isinstance(s, (int, float)) or isinstance(s, bool):
+        return None
+    for b in rules.nps_bounds:
+        if b.applies(float(s), meta.get("FCR")):
+            n = min(max(n, b.min), b.max)
+    return n
 
 
 def negative_call(meta: dict[str, Any]) -> bool:
@@ -310,6 +327,21 @@ def negative_call(meta: dict[str, Any]) -> bool:
 #   `routes` of stdlib/domains/plot.json.
 
 
+class NpsBound(BaseModel):
+    """A band `NPS_score` keeps in the calls whose sentiment is below (or
+    above) a value and, when `fcr` is set, whose FCR is that."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    sentiment_below: float | None = None
+    sentiment_above: float | None = None
+    fcr: bool | None = None
+    min: int = Field(0, ge=0, le=10)
+    max: int = Field(10, ge=0, le=10)
+
+    def applies(self, s: float, fcr: Any) -> bool:
+        return (self.sentiment_below is None or s < self.sentiment_below) and \
+            (self.sentiment_above is None or s > self.sentiment_above) and (self.fcr is None or fcr is self.fcr)
+
+
 class PlotRules(BaseModel):
     """One population domain's plot rules (stdlib/domains/plot.json, `*`
     with the domain's entries added over it), validated when read: a share
@@ -320,7 +352,8 @@ class PlotRules(BaseModel):
     hold_share_default: float
     hold_share_handover: float
     routes: dict[str, frozenset[str]]
-    min_turns: int = Field(4, ge=2)  # the fewest turns a call has (the outcome needs room: `min_turns` of plot.json)
+    min_turns: int = Field(4, ge=2)
+    nps_bounds: tuple[NpsBound, ...] = ()  # the NPS band a call's sentiment and resolution allow (`nps_bound`)  # the fewest turns a call has (the outcome needs room: `min_turns` of plot.json)
 
     @field_validator("hold_share")
     @classmethod

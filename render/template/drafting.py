@@ -140,6 +140,22 @@ class Draft:
         self.words += text.count(" ") + 1
 
 
+def pii_spans(pii: tuple[tuple[str, str], ...], text: str) -> list[tuple[str, int, int]]:
+    """(category, start, end) of each personal value of `pii` a turn's words
+    say, as a whole word: the values are the call's own slot values (drawn by
+    the renderer, longest first), so "Yilmaz" inside "Peter Yilmaz" is one
+    name, never two."""
+    out: list[tuple[str, int, int]] = []
+    for cat, v in pii:
+        if not v or v not in text:
+            continue
+        for m in re.finditer(r"(?<!\w)" + re.escape(v) + r"(?!\w)", text):
+            a, b = m.span()
+            if all(b <= x or y <= a for _, x, y in out):
+                out.append((cat, a, b))
+    return sorted(out, key=lambda x: x[1])
+
+
 class Drafter:
     """The words of one call: its locale's banks, lexicon and prose rules, its
     random stream, the slots every template can use. `strict`: a missing bank
@@ -194,6 +210,9 @@ class Drafter:
         # slots are the agent's, the slots and composed parts that are the caller's own, the locale's
         # first- to second-person swap), set by the service dialogue (`second_person`)
         self.second: tuple[Callable[[dict], bool], frozenset[str], Callable[[str], str]] | None = None
+        # the personal data the call's slots hold, (category, value) longest first (a service call's: `pii`),
+        # labelled wherever a turn says the value (`pii_spans`)
+        self.pii: tuple[tuple[str, str], ...] = ()
 
     # -- choices --
 
@@ -644,7 +663,7 @@ class Drafter:
             seen: set[str] = set()
             core_at = 0  # where the turn's core begins (after acknowledgments): a mid-turn cue on plain words
             nhead, side = len(head), d.side
-            for k, (text, tags, _) in enumerate(segs):
+            for k, (text, tags, opt) in enumerate(segs):
                 cats = sig_get(text)
                 if cats is None:
                     cats = self.categories_of(text)
@@ -665,6 +684,8 @@ class Drafter:
                             sents = tuple((max(a - cut, 0), b - cut, c) for a, b, c in sents if b > cut)
                     else:
                         seen.add(w)
+                if opt and not tags and k != nhead and parts and text == parts[-1]:
+                    continue  # an aside that, its interjection cut, says the sentence before it again
                 if parts:
                     pos += 1
                     if parts[-1][-1:] == ",":
@@ -688,6 +709,9 @@ class Drafter:
                             signals.append((cat, start + s0, start + e0))
             for cat, s0, e0 in signals:  # kept among the spans, so the dynamics move them and write none inside
                 spans[("signal", (cat, s0))] = [s0, e0]
+            if self.pii:  # the personal data said, each value where it is said (the dynamics keep out of it)
+                for cat, s0, e0 in pii_spans(self.pii, " ".join(parts)):
+                    spans[("pii", (cat, s0))] = [s0, e0]
             item = (d.moment if d.moment is not None else d.colour) if cues_on else None
             cues = list(item.cues) if item is not None else []
             at = 0
@@ -706,7 +730,7 @@ class Drafter:
         evid: list[Evidence] = []
         for d, sp in zip(drafts, spoken):
             for (kind, key), (s, e) in sp.spans.items():
-                if kind == "signal":
+                if kind == "signal" or kind == "pii":
                     key = key[0]
                 evid.append(whole(Evidence, {"kind": kind, "key": key, "turn": d.i, "start": s, "end": e}))
         times = timeline(spoken, call, self.header, cue_pauses=cues_on)

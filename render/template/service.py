@@ -549,6 +549,10 @@ def once_keys(locale: str, dom: str, side: str) -> tuple[str, ...]:
 
 AGENT = "@agent"  # the mark of an agent turn's slots (`Service._agent_slots`)
 PII_SLOTS = frozenset({"phone", "new_phone", "email"})  # contact data: said only in a planned disclosure
+# the slots that hold personal data and their category (`pii` events; an address is its street and house number)
+PII_VALUES = (("name", "caller_full"), ("name", "caller"), ("name", "last"), ("date_of_birth", "dob"),
+              ("customer_number", "custno"), ("card_digits", "last4"), ("phone", "phone"), ("phone", "new_phone"),
+              ("phone", "phone4"), ("email", "email"))
 SWITCH_FLAG, PII_FLAG = "language_switch", "pii_disclosure_flag"  # the metadata's flags a call realizes
 
 
@@ -593,6 +597,7 @@ _QUESTION = re.compile(r"[^.!?]+\?")  # the questions of a text
 _RUN = re.compile(r"[^.!?]+[.!?]?")  # a text's sentences with their end marks (`_questions`)
 _LONG_WORD = re.compile(r"\w{5,}")  # the words that say what a question is about (in any locale: the longer ones)
 LEAD_CHANCE = {"agent": 0.15, "caller": 0.3}  # a sentence opened by a lead ("Also," "Well,"), by side
+RECORDING_CHANCE = 0.1  # phone calls whose agent says the recording notice at the opening
 TAILS_PER_CALL = 8  # closing asides (", by the way") a side says in one call: each at most once (the bank cycles)
 
 
@@ -721,6 +726,8 @@ class Service:
         # the colleague who picks up after the agent's hand-over (plan.population.HANDOVER), if any
         seller = next((p for p in c.participants if p.side == "seller"), None)
         self.colleague = next((p for p in c.participants if p.side == "seller" and p is not seller), None)
+        # a call that hands over plays its outcome as the hand-over itself (`handing_over`, set with the banks)
+        self.handing_over = False
         # holds and silences take their seconds out of the talking time (a chat's hold is a wait in the chat)
         self.hold = _seconds(self.meta.get("Hold_time"))
         self.silence = _seconds(self.meta.get("Silence_total_seconds"))
@@ -738,6 +745,7 @@ class Service:
         self.unsaid = _unsaid(R.loc, self.dom, self.chat, transfers)
         self.holding = False  # the planned hold's own lines are being drawn (`_hold_exchange`)
         self._k.clear()
+        self.handing_over = self.colleague is not None and bool(self.k(f"handover.announce.{self.colleague.role}"))
         # the caller's mood is the metadata's sentiment, so the words agree with it
         mood = self.meta.get("sentiment_score")
         mood = float(mood) if isinstance(mood, (int, float)) and not isinstance(mood, bool) else 0.0
@@ -918,6 +926,16 @@ class Service:
         # contact data (a phone number, an e-mail address) is said only where the metadata plans a
         # disclosure (`pii_disclosure_flag`), in the one sentence labelled as it (`_flags`)
         self.missing |= PII_SLOTS
+        # every personal value the call's words may say, labelled where said (`pii` events: reviewer cc19
+        # found birth dates, customer numbers and card digits with no span)
+        sl = R.slots
+        people = [agent_name] + ([first_name(self.colleague.name)] if self.colleague is not None else [])
+        pii = [(cat, str(sl.get(name) or "")) for cat, name in PII_VALUES] + \
+            [("address", f"{sl.get('street')} {sl.get('house')}"), ("address", f"{sl.get('house')} {sl.get('street')}"),
+             ("address", str(sl.get("street") or ""))] + [("name", x) for x in people] + \
+            [(str(row[0]), str(v)) for d in ("generic", self.dom) for row in R.bank.get(f"pop.{d}.pii_literals") or ()
+             for v in row[1:]]  # personal data a template writes as its own words (a payee's IBAN)
+        R.pii = tuple(sorted({x for x in pii if len(x[1]) >= 2}, key=lambda x: (-len(x[1]), x)))
 
     def _cause(self) -> str:
         """What lies behind this caller's request, drawn per call from
@@ -1323,14 +1341,17 @@ class Service:
                         d.add(d.core, self.say(self.k(f"complaint.{cat}"), kw), (("complaint", cat),))
                     generic = (self.k(f"more.{side}"), self.k(f"more.{side}_text"))
                     d.fills = [f for f in d.fills if f not in generic]  # nothing to react to yet
-                elif b.kind == "close" and self.colleague is not None and self.k(f"handover.announce.{self.colleague.role}"):
+                elif b.kind == "close" and self.handing_over:
+                    # the agent hands over, saying to whom: the scenario's outcome, said once (reviewer cc19: the
+                    # outcome was an apology or "the team must answer that", the hand-over announced twice)
                     d.add(d.core, self.say(self.k(f"handover.announce.{self.colleague.role}"), kw),
-                          tag + (("handover", "announce"),))  # the agent hands over: the colleague picks up next
+                          tag + (("handover", "announce"), ("outcome", self.scen)))  # the colleague picks up next
                     d.fills = []
                 elif b.kind == "close":
                     d.add(d.core, self.line([f"close.{self.scen}_short", f"close.{self.scen}", "close.default"], kw, i),
                           tag)
-                    bye = self.say(self.k("goodbye"), kw)
+                    # a goodbye after a close that said one already is a second farewell (`pop.*.farewells`)
+                    bye = "" if _said_farewell(R.loc, self.dom, d) else self.say(self.k("goodbye"), kw)
                     if bye and (not self.tight or self.spent + bye.count(" ") + 1 <= self.target * 0.95):
                         d.add(d.core, bye, (), True)
                         self.spent += bye.count(" ") + 1
@@ -1370,7 +1391,8 @@ class Service:
                         said = self.line(["filler.caller"], kw, i)
                     d.add(d.core, said,
                           (("identity", "request" if side == "agent" else "statement"),) if s in self.identity else
-                          (("outcome", self.scen),) if s == self.outcome and side == "agent" else ())
+                          (("outcome", self.scen),) if s == self.outcome and side == "agent" and not self.handing_over
+                          else ())
                     if i < self.verified and side == "agent":
                         d.fills = []  # nothing of the account is said before the caller is verified
                     if side == "agent" and s in self.after:
@@ -1381,6 +1403,7 @@ class Service:
                     d.add(d.core, self.line(["filler." + side], kw, i))
             drafts.append(d)
         self.at = n  # every turn drawn: the steps stay where they are
+        self._recording(drafts)
         self.hold_at = self._hold_exchange(drafts, step_at)
         R.fit(drafts, self.target)
         self._polish(drafts, step_at)
@@ -1543,7 +1566,8 @@ class Service:
         text = "_text" if self.chat else ""
         say = self._shortest if self.tight else self.say  # a very short call says it in the fewest words
         self.holding = True  # the hold's own words
-        announce = say(self.k(f"hold.announce{text}", "hold.announce"), kw)
+        # announced as long as it lasts: "a moment" never before five minutes on hold (`_fitting`)
+        announce = self._fitting(self.k(f"hold.announce{text}", "hold.announce"), kw)
         back = say(self.k(f"hold.back{text}", "hold.back"), kw)
         ok = say(self.k("hold.ok"), kw)
         self.holding = False
@@ -1559,6 +1583,36 @@ class Service:
         drafts[a + 1].add(drafts[a + 1].tail, ok, (("hold", "ok"),))
         drafts[a + 2].add(drafts[a + 2].head, back, (("hold", "back"),))
         return a + 2
+
+    def _recording(self, drafts: list[Draft]) -> None:
+        """The recording notice (`recording_voice`), on the phone in some calls:
+        said at the opening, first in the agent's turn after the caller's reason,
+        never mid-call (reviewer cc19: 15 notices said mid-call as an aside)."""
+        key = self.k("recording_voice")
+        if self.chat or not key or not self.R.chance(RECORDING_CHANCE):
+            return
+        d = next((x for x in drafts[2:self.close_turn] if x.side == "seller"), None)
+        text = self.say(key, d.slots) if d is not None else ""
+        if text:
+            d.core.insert(0, (text, (), False))
+            d.words += text.count(" ") + 1
+
+    def _fitting(self, key: str | None, kw: dict) -> str:
+        """A hold's announcement that claims no length the hold does not have
+        (`hold.said_for`: rows [from, to, phrase ...], a phrase said only of a
+        hold of from..to seconds; reviewer cc19: 14 holds announced as "one
+        moment" lasted minutes): the templates' readings saying another are
+        pruned (`_prune`); the shortest in a very short call."""
+        R = self.R
+        lst = [t for t in (R.bank.get(key) or ()) if not (self.missing and _slots_of(t) & self.missing)] if key else []
+        rx = _unfit_claims(R.loc, self.dom, self.hold)
+        fit = [x for x in (_prune(t, rx) for t in lst) if x is not None] if rx is not None else lst
+        fit = fit or lst
+        if not fit:
+            return ""
+        if self.tight:
+            return min((R.render(t, kw) for t in fit), key=lambda x: (x.count(" "), x))
+        return R.render(fit[rng.below(R.r, len(fit))], kw)
 
     def _shortest(self, key: str | None, kw: dict) -> str:
         """The shortest rendering of `key`'s templates."""
@@ -1690,6 +1744,32 @@ class Service:
                 parts = _pauses(tenths, [0.6 + 0.4 * self.R.r.random() for _ in picks], cap)
                 for d, part in zip(picks, parts):
                     d.gaps.append(f"silence {part / 10:.1f}s")
+
+@lru_cache(maxsize=None)
+def _farewells(loc: str, dom: str) -> re.Pattern | None:
+    """`pop.*.farewells`: the words that take leave ("Auf Wiederhören", "have a good one")."""
+    words = [str(w) for d in ("generic", dom) for w in load_bank(loc).get(f"pop.{d}.farewells") or ()]
+    return _forms_rx(words) if words else None
+
+
+def _unfit_claims(loc: str, dom: str, seconds: float) -> re.Pattern | None:
+    """The phrases of `pop.*.hold.said_for` a hold of `seconds` may not be announced with, as one pattern."""
+    words = [str(w) for d in ("generic", dom) for row in load_bank(loc).get(f"pop.{d}.hold.said_for") or ()
+             if isinstance(row, list) and len(row) > 2 and not float(row[0]) <= seconds <= float(row[1])
+             for w in row[2:]]
+    return _claims_rx(tuple(sorted(set(words)))) if words else None
+
+
+@lru_cache(maxsize=None)
+def _claims_rx(words: tuple[str, ...]) -> re.Pattern:
+    return _forms_rx_plain(words)
+
+
+def _said_farewell(loc: str, dom: str, d: Draft) -> bool:
+    """Whether a sentence turn `d` drew takes leave already (the close's own "have a good day")."""
+    rx = _farewells(loc, dom)
+    return rx is not None and any(rx.search(seg[0]) for part in (d.head, d.core, d.body, d.tail) for seg in part)
+
 
 def _turn_asks(d: Draft, kept: bool = False) -> bool:
     """Whether a sentence of turn `d` asks something (`kept`: a sentence the
