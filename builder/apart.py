@@ -114,9 +114,10 @@ def dump_program(prog: Any) -> bytes:
     return buf.getvalue()
 
 
-def load_program(data: bytes) -> Any:
+def load_program(data: bytes, accounts: bool = True) -> Any:
     """The program `dump_program` wrote, read with the collector paused (its
-    passes over the objects being made tripled the time)."""
+    passes over the objects being made tripled the time); without its
+    accounts (none read) when `accounts` is False."""
     import gc
     import io
     was = gc.isenabled()
@@ -125,12 +126,24 @@ def load_program(data: bytes) -> Any:
         f = io.BytesIO(data)
         first = pickle.load(f)
         if not isinstance(first, tuple):  # a program pickled whole
-            return first
+            return first if accounts else first.model_copy(update={"accounts": []})
         prog, chunks = first
-        accounts: list = []
+        if not accounts:
+            return prog
+        got: list = []
         for _ in range(chunks):
-            accounts += pickle.load(f)
-        return prog.model_copy(update={"accounts": accounts})
+            got += pickle.load(f)
+        return prog.model_copy(update={"accounts": got})
     finally:
         if was:
             gc.enable()
+
+
+def program_head(data: bytes) -> bytes:
+    """The part of `dump_program`'s bytes before its accounts (what
+    `load_program(..., accounts=False)` reads): a pool's worker keeps its
+    start arguments for its life, so it is given no more."""
+    import io
+    f = io.BytesIO(data)
+    first = pickle.load(f)
+    return data[:f.tell()] if isinstance(first, tuple) else data

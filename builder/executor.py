@@ -21,7 +21,7 @@ from corpusc.plan import planner as planmod
 from corpusc.plan.serialize import HashedFile
 
 from corpusc.builder import manifest, staging, worker
-from corpusc.builder.apart import dump_program
+from corpusc.builder.apart import dump_program, program_head
 from corpusc.builder.build_pass import BuildPass, write_jsonl
 from corpusc.builder.quality import QUALITY_SAMPLE
 from corpusc.builder.incremental import all_intact, backend_signature, complete_key, corpus_stats
@@ -288,6 +288,7 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
         ranges, each about `range_size` calls."""
         base = 0
         left = sum(len(a.calls) for a in prog.accounts) + sum(pop.count for pop in prog.populations)
+        quotas = planmod.divergent_quotas(prog) if prog.accounts else {}
         a0 = 0
         while a0 < len(prog.accounts):
             want, n, a1 = range_size(left, jobs, base), 0, a0
@@ -295,7 +296,9 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
                 n += len(prog.accounts[a1].calls)
                 a1 += 1
             prev = index.by_position(base, base + n) if had_rows else {}
-            yield "accounts", (a0, a1, base, prev, full)
+            # the unit carries its accounts and their shares of the divergence: a worker holds no other account
+            some = prog.accounts[a0:a1]
+            yield "accounts", (some, [quotas.get(a.name, 0) for a in some], base, prev, full)
             base += n
             left -= n
             a0 = a1
@@ -397,7 +400,7 @@ def _run(units, accept, init: tuple, jobs: int, progress, stop: Stop) -> None:
                 shown = now
 
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker.init,
-                               initargs=(*init, stop.event, done))
+                               initargs=(program_head(init[0]), *init[1:], stop.event, done))
     try:
         inflight: dict[Future, tuple] = {}
 

@@ -59,13 +59,14 @@ def init(program: bytes | Any, header_json: str | Header, options: dict, names: 
     renderer = renderers.get(signature.renderer[0])
     if hasattr(renderer, "bind"):  # a renderer with a cache keeps it under the output (engine llm)
         renderer.bind(Path(out))
-    prog = load_program(program) if isinstance(program, bytes) else program
+    # a pool's worker: the program without its accounts (each unit brings its own)
+    prog = load_program(program, accounts=False) if isinstance(program, bytes) else program
     _W.clear()
     _W.update(ctx=Context(header=h, options=options, out=Path(out)), first=first, rest=rest, needs_text=needs_text,
               renderer=renderer, renderer_options=signature.renderer[2],
               root=os.path.abspath(out), program=prog, signature=signature, shard=shard,
               expanders={}, writer=staging.Writer(os.path.abspath(out), stage, present), stop=stop, done=done,
-              tick=None, quotas=None, journal=staging.Journal(stage))
+              tick=None, journal=staging.Journal(stage))
 
 
 def _as_worker() -> None:
@@ -183,18 +184,19 @@ class RangeResult:
 Prev = dict[int, tuple[str, str, dict[str, str], dict[str, list[int]] | None, bool]]
 
 
-def render_accounts(a0: int, a1: int, base: int, prev: Prev, full: bool) -> RangeResult:
-    """Sales accounts a0..a1-1, whose first call is at plan position `base`."""
+def render_accounts(accounts: list, quotas: list[int], base: int, prev: Prev, full: bool) -> RangeResult:
+    """Sales accounts whose first call is at plan position `base`, each with
+    its divergent moments (`planner.divergent_quotas`, corpus-wide, counted
+    by the main process): the unit brings them, so a worker holds the
+    accounts it renders and no other (the program it was given has none)."""
     prog = _W["program"]
-    if _W["quotas"] is None:
-        _W["quotas"] = planmod.divergent_quotas(prog)
 
     def calls():
         idx = base
-        for a in prog.accounts[a0:a1]:
+        for a, quota in zip(accounts, quotas):
             if _stopping():
                 return
-            for c in planmod.plan_account(prog, a, _W["quotas"].get(a.name, 0), idx):
+            for c in planmod.plan_account(prog, a, quota, idx):
                 yield c.index, c
             idx += len(a.calls)
     return _unit(calls(), prev, full)

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from corpusc.builder.apart import CHUNK, apart, dump_program, load_program
+from corpusc.builder.apart import CHUNK, apart, dump_program, load_program, program_head
 from corpusc.builder.compile import compile_spec
 from corpusc.diagnostics.model import Sink
 from corpusc.plan import planner as planmod
@@ -47,6 +47,41 @@ def test_program_round_trips_in_chunks():
     assert len(back.accounts) == len(prog.accounts) == 2 * CHUNK + 5
     assert back == prog
     assert [x.id for x in planmod.calls(back)] == [x.id for x in planmod.calls(prog)]
+
+
+def test_a_pool_workers_program_holds_no_account():
+    """A pool's worker is given the program's bytes up to its accounts and
+    reads no account (each unit brings its own): the bytes are a small part
+    of the whole, and the program read from them is the program less its
+    accounts. A 10,000-call spec's accounts were 47 MB in every worker."""
+    c = _generated(3 * (2 * CHUNK + 5))
+    prog = c.program
+    data = dump_program(prog)
+    head = program_head(data)
+    assert data.startswith(head) and len(head) * 20 < len(data)
+    bare = load_program(head, accounts=False)
+    assert bare.accounts == [] and bare.model_copy(update={"accounts": prog.accounts}) == prog
+    assert load_program(data, accounts=False) == bare
+
+
+def test_a_sales_build_renders_the_same_from_units_that_bring_their_accounts(tmp_path):
+    """The units of a pool's build carry their accounts and divergence shares:
+    `--jobs 2` (workers started as a build of a large spec starts them, with
+    no account in their program) writes the bytes `--jobs 1` writes."""
+    import subprocess
+    spec = tmp_path / "gen.corpus"
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from gen_spec import sales_spec
+    spec.write_text(sales_spec(60))
+    outs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        env = dict(os.environ, CORPUSC_START="spawn")
+        subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out), "--jobs", jobs,
+                        "--only", "transcripts,ground_truth"], check=True, capture_output=True, env=env)
+        outs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*"))
+                     if p.is_file() and p.parent.name in ("transcripts", "ground_truth")})
+    assert len(outs[0]) >= 60 and outs[0] == outs[1]
 
 
 def test_evaluating_a_sales_plan_holds_no_calls():
