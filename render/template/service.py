@@ -845,7 +845,7 @@ class Service:
             phone=phone, new_phone=new_phone, phone4=re.sub(r"\D", "", phone)[-4:],
             custno=f"{rng.below(R.r, 9000) + 1000} {rng.below(R.r, 9000) + 1000}",
             old_ref=f"{rng.below(R.r, 900) + 100}-{rng.below(R.r, 9000) + 1000}", street=R.say_any(["names.street"]),
-            house=str(100 + rng.below(R.r, 8900)), town=R.say_any([f"pop.{self.dom}.towns", "names.town"]),
+            house=self._house(), town=R.say_any([f"pop.{self.dom}.towns", "names.town"]),
             far_town=R.say_any([f"pop.{self.dom}.far_towns", "names.town"]),
             price=lex.money_of(value) if value else lex.money_of(89 + 10 * rng.below(R.r, 20)),
             weekday=weekdays[wd], tomorrow=weekdays[(wd + 1) % 7],
@@ -918,6 +918,13 @@ class Service:
         # contact data (a phone number, an e-mail address) is said only where the metadata plans a
         # disclosure (`pii_disclosure_flag`), in the one sentence labelled as it (`_flags`)
         self.missing |= PII_SLOTS
+
+    def _house(self) -> str:
+        """A house number in the locale's range (`pop.*.house`: [lowest, highest]; a German street has no
+        house 1234, an American one may)."""
+        key = self.k("house")
+        lo, hi = (self.R.bank[key][0] if key else (100, 8999))[:2]
+        return str(lo + rng.below(self.R.r, hi - lo + 1))
 
     def _cause(self) -> str:
         """What lies behind this caller's request, drawn per call from
@@ -1175,6 +1182,13 @@ class Service:
         parts = [always] + parts
         parts = [[self._step_name(s) for s in p] for p in parts]
         parts = [[s for s in p if self.k(f"step.{s}.agent")] for p in parts]
+        # what the caller came for, said in every call of the intent (`pop.<dom>.must.<intent>[.<scenario>]`):
+        # the card blocked, the new address given (reader19: 11 of 48 card blocks never said done)
+        mk = self.k(f"must.{self.intent}.{self.scen}", f"must.{self.intent}") if self.intent else None
+        must = [s for s in (str(x) for x in R.bank[mk]) if self.k(f"step.{s}.agent")] if mk else []
+        new = [s for s in must if not any(s in p for p in parts)]
+        if new:  # a step of its own: after the middle's first question ("Which card is it?")
+            parts[2] = parts[2][:1] + new + parts[2][1:]
         req = [s for p in parts for s in p]
         always = [s for s in parts[0] if s in req][:1]
         self.identity = frozenset(always)
@@ -1188,12 +1202,19 @@ class Service:
             # outcome last; the middle's steps that fit are drawn per call, kept in their order
             head = req[:1] if k >= 1 and req[:1] == always else []
             rest = k - len(head)
-            if 0 < rest < len(outs):  # too few turns for all of the outcome: what it is first, never what follows
-                return head + outs[:rest]
+            must = [s for s in must if s not in head and s not in outs][:max(0, rest - 1)]  # the outcome stays
+            if 0 < rest - len(must) < len(outs):  # too few turns for all of the outcome: what it is first, never what follows
+                return head + must + outs[:rest - len(must)]
             mid = [s for p in parts[:3] for s in p if s not in head]
             room = rest - len(outs)
-            keep = sorted(rng.sample(R.r, list(range(len(mid))), room)) if 0 < room < len(mid) else \
-                list(range(len(mid)))[:max(0, room)]
+            if must:  # the must steps kept, the others drawn for the room left
+                fixed = [j for j, s in enumerate(mid) if s in must]
+                free = [j for j in range(len(mid)) if j not in fixed]
+                keep = sorted(fixed + (rng.sample(R.r, free, room - len(fixed)) if 0 < room - len(fixed) < len(free)
+                                       else free[:max(0, room - len(fixed))]))
+            else:
+                keep = sorted(rng.sample(R.r, list(range(len(mid))), room)) if 0 < room < len(mid) else \
+                    list(range(len(mid)))[:max(0, room)]
             return head + [mid[j] for j in keep] + (outs if rest > 0 else [])
         ek = self.k(f"extra.{self.scen}", "extra")
         extras = [str(s) for s in R.bank[ek]] if ek else []
