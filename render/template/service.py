@@ -593,6 +593,7 @@ _QUESTION = re.compile(r"[^.!?]+\?")  # the questions of a text
 _RUN = re.compile(r"[^.!?]+[.!?]?")  # a text's sentences with their end marks (`_questions`)
 _LONG_WORD = re.compile(r"\w{5,}")  # the words that say what a question is about (in any locale: the longer ones)
 LEAD_CHANCE = {"agent": 0.15, "caller": 0.3}  # a sentence opened by a lead ("Also," "Well,"), by side
+_LEAD_WORD = re.compile(r"\w+")
 TAILS_PER_CALL = 8  # closing asides (", by the way") a side says in one call: each at most once (the bank cycles)
 
 
@@ -1614,7 +1615,8 @@ class Service:
                  (self.k(f"tail.{side}"), self.k(f"address.{side}"), self.k(f"lead.{side}")) for side in ("agent", "caller")}
         lead_words = self._lead_words()
         no_tail = _tail_not(R.loc, self.dom)  # a thanks, a goodbye: said as they are
-        tails_left = {"agent": TAILS_PER_CALL, "caller": TAILS_PER_CALL}  # an aside is a habit, not a tic
+        # an aside is a habit, not a tic: at most so many a side says in a call (`pop.*.tails_per_call.<side>`)
+        tails_left = {side: self._tails_per_call(side) for side in ("agent", "caller")}
         for d in drafts:
             addressed = False  # the name at most once a turn
             side = "agent" if d.side == "seller" else "caller"
@@ -1647,13 +1649,22 @@ class Service:
                         # how people start a sentence ("Also, ich ...", "So, I ..."): before a word that may follow one
                         w = text[:text.find(" ")]
                         if w[-1:].isalpha() and w.lower() in lead_words:
-                            text = self._led(R.phrase(lead), text)
+                            said_lead = R.phrase(lead)
+                            # never a lead whose word the turn says anyway ("Also, ... also ...")
+                            turn = " ".join(x[0] for part in (d.head, d.core, d.body, d.tail) for x in part)
+                            if not set(_LEAD_WORD.findall(said_lead.lower())) & set(_LEAD_WORD.findall(turn.lower())):
+                                text = self._led(said_lead, text)
                     if opt and text in said:
                         d.words -= text.count(" ") + 1
                         continue
                     said.add(text)
                     keep.append((text, tags, opt))
                 lst[:] = keep
+    def _tails_per_call(self, side: str) -> int:
+        """How many closing asides `side` says in one call (`pop.*.tails_per_call.<side>`, else TAILS_PER_CALL)."""
+        key = self.k(f"tails_per_call.{side}")
+        return int(str(self.R.bank[key][0])) if key else TAILS_PER_CALL
+
     def _names_none(self, text: str, side: str) -> bool:
         """Whether `text` does not already name whom `side` addresses (no "Herr Klein, Herr Klein")."""
         name = self.R.slots.get("last" if side == "agent" else "agent")
