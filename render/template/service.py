@@ -673,6 +673,25 @@ def _caller_facts(loc: str, dom: str) -> tuple[re.Pattern, dict[str, list[tuple[
 
 
 @lru_cache(maxsize=None)
+def _settings(loc: str, dom: str) -> tuple[Any, dict[str, frozenset[str]], tuple[str, ...]] | None:
+    """Where a caller may be as they call (`pop.*.setting`: rows ["home", form ...], a
+    row's value "work|away" for forms said in either): one regex over the forms, the
+    values each form allows, and the values in bank order; None when the banks have none."""
+    allowed: dict[str, frozenset[str]] = {}
+    values: list[str] = []
+    for d in ("generic", dom) if dom != "generic" else ("generic",):
+        for row in load_bank(loc).get(f"pop.{d}.setting") or ():
+            vals = str(row[0]).split("|")
+            values += [v for v in vals if v not in values]
+            for f in row[1:]:
+                allowed[str(f).lower()] = frozenset(vals)
+    if not allowed:
+        return None
+    rx = re.compile(r"(?<![\w-])(?:" + alternation(sorted(allowed, key=len, reverse=True)) + r")(?![\w-])", re.I)
+    return rx, allowed, tuple(values)
+
+
+@lru_cache(maxsize=None)
 def _second_person(loc: str, dom: str) -> tuple[frozenset[str], Any] | None:
     """(the slots and composed parts that are the caller's own, `pop.<dom>.pov_caller`;
     the function saying such words in the second person, `pop.*.pov_swap`: pairs
@@ -701,6 +720,7 @@ class Service:
 
     fact_values: re.Pattern | None = None  # every value a fact of the domain can take (`_fact_values`)
     drawn: frozenset[str] | set[str] = frozenset()  # the values this call's facts took
+    setting: str = ""  # where the caller is as they call (`_settings`), drawn once a call
 
     def __init__(self, R: Drafter):
         self.R = R
@@ -908,6 +928,18 @@ class Service:
                     R.slots[name] = R.say(key)
         finally:
             R.r = main_r
+        # the caller's own facts (`pop.<dom>.caller_fact.<name>`: when and why they moved), one each a call,
+        # said by every sentence that says them; and where the caller is as they call (`pop.*.setting`:
+        # at home, at work, out): drawn from the call's own stream, so no other draw shifts
+        main_r, R.r = R.r, rng.stream(R.header.corpus.get("seed", 0), "render.caller", c.id)
+        try:
+            cprefix = f"pop.{self.dom}.caller_fact."
+            for name in _fact_names(R.loc, cprefix):
+                R.slots[name] = R.phrase(cprefix + name)
+            table = _settings(R.loc, self.dom)
+            self.setting = table[2][rng.below(R.r, len(table[2]))] if table is not None else ""
+        finally:
+            R.r = main_r
         if esc == "back_office" and R.slots.get("team"):  # (reader18: 13 such calls never said it)
             self.owed.append(frozenset({"team", "team_at"}))
         # (a domain without teams has no {team}: its templates are skipped like an amount's)
@@ -976,6 +1008,10 @@ class Service:
         says = self.answer_at.get(self.turn_of.get(id(kw), -1)) if id(kw) not in self.callers else None
         if says is not None and not self.holding and not says.search(text):
             return True  # the agent's answer to the caller's question says what it answers (the hold's words aside)
+        if self.setting and id(kw) in self.callers and (table := _settings(self.R.loc, self.dom)) is not None:
+            for m in table[0].finditer(text):
+                if self.setting not in table[1][m.group().lower()]:
+                    return True  # the caller is where the call drew them (at work: never "the pot on the stove")
         if self.fact_values is not None:
             drawn = self.drawn
             for m in _finditer(self.fact_values, text, low):
