@@ -1696,6 +1696,7 @@ class Service:
                     said.add(text)
                     keep.append((text, tags, opt))
                 lst[:] = keep
+
     def _tails_per_call(self, side: str) -> int:
         """How many closing asides `side` says in one call (`pop.*.tails_per_call.<side>`, else TAILS_PER_CALL)."""
         key = self.k(f"tails_per_call.{side}")
