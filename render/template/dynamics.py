@@ -405,10 +405,20 @@ def _lower(R, text: str, pos: int) -> str:
     return text[:pos] + R.join_lc(text[pos:])
 
 
+def _said_once(R, f: str, text: str) -> bool:
+    """Whether filler `f` is one of the words said at most once a turn (`dyn.filler_once`:
+    German "also", whose second in one turn reads as a tic) and the turn says it already."""
+    once = R.bank.get("dyn.filler_once")
+    if not once:
+        return False
+    w = f.strip(",.!? ").lower()
+    return w in {str(x).lower() for x in once} and re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.I) is not None
+
+
 def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
     """"Um, we looked…" at the start of a sentence."""
     f = R.phrase("dyn.filler_open")
-    if not f or (" " in f and f.rstrip(",.").lower() in t.text.lower()):
+    if not f or (" " in f and f.rstrip(",.").lower() in t.text.lower()) or _said_once(R, f, t.text):
         return False  # "I mean," once a turn
     joins = f[-1] == ","  # the sentence goes on after the filler: its first word loses its capital
     added = 0 if f.rstrip()[-1:] in ".!?…" else len(_WORDS.findall(f))  # "Um." is a sentence of its own
@@ -475,7 +485,7 @@ def _mid_filler(R, t: Spoken, r) -> bool:
         if not f or " " not in f or f.lower() not in t.text.lower():
             break
         f = R.phrase("dyn.filler")
-    if not f or (" " in f and f.lower() in t.text.lower()):
+    if not f or (" " in f and f.lower() in t.text.lower()) or _said_once(R, f, t.text):
         return False
     text = t.text
     added = len(_WORDS.findall(f))

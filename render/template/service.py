@@ -598,6 +598,7 @@ _RUN = re.compile(r"[^.!?]+[.!?]?")  # a text's sentences with their end marks (
 _LONG_WORD = re.compile(r"\w{5,}")  # the words that say what a question is about (in any locale: the longer ones)
 LEAD_CHANCE = {"agent": 0.15, "caller": 0.3}  # a sentence opened by a lead ("Also," "Well,"), by side
 RECORDING_CHANCE = 0.1  # phone calls whose agent says the recording notice at the opening
+_LEAD_WORD = re.compile(r"\w+")
 TAILS_PER_CALL = 8  # closing asides (", by the way") a side says in one call: each at most once (the bank cycles)
 
 
@@ -677,6 +678,25 @@ def _caller_facts(loc: str, dom: str) -> tuple[re.Pattern, dict[str, list[tuple[
 
 
 @lru_cache(maxsize=None)
+def _settings(loc: str, dom: str) -> tuple[Any, dict[str, frozenset[str]], tuple[str, ...]] | None:
+    """Where a caller may be as they call (`pop.*.setting`: rows ["home", form ...], a
+    row's value "work|away" for forms said in either): one regex over the forms, the
+    values each form allows, and the values in bank order; None when the banks have none."""
+    allowed: dict[str, frozenset[str]] = {}
+    values: list[str] = []
+    for d in ("generic", dom) if dom != "generic" else ("generic",):
+        for row in load_bank(loc).get(f"pop.{d}.setting") or ():
+            vals = str(row[0]).split("|")
+            values += [v for v in vals if v not in values]
+            for f in row[1:]:
+                allowed[str(f).lower()] = frozenset(vals)
+    if not allowed:
+        return None
+    rx = re.compile(r"(?<![\w-])(?:" + alternation(sorted(allowed, key=len, reverse=True)) + r")(?![\w-])", re.I)
+    return rx, allowed, tuple(values)
+
+
+@lru_cache(maxsize=None)
 def _second_person(loc: str, dom: str) -> tuple[frozenset[str], Any] | None:
     """(the slots and composed parts that are the caller's own, `pop.<dom>.pov_caller`;
     the function saying such words in the second person, `pop.*.pov_swap`: pairs
@@ -705,6 +725,7 @@ class Service:
 
     fact_values: re.Pattern | None = None  # every value a fact of the domain can take (`_fact_values`)
     drawn: frozenset[str] | set[str] = frozenset()  # the values this call's facts took
+    setting: str = ""  # where the caller is as they call (`_settings`), drawn once a call
 
     def __init__(self, R: Drafter):
         self.R = R
@@ -853,7 +874,7 @@ class Service:
             phone=phone, new_phone=new_phone, phone4=re.sub(r"\D", "", phone)[-4:],
             custno=f"{rng.below(R.r, 9000) + 1000} {rng.below(R.r, 9000) + 1000}",
             old_ref=f"{rng.below(R.r, 900) + 100}-{rng.below(R.r, 9000) + 1000}", street=R.say_any(["names.street"]),
-            house=str(100 + rng.below(R.r, 8900)), town=R.say_any([f"pop.{self.dom}.towns", "names.town"]),
+            house=self._house(), town=R.say_any([f"pop.{self.dom}.towns", "names.town"]),
             far_town=R.say_any([f"pop.{self.dom}.far_towns", "names.town"]),
             price=lex.money_of(value) if value else lex.money_of(89 + 10 * rng.below(R.r, 20)),
             weekday=weekdays[wd], tomorrow=weekdays[(wd + 1) % 7],
@@ -915,6 +936,18 @@ class Service:
                     R.slots[name] = R.say(key)
         finally:
             R.r = main_r
+        # the caller's own facts (`pop.<dom>.caller_fact.<name>`: when and why they moved), one each a call,
+        # said by every sentence that says them; and where the caller is as they call (`pop.*.setting`:
+        # at home, at work, out): drawn from the call's own stream, so no other draw shifts
+        main_r, R.r = R.r, rng.stream(R.header.corpus.get("seed", 0), "render.caller", c.id)
+        try:
+            cprefix = f"pop.{self.dom}.caller_fact."
+            for name in _fact_names(R.loc, cprefix):
+                R.slots[name] = R.phrase(cprefix + name)
+            table = _settings(R.loc, self.dom)
+            self.setting = table[2][rng.below(R.r, len(table[2]))] if table is not None else ""
+        finally:
+            R.r = main_r
         if esc == "back_office" and R.slots.get("team"):  # (reader18: 13 such calls never said it)
             self.owed.append(frozenset({"team", "team_at"}))
         # (a domain without teams has no {team}: its templates are skipped like an amount's)
@@ -936,6 +969,13 @@ class Service:
             [(str(row[0]), str(v)) for d in ("generic", self.dom) for row in R.bank.get(f"pop.{d}.pii_literals") or ()
              for v in row[1:]]  # personal data a template writes as its own words (a payee's IBAN)
         R.pii = tuple(sorted({x for x in pii if len(x[1]) >= 2}, key=lambda x: (-len(x[1]), x)))
+
+    def _house(self) -> str:
+        """A house number in the locale's range (`pop.*.house`: [lowest, highest]; a German street has no
+        house 1234, an American one may)."""
+        key = self.k("house")
+        lo, hi = (self.R.bank[key][0] if key else (100, 8999))[:2]
+        return str(lo + rng.below(self.R.r, hi - lo + 1))
 
     def _cause(self) -> str:
         """What lies behind this caller's request, drawn per call from
@@ -986,6 +1026,10 @@ class Service:
         says = self.answer_at.get(self.turn_of.get(id(kw), -1)) if id(kw) not in self.callers else None
         if says is not None and not self.holding and not says.search(text):
             return True  # the agent's answer to the caller's question says what it answers (the hold's words aside)
+        if self.setting and id(kw) in self.callers and (table := _settings(self.R.loc, self.dom)) is not None:
+            for m in table[0].finditer(text):
+                if self.setting not in table[1][m.group().lower()]:
+                    return True  # the caller is where the call drew them (at work: never "the pot on the stove")
         if self.fact_values is not None:
             drawn = self.drawn
             for m in _finditer(self.fact_values, text, low):
@@ -1193,6 +1237,13 @@ class Service:
         parts = [always] + parts
         parts = [[self._step_name(s) for s in p] for p in parts]
         parts = [[s for s in p if self.k(f"step.{s}.agent")] for p in parts]
+        # what the caller came for, said in every call of the intent (`pop.<dom>.must.<intent>[.<scenario>]`):
+        # the card blocked, the new address given (reader19: 11 of 48 card blocks never said done)
+        mk = self.k(f"must.{self.intent}.{self.scen}", f"must.{self.intent}") if self.intent else None
+        must = [s for s in (str(x) for x in R.bank[mk]) if self.k(f"step.{s}.agent")] if mk else []
+        new = [s for s in must if not any(s in p for p in parts)]
+        if new:  # a step of its own: after the middle's first question ("Which card is it?")
+            parts[2] = parts[2][:1] + new + parts[2][1:]
         req = [s for p in parts for s in p]
         always = [s for s in parts[0] if s in req][:1]
         self.identity = frozenset(always)
@@ -1206,12 +1257,19 @@ class Service:
             # outcome last; the middle's steps that fit are drawn per call, kept in their order
             head = req[:1] if k >= 1 and req[:1] == always else []
             rest = k - len(head)
-            if 0 < rest < len(outs):  # too few turns for all of the outcome: what it is first, never what follows
-                return head + outs[:rest]
+            must = [s for s in must if s not in head and s not in outs][:max(0, rest - 1)]  # the outcome stays
+            if 0 < rest - len(must) < len(outs):  # too few turns for all of the outcome: what it is first, never what follows
+                return head + must + outs[:rest - len(must)]
             mid = [s for p in parts[:3] for s in p if s not in head]
             room = rest - len(outs)
-            keep = sorted(rng.sample(R.r, list(range(len(mid))), room)) if 0 < room < len(mid) else \
-                list(range(len(mid)))[:max(0, room)]
+            if must:  # the must steps kept, the others drawn for the room left
+                fixed = [j for j, s in enumerate(mid) if s in must]
+                free = [j for j in range(len(mid)) if j not in fixed]
+                keep = sorted(fixed + (rng.sample(R.r, free, room - len(fixed)) if 0 < room - len(fixed) < len(free)
+                                       else free[:max(0, room - len(fixed))]))
+            else:
+                keep = sorted(rng.sample(R.r, list(range(len(mid))), room)) if 0 < room < len(mid) else \
+                    list(range(len(mid)))[:max(0, room)]
             return head + [mid[j] for j in keep] + (outs if rest > 0 else [])
         ek = self.k(f"extra.{self.scen}", "extra")
         extras = [str(s) for s in R.bank[ek]] if ek else []
@@ -1647,7 +1705,8 @@ class Service:
                  (self.k(f"tail.{side}"), self.k(f"address.{side}"), self.k(f"lead.{side}")) for side in ("agent", "caller")}
         lead_words = self._lead_words()
         no_tail = _tail_not(R.loc, self.dom)  # a thanks, a goodbye: said as they are
-        tails_left = {"agent": TAILS_PER_CALL, "caller": TAILS_PER_CALL}  # an aside is a habit, not a tic
+        # an aside is a habit, not a tic: at most so many a side says in a call (`pop.*.tails_per_call.<side>`)
+        tails_left = {side: self._tails_per_call(side) for side in ("agent", "caller")}
         for d in drafts:
             addressed = False  # the name at most once a turn
             side = "agent" if d.side == "seller" else "caller"
@@ -1680,13 +1739,23 @@ class Service:
                         # how people start a sentence ("Also, ich ...", "So, I ..."): before a word that may follow one
                         w = text[:text.find(" ")]
                         if w[-1:].isalpha() and w.lower() in lead_words:
-                            text = self._led(R.phrase(lead), text)
+                            said_lead = R.phrase(lead)
+                            # never a lead whose word the turn says anyway ("Also, ... also ...")
+                            turn = " ".join(x[0] for part in (d.head, d.core, d.body, d.tail) for x in part)
+                            if not set(_LEAD_WORD.findall(said_lead.lower())) & set(_LEAD_WORD.findall(turn.lower())):
+                                text = self._led(said_lead, text)
                     if opt and text in said:
                         d.words -= text.count(" ") + 1
                         continue
                     said.add(text)
                     keep.append((text, tags, opt))
                 lst[:] = keep
+
+    def _tails_per_call(self, side: str) -> int:
+        """How many closing asides `side` says in one call (`pop.*.tails_per_call.<side>`, else TAILS_PER_CALL)."""
+        key = self.k(f"tails_per_call.{side}")
+        return int(str(self.R.bank[key][0])) if key else TAILS_PER_CALL
+
     def _names_none(self, text: str, side: str) -> bool:
         """Whether `text` does not already name whom `side` addresses (no "Herr Klein, Herr Klein")."""
         name = self.R.slots.get("last" if side == "agent" else "agent")
