@@ -410,6 +410,7 @@ def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts, shape=No
         beats.append(Beat(kind=kind, turn=t, speaker=speaker, key=extra.get("key"), arc=extra.get("arc"),
                           ref_call=extra.get("ref_call"), text=extra.get("text")))
         pos = t + 1 if t + 1 < n_turns else t
+    _steps_apart(beats, speakers, pid if parts else None)
     _no_voice_before_intro(parts, speakers, beats)
     _lead_frames(parts, speakers, beats, rep)
     if parts:  # a packed call's end: a later beat on the same turn took it (a competitor named in the objection's turn)
@@ -419,6 +420,31 @@ def _beats(a: P.Account, c: P.CallSpec, r, parts, speakers, ci, drafts, shape=No
     objections = [ObjectionStep(arc=b.arc, type=b.key, by=by_of[b.arc], step=b.kind.split("_", 1)[1], turn=b.turn)
                   for b in beats if b.kind.startswith("objection_")]
     return beats, objections
+
+
+def _steps_apart(beats: list[Beat], speakers: list[int], pid: list[str] | None) -> None:
+    """Two steps of one objection arc that a packed call put on one turn (its
+    last: every beat placed after the turns ran out lands there) are said
+    apart: the earlier moves to the latest free turn of its side before it,
+    after the arc's step before it, if there is one (a 10-turn call raised
+    and resolved pricing in one sentence pair, a contradiction `verify`
+    rejects)."""
+    taken = {b.turn for b in beats}
+    for i, b in enumerate(beats):
+        if not b.arc or not b.kind.startswith("objection_"):
+            continue
+        if not any(c.arc == b.arc and c.turn == b.turn for c in beats[i + 1:]):
+            continue
+        floor = max((c.turn for c in beats[:i] if c.arc == b.arc), default=-1)
+        t = b.turn - 2
+        while t > floor and t in taken:
+            t -= 2
+        if t <= floor or t < 1:
+            continue
+        if pid is not None and b.speaker in pid:
+            speakers[t] = pid.index(b.speaker)
+        beats[i] = b.model_copy(update={"turn": t})
+        taken.add(t)
 
 
 def _packed_end(sides: list[str], start: int) -> int:

@@ -99,6 +99,8 @@ SLIPS = [
     # reader14 #10: "Kurzer Hinweis, Caleb: Ich mache mir Stichpunkte, damit ich nichts vergesse, Caleb."
     ("de-DE", "the addressee named twice in one sentence", r"\{you\}[^.?!]*\{you\}"),
     ("en-US", "the addressee named twice in one sentence", r"\{you\}[^.?!]*\{you\}"),
+    # "No half answers, Tobias Let me work on it" (the template said "No half answers.[|, {you}]")
+    ("en-US", "the addressee and the next sentence run together", r", \{you\} [A-Z]"),
     # gt18: "My worry is about connecting to Salesforce becomes a big IT project"
     ("en-US", "'worry is about' / 'worried about' with a finite verb after it",
      r"\b(?:worry is|worried|concerned) about [^.?!]{0,50}\b(?:turns into|becomes)\b"),

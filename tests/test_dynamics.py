@@ -473,3 +473,16 @@ def test_who_was_cut_off_is_who_resumes_and_who_breaks_off(corpus, request):
     # the three calls of DE_SPEC hold a handful of backchannels, each said over the speaker by chance:
     # a German resumption is not certain there (test_german_sales checks them on 150 generated calls)
     assert cut and (resumed or corpus == "german")
+
+
+def test_fillers_said_once_a_turn_are_read_where_the_code_looks():
+    """`dyn.filler_once` (German "also", "quasi": said twice in a turn they read
+    as a tic) is a top-level key the dynamics read: nested under `pop.generic`
+    (as first written) it was never found and "also" was inserted again."""
+    from types import SimpleNamespace
+
+    from corpusc.render.template import dynamics, engine
+    R = SimpleNamespace(bank=engine.load_bank("de-DE"))
+    assert dynamics._said_once(R, "also,", "Ja, also, ich habe die Karte verloren.")
+    assert not dynamics._said_once(R, "also,", "Ja, ich habe die Karte verloren.")
+    assert not dynamics._said_once(R, "äh,", "Äh, ich habe die Karte verloren.")

@@ -90,22 +90,62 @@ def _compiled(tmp: Path, text: str):
     return spec, c
 
 
+# hypothesis found it (session 17): ten turns, five beats a side in an order that leaves
+# the first buyer turns free; pricing was raised and resolved on the last turn
+PACKED_STEPS = """corpus gen {
+  seed 1
+  starts 2026-03-02
+  divergence 0%
+}
+use stdlib.personas
+use stdlib.objections
+use stdlib.industries
+rep ro "Robin Ortiz" {
+  title "Account Executive"
+}
+account a0 "Account 0" {
+  size smb
+  industry retail
+  outcome lost
+  competitors ["Parley"]
+  stakeholder s00 "Sam Lee0" { role "Director" persona analytical_evaluator }
+  stakeholder s01 "Sam Lee1" { role "Director" persona analytical_evaluator }
+  call c0 on day 0 {
+    stage evaluation
+    length 10 turns
+    with ro, s00, s01
+    mentions competitor "Parley"
+    buying_signal by s00 "asks about the rollout"
+  }
+  arc pricing by s00: raised at c0 -> resolved at c0
+}
+emit transcripts {
+  formats [txt, json]
+}
+emit ground_truth
+"""
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
 @given(text=packed())
 @example(text=PACKED)
+@example(text=PACKED_STEPS)
 def test_every_beat_is_said_by_the_speaker_of_its_turn(text, tmp_path_factory):
     _, c = _compiled(tmp_path_factory.mktemp("plan"), text)
     for call in planmod.calls(c.program):
         said_by = [call.participants[k].id for k in call.speakers]
         for b in call.beats:
             assert b.speaker == said_by[b.turn], (call.id, b.kind, b.turn, b.speaker, said_by[b.turn])
+        steps = [(b.arc, b.turn) for b in call.beats if b.arc and b.kind.startswith("objection_")]
+        assert len(steps) == len(set(steps)), (call.id, "two steps of one arc on one turn", steps)
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
 @given(text=packed())
 @example(text=PACKED)
+@example(text=PACKED_STEPS)
 def test_packed_specs_build_and_verify(text, tmp_path_factory):
     d = tmp_path_factory.mktemp("packed")
     spec, c = _compiled(d, text)

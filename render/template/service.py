@@ -1076,8 +1076,13 @@ class Service:
         turn's step is one of them, or is made so while the turns after it
         are still to be drawn (a later turn's step, moved up); a question no
         coming turn answers is not asked."""
+        if "?" not in text:
+            return True
+        i = self.turn_of.get(id(kw), -1)
+        if i + 1 >= self.close_turn and not self.beats_at.get(i) and _questions(text):
+            return False  # the agent's close comes next: nothing answers it ("and how long this time?" before goodbye)
         table = _answers(self.R.loc, self.dom)
-        if table is None or "?" not in text:
+        if table is None:
             return True
         rx, steps, says = table
         want: set[str] = set()
