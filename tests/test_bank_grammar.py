@@ -101,6 +101,9 @@ SLIPS = [
     ("en-US", "the addressee named twice in one sentence", r"\{you\}[^.?!]*\{you\}"),
     # "No half answers, Tobias Let me work on it" (the template said "No half answers.[|, {you}]")
     ("en-US", "the addressee and the next sentence run together", r", \{you\} [A-Z]"),
+    # "Wer schaut sich bei Ihnen so etwas, und wie viel Vorlauf …" / "Wer prüft bei Ihnen Verträge an"
+    ("de-DE", "'schaut sich … an' without its 'an', 'prüft … an'",
+     r"\bschaut sich (?:bei \S+ )?(?:Verträge|so etwas)[,?]|\bprüft (?:bei \S+ )?(?:Verträge|so etwas) an\b"),
     # gt18: "My worry is about connecting to Salesforce becomes a big IT project"
     ("en-US", "'worry is about' / 'worried about' with a finite verb after it",
      r"\b(?:worry is|worried|concerned) about [^.?!]{0,50}\b(?:turns into|becomes)\b"),

