@@ -60,6 +60,12 @@ SAMPLE_RANGE = 250
 # fork carries is then a few tens of MB) forks.
 START = "forkserver" if "forkserver" in __import__("multiprocessing").get_all_start_methods() else "spawn"
 FORK_BELOW = 1 << 20
+# A one-job build of a spec whose program pickles to at least this many bytes
+# renders in one worker process, as a pool of one: the main process then holds
+# the program and the worker the renderer's caches, where one process held
+# both (10,000 generated sales calls: 217 MB in one process; 175 MB each as
+# two). A smaller spec renders here: a worker costs a small build its start.
+RENDER_APART = FORK_BELOW
 
 
 def start_method(program: bytes) -> str:
@@ -353,10 +359,11 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
     # a one-process build hands the worker state the objects themselves; a
     # pool's workers get them pickled (a second copy here would be some
     # 50 MB for a 10,000-call spec)
-    init = ((prog, header) if jobs <= 1 else (pickled or dump_program(prog), header.model_dump_json())) + \
+    here = jobs <= 1 and (pickled is None or len(pickled) < RENDER_APART or bool(os.environ.get("CORPUSC_DEBUG")))
+    init = ((prog, header) if here else (pickled or dump_program(prog), header.model_dump_json())) + \
         (options, names, str(out), signature, shard, str(stage.dir), present)
     try:
-        _run(units, accept, init, jobs, progress, stop)
+        _run(units, accept, init, max(1, jobs), progress, stop, here)
         stop.check()
     except BaseException:
         # what was recorded is published; a file caught mid-write is not. If
@@ -371,13 +378,13 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
     stage.publish()
 
 
-def _run(units, accept, init: tuple, jobs: int, progress, stop: Stop) -> None:
-    """The work units through the workers (or this process when jobs is 1),
+def _run(units, accept, init: tuple, jobs: int, progress, stop: Stop, here: bool) -> None:
+    """The work units through `jobs` workers (or this process when `here`),
     their results accepted as they come (plan order is `accept`'s). Progress
     is counted per call, in the workers. A stop submits nothing more and
     accepts what the workers return."""
     kinds = {"accounts": worker.render_accounts, "range": worker.render_range}
-    if jobs <= 1:
+    if here:
         worker.init(*init, stop=stop.event)
         worker._W["tick"] = progress
         for seq, (kind, unit) in enumerate(units()):

@@ -122,3 +122,29 @@ def test_a_build_compiled_apart_writes_the_same_bytes(tmp_path, monkeypatch):
                                      if p.is_file() and ".corpusc" not in p.parts)
     for rel in files:
         assert (outs[0] / rel).read_bytes() == (outs[1] / rel).read_bytes(), rel
+
+
+def test_a_one_job_build_of_a_large_spec_renders_in_a_worker_of_its_own(tmp_path, monkeypatch):
+    """`--jobs 1` on a spec whose program pickles to `executor.RENDER_APART`
+    bytes or more renders in one worker process (the main process holds the
+    program, the worker the renderer's caches: 10,000 generated sales calls
+    peaked at 217 MB in one process), and writes the bytes a build in this
+    process writes."""
+    from corpusc.builder import executor, worker
+    _generated(3)  # (puts benchmarks/ on the path)
+    from gen_spec import sales_spec
+    spec = tmp_path / "gen.corpus"
+    spec.write_text(sales_spec(45))
+    sink = Sink()
+    c = compile_spec(str(spec), sink)
+    assert not sink.errors
+    got = {}
+    for name, bound in (("here", 1 << 40), ("apart", 0)):
+        monkeypatch.setattr(executor, "RENDER_APART", bound)
+        worker._W.clear()
+        out = tmp_path / name
+        executor.build(c, str(spec), out, jobs=1, pickled=dump_program(c.program))
+        got[name] = ({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*"))
+                      if p.is_file() and p.parent.name in ("transcripts", "ground_truth")}, bool(worker._W))
+    assert got["here"][1] and not got["apart"][1]  # rendered in this process; in a worker
+    assert len(got["here"][0]) >= 45 and got["here"][0] == got["apart"][0]

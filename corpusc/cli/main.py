@@ -262,7 +262,8 @@ def build(file, out_dir, only, jobs, shard, offline, use_batch):
     if pickled is not None:
         from corpusc.builder.apart import load_program
         compiled.program = load_program(pickled)
-        if (jobs or os.cpu_count() or 1) <= 1:  # the bytes are for the workers
+        from corpusc.builder.executor import RENDER_APART
+        if (jobs or os.cpu_count() or 1) <= 1 and len(pickled) < RENDER_APART:  # the bytes are for the workers
             pickled = None
     _started()  # what was compiled stays until exit
     prog = compiled.program
