@@ -352,8 +352,8 @@ class PlotRules(BaseModel):
     hold_share_default: float
     hold_share_handover: float
     routes: dict[str, frozenset[str]]
-    min_turns: int = Field(4, ge=2)
-    nps_bounds: tuple[NpsBound, ...] = ()  # the NPS band a call's sentiment and resolution allow (`nps_bound`)  # the fewest turns a call has (the outcome needs room: `min_turns` of plot.json)
+    min_turns: int = Field(4, ge=2)  # the fewest turns a call has (the outcome needs room: `min_turns` of plot.json)
+    nps_bounds: tuple[NpsBound, ...] = ()  # the NPS band a call's sentiment and resolution allow (`nps_bound`)
 
     @field_validator("hold_share")
     @classmethod

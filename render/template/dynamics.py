@@ -18,6 +18,7 @@ dynamics never shift the words the rest of the renderer chose."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -405,6 +406,11 @@ def _lower(R, text: str, pos: int) -> str:
     return text[:pos] + R.join_lc(text[pos:])
 
 
+@lru_cache(maxsize=64)
+def _once_words(once: tuple) -> frozenset[str]:
+    return frozenset(str(x).lower() for x in once)
+
+
 def _said_once(R, f: str, text: str) -> bool:
     """Whether filler `f` is one of the words said at most once a turn (`dyn.filler_once`:
     German "also", whose second in one turn reads as a tic) and the turn says it already."""
@@ -412,7 +418,7 @@ def _said_once(R, f: str, text: str) -> bool:
     if not once:
         return False
     w = f.strip(",.!? ").lower()
-    return w in {str(x).lower() for x in once} and re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.I) is not None
+    return w in _once_words(tuple(once)) and re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.I) is not None
 
 
 def _open_filler(R, t: Spoken, r, lower: bool) -> bool:

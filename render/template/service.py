@@ -747,8 +747,6 @@ class Service:
         # the colleague who picks up after the agent's hand-over (plan.population.HANDOVER), if any
         seller = next((p for p in c.participants if p.side == "seller"), None)
         self.colleague = next((p for p in c.participants if p.side == "seller" and p is not seller), None)
-        # a call that hands over plays its outcome as the hand-over itself (`handing_over`, set with the banks)
-        self.handing_over = False
         # holds and silences take their seconds out of the talking time (a chat's hold is a wait in the chat)
         self.hold = _seconds(self.meta.get("Hold_time"))
         self.silence = _seconds(self.meta.get("Silence_total_seconds"))
@@ -766,6 +764,7 @@ class Service:
         self.unsaid = _unsaid(R.loc, self.dom, self.chat, transfers)
         self.holding = False  # the planned hold's own lines are being drawn (`_hold_exchange`)
         self._k.clear()
+        # a call that hands over plays its outcome as the hand-over itself
         self.handing_over = self.colleague is not None and bool(self.k(f"handover.announce.{self.colleague.role}"))
         # the caller's mood is the metadata's sentiment, so the words agree with it
         mood = self.meta.get("sentiment_score")
@@ -1267,14 +1266,11 @@ class Service:
                 return head + must + outs[:rest - len(must)]
             mid = [s for p in parts[:3] for s in p if s not in head]
             room = rest - len(outs)
-            if must:  # the must steps kept, the others drawn for the room left
-                fixed = [j for j, s in enumerate(mid) if s in must]
-                free = [j for j in range(len(mid)) if j not in fixed]
-                keep = sorted(fixed + (rng.sample(R.r, free, room - len(fixed)) if 0 < room - len(fixed) < len(free)
-                                       else free[:max(0, room - len(fixed))]))
-            else:
-                keep = sorted(rng.sample(R.r, list(range(len(mid))), room)) if 0 < room < len(mid) else \
-                    list(range(len(mid)))[:max(0, room)]
+            # the must steps kept, the others drawn for the room left
+            fixed = [j for j, s in enumerate(mid) if s in must]
+            free = [j for j in range(len(mid)) if j not in fixed]
+            left = room - len(fixed)
+            keep = sorted(fixed + (rng.sample(R.r, free, left) if 0 < left < len(free) else free[:max(0, left)]))
             return head + [mid[j] for j in keep] + (outs if rest > 0 else [])
         ek = self.k(f"extra.{self.scen}", "extra")
         extras = [str(s) for s in R.bank[ek]] if ek else []
