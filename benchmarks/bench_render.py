@@ -1,0 +1,102 @@
+"""The template renderer's speed alone, the figure bench_quality.py reports
+(its `speed`: the spec's first 300 calls after one warm-up call per locale,
+population and medium, calls per CPU-second of this process), without
+building and measuring the corpora first.
+
+    python benchmarks/bench_render.py                     # sales_pov, contact center, generated (1,000 calls, seed 1)
+    python benchmarks/bench_render.py --only generated --profile /tmp/gen.prof   # cProfile of the timed loop only
+    python benchmarks/bench_render.py --repeat 3           # the median of three fresh measurements per corpus
+
+The figure is CPU time, not wall time, but a shared machine still moves it by
+about ±20%: compare two checkouts with farm-bench (pairs run in turn), not
+with figures taken at different times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_quality import ROOT, SPEED_BEFORE  # noqa: E402
+from gen_spec import sales_spec  # noqa: E402
+
+
+def measure(spec: Path, limit: int, profile: Path | None = None) -> dict:
+    """As bench_quality.speed; with `profile`, the timed loop is profiled into that file."""
+    from corpusc.builder.compile import compile_spec, engine, renderer_options
+    from corpusc.diagnostics.model import Sink
+    from corpusc.plan import planner as planmod
+    from corpusc.render import registry as renderers
+    compiled = compile_spec(os.path.relpath(spec), Sink())
+    prog = compiled.program
+    header = planmod.header(prog, compiled.spec_hash)
+    r = renderers.get(engine(prog))
+    opts = renderer_options(prog, r.Options.model_fields)
+    calls = []
+    for c in planmod.calls(prog):
+        calls.append(c)
+        if len(calls) >= limit:
+            break
+    warm: set[tuple] = set()
+    for c in calls:
+        if (c.locale, c.population, c.medium) not in warm:
+            warm.add((c.locale, c.population, c.medium))
+            r.render(c, header, opts)
+    prof = cProfile.Profile() if profile else None
+    t0 = time.process_time()
+    if prof:
+        prof.enable()
+    for c in calls:
+        r.render(c, header, opts)
+    if prof:
+        prof.disable()
+    cpu = time.process_time() - t0
+    if prof:
+        prof.dump_stats(profile)
+    return {"calls": len(calls), "cpu_seconds": round(cpu, 3), "calls_per_cpu_second": round(len(calls) / cpu, 1)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--only", action="append", choices=["sales_pov", "contact_center", "generated"])
+    ap.add_argument("--calls", type=int, default=300, help="calls rendered (default 300)")
+    ap.add_argument("--repeat", type=int, default=1, help="fresh processes per corpus; the median is reported")
+    ap.add_argument("--profile", type=Path, help="cProfile the timed loop into this file (one corpus)")
+    ap.add_argument("--one", nargs=2, metavar=("SPEC", "OUT"), help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.one:  # a fresh process's single measurement
+        print(json.dumps(measure(Path(a.one[0]), a.calls, a.profile)))
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="bench_render_"))
+    gen = tmp / "generated.corpus"
+    gen.write_text(sales_spec(1000, 1))
+    corpora = {"sales_pov": ROOT / "examples/sales_pov.corpus",
+               "contact_center": ROOT / "examples/contact_center.corpus", "generated": gen}
+    names = a.only or list(corpora)
+    if a.profile and len(names) != 1:
+        ap.error("--profile takes one corpus (--only NAME)")
+    for name in names:
+        figs = []
+        for _ in range(a.repeat):
+            cmd = [sys.executable, __file__, "--calls", str(a.calls), "--one", str(corpora[name]), "-"]
+            if a.profile:
+                cmd += ["--profile", str(a.profile)]
+            figs.append(json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout))
+        cps = statistics.median(f["calls_per_cpu_second"] for f in figs)
+        base = SPEED_BEFORE[name]
+        print(f"{name:15} {cps:7.1f} calls/CPU-s  ({cps / base:.2f}x of 234c96f's {base:.0f}; the issue wants >= 0.5x)",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
