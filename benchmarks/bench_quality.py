@@ -33,6 +33,7 @@ import argparse
 import json
 import os
 import re
+import random
 import subprocess
 import sys
 import tempfile
@@ -57,6 +58,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEED_BEFORE = {"sales_pov": 500.0, "contact_center": 790.0, "generated": 470.0}
 HOLD_MIN_SEC = 10.0  # a hold this long must be heard in the dialogue (and any hold phrase needs a hold)
 DURATION_TOLERANCE = 1.0
+EQUAL_SIZE_SLACK = 0.02  # "German as varied as English": at equal size, within 2 points of the least repetitive locale
 FRAME = 0.02  # seconds per audio frame of the overlap detector
 ACTIVE_DB = -45.0  # a frame louder than this (dBFS) is speech
 BRIDGE = 0.3  # pauses shorter than this inside a channel's speech are bridged
@@ -190,9 +192,27 @@ def masked(texts: list[str], names: set[str]) -> list[str]:
     return [pat.sub("NAME", t) for t in texts]
 
 
+def equal_size(by_locale: dict[str, list[tuple[str, list[str]]]], draws: int = 10) -> dict:
+    """Each locale's verbatim share over as many calls as the smallest locale has (the mean of
+    `draws` seeded random subsets): the share grows with the number of calls that may repeat a
+    sentence, so locales of unequal size compare only at equal size."""
+    n = min(len(v) for v in by_locale.values())
+    out: dict[str, Any] = {"calls": n}
+    for loc, calls in sorted(by_locale.items()):
+        shares = []
+        for d in range(draws if len(calls) > n else 1):
+            v = Q.VerbatimShare()
+            for cid, keys in (random.Random(d).sample(calls, n) if len(calls) > n else calls):
+                v.add(cid, keys)
+            shares.append(v.result()["share"])
+        out[loc] = round(sum(shares) / len(shares), 4)
+    return out
+
+
 def measure(name: str, out: Path, kind: str, roster: dict[str, list[str]]) -> dict:
     groups: dict[str, Group] = {"all": Group(keep_text=True)}
     unnamed = Q.VerbatimShare()  # the verbatim share with names masked (a report: how much the names carry)
+    by_locale: dict[str, list[tuple[str, list[str]]]] = {}  # each locale's calls' sentence keys (equal_size)
     accounts = _names(out)
     mentions: list[int] = []  # the account's name words said per call
     gap_values: list[float] = []
@@ -222,6 +242,7 @@ def measure(name: str, out: Path, kind: str, roster: dict[str, list[str]]) -> di
         sa = read_json(out / f"sa/{cid}.json")["data"] if f"sa/{cid}.json" in files else None
         intent = sa.get("custom.intent") if sa else None
         groups["all"].add(cid, locale, texts)
+        by_locale.setdefault(locale, []).append((cid, [k for t in texts for k in Q.sentence_keys(t)]))
         own = set(accounts.get(cid.split(".", 1)[0], ()))
         if own:
             mentions.append(sum(len(re.findall(r"\b(?:" + "|".join(map(re.escape, own)) + r")\b", t, re.I))
@@ -284,6 +305,8 @@ def measure(name: str, out: Path, kind: str, roster: dict[str, list[str]]) -> di
     res: dict[str, Any] = {"corpus": name, "kind": kind, "dir": str(out)}
     res["text"] = {g: groups[g].result(top=8 if g == "all" else 0) for g in sorted(groups, key=_group_order)}
     res["text"]["all"]["verbatim_names_masked"] = unnamed.result()
+    if len(by_locale) > 1:
+        res["text"]["all"]["verbatim_equal_size"] = equal_size(by_locale)
     if mentions:
         mentions.sort()
         res["text"]["all"]["account_name_words_per_call"] = {"median": mentions[len(mentions) // 2],
@@ -436,6 +459,13 @@ def rows(res: dict, spd: dict | None) -> list[tuple[str, str, str, str]]:
     v = t["verbatim_names_masked"]
     out.append(("6+-word sentences in another call, names masked [all]",
                 f"{v['share'] * 100:.1f}% of {v['sentences']:,}", "", "report"))
+    if "verbatim_equal_size" in t:
+        eq = {k: v for k, v in t["verbatim_equal_size"].items() if k != "calls"}
+        least = min(eq.values())
+        for loc, share in eq.items():
+            out.append((f"6+-word sentences in another call, {t['verbatim_equal_size']['calls']} calls of each locale "
+                         f"[{loc}]", f"{share * 100:.1f}%", f"<= {(least + EQUAL_SIZE_SLACK) * 100:.0f}% (least + 2)",
+                         pf(share <= least + EQUAL_SIZE_SLACK)))
     if "account_name_words_per_call" in t:
         m = t["account_name_words_per_call"]
         out.append(("account name words said per call", f"median {m['median']}, max {m['max']}", "", "report"))
