@@ -77,14 +77,18 @@ def main() -> None:
     if a.one:  # a fresh process's single measurement
         print(json.dumps(measure(Path(a.one[0]), a.calls, a.profile)))
         return
-    tmp = Path(tempfile.mkdtemp(prefix="bench_render_"))
+    with tempfile.TemporaryDirectory(prefix="bench_render_") as tmp:
+        run(a, Path(tmp))
+
+
+def run(a: argparse.Namespace, tmp: Path) -> None:
     gen = tmp / "generated.corpus"
     gen.write_text(sales_spec(1000, 1))
     corpora = {"sales_pov": ROOT / "examples/sales_pov.corpus",
                "contact_center": ROOT / "examples/contact_center.corpus", "generated": gen}
     names = a.only or list(corpora)
     if a.profile and len(names) != 1:
-        ap.error("--profile takes one corpus (--only NAME)")
+        sys.exit("--profile takes one corpus (--only NAME)")
     for name in names:
         figs = []
         for _ in range(a.repeat):
