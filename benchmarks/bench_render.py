@@ -6,6 +6,8 @@ building and measuring the corpora first.
     python benchmarks/bench_render.py                     # sales_pov, contact center, generated (1,000 calls, seed 1)
     python benchmarks/bench_render.py --only generated --profile /tmp/gen.prof   # cProfile of the timed loop only
     python benchmarks/bench_render.py --repeat 3           # the median of three fresh measurements per corpus
+    python benchmarks/bench_render.py --base /tmp/venv-base/bin/python --repeat 3
+        # and another checkout's (the python of its venv; its own examples), in turn: the ratio pair by pair
 
 The figure is CPU time, not wall time, but a shared machine still moves it by
 about ±20%: compare two checkouts with farm-bench (pairs run in turn), not
@@ -72,6 +74,7 @@ def main() -> None:
     ap.add_argument("--calls", type=int, default=300, help="calls rendered (default 300)")
     ap.add_argument("--repeat", type=int, default=1, help="fresh processes per corpus; the median is reported")
     ap.add_argument("--profile", type=Path, help="cProfile the timed loop into this file (one corpus)")
+    ap.add_argument("--base", help="also measure with this python (another checkout's venv), in turn with this one")
     ap.add_argument("--one", nargs=2, metavar=("SPEC", "OUT"), help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.one:  # a fresh process's single measurement
@@ -89,17 +92,37 @@ def run(a: argparse.Namespace, tmp: Path) -> None:
     names = a.only or list(corpora)
     if a.profile and len(names) != 1:
         sys.exit("--profile takes one corpus (--only NAME)")
+    base_root = _root(a.base) if a.base else None
+
+    def one(python: str, spec: Path) -> float:
+        cmd = [python, __file__, "--calls", str(a.calls), "--one", str(spec), "-"]
+        if a.profile and python == sys.executable:
+            cmd += ["--profile", str(a.profile)]
+        return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)["calls_per_cpu_second"]
     for name in names:
-        figs = []
+        figs, ratios = [], []
         for _ in range(a.repeat):
-            cmd = [sys.executable, __file__, "--calls", str(a.calls), "--one", str(corpora[name]), "-"]
-            if a.profile:
-                cmd += ["--profile", str(a.profile)]
-            figs.append(json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout))
-        cps = statistics.median(f["calls_per_cpu_second"] for f in figs)
-        base = SPEED_BEFORE[name]
-        print(f"{name:15} {cps:7.1f} calls/CPU-s  ({cps / base:.2f}x of 234c96f's {base:.0f}; the issue wants >= 0.5x)",
-              flush=True)
+            figs.append(one(sys.executable, corpora[name]))
+            if base_root:
+                spec = corpora[name] if name == "generated" else base_root / corpora[name].relative_to(ROOT)
+                b = one(a.base, spec)
+                ratios.append(figs[-1] / b)
+        cps = statistics.median(figs)
+        if base_root:
+            r = statistics.median(ratios)
+            print(f"{name:15} {cps:7.1f} calls/CPU-s  {r:.2f}x of {base_root}'s, pair by pair (median of {len(ratios)})",
+                  flush=True)
+        else:
+            base = SPEED_BEFORE[name]
+            print(f"{name:15} {cps:7.1f} calls/CPU-s  ({cps / base:.2f}x of 234c96f's {base:.0f} measured then; "
+                  f"the issue wants >= 0.5x)", flush=True)
+
+
+def _root(python: str) -> Path:
+    """The checkout whose corpusc `python` imports (its examples are that checkout's)."""
+    out = subprocess.run([python, "-c", "import corpusc, pathlib; print(pathlib.Path(corpusc.__file__).resolve().parent.parent)"],
+                         check=True, capture_output=True, text=True, cwd="/").stdout.strip()
+    return Path(out)
 
 
 if __name__ == "__main__":
