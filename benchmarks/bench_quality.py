@@ -429,6 +429,8 @@ def speed(spec: Path, limit: int) -> dict:
         if (c.locale, c.population, c.medium) not in warm:
             warm.add((c.locale, c.population, c.medium))
             r.render(c, header, opts)
+    from corpusc.builder.worker import steady_gc
+    steady_gc()  # as a build's worker renders
     t0 = time.process_time()
     for c in calls:
         r.render(c, header, opts)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import json
 import os
 import statistics
@@ -54,6 +55,13 @@ def measure(spec: Path, limit: int, profile: Path | None = None) -> dict:
         if (c.locale, c.population, c.medium) not in warm:
             warm.add((c.locale, c.population, c.medium))
             r.render(c, header, opts)
+    try:
+        from corpusc.builder.worker import steady_gc
+    except ImportError:  # a checkout before it (--base): its worker set the same
+        def steady_gc() -> None:
+            gc.freeze()
+            gc.set_threshold(50_000, 20, 100)
+    steady_gc()  # as a build's worker renders
     prof = cProfile.Profile() if profile else None
     t0 = time.process_time()
     if prof:

@@ -33,6 +33,16 @@ from corpusc.backends.header import realized
 _W: dict[str, Any] = {}
 
 
+def steady_gc() -> None:
+    """What is loaded so far stays (the header, the program, banks loaded
+    before): collections then scan only per-call garbage, and run less often
+    (a call allocates some hundred thousand short-lived objects). A build's
+    worker and the speed benchmarks (benchmarks/bench_render.py) set it alike."""
+    import gc
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
 def init(program: bytes | Any, header_json: str | Header, options: dict, names: list[str], out: str,
          signature: Signature, shard: tuple[int, int] | None, stage: str, present: list[str],
          stop: Any = None, done: Any = None) -> None:
@@ -40,12 +50,10 @@ def init(program: bytes | Any, header_json: str | Header, options: dict, names: 
     the objects (a one-process build). `stop` (an Event) asks the worker to
     return what it finished at the next call; `done` (a shared counter)
     counts calls for the progress bar."""
-    import gc
     import multiprocessing
     if multiprocessing.parent_process() is not None:
         _as_worker()
-    gc.freeze()  # the header and templates stay; collections then scan only per-call garbage
-    gc.set_threshold(50_000, 20, 100)
+    steady_gc()
     from corpusc.backends import registry
     from corpusc.backends.base import Context
     from corpusc.render import registry as renderers
