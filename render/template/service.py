@@ -139,6 +139,35 @@ def _finditer(rx, text: str, low: str | None):
     return rx.finditer(text)
 
 
+class _Scan:
+    """What `Service._contradicts` finds in one text that depends only on the
+    text and the call's banks (`_scans`): worked out once per text, each part
+    the first time a check asks for it (None: not yet)."""
+    __slots__ = ("low", "unsaid", "doubled", "settings", "values", "facts")
+
+    def __init__(self, text: str):
+        self.low = _lower_simple(text)  # for the `_Lowered` patterns, lower-cased once
+        self.unsaid = self.doubled = None
+        self.settings = self.values = self.facts = None
+
+
+SCANS_MAX = 1 << 15  # texts kept per bank variant (a call drafts some 80; the same sentences recur across calls)
+_SCANS: dict[tuple[str, str, bool, bool], tuple[tuple, dict[str, _Scan]]] = {}
+
+
+def _scans(loc: str, dom: str, chat: bool, transfers: bool) -> dict[str, _Scan]:
+    """Text -> its `_Scan`, one table per locale, domain, chat and transfers:
+    every pattern a scan reads (`_unsaid`, `_doubled_ok`, `_settings`,
+    `_fact_values`, `_caller_facts`) is a function of these alone; a table is
+    made anew when one of them was made anew (the banks loaded again)."""
+    pats = (_unsaid(loc, dom, chat, transfers), _doubled_ok(loc), _settings(loc, dom), _caller_facts(loc, dom),
+            _FACT_VALUES.get((loc, f"pop.{dom}.fact.")))
+    hit = _SCANS.get((loc, dom, chat, transfers))
+    if hit is None or len(hit[0]) != len(pats) or any(a is not b for a, b in zip(hit[0], pats)):
+        hit = _SCANS[loc, dom, chat, transfers] = (pats, {})
+    return hit[1]
+
+
 def _lowered(rx: re.Pattern) -> re.Pattern | _Lowered:
     """`rx` (IGNORECASE, over lower-case words of ASCII and `CASE_SIMPLE` letters)
     as a `_Lowered`; any other pattern as it is."""
@@ -693,7 +722,7 @@ def _settings(loc: str, dom: str) -> tuple[Any, dict[str, frozenset[str]], tuple
     if not allowed:
         return None
     rx = re.compile(r"(?<![\w-])(?:" + alternation(sorted(allowed, key=len, reverse=True)) + r")(?![\w-])", re.I)
-    return rx, allowed, tuple(values)
+    return _lowered(rx), allowed, tuple(values)
 
 
 @lru_cache(maxsize=None)
@@ -762,6 +791,7 @@ class Service:
         R.bank, R.marked = service_bank(R.loc, self.dom, self.chat, transfers)
         # the same, of a sentence as written (two alternatives side by side: "ich [warte|bin gespannt] auf")
         self.unsaid = _unsaid(R.loc, self.dom, self.chat, transfers)
+        self.scans: dict[str, _Scan] = {}  # (set once the call's facts are drawn: `_scans` reads their pattern)
         self.holding = False  # the planned hold's own lines are being drawn (`_hold_exchange`)
         self._k.clear()
         # a call that hands over plays its outcome as the hand-over itself
@@ -797,6 +827,7 @@ class Service:
         if pov is not None:
             R.second = (self._agent_slots, *pov)
         R.veto = self._contradicts if _caller_facts(R.loc, self.dom) is not None else None
+        self.scans = _scans(R.loc, self.dom, self.chat, transfers)
 
     @staticmethod
     def _agent_slots(kw: dict) -> bool:
@@ -1004,10 +1035,21 @@ class Service:
         transfer talk without a transfer) is checked again as written: pruned
         alternative by alternative, two alternatives side by side may still say
         it ("turned off and on" + " the phone", "ich" + "warte" + " auf")."""
-        low = _lower_simple(text)  # for the `_Lowered` patterns below, lower-cased once
-        if self.unsaid is not None and not self.holding and _search(self.unsaid, text, low):
-            return True
-        if _doubled(self.R.loc, text):
+        scans = self.scans
+        scan = scans.get(text)
+        if scan is None:
+            if len(scans) >= SCANS_MAX:
+                scans.clear()
+            scan = scans[text] = _Scan(text)
+        low = scan.low
+        if self.unsaid is not None and not self.holding:
+            if scan.unsaid is None:
+                scan.unsaid = _search(self.unsaid, text, low) is not None
+            if scan.unsaid:
+                return True
+        if scan.doubled is None:
+            scan.doubled = _doubled(self.R.loc, text)
+        if scan.doubled:
             return True  # "look at" + "at the same time", a paraphrase's "today" + the template's "today"
         if kw is None:
             return False
@@ -1026,18 +1068,23 @@ class Service:
         if says is not None and not self.holding and not says.search(text):
             return True  # the agent's answer to the caller's question says what it answers (the hold's words aside)
         if self.setting and id(kw) in self.callers and (table := _settings(self.R.loc, self.dom)) is not None:
-            for m in table[0].finditer(text):
-                if self.setting not in table[1][m.group().lower()]:
+            if scan.settings is None:
+                scan.settings = tuple(m.group().lower() for m in _finditer(table[0], text, low))
+            for f in scan.settings:
+                if self.setting not in table[1][f]:
                     return True  # the caller is where the call drew them (at work: never "the pot on the stove")
         if self.fact_values is not None:
+            if scan.values is None:
+                scan.values = tuple(m.group().lower() for m in _finditer(self.fact_values, text, low))
             drawn = self.drawn
-            for m in _finditer(self.fact_values, text, low):
-                if m.group().lower() not in drawn:
+            for f in scan.values:
+                if f not in drawn:
                     return True  # another value of one of the call's facts: two payees
         rx, facts, hours, ages = _caller_facts(self.R.loc, self.dom)
+        if scan.facts is None:
+            scan.facts = tuple(m.group().lower() for m in _finditer(rx, text, low))
         new: dict[int, int] = {}
-        for m in _finditer(rx, text, low):
-            f = m.group().lower()
+        for f in scan.facts:
             if id(kw) in self.callers and any(not lo <= self.hour < hi for lo, hi in hours.get(f, ())):
                 return True  # (the caller's own day: the agent's "heute Mittag" is a callback's time)
             if f in ages and (self.age is None or not any(lo <= self.age <= hi for lo, hi in ages[f])):
