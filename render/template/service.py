@@ -143,11 +143,11 @@ class _Scan:
     """What `Service._contradicts` finds in one text that depends only on the
     text and the call's banks (`_scans`): worked out once per text, each part
     the first time a check asks for it (None: not yet)."""
-    __slots__ = ("low", "unsaid", "doubled", "settings", "values", "facts")
+    __slots__ = ("low", "unsaid", "doubled", "upbeat", "downbeat", "thanks", "settings", "values", "facts")
 
     def __init__(self, text: str):
         self.low = _lower_simple(text)  # for the `_Lowered` patterns, lower-cased once
-        self.unsaid = self.doubled = None
+        self.unsaid = self.doubled = self.upbeat = self.downbeat = self.thanks = None
         self.settings = self.values = self.facts = None
 
 
@@ -157,11 +157,12 @@ _SCANS: dict[tuple[str, str, bool, bool], tuple[tuple, dict[str, _Scan]]] = {}
 
 def _scans(loc: str, dom: str, chat: bool, transfers: bool) -> dict[str, _Scan]:
     """Text -> its `_Scan`, one table per locale, domain, chat and transfers:
-    every pattern a scan reads (`_unsaid`, `_doubled_ok`, `_settings`,
+    every pattern a scan reads (`_unsaid`, `_doubled_ok`, `_upbeat`, `_settings`,
     `_fact_values`, `_caller_facts`) is a function of these alone; a table is
     made anew when one of them was made anew (the banks loaded again)."""
     pats = (_unsaid(loc, dom, chat, transfers), _doubled_ok(loc), _settings(loc, dom), _caller_facts(loc, dom),
-            _FACT_VALUES.get((loc, f"pop.{dom}.fact.")))
+            _FACT_VALUES.get((loc, f"pop.{dom}.fact.")), _upbeat(loc, dom), _upbeat(loc, dom, "downbeat"),
+            _upbeat(loc, dom, "thanks"))
     hit = _SCANS.get((loc, dom, chat, transfers))
     if hit is None or len(hit[0]) != len(pats) or any(a is not b for a, b in zip(hit[0], pats)):
         hit = _SCANS[loc, dom, chat, transfers] = (pats, {})
@@ -696,8 +697,9 @@ def _caller_facts(loc: str, dom: str) -> tuple[re.Pattern, dict[str, list[tuple[
     # ("dinner on the stove" is "dinner", said only in the evening)
     for table in (facts, hours, ages):
         for f in forms:
-            inner = [x for g in table.items() if g[0] != f and re.search(r"(?<![\w-])" + re.escape(g[0]) + r"(?![\w-])", f)
-                     for x in g[1]]
+            # (a form inside `f` is a substring of it first: the regex only where it can match)
+            inner = [x for g in table.items() if g[0] != f and g[0] in f and
+                     re.search(r"(?<![\w-])" + re.escape(g[0]) + r"(?![\w-])", f) for x in g[1]]
             if inner:
                 table[f] = table.get(f, []) + [x for x in inner if x not in table.get(f, [])]
     # factored by common prefix: the same matches as the forms longest first (a fifth of a call's time)
@@ -1053,26 +1055,39 @@ class Service:
             return True  # "look at" + "at the same time", a paraphrase's "today" + the template's "today"
         if kw is None:
             return False
-        if id(kw) in self.callers and (self._asked_before(text) or not self._answered_next(text, kw)):
-            return True
-        if self.mood < 0 and id(kw) in self.callers and (up := _upbeat(self.R.loc, self.dom)) is not None and \
-                up.search(text):
-            return True  # an upset caller (the metadata's sentiment) is not delighted
-        if self.mood > 0 and id(kw) in self.callers and (dn := _upbeat(self.R.loc, self.dom, "downbeat")) is not None \
-                and dn.search(text):
-            return True  # a content caller (the metadata's positive sentiment) is not angry or ashamed
-        if self.mood < 0 and id(kw) in self.callers and self.turn_of.get(id(kw), 0) < self.close_turn and \
-                (th := _upbeat(self.R.loc, self.dom, "thanks")) is not None and th.search(text):
-            return True  # an upset caller thanks as the call ends, not for each offer on the way
-        says = self.answer_at.get(self.turn_of.get(id(kw), -1)) if id(kw) not in self.callers else None
-        if says is not None and not self.holding and not says.search(text):
-            return True  # the agent's answer to the caller's question says what it answers (the hold's words aside)
-        if self.setting and id(kw) in self.callers and (table := _settings(self.R.loc, self.dom)) is not None:
-            if scan.settings is None:
-                scan.settings = tuple(m.group().lower() for m in _finditer(table[0], text, low))
-            for f in scan.settings:
-                if self.setting not in table[1][f]:
-                    return True  # the caller is where the call drew them (at work: never "the pot on the stove")
+        caller = id(kw) in self.callers
+        if caller:
+            if self._asked_before(text) or not self._answered_next(text, kw):
+                return True
+            mood = self.mood
+            if mood < 0:
+                if scan.upbeat is None:
+                    up = _upbeat(self.R.loc, self.dom)
+                    scan.upbeat = up is not None and up.search(text) is not None
+                if scan.upbeat:
+                    return True  # an upset caller (the metadata's sentiment) is not delighted
+            elif mood > 0:
+                if scan.downbeat is None:
+                    dn = _upbeat(self.R.loc, self.dom, "downbeat")
+                    scan.downbeat = dn is not None and dn.search(text) is not None
+                if scan.downbeat:
+                    return True  # a content caller (the metadata's positive sentiment) is not angry or ashamed
+            if mood < 0 and self.turn_of.get(id(kw), 0) < self.close_turn:
+                if scan.thanks is None:
+                    th = _upbeat(self.R.loc, self.dom, "thanks")
+                    scan.thanks = th is not None and th.search(text) is not None
+                if scan.thanks:
+                    return True  # an upset caller thanks as the call ends, not for each offer on the way
+            if self.setting and (table := _settings(self.R.loc, self.dom)) is not None:
+                if scan.settings is None:
+                    scan.settings = tuple(m.group().lower() for m in _finditer(table[0], text, low))
+                for f in scan.settings:
+                    if self.setting not in table[1][f]:
+                        return True  # the caller is where the call drew them (at work: never "the pot on the stove")
+        else:
+            says = self.answer_at.get(self.turn_of.get(id(kw), -1))
+            if says is not None and not self.holding and not says.search(text):
+                return True  # the agent's answer to the caller's question says what it answers (the hold's words aside)
         if self.fact_values is not None:
             if scan.values is None:
                 scan.values = tuple(m.group().lower() for m in _finditer(self.fact_values, text, low))
@@ -1085,7 +1100,7 @@ class Service:
             scan.facts = tuple(m.group().lower() for m in _finditer(rx, text, low))
         new: dict[int, int] = {}
         for f in scan.facts:
-            if id(kw) in self.callers and any(not lo <= self.hour < hi for lo, hi in hours.get(f, ())):
+            if caller and any(not lo <= self.hour < hi for lo, hi in hours.get(f, ())):
                 return True  # (the caller's own day: the agent's "heute Mittag" is a callback's time)
             if f in ages and (self.age is None or not any(lo <= self.age <= hi for lo, hi in ages[f])):
                 return True
@@ -1895,9 +1910,19 @@ def _turn_asks(d: Draft, kept: bool = False) -> bool:
                for part in (d.head, d.core, d.body, d.tail) for seg in part)
 
 
+_ASKING: dict[int, tuple[list, bool]] = {}
+
+
 def _asking_bank(R, key: str) -> bool:
-    """Whether a template of bank `key` asks something (a fill that may be a question)."""
-    return any("?" in str(t) for t in R.bank.get(key) or ())
+    """Whether a template of bank `key` asks something (a fill that may be a question);
+    once per bank list (keyed by the list itself: a bank loaded anew is asked anew)."""
+    lst = R.bank.get(key) or ()
+    hit = _ASKING.get(id(lst))
+    if hit is None or hit[0] is not lst:
+        if len(_ASKING) > 4096:
+            _ASKING.clear()
+        hit = _ASKING[id(lst)] = (lst, any("?" in str(t) for t in lst))
+    return hit[1]
 
 
 def _pauses(tenths: int, weights: list[float], cap: int) -> list[int]:
