@@ -38,3 +38,52 @@ def test_text_scans_one_table_per_locale_domain_chat_and_transfers():
     tables = [service._scans(*k) for k in keys]
     assert len({id(t) for t in tables}) == len(keys)
     assert all(service._scans(*k) is t for k, t in zip(keys, tables))  # and each is kept
+
+
+def test_gate_finds_something_wherever_a_fact_pattern_would():
+    """A text `_gate` finds nothing in has no match of the setting forms, the
+    fact values or the caller-fact forms (what `_Scan` then takes as known):
+    spoken turns and bank text of both locales, every form said at a word start,
+    inside a word and in odd cases, the case-fold exceptions mixed in; and the
+    gate lets through texts with a match and stops some without (it can fail
+    either way)."""
+    import random
+
+    from corpusc.render.template import banks
+
+    from .test_render_speed import CASEFIX, _spoken_texts
+    rnd = random.Random(21)
+    base = _spoken_texts(3)
+    gated = 0
+    for loc in ("en-US", "de-DE"):
+        h, calls = plan_of(EXAMPLES / "contact_center.corpus", n=30)
+        render_all(h, calls)  # the fact values of the domains drawn (`_fact_values`)
+        for dom in ("generic", "banking", "telecom"):
+            settings, facts = service._settings(loc, dom), service._caller_facts(loc, dom)
+            prefix = f"pop.{dom}.fact."
+            values, forms = service._FACT_VALUES.get((loc, prefix)), service._FACT_FORMS.get((loc, prefix))
+            gate = service._gate(settings, facts, values, forms)
+            if gate is None:
+                continue
+            rxs = [x for x in (settings[0] if settings else None, facts[0], values) if x is not None]
+            words = [*facts[1], *facts[2], *facts[3], *(settings[1] if settings else ()), *(forms or ())]
+            extra = []
+            for w in words:
+                extra += [f"so {w} then", w.upper(), f"{w.title()}.", f"x{w}", f"{w}-ish"]
+            for s in extra[:]:
+                i = rnd.randrange(len(s) + 1)
+                extra.append(s[:i] + rnd.choice(CASEFIX) + s[i:])
+            stopped = passed = 0
+            for s in base + extra + banks.load_bank(loc).get("names.first", [])[:50]:
+                low = service._lower_simple(s)
+                if low is None:
+                    continue
+                found = any(rx.search(s) is not None for rx in rxs)
+                if gate.search(low) is None:
+                    assert not found, (loc, dom, s)
+                    stopped += 1
+                else:
+                    passed += found
+            assert stopped and passed, (loc, dom)
+            gated += 1
+    assert gated >= 2

@@ -142,31 +142,71 @@ def _finditer(rx, text: str, low: str | None):
 class _Scan:
     """What `Service._contradicts` finds in one text that depends only on the
     text and the call's banks (`_scans`): worked out once per text, each part
-    the first time a check asks for it (None: not yet)."""
+    the first time a check asks for it (None: not yet). A text its table's
+    `gate` finds nothing in has no setting form, fact value or caller-fact
+    form: those parts are known at once (three texts in four of the contact center's)."""
     __slots__ = ("low", "unsaid", "doubled", "upbeat", "downbeat", "thanks", "settings", "values", "facts")
 
-    def __init__(self, text: str):
-        self.low = _lower_simple(text)  # for the `_Lowered` patterns, lower-cased once
+    def __init__(self, text: str, gate: re.Pattern | None):
+        self.low = low = _lower_simple(text)  # for the `_Lowered` patterns, lower-cased once
         self.unsaid = self.doubled = self.upbeat = self.downbeat = self.thanks = None
-        self.settings = self.values = self.facts = None
+        if gate is not None and low is not None and gate.search(low) is None:
+            self.settings, self.values, self.facts = (), (), ()
+        else:
+            self.settings = self.values = self.facts = None
+
+
+class _Scans(dict):
+    """Text -> its `_Scan`, and the one search (`gate`, or None) that rules out
+    every match of the setting forms, fact values and caller-fact forms in a
+    lower-cased text (`_gate`)."""
+    __slots__ = ("gate",)
 
 
 SCANS_MAX = 1 << 15  # texts kept per bank variant (a call drafts some 80; the same sentences recur across calls)
-_SCANS: dict[tuple[str, str, bool, bool], tuple[tuple, dict[str, _Scan]]] = {}
+_SCANS: dict[tuple[str, str, bool, bool], tuple[tuple, _Scans]] = {}
 
 
-def _scans(loc: str, dom: str, chat: bool, transfers: bool) -> dict[str, _Scan]:
+def _scans(loc: str, dom: str, chat: bool, transfers: bool) -> _Scans:
     """Text -> its `_Scan`, one table per locale, domain, chat and transfers:
     every pattern a scan reads (`_unsaid`, `_doubled_ok`, `_upbeat`, `_settings`,
     `_fact_values`, `_caller_facts`) is a function of these alone; a table is
     made anew when one of them was made anew (the banks loaded again)."""
+    prefix = f"pop.{dom}.fact."
     pats = (_unsaid(loc, dom, chat, transfers), _doubled_ok(loc), _settings(loc, dom), _caller_facts(loc, dom),
-            _FACT_VALUES.get((loc, f"pop.{dom}.fact.")), _upbeat(loc, dom), _upbeat(loc, dom, "downbeat"),
-            _upbeat(loc, dom, "thanks"))
+            _FACT_VALUES.get((loc, prefix)), _FACT_FORMS.get((loc, prefix)), _upbeat(loc, dom),
+            _upbeat(loc, dom, "downbeat"), _upbeat(loc, dom, "thanks"))
     hit = _SCANS.get((loc, dom, chat, transfers))
     if hit is None or len(hit[0]) != len(pats) or any(a is not b for a, b in zip(hit[0], pats)):
-        hit = _SCANS[loc, dom, chat, transfers] = (pats, {})
+        table = _Scans()
+        table.gate = _gate(*pats[2:6])
+        hit = _SCANS[loc, dom, chat, transfers] = (pats, table)
     return hit[1]
+
+
+_GATES: dict[tuple[int, ...], tuple[tuple, re.Pattern | None]] = {}
+
+
+def _gate(settings, facts, values, value_forms) -> re.Pattern | None:
+    """One pattern that finds something in a lower-cased text wherever one of
+    the `_Lowered` patterns `settings[0]`, `facts[0]` and `values` would: each
+    of them a whole-word alternation of lower-case forms, this one of all
+    their forms (a form matching there matches here, at the same place). None
+    unless all are `_Lowered` (or absent); one per locale and domain (the
+    tables of its chat and transfer variants share it)."""
+    key = (id(settings), id(facts), id(values), id(value_forms))
+    hit = _GATES.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], (settings, facts, values, value_forms))):
+        return hit[1]
+    rxs = [settings[0] if settings else None, facts[0] if facts else None, values]
+    if facts is None or any(x is not None and x.__class__ is not _Lowered for x in rxs) or \
+            (values is not None and value_forms is None):
+        gate = None
+    else:
+        forms = {*facts[1], *facts[2], *facts[3], *(settings[1] if settings else ()), *(value_forms or ())}
+        gate = re.compile(r"(?<![\w-])(?:" + trie(sorted(forms)) + r")(?![\w-])")
+    _GATES[key] = ((settings, facts, values, value_forms), gate)
+    return gate
 
 
 def _lowered(rx: re.Pattern) -> re.Pattern | _Lowered:
@@ -605,6 +645,7 @@ def _facts_by(loc: str, dom: str) -> tuple[tuple[str, str, str], ...]:
 
 
 _FACT_VALUES: dict[tuple[str, str], re.Pattern | None] = {}
+_FACT_FORMS: dict[tuple[str, str], frozenset[str]] = {}  # the lower-case values `_FACT_VALUES`' pattern finds
 PRODUCT_FACTS = frozenset({"card", "my_product", "other_account", "other_account_def"})
 
 
@@ -617,6 +658,7 @@ def _fact_values(R: Any, prefix: str) -> re.Pattern | None:
         return got
     values = {v.lower() for k in with_prefix(R.loc, prefix) if k[len(prefix):].split(".")[0] not in PRODUCT_FACTS
               for v in R.bank.get(k) or () if isinstance(v, str) and "[" not in v and "{" not in v}
+    _FACT_FORMS[R.loc, prefix] = frozenset(values)
     got = _FACT_VALUES[R.loc, prefix] = (
         _lowered(re.compile(r"(?<![\w-])(?:" + trie(sorted(values)) + r")(?![\w-])", re.I)) if values else None)
     return got
@@ -793,7 +835,7 @@ class Service:
         R.bank, R.marked = service_bank(R.loc, self.dom, self.chat, transfers)
         # the same, of a sentence as written (two alternatives side by side: "ich [warte|bin gespannt] auf")
         self.unsaid = _unsaid(R.loc, self.dom, self.chat, transfers)
-        self.scans: dict[str, _Scan] = {}  # (set once the call's facts are drawn: `_scans` reads their pattern)
+        self.scans: _Scans | None = None  # (set once the call's facts are drawn: `_scans` reads their pattern)
         self.holding = False  # the planned hold's own lines are being drawn (`_hold_exchange`)
         self._k.clear()
         # a call that hands over plays its outcome as the hand-over itself
@@ -1042,7 +1084,7 @@ class Service:
         if scan is None:
             if len(scans) >= SCANS_MAX:
                 scans.clear()
-            scan = scans[text] = _Scan(text)
+            scan = scans[text] = _Scan(text, scans.gate)
         low = scan.low
         if self.unsaid is not None and not self.holding:
             if scan.unsaid is None:
