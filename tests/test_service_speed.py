@@ -87,3 +87,37 @@ def test_gate_finds_something_wherever_a_fact_pattern_would():
             assert stopped and passed, (loc, dom)
             gated += 1
     assert gated >= 2
+
+
+def test_key_table_one_per_bank_and_domain():
+    """`Service.k`'s answers (`_k_table`) are shared by the calls of one bank
+    and domain only: another domain or another bank object has its own table,
+    and the answers read from a shared table are what a fresh scan finds."""
+    from corpusc.render.template.banks import load_bank
+    h, calls = plan_of(EXAMPLES / "contact_center.corpus", n=40)
+    service._KEYS.clear()
+    shared = [rc.model_dump_json() for rc in render_all(h, calls)]
+    assert _fresh_each(h, calls, service._KEYS.clear) == shared
+    bank = service.service_bank("en-US", "banking", False)[0]
+    a, b = service._k_table(bank, "banking"), service._k_table(bank, "generic")
+    assert a is not b and service._k_table(bank, "banking") is a
+    assert service._k_table(dict(bank), "banking") is not a  # a bank loaded anew: a table of its own
+    assert load_bank("en-US") is not bank  # (the service bank is the locale's pruned copy)
+
+
+def test_pruned_is_prune_once_per_template_and_pattern():
+    """`_pruned` answers as `_prune` for each template and pattern, a second
+    pattern over the same template included (no answer shared across patterns)."""
+    from corpusc.render.template.banks import load_bank
+    bank = load_bank("en-US")
+    rxs = [service._claims_rx(("a moment", "one moment")), service._claims_rx(("a few minutes",)),
+           service._hold_words("en-US", "generic")]
+    templates = [t for k, v in bank.items() if k.startswith("pop.") and isinstance(v, list)
+                 for t in v if isinstance(t, (str, tuple))][:3000]
+    changed = 0
+    for rx in rxs:
+        for t in templates:
+            want = service._prune(t, rx)
+            assert service._pruned(t, rx) == want and service._pruned(t, rx) == want
+            changed += want != t
+    assert changed  # some template loses a reading or all of them: the answers differ by pattern

@@ -225,6 +225,20 @@ def _unsaid_plain(loc: str, dom: str, chat: bool, transfers: bool) -> re.Pattern
     return re.compile("|".join(x.pattern for x in rxs), re.I) if rxs else None
 
 
+_PRUNED: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
+
+
+def _pruned(t, rx: re.Pattern):
+    """`_prune(t, rx)`, once per template and pattern (a hold's announcements, pruned in every call
+    with a hold): keyed by both objects' ids, kept with them so neither id is taken by another."""
+    hit = _PRUNED.get((id(t), id(rx)))
+    if hit is None or hit[0] is not t or hit[1] is not rx:
+        if len(_PRUNED) > 4096:
+            _PRUNED.clear()
+        hit = _PRUNED[id(t), id(rx)] = (t, rx, _prune(t, rx))
+    return hit[2]
+
+
 def _prune(t, rx: re.Pattern):
     """Template `t` without the alternatives that say something only a phone
     call says; None when no clean reading is left."""
@@ -570,7 +584,21 @@ def _slots_of(t) -> set[str]:
     return hit[1]
 
 
-_KEYS: dict[tuple[int, str, tuple[str, ...]], tuple[dict, str | None]] = {}  # `Service.k`, per bank and domain
+_KEYS: dict[tuple[int, str], tuple[dict, dict[tuple[str, ...], str | None]]] = {}
+
+
+def _k_table(bank: dict, dom: str) -> dict[tuple[str, ...], str | None]:
+    """`Service.k`'s answers, one table per bank and domain (an answer reads
+    only the bank and the domain): shared by every call of them; a bank
+    loaded anew gets a table of its own."""
+    hit = _KEYS.get((id(bank), dom))
+    if hit is None or hit[0] is not bank:
+        if len(_KEYS) > 64:
+            _KEYS.clear()
+        hit = _KEYS[id(bank), dom] = (bank, {})
+    return hit[1]
+
+
 _USABLE: dict[tuple[int, frozenset[str]], tuple[list, list[int]]] = {}
 
 
@@ -837,7 +865,7 @@ class Service:
         self.unsaid = _unsaid(R.loc, self.dom, self.chat, transfers)
         self.scans: _Scans | None = None  # (set once the call's facts are drawn: `_scans` reads their pattern)
         self.holding = False  # the planned hold's own lines are being drawn (`_hold_exchange`)
-        self._k.clear()
+        self._k = _k_table(R.bank, self.dom)
         # a call that hands over plays its outcome as the hand-over itself
         self.handing_over = self.colleague is not None and bool(self.k(f"handover.announce.{self.colleague.role}"))
         # the caller's mood is the metadata's sentiment, so the words agree with it
@@ -883,19 +911,9 @@ class Service:
         hit = self._k.get(names)
         if hit is not None or names in self._k:
             return hit
-        self._k[names] = found = self._k_find(names)
-        return found
-
-    def _k_find(self, names) -> str | None:
-        R = self.R
-        bank = R.bank
-        hit = _KEYS.get((id(bank), self.dom, names))  # the same for every call of the bank and domain
-        if hit is not None and hit[0] is bank:
-            return hit[1]
-        if len(_KEYS) > 16384:
-            _KEYS.clear()
-        found = self._k_scan(names)
-        _KEYS[(id(bank), self.dom, names)] = (bank, found)
+        if len(self._k) > 4096:
+            self._k.clear()
+        self._k[names] = found = self._k_scan(names)
         return found
 
     def _k_scan(self, names) -> str | None:
@@ -1769,7 +1787,7 @@ class Service:
         R = self.R
         lst = [t for t in (R.bank.get(key) or ()) if not (self.missing and _slots_of(t) & self.missing)] if key else []
         rx = _unfit_claims(R.loc, self.dom, self.hold)
-        fit = [x for x in (_prune(t, rx) for t in lst) if x is not None] if rx is not None else lst
+        fit = [x for x in (_pruned(t, rx) for t in lst) if x is not None] if rx is not None else lst
         fit = fit or lst
         if not fit:
             return ""
