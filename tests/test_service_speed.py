@@ -121,3 +121,14 @@ def test_pruned_is_prune_once_per_template_and_pattern():
             assert service._pruned(t, rx) == want and service._pruned(t, rx) == want
             changed += want != t
     assert changed  # some template loses a reading or all of them: the answers differ by pattern
+
+
+def test_text_scans_emptied_at_their_bound_render_alike(monkeypatch):
+    """A table that reaches `SCANS_MAX` starts over (memory stays bounded) and renders the same words."""
+    h, calls = plan_of(EXAMPLES / "contact_center.corpus", n=12)
+    service._SCANS.clear()
+    want = [rc.model_dump_json() for rc in render_all(h, calls)]
+    monkeypatch.setattr(service, "SCANS_MAX", 7)
+    service._SCANS.clear()
+    assert [rc.model_dump_json() for rc in render_all(h, calls)] == want
+    assert all(len(t) <= 7 for _, t in service._SCANS.values())

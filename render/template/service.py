@@ -163,7 +163,7 @@ class _Scans(dict):
     __slots__ = ("gate",)
 
 
-SCANS_MAX = 1 << 15  # texts kept per bank variant (a call drafts some 80; the same sentences recur across calls)
+SCANS_MAX = 1 << 13  # texts kept per bank variant (~300 bytes each: at most ~2.4 MB a variant; a call drafts some 80)
 _SCANS: dict[tuple[str, str, bool, bool], tuple[tuple, _Scans]] = {}
 
 
