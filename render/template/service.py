@@ -139,6 +139,76 @@ def _finditer(rx, text: str, low: str | None):
     return rx.finditer(text)
 
 
+class _Scan:
+    """What `Service._contradicts` finds in one text that depends only on the
+    text and the call's banks (`_scans`): worked out once per text, each part
+    the first time a check asks for it (None: not yet). A text its table's
+    `gate` finds nothing in has no setting form, fact value or caller-fact
+    form: those parts are known at once (three texts in four of the contact center's)."""
+    __slots__ = ("low", "unsaid", "doubled", "upbeat", "downbeat", "thanks", "settings", "values", "facts")
+
+    def __init__(self, text: str, gate: re.Pattern | None):
+        self.low = low = _lower_simple(text)  # for the `_Lowered` patterns, lower-cased once
+        self.unsaid = self.doubled = self.upbeat = self.downbeat = self.thanks = None
+        if gate is not None and low is not None and gate.search(low) is None:
+            self.settings, self.values, self.facts = (), (), ()
+        else:
+            self.settings = self.values = self.facts = None
+
+
+class _Scans(dict):
+    """Text -> its `_Scan`, and the one search (`gate`, or None) that rules out
+    every match of the setting forms, fact values and caller-fact forms in a
+    lower-cased text (`_gate`)."""
+    __slots__ = ("gate",)
+
+
+SCANS_MAX = 1 << 13  # texts kept per bank variant (~300 bytes each: at most ~2.4 MB a variant; a call drafts some 80)
+_SCANS: dict[tuple[str, str, bool, bool], tuple[tuple, _Scans]] = {}
+
+
+def _scans(loc: str, dom: str, chat: bool, transfers: bool) -> _Scans:
+    """Text -> its `_Scan`, one table per locale, domain, chat and transfers:
+    every pattern a scan reads (`_unsaid`, `_doubled_ok`, `_upbeat`, `_settings`,
+    `_fact_values`, `_caller_facts`) is a function of these alone; a table is
+    made anew when one of them was made anew (the banks loaded again)."""
+    prefix = f"pop.{dom}.fact."
+    pats = (_unsaid(loc, dom, chat, transfers), _doubled_ok(loc), _settings(loc, dom), _caller_facts(loc, dom),
+            _FACT_VALUES.get((loc, prefix)), _FACT_FORMS.get((loc, prefix)), _upbeat(loc, dom),
+            _upbeat(loc, dom, "downbeat"), _upbeat(loc, dom, "thanks"))
+    hit = _SCANS.get((loc, dom, chat, transfers))
+    if hit is None or len(hit[0]) != len(pats) or any(a is not b for a, b in zip(hit[0], pats)):
+        table = _Scans()
+        table.gate = _gate(*pats[2:6])
+        hit = _SCANS[loc, dom, chat, transfers] = (pats, table)
+    return hit[1]
+
+
+_GATES: dict[tuple[int, ...], tuple[tuple, re.Pattern | None]] = {}
+
+
+def _gate(settings, facts, values, value_forms) -> re.Pattern | None:
+    """One pattern that finds something in a lower-cased text wherever one of
+    the `_Lowered` patterns `settings[0]`, `facts[0]` and `values` would: each
+    of them a whole-word alternation of lower-case forms, this one of all
+    their forms (a form matching there matches here, at the same place). None
+    unless all are `_Lowered` (or absent); one per locale and domain (the
+    tables of its chat and transfer variants share it)."""
+    key = (id(settings), id(facts), id(values), id(value_forms))
+    hit = _GATES.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], (settings, facts, values, value_forms))):
+        return hit[1]
+    rxs = [settings[0] if settings else None, facts[0] if facts else None, values]
+    if facts is None or any(x is not None and x.__class__ is not _Lowered for x in rxs) or \
+            (values is not None and value_forms is None):
+        gate = None
+    else:
+        forms = {*facts[1], *facts[2], *facts[3], *(settings[1] if settings else ()), *(value_forms or ())}
+        gate = re.compile(r"(?<![\w-])(?:" + trie(sorted(forms)) + r")(?![\w-])")
+    _GATES[key] = ((settings, facts, values, value_forms), gate)
+    return gate
+
+
 def _lowered(rx: re.Pattern) -> re.Pattern | _Lowered:
     """`rx` (IGNORECASE, over lower-case words of ASCII and `CASE_SIMPLE` letters)
     as a `_Lowered`; any other pattern as it is."""
@@ -153,6 +223,20 @@ def _unsaid_plain(loc: str, dom: str, chat: bool, transfers: bool) -> re.Pattern
     rxs = [x for x in (_voice_only(loc, dom) if chat else None, _hold_words(loc, dom),
                        None if transfers else _hold_words(loc, dom, "transfer_words")) if x is not None]
     return re.compile("|".join(x.pattern for x in rxs), re.I) if rxs else None
+
+
+_PRUNED: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
+
+
+def _pruned(t, rx: re.Pattern):
+    """`_prune(t, rx)`, once per template and pattern (a hold's announcements, pruned in every call
+    with a hold): keyed by both objects' ids, kept with them so neither id is taken by another."""
+    hit = _PRUNED.get((id(t), id(rx)))
+    if hit is None or hit[0] is not t or hit[1] is not rx:
+        if len(_PRUNED) > 4096:
+            _PRUNED.clear()
+        hit = _PRUNED[id(t), id(rx)] = (t, rx, _prune(t, rx))
+    return hit[2]
 
 
 def _prune(t, rx: re.Pattern):
@@ -500,7 +584,21 @@ def _slots_of(t) -> set[str]:
     return hit[1]
 
 
-_KEYS: dict[tuple[int, str, tuple[str, ...]], tuple[dict, str | None]] = {}  # `Service.k`, per bank and domain
+_KEYS: dict[tuple[int, str], tuple[dict, dict[tuple[str, ...], str | None]]] = {}
+
+
+def _k_table(bank: dict, dom: str) -> dict[tuple[str, ...], str | None]:
+    """`Service.k`'s answers, one table per bank and domain (an answer reads
+    only the bank and the domain): shared by every call of them; a bank
+    loaded anew gets a table of its own."""
+    hit = _KEYS.get((id(bank), dom))
+    if hit is None or hit[0] is not bank:
+        if len(_KEYS) > 64:
+            _KEYS.clear()
+        hit = _KEYS[id(bank), dom] = (bank, {})
+    return hit[1]
+
+
 _USABLE: dict[tuple[int, frozenset[str]], tuple[list, list[int]]] = {}
 
 
@@ -575,6 +673,7 @@ def _facts_by(loc: str, dom: str) -> tuple[tuple[str, str, str], ...]:
 
 
 _FACT_VALUES: dict[tuple[str, str], re.Pattern | None] = {}
+_FACT_FORMS: dict[tuple[str, str], frozenset[str]] = {}  # the lower-case values `_FACT_VALUES`' pattern finds
 PRODUCT_FACTS = frozenset({"card", "my_product", "other_account", "other_account_def"})
 
 
@@ -587,6 +686,7 @@ def _fact_values(R: Any, prefix: str) -> re.Pattern | None:
         return got
     values = {v.lower() for k in with_prefix(R.loc, prefix) if k[len(prefix):].split(".")[0] not in PRODUCT_FACTS
               for v in R.bank.get(k) or () if isinstance(v, str) and "[" not in v and "{" not in v}
+    _FACT_FORMS[R.loc, prefix] = frozenset(values)
     got = _FACT_VALUES[R.loc, prefix] = (
         _lowered(re.compile(r"(?<![\w-])(?:" + trie(sorted(values)) + r")(?![\w-])", re.I)) if values else None)
     return got
@@ -667,8 +767,9 @@ def _caller_facts(loc: str, dom: str) -> tuple[re.Pattern, dict[str, list[tuple[
     # ("dinner on the stove" is "dinner", said only in the evening)
     for table in (facts, hours, ages):
         for f in forms:
-            inner = [x for g in table.items() if g[0] != f and re.search(r"(?<![\w-])" + re.escape(g[0]) + r"(?![\w-])", f)
-                     for x in g[1]]
+            # (a form inside `f` is a substring of it first: the regex only where it can match)
+            inner = [x for g in table.items() if g[0] != f and g[0] in f and
+                     re.search(r"(?<![\w-])" + re.escape(g[0]) + r"(?![\w-])", f) for x in g[1]]
             if inner:
                 table[f] = table.get(f, []) + [x for x in inner if x not in table.get(f, [])]
     # factored by common prefix: the same matches as the forms longest first (a fifth of a call's time)
@@ -693,7 +794,7 @@ def _settings(loc: str, dom: str) -> tuple[Any, dict[str, frozenset[str]], tuple
     if not allowed:
         return None
     rx = re.compile(r"(?<![\w-])(?:" + alternation(sorted(allowed, key=len, reverse=True)) + r")(?![\w-])", re.I)
-    return rx, allowed, tuple(values)
+    return _lowered(rx), allowed, tuple(values)
 
 
 @lru_cache(maxsize=None)
@@ -762,8 +863,9 @@ class Service:
         R.bank, R.marked = service_bank(R.loc, self.dom, self.chat, transfers)
         # the same, of a sentence as written (two alternatives side by side: "ich [warte|bin gespannt] auf")
         self.unsaid = _unsaid(R.loc, self.dom, self.chat, transfers)
+        self.scans: _Scans | None = None  # (set once the call's facts are drawn: `_scans` reads their pattern)
         self.holding = False  # the planned hold's own lines are being drawn (`_hold_exchange`)
-        self._k.clear()
+        self._k = _k_table(R.bank, self.dom)
         # a call that hands over plays its outcome as the hand-over itself
         self.handing_over = self.colleague is not None and bool(self.k(f"handover.announce.{self.colleague.role}"))
         # the caller's mood is the metadata's sentiment, so the words agree with it
@@ -797,6 +899,7 @@ class Service:
         if pov is not None:
             R.second = (self._agent_slots, *pov)
         R.veto = self._contradicts if _caller_facts(R.loc, self.dom) is not None else None
+        self.scans = _scans(R.loc, self.dom, self.chat, transfers)
 
     @staticmethod
     def _agent_slots(kw: dict) -> bool:
@@ -808,19 +911,9 @@ class Service:
         hit = self._k.get(names)
         if hit is not None or names in self._k:
             return hit
-        self._k[names] = found = self._k_find(names)
-        return found
-
-    def _k_find(self, names) -> str | None:
-        R = self.R
-        bank = R.bank
-        hit = _KEYS.get((id(bank), self.dom, names))  # the same for every call of the bank and domain
-        if hit is not None and hit[0] is bank:
-            return hit[1]
-        if len(_KEYS) > 16384:
-            _KEYS.clear()
-        found = self._k_scan(names)
-        _KEYS[(id(bank), self.dom, names)] = (bank, found)
+        if len(self._k) > 4096:
+            self._k.clear()
+        self._k[names] = found = self._k_scan(names)
         return found
 
     def _k_scan(self, names) -> str | None:
@@ -1004,41 +1097,70 @@ class Service:
         transfer talk without a transfer) is checked again as written: pruned
         alternative by alternative, two alternatives side by side may still say
         it ("turned off and on" + " the phone", "ich" + "warte" + " auf")."""
-        low = _lower_simple(text)  # for the `_Lowered` patterns below, lower-cased once
-        if self.unsaid is not None and not self.holding and _search(self.unsaid, text, low):
-            return True
-        if _doubled(self.R.loc, text):
+        scans = self.scans
+        scan = scans.get(text)
+        if scan is None:
+            if len(scans) >= SCANS_MAX:
+                scans.clear()
+            scan = scans[text] = _Scan(text, scans.gate)
+        low = scan.low
+        if self.unsaid is not None and not self.holding:
+            if scan.unsaid is None:
+                scan.unsaid = _search(self.unsaid, text, low) is not None
+            if scan.unsaid:
+                return True
+        if scan.doubled is None:
+            scan.doubled = _doubled(self.R.loc, text)
+        if scan.doubled:
             return True  # "look at" + "at the same time", a paraphrase's "today" + the template's "today"
         if kw is None:
             return False
-        if id(kw) in self.callers and (self._asked_before(text) or not self._answered_next(text, kw)):
-            return True
-        if self.mood < 0 and id(kw) in self.callers and (up := _upbeat(self.R.loc, self.dom)) is not None and \
-                up.search(text):
-            return True  # an upset caller (the metadata's sentiment) is not delighted
-        if self.mood > 0 and id(kw) in self.callers and (dn := _upbeat(self.R.loc, self.dom, "downbeat")) is not None \
-                and dn.search(text):
-            return True  # a content caller (the metadata's positive sentiment) is not angry or ashamed
-        if self.mood < 0 and id(kw) in self.callers and self.turn_of.get(id(kw), 0) < self.close_turn and \
-                (th := _upbeat(self.R.loc, self.dom, "thanks")) is not None and th.search(text):
-            return True  # an upset caller thanks as the call ends, not for each offer on the way
-        says = self.answer_at.get(self.turn_of.get(id(kw), -1)) if id(kw) not in self.callers else None
-        if says is not None and not self.holding and not says.search(text):
-            return True  # the agent's answer to the caller's question says what it answers (the hold's words aside)
-        if self.setting and id(kw) in self.callers and (table := _settings(self.R.loc, self.dom)) is not None:
-            for m in table[0].finditer(text):
-                if self.setting not in table[1][m.group().lower()]:
-                    return True  # the caller is where the call drew them (at work: never "the pot on the stove")
+        caller = id(kw) in self.callers
+        if caller:
+            if self._asked_before(text) or not self._answered_next(text, kw):
+                return True
+            mood = self.mood
+            if mood < 0:
+                if scan.upbeat is None:
+                    up = _upbeat(self.R.loc, self.dom)
+                    scan.upbeat = up is not None and up.search(text) is not None
+                if scan.upbeat:
+                    return True  # an upset caller (the metadata's sentiment) is not delighted
+            elif mood > 0:
+                if scan.downbeat is None:
+                    dn = _upbeat(self.R.loc, self.dom, "downbeat")
+                    scan.downbeat = dn is not None and dn.search(text) is not None
+                if scan.downbeat:
+                    return True  # a content caller (the metadata's positive sentiment) is not angry or ashamed
+            if mood < 0 and self.turn_of.get(id(kw), 0) < self.close_turn:
+                if scan.thanks is None:
+                    th = _upbeat(self.R.loc, self.dom, "thanks")
+                    scan.thanks = th is not None and th.search(text) is not None
+                if scan.thanks:
+                    return True  # an upset caller thanks as the call ends, not for each offer on the way
+            if self.setting and (table := _settings(self.R.loc, self.dom)) is not None:
+                if scan.settings is None:
+                    scan.settings = tuple(m.group().lower() for m in _finditer(table[0], text, low))
+                for f in scan.settings:
+                    if self.setting not in table[1][f]:
+                        return True  # the caller is where the call drew them (at work: never "the pot on the stove")
+        else:
+            says = self.answer_at.get(self.turn_of.get(id(kw), -1))
+            if says is not None and not self.holding and not says.search(text):
+                return True  # the agent's answer to the caller's question says what it answers (the hold's words aside)
         if self.fact_values is not None:
+            if scan.values is None:
+                scan.values = tuple(m.group().lower() for m in _finditer(self.fact_values, text, low))
             drawn = self.drawn
-            for m in _finditer(self.fact_values, text, low):
-                if m.group().lower() not in drawn:
+            for f in scan.values:
+                if f not in drawn:
                     return True  # another value of one of the call's facts: two payees
         rx, facts, hours, ages = _caller_facts(self.R.loc, self.dom)
+        if scan.facts is None:
+            scan.facts = tuple(m.group().lower() for m in _finditer(rx, text, low))
         new: dict[int, int] = {}
-        for m in _finditer(rx, text, low):
-            f = m.group().lower()
-            if id(kw) in self.callers and any(not lo <= self.hour < hi for lo, hi in hours.get(f, ())):
+        for f in scan.facts:
+            if caller and any(not lo <= self.hour < hi for lo, hi in hours.get(f, ())):
                 return True  # (the caller's own day: the agent's "heute Mittag" is a callback's time)
             if f in ages and (self.age is None or not any(lo <= self.age <= hi for lo, hi in ages[f])):
                 return True
@@ -1665,7 +1787,7 @@ class Service:
         R = self.R
         lst = [t for t in (R.bank.get(key) or ()) if not (self.missing and _slots_of(t) & self.missing)] if key else []
         rx = _unfit_claims(R.loc, self.dom, self.hold)
-        fit = [x for x in (_prune(t, rx) for t in lst) if x is not None] if rx is not None else lst
+        fit = [x for x in (_pruned(t, rx) for t in lst) if x is not None] if rx is not None else lst
         fit = fit or lst
         if not fit:
             return ""
@@ -1848,9 +1970,19 @@ def _turn_asks(d: Draft, kept: bool = False) -> bool:
                for part in (d.head, d.core, d.body, d.tail) for seg in part)
 
 
+_ASKING: dict[int, tuple[list, bool]] = {}
+
+
 def _asking_bank(R, key: str) -> bool:
-    """Whether a template of bank `key` asks something (a fill that may be a question)."""
-    return any("?" in str(t) for t in R.bank.get(key) or ())
+    """Whether a template of bank `key` asks something (a fill that may be a question);
+    once per bank list (keyed by the list itself: a bank loaded anew is asked anew)."""
+    lst = R.bank.get(key) or ()
+    hit = _ASKING.get(id(lst))
+    if hit is None or hit[0] is not lst:
+        if len(_ASKING) > 4096:
+            _ASKING.clear()
+        hit = _ASKING[id(lst)] = (lst, any("?" in str(t) for t in lst))
+    return hit[1]
 
 
 def _pauses(tenths: int, weights: list[float], cap: int) -> list[int]:

@@ -1,0 +1,134 @@
+"""The contact-center renderer's shortcuts (render/template/service.py) answer
+exactly as the plain code they replace: a cache shared across calls renders
+what a fresh one renders. Speed itself is measured in benchmarks/, never here."""
+
+from __future__ import annotations
+
+from corpusc.render.template import service
+
+from .test_engine import EXAMPLES, plan_of, render_all
+
+
+def _fresh_each(h, calls, clear) -> list[str]:
+    out = []
+    for c in calls:
+        clear()
+        out += [rc.model_dump_json() for rc in render_all(h, [c])]
+    return out
+
+
+def test_text_scans_shared_across_calls_render_as_fresh_ones():
+    """`service._scans` (per text: what `_contradicts` finds in it) kept across
+    calls, phone and chat, with and without a transfer, renders byte for byte
+    what a table emptied before each call renders."""
+    h, calls = plan_of(EXAMPLES / "contact_center.corpus", n=60)
+    assert len({str((c.metadata or {}).get("channel")) for c in calls}) > 1  # phone and chat calls both
+    service._SCANS.clear()
+    shared = [rc.model_dump_json() for rc in render_all(h, calls)]
+    assert sum(len(t) for _, t in service._SCANS.values()) > 100
+    again = [rc.model_dump_json() for rc in render_all(h, calls)]  # every text read from the table
+    assert again == shared
+    assert _fresh_each(h, calls, service._SCANS.clear) == shared
+
+
+def test_text_scans_one_table_per_locale_domain_chat_and_transfers():
+    """Two bank variants never share a table (a chat's phone-only phrases, a call
+    without a transfer's transfer talk: the same text, another answer)."""
+    keys = [(loc, "banking", chat, tr) for loc in ("en-US", "de-DE") for chat in (False, True) for tr in (False, True)]
+    tables = [service._scans(*k) for k in keys]
+    assert len({id(t) for t in tables}) == len(keys)
+    assert all(service._scans(*k) is t for k, t in zip(keys, tables))  # and each is kept
+
+
+def test_gate_finds_something_wherever_a_fact_pattern_would():
+    """A text `_gate` finds nothing in has no match of the setting forms, the
+    fact values or the caller-fact forms (what `_Scan` then takes as known):
+    spoken turns and bank text of both locales, every form said at a word start,
+    inside a word and in odd cases, the case-fold exceptions mixed in; and the
+    gate lets through texts with a match and stops some without (it can fail
+    either way)."""
+    import random
+
+    from corpusc.render.template import banks
+
+    from .test_render_speed import CASEFIX, _spoken_texts
+    rnd = random.Random(21)
+    base = _spoken_texts(3)
+    gated = 0
+    for loc in ("en-US", "de-DE"):
+        h, calls = plan_of(EXAMPLES / "contact_center.corpus", n=30)
+        render_all(h, calls)  # the fact values of the domains drawn (`_fact_values`)
+        for dom in ("generic", "banking", "telecom"):
+            settings, facts = service._settings(loc, dom), service._caller_facts(loc, dom)
+            prefix = f"pop.{dom}.fact."
+            values, forms = service._FACT_VALUES.get((loc, prefix)), service._FACT_FORMS.get((loc, prefix))
+            gate = service._gate(settings, facts, values, forms)
+            if gate is None:
+                continue
+            rxs = [x for x in (settings[0] if settings else None, facts[0], values) if x is not None]
+            words = [*facts[1], *facts[2], *facts[3], *(settings[1] if settings else ()), *(forms or ())]
+            extra = []
+            for w in words:
+                extra += [f"so {w} then", w.upper(), f"{w.title()}.", f"x{w}", f"{w}-ish"]
+            for s in extra[:]:
+                i = rnd.randrange(len(s) + 1)
+                extra.append(s[:i] + rnd.choice(CASEFIX) + s[i:])
+            stopped = passed = 0
+            for s in base + extra + banks.load_bank(loc).get("names.first", [])[:50]:
+                low = service._lower_simple(s)
+                if low is None:
+                    continue
+                found = any(rx.search(s) is not None for rx in rxs)
+                if gate.search(low) is None:
+                    assert not found, (loc, dom, s)
+                    stopped += 1
+                else:
+                    passed += found
+            assert stopped and passed, (loc, dom)
+            gated += 1
+    assert gated >= 2
+
+
+def test_key_table_one_per_bank_and_domain():
+    """`Service.k`'s answers (`_k_table`) are shared by the calls of one bank
+    and domain only: another domain or another bank object has its own table,
+    and the answers read from a shared table are what a fresh scan finds."""
+    from corpusc.render.template.banks import load_bank
+    h, calls = plan_of(EXAMPLES / "contact_center.corpus", n=40)
+    service._KEYS.clear()
+    shared = [rc.model_dump_json() for rc in render_all(h, calls)]
+    assert _fresh_each(h, calls, service._KEYS.clear) == shared
+    bank = service.service_bank("en-US", "banking", False)[0]
+    a, b = service._k_table(bank, "banking"), service._k_table(bank, "generic")
+    assert a is not b and service._k_table(bank, "banking") is a
+    assert service._k_table(dict(bank), "banking") is not a  # a bank loaded anew: a table of its own
+    assert load_bank("en-US") is not bank  # (the service bank is the locale's pruned copy)
+
+
+def test_pruned_is_prune_once_per_template_and_pattern():
+    """`_pruned` answers as `_prune` for each template and pattern, a second
+    pattern over the same template included (no answer shared across patterns)."""
+    from corpusc.render.template.banks import load_bank
+    bank = load_bank("en-US")
+    rxs = [service._claims_rx(("a moment", "one moment")), service._claims_rx(("a few minutes",)),
+           service._hold_words("en-US", "generic")]
+    templates = [t for k, v in bank.items() if k.startswith("pop.") and isinstance(v, list)
+                 for t in v if isinstance(t, (str, tuple))][:3000]
+    changed = 0
+    for rx in rxs:
+        for t in templates:
+            want = service._prune(t, rx)
+            assert service._pruned(t, rx) == want and service._pruned(t, rx) == want
+            changed += want != t
+    assert changed  # some template loses a reading or all of them: the answers differ by pattern
+
+
+def test_text_scans_emptied_at_their_bound_render_alike(monkeypatch):
+    """A table that reaches `SCANS_MAX` starts over (memory stays bounded) and renders the same words."""
+    h, calls = plan_of(EXAMPLES / "contact_center.corpus", n=12)
+    service._SCANS.clear()
+    want = [rc.model_dump_json() for rc in render_all(h, calls)]
+    monkeypatch.setattr(service, "SCANS_MAX", 7)
+    service._SCANS.clear()
+    assert [rc.model_dump_json() for rc in render_all(h, calls)] == want
+    assert all(len(t) <= 7 for _, t in service._SCANS.values())
