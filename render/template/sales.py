@@ -98,6 +98,19 @@ def _term_words(loc: str) -> tuple[tuple[str, re.Pattern], ...]:
     return hit
 
 
+_ANY_TERM: dict[str, re.Pattern | None] = {}
+
+
+def _any_term(loc: str) -> re.Pattern | None:
+    """One pattern of all the locale's `_term_words` (keyed by the locale, as
+    they are): it finds a match where one of theirs does, so a sentence it
+    misses names no term and is passed by with one search, not one a term."""
+    if loc not in _ANY_TERM:
+        words = _term_words(loc)
+        _ANY_TERM[loc] = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in words), re.I) if words else None
+    return _ANY_TERM[loc]
+
+
 def _nice(x: float) -> int:
     """A round number near `x`, as people say it."""
     if x < 20:
@@ -188,6 +201,7 @@ class Sales:
         self.dates = tuple(v.lower() for v in (R.slots.get("day"), R.slots.get("meet")) if isinstance(v, str) and v)
         # the words naming a price's term, by term (`_other_term`), and the draft each turn's slots belong to
         self.term_words = _term_words(R.loc)
+        self.any_term = _any_term(R.loc)
         self.draft_of: dict[int, Draft] = {}
         if R.veto is None:
             R.veto = self._vetoed
@@ -1525,7 +1539,7 @@ class Sales:
         order form; "a one-year term, and a three-year term brings the price
         down" compares the two."""
         d = self.draft_of.get(id(kw)) if kw and self.term_words else None
-        if d is None:
+        if d is None or self.any_term.search(text) is None:
             return False
         new = {name for name, rx in self.term_words if rx.search(text)}
         if not new:
