@@ -647,3 +647,33 @@ def test_lowered_once_searches_as_each_pattern_does():
                 [(m.span(), m.group()) for m in rx.finditer(s)], s
             hits += b is not None
     assert hits > 100
+
+
+def test_a_term_named_where_one_of_the_term_patterns_finds_it():
+    """`sales._names_a_term` (the lower-cased words looked up in ASCII text,
+    one combined pattern in other text) answers as searching each of the
+    locale's `_term_words` patterns: on every bank template of each locale,
+    with the term words put in, in several cases, and the case-fold
+    exceptions mixed in."""
+    from corpusc.render.template.sales import _any_term, _names_a_term, _term_words
+    rnd = random.Random(15)
+    fast_path = found = 0
+    for loc in banks.supported_locales():
+        terms, got = _term_words(loc), _any_term(loc)
+        assert (got is None) == (not terms)
+        if got is None:
+            continue
+        fast_path += got[0] is not None
+        words = [w for _, rx in terms for w in rx.pattern.replace("\\", "").split("|")]
+        texts = _texts(loc)[:3000]
+        for k, s in enumerate(list(texts)):
+            w = words[k % len(words)]
+            w = (w, w.upper(), w.title(), w.replace("s", "ſ"), w.replace("i", "ı"), w.replace("k", "K"))[k % 6]
+            i = rnd.randrange(len(s) + 1)
+            texts.append(s[:i] + w + s[i:])
+            texts.append(s[:i] + rnd.choice(CASEFIX) + s[i:])
+        for t in texts:
+            want = any(rx.search(t) for _, rx in terms)
+            assert _names_a_term(got, t) == want, (loc, t)
+            found += want
+    assert fast_path >= 1 and found > 1000

@@ -98,17 +98,34 @@ def _term_words(loc: str) -> tuple[tuple[str, re.Pattern], ...]:
     return hit
 
 
-_ANY_TERM: dict[str, re.Pattern | None] = {}
+_ANY_TERM: dict[str, tuple[tuple[str, ...] | None, re.Pattern] | None] = {}
+# characters outside ASCII that `re.IGNORECASE` matches to ASCII ones (dotless i, long s, Kelvin, dotted I)
+_FOLDS_TO_ASCII = frozenset("\u0131\u017f\u212a\u0130")
 
 
-def _any_term(loc: str) -> re.Pattern | None:
-    """One pattern of all the locale's `_term_words` (keyed by the locale, as
-    they are): it finds a match where one of theirs does, so a sentence it
-    misses names no term and is passed by with one search, not one a term."""
+def _any_term(loc: str) -> tuple[tuple[str, ...] | None, re.Pattern] | None:
+    """All the locale's `_term_words` at once (keyed by the locale, as they
+    are): their words lower-cased, and one pattern of them all, which finds
+    a match where one of theirs does. In ASCII text a word matches case-blind
+    where its lower case is in the text's: the words are then looked up with
+    `in` (None where a word has a letter `re` folds to ASCII); in other text
+    the pattern searches. A sentence neither finds names no term."""
     if loc not in _ANY_TERM:
         words = _term_words(loc)
-        _ANY_TERM[loc] = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in words), re.I) if words else None
+        bank = load_bank(loc)
+        raw = [str(w) for k in with_prefix(loc, "term_family.") if bank.get(k) for w in bank[k]]
+        low = None if any(_FOLDS_TO_ASCII & set(w) for w in raw) else tuple(w.lower() for w in raw)
+        _ANY_TERM[loc] = (low, re.compile("|".join(f"(?:{rx.pattern})" for _, rx in words), re.I)) if words else None
     return _ANY_TERM[loc]
+
+
+def _names_a_term(found: tuple[tuple[str, ...] | None, re.Pattern], text: str) -> bool:
+    """Whether one of the locale's term words is in `text` (`_any_term`)."""
+    low, rx = found
+    if low is not None and text.isascii():
+        text = text.lower()
+        return any(w in text for w in low)
+    return rx.search(text) is not None
 
 
 def _nice(x: float) -> int:
@@ -1539,7 +1556,7 @@ class Sales:
         order form; "a one-year term, and a three-year term brings the price
         down" compares the two."""
         d = self.draft_of.get(id(kw)) if kw and self.term_words else None
-        if d is None or self.any_term.search(text) is None:
+        if d is None or not _names_a_term(self.any_term, text):
             return False
         new = {name for name, rx in self.term_words if rx.search(text)}
         if not new:
