@@ -677,3 +677,26 @@ def test_a_term_named_where_one_of_the_term_patterns_finds_it():
             assert _names_a_term(got, t) == want, (loc, t)
             found += want
     assert fast_path >= 1 and found > 1000
+
+
+def test_head_count_needs_parsed_once_are_needs_of_every_account():
+    """`naming._count_needs` (a rule's literal runs with the account's nouns
+    left out, parsed once) asks no run that the rule compiled for an
+    account's nouns (`_needs` of it) does not: passing a rule by on them
+    passes by only rules that could not match."""
+    from corpusc.render.template import naming
+    from corpusc.render.template.lexicon import load_lexicon
+    checked = 0
+    for loc in banks.supported_locales():
+        data = load_lexicon(loc).headcount_refs or {}
+        bank = banks.load_bank(loc)
+        people = [str(w).split("/") for k in banks.with_prefix(loc, "people.") for w in bank.get(k) or ()]
+        for words in people + [["Teamleiter", "Teamleitern"], ["x"], ["reps"]]:
+            nouns = sorted(dict.fromkeys(list(words) + list(data.get("nouns", ()))), key=len, reverse=True)
+            for noun in ("|".join(map(re.escape, nouns)), re.escape(words[0])):
+                for side in ("buyer", "seller"):
+                    for p, _ in list(data.get(side, ())) + list((data.get("keep_figure") or {}).get(side, ())):
+                        real = naming._needs(re.compile(p.replace("{n}", naming._FIGURE).replace("{noun}", noun)))
+                        assert set(naming._count_needs(p)) <= set(real), (loc, p, noun)
+                        checked += 1
+    assert checked > 100

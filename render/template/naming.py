@@ -376,8 +376,21 @@ def _count_rules(rows: tuple, noun: str) -> tuple:
     out = []
     for p, r in rows:
         pat = _rx(p.replace("{n}", _FIGURE).replace("{noun}", noun))
-        out.append((pat, tuple(r.replace("{n}", _FIGURE).split("|")), _needs(pat)))
+        out.append((pat, tuple(r.replace("{n}", _FIGURE).split("|")), _count_needs(p)))
     return tuple(out)
+
+
+_NO_NOUN = "Qa|Zb"  # an alternation with no literal run (`_needs`): the account's nouns' place in `_count_needs`
+
+
+@lru_cache(maxsize=256)
+def _count_needs(p: str) -> tuple[str, ...]:
+    """`_needs` of a head-count rule, the same for every account (the rule
+    parsed once, not once per account): the runs of its words around
+    `{noun}`, which every match says whatever the nouns; a run the nouns
+    themselves may add (their common start) is not needed to pass a rule
+    by, only to pass it by sooner."""
+    return _needs(re.compile(p.replace("{n}", _FIGURE).replace("{noun}", _NO_NOUN)))
 
 
 def _count_sub(R: Any, rules: tuple, s: str) -> str:
