@@ -700,3 +700,24 @@ def test_head_count_needs_parsed_once_are_needs_of_every_account():
                         assert set(naming._count_needs(p)) <= set(real), (loc, p, noun)
                         checked += 1
     assert checked > 100
+
+
+def test_account_caches_of_the_sales_renderer_are_keyed_by_their_account():
+    """The caches made once per account (`naming._count_plan`, `sales._staff_rx`,
+    `naming._stand_ins`) and per locale (`sales._any_term`) give each call
+    what it would get with every cache empty: the five accounts of
+    sales_pov rendered in reverse order, each call after the caches are
+    cleared, say what they say in plan order with the caches shared."""
+    from corpusc.render.template import naming, sales as sales_mod
+    h, calls = plan_of(EXAMPLES / "sales_pov.corpus")
+    shared = [c.model_dump_json() for c in render_all(h, calls)]
+    assert naming._COUNT_PLANS and sales_mod._staff_rx.cache_info().currsize
+    for k in reversed(range(len(calls))):
+        naming._COUNT_PLANS.clear()
+        naming._stand_ins.cache_clear()
+        sales_mod._staff_rx.cache_clear()
+        sales_mod._ANY_TERM.clear()
+        assert render_all(h, [calls[k]])[0].model_dump_json() == shared[k], calls[k].id
+    # and a cache made by another account is not taken: each call once more, the caches full of the others
+    for k in reversed(range(len(calls))):
+        assert render_all(h, [calls[k]])[0].model_dump_json() == shared[k], calls[k].id

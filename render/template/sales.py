@@ -7,6 +7,7 @@ turn, so each turn answers the one before it."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from corpusc.plan import rng
@@ -126,6 +127,21 @@ def _names_a_term(found: tuple[tuple[str, ...] | None, re.Pattern], text: str) -
         text = text.lower()
         return any(w in text for w in low)
     return rx.search(text) is not None
+
+
+@lru_cache(maxsize=1024)
+def _staff_rx(mine: tuple[str, ...], words: tuple[str, ...], counts: tuple[str, ...],
+              counted: tuple[str, ...]) -> re.Pattern:
+    """`Sales._staff_pattern`'s pattern, of all it is made of (the lexicon's
+    possessives and words, the account's people words and head counts):
+    assembled and compiled once per account, not once per call."""
+    alt = lambda ws: "|".join(sorted({re.escape(w) for w in ws if w}, key=len, reverse=True))  # noqa: E731
+    num = r"(?:\d[\d,.]*|" + alt(counts) + ")"
+    own = r"\b(?:" + alt(mine) + r")\b"
+    rx = own + r"(?= (?:" + num + r" )?(?:\S+ )?(?:" + alt(words) + r")\b)"
+    if counted:
+        rx += r"|" + own + r"(?= " + num + r" (?:" + alt(counted) + r")\b)"
+    return re.compile(rx, re.I)
 
 
 def _nice(x: float) -> int:
@@ -1541,13 +1557,7 @@ class Sales:
             return None, {}
         words = [str(w) for w in c.get("words") or ()] + [str(R.slots.get(k) or "") for k in ("people", "people_dat")]
         counts = [str(R.slots.get(k) or "") for k in ("reps", "managers", "seats")]
-        alt = lambda ws: "|".join(sorted({re.escape(w) for w in ws if w}, key=len, reverse=True))  # noqa: E731
-        num = r"(?:\d[\d,.]*|" + alt(counts) + ")"
-        own = r"\b(?:" + alt(mine) + r")\b"
-        rx = own + r"(?= (?:" + num + r" )?(?:\S+ )?(?:" + alt(words) + r")\b)"
-        if c.get("counted"):
-            rx += r"|" + own + r"(?= " + num + r" (?:" + alt(c["counted"]) + r")\b)"
-        return re.compile(rx, re.I), mine
+        return _staff_rx(tuple(mine), tuple(words), tuple(counts), tuple(c.get("counted") or ())), mine
 
     def _other_term(self, text: str, kw: dict | None) -> bool:
         """Whether a sentence names a price's term (`term_family.<term>`) other
