@@ -647,3 +647,77 @@ def test_lowered_once_searches_as_each_pattern_does():
                 [(m.span(), m.group()) for m in rx.finditer(s)], s
             hits += b is not None
     assert hits > 100
+
+
+def test_a_term_named_where_one_of_the_term_patterns_finds_it():
+    """`sales._names_a_term` (the lower-cased words looked up in ASCII text,
+    one combined pattern in other text) answers as searching each of the
+    locale's `_term_words` patterns: on every bank template of each locale,
+    with the term words put in, in several cases, and the case-fold
+    exceptions mixed in."""
+    from corpusc.render.template.sales import _any_term, _names_a_term, _term_words
+    rnd = random.Random(15)
+    fast_path = found = 0
+    for loc in banks.supported_locales():
+        terms, got = _term_words(loc), _any_term(loc)
+        assert (got is None) == (not terms)
+        if got is None:
+            continue
+        fast_path += got[0] is not None
+        words = [w for _, rx in terms for w in rx.pattern.replace("\\", "").split("|")]
+        texts = _texts(loc)[:3000]
+        for k, s in enumerate(list(texts)):
+            w = words[k % len(words)]
+            w = (w, w.upper(), w.title(), w.replace("s", "ſ"), w.replace("i", "ı"), w.replace("k", "K"))[k % 6]
+            i = rnd.randrange(len(s) + 1)
+            texts.append(s[:i] + w + s[i:])
+            texts.append(s[:i] + rnd.choice(CASEFIX) + s[i:])
+        for t in texts:
+            want = any(rx.search(t) for _, rx in terms)
+            assert _names_a_term(got, t) == want, (loc, t)
+            found += want
+    assert fast_path >= 1 and found > 1000
+
+
+def test_head_count_needs_parsed_once_are_needs_of_every_account():
+    """`naming._count_needs` (a rule's literal runs with the account's nouns
+    left out, parsed once) asks no run that the rule compiled for an
+    account's nouns (`_needs` of it) does not: passing a rule by on them
+    passes by only rules that could not match."""
+    from corpusc.render.template import naming
+    from corpusc.render.template.lexicon import load_lexicon
+    checked = 0
+    for loc in banks.supported_locales():
+        data = load_lexicon(loc).headcount_refs or {}
+        bank = banks.load_bank(loc)
+        people = [str(w).split("/") for k in banks.with_prefix(loc, "people.") for w in bank.get(k) or ()]
+        for words in people + [["Teamleiter", "Teamleitern"], ["x"], ["reps"]]:
+            nouns = sorted(dict.fromkeys(list(words) + list(data.get("nouns", ()))), key=len, reverse=True)
+            for noun in ("|".join(map(re.escape, nouns)), re.escape(words[0])):
+                for side in ("buyer", "seller"):
+                    for p, _ in list(data.get(side, ())) + list((data.get("keep_figure") or {}).get(side, ())):
+                        real = naming._needs(re.compile(p.replace("{n}", naming._FIGURE).replace("{noun}", noun)))
+                        assert set(naming._count_needs(p)) <= set(real), (loc, p, noun)
+                        checked += 1
+    assert checked > 100
+
+
+def test_account_caches_of_the_sales_renderer_are_keyed_by_their_account():
+    """The caches made once per account (`naming._count_plan`, `sales._staff_rx`,
+    `naming._stand_ins`) and per locale (`sales._any_term`) give each call
+    what it would get with every cache empty: the five accounts of
+    sales_pov rendered in reverse order, each call after the caches are
+    cleared, say what they say in plan order with the caches shared."""
+    from corpusc.render.template import naming, sales as sales_mod
+    h, calls = plan_of(EXAMPLES / "sales_pov.corpus")
+    shared = [c.model_dump_json() for c in render_all(h, calls)]
+    assert naming._COUNT_PLANS and sales_mod._staff_rx.cache_info().currsize
+    for k in reversed(range(len(calls))):
+        naming._COUNT_PLANS.clear()
+        naming._stand_ins.cache_clear()
+        sales_mod._staff_rx.cache_clear()
+        sales_mod._ANY_TERM.clear()
+        assert render_all(h, [calls[k]])[0].model_dump_json() == shared[k], calls[k].id
+    # and a cache made by another account is not taken: each call once more, the caches full of the others
+    for k in reversed(range(len(calls))):
+        assert render_all(h, [calls[k]])[0].model_dump_json() == shared[k], calls[k].id

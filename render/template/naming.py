@@ -94,14 +94,15 @@ def name_less(S: Any, drafts: list[Draft]) -> None:
     alt = "|".join(re.escape(x) for x in dict.fromkeys((company, short)) if x)
     said = _rx(rf"\b(?:{alt})\b")
     names = tuple(dict.fromkeys(x for x in (company, short) if x))  # a mention says one of these
-    rows: dict[str, tuple] = {}  # each side's rules, as the compiled rules' cache key
+    rows: dict[str, tuple] = {}  # each side's rules and their compiled form (`_prepared`), made once a call
     facts = _facts(S)
 
     def plain(s: str, side: str, d: Draft) -> str:
-        rs = rows.get(side)
-        if rs is None:
-            rs = rows[side] = tuple(tuple(x) for x in refs.get(side, ()))
-        new = _plain_named(R, s, rs, names, said, d.slots)
+        hit = rows.get(side)
+        if hit is None:
+            rs = tuple(tuple(x) for x in refs.get(side, ()))
+            hit = rows[side] = (rs, _prepared(names, rs))
+        new = _plain_named(R, s, hit[0], names, said, d.slots, hit[1])
         # a stock line without the name, or words that read as a signal ("our board"): as it was
         if new != s and (_stock(new, facts) or text_categories(R.loc, new) - text_categories(R.loc, s)):
             new = s
@@ -112,6 +113,7 @@ def name_less(S: Any, drafts: list[Draft]) -> None:
 _STAND = ("Qzxvfirmaqz", "Qzxvkurzqz")  # word characters no bank says
 
 
+@lru_cache(maxsize=1024)
 def _stand_ins(names: tuple[str, ...]) -> tuple[str, ...]:
     """Stand-ins for an account's names under which the locale's rules, compiled
     once, match where the rules compiled for the names would (compiled per
@@ -127,17 +129,27 @@ def _stand_ins(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(x if up else x.lower() for x in _STAND[:len(names)])
 
 
-def _plain_named(R: Any, text: str, refs: tuple, names: tuple[str, ...], said: re.Pattern, kw: dict[str, Any]) -> str:
+def _prepared(names: tuple[str, ...], refs: tuple) -> tuple:
+    """What `_plain_named` runs for these names and rules: (stand-ins, name ->
+    stand-in, the compiled rules, the stand-ins' pattern), or (), None, the
+    rules compiled for the names themselves, None for a name of other edges."""
+    stand = _stand_ins(names)
+    if not stand:
+        return (), None, _rules(*(names + ("",))[:2], refs), None
+    return stand, dict(zip(names, stand)), _rules(*(stand + ("",))[:2], refs), _rx(rf"\b(?:{'|'.join(stand)})\b")
+
+
+def _plain_named(R: Any, text: str, refs: tuple, names: tuple[str, ...], said: re.Pattern, kw: dict[str, Any],
+                 prepared: tuple | None = None) -> str:
     """`_plain` by the side's rules (`refs`) for an account's names (`said`
     finds them): compiled once for every account and run on the text with
     the names said by their stand-ins, or, for a name of other edges,
-    compiled for the name itself."""
-    stand = _stand_ins(names)
+    compiled for the name itself. `prepared`: `_prepared(names, refs)`, made
+    once by the caller."""
+    stand, to, rules, stand_said = prepared or _prepared(names, refs)
     if not stand:
-        return _plain(R, text, _rules(*(names + ("",))[:2], refs), said, kw)
-    to = dict(zip(names, stand))
-    out = _plain(R, said.sub(lambda m: to[m.group(0)], text), _rules(*(stand + ("",))[:2], refs),
-                 _rx(rf"\b(?:{'|'.join(stand)})\b"), kw)
+        return _plain(R, text, rules, said, kw)
+    out = _plain(R, said.sub(lambda m: to[m.group(0)], text), rules, stand_said, kw)
     for k, v in zip(stand, names):
         out = out.replace(k, v)
     return out
@@ -192,7 +204,17 @@ def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern, gap: int,
 
 def _facts(S: Any) -> frozenset[str]:
     """The lower-cased names and figures of the call's own facts: a sentence
-    saying one of them is this account's sentence with or without its name."""
+    saying one of them is this account's sentence with or without its name
+    (made once a call: `name_less` and `count_less` run after the call is
+    drafted, on its settled slots)."""
+    hit = S.__dict__.get("_naming_facts")
+    if hit is not None:
+        return hit
+    S._naming_facts = out = _call_facts(S)
+    return out
+
+
+def _call_facts(S: Any) -> frozenset[str]:
     R = S.R
     out = {w.lower() for p in S.P for w in _WORDS.findall(first_name(p.name))}
     for k in FACT_SLOTS:
@@ -278,22 +300,11 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
     data = R.lex.headcount_refs
     if not data:
         return
-    nouns = [str(R.slots.get("people") or ""), str(R.slots.get("people_dat") or "")] + list(data.get("nouns", ()))
-    noun = "|".join(re.escape(x) for x in sorted(dict.fromkeys(n for n in nouns if n), key=len, reverse=True))
     facts = _facts(S)
     figures = [R.slots.get(k) for k in ("reps", "managers")]
-    figures = [n for n in figures if isinstance(n, str) and n]
-    # a sentence with two of the figures is arithmetic ("with 40 people and five leads, each…"): as it is
-    both = _rx("|".join(rf"\b{re.escape(n)} (?:{noun})\b" for n in figures) or "(?!)")
-    for n in figures:
-        said = _rx(rf"\b{re.escape(n)} (?:{noun})\b")
-        # the rules compiled once for every figure, the figure said by a stand-in while they run: each
-        # rule has a space before {n} and after it, so the figure it matches is a word of its own
-        token = _rx(rf"(?<!\w){re.escape(n)}(?!\w)")
-        rules = {side: _count_rules(_rows(data.get(side, ())), noun) for side in ("buyer", "seller")}
-        # where the line without its figure would be a stock line: the figure kept, the words it counts varied
-        same = {side: _count_rules(_rows((data.get("keep_figure") or {}).get(side, ())), noun)
-                for side in ("buyer", "seller")}
+    figures = tuple(n for n in figures if isinstance(n, str) and n)
+    both, plans = _count_plan(data, str(R.slots.get("people") or ""), str(R.slots.get("people_dat") or ""), figures)
+    for n, said, token, rules, same in plans:
 
         def without(s: str, side: str, d: Draft, rules=rules, same=same, n=n, token=token) -> str:
             if len(both.findall(s)) >= 2:
@@ -307,6 +318,41 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
                 new = s  # a signal it did not carry, or words the sentence already says ("bei Teams Ihrer Größe" twice)
             return new
         _rewrite(S, drafts, said, COUNT_GAP, without, (n + " ",))
+
+
+# `_count_plan`'s plans, keyed by the lexicon's head-count rules (their identity: the entry holds them, so the
+# id is not reused while it lives) and the account's people words and figures, all a plan is made of
+_COUNT_PLANS: dict[tuple, tuple] = {}
+
+
+def _count_plan(data: dict, people: str, people_dat: str, figures: tuple[str, ...]) -> tuple:
+    """The patterns `count_less` runs for an account (made once per account,
+    not once per call): two figures in one sentence (`both`), and per figure
+    (the figure, its mentions, its token, each side's rules and the rules
+    that keep it)."""
+    key = (id(data), people, people_dat, figures)
+    hit = _COUNT_PLANS.get(key)
+    if hit is not None and hit[0] is data:
+        return hit[1]
+    nouns = [people, people_dat] + list(data.get("nouns", ()))
+    noun = "|".join(re.escape(x) for x in sorted(dict.fromkeys(n for n in nouns if n), key=len, reverse=True))
+    # a sentence with two of the figures is arithmetic ("with 40 people and five leads, each…"): as it is
+    both = _rx("|".join(rf"\b{re.escape(n)} (?:{noun})\b" for n in figures) or "(?!)")
+    plans = []
+    for n in figures:
+        said = _rx(rf"\b{re.escape(n)} (?:{noun})\b")
+        # the rules compiled once for every figure, the figure said by a stand-in while they run: each
+        # rule has a space before {n} and after it, so the figure it matches is a word of its own
+        token = _rx(rf"(?<!\w){re.escape(n)}(?!\w)")
+        rules = {side: _count_rules(_rows(data.get(side, ())), noun) for side in ("buyer", "seller")}
+        # where the line without its figure would be a stock line: the figure kept, the words it counts varied
+        same = {side: _count_rules(_rows((data.get("keep_figure") or {}).get(side, ())), noun)
+                for side in ("buyer", "seller")}
+        plans.append((n, said, token, rules, same))
+    if len(_COUNT_PLANS) >= 4096:  # a bound on a long build's accounts
+        _COUNT_PLANS.clear()
+    out = _COUNT_PLANS[key] = (data, (both, tuple(plans)))
+    return out[1]
 
 
 def _said_twice(s: str) -> int:
@@ -330,8 +376,21 @@ def _count_rules(rows: tuple, noun: str) -> tuple:
     out = []
     for p, r in rows:
         pat = _rx(p.replace("{n}", _FIGURE).replace("{noun}", noun))
-        out.append((pat, tuple(r.replace("{n}", _FIGURE).split("|")), _needs(pat)))
+        out.append((pat, tuple(r.replace("{n}", _FIGURE).split("|")), _count_needs(p)))
     return tuple(out)
+
+
+_NO_NOUN = "Qa|Zb"  # an alternation with no literal run (`_needs`): the account's nouns' place in `_count_needs`
+
+
+@lru_cache(maxsize=256)
+def _count_needs(p: str) -> tuple[str, ...]:
+    """`_needs` of a head-count rule, the same for every account (the rule
+    parsed once, not once per account): the runs of its words around
+    `{noun}`, which every match says whatever the nouns; a run the nouns
+    themselves may add (their common start) is not needed to pass a rule
+    by, only to pass it by sooner."""
+    return _needs(re.compile(p.replace("{n}", _FIGURE).replace("{noun}", _NO_NOUN)))
 
 
 def _count_sub(R: Any, rules: tuple, s: str) -> str:

@@ -7,6 +7,7 @@ turn, so each turn answers the one before it."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from corpusc.plan import rng
@@ -96,6 +97,51 @@ def _term_words(loc: str) -> tuple[tuple[str, re.Pattern], ...]:
             (k.rsplit(".", 1)[-1], re.compile("|".join(re.escape(str(w)) for w in bank[k]), re.I))
             for k in with_prefix(loc, "term_family.") if bank.get(k))
     return hit
+
+
+_ANY_TERM: dict[str, tuple[tuple[str, ...] | None, re.Pattern] | None] = {}
+# characters outside ASCII that `re.IGNORECASE` matches to ASCII ones (dotless i, long s, Kelvin, dotted I)
+_FOLDS_TO_ASCII = frozenset("\u0131\u017f\u212a\u0130")
+
+
+def _any_term(loc: str) -> tuple[tuple[str, ...] | None, re.Pattern] | None:
+    """All the locale's `_term_words` at once (keyed by the locale, as they
+    are): their words lower-cased, and one pattern of them all, which finds
+    a match where one of theirs does. In ASCII text a word matches case-blind
+    where its lower case is in the text's: the words are then looked up with
+    `in` (None where a word has a letter `re` folds to ASCII); in other text
+    the pattern searches. A sentence neither finds names no term."""
+    if loc not in _ANY_TERM:
+        words = _term_words(loc)
+        bank = load_bank(loc)
+        raw = [str(w) for k in with_prefix(loc, "term_family.") if bank.get(k) for w in bank[k]]
+        low = None if any(_FOLDS_TO_ASCII & set(w) for w in raw) else tuple(w.lower() for w in raw)
+        _ANY_TERM[loc] = (low, re.compile("|".join(f"(?:{rx.pattern})" for _, rx in words), re.I)) if words else None
+    return _ANY_TERM[loc]
+
+
+def _names_a_term(found: tuple[tuple[str, ...] | None, re.Pattern], text: str) -> bool:
+    """Whether one of the locale's term words is in `text` (`_any_term`)."""
+    low, rx = found
+    if low is not None and text.isascii():
+        text = text.lower()
+        return any(w in text for w in low)
+    return rx.search(text) is not None
+
+
+@lru_cache(maxsize=1024)
+def _staff_rx(mine: tuple[str, ...], words: tuple[str, ...], counts: tuple[str, ...],
+              counted: tuple[str, ...]) -> re.Pattern:
+    """`Sales._staff_pattern`'s pattern, of all it is made of (the lexicon's
+    possessives and words, the account's people words and head counts):
+    assembled and compiled once per account, not once per call."""
+    alt = lambda ws: "|".join(sorted({re.escape(w) for w in ws if w}, key=len, reverse=True))  # noqa: E731
+    num = r"(?:\d[\d,.]*|" + alt(counts) + ")"
+    own = r"\b(?:" + alt(mine) + r")\b"
+    rx = own + r"(?= (?:" + num + r" )?(?:\S+ )?(?:" + alt(words) + r")\b)"
+    if counted:
+        rx += r"|" + own + r"(?= " + num + r" (?:" + alt(counted) + r")\b)"
+    return re.compile(rx, re.I)
 
 
 def _nice(x: float) -> int:
@@ -188,6 +234,7 @@ class Sales:
         self.dates = tuple(v.lower() for v in (R.slots.get("day"), R.slots.get("meet")) if isinstance(v, str) and v)
         # the words naming a price's term, by term (`_other_term`), and the draft each turn's slots belong to
         self.term_words = _term_words(R.loc)
+        self.any_term = _any_term(R.loc)
         self.draft_of: dict[int, Draft] = {}
         if R.veto is None:
             R.veto = self._vetoed
@@ -1510,13 +1557,7 @@ class Sales:
             return None, {}
         words = [str(w) for w in c.get("words") or ()] + [str(R.slots.get(k) or "") for k in ("people", "people_dat")]
         counts = [str(R.slots.get(k) or "") for k in ("reps", "managers", "seats")]
-        alt = lambda ws: "|".join(sorted({re.escape(w) for w in ws if w}, key=len, reverse=True))  # noqa: E731
-        num = r"(?:\d[\d,.]*|" + alt(counts) + ")"
-        own = r"\b(?:" + alt(mine) + r")\b"
-        rx = own + r"(?= (?:" + num + r" )?(?:\S+ )?(?:" + alt(words) + r")\b)"
-        if c.get("counted"):
-            rx += r"|" + own + r"(?= " + num + r" (?:" + alt(c["counted"]) + r")\b)"
-        return re.compile(rx, re.I), mine
+        return _staff_rx(tuple(mine), tuple(words), tuple(counts), tuple(c.get("counted") or ())), mine
 
     def _other_term(self, text: str, kw: dict | None) -> bool:
         """Whether a sentence names a price's term (`term_family.<term>`) other
@@ -1525,7 +1566,7 @@ class Sales:
         order form; "a one-year term, and a three-year term brings the price
         down" compares the two."""
         d = self.draft_of.get(id(kw)) if kw and self.term_words else None
-        if d is None:
+        if d is None or not _names_a_term(self.any_term, text):
             return False
         new = {name for name, rx in self.term_words if rx.search(text)}
         if not new:
