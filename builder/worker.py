@@ -39,6 +39,7 @@ def steady_gc() -> None:
     (a call allocates some hundred thousand short-lived objects). A build's
     worker and the speed benchmarks (benchmarks/bench_render.py) set it alike."""
     import gc
+    gc.collect()  # what is garbage already is not kept for good
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
 
