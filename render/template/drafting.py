@@ -9,6 +9,7 @@ import heapq
 import re
 from bisect import bisect_right
 from difflib import SequenceMatcher
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any, Callable, Sequence
 
@@ -140,6 +141,13 @@ class Draft:
         self.words += text.count(" ") + 1
 
 
+@lru_cache(maxsize=1 << 12)
+def _whole_word(v: str) -> re.Pattern:
+    """`v` as a whole word, compiled once per value (a call's personal values are
+    looked for in each of its turns; the pattern depends on the value alone)."""
+    return re.compile(r"(?<!\w)" + re.escape(v) + r"(?!\w)")
+
+
 def pii_spans(pii: tuple[tuple[str, str], ...], text: str) -> list[tuple[str, int, int]]:
     """(category, start, end) of each personal value of `pii` a turn's words
     say, as a whole word: the values are the call's own slot values (drawn by
@@ -149,7 +157,7 @@ def pii_spans(pii: tuple[tuple[str, str], ...], text: str) -> list[tuple[str, in
     for cat, v in pii:
         if not v or v not in text:
             continue
-        for m in re.finditer(r"(?<!\w)" + re.escape(v) + r"(?!\w)", text):
+        for m in _whole_word(v).finditer(text):
             a, b = m.span()
             if all(b <= x or y <= a for _, x, y in out):
                 out.append((cat, a, b))
@@ -267,10 +275,15 @@ class Drafter:
         if not lst:
             return False
         used = self.used.get(key) or ()
+        n = len(lst)
         if self.memory is None:
-            return len(used) < len(lst)
-        other = self._told_elsewhere(key, len(lst))
-        return any(j not in used and j not in other for j in range(len(lst)))
+            return len(used) < n
+        other = self._elsewhere.get(key)
+        if other is None:
+            other = self._told_elsewhere(key, n)
+        if not other:  # most keys are told in every call: an index is free when fewer are used than held
+            return len(used) < n or any(j not in used for j in range(n))
+        return any(j not in used and j not in other for j in range(n))
 
     def template(self, key: str):
         lst = self.bank.get(key)
@@ -287,7 +300,12 @@ class Drafter:
         i = int(self.r.random() * n)  # rng.below, inlined
         if i >= n:
             i = n - 1
-        other = self._told_elsewhere(key, n) if self.memory is not None else None
+        if self.memory is not None:
+            other = self._elsewhere.get(key)
+            if other is None:
+                other = self._told_elsewhere(key, n)
+        else:
+            other = None
         if other and any(j not in used and j not in other for j in range(n)):
             # told in another call of the account: this call's own, while it has one left (a
             # sentence it must say takes another's after that, an elaboration none: `left`)

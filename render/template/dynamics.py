@@ -418,7 +418,13 @@ def _said_once(R, f: str, text: str) -> bool:
     if not once:
         return False
     w = f.strip(",.!? ").lower()
-    return w in _once_words(tuple(once)) and re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.I) is not None
+    return w in _once_words(tuple(once)) and _whole_word_i(w).search(text) is not None
+
+
+@lru_cache(maxsize=256)
+def _whole_word_i(w: str) -> re.Pattern:
+    """`w` as a whole word, any case: compiled once per word (a locale's few once-a-turn fillers)."""
+    return re.compile(rf"(?<!\w){re.escape(w)}(?!\w)", re.I)
 
 
 def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
