@@ -9,7 +9,6 @@ import heapq
 import re
 from bisect import bisect_right
 from difflib import SequenceMatcher
-from functools import lru_cache
 from operator import attrgetter
 from typing import Any, Callable, Sequence
 
@@ -141,11 +140,26 @@ class Draft:
         self.words += text.count(" ") + 1
 
 
-@lru_cache(maxsize=1 << 12)
-def _whole_word(v: str) -> re.Pattern:
-    """`v` as a whole word, compiled once per value (a call's personal values are
-    looked for in each of its turns; the pattern depends on the value alone)."""
-    return re.compile(r"(?<!\w)" + re.escape(v) + r"(?!\w)")
+def _is_word(ch: str) -> bool:
+    """A character `\\w` matches (in a str pattern): a letter, a digit or a number, or `_`."""
+    return ch.isalnum() or ch == "_"
+
+
+def whole_words(v: str, text: str):
+    """(start, end) of each occurrence of `v` in `text` that no word character
+    touches on either side, as `re.finditer(r"(?<!\\w)" + re.escape(v) + r"(?!\\w)",
+    text)` finds them (left to right, a match resuming the search at its end),
+    without a pattern to compile per value: a call's personal values are its
+    own, so each one's pattern was compiled for the call that says it."""
+    n, k = len(text), len(v)
+    at = text.find(v)
+    while at >= 0:
+        end = at + k
+        if (at == 0 or not _is_word(text[at - 1])) and (end >= n or not _is_word(text[end])):
+            yield at, end
+            at = text.find(v, end)
+        else:
+            at = text.find(v, at + 1)
 
 
 def pii_spans(pii: tuple[tuple[str, str], ...], text: str) -> list[tuple[str, int, int]]:
@@ -157,8 +171,7 @@ def pii_spans(pii: tuple[tuple[str, str], ...], text: str) -> list[tuple[str, in
     for cat, v in pii:
         if not v or v not in text:
             continue
-        for m in _whole_word(v).finditer(text):
-            a, b = m.span()
+        for a, b in whole_words(v, text):
             if all(b <= x or y <= a for _, x, y in out):
                 out.append((cat, a, b))
     return sorted(out, key=lambda x: x[1])
@@ -533,7 +546,7 @@ class Drafter:
         t = self.template(key)
         text = self.render(t, kw)
         tries = 4
-        while tries and kw and (self.selfref or self._own_role(text, kw.get("role"))):
+        while tries and kw and (self.selfref or ((role := kw.get("role")) and self._own_role(text, role))):
             # nobody names themselves or their own role in the third person ("our CFO" from the CFO):
             # another of the bank's templates or alternatives
             self.selfref = False
@@ -639,7 +652,10 @@ class Drafter:
         """`text` continues a sentence that ended with a comma: lower-case its
         first letter unless it starts with a name, an acronym or `I`."""
         w = text.split(" ", 1)[0].strip(",.?!;:")
-        if w in self.proper() or w.removesuffix("'s").removesuffix("’s") in self.proper():  # not strip("'s"): Wes
+        proper = self._proper
+        if proper is None:
+            proper = self.proper()
+        if w in proper or w.removesuffix("'s").removesuffix("’s") in proper:  # not strip("'s"): Wes
             return text
         return self.lex.lower_first(text)
 

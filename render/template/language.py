@@ -166,6 +166,8 @@ _SENTENCE_START = re.compile(r"(?<=[.?!] )(?<!a\.m\. )(?<!p\.m\. )(?<!e\.g\. )(?
 
 _MESSY = re.compile(r"[ ,.][,.?!;:]").search
 _LOWER_START = re.compile(r"[.?!] [a-z]").search  # what `_SENTENCE_START` needs: most sentences hold none
+# either of the two above, in one scan: a sentence that holds neither (most) is looked at once, not twice
+_EITHER = re.compile(r"[ ,.][,.?!;:]|[.?!] [a-z]").search
 
 
 def _upper_after(m: re.Match) -> str:
@@ -177,15 +179,16 @@ def tidy(s: str, cap: bool = True) -> str:
     the start (unless `cap` is off) and after each full stop."""
     if "  " in s or s[:1] == " " or s[-1:] == " ":
         s = " ".join(s.split())
-    # one search for what the ten tests below look for (and a little more): most sentences hold none
-    if _MESSY(s) is not None and (" ," in s or " ." in s or " ?" in s or " !" in s or " ;" in s or ",," in s
-                                  or ".." in s or ",." in s or ".," in s or " :" in s):
-        s = (s.replace(" ,", ",").replace(" .", ".").replace(" ?", "?").replace(" !", "!").replace(" ;", ";").replace(" :", ":")
-             .replace(",,", ",").replace(",.", ".").replace(".,", ",").replace("?.", "?"))
-        if ".." in s and "..." not in s:
-            s = s.replace("..", ".")
-    if _LOWER_START(s) is not None:  # a sentence composed of parts: capitals after a full stop
-        s = _SENTENCE_START.sub(_upper_after, s)
+    if _EITHER(s) is not None:
+        # one search for what the ten tests below look for (and a little more): most sentences hold none
+        if _MESSY(s) is not None and (" ," in s or " ." in s or " ?" in s or " !" in s or " ;" in s or ",," in s
+                                      or ".." in s or ",." in s or ".," in s or " :" in s):
+            s = (s.replace(" ,", ",").replace(" .", ".").replace(" ?", "?").replace(" !", "!").replace(" ;", ";")
+                 .replace(" :", ":").replace(",,", ",").replace(",.", ".").replace(".,", ",").replace("?.", "?"))
+            if ".." in s and "..." not in s:
+                s = s.replace("..", ".")
+        if _LOWER_START(s) is not None:  # a sentence composed of parts: capitals after a full stop
+            s = _SENTENCE_START.sub(_upper_after, s)
     if cap and s and s[0].islower():
         s = s[0].upper() + s[1:]
     return s

@@ -1,0 +1,128 @@
+"""The shared drafting core's shortcuts (render/template/drafting.py,
+language.py, dynamics.py) answer exactly as the plain code they replace
+(issue 15: faster, byte-identical). Speed itself is measured in
+benchmarks/bench_render.py, never here."""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+
+from corpusc.render.template import dynamics
+from corpusc.render.template.banks import told
+from corpusc.render.template.drafting import Drafter, pii_spans, whole_words
+from corpusc.render.template.language import _EITHER, _LOWER_START, _MESSY, tidy
+
+from .test_engine import EXAMPLES, plan_of
+
+# letters, digits that are not decimal (²), a combining accent (no word character), `_`, punctuation
+ALPHABET = "ab _.-1ßé²\u0301,"
+
+
+def _plain_whole(v: str, text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(r"(?<!\w)" + re.escape(v) + r"(?!\w)", text)]
+
+
+def test_word_character_test_is_the_regex_word_class():
+    """`_is_word` is `\\w` of a str pattern, on every code point."""
+    from corpusc.render.template.drafting import _is_word
+    w = re.compile(r"\w")
+    assert all((w.match(c) is not None) == _is_word(c) for c in map(chr, range(sys.maxunicode + 1)))
+
+
+def test_whole_words_by_find_are_the_lookaround_pattern_s_matches():
+    """`whole_words` (str.find and a look at each side) finds the spans the
+    pattern `(?<!\\w)value(?!\\w)` finds, overlapping candidates and
+    touching word characters included."""
+    rnd = random.Random(15)
+    found = 0
+    for _ in range(60000):
+        v = "".join(rnd.choice(ALPHABET) for _ in range(rnd.randint(1, 3)))
+        text = "".join(rnd.choice(ALPHABET) for _ in range(rnd.randint(0, 16)))
+        want = _plain_whole(v, text)
+        assert list(whole_words(v, text)) == want, (v, text)
+        found += bool(want)
+    assert 0 < found < 60000  # both answers occur
+
+
+def test_pii_spans_are_the_spans_of_the_plain_patterns():
+    """`pii_spans` over values found with `whole_words` is the same list as
+    with the per-value pattern it used to compile (longest value first, no overlaps)."""
+    def plain(pii, text):
+        out = []
+        for cat, v in pii:
+            if not v or v not in text:
+                continue
+            for m in re.finditer(r"(?<!\w)" + re.escape(v) + r"(?!\w)", text):
+                a, b = m.span()
+                if all(b <= x or y <= a for _, x, y in out):
+                    out.append((cat, a, b))
+        return sorted(out, key=lambda x: x[1])
+    pii = (("name", "Peter Yilmaz"), ("iban", "DE89 3704"), ("name", "Yilmaz"), ("phone", "555-0100"), ("x", ""))
+    texts = ["Peter Yilmaz, and Yilmaz again; Yilmazer is not one.", "DE89 3704 0044 for Peter Yilmaz_ 555-0100.",
+             "call 555-01001 or 555-0100", ""]
+    rnd = random.Random(5)
+    words = ["Peter", "Yilmaz", "DE89", "3704", "555-0100", "_", "x", " ", ",", "é"]
+    texts += [" ".join(rnd.choice(words) for _ in range(rnd.randint(1, 8))) for _ in range(3000)]
+    hit = 0
+    for text in texts:
+        got = pii_spans(pii, text)
+        assert got == plain(pii, text), text
+        hit += bool(got)
+    assert hit
+
+
+def test_tidy_one_prefilter_finds_what_either_filter_finds():
+    """`_EITHER` (the one scan `tidy` makes first) finds something exactly
+    where `_MESSY` or `_LOWER_START` does, so a text it passes over needs
+    neither fix."""
+    rnd = random.Random(11)
+    both = 0
+    for _ in range(40000):
+        s = "".join(rnd.choice(" ,.?!;:aBz") for _ in range(rnd.randrange(0, 14)))
+        either = _MESSY(s) is not None or _LOWER_START(s) is not None
+        assert (_EITHER(s) is not None) == either, s
+        both += either
+    assert 0 < both < 40000
+    assert tidy("we looked at it , and it works . then we left") == "We looked at it, and it works. Then we left"
+    assert tidy("four a.m. was early", cap=False) == "four a.m. was early"
+
+
+def test_left_is_the_plain_reading_of_used_and_told_elsewhere():
+    """`Drafter.left` (an untold key answered by its used count) says what
+    the plain test over every template says, for a call without memory, a
+    call sharing its account's memory, told and untold keys, and used sets
+    with an index past the bank (a caller may mark any)."""
+    h, calls = plan_of(EXAMPLES / "sales_pov.corpus", n=1)
+    R = Drafter(calls[0], h)
+    keys = [k for k, v in R.bank.items() if isinstance(v, list) and 2 <= len(v) <= 12]
+    keys = [k for k in keys if told(k)][:5] + [k for k in keys if not told(k)][:5]
+    assert any(told(k) for k in keys) and not all(told(k) for k in keys)
+    rnd = random.Random(2)
+    seen = set()
+    for memory in (None, ("acct-a", 0, 3), ("acct-b", 2, 3)):
+        R.memory, R._elsewhere = memory, {}
+        for key in keys:
+            n = len(R.bank[key])
+            for _ in range(40):
+                used = {j for j in range(n + 1) if rnd.random() < 0.7}
+                R.used[key] = used
+                if memory is None:
+                    want = len(used) < n
+                else:
+                    other = R._told_elsewhere(key, n)
+                    want = any(j not in used and j not in other for j in range(n))
+                assert R.left(key) == want, (memory, key, used)
+                seen.add(want)
+    assert seen == {True, False}
+
+
+def test_once_a_turn_filler_pattern_is_compiled_per_word_alike():
+    """The once-a-turn filler test finds the word as the pattern built for it
+    each time did: any case, a whole word."""
+    for w, text, want in (("also", "Also, wir", True), ("also", "Alsohne", False), ("also", "wir also.", True),
+                          ("äh", "Äh ja", True), ("äh", "Ähnlich", False)):
+        assert (dynamics._whole_word_i(w).search(text) is not None) == want
+        assert (re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.I) is not None) == want
+    assert dynamics._whole_word_i("also") is dynamics._whole_word_i("also")
