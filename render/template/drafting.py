@@ -782,6 +782,9 @@ class Drafter:
                 "interjection": sp.cut and tm.overlaps is not None,
                 "disfluencies": sp.disfluencies(), "questions": sp.text.count("?")}))
         evid.sort(key=attrgetter("turn", "start", "end"))
+        # the call is written: the dialogue's veto (a method of the dialogue, which holds this Drafter) is let
+        # go, so the call's drafts are freed when it returns instead of waiting, a cycle, for a collection
+        self.veto = None
         return fast(RenderedCall, **{"call_id": call.id, "locale": call.locale, "turns": turns, "evidence": evid,
                                      "duration": max((t.end for t in times), default=0.0)})
 
