@@ -127,18 +127,3 @@ def test_once_a_turn_filler_pattern_is_compiled_per_word_alike():
         assert (re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.I) is not None) == want
     assert dynamics._whole_word_i("also") is dynamics._whole_word_i("also")
 
-
-def test_a_loaded_locale_s_banks_are_frozen_out_of_the_collector():
-    """`load_bank` freezes what it loaded (gc.freeze): a bank's template
-    lists are no longer among the objects a collection walks, while objects
-    made after it still are (in a fresh process: the test session's own
-    freezes and unfreezes would otherwise decide the answer)."""
-    import subprocess
-    code = ("import gc\n"
-            "from corpusc.render.template.banks import load_bank\n"
-            "lst = next(v for v in load_bank('en-US').values() if isinstance(v, list))\n"
-            "later = [object()]\n"
-            "ids = {id(o) for o in gc.get_objects()}\n"
-            "print(id(lst) in ids, id(later) in ids, gc.get_freeze_count() > 0)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert out == ["False", "True", "True"], out

@@ -6,7 +6,6 @@ a locale missing a key is refused before any call renders."""
 
 from __future__ import annotations
 
-import gc
 import json
 import re
 from fnmatch import fnmatchcase
@@ -28,19 +27,8 @@ class UnsupportedLocale(LookupError):
 def load_bank(locale: str) -> dict[str, Any]:
     """All JSON files of one locale, flattened to dotted keys; lists of strings
     are compiled templates, other lists stay data. Keys starting with `_` are
-    comments. Kept compiled between processes (render/template/memo.py).
-
-    The banks live as long as the process (tens of thousands of templates a
-    locale): once loaded they are frozen out of the cyclic collector
-    (`gc.freeze`, as a build's worker freezes its header), so its full passes,
-    which the calls after the first set off, no longer walk them: one such
-    pass over a freshly loaded locale was a third of the CPU of the 14 calls
-    of examples/sales_pov.corpus. Objects alive at that moment stay frozen
-    too (the call being drafted: its objects are never collected as cycles,
-    a one-time cost per locale and process)."""
-    bank = kept("bank", locale, lambda: _load(locale, compile_template))
-    gc.freeze()
-    return bank
+    comments. Kept compiled between processes (render/template/memo.py)."""
+    return kept("bank", locale, lambda: _load(locale, compile_template))
 
 
 @lru_cache(maxsize=None)
