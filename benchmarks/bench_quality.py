@@ -405,37 +405,11 @@ def personas(out: Path, kind: str) -> dict:
 
 def speed(spec: Path, limit: int) -> dict:
     """The template renderer alone on the spec's first `limit` planned calls:
-    calls per CPU-second of this process (planning not counted)."""
-    from corpusc.builder.compile import compile_spec, engine, renderer_options
-    from corpusc.diagnostics.model import Sink
-    from corpusc.plan import planner as planmod
-    from corpusc.render import registry as renderers
-    sink = Sink()
-    compiled = compile_spec(os.path.relpath(spec), sink)
-    prog = compiled.program
-    header = planmod.header(prog, compiled.spec_hash)
-    r = renderers.get(engine(prog))
-    opts = renderer_options(prog, r.Options.model_fields)
-    calls = []
-    for c in planmod.calls(prog):
-        calls.append(c)
-        if len(calls) >= limit:
-            break
-    # data loaded once, as a build's worker does: one call of each locale, population and medium
-    # (each loads its own banks and their prepared variants), so the loop times the steady state
-    # (the build before this has filled the template cache, render/template/memo.py, as builds do)
-    warm: set[tuple] = set()
-    for c in calls:
-        if (c.locale, c.population, c.medium) not in warm:
-            warm.add((c.locale, c.population, c.medium))
-            r.render(c, header, opts)
-    from corpusc.builder.worker import steady_gc
-    steady_gc()  # as a build's worker renders
-    t0 = time.process_time()
-    for c in calls:
-        r.render(c, header, opts)
-    cpu = time.process_time() - t0
-    return {"calls": len(calls), "cpu_seconds": round(cpu, 3), "calls_per_cpu_second": round(len(calls) / cpu, 1)}
+    calls per CPU-second of this process (planning not counted), measured as
+    bench_render.py measures it (one warm-up call per locale, population and
+    medium, the collector as a build's worker sets it)."""
+    from bench_render import measure  # here: bench_render imports this module
+    return measure(spec, limit)
 
 
 # ---- the report --------------------------------------------------------------------------------
