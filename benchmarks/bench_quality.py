@@ -37,7 +37,6 @@ import random
 import subprocess
 import sys
 import tempfile
-import time
 import wave
 from pathlib import Path
 from typing import Any
