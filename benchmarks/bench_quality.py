@@ -32,8 +32,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import random
+import re
 import subprocess
 import sys
 import tempfile
