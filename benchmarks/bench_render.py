@@ -119,18 +119,19 @@ def run(a: argparse.Namespace, tmp: Path) -> None:
         one(sys.executable, corpora[name])
         if base_root:
             one(a.base, corpora[name] if name == "generated" else base_root / corpora[name].relative_to(ROOT))
-        figs, ratios = [], []
+        figs, ratios, bases = [], [], []
         for _ in range(a.repeat):
             figs.append(one(sys.executable, corpora[name]))
             if base_root:
                 spec = corpora[name] if name == "generated" else base_root / corpora[name].relative_to(ROOT)
                 b = one(a.base, spec)
+                bases.append(b)
                 ratios.append(figs[-1] / b)
         cps = statistics.median(figs)
         if base_root:
             r = statistics.median(ratios)
-            print(f"{name:15} {cps:7.1f} calls/CPU-s  {r:.2f}x of {base_root}'s, pair by pair (median of {len(ratios)})",
-                  flush=True)
+            print(f"{name:15} {cps:7.1f} calls/CPU-s  {r:.2f}x of {base_root}'s {statistics.median(bases):.1f}, "
+                  f"pair by pair (median of {len(ratios)})", flush=True)
         else:
             base = SPEED_BEFORE[name]
             print(f"{name:15} {cps:7.1f} calls/CPU-s  ({cps / base:.2f}x of 234c96f's {base:.0f} measured then; "
