@@ -52,8 +52,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # 300 calls of its own examples and of the generated spec, as bench_render.py
 # measures it), the median of 5 fresh processes each run in turn with main's
 # (`bench_render.py --base /tmp/venv-base/bin/python --repeat 5`, session 18):
-# the issue keeps the renderer within 2x of this. (Taken under load in session
-# 14 as 500, 790 and 470, which understated 234c96f.)
+# the issue keeps the renderer within 2x of this. (Taken earlier under load
+# as 500, 790 and 470, which understated 234c96f.)
 SPEED_BEFORE = {"sales_pov": 542.7, "contact_center": 1016.3, "generated": 609.0}
 HOLD_MIN_SEC = 10.0  # a hold this long must be heard in the dialogue (and any hold phrase needs a hold)
 DURATION_TOLERANCE = 1.0
