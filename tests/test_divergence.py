@@ -144,6 +144,8 @@ def _things(locale: str) -> list[str]:
 def _shape(quote: str, things: list[str]) -> str | None:
     """A moment's first sentence with its topic replaced: the template it came from."""
     first = re.split(r"(?<=[.!?])\s", quote, maxsplit=1)[0]
+    # a spoken opener ("Okay, ", "Hm, ", "Look, ") is one of the template's alternatives, not another shape
+    first = re.sub(r"^(?:okay|hm|well|so|look|right), (?=\S)", "", first, flags=re.I)
     low = first.lower()
     for t in things:
         if t.lower() in low:

@@ -27,8 +27,10 @@ CALLS = 300
 # the 1,000-call figure (bench_quality) is about twice this one. Main at 15a062b: 0.051 on
 # seed 1 (seeds 1-5: 0.051-0.056; 1,000 calls of seed 3: 0.111); with the accounts' own staff
 # words and CRM and the fact-anchored wordings of the most repeated lines: 0.042 (seeds 1-3:
-# 0.041-0.044).
-MAX_VERBATIM = 0.047
+# 0.041-0.044). Main at 83a5a55: 0.0391 (seed 2: 0.0392; 1,000 calls of seed 3: 8.9%); with
+# more wordings in the most drawn keys, buyer openers ("Na ja, ...") on the buyer's
+# additions, moments and questions, and ritual lines said shorter: 0.0308 (seed 2: 0.0319).
+MAX_VERBATIM = 0.034
 WORD = re.compile(r"[A-Za-zÄÖÜäöüß][A-Za-zÄÖÜäöüß'&-]*")
 
 
@@ -115,8 +117,9 @@ WRAP_TURNS = 6
 # replies, three of them six words or more); now 4 (a next-step reply, not a wrap-up).
 MAX_WRAP_CALLS = 6
 # the share of 6+-word sentences (the test's own splitter) said verbatim in another of the 300
-# calls: main at 3cd86f0 0.0458 (the wrap-up replies, the ritual questions); now 0.041
-MAX_OWN_VERBATIM = 0.044
+# calls: main at 3cd86f0 0.0458 (the wrap-up replies, the ritual questions); 83a5a55 0.0415;
+# now 0.0327 (seed 2: 0.0336)
+MAX_OWN_VERBATIM = 0.036
 
 
 def _sentences(text: str) -> list[str]:

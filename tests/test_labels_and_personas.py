@@ -204,7 +204,7 @@ MORE_WORDS = {
     "technical_gatekeeper": r"keep (?:calls|it|recordings)|how long|login|log-in|revoked|get at|audit|own team|"
                             r"cobble|build (?:it|this)|wie lange|Anmeldung|gesperrt|Protokoll|eigenen Team|"
                             r"zusammenbauen|speichern|löschen|delete|intern bauen|Rechenzentrum|zugreifen|open calls|"
-                            r"on your side can|aufsetzen|meinem Team",
+                            r"on your side can|aufsetzen|meinem Team|Anbindung|wer kommt da ran",
     "analytical_evaluator": r"how many|how often|wie viele|wie oft|check|prüf",
     "executive_champion": r"exec|saved|visible|month|similar compan|sichtbar|erspart|Monat|Führung|Nächstes|"
                           r"Fahrplan|Pilot|überzeugt|gefällt|leben|live in|sign|roadmap|Bestellschein|"
