@@ -262,7 +262,7 @@ def _rationale_turn(gt):
 
 @pytest.mark.parametrize("call_id,edit,says", [
     ("alder.demo", _length_words, "words against a median"),
-    ("northwind.terms", _pause_seconds, "pause"),
+    ("northwind.signoff", _pause_seconds, "pause"),
     ("northwind.intro", _signal_key, "label of theirs is there"),
     ("northwind.review", _rationale_turn, "the rationale names"),
 ])

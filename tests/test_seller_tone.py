@@ -19,7 +19,7 @@ from .test_engine import plan_of, render_all
 CALLS = 240
 # the reader's words: a buyer turn voicing doubt, trouble or a condition, and a seller's glad opener
 DOUBT = {
-    "en-US": re.compile(r"\b(tired of|are tired|wary|convinc|not worth|need(?:s)? time|they need time|prove|heard this|"
+    "en-US": re.compile(r"\b(tired of|are tired|wary|convinc|not worth|need(?:s)? time|they need time|prove|heard this|(?<!not )"
                         r"skeptic|go slow|rather be careful|careful than|concern|don't need another|come and go|"
                         r"didn't go well|never really took|went nowhere|every vendor|promise[sd]? the same|"
                         r"not rip|sideways|pushback|push back|nags at me|worr(?:y|ied))", re.I),

@@ -26,7 +26,8 @@ DOUBT = {
              r"don't see why we|tired of it|not jumping up and down",
     "de-DE": r"nicht überzeugt|muss sich das verdienen|rechnet sich nicht|lohnt sich nicht|kein weiteres Tool|"
              r"Zeigen Sie mir|Überraschen Sie mich|Hochglanz|umzuwerfen|alles umwerfen|erst überzeugen|"
-             r"erst gewinnen|kostet uns Wochen|nicht mehr hören|Beweisen Sie",
+             r"erst gewinnen|kostet uns Wochen|nicht mehr hören|Beweisen Sie|keinen Grund, das aufzugeben|"
+             r"muss sich also lohnen|am Ende hat sich nichts geändert",
 }
 
 
