@@ -11,13 +11,12 @@ seed 777 complaint 0.493 and loan_inquiry 0.484; seed 2121 billing_question
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-
 import pytest
 
 from corpusc.builder import quality as Q
 
 from .conftest import EXAMPLES
+from .test_cc_variety import _groups
 from .test_engine import plan_of, render_all
 
 SPEC = EXAMPLES / "contact_center.corpus"
@@ -31,17 +30,6 @@ def _render(seed: int):
     return calls, render_all(h, calls)
 
 
-def _groups(calls, rendered, key):
-    out: dict[str, tuple[Q.Distinct2Sample, Q.VerbatimShare]] = defaultdict(
-        lambda: (Q.Distinct2Sample(), Q.VerbatimShare()))
-    for c, rc in zip(calls, rendered):
-        texts = [t.text for t in rc.turns]
-        d2, verb = out[key(c)]
-        d2.add(c.id, [Q.words(t) for t in texts])
-        verb.add(c.id, [k for t in texts for k in Q.sentence_keys(t)])
-    return dict(out)
-
-
 @pytest.mark.parametrize("seed", [777, 2121])
 def test_every_intent_and_language_is_varied_on_another_seed(seed):
     """Every intent's calls and each language's calls reach distinct-2 0.5 at
@@ -50,7 +38,7 @@ def test_every_intent_and_language_is_varied_on_another_seed(seed):
     calls, rendered = _render(seed)
     low = []
     for name, key in (("intent", lambda c: str(c.metadata.get("intent"))), ("locale", lambda c: c.locale)):
-        groups = _groups(calls, rendered, key)
+        groups = _groups((calls, rendered), key)
         assert len(groups) >= (8 if name == "intent" else 2), sorted(groups)
         for g, (d2, verb) in sorted(groups.items()):
             r, v = d2.result(), verb.result()
