@@ -1,6 +1,7 @@
 """The ground-truth audit of one call (`corpusc verify`, benchmarks/bench_quality):
 every quoted span is in the transcript, every sentence that carries one of the
-locale's signal terms is covered by a label of that category, no turn carries
+locale's signal terms is covered by a label of that category, every filler of
+the locale's lexicon is labelled a disfluency, no turn carries
 labels that contradict each other, every planned objection step has its
 evidence, and every persona classification cites turns where the participant
 acted. The audit reads the transcript (that is its job); the ground truth it
@@ -13,6 +14,7 @@ from typing import Any, Iterable
 
 from corpusc.plan.model import Call
 from corpusc.render.template.banks import bank_locale
+from corpusc.render.template.lexicon import filler_pattern
 from corpusc.render.template.signals import names_pattern, read_signals, scope_of
 
 # labels that cannot both hold for one turn: a hidden concern is not a buying
@@ -32,6 +34,7 @@ def located(gt: dict[str, Any]) -> Iterable[dict[str, Any]]:
     for x in gt.get("signals", {}).get("behavioral", {}).get("interruptions", []):
         if x.get("resumed"):
             yield x["resumed"]
+    yield from gt.get("signals", {}).get("behavioral", {}).get("disfluencies", [])
     for t in gt.get("objection_triples", []):
         for k in ("raised", "resolution"):
             if t.get(k):
@@ -57,6 +60,7 @@ def audit_call(call: Call, gt: dict[str, Any], text: str | None,
     out += _personas(call, gt, turns)
     if turns is not None:  # a contact-center call too: its fees, amounts and next steps are labelled alike
         out += _unlabelled(call, gt, turns, competitors)
+        out += _unlabelled_fillers(call, gt, turns)
     return out
 
 
@@ -189,4 +193,23 @@ def _unlabelled(call: Call, gt: dict[str, Any], turns, competitors) -> list[tupl
             if not any(t == cat and s < base + b and base + a < e for t, s, e in have):
                 out.append(("E0707", f"turn {i}: \"{words[a:b].strip()[:70]}\" reads as {cat} "
                                      "but no label covers it"))
+    return out
+
+
+def _unlabelled_fillers(call: Call, gt: dict[str, Any], turns) -> list[tuple[str, str]]:
+    """Every filler of the locale's lexicon (`fillers` of its lexicon.json) the
+    transcript says, covered by a `filler` disfluency: a pipeline counting
+    hesitations is scored against all of them, the ones a sentence was drawn
+    with ("Tja, ...") as much as the ones the dynamics put in."""
+    pat = filler_pattern(bank_locale(call.locale))
+    if pat is None:
+        return []
+    have = [(x["start"], x["end"]) for x in gt.get("signals", {}).get("behavioral", {}).get("disfluencies", [])
+            if x.get("kind") == "filler"]
+    out = []
+    for i, (_, _, words, base) in enumerate(turns):
+        for m in pat.finditer(words):
+            a, b = base + m.start(), base + m.end()
+            if not any(s < b and a < e for s, e in have):
+                out.append(("E0716", f"turn {i}: \"{m.group(0)}\" is a filler and no disfluency label covers it"))
     return out

@@ -315,6 +315,15 @@ turns and hold in the transcript (a question is asked there, a label or cue is
 there, a length is the turn's word count against the buyers' median). A
 participant the call gave no room to show the persona is not classified
 (`persona_unclassified`), never classified from fewer turns.""")
+_c("E0716", "error", "filler without a disfluency label", """
+A transcript says a filler of its locale (the `fillers` of
+`stdlib/phrases/<locale>/lexicon.json`: "um", "hm", "Well," opening a sentence,
+", you know,"; "äh", "Tja,", ", wissen Sie,") that no `filler` disfluency of
+the ground truth covers, so a pipeline that counts hesitations would be scored
+as wrong. The renderer labels every filler, those the dynamics insert and those
+a sentence was drawn with (a caller's lead "Tja,", a persona's "Hm, let me
+think"): the ground truth was altered after the build, or a phrase bank says a
+filler word the lexicon does not list.""")
 
 _c("E0719", "error", "two outputs at one path", """
 Two backends (or two formats of one) wrote the same file for a call, so one

@@ -44,10 +44,13 @@ class Evidence(M):
 
 class Disfluency(M):
     """A filler ("um", "äh") or a false start ("We— we") the renderer wrote
-    into a turn: `text[start:end]` of that turn. Never inside an Evidence span."""
+    into a turn: `text[start:end]` of that turn. One the dynamics inserted
+    is never inside an Evidence span; a filler the sentence was drawn with
+    ("Tja, ich…", a persona's "Hm, let me think") may be (`inserted` false)."""
     kind: str  # filler | false_start
     start: int
     end: int
+    inserted: bool = True  # put in by the dynamics; false: part of the words drawn for the sentence
 
 
 class Turn(M):

@@ -17,7 +17,7 @@ from corpusc.plan.model import Call, Colour, Header, Moment, Participant, fast
 from corpusc.render.model import Evidence, RenderedCall, Turn, whole
 from corpusc.render.template.banks import bank_locale, load_bank, told
 from corpusc.render.template.language import emit, template_slots, tidy
-from corpusc.render.template.lexicon import load_lexicon
+from corpusc.render.template.lexicon import filler_pattern, load_lexicon
 from corpusc.render.template.morphology import restater
 from corpusc.render.template import dynamics
 from corpusc.render.template.dynamics import Spoken
@@ -682,6 +682,7 @@ class Drafter:
         spoken: list[Spoken] = []
         sig_get = self.signals.get
         split_get = self.split.get
+        fillers = filler_pattern(self.loc)  # the fillers a sentence says as drawn are labelled like inserted ones
         for d in drafts:
             head, segs = d.head, d.head + d.core + d.body + d.tail
             if d.moment is not None and d.moment.divergent:
@@ -696,6 +697,7 @@ class Drafter:
             signals: list[tuple] = []  # (category, start, end), one per sentence (a cue may sit between two)
             seen: set[str] = set()
             core_at = 0  # where the turn's core begins (after acknowledgments): a mid-turn cue on plain words
+            own: list[list] = []
             nhead, side = len(head), d.side
             for k, (text, tags, opt) in enumerate(segs):
                 cats = sig_get(text)
@@ -729,6 +731,9 @@ class Drafter:
                     core_at = pos
                 parts.append(text)
                 pos += len(text)
+                if fillers is not None:
+                    for m in fillers.finditer(text):
+                        own.append([dynamics.OWN, start + m.start(), start + m.end()])
                 for tag in tags:
                     sp = spans.get(tag)
                     if sp is None:
@@ -754,6 +759,8 @@ class Drafter:
                 at = spans[(kind, item.id)][0] if (kind, item.id) in spans else core_at
             sp = Spoken(d, " ".join(parts), spans, d.gaps + cues if d.gaps else cues,
                         (core_at or pos) if nhead else 0)
+            if own:
+                sp.dis += own
             if at:
                 sp.dis.append(["_at", at, at])  # moves with what the dynamics insert before it
             spoken.append(sp)

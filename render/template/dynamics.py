@@ -46,6 +46,7 @@ HANDOFF_P = 0.7  # share of turns after a colleague's (buyer after buyer, rep af
 INTERRUPTION_FIELDS = ("interruptions", "Interruptions_count", "interruptions_count")  # a planned count
 
 _START = itemgetter(1)
+OWN = "filler:own"  # a filler the words drawn for a sentence say ("Tja,", "Hm, let me think"): lexicon.filler_spans
 # where a sentence starts / a phrase after a comma starts: the end of each match (the lead-in is
 # matched, not looked behind for: the engine then skips to the next stop or comma instead of
 # trying every position); see `_first`
@@ -121,9 +122,11 @@ class Spoken:
         h = self.head
         if not h:
             return True
-        if h >= len(self.text) or any(s < h for s, _ in self.spans.values()) or any(x[1] < h for x in self.dis):
+        if h >= len(self.text) or any(s < h for s, _ in self.spans.values()) or \
+                any(x[1] < h and (x[0] != OWN or x[2] > h) for x in self.dis):
             return False
         n = h + 1 if self.text[h:h + 1] == " " else h
+        self.dis = [x for x in self.dis if x[1] >= h]  # a filler of the reaction left out goes with it
         self.text = self.text[n:]
         for sp in self.spans.values():
             sp[0] -= n
@@ -140,7 +143,8 @@ class Spoken:
             return []
         if len(dis) > 1:
             dis.sort(key=_START)
-        return [whole(Disfluency, {"kind": k, "start": s, "end": e}) for k, s, e in dis]
+        return [whole(Disfluency, {"kind": "filler", "start": s, "end": e, "inserted": False}) if k == OWN else
+                whole(Disfluency, {"kind": k, "start": s, "end": e, "inserted": True}) for k, s, e in dis]
 
 
 def rates(R, call) -> dict[str, float]:
@@ -343,7 +347,8 @@ def _count(per100: float, words: int, r) -> int:
 
 def _disfluencies(R, t: Spoken, per100: float, r) -> None:
     words = t.text.count(" ") + 1
-    n = _count(per100, words, r)
+    # the fillers the turn's sentences were drawn with count towards the speaker's rate
+    n = max(0, _count(per100, words, r) - sum(1 for x in t.dis if x[0] == OWN))
     fs = _count(per100 * FALSE_START_SHARE, words, r)
     if not n and not fs:
         return

@@ -7,6 +7,7 @@ says how a value is written in that language)."""
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -66,6 +67,21 @@ class Keywords(_Frozen):
     greeting_answers: tuple[str, ...] = ()
 
 
+class Fillers(_Frozen):
+    """Words that are fillers however a sentence came to say them: put in by
+    the dynamics, or drawn with the sentence (a contact-center caller's lead
+    "Tja,", a persona's "Hm, let me think"). `words` are fillers wherever they
+    stand ("um", "äh"; never inside a hyphenated backchannel, "Mm-hm");
+    `openers` where they open a sentence or a comma sets them off ("Well,",
+    "Also,"); `stated` like openers, but only in a sentence that asks nothing
+    ("You know, it works", never "Wissen Sie, ob Sie gekündigt haben?");
+    `tags` where a comma sets them off (", you know,", ", wissen Sie.")."""
+    words: tuple[str, ...] = ()
+    openers: tuple[str, ...] = ()
+    stated: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
 class Lexicon(_Frozen):
     locale: str
     numbers: Numbers
@@ -91,6 +107,7 @@ class Lexicon(_Frozen):
     # word that has one ("zum Thema KYC"): {"frames": {frame: {gender or "": words before}}, "genders":
     # {term: gender}}; the banks say {term_FRAME} (sales.py)
     term_frames: dict[str, Any] = {}
+    fillers: Fillers = Fillers()  # the renderer labels each as a disfluency; `corpusc verify` finds any it did not
 
     def framed(self, frame: str, term: str) -> str:
         """`term` after the words `frame` puts before it, by the term's gender."""
@@ -147,3 +164,30 @@ def _data(node: Any) -> Any:
 def load_lexicon(locale: str) -> Lexicon:
     path = PHRASES / locale / LEXICON_FILE
     return Lexicon(locale=locale, **_data(json.loads(path.read_text(encoding="utf-8"))))
+
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s") for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def filler_pattern(locale: str) -> re.Pattern | None:
+    """The locale's `fillers` as one pattern (None: the locale lists none)."""
+    f = load_lexicon(locale).fillers
+    parts = []
+    if f.words:
+        parts.append(rf"(?<![\w'’-])(?:{_alternatives(f.words)})(?![\w'’-])")
+    opens = r"(?:^|(?<=[.!?…] )|(?<=, )|(?<=\] )|(?<=— ))"  # a sentence's first words (after a cue too), or between commas
+    if f.openers:
+        parts.append(rf"{opens}(?:{_alternatives(f.openers)})(?=[,.!?…])")
+    if f.stated:
+        parts.append(rf"{opens}(?:{_alternatives(f.stated)})(?=,[^.!?…]*(?:[.!…]|$))")
+    if f.tags:
+        parts.append(rf"(?<=, )(?:{_alternatives(f.tags)})(?=[,.!?…])")
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+def filler_spans(locale: str, text: str) -> list[tuple[int, int]]:
+    """[start, end) of every filler `text` says, by the locale's `fillers`."""
+    pat = filler_pattern(locale)
+    return [m.span() for m in pat.finditer(text)] if pat is not None else []
