@@ -304,7 +304,7 @@ def _render(prog, header, index: manifest.Index, out: Path, names, options, sign
             prev = index.by_position(base, base + n) if had_rows else {}
             # the unit carries its accounts and their shares of the divergence: a worker holds no other account
             some = prog.accounts[a0:a1]
-            yield "accounts", (some, [quotas.get(a.name, 0) for a in some], base, prev, full)
+            yield "accounts", (some, [quotas.get(a.name, planmod.NO_QUOTA) for a in some], base, prev, full)
             base += n
             left -= n
             a0 = a1

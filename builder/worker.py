@@ -193,7 +193,7 @@ class RangeResult:
 Prev = dict[int, tuple[str, str, dict[str, str], dict[str, list[int]] | None, bool]]
 
 
-def render_accounts(accounts: list, quotas: list[int], base: int, prev: Prev, full: bool) -> RangeResult:
+def render_accounts(accounts: list, quotas: list[planmod.Quota], base: int, prev: Prev, full: bool) -> RangeResult:
     """Sales accounts whose first call is at plan position `base`, each with
     its divergent moments (`planner.divergent_quotas`, corpus-wide, counted
     by the main process): the unit brings them, so a worker holds the

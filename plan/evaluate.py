@@ -38,10 +38,10 @@ def evaluate_plan(compiled: Compiled, sink: Sink, header=None, where=None):
             pass
     else:  # only the divergent moments are counted: the accounts are planned as far as their moments
         results = []  # no requirement to evaluate
-        realized = sum(planmod.divergent_count(prog, a, quota.get(a.name, 0)) for a in prog.accounts
+        realized = sum(planmod.divergent_count(prog, a, quota.get(a.name, planmod.NO_QUOTA)) for a in prog.accounts
                        if a.name in shared)
     report_failures(results, sink)
-    want = sum(quota.get(a, 0) for a in shared)
+    want = sum(quota[a].total for a in shared if a in quota)
     if realized < want:
         sink.add("E0409", f"only {realized} of the {want} divergent moments that {prog.corpus.divergence * 100:g}% "
                  f"asks for can be placed", where or divergence_span(compiled),
