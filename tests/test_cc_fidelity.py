@@ -297,4 +297,4 @@ def test_a_callers_question_is_not_met_with_a_question(built):
             asked += 1
             if r and r[0].endswith("?"):
                 met.append((g["call_id"], a["index"], q[-1][:60], r[0][:60]))
-    assert asked > 50 and len(met) <= asked / 20, (asked, len(met), met[:6])
+    assert asked >= 40 and len(met) <= asked / 20, (asked, len(met), met[:6])  # (40: enough to mean something)
