@@ -1,0 +1,139 @@
+"""A card-block call says what its cause says: a caller whose card was used
+for payments they did not make (`card_fraud`) still holds the card, so the
+call never speaks as if it were lost ("I looked everywhere", "the last time
+I had it", "if you find the card later"); a caller who lost the card
+(`card_lost`) hears nothing of payments they did not make. The cause is the
+renderer's own evidence (`Service._cause`, recorded as drawn); what the words
+say is read with this file's own word lists, written apart from the banks.
+
+Main (before `more.card_lost` / `more.card_fraud`: every card_block call drew
+its asides from the intent's pool, lost-card lines included), on this file's
+two builds: 37 of 58 German and 48 of 60 English fraud calls carried a
+lost-card statement; 4 German and no English fraud call said the card was
+still with the caller or its details taken without it; lost calls: 0 of 51
+German, 0 of 53 English with fraud talk (the guard for the new fraud asides)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from corpusc.render.template import service
+
+from .conftest import EXAMPLES
+from .test_engine import plan_of, render_all
+
+SEEDS = (12345, 404)
+
+# a lost card, as an outside reader hears it
+LOST = {"en": re.compile(r"looked everywhere|searched (?:the whole|everywhere)|retrac|walked back|lost and found|"
+                         r"last (?:time )?I had it|last I (?:remember|saw it)|if you find|should (?:the card|it) turn up|"
+                         r"turns? up|turned up|missing|(?:it's|that's|is|card|now) (?:just )?gone\b|"
+                         r"\b(?:I've|never|likely|probably|as|just) (?:\w+ )?lost\b|\bI lost\b|lost (?:my|the|a|your) card|"
+                         r"misplac|vanish|fell out|left it|handed in|hands? it in|find it later|where it went|"
+                         r"haven't seen it|not there|can't find", re.I),
+        "de": re.compile(r"überall gesucht|abgesucht|auf den Kopf gestellt|Fundbüro|zuletzt hatte ich sie|"
+                         r"letzte Mal hatte ich sie|wiederfinden|wieder ?finden|auftauchen|aufgetaucht|"
+                         r"\b(?:die|sie) weg ist\b|weg ist nur|\bist sie (?:einfach )?weg\b|sie ist weg|"
+                         r"(?:habe|hab|Karte|als|wohl|sie) (?:\w+ )?verloren(?! geht)|verloren (?:habe|hat)|Verlust|"
+                         r"verschwunden|verschwinden|wegkommen|zurückgegangen|abgegeben|nicht mehr da|die fehlt|"
+                         r"keine Spur|sie (?:\w+ )?liegen lassen|herausgefallen|nicht mehr gesehen|nicht finden", re.I)}
+# payments the caller did not make
+FRAUD = {"en": re.compile(r"didn't make|did not make|don't recognize|never made|unauthori[sz]ed|"
+                          r"not authori[sz]ed (?:by me|payments?)|as not authori[sz]ed|dispute|chargeback|skimm|"
+                          r"data breach|fraudulent|flagged .{0,20}fraud|not mine|wasn't me|provisional credit|"
+                          r"someone else (?:paid|used)|copied|compromised|hacked", re.I),
+         "de": re.compile(r"nicht gemacht|nicht kenne|nicht erkenne|unberechtigt|Rückbuchung|Reklamation|kopiert|"
+                          r"ausgespäht|ausgelesen|abgegriffen|Datenleck|\bgehackt|Skimming|als Betrug|betrügerisch|"
+                          r"nicht von mir|war ich nicht|nicht autorisiert|Gutschrift|fremden (?:Abbuchungen|Umsätze)|"
+                          r"kompromittiert|missbraucht", re.I)}
+# the card still in the fraud caller's hands, or its details taken without it
+STILL_HELD = {"en": re.compile(r"(?:still|right here) in my (?:wallet|purse)|holding (?:the card|it) in my hand|"
+                               r"card in my own hand|hasn't left my|never left my|copied|skimmed|data breach|hacked|"
+                               r"never gave|never given|never been to|never even visited|"
+                               r"the card in your hand|the card you have there", re.I),
+              "de": re.compile(r"(?:in|aus) meinem Portemonnaie|halte die Karte|Karte (?:\w+ ){0,3}in der Hand haben|"
+                               r"aus meiner Hand|vor mir auf dem Tisch|kopiert|ausgelesen|abgegriffen|Datenleck|\bgehackt|"
+                               r"Kartendaten (?:habe ich )?nie weitergegeben|niemandem verraten|noch nie war|"
+                               r"bei sich haben|bei mir habe|die ganze Zeit bei mir", re.I)}
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text) if s]
+
+
+def _spec(seed: int) -> str:
+    """The contact-center example with most calls card blocks, half of them English."""
+    text = (EXAMPLES / "contact_center.corpus").read_text(encoding="utf-8")
+    for old, new in (("seed 12345", f"seed {seed}"), ("volume 40 per day", "volume 30 per day"),
+                     ("de-DE 80% en-US 20%", "de-DE 50% en-US 50%"), ("card_block 12%", "card_block 74%"),
+                     ("transfer_status 16%", "transfer_status 4%"), ("billing_question 18%", "billing_question 4%"),
+                     ("online_banking_login 17%", "online_banking_login 3%"), ("address_change 8%", "address_change 3%"),
+                     ("loan_inquiry 10%", "loan_inquiry 4%"), ("complaint 11%", "complaint 4%"),
+                     ("account_closure 8%", "account_closure 4%")):
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.fixture(scope="module")
+def card_calls():
+    """(call id, locale, cause, turns as (side, text)) of every card_block call of two builds."""
+    causes: dict[str, str] = {}
+    orig = service.Service._cause
+
+    def record(self):
+        c = orig(self)
+        causes[self.call.id] = c
+        return c
+    out = []
+    service.Service._cause = record
+    try:
+        for seed in SEEDS:
+            h, calls = plan_of(EXAMPLES / "contact_center.corpus", text=_spec(seed))
+            cards = [c for c in calls if c.metadata.get("intent") == "card_block"]
+            for c, rc in zip(cards, render_all(h, cards)):
+                out.append((f"{seed}/{c.id}", c.locale, causes[c.id],
+                            [("caller" if t.side != "seller" else "staff", t.text) for t in rc.turns]))
+    finally:
+        service.Service._cause = orig
+    return out
+
+
+def test_both_causes_are_built_in_both_locales(card_calls):
+    """The spec gives each locale enough calls of each cause for the checks below to mean something."""
+    n = Counter((loc, cause) for _, loc, cause, _ in card_calls)
+    assert all(n[(loc, cause)] >= 40 for loc in ("de-DE", "en-US") for cause in ("card_lost", "card_fraud")), n
+
+
+def test_no_fraud_call_speaks_of_a_lost_card(card_calls):
+    """A caller who reports payments they did not make still has the card:
+    neither side speaks of searching for it, where it was last seen, or of
+    finding it again (main: 28/49 German, 42/49 English fraud calls did)."""
+    bad = [f"{cid} {loc}: {s}" for cid, loc, cause, turns in card_calls if cause == "card_fraud"
+           for _, t in turns for s in _sentences(t) if LOST[loc[:2]].search(s)]
+    assert not bad, f"{len(bad)} lost-card sentences in fraud calls: {bad[:8]}"
+
+
+def test_no_lost_call_speaks_of_unrecognised_payments(card_calls):
+    """A caller who lost the card hears and says nothing of payments they did
+    not make, disputes, copied card details or a provisional credit (the new
+    fraud asides stay in fraud calls)."""
+    bad = [f"{cid} {loc}: {s}" for cid, loc, cause, turns in card_calls if cause == "card_lost"
+           for _, t in turns for s in _sentences(t) if FRAUD[loc[:2]].search(s)]
+    assert not bad, f"{len(bad)} fraud sentences in lost-card calls: {bad[:8]}"
+
+
+def test_fraud_calls_say_the_card_is_still_held(card_calls):
+    """A fraud call's asides are its own: in most fraud calls someone says the
+    card is still with the caller or that its details were taken without it
+    (main: the fraud calls drew the intent's lost-card asides instead), and
+    far more often than in lost-card calls."""
+    for loc in ("de-DE", "en-US"):
+        share = {}
+        for want in ("card_fraud", "card_lost"):
+            calls = [turns for _, lo, cause, turns in card_calls if lo == loc and cause == want]
+            share[want] = sum(any(STILL_HELD[loc[:2]].search(t) for _, t in turns) for turns in calls) / len(calls)
+        assert share["card_fraud"] >= 0.6 and share["card_fraud"] >= 4 * share["card_lost"], (loc, share)
