@@ -469,12 +469,30 @@ class Sales:
     def next_item(self) -> tuple[str, str]:
         while self.deck:
             item = self.deck.pop(0)
-            if item[0] == "q" and item[1] in self.asked:
+            if item[0] == "q" and (item[1] in self.asked or self._told(item[1])):
                 continue
             if item[0] == "q":
                 self.asked.add(item[1])
             return item
         return ("insight", "")
+
+    def _told(self, topic: str) -> bool:
+        """Whether the call has already said what a discovery question asks
+        (`disc.<topic>.told`: the slots whose values answer it, "reps" for the
+        team's size), in a call after discovery: the seller knows the account
+        and has said it or heard it (sales_pov's demo asked "Paint me a picture
+        of your patient access reps: size, how it's organized" after its agenda
+        said "your 85 patient access reps" and a buyer "there are 85 patient
+        access reps across three locations"). Discovery asks it whatever the
+        buyers mentioned in passing: how the team is organized is its work."""
+        names = self.R.bank.get(f"disc.{topic}.told")
+        if not names or self.work == "discovery":
+            return False
+        for name in names:
+            v = self.R.slots.get(str(name))
+            if not isinstance(v, str) or not v or v.lower() not in self.said:
+                return False
+        return True
 
     # -- per turn ---------------------------------------------------------------------
 
