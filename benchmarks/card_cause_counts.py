@@ -29,6 +29,16 @@ CARDS = (("volume 40 per day", "volume 30 per day"), ("de-DE 80% en-US 20%", "de
          ("address_change 8%", "address_change 3%"), ("loan_inquiry 10%", "loan_inquiry 4%"),
          ("complaint 11%", "complaint 4%"), ("account_closure 8%", "account_closure 4%"))
 
+
+def spec(seed: int) -> str:
+    """The contact-center example with most calls card blocks, half of them English."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for old, new in (("seed 12345", f"seed {seed}"),) + CARDS:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
 # a lost card, as an outside reader hears it
 LOST = {"en": re.compile(r"looked everywhere|searched (?:the whole|everywhere)|retrac|walked back|lost and found|"
                          r"last (?:time )?I had it|last I (?:remember|saw it)|if you find|should (?:the card|it) turn up|"
@@ -53,17 +63,25 @@ FRAUD = {"en": re.compile(r"didn't make|did not make|don't recognize|never made|
                           r"kompromittiert|missbraucht", re.I)}
 
 
+# the card still in the fraud caller's hands, or its details taken without it
+STILL_HELD = {"en": re.compile(r"(?:still|right here) in my (?:wallet|purse)|holding (?:the card|it) in my hand|"
+                               r"card in my own hand|hasn't left my|never left my|copied|skimmed|data breach|hacked|"
+                               r"never gave|never given|never been to|never even visited|"
+                               r"the card in your hand|the card you have there", re.I),
+              "de": re.compile(r"(?:in|aus) meinem Portemonnaie|halte die Karte|Karte (?:\w+ ){0,3}in der Hand haben|"
+                               r"aus meiner Hand|vor mir auf dem Tisch|kopiert|ausgelesen|abgegriffen|Datenleck|\bgehackt|"
+                               r"Kartendaten (?:habe ich )?nie weitergegeben|niemandem verraten|noch nie war|"
+                               r"bei sich haben|bei mir habe|die ganze Zeit bei mir", re.I)}
+
+
 def sentences(t):
     return [s for s in re.split(r"(?<=[.!?])\s+", t) if s]
 
 
 def card_calls(seed):
     """(call, cause, turn texts) of the card_block calls of the card-heavy spec at `seed`."""
-    text = EXAMPLE.read_text(encoding="utf-8").replace("seed 12345", f"seed {seed}")
-    for old, new in CARDS:
-        text = text.replace(old, new)
     sink = Sink()
-    c = compile_file(str(EXAMPLE), sink, text=text)
+    c = compile_file(str(EXAMPLE), sink, text=spec(seed))
     h = planmod.header(c.program, c.spec_hash)
     causes = {}
     orig = service.Service._cause

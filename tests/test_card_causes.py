@@ -15,67 +15,24 @@ German, 0 of 53 English with fraud talk (the guard for the new fraud asides)."""
 
 from __future__ import annotations
 
-import re
+import sys
 from collections import Counter
 
 import pytest
 
 from corpusc.render.template import service
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, ROOT
 from .test_engine import plan_of, render_all
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 SEEDS = (12345, 404)
 
-# a lost card, as an outside reader hears it
-LOST = {"en": re.compile(r"looked everywhere|searched (?:the whole|everywhere)|retrac|walked back|lost and found|"
-                         r"last (?:time )?I had it|last I (?:remember|saw it)|if you find|should (?:the card|it) turn up|"
-                         r"turns? up|turned up|missing|(?:it's|that's|is|card|now) (?:just )?gone\b|"
-                         r"\b(?:I've|never|likely|probably|as|just) (?:\w+ )?lost\b|\bI lost\b|lost (?:my|the|a|your) card|"
-                         r"misplac|vanish|fell out|left it|handed in|hands? it in|find it later|where it went|"
-                         r"haven't seen it|not there|can't find", re.I),
-        "de": re.compile(r"überall gesucht|abgesucht|auf den Kopf gestellt|Fundbüro|zuletzt hatte ich sie|"
-                         r"letzte Mal hatte ich sie|wiederfinden|wieder ?finden|auftauchen|aufgetaucht|"
-                         r"\b(?:die|sie) weg ist\b|weg ist nur|\bist sie (?:einfach )?weg\b|sie ist weg|"
-                         r"(?:habe|hab|Karte|als|wohl|sie) (?:\w+ )?verloren(?! geht)|verloren (?:habe|hat)|Verlust|"
-                         r"verschwunden|verschwinden|wegkommen|zurückgegangen|abgegeben|nicht mehr da|die fehlt|"
-                         r"keine Spur|sie (?:\w+ )?liegen lassen|herausgefallen|nicht mehr gesehen|nicht finden", re.I)}
-# payments the caller did not make
-FRAUD = {"en": re.compile(r"didn't make|did not make|don't recognize|never made|unauthori[sz]ed|"
-                          r"not authori[sz]ed (?:by me|payments?)|as not authori[sz]ed|dispute|chargeback|skimm|"
-                          r"data breach|fraudulent|flagged .{0,20}fraud|not mine|wasn't me|provisional credit|"
-                          r"someone else (?:paid|used)|copied|compromised|hacked", re.I),
-         "de": re.compile(r"nicht gemacht|nicht kenne|nicht erkenne|unberechtigt|Rückbuchung|Reklamation|kopiert|"
-                          r"ausgespäht|ausgelesen|abgegriffen|Datenleck|\bgehackt|Skimming|als Betrug|betrügerisch|"
-                          r"nicht von mir|war ich nicht|nicht autorisiert|Gutschrift|fremden (?:Abbuchungen|Umsätze)|"
-                          r"kompromittiert|missbraucht", re.I)}
-# the card still in the fraud caller's hands, or its details taken without it
-STILL_HELD = {"en": re.compile(r"(?:still|right here) in my (?:wallet|purse)|holding (?:the card|it) in my hand|"
-                               r"card in my own hand|hasn't left my|never left my|copied|skimmed|data breach|hacked|"
-                               r"never gave|never given|never been to|never even visited|"
-                               r"the card in your hand|the card you have there", re.I),
-              "de": re.compile(r"(?:in|aus) meinem Portemonnaie|halte die Karte|Karte (?:\w+ ){0,3}in der Hand haben|"
-                               r"aus meiner Hand|vor mir auf dem Tisch|kopiert|ausgelesen|abgegriffen|Datenleck|\bgehackt|"
-                               r"Kartendaten (?:habe ich )?nie weitergegeben|niemandem verraten|noch nie war|"
-                               r"bei sich haben|bei mir habe|die ganze Zeit bei mir", re.I)}
-
-
-def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+", text) if s]
-
-
-def _spec(seed: int) -> str:
-    """The contact-center example with most calls card blocks, half of them English."""
-    text = (EXAMPLES / "contact_center.corpus").read_text(encoding="utf-8")
-    for old, new in (("seed 12345", f"seed {seed}"), ("volume 40 per day", "volume 30 per day"),
-                     ("de-DE 80% en-US 20%", "de-DE 50% en-US 50%"), ("card_block 12%", "card_block 74%"),
-                     ("transfer_status 16%", "transfer_status 4%"), ("billing_question 18%", "billing_question 4%"),
-                     ("online_banking_login 17%", "online_banking_login 3%"), ("address_change 8%", "address_change 3%"),
-                     ("loan_inquiry 10%", "loan_inquiry 4%"), ("complaint 11%", "complaint 4%"),
-                     ("account_closure 8%", "account_closure 4%")):
-        assert old in text, old
-        text = text.replace(old, new)
-    return text
+# the outside reader's word lists and the card-heavy spec, one copy with the benchmark that counts the same
+# over other seeds: LOST (a lost card), FRAUD (payments the caller did not make), STILL_HELD (the card still
+# in the fraud caller's hands, or its details taken without it)
+from card_cause_counts import FRAUD, LOST, STILL_HELD, sentences as _sentences, spec as _spec  # noqa: E402
 
 
 @pytest.fixture(scope="module")
