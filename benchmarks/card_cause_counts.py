@@ -15,6 +15,7 @@ statement 37 of 58 German, 48 of 60 English; after: 0 and 0.
 import re
 import sys
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
 
 from corpusc.compiler.driver import compile_file
@@ -78,25 +79,33 @@ def sentences(t):
     return [s for s in re.split(r"(?<=[.!?])\s+", t) if s]
 
 
+@contextmanager
+def drawn_causes():
+    """Each call's cause as the renderer draws it (`Service._cause`, which
+    neither the ground truth nor plan.json records): call id -> cause."""
+    causes: dict[str, str] = {}
+    orig = service.Service._cause
+
+    def record(self):
+        causes[self.call.id] = x = orig(self)
+        return x
+    service.Service._cause = record
+    try:
+        yield causes
+    finally:
+        service.Service._cause = orig
+
+
 def card_calls(seed):
     """(call, cause, turn texts) of the card_block calls of the card-heavy spec at `seed`."""
     sink = Sink()
     c = compile_file(str(EXAMPLE), sink, text=spec(seed))
     h = planmod.header(c.program, c.spec_hash)
-    causes = {}
-    orig = service.Service._cause
-
-    def rec(self):
-        causes[self.call.id] = x = orig(self)
-        return x
-    service.Service._cause = rec
-    try:
+    with drawn_causes() as causes:
         for call in planmod.calls(c.program):
             if call.metadata.get("intent") == "card_block":
                 rc = engine.render_call(call, h)
                 yield call, causes[call.id], [t.text for t in rc.turns]
-    finally:
-        service.Service._cause = orig
 
 
 def main(seeds):

@@ -20,8 +20,6 @@ from collections import Counter
 
 import pytest
 
-from corpusc.render.template import service
-
 from .conftest import EXAMPLES, ROOT
 from .test_engine import plan_of, render_all
 
@@ -32,30 +30,21 @@ SEEDS = (12345, 404)
 # the outside reader's word lists and the card-heavy spec, one copy with the benchmark that counts the same
 # over other seeds: LOST (a lost card), FRAUD (payments the caller did not make), STILL_HELD (the card still
 # in the fraud caller's hands, or its details taken without it)
-from card_cause_counts import FRAUD, LOST, STILL_HELD, sentences as _sentences, spec as _spec  # noqa: E402
+from card_cause_counts import (FRAUD, LOST, STILL_HELD, drawn_causes, sentences as _sentences,  # noqa: E402
+                               spec as _spec)
 
 
 @pytest.fixture(scope="module")
 def card_calls():
     """(call id, locale, cause, turns as (side, text)) of every card_block call of two builds."""
-    causes: dict[str, str] = {}
-    orig = service.Service._cause
-
-    def record(self):
-        c = orig(self)
-        causes[self.call.id] = c
-        return c
     out = []
-    service.Service._cause = record
-    try:
+    with drawn_causes() as causes:
         for seed in SEEDS:
             h, calls = plan_of(EXAMPLES / "contact_center.corpus", text=_spec(seed))
             cards = [c for c in calls if c.metadata.get("intent") == "card_block"]
             for c, rc in zip(cards, render_all(h, cards)):
                 out.append((f"{seed}/{c.id}", c.locale, causes[c.id],
                             [("caller" if t.side != "seller" else "staff", t.text) for t in rc.turns]))
-    finally:
-        service.Service._cause = orig
     return out
 
 

@@ -13,17 +13,20 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
 from corpusc.builder import quality as Q
-from corpusc.render.template import service
 from corpusc.render.template.banks import load_bank
 
 from .conftest import EXAMPLES, ROOT
 from .test_engine import plan_of, render_all
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from card_cause_counts import drawn_causes  # noqa: E402  (the causes as drawn, one copy)
 
 LOCALES = ("de-DE", "en-US")
 
@@ -31,19 +34,9 @@ LOCALES = ("de-DE", "en-US")
 @pytest.fixture(scope="module")
 def drawn():
     """The example rendered, with each call's drawn cause recorded."""
-    causes: dict[str, str] = {}
-    orig = service.Service._cause
-
-    def record(self):
-        c = orig(self)
-        causes[self.call.id] = c
-        return c
-    service.Service._cause = record
-    try:
+    with drawn_causes() as causes:
         h, calls = plan_of(EXAMPLES / "contact_center.corpus")
         rendered = render_all(h, calls)
-    finally:
-        service.Service._cause = orig
     return calls, rendered, causes
 
 
