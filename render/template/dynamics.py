@@ -25,6 +25,7 @@ from typing import Any
 from corpusc.plan import rng
 from corpusc.render.model import Disfluency, whole
 from corpusc.render.template.language import alternation
+from corpusc.render.template.lexicon import filler_pattern
 
 SELLER_RATE = 1.4  # fillers per 100 words of a rep or agent (professional speakers hesitate less)
 BUYER_RATE = 2.4  # a buyer or caller without a persona
@@ -206,10 +207,23 @@ def apply(R, turns: list[Spoken]) -> None:
     _backchannels(turns)
     _handoffs(R, turns, r)
     per100 = rates(R, call)
+    fillers = filler_pattern(R.loc)
     for t in turns:
         if t.bc or len(t.text) < 12:
             continue
         _disfluencies(R, t, per100.get(t.speaker, BUYER_RATE), r)
+        if fillers is not None and t.dis:
+            _made_fillers(t, fillers)
+
+
+def _made_fillers(t: Spoken, fillers: re.Pattern) -> None:
+    """Label the words an insertion made a filler: "Also ein früherer Versuch"
+    with ", äh," put after its first word says "Also, äh, ein ...", and the
+    "Also," that opens it now reads as one (lexicon.filler_spans)."""
+    for m in fillers.finditer(t.text):
+        s, e = m.span()
+        if not any(x[1] < e and s < x[2] for x in t.dis if x[0][0] != "_"):
+            t.dis.append([OWN, s, e])
 
 
 def _body(turns: list[Spoken]) -> tuple[int, int]:

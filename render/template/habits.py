@@ -181,8 +181,8 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: 
     finished sentence long enough to carry them)."""
     r = R.r
     last_end = len(text) - 1
-    if text[last_end:] not in (".", "?", "!"):
-        return text  # not a finished sentence
+    if text[last_end:] not in (".", "?", "!") or text.endswith(".."):
+        return text  # not a finished sentence (one trailing off, "…, und...", takes no ", Jordan." after it)
     cut = max(text.rfind(". ", 0, last_end), text.rfind("? ", 0, last_end), text.rfind("! ", 0, last_end))
     last_start = cut + 2 if cut >= 0 else 0
     you = kw.get("you") or ""

@@ -1524,8 +1524,11 @@ class Sales:
             self.pending = ("react",)
 
     def _vetoed(self, text: str, kw: dict | None) -> bool:
-        """Whether a drawn sentence contradicts what was said (`Drafter.veto`)."""
-        return self._unproposed(text, kw) or self._other_term(text, kw) or self._not_theirs(text, kw)
+        """Whether a drawn sentence contradicts what was said (`Drafter.veto`),
+        or, in the last call of a lost or stalled deal, leans towards buying
+        ("I'd want to baseline conversion before and after the pilot")."""
+        return self._unproposed(text, kw) or self._other_term(text, kw) or self._not_theirs(text, kw) or \
+            (self.dead and "buying_intent" in self.R.categories_of(text))
 
     def _not_theirs(self, text: str, kw: dict | None) -> bool:
         """Whether a sentence says that a colleague whose role does not run the
