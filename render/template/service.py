@@ -899,6 +899,7 @@ class Service:
         if pov is not None:
             R.second = (self._agent_slots, *pov)
         R.veto = self._contradicts if _caller_facts(R.loc, self.dom) is not None else None
+        R.fill_say = self._without_missing
         self.scans = _scans(R.loc, self.dom, self.chat, transfers)
 
     @staticmethod
@@ -1280,6 +1281,12 @@ class Service:
             if text:
                 self.owed.remove(owed)
                 return text
+        return self._without_missing(key, kw)
+
+    def _without_missing(self, key: str, kw: dict | None) -> str:
+        """A template of `key` that uses none of the slots this call lacks
+        (also how `Drafter.fit` draws this call's elaborations)."""
+        R = self.R
         if self.missing:
             lst = R.bank.get(key) or []
             ok = _usable(lst, frozenset(self.missing))
