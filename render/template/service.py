@@ -1026,7 +1026,7 @@ class Service:
             for name in ("team", "team_at"):
                 key = self.k(f"{name}.{esc}", f"{name}.default") if esc else self.k(f"{name}.default")
                 if key:
-                    R.slots[name] = R.say(key)
+                    R.slots[name] = R.phrase(key)  # said inside a sentence: no capital ("während ich bei einer Kollegin")
         finally:
             R.r = main_r
         # the caller's own facts (`pop.<dom>.caller_fact.<name>`: when and why they moved), one each a call,
