@@ -12,12 +12,13 @@ found at least one sentence before the fix."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
+from click.testing import CliRunner
 
 from .conftest import EXAMPLES, sales_spec_path
-from .test_engine import plan_of, render_all
 
 CALLS = 120  # generated sales calls per locale (the reader's own corpora were this size)
 SEEDS = {"en": 31, "de": 32}
@@ -59,25 +60,30 @@ GARBLES = {
 _RX = {k: re.compile(v) for k, v in GARBLES.items()}
 
 
-def _sentences(rendered) -> list[tuple[str, int, str]]:
-    out = []
-    for rc in rendered:
-        for t in rc.turns:
-            for s in _SPLIT.split(_CUE.sub("", t.text).strip()):
+def _sentences(out) -> list[tuple[str, int, str]]:
+    sents = []
+    for f in sorted((out / "transcripts").glob("*.json")):
+        t = json.loads(f.read_text(encoding="utf-8"))
+        for turn in t["turns"]:
+            for s in _SPLIT.split(_CUE.sub("", turn["text"]).strip()):
                 if s.strip():
-                    out.append((rc.call_id, t.index, s.strip()))
-    return out
+                    sents.append((f.stem, turn["index"], s.strip()))
+    return sents
 
 
 def rendered_sentences(tmp_path_factory) -> list[tuple[str, int, str]]:
-    """Every sentence of the four corpora: sales_pov, generated English and
-    German sales specs, the contact center."""
-    out = []
-    for param in ("pov", "en", "de"):
-        h, calls = plan_of(sales_spec_path(param, tmp_path_factory, CALLS, SEEDS))
-        out += _sentences(render_all(h, calls))
-    h, calls = plan_of(EXAMPLES / "contact_center.corpus")
-    return out + _sentences(render_all(h, calls))
+    """Every sentence of the four corpora as `corpusc build` writes them:
+    sales_pov, generated English and German sales specs, the contact center."""
+    from corpusc.cli.main import main
+    specs = [sales_spec_path(p, tmp_path_factory, CALLS, SEEDS) for p in ("pov", "en", "de")]
+    sents = []
+    for spec in specs + [EXAMPLES / "contact_center.corpus"]:
+        out = tmp_path_factory.mktemp("garbles") / "out"
+        res = CliRunner().invoke(main, ["build", str(spec), "-o", str(out), "--jobs", "1", "--only", "transcripts"],
+                                 catch_exceptions=False)
+        assert res.exit_code == 0, res.output
+        sents += _sentences(out)
+    return sents
 
 
 def garbles(sentences) -> dict[str, list[str]]:
