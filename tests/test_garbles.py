@@ -79,7 +79,7 @@ def rendered_sentences(tmp_path_factory) -> list[tuple[str, int, str]]:
     sents = []
     for spec in specs + [EXAMPLES / "contact_center.corpus"]:
         out = tmp_path_factory.mktemp("garbles") / "out"
-        res = CliRunner().invoke(main, ["build", str(spec), "-o", str(out), "--jobs", "1", "--only", "transcripts"],
+        res = CliRunner().invoke(main, ["build", str(spec), "-o", str(out), "--jobs", "1", "--only", "transcripts,ground_truth"],
                                  catch_exceptions=False)
         assert res.exit_code == 0, res.output
         sents += _sentences(out)
