@@ -38,7 +38,7 @@ PAIN = {
           r"|review(ing)? (probably |maybe |about )?(\w+ )?percent|nobody updated|never (really )?gets shared"
           r"|no one could tell you|drives me crazy|basically trial and error|give away margin"
           r"|we don't see the vast majority|don't know what she does differently|knowledge (never|walks out)",
-    "de": r"\b(verloren)\b[^.]*\b(Kunde|Kunden|Mandant|Deal)|(Kunde|Kunden|Mandant\w*|Deal\w*) [^.]*verloren"
+    "de": r"\b(verloren)\b(?! geglaubt)[^.]*\b(Kunde|Kunden|Mandant|Deal)|(Kunde|Kunden|Mandant\w*|Deal\w*) [^.]*verloren(?! geglaubt)"
           r"|keiner konnte es erklären|niemand (hatte|konnte)|Stichproben|Prozent der Gespräche"
           r"|geht fast niemand an die Aufnahmen|rätseln|wird nie geteilt|treibt mich in den Wahnsinn"
           r"|Versuch und Irrtum|sehen wir die Probleme erst",
