@@ -20,8 +20,8 @@ from click.testing import CliRunner
 
 from .conftest import EXAMPLES, sales_spec_path
 
-CALLS = 120  # generated sales calls per locale (the reader's own corpora were this size)
-SEEDS = {"en": 31, "de": 32}
+CALLS = 120  # generated sales calls per locale (the reader's own corpora were this size; en seed 4 said "draft the draft" on main)
+SEEDS = {"en": 4, "de": 32}
 _CUE = re.compile(r"\[[^\]]*\]\s*")  # a non-verbal cue ("[laughs]") is no word of the sentence
 _SPLIT = re.compile(r"(?<=[.?!—])\s+(?=[A-ZÄÖÜ\"'])")
 
