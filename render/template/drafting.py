@@ -216,6 +216,9 @@ class Drafter:
         # whether a sentence contradicts what its speaker said before (a service caller's facts,
         # service.Service._contradicts): drawn again, else left out
         self.veto: Callable[[str, dict | None], bool] | None = None
+        # how `fit` draws an elaboration (None: `say`): a dialogue whose call lacks a slot's value (a service
+        # call with no amount) draws only templates without it ("The biggest transaction was, the others...")
+        self.fill_say: Callable[[str, dict | None], str] | None = None
         # the bank keys said, in order, while a dialogue drafts a turn (None: not kept): how a seller's
         # reply knows what the buyer's turn was made of (sales.Sales._glad)
         self.trace: list[str] | None = None
@@ -791,7 +794,7 @@ class Drafter:
         evid.sort(key=attrgetter("turn", "start", "end"))
         # the call is written: the dialogue's veto (a method of the dialogue, which holds this Drafter) is let
         # go, so the call's drafts are freed when it returns instead of waiting, a cycle, for a collection
-        self.veto = None
+        self.veto = self.fill_say = None
         return fast(RenderedCall, **{"call_id": call.id, "locale": call.locale, "turns": turns, "evidence": evid,
                                      "duration": max((t.end for t in times), default=0.0)})
 
@@ -870,11 +873,12 @@ class Drafter:
                         stale.add(i)
                         continue
                     before = d.words
-                    text = self.say(key, d.slots)
+                    say = self.fill_say or self.say
+                    text = say(key, d.slots)
                     if text in said:  # a bank used up and refilled: avoid saying the same twice
-                        text = self.say(key, d.slots)
+                        text = say(key, d.slots)
                         if text in said:
-                            text = self.say(key, d.slots)
+                            text = say(key, d.slots)
                     said.add(text)
                     if text and total + text.count(" ") + 1 > target * 1.1 and total >= target * 0.85:
                         stale.add(i)  # would overshoot: close enough already

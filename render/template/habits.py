@@ -209,7 +209,7 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: 
         favs = h.favs[f"open.{typ}"]
         head = text[:first_end]
         if favs and first[-1:] not in ",:" and ":" not in head and head.count(" ") + 1 >= MIN_WORDS \
-                and not text.lower().startswith(R.lex.classify.hedges or ("\0",)):
+                and not text.lower().startswith(R.lex.classify.hedges + R.lex.classify.joins or ("\0",)):
             op = R.render(_fav(r, favs, used), kw, cap=True)
             # not "In my experience, …, in my experience." nor "Here at Graniteline, Graniteline committed…"
             if (op and not (named and you in op) and op.split(" ", 1)[0] != first and not R.signals.get(op)

@@ -51,6 +51,9 @@ class Keywords(_Frozen):
     figures: dict[str, Any] = {}
     # how a sentence opens when it already hedges ("honestly", "ehrlich gesagt"): no second opener before it
     hedges: tuple[str, ...] = ()
+    # how a sentence opens when it goes on from the one before ("and ", "und "): no opener before it
+    # ("Realistisch betrachtet: Und …", "Honestly, and …"; habits.py)
+    joins: tuple[str, ...] = ()
     # words that open an embedded question ("how", "whether"; "wie", "ob"): a spec's topic so opened
     # is a clause ("how calls are reviewed"), else a noun phrase ("pricing and rollout") (classify.prose_form)
     clause_openers: tuple[str, ...] = ()

@@ -1417,8 +1417,8 @@ class Sales:
             opener = R.say(self.vkey("voice.open", v), kw) if (not brief and self.prev_asked and R.chance(0.4)) else ""
             ans = (R.say_at(*self._paired(f"disc.{topic}.ask", f"disc.{topic}.answer", "disc.open.answer", pend[2:3]), kw)
                    if kind == "q" else R.say(more, kw))
-            if opener and not ans.lower().startswith(R.lex.classify.hedges or ("\0",)):
-                d.add(where, opener, (), True)  # "Kurz gesagt:" not before "Offen gesagt, ..."
+            if opener and not ans.lower().startswith(R.lex.classify.hedges + R.lex.classify.joins or ("\0",)):
+                d.add(where, opener, (), True)  # "Kurz gesagt:" not before "Offen gesagt, ..." nor "Und ..."
             d.add(where, ans)
             if not brief:
                 self.shape(d, 1.2 * vw, int(130 * vw), [more, self.anecdote, more, self.vkey("voice.more", v),

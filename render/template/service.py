@@ -899,6 +899,7 @@ class Service:
         if pov is not None:
             R.second = (self._agent_slots, *pov)
         R.veto = self._contradicts if _caller_facts(R.loc, self.dom) is not None else None
+        R.fill_say = self._without_missing
         self.scans = _scans(R.loc, self.dom, self.chat, transfers)
 
     @staticmethod
@@ -1025,7 +1026,7 @@ class Service:
             for name in ("team", "team_at"):
                 key = self.k(f"{name}.{esc}", f"{name}.default") if esc else self.k(f"{name}.default")
                 if key:
-                    R.slots[name] = R.say(key)
+                    R.slots[name] = R.phrase(key)  # said inside a sentence: no capital ("während ich bei einer Kollegin")
         finally:
             R.r = main_r
         # the caller's own facts (`pop.<dom>.caller_fact.<name>`: when and why they moved), one each a call,
@@ -1280,6 +1281,12 @@ class Service:
             if text:
                 self.owed.remove(owed)
                 return text
+        return self._without_missing(key, kw)
+
+    def _without_missing(self, key: str, kw: dict | None) -> str:
+        """A template of `key` that uses none of the slots this call lacks
+        (also how `Drafter.fit` draws this call's elaborations)."""
+        R = self.R
         if self.missing:
             lst = R.bank.get(key) or []
             ok = _usable(lst, frozenset(self.missing))
