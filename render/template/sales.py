@@ -218,6 +218,7 @@ class Sales:
         last = bool(self.acct and self.acct.calls and self.acct.calls[-1] == c.id)
         self.cool = c.engagement == "cooling" or (last and outcome in COOL_OUTCOMES)
         self.cool_now = False  # past the greeting of a cool call (`run`)
+        self.buyer_now = False  # the turn being drafted is a buyer's (`run`)
         # the signing call of a won deal: the buyers have said yes, so no voice's doubt ("Surprise me. Prove it
         # fast.", "Zeigen Sie mir …, keine Versprechen") comes after it; a champion keeps its eagerness
         self.signing = SIGNING_CALM and outcome == "won" and self.work == "signoff"
@@ -651,6 +652,7 @@ class Sales:
             d.moment = self.mom_at.get(i)
             d.colour = self.col_at.get(i)
             self.cool_now = self.cool and i >= 2  # after the greeting
+            self.buyer_now = d.side != "seller"
             self.pool_now = self.pools.get(d.p.id)
             d.slots = self._kw(d)
             self.draft_of[id(d.slots)] = d
@@ -1525,10 +1527,11 @@ class Sales:
 
     def _vetoed(self, text: str, kw: dict | None) -> bool:
         """Whether a drawn sentence contradicts what was said (`Drafter.veto`),
-        or, in the last call of a lost or stalled deal, leans towards buying
-        ("I'd want to baseline conversion before and after the pilot")."""
+        or, in a buyer's turn of the last call of a lost or stalled deal, leans
+        towards buying ("I'd want to baseline conversion before and after the
+        pilot"; a seller's planned next steps may carry the label)."""
         return self._unproposed(text, kw) or self._other_term(text, kw) or self._not_theirs(text, kw) or \
-            (self.dead and "buying_intent" in self.R.categories_of(text))
+            (self.dead and self.buyer_now and "buying_intent" in self.R.categories_of(text))
 
     def _not_theirs(self, text: str, kw: dict | None) -> bool:
         """Whether a sentence says that a colleague whose role does not run the
