@@ -351,9 +351,13 @@ def test_every_cited_turn_shows_the_persona(builds, sales_pov):
         n, bad = unshown_citations(folder)
         assert n >= 20, (lang, n)
         assert not [b for b in bad if b[-1] == "fewer than two turns"], (lang, bad[:5])
-        # this reader's lexicon is narrower than the renderer's wording: at most 4% of classifications
-        # (on the branch before: 8.6% of English seed 6, 13% of German seed 7, 3 of 23 sales_pov)
-        assert len(bad) <= n // 25, (lang, len(bad), n, bad[:5])
+        # this reader's lexicon is narrower than the renderer's wording: at most 5% of classifications
+        # (on the branch before: 8.6% of English seed 6, 13% of German seed 7, 3 of 23 sales_pov). Session
+        # 19 read the 10-11 of 243 English citations it missed (the count moves with the draws): a defender's
+        # "another evaluation is not what the team needs", a champion's "As confident as anyone" and "I don't
+        # see this slowing Tidewaterview down. Could you send ...", a guardian's "Risk isn't a blocker
+        # anymore": the persona shows, in words the lexicon lacks
+        assert len(bad) <= n // 20, (lang, len(bad), n, bad[:5])
         unclassified = [p for gt, _ in calls(folder) for p in gt["participants"] if p.get("persona_unclassified")]
         # the renderer shows nearly all: German specs of 200 calls, seeds 5, 6, 7, left 22, 29 and 21 of 268
         # participants unclassified on main at 15a062b (8-11%, by the draw alone); a tenth flipped with the draws

@@ -159,7 +159,7 @@ def test_how_long_is_answered_with_a_time(cc_text_build):
             seen += 1
             if not SAYS_TIME.search(_text_of(nxt["text"])):
                 bad.append((doc["call_id"], t["index"], asked[0][-60:], _text_of(nxt["text"])[:80]))
-    assert seen >= 3  # the example asks it 4 to 8 times as its callers' asides are drawn (more wordings: fewer of these)
+    assert seen >= 2  # the example asks it 2 to 8 times as its callers' asides are drawn (more wordings: fewer of these)
     assert not bad, f"{len(bad)} of {seen} 'how long' questions answered with no time: {bad[:5]}"
 
 
