@@ -47,7 +47,7 @@ HANDOFF_P = 0.7  # share of turns after a colleague's (buyer after buyer, rep af
 INTERRUPTION_FIELDS = ("interruptions", "Interruptions_count", "interruptions_count")  # a planned count
 
 _START = itemgetter(1)
-OWN = "filler:own"  # a filler the words drawn for a sentence say ("Tja,", "Hm, let me think"): lexicon.filler_spans
+OWN = "filler:own"  # a filler the words drawn for a sentence say ("Tja,", "Hm, let me think"): lexicon.filler_pattern
 # where a sentence starts / a phrase after a comma starts: the end of each match (the lead-in is
 # matched, not looked behind for: the engine then skips to the next stop or comma instead of
 # trying every position); see `_first`
@@ -219,7 +219,7 @@ def apply(R, turns: list[Spoken]) -> None:
 def _made_fillers(t: Spoken, fillers: re.Pattern) -> None:
     """Label the words an insertion made a filler: "Also ein früherer Versuch"
     with ", äh," put after its first word says "Also, äh, ein ...", and the
-    "Also," that opens it now reads as one (lexicon.filler_spans)."""
+    "Also," that opens it now reads as one (lexicon.filler_pattern)."""
     for m in fillers.finditer(t.text):
         s, e = m.span()
         if not any(x[1] < e and s < x[2] for x in t.dis if x[0][0] != "_"):

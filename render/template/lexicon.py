@@ -188,9 +188,3 @@ def filler_pattern(locale: str) -> re.Pattern | None:
     if f.tags:
         parts.append(rf"(?<=, )(?:{_alternatives(f.tags)})(?=[,.!?…])")
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
-
-
-def filler_spans(locale: str, text: str) -> list[tuple[int, int]]:
-    """[start, end) of every filler `text` says, by the locale's `fillers`."""
-    pat = filler_pattern(locale)
-    return [m.span() for m in pat.finditer(text)] if pat is not None else []
