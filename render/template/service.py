@@ -1415,10 +1415,18 @@ class Service:
 
     def _step_name(self, s: str) -> str:
         """A step as this call plays it: `INTENT` named, the cause's own variant
-        (`resolve_<cause>` for `resolve_INTENT`) where its bank has one."""
+        (`resolve_<cause>` for `resolve_INTENT`) where its bank has one, else
+        the intent's; a step whose bank has neither but has the plain step
+        (`callback_explain` for `callback_explain_INTENT`: the handoff says
+        what is left to do where the bank says it for the request) plays that."""
         if "INTENT" in s:
             own = s.replace("INTENT", self.cause) if self.cause else ""
-            return own if own and self.k(f"step.{own}.agent") else s.replace("INTENT", self.intent)
+            if own and self.k(f"step.{own}.agent"):
+                return own
+            named = s.replace("INTENT", self.intent)
+            plain = s.replace("_INTENT", "")
+            return plain if plain != s and not self.k(f"step.{named}.agent") and self.k(f"step.{plain}.agent") \
+                else named
         return s
 
     def run(self) -> list[Draft]:
