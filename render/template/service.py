@@ -1249,10 +1249,11 @@ class Service:
 
     def _amount(self, bucket: str) -> str:
         """An amount inside the call's `amount_bucket` (`pop.<dom>.amount_range.<bucket>`:
-        [[low, high, step]]), said in the locale's way (`pop.<dom>.currency`, `{n}`);
+        [[low, high, step]]; the intent's own range first, `amount_range.<intent>.<bucket>`:
+        a fee is fee-sized), said in the locale's way (`pop.<dom>.currency`, `{n}`);
         "" when the bucket has no range (no amount is named in the call)."""
         R = self.R
-        key = self.k(f"amount_range.{bucket}") if bucket else None
+        key = self.k(f"amount_range.{self.intent}.{bucket}", f"amount_range.{bucket}") if bucket else None
         spec = R.bank.get(key) if key else None
         if not spec or not isinstance(spec[0], list):
             return ""
