@@ -215,7 +215,8 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
     }
 
 
-EVENT_KINDS = ("complaint", "hold", "handover", "identity", "language_switch", "outcome", "pii", "pii_disclosure")
+EVENT_KINDS = ("cause", "complaint", "hold", "handover", "identity", "language_switch", "outcome", "pii",
+               "pii_disclosure")
 
 
 def overlap_seconds(t, over) -> float:

@@ -46,11 +46,11 @@ LOST = {"en": re.compile(r"looked everywhere|searched (?:the whole|everywhere)|r
                          r"turns? up|turned up|missing|(?:it's|that's|is|card|now) (?:just )?gone\b|"
                          r"\b(?:I've|never|likely|probably|as|just) (?:\w+ )?lost\b|\bI lost\b|lost (?:my|the|a|your) card|"
                          r"misplac|vanish|fell out|left it|handed in|hands? it in|find it later|where it went|"
-                         r"haven't seen it|not there|can't find", re.I),
+                         r"haven't seen it|not there|can't find|cannot find", re.I),
         "de": re.compile(r"überall gesucht|abgesucht|auf den Kopf gestellt|Fundbüro|zuletzt hatte ich sie|"
                          r"letzte Mal hatte ich sie|wiederfinden|wieder ?finden|auftauchen|aufgetaucht|"
                          r"\b(?:die|sie) weg ist\b|weg ist nur|\bist sie (?:einfach )?weg\b|sie ist weg|"
-                         r"(?:habe|hab|Karte|als|wohl|sie) (?:\w+ )?verloren(?! geht)|verloren (?:habe|hat)|Verlust|"
+                         r"(?:habe|hab|Karte|als|wohl|sie) (?:\w+ ){0,2}verloren(?! geht)|verloren (?:habe|hat)|Verlust|"
                          r"verschwunden|verschwinden|wegkommen|zurückgegangen|abgegeben|nicht mehr da|die fehlt|"
                          r"keine Spur|sie (?:\w+ )?liegen lassen|herausgefallen|nicht mehr gesehen|nicht finden", re.I)}
 # payments the caller did not make

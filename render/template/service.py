@@ -1530,7 +1530,12 @@ class Service:
                 elif b.kind == "scenario":
                     names = [scen_key[len(f"pop.{self.dom}."):] if scen_key.startswith(f"pop.{self.dom}.") else
                              scen_key[len("pop.generic."):]]
-                    d.add(d.core, self.line([f"scenario.{self.scen}_short"] + names, kw, i), tag)
+                    said = self.line([f"scenario.{self.scen}_short"] + names, kw, i)
+                    # the cause behind the request (`_cause`), labelled where the caller's words state it: the
+                    # cause's own opener (a very short call's short opener may not say it)
+                    told = bool(self.cause) and scen_key.endswith(f".intent.{self.cause}") and \
+                        (not self.tight or self.spoke in (R.bank.get(scen_key) or ()))
+                    d.add(d.core, said, tag + ((("cause", self.cause),) if told else ()))
                     # the transfers before this call, labelled (a filler never splits "passed me on")
                     d.add(d.core, self._transferred_in(kw), (("handover", "earlier"),))
                     cat = str(self.meta.get("complaint_category") or "")
