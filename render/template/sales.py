@@ -916,8 +916,8 @@ class Sales:
             # the answer to the bank's question asked ("Could you send a three-year breakdown?" is not answered
             # "Yes, annual prepay brings the price down"); a question in the spec's own words: any answer
             asked = pend[2:3] if len(pend) > 2 and pend[2] is not None else ()
-            d.add(d.head, R.say_at(*self._paired(f"signal.q.{cat}", f"signal.answer.{cat}", "signal.answer.general",
-                                                 asked), kw))
+            q, a = self._signal_banks(cat)
+            d.add(d.head, R.say_at(*self._paired(q, a, "signal.answer.general", asked), kw))
             self.shape(d, 1.0, 110, [R.first_key(f"signal.more.{cat}", "signal.more.general"), "seller.story"])
         elif kind == "smalltalk":
             tone = pend[1] if len(pend) > 1 else "good"
@@ -1144,10 +1144,23 @@ class Sales:
         else:
             d.add(d.core, R.say("generic.seller", dict(kw, x=kind.replace("_", " "))), tag)
 
+    def _signal_banks(self, cat: str) -> tuple[str, str]:
+        """The banks of a buying signal's question and its answer: in a signing
+        call (the order form has gone out: `work.signoff`) the signing's own
+        (`signal.q_signoff`, `signal.answer_signoff`: the signature link and the
+        countersignature, never "you'll have the draft today"), where the bank
+        holds both."""
+        if self.work == "signoff" and self.R.has(f"signal.q_signoff.{cat}") and \
+                self.R.has(f"signal.answer_signoff.{cat}"):
+            return f"signal.q_signoff.{cat}", f"signal.answer_signoff.{cat}"
+        return f"signal.q.{cat}", f"signal.answer.{cat}"
+
     def _artifact(self) -> str:
         R = self.R
         if self.signal_cats:
-            k = R.first_key(f"artifact.signal.{self.signal_cats[-1]}")
+            cat = self.signal_cats[-1]
+            k = R.first_key(f"artifact.signal_signoff.{cat}") if self.work == "signoff" else None
+            k = k or R.first_key(f"artifact.signal.{cat}")
             if k:
                 return R.phrase(k)
         work = "default" if self.dead else self.work  # a dead deal gets a recap, not paperwork
@@ -1889,7 +1902,7 @@ class Sales:
         R = self.R
         text = (b.text or "").strip().rstrip(".")
         if not R.prose or not text:
-            said = R.say(R.first_key(f"signal.q.{cat}", "signal.q.general") or "signal.q.general", kw)
+            said = R.say(R.first_key(self._signal_banks(cat)[0], "signal.q.general") or "signal.q.general", kw)
             self.signal_q = R.last if said else None
             return said
         key, q = R.prose.signal(text)
