@@ -25,7 +25,7 @@ from typing import Any
 from corpusc.plan import rng
 from corpusc.render.model import Disfluency, whole
 from corpusc.render.template.language import alternation
-from corpusc.render.template.lexicon import filler_pattern
+from corpusc.render.template.lexicon import Fillers, filler_pattern
 
 SELLER_RATE = 1.4  # fillers per 100 words of a rep or agent (professional speakers hesitate less)
 BUYER_RATE = 2.4  # a buyer or caller without a persona
@@ -50,8 +50,10 @@ _START = itemgetter(1)
 OWN = "filler:own"  # a filler the words drawn for a sentence say ("Tja,", "Hm, let me think"): lexicon.filler_pattern
 # where a sentence starts / a phrase after a comma starts: the end of each match (the lead-in is
 # matched, not looked behind for: the engine then skips to the next stop or comma instead of
-# trying every position); see `_first`
-_SENT = re.compile(r"(?:^|[.?!] )(?=\w)")
+# trying every position); see `_first`. The text's own start, where a word character opens it, is
+# a sentence's too: `_first` adds it (a `^` branch here kept the engine from skipping to the stops)
+_SENT = re.compile(r"[.?!] (?=\w)")
+_OPENS = re.compile(r"\w").match
 _COMMA = re.compile(r", (?=[^\W\d_])")
 LEAD = 2  # characters of `_SENT`'s and `_COMMA`'s lead-in
 _ENDS = re.compile(r"[.?!…](?= |$)")
@@ -216,11 +218,15 @@ def apply(R, turns: list[Spoken]) -> None:
             _made_fillers(t, fillers)
 
 
-def _made_fillers(t: Spoken, fillers: re.Pattern) -> None:
+def _made_fillers(t: Spoken, fillers: Fillers) -> None:
     """Label the words an insertion made a filler: "Also ein früherer Versuch"
     with ", äh," put after its first word says "Also, äh, ein ...", and the
-    "Also," that opens it now reads as one (lexicon.filler_pattern)."""
-    for m in fillers.finditer(t.text):
+    "Also," that opens it now reads as one (lexicon.filler_pattern). Nearly
+    every such turn says the fillers put in (which `may` cannot rule out) and
+    no other: `may_besides` rules those out for a fifth of the pattern's scan."""
+    if not fillers.may_besides(t.text, [(x[1], x[2]) for x in t.dis if x[0][0] != "_"]):
+        return
+    for m in fillers.pattern.finditer(t.text):
         s, e = m.span()
         if not any(x[1] < e and s < x[2] for x in t.dis if x[0][0] != "_"):
             t.dis.append([OWN, s, e])
@@ -400,10 +406,15 @@ def _first(pat: re.Pattern, text: str, r, ok, lead: bool = False) -> int | None:
         if at >= n:
             at = n - 1
     if lead:
+        head = pat is _SENT and _OPENS(text) is not None  # the text's start: a sentence's, before every other
+        if head and not at and ok(0):
+            return 0
         for m in pat.finditer(text, at - LEAD if at > LEAD else 0):
             p = m.end()
             if p >= at and ok(p):
                 return p
+        if head and at and ok(0):
+            return 0
         for m in pat.finditer(text, 0, at):
             p = m.end()
             if ok(p):

@@ -234,6 +234,36 @@ class Fillers:
         return (self.singles.search(low) is not None or any(p in low for p in self.phrases)
                 or self.unsure.search(text) is not None)
 
+    def may_besides(self, text: str, taken: list[tuple[int, int]]) -> bool:
+        """False: every filler the text says overlaps one of the `taken`
+        (start, end) spans (True: one may lie outside them). The dynamics ask
+        it of a turn they put fillers in, which `may` cannot rule out. A match
+        [s, e) of the pattern is, as `may` reasons, a hit of `singles` at
+        [s, e) of the lower case (a whole word of word characters: hits never
+        overlap, so `finditer` sees each) or an occurrence of a phrase whose
+        filler is [s, e) (a tag's ", " just before s); and the pattern matches
+        at s. So only a hit or phrase outside `taken` where the pattern matches
+        is a candidate (an `unsure` text may hide one: True)."""
+        if self.unsure.search(text) is not None:
+            return True
+        low = text.lower()
+        at = self.pattern.match
+        for m in self.singles.finditer(low):
+            s, e = m.span()
+            if not any(a < e and s < b for a, b in taken) and at(text, s) is not None:
+                return True
+        for p in self.phrases:
+            i = low.find(p)
+            if i < 0:
+                continue
+            lead, n = (2 if p[:2] == ", " else 0), len(p)
+            while i >= 0:
+                s, e = i + lead, i + n
+                if not any(a < e and s < b for a, b in taken) and at(text, s) is not None:
+                    return True
+                i = low.find(p, i + 1)
+        return False
+
 
 @lru_cache(maxsize=None)
 def _unsure(letters: str) -> re.Pattern:
