@@ -58,6 +58,9 @@ _COMMA = re.compile(r", (?=[^\W\d_])")
 LEAD = 2  # characters of `_SENT`'s and `_COMMA`'s lead-in
 _ENDS = re.compile(r"[.?!…](?= |$)")
 _WORDS = re.compile(r"\w+(?:['’-]\w+)*")
+# at least k of `_WORDS`' words, one anchored match (k = 0 .. WHOLE_WORDS): each part possessive, so a
+# word is taken whole as `findall` takes it and never split to make up the count (`_stays`)
+_AT_LEAST = tuple(re.compile(rf"(?:\W*+\w++(?:['’-]\w++)*+){{{k}}}").match for k in range(WHOLE_WORDS + 1))
 # a sentence that opens with a word and a comma ("Tja,", "Okay,", "Well,") has its lead-in already: a
 # filler before it stacks two ("Äh, Tja, also" — reader17, the contact center's German callers)
 _LEADS_IN = re.compile(r"\w+(?:['’-]\w+)*,").match
@@ -385,12 +388,16 @@ def _disfluencies(R, t: Spoken, per100: float, r) -> None:
 def _stays(text: str, pos: int, added: int) -> bool:
     """Whether the sentence holding `pos` stays on its side of WHOLE_WORDS
     when `added` words go into it (a long one stays long, a short one short)."""
+    if added <= 0:  # n >= WHOLE_WORDS or n + added < WHOLE_WORDS: so is every sentence
+        return True
     m = _ENDS.search(text, pos)
     end = m.end() if m else len(text)
     start = max(text.rfind(". ", 0, pos), text.rfind("? ", 0, pos), text.rfind("! ", 0, pos),
                 text.rfind("… ", 0, pos)) + 1
-    n = len(_WORDS.findall(text, start, end))
-    return n >= WHOLE_WORDS or n + added < WHOLE_WORDS
+    # n >= WHOLE_WORDS, or not WHOLE_WORDS - added words: the words counted only as far as the answer needs
+    if _AT_LEAST[WHOLE_WORDS](text, start, end) is not None:
+        return True
+    return added < WHOLE_WORDS and _AT_LEAST[WHOLE_WORDS - added](text, start, end) is None
 
 
 def _first(pat: re.Pattern, text: str, r, ok, lead: bool = False) -> int | None:
