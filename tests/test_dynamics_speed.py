@@ -147,3 +147,101 @@ def test_made_fillers_label_what_the_full_scan_labels(monkeypatch):
         h, calls = plan_of(EXAMPLES / spec, n=6)
         render_all(h, calls)
     assert len(plain_calls) > 50
+
+
+# pieces of fillers that an edit can complete ("w" + "ell,"), whole ones, and what sets them off
+# and the longest phrases but a letter at either end, which a changed character completes
+EDIT_PIECES = FILLER_PIECES + ["w", "ell", "ell,", "u", "m,", "mm", "h", "ä", "al", "so,", "tj", "a,", "İ", "Ä",
+                               "you kno", "ou know", ", you kno", "kind o", "sagen wir ma", "agen wir mal",
+                               ", sagen wir ma", "wissen Si", "issen Sie", "sag ich ma"]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_fillers_near_the_edits_are_all_the_new_ones(locale):
+    """A turn whose words as put together say no filler keeps where the
+    dynamics changed it (`Spoken.edits`: inserts, a re-cased or replaced
+    character, words cut before it), and `may_besides` looks only there: on
+    random texts and random edits of every kind, including ones that complete
+    a filler with the words beside them ("w" + "ell,") or cut the text before
+    one, it never rules out a filler outside the taken spans that the whole
+    text's scan finds."""
+    from types import SimpleNamespace
+    f = filler_pattern(locale)
+    rnd = random.Random(29)
+    d = SimpleNamespace(p=SimpleNamespace(id="a"), bc=False)
+    outside = narrow = 0
+    for _ in range(30000):
+        text = "".join(rnd.choice(EDIT_PIECES) for _ in range(rnd.randint(1, 8)))
+        if f.may(text):
+            continue
+        head = rnd.randint(1, len(text)) if rnd.random() < 0.3 else 0
+        t = D.Spoken(d, text, {}, [], head)
+        t.edits = []
+        for _ in range(rnd.randint(0, 4)):
+            op, n = rnd.random(), len(t.text)
+            if op < 0.55:
+                s = "".join(rnd.choice(EDIT_PIECES) for _ in range(rnd.choice([1, 1, 1, 6]))) + rnd.choice(["", " ", ", "])
+                pos = rnd.randint(0, n)
+                t.insert(pos, s, ("filler", 0, len(s)) if rnd.random() < 0.25 else None)
+            elif op < 0.8 and n:
+                pos = rnd.randrange(n)
+                c = t.text[pos]
+                t.changed(t.text[:pos] + rnd.choice([c.lower(), c.upper(), "—", "l", "m", "w", "y", "s", "e", " ", ","])
+                          + t.text[pos + 1:], pos)
+            elif t.head:
+                t.drop_head()
+        taken = [(x[1], x[2]) for x in t.dis if x[0][0] != "_"]
+        spans = [m.span() for m in f.pattern.finditer(t.text)]
+        got = f.may_besides(t.text, taken, t.edits)
+        if _outside(spans, taken):
+            assert got, (text, t.text, taken, t.edits)
+            outside += 1
+        if t.edits is not None:  # the windows left some of the text unread
+            seen = set()
+            for a, b in t.edits:
+                seen.update(range(max(0, a - f.reach), b + f.reach))
+            narrow += not seen >= set(range(len(t.text)))
+    assert outside > 150 and narrow > 3000, (outside, narrow)
+
+
+def test_edits_cover_every_character_not_as_put_together():
+    """`Spoken.edits` holds every character the dynamics wrote (inserted or
+    changed), and the text outside them reads as the turn did when put
+    together: two neighbours there were neighbours then, and the text's first
+    character is its first then unless an edit says it is not. Followed
+    character by character beside the Spoken on random inserts (long ones
+    inside earlier ones too), changes and cut heads."""
+    from types import SimpleNamespace
+    rnd = random.Random(31)
+    d = SimpleNamespace(p=SimpleNamespace(id="a"), bc=False)
+    inside = 0
+    for _ in range(6000):
+        text = "".join(rnd.choice("abc de,") for _ in range(rnd.randint(1, 30)))
+        head = rnd.randint(1, len(text)) if rnd.random() < 0.3 else 0
+        t = D.Spoken(d, text, {}, [], head)
+        t.edits = []
+        origin: list[int | None] = list(range(len(text)))  # where each character was when put together
+        for _ in range(rnd.randint(1, 6)):
+            op, n = rnd.random(), len(t.text)
+            if op < 0.6:
+                s = "".join(rnd.choice("XYZ ") for _ in range(rnd.choice([1, 2, 12, 30])))
+                pos = rnd.randint(0, n)
+                inside += any(a < pos < b for a, b in t.edits)
+                t.insert(pos, s)
+                origin[pos:pos] = [None] * len(s)
+            elif op < 0.85 and n:
+                pos = rnd.randrange(n)
+                t.changed(t.text[:pos] + "Q" + t.text[pos + 1:], pos)
+                origin[pos] = None
+            elif t.head:
+                cut = len(origin) - (len(t.text) if t.drop_head() else len(origin))
+                origin = origin[cut:]
+        assert len(origin) == len(t.text)
+        covered = {i for a, b in t.edits for i in range(a, b)}
+        for i, o in enumerate(origin):
+            assert o is not None or i in covered, (text, t.text, t.edits)
+            if i + 1 < len(origin) and i not in covered and i + 1 not in covered:
+                assert origin[i + 1] == o + 1, (text, t.text, t.edits)
+        if origin and 0 not in covered and [0, 0] not in t.edits:
+            assert origin[0] == 0, (text, t.text, t.edits)
+    assert inside > 1000  # inserts inside an earlier one were made

@@ -754,7 +754,8 @@ class Drafter:
             # each part is scanned as said alone (a filler opening it opens a sentence); a filler a part says
             # is, as a whole word or phrase, one the turn says: most turns say none, and one look at the turn
             # (Fillers.may) rules them all out, for a third of a look at each part
-            if fillers is not None and fillers.may(said):
+            maybe = fillers is not None and fillers.may(said)
+            if maybe:
                 for at0, part in zip(starts, parts):
                     for m in fillers.finditer(part):
                         own.append([dynamics.OWN, at0 + m.start(), at0 + m.end()])
@@ -771,6 +772,8 @@ class Drafter:
                         (core_at or pos) if nhead else 0)
             if own:
                 sp.dis += own
+            if fillers is not None and not maybe:  # said as put together, no filler: the dynamics' edits are kept
+                sp.edits = []
             if at:
                 sp.dis.append(["_at", at, at])  # moves with what the dynamics insert before it
             spoken.append(sp)

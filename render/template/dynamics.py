@@ -69,20 +69,20 @@ _LEADS_IN = re.compile(r"\w+(?:['’-]\w+)*,").match
 class Spoken:
     """A finished turn the dynamics may still change: its text, evidence spans
     ([start, end] by (kind, key)) and what the dynamics add."""
-    __slots__ = ("d", "text", "spans", "dis", "cues", "bc", "over", "cut", "tone", "head")
+    __slots__ = ("d", "speaker", "text", "spans", "dis", "cues", "bc", "over", "cut", "tone", "head", "edits")
 
     def __init__(self, d, text: str, spans: dict, cues: list[str], head: int = 0):
         self.d, self.text, self.spans, self.cues = d, text, spans, cues
+        self.speaker: str = d.p.id  # read for every turn by each dynamic and the timing: kept, not looked up
         self.head = head  # where the turn's own words begin: before, its reaction to the turn before ("Thanks, Dana.")
         self.dis: list[list] = []  # [kind, start, end]; kind `_lock`: words no disfluency may enter
         self.bc = bool(d.bc)
         self.over = False  # said over the turn before (render/timing.py places it inside that turn)
         self.cut = False  # and that turn breaks off where it starts: an interjection, timed at the break
         self.tone = 0
-
-    @property
-    def speaker(self) -> str:
-        return self.d.p.id
+        # [start, end] of each part of the text written since the turn was put together, kept only when
+        # the words as put together say no filler (`Fillers.may`; else None): `_made_fillers` looks there
+        self.edits: list[list[int]] | None = None
 
     def free(self, pos: int, touch: bool = False) -> bool:
         """May text be inserted at `pos` (no span is cut)? `touch`: the
@@ -108,6 +108,14 @@ class Spoken:
         (kind, start, end) of the disfluency within `s`."""
         n = len(s)
         self.text = self.text[:pos] + s + self.text[pos:]
+        if self.edits is not None:
+            for x in self.edits:
+                if x[0] >= pos:
+                    x[0] += n
+                    x[1] += n
+                elif x[1] > pos:
+                    x[1] += n
+            self.edits.append([pos, pos + n])
         for sp in self.spans.values():
             if sp[0] >= pos:
                 sp[0] += n
@@ -137,11 +145,27 @@ class Spoken:
         for sp in self.spans.values():
             sp[0] -= n
             sp[1] -= n
+        if self.edits is not None:
+            for x in self.edits:
+                x[0] = x[0] - n if x[0] > n else 0
+                x[1] = x[1] - n if x[1] > n else 0
+            self.edits.append([0, 0])  # the words now first open the turn
         for x in self.dis:
             x[1] -= n
             x[2] -= n
         self.head = 0
         return True
+
+    def changed(self, text: str, pos: int) -> None:
+        """`text` for the turn's, the character at `pos` changed (a word
+        lower-cased, `_lower`; the stop made a dash, `_break_off`): an edit,
+        or when more changed (another length) no edits are kept."""
+        old, self.text = self.text, text
+        if self.edits is not None:
+            if len(text) == len(old) and text[pos + 1:] == old[pos + 1:]:
+                self.edits.append([pos, pos + 1])
+            else:
+                self.edits = None
 
     def disfluencies(self) -> list[Disfluency]:
         dis = [x for x in self.dis if x[0][0] != "_"]
@@ -227,7 +251,7 @@ def _made_fillers(t: Spoken, fillers: Fillers) -> None:
     "Also," that opens it now reads as one (lexicon.filler_pattern). Nearly
     every such turn says the fillers put in (which `may` cannot rule out) and
     no other: `may_besides` rules those out for a fifth of the pattern's scan."""
-    if not fillers.may_besides(t.text, [(x[1], x[2]) for x in t.dis if x[0][0] != "_"]):
+    if not fillers.may_besides(t.text, [(x[1], x[2]) for x in t.dis if x[0][0] != "_"], t.edits):
         return
     for m in fillers.pattern.finditer(t.text):
         s, e = m.span()
@@ -323,7 +347,7 @@ def _break_off(prev: Spoken) -> None:
     """The interrupted speaker breaks off: the turn's last stop becomes a dash."""
     end = len(prev.text)
     if end and prev.text[-1] in ".!?":
-        prev.text = prev.text[:-1] + "—"
+        prev.changed(prev.text[:-1] + "—", end - 1)
         for sp in prev.spans.values():  # a span that ended the turn keeps its words, not the dash
             if sp[1] == end and sp[0] < end - 1:
                 sp[1] = end - 1
@@ -477,7 +501,7 @@ def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
         return False
     head = f[0].upper() + f[1:]
     if joins and lower:
-        t.text = _lower(R, t.text, pos)
+        t.changed(_lower(R, t.text, pos), pos)
     word = head.rstrip(",.!?…")
     t.insert(pos, head + " ", ("filler", 0, len(word)))
     return True
@@ -573,7 +597,7 @@ def _false_start(R, t: Spoken, r, lower: bool) -> bool:
               and _stays(text, pos, 2)) else 1
     said = " ".join(ws[:k])
     if lower:
-        t.text = _lower(R, t.text, pos)
+        t.changed(_lower(R, t.text, pos), pos)
     t.insert(pos, said + cut + " ", ("false_start", 0, len(said) + len(cut)))
     at = pos + len(said) + len(cut) + 1
     t.dis.append(["_again", at, at + len(said)])  # the words said again: nothing goes inside them
