@@ -222,12 +222,14 @@ class Fillers:
     not show) always does. Scanning every text with the pattern was 30% of a
     render."""
 
-    __slots__ = ("pattern", "singles", "phrases", "unsure", "reach")
+    __slots__ = ("pattern", "singles", "phrases", "unsure", "reach", "some_phrase")
 
     def __init__(self, pattern: re.Pattern, singles: re.Pattern, phrases: tuple[str, ...],
                  unsure: re.Pattern, reach: int) -> None:
         self.pattern, self.singles, self.phrases, self.unsure = pattern, singles, phrases, unsure
         self.reach = reach
+        # whether any phrase occurs in a stretch of a text: one look, before the look for each
+        self.some_phrase = re.compile("|".join(map(re.escape, phrases)) or "(?!)").search
 
     def finditer(self, text: str):
         return self.pattern.finditer(text) if self.may(text) else iter(_NO_MATCHES)
@@ -254,21 +256,33 @@ class Fillers:
         its characters either side, or a phrase none of whose characters
         changed was in that text, so each lies within `reach` of a change:
         only there is looked."""
-        if self.unsure.search(text) is not None:
-            return True
+        if near is None:
+            if self.unsure.search(text) is not None:
+                return True
+            windows: list = [(0, len(text))]
+        else:  # the stretches within `reach` of a change, overlapping ones merged
+            k = self.reach
+            windows = []
+            for a, b in sorted(near):
+                lo, hi = (a - k if a > k else 0), b + k
+                if windows and lo <= windows[-1][1]:
+                    if hi > windows[-1][1]:
+                        windows[-1] = (windows[-1][0], hi)
+                else:
+                    windows.append((lo, hi))
+            for lo, hi in windows:  # the text `may` ruled out had none: a new one is a changed character
+                if self.unsure.search(text, lo, hi) is not None:
+                    return True
         low = text.lower()
         at = self.pattern.match
-        if near is None:
-            windows: list | tuple = ((0, len(text)),)
-        else:
-            k = self.reach
-            windows = [(a - k if a > k else 0, b + k) for a, b in near]
         for lo, hi in windows:
             # a hit ending at `hi` may be one only of the cut text: a candidate too many, never one too few
             for m in self.singles.finditer(low, lo, hi):
                 s, e = m.span()
                 if not any(a < e and s < b for a, b in taken) and at(text, s) is not None:
                     return True
+            if self.some_phrase(low, lo, hi) is None:
+                continue
             for p in self.phrases:
                 i = low.find(p, lo, hi)
                 if i < 0:
