@@ -245,3 +245,26 @@ def test_edits_cover_every_character_not_as_put_together():
         if origin and 0 not in covered and [0, 0] not in t.edits:
             assert origin[0] == 0, (text, t.text, t.edits)
     assert inside > 1000  # inserts inside an earlier one were made
+
+
+def test_a_words_end_by_the_last_space_is_the_word_the_search_finds():
+    """`_ends_phrase` on a text without a newline takes the word after the last
+    space before the position when only a word's characters follow it: the
+    word `[\\w'’-]+$` finds over the 40 characters before the position,
+    within them (a word longer than 40 characters cut), before another
+    character than a space ("(we", "—we", "2,5"), with binds and digits."""
+    binds = frozenset({"the", "of", "to"})
+    rnd = random.Random(37)
+
+    def plain(text, pos):
+        m = D._WORD.search(text, max(0, pos - 40), pos)
+        return m is not None and m.group(0).lower() not in binds and not any(ch.isdigit() for ch in m.group(0))
+    seen = set()
+    for _ in range(4000):
+        text = "".join(rnd.choice(["a", "the", "of", "To", "x" * 30, " ", " ", ",", "'", "’", "-", "1", "(", "—", "é"])
+                       for _ in range(rnd.randrange(0, 30)))
+        for pos in range(len(text) + 1):
+            got = D._ends_phrase(text, pos, binds)
+            assert got == plain(text, pos), (text, pos)
+            seen.add(got)
+    assert seen == {True, False}

@@ -510,6 +510,7 @@ def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
 _BEFORE: dict[str, tuple[re.Pattern, frozenset[str]]] = {}
 _WORD = re.compile(r"[\w'’-]+$")
 _NOT_WORD = re.compile(r"(?s:.*)[^\w'’-]").match  # up to the last character `_WORD` does not take
+_ALL_WORD = re.compile(r"[\w'’-]*\Z").match  # only characters `_WORD` takes, to the end
 
 
 def _before(R) -> tuple[re.Pattern, frozenset[str]]:
@@ -537,8 +538,11 @@ def _ends_phrase(text: str, pos: int, binds: frozenset[str]) -> bool:
             return False
         w = m.group(0)
     else:  # the same word, found from its end: after the last character no word holds
-        m = _NOT_WORD(text, lo, pos)
-        s = m.end() if m is not None else lo
+        # mostly the last space before it (when only a word's characters follow that), else the pattern's
+        s = text.rfind(" ", lo, pos) + 1 or lo
+        if _ALL_WORD(text, s, pos) is None:
+            m = _NOT_WORD(text, lo, pos)
+            s = m.end() if m is not None else lo
         if s >= pos:
             return False
         w = text[s:pos]
