@@ -295,7 +295,8 @@ def _interruptions(R, turns: list[Spoken], r) -> None:
     if planned is not None:
         want = max(0, planned - len(already))
         # a short call: any turn that follows another speaker's words may cut in
-        spare = [i for i in range(1, n) if i not in cand and i not in already and turns[i].speaker !=
+        taken = set(cand).union(already)  # looked up for each turn: a set, not the lists
+        spare = [i for i in range(1, n) if i not in taken and turns[i].speaker !=
                  turns[i - 1].speaker and not turns[i].d.gaps and not turns[i].cues and turns[i - 1].d.words >= 3
                  and not turns[i].bc and not turns[i - 1].bc]  # nobody cuts in with, or into, an "mm-hm"
         chosen = _by_side(R, turns, cand, spare, want, r)
