@@ -250,7 +250,8 @@ def _made_fillers(t: Spoken, fillers: Fillers) -> None:
     with ", äh," put after its first word says "Also, äh, ein ...", and the
     "Also," that opens it now reads as one (lexicon.filler_pattern). Nearly
     every such turn says the fillers put in (which `may` cannot rule out) and
-    no other: `may_besides` rules those out for a fifth of the pattern's scan."""
+    no other: `may_besides` rules that out without the pattern's scan, near
+    the turn's `edits` only where it has them."""
     if not fillers.may_besides(t.text, [(x[1], x[2]) for x in t.dis if x[0][0] != "_"], t.edits):
         return
     for m in fillers.pattern.finditer(t.text):
