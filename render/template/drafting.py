@@ -756,8 +756,9 @@ class Drafter:
             # (Fillers.may) rules them all out, for a third of a look at each part
             maybe = fillers is not None and fillers.may(said)
             if maybe:
+                one = len(parts) == 1  # the part is the turn: `may` said it of it already
                 for at0, part in zip(starts, parts):
-                    for m in fillers.finditer(part):
+                    for m in (fillers.pattern.finditer(part) if one else fillers.finditer(part)):
                         own.append([dynamics.OWN, at0 + m.start(), at0 + m.end()])
             if self.pii:  # the personal data said, each value where it is said (the dynamics keep out of it)
                 for cat, s0, e0 in pii_spans(self.pii, said):
