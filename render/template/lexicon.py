@@ -237,8 +237,12 @@ class Fillers:
     def may(self, text: str) -> bool:
         """False: the text says no filler (True: it may)."""
         low = text.lower()
-        return (self.singles.search(low) is not None or any(p in low for p in self.phrases)
-                or self.unsure.search(text) is not None)
+        if self.singles.search(low) is not None:
+            return True
+        for p in self.phrases:  # a loop, not `any` over a generator: asked of every turn
+            if p in low:
+                return True
+        return self.unsure.search(text) is not None
 
     def may_besides(self, text: str, taken: list[tuple[int, int]], near: list[list[int]] | None = None) -> bool:
         """False: every filler the text says overlaps one of the `taken`
