@@ -700,7 +700,7 @@ class Drafter:
             signals: list[tuple] = []  # (category, start, end), one per sentence (a cue may sit between two)
             seen: set[str] = set()
             core_at = 0  # where the turn's core begins (after acknowledgments): a mid-turn cue on plain words
-            own: list[list] = []
+            starts: list[int] = []  # where each of `parts` begins in the turn
             nhead, side = len(head), d.side
             for k, (text, tags, opt) in enumerate(segs):
                 cats = sig_get(text)
@@ -733,10 +733,8 @@ class Drafter:
                 if k == nhead:
                     core_at = pos
                 parts.append(text)
+                starts.append(start)
                 pos += len(text)
-                if fillers is not None:
-                    for m in fillers.finditer(text):
-                        own.append([dynamics.OWN, start + m.start(), start + m.end()])
                 for tag in tags:
                     sp = spans.get(tag)
                     if sp is None:
@@ -751,8 +749,19 @@ class Drafter:
                             signals.append((cat, start + s0, start + e0))
             for cat, s0, e0 in signals:  # kept among the spans, so the dynamics move them and write none inside
                 spans[("signal", (cat, s0))] = [s0, e0]
+            said = " ".join(parts)
+            own: list[list] = []
+            # each part is scanned as said alone (a filler opening it opens a sentence); a filler a part says
+            # is, as a whole word or phrase, one the turn says: most turns say none, and one look at the turn
+            # (Fillers.may) rules them all out, for a third of a look at each part
+            maybe = fillers is not None and fillers.may(said)
+            if maybe:
+                one = len(parts) == 1  # the part is the turn: `may` said it of it already
+                for at0, part in zip(starts, parts):
+                    for m in (fillers.pattern.finditer(part) if one else fillers.finditer(part)):
+                        own.append([dynamics.OWN, at0 + m.start(), at0 + m.end()])
             if self.pii:  # the personal data said, each value where it is said (the dynamics keep out of it)
-                for cat, s0, e0 in pii_spans(self.pii, " ".join(parts)):
+                for cat, s0, e0 in pii_spans(self.pii, said):
                     spans[("pii", (cat, s0))] = [s0, e0]
             item = (d.moment if d.moment is not None else d.colour) if cues_on else None
             cues = list(item.cues) if item is not None else []
@@ -760,10 +769,12 @@ class Drafter:
             if cues and (item.place == "mid" or d.cue_at_words):  # the cue sits just before the words it annotates
                 kind = "moment" if item is d.moment else "colour"
                 at = spans[(kind, item.id)][0] if (kind, item.id) in spans else core_at
-            sp = Spoken(d, " ".join(parts), spans, d.gaps + cues if d.gaps else cues,
+            sp = Spoken(d, said, spans, d.gaps + cues if d.gaps else cues,
                         (core_at or pos) if nhead else 0)
             if own:
                 sp.dis += own
+            if fillers is not None and not maybe:  # said as put together, no filler: the dynamics' edits are kept
+                sp.edits = []
             if at:
                 sp.dis.append(["_at", at, at])  # moves with what the dynamics insert before it
             spoken.append(sp)

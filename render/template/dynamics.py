@@ -25,7 +25,7 @@ from typing import Any
 from corpusc.plan import rng
 from corpusc.render.model import Disfluency, whole
 from corpusc.render.template.language import alternation
-from corpusc.render.template.lexicon import filler_pattern
+from corpusc.render.template.lexicon import Fillers, filler_pattern
 
 SELLER_RATE = 1.4  # fillers per 100 words of a rep or agent (professional speakers hesitate less)
 BUYER_RATE = 2.4  # a buyer or caller without a persona
@@ -50,12 +50,17 @@ _START = itemgetter(1)
 OWN = "filler:own"  # a filler the words drawn for a sentence say ("Tja,", "Hm, let me think"): lexicon.filler_pattern
 # where a sentence starts / a phrase after a comma starts: the end of each match (the lead-in is
 # matched, not looked behind for: the engine then skips to the next stop or comma instead of
-# trying every position); see `_first`
-_SENT = re.compile(r"(?:^|[.?!] )(?=\w)")
+# trying every position); see `_first`. The text's own start, where a word character opens it, is
+# a sentence's too: `_first` adds it (a `^` branch here kept the engine from skipping to the stops)
+_SENT = re.compile(r"[.?!] (?=\w)")
+_OPENS = re.compile(r"\w").match
 _COMMA = re.compile(r", (?=[^\W\d_])")
 LEAD = 2  # characters of `_SENT`'s and `_COMMA`'s lead-in
 _ENDS = re.compile(r"[.?!…](?= |$)")
 _WORDS = re.compile(r"\w+(?:['’-]\w+)*")
+# at least k of `_WORDS`' words, one anchored match (k = 0 .. WHOLE_WORDS): each part possessive, so a
+# word is taken whole as `findall` takes it and never split to make up the count (`_stays`)
+_AT_LEAST = tuple(re.compile(rf"(?:\W*+\w++(?:['’-]\w++)*+){{{k}}}").match for k in range(WHOLE_WORDS + 1))
 # a sentence that opens with a word and a comma ("Tja,", "Okay,", "Well,") has its lead-in already: a
 # filler before it stacks two ("Äh, Tja, also" — reader17, the contact center's German callers)
 _LEADS_IN = re.compile(r"\w+(?:['’-]\w+)*,").match
@@ -64,20 +69,20 @@ _LEADS_IN = re.compile(r"\w+(?:['’-]\w+)*,").match
 class Spoken:
     """A finished turn the dynamics may still change: its text, evidence spans
     ([start, end] by (kind, key)) and what the dynamics add."""
-    __slots__ = ("d", "text", "spans", "dis", "cues", "bc", "over", "cut", "tone", "head")
+    __slots__ = ("d", "speaker", "text", "spans", "dis", "cues", "bc", "over", "cut", "tone", "head", "edits")
 
     def __init__(self, d, text: str, spans: dict, cues: list[str], head: int = 0):
         self.d, self.text, self.spans, self.cues = d, text, spans, cues
+        self.speaker: str = d.p.id  # read for every turn by each dynamic and the timing: kept, not looked up
         self.head = head  # where the turn's own words begin: before, its reaction to the turn before ("Thanks, Dana.")
         self.dis: list[list] = []  # [kind, start, end]; kind `_lock`: words no disfluency may enter
         self.bc = bool(d.bc)
         self.over = False  # said over the turn before (render/timing.py places it inside that turn)
         self.cut = False  # and that turn breaks off where it starts: an interjection, timed at the break
         self.tone = 0
-
-    @property
-    def speaker(self) -> str:
-        return self.d.p.id
+        # [start, end] of each part of the text written since the turn was put together, kept only when
+        # the words as put together say no filler (`Fillers.may`; else None): `_made_fillers` looks there
+        self.edits: list[list[int]] | None = None
 
     def free(self, pos: int, touch: bool = False) -> bool:
         """May text be inserted at `pos` (no span is cut)? `touch`: the
@@ -103,6 +108,14 @@ class Spoken:
         (kind, start, end) of the disfluency within `s`."""
         n = len(s)
         self.text = self.text[:pos] + s + self.text[pos:]
+        if self.edits is not None:
+            for x in self.edits:
+                if x[0] >= pos:
+                    x[0] += n
+                    x[1] += n
+                elif x[1] > pos:
+                    x[1] += n
+            self.edits.append([pos, pos + n])
         for sp in self.spans.values():
             if sp[0] >= pos:
                 sp[0] += n
@@ -132,11 +145,27 @@ class Spoken:
         for sp in self.spans.values():
             sp[0] -= n
             sp[1] -= n
+        if self.edits is not None:
+            for x in self.edits:
+                x[0] = x[0] - n if x[0] > n else 0
+                x[1] = x[1] - n if x[1] > n else 0
+            self.edits.append([0, 0])  # the words now first open the turn
         for x in self.dis:
             x[1] -= n
             x[2] -= n
         self.head = 0
         return True
+
+    def changed(self, text: str, pos: int) -> None:
+        """`text` for the turn's, the character at `pos` changed (a word
+        lower-cased, `_lower`; the stop made a dash, `_break_off`): an edit,
+        or when more changed (another length) no edits are kept."""
+        old, self.text = self.text, text
+        if self.edits is not None:
+            if len(text) == len(old) and text[pos + 1:] == old[pos + 1:]:
+                self.edits.append([pos, pos + 1])
+            else:
+                self.edits = None
 
     def disfluencies(self) -> list[Disfluency]:
         dis = [x for x in self.dis if x[0][0] != "_"]
@@ -216,11 +245,16 @@ def apply(R, turns: list[Spoken]) -> None:
             _made_fillers(t, fillers)
 
 
-def _made_fillers(t: Spoken, fillers: re.Pattern) -> None:
+def _made_fillers(t: Spoken, fillers: Fillers) -> None:
     """Label the words an insertion made a filler: "Also ein früherer Versuch"
     with ", äh," put after its first word says "Also, äh, ein ...", and the
-    "Also," that opens it now reads as one (lexicon.filler_pattern)."""
-    for m in fillers.finditer(t.text):
+    "Also," that opens it now reads as one (lexicon.filler_pattern). Nearly
+    every such turn says the fillers put in (which `may` cannot rule out) and
+    no other: `may_besides` rules that out without the pattern's scan, near
+    the turn's `edits` only where it has them."""
+    if not fillers.may_besides(t.text, [(x[1], x[2]) for x in t.dis if x[0][0] != "_"], t.edits):
+        return
+    for m in fillers.pattern.finditer(t.text):
         s, e = m.span()
         if not any(x[1] < e and s < x[2] for x in t.dis if x[0][0] != "_"):
             t.dis.append([OWN, s, e])
@@ -262,7 +296,8 @@ def _interruptions(R, turns: list[Spoken], r) -> None:
     if planned is not None:
         want = max(0, planned - len(already))
         # a short call: any turn that follows another speaker's words may cut in
-        spare = [i for i in range(1, n) if i not in cand and i not in already and turns[i].speaker !=
+        taken = set(cand).union(already)  # looked up for each turn: a set, not the lists
+        spare = [i for i in range(1, n) if i not in taken and turns[i].speaker !=
                  turns[i - 1].speaker and not turns[i].d.gaps and not turns[i].cues and turns[i - 1].d.words >= 3
                  and not turns[i].bc and not turns[i - 1].bc]  # nobody cuts in with, or into, an "mm-hm"
         chosen = _by_side(R, turns, cand, spare, want, r)
@@ -314,7 +349,7 @@ def _break_off(prev: Spoken) -> None:
     """The interrupted speaker breaks off: the turn's last stop becomes a dash."""
     end = len(prev.text)
     if end and prev.text[-1] in ".!?":
-        prev.text = prev.text[:-1] + "—"
+        prev.changed(prev.text[:-1] + "—", end - 1)
         for sp in prev.spans.values():  # a span that ended the turn keeps its words, not the dash
             if sp[1] == end and sp[0] < end - 1:
                 sp[1] = end - 1
@@ -379,12 +414,16 @@ def _disfluencies(R, t: Spoken, per100: float, r) -> None:
 def _stays(text: str, pos: int, added: int) -> bool:
     """Whether the sentence holding `pos` stays on its side of WHOLE_WORDS
     when `added` words go into it (a long one stays long, a short one short)."""
+    if added <= 0:  # n >= WHOLE_WORDS or n + added < WHOLE_WORDS: so is every sentence
+        return True
     m = _ENDS.search(text, pos)
     end = m.end() if m else len(text)
     start = max(text.rfind(". ", 0, pos), text.rfind("? ", 0, pos), text.rfind("! ", 0, pos),
                 text.rfind("… ", 0, pos)) + 1
-    n = len(_WORDS.findall(text, start, end))
-    return n >= WHOLE_WORDS or n + added < WHOLE_WORDS
+    # n >= WHOLE_WORDS, or not WHOLE_WORDS - added words: the words counted only as far as the answer needs
+    if _AT_LEAST[WHOLE_WORDS](text, start, end) is not None:
+        return True
+    return added < WHOLE_WORDS and _AT_LEAST[WHOLE_WORDS - added](text, start, end) is None
 
 
 def _first(pat: re.Pattern, text: str, r, ok, lead: bool = False) -> int | None:
@@ -400,10 +439,15 @@ def _first(pat: re.Pattern, text: str, r, ok, lead: bool = False) -> int | None:
         if at >= n:
             at = n - 1
     if lead:
+        head = pat is _SENT and _OPENS(text) is not None  # the text's start: a sentence's, before every other
+        if head and not at and ok(0):
+            return 0
         for m in pat.finditer(text, at - LEAD if at > LEAD else 0):
             p = m.end()
             if p >= at and ok(p):
                 return p
+        if head and at and ok(0):
+            return 0
         for m in pat.finditer(text, 0, at):
             p = m.end()
             if ok(p):
@@ -459,7 +503,7 @@ def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
         return False
     head = f[0].upper() + f[1:]
     if joins and lower:
-        t.text = _lower(R, t.text, pos)
+        t.changed(_lower(R, t.text, pos), pos)
     word = head.rstrip(",.!?…")
     t.insert(pos, head + " ", ("filler", 0, len(word)))
     return True
@@ -468,6 +512,7 @@ def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
 _BEFORE: dict[str, tuple[re.Pattern, frozenset[str]]] = {}
 _WORD = re.compile(r"[\w'’-]+$")
 _NOT_WORD = re.compile(r"(?s:.*)[^\w'’-]").match  # up to the last character `_WORD` does not take
+_ALL_WORD = re.compile(r"[\w'’-]*\Z").match  # only characters `_WORD` takes, to the end
 
 
 def _before(R) -> tuple[re.Pattern, frozenset[str]]:
@@ -495,8 +540,11 @@ def _ends_phrase(text: str, pos: int, binds: frozenset[str]) -> bool:
             return False
         w = m.group(0)
     else:  # the same word, found from its end: after the last character no word holds
-        m = _NOT_WORD(text, lo, pos)
-        s = m.end() if m is not None else lo
+        # mostly the last space before it (when only a word's characters follow that), else the pattern's
+        s = text.rfind(" ", lo, pos) + 1 or lo
+        if _ALL_WORD(text, s, pos) is None:
+            m = _NOT_WORD(text, lo, pos)
+            s = m.end() if m is not None else lo
         if s >= pos:
             return False
         w = text[s:pos]
@@ -555,7 +603,7 @@ def _false_start(R, t: Spoken, r, lower: bool) -> bool:
               and _stays(text, pos, 2)) else 1
     said = " ".join(ws[:k])
     if lower:
-        t.text = _lower(R, t.text, pos)
+        t.changed(_lower(R, t.text, pos), pos)
     t.insert(pos, said + cut + " ", ("false_start", 0, len(said) + len(cut)))
     at = pos + len(said) + len(cut) + 1
     t.dis.append(["_again", at, at + len(said)])  # the words said again: nothing goes inside them

@@ -200,7 +200,10 @@ def filler_pattern(locale: str) -> Fillers | None:
     # a single's lookbehind follows its letters: the literals first let the engine skip to the places they start
     alts = "|".join(rf"{re.escape(w)}(?<!{_WORD}{re.escape(w)})" for w in sorted(singles, key=len, reverse=True))
     words = re.compile(rf"(?:{alts})(?!{_WORD})" if singles else r"(?!)")
-    return Fillers(pattern, words, phrases, _unsure("".join(every)))
+    # how far a filler word (with a character either side) or a phrase reaches: `may_besides` looks this far
+    # around each place a text changed
+    reach = max(len(w) for w in (*singles, *phrases)) + 3
+    return Fillers(pattern, words, phrases, _unsure("".join(every)), reach)
 
 
 _NO_MATCHES: tuple = ()
@@ -219,11 +222,14 @@ class Fillers:
     not show) always does. Scanning every text with the pattern was 30% of a
     render."""
 
-    __slots__ = ("pattern", "singles", "phrases", "unsure")
+    __slots__ = ("pattern", "singles", "phrases", "unsure", "reach", "some_phrase")
 
     def __init__(self, pattern: re.Pattern, singles: re.Pattern, phrases: tuple[str, ...],
-                 unsure: re.Pattern) -> None:
+                 unsure: re.Pattern, reach: int) -> None:
         self.pattern, self.singles, self.phrases, self.unsure = pattern, singles, phrases, unsure
+        self.reach = reach
+        # whether any phrase occurs in a stretch of a text: one look, before the look for each
+        self.some_phrase = re.compile("|".join(map(re.escape, phrases)) or "(?!)").search
 
     def finditer(self, text: str):
         return self.pattern.finditer(text) if self.may(text) else iter(_NO_MATCHES)
@@ -231,8 +237,67 @@ class Fillers:
     def may(self, text: str) -> bool:
         """False: the text says no filler (True: it may)."""
         low = text.lower()
-        return (self.singles.search(low) is not None or any(p in low for p in self.phrases)
-                or self.unsure.search(text) is not None)
+        if self.singles.search(low) is not None:
+            return True
+        for p in self.phrases:  # a loop, not `any` over a generator: asked of every turn
+            if p in low:
+                return True
+        return self.unsure.search(text) is not None
+
+    def may_besides(self, text: str, taken: list[tuple[int, int]], near: list[list[int]] | None = None) -> bool:
+        """False: every filler the text says overlaps one of the `taken`
+        (start, end) spans (True: one may lie outside them). The dynamics ask
+        it of a turn they put fillers in, which `may` cannot rule out. A match
+        [s, e) of the pattern is, as `may` reasons, a hit of `singles` at
+        [s, e) of the lower case (a whole word of word characters: hits never
+        overlap, so `finditer` sees each) or an occurrence of a phrase whose
+        filler is [s, e) (a tag's ", " just before s); and the pattern matches
+        at s. So only a hit or phrase outside `taken` where the pattern matches
+        is a candidate (an `unsure` text may hide one: True).
+
+        `near`: the [start, end] spans where the text changed since a text
+        `may` ruled out (an empty one where words were cut before it). A hit,
+        its characters either side, or a phrase none of whose characters
+        changed was in that text, so each lies within `reach` of a change:
+        only there is looked."""
+        if near is None:
+            if self.unsure.search(text) is not None:
+                return True
+            windows: list = [(0, len(text))]
+        else:  # the stretches within `reach` of a change, overlapping ones merged
+            k = self.reach
+            windows = []
+            for a, b in sorted(near):
+                lo, hi = (a - k if a > k else 0), b + k
+                if windows and lo <= windows[-1][1]:
+                    if hi > windows[-1][1]:
+                        windows[-1] = (windows[-1][0], hi)
+                else:
+                    windows.append((lo, hi))
+            for lo, hi in windows:  # the text `may` ruled out had none: a new one is a changed character
+                if self.unsure.search(text, lo, hi) is not None:
+                    return True
+        low = text.lower()
+        at = self.pattern.match
+        for lo, hi in windows:
+            # a hit ending at `hi` may be one only of the cut text: a candidate too many, never one too few
+            for m in self.singles.finditer(low, lo, hi):
+                s, e = m.span()
+                if not any(a < e and s < b for a, b in taken) and at(text, s) is not None:
+                    return True
+            if self.some_phrase(low, lo, hi) is None:
+                continue
+            for p in self.phrases:
+                i = low.find(p, lo, hi)
+                if i < 0:
+                    continue
+                lead, n = (2 if p[:2] == ", " else 0), len(p)
+                while i >= 0:
+                    s, e = i + lead, i + n
+                    if not any(a < e and s < b for a, b in taken) and at(text, s) is not None:
+                        return True
+                    i = low.find(p, i + 1, hi)
+        return False
 
 
 @lru_cache(maxsize=None)
