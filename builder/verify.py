@@ -27,7 +27,7 @@ AUDIT_HELP = {
     "E0708": "the plan scheduled both on one turn; plan/planner.py keeps them apart",
     "E0709": "the renderer did not tag the step's sentence, or the ground truth was altered",
     "E0710": "a persona is classified from at least two turns that show it, as its rationale says",
-    "E0716": "the renderer labels every filler its sentences say (render/template/lexicon.py Fillers); "
+    "E0716": "the renderer labels every filler its sentences say (render/template/lexicon.py filler_pattern); "
              "the ground truth was altered, or a bank's filler is missing from the lexicon's `fillers`",
 }
 

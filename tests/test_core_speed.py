@@ -139,7 +139,7 @@ FILLER_PIECES = ["um", "Um", "UM", "uh", "er", "erm", "hmm", "well", "Well", "I 
 
 
 def test_the_filler_scan_finds_what_its_pattern_finds():
-    """`Fillers.finditer` rules most texts out by their lower case before the
+    """`FillerScan.finditer` rules most texts out by their lower case before the
     pattern runs: it finds exactly what the pattern finds, on texts built to
     defeat the shortcut (case folds that lower to another letter, whitespace
     other than a space, fillers glued to a word)."""

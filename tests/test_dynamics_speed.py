@@ -1,5 +1,5 @@
 """The dynamics' and the turn assembly's shortcuts (render/template/dynamics.py,
-lexicon.Fillers, Drafter.finish) answer exactly as the plain code they replace
+lexicon.FillerScan, Drafter.finish) answer exactly as the plain code they replace
 (issue 15: faster, byte-identical). Speed itself is measured in
 benchmarks/bench_render.py, never here."""
 
@@ -73,7 +73,7 @@ def _outside(spans, taken):
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_fillers_besides_the_taken_are_never_ruled_out(locale):
-    """`Fillers.may_besides` says False only when every match of the pattern
+    """`FillerScan.may_besides` says False only when every match of the pattern
     overlaps a taken span: on texts built to defeat it (case folds, other
     whitespace, fillers glued to words, tags after commas), with the taken
     spans some of the matches (as the dynamics' own fillers are), pieces of

@@ -753,7 +753,7 @@ class Drafter:
             own: list[list] = []
             # each part is scanned as said alone (a filler opening it opens a sentence); a filler a part says
             # is, as a whole word or phrase, one the turn says: most turns say none, and one look at the turn
-            # (Fillers.may) rules them all out, for a third of a look at each part
+            # (FillerScan.may) rules them all out, for a third of a look at each part
             maybe = fillers is not None and fillers.may(said)
             if maybe:
                 one = len(parts) == 1  # the part is the turn: `may` said it of it already

@@ -25,7 +25,7 @@ from typing import Any
 from corpusc.plan import rng
 from corpusc.render.model import Disfluency, whole
 from corpusc.render.template.language import alternation
-from corpusc.render.template.lexicon import Fillers, filler_pattern
+from corpusc.render.template.lexicon import FillerScan, filler_pattern
 
 SELLER_RATE = 1.4  # fillers per 100 words of a rep or agent (professional speakers hesitate less)
 BUYER_RATE = 2.4  # a buyer or caller without a persona
@@ -81,7 +81,7 @@ class Spoken:
         self.cut = False  # and that turn breaks off where it starts: an interjection, timed at the break
         self.tone = 0
         # [start, end] of each part of the text written since the turn was put together, kept only when
-        # the words as put together say no filler (`Fillers.may`; else None): `_made_fillers` looks there
+        # the words as put together say no filler (`FillerScan.may`; else None): `_made_fillers` looks there
         self.edits: list[list[int]] | None = None
 
     def free(self, pos: int, touch: bool = False) -> bool:
@@ -245,7 +245,7 @@ def apply(R, turns: list[Spoken]) -> None:
             _made_fillers(t, fillers)
 
 
-def _made_fillers(t: Spoken, fillers: Fillers) -> None:
+def _made_fillers(t: Spoken, fillers: FillerScan) -> None:
     """Label the words an insertion made a filler: "Also ein früherer Versuch"
     with ", äh," put after its first word says "Also, äh, ein ...", and the
     "Also," that opens it now reads as one (lexicon.filler_pattern). Nearly

@@ -170,11 +170,13 @@ def load_lexicon(locale: str) -> Lexicon:
 
 
 def _alternatives(words: tuple[str, ...]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s") for w in sorted(set(words), key=len, reverse=True))
+    # longest first (a word and its longer form: "hmm" before "hm"), then alphabetical: the same pattern text
+    # in every process (a set's order follows PYTHONHASHSEED)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s") for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 @lru_cache(maxsize=None)
-def filler_pattern(locale: str) -> Fillers | None:
+def filler_pattern(locale: str) -> FillerScan | None:
     """The locale's `fillers` as one pattern (None: the locale lists none)."""
     f = load_lexicon(locale).fillers
     parts = []
@@ -203,14 +205,14 @@ def filler_pattern(locale: str) -> Fillers | None:
     # how far a filler word (with a character either side) or a phrase reaches: `may_besides` looks this far
     # around each place a text changed
     reach = max(len(w) for w in (*singles, *phrases)) + 3
-    return Fillers(pattern, words, phrases, _unsure("".join(every)), reach)
+    return FillerScan(pattern, words, phrases, _unsure("".join(every)), reach)
 
 
 _NO_MATCHES: tuple = ()
 _WORD = "[\\w'’-]"  # a word's character, as the pattern bounds a filler
 
 
-class Fillers:
+class FillerScan:
     """The fillers a text says: `finditer` gives exactly what `pattern.finditer`
     gives. Most texts say none (about one in six does), and their words show
     it for a fifth of the pattern's cost: a filler of `words`, `openers` or
@@ -303,7 +305,7 @@ class Fillers:
 @lru_cache(maxsize=None)
 def _unsure(letters: str) -> re.Pattern:
     """The characters in whose presence a text's lower case may not show a
-    filler the pattern finds (Fillers): found once per set of letters by
+    filler the pattern finds (FillerScan): found once per set of letters by
     asking the regular-expression engine itself, over the Basic Multilingual
     Plane (case folding outside it concerns no letter of a filler)."""
     folds = re.compile(f"[{re.escape(letters)}]", re.IGNORECASE)
