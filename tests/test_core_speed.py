@@ -155,3 +155,80 @@ def test_the_filler_scan_finds_what_its_pattern_finds():
             found += bool(want)
             ruled_out += not f.may(text)
     assert found > 3000 and ruled_out > 3000  # both sides of the shortcut were taken
+
+
+def test_either_from_the_mark_is_the_plain_alternation():
+    """`_EITHER` (written from the punctuation mark on, so `re` skips to the
+    next mark) finds something in exactly the texts the plain
+    `[ ,.][,.?!;:]|[.?!] [a-z]` does: marks at the start and the end, runs of
+    marks, a line break or a capital after the space."""
+    from corpusc.render.template.language import _EITHER_PLAIN
+    rnd = random.Random(20)
+    hit = 0
+    for _ in range(60000):
+        s = "".join(rnd.choice(" ,.?!;:aZz\n-") for _ in range(rnd.randrange(0, 12)))
+        want = _EITHER_PLAIN(s) is not None
+        assert (_EITHER(s) is not None) == want, s
+        hit += want
+    assert 0 < hit < 60000
+
+
+def _exact_categories(loc: str, text: str, scope: str) -> frozenset[str]:
+    """Each category's IGNORECASE pattern searched in the text as written (the plain reading)."""
+    from corpusc.render.template import signals
+    return frozenset(cat for cat, rx in signals._terms(loc, scope) if rx.search(text))
+
+
+def test_term_categories_on_lower_cased_text_are_the_exact_patterns():
+    """`term_categories` (one lower-cased prefix trie per category, its word-start
+    test after the first letter) names the categories the exact IGNORECASE
+    patterns do: each locale's and scope's every term at a word start, inside a
+    word, after a hyphen, an acronym with a letter or a hyphen after it, in odd
+    cases, with the characters that fold differently (ſ, ı, K, İ, Σ) mixed in."""
+    from corpusc.render.template import banks, signals
+    rnd = random.Random(21)
+    odd = "ſıKİΣσςµß"
+    for loc in banks.supported_locales():
+        for scope in ("sales", "service"):
+            words = sorted({k for row in signals._rows(loc, scope) for k in row.get("keywords") or ()})
+            assert signals._terms_lower(loc, scope) is not None  # the fast reading is the one tested
+            texts = []
+            for w in words:
+                texts += [f"we {w} now", f"x{w}", f"-{w}", f"{w}s", f"{w}-x", f"{w}.", w.upper(), w.swapcase(),
+                          f"({w.title()})"]
+            for _ in range(4000):  # several terms and their pieces run together
+                ws = [rnd.choice(words) for _ in range(rnd.randint(1, 3))]
+                ws = [w[:rnd.randint(1, len(w))] if rnd.random() < 0.3 else w for w in ws]
+                texts.append(rnd.choice(("", " ", "-", "a")).join(ws))
+            for s in texts[:3000]:
+                i = rnd.randrange(len(s) + 1)
+                texts.append(s[:i] + rnd.choice(odd) + s[i:])
+            seen = set()
+            for s in texts:
+                want = _exact_categories(loc, s, scope)
+                assert signals.term_categories(loc, s, scope=scope) == want, (loc, scope, s)
+                seen.add(len(want))
+            assert {0, 1} <= seen and max(seen) > 1  # none, one and several categories occur
+
+
+def test_found_trie_is_the_alternation_of_its_words():
+    """`_found_trie` (existence only; an acronym's end needs no word character
+    after it, a plain word's end is enough) finds a match in the texts the plain
+    alternation of its words with the same look-arounds does, where one word is
+    a prefix of another and a word is both an acronym and a plain one."""
+    from corpusc.render.template.signals import _found_trie
+    cases = [{"cro": True, "cross": False, "crow": True}, {"ab": True, "ab c": False, "b": False},
+             {"x": False, "xy": True}, {"q-r": True, "q": True}]
+    rnd = random.Random(22)
+    for words in cases:
+        fast = re.compile(_found_trie(words))
+        plain = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) + (r"(?![\w-])" if a else "")
+                                                         for w, a in words.items()) + ")")
+        alphabet = sorted({c for w in words for c in w} | {" ", "-", "z", "\n"})
+        hit = 0
+        for _ in range(20000):
+            s = "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 10)))
+            want = plain.search(s) is not None
+            assert (fast.search(s) is not None) == want, (words, s)
+            hit += want
+        assert 0 < hit < 20000
