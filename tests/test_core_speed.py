@@ -232,3 +232,33 @@ def test_found_trie_is_the_alternation_of_its_words():
             assert (fast.search(s) is not None) == want, (words, s)
             hit += want
         assert 0 < hit < 20000
+
+
+def test_told_elsewhere_order_kept_per_owner_is_the_drawn_one():
+    """`_told_elsewhere` keeps each owner's order of a told key across calls
+    (`_TOLD_ORDER`): what it answers, the first time and from the kept order,
+    is the plain draw from the owner's stream, for two owners (whose orders
+    differ), two places among their calls, and a key with another count of
+    templates (the count is part of what the order is kept by)."""
+    from corpusc.plan import rng
+    from corpusc.render.template import drafting
+    h, calls = plan_of(EXAMPLES / "sales_pov.corpus", n=1)
+    R = Drafter(calls[0], h)
+    seed = h.corpus.get("seed", 0)
+    keys = [k for k, v in R.bank.items() if isinstance(v, list) and len(v) >= 4 and told(k)][:6]
+    assert keys
+    drafting._TOLD_ORDER.clear()
+    answers = {}
+    for _ in range(2):  # drawn, then from the kept order
+        for owner in ("acct-a", "acct-b"):
+            for place in (0, 2):
+                for key in keys:
+                    for n in (len(R.bank[key]), len(R.bank[key]) + 3):
+                        R.memory, R._elsewhere = (owner, place, 3), {}
+                        order = list(range(n))
+                        rng.shuffle(rng.stream(seed, "render.told", owner, key), order)
+                        want = frozenset(j for k, j in enumerate(order) if k % 3 != place)
+                        got = R._told_elsewhere(key, n)
+                        assert got == want, (owner, place, key, n)
+                        answers.setdefault((place, key, n), set()).add(got)
+    assert any(len(v) > 1 for v in answers.values())  # the two owners' orders differ
