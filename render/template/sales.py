@@ -1590,7 +1590,8 @@ class Sales:
         order form; "a one-year term, and a three-year term brings the price
         down" compares the two."""
         d = self.draft_of.get(id(kw)) if kw and self.term_words else None
-        if d is None or not _names_a_term(self.any_term, text):
+        # a turn with nothing drafted yet has named no term (the first sentence of each turn: no look at `text`)
+        if d is None or not (d.head or d.core or d.body or d.tail) or not _names_a_term(self.any_term, text):
             return False
         new = {name for name, rx in self.term_words if rx.search(text)}
         if not new:
