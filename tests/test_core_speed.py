@@ -300,3 +300,28 @@ def test_proper_names_kept_per_spec_and_locale_are_the_plain_reading():
             got.add("Zzyzx")
             assert "Zzyzx" not in Drafter(c, h).proper()
     assert len({loc for loc, _ in seen}) == 2 and len({s for _, s in seen}) > 2
+
+
+def test_last_words_rule_out_only_texts_holding_no_term_word():
+    """`sales._last_words` (the pieces `_names_a_term` looks for first): a text
+    holding one of the words holds one of the pieces, where one word's last
+    word holds another's ("jahreslaufzeit", "laufzeit") and a word ends in a
+    space; the locales' term words among them."""
+    from corpusc.render.template.sales import _any_term, _last_words
+    rnd = random.Random(23)
+    lists = [("annual term", "three times", "for three years"), ("jahreslaufzeit", "einjährige laufzeit", "drei"),
+             ("ab", "b", "x ab"), ("a ", "b c")]
+    lists += [got[0] for got in map(_any_term, ("en-US", "de-DE")) if got and got[0]]
+    for low in lists:
+        need = _last_words(low)
+        assert len(need) <= len(low)
+        pieces = sorted({c for w in low for c in w}) + ["z", " "]
+        hit = 0
+        for _ in range(20000):
+            t = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 12)))
+            if rnd.random() < 0.3:
+                t = t[:3] + rnd.choice(low) + t[3:]
+            has = any(w in t for w in low)
+            assert not has or any(x in t for x in need), (low, t)
+            hit += has
+        assert 0 < hit < 20000

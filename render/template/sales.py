@@ -99,12 +99,12 @@ def _term_words(loc: str) -> tuple[tuple[str, re.Pattern], ...]:
     return hit
 
 
-_ANY_TERM: dict[str, tuple[tuple[str, ...] | None, re.Pattern] | None] = {}
+_ANY_TERM: dict[str, tuple[tuple[str, ...] | None, re.Pattern, tuple[str, ...] | None] | None] = {}
 # characters outside ASCII that `re.IGNORECASE` matches to ASCII ones (dotless i, long s, Kelvin, dotted I)
 _FOLDS_TO_ASCII = frozenset("\u0131\u017f\u212a\u0130")
 
 
-def _any_term(loc: str) -> tuple[tuple[str, ...] | None, re.Pattern] | None:
+def _any_term(loc: str) -> tuple[tuple[str, ...] | None, re.Pattern, tuple[str, ...] | None] | None:
     """All the locale's `_term_words` at once (keyed by the locale, as they
     are): their words lower-cased, and one pattern of them all, which finds
     a match where one of theirs does. In ASCII text a word matches case-blind
@@ -116,16 +116,30 @@ def _any_term(loc: str) -> tuple[tuple[str, ...] | None, re.Pattern] | None:
         bank = load_bank(loc)
         raw = [str(w) for k in with_prefix(loc, "term_family.") if bank.get(k) for w in bank[k]]
         low = None if any(_FOLDS_TO_ASCII & set(w) for w in raw) else tuple(w.lower() for w in raw)
-        _ANY_TERM[loc] = (low, re.compile("|".join(f"(?:{rx.pattern})" for _, rx in words), re.I)) if words else None
+        _ANY_TERM[loc] = (low, re.compile("|".join(f"(?:{rx.pattern})" for _, rx in words), re.I),
+                          _last_words(low)) if words else None
     return _ANY_TERM[loc]
 
 
-def _names_a_term(found: tuple[tuple[str, ...] | None, re.Pattern], text: str) -> bool:
+def _last_words(low: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """Pieces one of which each of `low` holds: each word's last word ("term"
+    of "annual term"), none that holds another of them. A text holding none of
+    them holds none of `low` (four looks for nine: `_names_a_term`)."""
+    if low is None:
+        return None
+    last = {w.rsplit(" ", 1)[-1] for w in low}
+    return tuple(sorted(x for x in last if not any(y != x and y in x for y in last)))
+
+
+def _names_a_term(found: tuple[tuple[str, ...] | None, re.Pattern, tuple[str, ...] | None], text: str) -> bool:
     """Whether one of the locale's term words is in `text` (`_any_term`)."""
-    low, rx = found
+    low, rx, need = found
     if low is not None and text.isascii():
         text = text.lower()
-        return any(w in text for w in low)
+        for x in need:
+            if x in text:  # (most sentences hold none of the pieces)
+                return any(w in text for w in low)
+        return False
     return rx.search(text) is not None
 
 
@@ -1606,7 +1620,10 @@ class Sales:
         if not kw or kw.get("me") not in self.buyer_names:
             return False
         low = text.lower()
-        return any(v in low and v not in self.seller_said for v in self.dates)
+        for v in self.dates:
+            if v in low and v not in self.seller_said:
+                return True
+        return False
 
     def _react_ask(self, v: str) -> tuple[str, Any, int | None] | None:
         """A voice's question about a feature just shown, on a topic not yet
