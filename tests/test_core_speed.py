@@ -325,3 +325,31 @@ def test_last_words_rule_out_only_texts_holding_no_term_word():
             assert not has or any(x in t for x in need), (low, t)
             hit += has
         assert 0 < hit < 20000
+
+
+def test_turn_slots_kept_per_speaker_addressee_and_next_stay_right_and_own():
+    """`Sales._kw` makes a turn's slots once per (speaker, addressee, next
+    speaker) of a call (`_kw_made`): after whole calls, each kept entry is what
+    `_kw_of` makes afresh then (nothing it reads changed during the call), and
+    every turn got its own dicts (a turn's changes stay out of the next one)."""
+    from corpusc.render.template.sales import Sales
+    h, calls = plan_of(EXAMPLES / "sales_pov.corpus", n=4)
+    kept = 0
+    for c in calls:
+        S = Sales(Drafter(c, h))
+        drafts = S.run()
+        assert len({id(d.slots) for d in drafts}) == len(drafts)
+        asks = [d.ask for d in drafts if d.ask is not None]
+        assert len({id(a) for a in asks}) == len(asks)
+        by_id = {p.id: p for p in S.P}
+        for (me, you, nxt), (kw, ask) in S._kw_made.items():
+            fresh = S._kw_of(by_id[me], by_id[you], by_id[nxt] if nxt is not None else None)
+            assert (kw, ask) == fresh, (c.id, me, you, nxt)
+            kept += 1
+        for d in drafts:
+            kw = S._kw(d)
+            kw["me"] = "Zzyzx"
+            if d.ask is not None:
+                d.ask["you"] = "Zzyzx"
+            assert S._kw(d)["me"] != "Zzyzx" and (d.ask is None or d.ask["you"] != "Zzyzx")
+    assert kept > len(calls)  # several speaker pairs a call

@@ -219,6 +219,7 @@ class Sales:
         self.raised_here = {b.key for b in c.beats if b.kind in ("objection_raised", "objection_reopened")}
         self.signal_cats = [signal_category(R.loc, b.text or "") for b in c.beats if b.kind == "buying_signal"]
         self.want_cache: dict[str, dict] = {}
+        self._kw_made: dict[tuple, tuple[dict, dict | None]] = {}  # (speaker, addressee, next) -> `_kw_of`
         self.signal_q: int | None = None  # the place in `signal.q.{cat}` of the buying signal just asked
         self.wrapped = False  # a seller asked "Anything else?" after the next steps (asked once)
         self.checked_in = False  # the opening asked how the buyer is: small talk follows up, never asks again
@@ -524,6 +525,18 @@ class Sales:
             addr = sp[i - 1] if i > 0 and sp[i - 1].side == "seller" else None
             if addr is None:
                 addr = next((sp[j] for j in range(i - 1, -1, -1) if sp[j].side == "seller"), self.sellers[0])
+        # the slots follow from who speaks, to whom, and who answers the closing question: made once per
+        # three of them in a call (what goes into them is fixed for the call once drawn: `_wants`,
+        # `_colleague`), each turn its own copies
+        key = (p.id, addr.id, nxt.id if nxt is not None else None)
+        hit = self._kw_made.get(key)
+        if hit is None:
+            hit = self._kw_made[key] = self._kw_of(p, addr, nxt)
+        d.ask = None if hit[1] is None else dict(hit[1])
+        return dict(hit[0])
+
+    def _kw_of(self, p: Participant, addr: Participant, nxt: Participant | None) -> tuple[dict, dict | None]:
+        """A turn's slots said by `p` to `addr` (`_kw`), and those of its closing question to `nxt`."""
         lex = self.R.lex
         kw: dict[str, Any] = {"me": first_name(p.name), "you": first_name(addr.name), "role": lex.role(p.role or ""),
                               "you_role": lex.role(addr.role or ""), "se": self._colleague(p)}
@@ -537,12 +550,12 @@ class Sales:
             kw.update(self._wants(bp))
         if p.side != "seller" and self.R.slots.get("dm") == kw["me"]:
             kw.update(self._other_dm(p))  # nobody takes it "through with" themselves
-        d.ask = None
+        ask = None
         if nxt is not None and nxt is not addr:
-            d.ask = {"you": first_name(nxt.name), "you_role": nxt.role or "", **self._wants(nxt)}
+            ask = {"you": first_name(nxt.name), "you_role": nxt.role or "", **self._wants(nxt)}
             if not many:
-                d.ask["to_all"] = d.ask["you"]
-        return kw
+                ask["to_all"] = ask["you"]
+        return kw, ask
 
     @staticmethod
     def ask(d: Draft, kw: dict[str, Any]) -> dict[str, Any]:
