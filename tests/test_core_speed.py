@@ -353,3 +353,24 @@ def test_turn_slots_kept_per_speaker_addressee_and_next_stay_right_and_own():
                 d.ask["you"] = "Zzyzx"
             assert S._kw(d)["me"] != "Zzyzx" and (d.ask is None or d.ask["you"] != "Zzyzx")
     assert kept > len(calls)  # several speaker pairs a call
+
+
+def test_first_pick_kept_per_stream_key_is_the_stream_s_pick():
+    """`sales._first_pick` (the first draw of an account's stream kept, `_FIRST`)
+    picks what `rng.pick(rng.stream(seed, *key), seq)` picks, drawn and then
+    kept, for two seeds, several accounts, facts and lengths of the list."""
+    from corpusc.plan import rng
+    from corpusc.render.template import sales
+    sales._FIRST.clear()
+    seqs = [list(range(n)) for n in (1, 2, 3, 7, 50)]
+    got = set()
+    for _ in range(2):
+        for seed in (0, 7):
+            for acct in ("acct-a", "acct-b", "c-0001"):
+                for key in (("render.people", acct), ("render.fact", acct, "fact.peak_calls"),
+                            ("render.fact", acct, "fact.chat_tool")):
+                    for seq in seqs:
+                        want = rng.pick(rng.stream(seed, *key), seq)
+                        assert sales._first_pick(seed, seq, *key) == want, (seed, key, len(seq))
+                        got.add((len(seq), want))
+    assert len({w for n, w in got if n == 50}) > 3  # the keys' draws differ

@@ -158,6 +158,25 @@ def _staff_rx(mine: tuple[str, ...], words: tuple[str, ...], counts: tuple[str, 
     return re.compile(rx, re.I)
 
 
+# (seed, stream key) -> the first draw of the stream `rng.stream(seed, *key)`: an account's staff word, CRM,
+# colleague and facts are each picked by the first draw of a stream keyed by the account (the same in each
+# of its calls); the draw is kept, not the stream made again in each call (a sha256 and a seeding)
+_FIRST: dict[tuple, float] = {}
+_FIRST_MAX = 1 << 16
+
+
+def _first_pick(seed, seq, *key: str):
+    """`rng.pick(rng.stream(seed, *key), seq)`, the stream's first draw kept (`_FIRST`)."""
+    k = (seed, *key)
+    x = _FIRST.get(k)
+    if x is None:
+        if len(_FIRST) >= _FIRST_MAX:
+            _FIRST.clear()
+        x = _FIRST[k] = rng.stream(seed, *key).random()
+    n = len(seq)
+    return seq[min(n - 1, int(x * n)) if n > 0 else 0]
+
+
 def _nice(x: float) -> int:
     """A round number near `x`, as people say it."""
     if x < 20:
@@ -301,8 +320,8 @@ class Sales:
         # where the locale has several words for the staff, the account's own, the same in each of its
         # calls (its own stream: the rest of the call draws as before)
         words = R.bank.get(people_key) or ()
-        entry = R.first_entry(people_key) if len(words) < 2 else R.render(rng.pick(
-            rng.stream(h.corpus.get("seed", 0), "render.people", c.account or c.id), words), cap=False)
+        entry = R.first_entry(people_key) if len(words) < 2 else R.render(_first_pick(
+            h.corpus.get("seed", 0), words, "render.people", c.account or c.id), cap=False)
         people, _, people_dat = entry.partition("/")
         lead = self.sellers[0]
         mb = next((p for p in self.buyers if p.decision_maker), self.buyers[0])
@@ -353,8 +372,8 @@ class Sales:
         # the account's CRM: the locale's for its size (crm.large, crm.small), the same in each of its
         # calls (its own stream: the rest of the call draws as before)
         crms = R.bank["crm.large" if (size in ("enterprise", "mid_market") or len(company) % 2) else "crm.small"]
-        crm = R.render(crms[0] if len(crms) < 2 else rng.pick(
-            rng.stream(h.corpus.get("seed", 0), "render.crm", c.account or c.id), crms), cap=False)
+        crm = R.render(crms[0] if len(crms) < 2 else _first_pick(
+            h.corpus.get("seed", 0), crms, "render.crm", c.account or c.id), cap=False)
         # the buyer's upcoming milestone, one per call; German banks give "accusative/dative" pairs
         # facts of the account, the same in each of its calls: its own random stream
         saved, R.r = R.r, rng.stream(h.corpus.get("seed", 0), "render.account", c.account or c.id)
@@ -419,8 +438,11 @@ class Sales:
         main_r = R.r
         try:
             for key in with_prefix(R.loc, "fact."):
-                R.r = rng.stream(seed, "render.fact", c.account or c.id, key)
-                R.slots[key[len("fact."):]] = R.render(rng.pick(R.r, R.bank[key]), cap=False)
+                t = _first_pick(seed, R.bank[key], "render.fact", c.account or c.id, key)
+                if t.__class__ is not str:  # its alternatives draw on from the fact's stream, after the pick
+                    R.r = rng.stream(seed, "render.fact", c.account or c.id, key)
+                    R.r.random()
+                R.slots[key[len("fact."):]] = R.render(t, cap=False)
         finally:
             R.r = main_r
 
@@ -599,8 +621,8 @@ class Sales:
         names = [n for n in (self.R.bank.get("names.first") or []) if isinstance(n, str) and n not in said]
         if not names:
             return ""
-        r = rng.stream(self.R.header.corpus.get("seed", 0), "render.colleague", self.call.account or self.call.id)
-        return rng.pick(r, names)
+        return _first_pick(self.R.header.corpus.get("seed", 0), names, "render.colleague",
+                           self.call.account or self.call.id)
 
     def _wants(self, p: Participant) -> dict[str, Any]:
         """{want}: the buyer's main want in this call (stable); {want_any}: any of
