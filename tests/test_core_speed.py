@@ -281,12 +281,11 @@ def _plain_proper(R: Drafter) -> set[str]:
 
 def test_proper_names_kept_per_spec_and_locale_are_the_plain_reading():
     """`Drafter.proper` (the reps' and the bank's names kept per header and
-    bank, `_PROPER_BASE`, each value's words kept, `_NAME_WORDS`) is the set read from every name each time: calls of
+    bank, `_PROPER_BASE`) is the set read from every name each time: calls of
     two specs in two locales in one process, each call's own slots and people
     on top, and a call's set is its own (adding to it changes no other's)."""
     from corpusc.render.template import drafting
     drafting._PROPER_BASE.clear()
-    drafting._NAME_WORDS.clear()  # each value's words are then read once and kept (`_proper_words`)
     seen = []
     for spec in ("sales_pov.corpus", "contact_center.corpus", "sales_pov.corpus"):
         h, calls = plan_of(EXAMPLES / spec, n=4)

@@ -78,23 +78,11 @@ def strip_end(s: str) -> str:
 def _proper_words(p: set[str], values) -> None:
     """Add to `p` the words of each name or phrase of `values` that are names
     (a phrase's first word opens a sentence, not a name)."""
-    words = _NAME_WORDS
     for v in values:
         if isinstance(v, str):
-            w = words.get(v)
-            if w is None:
-                u = v.replace("'s", "")
-                phrase = u != u.title() and u[:1].isupper()  # words of a sentence, not all of a name
-                if len(words) >= _NAME_WORDS_MAX:
-                    words.clear()
-                w = words[v] = tuple((_OPENS_SENTENCE.sub("", u) if phrase else u).split())
-            p.update(w)
-
-
-# a slot value or name -> its words `_proper_words` adds (the words of a value are its own: the same
-# values come back call after call, a service call has fifty)
-_NAME_WORDS: dict[str, tuple[str, ...]] = {}
-_NAME_WORDS_MAX = 1 << 16
+            v = v.replace("'s", "")
+            phrase = v != v.title() and v[:1].isupper()  # words of a sentence, not all of a name
+            p.update((_OPENS_SENTENCE.sub("", v) if phrase else v).split())
 
 
 # (id of the header, id of the bank) -> (header, bank, the words of their names: `Drafter.proper`)
