@@ -264,43 +264,6 @@ def test_told_elsewhere_order_kept_per_owner_is_the_drawn_one():
     assert any(len(v) > 1 for v in answers.values())  # the two owners' orders differ
 
 
-def _plain_proper(R: Drafter) -> set[str]:
-    """`Drafter.proper` as it read every name of the call, the spec's reps and the bank's first names itself."""
-    p: set[str] = set()
-    acct = R.hx.accounts.get(R.call.account or "")
-    people = [str(x.get("display") or x.get("name") or "") for x in (acct.stakeholders if acct else ())]
-    people += [str(x.get("display") or "") for x in R.hx.reps.values()]
-    people += [n for n in R.bank.get("names.first") or () if isinstance(n, str)]
-    for v in list(R.slots.values()) + [x.name for x in R.call.participants] + people:
-        if isinstance(v, str):
-            v = v.replace("'s", "")
-            phrase = v != v.title() and v[:1].isupper()
-            p.update((re.sub(r"(?:^|(?<=[.?!] ))\S+", "", v) if phrase else v).split())
-    return p
-
-
-def test_proper_names_kept_per_spec_and_locale_are_the_plain_reading():
-    """`Drafter.proper` (the reps' and the bank's names kept per header and
-    bank, `_PROPER_BASE`) is the set read from every name each time: calls of
-    two specs in two locales in one process, each call's own slots and people
-    on top, and a call's set is its own (adding to it changes no other's)."""
-    from corpusc.render.template import drafting
-    drafting._PROPER_BASE.clear()
-    seen = []
-    for spec in ("sales_pov.corpus", "contact_center.corpus", "sales_pov.corpus"):
-        h, calls = plan_of(EXAMPLES / spec, n=4)
-        for c in calls:
-            R = Drafter(c, h)
-            R.slots.update(company="Acme Freight", topic="How calls are reviewed today", extra="O'Brien's team")
-            got = R.proper()
-            assert got == _plain_proper(R), (spec, c.id)
-            assert R.proper() is got  # once per call
-            seen.append((R.loc, frozenset(got)))
-            got.add("Zzyzx")
-            assert "Zzyzx" not in Drafter(c, h).proper()
-    assert len({loc for loc, _ in seen}) == 2 and len({s for _, s in seen}) > 2
-
-
 def test_last_words_rule_out_only_texts_holding_no_term_word():
     """`sales._last_words` (the pieces `_names_a_term` looks for first): a text
     holding one of the words holds one of the pieces, where one word's last

@@ -75,20 +75,6 @@ def strip_end(s: str) -> str:
     return s.rstrip(" .!?;:")
 
 
-def _proper_words(p: set[str], values) -> None:
-    """Add to `p` the words of each name or phrase of `values` that are names
-    (a phrase's first word opens a sentence, not a name)."""
-    for v in values:
-        if isinstance(v, str):
-            v = v.replace("'s", "")
-            phrase = v != v.title() and v[:1].isupper()  # words of a sentence, not all of a name
-            p.update((_OPENS_SENTENCE.sub("", v) if phrase else v).split())
-
-
-# (id of the header, id of the bank) -> (header, bank, the words of their names: `Drafter.proper`)
-_PROPER_BASE: dict[tuple[int, int], tuple[Header, dict, frozenset[str]]] = {}
-
-
 # ---- header-derived data, computed once per header ------------------------------
 
 _HX: dict[int, tuple[Header, "HeaderX"]] = {}
@@ -690,21 +676,16 @@ class Drafter:
     def proper(self) -> set[str]:
         p = self._proper
         if p is None:
-            key = (id(self.header), id(self.bank))
-            hit = _PROPER_BASE.get(key)
-            if hit is None or hit[0] is not self.header or hit[1] is not self.bank:
-                # the names every call of the spec and locale may say: the reps (named though not on the
-                # call), the bank's first names (a colleague, {se}); a few hundred, the same for each call
-                base: set[str] = set()
-                _proper_words(base, [str(x.get("display") or "") for x in self.hx.reps.values()]
-                              + [n for n in self.bank.get("names.first") or () if isinstance(n, str)])
-                if len(_PROPER_BASE) > 16:
-                    _PROPER_BASE.clear()
-                hit = _PROPER_BASE[key] = (self.header, self.bank, frozenset(base))
-            p = self._proper = set(hit[2])
+            p = self._proper = set()
             acct = self.hx.accounts.get(self.call.account or "")
             people = [str(x.get("display") or x.get("name") or "") for x in (acct.stakeholders if acct else ())]
-            _proper_words(p, list(self.slots.values()) + [x.name for x in self.call.participants] + people)
+            people += [str(x.get("display") or "") for x in self.hx.reps.values()]  # named though not on the call
+            people += [n for n in self.bank.get("names.first") or () if isinstance(n, str)]  # a colleague ({se})
+            for v in list(self.slots.values()) + [x.name for x in self.call.participants] + people:
+                if isinstance(v, str):
+                    v = v.replace("'s", "")
+                    phrase = v != v.title() and v[:1].isupper()  # words of a sentence, not all of a name
+                    p.update((_OPENS_SENTENCE.sub("", v) if phrase else v).split())
         return p
 
     # -- result --
