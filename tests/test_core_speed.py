@@ -155,3 +155,184 @@ def test_the_filler_scan_finds_what_its_pattern_finds():
             found += bool(want)
             ruled_out += not f.may(text)
     assert found > 3000 and ruled_out > 3000  # both sides of the shortcut were taken
+
+
+def test_either_from_the_mark_is_the_plain_alternation():
+    """`_EITHER` (written from the punctuation mark on, so `re` skips to the
+    next mark) finds something in exactly the texts the plain
+    `[ ,.][,.?!;:]|[.?!] [a-z]` does: marks at the start and the end, runs of
+    marks, a line break or a capital after the space."""
+    from corpusc.render.template.language import _EITHER_PLAIN
+    rnd = random.Random(20)
+    hit = 0
+    for _ in range(60000):
+        s = "".join(rnd.choice(" ,.?!;:aZz\n-") for _ in range(rnd.randrange(0, 12)))
+        want = _EITHER_PLAIN(s) is not None
+        assert (_EITHER(s) is not None) == want, s
+        hit += want
+    assert 0 < hit < 60000
+
+
+def _exact_categories(loc: str, text: str, scope: str) -> frozenset[str]:
+    """Each category's IGNORECASE pattern searched in the text as written (the plain reading)."""
+    from corpusc.render.template import signals
+    return frozenset(cat for cat, rx in signals._terms(loc, scope) if rx.search(text))
+
+
+def test_term_categories_on_lower_cased_text_are_the_exact_patterns():
+    """`term_categories` (one lower-cased prefix trie per category, its word-start
+    test after the first letter) names the categories the exact IGNORECASE
+    patterns do: each locale's and scope's every term at a word start, inside a
+    word, after a hyphen, an acronym with a letter or a hyphen after it, in odd
+    cases, with the characters that fold differently (ſ, ı, K, İ, Σ) mixed in."""
+    from corpusc.render.template import banks, signals
+    rnd = random.Random(21)
+    odd = "ſıKİΣσςµß"
+    for loc in banks.supported_locales():
+        for scope in ("sales", "service"):
+            words = sorted({k for row in signals._rows(loc, scope) for k in row.get("keywords") or ()})
+            assert signals._terms_lower(loc, scope) is not None  # the fast reading is the one tested
+            texts = []
+            for w in words:
+                texts += [f"we {w} now", f"x{w}", f"-{w}", f"{w}s", f"{w}-x", f"{w}.", w.upper(), w.swapcase(),
+                          f"({w.title()})"]
+            for _ in range(4000):  # several terms and their pieces run together
+                ws = [rnd.choice(words) for _ in range(rnd.randint(1, 3))]
+                ws = [w[:rnd.randint(1, len(w))] if rnd.random() < 0.3 else w for w in ws]
+                texts.append(rnd.choice(("", " ", "-", "a")).join(ws))
+            for s in texts[:3000]:
+                i = rnd.randrange(len(s) + 1)
+                texts.append(s[:i] + rnd.choice(odd) + s[i:])
+            seen = set()
+            for s in texts:
+                want = _exact_categories(loc, s, scope)
+                assert signals.term_categories(loc, s, scope=scope) == want, (loc, scope, s)
+                seen.add(len(want))
+            assert {0, 1} <= seen and max(seen) > 1  # none, one and several categories occur
+
+
+def test_found_trie_is_the_alternation_of_its_words():
+    """`_found_trie` (existence only; an acronym's end needs no word character
+    after it, a plain word's end is enough) finds a match in the texts the plain
+    alternation of its words with the same look-arounds does, where one word is
+    a prefix of another and a word is both an acronym and a plain one."""
+    from corpusc.render.template.signals import _found_trie
+    cases = [{"cro": True, "cross": False, "crow": True}, {"ab": True, "ab c": False, "b": False},
+             {"x": False, "xy": True}, {"q-r": True, "q": True}]
+    rnd = random.Random(22)
+    for words in cases:
+        fast = re.compile(_found_trie(words))
+        plain = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) + (r"(?![\w-])" if a else "")
+                                                         for w, a in words.items()) + ")")
+        alphabet = sorted({c for w in words for c in w} | {" ", "-", "z", "\n"})
+        hit = 0
+        for _ in range(20000):
+            s = "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 10)))
+            want = plain.search(s) is not None
+            assert (fast.search(s) is not None) == want, (words, s)
+            hit += want
+        assert 0 < hit < 20000
+
+
+def test_told_elsewhere_order_kept_per_owner_is_the_drawn_one():
+    """`_told_elsewhere` keeps each owner's order of a told key across calls
+    (`_TOLD_ORDER`): what it answers, the first time and from the kept order,
+    is the plain draw from the owner's stream, for two owners (whose orders
+    differ), two places among their calls, and a key with another count of
+    templates (the count is part of what the order is kept by)."""
+    from corpusc.plan import rng
+    from corpusc.render.template import drafting
+    h, calls = plan_of(EXAMPLES / "sales_pov.corpus", n=1)
+    R = Drafter(calls[0], h)
+    seed = h.corpus.get("seed", 0)
+    keys = [k for k, v in R.bank.items() if isinstance(v, list) and len(v) >= 4 and told(k)][:6]
+    assert keys
+    drafting._TOLD_ORDER.clear()
+    answers = {}
+    for _ in range(2):  # drawn, then from the kept order
+        for owner in ("acct-a", "acct-b"):
+            for place in (0, 2):
+                for key in keys:
+                    for n in (len(R.bank[key]), len(R.bank[key]) + 3):
+                        R.memory, R._elsewhere = (owner, place, 3), {}
+                        order = list(range(n))
+                        rng.shuffle(rng.stream(seed, "render.told", owner, key), order)
+                        want = frozenset(j for k, j in enumerate(order) if k % 3 != place)
+                        got = R._told_elsewhere(key, n)
+                        assert got == want, (owner, place, key, n)
+                        answers.setdefault((place, key, n), set()).add(got)
+    assert any(len(v) > 1 for v in answers.values())  # the two owners' orders differ
+
+
+def test_last_words_rule_out_only_texts_holding_no_term_word():
+    """`sales._last_words` (the pieces `_names_a_term` looks for first): a text
+    holding one of the words holds one of the pieces, where one word's last
+    word holds another's ("jahreslaufzeit", "laufzeit") and a word ends in a
+    space; the locales' term words among them."""
+    from corpusc.render.template.sales import _any_term, _last_words
+    rnd = random.Random(23)
+    lists = [("annual term", "three times", "for three years"), ("jahreslaufzeit", "einjährige laufzeit", "drei"),
+             ("ab", "b", "x ab"), ("a ", "b c")]
+    lists += [got[0] for got in map(_any_term, ("en-US", "de-DE")) if got and got[0]]
+    for low in lists:
+        need = _last_words(low)
+        assert len(need) <= len(low)
+        pieces = sorted({c for w in low for c in w}) + ["z", " "]
+        hit = 0
+        for _ in range(20000):
+            t = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 12)))
+            if rnd.random() < 0.3:
+                t = t[:3] + rnd.choice(low) + t[3:]
+            has = any(w in t for w in low)
+            assert not has or any(x in t for x in need), (low, t)
+            hit += has
+        assert 0 < hit < 20000
+
+
+def test_turn_slots_kept_per_speaker_addressee_and_next_stay_right_and_own():
+    """`Sales._kw` makes a turn's slots once per (speaker, addressee, next
+    speaker) of a call (`_kw_made`): after whole calls, each kept entry is what
+    `_kw_of` makes afresh then (nothing it reads changed during the call), and
+    every turn got its own dicts (a turn's changes stay out of the next one)."""
+    from corpusc.render.template.sales import Sales
+    h, calls = plan_of(EXAMPLES / "sales_pov.corpus", n=4)
+    kept = 0
+    for c in calls:
+        S = Sales(Drafter(c, h))
+        drafts = S.run()
+        assert len({id(d.slots) for d in drafts}) == len(drafts)
+        asks = [d.ask for d in drafts if d.ask is not None]
+        assert len({id(a) for a in asks}) == len(asks)
+        by_id = {p.id: p for p in S.P}
+        for (me, you, nxt), (kw, ask) in S._kw_made.items():
+            fresh = S._kw_of(by_id[me], by_id[you], by_id[nxt] if nxt is not None else None)
+            assert (kw, ask) == fresh, (c.id, me, you, nxt)
+            kept += 1
+        for d in drafts:
+            kw = S._kw(d)
+            kw["me"] = "Zzyzx"
+            if d.ask is not None:
+                d.ask["you"] = "Zzyzx"
+            assert S._kw(d)["me"] != "Zzyzx" and (d.ask is None or d.ask["you"] != "Zzyzx")
+    assert kept > len(calls)  # several speaker pairs a call
+
+
+def test_first_pick_kept_per_stream_key_is_the_stream_s_pick():
+    """`sales._first_pick` (the first draw of an account's stream kept, `_FIRST`)
+    picks what `rng.pick(rng.stream(seed, *key), seq)` picks, drawn and then
+    kept, for two seeds, several accounts, facts and lengths of the list."""
+    from corpusc.plan import rng
+    from corpusc.render.template import sales
+    sales._FIRST.clear()
+    seqs = [list(range(n)) for n in (1, 2, 3, 7, 50)]
+    got = set()
+    for _ in range(2):
+        for seed in (0, 7):
+            for acct in ("acct-a", "acct-b", "c-0001"):
+                for key in (("render.people", acct), ("render.fact", acct, "fact.peak_calls"),
+                            ("render.fact", acct, "fact.chat_tool")):
+                    for seq in seqs:
+                        want = rng.pick(rng.stream(seed, *key), seq)
+                        assert sales._first_pick(seed, seq, *key) == want, (seed, key, len(seq))
+                        got.add((len(seq), want))
+    assert len({w for n, w in got if n == 50}) > 3  # the keys' draws differ

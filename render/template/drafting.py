@@ -47,6 +47,10 @@ _dget = dict.get
 
 
 _SLOTTED: dict[int, tuple[Any, bool]] = {}
+# (seed, memory owner, bank key, templates in it) -> the order its templates are dealt out in over the
+# owner's calls (`_told_elsewhere`): drawn from a stream keyed by exactly the first three, over range(n)
+_TOLD_ORDER: dict[tuple, tuple[int, ...]] = {}
+_TOLD_ORDER_MAX = 1 << 16
 
 
 def slotted(t) -> bool:
@@ -278,8 +282,15 @@ class Drafter:
             hit = frozenset()
             mem = self.memory
             if mem is not None and told(key):
-                order = list(range(n))
-                rng.shuffle(rng.stream(self.header.corpus.get("seed", 0), "render.told", mem[0], key), order)
+                seed = self.header.corpus.get("seed", 0)
+                # the order is the owner's (the same in each of its calls): drawn once a process
+                order = _TOLD_ORDER.get((seed, mem[0], key, n))
+                if order is None:
+                    if len(_TOLD_ORDER) >= _TOLD_ORDER_MAX:
+                        _TOLD_ORDER.clear()
+                    order = list(range(n))
+                    rng.shuffle(rng.stream(seed, "render.told", mem[0], key), order)
+                    order = _TOLD_ORDER[(seed, mem[0], key, n)] = tuple(order)
                 hit = frozenset(j for k, j in enumerate(order) if k % mem[2] != mem[1])
             self._elsewhere[key] = hit
         return hit
@@ -468,7 +479,7 @@ class Drafter:
         ends = bounds(raw)
         if not ends:
             return None
-        tidy_ends = bounds(text)
+        tidy_ends = ends if text == raw else bounds(text)  # (most texts need no tidying)
         if len(tidy_ends) != len(ends):
             return None
         starts, pos = [], 0

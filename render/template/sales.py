@@ -99,12 +99,12 @@ def _term_words(loc: str) -> tuple[tuple[str, re.Pattern], ...]:
     return hit
 
 
-_ANY_TERM: dict[str, tuple[tuple[str, ...] | None, re.Pattern] | None] = {}
+_ANY_TERM: dict[str, tuple[tuple[str, ...] | None, re.Pattern, tuple[str, ...] | None] | None] = {}
 # characters outside ASCII that `re.IGNORECASE` matches to ASCII ones (dotless i, long s, Kelvin, dotted I)
 _FOLDS_TO_ASCII = frozenset("\u0131\u017f\u212a\u0130")
 
 
-def _any_term(loc: str) -> tuple[tuple[str, ...] | None, re.Pattern] | None:
+def _any_term(loc: str) -> tuple[tuple[str, ...] | None, re.Pattern, tuple[str, ...] | None] | None:
     """All the locale's `_term_words` at once (keyed by the locale, as they
     are): their words lower-cased, and one pattern of them all, which finds
     a match where one of theirs does. In ASCII text a word matches case-blind
@@ -116,16 +116,30 @@ def _any_term(loc: str) -> tuple[tuple[str, ...] | None, re.Pattern] | None:
         bank = load_bank(loc)
         raw = [str(w) for k in with_prefix(loc, "term_family.") if bank.get(k) for w in bank[k]]
         low = None if any(_FOLDS_TO_ASCII & set(w) for w in raw) else tuple(w.lower() for w in raw)
-        _ANY_TERM[loc] = (low, re.compile("|".join(f"(?:{rx.pattern})" for _, rx in words), re.I)) if words else None
+        _ANY_TERM[loc] = (low, re.compile("|".join(f"(?:{rx.pattern})" for _, rx in words), re.I),
+                          _last_words(low)) if words else None
     return _ANY_TERM[loc]
 
 
-def _names_a_term(found: tuple[tuple[str, ...] | None, re.Pattern], text: str) -> bool:
+def _last_words(low: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """Pieces one of which each of `low` holds: each word's last word ("term"
+    of "annual term"), none that holds another of them. A text holding none of
+    them holds none of `low` (four looks for nine: `_names_a_term`)."""
+    if low is None:
+        return None
+    last = {w.rsplit(" ", 1)[-1] for w in low}
+    return tuple(sorted(x for x in last if not any(y != x and y in x for y in last)))
+
+
+def _names_a_term(found: tuple[tuple[str, ...] | None, re.Pattern, tuple[str, ...] | None], text: str) -> bool:
     """Whether one of the locale's term words is in `text` (`_any_term`)."""
-    low, rx = found
+    low, rx, need = found
     if low is not None and text.isascii():
         text = text.lower()
-        return any(w in text for w in low)
+        for x in need:
+            if x in text:  # (most sentences hold none of the pieces)
+                return any(w in text for w in low)
+        return False
     return rx.search(text) is not None
 
 
@@ -142,6 +156,25 @@ def _staff_rx(mine: tuple[str, ...], words: tuple[str, ...], counts: tuple[str, 
     if counted:
         rx += r"|" + own + r"(?= " + num + r" (?:" + alt(counted) + r")\b)"
     return re.compile(rx, re.I)
+
+
+# (seed, stream key) -> the first draw of the stream `rng.stream(seed, *key)`: an account's staff word, CRM,
+# colleague and facts are each picked by the first draw of a stream keyed by the account (the same in each
+# of its calls); the draw is kept, not the stream made again in each call (a sha256 and a seeding)
+_FIRST: dict[tuple, float] = {}
+_FIRST_MAX = 1 << 16
+
+
+def _first_pick(seed, seq, *key: str):
+    """`rng.pick(rng.stream(seed, *key), seq)`, the stream's first draw kept (`_FIRST`)."""
+    k = (seed, *key)
+    x = _FIRST.get(k)
+    if x is None:
+        if len(_FIRST) >= _FIRST_MAX:
+            _FIRST.clear()
+        x = _FIRST[k] = rng.stream(seed, *key).random()
+    n = len(seq)
+    return seq[min(n - 1, int(x * n)) if n > 0 else 0]
 
 
 def _nice(x: float) -> int:
@@ -205,6 +238,7 @@ class Sales:
         self.raised_here = {b.key for b in c.beats if b.kind in ("objection_raised", "objection_reopened")}
         self.signal_cats = [signal_category(R.loc, b.text or "") for b in c.beats if b.kind == "buying_signal"]
         self.want_cache: dict[str, dict] = {}
+        self._kw_made: dict[tuple, tuple[dict, dict | None]] = {}  # (speaker, addressee, next) -> `_kw_of`
         self.signal_q: int | None = None  # the place in `signal.q.{cat}` of the buying signal just asked
         self.wrapped = False  # a seller asked "Anything else?" after the next steps (asked once)
         self.checked_in = False  # the opening asked how the buyer is: small talk follows up, never asks again
@@ -286,8 +320,8 @@ class Sales:
         # where the locale has several words for the staff, the account's own, the same in each of its
         # calls (its own stream: the rest of the call draws as before)
         words = R.bank.get(people_key) or ()
-        entry = R.first_entry(people_key) if len(words) < 2 else R.render(rng.pick(
-            rng.stream(h.corpus.get("seed", 0), "render.people", c.account or c.id), words), cap=False)
+        entry = R.first_entry(people_key) if len(words) < 2 else R.render(_first_pick(
+            h.corpus.get("seed", 0), words, "render.people", c.account or c.id), cap=False)
         people, _, people_dat = entry.partition("/")
         lead = self.sellers[0]
         mb = next((p for p in self.buyers if p.decision_maker), self.buyers[0])
@@ -338,8 +372,8 @@ class Sales:
         # the account's CRM: the locale's for its size (crm.large, crm.small), the same in each of its
         # calls (its own stream: the rest of the call draws as before)
         crms = R.bank["crm.large" if (size in ("enterprise", "mid_market") or len(company) % 2) else "crm.small"]
-        crm = R.render(crms[0] if len(crms) < 2 else rng.pick(
-            rng.stream(h.corpus.get("seed", 0), "render.crm", c.account or c.id), crms), cap=False)
+        crm = R.render(crms[0] if len(crms) < 2 else _first_pick(
+            h.corpus.get("seed", 0), crms, "render.crm", c.account or c.id), cap=False)
         # the buyer's upcoming milestone, one per call; German banks give "accusative/dative" pairs
         # facts of the account, the same in each of its calls: its own random stream
         saved, R.r = R.r, rng.stream(h.corpus.get("seed", 0), "render.account", c.account or c.id)
@@ -404,8 +438,11 @@ class Sales:
         main_r = R.r
         try:
             for key in with_prefix(R.loc, "fact."):
-                R.r = rng.stream(seed, "render.fact", c.account or c.id, key)
-                R.slots[key[len("fact."):]] = R.render(rng.pick(R.r, R.bank[key]), cap=False)
+                t = _first_pick(seed, R.bank[key], "render.fact", c.account or c.id, key)
+                if t.__class__ is not str:  # its alternatives draw on from the fact's stream, after the pick
+                    R.r = rng.stream(seed, "render.fact", c.account or c.id, key)
+                    R.r.random()
+                R.slots[key[len("fact."):]] = R.render(t, cap=False)
         finally:
             R.r = main_r
 
@@ -510,6 +547,18 @@ class Sales:
             addr = sp[i - 1] if i > 0 and sp[i - 1].side == "seller" else None
             if addr is None:
                 addr = next((sp[j] for j in range(i - 1, -1, -1) if sp[j].side == "seller"), self.sellers[0])
+        # the slots follow from who speaks, to whom, and who answers the closing question: made once per
+        # three of them in a call (what goes into them is fixed for the call once drawn: `_wants`,
+        # `_colleague`), each turn its own copies
+        key = (p.id, addr.id, nxt.id if nxt is not None else None)
+        hit = self._kw_made.get(key)
+        if hit is None:
+            hit = self._kw_made[key] = self._kw_of(p, addr, nxt)
+        d.ask = None if hit[1] is None else dict(hit[1])
+        return dict(hit[0])
+
+    def _kw_of(self, p: Participant, addr: Participant, nxt: Participant | None) -> tuple[dict, dict | None]:
+        """A turn's slots said by `p` to `addr` (`_kw`), and those of its closing question to `nxt`."""
         lex = self.R.lex
         kw: dict[str, Any] = {"me": first_name(p.name), "you": first_name(addr.name), "role": lex.role(p.role or ""),
                               "you_role": lex.role(addr.role or ""), "se": self._colleague(p)}
@@ -523,12 +572,12 @@ class Sales:
             kw.update(self._wants(bp))
         if p.side != "seller" and self.R.slots.get("dm") == kw["me"]:
             kw.update(self._other_dm(p))  # nobody takes it "through with" themselves
-        d.ask = None
+        ask = None
         if nxt is not None and nxt is not addr:
-            d.ask = {"you": first_name(nxt.name), "you_role": nxt.role or "", **self._wants(nxt)}
+            ask = {"you": first_name(nxt.name), "you_role": nxt.role or "", **self._wants(nxt)}
             if not many:
-                d.ask["to_all"] = d.ask["you"]
-        return kw
+                ask["to_all"] = ask["you"]
+        return kw, ask
 
     @staticmethod
     def ask(d: Draft, kw: dict[str, Any]) -> dict[str, Any]:
@@ -572,8 +621,8 @@ class Sales:
         names = [n for n in (self.R.bank.get("names.first") or []) if isinstance(n, str) and n not in said]
         if not names:
             return ""
-        r = rng.stream(self.R.header.corpus.get("seed", 0), "render.colleague", self.call.account or self.call.id)
-        return rng.pick(r, names)
+        return _first_pick(self.R.header.corpus.get("seed", 0), names, "render.colleague",
+                           self.call.account or self.call.id)
 
     def _wants(self, p: Participant) -> dict[str, Any]:
         """{want}: the buyer's main want in this call (stable); {want_any}: any of
@@ -1603,7 +1652,8 @@ class Sales:
         order form; "a one-year term, and a three-year term brings the price
         down" compares the two."""
         d = self.draft_of.get(id(kw)) if kw and self.term_words else None
-        if d is None or not _names_a_term(self.any_term, text):
+        # a turn with nothing drafted yet has named no term (the first sentence of each turn: no look at `text`)
+        if d is None or not (d.head or d.core or d.body or d.tail) or not _names_a_term(self.any_term, text):
             return False
         new = {name for name, rx in self.term_words if rx.search(text)}
         if not new:
@@ -1618,7 +1668,10 @@ class Sales:
         if not kw or kw.get("me") not in self.buyer_names:
             return False
         low = text.lower()
-        return any(v in low and v not in self.seller_said for v in self.dates)
+        for v in self.dates:
+            if v in low and v not in self.seller_said:
+                return True
+        return False
 
     def _react_ask(self, v: str) -> tuple[str, Any, int | None] | None:
         """A voice's question about a feature just shown, on a topic not yet

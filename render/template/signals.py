@@ -289,6 +289,49 @@ def _any_lower(locale: str, scope: str = "sales") -> re.Pattern | None:
     return re.compile(r"(?<![\w-])" + (trie({w.lower() for w in words}, shortest=True) if words else "(?!)"))
 
 
+def _found_trie(words: dict[str, bool]) -> str:
+    """A pattern for lower-cased text that finds a match where one of `words`
+    (lower-cased; True: it ends in an acronym, so no word character may follow
+    it) starts a word: letter by letter, a word's end is enough where it ends
+    (only whether one occurs is asked). The look behind for a word's start
+    comes after its first letter, so the pattern starts with a letter and `re`
+    skips in C to the next place where one of the first letters stands (a
+    pattern that starts with a look-behind is tried at every position)."""
+    root: dict = {}
+    for w, acronym in words.items():
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = node.get("", True) and acronym  # a plain word's end: enough whatever follows
+
+    def rx(node: dict, first: bool) -> str:
+        end = node.get("")
+        if end is False:
+            return ""
+        alts = [re.escape(ch) + (r"(?<![\w-].)" if first else "") + rx(node[ch], False) for ch in sorted(node) if ch]
+        if end:
+            alts.append(r"(?![\w-])")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return rx(root, True) if root else "(?!)"
+
+
+@lru_cache(maxsize=None)
+def _terms_lower(locale: str, scope: str = "sales") -> tuple[tuple[str, re.Pattern], ...] | None:
+    """`_terms` for lower-cased text: a category's terms as one prefix trie
+    without IGNORECASE (`_found_trie`), found where its pattern finds one;
+    None where `_any_lower` is (a keyword with a `_CASEFIX` character)."""
+    if _any_lower(locale, scope) is None:
+        return None
+    out = []
+    for row in _rows(locale, scope):
+        if row.get("keywords"):
+            words: dict[str, bool] = {}
+            for k in row["keywords"]:
+                words[k.lower()] = words.get(k.lower(), True) and k[-1:].isupper()
+            out.append((row["category"], re.compile(_found_trie(words))))
+    return tuple(out)
+
+
 def _says_any(locale: str, text: str, scope: str = "sales") -> bool:
     """`_any_term(locale).search(text)`, faster: on the lower-cased text when
     that is the same match (no `_CASEFIX` character in it)."""
@@ -310,7 +353,14 @@ def term_categories(locale: str, text: str, extra: dict[str, re.Pattern] | None 
     """The categories whose signal terms occur in `text` (the audit's reading, and
     the classification of the spec's prose when the renderer inserts it), in the
     lexicon `scope` of the call that says it (`scope_of`)."""
-    out = {cat for cat, rx in _terms(locale, scope) if rx.search(text)} if _says_any(locale, text, scope) else set()
+    fast = _terms_lower(locale, scope)
+    if fast is not None and (text.isascii() or _CASEFIX.isdisjoint(text)):
+        # lower-cased, each pattern finds what the exact one finds (as `_says_any`'s), three times as fast
+        low = text.lower()
+        out = {cat for cat, rx in fast if rx.search(low)} if _any_lower(locale, scope).search(low) else set()
+    else:
+        out = {cat for cat, rx in _terms(locale, scope) if rx.search(text)} if _says_any(locale, text, scope) \
+            else set()
     for cat, rx in (extra or {}).items():
         if rx.search(text):
             out.add(cat)
