@@ -165,6 +165,11 @@ def _shares(phrase: str, text: str, proper: frozenset[str] = frozenset()) -> boo
     return any(f" {p[i]} {p[i + 1]} {p[i + 2]} " in t for i in range(len(p) - 2))
 
 
+def _names(d: Draft, you: str) -> bool:
+    """Whether the turn's sentences say the addressee's name `you`."""
+    return any(you in seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part)
+
+
 def _fav(r, favs: list, used: dict[int, int]):
     """One of a speaker's favourites, none said more than MAX_REUSE times a call."""
     left = [t for t in favs if used.get(id(t), 0) < MAX_REUSE]
@@ -186,21 +191,22 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: 
     cut = max(text.rfind(". ", 0, last_end), text.rfind("? ", 0, last_end), text.rfind("! ", 0, last_end))
     last_start = cut + 2 if cut >= 0 else 0
     you = kw.get("you") or ""
-    # the addressee's name once a turn: not where the turn already says it ("…, Felix. Any plans, Felix?")
-    named = bool(you) and any(you in seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part)
+    # the addressee's name once a turn: not where the turn already says it ("…, Felix. Any plans, Felix?"),
+    # the turn read only where a habit would say the name (`_names`)
+    tagged = False  # the tag said the name
     if "tail" in todo or "name" in todo:
         if text[last_start:last_end].count(" ") + 1 >= MIN_WORDS and text[last_end - 1] not in ",;:":
             typ = "q" if text[last_end] == "?" else "s"
             favs = h.favs[f"tail.{typ}"] if "tail" in todo else ()
             tag = R.render(_fav(r, favs, used), kw, cap=False) if favs else ""
-            if tag and (named and you in tag or _shares(tag, text, proper) or R.signals.get(tag)):
+            if tag and (you and you in tag and _names(d, you) or _shares(tag, text, proper) or R.signals.get(tag)):
                 tag = ""
-            if not tag and you and not named:
+            if not tag and you and not _names(d, you):
                 tag = ", " + you
             if tag and not _stays(text[last_start:last_end], tag):
                 tag = ""
             if tag:
-                named = named or (bool(you) and you in tag)
+                tagged = bool(you) and you in tag
                 text = text[:last_end] + tag + text[last_end:]
     if "open" in todo:
         first_end = _END.search(text).start()  # a sentence end: the text ends with one
@@ -212,7 +218,8 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: 
                 and not text.lower().startswith(R.lex.classify.hedges + R.lex.classify.joins or ("\0",)):
             op = R.render(_fav(r, favs, used), kw, cap=True)
             # not "In my experience, …, in my experience." nor "Here at Graniteline, Graniteline committed…"
-            if (op and not (named and you in op) and op.split(" ", 1)[0] != first and not R.signals.get(op)
+            if (op and not (you and you in op and (tagged or _names(d, you))) and op.split(" ", 1)[0] != first
+                    and not R.signals.get(op)
                     and not _shares(op, text, proper)
                     and _stays(head, op)):
                 rest = R.join_lc(text) if op[-1:] == "," else text

@@ -91,9 +91,8 @@ def name_less(S: Any, drafts: list[Draft]) -> None:
     short = str(R.slots.get("co") or "")
     if not refs or not short:
         return
-    alt = "|".join(re.escape(x) for x in dict.fromkeys((company, short)) if x)
-    said = _rx(rf"\b(?:{alt})\b")
     names = tuple(dict.fromkeys(x for x in (company, short) if x))  # a mention says one of these
+    said = _said(names)
     rows: dict[str, tuple] = {}  # each side's rules and their compiled form (`_prepared`), made once a call
     facts = _facts(S)
 
@@ -104,7 +103,7 @@ def name_less(S: Any, drafts: list[Draft]) -> None:
             hit = rows[side] = (rs, _prepared(names, rs))
         new = _plain_named(R, s, hit[0], names, said, d.slots, hit[1])
         # a stock line without the name, or words that read as a signal ("our board"): as it was
-        if new != s and (_stock(new, facts) or text_categories(R.loc, new) - text_categories(R.loc, s)):
+        if new != s and (_stock(new, facts) or _adds_signal(R.loc, new, s)):
             new = s
         return new
     _rewrite(S, drafts, said, GAP, plain, names)
@@ -136,7 +135,22 @@ def _prepared(names: tuple[str, ...], refs: tuple) -> tuple:
     stand = _stand_ins(names)
     if not stand:
         return (), None, _rules(*(names + ("",))[:2], refs), None
-    return stand, dict(zip(names, stand)), _rules(*(stand + ("",))[:2], refs), _rx(rf"\b(?:{'|'.join(stand)})\b")
+    return stand, dict(zip(names, stand)), _rules(*(stand + ("",))[:2], refs), _said(stand)
+
+
+def _lead(lit: str) -> str:
+    """`\b` and then the literal `lit`, written as the literal and a lookbehind
+    that checks the `\b` before it: the same matches, but `re` finds a pattern
+    that opens with a literal by skipping to the literal's first character,
+    where it tries a pattern that opens with `\b` at every position (3 to 7
+    times slower on a sentence: tests/test_render_speed.py compares the two)."""
+    x = re.escape(lit)
+    return rf"{x}(?<=\b{x})"
+
+
+def _said(names: tuple[str, ...]) -> re.Pattern:
+    """`\b(?:name|short)\b`: a mention of one of `names` (the first tried first)."""
+    return _rx("(?:" + "|".join(_lead(x) for x in names) + r")\b")
 
 
 def _plain_named(R: Any, text: str, refs: tuple, names: tuple[str, ...], said: re.Pattern, kw: dict[str, Any],
@@ -167,39 +181,56 @@ def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern, gap: int,
     R = S.R
     keep = S.keep
     kept = 0
-    need0 = needs[0] if needs else ""
-    need1 = needs[-1] if needs else ""
+    # the call's segments in order, and their texts: only a text saying a need (or, without needs, any text)
+    # is searched; the words of the texts between two mentions are counted at once (`_words`)
+    at = [(d, part, k) for d in drafts for part in (d.head, d.core, d.body, d.tail) for k in range(len(part))]
+    texts = [part[k][0] for _, part, k in at]
+    if needs:
+        need0, need1 = needs[0], needs[-1]
+        hits = [i for i, t in enumerate(texts) if need0 in t or need1 in t]
+    else:
+        hits = range(len(texts))
     since = gap  # words since the thing was last said
-    for d in drafts:
+    done = 0  # texts before this one have their words in `since`
+    for i in hits:
+        text = texts[i]
+        if not said.search(text):
+            continue  # its words are counted with the next text that says it
+        if i > done:
+            since += _words(texts, done, i)
+        d, part, k = at[i]
         side = "seller" if d.side == "seller" else "buyer"
-        for part in (d.head, d.core, d.body, d.tail):
-            for k, (text, tags, opt) in enumerate(part):
-                if (needs and need0 not in text and need1 not in text) or not said.search(text):
-                    since += text.count(" ") + 1
-                    continue
-                out = []
-                pieces = _SENT.findall(text)
-                if "".join(pieces) != text:  # not plain sentences ("…and so"): as it is
-                    pieces = [text]
-                for s in pieces:
-                    found = said.findall(s)
-                    if found and kept >= FIRST and since < gap:
-                        new = change(s, side, d)
-                        if new != s:
-                            s, found = new, said.findall(new)
-                    left = len(found)
-                    if left:
-                        kept += left
-                        since = 0
-                    since += s.count(" ") + 1
-                    out.append(s)
-                new = "".join(out)
-                if new != text:
-                    R.carry(text, new)  # its labels, each on the sentence that carries it
-                    if text in keep:
-                        keep.add(new)
-                    d.words += new.count(" ") - text.count(" ")
-                    part[k] = (new, tags, opt)
+        out = []
+        pieces = _SENT.findall(text)
+        if "".join(pieces) != text:  # not plain sentences ("…and so"): as it is
+            pieces = [text]
+        for s in pieces:
+            found = said.findall(s)
+            if found and kept >= FIRST and since < gap:
+                new = change(s, side, d)
+                if new != s:
+                    s, found = new, said.findall(new)
+            left = len(found)
+            if left:
+                kept += left
+                since = 0
+            since += s.count(" ") + 1
+            out.append(s)
+        done = i + 1
+        new = "".join(out)
+        if new != text:
+            _, tags, opt = part[k]
+            R.carry(text, new)  # its labels, each on the sentence that carries it
+            if text in keep:
+                keep.add(new)
+            d.words += new.count(" ") - text.count(" ")
+            part[k] = (new, tags, opt)
+
+
+def _words(texts: list[str], a: int, b: int) -> int:
+    """The words of `texts[a:b]` as `_rewrite` counts them (each text's spaces
+    and one): the spaces of the texts joined by one, and one."""
+    return " ".join(texts[a:b]).count(" ") + 1
 
 
 def _facts(S: Any) -> frozenset[str]:
@@ -228,7 +259,14 @@ def _stock(sentence: str, facts: frozenset[str]) -> bool:
     """Whether a sentence said without the name would be a stock line: long
     enough to count, and no fact of the account in it."""
     w = _WORDS.findall(sentence.lower())
-    return len(w) >= SHORT and not facts.intersection(w)
+    return len(w) >= SHORT and facts.isdisjoint(w)
+
+
+def _adds_signal(loc: str, new: str, old: str) -> bool:
+    """Whether `new` reads as a signal `old` did not: the categories of `old`
+    are looked up only when `new` has any (most sentences have none)."""
+    cats = text_categories(loc, new)
+    return bool(cats) and bool(cats - text_categories(loc, old))
 
 
 def _plain(R: Any, text: str, rules: tuple, said: re.Pattern, kw: dict[str, Any]) -> str:
@@ -321,7 +359,7 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
                 kept[0] += 1
                 new = _count_sub(R, same[side], t)
             new = new.replace(_FIGURE, n) if new != t else s
-            if new != s and (text_categories(R.loc, new) - text_categories(R.loc, s) or _said_twice(new) > _said_twice(s)):
+            if new != s and (_adds_signal(R.loc, new, s) or _said_twice(new) > _said_twice(s)):
                 new = s  # a signal it did not carry, or words the sentence already says ("bei Teams Ihrer Größe" twice)
             return new
         _rewrite(S, drafts, said, COUNT_GAP, without, (n + " ",))
@@ -344,13 +382,13 @@ def _count_plan(data: dict, people: str, people_dat: str, figures: tuple[str, ..
     nouns = [people, people_dat] + list(data.get("nouns", ()))
     noun = "|".join(re.escape(x) for x in sorted(dict.fromkeys(n for n in nouns if n), key=len, reverse=True))
     # a sentence with two of the figures is arithmetic ("with 40 people and five leads, each…"): as it is
-    both = _rx("|".join(rf"\b{re.escape(n)} (?:{noun})\b" for n in figures) or "(?!)")
+    both = _rx("|".join(rf"{_lead(n)} (?:{noun})\b" for n in figures) or "(?!)")
     plans = []
     for n in figures:
-        said = _rx(rf"\b{re.escape(n)} (?:{noun})\b")
+        said = _rx(rf"{_lead(n)} (?:{noun})\b")  # `\b{n} (?:{noun})\b`
         # the rules compiled once for every figure, the figure said by a stand-in while they run: each
         # rule has a space before {n} and after it, so the figure it matches is a word of its own
-        token = _rx(rf"(?<!\w){re.escape(n)}(?!\w)")
+        token = _rx(rf"{re.escape(n)}(?<!\w{re.escape(n)})(?!\w)")  # `(?<!\w){n}(?!\w)`, the literal first (`_lead`)
         rules = {side: _count_rules(_rows(data.get(side, ())), noun) for side in ("buyer", "seller")}
         # where the line without its figure would be a stock line: the figure kept, the words it counts varied
         same = {side: _count_rules(_rows((data.get("keep_figure") or {}).get(side, ())), noun)
