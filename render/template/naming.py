@@ -15,7 +15,9 @@ signal labels, and a change that would read as a signal ("{co}'s board" ->
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 from re import _constants as _sre, _parser
 from typing import Any, Callable
 
@@ -181,24 +183,21 @@ def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern, gap: int,
     R = S.R
     keep = S.keep
     kept = 0
-    # the call's segments in order, and their texts: only a text saying a need (or, without needs, any text)
-    # is searched; the words of the texts between two mentions are counted at once (`_words`)
-    at = [(d, part, k) for d in drafts for part in (d.head, d.core, d.body, d.tail) for k in range(len(part))]
-    texts = [part[k][0] for _, part, k in at]
-    if needs:
-        need0, need1 = needs[0], needs[-1]
-        hits = [i for i, t in enumerate(texts) if need0 in t or need1 in t]
-    else:
-        hits = range(len(texts))
+    # the call's texts in order (the four parts of each draft in turn): only a text saying a need (or, without
+    # needs, any text) is searched; the words of the texts between two mentions are counted at once (`_words`)
+    parts = [p for d in drafts for p in (d.head, d.core, d.body, d.tail)]
+    texts = [seg[0] for p in parts for seg in p]
+    ends = list(accumulate(map(len, parts)))  # the index after each part's last text
     since = gap  # words since the thing was last said
     done = 0  # texts before this one have their words in `since`
-    for i in hits:
+    for i in _saying(texts, needs):
         text = texts[i]
         if not said.search(text):
             continue  # its words are counted with the next text that says it
         if i > done:
             since += _words(texts, done, i)
-        d, part, k = at[i]
+        j = bisect_right(ends, i)  # the part it is in
+        part, k, d = parts[j], i - (ends[j - 1] if j else 0), drafts[j >> 2]
         side = "seller" if d.side == "seller" else "buyer"
         out = []
         pieces = _SENT.findall(text)
@@ -225,6 +224,19 @@ def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern, gap: int,
                 keep.add(new)
             d.words += new.count(" ") - text.count(" ")
             part[k] = (new, tags, opt)
+
+
+def _saying(texts: list[str], needs: tuple[str, ...]) -> list[int] | range:
+    """The indices of the texts that say one of `needs` (at most two; all
+    texts without needs), in order."""
+    if not needs:
+        return range(len(texts))
+    need0, need1 = needs[0], needs[-1]
+    if need1 in need0:  # a text saying need0 says need1 ("Redfold" of "Redfold Inc")
+        return [i for i, t in enumerate(texts) if need1 in t]
+    if need0 in need1:
+        return [i for i, t in enumerate(texts) if need0 in t]
+    return [i for i, t in enumerate(texts) if need0 in t or need1 in t]
 
 
 def _words(texts: list[str], a: int, b: int) -> int:
