@@ -401,15 +401,29 @@ def _count_plan(data: dict, people: str, people_dat: str, figures: tuple[str, ..
         # the rules compiled once for every figure, the figure said by a stand-in while they run: each
         # rule has a space before {n} and after it, so the figure it matches is a word of its own
         token = _rx(rf"{re.escape(n)}(?<!\w{re.escape(n)})(?!\w)")  # `(?<!\w){n}(?!\w)`, the literal first (`_lead`)
-        rules = {side: _count_rules(_rows(data.get(side, ())), noun) for side in ("buyer", "seller")}
+        rules = _BySide(lambda side: _count_rules(_rows(data.get(side, ())), noun))
         # where the line without its figure would be a stock line: the figure kept, the words it counts varied
-        same = {side: _count_rules(_rows((data.get("keep_figure") or {}).get(side, ())), noun)
-                for side in ("buyer", "seller")}
+        same = _BySide(lambda side: _count_rules(_rows((data.get("keep_figure") or {}).get(side, ())), noun))
         plans.append((n, said, token, rules, same))
     if len(_COUNT_PLANS) >= 4096:  # a bound on a long build's accounts
         _COUNT_PLANS.clear()
     out = _COUNT_PLANS[key] = (data, (both, tuple(plans)))
     return out[1]
+
+
+class _BySide(dict):
+    """Each side's head-count rules, compiled when a call first rewrites that
+    side's counts (a compile costs some hundred searches; many accounts'
+    calls never need one side's rules, or the rules that keep the figure)."""
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[str], tuple]):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, side: str) -> tuple:
+        out = self[side] = self.make(side)
+        return out
 
 
 def _said_twice(s: str) -> int:
