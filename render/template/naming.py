@@ -32,6 +32,7 @@ SHORT = 6  # a sentence this short after the change is no stock line of the bank
 _NOT_POSS = r"(?!\s+(?:\w+ing|been|got|a|an|the|not|still|also|always|just|really|pretty|very|quite|in|on|at|" \
     r"back|up|over|under|about|all|so|too|more|less|already|now|here|there|had|done|seen|made|known)\b)"
 _WORDS = re.compile(r"[\w'’]+")
+_WORDS_ASCII = re.compile(r"[A-Za-z0-9_']+")  # _WORDS on an ASCII text (\w says no other ASCII character), faster
 _SENT = re.compile(r"[^.!?]+(?:[.!?]+|$)\s*")
 # slots whose words are facts of this account or call (a head count, a colleague, the rival)
 FACT_SLOTS = ("reps", "calls", "seats", "annual", "dm", "buyer")
@@ -44,10 +45,15 @@ def _needs(pat: re.Pattern) -> tuple[str, ...]:
     """Literal runs every match of `pat` says (its top-level words, and those
     of its plain groups): a text without one of them has no match, so the
     substitution is passed by (tests/test_render_speed.py); () when unknown."""
-    if pat.flags & re.IGNORECASE:
+    return _runs(pat.pattern, pat.flags)
+
+
+def _runs(pattern: str, flags: int = 0) -> tuple[str, ...]:
+    """`_needs` of the pattern `pattern` compiled with `flags`."""
+    if flags & re.IGNORECASE:
         return ()
     try:
-        tree = _parser.parse(pat.pattern, pat.flags)
+        tree = _parser.parse(pattern, flags)
     except Exception:  # noqa: BLE001 - no gate: every text is searched
         return ()
     runs: list[str] = []
@@ -80,9 +86,32 @@ def _rules(name: str, short: str, refs: tuple) -> tuple:
             p = p.replace("{co}'s\\b", "{co}'s\\b" + _NOT_POSS)
         else:  # the name alone: not the first half of "Redfold's" ("like yours's")
             p = p.replace("{co}\\b", "{co}\\b(?!['’]s\\b)")
-        pat = _rx(p.replace("{co}", f"(?:{alt})"))
-        out.append((pat, tuple(r.split("|")), _needs(pat)))
+        p = p.replace("{co}", f"(?:{alt})")
+        out.append((_rx(_literal_first(p)), tuple(r.split("|")), _runs(p)))
     return tuple(out)
+
+
+# a pattern opening with `\b` (after lookbehinds, if any) and a word, or a group of words one of which it
+# says ("\b(?:at|inside) ", "(?<!\bon )\b(for|with) "), not repeated: (lookbehinds, word, "?:", words)
+_OPENS = re.compile(r"((?:\(\?<[!=](?:[^()\\]|\\[^()])*\))*)\\b"
+                    r"(?:([A-Za-z]+)|\((\?:)?([A-Za-z ]+(?:\|[A-Za-z ]+)*)\))(?![?*+{])")
+
+
+def _literal_first(p: str) -> str:
+    r"""The pattern `p` with the `\b` it opens with (and the lookbehinds before
+    it) checked after the word that follows, as `_lead` writes a name: the
+    same matches (assertions of one position, checked there from after the
+    word), found as fast as a word is found (`re` skips to the possible first
+    letters where it tries `\b` at every position: "\bwith {co}" 6x faster).
+    `p` itself when it opens otherwise (tests/test_naming_speed.py)."""
+    m = _OPENS.match(p)
+    if m is None:
+        return p
+    behind, word, plain, words = m.groups()
+    rest = p[m.end():]
+    if word:
+        return rf"{word}(?<={behind}\b{word}){rest}"
+    return ("(?:" if plain else "(") + "|".join(rf"{w}(?<={behind}\b{w})" for w in words.split("|")) + ")" + rest
 
 
 def name_less(S: Any, drafts: list[Draft]) -> None:
@@ -141,17 +170,18 @@ def _prepared(names: tuple[str, ...], refs: tuple) -> tuple:
 
 
 def _lead(lit: str) -> str:
-    """`\b` and then the literal `lit`, written as the literal and a lookbehind
+    r"""`\b` and then the literal `lit`, written as the literal and a lookbehind
     that checks the `\b` before it: the same matches, but `re` finds a pattern
     that opens with a literal by skipping to the literal's first character,
     where it tries a pattern that opens with `\b` at every position (3 to 7
-    times slower on a sentence: tests/test_render_speed.py compares the two)."""
+    times slower on a sentence; tests/test_naming_speed.py compares the two)."""
     x = re.escape(lit)
     return rf"{x}(?<=\b{x})"
 
 
+@lru_cache(maxsize=4096)
 def _said(names: tuple[str, ...]) -> re.Pattern:
-    """`\b(?:name|short)\b`: a mention of one of `names` (the first tried first)."""
+    r"""`\b(?:name|short)\b`: a mention of one of `names` (the first tried first)."""
     return _rx("(?:" + "|".join(_lead(x) for x in names) + r")\b")
 
 
@@ -270,7 +300,8 @@ def _call_facts(S: Any) -> frozenset[str]:
 def _stock(sentence: str, facts: frozenset[str]) -> bool:
     """Whether a sentence said without the name would be a stock line: long
     enough to count, and no fact of the account in it."""
-    w = _WORDS.findall(sentence.lower())
+    low = sentence.lower()
+    w = (_WORDS_ASCII if low.isascii() else _WORDS).findall(low)
     return len(w) >= SHORT and facts.isdisjoint(w)
 
 
@@ -318,20 +349,31 @@ def _template(rep: str) -> tuple | None:
     return tuple(int(p) if i % 2 else p for i, p in enumerate(_REF.split(rep)))
 
 
+@lru_cache(maxsize=None)
+def _pieces(rep: str) -> tuple | None:
+    """`_template(rep)` and the highest group it refers to (0: none, `rep` is
+    its own expansion); None for a replacement of any other kind."""
+    t = _template(rep)
+    return None if t is None else (t, max((p for p in t if p.__class__ is int), default=0))
+
+
 def _expand(m: re.Match, rep: str) -> str:
     """`m.expand(rep)` (which parses `rep` again at each call), from `rep`'s pieces
     parsed once: a group that took no part says "" (tests/test_render_speed.py)."""
-    t = _template(rep)
-    if t is None or any(p.__class__ is int and p > m.re.groups for p in t):
+    t = _pieces(rep)
+    if t is None or t[1] > m.re.groups:
         return m.expand(rep)
-    return "".join(p if p.__class__ is str else (m.group(p) or "") for p in t)
+    if not t[1]:
+        return rep
+    return "".join(p if p.__class__ is str else (m.group(p) or "") for p in t[0])
 
 
 def _cap(m: re.Match, rep: str, text: str) -> str:
     out = _expand(m, rep)
-    before = text[:m.start()].rstrip()
-    if out and (not before or before[-1] in ".?!:—") and m.group(0)[:1].isupper():
-        out = out[0].upper() + out[1:]
+    if out and m.group(0)[:1].isupper():  # a capital kept where the mention opens a sentence
+        before = text[:m.start()].rstrip()
+        if not before or before[-1] in ".?!:—":
+            out = out[0].upper() + out[1:]
     return out
 
 
@@ -446,7 +488,7 @@ def _count_rules(rows: tuple, noun: str) -> tuple:
     (once per people slot, the figure said by `_FIGURE`)."""
     out = []
     for p, r in rows:
-        pat = _rx(p.replace("{n}", _FIGURE).replace("{noun}", noun))
+        pat = _rx(_literal_first(p.replace("{n}", _FIGURE).replace("{noun}", noun)))
         out.append((pat, tuple(r.replace("{n}", _FIGURE).split("|")), _count_needs(p)))
     return tuple(out)
 
