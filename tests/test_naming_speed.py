@@ -89,13 +89,33 @@ def test_head_count_patterns_opening_with_their_figure_find_what_the_boundary_pa
             words = [f"{x} {rnd.choice([y for y in nouns if y])}" for x in (n, m) for _ in range(3)] + [n, m]
             said_in = _said_in(rnd, texts, words, 800)
             old_both = re.compile("|".join(rf"\b{re.escape(x)} (?:{noun})\b" for x in (n, m)))
-            hits += _same_matches(old_both, both, said_in)
+            hits += _same_matches(old_both, re.compile(both), said_in)
             for x, said, token, _, _ in plans:
                 hits += _same_matches(re.compile(rf"\b{re.escape(x)} (?:{noun})\b"), said, said_in)
                 hits += _same_matches(re.compile(rf"(?<!\w){re.escape(x)}(?!\w)"), token, said_in)
                 assert [token.sub(naming._FIGURE, t) for t in said_in] == \
                     [re.sub(rf"(?<!\w){re.escape(x)}(?!\w)", naming._FIGURE, t) for t in said_in]
     assert hits > 5000
+
+
+def test_two_head_counts_are_found_where_the_pattern_finds_two():
+    """`naming._says_two` (the pattern of both figures searched only where a
+    text has two places a figure and a space begin) answers as two matches
+    of that pattern do, for figures that overlap themselves ("a a"), each
+    other ("5", "25", "5 5") or are the same, in texts saying them often."""
+    rnd = random.Random(29)
+    data = load_lexicon("en-US").headcount_refs
+    texts = _texts("en-US")[:2000]
+    two = 0
+    for figures in [("25", "5"), ("a a", "a"), ("5 5", "5"), ("zwei", "zwei"), ("40",), ("1,200", "12"), ("$5", "5%")]:
+        both, _ = naming._count_plan(data, "patient access reps", "", figures)
+        heads = tuple(dict.fromkeys(n + " " for n in figures))
+        words = [f"{n} {x}" for n in figures for x in ("reps", "people", "patient access reps", "a a", "5")]
+        for t in _said_in(rnd, texts, words + list(figures), 1500):
+            want = len(re.compile(both).findall(t)) >= 2
+            assert naming._says_two(t, both, heads) == want, (figures, t)
+            two += want
+    assert two > 100
 
 
 def _rewrite_plain(S, drafts, said, gap, change, needs=()) -> None:
