@@ -13,6 +13,7 @@ a signal is not used, and a changed sentence inherits its original's labels."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from corpusc.plan import rng
@@ -38,7 +39,13 @@ def _stays(sentence: str, added: str) -> bool:
     in it: a habit never lengthens a short stock line ("Glad we found a slot.")
     into one heard word for word in call after call ("…, Jordan.")."""
     n = len(_WORDS.findall(sentence))
-    return n >= WHOLE_WORDS or n + len(_WORDS.findall(added)) < WHOLE_WORDS
+    return n >= WHOLE_WORDS or n + _count(added) < WHOLE_WORDS
+
+
+@lru_cache(maxsize=4096)
+def _count(added: str) -> int:
+    """The words of a habit's phrase (made once per phrase)."""
+    return len(_WORDS.findall(added))
 
 
 class Habit:
@@ -143,8 +150,13 @@ NAME_SLOTS = ("co", "company", "product", "competitor")  # the proper names a ha
 def names(R: Any) -> frozenset[str]:
     """The words of the call's proper names (the account, the product, the
     competitor), lower-cased: one of them is a shared word on its own."""
-    return frozenset(w.lower() for k in NAME_SLOTS for w in _W.findall(str(R.slots.get(k) or ""))
-                     if len(w) > 2 and not w.isdigit())
+    return _name_words(tuple(str(R.slots.get(k) or "") for k in NAME_SLOTS))
+
+
+@lru_cache(maxsize=4096)
+def _name_words(values: tuple[str, ...]) -> frozenset[str]:
+    """`names` of the NAME_SLOTS values `values` (all it reads: made once per account)."""
+    return frozenset(w.lower() for v in values for w in _W.findall(v) if len(w) > 2 and not w.isdigit())
 
 
 def _shares(phrase: str, text: str, proper: frozenset[str] = frozenset()) -> bool:
@@ -152,17 +164,40 @@ def _shares(phrase: str, text: str, proper: frozenset[str] = frozenset()) -> boo
     words of it in a row ("Over here at Lanternmark" and "here at
     Lanternmark"; "teams like yours" twice), or a proper name both say ("Here
     at Graniteline, Graniteline committed…", "…at Stonewind, here at Stonewind")."""
-    # lower-cased first when that keeps the words (ASCII): one pass instead of one per word
-    p = _W.findall(phrase.lower()) if phrase.isascii() else [w.lower() for w in _W.findall(phrase)]
-    tw = _W.findall(text.lower()) if text.isascii() else [w.lower() for w in _W.findall(text)]
+    bases, runs = _phrase(phrase)
+    tw = _lower_words(text)
     if proper:  # the text's words only when the phrase says a proper name at all (most say none)
-        mine = {_base(w) for w in p} & proper
+        mine = bases & proper
         if mine and mine & {_base(w) for w in tw}:
             return True
+    if not runs:
+        return False
     t = " " + " ".join(tw) + " "
+    return any(x in t for x in runs)
+
+
+def _lower_words(text: str) -> list[str]:
+    # lower-cased first when that keeps the words (ASCII): one pass instead of one per word
+    return _W.findall(text.lower()) if text.isascii() else [w.lower() for w in _W.findall(text)]
+
+
+@lru_cache(maxsize=4096)
+def _phrase(phrase: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """What `_shares` looks for of a habit's phrase, the same whatever the text
+    (made once per phrase: a speaker's favourites come back turn after turn):
+    its words without "'s", and its three-word runs (the phrase itself when
+    shorter), each as said between spaces."""
+    p = _lower_words(phrase)
     if len(p) < 3:
-        return bool(p) and f" {' '.join(p)} " in t
-    return any(f" {p[i]} {p[i + 1]} {p[i + 2]} " in t for i in range(len(p) - 2))
+        runs = (f" {' '.join(p)} ",) if p else ()
+    else:
+        runs = tuple(f" {p[i]} {p[i + 1]} {p[i + 2]} " for i in range(len(p) - 2))
+    return frozenset(_base(w) for w in p), runs
+
+
+def _names(d: Draft, you: str) -> bool:
+    """Whether the turn's sentences say the addressee's name `you`."""
+    return any(you in seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part)
 
 
 def _fav(r, favs: list, used: dict[int, int]):
@@ -186,21 +221,22 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: 
     cut = max(text.rfind(". ", 0, last_end), text.rfind("? ", 0, last_end), text.rfind("! ", 0, last_end))
     last_start = cut + 2 if cut >= 0 else 0
     you = kw.get("you") or ""
-    # the addressee's name once a turn: not where the turn already says it ("…, Felix. Any plans, Felix?")
-    named = bool(you) and any(you in seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part)
+    # the addressee's name once a turn: not where the turn already says it ("…, Felix. Any plans, Felix?"),
+    # the turn read only where a habit would say the name (`_names`)
+    tagged = False  # the tag said the name
     if "tail" in todo or "name" in todo:
         if text[last_start:last_end].count(" ") + 1 >= MIN_WORDS and text[last_end - 1] not in ",;:":
             typ = "q" if text[last_end] == "?" else "s"
             favs = h.favs[f"tail.{typ}"] if "tail" in todo else ()
             tag = R.render(_fav(r, favs, used), kw, cap=False) if favs else ""
-            if tag and (named and you in tag or _shares(tag, text, proper) or R.signals.get(tag)):
+            if tag and (you and you in tag and _names(d, you) or _shares(tag, text, proper) or R.signals.get(tag)):
                 tag = ""
-            if not tag and you and not named:
+            if not tag and you and not _names(d, you):
                 tag = ", " + you
             if tag and not _stays(text[last_start:last_end], tag):
                 tag = ""
             if tag:
-                named = named or (bool(you) and you in tag)
+                tagged = bool(you) and you in tag
                 text = text[:last_end] + tag + text[last_end:]
     if "open" in todo:
         first_end = _END.search(text).start()  # a sentence end: the text ends with one
@@ -212,7 +248,8 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: 
                 and not text.lower().startswith(R.lex.classify.hedges + R.lex.classify.joins or ("\0",)):
             op = R.render(_fav(r, favs, used), kw, cap=True)
             # not "In my experience, …, in my experience." nor "Here at Graniteline, Graniteline committed…"
-            if (op and not (named and you in op) and op.split(" ", 1)[0] != first and not R.signals.get(op)
+            if (op and not (you and you in op and (tagged or _names(d, you))) and op.split(" ", 1)[0] != first
+                    and not R.signals.get(op)
                     and not _shares(op, text, proper)
                     and _stays(head, op)):
                 rest = R.join_lc(text) if op[-1:] == "," else text

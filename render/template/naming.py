@@ -15,7 +15,9 @@ signal labels, and a change that would read as a signal ("{co}'s board" ->
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 from re import _constants as _sre, _parser
 from typing import Any, Callable
 
@@ -30,6 +32,7 @@ SHORT = 6  # a sentence this short after the change is no stock line of the bank
 _NOT_POSS = r"(?!\s+(?:\w+ing|been|got|a|an|the|not|still|also|always|just|really|pretty|very|quite|in|on|at|" \
     r"back|up|over|under|about|all|so|too|more|less|already|now|here|there|had|done|seen|made|known)\b)"
 _WORDS = re.compile(r"[\w'’]+")
+_WORDS_ASCII = re.compile(r"[A-Za-z0-9_']+")  # _WORDS on an ASCII text (\w says no other ASCII character), faster
 _SENT = re.compile(r"[^.!?]+(?:[.!?]+|$)\s*")
 # slots whose words are facts of this account or call (a head count, a colleague, the rival)
 FACT_SLOTS = ("reps", "calls", "seats", "annual", "dm", "buyer")
@@ -42,10 +45,15 @@ def _needs(pat: re.Pattern) -> tuple[str, ...]:
     """Literal runs every match of `pat` says (its top-level words, and those
     of its plain groups): a text without one of them has no match, so the
     substitution is passed by (tests/test_render_speed.py); () when unknown."""
-    if pat.flags & re.IGNORECASE:
+    return _runs(pat.pattern, pat.flags)
+
+
+def _runs(pattern: str, flags: int = 0) -> tuple[str, ...]:
+    """`_needs` of the pattern `pattern` compiled with `flags`."""
+    if flags & re.IGNORECASE:
         return ()
     try:
-        tree = _parser.parse(pat.pattern, pat.flags)
+        tree = _parser.parse(pattern, flags)
     except Exception:  # noqa: BLE001 - no gate: every text is searched
         return ()
     runs: list[str] = []
@@ -78,9 +86,32 @@ def _rules(name: str, short: str, refs: tuple) -> tuple:
             p = p.replace("{co}'s\\b", "{co}'s\\b" + _NOT_POSS)
         else:  # the name alone: not the first half of "Redfold's" ("like yours's")
             p = p.replace("{co}\\b", "{co}\\b(?!['’]s\\b)")
-        pat = _rx(p.replace("{co}", f"(?:{alt})"))
-        out.append((pat, tuple(r.split("|")), _needs(pat)))
+        p = p.replace("{co}", f"(?:{alt})")
+        out.append((_rx(_literal_first(p)), tuple(r.split("|")), _runs(p)))
     return tuple(out)
+
+
+# a pattern opening with `\b` (after lookbehinds, if any) and a word, or a group of words one of which it
+# says ("\b(?:at|inside) ", "(?<!\bon )\b(for|with) "), not repeated: (lookbehinds, word, "?:", words)
+_OPENS = re.compile(r"((?:\(\?<[!=](?:[^()\\]|\\[^()])*\))*)\\b"
+                    r"(?:([A-Za-z]+)|\((\?:)?([A-Za-z ]+(?:\|[A-Za-z ]+)*)\))(?![?*+{])")
+
+
+def _literal_first(p: str) -> str:
+    r"""The pattern `p` with the `\b` it opens with (and the lookbehinds before
+    it) checked after the word that follows, as `_lead` writes a name: the
+    same matches (assertions of one position, checked there from after the
+    word), found as fast as a word is found (`re` skips to the possible first
+    letters where it tries `\b` at every position: "\bwith {co}" 6x faster).
+    `p` itself when it opens otherwise (tests/test_naming_speed.py)."""
+    m = _OPENS.match(p)
+    if m is None:
+        return p
+    behind, word, plain, words = m.groups()
+    rest = p[m.end():]
+    if word:
+        return rf"{word}(?<={behind}\b{word}){rest}"
+    return ("(?:" if plain else "(") + "|".join(rf"{w}(?<={behind}\b{w})" for w in words.split("|")) + ")" + rest
 
 
 def name_less(S: Any, drafts: list[Draft]) -> None:
@@ -91,9 +122,8 @@ def name_less(S: Any, drafts: list[Draft]) -> None:
     short = str(R.slots.get("co") or "")
     if not refs or not short:
         return
-    alt = "|".join(re.escape(x) for x in dict.fromkeys((company, short)) if x)
-    said = _rx(rf"\b(?:{alt})\b")
     names = tuple(dict.fromkeys(x for x in (company, short) if x))  # a mention says one of these
+    said = _said(names)
     rows: dict[str, tuple] = {}  # each side's rules and their compiled form (`_prepared`), made once a call
     facts = _facts(S)
 
@@ -104,7 +134,7 @@ def name_less(S: Any, drafts: list[Draft]) -> None:
             hit = rows[side] = (rs, _prepared(names, rs))
         new = _plain_named(R, s, hit[0], names, said, d.slots, hit[1])
         # a stock line without the name, or words that read as a signal ("our board"): as it was
-        if new != s and (_stock(new, facts) or text_categories(R.loc, new) - text_categories(R.loc, s)):
+        if new != s and (_stock(new, facts) or _adds_signal(R.loc, new, s)):
             new = s
         return new
     _rewrite(S, drafts, said, GAP, plain, names)
@@ -136,7 +166,23 @@ def _prepared(names: tuple[str, ...], refs: tuple) -> tuple:
     stand = _stand_ins(names)
     if not stand:
         return (), None, _rules(*(names + ("",))[:2], refs), None
-    return stand, dict(zip(names, stand)), _rules(*(stand + ("",))[:2], refs), _rx(rf"\b(?:{'|'.join(stand)})\b")
+    return stand, dict(zip(names, stand)), _rules(*(stand + ("",))[:2], refs), _said(stand)
+
+
+def _lead(lit: str) -> str:
+    r"""`\b` and then the literal `lit`, written as the literal and a lookbehind
+    that checks the `\b` before it: the same matches, but `re` finds a pattern
+    that opens with a literal by skipping to the literal's first character,
+    where it tries a pattern that opens with `\b` at every position (3 to 7
+    times slower on a sentence; tests/test_naming_speed.py compares the two)."""
+    x = re.escape(lit)
+    return rf"{x}(?<=\b{x})"
+
+
+@lru_cache(maxsize=4096)
+def _said(names: tuple[str, ...]) -> re.Pattern:
+    r"""`\b(?:name|short)\b`: a mention of one of `names` (the first tried first)."""
+    return _rx("(?:" + "|".join(_lead(x) for x in names) + r")\b")
 
 
 def _plain_named(R: Any, text: str, refs: tuple, names: tuple[str, ...], said: re.Pattern, kw: dict[str, Any],
@@ -167,39 +213,66 @@ def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern, gap: int,
     R = S.R
     keep = S.keep
     kept = 0
-    need0 = needs[0] if needs else ""
-    need1 = needs[-1] if needs else ""
+    # the call's texts in order (the four parts of each draft in turn): only a text saying a need (or, without
+    # needs, any text) is searched; the words of the texts between two mentions are counted at once (`_words`)
+    parts = [p for d in drafts for p in (d.head, d.core, d.body, d.tail)]
+    texts = [seg[0] for p in parts for seg in p]
+    ends = list(accumulate(map(len, parts)))  # the index after each part's last text
     since = gap  # words since the thing was last said
-    for d in drafts:
+    done = 0  # texts before this one have their words in `since`
+    for i in _saying(texts, needs):
+        text = texts[i]
+        if not said.search(text):
+            continue  # its words are counted with the next text that says it
+        if i > done:
+            since += _words(texts, done, i)
+        j = bisect_right(ends, i)  # the part it is in
+        part, k, d = parts[j], i - (ends[j - 1] if j else 0), drafts[j >> 2]
         side = "seller" if d.side == "seller" else "buyer"
-        for part in (d.head, d.core, d.body, d.tail):
-            for k, (text, tags, opt) in enumerate(part):
-                if (needs and need0 not in text and need1 not in text) or not said.search(text):
-                    since += text.count(" ") + 1
-                    continue
-                out = []
-                pieces = _SENT.findall(text)
-                if "".join(pieces) != text:  # not plain sentences ("…and so"): as it is
-                    pieces = [text]
-                for s in pieces:
-                    found = said.findall(s)
-                    if found and kept >= FIRST and since < gap:
-                        new = change(s, side, d)
-                        if new != s:
-                            s, found = new, said.findall(new)
-                    left = len(found)
-                    if left:
-                        kept += left
-                        since = 0
-                    since += s.count(" ") + 1
-                    out.append(s)
-                new = "".join(out)
-                if new != text:
-                    R.carry(text, new)  # its labels, each on the sentence that carries it
-                    if text in keep:
-                        keep.add(new)
-                    d.words += new.count(" ") - text.count(" ")
-                    part[k] = (new, tags, opt)
+        out = []
+        pieces = _SENT.findall(text)
+        if "".join(pieces) != text:  # not plain sentences ("…and so"): as it is
+            pieces = [text]
+        for s in pieces:
+            found = said.findall(s)
+            if found and kept >= FIRST and since < gap:
+                new = change(s, side, d)
+                if new != s:
+                    s, found = new, said.findall(new)
+            left = len(found)
+            if left:
+                kept += left
+                since = 0
+            since += s.count(" ") + 1
+            out.append(s)
+        done = i + 1
+        new = "".join(out)
+        if new != text:
+            _, tags, opt = part[k]
+            R.carry(text, new)  # its labels, each on the sentence that carries it
+            if text in keep:
+                keep.add(new)
+            d.words += new.count(" ") - text.count(" ")
+            part[k] = (new, tags, opt)
+
+
+def _saying(texts: list[str], needs: tuple[str, ...]) -> list[int] | range:
+    """The indices of the texts that say one of `needs` (at most two; all
+    texts without needs), in order."""
+    if not needs:
+        return range(len(texts))
+    need0, need1 = needs[0], needs[-1]
+    if need1 in need0:  # a text saying need0 says need1 ("Redfold" of "Redfold Inc")
+        return [i for i, t in enumerate(texts) if need1 in t]
+    if need0 in need1:
+        return [i for i, t in enumerate(texts) if need0 in t]
+    return [i for i, t in enumerate(texts) if need0 in t or need1 in t]
+
+
+def _words(texts: list[str], a: int, b: int) -> int:
+    """The words of `texts[a:b]` as `_rewrite` counts them (each text's spaces
+    and one): the spaces of the texts joined by one, and one."""
+    return " ".join(texts[a:b]).count(" ") + 1
 
 
 def _facts(S: Any) -> frozenset[str]:
@@ -227,8 +300,16 @@ def _call_facts(S: Any) -> frozenset[str]:
 def _stock(sentence: str, facts: frozenset[str]) -> bool:
     """Whether a sentence said without the name would be a stock line: long
     enough to count, and no fact of the account in it."""
-    w = _WORDS.findall(sentence.lower())
-    return len(w) >= SHORT and not facts.intersection(w)
+    low = sentence.lower()
+    w = (_WORDS_ASCII if low.isascii() else _WORDS).findall(low)
+    return len(w) >= SHORT and facts.isdisjoint(w)
+
+
+def _adds_signal(loc: str, new: str, old: str) -> bool:
+    """Whether `new` reads as a signal `old` did not: the categories of `old`
+    are looked up only when `new` has any (most sentences have none)."""
+    cats = text_categories(loc, new)
+    return bool(cats) and bool(cats - text_categories(loc, old))
 
 
 def _plain(R: Any, text: str, rules: tuple, said: re.Pattern, kw: dict[str, Any]) -> str:
@@ -268,20 +349,31 @@ def _template(rep: str) -> tuple | None:
     return tuple(int(p) if i % 2 else p for i, p in enumerate(_REF.split(rep)))
 
 
+@lru_cache(maxsize=None)
+def _pieces(rep: str) -> tuple | None:
+    """`_template(rep)` and the highest group it refers to (0: none, `rep` is
+    its own expansion); None for a replacement of any other kind."""
+    t = _template(rep)
+    return None if t is None else (t, max((p for p in t if p.__class__ is int), default=0))
+
+
 def _expand(m: re.Match, rep: str) -> str:
     """`m.expand(rep)` (which parses `rep` again at each call), from `rep`'s pieces
     parsed once: a group that took no part says "" (tests/test_render_speed.py)."""
-    t = _template(rep)
-    if t is None or any(p.__class__ is int and p > m.re.groups for p in t):
+    t = _pieces(rep)
+    if t is None or t[1] > m.re.groups:
         return m.expand(rep)
-    return "".join(p if p.__class__ is str else (m.group(p) or "") for p in t)
+    if not t[1]:
+        return rep
+    return "".join(p if p.__class__ is str else (m.group(p) or "") for p in t[0])
 
 
 def _cap(m: re.Match, rep: str, text: str) -> str:
     out = _expand(m, rep)
-    before = text[:m.start()].rstrip()
-    if out and (not before or before[-1] in ".?!:—") and m.group(0)[:1].isupper():
-        out = out[0].upper() + out[1:]
+    if out and m.group(0)[:1].isupper():  # a capital kept where the mention opens a sentence
+        before = text[:m.start()].rstrip()
+        if not before or before[-1] in ".?!:—":
+            out = out[0].upper() + out[1:]
     return out
 
 
@@ -309,11 +401,12 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
     figures = [R.slots.get(k) for k in ("reps", "managers")]
     figures = tuple(n for n in figures if isinstance(n, str) and n)
     both, plans = _count_plan(data, str(R.slots.get("people") or ""), str(R.slots.get("people_dat") or ""), figures)
+    heads = tuple(dict.fromkeys(n + " " for n in figures))  # what each match of `both` begins with
     for n, said, token, rules, same in plans:
         kept = [0]  # figures kept so a line would not be a stock one
 
         def without(s: str, side: str, d: Draft, rules=rules, same=same, n=n, token=token, kept=kept) -> str:
-            if len(both.findall(s)) >= 2:
+            if _says_two(s, both, heads):
                 return s
             t = token.sub(_FIGURE, s)
             new = _count_sub(R, rules[side], t)
@@ -321,7 +414,7 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
                 kept[0] += 1
                 new = _count_sub(R, same[side], t)
             new = new.replace(_FIGURE, n) if new != t else s
-            if new != s and (text_categories(R.loc, new) - text_categories(R.loc, s) or _said_twice(new) > _said_twice(s)):
+            if new != s and (_adds_signal(R.loc, new, s) or _said_twice(new) > _said_twice(s)):
                 new = s  # a signal it did not carry, or words the sentence already says ("bei Teams Ihrer Größe" twice)
             return new
         _rewrite(S, drafts, said, COUNT_GAP, without, (n + " ",))
@@ -344,22 +437,52 @@ def _count_plan(data: dict, people: str, people_dat: str, figures: tuple[str, ..
     nouns = [people, people_dat] + list(data.get("nouns", ()))
     noun = "|".join(re.escape(x) for x in sorted(dict.fromkeys(n for n in nouns if n), key=len, reverse=True))
     # a sentence with two of the figures is arithmetic ("with 40 people and five leads, each…"): as it is
-    both = _rx("|".join(rf"\b{re.escape(n)} (?:{noun})\b" for n in figures) or "(?!)")
+    both = "|".join(rf"{_lead(n)} (?:{noun})\b" for n in figures) or "(?!)"  # compiled where needed (`_says_two`)
     plans = []
     for n in figures:
-        said = _rx(rf"\b{re.escape(n)} (?:{noun})\b")
+        said = _rx(rf"{_lead(n)} (?:{noun})\b")  # `\b{n} (?:{noun})\b`
         # the rules compiled once for every figure, the figure said by a stand-in while they run: each
         # rule has a space before {n} and after it, so the figure it matches is a word of its own
-        token = _rx(rf"(?<!\w){re.escape(n)}(?!\w)")
-        rules = {side: _count_rules(_rows(data.get(side, ())), noun) for side in ("buyer", "seller")}
+        token = _rx(rf"{re.escape(n)}(?<!\w{re.escape(n)})(?!\w)")  # `(?<!\w){n}(?!\w)`, the literal first (`_lead`)
+        rules = _BySide(lambda side: _count_rules(_rows(data.get(side, ())), noun))
         # where the line without its figure would be a stock line: the figure kept, the words it counts varied
-        same = {side: _count_rules(_rows((data.get("keep_figure") or {}).get(side, ())), noun)
-                for side in ("buyer", "seller")}
+        same = _BySide(lambda side: _count_rules(_rows((data.get("keep_figure") or {}).get(side, ())), noun))
         plans.append((n, said, token, rules, same))
     if len(_COUNT_PLANS) >= 4096:  # a bound on a long build's accounts
         _COUNT_PLANS.clear()
     out = _COUNT_PLANS[key] = (data, (both, tuple(plans)))
     return out[1]
+
+
+class _BySide(dict):
+    """Each side's head-count rules, compiled when a call first rewrites that
+    side's counts (a compile costs some hundred searches; many accounts'
+    calls never need one side's rules, or the rules that keep the figure)."""
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[str], tuple]):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, side: str) -> tuple:
+        out = self[side] = self.make(side)
+        return out
+
+
+def _says_two(s: str, both: str, heads: tuple[str, ...]) -> bool:
+    """Whether the pattern `both` (a head count of the account) finds two
+    matches in `s`: searched only where `s` has two places one may begin
+    (one of `heads`, a figure and a space, which every match begins with),
+    so most accounts never compile it (tests/test_naming_speed.py)."""
+    seen = 0
+    for x in heads:
+        i = s.find(x)
+        while i >= 0:
+            seen += 1
+            if seen == 2:
+                return len(_rx(both).findall(s)) >= 2
+            i = s.find(x, i + 1)
+    return False
 
 
 def _said_twice(s: str) -> int:
@@ -382,7 +505,7 @@ def _count_rules(rows: tuple, noun: str) -> tuple:
     (once per people slot, the figure said by `_FIGURE`)."""
     out = []
     for p, r in rows:
-        pat = _rx(p.replace("{n}", _FIGURE).replace("{noun}", noun))
+        pat = _rx(_literal_first(p.replace("{n}", _FIGURE).replace("{noun}", noun)))
         out.append((pat, tuple(r.replace("{n}", _FIGURE).split("|")), _count_needs(p)))
     return tuple(out)
 
