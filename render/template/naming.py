@@ -402,8 +402,11 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
     figures = tuple(n for n in figures if isinstance(n, str) and n)
     both, plans = _count_plan(data, str(R.slots.get("people") or ""), str(R.slots.get("people_dat") or ""), figures)
     heads = tuple(dict.fromkeys(n + " " for n in figures))  # what each match of `both` begins with
+    team = str(R.slots.get("reps") or "")
     for n, said, token, rules, same in plans:
         kept = [0]  # figures kept so a line would not be a stock one
+        if n != team:  # the managers' figure keeps its own noun: "our two folks" reads as the whole team (reader19:
+            same = _KEEP_AS_SAID  # "your six folks" for the six team leads of 55 agents)
 
         def without(s: str, side: str, d: Draft, rules=rules, same=same, n=n, token=token, kept=kept) -> str:
             if _says_two(s, both, heads):
@@ -419,6 +422,8 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
             return new
         _rewrite(S, drafts, said, COUNT_GAP, without, (n + " ",))
 
+
+_KEEP_AS_SAID = {"buyer": (), "seller": ()}  # no keep-figure rule: the sentence keeps its figure and its noun
 
 # `_count_plan`'s plans, keyed by the lexicon's head-count rules (their identity: the entry holds them, so the
 # id is not reused while it lives) and the account's people words and figures, all a plan is made of
