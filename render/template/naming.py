@@ -33,7 +33,8 @@ _NOT_POSS = r"(?!\s+(?:\w+ing|been|got|a|an|the|not|still|also|always|just|reall
     r"back|up|over|under|about|all|so|too|more|less|already|now|here|there|had|done|seen|made|known)\b)"
 _WORDS = re.compile(r"[\w'’]+")
 _WORDS_ASCII = re.compile(r"[A-Za-z0-9_']+")  # _WORDS on an ASCII text (\w says no other ASCII character), faster
-_SENT = re.compile(r"[^.!?]+(?:[.!?]+|$)\s*")
+# a sentence: up to its stop, a point between digits ("11.900", "3.5") being none
+_SENT = re.compile(r"(?:[^.!?]|(?<=\d)\.(?=\d))+(?:[.!?]+|$)\s*")
 # slots whose words are facts of this account or call (a head count, a colleague, the rival)
 FACT_SLOTS = ("reps", "calls", "seats", "annual", "dm", "buyer")
 # the patterns of an account's name and head counts, compiled once per account: `re`'s own cache
@@ -421,6 +422,46 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
                 new = s  # a signal it did not carry, or words the sentence already says ("bei Teams Ihrer Größe" twice)
             return new
         _rewrite(S, drafts, said, COUNT_GAP, without, (n + " ",))
+
+
+# times a call keeps its volume's figure because the line without it would be a stock line: a volume said
+# again reads as news ("Bei 210 Gesprächen pro Woche ..." seven times in a call), a stock line once more is less
+KEEP_VOLUME = 1
+
+
+def volume_less(S: Any, drafts: list[Draft]) -> None:
+    """The account's weekly call volume ("700 calls a week", "700 Gesprächen
+    pro Woche") said with its figure in the first mentions and once in a long
+    while, elsewhere as the volume it is ("at that volume", "bei diesem
+    Volumen"), by the locale's `volume_refs` (reader19: "700 Gespräche pro
+    Woche" twelve times in one German call, each time as if new). The head
+    count's guards: a line that would be a stock line, a signal it did not
+    carry, or words said twice keep the figure."""
+    R = S.R
+    data = R.lex.volume_refs
+    n = R.slots.get("calls")
+    if not data or not isinstance(n, str) or not n:
+        return
+    facts = _facts(S)
+    figure = re.escape(n)
+    said = _rx(data["said"].replace("{n}", figure), re.IGNORECASE)
+    rules = {side: tuple((_rx(p.replace("{n}", figure)), tuple(r.split("|"))) for p, r in data.get(side, ()))
+             for side in ("buyer", "seller")}
+
+    kept = [0]  # figures kept so a line would not be a stock one, at most KEEP_VOLUME
+
+    def without(s: str, side: str, d: Draft) -> str:
+        new = s
+        for pat, reps in rules[side]:
+            if n in new:
+                new = pat.sub(lambda m: _expand(m, rng.pick(R.r, reps) if len(reps) > 1 else reps[0]), new)
+        if new == s or _adds_signal(R.loc, new, s) or _said_twice(new) > _said_twice(s):
+            return s
+        if kept[0] < KEEP_VOLUME and _stock(new, facts):
+            kept[0] += 1
+            return s
+        return new
+    _rewrite(S, drafts, said, COUNT_GAP, without, (n + " ",))
 
 
 _KEEP_AS_SAID = {"buyer": (), "seller": ()}  # no keep-figure rule: the sentence keeps its figure and its noun
