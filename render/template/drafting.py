@@ -66,6 +66,14 @@ def slotted(t) -> bool:
     return got
 
 
+def _free(n: int, used, other) -> bool:
+    """Whether an index of range(n) is in neither `used` nor `other`."""
+    for j in range(n):
+        if j not in used and j not in other:
+            return True
+    return False
+
+
 def first_name(name: str) -> str:
     """A first name: what people call each other on a call."""
     return name.split()[0] if name else name
@@ -310,7 +318,8 @@ class Drafter:
             other = self._told_elsewhere(key, n)
         if not other:  # most keys are told in every call: an index is free when fewer are used than held
             return len(used) < n or any(j not in used for j in range(n))
-        return any(j not in used and j not in other for j in range(n))
+        # fewer used and told elsewhere together than held: one of range(n) is in neither (`_free`)
+        return len(used) + len(other) < n or _free(n, used, other)
 
     def template(self, key: str):
         lst = self.bank.get(key)
@@ -333,7 +342,7 @@ class Drafter:
                 other = self._told_elsewhere(key, n)
         else:
             other = None
-        if other and any(j not in used and j not in other for j in range(n)):
+        if other and (len(used) + len(other) < n or _free(n, used, other)):
             # told in another call of the account: this call's own, while it has one left (a
             # sentence it must say takes another's after that, an elaboration none: `left`)
             while i in used or i in other:
@@ -569,13 +578,17 @@ class Drafter:
             tries -= 1
         veto = self.veto
         if veto is not None and text and veto(text, kw):
+            # each text drawn is put to the veto once (a veto answers alike when asked again of the text it
+            # just answered, and a service call's veto is a fifth of its render)
             tries = VETO_TRIES
-            while tries and text and veto(text, kw):
+            while True:
                 # the same template's other alternatives first, then the bank's other templates
                 text = self.render(t if tries > VETO_TRIES - VETO_SAME else self.template(key), kw)
                 tries -= 1
-            if text and veto(text, kw):
-                return ""  # none agrees with what the speaker said before: better nothing than a contradiction
+                if not text or not veto(text, kw):
+                    break
+                if not tries:
+                    return ""  # none agrees with what the speaker said before: better nothing than a contradiction
         if colour_key(key) and slotted(t):
             # colour carries no signal language: its templates say no signal term (tests/test_banks.py),
             # so one here came with a slot's value; draw again (other values, or another template)
