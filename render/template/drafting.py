@@ -66,14 +66,6 @@ def slotted(t) -> bool:
     return got
 
 
-def _free(n: int, used, other) -> bool:
-    """Whether an index of range(n) is in neither `used` nor `other`."""
-    for j in range(n):
-        if j not in used and j not in other:
-            return True
-    return False
-
-
 def first_name(name: str) -> str:
     """A first name: what people call each other on a call."""
     return name.split()[0] if name else name
@@ -318,8 +310,7 @@ class Drafter:
             other = self._told_elsewhere(key, n)
         if not other:  # most keys are told in every call: an index is free when fewer are used than held
             return len(used) < n or any(j not in used for j in range(n))
-        # fewer used and told elsewhere together than held: one of range(n) is in neither (`_free`)
-        return len(used) + len(other) < n or _free(n, used, other)
+        return any(j not in used and j not in other for j in range(n))
 
     def template(self, key: str):
         lst = self.bank.get(key)
@@ -342,7 +333,7 @@ class Drafter:
                 other = self._told_elsewhere(key, n)
         else:
             other = None
-        if other and (len(used) + len(other) < n or _free(n, used, other)):
+        if other and any(j not in used and j not in other for j in range(n)):
             # told in another call of the account: this call's own, while it has one left (a
             # sentence it must say takes another's after that, an elaboration none: `left`)
             while i in used or i in other:
