@@ -569,13 +569,17 @@ class Drafter:
             tries -= 1
         veto = self.veto
         if veto is not None and text and veto(text, kw):
+            # each text drawn is put to the veto once (a veto answers alike when asked again of the text it
+            # just answered, and a service call's veto is a fifth of its render)
             tries = VETO_TRIES
-            while tries and text and veto(text, kw):
+            while True:
                 # the same template's other alternatives first, then the bank's other templates
                 text = self.render(t if tries > VETO_TRIES - VETO_SAME else self.template(key), kw)
                 tries -= 1
-            if text and veto(text, kw):
-                return ""  # none agrees with what the speaker said before: better nothing than a contradiction
+                if not text or not veto(text, kw):
+                    break
+                if not tries:
+                    return ""  # none agrees with what the speaker said before: better nothing than a contradiction
         if colour_key(key) and slotted(t):
             # colour carries no signal language: its templates say no signal term (tests/test_banks.py),
             # so one here came with a slot's value; draw again (other values, or another template)
