@@ -106,6 +106,9 @@ class Lexicon(_Frozen):
     # the same for the account's head counts ("our 25 reps" -> "our reps"), per side: `{n}` the count as
     # said, `{noun}` the words it counts (the people slot, the locale's `nouns`); naming.count_less
     headcount_refs: dict[str, Any] = {}
+    # a people word of several words said short once the call has said it in full ("patient access reps" ->
+    # "reps"), where the short form names no other group (naming.people_less)
+    people_short: dict[str, str] = {}
     # the same for the account's weekly call volume ("at 700 calls a week" -> "at that volume"): `said`, what a
     # mention is (`{n}` the figure); per side, [pattern, replacements] pairs; naming.volume_less
     volume_refs: dict[str, Any] = {}

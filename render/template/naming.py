@@ -464,6 +464,39 @@ def volume_less(S: Any, drafts: list[Draft]) -> None:
     _rewrite(S, drafts, said, COUNT_GAP, without, (n + " ",))
 
 
+PEOPLE_GAP = 500  # words after the people word said in full before it is said in full again
+
+
+def people_less(S: Any, drafts: list[Draft]) -> None:
+    """The account's people word, when it is several words ("patient access
+    reps"), said in full in the first mentions and once in a long while,
+    elsewhere by its short form ("reps") from the locale's `people_short`
+    (reader19: "patient access reps" 66 times in one demo). The head count's
+    guards: a signal the line did not carry or words said twice keep it; a
+    line that would be a stock line keeps it once a call."""
+    R = S.R
+    long = str(R.slots.get("people") or "")
+    short = R.lex.people_short.get(long.lower()) if long else None
+    if not short:
+        return
+    facts = _facts(S)
+    said = _rx(rf"(?<![\w-]){re.escape(long)}(?![\w-])", re.IGNORECASE)
+    kept = [0]
+
+    def sub(m: re.Match) -> str:
+        return short[0].upper() + short[1:] if m.group(0)[:1].isupper() else short
+
+    def without(s: str, side: str, d: Draft) -> str:
+        new = said.sub(sub, s)
+        if new == s or _adds_signal(R.loc, new, s) or _said_twice(new) > _said_twice(s):
+            return s
+        if kept[0] < KEEP_VOLUME and _stock(new, facts):
+            kept[0] += 1
+            return s
+        return new
+    _rewrite(S, drafts, said, PEOPLE_GAP, without, (long,))
+
+
 _KEEP_AS_SAID = {"buyer": (), "seller": ()}  # no keep-figure rule: the sentence keeps its figure and its noun
 
 # `_count_plan`'s plans, keyed by the lexicon's head-count rules (their identity: the entry holds them, so the
