@@ -144,23 +144,26 @@ class _Scan:
     text and the call's banks (`_scans`): worked out once per text, each part
     the first time a check asks for it (None: not yet). A text its table's
     `gate` finds nothing in has no setting form, fact value or caller-fact
-    form: those parts are known at once (three texts in four of the contact center's)."""
+    form: those parts are known at once (three texts in four of the contact
+    center's), and so are the caller's upbeat, downbeat and thanks words where
+    the gate holds their forms too (`beats`)."""
     __slots__ = ("low", "unsaid", "doubled", "upbeat", "downbeat", "thanks", "settings", "values", "facts")
 
-    def __init__(self, text: str, gate: re.Pattern | None):
+    def __init__(self, text: str, gate: re.Pattern | None, beats: bool = False):
         self.low = low = _lower_simple(text)  # for the `_Lowered` patterns, lower-cased once
-        self.unsaid = self.doubled = self.upbeat = self.downbeat = self.thanks = None
+        self.unsaid = self.doubled = None
         if gate is not None and low is not None and gate.search(low) is None:
             self.settings, self.values, self.facts = (), (), ()
+            self.upbeat = self.downbeat = self.thanks = False if beats else None
         else:
-            self.settings = self.values = self.facts = None
+            self.settings = self.values = self.facts = self.upbeat = self.downbeat = self.thanks = None
 
 
 class _Scans(dict):
     """Text -> its `_Scan`, and the one search (`gate`, or None) that rules out
     every match of the setting forms, fact values and caller-fact forms in a
-    lower-cased text (`_gate`)."""
-    __slots__ = ("gate",)
+    lower-cased text (`_gate`); `beats`: the upbeat, downbeat and thanks words' too."""
+    __slots__ = ("gate", "beats")
 
 
 SCANS_MAX = 1 << 13  # texts kept per bank variant (~300 bytes each: at most ~2.4 MB a variant; a call drafts some 80)
@@ -179,34 +182,44 @@ def _scans(loc: str, dom: str, chat: bool, transfers: bool) -> _Scans:
     hit = _SCANS.get((loc, dom, chat, transfers))
     if hit is None or len(hit[0]) != len(pats) or any(a is not b for a, b in zip(hit[0], pats)):
         table = _Scans()
-        table.gate = _gate(*pats[2:6])
+        table.gate, table.beats = _gate(*pats[2:6], beats=(loc, dom))
         hit = _SCANS[loc, dom, chat, transfers] = (pats, table)
     return hit[1]
 
 
-_GATES: dict[tuple[int, ...], tuple[tuple, re.Pattern | None]] = {}
+_GATES: dict[tuple, tuple[tuple, re.Pattern | None, bool]] = {}
+BEATS = ("upbeat", "downbeat", "thanks")  # the caller's mood words (`_upbeat`), in the gate where they can be
 
 
-def _gate(settings, facts, values, value_forms) -> re.Pattern | None:
+def _gate(settings, facts, values, value_forms, beats: tuple[str, str] | None = None):
     """One pattern that finds something in a lower-cased text wherever one of
     the `_Lowered` patterns `settings[0]`, `facts[0]` and `values` would: each
     of them a whole-word alternation of lower-case forms, this one of all
     their forms (a form matching there matches here, at the same place). None
     unless all are `_Lowered` (or absent); one per locale and domain (the
-    tables of its chat and transfer variants share it)."""
-    key = (id(settings), id(facts), id(values), id(value_forms))
+    tables of its chat and transfer variants share it). With `beats` (locale,
+    domain): (the gate, whether it also holds the forms of that locale and
+    domain's `_upbeat` patterns, which it does when each of them reads a
+    lower-cased text as a `_Lowered` would)."""
+    ups = tuple(_upbeat(*beats, name) for name in BEATS) if beats is not None else ()
+    key = (id(settings), id(facts), id(values), id(value_forms), *map(id, ups))
     hit = _GATES.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[0], (settings, facts, values, value_forms))):
-        return hit[1]
+    if hit is not None and all(a is b for a, b in zip(hit[0], (settings, facts, values, value_forms, *ups))):
+        return hit[1] if beats is None else hit[1:]
     rxs = [settings[0] if settings else None, facts[0] if facts else None, values]
+    covered = False
     if facts is None or any(x is not None and x.__class__ is not _Lowered for x in rxs) or \
             (values is not None and value_forms is None):
         gate = None
     else:
         forms = {*facts[1], *facts[2], *facts[3], *(settings[1] if settings else ()), *(value_forms or ())}
+        if beats is not None and all(u is None or _lowered(u).__class__ is _Lowered for u in ups):
+            # (a `_Lowered` pattern's matches in a lower-cased text are its words' lower-case forms)
+            forms |= {w.lower() for name in BEATS for w in _upbeat_words(*beats, name)}
+            covered = True
         gate = re.compile(r"(?<![\w-])(?:" + trie(sorted(forms)) + r")(?![\w-])")
-    _GATES[key] = ((settings, facts, values, value_forms), gate)
-    return gate
+    _GATES[key] = ((settings, facts, values, value_forms, *ups), gate, covered)
+    return gate if beats is None else (gate, covered)
 
 
 def _lowered(rx: re.Pattern) -> re.Pattern | _Lowered:
@@ -702,6 +715,25 @@ _LEAD_WORD = re.compile(r"\w+")
 TAILS_PER_CALL = 8  # closing asides (", by the way") a side says in one call: each at most once (the bank cycles)
 
 
+def _says_a_word_of(lead: str, text: str) -> bool:
+    """Whether a word of `lead` (`_LEAD_WORD`) is a word of `text`:
+    `set(_LEAD_WORD.findall(lead)) & set(_LEAD_WORD.findall(text))`, one
+    search of `text` for the lead's few words (not all of the turn's words)."""
+    rx = _lead_words_rx(lead)
+    return rx is not None and rx.search(text) is not None
+
+
+@lru_cache(maxsize=1024)
+def _lead_words_rx(lead: str) -> re.Pattern | None:
+    """`lead`'s words each as a whole word (`\\w`-bounded); each word first and its
+    left bound looked back on from its end, so the engine looks for the word's letters
+    rather than trying the bound at every character."""
+    words = sorted(set(_LEAD_WORD.findall(lead)), key=lambda w: (-len(w), w))
+    if not words:
+        return None
+    return re.compile("(?:" + "|".join(f"{re.escape(w)}(?<!\\w{re.escape(w)})" for w in words) + r")(?!\w)")
+
+
 def _questions(text: str) -> list[str]:
     """`_QUESTION.findall(text)` in one pass over the text (the pattern tries
     again at each character of a sentence that ends with no question mark):
@@ -716,8 +748,14 @@ def _upbeat(loc: str, dom: str, name: str = "upbeat") -> re.Pattern | None:
     """`pop.*.upbeat`: the words of delight an upset caller does not say ("perfect", "wonderful");
     `pop.*.downbeat`: the words of anger a content caller does not say;
     `pop.*.thanks`: the thanks an upset caller says only as the call ends."""
-    words = [str(w) for d in ("generic", dom) for w in load_bank(loc).get(f"pop.{d}.{name}") or ()]
+    words = _upbeat_words(loc, dom, name)
     return _forms_rx(words) if words else None
+
+
+@lru_cache(maxsize=None)
+def _upbeat_words(loc: str, dom: str, name: str) -> tuple[str, ...]:
+    """The words of `_upbeat`'s pattern."""
+    return tuple(str(w) for d in ("generic", dom) for w in load_bank(loc).get(f"pop.{d}.{name}") or ())
 
 
 @lru_cache(maxsize=None)
@@ -1103,7 +1141,7 @@ class Service:
         if scan is None:
             if len(scans) >= SCANS_MAX:
                 scans.clear()
-            scan = scans[text] = _Scan(text, scans.gate)
+            scan = scans[text] = _Scan(text, scans.gate, scans.beats)
         low = scan.low
         if self.unsaid is not None and not self.holding:
             if scan.unsaid is None:
@@ -1886,7 +1924,7 @@ class Service:
                             said_lead = R.phrase(lead)
                             # never a lead whose word the turn says anyway ("Also, ... also ...")
                             turn = " ".join(x[0] for part in (d.head, d.core, d.body, d.tail) for x in part)
-                            if not set(_LEAD_WORD.findall(said_lead.lower())) & set(_LEAD_WORD.findall(turn.lower())):
+                            if not _says_a_word_of(said_lead.lower(), turn.lower()):
                                 text = self._led(said_lead, text)
                     if opt and text in said:
                         d.words -= text.count(" ") + 1
