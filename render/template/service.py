@@ -77,13 +77,12 @@ def _unsaid(loc: str, dom: str, chat: bool, transfers: bool) -> re.Pattern | _Lo
     prefix (`alternation`) when every word is plain text, since the plain
     alternation under IGNORECASE tries each word at each position (a third
     of a service call's time); `_unsaid_plain` is the same words as written."""
-    plain = _unsaid_plain(loc, dom, chat, transfers)
-    if plain is None:
-        return None
+    if all(x is None for x in _unsaid_parts(loc, dom, chat, transfers)):
+        return None  # (as `_unsaid_plain` is: its pattern compiled only where it is searched)
     bank = load_bank(loc)
     voice = [w for g in _groups(bank, dom, "voice_only") for w in g] if chat else []
     if any(ch in _REGEX_SYNTAX for w in voice for ch in w):
-        return plain  # a voice-only entry written as a regex: searched as written
+        return _unsaid_plain(loc, dom, chat, transfers)  # a voice-only entry written as a regex: searched as written
     held = [w for name in ("hold_words",) + (() if transfers else ("transfer_words",))
             for g in _groups(bank, dom, name) for w in g]  # (escaped in `_hold_words`: plain text)
     rx = re.compile(alternation(voice + held), re.I)
@@ -233,9 +232,15 @@ def _lowered(rx: re.Pattern) -> re.Pattern | _Lowered:
 
 @lru_cache(maxsize=None)
 def _unsaid_plain(loc: str, dom: str, chat: bool, transfers: bool) -> re.Pattern | None:
-    rxs = [x for x in (_voice_only(loc, dom) if chat else None, _hold_words(loc, dom),
-                       None if transfers else _hold_words(loc, dom, "transfer_words")) if x is not None]
+    rxs = [x for x in _unsaid_parts(loc, dom, chat, transfers) if x is not None]
     return re.compile("|".join(x.pattern for x in rxs), re.I) if rxs else None
+
+
+def _unsaid_parts(loc: str, dom: str, chat: bool, transfers: bool) -> tuple[re.Pattern | None, ...]:
+    """The patterns of what a call's banks are pruned of (`_service_bank`): a chat's phone-only
+    phrases, hold talk, and without a transfer transfer talk (None: none, or not pruned of)."""
+    return (_voice_only(loc, dom) if chat else None, _hold_words(loc, dom),
+            None if transfers else _hold_words(loc, dom, "transfer_words"))
 
 
 _PRUNED: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
@@ -273,6 +278,7 @@ def _prune(t, rx: re.Pattern):
     return tuple(out)
 
 
+_UNSEEN = object()  # (a key `Service.k` has not looked up yet: its answer may be None)
 PREFIXES = ("pop.", "dyn.")  # the banks a service call draws its sentences from (names and calendars are data)
 
 
@@ -910,7 +916,7 @@ class Service:
         mood = self.meta.get("sentiment_score")
         mood = float(mood) if isinstance(mood, (int, float)) and not isinstance(mood, bool) else 0.0
         self.mood = -1 if mood < -0.3 or self.scen.startswith("escalation") else 1 if mood > 0.3 else 0
-        self.missing: set[str] = set()  # slots this call has no value for: templates using them are skipped
+        self.missing: frozenset[str] = frozenset()  # slots this call has no value for: templates using them are skipped
         # slots the call must say, each a group any one of which will do (`_say`): its amount, the
         # back office it is escalated to
         self.owed: list[frozenset[str]] = []
@@ -947,8 +953,8 @@ class Service:
 
     def k(self, *names: str) -> str | None:
         """The first existing key among pop.<domain>.<name> and pop.generic.<name>."""
-        hit = self._k.get(names)
-        if hit is not None or names in self._k:
+        hit = self._k.get(names, _UNSEEN)
+        if hit is not _UNSEEN:
             return hit
         if len(self._k) > 4096:
             self._k.clear()
@@ -1082,7 +1088,8 @@ class Service:
         if esc == "back_office" and R.slots.get("team"):  # (reader18: 13 such calls never said it)
             self.owed.append(frozenset({"team", "team_at"}))
         # (a domain without teams has no {team}: its templates are skipped like an amount's)
-        self.missing = {k for k in ("amount", "dob", "team", "team_at") if not R.slots.get(k)}
+        # (a frozenset: fixed for the call once drawn, and hashed once as `_usable`'s key)
+        self.missing = frozenset(k for k in ("amount", "dob", "team", "team_at") if not R.slots.get(k))
         # a call with an amount says it: the first bank offering a template with it says one of those
         # (reader18: 171 of 220 calls with an amount bucket named no amount)
         if R.slots.get("amount"):
@@ -1315,7 +1322,7 @@ class Service:
         R = self.R
         for owed in self.owed:
             lst = R.bank.get(key) or []
-            ok = [i for i in _usable(lst, frozenset(self.missing)) if owed & _slots_of(lst[i])]
+            ok = [i for i in _usable(lst, self.missing) if owed & _slots_of(lst[i])]
             text = self._among(key, ok, kw)
             if text:
                 self.owed.remove(owed)
@@ -1328,7 +1335,7 @@ class Service:
         R = self.R
         if self.missing:
             lst = R.bank.get(key) or []
-            ok = _usable(lst, frozenset(self.missing))
+            ok = _usable(lst, self.missing)
             if len(ok) < len(lst):
                 used = R.used.setdefault(key, set())
                 return self._among(key, [i for i in ok if i not in used] or ok, kw)
