@@ -232,3 +232,23 @@ def test_lead_words_search_answers_as_the_word_sets():
             agree += 1
             said += want
     assert said and agree - said  # both answers occur
+
+
+def test_lowered_given_its_text_compiles_the_ignorecase_pattern_once_where_needed():
+    """A `_Lowered` made from its pattern's text (`_unsaid`) searches a simple text
+    lower-cased without compiling the IGNORECASE pattern, and any other text with
+    it, compiled once, answering as the pattern compiled up front."""
+    import re
+
+    from corpusc.render.template.language import alternation, trie
+    words = ["on hold", "hold music", "Straße", "durchgestellt"]
+    text = alternation(words)
+    lazy = service._Lowered(text, re.compile(trie(sorted(w.lower() for w in words))))
+    eager = re.compile(text, re.I)
+    assert lazy.pattern == text and lazy._rx is None
+    assert lazy.search("Put me ON HOLD, please.") is not None and lazy._rx is None  # simple: lower-cased
+    for s in ("ſtraße on hold", "Hold Muſic", "STRASSE", "Straſse", "İ durchgeſtellt", "on hoKd", "ok"):
+        assert (lazy.search(s) is None) == (eager.search(s) is None), s
+        assert [m.span() for m in lazy.finditer(s)] == [m.span() for m in eager.finditer(s)], s
+    assert lazy._rx is not None and lazy.rx is lazy.rx and lazy.rx.flags & re.I
+    assert lazy.rx.pattern == eager.pattern

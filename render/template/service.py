@@ -85,9 +85,10 @@ def _unsaid(loc: str, dom: str, chat: bool, transfers: bool) -> re.Pattern | _Lo
         return _unsaid_plain(loc, dom, chat, transfers)  # a voice-only entry written as a regex: searched as written
     held = [w for name in ("hold_words",) + (() if transfers else ("transfer_words",))
             for g in _groups(bank, dom, name) for w in g]  # (escaped in `_hold_words`: plain text)
-    rx = re.compile(alternation(voice + held), re.I)
+    rx = alternation(voice + held)
     if _NOT_SIMPLE("".join(voice + held)) is not None:
-        return rx
+        return re.compile(rx, re.I)
+    # (the IGNORECASE pattern compiled when a text first needs it: most variants' texts never do)
     return _Lowered(rx, re.compile(trie(sorted({w.lower() for w in voice + held}))))
 
 
@@ -101,11 +102,22 @@ _NOT_SIMPLE = re.compile(f"[^\\x00-\\x7f{CASE_SIMPLE}]").search
 class _Lowered:
     """An IGNORECASE search of plain words answered, for a text of `CASE_SIMPLE`
     letters and ASCII, by a case-sensitive search of the lower-cased text (some
-    six times faster); other texts by the IGNORECASE pattern itself."""
-    __slots__ = ("rx", "low", "pattern")
+    six times faster); other texts by the IGNORECASE pattern itself (`rx`: given
+    compiled, or as its text, compiled with IGNORECASE the first time it is searched)."""
+    __slots__ = ("_rx", "low", "pattern")
 
-    def __init__(self, rx: re.Pattern, low: re.Pattern):
-        self.rx, self.low, self.pattern = rx, low, rx.pattern
+    def __init__(self, rx: re.Pattern | str, low: re.Pattern):
+        if isinstance(rx, str):
+            self._rx, self.pattern = None, rx
+        else:
+            self._rx, self.pattern = rx, rx.pattern
+        self.low = low
+
+    @property
+    def rx(self) -> re.Pattern:
+        if self._rx is None:
+            self._rx = re.compile(self.pattern, re.I)
+        return self._rx
 
     def search(self, text: str):
         if text.isascii() or _NOT_SIMPLE(text) is None:
