@@ -134,72 +134,39 @@ def test_text_scans_emptied_at_their_bound_render_alike(monkeypatch):
     assert all(len(t) <= 7 for _, t in service._SCANS.values())
 
 
-def test_gate_holds_the_mood_words_where_it_says_it_does():
-    """A table whose gate holds the upbeat, downbeat and thanks words (`beats`):
-    a simple text the gate finds nothing in has no match of those three IGNORECASE
-    patterns (what `_Scan` then takes as False), on spoken turns, bank text and
-    the words themselves said in odd cases, inside words and with the case-fold
-    exceptions; the gate passes texts with such a word (the check can fail)."""
+def test_mood_words_searched_lower_cased_are_found_where_the_pattern_finds_them():
+    """`_upbeat_lowered` searched as `_contradicts` does (`_search` of the text
+    lower-cased once where simple) finds a match in exactly the texts the
+    IGNORECASE `_upbeat` pattern does: both locales and domains, spoken turns,
+    bank text, each word in odd cases, inside words and with the case-fold
+    exceptions mixed in; and the lower-cased search is the one taken (a `_Lowered`)."""
     import random
 
     from .test_render_speed import CASEFIX, _spoken_texts
     rnd = random.Random(23)
     base = _spoken_texts(3)
-    h, calls = plan_of(EXAMPLES / "contact_center.corpus", n=30)
-    render_all(h, calls)  # the fact values of the domains drawn
-    checked = 0
+    lowered = 0
     for loc in ("en-US", "de-DE"):
         for dom in ("generic", "banking", "telecom"):
-            prefix = f"pop.{dom}.fact."
-            gate, covered = service._gate(service._settings(loc, dom), service._caller_facts(loc, dom),
-                                          service._FACT_VALUES.get((loc, prefix)), service._FACT_FORMS.get((loc, prefix)),
-                                          beats=(loc, dom))
-            ups = [service._upbeat(loc, dom, name) for name in service.BEATS]
-            if gate is None or not covered:
-                continue
-            words = [w for name in service.BEATS for w in service._upbeat_words(loc, dom, name)]
-            extra = []
-            for w in words:
-                extra += [f"Oh {w}!", w.upper(), f"{w.title()}, yes.", f"un{w}", f"{w}-ish", f"{w}s"]
-            for s in extra[:]:
-                i = rnd.randrange(len(s) + 1)
-                extra.append(s[:i] + rnd.choice(CASEFIX) + s[i:])
-            found_passed = 0
-            for s in base + extra:
-                low = service._lower_simple(s)
-                if low is None:
+            for name in ("upbeat", "downbeat", "thanks"):
+                rx, fast = service._upbeat(loc, dom, name), service._upbeat_lowered(loc, dom, name)
+                assert (rx is None) == (fast is None)
+                if rx is None:
                     continue
-                found = any(u is not None and u.search(s) is not None for u in ups)
-                if gate.search(low) is None:
-                    assert not found, (loc, dom, s)
-                else:
-                    found_passed += found
-            assert found_passed, (loc, dom)
-            checked += 1
-    assert checked >= 2  # both locales' contact-center domains
-    # the contact center's tables use it
-    service._SCANS.clear()
-    render_all(h, calls)
-    assert any(t.beats for _, t in service._SCANS.values())
-
-
-def test_a_scan_of_a_gated_text_finds_no_mood_word_the_search_would():
-    """Every text `_contradicts` scanned in a pass over the contact center: where
-    its `_Scan` took the upbeat, downbeat or thanks words as absent, the pattern
-    itself finds none either (and some scans were so taken)."""
-    h, calls = plan_of(EXAMPLES / "contact_center.corpus", n=60)
-    service._SCANS.clear()
-    render_all(h, calls)
-    taken = 0
-    for (loc, dom, _, _), (_, table) in service._SCANS.items():
-        for text in list(table):
-            scan = service._Scan(text, table.gate, table.beats)  # as first made (the table's may be filled in since)
-            for name, got in zip(service.BEATS, (scan.upbeat, scan.downbeat, scan.thanks)):
-                if got is False:
-                    taken += 1
-                    up = service._upbeat(loc, dom, name)
-                    assert up is None or up.search(text) is None, (loc, dom, name, text)
-    assert taken > 1000
+                lowered += fast.__class__ is service._Lowered
+                extra = []
+                for w in service._LEAD_WORD.findall(rx.pattern.replace("\\ ", " ")):
+                    extra += [f"Oh {w}!", w.upper(), f"{w.title()}, yes.", f"un{w}", f"{w}-ish", f"{w}s"]
+                for s in extra[:]:
+                    i = rnd.randrange(len(s) + 1)
+                    extra.append(s[:i] + rnd.choice(CASEFIX) + s[i:])
+                found = 0
+                for s in base + extra:
+                    want = rx.search(s) is not None
+                    assert (service._search(fast, s, service._lower_simple(s)) is not None) == want, (loc, dom, name, s)
+                    found += want
+                assert found, (loc, dom, name)
+    assert lowered >= 6
 
 
 def test_lead_words_search_answers_as_the_word_sets():

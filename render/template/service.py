@@ -155,26 +155,23 @@ class _Scan:
     text and the call's banks (`_scans`): worked out once per text, each part
     the first time a check asks for it (None: not yet). A text its table's
     `gate` finds nothing in has no setting form, fact value or caller-fact
-    form: those parts are known at once (three texts in four of the contact
-    center's), and so are the caller's upbeat, downbeat and thanks words where
-    the gate holds their forms too (`beats`)."""
+    form: those parts are known at once (three texts in four of the contact center's)."""
     __slots__ = ("low", "unsaid", "doubled", "upbeat", "downbeat", "thanks", "settings", "values", "facts")
 
-    def __init__(self, text: str, gate: re.Pattern | None, beats: bool = False):
+    def __init__(self, text: str, gate: re.Pattern | None):
         self.low = low = _lower_simple(text)  # for the `_Lowered` patterns, lower-cased once
-        self.unsaid = self.doubled = None
+        self.unsaid = self.doubled = self.upbeat = self.downbeat = self.thanks = None
         if gate is not None and low is not None and gate.search(low) is None:
             self.settings, self.values, self.facts = (), (), ()
-            self.upbeat = self.downbeat = self.thanks = False if beats else None
         else:
-            self.settings = self.values = self.facts = self.upbeat = self.downbeat = self.thanks = None
+            self.settings = self.values = self.facts = None
 
 
 class _Scans(dict):
     """Text -> its `_Scan`, and the one search (`gate`, or None) that rules out
     every match of the setting forms, fact values and caller-fact forms in a
-    lower-cased text (`_gate`); `beats`: the upbeat, downbeat and thanks words' too."""
-    __slots__ = ("gate", "beats")
+    lower-cased text (`_gate`)."""
+    __slots__ = ("gate",)
 
 
 SCANS_MAX = 1 << 13  # texts kept per bank variant (~300 bytes each: at most ~2.4 MB a variant; a call drafts some 80)
@@ -193,44 +190,34 @@ def _scans(loc: str, dom: str, chat: bool, transfers: bool) -> _Scans:
     hit = _SCANS.get((loc, dom, chat, transfers))
     if hit is None or len(hit[0]) != len(pats) or any(a is not b for a, b in zip(hit[0], pats)):
         table = _Scans()
-        table.gate, table.beats = _gate(*pats[2:6], beats=(loc, dom))
+        table.gate = _gate(*pats[2:6])
         hit = _SCANS[loc, dom, chat, transfers] = (pats, table)
     return hit[1]
 
 
-_GATES: dict[tuple, tuple[tuple, re.Pattern | None, bool]] = {}
-BEATS = ("upbeat", "downbeat", "thanks")  # the caller's mood words (`_upbeat`), in the gate where they can be
+_GATES: dict[tuple[int, ...], tuple[tuple, re.Pattern | None]] = {}
 
 
-def _gate(settings, facts, values, value_forms, beats: tuple[str, str] | None = None):
+def _gate(settings, facts, values, value_forms) -> re.Pattern | None:
     """One pattern that finds something in a lower-cased text wherever one of
     the `_Lowered` patterns `settings[0]`, `facts[0]` and `values` would: each
     of them a whole-word alternation of lower-case forms, this one of all
     their forms (a form matching there matches here, at the same place). None
     unless all are `_Lowered` (or absent); one per locale and domain (the
-    tables of its chat and transfer variants share it). With `beats` (locale,
-    domain): (the gate, whether it also holds the forms of that locale and
-    domain's `_upbeat` patterns, which it does when each of them reads a
-    lower-cased text as a `_Lowered` would)."""
-    ups = tuple(_upbeat(*beats, name) for name in BEATS) if beats is not None else ()
-    key = (id(settings), id(facts), id(values), id(value_forms), *map(id, ups))
+    tables of its chat and transfer variants share it)."""
+    key = (id(settings), id(facts), id(values), id(value_forms))
     hit = _GATES.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[0], (settings, facts, values, value_forms, *ups))):
-        return hit[1] if beats is None else hit[1:]
+    if hit is not None and all(a is b for a, b in zip(hit[0], (settings, facts, values, value_forms))):
+        return hit[1]
     rxs = [settings[0] if settings else None, facts[0] if facts else None, values]
-    covered = False
     if facts is None or any(x is not None and x.__class__ is not _Lowered for x in rxs) or \
             (values is not None and value_forms is None):
         gate = None
     else:
         forms = {*facts[1], *facts[2], *facts[3], *(settings[1] if settings else ()), *(value_forms or ())}
-        if beats is not None and all(u is None or _lowered(u).__class__ is _Lowered for u in ups):
-            # (a `_Lowered` pattern's matches in a lower-cased text are its words' lower-case forms)
-            forms |= {w.lower() for name in BEATS for w in _upbeat_words(*beats, name)}
-            covered = True
         gate = re.compile(r"(?<![\w-])(?:" + trie(sorted(forms)) + r")(?![\w-])")
-    _GATES[key] = ((settings, facts, values, value_forms, *ups), gate, covered)
-    return gate if beats is None else (gate, covered)
+    _GATES[key] = ((settings, facts, values, value_forms), gate)
+    return gate
 
 
 def _lowered(rx: re.Pattern) -> re.Pattern | _Lowered:
@@ -766,14 +753,15 @@ def _upbeat(loc: str, dom: str, name: str = "upbeat") -> re.Pattern | None:
     """`pop.*.upbeat`: the words of delight an upset caller does not say ("perfect", "wonderful");
     `pop.*.downbeat`: the words of anger a content caller does not say;
     `pop.*.thanks`: the thanks an upset caller says only as the call ends."""
-    words = _upbeat_words(loc, dom, name)
+    words = [str(w) for d in ("generic", dom) for w in load_bank(loc).get(f"pop.{d}.{name}") or ()]
     return _forms_rx(words) if words else None
 
 
 @lru_cache(maxsize=None)
-def _upbeat_words(loc: str, dom: str, name: str) -> tuple[str, ...]:
-    """The words of `_upbeat`'s pattern."""
-    return tuple(str(w) for d in ("generic", dom) for w in load_bank(loc).get(f"pop.{d}.{name}") or ())
+def _upbeat_lowered(loc: str, dom: str, name: str = "upbeat") -> re.Pattern | _Lowered | None:
+    """`_upbeat` as `_lowered` reads it: a text lower-cased once (`_Scan.low`) searched case-sensitively."""
+    rx = _upbeat(loc, dom, name)
+    return _lowered(rx) if rx is not None else None
 
 
 @lru_cache(maxsize=None)
@@ -1160,7 +1148,7 @@ class Service:
         if scan is None:
             if len(scans) >= SCANS_MAX:
                 scans.clear()
-            scan = scans[text] = _Scan(text, scans.gate, scans.beats)
+            scan = scans[text] = _Scan(text, scans.gate)
         low = scan.low
         if self.unsaid is not None and not self.holding:
             if scan.unsaid is None:
@@ -1180,20 +1168,20 @@ class Service:
             mood = self.mood
             if mood < 0:
                 if scan.upbeat is None:
-                    up = _upbeat(self.R.loc, self.dom)
-                    scan.upbeat = up is not None and up.search(text) is not None
+                    up = _upbeat_lowered(self.R.loc, self.dom)
+                    scan.upbeat = up is not None and _search(up, text, low) is not None
                 if scan.upbeat:
                     return True  # an upset caller (the metadata's sentiment) is not delighted
             elif mood > 0:
                 if scan.downbeat is None:
-                    dn = _upbeat(self.R.loc, self.dom, "downbeat")
-                    scan.downbeat = dn is not None and dn.search(text) is not None
+                    dn = _upbeat_lowered(self.R.loc, self.dom, "downbeat")
+                    scan.downbeat = dn is not None and _search(dn, text, low) is not None
                 if scan.downbeat:
                     return True  # a content caller (the metadata's positive sentiment) is not angry or ashamed
             if mood < 0 and self.turn_of.get(id(kw), 0) < self.close_turn:
                 if scan.thanks is None:
-                    th = _upbeat(self.R.loc, self.dom, "thanks")
-                    scan.thanks = th is not None and th.search(text) is not None
+                    th = _upbeat_lowered(self.R.loc, self.dom, "thanks")
+                    scan.thanks = th is not None and _search(th, text, low) is not None
                 if scan.thanks:
                     return True  # an upset caller thanks as the call ends, not for each offer on the way
             if self.setting and (table := _settings(self.R.loc, self.dom)) is not None:
