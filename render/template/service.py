@@ -277,7 +277,6 @@ def _prune(t, rx: re.Pattern):
     return tuple(out)
 
 
-_UNSEEN = object()  # (a key `Service.k` has not looked up yet: its answer may be None)
 PREFIXES = ("pop.", "dyn.")  # the banks a service call draws its sentences from (names and calendars are data)
 
 
@@ -953,8 +952,8 @@ class Service:
 
     def k(self, *names: str) -> str | None:
         """The first existing key among pop.<domain>.<name> and pop.generic.<name>."""
-        hit = self._k.get(names, _UNSEEN)
-        if hit is not _UNSEEN:
+        hit = self._k.get(names)
+        if hit is not None or names in self._k:
             return hit
         if len(self._k) > 4096:
             self._k.clear()
