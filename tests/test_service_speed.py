@@ -142,6 +142,8 @@ def test_mood_words_searched_lower_cased_are_found_where_the_pattern_finds_them(
     exceptions mixed in; and the lower-cased search is the one taken (a `_Lowered`)."""
     import random
 
+    from corpusc.render.template.banks import load_bank
+
     from .test_render_speed import CASEFIX, _spoken_texts
     rnd = random.Random(23)
     base = _spoken_texts(3)
@@ -155,7 +157,7 @@ def test_mood_words_searched_lower_cased_are_found_where_the_pattern_finds_them(
                     continue
                 lowered += fast.__class__ is service._Lowered
                 extra = []
-                for w in service._LEAD_WORD.findall(rx.pattern.replace("\\ ", " ")):
+                for w in (str(x) for d in ("generic", dom) for x in load_bank(loc).get(f"pop.{d}.{name}") or ()):
                     extra += [f"Oh {w}!", w.upper(), f"{w.title()}, yes.", f"un{w}", f"{w}-ish", f"{w}s"]
                 for s in extra[:]:
                     i = rnd.randrange(len(s) + 1)
