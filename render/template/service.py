@@ -17,7 +17,7 @@ from corpusc.plan.model import Beat
 from corpusc.plan.population import SILENCE_FILL, SILENCE_MAX_SEC, SILENCE_SHARE
 from corpusc.render.template.banks import load_bank, with_prefix
 from corpusc.render.template.classify import placeholder_name
-from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name
+from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name, whole_words
 from corpusc.render.template.language import ALT, SLOT, alternation, seal, template_slots, trie
 from corpusc.render.template.lexicon import load_lexicon
 from corpusc.render.template import memo as prepared_memo
@@ -721,21 +721,16 @@ TAILS_PER_CALL = 8  # closing asides (", by the way") a side says in one call: e
 
 def _says_a_word_of(lead: str, text: str) -> bool:
     """Whether a word of `lead` (`_LEAD_WORD`) is a word of `text`:
-    `set(_LEAD_WORD.findall(lead)) & set(_LEAD_WORD.findall(text))`, one
-    search of `text` for the lead's few words (not all of the turn's words)."""
-    rx = _lead_words_rx(lead)
-    return rx is not None and rx.search(text) is not None
+    `set(_LEAD_WORD.findall(lead)) & set(_LEAD_WORD.findall(text))`, as a
+    look for the lead's few words in `text` (`whole_words`: where no word
+    character touches one), not a list of all of the turn's words."""
+    return any(w in text and next(whole_words(w, text), None) is not None for w in _lead_words(lead))
 
 
 @lru_cache(maxsize=1024)
-def _lead_words_rx(lead: str) -> re.Pattern | None:
-    """`lead`'s words each as a whole word (`\\w`-bounded); each word first and its
-    left bound looked back on from its end, so the engine looks for the word's letters
-    rather than trying the bound at every character."""
-    words = sorted(set(_LEAD_WORD.findall(lead)), key=lambda w: (-len(w), w))
-    if not words:
-        return None
-    return re.compile("(?:" + "|".join(f"{re.escape(w)}(?<!\\w{re.escape(w)})" for w in words) + r")(?!\w)")
+def _lead_words(lead: str) -> tuple[str, ...]:
+    """The words of a lead (a bank phrase: some hundred of them), once each."""
+    return tuple(sorted(set(_LEAD_WORD.findall(lead))))
 
 
 def _questions(text: str) -> list[str]:
