@@ -132,3 +132,92 @@ def test_text_scans_emptied_at_their_bound_render_alike(monkeypatch):
     service._SCANS.clear()
     assert [rc.model_dump_json() for rc in render_all(h, calls)] == want
     assert all(len(t) <= 7 for _, t in service._SCANS.values())
+
+
+def test_mood_words_searched_lower_cased_are_found_where_the_pattern_finds_them():
+    """`_upbeat_lowered` searched as `_contradicts` does (`_search` of the text
+    lower-cased once where simple) finds a match in exactly the texts the
+    IGNORECASE `_upbeat` pattern does: both locales and domains, spoken turns,
+    bank text, each word in odd cases, inside words and with the case-fold
+    exceptions mixed in; and the lower-cased search is the one taken (a `_Lowered`)."""
+    import random
+
+    from corpusc.render.template.banks import load_bank
+
+    from .test_render_speed import CASEFIX, _spoken_texts
+    rnd = random.Random(23)
+    base = _spoken_texts(3)
+    lowered = 0
+    for loc in ("en-US", "de-DE"):
+        for dom in ("generic", "banking", "telecom"):
+            for name in ("upbeat", "downbeat", "thanks"):
+                rx, fast = service._upbeat(loc, dom, name), service._upbeat_lowered(loc, dom, name)
+                assert (rx is None) == (fast is None)
+                if rx is None:
+                    continue
+                lowered += fast.__class__ is service._Lowered
+                extra = []
+                for w in (str(x) for d in ("generic", dom) for x in load_bank(loc).get(f"pop.{d}.{name}") or ()):
+                    extra += [f"Oh {w}!", w.upper(), f"{w.title()}, yes.", f"un{w}", f"{w}-ish", f"{w}s"]
+                for s in extra[:]:
+                    i = rnd.randrange(len(s) + 1)
+                    extra.append(s[:i] + rnd.choice(CASEFIX) + s[i:])
+                found = 0
+                for s in base + extra:
+                    want = rx.search(s) is not None
+                    assert (service._search(fast, s, service._lower_simple(s)) is not None) == want, (loc, dom, name, s)
+                    found += want
+                assert found, (loc, dom, name)
+    assert lowered >= 6
+
+
+def test_lead_words_search_answers_as_the_word_sets():
+    """`_says_a_word_of(lead, text)` is `set(_LEAD_WORD.findall(lead)) &
+    set(_LEAD_WORD.findall(text))` made a bool: the locales' leads against spoken
+    turns and texts built to defeat the search (a lead word at the text's start
+    and end, inside a longer word, after an apostrophe, hyphen, digit or
+    underscore, in other cases and scripts)."""
+    import random
+
+    from corpusc.render.template.banks import load_bank
+
+    from .test_render_speed import CASEFIX, _spoken_texts
+    rnd = random.Random(29)
+    leads = sorted({str(x).lower() for loc in ("en-US", "de-DE") for k, v in load_bank(loc).items()
+                    if k.startswith("pop.") and ".lead." in k and isinstance(v, list) for x in v if isinstance(x, str)})
+    assert len(leads) >= 6
+    leads += ["", "...", "na_ja 2,", "ß-ja", "also also"]
+    texts = [t.lower() for t in _spoken_texts(2)[:1500]]
+    words = [w for lead in leads for w in service._LEAD_WORD.findall(lead)]
+    glue = [" ", "", "'", "-", "_", "1", "x", "é", ", ", "\n", *CASEFIX.lower()]
+    for _ in range(6000):
+        parts = [rnd.choice(words + ["word", "und", "so", "well"]) for _ in range(rnd.randrange(1, 5))]
+        texts.append("".join(p + rnd.choice(glue) for p in parts))
+    agree = said = 0
+    for lead in leads:
+        for text in texts[rnd.randrange(500)::7]:
+            want = bool(set(service._LEAD_WORD.findall(lead)) & set(service._LEAD_WORD.findall(text)))
+            assert service._says_a_word_of(lead, text) == want, (lead, text)
+            agree += 1
+            said += want
+    assert said and agree - said  # both answers occur
+
+
+def test_lowered_given_its_text_compiles_the_ignorecase_pattern_once_where_needed():
+    """A `_Lowered` made from its pattern's text (`_unsaid`) searches a simple text
+    lower-cased without compiling the IGNORECASE pattern, and any other text with
+    it, compiled once, answering as the pattern compiled up front."""
+    import re
+
+    from corpusc.render.template.language import alternation, trie
+    words = ["on hold", "hold music", "Straße", "durchgestellt"]
+    text = alternation(words)
+    lazy = service._Lowered(text, re.compile(trie(sorted(w.lower() for w in words))))
+    eager = re.compile(text, re.I)
+    assert lazy.pattern == text and lazy._rx is None
+    assert lazy.search("Put me ON HOLD, please.") is not None and lazy._rx is None  # simple: lower-cased
+    for s in ("ſtraße on hold", "Hold Muſic", "STRASSE", "Straſse", "İ durchgeſtellt", "on hoKd", "ok"):
+        assert (lazy.search(s) is None) == (eager.search(s) is None), s
+        assert [m.span() for m in lazy.finditer(s)] == [m.span() for m in eager.finditer(s)], s
+    assert lazy._rx is not None and lazy.rx is lazy.rx and lazy.rx.flags & re.I
+    assert lazy.rx.pattern == eager.pattern

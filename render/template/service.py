@@ -17,7 +17,7 @@ from corpusc.plan.model import Beat
 from corpusc.plan.population import SILENCE_FILL, SILENCE_MAX_SEC, SILENCE_SHARE
 from corpusc.render.template.banks import load_bank, with_prefix
 from corpusc.render.template.classify import placeholder_name
-from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name
+from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name, whole_words
 from corpusc.render.template.language import ALT, SLOT, alternation, seal, template_slots, trie
 from corpusc.render.template.lexicon import load_lexicon
 from corpusc.render.template import memo as prepared_memo
@@ -77,18 +77,18 @@ def _unsaid(loc: str, dom: str, chat: bool, transfers: bool) -> re.Pattern | _Lo
     prefix (`alternation`) when every word is plain text, since the plain
     alternation under IGNORECASE tries each word at each position (a third
     of a service call's time); `_unsaid_plain` is the same words as written."""
-    plain = _unsaid_plain(loc, dom, chat, transfers)
-    if plain is None:
-        return None
+    if all(x is None for x in _unsaid_parts(loc, dom, chat, transfers)):
+        return None  # (as `_unsaid_plain` is: its pattern compiled only where it is searched)
     bank = load_bank(loc)
     voice = [w for g in _groups(bank, dom, "voice_only") for w in g] if chat else []
     if any(ch in _REGEX_SYNTAX for w in voice for ch in w):
-        return plain  # a voice-only entry written as a regex: searched as written
+        return _unsaid_plain(loc, dom, chat, transfers)  # a voice-only entry written as a regex: searched as written
     held = [w for name in ("hold_words",) + (() if transfers else ("transfer_words",))
             for g in _groups(bank, dom, name) for w in g]  # (escaped in `_hold_words`: plain text)
-    rx = re.compile(alternation(voice + held), re.I)
+    rx = alternation(voice + held)
     if _NOT_SIMPLE("".join(voice + held)) is not None:
-        return rx
+        return re.compile(rx, re.I)
+    # (the IGNORECASE pattern compiled when a text first needs it: most variants' texts never do)
     return _Lowered(rx, re.compile(trie(sorted({w.lower() for w in voice + held}))))
 
 
@@ -102,11 +102,22 @@ _NOT_SIMPLE = re.compile(f"[^\\x00-\\x7f{CASE_SIMPLE}]").search
 class _Lowered:
     """An IGNORECASE search of plain words answered, for a text of `CASE_SIMPLE`
     letters and ASCII, by a case-sensitive search of the lower-cased text (some
-    six times faster); other texts by the IGNORECASE pattern itself."""
-    __slots__ = ("rx", "low", "pattern")
+    six times faster); other texts by the IGNORECASE pattern itself (`rx`: given
+    compiled, or as its text, compiled with IGNORECASE the first time it is searched)."""
+    __slots__ = ("_rx", "low", "pattern")
 
-    def __init__(self, rx: re.Pattern, low: re.Pattern):
-        self.rx, self.low, self.pattern = rx, low, rx.pattern
+    def __init__(self, rx: re.Pattern | str, low: re.Pattern):
+        if isinstance(rx, str):
+            self._rx, self.pattern = None, rx
+        else:
+            self._rx, self.pattern = rx, rx.pattern
+        self.low = low
+
+    @property
+    def rx(self) -> re.Pattern:
+        if self._rx is None:
+            self._rx = re.compile(self.pattern, re.I)
+        return self._rx
 
     def search(self, text: str):
         if text.isascii() or _NOT_SIMPLE(text) is None:
@@ -220,9 +231,15 @@ def _lowered(rx: re.Pattern) -> re.Pattern | _Lowered:
 
 @lru_cache(maxsize=None)
 def _unsaid_plain(loc: str, dom: str, chat: bool, transfers: bool) -> re.Pattern | None:
-    rxs = [x for x in (_voice_only(loc, dom) if chat else None, _hold_words(loc, dom),
-                       None if transfers else _hold_words(loc, dom, "transfer_words")) if x is not None]
+    rxs = [x for x in _unsaid_parts(loc, dom, chat, transfers) if x is not None]
     return re.compile("|".join(x.pattern for x in rxs), re.I) if rxs else None
+
+
+def _unsaid_parts(loc: str, dom: str, chat: bool, transfers: bool) -> tuple[re.Pattern | None, ...]:
+    """The patterns of what a call's banks are pruned of (`_service_bank`): a chat's phone-only
+    phrases, hold talk, and without a transfer transfer talk (None: none, or not pruned of)."""
+    return (_voice_only(loc, dom) if chat else None, _hold_words(loc, dom),
+            None if transfers else _hold_words(loc, dom, "transfer_words"))
 
 
 _PRUNED: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
@@ -702,6 +719,20 @@ _LEAD_WORD = re.compile(r"\w+")
 TAILS_PER_CALL = 8  # closing asides (", by the way") a side says in one call: each at most once (the bank cycles)
 
 
+def _says_a_word_of(lead: str, text: str) -> bool:
+    """Whether a word of `lead` (`_LEAD_WORD`) is a word of `text`:
+    `set(_LEAD_WORD.findall(lead)) & set(_LEAD_WORD.findall(text))`, as a
+    look for the lead's few words in `text` (`whole_words`: where no word
+    character touches one), not a list of all of the turn's words."""
+    return any(w in text and next(whole_words(w, text), None) is not None for w in _lead_words(lead))
+
+
+@lru_cache(maxsize=1024)
+def _lead_words(lead: str) -> tuple[str, ...]:
+    """The words of a lead (a bank phrase: some hundred of them), once each."""
+    return tuple(sorted(set(_LEAD_WORD.findall(lead))))
+
+
 def _questions(text: str) -> list[str]:
     """`_QUESTION.findall(text)` in one pass over the text (the pattern tries
     again at each character of a sentence that ends with no question mark):
@@ -718,6 +749,13 @@ def _upbeat(loc: str, dom: str, name: str = "upbeat") -> re.Pattern | None:
     `pop.*.thanks`: the thanks an upset caller says only as the call ends."""
     words = [str(w) for d in ("generic", dom) for w in load_bank(loc).get(f"pop.{d}.{name}") or ()]
     return _forms_rx(words) if words else None
+
+
+@lru_cache(maxsize=None)
+def _upbeat_lowered(loc: str, dom: str, name: str = "upbeat") -> re.Pattern | _Lowered | None:
+    """`_upbeat` as `_lowered` reads it: a text lower-cased once (`_Scan.low`) searched case-sensitively."""
+    rx = _upbeat(loc, dom, name)
+    return _lowered(rx) if rx is not None else None
 
 
 @lru_cache(maxsize=None)
@@ -872,7 +910,7 @@ class Service:
         mood = self.meta.get("sentiment_score")
         mood = float(mood) if isinstance(mood, (int, float)) and not isinstance(mood, bool) else 0.0
         self.mood = -1 if mood < -0.3 or self.scen.startswith("escalation") else 1 if mood > 0.3 else 0
-        self.missing: set[str] = set()  # slots this call has no value for: templates using them are skipped
+        self.missing: frozenset[str] = frozenset()  # slots this call has no value for: templates using them are skipped
         # slots the call must say, each a group any one of which will do (`_say`): its amount, the
         # back office it is escalated to
         self.owed: list[frozenset[str]] = []
@@ -1044,7 +1082,8 @@ class Service:
         if esc == "back_office" and R.slots.get("team"):  # (reader18: 13 such calls never said it)
             self.owed.append(frozenset({"team", "team_at"}))
         # (a domain without teams has no {team}: its templates are skipped like an amount's)
-        self.missing = {k for k in ("amount", "dob", "team", "team_at") if not R.slots.get(k)}
+        # (a frozenset: fixed for the call once drawn, and hashed once as `_usable`'s key)
+        self.missing = frozenset(k for k in ("amount", "dob", "team", "team_at") if not R.slots.get(k))
         # a call with an amount says it: the first bank offering a template with it says one of those
         # (reader18: 171 of 220 calls with an amount bucket named no amount)
         if R.slots.get("amount"):
@@ -1123,20 +1162,20 @@ class Service:
             mood = self.mood
             if mood < 0:
                 if scan.upbeat is None:
-                    up = _upbeat(self.R.loc, self.dom)
-                    scan.upbeat = up is not None and up.search(text) is not None
+                    up = _upbeat_lowered(self.R.loc, self.dom)
+                    scan.upbeat = up is not None and _search(up, text, low) is not None
                 if scan.upbeat:
                     return True  # an upset caller (the metadata's sentiment) is not delighted
             elif mood > 0:
                 if scan.downbeat is None:
-                    dn = _upbeat(self.R.loc, self.dom, "downbeat")
-                    scan.downbeat = dn is not None and dn.search(text) is not None
+                    dn = _upbeat_lowered(self.R.loc, self.dom, "downbeat")
+                    scan.downbeat = dn is not None and _search(dn, text, low) is not None
                 if scan.downbeat:
                     return True  # a content caller (the metadata's positive sentiment) is not angry or ashamed
             if mood < 0 and self.turn_of.get(id(kw), 0) < self.close_turn:
                 if scan.thanks is None:
-                    th = _upbeat(self.R.loc, self.dom, "thanks")
-                    scan.thanks = th is not None and th.search(text) is not None
+                    th = _upbeat_lowered(self.R.loc, self.dom, "thanks")
+                    scan.thanks = th is not None and _search(th, text, low) is not None
                 if scan.thanks:
                     return True  # an upset caller thanks as the call ends, not for each offer on the way
             if self.setting and (table := _settings(self.R.loc, self.dom)) is not None:
@@ -1277,7 +1316,7 @@ class Service:
         R = self.R
         for owed in self.owed:
             lst = R.bank.get(key) or []
-            ok = [i for i in _usable(lst, frozenset(self.missing)) if owed & _slots_of(lst[i])]
+            ok = [i for i in _usable(lst, self.missing) if owed & _slots_of(lst[i])]
             text = self._among(key, ok, kw)
             if text:
                 self.owed.remove(owed)
@@ -1290,7 +1329,7 @@ class Service:
         R = self.R
         if self.missing:
             lst = R.bank.get(key) or []
-            ok = _usable(lst, frozenset(self.missing))
+            ok = _usable(lst, self.missing)
             if len(ok) < len(lst):
                 used = R.used.setdefault(key, set())
                 return self._among(key, [i for i in ok if i not in used] or ok, kw)
@@ -1886,7 +1925,7 @@ class Service:
                             said_lead = R.phrase(lead)
                             # never a lead whose word the turn says anyway ("Also, ... also ...")
                             turn = " ".join(x[0] for part in (d.head, d.core, d.body, d.tail) for x in part)
-                            if not set(_LEAD_WORD.findall(said_lead.lower())) & set(_LEAD_WORD.findall(turn.lower())):
+                            if not _says_a_word_of(said_lead.lower(), turn.lower()):
                                 text = self._led(said_lead, text)
                     if opt and text in said:
                         d.words -= text.count(" ") + 1
