@@ -455,13 +455,20 @@ def volume_less(S: Any, drafts: list[Draft]) -> None:
         for pat, reps in rules[side]:
             if n in new:
                 new = pat.sub(lambda m: _expand(m, rng.pick(R.r, reps) if len(reps) > 1 else reps[0]), new)
-        if new == s or _adds_signal(R.loc, new, s) or _said_twice(new) > _said_twice(s):
-            return s
-        if kept[0] < KEEP_VOLUME and _stock(new, facts):
-            kept[0] += 1
-            return s
-        return new
+        return _guarded(R, facts, kept, s, new)
     _rewrite(S, drafts, said, COUNT_GAP, without, (n + " ",))
+
+
+def _guarded(R: Any, facts: frozenset[str], kept: list[int], s: str, new: str) -> str:
+    """`new` in place of `s`, unless it carries a signal `s` did not or says
+    words twice; or, `kept[0]` below KEEP_VOLUME, would be a stock line (then
+    counted in `kept`). The guards of `volume_less` and `people_less`."""
+    if new == s or _adds_signal(R.loc, new, s) or _said_twice(new) > _said_twice(s):
+        return s
+    if kept[0] < KEEP_VOLUME and _stock(new, facts):
+        kept[0] += 1
+        return s
+    return new
 
 
 PEOPLE_GAP = 500  # words after the people word said in full before it is said in full again
@@ -487,13 +494,7 @@ def people_less(S: Any, drafts: list[Draft]) -> None:
         return short[0].upper() + short[1:] if m.group(0)[:1].isupper() else short
 
     def without(s: str, side: str, d: Draft) -> str:
-        new = said.sub(sub, s)
-        if new == s or _adds_signal(R.loc, new, s) or _said_twice(new) > _said_twice(s):
-            return s
-        if kept[0] < KEEP_VOLUME and _stock(new, facts):
-            kept[0] += 1
-            return s
-        return new
+        return _guarded(R, facts, kept, s, said.sub(sub, s))
     _rewrite(S, drafts, said, PEOPLE_GAP, without, (long,))
 
 
