@@ -206,7 +206,7 @@ def filler_pattern(locale: str) -> FillerScan | None:
     phrases = tuple(sorted({w.lower() for w in f.words + f.openers + f.stated if " " in w}
                            | {", " + w.lower() for w in f.tags}))
     # a single's lookbehind follows its letters: the literals first let the engine skip to the places they start
-    alts = "|".join(rf"{re.escape(w)}(?<!{_WORD}{re.escape(w)})" for w in sorted(singles, key=len, reverse=True))
+    alts = "|".join(rf"{re.escape(w)}(?<!{_WORD}{re.escape(w)})" for w in sorted(singles, key=lambda w: (-len(w), w)))
     words = re.compile(rf"(?:{alts})(?!{_WORD})" if singles else r"(?!)")
     # how far a filler word (with a character either side) or a phrase reaches: `may_besides` looks this far
     # around each place a text changed

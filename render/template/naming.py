@@ -407,7 +407,8 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
     for n, said, token, rules, same in plans:
         kept = [0]  # figures kept so a line would not be a stock one
         if n != team:  # the managers' figure keeps its own noun: "our two folks" reads as the whole team (reader19:
-            same = _KEEP_AS_SAID  # "your six folks" for the six team leads of 55 agents)
+            same = _KEEP_AS_SAID  # "your six folks" for the six team leads of 55 agents), and so does "a team your size"
+            rules = {side: _own_noun(rules[side]) for side in ("buyer", "seller")}
 
         def without(s: str, side: str, d: Draft, rules=rules, same=same, n=n, token=token, kept=kept) -> str:
             if _says_two(s, both, heads):
@@ -495,7 +496,20 @@ def people_less(S: Any, drafts: list[Draft]) -> None:
 
     def without(s: str, side: str, d: Draft) -> str:
         return _guarded(R, facts, kept, s, said.sub(sub, s))
-    _rewrite(S, drafts, said, PEOPLE_GAP, without, (long,))
+    # the pre-check is a plain substring test: the word opening a sentence ("Patient access reps are ...") too
+    _rewrite(S, drafts, said, PEOPLE_GAP, without, (long, long[:1].upper() + long[1:]))
+
+
+def _own_noun(rules: tuple) -> tuple:
+    """The head-count rules' alternatives that keep the counted noun (the
+    rule's last group: "for your team leads"), for a figure that is not the
+    team's ("for a team your size" would say the whole team)."""
+    out = []
+    for pat, reps, need in rules:
+        keep = tuple(r for r in reps if f"\\{pat.groups}" in r)
+        if keep:
+            out.append((pat, keep, need))
+    return tuple(out)
 
 
 _KEEP_AS_SAID = {"buyer": (), "seller": ()}  # no keep-figure rule: the sentence keeps its figure and its noun
