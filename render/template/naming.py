@@ -14,6 +14,7 @@ signal labels, and a change that would read as a signal ("{co}'s board" ->
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 from functools import lru_cache
@@ -479,25 +480,34 @@ def people_less(S: Any, drafts: list[Draft]) -> None:
     """The account's people word, when it is several words ("patient access
     reps"), said in full in the first mentions and once in a long while,
     elsewhere by its short form ("reps") from the locale's `people_short`
-    (reader19: "patient access reps" 66 times in one demo). The head count's
-    guards: a signal the line did not carry or words said twice keep it; a
-    line that would be a stock line keeps it once a call."""
+    (reader19: "patient access reps" 66 times in one demo). Both of its forms
+    where the locale has two (the dative: "Leuten in der Disposition" ->
+    "Leuten"), counted as one word: 34 "Mitarbeitenden im Patientenservice"
+    in one German demo. The head count's guards: a signal the line did not
+    carry or words said twice keep it; a line that would be a stock line
+    keeps it once a call."""
     R = S.R
-    long = str(R.slots.get("people") or "")
-    short = R.lex.people_short.get(long.lower()) if long else None
-    if not short:
+    table = R.lex.people_short
+    forms = {w: table[w.lower()] for w in dict.fromkeys(str(R.slots.get(k) or "") for k in ("people", "people_dat"))
+             if w and w.lower() in table}
+    if not forms:
         return
     facts = _facts(S)
-    said = _rx(rf"(?<![\w-]){re.escape(long)}(?![\w-])", re.IGNORECASE)
+    longs = sorted(forms, key=len, reverse=True)  # the longer form first where one begins the other
+    said = _rx(r"(?<![\w-])(?:" + "|".join(map(re.escape, longs)) + r")(?![\w-])", re.IGNORECASE)
+    short = {w.lower(): v for w, v in forms.items()}
     kept = [0]
 
     def sub(m: re.Match) -> str:
-        return short[0].upper() + short[1:] if m.group(0)[:1].isupper() else short
+        v = short[m.group(0).lower()]
+        return v[0].upper() + v[1:] if m.group(0)[:1].isupper() else v
 
     def without(s: str, side: str, d: Draft) -> str:
         return _guarded(R, facts, kept, s, said.sub(sub, s))
-    # the pre-check is a plain substring test: the word opening a sentence ("Patient access reps are ...") too
-    _rewrite(S, drafts, said, PEOPLE_GAP, without, (long, long[:1].upper() + long[1:]))
+    # the pre-check is a plain substring test of what every form begins with (the word opening a sentence,
+    # "Patient access reps are ...", too)
+    stem = os.path.commonprefix(longs)
+    _rewrite(S, drafts, said, PEOPLE_GAP, without, (stem, stem[:1].upper() + stem[1:]) if stem else ())
 
 
 def _own_noun(rules: tuple) -> tuple:
