@@ -365,3 +365,34 @@ def test_a_content_caller_is_not_angry(populations):
            if isinstance(meta.get("sentiment_score"), (int, float)) and meta["sentiment_score"] > 0.3
            for text in _caller_text(rc) for m in [ANGER.search(text)] if m]
     assert not bad, bad[:5]
+
+
+# where a lost card was lost, and where it was carried: one story a call (s21's reader: bank_service.00019's
+# caller lost it in a taxi, at the ATM and in another jacket, and it was in a sleeve with two other cards)
+_LOST_AT = {"taxi or bus": r"im Taxi|Aussteigen aus dem Bus|getting out of the taxi|getting off the bus",
+            "machine": r"(?:Geld|Fahrkarten)automaten habe ich sie|left it (?:in the cash machine|at the ATM)",
+            "another jacket": r"anderen Jacke|irgendeiner Hosentasche|another jacket|some coat pocket",
+            "on the way": r"offen in der Hand|neben mir auf dem Sitz"}
+_CARRIED = {"pocket": r"lose in der (?:Jacken|Mantel)tasche|Karte war in meiner Jackentasche|"
+                      r"(?:was|been) in my jacket pocket|it in my coat pocket",
+            "wallet or case": r"Karte war im Portemonnaie|(?:Portemonnaie|Geldbörse) habe ich noch|Hülle|"
+                              r"Reißverschlussfach|(?:was|been) in my wallet|back in my wallet|zipper pocket|little case"}
+
+
+def test_a_lost_card_was_lost_in_one_place(populations, tmp_path):
+    example = tmp_path / "cc.corpus"
+    example.write_text(re.sub(r"\nemit audio \{[^}]*\}\n", "\n", (EXAMPLES / "contact_center.corpus").read_text(
+        encoding="utf-8")), encoding="utf-8")
+    lost, bad = 0, []
+    for name, calls in (*populations.items(), ("example", _render(example))):
+        for meta, rc in calls:
+            said = " ".join(_caller_text(rc))
+            if not re.search(r"verloren|lost my|I've lost", said):
+                continue
+            lost += 1
+            for table in (_LOST_AT, _CARRIED):
+                found = [k for k, p in table.items() if re.search(p, said)]
+                if len(found) > 1:
+                    bad.append(f"{name} {rc.call_id}: {found}")
+    assert lost >= 30
+    assert not bad, bad
