@@ -9,7 +9,8 @@ building and measuring the corpora first.
     python benchmarks/bench_render.py --base /tmp/venv-base/bin/python --repeat 3
         # and another checkout's (the python of its venv; its own examples), in turn: the ratio pair by pair
 
-The figure is CPU time, not wall time, but a shared machine still moves it by
+Each run uses one fresh cache folder (XDG_CACHE_HOME in the temporary directory), so both checkouts read
+a template memo of the same history. The figure is CPU time, not wall time, but a shared machine still moves it by
 about ±20%: compare two checkouts with farm-bench (pairs run in turn), not
 with figures taken at different times.
 """
@@ -108,11 +109,18 @@ def run(a: argparse.Namespace, tmp: Path) -> None:
         sys.exit("--profile takes one corpus (--only NAME)")
     base_root = _root(a.base) if a.base else None
 
+    # every run reads and writes the template memo in one fresh cache folder: the memo grows with whatever a
+    # checkout rendered before, and a larger file costs more to read (12.4 MB against 4.5 MB was 3.6% against 1.2%
+    # of a profile), so both checkouts start from what this benchmark's own warm-up runs wrote
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp / "cache"))
+    env.pop("CORPUSC_NO_CACHE", None)
+
     def one(python: str, spec: Path) -> float:
         cmd = [python, __file__, "--calls", str(a.calls), "--one", str(spec), "-"]
         if a.profile and python == sys.executable:
             cmd += ["--profile", str(a.profile)]
-        return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)["calls_per_cpu_second"]
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
+        return json.loads(out)["calls_per_cpu_second"]
     for name in names:
         # a first run, not measured, fills the template memo (keyed by the renderer's source: an edited
         # checkout starts cold) as the builds before a user's build have
