@@ -202,13 +202,15 @@ def _plain_named(R: Any, text: str, refs: tuple, names: tuple[str, ...], said: r
     return out
 
 
-def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern, gap: int,
+def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern | Callable[[], re.Pattern], gap: int,
              change: Callable[[str, str, Draft], str], needs: tuple[str, ...] = ()) -> None:
     """Walk the call's sentences in order and let `change` say again each one
     that mentions `said` after its first `FIRST` mentions and within `gap`
     words of the last mention kept; a changed text keeps its labels.
     `needs`: one or two strings one of which every match of `said` contains
-    (a text holding neither is passed by without the search)."""
+    (a text holding neither is passed by without the search). `said` may be
+    a function that makes the pattern: called at the first text saying a need
+    (a pattern of the account's compiled only in a call that needs it)."""
     if len(needs) > 2:
         raise ValueError("_rewrite: at most two strings a match needs")
     R = S.R
@@ -223,6 +225,8 @@ def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern, gap: int,
     done = 0  # texts before this one have their words in `since`
     for i in _saying(texts, needs):
         text = texts[i]
+        if callable(said):  # (a pattern is not)
+            said = said()
         if not said.search(text):
             continue  # its words are counted with the next text that says it
         if i > done:
@@ -445,15 +449,19 @@ def volume_less(S: Any, drafts: list[Draft]) -> None:
         return
     facts = _facts(S)
     figure = re.escape(n)
-    said = _rx(data["said"].replace("{n}", figure), re.IGNORECASE)
-    rules = {side: tuple((_rx(p.replace("{n}", figure)), tuple(r.split("|"))) for p, r in data.get(side, ()))
-             for side in ("buyer", "seller")}
+    # the patterns are the figure's, compiled when first needed: `said` at the first text saying the figure
+    # (a call in two says none), a side's rules at its first rewrite (most calls make none)
+    said = lambda: _rx(data["said"].replace("{n}", figure), re.IGNORECASE)  # noqa: E731
+    rules: dict[str, tuple] = {}
 
     kept = [0]  # figures kept so a line would not be a stock one, at most KEEP_VOLUME
 
     def without(s: str, side: str, d: Draft) -> str:
+        rs = rules.get(side)
+        if rs is None:
+            rs = rules[side] = tuple((_rx(p.replace("{n}", figure)), tuple(r.split("|"))) for p, r in data.get(side, ()))
         new = s
-        for pat, reps in rules[side]:
+        for pat, reps in rs:
             if n in new:
                 new = pat.sub(lambda m: _expand(m, rng.pick(R.r, reps) if len(reps) > 1 else reps[0]), new)
         return _guarded(R, facts, kept, s, new)
