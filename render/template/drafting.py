@@ -8,7 +8,6 @@ from __future__ import annotations
 import heapq
 import re
 from bisect import bisect_right
-from difflib import SequenceMatcher
 from operator import attrgetter
 from typing import Any, Callable, Sequence
 
@@ -20,6 +19,7 @@ from corpusc.render.template.language import emit, template_slots, tidy
 from corpusc.render.template.lexicon import filler_pattern, load_lexicon
 from corpusc.render.template.morphology import restater
 from corpusc.render.template import dynamics
+from corpusc.render.template.edits import opcodes
 from corpusc.render.template.dynamics import Spoken
 from corpusc.render.template.signals import (MARK, NONE, beat_categories, bounds, carriers, colour_key,
                                              declaration, marked_templates, says_a_term, scope_of, text_categories)
@@ -522,7 +522,7 @@ class Drafter:
         parts = self.split.get(old)
         if parts is None or new in self.split:
             return
-        ops = SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+        ops = opcodes(old, new)  # difflib's, written directly where a rewrite changed one span (edits.py)
 
         def at(p: int, start: bool) -> int:
             for tag, i1, i2, j1, j2 in ops:
