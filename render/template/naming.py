@@ -14,6 +14,7 @@ signal labels, and a change that would read as a signal ("{co}'s board" ->
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 from functools import lru_cache
@@ -182,7 +183,13 @@ def _lead(lit: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _said(names: tuple[str, ...]) -> re.Pattern:
-    r"""`\b(?:name|short)\b`: a mention of one of `names` (the first tried first)."""
+    r"""`\b(?:name|short)\b`: a mention of one of `names` (the first tried
+    first). The names' common start is written once ("Redfold(?<=\bRedfold)
+    (?:\ Logistics|)\b"): the same matches (the `\b` before each name is the
+    one before their start), compiled in half the time (one per account)."""
+    common = os.path.commonprefix(names) if len(names) > 1 else ""
+    if common:
+        return _rx(_lead(common) + "(?:" + "|".join(re.escape(x[len(common):]) for x in names) + r")\b")
     return _rx("(?:" + "|".join(_lead(x) for x in names) + r")\b")
 
 
