@@ -721,3 +721,38 @@ def test_account_caches_of_the_sales_renderer_are_keyed_by_their_account():
     # and a cache made by another account is not taken: each call once more, the caches full of the others
     for k in reversed(range(len(calls))):
         assert render_all(h, [calls[k]])[0].model_dump_json() == shared[k], calls[k].id
+
+
+def test_not_theirs_passes_by_a_sentence_without_the_peer_as_the_pattern_does():
+    """`Sales._not_theirs` (the pattern of the peer and the CRM searched only
+    where the text says both) answers as the plain search does, for peers and
+    CRMs of odd characters said glued, odd-cased, or not at all."""
+    from types import SimpleNamespace
+
+    from corpusc.render.template.classify import not_claims
+    from corpusc.render.template.lexicon import load_lexicon
+    from corpusc.render.template.sales import PEER_TITLE, Sales
+    rnd = random.Random(41)
+    hits = 0
+    for loc in banks.supported_locales():
+        lex = load_lexicon(loc)
+        verbs = (lex.classify.role_claims.get("crm") or {}).get("verbs") or ()
+        assert verbs, loc
+        texts = [t for t in _texts(loc) if t][:2000]
+        for peer, crm in [("Blake", "HubSpot"), ("Zoë", "Sales.force"), ("O'Neil", "Zoho (CRM)"), ("Jo", "HubSpot")]:
+            S = SimpleNamespace(R=SimpleNamespace(loc=loc, lex=lex, slots={"crm": crm}))
+            for _ in range(800):
+                ws = rnd.choice(texts).split(" ")
+                for _ in range(rnd.randrange(0, 3)):
+                    w = rnd.choice([peer, crm, f"{peer} {rnd.choice(verbs)}", peer.lower(), crm.upper(), peer + "x"])
+                    ws.insert(rnd.randrange(len(ws) + 1), w)
+                if rnd.random() < 0.4:
+                    ws += [peer, rnd.choice(verbs)] + ws[:rnd.randrange(3)] + [crm]
+                t = " ".join(ws)
+                kw = {"peer": peer, PEER_TITLE: rnd.choice(["CFO", "CISO", "VP of Sales"])}
+                plain = "crm" in not_claims(loc, kw[PEER_TITLE]) and crm in t and re.search(
+                    r"\b" + re.escape(peer) + r" (?:" + "|".join(map(re.escape, verbs)) + r") (?:\S+ ){0,2}"
+                    + re.escape(crm), t) is not None
+                assert Sales._not_theirs(S, t, kw) == plain, (loc, peer, t)
+                hits += plain
+    assert hits > 200
