@@ -756,3 +756,44 @@ def test_not_theirs_passes_by_a_sentence_without_the_peer_as_the_pattern_does():
                 assert Sales._not_theirs(S, t, kw) == plain, (loc, peer, t)
                 hits += plain
     assert hits > 200
+
+
+def test_a_sentence_without_a_possessive_has_no_match_of_the_staff_pattern():
+    """`Sales._recast` compiles and runs an account's staff pattern only on a
+    sentence where `_staff_own` (the possessives it opens with) finds one:
+    on bank texts with possessives, staff words and counts said in every
+    case, the pattern finds nothing where `_staff_own` finds nothing."""
+    from corpusc.render.template.lexicon import load_lexicon
+    from corpusc.render.template.sales import _staff_own, _staff_rx
+    rnd = random.Random(42)
+    gated = matched = 0
+    for loc in banks.supported_locales():
+        c = load_lexicon(loc).classify.role_claims.get("staff") or {}
+        mine = tuple(str(k).lower() for k in c.get("mine") or ())
+        assert mine, loc
+        texts = [t for t in _texts(loc) if t][:3000]
+        for people, counts in [(("patient access reps", ""), ("25", "three", "1,400")), (("Leute", "Leuten"), ("", "", "")),
+                               (("x",), ("zwei", "12", "7"))]:
+            words = tuple(str(w) for w in c.get("words") or ()) + people
+            rx = _staff_rx(mine, words, counts, tuple(c.get("counted") or ()))
+            own = _staff_own(mine)
+            said = list(mine) + list(words) + [x for x in counts if x] + list(c.get("counted") or ())
+            for t in _said_in_any_case(rnd, texts, said, 1500):
+                if own.search(t) is None:
+                    gated += 1
+                    assert rx.search(t) is None, (loc, t)
+                matched += rx.search(t) is not None
+    assert gated > 1000 and matched > 200
+
+
+def _said_in_any_case(rnd: random.Random, texts: list[str], words: list[str], n: int) -> list[str]:
+    out = []
+    for _ in range(n):
+        ws = rnd.choice(texts).split(" ")
+        k = rnd.randrange(len(ws) + 1)
+        for _ in range(rnd.randrange(0, 4)):
+            w = rnd.choice(words)
+            ws.insert(k, rnd.choice([w, w.upper(), w.title(), w + rnd.choice(CASEFIX)]))
+            k += 1
+        out.append(" ".join(ws))
+    return out
