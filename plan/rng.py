@@ -7,14 +7,28 @@ other draw (integers, shuffles, normals) is derived here from it.
 
 from __future__ import annotations
 
+import _random
 import hashlib
 import math
 import random
 
+_NEW = random.Random.__new__
+_SEED = _random.Random.seed  # the C seeding that `random.Random(n)` ends in for an int `n`
+
+
+def seeded(n: int) -> random.Random:
+    """`random.Random(n)` for an int `n`, the same state (tests/test_rng.py):
+    the C seeding called directly, without the Python `__init__` and `seed`
+    around it (a render makes some fifteen streams)."""
+    r = _NEW(random.Random)
+    _SEED(r, n)
+    r.gauss_next = None  # as `Random.seed` leaves it
+    return r
+
 
 def stream(seed: int, *key: str) -> random.Random:
     h = hashlib.sha256("\x1f".join([str(seed), *key]).encode("utf-8")).digest()
-    return random.Random(int.from_bytes(h[:16], "big"))
+    return seeded(int.from_bytes(h[:16], "big"))
 
 
 def streams(seed: int, *key: str):
@@ -23,7 +37,7 @@ def streams(seed: int, *key: str):
     prefix = "\x1f".join([str(seed), *key, ""]).encode("utf-8")
 
     def make(last: str) -> random.Random:
-        return random.Random(int.from_bytes(hashlib.sha256(prefix + last.encode("utf-8")).digest()[:16], "big"))
+        return seeded(int.from_bytes(hashlib.sha256(prefix + last.encode("utf-8")).digest()[:16], "big"))
     return make
 
 

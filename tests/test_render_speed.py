@@ -721,3 +721,79 @@ def test_account_caches_of_the_sales_renderer_are_keyed_by_their_account():
     # and a cache made by another account is not taken: each call once more, the caches full of the others
     for k in reversed(range(len(calls))):
         assert render_all(h, [calls[k]])[0].model_dump_json() == shared[k], calls[k].id
+
+
+def test_not_theirs_passes_by_a_sentence_without_the_peer_as_the_pattern_does():
+    """`Sales._not_theirs` (the pattern of the peer and the CRM searched only
+    where the text says both) answers as the plain search does, for peers and
+    CRMs of odd characters said glued, odd-cased, or not at all."""
+    from types import SimpleNamespace
+
+    from corpusc.render.template.classify import not_claims
+    from corpusc.render.template.lexicon import load_lexicon
+    from corpusc.render.template.sales import PEER_TITLE, Sales
+    rnd = random.Random(41)
+    hits = 0
+    for loc in banks.supported_locales():
+        lex = load_lexicon(loc)
+        verbs = (lex.classify.role_claims.get("crm") or {}).get("verbs") or ()
+        assert verbs, loc
+        texts = [t for t in _texts(loc) if t][:2000]
+        for peer, crm in [("Blake", "HubSpot"), ("Zoë", "Sales.force"), ("O'Neil", "Zoho (CRM)"), ("Jo", "HubSpot")]:
+            S = SimpleNamespace(R=SimpleNamespace(loc=loc, lex=lex, slots={"crm": crm}))
+            for _ in range(800):
+                ws = rnd.choice(texts).split(" ")
+                for _ in range(rnd.randrange(0, 3)):
+                    w = rnd.choice([peer, crm, f"{peer} {rnd.choice(verbs)}", peer.lower(), crm.upper(), peer + "x"])
+                    ws.insert(rnd.randrange(len(ws) + 1), w)
+                if rnd.random() < 0.4:
+                    ws += [peer, rnd.choice(verbs)] + ws[:rnd.randrange(3)] + [crm]
+                t = " ".join(ws)
+                kw = {"peer": peer, PEER_TITLE: rnd.choice(["CFO", "CISO", "VP of Sales"])}
+                plain = "crm" in not_claims(loc, kw[PEER_TITLE]) and crm in t and re.search(
+                    r"\b" + re.escape(peer) + r" (?:" + "|".join(map(re.escape, verbs)) + r") (?:\S+ ){0,2}"
+                    + re.escape(crm), t) is not None
+                assert Sales._not_theirs(S, t, kw) == plain, (loc, peer, t)
+                hits += plain
+    assert hits > 200
+
+
+def test_a_sentence_without_a_possessive_has_no_match_of_the_staff_pattern():
+    """`Sales._recast` compiles and runs an account's staff pattern only on a
+    sentence where `_staff_own` (the possessives it opens with) finds one:
+    on bank texts with possessives, staff words and counts said in every
+    case, the pattern finds nothing where `_staff_own` finds nothing."""
+    from corpusc.render.template.lexicon import load_lexicon
+    from corpusc.render.template.sales import _staff_own, _staff_rx
+    rnd = random.Random(42)
+    gated = matched = 0
+    for loc in banks.supported_locales():
+        c = load_lexicon(loc).classify.role_claims.get("staff") or {}
+        mine = tuple(str(k).lower() for k in c.get("mine") or ())
+        assert mine, loc
+        texts = [t for t in _texts(loc) if t][:3000]
+        for people, counts in [(("patient access reps", ""), ("25", "three", "1,400")), (("Leute", "Leuten"), ("", "", "")),
+                               (("x",), ("zwei", "12", "7"))]:
+            words = tuple(str(w) for w in c.get("words") or ()) + people
+            rx = _staff_rx(mine, words, counts, tuple(c.get("counted") or ()))
+            own = _staff_own(mine)
+            said = list(mine) + list(words) + [x for x in counts if x] + list(c.get("counted") or ())
+            for t in _said_in_any_case(rnd, texts, said, 1500):
+                if own.search(t) is None:
+                    gated += 1
+                    assert rx.search(t) is None, (loc, t)
+                matched += rx.search(t) is not None
+    assert gated > 1000 and matched > 200
+
+
+def _said_in_any_case(rnd: random.Random, texts: list[str], words: list[str], n: int) -> list[str]:
+    out = []
+    for _ in range(n):
+        ws = rnd.choice(texts).split(" ")
+        k = rnd.randrange(len(ws) + 1)
+        for _ in range(rnd.randrange(0, 4)):
+            w = rnd.choice(words)
+            ws.insert(k, rnd.choice([w, w.upper(), w.title(), w + rnd.choice(CASEFIX)]))
+            k += 1
+        out.append(" ".join(ws))
+    return out

@@ -8,7 +8,6 @@ from __future__ import annotations
 import heapq
 import re
 from bisect import bisect_right
-from difflib import SequenceMatcher
 from operator import attrgetter
 from typing import Any, Callable, Sequence
 
@@ -20,6 +19,7 @@ from corpusc.render.template.language import emit, template_slots, tidy
 from corpusc.render.template.lexicon import filler_pattern, load_lexicon
 from corpusc.render.template.morphology import restater
 from corpusc.render.template import dynamics
+from corpusc.render.template.edits import opcodes
 from corpusc.render.template.dynamics import Spoken
 from corpusc.render.template.signals import (MARK, NONE, beat_categories, bounds, carriers, colour_key,
                                              declaration, marked_templates, says_a_term, scope_of, text_categories)
@@ -38,7 +38,8 @@ SIGNAL_SIDES = declaration().sides  # category -> the sides whose sentences can 
 NOT_WITH_CONCERN = frozenset({"buying_intent"})  # signal categories a divergent moment's turn never carries
 
 
-_OWN_ROLE: dict[tuple[str, str], tuple[tuple[str, ...], re.Pattern]] = {}
+# (locale, role) -> [the role's words lower-cased, its pattern (None until a sentence says a word), the words]
+_OWN_ROLE: dict[tuple[str, str], list] = {}
 _NEVER = re.compile(r"(?!)")
 # the first word of each sentence a slot holds ("Painted the kitchen, finally. That was the weekend.",
 # "How was the weekend"): no name
@@ -521,7 +522,7 @@ class Drafter:
         parts = self.split.get(old)
         if parts is None or new in self.split:
             return
-        ops = SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+        ops = opcodes(old, new)  # difflib's, written directly where a rewrite changed one span (edits.py)
 
         def at(p: int, start: bool) -> int:
             for tag, i1, i2, j1, j2 in ops:
@@ -611,14 +612,16 @@ class Drafter:
         hit = _OWN_ROLE.get((self.loc, role))
         if hit is None:
             words = [role] + [w for w in role.split() if len(w) >= 3 and w.isupper()]
-            own = self.lex.classify.possessives
-            hit = _OWN_ROLE[(self.loc, role)] = (tuple(w.lower() for w in words), re.compile(
-                r"\b(?:" + "|".join(map(re.escape, own)) + r") (?:" + "|".join(map(re.escape, words)) + r")\b",
-                re.IGNORECASE) if own else _NEVER)
-        # most sentences do not say the role at all: a substring test first
+            hit = _OWN_ROLE[(self.loc, role)] = [tuple(w.lower() for w in words), None, words]
+        # most sentences do not say the role at all: a substring test first, and the role's pattern
+        # compiled at the first that does (most roles' never is)
         low = text.lower()
         for w in hit[0]:
             if w in low:
+                if hit[1] is None:
+                    own = self.lex.classify.possessives
+                    hit[1] = re.compile(r"\b(?:" + "|".join(map(re.escape, own)) + r") (?:" +
+                                        "|".join(map(re.escape, hit[2])) + r")\b", re.IGNORECASE) if own else _NEVER
                 return hit[1].search(text) is not None
         return False
 

@@ -7,7 +7,7 @@ turn, so each turn answers the one before it."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from corpusc.plan import rng
@@ -143,13 +143,26 @@ def _names_a_term(found: tuple[tuple[str, ...] | None, re.Pattern, tuple[str, ..
     return rx.search(text) is not None
 
 
+def _staff_alt(ws) -> str:
+    """An alternation of the words `ws`, escaped, the longest first."""
+    return "|".join(sorted({re.escape(w) for w in ws if w}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=64)
+def _staff_own(mine: tuple[str, ...]) -> re.Pattern:
+    """The possessives each match of `_staff_rx(mine, ...)` opens with, as it
+    says them (its `own`): a sentence without one has no match (per locale,
+    not per account)."""
+    return re.compile(r"\b(?:" + _staff_alt(mine) + r")\b", re.I)
+
+
 @lru_cache(maxsize=1024)
 def _staff_rx(mine: tuple[str, ...], words: tuple[str, ...], counts: tuple[str, ...],
               counted: tuple[str, ...]) -> re.Pattern:
     """`Sales._staff_pattern`'s pattern, of all it is made of (the lexicon's
     possessives and words, the account's people words and head counts):
     assembled and compiled once per account, not once per call."""
-    alt = lambda ws: "|".join(sorted({re.escape(w) for w in ws if w}, key=len, reverse=True))  # noqa: E731
+    alt = _staff_alt
     num = r"(?:\d[\d,.]*|" + alt(counts) + ")"
     own = r"\b(?:" + alt(mine) + r")\b"
     rx = own + r"(?= (?:" + num + r" )?(?:\S+ )?(?:" + alt(words) + r")\b)"
@@ -273,7 +286,7 @@ class Sales:
         self.draft_of: dict[int, Draft] = {}
         if R.veto is None:
             R.veto = self._vetoed
-        self._staff: tuple | None = None  # (pattern, possessive swap) of `_recast`, made when first needed
+        self._staff: tuple | None = None  # (pattern or its maker, possessive swap) of `_recast`, made when first needed
         self.deck = self._deck()
         self.bc = self._backchannels()
         # turns that cut in (a cue planned INTERRUPTS): the turn before is left mid-thought, never a finished
@@ -1604,8 +1617,8 @@ class Sales:
             return False
         verbs = (self.R.lex.classify.role_claims.get("crm") or {}).get("verbs") or ()
         crm = str(self.R.slots.get("crm") or "")
-        if not verbs or not crm or crm not in text:
-            return False
+        if not verbs or not crm or crm not in text or kw["peer"] not in text:
+            return False  # (every match says both: most sentences are passed by without a pattern of the account)
         return re.search(r"\b" + re.escape(kw["peer"]) + r" (?:" + "|".join(map(re.escape, verbs)) + r") (?:\S+ ){0,2}"
                          + re.escape(crm), text) is not None
 
@@ -1621,6 +1634,7 @@ class Sales:
         rx, mine = self._staff
         if rx is None:
             return
+        own = _staff_own(tuple(mine))
 
         def ours(m: re.Match) -> str:
             w = m.group()
@@ -1628,12 +1642,17 @@ class Sales:
             return to[:1].upper() + to[1:] if w[:1].isupper() else to
         for part in (d.head, d.core, d.body, d.tail):
             for j, (text, tags, opt) in enumerate(part):
+                if own.search(text) is None:
+                    continue  # every match of `rx` is one of `own` (most sentences have none)
+                if rx.__class__ is not re.Pattern:
+                    rx = rx()
+                    self._staff = (rx, mine)
                 new = rx.sub(ours, text)
                 if new != text:
                     self.R.carry(text, new)
                     part[j] = (new, tags, opt)
 
-    def _staff_pattern(self) -> tuple[re.Pattern | None, dict[str, str]]:
+    def _staff_pattern(self) -> tuple[Any, dict[str, str]]:
         """The first-person possessives before the account's front line ("my
         team leads", "my 25 reps", "my six people"): the lexicon's staff words,
         the account's own (the people slot), and nouns that are the front line
@@ -1645,7 +1664,8 @@ class Sales:
             return None, {}
         words = [str(w) for w in c.get("words") or ()] + [str(R.slots.get(k) or "") for k in ("people", "people_dat")]
         counts = [str(R.slots.get(k) or "") for k in ("reps", "managers", "seats")]
-        return _staff_rx(tuple(mine), tuple(words), tuple(counts), tuple(c.get("counted") or ())), mine
+        # compiled at the first sentence `_recast` finds a possessive in (`_staff_own`): many calls have none
+        return partial(_staff_rx, tuple(mine), tuple(words), tuple(counts), tuple(c.get("counted") or ())), mine
 
     def _other_term(self, text: str, kw: dict | None) -> bool:
         """Whether a sentence names a price's term (`term_family.<term>`) other
