@@ -135,3 +135,48 @@ def test_a_chat_never_holds(seed):
     # (the transfers a chat plays stay planned: the transfer block still applies to it)
     assert all(c.metadata.get("Transfers_count", 0) >= 1 for c in chats
                if c.metadata.get("scenario") == "transfer_to_specialist")
+
+
+# ---- the checker sees a later `when` undo a fixed field (E0412) ----------------------------------
+
+CHAT = """  when channel == text {
+    field Hold_time: const(value 0)
+    field Silence_ratio: normal(mean 4.0, sd 2.0) clamp 0.0..100.0
+    field Interruptions_count: int(lo 0, hi 0)  # chats have no interruptions
+  }
+"""
+
+
+def _warned(text: str) -> list[tuple[str, int]]:
+    from corpusc.compiler.driver import compile_file
+    from corpusc.diagnostics.model import Sink
+    sink = Sink()
+    compile_file(str(EXAMPLES / "contact_center.corpus"), sink, text=text)
+    assert not [d for d in sink.items if d.severity == "error"]
+    return sorted((d.message.split("`")[1], d.span.start.line) for d in sink.items if d.code == "E0412")
+
+
+def test_a_later_when_that_undoes_a_fixed_field_is_a_warning():
+    """Main's order (the chat block first) is reported for the two fields the
+    later blocks draw again (the transfer block's hold, the escalation
+    block's interruptions); the example as it is now, a block that only
+    narrows the fixing one, a block that excludes it, and a hold fixed again
+    by a still later block for every call both match are not."""
+    assert TEXT.count(CHAT) == 1 and _warned(TEXT) == []
+    first = TEXT.replace(CHAT, "").replace("  when scenario == transfer_to_specialist {",
+                                           CHAT + "\n  when scenario == transfer_to_specialist {")
+    got = _warned(first)
+    assert [f for f, _ in got] == ["Hold_time", "Interruptions_count"], got
+    line = next(i for i, s in enumerate(first.splitlines(), 1) if "lognormal(median 60.0" in s)
+    assert ("Hold_time", line) in got  # on the field that draws again
+    end = "\n  when intent in [card_block"
+    narrow = first.replace(end, "\n  when channel == text and scenario == transfer_to_specialist {\n"
+                                "    field Hold_time: const(value 0)\n  }\n" + end)
+    assert [f for f, _ in _warned(narrow)] == ["Interruptions_count"]  # fixed again for every chat transfer
+    disjoint = TEXT.replace(CHAT, CHAT.replace("when channel == text", "when scenario == callback_scheduled"))
+    disjoint = disjoint.replace(CHAT.replace("when channel == text", "when scenario == callback_scheduled"), "")
+    disjoint = disjoint.replace("  when scenario == transfer_to_specialist {", CHAT.replace(
+        "when channel == text", "when scenario == callback_scheduled") + "\n  when scenario == transfer_to_specialist {")
+    assert _warned(disjoint) == []  # a callback never is a transfer or an escalation
+    either = first.replace("when channel == text {", "when channel == text or device_type == landline {")
+    assert [f for f, _ in _warned(either)] == ["Hold_time", "Interruptions_count"]  # an `or` is never proved apart
