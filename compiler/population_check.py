@@ -10,7 +10,7 @@ from typing import Any
 from corpusc.compiler import bounds
 from corpusc.compiler import nodes as n
 from corpusc.compiler import program as P
-from corpusc.compiler.conditions import fields_of
+from corpusc.compiler.conditions import fields_of, scalar
 from corpusc.compiler.props import typed_props
 from corpusc.compiler.schema import SCHEMAS, Block, KindError, did_you_mean, seconds, split_line
 
@@ -138,6 +138,7 @@ def check_population(ck: Any, d: n.PopulationDecl, corpus: P.Corpus) -> P.Popula
             if spec:
                 wf.append(spec)
         whens.append(P.WhenSpec(cond=w.cond, fields=wf, adjust={k: v for k, v in adjust.items() if v}))
+    _undone_fixes(ck, d.whens, whens)
     shifts = _shifts(ck, p) if "shifts" in p.values else {}
     agents = _agents(ck, cat_names.get("agent"), d, shifts)
     if agents and shifts:
@@ -149,6 +150,107 @@ def check_population(ck: Any, d: n.PopulationDecl, corpus: P.Corpus) -> P.Popula
                         fields=fields, whens=whens, sampling=p.values.get("sampling", "exact"),
                         domain=p.values.get("domain"), locale=p.values.get("locale", corpus.locale),
                         volume_per_day=volume, agents=agents, shifts=shifts)
+
+
+def _undone_fixes(ck, decls: list[n.WhenDecl], whens: list[P.WhenSpec]) -> None:
+    """E0412: a `when` fixes a field to one value (`const`, or `int`/`uniform`
+    with lo == hi) and a later block draws it again for calls both may match:
+    the later block wins, so the fix silently fails for those calls (reader
+    s21: `when channel == text { field Hold_time: const(value 0) }` before
+    `when scenario == transfer_to_specialist { field Hold_time: ... }` gave two
+    chats a hold). A later block that only narrows the earlier one (`when
+    channel == text and scenario == x`) overrides on purpose and is not
+    reported, nor are blocks whose conditions cannot hold together."""
+    for i, (di, wi) in enumerate(zip(decls, whens)):
+        fixed = {f.name: v for f in wi.fields for v in [_fixed_value(f)] if v is not _FREE}
+        if not fixed:
+            continue
+        for j in range(i + 1, len(whens)):
+            dj, wj = decls[j], whens[j]
+            if _disjoint(di.cond, dj.cond) or _narrows(_atoms(dj.cond), _atoms(di.cond)):
+                continue
+            both = _both(di.cond, dj.cond)
+            nodes = {x.name.value: x for x in dj.fields}
+            for f in wj.fields:
+                node = nodes.get(f.name)
+                if node is None or f.name not in fixed or _fixed_value(f) == fixed[f.name]:
+                    continue
+                if any(_narrows(both, _atoms(dk.cond)) and any(g.name == f.name and _fixed_value(g) == fixed[f.name]
+                                                               for g in wk.fields)
+                       for dk, wk in zip(decls[j + 1:], whens[j + 1:])):
+                    continue  # a still later block fixes it again for every call both match
+                where = di.cond.span
+                ck.sink.add("E0412", f"`{f.name}` is fixed to {_said(fixed[f.name])} by the `when` at line "
+                            f"{where.start.line}, and this later block draws it again for the calls both "
+                            f"match", node.name.span, label="the later block wins",
+                            help="move the block that fixes the field after this one, or exclude its calls "
+                                 "from this condition",
+                            notes=[f"fixed at {where.file}:{where.start.line}:{where.start.column}"])
+
+
+_FREE = object()
+
+
+def _said(v: Any) -> str:
+    return f"{v:g}" if isinstance(v, (int, float)) and not isinstance(v, bool) else repr(v)
+
+
+def _fixed_value(f: P.FieldSpec) -> Any:
+    """The one value a field's sampler can give, or `_FREE`."""
+    if f.dist == "const":
+        return f.params.get("value")
+    if f.dist in ("int", "uniform") and f.params.get("lo") == f.params.get("hi") and f.clamp is None:
+        return f.params.get("lo")
+    return _FREE
+
+
+def _atoms(c) -> list | None:
+    """A condition as a conjunction of (field, op, values) tests; None when it is
+    not one (an `or`, a `not`): such a condition is never proved disjoint or narrower."""
+    if isinstance(c, n.AndC):
+        parts = [_atoms(x) for x in c.items]
+        return None if any(p is None for p in parts) else [a for p in parts for a in p]
+    if isinstance(c, n.Member):
+        field = c.path.dotted
+        return [(field, "in", frozenset(scalar(x, field) for x in c.values.items))]
+    if isinstance(c, n.Compare) and c.op in ("==", "!="):
+        field = c.path.dotted
+        return [(field, "in" if c.op == "==" else "not", frozenset([scalar(c.value, field)]))]
+    if isinstance(c, n.Compare):  # an ordering: only ever the same test
+        return [(c.path.dotted, c.op, frozenset([scalar(c.value, c.path.dotted)]))]
+    if isinstance(c, n.Truthy):
+        return [(c.path.dotted, "truthy", frozenset())]
+    return None
+
+
+def _disjoint(a, b) -> bool:
+    """Whether no call can match both conditions (an `==`/`in` test against one whose values it excludes)."""
+    xa, xb = _atoms(a), _atoms(b)
+    if xa is None or xb is None:
+        return False
+    for fa, oa, va in xa:
+        for fb, ob, vb in xb:
+            if fa != fb:
+                continue
+            if (oa, ob) == ("in", "in") and not va & vb or (oa, ob) == ("in", "not") and va <= vb \
+                    or (oa, ob) == ("not", "in") and vb <= va:
+                return True
+    return False
+
+
+def _both(a, b) -> list | None:
+    """The tests of two conditions together (`_atoms`), None when either is not a conjunction."""
+    xa, xb = _atoms(a), _atoms(b)
+    return None if xa is None or xb is None else xa + xb
+
+
+def _narrows(xl: list | None, xe: list | None) -> bool:
+    """Whether every call the tests `xl` match also matches `xe` (`_atoms`: each test of `xe` is in `xl`,
+    or narrowed there: `x in [a, b]` by `x == a`)."""
+    if xl is None or xe is None:
+        return False
+    return all(any(fl == fe and (ol == oe and vl == ve or (ol, oe) == ("in", "in") and vl <= ve)
+                   for fl, ol, vl in xl) for fe, oe, ve in xe)
 
 
 def _adjustment(ck, pr: n.Property, cat: P.Categorical, cond) -> dict[str, float]:

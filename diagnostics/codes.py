@@ -213,6 +213,24 @@ The population's `agent` field names agents whose shifts (`shifts { early
 06:00..14:00 ... }`) leave part of `hours` uncovered: calls at those times
 would have no agent to take them. Extend a shift, add an agent on a covering
 shift, or narrow `hours`.""")
+_c("E0412", "warning", "a later `when` undoes a fixed field", """
+A `when` block fixes a field to one value (`const(value 0)`, or `int(lo 0, hi
+0)`), and a later block draws the same field again for calls both blocks may
+match. Every matching block draws in order and the later one wins, so the
+fixed value is lost for those calls: a chat block that sets `Hold_time` to 0,
+followed by a transfer block that draws `Hold_time`, gives transferred chats
+a hold.
+
+    when channel == text { field Hold_time: const(value 0) }
+    when scenario == transfer_to_specialist {
+      field Hold_time: lognormal(median 60.0, sigma 0.7)   # chats hold again
+    }
+
+Move the block that fixes the field after the other one. A later block that
+only narrows the earlier one (`when channel == text and scenario == x`) is an
+intended override and is not reported, nor are blocks whose conditions exclude
+each other (`scenario == a` and `scenario == b`).""")
+
 
 # --- E05xx: emit --------------------------------------------------------------
 _c("E0501", "error", "unknown emit backend", """

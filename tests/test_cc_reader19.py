@@ -60,7 +60,9 @@ VARIANT = (SPEC.replace("seed 12345", "seed 4242")
 @pytest.fixture(scope="module")
 def calls():
     assert VARIANT != SPEC and VARIANT.count("%") == SPEC.count("%")
-    h, cs = plan_of(EXAMPLES / "contact_center.corpus", 120, text=VARIANT)
+    # (150 calls: with 120, whether a card's last digits are said at all hung on the draws of the spec's
+    # `when` order; moving the chat block last left none, session 21)
+    h, cs = plan_of(EXAMPLES / "contact_center.corpus", 150, text=VARIANT)
     return list(zip(cs, render_all(h, cs)))
 
 

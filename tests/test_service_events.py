@@ -46,11 +46,26 @@ def test_hold_transfer_and_escalation_are_said_exactly_when_the_metadata_counts_
     assert all(seen.values()), seen
 
 
-def test_a_hold_is_announced_agreed_to_and_returned_from(contact):
+@pytest.fixture(scope="module")
+def chat_holds():
+    """Chats that wait: the example with its chat block first, where the transfer block draws a hold
+    for transferred chats again (the example itself never holds a chat: tests/test_cc_fee_complaints.py)."""
+    text = (EXAMPLES / "contact_center.corpus").read_text(encoding="utf-8")
+    chat = text[text.index("  when channel == text {"):]
+    chat = chat[:chat.index("  }\n") + 4]
+    text = text.replace(chat, "").replace("  when scenario == transfer_to_specialist {",
+                                          chat + "\n  when scenario == transfer_to_specialist {")
+    h, calls = plan_of(EXAMPLES / "contact_center.corpus", text=text)
+    calls = [c for c in calls if c.medium == "chat" and _num(c.metadata.get("Hold_time")) > 0]
+    return h, calls, render_all(h, calls)
+
+
+@pytest.mark.parametrize("which", ["contact", "chat_holds"])
+def test_a_hold_is_announced_agreed_to_and_returned_from(which, request):
     """The hold's seconds are one gap before the agent's return, the turn
     two before announces it and the caller's turn between agrees; each is
     labelled (evidence `hold`), in chats too; hold talk only there."""
-    _, calls, rendered = contact
+    _, calls, rendered = request.getfixturevalue(which)
     chats = 0
     for call, rc in zip(calls, rendered):
         hold = _num(call.metadata.get("Hold_time"))
@@ -69,7 +84,7 @@ def test_a_hold_is_announced_agreed_to_and_returned_from(contact):
         others = [t.text for t in rc.turns if t.index not in (back, back - 1, back - 2)]
         assert not Q.mentions(others, lang, "hold"), call.id
         chats += call.medium == "chat"
-    assert chats
+    assert chats if which == "chat_holds" else calls
 
 
 def test_the_planned_complaint_is_said_in_the_callers_words_and_labelled(contact):

@@ -1113,15 +1113,17 @@ class Service:
         """What lies behind this caller's request, drawn per call from
         `pop.<dom>.causes.<intent>` (rows `[cause, field, value, ...]`: a cause
         only for calls whose metadata has those values, so a fee complaint is
-        about a fee). A cause brings its own opener (`intent.<cause>`), its own
+        about a fee; a value may be a list, any of whose values will do, and
+        `null` in it stands for a call whose metadata lacks the field: a
+        monthly-fee complaint only where the amount bucket, if any, is
+        fee-sized). A cause brings its own opener (`intent.<cause>`), its own
         middle (`path.<cause>`: the steps the agent works through), its own
         outcome (`step.resolve_<cause>`), asides (`more.<cause>.<side>`) and
         facts (`fact.<name>.<cause>`: the fee a billing question is about):
         calls of one intent differ in what happened, not only in wording."""
         key = self.k(f"causes.{self.intent}") if self.intent else None
         rows = [r for r in (self.R.bank.get(key) or ()) if isinstance(r, list) and r] if key else []
-        ok = [str(r[0]) for r in rows
-              if all(str(self.meta.get(r[j])) == str(r[j + 1]) for j in range(1, len(r) - 1, 2))]
+        ok = [str(r[0]) for r in rows if all(_holds(self.meta, r[j], r[j + 1]) for j in range(1, len(r) - 1, 2))]
         return ok[rng.below(self.R.r, len(ok))] if ok else ""
 
     def _contradicts(self, text: str, kw: dict | None) -> bool:
@@ -1288,11 +1290,14 @@ class Service:
 
     def _amount(self, bucket: str) -> str:
         """An amount inside the call's `amount_bucket` (`pop.<dom>.amount_range.<bucket>`:
-        [[low, high, step]]; the intent's own range first, `amount_range.<intent>.<bucket>`:
-        a fee is fee-sized), said in the locale's way (`pop.<dom>.currency`, `{n}`);
-        "" when the bucket has no range (no amount is named in the call)."""
+        [[low, high, step]]; the cause's own range first, `amount_range.<cause>.<bucket>`
+        (a returned-debit fee is a few euros, a year's fees a few hundred), then the
+        intent's, `amount_range.<intent>.<bucket>`: a fee is fee-sized), said in the
+        locale's way (`pop.<dom>.currency`, `{n}`); "" when the bucket has no range
+        (no amount is named in the call)."""
         R = self.R
-        key = self.k(f"amount_range.{self.intent}.{bucket}", f"amount_range.{bucket}") if bucket else None
+        own = [f"amount_range.{self.cause}.{bucket}"] if self.cause else []
+        key = self.k(*own, f"amount_range.{self.intent}.{bucket}", f"amount_range.{bucket}") if bucket else None
         spec = R.bank.get(key) if key else None
         if not spec or not isinstance(spec[0], list):
             return ""
@@ -1996,6 +2001,17 @@ class Service:
                 parts = _pauses(tenths, [0.6 + 0.4 * self.R.r.random() for _ in picks], cap)
                 for d, part in zip(picks, parts):
                     d.gaps.append(f"silence {part / 10:.1f}s")
+
+
+def _holds(meta: dict, field: Any, want: Any) -> bool:
+    """Whether a call's metadata meets one condition of a cause's row (`Service._cause`):
+    its value is `want`, or one of `want` when that is a list (`None` in it: the field absent)."""
+    have = meta.get(field)
+    if isinstance(want, list):
+        return (have is None and None in want) or (have is not None and str(have) in {str(w) for w in want
+                                                                                        if w is not None})
+    return str(have) == str(want)
+
 
 @lru_cache(maxsize=None)
 def _farewells(loc: str, dom: str) -> re.Pattern | None:
