@@ -109,3 +109,18 @@ def test_next_step_replies_place_the_step_by_their_own_words(loc):
     from .signal_guess import guessed
     got = guessed(loc, {"nextsteps.reply", "nextsteps.reply_cool"}, "next_step")
     assert not got, {k: (len(v), sorted(set(v))[:4]) for k, v in got.items()}
+
+
+@pytest.mark.parametrize("loc, text, pricing", [
+    ("en-US", "Each week it costs us real money, especially on detention fees.", False),
+    ("en-US", "We just put cost per acquisition on the main dashboard.", False),
+    ("en-US", "Nice, but what does that cost us per seat?", True),  # a price asked: no except phrase holds it
+    ("en-US", "It costs us real money today, and your price is $38 per seat.", True),  # a term outside it
+    ("de-DE", "Jeden Monat kostet uns das echtes Geld.", False),
+    ("de-DE", "Was kostet das pro Lizenz?", True),
+])
+def test_a_term_inside_an_except_phrase_is_not_its_category(loc, text, pricing):
+    """The audit's reading (`corpusc verify`) and `undeclared` leave out a
+    term said inside its row's `except` phrases, and only there."""
+    from corpusc.render.template.signals import term_categories
+    assert ("pricing" in term_categories(loc, text)) is pricing
