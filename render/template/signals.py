@@ -251,6 +251,28 @@ def _terms(locale: str, scope: str = "sales") -> tuple[tuple[str, re.Pattern], .
 
 
 @lru_cache(maxsize=None)
+def _excepts(locale: str, scope: str = "sales") -> dict[str, re.Pattern]:
+    """category -> a pattern of the phrases its row lists under `except`: a
+    term said inside one of them is not that category's ("costs us real
+    money" is the cost of a pain, no price; "cost per acquisition" a KPI)."""
+    out: dict[str, list[str]] = {}
+    for row in _rows(locale, scope):
+        out.setdefault(row["category"], []).extend(row.get("except") or ())
+    return {cat: re.compile("|".join(re.escape(p) for p in sorted(set(ps), key=len, reverse=True)), re.IGNORECASE)
+            for cat, ps in out.items() if ps}
+
+
+def _excepted(locale: str, scope: str, cat: str, text: str) -> bool:
+    """Whether every term of `cat` in `text` is said inside one of its `except` phrases."""
+    rx = _excepts(locale, scope).get(cat)
+    if rx is None or not rx.search(text):
+        return False
+    spans = [m.span() for m in rx.finditer(text)]
+    return all(any(a <= m.start() and m.end() <= b for a, b in spans)
+               for c, trx in _terms(locale, scope) if c == cat for m in trx.finditer(text))
+
+
+@lru_cache(maxsize=None)
 def _any_term(locale: str, scope: str = "sales") -> re.Pattern:
     """Every category's terms in one pattern: most sentences hold none, and one
     search says so instead of one per category."""
@@ -361,6 +383,8 @@ def term_categories(locale: str, text: str, extra: dict[str, re.Pattern] | None 
     else:
         out = {cat for cat, rx in _terms(locale, scope) if rx.search(text)} if _says_any(locale, text, scope) \
             else set()
+    if out and _excepts(locale, scope):
+        out = {cat for cat in out if not _excepted(locale, scope, cat, text)}
     for cat, rx in (extra or {}).items():
         if rx.search(text):
             out.add(cat)
@@ -484,9 +508,13 @@ def undeclared(locale: str) -> dict[str, dict[str, list[str]]]:
                         if cat in base:
                             continue
                         phrases = own.get(k, {}).get(cat, ())
+                        excepted = _excepts(locale, scope).get(cat)
+                        spans = [x.span() for x in excepted.finditer(text)] if excepted is not None else ()
                         for m in rx.finditer(text):
                             if any(ph in text for ph in phrases):
                                 continue
+                            if any(a <= m.start() and m.end() <= b for a, b in spans):
+                                continue  # said inside an `except` phrase: not this category's
                             found = out.setdefault(k, {}).setdefault(cat, [])
                             if m.group(0) not in found:
                                 found.append(m.group(0))
