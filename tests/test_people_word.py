@@ -31,28 +31,28 @@ PER_1000 = 5.0
 FIRST_MENTIONS = 4  # a short call says it in full where it begins: a rate means nothing there
 
 
-def test_a_long_people_word_is_said_short_after_its_first_mentions():
+def _dense(runs, long: re.Pattern) -> tuple[list[str], int]:
+    """The calls saying a long people word more often than its first mentions
+    and PER_1000 allow, and how many calls say it at all."""
     dense, said = [], 0
-    for h, calls in (plan_of(EXAMPLES / "sales_pov.corpus"),
-                     plan_of(EXAMPLES / "sales_pov.corpus", text=sales_spec(300, 11))):
+    for h, calls in runs:
         for c, rc in zip(calls, render_all(h, calls)):
             text = " ".join(t.text for t in rc.turns)
-            n = len(LONG.findall(text))
+            n = len(long.findall(text))
             said += n > 0
             if n > max(FIRST_MENTIONS, PER_1000 * len(text.split()) / 1000):
                 dense.append(f"{c.id}: {n} in {len(text.split())} words")
+    return dense, said
+
+
+def test_a_long_people_word_is_said_short_after_its_first_mentions():
+    dense, said = _dense((plan_of(EXAMPLES / "sales_pov.corpus"),
+                          plan_of(EXAMPLES / "sales_pov.corpus", text=sales_spec(300, 11))), LONG)
     assert said >= 60  # the long words are said, in full, where the calls begin
     assert not dense, f"{len(dense)} calls: {dense[:8]}"
 
 
 def test_a_long_german_people_word_is_said_short_in_both_its_forms():
-    dense, said = [], 0
-    h, calls = plan_of(EXAMPLES / "sales_pov.corpus", text=sales_spec(120, 3, "de-DE"))
-    for c, rc in zip(calls, render_all(h, calls)):
-        text = " ".join(t.text for t in rc.turns)
-        n = len(LONG_DE.findall(text))
-        said += n > 0
-        if n > max(FIRST_MENTIONS, PER_1000 * len(text.split()) / 1000):
-            dense.append(f"{c.id}: {n} in {len(text.split())} words")
+    dense, said = _dense((plan_of(EXAMPLES / "sales_pov.corpus", text=sales_spec(120, 3, "de-DE")),), LONG_DE)
     assert said >= 20
     assert not dense, f"{len(dense)} calls: {dense[:8]}"
