@@ -167,7 +167,9 @@ def _undone_fixes(ck, decls: list[n.WhenDecl], whens: list[P.WhenSpec]) -> None:
             continue
         for j in range(i + 1, len(whens)):
             dj, wj = decls[j], whens[j]
-            if _disjoint(di.cond, dj.cond) or _narrows(_atoms(dj.cond), _atoms(di.cond)):
+            xi, xj = _atoms(di.cond), _atoms(dj.cond)
+            # a strictly narrower later block overrides on purpose; one of the same condition undoes the fix
+            if _disjoint(di.cond, dj.cond) or _narrows(xj, xi) and not _narrows(xi, xj):
                 continue
             both = _both(di.cond, dj.cond)
             nodes = {x.name.value: x for x in dj.fields}

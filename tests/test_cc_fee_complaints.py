@@ -182,3 +182,11 @@ def test_a_later_when_that_undoes_a_fixed_field_is_a_warning():
     assert _warned(disjoint) == []  # a callback never is a transfer or an escalation
     either = first.replace("when channel == text {", "when channel == text or device_type == landline {")
     assert [f for f, _ in _warned(either)] == ["Hold_time", "Interruptions_count"]  # an `or` is never proved apart
+
+
+def test_a_later_when_of_the_same_condition_undoing_a_fix_is_a_warning():
+    """The reviewer's case: a later block of the same condition draws the fixed
+    field again for every call the fix was for (not a narrowing override)."""
+    same = TEXT.replace(CHAT, CHAT + "\n  when channel == text {\n"
+                                     "    field Hold_time: lognormal(median 20.0, sigma 0.9) clamp 0.0..900.0\n  }")
+    assert [f for f, _ in _warned(same)] == ["Hold_time"]

@@ -80,6 +80,7 @@ def test_a_kpi_on_a_dashboard_is_not_authority(which, builds):  # noqa: F811
     hits = _labelled(which, builds, re.compile(r"\b(cost per acquisition|revenue per rep)\b.*\b(dashboard|board "
                                                r"metric|monthly review)|started (asking about|tracking)", re.I))
     bad = [h for h in hits if "authority" in h[2] and not re.search(r"sign|approv|decid|procurement", h[1], re.I)]
+    assert hits or which == "sales_pov", "not vacuous: the generated calls say the KPI line"
     assert not bad, (len(bad), len(hits), bad[:5])
     # a {term} said as a noun after "asking about" ("asking about shipper") is gone with it
     assert not _labelled(which, builds, re.compile(r"(board|leadership team) (just )?started asking about", re.I))

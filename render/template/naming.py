@@ -513,7 +513,9 @@ def people_less(S: Any, drafts: list[Draft]) -> None:
     kept = [0]
 
     def sub(m: re.Match) -> str:
-        v = short[m.group(0).lower()]
+        v = short.get(m.group(0).lower())
+        if v is None:  # a case-folded match whose lower case is another string ("İ"): as said
+            return m.group(0)
         return v[0].upper() + v[1:] if m.group(0)[:1].isupper() else v
 
     def without(s: str, side: str, d: Draft) -> str:
