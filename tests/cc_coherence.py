@@ -179,12 +179,15 @@ def asides(turns: list[tuple[str, str]], loc: str, intent: str) -> list[tuple[in
 
 
 # ---- 4. the change said done before the caller gave what it changes to --------------------------------
-DONE = {"de": re.compile(r"(?:Auszüge|Anschrift|Adresse)[^.?!]*(?:gehen|gilt|wird verwendet|ist aktualisiert)"
-                         r"[^.?!]*(?:ab sofort|ab heute|an (?:die|Ihre) neue)|"
-                         r"(?:gehen|gilt)[^.?!]*(?:ab sofort|ab heute)[^.?!]*(?:neue Adresse|neue Anschrift)", _I),
-        "en": re.compile(r"(?:go to|sent to|applies|is used|goes to)[^.?!]*(?:new address|new home)|"
-                         r"new address[^.?!]*(?:applies|is used)[^.?!]*(?:today|right away|immediately)", _I)}
-GIVEN = {"de": re.compile(r"(?:straße|str\.|weg|platz|allee|gasse|ring|damm|ufer)\s+\d+|\d+,? in\b", _I),
+# (said as done: "from today", "is updated"; "letters go to the new address once it is changed" is not)
+DONE = {"de": re.compile(r"(?:Auszüge|Anschrift|Adresse)[^.?!]*(?:gehen|gilt|wird verwendet)[^.?!]*(?:ab sofort|ab heute)|"
+                         r"(?:ab sofort|ab heute)[^.?!]*(?:neue Adresse|neue Anschrift)|"
+                         r"(?:Adresse|Anschrift) ist (?:\w+ )?aktualisiert", _I),
+        "en": re.compile(r"(?:go to|sent to|applies|is used|goes to)[^.?!]*(?:from today|from now on|right away|"
+                         r"immediately)|(?:from today|from now on)[^.?!]*(?:go to|sent to)[^.?!]*new|"
+                         r"address (?:is|has been) (?:\w+ )?updated", _I)}
+GIVEN = {"de": re.compile(r"(?:straße|str\.|weg|platz|allee|gasse|ring|damm|ufer)\s+\d+|\d+,? in\b|"
+                         r"\b[A-ZÄÖÜ][\wäöüß.-]+ \d{1,4}[a-z]?,\s*(?:in\s+)?[A-ZÄÖÜ]"),
          "en": re.compile(r"\b\d+ [A-Z]\w+ (?:Street|Avenue|Road|Lane|Drive|Way|Court|Place|Boulevard)\b|"
                           r"\b(?:Street|Avenue|Road|Lane|Drive|Way|Court|Place|Boulevard),? in\b")}
 

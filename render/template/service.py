@@ -1542,6 +1542,7 @@ class Service:
                 fills[side] = [self.k("more.caller_upset") if k == plain else k for k in fills[side]]
         self.step_at = step_at
         self.drafts = drafts
+        fixed = self.k(f"more.{self.intent}.agent_fixed") if self.intent else None
         for i in range(n):
             self.at = i  # the turn being drawn: the agent turns after it may still change their step (`_answers`)
             p = sp[i]
@@ -1558,6 +1559,10 @@ class Service:
                 kw[AGENT] = True  # (no slot has this name: `{@...}` composes, it is never looked up)
             d.weight = 1.0 if side == "caller" else 0.9
             d.fills = list(fills[side])
+            if side == "agent" and i < self.verified + 2 and fixed:
+                # the request done on the way ("statements go to your new address") only once the caller has
+                # answered the first question after the identity check: never in the turn asking where they moved
+                d.fills = [f for f in d.fills if f != fixed]
             d.rep = False  # one reaction, one aside, one detail: never two of a kind in a turn
             if self.chat:
                 d.cap, d.grow = 28, False  # typed: short messages, never a monologue
