@@ -90,12 +90,19 @@ YES_NO = {"de": re.compile(r"\b(?:ja|jap|jep|jo|nein|nee|ne|genau|richtig|stimmt
           "en": re.compile(r"\b(?:yes|yeah|yep|yup|no|nope|nah|not|never|right|correct|exactly|sure|"
                            r"of course|certainly|maybe|perhaps|think|know|once|twice|actually|absolutely|"
                            r"indeed|okay|ok|hm+|mhm|uh-huh|just|only|nothing|all|believe|possibly|probably)\b|n't\b", _I)}
+# what a caller says to news, not to a question ("Very good, that makes it easier" to "was that your payment?")
+REACTION = {"de": re.compile(r"\b(?:sehr gut|super|perfekt|prima|schön|interessant|gut zu wissen|wunderbar|"
+                             r"so ist (?:es|das) einfacher|das wusste ich nicht|keine ahnung, dass|praktisch|"
+                             r"das ist (?:mir )?lieber|das hilft)\b", _I),
+            "en": re.compile(r"\b(?:very good|great|perfect|lovely|nice|interesting|good to know|wonderful|"
+                             r"that's easier|that makes it easier|I didn't know|handy|that helps|I prefer that)\b", _I)}
 # the caller asks to hear it again: no answer owed yet
 _REPEAT = {"de": re.compile(r"wiederholen|noch ?mal sagen|erneut sagen|noch einmal sagen|nicht verstanden", _I),
            "en": re.compile(r"repeat|say that again|one more time|didn't catch|come again|missed that", _I)}
 # a promise to read out numbers
-NUMBERS_PROMISE = {"de": re.compile(r"\bZahlen\b[^.?!]*\bvor\b|lese Ihnen[^.?!]*vor", _I),
-                   "en": re.compile(r"\bread\b[^.?!]*\b(?:numbers|figures|digits)\b", _I)}
+NUMBERS_PROMISE = {"de": re.compile(r"\b(?:ich|wir) (?:lese|lesen) Ihnen\b[^.?!]*\bvor\b", _I),
+                   "en": re.compile(r"\b(?:I'll|I will|let me|we'll)\s+(?:read|say)\b[^.?!]*"
+                                    r"\b(?:numbers|figures|digits)\b", _I)}
 _NUMBER = re.compile(r"\d")
 # the branch said to be closed (or far), to an offer that did not speak of the branch
 BRANCH = {"de": re.compile(r"\bFiliale\b", _I), "en": re.compile(r"\bbranch\b", _I)}
@@ -138,7 +145,7 @@ def fit(turns: list[tuple[str, str]], loc: str) -> list[tuple[int, str]]:
             body = _strip(text)
             first = " ".join(_sentences(body)[:2])
             said = {w.lower() for w in _LONG.findall(first)}
-            if q and body and not _REPEAT[lang].search(body) and not YES_NO[lang].search(first) \
+            if q and body and REACTION[lang].search(first) and not YES_NO[lang].search(first) \
                     and "[INTERRUPTS]" not in text and not said & {w.lower() for w in _LONG.findall(q)}:
                 out.append((i, f"{q} -> {first}"))
             gone = BRANCH_GONE[lang].search(body)
@@ -192,6 +199,9 @@ GIVEN = {"de": re.compile(r"(?:straße|str\.|weg|platz|allee|gasse|ring|damm|ufe
                           r"\b(?:Street|Avenue|Road|Lane|Drive|Way|Court|Place|Boulevard),? in\b")}
 
 
+_IF = re.compile(r"\b(?:once|when|as soon as|after|sobald|wenn|nachdem)\b", _I)
+
+
 def order(turns: list[tuple[str, str]], loc: str, intent: str) -> list[tuple[int, str]]:
     if intent != "address_change":
         return []
@@ -203,7 +213,7 @@ def order(turns: list[tuple[str, str]], loc: str, intent: str) -> list[tuple[int
                 break
             continue
         m = DONE[lang].search(text)
-        if m:
+        if m and not _IF.search(text[max(0, m.start() - 40):m.start()]):  # "once the address is updated": not done
             out.append((i, m.group()))
     return out
 
