@@ -41,7 +41,10 @@ LEFTOVERS = [r"(?<![\w-])(?!(?:that|had)\b)(\w+) \1(?![\w-])", r" ,", r"\w 'd\b"
              # a habit of naming one's own title ("talking as the Chief Revenue Officer", 101 times in 65 calls)
              r"\b[Ss]peaking as the [A-Z]|\b[Tt]alking as the [A-Z]|Aus Sicht der Rolle",
              # a name said twice in a row ("hearing you right, Dana, Dana, reviews are manual")
-             r"\b([A-Z]\w+), \1\b"]
+             r"\b([A-Z]\w+), \1\b",
+             # a daypart slot ("this afternoon") after words that want the bare part of the day (s21: "Enjoy the
+             # this afternoon" 38 and "Good this morning" 24 times in 1,000 generated calls)
+             r"\b(?:[Gg]ood|the) this (?:morning|afternoon|evening)\b"]
 
 
 def _build(spec):
