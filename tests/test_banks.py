@@ -352,3 +352,76 @@ def test_no_colour_template_says_a_signal_term():
         assert found == {}, f"{loc}: {json.dumps(found, ensure_ascii=False)[:800]}"
     assert signals.template_terms("en-US", "[a quick chat|the pricing] {x}") == ["pricing"]
     assert signals.template_terms("en-US", "a quick chat about {x}") == []
+
+
+# ---- the most repeated sales templates keep their variety ---------------------------------
+
+# en-US sales templates drawn in a large share of calls, each found by a phrase only it says in
+# its key: on 1,000 generated calls their sentences were the most repeated ones across calls
+# once the account's and people's names are masked (benchmarks/bench_quality.py
+# verbatim_names_masked), because each said its six-plus-word sentence in a handful of wordings
+SPREAD_TEMPLATES = (
+    ("open.filler", "Still okay on your end"), ("open.filler", "are we expecting anyone else from"),
+    ("open.filler", "you've got a lot on at"), ("open.checkin", "treating you"),
+    ("open.checkin", "with you and the team at"), ("open.greet", "with everything going on at"),
+    ("nextsteps.more", "who should be there"), ("nextsteps.more", "If that timing doesn't hold"),
+    ("nextsteps.more", "the team leads' meeting at"), ("nextsteps.more", "from companies a lot like"),
+    ("smalltalk.more", "I'm getting some time back"), ("smalltalk.more", "fiddling with docking stations"),
+    ("smalltalk.more", "a busy planning cycle at"), ("smalltalk.more", "Lots of handover this week"),
+    ("smalltalk.more", "nothing I can't handle"), ("smalltalk.more", "business as usual"),
+    ("smalltalk.newyear.good", "and the office is full again"),
+    ("smalltalk.more_seller", "Someone on my team flagged"), ("smalltalk.seller.good", "sounds like things are"),
+    ("reference.check", "is that still where things stand"), ("reference.check", "is that still where things are"),
+    ("reference.check", "did I capture that correctly"),
+    ("bq.pricing_model.ask", "just so I'm comparing like for like"),
+    ("bq.pricing_model.ask", "for a full three-year deal"), ("bq.contract.ask", "Would it be possible to"),
+    ("obj.defer", "get the right people on it for"), ("obj.defer", "come back with something concrete for"),
+    ("obj.defer", "It deserves a real answer"), ("obj.address_lead_prev", "we've done our homework"),
+    ("cont.seller", "Quickly finishing that thought"), ("cont.seller", "to close the loop on that"),
+    ("intro.welcome", "and we'll come back to it"), ("setup.intro", "tell the group what's on your plate"),
+    ("close.seller", "really appreciate it, and thanks"), ("close.seller", "pull together a summary"),
+    ("close.seller", "more than enough"), ("agenda.check", "Does that match what you wanted"),
+    ("agenda.signoff", "who does what in the first weeks at"),
+    ("demo.more", "your customer success manager"), ("demo.check", "do you think that'd be"),
+    ("demo.check", "in their weekly one-on-ones"), ("demo.check", "what do you think of that"),
+    ("demo.react_more.reluctant", "Don't get me wrong, I'm not against it"),
+    ("demo.react_more.champion", "In my head I'm already working out"),
+    ("demo.transition", "here's what a manager at"), ("demo.reporting.more", "straight to their inbox"),
+    ("disc.process.answer", "Each of our team leads"), ("disc.process.answer", "A lead listens after complaints"),
+    ("disc.process.answer", "a couple of our leads at"), ("disc.visibility.answer", "in our pipeline review at"),
+    ("disc.metrics.answer", "'s leadership cares about"), ("disc.insight", "a date both sides agreed on"),
+    ("setup.competitor", "Just so I understand the landscape"), ("setup.pain", "what's the one thing you'd fix first"),
+    ("setup.small_talk_follow", "Is there anything"), ("setup.signal", "feel good about the next step"),
+    ("voice.more.champion", "something concrete for our"), ("work.demo", "Give me a second to share my screen"),
+    ("pain.react", "Good that you said it plainly"), ("comp.react", "teams who look at both of us"),
+)
+MIN_LONG_WORDINGS = 24  # before: a median of 12 and as few as one (for all 60 together: min 31, median 514 after)
+
+
+def _long_wordings(template: str) -> int:
+    """How many differently worded sentences of six or more words (the verbatim share's unit) a
+    template can say, every slot said as one and the same word (a name is what masking hides)."""
+    from corpusc.builder import quality
+    from corpusc.render.template.language import compile_template
+    from corpusc.render.template.signals import sayings
+    out = set()
+    for s in sayings(compile_template(template), 100000):
+        for x in quality.sentences(s.replace("{}", "NAME")):
+            w = quality.words(x)
+            if len(w) >= quality.MIN_SENTENCE:
+                out.add(" ".join(w))
+    return len(out)
+
+
+def test_the_wording_count_sees_a_fixed_sentence_as_one():
+    assert _long_wordings("Is that still accurate at {co}, {you}?") == 1
+    assert _long_wordings("[Is that still accurate|Does that still hold] at {co}, {you}? [Yes.|No.]") == 2
+    assert _long_wordings("Good to [see|hear] you, {you}.") == 0  # five words: not counted
+
+
+@pytest.mark.parametrize("key,phrase", SPREAD_TEMPLATES, ids=[f"{k}:{p}" for k, p in SPREAD_TEMPLATES])
+def test_the_most_repeated_sales_templates_say_their_long_sentences_many_ways(key, phrase):
+    found = [t for t in banks.raw_bank("en-US")[key] if phrase in t]
+    assert len(found) == 1, f"{key}: {len(found)} templates say {phrase!r}"
+    n = _long_wordings(found[0])
+    assert n >= MIN_LONG_WORDINGS, f"{key} ({phrase!r}): {n} wordings of its long sentences"

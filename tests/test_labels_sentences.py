@@ -182,8 +182,8 @@ def test_rollout_durations_carry_timeline(which, builds):
                     n += 1
                     if not any(W._type(s) == "timeline" for s in _covering(surf, a, b)):
                         bad.append((gt["call_id"], q[:100]))
-    if which == "sales_pov":
-        assert n >= 1, n
+    if which == "generated":
+        assert n >= 1, n  # not vacuous (sales_pov's 14 calls may say no rollout length)
     assert not bad, (len(bad), n, bad[:4])
 
 

@@ -272,7 +272,7 @@ REPLIES = [
     (r"^(?:A few days|A little|Ein paar Tage|Ein bisschen), (?:not enough|never enough|nie genug|zu wenig)",
      r"time off|get away|break|frei nehmen|abschalten"),
     (r"^(?:Nothing crazy|Not much|Nichts Großes|Nicht viel), ", r"weekend|plans|Wochenende|vor\b"),
-    (r"^(?:Mostly hybrid|Hybrid|Meistens hybrid)\b", r"office|remote|Büro"),
+    (r"^(?:Mostly hybrid|Hybrid|Meistens hybrid)\b", r"office|remote|going in|at home|Büro"),
 ]
 
 
