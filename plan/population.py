@@ -854,7 +854,11 @@ class Expander:
                               if isinstance(meta.get(k), (int, float)) and not isinstance(meta.get(k), bool))
         # never fewer turns than the domain's calls need to play their outcome (plot.json `min_turns`: a
         # bank call's greeting, request, identity check, two exchanges of the outcome and close)
-        turns = max(self.min_turns, min(80, int(round(max(duration * 0.3, talk) / (CHAT_MESSAGE_SEC if chat else 12.0)))))
+        per = CHAT_MESSAGE_SEC if chat else 12.0
+        turns = max(self.min_turns, min(80, int(round(max(duration * 0.3, talk) / per))))
+        # and those turns take their time: a call shorter than its domain's fewest turns need is lengthened to them
+        # (a 142 s bank chat has nine messages to type, not the six its length would give; as a hand-over's turns do)
+        duration += max(0.0, self.min_turns * per - max(duration * 0.3, talk))
         # room for what the metadata says happened: a hold is announced, agreed to and returned from
         # (three turns), a silence sits before a caller's turn, each interruption cuts into a turn
         turns = min(80, max(turns, 4 + 3 * _positive(meta.get("Hold_time")) + 2 * _positive(

@@ -91,6 +91,7 @@ KINDS = {
              r"right away|straight away|without delay|immediately|earliest|now|day|easter|christmas|spring|summer|"
              r"autumn|winter|gestern|heute|"
              r"letzte|vor |seit|woche|monat|morgen|abend|nacht|wochenende|ersten|ende|anfang|bald|sofort|möglich|"
+             r"zehnten|fünfzehnten|tenth|fifteenth|uhr|halb|gegen \w+|spät|früh|o'clock|late|early|noon|mittag|"
              r"unverzüglich|jetzt|tag|frühjahr|sommer|herbst|winter|ostern|weihnacht|umgehend|ab da|january|"
              r"february|march|april|may|june|july|august|september|october|november|december|januar|februar|"
              r"märz|mai|juni|juli|oktober|dezember"),
