@@ -35,6 +35,10 @@ from .test_reader_sales import _calls, _lang, builds  # noqa: F401 (the fixture)
 PAIN = {
     "en": r"\blost (a|two|one of our|our|a big|a good)\b[^.]*\b(customer|client|shipper|account|deal)s?"
           r"|nobody had a good answer|no one had a good answer|spot[- ]checks?"
+          # the same pain line's other wordings (var-d: the banks say it several ways)
+          r"|(?:nobody|no one|not one person)(?: in the room)? (?:had a (?:good|solid|real|straight) answer"
+          r"|could explain it|could say why|could put a number on it|knew where to start)"
+          r"|giving away margin"
           r"|review(ing)? (probably |maybe |about )?(\w+ )?percent|nobody updated|never (really )?gets shared"
           r"|no one could tell you|drives me crazy|basically trial and error|give away margin"
           r"|we don't see the vast majority|don't know what she does differently|knowledge (never|walks out)",
