@@ -64,6 +64,14 @@ def corpus(request, tmp_path_factory):
     return _build(spec)
 
 
+def _shortest(t: str) -> str:
+    """A template's shortest wording ("[Nice|Love that], {you}." -> "Nice, {you}."): its own words are the
+    fewest it can say (a greeting of one word and a name matches any sentence that starts with that word)."""
+    while "[" in t:
+        t = re.sub(r"\[([^\[\]]*)\]", lambda m: min(m.group(1).split("|"), key=lambda a: len(a.split())), t)
+    return t
+
+
 def _patterns(loc: str, *pats: str, words: int = 3) -> list[re.Pattern]:
     """The templates of the bank keys matching `pats` as patterns, those with
     at least `words` words of their own (a template of slots matches anything)."""
@@ -73,7 +81,7 @@ def _patterns(loc: str, *pats: str, words: int = 3) -> list[re.Pattern]:
         if not isinstance(lst, list) or not any(fnmatchcase(k, p) for p in pats):
             continue
         for t in lst:
-            if isinstance(t, str) and len(re.sub(r"\{[^}]*\}", "", t).split()) >= words:
+            if isinstance(t, str) and len(re.findall(r"\w+", re.sub(r"\{[^}]*\}", "", _shortest(t)))) >= words:
                 out.append(re.compile(_regex(compile_template(t)), re.I))
     return out
 
