@@ -425,3 +425,58 @@ def test_the_most_repeated_sales_templates_say_their_long_sentences_many_ways(ke
     assert len(found) == 1, f"{key}: {len(found)} templates say {phrase!r}"
     n = _long_wordings(found[0])
     assert n >= MIN_LONG_WORDINGS, f"{key} ({phrase!r}): {n} wordings of its long sentences"
+
+
+# en-US sales templates whose long sentences were the most repeated across calls once a buyer no longer
+# says the account's own name (branch `names`: a buyer's stock line lost the name that had made it
+# unique, so "Perfect, I'll block the slot to prepare our view." recurred in 9 of 1,000 calls): each now
+# says its six-plus-word sentences in at least MIN_BUYER_WORDINGS ways (before: a median of 24, as few as 1)
+BUYER_SPREAD_TEMPLATES = (
+    ("nextsteps.reply", "to get our thoughts in order"), ("nextsteps.reply", "to pressure-test it"),
+    ("nextsteps.reply", "at our next team huddle"), ("nextsteps.reply", "I'll dig into it"),
+    ("nextsteps.reply", "as soon as it comes in"), ("nextsteps.reply_cool", "it's crunch time for us"),
+    ("smalltalk.reply", "on the days we have team meetings"), ("smalltalk.newyear.good", "there's a good buzz"),
+    ("smalltalk.any.rough", "our VPN died"), ("smalltalk.any.rough", "I'm running on fumes"),
+    ("smalltalk.winter.rough", "scrape the windshield"), ("smalltalk.more", "report filters"),
+    ("voice.more.skeptic", "Whatever we add has to be"), ("voice.more.defender", "evolved over a long time"),
+    ("voice.more.champion", "When I floated"), ("voice.more.champion", "The shops we lose deals to"),
+    ("voice.more.champion", "proof it works"),
+    ("voice.more.reluctant", "ahead of a decision like this"), ("voice.more.reluctant", "we can back out of"),
+    ("voice.more.reluctant", "I still hear grumbling"), ("voice.more.reluctant", "The thing I keep coming back to"),
+    ("voice.more.analytical", "a short list of follow-ups"), ("voice.tail.analytical", "broken out by team"),
+    ("voice.open.analytical", "to ground this"),
+    ("intro.hello", "so I'm keen to hear more"), ("intro.purpose.reluctant", "sit back and listen"),
+    ("intro.purpose.defender", "through their eyes"), ("intro.purpose.analytical", "nitpicky"),
+    ("intro.welcome", "Thanks for flagging that"),
+    ("cont.buyer", "One more thing I want to raise"), ("cont.buyer", "it goes a bit deeper"),
+    ("cont.seller", "a last word on this"),
+    ("cool.more", "I'll be straight with you"), ("cool.more", "The momentum"),
+    ("cool.reference", "has slipped down the list"), ("cool.reference", "A fair bit of it has"),
+    ("cool.reference", "That's a fair record of it"), ("cool.reply", "to think that far"),
+    ("cool.reply_open", "with everything going on"),
+    ("reference.check", "or am I missing a piece"), ("reference.objection_you", "pushed back a little on"),
+    ("reference.reply.reluctant", "from where I sit"), ("reference.reply.champion", "to anyone who'll listen"),
+    ("setup.signal", "what's jumping out at you"), ("setup.small_talk_follow", "heads-down on"),
+    ("setup.obj.timeline", "Timing-wise"), ("setup.obj.implementation", "Is that workable"),
+    ("agenda.check", "Does that flow make sense"), ("agenda.check", "Just before I start"),
+    ("agenda.ok.defender", "ask me whatever you need"), ("agenda.discovery", "Here's the rough plan"),
+    ("agenda.discovery", "close on next steps"), ("agenda.signoff", "tie up the loose ends"),
+    ("moment.neg.body", "can see the appeal of"), ("moment.neg.body", "against our own records"),
+    ("moment.neg.body", "a heavy lift"), ("moment.pos.body", "the way you laid it out"),
+    ("moment.seller.pos", "From what we see"),
+    ("nextsteps.say", "What I need from you"), ("nextsteps.say", "here's how I see it"),
+    ("nextsteps.more", "you want to talk anything through"),
+    ("work.signoff", "unchanged from the draft"), ("ack.seller", "you're not the first to say that"),
+    ("ack.seller", "you're in good company there"), ("open.filler", "Just so we're on the same page"),
+    ("open.reply", "keeps things interesting"), ("peer.more", "sooner rather than later"),
+    ("wrap.reply", "That covers it"),
+)
+MIN_BUYER_WORDINGS = 48
+
+
+@pytest.mark.parametrize("key,phrase", BUYER_SPREAD_TEMPLATES, ids=[f"{k}:{p}" for k, p in BUYER_SPREAD_TEMPLATES])
+def test_the_buyers_most_repeated_templates_say_their_long_sentences_many_ways(key, phrase):
+    found = [t for t in banks.raw_bank("en-US")[key] if phrase in t]
+    assert len(found) == 1, f"{key}: {len(found)} templates say {phrase!r}"
+    n = _long_wordings(found[0])
+    assert n >= MIN_BUYER_WORDINGS, f"{key} ({phrase!r}): {n} wordings of its long sentences"

@@ -86,7 +86,8 @@ def test_a_kpi_on_a_dashboard_is_not_authority(which, builds):  # noqa: F811
     assert not _labelled(which, builds, re.compile(r"(board|leadership team) (just )?started asking about", re.I))
 
 
-SENT_STEP = re.compile(r"^(okay|fine), send it( over)?\.$|^email me\.$|^send (it anyway|what you have)\.$"
+SENT_STEP = re.compile(r"^(okay|fine|great|perfect|alright), (send|shoot) it( over)?\.$|^email me\.$"
+                       r"|^send (it anyway|what you have)\.$"
                        r"|^forwarding it on\.$", re.I)
 NOT_STEP = re.compile(r"^(no promises|when i can|sounds like a plan|great plan|we'll see|let's see)\.$", re.I)
 
