@@ -138,8 +138,10 @@ def name_less(S: Any, drafts: list[Draft]) -> None:
             rs = tuple(tuple(x) for x in refs.get(side, ()))
             hit = rows[side] = (rs, _prepared(names, rs))
         new = _plain_named(R, s, hit[0], names, said, d.slots, hit[1])
-        if new == s or _adds_signal(R.loc, new, s):
-            return s  # words that read as a signal ("our board"): as it was
+        if new == s or _adds_signal(R.loc, new, s) or _said_twice(new) > _said_twice(s):
+            # words that read as a signal ("our board"), or the stand-in said twice ("nobody owned it on our
+            # side, ... at least on our side"): as it was
+            return s
         if side in NAME_KEEPERS and _stock(new, facts):
             return s  # a rep's stock line without the name: as it was
         return new
