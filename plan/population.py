@@ -907,7 +907,7 @@ class Expander:
             more = ([1] if speakers[-1] == 0 else []) + [2, 1, 2]
             speakers = speakers + more
             turns = len(speakers)
-            duration += len(more) * (CHAT_MESSAGE_SEC if chat else 12.0)  # the hand-over's turns take their time
+            duration += len(more) * per  # the hand-over's turns take their time
         return fast(Call, id=call_id, kind="population", index=self.base + k, population=pop.name, date=d,
                     time=t, start=start, start_utc=start_utc, weekday=wd, timezone=pop.timezone, locale=locale,
                     length="short" if turns <= 20 else "medium" if turns <= 40 else "long", target_turns=turns,

@@ -421,10 +421,15 @@ def test_the_wording_count_sees_a_fixed_sentence_as_one():
 
 @pytest.mark.parametrize("key,phrase", SPREAD_TEMPLATES, ids=[f"{k}:{p}" for k, p in SPREAD_TEMPLATES])
 def test_the_most_repeated_sales_templates_say_their_long_sentences_many_ways(key, phrase):
+    _says_many_ways(key, phrase, MIN_LONG_WORDINGS)
+
+
+def _says_many_ways(key: str, phrase: str, least: int) -> None:
+    """The one en-US template of `key` that says `phrase` says its long sentences in `least` ways or more."""
     found = [t for t in banks.raw_bank("en-US")[key] if phrase in t]
     assert len(found) == 1, f"{key}: {len(found)} templates say {phrase!r}"
     n = _long_wordings(found[0])
-    assert n >= MIN_LONG_WORDINGS, f"{key} ({phrase!r}): {n} wordings of its long sentences"
+    assert n >= least, f"{key} ({phrase!r}): {n} wordings of its long sentences"
 
 
 # en-US sales templates whose long sentences were the most repeated across calls once a buyer no longer
@@ -476,7 +481,4 @@ MIN_BUYER_WORDINGS = 48
 
 @pytest.mark.parametrize("key,phrase", BUYER_SPREAD_TEMPLATES, ids=[f"{k}:{p}" for k, p in BUYER_SPREAD_TEMPLATES])
 def test_the_buyers_most_repeated_templates_say_their_long_sentences_many_ways(key, phrase):
-    found = [t for t in banks.raw_bank("en-US")[key] if phrase in t]
-    assert len(found) == 1, f"{key}: {len(found)} templates say {phrase!r}"
-    n = _long_wordings(found[0])
-    assert n >= MIN_BUYER_WORDINGS, f"{key} ({phrase!r}): {n} wordings of its long sentences"
+    _says_many_ways(key, phrase, MIN_BUYER_WORDINGS)

@@ -14,7 +14,7 @@ import statistics
 import subprocess
 import sys
 
-from .conftest import ROOT
+from .conftest import sales_spec_path
 
 
 def _per_1000(out) -> dict[str, float]:
@@ -37,10 +37,8 @@ def _per_1000(out) -> dict[str, float]:
     return {s: statistics.median(v) for s, v in rates.items()}
 
 
-def test_a_buyer_seldom_says_its_own_companys_name(tmp_path):
-    spec = tmp_path / "gen.corpus"
-    spec.write_text(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_spec.py"), "--calls", "80",
-                                    "--seed", "5"], capture_output=True, text=True, check=True).stdout)
+def test_a_buyer_seldom_says_its_own_companys_name(tmp_path, tmp_path_factory):
+    spec = sales_spec_path("en", tmp_path_factory, 80, {"en": 5})
     out = tmp_path / "out"
     run = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out), "--only",
                           "transcripts"], capture_output=True, text=True)
