@@ -1,7 +1,7 @@
 """The account's name said like people say it (render/template/naming.py):
 its first mentions, then plain words ("here", "our", "your team") where that
-makes no stock line; never a change that reads as a signal; German (no
-`account_refs`) untouched."""
+makes no stock line; never a change that reads as a signal; German by its
+own rules (prepositions whose plain words keep the case)."""
 
 from __future__ import annotations
 
@@ -105,5 +105,36 @@ def test_rules_keep_grammar():
     assert apply(buyer, "What we're measured on at Redfold is churn.") == "What we're measured on at Redfold is churn."
 
 
-def test_a_locale_without_rules_keeps_every_mention():
-    assert load_lexicon("de-DE").account_refs == {}
+def test_german_rules_keep_grammar():
+    """German says "bei uns" / "bei Ihnen" / "für Sie" where the case stays
+    the same; a possessive already says whose ("unser Ablauf bei Redfold" ->
+    "unser Ablauf"); never "uns bei uns"; "von" keeps the name (the plain
+    words would change the case: "der Leitung von uns")."""
+    refs = load_lexicon("de-DE").account_refs
+    seller = naming._rules("Redfold Logistik", "Redfold", tuple(tuple(x) for x in refs["seller"]))
+    buyer = naming._rules("Redfold Logistik", "Redfold", tuple(tuple(x) for x in refs["buyer"]))
+
+    def apply(rules, text):
+        for pat, reps, _ in rules:
+            text = pat.sub(lambda m: m.expand(reps[0]), text)
+        return text
+    assert apply(buyer, "Bei Redfold ist gerade Hochbetrieb.") == "Bei uns ist gerade Hochbetrieb."
+    assert apply(buyer, "Für Redfold passen Sie besser.") == "Für uns passen Sie besser."
+    assert apply(buyer, "Unser Ablauf bei Redfold ist nicht perfekt.") == "Unser Ablauf ist nicht perfekt."
+    assert apply(buyer, "Das gilt für uns bei Redfold.") == "Das gilt für uns bei Redfold."
+    assert apply(buyer, "Ich lege es der Leitung von Redfold vor.") == "Ich lege es der Leitung von Redfold vor."
+    assert apply(seller, "Wie läuft es bei Redfold Logistik?") == "Wie läuft es bei Ihnen?"
+    assert apply(seller, "Passt das für Redfold?") == "Passt das für Sie?"
+    assert apply(seller, "Ist das für Sie bei Redfold machbar?") == "Ist das für Sie bei Redfold machbar?"
+
+
+def test_german_mentions_fewer_than_the_banks_write(tmp_path_factory, monkeypatch):
+    spec = tmp_path_factory.mktemp("naming_de") / "gen.corpus"
+    spec.write_text(sales_spec(40, 3, "de-DE"), encoding="utf-8")
+    h, calls = plan_of(spec)
+    calls = [c for c in calls if c.locale == "de-DE"]
+    assert calls
+    with monkeypatch.context() as m:
+        before = _density(h, calls, _render(h, calls, m, on=False))
+    after = _density(h, calls, render_all(h, calls))
+    assert after < before - 3, (before, after)

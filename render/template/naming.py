@@ -84,7 +84,11 @@ def _runs(pattern: str, flags: int = 0) -> tuple[str, ...]:
 def _rules(name: str, short: str, refs: tuple) -> tuple:
     """The locale's rules for one side, compiled for this account's name
     (its full display name or its first word)."""
-    alt = "|".join(re.escape(x) for x in dict.fromkeys((name, short)) if x)
+    # the short name never as the first part of the full one ("bei Redfold" in "bei Redfold Logistics's"):
+    # under stand-ins (`_plain_named`) the full name is one word
+    rest = name[len(short):] if short and name != short and name.startswith(short) else ""
+    alt = "|".join(re.escape(x) + (f"(?!{re.escape(rest)})" if x == short and rest else "")
+                   for x in dict.fromkeys((name, short)) if x)
     out = []
     for p, r in refs:
         if "{co}'s" in p:  # a possessive: not "Redfold's doing well"
