@@ -370,7 +370,12 @@ def test_every_cited_turn_shows_the_persona(builds, sales_pov):
         # (session 22: generated English specs of 200 calls, seeds 2, 3, 4, leave 9.7%, 16.8% and 13.1% of
         # participants unclassified on main at 250d019 and 9.7%, 15.7%, 13.1% with the sales banks' variety:
         # sales_pov's 23 took 3 before it and 4 after, the draw moving one participant; a fifth is the bound)
-        assert len(unclassified) <= (n + len(unclassified)) // 5, (lang, len(unclassified), n)
+        # (session 23: a persona's own line waits for its last turn that could take one, and that count left out
+        # the turns that never take one: a moment's, and a wary voice's once a signing call's buyer said yes.
+        # Counting only the turns that could: these specs' 28 (en) and 25 (de) of 268 went to 18 and 14; seeds
+        # 5 and 7 (English, 200 calls) 8.6% and 9.0% at 250d019, 5.6% and 7.1% now. sales_pov keeps 3 of 23)
+        bound = 5 if lang == "sp" else 12
+        assert len(unclassified) <= (n + len(unclassified)) // bound, (lang, len(unclassified), n)
         for p in unclassified:
             assert "persona" not in p and len(p["persona_unclassified"]["evidence_turns"]) < 2, p
 

@@ -1755,8 +1755,10 @@ class Sales:
         # also read as buying intent: "before and after the pilot")
         if not (self.agenda_turn < i < self.ns_turn) or d.moment is not None or not self.R.has(key):
             return None
-        left = sum(1 for j in range(i + 1, self.ns_turn) if self.sp[j].id == pid
-                   and not {b.kind for b in self.beats_at.get(j, ())} & NOT_SHOWN)
+        # the turns still to come that could take such a line (never one whose words carry a moment)
+        left = sum(1 for j in range(i + 1, self.ns_turn) if self.sp[j].id == pid and j not in self.mom_at
+                   and not {b.kind for b in self.beats_at.get(j, ())} & NOT_SHOWN
+                   and not self._signed_quiet(self.voice[pid], j))
         return key if left < need else None
 
     def _signed_quiet(self, voice: str, i: int | None = None) -> bool:
