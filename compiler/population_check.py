@@ -226,7 +226,8 @@ def _atoms(c) -> list | None:
 
 
 def _disjoint(a, b) -> bool:
-    """Whether no call can match both conditions (an `==`/`in` test against one whose values it excludes)."""
+    """Whether no call can match both conditions (an `==`/`in` test against one whose values it excludes,
+    or an ordering against a test it lets no value of through: `_apart`)."""
     xa, xb = _atoms(a), _atoms(b)
     if xa is None or xb is None:
         return False
@@ -237,6 +238,54 @@ def _disjoint(a, b) -> bool:
             if (oa, ob) == ("in", "in") and not va & vb or (oa, ob) == ("in", "not") and va <= vb \
                     or (oa, ob) == ("not", "in") and vb <= va:
                 return True
+            if _apart(oa, va, ob, vb):
+                return True
+    return False
+
+
+_ORDER = ("<", "<=", ">", ">=")
+
+
+def _number(v: Any) -> float | None:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _range(op: str, v: float) -> tuple[float, bool, float, bool]:
+    """The values an ordering test lets through: (low, low included, high, high included)."""
+    inf = float("inf")
+    return {"<": (-inf, False, v, False), "<=": (-inf, False, v, True),
+            ">": (v, False, inf, False), ">=": (v, True, inf, False)}[op]
+
+
+def _inside(x: float, r: tuple[float, bool, float, bool]) -> bool:
+    lo, li, hi, hi_in = r
+    return (x > lo or li and x == lo) and (x < hi or hi_in and x == hi)
+
+
+def _apart(oa: str, va: frozenset, ob: str, vb: frozenset) -> bool:
+    """Whether two tests of one field let no value through together, where
+    one is an ordering (`hour < 18` and `hour >= 18`, `x == 3` and `x > 5`):
+    E0412 then reports nothing (reader s21). Values are taken as real numbers,
+    so `x < 5` and `x > 4` are not proved apart."""
+    if oa not in _ORDER and ob not in _ORDER:
+        return False
+    if oa not in _ORDER:
+        oa, va, ob, vb = ob, vb, oa, va
+    a = _number(next(iter(va)))
+    if a is None:
+        return False
+    ra = _range(oa, a)
+    if ob in _ORDER:
+        b = _number(next(iter(vb)))
+        if b is None:
+            return False
+        rb = _range(ob, b)
+        lo, li = max((ra[0], ra[1]), (rb[0], rb[1]), key=lambda x: (x[0], not x[1]))
+        hi, hi_in = min((ra[2], ra[3]), (rb[2], rb[3]), key=lambda x: (x[0], x[1]))
+        return lo > hi or lo == hi and not (li and hi_in)
+    if ob == "in":
+        nums = [_number(x) for x in vb]
+        return all(x is not None for x in nums) and not any(_inside(x, ra) for x in nums)
     return False
 
 

@@ -229,7 +229,7 @@ a hold.
 Move the block that fixes the field after the other one. A later block that
 only narrows the earlier one (`when channel == text and scenario == x`) is an
 intended override and is not reported, nor are blocks whose conditions exclude
-each other (`scenario == a` and `scenario == b`).""")
+each other (`scenario == a` and `scenario == b`, `hour < 18` and `hour >= 18`).""")
 
 
 # --- E05xx: emit --------------------------------------------------------------

@@ -190,3 +190,26 @@ def test_a_later_when_of_the_same_condition_undoing_a_fix_is_a_warning():
     same = TEXT.replace(CHAT, CHAT + "\n  when channel == text {\n"
                                      "    field Hold_time: lognormal(median 20.0, sigma 0.9) clamp 0.0..900.0\n  }")
     assert [f for f, _ in _warned(same)] == ["Hold_time"]
+
+
+def test_orderings_that_exclude_each_other_are_never_reported():
+    """reader s21: E0412 proved `==`/`in` tests apart, not orderings, so
+    `hour < 18` then `hour >= 18` was reported though no call matches both.
+    Orderings of one field that let no value through together (and an `in`
+    none of whose values an ordering lets through) are apart; overlapping
+    ones still warn, and `x < 5` / `x > 4` are not proved apart (values are
+    taken as real numbers)."""
+    def warned(first: str, later: str) -> bool:
+        """Whether the later of two blocks added after the chat block is reported for undoing the first's fix."""
+        # a field the chat block draws but does not fix: only the two blocks' own order is in question
+        extra = (f"  when {first} {{\n    field Silence_ratio: const(value 7)\n  }}\n"
+                 f"  when {later} {{\n    field Silence_ratio: normal(mean 21.0, sd 2.0) clamp 0.0..100.0\n  }}\n")
+        text = TEXT.replace(CHAT, CHAT + extra)
+        line = next(i for i, s in enumerate(text.splitlines(), 1) if "normal(mean 21.0" in s)
+        return ("Silence_ratio", line) in _warned(text)
+    for first, later in (("hour < 18", "hour >= 18"), ("hour <= 11", "hour > 11"), ("hour >= 18", "hour < 9"),
+                         ("hour in [7, 8]", "hour >= 12"), ("hour > 20", "hour in [9, 10]")):
+        assert not warned(first, later), (first, later)
+    for first, later in (("hour < 18", "hour >= 12"), ("hour <= 11", "hour >= 11"), ("hour < 5", "hour > 4"),
+                         ("hour in [7, 13]", "hour >= 12")):
+        assert warned(first, later), (first, later)
