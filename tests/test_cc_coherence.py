@@ -58,3 +58,27 @@ def test_request_said_done_after_the_caller_gave_it(found):
     """"Statements go to your new address from today" is said after the
     caller has said the new address, never in the turn asking for it."""
     assert found["order"] == []
+
+
+def test_an_agents_aside_asks_the_caller_nothing():
+    """An aside (`more.*.agent*`) is laid into a turn wherever the call has
+    room for it (drafting's `fit`), with no reply paired to it, so a question
+    in one went unanswered: "Darf ich fragen, was den Ausschlag gegeben hat?
+    ..." answered "Vielleicht in ein paar Jahren, dafür sind sie noch zu
+    jung" (the children's account asked in the same turn), "... war das noch
+    Ihre Zahlung?" answered about the caller's grown-up children (session 23,
+    the example's bank_service.00048 and .00155). An aside says; a question
+    the caller must answer is a step with its replies (`step.*`)."""
+    import json
+    from corpusc.render.template import banks
+    asked = []
+    for loc in banks.supported_locales():
+        for f in sorted((banks.PHRASES / loc).glob("pop_*.json")):
+            def walk(x, path):
+                if isinstance(x, dict):
+                    for k, v in x.items():
+                        walk(v, path + (k,))
+                elif isinstance(x, list) and "more" in path and path[-1].startswith("agent"):
+                    asked.extend((loc, ".".join(path), s) for s in x if isinstance(s, str) and "?" in s)
+            walk(json.loads(f.read_text(encoding="utf-8")), ())
+    assert not asked, asked[:5]
