@@ -482,3 +482,70 @@ MIN_BUYER_WORDINGS = 48
 @pytest.mark.parametrize("key,phrase", BUYER_SPREAD_TEMPLATES, ids=[f"{k}:{p}" for k, p in BUYER_SPREAD_TEMPLATES])
 def test_the_buyers_most_repeated_templates_say_their_long_sentences_many_ways(key, phrase):
     _says_many_ways(key, phrase, MIN_BUYER_WORDINGS)
+
+
+# the 75 en-US sales templates branch var-d varied (session 22, helper-104: the templates with the most
+# shared six-plus-word sentences once the names were gone, attributed by the words each template covers),
+# each found by a phrase only it says in its key: before var-d a median of 32 wordings, now 48 or more each
+VARIETY_D_TEMPLATES = (
+    ('disc.process.more', 'Anything written down goes into'), ('disc.process.more', 'everybody panics and tries'),
+    ('disc.process.more', 'nowhere near each other'), ('disc.tools.why', "the systems you've got today"),
+    ('disc.volume.more', "on a problem that should've been solved already"),
+    ('disc.volume.why', 'how many calls you handle'), ('disc.metrics.ask', 'a year from now this was fixed'),
+    ('disc.metrics.more', 'the customer goes quiet'), ('disc.metrics.follow', 'where you wanted to be'),
+    ('disc.ramp.answer', 'listening to old recordings when they can find them'),
+    ('disc.ramp.more', "there's never enough time in the week"),
+    ('disc.ramp.more', 'the better part of half a year'),
+    ('disc.priorities.answer', 'squeezing more out of the team we have'),
+    ('disc.priorities.follow', 'other things on your plate'), ('disc.previous.why', 'whatever tripped things up'),
+    ('disc.visibility.ask', 'the number you send up'),
+    ('disc.visibility.answer', "the deals I've been on myself and not much else"),
+    ('disc.visibility.answer', 'Too late, most of the time'),
+    ('disc.visibility.answer', "the late-stage deals and that's about it"),
+    ('disc.visibility.more', 'pull the real story out of people'),
+    ('disc.visibility.more', 'What the customer actually says is on the calls'),
+    ('pain.more', 'which is the wrong way round'), ('pain.more', 'our last leadership meeting about'),
+    ('pain.more', 'in accounts that should be ours'),
+    ('pain.more', 'every time leadership asks how things are going'),
+    ('comp.mention', "I should say we've also been"), ('comp.more.neutral', "we're comparing a few options"),
+    ('comp.more.reluctant', 'either one solves our actual problem'),
+    ('demo.dashboard.more', 'moments a manager would want to hear'),
+    ('demo.scorecards.show', 'confirming the account details'),
+    ('demo.alerts.more', 'the inbox fills up and nobody reads them'),
+    ('demo.reporting.show', 'what actually correlates with winning'),
+    ('demo.summaries.show', 'questions the customer asked'),
+    ('demo.admin.more', 'Anything anyone opens or downloads'),
+    ('demo.react.neutral', "That's clearer than I expected"),
+    ('demo.react.champion', "It's much easier to picture now"),
+    ('demo.react.analytical', 'a batch of real calls from my team'),
+    ('demo.react.analytical', "I'd like to sanity-check that"), ('demo.react.skeptic', 'Take me to the part'),
+    ('demo.react.reluctant', "a team that's already stretched"), ('demo.react.defender', "it's a lot of copy-paste"),
+    ('demo.react.defender', 'get their hands on it'), ('demo.react_more.analytical', 'what we measure today'),
+    ('demo.react_more.reluctant', "people who've done it one way for years"),
+    ('demo.react_more.defender', 'the way my team runs calls'), ('terms.more', 'so you can tell your team'),
+    ('signoff.signature.reply', 'I have signing authority'), ('signoff.training.ask', 'to get everyone up to speed'),
+    ('signoff.training.reply', 'since nobody can leave the floor for long'),
+    ('signoff.success_metrics.more', "it's written down for both sides"),
+    ('obj.frame.reluctant', 'Not to throw cold water on it'), ('obj.more.skeptic', "Every tool I've looked at"),
+    ('obj.more.defender', 'everyone knows how it works'), ('obj.raise.risk', 'What happens to all our call history'),
+    ('obj.resolved.pricing', 'The phased approach you laid out'),
+    ('obj.resolved.authority', 'I had a chance to sit down with'),
+    ('obj.resolved_more.defender', 'The folks on the floor'),
+    ('signal.lead.reluctant', 'Hypothetically, if we were to'),
+    ('signal.q.pilot', 'What does a typical pilot look like'), ('bq.onboarding.ask', 'And how quickly could'),
+    ('bq.adoption.ask', 'it turns into one more tab nobody opens'),
+    ('bq.adoption.answer', 'a manager stops logging in'), ('bq.roadmap.ask', 'in the next couple of releases'),
+    ('bq.crm.ask', 'without breaking our custom fields'), ('bq.crm.answer', 'that shows every field we write to'),
+    ('bq.pricing_model.ask', 'So I get this right for our finance folks'),
+    ('bq.pricing_model.ask', 'Is there anything that'), ('bq.security.ask', 'Azure AD login and user provisioning'),
+    ('bq.security.ask', 'your standard security questionnaire'),
+    ('bq.retention.ask', 'What happens to the recordings and transcripts'),
+    ('bq.roi.ask', 'In your experience, how fast'), ('bq.roi.answer', 'is somewhere around eight to ten months'),
+    ('bq.contract.ask', 'Are you open to letting us'), ('bq.contract.answer', 'a twelve-month agreement'),
+    ('anecdote.logistics', 'give away margin to close it'),
+)
+
+
+@pytest.mark.parametrize("key,phrase", VARIETY_D_TEMPLATES, ids=[f"{k}:{p}" for k, p in VARIETY_D_TEMPLATES])
+def test_var_d_templates_say_their_long_sentences_many_ways(key, phrase):
+    _says_many_ways(key, phrase, MIN_BUYER_WORDINGS)
