@@ -207,11 +207,17 @@ READER18 = {
 def test_a_paraphrase_does_not_break_the_phrase_it_sits_in(cc_text_build):
     """reader18 counted 'is there else I can do' (4), 'if good to know' (6),
     'that covers it stands out' (2), 'a bit case' / 'slightly while' (12) and
-    'I appreciate you your patience' (2) in two builds of the example."""
+    'I appreciate you your patience' (2) in two builds of the example; session 23 read "Geben Sie mir bitte,
+    wenn das zu viel auf einmal ist" (the paraphrase of "Sagen Sie mir bitte" that takes an object, before a
+    clause)."""
     bad = []
     for g, t in _calls(cc_text_build):
         for tr in t["turns"]:
             for name, pat in READER18.items():
                 if re.search(pat, tr["text"], re.I):
                     bad.append((g["call_id"], tr["index"], name, tr["text"][:100]))
+            m = re.search(r"\b(?:Geben|Nennen|Verraten) Sie mir bitte, wenn\b|\bGeben Sie mir bitte, (?:ob|was|welche\w*|"
+                          r"wie)\b", tr["text"])
+            if m:
+                bad.append((g["call_id"], tr["index"], "object verb before a clause", tr["text"][:100]))
     assert not bad, bad[:10]
