@@ -8,6 +8,9 @@ generator's own header and file name instead (docs/formats.md)."""
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+from importlib.resources import files
 from typing import Any
 
 from corpusc.plan.model import Call
@@ -19,67 +22,39 @@ from corpusc.render.text import inline, typed
 
 MARK = "---- DIALOGUE ----"
 
-# header labels per language; a key not listed is written as it is
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "call_id": "Call ID", "date": "Date", "time": "Time", "weekday": "Weekday", "start_utc": "Start (UTC)",
-        "timezone": "Time zone", "time_of_day_bucket": "Time of day", "agent": "Agent ID",
-        "agent_name": "Agent name", "team": "Team", "agent_shift": "Shift", "customer_segment": "Customer segment",
-        "channel": "Channel", "language": "Language", "region": "Region", "device_type": "Device",
-        "intent": "Intent", "scenario": "Scenario", "duration_sec": "Duration (s)", "AWT": "Wait time (s)",
-        "Hold_time": "Hold time (s)", "Transfers_count": "Transfers", "Silence_ratio": "Silence ratio (%)",
-        "Silence_total_seconds": "Silence total (s)", "Interruptions_count": "Interruptions", "FCR": "FCR",
-        "repeat_call_within_72h": "Repeat call within 72h", "escalation": "Escalation",
-        "complaint_category": "Complaint category", "NPS_score": "NPS", "sentiment_score": "Sentiment",
-        "product": "Product", "amount_bucket": "Amount", "self_service_potential": "Self-service potential",
-        "automation_action_present": "Automation action", "automation_action_type": "Automation type",
-        "ANI": "ANI", "kb_article_used": "KB article used", "language_switch": "Language switch",
-        "pii_disclosure_flag": "PII disclosed", "script_adherence": "Script adherence (%)",
-    },
-    "de": {
-        "call_id": "Anruf-ID", "date": "Datum", "time": "Uhrzeit", "weekday": "Wochentag",
-        "start_utc": "Beginn (UTC)", "timezone": "Zeitzone", "time_of_day_bucket": "Tageszeit",
-        "agent": "Agent-ID", "agent_name": "Agent", "team": "Team", "agent_shift": "Schicht",
-        "customer_segment": "Kundensegment", "channel": "Kanal", "language": "Sprache", "region": "Region",
-        "device_type": "Gerät", "intent": "Anliegen", "scenario": "Szenario", "duration_sec": "Dauer (s)",
-        "AWT": "Wartezeit (s)", "Hold_time": "Haltezeit (s)", "Transfers_count": "Weiterleitungen",
-        "Silence_ratio": "Stilleanteil (%)", "Silence_total_seconds": "Stille gesamt (s)",
-        "Interruptions_count": "Unterbrechungen", "FCR": "Erstlösung",
-        "repeat_call_within_72h": "Wiederholungsanruf innerhalb 72 h", "escalation": "Eskalation",
-        "complaint_category": "Beschwerdekategorie", "NPS_score": "NPS", "sentiment_score": "Stimmung",
-        "product": "Produkt", "amount_bucket": "Betrag", "self_service_potential": "Self-Service-Potenzial",
-        "automation_action_present": "Automatisierung", "automation_action_type": "Automatisierungsart",
-        "ANI": "Rufnummer", "kb_article_used": "Wissensartikel genutzt", "language_switch": "Sprachwechsel",
-        "pii_disclosure_flag": "Personenbezogene Daten genannt", "script_adherence": "Leitfadentreue (%)",
-    },
-}
-# values that read differently per language (booleans, weekdays, channels, buckets)
-VALUES: dict[str, dict[Any, str]] = {
-    "en": {True: "yes", False: "no", "mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday",
-           "fri": "Friday", "sat": "Saturday", "sun": "Sunday"},
-    "de": {True: "ja", False: "nein", "mon": "Montag", "tue": "Dienstag", "wed": "Mittwoch", "thu": "Donnerstag",
-           "fri": "Freitag", "sat": "Samstag", "sun": "Sonntag", "voice": "Telefon", "text": "Chat",
-           "night": "Nacht", "morning": "Morgen", "midday": "Mittag", "afternoon": "Nachmittag",
-           "evening": "Abend", "early": "Früh", "late": "Spät", "day": "Tag"},
-}
-SPEAKERS = {"en": ("Agent", "Customer"), "de": ("Agent", "Kunde")}
+@lru_cache(maxsize=None)
+def _words(lang: str) -> dict[str, Any]:
+    """The dialogue's words in `lang` (backends/transcripts/locale/LANG.json: header labels, localized values,
+    speakers, decimal mark): language knowledge is data, a language is added with a file."""
+    doc = json.loads(files("corpusc.backends.transcripts").joinpath(f"locale/{lang}.json").read_text(encoding="utf-8"))
+    doc["values"] = {True if k == "true" else False if k == "false" else k: v for k, v in doc["values"].items()}
+    return doc
+
+
+@lru_cache(maxsize=None)
+def _languages() -> frozenset[str]:
+    return frozenset(p.name[:-5] for p in files("corpusc.backends.transcripts").joinpath("locale").iterdir()
+                     if p.name.endswith(".json"))
+
+
 LOCALIZED_KEYS = {"weekday", "channel", "time_of_day_bucket", "agent_shift"}
 
 
 def _lang(locale: str) -> str:
     lang = locale.split("-")[0].lower()
-    return lang if lang in LABELS else "en"
+    return lang if lang in _languages() else "en"
 
 
 def _value(key: str, v: Any, lang: str) -> str:
+    values = _words(lang)["values"]
     if isinstance(v, bool):
-        return VALUES[lang][v]
+        return values[v]
     if isinstance(v, dict):
         return ", ".join(f"{k}={_value(k, x, lang)}" for k, x in v.items())
-    if key in LOCALIZED_KEYS and v in VALUES[lang]:
-        return VALUES[lang][v]
-    if isinstance(v, float) and lang == "de":
-        return f"{v:g}".replace(".", ",")
+    if key in LOCALIZED_KEYS and v in values:
+        return values[v]
+    if isinstance(v, float) and _words(lang)["decimal"] != ".":
+        return f"{v:g}".replace(".", _words(lang)["decimal"])
     return "" if v is None else str(v)
 
 
@@ -89,10 +64,10 @@ def _line(text: str) -> str:
 
 def dialogue(call: Call, rc: RenderedCall) -> str:
     lang = _lang(call.locale)
-    labels = LABELS[lang]
+    labels = _words(lang)["labels"]
     out = [f"{labels.get(k, k)}: {_value(k, v, lang)}" for k, v in call_header(call).items()]
     out.append(MARK)
-    agent, customer = SPEAKERS[lang]
+    agent, customer = _words(lang)["speakers"]["agent"], _words(lang)["speakers"]["customer"]
     chat = call.medium == "chat"
     for t in rc.turns:
         if chat:  # typed: the waits are time between messages, no line of their own (render/text.typed)
@@ -121,7 +96,8 @@ def spitch_dialogue(call: Call, rc: RenderedCall, generator: str) -> str:
     # `key:value` with no space: the audio step keeps what follows the colon as the string value
     out = [f"{k}:{_spitch_value(v)}" for k, v in head.items()]
     out += ["", MARK]
-    agent, customer = SPEAKERS[_lang(call.locale)]
+    speakers = _words(_lang(call.locale))["speakers"]
+    agent, customer = speakers["agent"], speakers["customer"]
     for t in rc.turns:
         out += [f"[{c}]" for c in t.cues if c.startswith(("hold ", "silence "))]
         out.append(f"{agent if t.side == 'seller' else customer}: {_line(t.text)}")
