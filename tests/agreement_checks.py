@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -95,6 +96,7 @@ _S = _alt(EN_S)
 _S_NOUN = _alt(EN_S_AFTER_NOUN)
 _PLURAL = _alt(EN_PLURAL)
 EN_PLURAL_LOWER = {w.lower() for w in EN_PLURAL}
+_PEOPLE = _alt(EN_PLURAL[:EN_PLURAL.index("questions")])  # the people of the list (it names them first)
 # past forms written out, for "did caused"
 EN_PAST = """caused wanted needed used asked helped worked checked called decided started changed moved tried liked
 seemed looked showed handled managed went took got made had left""".split()
@@ -120,7 +122,7 @@ _PATTERNS = {
     "en.aux_form": re.compile(rf"\b(?P<subj>will|would|can|could|should|may|might|must|won't|can't|wouldn't|couldn't|"
                               rf"shouldn't|[Dd]on't|[Dd]oesn't|[Dd]idn't|(?<![\w,] )(?:Does|Did)(?: this| that| it| he| she| the [a-z]+)?){FILL} (?P<verb>{_AUX_AFTER}){_END}"),
     # a plural noun after "each" / "every" ("each managers only see"), "does" before a plural subject
-    "en.each_plural": re.compile(rf"\b(?P<subj>[Ee]ach|[Ee]very) (?P<verb>(?:[a-z]+ )?(?:{_PLURAL})){_END}"),
+    "en.each_plural": re.compile(rf"\b(?P<subj>[Ee]ach|[Ee]very) (?P<verb>(?:[a-z]+ )?(?:{_PEOPLE})){_END}"),
     "en.does_plural": re.compile(rf"\b(?P<verb>[Dd]oes|[Dd]oesn't){FILL} (?P<subj>{EN_PLURAL_DET} {_MODS}"
                                  rf"(?:{_PLURAL})){_END}"),
 }
@@ -201,6 +203,10 @@ def _slip(kind: str, m: re.Match, text: str, names: frozenset[str] | None = None
         if kind == "en.plural_s" and before == "how" and subj.lower().startswith("many"):
             # "how many calls does the team handle": an object
             return False
+        if kind == "en.person_s":
+            # no form of "I/you/we/they" takes an -s verb, after "and" or "let" too ("and you grades the
+            # output"); "you" after a verb or a preposition is its object ("what I need from you is")
+            return subj.lower() != "you" or before in EN_CLAUSE or before in ("and", "or")
         if before in EN_GOVERN or before.endswith("ing") and before != "assuming":
             # "finding the right calls is", "let Kira run"
             return False
@@ -225,22 +231,62 @@ def _slip(kind: str, m: re.Match, text: str, names: frozenset[str] | None = None
     return True
 
 
-def slips(text: str, locale: str = "en-US", names: frozenset[str] | None = None) -> list[tuple[str, str]]:
+# singular nouns ending in -s (a term's head read as plural by its -s otherwise)
+EN_S_SINGULAR = set("""analytics logistics news status basis series process access business class gas bus
+campus bonus census thesis analysis diagnosis emphasis crisis""".split())
+
+
+def plural_term(term: str) -> bool:
+    """Whether an English term of the spec is plural, by its head noun: the
+    word before " of " ("bill of materials": bill), else its last word,
+    ending in -s (not -ss, -us, -is; no abbreviation in capitals)."""
+    head = term.split(" of ")[0].split()[-1] if term.strip() else ""
+    return (len(head) > 2 and head.endswith("s") and not head.endswith(("ss", "us", "is", "'s"))
+            and not head[:-1].isupper() and head.lower() not in EN_S_SINGULAR)
+
+
+@lru_cache(maxsize=256)
+def _term_pattern(terms: frozenset[str]) -> re.Pattern | None:
+    if not terms:
+        return None
+    return re.compile(rf"(?<![\w-])(?P<subj>{_alt(terms)}){FILL} (?P<verb>{_S_NOUN}){_END}", re.IGNORECASE)
+
+
+def slips(text: str, locale: str = "en-US", names: frozenset[str] | None = None,
+          terms: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     """(pattern, the words around the match) for each slip in a turn's
     `text`; `names`: the first names of the people of the corpus (German
-    capitalises every noun: a name is known by the plan, not by its capital)."""
+    capitalises every noun: a name is known by the plan, not by its capital);
+    `terms`: the plan's industry terms that are plural (`plural_term`), a
+    subject of a plural verb ("en.term_s": "detention fees shows up")."""
     text = _CUE.sub("", text)
     prefix = "en." if locale.startswith("en") else "de." if locale.startswith("de") else None
     out = []
     if prefix is None:
         return out
-    for kind, pat in _PATTERNS.items():
+    pats = list(_PATTERNS.items())
+    if prefix == "en." and terms:
+        pats.append(("en.term_s", _term_pattern(terms)))
+    verbs = set()  # a verb found by two patterns is one slip (the first pattern's)
+    for kind, pat in pats:
         if not kind.startswith(prefix):
             continue
         for m in pat.finditer(text):
-            if _slip(kind, m, text, names):
+            if m.start("verb") not in verbs and _slip(kind, m, text, names):
+                verbs.add(m.start("verb"))
                 out.append((kind, text[max(0, m.start() - 40):m.end() + 25]))
     return out
+
+
+def terms_of(build: Path) -> frozenset[str]:
+    """The plural industry terms of a build's plan (`plural_term`)."""
+    plan = Path(build) / "plan.json"
+    if not plan.is_file():
+        return frozenset()
+    p = json.loads(plan.read_text(encoding="utf-8"))
+    inds = p.get("industries") or {}
+    return frozenset(t for i in (inds.values() if isinstance(inds, dict) else inds) for t in i.get("terms") or ()
+                     if plural_term(t))
 
 
 def names_of(build: Path) -> frozenset[str]:
@@ -265,9 +311,9 @@ def turns(build: Path) -> Iterator[tuple[str, int, str, str]]:
 def build_slips(build: Path) -> list[tuple[str, int, str, str]]:
     """(call id, turn, pattern, words) of every slip in a build."""
     out = []
-    names = names_of(build)
+    names, terms = names_of(build), terms_of(build)
     for cid, i, loc, text in turns(build):
-        for kind, said in slips(text, loc, names):
+        for kind, said in slips(text, loc, names, terms):
             out.append((cid, i, kind, said))
     return out
 
@@ -276,4 +322,4 @@ def counts(found: list[tuple[str, int, str, str]]) -> Counter:
     return Counter(k for _, _, k, _ in found)
 
 
-PATTERNS = tuple(_PATTERNS)
+PATTERNS = tuple(_PATTERNS) + ("en.term_s",)
