@@ -12,8 +12,10 @@ the other:
   en.like_s        a plural noun + like/such as + "a quoted example" + an -s verb
                    ('questions like "what ..." takes seconds')
   en.person_s      I / you / we / they + an -s verb ("you grades")
-  de.name_plural   a singular name / er / sie (she) + a plural verb ("weil Kira kümmern")
-  de.plural_sing   a German plural subject + a singular verb ("unsere Teamleiter kümmert")
+  de.name_plural   a singular name / er + a plural verb ("weil Kira kümmern")
+  de.main          a subject opening a German clause + a verb of the other number ("Unsere Juristen prüft")
+  de.clause        a subordinate clause's subject and its closing verb of the other number ("weil mein Team
+                   keine Zeit für die Einrichtung haben")
 
 A subject read as an object or after an inverted auxiliary ("let Kira run",
 "does it take", "make it work") is no slip: the word before it is looked at.
@@ -61,7 +63,7 @@ joining near against as install open use pick configure connect set update fix""
 # where a clause opens: a name or "it" right after one of these (or a sentence's start, or a comma) is the
 # clause's subject
 EN_CLAUSE = set("""because since if when so but that while as where unless until once whether though although
-cause plus then know think guess hope say said means mean maybe""".split()) | {"", ","}
+plus then know think guess hope say said means mean maybe""".split()) | {"", ","}
 EN_DET = set("the your our their my a an this that whose these those all most many some both".split())
 # what may stand between a subject and its verb: a filler, an adverb ("it usually clear" is a slip too)
 FILL = r"(?:,? (?:um|uh|er|erm|you know|I mean),?)?(?: (?:usually|often|always|just|still|really|also|never|" \
@@ -113,6 +115,10 @@ _PATTERNS = {
     "en.one_base": re.compile(rf"\b(?P<subj>{EN_SINGLE}{WHERE}){FILL} (?P<verb>{_BASE}){_END}"),
     "en.plural_s": re.compile(rf"(?<![\w-])(?P<subj>{EN_PLURAL_DET} {_MODS}(?:{_PLURAL}){WHERE})(?: that| who)?{FILL} "
                               rf"(?P<verb>{_S_NOUN}){_END}"),
+    # a plural without an article opening a clause ("until new reps is up to speed")
+    "en.bare_plural_s": re.compile(rf"\b(?:[Bb]ecause|[Ss]ince|[Ii]f|[Ww]hen|[Uu]ntil|[Oo]nce|[Ww]hile|[Uu]nless|that) "
+                                   rf"(?P<subj>(?:new |newer |senior |junior |most |[A-Z][a-z]+ )?(?:{_PLURAL})){FILL} "
+                                   rf"(?P<verb>{_S_NOUN}){_END}"),
     "en.like_s": re.compile(rf"\b(?P<subj>(?:{_alt(EN_PLURAL + ['phrases', 'topics', 'examples', 'searches'])}) "
                             rf"(?:like|such as) [\"“][^\"”]+[\"”]){FILL} (?P<verb>{_S}){_END}"),
     "en.person_s": re.compile(rf"\b(?P<subj>I|[Yy]ou|[Ww]e|[Tt]hey){FILL} "
@@ -128,18 +134,34 @@ _PATTERNS = {
 }
 
 # ---------------------------------------------------------------- German
-# plural present forms (-en / -n) of verbs said after a person, and their singular (3rd person) forms
-DE_PLURAL = """kümmern leiten führen betreuen verantworten wollen brauchen nutzen haben sind machen arbeiten
-kennen sehen entscheiden prüfen bewerten übernehmen sitzen koordinieren verwalten organisieren steuern
-schauen achten möchten müssen können dürfen sollen werden wissen finden meinen denken""".split()
-DE_SING = """kümmert leitet führt betreut verantwortet will braucht nutzt hat ist macht arbeitet kennt sieht
-entscheidet prüft bewertet übernimmt sitzt koordiniert verwaltet organisiert steuert schaut achtet möchte
-muss kann darf soll wird weiß findet meint denkt""".split()
-# German plural people and things a call makes the subject
-DE_PLURAL_NOUNS = """Teamleiter Teamleiterinnen Mitarbeitenden Mitarbeiter Mitarbeiterinnen Agenten Agentinnen
-Vertriebler Berater Beraterinnen Kollegen Kolleginnen Kunden Kundinnen Analysten Analystinnen Manager
-Managerinnen Disponenten Makler Verkäufer Verkäuferinnen Leute Teams Fragen Gespräche Anrufe Zahlen
-Ergebnisse Führungskräfte Vorgesetzten Admins""".split()
+# finite verbs, 3rd person: (singular, plural) pairs of verbs said after a person, a team or a thing
+DE_PAIRS = [tuple(x.split("/")) for x in """kümmert/kümmern leitet/leiten führt/führen betreut/betreuen
+verantwortet/verantworten will/wollen braucht/brauchen nutzt/nutzen hat/haben ist/sind macht/machen
+arbeitet/arbeiten kennt/kennen sieht/sehen entscheidet/entscheiden prüft/prüfen bewertet/bewerten
+übernimmt/übernehmen sitzt/sitzen koordiniert/koordinieren verwaltet/verwalten organisiert/organisieren
+steuert/steuern schaut/schauen achtet/achten möchte/möchten muss/müssen kann/können darf/dürfen soll/sollen
+wird/werden weiß/wissen findet/finden meint/meinen denkt/denken liegt/liegen kommt/kommen steht/stehen
+geht/gehen eingeht/eingehen aufzeichnet/aufzeichnen bietet/bieten zahlt/zahlen läuft/laufen passt/passen
+schafft/schaffen fragt/fragen meldet/melden merkt/merken bleibt/bleiben fällt/fallen gibt/geben
+war/waren hatte/hatten würde/würden""".split()]
+DE_SING = [a for a, _ in DE_PAIRS]
+DE_PLURAL = [b for _, b in DE_PAIRS]
+# nouns that are plural whatever their article ("die Juristen"), and nouns singular in every case a subject
+# takes ("die Rechtsabteilung"); nouns of one form in both numbers ("Teamleiter") are plural after "die"
+DE_PLURAL_NOUNS = """Teamleiterinnen Mitarbeitenden Mitarbeiterinnen Agenten Agentinnen Beraterinnen Kollegen
+Kolleginnen Kunden Kundinnen Analysten Analystinnen Managerinnen Disponenten Verkäuferinnen Leute Teams Fragen
+Gespräche Anrufe Zahlen Ergebnisse Führungskräfte Vorgesetzten Admins Juristen Eingänge Extrakosten Kosten
+Daten Zugangsdaten Auszüge Notizen Gebühren Unterlagen Zinsen""".split()
+DE_BOTH_NOUNS = """Teamleiter Mitarbeiter Vertriebler Berater Manager Makler Verkäufer Kalender""".split()
+DE_SING_NOUNS = """Team Rechtsabteilung Abteilung Fachabteilung Fachteam Postfach Name Bank Studienberatung
+Mahngebühr Gebühr Geldeingang Controlling Einkauf System Vertrag Firma Plan Filialteam Backoffice Dokumentation
+Betrag Karte Konto Geschäftsführung Leitung""".split()
+DE_ARTICLES = r"(?:[Dd]er|[Dd]ie|[Dd]as|[Mm]ein|[Mm]eine|[Uu]nser|[Uu]nsere|[Ii]hr|[Ii]hre|[Dd]iese|[Dd]ieser|[Dd]ieses|" \
+              r"[Ee]in|[Ee]ine|[Kk]ein|[Kk]eine|[Aa]lle|[Vv]iele|[Ee]inige|[Mm]anche|[Bb]eide|\d[\d.]*)"
+_ADJ = r"(?:(?!(?:meiner|unserer|ihrer|dieser|deren|seiner|einer|keiner|den|dem|des|der|die|das|ein|einen|einem|" \
+       r"eine|keine|meine|unsere|ihre|diese|alle|viele|einige|manche|beide|jeder|jede|jedes)\b)[a-zäöüß]+e[nrs]? )?"
+# a noun phrase and its number: "P" plural, "S" singular
+_DE_NP = rf"(?P<det>{DE_ARTICLES} )?{_ADJ}(?P<noun>{_alt(DE_PLURAL_NOUNS + DE_BOTH_NOUNS + DE_SING_NOUNS)})"
 DE_PLURAL_DET = r"(?:[Uu]nsere|[Ii]hre|[Dd]ie|[Dd]iese|[Aa]lle|[Vv]iele|[Mm]eine|[Ee]inige|[Mm]anche|[Bb]eide|\d[\d.]*)"
 DE_DET = set("""unsere unseren ihre ihren die den diese diesen alle allen viele vielen meine meinen einige einigen
 manche manchen beide beiden""".split())
@@ -149,12 +171,44 @@ DE_GOVERN = set("""lassen lasse lässt und oder sowie als wie""".split())
 DE_PREP = set("""für mit bei von zu zum zur aus an auf in im über unter durch ohne gegen um vor nach seit
 der des dem den das unserer ihrer meiner dieser aller vieler einiger""".split())
 DE_NOT_NAME = set("""Sie Ich Wir Ihr Ihre Ihnen Das Die Der Es Und Aber Also Ja Nein Gut Danke""".split())
+# conjunctions after which the verb closes the clause
+DE_SUBORD = "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in "weil dass wenn falls ob sobald obwohl damit bis solange".split())
+_DE_FINITE = _alt(DE_SING + DE_PLURAL)
 _PATTERNS.update({
     # a name (never "Sie": formal you takes the plural) or "er" ("sie" is she or they: not counted)
     "de.name_plural": re.compile(rf"\b(?P<subj>[A-ZÄÖÜ][a-zäöüß]+|er){FILL} (?P<verb>{_alt(DE_PLURAL)})\b"),
-    "de.plural_sing": re.compile(rf"\b(?P<subj>{DE_PLURAL_DET} (?:[a-zäöüß]+e[nrs]? )?(?:{_alt(DE_PLURAL_NOUNS)})){FILL} "
-                                 rf"(?P<verb>{_alt(DE_SING)})\b(?! (?:ich|er|sie|es|man|wir)\b)"),
+    # a subject opening a main clause and the verb right after it, of the other number
+    "de.main": re.compile(rf"(?<![\w-])(?P<subj>{_DE_NP}){FILL} (?P<verb>{_DE_FINITE})\b"
+                          rf"(?! (?:sich )?(?:ich|er|sie|Sie|es|man|wir|niemand|jemand|keiner|jeder)\b)"),
+    # a subordinate clause: its subject after the conjunction, its finite verb last ("weil mein Team keine Zeit
+    # für die Einrichtung haben")
+    "de.clause": re.compile(rf"\b(?:{DE_SUBORD}) (?P<subj>{_DE_NP}|wir|er|man)(?: (?!und\b|oder\b)[^\s,.;:?!–]+){{1,10}}? "
+                            rf"(?P<verb>{_DE_FINITE})(?=\s*(?:[,.;:?!–]|$)|\s+(?:und|oder|aber)\b)"),
 })
+_DE_SING_SET, _DE_PLURAL_SET = set(DE_SING), set(DE_PLURAL)
+_DE_SING_ART = {"der", "das", "mein", "unser", "ihr", "dieser", "dieses", "ein", "eine", "kein"}
+
+
+def _de_number(m: re.Match) -> str:
+    """'S' or 'P', the number of a German subject matched by `_DE_NP` (or a pronoun); '' unknown."""
+    subj = m.group("subj")
+    if subj in ("wir",):
+        return "P"
+    if subj in ("er", "man"):
+        return "S"
+    noun, det = m.group("noun"), (m.group("det") or "").strip().lower()
+    if noun in DE_PLURAL_NOUNS:
+        return "P"
+    if noun in DE_SING_NOUNS:
+        return "S"
+    # one form in both numbers: plural after a plural article, singular after a singular one
+    if det in ("die", "alle", "viele", "einige", "manche", "beide") or det[:1].isdigit():
+        return "P"
+    if det in _DE_SING_ART:
+        return "S"
+    return ""
+
+
 # German verbs come second in a main clause and last in a subordinate one: a subject right before a finite
 # verb is a real subject where a clause begins with it, or after a conjunction ("weil Kira kümmern ...").
 _DE_CLAUSE_OPEN = set("""weil da denn dass wenn ob sobald bis damit während obwohl aber und sodass""".split())
@@ -194,11 +248,11 @@ def _word_before(text: str, i: int, past_det: bool = False) -> str:
 
 def _slip(kind: str, m: re.Match, text: str, names: frozenset[str] | None = None) -> bool:
     subj = m.group("subj")
-    before = _word_before(text, m.start(), past_det=kind in ("en.plural_s", "en.one_base", "de.plural_sing"))
+    before = _word_before(text, m.start(), past_det=kind in ("en.plural_s", "en.one_base"))
     if kind.startswith("en."):
         if kind == "en.each_plural":
             return before not in EN_PLURAL_LOWER  # "our managers each handle" is right
-        if kind in ("en.does_plural", "en.like_s", "en.aux_form"):
+        if kind in ("en.does_plural", "en.like_s", "en.aux_form", "en.bare_plural_s"):
             return True
         if kind == "en.plural_s" and before == "how" and subj.lower().startswith("many"):
             # "how many calls does the team handle": an object
@@ -226,8 +280,19 @@ def _slip(kind: str, m: re.Match, text: str, names: frozenset[str] | None = None
         # a name right before a plural verb mid-clause is often the verb's object ("mit Kira sprechen"):
         # only where a clause opens with the name
         return before in _DE_CLAUSE_OPEN or before in ("", ",")
-    if kind == "de.plural_sing":
-        return before not in DE_GOVERN and before not in DE_PREP
+    if kind in ("de.main", "de.clause"):
+        number = _de_number(m)
+        verb = m.group("verb")
+        wrong = number == "P" and verb in _DE_SING_SET or number == "S" and verb in _DE_PLURAL_SET
+        if not wrong:
+            return False
+        if (m.group("det") or "").strip().lower() in ("der", "den", "dem", "des") and number == "P":
+            return False  # "der" before a plural: a genitive, a dative or a relative pronoun ("jemand, der Leute führt")
+        if kind == "de.main":  # a subject opening a clause, not an object or a genitive before the verb
+            if before in ("und", "oder") and not re.search(r"(?:^|[,;.!?])\s*(?:und|oder)\s*$", text[:m.start()]):
+                return False  # the second of two nouns ("bei 600 Kolleginnen und Kollegen ist das ..."): no subject
+            return before in ("", ",", "und", "aber", "denn", "oder", "doch", "sondern")
+        return True
     return True
 
 
