@@ -5,9 +5,11 @@ templates whose subject and verb were drawn from two independent
 alternations, and "the way detention fees shows up" from a template that
 gave a spec's term, of either number, a singular verb). Counted by
 tests/agreement_checks.py, its own word lists (no corpusc import), over
-generated calls of two seeds and the bundled example. Before the fix (main
-at 89928a2): 95 slips in 300 generated calls of seed 3, 114 of seed 5, 6 in
-sales_pov (benchmarks/agreement.py)."""
+generated calls of two seeds, the bundled example and German calls ("und die
+Studienberatung kommen kaum hinterher", "wenn Ihre Juristen Anmerkungen hat").
+Before the fix (main at 89928a2), benchmarks/agreement.py counts 95 slips in
+300 generated calls of seed 3, 114 of seed 5, 6 in sales_pov, 7 and 9 in 300
+German calls of seeds 3 and 5."""
 from __future__ import annotations
 
 import subprocess
@@ -25,9 +27,9 @@ def _build(spec, out) -> None:
     assert run.returncode == 0, run.stderr[-2000:]
 
 
-@pytest.mark.parametrize("seed", [3, 5])
-def test_generated_sales_calls_have_no_agreement_slips(seed, tmp_path, tmp_path_factory):
-    spec = sales_spec_path("en", tmp_path_factory, 100, {"en": seed})
+@pytest.mark.parametrize("loc,seed,calls", [("en", 3, 100), ("en", 5, 100), ("de", 5, 80)])
+def test_generated_sales_calls_have_no_agreement_slips(loc, seed, calls, tmp_path, tmp_path_factory):
+    spec = sales_spec_path(loc, tmp_path_factory, calls, {loc: seed})
     _build(spec, tmp_path / "out")
     found = build_slips(tmp_path / "out")
     assert not found, "\n".join(f"{c} t{i} {k}: {s}" for c, i, k, s in found[:20])
@@ -74,6 +76,35 @@ def test_checker_finds_a_slip(text, kind):
 @pytest.mark.parametrize("text", RIGHT)
 def test_checker_passes_the_right_form(text):
     assert slips(text) == []
+
+
+DE_SLIPS = [
+    ("Zum Semesterstart melden sich doppelt so viele Interessenten, und die Studienberatung kommen kaum hinterher.",
+     "de.main"),
+    ("Ihre Unterlagen hat auch die kritischen Punkte geklärt.", "de.main"),
+    ("Wenn Ihre Juristen Anmerkungen hat, schicken Sie sie einfach.", "de.clause"),
+    ("Das ist wichtig, weil mein Team keine Zeit für die Einrichtung haben.", "de.clause"),
+    ("Woran merken Sie, dass das Team bei Kestrel wirklich damit arbeiten?", "de.clause"),
+    ("Ich gehe das mit Kira durch, weil Kira kümmern sich um den Rest.", "de.name_plural"),
+]
+DE_RIGHT = [
+    "Zum Semesterstart melden sich doppelt so viele Interessenten, und die Studienberatung kommt kaum hinterher.",
+    "Die neue Karte können Sie in der App freischalten.",
+    "Die Hälfte der 600 Kolleginnen und Kollegen ist weniger als ein Jahr dabei.",
+    "Eine meiner Teamleiterinnen ist seit Freitag zurück.",
+    "Kann sein, wenn es nur zwei Fragen sind, fülle ich das aus.",
+    "Ich möchte, dass die Extrakosten erstattet werden und ein Schreiben kommt.",
+]
+
+
+@pytest.mark.parametrize("text,kind", DE_SLIPS)
+def test_checker_finds_a_german_slip(text, kind):
+    assert kind in [k for k, _ in slips(text, "de-DE", frozenset({"Kira"}))], slips(text, "de-DE")
+
+
+@pytest.mark.parametrize("text", DE_RIGHT)
+def test_checker_passes_the_german_right_form(text):
+    assert slips(text, "de-DE", frozenset({"Kira"})) == []
 
 
 def test_checker_reads_a_terms_number():
