@@ -2,17 +2,22 @@
 word lists (written apart from the phrase banks; nothing here reads them or
 imports corpusc), shared by tests/test_agreement.py and
 benchmarks/agreement.py. Each pattern is a subject of one number directly
-followed (a filler such as ", um," between them allowed) by a verb form of
-the other:
+followed (a filler such as ", um," or an adverb such as "usually" between
+them allowed) by a verb form of the other:
 
   en.name_base     a singular proper name + a base-form verb ("because Kira run")
   en.pron_base     he / she / it + a base-form verb ("it take")
   en.one_base      the team / everyone / nobody / each rep ... + a base-form verb ("the team want")
   en.plural_s      a plural noun phrase + an -s verb ("if your analysts wants")
+  en.bare_plural_s a plural without an article opening a clause + an -s verb ("until new reps is")
   en.like_s        a plural noun + like/such as + "a quoted example" + an -s verb
                    ('questions like "what ..." takes seconds')
   en.person_s      I / you / we / they + an -s verb ("you grades")
-  de.name_plural   a singular name / er + a plural verb ("weil Kira kümmern")
+  en.aux_form      a modal or "do" + an -s or past form ("Legal will reviews", "Did this caused")
+  en.each_plural   each / every + a plural people noun ("each managers only see")
+  en.does_plural   does + a plural subject ("how many calls does the reps handle")
+  en.term_s        a plural industry term of the plan + an -s verb ("the way detention fees shows up")
+  de.name_plural   a name of the plan / er + a plural verb ("weil Kira kümmern")
   de.main          a subject opening a German clause + a verb of the other number ("Unsere Juristen prüft")
   de.clause        a subordinate clause's subject and its closing verb of the other number ("weil mein Team
                    keine Zeit für die Einrichtung haben")
