@@ -45,7 +45,7 @@ FAMILIES = {
         "money": r"\bmoney\b",
         "set aside/earmarked": r"\bearmark|\bset aside\b",
         "spend (noun)": r"\b(?:new|the|our|any|additional|current|predictable|every|tool) spend\b|\bspending\b",
-        "freeze": r"\bfr[eo]ze|\bfrozen\b",
+        "freeze": r"\bfr(?:ee|o)ze|\bfrozen\b",
         "finance": r"\bfinance\b",
         "signing limit": r"\bsign for\b|\bsigning (?:limit|authority)",
         "purse strings": r"purse strings",
