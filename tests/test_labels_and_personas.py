@@ -175,7 +175,12 @@ TRAIT_WORDS = {
                        r"Euro|€|kündig|Lizenz|Amortisation|Ausgaben|Investition|zahl|retire|an out\b|exit|shorter|replace|\bcut|"
                        r"justify|owner and a|all-in|paid|per user|six months|gets reviewed|Ausstieg|ablösen|ersetz|kürzer|rechtfertig|amortis|Summe|"
                        r"Gesamt|abschaff|strich|Prüfstand|Tisch|anfangen|Bestellformular|Owner|Kennzahl|Controlling|kost|Monaten|Sonderkündigung|Geld|"
-                       r"Bindung|Ersparnis|Basispaket|Add-on|nachbuch|übertragbar|way out|annual number|money back|switch off",
+                       r"Bindung|Ersparnis|Basispaket|Add-on|nachbuch|übertragbar|way out|annual number|money back|switch off|"
+                       # budget said without the word (branch budget): "about forty thousand set aside", "earmarked",
+                       # "the money for this isn't there", "funding tied to academic years", "each dollar gets a second
+                       # look"; "Mittel", "zurückgelegt", "Ausgabenstopp", "aus einem anderen Topf"
+                       r"set aside|earmark|\bfund|\bmoney\b|\bdollar|purse strings|sign for|Mittel\b|zurückgelegt|"
+                       r"eingeplant|Ausgabenstopp|Topf\b",
     "technical_gatekeeper": r"securi|SSO|SCIM|SOC|integrat|API|webhook|data|encrypt|retention|admin|permission|GDPR|"
                             r"identity|Okta|provision|architecture|subprocessor|CRM|Salesforce|HubSpot|warehouse|sync|"
                             r"export|record|Sicherheit|Schnittstelle|Daten|Verschlüssel|Berechtigung|DSGVO|"

@@ -50,7 +50,13 @@ LEX = {
         "timeline": rf"\b(?:vor|bis) (?:{MOND})\b|\bvor dem Jahresabschluss\b|\bbis (?:Q[1-4]|Quartalsende|"
                     r"Jahresende|Monatsende)\b|\binnerhalb (?:von )?(?:eines|einem|zwei|drei|\d+) (?:Wochen?|Monate?n?)\b"
                     r"|\bnächste[sn]? Quartal\b|\bGo-Live\b|\bFrist\b|\bStichtag\b",
-        "authority": r"\b(?:Geschäftsführung|Vorstand|CEO|CFO|Finanzabteilung)\b|\bunterschreib|\bFreigabe\b"
+        # the body with what it decides, is asked, shown or must be won over for, as the English rule reads it
+        # (branch budget: "Der Vorstand schaut auf zwei Dinge", "Druck von der Geschäftsführung" name who
+        # watches the numbers, no decision; the bare body names had read them as authority)
+        "authority": r"\b(?:Geschäftsführung|Vorstand|CEO|CFO|Finanzabteilung)\b.*\b(?:unterschr|zeichn|freigeb|"
+                     r"genehmig|frag|entscheid|zustimm|unterstütz|vorleg|vorstell|präsentier|zeig|vertret|weiterleit|"
+                     r"mitnehm|überzeug|skeptisch|vorsichtig|Belege)|\b(?:mit in|vorlegen|vorstellen|präsentier|"
+                     r"vertreten|weiterleiten|zeigen)\b.*\b(?:Geschäftsführung|Vorstand)\b|\bunterschreib|\bFreigabe\b"
                      r"|\bfreigeben\b",
         "pricing": r"\bKosten\b|\bPreis|\bBudget|\bEuro\b|€|\bRabatt|\bRechnung\b|\bsich rechnen\b|\bReturn\b"
                    r"|\bAusgaben\b|\bGeld\b",

@@ -635,9 +635,12 @@ def _two_of(s: str, pats: tuple[re.Pattern, ...]) -> bool:
     return True
 
 
+_W3 = re.compile(r"[^\s,.;:!?]+")
+
+
 def _said_twice(s: str) -> int:
     """How many of a sentence's three-word runs it says again."""
-    w = s.lower().replace(",", " ").replace(".", " ").split()
+    w = _W3.findall(s.lower())  # "…for your agents, for your agents?": the "?" is no word of its own
     runs = [tuple(w[i:i + 3]) for i in range(len(w) - 2)]
     return len(runs) - len(set(runs))
 
