@@ -137,7 +137,7 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
             "outcome_in_call": "open" if last in ("raised", "reopened") else last,
             "arc_outcome": arc.outcome if arc else None, "arc_steps": arc.steps if arc else []})
     words = [len(t.text.split()) for t in turns]  # each turn's words, counted once for every figure below
-    behavioral = _behavioral(turns, offsets, words)
+    behavioral = _behavioral(turns, offsets, words, call.medium == "chat")
     resumed = {e.turn: e for e in rc.evidence if e.kind == "resumption"}  # "So, as I was saying"
     for t in turns:  # an interjection: the speaker broke off at it, and picks the thought back up after it
         if t.interjection and t.overlaps is not None:
@@ -231,14 +231,39 @@ def _step_loc(step: dict | None) -> dict | None:
     return {k: v for k, v in step.items() if k in ("step", "turn", "speaker", "start", "end", "quote")}
 
 
-def _behavioral(turns, offsets: list[int], words: list[int]) -> dict[str, Any]:
+def silences(turns) -> list[tuple[int, int, int]]:
+    """(turn, ms of silence before it, ms where that silence begins) for each
+    turn after the first that starts after everything said before it has
+    ended: the time nobody speaks, from the latest end so far (a turn said
+    over a longer one ends inside it) to the turn's start. From the turns'
+    timings (the timing model's clock, the audio's when it retimed the call),
+    in whole milliseconds as the transcripts write them."""
+    out = []
+    reach = None
+    for t in turns:
+        a, b = round(t.start * 1000), round(t.end * 1000)
+        if reach is not None and a > reach:
+            out.append((t.index, a - reach, reach))
+        reach = b if reach is None else max(reach, b)
+    return out
+
+
+def _behavioral(turns, offsets: list[int], words: list[int], chat: bool = False) -> dict[str, Any]:
     """What the rendered call shows about how people spoke: cues, hesitations,
     pauses, interruptions and overlaps, fillers and false starts, who talked
-    how much, who asked how many questions."""
+    how much, who asked how many questions.
+
+    `pauses` has one item per silence before a turn: every one a cue marks
+    (`2.1s pause`, `silence 3.5s`, `hold 20.0s`; a chat's waits, which its
+    text does not show) and every other of `LONG_PAUSE` or more the timing
+    drew; `seconds` is the silence as timed (the cue's own figure is
+    `cue_seconds`), one item per gap however many cues mark it."""
     from corpusc.render.text import shift
     cues, pauses, interruptions, hesitations = [], [], [], []
     overlaps, disfluencies = [], []
+    gaps = {i: (ms, at) for i, ms, at in silences(turns)}
     for t in turns:
+        marked = []  # the turn's pause cues: (cue, seconds, kind)
         secs = overlap_seconds(t, turns[t.overlaps]) if t.overlaps is not None else 0.0
         if secs > 0:  # said over another speaker (render/timing.py; the audio's clock when it retimed the call)
             over = turns[t.overlaps]
@@ -254,15 +279,25 @@ def _behavioral(turns, offsets: list[int], words: list[int]) -> dict[str, Any]:
             cues.append({"turn": t.index, "speaker": t.speaker, "cue": c, "moment": t.moment, "mid_turn": at > 0})
             m = PAUSE.match(c)
             if m:
-                sec = float(m.group("a") or m.group("b"))
-                kind = m.group("kind") or "pause"
-                pauses.append({"turn": t.index, "speaker": t.speaker, "seconds": sec, "kind": kind,
-                               "long": sec >= LONG_PAUSE})
+                marked.append((c, float(m.group("a") or m.group("b")), m.group("kind") or "pause"))
             if c == "INTERRUPTS" and t.index > 0:
                 interruptions.append({"turn": t.index, "by": t.speaker, "interrupted": turns[t.index - 1].speaker,
                                       "kind": "cut_in"})
             if c == "hesitant":
                 hesitations.append({"turn": t.index, "speaker": t.speaker, "cue": c})
+        ms, at = gaps.get(t.index, (0, None))
+        if marked or ms >= LONG_PAUSE * 1000:
+            # a hold's silence is a hold, else a planned silence, else a pause (drawn or cued)
+            kinds = {k for _, _, k in marked}
+            kind = next((k for k in ("hold", "silence") if k in kinds), "pause")
+            item = {"turn": t.index, "speaker": t.speaker, "seconds": ms / 1000, "kind": kind,
+                    "long": ms >= LONG_PAUSE * 1000, "cued": bool(marked) and not chat}
+            if at is not None:
+                item["at"] = at / 1000  # seconds into the call where the silence begins
+            if marked:
+                item["cue"] = ", ".join(c for c, _, _ in marked)
+                item["cue_seconds"] = round(sum(x for _, x, _ in marked), 3)
+            pauses.append(item)
     talk: dict[str, float] = {}
     per: dict[str, dict[str, float]] = {}
     for t in turns:
@@ -330,8 +365,10 @@ def _persona_evidence(p, info: dict, call: Call, rc: RenderedCall, behavioral, w
                 add(x["turn"], "hesitated", {"kind": "hesitation"})
     if trait.pauses:
         for x in behavioral["pauses"]:
-            if x["speaker"] == pid and x["long"] and x["kind"] == "pause" and x["turn"] not in chit:
-                add(x["turn"], f"paused {x['seconds']:g} s before answering", {"kind": "pause", "seconds": x["seconds"]})
+            # a pause cue the renderer wrote for the speaker (its figure, as the text says it)
+            sec = x.get("cue_seconds", 0.0)
+            if x["speaker"] == pid and sec >= LONG_PAUSE and x["kind"] == "pause" and x["turn"] not in chit:
+                add(x["turn"], f"paused {sec:g} s before answering", {"kind": "pause", "seconds": sec})
     ritual = beat_ritual(call.beats)  # the median of the buyers' turns: as documented, beats of ritual left out
     lengths = sorted(words[t.index] for t in turns if t.side != "seller" and t.index not in ritual)
     median = lengths[len(lengths) // 2] if lengths else 0

@@ -306,9 +306,17 @@ def _check_call(out: Path, call: Call, entry: dict, add, names: list[str] = ()) 
                 timed = json.loads(tjson.read_text(encoding="utf-8")).get("turns", [])
             except ValueError:
                 timed = []
-            for msg in check_overlaps(gt, timed):
+            for msg in check_overlaps(gt, timed) + check_pauses(gt, timed):
                 add("E0704", f"`{gt_rel}`: {msg}", _at(gpath), help="the ground truth and the transcript's "
                     "timings disagree: rebuild the call")
+        elif f"audio/{call.id}.timeline.json" in files:  # no transcript JSON: the audio's timeline times the turns
+            try:
+                timed = json.loads((out / f"audio/{call.id}.timeline.json").read_text(encoding="utf-8")).get("turns", [])
+            except ValueError:
+                timed = []
+            for msg in check_pauses(gt, timed):
+                add("E0704", f"`{gt_rel}`: {msg}", _at(gpath), help="the ground truth and the audio's timeline "
+                    "disagree: rebuild the call")
         planned_beats = {(b.kind, b.key, b.turn) for b in call.beats if b.kind in
                          ("objection_raised", "objection_reopened", "competitor_mention", "buying_signal")}
         kinds = {"objection": ("objection_raised", "objection_reopened"), "competitor_mention": ("competitor_mention",),
@@ -325,6 +333,42 @@ def _check_call(out: Path, call: Call, entry: dict, add, names: list[str] = ()) 
         moments = [m.model_copy(update={"divergent": divergent.get(m.id, m.divergent)}) for m in call.moments]
         return call.model_copy(update={"moments": moments})
     return call
+
+
+def check_pauses(gt: dict[str, Any], timed: list[dict[str, Any]]) -> list[str]:
+    """Every silence of `LONG_PAUSE` or more between turns of the transcript's
+    timings (from the latest end so far to the next start: time nobody
+    speaks) is a long pause of the ground truth, at its turn and for its
+    seconds (within 1.5 ms), listed in `pauses` too; and every long pause
+    listed is such a silence."""
+    from corpusc.backends.ground_truth import LONG_PAUSE
+    out: list[str] = []
+    beh = gt.get("signals", {}).get("behavioral", {})
+    listed = {x.get("turn"): x for x in beh.get("long_pauses", []) if isinstance(x, dict)}
+    all_pauses = {(x.get("turn"), x.get("seconds")) for x in beh.get("pauses", []) if isinstance(x, dict)}
+    real: dict[int, float] = {}
+    reach = None
+    for i, t in enumerate(timed):
+        try:
+            a, b = round(float(t["start"]) * 1000), round(float(t["end"]) * 1000)
+        except (KeyError, TypeError, ValueError):
+            return out + [f"turn {i} of the transcript has no timing"]
+        if reach is not None and a - reach >= LONG_PAUSE * 1000:
+            real[i] = (a - reach) / 1000
+        reach = b if reach is None else max(reach, b)
+    for i, sec in real.items():
+        x = listed.get(i)
+        if x is None:
+            out.append(f"turn {i} follows a silence of {sec:.3f} s that long_pauses does not list")
+        elif not isinstance(x.get("seconds"), (int, float)) or abs(x["seconds"] - sec) > 0.0015:
+            out.append(f"the long pause before turn {i} lasts {x.get('seconds')} s; the timings leave {sec:.3f} s")
+        elif (i, x.get("seconds")) not in all_pauses:
+            out.append(f"the long pause before turn {i} is not among the call's pauses")
+    for i in listed:
+        if i not in real and not (i == 0 and listed[i].get("cue")):  # a cued wait before the first words
+            out.append(f"long_pauses lists a pause before turn {i}; the timings leave no silence of "
+                       f"{LONG_PAUSE:g} s there")
+    return out
 
 
 def check_overlaps(gt: dict[str, Any], timed: list[dict[str, Any]]) -> list[str]:
