@@ -286,6 +286,8 @@ def _behavioral(turns, offsets: list[int], words: list[int], chat: bool = False)
             if c == "hesitant":
                 hesitations.append({"turn": t.index, "speaker": t.speaker, "cue": c})
         ms, at = gaps.get(t.index, (0, None))
+        if t.index == 0 and marked:  # a wait before the first words: from the call's start
+            ms, at = round(t.start * 1000), 0
         if marked or ms >= LONG_PAUSE * 1000:
             # a hold's silence is a hold, else a planned silence, else a pause (drawn or cued)
             kinds = {k for _, _, k in marked}

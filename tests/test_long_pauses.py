@@ -205,3 +205,16 @@ def test_verify_fails_on_a_long_pause_of_the_wrong_length(generated, tmp_path):
         return True
     code, out = _tampered(generated, tmp_path, tenths)
     assert code != 0 and "the timings leave" in out, out[-2000:]
+
+
+def test_the_ground_truth_keeps_its_schema(generated, contact_center):
+    """Every pause item carries what specs/ground_truth.schema.json promises
+    (turn, speaker, seconds, kind, long, cued) and every long pause is long."""
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((ROOT / "specs" / "ground_truth.schema.json").read_text(encoding="utf-8"))
+    n = 0
+    for out in (generated, contact_center):
+        for g in sorted((out / "ground_truth").glob("*.json")):
+            jsonschema.validate(json.loads(g.read_text(encoding="utf-8")), schema)
+            n += 1
+    assert n == 100
