@@ -206,8 +206,9 @@ def _renderer_section(out: Path, index: manifest.Index, meta: dict, signature) -
     """A renderer that keeps per-call records (engine llm: requests, tokens,
     cost, fallback) adds its section to manifest.json's header."""
     from corpusc.render import registry as renderers
+    from corpusc.render.protocol import Cached
     r = renderers.get(signature.renderer[0])
-    if hasattr(r, "manifest_section"):
+    if isinstance(r, Cached):
         index.flush()
         section = r.manifest_section(out, signature.renderer[2], (row[0] for row in index.rows()))
         if section:

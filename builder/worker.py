@@ -29,6 +29,7 @@ from corpusc.builder.apart import load_program
 from corpusc.builder.incremental import Signature, content_hash, intact
 from corpusc.builder.quality import QUALITY_SAMPLE
 from corpusc.backends.header import realized
+from corpusc.render.protocol import Cached, Prefetching
 
 _W: dict[str, Any] = {}
 
@@ -66,7 +67,7 @@ def init(program: bytes | Any, header_json: str | Header, options: dict, names: 
     rest = [b for b in backs if not b.retimes]
     needs_text = any(b.needs_text for b in backs)
     renderer = renderers.get(signature.renderer[0])
-    if hasattr(renderer, "bind"):  # a renderer with a cache keeps it under the output (engine llm)
+    if isinstance(renderer, Cached):  # a renderer with a cache keeps it under the output (engine llm)
         renderer.bind(Path(out))
     # a pool's worker: the program without its accounts (each unit brings its own)
     prog = load_program(program, accounts=False) if isinstance(program, bytes) else program
@@ -238,9 +239,9 @@ def _ahead(calls, prefetch):
 
 def _unit(calls, prev: Prev, full: bool) -> RangeResult:
     from corpusc.builder.distribution import Partial
-    prefetch = getattr(_W["renderer"], "prefetch", None)
-    if prefetch is not None and _W["needs_text"] and (_W["first"] or _W["rest"]):
-        calls = _ahead(calls, prefetch)
+    r = _W["renderer"]
+    if isinstance(r, Prefetching) and _W["needs_text"] and (_W["first"] or _W["rest"]):
+        calls = _ahead(calls, r.prefetch)
     header, signature, shard, root = _W["ctx"].header, _W["signature"], _W["shard"], _W["root"]
     res = RangeResult(rows=[], tally=planmod.Tally(None) if full else None, part=Partial() if full else None)
     lines = []

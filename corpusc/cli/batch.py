@@ -36,9 +36,10 @@ def llm_renderer(compiled, file: str, what: str):
     from corpusc.builder.compile import engine, engine_of, renderer_options
     from corpusc.diagnostics.model import Sink
     from corpusc.render import registry as renderers
+    from corpusc.render.protocol import Batching
     r = renderers.get(engine(compiled.program))
     ropts = renderer_options(compiled.program, r.Options.model_fields)
-    if hasattr(r, "batch"):
+    if isinstance(r, Batching):
         return r, ropts
     name, span = engine_of(compiled.program, compiled)
     sink = Sink()

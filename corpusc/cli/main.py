@@ -147,8 +147,9 @@ def _check_one(path, sink):
 def _budget(compiled, sink) -> None:
     """A renderer that costs money holds the spec to its `budget` (engine llm: E0735 at the budget's line)."""
     prog = compiled.program
+    from corpusc.render.protocol import Paid
     r, ropts = _renderer(prog)
-    if not hasattr(r, "over_budget") or ropts.get("budget") is None:
+    if not isinstance(r, Paid) or ropts.get("budget") is None:
         return
     from corpusc.diagnostics.model import Span
     from corpusc.plan import planner as planmod
@@ -201,8 +202,9 @@ def plan(file, as_json, output, fmt):
     else:
         write(sys.stdout)
     if not as_json:  # a renderer that costs money says how much (engine llm)
+        from corpusc.render.protocol import Paid
         r, ropts = _renderer(prog)
-        if hasattr(r, "estimate"):
+        if isinstance(r, Paid):
             click.echo(r.estimate(planmod.calls(prog), planmod.header(prog, compiled.spec_hash), ropts),
                        err=bool(output))
 
@@ -294,8 +296,9 @@ def build(file, out_dir, only, jobs, shard, offline, use_batch):
         raise SystemExit(128 + signum)  # what finished is kept
 
     before = signal.signal(signal.SIGTERM, _terminated)
+    from corpusc.render.protocol import Batching, Paid
     r, ropts = _renderer(prog)
-    mark = r.journal_mark(out, ropts) if hasattr(r, "journal_mark") else None
+    mark = r.journal_mark(out, ropts) if isinstance(r, Paid) else None
     if use_batch:  # collect, verify, submit; the build runs once every answer is cached, and asks nothing
         from corpusc.cli.batch import run_round
         if not run_round(compiled, file, out):
@@ -305,7 +308,7 @@ def build(file, out_dir, only, jobs, shard, offline, use_batch):
             return
         offline = True
         os.environ["CORPUSC_OFFLINE"] = "1"
-    elif hasattr(r, "batches_waiting") and not offline and (waiting := r.batches_waiting(out, ropts)):
+    elif isinstance(r, Batching) and not offline and (waiting := r.batches_waiting(out, ropts)):
         click.echo(f"note: {waiting} batch(es) submitted for {out} are not collected; this build asks online "
                    "for what they would answer (`corpusc build --batch` collects them instead)", err=True)
     try:
