@@ -229,7 +229,7 @@ def test_a_question_asking_who_is_not_answered_with_a_time(corpus):
 # a question asking when or how long, and the time words an answer to it says (the test's own, per locale)
 WHEN_Q = {"en-US": re.compile(r"(how (?:early|quickly) do you|how long does it take)\b", re.I),
           "de-DE": re.compile(r"(wie (?:früh|schnell) (?:erfahren|bekommen)|wie lange dauert es)\b", re.I)}
-WHEN_A = {"en-US": re.compile(r"\b(late|early|months?|weeks?|days?|quarter|right away|immediately|after the fact|in time|afterwards?)\b", re.I),
+WHEN_A = {"en-US": re.compile(r"\b(later?|early|months?|weeks?|days?|quarter|right away|immediately|after the fact|in time|afterwards?)\b", re.I),
           "de-DE": re.compile(r"\b(spät|früh|Monate?n?|Wochen?|Tage?n?|Quartal\w*|halbes Jahr|sofort|"
                               r"erst (?:im|beim|am|in|wenn|nach))\b", re.I)}
 

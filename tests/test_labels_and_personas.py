@@ -205,7 +205,9 @@ TRAIT_WORDS = {
 MORE_WORDS = {
     "budget_guardian": r"included|add-on|extra\b|on top|number works|gets us there|out if|way out|saves|"
                        r"inklusive|Aufpreis|zusätzlich|obendrauf|Zahl|costs? go|Kosten|starten|money back|value in a year|"
-                       r"annual number|add on|Staffelung|Verantwortlichen und ein Ziel|beweist|isn't a blocker",
+                       r"annual number|add on|Staffelung|Verantwortlichen und ein Ziel|beweist|isn't a blocker|"
+                       # session 24 (after the agreement and budget merges moved the draws): "doubtful about the tiering"
+                       r"\btier",
     "technical_gatekeeper": r"keep (?:calls|it|recordings)|how long|login|log-in|revoked|get at|audit|own team|"
                             r"cobble|build (?:it|this)|wie lange|Anmeldung|gesperrt|Protokoll|eigenen Team|"
                             r"zusammenbauen|speichern|löschen|delete|intern bauen|Rechenzentrum|zugreifen|open calls|"
@@ -215,14 +217,18 @@ MORE_WORDS = {
                           r"Fahrplan|Pilot|überzeugt|gefällt|leben|live in|sign|roadmap|Bestellschein|take this to finance|"
                           r"just what I needed|Let's get it|as confident as anyone|slowing \w+ down|"
                           r"order form|clients today|make this real|live this quarter|Vision|intern verkauf|dazunehmen|"
-                          r"rüber|Kostenaufstellung|abschließen|werbe|Unterlagen|Konditionen|wünsch",
+                          r"rüber|Kostenaufstellung|abschließen|werbe|Unterlagen|Konditionen|wünsch|"
+                          # session 24: "the team that shows what's possible", "the part I could never get across"
+                          r"what's possible|never get across|holds up",
     "status_quo_defender": r"breaks|goes wrong|call when|still in|log in|open it|don't open|three months|"
                            r"kaputt|schiefgeht|anrufen|drei Monat|nutzt|öffnet|team|Team|bei uns|support|Support|"
                            r"Ansprechpartner|HubSpot|Salesforce|Connector|Daten|CRM|parallel|Parley|Nutzung|lange|was wir|"
                            r"demo with|goes quiet|use it|in the running|shortlist|looking at|im Rennen|überstanden|"
                            r"hängen lassen|Dienstleister|Setup|nice-to-have|numbers|Nutzen|runs fine|the way we|nicht überzeugt|Problem haben|Versprechen|"
-                           r"any time soon|stays on the table|another evaluation|next quarter",
-    "reluctant_adopter": r"out if|way out|flops|leave|log in|still in|three months|after a quarter|call when|"
+                           r"any time soon|stays on the table|another evaluation|next quarter|"
+                           # session 24: pride in the homegrown scorecard, the other demo as the yardstick
+                           r"pride|from scratch|a demo from|reference point|sound the same|moving off",
+    "reluctant_adopter": r"still be around|promises the same|more relaxed|out if|way out|flops|leave|log in|still in|three months|after a quarter|call when|"
                          r"goes wrong|careful|nervous|team leads|ahead of|Ausstieg|raus|kündig|vorsichtig|nervös|"
                          r"drei Monat|Quartal|Teamleitung|vorher|schiefgeht|anrufen|wer hilft|exit|shorter|keep .* in it|"
                          r"goes quiet|stuck|hand-holding|roll|umstell|aufpassen|anfangen|Einstieg|öffnen|"

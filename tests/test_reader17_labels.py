@@ -20,12 +20,12 @@ from .test_labels_and_personas import _build
 
 # ("Aus Neugier gefragt:" is the speaker's own lead-in to a question, no colleague's curiosity)
 PEER_CURIOUS = re.compile(r"wanted to know|wants to know|want to know|asked me|pushing for|been asking|was asking"
-                          r"|asking about|wissen wollen|will wissen|wollte wissen|\bfragt\b|gefragt(?!:)|drängt"
+                          r"|asking about|wissen wollen|will wissen|wollte wissen|\bfragt\b|(?<!offen )(?<!ehrlich )gefragt(?!:)|drängt"
                           r"|nach so etwas|vorgeschlagen")
 # the executive pressure on the buyer ("the exec team asked me how we'll fix X by June") names the economic
 # buyer and stays authority (docs/ground_truth.md); a named colleague's curiosity does not
 EXEC = re.compile(r"exec team|board|leadership|CEO|CFO|Geschäftsführung|Vorstand|Geschäftsleitung|Finanz"
-                  r"|Freigabe|Rechtsabteilung|Beschaffung|procurement|legal", re.I)
+                  r"|Freigabe|Rechtsabteilung|Beschaffung|Einkauf|Lieferanten|procurement|legal", re.I)
 BUILD = re.compile(r"\bbuild(ing)? it yourselves|the build option|in a build\b|\bin[- ]house\b|Selbstbau"
                    r"|Eigenentwicklung|selbst (zu )?bauen", re.I)
 CLOSE_OPEN = re.compile(r"still the open point|not there yet on|isn't settled|still needs work|still bugs me"

@@ -897,7 +897,7 @@ class Sales:
                 # and now and then: the account's small talk is dealt out over its calls (`told`), so a turn
                 # whose share is used up would otherwise fill with the seller's news every time
                 news = ["smalltalk.seller_news"] if pend and pend[0] in ("smalltalk", "chat", "hello") \
-                    and R.chance(0.15) else []
+                    and R.chance(0.08) else []
                 self.shape(d, 0.3, 45, ["smalltalk.more_seller"] + news, grow=False)
             elif i > self.ns_turn:
                 # "Anything else?" is asked once: the buyer answers it, and a later turn of the seller before
