@@ -51,4 +51,7 @@ def test_a_buyer_seldom_says_its_own_companys_name(lang, tmp_path, tmp_path_fact
     assert run.returncode == 0, run.stderr[-2000:]
     rate = _per_1000(out)
     assert rate["buyer"] <= 12.0, rate  # with the buyers' stock lines keeping it: about 25 (en); without German rules 19
-    assert rate["seller"] >= 10.0, rate  # the rep still says the prospect's name (about 18)
+    # the rep still names the prospect, a few times a call, not in every other sentence: its stock lines kept the
+    # name wherever the line without it would be said in another call (18 per 1,000 words, 14 times a call)
+    # until session 23 (naming.KEEP_NAME, GAP)
+    assert 3.0 <= rate["seller"] <= 12.0, rate
