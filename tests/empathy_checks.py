@@ -32,7 +32,7 @@ BAD = {
         r"outage|crash(ed)?|died|broke(n)?\b|gave up|rough|tough|short[- ]staffed|running lean|understaffed|"
         r"behind\b|stressful|stress(ed)?\b|chaos|chaotic|fire drill|lost\b|scramble|brutal|fried|killing me|"
         r"freezing|sheet of ice|foot of snow|wouldn't start|barely started|swamped|disaster|a mess\b|nightmare|"
-        r"exhausted|burn(ed|t) out|on hold with IT|covering for)", _I),
+        r"exhausted|burn(ed|t) out|on hold with IT|covering for|allergies|pollen|barely)", _I),
     "de-DE": re.compile(
         r"(krank|Grippe|erkältet|ausgefallen|Ausfall|abgestürzt|streikt|ging nicht|lief nicht|kaputt|"
         r"Stress|stressig|chaotisch|Chaos|dünn besetzt|knapp besetzt|unterbesetzt|hinterher|im Rückstand|"
@@ -115,8 +115,12 @@ def built(out: Path):
             continue
         doc = json.loads((out / "transcripts" / f"{c['id']}.json").read_text(encoding="utf-8"))
         loc = doc.get("locale") or c.get("locale") or "en-US"
-        names = sorted({(t.get("name") or "").split(" ")[0] for t in doc["turns"]} - {""}, key=len, reverse=True)
-        yield c, loc, doc["turns"], names
+        yield c, loc, doc["turns"], first_names(doc["turns"])
+
+
+def first_names(turns: list[dict]) -> list[str]:
+    """The first names of who speaks in a call, longest first."""
+    return sorted({(t.get("name") or "").split(" ")[0] for t in turns} - {""}, key=len, reverse=True)
 
 
 def reply_to(turns: list[dict], i: int) -> dict | None:
@@ -133,23 +137,32 @@ def reply_to(turns: list[dict], i: int) -> dict | None:
     return None
 
 
+def check_call(call: dict, loc: str, turns: list[dict], names: list[str]) -> dict[str, list]:
+    """One call's bad-news small-talk turns and the defective replies to them
+    (`turns`: the transcript's, with `index`, `role`, `name`, `text`)."""
+    got: dict[str, list] = {"turns": [], "opener": [], "cheer": []}
+    end = small_talk_span(call)
+    for i, t in enumerate(turns[:end]):
+        if t["role"] == "seller" or not BAD[loc].search(clean(t["text"])):
+            continue
+        r = reply_to(turns, i)
+        if r is None:
+            continue  # nobody on the seller's side answers it
+        row = (call["id"], t["index"], clean(t["text"]), clean(r["text"]))
+        got["turns"].append(row)
+        if not EMPATHY[loc].search(first_sentence(r["text"], names)):
+            got["opener"].append(row)
+        others = [n for n in names if n != (t.get("name") or "").split(" ")[0]]
+        if cheer(r["text"], loc, others):
+            got["cheer"].append(row)
+    return got
+
+
 def defects(out: Path) -> dict[str, list]:
     got: dict[str, list] = {"turns": [], "opener": [], "cheer": []}
     for c, loc, turns, names in built(out):
-        end = small_talk_span(c)
-        for i, t in enumerate(turns[:end]):
-            if t["role"] == "seller" or not BAD[loc].search(clean(t["text"])):
-                continue
-            r = reply_to(turns, i)
-            if r is None:
-                continue  # nobody on the seller's side answers it
-            row = (c["id"], t["index"], clean(t["text"]), clean(r["text"]))
-            got["turns"].append(row)
-            if not EMPATHY[loc].search(first_sentence(r["text"], names)):
-                got["opener"].append(row)
-            others = [n for n in names if n != (t.get("name") or "").split(" ")[0]]
-            if cheer(r["text"], loc, others):
-                got["cheer"].append(row)
+        for k, rows in check_call(c, loc, turns, names).items():
+            got[k] += rows
     return got
 
 
