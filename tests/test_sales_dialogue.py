@@ -19,6 +19,7 @@ from pathlib import Path
 from .test_dynamics import plain
 import pytest
 
+from . import empathy_checks as E
 from .conftest import EXAMPLES, ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -29,12 +30,6 @@ WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
 # per-locale words of the checks below (test data, not renderer data: they are
 # what a reader would notice, written independently of the banks)
-ROUGH = {"en-US": r"out sick|the flu|brutal|freezing|sheet of ice|fried|killing me|scramble|chaos|disaster|barely|"
-                  r"pollen|outage|went down|broken|gave up",
-         "de-DE": r"krank|Grippe|eisig|glatt|erledigt|Chaos|chaotisch|Katastrophe|brutal|Schnee|Pollen|"
-                  r"Heuschnupfen|Ausfall|ausgefallen|dünn besetzt"}
-CHEER = {"en-US": r"great to hear|love that|love it|nice,|awesome|sounds like a good stretch|that sounds great",
-         "de-DE": r"schön zu hören|klingt gut|super,|toll|wunderbar|freut mich"}
 UPBEAT = {"en-US": r"excited|great conversation|really helpful|super helpful|productive call|awesome|\blove (it|that|this)\b|"
                    r"perfect|this was great|good use of time|looking forward",
           "de-DE": r"freue mich|freuen uns|\bsuper\b|\btoll\b|sehr hilfreich|produktiv|perfekt|großartig|spannend"}
@@ -185,15 +180,15 @@ def test_no_conditional_that_contradicts_itself(corpus):
 # ---- turns answer each other --------------------------------------------------------
 
 def test_bad_news_in_small_talk_gets_empathy_not_cheer(corpus):
+    """A buyer's bad news in the small talk (tests/empathy_checks.py's word
+    lists, written apart from the banks) is answered by a seller turn that
+    opens with empathy and says no cheer anywhere (tests/test_empathy.py
+    checks larger specs)."""
     _, calls = corpus
     bad = []
     for c, turns in calls:
-        loc = c["locale"]
-        for a, b in zip(turns, turns[1:4]):
-            if a["side"] == "seller" or b["side"] != "seller" or "small_talk" not in (a.get("beats") or []):
-                continue
-            if re.search(ROUGH[loc], a["text"], re.I) and re.search(CHEER[loc], b["text"][:80], re.I):
-                bad.append((c["id"], a["text"][:80], b["text"][:60]))
+        got = E.check_call(c, c["locale"], turns, E.first_names(turns))
+        bad += [(cid, b[:80], s[:80]) for cid, _, b, s in E.bad_replies(got)]
     assert not bad, bad[:3]
 
 

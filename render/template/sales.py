@@ -256,6 +256,7 @@ class Sales:
         self.wrapped = False  # a seller asked "Anything else?" after the next steps (asked once)
         self.checked_in = False  # the opening asked how the buyer is: small talk follows up, never asks again
         self.followed_up = False  # the seller just asked "anything new?": the news comes without "Good, ..."
+        self.rough_chat: set[int] = set()  # buyer turns whose small talk drew rough news (flu, an outage, a rough week)
         # objections this call addresses or deflects later on (so an earlier ack does not promise "next time")
         self.handled_later = {(b.key, b.turn) for b in c.beats if b.kind in ("objection_addressed",
                                                                               "objection_unaddressed")}
@@ -896,9 +897,14 @@ class Sales:
                 # something personal the buyer said, never a turn about the work
                 # and now and then: the account's small talk is dealt out over its calls (`told`), so a turn
                 # whose share is used up would otherwise fill with the seller's news every time
-                news = ["smalltalk.seller_news"] if pend and pend[0] in ("smalltalk", "chat", "hello") \
-                    and R.chance(0.08) else []
-                self.shape(d, 0.3, 45, ["smalltalk.more_seller"] + news, grow=False)
+                # after rough news (half the office out sick) neither: no "congrats on the new office", no
+                # story of the seller's own, but room for the buyer ("if you need to drop off early, ...")
+                if self._rough_chat(d):
+                    self.shape(d, 0.3, 45, ["smalltalk.more_seller_rough"], grow=False)
+                else:
+                    news = ["smalltalk.seller_news"] if pend and pend[0] in ("smalltalk", "chat", "hello") \
+                        and R.chance(0.08) else []
+                    self.shape(d, 0.3, 45, ["smalltalk.more_seller"] + news, grow=False)
             elif i > self.ns_turn:
                 # "Anything else?" is asked once: the buyer answers it, and a later turn of the seller before
                 # the goodbye says what happens next (no second "Anything else?" after the buyer's answer)
@@ -1019,14 +1025,21 @@ class Sales:
                 return False
         return True
 
+    def _rough_chat(self, d: Draft) -> bool:
+        """Whether the buyer turn seller turn `d` answers told rough news in its small
+        talk: the tone its small-talk beat drew (`rough_chat`), never its words."""
+        j = self._answered(d)
+        return j is not None and j in self.rough_chat
+
     def _heard_bad_news(self, d: Draft) -> bool:
         """Whether the buyer the seller answers just said something negative: a
-        pain, an objection raised or stalled, negative words planned (a moment
-        or colour), or anything past the greeting of a call that ends cool."""
+        pain, an objection raised or stalled, rough small talk, negative words
+        planned (a moment or colour), or anything past the greeting of a call
+        that ends cool."""
         j = self._answered(d)
         if j is None or self.sp[j].side == "seller":
             return False
-        if any(b.kind in NEGATIVE_BEATS for b in self.beats_at.get(j, [])):
+        if j in self.rough_chat or any(b.kind in NEGATIVE_BEATS for b in self.beats_at.get(j, [])):
             return True
         m, col = self.mom_at.get(j), self.col_at.get(j)
         if (m is not None and m.polarity == "negative") or (col is not None and col.tone == "negative"):
@@ -1838,6 +1851,8 @@ class Sales:
                 self.followed_up = False
             d.add(d.core, news, tag + mtag)
             self.pending = ("smalltalk", tone)
+            if tone == "rough":
+                self.rough_chat.add(d.i)
             self.shape(d, 0.3, 45, ["smalltalk.more" if tone == "good" else "smalltalk.more_busy"], grow=False)
         elif kind == "introduce_stakeholder":
             p = self.by_id.get(b.key or "", d.p)
