@@ -1442,9 +1442,10 @@ class Sales:
             topics = [t for t in topics if t not in mine]
         if pol == "neg" and d.side != "seller":
             # a buyer's doubt is about their own concerns, never a feature the rep showed ("the search
-            # gives me pause"), nor an objection the call already settled: resolved is not called open,
-            # nor, from the next steps on, one the rep answered ("still the open point" at the close)
-            done = ("objection_resolved", "objection_addressed") if d.i >= self.ns_turn else ("objection_resolved",)
+            # gives me pause"), nor an objection the call already settled: resolved or answered is not
+            # called open ("ich komme immer wieder auf die Gegenüberstellung zurück; das ist für mich nicht
+            # geklärt" the turn after the rep addressed it; test_reader17_labels), unless it came back
+            done = ("objection_resolved", "objection_addressed")
             settled = {b.key for b in self.call.beats if b.kind in done and b.turn < d.i}
             again = {b.key for b in self.call.beats if b.kind in ("objection_reopened", "objection_stalled",
                                                                   "objection_unaddressed") and b.turn < d.i}
