@@ -1455,10 +1455,9 @@ class Sales:
             topics = [t for t in topics if t not in mine]
         if pol == "neg" and d.side != "seller":
             # a buyer's doubt is about their own concerns, never a feature the rep showed ("the search
-            # gives me pause"), nor an objection the call already settled or the rep answered: the plan
-            # says how the buyer took the answer (reopened, stalled), so a doubt does not call it open
-            # ("ich komme immer wieder auf die Gegenüberstellung zurück; das ist für mich nicht geklärt" the
-            # turn after the rep addressed the competition objection, test_reader17_labels)
+            # gives me pause"), nor an objection the call already settled: resolved or answered is not
+            # called open ("ich komme immer wieder auf die Gegenüberstellung zurück; das ist für mich nicht
+            # geklärt" the turn after the rep addressed it; test_reader17_labels), unless it came back
             done = ("objection_resolved", "objection_addressed")
             settled = {b.key for b in self.call.beats if b.kind in done and b.turn < d.i}
             again = {b.key for b in self.call.beats if b.kind in ("objection_reopened", "objection_stalled",

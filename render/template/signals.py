@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from fnmatch import fnmatchcase
 from functools import lru_cache
 
@@ -521,6 +522,72 @@ def undeclared(locale: str) -> dict[str, dict[str, list[str]]]:
     return out
 
 
+def readings(t, limit: int = 4096) -> list[tuple[str, frozenset[str]]]:
+    """`sayings` of a compiled template, each with the `{#category}` markers it
+    says (left out of its text; other slots as `{name}`), at most `limit`."""
+    outs: list[tuple[str, frozenset[str]]] = [("", NONE)]
+    for n in ((t,) if isinstance(t, str) else t):
+        if isinstance(n, str):
+            outs = [(o + n, m) for o, m in outs]
+        elif n[0] == SLOT:
+            if n[1][:1] == MARK:
+                outs = [(o, m | {n[1][1:]}) for o, m in outs]
+            else:
+                outs = [(o + "{" + n[1] + "}", m) for o, m in outs]
+        else:
+            tails = [x for a in n[1] for x in readings(a, limit)]
+            outs = [(o + x, m | mm) for o, m in outs for x, mm in tails][:limit]
+    return outs
+
+
+_SLOT_NAME = re.compile(r"\{([^{}]+)\}")
+
+
+def uneven(locale: str, limit: int = 4096) -> dict[str, dict[int, dict[str, tuple[str, str]]]]:
+    """Templates some of whose wordings carry a category and others not: the
+    categories each saying gets by its own words (the locale's terms, in its
+    key's scope) and by the markers the declaration puts in it (`templates`
+    phrases), beyond what its key declares for every template. key -> index
+    of the template (of the key's list; a dict template's `say` entries count
+    one by one) -> category -> (a saying that carries it, one that does not).
+    Where the two say the same act in other words, the template is labelled
+    by the wording drawn, not by what it says: declare the category for every
+    wording (a key, or a phrase of each alternative). Where the wording that
+    does not carry it says something else, the label is right to differ.
+    `python -m corpusc.render.template.signals --uneven` prints them."""
+    from corpusc.render.template.banks import raw_bank
+    own = declaration().templates.get(locale, {})
+    out: dict[str, dict[int, dict[str, tuple[str, str]]]] = {}
+    for k, lst in raw_bank(locale).items():
+        if not isinstance(lst, list) or colour_key(k):
+            continue
+        base, sel, scope = key_categories(k), own.get(k) or {}, key_scope(k)
+        phrases = [ph for phs in sel.values() for ph in phs]
+        at = -1
+        for t in lst:
+            for src in ((t.get("say") or ()) if isinstance(t, dict) else (t,)):
+                if not isinstance(src, str):
+                    continue
+                at += 1
+                if not _may_say_a_term(locale, src, scope) and not any(ph in src for ph in phrases):
+                    continue  # no term and no declared phrase: every wording carries what its key declares
+                c = compile_template(src)
+                m = _mark(c, NONE, sel) if sel else c
+                said = []
+                for text, marks in readings(m, limit):
+                    slots = _SLOT_NAME.findall(text)
+                    text = _SLOT_NAME.sub("{}", text)
+                    cats = (text_categories(locale, text, scope) | marks) - base
+                    said.append((text, cats, cats.union(*(slot_categories(x) for x in slots))))
+                for cat in sorted(set().union(*(cs for _, cs, _ in said))):
+                    yes = next(x for x, cs, _ in said if cat in cs)
+                    # a wording that carries it by a declared slot ({annual}, {event}) carries it too
+                    no = next((x for x, _, every in said if cat not in every), None)
+                    if no is not None:
+                        out.setdefault(k, {}).setdefault(at, {})[cat] = (yes, no)
+    return out
+
+
 def template_terms(locale: str, src: str) -> list[str]:
     """The signal terms template `src` can say by its own words (every
     expansion of its alternatives, a slot's value not counted): a colour
@@ -566,7 +633,12 @@ def _may_say_a_term(locale: str, src: str, scope: str = "sales") -> bool:
     (cheap, before expanding it): a term matches the start of a word, as
     "entgelt" in "Entgelte" (`_terms`)."""
     have = set(_WORDS.findall(src.lower())) | {c for c in "$€" if c in src}
-    return any(ws <= have or all(any(h.startswith(w) for h in have) for w in ws) for ws in _term_words(locale, scope))
+    ordered = sorted(have)
+
+    def opens(w: str) -> bool:  # a word of the template starts with `w` (the first one not below it does, if any)
+        i = bisect_left(ordered, w)
+        return i < len(ordered) and ordered[i].startswith(w)
+    return any(ws <= have or all(opens(w) for w in ws) for ws in _term_words(locale, scope))
 
 
 def sayings(t, limit: int = 2048) -> list[str]:
@@ -586,6 +658,11 @@ def sayings(t, limit: int = 2048) -> list[str]:
 
 def _main(argv: list[str]) -> int:
     from corpusc.render.template.banks import supported_locales
+    if "--uneven" in argv:
+        rep = {loc: {k: {str(i): {c: list(p) for c, p in cs.items()} for i, cs in x.items()}
+                     for k, x in uneven(loc).items()} for loc in supported_locales()}
+        print(json.dumps({loc: x for loc, x in rep.items() if x}, indent=2, ensure_ascii=False))
+        return 0
     found = {loc: undeclared(loc) for loc in supported_locales()}
     found = {loc: x for loc, x in found.items() if x}
     if "--write" in argv and found:
