@@ -53,17 +53,25 @@ ASK_PHONE = re.compile(r"\b(?:phone number|cell number|mobile number|telephone n
 ASK_EMAIL = re.compile(r"\b(?:e-?mail(?: address)?|E-Mail(?:-Adresse)?|Mailadresse)\b", re.I)
 ASK_DOB = re.compile(r"\b(?:date of birth|birth ?date|birthday|when were you born|Geburtsdatum|Geburtstag|"
                      r"wann sind Sie geboren)\b", re.I)
-ASK_NAME = re.compile(r"\b(?:your (?:full |last |first )?name|name on the (?:account|order|file)|"
-                      r"(?:Ihren|Ihr) (?:vollständigen |vollen |Nach|Vor)?[Nn]amen?|Namen? auf dem)\b")
+ASK_NAME = re.compile(r"\b(?:your (?:full |last |first |first and last )?name|name on the (?:account|order|file)|who am I speaking|"
+                      r"who do I have on the line|(?:Ihren|Ihr) (?:vollständigen |vollen |Nach|Vor)?[Nn]amen?|"
+                      r"Namen? auf dem|[Mm]it wem spreche ich|Vor- und (?:Nach|Familien)namen)\b")
 # a request for the detail (not a yes-no check of one the agent reads out: "is your mobile number still
 # the one ending in 0142?", "Sollen wir die E-Mail-Adresse aktualisieren?"): a verb that asks to be told
 REQUEST = re.compile(
     r"\b(?:(?:can|could|may) I (?:have|get|take|ask for)|(?:can|could|would) you (?:give|tell|read|confirm|provide|"
-    r"share|spell)|what's|what is|what are|tell me|give me|read me|I'll need|I need|I'd need|I only need|"
+    r"share|spell|let me know)|what's|what is|what are|tell me|give me|read me|let me know|who am I speaking|"
+    r"who do I have|I'll need|I need|I'd need|I only need|"
     r"please (?:confirm|give|tell|read)|"
     r"(?:darf|kann|könnte) ich [^?]*(?:haben|bekommen|erfahren)|(?:können|könnten|würden) Sie mir [^?]*(?:nennen|sagen|"
     r"geben|durchgeben|verraten|bestätigen|mitteilen)|nennen Sie|sagen Sie mir|geben Sie mir|verraten Sie|"
-    r"wie lautet|wie lauten|wie ist Ihr|wie heißen Sie|ich bräuchte|ich brauche)\b", re.I)
+    r"wie lautet|wie lauten|wie ist Ihr|wie heißen Sie|mit wem spreche ich|ich bräuchte|ich brauche)\b", re.I)
+STATED_REQUEST = re.compile(r"\b(?:I'll need|I need|I'd need|I only need|I'll just need|please (?:give|tell|read)|"
+                            r"ich bräuchte|ich brauche|nennen Sie mir|geben Sie mir|sagen Sie mir)\b", re.I)
+YOUR = re.compile(r"\b(?:your|Ihre?[nmrs]?)\b", re.I)
+# the caller did not catch the question: the agent says it again (a repeat, not an answer to check)
+NOT_HEARD = re.compile(r"\b(?:say that again|repeat that|didn't catch|didn't hear|come again|wiederholen|"
+                       r"noch ?(?:ein)?mal sagen|nicht verstanden|nicht gehört)\b", re.I)
 DIGITS = re.compile(r"\d(?:[\d \-/.]*\d){3,}")
 NOT_AT_HAND = re.compile(
     r"\b(?:don't have (?:it|that|the number|my|them)|do not have (?:it|that|the number)|haven't got|"
@@ -140,8 +148,10 @@ def _caller_names(turns, names, staff: set[str]) -> set[str]:
     but never a name of the staff (the call's seller participants, the names the agent's first turn
     says: "this is Jamie")."""
     first_agent = next((i for i, (r, _) in enumerate(turns) if r == "agent"), None)
-    own = set(staff) | {w for i, _, q in names if i == first_agent for w in q.split()}
     out = {w for i, _, q in names if turns[i][0] == "caller" for w in q.split() if w[:1].isupper()}
+    full = {w for i, _, q in names if turns[i][0] == "caller" and len(q.split()) > 1 for w in q.split()}
+    # (a name the caller says as part of their full name is theirs, even where the agent's greeting says it)
+    own = set(staff) | ({w for i, _, q in names if i == first_agent for w in q.split()} - full)
     for i, _, q in names:
         if turns[i][0] == "agent":
             for s in sentences(turns[i][1]):
@@ -152,13 +162,18 @@ def _caller_names(turns, names, staff: set[str]) -> set[str]:
 
 
 def _asked(q: str) -> set[str]:
+    """The identity details a sentence asks for: a question or a stated request ("I'll just need your
+    name and date of birth.") saying a verb that asks to be told; a stated one names the caller's own
+    ("your e-mail", not "reply to the email")."""
     kinds: set[str] = set()
     if REQUEST.search(q) is None:
         return kinds
+    stated = not q.endswith("?")
     for kind, rx in (("number", ASK_NUMBER), ("phone", ASK_PHONE), ("email", ASK_EMAIL), ("dob", ASK_DOB),
                      ("name", ASK_NAME)):
-        if rx.search(q):
-            kinds.add(kind)
+        for m in rx.finditer(q):
+            if not stated or YOUR.search(q[:m.start()][-40:]) or YOUR.match(m.group()):
+                kinds.add(kind)
     return kinds
 
 
@@ -196,13 +211,13 @@ def check_call(turns, who) -> dict[str, list]:
         if nxt is None or nxt[0] != "caller":
             continue
         for q in sentences(text):
-            if not q.endswith("?"):
-                continue
+            if not q.endswith("?") and STATED_REQUEST.search(q) is None:
+                continue  # (a request said as a statement: "I'll just need your name and date of birth.")
             kinds = _asked(q)
             if not kinds:
                 continue
             found["identity_asked"].append((i, q))
-            if not any(_gives(k, nxt[1], caller_names) for k in kinds):
+            if NOT_HEARD.search(nxt[1]) is None and not any(_gives(k, nxt[1], caller_names) for k in kinds):
                 found["identity"].append((i, f"{q}  ->  {nxt[1]}"))
     return found
 
