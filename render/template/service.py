@@ -1480,6 +1480,8 @@ class Service:
         path = self.k(f"path.{self.cause}") if self.cause else None
         middle = path or (self.k(f"isteps.{self.intent}") if self.intent else None)
         outcome = self.k(f"osteps.{self.scen_as}")
+        if self.dom == "generic" and self.handing_over:
+            outcome = None  # the hand-over is the outcome: no team passed on to first, no "anything else?" before it
         steps = self.k(f"steps.{self.scen_as}")
         if self.dom == "generic":  # (a domain's calls never take the generic banks' steps for their own)
             steps = steps or self.k("steps.default")
