@@ -542,7 +542,10 @@ def _paraphrase_rx(loc: str, dom: str) -> tuple[re.Pattern, list[dict[str, list[
     held = _hold_words(loc, dom)
     for start in (True, False):
         of: dict[str, list[str]] = {}
-        for g in _groups(load_bank(loc), dom, "paraphrase"):
+        # a domain-less call speaks the generic banks alone: their own groups (`pop.generic.paraphrase_own`)
+        # vary it further without touching what a domain's calls say
+        own = _groups(load_bank(loc), "generic", "paraphrase_own") if dom == "generic" else []
+        for g in _groups(load_bank(loc), dom, "paraphrase") + own:
             if g and g[0].startswith("^") == start:
                 g = [w.lstrip("^") for w in g]
                 g = [w for w in g if not (held and held.search(w))]  # a paraphrase never turns a sentence into hold talk
