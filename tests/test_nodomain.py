@@ -15,8 +15,9 @@ own word lists (written apart from the banks):
 - an identity request is answered with what it asks: a number with a number
   (or "I don't have it to hand", then name and birth date), never with a name
   alone (main: 14 of 27 requests; German 23 of 46);
-- of the 6+-word sentences, at most 30 % are said word for word in another of
-  the 60 calls (main: 66 % English, 66 % German).
+- of the 6+-word sentences, at most 20 % are said word for word in another of
+  the 60 calls (main: 66 % English, 66 % German; this branch 15 % and 15 %, 14-17 %
+  with seeds 11 and 23; on 200 calls of the same specs 27 % and 34 %, main 77 % and 76 %).
 
 The English spec is the audit's (no window, no scenario: the planner's
 defaults); the German one has a week, office hours, two scenarios and a
@@ -60,7 +61,7 @@ emit transcripts { formats [json] }
 emit ground_truth {}
 """,
 }
-VERBATIM_MAX = 0.30
+VERBATIM_MAX = 0.20
 
 
 def build(spec: str, where: Path) -> Path:
@@ -121,6 +122,25 @@ def test_the_generic_banks_vary_across_calls(built, name):
     (v,) = built[name]["verbatim"].values()
     assert v["sentences"] >= 500
     assert v["share"] <= VERBATIM_MAX, (round(v["share"], 3), v["top"][:5])
+
+
+@pytest.mark.parametrize("loc", ["en-US", "de-DE"])
+def test_a_chat_can_say_every_fact_of_the_generic_banks(loc):
+    """A call's facts (`pop.generic.fact.*`: the faulty item's fault, the charge) are said in its opener,
+    chats included; a chat never says what only a phone call says (`pop.generic.voice_only`, matched as the
+    renderer does: any case, inside a word too). A fact with such a word vetoed every opener of its cause:
+    2 of 200 English calls of the audit's spec (seed 7) opened with an aside and no request ("I still have the
+    receipt, it's in the drawer.") for the fault "makes a loud rattling noise"; German "macht ein lautes
+    Klappern" ('laut') likewise."""
+    import re
+    from corpusc.render.template.banks import load_bank
+    bank = load_bank(loc)
+    words = [w for g in bank["pop.generic.voice_only"] for w in g]
+    rx = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))), re.I)
+    facts = {k: v for k, v in bank.items() if k.startswith("pop.generic.fact.")}
+    assert len(facts) >= 10, sorted(facts)
+    said = [(k, v) for k, vs in facts.items() for v in vs if isinstance(v, str) and rx.search(v)]
+    assert said == []
 
 
 # ---- the checks themselves find what they are for -------------------------------------------
