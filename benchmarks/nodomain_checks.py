@@ -5,6 +5,11 @@ verbatim share of 6+-word sentences per build.
 
     corpusc build SPEC -o OUT --only transcripts,ground_truth
     python benchmarks/nodomain_checks.py OUT [OUT ...] [-v]
+
+SPEC: tests/test_nodomain.py's SPECS with `count 200` in place of 60 (the figures
+of the branch notes: en seed 7, de seed 5). Measured on 200 calls: main 77 % (en) and
+76 % (de) verbatim, this branch 27 % and 34 %; examples/contact_center.corpus (a domain)
+11 %, the same on main and here.
 """
 
 from __future__ import annotations
