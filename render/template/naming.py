@@ -410,7 +410,7 @@ COUNT_GAP = 1200  # words after a head count said with its figure before the fig
 # words varied instead: "our 85 staff"): beyond that the stock line is said. Unbounded, a long call kept it
 # in most long sentences (sales_pov brightpath.demo: "85 staff" 9 times, "85 folks" 8, "85 patient access
 # reps" 8)
-KEEP_FIGURE = 3
+KEEP_FIGURE = 2
 
 
 def count_less(S: Any, drafts: list[Draft]) -> None:
