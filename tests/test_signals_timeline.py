@@ -45,7 +45,7 @@ ALLOWED = {
     ("de-DE", "signoff.order_form.say", "timeline"): "der Starttermin (timeline) oder das Zahlungsziel (pricing): "
                                                        "two contents, each labelled by its phrase",
 }
-CEILING = {"en-US": 102, "de-DE": 85}  # templates uneven in any category (176ac5a: 259 and 216)
+CEILING = {"en-US": 72, "de-DE": 58}  # templates uneven in any category (176ac5a: 259 and 216; gtgaps 102, 85; merged with budget, sellvar: 72, 58)
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,7 @@ DEAL_EN = re.compile(r"\b(start\w*|go(es|ing)? live|live|go-live|roll ?out\w*|la
 EVENT_EN = re.compile(rf"\b(live|up and running|roll ?out|rollout|implementation|onboarding|legal|redlines?|procurement)\b"
                       rf"[^.?!;]{{0,40}}\b(in|within|under|takes?|runs?|about|around|roughly)\b[^.?!;]{{0,20}}"
                       rf"\b({NUM_EN}|a|one) (business )?(days?|weeks?|months?)\b", re.I)
-STORY_EN = re.compile(r"\b(they|their|last (month|year|time|week)|worked with|was just with|we onboarded|"
+STORY_EN = re.compile(r"\b(they|their|last (month|year|time|week)|worked with|was just with|we onboarded|onboarding new|"
                       r"customers? (like|your)|a customer|customers? of ours|of our (customers|clients)|a few weeks (back|ago)|"
                       r"we've seen|I've seen)\b", re.I)
 
