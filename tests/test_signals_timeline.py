@@ -95,7 +95,7 @@ DEAL_EN = re.compile(r"\b(start\w*|go(es|ing)? live|live|go-live|roll ?out\w*|la
 EVENT_EN = re.compile(rf"\b(live|up and running|roll ?out|rollout|implementation|onboarding|legal|redlines?|procurement)\b"
                       rf"[^.?!;]{{0,40}}\b(in|within|under|takes?|runs?|about|around|roughly)\b[^.?!;]{{0,20}}"
                       rf"\b({NUM_EN}|a|one) (business )?(days?|weeks?|months?)\b", re.I)
-STORY_EN = re.compile(r"\b(they|their|last (month|year|time|week)|worked with|was just with|we onboarded|onboarding new|"
+STORY_EN = re.compile(r"\b(they|their|last (month|year|time|week)|worked with|was just with|we onboarded|onboarding new|lost a|could have been|"
                       r"customers? (like|your)|a customer|customers? of ours|of our (customers|clients)|a few weeks (back|ago)|"
                       r"we've seen|I've seen)\b", re.I)
 
