@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -112,3 +114,23 @@ def sales_spec_path(param: str, tmp_path_factory, calls: int, seeds: dict[str, i
     path = tmp_path_factory.mktemp("gen") / "gen.corpus"
     path.write_text(sales_spec(calls, seeds[param], "de-DE" if param == "de" else None), encoding="utf-8")
     return path
+
+
+def generated_spec(path: Path, *args: str | int) -> Path:
+    """benchmarks/gen_spec.py's spec for `args` ("--calls", 150, "--seed", 3, ...) written to `path`, run as
+    a user runs it: the one way the tests that read a generated corpus make its spec."""
+    path.write_text(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_spec.py"), *map(str, args)],
+                                   capture_output=True, text=True, check=True).stdout, encoding="utf-8")
+    return path
+
+
+def build_spec(spec: Path, out: Path, *, jobs: int = 1, only: str | None = None, verify: bool = False) -> Path:
+    """`corpusc build spec -o out` in a fresh process (as a user runs it), asserting it succeeded; with
+    `verify`, `corpusc verify out` must pass too (the audit passes on every build that says so)."""
+    r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out), "--jobs", str(jobs),
+                        *(["--only", only] if only else [])], capture_output=True, text=True, timeout=1200)
+    assert r.returncode == 0, r.stderr[-2000:] + r.stdout[-2000:]
+    if verify:
+        v = subprocess.run([sys.executable, "-m", "corpusc", "verify", str(out)], capture_output=True, text=True)
+        assert v.returncode == 0, v.stdout[-2000:] + v.stderr[-2000:]
+    return out

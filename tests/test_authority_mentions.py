@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +23,7 @@ import pytest
 from corpusc.render.template.banks import load_bank, raw_bank
 from corpusc.render.template.signals import bounds, declaration, marked_templates, term_categories
 from tests.signal_guess import expand
+from .conftest import generated_spec, build_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -121,14 +120,7 @@ def test_the_scan_sees_labelled_board_sentences():
 # ---- on a generated corpus ----------------------------------------------------------------------
 
 def _build(root: Path, name: str, args: list[str]) -> Path:
-    spec = root / f"{name}.corpus"
-    spec.write_text(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_spec.py"), *args],
-                                   capture_output=True, text=True, check=True).stdout)
-    out = root / name
-    r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out), "--jobs", "1",
-                        "--only", "transcripts,ground_truth"], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr[-2000:]
-    return out
+    return build_spec(generated_spec(root / f"{name}.corpus", *args), root / name, only="transcripts,ground_truth")
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from corpusc.render.template.signals import term_categories
+from .conftest import generated_spec, build_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,18 +34,10 @@ MIN_WORDINGS = 7  # outside wording families among the labels: main 3 (en) / 3 (
 
 
 def _build(root: Path, name: str, args: list[str]) -> Path:
-    spec = root / f"{name}.corpus"
-    spec.write_text(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_spec.py"), *args],
-                                   capture_output=True, text=True, check=True).stdout)
-    out = root / name
-    r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out), "--jobs", "1",
-                        "--only", "transcripts,ground_truth"], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr[-2000:]
-    # the audit: no sentence says a signal term of a category it is not labelled with (the budget terms
-    # the new wordings brought included)
-    v = subprocess.run([sys.executable, "-m", "corpusc", "verify", str(out)], capture_output=True, text=True)
-    assert v.returncode == 0, v.stdout[-2000:] + v.stderr[-2000:]
-    return out
+    # the audit (verify): no sentence says a signal term of a category it is not labelled with (the budget
+    # terms the new wordings brought included)
+    return build_spec(generated_spec(root / f"{name}.corpus", *args), root / name, only="transcripts,ground_truth",
+                      verify=True)
 
 
 @pytest.fixture(scope="module")

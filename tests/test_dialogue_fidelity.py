@@ -10,8 +10,6 @@ backend's own (backends/ground_truth.py)."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from fnmatch import fnmatchcase
 
 import pytest
@@ -20,9 +18,10 @@ from corpusc.backends.ground_truth import ground_truth
 from corpusc.render.template import banks
 from corpusc.render.template.signals import sentences, term_categories
 
-from .test_dynamics import EXAMPLES, ROOT
+from .test_dynamics import EXAMPLES
 from .test_engine import plan_of, render_all
 from .test_sales_dialogue import _regex
+from .conftest import generated_spec
 
 # colour a reader takes as no deal signal: the product tour, industry insight,
 # customer stories, small talk, the buyer's anecdotes (test data, not the declaration)
@@ -58,10 +57,7 @@ def _build(spec):
 def corpus(request, tmp_path_factory):
     if request.param == "sales_pov":
         return _build(EXAMPLES / "sales_pov.corpus")
-    spec = tmp_path_factory.mktemp("gen") / "gen.corpus"
-    spec.write_text(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_spec.py"), "--calls", "200",
-                                    "--seed", "1"], capture_output=True, text=True, check=True).stdout)
-    return _build(spec)
+    return _build(generated_spec(tmp_path_factory.mktemp("gen") / "gen.corpus", "--calls", 200, "--seed", 1))
 
 
 def _shortest(t: str) -> str:

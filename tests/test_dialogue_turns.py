@@ -7,20 +7,16 @@ examples/sales_pov and a generated 200-call spec in English and German."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
 from .test_dialogue_fidelity import _build
-from .test_dynamics import EXAMPLES, ROOT
+from .test_dynamics import EXAMPLES
+from .conftest import generated_spec
 
 
 def _gen(tmp_path_factory, *extra: str):
-    spec = tmp_path_factory.mktemp("gen") / "gen.corpus"
-    spec.write_text(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_spec.py"), "--calls", "200",
-                                    "--seed", "1", *extra], capture_output=True, text=True, check=True).stdout)
-    return _build(spec)
+    return _build(generated_spec(tmp_path_factory.mktemp("gen") / "gen.corpus", "--calls", 200, "--seed", 1, *extra))
 
 
 @pytest.fixture(scope="module", params=["sales_pov", "generated", "german"])

@@ -14,8 +14,6 @@ import io
 import json
 import re
 import statistics
-import subprocess
-import sys
 import wave
 from collections import Counter
 from pathlib import Path
@@ -28,7 +26,7 @@ from corpusc.plan import planner as planmod
 from corpusc.render.template import banks, dynamics, engine
 from corpusc.render.template.lexicon import load_lexicon
 
-from .conftest import resumptions
+from .conftest import generated_spec, resumptions
 from .test_engine import DE_SPEC, plan_of, render_all
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,10 +47,7 @@ def contact():
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    spec = tmp_path_factory.mktemp("gen") / "gen.corpus"
-    spec.write_text(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_spec.py"), "1200"],
-                                   capture_output=True, text=True, check=True).stdout)
-    h, calls = plan_of(spec)
+    h, calls = plan_of(generated_spec(tmp_path_factory.mktemp("gen") / "gen.corpus", 1200))
     return h, calls, render_all(h, calls)
 
 

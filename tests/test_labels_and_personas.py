@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ import pytest
 from corpusc.render.template.signals import term_categories
 
 from .test_dynamics import ROOT
+from .conftest import generated_spec, build_spec
 
 # ---- what `corpusc verify` reads as a signal (its lexicon) ----------------------------------------
 
@@ -58,16 +57,8 @@ def test_an_acronym_is_a_whole_word():
 def _build(root: Path, name: str, spec_args: list[str] | None = None, spec: Path | None = None,
            only: str | None = None) -> Path:
     if spec is None:
-        spec = root / f"{name}.corpus"
-        spec.write_text(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_spec.py"), *spec_args],
-                                       capture_output=True, text=True, check=True).stdout)
-    out = root / name
-    r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out), "--jobs", "1",
-                        *(["--only", only] if only else [])], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    v = subprocess.run([sys.executable, "-m", "corpusc", "verify", str(out)], capture_output=True, text=True)
-    assert v.returncode == 0, v.stdout[-2000:] + v.stderr[-2000:]  # the audit passes on every build here
-    return out
+        spec = generated_spec(root / f"{name}.corpus", *spec_args)
+    return build_spec(spec, root / name, only=only, verify=True)  # the audit passes on every build here
 
 
 @pytest.fixture(scope="module")

@@ -23,14 +23,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from corpusc.cli.main import main
+from .conftest import generated_spec, build_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 LONG = 2000  # ms: the threshold, written here, not read from the code
@@ -84,18 +83,13 @@ def _gaps(out: Path) -> tuple[int, list[str]]:
 def _build(root: Path, name: str, spec_text: str) -> Path:
     spec = root / f"{name}.corpus"
     spec.write_text(spec_text, encoding="utf-8")
-    out = root / name
-    r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out), "--jobs", "1",
-                        "--only", "transcripts,ground_truth"], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr[-2000:]
-    return out
+    return build_spec(spec, root / name, only="transcripts,ground_truth")
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("pauses_gen")
-    text = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_spec.py"), "--calls", "60", "--seed", "3"],
-                          capture_output=True, text=True, check=True).stdout
+    text = generated_spec(root / "gen0.corpus", "--calls", 60, "--seed", 3).read_text(encoding="utf-8")
     text, n = re.subn(r"formats \[([^\]]*)\]", lambda m: f"formats [{m.group(1)}, srt]", text)
     assert n == 1
     return _build(root, "gen", text)

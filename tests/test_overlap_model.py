@@ -24,6 +24,7 @@ import pytest
 
 from corpusc.builder.verify import check_overlaps
 from corpusc.render.template import banks
+from .conftest import generated_spec, build_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILDS = {"sales_pov": None, "gen_en": ("--seed", "4"), "gen_de": ("--seed", "5", "--locale", "de-DE")}
@@ -33,15 +34,8 @@ def _build(name: str, tmp: Path) -> Path:
     if BUILDS[name] is None:
         spec = ROOT / "examples" / f"{name}.corpus"
     else:
-        spec = tmp / f"{name}.corpus"
-        spec.write_text(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_spec.py"), "--calls", "80",
-                                        *BUILDS[name]], capture_output=True, text=True, check=True).stdout,
-                        encoding="utf-8")
-    out = tmp / "out"
-    r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out), "--jobs", "1"],
-                       capture_output=True, text=True, timeout=900)
-    assert r.returncode == 0, r.stderr + r.stdout
-    return out
+        spec = generated_spec(tmp / f"{name}.corpus", "--calls", 80, *BUILDS[name])
+    return build_spec(spec, tmp / "out")
 
 
 @pytest.fixture(scope="module")

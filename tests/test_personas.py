@@ -8,26 +8,19 @@ tells personas apart well above chance. Both are corpusc.score.baselines'
 
 from __future__ import annotations
 
-import subprocess
-import sys
 
 import pytest
 
 from corpusc.score.baselines import persona_scores
 
-from .test_dynamics import ROOT
+
+from .conftest import generated_spec, build_spec
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("personas")
-    spec = root / "gen.corpus"
-    spec.write_text(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_spec.py"), "--calls", "300",
-                                    "--seed", "1"], capture_output=True, text=True, check=True).stdout)
-    out = root / "out"
-    r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out), "--jobs", "1"],
-                       capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
+    out = build_spec(generated_spec(root / "gen.corpus", "--calls", 300, "--seed", 1), root / "out")
     return persona_scores(str(out))
 
 

@@ -28,13 +28,11 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import build_spec, generated_spec
 
 # ---- 1. static: the banks -------------------------------------------------------------------
 
@@ -192,15 +190,8 @@ def generated(tmp_path_factory):
     def get(loc: str) -> Path:
         if loc not in made:
             tmp = tmp_path_factory.mktemp("timeline_" + loc)
-            spec = tmp / "g.corpus"
-            spec.write_text(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_spec.py"), "--calls", "150",
-                                            "--seed", "3", "--locale", loc], capture_output=True, text=True,
-                                           check=True).stdout, encoding="utf-8")
-            out = tmp / "out"
-            r = subprocess.run([sys.executable, "-m", "corpusc", "build", str(spec), "-o", str(out), "--jobs", "2",
-                                "--only", "transcripts,ground_truth"], capture_output=True, text=True, timeout=900)
-            assert r.returncode == 0, r.stderr + r.stdout
-            made[loc] = out
+            spec = generated_spec(tmp / "g.corpus", "--calls", 150, "--seed", 3, "--locale", loc)
+            made[loc] = build_spec(spec, tmp / "out", jobs=2, only="transcripts,ground_truth")
         return made[loc]
     return get
 

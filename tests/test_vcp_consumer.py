@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from corpusc.deliver.validate import problems
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, generated_spec
 from .consumers import voicelens_vcp as voicelens
 
 SCHEMA = json.loads((ROOT / "specs" / "vcp-0.3.schema.json").read_text())
@@ -354,9 +354,7 @@ def test_a_sales_calls_sentiment_comes_from_its_plan(tmp_path):
     concern is negative). Every payload is accepted by the consumer's model;
     a lost deal's last call reads lower than a won deal's, a cooling call
     lower than a warming one, and the calls differ (main wrote 0.5 for all)."""
-    spec = tmp_path / "gen.corpus"
-    spec.write_text(subprocess.run([sys.executable, str(ROOT / "benchmarks" / "gen_spec.py"), "--calls", "150",
-                                    "--seed", "2"], capture_output=True, text=True, check=True).stdout)
+    spec = generated_spec(tmp_path / "gen.corpus", "--calls", 150, "--seed", 2)
     for path in (EXAMPLES / "sales_pov.corpus", spec):
         h, calls, docs = _sales_payloads(path)
         score = {}
