@@ -138,3 +138,40 @@ def test_german_sales_calls_say_industry_terms_with_an_article():
                        for t in v if isinstance(t, str))
     bad = [m.group(0) for s in said for m in after.finditer(s) if m.group(0).split(" ", 1)[1] not in literal]
     assert not bad, bad[:10]
+
+
+# written here, apart from the lexicon: German adverbs and adjectives a sentence may start with, and the
+# leads and fillers said before a sentence; after one, the word is lower-case ("Na ja, üblicherweise ...")
+ADVERBS = set("""anders außerdem eigentlich übrigens selbstverständlich normalerweise üblicherweise tatsächlich
+natürlich meistens hoffentlich neulich womöglich damals vermutlich manchmal endlich künftig früher fairerweise
+idealerweise typischerweise diesmal jedenfalls eher wahrscheinlich völlig bisher immerhin keinesfalls wenigstens
+häufig vorher ziemlich letztlich ehrlich ehrlicherweise leider vielleicht sicher gerade eben schon noch bereits
+bald sofort gleich dann danach jetzt heute gestern wichtig richtig zeitlich preislich jährlich persönlich
+lediglich hauptsächlich ursprünglich gelegentlich erstmals nochmals bestens woher wohin zweimal dreimal
+komischerweise seltsam morgens abends ärgerlich kurz""".split())
+HEADS = ["Na ja", "Naja", "Also", "Tja", "Äh", "Ähm", "Hm", "Gut", "Okay", "Ja", "Nun", "Ach", "Genau", "Klar",
+         "Stimmt", "Mhm", "Oh", "Ok", "Sorry", "Ehrlich gesagt"]
+
+
+@pytest.fixture(scope="module")
+def german_sales(tmp_path_factory):
+    from .conftest import generated_spec
+    header, calls = plan_of(generated_spec(tmp_path_factory.mktemp("de_sales") / "g.corpus", "--calls", 150,
+                                           "--seed", 3, "--locale", "de-DE"))
+    return render_all(header, calls)
+
+
+def test_an_adverb_after_a_lead_or_filler_is_lower_case(german_service, german_sales):
+    """Own word lists: "Na ja, Üblicherweise", "Also, Anders gesagt" read as typos; before the lexicon
+    listed these adverbs, the generated German sales calls said such a capital after a filler."""
+    after = re.compile(r"(?:^|[.?!] )(?:" + "|".join(map(re.escape, sorted(HEADS, key=len, reverse=True)))
+                       + r")[,—] ([A-ZÄÖÜ]\w+)")
+    capital, seen = [], 0
+    for rc in german_service + german_sales:
+        for t in rc.turns:
+            for m in after.finditer(t.text):
+                seen += 1
+                if m.group(1).lower() in ADVERBS:
+                    capital.append(m.group(0))
+    assert seen >= 50  # leads and fillers were said before capitalised words (nouns, names, "Sie")
+    assert not capital, capital[:10]
