@@ -1064,6 +1064,10 @@ class Service:
             amount=self._amount(str(m.get("amount_bucket") or "")),
             last4=str(1000 + rng.below(R.r, 9000)),
         )
+        for _ in range(5):  # the technician is someone else: never the caller's or the agent's first name ("Priya is
+            if R.slots["tech"] not in (first, agent_name):  # heading your way" to a caller named Priya)
+                break
+            R.slots["tech"] = R.say_any(["names.first"])
         # one fact set per call (`pop.<dom>.fact.<name>`, for the call's cause, product or intent when the
         # bank has one: a billing question about an overdraft names the overdraft fee): the card, the day a transfer was sent, a loan's sum are drawn once and said alike
         # in every turn
@@ -1419,11 +1423,22 @@ class Service:
         """A template of `key` at one of the positions `idx` that agrees with what
         the call said before (`_contradicts`), four draws at most; "" when none does."""
         R = self.R
+        tried = set()
         for _ in range(4 if idx else 0):
             R.last = idx[rng.below(R.r, len(idx))]
+            tried.add(R.last)
             text = R.say_at(key, R.last, kw)
             if not (R.veto and R.veto(text, kw)):
                 return text
+        if R.veto is not None:
+            # every draw disagreed: the others in bank order, so a bank with one that fits never says nothing
+            # (hvac's emergency close, drawn four times with the caller's name before the caller had said it)
+            for j in idx:
+                if j not in tried:
+                    R.last = j
+                    text = R.say_at(key, j, kw)
+                    if not R.veto(text, kw):
+                        return text
         return ""
 
     def _reply(self, s: str, kw: dict) -> str:
@@ -1654,7 +1669,7 @@ class Service:
             # one reaction, one aside, one detail: never two of a kind in a turn, however short the call
             # runs of its words (`Drafter.fit` refills a used bank, never into the same turn: the generic
             # banks' one reaction bank said "Thank you. Sorry, long day. I appreciate it." in 300 of 555 turns)
-            d.rep = None
+            d.rep = None if self.dom == "generic" else False
             if self.dom == "generic":
                 d.max_fills = GENERIC_FILLS  # the generic banks' asides: a turn says a few, never a monologue
             if self.chat:
