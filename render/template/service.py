@@ -88,7 +88,13 @@ def _scenario_kind(loc: str, scen: str) -> str:
 def _voice_only(loc: str, dom: str) -> re.Pattern | None:
     """What only a phone call says (`pop.*.voice_only`): never written in a chat."""
     words = [w for g in _groups(load_bank(loc), dom, "voice_only") for w in g]
-    return re.compile("|".join(sorted(words, key=len, reverse=True)), re.I) if words else None
+    # at a word's start only ("voice" is no part of "invoice", "mute" none of "commute"): a word's
+    # other forms still follow it ("telefonier" in "telefonieren")
+    return re.compile(_WORD_START + "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")", re.I) \
+        if words else None
+
+
+_WORD_START = r"(?<!\w)"
 
 
 @lru_cache(maxsize=None)
@@ -106,11 +112,14 @@ def _unsaid(loc: str, dom: str, chat: bool, transfers: bool) -> re.Pattern | _Lo
         return _unsaid_plain(loc, dom, chat, transfers)  # a voice-only entry written as a regex: searched as written
     held = [w for name in ("hold_words",) + (() if transfers else ("transfer_words",))
             for g in _groups(bank, dom, name) for w in g]  # (escaped in `_hold_words`: plain text)
-    rx = alternation(voice + held)
+    # a voice-only word at a word's start only (`_voice_only`), hold talk anywhere
+    rx = "|".join(x for x in (voice and _WORD_START + "(?:" + alternation(voice) + ")", held and alternation(held)) if x)
     if _NOT_SIMPLE("".join(voice + held)) is not None:
         return re.compile(rx, re.I)
+    low = "|".join(x for x in (voice and _WORD_START + "(?:" + trie(sorted({w.lower() for w in voice})) + ")",
+                               held and trie(sorted({w.lower() for w in held}))) if x)
     # (the IGNORECASE pattern compiled when a text first needs it: most variants' texts never do)
-    return _Lowered(rx, re.compile(trie(sorted({w.lower() for w in voice + held}))))
+    return _Lowered(rx, re.compile(low))
 
 
 _REGEX_SYNTAX = frozenset(".^$*+?{}[]\\|()")
