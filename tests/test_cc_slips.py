@@ -221,3 +221,24 @@ def test_a_paraphrase_does_not_break_the_phrase_it_sits_in(cc_text_build):
             if m:
                 bad.append((g["call_id"], tr["index"], "object verb before a clause", tr["text"][:100]))
     assert not bad, bad[:10]
+
+
+# everyday words that hold a phone-only word inside them (written here, not taken from the banks): a chat
+# that prunes them loses its billing sentences ("invoice" holds "voice"; "lautet" holds "laut")
+INSIDE_WORDS = {"en-US": ["Your invoice is ready.", "The invoices went out.", "My commute was long.",
+                          "It's in the cloud.", "That was cordial.", "It's a radial tyre."],
+                "de-DE": ["Die Nummer lautet 4711.", "Wie lautet Ihre Adresse?", "Das ist selbstverständlich."]}
+
+
+@pytest.mark.parametrize("loc", sorted(INSIDE_WORDS))
+def test_a_chat_keeps_words_that_hold_a_phone_word_inside(loc):
+    """`voice_only` words match at a word's start: before, every chat sentence with 'invoice' was pruned
+    as phone talk ('voice'), 'Wie lautet Ihre Adresse?' as loud background ('laut')."""
+    from corpusc.render.template.service import _unsaid, _voice_only
+    for dom in ("generic", "banking"):
+        rx, pruned = _voice_only(loc, dom), _unsaid(loc, dom, True, True)
+        for s in INSIDE_WORDS[loc]:
+            assert rx.search(s) is None and pruned.search(s) is None, (loc, dom, s)
+    # and the phone words themselves still are
+    said = {"en-US": "Can you hear me? Your voice is breaking up.", "de-DE": "Hier ist es gerade so laut hier."}[loc]
+    assert _voice_only(loc, "generic").search(said) and _unsaid(loc, "generic", True, True).search(said)

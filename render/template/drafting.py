@@ -134,7 +134,7 @@ class Draft:
         self.grow = True  # may its cap grow when every turn is full
         self.max_fills: int | None = None  # elaborations `fit` may add (chit-chat: one, never a stack of fragments)
         self.fkeys: set[str] = set()  # fill banks already used in this turn
-        self.rep = True  # may a fill bank be used twice in this turn
+        self.rep: bool | None = True  # may a fill bank be used twice in this turn (None: never, however short)
         self.fpos = 0  # where the rotation over `fills` resumes
         self.gaps: list[str] = []  # "hold 20.0s", "silence 3.5s": time before the turn, cued always
 
@@ -224,6 +224,12 @@ class Drafter:
         # how `fit` draws an elaboration (None: `say`): a dialogue whose call lacks a slot's value (a service
         # call with no amount) draws only templates without it ("The biggest transaction was, the others...")
         self.fill_say: Callable[[str, dict | None], str] | None = None
+        # whether `fit` draws a used-up elaboration bank again when the call is still short (False: each
+        # template of a bank is said at most once a call, however short the call runs)
+        self.refill = True
+        # the words of a thanks or an apology where a turn says at most one (a service call's
+        # `pop.<dom>.reactions`): the dynamics cut in without a second (None: no such rule)
+        self.reacts: re.Pattern | None = None
         # the bank keys said, in order, while a dialogue drafts a turn (None: not kept): how a seller's
         # reply knows what the buyer's turn was made of (sales.Sales._glad)
         self.trace: list[str] | None = None
@@ -878,12 +884,12 @@ class Drafter:
             while total < target and rounds < 40:
                 rounds += 1
                 if not live:  # every bank exhausted
-                    if total >= target * 0.9 or resets >= 8:
+                    if total >= target * 0.9 or resets >= 8 or not self.refill:
                         break  # close enough: better a little short than repetitive
                     resets += 1
                     self.dry = {k for k in self.dry if ".once." in k}
                     for d in start:
-                        if resets > 1:
+                        if resets > 1 and d.rep is not None:
                             d.rep = True  # still short: a second sentence of a kind per turn is fine
                         for k in d.fills:
                             if ".once." not in k:

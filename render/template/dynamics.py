@@ -38,6 +38,7 @@ MIN_INTERRUPTED_WORDS = 10
 ALLOWANCE_SHARE = 0.025  # fillers and false starts: about 2.5 words per 100
 CUT_IN_WORDS = 4  # "Sorry, can I jump in here?"
 CUT_IN_MIN_WORDS = 8  # a cut-in says "Sorry to cut in" only before at least this many words of its own
+CUT_IN_TRIES = 6  # draws for a cut-in that neither thanks nor apologizes, in a turn that says one already
 NEAR = 8  # characters kept between two disfluencies ("Uh, uh," is one too many)
 # a sentence this long is heard as itself: a filler or false start never lengthens a shorter sentence to it,
 # since the short stock lines ("I booked a meeting room.") would then recur word for word, "um" and all, in
@@ -313,6 +314,11 @@ def _interruptions(R, turns: list[Spoken], r) -> None:
                 words = t.text.count(" ") + 1
             # "Sorry to cut in" only before something to say, never before an answer or an "okay, thanks"
             cut = R.say("dyn.cut_in") if R.has("dyn.cut_in") and not asked and words >= CUT_IN_MIN_WORDS else ""
+            rx = R.reacts
+            if cut and rx is not None and rx.search(cut) is not None and rx.search(t.text) is not None:
+                # a turn that thanks or apologizes already cuts in without a second ("Sorry to cut in" before
+                # "Sorry, it's been a long day"): one reaction a turn (a service call's `pop.<dom>.reactions`)
+                cut = next((c for c in (R.say("dyn.cut_in") for _ in range(CUT_IN_TRIES)) if rx.search(c) is None), "")
             if cut and t.free(0):
                 t.insert(0, cut + " ", ("_lock", 0, len(cut) + 1))
         if prev.bc or prev.speaker == t.speaker or asked:

@@ -64,10 +64,37 @@ def _doubled_ok(loc: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
+def _reactions(loc: str, dom: str) -> re.Pattern | None:
+    """`pop.<dom>.reactions` (the domain's own list, no other's): the words of a thanks or an apology."""
+    words = [str(w) for w in load_bank(loc).get(f"pop.{dom}.reactions") or ()]
+    return _forms_rx(words) if words else None
+
+
+@lru_cache(maxsize=None)
+def _scenario_kind(loc: str, scen: str) -> str:
+    """The kind of outcome a scenario of a population without a domain has, as the generic banks
+    name it (`pop.generic.scenario_kinds`: rows [kind, word ...]; the first row one of whose words
+    the scenario's name holds, else the first row's): its outcome steps, close and asides are
+    `osteps.<kind>`, `close.<kind>`, `more.<kind>.<side>`. The scenario itself when the bank has no table."""
+    rows = [r for r in load_bank(loc).get("pop.generic.scenario_kinds") or () if isinstance(r, list) and r]
+    low = scen.lower()
+    for row in rows:
+        if any(str(w).lower() in low for w in row[1:]):
+            return str(row[0])
+    return str(rows[0][0]) if rows else scen
+
+
+@lru_cache(maxsize=None)
 def _voice_only(loc: str, dom: str) -> re.Pattern | None:
     """What only a phone call says (`pop.*.voice_only`): never written in a chat."""
     words = [w for g in _groups(load_bank(loc), dom, "voice_only") for w in g]
-    return re.compile("|".join(sorted(words, key=len, reverse=True)), re.I) if words else None
+    # at a word's start only ("voice" is no part of "invoice", "mute" none of "commute"): a word's
+    # other forms still follow it ("telefonier" in "telefonieren")
+    return re.compile(_WORD_START + "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")", re.I) \
+        if words else None
+
+
+_WORD_START = r"(?<!\w)"
 
 
 @lru_cache(maxsize=None)
@@ -85,11 +112,14 @@ def _unsaid(loc: str, dom: str, chat: bool, transfers: bool) -> re.Pattern | _Lo
         return _unsaid_plain(loc, dom, chat, transfers)  # a voice-only entry written as a regex: searched as written
     held = [w for name in ("hold_words",) + (() if transfers else ("transfer_words",))
             for g in _groups(bank, dom, name) for w in g]  # (escaped in `_hold_words`: plain text)
-    rx = alternation(voice + held)
+    # a voice-only word at a word's start only (`_voice_only`), hold talk anywhere
+    rx = "|".join(x for x in (voice and _WORD_START + "(?:" + alternation(voice) + ")", held and alternation(held)) if x)
     if _NOT_SIMPLE("".join(voice + held)) is not None:
         return re.compile(rx, re.I)
+    low = "|".join(x for x in (voice and _WORD_START + "(?:" + trie(sorted({w.lower() for w in voice})) + ")",
+                               held and trie(sorted({w.lower() for w in held}))) if x)
     # (the IGNORECASE pattern compiled when a text first needs it: most variants' texts never do)
-    return _Lowered(rx, re.compile(trie(sorted({w.lower() for w in voice + held}))))
+    return _Lowered(rx, re.compile(low))
 
 
 _REGEX_SYNTAX = frozenset(".^$*+?{}[]\\|()")
@@ -521,7 +551,10 @@ def _paraphrase_rx(loc: str, dom: str) -> tuple[re.Pattern, list[dict[str, list[
     held = _hold_words(loc, dom)
     for start in (True, False):
         of: dict[str, list[str]] = {}
-        for g in _groups(load_bank(loc), dom, "paraphrase"):
+        # a domain-less call speaks the generic banks alone: their own groups (`pop.generic.paraphrase_own`)
+        # vary it further without touching what a domain's calls say
+        own = _groups(load_bank(loc), "generic", "paraphrase_own") if dom == "generic" else []
+        for g in _groups(load_bank(loc), dom, "paraphrase") + own:
             if g and g[0].startswith("^") == start:
                 g = [w.lstrip("^") for w in g]
                 g = [w for w in g if not (held and held.search(w))]  # a paraphrase never turns a sentence into hold talk
@@ -713,7 +746,9 @@ _FIRST = re.compile(r"[^.!?]*[.!?]*")  # a text's first sentence
 _QUESTION = re.compile(r"[^.!?]+\?")  # the questions of a text
 _RUN = re.compile(r"[^.!?]+[.!?]?")  # a text's sentences with their end marks (`_questions`)
 _LONG_WORD = re.compile(r"\w{5,}")  # the words that say what a question is about (in any locale: the longer ones)
-LEAD_CHANCE = {"agent": 0.15, "caller": 0.3}  # a sentence opened by a lead ("Also," "Well,"), by side
+LEAD_CHANCE = {"agent": 0.15, "caller": 0.3}
+REACT_CHANCE = {"agent": 0.45, "caller": 0.4}
+GENERIC_FILLS = 2  # asides `fit` adds to a turn of a call without a domain (its outcome said 5 after it)  # turns that open with a reaction to the turn before (`_react`)  # a sentence opened by a lead ("Also," "Well,"), by side
 RECORDING_CHANCE = 0.1  # phone calls whose agent says the recording notice at the opening
 _LEAD_WORD = re.compile(r"\w+")
 TAILS_PER_CALL = 8  # closing asides (", by the way") a side says in one call: each at most once (the bank cycles)
@@ -881,6 +916,11 @@ class Service:
             self.beats_at.setdefault(b.turn, []).append(b)
         scen = next((b.key for b in c.beats if b.kind == "scenario" and b.key), None)
         self.scen = str(scen or self.meta.get("scenario") or "")
+        # the scenario as the banks name it: a domain's own scenarios by their keys; a population without a
+        # domain names its scenarios as it likes, and the generic banks speak of what kind of outcome each
+        # is (`pop.generic.scenario_kinds`: [kind, word ...], the first kind one of whose words the
+        # scenario's name holds; else the first row's kind): "callback_scheduled" ends with a callback
+        self.scen_as = self.scen if self.dom != "generic" else _scenario_kind(R.loc, self.scen)
         self.intent = str(self.meta.get("intent") or "")
         self.close_turn = next((b.turn for b in c.beats if b.kind == "close"), self.n - 1)
         # the colleague who picks up after the agent's hand-over (plan.population.HANDOVER), if any
@@ -937,7 +977,14 @@ class Service:
         if pov is not None:
             R.second = (self._agent_slots, *pov)
         R.veto = self._contradicts if _caller_facts(R.loc, self.dom) is not None else None
-        R.fill_say = self._without_missing
+        # a domain whose bank lists the words of a thanks or an apology (`pop.<dom>.reactions`, its own)
+        # says at most one a turn: `fit`'s elaborations add none to a turn that says one already
+        self.reacts = R.reacts = _reactions(R.loc, self.dom)
+        R.fill_say = self._fill if self.reacts is not None else self._without_missing
+        # the generic banks' asides are said at most once a call: a short call stays short rather than say a
+        # used aside again in other words ("The last bill was higher than expected" twice; a domain's own
+        # banks, many times larger, are drawn again when the call is still short)
+        R.refill = self.dom != "generic"
         self.scans = _scans(R.loc, self.dom, self.chat, transfers)
 
     @staticmethod
@@ -977,7 +1024,9 @@ class Service:
         else:
             agent_name = R.say_any([f"pop.{self.dom}.agent_names", "pop.generic.agent_names"])
         product = R.header.corpus.get("product") or ""
-        biz = R.say_any([f"pop.{self.dom}.biz", "pop.generic.biz"])
+        # (said inside sentences: "you've reached customer service", no capital; a name keeps its own)
+        biz_key = R.first_key(f"pop.{self.dom}.biz", "pop.generic.biz")
+        biz = R.phrase(biz_key) if biz_key else R.say_any([f"pop.{self.dom}.biz", "pop.generic.biz"])
         value = m.get("estimated_value_usd") or m.get("amount") or 0
         try:
             value = float(value)
@@ -1009,6 +1058,7 @@ class Service:
             far_town=R.say_any([f"pop.{self.dom}.far_towns", "names.town"]),
             price=lex.money_of(value) if value else lex.money_of(89 + 10 * rng.below(R.r, 20)),
             weekday=weekdays[wd], tomorrow=weekdays[(wd + 1) % 7],
+            past_day=weekdays[(wd + 5) % 7],  # two days before the call: when something happened ("since Saturday")
             later=weekdays[(wd + 2) % 7 if (wd + 2) % 7 < 5 else 0],
             window=R.say_any([f"pop.{self.dom}.windows", "pop.generic.windows"]),
             tech=R.say_any(["names.first"]), age=lex.word(4 + rng.below(R.r, 16)),
@@ -1023,6 +1073,10 @@ class Service:
             amount=self._amount(str(m.get("amount_bucket") or "")),
             last4=str(1000 + rng.below(R.r, 9000)),
         )
+        for _ in range(5):  # the technician is someone else: never the caller's or the agent's first name ("Priya is
+            if R.slots["tech"] not in (first, agent_name):  # heading your way" to a caller named Priya)
+                break
+            R.slots["tech"] = R.say_any(["names.first"])
         # one fact set per call (`pop.<dom>.fact.<name>`, for the call's cause, product or intent when the
         # bank has one: a billing question about an overdraft names the overdraft fee): the card, the day a transfer was sent, a loan's sum are drawn once and said alike
         # in every turn
@@ -1101,6 +1155,10 @@ class Service:
             [(str(row[0]), str(v)) for d in ("generic", self.dom) for row in R.bank.get(f"pop.{d}.pii_literals") or ()
              for v in row[1:]]  # personal data a template writes as its own words (a payee's IBAN)
         R.pii = tuple(sorted({x for x in pii if len(x[1]) >= 2}, key=lambda x: (-len(x[1]), x)))
+        # the caller's own names: the agent says them only once the caller has (`_heard`); a first name the
+        # agent or a colleague shares is theirs to say ("hier ist Anna" to a caller named Anna Schwarz)
+        own = sorted({str(sl.get(x) or "") for x in ("caller", "last")} - {""} - set(people), key=len, reverse=True)
+        self.heard_rx = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, own)) + r")(?![\w-])") if own else None
 
     def _house(self) -> str:
         """A house number in the locale's range (`pop.*.house`: [lowest, highest]; a German street has no
@@ -1122,6 +1180,8 @@ class Service:
         facts (`fact.<name>.<cause>`: the fee a billing question is about):
         calls of one intent differ in what happened, not only in wording."""
         key = self.k(f"causes.{self.intent}") if self.intent else None
+        if key is None and self.dom == "generic":
+            key = self.k("causes.default")  # a population without a domain: what goes wrong in any service line
         rows = [r for r in (self.R.bank.get(key) or ()) if isinstance(r, list) and r] if key else []
         ok = [str(r[0]) for r in rows if all(_holds(self.meta, r[j], r[j + 1]) for j in range(1, len(r) - 1, 2))]
         return ok[rng.below(self.R.r, len(ok))] if ok else ""
@@ -1187,9 +1247,14 @@ class Service:
                     if self.setting not in table[1][f]:
                         return True  # the caller is where the call drew them (at work: never "the pot on the stove")
         else:
-            says = self.answer_at.get(self.turn_of.get(id(kw), -1))
+            at = self.turn_of.get(id(kw), -1)
+            says = self.answer_at.get(at)
             if says is not None and not self.holding and not says.search(text):
                 return True  # the agent's answer to the caller's question says what it answers (the hold's words aside)
+            if at > 0 and self.heard_rx is not None and self.heard_rx.search(text) and not self._heard(at):
+                # the caller's name before the caller said it (the audit: "..., Jennifer." before "Your name?");
+                # a chat's greeting may know it (the customer is logged in: "Hi Aisha, Sophie here")
+                return True
         if self.fact_values is not None:
             if scan.values is None:
                 scan.values = tuple(m.group().lower() for m in _finditer(self.fact_values, text, low))
@@ -1212,6 +1277,14 @@ class Service:
                 new[g] = member
         self.facts.update(new)
         return False
+
+    def _heard(self, i: int) -> bool:
+        """Whether a caller turn before turn `i` says the caller's name (their first or last name): the
+        agent knows it from then on (the audit found "...look that up, Jennifer." two turns before the agent
+        asked "Could I get your name?", in calls without a domain)."""
+        rx = self.heard_rx
+        return rx is not None and any(rx.search(t) for d in self.drafts[:i] if d.side != "seller"
+                                      for part in (d.head, d.core, d.body, d.tail) for t, _, _ in part)
 
     def _asked_before(self, text: str) -> bool:
         """Whether a caller's sentence asks again what the caller asked before
@@ -1340,15 +1413,41 @@ class Service:
                 return self._among(key, [i for i in ok if i not in used] or ok, kw)
         return R.say(key, kw)
 
+    def _fill(self, key: str, kw: dict | None) -> str:
+        """An elaboration `Drafter.fit` adds to a turn (`_without_missing`), but no thanks or apology
+        (`pop.<dom>.reactions`) in a turn that says one already: one reaction a turn (the generic banks
+        stacked "Thank you for the help. Pardon me, it's been a long day. I appreciate it." in 300 of
+        555 turns). "" when it would be a second."""
+        text = self._without_missing(key, kw)
+        rx = self.reacts
+        if not text or rx is None or rx.search(text) is None or kw is None:
+            return text
+        i = self.turn_of.get(id(kw))
+        d = self.drafts[i] if i is not None and i < len(self.drafts) else None
+        if d is not None and any(rx.search(t) for part in (d.head, d.core, d.body, d.tail) for t, _, _ in part):
+            return ""
+        return text
+
     def _among(self, key: str, idx: list[int], kw: dict | None) -> str:
         """A template of `key` at one of the positions `idx` that agrees with what
         the call said before (`_contradicts`), four draws at most; "" when none does."""
         R = self.R
+        tried = set()
         for _ in range(4 if idx else 0):
             R.last = idx[rng.below(R.r, len(idx))]
+            tried.add(R.last)
             text = R.say_at(key, R.last, kw)
             if not (R.veto and R.veto(text, kw)):
                 return text
+        if R.veto is not None:
+            # every draw disagreed: the others in bank order, so a bank with one that fits never says nothing
+            # (hvac's emergency close, drawn four times with the caller's name before the caller had said it)
+            for j in idx:
+                if j not in tried:
+                    R.last = j
+                    text = R.say_at(key, j, kw)
+                    if not R.veto(text, kw):
+                        return text
         return ""
 
     def _reply(self, s: str, kw: dict) -> str:
@@ -1407,11 +1506,16 @@ class Service:
         # the cause's own path (`path.<cause>`) in place of the intent's steps, and its own outcome
         path = self.k(f"path.{self.cause}") if self.cause else None
         middle = path or (self.k(f"isteps.{self.intent}") if self.intent else None)
-        outcome = self.k(f"osteps.{self.scen}")
-        parts = [[str(s) for s in R.bank[key]] if key else [] for key in (self.k(f"steps.{self.scen}"), middle, outcome)]
-        always: list[str] = []
-        if self.dom != "generic" and self.k("steps.always"):
-            always = [str(s) for s in R.bank[self.k("steps.always")]]
+        outcome = self.k(f"osteps.{self.scen_as}")
+        if self.dom == "generic" and self.handing_over:
+            outcome = None  # the hand-over is the outcome: no team passed on to first, no "anything else?" before it
+        steps = self.k(f"steps.{self.scen_as}")
+        if self.dom == "generic":  # (a domain's calls never take the generic banks' steps for their own)
+            steps = steps or self.k("steps.default")
+        parts = [[str(s) for s in R.bank[key]] if key else [] for key in (steps, middle, outcome)]
+        # the identity check is the call's own domain's (`pop.<dom>.steps.always`): a domain without one
+        # has none, the generic banks' is for calls without a domain
+        always = [str(s) for s in R.bank.get(f"pop.{self.dom}.steps.always") or ()]
         parts = [always] + parts
         parts = [[self._step_name(s) for s in p] for p in parts]
         parts = [[s for s in p if self.k(f"step.{s}.agent")] for p in parts]
@@ -1430,11 +1534,17 @@ class Service:
         outs = list(parts[3])  # the cause's own outcome where its bank has one (`_step_name`)
         self.outcome = outs[0] if outs else None
         self.after = frozenset(outs[1:])  # what follows the outcome (the hand-over, "anything else?"): no aside
+        if k == 1 and self.dom == "generic" and outs:
+            return outs[:1]  # one exchange without a domain: the request dealt with, not only the caller's name
         if k <= len(req):
             # the identity check (`steps.always`) stays first: no account detail is read before it; the
             # outcome last; the middle's steps that fit are drawn per call, kept in their order
             head = req[:1] if k >= 1 and req[:1] == always else []
             rest = k - len(head)
+            if self.dom == "generic" and 2 <= rest <= len(outs):
+                # a short call without a domain: a step of its own path before the outcome, rather than the
+                # "anything else?" that follows it (identity, outcome, "anything else?" said nothing of the call)
+                outs = outs[:1]
             must = [s for s in must if s not in head and s not in outs][:max(0, rest - 1)]  # the outcome stays
             if 0 < rest - len(must) < len(outs):  # too few turns for all of the outcome: what it is first, never what follows
                 return head + must + outs[:rest - len(must)]
@@ -1446,7 +1556,7 @@ class Service:
             left = room - len(fixed)
             keep = sorted(fixed + (rng.sample(R.r, free, left) if 0 < left < len(free) else free[:max(0, left)]))
             return head + [mid[j] for j in keep] + (outs if rest > 0 else [])
-        ek = self.k(f"extra.{self.scen}", "extra")
+        ek = self.k(f"extra.{self.scen_as}", "extra")
         extras = [str(s) for s in R.bank[ek]] if ek else []
         extras = [s for s in extras if s not in req and self.k(f"step.{s}.agent")]
         rng.shuffle(R.r, extras)
@@ -1509,10 +1619,12 @@ class Service:
         # that may speak of the account
         self.verified = 1 + max((i for i, st in step_at.items() if st in self.identity), default=-1)
         drafts = []
-        scen_key = self.k(f"scenario.{self.scen}", f"intent.{self.intent}", "scenario.default")
+        scen_key = self.k(f"scenario.{self.scen_as}", f"intent.{self.intent}", "scenario.default")
         if self.k(f"intent.{self.intent}") and self.dom != "generic":
             scen_key = self.k(f"intent.{self.cause}", f"intent.{self.intent}") if self.cause else \
                 self.k(f"intent.{self.intent}")
+        elif self.dom == "generic" and self.cause and self.k(f"intent.{self.cause}"):
+            scen_key = self.k(f"intent.{self.cause}")  # the generic cause's own opener (`causes.default`)
         self.spent = 0
         fills = {}
         for side in ("agent", "caller"):
@@ -1523,7 +1635,7 @@ class Service:
                 glad = {str(x) for d in ("generic", self.dom) for x in R.bank.get(f"pop.{d}.upbeat_once") or ()}
                 once = [k for k in once if k.rsplit(".", 1)[-1] not in glad]
             rng.shuffle(R.r, once)
-            fills[side] = [k for k in [self.k(f"more.{self.scen}.{side}"), *once[:2],
+            fills[side] = [k for k in [self.k(f"more.{self.scen_as}.{side}"), *once[:2],
                                        # the cause's asides; an upset caller's only from an upset caller
                                        self.k(f"more.{self.cause}.caller_upset") if self.cause and side == "caller"
                                        and self.mood < 0 else None,
@@ -1563,7 +1675,12 @@ class Service:
                 # the request done on the way ("statements go to your new address") only once the caller has
                 # answered the first question after the identity check: never in the turn asking where they moved
                 d.fills = [f for f in d.fills if f != fixed]
-            d.rep = False  # one reaction, one aside, one detail: never two of a kind in a turn
+            # one reaction, one aside, one detail: never two of a kind in a turn, however short the call
+            # runs of its words (`Drafter.fit` refills a used bank, never into the same turn: the generic
+            # banks' one reaction bank said "Thank you. Sorry, long day. I appreciate it." in 300 of 555 turns)
+            d.rep = None if self.dom == "generic" else False
+            if self.dom == "generic":
+                d.max_fills = GENERIC_FILLS  # the generic banks' asides: a turn says a few, never a monologue
             if self.chat:
                 d.cap, d.grow = 28, False  # typed: short messages, never a monologue
             if side == "caller" and self.mood < 0 and 1 <= i < self.close_turn:
@@ -1579,7 +1696,7 @@ class Service:
                 elif b.kind == "scenario":
                     names = [scen_key[len(f"pop.{self.dom}."):] if scen_key.startswith(f"pop.{self.dom}.") else
                              scen_key[len("pop.generic."):]]
-                    said = self.line([f"scenario.{self.scen}_short"] + names, kw, i)
+                    said = self.line([f"scenario.{self.scen_as}_short"] + names, kw, i)
                     # the cause behind the request (`_cause`), labelled where the caller's words state it: the
                     # cause's own opener (a very short call's short opener may not say it)
                     told = bool(self.cause) and scen_key.endswith(f".intent.{self.cause}") and \
@@ -1599,7 +1716,7 @@ class Service:
                           tag + (("handover", "announce"), ("outcome", self.scen)))  # the colleague picks up next
                     d.fills = []
                 elif b.kind == "close":
-                    d.add(d.core, self.line([f"close.{self.scen}_short", f"close.{self.scen}", "close.default"], kw, i),
+                    d.add(d.core, self.line([f"close.{self.scen_as}_short", f"close.{self.scen_as}", "close.default"], kw, i),
                           tag)
                     # a goodbye after a close that said one already is a second farewell (`pop.*.farewells`)
                     bye = "" if _said_farewell(R.loc, self.dom, d) else self.say(self.k("goodbye"), kw)
@@ -1613,7 +1730,7 @@ class Service:
                 if self.colleague is not None and i > self.close_turn:
                     self._handover(d, i, kw)
                 elif i > self.close_turn or (i == n - 1 and side == "caller"):
-                    d.add(d.core, self.line([f"bye.{self.scen}", "bye"], kw, i))
+                    d.add(d.core, self.line([f"bye.{self.scen_as}", "bye"], kw, i))
                     d.fills = []
                 elif step_at.get(i) == "=ask":
                     d.add(d.core, self.say(self.k("repeat.caller"), kw))
@@ -1648,6 +1765,12 @@ class Service:
                         d.fills = []  # nothing of the account is said before the caller is verified
                     if side == "agent" and s in self.after:
                         d.fills = []  # the agent hands over or closes: no tip after the caller asked for a supervisor
+                    elif s in self.after and self.dom == "generic":
+                        d.fills = []  # "No, that's all, thanks." is not followed by the caller's story
+                    if self.dom == "generic" and side == "agent" and said.rstrip().endswith("?"):
+                        # the agent's question ends the turn: the caller answers it, not the asides said after it
+                        # (the generic banks' calls asked for the customer number, then talked of a slow system)
+                        d.fills = []
                     if step_at.get(i + 1) == "=ask":
                         d.fills = []  # what the caller asks to hear again is the last thing said
                 else:
@@ -1656,6 +1779,7 @@ class Service:
         self.at = n  # every turn drawn: the steps stay where they are
         self._recording(drafts)
         self.hold_at = self._hold_exchange(drafts, step_at)
+        self._react(drafts, step_at)
         R.fit(drafts, self.target)
         self._polish(drafts, step_at)
         for d in drafts:  # the repeat: the agent's last words before the request, word for word
@@ -1669,6 +1793,34 @@ class Service:
         self._answered(drafts, step_at)
         self._gaps(drafts, step_at)
         return drafts
+
+    def _react(self, drafts: list[Draft], step_at: dict[int, str]) -> None:
+        """A turn's reaction to the turn before ("Okay, got it.", "Ah, that makes sense."), said first in
+        some turns, where the call's own domain has a bank of them (`pop.<dom>.react.<side>`, the generic
+        banks'): never in a turn that thanks or apologizes already (`pop.<dom>.reactions`: one reaction a
+        turn), nor after a question (the answer starts the turn: no "Okay. Sure, it's ..."), nor in the
+        opening, the close, a hold's return or a repeat."""
+        R = self.R
+        banks = {side: R.bank.get(f"pop.{self.dom}.react.{side}") and f"pop.{self.dom}.react.{side}"
+                 for side in ("agent", "caller")}
+        if not any(banks.values()):
+            return
+        rx = self.reacts
+        for d in drafts[2:self.close_turn]:
+            side = "agent" if d.side == "seller" else "caller"
+            key, prev = banks[side], drafts[d.i - 1]
+            if not key or d.head or d.gaps or prev.side == d.side or d.i == self.hold_at or \
+                    step_at.get(d.i, "")[:1] == "=" or step_at.get(d.i - 1, "")[:1] == "=":
+                continue
+            said = [t for part in (d.core, d.body, d.tail) for t, _, _ in part]
+            if not said or (rx is not None and any(rx.search(t) for t in said)):
+                continue
+            if any("?" in t for part in (prev.core, prev.body, prev.tail) for t, _, _ in part):
+                continue  # the turn answers a question: it starts with the answer
+            if R.chance(REACT_CHANCE[side]):
+                text = self._without_missing(key, d.slots)
+                if text:
+                    d.add(d.head, text, (), True)
 
     def _replies(self, drafts: list[Draft], step_at: dict[int, str]) -> None:
         """Each question the caller asked (`pop.*.asks`: what kind it is, from
@@ -1758,7 +1910,11 @@ class Service:
             reply = R.say(self.k(f"{name}.agent"), {}) if i in spare and i + 1 < len(drafts) and \
                 drafts[i + 1].side == "seller" and i + 1 != self.hold_at else ""
             if reply:
-                drafts[i + 1].add(drafts[i + 1].head, reply)
+                nxt = drafts[i + 1]
+                if self.reacts is not None and self.reacts.search(reply):
+                    # the reply thanks the caller: it is the turn's one reaction (`_react`'s is left out)
+                    nxt.head[:] = [x for x in nxt.head if not self.reacts.search(x[0])]
+                nxt.add(nxt.head, reply)
             room = [j for j in room if abs(j - i) > 1]
             spare = [j for j in spare if j != i] or spare
 
@@ -1900,6 +2056,9 @@ class Service:
         no_tail = _tail_not(R.loc, self.dom)  # a thanks, a goodbye: said as they are
         # an aside is a habit, not a tic: at most so many a side says in a call (`pop.*.tails_per_call.<side>`)
         tails_left = {side: self._tails_per_call(side) for side in ("agent", "caller")}
+        # the agent knows the caller's name once the caller has said it (`_heard`): the address never before
+        heard_rx = self.heard_rx
+        heard = False
         for d in drafts:
             addressed = False  # the name at most once a turn
             side = "agent" if d.side == "seller" else "caller"
@@ -1921,9 +2080,10 @@ class Service:
                         # (the agent knows the caller's name once they have given it, at the identity check)
                         if address and named < 7 and not addressed and d.i >= (4 if side == "agent" else 1) and \
                                 R.chance(0.3 if side == "agent" else 0.05) and self._names_none(text, side):
-                            text = self._joined(text, R.phrase(address), text[-1])
-                            named += 1
-                            addressed = True
+                            if side == "caller" or heard:  # (drawn alike either way: the rest of the call stays)
+                                text = self._joined(text, R.phrase(address), text[-1])
+                                named += 1
+                                addressed = True
                         elif tails and aside and tails_left[side] > 0 and text[-1] == "." and "," not in text[-25:] and \
                                 not (no_tail and no_tail.search(text)) and R.chance(0.25):
                             text = self._joined(text, R.phrase(tails), ".")
@@ -1942,6 +2102,8 @@ class Service:
                         continue
                     said.add(text)
                     keep.append((text, tags, opt))
+                    if side == "caller" and not heard and heard_rx is not None and heard_rx.search(text):
+                        heard = True
                 lst[:] = keep
 
     def _tails_per_call(self, side: str) -> int:
