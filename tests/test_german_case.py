@@ -148,7 +148,7 @@ idealerweise typischerweise diesmal jedenfalls eher wahrscheinlich völlig bishe
 häufig vorher ziemlich letztlich ehrlich ehrlicherweise leider vielleicht sicher gerade eben schon noch bereits
 bald sofort gleich dann danach jetzt heute gestern wichtig richtig zeitlich preislich jährlich persönlich
 lediglich hauptsächlich ursprünglich gelegentlich erstmals nochmals bestens woher wohin zweimal dreimal
-komischerweise seltsam morgens abends ärgerlich kurz""".split())
+komischerweise seltsam abends ärgerlich kurz""".split())
 HEADS = ["Na ja", "Naja", "Also", "Tja", "Äh", "Ähm", "Hm", "Gut", "Okay", "Ja", "Nun", "Ach", "Genau", "Klar",
          "Stimmt", "Mhm", "Oh", "Ok", "Sorry", "Ehrlich gesagt"]
 

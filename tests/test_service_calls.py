@@ -147,7 +147,7 @@ def test_no_labels_leak_into_speech(contact):
 PHONE = re.compile(
     r"calling|on the line|hear (?:me|you)|speaking|breaking up|connection|loud|background|"
     r"hold music|recorded|spell|phone call|"
-    r"Anruf|anrufen|rufe .*an|am Apparat|(?<![a-zäöüß])Leitung|hören Sie|verstehe Sie nicht|Verbindung|laut|"
+    r"Anruf|anrufen|rufe .*an|am Apparat|(?<![a-zäöüß])Leitung|hören Sie|verstehe Sie nicht|Verbindung|(?<![a-zäöüß])laut(?!et)|"
     r"Hintergrund|Warteschleife|aufgezeichnet|buchstabier|telefonier", re.I)
 
 
