@@ -38,7 +38,7 @@ CALLS = 300
 # (branch repname: naming.KEEP_NAME 3, GAP 300): benchmarks/verbatim_keys.py attributes 1.19 of the 2.86
 # points to sentences the names pass rewrote ("... das ich bei uns zeigen kann" for "bei Kestrel"); main
 # at e7af5bf 0.022 / 0.0239. English got more wordings in the same change (branch sellvar), German not yet.
-# Session 25 (branch devar): 0.0187 (own count 0.0197; seeds 2, 4: 0.0213, 0.0227, main e37a0a7 0.0293,
+# Session 25 (branch devar): 0.0187 (own count 0.0197; seeds 2, 4: 0.0217, 0.0227, main e37a0a7 0.0293,
 # 0.0269) with the German wordings: the names pass says its stand-in more ways (lexicon account_refs: 'hier im
 # Haus', 'in unserem Haus', 'in Ihrem Haus', ...; 2.82% -> 2.58% alone) and the ~60 most shared keys by
 # verbatim_keys.py (which now ranks a sentence the names pass changed under its bank key) say their short
