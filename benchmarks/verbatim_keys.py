@@ -8,9 +8,12 @@ find where a corpus repeats itself, before writing more wordings.
     python benchmarks/verbatim_keys.py SPEC --key moment.neg.body --key open.greet   # a key's shared sentences
 
 Each row: the key's shared occurrences as points of the whole share, the
-running sum, and how many distinct shared sentences it has. Sentences that
-later steps changed (names, fillers) or that no single `say` wrote are
-"unattributed"."""
+running sum, and how many distinct shared sentences it has. A sentence a
+later step changed and handed its labels on (`Drafter.carry`: the names
+pass, habits' openers and tails, a role's own staff) is counted under the
+key of the sentence it was made from, marked " (changed)"; sentences that
+no single `say` wrote, or that a step changed without `carry` (fillers),
+are "unattributed"."""
 
 from __future__ import annotations
 
@@ -43,6 +46,28 @@ def main() -> None:
             src.setdefault(k, key)
         return text
     drafting.Drafter.say = traced
+    carry = drafting.Drafter.carry
+    mark = " (changed)"
+
+    def carried(self, old, new):
+        carry(self, old, new)
+        was = [k for k in Q.sentence_keys(old) if k in src]
+        if not was:
+            return
+        mine = Q.sentence_keys(new)
+        for i, k in enumerate(mine):
+            if k in src:
+                continue
+            if len(mine) == len(Q.sentence_keys(old)):  # sentence for sentence
+                o = Q.sentence_keys(old)[i]
+                if o not in src:
+                    continue
+            else:  # the old sentence sharing most words
+                ws = set(k.split())
+                o = max(was, key=lambda x: len(ws & set(x.split())))
+            b = src[o]
+            src[k] = b if b.endswith(mark) else b + mark
+    drafting.Drafter.carry = carried
     compiled = compile_spec(os.path.relpath(a.spec), Sink())
     prog = compiled.program
     header = planmod.header(prog, compiled.spec_hash)
@@ -74,9 +99,9 @@ def main() -> None:
         cum += m
         print(f"{100 * m / total:5.2f} {100 * cum / total:6.2f}  {distinct[b]:4d} sentences  {b}")
     for want in a.key:
-        mine = [k for k in occ if src.get(k) == want]
+        mine = [k for k in occ if src.get(k, "(unattributed)") == want]
         print(f"\n== {want}: {len(mine)} distinct sentences, {sum(occ[k] for k in mine)} occurrences; shared:")
-        for k, m in sorted(((k, m) for k, m in shared.items() if src.get(k) == want), key=lambda km: -km[1]):
+        for k, m in sorted(((k, m) for k, m in shared.items() if src.get(k, "(unattributed)") == want), key=lambda km: -km[1]):
             print(f"{m:4d}  {k}")
 
 

@@ -37,8 +37,13 @@ CALLS = 300
 # Session 24: 0.0286 (own count 0.0297) once the rep names the prospect's company a few times a call
 # (branch repname: naming.KEEP_NAME 3, GAP 300): benchmarks/verbatim_keys.py attributes 1.19 of the 2.86
 # points to sentences the names pass rewrote ("... das ich bei uns zeigen kann" for "bei Kestrel"); main
-# at e7af5bf 0.022 / 0.0239. English got more wordings in the same change (branch sellvar), German not yet
-MAX_VERBATIM = 0.030
+# at e7af5bf 0.022 / 0.0239. English got more wordings in the same change (branch sellvar), German not yet.
+# Session 25 (branch devar): 0.0187 (own count 0.0197; seeds 2, 4: 0.0217, 0.0227, main e37a0a7 0.0293,
+# 0.0269) with the German wordings: the names pass says its stand-in more ways (lexicon account_refs: 'hier im
+# Haus', 'in unserem Haus', 'in Ihrem Haus', ...; 2.82% -> 2.58% alone) and the ~60 most shared keys by
+# verbatim_keys.py (which now ranks a sentence the names pass changed under its bank key) say their short
+# stock sentences more ways (rough small talk's thanks in 91 of 300 calls of seed 3)
+MAX_VERBATIM = 0.022
 WORD = re.compile(r"[A-Za-zÄÖÜäöüß][A-Za-zÄÖÜäöüß'&-]*")
 
 
@@ -128,7 +133,7 @@ MAX_WRAP_CALLS = 6
 # calls: main at 3cd86f0 0.0458 (the wrap-up replies, the ritual questions); 83a5a55 0.0415;
 # then 0.0327 (seed 2: 0.0336); main at b81464d 0.0336 (seeds 2, 4: 0.0314, 0.0342), now 0.0200
 # (seeds 2, 4: 0.0202, 0.0188)
-MAX_OWN_VERBATIM = 0.031  # session 24: 0.0297, see MAX_VERBATIM
+MAX_OWN_VERBATIM = 0.023  # session 24: 0.0297; session 25: 0.0197, see MAX_VERBATIM
 
 
 def _sentences(text: str) -> list[str]:
