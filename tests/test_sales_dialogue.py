@@ -57,6 +57,10 @@ SEASON_WORDS = {
               (r"Blätter|Herbst|Schulanfang|wieder Schule", {9, 10, 11}),
               (r"Pollen|Frühjahrsputz|endlich Sonne", {3, 4, 5})],
 }
+# "you're not alone" joined to a tail made for another opener ("you're not alone from fintech teams
+# like Kestrel", "damit stehen Sie nicht allein da bei Teams ...", "das kenne ich von anderen bei Teams ...")
+BAD_JOINS = {"en-US": r"\bnot alone (?:from|with (?:teams|companies|\w+ teams))\b|\bnot the only one from\b",
+             "de-DE": r"\bnicht allein (?:da )?(?:von|bei)\b|\bvon anderen (?:von|bei|in)\b"}
 SECURITY_ROLE = re.compile(r"\b(CISO|security|IT|CTO|Sicherheit)\b", re.I)
 FINANCE_ROLE = re.compile(r"\b(CFO|finance|controller|Finanz\w*)\b", re.I)
 
@@ -504,4 +508,16 @@ def test_a_spec_without_a_product_never_names_one_product(corpus):
     if plan["corpus"]["name"] == "sales_pov":
         pytest.skip("sales_pov declares its product")
     bad = [(c["id"], t["index"]) for c, turns in calls for t in turns if re.search(r"\bProduct\b", t["text"])]
+    assert not bad, bad[:5]
+
+
+def test_no_ungrammatical_join_of_a_reassurance(corpus):
+    """A reassurance ("you're not alone") and a tail of where we hear it ("from
+    fintech teams like Kestrel") drawn apart join into nonsense: no turn says
+    one of the joins `BAD_JOINS` names."""
+    _, calls = corpus
+    bad = []
+    for c, turns in calls:
+        rx = re.compile(BAD_JOINS[c["locale"]], re.I)
+        bad += [(c["id"], t["index"], m.group(0), t["text"][:120]) for t in turns for m in [rx.search(t["text"])] if m]
     assert not bad, bad[:5]
