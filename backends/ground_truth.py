@@ -44,7 +44,7 @@ class GroundTruth(Backend):
 
 # The closed vocabularies of the labels written below (docs/ground_truth.md
 # explains each; tests/test_ground_truth_doc.py fails on one it does not).
-PAUSE_KINDS = ("pause", "silence", "hold")
+PAUSE_KINDS = ("pause", "silence", "hold", "wait")  # `wait`: a chat's reply latency, never speech
 # a listener's turn said over a speaker who goes on; one the speaker breaks off at; a cut-in; any other overlap
 OVERLAP_KINDS = ("backchannel", "interjection", "cut_in", "overlap")
 INTERRUPTION_KINDS = ("cut_in", "interjection")
@@ -255,7 +255,7 @@ def _behavioral(turns, offsets: list[int], words: list[int], chat: bool = False)
 
     `pauses` has one item per silence before a turn: every one a cue marks
     (`2.1s pause`, `silence 3.5s`, `hold 20.0s`; a chat's waits, which its
-    text does not show) and every other of `LONG_PAUSE` or more the timing
+    text does not show, all of kind `wait`) and every other of `LONG_PAUSE` or more the timing
     drew; `seconds` is the silence as timed (the cue's own figure is
     `cue_seconds`), one item per gap however many cues mark it."""
     from corpusc.render.text import shift
@@ -289,9 +289,10 @@ def _behavioral(turns, offsets: list[int], words: list[int], chat: bool = False)
         if t.index == 0 and marked:  # a wait before the first words: from the call's start
             ms, at = round(t.start * 1000), 0
         if marked or ms >= LONG_PAUSE * 1000:
-            # a hold's silence is a hold, else a planned silence, else a pause (drawn or cued)
+            # a hold's silence is a hold, else a planned silence, else a pause (drawn or cued); in a chat
+            # nobody speaks at all: every gap is a wait (reply latency), never a speech pause
             kinds = {k for _, _, k in marked}
-            kind = next((k for k in ("hold", "silence") if k in kinds), "pause")
+            kind = "wait" if chat else next((k for k in ("hold", "silence") if k in kinds), "pause")
             item = {"turn": t.index, "speaker": t.speaker, "seconds": ms / 1000, "kind": kind,
                     "long": ms >= LONG_PAUSE * 1000, "cued": bool(marked) and not chat}
             if at is not None:

@@ -306,7 +306,7 @@ def _check_call(out: Path, call: Call, entry: dict, add, names: list[str] = ()) 
                 timed = json.loads(tjson.read_text(encoding="utf-8")).get("turns", [])
             except ValueError:
                 timed = []
-            for msg in check_overlaps(gt, timed) + check_pauses(gt, timed):
+            for msg in check_overlaps(gt, timed) + check_pauses(gt, timed, call.medium == "chat"):
                 add("E0704", f"`{gt_rel}`: {msg}", _at(gpath), help="the ground truth and the transcript's "
                     "timings disagree: rebuild the call")
         elif f"audio/{call.id}.timeline.json" in files:  # no transcript JSON: the audio's timeline times the turns
@@ -314,7 +314,7 @@ def _check_call(out: Path, call: Call, entry: dict, add, names: list[str] = ()) 
                 timed = json.loads((out / f"audio/{call.id}.timeline.json").read_text(encoding="utf-8")).get("turns", [])
             except ValueError:
                 timed = []
-            for msg in check_pauses(gt, timed):
+            for msg in check_pauses(gt, timed, call.medium == "chat"):
                 add("E0704", f"`{gt_rel}`: {msg}", _at(gpath), help="the ground truth and the audio's timeline "
                     "disagree: rebuild the call")
         planned_beats = {(b.kind, b.key, b.turn) for b in call.beats if b.kind in
@@ -335,12 +335,14 @@ def _check_call(out: Path, call: Call, entry: dict, add, names: list[str] = ()) 
     return call
 
 
-def check_pauses(gt: dict[str, Any], timed: list[dict[str, Any]]) -> list[str]:
+def check_pauses(gt: dict[str, Any], timed: list[dict[str, Any]], chat: bool = False) -> list[str]:
     """Every silence of `LONG_PAUSE` or more between turns of the transcript's
     timings (from the latest end so far to the next start: time nobody
     speaks) is a long pause of the ground truth, at its turn and for its
     seconds (within 1.5 ms), listed in `pauses` too; and every long pause
-    listed is such a silence."""
+    listed is such a silence. A chat's gaps (`chat`: the plan's medium) are
+    waits, reply latency, and only a chat's are: no speech pause in a chat,
+    no `wait` in a voice call."""
     from corpusc.backends.ground_truth import LONG_PAUSE
     out: list[str] = []
     beh = gt.get("signals", {}).get("behavioral", {})
@@ -364,6 +366,10 @@ def check_pauses(gt: dict[str, Any], timed: list[dict[str, Any]]) -> list[str]:
             out.append(f"the long pause before turn {i} lasts {x.get('seconds')} s; the timings leave {sec:.3f} s")
         elif (i, x.get("seconds")) not in all_pauses:
             out.append(f"the long pause before turn {i} is not among the call's pauses")
+    for x in beh.get("pauses", []):
+        if isinstance(x, dict) and (x.get("kind") == "wait") != chat:
+            out.append(f"the gap before turn {x.get('turn')} of a {'chat' if chat else 'voice call'} is of kind "
+                       f"`{x.get('kind')}`; a chat's gaps are waits and only a chat's are")
     for i in listed:
         if i not in real and not (i == 0 and listed[i].get("cue")):  # a cued wait before the first words
             out.append(f"long_pauses lists a pause before turn {i}; the timings leave no silence of "

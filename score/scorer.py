@@ -21,7 +21,7 @@ from corpusc.score.spans import Files, SpanError, resolve
 CATEGORIES = {
     "surface": {"objection", "competitor_mention", "buying_intent", "pricing", "timeline", "budget",
                 "authority", "need", "next_step", "competitor", "price"},
-    "behavioral": {"interruption", "pause", "silence", "hold", "overlap", "filler", "false_start"},
+    "behavioral": {"interruption", "pause", "silence", "hold", "wait", "overlap", "filler", "false_start"},
 }
 SECTIONS = ("signals", "objections", "personas", "divergence", "deal_outcome", "fields")
 

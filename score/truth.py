@@ -114,7 +114,7 @@ def from_document(gt: dict[str, Any], folder: str) -> CallTruth:
     beh = sig.get("behavioral", {})
     for x in beh.get("interruptions", []):
         ct.items.append(item("behavioral", "interruption", x, x.get("by")))
-    for x in beh.get("pauses", []):  # pause, silence or hold
+    for x in beh.get("pauses", []):  # pause, silence or hold; a chat's wait
         ct.items.append(item("behavioral", x.get("kind", "pause"), x, x.get("speaker")))
     for x in beh.get("overlaps", []):  # said over another speaker (backchannels, cut-ins)
         ct.items.append(item("behavioral", "overlap", x, x.get("speaker")))

@@ -104,6 +104,10 @@ SLIPS = [
     # "Wer schaut sich bei Ihnen so etwas, und wie viel Vorlauf …" / "Wer prüft bei Ihnen Verträge an"
     ("de-DE", "'schaut sich … an' without its 'an', 'prüft … an'",
      r"\bschaut sich (?:bei \S+ )?(?:Verträge|so etwas)[,?]|\bprüft (?:bei \S+ )?(?:Verträge|so etwas) an\b"),
+    ("en-US", "'you're not alone from …' (a reassurance joined to another opener's tail)",
+     r"\bnot alone (?:from|with (?:teams|\{industry\} teams))\b"),
+    ("de-DE", "'nicht allein (da) bei …', 'kenne ich von anderen bei …' (a reassurance joined to another's tail)",
+     r"\bnicht allein (?:da )?(?:von|bei)\b|\bvon anderen (?:von|bei|in)\b"),
     # gt18: "My worry is about connecting to Salesforce becomes a big IT project"
     ("en-US", "'worry is about' / 'worried about' with a finite verb after it",
      r"\b(?:worry is|worried|concerned) about [^.?!]{0,50}\b(?:turns into|becomes)\b"),

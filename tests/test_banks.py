@@ -441,7 +441,7 @@ BUYER_SPREAD_TEMPLATES = (
     ("nextsteps.reply", "at our next team huddle"), ("nextsteps.reply", "I'll dig into it"),
     ("nextsteps.reply", "as soon as it comes in"), ("nextsteps.reply_cool", "it's crunch time for us"),
     ("smalltalk.reply", "on the days we have team meetings"), ("smalltalk.newyear.good", "there's a good buzz"),
-    ("smalltalk.any.rough", "our VPN died"), ("smalltalk.any.rough", "I'm running on fumes"),
+    ("smalltalk.any.rough", "our VPN died"), ("smalltalk.any.busy", "I'm running on fumes"),
     ("smalltalk.winter.rough", "scrape the windshield"), ("smalltalk.more", "report filters"),
     ("voice.more.skeptic", "Whatever we add has to be"), ("voice.more.defender", "evolved over a long time"),
     ("voice.more.champion", "When I floated"), ("voice.more.champion", "The shops we lose deals to"),

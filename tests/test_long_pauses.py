@@ -124,7 +124,7 @@ def _speakers(out: Path) -> None:
         turns = json.loads((out / "transcripts" / f"{gt['call_id']}.json").read_text(encoding="utf-8"))["turns"]
         for p in gt["signals"]["behavioral"]["long_pauses"]:
             assert p["speaker"] == turns[p["turn"]]["speaker"]  # who breaks the silence
-            assert p["kind"] in ("pause", "silence", "hold")
+            assert p["kind"] in ("pause", "silence", "hold", "wait")
             assert isinstance(p["cued"], bool)
 
 
@@ -147,8 +147,29 @@ def test_holds_silences_and_drawn_pauses_are_all_there(contact_center, generated
                 txt = (out / "transcripts" / f"{gt['call_id']}.txt").read_text(encoding="utf-8")
                 if p["cued"]:  # the cue is written in the text, as it says
                     assert f"[{p['cue'].split(', ')[0]}]" in txt
-    assert kinds == {"pause", "silence", "hold"}
+    assert kinds == {"pause", "silence", "hold", "wait"}
     assert cued == {True, False}
+
+
+def test_a_chats_gaps_are_waits_and_only_a_chats(contact_center):
+    """A chat has no speech pause: each silence of LONG ms or more its
+    transcript's own timings leave (this file's clock) is a long pause of kind
+    `wait` (reply latency) at its turn, never `pause`, `silence` or `hold`; a
+    voice call's never is a `wait`. Chat or voice is the plan's medium."""
+    plan = json.loads((contact_center / "plan.json").read_text(encoding="utf-8"))
+    media = {c["id"]: c["medium"] for c in plan["calls"]}
+    seen = {"chat": 0, "voice": 0}
+    bad = []
+    for cid, medium in sorted(media.items()):
+        gt = json.loads((contact_center / "ground_truth" / f"{cid}.json").read_text(encoding="utf-8"))
+        kinds = {p["turn"]: p["kind"] for p in gt["signals"]["behavioral"]["long_pauses"]}
+        chat = medium == "chat"
+        for i, _ in _clock(_timings(contact_center, cid)):
+            seen["chat" if chat else "voice"] += 1
+            if (kinds.get(i) == "wait") != chat:
+                bad.append((cid, medium, i, kinds.get(i)))
+    assert seen["chat"] >= 20 and seen["voice"] >= 20, seen  # both media have gaps to check
+    assert not bad, bad[:10]
 
 
 def _tampered(src: Path, tmp_path: Path, edit) -> tuple[int, str]:

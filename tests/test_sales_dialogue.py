@@ -57,6 +57,25 @@ SEASON_WORDS = {
               (r"Blätter|Herbst|Schulanfang|wieder Schule", {9, 10, 11}),
               (r"Pollen|Frühjahrsputz|endlich Sonne", {3, 4, 5})],
 }
+# "you're not alone" joined to a tail made for another opener ("you're not alone from fintech teams
+# like Kestrel", "damit stehen Sie nicht allein da bei Teams ...", "das kenne ich von anderen bei Teams ...")
+BAD_JOINS = {"en-US": r"\bnot alone (?:from|with (?:teams|companies|\w+ teams))\b|\bnot the only one from\b",
+             "de-DE": r"\bnicht allein (?:da )?(?:von|bei)\b|\bvon anderen (?:von|bei|in)\b"}
+# the rep's "we're busy too" (own words for it, not the banks'), and what a buyer says when swamped
+BUSY_TOO = {"en-US": r"\b(?:slammed too|busy here too|same on our side|swamped too|busy on our (?:side|end) too)\b",
+            "de-DE": r"bei uns (?:ist es gerade auch|geht es gerade auch|stapeln sich|ist gerade Planungszeit)"}
+SWAMPED = {"en-US": r"busy|swamped|slammed|back[- ]to[- ]back|meetings since|one call after another|left my desk|"
+                    r"hectic|buried|scramble|brutal|fried|crazy|planning|coffee|year-end|close things out|due before",
+           "de-DE": r"Meeting|Kaffee|Durchatmen|erledigt|Kopf ist voll|zieht sich|stressig|hektisch|Planung|"
+                    r"Jahresendspurt|Chaos|abschließen|fertig werden|viel los|Termin|volle|anstrengend"}
+# the rep's own small-talk news (own list): where they have been, their office, their family
+SELLER_NEWS = {"en-US": r"\b(?:on my (?:end|side)|over here|for my part|meanwhile|I've been (?:on the road|traveling)|"
+                        r"moved offices|new office for us|office move|back from customer visits|kickoff all|offsite most of|"
+                        r"kid's|school play|my kid|office day today|I'm home today|booked a meeting room|slammed too|"
+                        r"busy here too|same on our side|we're hiring|puppy|new dog|I took time off)\b",
+               "de-DE": r"Ich war [^.?!]*unterwegs|Ich sitze heute|im Homeoffice|in neue Räume|ein neues Büro|"
+                        r"Meine Tochter|Mein Sohn|Mein Patenkind|unseren Teamtag|bei uns (?:ist es )?gerade auch|"
+                        r"bei uns geht es gerade auch"}
 SECURITY_ROLE = re.compile(r"\b(CISO|security|IT|CTO|Sicherheit)\b", re.I)
 FINANCE_ROLE = re.compile(r"\b(CFO|finance|controller|Finanz\w*)\b", re.I)
 
@@ -505,3 +524,52 @@ def test_a_spec_without_a_product_never_names_one_product(corpus):
         pytest.skip("sales_pov declares its product")
     bad = [(c["id"], t["index"]) for c, turns in calls for t in turns if re.search(r"\bProduct\b", t["text"])]
     assert not bad, bad[:5]
+
+
+def test_no_ungrammatical_join_of_a_reassurance(corpus):
+    """A reassurance ("you're not alone") and a tail of where we hear it ("from
+    fintech teams like Kestrel") drawn apart join into nonsense: no turn says
+    one of the joins `BAD_JOINS` names."""
+    _, calls = corpus
+    bad = []
+    for c, turns in calls:
+        rx = re.compile(BAD_JOINS[c["locale"]], re.I)
+        bad += [(c["id"], t["index"], m.group(0), t["text"][:120]) for t in turns for m in [rx.search(t["text"])] if m]
+    assert not bad, bad[:5]
+
+
+def test_the_rep_is_busy_too_only_after_the_buyer_said_they_are_swamped(corpus):
+    """"Same on our side. I can relate." answers a buyer who is swamped, never
+    a colleague's trip or a new hire: the buyer turn it answers (the last one
+    of more than a backchannel before it) says it is busy (`SWAMPED`)."""
+    _, calls = corpus
+    bad, seen = [], 0
+    for c, turns in calls:
+        loc = c["locale"]
+        too, busy = re.compile(BUSY_TOO[loc], re.I), re.compile(SWAMPED[loc], re.I)
+        for k, t in enumerate(turns):
+            if t["side"] != "seller" or not too.search(t["text"]):
+                continue
+            seen += 1
+            prev = next((p for p in reversed(turns[:k]) if p["side"] != "seller" and len(_words(p["text"])) > 3), None)
+            if prev is None or not busy.search(prev["text"]):
+                bad.append((c["id"], t["index"], prev and prev["text"][:100], t["text"][:100]))
+    assert not bad, f"{len(bad)} of {seen}: {bad[:3]}"
+
+
+def test_a_question_of_the_rep_is_not_followed_by_its_own_news(corpus):
+    """"That okay, Ines? Meanwhile, on my end, I've been traveling.": the
+    question is left hanging. No rep turn says its own small-talk news
+    (`SELLER_NEWS`) after a question it asked."""
+    _, calls = corpus
+    bad = []
+    for c, turns in calls:
+        news = re.compile(SELLER_NEWS[c["locale"]], re.I)
+        for t in turns:
+            if t["side"] != "seller":
+                continue
+            ss = _sentences(t["text"])
+            q = next((i for i, x in enumerate(ss) if x.rstrip().endswith("?")), None)
+            if q is not None and any(news.search(x) for x in ss[q + 1:]):
+                bad.append((c["id"], t["index"], t["text"][:160]))
+    assert not bad, f"{len(bad)}: {bad[:3]}"

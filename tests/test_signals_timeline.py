@@ -201,3 +201,31 @@ def test_every_deal_time_frame_is_labelled(loc, generated):
     hits, bad = time_frames(generated(loc), loc)
     assert len(hits) >= 40, len(hits)  # not vacuous: the spec says dozens
     assert not bad, (len(bad), len(hits), bad[:8])
+
+
+# when a deal is signed, with nobody named who signs: a time frame, no authority (this file's own lists)
+SIGN_TIME = {"en-US": re.compile(r"\b(?:from|of|after|before) signature\b|\bsignature (?:takes?|took) longer\b|"
+                                 r"\bsignature by\b", re.I),
+             "de-DE": re.compile(r"\b(?:nach|vor|ab) (?:der )?Unterschrift\b|\bvon der Unterschrift\b", re.I)}
+SIGNER = {"en-US": re.compile(r"\b(?:CFO|CEO|COO|board|legal|procurement|who signs|countersign\w*|I'll sign|I sign|"
+                              r"can sign|sign for|our side|your side|you first|exec team|I'm authorized)\b", re.I),
+          "de-DE": re.compile(r"CFO|Geschäftsführung|Vorstand|Rechtsabteilung|Einkauf|gegenzeichn|zeichnet|zeichnen|"
+                              r"wer unterschreibt|Ihre Seite|erst Sie|zuerst|darf das unterschreiben", re.I)}
+
+
+@pytest.mark.parametrize("loc", ["en-US", "de-DE"])
+def test_when_it_is_signed_is_timeline_not_authority(loc, generated):
+    """"Kickoff is typically within a week of signature", "about three weeks
+    from signature until everyone's live": when the contract is signed is a
+    time frame; who signs is authority. No `authority` label's quote says
+    when a signature falls (`SIGN_TIME`) without naming who signs (`SIGNER`)."""
+    bad, seen = [], 0
+    for p in sorted((generated(loc) / "ground_truth").glob("*.json")):
+        gt = json.loads(p.read_text(encoding="utf-8"))
+        for s in (gt.get("signals") or {}).get("surface") or []:
+            q = s.get("quote") or ""
+            if SIGN_TIME[loc].search(q) and not SIGNER[loc].search(q):
+                seen += 1
+                if (s.get("type") or s.get("category")) == "authority":
+                    bad.append((gt["call_id"], q[:120]))
+    assert not bad, (len(bad), seen, bad[:5])

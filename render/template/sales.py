@@ -82,6 +82,7 @@ def _plain_tail(t) -> str:
 
 
 PEER_TITLE = "@peer_title"  # the peer's role as the spec writes it (a key no template says: `_not_theirs`)
+BUSY_P = 0.4  # share of rough small-talk news that is being swamped (`smalltalk.*.busy`)
 BC_CUT_P = 0.5  # share of backchannels before a speaker goes on that are said over them (they break off)
 
 
@@ -257,6 +258,7 @@ class Sales:
         self.checked_in = False  # the opening asked how the buyer is: small talk follows up, never asks again
         self.followed_up = False  # the seller just asked "anything new?": the news comes without "Good, ..."
         self.rough_chat: set[int] = set()  # buyer turns whose small talk drew rough news (flu, an outage, a rough week)
+        self.busy_chat: set[int] = set()  # of those, the turns whose news is being swamped (back to back, planning season)
         # objections this call addresses or deflects later on (so an earlier ack does not promise "next time")
         self.handled_later = {(b.key, b.turn) for b in c.beats if b.kind in ("objection_addressed",
                                                                               "objection_unaddressed")}
@@ -900,7 +902,13 @@ class Sales:
                 # after rough news (half the office out sick) neither: no "congrats on the new office", no
                 # story of the seller's own, but room for the buyer ("if you need to drop off early, ...")
                 if self._rough_chat(d):
-                    self.shape(d, 0.3, 45, ["smalltalk.more_seller_rough"], grow=False)
+                    # "Busy here too. I hear you." only after the buyer said they are swamped
+                    busy = ["smalltalk.more_seller_busy"] if self._answered(d) in self.busy_chat else []
+                    self.shape(d, 0.3, 45, busy + ["smalltalk.more_seller_rough"], grow=False)
+                elif d.core and d.core[-1][0].rstrip().endswith("?"):
+                    # the filler asked something ("We have 30 minutes. That okay, Ines?"): the question ends
+                    # the turn, no news of the seller's own after it
+                    self.shape(d, 0.3, 45, [], grow=False)
                 else:
                     news = ["smalltalk.seller_news"] if pend and pend[0] in ("smalltalk", "chat", "hello") \
                         and R.chance(0.08) else []
@@ -1841,8 +1849,11 @@ class Sales:
             tone = "rough" if R.chance(0.45 if self.call.engagement == "cooling" else 0.3) else "good"
             if d.moment is not None:  # the news has the mood the moment's words have
                 tone = "good" if d.moment.polarity == "positive" else "rough"
-            key = R.first_key(f"smalltalk.{self.season}.{tone}") if R.chance(0.6) else None
-            news = R.say(key or f"smalltalk.any.{tone}", kw)
+            # rough news is now and then being swamped (`smalltalk.*.busy`): the only news the seller's
+            # "We're slammed too." answers (a colleague's trip or the flu is not answered with one's own workload)
+            sub = "busy" if tone == "rough" and R.chance(BUSY_P) else tone
+            key = R.first_key(f"smalltalk.{self.season}.{sub}") if R.chance(0.6) else None
+            news = R.say(key or f"smalltalk.any.{sub}", kw)
             if self.followed_up:  # "What's on your plate?" is not answered "Good. Long Monday."
                 said, news = news, without_greeting_answer(R.loc, news)
                 if news is not said:
@@ -1852,6 +1863,8 @@ class Sales:
             self.pending = ("smalltalk", tone)
             if tone == "rough":
                 self.rough_chat.add(d.i)
+            if sub == "busy":
+                self.busy_chat.add(d.i)
             self.shape(d, 0.3, 45, ["smalltalk.more" if tone == "good" else "smalltalk.more_busy"], grow=False)
         elif kind == "introduce_stakeholder":
             p = self.by_id.get(b.key or "", d.p)
