@@ -15,7 +15,7 @@ import pytest
 from corpusc.render.template.banks import raw_bank
 from corpusc.render.template.lexicon import load_lexicon
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, ROOT
 from .test_engine import plan_of, render_all
 
 DE_CALLS = 60
@@ -166,12 +166,18 @@ def test_an_adverb_after_a_lead_or_filler_is_lower_case(german_service, german_s
     listed these adverbs, the generated German sales calls said such a capital after a filler."""
     after = re.compile(r"(?:^|[.?!] )(?:" + "|".join(map(re.escape, sorted(HEADS, key=len, reverse=True)))
                        + r")[,—] ([A-ZÄÖÜ]\w+)")
+    import sys
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from gen_spec import FIRST  # the generated spec's first names: "Ja, Anders, ..." addresses someone
+    finally:
+        sys.path.pop(0)
     capital, seen = [], 0
     for rc in german_service + german_sales:
         for t in rc.turns:
             for m in after.finditer(t.text):
                 seen += 1
-                if m.group(1).lower() in ADVERBS:
+                if m.group(1).lower() in ADVERBS and m.group(1) not in FIRST:
                     capital.append(m.group(0))
     assert seen >= 50  # leads and fillers were said before capitalised words (nouns, names, "Sie")
     assert not capital, capital[:10]
