@@ -90,11 +90,12 @@ def _voice_only(loc: str, dom: str) -> re.Pattern | None:
     words = [w for g in _groups(load_bank(loc), dom, "voice_only") for w in g]
     # at a word's start only ("voice" is no part of "invoice", "mute" none of "commute"): a word's
     # other forms still follow it ("telefonier" in "telefonieren")
-    return re.compile(_WORD_START + "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")", re.I) \
-        if words else None
+    return re.compile(_at_word_start("|".join(sorted(words, key=len, reverse=True))), re.I) if words else None
 
 
-_WORD_START = r"(?<!\w)"
+def _at_word_start(alternatives: str) -> str:
+    """A pattern of `alternatives` matched only where a word starts."""
+    return r"(?<!\w)(?:" + alternatives + ")"
 
 
 @lru_cache(maxsize=None)
@@ -113,10 +114,10 @@ def _unsaid(loc: str, dom: str, chat: bool, transfers: bool) -> re.Pattern | _Lo
     held = [w for name in ("hold_words",) + (() if transfers else ("transfer_words",))
             for g in _groups(bank, dom, name) for w in g]  # (escaped in `_hold_words`: plain text)
     # a voice-only word at a word's start only (`_voice_only`), hold talk anywhere
-    rx = "|".join(x for x in (voice and _WORD_START + "(?:" + alternation(voice) + ")", held and alternation(held)) if x)
+    rx = "|".join(x for x in (voice and _at_word_start(alternation(voice)), held and alternation(held)) if x)
     if _NOT_SIMPLE("".join(voice + held)) is not None:
         return re.compile(rx, re.I)
-    low = "|".join(x for x in (voice and _WORD_START + "(?:" + trie(sorted({w.lower() for w in voice})) + ")",
+    low = "|".join(x for x in (voice and _at_word_start(trie(sorted({w.lower() for w in voice}))),
                                held and trie(sorted({w.lower() for w in held}))) if x)
     # (the IGNORECASE pattern compiled when a text first needs it: most variants' texts never do)
     return _Lowered(rx, re.compile(low))
