@@ -467,3 +467,34 @@ def test_head_count_rules_compiled_when_first_needed_are_the_rules_of_that_side(
         assert plans[0][3][side] == naming._count_rules(naming._rows(data[side]), noun)
         assert plans[0][4][side] == naming._count_rules(naming._rows(data["keep_figure"][side]), noun)
         assert plans[0][3][side] != others[0][3][side] and plans[0][4][side] != others[0][4][side]
+
+
+def _said_twice_plain(s: str) -> int:
+    """naming._said_twice as it was (41bcbfc): every three-word run listed."""
+    w = naming._W3.findall(s.lower())
+    runs = [tuple(w[i:i + 3]) for i in range(len(w) - 2)]
+    return len(runs) - len(set(runs))
+
+
+def test_runs_said_twice_are_counted_as_the_list_of_runs_counts_them():
+    """`naming._said_twice` (runs zipped, none for fewer than four words) and
+    `naming._twice_more` (the old sentence read only when the new one says a
+    run again) answer as the plain count, on bank texts with runs repeated,
+    cut short and punctuated, of every length down to none."""
+    rnd = random.Random(30)
+    texts = [s for loc in banks.supported_locales() for s in _texts(loc)[:2000]]
+    said = []
+    for t in texts:
+        ws = t.split(" ")
+        i = rnd.randrange(len(ws) + 1)
+        k = rnd.randrange(2, 6)
+        said.append(" ".join(ws[:i] + ws[i:i + k] + [rnd.choice(["", ",", "—", "?"])] + ws[i:]))
+        said.append(" ".join(ws[:rnd.randrange(0, 6)]))
+    said += ["", "a", "a a", "a a a", "a a a a", "a b c a b c", "A, b. c; a b c!", "x y z x y", "a  a  a  a"]
+    counts = [_said_twice_plain(s) for s in said]
+    assert [naming._said_twice(s) for s in said] == counts
+    assert sum(c > 0 for c in counts) > 1000 and sum(c == 0 for c in counts) > 1000
+    pairs = [(rnd.choice(said), rnd.choice(said)) for _ in range(20_000)] + [(s, s) for s in said[:500]]
+    more = [naming._twice_more(a, b) for a, b in pairs]
+    assert more == [_said_twice_plain(a) > _said_twice_plain(b) for a, b in pairs]
+    assert 500 < sum(more) < len(pairs) - 500

@@ -147,7 +147,7 @@ def name_less(S: Any, drafts: list[Draft]) -> None:
             rs = tuple(tuple(x) for x in refs.get(side, ()))
             hit = rows[side] = (rs, _prepared(names, rs))
         new = _plain_named(R, s, hit[0], names, said, d.slots, hit[1])
-        if new == s or _adds_signal(R.loc, new, s) or _said_twice(new) > _said_twice(s):
+        if new == s or _adds_signal(R.loc, new, s) or _twice_more(new, s):
             # words that read as a signal ("our board"), or the stand-in said twice ("nobody owned it on our
             # side, ... at least on our side"): as it was
             return s
@@ -446,7 +446,7 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
                 kept[0] += 1
                 new = _count_sub(R, same[side], t)
             new = new.replace(_FIGURE, n) if new != t else s
-            if new != s and (_adds_signal(R.loc, new, s) or _said_twice(new) > _said_twice(s)):
+            if new != s and (_adds_signal(R.loc, new, s) or _twice_more(new, s)):
                 new = s  # a signal it did not carry, or words the sentence already says ("bei Teams Ihrer Größe" twice)
             return new
         _rewrite(S, drafts, said, COUNT_GAP, without, (n + " ",))
@@ -495,7 +495,7 @@ def _guarded(R: Any, facts: frozenset[str], kept: list[int], s: str, new: str) -
     """`new` in place of `s`, unless it carries a signal `s` did not or says
     words twice; or, `kept[0]` below KEEP_VOLUME, would be a stock line (then
     counted in `kept`). The guards of `volume_less` and `people_less`."""
-    if new == s or _adds_signal(R.loc, new, s) or _said_twice(new) > _said_twice(s):
+    if new == s or _adds_signal(R.loc, new, s) or _twice_more(new, s):
         return s
     if kept[0] < KEEP_VOLUME and _stock(new, facts):
         kept[0] += 1
@@ -647,8 +647,15 @@ _W3 = re.compile(r"[^\s,.;:!?]+")
 def _said_twice(s: str) -> int:
     """How many of a sentence's three-word runs it says again."""
     w = _W3.findall(s.lower())  # "…for your agents, for your agents?": the "?" is no word of its own
-    runs = [tuple(w[i:i + 3]) for i in range(len(w) - 2)]
-    return len(runs) - len(set(runs))
+    n = len(w) - 2  # its runs: (w[i], w[i + 1], w[i + 2]) for each i below n
+    return n - len(set(zip(w, w[1:], w[2:]))) if n > 1 else 0  # (one run or none: none said again)
+
+
+def _twice_more(new: str, old: str) -> bool:
+    """`_said_twice(new) > _said_twice(old)`, `old` read only where `new` says
+    a run again (most sentences say none: nothing can be more than 0)."""
+    n = _said_twice(new)
+    return n > 0 and n > _said_twice(old)
 
 
 def _rows(rows) -> tuple:
