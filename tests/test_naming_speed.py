@@ -498,3 +498,23 @@ def test_runs_said_twice_are_counted_as_the_list_of_runs_counts_them():
     more = [naming._twice_more(a, b) for a, b in pairs]
     assert more == [_said_twice_plain(a) > _said_twice_plain(b) for a, b in pairs]
     assert 500 < sum(more) < len(pairs) - 500
+
+
+def test_a_text_read_as_one_sentence_is_one_piece_of_the_sentence_pattern():
+    """`naming._one_sentence(t)` (no stop before the closing run of stops and
+    spaces) says `_rewrite` may take `t` whole: `_SENT.findall(t)` is `[t]`
+    there, on bank texts cut anywhere and closed by stops, spaces, line
+    breaks, points between digits and ellipses."""
+    rnd = random.Random(31)
+    texts = [s for loc in banks.supported_locales() for s in _texts(loc)[:3000]]
+    ends = ["", ".", "?", "!", "?!", "...", " ", ". ", ".\n", "\n", " .", "3.5", ". 3.5", "…", "\t!", "  "]
+    one = many = 0
+    for t in texts:
+        for s in (t, t[:rnd.randrange(len(t) + 1)] + rnd.choice(ends), rnd.choice(ends) + t, rnd.choice(ends)):
+            pieces = naming._SENT.findall(s)
+            if naming._one_sentence(s):
+                assert pieces == [s], s
+                one += 1
+            else:
+                many += pieces != [s]
+    assert one > 5000 and many > 1000

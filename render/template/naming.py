@@ -236,52 +236,93 @@ def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern | Callable[[], re.Pat
     (a pattern of the account's compiled only in a call that needs it)."""
     if len(needs) > 2:
         raise ValueError("_rewrite: at most two strings a match needs")
-    R = S.R
-    keep = S.keep
-    kept = 0
     # the call's texts in order (the four parts of each draft in turn): only a text saying a need (or, without
     # needs, any text) is searched; the words of the texts between two mentions are counted at once (`_words`)
     parts = [p for d in drafts for p in (d.head, d.core, d.body, d.tail)]
     texts = [seg[0] for p in parts for seg in p]
+    hits = _saying(texts, needs)
+    if not hits:
+        return
+    R = S.R
+    keep = S.keep
+    kept = 0
     ends = list(accumulate(map(len, parts)))  # the index after each part's last text
     since = gap  # words since the thing was last said
     done = 0  # texts before this one have their words in `since`
-    for i in _saying(texts, needs):
+    findall = search = None
+    for i in hits:
         text = texts[i]
-        if callable(said):  # (a pattern is not)
-            said = said()
-        if not said.search(text):
-            continue  # its words are counted with the next text that says it
-        if i > done:
-            since += _words(texts, done, i)
+        if findall is None:
+            if callable(said):  # (a pattern is not)
+                said = said()
+            findall, search = said.findall, said.search
+        if _one_sentence(text):  # its mentions are the text's, and it has one where it has any match
+            found = findall(text)
+            if not found:
+                continue  # its words are counted with the next text that says it
+            if i > done:
+                since += " ".join(texts[done:i]).count(" ") + 1  # `_words`
+            done = i + 1
+            new = text
+            if kept >= FIRST and since < gap:
+                j = bisect_right(ends, i)  # the part it is in
+                d = drafts[j >> 2]
+                new = change(text, "seller" if d.side == "seller" else "buyer", d)
+                if new != text:
+                    found = findall(new)
+            if found:
+                kept += len(found)
+                since = 0
+            since += new.count(" ") + 1
+            if new == text:
+                continue
+        else:
+            if not search(text):
+                continue  # its words are counted with the next text that says it
+            if i > done:
+                since += " ".join(texts[done:i]).count(" ") + 1  # `_words`
+            done = i + 1
+            j = bisect_right(ends, i)  # the part it is in
+            d = drafts[j >> 2]
+            side = "seller" if d.side == "seller" else "buyer"
+            out = []
+            pieces = _SENT.findall(text)
+            if "".join(pieces) != text:  # not plain sentences ("…and so"): as it is
+                pieces = [text]
+            for s in pieces:
+                found = findall(s)
+                if found and kept >= FIRST and since < gap:
+                    new = change(s, side, d)
+                    if new != s:
+                        s, found = new, findall(new)
+                left = len(found)
+                if left:
+                    kept += left
+                    since = 0
+                since += s.count(" ") + 1
+                out.append(s)
+            new = "".join(out)
+            if new == text:
+                continue
         j = bisect_right(ends, i)  # the part it is in
         part, k, d = parts[j], i - (ends[j - 1] if j else 0), drafts[j >> 2]
-        side = "seller" if d.side == "seller" else "buyer"
-        out = []
-        pieces = _SENT.findall(text)
-        if "".join(pieces) != text:  # not plain sentences ("…and so"): as it is
-            pieces = [text]
-        for s in pieces:
-            found = said.findall(s)
-            if found and kept >= FIRST and since < gap:
-                new = change(s, side, d)
-                if new != s:
-                    s, found = new, said.findall(new)
-            left = len(found)
-            if left:
-                kept += left
-                since = 0
-            since += s.count(" ") + 1
-            out.append(s)
-        done = i + 1
-        new = "".join(out)
-        if new != text:
-            _, tags, opt = part[k]
-            R.carry(text, new)  # its labels, each on the sentence that carries it
-            if text in keep:
-                keep.add(new)
-            d.words += new.count(" ") - text.count(" ")
-            part[k] = (new, tags, opt)
+        _, tags, opt = part[k]
+        R.carry(text, new)  # its labels, each on the sentence that carries it
+        if text in keep:
+            keep.add(new)
+        d.words += new.count(" ") - text.count(" ")
+        part[k] = (new, tags, opt)
+
+
+def _one_sentence(text: str) -> bool:
+    """Whether `_SENT.findall(text)` is `[text]` by the shape `_rewrite` reads
+    it from: words without a stop, then at most a run of stops and spaces.
+    The words (at least one character, none of ".!?") are taken whole by the
+    pattern's repeat, a point after them being no point between digits (what
+    follows it is a stop, a space or the end); the run of stops and the
+    spaces after it close the match at the text's end."""
+    u = text.rstrip().rstrip(".!?")
+    return bool(u) and "." not in u and "?" not in u and "!" not in u
 
 
 def _saying(texts: list[str], needs: tuple[str, ...]) -> list[int] | range:
