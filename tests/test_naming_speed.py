@@ -518,3 +518,39 @@ def test_a_text_read_as_one_sentence_is_one_piece_of_the_sentence_pattern():
             else:
                 many += pieces != [s]
     assert one > 5000 and many > 1000
+
+
+def test_rewrites_sharing_a_walk_leave_what_rewrites_reading_the_drafts_again_leave():
+    """`naming._rewrite` given `_walk(drafts)` made once for several rewrites
+    (count_less: one per figure) asks and leaves what each rewrite reading
+    the drafts anew does: the texts a rewrite changed are the next one's."""
+    rnd = random.Random(32)
+    texts = [s for s in _texts("en-US") if len(s) < 300][:4000]
+    changed = 0
+    for k in range(300):
+        names = [tuple(dict.fromkeys(NAMES[(k + j) % len(NAMES)])) for j in range(rnd.randrange(2, 4))]
+        base = _call(rnd, texts, tuple(x for n in names for x in n))
+        gap = rnd.choice([5, 40, 10_000])
+        runs = []
+        for shared in (False, True):
+            drafts = copy.deepcopy(base)
+            log: list = []
+            keep = {seg[0] for d in drafts for p in (d.head, d.core) for seg in p}
+            S = SimpleNamespace(R=SimpleNamespace(carry=lambda a, b, log=log: log.append(("carry", a, b))), keep=keep)
+            walk = naming._walk(drafts) if shared else None
+            r = random.Random(k)
+            for j, n in enumerate(names):
+                said = naming._said(n)
+                # a mention said as the next rewrite's name: what the shared texts must carry over
+                other = names[(j + 1) % len(names)][0]
+
+                def change(s, side, d, r=r, log=log, said=said, other=other):
+                    log.append(("change", s, side, d.i))
+                    return said.sub(other, s) if r.random() < 0.7 else s
+                naming._rewrite(S, drafts, said, gap, change, n, walk)
+            runs.append((log, [(d.words, d.head, d.core, d.body, d.tail) for d in drafts], sorted(keep)))
+            if shared:
+                assert walk == naming._walk(drafts)  # the walk is the drafts' as they were left
+        assert runs[0] == runs[1], (names, gap)
+        changed += sum(x[0] == "carry" for x in runs[0][0])
+    assert changed > 300

@@ -225,21 +225,30 @@ def _plain_named(R: Any, text: str, refs: tuple, names: tuple[str, ...], said: r
     return out
 
 
+def _walk(drafts: list[Draft]) -> tuple[list[list], list[str]]:
+    """The parts of a call's drafts in order (the four parts of each draft in
+    turn) and their texts in order, as `_rewrite` walks them."""
+    parts = [p for d in drafts for p in (d.head, d.core, d.body, d.tail)]
+    return parts, [seg[0] for p in parts for seg in p]
+
+
 def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern | Callable[[], re.Pattern], gap: int,
-             change: Callable[[str, str, Draft], str], needs: tuple[str, ...] = ()) -> None:
+             change: Callable[[str, str, Draft], str], needs: tuple[str, ...] = (),
+             walk: tuple[list[list], list[str]] | None = None) -> None:
     """Walk the call's sentences in order and let `change` say again each one
     that mentions `said` after its first `FIRST` mentions and within `gap`
     words of the last mention kept; a changed text keeps its labels.
     `needs`: one or two strings one of which every match of `said` contains
     (a text holding neither is passed by without the search). `said` may be
     a function that makes the pattern: called at the first text saying a need
-    (a pattern of the account's compiled only in a call that needs it)."""
+    (a pattern of the account's compiled only in a call that needs it).
+    `walk`: `_walk(drafts)`, made by the caller for several rewrites of the
+    same drafts (a text changed here is changed in it too)."""
     if len(needs) > 2:
         raise ValueError("_rewrite: at most two strings a match needs")
     # the call's texts in order (the four parts of each draft in turn): only a text saying a need (or, without
     # needs, any text) is searched; the words of the texts between two mentions are counted at once (`_words`)
-    parts = [p for d in drafts for p in (d.head, d.core, d.body, d.tail)]
-    texts = [seg[0] for p in parts for seg in p]
+    parts, texts = walk or _walk(drafts)
     hits = _saying(texts, needs)
     if not hits:
         return
@@ -312,6 +321,7 @@ def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern | Callable[[], re.Pat
             keep.add(new)
         d.words += new.count(" ") - text.count(" ")
         part[k] = (new, tags, opt)
+        texts[i] = new
 
 
 def _one_sentence(text: str) -> bool:
@@ -472,11 +482,12 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
     both, plans = _count_plan(data, str(R.slots.get("people") or ""), str(R.slots.get("people_dat") or ""), figures)
     heads = tuple(dict.fromkeys(n + " " for n in figures))  # what each match of `both` begins with
     team = str(R.slots.get("reps") or "")
+    walk = _walk(drafts)  # the call's texts, read once for every figure (each rewrite keeps them as it leaves them)
     for n, said, token, rules, same in plans:
         kept = [0]  # figures kept so a line would not be a stock one
         if n != team:  # the managers' figure keeps its own noun: "our two folks" reads as the whole team (reader19:
             same = _KEEP_AS_SAID  # "your six folks" for the six team leads of 55 agents), and so does "a team your size"
-            rules = {side: _own_noun(rules[side]) for side in ("buyer", "seller")}
+            rules = _BySide(lambda side, base=rules: _own_noun(base[side]))  # (compiled when a side first asks)
 
         def without(s: str, side: str, d: Draft, rules=rules, same=same, n=n, token=token, kept=kept) -> str:
             if _says_two(s, both, heads):
@@ -490,7 +501,7 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
             if new != s and (_adds_signal(R.loc, new, s) or _twice_more(new, s)):
                 new = s  # a signal it did not carry, or words the sentence already says ("bei Teams Ihrer Größe" twice)
             return new
-        _rewrite(S, drafts, said, COUNT_GAP, without, (n + " ",))
+        _rewrite(S, drafts, said, COUNT_GAP, without, (n + " ",), walk)
 
 
 # times a call keeps its volume's figure because the line without it would be a stock line: a volume said
@@ -583,6 +594,7 @@ def people_less(S: Any, drafts: list[Draft]) -> None:
     _rewrite(S, drafts, said, PEOPLE_GAP, without, (stem, stem[:1].upper() + stem[1:]) if stem else ())
 
 
+@lru_cache(maxsize=1024)
 def _own_noun(rules: tuple) -> tuple:
     """The head-count rules' alternatives that keep the counted noun (the
     rule's last group: "for your team leads"), for a figure that is not the
