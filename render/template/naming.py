@@ -744,7 +744,9 @@ def _count_needs(p: str) -> tuple[str, ...]:
 
 def _count_sub(R: Any, rules: tuple, s: str) -> str:
     for pat, reps, need in rules:
-        if need and not all(x in s for x in need):
-            continue  # no match possible (`_needs`)
-        s = pat.sub(lambda m: _expand(m, rng.pick(R.r, reps) if len(reps) > 1 else reps[0]), s)
+        for x in need:
+            if x not in s:
+                break  # no match possible (`_needs`)
+        else:
+            s = pat.sub(lambda m: _expand(m, rng.pick(R.r, reps) if len(reps) > 1 else reps[0]), s)
     return s
