@@ -270,7 +270,7 @@ def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern | Callable[[], re.Pat
             if not found:
                 continue  # its words are counted with the next text that says it
             if i > done:
-                since += " ".join(texts[done:i]).count(" ") + 1  # `_words`
+                since += _words(texts, done, i)
             done = i + 1
             new = text
             if kept >= FIRST and since < gap:
@@ -289,7 +289,7 @@ def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern | Callable[[], re.Pat
             if not search(text):
                 continue  # its words are counted with the next text that says it
             if i > done:
-                since += " ".join(texts[done:i]).count(" ") + 1  # `_words`
+                since += _words(texts, done, i)
             done = i + 1
             j = bisect_right(ends, i)  # the part it is in
             d = drafts[j >> 2]
@@ -482,7 +482,8 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
     both, plans = _count_plan(data, str(R.slots.get("people") or ""), str(R.slots.get("people_dat") or ""), figures)
     heads = tuple(dict.fromkeys(n + " " for n in figures))  # what each match of `both` begins with
     team = str(R.slots.get("reps") or "")
-    walk = _walk(drafts)  # the call's texts, read once for every figure (each rewrite keeps them as it leaves them)
+    # the call's texts, read once for every figure (each rewrite keeps them as it leaves them)
+    walk = _walk(drafts) if plans else None
     for n, said, token, rules, same in plans:
         kept = [0]  # figures kept so a line would not be a stock one
         if n != team:  # the managers' figure keeps its own noun: "our two folks" reads as the whole team (reader19:
