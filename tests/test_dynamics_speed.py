@@ -268,3 +268,41 @@ def test_a_words_end_by_the_last_space_is_the_word_the_search_finds():
             assert got == plain(text, pos), (text, pos)
             seen.add(got)
     assert seen == {True, False}
+
+
+def test_blocked_ranges_are_exactly_where_free_says_no():
+    """`Spoken.blocked(touch, shift)` holds a position exactly when
+    `free(pos + shift, touch)` is False: on random spans and disfluencies
+    (fillers, which keep NEAR clear around them, and `_` marks, which do not;
+    empty, one-character and reversed ones), every position around them."""
+    from types import SimpleNamespace
+    rnd = random.Random(41)
+    d = SimpleNamespace(p=SimpleNamespace(id="a"), bc=False)
+    seen = set()
+    for _ in range(3000):
+        n = rnd.randint(0, 40)
+        spans = {}
+        for i in range(rnd.randint(0, 3)):
+            a = rnd.randint(0, n)
+            spans[("s", i)] = [a, a + rnd.choice([-1, 0, 1, 2, 5, 20])]
+        t = D.Spoken(d, "x" * n, spans, [])
+        for _ in range(rnd.randint(0, 3)):
+            a = rnd.randint(0, n)
+            t.dis.append([rnd.choice(["filler", "false_start", "_lock", "_again", "_at"]), a,
+                          a + rnd.choice([-1, 0, 1, 2, 9])])
+        for touch in (False, True):
+            for shift in (0, 1, -1):
+                ranges = t.blocked(touch, shift)
+                for pos in range(-D.NEAR - 3, n + D.NEAR + 25):
+                    want = not t.free(pos + shift, touch)
+                    assert any(lo <= pos < hi for lo, hi in ranges) == want, (spans, t.dis, touch, shift, pos)
+                    seen.add(want)
+    assert seen == {True, False}
+
+
+def test_no_letter_is_a_digit():
+    """`_ends_phrase` looks for a digit only in a word that is not all letters:
+    no character of this Python's Unicode is both."""
+    import sys
+    assert not [c for c in map(chr, range(sys.maxunicode + 1)) if c.isalpha() and c.isdigit()]
+    assert "²".isdigit() and not "²".isalpha()  # a digit that is no letter nor decimal: still looked for
