@@ -56,6 +56,9 @@ class Timed(NamedTuple):
     cue: str | None = None  # a long pause the timing drew, as a cue (`1.8s pause`), when asked for
 
 
+_timed = tuple.__new__  # a Timed of all its fields, without the named tuple's own __new__ (one a turn)
+
+
 def pause(cues: Sequence[str]) -> float:
     """Seconds of time before a turn (`2.1s pause`, `hold 20.0s`, `silence
     3.5s`), read by the same parser the audio backend uses."""
@@ -98,14 +101,19 @@ class Clock:
 
     def __init__(self) -> None:
         self.used: set[int] = set()
+        # every value closer than DISTINCT_MS to a used one: a candidate is free when it is not here (one
+        # look instead of one per value near it)
+        self.near: set[int] = set()
 
     def free(self, ms: int, lo: int = 0) -> int:
         ms = max(lo, ms)
+        near = self.near
         step = 0
         while True:
             for cand in ((ms + step, ms - step) if step else (ms,)):
-                if cand >= lo and self.used.isdisjoint(range(cand + 1 - DISTINCT_MS, cand + DISTINCT_MS)):
+                if cand >= lo and cand not in near:
                     self.used.add(cand)
+                    near.update(range(cand + 1 - DISTINCT_MS, cand + DISTINCT_MS))
                     return cand
             step += 1
 
@@ -208,7 +216,7 @@ def timeline(turns: Iterable[Any], call: Call, header: Header, cue_pauses: bool 
                     gap = clock.free(round(g * 1000), lo=round(MIN_GAP * 1000) // 2)
             start = reach + gap + hold
         end = start + dur
-        out.append(Timed(start / 1000, end / 1000, gap / 1000, overlap / 1000, over, cue))
+        out.append(_timed(Timed, (start / 1000, end / 1000, gap / 1000, overlap / 1000, over, cue)))
         if not bc_over or over is None:
             prev, prev_i, prev_start, prev_end = t, i, start, end
         reach = max(reach, end)

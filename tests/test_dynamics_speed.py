@@ -306,3 +306,51 @@ def test_no_letter_is_a_digit():
     import sys
     assert not [c for c in map(chr, range(sys.maxunicode + 1)) if c.isalpha() and c.isdigit()]
     assert "²".isdigit() and not "²".isalpha()  # a digit that is no letter nor decimal: still looked for
+
+
+def test_the_last_stop_looked_for_back_is_the_last_rfind_finds():
+    """`_stays` finds a sentence's start with one greedy match back from the
+    position (`_LAST_STOP`): the largest of the four stops' `rfind` plus one,
+    0 when none; on random texts with every stop, stops without their space,
+    newlines and stops at either end."""
+    rnd = random.Random(43)
+    seen = set()
+    for _ in range(20000):
+        text = "".join(rnd.choice([". ", "? ", "! ", "… ", ".", "?", "…", " ", "\n", ".\n", "a", "bc"])
+                       for _ in range(rnd.randint(0, 12)))
+        for pos in range(len(text) + 1):
+            want = max(text.rfind(". ", 0, pos), text.rfind("? ", 0, pos), text.rfind("! ", 0, pos),
+                       text.rfind("… ", 0, pos)) + 1
+            m = D._LAST_STOP(text, 0, pos)
+            assert (m.end() - 1 if m is not None else 0) == want, (text, pos)
+            seen.add(want > 0)
+    assert seen == {True, False}
+
+
+def test_a_clock_s_free_values_are_those_it_gave_looking_at_each_value():
+    """`timing.Clock.free` (one look in the values near those used) gives the
+    values the look at each used value within DISTINCT_MS gave, for random
+    requests with and without a lower bound, crowded and sparse."""
+    from corpusc.render.timing import DISTINCT_MS, Clock
+
+    def plain(used, ms, lo):
+        ms = max(lo, ms)
+        step = 0
+        while True:
+            for cand in ((ms + step, ms - step) if step else (ms,)):
+                if cand >= lo and used.isdisjoint(range(cand + 1 - DISTINCT_MS, cand + DISTINCT_MS)):
+                    used.add(cand)
+                    return cand
+            step += 1
+    rnd = random.Random(47)
+    moved = 0
+    for _ in range(2000):
+        c, used = Clock(), set()
+        width = rnd.choice([10, 60, 1000])
+        for _ in range(rnd.randint(1, 30)):
+            ms, lo = rnd.randint(0, width), rnd.choice([0, 0, rnd.randint(0, width)])
+            got = c.free(ms, lo)
+            assert got == plain(used, ms, lo), (ms, lo, used)
+            moved += got != max(ms, lo)
+        assert c.used == used
+    assert moved > 1000

@@ -58,6 +58,7 @@ _OPENS = re.compile(r"\w").match
 _COMMA = re.compile(r", (?=[^\W\d_])")
 LEAD = 2  # characters of `_SENT`'s and `_COMMA`'s lead-in
 _ENDS = re.compile(r"[.?!…](?= |$)")
+_LAST_STOP = re.compile(r"(?s:.*)[.?!…] ").match  # the last stop and its space (greedy: from the end back)
 _WORDS = re.compile(r"\w+(?:['’-]\w+)*")
 # at least k of `_WORDS`' words, one anchored match (k = 0 .. WHOLE_WORDS): each part possessive, so a
 # word is taken whole as `findall` takes it and never split to make up the count (`_stays`)
@@ -442,8 +443,9 @@ def _stays(text: str, pos: int, added: int) -> bool:
         return True
     m = _ENDS.search(text, pos)
     end = m.end() if m else len(text)
-    start = max(text.rfind(". ", 0, pos), text.rfind("? ", 0, pos), text.rfind("! ", 0, pos),
-                text.rfind("… ", 0, pos)) + 1
+    # after the last ". ", "? ", "! " or "… " before `pos` (max of their rfind + 1): one look back
+    m = _LAST_STOP(text, 0, pos)
+    start = m.end() - 1 if m is not None else 0
     # n >= WHOLE_WORDS, or not WHOLE_WORDS - added words: the words counted only as far as the answer needs
     if _AT_LEAST[WHOLE_WORDS](text, start, end) is not None:
         return True
