@@ -354,3 +354,53 @@ def test_a_clock_s_free_values_are_those_it_gave_looking_at_each_value():
             moved += got != max(ms, lo)
         assert c.used == used
     assert moved > 1000
+
+
+def test_words_counted_without_splitting_are_those_split_makes():
+    """`timing._count_words` counts a printable text's words by its spaces:
+    no character but the space is both whitespace and printable, and on
+    random texts of every whitespace, doubled and edge spaces, and words it
+    counts what `len(text.split())` counts."""
+    import sys
+    from corpusc.render.timing import _count_words
+    spaces = [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()]
+    assert [c for c in spaces if c.isprintable()] == [" "]
+    rnd = random.Random(53)
+    pieces = spaces + [" "] * 20 + ["ab", "c", "é", "—", ",", "x" * 5] * 10
+    fast = 0
+    for _ in range(40000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        assert _count_words(text) == len(text.split()), repr(text)
+        fast += bool(text) and text.isprintable() and "  " not in text and text.strip(" ") == text
+    assert fast > 1000
+
+
+def test_before_words_found_in_an_ascii_lower_case_are_those_found_ignoring_case():
+    """`_before`'s third pattern, searched in an ASCII text's lower case, finds
+    exactly the matches of the IGNORECASE one in the text (with the start and
+    end `_first` gives): on both locales' patterns as the rendered calls made
+    them, their turns and random ASCII texts of the words in any case, with
+    what follows them or not. The pattern's characters beyond ASCII match no
+    ASCII one ignoring case; the ones left out (İ, ı, ſ, K) would."""
+    from corpusc.render.template import banks
+    rnd = random.Random(59)
+    texts = [t for t in _spoken_texts(2) if t.isascii()]  # renders both locales' calls: `_before` made for each
+    assert set(LOCALES) <= set(D._BEFORE)
+    checked = 0
+    for loc in LOCALES:
+        pat, _, low = D._BEFORE[loc]
+        assert low is not None, loc
+        for c in set(low.pattern) - set(map(chr, range(128))):
+            assert not any(re.fullmatch(re.escape(c), chr(a), re.I) for a in range(128)), c
+        words = [str(w) for w in banks.load_bank(loc).get("dyn.before") or ()] + ["i", "k", "s", "x", "and the", "1"]
+        pieces = words + [w.upper() for w in words] + [w.title() for w in words] + [" ", " ", " ", ", ", ". ", "-"]
+        rand = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 14))) for _ in range(6000)]
+        for text in texts + [t for t in rand if t.isascii()]:
+            low_text = text.lower()
+            for a in {0, rnd.randint(0, len(text)), len(text)}:
+                want = [m.span() for m in pat.finditer(text, a)] + [m.span() for m in pat.finditer(text, 0, a)]
+                got = [m.span() for m in low.finditer(low_text, a)] + [m.span() for m in low.finditer(low_text, 0, a)]
+                assert got == want, (loc, text, a)
+                checked += bool(want)
+    assert checked > 3000
+    assert all(any(re.fullmatch(re.escape(c), chr(a), re.I) for a in range(128)) for c in D._FOLDS_TO_ASCII)

@@ -542,24 +542,35 @@ def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
     return True
 
 
-_BEFORE: dict[str, tuple[re.Pattern, frozenset[str]]] = {}
+_BEFORE: dict[str, tuple[re.Pattern, frozenset[str], re.Pattern | None]] = {}
+# the characters beyond ASCII that IGNORECASE matches with an ASCII letter (İ, ı, ſ, K: tests/test_dynamics_speed.py)
+_FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
 _WORD = re.compile(r"[\w'’-]+$")
 _NOT_WORD = re.compile(r"(?s:.*)[^\w'’-]").match  # up to the last character `_WORD` does not take
 _ALL_WORD = re.compile(r"[\w'’-]*\Z").match  # only characters `_WORD` takes, to the end
 
 
-def _before(R) -> tuple[re.Pattern, frozenset[str]]:
+def _before(R) -> tuple[re.Pattern, frozenset[str], re.Pattern | None]:
     """Where a speaker may stall mid-sentence: the space before one of the
     locale's `dyn.before` words, which open a clause or a phrase ("we looked,
     uh, and the"), that word followed by another word in the same sentence;
     and the `dyn.binds` words (lower-cased) a filler never follows, since
-    the phrase they open is not finished ("one of, uh, our", "thank, um, you")."""
+    the phrase they open is not finished ("one of, uh, our", "thank, um, you").
+    Third, the same places in an ASCII text's lower case, without IGNORECASE
+    (half the scan): None unless the words' pattern holds no upper-case ASCII
+    letter, no escaped letter and no character that folds to an ASCII one."""
     got = _BEFORE.get(R.loc)
     if got is None:
         words = sorted((R.render(x, cap=False) for x in R.bank.get("dyn.before") or ()), key=len, reverse=True)
         alt = alternation([w for w in words if w]) or "(?!)"
         binds = frozenset(str(w).lower() for w in R.bank.get("dyn.binds") or ())
-        got = _BEFORE[R.loc] = (re.compile(rf" (?i:{alt}) (?=[^\W\d_]+ )"), binds)
+        low = None
+        if not any(c.isascii() and c.isupper() or c in _FOLDS_TO_ASCII for c in alt) and \
+                re.search(r"\\[A-Za-z]", alt) is None:
+            # on ASCII text, each ASCII literal matches a character as its lower case, and no other one
+            # matches an ASCII character either way; the rest of the pattern reads a letter as its lower case
+            low = re.compile(rf" {alt} (?=[^\W\d_]+ )")
+        got = _BEFORE[R.loc] = (re.compile(rf" (?i:{alt}) (?=[^\W\d_]+ )"), binds, low)
     return got
 
 
@@ -603,7 +614,7 @@ def _mid_filler(R, t: Spoken, r) -> bool:
     text = t.text
     added = len(_WORDS.findall(f))
     kinds = ("gap", "comma") if r.random() < 0.65 else ("comma", "gap")
-    pat, binds = _before(R)
+    pat, binds, low_pat = _before(R)
     for kind in kinds:
         if kind == "gap":
             gap_bad = t.blocked() + t.blocked(True, 1)  # `t.free(p) and t.free(p + 1, touch=True)`
@@ -615,7 +626,10 @@ def _mid_filler(R, t: Spoken, r) -> bool:
                     if lo <= p < hi:
                         return False
                 return _ends_phrase(text, p, binds) and _stays(text, p, added)
-            pos = _first(pat, text, r, gap)
+            if low_pat is not None and text.isascii():  # the same positions (an ASCII lower case keeps them)
+                pos = _first(low_pat, text.lower(), r, gap)
+            else:
+                pos = _first(pat, text, r, gap)
             if pos is not None:
                 t.insert(pos, ", " + f + ",", ("filler", 2, 2 + len(f)))  # "looked and" -> "looked, uh, and"
                 return True
