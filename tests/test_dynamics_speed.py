@@ -270,36 +270,6 @@ def test_a_words_end_by_the_last_space_is_the_word_the_search_finds():
     assert seen == {True, False}
 
 
-def test_blocked_ranges_are_exactly_where_free_says_no():
-    """`Spoken.blocked(touch, shift)` holds a position exactly when
-    `free(pos + shift, touch)` is False: on random spans and disfluencies
-    (fillers, which keep NEAR clear around them, and `_` marks, which do not;
-    empty, one-character and reversed ones), every position around them."""
-    from types import SimpleNamespace
-    rnd = random.Random(41)
-    d = SimpleNamespace(p=SimpleNamespace(id="a"), bc=False)
-    seen = set()
-    for _ in range(3000):
-        n = rnd.randint(0, 40)
-        spans = {}
-        for i in range(rnd.randint(0, 3)):
-            a = rnd.randint(0, n)
-            spans[("s", i)] = [a, a + rnd.choice([-1, 0, 1, 2, 5, 20])]
-        t = D.Spoken(d, "x" * n, spans, [])
-        for _ in range(rnd.randint(0, 3)):
-            a = rnd.randint(0, n)
-            t.dis.append([rnd.choice(["filler", "false_start", "_lock", "_again", "_at"]), a,
-                          a + rnd.choice([-1, 0, 1, 2, 9])])
-        for touch in (False, True):
-            for shift in (0, 1, -1):
-                ranges = t.blocked(touch, shift)
-                for pos in range(-D.NEAR - 3, n + D.NEAR + 25):
-                    want = not t.free(pos + shift, touch)
-                    assert any(lo <= pos < hi for lo, hi in ranges) == want, (spans, t.dis, touch, shift, pos)
-                    seen.add(want)
-    assert seen == {True, False}
-
-
 def test_no_letter_is_a_digit():
     """`_ends_phrase` looks for a digit only in a word that is not all letters:
     no character of this Python's Unicode is both."""
@@ -404,3 +374,22 @@ def test_before_words_found_in_an_ascii_lower_case_are_those_found_ignoring_case
                 checked += bool(want)
     assert checked > 3000
     assert all(any(re.fullmatch(re.escape(c), chr(a), re.I) for a in range(128)) for c in D._FOLDS_TO_ASCII)
+
+
+def test_a_habit_s_last_sentence_starts_where_rfind_says():
+    """`habits._say` finds the last sentence's start with one greedy match back
+    (`habits._LAST_STOP`): after the largest of the three stops' `rfind`, 0
+    when none; on random texts of stops, stops without their space, "…",
+    newlines and words."""
+    from corpusc.render.template import habits
+    rnd = random.Random(61)
+    seen = set()
+    for _ in range(20000):
+        text = "".join(rnd.choice([". ", "? ", "! ", "… ", ".", "?", "!", " ", "\n", "a", "bc"])
+                       for _ in range(rnd.randint(0, 12)))
+        for end in range(len(text) + 1):
+            cut = max(text.rfind(". ", 0, end), text.rfind("? ", 0, end), text.rfind("! ", 0, end))
+            m = habits._LAST_STOP(text, 0, end)
+            assert (m.end() if m is not None else 0) == (cut + 2 if cut >= 0 else 0), (text, end)
+            seen.add(cut >= 0)
+    assert seen == {True, False}

@@ -105,24 +105,6 @@ class Spoken:
                 return False
         return True
 
-    def blocked(self, touch: bool = False, shift: int = 0) -> list[tuple[int, int]]:
-        """The positions `pos` where `free(pos + shift, touch)` is False, as
-        [lo, hi) ranges: made once for the many positions `_first` asks about
-        (the spans and disfluencies do not change while it looks)."""
-        a = 0 if touch else 1  # touch: [s, e) of a span; else (s, e)
-        out = []
-        for s, e in self.spans.values():
-            if s + a < e:
-                out.append((s + a - shift, e - shift))
-        for k, s, e in self.dis:
-            if k[0] != "_":  # (s - NEAR, e + NEAR) holds [s + a, e)
-                lo, hi = s - NEAR + 1, e + NEAR
-            else:
-                lo, hi = s + a, e
-            if lo < hi:
-                out.append((lo - shift, hi - shift))
-        return out
-
     def insert(self, pos: int, s: str, mark: tuple[str, int, int] | None = None) -> None:
         """Insert `s` at `pos`, shifting every span at or after it; `mark`:
         (kind, start, end) of the disfluency within `s`."""
@@ -523,15 +505,8 @@ def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
         return False  # "I mean," once a turn
     joins = f[-1] == ","  # the sentence goes on after the filler: its first word loses its capital
     added = 0 if f.rstrip()[-1:] in ".!?…" else len(_WORDS.findall(f))  # "Um." is a sentence of its own
-    text = t.text
-    bad = t.blocked(joins and lower)  # `t.free(p, touch=joins and lower)`, for every `p` at once
-
-    def ok(p: int) -> bool:
-        for lo, hi in bad:
-            if lo <= p < hi:
-                return False
-        return _stays(text, p, added) and _LEADS_IN(text, p) is None
-    pos = _first(_SENT, text, r, ok, True)
+    pos = _first(_SENT, t.text, r, lambda p: t.free(p, touch=joins and lower) and _stays(t.text, p, added)
+                 and not _LEADS_IN(t.text, p), True)
     if pos is None:
         return False
     head = f[0].upper() + f[1:]
@@ -617,15 +592,9 @@ def _mid_filler(R, t: Spoken, r) -> bool:
     pat, binds, low_pat = _before(R)
     for kind in kinds:
         if kind == "gap":
-            gap_bad = t.blocked() + t.blocked(True, 1)  # `t.free(p) and t.free(p + 1, touch=True)`
-
             def gap(p: int) -> bool:
-                if not text[p - 1].isalnum():
-                    return False
-                for lo, hi in gap_bad:
-                    if lo <= p < hi:
-                        return False
-                return _ends_phrase(text, p, binds) and _stays(text, p, added)
+                return text[p - 1].isalnum() and t.free(p) and t.free(p + 1, touch=True) and \
+                    _ends_phrase(text, p, binds) and _stays(text, p, added)
             if low_pat is not None and text.isascii():  # the same positions (an ASCII lower case keeps them)
                 pos = _first(low_pat, text.lower(), r, gap)
             else:
@@ -634,14 +603,8 @@ def _mid_filler(R, t: Spoken, r) -> bool:
                 t.insert(pos, ", " + f + ",", ("filler", 2, 2 + len(f)))  # "looked and" -> "looked, uh, and"
                 return True
         else:  # after a comma, unless it follows a number ("2022, sag ich mal") or comes before a name
-            comma_bad = t.blocked(True)
-
-            def comma(p: int) -> bool:
-                for lo, hi in comma_bad:
-                    if lo <= p < hi:
-                        return False
-                return _ends_phrase(text, p - 2, binds) and not _name_at(R, text, p) and _stays(text, p, added)
-            pos = _first(_COMMA, text, r, comma, True)
+            pos = _first(_COMMA, text, r, lambda p: t.free(p, touch=True) and _ends_phrase(text, p - 2, binds)
+                         and not _name_at(R, text, p) and _stays(text, p, added), True)
             if pos is not None:
                 t.insert(pos, f + ", ", ("filler", 0, len(f)))  # ", three" -> ", uh, three"
                 return True
@@ -652,16 +615,11 @@ def _false_start(R, t: Spoken, r, lower: bool) -> bool:
     """"We— we looked…": a sentence starts, breaks off and starts again."""
     cut = str(R.bank.get("dyn.cut") or "—")
     text = t.text
-    bad = t.blocked(True)
 
     def ok(pos: int) -> bool:  # the words at `pos` are said twice: none may be a span's or locked
         first = text[pos:pos + 60].split(" ", 2)
-        if len(first) != 3 or not first[0].isalpha():
-            return False
-        for lo, hi in bad:  # `t.free(pos, touch=True)`
-            if lo <= pos < hi:
-                return False
-        return not _name_at(R, text, pos) and _stays(text, pos, 1)
+        return len(first) == 3 and first[0].isalpha() and t.free(pos, touch=True) and not _name_at(R, text, pos) \
+            and _stays(text, pos, 1)
     pos = _first(_SENT, text, r, ok, True)
     if pos is None:
         return False

@@ -31,6 +31,7 @@ MIN_WORDS = 4  # shorter sentences ("Sounds good.") are said as they are
 # colour's opinion words (the cues, not the wording, tell congruent from divergent)
 SKIP_TAGS = frozenset({"resumption", "moment", "colour"})
 _END = re.compile(r"[.!?](?= |$)")
+_LAST_STOP = re.compile(r"(?s:.*)[.!?] ").match  # the last stop and its space (greedy: from the end back)
 _WORDS = re.compile(r"\w+(?:['’-]\w+)*")
 
 
@@ -235,8 +236,9 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: 
     last_end = len(text) - 1
     if text[last_end:] not in (".", "?", "!") or text.endswith(".."):
         return text  # not a finished sentence (one trailing off, "…, und...", takes no ", Jordan." after it)
-    cut = max(text.rfind(". ", 0, last_end), text.rfind("? ", 0, last_end), text.rfind("! ", 0, last_end))
-    last_start = cut + 2 if cut >= 0 else 0
+    # after the last ". ", "? " or "! " before the stop (the max of their rfind, + 2): one look back
+    m = _LAST_STOP(text, 0, last_end)
+    last_start = m.end() if m is not None else 0
     you = kw.get("you") or ""
     # the addressee's name once a turn: not where the turn already says it ("…, Felix. Any plans, Felix?"),
     # the turn read only where a habit would say the name (`_names`)
