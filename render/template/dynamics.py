@@ -404,7 +404,7 @@ def _count(per100: float, words: int, r) -> int:
 def _disfluencies(R, t: Spoken, per100: float, r) -> None:
     words = t.text.count(" ") + 1
     # the fillers the turn's sentences were drawn with count towards the speaker's rate
-    n = max(0, _count(per100, words, r) - sum(1 for x in t.dis if x[0] == OWN))
+    n = max(0, _count(per100, words, r) - ([x[0] for x in t.dis].count(OWN) if t.dis else 0))
     fs = _count(per100 * FALSE_START_SHARE, words, r)
     if not n and not fs:
         return
