@@ -287,11 +287,13 @@ class FillerScan:
                     return True
         low = text.lower()
         at = self.pattern.match
+        # a hit that is a taken span itself (the dynamics' own fillers: nearly every hit) overlaps it: one look
+        same = set(taken)
         for lo, hi in windows:
             # a hit ending at `hi` may be one only of the cut text: a candidate too many, never one too few
             for m in self.singles.finditer(low, lo, hi):
                 s, e = m.span()
-                if not any(a < e and s < b for a, b in taken) and at(text, s) is not None:
+                if (s, e) not in same and not any(a < e and s < b for a, b in taken) and at(text, s) is not None:
                     return True
             if self.some_phrase(low, lo, hi) is None:
                 continue
@@ -302,7 +304,7 @@ class FillerScan:
                 lead, n = (2 if p[:2] == ", " else 0), len(p)
                 while i >= 0:
                     s, e = i + lead, i + n
-                    if not any(a < e and s < b for a, b in taken) and at(text, s) is not None:
+                    if (s, e) not in same and not any(a < e and s < b for a, b in taken) and at(text, s) is not None:
                         return True
                     i = low.find(p, i + 1, hi)
         return False
