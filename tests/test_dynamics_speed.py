@@ -393,3 +393,22 @@ def test_a_habit_s_last_sentence_starts_where_rfind_says():
             assert (m.end() if m is not None else 0) == (cut + 2 if cut >= 0 else 0), (text, end)
             seen.add(cut >= 0)
     assert seen == {True, False}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_least_phrases_say_what_all_the_phrases_say(locale):
+    """`FillerScan.may` looks only for the phrases that hold no other
+    (`least`): a text says one of them exactly when it says one of all the
+    phrases, on random texts of the phrases, their pieces and words."""
+    f = filler_pattern(locale)
+    assert len(f.least) < len(f.phrases)  # some phrase holds another: the test can fail
+    rnd = random.Random(67)
+    pieces = list(f.phrases) + [p[:len(p) // 2] for p in f.phrases] + [p[len(p) // 2:] for p in f.phrases] + \
+        [" ", ", ", "a", "x"]
+    said = 0
+    for _ in range(30000):
+        low = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 6)))
+        want = any(p in low for p in f.phrases)
+        assert any(p in low for p in f.least) == want, low
+        said += want
+    assert 3000 < said < 29000
