@@ -268,3 +268,147 @@ def test_a_words_end_by_the_last_space_is_the_word_the_search_finds():
             assert got == plain(text, pos), (text, pos)
             seen.add(got)
     assert seen == {True, False}
+
+
+def test_no_letter_is_a_digit():
+    """`_ends_phrase` looks for a digit only in a word that is not all letters:
+    no character of this Python's Unicode is both."""
+    import sys
+    assert not [c for c in map(chr, range(sys.maxunicode + 1)) if c.isalpha() and c.isdigit()]
+    assert "²".isdigit() and not "²".isalpha()  # a digit that is no letter nor decimal: still looked for
+
+
+def test_the_last_stop_looked_for_back_is_the_last_rfind_finds():
+    """`_stays` finds a sentence's start with one greedy match back from the
+    position (`_LAST_STOP`): the largest of the four stops' `rfind` plus one,
+    0 when none; on random texts with every stop, stops without their space,
+    newlines and stops at either end."""
+    rnd = random.Random(43)
+    seen = set()
+    for _ in range(20000):
+        text = "".join(rnd.choice([". ", "? ", "! ", "… ", ".", "?", "…", " ", "\n", ".\n", "a", "bc"])
+                       for _ in range(rnd.randint(0, 12)))
+        for pos in range(len(text) + 1):
+            want = max(text.rfind(". ", 0, pos), text.rfind("? ", 0, pos), text.rfind("! ", 0, pos),
+                       text.rfind("… ", 0, pos)) + 1
+            m = D._LAST_STOP(text, 0, pos)
+            assert (m.end() - 1 if m is not None else 0) == want, (text, pos)
+            seen.add(want > 0)
+    assert seen == {True, False}
+
+
+def test_a_clock_s_free_values_are_those_it_gave_looking_at_each_value():
+    """`timing.Clock.free` (one look in the values near those used) gives the
+    values the look at each used value within DISTINCT_MS gave, for random
+    requests with and without a lower bound, crowded and sparse."""
+    from corpusc.render.timing import DISTINCT_MS, Clock
+
+    def plain(used, ms, lo):
+        ms = max(lo, ms)
+        step = 0
+        while True:
+            for cand in ((ms + step, ms - step) if step else (ms,)):
+                if cand >= lo and used.isdisjoint(range(cand + 1 - DISTINCT_MS, cand + DISTINCT_MS)):
+                    used.add(cand)
+                    return cand
+            step += 1
+    rnd = random.Random(47)
+    moved = 0
+    for _ in range(2000):
+        c, used = Clock(), set()
+        width = rnd.choice([10, 60, 1000])
+        for _ in range(rnd.randint(1, 30)):
+            ms, lo = rnd.randint(0, width), rnd.choice([0, 0, rnd.randint(0, width)])
+            got = c.free(ms, lo)
+            assert got == plain(used, ms, lo), (ms, lo, used)
+            moved += got != max(ms, lo)
+        assert c.used == used
+    assert moved > 1000
+
+
+def test_words_counted_without_splitting_are_those_split_makes():
+    """`timing._count_words` counts a printable text's words by its spaces:
+    no character but the space is both whitespace and printable, and on
+    random texts of every whitespace, doubled and edge spaces, and words it
+    counts what `len(text.split())` counts."""
+    import sys
+    from corpusc.render.timing import _count_words
+    spaces = [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()]
+    assert [c for c in spaces if c.isprintable()] == [" "]
+    rnd = random.Random(53)
+    pieces = spaces + [" "] * 20 + ["ab", "c", "é", "—", ",", "x" * 5] * 10
+    fast = 0
+    for _ in range(40000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        assert _count_words(text) == len(text.split()), repr(text)
+        fast += bool(text) and text.isprintable() and "  " not in text and text.strip(" ") == text
+    assert fast > 1000
+
+
+def test_before_words_found_in_an_ascii_lower_case_are_those_found_ignoring_case():
+    """`_before`'s third pattern, searched in an ASCII text's lower case, finds
+    exactly the matches of the IGNORECASE one in the text (with the start and
+    end `_first` gives): on both locales' patterns as the rendered calls made
+    them, their turns and random ASCII texts of the words in any case, with
+    what follows them or not. The pattern's characters beyond ASCII match no
+    ASCII one ignoring case; the ones left out (İ, ı, ſ, K) would."""
+    from corpusc.render.template import banks
+    rnd = random.Random(59)
+    texts = [t for t in _spoken_texts(2) if t.isascii()]  # renders both locales' calls: `_before` made for each
+    assert set(LOCALES) <= set(D._BEFORE)
+    checked = 0
+    for loc in LOCALES:
+        pat, _, low = D._BEFORE[loc]
+        assert low is not None, loc
+        for c in set(low.pattern) - set(map(chr, range(128))):
+            assert not any(re.fullmatch(re.escape(c), chr(a), re.I) for a in range(128)), c
+        words = [str(w) for w in banks.load_bank(loc).get("dyn.before") or ()] + ["i", "k", "s", "x", "and the", "1"]
+        pieces = words + [w.upper() for w in words] + [w.title() for w in words] + [" ", " ", " ", ", ", ". ", "-"]
+        rand = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 14))) for _ in range(6000)]
+        for text in texts + [t for t in rand if t.isascii()]:
+            low_text = text.lower()
+            for a in {0, rnd.randint(0, len(text)), len(text)}:
+                want = [m.span() for m in pat.finditer(text, a)] + [m.span() for m in pat.finditer(text, 0, a)]
+                got = [m.span() for m in low.finditer(low_text, a)] + [m.span() for m in low.finditer(low_text, 0, a)]
+                assert got == want, (loc, text, a)
+                checked += bool(want)
+    assert checked > 3000
+    assert all(any(re.fullmatch(re.escape(c), chr(a), re.I) for a in range(128)) for c in D._FOLDS_TO_ASCII)
+
+
+def test_a_habit_s_last_sentence_starts_where_rfind_says():
+    """`habits._say` finds the last sentence's start with one greedy match back
+    (`habits._LAST_STOP`): after the largest of the three stops' `rfind`, 0
+    when none; on random texts of stops, stops without their space, "…",
+    newlines and words."""
+    from corpusc.render.template import habits
+    rnd = random.Random(61)
+    seen = set()
+    for _ in range(20000):
+        text = "".join(rnd.choice([". ", "? ", "! ", "… ", ".", "?", "!", " ", "\n", "a", "bc"])
+                       for _ in range(rnd.randint(0, 12)))
+        for end in range(len(text) + 1):
+            cut = max(text.rfind(". ", 0, end), text.rfind("? ", 0, end), text.rfind("! ", 0, end))
+            m = habits._LAST_STOP(text, 0, end)
+            assert (m.end() if m is not None else 0) == (cut + 2 if cut >= 0 else 0), (text, end)
+            seen.add(cut >= 0)
+    assert seen == {True, False}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_least_phrases_say_what_all_the_phrases_say(locale):
+    """`FillerScan.may` looks only for the phrases that hold no other
+    (`least`): a text says one of them exactly when it says one of all the
+    phrases, on random texts of the phrases, their pieces and words."""
+    f = filler_pattern(locale)
+    assert len(f.least) < len(f.phrases)  # some phrase holds another: the test can fail
+    rnd = random.Random(67)
+    pieces = list(f.phrases) + [p[:len(p) // 2] for p in f.phrases] + [p[len(p) // 2:] for p in f.phrases] + \
+        [" ", ", ", "a", "x"]
+    said = 0
+    for _ in range(30000):
+        low = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 6)))
+        want = any(p in low for p in f.phrases)
+        assert any(p in low for p in f.least) == want, low
+        said += want
+    assert 3000 < said < 29000

@@ -58,6 +58,7 @@ _OPENS = re.compile(r"\w").match
 _COMMA = re.compile(r", (?=[^\W\d_])")
 LEAD = 2  # characters of `_SENT`'s and `_COMMA`'s lead-in
 _ENDS = re.compile(r"[.?!…](?= |$)")
+_LAST_STOP = re.compile(r"(?s:.*)[.?!…] ").match  # the last stop and its space (greedy: from the end back)
 _WORDS = re.compile(r"\w+(?:['’-]\w+)*")
 # at least k of `_WORDS`' words, one anchored match (k = 0 .. WHOLE_WORDS): each part possessive, so a
 # word is taken whole as `findall` takes it and never split to make up the count (`_stays`)
@@ -403,7 +404,7 @@ def _count(per100: float, words: int, r) -> int:
 def _disfluencies(R, t: Spoken, per100: float, r) -> None:
     words = t.text.count(" ") + 1
     # the fillers the turn's sentences were drawn with count towards the speaker's rate
-    n = max(0, _count(per100, words, r) - sum(1 for x in t.dis if x[0] == OWN))
+    n = max(0, _count(per100, words, r) - ([x[0] for x in t.dis].count(OWN) if t.dis else 0))
     fs = _count(per100 * FALSE_START_SHARE, words, r)
     if not n and not fs:
         return
@@ -424,8 +425,9 @@ def _stays(text: str, pos: int, added: int) -> bool:
         return True
     m = _ENDS.search(text, pos)
     end = m.end() if m else len(text)
-    start = max(text.rfind(". ", 0, pos), text.rfind("? ", 0, pos), text.rfind("! ", 0, pos),
-                text.rfind("… ", 0, pos)) + 1
+    # after the last ". ", "? ", "! " or "… " before `pos` (max of their rfind + 1): one look back
+    m = _LAST_STOP(text, 0, pos)
+    start = m.end() - 1 if m is not None else 0
     # n >= WHOLE_WORDS, or not WHOLE_WORDS - added words: the words counted only as far as the answer needs
     if _AT_LEAST[WHOLE_WORDS](text, start, end) is not None:
         return True
@@ -515,24 +517,35 @@ def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
     return True
 
 
-_BEFORE: dict[str, tuple[re.Pattern, frozenset[str]]] = {}
+_BEFORE: dict[str, tuple[re.Pattern, frozenset[str], re.Pattern | None]] = {}
+# the characters beyond ASCII that IGNORECASE matches with an ASCII letter (İ, ı, ſ, K: tests/test_dynamics_speed.py)
+_FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
 _WORD = re.compile(r"[\w'’-]+$")
 _NOT_WORD = re.compile(r"(?s:.*)[^\w'’-]").match  # up to the last character `_WORD` does not take
 _ALL_WORD = re.compile(r"[\w'’-]*\Z").match  # only characters `_WORD` takes, to the end
 
 
-def _before(R) -> tuple[re.Pattern, frozenset[str]]:
+def _before(R) -> tuple[re.Pattern, frozenset[str], re.Pattern | None]:
     """Where a speaker may stall mid-sentence: the space before one of the
     locale's `dyn.before` words, which open a clause or a phrase ("we looked,
     uh, and the"), that word followed by another word in the same sentence;
     and the `dyn.binds` words (lower-cased) a filler never follows, since
-    the phrase they open is not finished ("one of, uh, our", "thank, um, you")."""
+    the phrase they open is not finished ("one of, uh, our", "thank, um, you").
+    Third, the same places in an ASCII text's lower case, without IGNORECASE
+    (half the scan): None unless the words' pattern holds no upper-case ASCII
+    letter, no escaped letter and no character that folds to an ASCII one."""
     got = _BEFORE.get(R.loc)
     if got is None:
         words = sorted((R.render(x, cap=False) for x in R.bank.get("dyn.before") or ()), key=len, reverse=True)
         alt = alternation([w for w in words if w]) or "(?!)"
         binds = frozenset(str(w).lower() for w in R.bank.get("dyn.binds") or ())
-        got = _BEFORE[R.loc] = (re.compile(rf" (?i:{alt}) (?=[^\W\d_]+ )"), binds)
+        low = None
+        if not any(c.isascii() and c.isupper() or c in _FOLDS_TO_ASCII for c in alt) and \
+                re.search(r"\\[A-Za-z]", alt) is None:
+            # on ASCII text, each ASCII literal matches a character as its lower case, and no other one
+            # matches an ASCII character either way; the rest of the pattern reads a letter as its lower case
+            low = re.compile(rf" {alt} (?=[^\W\d_]+ )")
+        got = _BEFORE[R.loc] = (re.compile(rf" (?i:{alt}) (?=[^\W\d_]+ )"), binds, low)
     return got
 
 
@@ -554,7 +567,8 @@ def _ends_phrase(text: str, pos: int, binds: frozenset[str]) -> bool:
         if s >= pos:
             return False
         w = text[s:pos]
-    return w.lower() not in binds and not any(ch.isdigit() for ch in w)
+    # no letter is a digit (tests/test_dynamics_speed.py): a word of letters only needs no look at each
+    return w.lower() not in binds and (w.isalpha() or not any(ch.isdigit() for ch in w))
 
 
 def _name_at(R, text: str, pos: int) -> bool:
@@ -575,11 +589,16 @@ def _mid_filler(R, t: Spoken, r) -> bool:
     text = t.text
     added = len(_WORDS.findall(f))
     kinds = ("gap", "comma") if r.random() < 0.65 else ("comma", "gap")
-    pat, binds = _before(R)
+    pat, binds, low_pat = _before(R)
     for kind in kinds:
         if kind == "gap":
-            pos = _first(pat, text, r, lambda p: text[p - 1].isalnum() and t.free(p) and
-                         t.free(p + 1, touch=True) and _ends_phrase(text, p, binds) and _stays(text, p, added))
+            def gap(p: int) -> bool:
+                return text[p - 1].isalnum() and t.free(p) and t.free(p + 1, touch=True) and \
+                    _ends_phrase(text, p, binds) and _stays(text, p, added)
+            if low_pat is not None and text.isascii():  # the same positions (an ASCII lower case keeps them)
+                pos = _first(low_pat, text.lower(), r, gap)
+            else:
+                pos = _first(pat, text, r, gap)
             if pos is not None:
                 t.insert(pos, ", " + f + ",", ("filler", 2, 2 + len(f)))  # "looked and" -> "looked, uh, and"
                 return True

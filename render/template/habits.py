@@ -18,7 +18,7 @@ from typing import Any
 
 from corpusc.plan import rng
 from corpusc.render.template.drafting import Draft
-from corpusc.render.template.dynamics import WHOLE_WORDS
+from corpusc.render.template.dynamics import _AT_LEAST, WHOLE_WORDS
 
 # (bank kind, sentence type): the habit banks, `habit.<kind>.<type>.<side>`
 KINDS = ("open", "tail")
@@ -31,6 +31,7 @@ MIN_WORDS = 4  # shorter sentences ("Sounds good.") are said as they are
 # colour's opinion words (the cues, not the wording, tell congruent from divergent)
 SKIP_TAGS = frozenset({"resumption", "moment", "colour"})
 _END = re.compile(r"[.!?](?= |$)")
+_LAST_STOP = re.compile(r"(?s:.*)[.!?] ").match  # the last stop and its space (greedy: from the end back)
 _WORDS = re.compile(r"\w+(?:['’-]\w+)*")
 
 
@@ -38,8 +39,12 @@ def _stays(sentence: str, added: str) -> bool:
     """Whether a sentence stays on its side of WHOLE_WORDS with `added` said
     in it: a habit never lengthens a short stock line ("Glad we found a slot.")
     into one heard word for word in call after call ("…, Jordan.")."""
-    n = len(_WORDS.findall(sentence))
-    return n >= WHOLE_WORDS or n + _count(added) < WHOLE_WORDS
+    # n >= WHOLE_WORDS, or not WHOLE_WORDS - k words: the words counted only as far as the answer needs
+    # (`_AT_LEAST[k]` matches where `_WORDS.findall` finds k or more: tests/test_dynamics_speed.py)
+    if _AT_LEAST[WHOLE_WORDS](sentence) is not None:
+        return True
+    k = _count(added)
+    return k < WHOLE_WORDS and _AT_LEAST[WHOLE_WORDS - k](sentence) is None
 
 
 @lru_cache(maxsize=4096)
@@ -164,14 +169,26 @@ def _shares(phrase: str, text: str, proper: frozenset[str] = frozenset()) -> boo
     words of it in a row ("Over here at Lanternmark" and "here at
     Lanternmark"; "teams like yours" twice), or a proper name both say ("Here
     at Graniteline, Graniteline committed…", "…at Stonewind, here at Stonewind")."""
-    bases, runs = _phrase(phrase)
-    tw = _lower_words(text)
+    bases, runs, longest = _phrase(phrase)
+    tw = None
     if proper:  # the text's words only when the phrase says a proper name at all (most say none)
         mine = bases & proper
-        if mine and mine & {_base(w) for w in tw}:
-            return True
+        if mine:
+            tw = _lower_words(text)
+            if mine & {_base(w) for w in tw}:
+                return True
     if not runs:
         return False
+    if tw is None and text.isascii():
+        # each word of the text's words (`_lower_words`) is a part of its lower case: a run whose longest
+        # word that does not hold is not said, and most texts say none of a phrase's runs' longest words
+        low = text.lower()
+        runs = [x for x, w in zip(runs, longest) if w in low]
+        if not runs:
+            return False
+        tw = _W.findall(low)
+    elif tw is None:
+        tw = _lower_words(text)
     t = " " + " ".join(tw) + " "
     return any(x in t for x in runs)
 
@@ -182,17 +199,18 @@ def _lower_words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def _phrase(phrase: str) -> tuple[frozenset[str], tuple[str, ...]]:
+def _phrase(phrase: str) -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
     """What `_shares` looks for of a habit's phrase, the same whatever the text
     (made once per phrase: a speaker's favourites come back turn after turn):
-    its words without "'s", and its three-word runs (the phrase itself when
-    shorter), each as said between spaces."""
+    its words without "'s", its three-word runs (the phrase itself when
+    shorter), each as said between spaces, and each run's longest word."""
     p = _lower_words(phrase)
     if len(p) < 3:
-        runs = (f" {' '.join(p)} ",) if p else ()
+        parts = [p] if p else []
     else:
-        runs = tuple(f" {p[i]} {p[i + 1]} {p[i + 2]} " for i in range(len(p) - 2))
-    return frozenset(_base(w) for w in p), runs
+        parts = [p[i:i + 3] for i in range(len(p) - 2)]
+    runs = tuple(f" {' '.join(x)} " for x in parts)
+    return frozenset(_base(w) for w in p), runs, tuple(max(x, key=len) for x in parts)
 
 
 def _names(d: Draft, you: str) -> bool:
@@ -218,8 +236,9 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: 
     last_end = len(text) - 1
     if text[last_end:] not in (".", "?", "!") or text.endswith(".."):
         return text  # not a finished sentence (one trailing off, "…, und...", takes no ", Jordan." after it)
-    cut = max(text.rfind(". ", 0, last_end), text.rfind("? ", 0, last_end), text.rfind("! ", 0, last_end))
-    last_start = cut + 2 if cut >= 0 else 0
+    # after the last ". ", "? " or "! " before the stop (the max of their rfind, + 2): one look back
+    m = _LAST_STOP(text, 0, last_end)
+    last_start = m.end() if m is not None else 0
     you = kw.get("you") or ""
     # the addressee's name once a turn: not where the turn already says it ("…, Felix. Any plans, Felix?"),
     # the turn read only where a habit would say the name (`_names`)

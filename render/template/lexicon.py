@@ -230,7 +230,7 @@ class FillerScan:
     not show) always does. Scanning every text with the pattern was 30% of a
     render."""
 
-    __slots__ = ("pattern", "singles", "phrases", "unsure", "reach", "some_phrase")
+    __slots__ = ("pattern", "singles", "phrases", "unsure", "reach", "some_phrase", "least")
 
     def __init__(self, pattern: re.Pattern, singles: re.Pattern, phrases: tuple[str, ...],
                  unsure: re.Pattern, reach: int) -> None:
@@ -238,6 +238,9 @@ class FillerScan:
         self.reach = reach
         # whether any phrase occurs in a stretch of a text: one look, before the look for each
         self.some_phrase = re.compile("|".join(map(re.escape, phrases)) or "(?!)").search
+        # the phrases holding none of the others (", i mean" holds "i mean"): a text says one of them
+        # exactly when it says one of the phrases (`may`)
+        self.least = tuple(p for p in phrases if not any(q != p and q in p for q in phrases))
 
     def finditer(self, text: str):
         return self.pattern.finditer(text) if self.may(text) else iter(_NO_MATCHES)
@@ -247,7 +250,7 @@ class FillerScan:
         low = text.lower()
         if self.singles.search(low) is not None:
             return True
-        for p in self.phrases:  # a loop, not `any` over a generator: asked of every turn
+        for p in self.least:  # a loop, not `any` over a generator: asked of every turn
             if p in low:
                 return True
         return self.unsure.search(text) is not None
@@ -287,11 +290,13 @@ class FillerScan:
                     return True
         low = text.lower()
         at = self.pattern.match
+        # a hit that is a taken span itself (the dynamics' own fillers: nearly every hit) overlaps it: one look
+        same = set(taken)
         for lo, hi in windows:
             # a hit ending at `hi` may be one only of the cut text: a candidate too many, never one too few
             for m in self.singles.finditer(low, lo, hi):
                 s, e = m.span()
-                if not any(a < e and s < b for a, b in taken) and at(text, s) is not None:
+                if (s, e) not in same and not any(a < e and s < b for a, b in taken) and at(text, s) is not None:
                     return True
             if self.some_phrase(low, lo, hi) is None:
                 continue
@@ -302,7 +307,7 @@ class FillerScan:
                 lead, n = (2 if p[:2] == ", " else 0), len(p)
                 while i >= 0:
                     s, e = i + lead, i + n
-                    if not any(a < e and s < b for a, b in taken) and at(text, s) is not None:
+                    if (s, e) not in same and not any(a < e and s < b for a, b in taken) and at(text, s) is not None:
                         return True
                     i = low.find(p, i + 1, hi)
         return False
