@@ -220,9 +220,15 @@ def _names(d: Draft, you: str) -> bool:
 
 def _fav(r, favs: list, used: dict[int, int]):
     """One of a speaker's favourites, none said more than MAX_REUSE times a call."""
-    left = [t for t in favs if used.get(id(t), 0) < MAX_REUSE]
-    if not left:
+    if not favs:
         return None
+    left = favs
+    for t in favs:  # most calls have said none of them MAX_REUSE times: all are left, no list made
+        if used.get(id(t), 0) >= MAX_REUSE:
+            left = [t for t in favs if used.get(id(t), 0) < MAX_REUSE]
+            if not left:
+                return None
+            break
     t = rng.pick(r, left)
     used[id(t)] = used.get(id(t), 0) + 1
     return t
