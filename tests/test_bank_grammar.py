@@ -13,6 +13,8 @@ import pytest
 
 from corpusc.render.template.language import ALT, SLOT, compile_template, tidy
 
+from .literal_needs import needs as _needs
+
 PHRASES = Path(__file__).resolve().parent.parent / "stdlib" / "phrases"
 CAP = 4096  # sentences per template; beyond that a fixed-seed sample of the product
 
@@ -149,70 +151,6 @@ def _templates(loc: str):
         if f.name == "lexicon.json":
             continue
         yield from walk(json.loads(f.read_text(encoding="utf-8")), f.name)
-
-
-def _needs(rx: re.Pattern) -> tuple[str, ...] | None:
-    """Literals one of which every match of `rx` holds (a plain `in` finds
-    them far faster than a search that starts with a word boundary), or None
-    where the pattern names none: the texts a run of its items can match
-    when that run is literal choices ("(?:our|your|the) \\{" -> "our {",
-    "your {", "the {"; a zero-width anchor between them takes no text), in
-    its sequence of items or a group's, or those of each alternative of a
-    branch; of the candidates, the one whose shortest literal is longest.
-    Case-insensitive patterns, and any literal with a line break (the
-    sentences are joined by them), name none."""
-    from re import _constants as C, _parser as P
-    cap = 64
-
-    def exact(items) -> set[str] | None:  # every text the items can match, when they are literal choices
-        out = {""}
-        for op, av in items:
-            if op is C.AT:
-                continue
-            if op is C.LITERAL:
-                got = {chr(av)}
-            elif op is C.SUBPATTERN and not av[1] & re.I:
-                got = exact(av[-1])
-            elif op is C.BRANCH:
-                alts = [exact(b) for b in av[1]]
-                got = set().union(*alts) if all(x is not None for x in alts) else None
-            elif op is C.IN and all(o is C.LITERAL for o, _ in av):
-                got = {chr(x) for _, x in av}
-            else:
-                return None
-            if got is None:
-                return None
-            out = {x + y for x in out for y in got}
-            if len(out) > cap:
-                return None
-        return out
-
-    def seq(items) -> tuple[str, ...] | None:
-        best: tuple[str, ...] | None = None
-
-        def take(opt):
-            nonlocal best
-            if opt and all(opt) and (best is None or min(map(len, opt)) > min(map(len, best))):
-                best = tuple(sorted(opt))
-        run: set[str] = {""}
-        for item in list(items) + [(None, None)]:
-            op, av = item
-            got = exact([item]) if op is not None else None
-            if got is not None and len(run) * len(got) <= cap:
-                run = {x + y for x in run for y in got}
-                continue
-            take(run)
-            run = got if got is not None else {""}
-            if got is None and op is C.SUBPATTERN and not av[1] & re.I:
-                take(seq(av[-1]))
-            elif got is None and op is C.BRANCH:
-                alts = [seq(b) for b in av[1]]
-                take(tuple(x for a in alts for x in a) if all(alts) else None)
-        return best
-    if rx.flags & re.I:
-        return None
-    got = seq(P.parse(rx.pattern, rx.flags))
-    return None if got is None or any("\n" in x for x in got) else got
 
 
 @pytest.mark.parametrize("loc", ["de-DE", "en-US"])
