@@ -527,8 +527,8 @@ def undeclared(locale: str) -> dict[str, dict[str, list[str]]]:
                     continue
                 said = sayings(compile_template(src))  # a term may span alternatives
                 # the categories whose pattern finds a term in one of the sayings, asked of them all at once
-                # (joined by line breaks, `_finds_a_term`): a category whose pattern finds none there finds
-                # none in any of them
+                # (joined by line breaks, `_finds_a_term`; an acronym's look-ahead reads a break as it reads
+                # a text's end): a category whose pattern finds none there finds none in any of them
                 joined = "\n".join(said)
                 if not _finds_a_term(locale, joined, scope):
                     continue
