@@ -482,6 +482,26 @@ def key_scope(key: str) -> str:
     return "service" if key.startswith("pop.") else "sales"
 
 
+@lru_cache(maxsize=None)
+def _term_pairs(locale: str, scope: str, skip: frozenset[str]) -> tuple[tuple[str, re.Pattern, re.Pattern | None], ...]:
+    """`_terms(locale, scope)` but the categories in `skip`, each pattern with
+    its `_terms_lower` twin (None where there is none): (category, exact, lower)."""
+    terms = _terms(locale, scope)
+    fast = _terms_lower(locale, scope)
+    if fast is None or [c for c, _ in fast] != [c for c, _ in terms]:  # (both are the rows with keywords)
+        fast = tuple((c, None) for c, _ in terms)
+    return tuple((cat, rx, low) for (cat, rx), (_, low) in zip(terms, fast) if cat not in skip)
+
+
+def _finding(pairs, text: str) -> tuple:
+    """The `_term_pairs` whose exact pattern finds a term in `text`, each asked
+    by its lower-case twin where that is the same answer (`term_categories`)."""
+    if text.isascii() or _CASEFIX.isdisjoint(text):
+        low = text.lower()
+        return tuple(p for p in pairs if (p[1].search(text) if p[2] is None else p[2].search(low)) is not None)
+    return tuple(p for p in pairs if p[1].search(text) is not None)
+
+
 def undeclared(locale: str) -> dict[str, dict[str, list[str]]]:
     """Templates of a locale's banks that say a signal term of a category their
     key and `templates` entries do not declare: key -> category -> the phrases
@@ -498,22 +518,31 @@ def undeclared(locale: str) -> dict[str, dict[str, list[str]]]:
         if colour_key(k):  # never said with a signal term (Drafter.say draws again)
             continue
         scope = key_scope(k)
+        mine, excepts = own.get(k, {}), _excepts(locale, scope)
         for t in lst:
             for src in ((t.get("say") or ()) if isinstance(t, dict) else (t,)):
                 if not isinstance(src, str):
                     continue
                 if not _may_say_a_term(locale, src, scope):
                     continue
-                for text in sayings(compile_template(src)):  # a term may span alternatives
-                    for cat, rx in _terms(locale, scope):
-                        if cat in base:
-                            continue
-                        phrases = own.get(k, {}).get(cat, ())
-                        excepted = _excepts(locale, scope).get(cat)
-                        spans = [x.span() for x in excepted.finditer(text)] if excepted is not None else ()
+                said = sayings(compile_template(src))  # a term may span alternatives
+                # the categories whose pattern finds a term in one of the sayings, asked of them all at once
+                # (joined by line breaks, `_finds_a_term`; an acronym's look-ahead reads a break as it reads
+                # a text's end): a category whose pattern finds none there finds none in any of them
+                joined = "\n".join(said)
+                if not _finds_a_term(locale, joined, scope):
+                    continue
+                live = _finding(_term_pairs(locale, scope, base), joined)
+                for text in said:
+                    for cat, rx, _ in _finding(live, text) if live else ():
+                        phrases = mine.get(cat, ())
+                        if any(ph in text for ph in phrases):
+                            continue  # said by a declared phrase: each of its terms is
+                        excepted = excepts.get(cat)
+                        spans = None
                         for m in rx.finditer(text):
-                            if any(ph in text for ph in phrases):
-                                continue
+                            if spans is None:
+                                spans = [x.span() for x in excepted.finditer(text)] if excepted is not None else ()
                             if any(a <= m.start() and m.end() <= b for a, b in spans):
                                 continue  # said inside an `except` phrase: not this category's
                             found = out.setdefault(k, {}).setdefault(cat, [])
@@ -588,6 +617,35 @@ def uneven(locale: str, limit: int = 4096) -> dict[str, dict[int, dict[str, tupl
     return out
 
 
+@lru_cache(maxsize=None)
+def _any_found(locale: str, scope: str = "sales") -> re.Pattern | None:
+    """`_any_term` for lower-cased text as a `_found_trie` (it starts with a
+    letter, so `re` skips in C to where a term can start, where `_any_lower`
+    tries its look-behind at every position): it finds a match where
+    `_any_term` finds one; None where `_any_lower` is (a keyword with a
+    `_CASEFIX` character)."""
+    if _any_lower(locale, scope) is None:
+        return None
+    words = {k.lower() for row in _rows(locale, scope) for k in row.get("keywords") or ()}
+    return re.compile(_found_trie(dict.fromkeys(words, False)))
+
+
+def _finds_a_term(locale: str, text: str, scope: str = "sales") -> bool:
+    """`_any_term(locale, scope).search(text) is not None`, on the lower-cased
+    text where that is the same match (`_says_any`). The bank checks ask it
+    first of a template's sayings joined by line breaks, one search for
+    thousands of texts: a term found in one text is found in the joined
+    text (`_any_term` has no look-ahead, and its look-behind reads a line
+    break as it reads a text's start: neither a word character nor a
+    hyphen), so where the joined text holds none, no text does; a match
+    across a break could only make the answer yes, and the text-by-text
+    search that follows a yes is the exact one."""
+    fast = _any_found(locale, scope)
+    if fast is not None and (text.isascii() or _CASEFIX.isdisjoint(text)):
+        return fast.search(text.lower()) is not None
+    return _any_term(locale, scope).search(text) is not None
+
+
 def template_terms(locale: str, src: str) -> list[str]:
     """The signal terms template `src` can say by its own words (every
     expansion of its alternatives, a slot's value not counted): a colour
@@ -595,7 +653,12 @@ def template_terms(locale: str, src: str) -> list[str]:
     what a slot's value brings."""
     rx = _any_term(locale)
     found: list[str] = []
-    for text in sayings(compile_template(src), 1 << 16):
+    said = sayings(compile_template(src), 1 << 16)
+    # most templates hold no term: one search of all their sayings says so (the same "{}" -> "\x00" of
+    # each, as a "{}" cannot span the line break between two)
+    if not _finds_a_term(locale, "\n".join(said).replace("{}", "\x00")):
+        return found
+    for text in said:
         for m in rx.finditer(text.replace("{}", "\x00")):
             if m.group(0) not in found:
                 found.append(m.group(0))
