@@ -113,6 +113,19 @@ SLIPS = [
     # gt18: "My worry is about connecting to Salesforce becomes a big IT project"
     ("en-US", "'worry is about' / 'worried about' with a finite verb after it",
      r"\b(?:worry is|worried|concerned) about [^.?!]{0,50}\b(?:turns into|becomes)\b"),
+    # session 26's outside reader (a 400-call generated corpus): each slip recurred in several calls
+    ("en-US", "'taken on this' (a phrasal verb's object after its particle)", r"\btaken on this\b"),
+    ("en-US", "'won't last pretty quickly'", r"\bwon't last (?:fast|pretty quickly)\b"),
+    ("en-US", "'Is the {people} crew' (a plural noun as a modifier)", r"\bthe \{people\} crew\b"),
+    ("en-US", "'worries me for me'", r"\bworries me for me\b"),
+    ("en-US", "'what we'd measure the impact on'", r"\bwhat we'd measure (?:success|the impact) on\b"),
+    ("en-US", "'has to fit that' / 'has to fit it'", r"\b(?:has|needs) to fit (?:that|it)\b"),
+    ("en-US", "'with {term} piece' (no article)", r"\bwith \{term\} (?:side|piece)\b"),
+    ("en-US", "'a {term} deal' / 'a {term} search' (the term may be an acronym: 'a ARPU deal')",
+     r"\ba \{term\} (?:deal|search)\b"),
+    ("en-US", "'something to show for leadership'", r"\bsomething to show for (?:the board|leadership)\b"),
+    ("en-US", "'Something I'd need to see the raw data'", r"\b(?:Something I'd need|One thing I'll want) to see\b"),
+    ("en-US", "'A full Monday. Nice break, honestly.' (the day was not a break)", r"\. Nice break, honestly\."),
 ]
 
 

@@ -223,6 +223,37 @@ def test_a_paraphrase_does_not_break_the_phrase_it_sits_in(cc_text_build):
     assert not bad, bad[:10]
 
 
+# session 26's outside reader, German: a paraphrase group's member found inside a longer phrase ("mache ich meine
+# Buchhaltung" read as the filler "ich meine", "bis jetzt" as the adverb "jetzt", "einen Rückruf versprochen" as the
+# interjection "versprochen", "das sage ich ganz ehrlich" as the hedge "ganz ehrlich"), and templates whose
+# alternatives met badly (a date with no article, a singular login with a plural verb); written from the reader's
+# counts (cc2 of session 26), not from the banks
+READER26_DE = {
+    "possessive read as a filler": r"\bich (?:glaube|denke) (?:Buchhaltung|Karte|Karten|Konto|Geld)\b",
+    "'bis nun'": r"\bbis nun\b",
+    "a promise's participle swapped": r"\bRückruf (?:ganz bestimmt|das verspreche ich)\b",
+    "a hedge swapped inside 'das sage ich …'": r"\bsage ich (?:ehrlich gesagt|offen gesagt|um ehrlich zu sein)\b",
+    "a date with no article": r"\b(?:Geburtstag ist|geboren bin ich) \d",
+    "'Ihr Login bleiben'": r"\bIhr Login (?:bleiben|ändern)\b",
+    "a complaint called a trifle": r"\bklingt nach einer Kleinigkeit\b",
+    "'ist es die 20 Euro'": r"\bist es die \d",
+}
+
+
+def test_a_german_paraphrase_does_not_swap_a_word_inside_a_phrase(cc_text_build):
+    """Session 26's reader counted, in the example's German calls: 'mache ich glaube Buchhaltung selbst' (8 turns),
+    'bis nun' (8), 'einen Rückruf ganz bestimmt' (4), 'das sage ich ehrlich gesagt' (4), 'mein Geburtstag ist
+    11. Oktober' (36), 'Ihr Login bleiben gleich' (4), an agent answering a complaint with 'das klingt nach einer
+    Kleinigkeit' (8) and 'ist es die 20 Euro' (2)."""
+    bad = []
+    for g, t in _calls(cc_text_build):
+        for tr in t["turns"]:
+            for name, pat in READER26_DE.items():
+                if re.search(pat, tr["text"]):
+                    bad.append((g["call_id"], tr["index"], name, tr["text"][:100]))
+    assert not bad, bad[:10]
+
+
 # everyday words that hold a phone-only word inside them (written here, not taken from the banks): a chat
 # that prunes them loses its billing sentences ("invoice" holds "voice"; "lautet" holds "laut")
 INSIDE_WORDS = {"en-US": ["Your invoice is ready.", "The invoices went out.", "My commute was long.",
