@@ -21,7 +21,8 @@ TOPICS = {
     "final statement": (r"(final|closing|last) statement|Abschlussauszug|letzten (Konto)?auszug", r"statement|auszug"),
     "money back": (r"full amount back|all of it back|vollen Betrag zurück|alles zurück", r"\bback\b|zurück"),
     "where the money is": (r"where did it go|has to be somewhere|wo ist es denn hin|muss es ja sein|im Auszug\?",
-                           r"account|Konto|bank|auszug|on its way|unterwegs|raus|werktag|noch|bei uns|still|with us|zurück|back"),
+                           r"account|Konto|bank|auszug|on its way|unterwegs|raus|werktag|noch|bei uns|still|with us|zurück|back|"
+                           r"ausgeführt|executed|went through|ging durch"),
     "refund time": (r"until I see the money|refund take", r"days|weeks"),
     "how long": (r"how long|wie lange", r"minute|tag|day|today|tomorrow|hang up|morgen|heute|auflegen|week|woche|hour|"
                                         r"stunde|moment|sekunde|second|on the phone|telefonieren"),

@@ -694,11 +694,16 @@ class Drafter:
             people = [str(x.get("display") or x.get("name") or "") for x in (acct.stakeholders if acct else ())]
             people += [str(x.get("display") or "") for x in self.hx.reps.values()]  # named though not on the call
             people += [n for n in self.bank.get("names.first") or () if isinstance(n, str)]  # a colleague ({se})
-            for v in list(self.slots.values()) + [x.name for x in self.call.participants] + people:
+            names = [x.name for x in self.call.participants] + people
+            lowers = self.lex.lowers  # a slot's value in title case ("Am Laptop") opens with a word no name is
+            for v in list(self.slots.values()) + names:
                 if isinstance(v, str):
                     v = v.replace("'s", "")
                     phrase = v != v.title() and v[:1].isupper()  # words of a sentence, not all of a name
-                    p.update((_OPENS_SENTENCE.sub("", v) if phrase else v).split())
+                    words = (_OPENS_SENTENCE.sub("", v) if phrase else v).split()
+                    if lowers and v not in names:
+                        words = [w for w in words if w.lower() not in lowers]
+                    p.update(words)
         return p
 
     # -- result --

@@ -1854,7 +1854,16 @@ class Service:
             # cut-in drops as an acknowledgment of what it cut off (dynamics)
             for kind in asked:
                 if kind in says and any(says[kind].search(t) for t in then):
-                    continue  # the turn answers it already
+                    # the turn answers it already: the answer first (not after the turn's own question and news)
+                    for lst in (nxt.core, nxt.body):
+                        j = next((j for j, seg in enumerate(lst) if says[kind].search(seg[0])), None)
+                        if j is not None:
+                            if lst is nxt.body or j > at:
+                                seg = lst.pop(j)
+                                nxt.core.insert(at, seg)
+                            at += 1
+                            break
+                    continue
                 names = [f"reply.{kind}.{x}" for x in (self.cause, self.scen, self.intent) if x]
                 key = self.k(*names, f"reply.{kind}", f"reply.{kind}.default")
                 text = self.say(key, dict(nxt.slots)) if key else ""  # (vetted as the agent's, not the turn's step)
