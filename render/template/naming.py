@@ -234,9 +234,9 @@ def _walk(drafts: list[Draft]) -> tuple[list[list], list[str]]:
 
 def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern | Callable[[], re.Pattern], gap: int,
              change: Callable[[str, str, Draft], str], needs: tuple[str, ...] = (),
-             walk: tuple[list[list], list[str]] | None = None) -> None:
+             walk: tuple[list[list], list[str]] | None = None, first: int = FIRST) -> None:
     """Walk the call's sentences in order and let `change` say again each one
-    that mentions `said` after its first `FIRST` mentions and within `gap`
+    that mentions `said` after its first `first` mentions and within `gap`
     words of the last mention kept; a changed text keeps its labels.
     `needs`: one or two strings one of which every match of `said` contains
     (a text holding neither is passed by without the search). `said` may be
@@ -273,7 +273,7 @@ def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern | Callable[[], re.Pat
                 since += _words(texts, done, i)
             done = i + 1
             new = text
-            if kept >= FIRST and since < gap:
+            if kept >= first and since < gap:
                 j = bisect_right(ends, i)  # the part it is in
                 d = drafts[j >> 2]
                 new = change(text, "seller" if d.side == "seller" else "buyer", d)
@@ -300,7 +300,7 @@ def _rewrite(S: Any, drafts: list[Draft], said: re.Pattern | Callable[[], re.Pat
                 pieces = [text]
             for s in pieces:
                 found = findall(s)
-                if found and kept >= FIRST and since < gap:
+                if found and kept >= first and since < gap:
                     new = change(s, side, d)
                     if new != s:
                         s, found = new, findall(new)
@@ -593,6 +593,41 @@ def people_less(S: Any, drafts: list[Draft]) -> None:
     # "Patient access reps are ...", too)
     stem = os.path.commonprefix(longs)
     _rewrite(S, drafts, said, PEOPLE_GAP, without, (stem, stem[:1].upper() + stem[1:]) if stem else ())
+
+
+VOC_FIRST = 1  # a person's name said to them after a comma: the first time in the call is kept
+# words after a name said to someone before it is said to them again (the call's words, both sides): an outside
+# reader counted a rep naming the buyer in 61% of the rep's turns (9.2 times a call, 29 at most; 400 generated
+# calls) and a buyer ending a sentence ", Jordan." 3.6 times a call; at about 150 words a minute, this is once in
+# four to five minutes
+VOC_GAP = 700
+
+
+@lru_cache(maxsize=1024)
+def _vocative(name: str) -> re.Pattern:
+    """A name said to its bearer inside or at the end of a sentence, after a comma
+    (", Cleo." ", Cleo?" ", Cleo, would that fit"): the comma and the name."""
+    return re.compile(r", " + re.escape(name) + r"(?=[.?!;,—-])")
+
+
+def vocatives_less(S: Any, drafts: list[Draft]) -> None:
+    """Each person's name said to them after a comma ("Thanks, Cleo.") the
+    first time, and again once in a while (`VOC_GAP` words), elsewhere left
+    out ("Thanks."). In a call of three or more a question keeps the name:
+    it says whom the question is for."""
+    many = len(S.P) > 2
+    names = dict.fromkeys(first_name(p.name) for p in S.P if p.name)
+    for name in names:
+        if not name or not name[0].isalpha():
+            continue
+        rx = _vocative(name)
+
+        def without(s: str, side: str, d: Draft, rx=rx) -> str:
+            if many and s.rstrip()[-1:] == "?":
+                return s
+            new = rx.sub("", s)
+            return new if new.strip(" ,.?!;") else s
+        _rewrite(S, drafts, rx, VOC_GAP, without, (", " + name,), first=VOC_FIRST)
 
 
 @lru_cache(maxsize=1024)

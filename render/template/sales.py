@@ -20,7 +20,7 @@ from corpusc.render.template.drafting import (NEGATIVE_BEATS, NOT_WITH_CONCERN, 
                                              strip_end)
 from corpusc.render.template import when
 from corpusc.render.template.habits import habits
-from corpusc.render.template.naming import count_less, name_less, people_less, volume_less
+from corpusc.render.template.naming import count_less, name_less, people_less, vocatives_less, volume_less
 from corpusc.render.template.language import ALT
 from corpusc.render.template.traits import MIN_SHOWN, NOT_SHOWN, beat_shows, trait_of
 from corpusc.render.template.voices import (OWN_TOPICS, VOICE_ASKS, VOICE_POOLS, VOICE_TOPICS, VOICE_WEIGHT, lendable,
@@ -753,6 +753,7 @@ class Sales:
         count_less(self, drafts)
         volume_less(self, drafts)
         people_less(self, drafts)
+        vocatives_less(self, drafts)
         return drafts
 
     def _no_bare_yes(self, d: Draft, q: str) -> None:
