@@ -26,8 +26,9 @@ def _calls(out: Path):
 
 
 def test_a_name_is_said_to_its_bearer_once_in_a_while(corpus):
-    """In a call of two, each person's name after a comma at most twice and once more per 500 words of the
-    call; and a rep names the buyer in at most a fifth of the rep's turns over the corpus."""
+    """In a call of two, each person's name after a comma at most three times (the first, a goodbye, one
+    more) and once more per 500 words of the call; and a rep names the buyer in at most a quarter of the rep's
+    turns over the corpus (main: three in five)."""
     over, rep_turns, naming = [], 0, 0
     for t in _calls(corpus):
         if len(t["participants"]) != 2:
@@ -39,14 +40,14 @@ def test_a_name_is_said_to_its_bearer_once_in_a_while(corpus):
             rx = re.compile(r", " + re.escape(name) + r"[.?!,;]")
             said = [tu for tu in t["turns"] if tu["speaker"] != who and rx.search(tu["text"])]
             n = sum(len(rx.findall(tu["text"])) for tu in said)
-            if n > 2 + words // 500:
+            if n > 3 + words // 500:
                 over.append((t["call_id"], name, n, words))
             if side.get(who) != "seller":
                 rep_turns += sum(1 for tu in t["turns"] if side.get(tu["speaker"]) == "seller")
                 naming += sum(1 for tu in said if side.get(tu["speaker"]) == "seller")
     assert rep_turns > 500
     assert not over, over[:10]
-    assert naming / rep_turns <= 0.2, (naming, rep_turns)
+    assert naming / rep_turns <= 0.25, (naming, rep_turns)
 
 
 def test_the_first_time_a_name_is_said_to_someone_it_stays(corpus):

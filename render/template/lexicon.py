@@ -109,6 +109,9 @@ class Lexicon(_Frozen):
     # a people word of several words said short once the call has said it in full ("patient access reps" ->
     # "reps"), where the short form names no other group (naming.people_less)
     people_short: dict[str, str] = {}
+    # words after a person's name said to them ("Thanks, Cleo.") before it is said to them again
+    # (naming.vocatives_less); 0: the locale's calls keep every one
+    vocative_gap: int = 0
     # the same for the account's weekly call volume ("at 700 calls a week" -> "at that volume"): `said`, what a
     # mention is (`{n}` the figure); per side, [pattern, replacements] pairs; naming.volume_less
     volume_refs: dict[str, Any] = {}

@@ -596,11 +596,6 @@ def people_less(S: Any, drafts: list[Draft]) -> None:
 
 
 VOC_FIRST = 1  # a person's name said to them after a comma: the first time in the call is kept
-# words after a name said to someone before it is said to them again (the call's words, both sides): an outside
-# reader counted a rep naming the buyer in 61% of the rep's turns (9.2 times a call, 29 at most; 400 generated
-# calls) and a buyer ending a sentence ", Jordan." 3.6 times a call; at about 150 words a minute, this is once in
-# four to five minutes
-VOC_GAP = 700
 
 
 @lru_cache(maxsize=1024)
@@ -612,10 +607,14 @@ def _vocative(name: str) -> re.Pattern:
 
 def vocatives_less(S: Any, drafts: list[Draft]) -> None:
     """Each person's name said to them after a comma ("Thanks, Cleo.") the
-    first time, and again once in a while (`VOC_GAP` words), elsewhere left
+    first time, and again once in a while (the lexicon's `vocative_gap` words), elsewhere left
     out ("Thanks."). In a call of three or more a question keeps the name:
-    it says whom the question is for."""
+    it says whom the question is for; the last two turns (the goodbyes) keep theirs."""
+    gap = S.R.lex.vocative_gap  # the locale's (its lexicon): words between two kept
+    if not gap:
+        return
     many = len(S.P) > 2
+    last = len(drafts) - 2  # the goodbyes keep theirs ("Thanks, Jordan. Bye now.")
     names = dict.fromkeys(first_name(p.name) for p in S.P if p.name)
     for name in names:
         if not name or not name[0].isalpha():
@@ -623,11 +622,11 @@ def vocatives_less(S: Any, drafts: list[Draft]) -> None:
         rx = _vocative(name)
 
         def without(s: str, side: str, d: Draft, rx=rx) -> str:
-            if many and s.rstrip()[-1:] == "?":
+            if (many and s.rstrip()[-1:] == "?") or d.i >= last:
                 return s
             new = rx.sub("", s)
             return new if new.strip(" ,.?!;") else s
-        _rewrite(S, drafts, rx, VOC_GAP, without, (", " + name,), first=VOC_FIRST)
+        _rewrite(S, drafts, rx, gap, without, (", " + name,), first=VOC_FIRST)
 
 
 @lru_cache(maxsize=1024)
