@@ -164,6 +164,13 @@ def _name_words(values: tuple[str, ...]) -> frozenset[str]:
     return frozenset(w.lower() for v in values for w in _W.findall(v) if len(w) > 2 and not w.isdigit())
 
 
+def _placed_twice(R: Any, phrase: str, sentence: str) -> bool:
+    """Whether `phrase` and `sentence` both say where the speaker stands (the
+    locale's `places`): "Here, ... shows up fast here." or "..., for us, on our side anyway."
+    """
+    return bool(R.lex.places_in(phrase)) and bool(R.lex.places_in(sentence))
+
+
 def _shares(phrase: str, text: str, proper: frozenset[str] = frozenset()) -> bool:
     """Whether `phrase` says again what `text` says: the phrase itself, three
     words of it in a row ("Over here at Lanternmark" and "here at
@@ -254,7 +261,8 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: 
             typ = "q" if text[last_end] == "?" else "s"
             favs = h.favs[f"tail.{typ}"] if "tail" in todo else ()
             tag = R.render(_fav(r, favs, used), kw, cap=False) if favs else ""
-            if tag and (you and you in tag and _names(d, you) or _shares(tag, text, proper) or R.signals.get(tag)):
+            if tag and (you and you in tag and _names(d, you) or _shares(tag, text, proper) or R.signals.get(tag)
+                        or _placed_twice(R, tag, text[last_start:])):
                 tag = ""
             if not tag and you and not _names(d, you):
                 tag = ", " + you
@@ -276,6 +284,7 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: 
             if (op and not (you and you in op and (tagged or _names(d, you))) and op.split(" ", 1)[0] != first
                     and not R.signals.get(op)
                     and not _shares(op, text, proper)
+                    and not _placed_twice(R, op, head)
                     and _stays(head, op)):
                 rest = R.join_lc(text) if op[-1:] == "," else text
                 text = op + " " + rest

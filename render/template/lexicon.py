@@ -109,6 +109,9 @@ class Lexicon(_Frozen):
     # a people word of several words said short once the call has said it in full ("patient access reps" ->
     # "reps"), where the short form names no other group (naming.people_less)
     people_short: dict[str, str] = {}
+    # phrases that say where the speaker (or the one spoken to) stands: "here", "on our side", "for us"; a
+    # sentence says one (habits' openers and tails, naming's stand-ins for the account's name consult it)
+    places: tuple[str, ...] = ()
     # words after a person's name said to them ("Thanks, Cleo.") before it is said to them again
     # (naming.vocatives_less); 0: the locale's calls keep every one
     vocative_gap: int = 0
@@ -120,6 +123,12 @@ class Lexicon(_Frozen):
     # {term: gender}}; the banks say {term_FRAME} (sales.py)
     term_frames: dict[str, Any] = {}
     fillers: Fillers = Fillers()  # the renderer labels each as a disfluency; `corpusc verify` finds any it did not
+
+    def places_in(self, text: str) -> int:
+        """How many of the locale's place phrases `text` says (the longer first: "around here" is one)."""
+        if not self.places:
+            return 0
+        return len(_places_rx(self.places).findall(text))
 
     def framed(self, frame: str, term: str) -> str:
         """`term` after the words `frame` puts before it, by the term's gender."""
@@ -162,6 +171,12 @@ class Lexicon(_Frozen):
         if self.lowers and w.rstrip(",.;:?!—…").lower() not in self.lowers:
             return s
         return s[0].lower() + s[1:]
+
+
+@lru_cache(maxsize=16)
+def _places_rx(places: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in sorted(places, key=len, reverse=True)) +
+                      r")(?![\w-])", re.IGNORECASE)
 
 
 def _data(node: Any) -> Any:

@@ -147,7 +147,7 @@ def name_less(S: Any, drafts: list[Draft]) -> None:
             rs = tuple(tuple(x) for x in refs.get(side, ()))
             hit = rows[side] = (rs, _prepared(names, rs))
         new = _plain_named(R, s, hit[0], names, said, d.slots, hit[1])
-        if new == s or _adds_signal(R.loc, new, s) or _twice_more(new, s):
+        if new == s or _adds_signal(R.loc, new, s) or _twice_more(new, s) or _placed_more(R, new, s):
             # words that read as a signal ("our board"), or the stand-in said twice ("nobody owned it on our
             # side, ... at least on our side"): as it was
             return s
@@ -156,6 +156,13 @@ def name_less(S: Any, drafts: list[Draft]) -> None:
             return s  # a rep's stock line without the name: as it was, a few times a call
         return new
     _rewrite(S, drafts, said, GAP, plain, names)
+
+
+def _placed_more(R: Any, new: str, old: str) -> bool:
+    """Whether `new` says where the speaker stands twice where `old` did not
+    ("For us, ... at Kestrel" -> "For us, ... here"): the name stays."""
+    n = R.lex.places_in(new)
+    return n > 1 and n > R.lex.places_in(old)
 
 
 _STAND = ("Qzxvfirmaqz", "Qzxvkurzqz")  # word characters no bank says
