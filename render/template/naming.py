@@ -623,6 +623,7 @@ def vocatives_less(S: Any, drafts: list[Draft]) -> None:
     many = len(S.P) > 2
     last = len(drafts) - 2  # the goodbyes keep theirs ("Thanks, Jordan. Bye now.")
     names = dict.fromkeys(first_name(p.name) for p in S.P if p.name)
+    walk = _walk(drafts)  # one walk for every name's rewrite (each keeps it in step)
     for name in names:
         if not name or not name[0].isalpha():
             continue
@@ -633,7 +634,7 @@ def vocatives_less(S: Any, drafts: list[Draft]) -> None:
                 return s
             new = rx.sub("", s)
             return new if new.strip(" ,.?!;") else s
-        _rewrite(S, drafts, rx, gap, without, (", " + name,), first=VOC_FIRST)
+        _rewrite(S, drafts, rx, gap, without, (", " + name,), walk, first=VOC_FIRST)
 
 
 @lru_cache(maxsize=1024)
