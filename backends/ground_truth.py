@@ -22,7 +22,8 @@ from corpusc.render.model import RenderedCall
 SCHEMA_VERSION = 2
 SURFACE = {"objection_raised": "objection", "objection_reopened": "objection", "competitor_mention": "competitor_mention",
            "buying_signal": "buying_intent"}
-SAME_AS_BEAT = {"competitor": "competitor_mention"}  # a signal category a beat's own item already labels
+SAME_AS_BEAT = {"competitor": "competitor_mention"}
+RAISING = ("objection_raised", "objection_reopened")  # the steps whose words are the objection's own item  # a signal category a beat's own item already labels
 
 
 class GroundTruthOptions(BaseModel):
@@ -84,16 +85,23 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
             sentences.setdefault((e.turn, e.key), []).append(e)
     surface = []
     planned_spans: dict[int, list[tuple[int, int]]] = {}
+    # the words of each planned objection step: resistance said there is that arc's (or its raised item)
+    arc_spans: dict[int, list[tuple[int, int, Any]]] = {}
     for b in call.beats:
         ev = by_kind.get((b.kind, b.key, b.turn))
         if ev is not None:
             planned_spans.setdefault(ev.turn, []).append((ev.start, ev.end))
+            if b.kind.startswith("objection_"):
+                arc_spans.setdefault(ev.turn, []).append((ev.start, ev.end, b))
         kind = SURFACE.get(b.kind)
         if kind is None or ev is None:
             continue
         # the item is the sentence(s) of the beat's words that carry its signal, not the whole of them
         # (an objection's lead-in "Can we set aside ...? Let's cover the rest first." is one sentence)
-        inside = [x for cat in sorted(beat_categories(b.kind, b.key)) for x in sentences.get((b.turn, cat), ())
+        # (an objection's topic first: "I'd push back on one thing. The price is steep." is the price's)
+        cats = beat_categories(b.kind, b.key)
+        cats = (cats - {"objection"}) or cats
+        inside = [x for cat in sorted(cats) for x in sentences.get((b.turn, cat), ())
                   if ev.start <= x.start and x.end <= ev.end]
         if inside:
             first = min(inside, key=lambda x: x.start)
@@ -110,7 +118,19 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
         if (SAME_AS_BEAT.get(e.key, e.key), e.turn, where["start"], where["end"]) in beat_items:
             continue  # a buying signal's sentence is already its buying_intent item, a mention its competitor_mention
         planned = any(s < e.end and e.start < t for s, t in planned_spans.get(e.turn, ()))
-        surface.append({"type": e.key, "key": None, **where, "planned": planned})
+        item = {"type": e.key, "key": None, **where, "planned": planned}
+        if e.key == "objection":
+            # pushback in a turn where its speaker takes a planned objection step is that arc's: folded into
+            # a raised or reopened objection's own item (its lead-in, "Can I be straight with you?", and the
+            # rest of the turn's doubt), else labelled with the arc it keeps open
+            steps_here = [b for _, _, b in arc_spans.get(e.turn, ()) if b.speaker == turns[e.turn].speaker]
+            inside = [b for s, t, b in arc_spans.get(e.turn, ()) if s < e.end and e.start < t]
+            b = next(iter(inside or steps_here), None)
+            if b is not None:
+                if any(x.kind in RAISING for x in steps_here) or b.kind in RAISING:
+                    continue
+                item["key"], item["arc"] = b.key, b.arc
+        surface.append(item)
     surface.sort(key=lambda x: (x["start"], x["end"], x["type"]))
     steps = []
     for st in call.objections:

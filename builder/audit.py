@@ -20,7 +20,7 @@ from corpusc.render.template.signals import names_pattern, read_signals, scope_o
 # labels that cannot both hold for one turn: a hidden concern is not a buying
 # signal, and not the turn where the buyer says the objection is settled
 CONTRADICTORY = (("divergence", "buying_intent"), ("divergence", "objection:resolved"),
-                 ("objection:raised", "objection:resolved"))
+                 ("objection:raised", "objection:resolved"), ("resistance", "objection:resolved"))
 MID_CUES = re.compile(r"\[[^\]]*\]")  # cues written inside a turn's words
 
 
@@ -75,6 +75,8 @@ def turn_labels(gt: dict[str, Any]) -> dict[int, set[str]]:
     out: dict[int, set[str]] = {}
     for s in gt.get("signals", {}).get("surface", []):
         out.setdefault(s["turn"], set()).add(s["type"])
+        if s["type"] == "objection" and s.get("key") is None:
+            out[s["turn"]].add("resistance")  # pushback voiced in passing, no planned arc's
     for s in gt.get("objection_steps", []):
         step = "raised" if s["step"] == "reopened" else s["step"]
         out.setdefault(s["turn"], set()).add(f"objection:{step}:{s['arc']}")
@@ -184,7 +186,13 @@ def _unlabelled(call: Call, gt: dict[str, Any], turns, competitors) -> list[tupl
     spans: dict[int, list[tuple[str, int, int]]] = {}
     for s in gt.get("signals", {}).get("surface", []):
         typ = "competitor" if s["type"] == "competitor_mention" else s["type"]
-        spans.setdefault(s["turn"], []).append((typ, s["start"], s["end"]))
+        a, b = s["start"], s["end"]
+        if typ == "objection" and "planned" not in s and s["turn"] < len(turns):
+            # a planned objection's item stands for all its speaker's pushback in the turn (the ground
+            # truth folds the lead-in and the rest of the turn's doubt into it)
+            base = turns[s["turn"]][3]
+            a, b = base, base + len(turns[s["turn"]][2])
+        spans.setdefault(s["turn"], []).append((typ, a, b))
     out = []
     for i, (_, _, words, base) in enumerate(turns):
         have = spans.get(i, [])

@@ -316,9 +316,11 @@ slot or template in `stdlib/phrases/signal_keys.json` (docs/ground_truth.md), or
 change the template so it no longer reads as a signal it is not.""")
 _c("E0708", "error", "contradictory labels on one turn", """
 One turn carries labels that cannot both hold: a divergent moment ("hidden
-concern") on a buying signal or on the turn an objection is resolved, or one
-arc raised and resolved in the same turn. The planner never schedules these on
-one turn; the plan or the ground truth was changed.""")
+concern") on a buying signal or on the turn an objection is resolved, one arc
+raised and resolved in the same turn, or pushback said in passing (an
+`objection` with key null) on the turn where the buyer accepts an answer. The
+planner never schedules the first three on one turn and the renderer draws no
+pushback into an accepting turn; the plan or the ground truth was changed.""")
 _c("E0709", "error", "planned objection step without evidence", """
 A step of an objection arc (raised, reopened, addressed, unaddressed, resolved,
 stalled) planned for this call has no located evidence in the ground truth's

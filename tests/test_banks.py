@@ -325,7 +325,7 @@ def test_a_declared_key_labels_its_sentences_and_undeclared_colour_does_not():
     assert signals.key_categories("terms.payment.say") == {"pricing"}
     assert "buying_intent" in signals.key_categories("signal.q.pricing")
     assert signals.key_categories("smalltalk.any") == frozenset()
-    assert signals.beat_categories("objection_raised", "pricing") == {"pricing"}
+    assert signals.beat_categories("objection_raised", "pricing") == {"pricing", "objection"}
     assert signals.slot_categories("competitor") == {"competitor"}
 
 

@@ -259,6 +259,17 @@ def test_verify_fails_on_contradictory_labels(sales_pov, tmp_path):
     assert code != 0 and "E0708" in out and "`divergence` and `buying_intent`" in out
 
 
+def test_verify_fails_on_pushback_where_an_objection_is_resolved(sales_pov, tmp_path):
+    """A buyer who accepts the answer does not push back in the same turn: pushback labelled on a turn
+    that resolves an objection (an `objection` item with key null) is a contradiction."""
+    def clash(gt):
+        st = next(s for s in gt["objection_steps"] if s["step"] == "resolved")
+        gt["signals"]["surface"].append({**{k: st[k] for k in ("turn", "speaker", "start", "end", "quote")},
+                                         "type": "objection", "key": None, "planned": False})
+    code, out = _tampered(sales_pov, tmp_path, "northwind.terms", clash)
+    assert code != 0 and "E0708" in out and "`resistance` and `objection:resolved`" in out
+
+
 def test_verify_fails_on_a_planned_step_without_evidence(sales_pov, tmp_path):
     def drop(gt):
         gt["objection_steps"] = [s for s in gt["objection_steps"] if s["step"] != "stalled"]

@@ -406,3 +406,67 @@ def test_a_persona_is_not_shown_by_the_length_of_a_greeting_or_a_goodbye(builds,
                         bad.append((gt["call_id"], s["turn"], s["kind"], text[:70]))
         assert n >= 5, (lang, n)
         assert not bad, (lang, len(bad), n, bad[:5])
+
+
+# ---- pushback -----------------------------------------------------------------------------------
+
+# a buyer holding back or pushing back, in this reader's words (narrow: what they match is pushback; "I was
+# skeptical ... but", "keine Bedenken" are not)
+PUSHBACK = {
+    "en": r"(?<!was )(?<!not )(?<!call )(?<!came in )\bskeptical\b|\bbeen burned\b|\bgot burned\b|\bnot convinced\b|\bwary\b"
+          r"|\bworries me\b|\bmakes me nervous\b|\bhold off\b|\bchange fatigue\b|\bnot sold\b|\bI'm worried\b"
+          r"|\bwhat I worry about\b|\bmy real worry\b|\bcan't commit\b|\bnot sure why we'd change\b",
+    "de": r"(?<!war )(?<!anfangs )(?<!mehr )\bskeptisch\b|\bnicht überzeugt\b|\bmacht mir (?:\w+ )?Sorgen\b"
+          r"|(?<!keine )(?<!hatte )\bBedenken\b|\bmacht mich (?:\w+ )*nervös\b|\bVorbehalt\b"
+          r"|\bmüde von Veränderungen\b|\bdie nicht gut liefen\b",
+}
+
+
+def pushback(folder: Path) -> tuple[int, list[tuple], list[tuple]]:
+    """(buyer sentences of pushback, those no `objection` label covers, those said in a turn where the
+    buyer accepts an answer or leans in: a resolved objection step or a planned buying signal there).
+    A planned objection's item stands for the whole turn of its speaker (the ground truth folds the
+    lead-in and the rest of the turn's doubt into it, docs/ground_truth.md); other items cover their span."""
+    n, bad, mixed = 0, [], []
+    for gt, turns in calls(folder):
+        rx = PUSHBACK[gt["locale"][:2]]
+        side = {p["name"]: p["side"] for p in gt["participants"]}
+        objections = [s for s in gt["signals"]["surface"] if s["type"] == "objection"]
+        accepting = {s["turn"] for s in gt["objection_steps"] if s["step"] == "resolved"} | \
+                    {s["turn"] for s in gt["signals"]["surface"] if s["type"] == "buying_intent" and "planned" not in s}
+        for i, t in enumerate(turns):
+            if side.get(t[0]) != "buyer":
+                continue
+            lo, hi = t[1], t[1] + len(t[2])
+            for a, b, q in sentences(t):
+                if not re.search(rx, q):
+                    continue
+                n += 1
+                if not any((lo <= s["start"] < hi) if "planned" not in s else (s["start"] < b and a < s["end"])
+                           for s in objections):
+                    bad.append((gt["call_id"], i, q))
+                if i in accepting:
+                    mixed.append((gt["call_id"], i, t[2][:200]))
+    return n, bad, mixed
+
+
+def test_a_buyers_pushback_is_labelled_an_objection(builds):
+    """Session 26's outside reader: 153 of 203 buyer sentences of resistance in 400 generated calls carried
+    no `objection` label ("We got burned once by a tool that looked great in the demo", "I'm wary of more
+    change", "I'd hold off"): `objection` labelled planned arcs only, and a pipeline that finds the rest
+    was scored as wrong. On 3f7bccb these specs left 72 of 85 (en) and 60 of 63 (de) unlabelled. Now
+    pushback said in passing is an `objection` with key null (docs/ground_truth.md)."""
+    for lang, folder in builds.items():
+        n, bad, _ = pushback(folder)
+        assert n >= 40, (lang, n)
+        assert not bad, (lang, len(bad), n, bad[:5])
+
+
+def test_a_buyer_who_accepts_does_not_push_back_in_the_same_turn(builds):
+    """'That timing works for us. ... We've handled this volume with what we have for a long time, so I'm
+    not sure what's broken.': a persona's line drawn into the turn that resolves an objection or says yes
+    (3f7bccb: 3 such turns in each of these specs). Now such a turn draws no line that pushes back, and `verify`
+    fails a turn labelled both `objection:resolved` and pushback (E0708)."""
+    for lang, folder in builds.items():
+        _, _, mixed = pushback(folder)
+        assert not mixed, (lang, len(mixed), mixed[:5])

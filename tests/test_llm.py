@@ -346,8 +346,11 @@ def test_german_calls_are_verified_with_the_german_lexicon(cli, tmp_path, stub, 
     assert g["locale"] == "de-DE" and g["rendering"]["renderer"] == "llm"
     assert g["rendering"]["repairs"] == (0 if mode == "ok" else 1)
     assert "Deutsch" in stub.requests[0]["messages"][0]["content"]
-    comp = [s for s in g["signals"]["surface"] if s["type"] == "objection"]
+    comp = [s for s in g["signals"]["surface"] if s["type"] == "objection" and s["key"]]  # the planned one
     assert comp and "Preis" in comp[0]["quote"]
+    # the model's negative moment ("Ich mache mir Sorgen ...") is pushback, read by the German lexicon too
+    assert any(s["type"] == "objection" and s["key"] is None and "Sorgen" in s["quote"]
+               for s in g["signals"]["surface"])
 
 
 def test_a_missing_prompts_folder_is_located_at_check(cli, tmp_path, stub):

@@ -36,6 +36,9 @@ POSITIVE_BEATS = {"small_talk", "objection_resolved", "buying_signal", "close"}
 SLOT_SIGNALS = {k: frozenset(v) for k, v in declaration().slots.items()}  # slot -> the categories saying it carries
 SIGNAL_SIDES = declaration().sides  # category -> the sides whose sentences can carry it (buying intent: the buyer's)
 NOT_WITH_CONCERN = frozenset({"buying_intent"})  # signal categories a divergent moment's turn never carries
+# a buyer accepting an answer or leaning in does not push back in the same breath ("That answers it. I'm not
+# sure why we'd change."): words no beat needs that voice resistance are left out of such a turn
+ACCEPTING = frozenset({"objection_resolved", "buying_signal"})
 
 
 # (locale, role) -> [the role's words lower-cased, its pattern (None until a sentence says a word), the words]
@@ -721,6 +724,10 @@ class Drafter:
                 # a hidden concern is not also a buying signal: words no beat needs (colour, a reaction to
                 # the demo) that would label as one are left out, unless nothing else would be said
                 keep = [x for x in segs if not ((x[2] or not x[1]) and self.categories_of(x[0]) & NOT_WITH_CONCERN)]
+                if keep:
+                    head, segs = [x for x in head if x in keep], keep
+            if not ACCEPTING.isdisjoint(d.beats):
+                keep = [x for x in segs if not ((x[2] or not x[1]) and "objection" in self.categories_of(x[0]))]
                 if keep:
                     head, segs = [x for x in head if x in keep], keep
             pos = 0

@@ -16,8 +16,8 @@ from corpusc.render.template.banks import load_bank, raw_bank, topics, with_pref
 from corpusc.render.template.classify import (closed_answer, not_claims, prose_form, question_form, role_concern,
                                               role_topics, signal_category, stated_figures,
                                               without_greeting_answer)
-from corpusc.render.template.drafting import (NEGATIVE_BEATS, NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter, first_name,
-                                             strip_end)
+from corpusc.render.template.drafting import (ACCEPTING, NEGATIVE_BEATS, NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter,
+                                             first_name, strip_end)
 from corpusc.render.template import when
 from corpusc.render.template.habits import habits
 from corpusc.render.template.naming import count_less, name_less, people_less, vocatives_less, volume_less
@@ -269,6 +269,7 @@ class Sales:
         self.cool = c.engagement == "cooling" or (last and outcome in COOL_OUTCOMES)
         self.cool_now = False  # past the greeting of a cool call (`run`)
         self.buyer_now = False  # the turn being drafted is a buyer's (`run`)
+        self.accepting_now = False  # ... and accepts an answer or leans in (drafting.ACCEPTING): no pushback in it
         # the signing call of a won deal: the buyers have said yes, so no voice's doubt ("Surprise me. Prove it
         # fast.", "Zeigen Sie mir …, keine Versprechen") comes after it; a champion keeps its eagerness
         self.signing = SIGNING_CALM and outcome == "won" and self.work == "signoff"
@@ -718,6 +719,7 @@ class Sales:
             d.colour = self.col_at.get(i)
             self.cool_now = self.cool and i >= 2  # after the greeting
             self.buyer_now = d.side != "seller"
+            self.accepting_now = self.buyer_now and not ACCEPTING.isdisjoint(d.beats)
             self.pool_now = self.pools.get(d.p.id)
             d.slots = self._kw(d)
             self.draft_of[id(d.slots)] = d
@@ -1387,19 +1389,19 @@ class Sales:
         chat = bool(pend) and (pend[0] in CHAT or tuple(pend[:2]) == ("setup", "small_talk")) \
             and all(k == "small_talk" for k in kinds) and m_beat is None
         if m is not None and m_beat is None and not chat:
-            self._moment(d, m, kw)
+            self._planned(self._moment, d, m, kw)
         elif m is None and d.colour is not None and not chat:
-            self._colour(d, d.colour, kw)
+            self._planned(self._colour, d, d.colour, kw)
         for b in beats:
-            self._buyer_beat(d, b, kw, v, m if m_beat == b.kind else None)
+            self._planned(self._buyer_beat, d, b, kw, v, m if m_beat == b.kind else None)
             if m_beat == b.kind:
                 m_beat = "done"
         if not beats:
             self._respond(d, pend, kw, v, brief=False)
         if chat and m is not None:
-            self._moment(d, m, kw)
+            self._planned(self._moment, d, m, kw)
         elif chat and d.colour is not None:
-            self._colour(d, d.colour, kw)
+            self._planned(self._colour, d, d.colour, kw)
         d.cue_at_words = chat and d.core and not any(t[0] in ("moment", "colour") for t in d.core[0][1])
         shown = self.shown[d.p.id]
         if not beats:
@@ -1410,11 +1412,22 @@ class Sales:
                 self._ask(d, v, kw)
             elif (due := self._trait_due(d)) is not None:  # the persona has not shown yet: its own topic
                 self._ask(d, v, kw, due)
-        if self.shown[d.p.id] == shown and (own := self._trait_line(d)) is not None:
-            d.add(d.core, R.say(own, kw), (("trait", v),))  # no room left for a question: a line of its own voice
+        if self.shown[d.p.id] == shown and (own := self._trait_line(d)) is not None and (line := R.say(own, kw)):
+            d.add(d.core, line, (("trait", v),))  # no room left for a question: a line of its own voice
             self.shown[d.p.id] += 1
         if i > self.close_turn or "close" in [x.kind for x in self.beats_at.get(i - 1, [])]:
             d.fills, d.weight = [], 0
+
+    def _planned(self, draw, *args) -> None:
+        """`draw(*args)` for words the plan asks for (a beat, a moment, colour):
+        a turn that accepts an answer may still carry a planned doubt ("That
+        works. [hesitant] The rollout, less so."); only the lines no plan asks
+        for are kept from pushing back there (`_vetoed`)."""
+        was, self.accepting_now = self.accepting_now, False
+        try:
+            draw(*args)
+        finally:
+            self.accepting_now = was
 
     def _moment(self, d: Draft, m: Moment, kw) -> None:
         R = self.R
@@ -1629,9 +1642,12 @@ class Sales:
         """Whether a drawn sentence contradicts what was said (`Drafter.veto`),
         or, in a buyer's turn of the last call of a lost or stalled deal, leans
         towards buying ("I'd want to baseline conversion before and after the
-        pilot"; a seller's planned next steps may carry the label)."""
+        pilot"; a seller's planned next steps may carry the label), or, in a
+        buyer's turn that accepts an answer or leans in, pushes back ("That
+        timing works for us. ... I'm not sure what's broken")."""
         return self._unproposed(text, kw) or self._other_term(text, kw) or self._not_theirs(text, kw) or \
-            (self.dead and self.buyer_now and "buying_intent" in self.R.categories_of(text))
+            (self.dead and self.buyer_now and "buying_intent" in self.R.categories_of(text)) or \
+            (self.accepting_now and "objection" in self.R.categories_of(text))
 
     def _not_theirs(self, text: str, kw: dict | None) -> bool:
         """Whether a sentence says that a colleague whose role does not run the

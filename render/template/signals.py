@@ -468,12 +468,14 @@ def carriers(locale: str, cat: str, sents: list[tuple[str, set[str]]]) -> list[i
     return hit or [len(sents) - 1]
 
 
-SENTENCE = re.compile(r"[^.!?;]+[.!?;]*")
+SENTENCE = re.compile(r"[^.!?;\s][^.!?;]*[.!?;]*")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of a turn, for the audit."""
-    return [(m.start(), m.end()) for m in SENTENCE.finditer(text) if m.group().strip()]
+    """(start, end) of each sentence of a turn, for the audit: from its first
+    word, not the space before it (a mid-turn cue stands in that space, and a
+    span that starts there would take the cue in)."""
+    return [(m.start(), m.end()) for m in SENTENCE.finditer(text)]
 
 
 def key_scope(key: str) -> str:
