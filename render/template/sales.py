@@ -19,6 +19,7 @@ from corpusc.render.template.classify import (closed_answer, not_claims, prose_f
 from corpusc.render.template.drafting import (ACCEPTING, NEGATIVE_BEATS, NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter,
                                              first_name, strip_end)
 from corpusc.render.template import when
+from corpusc.render.template.signals import key_categories
 from corpusc.render.template.habits import habits
 from corpusc.render.template.naming import count_less, name_less, people_less, vocatives_less, volume_less
 from corpusc.render.template.language import ALT
@@ -705,8 +706,8 @@ class Sales:
             v = "neutral"  # no voice's eagerness in a cool call
         else:
             v = pooled(self.R.r, v, self.pool_now)  # persona shows in behaviour, not in its catch-phrases
-            if base.startswith("voice.") and self._signed_quiet(v):
-                v = "neutral"
+            if base.startswith("voice.") and (self._signed_quiet(v) or (self.accepting_now and self._wary(v))):
+                v = "neutral"  # (nor does a buyer who accepts an answer push back in the same breath)
         k = f"{base}.{v}"
         return k if k in self.R.bank else f"{base}.neutral"
 
@@ -1794,11 +1795,23 @@ class Sales:
         # also read as buying intent: "before and after the pilot")
         if not (self.agenda_turn < i < self.ns_turn) or d.moment is not None or not self.R.has(key):
             return None
+        # a voice whose lines push back says none on a turn that accepts an answer or leans in (`vkey`)
+        wary = self._wary(self.voice[pid])
+        if wary and not ACCEPTING.isdisjoint(d.beats):
+            return None
         # the turns still to come that could take such a line (never one whose words carry a moment)
         left = sum(1 for j in range(i + 1, self.ns_turn) if self.sp[j].id == pid and j not in self.mom_at
-                   and not {b.kind for b in self.beats_at.get(j, ())} & NOT_SHOWN
+                   and not (kinds := {b.kind for b in self.beats_at.get(j, ())}) & NOT_SHOWN
+                   and not (wary and kinds & ACCEPTING)
                    and not self._signed_quiet(self.voice[pid], j))
         return key if left < need else None
+
+    @staticmethod
+    def _wary(voice: str) -> bool:
+        """Whether `voice`'s own lines push back (its `voice.more` key declared
+        `objection`, stdlib/phrases/signal_keys.json): a reluctant adopter's, a
+        defender's, a skeptic's."""
+        return "objection" in key_categories(f"voice.more.{voice}")
 
     def _signed_quiet(self, voice: str, i: int | None = None) -> bool:
         """Whether a won deal's signing call keeps `voice`'s own line out: the
