@@ -39,10 +39,10 @@ EN_KINDS = {
     **dict.fromkeys(["HIPAA", "PHI", "FERPA", "PCI DSS"], LAW),
     **dict.fromkeys(["peak season", "semester", "academic year", "QBR", "pipeline review"], TIME),
 }
-DE_KINDS = {  # "Ausschreibung" left out: a tender is a document and a running process alike
+DE_KINDS = {
     **dict.fromkeys(["Saisonpersonal", "Händlernetz"], PERSON),
     **dict.fromkeys(["Stückliste", "Spezifikation", "Beratungsdokumentation", "Leistungsbeschreibung",
-                     "Rahmenvertrag"], PAPER),
+                     "Rahmenvertrag", "Ausschreibung"], PAPER),
     **dict.fromkeys(["Termintreue", "Warenkorbgröße", "Konversionsrate", "Retourenquote", "Flächenumsatz", "Lieferzeit",
                      "Anlageneffektivität", "Gewinnrate", "Pipeline-Abdeckung", "Annahmequote", "Schadenquote",
                      "Auslastung", "Projektauslastung", "Tagessatz", "Bandbreite"], FIGURE),
