@@ -22,6 +22,7 @@ from corpusc.render.template import when
 from corpusc.render.template.habits import habits
 from corpusc.render.template.naming import count_less, name_less, people_less, vocatives_less, volume_less
 from corpusc.render.template.language import ALT
+from corpusc.render.template.lexicon import load_lexicon
 from corpusc.render.template.traits import MIN_SHOWN, NOT_SHOWN, beat_shows, trait_of
 from corpusc.render.template.voices import (OWN_TOPICS, VOICE_ASKS, VOICE_POOLS, VOICE_TOPICS, VOICE_WEIGHT, lendable,
                                              pooled, voice_of)
@@ -219,6 +220,22 @@ def term_pool(terms: list[str], kinds: dict[str, str], fits: frozenset[str]) -> 
     kind (a spec's own industry); all of them where none fits (a frame is never left empty)."""
     pool = [t for t in terms if kinds.get(t, "") in fits or t not in kinds]
     return pool or terms
+
+
+@lru_cache(maxsize=256)
+def _term_pools(loc: str, terms: tuple[str, ...]) -> tuple[tuple[str, str, list[str]], ...]:
+    """(slot, case frame or "", the terms it may say) of each `_term_slots` slot, for a call saying `terms`
+    (an industry's: the same for all its calls)."""
+    lex = load_lexicon(loc)
+    kinds = lex.term_kinds.get("kinds") or {}
+    pools: dict[str, list[str]] = {}
+    out = []
+    for name, frame, fit in _term_slots(loc):
+        pool = pools.get(fit)
+        if pool is None:
+            pool = pools[fit] = term_pool(list(terms), kinds, lex.fit_kinds(fit))
+        out.append((name, frame, pool))
+    return tuple(out)
 
 
 def _nice(x: float) -> int:
@@ -458,12 +475,7 @@ class Sales:
             R.slots["term_" + frame] = lambda frame=frame: lex.framed(frame, term())
         # a frame that fits only some kinds of term ({term.topic}: "calls about lead time", never "calls
         # about plant manager"; {term_zum.numbers}): a term of those kinds (lexicon `term_kinds`)
-        kinds = lex.term_kinds.get("kinds") or {}
-        pools: dict[str, list[str]] = {}
-        for name, frame, fit in _term_slots(R.loc):
-            pool = pools.get(fit)
-            if pool is None:
-                pool = pools[fit] = term_pool(terms, kinds, lex.fit_kinds(fit))
+        for name, frame, pool in _term_pools(R.loc, tuple(terms)):
             R.slots[name] = (partial(draw, pool) if not frame
                              else lambda frame=frame, pool=pool: lex.framed(frame, draw(pool)))
         self._facts()
