@@ -54,8 +54,8 @@ DE_KINDS = {
 EN_FRAMES = [
     (r"\b(?:search for|mentions? of|mention(?:ed)?|brought up|phrases like|terms like) <T>|\"<T>\"", set()),
     (r"\b(?:alert|tracker) (?:about|for) <T>\b", {PERSON, PAPER, SOFTWARE, TIME}),
-    (r"<T> (?:calls?|conversations?|deals|cases|notes|call recordings)\b|thirty seconds of <T>\b",
-     {PAPER, FIGURE, SOFTWARE, LAW, TIME}),
+    (r"<T> (?:calls?|conversations?|deals|cases|notes|call recordings)\b", {PAPER, FIGURE, SOFTWARE, LAW, TIME}),
+    (r"thirty seconds of <T>\b", {PERSON, PAPER, FIGURE, SOFTWARE, LAW, TIME}),
     (r"\b(?:handles?|manage|use it for|little tools for|hours on|time spent on|win at|"
      r"(?:trial and error|shadowing) (?:when it comes to|on|for|with)) <T>\b", {PERSON, PAPER, FIGURE, SOFTWARE, TIME}),
     (r"\bthe <T> (?:side|piece|demo)\b|\bour <T> pipeline\b", {PAPER, FIGURE, TIME}),
