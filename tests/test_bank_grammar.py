@@ -95,7 +95,7 @@ SLIPS = [
     ("en-US", "'how the reps is organized'", r"\b(?:the|your) (?:\{people\}|\{reps\} \{people\}|\{managers\} managers) is organi[sz]ed\b"),
     ("en-US", "'would find say the summaries'", r"\bwould find (?:tell|say)\b|\bsummaries alone[^.]* (?:saves|gives)\b"),
     ("en-US", "'custom reports is'", r"\bcustom reports is\b|\breport building are\b"),
-    ("en-US", "'real time with lane quickly' (a bare term after 'with')", r"\bwith \{term\} (?:quickly|in the first)\b"),
+    ("en-US", "'real time with lane quickly' (a bare term after 'with')", r"\bwith \{term(?:\.[a-z.]+)?\} (?:quickly|in the first)\b"),
     ("de-DE", "'ich melde mich morgen an' (meant: dort)", r"\bmelde mich (?:heute noch|morgen) an\b"),
     ("de-DE", "'einer Kundin …, der' (gender)", r"\beiner (?:Kundin|Vertriebsleiterin) [^,]*, der\b"),
     # reader14 #10: "Kurzer Hinweis, Caleb: Ich mache mir Stichpunkte, damit ich nichts vergesse, Caleb."
@@ -120,9 +120,9 @@ SLIPS = [
     ("en-US", "'worries me for me'", r"\bworries me for me\b"),
     ("en-US", "'what we'd measure the impact on'", r"\bwhat we'd measure (?:success|the impact) on\b"),
     ("en-US", "'has to fit that' / 'has to fit it'", r"\b(?:has|needs) to fit (?:that|it)\b"),
-    ("en-US", "'with {term} piece' (no article)", r"\bwith \{term\} (?:side|piece)\b"),
+    ("en-US", "'with {term} piece' (no article)", r"\bwith \{term(?:\.[a-z.]+)?\} (?:side|piece)\b"),
     ("en-US", "'a {term} deal' / 'a {term} search' (the term may be an acronym: 'a ARPU deal')",
-     r"\ba \{term\} (?:deal|search)\b"),
+     r"\ba \{term(?:\.[a-z.]+)?\} (?:deal|search)\b"),
     ("en-US", "'something to show for leadership'", r"\bsomething to show for (?:the board|leadership)\b"),
     ("en-US", "'Something I'd need to see the raw data'", r"\b(?:Something I'd need|One thing I'll want) to see\b"),
     ("en-US", "'A full Monday. Nice break, honestly.' (the day was not a break)", r"\. Nice break, honestly\."),
@@ -222,9 +222,9 @@ def test_the_unnamed_decision_maker_belongs_to_no_side(loc):
 # round ("Nett, aber schön allein rechnet sich nicht im Bereich Anlageneffektivität", reader14 #6).
 TOPIC_TAIL = {
     # (the term in a case of its own: {term_beim}, {term_zum}; "rund um {term_acc}")
-    "de-DE": r"(?:beim|im|zum) (?:Thema|Bereich) \{term\}[.?!]|(?:wegen des Themas|rund um das Thema) \{term\}[.?!]"
-             r"|(?:^|[\s\[|])\{term_(?:beim|zum)\}[.?!]|rund um \{term_acc\}[.?!]",
-    "en-US": r"\baround \{term\}(?: calls)?[.?!]",
+    "de-DE": r"(?:beim|im|zum) (?:Thema|Bereich) \{term(?:\.[a-z.]+)?\}[.?!]|(?:wegen des Themas|rund um das Thema) \{term(?:\.[a-z.]+)?\}[.?!]"
+             r"|(?:^|[\s\[|])\{term_(?:beim|zum)(?:\.[a-z.]+)?\}[.?!]|rund um \{term_acc(?:\.[a-z.]+)?\}[.?!]",
+    "en-US": r"\baround \{term(?:\.[a-z.]+)?\}(?: calls)?[.?!]",
 }
 ABOUT_THE_TOPIC = {  # bank keys (no list index) whose lines may end on the topic
     "de-DE": {"core.json.smalltalk.bridge", "core.json.reference.topic", "core.json.work.demo",

@@ -98,7 +98,7 @@ def test_a_german_false_start_repeats_the_word_in_its_case(german_service):
 
 
 # a preposition the de-DE sales banks might put straight before the industry-term slot
-_BARE_TERM = re.compile(r"(?<![\w-])(?:bei|zu|um|auf|für|mit|über|wegen|neben|trotz|ohne|in|an)(?:\] | )\{term\}",
+_BARE_TERM = re.compile(r"(?<![\w-])(?:bei|zu|um|auf|für|mit|über|wegen|neben|trotz|ohne|in|an)(?:\] | )\{term(?:\.[a-z.]+)?\}",
                         re.IGNORECASE)
 
 

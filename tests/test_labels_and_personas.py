@@ -232,7 +232,9 @@ MORE_WORDS = {
                     r"worth it|Bildschirm|Tabellen|Kosten|Transkription|Erkennung|Akzent|übertragbar|gesehen|Effekt|"
                     r"Ersparnis|vorrechn|Wie gut|Dialekt|Transkript|sehen|Versprechen|crosstalk|headset|speakerphone|"
                     r"talking over|one shot|make it count|pitches|blur|lohnen|messbar|want to see|login|evenings|"
-                    r"Platz verdienen|weiteres Tool|nicht mehr hören|schon im aktuellen|KI\b|sort of have that|not as pretty",
+                    r"Platz verdienen|weiteres Tool|nicht mehr hören|schon im aktuellen|KI\b|sort of have that|not as pretty|"
+                    # the German accuracy question on bad audio (the English one is "crosstalk", "speakerphone" above)
+                    r"gleichzeitig reden|Großraumbüro|Leitung rauscht|aus dem Auto|geht dann verloren",
 }
 SHORT = {"busy_skeptic", "reluctant_adopter"}  # shows by short turns
 LONG = {"executive_champion", "status_quo_defender"}  # shows by long ones

@@ -122,6 +122,12 @@ class Lexicon(_Frozen):
     # word that has one ("zum Thema KYC"): {"frames": {frame: {gender or "": words before}}, "genders":
     # {term: gender}}; the banks say {term_FRAME} (sales.py)
     term_frames: dict[str, Any] = {}
+    # what each industry term is ("kinds": {term: kind}: a process, a metric, a system, a role, ...) and what a
+    # frame that says one fits ("fits": {fit: [kinds]}): a template writes {term.FIT} (or {term_FRAME.FIT};
+    # dotted fits and kinds add up: {term.process.metric}) and is filled only with a term of a kind the fit
+    # names ("an alert about lead time", never "an alert about ERP"); {term} takes any. A term the table
+    # does not know (a spec's own industry) fits every frame (sales.py, `term_pools`)
+    term_kinds: dict[str, Any] = {}
     fillers: Fillers = Fillers()  # the renderer labels each as a disfluency; `corpusc verify` finds any it did not
 
     def places_in(self, text: str) -> int:
@@ -134,6 +140,12 @@ class Lexicon(_Frozen):
         """`term` after the words `frame` puts before it, by the term's gender."""
         before = self.term_frames["frames"][frame]
         return f"{before.get(self.term_frames['genders'].get(term, ''), before[''])} {term}"
+
+    def fit_kinds(self, fit: str) -> frozenset[str]:
+        """The kinds of term a frame's fit ("topic", or dotted: "process.metric") takes: each part a fit
+        of the locale's `term_kinds.fits` or a kind itself."""
+        fits = self.term_kinds.get("fits") or {}
+        return frozenset(k for part in fit.split(".") for k in fits.get(part, (part,)))
 
     def number(self, x: int) -> str:
         return f"{x:,}".replace(",", self.numbers.group)

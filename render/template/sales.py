@@ -23,6 +23,7 @@ from corpusc.render.template.signals import key_categories
 from corpusc.render.template.habits import habits
 from corpusc.render.template.naming import count_less, name_less, people_less, vocatives_less, volume_less
 from corpusc.render.template.language import ALT
+from corpusc.render.template.lexicon import load_lexicon
 from corpusc.render.template.traits import MIN_SHOWN, NOT_SHOWN, beat_shows, trait_of
 from corpusc.render.template.voices import (OWN_TOPICS, VOICE_ASKS, VOICE_POOLS, VOICE_TOPICS, VOICE_WEIGHT, lendable,
                                              pooled, voice_of)
@@ -192,6 +193,52 @@ def _first_pick(seed, seq, *key: str):
     return seq[min(n - 1, int(x * n)) if n > 0 else 0]
 
 
+_TERM_SLOT = re.compile(r"\{(term(?:_([a-z]+))?\.([a-z][a-z.]*))\}")
+
+
+@lru_cache(maxsize=None)
+def _term_slots(loc: str) -> tuple[tuple[str, str, str], ...]:
+    """(slot, case frame or "", fit) of each `{term.FIT}` / `{term_FRAME.FIT}` the locale's banks write: a
+    frame that takes only a term of the kinds its fit names (lexicon `term_kinds`)."""
+    found: set[tuple[str, str, str]] = set()
+
+    def walk(x) -> None:
+        if isinstance(x, str):
+            if "{term" in x:
+                found.update((m.group(1), m.group(2) or "", m.group(3)) for m in _TERM_SLOT.finditer(x))
+        elif isinstance(x, dict):
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+    walk(raw_bank(loc))
+    return tuple(sorted(found))
+
+
+def term_pool(terms: list[str], kinds: dict[str, str], fits: frozenset[str]) -> list[str]:
+    """The terms a frame fitting the kinds `fits` may say: those of such a kind, and those of no known
+    kind (a spec's own industry); all of them where none fits (a frame is never left empty)."""
+    pool = [t for t in terms if kinds.get(t, "") in fits or t not in kinds]
+    return pool or terms
+
+
+@lru_cache(maxsize=256)
+def _term_pools(loc: str, terms: tuple[str, ...]) -> tuple[tuple[str, str, list[str]], ...]:
+    """(slot, case frame or "", the terms it may say) of each `_term_slots` slot, for a call saying `terms`
+    (an industry's: the same for all its calls)."""
+    lex = load_lexicon(loc)
+    kinds = lex.term_kinds.get("kinds") or {}
+    pools: dict[str, list[str]] = {}
+    out = []
+    for name, frame, fit in _term_slots(loc):
+        pool = pools.get(fit)
+        if pool is None:
+            pool = pools[fit] = term_pool(list(terms), kinds, lex.fit_kinds(fit))
+        out.append((name, frame, pool))
+    return tuple(out)
+
+
 def _nice(x: float) -> int:
     """A round number near `x`, as people say it."""
     if x < 20:
@@ -315,12 +362,15 @@ class Sales:
         self.terms = terms
         last_term = [""]
 
-        def term() -> str:
-            t = rng.pick(R.r, terms)
-            if t == last_term[0] and len(terms) > 1:
-                t = terms[(terms.index(t) + 1) % len(terms)]
+        def draw(pool: list[str]) -> str:
+            t = rng.pick(R.r, pool)
+            if t == last_term[0] and len(pool) > 1:
+                t = pool[(pool.index(t) + 1) % len(pool)]
             last_term[0] = t
             return t
+
+        def term() -> str:
+            return draw(terms)
         pains = list(ind.get("pains") or [])
         self.pain_key = R.first_key(f"pain.say.{ind_name}")  # a locale's own pains of an industry
         self.anecdote = R.first_key(f"anecdote.{ind_name}", "anecdote.default")
@@ -425,6 +475,11 @@ class Sales:
         # a term in a case ("zur Frachtvermittlung"): {term_zum}, one slot per frame of the locale
         for frame in (lex.term_frames.get("frames") or ()):
             R.slots["term_" + frame] = lambda frame=frame: lex.framed(frame, term())
+        # a frame that fits only some kinds of term ({term.topic}: "calls about lead time", never "calls
+        # about plant manager"; {term_zum.numbers}): a term of those kinds (lexicon `term_kinds`)
+        for name, frame, pool in _term_pools(R.loc, tuple(terms)):
+            R.slots[name] = (partial(draw, pool) if not frame
+                             else lambda frame=frame, pool=pool: lex.framed(frame, draw(pool)))
         self._facts()
         # relative dates from the plan's (render/template/when.py): the previous call, a sent document, the weekend
         # drawn from their own stream: the words of the rest of the call do not depend on them
