@@ -193,10 +193,19 @@ def _unlabelled(call: Call, gt: dict[str, Any], turns, competitors) -> list[tupl
             base = turns[s["turn"]][3]
             a, b = base, base + len(turns[s["turn"]][2])
         spans.setdefault(s["turn"], []).append((typ, a, b))
+    # a false start's words are said again right after it ("Should signature— should signature take longer"):
+    # the sentence reads as its words said once, the fragment left out (blanked, so offsets hold)
+    starts: dict[int, list[tuple[int, int]]] = {}
+    for x in gt.get("signals", {}).get("behavioral", {}).get("disfluencies", []):
+        if x.get("kind") == "false_start":
+            starts.setdefault(x["turn"], []).append((x["start"], x["end"]))
     out = []
     for i, (_, _, words, base) in enumerate(turns):
         have = spans.get(i, [])
         side = call.participants[call.speakers[i]].side if i < len(call.speakers) else None
+        for s0, e0 in starts.get(i, ()):
+            if base <= s0 and e0 <= base + len(words):
+                words = words[:s0 - base] + " " * (e0 - s0) + words[e0 - base:]
         for cat, a, b in read_signals(loc, words, side, extra, scope_of(call)):
             if not any(t == cat and s < base + b and base + a < e for t, s, e in have):
                 out.append(("E0707", f"turn {i}: \"{words[a:b].strip()[:70]}\" reads as {cat} "

@@ -418,7 +418,7 @@ PUSHBACK = {
     "en": r"(?<!was )(?<!not )(?<!call )(?<!came in )\bskeptical\b|\bbeen burned\b|\bgot burned\b|\bnot convinced\b|\bwary\b"
           r"|\bworries me\b|\bmakes me nervous\b|\bhold off\b|\bchange fatigue\b|\bnot sold\b|\bI'm worried\b"
           r"|\bwhat I worry about\b|\bmy real worry\b|\bcan't commit\b|\bnot sure why we'd change\b",
-    "de": r"(?<!war )(?<!anfangs )(?<!mehr )\bskeptisch\b|\bnicht überzeugt\b|\bmacht mir (?:\w+ )?Sorgen\b"
+    "de": r"(?<!war )(?<!anfangs )(?<!mehr )\bskeptisch\b|\bnicht überzeugt\b|\bmacht mir (?!keine)(?:\w+ )?Sorgen\b"
           r"|(?<!keine )(?<!hatte )\bBedenken\b|\bmacht mich (?:\w+ )*nervös\b|\bVorbehalt\b"
           r"|\bmüde von Veränderungen\b|\bdie nicht gut liefen\b",
 }

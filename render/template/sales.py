@@ -800,8 +800,13 @@ class Sales:
         for i in range(1, len(drafts)):
             self._answer_first(drafts[i - 1], drafts[i])
         for i in sorted(self.cut_in):
-            self._unfinished(drafts[i - 1])
-            self._trail(drafts[i - 1])
+            d = drafts[i - 1]
+            # drawn for that turn now: what it accepts holds for these draws too (`_vetoed`, `vkey`)
+            self.buyer_now = d.side != "seller"
+            self.accepting_now = self.buyer_now and not ACCEPTING.isdisjoint(d.beats)
+            self._unfinished(d)
+            self._trail(d)
+        self.buyer_now = self.accepting_now = False
         self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
         for d in drafts:
             if d.side != "seller":
