@@ -472,3 +472,18 @@ def test_a_buyer_who_accepts_does_not_push_back_in_the_same_turn(builds):
     for lang, folder in builds.items():
         _, _, mixed = pushback(folder)
         assert not mixed, (lang, len(mixed), mixed[:5])
+
+
+def test_a_label_is_the_sentence_that_says_it(builds):
+    """Session 26's outside reader: the rep's "The order form shows 6 seats, the annual term, ..." was
+    labelled authority (8 calls: the sign-off topic's category on every template of its key), and the
+    buyer's "Read it last night." buying intent (the key's category on the last sentence of "Looks right
+    to me. Read it last night."). Describing a document names no decision maker; reading it is no intent."""
+    ORDER_FORM = re.compile(r"^(?:The (?:final )?order form (?:has|shows)|Der (?:finale )?Bestellschein (?:enthält|zeigt))")
+    SLIGHT = re.compile(r"^(?:Read it last night|Went through it this morning|No surprises|All good|Alles gut"
+                        r"|Keine Überraschungen|Ich habe es \S+(?: \S+)? (?:durchgesehen|gelesen|geprüft))\.$")
+    for lang, folder in builds.items():
+        wrong = [(gt["call_id"], s["type"], s["quote"]) for gt, _ in calls(folder) for s in gt["signals"]["surface"]
+                 if (s["type"] == "authority" and ORDER_FORM.search(s["quote"].strip()))
+                 or (s["type"] == "buying_intent" and SLIGHT.search(s["quote"].strip()))]
+        assert not wrong, (lang, len(wrong), wrong[:5])
