@@ -421,6 +421,24 @@ def misrouted(pop: P.Population, meta: dict[str, Any], locale: str, time: str) -
 HANDOVER: dict[str, str] = {"escalation_to_supervisor": "supervisor", "transfer_to_specialist": "specialist"}
 
 
+@lru_cache(maxsize=None)
+def _role_names(locale: str) -> dict[str, dict[str, str]]:
+    """How `locale` names a participant known only by its role (stdlib/phrases/<locale>/lexicon.json
+    `participants`: per role, by gender); a locale without a lexicon names it as en-US does."""
+    for loc in (locale, "en-US"):
+        path = STDLIB / "phrases" / loc / "lexicon.json"
+        if path.is_file():
+            return json.loads(path.read_text(encoding="utf-8")).get("participants") or {}
+    return {}
+
+
+def role_name(locale: str, role: str, gender: str) -> str:
+    """The name a call in `locale` gives a participant known only by `role` ("Anruferin" for a German
+    caller): language knowledge is data; a role the locale does not name is its own name, capitalized."""
+    forms = _role_names(locale).get(role) or {}
+    return forms.get(gender) or forms.get("*") or role.capitalize()
+
+
 def _join(r, out: dict[str, tuple[list[str], array]], field: str,
           joint: tuple[str, dict[str, frozenset[str]]], spread: bool = False) -> None:
     """Re-deal `field`'s values over the calls so each call's value is one its
@@ -762,7 +780,7 @@ class Expander:
             a = pop.agents[others[rng.below(r, len(others))]]
             name, gender = a.display, a.gender
         else:
-            name, gender = role.capitalize(), "neutral"
+            name, gender = role_name(locale, role, "neutral"), "neutral"
         return self._part(("colleague", role, name, gender), lambda: fast(
             Participant, id=role, name=name, side="seller", role=role, gender=gender))
 
@@ -887,9 +905,9 @@ class Expander:
         parts = [part(("agent", agent_name, agent_gender),
                       lambda: fast(Participant, id="agent", name=agent_name, side="seller", role="agent",
                                    gender=agent_gender)),
-                 part(("caller", caller_gender),
-                      lambda: fast(Participant, id="caller", name="Caller", side="buyer", role="caller",
-                                   gender=caller_gender))]
+                 part(("caller", caller_gender, locale),
+                      lambda: fast(Participant, id="caller", name=role_name(locale, "caller", caller_gender),
+                                   side="buyer", role="caller", gender=caller_gender))]
         scenario = str(meta.get("scenario", pop.domain or "inquiry"))
         close = turns - 1 if (turns - 1) % 2 == 0 else turns - 2
         beats = [part(("greeting",), lambda: fast(Beat, kind="greeting", turn=0, speaker="agent")),

@@ -5,6 +5,7 @@ use one definition and neither imports the other."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from corpusc.plan.model import Call
 from corpusc.render.model import RenderedCall, Turn
@@ -99,11 +100,31 @@ def txt_layout(call: Call, rc: RenderedCall) -> tuple[str, list[int]]:
     return last[2]
 
 
+def _person(locale: str, p) -> str:
+    """A participant as the txt header names them: the name, then the role in the call's language (the
+    lexicon's `roles`, by gender; a job title as `role_titles` says it; else as written), once where the
+    name is the role's own word (a caller known only as "Anruferin")."""
+    if not p.role:
+        return p.name
+    lex = _lexicon(locale)
+    forms = lex.roles.get(p.role) if lex is not None else None
+    role = (forms.get(p.gender) or forms.get("*") or p.role) if forms else \
+        (lex.role_titles.get(p.role, p.role) if lex is not None else p.role)
+    return p.name if role == p.name else f"{p.name} ({role})"
+
+
+@lru_cache(maxsize=None)
+def _lexicon(locale: str):
+    """The locale's lexicon (None: the locale has none; its header keeps the roles as written)."""
+    from corpusc.render.template.lexicon import LEXICON_FILE, PHRASES, load_lexicon
+    return load_lexicon(locale) if (PHRASES / locale / LEXICON_FILE).is_file() else None
+
+
 def _layout(call: Call, rc: RenderedCall) -> tuple[str, list[int]]:
     head = [rc.call_id, f"{call.date} {call.time[:5]} {call.timezone}"]
     if call.stage:
         head.append(call.stage)
-    people = [f"{p.name} ({p.role})" if p.role else p.name for p in call.participants]
+    people = [_person(call.locale, p) for p in call.participants]
     out = ["# " + " · ".join(head) + "\n", "# " + " · ".join(people) + "\n", "\n"]
     pos = sum(len(s) for s in out)
     offsets = []

@@ -28,6 +28,7 @@ def _words(lang: str) -> dict[str, Any]:
     speakers, decimal mark): language knowledge is data, a language is added with a file."""
     doc = json.loads(files("corpusc.backends.transcripts").joinpath(f"locale/{lang}.json").read_text(encoding="utf-8"))
     doc["values"] = {True if k == "true" else False if k == "false" else k: v for k, v in doc["values"].items()}
+    doc.setdefault("enums", {})
     return doc
 
 
@@ -37,22 +38,20 @@ def _languages() -> frozenset[str]:
                      if p.name.endswith(".json"))
 
 
-LOCALIZED_KEYS = {"weekday", "channel", "time_of_day_bucket", "agent_shift"}
-
-
 def _lang(locale: str) -> str:
     lang = locale.split("-")[0].lower()
     return lang if lang in _languages() else "en"
 
 
 def _value(key: str, v: Any, lang: str) -> str:
-    values = _words(lang)["values"]
+    words = _words(lang)
+    values = words["values"]
     if isinstance(v, bool):
         return values[v]
     if isinstance(v, dict):
         return ", ".join(f"{k}={_value(k, x, lang)}" for k, x in v.items())
-    if key in LOCALIZED_KEYS and v in values:
-        return values[v]
+    if isinstance(v, str) and v in words["enums"].get(key, ()):
+        return words["enums"][key][v]  # the value in the call's language (a value not listed: as planned)
     if isinstance(v, float) and _words(lang)["decimal"] != ".":
         return f"{v:g}".replace(".", _words(lang)["decimal"])
     return "" if v is None else str(v)

@@ -99,6 +99,11 @@ class Lexicon(_Frozen):
     restate: dict[str, Any] = {}  # data of the locale's rules restating the spec's prose (morphology.py)
     # how the locale says a job title the stdlib and the generated specs write in English ("Director of IT")
     role_titles: dict[str, str] = {}
+    # a participant known only by its role (a population call's caller): its name in the transcripts, per role,
+    # by gender ("*": any other); plan/population.py reads it from the file, the plan holds the name
+    participants: dict[str, dict[str, str]] = {}
+    # a population call's roles as the txt header writes them after a name, per role, by gender (render/text.py)
+    roles: dict[str, dict[str, str]] = {}
     # how a speaker refers to the account without its name, per side ("buyer", "seller"): [pattern,
     # replacement] pairs, `{co}` the account's name ("at {co}" -> "here" / "on your side"); naming.py
     # says the name where it carries something (the first mentions) and these words elsewhere

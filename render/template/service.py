@@ -966,6 +966,10 @@ class Service:
         self.at = 0
         self.drafts: list[Draft] = []
         self.cause = self._cause()
+        # a caller who complains (the metadata's complaint category, said in the caller's words: `complaint.<cat>`)
+        # is offered no tip and no product on the way (`extra_complaint`, `offers_once`)
+        cat = str(self.meta.get("complaint_category") or "")
+        self.complains = bool(cat) and self.k(f"complaint.{cat}") is not None
         self._slots()
         # the caller's facts, stated once and kept (`_contradicts`): the first statement of each fixes it
         self.hour = int(c.time[:2]) if c.time[:2].isdigit() else 10
@@ -1557,7 +1561,10 @@ class Service:
             left = room - len(fixed)
             keep = sorted(fixed + (rng.sample(R.r, free, left) if 0 < left < len(free) else free[:max(0, left)]))
             return head + [mid[j] for j in keep] + (outs if rest > 0 else [])
-        ek = self.k(f"extra.{self.scen_as}", "extra")
+        # the steps said while the agent works: a complaining caller's are the complaint's own and the admin
+        # (`extra_complaint`), never a tip or an offer (an outside reader counted 29 tips and upsells in 11 of 30
+        # German complaint calls: travel notices, savings plans, wallets, youth accounts)
+        ek = self.k(f"extra.{self.scen_as}", *(("extra_complaint",) if self.complains else ()), "extra")
         extras = [str(s) for s in R.bank[ek]] if ek else []
         extras = [s for s in extras if s not in req and self.k(f"step.{s}.agent")]
         rng.shuffle(R.r, extras)
@@ -1635,6 +1642,9 @@ class Service:
             if side == "caller" and self.mood < 0:  # an upset caller praises no one (`pop.*.upbeat_once`)
                 glad = {str(x) for d in ("generic", self.dom) for x in R.bank.get(f"pop.{d}.upbeat_once") or ()}
                 once = [k for k in once if k.rsplit(".", 1)[-1] not in glad]
+            if side == "agent" and self.complains:  # a complaining caller is given no tip (`pop.*.offers_once`)
+                tips = {str(x) for d in ("generic", self.dom) for x in R.bank.get(f"pop.{d}.offers_once") or ()}
+                once = [k for k in once if k.rsplit(".", 1)[-1] not in tips]
             rng.shuffle(R.r, once)
             fills[side] = [k for k in [self.k(f"more.{self.scen_as}.{side}"), *once[:2],
                                        # the cause's asides; an upset caller's only from an upset caller
