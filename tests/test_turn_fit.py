@@ -135,7 +135,7 @@ HOW_LONG = re.compile(r"\b(?:how long|wie lange?)\b", re.I)
 # a duration or a point in time, in the test's own words
 SAYS_TIME = re.compile(r"\b(?:\d+|one|two|three|four|five|ten|a few|a couple of|ein(?:e[nm]?)?|zwei|drei|vier|fünf|zehn|"
                        r"paar)[\s-]+(?:business |working |banking )?(?:seconds?|minutes?|hours?|days?|weeks?|months?|Sekunden?|"
-                       r"Minuten?|Stunden?|Moment|moment|(?:Bankarbeits|Geschäfts|Werk)?[Tt]age[n]?|Wochen?|Monate[n]?)\b|"
+                       r"Minuten?|Stunden?|Moment|moment|(?:Bankarbeits|Geschäfts|Werk)?[Tt]ag(?:e[n]?)?|Wochen?|Monate[n]?)\b|"
                        r"\b(?:today|tomorrow|right away|immediately|overnight|next week|heute|morgen|sofort|gleich|"
                        r"nächste Woche|diese Woche|not long|nicht lange|before we hang up|bevor wir auflegen|"
                        r"while we're on the (?:phone|line)|solange wir telefonieren)\b", re.I)

@@ -441,6 +441,12 @@ HEADER = {"duration_sec": r"(?:Duration|Dauer) \(s\)", "Interruptions_count": r"
           "escalation": r"(?:Escalation|Eskalation)", "scenario": r"(?:Scenario|Szenario)"}
 
 
+# each language's header words for an enum value -> the value (backends/transcripts/locale/<lang>.json `enums`)
+_UNSAID = {lang: {k: {said: v for v, said in vals.items()} for k, vals in json.loads(
+    (ROOT / "backends" / "transcripts" / "locale" / f"{lang}.json").read_text(encoding="utf-8")).get("enums", {}).items()}
+    for lang in ("en", "de")}
+
+
 def _cc(out: Path) -> list[tuple[dict, dict]]:
     """(planned call, json transcript) of every contact-center call; the call's
     `metadata` as its dialogue header states it (what the build emitted)."""
@@ -452,6 +458,8 @@ def _cc(out: Path) -> list[tuple[dict, dict]]:
             m = re.search(rf"^{rx}: (.+)$", head, re.M)
             if m:
                 v = m.group(1).strip()
+                # a header writes an enum value in the transcript's language ("Teamleitung"): read back as planned
+                v = _UNSAID.get(c["locale"][:2], {}).get(k, {}).get(v, v)
                 meta[k] = float(v.replace(",", ".")) if k in ("duration_sec", "Interruptions_count") else v
         rows.append((dict(c, metadata=meta), _doc(out, c["id"])))
     return rows
