@@ -109,7 +109,7 @@ def test_buyer_pain_sentences_carry_need(which, builds):
                     n += 1
                     if not any(W._type(s) == "need" for s in _covering(surf, a, b)):
                         bad.append((gt["call_id"], q[:100]))
-    assert n >= 5, n  # not vacuous
+    assert n >= (3 if which == "sales_pov" else 5), n  # not vacuous (sales_pov's 14 calls say 4 to 7 as drawn)
     assert len(bad) <= 0.05 * n, (len(bad), n, bad[:5])
 
 

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from corpusc.render.template import sales
+from corpusc.render.template import drafting, sales
 
 from .conftest import EXAMPLES, ROOT
 from .test_engine import plan_of, render_all
@@ -64,4 +64,8 @@ def test_no_buyer_doubt_after_yes_in_a_won_signing_call(corpus, monkeypatch):
     # the rule is what keeps them out: without it the voices' doubt comes back (the generated specs)
     if len(won) > 5:
         monkeypatch.setattr(sales, "SIGNING_CALM", False)
+        # (and without the rule that a turn accepting an answer or saying yes pushes back in no line: it keeps
+        # most of them out of those turns too, drafting.ACCEPTING)
+        monkeypatch.setattr(sales, "ACCEPTING", frozenset())
+        monkeypatch.setattr(drafting, "ACCEPTING", frozenset())
         assert _doubts(render_all(h, won))
