@@ -22,8 +22,9 @@ from corpusc.render.model import RenderedCall
 SCHEMA_VERSION = 2
 SURFACE = {"objection_raised": "objection", "objection_reopened": "objection", "competitor_mention": "competitor_mention",
            "buying_signal": "buying_intent"}
-SAME_AS_BEAT = {"competitor": "competitor_mention"}
-RAISING = ("objection_raised", "objection_reopened")  # the steps whose words are the objection's own item  # a signal category a beat's own item already labels
+SAME_AS_BEAT = {"competitor": "competitor_mention"}  # a signal category a beat's own item already labels
+RAISING = ("objection_raised", "objection_reopened")  # the steps whose words are the objection's own item
+KEEPS_OPEN = ("objection_stalled",)  # a step whose speaker's pushback in the turn is that arc's
 
 
 class GroundTruthOptions(BaseModel):
@@ -124,12 +125,12 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
             # a raised or reopened objection's own item (its lead-in, "Can I be straight with you?", and the
             # rest of the turn's doubt), else labelled with the arc it keeps open
             steps_here = [b for _, _, b in arc_spans.get(e.turn, ()) if b.speaker == turns[e.turn].speaker]
-            inside = [b for s, t, b in arc_spans.get(e.turn, ()) if s < e.end and e.start < t]
-            b = next(iter(inside or steps_here), None)
+            if any(b.kind in RAISING for b in steps_here):
+                continue
+            kept = [b for s, t, b in arc_spans.get(e.turn, ()) if b.kind in KEEPS_OPEN and s < e.end and e.start < t]
+            b = next(iter(kept or [b for b in steps_here if b.kind in KEEPS_OPEN]), None)
             if b is not None:
-                if any(x.kind in RAISING for x in steps_here) or b.kind in RAISING:
-                    continue
-                item["key"], item["arc"] = b.key, b.arc
+                item["key"], item["arc"], item["planned"] = b.key, b.arc, True
         surface.append(item)
     surface.sort(key=lambda x: (x["start"], x["end"], x["type"]))
     steps = []

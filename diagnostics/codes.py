@@ -320,7 +320,8 @@ concern") on a buying signal or on the turn an objection is resolved, one arc
 raised and resolved in the same turn, or pushback said in passing (an
 `objection` with key null) on the turn where the buyer accepts an answer. The
 planner never schedules the first three on one turn and the renderer draws no
-pushback into an accepting turn; the plan or the ground truth was changed.""")
+unplanned pushback into an accepting turn; the plan or the ground truth was
+changed.""")
 _c("E0709", "error", "planned objection step without evidence", """
 A step of an objection arc (raised, reopened, addressed, unaddressed, resolved,
 stalled) planned for this call has no located evidence in the ground truth's

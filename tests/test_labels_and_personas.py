@@ -426,7 +426,8 @@ PUSHBACK = {
 
 def pushback(folder: Path) -> tuple[int, list[tuple], list[tuple]]:
     """(buyer sentences of pushback, those no `objection` label covers, those said in a turn where the
-    buyer accepts an answer or leans in: a resolved objection step or a planned buying signal there).
+    buyer accepts an answer or leans in, a resolved objection step or a planned buying signal there, and
+    the plan put no doubt: a planned moment's words are said as planned).
     A planned objection's item stands for the whole turn of its speaker (the ground truth folds the
     lead-in and the rest of the turn's doubt into it, docs/ground_truth.md); other items cover their span."""
     n, bad, mixed = 0, [], []
@@ -447,7 +448,11 @@ def pushback(folder: Path) -> tuple[int, list[tuple], list[tuple]]:
                 if not any((lo <= s["start"] < hi) if "planned" not in s else (s["start"] < b and a < s["end"])
                            for s in objections):
                     bad.append((gt["call_id"], i, q))
-                if i in accepting:
+                # a doubt the plan put on that turn (a negative moment on a buying signal) is said, and labelled
+                first = a + len(q) - len(q.lstrip())  # (this reader's sentence keeps the space before it)
+                planned_doubt = any(m.get("start") is not None and m["start"] <= first and b <= m["end"]
+                                    for m in gt["moments"])
+                if i in accepting and not planned_doubt:
                     mixed.append((gt["call_id"], i, t[2][:200]))
     return n, bad, mixed
 

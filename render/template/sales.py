@@ -318,6 +318,7 @@ class Sales:
         self.cool_now = False  # past the greeting of a cool call (`run`)
         self.buyer_now = False  # the turn being drafted is a buyer's (`run`)
         self.accepting_now = False  # ... and accepts an answer or leans in (drafting.ACCEPTING): no pushback in it
+        self.accepting_turn = False  # the same, kept while the plan's own words are drawn (`_planned`: `vkey`)
         # the signing call of a won deal: the buyers have said yes, so no voice's doubt ("Surprise me. Prove it
         # fast.", "Zeigen Sie mir …, keine Versprechen") comes after it; a champion keeps its eagerness
         self.signing = SIGNING_CALM and outcome == "won" and self.work == "signoff"
@@ -761,7 +762,7 @@ class Sales:
             v = "neutral"  # no voice's eagerness in a cool call
         else:
             v = pooled(self.R.r, v, self.pool_now)  # persona shows in behaviour, not in its catch-phrases
-            if base.startswith("voice.") and (self._signed_quiet(v) or (self.accepting_now and self._wary(v))):
+            if base.startswith("voice.") and (self._signed_quiet(v) or (self.accepting_turn and self._wary(v))):
                 v = "neutral"  # (nor does a buyer who accepts an answer push back in the same breath)
         k = f"{base}.{v}"
         return k if k in self.R.bank else f"{base}.neutral"
@@ -775,7 +776,7 @@ class Sales:
             d.colour = self.col_at.get(i)
             self.cool_now = self.cool and i >= 2  # after the greeting
             self.buyer_now = d.side != "seller"
-            self.accepting_now = self.buyer_now and not ACCEPTING.isdisjoint(d.beats)
+            self.accepting_now = self.accepting_turn = self.buyer_now and not ACCEPTING.isdisjoint(d.beats)
             self.pool_now = self.pools.get(d.p.id)
             d.slots = self._kw(d)
             self.draft_of[id(d.slots)] = d
@@ -803,10 +804,10 @@ class Sales:
             d = drafts[i - 1]
             # drawn for that turn now: what it accepts holds for these draws too (`_vetoed`, `vkey`)
             self.buyer_now = d.side != "seller"
-            self.accepting_now = self.buyer_now and not ACCEPTING.isdisjoint(d.beats)
+            self.accepting_now = self.accepting_turn = self.buyer_now and not ACCEPTING.isdisjoint(d.beats)
             self._unfinished(d)
             self._trail(d)
-        self.buyer_now = self.accepting_now = False
+        self.buyer_now = self.accepting_now = self.accepting_turn = False
         self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
         for d in drafts:
             if d.side != "seller":
@@ -1483,7 +1484,8 @@ class Sales:
         """`draw(*args)` for words the plan asks for (a beat, a moment, colour):
         a turn that accepts an answer may still carry a planned doubt ("That
         works. [hesitant] The rollout, less so."); only the lines no plan asks
-        for are kept from pushing back there (`_vetoed`)."""
+        for are kept from pushing back there (`_vetoed`), and the voice lines a
+        beat adds or leaves to fill are a neutral voice's (`vkey`)."""
         was, self.accepting_now = self.accepting_now, False
         try:
             draw(*args)
