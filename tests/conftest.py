@@ -101,6 +101,30 @@ def cc_text_build(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def cc_seed_build(tmp_path_factory, cc_text_build):
+    """examples/contact_center built at `seed` (transcripts and ground truth), once a session: the
+    contact-center readers check their counts on the example's own draw (`cc_text_build`) and another."""
+    made: dict[int, Path] = {}
+    text = (EXAMPLES / "contact_center.corpus").read_text(encoding="utf-8")
+    assert "seed 12345" in text
+
+    def get(seed: int) -> Path:
+        if seed == 12345:
+            return cc_text_build
+        if seed not in made:
+            from corpusc.cli.main import main
+            tmp = tmp_path_factory.mktemp(f"cc_{seed}")
+            spec = tmp / f"cc_{seed}.corpus"
+            spec.write_text(text.replace("seed 12345", f"seed {seed}"), encoding="utf-8")
+            res = CliRunner().invoke(main, ["build", str(spec), "-o", str(tmp / "out"), "--jobs", "1",
+                                            "--only", "transcripts,ground_truth"], catch_exceptions=False)
+            assert res.exit_code == 0, res.output
+            made[seed] = tmp / "out"
+        return made[seed]
+    return get
+
+
 def sales_spec_path(param: str, tmp_path_factory, calls: int, seeds: dict[str, int]) -> Path:
     """The spec a test of sales dialogue reads for `param`: "pov" the bundled
     sales_pov example, "en"/"de" a generated spec of `calls` calls (seed

@@ -14,31 +14,16 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from .conftest import EXAMPLES
 
 SEEDS = (12345, 4242)
 MARK = "---- DIALOGUE ----"
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory) -> list[Path]:
-    """The example built twice (its seed and another), transcripts and ground truth only."""
-    from corpusc.cli.main import main
-    tmp = tmp_path_factory.mktemp("decc")
-    text = (EXAMPLES / "contact_center.corpus").read_text(encoding="utf-8")
-    assert "seed 12345" in text
-    outs = []
-    for seed in SEEDS:
-        spec = tmp / f"cc_{seed}.corpus"
-        spec.write_text(text.replace("seed 12345", f"seed {seed}"), encoding="utf-8")
-        out = tmp / f"out_{seed}"
-        res = CliRunner().invoke(main, ["build", str(spec), "-o", str(out), "--jobs", "1",
-                                        "--only", "transcripts,ground_truth"], catch_exceptions=False)
-        assert res.exit_code == 0, res.output
-        outs.append(out)
-    return outs
+def builds(cc_seed_build) -> list[Path]:
+    """The example built twice (its seed and another), transcripts and ground truth (conftest.cc_seed_build)."""
+    return [cc_seed_build(seed) for seed in SEEDS]
 
 
 def _calls(outs: list[Path]):
