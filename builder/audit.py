@@ -56,6 +56,9 @@ def audit_call(call: Call, gt: dict[str, Any], text: str | None,
                 out.append(("E0703", f"offsets {it['start']}..{it['end']} do not point at "
                                      f"\"{str(it.get('quote'))[:40]}\""))
     out += _steps(call, gt)
+    # a planned moment is said: its words are located (a moment whose words were not written has no quote)
+    out += [("E0704", f"the planned moment `{m.get('id')}` at turn {m.get('turn')} has no located words")
+            for m in gt.get("moments", []) if "start" not in m]
     out += _contradictions(gt)
     out += _personas(call, gt, turns)
     if turns is not None:  # a contact-center call too: its fees, amounts and next steps are labelled alike

@@ -22,6 +22,8 @@ from corpusc.render.template.signals import competitor_names
 
 AUDIT_HELP = {
     "E0703": "the transcript or the ground truth was altered after the build",
+    "E0704": "the renderer did not write the planned moment's words (or did not tag them), or the ground truth "
+             "was altered",
     "E0707": "declare the phrase-bank key (or template) that wrote it in stdlib/phrases/signal_keys.json, "
              "or do not write a sentence that reads as a signal it is not (docs/ground_truth.md)",
     "E0708": "the plan scheduled both on one turn; plan/planner.py keeps them apart",

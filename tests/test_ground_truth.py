@@ -270,6 +270,17 @@ def test_verify_fails_on_pushback_where_an_objection_is_resolved(sales_pov, tmp_
     assert code != 0 and "E0708" in out and "`resistance` and `objection:resolved`" in out
 
 
+def test_verify_fails_on_a_planned_moment_without_words(sales_pov, tmp_path):
+    """A moment the plan asked for whose words were not written (session 27 found a veto that could
+    drop them) is a missing planned item, not a quiet gap in the ground truth."""
+    def unsay(gt):
+        m = gt["moments"][0]
+        for k in ("start", "end", "quote"):
+            m.pop(k, None)
+    code, out = _tampered(sales_pov, tmp_path, "northwind.terms", unsay)
+    assert code != 0 and "E0704" in out and "has no located words" in out
+
+
 def test_verify_fails_on_a_planned_step_without_evidence(sales_pov, tmp_path):
     def drop(gt):
         gt["objection_steps"] = [s for s in gt["objection_steps"] if s["step"] != "stalled"]
