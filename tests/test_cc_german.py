@@ -33,7 +33,7 @@ def _calls(outs: list[Path]):
         for c in plan["calls"]:
             stem = str(out / "transcripts" / c["id"])
             t = json.loads(Path(stem + ".json").read_text(encoding="utf-8"))
-            yield f"{out.name}/{c['id']}", c["metadata"]["language"][:2], c["metadata"], t, stem
+            yield f"{out.parent.name}/{c['id']}", c["metadata"]["language"][:2], c["metadata"], t, stem
 
 
 def _sentences(text: str) -> list[str]:

@@ -35,7 +35,7 @@ def _calls(outs: list[Path]):
         for c in plan["calls"]:
             t = json.loads((out / "transcripts" / f"{c['id']}.json").read_text(encoding="utf-8"))
             turns = [("caller" if tr["speaker"] == "caller" else "staff", tr["text"]) for tr in t["turns"]]
-            yield f"{out.name}/{c['id']}", c["metadata"]["intent"], c["metadata"]["language"], turns
+            yield f"{out.parent.name}/{c['id']}", c["metadata"]["intent"], c["metadata"]["language"], turns
 
 
 def _sentences(text: str) -> list[str]:
