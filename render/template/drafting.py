@@ -39,6 +39,7 @@ NOT_WITH_CONCERN = frozenset({"buying_intent"})  # signal categories a divergent
 # a buyer accepting an answer or leaning in does not push back in the same breath ("That answers it. I'm not
 # sure why we'd change."): words no beat needs that voice resistance are left out of such a turn
 ACCEPTING = frozenset({"objection_resolved", "buying_signal"})
+PUSHBACK = frozenset({"objection"})  # what such a turn never says beyond its plan (`finish`, sales.Sales._vetoed)
 
 
 # (locale, role) -> [the role's words lower-cased, its pattern (None until a sentence says a word), the words]
@@ -720,14 +721,13 @@ class Drafter:
         fillers = filler_pattern(self.loc)  # the fillers a sentence says as drawn are labelled like inserted ones
         for d in drafts:
             head, segs = d.head, d.head + d.core + d.body + d.tail
-            if d.moment is not None and d.moment.divergent:
-                # a hidden concern is not also a buying signal: words no beat needs (colour, a reaction to
-                # the demo) that would label as one are left out, unless nothing else would be said
-                keep = [x for x in segs if not ((x[2] or not x[1]) and self.categories_of(x[0]) & NOT_WITH_CONCERN)]
-                if keep:
-                    head, segs = [x for x in head if x in keep], keep
-            if not ACCEPTING.isdisjoint(d.beats):
-                keep = [x for x in segs if not ((x[2] or not x[1]) and "objection" in self.categories_of(x[0]))]
+            # words no beat needs (colour, a reaction to the demo, a fill) that would read as what the turn
+            # must not say are left out, unless nothing else would be said: a hidden concern is not also a
+            # buying signal, and a buyer accepting an answer or leaning in does not push back with it
+            unsaid = (NOT_WITH_CONCERN if d.moment is not None and d.moment.divergent else NONE) | \
+                (PUSHBACK if not ACCEPTING.isdisjoint(d.beats) else NONE)
+            if unsaid:
+                keep = [x for x in segs if not ((x[2] or not x[1]) and self.categories_of(x[0]) & unsaid)]
                 if keep:
                     head, segs = [x for x in head if x in keep], keep
             pos = 0

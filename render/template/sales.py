@@ -16,8 +16,8 @@ from corpusc.render.template.banks import load_bank, raw_bank, topics, with_pref
 from corpusc.render.template.classify import (closed_answer, not_claims, prose_form, question_form, role_concern,
                                               role_topics, signal_category, stated_figures,
                                               without_greeting_answer)
-from corpusc.render.template.drafting import (ACCEPTING, NEGATIVE_BEATS, NOT_WITH_CONCERN, WEEKDAYS, Draft, Drafter,
-                                             first_name, strip_end)
+from corpusc.render.template.drafting import (ACCEPTING, NEGATIVE_BEATS, NOT_WITH_CONCERN, PUSHBACK, WEEKDAYS, Draft,
+                                             Drafter, first_name, strip_end)
 from corpusc.render.template import when
 from corpusc.render.template.signals import key_categories
 from corpusc.render.template.habits import habits
@@ -775,8 +775,7 @@ class Sales:
             d.moment = self.mom_at.get(i)
             d.colour = self.col_at.get(i)
             self.cool_now = self.cool and i >= 2  # after the greeting
-            self.buyer_now = d.side != "seller"
-            self.accepting_now = self.accepting_turn = self.buyer_now and not ACCEPTING.isdisjoint(d.beats)
+            self._turn(d)
             self.pool_now = self.pools.get(d.p.id)
             d.slots = self._kw(d)
             self.draft_of[id(d.slots)] = d
@@ -802,12 +801,10 @@ class Sales:
             self._answer_first(drafts[i - 1], drafts[i])
         for i in sorted(self.cut_in):
             d = drafts[i - 1]
-            # drawn for that turn now: what it accepts holds for these draws too (`_vetoed`, `vkey`)
-            self.buyer_now = d.side != "seller"
-            self.accepting_now = self.accepting_turn = self.buyer_now and not ACCEPTING.isdisjoint(d.beats)
+            self._turn(d)  # drawn for that turn now: what it accepts holds for these draws too
             self._unfinished(d)
             self._trail(d)
-        self.buyer_now = self.accepting_now = self.accepting_turn = False
+        self._turn(None)
         self.R.fit(drafts, round(self.call.target_duration_sec * WORDS_PER_SEC))
         for d in drafts:
             if d.side != "seller":
@@ -1480,6 +1477,12 @@ class Sales:
         if i > self.close_turn or "close" in [x.kind for x in self.beats_at.get(i - 1, [])]:
             d.fills, d.weight = [], 0
 
+    def _turn(self, d: Draft | None) -> None:
+        """Whose turn the draws are for (None: no turn's): a buyer's, and one that accepts an answer or
+        leans in (drafting.ACCEPTING: no pushback in it, `_vetoed`, `vkey`)."""
+        self.buyer_now = d is not None and d.side != "seller"
+        self.accepting_now = self.accepting_turn = self.buyer_now and not ACCEPTING.isdisjoint(d.beats)
+
     def _planned(self, draw, *args) -> None:
         """`draw(*args)` for words the plan asks for (a beat, a moment, colour):
         a turn that accepts an answer may still carry a planned doubt ("That
@@ -1710,7 +1713,7 @@ class Sales:
         timing works for us. ... I'm not sure what's broken")."""
         return self._unproposed(text, kw) or self._other_term(text, kw) or self._not_theirs(text, kw) or \
             (self.dead and self.buyer_now and "buying_intent" in self.R.categories_of(text)) or \
-            (self.accepting_now and "objection" in self.R.categories_of(text))
+            (self.accepting_now and not PUSHBACK.isdisjoint(self.R.categories_of(text)))
 
     def _not_theirs(self, text: str, kw: dict | None) -> bool:
         """Whether a sentence says that a colleague whose role does not run the
