@@ -118,8 +118,16 @@ def without_greeting_answer(locale: str, text: str) -> str:
 
 
 def placeholder_name(locale: str, name: str) -> bool:
-    """Whether a participant's name ("agent", "bot") is a role, not a name to say."""
-    return name.lower() in load_lexicon(locale).classify.placeholder_names
+    """Whether a participant's name ("agent", "bot", or the locale's word for a role a population call's
+    planner names someone by: "Fachberatung") is a role, not a name to say."""
+    return name.lower() in _placeholders(locale)
+
+
+@lru_cache(maxsize=16)
+def _placeholders(locale: str) -> frozenset[str]:
+    lex = load_lexicon(locale)
+    return frozenset(n.lower() for n in lex.classify.placeholder_names) | frozenset(
+        v.lower() for forms in lex.participants.values() for v in forms.values())
 
 
 @lru_cache(maxsize=1024)

@@ -1153,7 +1153,15 @@ class Service:
         # every personal value the call's words may say, labelled where said (`pii` events: reviewer cc19
         # found birth dates, customer numbers and card digits with no span)
         sl = R.slots
-        people = [agent_name] + ([first_name(self.colleague.name)] if self.colleague is not None else [])
+        self.colleague_name = ""
+        if self.colleague is not None:  # a colleague the roster does not name is named like an agent it doesn't
+            self.colleague_name = first_name(self.colleague.name)
+            if placeholder_name(R.loc, self.colleague.name):
+                names = [x for x in R.bank.get(f"pop.{self.dom}.agent_names") or R.bank.get("pop.generic.agent_names")
+                         or () if isinstance(x, str) and x != agent_name]
+                if names:
+                    self.colleague_name = names[rng.below(R.r, len(names))]
+        people = [agent_name] + ([self.colleague_name] if self.colleague is not None else [])
         pii = [(cat, str(sl.get(name) or "")) for cat, name in PII_VALUES] + \
             [("address", f"{sl.get('street')} {sl.get('house')}"), ("address", f"{sl.get('house')} {sl.get('street')}"),
              ("address", str(sl.get("street") or ""))] + [("name", x) for x in people] + \
@@ -1949,7 +1957,7 @@ class Service:
         picks up (`handover.pickup.<role>`), the caller answers, the colleague
         takes it from there and says goodbye (`handover.close.<role>`)."""
         role = self.colleague.role
-        kw["new_agent"] = first_name(self.colleague.name)
+        kw["new_agent"] = self.colleague_name
         for slot in ("colleague", "colleague_of"):  # the agent who handed over, in their gender (data)
             key = self.k(f"handover.{slot}.{self.sp[0].gender}", f"handover.{slot}.neutral")
             if key:
