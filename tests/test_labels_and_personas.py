@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -477,6 +478,21 @@ def test_a_buyer_who_accepts_does_not_push_back_in_the_same_turn(builds):
     for lang, folder in builds.items():
         _, _, mixed = pushback(folder)
         assert not mixed, (lang, len(mixed), mixed[:5])
+
+
+def test_one_objection_item_a_turn(builds, sales_pov):
+    """`corpusc score` matches one prediction to one label a turn: a turn that raised a planned objection
+    had one `objection` item (its pushback folded in), a turn of pushback said in passing one a sentence
+    (d808996, these builds: 312 en and 265 de turns with two or more). Now each turn's pushback is one item,
+    spanning its first pushback sentence to its last; the buyer sentences of this file's own list still lie
+    inside one (`test_a_buyers_pushback_is_labelled_an_objection`)."""
+    seen = 0
+    for folder in (*builds.values(), sales_pov):
+        for gt, turns in calls(folder):
+            per = Counter(s["turn"] for s in gt["signals"]["surface"] if s["type"] == "objection")
+            seen += len(per)
+            assert max(per.values(), default=1) == 1, (gt["call_id"], [t for t, n in per.items() if n > 1][:5])
+    assert seen >= 100
 
 
 def test_a_label_is_the_sentence_that_says_it(builds):
