@@ -145,7 +145,7 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
         if inside:
             first = min(inside, key=lambda x: x.start)
             ev = first
-        item = {"type": kind, "key": b.key, **loc(ev)}
+        item = {"type": kind, "key": b.key, **loc(ev), "planned": True, "beat": b.kind}
         if b.arc:
             item["arc"] = b.arc
         if kind == "objection" and b.kind in RAISING:

@@ -190,7 +190,7 @@ def _unlabelled(call: Call, gt: dict[str, Any], turns, competitors) -> list[tupl
     for s in gt.get("signals", {}).get("surface", []):
         typ = "competitor" if s["type"] == "competitor_mention" else s["type"]
         a, b = s["start"], s["end"]
-        if typ == "objection" and "planned" not in s and s["turn"] < len(turns):
+        if typ == "objection" and "beat" in s and s["turn"] < len(turns):
             # a planned objection's item stands for all its speaker's pushback in the turn (the ground
             # truth folds the lead-in and the rest of the turn's doubt into it)
             base = turns[s["turn"]][3]

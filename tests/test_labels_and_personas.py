@@ -437,7 +437,7 @@ def pushback(folder: Path) -> tuple[int, list[tuple], list[tuple]]:
         side = {p["name"]: p["side"] for p in gt["participants"]}
         objections = [s for s in gt["signals"]["surface"] if s["type"] == "objection"]
         accepting = {s["turn"] for s in gt["objection_steps"] if s["step"] == "resolved"} | \
-                    {s["turn"] for s in gt["signals"]["surface"] if s["type"] == "buying_intent" and "planned" not in s}
+                    {s["turn"] for s in gt["signals"]["surface"] if s["type"] == "buying_intent" and "beat" in s}
         for i, t in enumerate(turns):
             if side.get(t[0]) != "buyer":
                 continue
@@ -446,7 +446,7 @@ def pushback(folder: Path) -> tuple[int, list[tuple], list[tuple]]:
                 if not re.search(rx, q):
                     continue
                 n += 1
-                if not any((lo <= s["start"] < hi) if "planned" not in s else (s["start"] < b and a < s["end"])
+                if not any((lo <= s["start"] < hi) if "beat" in s else (s["start"] < b and a < s["end"])
                            for s in objections):
                     bad.append((gt["call_id"], i, q))
                 # a doubt the plan put on that turn (a negative moment on a buying signal) is said, and labelled
@@ -508,3 +508,70 @@ def test_a_label_is_the_sentence_that_says_it(builds):
                  if (s["type"] == "authority" and ORDER_FORM.search(s["quote"].strip()))
                  or (s["type"] == "buying_intent" and SLIGHT.search(s["quote"].strip()))]
         assert not wrong, (lang, len(wrong), wrong[:5])
+
+
+# ---- candour ----------------------------------------------------------------------------------------
+
+# a speaker saying they are being frank, in this reader's words (not the lexicon's `candour`)
+FRANK = {"en": re.compile(r"\b(?:honest(?:ly)?|frankly|candidly|truthfully|to be fair|in fairness|realistically)\b", re.I),
+         "de": re.compile(r"\b(?:ehrlich|offen gesagt|offen gestanden|fairerweise|realistisch)\b", re.I)}
+FALSE_START = re.compile(r"\b(\w+)— (?=\1\b)", re.I)  # "Realistically— realistically": one word said twice
+
+
+def test_a_speaker_says_they_are_frank_once(builds):
+    """Session 28's outside reader: "Honestly, our brokers don't love being reviewed, it feels like Big
+    Brother, if I'm honest." (82 en, 47 de sentences in 300 calls): a template's hedge, a speaker habit's
+    tag and a voice's opener each said it. On d808996 these builds had 3.9% (en) and 2.8% (de) of the
+    sentences saying candour say it twice, and 102 / 96 turns three times (300 calls, reader's specs).
+    Now a habit adds none where the turn says it, and a second tag of it in a turn is left out."""
+    for lang, folder in builds.items():
+        rx = FRANK[lang]
+        frank = twice = thrice = 0
+        for _, turns in calls(folder):
+            for t in turns:
+                text = FALSE_START.sub("", t[2])
+                thrice += len(rx.findall(text)) >= 3
+                for a, b, q in sentences((t[0], 0, text)):
+                    k = len(rx.findall(q))
+                    frank += k >= 1
+                    twice += k >= 2
+        assert frank >= 300, (lang, frank)
+        assert twice <= 0.012 * frank, (lang, twice, frank)
+        assert thrice <= 0.012 * frank, (lang, thrice, frank)
+
+
+def test_a_planned_beats_item_says_it_is_planned(builds, sales_pov):
+    """Session 28's outside reader: the items of planned objections, buying signals and competitor
+    mentions had no `planned` (137 + 100 + 68 in 300 English calls), so a user could not tell planned
+    beats from colour by it; the schema says it is a boolean on every item. Now every item has it,
+    and a beat's own item names its beat."""
+    beats = 0
+    for folder in (*builds.values(), sales_pov):
+        for gt, _ in calls(folder):
+            for s in gt["signals"]["surface"]:
+                assert isinstance(s.get("planned"), bool), s
+                if "beat" in s:
+                    beats += 1
+                    assert s["planned"] is True and s["type"] == {"buying_signal": "buying_intent"}.get(
+                        s["beat"], "objection" if s["beat"].startswith("objection_") else s["beat"]), s
+    assert beats >= 200
+
+
+# the rep's agenda naming next steps as the call's last item, in this reader's words
+AGENDA_NEXT = {"en": re.compile(r"\b(?:wrap|end|finish|close) (?:with|on)\b[^.]{0,20}\bnext steps\b|"
+                                r"\b(?:leave|save|hold) time\b[^.]{0,30}\bnext steps\b|\bquestions and next steps\b", re.I),
+               "de": re.compile(r"Fragen und nächste Schritte|(?:am Ende|zum Schluss)[^.]{0,40}nächsten? Schritte|"
+                                r"mit klaren nächsten Schritten|Zeit für nächste Schritte", re.I)}
+
+
+def test_an_agenda_does_not_promise_next_steps(builds):
+    """"...and we'll save time for questions and next steps": the rep's agenda named next steps as a topic
+    and the sentence was labelled `next_step`, planned (110 of 110 English agendas, 50 of 50 German, in
+    the reader's 300 calls), though no step is proposed there (a next step is one agreed or proposed:
+    signal_keys.json). A sentence that reads as a signal but is none is not written: the agenda now
+    ends on the buyer's questions."""
+    for lang, folder in builds.items():
+        rx = AGENDA_NEXT[lang]
+        said = [(gt["call_id"], i, t[2][:120]) for gt, turns in calls(folder) for i, t in enumerate(turns)
+                if i < 20 and rx.search(t[2])]
+        assert not said, (lang, len(said), said[:3])

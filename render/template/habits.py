@@ -102,9 +102,12 @@ def habits(S: Any, drafts: list[Draft]) -> None:
     lo, hi = S.agenda_turn, S.ns_turn
     keep = S.keep
     proper = names(R)
+    frank = R.lex.classify.candour
     for d in drafts:
         if d.bc:
             continue
+        if frank:
+            _frank_once(R, d, frank)
         e = by_speaker.get(d.p.id)
         if e is None:
             e = by_speaker[d.p.id] = (_habit(S, d.p.id, d.side), {})
@@ -220,6 +223,56 @@ def _phrase(phrase: str) -> tuple[frozenset[str], tuple[str, ...], tuple[str, ..
     return frozenset(_base(w) for w in p), runs, tuple(max(x, key=len) for x in parts)
 
 
+@lru_cache(maxsize=16)
+def _frank_tail(tails: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern]:
+    """A sentence's tag of candour (", honestly." / ", ehrlich gesagt, so wie ..."), the stop or comma after it
+    kept; and the
+    same opening a sentence ("Honestly, " / "Ehrlich gesagt: "), its next word then opening it."""
+    alt = "|".join(re.escape(t) for t in sorted(tails, key=len, reverse=True))
+    return (re.compile(rf", (?:{alt})(?=[.!?](?: |$)|, )", re.I),
+            re.compile(rf"(?:^|(?<=[.!?] ))(?:{alt})[,:] (?=\w)", re.I))
+
+
+def _frank_once(R: Any, d: Draft, frank: tuple[str, ...]) -> None:
+    """A turn's sentences as drawn, the speaker's candour said once: a sentence's closing ", honestly" after
+    the turn (or the sentence) said so already is left out ("I wouldn't change anything, honestly. We'll
+    see in a month, honestly."; "Honestly, it's gut feel, to be honest.")."""
+    tails = R.lex.classify.candour_tails
+    if not tails:
+        return
+    said = False
+    for part in (d.head, d.core, d.body, d.tail):
+        for k, (text, tags, opt) in enumerate(part):
+            low = text.lower()
+            if not any(w in low for w in frank):
+                continue
+            tail_rx, open_rx = _frank_tail(tails)
+            cut = [m.span() for rx in (tail_rx, open_rx) for m in rx.finditer(text)
+                   if said or any(w in low[:m.start()] for w in frank)]
+            if cut:
+                new = text
+                for a, b in sorted(cut, reverse=True):
+                    new = new[:a] + (new[b].upper() if b < len(new) and new[a:b][0].isupper() else new[b:b + 1]) + \
+                        new[b + 1:]
+                R.carry(text, new)
+                d.words += new.count(" ") - text.count(" ")
+                part[k] = (new, tags, opt)
+            said = True
+
+
+def _said_in_turn(R: Any, d: Draft, phrase: str, now: str = "") -> bool:
+    """Whether the turn says `phrase` already (", at least on our side" twice in one turn), or, where the
+    phrase says the speaker is frank (the locale's `candour` words), says so already: "Honestly, our brokers
+    don't love being reviewed, if I'm honest." is one hedge too many. `now`: the sentence as changed so far
+    (a tag just added to it, not yet in the draft)."""
+    said = (" ".join(seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part) + " " + now).lower()
+    core = phrase.strip(" ,:").lower()
+    if core in said:
+        return True
+    frank = R.lex.classify.candour
+    return any(w in core for w in frank) and any(w in said for w in frank)
+
+
 def _names(d: Draft, you: str) -> bool:
     """Whether the turn's sentences say the addressee's name `you`."""
     return any(you in seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part)
@@ -262,7 +315,7 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: 
             favs = h.favs[f"tail.{typ}"] if "tail" in todo else ()
             tag = R.render(_fav(r, favs, used), kw, cap=False) if favs else ""
             if tag and (you and you in tag and _names(d, you) or _shares(tag, text, proper) or R.signals.get(tag)
-                        or _placed_twice(R, tag, text[last_start:])):
+                        or _placed_twice(R, tag, text[last_start:]) or _said_in_turn(R, d, tag)):
                 tag = ""
             if not tag and you and not _names(d, you):
                 tag = ", " + you
@@ -285,6 +338,7 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: 
                     and not R.signals.get(op)
                     and not _shares(op, text, proper)
                     and not _placed_twice(R, op, head)
+                    and not _said_in_turn(R, d, op, text)
                     and _stays(head, op)):
                 rest = R.join_lc(text) if op[-1:] == "," else text
                 text = op + " " + rest

@@ -51,6 +51,12 @@ class Keywords(_Frozen):
     figures: dict[str, Any] = {}
     # how a sentence opens when it already hedges ("honestly", "ehrlich gesagt"): no second opener before it
     hedges: tuple[str, ...] = ()
+    # words by which a speaker says they are being frank ("honest", "frankly"; "ehrlich", "offen gesagt"),
+    # lower case, found inside words too: a turn says so once (habits.py adds no second: "Honestly, ...,
+    # if I'm honest.")
+    candour: tuple[str, ...] = ()
+    # the same said as a sentence's tag (", honestly."): dropped where the turn said so before (habits.py)
+    candour_tails: tuple[str, ...] = ()
     # how a sentence opens when it goes on from the one before ("and ", "und "): no opener before it
     # ("Realistisch betrachtet: Und …", "Honestly, and …"; habits.py)
     joins: tuple[str, ...] = ()

@@ -250,6 +250,12 @@ def _nice(x: float) -> int:
     return int(round(x / 100.0)) * 100
 
 
+def _frank(R: Any, text: str) -> bool:
+    """Whether `text` says the speaker is being frank (the locale's `candour` words)."""
+    low = text.lower()
+    return any(w in low for w in R.lex.classify.candour)
+
+
 class Sales:
     def __init__(self, R: Drafter):
         self.R = R
@@ -1598,7 +1604,8 @@ class Sales:
             opener = R.say(self.vkey("voice.open", v), kw) if (not brief and self.prev_asked and R.chance(0.4)) else ""
             ans = (R.say_at(*self._paired(f"disc.{topic}.ask", f"disc.{topic}.answer", "disc.open.answer", pend[2:3]), kw)
                    if kind == "q" else R.say(more, kw))
-            if opener and not ans.lower().startswith(R.lex.classify.hedges + R.lex.classify.joins or ("\0",)):
+            if opener and not ans.lower().startswith(R.lex.classify.hedges + R.lex.classify.joins or ("\0",)) \
+                    and not (_frank(R, opener) and _frank(R, ans)):  # not "Ehrlich gesagt, ich bin ehrlich gesagt"
                 d.add(where, opener, (), True)  # "Kurz gesagt:" not before "Offen gesagt, ..." nor "Und ..."
             d.add(where, ans)
             if not brief:
