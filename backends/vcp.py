@@ -29,9 +29,12 @@ import orjson
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from corpusc import __version__
-from corpusc.plan.model import Call, Header
+from corpusc.plan.model import HANDOVER, Call, Header
 
 from corpusc.backends.base import Artifact, Backend, Context, OptionError
+
+# a population call's colleague who takes over in its words (the plan names them by role: plan.model.HANDOVER)
+TAKE_OVER = frozenset(HANDOVER.values())
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://corpusc.dev/vcp/0.3")
 # where `artifacts.recording_url` and `transcript_url` point unless the spec
@@ -214,14 +217,20 @@ def _document(call: Call, h: Header, mode: str, base: str, fragments: bool) -> t
     sentiment = _sentiment(meta, call, h)
     confidence = round(float(min(1.0, max(0.0, _num(meta, "confidence", default=0.8)))), 3)
     status = _status(call, trait, meta)
-    sc = _scenario_parts(scenario, trait)
+    # the intent the call declares: its catalog entry's, else the call's own (`intent` of its metadata: a
+    # card block, not the outcome "resolved first contact"), else its scenario's name
+    intent = str(meta.get("intent") or "").replace("_", " ") if not trait.get("intent") else ""
+    handed = any(p.side == "seller" and p.id in TAKE_OVER for p in call.participants)  # a colleague takes over
+    sc = _scenario_parts(scenario, trait, intent, handed)
     # a scenario's own criterion (callback scheduled, spam detected) is met unless
     # the call failed; without a catalog entry the criterion is "resolved"
     met = status != "failed" if trait else status == "success"
     aht = int(round(_num(meta, "aht_sec", "duration_sec", default=duration)))
     fcr = _bool(meta, "first_contact_resolution", _bool(meta, "FCR", status == "success"))
     interruptions = int(_num(meta, "interruptions", "Interruptions_count", default=0))
-    handoff = _bool(meta, "handoff_performed", False)
+    # the call is handed to a colleague in its words (a second seller takes over: the plan's hand-over), or its
+    # scenario's agent transfers it (a catalog entry invoking `telephony.transfer`)
+    handoff = _bool(meta, "handoff_performed", handed or "telephony.transfer" in sc.capabilities[0])
     metrics = {"aht_sec": aht, "first_contact_resolution": fcr, "interruptions": interruptions,
                "handoff_performed": handoff}
     first_response = _num(meta, "first_response_sec")
@@ -317,14 +326,17 @@ class _Scenario:
     __slots__ = ("trait", "intent", "metric", "operator", "target", "crit_id", "capabilities", "contract",
                  "evidence", "plain")
 
-    def __init__(self, scenario: str, trait: dict[str, Any]):
+    def __init__(self, scenario: str, trait: dict[str, Any], intent: str = "", handed: bool = False):
         self.trait = trait
-        self.intent = trait.get("intent") or scenario.replace("_", " ")
+        self.intent = trait.get("intent") or intent or scenario.replace("_", " ")
         self.metric = trait.get("metric") or "resolved"
         self.operator = trait.get("operator") or "eq"
         self.target = trait.get("value", True)
         self.crit_id = f"sc_{self.metric}"
-        self.capabilities = _part(list(trait.get("capabilities", [])))
+        caps = list(trait.get("capabilities", []))
+        if handed and "telephony.transfer" not in caps:  # the call is transferred to a colleague
+            caps.append("telephony.transfer")
+        self.capabilities = _part(caps)
         self.contract = _part({"declared_intent": self.intent, "success_criteria": [
             {"id": self.crit_id, "metric": self.metric, "operator": self.operator, "value": self.target}]})
         self.evidence = trait.get("evidence") or None
@@ -335,15 +347,16 @@ _SCENARIOS: dict[tuple, _Scenario] = {}
 _RECIPES: dict[tuple, Any] = {}
 
 
-def _scenario_parts(scenario: str, trait: dict[str, Any]) -> _Scenario:
+def _scenario_parts(scenario: str, trait: dict[str, Any], intent: str = "", handed: bool = False) -> _Scenario:
     """Cached by the catalog entry's identity (the header's dicts are never
-    changed in place); the entry is kept with it, so its id stays its own."""
-    key = (id(trait), scenario)
+    changed in place), the call's intent and hand-over; the entry is kept
+    with it, so its id stays its own."""
+    key = (id(trait), scenario, intent, handed)
     sc = _SCENARIOS.get(key)
     if sc is None or sc.trait is not trait:
         if len(_SCENARIOS) > 1024:
             _SCENARIOS.clear()
-        sc = _SCENARIOS[key] = _Scenario(scenario, trait)
+        sc = _SCENARIOS[key] = _Scenario(scenario, trait, intent, handed)
     return sc
 
 

@@ -285,3 +285,9 @@ class Summary(M):
     moments: int = 0
     divergent: int = 0
     api_calls: int = 0
+
+
+# Scenarios whose dialogue hands the caller over to a colleague in the call
+# (the new agent picks up, with this role, which is also the participant's id);
+# the transfer counts in `Transfers_count`, which is at least 1 for them.
+HANDOVER: dict[str, str] = {"escalation_to_supervisor": "supervisor", "transfer_to_specialist": "specialist"}

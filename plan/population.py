@@ -21,7 +21,7 @@ from corpusc.plan import rng
 from corpusc.compiler.conditions import compiled, fields_of, holds
 from corpusc.compiler.paths import STDLIB
 from corpusc.plan.clock import WEEKDAY_NAMES, local_times
-from corpusc.plan.model import Beat, Call, Participant, fast
+from corpusc.plan.model import HANDOVER, Beat, Call, Participant, fast
 
 
 
@@ -415,10 +415,6 @@ def misrouted(pop: P.Population, meta: dict[str, Any], locale: str, time: str) -
     return any(a.team in routes[intent] and there(a) for a in pop.agents.values())
 
 
-# Scenarios whose dialogue hands the caller over to a colleague in the call
-# (the new agent picks up, with this role); the transfer counts in
-# `Transfers_count`, which is at least 1 for them.
-HANDOVER: dict[str, str] = {"escalation_to_supervisor": "supervisor", "transfer_to_specialist": "specialist"}
 
 
 @lru_cache(maxsize=None)

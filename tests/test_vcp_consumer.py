@@ -139,6 +139,29 @@ def test_a_contact_center_callers_sentiment_score_reaches_the_perceived_sentimen
     assert len(gaps) > 1
 
 
+def test_a_contact_center_payload_says_the_calls_hand_over_and_intent():
+    """Session 28's outside reader: `handoff_performed` was false in all 40 example calls where a
+    specialist or supervisor takes over in the words, `declared_intent` was the outcome ("resolved first
+    contact") in 200 of 200, and no transferred call invoked `telephony.transfer`. Now a call whose
+    colleague takes over (a second seller speaks) says so, and declares its own intent (a card block)."""
+    from corpusc.compiler.driver import compile_file
+    from corpusc.diagnostics.model import Sink
+    from corpusc.plan import planner as planmod
+    compiled = compile_file(str(EXAMPLES / "contact_center.corpus"), Sink())
+    calls = list(planmod.calls(compiled.program))
+    docs = _encoded("contact_center", "gtm")
+    handed = 0
+    for call, raw in zip(calls, docs):
+        p = json.loads(raw)["vcp_payload"]
+        taken_over = sum(x.side == "seller" for x in call.participants) > 1
+        handed += taken_over
+        assert p["outcomes"]["objective"]["metrics"]["handoff_performed"] is taken_over, call.id
+        assert ("telephony.transfer" in p["call"]["capabilities_invoked"]) is taken_over, call.id
+        assert p["call"]["purpose_contract"]["declared_intent"] == call.metadata["intent"].replace("_", " ")
+        assert p["custom"]["outcome_hint"] == call.metadata["scenario"]  # the outcome stays where it belongs
+    assert handed >= 20
+
+
 def test_the_recipe_names_the_build_and_changes_with_it():
     a = {json.loads(r)["vcp_payload"]["custom"]["synthetic_recipe"] for r in _encoded("hvac_60d", "gtm")}
     b = {json.loads(r)["vcp_payload"]["custom"]["synthetic_recipe"] for r in _encoded("hvac_60d", "full")}

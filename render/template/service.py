@@ -924,7 +924,7 @@ class Service:
         self.scen_as = self.scen if self.dom != "generic" else _scenario_kind(R.loc, self.scen)
         self.intent = str(self.meta.get("intent") or "")
         self.close_turn = next((b.turn for b in c.beats if b.kind == "close"), self.n - 1)
-        # the colleague who picks up after the agent's hand-over (plan.population.HANDOVER), if any
+        # the colleague who picks up after the agent's hand-over (plan.model.HANDOVER), if any
         seller = next((p for p in c.participants if p.side == "seller"), None)
         self.colleague = next((p for p in c.participants if p.side == "seller" and p is not seller), None)
         # holds and silences take their seconds out of the talking time (a chat's hold is a wait in the chat)
