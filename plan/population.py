@@ -681,6 +681,35 @@ def _phone(r, blocks: list[Block]) -> str:
     return f"{cc}{area}{prefix}{n:0{width}d}"
 
 
+class _Numbering:
+    """A caller's number by the call's place in its population: the reserved
+    numbers of the blocks (a few hundred at most: fiction has no more) in a
+    seeded order that visits each once before any again, so two callers share
+    a number only when the population has more callers of that kind than
+    numbers (drawn at random, two of 136 German mobile callers shared one of
+    the 200 numbers 46 times over)."""
+
+    __slots__ = ("blocks", "sizes", "n", "a", "b")
+
+    def __init__(self, blocks: list[Block], seed: int, *key: str):
+        self.blocks = blocks
+        self.sizes = [hi - lo + 1 for _, _, _, lo, hi, _ in blocks]
+        self.n = n = sum(self.sizes)
+        h = rng.stable_hash(str(seed), "ani", *key)
+        a = 1 + h % max(n - 1, 1)
+        while math.gcd(a, n) != 1:  # a step coprime to n: k -> a*k + b visits every number once per n calls
+            a += 1
+        self.a, self.b = a, (h >> 32) % n
+
+    def __call__(self, k: int) -> str:
+        i = (self.a * k + self.b) % self.n
+        for (cc, area, prefix, lo, _, width), size in zip(self.blocks, self.sizes):
+            if i < size:
+                return f"{cc}{area}{prefix}{lo + i:0{width}d}"
+            i -= size
+        raise AssertionError("unreachable")
+
+
 class _Clock:
     """`plan.local_times` for many calls: the zone's offset is looked up once
     per local day and the strings are built by arithmetic; a day on which the
@@ -746,10 +775,12 @@ class Expander:
         self.keyed = sorted(reads) if reads <= {*self.cats, "hour", "weekday"} and not reads & written else None
         self.draws: dict[tuple, Any] = {}  # the plan (`fill`) of each key
         self.fills: dict[tuple, Any] = {}  # one per distinct list of fields
-        self.phones: dict[tuple, list] = {}  # reserved number blocks by locale, region and device
+        self.phones: dict[tuple, tuple] = {}  # reserved number blocks by locale, region and device, numbered
+        self.numberings: dict[tuple, _Numbering] = {}  # by the blocks
         # the regions the spec names (`other` is none of them: it calls from the area codes of the rest)
         self.regions = frozenset(c.value for cat in pop.categoricals if cat.field == "region" for c in cat.categories)
         self.min_turns = plot_rules(pop.domain).min_turns  # the fewest turns a call of the domain has
+        self.seed = prog.corpus.seed
         self.stream = rng.streams(prog.corpus.seed, "population", pop.name, "call")
         self.hold_stream = rng.streams(prog.corpus.seed, "population", pop.name, "hold")
         # frozen parts many calls share (participants, beats), made once each
@@ -853,10 +884,18 @@ class Expander:
         if isinstance(ratio, (int, float)) and "Silence_total_seconds" not in meta and "duration_sec" in meta:
             meta["Silence_total_seconds"] = round(ratio / 100 * float(meta["duration_sec"]), 3)
         where = (locale, str(meta.get("region") or ""), str(meta.get("device_type") or ""))
-        blocks = self.phones.get(where)
-        if blocks is None:
-            blocks = self.phones[where] = _phone_plan(*where, self.regions)
-        meta["ANI"] = _phone(r, blocks)
+        numbers = self.phones.get(where)
+        if numbers is None:
+            blocks = _phone_plan(*where, self.regions)
+            # one numbering for every kind of caller calling from the same blocks (German mobiles of any
+            # region): two callers of the population share a number only once it has run out of them
+            same = tuple(blocks)
+            numbering = self.numberings.get(same)
+            if numbering is None:
+                numbering = self.numberings[same] = _Numbering(blocks, self.seed, self.pop.name, repr(same))
+            numbers = self.phones[where] = (blocks, numbering)
+        _phone(r, numbers[0])  # (drawn as before, so the rest of the call's draws are the same)
+        meta["ANI"] = numbers[1](k)
         caller_gender = "female" if r.random() < 0.5 else "male"
         duration = float(meta.get("duration_sec") or meta.get("AHT") or 120.0)
         # a chat is typed and read: a message and its reading take longer than a spoken turn

@@ -66,3 +66,21 @@ def test_every_landline_region_of_the_joint_rule_has_a_reserved_block():
     blocks = {b[5] for c in numbers["countries"].values() for b in c["landline"] if b[5]}
     assert rule["lead"] == "device_type" and set(rule["allowed"]["landline"]) == blocks | {"other"}
     assert blocks == set(DE_LANDLINE.values())
+
+
+def test_two_callers_share_a_number_only_when_the_numbers_run_out(cli):
+    """Session 28's outside reader: the example's 200 calls used 151 numbers, 37 of them shared by 86
+    different people (another name, another birth date), which breaks any repeat-caller analysis keyed
+    on the number: each was drawn at random from the reserved blocks (two blocks of 100 German mobile
+    numbers). Now a population's callers of one kind go through the numbers before any is said again:
+    the example has fewer callers of each kind than numbers, so sharing is rare (across kinds only)."""
+    calls = _plan(cli, EXAMPLES / "contact_center.corpus")
+    by_number: dict[str, set] = {}
+    for c in calls:
+        by_number.setdefault(c["metadata"]["ANI"], set()).add(c["id"])
+    shared = sum(len(v) for v in by_number.values() if len(v) > 1)
+    assert len(calls) == 200
+    assert shared <= 0.1 * len(calls), (shared, len(by_number))
+    mobile = [c for c in calls if DE_MOBILE.match(c["metadata"]["ANI"])]
+    assert len(mobile) >= 40
+    assert len({c["metadata"]["ANI"] for c in mobile}) >= 0.9 * len(mobile)  # 200 numbers, fewer callers
