@@ -575,3 +575,40 @@ def test_an_agenda_does_not_promise_next_steps(builds):
         said = [(gt["call_id"], i, t[2][:120]) for gt, turns in calls(folder) for i, t in enumerate(turns)
                 if i < 20 and rx.search(t[2])]
         assert not said, (lang, len(said), said[:3])
+
+
+# ---- grammar the templates wrote wrong (session 28's outside reader, this reader's patterns) ------------
+
+UNGRAMMATICAL = {
+    "en": {"gave X skeptical": r"\bgave (?:the|my|our) [\w\s-]{1,30}? (?:skeptical|wary|cautious|tired|burned)\b",
+           "team here leads": r"\bteam here leads\b",
+           "at about N is": r"\bAt about [^.,]* is (?:right|exactly|usually) where\b",
+           "name before a tail": r", [A-Z][a-z]+ at (?:your|our) size\b",
+           "fine for you (the buyer)": r"\bImplementation's fine for you\b",
+           "people we have has": r"\b(?:people|reps|agents|brokers|staff|managers|nurses|engineers|advisors|consultants) we have has\b"},
+    "de": {"mit + nominative": r"\bmit (?:eine|ein) (?:Referenz|klarer)\b",
+           "wir ... könnte": r"\bwir [^.?!,]{0,40}\bkönnte\?",
+           "V2 without subject": r"für mich persönlich (?:achte|schaue)\b",
+           "spürt es es": r"\bes es\b",
+           "Forecast ... stimmen": r"\bForecast nicht stimmen\b",
+           "deckt ... abgedeckt": r"\bdeckt [^.]{0,60}\babgedeckt\b",
+           "Bestellschein, das": r"\bBestellschein[^.,]{0,40}, das ich\b",
+           "zugeschnitten without object": r"habe ich heute darauf zugeschnitten"},
+}
+
+
+def test_no_sentence_says_what_the_templates_got_wrong(builds):
+    """The reader's grammar findings (d808996, 300 calls each): "The last rollout gave the agents skeptical" (4),
+    "my team here leads" (3), "At about six brokers is right where it starts to bite" (2), "..., Ines at your
+    size" (4), "Implementation's fine for you" said by the buyer (5), "the brokers we have has" (3); German "mit
+    eine Referenz" (2), "mit denen wir ... könnte?" (3), "für mich persönlich achte" (4), "spürt es es" (5),
+    "deckt ... abgedeckt" (4), "Bestellschein ..., das ich" (5), "deshalb habe ich heute darauf zugeschnitten" (17)."""
+    for lang, folder in builds.items():
+        found = {k: [] for k in UNGRAMMATICAL[lang]}
+        for gt, turns in calls(folder):
+            for i, t in enumerate(turns):
+                for k, rx in UNGRAMMATICAL[lang].items():
+                    m = re.search(rx, t[2])
+                    if m:
+                        found[k].append((gt["call_id"], i, m.group(0)))
+        assert not any(found.values()), (lang, {k: v[:2] for k, v in found.items() if v})
