@@ -787,6 +787,9 @@ class Sales:
             self.draft_of[id(d.slots)] = d
             q = self.last_q if i and self.sp[i - 1].side == "seller" else ""
             self.R.trace = self.keys_at[i] = []
+            if i in self.bc and self.prev_asked and i not in self.cut_in:
+                self.bc.discard(i)  # the turn before asked: a question is answered, never by "mm-hm" alone
+                self.held.discard(i)
             if i in self.bc or self._nothing_to_answer(d):
                 self._backchannel(d)
             elif d.side == "seller":
@@ -963,6 +966,10 @@ class Sales:
                     self.pending = ("chat", R.last) if q else ("chat",)
                 else:
                     d.add(d.core, R.say("open.filler", kw), (), True)
+                    if d.core[-1][0].rstrip().endswith("?") and R.bank.get("open.filler_reply"):
+                        # "Are we waiting on anyone else?" is answered (`open.filler_reply`, by the same index),
+                        # never by "mm-hm" alone; the answer knows whether a colleague joins later
+                        self.pending = ("filler_q", R.last)
                 # the seller's own news ("We just moved offices.") only right after the buyer's: it follows
                 # something personal the buyer said, never a turn about the work
                 # and now and then: the account's small talk is dealt out over its calls (`told`), so a turn
@@ -1675,6 +1682,12 @@ class Sales:
                 d.add(where, R.say("smalltalk.more", kw))
             self.shape(d, 0.3, 40, ["smalltalk.more"], grow=False)
             self.pending = ("chat",)
+        elif kind == "filler_q":
+            joins = any(b.kind == "introduce_stakeholder" for j, bs in self.beats_at.items() if j > d.i for b in bs)
+            d.add(where, R.say_at("open.filler_reply_join" if joins else "open.filler_reply", pend[1], kw)
+                  or R.say("agenda.ok.neutral", kw))
+            d.fills, d.weight = [], 0
+            self.pending = None
         elif kind == "ref_check":
             d.add(where, R.say(self.vkey("reference.reply", v), kw))
             self.shape(d, 0.5, 50, [self.vkey("voice.more", v)])
