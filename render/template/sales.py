@@ -1531,8 +1531,8 @@ class Sales:
             key = f"moment.{pol}.{phase}"
         # {thing} is what the turn is about (an objection's topic too: "the business case makes sense
         # now"); {area} a part of the product, what an effort or feature template says ("good news on
-        # {area}: most of it is already built"), drawn only when the template says it
-        return R.say(key, dict(kw, thing=self._thing(d, pol, hidden),
+        # {area}: most of it is already built"), each drawn only when the template says it
+        return R.say(key, dict(kw, thing=lambda: self._thing(d, pol, hidden),
                                area=lambda: self._thing(d, pol, hidden, area=True)))
 
     def _thing_key(self, topic: str, objection: bool, area: bool) -> str | None:
