@@ -433,8 +433,8 @@ def pushback(folder: Path) -> tuple[int, list[tuple], list[tuple]]:
     """(buyer sentences of pushback, those no `objection` label covers, those said in a turn where the
     buyer accepts an answer or leans in, a resolved objection step or a planned buying signal there, and
     the plan put no doubt: a planned moment's words are said as planned).
-    A planned objection's item stands for the whole turn of its speaker (the ground truth folds the
-    lead-in and the rest of the turn's doubt into it, docs/ground_truth.md); other items cover their span."""
+    Each item covers its own sentence: the lead-in of a raised objection and the rest of its turn's doubt
+    too (session 28's reader found 26 en / 15 de such sentences unlabelled, folded into the raise's item)."""
     n, bad, mixed = 0, [], []
     for gt, turns in calls(folder):
         rx = PUSHBACK[gt["locale"][:2]]
@@ -450,8 +450,7 @@ def pushback(folder: Path) -> tuple[int, list[tuple], list[tuple]]:
                 if not re.search(rx, q):
                     continue
                 n += 1
-                if not any((lo <= s["start"] < hi) if "beat" in s else (s["start"] < b and a < s["end"])
-                           for s in objections):
+                if not any(s["start"] < b and a < s["end"] for s in objections):
                     bad.append((gt["call_id"], i, q))
                 # a doubt the plan put on that turn (a negative moment on a buying signal) is said, and labelled
                 first = a + len(q) - len(q.lstrip())  # (this reader's sentence keeps the space before it)
@@ -482,21 +481,6 @@ def test_a_buyer_who_accepts_does_not_push_back_in_the_same_turn(builds):
     for lang, folder in builds.items():
         _, _, mixed = pushback(folder)
         assert not mixed, (lang, len(mixed), mixed[:5])
-
-
-def test_one_objection_item_a_turn(builds, sales_pov):
-    """`corpusc score` matches one prediction to one label a turn: a turn that raised a planned objection
-    had one `objection` item (its pushback folded in), a turn of pushback said in passing one a sentence
-    (d808996, these builds: 312 en and 265 de turns with two or more). Now each turn's pushback is one item,
-    spanning its first pushback sentence to its last; the buyer sentences of this file's own list still lie
-    inside one (`test_a_buyers_pushback_is_labelled_an_objection`)."""
-    seen = 0
-    for folder in (*builds.values(), sales_pov):
-        for gt, turns in calls(folder):
-            per = Counter(s["turn"] for s in gt["signals"]["surface"] if s["type"] == "objection")
-            seen += len(per)
-            assert max(per.values(), default=1) == 1, (gt["call_id"], [t for t, n in per.items() if n > 1][:5])
-    assert seen >= 100
 
 
 def test_a_label_is_the_sentence_that_says_it(builds):
