@@ -174,9 +174,11 @@ def test_either_from_the_mark_is_the_plain_alternation():
 
 
 def _exact_categories(loc: str, text: str, scope: str) -> frozenset[str]:
-    """Each category's IGNORECASE pattern searched in the text as written (the plain reading)."""
+    """Each category's IGNORECASE pattern searched in the text as written (the plain reading), less the
+    categories the lexicon's `except` words rule out there ("signature by February" is no authority)."""
     from corpusc.render.template import signals
-    return frozenset(cat for cat, rx in signals._terms(loc, scope) if rx.search(text))
+    return frozenset(cat for cat, rx in signals._terms(loc, scope) if rx.search(text)
+                     and not (signals._excepts(loc, scope) and signals._excepted(loc, scope, cat, text)))
 
 
 def test_term_categories_on_lower_cased_text_are_the_exact_patterns():

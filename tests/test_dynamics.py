@@ -156,7 +156,7 @@ def test_german_fillers_are_german(german):
     said = Counter(t.text[d.start:d.end].lower() for rc in rendered for t in rc.turns for d in t.disfluencies
                    if d.kind == "filler")
     # the fillers the dynamics put in, and the lexicon's tags a sentence was drawn with ("Wissen Sie, ...")
-    tags = {t.lower() for t in load_lexicon("de-DE").tags}
+    tags = {t.lower() for t in load_lexicon("de-DE").fillers.tags}
     assert said and set(said) <= _bank_words("de-DE", "dyn.filler") | _bank_words("de-DE", "dyn.filler_open") | tags
     assert not set(said) & {"um", "uh", "you know", "i mean"}
 

@@ -1,12 +1,12 @@
 """Signal sentences an outside reader (of d808996) found unlabelled in sales calls, in this test's OWN words
 (not the renderer's lexicon or signal_keys.json):
 
-1. the buyer naming leadership or the board as the people to convince or answer to ("before I put it in front
-   of our leadership", "the kind of thing I want to show our board", "I need a win for the board by the sales
-   kickoff", "pressure from leadership"; "Es gibt spürbaren Druck von der Geschäftsführung, ... Ergebnisse
-   vorzuweisen") is `authority` (docs/ground_truth.md: the executive pressure on the buyer names the economic
-   buyer and stays authority). d808996: 69 of 81 such English buyer sentences had no authority label (German 15
-   of 113, every one "Druck von der Geschäftsführung", labelled timeline only);
+1. the buyer naming leadership or the board as the people a decision goes before ("before I put it in front
+   of our leadership", "the kind of thing I want to show our board", "this is the one piece I can't take to our
+   leadership yet") is `authority`; a board or leadership that only watches or presses ("I need a win for the
+   board, because they're watching", "pressure from leadership", "Druck von der Geschäftsführung") is not: who
+   decides is authority, who looks at the numbers is not (tests/test_authority_mentions.py, an earlier
+   reader's decision the helper's first version of this file crossed);
 2. other, past and in-house vendors are `competitor` (its description: "the buyer's current or past vendor, or
    the alternatives the buyer is weighing"): vendors that pitched the buyer ("We've heard three vendors pitch
    the same", "jeder Anbieter behauptet"), a vendor or its tool the buyer tried, was burned by or rejected ("a
@@ -34,9 +34,7 @@ from .conftest import build_spec, generated_spec
 
 # (category, locale prefix) -> the words of a buyer sentence that carries it
 BUYER = {
-    ("authority", "en"): r"\b(?:in front of|to|show|for) (?:our|the) (?:leadership|board)\b"
-                         r"|\b(?:show|win for) leadership\b|\bpressure from (?:leadership|above)\b",
-    ("authority", "de"): r"\bDruck (?:von der Geschäftsführung|von oben|aus der Leitung)\b",
+    ("authority", "en"): r"\b(?:in front of|take (?:it |this |that )?to|show) our (?:leadership|board)\b",
     ("competitor", "en"): r"\b(?:heard|had) \w+ vendors (?:pitch|promise)|\b[Ee]very vendor\b(?! contract)|\bEach vendor\b"
                           r"|\bburned (?:once|before) by a (?:vendor|tool|platform)\b|\ba smaller vendor\b"
                           r"|\b(?:[Tt]he|[Tt]hat) vendor (?:promised|over-promised)|\b[Tt]hat company (?:promised|over-promised)"
@@ -105,8 +103,6 @@ def read(folder: Path) -> tuple[dict, list, list]:
 @pytest.mark.parametrize("loc,text,cat", [
     ("en-US", "I'll need to dig into how it's scored before I put it in front of our leadership.", "authority"),
     ("en-US", "This is, I mean, the kind of thing I want to show our board.", "authority"),
-    ("en-US", "If I'm honest, I need a win for the board by the sales kickoff, because they're watching.", "authority"),
-    ("en-US", "We have real pressure from leadership to show progress by the planning cycle.", "authority"),
     ("en-US", "The rest looks good; this is the one piece I can't take to our leadership yet.", "authority"),
     ("en-US", "We've heard three vendors pitch the same to us this year, so excuse me if I'm a bit tired of it.",
      "competitor"),
@@ -114,7 +110,6 @@ def read(folder: Path) -> tuple[dict, list, list]:
     ("en-US", "We've been burned before by a vendor that oversold itself, so expect some wait-and-see.", "competitor"),
     ("en-US", "We tried once, back in 2022, with a smaller vendor here, and it never really took off.", "competitor"),
     ("en-US", "We still have licenses for it here that nobody uses, which tells you something.", "competitor"),
-    ("de-DE", "Es gibt spürbaren Druck von der Geschäftsführung, bis zum Release Ergebnisse vorzuweisen.", "authority"),
     ("de-DE", "Wir haben es 2022 mit einem kleineren Anbieter versucht, aber es hat sich nie durchgesetzt.",
      "competitor"),
     ("de-DE", "Der Anbieter hat in der Demo viel versprochen, und danach war der Support weg.", "competitor"),
@@ -156,7 +151,8 @@ def test_leadership_and_vendor_sentences_carry_their_category(builds):
     for lang, folder in builds.items():
         seen, missing, wrong = read(folder)
         # the families are said in these builds: the check is not empty
-        assert seen.get(("competitor", lang), 0) >= 40 and seen.get(("authority", lang), 0) >= 10, (lang, seen)
+        assert seen.get(("competitor", lang), 0) >= 40, (lang, seen)
+        assert lang != "en" or seen.get(("authority", lang), 0) >= 5, (lang, seen)
         assert not missing, (lang, len(missing), sum(seen.values()), missing[:6])
         assert not wrong, (lang, wrong[:6])
     assert read(builds["en"])[0].get(("paper", "en"), 0) >= 5  # the rep's vendor forms are said: not vacuous

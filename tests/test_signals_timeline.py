@@ -43,7 +43,10 @@ ALLOWED = {
     ("de-DE", "signoff.order_form.say", "timeline"): "der Starttermin (timeline) oder das Zahlungsziel (pricing): "
                                                        "two contents, each labelled by its phrase",
 }
-CEILING = {"en-US": 114, "de-DE": 82}  # templates uneven in any category (176ac5a: 259 and 216; gtgaps 102, 85; merged with budget, sellvar: 72, 58; with objection, one left uneven in it: disc.decision.more, a third party skeptical or numbers-driven)
+# session 28: obj.facet_resolved.* (a competition arc settled in its own facet) say a choice in some wordings and
+# a plain settlement in others, as obj.resolved.competition does: a cooling deal's buyer resolves an arc without
+# leaning in (declared buying_intent for every wording, the resolution of a lost deal was never said: E0709)
+CEILING = {"en-US": 117, "de-DE": 86}  # templates uneven in any category (176ac5a: 259 and 216; gtgaps 102, 85; merged with budget, sellvar: 72, 58; with objection, one left uneven in it: disc.decision.more, a third party skeptical or numbers-driven)
 
 
 @pytest.fixture(scope="module")
