@@ -6,7 +6,11 @@ file's own word lists and patterns, written apart from the banks.
 - cut-ins: a lead announcing a question ("Sorry, can I ask something?") with
   no question after it (22 of 27 such leads on d808996), a cut-in whose own
   words open with a mere acknowledgement ("Da muss ich kurz einhaken. Alles
-  klar, das hilft mir.": 35)."""
+  klar, das hilft mir.": 35).
+- login calls: the caller voices a cause of a locked login other than the
+  call's labelled one (26 of 34 on d808996: "Da kam eine E-Mail wegen eines
+  Sicherheitsupdates" in a wrong-password call, "die SMS kommt nie", "mein
+  Handy hat über Nacht ein Update gemacht")."""
 
 from __future__ import annotations
 
@@ -65,3 +69,38 @@ def test_a_cut_in_that_announces_a_question_asks_one(built):
     assert cut_ins >= 100, cut_ins
     assert not unasked, (asks, unasked[:5])
     assert not acked, acked[:5]
+
+
+# --- the cause a login caller tells ---------------------------------------------------------------
+# what a caller says of each cause of a locked login (the call's cause is the ground truth's `cause` event)
+LOGIN_CAUSES = {
+    "login_new_phone": r"got a new phone|switched phones|neues (?:Handy|Smartphone|Telefon) (?:bekommen|gekauft|eingerichtet)|"
+                       r"Handy gewechselt|auf ein neues (?:Handy|Smartphone)",
+    "login_wrong_password": r"wrote (?:the|the old one|the password) down|password is written|not good with passwords|so many passwords|"
+                            r"Passwort (?:habe ich )?(?:aufgeschrieben|notiert)|nicht gut mit Passwörtern|so viele Passwörter|"
+                            r"too many attempts|zu viele Versuche",
+    "login_sms_missing": r"(?:SMS|text|[Cc]ode)\b[^.]{0,30}(?:kommt nie|kommt nicht|never (?:arrive|come)|don't arrive|doesn't arrive|"
+                         r"nichts an\b|nie an\b)|never get the text|no text comes|codes? (?:don't|doesn't) come|Codes deshalb nicht",
+    "login_phishing": r"\bfake\b|gefälscht|phishing|angeblich von der Bank|supposedly from|(?:was|war) (?:das|die|that|it) "
+                      r"(?:wirklich|echt|really|genuine)",
+    "login_app_outdated": r"neue Version|new version|veraltet|out of date|outdated|(?:phone|Handy|Smartphone|Mobiltelefon)\b[^.]{0,25}"
+                          r"(?:[Uu]pdate|aktualisiert)",
+}
+
+
+def test_a_login_caller_tells_the_labelled_cause_only(built):
+    """A caller locked out of online banking speaks of the cause the ground
+    truth names and of no other (at most one call in ten, for the looser
+    words of this file's lists)."""
+    calls, mixed = 0, []
+    for cid, _, gt, turns in _calls(built):
+        cause = [e["key"] for e in gt["events"] if e["type"] == "cause"]
+        if gt["metadata"].get("intent") != "online_banking_login" or not cause:
+            continue
+        calls += 1
+        said = " ".join(CUE.sub("", t["text"]) for t in turns if t["speaker"] == "caller")
+        other = sorted(k for k, rx in LOGIN_CAUSES.items() if k != cause[0] and re.search(rx, said))
+        if other:
+            mixed.append((cid, cause[0], other))
+    assert calls >= 15, calls
+    assert len(mixed) <= calls // 10, (len(mixed), calls, mixed[:6])
