@@ -10,7 +10,10 @@ file's own word lists and patterns, written apart from the banks.
 - login calls: the caller voices a cause of a locked login other than the
   call's labelled one (26 of 34 on d808996: "Da kam eine E-Mail wegen eines
   Sicherheitsupdates" in a wrong-password call, "die SMS kommt nie", "mein
-  Handy hat über Nacht ein Update gemacht")."""
+  Handy hat über Nacht ein Update gemacht").
+- complaint calls labelled resolved_first_contact whose agent hands the case
+  on (7 of 14 on d808996: "an die Filialleitung weitergereicht; man meldet
+  sich von dort", "gebe ich direkt an unser Beschwerdemanagement")."""
 
 from __future__ import annotations
 
@@ -104,3 +107,34 @@ def test_a_login_caller_tells_the_labelled_cause_only(built):
             mixed.append((cid, cause[0], other))
     assert calls >= 15, calls
     assert len(mixed) <= calls // 10, (len(mixed), calls, mixed[:6])
+
+
+# --- a complaint settled on the call is not handed on ----------------------------------------------
+HANDS_ON = re.compile(r"complaints? (?:team|department)|to (?:the|our) quality team|to the (?:branch|regional) manager|"
+                      r"(?:get|write) back to you|call you back|will (?:call|write to|contact) you|hear from (?:us|them)|"
+                      r"reply (?:by letter|in writing)|written (?:answer|response|reply)|how should we (?:reach|get back)|"
+                      r"Beschwerde(?:management|team)|an (?:das|unser) Qualitäts(?:team|management)|an die (?:Filialleitung|Regionalleitung)|"
+                      r"weiter(?:gereicht|gegeben|geleitet)|meldet sich|melde mich|melden uns|rufe Sie (?:zurück|an)|"
+                      r"schriftliche Antwort|Antwort (?:per Brief|kommt)|Antwortschreiben|von (?:uns|ihnen) hören", re.I)
+
+
+def test_a_complaint_settled_on_the_call_is_not_handed_on(built):
+    """In a complaint call the ground truth calls resolved at first contact,
+    no agent sentence passes the case to another team or promises an answer
+    later."""
+    calls, handed = 0, []
+    for cid, _, gt, turns in _calls(built):
+        md = gt["metadata"]
+        if md.get("intent") != "complaint" or md.get("scenario") != "resolved_first_contact":
+            continue
+        calls += 1
+        for t in turns:
+            if t["speaker"] == "caller":
+                continue
+            m = HANDS_ON.search(CUE.sub("", t["text"]))
+            if m:
+                handed.append((cid, t["index"], t["text"][max(0, m.start() - 60):m.end() + 30]))
+                break
+    assert calls >= 8, calls
+    assert not handed, (len(handed), calls, handed[:6])
+

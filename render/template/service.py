@@ -1572,7 +1572,11 @@ class Service:
         # the steps said while the agent works: a complaining caller's are the complaint's own and the admin
         # (`extra_complaint`), never a tip or an offer (an outside reader counted 29 tips and upsells in 11 of 30
         # German complaint calls: travel notices, savings plans, wallets, youth accounts)
-        ek = self.k(f"extra.{self.scen_as}", *(("extra_complaint",) if self.complains else ()), "extra")
+        # a complaint the agent settles on the call says none of the complaint's hand-on admin ("your complaint
+        # goes to our complaints team", "how should we get back to you": `extra_resolved_complaint`)
+        settled = self.complains and self.scen == "resolved_first_contact"
+        ek = self.k(f"extra.{self.scen_as}", *(("extra_resolved_complaint",) if settled else ()),
+                    *(("extra_complaint",) if self.complains else ()), "extra")
         extras = [str(s) for s in R.bank[ek]] if ek else []
         extras = [s for s in extras if s not in req and self.k(f"step.{s}.agent")]
         rng.shuffle(R.r, extras)
@@ -1664,7 +1668,11 @@ class Service:
                                        # only where the call resolves it: an escalated, transferred, called
                                        # back or redirected request was not fixed by this agent
                                        self.k(f"more.{self.intent}.{side}_fixed") if self.intent
-                                       and self.scen == "resolved_first_contact" else None, *once[2:],
+                                       and self.scen == "resolved_first_contact" else None,
+                                       # and passing the request on ("it goes straight to our complaints team",
+                                       # "I'll call you back once it's done") only where the call does not
+                                       self.k(f"more.{self.intent}.{side}_open") if self.intent
+                                       and self.scen != "resolved_first_contact" else None, *once[2:],
                                        self.k(f"more.{side}_text") if self.chat else None,
                                        self.k(f"more.{side}") if not self.tight else None] if k]
             if side == "caller" and self.mood < 0 and self.k("more.caller_upset"):
