@@ -13,7 +13,10 @@ file's own word lists and patterns, written apart from the banks.
   Handy hat über Nacht ein Update gemacht").
 - complaint calls labelled resolved_first_contact whose agent hands the case
   on (7 of 14 on d808996: "an die Filialleitung weitergereicht; man meldet
-  sich von dort", "gebe ich direkt an unser Beschwerdemanagement")."""
+  sich von dort", "gebe ich direkt an unser Beschwerdemanagement").
+- holds announced with a length they do not have (13 of 94 on d808996:
+  "das kann ein paar Minuten dauern" before 5.8 s, "für ein, zwei Minuten"
+  before 6.1 s, "ich prüfe das direkt" before 150.3 s)."""
 
 from __future__ import annotations
 
@@ -138,3 +141,32 @@ def test_a_complaint_settled_on_the_call_is_not_handed_on(built):
     assert calls >= 8, calls
     assert not handed, (len(handed), calls, handed[:6])
 
+
+# --- a hold is announced with the length it has ---------------------------------------------------
+# (a phrase claiming a length, the shortest and longest hold it fits, in seconds)
+CLAIMS = [
+    (re.compile(r"(?:a few|several|some) minutes|(?:ein paar|einige|paar) Minuten", re.I), 40, 10_000),
+    (re.compile(r"a minute or two|one or two minutes|ein, zwei Minuten|ein bis zwei Minuten", re.I), 15, 200),
+    (re.compile(r"\b(?:one|a|just a) second\b|\bbriefly\b|won't (?:be|take) long|(?:a|one) moment\b|right back|"
+                r"\bquick(?:ly)?\b|(?:eine|einen) (?:Sekunde|Moment|Augenblick)|\bkurz\b|nicht lange|geht schnell|"
+                r"prüfe das (?:direkt|schnell)|gleich wieder", re.I), 0, 90),
+]
+HOLD_SECONDS = re.compile(r"hold ([\d.]+)s")
+
+
+def test_a_hold_is_announced_with_the_length_it_has(built):
+    """The agent's announcement of a hold claims no length the hold (the
+    transcript's `hold Ns` cue after it) does not have."""
+    holds, wrong = 0, []
+    for cid, _, gt, turns in _calls(built):
+        secs = [float(x) for t in turns for a in t["annotations"] for x in HOLD_SECONDS.findall(a)]
+        said = [e for e in gt["events"] if e["type"] == "hold" and e["key"] == "announce"]
+        for e, s in zip(said, secs):
+            holds += 1
+            for rx, lo, hi in CLAIMS:
+                m = rx.search(e["quote"])
+                if m and not lo <= s <= hi:
+                    wrong.append((cid, e["turn"], s, m.group(0), e["quote"][:90]))
+                    break
+    assert holds >= 40, holds
+    assert not wrong, (len(wrong), holds, wrong[:6])
