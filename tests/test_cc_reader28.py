@@ -16,7 +16,10 @@ file's own word lists and patterns, written apart from the banks.
   sich von dort", "gebe ich direkt an unser Beschwerdemanagement").
 - holds announced with a length they do not have (13 of 94 on d808996:
   "das kann ein paar Minuten dauern" before 5.8 s, "für ein, zwei Minuten"
-  before 6.1 s, "ich prüfe das direkt" before 150.3 s)."""
+  before 6.1 s, "ich prüfe das direkt" before 150.3 s).
+- no apology or acknowledgement after a complaint: 21 of 36 complaint calls
+  had none in the agent's next two turns ("Die Wartezeit ... ist
+  inakzeptabel" -> "Alles klar, das schauen wir uns zusammen an")."""
 
 from __future__ import annotations
 
@@ -170,3 +173,25 @@ def test_a_hold_is_announced_with_the_length_it_has(built):
                     break
     assert holds >= 40, holds
     assert not wrong, (len(wrong), holds, wrong[:6])
+
+
+# --- a complaint is acknowledged --------------------------------------------------------------------
+EMPATHY = re.compile(r"\bsorry\b|apolog|I understand|I hear you|I get it|frustrat|annoying|unpleasant|upsetting|"
+                     r"shouldn't have|deserved better|tut mir (?:\w+ )?leid|entschuldig|bedaure|nachvollziehen|verstehe|"
+                     r"ärgerlich|lästig|nervig|unangenehm|hätte nicht passieren|verständlich|understandable", re.I)
+
+
+def test_the_agent_takes_in_a_complaint(built):
+    """The agent's first turn after the caller states a complaint (the ground
+    truth's `complaint` event) apologizes or acknowledges it."""
+    calls, cold = 0, []
+    for cid, _, gt, turns in _calls(built):
+        said = sorted({e["turn"] for e in gt["events"] if e["type"] == "complaint"})
+        if not said:
+            continue
+        calls += 1
+        nxt = next((t for t in turns[said[0] + 1:] if t["speaker"] != "caller"), None)
+        if nxt is not None and not EMPATHY.search(CUE.sub("", nxt["text"])):
+            cold.append((cid, said[0], nxt["text"][:100]))
+    assert calls >= 20, calls
+    assert not cold, (len(cold), calls, cold[:6])
