@@ -19,7 +19,13 @@ file's own word lists and patterns, written apart from the banks.
   before 6.1 s, "ich prüfe das direkt" before 150.3 s).
 - no apology or acknowledgement after a complaint: 21 of 36 complaint calls
   had none in the agent's next two turns ("Die Wartezeit ... ist
-  inakzeptabel" -> "Alles klar, das schauen wir uns zusammen an")."""
+  inakzeptabel" -> "Alles klar, das schauen wir uns zusammen an").
+- grammar: "dass Sie sich gemeldet haben bei der Hansa Direktbank" (20
+  calls), "Meine Eltern war" (7), "Ihre Adresse ist aktualisiert überall"
+  (10), "ich führe Sie durch Schritt für Schritt" (5), "Das würde ich auch
+  sperren?" (5), "Do you also want change" (5), the paraphrase table's
+  "again" -> "one more time" ("The school just started one more time": 21)
+  and "several quick checks"."""
 
 from __future__ import annotations
 
@@ -195,3 +201,28 @@ def test_the_agent_takes_in_a_complaint(built):
             cold.append((cid, said[0], nxt["text"][:100]))
     assert calls >= 20, calls
     assert not cold, (len(cold), calls, cold[:6])
+
+
+# --- grammar --------------------------------------------------------------------------------------
+WRONG = {
+    "de": [r"dass Sie sich (?:\w+ )?gemeldet haben bei\b", r"\b(?:aktualisiert|geändert|umgestellt) (?:überall|für alle Konten)\b",
+           r"führe Sie durch Schritt", r"\b(?:Eltern|Großeltern|Kinder) (?:war|ist|hat)\b", r"(?:würde|werde) ich (?:\w+ )?auch sperren\?",
+           r"\bschaue mir (?:gerade|kurz|noch) [^.?!;,]*(?<! an)[.;]", r"\bprüfe (?:gerade|kurz|noch) [^.?!;,]* an[.,]",
+           r"\bNotizen [^.?!;]{0,20} kommt\b", r"\bnennen Sie mir bitte\b[^.?!]*, bitte\."],
+    "en": [r"\bwant (?:change|update)\b", r"\bon filter\b", r"\bseveral (?:quick|seconds)\b",
+           r"(?<!say that )(?<!say it )\bone more time\b", r"\b(?:started|see the money|register|log in|logging in) once more\b", r"\bmonth after month (?:from|since|ago)\b",
+           r"\bI'm in fact\b"],
+}
+
+
+def test_no_broken_sentences(built):
+    """None of this file's list of broken German and English forms is said."""
+    found = []
+    for cid, lang, _, turns in _calls(built):
+        for t in turns:
+            text = CUE.sub("", t["text"])
+            for rx in WRONG[lang]:
+                m = re.search(rx, text)
+                if m:
+                    found.append((cid, t["index"], text[max(0, m.start() - 40):m.end() + 20]))
+    assert not found, (len(found), found[:8])
