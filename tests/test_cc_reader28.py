@@ -25,7 +25,9 @@ file's own word lists and patterns, written apart from the banks.
   (10), "ich führe Sie durch Schritt für Schritt" (5), "Das würde ich auch
   sperren?" (5), "Do you also want change" (5), the paraphrase table's
   "again" -> "one more time" ("The school just started one more time": 21)
-  and "several quick checks"."""
+  and "several quick checks".
+- the recording notice said before the agent acknowledges the caller's
+  reason (7 of 14: "...aufgezeichnet werden. Okay, das ist ärgerlich")."""
 
 from __future__ import annotations
 
@@ -226,3 +228,28 @@ def test_no_broken_sentences(built):
                 if m:
                     found.append((cid, t["index"], text[max(0, m.start() - 40):m.end() + 20]))
     assert not found, (len(found), found[:8])
+
+
+# --- the recording notice after the agent's acknowledgement -----------------------------------------
+NOTICE = re.compile(r"[^.!?]*(?:aufzeichn|aufgezeichnet|mitgeschnitten|recorded|recording)[^.!?]*[.!?]\s*", re.I)
+TAKES_NOTE = re.compile(r"(?:Gern|Gerne|Okay|OK|Alles klar|In Ordnung|Verstehe|Natürlich|Klar|Sehr gern|Mit Vergnügen|"
+                        r"Kein Problem|Da kann ich helfen|Das ist ärgerlich|Sure|Of course|Alright|All right|Got it|"
+                        r"Understood|Certainly|Gladly|No problem|Naturally)\b", re.I)
+
+
+def test_the_recording_notice_follows_the_acknowledgement(built):
+    """An agent turn of the opening that says the call may be recorded does
+    not then acknowledge the caller's reason ("Gern.", "Okay, ...")."""
+    notices, late = 0, []
+    for cid, _, _, turns in _calls(built):
+        for t in turns[:4]:
+            if t["speaker"] == "caller":
+                continue
+            text = CUE.sub("", t["text"])
+            m = NOTICE.search(text)
+            if m:
+                notices += 1
+                if TAKES_NOTE.match(text[m.end():]):
+                    late.append((cid, t["index"], text[:140]))
+    assert notices >= 5, notices
+    assert not late, (len(late), notices, late[:5])

@@ -335,7 +335,7 @@ def _interruptions(R, turns: list[Spoken], r) -> None:
 
 
 @lru_cache(maxsize=None)
-def _ack_rx(words: tuple[str, ...]) -> re.Pattern:
+def ack_rx(words: tuple[str, ...]) -> re.Pattern:
     alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     # the word, at most two more, then a stop or comma: "Sure.", "Thanks a lot, ...", not "Right now I"
     return re.compile(rf"(?:{alts})\b(?:[^\w.,!?]+\w+){{0,2}}?[.,!]", re.I)
@@ -348,7 +348,7 @@ def _acknowledges(R, text: str) -> bool:
     words = R.bank.get("dyn.acks")
     if not isinstance(words, list) or not words:
         return False
-    return _ack_rx(tuple(str(w) for w in words)).match(text.lstrip()) is not None
+    return ack_rx(tuple(str(w) for w in words)).match(text.lstrip()) is not None
 
 
 def _by_side(R, turns: list[Spoken], cand: list[int], spare: list[int], want: int, r) -> list[int]:

@@ -18,6 +18,7 @@ from corpusc.plan.population import SILENCE_FILL, SILENCE_MAX_SEC, SILENCE_SHARE
 from corpusc.render.template.banks import load_bank, with_prefix
 from corpusc.render.template.classify import placeholder_name
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name, whole_words
+from corpusc.render.template.dynamics import ack_rx
 from corpusc.render.template.language import ALT, SLOT, alternation, seal, template_slots, trie
 from corpusc.render.template.lexicon import load_lexicon
 from corpusc.render.template import memo as prepared_memo
@@ -752,6 +753,9 @@ REACT_CHANCE = {"agent": 0.45, "caller": 0.4}
 GENERIC_FILLS = 2  # asides `fit` adds to a turn of a call without a domain (its outcome said 5 after it)  # turns that open with a reaction to the turn before (`_react`)  # a sentence opened by a lead ("Also," "Well,"), by side
 RECORDING_CHANCE = 0.1  # phone calls whose agent says the recording notice at the opening
 HOLD_TRIES = 12  # draws of a hold announcement whose words claim no length the hold does not have
+# a turn's opening acknowledgement: up to seven words, no question, ended by a stop or semicolon ("Gern.",
+# "Okay, das schauen wir uns zusammen an;"), read before the recording notice (`Service._recording`)
+_ACK_LEAD = re.compile(r"(?:[^\s.;?!]+[ ,]+){0,6}[^\s.;?!]+[.;!](?= )")
 _LEAD_WORD = re.compile(r"\w+")
 TAILS_PER_CALL = 8  # closing asides (", by the way") a side says in one call: each at most once (the bank cycles)
 
@@ -2058,9 +2062,22 @@ class Service:
             return
         d = next((x for x in drafts[2:self.close_turn] if x.side == "seller"), None)
         text = self.say(key, d.slots) if d is not None else ""
-        if text:
+        if not text:
+            return
+        d.words += text.count(" ") + 1
+        # after the turn's acknowledgement of the caller's reason ("Gern.", "Okay, das schauen wir uns zusammen
+        # an;"), not before it (session 28 reader: 7 of 14 notices were followed by the agent's "Okay"): the
+        # turn's first words up to a stop or semicolon, when they are a short statement, stay first
+        first = d.core[0] if d.core else None
+        m = _ACK_LEAD.match(first[0]) if first is not None else None
+        words = self.R.bank.get("dyn.acks")
+        if m is None and first is not None and isinstance(words, list) and words:
+            m = ack_rx(tuple(str(w) for w in words)).match(first[0])  # "Okay, ich hole mir Ihre Daten ..."
+        if m is None or m.end() >= len(first[0]):
             d.core.insert(0, (text, (), False))
-            d.words += text.count(" ") + 1
+            return
+        ack, rest = first[0][:m.end()].rstrip()[:-1].rstrip() + ".", first[0][m.end():].lstrip()
+        d.core[0:1] = [(ack, (), False), (text, (), False), (rest[:1].upper() + rest[1:], first[1], first[2])]
 
     def _fitting(self, key: str | None, kw: dict) -> str:
         """A hold's announcement that claims no length the hold does not have
