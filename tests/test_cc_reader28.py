@@ -27,7 +27,10 @@ file's own word lists and patterns, written apart from the banks.
   "again" -> "one more time" ("The school just started one more time": 21)
   and "several quick checks".
 - the recording notice said before the agent acknowledges the caller's
-  reason (7 of 14: "...aufgezeichnet werden. Okay, das ist ärgerlich")."""
+  reason (7 of 14: "...aufgezeichnet werden. Okay, das ist ärgerlich").
+- price sentences without a pricing label (26: "dass eine geplatzte
+  Lastschrift mich Geld kostet", "Apple Pay ohne Aufpreis", "was das
+  gegebenenfalls kostet")."""
 
 from __future__ import annotations
 
@@ -253,3 +256,36 @@ def test_the_recording_notice_follows_the_acknowledgement(built):
                     late.append((cid, t["index"], text[:140]))
     assert notices >= 5, notices
     assert not late, (len(late), notices, late[:5])
+
+
+# --- a price said is labelled -----------------------------------------------------------------------
+PRICE = re.compile(r"\b(?:Gebühr\w*|\w+gebühr\w*|Entgelt\w*|kostet|Aufpreis|\w*zinsen|fees?|charges?|costs?)\b", re.I)
+NO_PRICE = re.compile(r"kostet (?:mich |uns )?(?:viel )?(?:Nerven|Zeit|Überwindung)|costs? (?:me |us )?(?:time|nerves)|"
+                      r"in charge|free of charge|interest certificate", re.I)
+SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+
+
+def test_a_price_said_is_labelled(built):
+    """Every sentence of a service call that names a fee, a charge, interest
+    or what something costs lies in a `pricing` surface label."""
+    said, bare = 0, []
+    for f in sorted((built / "ground_truth").glob("*.json")):
+        gt = json.loads(f.read_text(encoding="utf-8"))
+        txt = (built / "transcripts" / f"{gt['call_id']}.txt").read_text(encoding="utf-8")
+        spans = [(x["start"], x["end"]) for x in gt["signals"]["surface"] if x["type"] == "pricing"]
+        at = txt.find("\n\n")
+        for line in txt[at:].split("\n"):
+            start = txt.find(line, at)
+            at = start + len(line)
+            head = line.find(": ")
+            if head < 0:
+                continue
+            for m in SENTENCE.finditer(line, head + 2):
+                sent = m.group(0)
+                if not PRICE.search(sent) or NO_PRICE.search(sent):
+                    continue
+                said += 1
+                if not any(s < start + m.end() and e > start + m.start() for s, e in spans):
+                    bare.append((gt["call_id"], sent.strip()[:90]))
+    assert said >= 200, said
+    assert not bare, (len(bare), said, bare[:6])
