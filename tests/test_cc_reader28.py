@@ -30,7 +30,9 @@ file's own word lists and patterns, written apart from the banks.
   reason (7 of 14: "...aufgezeichnet werden. Okay, das ist ärgerlich").
 - price sentences without a pricing label (26: "dass eine geplatzte
   Lastschrift mich Geld kostet", "Apple Pay ohne Aufpreis", "was das
-  gegebenenfalls kostet")."""
+  gegebenenfalls kostet").
+- the identity check: asked for the customer number, the caller gave only
+  name and birth date (19 of 49), the agent confirming anyway in 4."""
 
 from __future__ import annotations
 
@@ -289,3 +291,30 @@ def test_a_price_said_is_labelled(built):
                     bare.append((gt["call_id"], sent.strip()[:90]))
     assert said >= 200, said
     assert not bare, (len(bare), said, bare[:6])
+
+
+# --- the caller gives what the identity check asks for ----------------------------------------------
+ASKS_NUMBER = re.compile(r"customer (?:number|ID)|Kundennummer|Kunden-ID", re.I)
+EITHER = re.compile(r"\b(?:or|oder)\b", re.I)
+GIVES_NUMBER = re.compile(r"\b\d{4} \d{4}\b")  # a customer number as the calls say it ("5738 1617"), not a birth year
+HAS_NONE = re.compile(r"don't have|haven't got|not to hand|can't find|nicht zur Hand|finde ich [^.;]{0,15}nicht|nicht parat", re.I)
+
+
+def test_the_caller_gives_the_number_asked_for(built):
+    """When the agent's identity request (the ground truth's `identity`
+    request) asks for the customer number, not as one of two ways, the
+    caller's identity statement says it or says they do not have it."""
+    asked, short = 0, []
+    for cid, _, gt, turns in _calls(built):
+        ev = {e["key"]: e for e in gt["events"] if e["type"] == "identity"}
+        if "request" not in ev or "statement" not in ev:
+            continue
+        q = ev["request"]["quote"]
+        if not ASKS_NUMBER.search(q) or EITHER.search(q):
+            continue
+        asked += 1
+        said = CUE.sub("", turns[ev["statement"]["turn"]]["text"])
+        if not GIVES_NUMBER.search(said) and not HAS_NONE.search(said):
+            short.append((cid, q[:80], said[:80]))
+    assert asked >= 15, asked
+    assert not short, (len(short), asked, short[:5])

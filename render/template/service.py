@@ -1468,6 +1468,17 @@ class Service:
                         return text
         return ""
 
+    def _answers_asked(self, s: str) -> bool:
+        """Whether the caller's line drawn last (`spoke`) is one that answers the
+        question step `s`'s agent line asked (`answers.<s>`)."""
+        R = self.R
+        table = R.bank.get(self.k(f"answers.{s}") or "") or []
+        q = self.asked.get(s)
+        if q is None or q >= len(table):
+            return True
+        orig = load_bank(R.loc).get(self.k(f"step.{s}.caller") or "") or []
+        return any(self.spoke is orig[j] for j in table[q] if isinstance(j, int) and j < len(orig))
+
     def _reply(self, s: str, kw: dict) -> str:
         """The caller's reply to the question the agent's line of step `s`
         asked (`pop.<dom>.answers.<s>`: per agent template, in bank order,
@@ -1775,8 +1786,20 @@ class Service:
                     # the identity check is labelled as what it is: the agent's request, the caller's statement;
                     # the agent's outcome (the request resolved, redirected, passed on) as the scenario's
                     self.spoke = None
-                    said = self._reply(s, kw) if side == "caller" and self.asked.get(s) is not None else ""
+                    checked = side == "caller" and self.asked.get(s) is not None
+                    said = self._reply(s, kw) if checked and s not in self.identity else ""
                     said = said or self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i)
+                    if checked and s in self.identity and said and not self._answers_asked(s):
+                        # the identity statement gives what the request asked for (`answers.<step>`: the customer
+                        # number asked, a number said; session 28's reader: 19 of 49 gave name and birth date
+                        # only): drawn as ever, then, when it does not, again from the call's own stream, so
+                        # no other draw of the call moves
+                        main, R.r = R.r, rng.stream(R.header.corpus.get("seed", 0), "render.identity", R.call.id)
+                        again = self._reply(s, kw)
+                        R.r = main
+                        if again:
+                            self.spent -= said.count(" ") + 1
+                            said = again
                     if side == "agent" and said and self.k(f"answers.{s}"):
                         orig = load_bank(R.loc).get(self.k(f"step.{s}.agent") or "") or []
                         self.asked[s] = next((j for j, t in enumerate(orig) if t is self.spoke), None)
