@@ -32,7 +32,9 @@ file's own word lists and patterns, written apart from the banks.
   Lastschrift mich Geld kostet", "Apple Pay ohne Aufpreis", "was das
   gegebenenfalls kostet").
 - the identity check: asked for the customer number, the caller gave only
-  name and birth date (19 of 49), the agent confirming anyway in 4."""
+  name and birth date (19 of 49), the agent confirming anyway in 4.
+- asked to spell the surname, the caller said "Wolf, wie man es spricht"
+  (16 of 16), or confirmed "Walker with double N"."""
 
 from __future__ import annotations
 
@@ -318,3 +320,31 @@ def test_the_caller_gives_the_number_asked_for(built):
             short.append((cid, q[:80], said[:80]))
     assert asked >= 15, asked
     assert not short, (len(short), asked, short[:5])
+
+
+# --- a surname asked to be spelled is spelled -------------------------------------------------------
+SPELL_ASK = re.compile(r"\b(?:spell(?: out)? (?:your|the) (?:last|sur)name|buchstabieren)\b", re.I)
+LETTERS = re.compile(r"\b[A-ZÄÖÜ](?:-[A-ZÄÖÜ]){2,}\b")
+AGAIN = re.compile(r"wiederholen|noch ?(?:ein)?mal|nicht verstanden|repeat|say that again|didn't catch|come again", re.I)
+LETTER_CHECK = re.compile(r"\b(?:one|double) [A-Z]\b")
+
+
+def test_a_surname_asked_for_is_spelled(built):
+    """The caller's turn after the agent asks them to spell their surname
+    spells it letter by letter; no agent asks whether a name has a letter
+    twice that it may not have at all."""
+    asked, unspelled, checks = 0, [], []
+    for cid, _, _, turns in _calls(built):
+        for i, t in enumerate(turns[:-1]):
+            if t["speaker"] == "caller":
+                continue
+            text = CUE.sub("", t["text"])
+            checks += [(cid, t["index"], text[:80])] if LETTER_CHECK.search(text) else []
+            if SPELL_ASK.search(text):
+                asked += 1
+                # the caller's answer: their next turn that does not ask to hear the question again
+                ans = next((x["text"] for x in turns[i + 1:] if x["speaker"] == "caller" and not AGAIN.search(x["text"])), "")
+                if not LETTERS.search(ans):
+                    unspelled.append((cid, t["index"], ans[:80]))
+    assert asked >= 5, asked
+    assert not unspelled and not checks, (asked, unspelled[:5], checks[:5])

@@ -700,7 +700,8 @@ def once_keys(locale: str, dom: str, side: str) -> tuple[str, ...]:
 AGENT = "@agent"  # the mark of an agent turn's slots (`Service._agent_slots`)
 PII_SLOTS = frozenset({"phone", "new_phone", "email"})  # contact data: said only in a planned disclosure
 # the slots that hold personal data and their category (`pii` events; an address is its street and house number)
-PII_VALUES = (("name", "caller_full"), ("name", "caller"), ("name", "last"), ("date_of_birth", "dob"),
+PII_VALUES = (("name", "caller_full"), ("name", "caller"), ("name", "last"), ("name", "last_spelled"),
+              ("date_of_birth", "dob"),
               ("customer_number", "custno"), ("card_digits", "last4"), ("phone", "phone"), ("phone", "new_phone"),
               ("phone", "phone4"), ("email", "email"))
 SWITCH_FLAG, PII_FLAG = "language_switch", "pii_disclosure_flag"  # the metadata's flags a call realizes
@@ -1061,6 +1062,7 @@ class Service:
         R.slots.update(
             agent=agent_name, biz=biz, product=product if product and product != "Product" else biz,
             caller=first, caller_full=f"{first} {last}", last=last, sal=sal,
+            last_spelled="-".join(ch.upper() for ch in last if ch.isalpha()),  # "W-O-L-F": the surname spelled out
             phone=phone, new_phone=new_phone, phone4=re.sub(r"\D", "", phone)[-4:],
             custno=f"{rng.below(R.r, 9000) + 1000} {rng.below(R.r, 9000) + 1000}",
             old_ref=f"{rng.below(R.r, 900) + 100}-{rng.below(R.r, 9000) + 1000}", street=R.say_any(["names.street"]),
