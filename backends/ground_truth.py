@@ -5,7 +5,7 @@ character offsets of its evidence in `transcripts/<call_id>.txt`."""
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from typing import Any
 
 from corpusc.plan.model import Call, Header
 
@@ -59,39 +59,11 @@ STEP_WORDS = {"raised": "raised", "reopened": "reopened", "resolved": "accepted 
               "stalled": "kept open", "addressed": "heard the answer on", "unaddressed": "was put off on"}
 
 
-class _Span(NamedTuple):
-    """Words of a turn (offsets in its text), located like evidence."""
-    turn: int
-    start: int
-    end: int
-
-
-def _one_objection_a_turn(raising: dict[int, list], pushback: dict[int, list], locate) -> list[dict[str, Any]]:
-    """A turn's pushback as one `objection` item, as `corpusc score` matches one prediction a turn: folded into
-    the planned objection its speaker raises or reopens there (the item then spans the lead-in, "Can I be
-    straight with you?", to the last doubt), else one item from the turn's first pushback sentence to its last,
-    with the arc a stalled step keeps open if any sentence had one. Returns the new items (a raised item is
-    widened in place)."""
-    out = []
-    for turn, said in pushback.items():
-        a, b = min(x[1] for x in said), max(x[2] for x in said)
-        mine = raising.get(turn, ())
-        if len(mine) == 1:  # (two raised in one turn: each keeps its own words)
-            item, s0, e0, _ = mine[0]
-            item.update(locate(turn, min(a, s0), max(b, e0)))
-            continue
-        if mine:
-            continue
-        arc = next((x[0] for x in said if x[0].get("arc")), said[0][0])
-        out.append({**arc, **locate(turn, a, b)})
-    return out
-
-
 def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
     from corpusc.render.text import shift, txt_layout
     from corpusc.render.template.signals import beat_categories
     from corpusc.render.template.traits import MIN_SHOWN
-    txt, offsets = txt_layout(call, rc)
+    offsets = txt_layout(call, rc)[1]
     account = h.account(call.account)
     turns = rc.turns
     arcs = {a.id: a for a in (account.arcs if account else [])}
@@ -100,12 +72,6 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
         base, t = offsets[ev.turn], turns[ev.turn]
         return {"turn": ev.turn, "speaker": t.speaker, "start": base + shift(t, ev.start),
                 "end": base + shift(t, ev.end, end=True), "quote": t.text[ev.start:ev.end]}
-
-    def spanned(turn: int, a: int, b: int) -> dict[str, Any]:
-        """`loc` of words that may have a mid-turn cue between them: the quote is the txt's, cue and all."""
-        out = loc(_Span(turn, a, b))
-        out["quote"] = txt[out["start"]:out["end"]]
-        return out
 
     def cue_at(t) -> int | None:
         """The txt offset of the first word a turn's moment or colour cues annotate:
@@ -122,10 +88,6 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
     planned_spans: dict[int, list[tuple[int, int]]] = {}
     # the words of each planned objection step: resistance said there is that arc's (or its raised item)
     arc_spans: dict[int, list[tuple[int, int, Any]]] = {}
-    # one `objection` item a turn: a raised objection's item, its turn's pushback folded in, or the turn's
-    # pushback said in passing as one item (turn -> items with their spans in the turn's text)
-    raising: dict[int, list[tuple[dict, int, int, str]]] = {}
-    pushback: dict[int, list[tuple[dict, int, int]]] = {}
     for b in call.beats:
         ev = by_kind.get((b.kind, b.key, b.turn))
         if ev is not None:
@@ -148,8 +110,6 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
         item = {"type": kind, "key": b.key, **loc(ev), "planned": True, "beat": b.kind}
         if b.arc:
             item["arc"] = b.arc
-        if kind == "objection" and b.kind in RAISING:
-            raising.setdefault(ev.turn, []).append((item, ev.start, ev.end, b.speaker))
         surface.append(item)
     beat_items = {(s["type"], s["turn"], s["start"], s["end"]) for s in surface}
     for e in rc.evidence:
@@ -161,21 +121,16 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
         planned = any(s < e.end and e.start < t for s, t in planned_spans.get(e.turn, ()))
         item = {"type": e.key, "key": None, **where, "planned": planned}
         if e.key == "objection":
-            # pushback in a turn where its speaker takes a planned objection step is that arc's: folded into
-            # a raised or reopened objection's own item (its lead-in, "Can I be straight with you?", and the
-            # rest of the turn's doubt), else labelled with the arc it keeps open
+            # pushback in a turn where its speaker takes a planned objection step is that arc's: the lead-in
+            # of a raised or reopened objection ("Can I be straight with you?") and the rest of the turn's doubt
+            # carry its key and arc, each sentence its own item as every signal's (the raise's own sentence is
+            # its beat's item), and so does the pushback of a turn that keeps the arc open
             steps_here = [b for _, _, b in arc_spans.get(e.turn, ()) if b.speaker == turns[e.turn].speaker]
-            if any(b.kind in RAISING for b in steps_here):
-                pushback.setdefault(e.turn, []).append((item, e.start, e.end))
-                continue
             kept = [b for s, t, b in arc_spans.get(e.turn, ()) if b.kind in KEEPS_OPEN and s < e.end and e.start < t]
-            b = next(iter(kept or [b for b in steps_here if b.kind in KEEPS_OPEN]), None)
+            b = next(iter(kept or [b for b in steps_here if b.kind in RAISING + KEEPS_OPEN]), None)
             if b is not None:
                 item["key"], item["arc"], item["planned"] = b.key, b.arc, True
-            pushback.setdefault(e.turn, []).append((item, e.start, e.end))
-            continue
         surface.append(item)
-    surface += _one_objection_a_turn(raising, pushback, spanned)
     surface.sort(key=lambda x: (x["start"], x["end"], x["type"]))
     steps = []
     for st in call.objections:

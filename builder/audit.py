@@ -189,13 +189,7 @@ def _unlabelled(call: Call, gt: dict[str, Any], turns, competitors) -> list[tupl
     spans: dict[int, list[tuple[str, int, int]]] = {}
     for s in gt.get("signals", {}).get("surface", []):
         typ = "competitor" if s["type"] == "competitor_mention" else s["type"]
-        a, b = s["start"], s["end"]
-        if typ == "objection" and "beat" in s and s["turn"] < len(turns):
-            # a planned objection's item stands for all its speaker's pushback in the turn (the ground
-            # truth folds the lead-in and the rest of the turn's doubt into it)
-            base = turns[s["turn"]][3]
-            a, b = base, base + len(turns[s["turn"]][2])
-        spans.setdefault(s["turn"], []).append((typ, a, b))
+        spans.setdefault(s["turn"], []).append((typ, s["start"], s["end"]))
     # a false start's words are said again right after it ("Should signature— should signature take longer"):
     # the sentence reads as its words said once, the fragment left out (blanked, so offsets hold)
     starts: dict[int, list[tuple[int, int]]] = {}

@@ -465,7 +465,7 @@ BUYER_SPREAD_TEMPLATES = (
     ("setup.obj.timeline", "Timing-wise"), ("setup.obj.implementation", "Is that workable"),
     ("agenda.check", "Does that flow make sense"), ("agenda.check", "Just before I start"),
     ("agenda.ok.defender", "ask me whatever you need"), ("agenda.discovery", "Here's the rough plan"),
-    ("agenda.discovery", "close on next steps"), ("agenda.signoff", "tie up the loose ends"),
+    ("agenda.discovery", "close with your questions"), ("agenda.signoff", "tie up the loose ends"),
     ("moment.neg.body", "can see the appeal of"), ("moment.neg.body", "against our own records"),
     ("moment.neg.body", "a heavy lift"), ("moment.pos.body", "the way you laid it out"),
     ("moment.seller.pos", "From what we see"),

@@ -138,7 +138,9 @@ def test_divergence_is_not_one_shape(sales):
 
 def _things(locale: str) -> list[str]:
     bank = json.loads((ROOT / "stdlib" / "phrases" / locale / "moments.json").read_text(encoding="utf-8"))
-    return sorted({t for lst in bank["moment"]["thing"].values() for t in lst}, key=len, reverse=True)
+    # what a moment is about: an objection's or the call's topic (`thing`), or a part of the product (`area`)
+    return sorted({t for part in ("thing", "area") for lst in bank["moment"].get(part, {}).values() for t in lst},
+                  key=len, reverse=True)
 
 
 def _shape(quote: str, things: list[str]) -> str | None:

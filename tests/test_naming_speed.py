@@ -399,7 +399,7 @@ def test_a_rule_checking_its_opening_boundary_after_its_first_word_matches_as_th
         phrases = [_sample(p, rnd) for _ in range(60)] + ["on", "teams", "A.B.", "Qzxvfirmaqz's"]
         said_in = _said_in(rnd, texts, phrases, 400) + ["ab", "abb c", "xab", "a b c", "b c", "ab ab c", "Ab", "AB"]
         h = _same_matches(old, new, said_in)
-        assert h > 30, (p, h)
+        assert h >= 20, (p, h)  # enough matches to compare (the count moves with the bank texts sampled: 30-40)
         hits += h
         assert [new.sub(r"<\g<0>>", t) for t in said_in] == [old.sub(r"<\g<0>>", t) for t in said_in]
     assert changed >= 15 and hits > 2000

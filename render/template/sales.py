@@ -787,6 +787,9 @@ class Sales:
             self.draft_of[id(d.slots)] = d
             q = self.last_q if i and self.sp[i - 1].side == "seller" else ""
             self.R.trace = self.keys_at[i] = []
+            if i in self.bc and self.prev_asked and i not in self.cut_in:
+                self.bc.discard(i)  # the turn before asked: a question is answered, never by "mm-hm" alone
+                self.held.discard(i)
             if i in self.bc or self._nothing_to_answer(d):
                 self._backchannel(d)
             elif d.side == "seller":
@@ -963,6 +966,10 @@ class Sales:
                     self.pending = ("chat", R.last) if q else ("chat",)
                 else:
                     d.add(d.core, R.say("open.filler", kw), (), True)
+                    if d.core[-1][0].rstrip().endswith("?") and R.bank.get("open.filler_reply"):
+                        # "Are we waiting on anyone else?" is answered (`open.filler_reply`, by the same index),
+                        # never by "mm-hm" alone; the answer knows whether a colleague joins later
+                        self.pending = ("filler_q", R.last)
                 # the seller's own news ("We just moved offices.") only right after the buyer's: it follows
                 # something personal the buyer said, never a turn about the work
                 # and now and then: the account's small talk is dealt out over its calls (`told`), so a turn
@@ -1005,7 +1012,7 @@ class Sales:
             if b.kind == "introduce_stakeholder":
                 skw["new"] = first_name(self.by_id[b.key].name) if b.key in self.by_id else kw["you"]
             if b.kind in ("objection_resolved", "objection_reopened"):
-                skw["obj"] = self.obj_topic(b.key)
+                skw["obj"] = self.obj_topic(b.key, b.arc)
             if key:
                 self._set_tail(d, R.say(key, skw))
                 self.pending = ("setup", b.kind)
@@ -1047,7 +1054,7 @@ class Sales:
             if b.key in keys:
                 return
             later = any(k == b.key and t > d.i for k, t in self.handled_later)
-            skw = dict(kw, obj=self.obj_topic(b.key))
+            skw = dict(kw, obj=self.obj_topic(b.key, b.arc))
             if d.i not in self.cut_in:  # cutting in: no "thanks for being direct" to whoever was cut off
                 d.add(d.head, R.say("obj.ack", skw))
             d.add(d.head, R.say("obj.defer_same" if later else "obj.defer", skw))
@@ -1213,9 +1220,14 @@ class Sales:
                 d.add(d.tail, R.say("disc.open.ask", self.ask(d, kw)))
                 self.pending = ("q", "open")
 
-    def obj_topic(self, key: str | None) -> str:
+    def obj_topic(self, key: str | None, arc: str | None = None) -> str:
+        """What an objection is about, as a noun phrase ("the competitive question"): of the
+        arc's facet where the bank has words for it (`obj.facet_topic`: a buyer who means to
+        build it in house is not told "the comparison with the other vendor"), at every step
+        of the arc and in every call of it (`_facet` is the arc's)."""
         R = self.R
-        k = R.first_key(f"obj.topic.{key}")
+        facet = self._facet(key, arc) if arc else None
+        k = R.first_key(*([f"obj.facet_topic.{facet}"] if facet else []), f"obj.topic.{key}")
         if k:
             return R.phrase(k)
         title = ((R.header.objections.get(key or "") or {}).get("title") or key or "").lower()
@@ -1248,7 +1260,7 @@ class Sales:
             d.add(d.core, R.say(f"agenda.{self.work}", kw), tag)
             ob = next((x for x in self.call.beats if x.kind == "objection_addressed"), None)
             if ob is not None:
-                d.add(d.core, R.say("agenda.objection", dict(kw, obj=self.obj_topic(ob.key))), (), True)
+                d.add(d.core, R.say("agenda.objection", dict(kw, obj=self.obj_topic(ob.key, ob.arc))), (), True)
             d.add(d.tail, R.say("agenda.check", self.ask(d, kw)))
             self.pending = ("agenda",)
             d.fills, d.weight = [], 0
@@ -1279,7 +1291,7 @@ class Sales:
         elif kind == "objection_addressed":
             self._address(d, b, kw, tag)
         elif kind == "objection_unaddressed":
-            skw = dict(kw, obj=self.obj_topic(b.key))
+            skw = dict(kw, obj=self.obj_topic(b.key, b.arc))
             d.add(d.core, R.say("obj.unaddressed", skw), tag)
             if not nxt:
                 self._item(d, self.next_item(), kw, (d.i + 1) in self.held)
@@ -1353,7 +1365,7 @@ class Sales:
                 who = first_name(st.get("display") or who_id) if st else first_name(who_id)
         skw = dict(kw, who=who or kw["you"])
         if ref.kind == "objection":
-            skw["obj"] = self.obj_topic(ref.key)
+            skw["obj"] = self.obj_topic(ref.key, self._arc_of(ref.key, ref.text or None))
             return R.say("reference.objection" + you, skw)
         if ref.kind == "buying_signal":
             said = R.prose.signal(ref.text.strip().rstrip(".")) if (R.prose and ref.text) else None
@@ -1389,7 +1401,7 @@ class Sales:
         if not who and by:
             st = R.hx.people.get(f"{self.call.account}.{by}")
             who = first_name(st.get("display")) if st else by
-        skw = dict(kw, obj=self.obj_topic(b.key), who=who or kw["you"])
+        skw = dict(kw, obj=self.obj_topic(b.key, b.arc), who=who or kw["you"])
         raised_here = any(x.kind in ("objection_raised", "objection_reopened") and x.key == b.key and x.turn < d.i
                           for x in self.call.beats)
         you = by in self.by_id and self._spoken_to(self.by_id[by], kw)
@@ -1409,15 +1421,17 @@ class Sales:
         options, unfit = [], False
         for res in resolutions:
             low = res.lower()
-            for entry in table:
-                if entry.get("type") in (key, "*") and any(m in low for m in entry.get("match", [])):
-                    # an answer fits the objection's facet: a buyer comparing vendors is not answered
-                    # with the cost of building it in house (an entry without `facets` fits them all)
-                    if facet is None or facet in entry.get("facets", (facet,)):
-                        options.append(entry["say"])
-                    else:
-                        unfit = True
-                    break
+            hits = [e for e in table if e.get("type") in (key, "*") and any(m in low for m in e.get("match", []))]
+            if not hits:
+                continue
+            # an answer fits the objection's facet: a buyer comparing vendors is not answered with the
+            # cost of building it in house, one defending the current tool not with "the other vendor"
+            # (an entry without `facets` fits them all; one that names the facet goes first)
+            fit = [e for e in hits if facet is None or facet in e.get("facets", (facet,))]
+            if fit:
+                options.append(min(fit, key=lambda e: facet not in e.get("facets", ()))["say"])
+            else:
+                unfit = True
         if options:
             says = rng.pick(R.r, options)
             return R.render(rng.pick(R.r, says), kw)
@@ -1528,18 +1542,36 @@ class Sales:
         else:
             phase = "open" if d.i <= self.agenda_turn + 1 else "end" if d.i >= self.ns_turn else "body"
             key = f"moment.{pol}.{phase}"
-        return R.say(key, dict(kw, thing=self._thing(d, pol, hidden)))
+        # {thing} is what the turn is about (an objection's topic too: "the business case makes sense
+        # now"); {area} a part of the product, what an effort or feature template says ("good news on
+        # {area}: most of it is already built"), each drawn only when the template says it
+        return R.say(key, dict(kw, thing=lambda: self._thing(d, pol, hidden),
+                               area=lambda: self._thing(d, pol, hidden, area=True)))
 
-    def _thing(self, d: Draft, pol: str = "pos", hidden: bool = False) -> str:
+    def _thing_key(self, topic: str, objection: bool, area: bool) -> str | None:
+        """The bank of things a topic of the turn gives: an objection's of its arc's facet
+        first (`moment.thing.build`: a buyer who means to build it in house is not asked
+        about "the side-by-side comparison"). An `area` is a part of the product or of its
+        rollout, what the effort and feature templates say ("good news on {area}: it's mostly
+        configuration"): an objection's from `moment.area`, none where the objection names
+        no part of the product (the price, the sign-off); the work's things are its parts."""
+        R = self.R
+        facet = self._facet(topic, self._arc_of(topic)) if objection else None
+        base = "moment.area" if area and objection else "moment.thing"
+        return R.first_key(*([f"{base}.{facet}"] if facet else []), f"{base}.{topic}")
+
+    def _thing(self, d: Draft, pol: str = "pos", hidden: bool = False, area: bool = False) -> str:
         """What the turn is about, as a noun phrase: the objection of its beat,
         else something of the call's work or of its objections that the call
         has already named (an opinion on "the security review" in the greeting
         comes out of nowhere), else "this". A buyer speaking well of a topic
         is never the one objecting to it in this call (unless the moment hides
-        a concern: its words and cues disagree by plan)."""
+        a concern: its words and cues disagree by plan). With `area`, a part of
+        the product (`_thing_key`)."""
         R = self.R
-        here = [f"moment.thing.{b.key}" for b in self.beats_at.get(d.i, []) if b.kind.startswith("objection_")]
-        keys = [k for k in here if R.has(k)]
+        here = [self._thing_key(b.key, True, area) for b in self.beats_at.get(d.i, [])
+                if b.kind.startswith("objection_")]
+        keys = [k for k in here if k]
         if keys:
             return R.phrase(keys[0] if len(keys) == 1 else rng.pick(R.r, keys))
         mine = {b.key for b in self.call.beats if b.kind in ("objection_raised", "objection_reopened",
@@ -1557,7 +1589,7 @@ class Sales:
             again = {b.key for b in self.call.beats if b.kind in ("objection_reopened", "objection_stalled",
                                                                   "objection_unaddressed") and b.turn < d.i}
             topics = [t for t in topics if t != "demo" and (t not in settled or t in again)]
-        named = [(k, t) for k in (f"moment.thing.{x}" for x in topics) if R.has(k)
+        named = [(k, t) for k in (self._thing_key(x, x != self.work, area) for x in topics) if k
                  for t in R.bank[k] if self._heard(_plain_tail(t))]
         if not named:
             return R.first_entry("moment.thing.said")
@@ -1675,6 +1707,12 @@ class Sales:
                 d.add(where, R.say("smalltalk.more", kw))
             self.shape(d, 0.3, 40, ["smalltalk.more"], grow=False)
             self.pending = ("chat",)
+        elif kind == "filler_q":
+            joins = any(b.kind == "introduce_stakeholder" for j, bs in self.beats_at.items() if j > d.i for b in bs)
+            d.add(where, R.say_at("open.filler_reply_join" if joins else "open.filler_reply", pend[1], kw)
+                  or R.say("agenda.ok.neutral", kw))
+            d.fills, d.weight = [], 0
+            self.pending = None
         elif kind == "ref_check":
             d.add(where, R.say(self.vkey("reference.reply", v), kw))
             self.shape(d, 0.5, 50, [self.vkey("voice.more", v)])
@@ -1995,7 +2033,7 @@ class Sales:
             self.pending = ("comp",)
             self.shape(d, 0.5 * vw, 60, [self.vkey("voice.more", v)])
         elif kind in ("objection_raised", "objection_reopened"):
-            skw = dict(kw, obj=self.obj_topic(b.key))
+            skw = dict(kw, obj=self.obj_topic(b.key, b.arc))
             if kind == "objection_reopened":
                 d.add(d.core, R.say("obj.reopen_lead", skw), tag + mtag)
             elif R.chance(0.5):
@@ -2006,13 +2044,17 @@ class Sales:
             self.pending = ("obj", b)
             self.shape(d, 0.6 * vw, 75, [self.vkey("obj.more", v)])
         elif kind == "objection_resolved":
-            skw = dict(kw, obj=self.obj_topic(b.key))
-            d.add(d.core, R.say(R.first_key(f"obj.resolved.{b.key}", "obj.resolved.generic"), skw), tag + mtag)
+            skw = dict(kw, obj=self.obj_topic(b.key, b.arc))
+            # the arc's facet settled ("building it ourselves doesn't add up"), not another's ("the
+            # side-by-side with Tallyline made it clear" to a buyer who meant to build it in house)
+            facet = self._facet(b.key, b.arc)
+            d.add(d.core, R.say(R.first_key(*([f"obj.facet_resolved.{facet}"] if facet else []),
+                                            f"obj.resolved.{b.key}", "obj.resolved.generic"), skw), tag + mtag)
             d.add(d.core, R.say(self.vkey("obj.resolved_more", v), skw), (), True)
             self.pending = ("resolved", b)
             self.shape(d, 0.5 * vw, 60, [self.vkey("voice.more", v)])
         elif kind == "objection_stalled":
-            d.add(d.core, R.say("obj.stalled", dict(kw, obj=self.obj_topic(b.key))), tag + mtag)
+            d.add(d.core, R.say("obj.stalled", dict(kw, obj=self.obj_topic(b.key, b.arc))), tag + mtag)
             self.pending = ("react",)
             self.shape(d, 0.4 * vw, 50, [self.vkey("voice.more", v)])
         elif kind == "buying_signal":
@@ -2025,6 +2067,17 @@ class Sales:
             self.shape(d, 0.4 * vw, 55, [self.vkey("voice.more", v)])
         else:
             d.add(d.core, R.say("generic.buyer", dict(kw, x=kind.replace("_", " "))), tag + mtag)
+
+    def _arc_of(self, key: str | None, by: str | None = None) -> str | None:
+        """The arc of objection `key` this call speaks of: one of its own steps, else the
+        account's arc of that objection (raised by `by`, where known): a reference to last
+        call's concern names the facet that call raised."""
+        arc = next((o.arc for o in self.call.objections if o.type == key and by in (None, o.by)), None)
+        if arc is None:
+            acct = self.R.header.account(self.call.account)
+            arcs = [a for a in (acct.arcs if acct else ()) if a.objection == key]
+            arc = next((a.id for a in arcs if by in (None, a.by)), arcs[0].id if arcs else None)
+        return arc
 
     def _facets(self, key: str | None) -> list[tuple[str, list[str]]]:
         """The facets of an objection type (`obj.facets`: a competition objection
