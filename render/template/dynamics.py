@@ -38,6 +38,7 @@ MIN_INTERRUPTED_WORDS = 10
 ALLOWANCE_SHARE = 0.025  # fillers and false starts: about 2.5 words per 100
 CUT_IN_WORDS = 4  # "Sorry, can I jump in here?"
 CUT_IN_MIN_WORDS = 8  # a cut-in says "Sorry to cut in" only before at least this many words of its own
+ASK_LEAD_P = 0.3  # a cut-in before a turn that asks something: share whose lead announces the question
 CUT_IN_TRIES = 6  # draws for a cut-in that neither thanks nor apologizes, in a turn that says one already
 NEAR = 8  # characters kept between two disfluencies ("Uh, uh," is one too many)
 # a sentence this long is heard as itself: a filler or false start never lengthens a shorter sentence to it,
@@ -287,7 +288,7 @@ def _interruptions(R, turns: list[Spoken], r) -> None:
         t, prev = turns[i], turns[i - 1]
         if i in already or t.bc or prev.bc or t.speaker == prev.speaker or t.d.gaps or t.cues:
             continue
-        if not _cuts_in_with_content(t):
+        if not _cuts_in_with_content(t) or _acknowledges(R, t.text):
             continue
         if prev.d.words < MIN_INTERRUPTED_WORDS or "close" in t.d.beats:
             continue
@@ -301,7 +302,8 @@ def _interruptions(R, turns: list[Spoken], r) -> None:
         taken = set(cand).union(already)  # looked up for each turn: a set, not the lists
         spare = [i for i in range(1, n) if i not in taken and turns[i].speaker !=
                  turns[i - 1].speaker and not turns[i].d.gaps and not turns[i].cues and turns[i - 1].d.words >= 3
-                 and not turns[i].bc and not turns[i - 1].bc]  # nobody cuts in with, or into, an "mm-hm"
+                 and not turns[i].bc and not turns[i - 1].bc  # nobody cuts in with, or into, an "mm-hm"
+                 and not _acknowledges(R, turns[i].text)]  # nor with "Sure." / "Alles klar, das hilft mir."
         chosen = _by_side(R, turns, cand, spare, want, r)
     else:
         chosen = [i for i in cand if r.random() < interrupt_chance(R, turns[i].d.p)]
@@ -314,17 +316,39 @@ def _interruptions(R, turns: list[Spoken], r) -> None:
             if t.head and t.drop_head():  # cutting in: no acknowledgment of what was cut off
                 words = t.text.count(" ") + 1
             # "Sorry to cut in" only before something to say, never before an answer or an "okay, thanks"
-            cut = R.say("dyn.cut_in") if R.has("dyn.cut_in") and not asked and words >= CUT_IN_MIN_WORDS else ""
+            # a lead that announces a question ("Sorry, can I ask something?", `dyn.cut_in_ask`) only before
+            # a turn that asks one, and then as often as one that does not; never before an acknowledgement
+            key = "dyn.cut_in_ask" if "?" in t.text and R.has("dyn.cut_in_ask") and r.random() < ASK_LEAD_P \
+                else "dyn.cut_in"
+            cut = R.say(key) if R.has(key) and not asked and words >= CUT_IN_MIN_WORDS and \
+                not _acknowledges(R, t.text) else ""
             rx = R.reacts
             if cut and rx is not None and rx.search(cut) is not None and rx.search(t.text) is not None:
                 # a turn that thanks or apologizes already cuts in without a second ("Sorry to cut in" before
                 # "Sorry, it's been a long day"): one reaction a turn (a service call's `pop.<dom>.reactions`)
-                cut = next((c for c in (R.say("dyn.cut_in") for _ in range(CUT_IN_TRIES)) if rx.search(c) is None), "")
+                cut = next((c for c in (R.say(key) for _ in range(CUT_IN_TRIES)) if rx.search(c) is None), "")
             if cut and t.free(0):
                 t.insert(0, cut + " ", ("_lock", 0, len(cut) + 1))
         if prev.bc or prev.speaker == t.speaker or asked:
             continue  # a question is let finish (a planned cut-in after a beat's own question, an early answer)
         _break_off(prev)
+
+
+@lru_cache(maxsize=None)
+def ack_rx(words: tuple[str, ...]) -> re.Pattern:
+    alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    # the word, at most two more, then a stop or comma: "Sure.", "Thanks a lot, ...", not "Right now I"
+    return re.compile(rf"(?:{alts})\b(?:[^\w.,!?]+\w+){{0,2}}?[.,!]", re.I)
+
+
+def _acknowledges(R, text: str) -> bool:
+    """Whether the turn opens by acknowledging what was said ("Sure.", "All
+    right, I'll check my mail.", "Alles klar, das hilft mir.": `dyn.acks`, a
+    service call's): such a turn answers, it does not cut in."""
+    words = R.bank.get("dyn.acks")
+    if not isinstance(words, list) or not words:
+        return False
+    return ack_rx(tuple(str(w) for w in words)).match(text.lstrip()) is not None
 
 
 def _by_side(R, turns: list[Spoken], cand: list[int], spare: list[int], want: int, r) -> list[int]:

@@ -18,6 +18,7 @@ from corpusc.plan.population import SILENCE_FILL, SILENCE_MAX_SEC, SILENCE_SHARE
 from corpusc.render.template.banks import load_bank, with_prefix
 from corpusc.render.template.classify import placeholder_name
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name, whole_words
+from corpusc.render.template.dynamics import ack_rx
 from corpusc.render.template.language import ALT, SLOT, alternation, seal, template_slots, trie
 from corpusc.render.template.lexicon import load_lexicon
 from corpusc.render.template import memo as prepared_memo
@@ -699,7 +700,8 @@ def once_keys(locale: str, dom: str, side: str) -> tuple[str, ...]:
 AGENT = "@agent"  # the mark of an agent turn's slots (`Service._agent_slots`)
 PII_SLOTS = frozenset({"phone", "new_phone", "email"})  # contact data: said only in a planned disclosure
 # the slots that hold personal data and their category (`pii` events; an address is its street and house number)
-PII_VALUES = (("name", "caller_full"), ("name", "caller"), ("name", "last"), ("date_of_birth", "dob"),
+PII_VALUES = (("name", "caller_full"), ("name", "caller"), ("name", "last"), ("name", "last_spelled"),
+              ("date_of_birth", "dob"),
               ("customer_number", "custno"), ("card_digits", "last4"), ("phone", "phone"), ("phone", "new_phone"),
               ("phone", "phone4"), ("email", "email"))
 SWITCH_FLAG, PII_FLAG = "language_switch", "pii_disclosure_flag"  # the metadata's flags a call realizes
@@ -751,6 +753,10 @@ LEAD_CHANCE = {"agent": 0.15, "caller": 0.3}
 REACT_CHANCE = {"agent": 0.45, "caller": 0.4}
 GENERIC_FILLS = 2  # asides `fit` adds to a turn of a call without a domain (its outcome said 5 after it)  # turns that open with a reaction to the turn before (`_react`)  # a sentence opened by a lead ("Also," "Well,"), by side
 RECORDING_CHANCE = 0.1  # phone calls whose agent says the recording notice at the opening
+HOLD_TRIES = 12  # draws of a hold announcement whose words claim no length the hold does not have
+# a turn's opening acknowledgement: up to seven words, no question, ended by a stop or semicolon ("Gern.",
+# "Okay, das schauen wir uns zusammen an;"), read before the recording notice (`Service._recording`)
+_ACK_LEAD = re.compile(r"(?:[^\s.;?!]+[ ,]+){0,6}[^\s.;?!]+[.;!](?= )")
 _LEAD_WORD = re.compile(r"\w+")
 TAILS_PER_CALL = 8  # closing asides (", by the way") a side says in one call: each at most once (the bank cycles)
 
@@ -1056,6 +1062,7 @@ class Service:
         R.slots.update(
             agent=agent_name, biz=biz, product=product if product and product != "Product" else biz,
             caller=first, caller_full=f"{first} {last}", last=last, sal=sal,
+            last_spelled="-".join(ch.upper() for ch in last if ch.isalpha()),  # "W-O-L-F": the surname spelled out
             phone=phone, new_phone=new_phone, phone4=re.sub(r"\D", "", phone)[-4:],
             custno=f"{rng.below(R.r, 9000) + 1000} {rng.below(R.r, 9000) + 1000}",
             old_ref=f"{rng.below(R.r, 900) + 100}-{rng.below(R.r, 9000) + 1000}", street=R.say_any(["names.street"]),
@@ -1463,6 +1470,17 @@ class Service:
                         return text
         return ""
 
+    def _answers_asked(self, s: str) -> bool:
+        """Whether the caller's line drawn last (`spoke`) is one that answers the
+        question step `s`'s agent line asked (`answers.<s>`)."""
+        R = self.R
+        table = R.bank.get(self.k(f"answers.{s}") or "") or []
+        q = self.asked.get(s)
+        if q is None or q >= len(table):
+            return True
+        orig = load_bank(R.loc).get(self.k(f"step.{s}.caller") or "") or []
+        return any(self.spoke is orig[j] for j in table[q] if isinstance(j, int) and j < len(orig))
+
     def _reply(self, s: str, kw: dict) -> str:
         """The caller's reply to the question the agent's line of step `s`
         asked (`pop.<dom>.answers.<s>`: per agent template, in bank order,
@@ -1572,7 +1590,11 @@ class Service:
         # the steps said while the agent works: a complaining caller's are the complaint's own and the admin
         # (`extra_complaint`), never a tip or an offer (an outside reader counted 29 tips and upsells in 11 of 30
         # German complaint calls: travel notices, savings plans, wallets, youth accounts)
-        ek = self.k(f"extra.{self.scen_as}", *(("extra_complaint",) if self.complains else ()), "extra")
+        # a complaint the agent settles on the call says none of the complaint's hand-on admin ("your complaint
+        # goes to our complaints team", "how should we get back to you": `extra_resolved_complaint`)
+        settled = self.complains and self.scen == "resolved_first_contact"
+        ek = self.k(f"extra.{self.scen_as}", *(("extra_resolved_complaint",) if settled else ()),
+                    *(("extra_complaint",) if self.complains else ()), "extra")
         extras = [str(s) for s in R.bank[ek]] if ek else []
         extras = [s for s in extras if s not in req and self.k(f"step.{s}.agent")]
         rng.shuffle(R.r, extras)
@@ -1664,7 +1686,11 @@ class Service:
                                        # only where the call resolves it: an escalated, transferred, called
                                        # back or redirected request was not fixed by this agent
                                        self.k(f"more.{self.intent}.{side}_fixed") if self.intent
-                                       and self.scen == "resolved_first_contact" else None, *once[2:],
+                                       and self.scen == "resolved_first_contact" else None,
+                                       # and passing the request on ("it goes straight to our complaints team",
+                                       # "I'll call you back once it's done") only where the call does not
+                                       self.k(f"more.{self.intent}.{side}_open") if self.intent
+                                       and self.scen != "resolved_first_contact" else None, *once[2:],
                                        self.k(f"more.{side}_text") if self.chat else None,
                                        self.k(f"more.{side}") if not self.tight else None] if k]
             if side == "caller" and self.mood < 0 and self.k("more.caller_upset"):
@@ -1762,8 +1788,20 @@ class Service:
                     # the identity check is labelled as what it is: the agent's request, the caller's statement;
                     # the agent's outcome (the request resolved, redirected, passed on) as the scenario's
                     self.spoke = None
-                    said = self._reply(s, kw) if side == "caller" and self.asked.get(s) is not None else ""
+                    checked = side == "caller" and self.asked.get(s) is not None
+                    said = self._reply(s, kw) if checked and s not in self.identity else ""
                     said = said or self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i)
+                    if checked and s in self.identity and said and not self._answers_asked(s):
+                        # the identity statement gives what the request asked for (`answers.<step>`: the customer
+                        # number asked, a number said; session 28's reader: 19 of 49 gave name and birth date
+                        # only): drawn as ever, then, when it does not, again from the call's own stream, so
+                        # no other draw of the call moves
+                        main, R.r = R.r, rng.stream(R.header.corpus.get("seed", 0), "render.identity", R.call.id)
+                        again = self._reply(s, kw)
+                        R.r = main
+                        if again:
+                            self.spent -= said.count(" ") + 1
+                            said = again
                     if side == "agent" and said and self.k(f"answers.{s}"):
                         orig = load_bank(R.loc).get(self.k(f"step.{s}.agent") or "") or []
                         self.asked[s] = next((j for j, t in enumerate(orig) if t is self.spoke), None)
@@ -1796,6 +1834,7 @@ class Service:
                     d.add(d.core, self.line(["filler." + side], kw, i))
             drafts.append(d)
         self.at = n  # every turn drawn: the steps stay where they are
+        self._acknowledge_complaint(drafts)
         self._recording(drafts)
         self.hold_at = self._hold_exchange(drafts, step_at)
         self._react(drafts, step_at)
@@ -2019,6 +2058,26 @@ class Service:
         drafts[a + 2].add(drafts[a + 2].head, back, (("hold", "back"),))
         return a + 2
 
+    def _acknowledge_complaint(self, drafts: list[Draft]) -> None:
+        """The agent's turn after the caller's complaint (the `complaint` the
+        caller's words state) opens by taking it in: an apology or an
+        acknowledgement (`react.complaint`), as its one reaction (the turn's
+        "Okay, got it." is left out). Session 28's reader: 21 of 36 complaint
+        calls had none in the agent's next two turns ("Die Wartezeit ... ist
+        inakzeptabel" -> "Alles klar, das schauen wir uns zusammen an")."""
+        key = self.k("react.complaint") if self.complains else None
+        if not key:
+            return
+        d = next((x for x in drafts if any(tag[0] == "complaint" for part in (x.head, x.core, x.body, x.tail)
+                                             for _, tags, _ in part for tag in tags)), None)
+        nxt = next((x for x in drafts[d.i + 1:self.close_turn] if x.side == "seller"), None) if d else None
+        if nxt is None or nxt.gaps:
+            return
+        text = self.say(key, nxt.slots)
+        if text:
+            nxt.head[:] = [x for x in nxt.head if self.reacts is None or not self.reacts.search(x[0])]
+            nxt.add(nxt.head, text)
+
     def _recording(self, drafts: list[Draft]) -> None:
         """The recording notice (`recording_voice`), on the phone in some calls:
         said at the opening, first in the agent's turn after the caller's reason,
@@ -2028,9 +2087,22 @@ class Service:
             return
         d = next((x for x in drafts[2:self.close_turn] if x.side == "seller"), None)
         text = self.say(key, d.slots) if d is not None else ""
-        if text:
+        if not text:
+            return
+        d.words += text.count(" ") + 1
+        # after the turn's acknowledgement of the caller's reason ("Gern.", "Okay, das schauen wir uns zusammen
+        # an;"), not before it (session 28 reader: 7 of 14 notices were followed by the agent's "Okay"): the
+        # turn's first words up to a stop or semicolon, when they are a short statement, stay first
+        first = d.core[0] if d.core else None
+        m = _ACK_LEAD.match(first[0]) if first is not None else None
+        words = self.R.bank.get("dyn.acks")
+        if m is None and first is not None and isinstance(words, list) and words:
+            m = ack_rx(tuple(str(w) for w in words)).match(first[0])  # "Okay, ich hole mir Ihre Daten ..."
+        if m is None or m.end() >= len(first[0]):
             d.core.insert(0, (text, (), False))
-            d.words += text.count(" ") + 1
+            return
+        ack, rest = first[0][:m.end()].rstrip()[:-1].rstrip() + ".", first[0][m.end():].lstrip()
+        d.core[0:1] = [(ack, (), False), (text, (), False), (rest[:1].upper() + rest[1:], first[1], first[2])]
 
     def _fitting(self, key: str | None, kw: dict) -> str:
         """A hold's announcement that claims no length the hold does not have
@@ -2045,9 +2117,19 @@ class Service:
         fit = fit or lst
         if not fit:
             return ""
+        # pruned alternative by alternative, a claim made of two ("[ein paar|einige] Minuten", "[a few|several]
+        # minutes") is still said: the readings are checked as said (session 28 reader: 13 of 94 holds claimed
+        # minutes before six seconds, "ein, zwei Minuten" before eight, "ich prüfe das direkt" before 150)
         if self.tight:
-            return min((R.render(t, kw) for t in fit), key=lambda x: (x.count(" "), x))
-        return R.render(fit[rng.below(R.r, len(fit))], kw)
+            said = [R.render(t, kw) for t in fit]
+            ok = [x for x in said if rx is None or not rx.search(x)] or said
+            return min(ok, key=lambda x: (x.count(" "), x))
+        text = ""
+        for _ in range(HOLD_TRIES):
+            text = R.render(fit[rng.below(R.r, len(fit))], kw)
+            if rx is None or not rx.search(text):
+                break
+        return text
 
     def _shortest(self, key: str | None, kw: dict) -> str:
         """The shortest rendering of `key`'s templates."""
