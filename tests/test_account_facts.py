@@ -210,11 +210,11 @@ ONSET = {"en-US": ["the middle of last month", "the start of the month", "last m
                    "three weeks", "easter", "a good month"],
          "de-DE": ["mitte letzten monats", "anfang des monats", "letzte[nm] monat", "zwei wochen", "frühjahr",
                    "drei wochen", "ostern", "gut einem monat"]}
-TROUBLE = re.compile(r"fee|charg|log ?in|get in|works?\b|working|problem|Gebühr|berechne|Anmeld|anmelden|reinkomm|"
+TROUBLE = re.compile(r"fee|charg|log ?in|get in(?! touch)|works?\b|working|problem|Gebühr|berechne|Anmeld|anmelden|reinkomm|"
                      r"rein\b|funktionier|geht|Problem|since then|seitdem|seither", re.I)
 AGENT_OWN = (r"(?:name|name's|details|word|knowledge|own|department|eigenen?|screen|other screen|notes|colleague|supervisor|team|desk|side|best|apologies|list|"
              r"colleagues|job|Job|Name|Wort|Teamleitung|Notizen|Bildschirm|anderen Bildschirm|Seite|Tisch|Liste|Kolleg\w*|Bestes|Daten|"
-             r"Rechner|Vermerke|Vorgesetzte[rn]?|Hand|eye)")
+             r"Rechner|Vermerke|Vorgesetzte[rn]?|Hand|eye|tip|advice|Tipp|Rat|Empfehlung)")
 AGENT_MY = re.compile(r"\b(?:my|mein|meine|meinen|meinem|meiner|meines)\s+(?!" + AGENT_OWN + r"\b)\w", re.I)
 
 
