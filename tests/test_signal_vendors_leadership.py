@@ -137,8 +137,8 @@ def test_paper_is_no_competitor(loc, text):
 def builds(tmp_path_factory):
     root = tmp_path_factory.mktemp("labels2")
     out = {}
-    for name, args in {"en": ["--calls", "200", "--seed", "11"],
-                       "de": ["--calls", "200", "--seed", "11", "--locale", "de-DE"]}.items():
+    for name, args in {"en": ["--calls", "120", "--seed", "11"],
+                       "de": ["--calls", "120", "--seed", "11", "--locale", "de-DE"]}.items():
         spec = generated_spec(root / f"{name}.corpus", *args)
         out[name] = build_spec(spec, root / name, only="transcripts,ground_truth", verify=True)
     return out
