@@ -219,7 +219,7 @@ def _document(call: Call, h: Header, mode: str, base: str, fragments: bool) -> t
     status = _status(call, trait, meta)
     # the intent the call declares: its catalog entry's, else the call's own (`intent` of its metadata: a
     # card block, not the outcome "resolved first contact"), else its scenario's name
-    intent = str(meta.get("intent") or "").replace("_", " ") if not trait.get("intent") else ""
+    intent = str(meta.get("intent") or "").replace("_", " ")
     handed = any(p.side == "seller" and p.id in TAKE_OVER for p in call.participants)  # a colleague takes over
     sc = _scenario_parts(scenario, trait, intent, handed)
     # a scenario's own criterion (callback scheduled, spam detected) is met unless
@@ -228,9 +228,9 @@ def _document(call: Call, h: Header, mode: str, base: str, fragments: bool) -> t
     aht = int(round(_num(meta, "aht_sec", "duration_sec", default=duration)))
     fcr = _bool(meta, "first_contact_resolution", _bool(meta, "FCR", status == "success"))
     interruptions = int(_num(meta, "interruptions", "Interruptions_count", default=0))
-    # the call is handed to a colleague in its words (a second seller takes over: the plan's hand-over), or its
-    # scenario's agent transfers it (a catalog entry invoking `telephony.transfer`)
-    handoff = _bool(meta, "handoff_performed", handed or "telephony.transfer" in sc.capabilities[0])
+    # the call is transferred: to a colleague in its words (the plan's hand-over), or by its scenario's agent (a
+    # catalog entry invoking `telephony.transfer`); both are in its capabilities
+    handoff = _bool(meta, "handoff_performed", "telephony.transfer" in sc.capabilities[0])
     metrics = {"aht_sec": aht, "first_contact_resolution": fcr, "interruptions": interruptions,
                "handoff_performed": handoff}
     first_response = _num(meta, "first_response_sec")

@@ -775,7 +775,7 @@ class Expander:
         self.keyed = sorted(reads) if reads <= {*self.cats, "hour", "weekday"} and not reads & written else None
         self.draws: dict[tuple, Any] = {}  # the plan (`fill`) of each key
         self.fills: dict[tuple, Any] = {}  # one per distinct list of fields
-        self.phones: dict[tuple, tuple] = {}  # reserved number blocks by locale, region and device, numbered
+        self.phones: dict[tuple, _Numbering] = {}  # the reserved numbers by locale, region and device
         self.numberings: dict[tuple, _Numbering] = {}  # by the blocks
         # the regions the spec names (`other` is none of them: it calls from the area codes of the rest)
         self.regions = frozenset(c.value for cat in pop.categoricals if cat.field == "region" for c in cat.categories)
@@ -884,18 +884,17 @@ class Expander:
         if isinstance(ratio, (int, float)) and "Silence_total_seconds" not in meta and "duration_sec" in meta:
             meta["Silence_total_seconds"] = round(ratio / 100 * float(meta["duration_sec"]), 3)
         where = (locale, str(meta.get("region") or ""), str(meta.get("device_type") or ""))
-        numbers = self.phones.get(where)
-        if numbers is None:
-            blocks = _phone_plan(*where, self.regions)
+        numbering = self.phones.get(where)
+        if numbering is None:
             # one numbering for every kind of caller calling from the same blocks (German mobiles of any
             # region): two callers of the population share a number only once it has run out of them
-            same = tuple(blocks)
+            same = tuple(_phone_plan(*where, self.regions))
             numbering = self.numberings.get(same)
             if numbering is None:
-                numbering = self.numberings[same] = _Numbering(blocks, self.seed, self.pop.name, repr(same))
-            numbers = self.phones[where] = (blocks, numbering)
-        _phone(r, numbers[0])  # (drawn as before, so the rest of the call's draws are the same)
-        meta["ANI"] = numbers[1](k)
+                numbering = self.numberings[same] = _Numbering(list(same), self.seed, self.pop.name, repr(same))
+            self.phones[where] = numbering
+        _phone(r, numbering.blocks)  # (drawn as before, so the rest of the call's draws are the same)
+        meta["ANI"] = numbering(k)
         caller_gender = "female" if r.random() < 0.5 else "male"
         duration = float(meta.get("duration_sec") or meta.get("AHT") or 120.0)
         # a chat is typed and read: a message and its reading take longer than a spoken turn

@@ -102,12 +102,10 @@ def habits(S: Any, drafts: list[Draft]) -> None:
     lo, hi = S.agenda_turn, S.ns_turn
     keep = S.keep
     proper = names(R)
-    frank = R.lex.classify.candour
     for d in drafts:
         if d.bc:
             continue
-        if frank:
-            _frank_once(R, d, frank)
+        _frank_once(R, d)
         e = by_speaker.get(d.p.id)
         if e is None:
             e = by_speaker[d.p.id] = (_habit(S, d.p.id, d.side), {})
@@ -223,22 +221,27 @@ def _phrase(phrase: str) -> tuple[frozenset[str], tuple[str, ...], tuple[str, ..
     return frozenset(_base(w) for w in p), runs, tuple(max(x, key=len) for x in parts)
 
 
+def candid(R: Any, text: str) -> bool:
+    """Whether `text` says the speaker is being frank (the locale's `candour` words, found inside words too)."""
+    low = text.lower()
+    return any(w in low for w in R.lex.classify.candour)
+
+
 @lru_cache(maxsize=16)
-def _frank_tail(tails: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern]:
-    """A sentence's tag of candour (", honestly." / ", ehrlich gesagt, so wie ..."), the stop or comma after it
-    kept; and the
-    same opening a sentence ("Honestly, " / "Ehrlich gesagt: "), its next word then opening it."""
+def _frank_tags(tails: tuple[str, ...]) -> re.Pattern:
+    """Candour said as a sentence's tag (", honestly." / ", ehrlich gesagt, so wie ...": the stop or comma
+    after it kept) or as its opener ("Honestly, " / "Ehrlich gesagt: ", group `open`: its next word then
+    opens the sentence)."""
     alt = "|".join(re.escape(t) for t in sorted(tails, key=len, reverse=True))
-    return (re.compile(rf", (?:{alt})(?=[.!?](?: |$)|, )", re.I),
-            re.compile(rf"(?:^|(?<=[.!?] ))(?:{alt})[,:] (?=\w)", re.I))
+    return re.compile(rf", (?:{alt})(?=[.!?](?: |$)|, )|(?P<open>(?:^|(?<=[.!?] ))(?:{alt})[,:] (?=\w))", re.I)
 
 
-def _frank_once(R: Any, d: Draft, frank: tuple[str, ...]) -> None:
-    """A turn's sentences as drawn, the speaker's candour said once: a sentence's closing ", honestly" after
-    the turn (or the sentence) said so already is left out ("I wouldn't change anything, honestly. We'll
-    see in a month, honestly."; "Honestly, it's gut feel, to be honest.")."""
-    tails = R.lex.classify.candour_tails
-    if not tails:
+def _frank_once(R: Any, d: Draft) -> None:
+    """A turn's sentences as drawn, the speaker's candour said once: a tag or opener of candour after the
+    turn (or the sentence) said so already is left out ("I wouldn't change anything, honestly. We'll see
+    in a month, honestly."; "Honestly, it's gut feel, to be honest.")."""
+    frank, tails = R.lex.classify.candour, R.lex.classify.candour_tails
+    if not frank or not tails:
         return
     said = False
     for part in (d.head, d.core, d.body, d.tail):
@@ -246,14 +249,14 @@ def _frank_once(R: Any, d: Draft, frank: tuple[str, ...]) -> None:
             low = text.lower()
             if not any(w in low for w in frank):
                 continue
-            tail_rx, open_rx = _frank_tail(tails)
-            cut = [m.span() for rx in (tail_rx, open_rx) for m in rx.finditer(text)
+            cut = [m for m in _frank_tags(tails).finditer(text)
                    if said or any(w in low[:m.start()] for w in frank)]
             if cut:
                 new = text
-                for a, b in sorted(cut, reverse=True):
-                    new = new[:a] + (new[b].upper() if b < len(new) and new[a:b][0].isupper() else new[b:b + 1]) + \
-                        new[b + 1:]
+                for m in reversed(cut):
+                    rest = new[m.end():]
+                    new = new[:m.start()] + (rest[:1].upper() + rest[1:] if (m.group("open") or "a")[0].isupper()
+                                             else rest)
                 R.carry(text, new)
                 d.words += new.count(" ") - text.count(" ")
                 part[k] = (new, tags, opt)
@@ -265,12 +268,9 @@ def _said_in_turn(R: Any, d: Draft, phrase: str, now: str = "") -> bool:
     phrase says the speaker is frank (the locale's `candour` words), says so already: "Honestly, our brokers
     don't love being reviewed, if I'm honest." is one hedge too many. `now`: the sentence as changed so far
     (a tag just added to it, not yet in the draft)."""
-    said = (" ".join(seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part) + " " + now).lower()
-    core = phrase.strip(" ,:").lower()
-    if core in said:
-        return True
-    frank = R.lex.classify.candour
-    return any(w in core for w in frank) and any(w in said for w in frank)
+    said = " ".join(seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part) + " " + now
+    core = phrase.strip(" ,:")
+    return core.lower() in said.lower() or (candid(R, core) and candid(R, said))
 
 
 def _names(d: Draft, you: str) -> bool:

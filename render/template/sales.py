@@ -20,7 +20,7 @@ from corpusc.render.template.drafting import (ACCEPTING, NEGATIVE_BEATS, NOT_WIT
                                              Drafter, first_name, strip_end)
 from corpusc.render.template import when
 from corpusc.render.template.signals import key_categories
-from corpusc.render.template.habits import habits
+from corpusc.render.template.habits import candid, habits
 from corpusc.render.template.naming import count_less, name_less, people_less, vocatives_less, volume_less
 from corpusc.render.template.language import ALT
 from corpusc.render.template.lexicon import load_lexicon
@@ -248,12 +248,6 @@ def _nice(x: float) -> int:
     if x < 2000:
         return int(round(x / 10.0)) * 10
     return int(round(x / 100.0)) * 100
-
-
-def _frank(R: Any, text: str) -> bool:
-    """Whether `text` says the speaker is being frank (the locale's `candour` words)."""
-    low = text.lower()
-    return any(w in low for w in R.lex.classify.candour)
 
 
 class Sales:
@@ -1637,7 +1631,7 @@ class Sales:
             ans = (R.say_at(*self._paired(f"disc.{topic}.ask", f"disc.{topic}.answer", "disc.open.answer", pend[2:3]), kw)
                    if kind == "q" else R.say(more, kw))
             if opener and not ans.lower().startswith(R.lex.classify.hedges + R.lex.classify.joins or ("\0",)) \
-                    and not (_frank(R, opener) and _frank(R, ans)):  # not "Ehrlich gesagt, ich bin ehrlich gesagt"
+                    and not (candid(R, opener) and candid(R, ans)):  # not "Ehrlich gesagt, ich bin ehrlich gesagt"
                 d.add(where, opener, (), True)  # "Kurz gesagt:" not before "Offen gesagt, ..." nor "Und ..."
             d.add(where, ans)
             if not brief:

@@ -1164,8 +1164,7 @@ class Service:
         if self.colleague is not None:  # a colleague the roster does not name is named like an agent it doesn't
             self.colleague_name = first_name(self.colleague.name)
             if placeholder_name(R.loc, self.colleague.name):
-                names = [x for x in R.bank.get(f"pop.{self.dom}.agent_names") or R.bank.get("pop.generic.agent_names")
-                         or () if isinstance(x, str) and x != agent_name]
+                names = [x for x in R.bank.get(self.k("agent_names") or "") or () if isinstance(x, str) and x != agent_name]
                 if names:
                     self.colleague_name = names[rng.below(R.r, len(names))]
         people = [agent_name] + ([self.colleague_name] if self.colleague is not None else [])
