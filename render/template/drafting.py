@@ -16,7 +16,7 @@ from corpusc.plan.model import Call, Colour, Header, Moment, Participant, fast
 from corpusc.render.model import Evidence, RenderedCall, Turn, whole
 from corpusc.render.template.banks import bank_locale, load_bank, told
 from corpusc.render.template.language import emit, template_slots, tidy
-from corpusc.render.template.lexicon import filler_pattern, load_lexicon
+from corpusc.render.template.lexicon import an_rx, filler_pattern, load_lexicon
 from corpusc.render.template.morphology import restater
 from corpusc.render.template import dynamics
 from corpusc.render.template.edits import opcodes
@@ -199,6 +199,7 @@ class Drafter:
         self.loc = bank_locale(call.locale)
         self.scope = scope_of(call)  # the lexicon scope its words are read in (a service call's amounts are no price)
         self.lex = load_lexicon(self.loc)
+        self.an = an_rx(self.lex.an_before)  # "a" said "an" before a vowel ("a {industry} firm": "an insurance")
         self.prose = restater(self.loc)  # None: the spec's English prose is not said, the banks speak
         self.bank = load_bank(self.loc)
         self.marked = marked_templates(self.loc)  # templates with their signal declarations compiled in
@@ -467,6 +468,9 @@ class Drafter:
         self.kw = saved
         raw = "".join(out)
         text = tidy(raw, cap)
+        an = self.an
+        if an is not None and an.search(text) is not None:
+            text = an.sub(r"\1n ", text)
         if acc:
             signals[text] = signals.get(text, NONE) | acc
             if outer is not None:

@@ -96,6 +96,10 @@ class Lexicon(_Frozen):
     numbers: Numbers
     money: str  # `{n}` is the grouped amount: "${n}", "{n} Euro"
     lowercase_titles: bool  # an industry's title reads lower-case inside a sentence
+    # the start of a word before which the indefinite article "a" is said "an" (English: a vowel, but not
+    # "one", "use", "uni"...): a slot's value or an alternative can follow a template's "a" ("a {industry}
+    # company" with "insurance"); "" for a locale without that rule (`an_rx`)
+    an_before: str = ""
     keep_capital: tuple[str, ...]  # words that keep a capital where a sentence part is lower-cased ("I")
     # a locale that capitalises its nouns (German) lists the words that DO lose their capital when a sentence
     # goes on after a lead or a filler ("Tja, ich habe…", never "Tja, rechnungen…" nor "Tja, sie…" for "Sie");
@@ -180,7 +184,13 @@ class Lexicon(_Frozen):
         return self.role_titles.get(s, s)
 
     def title(self, s: str) -> str:
-        return s.lower() if self.lowercase_titles else s
+        """An industry's title as said inside a sentence: lower-case where the
+        locale writes it so ("Healthcare" -> "healthcare"), but a word with a
+        capital after its first letter is an acronym or a brand and keeps its
+        spelling ("SaaS", "HVAC", "B2B")."""
+        if not self.lowercase_titles:
+            return s
+        return " ".join(w if any(c.isupper() for c in w[1:]) else w.lower() for w in s.split(" "))
 
     def lower_first(self, s: str) -> str:
         """Lower-case the first letter unless the first word is an acronym or
@@ -194,6 +204,13 @@ class Lexicon(_Frozen):
         if self.lowers and w.rstrip(",.;:?!—…").lower() not in self.lowers:
             return s
         return s[0].lower() + s[1:]
+
+
+@lru_cache(maxsize=8)
+def an_rx(before: str) -> re.Pattern | None:
+    """"a" before a word that `before` (the lexicon's `an_before`) says takes "an"; None without the rule."""
+    # a capital A only where it opens a sentence ("option A is" stays)
+    return re.compile(rf"((?<![\w'’-])a|(?:^|(?<=[.!?] ))A) (?={before})") if before else None
 
 
 @lru_cache(maxsize=16)
