@@ -47,9 +47,10 @@ def sayings(t, fill: str = "Xylo") -> list[str]:
 def test_habit_banks_never_read_as_a_signal(loc):
     bank = load_bank(loc)
     keys = [k for k in bank if k.startswith("habit.")]
-    assert len(keys) == 8
+    assert len(keys) == 10
     for k in keys:
-        assert len(bank[k]) >= 10, k  # enough for speakers to differ
+        # enough for speakers to differ (the tags of a question asking for a figure are fewer: "roughly")
+        assert len(bank[k]) >= (5 if ".qn." in k else 10), k
         for t in bank[k]:
             for s in sayings(t):
                 assert not term_categories(loc, s), (k, s)

@@ -23,6 +23,8 @@ from corpusc.render.template.dynamics import _AT_LEAST, WHOLE_WORDS
 # (bank kind, sentence type): the habit banks, `habit.<kind>.<type>.<side>`
 KINDS = ("open", "tail")
 TYPES = ("q", "s")  # a question, a statement
+# a question that asks for a figure ("How many reps...?"): its tags besides the question's (", roughly")
+FIGURE = "qn"
 FAVOURITES = (2, 5)  # how many of a bank's entries one speaker favours (lo, hi)
 MAX_REUSE = 2  # times one favourite opener or tag is said in a call
 PER_THOUGHT = 3  # sentences of a turn per chance of one more opener and tag
@@ -71,6 +73,9 @@ class Habit:
                 lst = R.bank.get(key) or []
                 k = min(len(lst), FAVOURITES[0] + rng.below(r, FAVOURITES[1] - FAVOURITES[0] + 1))
                 self.favs[f"{kind}.{typ}"] = rng.sample(r, lst, k) if lst else []
+        lst = R.bank.get(f"habit.tail.{FIGURE}.{'seller' if side == 'seller' else 'buyer'}") or []
+        k = min(len(lst), FAVOURITES[0] + rng.below(r, FAVOURITES[1] - FAVOURITES[0] + 1))
+        self.favs[f"tail.{FIGURE}"] = rng.sample(r, lst, k) if lst else []
 
 
 _CACHE: dict[tuple, tuple[Any, Habit]] = {}
@@ -278,6 +283,12 @@ def _names(d: Draft, you: str) -> bool:
     return any(you in seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part)
 
 
+def _asks_figure(R: Any, question: str) -> bool:
+    """Whether a question asks for a figure (the lexicon's `asks_figure`)."""
+    low = question.lower()
+    return any(w in low for w in R.lex.classify.asks_figure)
+
+
 def _fav(r, favs: list, used: dict[int, int]):
     """One of a speaker's favourites, none said more than MAX_REUSE times a call."""
     if not favs:
@@ -313,6 +324,8 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: 
         if text[last_start:last_end].count(" ") + 1 >= MIN_WORDS and text[last_end - 1] not in ",;:":
             typ = "q" if text[last_end] == "?" else "s"
             favs = h.favs[f"tail.{typ}"] if "tail" in todo else ()
+            if typ == "q" and "tail" in todo and _asks_figure(R, text[last_start:last_end]):
+                favs = favs + h.favs[f"tail.{FIGURE}"]  # "How many reps ..., roughly?", never "Does it fit, roughly?"
             tag = R.render(_fav(r, favs, used), kw, cap=False) if favs else ""
             if tag and (you and you in tag and _names(d, you) or _shares(tag, text, proper) or R.signals.get(tag)
                         or _placed_twice(R, tag, text[last_start:]) or _said_in_turn(R, d, tag)):

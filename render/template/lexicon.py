@@ -51,6 +51,9 @@ class Keywords(_Frozen):
     figures: dict[str, Any] = {}
     # how a sentence opens when it already hedges ("honestly", "ehrlich gesagt"): no second opener before it
     hedges: tuple[str, ...] = ()
+    # words of a question that asks for a figure ("how many", "wie lange"), lower case: only such a question
+    # takes a tag of `habit.tail.qn` (", roughly", ", im Schnitt"; habits.py), never "Does that answer it, roughly?"
+    asks_figure: tuple[str, ...] = ()
     # words by which a speaker says they are being frank ("honest", "frankly"; "ehrlich", "offen gesagt"),
     # lower case, found inside words too: a turn says so once (habits.py adds no second: "Honestly, ...,
     # if I'm honest.")
