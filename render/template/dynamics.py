@@ -529,8 +529,9 @@ def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
         return False  # "I mean," once a turn
     joins = f[-1] == ","  # the sentence goes on after the filler: its first word loses its capital
     added = 0 if f.rstrip()[-1:] in ".!?…" else len(_WORDS.findall(f))  # "Um." is a sentence of its own
+    alone = not added  # "Äh." said as a sentence of its own: never beside another such ("Äh. Gut. Na ja.")
     pos = _first(_SENT, t.text, r, lambda p: t.free(p, touch=joins and lower) and _stays(t.text, p, added)
-                 and not _LEADS_IN(t.text, p), True)
+                 and not _LEADS_IN(t.text, p) and not (alone and _bare_beside(t.text, p)), True)
     if pos is None:
         return False
     head = f[0].upper() + f[1:]
@@ -539,6 +540,22 @@ def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
     word = head.rstrip(",.!?…")
     t.insert(pos, head + " ", ("filler", 0, len(word)))
     return True
+
+
+# a sentence of one or two words ("Gut.", "Na ja.", "Alles klar!"): a listener's sound, an acknowledgement
+_BARE = re.compile(r"[\w'’-]+(?:,? [\w'’-]+)?[.!](?: |$)").match
+
+
+def _bare_beside(text: str, pos: int) -> bool:
+    """Whether the sentence starting at `pos`, or the one ending before it, is a bare word or two."""
+    if _BARE(text, pos) is not None:
+        return True
+    head = text[:pos].rstrip()
+    if head[-1:] not in (".", "!"):
+        return False
+    q = max(head.rfind(". ", 0, len(head) - 1), head.rfind("! ", 0, len(head) - 1), head.rfind("? ", 0, len(head) - 1),
+            head.rfind("] ", 0, len(head) - 1))  # after a cue ("[hesitant] Gut.") too
+    return _BARE(head, q + 2 if q >= 0 else 0) is not None
 
 
 _BEFORE: dict[str, tuple[re.Pattern, frozenset[str], re.Pattern | None]] = {}
