@@ -588,7 +588,11 @@ UNGRAMMATICAL = {
            "deckt ... abgedeckt": r"\bdeckt [^.]{0,60}\babgedeckt\b",
            "Bestellschein, das": r"\bBestellschein[^.,]{0,40}, das ich\b",
            "zugeschnitten without object": r"habe ich heute darauf zugeschnitten",
-           "jemanden, das/die": r"\bjemanden\b[^,.?!]{0,40}, (?:das|die) "},
+           "jemanden, das/die": r"\bjemanden\b[^,.?!]{0,40}, (?:das|die) ",
+           "Teil, das": r"\banderen Teil springen, das\b",
+           "umschalten, das": r"\bumschalten, das\b",
+           "Kunden/Gesprächen, die": r"\b(?:bei einem Kunden anschauen|an Ihren eigenen Gesprächen prüfen), (?:die|bei denen)\b",
+           "und wird gelöscht": r", (?:und|und erst dann) wird gelöscht\b"},
 }
 
 
@@ -600,7 +604,9 @@ def test_no_sentence_says_what_the_templates_got_wrong(builds):
     "deckt ... abgedeckt" (4), "Bestellschein ..., das ich" (5), "deshalb habe ich heute darauf zugeschnitten" (17).
     Session 29: "What saas leaders say", "a saas team" (the industry's title lower-cased whole inside a
     sentence: 40 of 300 English calls of seed 5 on 5601432), "our security lead can meet to your team" (2), "a insurance outfit", "a omnichannel call" (7); German "Gibt es jemanden bei Ihnen im Haus, das die Berichte verantwortet" (an
-    article drawn apart from its noun), "thanks for jumping on on a Monday" (2), "Welcome, Yusuf, glad you're here from your side" (9), "Anything the reps on your side need from me from
+    article drawn apart from its noun), "zu einem anderen Teil springen, das", "kurz umschalten, das", "sich das bei
+    einem Kunden anschauen, die es genau so gelaufen ist", "bekommen Sie alles als Standarddateien, und wird
+    gelöscht" (49 in two German builds of 200 calls, seed 5), "thanks for jumping on on a Monday" (2), "Welcome, Yusuf, glad you're here from your side" (9), "Anything the reps on your side need from me from
     my side?"."""
     for lang, folder in builds.items():
         found = {k: [] for k in UNGRAMMATICAL[lang]}
