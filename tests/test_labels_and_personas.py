@@ -588,7 +588,7 @@ UNGRAMMATICAL = {
            "deckt ... abgedeckt": r"\bdeckt [^.]{0,60}\babgedeckt\b",
            "Bestellschein, das": r"\bBestellschein[^.,]{0,40}, das ich\b",
            "zugeschnitten without object": r"habe ich heute darauf zugeschnitten",
-           "jemanden, das/die": r"\bjemanden\b[^,.?!]{0,40}, (?:das|die) ",
+           "jemanden, das/die": r"\bjemanden (?:bei|in) [^,.?!]{0,30}, (?:das|die) ",
            "Teil, das": r"\banderen Teil springen, das\b",
            "umschalten, das": r"\bumschalten, das\b",
            "Kunden/Gesprächen, die": r"\b(?:bei einem Kunden anschauen|an Ihren eigenen Gesprächen prüfen), (?:die|bei denen)\b",
