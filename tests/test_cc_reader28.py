@@ -217,7 +217,11 @@ WRONG = {
     "de": [r"dass Sie sich (?:\w+ )?gemeldet haben bei\b", r"\b(?:aktualisiert|geändert|umgestellt) (?:überall|für alle Konten)\b",
            r"führe Sie durch Schritt", r"\b(?:Eltern|Großeltern|Kinder) (?:war|ist|hat)\b", r"(?:würde|werde) ich (?:\w+ )?auch sperren\?",
            r"\bschaue mir (?:gerade|kurz|noch) [^.?!;,]*(?<! an)[.;]", r"\bprüfe (?:gerade|kurz|noch) [^.?!;,]* an[.,]",
-           r"\bNotizen [^.?!;]{0,20} kommt\b", r"\bnennen Sie mir bitte\b[^.?!]*, bitte\."],
+           r"\bNotizen [^.?!;]{0,20} kommt\b", r"\bnennen Sie mir bitte\b[^.?!]*, bitte\.",
+           # session 29: a paraphrase group held a verb phrase beside nouns of two genders ("Das klingt gut" ->
+           # "Das gute Idee", "keine gute Idee" -> "keine guter Tipp"; 7 in the example on 5601432)
+           r"\b(?:Das|Ein Videotermin)(?:— das)? (?:gute Idee|gute Sache|guter Tipp)\b", r"\bkeine guter\b",
+           r"\bklingt nach eine\b", r"\bist genau dem\b"],
     "en": [r"\bwant (?:change|update)\b", r"\bon filter\b", r"\bseveral (?:quick|seconds)\b",
            r"(?<!say that )(?<!say it )\bone more time\b", r"\b(?:started|see the money|register|log in|logging in) once more\b", r"\bmonth after month (?:from|since|ago)\b",
            r"\bI'm in fact\b"],
