@@ -221,7 +221,8 @@ WRONG = {
            # session 29: a paraphrase group held a verb phrase beside nouns of two genders ("Das klingt gut" ->
            # "Das gute Idee", "keine gute Idee" -> "keine guter Tipp"; 7 in the example on 5601432)
            r"\b(?:Das|Ein Videotermin)(?:— das)? (?:gute Idee|gute Sache|guter Tipp)\b", r"\bkeine guter\b",
-           r"\bklingt nach eine\b", r"\bist genau dem\b"],
+           r"\bklingt nach eine\b", r"\bist genau dem\b",
+           r"\bden Telefonservice schickt\b", r"\b(?:einen Stift|einen Kuli|etwas zum Schreiben) gemacht\b"],
     "en": [r"\bwant (?:change|update)\b", r"\bon filter\b", r"\bseveral (?:quick|seconds)\b",
            r"(?<!say that )(?<!say it )\bone more time\b", r"\b(?:started|see the money|register|log in|logging in) once more\b", r"\bmonth after month (?:from|since|ago)\b",
            r"\bI'm in fact\b"],
