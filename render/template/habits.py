@@ -283,6 +283,20 @@ def _names(d: Draft, you: str) -> bool:
     return any(you in seg[0] for part in (d.head, d.core, d.body, d.tail) for seg in part)
 
 
+_LEAD_WORD = re.compile(r"[\w'’]+, ")
+
+
+def _announces(R: Any, sentence: str) -> bool:
+    """Whether a sentence says what the speaker does next (the lexicon's `announces`), after a lead word
+    ("Okay, let me ...")."""
+    words = R.lex.classify.announces
+    if not words:
+        return False
+    low = sentence.lower()
+    m = _LEAD_WORD.match(low)
+    return low.startswith(words) or (m is not None and low.startswith(words, m.end()))
+
+
 def _asks_figure(R: Any, question: str) -> bool:
     """Whether a question asks for a figure (the lexicon's `asks_figure`)."""
     low = question.lower()
@@ -324,6 +338,8 @@ def _say(R: Any, h: Habit, d: Draft, text: str, todo, used: dict[int, int], kw: 
         if text[last_start:last_end].count(" ") + 1 >= MIN_WORDS and text[last_end - 1] not in ",;:":
             typ = "q" if text[last_end] == "?" else "s"
             favs = h.favs[f"tail.{typ}"] if "tail" in todo else ()
+            if typ == "s" and favs and _announces(R, text[last_start:last_end]):
+                favs = ()  # "Let me pull up my screen" takes no ", more or less" (the name it may take)
             if typ == "q" and "tail" in todo and _asks_figure(R, text[last_start:last_end]):
                 favs = favs + h.favs[f"tail.{FIGURE}"]  # "How many reps ..., roughly?", never "Does it fit, roughly?"
             tag = R.render(_fav(r, favs, used), kw, cap=False) if favs else ""

@@ -54,6 +54,9 @@ class Keywords(_Frozen):
     # words of a question that asks for a figure ("how many", "wie lange"), lower case: only such a question
     # takes a tag of `habit.tail.qn` (", roughly", ", im Schnitt"; habits.py), never "Does that answer it, roughly?"
     asks_figure: tuple[str, ...] = ()
+    # how a sentence opens that says what the speaker does next ("let me", "I'll", "here's"; "lassen Sie mich"),
+    # lower case: it takes no opinion tag ("Let me pull up my screen, more or less."; habits.py)
+    announces: tuple[str, ...] = ()
     # words by which a speaker says they are being frank ("honest", "frankly"; "ehrlich", "offen gesagt"),
     # lower case, found inside words too: a turn says so once (habits.py adds no second: "Honestly, ...,
     # if I'm honest.")
