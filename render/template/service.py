@@ -2162,6 +2162,8 @@ class Service:
         banks = {side: (None, None, None) if self.tight else
                  (self.k(f"tail.{side}"), self.k(f"address.{side}"), self.k(f"lead.{side}")) for side in ("agent", "caller")}
         lead_words = self._lead_words()
+        words = R.bank.get("dyn.acks")
+        acks = ack_rx(tuple(str(w) for w in words)) if isinstance(words, list) and words else None
         no_tail = _tail_not(R.loc, self.dom)  # a thanks, a goodbye: said as they are
         # an aside is a habit, not a tic: at most so many a side says in a call (`pop.*.tails_per_call.<side>`)
         tails_left = {side: self._tails_per_call(side) for side in ("agent", "caller")}
@@ -2202,9 +2204,13 @@ class Service:
                         w = text[:text.find(" ")]
                         if w[-1:].isalpha() and w.lower() in lead_words:
                             said_lead = R.phrase(lead)
-                            # never a lead whose word the turn says anyway ("Also, ... also ...")
+                            # never a lead whose word the turn says anyway ("Also, ... also ..."), nor one that
+                            # acknowledges in a turn that opened acknowledging ("Sehr gern. Vorab noch: ... Alles
+                            # klar, ich brauche ...")
                             turn = " ".join(x[0] for part in (d.head, d.core, d.body, d.tail) for x in part)
-                            if not _says_a_word_of(said_lead.lower(), turn.lower()):
+                            if not _says_a_word_of(said_lead.lower(), turn.lower()) and not (
+                                    acks is not None and acks.match(said_lead) and not turn.startswith(text)
+                                    and (acks.match(turn) or _ACK_LEAD.match(turn))):
                                 text = self._led(said_lead, text)
                     if opt and text in said:
                         d.words -= text.count(" ") + 1
