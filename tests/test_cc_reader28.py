@@ -223,7 +223,8 @@ WRONG = {
            # "Das gute Idee", "keine gute Idee" -> "keine guter Tipp"; 7 in the example on 5601432)
            r"\b(?:Das|Ein Videotermin)(?:— das)? (?:gute Idee|gute Sache|guter Tipp)\b", r"\bkeine guter\b",
            r"\bklingt nach eine\b", r"\bist genau dem\b",
-           r"\bden Telefonservice schickt\b", r"\b(?:einen Stift|einen Kuli|etwas zum Schreiben) gemacht\b"],
+           r"\bden Telefonservice schickt\b", r"\b(?:einen Stift|einen Kuli|etwas zum Schreiben) gemacht\b",
+           r"\b(?:bisher|bis jetzt) (?:Abend|Morgen|Mittag|Nachmittag)\b", r"\bdokumentiere alles (?:genau|im Detail) (?:mit|auf)\b"],
     "en": [r"\bwant (?:change|update)\b", r"\bon filter\b", r"\bseveral (?:quick|seconds)\b",
            r"(?<!say that )(?<!say it )\bone more time\b", r"\b(?:started|see the money|register|log in|logging in) once more\b", r"\bmonth after month (?:from|since|ago)\b",
            r"\bI'm in fact\b"],
@@ -367,3 +368,25 @@ def test_silence_totals_are_not_a_handful_of_values(built):
     assert len(totals) >= 50, len(totals)
     top = Counter(totals).most_common(3)
     assert top[0][1] <= max(5, len(totals) // 20), top
+
+
+# --- what a caller has to do next fits the hour of the call -----------------------------------------------
+AFTERNOON_ERRAND = re.compile(r"pick up the kids at four|kids get out of school soon|um vier die Kinder abholen", re.I)
+OFFICE_ERRAND = re.compile(r"doctor's appointment|plumber is coming|get to the post office|expected back at the office|"
+                           r"break is almost over|get back to work soon|meeting in a bit|gleich zum Arzt|gleich ein Meeting|"
+                           r"Pause ist bald vorbei|wieder ans Band|Handwerker kommt|noch zur Post", re.I)
+
+
+def test_the_callers_errand_fits_the_hour(built):
+    """Session 29: "ich muss um vier die Kinder abholen, also bitte zügig" in a call at 19:15, "der Handwerker
+    kommt jeden Moment" and "ich muss noch zur Post" at 19:00 (4 in the example on 5601432): the caller's
+    errands now have the hours they can be said in (pop_caller.json `said_between`)."""
+    bad = []
+    for cid, _, gt, turns in _calls(built):
+        hour = int(gt["start"][11:13])
+        for t in turns:
+            if t["speaker"] != "caller":
+                continue
+            if (AFTERNOON_ERRAND.search(t["text"]) and hour >= 16) or (OFFICE_ERRAND.search(t["text"]) and not 7 <= hour < 18):
+                bad.append((cid, hour, t["text"][:90]))
+    assert not bad, (len(bad), bad[:4])
