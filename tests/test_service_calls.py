@@ -130,8 +130,10 @@ def test_the_measure_sees_a_reshuffled_script():
     assert verbatim_share(other) == 0.0
 
 
-# ("ist das ein großer Schritt" is German word order, not two articles)
-LABELS = re.compile(r"\b(?:the a|a a|an a|der ein|die ein|den ein|(?<!ist )(?<!war )das ein)\b|_|small amount|"
+# ("ist das ein großer Schritt" is German word order, not two articles; so with a filler between: "Für mich
+# ist, ähm, das ein großer Schritt")
+LABELS = re.compile(r"\b(?:the a|a a|an a|der ein|die ein|den ein|(?<!ist )(?<!war )(?<!ist, ähm, )(?<!ist, äh, )das ein)\b|_|"
+                    r"small amount|"
                     r"kleiner Betrag", re.I)
 
 
