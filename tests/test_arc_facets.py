@@ -161,8 +161,8 @@ def test_german_topic_is_not_thema_bedarf(builds):
 # A risk raised as "will you still be around in three years" or "what if we leave", an implementation
 # raised as "people won't use it", was referred to in later steps by the type's general topic: "let me
 # close the loop on the compliance question", "where Bluebrook is on security and risk", "Zum Thema
-# Datenschutz", "Zum Thema Integrationsaufwand" (gen_spec --calls 300 --seed 3 on 5601432: 7 of 9 such
-# en arcs' later steps, 6 of 7 de). Now obj.facet_topic has the risk and implementation facets too.
+# Datenschutz", "Zum Thema Integrationsaufwand" (gen_spec --calls 300 --seed 3 on 5601432: 9 later steps of 10 such
+# en arcs, 6 of 7 de arcs). Now obj.facet_topic has the risk and implementation facets too.
 FACET_RAISE = {
     "en": {"exit": r"\bleave\b|get out|walk away", "viability": r"still be around|go(es)? under|stay in business",
            "adoption": r"won't use|not use it|never use"},

@@ -186,3 +186,13 @@ def test_blocks_cut_only_where_nothing_stands_across():
     bl = signals.blocks(c, "en-US")
     assert len(bl) >= 2
     assert any(c[0] in b and c[2] in b for b in bl), bl
+
+
+def test_the_charge_wording_is_labelled_pricing():
+    """The wording main left unlabelled now carries a `pricing` marker wherever it says "The charge"."""
+    key = "pop.banking.step.resolve_billing_overdraft_fee.agent"
+    src = next(s for s in banks.raw_bank("en-US")[key] if isinstance(s, str) and "[The fee|The charge]" in s)
+    sel = signals.declaration().templates["en-US"][key]
+    marked = signals._mark(compile_template(src), signals.key_categories(key), sel)
+    said = [(text, marks) for text, marks in signals.readings(marked, 1 << 20) if text.startswith("The charge")]
+    assert len(said) == 4096 and all("pricing" in marks for _, marks in said)
