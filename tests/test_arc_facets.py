@@ -155,3 +155,56 @@ def test_german_topic_is_not_thema_bedarf(builds):
     said = [f.name for f in sorted((out / "transcripts").glob("*.txt"))
             if "Thema Bedarf" in f.read_text(encoding="utf-8")]
     assert not said, said[:5]
+
+
+# ---- 3. risk and implementation arcs keep their facet's topic (session 29) --------------------------
+# A risk raised as "will you still be around in three years" or "what if we leave", an implementation
+# raised as "people won't use it", was referred to in later steps by the type's general topic: "let me
+# close the loop on the compliance question", "where Bluebrook is on security and risk", "Zum Thema
+# Datenschutz", "Zum Thema Integrationsaufwand" (gen_spec --calls 300 --seed 3 on 5601432: 9 later steps of 10 such
+# en arcs, 6 of 7 de arcs). Now obj.facet_topic has the risk and implementation facets too.
+FACET_RAISE = {
+    "en": {"exit": r"\bleave\b|get out|walk away", "viability": r"still be around|go(es)? under|stay in business",
+           "adoption": r"won't use|not use it|never use"},
+    "de": {"exit": r"kündigen|aussteigen|Ausstieg", "viability": r"noch gibt|pleite|vom Markt",
+           "adoption": r"nicht nutzen|nicht benutzen"},
+}
+# the general topic of another facet, said as the subject of a step ("on X", "about X", "Thema X")
+FACET_WRONG = {
+    "en": {"exit": r"\b(on|about|to|with) (data security|the compliance question|security and risk)\b",
+           "viability": r"\b(on|about|to|with) (data security|the compliance question|security and risk)\b",
+           "adoption": r"\b(on|about|to|with) the integration work\b"},
+    "de": {"exit": r"Thema (Datenschutz|Sicherheit)\b", "viability": r"Thema (Datenschutz|Sicherheit)\b",
+           "adoption": r"Thema Integrationsaufwand\b"},
+}
+
+
+def facet_misses(out: Path, loc: str) -> tuple[int, list[tuple]]:
+    steps = defaultdict(list)
+    for f in sorted((out / "ground_truth").glob("*.json")):
+        gt = json.loads(f.read_text(encoding="utf-8"))
+        turns = None
+        for s in gt.get("objection_steps") or ():
+            if s["objection"] in ("risk", "implementation"):
+                turns = turns or _turns(out, gt)
+                steps[s["arc"]].append((gt["call_id"], s["step"], s["quote"], turns[s["turn"]]))
+    arcs, bad = 0, []
+    for arc, st in steps.items():
+        raised = next((s for s in st if s[1] == "raised"), None)
+        if raised is None:
+            continue
+        facets = [k for k, rx in FACET_RAISE[loc].items() if re.search(rx, raised[2], re.I)]
+        if len(facets) != 1:
+            continue
+        arcs += 1
+        bad += [(arc, facets[0], cid, step, turn[:160]) for cid, step, _, turn in st
+                if step != "raised" and re.search(FACET_WRONG[loc][facets[0]], turn)]
+    return arcs, bad
+
+
+@pytest.mark.parametrize("loc", ["en", "de"])
+def test_a_risk_or_implementation_arc_keeps_its_facets_topic(builds, loc):
+    _, out = builds[loc]
+    arcs, bad = facet_misses(out, loc)
+    assert arcs >= 3, f"too few exit / viability / adoption arcs to tell ({arcs}): pick another seed"
+    assert not bad, f"{len(bad)} later steps of {arcs} arcs name another facet's topic: {bad[:4]}"

@@ -244,28 +244,46 @@ def _frank_tags(tails: tuple[str, ...]) -> re.Pattern:
 def _frank_once(R: Any, d: Draft) -> None:
     """A turn's sentences as drawn, the speaker's candour said once: a tag or opener of candour after the
     turn (or the sentence) said so already is left out ("I wouldn't change anything, honestly. We'll see
-    in a month, honestly."; "Honestly, it's gut feel, to be honest.")."""
+    in a month, honestly."; "Honestly, it's gut feel, to be honest."), and so is one before candour the
+    sentence says in its own words, which cannot go ("Ehrlich gesagt, ich bin ehrlich gesagt schon zu oft
+    enttäuscht worden" -> "Ich bin ehrlich gesagt schon ...")."""
     frank, tails = R.lex.classify.candour, R.lex.classify.candour_tails
     if not frank or not tails:
         return
+    segs = [(part, k) for part in (d.head, d.core, d.body, d.tail) for k in range(len(part))]
+    if not any(w in part[k][0].lower() for part, k in segs for w in frank):
+        return
+    rx = _frank_tags(tails)
+    # each sentence's tags and openers of candour, and whether it says candour no tag or opener holds
+    # (mid-sentence: "ich bin ehrlich gesagt schon ..."), which stays, so every tag or opener of the turn goes
+    found: list[list[re.Match]] = []
+    kept: list[bool] = []
+    for part, k in segs:
+        text = part[k][0]
+        low = text.lower()
+        ms = list(rx.finditer(text)) if any(w in low for w in frank) else []
+        for m in reversed(ms):
+            low = low[:m.start()] + " " * (m.end() - m.start()) + low[m.end():]
+        found.append(ms)
+        kept.append(any(w in low for w in frank))
     said = False
-    for part in (d.head, d.core, d.body, d.tail):
-        for k, (text, tags, opt) in enumerate(part):
-            low = text.lower()
-            if not any(w in low for w in frank):
-                continue
-            cut = [m for m in _frank_tags(tails).finditer(text)
-                   if said or any(w in low[:m.start()] for w in frank)]
-            if cut:
-                new = text
-                for m in reversed(cut):
-                    rest = new[m.end():]
-                    new = new[:m.start()] + (rest[:1].upper() + rest[1:] if (m.group("open") or "a")[0].isupper()
-                                             else rest)
-                R.carry(text, new)
-                d.words += new.count(" ") - text.count(" ")
-                part[k] = (new, tags, opt)
-            said = True
+    for i, (part, k) in enumerate(segs):
+        text, tags, opt = part[k]
+        low = text.lower()
+        if not any(w in low for w in frank):
+            continue
+        later = any(kept[i:])
+        cut = [m for m in found[i] if said or later or any(w in low[:m.start()] for w in frank)]
+        if cut:
+            new = text
+            for m in reversed(cut):
+                rest = new[m.end():]
+                new = new[:m.start()] + (rest[:1].upper() + rest[1:] if (m.group("open") or "a")[0].isupper()
+                                         else rest)
+            R.carry(text, new)
+            d.words += new.count(" ") - text.count(" ")
+            part[k] = (new, tags, opt)
+        said = True
 
 
 def _said_in_turn(R: Any, d: Draft, phrase: str, now: str = "") -> bool:

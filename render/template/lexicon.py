@@ -111,6 +111,12 @@ class Lexicon(_Frozen):
     # goes on after a lead or a filler ("Tja, ich habe…", never "Tja, rechnungen…" nor "Tja, sie…" for "Sie");
     # empty: every word but `keep_capital` and acronyms loses it (English)
     lowers: frozenset[str] = frozenset()
+    # words a sentence opens with that lose their capital only as a word of their own, a comma or stop after
+    # them ("Na ja, ja, das passt"; "ein klares Nein" keeps its noun)
+    lowers_alone: frozenset[str] = frozenset()
+    # words that, second in a sentence, make its first a verb (a verb-first sentence: "Also, versuchen wir
+    # es", "Tja, können Sie ..."): a German sentence's first word before a pronoun is no noun
+    lowers_before: frozenset[str] = frozenset()
     classify: Keywords
     restate: dict[str, Any] = {}  # data of the locale's rules restating the spec's prose (morphology.py)
     # how the locale says a job title the stdlib and the generated specs write in English ("Director of IT")
@@ -207,9 +213,19 @@ class Lexicon(_Frozen):
         w = s.split(" ", 1)[0]
         if len(w) > 1 and (w[1].isupper() or w[1].isdigit()) or w in self.keep_capital:
             return s
-        if self.lowers and w.rstrip(",.;:?!—…").lower() not in self.lowers:
+        if self.lowers and w.rstrip(",.;:?!—…").lower() not in self.lowers and not self._not_a_noun(s, w):
             return s
         return s[0].lower() + s[1:]
+
+    def _not_a_noun(self, s: str, w: str) -> bool:
+        """Whether the first word `w` of `s`, not in `lowers`, is all the same no noun: an answer word
+        said on its own (`lowers_alone` with a comma or stop after it) or the verb of a verb-first
+        sentence (the word after it one of `lowers_before`)."""
+        bare = w.rstrip(",.;:?!—…")
+        if bare != w:
+            return bare.lower() in self.lowers_alone
+        nxt = s[len(w) + 1:].split(" ", 1)[0].rstrip(",.;:?!—…")
+        return bool(nxt) and nxt in self.lowers_before and s[len(w):len(w) + 1] == " "
 
 
 @lru_cache(maxsize=8)

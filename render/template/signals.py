@@ -28,7 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from corpusc.render.template.language import ALT, SLOT, compile_template, trie
+from corpusc.render.template.language import ALT, SLOT, alternation, compile_template, trie
 from corpusc.render.template.lexicon import PHRASES, load_lexicon
 from corpusc.render.template.memo import memo
 
@@ -170,9 +170,7 @@ def _mark(t, base: frozenset[str], sel: dict[str, list[str]]):
     nodes = (t,) if isinstance(t, str) else t
     marked = _mark_nodes(nodes, sel) if sel else nodes
     # a phrase no literal holds spans alternatives ("legal] [review"): the whole template carries it
-    said: list[str] = []  # the template's sayings, spelled out once when a phrase needs them
-    whole = {c for c, phrases in sel.items() for ph in phrases
-             if not _in_literal(nodes, ph) and any(ph in x for x in (said or said.extend(sayings(t)) or said))}
+    whole = {c for c, phrases in sel.items() for ph in phrases if not _in_literal(nodes, ph) and can_say(t, ph)}
     if base or whole:
         marked = tuple((SLOT, MARK + c) for c in sorted(base | whole)) + tuple(marked)
     return t if marked == nodes else marked
@@ -527,29 +525,56 @@ def undeclared(locale: str) -> dict[str, dict[str, list[str]]]:
                     continue
                 if not _may_say_a_term(locale, src, scope):
                     continue
-                said = sayings(compile_template(src))  # a term may span alternatives
-                # the categories whose pattern finds a term in one of the sayings, asked of them all at once
-                # (joined by line breaks, `_finds_a_term`; an acronym's look-ahead reads a break as it reads
-                # a text's end): a category whose pattern finds none there finds none in any of them
-                joined = "\n".join(said)
-                if not _finds_a_term(locale, joined, scope):
-                    continue
-                live = _finding(_term_pairs(locale, scope, base), joined)
-                for text in said:
-                    for cat, rx, _ in _finding(live, text) if live else ():
-                        phrases = mine.get(cat, ())
-                        if any(ph in text for ph in phrases):
-                            continue  # said by a declared phrase: each of its terms is
-                        excepted = excepts.get(cat)
-                        spans = None
-                        for m in rx.finditer(text):
-                            if spans is None:
-                                spans = [x.span() for x in excepted.finditer(text)] if excepted is not None else ()
-                            if any(a <= m.start() and m.end() <= b for a, b in spans):
-                                continue  # said inside an `except` phrase: not this category's
-                            found = out.setdefault(k, {}).setdefault(cat, [])
-                            if m.group(0) not in found:
-                                found.append(m.group(0))
+                for cat, terms in _template_undeclared(locale, scope, base, mine, excepts, compile_template(src)):
+                    found = out.setdefault(k, {}).setdefault(cat, [])
+                    found += [x for x in terms if x not in found]
+    return out
+
+
+def _template_undeclared(locale: str, scope: str, base: frozenset[str], mine: dict[str, list[str]],
+                         excepts: dict[str, re.Pattern], c) -> list[tuple[str, list[str]]]:
+    """(category, terms) a compiled template says in some wording that neither its key (`base`) nor a
+    declared phrase of the category (`mine`, anywhere in that wording) labels, a term said inside an
+    `except` phrase of its category not counted. Every wording is read: block by block (`blocks`), a
+    term of one block counted where the block's wording holds no phrase of its category and every other
+    block has a wording without one."""
+    pairs = _term_pairs(locale, scope, base)
+    found: list[dict[str, list[str]]] = []  # block -> category -> terms, in the order said
+    said_of: list[list[str]] = []
+    for b in blocks(c, locale):
+        said = every_saying(b)
+        said_of.append(said)
+        got: dict[str, list[str]] = {}
+        found.append(got)
+        # the categories whose pattern finds a term in one of the sayings, asked of them all at once
+        # (joined by line breaks, `_finds_a_term`; an acronym's look-ahead reads a break as it reads
+        # a text's end): a category whose pattern finds none there finds none in any of them
+        joined = "\n".join(said)
+        if not _finds_a_term(locale, joined, scope):
+            continue
+        live = _finding(pairs, joined)
+        for text in said:
+            for cat, rx, _ in _finding(live, text) if live else ():
+                if any(ph in text for ph in mine.get(cat, ())):
+                    continue  # said by a declared phrase: each of its terms is
+                excepted = excepts.get(cat)
+                spans = None
+                for m in rx.finditer(text):
+                    if spans is None:
+                        spans = [x.span() for x in excepted.finditer(text)] if excepted is not None else ()
+                    if any(a <= m.start() and m.end() <= b for a, b in spans):
+                        continue  # said inside an `except` phrase: not this category's
+                    terms = got.setdefault(cat, [])
+                    if m.group(0) not in terms:
+                        terms.append(m.group(0))
+    out: list[tuple[str, list[str]]] = []
+    for i, got in enumerate(found):
+        for cat, terms in got.items():
+            phrases = mine.get(cat, ())
+            # another block whose every wording holds a declared phrase of the category labels them all
+            if all(j == i or not phrases or any(not any(ph in x for ph in phrases) for x in said)
+                   for j, said in enumerate(said_of)):
+                out.append((cat, terms))
     return out
 
 
@@ -655,15 +680,16 @@ def template_terms(locale: str, src: str) -> list[str]:
     what a slot's value brings."""
     rx = _any_term(locale)
     found: list[str] = []
-    said = sayings(compile_template(src), 1 << 16)
-    # most templates hold no term: one search of all their sayings says so (the same "{}" -> "\x00" of
-    # each, as a "{}" cannot span the line break between two)
-    if not _finds_a_term(locale, "\n".join(said).replace("{}", "\x00")):
-        return found
-    for text in said:
-        for m in rx.finditer(text.replace("{}", "\x00")):
-            if m.group(0) not in found:
-                found.append(m.group(0))
+    for b in blocks(compile_template(src), locale):  # every wording, block by block
+        said = every_saying(b)
+        # most templates hold no term: one search of all their sayings says so (the same "{}" -> "\x00" of
+        # each, as a "{}" cannot span the line break between two)
+        if not _finds_a_term(locale, "\n".join(said).replace("{}", "\x00")):
+            continue
+        for text in said:
+            for m in rx.finditer(text.replace("{}", "\x00")):
+                if m.group(0) not in found:
+                    found.append(m.group(0))
     return found
 
 
@@ -742,6 +768,127 @@ def _main(argv: list[str]) -> int:
         path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(found, indent=2, ensure_ascii=False))
     return 0
+
+
+
+# ---- a template's sayings, block by block -----------------------------------------------------------
+# A template's alternatives multiply: a big one says hundreds of thousands of wordings, too many to spell
+# out. Where nothing a check looks for (a signal term, an `except` phrase, a declared phrase: a "needle")
+# can stand across the point between two of its top-level parts, or touch it (a term's look-around reads
+# the character on the other side), whatever is found in a saying is found in one part of it or another:
+# the template splits there into blocks, each spelled out on its own, and a saying is any one saying of
+# each block in turn. Exact, not a sample: every wording of every block is read.
+
+
+@lru_cache(maxsize=None)
+def _needles(locale: str) -> tuple[re.Pattern, int, frozenset[str]]:
+    """Every needle of the locale (its terms in both scopes, their `except` phrases, its declared
+    `templates` phrases) as one pattern that matches the longest needle a text starts with; the length
+    of the longest; and every start of one, lower-cased ("" too)."""
+    rows = load_lexicon(locale).classify.signal_terms
+    words = {k for row in rows for k in row.get("keywords") or ()}
+    words |= {p for row in rows for p in row.get("except") or ()}
+    words |= {p for cats in declaration().templates.get(locale, {}).values() for ps in cats.values() for p in ps}
+    return _needle_set(frozenset(w for w in words if w))
+
+
+@lru_cache(maxsize=256)
+def _needle_set(words: frozenset[str]) -> tuple[re.Pattern, int, frozenset[str]]:
+    """`_needles` of any words."""
+    starts = frozenset(w.lower()[:i] for w in words for i in range(len(w) + 1))
+    return (re.compile(alternation(sorted(words)) or "(?!)", re.IGNORECASE),
+            max(map(len, words), default=0), starts)
+
+
+def _seq(t) -> tuple:
+    return (t,) if isinstance(t, str) else t
+
+
+@lru_cache(maxsize=1 << 14)
+def _ends(t, w: int, head: bool) -> frozenset[str]:
+    """The first (`head`) or last `w` characters of each saying of template `t` (slots as `{}`)."""
+    out = {""}
+    nodes = _seq(t)
+    for n in (reversed(nodes) if head else nodes):
+        xs = _node_ends(n, w, head)
+        if head:
+            out = {(x + o)[:w] if len(x) < w else x[:w] for x in xs for o in out}
+        else:
+            out = {(o + x)[-w:] if len(x) < w else x[-w:] for x in xs for o in out} if w else {""}
+    return frozenset(out)
+
+
+def _node_ends(n, w: int, head: bool):
+    """`_ends` of one part of a template (a literal, a slot, alternatives)."""
+    if isinstance(n, str):
+        return (n,)
+    if n[0] == SLOT:
+        return ("{}",)
+    return frozenset().union(*(_ends(a, w, head) for a in n[1]))
+
+
+def _count(t) -> int:
+    """How many sayings template `t` has (alternatives multiplied out)."""
+    p = 1
+    for n in _seq(t):
+        if not isinstance(n, str) and n[0] == ALT:
+            p *= sum(_count(a) for a in n[1])
+    return p
+
+
+def blocks(t, locale: str) -> list[tuple]:
+    """Template `t` cut where no needle of the locale (`_needles`) can stand across or touch the point
+    between two of its top-level parts, in any saying: the parts of each block, in order. What a check
+    finds in a saying (a term, an `except` phrase around it, a declared phrase) it finds in the saying's
+    part of one block, and finds the same there (a term's look-around never reaches past a cut), so the
+    blocks are read one by one: the sayings of the template are every choice of a saying of each."""
+    return _blocks(t, _needles(locale))
+
+
+def _blocks(t, needles: tuple[re.Pattern, int, frozenset[str]]) -> list[tuple]:
+    """`blocks` for any needles (`_needle_set`)."""
+    nodes = _seq(t)
+    w = needles[1]
+    if len(nodes) < 2 or not w:
+        return [nodes]
+    heads = [frozenset({""})] * (len(nodes) + 1)
+    for i in range(len(nodes) - 1, -1, -1):
+        heads[i] = frozenset((x + o)[:w] for x in _node_ends(nodes[i], w, True) for o in heads[i + 1])
+    out: list[tuple] = []
+    cur: list = []
+    tails = frozenset({""})
+    for i, n in enumerate(nodes):
+        cur.append(n)
+        tails = frozenset((o + x)[-w:] for x in _node_ends(n, w, False) for o in tails)
+        if i + 1 < len(nodes) and _clean_cut(needles, tails, heads[i + 1]):
+            out.append(tuple(cur))
+            cur = []
+    out.append(tuple(cur))
+    return out
+
+
+def _clean_cut(needles: tuple[re.Pattern, int, frozenset[str]], tails, heads) -> bool:
+    """Whether no needle stands across or touches the point between any of `tails` and any of `heads`:
+    none starts with the end of a tail (or at its end) and goes on into, or ends at, the head."""
+    rx, _, starts = needles
+    frags = {a[i:] for a in tails for i in range(len(a) + 1) if a[i:].lower() in starts}
+    for f in frags:
+        for b in heads:
+            m = rx.match(f + b)
+            if m is not None and m.end() >= len(f):
+                return False
+    return True
+
+
+def can_say(t, phrase: str) -> bool:
+    """Whether some wording of compiled template `t` says `phrase` (slots as `{}`): every wording read,
+    block by block (`blocks`, the phrase the only needle)."""
+    return any(phrase in x for b in _blocks(t, _needle_set(frozenset((phrase,)))) for x in every_saying(b))
+
+
+def every_saying(t, limit: int | None = None) -> list[str]:
+    """`sayings(t)` without a cap (or with `limit`)."""
+    return sayings(t, limit if limit is not None else 1 << 62)
 
 
 if __name__ == "__main__":
