@@ -90,7 +90,10 @@ def test_a_german_false_start_repeats_the_word_in_its_case(german_service):
                 if a.lower() != b.lower():
                     continue
                 seen += 1
-                want = a.lower() if a.lower() in de.lowers else a
+                # lower-case where the lexicon lowers the word going on a sentence (a listed word, or a verb
+                # before its pronoun: "Achten— achten Sie"), else as said the first time
+                rest = a + t.text[m.end(2):]
+                want = a.lower() if de.lower_first(rest)[:1].islower() else a
                 if b != want:
                     bad.append(m.group(0))
     assert seen >= 5
