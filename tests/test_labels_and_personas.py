@@ -700,3 +700,21 @@ def test_an_announcement_takes_no_opinion_tag(builds):
     bad = [(gt["call_id"], s) for gt, turns in calls(builds["en"]) for t in turns
            for s in re.split(r"(?<=[.?!])\s+", CUE.sub("", t[2])) if ANNOUNCES.search(s) and OPINION_TAG.search(s)]
     assert len(bad) <= 3, (len(bad), bad[:5])
+
+
+# a turn that ends asking without a question mark ("... and I wondered whether that's showing up at Willowfield."),
+# and a reply of a word or two, in this reader's words
+INDIRECT = re.compile(r"(?:I wondered|I'm curious|I was curious|ich frage mich|ich bin gespannt|mich interessiert),? "
+                      r"(?:how|whether|if|ob|wie)\b[^.?!]*\.$")
+WORD_OR_TWO = re.compile(r"^(?:\[[^\]]*\]\s*)*[A-ZÄÖÜ][\w' ,]{0,20}[.!]$")
+
+
+def test_an_indirect_question_is_not_answered_with_a_listeners_word(builds):
+    """Session 29: "I saw a piece saying SaaS had a busy January, and I wondered whether that's showing up at
+    Willowfield." -- "Right, right." (14 of 17 such turns in 200 English calls of seed 2 on d808996, 17 of 17
+    German): the small talk asked without a question mark, and the buyer, answering questions only, made a
+    listener's sound. The line now says what it hopes instead of asking."""
+    for lang, folder in builds.items():
+        bad = [(gt["call_id"], t[2][-70:], n[2]) for gt, turns in calls(folder) for t, n in zip(turns, turns[1:])
+               if t[0] != n[0] and INDIRECT.search(CUE.sub("", t[2]).strip()) and WORD_OR_TWO.match(n[2].strip())]
+        assert len(bad) <= 1, (lang, len(bad), bad[:4])
