@@ -1119,6 +1119,9 @@ class Service:
             R.slots["dob"] = R.say(dob, {"bday": bday, "month": month, "year": str(year)})
             # the caller's age, for what only some ages say (`pop.*.said_aged`)
             self.age = int(c.date[:4]) - year if c.date[:4].isdigit() else None
+        cid = str(m.get("customer_id") or "")
+        if cid:
+            first, last = self._customer(cid, fem, bool(months and dob))
         R.slots["email"] = f"{_ascii(first)}.{_ascii(last)}@example.com"  # a reserved domain (RFC 2606)
         # the team the agent hands to or asks: the back office only in a call escalated to it (the
         # `escalation` field), else the domain's specialists (reader18: 'back office' said in 23
@@ -1178,6 +1181,42 @@ class Service:
         # agent or a colleague shares is theirs to say ("hier ist Anna" to a caller named Anna Schwarz)
         own = sorted({str(sl.get(x) or "") for x in ("caller", "last")} - {""} - set(people), key=len, reverse=True)
         self.heard_rx = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, own)) + r")(?![\w-])") if own else None
+
+    def _customer(self, cid: str, fem: bool, born: bool) -> tuple[str, str]:
+        """The caller as the customer the plan names (`customer_id`, plan/population.py `_Repeats`): their
+        names, title, address, birth date and customer number drawn from the customer's own stream, so a
+        repeat caller is the caller of the call they repeat, and the number they give is the metadata's.
+        The slots are drawn as ever first (no other draw of the call moves), then these replace them."""
+        R, sl = self.R, self.R.slots
+        main_r, R.r = R.r, rng.stream(R.header.corpus.get("seed", 0), "render.customer", cid)
+        try:
+            def one(*keys: str) -> str:
+                key = R.first_key(*keys)
+                lst = [x for x in R.bank.get(key) or () if isinstance(x, str)] if key else []
+                return R.render(lst[rng.below(R.r, len(lst))], cap=False) if lst else ""
+            first = one("names.first_f" if fem else "names.first_m", "names.first") or str(sl.get("caller") or "")
+            last = one("names.last") or str(sl.get("last") or "")
+            if sl.get("sal"):
+                sl["sal"] = one("names.sal_f" if fem else "names.sal_m") or sl["sal"]
+            sl.update(caller=first, caller_full=f"{first} {last}", last=last,
+                      last_spelled="-".join(ch.upper() for ch in last if ch.isalpha()),
+                      custno=f"{cid[:4]} {cid[4:]}" if len(cid) == 8 else cid,
+                      street=one("names.street") or sl.get("street"), house=self._house(),
+                      town=one(f"pop.{self.dom}.towns", "names.town") or sl.get("town"))
+            if born:  # the birthday, as `_slots` draws it
+                months = R.bank.get(f"pop.{self.dom}.months")
+                bday, month, year = str(1 + rng.below(R.r, 28)), months[0][rng.below(R.r, 12)], 1940 + rng.below(R.r, 63)
+                forms = R.bank[self.k("dob")]
+                sl["dob"] = R.render(forms[rng.below(R.r, len(forms))], {"bday": bday, "month": month, "year": str(year)})
+                c = self.call
+                self.age = int(c.date[:4]) - year if c.date[:4].isdigit() else None
+        finally:
+            R.r = main_r
+        for _ in range(5):  # the technician is someone else (as `_slots` draws them)
+            if sl["tech"] not in (first, sl.get("agent")):
+                break
+            sl["tech"] = R.say_any(["names.first"])
+        return first, last
 
     def _house(self) -> str:
         """A house number in the locale's range (`pop.*.house`: [lowest, highest]; a German street has no
