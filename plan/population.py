@@ -1048,6 +1048,9 @@ class _Repeats:
         first = dt.date.fromisoformat(ex.pop.window_start)
         span = rule.hours * 3600
         days = rule.hours // 24
+        # the weekdays the population takes calls on (those of its window's days with calls): an earlier
+        # contact before the corpus falls on one of them (no Sunday call to a bank open on weekdays)
+        open_days = {d.weekday() for d, c in day_counts(ex.pop) if c}
         latest: dict[str, list[int]] = {}  # per language: calls in time order (a repeated call marked `done`)
         lo: dict[str, int] = {}
         done = bytearray(n)
@@ -1098,7 +1101,8 @@ class _Repeats:
                     self.gap[k] = (date - ex.days[ex.day_of[best]]).days
                     done[best] = 1  # the caller's latest call is now this one
                 else:
-                    before = [g for g in range(1, days + 1) if (date - dt.timedelta(days=g)) < first]
+                    before = [g for g in range(1, days + 1) if (date - dt.timedelta(days=g)) < first and
+                              (date - dt.timedelta(days=g)).weekday() in open_days]
                     if before:
                         self.link[k] = -1
                         self.gap[k] = before[rng.below(rng.stream(ex.seed, "population", ex.pop.name, "repeat",
@@ -1137,6 +1141,10 @@ class _Repeats:
         meta["customer_id"] = customer_id(self.ex.seed, self.ex.pop.name, root)
         meta["repeat_of"] = f"{self.ex.pop.name}.{link + 1:0{self.ex.width}d}" if link >= 0 else None
         meta["days_since_previous_contact"] = self.gap[k] if link >= -1 else None
+        # what the earlier contact was about: the call repeated's intent (before the corpus: this one's)
+        intents = ex.cats.get("intent")
+        meta["previous_contact_intent"] = (intents[0][intents[1][link]] if link >= 0 else meta.get("intent")) \
+            if intents is not None and link >= -1 else None
         return gender
 
 

@@ -1242,7 +1242,13 @@ class Service:
             key = self.k("causes.default")  # a population without a domain: what goes wrong in any service line
         rows = [r for r in (self.R.bank.get(key) or ()) if isinstance(r, list) and r] if key else []
         ok = [str(r[0]) for r in rows if all(_holds(self.meta, r[j], r[j + 1]) for j in range(1, len(r) - 1, 2))]
-        return ok[rng.below(self.R.r, len(ok))] if ok else ""
+        if not ok:
+            return ""
+        i = rng.below(self.R.r, len(ok))
+        cid = str(self.meta.get("customer_id") or "")
+        if cid:  # the customer's own cause of the intent: a repeat about the same matter is about the same trouble
+            i = rng.below(rng.stream(self.R.header.corpus.get("seed", 0), "render.cause", cid, self.intent), len(ok))
+        return ok[i]
 
     def _contradicts(self, text: str, kw: dict | None) -> bool:
         """Whether a sentence (the caller's or the agent's) says a fact other
@@ -1787,6 +1793,8 @@ class Service:
                     d.add(d.core, said, tag + ((("cause", self.cause),) if told else ()))
                     # the transfers before this call, labelled (a filler never splits "passed me on")
                     d.add(d.core, self._transferred_in(kw), (("handover", "earlier"),))
+                    # a repeat contact: the caller says they were in touch before (`_recontact`)
+                    d.add(d.core, self._recontact("caller", kw), (("repeat_contact", "statement"),))
                     cat = str(self.meta.get("complaint_category") or "")
                     if cat:  # the planned complaint, in the caller's words (none for `no_complaint`: no bank)
                         d.add(d.core, self.say(self.k(f"complaint.{cat}"), kw), (("complaint", cat),))
@@ -1856,6 +1864,8 @@ class Service:
                           (("identity", "request" if side == "agent" else "statement"),) if s in self.identity else
                           (("outcome", self.scen),) if s == self.outcome and side == "agent" and not self.handing_over
                           else ())
+                    if i == self.verified and side == "agent":  # the account open: the agent may see the earlier contact
+                        d.add(d.core, self._recontact("agent", kw), (("repeat_contact", "acknowledgement"),))
                     if i < self.verified and side == "agent":
                         d.fills = []  # nothing of the account is said before the caller is verified
                     if side == "agent" and s in self.after:
@@ -2173,6 +2183,33 @@ class Service:
         """The shortest rendering of `key`'s templates."""
         texts = [self.R.render(t, kw) for t in (self.R.bank.get(key) or ())] if key else []
         return min(texts, key=lambda x: (x.count(" "), x)) if texts else ""
+
+    def _recontact(self, side: str, kw: dict) -> str:
+        """A repeat contact in `side`'s words (`pop.*.recontact`): the caller says when they were in touch
+        before and, when the earlier contact was about another matter, what about; the agent, in some
+        calls, that they see it. The day is the plan's (`days_since_previous_contact`: 0 the same day, 1
+        yesterday, 2 or 3 a weekday's name). Drawn from the call's own stream: no other draw moves."""
+        R, m = self.R, self.meta
+        days = m.get("days_since_previous_contact")
+        if not isinstance(days, int) or isinstance(days, bool) or not self.k(f"recontact.when.{days}"):
+            return ""
+        main, R.r = R.r, rng.stream(R.header.corpus.get("seed", 0), "render.recontact", side, R.call.id)
+        veto, R.veto = R.veto, None  # said whatever the story said before: the flag is the plan's
+        try:
+            if "prev_when" not in R.slots:
+                wd = WEEKDAYS.index(self.call.weekday) if self.call.weekday in WEEKDAYS else 0
+                weekdays = R.bank.get("cal.weekdays") or [""] * 7
+                R.slots["prev_weekday"] = weekdays[(wd - days) % 7]
+                R.slots["prev_when"] = R.phrase(self.k(f"recontact.when.{days}"))
+            if side == "agent":
+                return self.say(self.k("recontact.agent"), kw) if R.chance(0.6) else ""
+            before = str(m.get("previous_contact_intent") or self.intent)
+            if before == self.intent:
+                return self.say(self.k("recontact.caller_same"), kw)
+            R.slots["prev_topic"] = R.phrase(self.k(f"recontact.topic.{before}", "recontact.topic.default"))
+            return self.say(self.k("recontact.caller_other"), kw)
+        finally:
+            R.r, R.veto = main, veto
 
     def _transferred_in(self, kw: dict) -> str:
         """Transfers the metadata counts that the call does not play (the
