@@ -969,6 +969,7 @@ class Service:
         self.step_at: dict[int, str] = {}  # the agent's step per turn (run)
         self.asked: dict[str, int | None] = {}  # the question (template, in bank order) the agent's step asked (`_reply`)
         self.spoke: Any = None  # the template `say` spoke last
+        self.acked = False  # whether the agent's turn that may see an earlier contact has come (`_recontact`)
         self.at = 0
         self.drafts: list[Draft] = []
         self.cause = self._cause()
@@ -1675,6 +1676,11 @@ class Service:
         repeat = not self.chat and not self.tight and len(agent_turns) >= (6 if self.hold > 0 else 4) and bool(
             self.k("repeat.caller") and self.k("repeat.agent")) and R.chance(0.3)
         steps = self._steps(len(agent_turns) - repeat)
+        if "spelling" in steps[1:] and steps[0] in self.identity:
+            # the surname spelled right after the caller gives it, before the agent says it (session 29's
+            # reader: 15 of 16 spelling requests came after the agent had called the caller by it)
+            steps.remove("spelling")
+            steps.insert(1, "spelling")
         if repeat:
             at = [j for j, st in enumerate(steps[:-1]) if st != "hold" and j + 1 < len(agent_turns)]
             if at:
@@ -1864,7 +1870,9 @@ class Service:
                           (("identity", "request" if side == "agent" else "statement"),) if s in self.identity else
                           (("outcome", self.scen),) if s == self.outcome and side == "agent" and not self.handing_over
                           else ())
-                    if i == self.verified and side == "agent":  # the account open: the agent may see the earlier contact
+                    if side == "agent" and i >= self.verified and not self.acked and s not in ("spelling", "hold"):
+                        # the account open (and the name spelled): the agent may see the earlier contact
+                        self.acked = True
                         d.add(d.core, self._recontact("agent", kw), (("repeat_contact", "acknowledgement"),))
                     if i < self.verified and side == "agent":
                         d.fills = []  # nothing of the account is said before the caller is verified
