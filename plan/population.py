@@ -1011,14 +1011,16 @@ class Expander:
 #   earlier call of the same language in that window, the repeat's caller is that call's caller (the
 #   same customer, number, gender and so name and birth date: `customer_id` says who), the metadata's
 #   `repeat_of` names that call and `days_since_previous_contact` the days between their local dates;
-#   the earlier call is the caller's latest (a call repeated once is not repeated again: its repeat is),
+#   the earlier call is the caller's latest (a call repeated once is not repeated again: its repeat is;
+#   `repeated_by` names a call's repeat),
 #   one that left something open (FCR false) about the same intent where there is one, else one about a
 #   related intent (`repeat.related`); never a call resolved at first contact about the same intent
 #   (it would not be a first-contact resolution). Where none fits and the window reaches before the
 #   corpus's first day, the earlier contact lies before the corpus: `repeat_of` null, the days drawn among
 #   those before the first day. Where neither can be, the flag is cleared (the call is no repeat). The
 #   rest of the calls are first contacts of callers of their own.
-REPEAT_SCAN = 256  # the fewest earlier calls of its language a repeat looks at (the latest first)
+REPEAT_SCAN = 256  # the most earlier calls of its language a repeat looks at (the latest first)
+REPEAT_PROBE = 64  # the most numbers a first caller's numbering moves on to find one not called from in the window
 
 
 class _Repeats:
@@ -1030,12 +1032,13 @@ class _Repeats:
     held. A pure function of the plan and the seed: every build worker
     works out the same."""
 
-    __slots__ = ("ex", "rule", "link", "root", "gap", "gender", "shift")
+    __slots__ = ("ex", "rule", "link", "root", "gap", "gender", "shift", "next")
 
     def __init__(self, ex: Expander, rule: RepeatRule):
         self.ex, self.rule = ex, rule
         n = len(ex)
         self.link = array("i", [-2]) * n
+        self.next = array("i", [-1]) * n  # the later call that repeats this one (-1: none)
         self.root = array("I", range(n))
         self.gap = bytearray(n)
         self.gender = bytearray(n)  # 1: the call's own caller is a woman (the plan's draw)
@@ -1056,6 +1059,10 @@ class _Repeats:
         done = bytearray(n)
         opened = bytearray(n)  # 1: the call left something open (FCR false, or no FCR said)
         intents = ex.cats.get("intent")
+        iarr = intents[1] if intents is not None else None
+        names = intents[0] if intents is not None else [""]
+        fits = [[rule.fits(a, b) for b in names] for a in names]  # by the intents' value indices: earlier, later
+        seg, reg = (ex.cats[f][1] if f in ex.cats else None for f in ("customer_segment", "region"))
         kinds: dict[tuple[str, str, str], int] = {}  # the number blocks of each (locale, region, device)
         plan_of = array("H", bytes(2 * n))
         when = array("q", bytes(8 * n))
@@ -1080,23 +1087,26 @@ class _Repeats:
                 while lo.get(locale, 0) < len(mine) and when[mine[lo.get(locale, 0)]] <= when[k] - span:
                     lo[locale] = lo.get(locale, 0) + 1
                 best, rank, seen = -1, None, 0
-                intent = str(meta.get("intent") or "")
+                ik = iarr[k] if iarr is not None else 0
                 for j in reversed(mine[lo.get(locale, 0):]):
                     if done[j]:
                         continue
                     seen += 1
                     if seen > REPEAT_SCAN:
                         break
-                    other = intents[0][intents[1][j]] if intents is not None else ""
-                    same = other == intent
-                    if not rule.fits(other, intent) or (same and not opened[j]) or plan_of[j] != plan_of[k]:
-                        continue  # unrelated, resolved at first contact, or a number of another kind: no repeat of it
-                    key = (0 if same else 1 if opened[j] else 2, not _same_cat(ex, "customer_segment", j, k),
-                           not _same_cat(ex, "region", j, k))
+                    ij = iarr[j] if iarr is not None else 0
+                    same = ij == ik
+                    if plan_of[j] != plan_of[k] or not fits[ij][ik] or (same and not opened[j]):
+                        continue  # a number of another kind, unrelated, or resolved at first contact: no repeat of it
+                    key = (0 if same else 1 if opened[j] else 2, seg is not None and seg[j] != seg[k],
+                           reg is not None and reg[j] != reg[k])
                     if rank is None or key < rank:
                         best, rank = j, key
+                        if key == (0, False, False):
+                            break  # none fits better
                 if best >= 0:
                     self.link[k] = best
+                    self.next[best] = k
                     self.root[k] = self.root[best]
                     self.gap[k] = (date - ex.days[ex.day_of[best]]).days
                     done[best] = 1  # the caller's latest call is now this one
@@ -1111,7 +1121,7 @@ class _Repeats:
                         self.link[k] = -3
             root = self.root[k]
             if root == k:
-                for step in range(numbering.n):
+                for step in range(min(numbering.n, REPEAT_PROBE)):
                     u = used.get(numbering(k + step))
                     if u is None or u[1] == k or u[0] <= when[k] - span:
                         self.shift[k] = step
@@ -1140,17 +1150,14 @@ class _Repeats:
             meta["ANI"] = ex._numbering(ex._where(k))(k + self.shift[k])
         meta["customer_id"] = customer_id(self.ex.seed, self.ex.pop.name, root)
         meta["repeat_of"] = f"{self.ex.pop.name}.{link + 1:0{self.ex.width}d}" if link >= 0 else None
+        later = self.next[k]
+        meta["repeated_by"] = f"{self.ex.pop.name}.{later + 1:0{self.ex.width}d}" if later >= 0 else None
         meta["days_since_previous_contact"] = self.gap[k] if link >= -1 else None
         # what the earlier contact was about: the call repeated's intent (before the corpus: this one's)
         intents = ex.cats.get("intent")
         meta["previous_contact_intent"] = (intents[0][intents[1][link]] if link >= 0 else meta.get("intent")) \
             if intents is not None and link >= -1 else None
         return gender
-
-
-def _same_cat(ex: Expander, field: str, j: int, k: int) -> bool:
-    cat = ex.cats.get(field)
-    return cat is None or cat[1][j] == cat[1][k]
 
 
 def customer_id(seed: int, pop: str, root: int) -> str:

@@ -1121,8 +1121,10 @@ class Service:
             # the caller's age, for what only some ages say (`pop.*.said_aged`)
             self.age = int(c.date[:4]) - year if c.date[:4].isdigit() else None
         cid = str(m.get("customer_id") or "")
-        if cid:
+        if cid and (m.get("repeat_of") or m.get("repeated_by")):  # one customer in two calls (`_customer`)
             first, last = self._customer(cid, fem, bool(months and dob))
+        elif len(cid) == 8:  # a caller of one call: the customer number the metadata says
+            R.slots["custno"] = f"{cid[:4]} {cid[4:]}"
         R.slots["email"] = f"{_ascii(first)}.{_ascii(last)}@example.com"  # a reserved domain (RFC 2606)
         # the team the agent hands to or asks: the back office only in a call escalated to it (the
         # `escalation` field), else the domain's specialists (reader18: 'back office' said in 23
@@ -1247,7 +1249,8 @@ class Service:
             return ""
         i = rng.below(self.R.r, len(ok))
         cid = str(self.meta.get("customer_id") or "")
-        if cid:  # the customer's own cause of the intent: a repeat about the same matter is about the same trouble
+        if cid and (self.meta.get("repeat_of") or self.meta.get("repeated_by")):
+            # the customer's own cause of the intent: a repeat about the same matter is about the same trouble
             i = rng.below(rng.stream(self.R.header.corpus.get("seed", 0), "render.cause", cid, self.intent), len(ok))
         return ok[i]
 
@@ -1848,8 +1851,13 @@ class Service:
                         # number asked, a number said; session 28's reader: 19 of 49 gave name and birth date
                         # only): drawn as ever, then, when it does not, again from the call's own stream, so
                         # no other draw of the call moves
-                        main, R.r = R.r, rng.stream(R.header.corpus.get("seed", 0), "render.identity", R.call.id)
-                        again = self._reply(s, kw)
+                        main = R.r
+                        for attempt in range(4):  # (a few streams of its own: one alone left 1 in 48 without the number)
+                            R.r = rng.stream(R.header.corpus.get("seed", 0), "render.identity", R.call.id,
+                                             *((str(attempt),) if attempt else ()))
+                            again = self._reply(s, kw)
+                            if not again or self._answers_asked(s):
+                                break
                         R.r = main
                         if again:
                             self.spent -= said.count(" ") + 1
@@ -1871,9 +1879,14 @@ class Service:
                           (("outcome", self.scen),) if s == self.outcome and side == "agent" and not self.handing_over
                           else ())
                     if side == "agent" and i >= self.verified and not self.acked and s not in ("spelling", "hold"):
-                        # the account open (and the name spelled): the agent may see the earlier contact
+                        # the account open (and the name spelled): the agent may see the earlier contact, said
+                        # before the step's question when the step asks one (the caller answers the question)
                         self.acked = True
-                        d.add(d.core, self._recontact("agent", kw), (("repeat_contact", "acknowledgement"),))
+                        seen = self._recontact("agent", kw)
+                        if seen:
+                            at = len(d.core) - 1 if said.rstrip().endswith("?") and d.core else len(d.core)
+                            d.core.insert(at, (seen, (("repeat_contact", "acknowledgement"),), False))
+                            d.words += seen.count(" ") + 1
                     if i < self.verified and side == "agent":
                         d.fills = []  # nothing of the account is said before the caller is verified
                     if side == "agent" and s in self.after:
@@ -2208,7 +2221,8 @@ class Service:
                 wd = WEEKDAYS.index(self.call.weekday) if self.call.weekday in WEEKDAYS else 0
                 weekdays = R.bank.get("cal.weekdays") or [""] * 7
                 R.slots["prev_weekday"] = weekdays[(wd - days) % 7]
-                R.slots["prev_when"] = R.phrase(self.k(f"recontact.when.{days}"))
+                R.slots["prev_when"] = when = R.phrase(self.k(f"recontact.when.{days}"))
+                R.slots["prev_when_cap"] = when[:1].upper() + when[1:]  # (opening a sentence)
             if side == "agent":
                 return self.say(self.k("recontact.agent"), kw) if R.chance(0.6) else ""
             before = str(m.get("previous_contact_intent") or self.intent)
