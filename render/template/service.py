@@ -2077,7 +2077,8 @@ class Service:
                   (("handover", "pickup" if first else "close"),))
         else:
             picked = any(p is self.colleague for p in self.sp[self.close_turn + 1:i])
-            d.add(d.core, self.say(self.k("handover.reply" if picked else "handover.ok"), kw))
+            d.add(d.core, self.say(self.k("handover.reply" if picked else "handover.ok"), kw) or
+                  self.say(self.k("filler.caller"), kw))  # (every reply vetoed: a plain word, never an empty turn)
         d.fills = []
 
     def _hold_exchange(self, drafts: list[Draft], step_at: dict[int, str]) -> int | None:
