@@ -1851,13 +1851,8 @@ class Service:
                         # number asked, a number said; session 28's reader: 19 of 49 gave name and birth date
                         # only): drawn as ever, then, when it does not, again from the call's own stream, so
                         # no other draw of the call moves
-                        main = R.r
-                        for attempt in range(4):  # (a few streams of its own: one alone left 1 in 48 without the number)
-                            R.r = rng.stream(R.header.corpus.get("seed", 0), "render.identity", R.call.id,
-                                             *((str(attempt),) if attempt else ()))
-                            again = self._reply(s, kw)
-                            if not again or self._answers_asked(s):
-                                break
+                        main, R.r = R.r, rng.stream(R.header.corpus.get("seed", 0), "render.identity", R.call.id)
+                        again = self._reply(s, kw)
                         R.r = main
                         if again:
                             self.spent -= said.count(" ") + 1
