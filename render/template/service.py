@@ -2212,6 +2212,7 @@ class Service:
             return ""
         main, R.r = R.r, rng.stream(R.header.corpus.get("seed", 0), "render.recontact", side, R.call.id)
         veto, R.veto = R.veto, None  # said whatever the story said before: the flag is the plan's
+        spoke = self.spoke  # (the step's template stays the one whose answers the caller gives)
         try:
             if "prev_when" not in R.slots:
                 wd = WEEKDAYS.index(self.call.weekday) if self.call.weekday in WEEKDAYS else 0
@@ -2227,7 +2228,7 @@ class Service:
             R.slots["prev_topic"] = R.phrase(self.k(f"recontact.topic.{before}", "recontact.topic.default"))
             return self.say(self.k("recontact.caller_other"), kw)
         finally:
-            R.r, R.veto = main, veto
+            R.r, R.veto, self.spoke = main, veto, spoke
 
     def _transferred_in(self, kw: dict) -> str:
         """Transfers the metadata counts that the call does not play (the
