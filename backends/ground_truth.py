@@ -236,7 +236,7 @@ def ground_truth(call: Call, rc: RenderedCall, h: Header) -> dict[str, Any]:
 
 
 EVENT_KINDS = ("cause", "complaint", "hold", "handover", "identity", "language_switch", "outcome", "pii",
-               "pii_disclosure")
+               "pii_disclosure", "repeat_contact")
 
 
 def overlap_seconds(t, over) -> float:

@@ -343,6 +343,20 @@ class NpsBound(BaseModel):
             (self.sentiment_above is None or s > self.sentiment_above) and (self.fcr is None or fcr is self.fcr)
 
 
+class RepeatRule(BaseModel):
+    """Which flag marks a repeat contact and in how many hours (`repeat` of
+    stdlib/domains/plot.json), and per intent the intents a caller calls
+    about again (`related`, read both ways)."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    field: str
+    hours: int = Field(72, ge=1, le=24 * 31)
+    related: dict[str, frozenset[str]] = {}
+
+    def fits(self, earlier: str, later: str) -> bool:
+        """Whether a caller who called about `earlier` may call again about `later`: the same intent or a related one."""
+        return earlier == later or later in self.related.get(earlier, ()) or earlier in self.related.get(later, ())
+
+
 class PlotRules(BaseModel):
     """One population domain's plot rules (stdlib/domains/plot.json, `*`
     with the domain's entries added over it), validated when read: a share
@@ -355,6 +369,7 @@ class PlotRules(BaseModel):
     routes: dict[str, frozenset[str]]
     min_turns: int = Field(4, ge=2)  # the fewest turns a call has (the outcome needs room: `min_turns` of plot.json)
     nps_bounds: tuple[NpsBound, ...] = ()  # the NPS band a call's sentiment and resolution allow (`nps_bound`)
+    repeat: RepeatRule | None = None  # the flag of a repeat contact and its window (`_Repeats`)
 
     @field_validator("hold_share")
     @classmethod
@@ -789,6 +804,10 @@ class Expander:
         self.silence_stream = rng.streams(prog.corpus.seed, "population", pop.name, "silence")
         # frozen parts many calls share (participants, beats), made once each
         self.shared: dict[tuple, Any] = {}
+        # the repeat contacts: which earlier call each flagged call repeats, and whose caller it is
+        rule = plot_rules(pop.domain).repeat
+        declared = {f.name for f in pop.fields} | {f.name for w in pop.whens for f in w.fields}
+        self.repeats = _Repeats(self, rule) if rule is not None and rule.field in declared else None
 
     def __len__(self) -> int:
         return len(self.secs)
@@ -857,13 +876,10 @@ class Expander:
         for f in derived:
             meta[f.name] = meta.get(f.derived_from)
 
-    def _call(self, k: int, when) -> Call:
-        pop = self.pop
-        call_id = f"{pop.name}.{k + 1:0{self.width}d}"
+    def _drawn(self, k: int, hour: int, wd: str) -> tuple[Any, dict[str, Any]]:
+        """Call k's stream and its categories and drawn fields (before the plot agrees them)."""
         r = self.stream(str(k))
-        d, t, start, start_utc, wd = when
         meta: dict[str, Any] = {name: values[arr[k]] for name, (values, arr) in self.cats.items()}
-        hour = int(t[:2])
         if self.keyed is not None:
             key = tuple(hour if x == "hour" else wd if x == "weekday" else meta[x] for x in self.keyed)
             plan = self.draws.get(key)
@@ -872,8 +888,37 @@ class Expander:
             plan(r.random, meta)
         else:
             self._sample(r, meta, dict(meta, hour=hour, weekday=wd))
+        return r, meta
+
+    def _locale(self, meta: dict[str, Any]) -> str:
         language = meta.get("language")
-        locale = language if isinstance(language, str) and "-" in language else pop.locale
+        return language if isinstance(language, str) and "-" in language else self.pop.locale
+
+    def _numbering(self, where: tuple[str, str, str]) -> _Numbering:
+        """The numbering of the callers who call from the blocks of `where` (locale, region, device)."""
+        numbering = self.phones.get(where)
+        if numbering is None:
+            # one numbering for every kind of caller calling from the same blocks (German mobiles of any
+            # region): two callers of the population share a number only once it has run out of them
+            same = tuple(_phone_plan(*where, self.regions))
+            numbering = self.numberings.get(same)
+            if numbering is None:
+                numbering = self.numberings[same] = _Numbering(list(same), self.seed, self.pop.name, repr(same))
+            self.phones[where] = numbering
+        return numbering
+
+    def _where(self, k: int) -> tuple[str, str, str]:
+        """Call k's locale, region and device: whose numbers its caller calls from."""
+        meta = {name: values[arr[k]] for name, (values, arr) in self.cats.items()}
+        return self._locale(meta), str(meta.get("region") or ""), str(meta.get("device_type") or "")
+
+    def _call(self, k: int, when) -> Call:
+        pop = self.pop
+        call_id = f"{pop.name}.{k + 1:0{self.width}d}"
+        d, t, start, start_utc, wd = when
+        hour = int(t[:2])
+        r, meta = self._drawn(k, hour, wd)
+        locale = self._locale(meta)
         agent = pop.agents.get(meta.get("agent")) if pop.agents else None
         if agent is not None:  # the roster entry right after the agent's key
             linked = {}
@@ -888,18 +933,12 @@ class Expander:
         if isinstance(ratio, (int, float)) and "Silence_total_seconds" not in meta and "duration_sec" in meta:
             meta["Silence_total_seconds"] = round(ratio / 100 * float(meta["duration_sec"]), 3)
         where = (locale, str(meta.get("region") or ""), str(meta.get("device_type") or ""))
-        numbering = self.phones.get(where)
-        if numbering is None:
-            # one numbering for every kind of caller calling from the same blocks (German mobiles of any
-            # region): two callers of the population share a number only once it has run out of them
-            same = tuple(_phone_plan(*where, self.regions))
-            numbering = self.numberings.get(same)
-            if numbering is None:
-                numbering = self.numberings[same] = _Numbering(list(same), self.seed, self.pop.name, repr(same))
-            self.phones[where] = numbering
+        numbering = self._numbering(where)
         _phone(r, numbering.blocks)  # (drawn as before, so the rest of the call's draws are the same)
         meta["ANI"] = numbering(k)
         caller_gender = "female" if r.random() < 0.5 else "male"
+        if self.repeats is not None:  # the caller of a repeat is the earlier call's caller (`_Repeats`)
+            caller_gender = self.repeats.identify(k, meta, caller_gender)
         duration = float(meta.get("duration_sec") or meta.get("AHT") or 120.0)
         # a chat is typed and read: a message and its reading take longer than a spoken turn
         chat = meta.get("channel") == "text"
@@ -973,6 +1012,166 @@ class Expander:
                     length="short" if turns <= 20 else "medium" if turns <= 40 else "long", target_turns=turns,
                     target_duration_sec=round(duration, 3), medium="chat" if chat else "phone", participants=parts,
                     speakers=speakers, beats=beats, metadata=meta)
+
+
+# - repeat contacts: a call the flag `repeat.field` (stdlib/domains/plot.json) marks is the repeat of an
+#   earlier contact of its caller in the `repeat.hours` before it. Where the corpus holds a fitting
+#   earlier call of the same language in that window, the repeat's caller is that call's caller (the
+#   same customer, number, gender and so name and birth date: `customer_id` says who), the metadata's
+#   `repeat_of` names that call and `days_since_previous_contact` the days between their local dates;
+#   the earlier call is the caller's latest (a call repeated once is not repeated again: its repeat is;
+#   `repeated_by` names a call's repeat),
+#   one that left something open (FCR false) about the same intent where there is one, else one about a
+#   related intent (`repeat.related`); never a call resolved at first contact about the same intent
+#   (it would not be a first-contact resolution). Where none fits and the window reaches before the
+#   corpus's first day, the earlier contact lies before the corpus: `repeat_of` null, the days drawn among
+#   those before the first day. Where neither can be, the flag is cleared (the call is no repeat). The
+#   rest of the calls are first contacts of callers of their own.
+REPEAT_SCAN = 256  # the most earlier calls of its language a repeat looks at (the latest first)
+REPEAT_PROBE = 64  # the most numbers a first caller's numbering moves on to find one not called from in the window
+
+
+class _Repeats:
+    """The repeat contacts of one population, worked out once in call order:
+    per call, the earlier call it repeats (`link`: -2 none, -1 before the
+    corpus, -3 flagged but no earlier contact can be, so unflagged), whose
+    caller it is (`root`, the caller's first call in the corpus) and the days
+    since that contact (`gap`): compact arrays, the calls themselves never
+    held. A pure function of the plan and the seed: every build worker
+    works out the same."""
+
+    __slots__ = ("ex", "rule", "link", "root", "gap", "gender", "shift", "next")
+
+    def __init__(self, ex: Expander, rule: RepeatRule):
+        self.ex, self.rule = ex, rule
+        n = len(ex)
+        self.link = array("i", [-2]) * n
+        self.next = array("i", [-1]) * n  # the later call that repeats this one (-1: none)
+        self.root = array("I", range(n))
+        self.gap = bytearray(n)
+        self.gender = bytearray(n)  # 1: the call's own caller is a woman (the plan's draw)
+        # a caller's number: its numbering's number `shift` places on, so that no two callers share one
+        # within the window while the numbering has numbers left (callers of two kinds, a computer's and
+        # a mobile's, call from some of the same blocks: seven unflagged pairs shared one in the example)
+        self.shift = array("I", bytes(4 * n))
+        used: dict[str, tuple[int, int]] = {}  # number -> (when last called, whose)
+        fcr_of = plot_rules(ex.pop.domain).fcr_of_scenario
+        first = dt.date.fromisoformat(ex.pop.window_start)
+        span = rule.hours * 3600
+        days = rule.hours // 24
+        # the weekdays the population takes calls on (those of its window's days with calls): an earlier
+        # contact before the corpus falls on one of them (no Sunday call to a bank open on weekdays)
+        open_days = {d.weekday() for d, c in day_counts(ex.pop) if c}
+        latest: dict[str, list[int]] = {}  # per language: calls in time order (a repeated call marked `done`)
+        lo: dict[str, int] = {}
+        done = bytearray(n)
+        opened = bytearray(n)  # 1: the call left something open (FCR false, or no FCR said)
+        intents = ex.cats.get("intent")
+        iarr = intents[1] if intents is not None else None
+        names = intents[0] if intents is not None else [""]
+        fits = [[rule.fits(a, b) for b in names] for a in names]  # by the intents' value indices: earlier, later
+        seg, reg = (ex.cats[f][1] if f in ex.cats else None for f in ("customer_segment", "region"))
+        kinds: dict[tuple[str, str, str], int] = {}  # the number blocks of each (locale, region, device)
+        plan_of = array("H", bytes(2 * n))
+        when = array("q", bytes(8 * n))
+        for k in range(n):
+            date = ex.days[ex.day_of[k]]
+            sec = ex.secs[k]
+            when[k] = date.toordinal() * 86400 + sec
+            _, t, _, _, wd = ex.clock(date, sec)  # (the hour and weekday `_call` draws with)
+            r, meta = ex._drawn(k, int(t[:2]), wd)
+            locale = ex._locale(meta)
+            where = (locale, str(meta.get("region") or ""), str(meta.get("device_type") or ""))
+            numbering = ex._numbering(where)
+            _phone(r, numbering.blocks)  # the call's draws up to its caller's gender, as `_call` makes them
+            self.gender[k] = r.random() < 0.5
+            plan_of[k] = kinds.setdefault(tuple(numbering.blocks), len(kinds))  # type: ignore[arg-type]
+            scen = meta.get("scenario")
+            fcr = fcr_of.get(scen) if isinstance(scen, str) else None
+            fcr = meta.get("FCR") if fcr is None else fcr
+            opened[k] = fcr is not True
+            mine = latest.setdefault(locale, [])
+            if meta.get(rule.field) is True:
+                while lo.get(locale, 0) < len(mine) and when[mine[lo.get(locale, 0)]] <= when[k] - span:
+                    lo[locale] = lo.get(locale, 0) + 1
+                best, rank, seen = -1, None, 0
+                ik = iarr[k] if iarr is not None else 0
+                for j in reversed(mine[lo.get(locale, 0):]):
+                    if done[j]:
+                        continue
+                    seen += 1
+                    if seen > REPEAT_SCAN:
+                        break
+                    ij = iarr[j] if iarr is not None else 0
+                    same = ij == ik
+                    if plan_of[j] != plan_of[k] or not fits[ij][ik] or (same and not opened[j]):
+                        continue  # a number of another kind, unrelated, or resolved at first contact: no repeat of it
+                    key = (0 if same else 1 if opened[j] else 2, seg is not None and seg[j] != seg[k],
+                           reg is not None and reg[j] != reg[k])
+                    if rank is None or key < rank:
+                        best, rank = j, key
+                        if key == (0, False, False):
+                            break  # none fits better
+                if best >= 0:
+                    self.link[k] = best
+                    self.next[best] = k
+                    self.root[k] = self.root[best]
+                    self.gap[k] = (date - ex.days[ex.day_of[best]]).days
+                    done[best] = 1  # the caller's latest call is now this one
+                else:
+                    before = [g for g in range(1, days + 1) if (date - dt.timedelta(days=g)) < first and
+                              (date - dt.timedelta(days=g)).weekday() in open_days]
+                    if before:
+                        self.link[k] = -1
+                        self.gap[k] = before[rng.below(rng.stream(ex.seed, "population", ex.pop.name, "repeat",
+                                                                  str(k)), len(before))]
+                    else:
+                        self.link[k] = -3
+            root = self.root[k]
+            if root == k:
+                for step in range(min(numbering.n, REPEAT_PROBE)):
+                    u = used.get(numbering(k + step))
+                    if u is None or u[1] == k or u[0] <= when[k] - span:
+                        self.shift[k] = step
+                        break
+                number = numbering(k + self.shift[k])
+            else:
+                number = ex._numbering(ex._where(root))(root + self.shift[root])
+            used[number] = (when[k], root)
+            mine.append(k)
+            if lo.get(locale, 0) > 4096:  # calls long out of every window: let go of them
+                del mine[:lo[locale]]
+                lo[locale] = 0
+
+    def identify(self, k: int, meta: dict[str, Any], gender: str) -> str:
+        """Set call k's caller metadata (who the customer is, the call repeated and the days since it) and
+        return the caller's gender: the earlier call's caller's on a repeat."""
+        link, root = self.link[k], self.root[k]
+        field = self.rule.field
+        if link == -3:
+            meta[field] = False  # no earlier contact can be: no repeat
+        ex = self.ex
+        if root != k:
+            meta["ANI"] = ex._numbering(ex._where(root))(root + self.shift[root])
+            gender = "female" if self.gender[root] else "male"
+        elif self.shift[k]:
+            meta["ANI"] = ex._numbering(ex._where(k))(k + self.shift[k])
+        meta["customer_id"] = customer_id(self.ex.seed, self.ex.pop.name, root)
+        meta["repeat_of"] = f"{self.ex.pop.name}.{link + 1:0{self.ex.width}d}" if link >= 0 else None
+        later = self.next[k]
+        meta["repeated_by"] = f"{self.ex.pop.name}.{later + 1:0{self.ex.width}d}" if later >= 0 else None
+        meta["days_since_previous_contact"] = self.gap[k] if link >= -1 else None
+        # what the earlier contact was about: the call repeated's intent (before the corpus: this one's)
+        intents = ex.cats.get("intent")
+        meta["previous_contact_intent"] = (intents[0][intents[1][link]] if link >= 0 else meta.get("intent")) \
+            if intents is not None and link >= -1 else None
+        return gender
+
+
+def customer_id(seed: int, pop: str, root: int) -> str:
+    """The customer number of the caller whose first call in the population is `root`: eight digits, the
+    one the caller gives in the words (render/template/service.py)."""
+    return str(10_000_000 + rng.stable_hash(str(seed), "customer", pop, str(root)) % 90_000_000)
 
 
 def _positive(v: Any, count: bool = False) -> int:

@@ -213,7 +213,7 @@ ONSET = {"en-US": ["the middle of last month", "the start of the month", "last m
 TROUBLE = re.compile(r"fee|charg|log ?in|get in(?! touch)|works?\b|working|problem|Gebühr|berechne|Anmeld|anmelden|reinkomm|"
                      r"rein\b|funktionier|geht|Problem|since then|seitdem|seither", re.I)
 AGENT_OWN = (r"(?:name|name's|details|word|knowledge|own|department|eigenen?|screen|other screen|notes|colleague|supervisor|team|desk|side|best|apologies|list|"
-             r"colleagues|job|Job|Name|Wort|Teamleitung|Notizen|Bildschirm|anderen Bildschirm|Seite|Tisch|Liste|Kolleg\w*|Bestes|Daten|"
+             r"colleagues|job|Job|Namen?|Wort|Teamleitung|Notizen|Bildschirm|anderen Bildschirm|Seite|Tisch|Liste|Kolleg\w*|Bestes|Daten|"
              r"Rechner|Vermerke|Vorgesetzte[rn]?|Hand|eye|tip|advice|Tipp|Rat|Empfehlung)")
 AGENT_MY = re.compile(r"\b(?:my|mein|meine|meinen|meinem|meiner|meines)\s+(?!" + AGENT_OWN + r"\b)\w", re.I)
 

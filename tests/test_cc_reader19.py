@@ -34,7 +34,7 @@ SHORT = re.compile(r"\b(kurz|einen Moment|Augenblick|Moment|mal eben|nicht lange
 MINUTES = re.compile(r"zwei Minuten|a minute or two|two minutes", re.I)
 RECORDED = re.compile(r"(this|the) call[^.]{0,20}\brecorded|Gespräch[^.]{0,40}(aufgezeichnet|mitgeschnitten)|"
                       r"Telefonate[^.]{0,60}aufzeichne", re.I)
-FAREWELL = re.compile(r"\b(goodbye|bye|take care|have a (good|great|nice) \w+|auf wiederhören|tschüss|alles gute|"
+FAREWELL = re.compile(r"\b(goodbye|bye|take care(?! of)|have a (good|great|nice) \w+|auf wiederhören|tschüss|alles gute|"
                       r"(einen )?(schönen|angenehmen) (tag|abend|nachmittag|wochenende)|machen sie es gut)\b", re.I)
 PII = {  # what a reader takes for personal data, by category
     "date_of_birth": re.compile(r"\b\d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|"

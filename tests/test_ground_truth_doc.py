@@ -132,7 +132,7 @@ def test_every_label_the_examples_hold_is_explained(built):
     assert {"sales", "population"} <= vocab["kind"] and len(vocab["surface type"]) >= 8
     assert len(vocab["interpretation"]) >= 3 and len(vocab["pauses kind"]) == 4
     assert vocab["event type"] == {"cause", "complaint", "hold", "handover", "identity", "language_switch", "outcome", "pii",
-                                   "pii_disclosure"}
+                                   "pii_disclosure", "repeat_contact"}
     assert undocumented(vocab) == {}
 
 

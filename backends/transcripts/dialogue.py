@@ -43,6 +43,9 @@ def _lang(locale: str) -> str:
     return lang if lang in _languages() else "en"
 
 
+ENUM_OF = {"previous_contact_intent": "intent"}  # a key whose values are another key's (their words are that key's)
+
+
 def _value(key: str, v: Any, lang: str) -> str:
     words = _words(lang)
     values = words["values"]
@@ -50,6 +53,7 @@ def _value(key: str, v: Any, lang: str) -> str:
         return values[v]
     if isinstance(v, dict):
         return ", ".join(f"{k}={_value(k, x, lang)}" for k, x in v.items())
+    key = ENUM_OF.get(key, key)
     if isinstance(v, str) and v in words["enums"].get(key, ()):
         return words["enums"][key][v]  # the value in the call's language (a value not listed: as planned)
     if isinstance(v, float) and _words(lang)["decimal"] != ".":

@@ -969,6 +969,7 @@ class Service:
         self.step_at: dict[int, str] = {}  # the agent's step per turn (run)
         self.asked: dict[str, int | None] = {}  # the question (template, in bank order) the agent's step asked (`_reply`)
         self.spoke: Any = None  # the template `say` spoke last
+        self.acked = False  # whether the agent's turn that may see an earlier contact has come (`_recontact`)
         self.at = 0
         self.drafts: list[Draft] = []
         self.cause = self._cause()
@@ -1119,6 +1120,11 @@ class Service:
             R.slots["dob"] = R.say(dob, {"bday": bday, "month": month, "year": str(year)})
             # the caller's age, for what only some ages say (`pop.*.said_aged`)
             self.age = int(c.date[:4]) - year if c.date[:4].isdigit() else None
+        cid = str(m.get("customer_id") or "")
+        if cid and (m.get("repeat_of") or m.get("repeated_by")):  # one customer in two calls (`_customer`)
+            first, last = self._customer(cid, fem, bool(months and dob))
+        elif len(cid) == 8:  # a caller of one call: the customer number the metadata says
+            R.slots["custno"] = f"{cid[:4]} {cid[4:]}"
         R.slots["email"] = f"{_ascii(first)}.{_ascii(last)}@example.com"  # a reserved domain (RFC 2606)
         # the team the agent hands to or asks: the back office only in a call escalated to it (the
         # `escalation` field), else the domain's specialists (reader18: 'back office' said in 23
@@ -1179,6 +1185,42 @@ class Service:
         own = sorted({str(sl.get(x) or "") for x in ("caller", "last")} - {""} - set(people), key=len, reverse=True)
         self.heard_rx = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, own)) + r")(?![\w-])") if own else None
 
+    def _customer(self, cid: str, fem: bool, born: bool) -> tuple[str, str]:
+        """The caller as the customer the plan names (`customer_id`, plan/population.py `_Repeats`): their
+        names, title, address, birth date and customer number drawn from the customer's own stream, so a
+        repeat caller is the caller of the call they repeat, and the number they give is the metadata's.
+        The slots are drawn as ever first (no other draw of the call moves), then these replace them."""
+        R, sl = self.R, self.R.slots
+        main_r, R.r = R.r, rng.stream(R.header.corpus.get("seed", 0), "render.customer", cid)
+        try:
+            def one(*keys: str) -> str:
+                key = R.first_key(*keys)
+                lst = [x for x in R.bank.get(key) or () if isinstance(x, str)] if key else []
+                return R.render(lst[rng.below(R.r, len(lst))], cap=False) if lst else ""
+            first = one("names.first_f" if fem else "names.first_m", "names.first") or str(sl.get("caller") or "")
+            last = one("names.last") or str(sl.get("last") or "")
+            if sl.get("sal"):
+                sl["sal"] = one("names.sal_f" if fem else "names.sal_m") or sl["sal"]
+            sl.update(caller=first, caller_full=f"{first} {last}", last=last,
+                      last_spelled="-".join(ch.upper() for ch in last if ch.isalpha()),
+                      custno=f"{cid[:4]} {cid[4:]}" if len(cid) == 8 else cid,
+                      street=one("names.street") or sl.get("street"), house=self._house(),
+                      town=one(f"pop.{self.dom}.towns", "names.town") or sl.get("town"))
+            if born:  # the birthday, as `_slots` draws it
+                months = R.bank.get(f"pop.{self.dom}.months")
+                bday, month, year = str(1 + rng.below(R.r, 28)), months[0][rng.below(R.r, 12)], 1940 + rng.below(R.r, 63)
+                forms = R.bank[self.k("dob")]
+                sl["dob"] = R.render(forms[rng.below(R.r, len(forms))], {"bday": bday, "month": month, "year": str(year)})
+                c = self.call
+                self.age = int(c.date[:4]) - year if c.date[:4].isdigit() else None
+        finally:
+            R.r = main_r
+        for _ in range(5):  # the technician is someone else (as `_slots` draws them)
+            if sl["tech"] not in (first, sl.get("agent")):
+                break
+            sl["tech"] = R.say_any(["names.first"])
+        return first, last
+
     def _house(self) -> str:
         """A house number in the locale's range (`pop.*.house`: [lowest, highest]; a German street has no
         house 1234, an American one may)."""
@@ -1203,7 +1245,14 @@ class Service:
             key = self.k("causes.default")  # a population without a domain: what goes wrong in any service line
         rows = [r for r in (self.R.bank.get(key) or ()) if isinstance(r, list) and r] if key else []
         ok = [str(r[0]) for r in rows if all(_holds(self.meta, r[j], r[j + 1]) for j in range(1, len(r) - 1, 2))]
-        return ok[rng.below(self.R.r, len(ok))] if ok else ""
+        if not ok:
+            return ""
+        i = rng.below(self.R.r, len(ok))
+        cid = str(self.meta.get("customer_id") or "")
+        if cid and (self.meta.get("repeat_of") or self.meta.get("repeated_by")):
+            # the customer's own cause of the intent: a repeat about the same matter is about the same trouble
+            i = rng.below(rng.stream(self.R.header.corpus.get("seed", 0), "render.cause", cid, self.intent), len(ok))
+        return ok[i]
 
     def _contradicts(self, text: str, kw: dict | None) -> bool:
         """Whether a sentence (the caller's or the agent's) says a fact other
@@ -1630,6 +1679,11 @@ class Service:
         repeat = not self.chat and not self.tight and len(agent_turns) >= (6 if self.hold > 0 else 4) and bool(
             self.k("repeat.caller") and self.k("repeat.agent")) and R.chance(0.3)
         steps = self._steps(len(agent_turns) - repeat)
+        if "spelling" in steps[1:] and steps[0] in self.identity:
+            # the surname spelled right after the caller gives it, before the agent says it (session 29's
+            # reader: 15 of 16 spelling requests came after the agent had called the caller by it)
+            steps.remove("spelling")
+            steps.insert(1, "spelling")
         if repeat:
             at = [j for j, st in enumerate(steps[:-1]) if st != "hold" and j + 1 < len(agent_turns)]
             if at:
@@ -1748,6 +1802,8 @@ class Service:
                     d.add(d.core, said, tag + ((("cause", self.cause),) if told else ()))
                     # the transfers before this call, labelled (a filler never splits "passed me on")
                     d.add(d.core, self._transferred_in(kw), (("handover", "earlier"),))
+                    # a repeat contact: the caller says they were in touch before (`_recontact`)
+                    d.add(d.core, self._recontact("caller", kw), (("repeat_contact", "statement"),))
                     cat = str(self.meta.get("complaint_category") or "")
                     if cat:  # the planned complaint, in the caller's words (none for `no_complaint`: no bank)
                         d.add(d.core, self.say(self.k(f"complaint.{cat}"), kw), (("complaint", cat),))
@@ -1817,6 +1873,15 @@ class Service:
                           (("identity", "request" if side == "agent" else "statement"),) if s in self.identity else
                           (("outcome", self.scen),) if s == self.outcome and side == "agent" and not self.handing_over
                           else ())
+                    if side == "agent" and i >= self.verified and not self.acked and s not in ("spelling", "hold"):
+                        # the account open (and the name spelled): the agent may see the earlier contact, said
+                        # before the step's question when the step asks one (the caller answers the question)
+                        self.acked = True
+                        seen = self._recontact("agent", kw)
+                        if seen:
+                            at = len(d.core) - 1 if said.rstrip().endswith("?") and d.core else len(d.core)
+                            d.core.insert(at, (seen, (("repeat_contact", "acknowledgement"),), False))
+                            d.words += seen.count(" ") + 1
                     if i < self.verified and side == "agent":
                         d.fills = []  # nothing of the account is said before the caller is verified
                     if side == "agent" and s in self.after:
@@ -2007,7 +2072,8 @@ class Service:
                   (("handover", "pickup" if first else "close"),))
         else:
             picked = any(p is self.colleague for p in self.sp[self.close_turn + 1:i])
-            d.add(d.core, self.say(self.k("handover.reply" if picked else "handover.ok"), kw))
+            d.add(d.core, self.say(self.k("handover.reply" if picked else "handover.ok"), kw) or
+                  self.say(self.k("filler.caller"), kw))  # (every reply vetoed: a plain word, never an empty turn)
         d.fills = []
 
     def _hold_exchange(self, drafts: list[Draft], step_at: dict[int, str]) -> int | None:
@@ -2134,6 +2200,35 @@ class Service:
         """The shortest rendering of `key`'s templates."""
         texts = [self.R.render(t, kw) for t in (self.R.bank.get(key) or ())] if key else []
         return min(texts, key=lambda x: (x.count(" "), x)) if texts else ""
+
+    def _recontact(self, side: str, kw: dict) -> str:
+        """A repeat contact in `side`'s words (`pop.*.recontact`): the caller says when they were in touch
+        before and, when the earlier contact was about another matter, what about; the agent, in some
+        calls, that they see it. The day is the plan's (`days_since_previous_contact`: 0 the same day, 1
+        yesterday, 2 or 3 a weekday's name). Drawn from the call's own stream: no other draw moves."""
+        R, m = self.R, self.meta
+        days = m.get("days_since_previous_contact")
+        if not isinstance(days, int) or isinstance(days, bool) or not self.k(f"recontact.when.{days}"):
+            return ""
+        main, R.r = R.r, rng.stream(R.header.corpus.get("seed", 0), "render.recontact", side, R.call.id)
+        veto, R.veto = R.veto, None  # said whatever the story said before: the flag is the plan's
+        spoke = self.spoke  # (the step's template stays the one whose answers the caller gives)
+        try:
+            if "prev_when" not in R.slots:
+                wd = WEEKDAYS.index(self.call.weekday) if self.call.weekday in WEEKDAYS else 0
+                weekdays = R.bank.get("cal.weekdays") or [""] * 7
+                R.slots["prev_weekday"] = weekdays[(wd - days) % 7]
+                R.slots["prev_when"] = when = R.phrase(self.k(f"recontact.when.{days}"))
+                R.slots["prev_when_cap"] = when[:1].upper() + when[1:]  # (opening a sentence)
+            if side == "agent":
+                return self.say(self.k("recontact.agent"), kw) if R.chance(0.6) else ""
+            before = str(m.get("previous_contact_intent") or self.intent)
+            if before == self.intent:
+                return self.say(self.k("recontact.caller_same"), kw)
+            R.slots["prev_topic"] = R.phrase(self.k(f"recontact.topic.{before}", "recontact.topic.default"))
+            return self.say(self.k("recontact.caller_other"), kw)
+        finally:
+            R.r, R.veto, self.spoke = main, veto, spoke
 
     def _transferred_in(self, kw: dict) -> str:
         """Transfers the metadata counts that the call does not play (the
