@@ -36,7 +36,8 @@ UNCHANGED = re.compile(r"(nothing's changed|same as before|still accurate|nichts
 W = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Montag|Dienstag|Mittwoch|Donnerstag|Freitag)"
 DAY = re.compile(rf"\b(?:(?:next|this) {W}|{W} (?:next|this) week|(?:early|later) next week|(?:nächsten|diesen) {W}|"
                  rf"{W} (?:nächster|dieser) Woche|(?:Anfang|Ende) nächster Woche)\b", re.I)
-ACCEPT = re.compile(r"\b(works|is good|it is|then|speak|talk|see you|block|hold|passt|geht|klappt|halte|blocke)\b", re.I)
+# ("Mir persönlich geht es so: ..." opens a view, it accepts nothing)
+ACCEPT = re.compile(r"\b(works|is good|it is|then|speak|talk|see you|block|hold|passt|geht(?! es so)|klappt|halte|blocke)\b", re.I)
 FOLLOW = re.compile(r"(Anything new at|What's new on your side|What's keeping you busy|What's on your plate|Is this a "
                     r"busy stretch|usually this busy|Anything (exciting|interesting) going on|Was gibt es Neues|Gibt es "
                     r"etwas Neues|Was hält Sie gerade|Womit sind Sie gerade|Ist das gerade eine volle Phase|immer so "

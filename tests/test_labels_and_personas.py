@@ -594,7 +594,8 @@ UNGRAMMATICAL = {
            "Teil, das": r"\banderen Teil springen, das\b",
            "umschalten, das": r"\bumschalten, das\b",
            "Kunden/Gesprächen, die": r"\b(?:bei einem Kunden anschauen|an Ihren eigenen Gesprächen prüfen), (?:die|bei denen)\b",
-           "und wird gelöscht": r", (?:und|und erst dann) wird gelöscht\b"},
+           "und wird gelöscht": r", (?:und|und erst dann) wird gelöscht\b",
+           "ändert sich ... tun": r"\bändert sich (?:am Preis|an den Konditionen) (?:tun|ändern)\b"},
 }
 
 
