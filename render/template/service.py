@@ -1845,7 +1845,15 @@ class Service:
                     self.spoke = None
                     checked = side == "caller" and self.asked.get(s) is not None
                     said = self._reply(s, kw) if checked and s not in self.identity else ""
+                    replied = bool(said)
                     said = said or self.line([f"step.{s}.{side}", f"step.hold.{side}"], kw, i)
+                    if checked and not replied and s not in self.identity and said and not self._answers_asked(s) \
+                            and self.k("filler.caller"):
+                        # every line that answers the agent's would contradict what the caller said (the veto):
+                        # an acknowledgement, not the answer to another offer ("Beratung per Video" -- "Die
+                        # Filiale hat vor einer Weile zugemacht")
+                        self.spent -= said.count(" ") + 1
+                        said = self.line(["filler.caller"], kw, i)
                     if checked and s in self.identity and said and not self._answers_asked(s):
                         # the identity statement gives what the request asked for (`answers.<step>`: the customer
                         # number asked, a number said; session 28's reader: 19 of 49 gave name and birth date
