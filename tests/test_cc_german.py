@@ -37,7 +37,8 @@ def _calls(outs: list[Path]):
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?…—])\s+", text) if s.strip()]
+    # not after a title ("Did it cost you anything we should refund, Ms. Weber?" is one question)
+    return [s for s in re.split(r"(?<!\bMs\.)(?<!\bMr\.)(?<!\bMrs\.)(?<!\bDr\.)(?<=[.!?…—])\s+", text) if s.strip()]
 
 
 # ---- 1. the dialogue header's values in the call's language -----------------------------------------

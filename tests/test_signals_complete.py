@@ -116,10 +116,11 @@ def _reference(locale: str, key: str, t) -> dict[str, set[str]]:
 
 @pytest.mark.parametrize("locale", ["en-US", "de-DE"])
 def test_blocks_find_what_every_wording_finds(locale):
-    """On every bank template the blocks cut, up to LIMIT wordings (the reference reads them one by
-    one): the same categories and terms. The cut keys' declared phrases count too: a block whose
-    every wording holds one labels the others."""
-    cut = same = 0
+    """On every third bank template the blocks cut, up to LIMIT wordings (the reference reads them one
+    by one; a third keeps the suite's time, a fixed sample the same each run): the same categories and
+    terms. The cut keys' declared phrases count too: a block whose every wording holds one labels the
+    others."""
+    cut = same = n = 0
     own = signals.declaration().templates.get(locale, {})
     for k, lst in banks.raw_bank(locale).items():
         if not isinstance(lst, list) or signals.colour_key(k):
@@ -128,6 +129,9 @@ def test_blocks_find_what_every_wording_finds(locale):
         for t in lst:
             for src in ((t.get("say") or ()) if isinstance(t, dict) else (t,)):
                 if not isinstance(src, str):
+                    continue
+                n += 1
+                if n % 3:
                     continue
                 c = compile_template(src)
                 bl = signals.blocks(c, locale)
@@ -151,7 +155,7 @@ def test_blocks_find_what_every_wording_finds(locale):
                         want = _reference_plain(locale, k, c)
                     assert got == want, (k, src[:200])
                     same += bool(want)
-    assert cut > 1000 and same > 50, (cut, same)  # the comparison is not idle
+    assert cut > 350 and same > 15, (cut, same)  # the comparison is not idle
 
 
 def _reference_plain(locale: str, key: str, t) -> dict[str, set[str]]:

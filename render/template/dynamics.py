@@ -530,8 +530,11 @@ def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
     joins = f[-1] == ","  # the sentence goes on after the filler: its first word loses its capital
     added = 0 if f.rstrip()[-1:] in ".!?…" else len(_WORDS.findall(f))  # "Um." is a sentence of its own
     alone = not added  # "Äh." said as a sentence of its own: never beside another such ("Äh. Gut. Na ja.")
+    # nor "Also," before "Wissen Sie, ob ...?": set off by the comma, the sentence's own words would read as a filler
+    fills = _filler_start(R.lex) if joins else None
     pos = _first(_SENT, t.text, r, lambda p: t.free(p, touch=joins and lower) and _stays(t.text, p, added)
-                 and not _LEADS_IN(t.text, p) and not (alone and _bare_beside(t.text, p)), True)
+                 and not _LEADS_IN(t.text, p) and not (alone and _bare_beside(t.text, p))
+                 and not (fills is not None and fills(t.text, p)), True)
     if pos is None:
         return False
     head = f[0].upper() + f[1:]
@@ -540,6 +543,21 @@ def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
     word = head.rstrip(",.!?…")
     t.insert(pos, head + " ", ("filler", 0, len(word)))
     return True
+
+
+_FILLER_START: dict[int, Any] = {}
+
+
+def _filler_start(lex) -> Any:
+    """`match(text, pos)` of a sentence that opens with one of the locale's filler phrases ("Wissen Sie", "You
+    know"), None for a locale without them."""
+    got = _FILLER_START.get(id(lex))
+    if got is None or got[0] is not lex:
+        f = lex.fillers
+        words = sorted({w for w in (*f.openers, *f.stated, *f.tags) if w}, key=len, reverse=True)
+        rx = re.compile(r"(?i:" + "|".join(re.escape(w) for w in words) + r")\b").match if words else None
+        got = _FILLER_START[id(lex)] = (lex, rx)
+    return got[1]
 
 
 # a sentence of one or two words ("Gut.", "Na ja.", "Alles klar!"): a listener's sound, an acknowledgement
