@@ -25,7 +25,7 @@ from typing import Any
 from corpusc.plan import rng
 from corpusc.render.model import Disfluency, whole
 from corpusc.render.template.language import alternation
-from corpusc.render.template.lexicon import FillerScan, filler_pattern
+from corpusc.render.template.lexicon import FillerScan, filler_pattern, filler_start
 
 SELLER_RATE = 1.4  # fillers per 100 words of a rep or agent (professional speakers hesitate less)
 BUYER_RATE = 2.4  # a buyer or caller without a persona
@@ -341,14 +341,18 @@ def ack_rx(words: tuple[str, ...]) -> re.Pattern:
     return re.compile(rf"(?:{alts})\b(?:[^\w.,!?]+\w+){{0,2}}?[.,!]", re.I)
 
 
+def acks_of(bank) -> re.Pattern | None:
+    """`ack_rx` of a bank's `dyn.acks` (None: the bank lists none)."""
+    words = bank.get("dyn.acks")
+    return ack_rx(tuple(str(w) for w in words)) if isinstance(words, list) and words else None
+
+
 def _acknowledges(R, text: str) -> bool:
     """Whether the turn opens by acknowledging what was said ("Sure.", "All
     right, I'll check my mail.", "Alles klar, das hilft mir.": `dyn.acks`, a
     service call's): such a turn answers, it does not cut in."""
-    words = R.bank.get("dyn.acks")
-    if not isinstance(words, list) or not words:
-        return False
-    return ack_rx(tuple(str(w) for w in words)).match(text.lstrip()) is not None
+    acks = acks_of(R.bank)
+    return acks is not None and acks.match(text.lstrip()) is not None
 
 
 def _by_side(R, turns: list[Spoken], cand: list[int], spare: list[int], want: int, r) -> list[int]:
@@ -531,7 +535,7 @@ def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
     added = 0 if f.rstrip()[-1:] in ".!?…" else len(_WORDS.findall(f))  # "Um." is a sentence of its own
     alone = not added  # "Äh." said as a sentence of its own: never beside another such ("Äh. Gut. Na ja.")
     # nor "Also," before "Wissen Sie, ob ...?": set off by the comma, the sentence's own words would read as a filler
-    fills = _filler_start(R.lex) if joins else None
+    fills = filler_start(R.loc) if joins else None
     pos = _first(_SENT, t.text, r, lambda p: t.free(p, touch=joins and lower) and _stays(t.text, p, added)
                  and not _LEADS_IN(t.text, p) and not (alone and _bare_beside(t.text, p))
                  and not (fills is not None and fills(t.text, p)), True)
@@ -543,21 +547,6 @@ def _open_filler(R, t: Spoken, r, lower: bool) -> bool:
     word = head.rstrip(",.!?…")
     t.insert(pos, head + " ", ("filler", 0, len(word)))
     return True
-
-
-_FILLER_START: dict[int, Any] = {}
-
-
-def _filler_start(lex) -> Any:
-    """`match(text, pos)` of a sentence that opens with one of the locale's filler phrases ("Wissen Sie", "You
-    know"), None for a locale without them."""
-    got = _FILLER_START.get(id(lex))
-    if got is None or got[0] is not lex:
-        f = lex.fillers
-        words = sorted({w for w in (*f.openers, *f.stated, *f.tags) if w}, key=len, reverse=True)
-        rx = re.compile(r"(?i:" + "|".join(re.escape(w) for w in words) + r")\b").match if words else None
-        got = _FILLER_START[id(lex)] = (lex, rx)
-    return got[1]
 
 
 # a sentence of one or two words ("Gut.", "Na ja.", "Alles klar!"): a listener's sound, an acknowledgement

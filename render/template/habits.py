@@ -67,15 +67,10 @@ class Habit:
         self.tail = 0.25 + 0.35 * r.random()
         self.name = (0.15 if side == "seller" else 0.08) + 0.15 * r.random()
         self.favs: dict[str, list] = {}
-        for kind in KINDS:
-            for typ in TYPES:
-                key = f"habit.{kind}.{typ}.{'seller' if side == 'seller' else 'buyer'}"
-                lst = R.bank.get(key) or []
-                k = min(len(lst), FAVOURITES[0] + rng.below(r, FAVOURITES[1] - FAVOURITES[0] + 1))
-                self.favs[f"{kind}.{typ}"] = rng.sample(r, lst, k) if lst else []
-        lst = R.bank.get(f"habit.tail.{FIGURE}.{'seller' if side == 'seller' else 'buyer'}") or []
-        k = min(len(lst), FAVOURITES[0] + rng.below(r, FAVOURITES[1] - FAVOURITES[0] + 1))
-        self.favs[f"tail.{FIGURE}"] = rng.sample(r, lst, k) if lst else []
+        for bank in [f"{kind}.{typ}" for kind in KINDS for typ in TYPES] + [f"tail.{FIGURE}"]:
+            lst = R.bank.get(f"habit.{bank}.{'seller' if side == 'seller' else 'buyer'}") or []
+            k = min(len(lst), FAVOURITES[0] + rng.below(r, FAVOURITES[1] - FAVOURITES[0] + 1))
+            self.favs[bank] = rng.sample(r, lst, k) if lst else []
 
 
 _CACHE: dict[tuple, tuple[Any, Habit]] = {}

@@ -264,6 +264,15 @@ def _alternatives(words: tuple[str, ...]) -> str:
 
 
 @lru_cache(maxsize=None)
+def filler_start(locale: str):
+    """`match(text, pos)` of words opening with one of the locale's filler phrases ("Wissen Sie", "You know"):
+    a filler set before them with a comma would make them read as one (dynamics); None without any."""
+    f = load_lexicon(locale).fillers
+    every = f.openers + f.stated + f.tags
+    return re.compile(rf"(?i:{_alternatives(every)})\b").match if every else None
+
+
+@lru_cache(maxsize=None)
 def filler_pattern(locale: str) -> FillerScan | None:
     """The locale's `fillers` as one pattern (None: the locale lists none)."""
     f = load_lexicon(locale).fillers

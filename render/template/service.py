@@ -18,7 +18,7 @@ from corpusc.plan.population import SILENCE_FILL, SILENCE_MAX_SEC, SILENCE_SHARE
 from corpusc.render.template.banks import load_bank, with_prefix
 from corpusc.render.template.classify import placeholder_name
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name, whole_words
-from corpusc.render.template.dynamics import ack_rx
+from corpusc.render.template.dynamics import acks_of
 from corpusc.render.template.language import ALT, SLOT, alternation, seal, template_slots, trie
 from corpusc.render.template.lexicon import load_lexicon
 from corpusc.render.template import memo as prepared_memo
@@ -761,6 +761,11 @@ _LEAD_WORD = re.compile(r"\w+")
 TAILS_PER_CALL = 8  # closing asides (", by the way") a side says in one call: each at most once (the bank cycles)
 
 
+def _letters(name: str) -> str:
+    """A surname spelled out letter by letter ("Wolf" -> "W-O-L-F")."""
+    return "-".join(ch.upper() for ch in name if ch.isalpha())
+
+
 def _says_a_word_of(lead: str, text: str) -> bool:
     """Whether a word of `lead` (`_LEAD_WORD`) is a word of `text`:
     `set(_LEAD_WORD.findall(lead)) & set(_LEAD_WORD.findall(text))`, as a
@@ -1063,7 +1068,7 @@ class Service:
         R.slots.update(
             agent=agent_name, biz=biz, product=product if product and product != "Product" else biz,
             caller=first, caller_full=f"{first} {last}", last=last, sal=sal,
-            last_spelled="-".join(ch.upper() for ch in last if ch.isalpha()),  # "W-O-L-F": the surname spelled out
+            last_spelled=_letters(last),
             phone=phone, new_phone=new_phone, phone4=re.sub(r"\D", "", phone)[-4:],
             custno=f"{rng.below(R.r, 9000) + 1000} {rng.below(R.r, 9000) + 1000}",
             old_ref=f"{rng.below(R.r, 900) + 100}-{rng.below(R.r, 9000) + 1000}", street=R.say_any(["names.street"]),
@@ -1202,7 +1207,7 @@ class Service:
             if sl.get("sal"):
                 sl["sal"] = one("names.sal_f" if fem else "names.sal_m") or sl["sal"]
             sl.update(caller=first, caller_full=f"{first} {last}", last=last,
-                      last_spelled="-".join(ch.upper() for ch in last if ch.isalpha()),
+                      last_spelled=_letters(last),
                       custno=f"{cid[:4]} {cid[4:]}" if len(cid) == 8 else cid,
                       street=one("names.street") or sl.get("street"), house=self._house(),
                       town=one(f"pop.{self.dom}.towns", "names.town") or sl.get("town"))
@@ -2168,9 +2173,9 @@ class Service:
         # turn's first words up to a stop or semicolon, when they are a short statement, stay first
         first = d.core[0] if d.core else None
         m = _ACK_LEAD.match(first[0]) if first is not None else None
-        words = self.R.bank.get("dyn.acks")
-        if m is None and first is not None and isinstance(words, list) and words:
-            m = ack_rx(tuple(str(w) for w in words)).match(first[0])  # "Okay, ich hole mir Ihre Daten ..."
+        acks = acks_of(self.R.bank)
+        if m is None and first is not None and acks is not None:
+            m = acks.match(first[0])  # "Okay, ich hole mir Ihre Daten ..."
         if m is None or m.end() >= len(first[0]):
             d.core.insert(0, (text, (), False))
             return
@@ -2265,8 +2270,7 @@ class Service:
         banks = {side: (None, None, None) if self.tight else
                  (self.k(f"tail.{side}"), self.k(f"address.{side}"), self.k(f"lead.{side}")) for side in ("agent", "caller")}
         lead_words = self._lead_words()
-        words = R.bank.get("dyn.acks")
-        acks = ack_rx(tuple(str(w) for w in words)) if isinstance(words, list) and words else None
+        acks = acks_of(R.bank)
         no_tail = _tail_not(R.loc, self.dom)  # a thanks, a goodbye: said as they are
         # an aside is a habit, not a tic: at most so many a side says in a call (`pop.*.tails_per_call.<side>`)
         tails_left = {side: self._tails_per_call(side) for side in ("agent", "caller")}

@@ -172,7 +172,7 @@ SPELL_OUT = 2048
 
 
 def _mark(t, base: frozenset[str], sel: dict[str, list[str]]):
-    nodes = (t,) if isinstance(t, str) else t
+    nodes = _seq(t)
     marked = _mark_nodes(nodes, sel) if sel else nodes
     # a phrase no literal holds spans alternatives ("legal] [review"): the whole template carries it
     said: list[str] = []  # a small template's wordings, spelled out once for all its phrases
@@ -595,7 +595,7 @@ def readings(t, limit: int = 4096) -> list[tuple[str, frozenset[str]]]:
     """`sayings` of a compiled template, each with the `{#category}` markers it
     says (left out of its text; other slots as `{name}`), at most `limit`."""
     outs: list[tuple[str, frozenset[str]]] = [("", NONE)]
-    for n in ((t,) if isinstance(t, str) else t):
+    for n in _seq(t):
         if isinstance(n, str):
             outs = [(o + n, m) for o, m in outs]
         elif n[0] == SLOT:
@@ -749,7 +749,7 @@ def sayings(t, limit: int = 2048) -> list[str]:
     """The texts a compiled template can say (slots as `{}`), at most `limit`
     (the bank tests read every reading of a template through it too)."""
     outs = [""]
-    for n in ((t,) if isinstance(t, str) else t):
+    for n in _seq(t):
         if isinstance(n, str):
             outs = [o + n for o in outs]
         elif n[0] == SLOT:
