@@ -18,7 +18,7 @@ import pytest
 
 from .conftest import EXAMPLES
 
-CALLS = 20
+CALLS = 10
 
 
 @pytest.fixture
@@ -165,16 +165,16 @@ def test_progress_advances_call_by_call(tmp_path):
     from corpusc.builder.compile import compile_spec
     from corpusc.builder.executor import build
     from corpusc.diagnostics.model import Sink
-    text = (EXAMPLES / "contact_center.corpus").read_text().replace("volume 40 per day", "volume 2 per day")
+    text = (EXAMPLES / "contact_center.corpus").read_text().replace("volume 40 per day", "volume 1 per day")
     p = tmp_path / "cc.corpus"
     p.write_text(text)
     compiled = compile_spec(str(p), Sink())
     for jobs in (1, 2):
         steps: list[int] = []
         build(compiled, str(p), tmp_path / f"out{jobs}", jobs=jobs, progress=steps.append, only=["transcripts"])
-        assert sum(steps) == 10
+        assert sum(steps) == 5
         if jobs == 1:
-            assert steps == [1] * 10
+            assert steps == [1] * 5
     steps = []
     build(compiled, str(p), tmp_path / "audio", jobs=2, progress=steps.append, only=["audio"])
-    assert sum(steps) == 10 and len(steps) > 1  # one unit of 10 calls, about a second of audio each
+    assert sum(steps) == 5 and len(steps) > 1  # one unit of 5 calls, about a second of audio each
