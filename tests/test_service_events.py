@@ -18,7 +18,7 @@ from .test_engine import plan_of, render_all
 
 @pytest.fixture(scope="module")
 def contact():
-    h, calls = plan_of(EXAMPLES / "contact_center.corpus", 80)
+    h, calls = plan_of(EXAMPLES / "contact_center.corpus", 200)
     return h, calls, render_all(h, calls)
 
 
