@@ -126,6 +126,8 @@ SLIPS = [
     ("en-US", "'something to show for leadership'", r"\bsomething to show for (?:the board|leadership)\b"),
     ("en-US", "'Something I'd need to see the raw data'", r"\b(?:Something I'd need|One thing I'll want) to see\b"),
     ("en-US", "'A full Monday. Nice break, honestly.' (the day was not a break)", r"\. Nice break, honestly\."),
+    ("en-US", "a modal with 'to', 'want' without it ('what should I to understand', 'would you want know'; s30)",
+     r"\b(?:should|could|would|must|can|will|might) (?:I|you|we|they) to\b|\b(?:want|need) know\b"),
 ]
 
 
