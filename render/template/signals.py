@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_left
 from fnmatch import fnmatchcase
 from functools import lru_cache
 
@@ -270,8 +269,9 @@ def _excepts(locale: str, scope: str = "sales") -> dict[str, re.Pattern]:
     out: dict[str, list[str]] = {}
     for row in _rows(locale, scope):
         out.setdefault(row["category"], []).extend(row.get("except") or ())
-    return {cat: re.compile("|".join(re.escape(p) for p in sorted(set(ps), key=len, reverse=True)), re.IGNORECASE)
-            for cat, ps in out.items() if ps}
+    # factored by common prefix (`alternation`: the same matches as the phrases longest first, a letter
+    # tried at each position instead of every phrase)
+    return {cat: re.compile(alternation(sorted(set(ps))), re.IGNORECASE) for cat, ps in out.items() if ps}
 
 
 def _excepted(locale: str, scope: str, cat: str, text: str) -> bool:
@@ -383,18 +383,21 @@ def says_a_term(locale: str, text: str, scope: str = "sales") -> bool:
 
 
 def term_categories(locale: str, text: str, extra: dict[str, re.Pattern] | None = None,
-                    scope: str = "sales") -> frozenset[str]:
+                    scope: str = "sales", rows: frozenset[int] | None = None) -> frozenset[str]:
     """The categories whose signal terms occur in `text` (the audit's reading, and
     the classification of the spec's prose when the renderer inserts it), in the
-    lexicon `scope` of the call that says it (`scope_of`)."""
+    lexicon `scope` of the call that says it (`scope_of`). `rows`: only those
+    rows' terms are looked for (`_may_rows` of the template the text is a wording of)."""
     fast = _terms_lower(locale, scope)
     if fast is not None and (text.isascii() or _CASEFIX.isdisjoint(text)):
         # lower-cased, each pattern finds what the exact one finds (as `_says_any`'s), three times as fast
         low = text.lower()
+        if rows is not None:
+            fast = tuple(fast[i] for i in sorted(rows))
         out = {cat for cat, rx in fast if rx.search(low)} if _any_lower(locale, scope).search(low) else set()
     else:
-        out = {cat for cat, rx in _terms(locale, scope) if rx.search(text)} if _says_any(locale, text, scope) \
-            else set()
+        exact = _terms(locale, scope) if rows is None else tuple(_terms(locale, scope)[i] for i in sorted(rows))
+        out = {cat for cat, rx in exact if rx.search(text)} if _says_any(locale, text, scope) else set()
     if out and _excepts(locale, scope):
         out = {cat for cat in out if not _excepted(locale, scope, cat, text)}
     for cat, rx in (extra or {}).items():
@@ -638,7 +641,8 @@ def uneven(locale: str, limit: int = 4096) -> dict[str, dict[int, dict[str, tupl
                 if not isinstance(src, str):
                     continue
                 at += 1
-                if not _may_say_a_term(locale, src, scope) and not any(ph in src for ph in phrases):
+                rows = _may_rows(locale, src, scope)
+                if rows is not None and not rows and not any(ph in src for ph in phrases):
                     continue  # no term and no declared phrase: every wording carries what its key declares
                 c = compile_template(src)
                 m = _mark(c, NONE, sel) if sel else c
@@ -646,7 +650,8 @@ def uneven(locale: str, limit: int = 4096) -> dict[str, dict[int, dict[str, tupl
                 for text, marks in readings(m, limit):
                     slots = _SLOT_NAME.findall(text)
                     text = _SLOT_NAME.sub("{}", text)
-                    cats = (text_categories(locale, text, scope) | marks) - base
+                    # only the terms the template's words can say are looked for
+                    cats = (term_categories(locale, text, scope=scope, rows=rows) | marks) - base
                     said.append((text, cats, cats.union(*(slot_categories(x) for x in slots))))
                 for cat in sorted(set().union(*(cs for _, cs, _ in said))):
                     yes = next(x for x, cs, _ in said if cat in cs)
@@ -732,17 +737,41 @@ def _term_words(locale: str, scope: str = "sales") -> tuple[frozenset[str], ...]
     return tuple(frozenset(_WORDS.findall(k.lower())) for row in rows for k in row.get("keywords", ()))
 
 
-def _may_say_a_term(locale: str, src: str, scope: str = "sales") -> bool:
-    """Whether every word of some signal term opens a word of the template
-    (cheap, before expanding it): a term matches the start of a word, as
-    "entgelt" in "Entgelte" (`_terms`)."""
-    have = set(_WORDS.findall(src.lower())) | {c for c in "$€" if c in src}
-    ordered = sorted(have)
+@lru_cache(maxsize=None)
+def _term_index(locale: str, scope: str = "sales") -> tuple[bool, dict[str, tuple[tuple[frozenset[str], int], ...]]]:
+    """The locale's terms by one word of each (its longest), each term's words with its row (the
+    position of its category's pattern in `_terms` and `_terms_lower`): a term can be said only where
+    that word opens a word of the template. First: whether some term has no word (any template may)."""
+    idx: dict[str, list[tuple[frozenset[str], int]]] = {}
+    empty = False
+    for i, row in enumerate(r for r in _rows(locale, scope) if r.get("keywords")):
+        for k in row["keywords"]:
+            ws = frozenset(_WORDS.findall(k.lower()))
+            if not ws:
+                empty = True
+            else:
+                idx.setdefault(max(ws, key=lambda w: (len(w), w)), []).append((ws, i))
+    return empty, {k: tuple(v) for k, v in idx.items()}
 
-    def opens(w: str) -> bool:  # a word of the template starts with `w` (the first one not below it does, if any)
-        i = bisect_left(ordered, w)
-        return i < len(ordered) and ordered[i].startswith(w)
-    return any(ws <= have or all(opens(w) for w in ws) for ws in _term_words(locale, scope))
+
+def _may_rows(locale: str, src: str, scope: str = "sales") -> frozenset[int] | None:
+    """The rows (`_term_index`) of the signal terms every word of which opens
+    a word of the template (cheap, before expanding it: a term matches the
+    start of a word, as "entgelt" in "Entgelte", `_terms`): the words the
+    template's words open are their prefixes, and only the terms indexed
+    under one of them are asked. None: every row (a term with no word)."""
+    empty, idx = _term_index(locale, scope)
+    if empty:
+        return None
+    have = set(_WORDS.findall(src.lower())) | {c for c in "$€" if c in src}
+    opened = {w[:i] for w in have for i in range(1, len(w) + 1)}
+    return frozenset(i for p in opened.intersection(idx) for ws, i in idx[p] if ws <= opened)
+
+
+def _may_say_a_term(locale: str, src: str, scope: str = "sales") -> bool:
+    """Whether every word of some signal term opens a word of the template (`_may_rows`)."""
+    rows = _may_rows(locale, src, scope)
+    return rows is None or bool(rows)
 
 
 def sayings(t, limit: int = 2048) -> list[str]:
