@@ -15,6 +15,7 @@ from typing import Any
 from corpusc.plan import rng
 from corpusc.plan.model import Beat
 from corpusc.plan.population import SILENCE_FILL, SILENCE_MAX_SEC, SILENCE_SHARE
+from corpusc.render.cues import SILENCE_DETECTED_SEC
 from corpusc.render.template.banks import load_bank, with_prefix
 from corpusc.render.template.classify import placeholder_name
 from corpusc.render.template.drafting import WEEKDAYS, Draft, Drafter, first_name, whole_words
@@ -2404,11 +2405,14 @@ class Service:
                 need = -(-tenths // int(cap * SILENCE_FILL))  # room to spare: the pauses can differ
                 # a few pauses, never before more than SILENCE_SHARE of the caller turns unless the silence needs it
                 few = min(1 + rng.below(self.R.r, 3), max(1, int(len(callers) * SILENCE_SHARE)))
+                # each pause long enough to be heard as silence (SILENCE_DETECTED_SEC: the metadata counts
+                # the dead air a reading of the audio finds, backends/header.py `realized`)
+                least = round(SILENCE_DETECTED_SEC * 10)
                 k = 1 if need <= 1 and (self.silence < 2.0 or len(callers) < 2) else \
-                    min(len(callers), tenths, max(need, few))
+                    min(len(callers), max(1, tenths // least), max(need, few))
                 picks = sorted(rng.sample(self.R.r, callers, k), key=lambda d: d.i) if k > 1 else \
                     [callers[rng.below(self.R.r, len(callers))]]
-                parts = _pauses(tenths, [0.6 + 0.4 * self.R.r.random() for _ in picks], cap)
+                parts = _pauses(tenths, [0.6 + 0.4 * self.R.r.random() for _ in picks], cap, least)
                 for d, part in zip(picks, parts):
                     d.gaps.append(f"silence {part / 10:.1f}s")
 
@@ -2471,9 +2475,9 @@ def _asking_bank(R, key: str) -> bool:
     return hit[1]
 
 
-def _pauses(tenths: int, weights: list[float], cap: int) -> list[int]:
+def _pauses(tenths: int, weights: list[float], cap: int, least: int = 1) -> list[int]:
     """`tenths` split over len(`weights`) pauses in proportion to the weights:
-    each at least one tenth and, when the pauses can hold it, at most `cap`;
+    each at least `least` tenths where the total allows (else one) and, when the pauses can hold it, at most `cap`;
     no two of one length where the total allows: the pauses in the order of
     their shares get 1, 2, 3... tenths more than their shares of the rest, so
     each is longer than the one before."""
@@ -2486,9 +2490,10 @@ def _pauses(tenths: int, weights: list[float], cap: int) -> list[int]:
             parts[i] = share[i] + rank + 1
     else:
         parts = rng.apportion(tenths, weights)
+    least = least if tenths >= least * n else 1
     for _ in range(4 * n + 4 * tenths):
         lo, hi = parts.index(min(parts)), parts.index(max(parts))
-        if parts[lo] < 1 and parts[hi] > 1:
+        if parts[lo] < least and parts[hi] > least:
             parts[lo] += 1
             parts[hi] -= 1
         elif parts[hi] > cap and parts[lo] < cap:
@@ -2512,7 +2517,7 @@ def _pauses(tenths: int, weights: list[float], cap: int) -> list[int]:
         for d in (1, -1):  # the duplicate a tenth longer or shorter, another pause the opposite
             for j in sorted(range(n), key=lambda j: -parts[j] if d > 0 else parts[j]):
                 x, y = parts[dup] + d, parts[j] - d
-                if j != dup and 1 <= x <= top and 1 <= y <= top and x not in parts and \
+                if j != dup and least <= x <= top and least <= y <= top and x not in parts and \
                         (y not in parts or y == x):
                     if y == x:
                         continue
