@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 from corpusc.plan.model import Call
+from corpusc.render.cues import silence_seconds
 from corpusc.render.model import RenderedCall
 
 
@@ -31,8 +32,10 @@ def call_header(call: Call) -> dict[str, Any]:
 def realized(call: Call, rc: RenderedCall | None) -> Call:
     """The call with the metadata only rendering knows: `duration_sec` is the
     rendered length (the audio's, once the audio backend has retimed the
-    call; else the timing model's), and `Silence_ratio` the planned silence
-    over that length. The plan draws a duration to aim at; the files say
+    call; else the timing model's), a voice call's `Silence_total_seconds`
+    the dead air of that timing (`silence_seconds`: what a reading of the
+    audio finds, the timeline's gaps), and `Silence_ratio` the silence over
+    that length. The plan draws a duration to aim at; the files say
     what was made, so the header, the timeline and the audio agree."""
     m = call.metadata
     if rc is None or "duration_sec" not in m or not rc.turns:
@@ -41,6 +44,12 @@ def realized(call: Call, rc: RenderedCall | None) -> Call:
     planned = m["duration_sec"]
     meta["duration_sec"] = int(round(rc.duration)) if isinstance(planned, int) else round(float(rc.duration), 3)
     silence = m.get("Silence_total_seconds")
+    if isinstance(silence, (int, float)) and not isinstance(silence, bool) and m.get("channel") != "text" \
+            and call.medium != "chat":
+        # a voice call's silence is what its audio holds (`silence_seconds`: dead air of 2 s and more, the
+        # planned silences and any other; never the hold music), not the plan's figure: the plan's
+        # `[silence Ns]` pauses were 12.3 s a call where the audio had 13.1 s of such stretches
+        silence = meta["Silence_total_seconds"] = silence_seconds([(t.start, t.end, t.cues) for t in rc.turns])
     if isinstance(m.get("Silence_ratio"), (int, float)) and isinstance(silence, (int, float)) and rc.duration > 0:
         meta["Silence_ratio"] = round(min(100.0, 100.0 * float(silence) / rc.duration), 3)
     return call.model_copy(update={"metadata": meta})

@@ -64,6 +64,8 @@ BRIDGE = 0.3  # pauses shorter than this inside a channel's speech are bridged
 MIN_OVERLAP = 0.2  # seconds both channels must speak at once to count as an overlap
 COMMON = 0.5  # channels correlated above this carry one signal (hold music), not two speakers
 ONE_EVENT = 0.5  # double talk resumed this soon while the other speaker never stopped: the same overlap
+SILENT_RUN = 2.0  # seconds of no active channel that a speech-analytics reading counts as silence
+SILENCE_TOLERANCE = 0.3  # seconds: the metadata's silence against the WAV's (frames of FRAME, edges of words)
 
 
 # ---- building ------------------------------------------------------------------------
@@ -126,6 +128,13 @@ def wav_analysis(path: Path) -> dict[str, float | int]:
             res["overlaps"] += 1
         last = hi
     res["common_seconds"] = round(res["common_seconds"], 2)
+    # dead air as a speech-analytics reading finds it: frames in which no channel is active, in runs of
+    # SILENT_RUN seconds and more (what the metadata's Silence_total_seconds of a voice call counts)
+    quiet = ~np.logical_or.reduce([20 * np.log10(np.sqrt(np.mean(x[: frames * step, c].reshape(frames, step) ** 2,
+                                                                  axis=1)) + 1e-12) > ACTIVE_DB for c in range(ch)])
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], quiet.astype(np.int8), [0]))))
+    res["silent_seconds"] = round(sum((j - i) * FRAME for i, j in zip(edges[::2], edges[1::2])
+                                      if (j - i) * FRAME >= SILENT_RUN), 2)
     return res
 
 
@@ -224,6 +233,7 @@ def measure(name: str, out: Path, kind: str, roster: dict[str, list[str]]) -> di
     text_dur_diffs: list[float] = []
     audio_overlaps = 0
     hold_diffs: list[float] = []
+    silence_diffs: list[float] = []
 
     def check(key: str, ok: bool, cid: str) -> None:
         checked[key] = checked.get(key, 0) + 1
@@ -279,6 +289,14 @@ def measure(name: str, out: Path, kind: str, roster: dict[str, list[str]]) -> di
             check("timeline overlaps vs overlapping speech in the WAV", heard["overlaps"] == tl_over, cid)
             if "custom.Hold_time" in sa:
                 hold_diffs.append(float(sa["custom.Hold_time"]) - heard["common_seconds"])
+            if "custom.Silence_total_seconds" in sa and sa.get("custom.channel") != "text":
+                sil = float(sa["custom.Silence_total_seconds"])
+                silence_diffs.append(sil - heard["silent_seconds"])
+                check(f"Silence_total_seconds vs silence heard in the WAV (±{SILENCE_TOLERANCE} s)",
+                      abs(sil - heard["silent_seconds"]) <= SILENCE_TOLERANCE, cid)
+                if "custom.Silence_ratio" in sa and secs > 0:
+                    check("Silence_ratio vs Silence_total_seconds over the WAV length (±0.05)",
+                          abs(float(sa["custom.Silence_ratio"]) - 100 * sil / secs) <= 0.05, cid)
         lang = sa.get("custom.language") or locale
         events = {"escalation": sa.get("custom.escalation") == "supervisor" if "custom.escalation" in sa else None,
                   "transfer": int(sa["custom.Transfers_count"]) > 0 if "custom.Transfers_count" in sa else None,
@@ -320,6 +338,7 @@ def measure(name: str, out: Path, kind: str, roster: dict[str, list[str]]) -> di
             "duration_sec_minus_transcript_text_calls": Q.distribution(text_dur_diffs) if text_dur_diffs else None,
             "audio_overlaps": audio_overlaps,
             "hold_time_minus_common_audio": Q.distribution(hold_diffs) if hold_diffs else None,
+            "silence_total_minus_wav_silence": Q.distribution(silence_diffs) if silence_diffs else None,
         }
     res["ground_truth_audit"] = audit(out)
     res["baselines"] = baselines(out, kind)
@@ -494,6 +513,11 @@ def rows(res: dict, spd: dict | None) -> list[tuple[str, str, str, str]]:
             out.append(("duration_sec - transcript duration, text calls (s)",
                         f"median {td['median']:+}, {td['min']:+} .. {td['max']:+}", "", "report"))
         out.append(("overlapping speech heard in the audio", str(m["audio_overlaps"]), "", "report"))
+        sd = m.get("silence_total_minus_wav_silence")
+        if sd:
+            out.append(("Silence_total_seconds - silence heard in the WAV (s)",
+                        f"median {sd['median']:+}, {sd['min']:+} .. {sd['max']:+}", f"±{SILENCE_TOLERANCE}",
+                        pf(max(abs(sd["min"]), abs(sd["max"])) <= SILENCE_TOLERANCE)))
         hd = m["hold_time_minus_common_audio"]
         if hd:
             out.append(("Hold_time - hold audio heard on both channels (s)",

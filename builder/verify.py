@@ -15,6 +15,7 @@ from corpusc.plan import planner as planmod
 from corpusc.diagnostics.model import Sink, Span
 from corpusc.plan.model import Call
 from corpusc.render.cues import PAUSE as PAUSE_CUE
+from corpusc.render.cues import SILENCE_DETECTED_SEC, silence_seconds
 
 from corpusc.builder import manifest
 from corpusc.builder.audit import audit_call, located
@@ -148,7 +149,7 @@ def _check_metadata(out: Path, call: Call, entry: dict, add, pop) -> None:
             break
     span = _at(out / where)
     if isinstance(turns, list):
-        _check_events(meta, turns, where, span, add)
+        _check_events(meta, turns, where, span, add, length if isinstance(length, (int, float)) else None)
     dur = meta.get("duration_sec")
     if isinstance(dur, (int, float)) and isinstance(length, (int, float)) and abs(dur - length) > 1.0:
         add("E0704", f"`{where}` says duration_sec {dur}; the call as rendered lasts {length:.1f} s", span,
@@ -189,11 +190,13 @@ def _check_metadata(out: Path, call: Call, entry: dict, add, pop) -> None:
 _WAIT = re.compile(r"^(hold|silence) ([0-9.]+)s$")
 
 
-def _check_events(meta: dict, turns: list[dict], where: str, span, add) -> None:
+def _check_events(meta: dict, turns: list[dict], where: str, span, add, length: float | None = None) -> None:
     """The metadata's counted events against the turns that realize them: the
-    hold's and the silences' seconds are the `hold Ns` / `silence Ns` gaps
-    (within 0.15 s: the gaps are written in tenths), the interruption count
-    is the turns cued INTERRUPTS."""
+    hold's seconds are the `hold Ns` gaps (within 0.15 s: the gaps are
+    written in tenths), a chat's silence its `silence` waits, a voice call's
+    its dead air as timed (`silence_seconds`), `Silence_ratio` that silence
+    over the call's `length`, the interruption count the turns cued
+    INTERRUPTS."""
     from corpusc.plan.population import SILENCE_MAX_SEC
     waits = {"hold": 0.0, "silence": 0.0}
     cut = 0
@@ -209,11 +212,29 @@ def _check_events(meta: dict, turns: list[dict], where: str, span, add) -> None:
                 if m.group(1) == "silence":
                     longest = max(longest, float(m.group(2)))
         cut += "INTERRUPTS" in cues
+    voice = meta.get("channel") != "text" and not any(t.get("waits") for t in turns)
+    heard = silence_seconds([(float(t.get("start") or 0), float(t.get("end") or 0),
+                              t.get("cues") if "cues" in t else t.get("annotations") or []) for t in turns])
     for field, kind in (("Hold_time", "hold"), ("Silence_total_seconds", "silence")):
         v = meta.get(field)
-        if isinstance(v, (int, float)) and not isinstance(v, bool) and abs(round(v, 1) - waits[kind]) > 0.15:
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            continue
+        if kind == "silence" and voice:
+            # a voice call's silence is its dead air as timed (`silence_seconds`: every stretch of 2 s and
+            # more without speech or hold music), the audio's when there is audio
+            if abs(v - heard) > 0.01:
+                add("E0704", f"`{where}` says {field} {v}; the call's stretches without speech or hold music of "
+                    f"{SILENCE_DETECTED_SEC:.0f} s and more add up to {heard:.3f} s", span,
+                    help="backends/header.realized measures it from the rendered timing")
+        elif abs(round(v, 1) - waits[kind]) > 0.15:
             add("E0704", f"`{where}` says {field} {v}; the call's {kind} gaps add up to {waits[kind]:.1f} s", span,
                 help="the renderer writes the planned hold and silences as gaps (render/template/service.py)")
+    ratio, sil = meta.get("Silence_ratio"), meta.get("Silence_total_seconds")
+    if length and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (ratio, sil, length)) and \
+            abs(ratio - min(100.0, 100.0 * sil / length)) > 0.01:
+        add("E0704", f"`{where}` says Silence_ratio {ratio}; its {sil} s of silence are "
+            f"{100.0 * sil / length:.3f} % of the call's {length:.3f} s", span,
+            help="Silence_ratio is Silence_total_seconds over the rendered length (backends/header.realized)")
     if longest > SILENCE_MAX_SEC + 0.05:
         add("E0704", f"`{where}` has an unexplained silence of {longest:.1f} s (at most {SILENCE_MAX_SEC:.0f} s)",
             span, help="the plan leaves no more silence than pauses before caller turns hold (plan/population.py)")

@@ -297,7 +297,12 @@ _c("E0704", "error", "planned item not realized", """
 A beat, speaker, turn count or paralinguistic cue of the plan does not appear
 in the rendered outputs: the transcript has the wrong number of turns, a turn
 is spoken by someone else, a moment's cues are missing, or cues appear where
-the plan has none.""")
+the plan has none. For a contact-center call also: the metadata's
+`Hold_time` is not the call's `hold Ns` gaps, its `Silence_total_seconds` not
+the call's silence (a voice call: every stretch of 2 s and more of the
+transcript's or timeline's times without speech or hold music; a chat: its
+`silence` waits), its `Silence_ratio` not that silence over the call's length,
+or its `Interruptions_count` not the turns cued INTERRUPTS.""")
 _c("E0705", "error", "cannot verify this directory", """
 The directory has no readable manifest.json, or the spec it was built from
 cannot be found or no longer compiles. `corpusc verify` re-derives the plan

@@ -96,6 +96,31 @@ def turn_delivery(cues: Sequence[str], cue_at: Sequence[int], text: str) -> Deli
     return d
 
 
+SILENCE_DETECTED_SEC = 2.0  # the shortest stretch of dead air a call's silence counts (the ground truth's long pause)
+
+
+def silence_seconds(turns: Sequence[tuple[float, float, Sequence[str]]]) -> float:
+    """A voice call's silence as a speech-analytics reading of its audio finds it: every stretch of at
+    least SILENCE_DETECTED_SEC in which nobody speaks and no hold music plays, added up (seconds, to the
+    millisecond). `turns`: (start, end, cues) of each turn in order, the transcript's (= the audio's)
+    times; the hold music of a `hold Ns` cue fills the end of the gap before its turn (the audio's
+    layout, backends/audio/mix.py), the rest of that gap is silence like any other. What the
+    metadata's `Silence_total_seconds` of a voice call says (backends/header.py `realized`) and
+    `corpusc verify` recomputes (E0704); a chat's silences are its planned waits instead."""
+    least = round(SILENCE_DETECTED_SEC * 1000)
+    total = 0
+    reach = None
+    for start, end, cues in turns:
+        a, b = round(start * 1000), round(end * 1000)
+        if reach is not None and a > reach:
+            music = sum(round(_num(m.group(1)) * 1000) for c in cues or () if (m := HOLD.match(_bare(c))))
+            quiet = a - reach - music
+            if quiet >= least:
+                total += quiet
+        reach = b if reach is None else max(reach, b)
+    return total / 1000
+
+
 def _bare(c: str) -> str:
     return " ".join(str(c).strip().strip("[]").split())
 

@@ -208,3 +208,66 @@ def test_a_risk_or_implementation_arc_keeps_its_facets_topic(builds, loc):
     arcs, bad = facet_misses(out, loc)
     assert arcs >= 3, f"too few exit / viability / adoption arcs to tell ({arcs}): pick another seed"
     assert not bad, f"{len(bad)} later steps of {arcs} arcs name another facet's topic: {bad[:4]}"
+
+
+# ---- 4. a risk or implementation arc is resolved in its own facet (session 30) ----------------------
+# The resolution of a risk or implementation arc said the type's general settlement ("the security package
+# answered all our questions" to a buyer who feared being locked in; "the HubSpot integration looks
+# straightforward" to one whose rollout had dragged on): obj.facet_resolved had words for the competition
+# facets only. gen_spec --calls 300 --seed 3 on ed8f7a9: 14 of 18 such resolutions in en, 10 of 16 in de
+# did not speak of the facet raised. This file's own words for what each facet's resolution is about:
+RAISED = {
+    "en": {"exit": r"\bleave\b|get out|walk away", "viability": r"still be around|go(es)? under|stay in business",
+           "adoption": r"won't use|not use it|never use", "rollout": r"\brollout\b|dragged on|\btook\b",
+           "security": r"\bsecurity\b|where the data lives|data residency",
+           "integration": r"plug into|data warehouse|historical data|integration with|connecting to"},
+    "de": {"exit": r"kündigen|aussteigen|Ausstieg", "viability": r"noch gibt|pleite|vom Markt",
+           "adoption": r"nicht nutzen|nicht benutzen", "rollout": r"Einführung|gedauert|gezogen",
+           "security": r"IT-Sicherheit|Datenschutz|Daten liegen|auf die Daten",
+           "integration": r"Anbindung an|Integration mit"},
+}
+SETTLED = {
+    "en": {"exit": r"\bexit\b|\bleave\b|walk away|locked in|lock-in",
+           "viability": r"still be around|staying.power|went under|escrow",
+           "adoption": r"adoption|use it|take to it|pick up", "rollout": r"\brollout\b|team by team|one team",
+           "security": r"\bsecurity\b|where the data lives|certificat|pen-test",
+           "integration": r"integration|hookup|plugs into|connector|data warehouse"},
+    "de": {"exit": r"Ausstieg|aussteigen|kündigen|gebunden",
+           "viability": r"Zukunftssicherheit|künftig gibt|nicht mehr gäbe|Escrow|Quellcode",
+           "adoption": r"Akzeptanz|genutzt|benutzt|nutzen|annehmen|Einstieg", "rollout": r"Rollout|Einführung|Team für Team",
+           "security": r"Sicherheit|Daten liegen|Datenschutz|Zertifikat|Penetrationstest",
+           "integration": r"Integration|Anbindung|Schnittstellen|Data Warehouse"},
+}
+
+
+@pytest.fixture(scope="module")
+def settled(tmp_path_factory):
+    """The generated sales spec at 300 calls, seed 3: enough risk and implementation arcs resolved."""
+    root = tmp_path_factory.mktemp("settled")
+    out = {}
+    for loc, args in (("en", ["--calls", "300", "--seed", "3"]), ("de", ["--calls", "300", "--seed", "3", "--locale", "de-DE"])):
+        out[loc] = build_spec(generated_spec(root / f"{loc}.corpus", *args), root / loc, only="transcripts,ground_truth")
+    return out
+
+
+@pytest.mark.parametrize("loc", ["en", "de"])
+def test_a_risk_or_implementation_arc_is_resolved_in_its_own_facet(settled, loc):
+    out = settled[loc]
+    steps = defaultdict(list)
+    for f in sorted((out / "ground_truth").glob("*.json")):
+        gt = json.loads(f.read_text(encoding="utf-8"))
+        for s in gt.get("objection_steps") or ():
+            if s["objection"] in ("risk", "implementation"):
+                steps[s["arc"]].append((gt["call_id"], s["step"], s["quote"]))
+    n, bad = 0, []
+    for arc, st in steps.items():
+        raised = next((s for s in st if s[1] == "raised"), None)
+        facets = [k for k, rx in RAISED[loc].items() if raised and re.search(rx, raised[2], re.I)]
+        if len(facets) != 1:
+            continue
+        for cid, _, quote in (s for s in st if s[1] == "resolved"):
+            n += 1
+            if not re.search(SETTLED[loc][facets[0]], quote, re.I):
+                bad.append((arc, facets[0], cid, quote[:160]))
+    assert n >= 3, f"too few resolved arcs of a told facet ({n}): pick another seed"
+    assert not bad, f"{len(bad)} of {n} resolutions do not speak of the facet raised: {bad[:4]}"

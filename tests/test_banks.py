@@ -44,6 +44,52 @@ def test_every_locale_holds_every_declared_key():
     assert len(banks.required_keys()) > 400  # the families are expanded, not just listed
 
 
+# every facet an objection arc can be given (`obj.facets`, drawn per arc where the locale's `obj.raise.<type>`
+# tells it: render/template/sales.py `_facet`) is topic'd and settled in its own words in every locale
+# (session 30: `obj.facet_resolved` had the three competition facets only; a risk arc raised as "what if we
+# leave" was settled with "the security package answered all our questions"). This file's own words for what
+# each risk and implementation facet's settlement speaks of, every wording of it:
+FACET_WORDS = {
+    "exit": r"\bexit\b|\bleave\b|walk away|way out|locked in|lock-in|Ausstieg|aussteigen|kündigen|gebunden",
+    "viability": r"still be around|staying.power|went under|escrow|Zukunftssicherheit|künftig gibt|nicht mehr gäbe|Quellcode",
+    "reputation": r"my name|personal risk|cover I needed|stand behind|back it|meinen Namen|Rückendeckung|persönliche Risiko"
+                  r"|dafür gerade|vertrete das|stehe ich ein",
+    "regulated": r"complian|regulat|Aufsicht|Regulierung",
+    "security": r"\bsecurity\b|where the data lives|Sicherheit|Daten liegen|Datenschutz",
+    "integration": r"integration|hookup|plugs into|data warehouse|Integration|Anbindung|Schnittstellen|Data Warehouse",
+    "adoption": r"adoption|use it|take to it|pick up|Akzeptanz|genutzt|benutzt|nutzen|annehmen|Einstieg",
+    "staffing": r"setup|staff|people it needs|load off|Einrichtung|Aufsetzen|Personal|Leute von uns|entlastet",
+    "rollout": r"\brollout\b|team by team|one team|Rollout|Einführung|Team für Team",
+}
+
+
+def _wordings(t: str, limit: int = 4096) -> list[str]:
+    """A template's wordings: every choice of its `[a|b]` groups (nested too), slots left as they are."""
+    m = re.search(r"\[([^\[\]]*)\]", t)
+    if m is None:
+        return [t]
+    out = []
+    for alt in m.group(1).split("|"):
+        out += _wordings(t[:m.start()] + alt + t[m.end():], limit)
+        if len(out) >= limit:
+            break
+    return out[:limit]
+
+
+def test_every_objection_facet_has_its_topic_and_its_resolution_in_every_locale():
+    folders = banks.bank_folders()
+    declared = {(f["type"], f["facet"]) for loc in folders for f in banks.raw_bank(loc).get("obj.facets") or ()}
+    assert {t for t, _ in declared} >= {"competition", "risk", "implementation"}, declared
+    missing = [(loc, f"obj.facet_{what}.{facet}") for loc in folders for _, facet in sorted(declared)
+               for what in ("topic", "resolved") if not banks.raw_bank(loc).get(f"obj.facet_{what}.{facet}")]
+    assert not missing, missing
+    off = [(loc, facet, w) for loc in folders for facet, rx in FACET_WORDS.items()
+           for t in banks.raw_bank(loc).get(f"obj.facet_resolved.{facet}") or () for w in _wordings(t)
+           if not re.search(rx, w, re.I)]
+    assert {facet for t, facet in declared if t in ("risk", "implementation")} == set(FACET_WORDS)
+    assert not off, (len(off), off[:5])
+
+
 def test_declared_sets_are_the_values_the_code_and_the_planner_use():
     sets = banks.declaration()["sets"]
     assert sets["voice"] == voices.all_voices()

@@ -193,6 +193,41 @@ def test_a_repeat_caller_says_they_called_before_and_when(corpus):
     assert not untrue, untrue[:6]
 
 
+# "I was in touch with you lately" or "the last time I called": an earlier contact within a repeat's reach
+# (today, yesterday, a few days ago) or the one before this call, undated; this file's own list, apart from
+# CONTACT (a contact weeks ago, "right after Easter", is no repeat within 72 hours and is not listed)
+LATELY = re.compile(
+    r"\b(?:vorhin|gestern|heute (?:früh|Morgen)|neulich|vor ein paar Tagen|bevor ich zur Arbeit|spät am \w+|"
+    r"earlier today|yesterday|this morning|the other day|a few days ago)\b[^.?!;]{0,40}"
+    r"\b(?:angerufen|durchzukommen|Warteschleife gehangen|gemeldet|called|rang|phoned|tried to get through)\b|"
+    r"\bbeim letzten Anruf\b|\bbeim letzten Mal war\b|\bletztes Mal hat man\b|\bdie letzte Person\b|"
+    r"\b(?:mir )?Ihr Kollege (?:auch|hat mir)\b[^.?!;]{0,20}\b(?:gesagt|erzählt)\b|"
+    r"\bthe last time I (?:called|reached|rang)\b|\bthe last person I spoke to\b|\bon my last call\b|"
+    r"\b(?:in the queue|waiting) last time\b|\bwrong information last time\b|"
+    r"\b(?:the last person|your colleague) (?:said|told me), (?:too|as well)\b|"
+    r"\b(?:told|explained to) (?:the first person|your colleague)\b", re.I)
+
+
+def test_an_unflagged_caller_says_no_earlier_contact(corpus):
+    """A call whose metadata says it is no repeat (flag false, `repeat_of` null) has no caller who says
+    they called a little while ago or what was said on their last call: such words are said in a repeat
+    contact alone (the banks' `_repeat` asides, `Service.repeat`). ed8f7a9: 17 of the example's 170
+    unflagged calls said it ("ich hatte vorhin schon angerufen, doch da war niemand zu erreichen")."""
+    unflagged = [c for c in corpus if c["meta"].get("repeat_call_within_72h") is not True
+                 and not c["meta"].get("repeat_of")]
+    said = [(c["id"], s) for c in unflagged for s in _caller_sentences(c) if LATELY.search(s)]
+    assert len(unflagged) >= 60
+    assert not said, (len(said), said[:6])
+
+
+def test_a_repeat_caller_may_speak_of_the_last_contact(corpus):
+    """The same words are the repeat contact's to say (the list is no list of nothing): some flagged
+    calls' callers say them."""
+    flagged = [c for c in corpus if c["meta"].get("repeat_call_within_72h") is True]
+    said = [c["id"] for c in flagged if any(LATELY.search(s) for s in _caller_sentences(c))]
+    assert len(said) >= 3, (len(flagged), said)
+
+
 def test_the_callers_words_are_labelled_where_they_stand(corpus):
     """The caller's "I called before" is a `repeat_contact` `statement` event of the ground truth, in a
     flagged call only, its quote the caller's own words; the agent's note of it an `acknowledgement`,
