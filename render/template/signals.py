@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from fnmatch import fnmatchcase
 from functools import lru_cache
 
@@ -518,6 +519,36 @@ def _finding(pairs, text: str) -> tuple:
     return tuple(p for p in pairs if p[1].search(text) is not None)
 
 
+def dead_declarations(locale: str) -> dict[str, dict[str, list[str]]]:
+    """Declared phrases (`templates` of the signal file) that no wording of
+    their key's templates says any more, or whose key is gone: key -> category
+    -> phrases ({} for a gone key, all of it dead). They label nothing (a
+    phrase marks only the wordings that say it, `_mark`), but they read as a
+    label the banks carry; `--write` removes them with the new ones it adds."""
+    from corpusc.render.template.banks import raw_bank
+    bank = raw_bank(locale)
+    out: dict[str, dict[str, list[str]]] = {}
+    for k, cats in declaration().templates.get(locale, {}).items():
+        lst = bank.get(k)
+        if not isinstance(lst, list):
+            out[k] = {}
+            continue
+        compiled = []
+        for t in lst:
+            for src in ((t.get("say") or ()) if isinstance(t, dict) else (t,)):
+                if isinstance(src, str):
+                    try:
+                        compiled.append((src, compile_template(src)))
+                    except ValueError:
+                        continue
+        for cat, phrases in cats.items():
+            # a literal holding the phrase says it; else it may span alternatives: every wording read
+            gone = [ph for ph in phrases if not any(ph in src or can_say(c, ph) for src, c in compiled)]
+            if gone:
+                out.setdefault(k, {})[cat] = gone
+    return out
+
+
 def undeclared(locale: str) -> dict[str, dict[str, list[str]]]:
     """Templates of a locale's banks that say a signal term of a category their
     key and `templates` entries do not declare: key -> category -> the phrases
@@ -798,9 +829,20 @@ def _main(argv: list[str]) -> int:
         return 0
     found = {loc: undeclared(loc) for loc in supported_locales()}
     found = {loc: x for loc, x in found.items() if x}
-    if "--write" in argv and found:
+    dead = {loc: dead_declarations(loc) for loc in supported_locales()}
+    dead = {loc: x for loc, x in dead.items() if x}
+    if "--write" in argv and (found or dead):
         path = PHRASES / SIGNAL_FILE
         doc = json.loads(path.read_text(encoding="utf-8"))
+        for loc, keys in dead.items():  # what no wording says any more goes first: a phrase found again stays
+            mine = doc["templates"][loc]
+            for k, cats in keys.items():
+                for cat, phrases in (cats.items() if cats else [(c, list(v)) for c, v in mine[k].items()]):
+                    mine[k][cat] = [p for p in mine[k][cat] if p not in phrases]
+                    if not mine[k][cat]:
+                        del mine[k][cat]
+                if not mine[k]:
+                    del mine[k]
         for loc, keys in found.items():
             mine = doc.setdefault("templates", {}).setdefault(loc, {})
             for k, cats in keys.items():
@@ -808,6 +850,8 @@ def _main(argv: list[str]) -> int:
                     lst = mine.setdefault(k, {}).setdefault(cat, [])
                     lst += [p for p in phrases if p not in lst]
         path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if dead:  # printed apart, so a clean run still prints {} alone
+        print(json.dumps({"dead": dead}, indent=2, ensure_ascii=False), file=sys.stderr)
     print(json.dumps(found, indent=2, ensure_ascii=False))
     return 0
 
@@ -934,5 +978,4 @@ def every_saying(t, limit: int | None = None) -> list[str]:
 
 
 if __name__ == "__main__":
-    import sys
     raise SystemExit(_main(sys.argv[1:]))
