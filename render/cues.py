@@ -97,6 +97,10 @@ def turn_delivery(cues: Sequence[str], cue_at: Sequence[int], text: str) -> Deli
 
 
 SILENCE_DETECTED_SEC = 2.0  # the shortest stretch of dead air a call's silence counts (the ground truth's long pause)
+# a turn's audio is heard to end (or begin) up to some 0.17 s inside its times (a word's fading end below a
+# detector's threshold): a gap this much below SILENCE_DETECTED_SEC can be heard as silence the turns' times
+# do not count, so a drawn gap keeps out of this band (render/timing.py)
+HEARD_EDGE_SEC = 0.25
 
 
 def silence_seconds(turns: Sequence[tuple[float, float, Sequence[str]]]) -> float:

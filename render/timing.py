@@ -19,7 +19,7 @@ from typing import Any, Iterable, NamedTuple, Sequence
 
 from corpusc.plan import rng
 from corpusc.plan.model import Call, Header
-from corpusc.render.cues import delivery
+from corpusc.render.cues import HEARD_EDGE_SEC, SILENCE_DETECTED_SEC, delivery
 
 DEFAULT_WPM = 150.0
 WORDS_PER_SEC = DEFAULT_WPM / 60  # the length target: total words = duration x 150 wpm
@@ -216,6 +216,10 @@ def timeline(turns: Iterable[Any], call: Call, header: Header, cue_pauses: bool 
                               bool(getattr(t, "bc", False)), counts[prev_i] if prev is not None else 0)
                 if chat and prev is not None:  # the reply starts once the last message is read
                     g += counts[prev_i] * 60.0 / READING_WPM
+                if not chat and SILENCE_DETECTED_SEC - HEARD_EDGE_SEC <= g < SILENCE_DETECTED_SEC:
+                    # just short of what counts as silence, it could be heard as silence (HEARD_EDGE_SEC):
+                    # the band's gaps are said that much shorter, so the audio and the silence counted agree
+                    g -= HEARD_EDGE_SEC
                 if cue_pauses and not chat and g >= CUED_PAUSE and not t.cues:  # a long pause, cued (a chat has none)
                     tenth = int(g * 10) * 100
                     gap = clock.free(tenth + round(r.random() * PAUSE_JITTER_MS), lo=tenth)

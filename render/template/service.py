@@ -2408,8 +2408,11 @@ class Service:
                 # each pause long enough to be heard as silence (SILENCE_DETECTED_SEC: the metadata counts
                 # the dead air a reading of the audio finds, backends/header.py `realized`)
                 least = round(SILENCE_DETECTED_SEC * 10)
+                fits = 1  # pauses of that least length that can still differ from each other (a tenth apart)
+                while (fits + 1) * least + fits * (fits + 1) // 2 <= tenths:
+                    fits += 1
                 k = 1 if need <= 1 and (self.silence < 2.0 or len(callers) < 2) else \
-                    min(len(callers), max(1, tenths // least), max(need, few))
+                    min(len(callers), fits, max(need, few))
                 picks = sorted(rng.sample(self.R.r, callers, k), key=lambda d: d.i) if k > 1 else \
                     [callers[rng.below(self.R.r, len(callers))]]
                 parts = _pauses(tenths, [0.6 + 0.4 * self.R.r.random() for _ in picks], cap, least)
