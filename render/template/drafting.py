@@ -668,8 +668,9 @@ class Drafter:
                 continue
             lst = bank.get(k)
             used = used_all.get(k)
-            if lst and (used is None or (len(used) < len(lst) and ".once." not in k)) and \
-                    (self.memory is None or self.left(k)):
+            cap = bank.get("fill_per_call." + k)  # a bank a call says at most so often (`fill_per_call`)
+            if lst and (used is None or (len(used) < (len(lst) if cap is None else min(cap, len(lst))) and
+                                         ".once." not in k)) and (self.memory is None or self.left(k)):
                 if k not in fkeys:
                     fkeys.add(k)
                     d.fpos = at + 1
@@ -903,12 +904,15 @@ class Drafter:
                     if total >= target * 0.9 or resets >= 8 or not self.refill:
                         break  # close enough: better a little short than repetitive
                     resets += 1
-                    self.dry = {k for k in self.dry if ".once." in k}
+                    # a bank said once a call, or at most so often (`fill_per_call`: "Dana will want to see this"
+                    # eleven times in one call), is not refilled
+                    kept = {k for k in self.dry if ".once." in k or "fill_per_call." + k in self.bank}
+                    self.dry = kept
                     for d in start:
                         if resets > 1 and d.rep is not None:
                             d.rep = True  # still short: a second sentence of a kind per turn is fine
                         for k in d.fills:
-                            if ".once." not in k:
+                            if ".once." not in k and "fill_per_call." + k not in self.bank:
                                 self.used.pop(k, None)
                     live = list(start)
                 heap = [(d.words / d.weight, d.i, d) for d in live if d.words < d.cap]
