@@ -12,7 +12,8 @@ same at seed 777):
   Ihre Umsätze prüfen", "dass Sie schließlich des Gesprächs wissen", "das
   Konto ist eine andere"): - / - / 14 / 23.
 - `agreement`: an English plural team with a singular verb ("Is your agents
-  looking", "issues with the connector lands"): 2 / - / - / -.
+  looking", "issues with the connector lands"), an auxiliary with the wrong
+  form of its verb ("Have you turn on notifications"): 2 / - / 3 / 1.
 - `age_slips`: what the caller's own birth date rules out (a son-in-law at
   30, "since over twenty years" at 23, school starting again for the kids at
   78, a day off work at 81): - / - / 48 / 32.
@@ -27,6 +28,12 @@ same at seed 777):
   ("Am meisten brächte es uns: ein direkter Vergleich mit unseren eigenen
   Daten" ... "Was wirklich helfen würde, wäre ein direkter Vergleich mit
   unseren eigenen Daten"): 2 / 16 / - / -.
+- `listener_misfits`: a buyer's "Interessant." / "Exakt." / "Stimmt." right
+  after the seller's procedural note or courtesy ("Ich mache mir nebenbei
+  Notizen", "I saw the piece about your new hires, good for the team"):
+  1 / 40 / - / -.
+- `two_vehicles`: a caller on the tram, then on the train; a bus due any
+  minute, then a train leaving in twenty: - / - / 4 / 2.
 """
 
 from __future__ import annotations
@@ -99,6 +106,10 @@ AGREEMENT = [re.compile(p) for p in (
     r"\b(?:Is|Does|Has|Was|is|does|has|was) (?:your|our|the|their) (?:\w+ )?" + PLURAL_TEAM + r"\b(?! (?:is|are)\b)",
     r"\b(?:issues|tickets|questions|problems|requests) (?:with|about|on) (?:the |your |a )?[\w-]+(?: [\w-]+)? "
     r"(?:lands|goes|gets|is|has)\b",
+    # an auxiliary with the wrong form of its verb ("Have you turn on notifications", "Did you activated")
+    r"\b(?:Have|Has|have|has) (?:you|they|we|I) (?:turn|switch|activate|check|change|add|send|get|make|take|try|move)\b",
+    r"\b(?:Did|did|Do|do|Does|does|Can|can|Could|could|Will|will|Would|would) (?:you|they|we|I) (?:activat|turn|switch|"
+    r"check|chang|add|mov|tri|receiv|us|open|cancel)ed\b",
 )]
 
 
@@ -222,4 +233,59 @@ def wish_repeated(out: Path) -> list[tuple]:
                 for m in {m.group().lower() for m in WISHES.finditer(s)}:
                     n[(t["speaker"], m)] += 1
         found += [(d["call_id"], k, v) for k, v in n.items() if v > 1]
+    return found
+
+
+# ---- a listener's word that fits a claim, said to a procedural note or a courtesy ---------------------------------
+
+NOTE_OR_COURTESY = {
+    "de-DE": r"\b(?:Notizen|notiere|schreibe mit|Stichpunkte|Bildschirm|im Blick|auf die Uhr|auf die Zeit|"
+             r"[Dd]anke|Dank|zu schätzen|Meldung|Beitrag|Nachricht|gelesen|mitbekommen|schön für)\b",
+    "en-US": r"\b(?:take notes|typing|notes|screen|clock|on time|short and sweet|[Tt]hanks|appreciate|squeezing|"
+             r"the news|announcement|a post|the piece|I read|I saw|I noticed|came across)\b",
+}
+CLAIM_WORDS = re.compile(r"^(?:Interessant|Exakt|Genau|Stimmt|Nachvollziehbar|Ja, ja|Interesting|Makes sense|Exactly|"
+                         r"Right, right)\.$")
+
+
+def listener_misfits(out: Path) -> list[tuple]:
+    """A buyer's one-word reply that agrees with a claim ("Interesting.", "Exakt.") right after a seller turn
+    that ends on a procedural note ("I'll take notes. Ignore the typing.") or a courtesy ("thanks for making
+    the time", "I saw the news about your new office")."""
+    found = []
+    for d in calls(out):
+        if is_service(d):
+            continue
+        T = d["turns"]
+        for a, b in zip(T, T[1:]):
+            if a["role"] == "seller" and b["role"] == "buyer" and CLAIM_WORDS.match(b["text"].strip()):
+                last = sentences(a["text"].strip())[-1]
+                if not last.endswith("?") and re.search(NOTE_OR_COURTESY[d["locale"]], last):
+                    found.append((d["call_id"], last[-60:], b["text"]))
+    return found
+
+
+# ---- the caller on two different vehicles in one call -------------------------------------------------------------
+
+VEHICLE = {
+    "en-US": r"\b(?:I'm|I am) (?:on|in|calling from) (?:the|a) (?:commuter )?(bus|train|tram|subway)\b|"
+             r"\bmy (bus|train) (?:is due|leaves)\b|\b(?:walking|on my way) to the (bus) stop\b|"
+             r"\btaking the (bus) everywhere\b|\bat the (train) station\b",
+    "de-DE": r"\b(?:sitze|bin|stehe) (?:gerade |grad )?(?:im (Bus|Zug|Pendlerzug)|in der (Straßenbahn|S-Bahn|U-Bahn))\b|"
+             r"\bmein (Zug|Bus) (?:fährt|kommt)\b|\b(Bus)haltestelle\b|\büberall den (Bus)\b",
+}
+
+
+def two_vehicles(out: Path) -> list[tuple]:
+    """A caller who says they are on (or waiting for) two different kinds of vehicle in one call ("Ich sitze in
+    der Straßenbahn" ... "ich sitze gerade im Zug"; "my bus is due any minute" ... "my train leaves in twenty")."""
+    found = []
+    for d in calls(out):
+        if not is_service(d):
+            continue
+        seen = {next(g for g in m.groups() if g).lower().replace("pendlerzug", "zug")
+                for t in d["turns"] if t["role"] == "buyer"
+                for m in re.finditer(VEHICLE[d["locale"]], t["text"], re.I)}
+        if len(seen) > 1:
+            found.append((d["call_id"], sorted(seen)))
     return found

@@ -77,10 +77,26 @@ def test_a_caller_says_what_their_age_allows(cc):
 def test_a_caller_does_not_pile_up_their_private_life(cc):
     """A caller mentions a thing or two of their day, not the dog, the ladder,
     the school run, the fridge and a weekend ritual in one call (main: 25 and
-    26 of 160 German calls had five or more such sentences, 2.5 a call)."""
+    26 of 160 German calls had five or more such sentences, 2.5 a call; 5 and
+    3 of 40 English calls)."""
     for out in cc:
         per = R.private(out)
         de, en = per["de-DE"], per["en-US"]
         assert sum(n >= 5 for n in de) <= 8, out
         assert sum(de) / len(de) <= 2.0, out
-        assert sum(n >= 5 for n in en) == 0, out
+        assert sum(n >= 5 for n in en) <= 1, out
+
+
+def test_a_listener_answers_a_note_as_a_note(sales):
+    """"I'll take notes. Ignore the typing." is met with "Sure.", not
+    "Interesting."; "Ich habe den Beitrag zu Ihrem neuen Standort gesehen" not
+    with "Exakt." (main: 40 German calls, 1 of sales_pov)."""
+    assert R.listener_misfits(sales["pov"]) == []
+    assert R.listener_misfits(sales["de"]) == []
+
+
+def test_a_caller_is_on_one_vehicle(cc):
+    """A caller on the tram is not on the train two turns later; one whose
+    bus is due is not catching a train in twenty minutes (main: 4 and 2 calls)."""
+    for out in cc:
+        assert R.two_vehicles(out) == [], out
