@@ -34,6 +34,11 @@ same at seed 777):
   1 / 40 / - / -.
 - `two_vehicles`: a caller on the tram, then on the train; a bus due any
   minute, then a train leaving in twenty: - / - / 4 / 2.
+- `chat_words_on_phone`: a phone caller who "writes" ("darum schreibe ich
+  Ihnen jetzt"): - / - / 0 / 0 on main, 3 / 5 once the private-life cap made
+  the generic caller lines more frequent (a guard, not a main failure).
+- `today_by_name`: a German call's own day said as 'am <Wochentag>' ('ich bin
+  am Donnerstag zum ersten Mal mit dem Rad gekommen' on a Thursday): - / 16 / - / -.
 """
 
 from __future__ import annotations
@@ -288,4 +293,50 @@ def two_vehicles(out: Path) -> list[tuple]:
                 for m in re.finditer(VEHICLE[d["locale"]], t["text"], re.I)}
         if len(seen) > 1:
             found.append((d["call_id"], sorted(seen)))
+    return found
+
+
+# ---- a phone call written like a chat -------------------------------------------------------------------------------
+
+CHAT_WORDS = re.compile(r"\b(?:(?:darum|deshalb|deswegen|also) schreibe ich Ihnen|ich schreibe Ihnen (?:jetzt|nun|gerade)|"
+                        r"hier im Chat|in diesem Chat|(?:so|that's why) I'm (?:writing|messaging) (?:to )?you|"
+                        r"in this chat|I'm typing this)\b", re.I)
+
+
+def chat_words_on_phone(out: Path) -> list[tuple]:
+    """A caller on the phone who says they are writing ("darum schreibe ich Ihnen jetzt"); the channel is the
+    call's metadata (`Kanal:` / `Channel:` in OUT/transcripts/<id>.dialogue.txt)."""
+    found = []
+    for f in sorted((out / "transcripts").glob("*.dialogue.txt")):
+        text = f.read_text(encoding="utf-8")
+        m = re.search(r"^(?:Kanal|Channel): (\w+)", text, re.M)
+        if not m or m.group(1) == "Chat":
+            continue
+        body = text.split("---- DIALOGUE ----", 1)[-1]
+        found += [(f.name, x.group()) for line in body.splitlines() if not line.startswith("Agent:")
+                  for x in CHAT_WORDS.finditer(line)]
+    return found
+
+
+# ---- today called by its weekday ------------------------------------------------------------------------------------
+
+WEEKDAYS_DE = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
+
+
+def today_by_name(out: Path) -> list[tuple]:
+    """A German sales call that speaks of its own day as 'am <Wochentag>' ('ich bin am Donnerstag zum ersten Mal
+    mit dem Rad gekommen' on a Thursday, 'zeichnen wir gegen noch am Montag' on a Monday): today is 'heute'.
+    The day is the transcript header's date (OUT/transcripts/<id>.txt)."""
+    import datetime
+    found = []
+    for d in calls(out):
+        if d["locale"] != "de-DE" or is_service(d):
+            continue
+        head = (out / "transcripts" / f"{d['call_id']}.txt").read_text(encoding="utf-8").split("\n", 1)[0]
+        m = re.search(r"\d{4}-\d{2}-\d{2}", head)
+        if not m:
+            continue
+        today = WEEKDAYS_DE[datetime.date.fromisoformat(m.group()).weekday()]
+        found += [(d["call_id"], s[:90]) for t in d["turns"] for s in sentences(t["text"])
+                  if re.search(rf"\b(?:am|seit) {today}\b", s) and not re.search(r"\b(?:nächste|kommende|diese)", s)]
     return found
