@@ -214,7 +214,7 @@ TROUBLE = re.compile(r"fee|charg|log ?in|get in(?! touch)|works?\b|working|probl
                      r"rein\b|funktionier|geht|Problem|since then|seitdem|seither", re.I)
 AGENT_OWN = (r"(?:name|name's|details|word|knowledge|own|department|eigenen?|screen|other screen|notes|colleague|supervisor|team|desk|side|best|apologies|list|"
              r"colleagues|job|Job|Namen?|Wort|Teamleitung|Notizen|Bildschirm|anderen Bildschirm|Seite|Tisch|Liste|Kolleg\w*|Bestes|Daten|"
-             r"Rechner|Vermerke|Vorgesetzte[rn]?|Hand|eye|tip|advice|Tipp|Rat|Empfehlung)")
+             r"Rechner|Vermerke|Vorgesetzte[rn]?|Hand|hands|eye|tip|advice|Tipp|Rat|Empfehlung)")
 AGENT_MY = re.compile(r"\b(?:my|mein|meine|meinen|meinem|meiner|meines)\s+(?!" + AGENT_OWN + r"\b)\w", re.I)
 
 

@@ -263,7 +263,9 @@ AT_HOME = re.compile(r"kids are home|off school|pot on the stove|dinner cooking|
 OUT_AND_ABOUT = re.compile(r"on the train|sitting in the car|parked outside|walking to the bus stop|on my way to the pharmacy|"
                            r"I'm (?:currently|right now) (?:at|in)\b|on the bus\b|im Zug|sitze gerade im Auto|Parkplatz vorm|"
                            r"Bushaltestelle|unterwegs zur Apotheke|(?:stehe|bin) gerade (?:im|in der|an der|bei)\b|sitze im Bus")
-CARD_IN_HAND = re.compile(r"card here too|card in my hand|Karte habe ich auch hier|Karte in der Hand|Karte liegt vor mir")
+# (session 30: not "mir ist lieber die Karte in der Hand", a liking for plastic cards said by a caller who lost one)
+CARD_IN_HAND = re.compile(r"card here too|card in my hand|Karte habe ich auch hier|(?<!lieber die )Karte in der Hand|"
+                          r"Karte liegt vor mir")
 CARD_LOST = re.compile(r"lost my|can't find my|Karte verloren|nicht mehr finden|keine Spur")
 
 

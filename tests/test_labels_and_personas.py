@@ -188,7 +188,10 @@ TRAIT_WORDS = {
                            r"Jahre|funktioniert|Prozess|gebaut|bisher|änder|Anbieter",
     "reluctant_adopter": r"\[hesitant\]|s pause\]|adopt|use it|ignore|support|breaks|risk|worr|not sure|change|"
                          r"Risiko|nicht sicher|änder|nutz|Support",
-    "busy_skeptic": r"time|minute|point|proof|prove|pay for itself|cancel|accura|Zeit|Minute|Beweis|kündig",
+    "busy_skeptic": r"time|minute|point|proof|prove|pay for itself|cancel|accura|Zeit|Minute|Beweis|kündig|"
+                    # session 30 (the buyer's wish said once a call moved the draws): "My plate's full. This would
+                    # need to pull its weight from the first month"
+                    r"plate's full|pull its weight",
 }
 # what else shows each persona in a turn's words: the topics it asks about and the lines of its own voice
 # (the reader's words for them, reading the cited turns of generated specs, seeds 2 and 5-9; and, session 17,
@@ -204,14 +207,18 @@ MORE_WORDS = {
                             r"cobble|build (?:it|this)|wie lange|Anmeldung|gesperrt|Protokoll|eigenen Team|"
                             r"zusammenbauen|speichern|löschen|delete|intern bauen|Rechenzentrum|zugreifen|open calls|"
                             r"on your side can|aufsetzen|meinem Team|Anbindung|wer kommt da ran",
-    "analytical_evaluator": r"how many|how often|wie viele|wie oft|check|prüf|risk side",
+    "analytical_evaluator": r"how many|how often|wie viele|wie oft|check|prüf|risk side|"
+                            # session 30: their own numbers, "about seven points in conversion"
+                            r"points in",
     "executive_champion": r"exec|saved|visible|month|similar compan|sichtbar|erspart|Monat|Führung|Nächstes|"
                           r"Fahrplan|Pilot|überzeugt|gefällt|leben|live in|sign|roadmap|Bestellschein|take this to finance|"
                           r"just what I needed|Let's get it|as confident as anyone|slowing \w+ down|"
                           r"order form|clients today|make this real|live this quarter|Vision|intern verkauf|dazunehmen|"
                           r"rüber|Kostenaufstellung|abschließen|werbe|Unterlagen|Konditionen|wünsch|"
                           # session 24: "the team that shows what's possible", "the part I could never get across"
-                          r"what's possible|never get across|holds up",
+                          r"what's possible|never get across|holds up|"
+                          # session 30: "newer players are eating our lunch in our own backyard"
+                          r"eating our lunch",
     "status_quo_defender": r"breaks|goes wrong|call when|still in|log in|open it|don't open|three months|"
                            r"kaputt|schiefgeht|anrufen|drei Monat|nutzt|öffnet|team|Team|bei uns|support|Support|"
                            r"Ansprechpartner|HubSpot|Salesforce|Connector|Daten|CRM|parallel|Parley|Nutzung|lange|was wir|"

@@ -207,6 +207,7 @@ class Drafter:
         self.dry: set[str] = set()  # fill banks found used up (until `fit` refills them)
         self.r = rng.stream(header.corpus.get("seed", 0), "render", call.id)
         self.used: dict[str, set] = {}
+        self._caps: dict[str, tuple[str, int] | None] = {}  # fill banks' caps (`_cap_of`)
         self.slots: dict[str, Any] = {}
         self.kw: dict[str, Any] = {}
         self.names = {p.id: first_name(p.name) for p in call.participants}
@@ -653,6 +654,31 @@ class Drafter:
                 return k
         return None
 
+    def _cap_of(self, key: str) -> tuple[str, int] | None:
+        """(the family, its most templates a call says) when `fill_per_call` caps
+        fill bank `key`: by its own name ("peer.more": an absent colleague named
+        twice, not eleven times) or its parent's ("voice.want": the buyer's one
+        wish, whichever voice says it, said once rather than in three wordings)."""
+        hit = self._caps.get(key, False)
+        if hit is False:
+            hit = None
+            for fam in (key, key.rsplit(".", 1)[0]):
+                n = self.bank.get("fill_per_call." + fam)
+                if isinstance(n, int):
+                    hit = (fam, n)
+                    break
+            self._caps[key] = hit
+        return hit
+
+    def _capped(self, key: str) -> bool:
+        """Whether a call has said as many templates of `key`'s capped family as `fill_per_call` allows."""
+        cap = self._cap_of(key)
+        if cap is None:
+            return False
+        fam, n = cap
+        dot = fam + "."
+        return sum(len(u) for k, u in self.used.items() if k == fam or k.startswith(dot)) >= n
+
     def _fresh_fill(self, d: Draft) -> str | None:
         """The next of a turn's fill banks (in rotation) that still has unused
         templates, preferring banks this turn has not used yet."""
@@ -669,7 +695,7 @@ class Drafter:
             lst = bank.get(k)
             used = used_all.get(k)
             if lst and (used is None or (len(used) < len(lst) and ".once." not in k)) and \
-                    (self.memory is None or self.left(k)):
+                    (self.memory is None or self.left(k)) and not self._capped(k):
                 if k not in fkeys:
                     fkeys.add(k)
                     d.fpos = at + 1
@@ -903,12 +929,14 @@ class Drafter:
                     if total >= target * 0.9 or resets >= 8 or not self.refill:
                         break  # close enough: better a little short than repetitive
                     resets += 1
-                    self.dry = {k for k in self.dry if ".once." in k}
+                    # a bank said once a call, or at most so often (`fill_per_call`: "Dana will want to see this"
+                    # eleven times in one call), is not refilled
+                    self.dry = {k for k in self.dry if ".once." in k or self._cap_of(k)}
                     for d in start:
                         if resets > 1 and d.rep is not None:
                             d.rep = True  # still short: a second sentence of a kind per turn is fine
                         for k in d.fills:
-                            if ".once." not in k:
+                            if ".once." not in k and not self._cap_of(k):
                                 self.used.pop(k, None)
                     live = list(start)
                 heap = [(d.words / d.weight, d.i, d) for d in live if d.words < d.cap]

@@ -911,7 +911,7 @@ class Sales:
     def _backchannel(self, d: Draft) -> None:
         d.bc = True
         d.weight = 0
-        d.add(d.core, self.R.say("bc.seller" if d.side == "seller" else "bc.buyer"))
+        d.add(d.core, self.R.say(self._bc_key(d)))
         pend = self.pending
         if pend and pend[0] in ("ans", "seller_cont"):
             # the speaker goes on after it: half the time the backchannel is said over them and they break
@@ -922,6 +922,18 @@ class Sales:
         elif pend and pend[0] == "seller_cont":
             self.pending = pend[:3] + (d.cut,)
         # a seller that was mid-explanation keeps its pending item
+
+    def _bc_key(self, d: Draft) -> str:
+        """The bank of a backchannel: a buyer's after a seller turn that said a bank with its own listener's
+        words (`bc.buyer_to.<key>`: a procedural note, a thank-you, the seller's news) draws from those, never
+        from the words that agree with a claim ("I'll take notes. Ignore the typing." -- "Interesting.")."""
+        if d.side == "seller":
+            return "bc.seller"
+        if d.i and self.sp[d.i - 1].side == "seller":
+            for k in reversed(self.keys_at.get(d.i - 1, ())):
+                if self.R.bank.get("bc.buyer_to." + k):
+                    return "bc.buyer_to." + k
+        return "bc.buyer"
 
     def _set_tail(self, d: Draft, text: str) -> None:
         """Replace the turn's closing question (never a tagged sentence) by `text`."""

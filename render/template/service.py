@@ -1743,6 +1743,8 @@ class Service:
                 tips = {str(x) for d in ("generic", self.dom) for x in R.bank.get(f"pop.{d}.offers_once") or ()}
                 once = [k for k in once if k.rsplit(".", 1)[-1] not in tips]
             rng.shuffle(R.r, once)
+            if side == "caller":
+                once = self._private_capped(once)
             fills[side] = [k for k in [self.k(f"more.{self.scen_as}.{side}"), *once[:2],
                                        # the cause's asides; an upset caller's only from an upset caller
                                        self.k(f"more.{self.cause}.caller_upset") if self.cause and side == "caller"
@@ -2349,6 +2351,26 @@ class Service:
                     if side == "caller" and not heard and heard_rx is not None and heard_rx.search(text):
                         heard = True
                 lst[:] = keep
+
+    def _private_capped(self, once: list[str]) -> list[str]:
+        """The caller's once-a-call asides with at most `pop.*.private_per_call`
+        of those about their own life (`pop.*.private_once`: the dog, the garden,
+        the fridge), the first in the call's order: a long call filled its
+        caller's turns with a dozen of them (reader30: 27 of 160 German calls said
+        five or more)."""
+        key = self.k("private_per_call")
+        names = {str(x) for d in ("generic", self.dom) for x in self.R.bank.get(f"pop.{d}.private_once") or ()}
+        if not key or not names:
+            return once
+        left = int(str(self.R.bank[key][0]))
+        out = []
+        for k in once:
+            if k.rsplit(".", 1)[-1] in names:
+                if left <= 0:
+                    continue
+                left -= 1
+            out.append(k)
+        return out
 
     def _tails_per_call(self, side: str) -> int:
         """How many closing asides `side` says in one call (`pop.*.tails_per_call.<side>`, else TAILS_PER_CALL)."""
