@@ -33,3 +33,28 @@ def test_the_weekly_volume_is_not_news_every_time():
                 most.append(f"{c.id} ({loc or 'en-US'}): {k}")
     assert said >= 100  # the pattern hears the volume
     assert not most, f"{len(most)} calls say the figure more than {MOST} times: {most[:8]}"
+
+
+# a question for the volume, this file's own words
+ASKS_VOLUME = re.compile(r"[^.?!]*\b(?:how many (?:calls|conversations)|call volume|volume of conversations|"
+                         r"(?:hoch|groß) ist das Gesprächsvolumen|Anzahl der Gespräche|wie viele Gespräche)\b[^.?!]*\?", re.I)
+
+
+def test_nobody_asks_for_the_volume_the_call_has_said():
+    """A rep who said "bei 700 Gesprächen pro Woche" earlier in the call does not then ask how many
+    calls the team handles (s30: acct1.review of the German spec, turn 50, after turns 18 and 48)."""
+    asked_after = []
+    asked = 0
+    for seed, loc, n in ((12, "de-DE", 120), (11, None, 300)):
+        h, calls = plan_of(EXAMPLES / "sales_pov.corpus", text=sales_spec(n, seed, loc))
+        for c, rc in zip(calls, render_all(h, calls)):
+            said = False
+            for t in rc.turns:
+                q = ASKS_VOLUME.search(t.text)
+                if q:
+                    asked += 1
+                    if said and not VOLUME.search(t.text[:q.start()]):
+                        asked_after.append((c.id, t.index, q.group().strip()))
+                said = said or bool(VOLUME.search(t.text))
+    assert asked >= 20  # the question is asked where the call has not said the figure
+    assert not asked_after, asked_after[:8]

@@ -138,6 +138,11 @@ def declaration() -> dict[str, Any]:
     return _uncommented(json.loads((PHRASES / KEYS_FILE).read_text(encoding="utf-8")))
 
 
+def asks() -> dict[str, str]:
+    """Question keys and the slot each asks for (keys.json `asks`)."""
+    return declaration().get("asks") or {}
+
+
 def _uncommented(node: Any) -> Any:
     if isinstance(node, dict):
         return {k: _uncommented(v) for k, v in node.items() if not k.startswith("_")}

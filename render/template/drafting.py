@@ -14,7 +14,7 @@ from typing import Any, Callable, Sequence
 from corpusc.plan import rng
 from corpusc.plan.model import Call, Colour, Header, Moment, Participant, fast
 from corpusc.render.model import Evidence, RenderedCall, Turn, whole
-from corpusc.render.template.banks import bank_locale, load_bank, told
+from corpusc.render.template.banks import asks, bank_locale, load_bank, told
 from corpusc.render.template.language import emit, template_slots, tidy
 from corpusc.render.template.lexicon import an_rx, filler_pattern, load_lexicon
 from corpusc.render.template.morphology import restater
@@ -213,6 +213,11 @@ class Drafter:
         self.names = {p.id: first_name(p.name) for p in call.participants}
         self._proper: set[str] | None = None
         self.asked: set[str] | None = None  # the questions said so far, when a dialogue asks each once
+        # a question asking for a slot's value is not asked once the call has said that value (keys.json `asks`)
+        self.asks = asks()
+        self.ask_slots = frozenset(self.asks.values())
+        self.said_slots: set[str] = set()
+        self.asked_slots: set[str] = set()  # the slots whose question the call asked
         # signal labels: the categories of every text rendered from the banks (signal_keys.json), so a
         # sentence, or a slot value said inside another sentence, is labelled by what went into it
         self.signals: dict[str, frozenset[str]] = {}
@@ -404,6 +409,8 @@ class Drafter:
             v = second[2](v)  # the caller's own, said by the agent
         if v and name != "me" and v == kw.get("me"):  # the speaker named in the third person
             self.selfref = True
+        if name in self.ask_slots:
+            self.said_slots.add(name)
         acc, out, ev, slot_at = self._frame
         at = len(out)
         slot_at.append(at)
@@ -570,6 +577,11 @@ class Drafter:
         return used is None or len(used) < len(lst)
 
     def say(self, key: str, kw: dict | None = None) -> str:
+        asks = self.asks.get(key)
+        if asks is not None:
+            if asks in self.said_slots:
+                return ""  # the call said the answer already ("Bei 700 Gesprächen pro Woche ..."): not asked for it
+            self.asked_slots.add(asks)
         if self.trace is not None:
             self.trace.append(key)
         self.selfref = False
@@ -618,6 +630,15 @@ class Drafter:
                 return ""  # the bank has no other question left: none rather than the same twice
             asked.add(text)
         return text
+
+    def _says_asked(self, text: str) -> bool:
+        """Whether `text` says the value of a slot the call asks for (`asked_slots`): an elaboration `fit`
+        adds to an earlier turn would tell the figure before the question for it."""
+        for name in self.asked_slots:
+            v = self.slots.get(name)
+            if isinstance(v, str) and v and re.search(rf"(?<![\d.,]){re.escape(v)}(?![\d]|[.,]\d)", text):
+                return True
+        return False
 
     def _own_role(self, text: str, role: str | None) -> bool:
         """Whether `text` says the speaker's role as someone else's ("our CFO",
@@ -959,6 +980,8 @@ class Drafter:
                         if text in said:
                             text = say(key, d.slots)
                     said.add(text)
+                    if text and self.asked_slots and self._says_asked(text):
+                        text = ""  # the call asks for this figure (and hears it): no turn says it unasked
                     if text and total + text.count(" ") + 1 > target * 1.1 and total >= target * 0.85:
                         stale.add(i)  # would overshoot: close enough already
                         continue
