@@ -90,7 +90,7 @@ def absent_named(out: Path, names: set[str], most: int = 3) -> list[tuple]:
 
 GLUE = [re.compile(p) for p in (
     r"\b(?:[Ll]etztlich|[Ss]chließlich) (?:des|der) \w+",  # "am Ende des Gesprächs" -> "schließlich des Gesprächs"
-    r"(?:^|[.!?] )(?:Alles klar|In Ordnung|Okay, gut|Okay|Na gut|Gut, gut|Also gut), dass\b",  # "Gut, dass Sie ..."
+    r"(?:^|[.!?] )(?:Alles klar|In Ordnung|Okay|Na gut|Gut, gut|Also gut), dass\b",  # "Gut, dass Sie ..." ("Okay, gut, dass" is an opener before it: right)
     r"\b(?:Ganz genau|Exakt), dass\b",
     r"\bdas (?:Konto|Geld|Problem|Formular|Limit) (?:ist|war) eine (?:andere|neue)\b",  # gender
     r"\bBuch (?:über \w+ ?\w*), und die\b",  # "Ich führe Buch über alles, und die ist ..."

@@ -45,7 +45,8 @@ def _sentences(text: str) -> list[str]:
 # ---- 1. the intent carried out --------------------------------------------------------------------
 
 BLOCKED = {"en": re.compile(r"\b(?:I've|I have|I just) (?:\w+ ){0,3}(?:blocked|frozen|stopped)\b|"
-                            r"\b(?:card|it)(?: \w+){0,3}?(?:'s| is| has been)(?: \w+){0,2} (?:blocked|frozen)\b", re.I),
+                            r"\b(?:card|it)(?: \w+){0,5}?(?:'s| is| has been)(?: \w+){0,2} (?:blocked|frozen)\b", re.I),
+           # ("the card with the last digits 9749 is now blocked": five words between)
            "de": re.compile(r"\b(?:ist|wurde|habe ich|Ich habe,?)\s+(?:[\wäöüß]+,?\s+){0,5}gesperrt\b|"
                             r"\bgesperrt (?:ist|wurde)\b|\bSperre gilt\b", re.I)}
 
