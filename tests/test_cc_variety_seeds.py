@@ -6,7 +6,9 @@ measures them (builder/quality.py's distinct-2 at 20,000 words, the intent's
 
 Main before the wordings added to the `pop.banking.more.<intent>` banks:
 seed 777 complaint 0.493 and loan_inquiry 0.484; seed 2121 billing_question
-0.478, card_block 0.464, loan_inquiry 0.479 and the English calls 0.498."""
+0.478, card_block 0.464, loan_inquiry 0.479 and the English calls 0.498.
+Seed 99 before the German account-closure wordings (15 of its 16 calls
+German, 15,700 words): account_closure 0.446."""
 
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ def _render(seed: int):
     return calls, render_all(h, calls)
 
 
-@pytest.mark.parametrize("seed", [777, 2121])
+@pytest.mark.parametrize("seed", [777, 2121, 99])
 def test_every_intent_and_language_is_varied_on_another_seed(seed):
     """Every intent's calls and each language's calls reach distinct-2 0.5 at
     20k words (or all their words, when fewer) and repeat at most 15% of their
