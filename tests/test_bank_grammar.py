@@ -128,6 +128,11 @@ SLIPS = [
     ("en-US", "'A full Monday. Nice break, honestly.' (the day was not a break)", r"\. Nice break, honestly\."),
     ("en-US", "a modal with 'to', 'want' without it ('what should I to understand', 'would you want know'; s30)",
      r"\b(?:should|could|would|must|can|will|might) (?:I|you|we|they) to\b|\b(?:want|need) know\b"),
+    ("en-US", "a question's verb doubled or missing ('How many hours from my team need', 'would my team does'; variety30)",
+     r"\bHow many hours from [\w ]+ need\b|\bwould (?:my|our|the) \w+ does\b"),
+    ("en-US", "'the rest of the {month}' ('the rest of the january'; variety30)", r"\bthe rest of the \{month\}"),
+    ("en-US", "recording tools 'depending on' a head count ('depending on the whole team', 'on our {reps} {people}')",
+     r"\bdepending on (?:the whole team|the team at|our \{reps\}|my \{managers\})"),
 ]
 
 
