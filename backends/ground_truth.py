@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from corpusc.backends import jsonout
 from corpusc.backends.base import Artifact, Backend, Context
+from corpusc.render.cues import SILENCE_DETECTED_SEC
 from corpusc.render.model import RenderedCall
 
 # The template renderer's trait words and the txt layout are imported where a
@@ -54,7 +55,7 @@ INTERRUPTION_KINDS = ("cut_in", "interjection")
 INTERPRETATIONS = {("positive", "buyer"): "hidden concern", ("positive", "seller"): "hidden doubt in the rep's own claim",
                    ("negative", "buyer"): "concern voiced but not felt", ("negative", "seller"): "a limitation played down"}
 PAUSE = re.compile(r"^(?:(?P<a>\d+(?:\.\d+)?)s pause|(?P<kind>silence|hold) (?P<b>\d+(?:\.\d+)?)s)$")
-LONG_PAUSE = 2.0  # seconds: a pause at least this long is a long pause
+LONG_PAUSE = SILENCE_DETECTED_SEC  # seconds: a pause this long is a long pause, the silence the metadata counts
 STEP_WORDS = {"raised": "raised", "reopened": "reopened", "resolved": "accepted the answer on",
               "stalled": "kept open", "addressed": "heard the answer on", "unaddressed": "was put off on"}
 

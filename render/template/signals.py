@@ -24,7 +24,7 @@ import sys
 from fnmatch import fnmatchcase
 from functools import lru_cache
 
-from typing import Any
+from typing import Any, Iterator
 
 from pydantic import BaseModel, ConfigDict
 
@@ -519,6 +519,14 @@ def _finding(pairs, text: str) -> tuple:
     return tuple(p for p in pairs if p[1].search(text) is not None)
 
 
+def _sources(lst: list) -> Iterator[str]:
+    """The template strings of a bank key's list, in order: a string, or each of a dict template's `say`."""
+    for t in lst:
+        for src in ((t.get("say") or ()) if isinstance(t, dict) else (t,)):
+            if isinstance(src, str):
+                yield src
+
+
 def dead_declarations(locale: str) -> dict[str, dict[str, list[str]]]:
     """Declared phrases (`templates` of the signal file) that no wording of
     their key's templates says any more, or whose key is gone: key -> category
@@ -534,13 +542,11 @@ def dead_declarations(locale: str) -> dict[str, dict[str, list[str]]]:
             out[k] = {}
             continue
         compiled = []
-        for t in lst:
-            for src in ((t.get("say") or ()) if isinstance(t, dict) else (t,)):
-                if isinstance(src, str):
-                    try:
-                        compiled.append((src, compile_template(src)))
-                    except ValueError:
-                        continue
+        for src in _sources(lst):
+            try:
+                compiled.append((src, compile_template(src)))
+            except ValueError:
+                continue
         for cat, phrases in cats.items():
             # a literal holding the phrase says it; else it may span alternatives: every wording read
             gone = [ph for ph in phrases if not any(ph in src or can_say(c, ph) for src, c in compiled)]
@@ -566,15 +572,12 @@ def undeclared(locale: str) -> dict[str, dict[str, list[str]]]:
             continue
         scope = key_scope(k)
         mine, excepts = own.get(k, {}), _excepts(locale, scope)
-        for t in lst:
-            for src in ((t.get("say") or ()) if isinstance(t, dict) else (t,)):
-                if not isinstance(src, str):
-                    continue
-                if not _may_say_a_term(locale, src, scope):
-                    continue
-                for cat, terms in _template_undeclared(locale, scope, base, mine, excepts, compile_template(src)):
-                    found = out.setdefault(k, {}).setdefault(cat, [])
-                    found += [x for x in terms if x not in found]
+        for src in _sources(lst):
+            if not _may_say_a_term(locale, src, scope):
+                continue
+            for cat, terms in _template_undeclared(locale, scope, base, mine, excepts, compile_template(src)):
+                found = out.setdefault(k, {}).setdefault(cat, [])
+                found += [x for x in terms if x not in found]
     return out
 
 
@@ -666,30 +669,25 @@ def uneven(locale: str, limit: int = 4096) -> dict[str, dict[int, dict[str, tupl
             continue
         base, sel, scope = key_categories(k), own.get(k) or {}, key_scope(k)
         phrases = [ph for phs in sel.values() for ph in phs]
-        at = -1
-        for t in lst:
-            for src in ((t.get("say") or ()) if isinstance(t, dict) else (t,)):
-                if not isinstance(src, str):
-                    continue
-                at += 1
-                rows = _may_rows(locale, src, scope)
-                if rows is not None and not rows and not any(ph in src for ph in phrases):
-                    continue  # no term and no declared phrase: every wording carries what its key declares
-                c = compile_template(src)
-                m = _mark(c, NONE, sel) if sel else c
-                said = []
-                for text, marks in readings(m, limit):
-                    slots = _SLOT_NAME.findall(text)
-                    text = _SLOT_NAME.sub("{}", text)
-                    # only the terms the template's words can say are looked for
-                    cats = (term_categories(locale, text, scope=scope, rows=rows) | marks) - base
-                    said.append((text, cats, cats.union(*(slot_categories(x) for x in slots))))
-                for cat in sorted(set().union(*(cs for _, cs, _ in said))):
-                    yes = next(x for x, cs, _ in said if cat in cs)
-                    # a wording that carries it by a declared slot ({annual}, {event}) carries it too
-                    no = next((x for x, _, every in said if cat not in every), None)
-                    if no is not None:
-                        out.setdefault(k, {}).setdefault(at, {})[cat] = (yes, no)
+        for at, src in enumerate(_sources(lst)):
+            rows = _may_rows(locale, src, scope)
+            if rows is not None and not rows and not any(ph in src for ph in phrases):
+                continue  # no term and no declared phrase: every wording carries what its key declares
+            c = compile_template(src)
+            m = _mark(c, NONE, sel) if sel else c
+            said = []
+            for text, marks in readings(m, limit):
+                slots = _SLOT_NAME.findall(text)
+                text = _SLOT_NAME.sub("{}", text)
+                # only the terms the template's words can say are looked for
+                cats = (term_categories(locale, text, scope=scope, rows=rows) | marks) - base
+                said.append((text, cats, cats.union(*(slot_categories(x) for x in slots))))
+            for cat in sorted(set().union(*(cs for _, cs, _ in said))):
+                yes = next(x for x, cs, _ in said if cat in cs)
+                # a wording that carries it by a declared slot ({annual}, {event}) carries it too
+                no = next((x for x, _, every in said if cat not in every), None)
+                if no is not None:
+                    out.setdefault(k, {}).setdefault(at, {})[cat] = (yes, no)
     return out
 
 
@@ -750,12 +748,10 @@ def colour_terms(locale: str) -> dict[str, dict[str, list[str]]]:
     for k, lst in raw_bank(locale).items():
         if not isinstance(lst, list) or not colour_key(k):
             continue
-        for t in lst:
-            for src in ((t.get("say") or ()) if isinstance(t, dict) else (t,)):
-                if isinstance(src, str):
-                    got = template_terms(locale, src)
-                    if got:
-                        out.setdefault(k, {})[src] = got
+        for src in _sources(lst):
+            got = template_terms(locale, src)
+            if got:
+                out.setdefault(k, {})[src] = got
     return out
 
 
