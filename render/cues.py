@@ -101,6 +101,9 @@ SILENCE_DETECTED_SEC = 2.0  # the shortest stretch of dead air a call's silence 
 # detector's threshold): a gap this much below SILENCE_DETECTED_SEC can be heard as silence the turns' times
 # do not count, so a drawn gap keeps out of this band (render/timing.py)
 HEARD_EDGE_SEC = 0.25
+# and a word's onset may start a few ms before its time (the heard gap was at most 0.035 s short): a gap just
+# over the threshold can be heard just under it, so a drawn gap keeps out of this band above it too
+HEARD_SHORT_SEC = 0.05
 
 
 def silence_seconds(turns: Sequence[tuple[float, float, Sequence[str]]]) -> float:

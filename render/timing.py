@@ -19,7 +19,7 @@ from typing import Any, Iterable, NamedTuple, Sequence
 
 from corpusc.plan import rng
 from corpusc.plan.model import Call, Header
-from corpusc.render.cues import HEARD_EDGE_SEC, SILENCE_DETECTED_SEC, delivery
+from corpusc.render.cues import HEARD_EDGE_SEC, HEARD_SHORT_SEC, SILENCE_DETECTED_SEC, delivery
 
 DEFAULT_WPM = 150.0
 WORDS_PER_SEC = DEFAULT_WPM / 60  # the length target: total words = duration x 150 wpm
@@ -220,8 +220,12 @@ def timeline(turns: Iterable[Any], call: Call, header: Header, cue_pauses: bool 
                     # just short of what counts as silence, it could be heard as silence (HEARD_EDGE_SEC):
                     # the band's gaps are said that much shorter, so the audio and the silence counted agree
                     g -= HEARD_EDGE_SEC
+                elif not chat and SILENCE_DETECTED_SEC <= g < SILENCE_DETECTED_SEC + HEARD_SHORT_SEC:
+                    g += HEARD_SHORT_SEC  # just over it, it could be heard just under it: said that much longer
                 if cue_pauses and not chat and g >= CUED_PAUSE and not t.cues:  # a long pause, cued (a chat has none)
                     tenth = int(g * 10) * 100
+                    if tenth == round(SILENCE_DETECTED_SEC * 1000):
+                        tenth += 100  # a "2.0s pause" would be said within HEARD_SHORT_SEC of the threshold
                     gap = clock.free(tenth + round(r.random() * PAUSE_JITTER_MS), lo=tenth)
                     if gap - tenth <= PAUSE_JITTER_MS + 5:
                         cue = f"{tenth / 1000:.1f}s pause"

@@ -243,9 +243,9 @@ def test_no_drawn_gap_is_heard_as_silence_it_does_not_count(contact):
     fades out below the detector (up to some 0.17 s in the example's audio): 4 of 170 voice calls of the
     example at seed 99 then disagreed with their WAV by about 2 s. A drawn gap of a voice call keeps out
     of that band (HEARD_EDGE_SEC below the threshold); a planned pause is said as its cue says."""
-    from corpusc.render.cues import HEARD_EDGE_SEC, SILENCE_DETECTED_SEC, delivery
+    from corpusc.render.cues import HEARD_EDGE_SEC, HEARD_SHORT_SEC, SILENCE_DETECTED_SEC, delivery
     _, calls, rendered = contact
-    lo, hi = SILENCE_DETECTED_SEC - HEARD_EDGE_SEC, SILENCE_DETECTED_SEC
+    lo, hi = SILENCE_DETECTED_SEC - HEARD_EDGE_SEC, SILENCE_DETECTED_SEC + HEARD_SHORT_SEC
     gaps = 0
     for call, rc in zip(calls, rendered):
         if call.medium == "chat":
