@@ -24,8 +24,9 @@ from gen_spec import sales_spec  # noqa: E402
 
 CALLS = 60
 # the reviewer's pattern (reader14 size_stuffing.py): a figure and the word after it, minus units; a figure
-# is a whole word (de17's German staff words, "Disponenten im", had read as "ten im")
-NUMW = (r"(\d[\d.,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+ty(?:-[a-z]+)?|zwei|drei|"
+# is a whole word (de17's German staff words, "Disponenten im", had read as "ten im"); a tens word is one
+# of the eight ("security review", said 7 times in sales_pov's brightpath.demo, had read as a head count)
+NUMW = (r"(\d[\d.,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:twen|thir|for|fif|six|seven|eigh|nine)ty(?:-[a-z]+)?|zwei|drei|"
         r"vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|[a-zäöü]+zig)")
 PHRASE = re.compile(r"\b" + NUMW + r" (?!percent|Prozent|minutes|Minuten|weeks|Wochen|days|Tage|calls|Gespräche\w*|months|"
                     r"Monate|hours|Stunden|years|Jahre|Euro|dollars|seats|Lizenzen)([A-Za-zÄÖÜäöüß-]+(?: [a-z]+ [a-z]+s)?)")
