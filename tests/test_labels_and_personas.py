@@ -191,7 +191,9 @@ TRAIT_WORDS = {
     "busy_skeptic": r"time|minute|point|proof|prove|pay for itself|cancel|accura|Zeit|Minute|Beweis|kündig|"
                     # session 30 (the buyer's wish said once a call moved the draws): "My plate's full. This would
                     # need to pull its weight from the first month"
-                    r"plate's full|pull its weight",
+                    r"plate's full|pull its weight|"
+                    # session 32: "Whatever we add has to be worth the hassle for my team"
+                    r"worth the hassle",
 }
 # what else shows each persona in a turn's words: the topics it asks about and the lines of its own voice
 # (the reader's words for them, reading the cited turns of generated specs, seeds 2 and 5-9; and, session 17,
@@ -218,7 +220,9 @@ MORE_WORDS = {
                           # session 24: "the team that shows what's possible", "the part I could never get across"
                           r"what's possible|never get across|holds up|"
                           # session 30: "newer players are eating our lunch in our own backyard"
-                          r"eating our lunch",
+                          r"eating our lunch|"
+                          # session 32 (the new English wordings, read): "happy to champion it with the people upstairs"
+                          r"upstairs|champion it",
     "status_quo_defender": r"breaks|goes wrong|call when|still in|log in|open it|don't open|three months|"
                            r"kaputt|schiefgeht|anrufen|drei Monat|nutzt|öffnet|team|Team|bei uns|support|Support|"
                            r"Ansprechpartner|HubSpot|Salesforce|Connector|Daten|CRM|parallel|Parley|Nutzung|lange|was wir|"
@@ -226,7 +230,9 @@ MORE_WORDS = {
                            r"hängen lassen|Dienstleister|Setup|nice-to-have|numbers|Nutzen|runs fine|the way we|nicht überzeugt|Problem haben|Versprechen|"
                            r"any time soon|stays on the table|another evaluation|next quarter|"
                            # session 24: pride in the homegrown scorecard, the other demo as the yardstick
-                           r"pride|from scratch|a demo from|reference point|sound the same|moving off",
+                           r"pride|from scratch|a demo from|reference point|sound the same|moving off|"
+                           # session 32: "switching will need a really good reason", "I can't say yet if we need either"
+                           r"good reason|need either",
     "reluctant_adopter": r"still be around|promises the same|more relaxed|out if|way out|flops|leave|log in|still in|three months|after a quarter|call when|"
                          r"goes wrong|careful|nervous|team leads|ahead of|Ausstieg|raus|kündig|vorsichtig|nervös|"
                          r"drei Monat|Quartal|Teamleitung|vorher|schiefgeht|anrufen|wer hilft|exit|shorter|keep .* in it|"
@@ -234,7 +240,9 @@ MORE_WORDS = {
                          r"dabeibleib|kaputt|hakt|wenden|annimmt|angenommen|alte Muster|old habits|stops opening|Begleitung|"
                          r"start|jemanden|nicht funktioniert|gedauert|switched|weeks before|Datenschutz|erklären|nicht läuft|"
                          r"adding work|survive|busy month|who do we call|go slow|ate months|fallout|timing|Zeitpunkt|"
-                         r"am Limit|eingespannt|security team|überstürz|Projekt|pflegen|Einwilligung|noch gibt|I guess|last tool",
+                         r"am Limit|eingespannt|security team|überstürz|Projekt|pflegen|Einwilligung|noch gibt|I guess|last tool|"
+                         # session 32: "I just want to take it slow this time"
+                         r"take it slow",
     "busy_skeptic": r"pay back|money back|show me|new|vendor|every|transform|reliable|check|own\b|scores|"
                     r"rechnet|zurück|zeigen|neu|Anbieter|jeder|verlässlich|prüfen|selbst|Wert|costs go|one more|"
                     r"worth it|Bildschirm|Tabellen|Kosten|Transkription|Erkennung|Akzent|übertragbar|gesehen|Effekt|"
