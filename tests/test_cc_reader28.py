@@ -332,7 +332,10 @@ def test_the_caller_gives_the_number_asked_for(built):
 # --- a surname asked to be spelled is spelled -------------------------------------------------------
 SPELL_ASK = re.compile(r"\b(?:spell(?: out)? (?:your|the) (?:last|sur)name|buchstabieren)\b", re.I)
 LETTERS = re.compile(r"\b[A-ZÄÖÜ](?:-[A-ZÄÖÜ]){2,}\b")
-AGAIN = re.compile(r"wiederholen|noch ?(?:ein)?mal|nicht verstanden|repeat|say that again|didn't catch|come again", re.I)
+# a request to hear it again (not any "wiederholen": session 32's caller said "Ehrlich gesagt bin ich es leid, mich
+# ständig zu wiederholen" in the turn that spelled the name, and this reader took the turn after it for the answer)
+AGAIN = re.compile(r"Sie das (?:bitte )?(?:noch ?(?:ein)?mal )?wiederholen|nicht verstanden|repeat that|say that again|"
+                   r"didn't catch|missed that|come again", re.I)
 LETTER_CHECK = re.compile(r"\b(?:one|double) [A-Z]\b")
 
 
