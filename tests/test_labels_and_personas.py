@@ -204,7 +204,11 @@ MORE_WORDS = {
                        r"inklusive|Aufpreis|zusätzlich|obendrauf|Zahl|costs? go|Kosten|starten|money back|value in a year|"
                        r"annual number|add on|Staffelung|Verantwortlichen und ein Ziel|beweist|isn't a blocker|"
                        # session 24 (after the agreement and budget merges moved the draws): "doubtful about the tiering"
-                       r"\btier",
+                       r"\btier|"
+                       # session 32 (the German payback question said more ways, read): "was sparen wir an anderer
+                       # Stelle?", "welches Tool fliegt dann raus?", "was fällt dafür weg?", "Worauf könnten wir dann
+                       # verzichten", "welche Tabellen könnten wir damit loswerden?"
+                       r"sparen wir|fliegt \w+ raus|fliegt dann raus|fällt \w+ weg|verzichten|loswerden",
     "technical_gatekeeper": r"keep (?:calls|it|recordings)|how long|login|log-in|revoked|get at|audit|own team|"
                             r"cobble|build (?:it|this)|wie lange|Anmeldung|gesperrt|Protokoll|eigenen Team|"
                             r"zusammenbauen|speichern|löschen|delete|intern bauen|Rechenzentrum|zugreifen|open calls|"
