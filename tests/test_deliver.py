@@ -77,14 +77,19 @@ def test_unlimited_rate_is_capped_by_concurrency(cli, tmp_path, cap):
     import time
     vcp_corpus(tmp_path, cap * 5)
     inflight = [0, 0]
-    lock = threading.Lock()
+    cond = threading.Condition()
 
     def behave(key, n):
-        with lock:
+        with cond:
             inflight[0] += 1
             inflight[1] = max(inflight[1], inflight[0])
-        time.sleep(0.05)
-        with lock:
+            cond.notify_all()
+            # held until the client has had `cap` requests out at once (or 3 s): with a fixed 50 ms a loaded
+            # machine saw at most 18 of 20 in flight (the client opened connections slower than they finished),
+            # so the bound below read the machine's load, not the client's cap
+            cond.wait_for(lambda: inflight[1] >= cap, timeout=3.0)
+        time.sleep(0.01)
+        with cond:
             inflight[0] -= 1
         return Act()
 
