@@ -159,7 +159,7 @@ HEADS = ["Na ja", "Naja", "Also", "Tja", "Äh", "Ähm", "Hm", "Gut", "Okay", "Ja
 @pytest.fixture(scope="module")
 def german_sales(tmp_path_factory):
     from .conftest import generated_spec
-    header, calls = plan_of(generated_spec(tmp_path_factory.mktemp("de_sales") / "g.corpus", "--calls", 150,
+    header, calls = plan_of(generated_spec(tmp_path_factory.mktemp("de_sales") / "g.corpus", "--calls", 200,
                                            "--seed", 3, "--locale", "de-DE"))
     return render_all(header, calls)
 
@@ -182,5 +182,6 @@ def test_an_adverb_after_a_lead_or_filler_is_lower_case(german_service, german_s
                 seen += 1
                 if m.group(1).lower() in ADVERBS and m.group(1) not in FIRST:
                     capital.append(m.group(0))
-    assert seen >= 50  # leads and fillers were said before capitalised words (nouns, names, "Sie")
+    assert seen >= 50  # leads and fillers were said before capitalised words (nouns, names, "Sie"); (200 sales calls:
+    # session 32's wordings left 48 such in 150, under this floor by the draws)
     assert not capital, capital[:10]
