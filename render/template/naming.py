@@ -500,8 +500,10 @@ def count_less(S: Any, drafts: list[Draft]) -> None:
         kept = [0]  # figures kept so a line would not be a stock one
         limit = KEEP_FIGURE
         if n != team:
-            limit = KEEP_OWN_FIGURE  # the managers' figure keeps its own noun: "our two folks" reads as the whole team (reader19:
-            same = _KEEP_AS_SAID  # "your six folks" for the six team leads of 55 agents), and so does "a team your size"
+            # the managers' figure keeps its own noun: "our two folks" reads as the whole team (reader19: "your
+            # six folks" for the six team leads of 55 agents), and so does "a team your size"
+            limit = KEEP_OWN_FIGURE
+            same = _KEEP_AS_SAID
             rules = _BySide(lambda side, base=rules: _own_noun(base[side]))  # (compiled when a side first asks)
 
         def without(s: str, side: str, d: Draft, rules=rules, same=same, n=n, token=token, kept=kept,
