@@ -613,6 +613,7 @@ def people_less(S: Any, drafts: list[Draft]) -> None:
 
 
 VOC_FIRST = 1  # a person's name said to them after a comma: the first time in the call is kept
+_EVERY = 1 << 40  # a gap no call reaches: every mention is put to the rewrite
 
 
 @lru_cache(maxsize=1024)
@@ -628,8 +629,10 @@ def vocatives_less(S: Any, drafts: list[Draft]) -> None:
     out ("Thanks."). In a call of three or more a question keeps the name:
     it says whom the question is for; the last two turns (the goodbyes) keep theirs."""
     gap = S.R.lex.vocative_gap  # the locale's (its lexicon): words between two kept
-    if not gap:
-        return
+    # a locale without a gap (its banks' stock lines still lean on the names to differ) says a name to its
+    # bearer at most once a turn: "Ich höre Sie klar, Tamsin ... Wie läuft Ihr Montag, Tamsin?" said it two or
+    # three times in one turn in 16% of German turns (985 of 6,029, 200 generated calls)
+    turnwise = not gap
     many = len(S.P) > 2
     last = len(drafts) - 2  # the goodbyes keep theirs ("Thanks, Jordan. Bye now.")
     names = dict.fromkeys(first_name(p.name) for p in S.P if p.name)
@@ -638,13 +641,18 @@ def vocatives_less(S: Any, drafts: list[Draft]) -> None:
         if not name or not name[0].isalpha():
             continue
         rx = _vocative(name)
+        # the turn that last said the name (turnwise): the first mention, which `_rewrite` keeps without asking,
+        # found here
+        turn = [next((d.i for d in drafts if any(rx.search(seg[0]) for p in (d.head, d.core, d.body, d.tail)
+                                                 for seg in p)), -1) if turnwise else -1]
 
-        def without(s: str, side: str, d: Draft, rx=rx) -> str:
-            if (many and s.rstrip()[-1:] == "?") or d.i >= last:
+        def without(s: str, side: str, d: Draft, rx=rx, turn=turn) -> str:
+            if (many and s.rstrip()[-1:] == "?") or d.i >= last or (turnwise and d.i != turn[0]):
+                turn[0] = d.i
                 return s
             new = rx.sub("", s)
             return new if new.strip(" ,.?!;") else s
-        _rewrite(S, drafts, rx, gap, without, (", " + name,), walk, first=VOC_FIRST)
+        _rewrite(S, drafts, rx, gap or _EVERY, without, (", " + name,), walk, first=VOC_FIRST)
 
 
 @lru_cache(maxsize=1024)
