@@ -244,7 +244,8 @@ def wish_repeated(out: Path) -> list[tuple]:
 # ---- a listener's word that fits a claim, said to a procedural note or a courtesy ---------------------------------
 
 NOTE_OR_COURTESY = {
-    "de-DE": r"\b(?:Notizen|notiere|schreibe mit|Stichpunkte|Bildschirm|im Blick|auf die Uhr|auf die Zeit|"
+    # "(sparen) eine halbe Stunde am Tag an Notizen" is a claim about the product, not a note being taken
+    "de-DE": r"\b(?:(?<!an )Notizen|notiere|schreibe mit|Stichpunkte|Bildschirm|im Blick|auf die Uhr|auf die Zeit|"
              r"[Dd]anke|Dank|zu schätzen|Meldung|Beitrag|Nachricht|gelesen|mitbekommen|schön für)\b",
     "en-US": r"\b(?:take notes|typing|notes|screen|clock|on time|short and sweet|[Tt]hanks|appreciate|squeezing|"
              r"the news|announcement|a post|the piece|I read|I saw|I noticed|came across)\b",

@@ -359,8 +359,10 @@ def test_the_specs_stated_figures_are_the_dialogues(builds):
 
 
 # a question that asks for an opinion, which an opinion answers first ("What do you think, Helen?")
+# "Where's your head at, Dana?" after the price, "Does that feel realistic for your team?" after the rollout
+# plan: the rep asks for the buyer's view, and an opinion is the answer
 ASKS_OPINION = re.compile(r"what do you think|your (?:thoughts|take|reaction|impression)|how does (?:that|this) "
-                          r"(?:land|sound|look)|was (?:meinen|halten|denken) Sie|Ihr (?:Eindruck|Bauchgefühl)", re.I)
+                          r"(?:land|sound|look)|where's your head at|does (?:that|this) (?:feel|seem) |was (?:meinen|halten|denken) Sie|Ihr (?:Eindruck|Bauchgefühl)", re.I)
 
 
 @pytest.mark.parametrize("which", ["sales_pov", "generated", "varied_de"])

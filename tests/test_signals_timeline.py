@@ -117,7 +117,7 @@ EVENT_DE = re.compile(rf"(live|Rollout|Einführung|Umsetzung|Onboarding|Rechtsab
                       rf"[^.?!;]{{0,40}}\b(in|innerhalb von|binnen|dauert|braucht|etwa|rund|ungefähr)\b[^.?!;]{{0,20}}"
                       rf"\b({NUM_DE}|eine|einen) (Werktage|Werktagen|Tage|Tagen|Woche|Wochen|Monat|Monate|Monaten)\b"
                       rf"|\b(in|innerhalb von|binnen)\b[^.?!;]{{0,20}}\b({NUM_DE}|\d+) (Tagen|Wochen|Monaten) live\b", re.I)
-STORY_DE = re.compile(r"\b(Ein Kunde|Kunden Ihrer|Letztes Jahr|letzte Woche|kürzlich|die hatten|hat mit|vor zwei Wochen|"
+STORY_DE = re.compile(r"\b(Ein Kunde|einen Kunden|einem Kunden|Kunden Ihrer|Letztes Jahr|letzte Woche|kürzlich|die hatten|hat mit|vor zwei Wochen|"
                       r"vor ein paar Wochen|Teams wie)\b", re.I)
 
 WORDS = {"en-US": (ANCHOR_EN, DEAL_EN, EVENT_EN, STORY_EN), "de-DE": (ANCHOR_DE, DEAL_DE, EVENT_DE, STORY_DE)}
@@ -145,7 +145,11 @@ def test_the_word_lists_find_what_they_mean():
                     "We worked with a bank your size; within a quarter they were live.",
                     "I'm in two days a week."],
           "de-DE": ["Die IT hat Anfang Januar neue Headsets verteilt.",
-                    "Ein Kunde im Rheinland hat mit einem Team gestartet und innerhalb von drei Monaten ausgerollt."]}
+                    "Ein Kunde im Rheinland hat mit einem Team gestartet und innerhalb von drei Monaten ausgerollt.",
+                    # a reference customer's go-live is their story, as English "a customer ... went live in about
+                    # three weeks" (STORY_EN "a customer")
+                    "Ich stelle Ihnen gern einen Kunden ähnlicher Größe vor, der in rund drei Wochen live war; "
+                    "der erzählt Ihnen ehrlich, was es gebraucht hat."]}
     for loc in yes:
         assert all(states_a_time_frame(loc, q) for q in yes[loc]), [q for q in yes[loc] if not states_a_time_frame(loc, q)]
         assert not any(states_a_time_frame(loc, q) for q in no[loc]), [q for q in no[loc] if states_a_time_frame(loc, q)]
