@@ -147,7 +147,7 @@ RECAP = re.compile(r"\b(asked|gefragt)\b")  # "Aditi asked for the order form, w
 
 
 # a question said as a statement ("Help me understand how fast …", the banks' `*.en.wh`): asked all the same
-EMBEDDED_Q = re.compile(r"\b(curious|wonder|wondering|figure out|need to understand|frage mich|love to know|want to know|needs to work out|help me understand|"
+EMBEDDED_Q = re.compile(r"\b(curious|wonder|wondering|figure out|need to understand|frage mich|love to know|like to know|want to know|needs to work out|help me understand|"
                         r"what matters for|möchte (?:gern )?wissen|würde gern wissen|interessiert mich)\b", re.IGNORECASE)
 
 
